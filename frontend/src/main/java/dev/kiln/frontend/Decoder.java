@@ -1,0 +1,419 @@
+package dev.kiln.frontend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes a WebAssembly 2.0 binary into a {@link Module}. Decoding is complete: every section is
+ * parsed, every function body is scanned instruction by instruction, so a module that decodes is
+ * well-formed in the spec's sense and any malformation is reported here, never later. Nothing is
+ * allocated in proportion to a declared count before the bytes that back it have been seen.
+ */
+public final class Decoder {
+    private static final int MAGIC = 0x6D736100; // "\0asm" little-endian
+    private static final int VERSION = 1;
+
+    private final byte[] bytes;
+    private final WasmReader r;
+
+    private final List<FuncType> types = new ArrayList<>();
+    private final List<Import> imports = new ArrayList<>();
+    private final List<Integer> functionTypeIndices = new ArrayList<>();
+    private final List<TableType> tables = new ArrayList<>();
+    private final List<MemoryType> memories = new ArrayList<>();
+    private final List<Global> globals = new ArrayList<>();
+    private final List<Export> exports = new ArrayList<>();
+    private int startFunction = -1;
+    private final List<ElementSegment> elements = new ArrayList<>();
+    private int dataCount = -1;
+    private final List<FunctionBody> bodies = new ArrayList<>();
+    private final List<DataSegment> data = new ArrayList<>();
+    private final List<CustomSection> customs = new ArrayList<>();
+    private final List<SectionInfo> sections = new ArrayList<>();
+    private NameSection names = NameSection.EMPTY;
+    private int importedFunctions;
+    /** Offset of the first instruction that uses a data index (memory.init, data.drop), or -1. */
+    private int firstDataIndexUse = -1;
+
+    private Decoder(byte[] bytes) {
+        this.bytes = bytes;
+        this.r = new WasmReader(bytes);
+    }
+
+    /** Decodes a module binary. The array is kept by the returned module and must not be changed. */
+    public static Module decode(byte[] bytes) {
+        return new Decoder(bytes).module();
+    }
+
+    private Module module() {
+        ImplementationLimits.check(bytes.length, ImplementationLimits.MAX_MODULE_SIZE, "bytes in the module", 0);
+        if (r.remaining() < 4) throw new MalformedModuleException("unexpected end", r.remaining());
+        if (r.f32Bits() != MAGIC) throw new MalformedModuleException("magic header not detected", 0);
+        if (r.remaining() < 4) throw new MalformedModuleException("unexpected end", r.position());
+        if (r.f32Bits() != VERSION) throw new MalformedModuleException("unknown binary version", 4);
+
+        int lastOrder = 0;
+        while (!r.atEnd()) {
+            int header = r.position();
+            int id = r.u8();
+            SectionId sid = SectionId.fromId(id);
+            if (sid == null) throw new MalformedModuleException("malformed section id " + id, header);
+            int sizeAt = r.position();
+            long size = r.u32();
+            if (size > r.remaining()) {
+                throw new MalformedModuleException("section size " + size + " exceeds the " + r.remaining()
+                        + " bytes left (length out of bounds)", sizeAt);
+            }
+            int start = r.position();
+            int end = start + (int) size;
+            if (sid != SectionId.CUSTOM) {
+                if (sid.order <= lastOrder) {
+                    throw new MalformedModuleException("unexpected content after last section: "
+                            + sid.text() + " section out of order or repeated", header);
+                }
+                lastOrder = sid.order;
+            }
+            int outer = r.pushLimit(end);
+            String customName = section(sid, end);
+            if (r.position() != end) throw new MalformedModuleException("section size mismatch", r.position());
+            r.popLimit(outer);
+            sections.add(new SectionInfo(sid, customName, header, start, end));
+        }
+
+        if (functionTypeIndices.size() != bodies.size()) {
+            throw new MalformedModuleException("function and code section have inconsistent lengths ("
+                    + functionTypeIndices.size() + " functions, " + bodies.size() + " bodies)", r.position());
+        }
+        if (dataCount >= 0 && dataCount != data.size()) {
+            throw new MalformedModuleException("data count and data section have inconsistent lengths ("
+                    + dataCount + " declared, " + data.size() + " segments)", r.position());
+        }
+        // Without a data count section, data indices in code cannot be checked while decoding.
+        // When the module has data segments that is malformed; when it has none, every data
+        // index is simply unknown, which validation reports (the spec suite expects both).
+        if (firstDataIndexUse >= 0 && dataCount < 0 && !data.isEmpty()) {
+            throw new MalformedModuleException("data count section required", firstDataIndexUse);
+        }
+        return new Module(bytes, types, imports, tables, memories, globals, exports, startFunction, elements,
+                dataCount, bodies, data, customs, sections, names);
+    }
+
+    /** Parses one section's contents; returns the custom section's name, else null. */
+    private String section(SectionId sid, int end) {
+        switch (sid) {
+            case CUSTOM -> {
+                int start = r.position();
+                String name = r.name();
+                customs.add(new CustomSection(name, r.position(), end));
+                if (name.equals("name")) names = NameSection.parse(bytes, r.position(), end);
+                r.position(end);
+                return name;
+            }
+            case TYPE -> typeSection();
+            case IMPORT -> importSection();
+            case FUNCTION -> functionSection();
+            case TABLE -> {
+                int n = count(1, ImplementationLimits.MAX_TABLES, "tables");
+                for (int i = 0; i < n; i++) tables.add(tableType());
+            }
+            case MEMORY -> {
+                int n = r.count(1);
+                for (int i = 0; i < n; i++) memories.add(new MemoryType(limits()));
+            }
+            case GLOBAL -> {
+                int n = count(2, ImplementationLimits.MAX_GLOBALS, "globals");
+                for (int i = 0; i < n; i++) globals.add(new Global(globalType(), constExpr()));
+            }
+            case EXPORT -> exportSection();
+            case START -> startFunction = r.u32AsInt("start function index");
+            case ELEMENT -> elementSection();
+            case DATA_COUNT -> dataCount = r.u32AsInt("data count");
+            case CODE -> codeSection();
+            case DATA -> dataSection();
+        }
+        return null;
+    }
+
+    private int count(int minElementBytes, long limit, String what) {
+        int at = r.position();
+        int n = r.count(minElementBytes);
+        ImplementationLimits.check(n, limit, what, at);
+        return n;
+    }
+
+    private void typeSection() {
+        int n = count(3, ImplementationLimits.MAX_TYPES, "types");
+        for (int i = 0; i < n; i++) {
+            int at = r.position();
+            int form = r.u8();
+            if (form != 0x60) throw new MalformedModuleException("malformed function type form 0x" + Integer.toHexString(form), at);
+            ValType[] params = valTypes(ImplementationLimits.MAX_PARAMS, "parameters");
+            ValType[] results = valTypes(ImplementationLimits.MAX_RESULTS, "results");
+            types.add(new FuncType(params, results));
+        }
+    }
+
+    private ValType[] valTypes(int limit, String what) {
+        int n = count(1, limit, what);
+        ValType[] out = new ValType[n];
+        for (int i = 0; i < n; i++) out[i] = valType();
+        return out;
+    }
+
+    private ValType valType() {
+        int at = r.position();
+        ValType t = ValType.fromCode(r.u8());
+        if (t == null) throw new MalformedModuleException("malformed value type", at);
+        return t;
+    }
+
+    private ValType refType() {
+        int at = r.position();
+        ValType t = ValType.fromCode(r.u8());
+        if (t == null || !t.isReference()) throw new MalformedModuleException("malformed reference type", at);
+        return t;
+    }
+
+    private Limits limits() {
+        int at = r.position();
+        int flag = r.u8();
+        return switch (flag) {
+            case 0x00 -> new Limits(r.u32(), Limits.NO_MAX);
+            case 0x01 -> new Limits(r.u32(), r.u32());
+            default -> throw new MalformedModuleException("malformed limits flags 0x" + Integer.toHexString(flag), at);
+        };
+    }
+
+    private TableType tableType() {
+        ValType t = refType();
+        return new TableType(t, limits());
+    }
+
+    private GlobalType globalType() {
+        ValType t = valType();
+        int at = r.position();
+        int mut = r.u8();
+        if (mut > 1) throw new MalformedModuleException("malformed mutability", at);
+        return new GlobalType(t, mut == 1);
+    }
+
+    private void importSection() {
+        int n = count(4, ImplementationLimits.MAX_IMPORTS, "imports");
+        for (int i = 0; i < n; i++) {
+            String module = r.name();
+            String name = r.name();
+            int at = r.position();
+            int kind = r.u8();
+            switch (kind) {
+                case 0x00 -> {
+                    imports.add(Import.func(module, name, r.u32AsInt("type index")));
+                    importedFunctions++;
+                    ImplementationLimits.check(importedFunctions, ImplementationLimits.MAX_FUNCTIONS, "functions", at);
+                }
+                case 0x01 -> imports.add(Import.table(module, name, tableType()));
+                case 0x02 -> imports.add(Import.memory(module, name, new MemoryType(limits())));
+                case 0x03 -> imports.add(Import.global(module, name, globalType()));
+                default -> throw new MalformedModuleException("malformed import kind 0x" + Integer.toHexString(kind), at);
+            }
+        }
+    }
+
+    private void functionSection() {
+        int at = r.position();
+        int n = r.count(1);
+        ImplementationLimits.check((long) n + importedFunctions, ImplementationLimits.MAX_FUNCTIONS, "functions", at);
+        for (int i = 0; i < n; i++) functionTypeIndices.add(r.u32AsInt("type index"));
+    }
+
+    private void exportSection() {
+        int n = count(2, ImplementationLimits.MAX_EXPORTS, "exports");
+        for (int i = 0; i < n; i++) {
+            String name = r.name();
+            int at = r.position();
+            ExternKind kind = ExternKind.fromCode(r.u8());
+            if (kind == null) throw new MalformedModuleException("malformed export kind", at);
+            exports.add(new Export(name, kind, r.u32AsInt("export index")));
+        }
+    }
+
+    private void elementSection() {
+        int n = count(1, ImplementationLimits.MAX_ELEMENT_SEGMENTS, "element segments");
+        for (int i = 0; i < n; i++) {
+            int at = r.position();
+            long flags = r.u32();
+            if (flags > 7) throw new MalformedModuleException("malformed elements segment kind " + flags, at);
+            boolean passiveOrDeclarative = (flags & 1) != 0;
+            boolean explicitTable = (flags & 2) != 0;
+            boolean expressions = (flags & 4) != 0;
+            SegmentMode mode = !passiveOrDeclarative ? SegmentMode.ACTIVE
+                    : explicitTable ? SegmentMode.DECLARATIVE : SegmentMode.PASSIVE;
+            int table = 0;
+            ConstExpr offset = null;
+            if (mode == SegmentMode.ACTIVE) {
+                if (explicitTable) table = r.u32AsInt("table index");
+                offset = constExpr();
+            }
+            ValType type = ValType.FUNCREF;
+            if (passiveOrDeclarative || explicitTable) {
+                if (expressions) {
+                    type = refType();
+                } else {
+                    int kindAt = r.position();
+                    if (r.u8() != 0x00) throw new MalformedModuleException("malformed element kind", kindAt);
+                }
+            }
+            int items = r.count(1);
+            List<ConstExpr> init = new ArrayList<>(items);
+            for (int k = 0; k < items; k++) {
+                if (expressions) {
+                    init.add(constExpr());
+                } else {
+                    int fat = r.position();
+                    init.add(ConstExpr.refFunc(r.u32AsInt("function index"), fat));
+                }
+            }
+            elements.add(new ElementSegment(mode, table, offset, type, init, at));
+        }
+    }
+
+    private void dataSection() {
+        int n = count(1, ImplementationLimits.MAX_DATA_SEGMENTS, "data segments");
+        for (int i = 0; i < n; i++) {
+            int at = r.position();
+            long flags = r.u32();
+            SegmentMode mode;
+            int memory = 0;
+            ConstExpr offset = null;
+            switch ((int) Math.min(flags, 3)) {
+                case 0 -> {
+                    mode = SegmentMode.ACTIVE;
+                    offset = constExpr();
+                }
+                case 1 -> mode = SegmentMode.PASSIVE;
+                case 2 -> {
+                    mode = SegmentMode.ACTIVE;
+                    memory = r.u32AsInt("memory index");
+                    offset = constExpr();
+                }
+                default -> throw new MalformedModuleException("malformed data segment kind " + flags, at);
+            }
+            int len = r.count(1);
+            int start = r.position();
+            r.skip(len);
+            data.add(new DataSegment(mode, memory, offset, start, len, at));
+        }
+    }
+
+    private void codeSection() {
+        int n = r.count(1);
+        if (n != functionTypeIndices.size()) {
+            throw new MalformedModuleException("function and code section have inconsistent lengths ("
+                    + functionTypeIndices.size() + " functions, " + n + " bodies)", r.position());
+        }
+        for (int i = 0; i < n; i++) {
+            int bodyStart = r.position();
+            int size = r.count(1);
+            ImplementationLimits.check(size, ImplementationLimits.MAX_FUNCTION_BODY_SIZE, "bytes in a function body", bodyStart);
+            int end = r.position() + size;
+            int outer = r.pushLimit(end);
+            int typeIndex = functionTypeIndices.get(i);
+            int groups = r.count(2);
+            List<LocalGroup> locals = new ArrayList<>(Math.min(groups, 64));
+            long total = 0;
+            int localsAt = r.position();
+            for (int g = 0; g < groups; g++) {
+                int at = r.position();
+                long c = r.u32();
+                ValType t = valType();
+                total += c;
+                if (total > 0xFFFFFFFFL) throw new MalformedModuleException("too many locals", at);
+                locals.add(new LocalGroup((int) Math.min(c, Integer.MAX_VALUE), t));
+            }
+            // The spec's own bound (2^32-1 in all) comes first; then kiln's implementation limit.
+            ImplementationLimits.check(total + params(typeIndex), ImplementationLimits.MAX_LOCALS, "locals", localsAt);
+            locals.removeIf(g -> g.count() == 0);
+            int codeStart = r.position();
+            scanBody(end);
+            r.popLimit(outer);
+            bodies.add(new FunctionBody(typeIndex, locals, (int) total, bodyStart, codeStart, end));
+        }
+    }
+
+    private int params(int typeIndex) {
+        return typeIndex < types.size() ? types.get(typeIndex).paramCount() : 0;
+    }
+
+    /**
+     * Reads a function's instructions up to and including the {@code end} that closes the body,
+     * which must be its last byte. Tracks block nesting so that {@code else} appears only in an
+     * {@code if}; the nesting stack lives on the heap, so depth costs no Java stack.
+     */
+    private void scanBody(int end) {
+        InstructionReader in = new InstructionReader(r);
+        // Bit stack of open blocks: 1 = an if whose else has not appeared yet.
+        long[] ifBits = new long[4];
+        int depth = 0;
+        while (true) {
+            if (r.atEnd()) throw new MalformedModuleException("END opcode expected", r.position());
+            Opcode op = in.next();
+            switch (op) {
+                case BLOCK, LOOP, IF -> {
+                    depth++;
+                    int word = depth >>> 6;
+                    if (word >= ifBits.length) ifBits = java.util.Arrays.copyOf(ifBits, ifBits.length * 2);
+                    if (op == Opcode.IF) ifBits[word] |= 1L << depth;
+                    else ifBits[word] &= ~(1L << depth);
+                }
+                case ELSE -> {
+                    if (depth == 0 || (ifBits[depth >>> 6] & (1L << depth)) == 0) {
+                        throw new MalformedModuleException("else without matching if", in.offset());
+                    }
+                    ifBits[depth >>> 6] &= ~(1L << depth);
+                }
+                case END -> {
+                    if (depth == 0) {
+                        if (r.position() != end) throw new MalformedModuleException("section size mismatch: bytes after the function's final end", r.position());
+                        return;
+                    }
+                    depth--;
+                }
+                case MEMORY_INIT, DATA_DROP -> {
+                    if (firstDataIndexUse < 0) firstDataIndexUse = in.offset();
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** A constant expression: instructions up to the {@code end} at nesting depth zero. */
+    private ConstExpr constExpr() {
+        int start = r.position();
+        InstructionReader in = new InstructionReader(r);
+        List<ConstInstr> instrs = new ArrayList<>(1);
+        int depth = 0;
+        while (true) {
+            Opcode op = in.next();
+            if (op == Opcode.END) {
+                if (depth == 0) break;
+                depth--;
+            } else if (op == Opcode.BLOCK || op == Opcode.LOOP || op == Opcode.IF) {
+                depth++;
+            }
+            if (op == Opcode.MEMORY_INIT || op == Opcode.DATA_DROP) {
+                if (firstDataIndexUse < 0) firstDataIndexUse = in.offset();
+            }
+            long imm = switch (op.immediate) {
+                case I32 -> in.i32();
+                case I64 -> in.i64();
+                case F32 -> in.f32Bits() & 0xFFFFFFFFL;
+                case F64 -> in.f64Bits();
+                case V128 -> in.v128Low();
+                case GLOBAL, FUNC -> in.indexUnsigned();
+                case REF_TYPE -> in.refType().code;
+                default -> 0;
+            };
+            instrs.add(new ConstInstr(op, imm, op.immediate == Immediate.V128 ? in.v128High() : 0, in.offset()));
+        }
+        return new ConstExpr(instrs, start);
+    }
+}

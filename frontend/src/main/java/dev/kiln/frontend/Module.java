@@ -1,0 +1,225 @@
+package dev.kiln.frontend;
+
+import java.util.List;
+
+/**
+ * A decoded module: everything later stages need without re-parsing the binary. Index spaces
+ * (functions, tables, memories, globals) put imports first, then definitions, as the spec does.
+ * Function bodies, data segment bytes and custom sections refer into {@link #bytes()}.
+ */
+public final class Module {
+    private final byte[] bytes;
+    private final List<FuncType> types;
+    private final List<Import> imports;
+    private final List<TableType> tables;
+    private final List<MemoryType> memories;
+    private final List<Global> globals;
+    private final List<Export> exports;
+    private final int startFunction;
+    private final List<ElementSegment> elements;
+    private final int dataCount;
+    private final List<FunctionBody> functions;
+    private final List<DataSegment> data;
+    private final List<CustomSection> customSections;
+    private final List<SectionInfo> sections;
+    private final NameSection names;
+
+    private final int[] importedFunctionTypes;
+    private final List<TableType> importedTables;
+    private final List<MemoryType> importedMemories;
+    private final List<GlobalType> importedGlobals;
+
+    Module(byte[] bytes, List<FuncType> types, List<Import> imports, List<TableType> tables,
+           List<MemoryType> memories, List<Global> globals, List<Export> exports, int startFunction,
+           List<ElementSegment> elements, int dataCount, List<FunctionBody> functions, List<DataSegment> data,
+           List<CustomSection> customSections, List<SectionInfo> sections, NameSection names) {
+        this.bytes = bytes;
+        this.types = List.copyOf(types);
+        this.imports = List.copyOf(imports);
+        this.tables = List.copyOf(tables);
+        this.memories = List.copyOf(memories);
+        this.globals = List.copyOf(globals);
+        this.exports = List.copyOf(exports);
+        this.startFunction = startFunction;
+        this.elements = List.copyOf(elements);
+        this.dataCount = dataCount;
+        this.functions = List.copyOf(functions);
+        this.data = List.copyOf(data);
+        this.customSections = List.copyOf(customSections);
+        this.sections = List.copyOf(sections);
+        this.names = names;
+        this.importedFunctionTypes = imports.stream().filter(i -> i.kind() == ExternKind.FUNC)
+                .mapToInt(Import::typeIndex).toArray();
+        this.importedTables = imports.stream().filter(i -> i.kind() == ExternKind.TABLE).map(Import::table).toList();
+        this.importedMemories = imports.stream().filter(i -> i.kind() == ExternKind.MEMORY).map(Import::memory).toList();
+        this.importedGlobals = imports.stream().filter(i -> i.kind() == ExternKind.GLOBAL).map(Import::global).toList();
+    }
+
+    /** The whole module binary. Not copied: callers must not modify it. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public List<FuncType> types() {
+        return types;
+    }
+
+    public List<Import> imports() {
+        return imports;
+    }
+
+    /** Tables defined by the module (imports excluded). */
+    public List<TableType> definedTables() {
+        return tables;
+    }
+
+    /** Memories defined by the module (imports excluded). */
+    public List<MemoryType> definedMemories() {
+        return memories;
+    }
+
+    /** Globals defined by the module (imports excluded). */
+    public List<Global> definedGlobals() {
+        return globals;
+    }
+
+    public List<Export> exports() {
+        return exports;
+    }
+
+    /** The start function's index, or -1. */
+    public int startFunction() {
+        return startFunction;
+    }
+
+    public List<ElementSegment> elements() {
+        return elements;
+    }
+
+    /** The data count section's value, or -1 when the section is absent. */
+    public int dataCount() {
+        return dataCount;
+    }
+
+    /** Bodies of the defined functions, in order; function index = imported function count + position. */
+    /** Number of data segments as validation sees it: the data count section's value, else the segments. */
+    public int dataSegmentCount() {
+        return dataCount >= 0 ? dataCount : data.size();
+    }
+
+    public List<FunctionBody> functionBodies() {
+        return functions;
+    }
+
+    public List<DataSegment> data() {
+        return data;
+    }
+
+    public List<CustomSection> customSections() {
+        return customSections;
+    }
+
+    /** Every section in binary order, with its position. */
+    public List<SectionInfo> sections() {
+        return sections;
+    }
+
+    public NameSection names() {
+        return names;
+    }
+
+    public int importedFunctionCount() {
+        return importedFunctionTypes.length;
+    }
+
+    public int importedTableCount() {
+        return importedTables.size();
+    }
+
+    public int importedMemoryCount() {
+        return importedMemories.size();
+    }
+
+    public int importedGlobalCount() {
+        return importedGlobals.size();
+    }
+
+    public int functionCount() {
+        return importedFunctionTypes.length + functions.size();
+    }
+
+    public int tableCount() {
+        return importedTables.size() + tables.size();
+    }
+
+    public int memoryCount() {
+        return importedMemories.size() + memories.size();
+    }
+
+    public int globalCount() {
+        return importedGlobals.size() + globals.size();
+    }
+
+    /** Type index of any function (imported or defined). */
+    public int functionTypeIndex(int funcIndex) {
+        int imported = importedFunctionTypes.length;
+        return funcIndex < imported ? importedFunctionTypes[funcIndex] : functions.get(funcIndex - imported).typeIndex();
+    }
+
+    public FuncType functionType(int funcIndex) {
+        return types.get(functionTypeIndex(funcIndex));
+    }
+
+    public TableType tableType(int tableIndex) {
+        int imported = importedTables.size();
+        return tableIndex < imported ? importedTables.get(tableIndex) : tables.get(tableIndex - imported);
+    }
+
+    public MemoryType memoryType(int memoryIndex) {
+        int imported = importedMemories.size();
+        return memoryIndex < imported ? importedMemories.get(memoryIndex) : memories.get(memoryIndex - imported);
+    }
+
+    public GlobalType globalType(int globalIndex) {
+        int imported = importedGlobals.size();
+        return globalIndex < imported ? importedGlobals.get(globalIndex) : globals.get(globalIndex - imported).type();
+    }
+
+    /** The body of a defined function, by function index. */
+    public FunctionBody body(int funcIndex) {
+        return functions.get(funcIndex - importedFunctionTypes.length);
+    }
+
+    public boolean isImportedFunction(int funcIndex) {
+        return funcIndex < importedFunctionTypes.length;
+    }
+
+    /** A printable name for a function: its name-section name, an export name, or {@code func[N]}. */
+    public String functionDisplayName(int funcIndex) {
+        String n = names.functionName(funcIndex);
+        if (n != null) return n;
+        for (Export e : exports) {
+            if (e.kind() == ExternKind.FUNC && e.index() == funcIndex) return e.name();
+        }
+        if (funcIndex < importedFunctionTypes.length) {
+            int k = 0;
+            for (Import i : imports) {
+                if (i.kind() == ExternKind.FUNC && k++ == funcIndex) return i.module() + "." + i.name();
+            }
+        }
+        return "func[" + funcIndex + "]";
+    }
+
+    /** Local types of a defined function: parameters first, then declared locals, expanded. */
+    public ValType[] localTypes(int funcIndex) {
+        FunctionBody b = body(funcIndex);
+        FuncType t = types.get(b.typeIndex());
+        ValType[] out = new ValType[t.paramCount() + b.localCount()];
+        int k = 0;
+        for (ValType p : t.params()) out[k++] = p;
+        for (LocalGroup g : b.locals()) {
+            for (int i = 0; i < g.count(); i++) out[k++] = g.type();
+        }
+        return out;
+    }
+}
