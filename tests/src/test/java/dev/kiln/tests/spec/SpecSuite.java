@@ -1,6 +1,6 @@
 package dev.kiln.tests.spec;
 
-import dev.kiln.tests.SharedData;
+import dev.kiln.frontend.testing.SharedData;
 import org.junit.jupiter.api.DynamicTest;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.kiln.tests;
+package dev.kiln.frontend.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ public final class SharedData {
     public static Path root() {
         String prop = System.getProperty("kiln.shared");
         if (prop != null && !prop.isBlank()) return Path.of(prop).toAbsolutePath().normalize();
-        // Tests run with the module directory as working directory: tests/ -> repo -> ../shared
+        // Tests run with their Maven module's directory as working directory: MODULE -> repo -> ../shared
         return Path.of("").toAbsolutePath().getParent().resolveSibling("shared").normalize();
     }
 
@@ -26,5 +26,14 @@ public final class SharedData {
                     + " (expected ../shared beside the repository, or -Dkiln.shared=DIR)");
         }
         return p;
+    }
+
+    /** Every .wasm file of the spec suite's scripts, in name order. */
+    public static java.util.List<Path> specModules() {
+        try (var s = Files.walk(require("wasm-testsuite/json"))) {
+            return s.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

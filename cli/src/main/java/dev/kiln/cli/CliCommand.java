@@ -1,0 +1,26 @@
+package dev.kiln.cli;
+
+import org.kohsuke.args4j.Option;
+
+import java.io.PrintStream;
+
+/**
+ * A {@code kiln} subcommand. Subclasses declare their options and arguments with args4j
+ * annotations; {@link Main} parses the command line into them and calls {@link #run}.
+ */
+public abstract class CliCommand {
+    @Option(name = "--help", aliases = "-h", help = true, usage = "show this command's usage")
+    boolean help;
+
+    /** The subcommand's name on the command line. */
+    public abstract String name();
+
+    /** One line for {@code kiln --help}. */
+    public abstract String summary();
+
+    /** The argument synopsis after the command name, e.g. {@code "FILE..."}. */
+    public abstract String synopsis();
+
+    /** Runs the command; returns the process exit code. */
+    public abstract int run(PrintStream out, PrintStream err) throws Exception;
+}

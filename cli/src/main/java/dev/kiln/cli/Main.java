@@ -1,0 +1,90 @@
+package dev.kiln.cli;
+
+import org.kohsuke.args4j.CmdLineException;
+import org.kohsuke.args4j.CmdLineParser;
+import org.kohsuke.args4j.ParserProperties;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Entry point of the {@code kiln} command: dispatches to a subcommand. */
+public final class Main {
+    /** Exit code for a command-line usage error. */
+    public static final int USAGE = 2;
+
+    private static final Map<String, Supplier<CliCommand>> COMMANDS = new LinkedHashMap<>();
+    static {
+        register(ValidateCommand::new);
+        register(InspectCommand::new);
+    }
+
+    private Main() {
+    }
+
+    private static void register(Supplier<CliCommand> c) {
+        COMMANDS.put(c.get().name(), c);
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs a kiln command line; returns its exit code. Never throws. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? USAGE : 0;
+        }
+        Supplier<CliCommand> factory = COMMANDS.get(args[0]);
+        if (factory == null) {
+            err.println("kiln: unknown command '" + args[0] + "'");
+            usage(err);
+            return USAGE;
+        }
+        CliCommand cmd = factory.get();
+        CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
+        try {
+            parser.parseArgument(Arrays.copyOfRange(args, 1, args.length));
+        } catch (CmdLineException e) {
+            if (!cmd.help) {
+                err.println("kiln " + cmd.name() + ": " + e.getMessage());
+                commandUsage(cmd, parser, err);
+                return USAGE;
+            }
+        }
+        if (cmd.help) {
+            commandUsage(factory.get(), null, out);
+            return 0;
+        }
+        try {
+            return cmd.run(out, err);
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            err.println("kiln " + cmd.name() + ": internal error: " + e);
+            return 3;
+        }
+    }
+
+    /** Prints a command's usage; defaults are read from a fresh instance, not from parsed values. */
+    private static void commandUsage(CliCommand cmd, CmdLineParser ignored, PrintStream s) {
+        CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
+        s.println("usage: kiln " + cmd.name() + " [OPTIONS] " + cmd.synopsis());
+        s.println("  " + cmd.summary());
+        s.println();
+        parser.printUsage(s);
+    }
+
+    private static void usage(PrintStream s) {
+        s.println("usage: kiln COMMAND [OPTIONS] ...   (kiln COMMAND --help for a command's options)");
+        s.println();
+        s.println("commands:");
+        for (Supplier<CliCommand> f : COMMANDS.values()) {
+            CliCommand c = f.get();
+            s.printf("  %-10s %s%n", c.name(), c.summary());
+        }
+    }
+}
