@@ -1,0 +1,31 @@
+package dev.kiln.ir;
+
+import dev.kiln.frontend.Immediate;
+import dev.kiln.frontend.Opcode;
+
+/** Which Wasm operations have side effects or may trap, for passes that move or delete code. */
+public final class Effects {
+    private Effects() {
+    }
+
+    /** No side effect and no trap: removable when unused, foldable when its operands are constant. */
+    public static boolean isPure(Opcode op) {
+        if (op.immediate == Immediate.MEMARG || op.immediate == Immediate.MEMARG_LANE) return false;
+        return switch (op) {
+            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
+                 I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,
+                 I64_TRUNC_F32_S, I64_TRUNC_F32_U, I64_TRUNC_F64_S, I64_TRUNC_F64_U,
+                 CALL, CALL_INDIRECT, GLOBAL_SET, MEMORY_GROW, MEMORY_INIT, DATA_DROP, MEMORY_COPY, MEMORY_FILL,
+                 TABLE_GET, TABLE_SET, TABLE_GROW, TABLE_FILL, TABLE_INIT, TABLE_COPY, ELEM_DROP -> false;
+            // Reads of mutable state: no side effect, but they are not constants either.
+            case GLOBAL_GET, MEMORY_SIZE, TABLE_SIZE -> true;
+            default -> true;
+        };
+    }
+
+    /** Pure and independent of mutable state: a candidate for constant folding. */
+    public static boolean isFoldable(Opcode op) {
+        return isPure(op) && op != Opcode.GLOBAL_GET && op != Opcode.MEMORY_SIZE && op != Opcode.TABLE_SIZE
+                && op != Opcode.REF_FUNC;
+    }
+}

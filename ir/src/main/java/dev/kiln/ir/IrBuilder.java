@@ -1,0 +1,443 @@
+package dev.kiln.ir;
+
+import dev.kiln.frontend.BlockType;
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.FunctionBody;
+import dev.kiln.frontend.Immediate;
+import dev.kiln.frontend.InstructionReader;
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.WasmReader;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Translates one validated function body from Wasm's stack code to register IR in SSA form with
+ * block parameters, in one pass and in time linear in the body (after {@link LocalAssignments}).
+ *
+ * <p>The operand stack and the locals become SSA values as the code is read. Where control flow
+ * merges (the end of a block or if that is branched to, a loop header), the merge block takes
+ * parameters for the construct's results (or a loop's parameters) followed by the locals assigned
+ * inside the construct; every incoming edge passes the current values. Locals that are never
+ * assigned inside a construct cannot differ at its merge, so they need no parameter. Some
+ * parameters are still redundant (every edge passes the same value); {@code CopyPropagation}
+ * removes them. Code after an unconditional branch is unreachable and produces no IR.
+ */
+public final class IrBuilder {
+    private enum Kind { FUNCTION, BLOCK, LOOP, IF }
+
+    private static final class Frame {
+        Kind kind;
+        FuncType type;
+        int stackHeight;
+        int[] assigned;
+        /** Branch target: loop header, or the merge block (created when first needed). */
+        BasicBlock label;
+        BasicBlock elseBlock;
+        int[] ifParams;
+        int[] ifEntryLocals;
+        boolean elseSeen;
+    }
+
+    private final Module m;
+    private final IrFunction f;
+    private final int[][] assignedSets;
+    private int nextConstruct;
+
+    private int[] stack = new int[32];
+    private int sp;
+    private final int[] locals;
+    private final ValType[] localTypes;
+    private final List<Frame> frames = new ArrayList<>();
+    private BasicBlock current;
+    /** Nesting depth of constructs opened while the code is unreachable (skipped). */
+    private int deadDepth;
+    /** Entry-block constants standing for the zero value of each type (locals' initial values). */
+    private final int[] zeroOf = new int[ValType.values().length];
+    private final List<Instruction> zeroConsts = new ArrayList<>();
+
+    private IrBuilder(ValidatedModule vm, int funcIndex) {
+        this.m = vm.module();
+        FunctionBody body = m.body(funcIndex);
+        this.f = new IrFunction(funcIndex, m.functionDisplayName(funcIndex), m.types().get(body.typeIndex()));
+        this.assignedSets = LocalAssignments.scan(m, body);
+        this.localTypes = m.localTypes(funcIndex);
+        this.locals = new int[localTypes.length];
+        Arrays.fill(zeroOf, -1);
+    }
+
+    /** Builds the IR of a defined function. */
+    public static IrFunction build(ValidatedModule vm, int funcIndex) {
+        return new IrBuilder(vm, funcIndex).run();
+    }
+
+    private IrFunction run() {
+        FuncType type = f.type;
+        BasicBlock entry = f.newBlock(type.params());
+        place(entry);
+        Arrays.fill(locals, -1);
+        System.arraycopy(entry.params, 0, locals, 0, entry.params.length);
+        Frame fn = new Frame();
+        fn.kind = Kind.FUNCTION;
+        fn.type = new FuncType(new ValType[0], type.results());
+        fn.assigned = new int[0];
+        frames.add(fn);
+
+        FunctionBody body = m.body(f.index);
+        InstructionReader in = new InstructionReader(new WasmReader(m.bytes(), body.codeStart(), body.codeEnd()));
+        while (!frames.isEmpty()) {
+            Opcode op = in.next();
+            if (current == null) {
+                skipDead(op, in);
+            } else {
+                translate(op, in);
+            }
+        }
+        entry.instructions.addAll(0, zeroConsts);
+        return f;
+    }
+
+    // ---- helpers ----
+
+    private void place(BasicBlock b) {
+        f.blocks.add(b);
+        current = b;
+    }
+
+    private void push(int v) {
+        if (sp == stack.length) stack = Arrays.copyOf(stack, sp * 2);
+        stack[sp++] = v;
+    }
+
+    private int pop() {
+        return stack[--sp];
+    }
+
+    private int[] popN(int n) {
+        int[] out = Arrays.copyOfRange(stack, sp - n, sp);
+        sp -= n;
+        return out;
+    }
+
+    private int[] peekN(int n) {
+        return Arrays.copyOfRange(stack, sp - n, sp);
+    }
+
+    private Frame frame(int depth) {
+        return frames.get(frames.size() - 1 - depth);
+    }
+
+    /** The current SSA value of a local, materialising the zero constant for a fresh local. */
+    private int local(int index) {
+        int v = locals[index];
+        if (v < 0) {
+            v = zero(localTypes[index]);
+            locals[index] = v;
+        }
+        return v;
+    }
+
+    private int zero(ValType t) {
+        int v = zeroOf[t.ordinal()];
+        if (v >= 0) return v;
+        v = f.newValue(t);
+        Opcode op = switch (t) {
+            case I32 -> Opcode.I32_CONST;
+            case I64 -> Opcode.I64_CONST;
+            case F32 -> Opcode.F32_CONST;
+            case F64 -> Opcode.F64_CONST;
+            case V128 -> Opcode.V128_CONST;
+            case FUNCREF, EXTERNREF -> Opcode.REF_NULL;
+        };
+        long imm = t.isReference() ? t.code : 0;
+        zeroConsts.add(new Instruction(op, new int[0], new int[] {v}, imm, 0, -1));
+        zeroOf[t.ordinal()] = v;
+        return v;
+    }
+
+    private Instruction emit(Opcode op, int[] args, int[] results, long imm, long imm2, int offset) {
+        Instruction i = new Instruction(op, args, results, imm, imm2, offset);
+        current.instructions.add(i);
+        return i;
+    }
+
+    private int emit1(Opcode op, int[] args, ValType result, long imm, long imm2, int offset) {
+        int v = f.newValue(result);
+        emit(op, args, new int[] {v}, imm, imm2, offset);
+        return v;
+    }
+
+    private void terminate(Terminator t) {
+        current.terminator = t;
+        current = null;
+    }
+
+    // ---- labels and edges ----
+
+    private ValType[] labelTypes(Frame fr) {
+        return fr.kind == Kind.LOOP ? fr.type.params() : fr.type.results();
+    }
+
+    /** The frame's branch target, creating a merge block (results + assigned locals) on first use. */
+    private BasicBlock label(Frame fr) {
+        if (fr.label == null) {
+            ValType[] results = fr.type.results();
+            ValType[] types = Arrays.copyOf(results, results.length + fr.assigned.length);
+            for (int i = 0; i < fr.assigned.length; i++) types[results.length + i] = localTypes[fr.assigned[i]];
+            fr.label = f.newBlock(types);
+        }
+        return fr.label;
+    }
+
+    /** An edge to a frame's label carrying the top label-arity stack values and the assigned locals. */
+    private Edge edgeTo(Frame fr) {
+        int arity = labelTypes(fr).length;
+        int[] args = new int[arity + fr.assigned.length];
+        System.arraycopy(stack, sp - arity, args, 0, arity);
+        for (int i = 0; i < fr.assigned.length; i++) args[arity + i] = local(fr.assigned[i]);
+        return new Edge(label(fr), args);
+    }
+
+    /** Continues in {@code b}: its parameters replace the label values and the assigned locals. */
+    private void enterMerge(BasicBlock b, Frame fr, int valueCount) {
+        place(b);
+        sp = fr.stackHeight;
+        for (int i = 0; i < valueCount; i++) push(b.params[i]);
+        for (int i = 0; i < fr.assigned.length; i++) locals[fr.assigned[i]] = b.params[valueCount + i];
+    }
+
+    private Frame newFrame(Kind kind, FuncType type) {
+        Frame fr = new Frame();
+        fr.kind = kind;
+        fr.type = type;
+        fr.stackHeight = sp - type.paramCount();
+        fr.assigned = assignedSets[nextConstruct++];
+        frames.add(fr);
+        return fr;
+    }
+
+    // ---- unreachable code ----
+
+    private void skipDead(Opcode op, InstructionReader in) {
+        switch (op) {
+            case BLOCK, LOOP, IF -> {
+                deadDepth++;
+                nextConstruct++;
+            }
+            case ELSE -> {
+                if (deadDepth == 0) elseOf(frame(0), in);
+            }
+            case END -> {
+                if (deadDepth > 0) deadDepth--;
+                else end(in);
+            }
+            default -> { }
+        }
+    }
+
+    // ---- translation ----
+
+    private void translate(Opcode op, InstructionReader in) {
+        int at = in.offset();
+        switch (op) {
+            case NOP -> { }
+            case UNREACHABLE -> terminate(new Terminator.Trap(TrapKind.UNREACHABLE, at));
+            case BLOCK -> newFrame(Kind.BLOCK, BlockType.resolve(in.blockType(), m));
+            case LOOP -> {
+                Frame fr = newFrame(Kind.LOOP, BlockType.resolve(in.blockType(), m));
+                ValType[] params = fr.type.params();
+                ValType[] types = Arrays.copyOf(params, params.length + fr.assigned.length);
+                for (int i = 0; i < fr.assigned.length; i++) types[params.length + i] = localTypes[fr.assigned[i]];
+                fr.label = f.newBlock(types);
+                Edge entry = edgeTo(fr);
+                terminate(new Terminator.Jump(entry));
+                enterMerge(fr.label, fr, params.length);
+            }
+            case IF -> {
+                int cond = pop();
+                Frame fr = newFrame(Kind.IF, BlockType.resolve(in.blockType(), m));
+                fr.ifParams = peekN(fr.type.paramCount());
+                fr.ifEntryLocals = new int[fr.assigned.length];
+                for (int i = 0; i < fr.assigned.length; i++) fr.ifEntryLocals[i] = local(fr.assigned[i]);
+                BasicBlock then = f.newBlock();
+                fr.elseBlock = f.newBlock();
+                terminate(new Terminator.Branch(cond, new Edge(then, new int[0]), new Edge(fr.elseBlock, new int[0])));
+                place(then);
+            }
+            case ELSE -> elseOf(frame(0), in);
+            case END -> end(in);
+            case BR -> {
+                Frame fr = frame(in.index());
+                terminate(branchOut(fr));
+            }
+            case BR_IF -> {
+                int cond = pop();
+                Frame fr = frame(in.index());
+                BasicBlock next = f.newBlock();
+                Edge taken = fr.kind == Kind.FUNCTION ? null : edgeTo(fr);
+                if (taken == null) {
+                    // br_if to the function's label returns: branch to a block that returns.
+                    BasicBlock ret = f.newBlock();
+                    ret.terminator = new Terminator.Return(peekN(f.type.resultCount()));
+                    f.blocks.add(ret);
+                    taken = new Edge(ret, new int[0]);
+                }
+                terminate(new Terminator.Branch(cond, taken, new Edge(next, new int[0])));
+                place(next);
+            }
+            case BR_TABLE -> {
+                int index = pop();
+                Edge[] targets = new Edge[in.brTableSize()];
+                for (int i = 0; i < targets.length; i++) targets[i] = switchEdge(frame(in.brTableTarget(i)));
+                Edge dflt = switchEdge(frame(in.brTableDefault()));
+                terminate(new Terminator.Switch(index, targets, dflt));
+            }
+            case RETURN -> terminate(new Terminator.Return(peekN(f.type.resultCount())));
+            case CALL -> {
+                FuncType t = m.functionType(in.index());
+                int[] args = popN(t.paramCount());
+                int[] results = newValues(t.results());
+                emit(Opcode.CALL, args, results, in.index(), 0, at);
+                for (int r : results) push(r);
+            }
+            case CALL_INDIRECT -> {
+                FuncType t = m.types().get(in.index());
+                int index = pop();
+                int[] params = popN(t.paramCount());
+                int[] args = Arrays.copyOf(params, params.length + 1);
+                args[params.length] = index;
+                int[] results = newValues(t.results());
+                emit(Opcode.CALL_INDIRECT, args, results, in.index(), in.secondIndex(), at);
+                for (int r : results) push(r);
+            }
+            case DROP -> pop();
+            case SELECT, SELECT_T -> {
+                int cond = pop();
+                int b = pop();
+                int a = pop();
+                push(emit1(Opcode.SELECT, new int[] {a, b, cond}, f.typeOf(a), 0, 0, at));
+            }
+            case LOCAL_GET -> push(local(in.index()));
+            case LOCAL_SET -> locals[in.index()] = pop();
+            case LOCAL_TEE -> locals[in.index()] = stack[sp - 1];
+            case GLOBAL_GET -> push(emit1(op, new int[0], m.globalType(in.index()).type(), in.index(), 0, at));
+            case GLOBAL_SET -> emit(op, new int[] {pop()}, new int[0], in.index(), 0, at);
+            case TABLE_GET -> push(emit1(op, new int[] {pop()}, m.tableType(in.index()).elementType(), in.index(), 0, at));
+            case TABLE_SET -> {
+                int v = pop();
+                int i = pop();
+                emit(op, new int[] {i, v}, new int[0], in.index(), 0, at);
+            }
+            case TABLE_GROW -> {
+                int n = pop();
+                int v = pop();
+                push(emit1(op, new int[] {v, n}, ValType.I32, in.index(), 0, at));
+            }
+            case TABLE_FILL -> emit(op, popN(3), new int[0], in.index(), 0, at);
+            case REF_NULL -> push(emit1(op, new int[0], in.refType(), in.refType().code, 0, at));
+            case REF_IS_NULL -> push(emit1(op, new int[] {pop()}, ValType.I32, 0, 0, at));
+            case REF_FUNC -> push(emit1(op, new int[0], ValType.FUNCREF, in.index(), 0, at));
+            default -> fixedSignature(op, in, at);
+        }
+    }
+
+    private int[] newValues(ValType[] types) {
+        int[] out = new int[types.length];
+        for (int i = 0; i < out.length; i++) out[i] = f.newValue(types[i]);
+        return out;
+    }
+
+    /** Branch to a frame's label: to the function's label it is a return. */
+    private Terminator branchOut(Frame fr) {
+        if (fr.kind == Kind.FUNCTION) return new Terminator.Return(peekN(f.type.resultCount()));
+        return new Terminator.Jump(edgeTo(fr));
+    }
+
+    private Edge switchEdge(Frame fr) {
+        if (fr.kind != Kind.FUNCTION) return edgeTo(fr);
+        BasicBlock ret = f.newBlock();
+        ret.terminator = new Terminator.Return(peekN(f.type.resultCount()));
+        f.blocks.add(ret);
+        return new Edge(ret, new int[0]);
+    }
+
+    private void elseOf(Frame fr, InstructionReader in) {
+        if (current != null) terminate(new Terminator.Jump(edgeTo(fr)));
+        fr.elseSeen = true;
+        startElse(fr);
+    }
+
+    private void startElse(Frame fr) {
+        place(fr.elseBlock);
+        sp = fr.stackHeight;
+        for (int v : fr.ifParams) push(v);
+        for (int i = 0; i < fr.assigned.length; i++) locals[fr.assigned[i]] = fr.ifEntryLocals[i];
+    }
+
+    private void end(InstructionReader in) {
+        Frame fr = frames.remove(frames.size() - 1);
+        switch (fr.kind) {
+            case FUNCTION -> {
+                if (current != null) terminate(new Terminator.Return(peekN(f.type.resultCount())));
+            }
+            case LOOP -> {
+                // Falling off a loop's end continues after it; nothing merges here.
+            }
+            case BLOCK -> {
+                if (fr.label == null) return; // never branched to: continue (or stay unreachable)
+                if (current != null) terminate(new Terminator.Jump(edgeTo(fr)));
+                enterMerge(fr.label, fr, fr.type.resultCount());
+            }
+            case IF -> {
+                if (current != null) terminate(new Terminator.Jump(edgeTo(fr)));
+                if (!fr.elseSeen) {
+                    // No else: the false edge passes the if's parameters through as its results.
+                    startElse(fr);
+                    terminate(new Terminator.Jump(edgeTo(fr)));
+                }
+                if (fr.label != null) enterMerge(fr.label, fr, fr.type.resultCount());
+            }
+        }
+    }
+
+    private void fixedSignature(Opcode op, InstructionReader in, int at) {
+        int[] args = popN(op.paramCount());
+        long imm = 0;
+        long imm2 = 0;
+        switch (op.immediate) {
+            case NONE, MEMORY, MEMORY_MEMORY -> { }
+            case I32 -> imm = in.i32();
+            case I64 -> imm = in.i64();
+            case F32 -> imm = in.f32Bits() & 0xFFFFFFFFL;
+            case F64 -> imm = in.f64Bits();
+            case V128, SHUFFLE -> {
+                imm = in.v128Low();
+                imm2 = in.v128High();
+            }
+            case MEMARG -> {
+                imm = in.memOffset();
+                imm2 = in.memAlign();
+            }
+            case MEMARG_LANE -> {
+                imm = in.memOffset();
+                imm2 = in.lane();
+            }
+            case LANE -> imm = in.lane();
+            case DATA, DATA_MEMORY, ELEM, TABLE -> imm = in.index();
+            case ELEM_TABLE, TABLE_TABLE -> {
+                imm = in.index();
+                imm2 = in.secondIndex();
+            }
+            default -> throw new IllegalStateException("unexpected immediate " + op.immediate + " for " + op);
+        }
+        if (op.resultCount() == 0) {
+            emit(op, args, new int[0], imm, imm2, at);
+        } else {
+            push(emit1(op, args, op.result(0), imm, imm2, at));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.kiln.ir;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.ValType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A function in register IR: SSA values numbered {@code v0..v(n-1)} with a type each, and basic
+ * blocks in layout order, the entry block first. The entry block's parameters are the function's
+ * parameters.
+ */
+public final class IrFunction {
+    public final int index;
+    public final String name;
+    public final FuncType type;
+    public final List<BasicBlock> blocks = new ArrayList<>();
+    private ValType[] valueTypes = new ValType[16];
+    private int valueCount;
+    private int blockCount;
+
+    public IrFunction(int index, String name, FuncType type) {
+        this.index = index;
+        this.name = name;
+        this.type = type;
+    }
+
+    public int newValue(ValType type) {
+        if (valueCount == valueTypes.length) valueTypes = Arrays.copyOf(valueTypes, valueCount * 2);
+        valueTypes[valueCount] = type;
+        return valueCount++;
+    }
+
+    public ValType typeOf(int value) {
+        return valueTypes[value];
+    }
+
+    /** Number of values ever created (ids are below this; some may be unused after passes). */
+    public int valueCount() {
+        return valueCount;
+    }
+
+    /** Creates a block with parameters of the given types; it is not placed in the layout yet. */
+    public BasicBlock newBlock(ValType... paramTypes) {
+        int[] params = new int[paramTypes.length];
+        for (int i = 0; i < params.length; i++) params[i] = newValue(paramTypes[i]);
+        return new BasicBlock(blockCount++, params);
+    }
+
+    /** Number of block ids ever created. */
+    public int blockIdCount() {
+        return blockCount;
+    }
+
+    public BasicBlock entry() {
+        return blocks.get(0);
+    }
+
+    /** Number of instructions in all blocks, terminators included. */
+    public int instructionCount() {
+        int n = 0;
+        for (BasicBlock b : blocks) n += b.instructions.size() + 1;
+        return n;
+    }
+}

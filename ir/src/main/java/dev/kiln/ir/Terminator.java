@@ -1,0 +1,119 @@
+package dev.kiln.ir;
+
+/** The last instruction of a basic block: where control goes next. */
+public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, Terminator.Switch,
+        Terminator.Return, Terminator.Trap {
+
+    /** The outgoing edges (empty for return and trap). */
+    Edge[] edges();
+
+    /** Values the terminator itself reads (not counting edge arguments). */
+    int[] operands();
+
+    /** Unconditional jump. */
+    final class Jump implements Terminator {
+        public final Edge target;
+
+        public Jump(Edge target) {
+            this.target = target;
+        }
+
+        @Override
+        public Edge[] edges() {
+            return new Edge[] {target};
+        }
+
+        @Override
+        public int[] operands() {
+            return new int[0];
+        }
+    }
+
+    /** Two-way branch on an i32: nonzero goes to {@code ifTrue}. */
+    final class Branch implements Terminator {
+        public int condition;
+        public final Edge ifTrue;
+        public final Edge ifFalse;
+
+        public Branch(int condition, Edge ifTrue, Edge ifFalse) {
+            this.condition = condition;
+            this.ifTrue = ifTrue;
+            this.ifFalse = ifFalse;
+        }
+
+        @Override
+        public Edge[] edges() {
+            return new Edge[] {ifTrue, ifFalse};
+        }
+
+        @Override
+        public int[] operands() {
+            return new int[] {condition};
+        }
+    }
+
+    /** Multi-way branch (br_table): {@code targets[index]}, or {@code defaultTarget} when out of range. */
+    final class Switch implements Terminator {
+        public int index;
+        public final Edge[] targets;
+        public final Edge defaultTarget;
+
+        public Switch(int index, Edge[] targets, Edge defaultTarget) {
+            this.index = index;
+            this.targets = targets;
+            this.defaultTarget = defaultTarget;
+        }
+
+        @Override
+        public Edge[] edges() {
+            Edge[] all = java.util.Arrays.copyOf(targets, targets.length + 1);
+            all[targets.length] = defaultTarget;
+            return all;
+        }
+
+        @Override
+        public int[] operands() {
+            return new int[] {index};
+        }
+    }
+
+    /** Return from the function with these values. */
+    final class Return implements Terminator {
+        public int[] values;
+
+        public Return(int[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public Edge[] edges() {
+            return new Edge[0];
+        }
+
+        @Override
+        public int[] operands() {
+            return values;
+        }
+    }
+
+    /** An unconditional trap (Wasm {@code unreachable}). */
+    final class Trap implements Terminator {
+        public final TrapKind kind;
+        public final int wasmOffset;
+
+        public Trap(TrapKind kind, int wasmOffset) {
+            this.kind = kind;
+            this.wasmOffset = wasmOffset;
+        }
+
+        @Override
+        public Edge[] edges() {
+            return new Edge[0];
+        }
+
+        @Override
+        public int[] operands() {
+            return new int[0];
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.kiln.ir;
+
+/**
+ * Raised inside kiln (interpreter, numeric helpers, runtime helpers) when WebAssembly code traps.
+ * Internal: the runtime turns it into the public {@code WasmTrap} with a Wasm stack trace. It
+ * carries no Java stack trace, so throwing it is cheap.
+ */
+public final class TrapException extends RuntimeException {
+    public final TrapKind kind;
+
+    public TrapException(TrapKind kind) {
+        super(kind.message, null, false, false);
+        this.kind = kind;
+    }
+
+    public TrapException(TrapKind kind, Throwable cause) {
+        super(kind.message, cause, false, true);
+        this.kind = kind;
+    }
+}

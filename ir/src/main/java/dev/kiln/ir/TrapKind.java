@@ -1,0 +1,42 @@
+package dev.kiln.ir;
+
+/**
+ * Every way WebAssembly execution can trap, with the message the spec suite uses and the nonzero
+ * code stored in the VMContext's trap slot by native code. Interpreter, backends and runtime all
+ * name traps through this one enum.
+ */
+public enum TrapKind {
+    UNREACHABLE(1, "unreachable"),
+    INTEGER_OVERFLOW(2, "integer overflow"),
+    INTEGER_DIVIDE_BY_ZERO(3, "integer divide by zero"),
+    INVALID_CONVERSION(4, "invalid conversion to integer"),
+    OUT_OF_BOUNDS_MEMORY(5, "out of bounds memory access"),
+    OUT_OF_BOUNDS_TABLE(6, "out of bounds table access"),
+    /** call_indirect with an index past the table's end. */
+    UNDEFINED_ELEMENT(7, "undefined element"),
+    UNINITIALIZED_ELEMENT(8, "uninitialized element"),
+    INDIRECT_CALL_TYPE_MISMATCH(9, "indirect call type mismatch"),
+    CALL_STACK_EXHAUSTED(10, "call stack exhausted"),
+    OUT_OF_FUEL(11, "out of fuel"),
+    INTERRUPTED(12, "interrupted"),
+    /** A host function failed; the runtime keeps the Java exception as the trap's cause. */
+    HOST_ERROR(13, "host function error");
+
+    private static final TrapKind[] BY_CODE = new TrapKind[16];
+    static {
+        for (TrapKind k : values()) BY_CODE[k.code] = k;
+    }
+
+    public final int code;
+    public final String message;
+
+    TrapKind(int code, String message) {
+        this.code = code;
+        this.message = message;
+    }
+
+    /** The kind for a VMContext trap code, or null when the code is not one. */
+    public static TrapKind fromCode(int code) {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}
