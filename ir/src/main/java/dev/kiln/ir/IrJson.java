@@ -1,0 +1,88 @@
+package dev.kiln.ir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON dump of a function's IR: the same structure as {@link IrPrinter}, for tools.
+ * <pre>
+ * {"index": 0, "name": "fib", "type": "(func ...)", "values": 12,
+ *  "blocks": [{"id": 0, "params": [{"value": 0, "type": "i32"}],
+ *              "instructions": [{"op": "i32.const", "results": [1], "args": [], "imm": 2, "text": "v1 = i32.const 2"}],
+ *              "terminator": {"kind": "brif", "condition": 2, "edges": [{"block": 1, "args": []}, ...], "text": "..."}}]}
+ * </pre>
+ */
+public final class IrJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private IrJson() {
+    }
+
+    public static ObjectNode toJson(IrFunction f) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("index", f.index);
+        root.put("name", f.name);
+        root.put("type", f.type.toString());
+        root.put("values", f.valueCount());
+        ArrayNode blocks = root.putArray("blocks");
+        for (BasicBlock b : f.blocks) {
+            ObjectNode bn = blocks.addObject();
+            bn.put("id", b.id);
+            ArrayNode params = bn.putArray("params");
+            for (int p : b.params) {
+                ObjectNode pn = params.addObject();
+                pn.put("value", p);
+                pn.put("type", f.typeOf(p).text);
+            }
+            ArrayNode insts = bn.putArray("instructions");
+            for (Instruction i : b.instructions) {
+                ObjectNode in = insts.addObject();
+                in.put("op", i.op.mnemonic);
+                ints(in.putArray("results"), i.results);
+                ints(in.putArray("args"), i.args);
+                in.put("imm", i.imm);
+                if (i.imm2 != 0) in.put("imm2", i.imm2);
+                if (i.wasmOffset >= 0) in.put("offset", i.wasmOffset);
+                in.put("text", IrPrinter.instruction(i));
+            }
+            bn.set("terminator", terminator(b.terminator));
+        }
+        return root;
+    }
+
+    private static ObjectNode terminator(Terminator t) {
+        ObjectNode n = JSON.createObjectNode();
+        switch (t) {
+            case Terminator.Jump j -> n.put("kind", "jump");
+            case Terminator.Branch br -> {
+                n.put("kind", "brif");
+                n.put("condition", br.condition);
+            }
+            case Terminator.Switch s -> {
+                n.put("kind", "br_table");
+                n.put("index", s.index);
+            }
+            case Terminator.Return r -> {
+                n.put("kind", "return");
+                ints(n.putArray("values"), r.values);
+            }
+            case Terminator.Trap tr -> {
+                n.put("kind", "trap");
+                n.put("trap", tr.kind.name().toLowerCase());
+            }
+        }
+        ArrayNode edges = n.putArray("edges");
+        for (Edge e : t.edges()) {
+            ObjectNode en = edges.addObject();
+            en.put("block", e.target.id);
+            ints(en.putArray("args"), e.args);
+        }
+        n.put("text", IrPrinter.terminator(t));
+        return n;
+    }
+
+    private static void ints(ArrayNode a, int[] vs) {
+        for (int v : vs) a.add(v);
+    }
+}

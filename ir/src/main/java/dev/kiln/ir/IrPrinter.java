@@ -1,0 +1,128 @@
+package dev.kiln.ir;
+
+import dev.kiln.frontend.Opcode;
+
+/**
+ * Prints IR as text, one instruction per line in the style of Cranelift and LLVM:
+ * <pre>
+ * function 0 "fib" (func (param i32) (result i32))
+ * block0(v0: i32):
+ *     v1 = i32.const 2
+ *     v2 = i32.lt_u v0, v1
+ *     brif v2, block1, block2
+ * </pre>
+ */
+public final class IrPrinter {
+    private IrPrinter() {
+    }
+
+    public static String print(IrFunction f) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("function ").append(f.index).append(" \"").append(f.name).append("\" ").append(f.type).append('\n');
+        for (BasicBlock b : f.blocks) {
+            sb.append(b);
+            if (b.params.length > 0) {
+                sb.append('(');
+                for (int i = 0; i < b.params.length; i++) {
+                    if (i > 0) sb.append(", ");
+                    sb.append('v').append(b.params[i]).append(": ").append(f.typeOf(b.params[i]));
+                }
+                sb.append(')');
+            }
+            sb.append(":\n");
+            for (Instruction i : b.instructions) sb.append("    ").append(instruction(i)).append('\n');
+            sb.append("    ").append(terminator(b.terminator)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static String instruction(Instruction i) {
+        StringBuilder sb = new StringBuilder();
+        if (i.results.length > 0) {
+            values(sb, i.results);
+            sb.append(" = ");
+        }
+        sb.append(i.op.mnemonic);
+        String imm = immediates(i);
+        if (!imm.isEmpty()) sb.append(' ').append(imm);
+        if (i.args.length > 0) {
+            sb.append(imm.isEmpty() ? " " : ", ");
+            values(sb, i.args);
+        }
+        return sb.toString();
+    }
+
+    private static String immediates(Instruction i) {
+        Opcode op = i.op;
+        return switch (op.immediate) {
+            case I32 -> Integer.toString((int) i.imm);
+            case I64 -> Long.toString(i.imm);
+            case F32 -> floatText(Float.intBitsToFloat((int) i.imm), "0x" + Integer.toHexString((int) i.imm));
+            case F64 -> floatText(Double.longBitsToDouble(i.imm), "0x" + Long.toHexString(i.imm));
+            case V128, SHUFFLE -> String.format("0x%016x%016x", i.imm2, i.imm);
+            case MEMARG -> "offset=" + i.imm + " align=" + (1L << i.imm2);
+            case MEMARG_LANE -> "offset=" + i.imm + " lane=" + i.imm2;
+            case LANE -> "lane=" + i.imm;
+            case FUNC -> op == Opcode.CALL || op == Opcode.REF_FUNC ? "func" + i.imm : Long.toString(i.imm);
+            case TYPE_TABLE -> "type" + i.imm + " table" + i.imm2;
+            case GLOBAL -> "global" + i.imm;
+            case TABLE -> "table" + i.imm;
+            case TABLE_TABLE -> "table" + i.imm + " table" + i.imm2;
+            case ELEM_TABLE -> "elem" + i.imm + " table" + i.imm2;
+            case ELEM -> "elem" + i.imm;
+            case DATA, DATA_MEMORY -> "data" + i.imm;
+            case REF_TYPE -> dev.kiln.frontend.ValType.fromCode((int) i.imm).text;
+            default -> op == Opcode.CALL_INDIRECT ? "type" + i.imm + " table" + i.imm2 : "";
+        };
+    }
+
+    private static String floatText(double v, String bits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return bits;
+        return v + " (" + bits + ")";
+    }
+
+    private static void values(StringBuilder sb, int[] vs) {
+        for (int k = 0; k < vs.length; k++) {
+            if (k > 0) sb.append(", ");
+            sb.append('v').append(vs[k]);
+        }
+    }
+
+    private static String edge(Edge e) {
+        StringBuilder sb = new StringBuilder(e.target.toString());
+        if (e.args.length > 0) {
+            sb.append('(');
+            values(sb, e.args);
+            sb.append(')');
+        }
+        return sb.toString();
+    }
+
+    public static String terminator(Terminator t) {
+        if (t == null) return "<no terminator>";
+        StringBuilder sb = new StringBuilder();
+        switch (t) {
+            case Terminator.Jump j -> sb.append("jump ").append(edge(j.target));
+            case Terminator.Branch br -> sb.append("brif v").append(br.condition).append(", ").append(edge(br.ifTrue))
+                    .append(", ").append(edge(br.ifFalse));
+            case Terminator.Switch s -> {
+                sb.append("br_table v").append(s.index).append(", [");
+                for (int k = 0; k < s.targets.length; k++) {
+                    if (k > 0) sb.append(", ");
+                    sb.append(edge(s.targets[k]));
+                }
+                sb.append("], ").append(edge(s.defaultTarget));
+            }
+            case Terminator.Return r -> {
+                sb.append("return");
+                if (r.values.length > 0) {
+                    sb.append(' ');
+                    values(sb, r.values);
+                }
+            }
+            case Terminator.Trap tr -> sb.append("trap ").append(tr.kind.name().toLowerCase());
+        }
+        return sb.toString();
+    }
+
+}

@@ -1,0 +1,133 @@
+package dev.kiln.ir.pass;
+
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.ControlFlowGraph;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Effects;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Numerics;
+import dev.kiln.ir.Terminator;
+import dev.kiln.ir.TrapException;
+
+/**
+ * Constant folding: a scalar numeric operation whose operands are all constants becomes a constant
+ * (evaluated by {@link Numerics}, exactly as the interpreter would; an operation that would trap is
+ * left alone); {@code select} with a constant condition becomes a copy of the chosen operand; a
+ * branch or br_table on a constant becomes a jump. Blocks are visited in reverse postorder, so
+ * constants flow forward through a whole function in one run.
+ */
+public final class ConstantFolding implements Pass {
+    @Override
+    public String name() {
+        return "constant-folding";
+    }
+
+    @Override
+    public boolean run(IrFunction f) {
+        int n = f.valueCount();
+        boolean[] known = new boolean[n];
+        long[] bits = new long[n];
+        ValueRenaming renaming = new ValueRenaming(f);
+        boolean changed = false;
+        for (BasicBlock b : new ControlFlowGraph(f).reversePostorder()) {
+            for (int k = 0; k < b.instructions.size(); k++) {
+                Instruction i = b.instructions.get(k);
+                for (int a = 0; a < i.args.length; a++) i.args[a] = renaming.resolve(i.args[a]);
+                if (isConstant(i.op)) {
+                    known[i.result()] = true;
+                    bits[i.result()] = i.imm;
+                    continue;
+                }
+                if (i.op == Opcode.SELECT && known[i.args[2]]) {
+                    renaming.replace(i.result(), (int) bits[i.args[2]] != 0 ? i.args[0] : i.args[1]);
+                    b.instructions.remove(k--);
+                    changed = true;
+                    continue;
+                }
+                if (!Numerics.isScalarNumeric(i.op) || !allKnown(i.args, known)) continue;
+                if (!Effects.isFoldable(i.op) && !mayTrapButFoldable(i.op)) continue;
+                long value;
+                try {
+                    value = Numerics.eval(i.op, bits[i.args[0]], i.args.length > 1 ? bits[i.args[1]] : 0);
+                } catch (TrapException trap) {
+                    continue; // keep the trapping instruction
+                }
+                ValType t = i.op.result(0);
+                value = normalize(t, value);
+                Instruction c = new Instruction(constOf(t), new int[0], i.results, value, 0, i.wasmOffset);
+                b.instructions.set(k, c);
+                known[c.result()] = true;
+                bits[c.result()] = value;
+                changed = true;
+            }
+            changed |= foldTerminator(b, known, bits, renaming);
+        }
+        renaming.apply(f);
+        return changed;
+    }
+
+    private static boolean mayTrapButFoldable(Opcode op) {
+        return switch (op) {
+            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
+                 I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,
+                 I64_TRUNC_F32_S, I64_TRUNC_F32_U, I64_TRUNC_F64_S, I64_TRUNC_F64_U -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isConstant(Opcode op) {
+        return op == Opcode.I32_CONST || op == Opcode.I64_CONST || op == Opcode.F32_CONST || op == Opcode.F64_CONST;
+    }
+
+    private static Opcode constOf(ValType t) {
+        return switch (t) {
+            case I32 -> Opcode.I32_CONST;
+            case I64 -> Opcode.I64_CONST;
+            case F32 -> Opcode.F32_CONST;
+            case F64 -> Opcode.F64_CONST;
+            default -> throw new IllegalArgumentException(t.toString());
+        };
+    }
+
+    /** Constants keep 32-bit values sign-extended (i32) or zero-extended (f32 bits), as the builder does. */
+    private static long normalize(ValType t, long v) {
+        return switch (t) {
+            case I32 -> (int) v;
+            case F32 -> v & 0xFFFF_FFFFL;
+            default -> v;
+        };
+    }
+
+    private static boolean allKnown(int[] args, boolean[] known) {
+        for (int a : args) if (!known[a]) return false;
+        return true;
+    }
+
+    private static boolean foldTerminator(BasicBlock b, boolean[] known, long[] bits, ValueRenaming renaming) {
+        switch (b.terminator) {
+            case Terminator.Branch br -> {
+                br.condition = renaming.resolve(br.condition);
+                if (!known[br.condition]) return false;
+                Edge taken = (int) bits[br.condition] != 0 ? br.ifTrue : br.ifFalse;
+                b.terminator = new Terminator.Jump(taken);
+                return true;
+            }
+            case Terminator.Switch s -> {
+                s.index = renaming.resolve(s.index);
+                if (!known[s.index]) return false;
+                long idx = bits[s.index] & 0xFFFF_FFFFL;
+                Edge taken = idx < s.targets.length ? s.targets[(int) idx] : s.defaultTarget;
+                b.terminator = new Terminator.Jump(taken);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+}

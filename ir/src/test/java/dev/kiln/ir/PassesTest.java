@@ -1,0 +1,131 @@
+package dev.kiln.ir;
+
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.pass.BlockMerging;
+import dev.kiln.ir.pass.ConstantFolding;
+import dev.kiln.ir.pass.CopyPropagation;
+import dev.kiln.ir.pass.DeadCodeElimination;
+import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.ir.pass.Pass;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PassesTest {
+    private static ValidatedModule module(String wat) {
+        return ValidatedModule.of(Wat.compile(wat));
+    }
+
+    private static IrFunction run(ValidatedModule vm, int func, Pass... passes) {
+        IrFunction f = IrBuilder.build(vm, func);
+        for (Pass p : passes) {
+            p.run(f);
+            IrVerifier.verify(vm.module(), f);
+        }
+        return f;
+    }
+
+    @Test
+    void copyPropagationRemovesParametersThatOnlyForwardOneValue() {
+        // $x is assigned inside the block only on a path that stores the same value it had
+        ValidatedModule vm = module("""
+                (module (func (param i32) (result i32) (local $x i32)
+                  (local.set $x (i32.const 5))
+                  (block (br_if 0 (local.get 0)) (local.set $x (local.get $x)))
+                  (local.get $x)))
+                """);
+        IrFunction before = IrBuilder.build(vm, 0);
+        assertTrue(IrPrinter.print(before).contains("block2(v"), IrPrinter.print(before));
+        IrFunction f = run(vm, 0, new CopyPropagation());
+        String text = IrPrinter.print(f);
+        assertTrue(text.contains("block2:"), text);
+        assertTrue(text.contains("return v"), text);
+    }
+
+    @Test
+    void constantFoldingEvaluatesAndFoldsBranches() {
+        ValidatedModule vm = module("""
+                (module (func (result i32)
+                  (if (result i32) (i32.lt_s (i32.const 2) (i32.const 3))
+                    (then (i32.mul (i32.const 6) (i32.const 7)))
+                    (else (i32.const 0)))))
+                """);
+        IrFunction f = run(vm, 0, new ConstantFolding(), new CopyPropagation(), new DeadCodeElimination(), new BlockMerging());
+        assertEquals("""
+                function 0 "func[0]" (func (result i32))
+                block0:
+                    v5 = i32.const 42
+                    return v5
+                """, IrPrinter.print(f));
+    }
+
+    @Test
+    void constantFoldingLeavesTrappingOperationsAlone() {
+        ValidatedModule vm = module("(module (func (result i32) (i32.div_s (i32.const 1) (i32.const 0))))");
+        IrFunction f = run(vm, 0, new ConstantFolding(), new DeadCodeElimination());
+        assertTrue(IrPrinter.print(f).contains("i32.div_s"), IrPrinter.print(f));
+        ValidatedModule ok = module("(module (func (result i32) (i32.div_s (i32.const 9) (i32.const 2))))");
+        IrFunction g = run(ok, 0, new ConstantFolding(), new DeadCodeElimination());
+        assertTrue(IrPrinter.print(g).contains("i32.const 4"), IrPrinter.print(g));
+    }
+
+    @Test
+    void constantFoldingMatchesWasmFloatSemantics() {
+        ValidatedModule vm = module("(module (func (result f32) (f32.min (f32.const -0) (f32.const 0))))");
+        IrFunction f = run(vm, 0, new ConstantFolding(), new DeadCodeElimination());
+        assertTrue(IrPrinter.print(f).contains("f32.const -0.0"), IrPrinter.print(f));
+    }
+
+    @Test
+    void deadCodeEliminationKeepsSideEffects() {
+        ValidatedModule vm = module("""
+                (module (memory 1) (global $g (mut i32) (i32.const 0))
+                  (func (param i32)
+                    (drop (i32.add (local.get 0) (i32.const 1)))
+                    (drop (i32.load (local.get 0)))
+                    (global.set $g (local.get 0))))
+                """);
+        IrFunction f = run(vm, 0, new DeadCodeElimination());
+        String text = IrPrinter.print(f);
+        assertFalse(text.contains("i32.add"), text);
+        assertTrue(text.contains("i32.load"), text); // may trap: kept
+        assertTrue(text.contains("global.set"), text);
+    }
+
+    @Test
+    void blockMergingJoinsStraightLineBlocks() {
+        ValidatedModule vm = module("""
+                (module (func (param i32) (result i32)
+                  (block (result i32) (block (result i32) (local.get 0)))))
+                """);
+        IrFunction f = run(vm, 0, new BlockMerging());
+        assertEquals(1, f.blocks.size(), IrPrinter.print(f));
+    }
+
+    @Test
+    void pipelineKeepsEveryCorpusFunctionWellFormed() throws Exception {
+        int functions = 0;
+        for (ValidatedModule vm : IrCorpus.specModules()) {
+            for (int i = vm.module().importedFunctionCount(); i < vm.module().functionCount(); i++) {
+                IrFunction f = IrBuilder.build(vm, i);
+                Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+                functions++;
+            }
+        }
+        for (Path p : IrCorpus.wasiBinaries()) {
+            ValidatedModule vm = ValidatedModule.of(Files.readAllBytes(p));
+            for (int i = vm.module().importedFunctionCount(); i < vm.module().functionCount(); i++) {
+                IrFunction f = IrBuilder.build(vm, i);
+                Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+                functions++;
+            }
+        }
+        assertTrue(functions > 20_000, functions + " functions");
+    }
+}
