@@ -1,0 +1,39 @@
+package dev.kiln.regalloc;
+
+import dev.kiln.ir.IrFunction;
+
+import java.util.BitSet;
+
+/** The result of register allocation: a {@link Location} for every value, and the frame it needs. */
+public final class Allocation {
+    private final IrFunction function;
+    private final int[] locations;
+    private final int slotCount;
+    private final BitSet usedRegisters;
+
+    Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters) {
+        this.function = function;
+        this.locations = locations;
+        this.slotCount = slotCount;
+        this.usedRegisters = usedRegisters;
+    }
+
+    public IrFunction function() {
+        return function;
+    }
+
+    /** The value's location, or {@link Location#NONE} when it is never used. */
+    public int location(int value) {
+        return locations[value];
+    }
+
+    /** Number of 8-byte stack slots the frame needs (the highest slot used, plus one). */
+    public int slotCount() {
+        return slotCount;
+    }
+
+    /** Registers assigned to any value (a prologue saves the callee-saved ones among them). */
+    public BitSet usedRegisters() {
+        return (BitSet) usedRegisters.clone();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.kiln.regalloc;
+
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.ControlFlowGraph;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Proves an allocation correct by abstract interpretation: it tracks which value each location
+ * holds along every path (edge moves bind parameters in parallel; calls clobber the registers the
+ * register file says they clobber; paths that disagree about a location make it unknown) and
+ * checks that every use finds its value in the value's location. Used by tests.
+ */
+public final class AllocationChecker {
+    private static final int UNKNOWN = -1;
+
+    private AllocationChecker() {
+    }
+
+    /** Throws {@link IllegalStateException} at the first use that could read the wrong value. */
+    public static void check(Allocation a, RegisterFile rf) {
+        IrFunction f = a.function();
+        ControlFlowGraph cfg = new ControlFlowGraph(f);
+        Map<BasicBlock, Map<Integer, Integer>> in = new HashMap<>();
+        Map<Integer, Integer> entryState = new HashMap<>();
+        for (int p : f.entry().params) entryState.put(a.location(p), p);
+        in.put(f.entry(), entryState);
+        List<BasicBlock> work = new ArrayList<>(List.of(cfg.reversePostorder()));
+        int guard = 0;
+        while (!work.isEmpty()) {
+            if (++guard > 1_000_000) throw new IllegalStateException("checker did not converge");
+            BasicBlock b = work.remove(0);
+            Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
+            for (Instruction i : b.instructions) {
+                for (int arg : i.args) expect(a, state, arg, b, dev.kiln.ir.IrPrinter.instruction(i));
+                if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && rf.isClobberedByCalls(l) ? UNKNOWN : v);
+                for (int r : i.results) {
+                    int l = a.location(r);
+                    if (l != Location.NONE) state.put(l, r);
+                }
+            }
+            for (int v : b.terminator.operands()) expect(a, state, v, b, "terminator");
+            for (Edge e : b.terminator.edges()) {
+                Map<Integer, Integer> out = new HashMap<>(state);
+                for (int k = 0; k < e.args.length; k++) expect(a, state, e.args[k], b, "edge to " + e.target);
+                for (int k = 0; k < e.args.length; k++) {
+                    int l = a.location(e.target.params[k]);
+                    if (l != Location.NONE) out.put(l, e.target.params[k]);
+                }
+                Map<Integer, Integer> old = in.get(e.target);
+                Map<Integer, Integer> merged = old == null ? out : meet(old, out);
+                if (!merged.equals(old)) {
+                    in.put(e.target, merged);
+                    if (!work.contains(e.target)) work.add(e.target);
+                }
+            }
+        }
+    }
+
+    private static Map<Integer, Integer> meet(Map<Integer, Integer> x, Map<Integer, Integer> y) {
+        Map<Integer, Integer> out = new HashMap<>();
+        for (Map.Entry<Integer, Integer> e : x.entrySet()) {
+            Integer other = y.get(e.getKey());
+            out.put(e.getKey(), other != null && other.equals(e.getValue()) ? e.getValue() : UNKNOWN);
+        }
+        for (Integer k : y.keySet()) out.putIfAbsent(k, UNKNOWN);
+        return out;
+    }
+
+    private static void expect(Allocation a, Map<Integer, Integer> state, int v, BasicBlock b, String where) {
+        int l = a.location(v);
+        Integer held = state.get(l);
+        if (l == Location.NONE || held == null || held != v) {
+            throw new IllegalStateException("allocation error in function " + a.function().index + ", " + b + " at " + where
+                    + ": v" + v + " should be in " + Location.toString(l) + ", which holds "
+                    + (held == null ? "nothing" : held == UNKNOWN ? "an unknown value" : "v" + held));
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.kiln.regalloc;
+
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.IrFunction;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Linear-scan register allocation (Poletto and Sarkar) over {@link LiveIntervals}, for any
+ * {@link RegisterFile}. Intervals are visited by start; an interval takes a free register of its
+ * class (one that calls do not clobber, if it lives across a call), else the active interval
+ * ending last is spilled to a stack slot for its whole life. Stack slots are reused as soon as
+ * their interval ends, lowest first, so frames stay small (with no registers, as in the
+ * interpreter, this is the whole job).
+ *
+ * <p>Hints reduce moves at control-flow edges: a block parameter prefers the location of a
+ * value passed to it, and a value passed to an already-allocated parameter prefers that
+ * parameter's location; when they do not overlap, the edge move disappears.
+ *
+ * <p>Values may be precoloured (given a fixed location, e.g. the interpreter's parameters and
+ * constants); slots below {@code reservedSlots} are never handed out otherwise.
+ */
+public final class LinearScan {
+    private final IrFunction f;
+    private final RegisterFile rf;
+    private final LiveIntervals live;
+    private final int[] loc;
+    private final int[] precolored;
+    private final int reservedSlots;
+    /** Slot occupancy: a slot is free when its bit is clear. */
+    private final BitSet busySlots = new BitSet();
+    private final BitSet busyRegisters = new BitSet();
+    private final BitSet usedRegisters = new BitSet();
+    private final int[][] hintsFrom;
+    /** Position at which each slot last became free; a spilled victim needs a slot free since its start. */
+    private int[] slotFreeSince = new int[0];
+    private int maxSlot;
+
+    private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots) {
+        this.f = f;
+        this.rf = rf;
+        this.live = new LiveIntervals(f);
+        this.loc = new int[f.valueCount()];
+        Arrays.fill(loc, Location.NONE);
+        this.precolored = precolored;
+        this.reservedSlots = reservedSlots;
+        this.hintsFrom = edgeHints(f);
+        busySlots.set(0, reservedSlots);
+        maxSlot = reservedSlots;
+    }
+
+    /**
+     * Allocates every live value of {@code f}. {@code precolored[v]} is a fixed location or
+     * {@link Location#NONE}; may be null.
+     */
+    public static Allocation allocate(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots) {
+        return new LinearScan(f, rf, precolored, reservedSlots).run();
+    }
+
+    public static Allocation allocate(IrFunction f, RegisterFile rf) {
+        return allocate(f, rf, null, 0);
+    }
+
+    /** For each value, the values linked to it by an edge (argument <-> parameter). */
+    private static int[][] edgeHints(IrFunction f) {
+        int n = f.valueCount();
+        int[] count = new int[n];
+        for (BasicBlock b : f.blocks) {
+            for (Edge e : b.terminator.edges()) {
+                for (int k = 0; k < e.args.length; k++) {
+                    count[e.args[k]]++;
+                    count[e.target.params[k]]++;
+                }
+            }
+        }
+        int[][] hints = new int[n][];
+        for (int v = 0; v < n; v++) hints[v] = new int[count[v]];
+        Arrays.fill(count, 0);
+        for (BasicBlock b : f.blocks) {
+            for (Edge e : b.terminator.edges()) {
+                for (int k = 0; k < e.args.length; k++) {
+                    int a = e.args[k], p = e.target.params[k];
+                    hints[a][count[a]++] = p;
+                    hints[p][count[p]++] = a;
+                }
+            }
+        }
+        return hints;
+    }
+
+    private record Active(int value, int end) {
+    }
+
+    private Allocation run() {
+        List<Integer> order = new ArrayList<>();
+        for (int v = 0; v < f.valueCount(); v++) if (live.isLive(v)) order.add(v);
+        order.sort((a, b) -> live.start(a) != live.start(b) ? Integer.compare(live.start(a), live.start(b))
+                : Boolean.compare(!isPrecolored(b), !isPrecolored(a)));
+        PriorityQueue<Active> active = new PriorityQueue<>((x, y) -> Integer.compare(x.end, y.end));
+        for (int v : order) {
+            int start = live.start(v);
+            while (!active.isEmpty() && active.peek().end < start) release(active.poll().value);
+            int l = isPrecolored(v) ? precolored[v] : choose(v, active);
+            assign(v, l);
+            active.add(new Active(v, live.end(v)));
+        }
+        return new Allocation(f, loc, maxSlot, usedRegisters);
+    }
+
+    private boolean isPrecolored(int v) {
+        return precolored != null && precolored[v] != Location.NONE;
+    }
+
+    private void assign(int v, int l) {
+        loc[v] = l;
+        if (Location.isRegister(l)) {
+            busyRegisters.set(l);
+            usedRegisters.set(l);
+        } else {
+            int s = Location.slotIndex(l);
+            int w = rf.slotsFor(f.typeOf(v));
+            busySlots.set(s, s + w);
+            maxSlot = Math.max(maxSlot, s + w);
+        }
+    }
+
+    private void release(int v) {
+        int l = loc[v];
+        if (Location.isRegister(l)) {
+            busyRegisters.clear(l);
+        } else if (Location.isSlot(l)) {
+            int s = Location.slotIndex(l);
+            int w = rf.slotsFor(f.typeOf(v));
+            if (s >= reservedSlots) {
+                busySlots.clear(s, s + w);
+                if (s + w > slotFreeSince.length) {
+                    int old = slotFreeSince.length;
+                    slotFreeSince = Arrays.copyOf(slotFreeSince, Math.max(s + w, old * 2));
+                    Arrays.fill(slotFreeSince, old, slotFreeSince.length, -1);
+                }
+                for (int k = s; k < s + w; k++) slotFreeSince[k] = live.end(v);
+            }
+        }
+    }
+
+    private boolean usable(int reg, int v) {
+        return !busyRegisters.get(reg) && !(live.crossesCall(v) && rf.isClobberedByCalls(reg));
+    }
+
+    private int choose(int v, PriorityQueue<Active> active) {
+        ValType t = f.typeOf(v);
+        int[] regs = rf.allocatable(rf.classOf(t));
+        int width = rf.slotsFor(t);
+        // 1. a hinted location that is free
+        for (int h : hintsFrom[v]) {
+            int hl = loc[h];
+            if (hl == Location.NONE) continue;
+            if (Location.isRegister(hl) && contains(regs, hl) && usable(hl, v)) return hl;
+            if (Location.isSlot(hl) && regs.length == 0 && slotFree(Location.slotIndex(hl), width)) return hl;
+        }
+        // 2. any free register
+        for (int r : regs) if (usable(r, v)) return Location.register(r);
+        // 3. spill: the active interval in a usable register that ends last gives up its register
+        if (regs.length > 0) {
+            Active victim = null;
+            for (Active a : active) {
+                int al = loc[a.value];
+                if (!Location.isRegister(al) || !contains(regs, al) || isPrecolored(a.value)) continue;
+                if (live.crossesCall(v) && rf.isClobberedByCalls(al)) continue;
+                if (victim == null || a.end > victim.end) victim = a;
+            }
+            if (victim != null && victim.end > live.end(v)) {
+                int reg = loc[victim.value];
+                busyRegisters.clear(reg);
+                // the victim lives in the slot for its whole interval, so the slot must be free since its start
+                assign(victim.value, Location.slot(freeSlot(rf.slotsFor(f.typeOf(victim.value)), live.start(victim.value))));
+                return Location.register(reg);
+            }
+        }
+        // 4. a stack slot
+        return Location.slot(freeSlot(width, live.start(v)));
+    }
+
+    private boolean slotFree(int s, int width) {
+        return slotFree(s, width, Integer.MAX_VALUE);
+    }
+
+    /** True when slots {@code s..s+width-1} are free now and have been since before {@code since}. */
+    private boolean slotFree(int s, int width, int since) {
+        if (s < reservedSlots) return false;
+        for (int k = 0; k < width; k++) {
+            if (busySlots.get(s + k)) return false;
+            if (s + k < slotFreeSince.length && slotFreeSince[s + k] >= since) return false;
+        }
+        return true;
+    }
+
+    private int freeSlot(int width, int since) {
+        int s = busySlots.nextClearBit(reservedSlots);
+        while (!slotFree(s, width, since)) s = busySlots.nextClearBit(s + 1);
+        return s;
+    }
+
+    private static boolean contains(int[] regs, int r) {
+        for (int x : regs) if (x == r) return true;
+        return false;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.kiln.regalloc;
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * Liveness by backward dataflow over the blocks, summarised per value as one interval
+ * {@code [start, end]} in {@link LinearOrder} positions (lifetime holes are not kept). A value
+ * that is live into or out of a block covers that block's start or end. Edge arguments are uses
+ * at the source block's terminator; block parameters are definitions at the block's start.
+ * Also records the positions of calls, so the allocator can keep values that live across a call
+ * out of the registers calls clobber.
+ */
+public final class LiveIntervals {
+    private final int[] start;
+    private final int[] end;
+    private final int[] callPositions;
+    private final LinearOrder order;
+
+    public LiveIntervals(IrFunction f) {
+        order = new LinearOrder(f);
+        int n = f.valueCount();
+        start = new int[n];
+        end = new int[n];
+        Arrays.fill(start, Integer.MAX_VALUE);
+        Arrays.fill(end, -1);
+
+        int blocks = f.blockIdCount();
+        BitSet[] liveIn = new BitSet[blocks];
+        BitSet[] liveOut = new BitSet[blocks];
+        BitSet[] gen = new BitSet[blocks];
+        BitSet[] kill = new BitSet[blocks];
+        int calls = 0;
+        for (BasicBlock b : f.blocks) {
+            BitSet g = new BitSet();
+            BitSet k = new BitSet();
+            for (int p : b.params) k.set(p);
+            for (Instruction i : b.instructions) {
+                for (int a : i.args) if (!k.get(a)) g.set(a);
+                for (int r : i.results) k.set(r);
+                if (isCall(i.op)) calls++;
+            }
+            for (int v : b.terminator.operands()) if (!k.get(v)) g.set(v);
+            for (Edge e : b.terminator.edges()) for (int a : e.args) if (!k.get(a)) g.set(a);
+            gen[b.id] = g;
+            kill[b.id] = k;
+            liveIn[b.id] = (BitSet) g.clone();
+            liveOut[b.id] = new BitSet();
+        }
+        // iterate to a fixed point, blocks in reverse layout order
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int idx = f.blocks.size() - 1; idx >= 0; idx--) {
+                BasicBlock b = f.blocks.get(idx);
+                BitSet out = new BitSet();
+                for (Edge e : b.terminator.edges()) {
+                    BitSet in = (BitSet) liveIn[e.target.id].clone();
+                    for (int p : e.target.params) in.clear(p);
+                    out.or(in);
+                }
+                if (!out.equals(liveOut[b.id])) {
+                    liveOut[b.id] = out;
+                    BitSet in = (BitSet) out.clone();
+                    in.andNot(kill[b.id]);
+                    in.or(gen[b.id]);
+                    if (!in.equals(liveIn[b.id])) {
+                        liveIn[b.id] = in;
+                    }
+                    changed = true;
+                }
+            }
+        }
+        callPositions = new int[calls];
+        int c = 0;
+        for (BasicBlock b : f.blocks) {
+            int bs = order.blockStart(b);
+            int be = order.blockEnd(b);
+            for (int p : b.params) extend(p, bs, bs);
+            for (int k = 0; k < b.instructions.size(); k++) {
+                Instruction i = b.instructions.get(k);
+                int use = order.instructionUse(b, k);
+                for (int a : i.args) extend(a, use, use);
+                for (int r : i.results) extend(r, use + 1, use + 1);
+                if (isCall(i.op)) callPositions[c++] = use;
+            }
+            int tu = order.terminatorUse(b);
+            for (int v : b.terminator.operands()) extend(v, tu, tu);
+            for (Edge e : b.terminator.edges()) for (int a : e.args) extend(a, tu, tu);
+            for (int v = liveIn[b.id].nextSetBit(0); v >= 0; v = liveIn[b.id].nextSetBit(v + 1)) extend(v, bs, bs);
+            for (int v = liveOut[b.id].nextSetBit(0); v >= 0; v = liveOut[b.id].nextSetBit(v + 1)) extend(v, be, be);
+        }
+    }
+
+    /** Operations that call out (clobbering caller-saved registers). */
+    public static boolean isCall(Opcode op) {
+        return switch (op) {
+            case CALL, CALL_INDIRECT, MEMORY_GROW, MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, DATA_DROP,
+                 TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP, TABLE_GET, TABLE_SET, TABLE_SIZE -> true;
+            default -> false;
+        };
+    }
+
+    private void extend(int v, int from, int to) {
+        if (from < start[v]) start[v] = from;
+        if (to > end[v]) end[v] = to;
+    }
+
+    /** True when the value is defined or used anywhere (it needs a location). */
+    public boolean isLive(int v) {
+        return end[v] >= 0;
+    }
+
+    public int start(int v) {
+        return start[v];
+    }
+
+    public int end(int v) {
+        return end[v];
+    }
+
+    /** True when a call happens strictly inside the value's interval (the value survives it). */
+    public boolean crossesCall(int v) {
+        int s = start[v], e = end[v];
+        int i = Arrays.binarySearch(callPositions, s + 1);
+        if (i < 0) i = -i - 1;
+        return i < callPositions.length && callPositions[i] < e;
+    }
+
+    public LinearOrder order() {
+        return order;
+    }
+}

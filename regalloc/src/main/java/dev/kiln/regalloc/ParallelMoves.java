@@ -1,0 +1,61 @@
+package dev.kiln.regalloc;
+
+import dev.kiln.frontend.ValType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sequentialises a parallel move (all sources read before any destination is written), as needed
+ * where an edge binds block parameters. Moves whose destination no other pending move reads go
+ * first; a cycle is broken by saving one source in a scratch location of its register class.
+ */
+public final class ParallelMoves {
+    /** One move of a value of {@code type} from {@code from} to {@code to} ({@link Location}s). */
+    public record Move(int from, int to, ValType type) {
+    }
+
+    /** Supplies the scratch location for breaking cycles in a register class. */
+    @FunctionalInterface
+    public interface Scratch {
+        int locationFor(ValType type);
+    }
+
+    private ParallelMoves() {
+    }
+
+    public static List<Move> sequence(List<Move> parallel, Scratch scratch) {
+        List<Move> pending = new ArrayList<>();
+        for (Move m : parallel) if (m.from != m.to) pending.add(m);
+        List<Move> out = new ArrayList<>(pending.size() + 1);
+        while (!pending.isEmpty()) {
+            boolean progress = false;
+            for (int i = 0; i < pending.size(); i++) {
+                Move m = pending.get(i);
+                if (!isRead(pending, m.to, i)) {
+                    out.add(m);
+                    pending.remove(i--);
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                // every pending destination is read by another move: a cycle. Save one source.
+                Move m = pending.get(0);
+                int tmp = scratch.locationFor(m.type);
+                out.add(new Move(m.from, tmp, m.type));
+                for (int i = 0; i < pending.size(); i++) {
+                    Move p = pending.get(i);
+                    if (p.from == m.from) pending.set(i, new Move(tmp, p.to, p.type));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isRead(List<Move> pending, int location, int except) {
+        for (int i = 0; i < pending.size(); i++) {
+            if (i != except && pending.get(i).from == location) return true;
+        }
+        return false;
+    }
+}
