@@ -7,6 +7,8 @@ package dev.kiln.ir;
  */
 public final class TrapException extends RuntimeException {
     public final TrapKind kind;
+    /** The Wasm stack, innermost frame first, filled in by each tier as the trap unwinds through it. */
+    private final java.util.List<WasmFrame> frames = new java.util.ArrayList<>();
 
     public TrapException(TrapKind kind) {
         super(kind.message, null, false, false);
@@ -16,5 +18,13 @@ public final class TrapException extends RuntimeException {
     public TrapException(TrapKind kind, Throwable cause) {
         super(kind.message, cause, false, true);
         this.kind = kind;
+    }
+
+    public void addFrame(WasmFrame frame) {
+        frames.add(frame);
+    }
+
+    public java.util.List<WasmFrame> frames() {
+        return java.util.Collections.unmodifiableList(frames);
     }
 }

@@ -1,0 +1,345 @@
+package dev.kiln.interpreter;
+
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrBuilder;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Numerics;
+import dev.kiln.ir.Terminator;
+import dev.kiln.ir.pass.EdgeSplitting;
+import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.FrameSlotsOnly;
+import dev.kiln.regalloc.LinearScan;
+import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.ParallelMoves;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
+ * mapped to frame slots by {@link LinearScan} (parameters in slots {@code 0..n-1}, constants in the
+ * slots after them, preloaded at every call), then one {@link Op} per IR instruction, moves for
+ * block parameters, and fused compare-and-branch where an i32 comparison only feeds a branch.
+ */
+public final class FunctionCompiler {
+    /** Wasm operations with a dedicated interpreter opcode (others go through {@link Numerics}). */
+    private static final Map<Opcode, Integer> DIRECT = new EnumMap<>(Opcode.class);
+    /** Wasm comparisons that fuse with a branch, and the fused opcode. */
+    private static final Map<Opcode, Integer> FUSED = new EnumMap<>(Opcode.class);
+    /** The comparison that is true exactly when the key is false. */
+    private static final Map<Opcode, Opcode> INVERSE = new EnumMap<>(Opcode.class);
+
+    static {
+        String[] direct = {"I32_ADD", "I32_SUB", "I32_MUL", "I32_AND", "I32_OR", "I32_XOR", "I32_SHL", "I32_SHR_S",
+                "I32_SHR_U", "I32_ROTL", "I32_ROTR", "I32_DIV_S", "I32_DIV_U", "I32_REM_S", "I32_REM_U", "I32_EQ", "I32_NE",
+                "I32_LT_S", "I32_LT_U", "I32_GT_S", "I32_GT_U", "I32_LE_S", "I32_LE_U", "I32_GE_S", "I32_GE_U", "I32_EQZ",
+                "I32_CLZ", "I32_CTZ", "I32_POPCNT", "I64_ADD", "I64_SUB", "I64_MUL", "I64_AND", "I64_OR", "I64_XOR",
+                "I64_SHL", "I64_SHR_S", "I64_SHR_U", "I64_ROTL", "I64_ROTR", "I64_DIV_S", "I64_DIV_U", "I64_REM_S",
+                "I64_REM_U", "I64_EQ", "I64_NE", "I64_LT_S", "I64_LT_U", "I64_GT_S", "I64_GT_U", "I64_LE_S", "I64_LE_U",
+                "I64_GE_S", "I64_GE_U", "I64_EQZ", "I64_CLZ", "I64_CTZ", "I64_POPCNT", "I32_WRAP_I64", "I64_EXTEND_I32_S",
+                "I64_EXTEND_I32_U", "F32_ADD", "F32_SUB", "F32_MUL", "F32_DIV", "F32_EQ", "F32_NE", "F32_LT", "F32_GT",
+                "F32_LE", "F32_GE", "F64_ADD", "F64_SUB", "F64_MUL", "F64_DIV", "F64_EQ", "F64_NE", "F64_LT", "F64_GT",
+                "F64_LE", "F64_GE", "F32_NEG", "F64_NEG", "F32_ABS", "F64_ABS", "F64_CONVERT_I32_S", "F64_PROMOTE_F32"};
+        for (String n : direct) DIRECT.put(Opcode.valueOf(n), opcode(n));
+        // Loads and stores share opcodes where slot contents coincide (i32 values are kept sign-extended).
+        DIRECT.put(Opcode.I32_LOAD, Op.LOAD_I32);
+        DIRECT.put(Opcode.F32_LOAD, Op.LOAD_I32);
+        DIRECT.put(Opcode.I64_LOAD32_S, Op.LOAD_I32);
+        DIRECT.put(Opcode.I64_LOAD, Op.LOAD_I64);
+        DIRECT.put(Opcode.F64_LOAD, Op.LOAD_I64);
+        DIRECT.put(Opcode.I32_LOAD8_S, Op.LOAD_I8_S);
+        DIRECT.put(Opcode.I64_LOAD8_S, Op.LOAD_I8_S);
+        DIRECT.put(Opcode.I32_LOAD8_U, Op.LOAD_I8_U);
+        DIRECT.put(Opcode.I64_LOAD8_U, Op.LOAD_I8_U);
+        DIRECT.put(Opcode.I32_LOAD16_S, Op.LOAD_I16_S);
+        DIRECT.put(Opcode.I64_LOAD16_S, Op.LOAD_I16_S);
+        DIRECT.put(Opcode.I32_LOAD16_U, Op.LOAD_I16_U);
+        DIRECT.put(Opcode.I64_LOAD16_U, Op.LOAD_I16_U);
+        DIRECT.put(Opcode.I64_LOAD32_U, Op.LOAD_U32);
+        DIRECT.put(Opcode.I32_STORE, Op.STORE_I32);
+        DIRECT.put(Opcode.F32_STORE, Op.STORE_I32);
+        DIRECT.put(Opcode.I64_STORE32, Op.STORE_I32);
+        DIRECT.put(Opcode.I64_STORE, Op.STORE_I64);
+        DIRECT.put(Opcode.F64_STORE, Op.STORE_I64);
+        DIRECT.put(Opcode.I32_STORE8, Op.STORE_I8);
+        DIRECT.put(Opcode.I64_STORE8, Op.STORE_I8);
+        DIRECT.put(Opcode.I32_STORE16, Op.STORE_I16);
+        DIRECT.put(Opcode.I64_STORE16, Op.STORE_I16);
+
+        String[][] cmp = {{"I32_EQ", "I32_NE"}, {"I32_LT_S", "I32_GE_S"}, {"I32_LT_U", "I32_GE_U"},
+                {"I32_GT_S", "I32_LE_S"}, {"I32_GT_U", "I32_LE_U"}};
+        for (String[] pair : cmp) {
+            Opcode a = Opcode.valueOf(pair[0]), b = Opcode.valueOf(pair[1]);
+            INVERSE.put(a, b);
+            INVERSE.put(b, a);
+            FUSED.put(a, opcode("BR_" + pair[0]));
+            FUSED.put(b, opcode("BR_" + pair[1]));
+        }
+    }
+
+    private static int opcode(String name) {
+        try {
+            return Op.class.getField(name).getInt(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Module module;
+    private final IrFunction f;
+    private final Allocation alloc;
+    private final long[] constants;
+    private final int scratch;
+    private final int frameSize;
+    private final CodeBuffer code = new CodeBuffer();
+    private final int[] blockPc;
+    private final List<int[]> patches = new ArrayList<>(); // {position, block id}
+    private final List<Integer> trapPcs = new ArrayList<>();
+    private final List<Integer> trapOffsets = new ArrayList<>();
+    private final int[] useCount;
+
+    private FunctionCompiler(Module module, IrFunction f) {
+        this.module = module;
+        this.f = f;
+        checkSupported(f);
+        int n = f.valueCount();
+        int[] pre = new int[n];
+        java.util.Arrays.fill(pre, Location.NONE);
+        int params = f.type.paramCount();
+        for (int i = 0; i < params; i++) pre[f.entry().params[i]] = Location.slot(i);
+        Map<Long, Integer> constSlot = new HashMap<>();
+        List<Long> consts = new ArrayList<>();
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (!isConstant(i.op)) continue;
+                long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
+                Integer slot = constSlot.get(bits);
+                if (slot == null) {
+                    slot = params + consts.size();
+                    constSlot.put(bits, slot);
+                    consts.add(bits);
+                }
+                pre[i.result()] = Location.slot(slot);
+            }
+        }
+        this.constants = consts.stream().mapToLong(Long::longValue).toArray();
+        this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length);
+        this.scratch = alloc.slotCount();
+        this.frameSize = scratch + 1;
+        this.blockPc = new int[f.blockIdCount()];
+        this.useCount = new int[n];
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) for (int a : i.args) useCount[a]++;
+            for (int v : b.terminator.operands()) useCount[v]++;
+            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount[a]++;
+        }
+    }
+
+    /** Builds, optimises, allocates and compiles a defined function of a validated module. */
+    public static CompiledFunction compile(ValidatedModule vm, int funcIndex) {
+        IrFunction f = IrBuilder.build(vm, funcIndex);
+        Optimizer.optimize(f);
+        new EdgeSplitting().run(f);
+        return new FunctionCompiler(vm.module(), f).emit();
+    }
+
+    private static void checkSupported(IrFunction f) {
+        for (int v = 0; v < f.valueCount(); v++) {
+            if (f.typeOf(v) == ValType.V128) {
+                throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
+                        + ") uses SIMD (v128), which the interpreter does not execute yet");
+            }
+        }
+    }
+
+    private static boolean isConstant(Opcode op) {
+        return op == Opcode.I32_CONST || op == Opcode.I64_CONST || op == Opcode.F32_CONST || op == Opcode.F64_CONST
+                || op == Opcode.REF_NULL;
+    }
+
+    private int slot(int value) {
+        int l = alloc.location(value);
+        if (!Location.isSlot(l)) throw new IllegalStateException("v" + value + " has no slot");
+        return Location.slotIndex(l);
+    }
+
+    private void trapSite(int wasmOffset) {
+        if (wasmOffset < 0) return;
+        trapPcs.add(code.position());
+        trapOffsets.add(wasmOffset);
+    }
+
+    private void target(BasicBlock b) {
+        patches.add(new int[] {code.position(), b.id});
+        code.emit(0);
+    }
+
+    private CompiledFunction emit() {
+        List<BasicBlock> layout = f.blocks;
+        for (int bi = 0; bi < layout.size(); bi++) {
+            BasicBlock b = layout.get(bi);
+            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
+            blockPc[b.id] = code.position();
+            Instruction fusedCompare = fusableCompare(b);
+            for (Instruction i : b.instructions) {
+                if (i == fusedCompare || isConstant(i.op)) continue;
+                instruction(i);
+            }
+            terminator(b, next, fusedCompare);
+        }
+        for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
+        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type.paramCount(),
+                f.type.resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
+                trapOffsets.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The block's last instruction when it is an i32 comparison used only by the block's branch. */
+    private Instruction fusableCompare(BasicBlock b) {
+        if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
+        Instruction last = b.instructions.get(b.instructions.size() - 1);
+        if (!FUSED.containsKey(last.op) || last.result() != br.condition || useCount[br.condition] != 1) return null;
+        return last;
+    }
+
+    private void instruction(Instruction i) {
+        Opcode op = i.op;
+        Integer direct = DIRECT.get(op);
+        int memOffset = (int) i.imm;
+        if (direct != null) {
+            trapSite(i.wasmOffset);
+            switch (op.immediate) {
+                case MEMARG -> {
+                    if (op.resultCount() == 1) code.emit(direct, slot(i.result()), slot(i.args[0]), memOffset);
+                    else code.emit(direct, slot(i.args[0]), slot(i.args[1]), memOffset);
+                }
+                default -> {
+                    if (i.args.length == 1) code.emit(direct, slot(i.result()), slot(i.args[0]));
+                    else code.emit(direct, slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+                }
+            }
+            return;
+        }
+        if (Numerics.isScalarNumeric(op)) {
+            trapSite(i.wasmOffset);
+            if (i.args.length == 1) code.emit(Op.GENERIC1, op.ordinal(), slot(i.result()), slot(i.args[0]));
+            else code.emit(Op.GENERIC2, op.ordinal(), slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+            return;
+        }
+        trapSite(i.wasmOffset);
+        switch (op) {
+            case SELECT -> code.emit(Op.SELECT, slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case GLOBAL_GET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64,
+                    slot(i.result()), (int) i.imm);
+            case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
+                    (int) i.imm, slot(i.args[0]));
+            case CALL -> {
+                code.emit(Op.CALL, (int) i.imm, i.args.length, i.results.length);
+                for (int a : i.args) code.emit(slot(a));
+                for (int r : i.results) code.emit(slot(r));
+            }
+            case CALL_INDIRECT -> {
+                int params = i.args.length - 1;
+                code.emit(Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, params, i.results.length);
+                for (int a : i.args) code.emit(slot(a)); // the table index comes last
+                for (int r : i.results) code.emit(slot(r));
+            }
+            case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
+            case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
+            case MEMORY_SIZE -> code.emit(Op.MEMORY_SIZE, slot(i.result()));
+            case MEMORY_GROW -> code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
+            case MEMORY_FILL -> code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case MEMORY_COPY -> code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case MEMORY_INIT -> code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case DATA_DROP -> code.emit(Op.DATA_DROP, (int) i.imm);
+            case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.args[0]));
+            case TABLE_SET -> code.emit(Op.TABLE_SET, (int) i.imm, slot(i.args[0]), slot(i.args[1]));
+            case TABLE_SIZE -> code.emit(Op.TABLE_SIZE, slot(i.result()), (int) i.imm);
+            case TABLE_GROW -> code.emit(Op.TABLE_GROW, slot(i.result()), (int) i.imm, slot(i.args[0]), slot(i.args[1]));
+            case TABLE_FILL -> code.emit(Op.TABLE_FILL, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case ELEM_DROP -> code.emit(Op.ELEM_DROP, (int) i.imm);
+            default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
+        }
+    }
+
+    private static boolean is32(ValType t) {
+        return t == ValType.I32 || t == ValType.F32;
+    }
+
+    private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare) {
+        switch (b.terminator) {
+            case Terminator.Jump j -> {
+                moves(j.target);
+                if (j.target.target != next) {
+                    code.emit(Op.JMP);
+                    target(j.target.target);
+                }
+            }
+            case Terminator.Branch br -> {
+                BasicBlock t = br.ifTrue.target, fl = br.ifFalse.target;
+                if (fusedCompare != null) {
+                    int a = slot(fusedCompare.args[0]), c = slot(fusedCompare.args[1]);
+                    if (t == next) {
+                        code.emit(FUSED.get(INVERSE.get(fusedCompare.op)), a, c);
+                        target(fl);
+                    } else {
+                        code.emit(FUSED.get(fusedCompare.op), a, c);
+                        target(t);
+                        if (fl != next) {
+                            code.emit(Op.JMP);
+                            target(fl);
+                        }
+                    }
+                } else if (t == next) {
+                    code.emit(Op.BR_UNLESS, slot(br.condition));
+                    target(fl);
+                } else {
+                    code.emit(Op.BR_IF, slot(br.condition));
+                    target(t);
+                    if (fl != next) {
+                        code.emit(Op.JMP);
+                        target(fl);
+                    }
+                }
+            }
+            case Terminator.Switch s -> {
+                code.emit(Op.BR_TABLE, slot(s.index), s.targets.length);
+                for (Edge e : s.targets) target(e.target);
+                target(s.defaultTarget.target);
+            }
+            case Terminator.Return r -> {
+                code.emit(Op.RETURN, r.values.length);
+                for (int v : r.values) code.emit(slot(v));
+            }
+            case Terminator.Trap t -> {
+                trapSite(t.wasmOffset);
+                code.emit(Op.TRAP, t.kind.code, t.wasmOffset);
+            }
+        }
+    }
+
+    /** Binds the target's parameters: a parallel move from the argument slots. */
+    private void moves(Edge e) {
+        if (e.args.length == 0) return;
+        List<ParallelMoves.Move> parallel = new ArrayList<>(e.args.length);
+        for (int k = 0; k < e.args.length; k++) {
+            int to = alloc.location(e.target.params[k]);
+            if (to == Location.NONE) continue;
+            parallel.add(new ParallelMoves.Move(alloc.location(e.args[k]), to, f.typeOf(e.args[k])));
+        }
+        for (ParallelMoves.Move m : ParallelMoves.sequence(parallel, t -> Location.slot(scratch))) {
+            code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.kiln.interpreter;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the interpreter needs from the instance it runs in. The runtime implements it; the
+ * interpreter knows nothing of instances, native code or host functions beyond this. Memory and
+ * globals are read directly (the segment and the global cell addresses); everything rarer goes
+ * through these calls, which trap by throwing {@link dev.kiln.ir.TrapException}.
+ */
+public interface InstanceContext {
+    /** The functions of this instance that run in the interpreter, by function index (null: not interpreted). */
+    CompiledFunction[] interpretedFunctions();
+
+    /** A segment spanning linear memory 0's whole reservation (its base never moves), or null. */
+    MemorySegment memory();
+
+    /** Current size of memory 0 in bytes (re-read after calls and memory.grow). */
+    long memorySize();
+
+    /** Addresses of the native cells holding each global's value, by global index. */
+    long[] globalCells();
+
+    /** Calls a function of this instance that the interpreter does not run (an import, or native code). */
+    long[] callFunction(int funcIndex, long[] args);
+
+    /**
+     * Resolves {@code call_indirect}: checks the table element and its type, trapping as the spec
+     * says. Returns the function index when the target is a function of this instance, else
+     * {@code -1 - handle} for {@link #callHandle}.
+     */
+    int resolveIndirect(int tableIndex, int elementIndex, int typeIndex);
+
+    /** Calls a function of another instance or the host, named by a handle from {@link #resolveIndirect}. */
+    long[] callHandle(int handle, long[] args);
+
+    /** The funcref value (descriptor address) of a function of this instance. */
+    long refFunc(int funcIndex);
+
+    long memoryGrow(long deltaPages);
+
+    void memoryFill(long dst, int value, long n);
+
+    void memoryCopy(long dst, long src, long n);
+
+    void memoryInit(int segment, long dst, long src, long n);
+
+    void dataDrop(int segment);
+
+    long tableGet(int table, long index);
+
+    void tableSet(int table, long index, long value);
+
+    long tableSize(int table);
+
+    long tableGrow(int table, long init, long delta);
+
+    void tableFill(int table, long index, long value, long n);
+
+    void tableCopy(int dstTable, int srcTable, long dst, long src, long n);
+
+    void tableInit(int segment, int table, long dst, long src, long n);
+
+    void elemDrop(int segment);
+
+    /** Called once when a function's hotness counter first crosses the tier-up threshold. */
+    default void onHot(CompiledFunction f) {
+    }
+}

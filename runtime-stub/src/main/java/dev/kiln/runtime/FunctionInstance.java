@@ -1,0 +1,44 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.ir.TrapException;
+
+/**
+ * A callable function: a Wasm function of an instance, or a host function. Arguments and results
+ * are raw longs (i32 in the low 32 bits, f32/f64 as IEEE bits, references as handles).
+ */
+public abstract sealed class FunctionInstance implements Extern permits WasmFunction, HostFunctionInstance {
+    final Store store;
+    final FuncType type;
+    /** The store's handle for the function, assigned when a funcref to it is first made. */
+    int handle = -1;
+    /** Address of its funcref descriptor, once made. */
+    long descriptor;
+
+    FunctionInstance(Store store, FuncType type) {
+        this.store = store;
+        this.type = type;
+    }
+
+    public FuncType type() {
+        return type;
+    }
+
+    /**
+     * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link ProcessExit} when
+     * the program exits.
+     */
+    public long[] call(long... args) {
+        if (args.length != type.paramCount()) {
+            throw new IllegalArgumentException("expected " + type.paramCount() + " arguments, got " + args.length);
+        }
+        try {
+            return invoke(null, args);
+        } catch (TrapException t) {
+            throw new WasmTrap(t.kind, t.frames(), t.getCause());
+        }
+    }
+
+    /** Calls the function from {@code caller} (null from Java); traps propagate as TrapException. */
+    abstract long[] invoke(Instance caller, long[] args);
+}

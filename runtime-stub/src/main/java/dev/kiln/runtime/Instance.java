@@ -1,0 +1,271 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.ConstExpr;
+import dev.kiln.frontend.ConstInstr;
+import dev.kiln.frontend.DataSegment;
+import dev.kiln.frontend.ElementSegment;
+import dev.kiln.frontend.Export;
+import dev.kiln.frontend.Global;
+import dev.kiln.frontend.GlobalType;
+import dev.kiln.frontend.Import;
+import dev.kiln.frontend.Limits;
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.SegmentMode;
+import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.interpreter.CompiledFunction;
+import dev.kiln.interpreter.FunctionCompiler;
+import dev.kiln.interpreter.Interpreter;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.abi.VmContextLayout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An instantiated module: its functions, tables, memories and globals (imported ones shared with
+ * their exporters), its VMContext, and its exports. Created by {@link Store#instantiate}.
+ */
+public final class Instance implements Caller {
+    private final Store store;
+    private final WasmModule module;
+    private final Module m;
+    final FunctionInstance[] functions;
+    final TableInstance[] tables;
+    final MemoryInstance[] memories;
+    final GlobalInstance[] globals;
+    /** Evaluated items of each element segment; empty once dropped. */
+    final long[][] elementItems;
+    final boolean[] dataDropped;
+    final int[] typeIds;
+    private final MemorySegment vmctx;
+    private final Map<String, Extern> exports = new LinkedHashMap<>();
+    /** Functions compiled for the interpreter so far, by function index (lazily, on first call). */
+    final CompiledFunction[] interpreted;
+    private InterpreterBinding binding;
+
+    private Instance(Store store, WasmModule module) {
+        this.store = store;
+        this.module = module;
+        this.m = module.validated().module();
+        this.functions = new FunctionInstance[m.functionCount()];
+        this.tables = new TableInstance[m.tableCount()];
+        this.memories = new MemoryInstance[m.memoryCount()];
+        this.globals = new GlobalInstance[m.globalCount()];
+        this.elementItems = new long[m.elements().size()][];
+        this.dataDropped = new boolean[m.data().size()];
+        this.typeIds = new int[m.types().size()];
+        for (int i = 0; i < typeIds.length; i++) typeIds[i] = store.typeId(m.types().get(i));
+        this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
+        this.interpreted = new CompiledFunction[m.functionCount()];
+    }
+
+    static Instance create(Store store, WasmModule module, Imports imports) {
+        Instance inst = new Instance(store, module);
+        inst.link(imports);
+        inst.allocate();
+        try {
+            inst.initialize();
+        } catch (TrapException t) {
+            throw new WasmTrap(t.kind, t.frames(), t.getCause());
+        }
+        return inst;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public WasmModule module() {
+        return module;
+    }
+
+    ValidatedModule validated() {
+        return module.validated();
+    }
+
+    long vmctxAddress() {
+        return vmctx.address();
+    }
+
+    /** Exports by name, in declaration order. */
+    public Map<String, Extern> exports() {
+        return Collections.unmodifiableMap(exports);
+    }
+
+    public FunctionInstance function(String name) {
+        return exports.get(name) instanceof FunctionInstance f ? f : null;
+    }
+
+    public MemoryInstance memory(String name) {
+        return exports.get(name) instanceof MemoryInstance mem ? mem : null;
+    }
+
+    public GlobalInstance global(String name) {
+        return exports.get(name) instanceof GlobalInstance g ? g : null;
+    }
+
+    public TableInstance table(String name) {
+        return exports.get(name) instanceof TableInstance t ? t : null;
+    }
+
+    /** Caller view for host functions: the memory exported as "memory", else memory 0. */
+    @Override
+    public Memory memory() {
+        MemoryInstance exported = memory("memory");
+        if (exported != null) return exported;
+        return memories.length > 0 ? memories[0] : null;
+    }
+
+    // ---- instantiation ----
+
+    private void link(Imports imports) {
+        int fi = 0, ti = 0, mi = 0, gi = 0;
+        for (Import imp : m.imports()) {
+            Extern e = imports.lookup(imp.module(), imp.name());
+            String what = imp.module() + "." + imp.name();
+            if (e == null) throw new LinkException("unknown import: " + what);
+            switch (imp.kind()) {
+                case FUNC -> {
+                    if (!(e instanceof FunctionInstance f) || !f.type.equals(m.types().get(imp.typeIndex()))) {
+                        throw incompatible(what, m.types().get(imp.typeIndex()).toString(), e);
+                    }
+                    functions[fi++] = f;
+                }
+                case TABLE -> {
+                    if (!(e instanceof TableInstance t) || t.elementType() != imp.table().elementType()
+                            || !new Limits(t.size(), t.type().limits().max()).matches(imp.table().limits())) {
+                        throw incompatible(what, "table " + imp.table(), e);
+                    }
+                    tables[ti++] = t;
+                }
+                case MEMORY -> {
+                    if (!(e instanceof MemoryInstance mem)
+                            || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max()).matches(imp.memory().limits())) {
+                        throw incompatible(what, "memory " + imp.memory(), e);
+                    }
+                    memories[mi++] = mem;
+                }
+                case GLOBAL -> {
+                    if (!(e instanceof GlobalInstance g) || !g.type().equals(imp.global())) {
+                        throw incompatible(what, "global " + imp.global(), e);
+                    }
+                    globals[gi++] = g;
+                }
+            }
+        }
+    }
+
+    private static LinkException incompatible(String what, String expected, Extern actual) {
+        return new LinkException("incompatible import type for " + what + ": expected " + expected + ", found "
+                + describe(actual));
+    }
+
+    private static String describe(Extern e) {
+        return switch (e) {
+            case FunctionInstance f -> "function " + f.type();
+            case TableInstance t -> "table " + t.type();
+            case MemoryInstance mem -> "memory " + mem.type();
+            case GlobalInstance g -> "global " + g.type();
+        };
+    }
+
+    private void allocate() {
+        for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
+        for (int i = m.importedTableCount(); i < tables.length; i++) {
+            TableType t = m.tableType(i);
+            tables[i] = store.newTable(t, 0);
+        }
+        for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
+        for (int i = m.importedGlobalCount(); i < globals.length; i++) {
+            Global g = m.definedGlobals().get(i - m.importedGlobalCount());
+            globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store.arena);
+        }
+        // VMContext
+        if (memories.length > 0) memories[0].bind(vmctx);
+        MemorySegment globalArray = store.arena.allocate(Math.max(8, 8L * globals.length), 8);
+        for (int i = 0; i < globals.length; i++) globalArray.setAtIndex(ValueLayout.JAVA_LONG, i, globals[i].cellAddress());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.GLOBALS, globalArray.address());
+        MemorySegment tableArray = store.arena.allocate(Math.max(8, 8L * tables.length), 8);
+        for (int i = 0; i < tables.length; i++) tableArray.setAtIndex(ValueLayout.JAVA_LONG, i, tables[i].recordAddress());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TABLES, tableArray.address());
+        MemorySegment typeArray = store.arena.allocate(Math.max(4, 4L * typeIds.length), 4);
+        for (int i = 0; i < typeIds.length; i++) typeArray.setAtIndex(ValueLayout.JAVA_INT, i, typeIds[i]);
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
+        // element segment items are evaluated at instantiation
+        for (int i = 0; i < elementItems.length; i++) {
+            ElementSegment seg = m.elements().get(i);
+            long[] items = new long[seg.items().size()];
+            for (int k = 0; k < items.length; k++) items[k] = evaluate(seg.items().get(k));
+            elementItems[i] = items;
+        }
+        for (Export e : m.exports()) {
+            Extern value = switch (e.kind()) {
+                case FUNC -> functions[e.index()];
+                case TABLE -> tables[e.index()];
+                case MEMORY -> memories[e.index()];
+                case GLOBAL -> globals[e.index()];
+            };
+            exports.put(e.name(), value);
+        }
+        binding = new InterpreterBinding(this);
+    }
+
+    /** Active element and data segments in order (a trap leaves earlier effects in place), then start. */
+    private void initialize() {
+        for (int i = 0; i < elementItems.length; i++) {
+            ElementSegment seg = m.elements().get(i);
+            if (seg.mode() == SegmentMode.ACTIVE) {
+                long offset = evaluate(seg.offset()) & 0xFFFF_FFFFL;
+                tables[seg.tableIndex()].init(offset, elementItems[i], 0, elementItems[i].length);
+            }
+            if (seg.mode() != SegmentMode.PASSIVE) elementItems[i] = new long[0];
+        }
+        for (int i = 0; i < dataDropped.length; i++) {
+            DataSegment seg = m.data().get(i);
+            if (seg.mode() != SegmentMode.ACTIVE) continue;
+            long offset = evaluate(seg.offset()) & 0xFFFF_FFFFL;
+            memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
+            dataDropped[i] = true;
+        }
+        if (m.startFunction() >= 0) functions[m.startFunction()].invoke(this, new long[0]);
+    }
+
+    /** Evaluates a constant expression (WebAssembly 2.0: exactly one constant instruction). */
+    long evaluate(ConstExpr e) {
+        ConstInstr ci = e.single();
+        return switch (ci.op()) {
+            case I32_CONST -> (int) ci.imm();
+            case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
+            case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
+            case REF_NULL -> 0;
+            case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
+            case GLOBAL_GET -> globals[(int) ci.imm()].get();
+            default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
+        };
+    }
+
+    // ---- execution ----
+
+    /** Runs a defined function of this instance (in the interpreter, compiling it on first use). */
+    long[] invokeDefined(int index, long[] args) {
+        compiled(index);
+        return Interpreter.invoke(binding, index, args);
+    }
+
+    CompiledFunction compiled(int index) {
+        CompiledFunction cf = interpreted[index];
+        if (cf == null) {
+            cf = FunctionCompiler.compile(module.validated(), index);
+            interpreted[index] = cf;
+        }
+        return cf;
+    }
+
+    GlobalType globalType(int i) {
+        return globals[i].type();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.kiln.runtime;
+
+import dev.kiln.interpreter.CompiledFunction;
+import dev.kiln.interpreter.InstanceContext;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.VmContextLayout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Gives the interpreter what it needs of an {@link Instance}. */
+final class InterpreterBinding implements InstanceContext {
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private final Instance instance;
+    private final long[] globalCells;
+
+    /** Made once the instance's globals exist. */
+    InterpreterBinding(Instance instance) {
+        this.instance = instance;
+        this.globalCells = new long[instance.globals.length];
+        for (int i = 0; i < globalCells.length; i++) globalCells[i] = instance.globals[i].cellAddress();
+    }
+
+    @Override
+    public CompiledFunction[] interpretedFunctions() {
+        return instance.interpreted;
+    }
+
+    @Override
+    public MemorySegment memory() {
+        return instance.memories.length > 0 ? instance.memories[0].reservation() : null;
+    }
+
+    @Override
+    public long memorySize() {
+        return instance.memories.length > 0 ? instance.memories[0].byteSize() : 0;
+    }
+
+    @Override
+    public long[] globalCells() {
+        return globalCells;
+    }
+
+    @Override
+    public long[] callFunction(int funcIndex, long[] args) {
+        FunctionInstance f = instance.functions[funcIndex];
+        if (f instanceof WasmFunction wf && wf.instance == instance) return instance.invokeDefined(funcIndex, args);
+        return f.invoke(instance, args);
+    }
+
+    @Override
+    public int resolveIndirect(int tableIndex, int elementIndex, int typeIndex) {
+        TableInstance table = instance.tables[tableIndex];
+        long idx = elementIndex & 0xFFFF_FFFFL;
+        if (idx >= table.size()) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
+        long ref = table.get(idx);
+        if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
+        int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
+        if (typeId != instance.typeIds[typeIndex]) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
+        FunctionInstance f = instance.store().functionByHandle(handle);
+        if (f instanceof WasmFunction wf && wf.instance == instance) {
+            instance.compiled(wf.index);
+            return wf.index;
+        }
+        return -1 - handle;
+    }
+
+    @Override
+    public long[] callHandle(int handle, long[] args) {
+        return instance.store().functionByHandle(handle).invoke(instance, args);
+    }
+
+    @Override
+    public long refFunc(int funcIndex) {
+        return instance.store().funcref(instance.functions[funcIndex]);
+    }
+
+    @Override
+    public long memoryGrow(long deltaPages) {
+        return instance.memories[0].grow(deltaPages);
+    }
+
+    @Override
+    public void memoryFill(long dst, int value, long n) {
+        instance.memories[0].fill(dst, (byte) value, n);
+    }
+
+    @Override
+    public void memoryCopy(long dst, long src, long n) {
+        instance.memories[0].copy(dst, src, n);
+    }
+
+    @Override
+    public void memoryInit(int segment, long dst, long src, long n) {
+        var seg = instance.validated().module().data().get(segment);
+        int length = instance.dataDropped[segment] ? 0 : seg.dataLength();
+        instance.memories[0].init(dst, instance.validated().module().bytes(), seg.dataStart(), length, src, n);
+    }
+
+    @Override
+    public void dataDrop(int segment) {
+        instance.dataDropped[segment] = true;
+    }
+
+    @Override
+    public long tableGet(int table, long index) {
+        return instance.tables[table].get(index);
+    }
+
+    @Override
+    public void tableSet(int table, long index, long value) {
+        instance.tables[table].set(index, value);
+    }
+
+    @Override
+    public long tableSize(int table) {
+        return instance.tables[table].size();
+    }
+
+    @Override
+    public long tableGrow(int table, long init, long delta) {
+        return instance.tables[table].grow(delta, init);
+    }
+
+    @Override
+    public void tableFill(int table, long index, long value, long n) {
+        instance.tables[table].fill(index, value, n);
+    }
+
+    @Override
+    public void tableCopy(int dstTable, int srcTable, long dst, long src, long n) {
+        TableInstance.copy(instance.tables[dstTable], dst, instance.tables[srcTable], src, n);
+    }
+
+    @Override
+    public void tableInit(int segment, int table, long dst, long src, long n) {
+        instance.tables[table].init(dst, instance.elementItems[segment], src, n);
+    }
+
+    @Override
+    public void elemDrop(int segment) {
+        instance.elementItems[segment] = new long[0];
+    }
+}

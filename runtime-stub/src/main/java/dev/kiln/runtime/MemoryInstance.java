@@ -1,0 +1,169 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.MemoryType;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.runtime.internal.PageMapping;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A linear memory in native memory. Its whole 32-bit range is reserved once, 8 GiB of address
+ * space (4 GiB of memory and a 4 GiB guard, inaccessible until committed), so its base address
+ * never moves when it grows; native code and the interpreter both rely on that.
+ */
+public final class MemoryInstance implements Memory, Extern {
+    /** Bytes of address space reserved per memory. */
+    public static final long RESERVATION = 8L << 30;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private final long base;
+    private final MemorySegment segment;
+    private final long maxPages;
+    private long size;
+    private boolean released;
+    /** VMContexts whose MEMORY_SIZE field mirrors this memory's size. */
+    private final List<MemorySegment> boundContexts = new ArrayList<>();
+    private final MemoryType type;
+
+    MemoryInstance(MemoryType type, long hostMaxPages) {
+        this.type = type;
+        long declared = type.limits().hasMax() ? type.limits().max() : MemoryType.MAX_PAGES;
+        this.maxPages = Math.min(declared, hostMaxPages);
+        if (type.limits().min() > maxPages) {
+            throw new LinkException("memory of " + type.limits().min() + " pages exceeds the limit of " + maxPages + " pages");
+        }
+        this.base = PageMapping.reserve(RESERVATION);
+        this.segment = PageMapping.segment(base, RESERVATION);
+        long bytes = type.limits().min() * MemoryType.PAGE_SIZE;
+        if (!PageMapping.commit(base, bytes)) {
+            PageMapping.release(base, RESERVATION);
+            throw new OutOfMemoryError("cannot commit " + bytes + " bytes of linear memory");
+        }
+        this.size = bytes;
+    }
+
+    public MemoryType type() {
+        return type;
+    }
+
+    /** Address of byte 0. */
+    public long baseAddress() {
+        return base;
+    }
+
+    /** A segment over the whole reservation (accesses past {@link #byteSize()} must be checked first). */
+    public MemorySegment reservation() {
+        return segment;
+    }
+
+    void bind(MemorySegment vmctx) {
+        boundContexts.add(vmctx);
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_BASE, base);
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_SIZE, size);
+    }
+
+    @Override
+    public long byteSize() {
+        return size;
+    }
+
+    @Override
+    public long grow(long deltaPages) {
+        long oldPages = size / MemoryType.PAGE_SIZE;
+        if (deltaPages < 0 || oldPages + deltaPages > maxPages) return -1;
+        long add = deltaPages * MemoryType.PAGE_SIZE;
+        if (!PageMapping.commit(base + size, add)) return -1;
+        size += add;
+        for (MemorySegment ctx : boundContexts) ctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_SIZE, size);
+        return oldPages;
+    }
+
+    void release() {
+        if (!released) {
+            released = true;
+            PageMapping.release(base, RESERVATION);
+        }
+    }
+
+    private long check(long address, long length) {
+        if (address < 0 || length < 0 || address + length > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        return address;
+    }
+
+    @Override
+    public byte readByte(long address) {
+        return segment.get(ValueLayout.JAVA_BYTE, check(address, 1));
+    }
+
+    @Override
+    public short readShort(long address) {
+        return segment.get(I16, check(address, 2));
+    }
+
+    @Override
+    public int readInt(long address) {
+        return segment.get(I32, check(address, 4));
+    }
+
+    @Override
+    public long readLong(long address) {
+        return segment.get(I64, check(address, 8));
+    }
+
+    @Override
+    public void writeByte(long address, byte value) {
+        segment.set(ValueLayout.JAVA_BYTE, check(address, 1), value);
+    }
+
+    @Override
+    public void writeShort(long address, short value) {
+        segment.set(I16, check(address, 2), value);
+    }
+
+    @Override
+    public void writeInt(long address, int value) {
+        segment.set(I32, check(address, 4), value);
+    }
+
+    @Override
+    public void writeLong(long address, long value) {
+        segment.set(I64, check(address, 8), value);
+    }
+
+    @Override
+    public void read(long address, byte[] dst, int offset, int length) {
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, check(address, length), dst, offset, length);
+    }
+
+    @Override
+    public void write(long address, byte[] src, int offset, int length) {
+        MemorySegment.copy(src, offset, segment, ValueLayout.JAVA_BYTE, check(address, length), length);
+    }
+
+    /** memory.fill with the spec's bounds check. */
+    void fill(long dst, byte value, long n) {
+        check(dst, n);
+        segment.asSlice(dst, n).fill(value);
+    }
+
+    /** memory.copy (overlapping ranges allowed) with the spec's bounds checks. */
+    void copy(long dst, long src, long n) {
+        check(dst, n);
+        check(src, n);
+        MemorySegment.copy(segment, src, segment, dst, n);
+    }
+
+    /** Copies {@code n} bytes of {@code data[srcOff..]} to {@code dst}, with the checks memory.init needs. */
+    void init(long dst, byte[] data, int dataStart, int dataLength, long src, long n) {
+        if (src + n > dataLength) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        check(dst, n);
+        MemorySegment.copy(data, (int) (dataStart + src), segment, ValueLayout.JAVA_BYTE, dst, (int) n);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.VmContextLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A table: a native array of references (funcref descriptor addresses or externref handles, 0 =
+ * null) and a native record {base, size} that VMContexts point to, so every instance sharing the
+ * table sees growth at once.
+ */
+public final class TableInstance implements Extern {
+    /** Implementation limit on table size (the JS API's). */
+    public static final long MAX_ELEMENTS = 10_000_000;
+
+    private final TableType type;
+    private final long max;
+    private final MemorySegment record;
+    private Arena elementsArena;
+    private MemorySegment elements;
+    private long size;
+
+    TableInstance(TableType type, long initValue, Arena storeArena, long hostMaxElements) {
+        this.type = type;
+        long declared = type.limits().hasMax() ? type.limits().max() : 0xFFFF_FFFFL;
+        this.max = Math.min(declared, Math.min(MAX_ELEMENTS, hostMaxElements));
+        long min = type.limits().min();
+        if (min > max) throw new LinkException("table of " + min + " elements exceeds the limit of " + max);
+        this.record = storeArena.allocate(VmContextLayout.TABLE_RECORD_SIZE, 8);
+        allocate(min);
+        size = min;
+        fillRaw(0, min, initValue);
+        publish();
+    }
+
+    private void allocate(long capacity) {
+        Arena arena = Arena.ofShared();
+        MemorySegment seg = arena.allocate(Math.max(8, capacity * 8), 8);
+        if (elements != null) MemorySegment.copy(elements, 0, seg, 0, size * 8);
+        Arena old = elementsArena;
+        elementsArena = arena;
+        elements = seg;
+        if (old != null) old.close();
+    }
+
+    private void publish() {
+        record.set(ValueLayout.JAVA_LONG, VmContextLayout.TABLE_BASE, elements.address());
+        record.set(ValueLayout.JAVA_LONG, VmContextLayout.TABLE_SIZE, size);
+    }
+
+    public TableType type() {
+        return type;
+    }
+
+    public ValType elementType() {
+        return type.elementType();
+    }
+
+    /** Address of the table's record {base, size}. */
+    public long recordAddress() {
+        return record.address();
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public long get(long index) {
+        if (index < 0 || index >= size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        return elements.getAtIndex(ValueLayout.JAVA_LONG, index);
+    }
+
+    public void set(long index, long value) {
+        if (index < 0 || index >= size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        elements.setAtIndex(ValueLayout.JAVA_LONG, index, value);
+    }
+
+    /** table.grow: returns the old size, or -1 when the table cannot grow that much. */
+    public long grow(long delta, long init) {
+        long old = size;
+        if (delta < 0 || old + delta > max) return -1;
+        if ((old + delta) * 8 > elements.byteSize()) allocate(Math.min(max, Math.max(old + delta, old * 2)));
+        size = old + delta;
+        fillRaw(old, delta, init);
+        publish();
+        return old;
+    }
+
+    void fill(long index, long value, long n) {
+        if (index + n > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        fillRaw(index, n, value);
+    }
+
+    private void fillRaw(long from, long n, long value) {
+        for (long i = from; i < from + n; i++) elements.setAtIndex(ValueLayout.JAVA_LONG, i, value);
+    }
+
+    static void copy(TableInstance dst, long d, TableInstance src, long s, long n) {
+        if (s + n > src.size || d + n > dst.size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        MemorySegment.copy(src.elements, s * 8, dst.elements, d * 8, n * 8);
+    }
+
+    void init(long d, long[] items, long s, long n) {
+        if (s + n > items.length || d + n > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        for (long i = 0; i < n; i++) elements.setAtIndex(ValueLayout.JAVA_LONG, d + i, items[(int) (s + i)]);
+    }
+
+    void release() {
+        if (elementsArena != null) {
+            elementsArena.close();
+            elementsArena = null;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiln.runtime;
+
+/** A function defined by a module, in one instance. */
+public final class WasmFunction extends FunctionInstance {
+    final Instance instance;
+    final int index;
+
+    WasmFunction(Instance instance, int index) {
+        super(instance.store(), instance.module().validated().module().functionType(index));
+        this.instance = instance;
+        this.index = index;
+    }
+
+    public Instance instance() {
+        return instance;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    @Override
+    long[] invoke(Instance caller, long[] args) {
+        return instance.invokeDefined(index, args);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.Decoder;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.Validator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A decoded and validated module, ready to instantiate any number of times. Throws the frontend's
+ * {@link dev.kiln.frontend.ModuleException} (malformed, invalid, over a limit) for bad input.
+ */
+public final class WasmModule {
+    private final ValidatedModule validated;
+    private final String name;
+
+    private WasmModule(ValidatedModule validated, String name) {
+        this.validated = validated;
+        this.name = name;
+    }
+
+    public static WasmModule of(byte[] bytes) {
+        return of(bytes, "module");
+    }
+
+    public static WasmModule of(byte[] bytes, String name) {
+        return new WasmModule(Validator.validate(Decoder.decode(bytes)), name);
+    }
+
+    public static WasmModule read(Path file) throws IOException {
+        return of(Files.readAllBytes(file), file.getFileName().toString());
+    }
+
+    public ValidatedModule validated() {
+        return validated;
+    }
+
+    /** A name for messages (the file name, usually). */
+    public String name() {
+        return name;
+    }
+}
