@@ -19,6 +19,8 @@ public final class Main {
     static {
         register(ValidateCommand::new);
         register(InspectCommand::new);
+        register(RunCommand::new);
+        register(IrCommand::new);
     }
 
     private Main() {
@@ -48,8 +50,14 @@ public final class Main {
         }
         CliCommand cmd = factory.get();
         CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (cmd instanceof TrailingArguments t) {
+            int first = firstPositional(parser, rest);
+            t.trailing(first < 0 ? java.util.List.of() : java.util.List.of(Arrays.copyOfRange(rest, first + 1, rest.length)));
+            if (first >= 0) rest = Arrays.copyOfRange(rest, 0, first + 1);
+        }
         try {
-            parser.parseArgument(Arrays.copyOfRange(args, 1, args.length));
+            parser.parseArgument(rest);
         } catch (CmdLineException e) {
             if (!cmd.help) {
                 err.println("kiln " + cmd.name() + ": " + e.getMessage());
@@ -67,6 +75,26 @@ public final class Main {
             err.println("kiln " + cmd.name() + ": internal error: " + e);
             return 3;
         }
+    }
+
+    /** Index of the first positional argument (skipping options and their values), or -1. */
+    private static int firstPositional(CmdLineParser parser, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return i + 1 < args.length ? i + 1 : -1;
+            if (!a.startsWith("-") || a.equals("-")) return i;
+            if (a.contains("=")) continue;
+            for (org.kohsuke.args4j.spi.OptionHandler<?> h : parser.getOptions()) {
+                org.kohsuke.args4j.spi.OptionHandler<?> handler = h;
+                var opt = (org.kohsuke.args4j.NamedOptionDef) handler.option;
+                boolean named = opt.name().equals(a) || java.util.Arrays.asList(opt.aliases()).contains(a);
+                if (named && !(handler instanceof org.kohsuke.args4j.spi.BooleanOptionHandler)) {
+                    i++; // skip the option's value
+                    break;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Prints a command's usage; defaults are read from a fresh instance, not from parsed values. */

@@ -13,7 +13,20 @@ import dev.kiln.frontend.Opcode;
  * </pre>
  */
 public final class IrPrinter {
+    private static final java.util.function.IntFunction<String> PLAIN = v -> "v" + v;
+    private static final ThreadLocal<java.util.function.IntFunction<String>> NAMES = ThreadLocal.withInitial(() -> PLAIN);
+
     private IrPrinter() {
+    }
+
+    /** Prints with every value named by {@code names} (e.g. {@code v3@s2} after allocation). */
+    public static String print(IrFunction f, java.util.function.IntFunction<String> names) {
+        NAMES.set(names);
+        try {
+            return print(f);
+        } finally {
+            NAMES.set(PLAIN);
+        }
     }
 
     public static String print(IrFunction f) {
@@ -25,7 +38,7 @@ public final class IrPrinter {
                 sb.append('(');
                 for (int i = 0; i < b.params.length; i++) {
                     if (i > 0) sb.append(", ");
-                    sb.append('v').append(b.params[i]).append(": ").append(f.typeOf(b.params[i]));
+                    sb.append(NAMES.get().apply(b.params[i])).append(": ").append(f.typeOf(b.params[i]));
                 }
                 sb.append(')');
             }
@@ -84,7 +97,7 @@ public final class IrPrinter {
     private static void values(StringBuilder sb, int[] vs) {
         for (int k = 0; k < vs.length; k++) {
             if (k > 0) sb.append(", ");
-            sb.append('v').append(vs[k]);
+            sb.append(NAMES.get().apply(vs[k]));
         }
     }
 
@@ -103,10 +116,10 @@ public final class IrPrinter {
         StringBuilder sb = new StringBuilder();
         switch (t) {
             case Terminator.Jump j -> sb.append("jump ").append(edge(j.target));
-            case Terminator.Branch br -> sb.append("brif v").append(br.condition).append(", ").append(edge(br.ifTrue))
+            case Terminator.Branch br -> sb.append("brif ").append(NAMES.get().apply(br.condition)).append(", ").append(edge(br.ifTrue))
                     .append(", ").append(edge(br.ifFalse));
             case Terminator.Switch s -> {
-                sb.append("br_table v").append(s.index).append(", [");
+                sb.append("br_table ").append(NAMES.get().apply(s.index)).append(", [");
                 for (int k = 0; k < s.targets.length; k++) {
                     if (k > 0) sb.append(", ");
                     sb.append(edge(s.targets[k]));

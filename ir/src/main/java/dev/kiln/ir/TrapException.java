@@ -7,8 +7,11 @@ package dev.kiln.ir;
  */
 public final class TrapException extends RuntimeException {
     public final TrapKind kind;
+    /** Frames kept beyond this many are only counted (deep recursion would otherwise keep 100 000). */
+    public static final int MAX_FRAMES = 1000;
     /** The Wasm stack, innermost frame first, filled in by each tier as the trap unwinds through it. */
     private final java.util.List<WasmFrame> frames = new java.util.ArrayList<>();
+    private int omittedFrames;
 
     public TrapException(TrapKind kind) {
         super(kind.message, null, false, false);
@@ -21,7 +24,13 @@ public final class TrapException extends RuntimeException {
     }
 
     public void addFrame(WasmFrame frame) {
-        frames.add(frame);
+        if (frames.size() < MAX_FRAMES) frames.add(frame);
+        else omittedFrames++;
+    }
+
+    /** Outer frames dropped after the first {@link #MAX_FRAMES}. */
+    public int omittedFrames() {
+        return omittedFrames;
     }
 
     public java.util.List<WasmFrame> frames() {

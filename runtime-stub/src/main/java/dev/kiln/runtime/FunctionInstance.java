@@ -35,7 +35,7 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         try {
             return invoke(null, args);
         } catch (TrapException t) {
-            throw new WasmTrap(t.kind, t.frames(), t.getCause());
+            throw WasmTrap.of(t);
         }
     }
 

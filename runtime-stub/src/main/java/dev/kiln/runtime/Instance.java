@@ -70,7 +70,7 @@ public final class Instance implements Caller {
         try {
             inst.initialize();
         } catch (TrapException t) {
-            throw new WasmTrap(t.kind, t.frames(), t.getCause());
+            throw WasmTrap.of(t);
         }
         return inst;
     }

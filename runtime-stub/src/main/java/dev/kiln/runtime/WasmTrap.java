@@ -13,11 +13,22 @@ import java.util.List;
 public final class WasmTrap extends RuntimeException {
     private final TrapKind kind;
     private final List<WasmFrame> frames;
+    private final int omittedFrames;
 
     public WasmTrap(TrapKind kind, List<WasmFrame> frames, Throwable cause) {
+        this(kind, frames, 0, cause);
+    }
+
+    public WasmTrap(TrapKind kind, List<WasmFrame> frames, int omittedFrames, Throwable cause) {
         super(kind.message, cause);
         this.kind = kind;
         this.frames = List.copyOf(frames);
+        this.omittedFrames = omittedFrames;
+    }
+
+    /** Converts kiln's internal trap, keeping its kind, frames and cause. */
+    static WasmTrap of(dev.kiln.ir.TrapException t) {
+        return new WasmTrap(t.kind, t.frames(), t.omittedFrames(), t.getCause());
     }
 
     public TrapKind kind() {
@@ -28,11 +39,26 @@ public final class WasmTrap extends RuntimeException {
         return frames;
     }
 
-    /** The kind, then one line per Wasm frame ({@code   at name (func N) at offset 0x..}). */
+    /** Outer frames not recorded (only the innermost {@code TrapException.MAX_FRAMES} are kept). */
+    public int omittedFrames() {
+        return omittedFrames;
+    }
+
+    /**
+     * The kind, then one line per Wasm frame ({@code   at name (func N) at offset 0x..}); runs of
+     * identical frames (deep recursion) are shown once with a repeat count.
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder("wasm trap: ").append(kind.message);
         if (getCause() != null && kind == TrapKind.HOST_ERROR) sb.append(": ").append(getCause());
-        for (WasmFrame f : frames) sb.append("\n  at ").append(f);
+        for (int i = 0; i < frames.size(); ) {
+            int j = i;
+            while (j + 1 < frames.size() && frames.get(j + 1).equals(frames.get(i))) j++;
+            sb.append("\n  at ").append(frames.get(i));
+            if (j > i) sb.append(" (repeated ").append(j - i + 1).append(" times)");
+            i = j + 1;
+        }
+        if (omittedFrames > 0) sb.append("\n  ... ").append(omittedFrames).append(" more frames");
         return sb.toString();
     }
 }

@@ -1,0 +1,140 @@
+package dev.kiln.cli;
+
+import dev.kiln.frontend.ExternKind;
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.Import;
+import dev.kiln.frontend.ModuleException;
+import dev.kiln.runtime.FunctionInstance;
+import dev.kiln.runtime.Imports;
+import dev.kiln.runtime.Instance;
+import dev.kiln.runtime.LinkException;
+import dev.kiln.runtime.ProcessExit;
+import dev.kiln.runtime.Store;
+import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.WasmTrap;
+import dev.kiln.interpreter.UnsupportedFeatureException;
+import org.kohsuke.args4j.Argument;
+import org.kohsuke.args4j.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code kiln run [OPTIONS] [--invoke NAME] FILE [ARGS...]}, shaped like {@code wasmtime run}:
+ * with {@code --invoke} it calls that export with ARGS parsed by its parameter types and prints
+ * the results one per line; otherwise it runs {@code _start} with ARGS as the program's arguments.
+ */
+final class RunCommand extends CliCommand implements TrailingArguments {
+    /** Exit code for a trap, as wasmtime uses on Unix (128 + SIGABRT). */
+    static final int TRAP_EXIT = 134;
+
+    @Option(name = "--invoke", metaVar = "NAME", usage = "call this exported function instead of _start")
+    String invoke;
+
+    @Option(name = "--tier", metaVar = "TIER", usage = "execution tier: interp (default until native code lands)")
+    String tier = "interp";
+
+    @Argument(metaVar = "FILE", usage = "module binary (.wasm); ARGS follow it", required = true)
+    Path file;
+
+    private List<String> args = new ArrayList<>();
+
+    @Override
+    public void trailing(List<String> rest) {
+        args = rest;
+    }
+
+    @Override
+    public String name() {
+        return "run";
+    }
+
+    @Override
+    public String summary() {
+        return "run a module's _start, or one exported function with --invoke";
+    }
+
+    @Override
+    public String synopsis() {
+        return "FILE [ARGS...]";
+    }
+
+    @Override
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        if (!tier.equals("interp")) {
+            err.println("kiln run: tier '" + tier + "' is not available yet (available: interp)");
+            return Main.USAGE;
+        }
+        WasmModule module;
+        try {
+            module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
+        } catch (ModuleFiles.Reported e) {
+            return 1;
+        } catch (ModuleException e) {
+            err.println(file + ": " + e.category() + " module: " + e.getMessage());
+            return 1;
+        }
+        try (Store store = new Store()) {
+            Imports imports = new Imports();
+            List<String> missing = missingImports(module, imports);
+            if (!missing.isEmpty()) {
+                err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
+                return 1;
+            }
+            Instance instance = store.instantiate(module, imports);
+            String entry = invoke != null ? invoke : "_start";
+            FunctionInstance f = instance.function(entry);
+            if (f == null) {
+                if (invoke == null) return 0; // no _start: instantiation (and the start section) was the program
+                err.println(file + ": no exported function named '" + entry + "'");
+                return 1;
+            }
+            FuncType t = f.type();
+            long[] raw;
+            if (invoke != null) {
+                if (args.size() != t.paramCount()) {
+                    err.println("kiln run: '" + entry + "' takes " + t.paramCount() + " argument(s) " + t + ", got " + args.size());
+                    return Main.USAGE;
+                }
+                raw = new long[args.size()];
+                for (int i = 0; i < raw.length; i++) {
+                    try {
+                        raw[i] = ValueText.parse(args.get(i), t.param(i));
+                    } catch (RuntimeException e) {
+                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.param(i));
+                        return Main.USAGE;
+                    }
+                }
+            } else {
+                raw = new long[0];
+            }
+            long[] results = f.call(raw);
+            for (int i = 0; i < results.length; i++) out.println(ValueText.format(results[i], t.result(i)));
+            return 0;
+        } catch (WasmTrap trap) {
+            out.flush();
+            err.println(file + ": " + trap.describe());
+            return TRAP_EXIT;
+        } catch (ProcessExit exit) {
+            return exit.code();
+        } catch (LinkException e) {
+            err.println(file + ": cannot instantiate: " + e.getMessage());
+            return 1;
+        } catch (UnsupportedFeatureException e) {
+            err.println(file + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static List<String> missingImports(WasmModule module, Imports imports) {
+        List<String> missing = new ArrayList<>();
+        for (Import i : module.validated().module().imports()) {
+            if (imports.lookup(i.module(), i.name()) == null) {
+                missing.add(i.module() + "." + i.name() + (i.kind() == ExternKind.FUNC ? "" : " (" + i.kind() + ")"));
+            }
+        }
+        return missing;
+    }
+}
