@@ -187,10 +187,11 @@ public final class ElfReader {
             int shstrndxAt = in.position();
             shstrndx = in.u16("e_shstrndx");
             long tableSize = (long) SECTION_COUNT * SHDR_SIZE;
-            if (shoff < EHDR_SIZE || shoff > file.length || shoff % 8 != 0) {
-                throw corrupt("e_shoff 0x" + Long.toHexString(shoff) + " is not an 8-aligned offset inside the " + file.length
-                        + "-byte file", shoffAt);
+            if (shoff < EHDR_SIZE || shoff > file.length) {
+                throw corrupt("e_shoff 0x" + Long.toHexString(shoff) + " is outside the " + file.length
+                        + "-byte file (truncated?)", shoffAt);
             }
+            if (shoff % 8 != 0) throw corrupt("e_shoff 0x" + Long.toHexString(shoff) + " is not 8-aligned", shoffAt);
             if (shoff + tableSize != file.length) {
                 throw corrupt(shoff + tableSize > file.length
                         ? "section header table (" + tableSize + " bytes at 0x" + Long.toHexString(shoff) + ") runs past the end of the " + file.length + "-byte file"
