@@ -41,7 +41,7 @@ class ElfBinutilsTest {
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
-    private static Run clean(String... command) throws IOException, InterruptedException {
+    static Run clean(String... command) throws IOException, InterruptedException {
         Run r = run(command);
         assertEquals(0, r.exit(), String.join(" ", command) + " failed:\n" + r.err() + r.out());
         assertEquals("", r.err(), String.join(" ", command) + " wrote to stderr");
