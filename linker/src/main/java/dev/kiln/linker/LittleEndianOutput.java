@@ -1,6 +1,7 @@
 package dev.kiln.linker;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,7 @@ final class LittleEndianOutput {
             ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(java.nio.CharBuffer.wrap(s));
+                    .encode(CharBuffer.wrap(s));
             byte[] out = new byte[b.remaining()];
             b.get(out);
             return out;

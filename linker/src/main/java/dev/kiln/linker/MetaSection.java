@@ -7,6 +7,7 @@ import dev.kiln.ir.code.TrapSite;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -56,7 +57,7 @@ final class MetaSection {
     static byte[] encode(BuildIdentity identity, int functionCount, List<MachineCode> functions,
                          long[] textOffsets, int[] symbolIndices) {
         int[] slot = new int[functionCount];
-        java.util.Arrays.fill(slot, -1);
+        Arrays.fill(slot, -1);
         for (int i = 0; i < functions.size(); i++) slot[functions.get(i).funcIndex()] = i;
 
         LittleEndianOutput out = new LittleEndianOutput();
@@ -88,7 +89,7 @@ final class MetaSection {
         LittleEndianInput in = new LittleEndianInput(file, ".kiln.meta", start, end);
         int magicAt = in.position();
         byte[] magic = in.bytes(MAGIC.length, "magic");
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+        if (!Arrays.equals(magic, MAGIC)) {
             throw new CorruptObjectException(".kiln.meta does not start with KILNMETA", magicAt);
         }
         int versionAt = in.position();

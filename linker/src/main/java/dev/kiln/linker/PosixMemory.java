@@ -50,6 +50,7 @@ final class PosixMemory {
         static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
         static final long PAGE_SIZE = pageSizeFromSysconf();
 
+        @SuppressWarnings("restricted") // binding libc is this class's job
         private static MethodHandle bind(String name, FunctionDescriptor descriptor, boolean captureErrno) {
             MemorySegment symbol = LOOKUP.find(name)
                     .orElseThrow(() -> new UnsupportedOperationException("the C library has no '" + name + "'"));
@@ -136,6 +137,7 @@ final class PosixMemory {
     }
 
     /** strerror's text for {@code errno}. */
+    @SuppressWarnings("restricted") // strerror returns a NUL-terminated string
     static String describe(int errno) {
         try {
             MemorySegment s = (MemorySegment) Libc.STRERROR.invokeExact(errno);

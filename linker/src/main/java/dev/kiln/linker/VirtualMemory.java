@@ -100,6 +100,7 @@ public final class VirtualMemory implements AutoCloseable {
      *
      * @throws IllegalStateException when a byte of the range is not committed, or after release
      */
+    @SuppressWarnings("restricted") // a segment over memory this class mapped and tracks
     public synchronized MemorySegment segment(long offset, long length) {
         if (released) throw new IllegalStateException("the reservation was released");
         if (!isCommitted(offset, length)) {

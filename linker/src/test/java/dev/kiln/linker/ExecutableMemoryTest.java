@@ -51,6 +51,7 @@ class ExecutableMemoryTest {
         memory.close();
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle callable(PlacedFunction f, FunctionDescriptor d) {
         return Linker.nativeLinker().downcallHandle(f.entryPoint(), d);
     }
@@ -116,6 +117,7 @@ class ExecutableMemoryTest {
     }
 
     @Test
+    @SuppressWarnings("restricted")
     void anAbsoluteRelocationReachesARuntimeHelper() throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment helper = Linker.nativeLinker().upcallStub(
