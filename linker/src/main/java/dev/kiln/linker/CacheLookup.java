@@ -1,0 +1,28 @@
+package dev.kiln.linker;
+
+import java.nio.file.Path;
+
+/**
+ * The outcome of {@link CodeCache#load}: a verified object, a miss, or an entry that was present but
+ * unusable (corrupt, truncated, or built for another identity). An unusable entry has already been
+ * removed (when possible); the caller reports {@link Corrupt#reason()} (the CLI prints it on stderr)
+ * and rebuilds. Its bytes are never returned.
+ */
+public sealed interface CacheLookup {
+    /** A verified object for exactly the requested identity. */
+    record Hit(KilnObject object, Path path) implements CacheLookup {
+    }
+
+    /** No entry for the key. */
+    record Miss() implements CacheLookup {
+    }
+
+    /**
+     * An entry that must not be used.
+     *
+     * @param reason  what was wrong, for the user
+     * @param removed true when the entry was deleted from the cache
+     */
+    record Corrupt(Path path, String reason, boolean removed) implements CacheLookup {
+    }
+}
