@@ -4,7 +4,8 @@ import dev.kiln.frontend.MemoryType;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
-import dev.kiln.runtime.internal.PageMapping;
+import dev.kiln.linker.NativeMemoryException;
+import dev.kiln.linker.VirtualMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,6 +24,7 @@ public final class MemoryInstance implements Memory, Extern {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
+    private final VirtualMemory pages;
     private final long base;
     private final MemorySegment segment;
     private final long maxPages;
@@ -39,14 +41,23 @@ public final class MemoryInstance implements Memory, Extern {
         if (type.limits().min() > maxPages) {
             throw new LinkException("memory of " + type.limits().min() + " pages exceeds the limit of " + maxPages + " pages");
         }
-        this.base = PageMapping.reserve(RESERVATION);
-        this.segment = PageMapping.segment(base, RESERVATION);
+        this.pages = VirtualMemory.reserve(RESERVATION);
+        this.base = pages.address();
+        this.segment = wholeReservation(base);
         long bytes = type.limits().min() * MemoryType.PAGE_SIZE;
-        if (!PageMapping.commit(base, bytes)) {
-            PageMapping.release(base, RESERVATION);
-            throw new OutOfMemoryError("cannot commit " + bytes + " bytes of linear memory");
+        try {
+            if (bytes > 0) pages.commit(0, bytes);
+        } catch (NativeMemoryException e) {
+            pages.close();
+            throw new LinkException("cannot commit " + bytes + " bytes of linear memory: " + e.getMessage());
         }
         this.size = bytes;
+    }
+
+    /** All of the reservation: accesses past {@link #byteSize()} hit inaccessible pages, so check first. */
+    @SuppressWarnings("restricted")
+    private static MemorySegment wholeReservation(long base) {
+        return MemorySegment.ofAddress(base).reinterpret(RESERVATION);
     }
 
     public MemoryType type() {
@@ -79,7 +90,11 @@ public final class MemoryInstance implements Memory, Extern {
         long oldPages = size / MemoryType.PAGE_SIZE;
         if (deltaPages < 0 || oldPages + deltaPages > maxPages) return -1;
         long add = deltaPages * MemoryType.PAGE_SIZE;
-        if (!PageMapping.commit(base + size, add)) return -1;
+        try {
+            if (add > 0) pages.commit(size, add);
+        } catch (NativeMemoryException e) {
+            return -1;
+        }
         size += add;
         for (MemorySegment ctx : boundContexts) ctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_SIZE, size);
         return oldPages;
@@ -88,7 +103,7 @@ public final class MemoryInstance implements Memory, Extern {
     void release() {
         if (!released) {
             released = true;
-            PageMapping.release(base, RESERVATION);
+            pages.close();
         }
     }
 
