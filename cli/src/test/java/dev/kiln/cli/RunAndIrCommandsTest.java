@@ -1,0 +1,86 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.frontend.testing.SharedData;
+import dev.kiln.frontend.testing.Wat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunAndIrCommandsTest {
+    @TempDir
+    Path dir;
+
+    private Path module(String wat) throws Exception {
+        Path p = dir.resolve("m.wasm");
+        Files.write(p, Wat.compile(wat));
+        return p;
+    }
+
+    @Test
+    void invokeParsesArgumentsByTypeAndPrintsResults() throws Exception {
+        Path p = module("""
+                (module (func (export "f") (param i32 i64 f32 f64) (result i32 i64 f32 f64)
+                  (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+                """);
+        CliRunner r = CliRunner.run("run", "--invoke", "f", p.toString(), "-1", "-9000000000", "1.5", "0x7ff8000000000001");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("-1\n-9000000000\n1.5\nNaN\n", r.out());
+        CliRunner bad = CliRunner.run("run", "--invoke", "f", p.toString(), "x", "1", "1", "1");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("argument 1 'x' is not a valid i32"), bad.err());
+    }
+
+    @Test
+    void aTrapPrintsItsKindAndStackAndExitsNonZero() throws Exception {
+        Path p = module("(module (func $inner (unreachable)) (func (export \"f\") (call $inner)))");
+        CliRunner r = CliRunner.run("run", "--invoke", "f", p.toString());
+        assertEquals(RunCommand.TRAP_EXIT, r.exit());
+        assertTrue(r.err().contains("wasm trap: unreachable\n  at inner (func 0) at offset 0x"), r.err());
+        assertTrue(r.err().contains("  at f (func 1)"), r.err());
+    }
+
+    @Test
+    void withoutInvokeItRunsStart() throws Exception {
+        Path p = module("(module (func (export \"_start\") (unreachable)))");
+        assertEquals(RunCommand.TRAP_EXIT, CliRunner.run("run", p.toString()).exit());
+        Path ok = module("(module (func (export \"_start\")))");
+        assertEquals(0, CliRunner.run("run", ok.toString(), "program-arg").exit());
+    }
+
+    @Test
+    void missingImportsAreNamed() throws Exception {
+        Path p = module("(module (import \"wasi_snapshot_preview1\" \"fd_write\" (func (param i32 i32 i32 i32) (result i32))) (import \"env\" \"g\" (global i32)))");
+        CliRunner r = CliRunner.run("run", p.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("wasi_snapshot_preview1.fd_write, env.g (global)"), r.err());
+    }
+
+    @Test
+    void irPrintsEachStage() throws Exception {
+        Path p = module("(module (func $sq (export \"sq\") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))");
+        CliRunner built = CliRunner.run("ir", "--stage", "built", p.toString());
+        assertEquals(0, built.exit(), built.err());
+        assertTrue(built.out().contains("v1 = i32.mul v0, v0"), built.out());
+        CliRunner alloc = CliRunner.run("ir", "--stage", "allocated", "--func", "sq", p.toString());
+        assertTrue(alloc.out().contains("v1@s0 = i32.mul v0@s0, v0@s0"), alloc.out());
+        CliRunner json = CliRunner.run("ir", "--json", "--func", "0", p.toString());
+        JsonNode j = new ObjectMapper().readTree(json.out());
+        assertEquals("i32.mul", j.at("/0/blocks/0/instructions/0/op").asText());
+        assertEquals(1, CliRunner.run("ir", "--func", "nope", p.toString()).exit());
+    }
+
+    @Test
+    void irHandlesALargeRustProgram() {
+        Path rust = SharedData.require("wasi-testsuite/rust/fd_readdir.wasm");
+        CliRunner r = CliRunner.run("ir", "--stage", "allocated", rust.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().split("\n").length > 10_000);
+    }
+}

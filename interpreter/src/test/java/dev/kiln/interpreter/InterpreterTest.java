@@ -1,0 +1,112 @@
+package dev.kiln.interpreter;
+
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InterpreterTest {
+    private static TestContext context(String wat) {
+        return new TestContext(ValidatedModule.of(Wat.compile(wat)));
+    }
+
+    @Test
+    void recursionRunsOnTheInterpretersOwnFrameStack() {
+        TestContext ctx = context("""
+                (module (func $fib (export "fib") (param i32) (result i32)
+                  (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+                    (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                                   (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
+                """);
+        assertArrayEquals(new long[] {6765}, ctx.call("fib", 20));
+        // 50 000 nested frames on a thread with a small Java stack: no Java recursion
+        TestContext deep = context("""
+                (module (func $down (export "down") (param i32) (result i32)
+                  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                    (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))
+                """);
+        long[][] out = new long[1][];
+        Thread t = new Thread(null, () -> out[0] = deep.call("down", 50_000), "small", 256 * 1024);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertArrayEquals(new long[] {50_000}, out[0]);
+    }
+
+    @Test
+    void exhaustionIsATrapNotAStackOverflow() {
+        TestContext ctx = context("(module (func $f (export \"f\") (call $f)))");
+        TrapException t = assertThrows(TrapException.class, () -> ctx.call("f"));
+        assertEquals(TrapKind.CALL_STACK_EXHAUSTED, t.kind);
+        assertEquals(TrapException.MAX_FRAMES, t.frames().size());
+    }
+
+    @Test
+    void trapsRecordEveryInterpretedFrame() {
+        TestContext ctx = context("""
+                (module
+                  (func $div (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+                  (func $mid (param i32) (result i32) (call $div (local.get 0)))
+                  (func (export "top") (param i32) (result i32) (call $mid (local.get 0))))
+                """);
+        TrapException t = assertThrows(TrapException.class, () -> ctx.call("top", 0));
+        assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, t.kind);
+        assertEquals(3, t.frames().size());
+        assertEquals(0, t.frames().get(0).funcIndex());
+        assertEquals(2, t.frames().get(2).funcIndex());
+        assertTrue(t.frames().get(0).wasmOffset() > t.frames().get(1).wasmOffset() - 100);
+    }
+
+    @Test
+    void hotnessCountsCallsAndLoopBackEdges() {
+        long saved = Interpreter.hotThreshold;
+        int savedLoop = Interpreter.loopWeight;
+        try {
+            Interpreter.hotThreshold = 1000;
+            Interpreter.loopWeight = 10;
+            TestContext ctx = context("""
+                    (module (func (export "loop") (param i32) (result i32) (local i32)
+                      (loop $l
+                        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                        (br_if $l (i32.lt_s (local.get 1) (local.get 0))))
+                      (local.get 1))
+                      (func (export "leaf") (result i32) (i32.const 1)))
+                    """);
+            assertArrayEquals(new long[] {50}, ctx.call("loop", 50));
+            CompiledFunction loop = ctx.interpretedFunctions()[0];
+            assertEquals(1 + 49 * 10, loop.hotness); // one call, 49 taken back-edges
+            assertTrue(ctx.hot.isEmpty());
+            ctx.call("loop", 100);
+            assertEquals(1, ctx.hot.size(), "a long loop crosses the threshold once");
+            for (int i = 0; i < 10; i++) ctx.call("leaf");
+            assertEquals(10, ctx.interpretedFunctions()[1].hotness);
+        } finally {
+            Interpreter.hotThreshold = saved;
+            Interpreter.loopWeight = savedLoop;
+        }
+    }
+
+    @Test
+    void memoryAccessesAreBoundsChecked() {
+        TestContext ctx = context("""
+                (module (memory 1)
+                  (func (export "store") (param i32 i64) (i64.store offset=4 (local.get 0) (local.get 1)))
+                  (func (export "load") (param i32) (result i64) (i64.load offset=4 (local.get 0))))
+                """);
+        ctx.call("store", 65524, -2);
+        assertArrayEquals(new long[] {-2}, ctx.call("load", 65524));
+        TrapException t = assertThrows(TrapException.class, () -> ctx.call("load", 65525));
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, t.kind);
+        // the effective address is computed in 33 bits: no wrap-around
+        assertThrows(TrapException.class, () -> ctx.call("load", -1));
+    }
+}
