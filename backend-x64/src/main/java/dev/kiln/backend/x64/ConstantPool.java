@@ -57,12 +57,13 @@ final class ConstantPool {
     }
 
     /**
-     * Writes the pool at the current position, which must be 16-byte aligned: largest alignment first,
-     * so every entry is naturally aligned without padding. {@code bind} binds each entry's label.
+     * Writes the pool at the current position, which must be 16-byte aligned: constants by decreasing size,
+     * so every one is naturally aligned without padding, then jump tables. {@code bind} binds each entry's label.
      */
     void writeTo(CodeBuffer out, Listing listing, Consumer<Label> bind) {
         List<Entry> ordered = new ArrayList<>(entries);
-        ordered.sort(Comparator.comparingInt(Entry::alignment).reversed());
+        ordered.sort(Comparator.comparing((Entry e) -> e.targets != null)
+                .thenComparing(Comparator.comparingInt(Entry::alignment).reversed()));
         for (Entry e : ordered) {
             bind.accept(e.label);
             int start = out.position();

@@ -29,12 +29,18 @@ final class Objdump {
 
     /** Disassembles {@code code[0..end)}. */
     static List<Line> disassemble(byte[] code, int end) {
+        return disassemble(code, end, 0);
+    }
+
+    /** Disassembles {@code code[0..end)} as if loaded at address {@code vma}. */
+    static List<Line> disassemble(byte[] code, int end, long vma) {
         try {
             Path file = Files.createTempFile("kiln-x64-", ".bin");
             try {
                 Files.write(file, code);
                 Process p = new ProcessBuilder("objdump", "-D", "-b", "binary", "-m", "i386:x86-64", "-M", "intel",
-                        "--insn-width=16", "--stop-address=0x" + Integer.toHexString(end), file.toString())
+                        "--insn-width=16", "--adjust-vma=0x" + Long.toHexString(vma),
+                        "--stop-address=0x" + Long.toHexString(vma + end), file.toString())
                         .redirectErrorStream(true).start();
                 byte[] out = p.getInputStream().readAllBytes();
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "objdump timed out");
@@ -46,7 +52,7 @@ final class Objdump {
                 for (String s : text.split("\n")) {
                     Matcher m = LINE.matcher(s);
                     if (m.matches()) {
-                        lines.add(new Line(Integer.parseInt(m.group(1), 16), m.group(2), m.group(3)));
+                        lines.add(new Line((int) (Long.parseLong(m.group(1), 16) - vma), m.group(2), m.group(3)));
                     }
                 }
                 return lines;
