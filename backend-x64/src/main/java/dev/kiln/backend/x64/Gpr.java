@@ -31,7 +31,7 @@ public enum Gpr implements X64Register, GprOrMemory {
     }
 
     /** The Intel-syntax name of this register at {@code width}, e.g. {@code eax}, {@code r9b}, {@code sil}. */
-    public String name(Width width) {
+    public String intelName(Width width) {
         int n = encoding();
         if (n >= 8) {
             return switch (width) {

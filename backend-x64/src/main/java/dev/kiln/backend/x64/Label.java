@@ -11,14 +11,17 @@ import java.util.List;
  */
 public final class Label {
     final X64Assembler owner;
+    /** True for constant-pool and jump-table labels, which only {@link X64Assembler#finish()} binds. */
+    final boolean pooled;
     private final String name;
     private int offset = -1;
     /** References waiting for this label to be bound. */
     final List<Fixup> pending = new ArrayList<>();
 
-    Label(X64Assembler owner, String name) {
+    Label(X64Assembler owner, String name, boolean pooled) {
         this.owner = owner;
         this.name = name;
+        this.pooled = pooled;
     }
 
     /** True once the label has an offset. */

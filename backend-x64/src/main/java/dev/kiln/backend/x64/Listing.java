@@ -85,10 +85,10 @@ final class Listing {
         }
         StringBuilder s = new StringBuilder("[");
         if (a.base() != null) {
-            s.append(a.base().name(Width.QWORD));
+            s.append(a.base().intelName(Width.QWORD));
         }
         if (a.index() != null) {
-            s.append(a.base() != null ? "+" : "").append(a.index().name(Width.QWORD)).append('*').append(a.scale());
+            s.append(a.base() != null ? "+" : "").append(a.index().intelName(Width.QWORD)).append('*').append(a.scale());
         }
         // objdump shows the displacement whenever one is encoded (always for RBP/R13 bases and with no base).
         boolean encoded = a.base() == null || disp != 0 || (a.base().encoding() & 7) == 5;

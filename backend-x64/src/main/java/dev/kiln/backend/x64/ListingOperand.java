@@ -26,7 +26,7 @@ sealed interface ListingOperand {
     }
 
     static ListingOperand reg(Gpr r, Width w) {
-        return new Text(r.name(w));
+        return new Text(r.intelName(w));
     }
 
     static ListingOperand reg(Xmm r) {

@@ -14,6 +14,17 @@ public enum Width {
         this.bits = bits;
     }
 
+    /** The width of {@code bits} (8, 16, 32 or 64) bits. */
+    public static Width ofBits(int bits) {
+        return switch (bits) {
+            case 8 -> BYTE;
+            case 16 -> WORD;
+            case 32 -> DWORD;
+            case 64 -> QWORD;
+            default -> throw new IllegalArgumentException("no integer width of " + bits + " bits");
+        };
+    }
+
     /** The width in bits: 8, 16, 32 or 64. */
     public int bits() {
         return bits;

@@ -54,7 +54,6 @@ public final class X64Assembler {
     private final List<Relocation> relocations = new ArrayList<>();
     private final List<Label> labels = new ArrayList<>();
     private final ConstantPool pool = new ConstantPool();
-    private final List<Label> poolLabels = new ArrayList<>();
     /** The relocation made by the instruction being emitted, for its listing line. */
     private String relocationNote;
     private boolean finished;
@@ -84,8 +83,12 @@ public final class X64Assembler {
 
     /** A new unbound label with a name, shown in the listing and in errors. */
     public Label newLabel(String name) {
+        return newLabel(name, false);
+    }
+
+    private Label newLabel(String name, boolean pooled) {
         checkOpen();
-        Label label = new Label(this, name);
+        Label label = new Label(this, name, pooled);
         labels.add(label);
         return label;
     }
@@ -94,7 +97,7 @@ public final class X64Assembler {
     public void bind(Label label) {
         checkOpen();
         checkOwned(label);
-        if (poolLabels.contains(label)) {
+        if (label.pooled) {
             throw new IllegalArgumentException("constant-pool label " + label + " is bound by finish()");
         }
         bindHere(label);
@@ -128,7 +131,7 @@ public final class X64Assembler {
 
     private Label constant(byte[] value) {
         checkOpen();
-        return pool.constant(value, this::newPoolLabel);
+        return pool.constant(value, () -> newLabel("const", true));
     }
 
     /**
@@ -143,15 +146,9 @@ public final class X64Assembler {
     public Label jumpTable(List<Label> targets) {
         checkOpen();
         targets.forEach(this::checkOwned);
-        Label table = newPoolLabel();
+        Label table = newLabel("jump_table", true);
         pool.jumpTable(table, targets);
         return table;
-    }
-
-    private Label newPoolLabel() {
-        Label label = newLabel("pool");
-        poolLabels.add(label);
-        return label;
     }
 
     /**
@@ -178,7 +175,7 @@ public final class X64Assembler {
     private void checkAllBound() {
         StringJoiner problems = new StringJoiner("; ");
         for (Label label : labels) {
-            if (!label.isBound() && !label.pending.isEmpty() && !poolLabels.contains(label)) {
+            if (!label.isBound() && !label.pending.isEmpty() && !label.pooled) {
                 StringJoiner at = new StringJoiner(", ");
                 label.pending.forEach(f -> at.add(Listing.hex(f.fieldOffset())));
                 problems.add(label + " referenced at " + at);
@@ -264,17 +261,26 @@ public final class X64Assembler {
             mov(DWORD, dst, src);
             return;
         }
-        int start = emit(Encoding.opcode(0x0F, srcWidth == BYTE ? 0xB6 : 0xB7).width(dstWidth).reg(dst).rm(src)
-                .byteRegister(srcWidth == BYTE ? src : null));
+        Encoding e = Encoding.opcode(0x0F, srcWidth == BYTE ? 0xB6 : 0xB7).width(dstWidth).reg(dst).rm(src);
+        if (srcWidth == BYTE) {
+            e.byteRegister(src);
+        }
+        int start = emit(e);
         list(start, "movzx", reg(dst, dstWidth), operand(src, srcWidth));
     }
 
     /** Sign-extending move from a narrower source: {@code movsx} for BYTE/WORD, {@code movsxd} for DWORD. */
     public void movsx(Width dstWidth, Gpr dst, Width srcWidth, GprOrMemory src) {
         checkExtension(dstWidth, srcWidth);
-        Encoding e = srcWidth == DWORD ? Encoding.opcode(0x63)
-                : Encoding.opcode(0x0F, srcWidth == BYTE ? 0xBE : 0xBF).byteRegister(srcWidth == BYTE ? src : null);
-        int start = emit(e.width(dstWidth).reg(dst).rm(src));
+        Encoding e = Encoding.opcode(switch (srcWidth) {
+            case BYTE -> new int[] {0x0F, 0xBE};
+            case WORD -> new int[] {0x0F, 0xBF};
+            default -> new int[] {0x63};
+        }).width(dstWidth).reg(dst).rm(src);
+        if (srcWidth == BYTE) {
+            e.byteRegister(src);
+        }
+        int start = emit(e);
         list(start, srcWidth == DWORD ? "movsxd" : "movsx", reg(dst, dstWidth), operand(src, srcWidth));
     }
 
@@ -477,8 +483,12 @@ public final class X64Assembler {
     private void branch(Label target, String mnemonic, int[] rel8, int[] rel32, boolean forceShort) {
         checkOwned(target);
         int here = code.position();
-        boolean useShort = forceShort
-                || rel8 != null && target.isBound() && fitsByte(target.offset() - (here + rel8.length + 1));
+        boolean reachable = rel8 != null && target.isBound() && fitsByte(target.offset() - (here + rel8.length + 1));
+        if (forceShort && target.isBound() && !reachable) {
+            throw new IllegalArgumentException(mnemonic + " at " + Listing.hex(here) + " cannot reach " + target
+                    + " with a rel8 displacement");
+        }
+        boolean useShort = forceShort || reachable;
         int size = useShort ? 1 : 4;
         int start = emit(Encoding.opcode(useShort ? rel8 : rel32).immediate(size, 0));
         refer(target, code.position() - size, size, code.position(), 0);
@@ -699,6 +709,9 @@ public final class X64Assembler {
     /** Writes {@code e}, resolves its RIP-relative operand, and returns the instruction's start offset. */
     private int emit(Encoding e) {
         checkOpen();
+        if (e.memory() instanceof MemoryOperand.RipLabel r) {
+            checkOwned(r.label());
+        }
         int start = code.position();
         int field = e.writeTo(code);
         int end = code.position();

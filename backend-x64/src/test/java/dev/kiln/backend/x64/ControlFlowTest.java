@@ -83,6 +83,16 @@ class ControlFlowTest {
     }
 
     @Test
+    void shortBackwardBranchOutOfRangeIsRejectedBeforeEmitting() {
+        Label top = asm.newLabel("top");
+        asm.bind(top);
+        asm.nop(200);
+        assertThrows(IllegalArgumentException.class, () -> asm.jmpShort(top));
+        assertThrows(IllegalArgumentException.class, () -> asm.jccShort(Condition.B, top));
+        assertEquals(200, asm.offset());
+    }
+
+    @Test
     void everyConditionBothWaysAndBothSizes() {
         Label back = asm.newLabel();
         asm.bind(back);
