@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.StringJoiner;
 
 import static dev.kiln.backend.x64.ListingOperand.immediate;
 import static dev.kiln.backend.x64.ListingOperand.memory;
@@ -52,7 +51,7 @@ public final class X64Assembler {
     private final CodeBuffer code = new CodeBuffer();
     private final Listing listing;
     private final List<Relocation> relocations = new ArrayList<>();
-    private final List<Label> labels = new ArrayList<>();
+    private final Labels labels = new Labels(this, code);
     private final ConstantPool pool = new ConstantPool();
     /** The relocation made by the instruction being emitted, for its listing line. */
     private String relocationNote;
@@ -88,27 +87,17 @@ public final class X64Assembler {
 
     private Label newLabel(String name, boolean pooled) {
         checkOpen();
-        Label label = new Label(this, name, pooled);
-        labels.add(label);
-        return label;
+        return labels.create(name, pooled);
     }
 
     /** Binds {@code label} to the current offset and patches every earlier reference to it. */
     public void bind(Label label) {
         checkOpen();
-        checkOwned(label);
+        labels.checkOwned(label);
         if (label.pooled) {
             throw new IllegalArgumentException("constant-pool label " + label + " is bound by finish()");
         }
-        bindHere(label);
-    }
-
-    private void bindHere(Label label) {
-        label.bindAt(code.position());
-        for (Label.Fixup f : label.pending) {
-            patch(label, f);
-        }
-        label.pending.clear();
+        labels.bindHere(label);
     }
 
     /** A 4-byte constant in the pool (e.g. float bits), 4-byte aligned; equal constants share one slot. */
@@ -145,7 +134,7 @@ public final class X64Assembler {
      */
     public Label jumpTable(List<Label> targets) {
         checkOpen();
-        targets.forEach(this::checkOwned);
+        targets.forEach(labels::checkOwned);
         Label table = newLabel("jump_table", true);
         pool.jumpTable(table, targets);
         return table;
@@ -159,36 +148,17 @@ public final class X64Assembler {
      */
     public AssembledCode finish() {
         checkOpen();
-        checkAllBound();
+        labels.checkAllBound(pool.jumpTargets());
         if (!pool.isEmpty()) {
             while (code.position() % 16 != 0) {
                 emit(FixedInstruction.INT3);
             }
         }
         int poolOffset = code.position();
-        pool.writeTo(code, listing, this::bindHere);
+        pool.writeTo(code, listing, labels::bindHere);
         finished = true;
         return new AssembledCode(code.toArray(), poolOffset, relocations,
                 listing == null ? List.of() : listing.render());
-    }
-
-    private void checkAllBound() {
-        StringJoiner problems = new StringJoiner("; ");
-        for (Label label : labels) {
-            if (!label.isBound() && !label.pending.isEmpty() && !label.pooled) {
-                StringJoiner at = new StringJoiner(", ");
-                label.pending.forEach(f -> at.add(Listing.hex(f.fieldOffset())));
-                problems.add(label + " referenced at " + at);
-            }
-        }
-        for (Label target : pool.jumpTargets()) {
-            if (!target.isBound()) {
-                problems.add(target + " used in a jump table");
-            }
-        }
-        if (problems.length() > 0) {
-            throw new IllegalStateException("unbound labels: " + problems);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -481,7 +451,7 @@ public final class X64Assembler {
     }
 
     private void branch(Label target, String mnemonic, int[] rel8, int[] rel32, boolean forceShort) {
-        checkOwned(target);
+        labels.checkOwned(target);
         int here = code.position();
         boolean reachable = rel8 != null && target.isBound() && fitsByte(target.offset() - (here + rel8.length + 1));
         if (forceShort && target.isBound() && !reachable) {
@@ -491,7 +461,7 @@ public final class X64Assembler {
         boolean useShort = forceShort || reachable;
         int size = useShort ? 1 : 4;
         int start = emit(Encoding.opcode(useShort ? rel8 : rel32).immediate(size, 0));
-        refer(target, code.position() - size, size, code.position(), 0);
+        labels.refer(target, code.position() - size, size, code.position(), 0);
         list(start, mnemonic, new ListingOperand.Target(target));
     }
 
@@ -710,40 +680,20 @@ public final class X64Assembler {
     private int emit(Encoding e) {
         checkOpen();
         if (e.memory() instanceof MemoryOperand.RipLabel r) {
-            checkOwned(r.label());
+            labels.checkOwned(r.label());
         }
         int start = code.position();
         int field = e.writeTo(code);
         int end = code.position();
         if (field >= 0) {
             switch (e.memory()) {
-                case MemoryOperand.RipLabel r -> refer(r.label(), field, 4, end, r.displacement());
+                case MemoryOperand.RipLabel r -> labels.refer(r.label(), field, 4, end, r.displacement());
                 case MemoryOperand.RipSymbol s -> relocationNote =
                         relocate(field, X64RelocationModel.R_X86_64_PC32, s.symbol(), s.addend() - (end - field));
                 case MemoryOperand.Address a -> throw new AssertionError(a);
             }
         }
         return start;
-    }
-
-    /** Records a reference from a {@code size}-byte field to {@code label + extra - base}. */
-    private void refer(Label label, int field, int size, int base, int extra) {
-        checkOwned(label);
-        Label.Fixup fixup = new Label.Fixup(field, size, base, extra);
-        if (label.isBound()) {
-            patch(label, fixup);
-        } else {
-            label.pending.add(fixup);
-        }
-    }
-
-    private void patch(Label label, Label.Fixup f) {
-        long value = (long) label.offset() + f.extra() - f.base();
-        if (f.size() == 1 && !fitsByte(value)) {
-            throw new IllegalStateException("short branch at " + Listing.hex(f.fieldOffset() - 1) + " cannot reach "
-                    + label + " (distance " + value + ")");
-        }
-        code.patch(f.fieldOffset(), value, f.size());
     }
 
     private String relocate(int field, int type, String symbol, long addend) {
@@ -782,12 +732,6 @@ public final class X64Assembler {
     private static void requireForm(SseOp op, SseOp.Form form) {
         if (op.form() != form) {
             throw new IllegalArgumentException(op + " has form " + op.form() + ", not " + form);
-        }
-    }
-
-    private void checkOwned(Label label) {
-        if (Objects.requireNonNull(label, "label").owner != this) {
-            throw new IllegalArgumentException("label " + label + " belongs to another assembler");
         }
     }
 
