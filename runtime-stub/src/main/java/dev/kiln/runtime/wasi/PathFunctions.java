@@ -160,7 +160,8 @@ final class PathFunctions {
                     throw new ErrnoException(Errno.EISDIR);
                 }
                 long notForDirectories = Rights.FD_SEEK | Rights.FD_FILESTAT_SET_SIZE;
-                DirectoryHandle opened = new DirectoryHandle(r.path().toRealPath(), null,
+                // r.path() is already real: every directory on it was checked not to be a symlink
+                DirectoryHandle opened = new DirectoryHandle(r.path(), null,
                         rightsBase & ~notForDirectories, rightsInheriting);
                 m.writeU32(resultPtr, table.add(opened));
                 return;
