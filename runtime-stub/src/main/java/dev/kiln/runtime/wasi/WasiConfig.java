@@ -180,7 +180,10 @@ public final class WasiConfig {
             return this;
         }
 
-        /** Report the standard streams as a terminal (true) or not (false); by default detected. */
+        /**
+         * Report the standard streams as a terminal (true) or not (false). By default the process's own
+         * streams are detected ({@link java.io.Console#isTerminal}) and configured streams are not terminals.
+         */
         public Builder stdioTerminal(boolean terminal) {
             this.stdioTerminal = terminal;
             return this;

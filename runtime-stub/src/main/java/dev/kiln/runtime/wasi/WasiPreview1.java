@@ -64,13 +64,14 @@ public final class WasiPreview1 implements AutoCloseable {
      * exist ({@link IllegalArgumentException} otherwise).
      */
     public WasiPreview1(WasiConfig config) {
-        boolean terminal = config.stdioTerminal() != null ? config.stdioTerminal() : inheritedTerminal(config);
+        Boolean forced = config.stdioTerminal();
+        boolean tty = forced == null && inheritedTerminal();
         table.add(new StdinHandle(new StdinStream(config.stdin() != null ? config.stdin()
-                : new FileInputStream(FileDescriptor.in)), terminal && config.stdin() == null));
+                : new FileInputStream(FileDescriptor.in)), forced != null ? forced : tty && config.stdin() == null));
         table.add(new OutputHandle(config.stdout() != null ? config.stdout()
-                : new FileOutputStream(FileDescriptor.out), terminal && config.stdout() == null));
+                : new FileOutputStream(FileDescriptor.out), forced != null ? forced : tty && config.stdout() == null));
         table.add(new OutputHandle(config.stderr() != null ? config.stderr()
-                : new FileOutputStream(FileDescriptor.err), terminal && config.stderr() == null));
+                : new FileOutputStream(FileDescriptor.err), forced != null ? forced : tty && config.stderr() == null));
         for (PreopenDir dir : config.preopens()) {
             table.add(new DirectoryHandle(realDirectory(dir.hostPath()), dir.guestPath(),
                     Rights.PREOPEN_BASE, Rights.PREOPEN_INHERITING));
@@ -97,7 +98,7 @@ public final class WasiPreview1 implements AutoCloseable {
         table.closeAll();
     }
 
-    private static boolean inheritedTerminal(WasiConfig config) {
+    private static boolean inheritedTerminal() {
         Console console = System.console();
         return console != null && console.isTerminal();
     }

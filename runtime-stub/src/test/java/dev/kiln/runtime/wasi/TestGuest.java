@@ -6,6 +6,7 @@ import dev.kiln.runtime.Caller;
 import dev.kiln.runtime.HostFunction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,7 +34,12 @@ final class TestGuest implements AutoCloseable {
 
     /** A guest configured by {@code config}, with in-memory stdout/stderr and {@code stdin} as input. */
     TestGuest(WasiConfig.Builder config, byte[] stdin) {
-        this.wasi = new WasiPreview1(config.stdin(new ByteArrayInputStream(stdin)).stdout(stdout).stderr(stderr).build());
+        this(config, new ByteArrayInputStream(stdin));
+    }
+
+    /** A guest configured by {@code config}, with in-memory stdout/stderr and the given input stream. */
+    TestGuest(WasiConfig.Builder config, InputStream stdin) {
+        this.wasi = new WasiPreview1(config.stdin(stdin).stdout(stdout).stderr(stderr).build());
         for (HostFunction f : wasi.hostFunctions()) functions.put(f.name(), f);
     }
 
