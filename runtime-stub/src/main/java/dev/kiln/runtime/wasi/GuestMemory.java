@@ -20,6 +20,12 @@ final class GuestMemory {
     /** Largest host buffer used to move data between a file and guest memory. */
     static final int CHUNK = 64 * 1024;
 
+    /** Longest string (a path) copied out of the guest: wasmtime's default host-call budget. */
+    static final long MAX_STRING = 128L << 20;
+
+    /** Most bytes one {@code fd_read}/{@code fd_write} moves (the sum must fit the {@code size} result). */
+    static final long MAX_TRANSFER = Integer.MAX_VALUE;
+
     private final Memory memory;
 
     /** Wraps the caller's memory; null (a module without memory) makes every access trap. */
@@ -103,11 +109,12 @@ final class GuestMemory {
     }
 
     /**
-     * Reads a guest string (a path). Invalid UTF-8 is {@code EILSEQ}, as in wasmtime. Strings are
-     * bounded by memory, which the range check enforces before anything is copied.
+     * Reads a guest string (a path). Invalid UTF-8 is {@code EILSEQ}, as in wasmtime; a string over
+     * {@link #MAX_STRING} bytes is {@code ENOMEM}, as wasmtime's host-call budget.
      */
     String readString(long address, long length) {
         checkRange(address, length);
+        if (length > MAX_STRING) throw new ErrnoException(Errno.ENOMEM);
         byte[] bytes = memory.readBytes(address, (int) length);
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
@@ -122,7 +129,8 @@ final class GuestMemory {
 
     /**
      * The {@code iovec}/{@code ciovec} array at {@code iovs}, after checking that the array is aligned
-     * and that it and every buffer it names lie inside memory (without copying anything).
+     * and that it and every buffer it names lie inside memory (without copying anything). Buffers
+     * adding up to more than {@link #MAX_TRANSFER} bytes are {@code EINVAL}.
      */
     Iovecs iovecs(long iovs, long count) {
         checkTyped(iovs, count * WasiAbi.IOVEC_SIZE, WasiAbi.IOVEC_ALIGN);
@@ -132,6 +140,7 @@ final class GuestMemory {
             checkRange(list.address(i), list.length(i));
             total += list.length(i);
         }
+        if (total > MAX_TRANSFER) throw new ErrnoException(Errno.EINVAL);
         list.total = total;
         return list;
     }

@@ -43,6 +43,8 @@ final class WasiFunctionSet {
                 return new long[] {Errno.fromIOException(e).code};
             } catch (InvalidPathException e) {
                 return new long[] {Errno.EINVAL.code};
+            } catch (UnsupportedOperationException e) {
+                return new long[] {Errno.ENOTSUP.code}; // e.g. symlinks on a file system without them
             }
         }));
     }

@@ -188,6 +188,19 @@ class PathOperationsTest {
     }
 
     @Test
+    void setTimesOnASymlinkOrItsTarget() throws Exception {
+        TestGuest.Str p = g.str("flink");
+        long before = Files.getLastModifiedTime(dir.resolve("file")).toMillis();
+        g.ok("path_filestat_set_times", TestGuest.ROOT, 0, p.ptr(), p.len(), 0, 3_000_000_000L, 4);
+        assertEquals(3_000, Files.getLastModifiedTime(dir.resolve("flink"), LinkOption.NOFOLLOW_LINKS).toMillis());
+        assertEquals(before, Files.getLastModifiedTime(dir.resolve("file")).toMillis(), "the target is untouched");
+        g.ok("path_filestat_set_times", TestGuest.ROOT, 1, p.ptr(), p.len(), 0, 4_000_000_000L, 4);
+        assertEquals(4_000, Files.getLastModifiedTime(dir.resolve("file")).toMillis());
+        TestGuest.Str missing = g.str("missing");
+        assertEquals(Errno.ENOENT, g.call("path_filestat_set_times", TestGuest.ROOT, 0, missing.ptr(), missing.len(), 0, 0, 2));
+    }
+
+    @Test
     void directoryOperationsNeedADirectoryDescriptor() {
         int fd = g.openFile("file", 0);
         assertEquals(Errno.EBADF, g.path("path_create_directory", fd, "x"), "as wasmtime");
