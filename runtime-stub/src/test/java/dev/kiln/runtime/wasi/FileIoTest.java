@@ -42,7 +42,7 @@ class FileIoTest {
     }
 
     @Test
-    void seekErrors() {
+    void seekErrors() throws Exception {
         try (TestGuest g = TestGuest.inDirectory(dir)) {
             int fd = g.openFile("f", CREAT);
             assertEquals(-1, g.seek(fd, -1, 0));
@@ -51,13 +51,11 @@ class FileIoTest {
             assertEquals(Errno.EINVAL, g.lastErrno);
             assertEquals(1000, g.seek(fd, 1000, 0), "seeking past the end is allowed");
             g.writeAll(fd, "x");
-            assertEquals(1001, Files.size(dir.resolve("f")) + 0 * fd);
+            assertEquals(1001, Files.size(dir.resolve("f")));
             assertEquals(-1, g.seek(1, 0, 1));
             assertEquals(Errno.ESPIPE, g.lastErrno, "stdout is not seekable");
             assertEquals(-1, g.seek(TestGuest.ROOT, 0, 0));
             assertEquals(Errno.EBADF, g.lastErrno, "directories are not seekable (wasmtime: EBADF)");
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
         }
     }
 
