@@ -195,7 +195,6 @@ public final class ElfWriter {
                             + " is outside its " + m.code().length + " bytes");
                 }
                 if (t.wasmOffset() < 0) throw new IllegalArgumentException(who + ": negative trap wasm offset " + t.wasmOffset());
-                Objects.requireNonNull(t.kind(), who + " trap kind");
             }
         }
         if ((long) functionCount * MetaSection.INDEX_ROW_SIZE > Integer.MAX_VALUE / 2) {

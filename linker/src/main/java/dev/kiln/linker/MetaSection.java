@@ -78,7 +78,7 @@ final class MetaSection {
             int i = slot[f];
             if (i < 0) continue;
             for (TrapSite t : functions.get(i).trapSites()) {
-                out.u32(t.codeOffset()).u32(t.kind().code).u32(t.wasmOffset());
+                out.u32(t.codeOffset()).u32(t.kind() == null ? 0 : t.kind().code).u32(t.wasmOffset()); // 0: a call site
             }
         }
         return out.toByteArray();
@@ -156,7 +156,7 @@ final class MetaSection {
                             + codeOffset + " is past the function's " + r.size() + " bytes", siteAt);
                 }
                 TrapKind kind = kindCode <= Integer.MAX_VALUE ? TrapKind.fromCode((int) kindCode) : null;
-                if (kind == null) {
+                if (kind == null && kindCode != 0) { // 0 marks a call site
                     throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " has unknown trap kind "
                             + kindCode, siteAt + 4);
                 }

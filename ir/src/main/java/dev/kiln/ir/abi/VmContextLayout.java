@@ -10,13 +10,11 @@ package dev.kiln.ir.abi;
  *   MEMORY_SIZE   current size of memory 0 in bytes (updated on every grow, in every importer)
  *   GLOBALS       address of a u64 array: the address of each global's 16-byte value cell
  *   TABLES        address of a u64 array: the address of each table's record {base u64, size u64}
- *   FUNCTIONS     address of a u64 array: each function's funcref descriptor address
+ *   FUNCTIONS     address of a u64 array: each function's funcref descriptor address (imports
+ *                 included; an imported host function's descriptor carries this instance's VMContext)
  *   TYPE_IDS      address of a u32 array: the store-wide canonical id of each module type
- *   STACK_LIMIT   lowest stack address native code may use before trapping
- *   TRAP_CODE     set by native code when it traps ({@code TrapKind.code})
- *   ENTRY_SP      stack pointer saved by the innermost entry trampoline (trap unwinding)
- *   FUEL          remaining fuel (resource limits)
- *   INTERRUPT     nonzero when another thread asked the instance to stop
+ *   STATE         address of the store's {@link ExecutionStateLayout execution state}
+ *   HELPERS       {@link RuntimeHelper#COUNT} code addresses of the runtime helpers, in enum order
  * </pre>
  */
 public final class VmContextLayout {
@@ -26,13 +24,10 @@ public final class VmContextLayout {
     public static final int TABLES = 24;
     public static final int FUNCTIONS = 32;
     public static final int TYPE_IDS = 40;
-    public static final int STACK_LIMIT = 48;
-    public static final int TRAP_CODE = 56;
-    public static final int ENTRY_SP = 64;
-    public static final int FUEL = 72;
-    public static final int INTERRUPT = 80;
-    /** Size of the fixed part. */
-    public static final int SIZE = 128;
+    public static final int STATE = 48;
+    public static final int HELPERS = 64;
+    /** Size of the whole VMContext. */
+    public static final int SIZE = HELPERS + 8 * RuntimeHelper.COUNT;
 
     /** A table record: base address of the u64 element array, then the size in elements. */
     public static final int TABLE_BASE = 0;
@@ -40,8 +35,9 @@ public final class VmContextLayout {
     public static final int TABLE_RECORD_SIZE = 16;
 
     /**
-     * A funcref descriptor (a funcref value is its address; null is 0): the code address to call,
-     * the callee's VMContext, its canonical type id, and the store's handle for the function.
+     * A funcref descriptor (a funcref value is its address; null is 0): the code address to call
+     * with the native ABI, the VMContext to pass it, the callee's canonical type id, and the
+     * store's handle for the function.
      */
     public static final int FUNC_CODE = 0;
     public static final int FUNC_VMCTX = 8;
@@ -53,5 +49,9 @@ public final class VmContextLayout {
     public static final int GLOBAL_CELL_SIZE = 16;
 
     private VmContextLayout() {
+    }
+
+    public static int helper(RuntimeHelper h) {
+        return HELPERS + 8 * h.ordinal();
     }
 }

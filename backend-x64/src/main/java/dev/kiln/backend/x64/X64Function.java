@@ -1,0 +1,326 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Terminator;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.code.TrapSite;
+import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.ParallelMoves;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.kiln.backend.x64.MemoryOperand.mem;
+
+/**
+ * Lowers one allocated IR function to x86-64: prologue (frame, VMContext and memory base in R15
+ * and R14, stack-limit check, parameters to their locations), every block, edge moves, and the
+ * out-of-line trap stubs. Instruction families are lowered by the {@code X64*Lowering} classes,
+ * which use this class's operand helpers.
+ */
+final class X64Function {
+    static final Gpr VMCTX = Gpr.R15;
+    static final Gpr MEMBASE = Gpr.R14;
+    static final Gpr SCRATCH = Gpr.R11;
+    static final Xmm FSCRATCH = Xmm.XMM15;
+    static final Xmm FSCRATCH2 = Xmm.XMM14;
+
+    final Module module;
+    final SymbolNames symbols;
+    final IrFunction f;
+    final Allocation alloc;
+    final X64Assembler asm;
+    final X64Frame frame;
+    private final List<TrapSite> trapSites = new ArrayList<>();
+    private final List<Runnable> stubs = new ArrayList<>();
+    private final Map<Integer, Long> constants = new HashMap<>();
+    private final Map<Integer, Integer> useCount = new HashMap<>();
+    private final Label[] blockLabels;
+    private final Label epilogue;
+
+    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
+        this.module = module;
+        this.symbols = symbols;
+        this.f = f;
+        this.alloc = alloc;
+        this.asm = new X64Assembler(listing);
+        List<Gpr> calleeSaved = new ArrayList<>();
+        BitSet used = alloc.usedRegisters();
+        for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
+        this.frame = new X64Frame(calleeSaved, alloc.slotCount(), X64CallLowering.maxOutgoingSlots(module, f));
+        this.blockLabels = new Label[f.blockIdCount()];
+        for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel("block" + b.id);
+        this.epilogue = asm.newLabel("epilogue");
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
+                for (int a : i.args) useCount.merge(a, 1, Integer::sum);
+            }
+            for (int v : b.terminator.operands()) useCount.merge(v, 1, Integer::sum);
+            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount.merge(a, 1, Integer::sum);
+        }
+    }
+
+    MachineCode compile(int funcIndex) {
+        prologue();
+        List<BasicBlock> layout = f.blocks;
+        for (int bi = 0; bi < layout.size(); bi++) {
+            BasicBlock b = layout.get(bi);
+            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
+            asm.bind(blockLabels[b.id]);
+            Instruction fused = X64ControlLowering.fusableCompare(this, b);
+            for (Instruction i : b.instructions) {
+                if (i == fused) continue;
+                X64InstructionLowering.lower(this, i);
+            }
+            X64ControlLowering.terminator(this, b, next, fused);
+        }
+        epilogueCode();
+        for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
+        AssembledCode code = asm.finish();
+        return code.toMachineCode(funcIndex, symbols.of(funcIndex), trapSites, frame.size());
+    }
+
+    // ---- values and locations ----
+
+    ValType type(int v) {
+        return f.typeOf(v);
+    }
+
+    int location(int v) {
+        return alloc.location(v);
+    }
+
+    boolean inRegister(int v) {
+        return Location.isRegister(alloc.location(v));
+    }
+
+    /** The constant an integer value was defined by, or null. */
+    Long constant(int v) {
+        return constants.get(v);
+    }
+
+    int uses(int v) {
+        return useCount.getOrDefault(v, 0);
+    }
+
+    MemoryOperand slot(int v) {
+        return frame.spill(Location.slotIndex(alloc.location(v)));
+    }
+
+    /** An integer value as an instruction operand: its register or its spill slot. */
+    GprOrMemory iop(int v) {
+        int l = alloc.location(v);
+        return Location.isRegister(l) ? X64RegisterFile.gpr(l) : frame.spill(Location.slotIndex(l));
+    }
+
+    XmmOrMemory fop(int v) {
+        int l = alloc.location(v);
+        return Location.isRegister(l) ? X64RegisterFile.xmm(l) : frame.spill(Location.slotIndex(l));
+    }
+
+    /** The value in a register: its own, or {@code scratch} after a load from its slot. */
+    Gpr iget(int v, Gpr scratch) {
+        int l = alloc.location(v);
+        if (Location.isRegister(l)) return X64RegisterFile.gpr(l);
+        asm.mov(Width.QWORD, scratch, frame.spill(Location.slotIndex(l)));
+        return scratch;
+    }
+
+    Xmm fget(int v, Xmm scratch) {
+        int l = alloc.location(v);
+        if (Location.isRegister(l)) return X64RegisterFile.xmm(l);
+        asm.movsd(scratch, frame.spill(Location.slotIndex(l)));
+        return scratch;
+    }
+
+    /** Where to compute a result: its own register, or {@code scratch} (then {@link #iput}). */
+    Gpr idst(int v, Gpr scratch) {
+        int l = alloc.location(v);
+        return Location.isRegister(l) ? X64RegisterFile.gpr(l) : scratch;
+    }
+
+    Xmm fdst(int v, Xmm scratch) {
+        int l = alloc.location(v);
+        return Location.isRegister(l) ? X64RegisterFile.xmm(l) : scratch;
+    }
+
+    /** Stores a computed integer (all 64 bits; i32 values are kept zero-extended) into its location. */
+    void iput(int v, Gpr r) {
+        int l = alloc.location(v);
+        if (l == Location.NONE) return;
+        if (Location.isRegister(l)) {
+            if (X64RegisterFile.gpr(l) != r) asm.mov(Width.QWORD, X64RegisterFile.gpr(l), r);
+        } else {
+            asm.mov(Width.QWORD, frame.spill(Location.slotIndex(l)), r);
+        }
+    }
+
+    void fput(int v, Xmm r) {
+        int l = alloc.location(v);
+        if (l == Location.NONE) return;
+        if (Location.isRegister(l)) {
+            if (X64RegisterFile.xmm(l) != r) asm.movaps(X64RegisterFile.xmm(l), r);
+        } else {
+            asm.movsd(frame.spill(Location.slotIndex(l)), r);
+        }
+    }
+
+    static Width width(ValType t) {
+        return t == ValType.I32 || t == ValType.F32 ? Width.DWORD : Width.QWORD;
+    }
+
+    // ---- moves ----
+
+    /** Emits one move between locations (registers or slots) of a value of {@code type}. */
+    void move(int from, int to, ValType type) {
+        if (from == to) return;
+        boolean fromReg = Location.isRegister(from), toReg = Location.isRegister(to);
+        if (fromReg && toReg) {
+            if (X64RegisterFile.isXmm(from)) asm.movaps(X64RegisterFile.xmm(to), X64RegisterFile.xmm(from));
+            else asm.mov(Width.QWORD, X64RegisterFile.gpr(to), X64RegisterFile.gpr(from));
+        } else if (fromReg) {
+            MemoryOperand dst = frame.spill(Location.slotIndex(to));
+            if (X64RegisterFile.isXmm(from)) asm.movsd(dst, X64RegisterFile.xmm(from));
+            else asm.mov(Width.QWORD, dst, X64RegisterFile.gpr(from));
+        } else if (toReg) {
+            MemoryOperand src = frame.spill(Location.slotIndex(from));
+            if (X64RegisterFile.isXmm(to)) asm.movsd(X64RegisterFile.xmm(to), src);
+            else asm.mov(Width.QWORD, X64RegisterFile.gpr(to), src);
+        } else {
+            asm.mov(Width.QWORD, Gpr.RAX, frame.spill(Location.slotIndex(from)));
+            asm.mov(Width.QWORD, frame.spill(Location.slotIndex(to)), Gpr.RAX);
+        }
+    }
+
+    /** A parallel move, sequenced; cycles are broken through R11 or XMM15. */
+    void parallelMove(List<ParallelMoves.Move> moves) {
+        for (ParallelMoves.Move m : ParallelMoves.sequence(moves, t -> X64RegisterFile.isFloat(t)
+                ? X64RegisterFile.number(FSCRATCH) : X64RegisterFile.number(SCRATCH))) {
+            move(m.from(), m.to(), m.type());
+        }
+    }
+
+    Label block(BasicBlock b) {
+        return blockLabels[b.id];
+    }
+
+    Label epilogue() {
+        return epilogue;
+    }
+
+    // ---- traps ----
+
+    /** A label that traps with {@code kind}; the stub is emitted after the function body. */
+    Label trap(TrapKind kind, int wasmOffset) {
+        Label l = asm.newLabel("trap_" + kind.name().toLowerCase());
+        stubs.add(() -> {
+            asm.bind(l);
+            asm.mov(Width.DWORD, Gpr.RSI, kind.code);
+            asm.mov(Width.QWORD, Gpr.RDI, VMCTX);
+            asm.call(Backend.TRAP_SYMBOL);
+            trapSites.add(new TrapSite(asm.offset(), kind, wasmOffset));
+        });
+        return l;
+    }
+
+    /** After a call that may have trapped in the runtime: unwind when the execution state says so. */
+    void checkTrapAfterCall(int wasmOffset) {
+        Label l = asm.newLabel("propagate");
+        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
+        asm.alu(AluOp.CMP, Width.DWORD, mem(SCRATCH, ExecutionStateLayout.TRAP_CODE), 0);
+        asm.jcc(Condition.NE, l);
+        stubs.add(() -> {
+            asm.bind(l);
+            asm.mov(Width.DWORD, Gpr.RSI, 0); // keep the trap code the runtime stored
+            asm.mov(Width.QWORD, Gpr.RDI, VMCTX);
+            asm.call(Backend.TRAP_SYMBOL);
+            trapSites.add(new TrapSite(asm.offset(), TrapKind.HOST_ERROR, wasmOffset));
+        });
+    }
+
+    /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
+    void callSite(int wasmOffset) {
+        trapSites.add(TrapSite.callSite(asm.offset(), wasmOffset));
+    }
+
+    // ---- prologue and epilogue ----
+
+    private void prologue() {
+        asm.push(Gpr.RBP);
+        asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
+        for (Gpr g : frame.saved) asm.push(g);
+        if (frame.allocated > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, frame.allocated);
+        asm.mov(Width.QWORD, VMCTX, Gpr.RDI);
+        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
+        asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, -1));
+        if (module.memoryCount() > 0) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
+        // parameters: registers by a parallel move, then the stack-passed ones
+        FuncType t = f.type;
+        X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
+        List<ParallelMoves.Move> moves = new ArrayList<>();
+        for (int i = 0; i < places.length; i++) {
+            int v = f.entry().params[i];
+            if (location(v) == Location.NONE || places[i].onStack()) continue;
+            moves.add(new ParallelMoves.Move(places[i].register(), location(v), t.param(i)));
+        }
+        parallelMove(moves);
+        for (int i = 0; i < places.length; i++) {
+            int v = f.entry().params[i];
+            if (location(v) == Location.NONE || !places[i].onStack()) continue;
+            MemoryOperand src = frame.incoming(places[i].stackIndex());
+            if (X64RegisterFile.isFloat(t.param(i))) {
+                Xmm d = fdst(v, FSCRATCH);
+                asm.movsd(d, src);
+                fput(v, d);
+            } else {
+                Gpr d = idst(v, SCRATCH);
+                asm.mov(Width.QWORD, d, src);
+                if (t.param(i) == ValType.I32) asm.mov(Width.DWORD, d, d);
+                iput(v, d);
+            }
+        }
+    }
+
+    private void epilogueCode() {
+        asm.bind(epilogue);
+        asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, -8 * frame.saved.size()));
+        for (int i = frame.saved.size() - 1; i >= 0; i--) asm.pop(frame.saved.get(i));
+        asm.pop(Gpr.RBP);
+        asm.ret();
+    }
+
+    /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
+    void returnValues(int[] values) {
+        FuncType t = f.type;
+        if (X64CallingConvention.usesReturnArea(t)) {
+            asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
+            for (int i = 0; i < values.length; i++) {
+                MemoryOperand dst = mem(Gpr.RDX, ExecutionStateLayout.RETURN_AREA + 8 * i);
+                if (X64RegisterFile.isFloat(t.result(i))) asm.movsd(dst, fget(values[i], FSCRATCH));
+                else asm.mov(Width.QWORD, dst, iget(values[i], SCRATCH));
+            }
+        } else if (values.length == 1) {
+            if (X64RegisterFile.isFloat(t.result(0))) asm.movsd(Xmm.XMM0, fop(values[0]));
+            else asm.mov(Width.QWORD, Gpr.RAX, iop(values[0]));
+        }
+        asm.jmp(epilogue);
+    }
+}

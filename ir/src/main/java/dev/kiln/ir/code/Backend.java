@@ -1,0 +1,37 @@
+package dev.kiln.ir.code;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.ValidatedModule;
+
+/**
+ * A code generator for one {@link Target}. Compiled functions follow the platform C calling
+ * convention with the VMContext as a hidden first argument; functions returning more than one
+ * value store all results in the execution state's return area instead.
+ */
+public interface Backend {
+    Target target();
+
+    /** How this target's relocation types are applied (handed to the linker). */
+    RelocationModel relocationModel();
+
+    /** Compiles one defined function; with {@code listing}, the result carries the emitted instructions as text. */
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing);
+
+    /**
+     * The entry trampoline for functions of {@code type}: native signature
+     * {@code int entry(long vmctx, long function, long argumentBuffer, long stackLimit)}. It reads
+     * the arguments from the buffer (8 bytes each), calls {@code function}, writes the results
+     * back to the buffer and returns 0, or the trap code when the call trapped.
+     */
+    MachineCode entryTrampoline(FuncType type, String symbol);
+
+    /**
+     * The routine trap stubs call ({@link #TRAP_SYMBOL}, arguments: VMContext, trap code): it
+     * records the trap and the native frames in the execution state and unwinds to the innermost
+     * entry trampoline, which returns the trap code.
+     */
+    MachineCode trapRoutine();
+
+    /** Symbol of the trap routine, as compiled code refers to it. */
+    String TRAP_SYMBOL = "kiln_trap";
+}
