@@ -10,6 +10,7 @@ import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.ProcessExit;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.interpreter.UnsupportedFeatureException;
@@ -33,7 +34,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--invoke", metaVar = "NAME", usage = "call this exported function instead of _start")
     String invoke;
 
-    @Option(name = "--tier", metaVar = "TIER", usage = "execution tier: interp (default until native code lands)")
+    @Option(name = "--tier", metaVar = "TIER", usage = "execution tier: interp (default) or native")
     String tier = "interp";
 
     @Argument(metaVar = "FILE", usage = "module binary (.wasm); ARGS follow it", required = true)
@@ -63,8 +64,13 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
-        if (!tier.equals("interp")) {
-            err.println("kiln run: tier '" + tier + "' is not available yet (available: interp)");
+        Tier chosen = switch (tier) {
+            case "interp" -> Tier.INTERP;
+            case "native" -> Tier.NATIVE;
+            default -> null;
+        };
+        if (chosen == null) {
+            err.println("kiln run: unknown tier '" + tier + "' (interp or native)");
             return Main.USAGE;
         }
         WasmModule module;
@@ -76,7 +82,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
         }
-        try (Store store = new Store()) {
+        try (Store store = new Store().tier(chosen)) {
             Imports imports = new Imports();
             List<String> missing = missingImports(module, imports);
             if (!missing.isEmpty()) {

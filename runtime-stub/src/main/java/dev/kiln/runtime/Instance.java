@@ -24,12 +24,16 @@ import java.lang.foreign.ValueLayout;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An instantiated module: its functions, tables, memories and globals (imported ones shared with
  * their exporters), its VMContext, and its exports. Created by {@link Store#instantiate}.
  */
 public final class Instance implements Caller {
+    /** Instances by VMContext address, for calls from native code (host functions, helpers). */
+    private static final Map<Long, Instance> BY_CONTEXT = new ConcurrentHashMap<>();
+
     private final Store store;
     private final WasmModule module;
     private final Module m;
@@ -46,6 +50,8 @@ public final class Instance implements Caller {
     /** Functions compiled for the interpreter so far, by function index (lazily, on first call). */
     final CompiledFunction[] interpreted;
     private InterpreterBinding binding;
+    /** Native code of the module when the instance runs natively, else null. */
+    private NativeModule nativeCode;
 
     private Instance(Store store, WasmModule module) {
         this.store = store;
@@ -60,7 +66,26 @@ public final class Instance implements Caller {
         this.typeIds = new int[m.types().size()];
         for (int i = 0; i < typeIds.length; i++) typeIds[i] = store.typeId(m.types().get(i));
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
+        for (dev.kiln.ir.abi.RuntimeHelper h : dev.kiln.ir.abi.RuntimeHelper.values()) {
+            vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.helper(h), NativeUpcalls.helperAddress(h));
+        }
         this.interpreted = new CompiledFunction[m.functionCount()];
+        BY_CONTEXT.put(vmctx.address(), this);
+    }
+
+    /** The instance whose VMContext is at {@code address}, or null. */
+    static Instance byContext(long address) {
+        return BY_CONTEXT.get(address);
+    }
+
+    static void forget(Store s) {
+        BY_CONTEXT.values().removeIf(i -> i.store == s);
+    }
+
+    /** Native entry address of a defined function of this instance, or 0 when it does not run natively. */
+    long nativeAddress(int funcIndex) {
+        return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.address(funcIndex);
     }
 
     static Instance create(Store store, WasmModule module, Imports imports) {
@@ -175,6 +200,7 @@ public final class Instance implements Caller {
 
     private void allocate() {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
+        if (store.tier() == Tier.NATIVE && !m.functionBodies().isEmpty()) nativeCode = module.nativeCode(store.backend());
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
             tables[i] = store.newTable(t, 0);
@@ -195,6 +221,9 @@ public final class Instance implements Caller {
         MemorySegment typeArray = store.arena.allocate(Math.max(4, 4L * typeIds.length), 4);
         for (int i = 0; i < typeIds.length; i++) typeArray.setAtIndex(ValueLayout.JAVA_INT, i, typeIds[i]);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
+        MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
+        for (int i = 0; i < functions.length; i++) functionArray.setAtIndex(ValueLayout.JAVA_LONG, i, descriptorFor(i));
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
         // element segment items are evaluated at instantiation
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
@@ -212,6 +241,23 @@ public final class Instance implements Caller {
             exports.put(e.name(), value);
         }
         binding = new InterpreterBinding(this);
+    }
+
+    /**
+     * The descriptor compiled code calls function {@code i} through: the function's own funcref
+     * descriptor, except for imported host functions, which get one carrying this instance's
+     * VMContext so the host sees its caller.
+     */
+    private long descriptorFor(int i) {
+        FunctionInstance f = functions[i];
+        if (!(f instanceof HostFunctionInstance h) || store.tier() != Tier.NATIVE) return store.funcref(f);
+        MemorySegment d = store.arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
+        d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.hostStub(h));
+        d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.type()));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, MemorySegment.NULL.reinterpret(Long.MAX_VALUE)
+                .get(ValueLayout.JAVA_INT, store.funcref(h) + VmContextLayout.FUNC_HANDLE));
+        return d.address();
     }
 
     /** Active element and data segments in order (a trap leaves earlier effects in place), then start. */
@@ -250,10 +296,27 @@ public final class Instance implements Caller {
 
     // ---- execution ----
 
-    /** Runs a defined function of this instance (in the interpreter, compiling it on first use). */
+    /** Runs a defined function of this instance: natively, or in the interpreter (compiling it on first use). */
     long[] invokeDefined(int index, long[] args) {
+        if (nativeCode != null) return NativeBinding.invoke(this, m.functionType(index), nativeCode.address(index), args);
         compiled(index);
         return Interpreter.invoke(binding, index, args);
+    }
+
+    // ---- bulk memory and table operations, shared by the interpreter and the native helpers ----
+
+    void memoryFill(long dst, int value, long n) {
+        memories[0].fill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
+    }
+
+    void memoryCopy(long dst, long src, long n) {
+        memories[0].copy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+    }
+
+    void memoryInit(int segment, long dst, long src, long n) {
+        DataSegment seg = m.data().get(segment);
+        int length = dataDropped[segment] ? 0 : seg.dataLength();
+        memories[0].init(dst & 0xFFFF_FFFFL, m.bytes(), seg.dataStart(), length, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
     }
 
     CompiledFunction compiled(int index) {

@@ -84,19 +84,17 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public void memoryFill(long dst, int value, long n) {
-        instance.memories[0].fill(dst, (byte) value, n);
+        instance.memoryFill(dst, value, n);
     }
 
     @Override
     public void memoryCopy(long dst, long src, long n) {
-        instance.memories[0].copy(dst, src, n);
+        instance.memoryCopy(dst, src, n);
     }
 
     @Override
     public void memoryInit(int segment, long dst, long src, long n) {
-        var seg = instance.validated().module().data().get(segment);
-        int length = instance.dataDropped[segment] ? 0 : seg.dataLength();
-        instance.memories[0].init(dst, instance.validated().module().bytes(), seg.dataStart(), length, src, n);
+        instance.memoryInit(segment, dst, src, n);
     }
 
     @Override

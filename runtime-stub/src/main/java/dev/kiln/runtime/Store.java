@@ -26,9 +26,39 @@ public final class Store implements AutoCloseable {
     private final Map<Object, Long> externHandles = new IdentityHashMap<>();
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
+    private final ExecutionState state = new ExecutionState(arena);
+    /** A VMContext with only the execution state, passed to host functions called through a funcref. */
+    private final MemorySegment hostContext;
+    private Tier tier = Tier.INTERP;
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
     private boolean closed;
+
+    public Store() {
+        hostContext = arena.allocate(VmContextLayout.SIZE, 16);
+        hostContext.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, state.address());
+    }
+
+    /** Chooses how functions of instances created from now on run (default: the interpreter). */
+    public Store tier(Tier tier) {
+        if (tier == Tier.NATIVE && Backends.host() == null) {
+            throw new UnsupportedOperationException("no native backend for this machine (" + System.getProperty("os.arch") + ")");
+        }
+        this.tier = tier;
+        return this;
+    }
+
+    public Tier tier() {
+        return tier;
+    }
+
+    ExecutionState state() {
+        return state;
+    }
+
+    dev.kiln.ir.code.Backend backend() {
+        return Backends.host();
+    }
 
     /** Caps every memory's growth (pages of 64 KiB); growth past it fails like any failed memory.grow. */
     public Store maxMemoryPages(long pages) {
@@ -82,11 +112,23 @@ public final class Store implements AutoCloseable {
         f.handle = functionsByHandle.size();
         functionsByHandle.add(f);
         MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
-        if (f instanceof WasmFunction wf) d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
+        if (f instanceof WasmFunction wf) {
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, wf.instance.nativeAddress(wf.index));
+        } else if (f instanceof HostFunctionInstance h) {
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, hostStub(h));
+        }
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f.type));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, f.handle);
         f.descriptor = d.address();
         return f.descriptor;
+    }
+
+    /** The upcall stub that runs a host function when native code calls it (made on first use). */
+    synchronized long hostStub(HostFunctionInstance h) {
+        if (h.nativeStub == 0) h.nativeStub = NativeUpcalls.hostStub(h, arena);
+        return h.nativeStub;
     }
 
     FunctionInstance functionByHandle(int handle) {
@@ -120,6 +162,7 @@ public final class Store implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        Instance.forget(this);
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
         arena.close();

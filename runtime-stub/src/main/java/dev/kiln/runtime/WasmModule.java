@@ -15,6 +15,7 @@ import java.nio.file.Path;
 public final class WasmModule {
     private final ValidatedModule validated;
     private final String name;
+    private NativeModule nativeCode;
 
     private WasmModule(ValidatedModule validated, String name) {
         this.validated = validated;
@@ -35,6 +36,17 @@ public final class WasmModule {
 
     public ValidatedModule validated() {
         return validated;
+    }
+
+    /** The module's native code for {@code backend}, compiled and placed on first use. */
+    synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend) {
+        if (nativeCode == null) nativeCode = NativeModule.compile(validated, backend);
+        return nativeCode;
+    }
+
+    /** Uses code compiled elsewhere (the code cache) for this module's native tier. */
+    public synchronized void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend) {
+        if (nativeCode == null) nativeCode = NativeModule.place(validated.module(), code, backend);
     }
 
     /** A name for messages (the file name, usually). */

@@ -1,0 +1,54 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.IrBuilder;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.RelocationModel;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.code.Target;
+import dev.kiln.ir.pass.EdgeSplitting;
+import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.LinearScan;
+
+/** The x86-64 (SysV) backend: IR, optimised, allocated over {@link X64RegisterFile}, then lowered. */
+public final class X64Backend implements Backend {
+    public static final X64Backend INSTANCE = new X64Backend();
+
+    @Override
+    public Target target() {
+        return Target.X86_64;
+    }
+
+    @Override
+    public RelocationModel relocationModel() {
+        return X64RelocationModel.INSTANCE;
+    }
+
+    @Override
+    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing) {
+        IrFunction f = IrBuilder.build(module, funcIndex);
+        Optimizer.optimize(f);
+        new EdgeSplitting().run(f);
+        Allocation a = LinearScan.allocate(f, X64RegisterFile.INSTANCE);
+        return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex);
+    }
+
+    /** The allocation the backend uses, for tests and {@code kiln ir --stage allocated --target x86_64}. */
+    public static Allocation allocate(IrFunction f) {
+        return LinearScan.allocate(f, X64RegisterFile.INSTANCE);
+    }
+
+    @Override
+    public MachineCode entryTrampoline(FuncType type, String symbol) {
+        return X64RuntimeStubs.entryTrampoline(type, symbol);
+    }
+
+    @Override
+    public MachineCode trapRoutine() {
+        return X64RuntimeStubs.trapRoutine();
+    }
+}

@@ -1,0 +1,297 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.TrapKind;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Integer arithmetic, comparisons, bit counting, sign extension, select and constants. i32 values
+ * are kept zero-extended in their 64-bit registers and slots (32-bit x86 operations do that on
+ * their own), so addresses can use them directly.
+ */
+final class X64IntegerLowering {
+    private static final Map<Opcode, AluOp> ALU = new EnumMap<>(Opcode.class);
+    private static final Map<Opcode, ShiftOp> SHIFT = new EnumMap<>(Opcode.class);
+    private static final Map<Opcode, Condition> COMPARE = new EnumMap<>(Opcode.class);
+    private static final Map<Opcode, BitCountOp> BITS = new EnumMap<>(Opcode.class);
+
+    static {
+        for (String w : new String[] {"I32", "I64"}) {
+            ALU.put(Opcode.valueOf(w + "_ADD"), AluOp.ADD);
+            ALU.put(Opcode.valueOf(w + "_SUB"), AluOp.SUB);
+            ALU.put(Opcode.valueOf(w + "_AND"), AluOp.AND);
+            ALU.put(Opcode.valueOf(w + "_OR"), AluOp.OR);
+            ALU.put(Opcode.valueOf(w + "_XOR"), AluOp.XOR);
+            SHIFT.put(Opcode.valueOf(w + "_SHL"), ShiftOp.SHL);
+            SHIFT.put(Opcode.valueOf(w + "_SHR_S"), ShiftOp.SAR);
+            SHIFT.put(Opcode.valueOf(w + "_SHR_U"), ShiftOp.SHR);
+            SHIFT.put(Opcode.valueOf(w + "_ROTL"), ShiftOp.ROL);
+            SHIFT.put(Opcode.valueOf(w + "_ROTR"), ShiftOp.ROR);
+            COMPARE.put(Opcode.valueOf(w + "_EQ"), Condition.E);
+            COMPARE.put(Opcode.valueOf(w + "_NE"), Condition.NE);
+            COMPARE.put(Opcode.valueOf(w + "_LT_S"), Condition.L);
+            COMPARE.put(Opcode.valueOf(w + "_LT_U"), Condition.B);
+            COMPARE.put(Opcode.valueOf(w + "_GT_S"), Condition.G);
+            COMPARE.put(Opcode.valueOf(w + "_GT_U"), Condition.A);
+            COMPARE.put(Opcode.valueOf(w + "_LE_S"), Condition.LE);
+            COMPARE.put(Opcode.valueOf(w + "_LE_U"), Condition.BE);
+            COMPARE.put(Opcode.valueOf(w + "_GE_S"), Condition.GE);
+            COMPARE.put(Opcode.valueOf(w + "_GE_U"), Condition.AE);
+            BITS.put(Opcode.valueOf(w + "_CLZ"), BitCountOp.LZCNT);
+            BITS.put(Opcode.valueOf(w + "_CTZ"), BitCountOp.TZCNT);
+            BITS.put(Opcode.valueOf(w + "_POPCNT"), BitCountOp.POPCNT);
+        }
+    }
+
+    private X64IntegerLowering() {
+    }
+
+    static boolean handles(Opcode op) {
+        return ALU.containsKey(op) || SHIFT.containsKey(op) || COMPARE.containsKey(op) || BITS.containsKey(op)
+                || switch (op) {
+                    case I32_MUL, I64_MUL, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U,
+                         I64_REM_S, I64_REM_U, I32_EQZ, I64_EQZ, I32_WRAP_I64, I64_EXTEND_I32_S, I64_EXTEND_I32_U,
+                         I32_EXTEND8_S, I32_EXTEND16_S, I64_EXTEND8_S, I64_EXTEND16_S, I64_EXTEND32_S -> true;
+                    default -> false;
+                };
+    }
+
+    /** The comparison's x86 condition, or null when {@code op} is not an integer comparison. */
+    static Condition condition(Opcode op) {
+        return COMPARE.get(op);
+    }
+
+    static Width width(Opcode op) {
+        return op.mnemonic.startsWith("i64") ? Width.QWORD : Width.DWORD;
+    }
+
+    static void lower(X64Function fn, Instruction i) {
+        Opcode op = i.op;
+        X64Assembler asm = fn.asm;
+        Width w = width(op);
+        AluOp alu = ALU.get(op);
+        if (alu != null || op == Opcode.I32_MUL || op == Opcode.I64_MUL) {
+            binary(fn, i, alu, w);
+            return;
+        }
+        if (SHIFT.containsKey(op)) {
+            shift(fn, i, SHIFT.get(op), w);
+            return;
+        }
+        if (COMPARE.containsKey(op)) {
+            compareInto(fn, i.args[0], i.args[1], w);
+            setFlagResult(fn, i.result(), COMPARE.get(op));
+            return;
+        }
+        if (BITS.containsKey(op)) {
+            Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
+            asm.bitCount(BITS.get(op), w, d, fn.iop(i.args[0]));
+            fn.iput(i.result(), d);
+            return;
+        }
+        switch (op) {
+            case I32_EQZ -> compareZero(fn, i, Width.DWORD);
+            case I64_EQZ -> compareZero(fn, i, Width.QWORD);
+            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U -> divide(fn, i, w);
+            case I32_WRAP_I64, I64_EXTEND_I32_U -> {
+                Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
+                asm.mov(Width.DWORD, d, fn.iop(i.args[0]));
+                fn.iput(i.result(), d);
+            }
+            case I64_EXTEND_I32_S, I64_EXTEND32_S -> extend(fn, i, Width.QWORD, Width.DWORD);
+            case I32_EXTEND8_S -> extend(fn, i, Width.DWORD, Width.BYTE);
+            case I32_EXTEND16_S -> extend(fn, i, Width.DWORD, Width.WORD);
+            case I64_EXTEND8_S -> extend(fn, i, Width.QWORD, Width.BYTE);
+            case I64_EXTEND16_S -> extend(fn, i, Width.QWORD, Width.WORD);
+            default -> throw new IllegalStateException("not an integer operation: " + op);
+        }
+    }
+
+    /** dst = a op b for a two-address ALU operation (or imul when {@code alu} is null). */
+    private static void binary(X64Function fn, Instruction i, AluOp alu, Width w) {
+        X64Assembler asm = fn.asm;
+        int a = i.args[0], b = i.args[1], r = i.result();
+        boolean commutative = alu != AluOp.SUB;
+        Long imm = fn.constant(b);
+        if (imm == null && commutative && fn.constant(a) != null) {
+            imm = fn.constant(a);
+            int t = a;
+            a = b;
+            b = t;
+        }
+        Gpr d = fn.idst(r, X64Function.SCRATCH);
+        boolean dIsB = fn.inRegister(b) && fn.iop(b) == d;
+        if (imm != null && fitsImm32(imm, w)) {
+            if (alu == null) {
+                asm.imul(w, d, fn.iop(a), imm.intValue());
+            } else {
+                if (!(fn.inRegister(a) && fn.iop(a) == d)) asm.mov(w, d, fn.iop(a));
+                asm.alu(alu, w, d, imm.intValue());
+            }
+        } else if (dIsB) {
+            if (commutative) {
+                if (alu == null) asm.imul(w, d, fn.iop(a));
+                else asm.alu(alu, w, d, fn.iop(a));
+            } else {
+                asm.mov(w, X64Function.SCRATCH, fn.iop(a));
+                asm.alu(alu, w, X64Function.SCRATCH, d);
+                d = X64Function.SCRATCH;
+            }
+        } else {
+            if (!(fn.inRegister(a) && fn.iop(a) == d)) asm.mov(w, d, fn.iop(a));
+            if (alu == null) asm.imul(w, d, fn.iop(b));
+            else asm.alu(alu, w, d, fn.iop(b));
+        }
+        fn.iput(r, d);
+    }
+
+    static boolean fitsImm32(long v, Width w) {
+        return w == Width.DWORD || v == (int) v;
+    }
+
+    private static void shift(X64Function fn, Instruction i, ShiftOp op, Width w) {
+        X64Assembler asm = fn.asm;
+        int a = i.args[0], b = i.args[1], r = i.result();
+        Long imm = fn.constant(b);
+        if (imm != null) {
+            Gpr d = fn.idst(r, X64Function.SCRATCH);
+            if (!(fn.inRegister(a) && fn.iop(a) == d)) asm.mov(w, d, fn.iop(a));
+            asm.shift(op, w, d, (int) (imm & (w == Width.QWORD ? 63 : 31)));
+            fn.iput(r, d);
+            return;
+        }
+        asm.mov(Width.DWORD, Gpr.RCX, fn.iop(b));
+        Gpr d = fn.idst(r, X64Function.SCRATCH);
+        if (!(fn.inRegister(a) && fn.iop(a) == d)) asm.mov(w, d, fn.iop(a));
+        asm.shiftByCl(op, w, d);
+        fn.iput(r, d);
+    }
+
+    /** Sets the flags for a compare of two integer values (constant right operands become immediates). */
+    static void compareInto(X64Function fn, int a, int b, Width w) {
+        X64Assembler asm = fn.asm;
+        Long imm = fn.constant(b);
+        if (imm != null && fitsImm32(imm, w)) {
+            asm.alu(AluOp.CMP, w, fn.iop(a), imm.intValue());
+        } else if (fn.inRegister(a)) {
+            asm.alu(AluOp.CMP, w, (Gpr) fn.iop(a), fn.iop(b));
+        } else {
+            asm.alu(AluOp.CMP, w, fn.slot(a), fn.iget(b, X64Function.SCRATCH)); // a spilled: cmp [slot], reg
+        }
+    }
+
+    /** result = condition ? 1 : 0. */
+    static void setFlagResult(X64Function fn, int result, Condition c) {
+        fn.asm.setcc(c, Gpr.RAX);
+        Gpr d = fn.idst(result, X64Function.SCRATCH);
+        fn.asm.movzx(Width.DWORD, d, Width.BYTE, Gpr.RAX);
+        fn.iput(result, d);
+    }
+
+    static void compareZero(X64Function fn, Instruction i, Width w) {
+        fn.asm.alu(AluOp.CMP, w, fn.iop(i.args[0]), 0);
+        setFlagResult(fn, i.result(), Condition.E);
+    }
+
+    private static void extend(X64Function fn, Instruction i, Width to, Width from) {
+        Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
+        fn.asm.movsx(to, d, from, fn.iop(i.args[0]));
+        fn.iput(i.result(), d);
+    }
+
+    /** Division and remainder with Wasm's traps (x86 would fault instead). */
+    private static void divide(X64Function fn, Instruction i, Width w) {
+        X64Assembler asm = fn.asm;
+        Opcode op = i.op;
+        boolean signed = op.mnemonic.endsWith("_s");
+        boolean rem = op.mnemonic.contains("rem");
+        asm.mov(w, Gpr.RCX, fn.iop(i.args[1]));
+        asm.test(w, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, fn.trap(TrapKind.INTEGER_DIVIDE_BY_ZERO, i.wasmOffset));
+        asm.mov(w, Gpr.RAX, fn.iop(i.args[0]));
+        Label done = asm.newLabel();
+        if (signed) {
+            Label normal = asm.newLabel();
+            asm.alu(AluOp.CMP, w, Gpr.RCX, -1);
+            asm.jcc(Condition.NE, normal);
+            if (rem) {
+                asm.alu(AluOp.XOR, Width.DWORD, Gpr.RDX, Gpr.RDX); // x rem -1 = 0 (idiv would fault on MIN)
+                asm.jmp(done);
+            } else {
+                // MIN / -1 overflows; anything else / -1 is a negation
+                if (w == Width.DWORD) {
+                    asm.alu(AluOp.CMP, w, Gpr.RAX, Integer.MIN_VALUE);
+                } else {
+                    asm.movabs(Gpr.RDX, Long.MIN_VALUE);
+                    asm.alu(AluOp.CMP, w, Gpr.RAX, Gpr.RDX);
+                }
+                asm.jcc(Condition.E, fn.trap(TrapKind.INTEGER_OVERFLOW, i.wasmOffset));
+            }
+            asm.bind(normal);
+            asm.emit(w == Width.QWORD ? FixedInstruction.CQO : FixedInstruction.CDQ);
+            asm.mulDiv(MulDivOp.IDIV, w, Gpr.RCX);
+        } else {
+            asm.alu(AluOp.XOR, Width.DWORD, Gpr.RDX, Gpr.RDX);
+            asm.mulDiv(MulDivOp.DIV, w, Gpr.RCX);
+        }
+        asm.bind(done);
+        Gpr result = rem ? Gpr.RDX : Gpr.RAX;
+        if (w == Width.DWORD) asm.mov(Width.DWORD, result, result);
+        fn.iput(i.result(), result);
+    }
+
+    /** result = cond ? a : b. */
+    static void select(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        int a = i.args[0], b = i.args[1], c = i.args[2], r = i.result();
+        asm.alu(AluOp.CMP, Width.DWORD, fn.iop(c), 0);
+        if (X64RegisterFile.isFloat(fn.type(r))) {
+            Label keep = asm.newLabel();
+            Xmm t = X64Function.FSCRATCH;
+            asm.movsd(t, fn.fop(b));
+            asm.jcc(Condition.E, keep);
+            asm.movsd(t, fn.fop(a));
+            asm.bind(keep);
+            fn.fput(r, t);
+        } else {
+            Gpr t = X64Function.SCRATCH;
+            asm.mov(Width.QWORD, t, fn.iop(b));
+            asm.cmov(Condition.NE, Width.QWORD, t, fn.iop(a));
+            fn.iput(r, t);
+        }
+    }
+
+    /** Materialises a constant in the value's location. */
+    static void constant(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        int r = i.result();
+        if (fn.location(r) == dev.kiln.regalloc.Location.NONE) return;
+        ValType t = fn.type(r);
+        long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
+        if (X64RegisterFile.isFloat(t)) {
+            Xmm d = fn.fdst(r, X64Function.FSCRATCH);
+            if (bits == 0) {
+                asm.sse(SseOp.XORPS, d, d);
+            } else {
+                if (t == ValType.F32) asm.movss(d, MemoryOperand.rip(asm.constant32((int) bits)));
+                else asm.movsd(d, MemoryOperand.rip(asm.constant64(bits)));
+            }
+            fn.fput(r, d);
+            return;
+        }
+        Gpr d = fn.idst(r, X64Function.SCRATCH);
+        if (t == ValType.I32) {
+            if ((int) bits == 0) asm.alu(AluOp.XOR, Width.DWORD, d, d);
+            else asm.mov(Width.DWORD, d, bits & 0xFFFF_FFFFL);
+        } else if (bits == 0) {
+            asm.alu(AluOp.XOR, Width.DWORD, d, d);
+        } else {
+            asm.mov(Width.QWORD, d, bits);
+        }
+        fn.iput(r, d);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.VmContextLayout;
+
+import static dev.kiln.backend.x64.MemoryOperand.mem;
+
+/**
+ * Linear-memory loads and stores with explicit bounds checks (guard pages come later), and the
+ * instance state reached through the VMContext: globals, memory size, tables and function
+ * references.
+ *
+ * <p>An access of {@code size} bytes at {@code addr + offset}: R11 = addr + offset + size (no
+ * wrap: addr is a zero-extended u32), trap when R11 exceeds the memory size, then access
+ * {@code [R14 + R11 - size]}.
+ */
+final class X64MemoryLowering {
+    private X64MemoryLowering() {
+    }
+
+    private static MemoryOperand checkedAddress(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        int size = i.op.memoryBytes;
+        long end = i.imm + size;
+        Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
+        if (end <= Integer.MAX_VALUE) {
+            asm.lea(Width.QWORD, X64Function.SCRATCH, mem(addr, (int) end));
+        } else {
+            asm.mov(Width.QWORD, Gpr.RCX, end);
+            if (addr != X64Function.SCRATCH) asm.mov(Width.QWORD, X64Function.SCRATCH, addr);
+            asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, Gpr.RCX);
+        }
+        asm.alu(AluOp.CMP, Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.MEMORY_SIZE));
+        asm.jcc(Condition.A, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
+        return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, -size);
+    }
+
+    static void access(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        Opcode op = i.op;
+        if (op.resultCount() == 0) {
+            // store: the value must not live in R11, which holds the address
+            int v = i.args[1];
+            ValType t = fn.type(v);
+            if (X64RegisterFile.isFloat(t)) {
+                Xmm x = fn.fget(v, X64Function.FSCRATCH);
+                MemoryOperand at = checkedAddress(fn, i);
+                if (op == Opcode.F32_STORE) asm.movss(at, x);
+                else asm.movsd(at, x);
+            } else {
+                Gpr x = fn.iget(v, Gpr.RAX);
+                MemoryOperand at = checkedAddress(fn, i);
+                Width w = switch (op.memoryBytes) {
+                    case 1 -> Width.BYTE;
+                    case 2 -> Width.WORD;
+                    case 4 -> Width.DWORD;
+                    default -> Width.QWORD;
+                };
+                asm.mov(w, at, x);
+            }
+            return;
+        }
+        MemoryOperand at = checkedAddress(fn, i);
+        int r = i.result();
+        switch (op) {
+            case F32_LOAD, F64_LOAD -> {
+                Xmm d = fn.fdst(r, X64Function.FSCRATCH);
+                if (op == Opcode.F32_LOAD) asm.movss(d, at);
+                else asm.movsd(d, at);
+                fn.fput(r, d);
+            }
+            default -> {
+                Gpr d = fn.idst(r, Gpr.RAX);
+                switch (op) {
+                    case I32_LOAD, I64_LOAD32_U -> asm.mov(Width.DWORD, d, at);
+                    case I64_LOAD -> asm.mov(Width.QWORD, d, at);
+                    case I32_LOAD8_U, I64_LOAD8_U -> asm.movzx(Width.DWORD, d, Width.BYTE, at);
+                    case I32_LOAD16_U, I64_LOAD16_U -> asm.movzx(Width.DWORD, d, Width.WORD, at);
+                    case I32_LOAD8_S -> asm.movsx(Width.DWORD, d, Width.BYTE, at);
+                    case I32_LOAD16_S -> asm.movsx(Width.DWORD, d, Width.WORD, at);
+                    case I64_LOAD8_S -> asm.movsx(Width.QWORD, d, Width.BYTE, at);
+                    case I64_LOAD16_S -> asm.movsx(Width.QWORD, d, Width.WORD, at);
+                    case I64_LOAD32_S -> asm.movsx(Width.QWORD, d, Width.DWORD, at);
+                    default -> throw new IllegalStateException("no x86-64 lowering for " + op);
+                }
+                fn.iput(r, d);
+            }
+        }
+    }
+
+    /** R11 = the address of a global's value cell. */
+    private static void globalCell(X64Function fn, int index) {
+        fn.asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.GLOBALS));
+        fn.asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.SCRATCH, 8 * index));
+    }
+
+    /** R11 = the address of a table's record {base, size}. */
+    static void tableRecord(X64Function fn, Gpr into, int table) {
+        fn.asm.mov(Width.QWORD, into, mem(X64Function.VMCTX, VmContextLayout.TABLES));
+        fn.asm.mov(Width.QWORD, into, mem(into, 8 * table));
+    }
+
+    static void state(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        switch (i.op) {
+            case GLOBAL_GET -> {
+                ValType t = fn.type(i.result());
+                globalCell(fn, (int) i.imm);
+                MemoryOperand cell = mem(X64Function.SCRATCH, 0);
+                if (X64RegisterFile.isFloat(t)) {
+                    Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
+                    if (t == ValType.F32) asm.movss(d, cell);
+                    else asm.movsd(d, cell);
+                    fn.fput(i.result(), d);
+                } else {
+                    Gpr d = fn.idst(i.result(), Gpr.RAX);
+                    asm.mov(X64Function.width(t), d, cell);
+                    fn.iput(i.result(), d);
+                }
+            }
+            case GLOBAL_SET -> {
+                int v = i.args[0];
+                ValType t = fn.type(v);
+                if (X64RegisterFile.isFloat(t)) {
+                    Xmm x = fn.fget(v, X64Function.FSCRATCH);
+                    globalCell(fn, (int) i.imm);
+                    if (t == ValType.F32) asm.movss(mem(X64Function.SCRATCH, 0), x);
+                    else asm.movsd(mem(X64Function.SCRATCH, 0), x);
+                } else {
+                    Gpr x = fn.iget(v, Gpr.RAX);
+                    globalCell(fn, (int) i.imm);
+                    asm.mov(X64Function.width(t), mem(X64Function.SCRATCH, 0), x);
+                }
+            }
+            case MEMORY_SIZE -> {
+                Gpr d = fn.idst(i.result(), Gpr.RAX);
+                asm.mov(Width.QWORD, d, mem(X64Function.VMCTX, VmContextLayout.MEMORY_SIZE));
+                asm.shift(ShiftOp.SHR, Width.QWORD, d, 16);
+                fn.iput(i.result(), d);
+            }
+            case TABLE_SIZE -> {
+                Gpr d = fn.idst(i.result(), Gpr.RAX);
+                tableRecord(fn, X64Function.SCRATCH, (int) i.imm);
+                asm.mov(Width.DWORD, d, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
+                fn.iput(i.result(), d);
+            }
+            case TABLE_GET, TABLE_SET -> {
+                asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[0])); // index, zero-extended
+                if (i.op == Opcode.TABLE_SET) asm.mov(Width.QWORD, Gpr.RDX, fn.iop(i.args[1]));
+                tableRecord(fn, X64Function.SCRATCH, (int) i.imm);
+                asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
+                asm.jcc(Condition.AE, fn.trap(TrapKind.OUT_OF_BOUNDS_TABLE, i.wasmOffset));
+                asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.SCRATCH, VmContextLayout.TABLE_BASE));
+                MemoryOperand element = mem(X64Function.SCRATCH, Gpr.RAX, 8, 0);
+                if (i.op == Opcode.TABLE_SET) {
+                    asm.mov(Width.QWORD, element, Gpr.RDX);
+                } else {
+                    asm.mov(Width.QWORD, Gpr.RAX, element);
+                    fn.iput(i.result(), Gpr.RAX);
+                }
+            }
+            case REF_FUNC -> {
+                Gpr d = fn.idst(i.result(), Gpr.RAX);
+                asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.FUNCTIONS));
+                asm.mov(Width.QWORD, d, mem(X64Function.SCRATCH, 8 * (int) i.imm));
+                fn.iput(i.result(), d);
+            }
+            default -> throw new IllegalStateException("no x86-64 lowering for " + i.op);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.kiln.runtime;
+
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.abi.ExecutionStateLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A store's execution state in native memory ({@link ExecutionStateLayout}), and the Java side of
+ * a trap that started in Java: when a host function or helper called from native code fails, the
+ * exception waits here while native code unwinds, then the entry point rethrows it with the native
+ * frames added.
+ */
+final class ExecutionState {
+    private static final ThreadLocal<TrapException> PENDING_TRAP = new ThreadLocal<>();
+    private static final ThreadLocal<Integer> PENDING_EXIT = new ThreadLocal<>();
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    final MemorySegment segment;
+
+    ExecutionState(Arena arena) {
+        this.segment = arena.allocate(ExecutionStateLayout.SIZE, 16);
+    }
+
+    long address() {
+        return segment.address();
+    }
+
+    /** Records a trap raised in Java on behalf of native code (the caller checks TRAP_CODE). */
+    static void raise(long stateAddress, TrapException t) {
+        PENDING_TRAP.set(t);
+        NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, t.kind.code);
+    }
+
+    static void exit(long stateAddress, int code) {
+        PENDING_EXIT.set(code);
+        NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, ExecutionStateLayout.EXIT);
+    }
+
+    static TrapException takePendingTrap() {
+        TrapException t = PENDING_TRAP.get();
+        PENDING_TRAP.remove();
+        return t;
+    }
+
+    static int takePendingExit() {
+        Integer c = PENDING_EXIT.get();
+        PENDING_EXIT.remove();
+        return c == null ? 0 : c;
+    }
+
+    int frameCount() {
+        return (int) Math.min(segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.FRAME_COUNT), ExecutionStateLayout.MAX_FRAMES);
+    }
+
+    long frame(int i) {
+        return segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.FRAMES + 8L * i);
+    }
+
+    long returnValue(int i) {
+        return segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.RETURN_AREA + 8L * i);
+    }
+
+    static void setReturnValue(long stateAddress, int i, long value) {
+        NATIVE.set(ValueLayout.JAVA_LONG, stateAddress + ExecutionStateLayout.RETURN_AREA + 8L * i, value);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.TrapSite;
+import dev.kiln.ir.WasmFrame;
+import dev.kiln.linker.ExecutableMemory;
+import dev.kiln.linker.LinkException;
+import dev.kiln.linker.PlacedFunction;
+import dev.kiln.linker.SymbolResolver;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * All native code of this JVM: executable memory (W^X, from the linker), the trap routine, one
+ * entry trampoline per function type with its downcall handle, and an index from code addresses
+ * back to Wasm functions for stack traces.
+ */
+final class NativeCodeMemory {
+    private static final FunctionDescriptor ENTRY = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    private static NativeCodeMemory instance;
+
+    private final Backend backend;
+    private final ExecutableMemory memory;
+    private final long trapRoutine;
+    private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
+    /** Placed Wasm functions by start address, for mapping return addresses to Wasm frames. */
+    private final ConcurrentSkipListMap<Long, Placed> byAddress = new ConcurrentSkipListMap<>();
+
+    /** A placed function: where it is and how to name its frames. */
+    record Placed(long address, int size, int funcIndex, String name, List<TrapSite> sites) {
+    }
+
+    private NativeCodeMemory(Backend backend) {
+        this.backend = backend;
+        this.memory = new ExecutableMemory(backend.relocationModel());
+        try {
+            this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
+        } catch (LinkException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The process's native code memory for the host backend. */
+    static synchronized NativeCodeMemory get(Backend backend) {
+        if (instance == null) instance = new NativeCodeMemory(backend);
+        if (instance.backend != backend) throw new IllegalStateException("native code runs for one target per process");
+        return instance;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** Places a module's compiled functions (calls among them resolve to each other); returns their placements. */
+    List<PlacedFunction> place(List<MachineCode> functions, java.util.function.IntFunction<String> names) {
+        try {
+            List<PlacedFunction> placed = memory.placeAll(functions, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine)));
+            for (int i = 0; i < placed.size(); i++) {
+                PlacedFunction p = placed.get(i);
+                MachineCode mc = functions.get(i);
+                byAddress.put(p.address(), new Placed(p.address(), mc.code().length, mc.funcIndex(), names.apply(mc.funcIndex()),
+                        mc.trapSites()));
+            }
+            return placed;
+        } catch (LinkException e) {
+            throw new IllegalStateException("cannot place native code: " + e.getMessage(), e);
+        }
+    }
+
+    /** The downcall handle of the entry trampoline for {@code type}: {@code int (vmctx, fn, argbuf, limit)}. */
+    MethodHandle entry(FuncType type) {
+        return entries.computeIfAbsent(type, t -> {
+            try {
+                long address = memory.place(backend.entryTrampoline(t, "kiln_entry"), SymbolResolver.none()).address();
+                return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), ENTRY);
+            } catch (LinkException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */
+    WasmFrame frameAt(long returnAddress) {
+        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress);
+        if (e == null) return null;
+        Placed p = e.getValue();
+        long offset = returnAddress - p.address();
+        if (offset > p.size()) return null;
+        for (TrapSite s : p.sites()) {
+            if (s.codeOffset() == offset) return new WasmFrame(p.funcIndex(), p.name(), s.wasmOffset());
+        }
+        return new WasmFrame(p.funcIndex(), p.name(), -1);
+    }
+}

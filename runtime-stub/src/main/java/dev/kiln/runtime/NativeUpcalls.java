@@ -1,0 +1,131 @@
+package dev.kiln.runtime;
+
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.RuntimeHelper;
+import dev.kiln.ir.abi.VmContextLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The places where native code calls Java: host functions and runtime helpers, as FFM upcall
+ * stubs. An exception escaping an upcall would end the JVM, so none does: a failure is recorded
+ * in the execution state (a trap code, or proc_exit) and the stub returns; native code checks the
+ * trap code after the call and unwinds.
+ */
+final class NativeUpcalls {
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final MethodHandle CALL_HOST;
+    private static final FunctionDescriptor HELPER = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    /** Helper stub addresses in {@link RuntimeHelper} order, made once per JVM. */
+    private static final long[] HELPERS = new long[RuntimeHelper.COUNT];
+
+    static {
+        try {
+            var lookup = MethodHandles.lookup();
+            CALL_HOST = lookup.findStatic(NativeUpcalls.class, "callHost",
+                    MethodType.methodType(long.class, HostFunctionInstance.class, long.class, long[].class));
+            MethodType helperType = MethodType.methodType(long.class, long.class, long.class, long.class, long.class, long.class);
+            for (RuntimeHelper h : RuntimeHelper.values()) {
+                MethodHandle mh = MethodHandles.insertArguments(
+                        lookup.findStatic(NativeUpcalls.class, "helper", helperType.insertParameterTypes(0, RuntimeHelper.class)), 0, h);
+                HELPERS[h.ordinal()] = Linker.nativeLinker().upcallStub(mh, HELPER, Arena.global()).address();
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private NativeUpcalls() {
+    }
+
+    static long helperAddress(RuntimeHelper h) {
+        return HELPERS[h.ordinal()];
+    }
+
+    static long stateOf(long vmctx) {
+        return NATIVE.get(ValueLayout.JAVA_LONG, vmctx + VmContextLayout.STATE);
+    }
+
+    /** An upcall stub that runs host function {@code f} with the native signature of its type. */
+    static long hostStub(HostFunctionInstance f, Arena arena) {
+        MethodHandle raw = MethodHandles.insertArguments(CALL_HOST, 0, f);
+        return Linker.nativeLinker().upcallStub(NativeSignatures.fromRaw(f.type(), raw), NativeSignatures.descriptor(f.type()), arena)
+                .address();
+    }
+
+    private static long callHost(HostFunctionInstance f, long vmctx, long[] args) {
+        long state = stateOf(vmctx);
+        try {
+            long[] r = f.invoke(Instance.byContext(vmctx), args);
+            if (r.length > 1) {
+                for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
+                return 0;
+            }
+            return r.length == 1 ? r[0] : 0;
+        } catch (ProcessExit e) {
+            ExecutionState.exit(state, e.code());
+        } catch (TrapException t) {
+            ExecutionState.raise(state, t);
+        } catch (Throwable t) {
+            ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, t));
+        }
+        return 0;
+    }
+
+    private static long helper(RuntimeHelper h, long vmctx, long a, long b, long c, long d) {
+        try {
+            Instance i = Instance.byContext(vmctx);
+            return switch (h) {
+                case MEMORY_GROW -> i.memories[0].grow(a & 0xFFFF_FFFFL);
+                case MEMORY_FILL -> {
+                    i.memoryFill(a, (int) b, c);
+                    yield 0;
+                }
+                case MEMORY_COPY -> {
+                    i.memoryCopy(a, b, c);
+                    yield 0;
+                }
+                case MEMORY_INIT -> {
+                    i.memoryInit((int) a, b, c, d);
+                    yield 0;
+                }
+                case DATA_DROP -> {
+                    i.dataDropped[(int) a] = true;
+                    yield 0;
+                }
+                case TABLE_GROW -> i.tables[(int) a].grow(c & 0xFFFF_FFFFL, b);
+                case TABLE_FILL -> {
+                    i.tables[(int) a].fill(b & 0xFFFF_FFFFL, c, d & 0xFFFF_FFFFL);
+                    yield 0;
+                }
+                case TABLE_COPY -> {
+                    TableInstance.copy(i.tables[(int) (a >>> 32)], b & 0xFFFF_FFFFL, i.tables[(int) a], c & 0xFFFF_FFFFL, d & 0xFFFF_FFFFL);
+                    yield 0;
+                }
+                case TABLE_INIT -> {
+                    i.tables[(int) a].init(b & 0xFFFF_FFFFL, i.elementItems[(int) (a >>> 32)], c & 0xFFFF_FFFFL, d & 0xFFFF_FFFFL);
+                    yield 0;
+                }
+                case ELEM_DROP -> {
+                    i.elementItems[(int) a] = new long[0];
+                    yield 0;
+                }
+            };
+        } catch (TrapException t) {
+            if (h.mayTrap) ExecutionState.raise(stateOf(vmctx), t);
+        } catch (Throwable t) {
+            // native code checks the trap code only after helpers that may trap; the others fail softly
+            if (h.mayTrap) ExecutionState.raise(stateOf(vmctx), new TrapException(TrapKind.HOST_ERROR, t));
+        }
+        return h == RuntimeHelper.MEMORY_GROW || h == RuntimeHelper.TABLE_GROW ? -1 : 0;
+    }
+}
