@@ -448,12 +448,22 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
 
     /** {@code bl symbol}: a call to an external symbol (R_AARCH64_CALL26). */
     public void bl(String symbol) {
-        withRelocation(A64RelocationType.CALL26, symbol, 0, () -> emitPcRelativeToSymbol(PcRelativeOp.BL, 0));
+        bl(symbol, 0);
+    }
+
+    /** {@code bl symbol+addend} (R_AARCH64_CALL26). */
+    public void bl(String symbol, long addend) {
+        withRelocation(A64RelocationType.CALL26, symbol, addend, () -> emitPcRelativeToSymbol(PcRelativeOp.BL, 0));
     }
 
     /** {@code b symbol}: a tail call or jump to an external symbol (R_AARCH64_JUMP26). */
     public void b(String symbol) {
-        withRelocation(A64RelocationType.JUMP26, symbol, 0, () -> emitPcRelativeToSymbol(PcRelativeOp.B, 0));
+        b(symbol, 0);
+    }
+
+    /** {@code b symbol+addend} (R_AARCH64_JUMP26). */
+    public void b(String symbol, long addend) {
+        withRelocation(A64RelocationType.JUMP26, symbol, addend, () -> emitPcRelativeToSymbol(PcRelativeOp.B, 0));
     }
 
     private void emitPcRelativeToSymbol(PcRelativeOp op, int operandBits) {

@@ -147,4 +147,68 @@ final class GnuBinutils {
             // a leftover temp file is harmless
         }
     }
+
+    static final String READELF = "aarch64-linux-gnu-readelf";
+    static final String LD = "aarch64-linux-gnu-ld";
+
+    /** A relocation as readelf prints it. */
+    record ElfRelocation(int offset, String type, String symbol, long addend) {
+    }
+
+    private static final Pattern RELA = Pattern.compile(
+            "^([0-9a-f]+)\\s+[0-9a-f]+\\s+(R_AARCH64_\\w+)\\s+[0-9a-f]+\\s+(\\S+)\\s*([+-])\\s*([0-9a-f]+)\\s*$");
+
+    /** The .text relocations GNU as emits for {@code source}. */
+    static List<ElfRelocation> relocations(String source) {
+        Path dir = tempDir();
+        try {
+            Path s = dir.resolve("in.s");
+            Path o = dir.resolve("in.o");
+            Files.writeString(s, source + "\n");
+            run(List.of(AS, "-o", o.toString(), s.toString()), null);
+            String out = run(List.of(READELF, "-rW", o.toString()), null);
+            List<ElfRelocation> result = new ArrayList<>();
+            for (String line : out.split("\n")) {
+                Matcher m = RELA.matcher(line.trim());
+                if (m.matches()) {
+                    long addend = Long.parseUnsignedLong(m.group(5), 16);
+                    result.add(new ElfRelocation(Integer.parseInt(m.group(1), 16), m.group(2), m.group(3),
+                            m.group(4).equals("-") ? -addend : addend));
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } finally {
+            delete(dir);
+        }
+    }
+
+    /**
+     * Assembles {@code source}, links it with GNU ld with .text at {@code textAddress} and the given
+     * absolute symbols, and returns the relocated .text bytes; throws {@link IllegalStateException}
+     * with ld's message when ld rejects a relocation.
+     */
+    static byte[] link(String source, long textAddress, java.util.Map<String, Long> symbols) {
+        Path dir = tempDir();
+        try {
+            Path s = dir.resolve("in.s");
+            Path o = dir.resolve("in.o");
+            Path exe = dir.resolve("out");
+            Path bin = dir.resolve("text.bin");
+            Files.writeString(s, source + "\n");
+            run(List.of(AS, "-o", o.toString(), s.toString()), null);
+            List<String> cmd = new ArrayList<>(List.of(LD, "-o", exe.toString(), "-e", "0x" + Long.toHexString(textAddress),
+                    "-Ttext=0x" + Long.toHexString(textAddress), "--no-relax"));
+            symbols.forEach((name, value) -> cmd.add("--defsym=" + name + "=0x" + Long.toHexString(value)));
+            cmd.add(o.toString());
+            run(cmd, null);
+            run(List.of(OBJCOPY, "-O", "binary", "-j", ".text", exe.toString(), bin.toString()), null);
+            return Files.readAllBytes(bin);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } finally {
+            delete(dir);
+        }
+    }
 }
