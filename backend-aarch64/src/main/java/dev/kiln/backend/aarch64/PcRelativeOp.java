@@ -76,10 +76,11 @@ enum PcRelativeOp {
             case B -> insn("b", target);
             case BL -> insn("bl", target);
             case B_COND -> insn("b." + Condition.fromCode(word & 15).syntax(), target);
-            case CBZ, CBNZ -> insn(name().toLowerCase(), general(rt, sf), target);
+            // the mnemonic comes from the word: relaxation may have inverted it
+            case CBZ, CBNZ -> insn((word & (1 << 24)) == 0 ? "cbz" : "cbnz", general(rt, sf), target);
             case TBZ, TBNZ -> {
                 int bit = (sf ? 32 : 0) | ((word >>> 19) & 31);
-                yield insn(name().toLowerCase(), general(rt, sf), "#" + bit, target);
+                yield insn((word & (1 << 24)) == 0 ? "tbz" : "tbnz", general(rt, sf), "#" + bit, target);
             }
             case ADR -> insn("adr", general(rt, true), target);
             case ADRP -> insn("adrp", general(rt, true), target);
