@@ -298,11 +298,11 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
                 }
             }
             if (!pool.isEmpty()) {
-                if (size % 8 != 0) {
-                    putData(4, 0, "padding");
-                }
                 for (Map.Entry<LiteralPool.Literal, List<Integer>> e : pool.takePending()) {
                     LiteralPool.Literal literal = e.getKey();
+                    if (size % literal.bytes() != 0) {
+                        putData(4, 0, "padding");
+                    }
                     int at = size;
                     String comment = null;
                     if (literal.symbol() != null) {

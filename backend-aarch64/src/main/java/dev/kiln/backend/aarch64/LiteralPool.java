@@ -51,10 +51,13 @@ final class LiteralPool {
         minDeadline = Math.min(minDeadline, at + PcRelativeField.IMM19.maxForward());
     }
 
-    /** The pending constants, 8-byte ones first (so they stay 8-aligned after an aligned start); clears them. */
+    /**
+     * The pending constants in the order GNU as lays out a literal pool: 4-byte ones first, then
+     * 8-byte ones, each group in order of first use; clears them.
+     */
     List<Map.Entry<Literal, List<Integer>>> takePending() {
         List<Map.Entry<Literal, List<Integer>>> out = new ArrayList<>(pending.entrySet());
-        out.sort((x, y) -> Integer.compare(y.getKey().bytes(), x.getKey().bytes()));
+        out.sort((x, y) -> Integer.compare(x.getKey().bytes(), y.getKey().bytes()));
         pending.clear();
         pendingBytes = 0;
         minDeadline = Long.MAX_VALUE;
