@@ -23,6 +23,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class EncodingCases {
     record Case(String source, Consumer<A64Assembler> emit) {
+        @Override
+        public String toString() {
+            return source.replace('\n', ';');
+        }
     }
 
     private final List<Case> cases = new ArrayList<>();
