@@ -142,8 +142,9 @@ public enum LoadStoreOp {
             }
             case REGISTER -> {
                 if (a.shift() != 0 && a.shift() != scale) {
-                    throw new IllegalArgumentException(mnemonic + ": index shift must be 0 or " + scale
-                            + " for a " + accessBytes() + "-byte access, not " + a.shift());
+                    throw new IllegalArgumentException(mnemonic + ": index shift must be "
+                            + (scale == 0 ? "0" : "0 or " + scale) + " for a " + accessBytes() + "-byte access, not "
+                            + a.shift());
                 }
                 int word = fixed | 1 << 21 | a.indexRegister().number() << 16 | a.extend().code() << 13
                         | (a.shift() != 0 ? 1 << 12 : 0) | 0b10 << 10;
