@@ -43,8 +43,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     }
 
     private final boolean listing;
-    private byte[] code = new byte[1024];
-    private int size;
+    private final CodeBuffer code = new CodeBuffer();
     private final List<Relocation> relocations = new ArrayList<>();
     private final List<ListingEntry> listingEntries = new ArrayList<>();
     private final Set<Label> referencedUnbound = new LinkedHashSet<>();
@@ -85,7 +84,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
      */
     public int offset() {
         beforeInstruction();
-        return size;
+        return code.size();
     }
 
     /**
@@ -100,19 +99,19 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         checkNotFinished();
         if (!inIsland) {
             planner.purge();
-            if (size + (long) bytes > planner.latestStart(pool)) {
+            if (code.size() + (long) bytes > planner.latestStart(pool)) {
                 emitIsland(false);
             }
             islandCheckAt = planner.latestStart(pool);
-            contiguousUntil = Math.max(contiguousUntil, size + bytes);
+            contiguousUntil = Math.max(contiguousUntil, code.size() + bytes);
         }
     }
 
     private void beforeInstruction() {
         checkNotFinished();
-        if (!inIsland && size + 4 > islandCheckAt && size >= contiguousUntil) {
+        if (!inIsland && code.size() + 4 > islandCheckAt && code.size() >= contiguousUntil) {
             planner.purge();
-            if (size + 4 > planner.latestStart(pool)) {
+            if (code.size() + 4 > planner.latestStart(pool)) {
                 emitIsland(false);
             }
             islandCheckAt = planner.latestStart(pool);
@@ -126,10 +125,8 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     }
 
     private void put(int word, Supplier<String> text) {
-        int at = size;
-        reserve(4);
-        A64RelocationType.putInt(code, at, word);
-        size += 4;
+        int at = code.size();
+        code.putInt(word);
         Supplier<String> lineText = text;
         if (relocationForNext != null && !inIsland) {
             PendingRelocation r = relocationForNext;
@@ -145,28 +142,16 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     }
 
     private void putData(int bytes, long value, String comment) {
-        int at = size;
-        reserve(bytes);
+        int at = code.size();
         if (bytes == 8) {
-            A64RelocationType.putLong(code, at, value);
+            code.putLong(value);
         } else {
-            A64RelocationType.putInt(code, at, (int) value);
+            code.putInt((int) value);
         }
-        size += bytes;
         if (listing) {
             String text = (bytes == 8 ? ".xword\t0x" + String.format("%016x", value)
                     : ".word\t0x" + String.format("%08x", value & 0xFFFF_FFFFL)) + (comment == null ? "" : "\t// " + comment);
             listingEntries.add(new ListingEntry(at, bytes, () -> text, true));
-        }
-    }
-
-    private void reserve(int bytes) {
-        if (size + bytes > code.length) {
-            long grown = Math.max((long) code.length * 2, (long) size + bytes);
-            if (grown > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("function code exceeds 2 GiB");
-            }
-            code = java.util.Arrays.copyOf(code, (int) grown);
         }
     }
 
@@ -200,10 +185,10 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         if (!inIsland) {
             beforeInstruction();
         }
-        label.bindAt(size);
+        label.bindAt(code.size());
         for (LabelUse use : label.pendingUses) {
             if (!use.done) {
-                patch(use.offset, use.op, size);
+                patch(use.offset, use.op, code.size());
                 use.done = true;
             }
         }
@@ -231,13 +216,13 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
                     + " cannot reach 0x" + Integer.toHexString(target) + ": the distance " + displacement
                     + " does not fit " + op.field.describe());
         }
-        A64RelocationType.putInt(code, at, op.field.insert(A64RelocationType.getInt(code, at), displacement));
+        code.setInt(at, op.field.insert(code.getInt(at), displacement));
     }
 
     /** Emits a PC-relative instruction with displacement 0, listing it from its final word. */
     private void putPcRelative(PcRelativeOp op, int word) {
-        int at = size;
-        put(word, listing ? () -> op.text(A64RelocationType.getInt(code, at), at) : null);
+        int at = code.size();
+        put(word, listing ? () -> op.text(code.getInt(at), at) : null);
     }
 
     private void emitPcRelative(PcRelativeOp op, int operandBits, Label target) {
@@ -245,7 +230,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         beforeInstruction();
         int word = op.fixed | operandBits;
         if (target.isBound()) {
-            long displacement = target.offset() - (long) size;
+            long displacement = target.offset() - (long) code.size();
             if (op.field.fits(displacement)) {
                 putPcRelative(op, op.field.insert(word, displacement));
             } else if (op.isConditionalBranch()) {
@@ -257,7 +242,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
             }
             return;
         }
-        LabelUse use = new LabelUse(size, op, target);
+        LabelUse use = new LabelUse(code.size(), op, target);
         putPcRelative(op, word);
         target.pendingUses.add(use);
         referencedUnbound.add(target);
@@ -268,7 +253,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     }
 
     private void patchFailure(PcRelativeOp op, Label target, long displacement) {
-        throw new IllegalStateException(op.name().toLowerCase() + " at 0x" + Integer.toHexString(size)
+        throw new IllegalStateException(op.name().toLowerCase() + " at 0x" + Integer.toHexString(code.size())
                 + " cannot reach " + target + ": the distance " + displacement + " does not fit " + op.field.describe());
     }
 
@@ -290,7 +275,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
                 byLabel.computeIfAbsent(use.label, k -> new ArrayList<>()).add(use);
             }
             for (Map.Entry<Label, List<LabelUse>> e : byLabel.entrySet()) {
-                int veneer = size;
+                int veneer = code.size();
                 emitPcRelative(PcRelativeOp.B, 0, e.getKey());
                 for (LabelUse use : e.getValue()) {
                     patch(use.offset, use.op, veneer);
@@ -300,10 +285,10 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
             if (!pool.isEmpty()) {
                 for (Map.Entry<LiteralPool.Literal, List<Integer>> e : pool.takePending()) {
                     LiteralPool.Literal literal = e.getKey();
-                    if (size % literal.bytes() != 0) {
+                    if (code.size() % literal.bytes() != 0) {
                         putData(4, 0, "padding");
                     }
-                    int at = size;
+                    int at = code.size();
                     String comment = null;
                     if (literal.symbol() != null) {
                         relocations.add(new Relocation(at, A64RelocationType.ABS64.number, literal.symbol(), literal.addend()));
@@ -326,7 +311,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
 
     private void loadLiteral(A64Register rt, PcRelativeOp op, LiteralPool.Literal literal) {
         beforeInstruction();
-        int at = size;
+        int at = code.size();
         int placed = pool.placedWithinReach(literal, at);
         int word = op.fixed | rt.number();
         if (placed >= 0) {
@@ -355,7 +340,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
 
     /** {@code ldr xt, =symbol+addend}: the symbol's address from the literal pool (an R_AARCH64_ABS64 slot). */
     public void ldrLiteralAddress(GeneralRegister xt, String symbol, long addend) {
-        Immediates.require64("ldr (literal address)", xt);
+        xt.require64("ldr (literal address)");
         if (symbol == null || symbol.isEmpty()) {
             throw new IllegalArgumentException("symbol name must not be empty");
         }
@@ -438,7 +423,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     }
 
     private static int compareOperands(String what, GeneralRegister rt) {
-        return Immediates.sf(rt) | rt.encodeZrOperand(what);
+        return rt.sfBit() | rt.encodeZrOperand(what);
     }
 
     private static int testOperands(String what, GeneralRegister rt, int bit) {
@@ -495,13 +480,13 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
 
     /** {@code adr xd, label}: the address of a labelled position (±1 MiB). */
     public void adr(GeneralRegister xd, Label label) {
-        Immediates.require64("adr", xd);
+        xd.require64("adr");
         emitPcRelative(PcRelativeOp.ADR, xd.encodeZrOperand("adr"), label);
     }
 
     /** {@code adrp xd, symbol+addend}: the 4 KiB page of a symbol (R_AARCH64_ADR_PREL_PG_HI21). */
     public void adrp(GeneralRegister xd, String symbol, long addend) {
-        Immediates.require64("adrp", xd);
+        xd.require64("adrp");
         int d = xd.encodeZrOperand("adrp");
         withRelocation(A64RelocationType.ADR_PREL_PG_HI21, symbol, addend,
                 () -> emitPcRelativeToSymbol(PcRelativeOp.ADRP, d));
@@ -509,13 +494,13 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
 
     /** {@code add xd, xn, #:lo12:symbol+addend} (R_AARCH64_ADD_ABS_LO12_NC), after an ADRP of the same symbol. */
     public void addLow12(GeneralRegister xd, GeneralRegister xn, String symbol, long addend) {
-        Immediates.require64("add (lo12)", xd);
+        xd.require64("add (lo12)");
         withRelocation(A64RelocationType.ADD_ABS_LO12_NC, symbol, addend, () -> add(xd, xn, 0));
     }
 
     /** {@code ldr xt, [xn, #:lo12:symbol+addend]} (R_AARCH64_LDST64_ABS_LO12_NC), after an ADRP of the same symbol. */
     public void ldrLow12(GeneralRegister xt, GeneralRegister xn, String symbol, long addend) {
-        Immediates.require64("ldr (lo12)", xt);
+        xt.require64("ldr (lo12)");
         withRelocation(A64RelocationType.LDST64_ABS_LO12_NC, symbol, addend, () -> ldr(xt, Address.base(xn)));
     }
 
@@ -573,13 +558,9 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         finished = true;
         List<ListingLine> lines = new ArrayList<>(listingEntries.size());
         for (ListingEntry e : listingEntries) {
-            long value = e.size() == 8 ? getLong(e.offset()) : A64RelocationType.getInt(code, e.offset()) & 0xFFFF_FFFFL;
+            long value = e.size() == 8 ? code.getLong(e.offset()) : code.getInt(e.offset()) & 0xFFFF_FFFFL;
             lines.add(new ListingLine(e.offset(), e.size(), value, e.text().get(), e.data()));
         }
-        return new AssembledCode(java.util.Arrays.copyOf(code, size), relocations, lines);
-    }
-
-    private long getLong(int at) {
-        return (A64RelocationType.getInt(code, at) & 0xFFFF_FFFFL) | (long) A64RelocationType.getInt(code, at + 4) << 32;
+        return new AssembledCode(code.toArray(), relocations, lines);
     }
 }

@@ -75,10 +75,10 @@ public enum A64RelocationType {
                     + code.length + "-byte section");
         }
         switch (this) {
-            case ABS64 -> putLong(code, offset, s + a);
-            case PREL64 -> putLong(code, offset, s + a - p);
-            case ABS32 -> putInt(code, offset, (int) checkWord(s + a));
-            case PREL32 -> putInt(code, offset, (int) checkWord(s + a - p));
+            case ABS64 -> CodeBuffer.writeLong(code, offset, s + a);
+            case PREL64 -> CodeBuffer.writeLong(code, offset, s + a - p);
+            case ABS32 -> CodeBuffer.writeInt(code, offset, (int) checkWord(s + a));
+            case PREL32 -> CodeBuffer.writeInt(code, offset, (int) checkWord(s + a - p));
             case LD_PREL_LO19, CONDBR19 -> patchField(code, offset, PcRelativeField.IMM19, s + a - p);
             case TSTBR14 -> patchField(code, offset, PcRelativeField.IMM14, s + a - p);
             case JUMP26, CALL26 -> patchField(code, offset, PcRelativeField.IMM26, s + a - p);
@@ -105,7 +105,7 @@ public enum A64RelocationType {
             throw new IllegalArgumentException(elfName() + ": displacement " + displacement + " (0x"
                     + Long.toHexString(displacement) + ") does not fit " + field.describe());
         }
-        putInt(code, offset, field.insert(getInt(code, offset), displacement));
+        CodeBuffer.writeInt(code, offset, field.insert(CodeBuffer.readInt(code, offset), displacement));
     }
 
     private void patchLow12(byte[] code, int offset, long x, int scaleLog2) {
@@ -114,23 +114,7 @@ public enum A64RelocationType {
             throw new IllegalArgumentException(elfName() + ": address 0x" + Long.toHexString(x)
                     + " is not aligned to " + (1 << scaleLog2) + " bytes");
         }
-        int word = getInt(code, offset);
-        putInt(code, offset, (word & ~(0xFFF << 10)) | (low >> scaleLog2) << 10);
-    }
-
-    static int getInt(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
-    }
-
-    static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-        b[at + 2] = (byte) (v >>> 16);
-        b[at + 3] = (byte) (v >>> 24);
-    }
-
-    static void putLong(byte[] b, int at, long v) {
-        putInt(b, at, (int) v);
-        putInt(b, at + 4, (int) (v >>> 32));
+        int word = CodeBuffer.readInt(code, offset);
+        CodeBuffer.writeInt(code, offset, (word & ~(0xFFF << 10)) | (low >> scaleLog2) << 10);
     }
 }

@@ -36,7 +36,7 @@ public enum AddSubOp {
     /** {@code op rd, rn, #imm}; imm is 0-4095 or a multiple of 4096 below 2^24 (encoded with LSL #12). */
     void immediate(InstructionSink out, GeneralRegister rd, GeneralRegister rn, long imm) {
         String what = mnemonic() + " (immediate)";
-        Immediates.sameWidth(what, rd, rn);
+        GeneralRegister.requireSameWidth(what, rd, rn);
         if (!isImmediateEncodable(imm)) {
             throw new IllegalArgumentException(what + ": immediate " + imm
                     + " is not 0..4095 or a multiple of 4096 below 2^24");
@@ -45,7 +45,7 @@ public enum AddSubOp {
         int imm12 = (int) (shifted ? imm >>> 12 : imm);
         int d = setsFlags ? rd.encodeZrOperand(what) : rd.encodeSpOperand(what);
         int n = rn.encodeSpOperand(what);
-        int word = Immediates.sf(rd) | fixed() | 0b100010 << 23 | (shifted ? 1 << 22 : 0) | imm12 << 10 | n << 5 | d;
+        int word = rd.sfBit() | fixed() | 0b100010 << 23 | (shifted ? 1 << 22 : 0) | imm12 << 10 | n << 5 | d;
         out.emit(word, () -> {
             String lsl = shifted ? ", lsl #12" : "";
             if (op == 0 && !setsFlags && imm == 0 && (rd.isStackPointer() || rn.isStackPointer())) {
@@ -62,7 +62,7 @@ public enum AddSubOp {
     void shiftedRegister(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm,
                          Shift shift, int amount) {
         String what = mnemonic() + " (shifted register)";
-        Immediates.sameWidth(what, rd, rn, rm);
+        GeneralRegister.requireSameWidth(what, rd, rn, rm);
         if (shift == Shift.ROR) {
             throw new IllegalArgumentException(what + ": ROR is not allowed");
         }
@@ -70,7 +70,7 @@ public enum AddSubOp {
         int d = rd.encodeZrOperand(what);
         int n = rn.encodeZrOperand(what);
         int m = rm.encodeZrOperand(what);
-        int word = Immediates.sf(rd) | fixed() | 0b01011 << 24 | shift.code() << 22 | m << 16 | amount << 10 | n << 5 | d;
+        int word = rd.sfBit() | fixed() | 0b01011 << 24 | shift.code() << 22 | m << 16 | amount << 10 | n << 5 | d;
         out.emit(word, () -> {
             String rmText = rm + AsmSyntax.shiftSuffix(shift, amount);
             if (setsFlags && rd.isZero()) {
@@ -91,13 +91,13 @@ public enum AddSubOp {
     void extendedRegister(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm,
                           Extend extend, int amount) {
         String what = mnemonic() + " (extended register)";
-        Immediates.sameWidth(what, rd, rn);
+        GeneralRegister.requireSameWidth(what, rd, rn);
         Immediates.inRange(what + " shift amount", amount, 0, 4);
         int d = setsFlags ? rd.encodeZrOperand(what) : rd.encodeSpOperand(what);
         int n = rn.encodeSpOperand(what);
         int m = rm.encodeZrOperand(what);
         GeneralRegister rmView = rm.view(rd.is64() && extend.takes64BitRegister());
-        int word = Immediates.sf(rd) | fixed() | 0b01011 << 24 | 1 << 21 | m << 16 | extend.code() << 13
+        int word = rd.sfBit() | fixed() | 0b01011 << 24 | 1 << 21 | m << 16 | extend.code() << 13
                 | amount << 10 | n << 5 | d;
         out.emit(word, () -> {
             boolean involvesSp = rn.isStackPointer() || (!setsFlags && rd.isStackPointer());

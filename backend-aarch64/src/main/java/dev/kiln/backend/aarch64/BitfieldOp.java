@@ -84,7 +84,7 @@ public enum BitfieldOp {
     /** {@code extr rd, rn, rm, #lsb}: bits lsb.. of the concatenation rn:rm; {@code ror} when rn == rm. */
     static void extract(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm, int lsb) {
         String what = "extr";
-        Immediates.sameWidth(what, rd, rn, rm);
+        GeneralRegister.requireSameWidth(what, rd, rn, rm);
         Immediates.inRange(what + " lsb", lsb, 0, rd.width() - 1);
         int d = rd.encodeZrOperand(what);
         int n = rn.encodeZrOperand(what);

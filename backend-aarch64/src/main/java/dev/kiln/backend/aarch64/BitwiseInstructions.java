@@ -219,7 +219,7 @@ public sealed interface BitwiseInstructions extends InstructionSink permits A64A
 
     /** {@code sxtw xd, wn}. */
     default void sxtw(GeneralRegister xd, GeneralRegister rn) {
-        Immediates.require64("sxtw", xd);
+        xd.require64("sxtw");
         bitfield(BitfieldOp.SBFM, xd, rn, 0, 31);
     }
 

@@ -17,7 +17,7 @@ public enum BranchRegisterOp {
     }
 
     void emit(InstructionSink out, GeneralRegister rn) {
-        Immediates.require64(mnemonic(), rn);
+        rn.require64(mnemonic());
         int word = fixed | rn.encodeZrOperand(mnemonic()) << 5;
         out.emit(word, () -> this == RET && rn == GeneralRegister.X30 ? "ret" : insn(mnemonic(), rn));
     }

@@ -23,9 +23,9 @@ public enum ConditionalCompareOp {
 
     void register(InstructionSink out, GeneralRegister rn, GeneralRegister rm, int nzcv, Condition cond) {
         String what = mnemonic() + " (register)";
-        Immediates.sameWidth(what, rn, rm);
+        GeneralRegister.requireSameWidth(what, rn, rm);
         Immediates.unsigned(what + " nzcv", nzcv, 4);
-        int word = Immediates.sf(rn) | op << 30 | 0b111010010 << 21 | rm.encodeZrOperand(what) << 16
+        int word = rn.sfBit() | op << 30 | 0b111010010 << 21 | rm.encodeZrOperand(what) << 16
                 | cond.code() << 12 | rn.encodeZrOperand(what) << 5 | nzcv;
         out.emit(word, () -> insn(mnemonic(), rn, rm, hex(nzcv), cond.syntax()));
     }
@@ -34,7 +34,7 @@ public enum ConditionalCompareOp {
         String what = mnemonic() + " (immediate)";
         Immediates.unsigned(what, imm5, 5);
         Immediates.unsigned(what + " nzcv", nzcv, 4);
-        int word = Immediates.sf(rn) | op << 30 | 0b111010010 << 21 | imm5 << 16 | cond.code() << 12 | 1 << 11
+        int word = rn.sfBit() | op << 30 | 0b111010010 << 21 | imm5 << 16 | cond.code() << 12 | 1 << 11
                 | rn.encodeZrOperand(what) << 5 | nzcv;
         out.emit(word, () -> insn(mnemonic(), rn, hex(imm5), hex(nzcv), cond.syntax()));
     }

@@ -28,10 +28,10 @@ public enum ConditionalSelectOp {
 
     void emit(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm, Condition cond) {
         String what = mnemonic();
-        Immediates.sameWidth(what, rd, rn, rm);
+        GeneralRegister.requireSameWidth(what, rd, rn, rm);
         int n = rn.encodeZrOperand(what);
         int m = rm.encodeZrOperand(what);
-        int word = Immediates.sf(rd) | op << 30 | 0b11010100 << 21 | m << 16 | cond.code() << 12 | op2 << 10
+        int word = rd.sfBit() | op << 30 | 0b11010100 << 21 | m << 16 | cond.code() << 12 | op2 << 10
                 | n << 5 | rd.encodeZrOperand(what);
         out.emit(word, () -> {
             boolean invertible = cond != Condition.AL && cond != Condition.NV;

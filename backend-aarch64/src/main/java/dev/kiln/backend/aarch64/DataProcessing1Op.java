@@ -20,12 +20,12 @@ public enum DataProcessing1Op {
 
     void emit(InstructionSink out, GeneralRegister rd, GeneralRegister rn) {
         String what = mnemonic();
-        Immediates.sameWidth(what, rd, rn);
+        GeneralRegister.requireSameWidth(what, rd, rn);
         int opcode = rd.is64() ? opcode64 : opcode32;
         if (opcode < 0) {
             throw new IllegalArgumentException(what + " exists only for 64-bit registers");
         }
-        int word = Immediates.sf(rd) | 0b1011010110 << 21 | opcode << 10 | rn.encodeZrOperand(what) << 5
+        int word = rd.sfBit() | 0b1011010110 << 21 | opcode << 10 | rn.encodeZrOperand(what) << 5
                 | rd.encodeZrOperand(what);
         out.emit(word, () -> insn(mnemonic(), rd, rn));
     }

@@ -20,8 +20,8 @@ public enum DataProcessing2Op {
 
     void emit(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm) {
         String what = name().toLowerCase();
-        Immediates.sameWidth(what, rd, rn, rm);
-        int word = Immediates.sf(rd) | 0b0011010110 << 21 | rm.encodeZrOperand(what) << 16 | opcode << 10
+        GeneralRegister.requireSameWidth(what, rd, rn, rm);
+        int word = rd.sfBit() | 0b0011010110 << 21 | rm.encodeZrOperand(what) << 16 | opcode << 10
                 | rn.encodeZrOperand(what) << 5 | rd.encodeZrOperand(what);
         out.emit(word, () -> insn(syntax, rd, rn, rm));
     }

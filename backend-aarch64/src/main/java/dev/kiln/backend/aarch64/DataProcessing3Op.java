@@ -39,22 +39,22 @@ public enum DataProcessing3Op {
     void emit(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm, GeneralRegister ra) {
         String what = mnemonic();
         switch (kind) {
-            case SAME_WIDTH -> Immediates.sameWidth(what, rd, rn, rm, ra);
+            case SAME_WIDTH -> GeneralRegister.requireSameWidth(what, rd, rn, rm, ra);
             case WIDENING -> {
-                Immediates.require64(what, rd);
-                Immediates.require64(what, ra);
-                Immediates.require32(what, rn);
-                Immediates.require32(what, rm);
+                rd.require64(what);
+                ra.require64(what);
+                rn.require32(what);
+                rm.require32(what);
             }
             case HIGH -> {
-                Immediates.sameWidth(what, rd, rn, rm, ra);
-                Immediates.require64(what, rd);
+                GeneralRegister.requireSameWidth(what, rd, rn, rm, ra);
+                rd.require64(what);
                 if (!ra.isZero()) {
                     throw new IllegalArgumentException(what + " has no addend register");
                 }
             }
         }
-        int sf = kind == Kind.SAME_WIDTH ? Immediates.sf(rd) : 1 << 31;
+        int sf = kind == Kind.SAME_WIDTH ? rd.sfBit() : 1 << 31;
         int word = sf | 0b11011 << 24 | op31 << 21 | rm.encodeZrOperand(what) << 16 | o0 << 15
                 | ra.encodeZrOperand(what) << 10 | rn.encodeZrOperand(what) << 5 | rd.encodeZrOperand(what);
         out.emit(word, () -> {

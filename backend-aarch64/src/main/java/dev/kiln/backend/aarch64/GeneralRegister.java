@@ -142,6 +142,35 @@ public final class GeneralRegister implements A64Register {
         return number;
     }
 
+    /** Throws unless all registers have the width of the first. */
+    static void requireSameWidth(String what, GeneralRegister... registers) {
+        for (GeneralRegister r : registers) {
+            if (r.is64 != registers[0].is64) {
+                throw new IllegalArgumentException(what + ": registers mix 32- and 64-bit views: "
+                        + java.util.Arrays.toString(registers));
+            }
+        }
+    }
+
+    /** Throws unless this is a 64-bit view. */
+    void require64(String what) {
+        if (!is64) {
+            throw new IllegalArgumentException(what + ": " + name() + " must be a 64-bit (X) register");
+        }
+    }
+
+    /** Throws unless this is a 32-bit view. */
+    void require32(String what) {
+        if (is64) {
+            throw new IllegalArgumentException(what + ": " + name() + " must be a 32-bit (W) register");
+        }
+    }
+
+    /** The sf bit (bit 31) of a data-processing instruction of this register's width. */
+    int sfBit() {
+        return is64 ? 1 << 31 : 0;
+    }
+
     @Override
     public String name() {
         return switch (kind) {

@@ -28,12 +28,12 @@ public enum LogicalOp {
     void shiftedRegister(InstructionSink out, GeneralRegister rd, GeneralRegister rn, GeneralRegister rm,
                          Shift shift, int amount) {
         String what = mnemonic() + " (shifted register)";
-        Immediates.sameWidth(what, rd, rn, rm);
+        GeneralRegister.requireSameWidth(what, rd, rn, rm);
         Immediates.inRange(what + " shift amount", amount, 0, rd.width() - 1);
         int d = rd.encodeZrOperand(what);
         int n = rn.encodeZrOperand(what);
         int m = rm.encodeZrOperand(what);
-        int word = Immediates.sf(rd) | opc << 29 | 0b01010 << 24 | shift.code() << 22 | (invertsOperand ? 1 << 21 : 0)
+        int word = rd.sfBit() | opc << 29 | 0b01010 << 24 | shift.code() << 22 | (invertsOperand ? 1 << 21 : 0)
                 | m << 16 | amount << 10 | n << 5 | d;
         out.emit(word, () -> {
             String rmText = rm + AsmSyntax.shiftSuffix(shift, amount);
@@ -60,7 +60,7 @@ public enum LogicalOp {
             throw new IllegalArgumentException(mnemonic() + " has no immediate form (invert the immediate and use "
                     + (this == BIC ? "and" : this == ORN ? "orr" : this == EON ? "eor" : "ands") + ")");
         }
-        Immediates.sameWidth(what, rd, rn);
+        GeneralRegister.requireSameWidth(what, rd, rn);
         int field = LogicalImmediate.encode(imm, rd.width());
         if (field < 0) {
             throw new IllegalArgumentException(what + ": 0x" + Long.toHexString(imm)
@@ -68,7 +68,7 @@ public enum LogicalOp {
         }
         int d = this == ANDS ? rd.encodeZrOperand(what) : rd.encodeSpOperand(what);
         int n = rn.encodeZrOperand(what);
-        int word = Immediates.sf(rd) | opc << 29 | 0b100100 << 23 | field << 10 | n << 5 | d;
+        int word = rd.sfBit() | opc << 29 | 0b100100 << 23 | field << 10 | n << 5 | d;
         long value = LogicalImmediate.decode(field, rd.width());
         out.emit(word, () -> {
             String immText = hex(value, rd.width());

@@ -46,7 +46,7 @@ public enum MoveWideOp {
                     + (rd.is64() ? ", 32, 48" : " (32-bit register)"));
         }
         int d = rd.encodeZrOperand(what);
-        int word = Immediates.sf(rd) | opc << 29 | 0b100101 << 23 | (shift / 16) << 21 | imm16 << 5 | d;
+        int word = rd.sfBit() | opc << 29 | 0b100101 << 23 | (shift / 16) << 21 | imm16 << 5 | d;
         out.emit(word, () -> {
             String lsl = shift == 0 ? "" : ", lsl #" + shift;
             boolean zeroMovedUp = imm16 == 0 && shift != 0;

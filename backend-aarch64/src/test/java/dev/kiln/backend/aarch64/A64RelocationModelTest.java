@@ -112,14 +112,14 @@ class A64RelocationModelTest {
 
     private static byte[] word(int w) {
         byte[] b = new byte[8];
-        A64RelocationType.putInt(b, 0, w);
+        CodeBuffer.writeInt(b, 0, w);
         return b;
     }
 
     private static int apply(int word, A64RelocationType type, long s, long a, long p) {
         byte[] b = word(word);
         MODEL.apply(b, 0, type.number, s, a, p);
-        return A64RelocationType.getInt(b, 0);
+        return CodeBuffer.readInt(b, 0);
     }
 
     @Test
