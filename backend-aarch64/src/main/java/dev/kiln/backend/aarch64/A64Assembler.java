@@ -260,7 +260,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     // ------------------------------------------------------------------ islands and the literal pool
 
     private void emitIsland(boolean atEnd) {
-        List<LabelUse> veneerUses = planner.takeVeneerCandidates();
+        List<LabelUse> veneerUses = planner.takeVeneerCandidates(code.size());
         if (veneerUses.isEmpty() && pool.isEmpty()) {
             return;
         }

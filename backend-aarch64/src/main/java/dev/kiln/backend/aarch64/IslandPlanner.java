@@ -30,13 +30,25 @@ final class IslandPlanner {
         }
     }
 
-    /** The pending short-range references (after a purge); clears them. */
-    List<LabelUse> takeVeneerCandidates() {
+    /**
+     * The pending short-range references that need a veneer in an island starting at
+     * {@code islandStart}: those that have used up half their reach, or that are as close to their
+     * deadline as an island of all pending veneers would be long. The others stay pending; their
+     * labels may still come within reach, or a later island will serve them.
+     */
+    List<LabelUse> takeVeneerCandidates(long islandStart) {
         purge();
-        List<LabelUse> out = new ArrayList<>(veneerCandidates);
+        long slack = 4L * veneerCandidates.size() + 2L * MARGIN;
+        List<LabelUse> urgent = new ArrayList<>();
+        List<LabelUse> later = new ArrayList<>();
+        for (LabelUse use : veneerCandidates) {
+            long left = use.deadline() - islandStart;
+            (left <= Math.max(use.op.field.maxForward() / 2, slack) ? urgent : later).add(use);
+        }
         veneerCandidates.clear();
-        minVeneerDeadline = Long.MAX_VALUE;
-        return out;
+        veneerCandidates.addAll(later);
+        purge();
+        return urgent;
     }
 
     boolean hasVeneerCandidates() {

@@ -212,6 +212,47 @@ class BranchRelaxationTest {
     }
 
     @Test
+    void thousandsOfPendingTestBranchesStillReachTheirLabels() {
+        GnuBinutils.assumeAvailable();
+        A64Assembler a = new A64Assembler(true);
+        List<Label> labels = new ArrayList<>();
+        List<Integer> branches = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            Label l = a.newLabel();
+            labels.add(l);
+            branches.add(a.offset());
+            a.tbnz(W1, i % 32, l);
+        }
+        nops(a, 20_000);
+        for (Label l : labels) {
+            a.bind(l);
+            a.nop();
+        }
+        AssembledCode code = a.finish();
+        EncodingCases.assertListingMatchesObjdump(code);
+        Map<Integer, GnuBinutils.Disassembled> dis = GnuBinutils.disassemble(code.code());
+        for (int i = 0; i < branches.size(); i++) {
+            assertEquals(labels.get(i).offset(), followJumps(dis, target(dis, branches.get(i))), "branch " + i);
+        }
+    }
+
+    @Test
+    void branchesWithReachLeftAreNotGivenVeneers() {
+        A64Assembler a = new A64Assembler();
+        Label early = a.newLabel(), late = a.newLabel();
+        a.tbz(X0, 0, early);
+        nops(a, 30_000);
+        a.cbz(X0, late);      // pending when the island for the tbz is emitted, but with ~1 MiB of reach left
+        nops(a, 4_000);
+        a.bind(early);
+        a.bind(late);
+        a.ret();
+        AssembledCode code = a.finish();
+        // island = b over + one veneer; the cbz reaches its label directly
+        assertEquals(4 + 30_000 + 4 + 4_000 + 4 + 8, code.code().length);
+    }
+
+    @Test
     void ensureContiguousKeepsIslandsOutOfARegion() {
         A64Assembler a = new A64Assembler();
         Label far = a.newLabel();
