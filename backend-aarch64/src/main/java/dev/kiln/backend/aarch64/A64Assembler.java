@@ -66,12 +66,17 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         this.listing = listing;
     }
 
+    /** True when this assembler records a listing. */
     public boolean isListing() {
         return listing;
     }
 
     // ------------------------------------------------------------------ emission core
 
+    /**
+     * Appends one raw instruction word; {@code listingText} (may be null: {@code .inst 0x...}) gives
+     * its listing line. The instruction methods all end here.
+     */
     @Override
     public void emit(int word, Supplier<String> listingText) {
         beforeInstruction();
@@ -124,9 +129,10 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         }
     }
 
-    private void put(int word, Supplier<String> text) {
+    private void put(int word, Supplier<String> listingText) {
         int at = code.size();
         code.putInt(word);
+        Supplier<String> text = listingText != null ? listingText : () -> String.format(".inst\t0x%08x", word);
         Supplier<String> lineText = text;
         if (relocationForNext != null && !inIsland) {
             PendingRelocation r = relocationForNext;
