@@ -253,6 +253,28 @@ class BranchRelaxationTest {
     }
 
     @Test
+    void offsetIsWhereTheNextInstructionLandsEvenWhenAnIslandIsDue() {
+        A64Assembler a = new A64Assembler(true);
+        Label far = a.newLabel();
+        a.tbz(X0, 0, far);
+        a.ldrLiteral(X1, 0x1234_5678_9ABC_DEF0L);
+        List<Integer> recorded = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            recorded.add(a.offset());
+            a.udf(i % 65536);
+        }
+        a.bind(far);
+        a.ret();
+        AssembledCode code = a.finish();
+        Map<Integer, ListingLine> byOffset = new java.util.HashMap<>();
+        for (ListingLine l : code.listing()) byOffset.put(l.offset(), l);
+        for (int i = 0; i < recorded.size(); i++) {
+            assertEquals("udf\t#" + (i % 65536), byOffset.get(recorded.get(i)).text());
+        }
+        assertTrue(code.listing().stream().anyMatch(ListingLine::isData), "an island was emitted on the way");
+    }
+
+    @Test
     void ensureContiguousKeepsIslandsOutOfARegion() {
         A64Assembler a = new A64Assembler();
         Label far = a.newLabel();
