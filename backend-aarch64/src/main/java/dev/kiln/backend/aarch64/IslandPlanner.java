@@ -1,0 +1,74 @@
+package dev.kiln.backend.aarch64;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides when the assembler must interrupt the code with an island: a branch over veneers for
+ * short-range forward branches whose labels are still unbound, followed by the pending literal
+ * pool. It tracks the short-range references and computes the latest offset at which an island
+ * can start with every one of them (and every pending literal load) still in range.
+ */
+final class IslandPlanner {
+    /** Slack for the instruction about to be emitted and the reference it may add. */
+    static final int MARGIN = 64;
+
+    private final List<LabelUse> veneerCandidates = new ArrayList<>();
+    private long minVeneerDeadline = Long.MAX_VALUE;
+
+    void addVeneerCandidate(LabelUse use) {
+        veneerCandidates.add(use);
+        minVeneerDeadline = Math.min(minVeneerDeadline, use.deadline());
+    }
+
+    /** Drops references whose labels have been bound, making the deadlines exact again. */
+    void purge() {
+        veneerCandidates.removeIf(u -> u.done);
+        minVeneerDeadline = Long.MAX_VALUE;
+        for (LabelUse u : veneerCandidates) {
+            minVeneerDeadline = Math.min(minVeneerDeadline, u.deadline());
+        }
+    }
+
+    /**
+     * The pending short-range references that need a veneer in an island starting at
+     * {@code islandStart}: those that have used up half their reach, or that are as close to their
+     * deadline as an island of all pending veneers would be long. The others stay pending; their
+     * labels may still come within reach, or a later island will serve them.
+     */
+    List<LabelUse> takeVeneerCandidates(long islandStart) {
+        purge();
+        long slack = 4L * veneerCandidates.size() + 2L * MARGIN;
+        List<LabelUse> urgent = new ArrayList<>();
+        List<LabelUse> later = new ArrayList<>();
+        for (LabelUse use : veneerCandidates) {
+            long left = use.deadline() - islandStart;
+            (left <= Math.max(use.op.field.maxForward() / 2, slack) ? urgent : later).add(use);
+        }
+        veneerCandidates.clear();
+        veneerCandidates.addAll(later);
+        purge();
+        return urgent;
+    }
+
+    boolean hasVeneerCandidates() {
+        return !veneerCandidates.isEmpty();
+    }
+
+    /**
+     * The latest island start keeping everything pending in range, less {@link #MARGIN}; or
+     * {@code Long.MAX_VALUE} when nothing is pending. The island is: a 4-byte branch, one 4-byte
+     * veneer per reference, up to 4 bytes of alignment, then the constants.
+     */
+    long latestStart(LiteralPool pool) {
+        long veneerBytes = 4L * veneerCandidates.size();
+        long latest = Long.MAX_VALUE;
+        if (!veneerCandidates.isEmpty()) {
+            latest = minVeneerDeadline - veneerBytes - MARGIN;
+        }
+        if (!pool.isEmpty()) {
+            latest = Math.min(latest, pool.minDeadline() - 8 - veneerBytes - pool.pendingBytes() - MARGIN);
+        }
+        return latest;
+    }
+}
