@@ -21,6 +21,8 @@ public final class Main {
         register(InspectCommand::new);
         register(RunCommand::new);
         register(IrCommand::new);
+        register(CompileCommand::new);
+        register(CacheCommand::new);
     }
 
     private Main() {

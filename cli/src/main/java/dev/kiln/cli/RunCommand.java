@@ -8,6 +8,7 @@ import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
+import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.ProcessExit;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
@@ -36,6 +37,15 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     @Option(name = "--tier", metaVar = "TIER", usage = "execution tier: interp (default) or native")
     String tier = "interp";
+
+    @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
+    Path cacheDir;
+
+    @Option(name = "--no-cache", usage = "neither read nor write the code cache")
+    boolean noCache;
+
+    @Option(name = "--no-cache-write", usage = "read the code cache but do not add to it")
+    boolean noCacheWrite;
 
     @Argument(metaVar = "FILE", usage = "module binary (.wasm); ARGS follow it", required = true)
     Path file;
@@ -81,6 +91,14 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         } catch (ModuleException e) {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
+        }
+        if (chosen == Tier.NATIVE) {
+            try {
+                NativeCompiler.prepare(module, noCache ? null : CacheOptions.open(cacheDir), !noCacheWrite, err::println);
+            } catch (UnsupportedOperationException e) {
+                err.println(file + ": cannot run natively: " + e.getMessage());
+                return 1;
+            }
         }
         try (Store store = new Store().tier(chosen)) {
             Imports imports = new Imports();

@@ -270,7 +270,7 @@ final class X64Function {
         asm.mov(Width.QWORD, VMCTX, Gpr.RDI);
         asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
-        asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, -1));
+        asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
         if (module.memoryCount() > 0) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type;

@@ -1,0 +1,117 @@
+package dev.kiln.cli;
+
+import dev.kiln.frontend.ModuleException;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.Target;
+import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.NativeCompiler;
+import dev.kiln.runtime.WasmModule;
+import org.kohsuke.args4j.Argument;
+import org.kohsuke.args4j.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code kiln compile FILE [-o OUT.o] [--target x86_64|aarch64|all] [--cache-dir DIR]}: compiles
+ * every function into an ELF object, stored in the code cache (or written to OUT).
+ */
+final class CompileCommand extends CliCommand {
+    @Argument(metaVar = "FILE", usage = "module binary (.wasm)", required = true)
+    Path file;
+
+    @Option(name = "-o", aliases = "--output", metaVar = "OUT.o", usage = "write the object here instead of the cache")
+    Path output;
+
+    @Option(name = "--target", metaVar = "TARGET", usage = "x86_64, aarch64 or all (default: this machine's)")
+    String target;
+
+    @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
+    Path cacheDir;
+
+    @Override
+    public String name() {
+        return "compile";
+    }
+
+    @Override
+    public String summary() {
+        return "compile a module to native code (an ELF object in the code cache, or -o FILE)";
+    }
+
+    @Override
+    public String synopsis() {
+        return "FILE";
+    }
+
+    @Override
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        List<Target> targets = new ArrayList<>();
+        if (target == null) {
+            if (Target.host() == null) {
+                err.println("kiln compile: this machine has no native target; choose one with --target");
+                return Main.USAGE;
+            }
+            targets.add(Target.host());
+        } else if (target.equals("all")) {
+            targets.addAll(List.of(Target.values()));
+        } else {
+            try {
+                targets.add(Target.parse(target));
+            } catch (IllegalArgumentException e) {
+                err.println("kiln compile: " + e.getMessage());
+                return Main.USAGE;
+            }
+        }
+        if (output != null && targets.size() > 1) {
+            err.println("kiln compile: -o writes one object; use the cache (no -o) with --target all");
+            return Main.USAGE;
+        }
+        WasmModule module;
+        try {
+            module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
+        } catch (ModuleFiles.Reported e) {
+            return 1;
+        } catch (ModuleException e) {
+            err.println(file + ": " + e.category() + " module: " + e.getMessage());
+            return 1;
+        }
+        CodeCache cache = output == null ? CacheOptions.open(cacheDir) : null;
+        for (Target t : targets) {
+            Backend backend;
+            try {
+                backend = Backends.forTarget(t);
+            } catch (UnsupportedOperationException e) {
+                err.println("kiln compile: " + e.getMessage());
+                return 1;
+            }
+            int total = module.validated().module().functionBodies().size();
+            ProgressBar bar = new ProgressBar(err, "compiling " + file.getFileName() + " for " + t, total);
+            long start = System.nanoTime();
+            byte[] object;
+            try {
+                object = NativeCompiler.object(module, backend, bar::update);
+            } catch (UnsupportedOperationException e) {
+                err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
+                return 1;
+            }
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (output != null) {
+                Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+                Files.write(tmp, object);
+                Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
+            } else {
+                var key = NativeCompiler.identity(module, t).cacheKey();
+                cache.store(key, object);
+                out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, cache.pathOf(key));
+            }
+        }
+        return 0;
+    }
+}

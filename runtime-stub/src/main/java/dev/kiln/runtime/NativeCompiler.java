@@ -1,0 +1,90 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.code.Target;
+import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.CacheLookup;
+import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.ElfWriter;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * Compiles whole modules to native code and keeps them in the code cache: the cache key covers
+ * the module bytes, the compiler build, the target and the options; a hit is used as is, a miss
+ * is compiled and stored (atomically), a corrupt entry is reported, removed and rebuilt — never
+ * executed.
+ */
+public final class NativeCompiler {
+    /** Compilation options that change generated code (part of the cache key). */
+    public static final String OPTIONS = "bounds=explicit";
+
+    private NativeCompiler() {
+    }
+
+    public static BuildIdentity identity(WasmModule module, Target target) {
+        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, OPTIONS);
+    }
+
+    /** Compiles every defined function; {@code progress} receives the number done after each. */
+    public static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, boolean listing, IntConsumer progress) {
+        Module m = vm.module();
+        SymbolNames names = SymbolNames.of(m);
+        List<MachineCode> code = new ArrayList<>(m.functionBodies().size());
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+            code.add(backend.compile(vm, names, f, listing));
+            progress.accept(code.size());
+        }
+        return code;
+    }
+
+    /** The ELF object for a module: its identity, then every defined function. */
+    public static byte[] object(WasmModule module, Backend backend, IntConsumer progress) {
+        List<MachineCode> code = compileAll(module.validated(), backend, false, progress);
+        return ElfWriter.write(identity(module, backend.target()), module.validated().module().functionCount(), code);
+    }
+
+    /** What {@link #prepare} did. */
+    public enum Outcome { CACHE_HIT, COMPILED_AND_STORED, COMPILED }
+
+    /**
+     * Makes the module's native code available for the host target: from {@code cache} when it
+     * holds a valid entry, else compiled (and stored when {@code write} is set). Problems with
+     * the cache are reported through {@code warnings}, never thrown.
+     */
+    public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings) {
+        Backend backend = Backends.host();
+        if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
+        BuildIdentity id = identity(module, backend.target());
+        if (cache != null) {
+            CacheLookup found = cache.load(id, backend.relocationModel());
+            switch (found) {
+                case CacheLookup.Hit hit -> {
+                    module.useNativeCode(hit.object().functions(), backend);
+                    return Outcome.CACHE_HIT;
+                }
+                case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
+                        + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
+                case CacheLookup.Miss miss -> { }
+            }
+        }
+        List<MachineCode> code = compileAll(module.validated(), backend, false, n -> { });
+        module.useNativeCode(code, backend);
+        if (cache == null || !write) return Outcome.COMPILED;
+        try {
+            cache.store(id.cacheKey(), ElfWriter.write(id, module.validated().module().functionCount(), code));
+            return Outcome.COMPILED_AND_STORED;
+        } catch (IOException | RuntimeException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
+            return Outcome.COMPILED;
+        }
+    }
+}
