@@ -32,7 +32,7 @@ import java.util.List;
  * kiln builds for each function, verified after every pass.
  */
 final class IrCommand extends CliCommand {
-    enum Stage { built, optimized, allocated }
+    enum Stage { built, optimized, allocated, asm }
 
     @Argument(metaVar = "FILE", usage = "module binary (.wasm)", required = true)
     Path file;
@@ -40,8 +40,11 @@ final class IrCommand extends CliCommand {
     @Option(name = "--func", metaVar = "NAME|INDEX", usage = "only this function (name-section or export name, or index)")
     String func;
 
-    @Option(name = "--stage", metaVar = "STAGE", usage = "built | optimized (default) | allocated (with interpreter frame slots)")
+    @Option(name = "--stage", metaVar = "STAGE", usage = "built | optimized (default) | allocated | asm (the machine code listing)")
     Stage stage = Stage.optimized;
+
+    @Option(name = "--target", metaVar = "TARGET", usage = "for allocated and asm: the target's registers (x86_64); default for allocated: interpreter frame slots")
+    String target;
 
     @Option(name = "--json", usage = "print a JSON array of functions")
     boolean json;
@@ -85,6 +88,17 @@ final class IrCommand extends CliCommand {
             }
             selected.add(idx);
         }
+        dev.kiln.ir.code.Backend backend = null;
+        if (stage == Stage.asm || target != null) {
+            try {
+                dev.kiln.ir.code.Target t = target == null ? dev.kiln.ir.code.Target.host() : dev.kiln.ir.code.Target.parse(target);
+                backend = dev.kiln.runtime.Backends.forTarget(t);
+            } catch (RuntimeException e) {
+                err.println("kiln ir: " + e.getMessage());
+                return Main.USAGE;
+            }
+        }
+        if (stage == Stage.asm) return listing(vm, selected, backend, out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode all = mapper.createArrayNode();
         for (int idx : selected) {
@@ -95,6 +109,11 @@ final class IrCommand extends CliCommand {
             if (stage == Stage.allocated) {
                 new EdgeSplitting().run(f);
                 IrVerifier.verify(m, f);
+                if (backend != null && !json) {
+                    out.print(IrPrinter.print(f, backend.allocationNames(f)));
+                    out.println();
+                    continue;
+                }
                 alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE);
             }
             if (json) {
@@ -117,6 +136,19 @@ final class IrCommand extends CliCommand {
             }
         }
         if (json) out.println(mapper.writeValueAsString(all));
+        return 0;
+    }
+
+    /** The machine code of each selected function, as the encoder listed it while encoding. */
+    private static int listing(ValidatedModule vm, List<Integer> selected, dev.kiln.ir.code.Backend backend, PrintStream out) {
+        dev.kiln.ir.code.SymbolNames names = dev.kiln.ir.code.SymbolNames.of(vm.module());
+        for (int idx : selected) {
+            dev.kiln.ir.code.MachineCode mc = backend.compile(vm, names, idx, true);
+            out.println("function " + idx + " \"" + vm.module().functionDisplayName(idx) + "\" (" + backend.target() + ", "
+                    + mc.code().length + " bytes, frame " + mc.frameSize() + " bytes):");
+            for (String line : mc.listing()) out.println("  " + line);
+            out.println();
+        }
         return 0;
     }
 

@@ -37,9 +37,20 @@ public final class X64Backend implements Backend {
         return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex);
     }
 
-    /** The allocation the backend uses, for tests and {@code kiln ir --stage allocated --target x86_64}. */
+    /** The allocation the backend uses (tests check it with the AllocationChecker). */
     public static Allocation allocate(IrFunction f) {
         return LinearScan.allocate(f, X64RegisterFile.INSTANCE);
+    }
+
+    @Override
+    public java.util.function.IntFunction<String> allocationNames(IrFunction f) {
+        Allocation a = allocate(f);
+        return v -> {
+            int l = a.location(v);
+            if (l == dev.kiln.regalloc.Location.NONE) return "v" + v;
+            if (dev.kiln.regalloc.Location.isSlot(l)) return "v" + v + "@slot" + dev.kiln.regalloc.Location.slotIndex(l);
+            return "v" + v + "@" + (X64RegisterFile.isXmm(l) ? X64RegisterFile.xmm(l).name() : X64RegisterFile.gpr(l).name()).toLowerCase();
+        };
     }
 
     @Override

@@ -32,6 +32,13 @@ public interface Backend {
      */
     MachineCode trapRoutine();
 
+    /**
+     * Allocates {@code f} (optimised, edges split) as this backend does and names each value's
+     * location in the target's terms, e.g. {@code rbx} or {@code [rbp-24]} (for {@code kiln ir
+     * --stage allocated --target}).
+     */
+    java.util.function.IntFunction<String> allocationNames(dev.kiln.ir.IrFunction f);
+
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";
 }
