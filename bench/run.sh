@@ -31,7 +31,7 @@ jline() { python3 -c 'import json, sys; a = sys.argv[1:]; print(json.dumps(dict(
 python3 -c 'import json, os, sys, time
 print(json.dumps({"meta": {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "cpu_count": os.cpu_count(), "warmup_s": float(sys.argv[1]),
                            "iterations": int(sys.argv[2]), "command": sys.argv[3], "engines": sys.argv[4:]}}))' \
-  "$WARMUP" "$ITER" "bench/run.sh $*" "${engines[@]}" > "$results"
+  "$WARMUP" "$ITER" "bench/run.sh${*:+ $*}" "${engines[@]}" > "$results"
 
 # The .wasm files every engine but native-c runs.
 wasm_ok=1
