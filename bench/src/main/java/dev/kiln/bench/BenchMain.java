@@ -3,16 +3,22 @@ package dev.kiln.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Runs one program on one engine in this JVM and prints one JSON line: warm up for a fixed time,
  * then time a fixed number of calls and report the median. bench/run.sh forks one JVM per
  * (engine, program) so JIT profiles never mix.
- * <pre>java -jar kiln-bench.jar ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]</pre>
+ * <pre>java -jar kiln-bench.jar ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]
+ * java -jar kiln-bench.jar --engines        (the engines this harness knows, one a line)</pre>
  */
 public final class BenchMain {
     private BenchMain() {
     }
+
+    /** The engines this harness runs; bench/run.sh asks for this list, so a new one needs no script change. */
+    static final List<String> ENGINES = List.of("kiln-interp", "chicory-interp", "chicory-compiler");
+    // kiln-native (kiln's native tier) plugs in here: add it to ENGINES and to engine() below.
 
     static Engine engine(String name) {
         return switch (name) {
@@ -24,6 +30,10 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--engines")) {
+            ENGINES.forEach(System.out::println);
+            return;
+        }
         String engineName = args[0];
         Path program = Path.of(args[1]);
         int arg = Integer.parseInt(args[2]);
