@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks in one run: each program on each engine, one process per (engine, program).
 #   bench/run.sh [ENGINE...]        (default: every engine; see engines.sh for the list)
-#   env: WARMUP (seconds, default 3), ITER (timed calls, default 5), BASELINE (default kiln-interp)
+#   env: WARMUP (seconds, default 3), ITER (timed calls, default 5), BASELINE (default native-c)
 # Installs what each engine needs; an engine that cannot run here is reported as unavailable.
 # Prints the tables of report.py and writes bench/results/latest.json (one JSON line per pair) and
 # bench/results/latest-summary.json. Absolute times on a shared machine are noise; read the ratios.
@@ -11,7 +11,7 @@ root=$(dirname "$here")
 . "$root/scripts/env.sh"
 WARMUP=${WARMUP:-3}
 ITER=${ITER:-5}
-BASELINE=${BASELINE:-kiln-interp}
+BASELINE=${BASELINE:-native-c}
 
 # program and its argument (sized so one call takes ~0.1-1 s in kiln's interpreter)
 programs=(fib:30 sieve:1 mandelbrot:300 nbody:100000 matmul:10)

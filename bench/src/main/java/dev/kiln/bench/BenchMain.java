@@ -1,5 +1,7 @@
 package dev.kiln.bench;
 
+import dev.kiln.runtime.Tier;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,12 +19,12 @@ public final class BenchMain {
     }
 
     /** The engines this harness runs; bench/run.sh asks for this list, so a new one needs no script change. */
-    static final List<String> ENGINES = List.of("kiln-interp", "chicory-interp", "chicory-compiler");
-    // kiln-native (kiln's native tier) plugs in here: add it to ENGINES and to engine() below.
+    static final List<String> ENGINES = List.of("kiln-native", "kiln-interp", "chicory-interp", "chicory-compiler");
 
     static Engine engine(String name) {
         return switch (name) {
-            case "kiln-interp" -> new KilnEngine();
+            case "kiln-native" -> new KilnEngine(Tier.NATIVE);
+            case "kiln-interp" -> new KilnEngine(Tier.INTERP);
             case "chicory-interp" -> new ChicoryEngine(false);
             case "chicory-compiler" -> new ChicoryEngine(true);
             default -> throw new IllegalArgumentException("unknown engine " + name);

@@ -10,12 +10,19 @@ public final class Allocation {
     private final int[] locations;
     private final int slotCount;
     private final BitSet usedRegisters;
+    private final boolean[] unallocated;
 
-    Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters) {
+    Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters, boolean[] unallocated) {
         this.function = function;
         this.locations = locations;
         this.slotCount = slotCount;
         this.usedRegisters = usedRegisters;
+        this.unallocated = unallocated;
+    }
+
+    /** True when the value was deliberately left without a location (the backend encodes it otherwise). */
+    public boolean isUnallocated(int value) {
+        return unallocated != null && unallocated[value];
     }
 
     public IrFunction function() {

@@ -75,6 +75,7 @@ public final class AllocationChecker {
 
     private static void expect(Allocation a, Map<Integer, Integer> state, int v, BasicBlock b, String where) {
         int l = a.location(v);
+        if (l == Location.NONE && a.isUnallocated(v)) return; // encoded as an immediate, never read from a location
         Integer held = state.get(l);
         if (l == Location.NONE || held == null || held != v) {
             throw new IllegalStateException("allocation error in function " + a.function().index + ", " + b + " at " + where

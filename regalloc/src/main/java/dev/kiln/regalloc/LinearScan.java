@@ -33,6 +33,8 @@ public final class LinearScan {
     private final int[] loc;
     private final int[] precolored;
     private final int reservedSlots;
+    /** Values that need no location (e.g. constants a backend encodes as immediates); may be null. */
+    private final boolean[] unallocated;
     /** Slot occupancy: a slot is free when its bit is clear. */
     private final BitSet busySlots = new BitSet();
     private final BitSet busyRegisters = new BitSet();
@@ -42,7 +44,8 @@ public final class LinearScan {
     private int[] slotFreeSince = new int[0];
     private int maxSlot;
 
-    private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots) {
+    private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated) {
+        this.unallocated = unallocated;
         this.f = f;
         this.rf = rf;
         this.live = new LiveIntervals(f);
@@ -60,7 +63,12 @@ public final class LinearScan {
      * {@link Location#NONE}; may be null.
      */
     public static Allocation allocate(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots) {
-        return new LinearScan(f, rf, precolored, reservedSlots).run();
+        return new LinearScan(f, rf, precolored, reservedSlots, null).run();
+    }
+
+    /** Allocates every live value except those marked in {@code unallocated}, which get {@link Location#NONE}. */
+    public static Allocation allocate(IrFunction f, RegisterFile rf, boolean[] unallocated) {
+        return new LinearScan(f, rf, null, 0, unallocated).run();
     }
 
     public static Allocation allocate(IrFunction f, RegisterFile rf) {
@@ -99,7 +107,7 @@ public final class LinearScan {
 
     private Allocation run() {
         List<Integer> order = new ArrayList<>();
-        for (int v = 0; v < f.valueCount(); v++) if (live.isLive(v)) order.add(v);
+        for (int v = 0; v < f.valueCount(); v++) if (live.isLive(v) && (unallocated == null || !unallocated[v])) order.add(v);
         order.sort((a, b) -> live.start(a) != live.start(b) ? Integer.compare(live.start(a), live.start(b))
                 : Boolean.compare(!isPrecolored(b), !isPrecolored(a)));
         PriorityQueue<Active> active = new PriorityQueue<>((x, y) -> Integer.compare(x.end, y.end));
@@ -110,7 +118,7 @@ public final class LinearScan {
             assign(v, l);
             active.add(new Active(v, live.end(v)));
         }
-        return new Allocation(f, loc, maxSlot, usedRegisters);
+        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated);
     }
 
     private boolean isPrecolored(int v) {

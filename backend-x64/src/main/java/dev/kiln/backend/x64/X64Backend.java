@@ -33,13 +33,13 @@ public final class X64Backend implements Backend {
         IrFunction f = IrBuilder.build(module, funcIndex);
         Optimizer.optimize(f);
         new EdgeSplitting().run(f);
-        Allocation a = LinearScan.allocate(f, X64RegisterFile.INSTANCE);
+        Allocation a = allocate(f);
         return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex);
     }
 
-    /** The allocation the backend uses (tests check it with the AllocationChecker). */
+    /** The allocation the backend uses: constants used only as immediates get no location. */
     public static Allocation allocate(IrFunction f) {
-        return LinearScan.allocate(f, X64RegisterFile.INSTANCE);
+        return LinearScan.allocate(f, X64RegisterFile.INSTANCE, X64Immediates.immediateOnly(f));
     }
 
     @Override

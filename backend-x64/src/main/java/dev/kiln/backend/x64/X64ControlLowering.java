@@ -37,11 +37,11 @@ final class X64ControlLowering {
         switch (b.terminator) {
             case Terminator.Jump j -> {
                 edgeMoves(fn, j.target);
-                if (j.target.target != next) asm.jmp(fn.block(j.target.target));
+                if (fn.destination(j.target.target) != next) asm.jmp(fn.block(j.target.target));
             }
             case Terminator.Branch br -> {
                 Condition taken = fused != null ? fusedCondition(fn, fused) : testCondition(fn, br.condition);
-                BasicBlock t = br.ifTrue.target, f = br.ifFalse.target;
+                BasicBlock t = fn.destination(br.ifTrue.target), f = fn.destination(br.ifFalse.target);
                 if (t == next) {
                     asm.jcc(taken.invert(), fn.block(f));
                 } else {

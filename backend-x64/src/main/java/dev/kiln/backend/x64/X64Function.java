@@ -52,6 +52,9 @@ final class X64Function {
     private final Map<Integer, Long> constants = new HashMap<>();
     private final Map<Integer, Integer> useCount = new HashMap<>();
     private final Label[] blockLabels;
+    /** Blocks with no code of their own (no instructions, a jump whose moves are all no-ops). */
+    private final boolean[] trivial;
+    private final BasicBlock[] destination;
     private final Label epilogue;
 
     X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
@@ -67,6 +70,17 @@ final class X64Function {
         this.blockLabels = new Label[f.blockIdCount()];
         for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel("block" + b.id);
         this.epilogue = asm.newLabel("epilogue");
+        this.trivial = new boolean[f.blockIdCount()];
+        this.destination = new BasicBlock[f.blockIdCount()];
+        for (BasicBlock b : f.blocks) {
+            trivial[b.id] = b != f.entry() && b.params.length == 0 && b.instructions.isEmpty()
+                    && b.terminator instanceof Terminator.Jump j && movesAreNoOps(j.target);
+        }
+        for (BasicBlock b : f.blocks) {
+            BasicBlock d = b;
+            for (int hops = 0; trivial[d.id] && hops < f.blocks.size(); hops++) d = ((Terminator.Jump) d.terminator).target.target;
+            destination[b.id] = trivial[d.id] ? b : d; // a cycle of empty jumps keeps its own code
+        }
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
@@ -77,9 +91,18 @@ final class X64Function {
         }
     }
 
+    private boolean movesAreNoOps(Edge e) {
+        for (int k = 0; k < e.args.length; k++) {
+            int to = alloc.location(e.target.params[k]);
+            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
+        }
+        return true;
+    }
+
     MachineCode compile(int funcIndex) {
         prologue();
-        List<BasicBlock> layout = f.blocks;
+        List<BasicBlock> layout = new ArrayList<>();
+        for (BasicBlock b : f.blocks) if (!trivial[b.id] || destination[b.id] == b) layout.add(b);
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
@@ -217,8 +240,13 @@ final class X64Function {
         }
     }
 
+    /** Where control really goes when it reaches {@code b} (past blocks with no code). */
+    BasicBlock destination(BasicBlock b) {
+        return destination[b.id];
+    }
+
     Label block(BasicBlock b) {
-        return blockLabels[b.id];
+        return blockLabels[destination[b.id].id];
     }
 
     Label epilogue() {

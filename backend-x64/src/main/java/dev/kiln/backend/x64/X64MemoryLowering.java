@@ -51,15 +51,26 @@ final class X64MemoryLowering {
                 if (op == Opcode.F32_STORE) asm.movss(at, x);
                 else asm.movsd(at, x);
             } else {
-                Gpr x = fn.iget(v, Gpr.RAX);
-                MemoryOperand at = checkedAddress(fn, i);
                 Width w = switch (op.memoryBytes) {
                     case 1 -> Width.BYTE;
                     case 2 -> Width.WORD;
                     case 4 -> Width.DWORD;
                     default -> Width.QWORD;
                 };
-                asm.mov(w, at, x);
+                Long imm = fn.constant(v);
+                if (imm != null && fn.location(v) == dev.kiln.regalloc.Location.NONE) {
+                    MemoryOperand at = checkedAddress(fn, i);
+                    long bits = switch (w) {
+                        case BYTE -> (byte) (long) imm;
+                        case WORD -> (short) (long) imm;
+                        default -> (int) (long) imm;
+                    };
+                    asm.mov(w, at, (int) bits);
+                } else {
+                    Gpr x = fn.iget(v, Gpr.RAX);
+                    MemoryOperand at = checkedAddress(fn, i);
+                    asm.mov(w, at, x);
+                }
             }
             return;
         }

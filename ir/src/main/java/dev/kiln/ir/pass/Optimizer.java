@@ -13,6 +13,7 @@ public final class Optimizer {
             new CopyPropagation(),
             new DeadCodeElimination(),
             new BlockMerging(),
+            new JumpThreading(),
             new DeadCodeElimination());
 
     private Optimizer() {

@@ -1,0 +1,63 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Integer constants that need no register: every use encodes them as an immediate (the right
+ * operand of an ALU operation, shift or comparison, or either operand of a commutative one). They
+ * are left out of register allocation and never materialised. This mirrors exactly where
+ * {@link X64IntegerLowering} and {@link X64ControlLowering} use immediates.
+ */
+final class X64Immediates {
+    private X64Immediates() {
+    }
+
+    static boolean[] immediateOnly(IrFunction f) {
+        Map<Integer, Long> constants = new HashMap<>();
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
+            }
+        }
+        boolean[] only = new boolean[f.valueCount()];
+        for (int v : constants.keySet()) only[v] = true;
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                for (int k = 0; k < i.args.length; k++) {
+                    int v = i.args[k];
+                    if (only[v] && !immediateUse(i, k, constants)) only[v] = false;
+                }
+            }
+            for (int v : b.terminator.operands()) only[v] = false;
+            for (Edge e : b.terminator.edges()) for (int v : e.args) only[v] = false;
+        }
+        return only;
+    }
+
+    private static boolean immediateUse(Instruction i, int position, Map<Integer, Long> constants) {
+        Opcode op = i.op;
+        long value = constants.get(i.args[position]);
+        boolean fits = op.mnemonic.startsWith("i32") || value == (int) value;
+        String m = op.mnemonic;
+        if (op.immediate == dev.kiln.frontend.Immediate.MEMARG && op.resultCount() == 0 && position == 1
+                && (m.startsWith("i32.store") || m.startsWith("i64.store"))) {
+            return fits; // mov [address], imm32 (sign-extended for a 64-bit store)
+        }
+        if (!(m.startsWith("i32.") || m.startsWith("i64.")) || i.args.length != 2) return false;
+        String name = m.substring(4);
+        return switch (name) {
+            case "add", "and", "or", "xor", "mul" ->
+                    fits && (position == 1 || !constants.containsKey(i.args[1]));
+            case "sub", "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u" -> fits && position == 1;
+            case "shl", "shr_s", "shr_u", "rotl", "rotr" -> position == 1;
+            default -> false;
+        };
+    }
+}
