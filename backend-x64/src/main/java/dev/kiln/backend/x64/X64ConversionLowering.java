@@ -208,8 +208,7 @@ final class X64ConversionLowering {
         boolean f64 = fromF64(i.op);
         SseOp ucomi = f64 ? SseOp.UCOMISD : SseOp.UCOMISS;
         Xmm x = X64Function.FSCRATCH;
-        if (f64) asm.movsd(x, fn.fop(i.args[0]));
-        else asm.movss(x, fn.fop(i.args[0]));
+        fn.fmov(x, i.args[0]);
         Gpr d = Gpr.RAX;
         Label done = asm.newLabel(), high = asm.newLabel();
         if (saturating(i.op)) {

@@ -74,7 +74,7 @@ final class X64FloatLowering {
             asm.sse(op, dst, fn.fop(a));
         } else {
             if (dIsB) dst = X64Function.FSCRATCH;
-            if (!(fn.inRegister(a) && fn.fop(a) == dst)) asm.movsd(dst, fn.fop(a));
+            fn.fmov(dst, a);
             asm.sse(op, dst, fn.fop(b));
         }
         fn.fput(r, dst);
@@ -96,7 +96,7 @@ final class X64FloatLowering {
     private static void mask(X64Function fn, Instruction i, SseOp op, long lane) {
         X64Assembler asm = fn.asm;
         Xmm dst = fn.fdst(i.result(), X64Function.FSCRATCH);
-        if (!(fn.inRegister(i.args[0]) && fn.fop(i.args[0]) == dst)) asm.movsd(dst, fn.fop(i.args[0]));
+        fn.fmov(dst, i.args[0]);
         long both = op == SseOp.ANDPS || op == SseOp.XORPS ? lane | lane << 32 : lane;
         asm.sse(op, dst, rip(asm.constant128(both, both)));
         fn.fput(i.result(), dst);
@@ -106,8 +106,8 @@ final class X64FloatLowering {
         X64Assembler asm = fn.asm;
         long sign = d ? 1L << 63 : 0x8000_0000_8000_0000L;
         Xmm t = X64Function.FSCRATCH, s = X64Function.FSCRATCH2;
-        asm.movsd(t, fn.fop(i.args[0]));
-        asm.movsd(s, fn.fop(i.args[1]));
+        fn.fmov(t, i.args[0]);
+        fn.fmov(s, i.args[1]);
         asm.sse(SseOp.ANDPS, t, rip(asm.constant128(~sign, ~sign))); // t = a without its sign
         asm.sse(SseOp.ANDPS, s, rip(asm.constant128(sign, sign)));   // s = b's sign only
         asm.sse(SseOp.ORPS, t, s);
@@ -122,8 +122,7 @@ final class X64FloatLowering {
         X64Assembler asm = fn.asm;
         Xmm t = X64Function.FSCRATCH;
         XmmOrMemory b = fn.fop(i.args[1]);
-        if (d) asm.movsd(t, fn.fop(i.args[0]));
-        else asm.movss(t, fn.fop(i.args[0]));
+        fn.fmov(t, i.args[0]);
         Label nan = asm.newLabel(), notEqual = asm.newLabel(), done = asm.newLabel();
         asm.sse(d ? SseOp.UCOMISD : SseOp.UCOMISS, t, b);
         asm.jcc(Condition.P, nan);

@@ -50,6 +50,8 @@ final class X64Function {
     private final List<TrapSite> trapSites = new ArrayList<>();
     private final List<Runnable> stubs = new ArrayList<>();
     private final Map<Integer, Long> constants = new HashMap<>();
+    /** Float constants, read from the constant pool when they have no register. */
+    private final Map<Integer, Long> floatConstants = new HashMap<>();
     private final Map<Integer, Integer> useCount = new HashMap<>();
     private final Label[] blockLabels;
     /** Blocks with no code of their own (no instructions, a jump whose moves are all no-ops). */
@@ -84,6 +86,7 @@ final class X64Function {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
+                if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floatConstants.put(i.result(), i.imm);
                 for (int a : i.args) useCount.merge(a, 1, Integer::sum);
             }
             for (int v : b.terminator.operands()) useCount.merge(v, 1, Integer::sum);
@@ -155,7 +158,22 @@ final class X64Function {
 
     XmmOrMemory fop(int v) {
         int l = alloc.location(v);
+        if (l == Location.NONE && floatConstants.containsKey(v)) return pool(v);
         return Location.isRegister(l) ? X64RegisterFile.xmm(l) : frame.spill(Location.slotIndex(l));
+    }
+
+    /** A float constant's place in the constant pool (4 bytes for f32: read it with 32-bit loads only). */
+    private MemoryOperand pool(int v) {
+        long bits = floatConstants.get(v);
+        return MemoryOperand.rip(type(v) == ValType.F32 ? asm.constant32((int) bits) : asm.constant64(bits));
+    }
+
+    /** Copies a float value into {@code dst} with a load of its own width (f32 constants are 4 bytes). */
+    void fmov(Xmm dst, int v) {
+        XmmOrMemory src = fop(v);
+        if (src == dst) return;
+        if (type(v) == ValType.F32 && !(src instanceof Xmm)) asm.movss(dst, src);
+        else asm.movsd(dst, src);
     }
 
     /** The value in a register: its own, or {@code scratch} after a load from its slot. */
@@ -169,7 +187,7 @@ final class X64Function {
     Xmm fget(int v, Xmm scratch) {
         int l = alloc.location(v);
         if (Location.isRegister(l)) return X64RegisterFile.xmm(l);
-        asm.movsd(scratch, frame.spill(Location.slotIndex(l)));
+        fmov(scratch, v);
         return scratch;
     }
 
@@ -346,7 +364,7 @@ final class X64Function {
                 else asm.mov(Width.QWORD, dst, iget(values[i], SCRATCH));
             }
         } else if (values.length == 1) {
-            if (X64RegisterFile.isFloat(t.result(0))) asm.movsd(Xmm.XMM0, fop(values[0]));
+            if (X64RegisterFile.isFloat(t.result(0))) fmov(Xmm.XMM0, values[0]);
             else asm.mov(Width.QWORD, Gpr.RAX, iop(values[0]));
         }
         asm.jmp(epilogue);

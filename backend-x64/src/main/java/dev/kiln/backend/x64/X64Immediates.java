@@ -10,10 +10,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Integer constants that need no register: every use encodes them as an immediate (the right
- * operand of an ALU operation, shift or comparison, or either operand of a commutative one). They
- * are left out of register allocation and never materialised. This mirrors exactly where
- * {@link X64IntegerLowering} and {@link X64ControlLowering} use immediates.
+ * Constants that need no register. Integer constants whose every use encodes them as an
+ * immediate (the right operand of an ALU operation, shift, comparison or store, or either operand
+ * of a commutative operation); this mirrors exactly where {@link X64IntegerLowering},
+ * {@link X64MemoryLowering} and {@link X64ControlLowering} use immediates. Float constants whose
+ * every use reads them through {@link X64Function#fop}/{@link X64Function#fget}, which then name
+ * the constant pool (everything but edges, calls and reinterpretation). Both are left out of
+ * register allocation and never materialised.
  */
 final class X64Immediates {
     private X64Immediates() {
@@ -21,24 +24,37 @@ final class X64Immediates {
 
     static boolean[] immediateOnly(IrFunction f) {
         Map<Integer, Long> constants = new HashMap<>();
+        boolean[] floats = new boolean[f.valueCount()];
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
+                if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floats[i.result()] = true;
             }
         }
         boolean[] only = new boolean[f.valueCount()];
         for (int v : constants.keySet()) only[v] = true;
+        for (int v = 0; v < floats.length; v++) if (floats[v]) only[v] = true;
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 for (int k = 0; k < i.args.length; k++) {
                     int v = i.args[k];
-                    if (only[v] && !immediateUse(i, k, constants)) only[v] = false;
+                    if (!only[v]) continue;
+                    boolean ok = floats[v] ? poolUse(i) : immediateUse(i, k, constants);
+                    if (!ok) only[v] = false;
                 }
             }
             for (int v : b.terminator.operands()) only[v] = false;
             for (Edge e : b.terminator.edges()) for (int v : e.args) only[v] = false;
         }
         return only;
+    }
+
+    /** Uses that read a float operand through fop/fget (which can name the constant pool). */
+    private static boolean poolUse(Instruction i) {
+        return switch (i.op) {
+            case CALL, CALL_INDIRECT, I32_REINTERPRET_F32, I64_REINTERPRET_F64 -> false;
+            default -> true;
+        };
     }
 
     private static boolean immediateUse(Instruction i, int position, Map<Integer, Long> constants) {

@@ -252,9 +252,9 @@ final class X64IntegerLowering {
         if (X64RegisterFile.isFloat(fn.type(r))) {
             Label keep = asm.newLabel();
             Xmm t = X64Function.FSCRATCH;
-            asm.movsd(t, fn.fop(b));
+            fn.fmov(t, b);
             asm.jcc(Condition.E, keep);
-            asm.movsd(t, fn.fop(a));
+            fn.fmov(t, a);
             asm.bind(keep);
             fn.fput(r, t);
         } else {
