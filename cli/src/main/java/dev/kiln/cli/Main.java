@@ -53,6 +53,11 @@ public final class Main {
         CliCommand cmd = factory.get();
         CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (cmd instanceof RunCommand) {
+            for (int i = 0; i < rest.length && rest[i].startsWith("-"); i++) {
+                if (RunCommand.OPTIONAL_VALUE.contains(rest[i])) rest[i] = rest[i] + "=text";
+            }
+        }
         if (cmd instanceof TrailingArguments t) {
             int first = firstPositional(parser, rest);
             t.trailing(first < 0 ? java.util.List.of() : java.util.List.of(Arrays.copyOfRange(rest, first + 1, rest.length)));

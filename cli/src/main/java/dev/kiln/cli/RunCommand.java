@@ -12,6 +12,8 @@ import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.ProcessExit;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.TierReport;
+import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.interpreter.UnsupportedFeatureException;
@@ -35,8 +37,23 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--invoke", metaVar = "NAME", usage = "call this exported function instead of _start")
     String invoke;
 
-    @Option(name = "--tier", metaVar = "TIER", usage = "execution tier: interp (default) or native")
-    String tier = "interp";
+    @Option(name = "--tier", metaVar = "TIER", usage = "auto (default: cached code binds lazily, hot functions are compiled), native, or interp")
+    String tier = "auto";
+
+    @Option(name = "--hot-calls", metaVar = "N", usage = "auto tier: calls that make a function hot (default " + TierUp.DEFAULT_HOT_CALLS + ")")
+    int hotCalls = TierUp.DEFAULT_HOT_CALLS;
+
+    @Option(name = "--hot-loops", metaVar = "N", usage = "auto tier: loop back-edges that make a function hot (default " + TierUp.DEFAULT_HOT_LOOPS + ")")
+    int hotLoops = TierUp.DEFAULT_HOT_LOOPS;
+
+    @Option(name = "--jit-sync", usage = "auto tier: compile hot functions on the calling thread (deterministic)")
+    boolean jitSync;
+
+    @Option(name = "--stats", metaVar = "FORMAT", usage = "at exit print what the tiers did on stderr: --stats (text) or --stats=json")
+    String stats;
+
+    /** Options that may stand alone, meaning "=text" (args4j needs a value). */
+    static final java.util.Set<String> OPTIONAL_VALUE = java.util.Set.of("--stats");
 
     @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
     Path cacheDir;
@@ -77,12 +94,19 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         Tier chosen = switch (tier) {
             case "interp" -> Tier.INTERP;
             case "native" -> Tier.NATIVE;
+            case "auto" -> Tier.AUTO;
             default -> null;
         };
         if (chosen == null) {
-            err.println("kiln run: unknown tier '" + tier + "' (interp or native)");
+            err.println("kiln run: unknown tier '" + tier + "' (auto, native or interp)");
             return Main.USAGE;
         }
+        if (hotCalls < 1 || hotLoops < 1) {
+            err.println("kiln run: --hot-calls and --hot-loops must be at least 1");
+            return Main.USAGE;
+        }
+        if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
+        TierUp.configure(hotCalls, hotLoops, jitSync);
         WasmModule module;
         try {
             module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
@@ -92,15 +116,34 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
         }
-        if (chosen == Tier.NATIVE) {
+        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
+        if (chosen != Tier.INTERP) {
             try {
-                NativeCompiler.prepare(module, noCache ? null : CacheOptions.open(cacheDir), !noCacheWrite, err::println);
+                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen);
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot run natively: " + e.getMessage());
                 return 1;
             }
         }
-        try (Store store = new Store().tier(chosen)) {
+        Store store = new Store().tier(chosen);
+        try {
+            return execute(module, store, out, err);
+        } finally {
+            if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println);
+            if (stats != null) {
+                TierReport report = TierReport.of(module, store, 10);
+                if (stats.equals("json")) {
+                    err.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(report));
+                } else {
+                    err.print(report.text());
+                }
+            }
+            store.close();
+        }
+    }
+
+    private int execute(WasmModule module, Store store, PrintStream out, PrintStream err) throws Exception {
+        try {
             Imports imports = new Imports();
             List<String> missing = missingImports(module, imports);
             if (!missing.isEmpty()) {

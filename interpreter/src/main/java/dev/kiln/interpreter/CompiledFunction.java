@@ -23,11 +23,35 @@ public final class CompiledFunction {
 
     /** Calls into this function (weighted) plus loop back-edges taken (weighted). Racy by design. */
     public long hotness;
+    /** Calls and loop back-edges counted while interpreted (for statistics). */
+    public long calls;
+    public long backEdges;
     /** Set once the runtime has been told the function is hot. */
     public boolean reportedHot;
 
+    // ---- on-stack replacement at loop headers ----
+    /** Code positions that backward branches target (loop headers), sorted, and their IR block ids. */
+    public final int[] osrTargets;
+    public final int[] osrBlocks;
+    /** For each target: the frame slots holding the OSR entry values (see OsrTransform.entryValues). */
+    final int[][] osrSlots;
+    /** Native code to continue at each target, set by the runtime once compiled (opaque to the interpreter). */
+    public final Object[] osrEntries;
+    final boolean[] osrRequested;
+    /** A RETURN of the results an OSR continuation leaves in slots {@code osrResultSlot..}. */
+    final int osrReturnPc;
+    final int osrResultSlot;
+
     CompiledFunction(int funcIndex, String name, int[] code, long[] constants, int paramCount, int resultCount,
-                     int frameSize, int[] trapPcs, int[] trapOffsets) {
+                     int frameSize, int[] trapPcs, int[] trapOffsets, int[] osrTargets, int[] osrBlocks, int[][] osrSlots,
+                     int osrReturnPc, int osrResultSlot) {
+        this.osrTargets = osrTargets;
+        this.osrBlocks = osrBlocks;
+        this.osrSlots = osrSlots;
+        this.osrEntries = new Object[osrTargets.length];
+        this.osrRequested = new boolean[osrTargets.length];
+        this.osrReturnPc = osrReturnPc;
+        this.osrResultSlot = osrResultSlot;
         this.funcIndex = funcIndex;
         this.name = name;
         this.code = code;
@@ -37,6 +61,12 @@ public final class CompiledFunction {
         this.frameSize = frameSize;
         this.trapPcs = trapPcs;
         this.trapOffsets = trapOffsets;
+    }
+
+    /** Index of the OSR target at code position {@code pc}, or -1. */
+    public int osrIndex(int pc) {
+        int i = Arrays.binarySearch(osrTargets, pc);
+        return i >= 0 ? i : -1;
     }
 
     /** The Wasm byte offset of the instruction at (or last before) code position {@code pc}, or -1. */

@@ -115,7 +115,7 @@ public final class FunctionCompiler {
         int n = f.valueCount();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
-        int params = f.type.paramCount();
+        int params = f.type().paramCount();
         for (int i = 0; i < params; i++) pre[f.entry().params[i]] = Location.slot(i);
         Map<Long, Integer> constSlot = new HashMap<>();
         List<Long> consts = new ArrayList<>();
@@ -135,7 +135,7 @@ public final class FunctionCompiler {
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
         this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length);
         this.scratch = alloc.slotCount();
-        this.frameSize = scratch + 1;
+        this.frameSize = scratch + 1 + f.type().resultCount(); // scratch, then where an OSR continuation's results land
         this.blockPc = new int[f.blockIdCount()];
         this.useCount = new int[n];
         for (BasicBlock b : f.blocks) {
@@ -186,6 +186,10 @@ public final class FunctionCompiler {
 
     private CompiledFunction emit() {
         List<BasicBlock> layout = f.blocks;
+        return emit(layout);
+    }
+
+    private CompiledFunction emit(List<BasicBlock> layout) {
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
@@ -197,10 +201,34 @@ public final class FunctionCompiler {
             }
             terminator(b, next, fusedCompare);
         }
+        int resultSlot = scratch + 1;
+        int osrReturnPc = code.position();
+        code.emit(Op.RETURN, f.type().resultCount());
+        for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
-        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type.paramCount(),
-                f.type.resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
-                trapOffsets.stream().mapToInt(Integer::intValue).toArray());
+        // OSR targets: blocks that a branch laid out after them jumps back to (loop headers)
+        java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
+        for (int bi = 0; bi < layout.size(); bi++) {
+            for (Edge e : layout.get(bi).terminator.edges()) {
+                if (layout.indexOf(e.target) <= bi) targets.put(blockPc[e.target.id], e.target);
+            }
+        }
+        int[] osrTargets = new int[targets.size()], osrBlocks = new int[targets.size()];
+        int[][] osrSlots = new int[targets.size()][];
+        dev.kiln.ir.BlockLiveness liveness = targets.isEmpty() ? null : new dev.kiln.ir.BlockLiveness(f);
+        int k = 0;
+        for (java.util.Map.Entry<Integer, BasicBlock> e : targets.entrySet()) {
+            osrTargets[k] = e.getKey();
+            osrBlocks[k] = e.getValue().id;
+            int[] values = dev.kiln.ir.OsrTransform.entryValues(f, e.getValue(), liveness);
+            osrSlots[k] = new int[values.length];
+            for (int j = 0; j < values.length; j++) osrSlots[k][j] = slot(values[j]);
+            k++;
+        }
+        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
+                f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
+                trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
+                resultSlot);
     }
 
     /** The block's last instruction when it is an i32 comparison used only by the block's branch. */

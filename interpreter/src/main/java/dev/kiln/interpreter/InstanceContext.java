@@ -66,4 +66,16 @@ public interface InstanceContext {
     /** Called once when a function's hotness counter first crosses the tier-up threshold. */
     default void onHot(CompiledFunction f) {
     }
+
+    /**
+     * Called once per loop header of a hot function that is still running here: the runtime may
+     * compile native code to continue there and publish it in {@code f.osrEntries[osrIndex]}.
+     */
+    default void onHotLoop(CompiledFunction f, int osrIndex) {
+    }
+
+    /** Runs the published OSR continuation with the loop's entry values; returns the function's results. */
+    default long[] enterOsr(CompiledFunction f, int osrIndex, long[] values) {
+        throw new IllegalStateException("no on-stack replacement in this context");
+    }
 }

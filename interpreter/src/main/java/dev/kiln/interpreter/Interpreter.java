@@ -35,7 +35,11 @@ public final class Interpreter {
 
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
-        CompiledFunction fn = ctx.interpretedFunctions()[funcIndex];
+        return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);
+    }
+
+    /** Calls {@code fn} (compiled for this instance's module) with {@code args}; returns its results. */
+    public static long[] invoke(InstanceContext ctx, CompiledFunction fn, long[] args) {
         InterpreterStack st = STACKS.get();
         int base = st.depth;
         int savedTop = st.top;
@@ -54,15 +58,8 @@ public final class Interpreter {
     }
 
     private static void countCall(InstanceContext ctx, CompiledFunction fn) {
+        fn.calls++;
         long h = fn.hotness += callWeight;
-        if (h >= hotThreshold && !fn.reportedHot) {
-            fn.reportedHot = true;
-            ctx.onHot(fn);
-        }
-    }
-
-    private static void countLoop(InstanceContext ctx, CompiledFunction fn) {
-        long h = fn.hotness += loopWeight;
         if (h >= hotThreshold && !fn.reportedHot) {
             fn.reportedHot = true;
             ctx.onHot(fn);
@@ -95,41 +92,38 @@ public final class Interpreter {
                     case Op.MOV -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; pc += 3; }
                     case Op.JMP -> {
                         int t = c[pc + 1];
-                        if (t <= pc) countLoop(ctx, fn);
-                        pc = t;
+                        pc = t <= pc ? loopEdge(st, ctx, fn, t, fp, depth) : t;
                     }
                     case Op.BR_IF -> {
                         if ((int) r[fp + c[pc + 1]] != 0) {
                             int t = c[pc + 2];
-                            if (t <= pc) countLoop(ctx, fn);
-                            pc = t;
+                            pc = t <= pc ? loopEdge(st, ctx, fn, t, fp, depth) : t;
                         } else pc += 3;
                     }
                     case Op.BR_UNLESS -> {
                         if ((int) r[fp + c[pc + 1]] == 0) {
                             int t = c[pc + 2];
-                            if (t <= pc) countLoop(ctx, fn);
-                            pc = t;
+                            pc = t <= pc ? loopEdge(st, ctx, fn, t, fp, depth) : t;
                         } else pc += 3;
                     }
-                    case Op.BR_I32_EQ -> pc = (int) r[fp + c[pc + 1]] == (int) r[fp + c[pc + 2]] ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_NE -> pc = (int) r[fp + c[pc + 1]] != (int) r[fp + c[pc + 2]] ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_LT_S -> pc = (int) r[fp + c[pc + 1]] < (int) r[fp + c[pc + 2]] ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_LT_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) < 0 ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_GT_S -> pc = (int) r[fp + c[pc + 1]] > (int) r[fp + c[pc + 2]] ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_GT_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) > 0 ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_LE_S -> pc = (int) r[fp + c[pc + 1]] <= (int) r[fp + c[pc + 2]] ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_LE_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) <= 0 ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_GE_S -> pc = (int) r[fp + c[pc + 1]] >= (int) r[fp + c[pc + 2]] ? taken(ctx, fn, pc) : pc + 4;
-                    case Op.BR_I32_GE_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) >= 0 ? taken(ctx, fn, pc) : pc + 4;
+                    case Op.BR_I32_EQ -> pc = (int) r[fp + c[pc + 1]] == (int) r[fp + c[pc + 2]] ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_NE -> pc = (int) r[fp + c[pc + 1]] != (int) r[fp + c[pc + 2]] ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_LT_S -> pc = (int) r[fp + c[pc + 1]] < (int) r[fp + c[pc + 2]] ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_LT_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) < 0 ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_GT_S -> pc = (int) r[fp + c[pc + 1]] > (int) r[fp + c[pc + 2]] ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_GT_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) > 0 ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_LE_S -> pc = (int) r[fp + c[pc + 1]] <= (int) r[fp + c[pc + 2]] ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_LE_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) <= 0 ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_GE_S -> pc = (int) r[fp + c[pc + 1]] >= (int) r[fp + c[pc + 2]] ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
+                    case Op.BR_I32_GE_U -> pc = Integer.compareUnsigned((int) r[fp + c[pc + 1]], (int) r[fp + c[pc + 2]]) >= 0 ? taken(st, ctx, fn, pc, fp, depth) : pc + 4;
                     case Op.BR_TABLE -> {
                         long idx = r[fp + c[pc + 1]] & 0xFFFF_FFFFL;
                         int n = c[pc + 2];
                         int t = c[pc + 3 + (int) Math.min(idx, n)];
-                        if (t <= pc) countLoop(ctx, fn);
-                        pc = t;
+                        pc = t <= pc ? loopEdge(st, ctx, fn, t, fp, depth) : t;
                     }
                     case Op.RETURN -> {
+                        r = st.slots; // an OSR continuation may have run (and grown the stack) just before
                         int n = c[pc + 1];
                         if (depth == base) {
                             long[] out = new long[n];
@@ -350,10 +344,46 @@ public final class Interpreter {
         }
     }
 
-    private static int taken(InstanceContext ctx, CompiledFunction fn, int pc) {
+    private static int taken(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int pc, int fp, int depth) {
         int t = fn.code[pc + 3];
-        if (t <= pc) countLoop(ctx, fn);
-        return t;
+        return t <= pc ? loopEdge(st, ctx, fn, t, fp, depth) : t;
+    }
+
+    /**
+     * A backward branch to {@code t}: counts it, and once the function is hot, either keeps going
+     * or, when native code for loop header {@code t} is ready, runs the rest of the function there
+     * (on-stack replacement) and continues at the function's OSR return with its results.
+     */
+    private static int loopEdge(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp, int depth) {
+        fn.backEdges++;
+        long h = fn.hotness += loopWeight;
+        return h < hotThreshold ? t : hotLoop(st, ctx, fn, t, fp, depth);
+    }
+
+    private static int hotLoop(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp, int depth) {
+        if (!fn.reportedHot) {
+            fn.reportedHot = true;
+            ctx.onHot(fn);
+        }
+        int idx = fn.osrIndex(t);
+        if (idx < 0) return t;
+        if (fn.osrEntries[idx] == null) {
+            if (fn.osrRequested[idx]) return t;
+            fn.osrRequested[idx] = true;
+            st.depth = depth;
+            st.top = fp + fn.frameSize;
+            ctx.onHotLoop(fn, idx);
+            if (fn.osrEntries[idx] == null) return t; // compiling in the background: keep interpreting
+        }
+        int[] slots = fn.osrSlots[idx];
+        long[] values = new long[slots.length];
+        for (int k = 0; k < slots.length; k++) values[k] = st.slots[fp + slots[k]];
+        st.depth = depth;
+        st.top = fp + fn.frameSize;
+        long[] results = ctx.enterOsr(fn, idx, values);
+        long[] r = st.slots;
+        for (int k = 0; k < results.length; k++) r[fp + fn.osrResultSlot + k] = results[k];
+        return fn.osrReturnPc;
     }
 
     private static float f(long bits) {

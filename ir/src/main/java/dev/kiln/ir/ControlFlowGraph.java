@@ -124,6 +124,11 @@ public final class ControlFlowGraph {
         }
     }
 
+    /** The immediate dominator of a reachable block (the entry is its own), by block id lookup. */
+    public int immediateDominator(BasicBlock b) {
+        return idom[b.id];
+    }
+
     /** A back edge goes from {@code from} to a block that dominates it (a loop header). */
     public boolean isBackEdge(BasicBlock from, BasicBlock to) {
         return isReachable(from) && dominates(to, from);

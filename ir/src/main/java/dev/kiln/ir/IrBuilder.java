@@ -76,7 +76,7 @@ public final class IrBuilder {
     }
 
     private IrFunction run() {
-        FuncType type = f.type;
+        FuncType type = f.type();
         BasicBlock entry = f.newBlock(type.params());
         place(entry);
         Arrays.fill(locals, -1);
@@ -282,7 +282,7 @@ public final class IrBuilder {
                 if (taken == null) {
                     // br_if to the function's label returns: branch to a block that returns.
                     BasicBlock ret = f.newBlock();
-                    ret.terminator = new Terminator.Return(peekN(f.type.resultCount()));
+                    ret.terminator = new Terminator.Return(peekN(f.type().resultCount()));
                     f.blocks.add(ret);
                     taken = new Edge(ret, new int[0]);
                 }
@@ -296,7 +296,7 @@ public final class IrBuilder {
                 Edge dflt = switchEdge(frame(in.brTableDefault()));
                 terminate(new Terminator.Switch(index, targets, dflt));
             }
-            case RETURN -> terminate(new Terminator.Return(peekN(f.type.resultCount())));
+            case RETURN -> terminate(new Terminator.Return(peekN(f.type().resultCount())));
             case CALL -> {
                 FuncType t = m.functionType(in.index());
                 int[] args = popN(t.paramCount());
@@ -353,14 +353,14 @@ public final class IrBuilder {
 
     /** Branch to a frame's label: to the function's label it is a return. */
     private Terminator branchOut(Frame fr) {
-        if (fr.kind == Kind.FUNCTION) return new Terminator.Return(peekN(f.type.resultCount()));
+        if (fr.kind == Kind.FUNCTION) return new Terminator.Return(peekN(f.type().resultCount()));
         return new Terminator.Jump(edgeTo(fr));
     }
 
     private Edge switchEdge(Frame fr) {
         if (fr.kind != Kind.FUNCTION) return edgeTo(fr);
         BasicBlock ret = f.newBlock();
-        ret.terminator = new Terminator.Return(peekN(f.type.resultCount()));
+        ret.terminator = new Terminator.Return(peekN(f.type().resultCount()));
         f.blocks.add(ret);
         return new Edge(ret, new int[0]);
     }
@@ -382,7 +382,7 @@ public final class IrBuilder {
         Frame fr = frames.remove(frames.size() - 1);
         switch (fr.kind) {
             case FUNCTION -> {
-                if (current != null) terminate(new Terminator.Return(peekN(f.type.resultCount())));
+                if (current != null) terminate(new Terminator.Return(peekN(f.type().resultCount())));
             }
             case LOOP -> {
                 // Falling off a loop's end continues after it; nothing merges here.

@@ -15,7 +15,7 @@ import java.util.List;
 public final class IrFunction {
     public final int index;
     public final String name;
-    public final FuncType type;
+    private FuncType type;
     public final List<BasicBlock> blocks = new ArrayList<>();
     private ValType[] valueTypes = new ValType[16];
     private int valueCount;
@@ -25,6 +25,16 @@ public final class IrFunction {
         this.index = index;
         this.name = name;
         this.type = type;
+    }
+
+    /** The function's type: its entry block's parameters and its results. */
+    public FuncType type() {
+        return type;
+    }
+
+    /** Changes the signature (an OSR variant takes the loop's live values as parameters). */
+    public void retype(FuncType t) {
+        this.type = t;
     }
 
     public int newValue(ValType type) {

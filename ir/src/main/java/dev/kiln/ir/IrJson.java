@@ -23,7 +23,7 @@ public final class IrJson {
         ObjectNode root = JSON.createObjectNode();
         root.put("index", f.index);
         root.put("name", f.name);
-        root.put("type", f.type.toString());
+        root.put("type", f.type().toString());
         root.put("values", f.valueCount());
         ArrayNode blocks = root.putArray("blocks");
         for (BasicBlock b : f.blocks) {

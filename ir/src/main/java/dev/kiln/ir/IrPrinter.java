@@ -31,7 +31,7 @@ public final class IrPrinter {
 
     public static String print(IrFunction f) {
         StringBuilder sb = new StringBuilder();
-        sb.append("function ").append(f.index).append(" \"").append(f.name).append("\" ").append(f.type).append('\n');
+        sb.append("function ").append(f.index).append(" \"").append(f.name).append("\" ").append(f.type()).append('\n');
         for (BasicBlock b : f.blocks) {
             sb.append(b);
             if (b.params.length > 0) {

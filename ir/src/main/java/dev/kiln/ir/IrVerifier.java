@@ -42,9 +42,9 @@ public final class IrVerifier {
         Set<BasicBlock> laidOut = new HashSet<>(f.blocks);
         if (laidOut.size() != f.blocks.size()) throw fail(f.entry(), "a block appears twice in the layout");
         BasicBlock entry = f.entry();
-        if (entry.params.length != f.type.paramCount()) throw fail(entry, "entry parameters do not match the function type");
+        if (entry.params.length != f.type().paramCount()) throw fail(entry, "entry parameters do not match the function type");
         for (int i = 0; i < entry.params.length; i++) {
-            if (f.typeOf(entry.params[i]) != f.type.param(i)) throw fail(entry, "entry parameter " + i + " has the wrong type");
+            if (f.typeOf(entry.params[i]) != f.type().param(i)) throw fail(entry, "entry parameter " + i + " has the wrong type");
         }
         // definitions
         for (BasicBlock b : f.blocks) {
@@ -192,9 +192,9 @@ public final class IrVerifier {
                 if (f.typeOf(s.index) != ValType.I32) throw fail(b, "br_table index is not i32");
             }
             case Terminator.Return r -> {
-                if (r.values.length != f.type.resultCount()) throw fail(b, "return passes " + r.values.length + " values");
+                if (r.values.length != f.type().resultCount()) throw fail(b, "return passes " + r.values.length + " values");
                 for (int k = 0; k < r.values.length; k++) {
-                    if (f.typeOf(r.values[k]) != f.type.result(k)) throw fail(b, "return value " + k + " has the wrong type");
+                    if (f.typeOf(r.values[k]) != f.type().result(k)) throw fail(b, "return value " + k + " has the wrong type");
                 }
             }
             default -> { }

@@ -47,7 +47,7 @@ public final class Instance implements Caller {
     final int[] typeIds;
     private final MemorySegment vmctx;
     private final Map<String, Extern> exports = new LinkedHashMap<>();
-    /** Functions compiled for the interpreter so far, by function index (lazily, on first call). */
+    /** Functions compiled for the interpreter (the module's array, shared with its other instances). */
     final CompiledFunction[] interpreted;
     private InterpreterBinding binding;
     /** Native code of the module when the instance runs natively, else null. */
@@ -70,7 +70,7 @@ public final class Instance implements Caller {
         for (dev.kiln.ir.abi.RuntimeHelper h : dev.kiln.ir.abi.RuntimeHelper.values()) {
             vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.helper(h), NativeUpcalls.helperAddress(h));
         }
-        this.interpreted = new CompiledFunction[m.functionCount()];
+        this.interpreted = module.interpreted();
         BY_CONTEXT.put(vmctx.address(), this);
     }
 
@@ -83,9 +83,9 @@ public final class Instance implements Caller {
         BY_CONTEXT.values().removeIf(i -> i.store == s);
     }
 
-    /** Native entry address of a defined function of this instance, or 0 when it does not run natively. */
-    long nativeAddress(int funcIndex) {
-        return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.address(funcIndex);
+    /** The address native code calls a defined function of this instance through (its stub), or 0 when nothing runs natively. */
+    long nativeEntry(int funcIndex) {
+        return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.stub(funcIndex);
     }
 
     static Instance create(Store store, WasmModule module, Imports imports) {
@@ -200,7 +200,10 @@ public final class Instance implements Caller {
 
     private void allocate() {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
-        if (store.tier() == Tier.NATIVE && !m.functionBodies().isEmpty()) nativeCode = module.nativeCode(store.backend());
+        if (store.tier() != Tier.INTERP && !m.functionBodies().isEmpty()) {
+            nativeCode = module.nativeCode(store.backend());
+            if (store.tier() == Tier.NATIVE) nativeCode.bindAll();
+        }
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
             tables[i] = store.newTable(t, 0);
@@ -250,7 +253,7 @@ public final class Instance implements Caller {
      */
     private long descriptorFor(int i) {
         FunctionInstance f = functions[i];
-        if (!(f instanceof HostFunctionInstance h) || store.tier() != Tier.NATIVE) return store.funcref(f);
+        if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
         MemorySegment d = store.arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.hostStub(h));
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
@@ -296,11 +299,42 @@ public final class Instance implements Caller {
 
     // ---- execution ----
 
-    /** Runs a defined function of this instance: natively, or in the interpreter (compiling it on first use). */
+    /**
+     * Runs a defined function of this instance: natively when it is bound (or can be: the native
+     * tier, or cached code, which binds now), else in the interpreter (compiling it on first use).
+     */
     long[] invokeDefined(int index, long[] args) {
-        if (nativeCode != null) return NativeBinding.invoke(this, m.functionType(index), nativeCode.address(index), args);
-        compiled(index);
-        return Interpreter.invoke(binding, index, args);
+        store.firstInstruction();
+        long entry = nativeEntryFor(index);
+        if (entry != 0) return NativeBinding.invoke(this, m.functionType(index), entry, args);
+        return Interpreter.invoke(binding, compiled(index), args);
+    }
+
+    /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */
+    private long nativeEntryFor(int index) {
+        if (nativeCode == null) return 0;
+        long a = nativeCode.address(index);
+        if (a == 0 && (store.tier() == Tier.NATIVE || nativeCode.hasCode(index))) a = nativeCode.bind(index);
+        return a;
+    }
+
+    /** The interpreter's code for {@code index} when the function runs in the interpreter, else null. */
+    CompiledFunction forInterpreter(int index) {
+        return nativeEntryFor(index) != 0 ? null : compiled(index);
+    }
+
+    /** A function became hot in the interpreter: in the auto tier, have it compiled. */
+    void hot(int index) {
+        if (store.tier() == Tier.AUTO && nativeCode != null) TierUp.request(nativeCode, index);
+    }
+
+    /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */
+    void hotLoop(CompiledFunction f, int osrIndex) {
+        if (store.tier() == Tier.AUTO && nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex);
+    }
+
+    NativeModule nativeModule() {
+        return nativeCode;
     }
 
     // ---- bulk memory and table operations, shared by the interpreter and the native helpers ----
@@ -324,6 +358,7 @@ public final class Instance implements Caller {
         if (cf == null) {
             cf = FunctionCompiler.compile(module.validated(), index);
             interpreted[index] = cf;
+            module.interpretedNow(index, cf);
         }
         return cf;
     }

@@ -60,10 +60,7 @@ final class InterpreterBinding implements InstanceContext {
         if (typeId != instance.typeIds[typeIndex]) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
         int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
         FunctionInstance f = instance.store().functionByHandle(handle);
-        if (f instanceof WasmFunction wf && wf.instance == instance) {
-            instance.compiled(wf.index);
-            return wf.index;
-        }
+        if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
         return -1 - handle;
     }
 
@@ -135,6 +132,22 @@ final class InterpreterBinding implements InstanceContext {
     @Override
     public void tableInit(int segment, int table, long dst, long src, long n) {
         instance.tables[table].init(dst, instance.elementItems[segment], src, n);
+    }
+
+    @Override
+    public void onHot(CompiledFunction f) {
+        instance.hot(f.funcIndex);
+    }
+
+    @Override
+    public void onHotLoop(CompiledFunction f, int osrIndex) {
+        instance.hotLoop(f, osrIndex);
+    }
+
+    @Override
+    public long[] enterOsr(CompiledFunction f, int osrIndex, long[] values) {
+        NativeModule.OsrEntry e = (NativeModule.OsrEntry) f.osrEntries[osrIndex];
+        return NativeBinding.invoke(instance, e.type(), e.address(), values);
     }
 
     @Override

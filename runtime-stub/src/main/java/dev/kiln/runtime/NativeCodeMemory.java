@@ -34,6 +34,7 @@ final class NativeCodeMemory {
     private final ExecutableMemory memory;
     private final long trapRoutine;
     private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
+    private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
     /** Placed Wasm functions by start address, for mapping return addresses to Wasm frames. */
     private final ConcurrentSkipListMap<Long, Placed> byAddress = new ConcurrentSkipListMap<>();
 
@@ -62,10 +63,29 @@ final class NativeCodeMemory {
         return backend;
     }
 
-    /** Places a module's compiled functions (calls among them resolve to each other); returns their placements. */
-    List<PlacedFunction> place(List<MachineCode> functions, java.util.function.IntFunction<String> names) {
+    long trapRoutine() {
+        return trapRoutine;
+    }
+
+    /** Places tiering stubs (no Wasm frames of their own). */
+    List<PlacedFunction> placeStubs(List<MachineCode> stubs) {
         try {
-            List<PlacedFunction> placed = memory.placeAll(functions, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine)));
+            return memory.placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine)));
+        } catch (LinkException e) {
+            throw new IllegalStateException("cannot place native stubs: " + e.getMessage(), e);
+        }
+    }
+
+    /** The native-to-interpreter adapter for functions of {@code type} (made once per type). */
+    long interpreterEntry(FuncType type) {
+        return interpreterEntries.computeIfAbsent(type, t -> placeStubs(List.of(
+                backend.interpreterEntry(t, "kiln_interpreter_entry", NativeUpcalls.interpretAddress()))).get(0).address());
+    }
+
+    /** Places compiled functions; their calls to other symbols go through {@code resolver}. */
+    List<PlacedFunction> place(List<MachineCode> functions, SymbolResolver resolver, java.util.function.IntFunction<String> names) {
+        try {
+            List<PlacedFunction> placed = memory.placeAll(functions, resolver);
             for (int i = 0; i < placed.size(); i++) {
                 PlacedFunction p = placed.get(i);
                 MachineCode mc = functions.get(i);

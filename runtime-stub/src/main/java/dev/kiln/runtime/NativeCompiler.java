@@ -52,6 +52,24 @@ public final class NativeCompiler {
         return ElfWriter.write(identity(module, backend.target()), module.validated().module().functionCount(), code);
     }
 
+    /**
+     * Stores the module's native code in the cache when this run compiled any (promotion in the
+     * auto tier), so the next run is a cache hit. Waits for the background compiler first.
+     */
+    public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings) {
+        Backend backend = Backends.host();
+        if (cache == null || backend == null) return;
+        TierUp.drain();
+        NativeModule nm = module.existingNativeCode();
+        if (nm == null || !nm.hasNewCode()) return;
+        BuildIdentity id = identity(module, backend.target());
+        try {
+            cache.store(id.cacheKey(), nm.object(id));
+        } catch (IOException | RuntimeException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
+        }
+    }
+
     /** What {@link #prepare} did. */
     public enum Outcome { CACHE_HIT, COMPILED_AND_STORED, COMPILED }
 
@@ -61,6 +79,15 @@ public final class NativeCompiler {
      * the cache are reported through {@code warnings}, never thrown.
      */
     public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings) {
+        return prepare(module, cache, write, warnings, Tier.NATIVE);
+    }
+
+    /**
+     * Like {@link #prepare(WasmModule, CodeCache, boolean, Consumer)} for a tier: the native tier
+     * compiles every function on a miss; the auto tier only takes what the cache has (the rest
+     * starts in the interpreter, and {@link #writeBack} stores what got compiled).
+     */
+    public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier) {
         Backend backend = Backends.host();
         if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
         BuildIdentity id = identity(module, backend.target());
@@ -76,6 +103,7 @@ public final class NativeCompiler {
                 case CacheLookup.Miss miss -> { }
             }
         }
+        if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
         List<MachineCode> code = compileAll(module.validated(), backend, false, n -> { });
         module.useNativeCode(code, backend);
         if (cache == null || !write) return Outcome.COMPILED;

@@ -5,43 +5,221 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.ElfWriter;
 import dev.kiln.linker.PlacedFunction;
+import dev.kiln.linker.SymbolResolver;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A module's native code, placed once per process and shared by all its instances (compiled code
- * reaches instance state only through the VMContext it is passed).
+ * The native side of one module in this process, shared by all its instances (compiled code
+ * reaches instance state only through the VMContext it is passed). Each defined function has a
+ * slot, a native word holding where its callers should go: its interpreter thunk until the
+ * function is bound, then its native code. Native code calls a function through the function's
+ * stub ({@code jmp [slot]}) unless the function was already bound when the caller was placed,
+ * in which case the call goes straight to it.
+ *
+ * <p>Binding places a function's machine code: cached code on its first call (lazy binding),
+ * code compiled when the function became hot (promotion), or every function at once (the native
+ * tier). Binding patches the slot, so callers switch tiers without being recompiled.
  */
 final class NativeModule {
-    private final long[] addresses;
+    private final WasmModule module;
+    private final Module m;
+    private final Backend backend;
+    private final NativeCodeMemory natives;
+    private final SymbolNames names;
+    private final MachineCode[] code;
+    private final boolean[] compiledHere;
+    private final AtomicLongArray address;
+    private final MemorySegment slots;
+    private final long[] stubs;
+    final TierStats stats = new TierStats();
 
-    private NativeModule(long[] addresses) {
-        this.addresses = addresses;
+    private NativeModule(WasmModule module, Backend backend) {
+        this.module = module;
+        this.m = module.validated().module();
+        this.backend = backend;
+        this.natives = NativeCodeMemory.get(backend);
+        this.names = SymbolNames.of(m);
+        int n = m.functionCount();
+        this.code = new MachineCode[n];
+        this.compiledHere = new boolean[n];
+        this.address = new AtomicLongArray(n);
+        this.slots = Arena.ofAuto().allocate(8L * Math.max(1, n), 8);
+        this.stubs = new long[n];
+        placeStubs();
     }
 
-    /** Compiles every defined function with {@code backend} and places the code. */
-    static NativeModule compile(ValidatedModule vm, Backend backend) {
-        Module m = vm.module();
-        SymbolNames names = SymbolNames.of(m);
-        List<MachineCode> code = new ArrayList<>(m.functionBodies().size());
-        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            code.add(backend.compile(vm, names, f, false));
+    static NativeModule create(WasmModule module, Backend backend) {
+        return new NativeModule(module, backend);
+    }
+
+    /** Call stubs and interpreter thunks for every defined function, placed together. */
+    private void placeStubs() {
+        int first = m.importedFunctionCount();
+        int count = m.functionCount() - first;
+        if (count == 0) return;
+        List<MachineCode> thunks = new ArrayList<>(count);
+        for (int f = first; f < m.functionCount(); f++) {
+            thunks.add(rename(backend.interpreterThunk("thunk" + f, f, natives.interpreterEntry(m.functionType(f))), f));
         }
-        return place(m, code, backend);
+        List<PlacedFunction> placedThunks = natives.placeStubs(thunks);
+        List<MachineCode> jumps = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            int f = first + k;
+            slots.setAtIndex(ValueLayout.JAVA_LONG, f, placedThunks.get(k).address());
+            jumps.add(rename(backend.slotJump("stub" + f, slots.address() + 8L * f), f));
+        }
+        List<PlacedFunction> placedStubs = natives.placeStubs(jumps);
+        for (int k = 0; k < count; k++) stubs[first + k] = placedStubs.get(k).address();
     }
 
-    /** Places already compiled (or cached) code. */
-    static NativeModule place(Module m, List<MachineCode> code, Backend backend) {
-        List<PlacedFunction> placed = NativeCodeMemory.get(backend).place(code, m::functionDisplayName);
-        long[] addresses = new long[m.functionCount()];
-        for (PlacedFunction p : placed) addresses[p.funcIndex()] = p.address();
-        return new NativeModule(addresses);
+    private static MachineCode rename(MachineCode c, int funcIndex) {
+        return new MachineCode(c.target(), funcIndex, c.symbol(), c.code(), c.relocations(), c.trapSites(), c.frameSize(), c.listing());
     }
 
-    /** Entry address of a defined function. */
-    long address(int funcIndex) {
-        return addresses[funcIndex];
+    Backend backend() {
+        return backend;
+    }
+
+    /** Makes cached code available (it is placed when each function is first called). */
+    synchronized void provide(List<MachineCode> cached) {
+        for (MachineCode c : cached) if (code[c.funcIndex()] == null) code[c.funcIndex()] = c;
+    }
+
+    /** True when the function has machine code, placed or not. */
+    synchronized boolean hasCode(int f) {
+        return code[f] != null;
+    }
+
+    /** The address native callers and funcref descriptors use for {@code f}: its stub (valid in every tier state). */
+    long stub(int f) {
+        return stubs[f];
+    }
+
+    /** The function's native entry, or 0 when it is not bound. */
+    long address(int f) {
+        return address.get(f);
+    }
+
+    /** Where native code should call {@code f} now: its code if bound, else its stub. */
+    private OptionalLong symbolAddress(String symbol) {
+        if (symbol.equals(Backend.TRAP_SYMBOL)) return OptionalLong.of(natives.trapRoutine());
+        return OptionalLong.empty();
+    }
+
+    private SymbolResolver resolver() {
+        java.util.Map<String, Long> map = new java.util.HashMap<>();
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+            long a = address.get(f);
+            map.put(names.of(f), a != 0 ? a : stubs[f]);
+        }
+        return SymbolResolver.of(map).orElse(this::symbolAddress);
+    }
+
+    /** Binds {@code f}, compiling it first when no code is available; returns its entry. */
+    synchronized long bind(int f) {
+        long a = address.get(f);
+        if (a != 0) return a;
+        if (code[f] == null) compile(f);
+        PlacedFunction p = natives.place(List.of(code[f]), resolver(), m::functionDisplayName).get(0);
+        if (!compiledHere[f]) stats.boundFromCache.incrementAndGet();
+        publish(f, p.address());
+        return p.address();
+    }
+
+    /** Binds every defined function at once (the native tier). */
+    synchronized void bindAll() {
+        List<MachineCode> todo = new ArrayList<>();
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+            if (address.get(f) != 0) continue;
+            if (code[f] == null) compile(f);
+            todo.add(code[f]);
+        }
+        if (todo.isEmpty()) return;
+        for (PlacedFunction p : natives.place(todo, resolver(), m::functionDisplayName)) {
+            if (!compiledHere[p.funcIndex()]) stats.boundFromCache.incrementAndGet();
+            publish(p.funcIndex(), p.address());
+        }
+    }
+
+    private void compile(int f) {
+        long start = System.nanoTime();
+        code[f] = backend.compile(module.validated(), names, f, false);
+        compiledHere[f] = true;
+        stats.compiled(System.nanoTime() - start);
+    }
+
+    private void publish(int f, long entry) {
+        address.set(f, entry);
+        slots.setAtIndex(ValueLayout.JAVA_LONG, f, entry);
+        module.stopInterpreting(f);
+    }
+
+    /** Compiles (if needed) and binds a hot function: the promotion the background compiler runs. */
+    void promote(int f) {
+        if (address.get(f) != 0) return;
+        boolean fromCache = hasCode(f);
+        try {
+            bind(f);
+            if (!fromCache) stats.promoted.incrementAndGet();
+        } catch (RuntimeException e) {
+            stats.failed.incrementAndGet(); // e.g. SIMD the backend cannot lower yet: keep interpreting
+        }
+    }
+
+    /** Native code that continues function {@code funcIndex} at a loop header, with its own signature. */
+    record OsrEntry(long address, dev.kiln.frontend.FuncType type) {
+    }
+
+    /**
+     * Compiles and places the OSR variant of {@code f} entered at IR block {@code headerBlock}
+     * (the interpreter built the same IR, so block ids and entry values agree).
+     */
+    OsrEntry compileOsr(int f, int headerBlock) {
+        long start = System.nanoTime();
+        dev.kiln.ir.IrFunction ir = dev.kiln.ir.IrBuilder.build(module.validated(), f);
+        dev.kiln.ir.pass.Optimizer.optimize(ir);
+        new dev.kiln.ir.pass.EdgeSplitting().run(ir);
+        dev.kiln.ir.BasicBlock header = null;
+        for (dev.kiln.ir.BasicBlock b : ir.blocks) if (b.id == headerBlock) header = b;
+        if (header == null) throw new IllegalStateException("no block " + headerBlock + " in function " + f);
+        dev.kiln.ir.OsrTransform.apply(ir, header);
+        new dev.kiln.ir.pass.CopyPropagation().run(ir);
+        new dev.kiln.ir.pass.DeadCodeElimination().run(ir);
+        new dev.kiln.ir.pass.EdgeSplitting().run(ir);
+        MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock);
+        stats.compiled(System.nanoTime() - start);
+        PlacedFunction p;
+        synchronized (this) {
+            p = natives.place(List.of(mc), resolver(), m::functionDisplayName).get(0);
+        }
+        stats.osr.incrementAndGet();
+        return new OsrEntry(p.address(), ir.type());
+    }
+
+    /** True when this run compiled code the cache does not have yet. */
+    synchronized boolean hasNewCode() {
+        for (boolean b : compiledHere) if (b) return true;
+        return false;
+    }
+
+    /** An ELF object with every function that has code, for writing back to the cache. */
+    synchronized byte[] object(BuildIdentity identity) {
+        List<MachineCode> all = new ArrayList<>();
+        for (MachineCode c : code) if (c != null) all.add(c);
+        return ElfWriter.write(identity, m.functionCount(), all);
+    }
+
+    ValidatedModule validated() {
+        return module.validated();
     }
 }

@@ -27,6 +27,8 @@ final class NativeUpcalls {
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     /** Helper stub addresses in {@link RuntimeHelper} order, made once per JVM. */
     private static final long[] HELPERS = new long[RuntimeHelper.COUNT];
+    /** {@code int interpret(long vmctx, int funcIndex, long buffer)}: native code calling a function that is not bound. */
+    private static final long INTERPRET;
 
     static {
         try {
@@ -39,6 +41,10 @@ final class NativeUpcalls {
                         lookup.findStatic(NativeUpcalls.class, "helper", helperType.insertParameterTypes(0, RuntimeHelper.class)), 0, h);
                 HELPERS[h.ordinal()] = Linker.nativeLinker().upcallStub(mh, HELPER, Arena.global()).address();
             }
+            INTERPRET = Linker.nativeLinker().upcallStub(
+                    lookup.findStatic(NativeUpcalls.class, "interpret", MethodType.methodType(int.class, long.class, int.class, long.class)),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+                    Arena.global()).address();
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,6 +55,43 @@ final class NativeUpcalls {
 
     static long helperAddress(RuntimeHelper h) {
         return HELPERS[h.ordinal()];
+    }
+
+    static long interpretAddress() {
+        return INTERPRET;
+    }
+
+    /**
+     * Native code called a function that is not bound (through its interpreter thunk): run it
+     * wherever it runs now (the interpreter, or native code bound meanwhile). Arguments and the
+     * single result travel in {@code buffer}, several results in the return area. Returns 0, or
+     * nonzero after recording a trap (or proc_exit) in the execution state.
+     */
+    private static int interpret(long vmctx, int funcIndex, long buffer) {
+        long state = stateOf(vmctx);
+        try {
+            Instance instance = Instance.byContext(vmctx);
+            dev.kiln.frontend.FuncType t = instance.module().validated().module().functionType(funcIndex);
+            long[] args = new long[t.paramCount()];
+            for (int i = 0; i < args.length; i++) {
+                long v = NATIVE.get(ValueLayout.JAVA_LONG, buffer + 8L * i);
+                args[i] = t.param(i) == dev.kiln.frontend.ValType.I32 || t.param(i) == dev.kiln.frontend.ValType.F32 ? v & 0xFFFF_FFFFL : v;
+            }
+            long[] r = instance.invokeDefined(funcIndex, args);
+            if (r.length > 1) {
+                for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
+            } else if (r.length == 1) {
+                NATIVE.set(ValueLayout.JAVA_LONG, buffer, r[0]);
+            }
+            return 0;
+        } catch (ProcessExit e) {
+            ExecutionState.exit(state, e.code());
+        } catch (TrapException t) {
+            ExecutionState.raise(state, t);
+        } catch (Throwable t) {
+            ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, t));
+        }
+        return 1;
     }
 
     static long stateOf(long vmctx) {

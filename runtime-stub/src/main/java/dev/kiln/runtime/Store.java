@@ -45,7 +45,19 @@ public final class Store implements AutoCloseable {
             throw new UnsupportedOperationException("no native backend for this machine (" + System.getProperty("os.arch") + ")");
         }
         this.tier = tier;
+        if (tier == Tier.AUTO) TierUp.enable();
         return this;
+    }
+
+    private volatile long firstInstructionNanos;
+
+    void firstInstruction() {
+        if (firstInstructionNanos == 0) firstInstructionNanos = System.nanoTime();
+    }
+
+    /** System.nanoTime() when Wasm code first ran in this store, or 0. */
+    public long firstInstructionNanos() {
+        return firstInstructionNanos;
     }
 
     public Tier tier() {
@@ -114,7 +126,7 @@ public final class Store implements AutoCloseable {
         MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
         if (f instanceof WasmFunction wf) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, wf.instance.nativeAddress(wf.index));
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, wf.instance.nativeEntry(wf.index));
         } else if (f instanceof HostFunctionInstance h) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, hostStub(h));

@@ -16,10 +16,13 @@ public final class WasmModule {
     private final ValidatedModule validated;
     private final String name;
     private NativeModule nativeCode;
+    /** Functions compiled for the interpreter, by function index (lazily; shared by all instances). */
+    private final dev.kiln.interpreter.CompiledFunction[] interpreted;
 
     private WasmModule(ValidatedModule validated, String name) {
         this.validated = validated;
         this.name = name;
+        this.interpreted = new dev.kiln.interpreter.CompiledFunction[validated.module().functionCount()];
     }
 
     public static WasmModule of(byte[] bytes) {
@@ -38,15 +41,41 @@ public final class WasmModule {
         return validated;
     }
 
-    /** The module's native code for {@code backend}, compiled and placed on first use. */
+    /** The module's native side for {@code backend} (stubs placed on first use; code bound later). */
     synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend) {
-        if (nativeCode == null) nativeCode = NativeModule.compile(validated, backend);
+        if (nativeCode == null) nativeCode = NativeModule.create(this, backend);
         return nativeCode;
     }
 
-    /** Uses code compiled elsewhere (the code cache) for this module's native tier. */
-    public synchronized void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend) {
-        if (nativeCode == null) nativeCode = NativeModule.place(validated.module(), code, backend);
+    /** The native side if one was made, else null. */
+    synchronized NativeModule existingNativeCode() {
+        return nativeCode;
+    }
+
+    /** Uses code compiled elsewhere (the code cache): each function binds to it when first called. */
+    public void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend) {
+        nativeCode(backend).provide(code);
+    }
+
+    /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */
+    dev.kiln.interpreter.CompiledFunction[] interpreted() {
+        return interpreted;
+    }
+
+    /** Every function compiled for the interpreter in this run, even if it was bound natively later (statistics). */
+    private final java.util.Map<Integer, dev.kiln.interpreter.CompiledFunction> everInterpreted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void interpretedNow(int f, dev.kiln.interpreter.CompiledFunction cf) {
+        everInterpreted.put(f, cf);
+    }
+
+    dev.kiln.interpreter.CompiledFunction everInterpreted(int f) {
+        return everInterpreted.get(f);
+    }
+
+    /** Called when {@code f} is bound natively: interpreted callers will call it through the runtime from now on. */
+    void stopInterpreting(int f) {
+        interpreted[f] = null;
     }
 
     /** A name for messages (the file name, usually). */

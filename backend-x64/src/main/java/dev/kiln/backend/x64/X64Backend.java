@@ -34,7 +34,12 @@ public final class X64Backend implements Backend {
         Optimizer.optimize(f);
         new EdgeSplitting().run(f);
         Allocation a = allocate(f);
-        return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex);
+        return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex, symbols.of(funcIndex));
+    }
+
+    @Override
+    public MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol) {
+        return new X64Function(module.module(), symbols, prepared, allocate(prepared), false).compile(prepared.index, symbol);
     }
 
     /** The allocation the backend uses: constants used only as immediates get no location. */
@@ -61,5 +66,20 @@ public final class X64Backend implements Backend {
     @Override
     public MachineCode trapRoutine() {
         return X64RuntimeStubs.trapRoutine();
+    }
+
+    @Override
+    public MachineCode slotJump(String symbol, long slotAddress) {
+        return X64TierStubs.slotJump(symbol, slotAddress);
+    }
+
+    @Override
+    public MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
+        return X64TierStubs.interpreterThunk(symbol, funcIndex, entryAddress);
+    }
+
+    @Override
+    public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {
+        return X64TierStubs.interpreterEntry(type, symbol, upcallAddress);
     }
 }

@@ -102,7 +102,7 @@ final class X64Function {
         return true;
     }
 
-    MachineCode compile(int funcIndex) {
+    MachineCode compile(int funcIndex, String symbol) {
         prologue();
         List<BasicBlock> layout = new ArrayList<>();
         for (BasicBlock b : f.blocks) if (!trivial[b.id] || destination[b.id] == b) layout.add(b);
@@ -120,7 +120,7 @@ final class X64Function {
         epilogueCode();
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
         AssembledCode code = asm.finish();
-        return code.toMachineCode(funcIndex, symbols.of(funcIndex), trapSites, frame.size());
+        return code.toMachineCode(funcIndex, symbol, trapSites, frame.size());
     }
 
     // ---- values and locations ----
@@ -319,7 +319,7 @@ final class X64Function {
         asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
         if (module.memoryCount() > 0) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
-        FuncType t = f.type;
+        FuncType t = f.type();
         X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int i = 0; i < places.length; i++) {
@@ -355,7 +355,7 @@ final class X64Function {
 
     /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
     void returnValues(int[] values) {
-        FuncType t = f.type;
+        FuncType t = f.type();
         if (X64CallingConvention.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
             for (int i = 0; i < values.length; i++) {

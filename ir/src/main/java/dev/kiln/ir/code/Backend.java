@@ -18,6 +18,12 @@ public interface Backend {
     MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing);
 
     /**
+     * Compiles IR that is already optimised and edge-split (such as an OSR variant, whose
+     * signature is its {@code type()}) under {@code symbol}.
+     */
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol);
+
+    /**
      * The entry trampoline for functions of {@code type}: native signature
      * {@code int entry(long vmctx, long function, long argumentBuffer, long stackLimit)}. It reads
      * the arguments from the buffer (8 bytes each), calls {@code function}, writes the results
@@ -38,6 +44,28 @@ public interface Backend {
      * --stage allocated --target}).
      */
     java.util.function.IntFunction<String> allocationNames(dev.kiln.ir.IrFunction f);
+
+    /**
+     * A function's call stub: jumps to the code address held in the native word at
+     * {@code slotAddress} (the function's native code once bound, its interpreter thunk before).
+     * Calls to functions that are not bound yet resolve to this stub.
+     */
+    MachineCode slotJump(String symbol, long slotAddress);
+
+    /**
+     * Enters the interpreter for function {@code funcIndex}: passes the index to the interpreter
+     * entry of the function's type at {@code entryAddress} (see {@link #interpreterEntry}).
+     */
+    MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress);
+
+    /**
+     * The native-to-interpreter adapter for functions of {@code type}, reached from an interpreter
+     * thunk with the native arguments in place: stores them 8 bytes each in a buffer on its stack,
+     * calls {@code int upcall(long vmctx, int funcIndex, long buffer)} at {@code upcallAddress},
+     * and returns the result from the buffer (several results are already in the return area);
+     * when the upcall reports a trap (nonzero), it calls the trap routine, which unwinds.
+     */
+    MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress);
 
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";

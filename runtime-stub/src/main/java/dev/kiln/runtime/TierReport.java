@@ -1,0 +1,59 @@
+package dev.kiln.runtime;
+
+import dev.kiln.interpreter.CompiledFunction;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What the tiers did with a module during a run ({@code kiln run --stats}).
+ *
+ * @param interpreted          functions that ran in the interpreter
+ * @param promoted             functions compiled because they became hot, and bound
+ * @param boundFromCache       functions bound to cached code
+ * @param compiled             functions compiled in this run (promotion, or the native tier)
+ * @param compileMillis        time spent compiling them (the background thread in the auto tier)
+ * @param firstInstructionMillis time from JVM start to the first Wasm instruction, or -1
+ * @param top                  the functions the interpreter counted most, busiest first
+ */
+public record TierReport(int functions, int interpreted, int promoted, int boundFromCache, int osrEntries, int compiled,
+                         double compileMillis, long firstInstructionMillis, List<Hot> top) {
+    /** A function's interpreter counters, and whether it runs natively now. */
+    public record Hot(int index, String name, long calls, long backEdges, boolean nativeNow) {
+    }
+
+    public static TierReport of(WasmModule module, Store store, int topCount) {
+        var m = module.validated().module();
+        NativeModule nm = module.existingNativeCode();
+        TierStats s = nm == null ? new TierStats() : nm.stats;
+        List<Hot> hot = new ArrayList<>();
+        int interpreted = 0;
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+            CompiledFunction cf = module.everInterpreted(f);
+            if (cf == null) continue;
+            interpreted++;
+            hot.add(new Hot(f, m.functionDisplayName(f), cf.calls, cf.backEdges, nm != null && nm.address(f) != 0));
+        }
+        hot.sort(Comparator.comparingLong((Hot h) -> h.calls + h.backEdges).reversed());
+        long first = store.firstInstructionNanos();
+        long firstMs = first == 0 ? -1
+                : ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - first) / 1_000_000;
+        return new TierReport(m.functionBodies().size(), interpreted, s.promoted.get(), s.boundFromCache.get(), s.osr.get(),
+                s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot.subList(0, Math.min(topCount, hot.size())));
+    }
+
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("kiln stats: %d functions: %d interpreted, %d promoted to native, %d bound from the cache, "
+                + "%d loops moved to native code while running (OSR)%n", functions, interpreted, promoted, boundFromCache, osrEntries));
+        sb.append(String.format("kiln stats: %d compiled in %.1f ms; first Wasm instruction %d ms after JVM start%n",
+                compiled, compileMillis, firstInstructionMillis));
+        for (Hot h : top) {
+            sb.append(String.format("kiln stats:   %-40s %10d calls %12d back-edges  %s%n", h.name, h.calls, h.backEdges,
+                    h.nativeNow ? "native now" : "interpreted"));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.WasmFrame;
+import dev.kiln.ir.code.Target;
+import dev.kiln.linker.CodeCache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Every path of the auto tier: lazy binding of cached code, promotion, OSR, write-back, mixed-tier traps. */
+class TieringTest {
+    private static final String WAT = """
+            (module
+              (func $sum (export "sum") (param $n i32) (result i64) (local $i i32) (local $acc i64)
+                (loop $l
+                  (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                (local.get $acc))
+              (func $sq (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+              (func $div (export "div") (param i32) (result i32) (i32.div_s (i32.const 100) (local.get 0)))
+              (func $viaDiv (export "viaDiv") (param i32) (result i32) (call $div (local.get 0)))
+              (func $unused (export "unused") (result i32) (i32.const 7)))
+            """;
+    private static final byte[] BYTES = Wat.compile(WAT);
+
+    @TempDir
+    Path cacheDir;
+    private Store store;
+
+    @BeforeEach
+    void x86Only() {
+        assumeTrue(Target.host() == Target.X86_64, "native tiers run on x86-64 here");
+    }
+
+    @AfterEach
+    void restore() {
+        if (store != null) store.close();
+        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
+    }
+
+    private Instance auto(WasmModule m) {
+        store = new Store().tier(Tier.AUTO);
+        return store.instantiate(m, new Imports());
+    }
+
+    private static int index(WasmModule m, String export) {
+        return m.validated().module().exports().stream().filter(e -> e.name().equals(export)).findFirst().orElseThrow().index();
+    }
+
+    @Test
+    void aCacheHitBindsEachFunctionOnItsFirstCallAndLeavesTheRestUntouched() {
+        CodeCache cache = new CodeCache(cacheDir);
+        assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED,
+                NativeCompiler.prepare(WasmModule.of(BYTES), cache, true, w -> { }, Tier.NATIVE));
+        WasmModule m = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO));
+        Instance i = auto(m);
+        NativeModule nm = m.existingNativeCode();
+        for (int f = 0; f < 5; f++) assertEquals(0, nm.address(f), "nothing is placed before a call");
+        assertArrayEquals(new long[] {49}, i.function("sq").call(7));
+        assertNotEquals(0, nm.address(index(m, "sq")));
+        assertEquals(0, nm.address(index(m, "unused")), "never called, never touched");
+        assertEquals(0, nm.address(index(m, "sum")));
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.boundFromCache());
+        assertEquals(0, r.interpreted());
+        assertEquals(0, r.compiled());
+    }
+
+    @Test
+    void aCacheMissStartsInTheInterpreterAndPromotesHotFunctions() {
+        TierUp.configure(10, 1_000_000, true);
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = auto(m);
+        int sq = index(m, "sq");
+        for (int k = 0; k < 9; k++) assertEquals((long) k * k, i.function("sq").call(k)[0]);
+        assertEquals(0, m.existingNativeCode().address(sq), "still interpreted below the threshold");
+        for (int k = 9; k < 20; k++) assertEquals((long) k * k, i.function("sq").call(k)[0]);
+        assertNotEquals(0, m.existingNativeCode().address(sq), "promoted");
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.promoted());
+        assertEquals(1, r.interpreted());
+    }
+
+    @Test
+    void aLongLoopEnteredOnceMovesToNativeCodeWhileRunning() {
+        TierUp.configure(1_000_000, 1000, true);
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = auto(m);
+        int n = 3_000_000;
+        assertArrayEquals(new long[] {(long) n * (n - 1) / 2}, i.function("sum").call(n));
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.osrEntries());
+        TierReport.Hot hot = r.top().get(0);
+        assertTrue(hot.backEdges() < 10_000, "the interpreter ran only " + hot.backEdges() + " of " + n + " iterations");
+    }
+
+    @Test
+    void promotedCodeIsWrittenBackSoTheNextRunIsACacheHit() {
+        TierUp.configure(2, 1_000_000, true);
+        CodeCache cache = new CodeCache(cacheDir);
+        WasmModule first = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(first, cache, true, w -> { }, Tier.AUTO));
+        Instance i = auto(first);
+        for (int k = 0; k < 5; k++) i.function("sq").call(k);
+        NativeCompiler.writeBack(first, cache, w -> { });
+        store.close();
+        WasmModule second = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(second, cache, true, w -> { }, Tier.AUTO));
+        Instance j = auto(second);
+        assertArrayEquals(new long[] {36}, j.function("sq").call(6));
+        assertEquals(1, TierReport.of(second, store, 5).boundFromCache());
+    }
+
+    @Test
+    void trapsShowTheSameStackWhateverTierEachFrameRanIn() {
+        // reference: everything interpreted
+        Store interp = new Store();
+        WasmTrap expected = assertThrows(WasmTrap.class,
+                () -> interp.instantiate(WasmModule.of(BYTES), new Imports()).function("viaDiv").call(0));
+        interp.close();
+        // mixed: div promoted to native, viaDiv still interpreted when the trap happens
+        TierUp.configure(3, 1_000_000, true);
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = auto(m);
+        for (int k = 1; k <= 4; k++) i.function("div").call(k);
+        assertNotEquals(0, m.existingNativeCode().address(index(m, "div")));
+        assertEquals(0, m.existingNativeCode().address(index(m, "viaDiv")));
+        WasmTrap mixed = assertThrows(WasmTrap.class, () -> i.function("viaDiv").call(0));
+        assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, mixed.kind());
+        List<WasmFrame> frames = mixed.wasmStack();
+        assertEquals(expected.wasmStack(), frames, mixed.describe());
+    }
+}
