@@ -53,13 +53,8 @@ public final class Main {
         CliCommand cmd = factory.get();
         CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (cmd instanceof RunCommand) {
-            for (int i = 0; i < rest.length && rest[i].startsWith("-"); i++) {
-                if (RunCommand.OPTIONAL_VALUE.contains(rest[i])) rest[i] = rest[i] + "=text";
-            }
-        }
         if (cmd instanceof TrailingArguments t) {
-            int first = firstPositional(parser, rest);
+            int first = firstPositional(parser, rest, cmd instanceof RunCommand ? RunCommand.OPTIONAL_VALUE : java.util.Set.of());
             t.trailing(first < 0 ? java.util.List.of() : java.util.List.of(Arrays.copyOfRange(rest, first + 1, rest.length)));
             if (first >= 0) rest = Arrays.copyOfRange(rest, 0, first + 1);
         }
@@ -85,11 +80,19 @@ public final class Main {
     }
 
     /** Index of the first positional argument (skipping options and their values), or -1. */
-    private static int firstPositional(CmdLineParser parser, String[] args) {
+    /**
+     * The index of the first positional argument in {@code args}, or -1. Options named in
+     * {@code optionalValue} given without {@code =VALUE} are rewritten in place to {@code =text}.
+     */
+    private static int firstPositional(CmdLineParser parser, String[] args, java.util.Set<String> optionalValue) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) return i + 1 < args.length ? i + 1 : -1;
             if (!a.startsWith("-") || a.equals("-")) return i;
+            if (optionalValue.contains(a)) {
+                args[i] = a + "=text";
+                continue;
+            }
             if (a.contains("=")) continue;
             for (org.kohsuke.args4j.spi.OptionHandler<?> h : parser.getOptions()) {
                 org.kohsuke.args4j.spi.OptionHandler<?> handler = h;

@@ -10,6 +10,7 @@ import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.ProcessExit;
+import dev.kiln.runtime.NativeWarmUp;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TierReport;
@@ -107,6 +108,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
         TierUp.configure(hotCalls, hotLoops, jitSync);
+        if (chosen != Tier.INTERP) NativeWarmUp.start();
         WasmModule module;
         try {
             module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());

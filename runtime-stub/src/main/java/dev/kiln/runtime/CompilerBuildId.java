@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * Identifies the compiler that produced cached code: a SHA-256 over the class files of kiln's
- * compiler modules (frontend, IR, register allocation, backends, linker), wherever they were
- * loaded from (the kiln jar, or build directories). Any change to the compiler changes the id,
- * so cached code from another build is never used.
+ * modules wherever they were loaded from — for a jar, over each class's name, CRC32 and size from
+ * the jar's index (cheap: nothing is decompressed); for a build directory, over the class files.
+ * Any change to the compiler changes the id, so cached code from another build is never used.
  */
 public final class CompilerBuildId {
     private static volatile String id;
@@ -62,8 +62,14 @@ public final class CompilerBuildId {
                         }
                     }
                 } else {
-                    try (InputStream in = Files.newInputStream(p)) {
-                        sha.update(in.readAllBytes());
+                    // a jar: its index already has each entry's CRC32, so no class needs decompressing
+                    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(p.toFile())) {
+                        zip.stream().filter(e -> e.getName().startsWith("dev/kiln/") && e.getName().endsWith(".class"))
+                                .sorted(java.util.Comparator.comparing(java.util.zip.ZipEntry::getName))
+                                .forEach(e -> {
+                                    sha.update(e.getName().getBytes());
+                                    sha.update(java.nio.ByteBuffer.allocate(16).putLong(e.getCrc()).putLong(e.getSize()).array());
+                                });
                     }
                 }
             }

@@ -6,8 +6,8 @@ import dev.kiln.ir.TrapKind;
 /** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit passes through. */
 public final class HostFunctionInstance extends FunctionInstance {
     private final HostFunction definition;
-    /** Address of the upcall stub native code calls this function through, once made. */
-    long nativeStub;
+    /** Address of the thunk native code calls this function through, once made. */
+    long nativeThunk;
 
     HostFunctionInstance(Store store, HostFunction definition) {
         super(store, definition.type());

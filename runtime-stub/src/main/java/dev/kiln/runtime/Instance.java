@@ -21,8 +21,10 @@ import dev.kiln.ir.abi.VmContextLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Instance implements Caller {
     /** Instances by VMContext address, for calls from native code (host functions, helpers). */
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final Map<Long, Instance> BY_CONTEXT = new ConcurrentHashMap<>();
 
     private final Store store;
@@ -50,8 +53,10 @@ public final class Instance implements Caller {
     /** Functions compiled for the interpreter (the module's array, shared with its other instances). */
     final CompiledFunction[] interpreted;
     private InterpreterBinding binding;
-    /** Native code of the module when the instance runs natively, else null. */
-    private NativeModule nativeCode;
+    /** Native code of the module once native code may run in the store (see {@link Store#activateNative}), else null. */
+    private volatile NativeModule nativeCode;
+    /** Descriptors this instance made for its imported host functions (native callers need their code). */
+    private final List<Long> hostImportDescriptors = new ArrayList<>();
 
     private Instance(Store store, WasmModule module) {
         this.store = store;
@@ -67,11 +72,32 @@ public final class Instance implements Caller {
         for (int i = 0; i < typeIds.length; i++) typeIds[i] = store.typeId(m.types().get(i));
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
+        this.interpreted = module.interpreted();
+        BY_CONTEXT.put(vmctx.address(), this);
+    }
+
+    /**
+     * Native code may run from now on (called by the store, once): the runtime helpers go into
+     * the VMContext, the module's slots and stubs are made (and, on the native tier, all bound),
+     * and descriptors made so far get the code native callers jump to.
+     */
+    synchronized void activateNative() {
+        if (nativeCode != null) return;
         for (dev.kiln.ir.abi.RuntimeHelper h : dev.kiln.ir.abi.RuntimeHelper.values()) {
             vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.helper(h), NativeUpcalls.helperAddress(h));
         }
-        this.interpreted = module.interpreted();
-        BY_CONTEXT.put(vmctx.address(), this);
+        for (long d : hostImportDescriptors) {
+            long handle = NATIVE.get(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_HANDLE);
+            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE,
+                    store.hostThunk((HostFunctionInstance) store.functionByHandle((int) handle)));
+        }
+        if (m.functionBodies().isEmpty()) return;
+        NativeModule code = module.nativeCode(store.backend());
+        if (store.tier() == Tier.NATIVE) code.bindAll();
+        for (int i = m.importedFunctionCount(); i < functions.length; i++) {
+            if (functions[i].descriptor != 0) NATIVE.set(ValueLayout.JAVA_LONG, functions[i].descriptor + VmContextLayout.FUNC_CODE, code.stub(i));
+        }
+        nativeCode = code;
     }
 
     /** The instance whose VMContext is at {@code address}, or null. */
@@ -200,10 +226,6 @@ public final class Instance implements Caller {
 
     private void allocate() {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
-        if (store.tier() != Tier.INTERP && !m.functionBodies().isEmpty()) {
-            nativeCode = module.nativeCode(store.backend());
-            if (store.tier() == Tier.NATIVE) nativeCode.bindAll();
-        }
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
             tables[i] = store.newTable(t, 0);
@@ -227,6 +249,7 @@ public final class Instance implements Caller {
         MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
         for (int i = 0; i < functions.length; i++) functionArray.setAtIndex(ValueLayout.JAVA_LONG, i, descriptorFor(i));
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
+        store.register(this);
         // element segment items are evaluated at instantiation
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
@@ -255,11 +278,11 @@ public final class Instance implements Caller {
         FunctionInstance f = functions[i];
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
         MemorySegment d = store.arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
-        d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.hostStub(h));
+        d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
+        hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.type()));
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, MemorySegment.NULL.reinterpret(Long.MAX_VALUE)
-                .get(ValueLayout.JAVA_INT, store.funcref(h) + VmContextLayout.FUNC_HANDLE));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, store.handle(h));
         return d.address();
     }
 
@@ -325,12 +348,16 @@ public final class Instance implements Caller {
 
     /** A function became hot in the interpreter: in the auto tier, have it compiled. */
     void hot(int index) {
-        if (store.tier() == Tier.AUTO && nativeCode != null) TierUp.request(nativeCode, index);
+        if (store.tier() != Tier.AUTO) return;
+        store.activateNative();
+        if (nativeCode != null) TierUp.request(nativeCode, index);
     }
 
     /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */
     void hotLoop(CompiledFunction f, int osrIndex) {
-        if (store.tier() == Tier.AUTO && nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex);
+        if (store.tier() != Tier.AUTO) return;
+        store.activateNative();
+        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex);
     }
 
     NativeModule nativeModule() {

@@ -35,6 +35,7 @@ final class NativeCodeMemory {
     private final long trapRoutine;
     private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
+    private final Map<FuncType, Long> hostEntries = new ConcurrentHashMap<>();
     /** Placed Wasm functions by start address, for mapping return addresses to Wasm frames. */
     private final ConcurrentSkipListMap<Long, Placed> byAddress = new ConcurrentSkipListMap<>();
 
@@ -80,6 +81,17 @@ final class NativeCodeMemory {
     long interpreterEntry(FuncType type) {
         return interpreterEntries.computeIfAbsent(type, t -> placeStubs(List.of(
                 backend.interpreterEntry(t, "kiln_interpreter_entry", NativeUpcalls.interpretAddress()))).get(0).address());
+    }
+
+    /** The native-to-host adapter for host functions of {@code type} (made once per type). */
+    long hostEntry(FuncType type) {
+        return hostEntries.computeIfAbsent(type, t -> placeStubs(List.of(
+                backend.interpreterEntry(t, "kiln_host_entry", NativeUpcalls.callHostAddress()))).get(0).address());
+    }
+
+    /** A thunk that calls host function {@code handle} (of its store) through the adapter of its type. */
+    long hostThunk(int handle, FuncType type) {
+        return placeStubs(List.of(backend.interpreterThunk("kiln_host_" + handle, handle, hostEntry(type)))).get(0).address();
     }
 
     /** Places compiled functions; their calls to other symbols go through {@code resolver}. */

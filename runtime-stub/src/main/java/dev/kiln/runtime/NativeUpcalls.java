@@ -22,25 +22,26 @@ import java.lang.invoke.MethodType;
  */
 final class NativeUpcalls {
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    private static final MethodHandle CALL_HOST;
     private static final FunctionDescriptor HELPER = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
-    /** Helper stub addresses in {@link RuntimeHelper} order, made once per JVM. */
-    private static final long[] HELPERS = new long[RuntimeHelper.COUNT];
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    private static final RuntimeHelper[] HELPER_IDS = RuntimeHelper.values();
+    /** The one entry point of every runtime helper (the helper's id is the last argument). */
+    private static final long HELPERS;
+    /** {@code int callHost(long vmctx, int handle, long buffer)}: native code calling a host function. */
+    private static final long CALL_HOST_BUFFERED;
     /** {@code int interpret(long vmctx, int funcIndex, long buffer)}: native code calling a function that is not bound. */
     private static final long INTERPRET;
 
     static {
         try {
             var lookup = MethodHandles.lookup();
-            CALL_HOST = lookup.findStatic(NativeUpcalls.class, "callHost",
-                    MethodType.methodType(long.class, HostFunctionInstance.class, long.class, long[].class));
-            MethodType helperType = MethodType.methodType(long.class, long.class, long.class, long.class, long.class, long.class);
-            for (RuntimeHelper h : RuntimeHelper.values()) {
-                MethodHandle mh = MethodHandles.insertArguments(
-                        lookup.findStatic(NativeUpcalls.class, "helper", helperType.insertParameterTypes(0, RuntimeHelper.class)), 0, h);
-                HELPERS[h.ordinal()] = Linker.nativeLinker().upcallStub(mh, HELPER, Arena.global()).address();
-            }
+            MethodType helperType = MethodType.methodType(long.class, long.class, long.class, long.class, long.class, long.class, long.class);
+            HELPERS = Linker.nativeLinker().upcallStub(lookup.findStatic(NativeUpcalls.class, "helper", helperType), HELPER,
+                    Arena.global()).address();
+            CALL_HOST_BUFFERED = Linker.nativeLinker().upcallStub(
+                    lookup.findStatic(NativeUpcalls.class, "callHostBuffered", MethodType.methodType(int.class, long.class, int.class, long.class)),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+                    Arena.global()).address();
             INTERPRET = Linker.nativeLinker().upcallStub(
                     lookup.findStatic(NativeUpcalls.class, "interpret", MethodType.methodType(int.class, long.class, int.class, long.class)),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
@@ -54,7 +55,11 @@ final class NativeUpcalls {
     }
 
     static long helperAddress(RuntimeHelper h) {
-        return HELPERS[h.ordinal()];
+        return HELPERS;
+    }
+
+    static long callHostAddress() {
+        return CALL_HOST_BUFFERED;
     }
 
     static long interpretAddress() {
@@ -98,22 +103,29 @@ final class NativeUpcalls {
         return NATIVE.get(ValueLayout.JAVA_LONG, vmctx + VmContextLayout.STATE);
     }
 
-    /** An upcall stub that runs host function {@code f} with the native signature of its type. */
-    static long hostStub(HostFunctionInstance f, Arena arena) {
-        MethodHandle raw = MethodHandles.insertArguments(CALL_HOST, 0, f);
-        return Linker.nativeLinker().upcallStub(NativeSignatures.fromRaw(f.type(), raw), NativeSignatures.descriptor(f.type()), arena)
-                .address();
-    }
-
-    private static long callHost(HostFunctionInstance f, long vmctx, long[] args) {
+    /**
+     * Native code called host function {@code handle} through its thunk and the per-signature
+     * adapter: arguments and the single result travel in {@code buffer} (8 bytes each), several
+     * results in the return area. Returns 0, or nonzero after recording a trap or proc_exit.
+     */
+    private static int callHostBuffered(long vmctx, int handle, long buffer) {
         long state = stateOf(vmctx);
         try {
-            long[] r = f.invoke(Instance.byContext(vmctx), args);
+            Instance caller = Instance.byContext(vmctx);
+            HostFunctionInstance f = Store.hostFunctionCalled(vmctx, handle);
+            dev.kiln.frontend.FuncType t = f.type();
+            long[] args = new long[t.paramCount()];
+            for (int i = 0; i < args.length; i++) {
+                long v = NATIVE.get(ValueLayout.JAVA_LONG, buffer + 8L * i);
+                args[i] = t.param(i) == dev.kiln.frontend.ValType.I32 || t.param(i) == dev.kiln.frontend.ValType.F32 ? v & 0xFFFF_FFFFL : v;
+            }
+            long[] r = f.invoke(caller, args);
             if (r.length > 1) {
                 for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
-                return 0;
+            } else if (r.length == 1) {
+                NATIVE.set(ValueLayout.JAVA_LONG, buffer, r[0]);
             }
-            return r.length == 1 ? r[0] : 0;
+            return 0;
         } catch (ProcessExit e) {
             ExecutionState.exit(state, e.code());
         } catch (TrapException t) {
@@ -121,10 +133,11 @@ final class NativeUpcalls {
         } catch (Throwable t) {
             ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, t));
         }
-        return 0;
+        return 1;
     }
 
-    private static long helper(RuntimeHelper h, long vmctx, long a, long b, long c, long d) {
+    private static long helper(long vmctx, long a, long b, long c, long d, long id) {
+        RuntimeHelper h = HELPER_IDS[(int) id];
         try {
             Instance i = Instance.byContext(vmctx);
             return switch (h) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * references name functions and host objects. Close it to release the native memory.
  */
 public final class Store implements AutoCloseable {
+    /** Stores by the address of their host context, for host functions called from native code. */
+    private static final Map<Long, Store> BY_HOST_CONTEXT = new java.util.concurrent.ConcurrentHashMap<>();
     final Arena arena = Arena.ofShared();
     final TypeRegistry types = new TypeRegistry();
     private final List<FunctionInstance> functionsByHandle = new ArrayList<>();
@@ -27,6 +29,9 @@ public final class Store implements AutoCloseable {
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
     private final ExecutionState state = new ExecutionState(arena);
+    private final List<Instance> instances = new ArrayList<>();
+    /** Whether compiled code may run in this store yet (see {@link #activateNative}). */
+    private volatile boolean nativeActive;
     /** A VMContext with only the execution state, passed to host functions called through a funcref. */
     private final MemorySegment hostContext;
     private Tier tier = Tier.INTERP;
@@ -37,6 +42,7 @@ public final class Store implements AutoCloseable {
     public Store() {
         hostContext = arena.allocate(VmContextLayout.SIZE, 16);
         hostContext.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, state.address());
+        BY_HOST_CONTEXT.put(hostContext.address(), this);
     }
 
     /** Chooses how functions of instances created from now on run (default: the interpreter). */
@@ -121,26 +127,83 @@ public final class Store implements AutoCloseable {
     /** The funcref value (descriptor address) of a function, creating its descriptor on first use. */
     synchronized long funcref(FunctionInstance f) {
         if (f.descriptor != 0) return f.descriptor;
-        f.handle = functionsByHandle.size();
-        functionsByHandle.add(f);
         MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
         if (f instanceof WasmFunction wf) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, wf.instance.nativeEntry(wf.index));
         } else if (f instanceof HostFunctionInstance h) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, hostStub(h));
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
         }
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f.type));
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, f.handle);
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
         return f.descriptor;
     }
 
-    /** The upcall stub that runs a host function when native code calls it (made on first use). */
-    synchronized long hostStub(HostFunctionInstance h) {
-        if (h.nativeStub == 0) h.nativeStub = NativeUpcalls.hostStub(h, arena);
-        return h.nativeStub;
+    /**
+     * A new instance joins the store. Native code becomes possible in the store when the first
+     * instance that needs it arrives: on the native tier, or on the auto tier when its module has
+     * cached code. Until then the auto tier costs what the interpreter costs; the first hot
+     * function activates native code instead.
+     */
+    synchronized void register(Instance instance) {
+        instances.add(instance);
+        if (nativeActive) {
+            instance.activateNative();
+        } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode() != null) {
+            activateNative();
+        }
+    }
+
+    boolean nativeActive() {
+        return nativeActive;
+    }
+
+    /**
+     * From now on compiled code may run in this store: every instance gets its native parts
+     * (runtime helpers, slots and stubs) and every descriptor made so far gets code to call.
+     */
+    synchronized void activateNative() {
+        if (nativeActive) return;
+        nativeActive = true;
+        for (Instance i : instances) i.activateNative();
+        giveHostFunctionsNativeCode();
+    }
+
+    /** Host function descriptors made while only the interpreter ran have no code; native callers need it. */
+    private void giveHostFunctionsNativeCode() {
+        for (FunctionInstance f : functionsByHandle) {
+            if (f instanceof HostFunctionInstance h && h.descriptor != 0) {
+                MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, h.descriptor + VmContextLayout.FUNC_CODE,
+                        hostThunk(h));
+            }
+        }
+    }
+
+    /** The handle references and native host calls name {@code f} by (assigned on first use). */
+    synchronized int handle(FunctionInstance f) {
+        if (f.handle < 0) {
+            f.handle = functionsByHandle.size();
+            functionsByHandle.add(f);
+        }
+        return f.handle;
+    }
+
+    /**
+     * The native code that runs host function {@code h} when compiled code calls it (made on
+     * first use): a thunk passing the function's handle to the adapter of its type.
+     */
+    synchronized long hostThunk(HostFunctionInstance h) {
+        if (h.nativeThunk == 0) h.nativeThunk = NativeCodeMemory.get(backend()).hostThunk(handle(h), h.type());
+        return h.nativeThunk;
+    }
+
+    /** The host function native code called: {@code vmctx} is the caller's VMContext or a store's host context. */
+    static HostFunctionInstance hostFunctionCalled(long vmctx, int handle) {
+        Instance caller = Instance.byContext(vmctx);
+        Store store = caller != null ? caller.store() : BY_HOST_CONTEXT.get(vmctx);
+        return (HostFunctionInstance) store.functionByHandle(handle);
     }
 
     FunctionInstance functionByHandle(int handle) {
@@ -175,6 +238,8 @@ public final class Store implements AutoCloseable {
         if (closed) return;
         closed = true;
         Instance.forget(this);
+        instances.clear();
+        BY_HOST_CONTEXT.remove(hostContext.address());
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
         arena.close();

@@ -15,6 +15,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +90,8 @@ class TieringTest {
         Instance i = auto(m);
         int sq = index(m, "sq");
         for (int k = 0; k < 9; k++) assertEquals((long) k * k, i.function("sq").call(k)[0]);
-        assertEquals(0, m.existingNativeCode().address(sq), "still interpreted below the threshold");
+        assertNull(m.existingNativeCode(), "below the threshold the auto tier makes no native code at all");
+        assertFalse(store.nativeActive());
         for (int k = 9; k < 20; k++) assertEquals((long) k * k, i.function("sq").call(k)[0]);
         assertNotEquals(0, m.existingNativeCode().address(sq), "promoted");
         TierReport r = TierReport.of(m, store, 5);
@@ -144,5 +147,31 @@ class TieringTest {
         assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, mixed.kind());
         List<WasmFrame> frames = mixed.wasmStack();
         assertEquals(expected.wasmStack(), frames, mixed.describe());
+    }
+
+    @Test
+    void referencesMadeBeforeNativeCodeStartedWorkFromNativeCodeAfterwards() {
+        byte[] bytes = Wat.compile("""
+                (module
+                  (import "env" "inc" (func $inc (param i32) (result i32)))
+                  (type $unary (func (param i32) (result i32)))
+                  (table (export "t") 2 funcref)
+                  (elem (i32.const 0) $sq $inc)
+                  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+                  (func (export "both") (param i32) (result i32)
+                    (i32.add (call_indirect (type $unary) (local.get 0) (i32.const 0))
+                             (call_indirect (type $unary) (local.get 0) (i32.const 1)))))
+                """);
+        TierUp.configure(3, 1_000_000, true);
+        store = new Store().tier(Tier.AUTO);
+        Imports imports = new Imports().define(new HostFunction("env", "inc",
+                dev.kiln.frontend.FuncType.of(new dev.kiln.frontend.ValType[] {dev.kiln.frontend.ValType.I32}, dev.kiln.frontend.ValType.I32),
+                (caller, args) -> new long[] {args[0] + 1}), store);
+        WasmModule m = WasmModule.of(bytes);
+        Instance i = store.instantiate(m, imports);
+        assertFalse(store.nativeActive(), "the table's references were made by the interpreter");
+        for (int k = 0; k < 10; k++) assertEquals((long) k * k + k + 1, i.function("both").call(k)[0]);
+        assertTrue(store.nativeActive());
+        assertNotEquals(0, m.existingNativeCode().address(index(m, "both")), "both runs natively, through the old references");
     }
 }

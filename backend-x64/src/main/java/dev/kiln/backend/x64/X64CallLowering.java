@@ -162,6 +162,7 @@ final class X64CallLowering {
         }
         fn.parallelMove(moves);
         for (int j = 0; j < immediates.length; j++) asm.mov(Width.QWORD, regs[j], immediates[j]);
+        asm.mov(Width.DWORD, Gpr.R9, h.ordinal());
         asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
         asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(h)));
         fn.callSite(i.wasmOffset);

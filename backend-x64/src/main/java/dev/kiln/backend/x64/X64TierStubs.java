@@ -49,7 +49,7 @@ final class X64TierStubs {
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
         asm.push(Gpr.RDI);
         int slots = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
-        int bytes = (8 * slots + 8 + 15) & ~15; // rsp is 8 mod 16 after the push
+        int bytes = ((8 * slots + 15) & ~15) + 8; // rsp is 8 mod 16 after the push: the upcall needs it 16-byte aligned
         asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, bytes);
         X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
         for (int i = 0; i < places.length; i++) {

@@ -2,10 +2,11 @@ package dev.kiln.ir.abi;
 
 /**
  * Operations native code leaves to the runtime. Each is called through the VMContext's helper
- * table with one signature, {@code long helper(long vmctx, long a, long b, long c, long d)}
- * (unused arguments are ignored); {@code arity} is how many of a..d it reads. Helpers never
- * throw: those that can trap set the execution state's TRAP_CODE and return, and the caller
- * checks it ({@code mayTrap}).
+ * table with one signature, {@code long helper(long vmctx, long a, long b, long c, long d, long id)}
+ * where {@code id} is the helper's ordinal (the table entries may all be one entry point) and
+ * unused arguments are ignored; {@code arity} is how many of a..d it reads. Helpers never throw:
+ * those that can trap set the execution state's TRAP_CODE and return, and the caller checks it
+ * ({@code mayTrap}).
  */
 public enum RuntimeHelper {
     /** a = delta pages; returns the old size in pages or -1. */
