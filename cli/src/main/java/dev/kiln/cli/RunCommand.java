@@ -14,6 +14,7 @@ import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.wasi.WasiPreview1;
 import dev.kiln.interpreter.UnsupportedFeatureException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
@@ -52,6 +53,14 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     private List<String> args = new ArrayList<>();
 
+    /** --dir, --env, --inherit-env: used when the module imports WASI preview 1. */
+    final WasiOptions wasi = new WasiOptions();
+
+    @Override
+    public List<Object> optionGroups() {
+        return List.of(wasi);
+    }
+
     @Override
     public void trailing(List<String> rest) {
         args = rest;
@@ -64,7 +73,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     @Override
     public String summary() {
-        return "run a module's _start, or one exported function with --invoke";
+        return "run a module's _start (a WASI program: ARGS are its arguments), or one export with --invoke";
     }
 
     @Override
@@ -100,8 +109,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                 return 1;
             }
         }
-        try (Store store = new Store().tier(chosen)) {
-            Imports imports = new Imports();
+        Imports imports = new Imports();
+        try (Store store = new Store().tier(chosen);
+             WasiPreview1 host = WasiOptions.importedBy(module) ? wasi.link(file, args, out, err, imports, store) : null) {
             List<String> missing = missingImports(module, imports);
             if (!missing.isEmpty()) {
                 err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
@@ -142,7 +152,11 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": " + trap.describe());
             return TRAP_EXIT;
         } catch (ProcessExit exit) {
+            out.flush();
             return exit.code();
+        } catch (WasiOptions.Invalid e) {
+            err.println("kiln run: " + e.getMessage());
+            return e.exitCode;
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
             return 1;
