@@ -61,16 +61,26 @@ class ExampleTest {
         }
     }
 
+    /** Through {@code ..}, an absolute path, a relative path, and a symbolic link that points outside. */
     @Test
-    void catCannotReadOutsideThePreopenedDirectory() throws Exception {
-        KilnProcess.Result r = kiln("run", "--dir", "examples/data::/data", "examples/cat.wasm",
-                "/data/../README.md", "/examples/cat.c", "README.md");
+    void catCannotReadOutsideThePreopenedDirectories() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Path link = Files.createSymbolicLink(other.resolve("out"), REPO);
+        KilnProcess.Result r;
+        try {
+            r = kiln("run", "--dir", "examples/data::/data", "--dir", other + "::/t", "examples/cat.wasm",
+                    "/data/../README.md", "/examples/cat.c", "README.md", "/t/out/README.md", "/t/../data/hello.txt");
+        } finally {
+            Files.delete(link);
+        }
         assertEquals(1, r.exit(), r.stderrText());
         assertEquals("", r.stdoutText());
         assertEquals("""
                 cat: /data/../README.md: Operation not permitted
                 cat: /examples/cat.c: Capabilities insufficient
                 cat: README.md: Capabilities insufficient
+                cat: /t/out/README.md: Operation not permitted
+                cat: /t/../data/hello.txt: Operation not permitted
                 """, r.stderrText());
     }
 
