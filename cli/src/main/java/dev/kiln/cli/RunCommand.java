@@ -17,6 +17,7 @@ import dev.kiln.runtime.TierReport;
 import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.wasi.WasiPreview1;
 import dev.kiln.interpreter.UnsupportedFeatureException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
@@ -70,6 +71,14 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     private List<String> args = new ArrayList<>();
 
+    /** --dir, --env, --inherit-env: used when the module imports WASI preview 1. */
+    final WasiOptions wasi = new WasiOptions();
+
+    @Override
+    public List<Object> optionGroups() {
+        return List.of(wasi);
+    }
+
     @Override
     public void trailing(List<String> rest) {
         args = rest;
@@ -82,7 +91,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     @Override
     public String summary() {
-        return "run a module's _start, or one exported function with --invoke";
+        return "run a module's _start (a WASI program: ARGS are its arguments), or one export with --invoke";
     }
 
     @Override
@@ -145,8 +154,8 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     }
 
     private int execute(WasmModule module, Store store, PrintStream out, PrintStream err) throws Exception {
-        try {
-            Imports imports = new Imports();
+        Imports imports = new Imports();
+        try (WasiPreview1 host = WasiOptions.importedBy(module) ? wasi.link(file, args, out, err, imports, store) : null) {
             List<String> missing = missingImports(module, imports);
             if (!missing.isEmpty()) {
                 err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
@@ -187,7 +196,11 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": " + trap.describe());
             return TRAP_EXIT;
         } catch (ProcessExit exit) {
+            out.flush();
             return exit.code();
+        } catch (WasiOptions.Invalid e) {
+            err.println("kiln run: " + e.getMessage());
+            return e.exitCode;
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
             return 1;
