@@ -62,28 +62,19 @@ final class NativeModule {
         return new NativeModule(module, backend);
     }
 
-    /** Call stubs and interpreter thunks for every defined function, placed together. */
+    /**
+     * The call stubs of every defined function, placed as one piece of code; each slot starts at
+     * the interpreter entry of its function's type.
+     */
     private void placeStubs() {
         int first = m.importedFunctionCount();
         int count = m.functionCount() - first;
         if (count == 0) return;
-        List<MachineCode> thunks = new ArrayList<>(count);
         for (int f = first; f < m.functionCount(); f++) {
-            thunks.add(rename(backend.interpreterThunk("thunk" + f, f, natives.interpreterEntry(m.functionType(f))), f));
+            slots.setAtIndex(ValueLayout.JAVA_LONG, f, natives.interpreterEntry(m.functionType(f)));
         }
-        List<PlacedFunction> placedThunks = natives.placeStubs(thunks);
-        List<MachineCode> jumps = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            int f = first + k;
-            slots.setAtIndex(ValueLayout.JAVA_LONG, f, placedThunks.get(k).address());
-            jumps.add(rename(backend.slotJump("stub" + f, slots.address() + 8L * f), f));
-        }
-        List<PlacedFunction> placedStubs = natives.placeStubs(jumps);
-        for (int k = 0; k < count; k++) stubs[first + k] = placedStubs.get(k).address();
-    }
-
-    private static MachineCode rename(MachineCode c, int funcIndex) {
-        return new MachineCode(c.target(), funcIndex, c.symbol(), c.code(), c.relocations(), c.trapSites(), c.frameSize(), c.listing());
+        long base = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address()))).get(0).address();
+        for (int k = 0; k < count; k++) stubs[first + k] = base + (long) backend.callStubStride() * k;
     }
 
     Backend backend() {

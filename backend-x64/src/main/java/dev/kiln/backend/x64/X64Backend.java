@@ -69,13 +69,18 @@ public final class X64Backend implements Backend {
     }
 
     @Override
-    public MachineCode slotJump(String symbol, long slotAddress) {
-        return X64TierStubs.slotJump(symbol, slotAddress);
+    public MachineCode callStubs(int first, int count, long slotsBase) {
+        return X64TierStubs.callStubs(first, count, slotsBase);
     }
 
     @Override
-    public MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
-        return X64TierStubs.interpreterThunk(symbol, funcIndex, entryAddress);
+    public int callStubStride() {
+        return X64TierStubs.CALL_STUB_STRIDE;
+    }
+
+    @Override
+    public MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
+        return X64TierStubs.adapterThunk(symbol, index, adapterAddress);
     }
 
     @Override
