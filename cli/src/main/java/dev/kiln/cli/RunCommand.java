@@ -74,9 +74,12 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     /** --dir, --env, --inherit-env: used when the module imports WASI preview 1. */
     final WasiOptions wasi = new WasiOptions();
 
+    /** --fuel, --timeout, --max-memory, --max-table-elements. */
+    final LimitOptions limits = new LimitOptions();
+
     @Override
     public List<Object> optionGroups() {
-        return List.of(wasi);
+        return List.of(wasi, limits);
     }
 
     @Override
@@ -115,6 +118,10 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println("kiln run: --hot-calls and --hot-loops must be at least 1");
             return Main.USAGE;
         }
+        if (limits.problem() != null) {
+            err.println("kiln run: " + limits.problem());
+            return Main.USAGE;
+        }
         if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
         TierUp.configure(hotCalls, hotLoops, jitSync);
         if (chosen != Tier.INTERP) NativeWarmUp.start();
@@ -130,17 +137,18 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         if (chosen != Tier.INTERP) {
             try {
-                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen);
+                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen, limits.codeOptions());
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot run natively: " + e.getMessage());
                 return 1;
             }
         }
         Store store = new Store().tier(chosen);
-        try {
+        limits.apply(store);
+        try (AutoCloseable timeout = limits.startTimeout(store)) {
             return execute(module, store, out, err);
         } finally {
-            if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println);
+            if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println, limits.codeOptions());
             if (stats != null) {
                 TierReport report = TierReport.of(module, store, 10);
                 if (stats.equals("json")) {
@@ -194,6 +202,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         } catch (WasmTrap trap) {
             out.flush();
             err.println(file + ": " + trap.describe());
+            if (trap.kind() == dev.kiln.ir.TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
             return TRAP_EXIT;
         } catch (ProcessExit exit) {
             out.flush();

@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.linker.BuildIdentity;
@@ -34,6 +35,7 @@ final class NativeModule {
     private final WasmModule module;
     private final Module m;
     private final Backend backend;
+    private final CodeOptions options;
     private final NativeCodeMemory natives;
     private final SymbolNames names;
     private final MachineCode[] code;
@@ -43,10 +45,11 @@ final class NativeModule {
     private final long[] stubs;
     final TierStats stats = new TierStats();
 
-    private NativeModule(WasmModule module, Backend backend) {
+    private NativeModule(WasmModule module, Backend backend, CodeOptions options) {
         this.module = module;
         this.m = module.validated().module();
         this.backend = backend;
+        this.options = options;
         this.natives = NativeCodeMemory.get(backend);
         this.names = SymbolNames.of(m);
         int n = m.functionCount();
@@ -58,8 +61,12 @@ final class NativeModule {
         placeStubs();
     }
 
-    static NativeModule create(WasmModule module, Backend backend) {
-        return new NativeModule(module, backend);
+    static NativeModule create(WasmModule module, Backend backend, CodeOptions options) {
+        return new NativeModule(module, backend, options);
+    }
+
+    CodeOptions options() {
+        return options;
     }
 
     /**
@@ -144,7 +151,7 @@ final class NativeModule {
 
     private void compile(int f) {
         long start = System.nanoTime();
-        code[f] = backend.compile(module.validated(), names, f, false);
+        code[f] = backend.compile(module.validated(), names, f, options, false);
         compiledHere[f] = true;
         stats.compiled(System.nanoTime() - start);
     }
@@ -177,16 +184,7 @@ final class NativeModule {
      */
     OsrEntry compileOsr(int f, int headerBlock) {
         long start = System.nanoTime();
-        dev.kiln.ir.IrFunction ir = dev.kiln.ir.IrBuilder.build(module.validated(), f);
-        dev.kiln.ir.pass.Optimizer.optimize(ir);
-        new dev.kiln.ir.pass.EdgeSplitting().run(ir);
-        dev.kiln.ir.BasicBlock header = null;
-        for (dev.kiln.ir.BasicBlock b : ir.blocks) if (b.id == headerBlock) header = b;
-        if (header == null) throw new IllegalStateException("no block " + headerBlock + " in function " + f);
-        dev.kiln.ir.OsrTransform.apply(ir, header);
-        new dev.kiln.ir.pass.CopyPropagation().run(ir);
-        new dev.kiln.ir.pass.DeadCodeElimination().run(ir);
-        new dev.kiln.ir.pass.EdgeSplitting().run(ir);
+        dev.kiln.ir.IrFunction ir = dev.kiln.ir.pass.Preparation.osrVariant(module.validated(), f, headerBlock, options);
         MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock);
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;

@@ -2,15 +2,14 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.Target;
-import dev.kiln.ir.pass.EdgeSplitting;
-import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.LinearScan;
 
@@ -29,10 +28,8 @@ public final class X64Backend implements Backend {
     }
 
     @Override
-    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing) {
-        IrFunction f = IrBuilder.build(module, funcIndex);
-        Optimizer.optimize(f);
-        new EdgeSplitting().run(f);
+    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
+        IrFunction f = Preparation.forBackend(module, funcIndex, options);
         Allocation a = allocate(f);
         return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex, symbols.of(funcIndex));
     }

@@ -15,11 +15,11 @@ public interface Backend {
     RelocationModel relocationModel();
 
     /** Compiles one defined function; with {@code listing}, the result carries the emitted instructions as text. */
-    MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing);
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing);
 
     /**
-     * Compiles IR that is already optimised and edge-split (such as an OSR variant, whose
-     * signature is its {@code type()}) under {@code symbol}.
+     * Compiles IR that is already prepared (such as an OSR variant from
+     * {@link dev.kiln.ir.pass.Preparation#osrVariant}, whose signature is its {@code type()}) under {@code symbol}.
      */
     MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol);
 
