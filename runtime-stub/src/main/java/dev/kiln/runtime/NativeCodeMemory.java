@@ -43,7 +43,8 @@ final class NativeCodeMemory {
 
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
-        this.memory = new ExecutableMemory(backend.relocationModel());
+        this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
+                ExecutableMemory.DEFAULT_REGION_SIZE);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
         } catch (LinkException e) {
