@@ -40,7 +40,7 @@ public final class A64Backend implements Backend {
         Optimizer.optimize(f);
         new EdgeSplitting().run(f);
         Allocation a = allocate(f);
-        return new A64Function(module.module(), symbols, f, a, listing).compile(funcIndex);
+        return new A64Function(module.module(), symbols, f, a, listing).compile(funcIndex, symbols.of(funcIndex));
     }
 
     /** The allocation the backend uses: constants encoded where they are used get no location. */
@@ -57,6 +57,34 @@ public final class A64Backend implements Backend {
             if (Location.isSlot(l)) return "v" + v + "@slot" + Location.slotIndex(l);
             return "v" + v + "@" + (A64RegisterFile.isVector(l) ? "v" + (l - A64RegisterFile.V_BASE) : "x" + l);
         };
+    }
+
+    /**
+     * Compiles IR that is already optimised and edge-split (such as an OSR variant, whose signature is
+     * its type) under {@code symbol}. (The tiering runtime's {@code Backend} declares this; kept here
+     * without {@code @Override} so the backend works with the interface before and after it.)
+     */
+    public MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol) {
+        return new A64Function(module.module(), symbols, prepared, allocate(prepared), false).compile(prepared.index, symbol);
+    }
+
+    /** A function's call stub: jumps to the code address held in the native word at {@code slotAddress}. */
+    public MachineCode slotJump(String symbol, long slotAddress) {
+        return A64TierStubs.slotJump(symbol, slotAddress);
+    }
+
+    /** Enters the interpreter for {@code funcIndex} through the interpreter entry of its type at {@code entryAddress}. */
+    public MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
+        return A64TierStubs.interpreterThunk(symbol, funcIndex, entryAddress);
+    }
+
+    /**
+     * The native-to-interpreter adapter for functions of {@code type}: arguments to a buffer on its
+     * stack, {@code int upcall(vmctx, funcIndex, buffer)} at {@code upcallAddress}, the result back from
+     * the buffer; a nonzero upcall result goes to the trap routine.
+     */
+    public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {
+        return A64TierStubs.interpreterEntry(type, symbol, upcallAddress);
     }
 
     @Override

@@ -157,7 +157,7 @@ final class A64CallLowering {
         }
     }
 
-    /** {@code long helper(vmctx, a, b, c, d)}: immediates first, then the instruction's operands. */
+    /** {@code long helper(vmctx, a, b, c, d, id)}: immediates first, then the instruction's operands; x5 = the helper's ordinal. */
     private static void helper(A64Function fn, Instruction i, RuntimeHelper h, int[] operands, long... immediates) {
         A64Assembler asm = fn.asm;
         GeneralRegister[] regs = {GeneralRegister.X1, GeneralRegister.X2, GeneralRegister.X3, GeneralRegister.X4};
@@ -168,6 +168,7 @@ final class A64CallLowering {
         }
         fn.parallelMove(moves);
         for (int j = 0; j < immediates.length; j++) asm.mov(regs[j], immediates[j]);
+        asm.mov(GeneralRegister.W5, h.ordinal()); // the helper's id, for runtimes with one entry point for all helpers
         asm.mov(X0, VMCTX);
         asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.helper(h)));
         int returnOffset = fn.call(() -> asm.blr(SCRATCH));

@@ -119,7 +119,7 @@ final class A64Function {
         return true;
     }
 
-    MachineCode compile(int funcIndex) {
+    MachineCode compile(int funcIndex, String symbol) {
         prologue();
         List<BasicBlock> layout = new ArrayList<>();
         for (BasicBlock b : f.blocks) if (!trivial[b.id] || destination[b.id] == b) layout.add(b);
@@ -137,10 +137,15 @@ final class A64Function {
         epilogueCode();
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
         AssembledCode code = asm.finish();
-        return code.toMachineCode(funcIndex, symbols.of(funcIndex), trapSites, frame.size());
+        return code.toMachineCode(funcIndex, symbol, trapSites, frame.size());
     }
 
     // ---- values and locations ----
+
+    /** The function's signature: its entry block's parameters and its results. */
+    private FuncType signature() {
+        return f.type;
+    }
 
     ValType type(int v) {
         return f.typeOf(v);
@@ -381,7 +386,7 @@ final class A64Function {
         saveOrRestore(true);
         if (module.memoryCount() > 0) asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
-        FuncType t = f.type;
+        FuncType t = signature();
         A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int i = 0; i < places.length; i++) {
@@ -436,7 +441,7 @@ final class A64Function {
 
     /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
     void returnValues(int[] values, boolean epilogueIsNext) {
-        FuncType t = f.type;
+        FuncType t = signature();
         if (A64CallingConvention.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
             for (int i = 0; i < values.length; i++) {
