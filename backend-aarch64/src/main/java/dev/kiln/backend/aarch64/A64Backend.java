@@ -59,28 +59,40 @@ public final class A64Backend implements Backend {
         };
     }
 
+    // The tiering runtime's Backend declares the next five; they carry no @Override so that this
+    // backend compiles against the interface both before and after it.
+
     /**
      * Compiles IR that is already optimised and edge-split (such as an OSR variant, whose signature is
-     * its type) under {@code symbol}. (The tiering runtime's {@code Backend} declares this; kept here
-     * without {@code @Override} so the backend works with the interface before and after it.)
+     * its type) under {@code symbol}.
      */
     public MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol) {
         return new A64Function(module.module(), symbols, prepared, allocate(prepared), false).compile(prepared.index, symbol);
     }
 
-    /** A function's call stub: jumps to the code address held in the native word at {@code slotAddress}. */
-    public MachineCode slotJump(String symbol, long slotAddress) {
-        return A64TierStubs.slotJump(symbol, slotAddress);
+    /**
+     * The call stubs of functions {@code first .. first+count-1}, one every {@link #callStubStride()}
+     * bytes: each puts the function index in w9 and jumps to the address held in the native word at
+     * {@code slotsBase + 8 * index}.
+     */
+    public MachineCode callStubs(int first, int count, long slotsBase) {
+        return A64TierStubs.callStubs(first, count, slotsBase);
     }
 
-    /** Enters the interpreter for {@code funcIndex} through the interpreter entry of its type at {@code entryAddress}. */
-    public MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
-        return A64TierStubs.interpreterThunk(symbol, funcIndex, entryAddress);
+    /** Bytes between consecutive stubs of {@link #callStubs}. */
+    public int callStubStride() {
+        return A64TierStubs.CALL_STUB_STRIDE;
+    }
+
+    /** Passes {@code index} (a host function's handle) in w9 to the native-to-Java adapter at {@code adapterAddress}. */
+    public MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
+        return A64TierStubs.adapterThunk(symbol, index, adapterAddress);
     }
 
     /**
-     * The native-to-interpreter adapter for functions of {@code type}: arguments to a buffer on its
-     * stack, {@code int upcall(vmctx, funcIndex, buffer)} at {@code upcallAddress}, the result back from
+     * The native-to-Java adapter for functions of {@code type} (the interpreter, or a host function),
+     * reached from a call stub or an adapter thunk with the index in w9: arguments to a buffer on its
+     * stack, {@code int upcall(vmctx, index, buffer)} at {@code upcallAddress}, the result back from
      * the buffer; a nonzero upcall result goes to the trap routine.
      */
     public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {

@@ -16,26 +16,47 @@ import static dev.kiln.backend.aarch64.GeneralRegister.*;
  * arguments in X0-X7/V0-V7 and on the stack pass through untouched.
  */
 final class A64TierStubs {
-    /** Where an interpreter thunk leaves the function index for the interpreter entry: not an argument register. */
+    /** Where call stubs and adapter thunks leave the index for the interpreter entry: not an argument register. */
     static final GeneralRegister INDEX = W9;
 
     private A64TierStubs() {
     }
 
-    /** {@code ldr x16, =slot; ldr x16, [x16]; br x16}. */
-    static MachineCode slotJump(String symbol, long slotAddress) {
+    /** Bytes between consecutive call stubs of {@link #callStubs}. */
+    static final int CALL_STUB_STRIDE = 32;
+
+    /**
+     * The call stubs of functions {@code first .. first+count-1}, one every {@link #CALL_STUB_STRIDE}
+     * bytes, each {@code movz/movk w9, #index; ldr x16, slot; ldr x16, [x16]; br x16} followed by
+     * the address of the function's slot ({@code slotsBase + 8 * index}) as an 8-byte literal of
+     * its own (no shared pool, so the stubs stay evenly spaced).
+     */
+    static MachineCode callStubs(int first, int count, long slotsBase) {
         A64Assembler asm = new A64Assembler(false);
-        asm.ldrLiteral(X16, slotAddress);
-        asm.ldr(X16, Address.base(X16));
-        asm.br(X16);
-        return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
+        for (int k = 0; k < count; k++) {
+            int f = first + k;
+            asm.movz(INDEX, f & 0xFFFF, 0);
+            asm.movk(INDEX, f >>> 16, 16);
+            Label slot = asm.newLabel();
+            asm.ldr(X16, slot);
+            asm.ldr(X16, Address.base(X16));
+            asm.br(X16);
+            asm.nop();
+            asm.bind(slot);
+            long address = slotsBase + 8L * f;
+            asm.data32((int) address);
+            asm.data32((int) (address >>> 32));
+        }
+        AssembledCode code = asm.finish();
+        if (code.code().length != CALL_STUB_STRIDE * count) throw new IllegalStateException("call stubs are not evenly spaced");
+        return code.toMachineCode(-1, "kiln_call_stubs", List.of(), 0);
     }
 
-    /** {@code mov w9, #index; ldr x16, =entry; br x16}. */
-    static MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
+    /** {@code mov w9, #index; ldr x16, =adapter; br x16}: how native code calls a host function. */
+    static MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
         A64Assembler asm = new A64Assembler(false);
-        asm.mov(INDEX, funcIndex & 0xFFFF_FFFFL);
-        asm.ldrLiteral(X16, entryAddress);
+        asm.mov(INDEX, index & 0xFFFF_FFFFL);
+        asm.ldrLiteral(X16, adapterAddress);
         asm.br(X16);
         return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
     }

@@ -15,12 +15,13 @@ import static dev.kiln.backend.aarch64.GeneralRegister.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Runs the tiering stubs under QEMU: a driver calls an interpreter thunk (as compiled code would
- * call a function that is not bound), which enters the interpreter entry of the function's type,
- * whose upcall is a probe standing in for Java: the probe checks the VMContext, the function index
- * and a 16-byte aligned stack, sums the argument buffer into the result, or reports a trap, which
- * must reach the trap routine. Parameters of every kind: registers, the stack, i32 arguments with
- * garbage in their upper halves, floats.
+ * Runs the tiering stubs under QEMU: a driver calls a function's call stub (as compiled code calls a
+ * function that is not bound: the stub jumps through the function's slot, which holds the
+ * interpreter entry of its type) or an adapter thunk (as it calls a host function); the adapter's
+ * upcall is a probe standing in for Java: the probe checks the VMContext, the index and a 16-byte
+ * aligned stack, sums the argument buffer into the result, or reports a trap, which must reach the
+ * trap routine. Parameters of every kind: registers, the stack, i32 arguments with garbage in their
+ * upper halves, floats.
  */
 class A64TierStubsTest {
     private static final long VMCTX = 0x123;
@@ -34,7 +35,8 @@ class A64TierStubsTest {
         QemuRunner.assumeAvailable();
         List<ValType> types = new ArrayList<>();
         for (int i = 0; i < params; i++) types.add(i % 3 == 1 ? ValType.I32 : ValType.I64);
-        assertEquals(0, run(types, ValType.I64, INDEX), QemuRunner.lastOutput);
+        assertEquals(0, run(types, ValType.I64, INDEX, false), QemuRunner.lastOutput);
+        assertEquals(0, run(types, ValType.I64, INDEX, true), QemuRunner.lastOutput);
     }
 
     @ParameterizedTest
@@ -44,7 +46,8 @@ class A64TierStubsTest {
         List<ValType> types = new ArrayList<>();
         for (int i = 0; i < params; i++) types.add(ValType.F64);
         types.add(ValType.I64);
-        assertEquals(0, run(types, ValType.F64, INDEX), QemuRunner.lastOutput);
+        assertEquals(0, run(types, ValType.F64, INDEX, false), QemuRunner.lastOutput);
+        assertEquals(0, run(types, ValType.F64, INDEX, true), QemuRunner.lastOutput);
     }
 
     @ParameterizedTest
@@ -53,11 +56,15 @@ class A64TierStubsTest {
         QemuRunner.assumeAvailable();
         List<ValType> types = new ArrayList<>();
         for (int i = 0; i < params; i++) types.add(ValType.I64);
-        assertEquals(EXIT_TRAPPED, run(types, ValType.I64, TRAP_INDEX), QemuRunner.lastOutput);
+        assertEquals(EXIT_TRAPPED, run(types, ValType.I64, TRAP_INDEX, false), QemuRunner.lastOutput);
+        assertEquals(EXIT_TRAPPED, run(types, ValType.I64, TRAP_INDEX, true), QemuRunner.lastOutput);
     }
 
-    /** Exit status 0 when the call returned the expected sum, EXIT_TRAPPED from the trap routine, else 1. */
-    private static int run(List<ValType> params, ValType result, int index) {
+    /**
+     * Exit status 0 when the call returned the expected sum, EXIT_TRAPPED from the trap routine, else 1.
+     * The driver calls the function's call stub ({@code viaStubs}) or an adapter thunk.
+     */
+    private static int run(List<ValType> params, ValType result, int index, boolean viaStubs) {
         FuncType type = FuncType.of(params.toArray(ValType[]::new), result);
         long[] args = new long[params.size()];
         long expected = 0;
@@ -73,7 +80,8 @@ class A64TierStubsTest {
         }
         // two passes: sizes do not depend on the addresses (they sit in literal pools)
         byte[] image = null;
-        long thunkAt = 0, entryAt = 0;
+        long thunkAt = 0, entryAt = 0, callAt = 0;
+        int first = index - 2, count = 5; // the stubs of a few functions around index
         for (int pass = 0; pass < 2; pass++) {
             A64Assembler a = new A64Assembler();
             Label probe = a.newLabel(), trap = a.newLabel(), bad = a.newLabel();
@@ -88,7 +96,7 @@ class A64TierStubsTest {
                 else a.mov(A64RegisterFile.gpr(places[i].register()), X10);
             }
             a.mov(X0, VMCTX);
-            a.ldrLiteral(X16, QemuRunner.CODE_ADDRESS + thunkAt);
+            a.ldrLiteral(X16, QemuRunner.CODE_ADDRESS + callAt);
             a.blr(X16);
             if (stackBytes > 0) a.add(SP, SP, stackBytes);
             if (result == ValType.F64) a.fmov(X0, VectorRegister.D0);
@@ -138,12 +146,24 @@ class A64TierStubsTest {
                         QemuRunner.CODE_ADDRESS + entryAt + r.offset());
             }
             thunkAt = (entryAt + entryCode.length + 15) & ~15;
-            MachineCode thunk = A64TierStubs.interpreterThunk("thunk", index, QemuRunner.CODE_ADDRESS + entryAt);
+            MachineCode thunk = A64TierStubs.adapterThunk("thunk", index, QemuRunner.CODE_ADDRESS + entryAt);
+            long stubsAt = (thunkAt + thunk.code().length + 15) & ~15;
+            long slotsBase = (stubsAt + (long) A64TierStubs.CALL_STUB_STRIDE * count + 15) & ~15; // slot f at slotsBase + 8f
+            MachineCode stubs = A64TierStubs.callStubs(first, count, QemuRunner.CODE_ADDRESS + slotsBase);
+            assertEquals(A64TierStubs.CALL_STUB_STRIDE * count, stubs.code().length);
+            callAt = viaStubs ? stubsAt + (long) A64TierStubs.CALL_STUB_STRIDE * (index - first) : thunkAt;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(driver);
             out.writeBytes(entryCode);
             while (out.size() < thunkAt) out.write(0);
             out.writeBytes(thunk.code());
+            while (out.size() < stubsAt) out.write(0);
+            out.writeBytes(stubs.code());
+            while (out.size() < slotsBase) out.write(0);
+            for (int f = 0; f < first + count; f++) {
+                long target = f == index ? QemuRunner.CODE_ADDRESS + entryAt : 0; // other slots are never used
+                for (int b = 0; b < 8; b++) out.write((int) (target >>> (8 * b)));
+            }
             image = out.toByteArray();
         }
         return QemuRunner.run(image);
