@@ -1,12 +1,11 @@
 package dev.kiln.tests.tiers;
 
 import dev.kiln.ir.code.Target;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
