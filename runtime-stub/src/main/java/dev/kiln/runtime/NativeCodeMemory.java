@@ -45,7 +45,8 @@ final class NativeCodeMemory {
 
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
-        this.memory = new ExecutableMemory(backend.relocationModel());
+        this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
+                ExecutableMemory.DEFAULT_REGION_SIZE);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
         } catch (LinkException e) {
@@ -124,7 +125,9 @@ final class NativeCodeMemory {
 
     /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */
     WasmFrame frameAt(long returnAddress) {
-        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress);
+        // a return address follows its call, so it is never its own function's first byte, but it can be
+        // the next function's (a call at the very end, such as the last trap stub)
+        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
         if (e == null) return null;
         Placed p = e.getValue();
         long offset = returnAddress - p.address();
