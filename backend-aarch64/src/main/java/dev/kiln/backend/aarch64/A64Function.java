@@ -415,7 +415,7 @@ final class A64Function {
         if (rest > 0) asm.mov(SP, SCRATCH);
         interruptCheck();
         saveOrRestore(true);
-        if (module.memoryCount() > 0) asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
+        if (dev.kiln.ir.Effects.addressesMemory(f)) asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = signature();
         A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);

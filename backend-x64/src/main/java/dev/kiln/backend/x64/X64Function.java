@@ -59,6 +59,8 @@ final class X64Function {
     private final boolean[] trivial;
     private final BasicBlock[] destination;
     private final Label epilogue;
+    /** Whether the function loads or stores linear memory itself (then R14 holds the memory base). */
+    private final boolean usesMemoryBase;
     /** Blocks that loop back-edges lead to: each checks for interruption when entered. */
     private final BitSet loopHeaders;
     private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
@@ -72,7 +74,8 @@ final class X64Function {
         List<Gpr> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
         for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
-        this.frame = new X64Frame(calleeSaved, alloc.slotCount(), X64CallLowering.maxOutgoingSlots(module, f));
+        this.usesMemoryBase = dev.kiln.ir.Effects.addressesMemory(f);
+        this.frame = new X64Frame(usesMemoryBase, calleeSaved, alloc.slotCount(), X64CallLowering.maxOutgoingSlots(module, f));
         this.blockLabels = new Label[f.blockIdCount()];
         for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel("block" + b.id);
         this.epilogue = asm.newLabel("epilogue");
@@ -331,7 +334,7 @@ final class X64Function {
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
         asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
         interruptCheck();
-        if (module.memoryCount() > 0) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
+        if (usesMemoryBase) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
         X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
