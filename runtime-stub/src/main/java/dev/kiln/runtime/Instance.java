@@ -87,10 +87,13 @@ public final class Instance implements Caller {
         for (dev.kiln.ir.abi.RuntimeHelper h : dev.kiln.ir.abi.RuntimeHelper.values()) {
             vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.helper(h), NativeUpcalls.helperAddress(h));
         }
+        List<HostFunctionInstance> hosts = new ArrayList<>(hostImportDescriptors.size());
         for (long d : hostImportDescriptors) {
-            long handle = NATIVE.get(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_HANDLE);
-            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE,
-                    store.hostThunk((HostFunctionInstance) store.functionByHandle((int) handle)));
+            hosts.add((HostFunctionInstance) store.functionByHandle(NATIVE.get(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_HANDLE)));
+        }
+        store.hostThunks(hosts);
+        for (int k = 0; k < hosts.size(); k++) {
+            NATIVE.set(ValueLayout.JAVA_LONG, hostImportDescriptors.get(k) + VmContextLayout.FUNC_CODE, hosts.get(k).nativeThunk);
         }
         if (m.functionBodies().isEmpty()) return;
         NativeModule code = module.nativeCode(store.backend(), store.codeOptions());

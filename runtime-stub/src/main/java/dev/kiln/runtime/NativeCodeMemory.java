@@ -80,19 +80,58 @@ final class NativeCodeMemory {
 
     /** The native-to-interpreter adapter for functions of {@code type} (made once per type). */
     long interpreterEntry(FuncType type) {
-        return interpreterEntries.computeIfAbsent(type, t -> placeStubs(List.of(
-                backend.interpreterEntry(t, "kiln_interpreter_entry", NativeUpcalls.interpretAddress()))).get(0).address());
+        Long a = interpreterEntries.get(type);
+        return a != null ? a : interpreterEntries(java.util.Set.of(type)).get(type);
     }
 
-    /** The native-to-host adapter for host functions of {@code type} (made once per type). */
-    long hostEntry(FuncType type) {
-        return hostEntries.computeIfAbsent(type, t -> placeStubs(List.of(
-                backend.interpreterEntry(t, "kiln_host_entry", NativeUpcalls.callHostAddress()))).get(0).address());
+    /**
+     * The interpreter adapters of all of {@code types}, the missing ones assembled and placed
+     * together (a module has dozens of types; each placement is system calls).
+     */
+    synchronized Map<FuncType, Long> interpreterEntries(java.util.Collection<FuncType> types) {
+        List<FuncType> missing = new java.util.ArrayList<>();
+        for (FuncType t : types) if (!interpreterEntries.containsKey(t) && !missing.contains(t)) missing.add(t);
+        if (!missing.isEmpty()) {
+            List<MachineCode> code = new java.util.ArrayList<>(missing.size());
+            for (FuncType t : missing) { // symbols are unique within a placement
+                code.add(backend.interpreterEntry(t, "kiln_interpreter_entry_" + interpreterEntries.size() + "_" + code.size(),
+                        NativeUpcalls.interpretAddress()));
+            }
+            List<PlacedFunction> placed = placeStubs(code);
+            for (int k = 0; k < missing.size(); k++) interpreterEntries.put(missing.get(k), placed.get(k).address());
+        }
+        return interpreterEntries;
     }
 
     /** A thunk that calls host function {@code handle} (of its store) through the adapter of its type. */
     long hostThunk(int handle, FuncType type) {
-        return placeStubs(List.of(backend.adapterThunk("kiln_host_" + handle, handle, hostEntry(type)))).get(0).address();
+        return hostThunks(new int[] {handle}, List.of(type))[0];
+    }
+
+    /**
+     * Thunks for several host functions ({@code handles[k]} of type {@code types.get(k)}), placed
+     * together with any adapter of their types not made yet.
+     */
+    synchronized long[] hostThunks(int[] handles, List<FuncType> types) {
+        List<FuncType> missing = new java.util.ArrayList<>();
+        for (FuncType t : types) if (!hostEntries.containsKey(t) && !missing.contains(t)) missing.add(t);
+        if (!missing.isEmpty()) {
+            List<MachineCode> adapters = new java.util.ArrayList<>(missing.size());
+            for (FuncType t : missing) { // symbols are unique within a placement
+                adapters.add(backend.interpreterEntry(t, "kiln_host_entry_" + hostEntries.size() + "_" + adapters.size(),
+                        NativeUpcalls.callHostAddress()));
+            }
+            List<PlacedFunction> placed = placeStubs(adapters);
+            for (int k = 0; k < missing.size(); k++) hostEntries.put(missing.get(k), placed.get(k).address());
+        }
+        List<MachineCode> thunks = new java.util.ArrayList<>(handles.length);
+        for (int k = 0; k < handles.length; k++) {
+            thunks.add(backend.adapterThunk("kiln_host_" + handles[k], handles[k], hostEntries.get(types.get(k))));
+        }
+        List<PlacedFunction> placed = placeStubs(thunks);
+        long[] out = new long[handles.length];
+        for (int k = 0; k < out.length; k++) out[k] = placed.get(k).address();
+        return out;
     }
 
     /** Places compiled functions; their calls to other symbols go through {@code resolver}. */

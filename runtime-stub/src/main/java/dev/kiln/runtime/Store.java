@@ -226,11 +226,11 @@ public final class Store implements AutoCloseable {
 
     /** Host function descriptors made while only the interpreter ran have no code; native callers need it. */
     private void giveHostFunctionsNativeCode() {
-        for (FunctionInstance f : functionsByHandle) {
-            if (f instanceof HostFunctionInstance h && h.descriptor != 0) {
-                MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, h.descriptor + VmContextLayout.FUNC_CODE,
-                        hostThunk(h));
-            }
+        List<HostFunctionInstance> described = new ArrayList<>();
+        for (FunctionInstance f : functionsByHandle) if (f instanceof HostFunctionInstance h && h.descriptor != 0) described.add(h);
+        hostThunks(described);
+        for (HostFunctionInstance h : described) {
+            MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, h.descriptor + VmContextLayout.FUNC_CODE, h.nativeThunk);
         }
     }
 
@@ -248,8 +248,23 @@ public final class Store implements AutoCloseable {
      * first use): a thunk passing the function's handle to the adapter of its type.
      */
     synchronized long hostThunk(HostFunctionInstance h) {
-        if (h.nativeThunk == 0) h.nativeThunk = NativeCodeMemory.get(backend()).hostThunk(handle(h), h.type());
+        hostThunks(List.of(h));
         return h.nativeThunk;
+    }
+
+    /** {@link #hostThunk} for several functions, the missing thunks placed together. */
+    synchronized void hostThunks(List<HostFunctionInstance> hs) {
+        List<HostFunctionInstance> missing = new ArrayList<>();
+        for (HostFunctionInstance h : hs) if (h.nativeThunk == 0 && !missing.contains(h)) missing.add(h);
+        if (missing.isEmpty()) return;
+        int[] handles = new int[missing.size()];
+        List<FuncType> types = new ArrayList<>(missing.size());
+        for (int k = 0; k < handles.length; k++) {
+            handles[k] = handle(missing.get(k));
+            types.add(missing.get(k).type());
+        }
+        long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types);
+        for (int k = 0; k < thunks.length; k++) missing.get(k).nativeThunk = thunks[k];
     }
 
     /** The host function native code called: {@code vmctx} is the caller's VMContext or a store's host context. */
