@@ -1,0 +1,136 @@
+package dev.kiln.tests.fuzz.engine;
+
+import dev.kiln.runtime.GlobalInstance;
+import dev.kiln.runtime.Imports;
+import dev.kiln.runtime.Instance;
+import dev.kiln.runtime.MemoryInstance;
+import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.TierUp;
+import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.WasmTrap;
+import dev.kiln.tests.fuzz.wasm.NumType;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A kiln tier running in this JVM: a fresh {@link Store} per instance. For the auto tier,
+ * {@code hotCalls}/{@code hotLoops} are applied ({@link TierUp#configure}, synchronous compilation)
+ * before every instantiation and call, so several auto engines with different thresholds can
+ * take turns; {@link #restoreTierUpDefaults} puts the defaults back.
+ */
+public final class KilnEngine implements Engine {
+    private final String name;
+    private final Tier tier;
+    private final int hotCalls;
+    private final int hotLoops;
+    private Store store;
+    private Instance instance;
+
+    private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops) {
+        this.name = name;
+        this.tier = tier;
+        this.hotCalls = hotCalls;
+        this.hotLoops = hotLoops;
+    }
+
+    public static KilnEngine interpreter() {
+        return new KilnEngine("interp", Tier.INTERP, 0, 0);
+    }
+
+    /** Every function compiled for this machine before it runs. */
+    public static KilnEngine nativeHost() {
+        return new KilnEngine("native", Tier.NATIVE, 0, 0);
+    }
+
+    /**
+     * The auto tier promoting a function once {@code calls/hotCalls + backEdges/hotLoops >= 1}
+     * (with 1 and 1 everything is compiled at its first call, and loops enter native code by
+     * on-stack replacement at their first back edge).
+     */
+    public static KilnEngine auto(int hotCalls, int hotLoops) {
+        return new KilnEngine("auto(" + hotCalls + "," + hotLoops + ")", Tier.AUTO, hotCalls, hotLoops);
+    }
+
+    public static void restoreTierUpDefaults() {
+        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private void applyTierUp() {
+        if (tier == Tier.AUTO) TierUp.configure(hotCalls, hotLoops, true);
+    }
+
+    @Override
+    public String instantiate(byte[] wasm) {
+        close();
+        try {
+            applyTierUp();
+            store = new Store().tier(tier);
+            instance = store.instantiate(WasmModule.of(wasm), new Imports());
+            return null;
+        } catch (WasmTrap t) {
+            return "trap " + t.kind().message;
+        } catch (RuntimeException | StackOverflowError e) {
+            return e.toString();
+        }
+    }
+
+    @Override
+    public Outcome call(String export, List<NumType> params, List<NumType> results, long[] args) {
+        try {
+            applyTierUp();
+            return Outcome.returned(results, instance.function(export).call(args));
+        } catch (WasmTrap t) {
+            return Outcome.trapped(t.kind());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return Outcome.failed(e.toString());
+        }
+    }
+
+    @Override
+    public EngineState state(List<String> globals, String memory) {
+        try {
+            Map<String, Long> gs = new HashMap<>();
+            for (String g : globals) {
+                GlobalInstance gi = instance.global(g);
+                gs.put(g, NumType.byName(gi.type().type().name().toLowerCase()).normalize(gi.get()));
+            }
+            if (memory == null) return new EngineState(gs, -1, null, null);
+            byte[] bytes = memory(memory);
+            return new EngineState(gs, bytes.length, sha256(bytes), null);
+        } catch (RuntimeException e) {
+            return EngineState.failed(e.toString());
+        }
+    }
+
+    @Override
+    public byte[] memory(String name) {
+        MemoryInstance m = instance.memory(name);
+        return m.readBytes(0, Math.toIntExact(m.byteSize()));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        instance = null;
+        if (store != null) store.close();
+        store = null;
+    }
+}
