@@ -53,3 +53,12 @@ kiln_ensure_maven() {
   command -v mvn >/dev/null || kiln_apt_install maven
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 }
+
+# The JVM encodes file names with the locale's character set (sun.jnu.encoding): under the C/POSIX
+# locale that is ASCII, and a WASI program's non-ASCII path (paths are UTF-8 in WASI) cannot be
+# opened. When no locale is chosen (or only C/POSIX), use C.UTF-8.
+kiln_utf8_locale() {
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    ""|C|POSIX) export LC_ALL=C.UTF-8;;
+  esac
+}

@@ -21,6 +21,14 @@ public abstract class CliCommand {
     /** The argument synopsis after the command name, e.g. {@code "FILE..."}. */
     public abstract String synopsis();
 
+    /**
+     * Further objects whose args4j {@code @Option} fields belong to this command (a group of options
+     * kept in its own class); none by default.
+     */
+    public java.util.List<Object> optionGroups() {
+        return java.util.List.of();
+    }
+
     /** Runs the command; returns the process exit code. */
     public abstract int run(PrintStream out, PrintStream err) throws Exception;
 }

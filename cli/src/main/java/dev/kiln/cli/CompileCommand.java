@@ -33,6 +33,9 @@ final class CompileCommand extends CliCommand {
     @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
     Path cacheDir;
 
+    @Option(name = "--fuel", usage = "compile code that meters fuel (what kiln run --fuel uses)")
+    boolean fuel;
+
     @Override
     public String name() {
         return "compile";
@@ -94,7 +97,7 @@ final class CompileCommand extends CliCommand {
             long start = System.nanoTime();
             byte[] object;
             try {
-                object = NativeCompiler.object(module, backend, bar::update);
+                object = NativeCompiler.object(module, backend, options(), bar::update);
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
                 return 1;
@@ -107,11 +110,15 @@ final class CompileCommand extends CliCommand {
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
             } else {
-                var key = NativeCompiler.identity(module, t).cacheKey();
+                var key = NativeCompiler.identity(module, t, options()).cacheKey();
                 cache.store(key, object);
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, cache.pathOf(key));
             }
         }
         return 0;
+    }
+
+    private dev.kiln.ir.code.CodeOptions options() {
+        return fuel ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
     }
 }

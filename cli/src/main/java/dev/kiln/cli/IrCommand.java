@@ -49,6 +49,9 @@ final class IrCommand extends CliCommand {
     @Option(name = "--json", usage = "print a JSON array of functions")
     boolean json;
 
+    @Option(name = "--fuel", usage = "as compiled for fuel metering (optimized and later stages mark the fuel points)")
+    boolean fuel;
+
     @Override
     public String name() {
         return "ir";
@@ -98,7 +101,8 @@ final class IrCommand extends CliCommand {
                 return Main.USAGE;
             }
         }
-        if (stage == Stage.asm) return listing(vm, selected, backend, out);
+        dev.kiln.ir.code.CodeOptions options = fuel ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
+        if (stage == Stage.asm) return listing(vm, selected, backend, options, out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode all = mapper.createArrayNode();
         for (int idx : selected) {
@@ -106,6 +110,10 @@ final class IrCommand extends CliCommand {
             IrVerifier.verify(m, f);
             Allocation alloc = null;
             if (stage != Stage.built) Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(m, fn));
+            if (stage != Stage.built && fuel) {
+                new dev.kiln.ir.pass.FuelPoints().run(f);
+                IrVerifier.verify(m, f);
+            }
             if (stage == Stage.allocated) {
                 new EdgeSplitting().run(f);
                 IrVerifier.verify(m, f);
@@ -140,10 +148,11 @@ final class IrCommand extends CliCommand {
     }
 
     /** The machine code of each selected function, as the encoder listed it while encoding. */
-    private static int listing(ValidatedModule vm, List<Integer> selected, dev.kiln.ir.code.Backend backend, PrintStream out) {
+    private static int listing(ValidatedModule vm, List<Integer> selected, dev.kiln.ir.code.Backend backend,
+                               dev.kiln.ir.code.CodeOptions options, PrintStream out) {
         dev.kiln.ir.code.SymbolNames names = dev.kiln.ir.code.SymbolNames.of(vm.module());
         for (int idx : selected) {
-            dev.kiln.ir.code.MachineCode mc = backend.compile(vm, names, idx, true);
+            dev.kiln.ir.code.MachineCode mc = backend.compile(vm, names, idx, options, true);
             out.println("function " + idx + " \"" + vm.module().functionDisplayName(idx) + "\" (" + backend.target() + ", "
                     + mc.code().length + " bytes, frame " + mc.frameSize() + " bytes):");
             for (String line : mc.listing()) out.println("  " + line);

@@ -51,7 +51,7 @@ public final class Main {
             return USAGE;
         }
         CliCommand cmd = factory.get();
-        CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
+        CmdLineParser parser = parser(cmd);
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (cmd instanceof TrailingArguments t) {
             int first = firstPositional(parser, rest, cmd instanceof RunCommand ? RunCommand.OPTIONAL_VALUE : java.util.Set.of());
@@ -79,7 +79,13 @@ public final class Main {
         }
     }
 
-    /** Index of the first positional argument (skipping options and their values), or -1. */
+    /** A parser for the command's options and arguments, and those of its option groups. */
+    private static CmdLineParser parser(CliCommand cmd) {
+        CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
+        for (Object group : cmd.optionGroups()) new org.kohsuke.args4j.ClassParser().parse(group, parser);
+        return parser;
+    }
+
     /**
      * The index of the first positional argument in {@code args}, or -1. Options named in
      * {@code optionalValue} given without {@code =VALUE} are rewritten in place to {@code =text}.
@@ -109,7 +115,7 @@ public final class Main {
 
     /** Prints a command's usage; defaults are read from a fresh instance, not from parsed values. */
     private static void commandUsage(CliCommand cmd, CmdLineParser ignored, PrintStream s) {
-        CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
+        CmdLineParser parser = parser(cmd);
         s.println("usage: kiln " + cmd.name() + " [OPTIONS] " + cmd.synopsis());
         s.println("  " + cmd.summary());
         s.println();

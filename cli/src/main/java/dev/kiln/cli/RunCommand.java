@@ -17,6 +17,7 @@ import dev.kiln.runtime.TierReport;
 import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.wasi.WasiPreview1;
 import dev.kiln.interpreter.UnsupportedFeatureException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
@@ -70,6 +71,17 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     private List<String> args = new ArrayList<>();
 
+    /** --dir, --env, --inherit-env: used when the module imports WASI preview 1. */
+    final WasiOptions wasi = new WasiOptions();
+
+    /** --fuel, --timeout, --max-memory, --max-table-elements. */
+    final LimitOptions limits = new LimitOptions();
+
+    @Override
+    public List<Object> optionGroups() {
+        return List.of(wasi, limits);
+    }
+
     @Override
     public void trailing(List<String> rest) {
         args = rest;
@@ -82,7 +94,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     @Override
     public String summary() {
-        return "run a module's _start, or one exported function with --invoke";
+        return "run a module's _start (a WASI program: ARGS are its arguments), or one export with --invoke";
     }
 
     @Override
@@ -106,6 +118,10 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println("kiln run: --hot-calls and --hot-loops must be at least 1");
             return Main.USAGE;
         }
+        if (limits.problem() != null) {
+            err.println("kiln run: " + limits.problem());
+            return Main.USAGE;
+        }
         if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
         TierUp.configure(hotCalls, hotLoops, jitSync);
         if (chosen != Tier.INTERP) NativeWarmUp.start();
@@ -121,17 +137,18 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         if (chosen != Tier.INTERP) {
             try {
-                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen);
+                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen, limits.codeOptions());
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot run natively: " + e.getMessage());
                 return 1;
             }
         }
         Store store = new Store().tier(chosen);
-        try {
+        limits.apply(store);
+        try (AutoCloseable timeout = limits.startTimeout(store)) {
             return execute(module, store, out, err);
         } finally {
-            if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println);
+            if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println, limits.codeOptions());
             if (stats != null) {
                 TierReport report = TierReport.of(module, store, 10);
                 if (stats.equals("json")) {
@@ -145,8 +162,8 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     }
 
     private int execute(WasmModule module, Store store, PrintStream out, PrintStream err) throws Exception {
-        try {
-            Imports imports = new Imports();
+        Imports imports = new Imports();
+        try (WasiPreview1 host = WasiOptions.importedBy(module) ? wasi.link(file, args, out, err, imports, store) : null) {
             List<String> missing = missingImports(module, imports);
             if (!missing.isEmpty()) {
                 err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
@@ -185,9 +202,14 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         } catch (WasmTrap trap) {
             out.flush();
             err.println(file + ": " + trap.describe());
+            if (trap.kind() == dev.kiln.ir.TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
             return TRAP_EXIT;
         } catch (ProcessExit exit) {
+            out.flush();
             return exit.code();
+        } catch (WasiOptions.Invalid e) {
+            err.println("kiln run: " + e.getMessage());
+            return e.exitCode;
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
             return 1;

@@ -1,5 +1,7 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.ir.TrapKind;
+
 import java.util.Arrays;
 
 /**
@@ -44,7 +46,8 @@ public final class CompiledFunction {
 
     CompiledFunction(int funcIndex, String name, int[] code, long[] constants, int paramCount, int resultCount,
                      int frameSize, int[] trapPcs, int[] trapOffsets, int[] osrTargets, int[] osrBlocks, int[][] osrSlots,
-                     int osrReturnPc, int osrResultSlot) {
+                     int osrReturnPc, int osrResultSlot, int codeStart) {
+        this.codeStart = codeStart;
         this.osrTargets = osrTargets;
         this.osrBlocks = osrBlocks;
         this.osrSlots = osrSlots;
@@ -67,6 +70,14 @@ public final class CompiledFunction {
     public int osrIndex(int pc) {
         int i = Arrays.binarySearch(osrTargets, pc);
         return i >= 0 ? i : -1;
+    }
+
+    /** Wasm byte offset of the function body's code (where resource-limit traps are reported). */
+    final int codeStart;
+
+    /** Where a trap of {@code kind} raised at code position {@code pc} is reported in the Wasm module. */
+    public int wasmOffsetOf(TrapKind kind, int pc) {
+        return kind.atFunctionStart() ? codeStart : wasmOffsetAt(pc);
     }
 
     /** The Wasm byte offset of the instruction at (or last before) code position {@code pc}, or -1. */

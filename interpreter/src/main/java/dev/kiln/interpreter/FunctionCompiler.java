@@ -7,12 +7,10 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
-import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.Numerics;
 import dev.kiln.ir.Terminator;
-import dev.kiln.ir.pass.EdgeSplitting;
-import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.FrameSlotsOnly;
 import dev.kiln.regalloc.LinearScan;
@@ -147,9 +145,7 @@ public final class FunctionCompiler {
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
     public static CompiledFunction compile(ValidatedModule vm, int funcIndex) {
-        IrFunction f = IrBuilder.build(vm, funcIndex);
-        Optimizer.optimize(f);
-        new EdgeSplitting().run(f);
+        IrFunction f = Preparation.forInterpreter(vm, funcIndex);
         return new FunctionCompiler(vm.module(), f).emit();
     }
 
@@ -206,13 +202,10 @@ public final class FunctionCompiler {
         code.emit(Op.RETURN, f.type().resultCount());
         for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
-        // OSR targets: blocks that a branch laid out after them jumps back to (loop headers)
+        // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
-        for (int bi = 0; bi < layout.size(); bi++) {
-            for (Edge e : layout.get(bi).terminator.edges()) {
-                if (layout.indexOf(e.target) <= bi) targets.put(blockPc[e.target.id], e.target);
-            }
-        }
+        java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
+        for (BasicBlock b : layout) if (headers.get(b.id)) targets.put(blockPc[b.id], b);
         int[] osrTargets = new int[targets.size()], osrBlocks = new int[targets.size()];
         int[][] osrSlots = new int[targets.size()][];
         dev.kiln.ir.BlockLiveness liveness = targets.isEmpty() ? null : new dev.kiln.ir.BlockLiveness(f);
@@ -228,7 +221,7 @@ public final class FunctionCompiler {
         return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
                 f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
-                resultSlot);
+                resultSlot, module.body(f.index).codeStart());
     }
 
     /** The block's last instruction when it is an i32 comparison used only by the block's branch. */

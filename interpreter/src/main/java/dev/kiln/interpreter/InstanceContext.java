@@ -63,6 +63,16 @@ public interface InstanceContext {
 
     void elemDrop(int segment);
 
+    /**
+     * Resource limits: called at a function entry or loop back-edge once the interpreter's
+     * countdown of such events runs out. Throws a trap to stop (interrupted, out of fuel);
+     * returns how many further events may pass before the next call (0: poll at every one, as
+     * fuel metering needs).
+     */
+    default int poll() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Called once when a function's hotness counter first crosses the tier-up threshold. */
     default void onHot(CompiledFunction f) {
     }

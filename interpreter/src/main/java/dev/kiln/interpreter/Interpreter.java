@@ -44,20 +44,29 @@ public final class Interpreter {
         int base = st.depth;
         int savedTop = st.top;
         int fp = savedTop;
+        int savedCountdown = st.pollCountdown;
+        st.pollCountdown = 0; // this invocation may belong to another store: poll at once
         try {
             st.ensureSlots(fp + fn.frameSize);
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
-            countCall(ctx, fn);
+            try {
+                countCall(st, ctx, fn);
+            } catch (TrapException t) { // out of fuel or interrupted as the function is entered
+                t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.codeStart));
+                throw t;
+            }
             return run(st, ctx, fn, fp, base);
         } finally {
             st.depth = base;
             st.top = savedTop;
+            st.pollCountdown = Math.min(savedCountdown, st.pollCountdown);
         }
     }
 
-    private static void countCall(InstanceContext ctx, CompiledFunction fn) {
+    private static void countCall(InterpreterStack st, InstanceContext ctx, CompiledFunction fn) {
+        if (--st.pollCountdown < 0) st.pollCountdown = ctx.poll();
         fn.calls++;
         long h = fn.hotness += callWeight;
         if (h >= hotThreshold && !fn.reportedHot) {
@@ -159,11 +168,11 @@ public final class Interpreter {
                             r = st.slots;
                             for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
                             System.arraycopy(callee.constants, 0, r, nfp + callee.paramCount, callee.constants.length);
-                            countCall(ctx, callee);
                             fn = callee;
                             c = callee.code;
                             fp = nfp;
                             pc = 0;
+                            countCall(st, ctx, callee);
                         } else {
                             long[] args = new long[nargs];
                             for (int i = 0; i < nargs; i++) args[i] = r[fp + c[pc + 4 + i]];
@@ -196,11 +205,11 @@ public final class Interpreter {
                             r = st.slots;
                             for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 5 + i]];
                             System.arraycopy(callee.constants, 0, r, nfp + callee.paramCount, callee.constants.length);
-                            countCall(ctx, callee);
                             fn = callee;
                             c = callee.code;
                             fp = nfp;
                             pc = 0;
+                            countCall(st, ctx, callee);
                         } else {
                             long[] args = new long[nargs];
                             for (int i = 0; i < nargs; i++) args[i] = r[fp + c[pc + 5 + i]];
@@ -330,7 +339,9 @@ public final class Interpreter {
                 }
             }
         } catch (TrapException t) {
-            t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
+            if (!t.takeInnermostFrameAdded()) {
+                t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
+            }
             for (int i = depth - 1; i >= base; i--) {
                 CompiledFunction caller = st.frameFunction[i];
                 t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
@@ -355,6 +366,7 @@ public final class Interpreter {
      * (on-stack replacement) and continues at the function's OSR return with its results.
      */
     private static int loopEdge(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp, int depth) {
+        if (--st.pollCountdown < 0) st.pollCountdown = ctx.poll();
         fn.backEdges++;
         long h = fn.hotness += loopWeight;
         return h < hotThreshold ? t : hotLoop(st, ctx, fn, t, fp, depth);
@@ -380,7 +392,13 @@ public final class Interpreter {
         for (int k = 0; k < slots.length; k++) values[k] = st.slots[fp + slots[k]];
         st.depth = depth;
         st.top = fp + fn.frameSize;
-        long[] results = ctx.enterOsr(fn, idx, values);
+        long[] results;
+        try {
+            results = ctx.enterOsr(fn, idx, values);
+        } catch (TrapException trap) {
+            trap.markInnermostFrameAdded(); // the continuation's native frame is this activation
+            throw trap;
+        }
         long[] r = st.slots;
         for (int k = 0; k < results.length; k++) r[fp + fn.osrResultSlot + k] = results[k];
         return fn.osrReturnPc;

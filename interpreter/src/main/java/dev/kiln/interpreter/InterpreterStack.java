@@ -22,6 +22,8 @@ final class InterpreterStack {
     int depth;
     /** First free slot above the frames of suspended invocations (for re-entry). */
     int top;
+    /** Function entries and back-edges left before {@link InstanceContext#poll} is due. */
+    int pollCountdown;
 
     void ensureSlots(int needed) {
         if (needed <= slots.length) return;

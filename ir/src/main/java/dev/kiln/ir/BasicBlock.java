@@ -12,6 +12,11 @@ public final class BasicBlock {
     public int[] params;
     public final List<Instruction> instructions = new ArrayList<>();
     public Terminator terminator;
+    /**
+     * Entering this block consumes one unit of fuel when fuel is metered: set on the entry block
+     * and on the blocks that carry loop back-edges (see {@link dev.kiln.ir.pass.FuelPoints}).
+     */
+    public boolean fuelPoint;
 
     BasicBlock(int id, int[] params) {
         this.id = id;

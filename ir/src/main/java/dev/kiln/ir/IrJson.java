@@ -29,6 +29,7 @@ public final class IrJson {
         for (BasicBlock b : f.blocks) {
             ObjectNode bn = blocks.addObject();
             bn.put("id", b.id);
+            if (b.fuelPoint) bn.put("fuel", true);
             ArrayNode params = bn.putArray("params");
             for (int p : b.params) {
                 ObjectNode pn = params.addObject();

@@ -42,6 +42,7 @@ public final class IrPrinter {
                 }
                 sb.append(')');
             }
+            if (b.fuelPoint) sb.append(" fuel");
             sb.append(":\n");
             for (Instruction i : b.instructions) sb.append("    ").append(instruction(i)).append('\n');
             sb.append("    ").append(terminator(b.terminator)).append('\n');

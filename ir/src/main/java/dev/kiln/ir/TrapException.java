@@ -12,6 +12,11 @@ public final class TrapException extends RuntimeException {
     /** The Wasm stack, innermost frame first, filled in by each tier as the trap unwinds through it. */
     private final java.util.List<WasmFrame> frames = new java.util.ArrayList<>();
     private int omittedFrames;
+    /**
+     * Set while the trap leaves an on-stack-replacement continuation: its native frame already
+     * stands for the interpreter frame that entered it, which must not be added again.
+     */
+    private boolean innermostFrameAdded;
 
     public TrapException(TrapKind kind) {
         super(kind.message, null, false, false);
@@ -26,6 +31,18 @@ public final class TrapException extends RuntimeException {
     public void addFrame(WasmFrame frame) {
         if (frames.size() < MAX_FRAMES) frames.add(frame);
         else omittedFrames++;
+    }
+
+    /** The frame the next tier would add is already there (see {@link #innermostFrameAdded}). */
+    public void markInnermostFrameAdded() {
+        innermostFrameAdded = true;
+    }
+
+    /** True once, if {@link #markInnermostFrameAdded} was called; clears the mark. */
+    public boolean takeInnermostFrameAdded() {
+        boolean b = innermostFrameAdded;
+        innermostFrameAdded = false;
+        return b;
     }
 
     /** Outer frames dropped after the first {@link #MAX_FRAMES}. */

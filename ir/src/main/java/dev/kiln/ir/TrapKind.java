@@ -35,6 +35,14 @@ public enum TrapKind {
         this.message = message;
     }
 
+    /**
+     * Resource-limit traps happen at a function entry or loop back-edge, not at an instruction:
+     * every tier reports them at the start of the function's code.
+     */
+    public boolean atFunctionStart() {
+        return this == OUT_OF_FUEL || this == INTERRUPTED;
+    }
+
     /** The kind for a VMContext trap code, or null when the code is not one. */
     public static TrapKind fromCode(int code) {
         return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;

@@ -64,12 +64,16 @@ public final class CompilerBuildId {
                 } else {
                     // a jar: its index already has each entry's CRC32, so no class needs decompressing
                     try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(p.toFile())) {
-                        zip.stream().filter(e -> e.getName().startsWith("dev/kiln/") && e.getName().endsWith(".class"))
-                                .sorted(java.util.Comparator.comparing(java.util.zip.ZipEntry::getName))
-                                .forEach(e -> {
-                                    sha.update(e.getName().getBytes());
-                                    sha.update(java.nio.ByteBuffer.allocate(16).putLong(e.getCrc()).putLong(e.getSize()).array());
-                                });
+                        java.util.TreeMap<String, java.util.zip.ZipEntry> classes = new java.util.TreeMap<>();
+                        for (var e = zip.entries(); e.hasMoreElements(); ) {
+                            java.util.zip.ZipEntry z = e.nextElement();
+                            if (z.getName().startsWith("dev/kiln/") && z.getName().endsWith(".class")) classes.put(z.getName(), z);
+                        }
+                        java.nio.ByteBuffer crcAndSize = java.nio.ByteBuffer.allocate(16);
+                        for (java.util.zip.ZipEntry z : classes.values()) {
+                            sha.update(z.getName().getBytes());
+                            sha.update(crcAndSize.clear().putLong(z.getCrc()).putLong(z.getSize()).array());
+                        }
                     }
                 }
             }

@@ -17,6 +17,7 @@ final class ExecutionState {
     private static final ThreadLocal<TrapException> PENDING_TRAP = new ThreadLocal<>();
     private static final ThreadLocal<Integer> PENDING_EXIT = new ThreadLocal<>();
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final java.lang.invoke.VarHandle FUEL = ValueLayout.JAVA_LONG.varHandle();
 
     final MemorySegment segment;
 
@@ -49,6 +50,25 @@ final class ExecutionState {
         Integer c = PENDING_EXIT.get();
         PENDING_EXIT.remove();
         return c == null ? 0 : c;
+    }
+
+    long fuel() {
+        return (long) FUEL.getVolatile(segment, (long) ExecutionStateLayout.FUEL);
+    }
+
+    void setFuel(long units) {
+        FUEL.setVolatile(segment, (long) ExecutionStateLayout.FUEL, units);
+    }
+
+    /**
+     * Consumes one unit of fuel for the interpreter (a function entry or loop back-edge); false
+     * when none is left. Native code of the same store decrements the same word.
+     */
+    static boolean consumeFuel(long stateAddress) {
+        long f = NATIVE.get(ValueLayout.JAVA_LONG, stateAddress + ExecutionStateLayout.FUEL);
+        if (f <= 0) return false;
+        NATIVE.set(ValueLayout.JAVA_LONG, stateAddress + ExecutionStateLayout.FUEL, f - 1);
+        return true;
     }
 
     int frameCount() {

@@ -35,6 +35,7 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         try {
             return invoke(null, args);
         } catch (TrapException t) {
+            if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
         }
     }

@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Instance implements Caller {
     /** Instances by VMContext address, for calls from native code (host functions, helpers). */
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final java.lang.invoke.VarHandle INTERRUPT_FLAG = ValueLayout.JAVA_INT.varHandle();
     private static final Map<Long, Instance> BY_CONTEXT = new ConcurrentHashMap<>();
 
     private final Store store;
@@ -92,12 +93,22 @@ public final class Instance implements Caller {
                     store.hostThunk((HostFunctionInstance) store.functionByHandle((int) handle)));
         }
         if (m.functionBodies().isEmpty()) return;
-        NativeModule code = module.nativeCode(store.backend());
+        NativeModule code = module.nativeCode(store.backend(), store.codeOptions());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
             if (functions[i].descriptor != 0) NATIVE.set(ValueLayout.JAVA_LONG, functions[i].descriptor + VmContextLayout.FUNC_CODE, code.stub(i));
         }
         nativeCode = code;
+    }
+
+    /** Sets or clears the flag compiled code and the interpreter check for interruption. */
+    void setInterruptFlag(boolean on) {
+        INTERRUPT_FLAG.setVolatile(vmctx, (long) VmContextLayout.INTERRUPT, on ? 1 : 0);
+    }
+
+    /** True when the store asked this instance's code to stop. */
+    boolean interruptFlag() {
+        return (int) INTERRUPT_FLAG.getVolatile(vmctx, (long) VmContextLayout.INTERRUPT) != 0;
     }
 
     /** The instance whose VMContext is at {@code address}, or null. */
@@ -330,7 +341,13 @@ public final class Instance implements Caller {
         store.firstInstruction();
         long entry = nativeEntryFor(index);
         if (entry != 0) return NativeBinding.invoke(this, m.functionType(index), entry, args);
-        return Interpreter.invoke(binding, compiled(index), args);
+        long[] results = Interpreter.invoke(binding, compiled(index), args);
+        dev.kiln.frontend.FuncType t = m.functionType(index);
+        for (int i = 0; i < results.length; i++) {
+            // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
+            if (t.result(i) == dev.kiln.frontend.ValType.I32 || t.result(i) == dev.kiln.frontend.ValType.F32) results[i] &= 0xFFFF_FFFFL;
+        }
+        return results;
     }
 
     /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */

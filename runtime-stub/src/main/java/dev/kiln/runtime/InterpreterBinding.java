@@ -22,6 +22,19 @@ final class InterpreterBinding implements InstanceContext {
         for (int i = 0; i < globalCells.length; i++) globalCells[i] = instance.globals[i].cellAddress();
     }
 
+    /** Function entries and back-edges between checks for interruption when fuel is not metered. */
+    static final int UNMETERED_POLL_INTERVAL = 4096;
+
+    /** Interruption first; then, when the store meters fuel, one unit for this event (and every next one polls). */
+    @Override
+    public int poll() {
+        if (instance.interruptFlag()) throw new TrapException(TrapKind.INTERRUPTED);
+        Store store = instance.store();
+        if (!store.fuelMetered()) return UNMETERED_POLL_INTERVAL;
+        if (!ExecutionState.consumeFuel(store.state().address())) throw new TrapException(TrapKind.OUT_OF_FUEL);
+        return 0;
+    }
+
     @Override
     public CompiledFunction[] interpretedFunctions() {
         return instance.interpreted;

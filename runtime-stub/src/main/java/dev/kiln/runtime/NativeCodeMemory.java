@@ -91,7 +91,7 @@ final class NativeCodeMemory {
 
     /** A thunk that calls host function {@code handle} (of its store) through the adapter of its type. */
     long hostThunk(int handle, FuncType type) {
-        return placeStubs(List.of(backend.interpreterThunk("kiln_host_" + handle, handle, hostEntry(type)))).get(0).address();
+        return placeStubs(List.of(backend.adapterThunk("kiln_host_" + handle, handle, hostEntry(type)))).get(0).address();
     }
 
     /** Places compiled functions; their calls to other symbols go through {@code resolver}. */

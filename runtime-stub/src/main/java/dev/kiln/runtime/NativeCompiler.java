@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.Target;
@@ -24,32 +25,31 @@ import java.util.function.IntConsumer;
  * executed.
  */
 public final class NativeCompiler {
-    /** Compilation options that change generated code (part of the cache key). */
-    public static final String OPTIONS = "bounds=explicit";
-
     private NativeCompiler() {
     }
 
-    public static BuildIdentity identity(WasmModule module, Target target) {
-        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, OPTIONS);
+    /** What cached code for {@code module} on {@code target} compiled with {@code options} is filed under. */
+    public static BuildIdentity identity(WasmModule module, Target target, CodeOptions options) {
+        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, options.key());
     }
 
     /** Compiles every defined function; {@code progress} receives the number done after each. */
-    public static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, boolean listing, IntConsumer progress) {
+    public static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, CodeOptions options, boolean listing,
+                                               IntConsumer progress) {
         Module m = vm.module();
         SymbolNames names = SymbolNames.of(m);
         List<MachineCode> code = new ArrayList<>(m.functionBodies().size());
         for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            code.add(backend.compile(vm, names, f, listing));
+            code.add(backend.compile(vm, names, f, options, listing));
             progress.accept(code.size());
         }
         return code;
     }
 
     /** The ELF object for a module: its identity, then every defined function. */
-    public static byte[] object(WasmModule module, Backend backend, IntConsumer progress) {
-        List<MachineCode> code = compileAll(module.validated(), backend, false, progress);
-        return ElfWriter.write(identity(module, backend.target()), module.validated().module().functionCount(), code);
+    public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
+        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
+        return ElfWriter.write(identity(module, backend.target(), options), module.validated().module().functionCount(), code);
     }
 
     /**
@@ -57,12 +57,17 @@ public final class NativeCompiler {
      * auto tier), so the next run is a cache hit. Waits for the background compiler first.
      */
     public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings) {
+        writeBack(module, cache, warnings, CodeOptions.DEFAULT);
+    }
+
+    /** {@link #writeBack(WasmModule, CodeCache, Consumer)} for code compiled with {@code options}. */
+    public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings, CodeOptions options) {
         Backend backend = Backends.host();
         if (cache == null || backend == null) return;
         TierUp.drain();
-        NativeModule nm = module.existingNativeCode();
+        NativeModule nm = module.existingNativeCode(options);
         if (nm == null || !nm.hasNewCode()) return;
-        BuildIdentity id = identity(module, backend.target());
+        BuildIdentity id = identity(module, backend.target(), options);
         try {
             cache.store(id.cacheKey(), nm.object(id));
         } catch (IOException | RuntimeException e) {
@@ -88,14 +93,20 @@ public final class NativeCompiler {
      * starts in the interpreter, and {@link #writeBack} stores what got compiled).
      */
     public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier) {
+        return prepare(module, cache, write, warnings, tier, CodeOptions.DEFAULT);
+    }
+
+    /** {@link #prepare(WasmModule, CodeCache, boolean, Consumer, Tier)} for code compiled with {@code options}. */
+    public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
+                                  CodeOptions options) {
         Backend backend = Backends.host();
         if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
-        BuildIdentity id = identity(module, backend.target());
+        BuildIdentity id = identity(module, backend.target(), options);
         if (cache != null) {
             CacheLookup found = cache.load(id, backend.relocationModel());
             switch (found) {
                 case CacheLookup.Hit hit -> {
-                    module.useNativeCode(hit.object().functions(), backend);
+                    module.useNativeCode(hit.object().functions(), backend, options);
                     return Outcome.CACHE_HIT;
                 }
                 case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
@@ -104,8 +115,8 @@ public final class NativeCompiler {
             }
         }
         if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
-        List<MachineCode> code = compileAll(module.validated(), backend, false, n -> { });
-        module.useNativeCode(code, backend);
+        List<MachineCode> code = compileAll(module.validated(), backend, options, false, n -> { });
+        module.useNativeCode(code, backend, options);
         if (cache == null || !write) return Outcome.COMPILED;
         try {
             cache.store(id.cacheKey(), ElfWriter.write(id, module.validated().module().functionCount(), code));

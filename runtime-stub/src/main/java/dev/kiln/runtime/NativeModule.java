@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.linker.BuildIdentity;
@@ -34,6 +35,7 @@ final class NativeModule {
     private final WasmModule module;
     private final Module m;
     private final Backend backend;
+    private final CodeOptions options;
     private final NativeCodeMemory natives;
     private final SymbolNames names;
     private final MachineCode[] code;
@@ -43,10 +45,11 @@ final class NativeModule {
     private final long[] stubs;
     final TierStats stats = new TierStats();
 
-    private NativeModule(WasmModule module, Backend backend) {
+    private NativeModule(WasmModule module, Backend backend, CodeOptions options) {
         this.module = module;
         this.m = module.validated().module();
         this.backend = backend;
+        this.options = options;
         this.natives = NativeCodeMemory.get(backend);
         this.names = SymbolNames.of(m);
         int n = m.functionCount();
@@ -58,32 +61,27 @@ final class NativeModule {
         placeStubs();
     }
 
-    static NativeModule create(WasmModule module, Backend backend) {
-        return new NativeModule(module, backend);
+    static NativeModule create(WasmModule module, Backend backend, CodeOptions options) {
+        return new NativeModule(module, backend, options);
     }
 
-    /** Call stubs and interpreter thunks for every defined function, placed together. */
+    CodeOptions options() {
+        return options;
+    }
+
+    /**
+     * The call stubs of every defined function, placed as one piece of code; each slot starts at
+     * the interpreter entry of its function's type.
+     */
     private void placeStubs() {
         int first = m.importedFunctionCount();
         int count = m.functionCount() - first;
         if (count == 0) return;
-        List<MachineCode> thunks = new ArrayList<>(count);
         for (int f = first; f < m.functionCount(); f++) {
-            thunks.add(rename(backend.interpreterThunk("thunk" + f, f, natives.interpreterEntry(m.functionType(f))), f));
+            slots.setAtIndex(ValueLayout.JAVA_LONG, f, natives.interpreterEntry(m.functionType(f)));
         }
-        List<PlacedFunction> placedThunks = natives.placeStubs(thunks);
-        List<MachineCode> jumps = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            int f = first + k;
-            slots.setAtIndex(ValueLayout.JAVA_LONG, f, placedThunks.get(k).address());
-            jumps.add(rename(backend.slotJump("stub" + f, slots.address() + 8L * f), f));
-        }
-        List<PlacedFunction> placedStubs = natives.placeStubs(jumps);
-        for (int k = 0; k < count; k++) stubs[first + k] = placedStubs.get(k).address();
-    }
-
-    private static MachineCode rename(MachineCode c, int funcIndex) {
-        return new MachineCode(c.target(), funcIndex, c.symbol(), c.code(), c.relocations(), c.trapSites(), c.frameSize(), c.listing());
+        long base = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address()))).get(0).address();
+        for (int k = 0; k < count; k++) stubs[first + k] = base + (long) backend.callStubStride() * k;
     }
 
     Backend backend() {
@@ -153,7 +151,7 @@ final class NativeModule {
 
     private void compile(int f) {
         long start = System.nanoTime();
-        code[f] = backend.compile(module.validated(), names, f, false);
+        code[f] = backend.compile(module.validated(), names, f, options, false);
         compiledHere[f] = true;
         stats.compiled(System.nanoTime() - start);
     }
@@ -186,16 +184,7 @@ final class NativeModule {
      */
     OsrEntry compileOsr(int f, int headerBlock) {
         long start = System.nanoTime();
-        dev.kiln.ir.IrFunction ir = dev.kiln.ir.IrBuilder.build(module.validated(), f);
-        dev.kiln.ir.pass.Optimizer.optimize(ir);
-        new dev.kiln.ir.pass.EdgeSplitting().run(ir);
-        dev.kiln.ir.BasicBlock header = null;
-        for (dev.kiln.ir.BasicBlock b : ir.blocks) if (b.id == headerBlock) header = b;
-        if (header == null) throw new IllegalStateException("no block " + headerBlock + " in function " + f);
-        dev.kiln.ir.OsrTransform.apply(ir, header);
-        new dev.kiln.ir.pass.CopyPropagation().run(ir);
-        new dev.kiln.ir.pass.DeadCodeElimination().run(ir);
-        new dev.kiln.ir.pass.EdgeSplitting().run(ir);
+        dev.kiln.ir.IrFunction ir = dev.kiln.ir.pass.Preparation.osrVariant(module.validated(), f, headerBlock, options);
         MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock);
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;

@@ -29,7 +29,9 @@ public final class Store implements AutoCloseable {
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
     private final ExecutionState state = new ExecutionState(arena);
-    private final List<Instance> instances = new ArrayList<>();
+    private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean fuelMetered;
+    private volatile boolean interruptRequested;
     /** Whether compiled code may run in this store yet (see {@link #activateNative}). */
     private volatile boolean nativeActive;
     /** A VMContext with only the execution state, passed to host functions called through a funcref. */
@@ -76,6 +78,56 @@ public final class Store implements AutoCloseable {
 
     dev.kiln.ir.code.Backend backend() {
         return Backends.host();
+    }
+
+    // ---- resource limits: fuel and interruption ----
+
+    /**
+     * Meters fuel from now on and sets the fuel left to {@code units}: every function entry and
+     * every loop back-edge consumes one unit, in every tier, so the same program runs out at the
+     * same point whichever tier runs it; then it traps with "out of fuel". Turn metering on before
+     * the first instantiation (metered native code differs); call again to top up.
+     */
+    public Store fuel(long units) {
+        if (units < 0) throw new IllegalArgumentException("fuel must not be negative: " + units);
+        synchronized (this) {
+            if (!fuelMetered && !instances.isEmpty()) {
+                throw new IllegalStateException("turn fuel metering on before instantiating modules in this store");
+            }
+            fuelMetered = true;
+        }
+        state.setFuel(units);
+        return this;
+    }
+
+    /** Fuel left (0 once code ran out), or -1 when this store does not meter fuel. */
+    public long fuel() {
+        return fuelMetered ? Math.max(0, state.fuel()) : -1;
+    }
+
+    boolean fuelMetered() {
+        return fuelMetered;
+    }
+
+    /** The code options of this store's native code (metered or not). */
+    dev.kiln.ir.code.CodeOptions codeOptions() {
+        return fuelMetered ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
+    }
+
+    /**
+     * Stops the Wasm code running in this store, from any thread: it traps with "interrupted" at
+     * its next function entry or loop iteration, in any tier (within microseconds). When nothing
+     * runs, the next call traps. The request ends when the trap reaches the caller.
+     */
+    public void interrupt() {
+        interruptRequested = true;
+        for (Instance i : instances) i.setInterruptFlag(true);
+    }
+
+    /** The interrupted trap reached the embedder: later calls run normally. */
+    void interruptDelivered() {
+        interruptRequested = false;
+        for (Instance i : instances) i.setInterruptFlag(false);
     }
 
     /** Caps every memory's growth (pages of 64 KiB); growth past it fails like any failed memory.grow. */
@@ -149,6 +201,7 @@ public final class Store implements AutoCloseable {
      */
     synchronized void register(Instance instance) {
         instances.add(instance);
+        if (interruptRequested) instance.setInterruptFlag(true);
         if (nativeActive) {
             instance.activateNative();
         } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode() != null) {

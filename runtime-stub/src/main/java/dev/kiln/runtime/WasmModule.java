@@ -15,7 +15,8 @@ import java.nio.file.Path;
 public final class WasmModule {
     private final ValidatedModule validated;
     private final String name;
-    private NativeModule nativeCode;
+    /** The native side per code options (metered and unmetered code differ). */
+    private final java.util.Map<dev.kiln.ir.code.CodeOptions, NativeModule> nativeCode = new java.util.HashMap<>();
     /** Functions compiled for the interpreter, by function index (lazily; shared by all instances). */
     private final dev.kiln.interpreter.CompiledFunction[] interpreted;
 
@@ -41,20 +42,25 @@ public final class WasmModule {
         return validated;
     }
 
-    /** The module's native side for {@code backend} (stubs placed on first use; code bound later). */
-    synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend) {
-        if (nativeCode == null) nativeCode = NativeModule.create(this, backend);
-        return nativeCode;
+    /** The module's native side for {@code backend} and {@code options} (stubs placed on first use; code bound later). */
+    synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend, dev.kiln.ir.code.CodeOptions options) {
+        return nativeCode.computeIfAbsent(options, o -> NativeModule.create(this, backend, o));
     }
 
-    /** The native side if one was made, else null. */
-    synchronized NativeModule existingNativeCode() {
-        return nativeCode;
+    /** The native side for {@code options} if one was made, else null. */
+    synchronized NativeModule existingNativeCode(dev.kiln.ir.code.CodeOptions options) {
+        return nativeCode.get(options);
+    }
+
+    /** The native side of unmetered code if one was made, else null. */
+    NativeModule existingNativeCode() {
+        return existingNativeCode(dev.kiln.ir.code.CodeOptions.DEFAULT);
     }
 
     /** Uses code compiled elsewhere (the code cache): each function binds to it when first called. */
-    public void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend) {
-        nativeCode(backend).provide(code);
+    public void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend,
+                              dev.kiln.ir.code.CodeOptions options) {
+        nativeCode(backend, options).provide(code);
     }
 
     /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */

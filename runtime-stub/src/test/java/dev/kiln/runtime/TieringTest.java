@@ -174,4 +174,28 @@ class TieringTest {
         assertTrue(store.nativeActive());
         assertNotEquals(0, m.existingNativeCode().address(index(m, "both")), "both runs natively, through the old references");
     }
+
+    @Test
+    void aTrapInsideAnOsrContinuationShowsTheSameStackAsTheInterpreter() {
+        byte[] bytes = Wat.compile("""
+                (module
+                  (func $loop (param $n i32) (result i32) (local $i i32)
+                    (loop $l
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (drop (i32.div_s (i32.const 1) (i32.sub (local.get $n) (local.get $i))))
+                      (br $l))
+                    (i32.const 0))
+                  (func (export "outer") (param i32) (result i32) (call $loop (local.get 0))))
+                """);
+        Store interp = new Store();
+        WasmTrap expected = assertThrows(WasmTrap.class,
+                () -> interp.instantiate(WasmModule.of(bytes), new Imports()).function("outer").call(5000));
+        interp.close();
+        TierUp.configure(1_000_000, 100, true);
+        WasmModule m = WasmModule.of(bytes);
+        Instance i = auto(m);
+        WasmTrap osr = assertThrows(WasmTrap.class, () -> i.function("outer").call(5000));
+        assertEquals(1, TierReport.of(m, store, 5).osrEntries(), "the trap happened in the OSR continuation");
+        assertEquals(expected.wasmStack(), osr.wasmStack(), osr.describe());
+    }
 }

@@ -2,15 +2,14 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.Target;
-import dev.kiln.ir.pass.EdgeSplitting;
-import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.LinearScan;
 
@@ -29,10 +28,8 @@ public final class X64Backend implements Backend {
     }
 
     @Override
-    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing) {
-        IrFunction f = IrBuilder.build(module, funcIndex);
-        Optimizer.optimize(f);
-        new EdgeSplitting().run(f);
+    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
+        IrFunction f = Preparation.forBackend(module, funcIndex, options);
         Allocation a = allocate(f);
         return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex, symbols.of(funcIndex));
     }
@@ -69,13 +66,18 @@ public final class X64Backend implements Backend {
     }
 
     @Override
-    public MachineCode slotJump(String symbol, long slotAddress) {
-        return X64TierStubs.slotJump(symbol, slotAddress);
+    public MachineCode callStubs(int first, int count, long slotsBase) {
+        return X64TierStubs.callStubs(first, count, slotsBase);
     }
 
     @Override
-    public MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
-        return X64TierStubs.interpreterThunk(symbol, funcIndex, entryAddress);
+    public int callStubStride() {
+        return X64TierStubs.CALL_STUB_STRIDE;
+    }
+
+    @Override
+    public MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
+        return X64TierStubs.adapterThunk(symbol, index, adapterAddress);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
@@ -58,6 +59,9 @@ final class X64Function {
     private final boolean[] trivial;
     private final BasicBlock[] destination;
     private final Label epilogue;
+    /** Blocks that loop back-edges lead to: each checks for interruption when entered. */
+    private final BitSet loopHeaders;
+    private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
 
     X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
         this.module = module;
@@ -74,8 +78,10 @@ final class X64Function {
         this.epilogue = asm.newLabel("epilogue");
         this.trivial = new boolean[f.blockIdCount()];
         this.destination = new BasicBlock[f.blockIdCount()];
+        this.loopHeaders = BackEdges.headers(f);
         for (BasicBlock b : f.blocks) {
-            trivial[b.id] = b != f.entry() && b.params.length == 0 && b.instructions.isEmpty()
+            trivial[b.id] = b != f.entry() && b.params.length == 0 && b.instructions.isEmpty() && !b.fuelPoint
+                    && !loopHeaders.get(b.id)
                     && b.terminator instanceof Terminator.Jump j && movesAreNoOps(j.target);
         }
         for (BasicBlock b : f.blocks) {
@@ -110,6 +116,8 @@ final class X64Function {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             asm.bind(blockLabels[b.id]);
+            if (loopHeaders.get(b.id)) interruptCheck();
+            if (b.fuelPoint) fuelCheck();
             Instruction fused = X64ControlLowering.fusableCompare(this, b);
             for (Instruction i : b.instructions) {
                 if (i == fused) continue;
@@ -286,6 +294,11 @@ final class X64Function {
         return l;
     }
 
+    /** One trap stub per function for traps reported at the function's start (interruption, fuel). */
+    private Label functionTrap(TrapKind kind) {
+        return functionTraps.computeIfAbsent(kind, k -> trap(k, module.body(f.index).codeStart()));
+    }
+
     /** After a call that may have trapped in the runtime: unwind when the execution state says so. */
     void checkTrapAfterCall(int wasmOffset) {
         Label l = asm.newLabel("propagate");
@@ -317,6 +330,7 @@ final class X64Function {
         asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
         asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
+        interruptCheck();
         if (module.memoryCount() > 0) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
@@ -343,6 +357,19 @@ final class X64Function {
                 iput(v, d);
             }
         }
+    }
+
+    /** {@code cmp dword [vmctx + INTERRUPT], 0; jne interrupted}: how another thread stops this code. */
+    private void interruptCheck() {
+        asm.alu(AluOp.CMP, Width.DWORD, mem(VMCTX, VmContextLayout.INTERRUPT), 0);
+        asm.jcc(Condition.NE, functionTrap(TrapKind.INTERRUPTED));
+    }
+
+    /** One unit of the store's fuel: {@code sub qword [state + FUEL], 1; js out_of_fuel} (none left: it was 0). */
+    private void fuelCheck() {
+        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
+        asm.alu(AluOp.SUB, Width.QWORD, mem(SCRATCH, ExecutionStateLayout.FUEL), 1);
+        asm.jcc(Condition.S, functionTrap(TrapKind.OUT_OF_FUEL));
     }
 
     private void epilogueCode() {

@@ -17,19 +17,33 @@ final class X64TierStubs {
     private X64TierStubs() {
     }
 
-    /** {@code movabs r11, slot; jmp [r11]}: R11 is neither an argument nor callee-saved. */
-    static MachineCode slotJump(String symbol, long slotAddress) {
+    /** Bytes per call stub: 18 of code, padded to 8-byte alignment. */
+    static final int CALL_STUB_STRIDE = 24;
+
+    /**
+     * {@code mov eax, index; movabs r11, slot; jmp [r11]} for each function, every
+     * {@link #CALL_STUB_STRIDE} bytes, assembled in one go (a module may have thousands).
+     * RAX carries no argument in kiln's ABI; R11 is neither an argument nor callee-saved.
+     */
+    static MachineCode callStubs(int first, int count, long slotsBase) {
         X64Assembler asm = new X64Assembler(false);
-        asm.movabs(Gpr.R11, slotAddress);
-        asm.jmp(mem(Gpr.R11, 0));
-        return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
+        for (int k = 0; k < count; k++) {
+            int f = first + k;
+            asm.mov(Width.DWORD, Gpr.RAX, f & 0xFFFF_FFFFL);
+            asm.movabs(Gpr.R11, slotsBase + 8L * f);
+            asm.jmp(mem(Gpr.R11, 0));
+            asm.align(8);
+        }
+        AssembledCode code = asm.finish();
+        if (code.code().length != CALL_STUB_STRIDE * count) throw new IllegalStateException("call stubs are not evenly spaced");
+        return code.toMachineCode(-1, "kiln_call_stubs", List.of(), 0);
     }
 
-    /** {@code mov eax, index; movabs r11, entry; jmp r11}: RAX carries no argument in kiln's ABI. */
-    static MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress) {
+    /** {@code mov eax, index; movabs r11, adapter; jmp r11}. */
+    static MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
         X64Assembler asm = new X64Assembler(false);
-        asm.mov(Width.DWORD, Gpr.RAX, funcIndex & 0xFFFF_FFFFL);
-        asm.movabs(Gpr.R11, entryAddress);
+        asm.mov(Width.DWORD, Gpr.RAX, index & 0xFFFF_FFFFL);
+        asm.movabs(Gpr.R11, adapterAddress);
         asm.jmp(Gpr.R11);
         return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
     }

@@ -3,6 +3,8 @@ package dev.kiln.backend.x64;
 import dev.kiln.frontend.ModuleException;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.SharedData;
+import java.util.List;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import org.junit.jupiter.api.Test;
@@ -29,8 +31,10 @@ class X64BackendCorpusTest {
                 SymbolNames names = SymbolNames.of(vm.module());
                 for (int f = vm.module().importedFunctionCount(); f < vm.module().functionCount(); f++) {
                     try {
-                        MachineCode mc = X64Backend.INSTANCE.compile(vm, names, f, false);
-                        assertTrue(mc.code().length > 0);
+                        for (CodeOptions o : List.of(CodeOptions.DEFAULT, CodeOptions.FUEL)) {
+                            MachineCode mc = X64Backend.INSTANCE.compile(vm, names, f, o, false);
+                            assertTrue(mc.code().length > 0);
+                        }
                         compiled++;
                     } catch (UnsupportedOperationException simd) {
                         // SIMD is not lowered yet

@@ -5,6 +5,7 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.SharedData;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.pass.EdgeSplitting;
@@ -54,7 +55,8 @@ class X64CompiledListingTest {
         for (ValidatedModule vm : modules()) {
             SymbolNames names = SymbolNames.of(vm.module());
             for (int f = vm.module().importedFunctionCount(); f < vm.module().functionCount(); f++) {
-                MachineCode mc = X64Backend.INSTANCE.compile(vm, names, f, true);
+                // metered code: the listing then covers the fuel and interruption checks too
+                MachineCode mc = X64Backend.INSTANCE.compile(vm, names, f, CodeOptions.FUEL, true);
                 List<String> objdump = objdump(mc.code());
                 List<String> listing = new ArrayList<>();
                 for (String l : mc.listing()) {

@@ -5,13 +5,16 @@ import dev.kiln.frontend.ValType;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.MemoryLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
@@ -58,6 +61,27 @@ class X64TierStubsTest {
             expected += 1L << (3 * i);
         }
         assertEquals(expected, (long) h.invokeWithArguments(values));
+    }
+
+    @Test
+    void eachCallStubPassesItsIndexAndJumpsThroughItsSlot() throws Throwable {
+        // target: returns eax (the index the stub loaded) + 1000 * rdi (an argument passed through untouched)
+        X64Assembler a = new X64Assembler(false);
+        a.imul(Width.QWORD, Gpr.R11, Gpr.RDI, 1000);
+        a.alu(AluOp.ADD, Width.QWORD, Gpr.RAX, Gpr.R11);
+        a.ret();
+        NativeCode target = load(a.finish(), Map.of());
+        int first = 3, count = 40;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slots = arena.allocate(8L * (first + count), 8);
+            for (int f = first; f < first + count; f++) slots.setAtIndex(JAVA_LONG, f, target.address());
+            MachineCode stubs = X64TierStubs.callStubs(first, count, slots.address());
+            NativeCode code = load(new AssembledCode(stubs.code(), stubs.code().length, stubs.relocations(), List.of()), Map.of());
+            for (int k = 0; k < count; k++) {
+                MethodHandle h = code.function(k * X64TierStubs.CALL_STUB_STRIDE, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+                assertEquals(first + k + 1000L * k, (long) h.invokeExact((long) k));
+            }
+        }
     }
 
     /** {@code int probe(vmctx, index, buffer)}: buffer[0] = sum of buffer[0..n) + 1000000 * (misalignment of rsp). */

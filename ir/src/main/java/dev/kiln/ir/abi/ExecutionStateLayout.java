@@ -10,7 +10,8 @@ package dev.kiln.ir.abi;
  *   ENTRY_FP      frame pointer of that trampoline: where a trap's frame walk stops
  *   STACK_LIMIT   lowest stack address native code may reach before trapping (exhaustion)
  *   TRAP_CODE     u32: nonzero once a trap happened ({@code TrapKind.code}, or {@link #EXIT} for proc_exit)
- *   FUEL, INTERRUPT   resource limits
+ *   FUEL          fuel left when metered (signed; each unit is a function entry or a loop
+ *                 back-edge; code that finds none left traps with out of fuel)
  *   FRAME_COUNT   number of return addresses the trap routine recorded in FRAMES
  *   RETURN_AREA   results of functions returning more than one value, in order
  *   FRAMES        return addresses of the native frames a trap unwound, innermost first
@@ -22,7 +23,6 @@ public final class ExecutionStateLayout {
     public static final int STACK_LIMIT = 16;
     public static final int TRAP_CODE = 24;
     public static final int FUEL = 32;
-    public static final int INTERRUPT = 40;
     public static final int FRAME_COUNT = 48;
     public static final int MAX_RESULTS = 1000;
     public static final int RETURN_AREA = 64;

@@ -14,6 +14,8 @@ package dev.kiln.ir.abi;
  *                 included; an imported host function's descriptor carries this instance's VMContext)
  *   TYPE_IDS      address of a u32 array: the store-wide canonical id of each module type
  *   STATE         address of the store's {@link ExecutionStateLayout execution state}
+ *   INTERRUPT     u32: nonzero when the store was asked to stop; code checks it at function
+ *                 entries and loop headers and traps (interrupted)
  *   HELPERS       {@link RuntimeHelper#COUNT} code addresses of the runtime helpers, in enum order
  * </pre>
  */
@@ -25,6 +27,7 @@ public final class VmContextLayout {
     public static final int FUNCTIONS = 32;
     public static final int TYPE_IDS = 40;
     public static final int STATE = 48;
+    public static final int INTERRUPT = 56;
     public static final int HELPERS = 64;
     /** Size of the whole VMContext. */
     public static final int SIZE = HELPERS + 8 * RuntimeHelper.COUNT;

@@ -15,11 +15,11 @@ public interface Backend {
     RelocationModel relocationModel();
 
     /** Compiles one defined function; with {@code listing}, the result carries the emitted instructions as text. */
-    MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, boolean listing);
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing);
 
     /**
-     * Compiles IR that is already optimised and edge-split (such as an OSR variant, whose
-     * signature is its {@code type()}) under {@code symbol}.
+     * Compiles IR that is already prepared (such as an OSR variant from
+     * {@link dev.kiln.ir.pass.Preparation#osrVariant}, whose signature is its {@code type()}) under {@code symbol}.
      */
     MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol);
 
@@ -46,22 +46,28 @@ public interface Backend {
     java.util.function.IntFunction<String> allocationNames(dev.kiln.ir.IrFunction f);
 
     /**
-     * A function's call stub: jumps to the code address held in the native word at
-     * {@code slotAddress} (the function's native code once bound, its interpreter thunk before).
-     * Calls to functions that are not bound yet resolve to this stub.
+     * The call stubs of functions {@code first .. first+count-1}, one every {@link #callStubStride()}
+     * bytes: stub k puts the function index where {@link #interpreterEntry} expects it and jumps
+     * to the address held in the native word at {@code slotsBase + 8 * (first + k)} (the
+     * function's native code once bound, the interpreter entry of its type before). Calls to
+     * functions that are not bound yet, and funcref descriptors, go through these stubs.
      */
-    MachineCode slotJump(String symbol, long slotAddress);
+    MachineCode callStubs(int first, int count, long slotsBase);
+
+    /** Bytes between consecutive stubs of {@link #callStubs}. */
+    int callStubStride();
 
     /**
-     * Enters the interpreter for function {@code funcIndex}: passes the index to the interpreter
-     * entry of the function's type at {@code entryAddress} (see {@link #interpreterEntry}).
+     * Passes {@code index} (a host function's handle) to the native-to-Java adapter at
+     * {@code adapterAddress} (see {@link #interpreterEntry}): how native code calls a host function.
      */
-    MachineCode interpreterThunk(String symbol, int funcIndex, long entryAddress);
+    MachineCode adapterThunk(String symbol, int index, long adapterAddress);
 
     /**
-     * The native-to-interpreter adapter for functions of {@code type}, reached from an interpreter
-     * thunk with the native arguments in place: stores them 8 bytes each in a buffer on its stack,
-     * calls {@code int upcall(long vmctx, int funcIndex, long buffer)} at {@code upcallAddress},
+     * The native-to-Java adapter for functions of {@code type} (entering the interpreter, or a host
+     * function), reached from a call stub or an adapter thunk with the native arguments in place
+     * and the function's index or handle in the backend's index register: stores them 8 bytes each in a buffer on its stack,
+     * calls {@code int upcall(long vmctx, int index, long buffer)} at {@code upcallAddress},
      * and returns the result from the buffer (several results are already in the return area);
      * when the upcall reports a trap (nonzero), it calls the trap routine, which unwinds.
      */

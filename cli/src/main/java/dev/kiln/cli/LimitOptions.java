@@ -1,0 +1,63 @@
+package dev.kiln.cli;
+
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.runtime.Store;
+import org.kohsuke.args4j.Option;
+
+/**
+ * The resource limits of {@code kiln run}: fuel, a wall-clock timeout, and caps on memory and
+ * table growth. {@link Main} adds these options to the command's own.
+ */
+final class LimitOptions {
+    @Option(name = "--fuel", metaVar = "N",
+            usage = "stop with 'out of fuel' after N function entries and loop iterations (deterministic, every tier)")
+    Long fuel;
+
+    @Option(name = "--timeout", metaVar = "MS", usage = "interrupt the program after MS milliseconds of wall-clock time")
+    Long timeoutMillis;
+
+    @Option(name = "--max-memory", metaVar = "BYTES", usage = "cap each linear memory at BYTES (memory.grow past it returns -1)")
+    Long maxMemoryBytes;
+
+    @Option(name = "--max-table-elements", metaVar = "N", usage = "cap each table at N elements (table.grow past it returns -1)")
+    Long maxTableElements;
+
+    /** A usage error in the limits, or null. */
+    String problem() {
+        if (fuel != null && fuel < 0) return "--fuel must not be negative";
+        if (timeoutMillis != null && timeoutMillis <= 0) return "--timeout must be positive";
+        if (maxMemoryBytes != null && maxMemoryBytes < 0) return "--max-memory must not be negative";
+        if (maxTableElements != null && maxTableElements < 0) return "--max-table-elements must not be negative";
+        return null;
+    }
+
+    CodeOptions codeOptions() {
+        return fuel != null ? CodeOptions.FUEL : CodeOptions.DEFAULT;
+    }
+
+    /** Sets the limits on a store before anything is instantiated in it. */
+    void apply(Store store) {
+        if (fuel != null) store.fuel(fuel);
+        if (maxMemoryBytes != null) store.maxMemoryPages(maxMemoryBytes / 65536);
+        if (maxTableElements != null) store.maxTableElements(maxTableElements);
+    }
+
+    /** Starts the timeout, if any: the store is interrupted when it expires. Close to cancel. */
+    AutoCloseable startTimeout(Store store) {
+        if (timeoutMillis == null) return () -> { };
+        Thread timer = Thread.ofPlatform().daemon().name("kiln-timeout").start(() -> {
+            try {
+                Thread.sleep(timeoutMillis);
+                store.interrupt();
+            } catch (InterruptedException cancelled) {
+                // the program finished first
+            }
+        });
+        return timer::interrupt;
+    }
+
+    /** Explains an interruption: it came from the timeout (a line, or nothing). */
+    String describeInterruption() {
+        return timeoutMillis == null ? "" : "kiln run: stopped because --timeout " + timeoutMillis + " ms expired\n";
+    }
+}

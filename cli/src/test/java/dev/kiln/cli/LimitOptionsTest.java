@@ -1,0 +1,84 @@
+package dev.kiln.cli;
+
+import dev.kiln.frontend.testing.Wat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code kiln run --fuel, --timeout, --max-memory, --max-table-elements} on each tier. */
+@EnabledIfSystemProperty(named = "os.arch", matches = "amd64|x86_64")
+class LimitOptionsTest {
+    private static final List<String> TIERS = List.of("interp", "native", "auto");
+    @TempDir
+    Path dir;
+    Path module;
+
+    @BeforeEach
+    void writeModule() throws Exception {
+        module = dir.resolve("limits.wasm");
+        Files.write(module, Wat.compile("""
+                (module
+                  (memory 1)
+                  (table 1 funcref)
+                  (func (export "spin") (loop $l (br $l)))
+                  (func (export "count") (param $n i32) (result i32) (local $i i32)
+                    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                    (local.get $i))
+                  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+                  (func (export "growTable") (param i32) (result i32) (table.grow 0 (ref.null func) (local.get 0))))
+                """));
+    }
+
+    private CliRunner run(String tier, String... rest) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--no-cache", "--tier", tier));
+        args.addAll(List.of(rest));
+        return CliRunner.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void fuelIsExactOnEveryTier() {
+        for (String tier : TIERS) {
+            // count(100): 1 entry + 99 back-edges
+            CliRunner enough = run(tier, "--fuel", "100", "--invoke", "count", module.toString(), "100");
+            assertEquals("100\n", enough.out(), tier + ": " + enough.err());
+            CliRunner shortOne = run(tier, "--fuel", "99", "--invoke", "count", module.toString(), "100");
+            assertEquals(RunCommand.TRAP_EXIT, shortOne.exit(), tier);
+            assertTrue(shortOne.err().contains("wasm trap: out of fuel\n  at count (func 1)"), tier + ": " + shortOne.err());
+        }
+        assertEquals(Main.USAGE, run("interp", "--fuel", "-1", "--invoke", "count", module.toString(), "1").exit());
+    }
+
+    @Test
+    void aTimeoutStopsAnEndlessLoopOnEveryTier() {
+        for (String tier : TIERS) {
+            long start = System.nanoTime();
+            CliRunner r = run(tier, "--timeout", "200", "--invoke", "spin", module.toString());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(RunCommand.TRAP_EXIT, r.exit(), tier);
+            assertTrue(r.err().contains("wasm trap: interrupted") && r.err().contains("--timeout 200 ms expired"), r.err());
+            assertTrue(ms < 5_000, tier + " took " + ms + " ms");
+        }
+    }
+
+    @Test
+    void capsMakeGrowthFail() {
+        for (String tier : TIERS) {
+            assertEquals("1\n", run(tier, "--max-memory", "131072", "--invoke", "grow", module.toString(), "1").out(), tier);
+            assertEquals("-1\n", run(tier, "--max-memory", "131072", "--invoke", "grow", module.toString(), "2").out(), tier);
+            assertEquals("1\n", run(tier, "--max-table-elements", "3", "--invoke", "growTable", module.toString(), "2").out(), tier);
+            assertEquals("-1\n", run(tier, "--max-table-elements", "3", "--invoke", "growTable", module.toString(), "3").out(), tier);
+        }
+        CliRunner tooSmall = run("interp", "--max-memory", "1000", "--invoke", "grow", module.toString(), "0");
+        assertEquals(1, tooSmall.exit());
+        assertTrue(tooSmall.err().contains("cannot instantiate: memory of 1 pages exceeds the limit of 0 pages"), tooSmall.err());
+    }
+}
