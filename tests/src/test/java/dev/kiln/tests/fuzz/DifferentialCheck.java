@@ -1,12 +1,11 @@
 package dev.kiln.tests.fuzz;
 
+import dev.kiln.tests.fuzz.engine.CallWatchdog;
 import dev.kiln.tests.fuzz.engine.Engine;
 import dev.kiln.tests.fuzz.engine.EngineState;
 import dev.kiln.tests.fuzz.engine.Outcome;
 import dev.kiln.tests.fuzz.gen.FuzzCase;
-import dev.kiln.tests.fuzz.gen.Invocation;
 import dev.kiln.tests.fuzz.wasm.BinaryEncoder;
-import dev.kiln.tests.fuzz.wasm.FuncSig;
 import dev.kiln.tests.fuzz.wasm.FuzzModule;
 
 import java.util.ArrayList;
@@ -42,26 +41,30 @@ public final class DifferentialCheck {
 
     /** Null when every engine agrees, else a report of the first disagreement. */
     public String run(FuzzCase c) {
-        byte[] wasm = BinaryEncoder.encode(c.module());
-        return run(c.module(), wasm, c.invocations());
+        CallWatchdog.describeCurrentCase(c::toString);
+        FuzzModule m = c.module();
+        List<String> globals = m.exportedGlobals().stream().map(FuzzModule::globalExport).toList();
+        String memory = m.exportMemory() ? FuzzModule.MEMORY_EXPORT : null;
+        return run(BinaryEncoder.encode(m), globals, memory, c.invocations().stream().map(i -> CallSpec.of(m, i)).toList());
     }
 
-    public String run(FuzzModule m, byte[] wasm, List<Invocation> invocations) {
+    /**
+     * Runs {@code calls} on an instance of {@code wasm} in every engine, comparing after each
+     * call the outcomes and then the exported {@code globals} and {@code memory} (null: none).
+     */
+    public String run(byte[] wasm, List<String> globals, String memory, List<CallSpec> calls) {
         stats.module();
         try {
             for (Engine e : engines) {
                 String err = e.instantiate(wasm);
                 if (err != null) return e.name() + " cannot instantiate the module: " + err;
             }
-            List<String> globals = m.exportedGlobals().stream().map(FuzzModule::globalExport).toList();
-            String memory = m.exportMemory() ? FuzzModule.MEMORY_EXPORT : null;
-            for (int k = 0; k < invocations.size(); k++) {
-                Invocation inv = invocations.get(k);
-                FuncSig sig = m.functions().get(inv.function()).sig();
+            for (int k = 0; k < calls.size(); k++) {
+                CallSpec call = calls.get(k);
                 List<Outcome> outcomes = new ArrayList<>();
-                for (Engine e : engines) outcomes.add(e.call(inv.export(), sig.params(), sig.results(), inv.argArray()));
+                for (Engine e : engines) outcomes.add(e.call(call.export(), call.params(), call.results(), call.args()));
                 stats.call(outcomes.get(0));
-                String what = "call " + (k + 1) + " of " + invocations.size() + ": " + inv.describe(sig.params());
+                String what = "call " + (k + 1) + " of " + calls.size() + ": " + call.describe();
                 for (int i = 1; i < engines.size(); i++) {
                     if (!outcomes.get(0).agrees(outcomes.get(i)) || outcomes.get(0).failure() != null) {
                         return what + "\n" + table(outcomes);
@@ -77,6 +80,20 @@ public final class DifferentialCheck {
             return null;
         } finally {
             for (Engine e : engines) e.close();
+        }
+    }
+
+    /** What the reference engine does for each call (for recording expectations). */
+    public List<Outcome> referenceOutcomes(byte[] wasm, List<CallSpec> calls) {
+        Engine ref = engines.get(0);
+        try {
+            String err = ref.instantiate(wasm);
+            if (err != null) throw new IllegalStateException(ref.name() + " cannot instantiate the module: " + err);
+            List<Outcome> out = new ArrayList<>();
+            for (CallSpec c : calls) out.add(ref.call(c.export(), c.params(), c.results(), c.args()));
+            return out;
+        } finally {
+            ref.close();
         }
     }
 

@@ -44,6 +44,7 @@ class DifferentialProperties {
     @AfterContainer
     static void stop() {
         System.out.println("differential: " + check.engineNames() + ": " + check.stats());
+        if (check != null) Findings.saveLast(check, "DifferentialProperties (seed 20260601)");
         KilnEngine.restoreTierUpDefaults();
         if (oracle != null) oracle.close();
     }
@@ -56,6 +57,9 @@ class DifferentialProperties {
     @Property(tries = 300, seed = "20260601", shrinking = ShrinkingMode.FULL)
     void everyTierAgrees(@ForAll("cases") FuzzCase c) {
         String disagreement = check.run(c);
-        if (disagreement != null) fail(disagreement);
+        if (disagreement != null) {
+            Findings.remember(c, disagreement);
+            fail(disagreement);
+        }
     }
 }

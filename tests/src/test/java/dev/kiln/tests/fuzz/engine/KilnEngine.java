@@ -31,6 +31,8 @@ public final class KilnEngine implements Engine {
     private final int hotLoops;
     private Store store;
     private Instance instance;
+    /** A call was interrupted by the watchdog; the store may still hold the request. */
+    private boolean interrupted;
 
     private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops) {
         this.name = name;
@@ -73,6 +75,7 @@ public final class KilnEngine implements Engine {
     @Override
     public String instantiate(byte[] wasm) {
         close();
+        interrupted = false;
         try {
             applyTierUp();
             store = new Store().tier(tier);
@@ -87,14 +90,23 @@ public final class KilnEngine implements Engine {
 
     @Override
     public Outcome call(String export, List<NumType> params, List<NumType> results, long[] args) {
+        if (interrupted) return Outcome.failed("an earlier call had to be interrupted");
+        Store s = store;
+        CallWatchdog.Guard guard = CallWatchdog.start(name, s::interrupt);
+        Outcome o;
         try {
             applyTierUp();
-            return Outcome.returned(results, instance.function(export).call(args));
+            o = Outcome.returned(results, instance.function(export).call(args));
         } catch (WasmTrap t) {
-            return Outcome.trapped(t.kind());
+            o = Outcome.trapped(t.kind());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return Outcome.failed(e.toString());
+            o = Outcome.failed(e.toString());
         }
+        if (guard.stop()) {
+            interrupted = true;
+            return Outcome.failed("still running after " + CallWatchdog.SECONDS + " s (interrupted; it ended with: " + o + ")");
+        }
+        return o;
     }
 
     @Override

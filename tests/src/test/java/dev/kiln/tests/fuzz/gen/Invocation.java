@@ -19,11 +19,15 @@ public record Invocation(int function, List<Long> args) {
         return args.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** {@code f2 i32:0x1 f64:0x7ff8000000000001}: the form regression files record. */
+    /** {@code f2 i32:0x1 f64:0x7ff8000000000001}: the form reports and regression files use. */
     public String describe(List<NumType> params) {
-        StringBuilder sb = new StringBuilder(export());
-        for (int i = 0; i < args.size(); i++) {
-            sb.append(' ').append(params.get(i).wat).append(":0x").append(Long.toHexString(params.get(i).normalize(args.get(i))));
+        return describe(export(), params, argArray());
+    }
+
+    public static String describe(String export, List<NumType> params, long[] args) {
+        StringBuilder sb = new StringBuilder(export);
+        for (int i = 0; i < args.length; i++) {
+            sb.append(' ').append(params.get(i).wat).append(":0x").append(Long.toHexString(params.get(i).normalize(args[i])));
         }
         return sb.toString();
     }
