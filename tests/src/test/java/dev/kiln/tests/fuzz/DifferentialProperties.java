@@ -54,7 +54,7 @@ class DifferentialProperties {
         return FuzzCases.of(5, 100, 120);
     }
 
-    @Property(tries = 300, seed = "20260601", shrinking = ShrinkingMode.FULL)
+    @Property(tries = 1500, seed = "20260601", shrinking = ShrinkingMode.FULL)
     void everyTierAgrees(@ForAll("cases") FuzzCase c) {
         String disagreement = check.run(c);
         if (disagreement != null) {
