@@ -57,7 +57,7 @@ final class FunctionGenerator {
     }
 
     FuzzFunction generate() {
-        int declared = r.nextInt(4);
+        int declared = r.nextInt(7);
         for (int i = 0; i < declared; i++) userLocals.add(newLocal(pickType()));
         List<Expr> statements = new ArrayList<>();
         int n = 1 + r.nextInt(4);

@@ -91,12 +91,14 @@ public final class ModuleGenerator {
         return new FuzzCase(m, calls);
     }
 
+    /** Mostly small; sometimes more parameters than argument registers, or several results. */
     private FuncSig randomSig() {
-        int np = r.nextInt(5);
-        int nr = switch (r.nextInt(8)) {
+        int np = r.nextInt(5) == 0 ? 5 + r.nextInt(8) : r.nextInt(5);
+        int nr = switch (r.nextInt(10)) {
             case 0 -> 0;
             case 1 -> 2;
             case 2 -> 3;
+            case 3 -> 4 + r.nextInt(3);
             default -> 1;
         };
         List<NumType> ps = new ArrayList<>(), rs = new ArrayList<>();
