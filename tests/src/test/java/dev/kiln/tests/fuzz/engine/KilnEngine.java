@@ -3,7 +3,9 @@ package dev.kiln.tests.fuzz.engine;
 import dev.kiln.runtime.GlobalInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
+import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.MemoryInstance;
+import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TierUp;
@@ -11,8 +13,13 @@ import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.tests.fuzz.wasm.NumType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,25 +36,28 @@ public final class KilnEngine implements Engine {
     private final Tier tier;
     private final int hotCalls;
     private final int hotLoops;
+    /** For the cached-code engine: where each module's code goes as an ELF object and comes back from. */
+    private final CodeCache cache;
     private Store store;
     private Instance instance;
     /** A call was interrupted by the watchdog; the store may still hold the request. */
     private boolean interrupted;
 
-    private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops) {
+    private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops, CodeCache cache) {
         this.name = name;
         this.tier = tier;
         this.hotCalls = hotCalls;
         this.hotLoops = hotLoops;
+        this.cache = cache;
     }
 
     public static KilnEngine interpreter() {
-        return new KilnEngine("interp", Tier.INTERP, 0, 0);
+        return new KilnEngine("interp", Tier.INTERP, 0, 0, null);
     }
 
     /** Every function compiled for this machine before it runs. */
     public static KilnEngine nativeHost() {
-        return new KilnEngine("native", Tier.NATIVE, 0, 0);
+        return new KilnEngine("native", Tier.NATIVE, 0, 0, null);
     }
 
     /**
@@ -56,7 +66,22 @@ public final class KilnEngine implements Engine {
      * on-stack replacement at their first back edge).
      */
     public static KilnEngine auto(int hotCalls, int hotLoops) {
-        return new KilnEngine("auto(" + hotCalls + "," + hotLoops + ")", Tier.AUTO, hotCalls, hotLoops);
+        return new KilnEngine("auto(" + hotCalls + "," + hotLoops + ")", Tier.AUTO, hotCalls, hotLoops, null);
+    }
+
+    /**
+     * Code through the code cache: each module is compiled and stored as an ELF object in a
+     * private cache directory, then a fresh copy of the module runs on the auto tier with that
+     * object read back, each function bound to its cached code at its first call.
+     */
+    public static KilnEngine cachedCode() {
+        try {
+            Path dir = Files.createTempDirectory("kiln-fuzz-cache");
+            dir.toFile().deleteOnExit();
+            return new KilnEngine("cached", Tier.AUTO, TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, new CodeCache(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static void restoreTierUpDefaults() {
@@ -78,12 +103,20 @@ public final class KilnEngine implements Engine {
         interrupted = false;
         try {
             applyTierUp();
+            WasmModule module = WasmModule.of(wasm);
+            if (cache != null) {
+                cache.clear();
+                List<String> warnings = new ArrayList<>();
+                NativeCompiler.prepare(WasmModule.of(wasm), cache, true, warnings::add, Tier.NATIVE);
+                NativeCompiler.Outcome o = NativeCompiler.prepare(module, cache, false, warnings::add, Tier.AUTO);
+                if (o != NativeCompiler.Outcome.CACHE_HIT) return "the module's code did not come back from the cache: " + o + " " + warnings;
+            }
             store = new Store().tier(tier);
-            instance = store.instantiate(WasmModule.of(wasm), new Imports());
+            instance = store.instantiate(module, new Imports());
             return null;
         } catch (WasmTrap t) {
             return "trap " + t.kind().message;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | IOException e) {
             return e.toString();
         }
     }
