@@ -1,5 +1,6 @@
 package dev.kiln.tests.fuzz;
 
+import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,10 @@ class DifferentialFuzz {
 
     @Test
     void everyTierAgreesForAWhile() throws Exception {
+        try (WasmtimeOracle oracle = WasmtimeOracle.startOrNull()) {
+            if (oracle == null) fail("the fuzz run needs the wasmtime oracle (-Dkiln.wasmtime.python, or tests/.venv; ./run-tests makes one)");
+            System.out.println("fuzz: oracle wasmtime " + oracle.version());
+        }
         double minutes = Double.parseDouble(System.getProperty("kiln.fuzz.minutes", "5"));
         int roundModules = Integer.getInteger("kiln.fuzz.roundModules", 3000);
         String given = System.getProperty("kiln.fuzz.seed", "").strip();
