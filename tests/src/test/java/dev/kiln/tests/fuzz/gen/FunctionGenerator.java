@@ -165,7 +165,17 @@ final class FunctionGenerator {
         NumericOp op = pick(ops);
         List<Expr> operands = new ArrayList<>();
         for (NumType o : op.operands) operands.add(value(o));
+        if (DIVISIONS.contains(op) && r.nextInt(4) != 0) operands.set(1, nonZero(operands.get(1)));
         return new Numeric(op, operands);
+    }
+
+    private static final List<NumericOp> DIVISIONS = List.of(NumericOp.I32_DIV_S, NumericOp.I32_DIV_U, NumericOp.I32_REM_S,
+            NumericOp.I32_REM_U, NumericOp.I64_DIV_S, NumericOp.I64_DIV_U, NumericOp.I64_REM_S, NumericOp.I64_REM_U);
+
+    /** {@code x | 1}: most divisors are kept from zero, so that code after a division runs too. */
+    private static Expr nonZero(Expr x) {
+        boolean i32 = x.types().get(0) == NumType.I32;
+        return new Numeric(i32 ? NumericOp.I32_OR : NumericOp.I64_OR, List.of(x, new Const(i32 ? NumType.I32 : NumType.I64, 1)));
     }
 
     private Expr load(NumType t) {
@@ -390,9 +400,9 @@ final class FunctionGenerator {
         return new Weighted<Expr>()
                 .add(6, () -> new Const(NumType.I32, r.nextInt(4) == 0 ? r.nextInt(128) : r.nextLong(inside + 1)))
                 .add(1.5, () -> new Numeric(NumericOp.I32_AND, List.of(value(NumType.I32), new Const(NumType.I32, 0x3FFF))))
-                .add(0.7, () -> new Const(NumType.I32, (r.nextBoolean() ? min : max) - width + r.nextInt(5) - 2))
-                .add(0.2, () -> new Const(NumType.I32, r.nextBoolean() ? -1 : 0x7FFF_FFFF - r.nextInt(16)))
-                .add(0.3, () -> value(NumType.I32))
+                .add(0.5, () -> new Const(NumType.I32, (r.nextBoolean() ? min : max) - width + r.nextInt(5) - 2))
+                .add(0.1, () -> new Const(NumType.I32, r.nextBoolean() ? -1 : 0x7FFF_FFFF - r.nextInt(16)))
+                .add(0.2, () -> value(NumType.I32))
                 .pick(r);
     }
 
