@@ -122,12 +122,27 @@ final class CaseShrinker {
         }
         if (m.memory() != null) {
             for (int i = 0; i < m.memory().data().size(); i++) {
-                List<MemoryDef.DataSegment> ds = new ArrayList<>(m.memory().data());
-                ds.remove(i);
-                out.add(new FuzzCase(m.withMemory(new MemoryDef(m.memory().minPages(), m.memory().maxPages(), ds)), c.invocations()));
+                FuzzCase without = withoutDataSegment(c, i);
+                if (without != null) out.add(without);
             }
         }
         return out.stream();
+    }
+
+    /** Without data segment {@code d}, when no code names it (later segments renumbered); null otherwise. */
+    private static FuzzCase withoutDataSegment(FuzzCase c, int d) {
+        FuzzModule m = c.module();
+        if (ModuleUses.of(m).usedDataSegments().contains(d)) return null;
+        List<MemoryDef.DataSegment> ds = new ArrayList<>(m.memory().data());
+        ds.remove(d);
+        UnaryOperator<Integer> renumber = x -> x > d ? x - 1 : x;
+        List<FuzzFunction> fs = m.functions().stream().map(fn -> fn.withBody(ExprTree.map(fn.body(), e -> switch (e) {
+            case Expr.MemoryInit i -> new Expr.MemoryInit(renumber.apply(i.segment()), i.dest(), i.source(), i.length());
+            case Expr.DataDrop x -> new Expr.DataDrop(renumber.apply(x.segment()));
+            default -> e;
+        }))).toList();
+        return new FuzzCase(m.withFunctions(fs).withMemory(new MemoryDef(m.memory().minPages(), m.memory().maxPages(), ds)),
+                c.invocations());
     }
 
     private static Stream<FuzzCase> fewerExports(FuzzCase c) {

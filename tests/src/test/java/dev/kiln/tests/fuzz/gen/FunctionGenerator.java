@@ -218,6 +218,7 @@ final class FunctionGenerator {
         depth++;
         try {
             boolean mem = plan.memory() != null;
+            int segments = mem ? plan.memory().data().size() : 0;
             List<Integer> writableGlobals = globalsOf(null, true);
             boolean inLoop = labels.stream().anyMatch(l -> l.kind() == Label.Kind.LOOP);
             return new Weighted<Expr>()
@@ -230,6 +231,8 @@ final class FunctionGenerator {
                     .add(1, () -> new Drop(value(pickType())))
                     .addIf(mem, 0.5, () -> new MemoryFill(address(1), value(NumType.I32), length()))
                     .addIf(mem, 0.5, () -> new MemoryCopy(address(1), address(1), length()))
+                    .addIf(segments > 0, 0.5, this::memoryInit)
+                    .addIf(segments > 0, 0.15, () -> new DataDrop(r.nextInt(segments)))
                     .add(0.2, Nop::new)
                     .add(1, () -> block(List.of()))
                     .add(1, () -> ifElse(List.of()))
@@ -247,6 +250,15 @@ final class FunctionGenerator {
         } finally {
             depth--;
         }
+    }
+
+    /** memory.init, mostly of a range inside the segment (a dropped or active segment has length 0 by then). */
+    private Expr memoryInit() {
+        int segment = r.nextInt(plan.memory().data().size());
+        int size = plan.memory().data().get(segment).bytes().length;
+        int source = r.nextInt(5) == 0 ? r.nextInt(size + 8) : r.nextInt(size + 1);
+        int length = r.nextInt(5) == 0 ? r.nextInt(size + 8) : r.nextInt(Math.max(1, size - source + 1));
+        return new MemoryInit(segment, address(1), new Const(NumType.I32, source), new Const(NumType.I32, length));
     }
 
     private Expr localSet() {
@@ -299,7 +311,7 @@ final class FunctionGenerator {
         FuncSig s = blockSig(results);
         int counter = newLocal(NumType.I32);
         Label l = new Label(nextLabel++, Label.Kind.LOOP, s.params(), counter);
-        int trips = r.nextInt(5);
+        int trips = r.nextInt(10) < 7 ? r.nextInt(5) : 5 + r.nextInt(6);
         List<Expr> inputs = values(s.params(), true);
         long saved = multiplier;
         multiplier *= Math.max(1, trips);

@@ -111,13 +111,14 @@ public final class ModuleGenerator {
         int min = r.nextInt(8) == 0 ? 0 : 1 + r.nextInt(2);
         int max = min + r.nextInt(3);
         List<MemoryDef.DataSegment> data = new ArrayList<>();
-        if (min > 0) {
+        if (min > 0 || r.nextBoolean()) {
             int n = r.nextInt(4);
             for (int i = 0; i < n; i++) {
                 byte[] bytes = new byte[1 + r.nextInt(32)];
                 r.nextBytes(bytes);
-                int offset = r.nextBoolean() ? r.nextInt(256) : r.nextInt(min * 65536 - bytes.length + 1);
-                data.add(new MemoryDef.DataSegment(offset, bytes));
+                boolean passive = min == 0 || r.nextInt(3) == 0; // active ones must fit the initial memory
+                int offset = passive ? 0 : r.nextBoolean() ? r.nextInt(256) : r.nextInt(min * 65536 - bytes.length + 1);
+                data.add(new MemoryDef.DataSegment(offset, bytes, passive));
             }
         }
         return new MemoryDef(min, max, data);

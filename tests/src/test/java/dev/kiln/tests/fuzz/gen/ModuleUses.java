@@ -8,10 +8,10 @@ import dev.kiln.tests.fuzz.wasm.FuzzModule;
 import java.util.HashSet;
 import java.util.Set;
 
-/** What a module's code refers to: which functions it calls, which globals it touches, whether it calls indirectly. */
-record ModuleUses(Set<Integer> calledFunctions, Set<Integer> usedGlobals, boolean callsIndirectly) {
+/** What a module's code refers to: functions it calls, globals it touches, whether it calls indirectly, data segments it names. */
+record ModuleUses(Set<Integer> calledFunctions, Set<Integer> usedGlobals, boolean callsIndirectly, Set<Integer> usedDataSegments) {
     static ModuleUses of(FuzzModule m) {
-        Set<Integer> called = new HashSet<>(), globals = new HashSet<>();
+        Set<Integer> called = new HashSet<>(), globals = new HashSet<>(), data = new HashSet<>();
         boolean[] indirect = {false};
         for (FuzzFunction f : m.functions()) {
             ExprTree.forEach(f.body(), e -> {
@@ -21,10 +21,12 @@ record ModuleUses(Set<Integer> calledFunctions, Set<Integer> usedGlobals, boolea
                     case Expr.GlobalGet g -> globals.add(g.index());
                     case Expr.GlobalSet g -> globals.add(g.index());
                     case Expr.FuelGuard g -> globals.add(g.fuelGlobal());
+                    case Expr.MemoryInit i -> data.add(i.segment());
+                    case Expr.DataDrop d -> data.add(d.segment());
                     default -> { }
                 }
             });
         }
-        return new ModuleUses(called, globals, indirect[0]);
+        return new ModuleUses(called, globals, indirect[0], data);
     }
 }

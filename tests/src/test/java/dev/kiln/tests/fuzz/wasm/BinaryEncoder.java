@@ -55,6 +55,7 @@ public final class BinaryEncoder {
         }
         exports(w);
         elements(w);
+        if (usesDataIndices()) w.section(12, new WasmBytes().u32(module.memory().data().size()));
         if (!module.functions().isEmpty()) {
             WasmBytes c = new WasmBytes().u32(module.functions().size());
             for (FuzzFunction fn : module.functions()) c.sized(new FunctionWriter(fn).write());
@@ -63,11 +64,22 @@ public final class BinaryEncoder {
         if (module.memory() != null && !module.memory().data().isEmpty()) {
             WasmBytes d = new WasmBytes().u32(module.memory().data().size());
             for (MemoryDef.DataSegment s : module.memory().data()) {
-                d.byte_(0x00).byte_(0x41).sleb(s.offset()).byte_(0x0B).u32(s.bytes().length).raw(s.bytes());
+                if (s.passive()) d.byte_(0x01);
+                else d.byte_(0x00).byte_(0x41).sleb(s.offset()).byte_(0x0B);
+                d.u32(s.bytes().length).raw(s.bytes());
             }
             w.section(11, d);
         }
         return w.toByteArray();
+    }
+
+    /** Whether code names data segments (then a data count section comes before the code, as wat2wasm writes it). */
+    private boolean usesDataIndices() {
+        boolean[] uses = {false};
+        for (FuzzFunction f : module.functions()) {
+            ExprTree.forEach(f.body(), e -> uses[0] |= e instanceof MemoryInit || e instanceof DataDrop);
+        }
+        return uses[0];
     }
 
     private void exports(WasmBytes w) {
@@ -207,6 +219,11 @@ public final class BinaryEncoder {
                     all(List.of(c.dest(), c.source(), c.length()));
                     w.byte_(0xFC).u32(10).byte_(0x00).byte_(0x00);
                 }
+                case MemoryInit i -> {
+                    all(List.of(i.dest(), i.source(), i.length()));
+                    w.byte_(0xFC).u32(8).u32(i.segment()).byte_(0x00);
+                }
+                case DataDrop d -> w.byte_(0xFC).u32(9).u32(d.segment());
                 case Select s -> {
                     all(List.of(s.first(), s.second(), s.condition()));
                     if (s.typed()) w.byte_(0x1C).u32(1).byte_(s.types().get(0).code);

@@ -108,6 +108,19 @@ public sealed interface Expr {
         }
     }
 
+    /** Copies bytes of data segment {@code segment} into memory. */
+    record MemoryInit(int segment, Expr dest, Expr source, Expr length) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record DataDrop(int segment) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
     /** {@code select}; {@code typed} writes {@code select (result t)}. */
     record Select(Expr first, Expr second, Expr condition, boolean typed) implements Expr {
         public List<NumType> types() {

@@ -32,6 +32,8 @@ public final class ExprTree {
             case MemoryGrow g -> List.of(g.delta());
             case MemoryFill f -> List.of(f.dest(), f.value(), f.length());
             case MemoryCopy c -> List.of(c.dest(), c.source(), c.length());
+            case MemoryInit i -> List.of(i.dest(), i.source(), i.length());
+            case DataDrop d -> List.of();
             case Select s -> List.of(s.first(), s.second(), s.condition());
             case Drop d -> List.of(d.value());
             case Block b -> concat(b.inputs(), List.of(), List.of(b.body()));
@@ -69,6 +71,8 @@ public final class ExprTree {
             case MemoryGrow g -> new MemoryGrow(k.next());
             case MemoryFill f -> new MemoryFill(k.next(), k.next(), k.next());
             case MemoryCopy c -> new MemoryCopy(k.next(), k.next(), k.next());
+            case MemoryInit i -> new MemoryInit(i.segment(), k.next(), k.next(), k.next());
+            case DataDrop d -> d;
             case Select s -> new Select(k.next(), k.next(), k.next(), s.typed());
             case Drop d -> new Drop(k.next());
             case Block b -> new Block(b.label(), b.sig(), k.take(b.inputs().size()), k.body(b.body()));

@@ -51,7 +51,7 @@ public final class WatPrinter {
         }
         if (module.memory() != null) {
             for (MemoryDef.DataSegment d : module.memory().data()) {
-                sb.append("  (data (i32.const ").append(d.offset()).append(") \"");
+                sb.append(d.passive() ? "  (data \"" : "  (data (i32.const " + d.offset() + ") \"");
                 for (byte b : d.bytes()) sb.append(String.format("\\%02x", b & 0xFF));
                 sb.append("\")\n");
             }
@@ -130,6 +130,8 @@ public final class WatPrinter {
                 case MemoryGrow g -> List.of(node("memory.grow", items(g.delta())));
                 case MemoryFill f -> List.of(node("memory.fill", all(List.of(f.dest(), f.value(), f.length()))));
                 case MemoryCopy c -> List.of(node("memory.copy", all(List.of(c.dest(), c.source(), c.length()))));
+                case MemoryInit i -> List.of(node("memory.init " + i.segment(), all(List.of(i.dest(), i.source(), i.length()))));
+                case DataDrop d -> List.of("(data.drop " + d.segment() + ")");
                 case Select s -> List.of(node(s.typed() ? "select (result " + s.types().get(0).wat + ")" : "select",
                         all(List.of(s.first(), s.second(), s.condition()))));
                 case Drop d -> {
