@@ -43,7 +43,7 @@ final class IrCommand extends CliCommand {
     @Option(name = "--stage", metaVar = "STAGE", usage = "built | optimized (default) | allocated | asm (the machine code listing)")
     Stage stage = Stage.optimized;
 
-    @Option(name = "--target", metaVar = "TARGET", usage = "for allocated and asm: the target's registers (x86_64); default for allocated: interpreter frame slots")
+    @Option(name = "--target", metaVar = "TARGET", usage = "for allocated and asm: the target's registers (x86_64 or aarch64); default for allocated: interpreter frame slots")
     String target;
 
     @Option(name = "--json", usage = "print a JSON array of functions")

@@ -10,7 +10,7 @@ public final class Effects {
 
     /** No side effect and no trap: removable when unused, foldable when its operands are constant. */
     public static boolean isPure(Opcode op) {
-        if (op.immediate == Immediate.MEMARG || op.immediate == Immediate.MEMARG_LANE) return false;
+        if (addressesMemory(op)) return false;
         return switch (op) {
             case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
                  I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,
@@ -27,5 +27,16 @@ public final class Effects {
     public static boolean isFoldable(Opcode op) {
         return isPure(op) && op != Opcode.GLOBAL_GET && op != Opcode.MEMORY_SIZE && op != Opcode.TABLE_SIZE
                 && op != Opcode.REF_FUNC;
+    }
+
+    /** True when {@code op} addresses linear memory itself (a load or store), rather than through a runtime helper. */
+    public static boolean addressesMemory(Opcode op) {
+        return op.immediate == Immediate.MEMARG || op.immediate == Immediate.MEMARG_LANE;
+    }
+
+    /** True when some instruction of {@code f} loads or stores linear memory: its code needs the memory base. */
+    public static boolean addressesMemory(IrFunction f) {
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (addressesMemory(i.op)) return true;
+        return false;
     }
 }

@@ -1,8 +1,10 @@
 package dev.kiln.ir;
 
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.pass.BlockMerging;
+import dev.kiln.ir.pass.CompareSinking;
 import dev.kiln.ir.pass.ConstantFolding;
 import dev.kiln.ir.pass.CopyPropagation;
 import dev.kiln.ir.pass.DeadCodeElimination;
@@ -63,6 +65,48 @@ class PassesTest {
                     v5 = i32.const 42
                     return v5
                 """, IrPrinter.print(f));
+    }
+
+    @Test
+    void constantFoldingDropsOperationsWithAnIdentityOperand() {
+        ValidatedModule vm = module("""
+                (module (func (param i32 i64) (result i32)
+                  (i32.add
+                    (i32.and (i32.shl (i32.mul (i32.add (i32.const 0) (local.get 0)) (i32.const 1)) (i32.const 32)) (i32.const -1))
+                    (i32.wrap_i64 (i64.or (i64.sub (local.get 1) (i64.const 0)) (i64.const 0))))))
+                """);
+        IrFunction f = run(vm, 0, new ConstantFolding(), new DeadCodeElimination());
+        String text = IrPrinter.print(f);
+        assertFalse(text.contains("i32.mul") || text.contains("i32.shl") || text.contains("i32.and") || text.contains("i64.sub")
+                || text.contains("i64.or") || text.contains("const"), text);
+        assertTrue(text.contains("i32.add v0, v"), text);
+        ValidatedModule notIdentity = module("(module (func (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0))))");
+        assertTrue(IrPrinter.print(run(notIdentity, 0, new ConstantFolding())).contains("i32.sub"), "0 - x is not x");
+    }
+
+    @Test
+    void compareSinkingPutsTheConditionRightBeforeItsBranch() {
+        ValidatedModule vm = module("""
+                (module (global $g (mut i32) (i32.const 0))
+                  (func (param i32) (result i32) (local $c i32)
+                    (local.set $c (i32.gt_u (local.get 0) (i32.const 3)))
+                    (global.set $g (i32.add (local.get 0) (i32.const 7)))
+                    (if (result i32) (local.get $c) (then (i32.const 1)) (else (global.get $g)))))
+                """);
+        IrFunction f = run(vm, 0, new CopyPropagation(), new CompareSinking());
+        BasicBlock entry = f.entry();
+        Instruction last = entry.instructions.get(entry.instructions.size() - 1);
+        assertEquals(Opcode.I32_GT_U, last.op, IrPrinter.print(f));
+        // a read of mutable state is not moved past a write
+        ValidatedModule reads = module("""
+                (module (global $g (mut i32) (i32.const 0))
+                  (func (param i32) (result i32) (local $c i32)
+                    (local.set $c (global.get $g))
+                    (global.set $g (local.get 0))
+                    (if (result i32) (local.get $c) (then (i32.const 1)) (else (i32.const 2)))))
+                """);
+        IrFunction g = run(reads, 0, new CopyPropagation(), new CompareSinking());
+        assertEquals(Opcode.GLOBAL_GET, g.entry().instructions.get(0).op, IrPrinter.print(g));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.backend.aarch64.A64Backend;
 import dev.kiln.backend.x64.X64Backend;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.Target;
@@ -12,7 +13,7 @@ public final class Backends {
     public static Backend forTarget(Target t) {
         return switch (t) {
             case X86_64 -> X64Backend.INSTANCE;
-            case AARCH64 -> throw new UnsupportedOperationException("the AArch64 backend is not available yet");
+            case AARCH64 -> A64Backend.INSTANCE;
         };
     }
 

@@ -41,7 +41,8 @@ public final class CompilerBuildId {
     private static String compute() {
         Set<Path> sources = new LinkedHashSet<>();
         for (Class<?> c : List.of(dev.kiln.frontend.Decoder.class, dev.kiln.ir.IrBuilder.class,
-                dev.kiln.regalloc.LinearScan.class, dev.kiln.backend.x64.X64Backend.class, dev.kiln.linker.ElfWriter.class,
+                dev.kiln.regalloc.LinearScan.class, dev.kiln.backend.x64.X64Backend.class,
+                dev.kiln.backend.aarch64.A64Backend.class, dev.kiln.linker.ElfWriter.class,
                 Backend.class)) {
             try {
                 sources.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));

@@ -7,7 +7,6 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.ir.WasmFrame;
 import dev.kiln.linker.ExecutableMemory;
-import dev.kiln.linker.InstructionCacheMaintenance;
 import dev.kiln.linker.LinkException;
 import dev.kiln.linker.PlacedFunction;
 import dev.kiln.linker.SymbolResolver;
@@ -55,9 +54,8 @@ final class NativeCodeMemory {
 
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
-        this.memory = backend.relocationModel().target() == Target.X86_64
-                ? new ExecutableMemory(backend.relocationModel(), InstructionCacheMaintenance.NONE, X64_CODE_RESERVATION)
-                : new ExecutableMemory(backend.relocationModel());
+        this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
+                backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
         } catch (LinkException e) {
@@ -136,7 +134,9 @@ final class NativeCodeMemory {
 
     /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */
     WasmFrame frameAt(long returnAddress) {
-        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress);
+        // a return address follows its call, so it is never its own function's first byte, but it can be
+        // the next function's (a call at the very end, such as the last trap stub)
+        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
         if (e == null) return null;
         Placed p = e.getValue();
         long offset = returnAddress - p.address();

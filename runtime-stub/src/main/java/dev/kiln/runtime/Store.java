@@ -204,7 +204,7 @@ public final class Store implements AutoCloseable {
         if (interruptRequested) instance.setInterruptFlag(true);
         if (nativeActive) {
             instance.activateNative();
-        } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode() != null) {
+        } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(codeOptions()) != null) {
             activateNative();
         }
     }

@@ -84,6 +84,26 @@ class TieringTest {
     }
 
     @Test
+    void meteredCodeIsCachedAndBoundLazilyUnderItsOwnKey() {
+        CodeCache cache = new CodeCache(cacheDir);
+        assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, NativeCompiler.prepare(WasmModule.of(BYTES), cache, true, w -> { },
+                Tier.NATIVE, dev.kiln.ir.code.CodeOptions.FUEL));
+        WasmModule unmetered = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(unmetered, cache, true, w -> { }, Tier.AUTO),
+                "metered code is not unmetered code");
+        WasmModule m = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT,
+                NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO, dev.kiln.ir.code.CodeOptions.FUEL));
+        store = new Store().tier(Tier.AUTO).fuel(100);
+        Instance i = store.instantiate(m, new Imports());
+        assertArrayEquals(new long[] {49}, i.function("sq").call(7));
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.boundFromCache(), "bound from the cache at its first call");
+        assertEquals(0, r.interpreted());
+        assertEquals(99, store.fuel());
+    }
+
+    @Test
     void aCacheMissStartsInTheInterpreterAndPromotesHotFunctions() {
         TierUp.configure(10, 1_000_000, true);
         WasmModule m = WasmModule.of(BYTES);

@@ -103,11 +103,15 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         }
         checkNotFinished();
         if (!inIsland) {
-            planner.purge();
-            if (code.size() + (long) bytes > planner.latestStart(pool)) {
-                emitIsland(false);
+            // islandCheckAt never exceeds the planner's latest start, so below it no island can be due
+            // (and the O(pending) purge is skipped: callers may ask before every call instruction)
+            if (code.size() + (long) bytes > islandCheckAt) {
+                planner.purge();
+                if (code.size() + (long) bytes > planner.latestStart(pool)) {
+                    emitIsland(false);
+                }
+                islandCheckAt = planner.latestStart(pool);
             }
-            islandCheckAt = planner.latestStart(pool);
             contiguousUntil = Math.max(contiguousUntil, code.size() + bytes);
         }
     }

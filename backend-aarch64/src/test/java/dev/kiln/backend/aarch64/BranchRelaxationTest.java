@@ -305,4 +305,40 @@ class BranchRelaxationTest {
         nops(b, MIB + 4);
         assertThrows(IllegalStateException.class, () -> b.ldr(X0, back));
     }
+
+    /**
+     * The backend's shape of code: one forward branch to its own trap stub per memory access, all
+     * stubs at the end, each ending in a call guarded by {@link A64Assembler#ensureContiguous}. With
+     * 150 000 pending branches, work per instruction must not grow with their number (it once did:
+     * every ensureContiguous scanned all of them).
+     */
+    @Test
+    void manyPendingBranchesAndContiguousRegionsStayLinear() {
+        A64Assembler a = new A64Assembler();
+        int n = 150_000;
+        List<Label> stubs = new ArrayList<>(n);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Label l = a.newLabel();
+            stubs.add(l);
+            a.add(X16, X1, i & 0xFFF);
+            a.cmp(X16, X17);
+            a.b(Condition.GT, l);
+            a.ldr(W2, Address.index(X20, X16));
+        }
+        int[] calls = new int[n];
+        for (int i = 0; i < n; i++) {
+            a.bind(stubs.get(i));
+            a.mov(W1, 5);
+            a.ensureContiguous(4);
+            calls[i] = a.offset();
+            a.blr(X16);
+        }
+        AssembledCode code = a.finish();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(code.code().length > MIB + MIB / 4, "long enough to need islands: " + code.code().length);
+        java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(code.code()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int at : calls) assertEquals(0xD63F0200, words.getInt(at), "blr x16 at the offset taken before it");
+        assertTrue(seconds < 15, "took " + seconds + " s");
+    }
 }

@@ -11,7 +11,8 @@ import static dev.kiln.backend.x64.MemoryOperand.mem;
  *   [rbp+16 ...]   incoming stack arguments
  *   [rbp+8]        return address
  *   [rbp]          caller's rbp
- *   [rbp-8 ...]    callee-saved registers: r15 (VMContext), r14 (memory base), then rbx/r12/r13 when used
+ *   [rbp-8 ...]    callee-saved registers: r15 (VMContext), r14 (memory base, when the function
+ *                  loads or stores memory), then rbx/r12/r13 when used
  *   [...]          spill slots, 8 bytes each
  *   [rsp ...]      outgoing stack arguments of calls
  * </pre>
@@ -24,9 +25,9 @@ final class X64Frame {
     /** Bytes subtracted from rsp after the pushes. */
     final int allocated;
 
-    X64Frame(List<Gpr> calleeSavedUsed, int spillSlots, int outgoingSlots) {
+    X64Frame(boolean usesMemoryBase, List<Gpr> calleeSavedUsed, int spillSlots, int outgoingSlots) {
         saved.add(Gpr.R15);
-        saved.add(Gpr.R14);
+        if (usesMemoryBase) saved.add(Gpr.R14);
         saved.addAll(calleeSavedUsed);
         this.spillSlots = spillSlots;
         this.outgoingSlots = outgoingSlots;

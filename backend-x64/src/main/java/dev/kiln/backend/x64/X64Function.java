@@ -2,14 +2,10 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
-import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
-import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
-import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
-import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
@@ -19,11 +15,11 @@ import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.LoweringFacts;
 import dev.kiln.regalloc.ParallelMoves;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,17 +46,13 @@ final class X64Function {
     final X64Frame frame;
     private final List<TrapSite> trapSites = new ArrayList<>();
     private final List<Runnable> stubs = new ArrayList<>();
-    private final Map<Integer, Long> constants = new HashMap<>();
-    /** Float constants, read from the constant pool when they have no register. */
-    private final Map<Integer, Long> floatConstants = new HashMap<>();
-    private final Map<Integer, Integer> useCount = new HashMap<>();
     private final Label[] blockLabels;
     /** Blocks with no code of their own (no instructions, a jump whose moves are all no-ops). */
-    private final boolean[] trivial;
-    private final BasicBlock[] destination;
+    /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
+    private final LoweringFacts facts;
     private final Label epilogue;
-    /** Blocks that loop back-edges lead to: each checks for interruption when entered. */
-    private final BitSet loopHeaders;
+    /** Whether the function loads or stores linear memory itself (then R14 holds the memory base). */
+    private final boolean usesMemoryBase;
     private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
 
     X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
@@ -72,51 +64,22 @@ final class X64Function {
         List<Gpr> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
         for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
-        this.frame = new X64Frame(calleeSaved, alloc.slotCount(), X64CallLowering.maxOutgoingSlots(module, f));
+        this.usesMemoryBase = dev.kiln.ir.Effects.addressesMemory(f);
+        this.frame = new X64Frame(usesMemoryBase, calleeSaved, alloc.slotCount(), X64CallLowering.maxOutgoingSlots(module, f));
         this.blockLabels = new Label[f.blockIdCount()];
         for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel("block" + b.id);
         this.epilogue = asm.newLabel("epilogue");
-        this.trivial = new boolean[f.blockIdCount()];
-        this.destination = new BasicBlock[f.blockIdCount()];
-        this.loopHeaders = BackEdges.headers(f);
-        for (BasicBlock b : f.blocks) {
-            trivial[b.id] = b != f.entry() && b.params.length == 0 && b.instructions.isEmpty() && !b.fuelPoint
-                    && !loopHeaders.get(b.id)
-                    && b.terminator instanceof Terminator.Jump j && movesAreNoOps(j.target);
-        }
-        for (BasicBlock b : f.blocks) {
-            BasicBlock d = b;
-            for (int hops = 0; trivial[d.id] && hops < f.blocks.size(); hops++) d = ((Terminator.Jump) d.terminator).target.target;
-            destination[b.id] = trivial[d.id] ? b : d; // a cycle of empty jumps keeps its own code
-        }
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
-                if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floatConstants.put(i.result(), i.imm);
-                for (int a : i.args) useCount.merge(a, 1, Integer::sum);
-            }
-            for (int v : b.terminator.operands()) useCount.merge(v, 1, Integer::sum);
-            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount.merge(a, 1, Integer::sum);
-        }
-    }
-
-    private boolean movesAreNoOps(Edge e) {
-        for (int k = 0; k < e.args.length; k++) {
-            int to = alloc.location(e.target.params[k]);
-            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
-        }
-        return true;
+        this.facts = new LoweringFacts(f, alloc);
     }
 
     MachineCode compile(int funcIndex, String symbol) {
         prologue();
-        List<BasicBlock> layout = new ArrayList<>();
-        for (BasicBlock b : f.blocks) if (!trivial[b.id] || destination[b.id] == b) layout.add(b);
+        List<BasicBlock> layout = facts.layout();
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             asm.bind(blockLabels[b.id]);
-            if (loopHeaders.get(b.id)) interruptCheck();
+            if (facts.isLoopHeader(b)) interruptCheck();
             if (b.fuelPoint) fuelCheck();
             Instruction fused = X64ControlLowering.fusableCompare(this, b);
             for (Instruction i : b.instructions) {
@@ -147,11 +110,11 @@ final class X64Function {
 
     /** The constant an integer value was defined by, or null. */
     Long constant(int v) {
-        return constants.get(v);
+        return facts.intConstant(v);
     }
 
     int uses(int v) {
-        return useCount.getOrDefault(v, 0);
+        return facts.uses(v);
     }
 
     MemoryOperand slot(int v) {
@@ -166,13 +129,13 @@ final class X64Function {
 
     XmmOrMemory fop(int v) {
         int l = alloc.location(v);
-        if (l == Location.NONE && floatConstants.containsKey(v)) return pool(v);
+        if (l == Location.NONE && (facts.floatConstant(v) != null)) return pool(v);
         return Location.isRegister(l) ? X64RegisterFile.xmm(l) : frame.spill(Location.slotIndex(l));
     }
 
     /** A float constant's place in the constant pool (4 bytes for f32: read it with 32-bit loads only). */
     private MemoryOperand pool(int v) {
-        long bits = floatConstants.get(v);
+        long bits = facts.floatConstant(v);
         return MemoryOperand.rip(type(v) == ValType.F32 ? asm.constant32((int) bits) : asm.constant64(bits));
     }
 
@@ -268,11 +231,11 @@ final class X64Function {
 
     /** Where control really goes when it reaches {@code b} (past blocks with no code). */
     BasicBlock destination(BasicBlock b) {
-        return destination[b.id];
+        return facts.destination(b);
     }
 
     Label block(BasicBlock b) {
-        return blockLabels[destination[b.id].id];
+        return blockLabels[facts.destination(b).id];
     }
 
     Label epilogue() {
@@ -331,7 +294,7 @@ final class X64Function {
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
         asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
         interruptCheck();
-        if (module.memoryCount() > 0) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
+        if (usesMemoryBase) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
         X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);

@@ -48,6 +48,13 @@ public final class ConstantFolding implements Pass {
                     changed = true;
                     continue;
                 }
+                int same = identityOperand(i, known, bits);
+                if (same >= 0) {
+                    renaming.replace(i.result(), i.args[same]);
+                    b.instructions.remove(k--);
+                    changed = true;
+                    continue;
+                }
                 if (!Numerics.isScalarNumeric(i.op) || !allKnown(i.args, known)) continue;
                 if (!Effects.isFoldable(i.op) && !mayTrapButFoldable(i.op)) continue;
                 long value;
@@ -68,6 +75,39 @@ public final class ConstantFolding implements Pass {
         }
         renaming.apply(f);
         return changed;
+    }
+
+    /**
+     * An integer operation with a constant operand that leaves the other unchanged ({@code x + 0},
+     * {@code x * 1}, {@code x & -1}, {@code x << 0}, ...): the index of the operand it equals, else -1.
+     */
+    private static int identityOperand(Instruction i, boolean[] known, long[] bits) {
+        if (i.args.length != 2 || i.results.length != 1) return -1;
+        boolean wide;
+        switch (i.op) {
+            case I64_ADD, I64_SUB, I64_MUL, I64_AND, I64_OR, I64_XOR, I64_SHL, I64_SHR_S, I64_SHR_U, I64_ROTL, I64_ROTR -> wide = true;
+            case I32_ADD, I32_SUB, I32_MUL, I32_AND, I32_OR, I32_XOR, I32_SHL, I32_SHR_S, I32_SHR_U, I32_ROTL, I32_ROTR -> wide = false;
+            default -> {
+                return -1;
+            }
+        }
+        for (int side = 0; side < 2; side++) {
+            int c = i.args[side];
+            if (!known[c]) continue;
+            long v = wide ? bits[c] : (int) bits[c];
+            long shiftMask = wide ? 63 : 31;
+            boolean identity = switch (i.op) {
+                case I32_ADD, I64_ADD, I32_OR, I64_OR, I32_XOR, I64_XOR -> v == 0;
+                case I32_MUL, I64_MUL -> v == 1;
+                case I32_AND, I64_AND -> v == -1;
+                case I32_SUB, I64_SUB -> side == 1 && v == 0;
+                case I32_SHL, I64_SHL, I32_SHR_S, I64_SHR_S, I32_SHR_U, I64_SHR_U, I32_ROTL, I64_ROTL, I32_ROTR, I64_ROTR ->
+                        side == 1 && (v & shiftMask) == 0;
+                default -> false;
+            };
+            if (identity) return 1 - side;
+        }
+        return -1;
     }
 
     private static boolean mayTrapButFoldable(Opcode op) {

@@ -14,7 +14,8 @@ public final class Optimizer {
             new DeadCodeElimination(),
             new BlockMerging(),
             new JumpThreading(),
-            new DeadCodeElimination());
+            new DeadCodeElimination(),
+            new CompareSinking());
 
     private Optimizer() {
     }

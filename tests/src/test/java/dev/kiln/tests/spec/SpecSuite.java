@@ -38,6 +38,17 @@ public final class SpecSuite {
         }
     }
 
+    /**
+     * The scripts named by the system property {@code kiln.spec.scripts} (comma-separated script names,
+     * e.g. {@code i32,f32}, for iterating on one area), or every script when it is not set.
+     */
+    public static Predicate<String> selected() {
+        String only = System.getProperty("kiln.spec.scripts", "").trim();
+        if (only.isEmpty()) return name -> true;
+        java.util.Set<String> names = java.util.Set.of(only.split("\\s*,\\s*"));
+        return names::contains;
+    }
+
     public static boolean isSimd(String scriptName) {
         return scriptName.startsWith("simd_");
     }

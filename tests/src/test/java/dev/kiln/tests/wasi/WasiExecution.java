@@ -86,6 +86,7 @@ public final class WasiExecution {
         AtomicLong hostCalls = new AtomicLong();
         AtomicLong interpreted = new AtomicLong();
         long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<Store> running = new java.util.concurrent.atomic.AtomicReference<>();
         Runnable body = () -> {
             try {
                 WasmModule module = WasmModule.of(Files.readAllBytes(wasm), wasm.getFileName().toString());
@@ -106,6 +107,7 @@ public final class WasiExecution {
                 if (root != null) config.preopen(new PreopenDir(root, "/"));
                 try (Store store = new Store().tier(tier.tier());
                      WasiPreview1 wasi = new WasiPreview1(config.build())) {
+                    running.set(store);
                     Imports imports = new Imports().defineAll(witnessed(wasi.hostFunctions(), hostCalls, interpreted), store);
                     Instance instance = store.instantiate(module, imports);
                     FunctionInstance entry = instance.function("_start");
@@ -136,7 +138,14 @@ public final class WasiExecution {
         }
         long total = System.nanoTime() - start;
         if (!finished) {
-            worker.interrupt(); // the interpreter and native code do not poll for it: the daemon thread is abandoned
+            Store store = running.get();
+            if (store != null) store.interrupt(); // stops the Wasm code at its next call or loop iteration
+            worker.interrupt(); // a host function blocked in Java
+            try {
+                worker.join(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return new Result(null, snapshot(out), snapshot(err), null,
                     "timed out after " + limit.toSeconds() + " s (time limit per case)", compile[0], total,
                     hostCalls.get(), interpreted.get());

@@ -1,16 +1,18 @@
 package dev.kiln.tests.fuzz.engine;
 
-import dev.kiln.ir.code.Target;
+import dev.kiln.runtime.Backends;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The kiln engines the differential check runs: the interpreter, and where this machine has a
- * native backend, native code and the auto tier twice (everything promoted at the first call
- * with on-stack replacement at the first back edge; and promotion part-way, at the second call
- * or third back edge, so interpreted and native frames mix), and code that went through the code
- * cache as an ELF object. An AArch64-under-QEMU engine is meant to join this list.
+ * The kiln engines the differential check runs: the interpreter, and where this JVM has a native
+ * backend (x86-64, or AArch64 in an AArch64 JVM): native code; the auto tier twice (everything
+ * promoted at the first call with on-stack replacement at the first back edge, and promotion
+ * part-way, at the second call or third back edge, so interpreted and native frames mix); and
+ * code that went through the code cache as an ELF object. An engine for AArch64 code run from an
+ * x86-64 JVM (a helper JVM under QEMU speaking JSON lines like {@link WasmtimeOracle}) would join
+ * this list as one more {@link Engine}.
  */
 public final class KilnTiers {
     private KilnTiers() {
@@ -19,7 +21,7 @@ public final class KilnTiers {
     public static List<Engine> all() {
         List<Engine> out = new ArrayList<>();
         out.add(KilnEngine.interpreter());
-        if (Target.host() == Target.X86_64) {
+        if (Backends.host() != null) {
             out.add(KilnEngine.nativeHost());
             out.add(KilnEngine.auto(1, 1));
             out.add(KilnEngine.auto(2, 3));

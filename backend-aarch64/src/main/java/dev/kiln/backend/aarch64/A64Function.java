@@ -1,0 +1,454 @@
+package dev.kiln.backend.aarch64;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.code.TrapSite;
+import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.LoweringFacts;
+import dev.kiln.regalloc.ParallelMoves;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+
+import static dev.kiln.backend.aarch64.GeneralRegister.FP;
+import static dev.kiln.backend.aarch64.GeneralRegister.LR;
+import static dev.kiln.backend.aarch64.GeneralRegister.SP;
+
+/**
+ * Lowers one allocated IR function to AArch64: prologue (frame record, VMContext and memory base
+ * in X19 and X20, stack-limit check, parameters to their locations), every block, edge moves, and
+ * the out-of-line trap stubs. Instruction families are lowered by the {@code A64*Lowering}
+ * classes, which use this class's operand helpers.
+ *
+ * <p>Integer values live in X registers and 8-byte slots; i32 values are kept zero-extended (every
+ * 32-bit A64 operation writing a W register does that), so they can index memory directly. Float
+ * values live in D registers (an f32 in the low 32 bits, used through the S view) and 8-byte slots.
+ * Constants the allocator left without a location ({@link A64Immediates}) are encoded as
+ * immediates where the lowering can, and otherwise materialised into a scratch register by
+ * {@link #iget}/{@link #fget}.
+ */
+final class A64Function {
+    static final GeneralRegister VMCTX = GeneralRegister.X19;
+    static final GeneralRegister MEMBASE = GeneralRegister.X20;
+    /** Scratch registers of the lowering (X16/X17 are AAPCS64's intra-procedure-call scratch registers). */
+    static final GeneralRegister SCRATCH = GeneralRegister.X16;
+    static final GeneralRegister SCRATCH2 = GeneralRegister.X17;
+    static final GeneralRegister SCRATCH3 = GeneralRegister.X15;
+    /** Holds the address of a spill slot beyond the reach of an SP-relative offset. */
+    static final GeneralRegister FAR = GeneralRegister.X14;
+    static final VectorRegister FSCRATCH = VectorRegister.D31;
+    static final VectorRegister FSCRATCH2 = VectorRegister.D30;
+    /** Largest SP-relative offset an 8-byte LDR/STR encodes (scaled unsigned 12 bits). */
+    private static final long MAX_SCALED_8 = 8L * 4095;
+
+    final Module module;
+    final SymbolNames symbols;
+    final IrFunction f;
+    final Allocation alloc;
+    final A64Assembler asm;
+    final A64Frame frame;
+    private final List<TrapSite> trapSites = new ArrayList<>();
+    private final List<Runnable> stubs = new ArrayList<>();
+    private final Label[] blockLabels;
+    /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
+    private final LoweringFacts facts;
+    private final Label epilogue;
+    private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
+
+    A64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
+        this.module = module;
+        this.symbols = symbols;
+        this.f = f;
+        this.alloc = alloc;
+        this.asm = new A64Assembler(listing);
+        List<A64Register> calleeSaved = new ArrayList<>();
+        BitSet used = alloc.usedRegisters();
+        for (int r = used.nextSetBit(0); r >= 0; r = used.nextSetBit(r + 1)) {
+            if (!A64RegisterFile.isCalleeSaved(r)) continue;
+            calleeSaved.add(A64RegisterFile.isVector(r) ? A64RegisterFile.fpr(r) : A64RegisterFile.gpr(r));
+        }
+        this.frame = new A64Frame(calleeSaved, alloc.slotCount(), A64CallLowering.maxOutgoingSlots(module, f));
+        this.blockLabels = new Label[f.blockIdCount()];
+        for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel();
+        this.epilogue = asm.newLabel();
+        this.facts = new LoweringFacts(f, alloc);
+    }
+
+    MachineCode compile(int funcIndex, String symbol) {
+        prologue();
+        List<BasicBlock> layout = facts.layout();
+        for (int bi = 0; bi < layout.size(); bi++) {
+            BasicBlock b = layout.get(bi);
+            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
+            asm.bind(blockLabels[b.id]);
+            if (facts.isLoopHeader(b)) interruptCheck();
+            if (b.fuelPoint) fuelCheck();
+            Instruction fused = A64ControlLowering.fusableCompare(this, b);
+            for (Instruction i : b.instructions) {
+                if (i == fused) continue;
+                A64InstructionLowering.lower(this, i);
+            }
+            A64ControlLowering.terminator(this, b, next, fused);
+        }
+        epilogueCode();
+        for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
+        AssembledCode code = asm.finish();
+        return code.toMachineCode(funcIndex, symbol, trapSites, frame.size());
+    }
+
+    // ---- values and locations ----
+
+    /** The function's signature: its entry block's parameters and its results. */
+    private FuncType signature() {
+        return f.type();
+    }
+
+    ValType type(int v) {
+        return f.typeOf(v);
+    }
+
+    int location(int v) {
+        return alloc.location(v);
+    }
+
+    boolean inRegister(int v) {
+        return Location.isRegister(alloc.location(v));
+    }
+
+    /** The constant an integer value was defined by, or null. */
+    Long constant(int v) {
+        return facts.intConstant(v);
+    }
+
+    /** True when {@code v} is an integer constant the allocator gave no location (it must be encoded or materialised). */
+    boolean isUnallocatedConstant(int v) {
+        return alloc.location(v) == Location.NONE && (facts.intConstant(v) != null);
+    }
+
+    int uses(int v) {
+        return facts.uses(v);
+    }
+
+    static boolean is64(ValType t) {
+        return t == ValType.I64 || t == ValType.F64 || t == ValType.FUNCREF || t == ValType.EXTERNREF;
+    }
+
+    /** The S or D view of a SIMD&amp;FP register for a value of type {@code t}. */
+    static VectorRegister view(VectorRegister r, ValType t) {
+        return t == ValType.F32 ? r.s() : r.d();
+    }
+
+    /** The address of a spill slot: SP-relative, or through {@link #FAR} when beyond 32 KiB. */
+    Address slotAddress(int location) {
+        long off = frame.spillOffset(Location.slotIndex(location));
+        if (off <= MAX_SCALED_8) return Address.offset(SP, off);
+        asm.mov(FAR, off);
+        asm.add(FAR, SP, FAR);
+        return Address.base(FAR);
+    }
+
+    /**
+     * {@code [base, #offset]} for an access of {@code bytes} bytes, or {@code [base, temp]} with the
+     * offset materialised in {@code temp} when it does not fit the instruction.
+     */
+    Address field(GeneralRegister base, long offset, int bytes, GeneralRegister temp) {
+        if (Address.isOffsetEncodable(offset, bytes)) return Address.offset(base, offset);
+        asm.mov(temp, offset);
+        return Address.index(base, temp);
+    }
+
+    /** Materialises an integer constant of type {@code t} (i32: zero-extended) in {@code x}. */
+    void materialize(GeneralRegister x, ValType t, long bits) {
+        if (t == ValType.I32) asm.mov(x.w(), bits & 0xFFFF_FFFFL);
+        else asm.mov(x.x(), bits);
+    }
+
+    /** The value in an X register: its own, or {@code scratch} after a load from its slot (or a constant's materialisation). */
+    GeneralRegister iget(int v, GeneralRegister scratch) {
+        int l = alloc.location(v);
+        if (Location.isRegister(l)) return A64RegisterFile.gpr(l);
+        if (l == Location.NONE) {
+            Long c = facts.intConstant(v);
+            if (c == null) throw new IllegalStateException("v" + v + " has no location");
+            materialize(scratch, type(v), c);
+            return scratch.x();
+        }
+        asm.ldr(scratch.x(), slotAddress(l));
+        return scratch.x();
+    }
+
+    /** The value in a SIMD&amp;FP register, in the S or D view of its type. */
+    VectorRegister fget(int v, VectorRegister scratch) {
+        ValType t = type(v);
+        int l = alloc.location(v);
+        if (Location.isRegister(l)) return view(A64RegisterFile.fpr(l), t);
+        if (l == Location.NONE) {
+            Long c = facts.floatConstant(v);
+            if (c == null) throw new IllegalStateException("v" + v + " has no location");
+            asm.movFloat(view(scratch, t), c);
+            return view(scratch, t);
+        }
+        asm.ldr(scratch.d(), slotAddress(l));
+        return view(scratch, t);
+    }
+
+    /** Where to compute a result: its own register, or {@code scratch} (then {@link #iput}). X view. */
+    GeneralRegister idst(int v, GeneralRegister scratch) {
+        int l = alloc.location(v);
+        return Location.isRegister(l) ? A64RegisterFile.gpr(l) : scratch.x();
+    }
+
+    /** Where to compute a float result, in the view of its type. */
+    VectorRegister fdst(int v, VectorRegister scratch) {
+        int l = alloc.location(v);
+        return view(Location.isRegister(l) ? A64RegisterFile.fpr(l) : scratch, type(v));
+    }
+
+    /** Stores a computed integer (all 64 bits; i32 values are kept zero-extended) into its location. */
+    void iput(int v, GeneralRegister r) {
+        int l = alloc.location(v);
+        if (l == Location.NONE) return;
+        if (Location.isRegister(l)) {
+            if (A64RegisterFile.gpr(l) != r.x()) asm.mov(A64RegisterFile.gpr(l), r.x());
+        } else {
+            asm.str(r.x(), slotAddress(l));
+        }
+    }
+
+    void fput(int v, VectorRegister r) {
+        int l = alloc.location(v);
+        if (l == Location.NONE) return;
+        if (Location.isRegister(l)) {
+            if (A64RegisterFile.fpr(l) != r.d()) asm.fmov(A64RegisterFile.fpr(l), r.d());
+        } else {
+            asm.str(r.d(), slotAddress(l));
+        }
+    }
+
+    // ---- moves ----
+
+    /** Emits one move between locations (registers or slots) of a value of {@code type}. */
+    void move(int from, int to, ValType type) {
+        if (from == to) return;
+        boolean fromReg = Location.isRegister(from), toReg = Location.isRegister(to);
+        if (fromReg && toReg) {
+            if (A64RegisterFile.isVector(from)) asm.fmov(A64RegisterFile.fpr(to), A64RegisterFile.fpr(from));
+            else asm.mov(A64RegisterFile.gpr(to), A64RegisterFile.gpr(from));
+        } else if (fromReg) {
+            asm.str(A64RegisterFile.isVector(from) ? A64RegisterFile.fpr(from) : A64RegisterFile.gpr(from), slotAddress(to));
+        } else if (toReg) {
+            asm.ldr(A64RegisterFile.isVector(to) ? A64RegisterFile.fpr(to) : A64RegisterFile.gpr(to), slotAddress(from));
+        } else {
+            asm.ldr(SCRATCH2, slotAddress(from));
+            asm.str(SCRATCH2, slotAddress(to));
+        }
+    }
+
+    /** A parallel move, sequenced; cycles are broken through X16 or V31. */
+    void parallelMove(List<ParallelMoves.Move> moves) {
+        for (ParallelMoves.Move m : ParallelMoves.sequence(moves, t -> A64RegisterFile.isFloat(t)
+                ? A64RegisterFile.number(FSCRATCH) : A64RegisterFile.number(SCRATCH))) {
+            move(m.from(), m.to(), m.type());
+        }
+    }
+
+    /** Where control really goes when it reaches {@code b} (past blocks with no code). */
+    BasicBlock destination(BasicBlock b) {
+        return facts.destination(b);
+    }
+
+    Label block(BasicBlock b) {
+        return blockLabels[facts.destination(b).id];
+    }
+
+    Label epilogue() {
+        return epilogue;
+    }
+
+    // ---- calls and traps ----
+
+    /**
+     * Emits a call instruction (exactly one) and returns the offset of its return address. No
+     * island can fall between the offset taken and the call.
+     */
+    int call(Runnable callInstruction) {
+        asm.ensureContiguous(4);
+        int at = asm.offset();
+        callInstruction.run();
+        return at + 4;
+    }
+
+    /** {@code ldr x16, =kiln_trap; blr x16} (an absolute address: the trap routine may be placed anywhere). */
+    private int callTrapRoutine() {
+        asm.ldrLiteralAddress(SCRATCH, Backend.TRAP_SYMBOL, 0);
+        return call(() -> asm.blr(SCRATCH));
+    }
+
+    /** A label that traps with {@code kind}; the stub is emitted after the function body. */
+    Label trap(TrapKind kind, int wasmOffset) {
+        Label l = asm.newLabel();
+        stubs.add(() -> {
+            asm.bind(l);
+            asm.mov(GeneralRegister.W1, kind.code);
+            asm.mov(GeneralRegister.X0, VMCTX);
+            trapSites.add(new TrapSite(callTrapRoutine(), kind, wasmOffset));
+        });
+        return l;
+    }
+
+    /** After a call that may have trapped in the runtime: unwind when the execution state says so. */
+    void checkTrapAfterCall(int wasmOffset) {
+        Label l = asm.newLabel();
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STATE));
+        asm.ldr(SCRATCH.w(), Address.offset(SCRATCH, ExecutionStateLayout.TRAP_CODE));
+        asm.cbnz(SCRATCH.w(), l);
+        stubs.add(() -> {
+            asm.bind(l);
+            asm.mov(GeneralRegister.W1, 0); // keep the trap code the runtime stored
+            asm.mov(GeneralRegister.X0, VMCTX);
+            trapSites.add(new TrapSite(callTrapRoutine(), TrapKind.HOST_ERROR, wasmOffset));
+        });
+    }
+
+    /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
+    void callSite(int returnOffset, int wasmOffset) {
+        trapSites.add(TrapSite.callSite(returnOffset, wasmOffset));
+    }
+
+    // ---- resource limits ----
+
+    /** {@code ldr w16, [x19, #INTERRUPT]; cbnz w16, interrupted}: how another thread stops this code. */
+    private void interruptCheck() {
+        asm.ldr(SCRATCH.w(), Address.offset(VMCTX, VmContextLayout.INTERRUPT));
+        asm.cbnz(SCRATCH.w(), functionTrap(TrapKind.INTERRUPTED));
+    }
+
+    /** One unit of the store's fuel: decrement the state's FUEL word; none left (it was 0) traps. */
+    private void fuelCheck() {
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STATE));
+        asm.ldr(SCRATCH2, Address.offset(SCRATCH, ExecutionStateLayout.FUEL));
+        asm.subs(SCRATCH2, SCRATCH2, 1);
+        asm.str(SCRATCH2, Address.offset(SCRATCH, ExecutionStateLayout.FUEL));
+        asm.b(Condition.MI, functionTrap(TrapKind.OUT_OF_FUEL));
+    }
+
+    /** One trap stub per function for traps reported at the function's start (interruption, fuel). */
+    private Label functionTrap(TrapKind kind) {
+        return functionTraps.computeIfAbsent(kind, k -> trap(k, module.body(f.index).codeStart()));
+    }
+
+    // ---- prologue and epilogue ----
+
+    private void prologue() {
+        asm.stp(FP, LR, Address.preIndex(SP, -16));
+        asm.mov(FP, SP);
+        asm.stp(VMCTX, MEMBASE, Address.preIndex(SP, -16));
+        asm.mov(VMCTX, GeneralRegister.X0);
+        // the stack pointer the frame needs, checked against the limit before SP moves there
+        long rest = frame.below - 16;
+        GeneralRegister newSp = SP;
+        if (rest > 0) {
+            newSp = SCRATCH;
+            if (AddSubOp.isImmediateEncodable(rest)) {
+                asm.sub(SCRATCH, SP, rest);
+            } else {
+                asm.mov(SCRATCH, rest);
+                asm.sub(SCRATCH, SP, SCRATCH);
+            }
+        }
+        asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
+        asm.ldr(SCRATCH2, Address.offset(SCRATCH2, ExecutionStateLayout.STACK_LIMIT));
+        asm.cmp(newSp, SCRATCH2);
+        asm.b(Condition.LO, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
+        if (rest > 0) asm.mov(SP, SCRATCH);
+        interruptCheck();
+        saveOrRestore(true);
+        if (dev.kiln.ir.Effects.addressesMemory(f)) asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
+        // parameters: registers by a parallel move, then the stack-passed ones
+        FuncType t = signature();
+        A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);
+        List<ParallelMoves.Move> moves = new ArrayList<>();
+        for (int i = 0; i < places.length; i++) {
+            int v = f.entry().params[i];
+            if (location(v) == Location.NONE || places[i].onStack()) continue;
+            moves.add(new ParallelMoves.Move(places[i].register(), location(v), t.param(i)));
+        }
+        parallelMove(moves);
+        for (int i = 0; i < places.length; i++) {
+            int v = f.entry().params[i];
+            if (location(v) == Location.NONE || !places[i].onStack()) continue;
+            Address src = Address.offset(FP, A64Frame.incomingOffset(places[i].stackIndex()));
+            if (A64RegisterFile.isFloat(t.param(i))) {
+                VectorRegister d = fdst(v, FSCRATCH);
+                asm.ldr(d.d(), src);
+                fput(v, d);
+            } else {
+                GeneralRegister d = idst(v, SCRATCH);
+                asm.ldr(t.param(i) == ValType.I32 ? d.w() : d, src); // an i32 zero-extended
+                iput(v, d);
+            }
+        }
+    }
+
+    /** Saves (prologue) or restores (epilogue) the callee-saved registers the function uses, in pairs where possible. */
+    private void saveOrRestore(boolean save) {
+        List<A64Register> regs = frame.saved;
+        for (int k = 0; k < regs.size(); k++) {
+            A64Register r = regs.get(k);
+            if (k + 1 < regs.size() && regs.get(k + 1).getClass() == r.getClass()) {
+                // stp stores its first register at the lower address: the (k+1)-th slot
+                Address at = Address.offset(FP, frame.savedOffset(k + 1));
+                if (save) asm.stp(regs.get(k + 1), r, at);
+                else asm.ldp(regs.get(k + 1), r, at);
+                k++;
+            } else {
+                Address at = Address.offset(FP, frame.savedOffset(k));
+                if (save) asm.str(r, at);
+                else asm.ldr(r, at);
+            }
+        }
+    }
+
+    private void epilogueCode() {
+        asm.bind(epilogue);
+        saveOrRestore(false);
+        asm.ldp(VMCTX, MEMBASE, Address.offset(FP, -16));
+        asm.mov(SP, FP);
+        asm.ldp(FP, LR, Address.postIndex(SP, 16));
+        asm.ret();
+    }
+
+    /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
+    void returnValues(int[] values, boolean epilogueIsNext) {
+        FuncType t = signature();
+        if (A64CallingConvention.usesReturnArea(t)) {
+            asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
+            for (int i = 0; i < values.length; i++) {
+                A64Register r = A64RegisterFile.isFloat(t.result(i)) ? fget(values[i], FSCRATCH).d() : iget(values[i], SCRATCH);
+                asm.str(r, Address.offset(SCRATCH2, ExecutionStateLayout.RETURN_AREA + 8L * i)); // < 8 KiB: always encodable
+            }
+        } else if (values.length == 1) {
+            if (A64RegisterFile.isFloat(t.result(0))) {
+                VectorRegister r = fget(values[0], VectorRegister.D0);
+                if (r.number() != 0) asm.fmov(VectorRegister.D0, r.d());
+            } else {
+                GeneralRegister r = iget(values[0], GeneralRegister.X0);
+                if (r != GeneralRegister.X0) asm.mov(GeneralRegister.X0, r);
+            }
+        }
+        if (!epilogueIsNext) asm.b(epilogue);
+    }
+}

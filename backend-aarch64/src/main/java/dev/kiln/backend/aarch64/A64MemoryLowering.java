@@ -1,0 +1,203 @@
+package dev.kiln.backend.aarch64;
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.VmContextLayout;
+
+import static dev.kiln.backend.aarch64.A64Function.FSCRATCH;
+import static dev.kiln.backend.aarch64.A64Function.MEMBASE;
+import static dev.kiln.backend.aarch64.A64Function.SCRATCH;
+import static dev.kiln.backend.aarch64.A64Function.SCRATCH2;
+import static dev.kiln.backend.aarch64.A64Function.SCRATCH3;
+import static dev.kiln.backend.aarch64.A64Function.VMCTX;
+
+/**
+ * Linear-memory loads and stores with explicit bounds checks (guard pages come later), and the
+ * instance state reached through the VMContext: globals, memory size, tables and function
+ * references.
+ *
+ * <p>An access of {@code size} bytes at {@code addr + offset}: the effective address
+ * {@code ea = addr + offset} (addr is a zero-extended u32, so no wrap), then X17 = memory size -
+ * size and a trap when {@code ea > X17} as signed numbers (a memory smaller than the access makes
+ * X17 negative, and every ea is then out of bounds), then the access at {@code [x20, ea]}.
+ */
+final class A64MemoryLowering {
+    private A64MemoryLowering() {
+    }
+
+    /** Emits the bounds check and returns the register holding the effective address (X16, or addr's own). */
+    private static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        int size = i.op.memoryBytes;
+        long offset = i.imm;
+        int addrValue = i.args[0];
+        GeneralRegister ea;
+        if (fn.isUnallocatedConstant(addrValue)) {
+            ea = SCRATCH;
+            asm.mov(ea, (fn.constant(addrValue) & 0xFFFF_FFFFL) + offset);
+        } else {
+            GeneralRegister addr = fn.iget(addrValue, SCRATCH);
+            if (offset == 0) {
+                ea = addr;
+            } else if (AddSubOp.isImmediateEncodable(offset)) {
+                ea = SCRATCH;
+                asm.add(ea, addr, offset);
+            } else {
+                ea = SCRATCH;
+                asm.mov(SCRATCH2, offset);
+                asm.add(ea, addr, SCRATCH2);
+            }
+        }
+        asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
+        asm.sub(SCRATCH2, SCRATCH2, size);
+        asm.cmp(ea, SCRATCH2);
+        asm.b(Condition.GT, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
+        return ea;
+    }
+
+    static void access(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        Opcode op = i.op;
+        if (op.resultCount() == 0) {
+            int v = i.args[1];
+            ValType t = fn.type(v);
+            if (A64RegisterFile.isFloat(t)) {
+                VectorRegister x = fn.fget(v, FSCRATCH);
+                Address at = Address.index(MEMBASE, checkedAddress(fn, i));
+                asm.str(op == Opcode.F32_STORE ? x.s() : x.d(), at);
+                return;
+            }
+            Address at = Address.index(MEMBASE, checkedAddress(fn, i));
+            // X17 is free again once the check is done: a spilled or constant value is loaded there
+            GeneralRegister x;
+            if (fn.isUnallocatedConstant(v)) {
+                long stored = bytes(fn.constant(v), op.memoryBytes);
+                if (stored == 0) {
+                    x = GeneralRegister.XZR;
+                } else {
+                    x = SCRATCH2;
+                    asm.mov(op.memoryBytes == 8 ? SCRATCH2 : SCRATCH2.w(), stored);
+                }
+            } else {
+                x = fn.iget(v, SCRATCH2);
+            }
+            switch (op.memoryBytes) {
+                case 1 -> asm.strb(x.w(), at);
+                case 2 -> asm.strh(x.w(), at);
+                case 4 -> asm.str(x.w(), at);
+                default -> asm.str(x.x(), at);
+            }
+            return;
+        }
+        Address at = Address.index(MEMBASE, checkedAddress(fn, i));
+        int r = i.result();
+        switch (op) {
+            case F32_LOAD, F64_LOAD -> {
+                VectorRegister d = fn.fdst(r, FSCRATCH);
+                asm.ldr(d, at);
+                fn.fput(r, d);
+            }
+            default -> {
+                GeneralRegister d = fn.idst(r, SCRATCH);
+                switch (op) {
+                    case I32_LOAD, I64_LOAD32_U -> asm.ldr(d.w(), at);
+                    case I64_LOAD -> asm.ldr(d, at);
+                    case I32_LOAD8_U, I64_LOAD8_U -> asm.ldrb(d, at);
+                    case I32_LOAD16_U, I64_LOAD16_U -> asm.ldrh(d, at);
+                    case I32_LOAD8_S -> asm.ldrsb(d.w(), at);
+                    case I32_LOAD16_S -> asm.ldrsh(d.w(), at);
+                    case I64_LOAD8_S -> asm.ldrsb(d, at);
+                    case I64_LOAD16_S -> asm.ldrsh(d, at);
+                    case I64_LOAD32_S -> asm.ldrsw(d, at);
+                    default -> throw new IllegalStateException("no AArch64 lowering for " + op);
+                }
+                fn.iput(r, d);
+            }
+        }
+    }
+
+    private static long bytes(long value, int size) {
+        return size == 8 ? value : value & ((1L << (8 * size)) - 1);
+    }
+
+    /** X16 = the address of a global's value cell (X17 may be used on the way). */
+    private static void globalCell(A64Function fn, int index) {
+        fn.asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.GLOBALS));
+        fn.asm.ldr(SCRATCH, fn.field(SCRATCH, 8L * index, 8, SCRATCH2));
+    }
+
+    /** {@code into} = the address of a table's record {base, size} ({@code temp} may be used on the way). */
+    static void tableRecord(A64Function fn, GeneralRegister into, int table, GeneralRegister temp) {
+        fn.asm.ldr(into, Address.offset(VMCTX, VmContextLayout.TABLES));
+        fn.asm.ldr(into, fn.field(into, 8L * table, 8, temp));
+    }
+
+    static void state(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        switch (i.op) {
+            case GLOBAL_GET -> {
+                ValType t = fn.type(i.result());
+                globalCell(fn, (int) i.imm);
+                Address cell = Address.base(SCRATCH);
+                if (A64RegisterFile.isFloat(t)) {
+                    VectorRegister d = fn.fdst(i.result(), FSCRATCH);
+                    asm.ldr(d, cell);
+                    fn.fput(i.result(), d);
+                } else {
+                    GeneralRegister d = fn.idst(i.result(), SCRATCH);
+                    asm.ldr(t == ValType.I32 ? d.w() : d, cell);
+                    fn.iput(i.result(), d);
+                }
+            }
+            case GLOBAL_SET -> {
+                int v = i.args[0];
+                ValType t = fn.type(v);
+                globalCell(fn, (int) i.imm);
+                Address cell = Address.base(SCRATCH);
+                if (A64RegisterFile.isFloat(t)) {
+                    asm.str(fn.fget(v, FSCRATCH), cell);
+                } else {
+                    GeneralRegister x = fn.iget(v, SCRATCH2);
+                    asm.str(t == ValType.I32 ? x.w() : x, cell);
+                }
+            }
+            case MEMORY_SIZE -> {
+                GeneralRegister d = fn.idst(i.result(), SCRATCH);
+                asm.ldr(d, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
+                asm.lsr(d, d, 16);
+                fn.iput(i.result(), d);
+            }
+            case TABLE_SIZE -> {
+                tableRecord(fn, SCRATCH, (int) i.imm, SCRATCH2);
+                GeneralRegister d = fn.idst(i.result(), SCRATCH);
+                asm.ldr(d.w(), Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
+                fn.iput(i.result(), d);
+            }
+            case TABLE_GET, TABLE_SET -> {
+                tableRecord(fn, SCRATCH, (int) i.imm, SCRATCH2);
+                GeneralRegister index = fn.iget(i.args[0], SCRATCH2); // zero-extended
+                asm.ldr(SCRATCH3, Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
+                asm.cmp(index, SCRATCH3);
+                asm.b(Condition.HS, fn.trap(TrapKind.OUT_OF_BOUNDS_TABLE, i.wasmOffset));
+                asm.ldr(SCRATCH, Address.offset(SCRATCH, VmContextLayout.TABLE_BASE));
+                Address element = Address.index(SCRATCH, index, 3);
+                if (i.op == Opcode.TABLE_SET) {
+                    asm.str(fn.iget(i.args[1], SCRATCH3), element);
+                } else {
+                    GeneralRegister d = fn.idst(i.result(), SCRATCH);
+                    asm.ldr(d, element);
+                    fn.iput(i.result(), d);
+                }
+            }
+            case REF_FUNC -> {
+                asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.FUNCTIONS));
+                GeneralRegister d = fn.idst(i.result(), SCRATCH);
+                asm.ldr(d, fn.field(SCRATCH, 8L * i.imm, 8, SCRATCH2));
+                fn.iput(i.result(), d);
+            }
+            default -> throw new IllegalStateException("no AArch64 lowering for " + i.op);
+        }
+    }
+}

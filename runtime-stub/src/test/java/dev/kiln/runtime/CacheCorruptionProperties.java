@@ -1,0 +1,128 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.Target;
+import dev.kiln.linker.CodeCache;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A cached object damaged anywhere — ELF header, section headers, code, relocations, symbols,
+ * kiln's metadata, the digest; by flipped bytes, truncation or appended bytes — is detected when
+ * the runtime loads it: reported, never executed, rebuilt; and the program still computes the
+ * right answer, on the native tier and on the auto tier (which would bind cached code lazily).
+ */
+class CacheCorruptionProperties {
+    private static final byte[] MODULE = Wat.compile("""
+            (module
+              (memory (export "memory") 1)
+              (func $fib (param i64) (result i64)
+                (if (result i64) (i64.lt_u (local.get 0) (i64.const 2)) (then (local.get 0))
+                  (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1)))
+                                 (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+              (func (export "run") (param i64) (result i64)
+                (i64.store (i32.const 8) (call $fib (local.get 0)))
+                (i64.load (i32.const 8))))
+            """);
+    private static Path root;
+    private static byte[] good;
+
+    @BeforeContainer
+    static void compileOnce() throws IOException {
+        root = Files.createTempDirectory("kiln-cache-corruption");
+        if (Backends.host() == null) return;
+        CodeCache cache = new CodeCache(root.resolve("reference"));
+        NativeCompiler.prepare(WasmModule.of(MODULE), cache, true, w -> { }, Tier.NATIVE);
+        try (Stream<Path> s = Files.list(cache.directory())) {
+            good = Files.readAllBytes(s.filter(p -> p.toString().endsWith(CodeCache.EXTENSION)).findFirst().orElseThrow());
+        }
+    }
+
+    @AfterContainer
+    static void cleanUp() throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    enum Kind { FLIP, TRUNCATE, APPEND }
+
+    record Damage(Kind kind, double at, int value) {
+        byte[] apply(byte[] file) {
+            int pos = Math.min(file.length - 1, (int) (at * file.length));
+            return switch (kind) {
+                case FLIP -> {
+                    byte[] f = file.clone();
+                    f[pos] ^= (byte) (value == 0 ? 0x80 : value);
+                    yield f;
+                }
+                case TRUNCATE -> Arrays.copyOf(file, pos);
+                case APPEND -> {
+                    byte[] f = Arrays.copyOf(file, file.length + 1 + value % 16);
+                    Arrays.fill(f, file.length, f.length, (byte) value);
+                    yield f;
+                }
+            };
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Damage>> damage() {
+        return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.doubles().between(0, 1), Arbitraries.integers().between(0, 255))
+                .as(Damage::new).list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @Provide
+    Arbitrary<Tier> tiers() {
+        return Arbitraries.of(Tier.NATIVE, Tier.AUTO);
+    }
+
+    private static int run = 0;
+
+    @Property(tries = 300, seed = "20261122")
+    void damagedEntriesAreDetectedReportedAndRebuilt(@ForAll("damage") List<Damage> damage, @ForAll("tiers") Tier tier)
+            throws IOException {
+        assumeTrue(Backends.host() != null && Target.host() == Backends.host().target(), "needs a native tier");
+        byte[] bad = good;
+        for (Damage d : damage) bad = d.apply(bad);
+        if (Arrays.equals(bad, good)) return;
+        CodeCache cache = new CodeCache(root.resolve("run" + run++));
+        WasmModule m = WasmModule.of(MODULE);
+        Path entry = cache.pathOf(NativeCompiler.identity(m, Backends.host().target(), CodeOptions.DEFAULT).cacheKey());
+        Files.createDirectories(entry.getParent());
+        Files.write(entry, bad);
+        List<String> warnings = new ArrayList<>();
+        NativeCompiler.Outcome outcome = NativeCompiler.prepare(m, cache, true, warnings::add, tier);
+        assertNotEquals(NativeCompiler.Outcome.CACHE_HIT, outcome, "damaged code was accepted: " + damage);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("ignoring corrupt cache entry"), warnings.get(0));
+        try (Store store = new Store().tier(tier)) {
+            Instance i = store.instantiate(m, new Imports());
+            assertArrayEquals(new long[] {6765}, i.function("run").call(20));
+        }
+        if (tier == Tier.NATIVE) assertArrayEquals(good, Files.readAllBytes(entry), "the entry was rebuilt");
+        else assertTrue(Files.notExists(entry), "the auto tier removes the entry and compiles only what gets hot");
+    }
+}

@@ -1,0 +1,17 @@
+package dev.kiln.tests.spec;
+
+import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
+
+/** The {@code aarch64} tier: every function compiled to AArch64 and run natively (on an AArch64 JVM, e.g. under QEMU). */
+public final class NativeAarch64Tier extends ExecutionTier {
+    @Override
+    public String name() {
+        return "aarch64";
+    }
+
+    @Override
+    protected Store newStore() {
+        return new Store().tier(Tier.NATIVE);
+    }
+}
