@@ -310,6 +310,10 @@ public final class BinaryEncoder {
                     expr(c.value());
                     w.byte_(0x22).u32(s);
                     constant(w, t, t.canonicalNaN());
+                    constant(w, t, t.signallingMarker());
+                    if (t == NumType.F32) w.byte_(0x20).u32(s).byte_(0xBC).byte_(0x41).sleb(t.quietBit()).byte_(0x71);
+                    else w.byte_(0x20).u32(s).byte_(0xBD).byte_(0x42).sleb(t.quietBit()).byte_(0x83).byte_(0x42).sleb(0).byte_(0x52);
+                    w.byte_(0x1B);
                     w.byte_(0x20).u32(s).byte_(0x20).u32(s).byte_(t == NumType.F32 ? 0x5B : 0x61).byte_(0x1B);
                 }
             }

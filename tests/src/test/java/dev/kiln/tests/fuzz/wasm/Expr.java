@@ -281,7 +281,17 @@ public sealed interface Expr {
         }
     }
 
-    /** A float with the canonical NaN in place of any NaN (through the function's scratch local of its type). */
+    /**
+     * A float with its NaN bits made deterministic (through the function's scratch local of its
+     * type): a NaN with the quiet bit set becomes the canonical NaN, one with it clear becomes
+     * {@link NumType#signallingMarker()}. The quiet bit itself is deterministic: the spec makes every
+     * NaN an arithmetic operation produces quiet, so a marker from arithmetic is a bug.
+     * <pre>
+     * (select (local.tee $s X)
+     *         (select (nan:canonical) (marker) (quiet bit of (local.get $s)))
+     *         (t.eq (local.get $s) (local.get $s)))
+     * </pre>
+     */
     record Canon(Expr value) implements Expr {
         public List<NumType> types() {
             return value.types();

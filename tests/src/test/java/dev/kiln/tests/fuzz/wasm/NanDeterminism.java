@@ -12,8 +12,10 @@ import java.util.List;
  * but must not reach anything that exposes its bits exactly: a local, global or memory (later
  * read and reinterpreted), a call argument, a block input, a loop's back-edge values,
  * {@code copysign} or {@code reinterpret}. {@link #enforce} wraps every such value in
- * {@link Canon}. Values from constants, variables, memory, integer conversions and bit-preserving
- * operations of such values are exact already.
+ * {@link Canon}, which keeps only whether it is NaN and its quiet bit (the spec makes the quiet
+ * bit of every arithmetic NaN result 1, so that much is checked). Values from constants,
+ * variables, memory, integer conversions and bit-preserving operations of such values are exact
+ * already.
  */
 public final class NanDeterminism {
     private NanDeterminism() {

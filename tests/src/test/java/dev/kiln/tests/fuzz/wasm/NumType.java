@@ -39,6 +39,24 @@ public enum NumType {
         };
     }
 
+    /** A signalling NaN that {@link Expr.Canon} puts in place of a NaN whose quiet bit is clear. */
+    public long signallingMarker() {
+        return switch (this) {
+            case F32 -> 0x7FA0_0000L;
+            case F64 -> 0x7FF4_0000_0000_0000L;
+            default -> throw new IllegalStateException(wat + " has no NaN");
+        };
+    }
+
+    /** The quiet bit of a NaN of this type. */
+    public long quietBit() {
+        return switch (this) {
+            case F32 -> 0x40_0000L;
+            case F64 -> 0x8_0000_0000_0000L;
+            default -> throw new IllegalStateException(wat + " has no NaN");
+        };
+    }
+
     /** Bits normalised to the type's width (i32/f32 keep only the low 32 bits, zero-extended). */
     public long normalize(long bits) {
         return bytes == 4 ? bits & 0xFFFF_FFFFL : bits;

@@ -207,9 +207,12 @@ public final class WatPrinter {
                     int s = t == NumType.F32 ? fn.scratchF32() : fn.scratchF64();
                     List<String> parts = new ArrayList<>();
                     parts.add(node("local.tee " + s, items(c.value())));
-                    parts.add(constant(t, t.canonicalNaN()));
+                    String quiet = t == NumType.F32
+                            ? "(i32.and (i32.reinterpret_f32 (local.get " + s + ")) (i32.const " + t.quietBit() + "))"
+                            : "(i64.ne (i64.and (i64.reinterpret_f64 (local.get " + s + ")) (i64.const " + t.quietBit() + ")) (i64.const 0))";
+                    parts.add("(select " + constant(t, t.canonicalNaN()) + " " + constant(t, t.signallingMarker()) + " " + quiet + ")");
                     parts.add("(" + t.wat + ".eq (local.get " + s + ") (local.get " + s + "))");
-                    yield List.of(node("select", parts) + "  ;; canonical NaN");
+                    yield List.of(node("select", parts) + "  ;; NaN made canonical (quiet) or the marker (signalling)");
                 }
             };
         }
