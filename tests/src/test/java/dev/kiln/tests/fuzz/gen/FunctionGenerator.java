@@ -201,9 +201,11 @@ final class FunctionGenerator {
         Label first = pick(branchTargets(null));
         List<Label> same = branchTargets(first.types());
         List<Label> targets = new ArrayList<>();
-        int n = r.nextInt(5);
+        int n = r.nextInt(4) == 0 ? 5 + r.nextInt(40) : r.nextInt(5); // sometimes enough for a jump table
         for (int i = 0; i < n; i++) targets.add(pick(same));
-        Expr index = r.nextBoolean() ? new Const(NumType.I32, r.nextInt(n + 2) - (r.nextInt(8) == 0 ? 1 : 0)) : value(NumType.I32);
+        Expr index = r.nextBoolean() ? new Const(NumType.I32, r.nextInt(n + 2) - (r.nextInt(8) == 0 ? 1 : 0))
+                : r.nextBoolean() ? new Numeric(NumericOp.I32_REM_U, List.of(value(NumType.I32), new Const(NumType.I32, n + 1)))
+                : value(NumType.I32);
         return new BrTable(targets, pick(same), values(first.types(), false), index, claimed);
     }
 
