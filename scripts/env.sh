@@ -62,3 +62,21 @@ kiln_utf8_locale() {
     ""|C|POSIX) export LC_ALL=C.UTF-8;;
   esac
 }
+
+# A Python virtual environment at $1 with the wasmtime package (the oracle of the differential
+# tests, which speak to it through tests/src/test/resources/fuzz/wasmtime_oracle.py).
+KILN_WASMTIME_VERSION=49.0.0
+kiln_ensure_wasmtime() {
+  local venv=$1
+  "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('wasmtime') != '$KILN_WASMTIME_VERSION')" \
+    2>/dev/null && return 0
+  if [ ! -x "$venv/bin/python" ]; then
+    command -v python3 >/dev/null || kiln_apt_install python3 python3-venv
+    python3 -m venv "$venv" 2>/dev/null \
+      || { rm -rf "$venv"; kiln_apt_install python3-venv && /usr/bin/python3 -m venv "$venv"; } \
+      || kiln_die "cannot create a Python virtual environment at $venv (Debian package python3-venv)."
+  fi
+  kiln_say "installing wasmtime==$KILN_WASMTIME_VERSION into $venv (the differential tests' oracle)"
+  "$venv/bin/pip" install -q "wasmtime==$KILN_WASMTIME_VERSION" >&2 \
+    || kiln_die "pip cannot install wasmtime==$KILN_WASMTIME_VERSION into $venv."
+}

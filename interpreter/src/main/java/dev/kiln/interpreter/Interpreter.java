@@ -133,6 +133,7 @@ public final class Interpreter {
                     }
                     case Op.RETURN -> {
                         r = st.slots; // an OSR continuation may have run (and grown the stack) just before
+                        if (pc == fn.osrReturnPc) memSize = ctx.memorySize(); // ... and grown the memory
                         int n = c[pc + 1];
                         if (depth == base) {
                             long[] out = new long[n];

@@ -119,6 +119,10 @@ public final class OsrTransform {
                 for (BasicBlock d : frontier.getOrDefault(b, List.of())) {
                     if (done.get(d.id)) continue;
                     done.set(d.id);
+                    // the defining block (a loop header in its own frontier) needs no merge for v: its own
+                    // definition follows any merge there, and a parameter added there would shadow a
+                    // parameter definition of v (renaming pushes added parameters last) and never change
+                    if (d == original) continue;
                     inserted.computeIfAbsent(d, k -> new LinkedHashMap<>()).put(v, f.newValue(f.typeOf(v)));
                     work.push(d);
                 }

@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.ir.WasmFrame;
 import dev.kiln.linker.ExecutableMemory;
@@ -43,10 +44,18 @@ final class NativeCodeMemory {
     record Placed(long address, int size, int funcIndex, String name, List<TrapSite> sites) {
     }
 
+    /**
+     * Address space reserved for x86-64 code at once. Code calls the trap routine and shared stubs
+     * with rel32 displacements (±2 GiB), so all of it must stay in one window: with the linker's
+     * default 64 MiB reservations a later one could land far away (below 8 GiB linear-memory
+     * reservations) and every placement after it failed. Only the address space is reserved.
+     */
+    static final long X64_CODE_RESERVATION = 1L << 30;
+
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
         this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
-                ExecutableMemory.DEFAULT_REGION_SIZE);
+                backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
         } catch (LinkException e) {

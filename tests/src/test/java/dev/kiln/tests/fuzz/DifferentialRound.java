@@ -1,0 +1,69 @@
+package dev.kiln.tests.fuzz;
+
+import dev.kiln.tests.fuzz.engine.Engine;
+import dev.kiln.tests.fuzz.engine.KilnEngine;
+import dev.kiln.tests.fuzz.engine.KilnTiers;
+import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
+import dev.kiln.tests.fuzz.gen.FuzzCase;
+import dev.kiln.tests.fuzz.gen.FuzzCases;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One round of the long differential run, in a JVM of its own ({@link FuzzRound}, started by
+ * {@link DifferentialFuzz}): the property of {@link DifferentialProperties} with larger modules,
+ * for {@code -Dkiln.fuzz.minutes} or {@code -Dkiln.fuzz.tries} with the seed
+ * {@code -Dkiln.fuzz.seed} ({@link FuzzDuration}). The wasmtime oracle is required. The class
+ * name keeps surefire from running it directly.
+ */
+public class DifferentialRound {
+    private static WasmtimeOracle oracle;
+    private static DifferentialCheck check;
+
+    @BeforeContainer
+    static void start() {
+        oracle = WasmtimeOracle.startOrNull();
+        if (oracle == null) fail("the fuzz run needs the wasmtime oracle (-Dkiln.wasmtime.python, or tests/.venv; ./run-tests makes one)");
+        List<Engine> engines = new ArrayList<>();
+        engines.add(oracle.engine());
+        engines.addAll(KilnTiers.all());
+        check = new DifferentialCheck(engines);
+    }
+
+    @AfterContainer
+    static void stop() {
+        if (check != null) {
+            System.out.println("fuzz: " + check.engineNames() + ": " + check.stats());
+            System.out.println(FuzzRound.STATS_PREFIX + check.stats().modules());
+            Findings.saveLast(check, "DifferentialFuzz round, seed " + System.getProperty("kiln.fuzz.seed"));
+        }
+        KilnEngine.restoreTierUpDefaults();
+        if (oracle != null) oracle.close();
+    }
+
+    @Provide
+    Arbitrary<FuzzCase> cases() {
+        return FuzzCases.of(8, 200, 900);
+    }
+
+    @Property(shrinking = ShrinkingMode.FULL)
+    @AddLifecycleHook(FuzzDuration.class)
+    void everyTierAgreesForAWhile(@ForAll("cases") FuzzCase c) {
+        String disagreement = check.run(c);
+        if (disagreement != null) {
+            Findings.remember(c, disagreement);
+            fail(disagreement);
+        }
+    }
+}

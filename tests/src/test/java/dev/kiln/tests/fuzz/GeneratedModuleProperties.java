@@ -1,0 +1,93 @@
+package dev.kiln.tests.fuzz;
+
+import dev.kiln.frontend.Decoder;
+import dev.kiln.frontend.ModuleException;
+import dev.kiln.frontend.Validator;
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
+import dev.kiln.tests.fuzz.gen.FuzzCase;
+import dev.kiln.tests.fuzz.gen.FuzzCases;
+import dev.kiln.tests.fuzz.wasm.BinaryEncoder;
+import dev.kiln.tests.fuzz.wasm.WatPrinter;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The generator's promises: every generated module is valid for kiln's validator and for
+ * wasmtime, and the text {@link WatPrinter} shows in failure reports is exactly the module that
+ * ran (wat2wasm assembles it to the bytes {@link BinaryEncoder} wrote, name section aside).
+ */
+@Tag("differential")
+class GeneratedModuleProperties {
+    private static WasmtimeOracle oracle;
+
+    @BeforeContainer
+    static void startOracle() {
+        oracle = WasmtimeOracle.startOrNull();
+        if (oracle == null && WasmtimeOracle.required()) fail("the wasmtime oracle is required (-Dkiln.oracle.required) but does not start");
+    }
+
+    @AfterContainer
+    static void stopOracle() {
+        if (oracle != null) oracle.close();
+    }
+
+    @Provide
+    Arbitrary<FuzzCase> cases() {
+        return FuzzCases.of(6, 120, 30);
+    }
+
+    @Property(tries = 1000, seed = "8120260601")
+    void generatedModulesAreValid(@ForAll("cases") FuzzCase c) {
+        byte[] wasm = BinaryEncoder.encode(c.module());
+        try {
+            Validator.validate(Decoder.decode(wasm));
+        } catch (ModuleException e) {
+            fail("kiln rejects a generated module: " + e.getMessage() + "\n" + c);
+        }
+        if (oracle != null) {
+            String err = oracle.validationError(wasm);
+            if (err != null) fail("wasmtime rejects a generated module: " + err + "\n" + c);
+        }
+    }
+
+    @Property(tries = 150, seed = "8220260601")
+    void printedTextIsTheModuleThatRan(@ForAll("cases") FuzzCase c) {
+        byte[] encoded = BinaryEncoder.encode(c.module());
+        byte[] assembled = withoutCustomSections(Wat.compile(WatPrinter.print(c.module())));
+        assertEquals(HexFormat.of().formatHex(encoded), HexFormat.of().formatHex(assembled), "wat2wasm disagrees with the encoder on\n" + c);
+    }
+
+    /** The module with its custom sections (wat2wasm's name section) left out. */
+    private static byte[] withoutCustomSections(byte[] wasm) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(wasm, 0, 8);
+        int at = 8;
+        while (at < wasm.length) {
+            int start = at;
+            int id = wasm[at++];
+            long size = 0;
+            int shift = 0;
+            while (true) {
+                int b = wasm[at++] & 0xFF;
+                size |= (long) (b & 0x7F) << shift;
+                shift += 7;
+                if (b < 0x80) break;
+            }
+            at += (int) size;
+            if (id != 0) out.write(wasm, start, at - start);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,181 @@
+package dev.kiln.tests.fuzz.engine;
+
+import dev.kiln.runtime.GlobalInstance;
+import dev.kiln.runtime.Imports;
+import dev.kiln.runtime.Instance;
+import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.MemoryInstance;
+import dev.kiln.runtime.NativeCompiler;
+import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.TierUp;
+import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.WasmTrap;
+import dev.kiln.tests.fuzz.wasm.NumType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A kiln tier running in this JVM: a fresh {@link Store} per instance. For the auto tier,
+ * {@code hotCalls}/{@code hotLoops} are applied ({@link TierUp#configure}, synchronous compilation)
+ * before every instantiation and call, so several auto engines with different thresholds can
+ * take turns; {@link #restoreTierUpDefaults} puts the defaults back.
+ */
+public final class KilnEngine implements Engine {
+    private final String name;
+    private final Tier tier;
+    private final int hotCalls;
+    private final int hotLoops;
+    /** For the cached-code engine: where each module's code goes as an ELF object and comes back from. */
+    private final CodeCache cache;
+    private Store store;
+    private Instance instance;
+    /** A call was interrupted by the watchdog; the store may still hold the request. */
+    private boolean interrupted;
+
+    private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops, CodeCache cache) {
+        this.name = name;
+        this.tier = tier;
+        this.hotCalls = hotCalls;
+        this.hotLoops = hotLoops;
+        this.cache = cache;
+    }
+
+    public static KilnEngine interpreter() {
+        return new KilnEngine("interp", Tier.INTERP, 0, 0, null);
+    }
+
+    /** Every function compiled for this machine before it runs. */
+    public static KilnEngine nativeHost() {
+        return new KilnEngine("native", Tier.NATIVE, 0, 0, null);
+    }
+
+    /**
+     * The auto tier promoting a function once {@code calls/hotCalls + backEdges/hotLoops >= 1}
+     * (with 1 and 1 everything is compiled at its first call, and loops enter native code by
+     * on-stack replacement at their first back edge).
+     */
+    public static KilnEngine auto(int hotCalls, int hotLoops) {
+        return new KilnEngine("auto(" + hotCalls + "," + hotLoops + ")", Tier.AUTO, hotCalls, hotLoops, null);
+    }
+
+    /**
+     * Code through the code cache: each module is compiled and stored as an ELF object in a
+     * private cache directory, then a fresh copy of the module runs on the auto tier with that
+     * object read back, each function bound to its cached code at its first call.
+     */
+    public static KilnEngine cachedCode() {
+        try {
+            Path dir = Files.createTempDirectory("kiln-fuzz-cache");
+            dir.toFile().deleteOnExit();
+            return new KilnEngine("cached", Tier.AUTO, TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, new CodeCache(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void restoreTierUpDefaults() {
+        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private void applyTierUp() {
+        if (tier == Tier.AUTO) TierUp.configure(hotCalls, hotLoops, true);
+    }
+
+    @Override
+    public String instantiate(byte[] wasm) {
+        close();
+        interrupted = false;
+        try {
+            applyTierUp();
+            WasmModule module = WasmModule.of(wasm);
+            if (cache != null) {
+                cache.clear();
+                List<String> warnings = new ArrayList<>();
+                NativeCompiler.prepare(WasmModule.of(wasm), cache, true, warnings::add, Tier.NATIVE);
+                NativeCompiler.Outcome o = NativeCompiler.prepare(module, cache, false, warnings::add, Tier.AUTO);
+                if (o != NativeCompiler.Outcome.CACHE_HIT) return "the module's code did not come back from the cache: " + o + " " + warnings;
+            }
+            store = new Store().tier(tier);
+            instance = store.instantiate(module, new Imports());
+            return null;
+        } catch (WasmTrap t) {
+            return "trap " + t.kind().message;
+        } catch (RuntimeException | StackOverflowError | IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Override
+    public Outcome call(String export, List<NumType> params, List<NumType> results, long[] args) {
+        if (interrupted) return Outcome.failed("an earlier call had to be interrupted");
+        Store s = store;
+        CallWatchdog.Guard guard = CallWatchdog.start(name, s::interrupt);
+        Outcome o;
+        try {
+            applyTierUp();
+            o = Outcome.returned(results, instance.function(export).call(args));
+        } catch (WasmTrap t) {
+            o = Outcome.trapped(t.kind());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            o = Outcome.failed(e.toString());
+        }
+        if (guard.stop()) {
+            interrupted = true;
+            return Outcome.failed("still running after " + CallWatchdog.SECONDS + " s (interrupted; it ended with: " + o + ")");
+        }
+        return o;
+    }
+
+    @Override
+    public EngineState state(List<String> globals, String memory) {
+        try {
+            Map<String, Long> gs = new HashMap<>();
+            for (String g : globals) {
+                GlobalInstance gi = instance.global(g);
+                gs.put(g, NumType.byName(gi.type().type().name().toLowerCase()).normalize(gi.get()));
+            }
+            if (memory == null) return new EngineState(gs, -1, null, null);
+            byte[] bytes = memory(memory);
+            return new EngineState(gs, bytes.length, sha256(bytes), null);
+        } catch (RuntimeException e) {
+            return EngineState.failed(e.toString());
+        }
+    }
+
+    @Override
+    public byte[] memory(String name) {
+        MemoryInstance m = instance.memory(name);
+        return m.readBytes(0, Math.toIntExact(m.byteSize()));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        instance = null;
+        if (store != null) store.close();
+        store = null;
+    }
+}

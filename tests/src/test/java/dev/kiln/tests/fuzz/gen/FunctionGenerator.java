@@ -1,0 +1,476 @@
+package dev.kiln.tests.fuzz.gen;
+
+import dev.kiln.tests.fuzz.wasm.Body;
+import dev.kiln.tests.fuzz.wasm.Expr;
+import dev.kiln.tests.fuzz.wasm.Expr.*;
+import dev.kiln.tests.fuzz.wasm.FuncSig;
+import dev.kiln.tests.fuzz.wasm.FuzzFunction;
+import dev.kiln.tests.fuzz.wasm.GlobalDef;
+import dev.kiln.tests.fuzz.wasm.Label;
+import dev.kiln.tests.fuzz.wasm.MemOp;
+import dev.kiln.tests.fuzz.wasm.NumType;
+import dev.kiln.tests.fuzz.wasm.NumericOp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Generates one function body, type-directed: every production is asked for a value of a type
+ * (or a statement) and builds a tree that validates by construction. Termination is by
+ * construction too: loops only branch back through {@link BackEdge}, direct calls go to
+ * lower-numbered functions only and within a cost budget ({@link #MAX_COST} node evaluations,
+ * loop trip counts multiplied in), and any call that could recurse is a {@link FuelGuard}.
+ */
+final class FunctionGenerator {
+    /** Upper bound on node evaluations of one call, guarded calls not counted (fuel bounds those). */
+    static final long MAX_COST = 20_000;
+    private static final int MAX_DEPTH = 7;
+    private static final List<NumType> TYPES = List.of(NumType.values());
+
+    private final Random r;
+    private final ModulePlan plan;
+    private final int self;
+    private final long[] costs;
+    private final FuncSig sig;
+    private final List<NumType> locals = new ArrayList<>();
+    /** Locals that random code may read and write (parameters, declared locals, spill locals). */
+    private final List<Integer> userLocals = new ArrayList<>();
+    private final Deque<Label> labels = new ArrayDeque<>();
+    private int nextLabel;
+    private int budget;
+    private int depth;
+    private long multiplier = 1;
+    private long cost;
+
+    FunctionGenerator(Random r, ModulePlan plan, int self, long[] costs, int budget) {
+        this.r = r;
+        this.plan = plan;
+        this.self = self;
+        this.costs = costs;
+        this.sig = plan.functionSig(self);
+        this.budget = budget;
+        for (int i = 0; i < sig.params().size(); i++) userLocals.add(i);
+    }
+
+    FuzzFunction generate() {
+        int declared = r.nextInt(7);
+        for (int i = 0; i < declared; i++) userLocals.add(newLocal(pickType()));
+        List<Expr> statements = new ArrayList<>();
+        int n = 1 + r.nextInt(4);
+        for (int i = 0; i < n; i++) statements.add(statement());
+        Body body = new Body(statements, List.of(), values(sig.results(), false));
+        int f32 = newLocal(NumType.F32), f64 = newLocal(NumType.F64);
+        return new FuzzFunction(plan.functionTypes().get(self), sig, locals, f32, f64, body);
+    }
+
+    /** Estimated node evaluations of one call (at least 1). */
+    long cost() {
+        return Math.max(1, cost);
+    }
+
+    private int newLocal(NumType t) {
+        locals.add(t);
+        return sig.params().size() + locals.size() - 1;
+    }
+
+    private NumType localType(int index) {
+        int p = sig.params().size();
+        return index < p ? sig.params().get(index) : locals.get(index - p);
+    }
+
+    private NumType pickType() {
+        return TYPES.get(r.nextInt(TYPES.size()));
+    }
+
+    private boolean exhausted() {
+        return budget <= 0 || depth >= MAX_DEPTH;
+    }
+
+    // ---- values ----
+
+    Expr value(NumType t) {
+        budget--;
+        cost += multiplier;
+        if (exhausted()) return leaf(t);
+        depth++;
+        try {
+            boolean mem = plan.memory() != null;
+            return new Weighted<Expr>()
+                    .add(2, () -> leaf(t))
+                    .add(7, () -> numeric(t))
+                    .addIf(mem, 2, () -> load(t))
+                    .addIf(mem && t == NumType.I32, 0.5, MemorySize::new)
+                    .addIf(mem && t == NumType.I32, 0.5, () -> new MemoryGrow(growDelta()))
+                    .add(1, () -> new Select(value(t), value(t), value(NumType.I32), t.isFloat() ? r.nextBoolean() : r.nextInt(4) == 0))
+                    .addIf(!localsOf(t).isEmpty(), 1, () -> new LocalTee(pick(localsOf(t)), value(t)))
+                    .add(1, () -> block(List.of(t)))
+                    .add(1, () -> ifElse(List.of(t)))
+                    .add(0.7, () -> loop(List.of(t)))
+                    .addIf(!directCallees(List.of(t)).isEmpty(), 1.5, () -> directCall(List.of(t)))
+                    .addIf(plan.fuelGlobal() >= 0, 1, () -> guardedCall(List.of(t)))
+                    .addIf(!branchTargets(List.of(t)).isEmpty(), 0.7, () -> new BrIf(pick(branchTargets(List.of(t))),
+                            values(List.of(t), false), value(NumType.I32)))
+                    .add(0.3, () -> polymorphic(List.of(t)))
+                    .pick(r);
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Values of {@code ts} in order, sometimes several from one multi-value expression. */
+    List<Expr> values(List<NumType> ts, boolean observed) {
+        List<Expr> out = new ArrayList<>();
+        for (int i = 0; i < ts.size(); ) {
+            int left = ts.size() - i;
+            if (left >= 2 && !exhausted() && r.nextInt(4) == 0) {
+                List<NumType> chunk = ts.subList(i, i + 2 + r.nextInt(Math.min(left, 3) - 1));
+                if (!observed || chunk.stream().noneMatch(NumType::isFloat)) {
+                    out.add(multiValue(chunk));
+                    i += chunk.size();
+                    continue;
+                }
+            }
+            out.add(value(ts.get(i)));
+            i++;
+        }
+        return out;
+    }
+
+    private Expr multiValue(List<NumType> ts) {
+        budget--;
+        return new Weighted<Expr>()
+                .add(1, () -> block(ts))
+                .add(1, () -> ifElse(ts))
+                .addIf(!directCallees(ts).isEmpty(), 2, () -> directCall(ts))
+                .addIf(plan.fuelGlobal() >= 0, 1, () -> guardedCall(ts))
+                .pick(r);
+    }
+
+    private Expr leaf(NumType t) {
+        List<Integer> ls = localsOf(t);
+        List<Integer> gs = globalsOf(t, false);
+        return new Weighted<Expr>()
+                .add(3, () -> new Const(t, EdgeValues.of(t, r)))
+                .addIf(!ls.isEmpty(), 3, () -> new LocalGet(pick(ls), t))
+                .addIf(!gs.isEmpty(), 1, () -> new GlobalGet(pick(gs), t))
+                .pick(r);
+    }
+
+    private Expr numeric(NumType t) {
+        List<NumericOp> ops = Arrays.stream(NumericOp.values()).filter(o -> o.result == t).toList();
+        NumericOp op = pick(ops);
+        List<Expr> operands = new ArrayList<>();
+        for (NumType o : op.operands) operands.add(value(o));
+        if (DIVISIONS.contains(op) && r.nextInt(4) != 0) operands.set(1, nonZero(operands.get(1)));
+        return new Numeric(op, operands);
+    }
+
+    private static final List<NumericOp> DIVISIONS = List.of(NumericOp.I32_DIV_S, NumericOp.I32_DIV_U, NumericOp.I32_REM_S,
+            NumericOp.I32_REM_U, NumericOp.I64_DIV_S, NumericOp.I64_DIV_U, NumericOp.I64_REM_S, NumericOp.I64_REM_U);
+
+    /** {@code x | 1}: most divisors are kept from zero, so that code after a division runs too. */
+    private static Expr nonZero(Expr x) {
+        boolean i32 = x.types().get(0) == NumType.I32;
+        return new Numeric(i32 ? NumericOp.I32_OR : NumericOp.I64_OR, List.of(x, new Const(i32 ? NumType.I32 : NumType.I64, 1)));
+    }
+
+    private Expr load(NumType t) {
+        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> !o.store && o.type == t).toList();
+        MemOp op = pick(ops);
+        return new Load(op, r.nextInt(op.maxAlignLog2() + 1), offset(), address(op.width));
+    }
+
+    private Expr polymorphic(List<NumType> claimed) {
+        List<Label> targets = branchTargets(null);
+        return new Weighted<Expr>()
+                .addIf(!targets.isEmpty(), 2, () -> {
+                    Label l = pick(targets);
+                    return new Br(l, values(l.types(), false), claimed);
+                })
+                .addIf(!targets.isEmpty(), 2, () -> brTable(claimed))
+                .add(1.5, () -> new Return(values(sig.results(), false), claimed))
+                .add(0.5, () -> new Unreachable(claimed))
+                .pick(r);
+    }
+
+    private Expr brTable(List<NumType> claimed) {
+        Label first = pick(branchTargets(null));
+        List<Label> same = branchTargets(first.types());
+        List<Label> targets = new ArrayList<>();
+        int n = r.nextInt(4) == 0 ? 5 + r.nextInt(40) : r.nextInt(5); // sometimes enough for a jump table
+        for (int i = 0; i < n; i++) targets.add(pick(same));
+        Expr index = r.nextBoolean() ? new Const(NumType.I32, r.nextInt(n + 2) - (r.nextInt(8) == 0 ? 1 : 0))
+                : r.nextBoolean() ? new Numeric(NumericOp.I32_REM_U, List.of(value(NumType.I32), new Const(NumType.I32, n + 1)))
+                : value(NumType.I32);
+        return new BrTable(targets, pick(same), values(first.types(), false), index, claimed);
+    }
+
+    // ---- statements ----
+
+    Expr statement() {
+        budget--;
+        cost += multiplier;
+        if (exhausted()) {
+            return r.nextBoolean() || userLocals.isEmpty() ? new Drop(leaf(pickType())) : localSet();
+        }
+        depth++;
+        try {
+            boolean mem = plan.memory() != null;
+            int segments = mem ? plan.memory().data().size() : 0;
+            List<Integer> writableGlobals = globalsOf(null, true);
+            boolean inLoop = labels.stream().anyMatch(l -> l.kind() == Label.Kind.LOOP);
+            return new Weighted<Expr>()
+                    .addIf(!userLocals.isEmpty(), 3, this::localSet)
+                    .addIf(!writableGlobals.isEmpty(), 1.5, () -> {
+                        int g = pick(writableGlobals);
+                        return new GlobalSet(g, value(plan.globals().get(g).type()));
+                    })
+                    .addIf(mem, 3, this::store)
+                    .add(1, () -> new Drop(value(pickType())))
+                    .addIf(mem, 0.5, () -> new MemoryFill(address(1), value(NumType.I32), length()))
+                    .addIf(mem, 0.5, () -> new MemoryCopy(address(1), address(1), length()))
+                    .addIf(segments > 0, 0.5, this::memoryInit)
+                    .addIf(segments > 0, 0.15, () -> new DataDrop(r.nextInt(segments)))
+                    .add(0.2, Nop::new)
+                    .add(1, () -> block(List.of()))
+                    .add(1, () -> ifElse(List.of()))
+                    .add(1.2, () -> loop(List.of()))
+                    .add(0.5, () -> dropAll(multiValue(randomTypes(1, 3))))
+                    .addIf(!branchTargets(null).isEmpty(), 1, () -> {
+                        Label l = pick(branchTargets(null));
+                        return dropAll(new BrIf(l, values(l.types(), false), value(NumType.I32)));
+                    })
+                    .addIf(inLoop, 1.5, this::backEdge)
+                    .addIf(!directCallees(null).isEmpty(), 1.5, () -> dropAll(directCall(null)))
+                    .addIf(plan.fuelGlobal() >= 0, 1, () -> dropAll(guardedCall(null)))
+                    .add(0.3, () -> polymorphic(List.of()))
+                    .pick(r);
+        } finally {
+            depth--;
+        }
+    }
+
+    /** memory.init, mostly of a range inside the segment (a dropped or active segment has length 0 by then). */
+    private Expr memoryInit() {
+        int segment = r.nextInt(plan.memory().data().size());
+        int size = plan.memory().data().get(segment).bytes().length;
+        int source = r.nextInt(5) == 0 ? r.nextInt(size + 8) : r.nextInt(size + 1);
+        int length = r.nextInt(5) == 0 ? r.nextInt(size + 8) : r.nextInt(Math.max(1, size - source + 1));
+        return new MemoryInit(segment, address(1), new Const(NumType.I32, source), new Const(NumType.I32, length));
+    }
+
+    private Expr localSet() {
+        int l = pick(userLocals);
+        return new LocalSet(l, value(localType(l)));
+    }
+
+    private Expr store() {
+        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store).toList();
+        MemOp op = pick(ops);
+        return new Store(op, r.nextInt(op.maxAlignLog2() + 1), offset(), address(op.width), value(op.type));
+    }
+
+    private Expr backEdge() {
+        List<Label> loops = labels.stream().filter(l -> l.kind() == Label.Kind.LOOP).toList();
+        Label l = pick(loops);
+        return dropAll(new BackEdge(l, values(l.types(), true)));
+    }
+
+    private static Expr dropAll(Expr e) {
+        return e.types().isEmpty() ? e : new Drop(e);
+    }
+
+    // ---- control ----
+
+    private FuncSig blockSig(List<NumType> results) {
+        List<NumType> params = r.nextInt(4) == 0 ? randomTypes(1, 2) : List.of();
+        if (r.nextInt(8) == 0 && !results.isEmpty()) params = results; // parameters passed straight through
+        return new FuncSig(params, results);
+    }
+
+    private Expr block(List<NumType> results) {
+        FuncSig s = blockSig(results);
+        Label l = new Label(nextLabel++, Label.Kind.BLOCK, s.results(), -1);
+        List<Expr> inputs = values(s.params(), true);
+        return new Block(l, s, inputs, body(s, l));
+    }
+
+    private Expr ifElse(List<NumType> results) {
+        FuncSig s = blockSig(results);
+        Label l = new Label(nextLabel++, Label.Kind.IF, s.results(), -1);
+        List<Expr> inputs = values(s.params(), true);
+        Expr condition = value(NumType.I32);
+        Body then = body(s, l);
+        Body otherwise = s.params().equals(s.results()) && r.nextInt(3) == 0 ? new Body(List.of(), null, List.of()) : body(s, l);
+        return new If(l, s, inputs, condition, then, otherwise);
+    }
+
+    private Expr loop(List<NumType> results) {
+        FuncSig s = blockSig(results);
+        int counter = newLocal(NumType.I32);
+        Label l = new Label(nextLabel++, Label.Kind.LOOP, s.params(), counter);
+        int trips = r.nextInt(10) < 7 ? r.nextInt(5) : 5 + r.nextInt(6);
+        List<Expr> inputs = values(s.params(), true);
+        long saved = multiplier;
+        multiplier *= Math.max(1, trips);
+        try {
+            return new Loop(l, s, trips, inputs, body(s, l));
+        } finally {
+            multiplier = saved;
+        }
+    }
+
+    /** A body of type {@code s} inside {@code label}; loops usually end their statements with a back edge. */
+    private Body body(FuncSig s, Label label) {
+        labels.push(label);
+        try {
+            List<Expr> statements = new ArrayList<>();
+            int n = budget > 0 ? r.nextInt(4) : 0;
+            for (int i = 0; i < n; i++) statements.add(statement());
+            if (label.kind() == Label.Kind.LOOP && r.nextInt(4) != 0) {
+                statements.add(dropAll(new BackEdge(label, values(label.types(), true))));
+            }
+            if (!s.params().isEmpty() && s.params().equals(s.results()) && r.nextBoolean()) {
+                return new Body(statements, null, List.of());
+            }
+            List<Integer> spill = new ArrayList<>();
+            for (NumType p : s.params()) {
+                List<Integer> same = localsOf(p);
+                int local = same.isEmpty() || r.nextBoolean() ? newLocal(p) : pick(same);
+                if (!userLocals.contains(local)) userLocals.add(local);
+                spill.add(local);
+            }
+            return new Body(statements, spill, values(s.results(), false));
+        } finally {
+            labels.pop();
+        }
+    }
+
+    // ---- calls ----
+
+    /** Lower-numbered functions with these results (any results when null) that fit the cost budget. */
+    private List<Integer> directCallees(List<NumType> results) {
+        List<Integer> out = new ArrayList<>();
+        for (int f = 0; f < self; f++) {
+            if (results != null && !plan.functionSig(f).results().equals(results)) continue;
+            if (cost + multiplier * costs[f] <= MAX_COST) out.add(f);
+        }
+        return out;
+    }
+
+    private Expr directCall(List<NumType> results) {
+        int f = pick(directCallees(results));
+        cost += multiplier * costs[f];
+        FuncSig s = plan.functionSig(f);
+        return new Call(f, values(s.params(), true), s.results());
+    }
+
+    /** A call that may recurse (any function, or through the table), spending fuel. */
+    private Expr guardedCall(List<NumType> results) {
+        List<Integer> funcs = new ArrayList<>();
+        for (int f = 0; f < plan.functionCount(); f++) {
+            if (results == null || plan.functionSig(f).results().equals(results)) funcs.add(f);
+        }
+        List<Integer> types = new ArrayList<>();
+        for (int t = 0; t < plan.types().size(); t++) {
+            if (results == null || plan.types().get(t).results().equals(results)) types.add(t);
+        }
+        boolean indirect = plan.tableSize() > 0 && !types.isEmpty() && (funcs.isEmpty() || r.nextBoolean());
+        if (!indirect && funcs.isEmpty()) return zeros(results);
+        Expr call;
+        if (indirect) {
+            int t = pick(types);
+            FuncSig s = plan.types().get(t);
+            Expr index = r.nextInt(4) != 0 ? new Const(NumType.I32, r.nextInt(plan.tableSize() + 2)) : value(NumType.I32);
+            call = new CallIndirect(t, values(s.params(), true), index, s.results());
+        } else {
+            int f = pick(funcs);
+            FuncSig s = plan.functionSig(f);
+            call = new Call(f, values(s.params(), true), s.results());
+        }
+        return new FuelGuard(call, plan.fuelGlobal());
+    }
+
+    private Expr zeros(List<NumType> ts) {
+        if (ts.size() == 1) return new Const(ts.get(0), 0);
+        Label l = new Label(nextLabel++, Label.Kind.BLOCK, ts, -1);
+        FuncSig s = new FuncSig(List.of(), ts);
+        return new Block(l, s, List.of(), new Body(List.of(), List.of(), ts.stream().map(t -> (Expr) new Const(t, 0)).toList()));
+    }
+
+    // ---- memory operands ----
+
+    /**
+     * An address for an access of {@code width} bytes: mostly inside the initial memory (so
+     * code after the access runs), sometimes right at a boundary, rarely anywhere.
+     */
+    private Expr address(int width) {
+        long min = (long) plan.memory().minPages() * 65536, max = (long) plan.memory().maxPages() * 65536;
+        long inside = Math.max(min, 65536) - width;
+        return new Weighted<Expr>()
+                .add(6, () -> new Const(NumType.I32, r.nextInt(4) == 0 ? r.nextInt(128) : r.nextLong(inside + 1)))
+                .add(1.5, () -> new Numeric(NumericOp.I32_AND, List.of(value(NumType.I32), new Const(NumType.I32, 0x3FFF))))
+                .add(0.5, () -> new Const(NumType.I32, (r.nextBoolean() ? min : max) - width + r.nextInt(5) - 2))
+                .add(0.1, () -> new Const(NumType.I32, r.nextBoolean() ? -1 : 0x7FFF_FFFF - r.nextInt(16)))
+                .add(0.2, () -> value(NumType.I32))
+                .pick(r);
+    }
+
+    private long offset() {
+        int p = r.nextInt(100);
+        if (p < 85) return 0;
+        if (p < 95) return r.nextInt(64);
+        if (p < 98) return 65536 - r.nextInt(16);
+        return r.nextBoolean() ? 0xFFFF_FFF0L + r.nextInt(16) : r.nextLong(0x1_0000_0000L);
+    }
+
+    private Expr length() {
+        return r.nextInt(4) != 0 ? new Const(NumType.I32, r.nextInt(r.nextBoolean() ? 16 : 300)) : value(NumType.I32);
+    }
+
+    private Expr growDelta() {
+        return switch (r.nextInt(6)) {
+            case 0, 1 -> new Const(NumType.I32, r.nextInt(2));
+            case 2 -> new Const(NumType.I32, 1 + r.nextInt(3));
+            case 3 -> new Const(NumType.I32, r.nextBoolean() ? 65536 : -1);
+            default -> value(NumType.I32);
+        };
+    }
+
+    // ---- helpers ----
+
+    private List<Integer> localsOf(NumType t) {
+        return userLocals.stream().filter(l -> localType(l) == t).toList();
+    }
+
+    private List<Integer> globalsOf(NumType t, boolean writable) {
+        List<Integer> out = new ArrayList<>();
+        for (int g = 0; g < plan.globals().size(); g++) {
+            GlobalDef d = plan.globals().get(g);
+            if (t != null && d.type() != t) continue;
+            if (writable && (!d.mutable() || g == plan.fuelGlobal())) continue;
+            out.add(g);
+        }
+        return out;
+    }
+
+    /** Enclosing block and if labels (never loops) whose branch types are {@code types} (any when null). */
+    private List<Label> branchTargets(List<NumType> types) {
+        return labels.stream().filter(l -> l.kind() != Label.Kind.LOOP && (types == null || l.types().equals(types))).toList();
+    }
+
+    private List<NumType> randomTypes(int min, int max) {
+        int n = min + r.nextInt(max - min + 1);
+        List<NumType> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(pickType());
+        return out;
+    }
+
+    private <T> T pick(List<T> xs) {
+        return xs.get(r.nextInt(xs.size()));
+    }
+}

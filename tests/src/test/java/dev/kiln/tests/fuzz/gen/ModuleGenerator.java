@@ -1,0 +1,126 @@
+package dev.kiln.tests.fuzz.gen;
+
+import dev.kiln.tests.fuzz.wasm.FuncSig;
+import dev.kiln.tests.fuzz.wasm.FuzzFunction;
+import dev.kiln.tests.fuzz.wasm.FuzzModule;
+import dev.kiln.tests.fuzz.wasm.GlobalDef;
+import dev.kiln.tests.fuzz.wasm.MemoryDef;
+import dev.kiln.tests.fuzz.wasm.NanDeterminism;
+import dev.kiln.tests.fuzz.wasm.NumType;
+import dev.kiln.tests.fuzz.wasm.TableDef;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Generates a whole {@link FuzzCase}: types, globals (one of them the fuel of guarded calls),
+ * memory with data segments, a table with some slots null, the functions (each from a
+ * {@link FunctionGenerator}), exports, and the calls to make.
+ */
+public final class ModuleGenerator {
+    private final Random r;
+    private final int maxFunctions;
+    private final int bodyBudget;
+
+    /**
+     * @param maxFunctions at most this many functions
+     * @param bodyBudget   about this many instruction-tree nodes per function at most
+     */
+    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget) {
+        this.r = r;
+        this.maxFunctions = maxFunctions;
+        this.bodyBudget = bodyBudget;
+    }
+
+    public FuzzCase generate() {
+        int nFunctions = 1 + r.nextInt(maxFunctions);
+        List<FuncSig> types = new ArrayList<>();
+        List<Integer> functionTypes = new ArrayList<>();
+        for (int i = 0; i < nFunctions; i++) {
+            FuncSig s = i > 0 && r.nextInt(3) == 0 ? types.get(functionTypes.get(r.nextInt(i))) : randomSig();
+            if (!types.contains(s)) types.add(s);
+            functionTypes.add(types.indexOf(s));
+        }
+        int extra = r.nextInt(3); // types no function has: call_indirect through them always mismatches
+        for (int i = 0; i < extra; i++) {
+            FuncSig s = randomSig();
+            if (!types.contains(s)) types.add(s);
+        }
+        List<GlobalDef> globals = new ArrayList<>();
+        int nGlobals = r.nextInt(6);
+        for (int i = 0; i < nGlobals; i++) {
+            NumType t = NumType.values()[r.nextInt(4)];
+            globals.add(new GlobalDef(t, r.nextInt(4) != 0, EdgeValues.of(t, r)));
+        }
+        int fuel = r.nextInt(globals.size() + 1);
+        globals.add(fuel, new GlobalDef(NumType.I32, true, 4 + r.nextInt(30)));
+        MemoryDef memory = r.nextInt(5) != 0 ? memory() : null;
+        int tableSize = r.nextInt(3) != 0 ? r.nextInt(9) : 0;
+        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize);
+
+        List<FuzzFunction> functions = new ArrayList<>();
+        long[] costs = new long[nFunctions];
+        for (int i = 0; i < nFunctions; i++) {
+            FunctionGenerator g = new FunctionGenerator(r, plan, i, costs, 8 + r.nextInt(bodyBudget));
+            functions.add(g.generate());
+            costs[i] = g.cost();
+        }
+        TableDef table = null;
+        if (tableSize > 0) {
+            List<Integer> entries = new ArrayList<>();
+            for (int i = 0; i < tableSize; i++) entries.add(r.nextInt(4) == 0 ? -1 : r.nextInt(nFunctions));
+            table = new TableDef(tableSize, entries);
+        }
+        List<Integer> exportedFunctions = new ArrayList<>();
+        for (int i = 0; i < nFunctions; i++) if (i == nFunctions - 1 || r.nextInt(3) != 0) exportedFunctions.add(i);
+        List<Integer> exportedGlobals = new ArrayList<>();
+        for (int g = 0; g < globals.size(); g++) if (r.nextInt(4) != 0) exportedGlobals.add(g);
+        FuzzModule m = new FuzzModule(types, functions, globals, memory, table, fuel, exportedFunctions, exportedGlobals,
+                memory != null && r.nextInt(8) != 0);
+        m = NanDeterminism.enforce(m);
+
+        List<Invocation> calls = new ArrayList<>();
+        int nCalls = 1 + r.nextInt(8);
+        for (int i = 0; i < nCalls; i++) {
+            int f = exportedFunctions.get(r.nextInt(exportedFunctions.size()));
+            List<Long> args = new ArrayList<>();
+            for (NumType p : m.functions().get(f).sig().params()) args.add(EdgeValues.of(p, r));
+            calls.add(new Invocation(f, args));
+        }
+        return new FuzzCase(m, calls);
+    }
+
+    /** Mostly small; sometimes more parameters than argument registers, or several results. */
+    private FuncSig randomSig() {
+        int np = r.nextInt(5) == 0 ? 5 + r.nextInt(8) : r.nextInt(5);
+        int nr = switch (r.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> 2;
+            case 2 -> 3;
+            case 3 -> 4 + r.nextInt(3);
+            default -> 1;
+        };
+        List<NumType> ps = new ArrayList<>(), rs = new ArrayList<>();
+        for (int i = 0; i < np; i++) ps.add(NumType.values()[r.nextInt(4)]);
+        for (int i = 0; i < nr; i++) rs.add(NumType.values()[r.nextInt(4)]);
+        return new FuncSig(ps, rs);
+    }
+
+    private MemoryDef memory() {
+        int min = r.nextInt(8) == 0 ? 0 : 1 + r.nextInt(2);
+        int max = min + r.nextInt(3);
+        List<MemoryDef.DataSegment> data = new ArrayList<>();
+        if (min > 0 || r.nextBoolean()) {
+            int n = r.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                byte[] bytes = new byte[1 + r.nextInt(32)];
+                r.nextBytes(bytes);
+                boolean passive = min == 0 || r.nextInt(3) == 0; // active ones must fit the initial memory
+                int offset = passive ? 0 : r.nextBoolean() ? r.nextInt(256) : r.nextInt(min * 65536 - bytes.length + 1);
+                data.add(new MemoryDef.DataSegment(offset, bytes, passive));
+            }
+        }
+        return new MemoryDef(min, max, data);
+    }
+}

@@ -1,0 +1,307 @@
+package dev.kiln.tests.fuzz.wasm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The instruction tree of a generated function: each node pushes {@link #types()} after its
+ * children (evaluated left to right) pushed theirs. A statement pushes nothing. Nodes that end
+ * control ({@link Br}, {@link BrTable}, {@link Return}, {@link Unreachable}) are stack-polymorphic
+ * and claim whatever types their position needs.
+ *
+ * <p>Three nodes keep generated programs terminating and deterministic, and are never taken
+ * apart by shrinking: {@link BackEdge} (a loop's only way back, guarded by its counter),
+ * {@link FuelGuard} (calls that could recurse spend one unit of a global fuel) and {@link Canon}
+ * (a float whose NaN bits the spec leaves open becomes the canonical NaN before anything can
+ * observe its bits).
+ */
+public sealed interface Expr {
+    List<NumType> types();
+
+    private static List<NumType> none() {
+        return List.of();
+    }
+
+    record Const(NumType type, long bits) implements Expr {
+        public Const {
+            bits = type.normalize(bits);
+        }
+
+        public List<NumType> types() {
+            return List.of(type);
+        }
+    }
+
+    record LocalGet(int index, NumType type) implements Expr {
+        public List<NumType> types() {
+            return List.of(type);
+        }
+    }
+
+    record LocalSet(int index, Expr value) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record LocalTee(int index, Expr value) implements Expr {
+        public List<NumType> types() {
+            return value.types();
+        }
+    }
+
+    record GlobalGet(int index, NumType type) implements Expr {
+        public List<NumType> types() {
+            return List.of(type);
+        }
+    }
+
+    record GlobalSet(int index, Expr value) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record Numeric(NumericOp op, List<Expr> operands) implements Expr {
+        public Numeric {
+            operands = List.copyOf(operands);
+        }
+
+        public List<NumType> types() {
+            return List.of(op.result);
+        }
+    }
+
+    record Load(MemOp op, int alignLog2, long offset, Expr address) implements Expr {
+        public List<NumType> types() {
+            return List.of(op.type);
+        }
+    }
+
+    record Store(MemOp op, int alignLog2, long offset, Expr address, Expr value) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record MemorySize() implements Expr {
+        public List<NumType> types() {
+            return List.of(NumType.I32);
+        }
+    }
+
+    record MemoryGrow(Expr delta) implements Expr {
+        public List<NumType> types() {
+            return List.of(NumType.I32);
+        }
+    }
+
+    record MemoryFill(Expr dest, Expr value, Expr length) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record MemoryCopy(Expr dest, Expr source, Expr length) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    /** Copies bytes of data segment {@code segment} into memory. */
+    record MemoryInit(int segment, Expr dest, Expr source, Expr length) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record DataDrop(int segment) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    /** {@code select}; {@code typed} writes {@code select (result t)}. */
+    record Select(Expr first, Expr second, Expr condition, boolean typed) implements Expr {
+        public List<NumType> types() {
+            return first.types();
+        }
+    }
+
+    /** Drops every value {@code value} pushes. */
+    record Drop(Expr value) implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record Nop() implements Expr {
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    record Unreachable(List<NumType> claimed) implements Expr {
+        public Unreachable {
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    /** {@code inputs} push the block's parameters. */
+    record Block(Label label, FuncSig sig, List<Expr> inputs, Body body) implements Expr {
+        public Block {
+            inputs = List.copyOf(inputs);
+        }
+
+        public List<NumType> types() {
+            return sig.results();
+        }
+    }
+
+    /**
+     * Sets the counter local ({@code label.counterLocal()}) to {@code trips}, then loops; only
+     * {@link BackEdge}s branch back, so the body runs at most {@code max(1, trips)} times per entry.
+     */
+    record Loop(Label label, FuncSig sig, int trips, List<Expr> inputs, Body body) implements Expr {
+        public Loop {
+            inputs = List.copyOf(inputs);
+        }
+
+        public List<NumType> types() {
+            return sig.results();
+        }
+    }
+
+    record If(Label label, FuncSig sig, List<Expr> inputs, Expr condition, Body then, Body otherwise) implements Expr {
+        public If {
+            inputs = List.copyOf(inputs);
+        }
+
+        public List<NumType> types() {
+            return sig.results();
+        }
+    }
+
+    record Br(Label target, List<Expr> values, List<NumType> claimed) implements Expr {
+        public Br {
+            values = List.copyOf(values);
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    /** Pushes the branch values back when the branch is not taken. Never targets a loop (see {@link BackEdge}). */
+    record BrIf(Label target, List<Expr> values, Expr condition) implements Expr {
+        public BrIf {
+            values = List.copyOf(values);
+        }
+
+        public List<NumType> types() {
+            return target.types();
+        }
+    }
+
+    /** Targets are never loops. */
+    record BrTable(List<Label> targets, Label defaultTarget, List<Expr> values, Expr index, List<NumType> claimed) implements Expr {
+        public BrTable {
+            targets = List.copyOf(targets);
+            values = List.copyOf(values);
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    /**
+     * {@code br_if} back to {@code loop} while its counter, decremented, stays positive:
+     * {@code (br_if $L values (i32.gt_s (local.tee $c (i32.sub (local.get $c) (i32.const 1))) (i32.const 0)))}.
+     * Pushes the loop's parameters back when it falls through.
+     */
+    record BackEdge(Label loop, List<Expr> values) implements Expr {
+        public BackEdge {
+            values = List.copyOf(values);
+        }
+
+        public List<NumType> types() {
+            return loop.types();
+        }
+    }
+
+    record Return(List<Expr> values, List<NumType> claimed) implements Expr {
+        public Return {
+            values = List.copyOf(values);
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    record Call(int function, List<Expr> args, List<NumType> results) implements Expr {
+        public Call {
+            args = List.copyOf(args);
+            results = List.copyOf(results);
+        }
+
+        public List<NumType> types() {
+            return results;
+        }
+    }
+
+    /** Through table 0 with the module's type {@code typeIndex}. */
+    record CallIndirect(int typeIndex, List<Expr> args, Expr index, List<NumType> results) implements Expr {
+        public CallIndirect {
+            args = List.copyOf(args);
+            results = List.copyOf(results);
+        }
+
+        public List<NumType> types() {
+            return results;
+        }
+    }
+
+    /**
+     * Runs {@code call} (a {@link Call} or {@link CallIndirect}) only while the fuel global is
+     * positive, spending one unit; otherwise pushes zeros:
+     * {@code (if (result ..) (i32.gt_s (global.get fuel) (i32.const 0)) (then (global.set fuel (i32.sub ..)) call) (else zeros))}.
+     */
+    record FuelGuard(Expr call, int fuelGlobal) implements Expr {
+        public List<NumType> types() {
+            return call.types();
+        }
+    }
+
+    /**
+     * A float with its NaN bits made deterministic (through the function's scratch local of its
+     * type): a NaN with the quiet bit set becomes the canonical NaN, one with it clear becomes
+     * {@link NumType#signallingMarker()}. The quiet bit itself is deterministic: the spec makes every
+     * NaN an arithmetic operation produces quiet, so a marker from arithmetic is a bug.
+     * <pre>
+     * (select (local.tee $s X)
+     *         (select (nan:canonical) (marker) (quiet bit of (local.get $s)))
+     *         (t.eq (local.get $s) (local.get $s)))
+     * </pre>
+     */
+    record Canon(Expr value) implements Expr {
+        public List<NumType> types() {
+            return value.types();
+        }
+    }
+
+    /** Concatenated types of {@code es}. */
+    static List<NumType> typesOf(List<Expr> es) {
+        List<NumType> out = new ArrayList<>();
+        for (Expr e : es) out.addAll(e.types());
+        return out;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.kiln.tests.fuzz.wasm;
+
+import dev.kiln.tests.fuzz.wasm.Expr.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Prints a {@link FuzzModule} as WebAssembly text in folded form: functions and labels are
+ * named ({@code $f3}, {@code $b7}, {@code $L2}, {@code $i5}), locals and globals are numbered.
+ * wat2wasm turns the text into the same bytes as {@link BinaryEncoder} (plus a name section).
+ */
+public final class WatPrinter {
+    private static final int LINE = 100;
+    private final FuzzModule module;
+    private final TypeTable types;
+
+    private WatPrinter(FuzzModule module) {
+        this.module = module;
+        this.types = TypeTable.of(module);
+    }
+
+    public static String print(FuzzModule m) {
+        return new WatPrinter(m).module();
+    }
+
+    private String module() {
+        StringBuilder sb = new StringBuilder("(module\n");
+        for (int i = 0; i < types.types().size(); i++) {
+            sb.append("  (type (;").append(i).append(";) (func").append(sig(types.types().get(i))).append("))\n");
+        }
+        if (module.table() != null) sb.append("  (table (;0;) ").append(module.table().size()).append(' ').append(module.table().size()).append(" funcref)\n");
+        if (module.memory() != null) sb.append("  (memory (;0;) ").append(module.memory().minPages()).append(' ').append(module.memory().maxPages()).append(")\n");
+        for (int i = 0; i < module.globals().size(); i++) {
+            GlobalDef g = module.globals().get(i);
+            String t = g.mutable() ? "(mut " + g.type().wat + ")" : g.type().wat;
+            sb.append("  (global (;").append(i).append(";) ").append(t).append(' ').append(constant(g.type(), g.init()))
+                    .append(i == module.fuelGlobal() ? ")  ;; fuel of guarded calls\n" : ")\n");
+        }
+        for (int i = 0; i < module.functions().size(); i++) sb.append(new FunctionPrinter(i, module.functions().get(i)).print());
+        for (int f : module.exportedFunctions()) sb.append("  (export \"").append(FuzzModule.functionExport(f)).append("\" (func $f").append(f).append("))\n");
+        for (int g : module.exportedGlobals()) sb.append("  (export \"").append(FuzzModule.globalExport(g)).append("\" (global ").append(g).append("))\n");
+        if (module.exportMemory()) sb.append("  (export \"").append(FuzzModule.MEMORY_EXPORT).append("\" (memory 0))\n");
+        if (module.table() != null) {
+            for (TableRuns.Run r : TableRuns.of(module.table())) {
+                sb.append("  (elem (i32.const ").append(r.offset()).append(") func");
+                for (int f : r.functions()) sb.append(" $f").append(f);
+                sb.append(")\n");
+            }
+        }
+        if (module.memory() != null) {
+            for (MemoryDef.DataSegment d : module.memory().data()) {
+                sb.append(d.passive() ? "  (data \"" : "  (data (i32.const " + d.offset() + ") \"");
+                for (byte b : d.bytes()) sb.append(String.format("\\%02x", b & 0xFF));
+                sb.append("\")\n");
+            }
+        }
+        return sb.append(")\n").toString();
+    }
+
+    private static String sig(FuncSig s) {
+        StringBuilder sb = new StringBuilder();
+        if (!s.params().isEmpty()) sb.append(" (param ").append(names(s.params())).append(')');
+        if (!s.results().isEmpty()) sb.append(" (result ").append(names(s.results())).append(')');
+        return sb.toString();
+    }
+
+    private static String names(List<NumType> ts) {
+        return ts.stream().map(t -> t.wat).collect(Collectors.joining(" "));
+    }
+
+    static String constant(NumType t, long bits) {
+        return "(" + t.wat + ".const " + switch (t) {
+            case I32 -> Integer.toString((int) bits);
+            case I64 -> Long.toString(bits);
+            case F32 -> FloatText.f32((int) bits);
+            case F64 -> FloatText.f64(bits);
+        } + ")";
+    }
+
+    private String blockType(FuncSig s) {
+        return s.inline() ? sig(s) : " (type " + types.indexOf(s) + ")" + sig(s);
+    }
+
+    private final class FunctionPrinter {
+        private final int index;
+        private final FuzzFunction fn;
+
+        FunctionPrinter(int index, FuzzFunction fn) {
+            this.index = index;
+            this.fn = fn;
+        }
+
+        String print() {
+            StringBuilder sb = new StringBuilder("  (func $f").append(index).append(" (type ").append(fn.typeIndex()).append(')')
+                    .append(sig(fn.sig())).append('\n');
+            if (!fn.locals().isEmpty()) sb.append("    (local ").append(names(fn.locals())).append(")\n");
+            for (String item : body(fn.body())) sb.append(indent(item, "    ")).append('\n');
+            return sb.append("  )\n").toString();
+        }
+
+        private List<String> body(Body b) {
+            List<String> out = new ArrayList<>();
+            for (Expr s : b.statements()) out.addAll(items(s));
+            if (b.spill() != null) for (int i = b.spill().size() - 1; i >= 0; i--) out.add("(local.set " + b.spill().get(i) + ")");
+            for (Expr r : b.results()) out.addAll(items(r));
+            return out;
+        }
+
+        private List<String> all(List<Expr> es) {
+            List<String> out = new ArrayList<>();
+            for (Expr e : es) out.addAll(items(e));
+            return out;
+        }
+
+        /** Folded instructions for {@code e}: usually one, more when a block takes inputs or a multi-value is dropped. */
+        private List<String> items(Expr e) {
+            return switch (e) {
+                case Const c -> List.of(constant(c.type(), c.bits()));
+                case LocalGet g -> List.of("(local.get " + g.index() + ")");
+                case LocalSet s -> List.of(node("local.set " + s.index(), items(s.value())));
+                case LocalTee t -> List.of(node("local.tee " + t.index(), items(t.value())));
+                case GlobalGet g -> List.of("(global.get " + g.index() + ")");
+                case GlobalSet s -> List.of(node("global.set " + s.index(), items(s.value())));
+                case Numeric n -> List.of(node(n.op().wat, all(n.operands())));
+                case Load l -> List.of(node(l.op().wat + memarg(l.op(), l.alignLog2(), l.offset()), items(l.address())));
+                case Store s -> List.of(node(s.op().wat + memarg(s.op(), s.alignLog2(), s.offset()), all(List.of(s.address(), s.value()))));
+                case MemorySize m -> List.of("(memory.size)");
+                case MemoryGrow g -> List.of(node("memory.grow", items(g.delta())));
+                case MemoryFill f -> List.of(node("memory.fill", all(List.of(f.dest(), f.value(), f.length()))));
+                case MemoryCopy c -> List.of(node("memory.copy", all(List.of(c.dest(), c.source(), c.length()))));
+                case MemoryInit i -> List.of(node("memory.init " + i.segment(), all(List.of(i.dest(), i.source(), i.length()))));
+                case DataDrop d -> List.of("(data.drop " + d.segment() + ")");
+                case Select s -> List.of(node(s.typed() ? "select (result " + s.types().get(0).wat + ")" : "select",
+                        all(List.of(s.first(), s.second(), s.condition()))));
+                case Drop d -> {
+                    int n = d.value().types().size();
+                    if (n == 1) yield List.of(node("drop", items(d.value())));
+                    List<String> out = new ArrayList<>(items(d.value()));
+                    for (int i = 0; i < n; i++) out.add("(drop)");
+                    yield out;
+                }
+                case Nop n -> List.of("(nop)");
+                case Unreachable u -> List.of("(unreachable)");
+                case Block b -> {
+                    List<String> out = new ArrayList<>(all(b.inputs()));
+                    out.add(block("block " + b.label().name() + blockType(b.sig()), body(b.body())));
+                    yield out;
+                }
+                case Loop l -> {
+                    List<String> out = new ArrayList<>(all(l.inputs()));
+                    out.add("(local.set " + l.label().counterLocal() + " (i32.const " + l.trips() + "))  ;; trips of " + l.label().name());
+                    out.add(block("loop " + l.label().name() + blockType(l.sig()), body(l.body())));
+                    yield out;
+                }
+                case If i -> {
+                    List<String> out = new ArrayList<>(all(i.inputs()));
+                    List<String> condition = items(i.condition());
+                    List<String> parts = new ArrayList<>();
+                    // wat2wasm takes one folded instruction as an if's condition; more go before the if
+                    if (condition.size() == 1) parts.addAll(condition);
+                    else out.addAll(condition);
+                    parts.add(block("then", body(i.then())));
+                    if (!BinaryEncoder.isEmpty(i.otherwise())) parts.add(block("else", body(i.otherwise())));
+                    out.add(block("if " + i.label().name() + blockType(i.sig()), parts));
+                    yield out;
+                }
+                case Br b -> List.of(node("br " + b.target().name(), all(b.values())));
+                case BrIf b -> {
+                    List<String> parts = all(b.values());
+                    parts.addAll(items(b.condition()));
+                    yield List.of(node("br_if " + b.target().name(), parts));
+                }
+                case BrTable b -> {
+                    String labels = b.targets().stream().map(Label::name).collect(Collectors.joining(" "));
+                    List<String> parts = all(b.values());
+                    parts.addAll(items(b.index()));
+                    yield List.of(node(("br_table " + labels + " " + b.defaultTarget().name()).replace("  ", " "), parts));
+                }
+                case BackEdge b -> {
+                    int c = b.loop().counterLocal();
+                    List<String> parts = all(b.values());
+                    parts.add("(i32.gt_s (local.tee " + c + " (i32.sub (local.get " + c + ") (i32.const 1))) (i32.const 0))");
+                    yield List.of(node("br_if " + b.loop().name(), parts));
+                }
+                case Return r -> List.of(node("return", all(r.values())));
+                case Call c -> List.of(node("call $f" + c.function(), all(c.args())));
+                case CallIndirect c -> {
+                    List<String> parts = all(c.args());
+                    parts.addAll(items(c.index()));
+                    yield List.of(node("call_indirect (type " + c.typeIndex() + ")", parts));
+                }
+                case FuelGuard g -> {
+                    int f = g.fuelGlobal();
+                    List<String> parts = new ArrayList<>();
+                    parts.add("(i32.gt_s (global.get " + f + ") (i32.const 0))");
+                    List<String> then = new ArrayList<>();
+                    then.add("(global.set " + f + " (i32.sub (global.get " + f + ") (i32.const 1)))");
+                    then.addAll(items(g.call()));
+                    parts.add(block("then", then));
+                    if (!g.types().isEmpty()) parts.add(block("else", g.types().stream().map(t -> constant(t, 0)).toList()));
+                    yield List.of(block("if" + blockType(TypeTable.blockSig(g)) + "  ;; fuel guard", parts));
+                }
+                case Canon c -> {
+                    NumType t = c.types().get(0);
+                    int s = t == NumType.F32 ? fn.scratchF32() : fn.scratchF64();
+                    List<String> parts = new ArrayList<>();
+                    parts.add(node("local.tee " + s, items(c.value())));
+                    String quiet = t == NumType.F32
+                            ? "(i32.and (i32.reinterpret_f32 (local.get " + s + ")) (i32.const " + t.quietBit() + "))"
+                            : "(i64.ne (i64.and (i64.reinterpret_f64 (local.get " + s + ")) (i64.const " + t.quietBit() + ")) (i64.const 0))";
+                    parts.add("(select " + constant(t, t.canonicalNaN()) + " " + constant(t, t.signallingMarker()) + " " + quiet + ")");
+                    parts.add("(" + t.wat + ".eq (local.get " + s + ") (local.get " + s + "))");
+                    yield List.of(node("select", parts) + "  ;; NaN made canonical (quiet) or the marker (signalling)");
+                }
+            };
+        }
+    }
+
+    private static String memarg(MemOp op, int alignLog2, long offset) {
+        String s = offset != 0 ? " offset=" + offset : "";
+        return alignLog2 != op.maxAlignLog2() ? s + " align=" + (1 << alignLog2) : s;
+    }
+
+    /** {@code (head child...)} on one line when short, else one child per line. */
+    private static String node(String head, List<String> children) {
+        String one = "(" + head + (children.isEmpty() ? "" : " " + String.join(" ", children)) + ")";
+        if (one.length() <= LINE && !one.contains("\n") && !one.contains(";;")) return one;
+        return block(head, children);
+    }
+
+    private static String block(String head, List<String> children) {
+        StringBuilder sb = new StringBuilder("(").append(head);
+        for (String c : children) sb.append('\n').append(indent(c, "  "));
+        return sb.append("\n)").toString();
+    }
+
+    private static String indent(String s, String by) {
+        return by + s.replace("\n", "\n" + by);
+    }
+}
