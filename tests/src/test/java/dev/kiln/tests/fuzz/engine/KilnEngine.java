@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
 
 /**
  * A kiln tier running in this JVM: a fresh {@link Store} per instance. For the auto tier,
@@ -77,7 +78,8 @@ public final class KilnEngine implements Engine {
     public static KilnEngine cachedCode() {
         try {
             Path dir = Files.createTempDirectory("kiln-fuzz-cache");
-            dir.toFile().deleteOnExit();
+            // File.deleteOnExit cannot remove a directory that still holds files: delete the tree.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteQuietly(dir.toFile())));
             return new KilnEngine("cached", Tier.AUTO, TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, new CodeCache(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
