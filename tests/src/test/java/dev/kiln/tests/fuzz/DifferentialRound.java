@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One round of the long differential run, in a JVM of its own ({@link FuzzRound}, started by
- * {@link DifferentialFuzz}): the property of {@link DifferentialProperties} with larger modules,
+ * {@link DifferentialFuzzTest}): the property of {@link DifferentialProperties} with larger modules,
  * for {@code -Dkiln.fuzz.minutes} or {@code -Dkiln.fuzz.tries} with the seed
  * {@code -Dkiln.fuzz.seed} ({@link FuzzDuration}). The wasmtime oracle is required. The class
  * name keeps surefire from running it directly.

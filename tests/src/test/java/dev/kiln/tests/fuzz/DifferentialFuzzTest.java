@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code target/fuzz-findings/}; the run fails at the end if there was any.
  */
 @Tag("fuzz")
-class DifferentialFuzz {
+class DifferentialFuzzTest {
     /** Longest a round may shrink a finding after its time is up. */
     private static final double SHRINK_MINUTES = 16;
 
