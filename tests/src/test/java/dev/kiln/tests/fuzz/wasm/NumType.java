@@ -1,5 +1,7 @@
 package dev.kiln.tests.fuzz.wasm;
 
+import dev.kiln.frontend.ValType;
+
 /** The four numeric value types the fuzzer generates, with their text name and binary code. */
 public enum NumType {
     I32("i32", 0x7F, 4),
@@ -15,6 +17,17 @@ public enum NumType {
         this.wat = wat;
         this.code = code;
         this.bytes = bytes;
+    }
+
+    /** The fuzzer's type for one of kiln's numeric value types. */
+    public static NumType of(ValType t) {
+        return switch (t) {
+            case I32 -> I32;
+            case I64 -> I64;
+            case F32 -> F32;
+            case F64 -> F64;
+            default -> throw new IllegalArgumentException("not a numeric type: " + t);
+        };
     }
 
     public boolean isFloat() {
