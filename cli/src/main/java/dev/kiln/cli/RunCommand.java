@@ -124,7 +124,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
         TierUp.configure(hotCalls, hotLoops, jitSync);
-        if (chosen != Tier.INTERP) NativeWarmUp.start();
+        NativeWarmUp.start(chosen);
         WasmModule module;
         try {
             module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());

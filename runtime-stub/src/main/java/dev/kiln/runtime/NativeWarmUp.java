@@ -1,10 +1,14 @@
 package dev.kiln.runtime;
 
+import dev.kiln.linker.VirtualMemory;
+
 /**
- * Starts the one-time costs of running native code (the compiler's build id, the JVM's upcall stubs for runtime helpers,
- * host calls and the interpreter adapter; executable memory with the trap routine) on a
- * background thread, so they overlap with reading and validating a module instead of delaying
- * its first instruction. Whoever needs them first waits for the class initialisation to finish.
+ * Starts one-time costs on a background thread, so they overlap with reading and validating a
+ * module instead of delaying its first instruction: on every tier the JVM's downcalls that
+ * reserve and commit linear memory; on the native and auto tiers also the compiler's build id,
+ * the JVM's upcall stubs for runtime helpers, host calls and the interpreter adapter, and
+ * executable memory with the trap routine. Whoever needs them first waits for the class
+ * initialisation to finish.
  */
 public final class NativeWarmUp {
     private static volatile boolean started;
@@ -12,12 +16,18 @@ public final class NativeWarmUp {
     private NativeWarmUp() {
     }
 
-    /** Begins warming up (once per process); returns at once. Does nothing without a host backend. */
-    public static void start() {
-        if (started || Backends.host() == null) return;
+    /** Begins warming up what {@code tier} needs (once per process); returns at once. */
+    public static void start(Tier tier) {
+        if (started) return;
         started = true;
+        boolean natively = tier != Tier.INTERP && Backends.host() != null;
         Thread.ofPlatform().daemon().name("kiln-warm-up").start(() -> {
             try {
+                long page = VirtualMemory.pageSize();
+                try (VirtualMemory m = VirtualMemory.reserve(page)) {
+                    m.commit(0, page);
+                }
+                if (!natively) return;
                 CompilerBuildId.get();
                 NativeUpcalls.helperAddress(dev.kiln.ir.abi.RuntimeHelper.MEMORY_GROW);
                 NativeCodeMemory.get(Backends.host());
