@@ -1,0 +1,74 @@
+package dev.kiln.tests.fuzz;
+
+import dev.kiln.ir.code.Target;
+import dev.kiln.runtime.Backends;
+import dev.kiln.tests.fuzz.engine.Engine;
+import dev.kiln.tests.fuzz.engine.KilnEngine;
+import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
+import dev.kiln.tests.fuzz.gen.FuzzCase;
+import dev.kiln.tests.fuzz.gen.FuzzCases;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The differential check of {@link DifferentialProperties} in the AArch64 JVM of the
+ * {@code aarch64} suite (under QEMU on x86-64 hosts): the interpreter, AArch64 native code, the
+ * auto tier with everything promoted at once (OSR at the first back edge), AArch64 code read back
+ * from the cache, and wasmtime (the x86-64 Python helper, started from the emulated JVM) must agree
+ * on results, traps, globals and memory. Fewer modules than on the host: emulation is slow.
+ */
+@Tag("aarch64")
+class DifferentialAarch64Properties {
+    private static WasmtimeOracle oracle;
+    private static DifferentialCheck check;
+
+    @BeforeContainer
+    static void start() {
+        if (Backends.host() == null || Backends.host().target() != Target.AARCH64) {
+            fail("DifferentialAarch64Properties runs in an AArch64 JVM (./run-tests aarch64)");
+        }
+        oracle = WasmtimeOracle.startOrNull();
+        if (oracle == null && WasmtimeOracle.required()) fail("the wasmtime oracle is required (-Dkiln.oracle.required) but does not start");
+        List<Engine> engines = new ArrayList<>();
+        if (oracle != null) engines.add(oracle.engine());
+        engines.add(KilnEngine.interpreter());
+        engines.add(KilnEngine.nativeHost());
+        engines.add(KilnEngine.auto(1, 1));
+        engines.add(KilnEngine.cachedCode());
+        check = new DifferentialCheck(engines);
+    }
+
+    @AfterContainer
+    static void stop() {
+        if (check == null) return;
+        System.out.println("differential (aarch64): " + check.engineNames() + ": " + check.stats());
+        Findings.saveLast(check, "DifferentialAarch64Properties (seed 20261122)");
+        KilnEngine.restoreTierUpDefaults();
+        if (oracle != null) oracle.close();
+    }
+
+    @Provide
+    Arbitrary<FuzzCase> cases() {
+        return FuzzCases.of(5, 100, 120);
+    }
+
+    @Property(tries = 300, seed = "20261122", shrinking = ShrinkingMode.FULL)
+    void everyTierAgreesOnAarch64(@ForAll("cases") FuzzCase c) {
+        String disagreement = check.run(c);
+        if (disagreement != null) {
+            Findings.remember(c, disagreement);
+            fail(disagreement);
+        }
+    }
+}
