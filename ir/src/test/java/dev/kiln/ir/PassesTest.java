@@ -4,6 +4,7 @@ import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.pass.BlockMerging;
+import dev.kiln.ir.pass.BranchInversion;
 import dev.kiln.ir.pass.CompareSinking;
 import dev.kiln.ir.pass.ConstantFolding;
 import dev.kiln.ir.pass.CopyPropagation;
@@ -107,6 +108,30 @@ class PassesTest {
                 """);
         IrFunction g = run(reads, 0, new CopyPropagation(), new CompareSinking());
         assertEquals(Opcode.GLOBAL_GET, g.entry().instructions.get(0).op, IrPrinter.print(g));
+    }
+
+    @Test
+    void aBranchOnEqzBranchesOnItsOperandWithTheTargetsSwapped() {
+        // f64.gt is false for NaN: negating the comparison (f64.le) would be wrong, swapping the targets is not
+        ValidatedModule vm = module("""
+                (module (func (param f64) (result i32)
+                  (block (br_if 0 (i32.eqz (f64.gt (local.get 0) (f64.const 4)))) (return (i32.const 1)))
+                  (i32.const 2)))
+                """);
+        IrFunction f = run(vm, 0, new CopyPropagation(), new BranchInversion(), new DeadCodeElimination(), new CompareSinking());
+        String text = IrPrinter.print(f);
+        assertFalse(text.contains("eqz"), text);
+        Instruction last = f.entry().instructions.get(f.entry().instructions.size() - 1);
+        assertEquals(Opcode.F64_GT, last.op, text);
+        Terminator.Branch br = (Terminator.Branch) f.entry().terminator;
+        assertEquals(last.result(), br.condition, text);
+        // still the same function: NaN and 5.0 take the same paths as before
+        ValidatedModule twice = module("""
+                (module (func (param i32) (result i32)
+                  (if (result i32) (i32.eqz (i32.eqz (local.get 0))) (then (i32.const 7)) (else (i32.const 8)))))
+                """);
+        IrFunction g = run(twice, 0, new CopyPropagation(), new BranchInversion(), new DeadCodeElimination());
+        assertEquals(0, ((Terminator.Branch) g.entry().terminator).condition, IrPrinter.print(g));
     }
 
     @Test

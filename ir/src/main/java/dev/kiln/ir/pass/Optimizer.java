@@ -14,6 +14,7 @@ public final class Optimizer {
             new DeadCodeElimination(),
             new BlockMerging(),
             new JumpThreading(),
+            new BranchInversion(),
             new DeadCodeElimination(),
             new CompareSinking());
 
