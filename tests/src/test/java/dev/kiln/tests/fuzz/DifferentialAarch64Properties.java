@@ -2,9 +2,7 @@ package dev.kiln.tests.fuzz;
 
 import dev.kiln.ir.code.Target;
 import dev.kiln.runtime.Backends;
-import dev.kiln.tests.fuzz.engine.Engine;
 import dev.kiln.tests.fuzz.engine.KilnEngine;
-import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
 import dev.kiln.tests.fuzz.gen.FuzzCase;
 import dev.kiln.tests.fuzz.gen.FuzzCases;
 import net.jqwik.api.Arbitrary;
@@ -16,7 +14,6 @@ import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -30,32 +27,21 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Tag("aarch64")
 class DifferentialAarch64Properties {
-    private static WasmtimeOracle oracle;
-    private static DifferentialCheck check;
+    private static DifferentialSession session;
 
     @BeforeContainer
     static void start() {
         if (Backends.host() == null || Backends.host().target() != Target.AARCH64) {
             fail("DifferentialAarch64Properties runs in an AArch64 JVM (./run-tests aarch64)");
         }
-        oracle = WasmtimeOracle.startOrNull();
-        if (oracle == null && WasmtimeOracle.required()) fail("the wasmtime oracle is required (-Dkiln.oracle.required) but does not start");
-        List<Engine> engines = new ArrayList<>();
-        if (oracle != null) engines.add(oracle.engine());
-        engines.add(KilnEngine.interpreter());
-        engines.add(KilnEngine.nativeHost());
-        engines.add(KilnEngine.auto(1, 1));
-        engines.add(KilnEngine.cachedCode());
-        check = new DifferentialCheck(engines);
+        session = DifferentialSession.start(
+                List.of(KilnEngine.interpreter(), KilnEngine.nativeHost(), KilnEngine.auto(1, 1), KilnEngine.cachedCode()),
+                "differential (aarch64)", "DifferentialAarch64Properties (seed 20261122)");
     }
 
     @AfterContainer
     static void stop() {
-        if (check == null) return;
-        System.out.println("differential (aarch64): " + check.engineNames() + ": " + check.stats());
-        Findings.saveLast(check, "DifferentialAarch64Properties (seed 20261122)");
-        KilnEngine.restoreTierUpDefaults();
-        if (oracle != null) oracle.close();
+        if (session != null) session.close();
     }
 
     @Provide
@@ -65,10 +51,6 @@ class DifferentialAarch64Properties {
 
     @Property(tries = 300, seed = "20261122", shrinking = ShrinkingMode.FULL)
     void everyTierAgreesOnAarch64(@ForAll("cases") FuzzCase c) {
-        String disagreement = check.run(c);
-        if (disagreement != null) {
-            Findings.remember(c, disagreement);
-            fail(disagreement);
-        }
+        session.check(c);
     }
 }
