@@ -24,6 +24,21 @@ public final class ParallelMoves {
     private ParallelMoves() {
     }
 
+    /**
+     * The moves that bind {@code e}'s target block parameters to its arguments: from each
+     * argument's location to its parameter's, leaving out parameters with no location (unused).
+     */
+    public static List<Move> forEdge(dev.kiln.ir.Edge e, java.util.function.IntUnaryOperator location,
+                                     java.util.function.IntFunction<ValType> type) {
+        List<Move> moves = new ArrayList<>(e.args.length);
+        for (int k = 0; k < e.args.length; k++) {
+            int to = location.applyAsInt(e.target.params[k]);
+            if (to == Location.NONE) continue;
+            moves.add(new Move(location.applyAsInt(e.args[k]), to, type.apply(e.args[k])));
+        }
+        return moves;
+    }
+
     public static List<Move> sequence(List<Move> parallel, Scratch scratch) {
         List<Move> pending = new ArrayList<>();
         for (Move m : parallel) if (m.from != m.to) pending.add(m);

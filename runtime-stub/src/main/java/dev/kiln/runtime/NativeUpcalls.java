@@ -10,7 +10,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -77,26 +76,11 @@ final class NativeUpcalls {
         try {
             Instance instance = Instance.byContext(vmctx);
             dev.kiln.frontend.FuncType t = instance.module().validated().module().functionType(funcIndex);
-            long[] args = new long[t.paramCount()];
-            for (int i = 0; i < args.length; i++) {
-                long v = NATIVE.get(ValueLayout.JAVA_LONG, buffer + 8L * i);
-                args[i] = t.param(i) == dev.kiln.frontend.ValType.I32 || t.param(i) == dev.kiln.frontend.ValType.F32 ? v & 0xFFFF_FFFFL : v;
-            }
-            long[] r = instance.invokeDefined(funcIndex, args);
-            if (r.length > 1) {
-                for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
-            } else if (r.length == 1) {
-                NATIVE.set(ValueLayout.JAVA_LONG, buffer, r[0]);
-            }
+            resultsTo(state, buffer, instance.invokeDefined(funcIndex, argsFrom(buffer, t)));
             return 0;
-        } catch (ProcessExit e) {
-            ExecutionState.exit(state, e.code());
-        } catch (TrapException t) {
-            ExecutionState.raise(state, t);
-        } catch (Throwable t) {
-            ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, t));
+        } catch (Throwable e) {
+            return failed(state, e);
         }
-        return 1;
     }
 
     static long stateOf(long vmctx) {
@@ -113,25 +97,38 @@ final class NativeUpcalls {
         try {
             Instance caller = Instance.byContext(vmctx);
             HostFunctionInstance f = Store.hostFunctionCalled(vmctx, handle);
-            dev.kiln.frontend.FuncType t = f.type();
-            long[] args = new long[t.paramCount()];
-            for (int i = 0; i < args.length; i++) {
-                long v = NATIVE.get(ValueLayout.JAVA_LONG, buffer + 8L * i);
-                args[i] = t.param(i) == dev.kiln.frontend.ValType.I32 || t.param(i) == dev.kiln.frontend.ValType.F32 ? v & 0xFFFF_FFFFL : v;
-            }
-            long[] r = f.invoke(caller, args);
-            if (r.length > 1) {
-                for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
-            } else if (r.length == 1) {
-                NATIVE.set(ValueLayout.JAVA_LONG, buffer, r[0]);
-            }
+            resultsTo(state, buffer, f.invoke(caller, argsFrom(buffer, f.type())));
             return 0;
-        } catch (ProcessExit e) {
-            ExecutionState.exit(state, e.code());
-        } catch (TrapException t) {
-            ExecutionState.raise(state, t);
-        } catch (Throwable t) {
-            ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, t));
+        } catch (Throwable e) {
+            return failed(state, e);
+        }
+    }
+
+    /** The arguments of a buffered upcall: 8 bytes each, i32 and f32 in the low 32 bits. */
+    private static long[] argsFrom(long buffer, dev.kiln.frontend.FuncType t) {
+        long[] args = new long[t.paramCount()];
+        for (int i = 0; i < args.length; i++) {
+            long v = NATIVE.get(ValueLayout.JAVA_LONG, buffer + 8L * i);
+            args[i] = t.param(i) == dev.kiln.frontend.ValType.I32 || t.param(i) == dev.kiln.frontend.ValType.F32 ? v & 0xFFFF_FFFFL : v;
+        }
+        return args;
+    }
+
+    /** The results of a buffered upcall: a single one back into the buffer, several into the return area. */
+    private static void resultsTo(long state, long buffer, long[] r) {
+        if (r.length > 1) {
+            for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
+        } else if (r.length == 1) {
+            NATIVE.set(ValueLayout.JAVA_LONG, buffer, r[0]);
+        }
+    }
+
+    /** Records how a buffered upcall ended abnormally (proc_exit, a trap, any other exception); returns 1. */
+    private static int failed(long state, Throwable e) {
+        switch (e) {
+            case ProcessExit exit -> ExecutionState.exit(state, exit.code());
+            case TrapException t -> ExecutionState.raise(state, t);
+            default -> ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, e));
         }
         return 1;
     }

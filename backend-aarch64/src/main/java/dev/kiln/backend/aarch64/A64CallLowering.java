@@ -1,10 +1,11 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
-import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -38,35 +39,18 @@ final class A64CallLowering {
 
     /** Outgoing stack slots the function needs for its calls' stack arguments. */
     static int maxOutgoingSlots(Module m, IrFunction f) {
-        int max = 0;
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                FuncType t = switch (i.op) {
-                    case CALL -> m.functionType((int) i.imm);
-                    case CALL_INDIRECT -> m.types().get((int) i.imm);
-                    default -> null;
-                };
-                if (t != null) max = Math.max(max, A64CallingConvention.stackSlots(A64CallingConvention.parameters(t)));
-            }
-        }
-        return max;
+        return CallSignatures.max(m, f, t -> ArgumentPlaces.stackSlots(A64CallingConvention.parameters(t)));
     }
 
     static void lower(A64Function fn, Instruction i) {
         switch (i.op) {
-            case CALL -> call(fn, i, fn.module.functionType((int) i.imm), i.args.length, false);
-            case CALL_INDIRECT -> call(fn, i, fn.module.types().get((int) i.imm), i.args.length - 1, true);
-            case MEMORY_GROW -> helper(fn, i, RuntimeHelper.MEMORY_GROW, i.args);
-            case MEMORY_FILL -> helper(fn, i, RuntimeHelper.MEMORY_FILL, i.args);
-            case MEMORY_COPY -> helper(fn, i, RuntimeHelper.MEMORY_COPY, i.args);
-            case MEMORY_INIT -> helper(fn, i, RuntimeHelper.MEMORY_INIT, i.args, i.imm);
-            case DATA_DROP -> helper(fn, i, RuntimeHelper.DATA_DROP, i.args, i.imm);
-            case TABLE_GROW -> helper(fn, i, RuntimeHelper.TABLE_GROW, i.args, i.imm);
-            case TABLE_FILL -> helper(fn, i, RuntimeHelper.TABLE_FILL, i.args, i.imm);
-            case TABLE_COPY -> helper(fn, i, RuntimeHelper.TABLE_COPY, i.args, i.imm << 32 | i.imm2);
-            case TABLE_INIT -> helper(fn, i, RuntimeHelper.TABLE_INIT, i.args, i.imm << 32 | i.imm2);
-            case ELEM_DROP -> helper(fn, i, RuntimeHelper.ELEM_DROP, i.args, i.imm);
-            default -> throw new IllegalStateException("not a call: " + i.op);
+            case CALL -> call(fn, i, CallSignatures.of(fn.module, i), i.args.length, false);
+            case CALL_INDIRECT -> call(fn, i, CallSignatures.of(fn.module, i), i.args.length - 1, true);
+            default -> {
+                RuntimeHelper h = RuntimeHelper.of(i.op);
+                if (h == null) throw new IllegalStateException("not a call: " + i.op);
+                helper(fn, i, h, i.args, h.immediates(i));
+            }
         }
     }
 
@@ -113,7 +97,7 @@ final class A64CallLowering {
     /** Stack arguments first (they read only locations), then the register arguments as one parallel move. */
     private static void passArguments(A64Function fn, Instruction i, FuncType t, int argCount) {
         A64Assembler asm = fn.asm;
-        A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);
+        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
         for (int k = 0; k < argCount; k++) {
             if (!places[k].onStack()) continue;
             int v = i.args[k];
@@ -130,7 +114,7 @@ final class A64CallLowering {
 
     private static void takeResults(A64Function fn, Instruction i, FuncType t) {
         A64Assembler asm = fn.asm;
-        if (A64CallingConvention.usesReturnArea(t)) {
+        if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
             for (int k = 0; k < i.results.length; k++) {
                 int r = i.results[k];

@@ -1,7 +1,11 @@
 package dev.kiln.backend.aarch64;
 
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.ValType;
+import dev.kiln.regalloc.ArgumentPlaces;
+import dev.kiln.regalloc.ArgumentPlaces.Place;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Where AAPCS64 puts a Wasm function's parameters when kiln calls it: the VMContext in X0, integer
@@ -13,39 +17,13 @@ final class A64CallingConvention {
     static final GeneralRegister[] INT_ARGS = {GeneralRegister.X1, GeneralRegister.X2, GeneralRegister.X3,
             GeneralRegister.X4, GeneralRegister.X5, GeneralRegister.X6, GeneralRegister.X7};
     static final int FLOAT_ARG_COUNT = 8;
-
-    /** One parameter's place: a register number (see {@link A64RegisterFile}) or a stack slot index. */
-    record Place(int register, int stackIndex) {
-        boolean onStack() {
-            return stackIndex >= 0;
-        }
-    }
+    private static final int[] INT_NUMBERS = Arrays.stream(INT_ARGS).mapToInt(A64RegisterFile::number).toArray();
+    private static final int[] FLOAT_NUMBERS = IntStream.range(0, FLOAT_ARG_COUNT).map(v -> A64RegisterFile.V_BASE + v).toArray();
 
     private A64CallingConvention() {
     }
 
     static Place[] parameters(FuncType t) {
-        Place[] out = new Place[t.paramCount()];
-        int ints = 0, floats = 0, stack = 0;
-        for (int i = 0; i < out.length; i++) {
-            ValType p = t.param(i);
-            if (A64RegisterFile.isFloat(p)) {
-                out[i] = floats < FLOAT_ARG_COUNT ? new Place(A64RegisterFile.V_BASE + floats++, -1) : new Place(-1, stack++);
-            } else {
-                out[i] = ints < INT_ARGS.length ? new Place(A64RegisterFile.number(INT_ARGS[ints++]), -1) : new Place(-1, stack++);
-            }
-        }
-        return out;
-    }
-
-    static int stackSlots(Place[] places) {
-        int n = 0;
-        for (Place p : places) if (p.onStack()) n++;
-        return n;
-    }
-
-    /** True when results travel through the return area rather than X0/V0. */
-    static boolean usesReturnArea(FuncType t) {
-        return t.resultCount() > 1;
+        return ArgumentPlaces.of(t, INT_NUMBERS, FLOAT_NUMBERS, A64RegisterFile::isFloat);
     }
 }

@@ -4,11 +4,8 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.Terminator;
-import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.ParallelMoves;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import static dev.kiln.backend.aarch64.A64Function.SCRATCH;
 import static dev.kiln.backend.aarch64.A64Function.SCRATCH2;
@@ -103,13 +100,6 @@ final class A64ControlLowering {
     }
 
     private static void edgeMoves(A64Function fn, Edge e) {
-        if (e.args.length == 0) return;
-        List<ParallelMoves.Move> moves = new ArrayList<>(e.args.length);
-        for (int k = 0; k < e.args.length; k++) {
-            int to = fn.location(e.target.params[k]);
-            if (to == Location.NONE) continue;
-            moves.add(new ParallelMoves.Move(fn.location(e.args[k]), to, fn.type(e.args[k])));
-        }
-        fn.parallelMove(moves);
+        if (e.args.length > 0) fn.parallelMove(ParallelMoves.forEdge(e, fn::location, fn::type));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
@@ -379,7 +380,7 @@ final class A64Function {
         if (dev.kiln.ir.Effects.addressesMemory(f)) asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = signature();
-        A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);
+        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int i = 0; i < places.length; i++) {
             int v = f.entry().params[i];
@@ -434,7 +435,7 @@ final class A64Function {
     /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
     void returnValues(int[] values, boolean epilogueIsNext) {
         FuncType t = signature();
-        if (A64CallingConvention.usesReturnArea(t)) {
+        if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
             for (int i = 0; i < values.length; i++) {
                 A64Register r = A64RegisterFile.isFloat(t.result(i)) ? fget(values[i], FSCRATCH).d() : iget(values[i], SCRATCH);

@@ -2,12 +2,10 @@ package dev.kiln.backend.aarch64;
 
 import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.Opcode;
-import dev.kiln.ir.BasicBlock;
-import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.regalloc.ImmediateConstants;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -26,31 +24,20 @@ final class A64Immediates {
     }
 
     static boolean[] immediateOnly(IrFunction f) {
-        Map<Integer, Long> constants = new HashMap<>();
-        boolean[] floats = new boolean[f.valueCount()];
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
-                if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floats[i.result()] = true;
-            }
-        }
-        boolean[] only = new boolean[f.valueCount()];
-        for (int v : constants.keySet()) only[v] = true;
-        for (int v = 0; v < floats.length; v++) if (floats[v]) only[v] = true;
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                for (int k = 0; k < i.args.length; k++) {
-                    int v = i.args[k];
-                    if (!only[v]) continue;
-                    boolean ok = floats[v] ? floatUse(i) : immediateUse(i, k, constants);
-                    if (!ok) only[v] = false;
-                }
-            }
-            for (int v : b.terminator.operands()) only[v] = false;
-            for (Edge e : b.terminator.edges()) for (int v : e.args) only[v] = false;
-        }
-        return only;
+        return ImmediateConstants.immediateOnly(f, ENCODINGS);
     }
+
+    private static final ImmediateConstants.Encodings ENCODINGS = new ImmediateConstants.Encodings() {
+        @Override
+        public boolean floatOperand(Instruction use) {
+            return floatUse(use);
+        }
+
+        @Override
+        public boolean integerOperand(Instruction use, int position, long value, Map<Integer, Long> constants) {
+            return immediateUse(use, position, value, constants);
+        }
+    };
 
     /** Uses that read a float operand through fget (which can materialise a constant). */
     private static boolean floatUse(Instruction i) {
@@ -60,9 +47,8 @@ final class A64Immediates {
         };
     }
 
-    private static boolean immediateUse(Instruction i, int position, Map<Integer, Long> constants) {
+    private static boolean immediateUse(Instruction i, int position, long value, Map<Integer, Long> constants) {
         Opcode op = i.op;
-        long value = constants.get(i.args[position]);
         String m = op.mnemonic;
         if (op.immediate == Immediate.MEMARG && !op.isSimd()) {
             if (position == 0) return true; // address + offset in one mov

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -63,8 +64,8 @@ final class A64RuntimeStubs {
         asm.str(X3, Address.offset(X16, ExecutionStateLayout.STACK_LIMIT));
         asm.str(WZR, Address.offset(X16, ExecutionStateLayout.TRAP_CODE));
 
-        A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);
-        int stackSlots = A64CallingConvention.stackSlots(places);
+        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
+        int stackSlots = ArgumentPlaces.stackSlots(places);
         int stackBytes = (8 * stackSlots + 15) & ~15;
         if (stackBytes > 0) {
             if (AddSubOp.isImmediateEncodable(stackBytes)) {
@@ -92,7 +93,7 @@ final class A64RuntimeStubs {
         }
         asm.blr(X17);
         asm.ldr(X9, Address.offset(FP, SAVED_LIMIT_ARGBUF + 8)); // argbuf
-        if (A64CallingConvention.usesReturnArea(t)) {
+        if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(X10, Address.offset(FP, SAVED_VMCTX));
             asm.ldr(X10, Address.offset(X10, VmContextLayout.STATE));
             for (int i = 0; i < t.resultCount(); i++) {

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.code.Backend;
@@ -83,7 +84,7 @@ final class A64TierStubs {
             asm.sub(SP, SP, X16);
         }
         asm.str(X0, Address.offset(FP, -8));
-        A64CallingConvention.Place[] places = A64CallingConvention.parameters(t);
+        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
         for (int i = 0; i < places.length; i++) {
             Address dst = Address.offset(SP, 8L * i); // below 8 KiB: always encodable
             ValType p = t.param(i);

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.code.MachineCode;
@@ -86,8 +87,8 @@ class A64TierStubsTest {
             A64Assembler a = new A64Assembler();
             Label probe = a.newLabel(), trap = a.newLabel(), bad = a.newLabel();
             // driver: call the thunk with the arguments in place, compare the result
-            A64CallingConvention.Place[] places = A64CallingConvention.parameters(type);
-            int stackBytes = (8 * A64CallingConvention.stackSlots(places) + 15) & ~15;
+            ArgumentPlaces.Place[] places = A64CallingConvention.parameters(type);
+            int stackBytes = (8 * ArgumentPlaces.stackSlots(places) + 15) & ~15;
             if (stackBytes > 0) a.sub(SP, SP, stackBytes);
             for (int i = 0; i < places.length; i++) {
                 a.mov(X10, args[i]);

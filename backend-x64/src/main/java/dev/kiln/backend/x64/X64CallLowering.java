@@ -1,10 +1,11 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
-import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -32,35 +33,18 @@ final class X64CallLowering {
 
     /** Outgoing stack slots the function needs for its calls' stack arguments. */
     static int maxOutgoingSlots(Module m, IrFunction f) {
-        int max = 0;
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                FuncType t = switch (i.op) {
-                    case CALL -> m.functionType((int) i.imm);
-                    case CALL_INDIRECT -> m.types().get((int) i.imm);
-                    default -> null;
-                };
-                if (t != null) max = Math.max(max, X64CallingConvention.stackSlots(X64CallingConvention.parameters(t)));
-            }
-        }
-        return max;
+        return CallSignatures.max(m, f, t -> ArgumentPlaces.stackSlots(X64CallingConvention.parameters(t)));
     }
 
     static void lower(X64Function fn, Instruction i) {
         switch (i.op) {
-            case CALL -> call(fn, i, fn.module.functionType((int) i.imm), i.args.length, false);
-            case CALL_INDIRECT -> call(fn, i, fn.module.types().get((int) i.imm), i.args.length - 1, true);
-            case MEMORY_GROW -> helper(fn, i, RuntimeHelper.MEMORY_GROW, i.args);
-            case MEMORY_FILL -> helper(fn, i, RuntimeHelper.MEMORY_FILL, i.args);
-            case MEMORY_COPY -> helper(fn, i, RuntimeHelper.MEMORY_COPY, i.args);
-            case MEMORY_INIT -> helper(fn, i, RuntimeHelper.MEMORY_INIT, i.args, i.imm);
-            case DATA_DROP -> helper(fn, i, RuntimeHelper.DATA_DROP, i.args, i.imm);
-            case TABLE_GROW -> helper(fn, i, RuntimeHelper.TABLE_GROW, i.args, i.imm);
-            case TABLE_FILL -> helper(fn, i, RuntimeHelper.TABLE_FILL, i.args, i.imm);
-            case TABLE_COPY -> helper(fn, i, RuntimeHelper.TABLE_COPY, i.args, i.imm << 32 | i.imm2);
-            case TABLE_INIT -> helper(fn, i, RuntimeHelper.TABLE_INIT, i.args, i.imm << 32 | i.imm2);
-            case ELEM_DROP -> helper(fn, i, RuntimeHelper.ELEM_DROP, i.args, i.imm);
-            default -> throw new IllegalStateException("not a call: " + i.op);
+            case CALL -> call(fn, i, CallSignatures.of(fn.module, i), i.args.length, false);
+            case CALL_INDIRECT -> call(fn, i, CallSignatures.of(fn.module, i), i.args.length - 1, true);
+            default -> {
+                RuntimeHelper h = RuntimeHelper.of(i.op);
+                if (h == null) throw new IllegalStateException("not a call: " + i.op);
+                helper(fn, i, h, i.args, h.immediates(i));
+            }
         }
     }
 
@@ -103,7 +87,7 @@ final class X64CallLowering {
     /** Stack arguments first (they read only locations), then the register arguments as one parallel move. */
     private static void passArguments(X64Function fn, Instruction i, FuncType t, int argCount) {
         X64Assembler asm = fn.asm;
-        X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
+        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
         for (int k = 0; k < argCount; k++) {
             if (!places[k].onStack()) continue;
             MemoryOperand dst = fn.frame.outgoing(places[k].stackIndex());
@@ -126,7 +110,7 @@ final class X64CallLowering {
 
     private static void takeResults(X64Function fn, Instruction i, FuncType t) {
         X64Assembler asm = fn.asm;
-        if (X64CallingConvention.usesReturnArea(t)) {
+        if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.STATE));
             for (int k = 0; k < i.results.length; k++) {
                 int r = i.results[k];

@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
@@ -297,7 +298,7 @@ final class X64Function {
         if (usesMemoryBase) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
-        X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
+        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int i = 0; i < places.length; i++) {
             int v = f.entry().params[i];
@@ -346,7 +347,7 @@ final class X64Function {
     /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
     void returnValues(int[] values) {
         FuncType t = f.type();
-        if (X64CallingConvention.usesReturnArea(t)) {
+        if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
             for (int i = 0; i < values.length; i++) {
                 MemoryOperand dst = mem(Gpr.RDX, ExecutionStateLayout.RETURN_AREA + 8 * i);

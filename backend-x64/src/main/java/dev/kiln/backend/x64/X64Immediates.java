@@ -1,12 +1,10 @@
 package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.Opcode;
-import dev.kiln.ir.BasicBlock;
-import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.regalloc.ImmediateConstants;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -23,31 +21,20 @@ final class X64Immediates {
     }
 
     static boolean[] immediateOnly(IrFunction f) {
-        Map<Integer, Long> constants = new HashMap<>();
-        boolean[] floats = new boolean[f.valueCount()];
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
-                if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floats[i.result()] = true;
-            }
-        }
-        boolean[] only = new boolean[f.valueCount()];
-        for (int v : constants.keySet()) only[v] = true;
-        for (int v = 0; v < floats.length; v++) if (floats[v]) only[v] = true;
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) {
-                for (int k = 0; k < i.args.length; k++) {
-                    int v = i.args[k];
-                    if (!only[v]) continue;
-                    boolean ok = floats[v] ? poolUse(i) : immediateUse(i, k, constants);
-                    if (!ok) only[v] = false;
-                }
-            }
-            for (int v : b.terminator.operands()) only[v] = false;
-            for (Edge e : b.terminator.edges()) for (int v : e.args) only[v] = false;
-        }
-        return only;
+        return ImmediateConstants.immediateOnly(f, ENCODINGS);
     }
+
+    private static final ImmediateConstants.Encodings ENCODINGS = new ImmediateConstants.Encodings() {
+        @Override
+        public boolean floatOperand(Instruction use) {
+            return poolUse(use);
+        }
+
+        @Override
+        public boolean integerOperand(Instruction use, int position, long value, Map<Integer, Long> constants) {
+            return immediateUse(use, position, value, constants);
+        }
+    };
 
     /** Uses that read a float operand through fop/fget (which can name the constant pool). */
     private static boolean poolUse(Instruction i) {
@@ -57,9 +44,8 @@ final class X64Immediates {
         };
     }
 
-    private static boolean immediateUse(Instruction i, int position, Map<Integer, Long> constants) {
+    private static boolean immediateUse(Instruction i, int position, long value, Map<Integer, Long> constants) {
         Opcode op = i.op;
-        long value = constants.get(i.args[position]);
         boolean fits = op.mnemonic.startsWith("i32") || value == (int) value;
         String m = op.mnemonic;
         if (op.immediate == dev.kiln.frontend.Immediate.MEMARG && op.resultCount() == 0 && position == 1

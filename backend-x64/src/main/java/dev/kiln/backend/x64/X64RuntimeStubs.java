@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -56,8 +57,8 @@ final class X64RuntimeStubs {
         asm.mov(Width.QWORD, mem(Gpr.R11, ExecutionStateLayout.STACK_LIMIT), Gpr.RCX);
         asm.mov(Width.DWORD, mem(Gpr.R11, ExecutionStateLayout.TRAP_CODE), 0);
 
-        X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
-        int stackSlots = X64CallingConvention.stackSlots(places);
+        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
+        int stackSlots = ArgumentPlaces.stackSlots(places);
         int stackBytes = (8 * stackSlots + 15) & ~15;
         if (stackBytes > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, stackBytes);
         asm.mov(Width.QWORD, Gpr.RAX, Gpr.RSI); // the function
@@ -80,7 +81,7 @@ final class X64RuntimeStubs {
         }
         asm.call(Gpr.RAX);
         asm.mov(Width.QWORD, Gpr.R10, mem(Gpr.RBP, -72)); // argbuf
-        if (X64CallingConvention.usesReturnArea(t)) {
+        if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.RBP, -80)); // vmctx
             asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.R11, VmContextLayout.STATE));
             for (int i = 0; i < t.resultCount(); i++) {

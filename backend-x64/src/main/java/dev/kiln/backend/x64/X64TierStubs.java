@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.code.Backend;
@@ -65,7 +66,7 @@ final class X64TierStubs {
         int slots = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
         int bytes = ((8 * slots + 15) & ~15) + 8; // rsp is 8 mod 16 after the push: the upcall needs it 16-byte aligned
         asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, bytes);
-        X64CallingConvention.Place[] places = X64CallingConvention.parameters(t);
+        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
         for (int i = 0; i < places.length; i++) {
             var dst = mem(Gpr.RSP, 8 * i);
             ValType p = t.param(i);

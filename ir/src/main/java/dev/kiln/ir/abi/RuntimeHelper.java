@@ -1,42 +1,84 @@
 package dev.kiln.ir.abi;
 
+import dev.kiln.frontend.Opcode;
+import dev.kiln.ir.Instruction;
+
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * Operations native code leaves to the runtime. Each is called through the VMContext's helper
  * table with one signature, {@code long helper(long vmctx, long a, long b, long c, long d, long id)}
  * where {@code id} is the helper's ordinal (the table entries may all be one entry point) and
  * unused arguments are ignored; {@code arity} is how many of a..d it reads. Helpers never throw:
  * those that can trap set the execution state's TRAP_CODE and return, and the caller checks it
- * ({@code mayTrap}).
+ * ({@code mayTrap}). Each helper carries out one Wasm instruction ({@link #of}); its first
+ * arguments are that instruction's immediates ({@link #immediates}), its operands follow.
  */
 public enum RuntimeHelper {
     /** a = delta pages; returns the old size in pages or -1. */
-    MEMORY_GROW(1, false),
+    MEMORY_GROW(Opcode.MEMORY_GROW, Packing.NONE, 1, false),
     /** a = dst, b = value, c = n. */
-    MEMORY_FILL(3, true),
+    MEMORY_FILL(Opcode.MEMORY_FILL, Packing.NONE, 3, true),
     /** a = dst, b = src, c = n. */
-    MEMORY_COPY(3, true),
+    MEMORY_COPY(Opcode.MEMORY_COPY, Packing.NONE, 3, true),
     /** a = segment, b = dst, c = src, d = n. */
-    MEMORY_INIT(4, true),
+    MEMORY_INIT(Opcode.MEMORY_INIT, Packing.INDEX, 4, true),
     /** a = segment. */
-    DATA_DROP(1, false),
+    DATA_DROP(Opcode.DATA_DROP, Packing.INDEX, 1, false),
     /** a = table, b = init value, c = delta; returns the old size or -1. */
-    TABLE_GROW(3, false),
+    TABLE_GROW(Opcode.TABLE_GROW, Packing.INDEX, 3, false),
     /** a = table, b = index, c = value, d = n. */
-    TABLE_FILL(4, true),
+    TABLE_FILL(Opcode.TABLE_FILL, Packing.INDEX, 4, true),
     /** a = (dst table << 32 | src table), b = dst, c = src, d = n. */
-    TABLE_COPY(4, true),
+    TABLE_COPY(Opcode.TABLE_COPY, Packing.TWO_INDICES, 4, true),
     /** a = (segment << 32 | table), b = dst, c = src, d = n. */
-    TABLE_INIT(4, true),
+    TABLE_INIT(Opcode.TABLE_INIT, Packing.TWO_INDICES, 4, true),
     /** a = segment. */
-    ELEM_DROP(1, false);
+    ELEM_DROP(Opcode.ELEM_DROP, Packing.INDEX, 1, false);
 
     public static final int COUNT = values().length;
 
+    /** How the instruction's immediates become the helper's leading argument. */
+    private enum Packing {
+        /** none: every argument is an operand */
+        NONE,
+        /** the index immediate ({@code imm}) */
+        INDEX,
+        /** two indices in one argument: {@code imm << 32 | imm2} */
+        TWO_INDICES
+    }
+
+    private static final Map<Opcode, RuntimeHelper> BY_OPCODE = new EnumMap<>(Opcode.class);
+
+    static {
+        for (RuntimeHelper h : values()) BY_OPCODE.put(h.opcode, h);
+    }
+
+    /** The Wasm instruction this helper carries out. */
+    public final Opcode opcode;
+    private final Packing packing;
     public final int arity;
     public final boolean mayTrap;
 
-    RuntimeHelper(int arity, boolean mayTrap) {
+    RuntimeHelper(Opcode opcode, Packing packing, int arity, boolean mayTrap) {
+        this.opcode = opcode;
+        this.packing = packing;
         this.arity = arity;
         this.mayTrap = mayTrap;
+    }
+
+    /** The helper that carries out {@code op}, or null when native code does it inline. */
+    public static RuntimeHelper of(Opcode op) {
+        return BY_OPCODE.get(op);
+    }
+
+    /** The helper's leading arguments taken from {@code i}'s immediates (none, or one); its operands follow. */
+    public long[] immediates(Instruction i) {
+        return switch (packing) {
+            case NONE -> new long[0];
+            case INDEX -> new long[] {i.imm};
+            case TWO_INDICES -> new long[] {i.imm << 32 | i.imm2};
+        };
     }
 }
