@@ -3,17 +3,20 @@ package dev.kiln.ir;
 import java.util.BitSet;
 
 /**
- * The values live into each block (backward dataflow over the current layout): used in the block
- * or a successor before being defined. A block's parameters are defined at its start, so they are
+ * The values live into and out of each block (backward dataflow over the current layout): used in
+ * the block or a successor before being defined. The interpreter's OSR entries and the register
+ * allocator's intervals both start from it. A block's parameters are defined at its start, so they are
  * never live into it; an edge's arguments are used at the end of its source block.
  */
 public final class BlockLiveness {
     private final BitSet[] liveIn;
+    private final BitSet[] liveOut;
 
     public BlockLiveness(IrFunction f) {
         int blocks = f.blockIdCount();
         BitSet[] gen = new BitSet[blocks], kill = new BitSet[blocks];
         liveIn = new BitSet[blocks];
+        liveOut = new BitSet[blocks];
         for (BasicBlock b : f.blocks) {
             BitSet g = new BitSet(), k = new BitSet();
             for (int p : b.params) k.set(p);
@@ -26,6 +29,7 @@ public final class BlockLiveness {
             gen[b.id] = g;
             kill[b.id] = k;
             liveIn[b.id] = (BitSet) g.clone();
+            liveOut[b.id] = new BitSet();
         }
         boolean changed = true;
         while (changed) {
@@ -38,10 +42,12 @@ public final class BlockLiveness {
                     for (int p : e.target.params) in.clear(p);
                     out.or(in);
                 }
-                out.andNot(kill[b.id]);
-                out.or(gen[b.id]);
-                if (!out.equals(liveIn[b.id])) {
-                    liveIn[b.id] = out;
+                if (!out.equals(liveOut[b.id])) {
+                    liveOut[b.id] = out;
+                    BitSet in = (BitSet) out.clone();
+                    in.andNot(kill[b.id]);
+                    in.or(gen[b.id]);
+                    liveIn[b.id] = in;
                     changed = true;
                 }
             }
@@ -51,5 +57,10 @@ public final class BlockLiveness {
     /** Values live on entry to {@code b}, its parameters excluded. */
     public BitSet liveIn(BasicBlock b) {
         return (BitSet) liveIn[b.id].clone();
+    }
+
+    /** Values live on exit from {@code b}: live into a successor, that successor's parameters excluded. */
+    public BitSet liveOut(BasicBlock b) {
+        return (BitSet) liveOut[b.id].clone();
     }
 }

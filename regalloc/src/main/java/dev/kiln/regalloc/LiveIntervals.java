@@ -2,6 +2,7 @@ package dev.kiln.regalloc;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.BlockLiveness;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
@@ -10,7 +11,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 /**
- * Liveness by backward dataflow over the blocks, summarised per value as one interval
+ * Liveness by backward dataflow over the blocks ({@link BlockLiveness}), summarised per value as one interval
  * {@code [start, end]} in {@link LinearOrder} positions (lifetime holes are not kept). A value
  * that is live into or out of a block covers that block's start or end. Edge arguments are uses
  * at the source block's terminator; block parameters are definitions at the block's start.
@@ -31,52 +32,9 @@ public final class LiveIntervals {
         Arrays.fill(start, Integer.MAX_VALUE);
         Arrays.fill(end, -1);
 
-        int blocks = f.blockIdCount();
-        BitSet[] liveIn = new BitSet[blocks];
-        BitSet[] liveOut = new BitSet[blocks];
-        BitSet[] gen = new BitSet[blocks];
-        BitSet[] kill = new BitSet[blocks];
+        BlockLiveness liveness = new BlockLiveness(f);
         int calls = 0;
-        for (BasicBlock b : f.blocks) {
-            BitSet g = new BitSet();
-            BitSet k = new BitSet();
-            for (int p : b.params) k.set(p);
-            for (Instruction i : b.instructions) {
-                for (int a : i.args) if (!k.get(a)) g.set(a);
-                for (int r : i.results) k.set(r);
-                if (isCall(i.op)) calls++;
-            }
-            for (int v : b.terminator.operands()) if (!k.get(v)) g.set(v);
-            for (Edge e : b.terminator.edges()) for (int a : e.args) if (!k.get(a)) g.set(a);
-            gen[b.id] = g;
-            kill[b.id] = k;
-            liveIn[b.id] = (BitSet) g.clone();
-            liveOut[b.id] = new BitSet();
-        }
-        // iterate to a fixed point, blocks in reverse layout order
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int idx = f.blocks.size() - 1; idx >= 0; idx--) {
-                BasicBlock b = f.blocks.get(idx);
-                BitSet out = new BitSet();
-                for (Edge e : b.terminator.edges()) {
-                    BitSet in = (BitSet) liveIn[e.target.id].clone();
-                    for (int p : e.target.params) in.clear(p);
-                    out.or(in);
-                }
-                if (!out.equals(liveOut[b.id])) {
-                    liveOut[b.id] = out;
-                    BitSet in = (BitSet) out.clone();
-                    in.andNot(kill[b.id]);
-                    in.or(gen[b.id]);
-                    if (!in.equals(liveIn[b.id])) {
-                        liveIn[b.id] = in;
-                    }
-                    changed = true;
-                }
-            }
-        }
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isCall(i.op)) calls++;
         callPositions = new int[calls];
         int c = 0;
         for (BasicBlock b : f.blocks) {
@@ -93,8 +51,9 @@ public final class LiveIntervals {
             int tu = order.terminatorUse(b);
             for (int v : b.terminator.operands()) extend(v, tu, tu);
             for (Edge e : b.terminator.edges()) for (int a : e.args) extend(a, tu, tu);
-            for (int v = liveIn[b.id].nextSetBit(0); v >= 0; v = liveIn[b.id].nextSetBit(v + 1)) extend(v, bs, bs);
-            for (int v = liveOut[b.id].nextSetBit(0); v >= 0; v = liveOut[b.id].nextSetBit(v + 1)) extend(v, be, be);
+            BitSet in = liveness.liveIn(b), out = liveness.liveOut(b);
+            for (int v = in.nextSetBit(0); v >= 0; v = in.nextSetBit(v + 1)) extend(v, bs, bs);
+            for (int v = out.nextSetBit(0); v >= 0; v = out.nextSetBit(v + 1)) extend(v, be, be);
         }
     }
 
