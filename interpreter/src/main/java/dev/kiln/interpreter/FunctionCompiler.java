@@ -105,9 +105,11 @@ public final class FunctionCompiler {
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    private final java.util.function.IntUnaryOperator frameBytes;
 
-    private FunctionCompiler(Module module, IrFunction f) {
+    private FunctionCompiler(Module module, IrFunction f, java.util.function.IntUnaryOperator frameBytes) {
         this.module = module;
+        this.frameBytes = frameBytes;
         this.f = f;
         checkSupported(f);
         int n = f.valueCount();
@@ -145,8 +147,17 @@ public final class FunctionCompiler {
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
     public static CompiledFunction compile(ValidatedModule vm, int funcIndex) {
+        return compile(vm, funcIndex, InterpreterStack::frameBytes);
+    }
+
+    /**
+     * {@link #compile(ValidatedModule, int)}, its frames counting as {@code frameBytes} of the most
+     * values the function keeps over one call (what native code of the same function would take:
+     * {@link dev.kiln.ir.code.Backend#frameBytes}).
+     */
+    public static CompiledFunction compile(ValidatedModule vm, int funcIndex, java.util.function.IntUnaryOperator frameBytes) {
         IrFunction f = Preparation.forInterpreter(vm, funcIndex);
-        return new FunctionCompiler(vm.module(), f).emit();
+        return new FunctionCompiler(vm.module(), f, frameBytes).emit();
     }
 
     private static void checkSupported(IrFunction f) {
@@ -178,6 +189,16 @@ public final class FunctionCompiler {
     private void target(BasicBlock b) {
         patches.add(new int[] {code.position(), b.id});
         code.emit(0);
+    }
+
+    /**
+     * The most values a native frame of this function would keep over one call: constants do not
+     * count (native code encodes them in its instructions).
+     */
+    private int liveAcrossCall() {
+        boolean[] constant = new boolean[f.valueCount()];
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isConstant(i.op)) constant[i.result()] = true;
+        return alloc.liveIntervals().maxLiveAcrossCall(v -> !constant[v]);
     }
 
     private CompiledFunction emit() {
@@ -221,7 +242,7 @@ public final class FunctionCompiler {
         return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
                 f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
-                resultSlot, module.body(f.index).codeStart());
+                resultSlot, module.body(f.index).codeStart(), frameBytes.applyAsInt(liveAcrossCall()));
     }
 
     /** The block's last instruction when it is an i32 comparison used only by the block's branch. */

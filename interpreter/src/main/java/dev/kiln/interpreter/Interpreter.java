@@ -33,6 +33,14 @@ public final class Interpreter {
     private Interpreter() {
     }
 
+    /**
+     * Bytes of guest stack the interpreter frames on this thread count as (see
+     * {@link InstanceContext#stackBytesAvailable}); 0 when none is running.
+     */
+    public static long stackBytesInUse() {
+        return STACKS.get().bytes;
+    }
+
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
         return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);
@@ -45,9 +53,13 @@ public final class Interpreter {
         int savedTop = st.top;
         int fp = savedTop;
         int savedCountdown = st.pollCountdown;
+        long savedCap = st.capBytes;
+        long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
         try {
-            st.ensureSlots(fp + fn.frameSize);
+            long available = Math.max(0, ctx.stackBytesAvailable());
+            st.capBytes = available > Long.MAX_VALUE - savedBytes ? Long.MAX_VALUE : savedBytes + available;
+            st.push(fn, base + 1, fp + fn.frameSize);
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
@@ -62,6 +74,8 @@ public final class Interpreter {
             st.depth = base;
             st.top = savedTop;
             st.pollCountdown = Math.min(savedCountdown, st.pollCountdown);
+            st.capBytes = savedCap;
+            st.bytes = savedBytes;
         }
     }
 
@@ -141,6 +155,7 @@ public final class Interpreter {
                             return out;
                         }
                         depth--;
+                        st.bytes -= fn.stackBytes;
                         CompiledFunction caller = st.frameFunction[depth];
                         int cpc = st.framePc[depth];
                         int cfp = st.frameFp[depth];
@@ -159,13 +174,12 @@ public final class Interpreter {
                         int nargs = c[pc + 2];
                         if (callee != null) {
                             st.depth = depth;
-                            st.ensureFrames();
+                            int nfp = fp + fn.frameSize;
+                            st.push(callee, depth + 2, nfp + callee.frameSize);
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
                             depth++;
-                            int nfp = fp + fn.frameSize;
-                            st.ensureSlots(nfp + callee.frameSize);
                             r = st.slots;
                             for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
                             System.arraycopy(callee.constants, 0, r, nfp + callee.paramCount, callee.constants.length);
@@ -196,13 +210,12 @@ public final class Interpreter {
                         int target = ctx.resolveIndirect(c[pc + 2], elem, c[pc + 1]);
                         CompiledFunction callee = target >= 0 ? functions[target] : null;
                         if (callee != null) {
-                            st.ensureFrames();
+                            int nfp = fp + fn.frameSize;
+                            st.push(callee, depth + 2, nfp + callee.frameSize);
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
                             depth++;
-                            int nfp = fp + fn.frameSize;
-                            st.ensureSlots(nfp + callee.frameSize);
                             r = st.slots;
                             for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 5 + i]];
                             System.arraycopy(callee.constants, 0, r, nfp + callee.paramCount, callee.constants.length);

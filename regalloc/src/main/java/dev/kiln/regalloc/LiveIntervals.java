@@ -92,6 +92,30 @@ public final class LiveIntervals {
         return i < callPositions.length && callPositions[i] < e;
     }
 
+    /**
+     * The most values of {@code counted} live across any one call (defined before it and used
+     * after it): what a frame must keep in callee-saved registers or stack slots while the call
+     * runs. 0 without calls.
+     */
+    public int maxLiveAcrossCall(java.util.function.IntPredicate counted) {
+        if (callPositions.length == 0) return 0;
+        int[] delta = new int[callPositions.length + 1];
+        for (int v = 0; v < start.length; v++) {
+            if (end[v] < 0 || !counted.test(v)) continue;
+            int first = Arrays.binarySearch(callPositions, start[v] + 1);
+            if (first < 0) first = -first - 1;
+            int last = Arrays.binarySearch(callPositions, end[v]);
+            last = last < 0 ? -last - 2 : last - 1; // calls strictly before the end
+            if (first <= last) {
+                delta[first]++;
+                delta[last + 1]--;
+            }
+        }
+        int max = 0, live = 0;
+        for (int i = 0; i < callPositions.length; i++) max = Math.max(max, live += delta[i]);
+        return max;
+    }
+
     public LinearOrder order() {
         return order;
     }

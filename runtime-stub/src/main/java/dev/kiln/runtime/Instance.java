@@ -193,6 +193,7 @@ public final class Instance implements Caller {
             Extern e = imports.lookup(imp.module(), imp.name());
             String what = imp.module() + "." + imp.name();
             if (e == null) throw new LinkException("unknown import: " + what);
+            if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
                     if (!(e instanceof FunctionInstance f) || !f.type.equals(m.types().get(imp.typeIndex()))) {
@@ -224,6 +225,15 @@ public final class Instance implements Caller {
         }
     }
 
+    private static Store storeOf(Extern e) {
+        return switch (e) {
+            case FunctionInstance f -> f.store;
+            case TableInstance t -> t.store;
+            case MemoryInstance mem -> mem.store;
+            case GlobalInstance g -> g.store;
+        };
+    }
+
     private static LinkException incompatible(String what, String expected, Extern actual) {
         return new LinkException("incompatible import type for " + what + ": expected " + expected + ", found "
                 + describe(actual));
@@ -247,7 +257,7 @@ public final class Instance implements Caller {
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
-            globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store.arena);
+            globals[i] = new GlobalInstance(store, g.type(), evaluate(g.init()));
         }
         // VMContext
         if (memories.length > 0) memories[0].bind(vmctx);
@@ -403,7 +413,9 @@ public final class Instance implements Caller {
     CompiledFunction compiled(int index) {
         CompiledFunction cf = interpreted[index];
         if (cf == null) {
-            cf = FunctionCompiler.compile(module.validated(), index);
+            dev.kiln.ir.code.Backend backend = store.backend();
+            cf = backend != null ? FunctionCompiler.compile(module.validated(), index, backend::frameBytes)
+                    : FunctionCompiler.compile(module.validated(), index);
             interpreted[index] = cf;
             module.interpretedNow(index, cf);
         }

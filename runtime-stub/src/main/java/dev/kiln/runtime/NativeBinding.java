@@ -31,7 +31,9 @@ final class NativeBinding {
         for (int i = 0; i < args.length; i++) buf.setAtIndex(ValueLayout.JAVA_LONG, i, args[i]);
         int result;
         try {
-            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), ThreadStackLimit.current());
+            // measured last: nothing between here and the call blocks, so a virtual thread stays on this carrier
+            long stackLimit = instance.store().nativeStackLimit();
+            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -103,4 +103,15 @@ public final class A64Backend implements Backend {
     public MachineCode trapRoutine() {
         return A64RuntimeStubs.trapRoutine();
     }
+
+    /** The frame record, x19/x20 and a register or slot per value kept over a call, 16-aligned. */
+    @Override
+    public int frameBytes(int liveAcrossCall) {
+        return (int) Math.min(Integer.MAX_VALUE - 15, (32 + 8L * liveAcrossCall + 15) & ~15L);
+    }
+
+    @Override
+    public MachineCode stackPointerProbe() {
+        return A64RuntimeStubs.stackPointerProbe();
+    }
 }

@@ -127,6 +127,14 @@ final class A64RuntimeStubs {
         asm.ret();
     }
 
+    /** {@code long probe()}: the caller's stack pointer (a call does not move sp on AArch64). */
+    static MachineCode stackPointerProbe() {
+        A64Assembler asm = new A64Assembler(false);
+        asm.mov(X0, SP);
+        asm.ret();
+        return asm.finish().toMachineCode(-1, "kiln_stack_pointer", List.of(), 0);
+    }
+
     static MachineCode trapRoutine() {
         A64Assembler asm = new A64Assembler(false);
         GeneralRegister state = X16, frames = X11, count = X9, frame = X10;

@@ -65,6 +65,17 @@ public final class X64Backend implements Backend {
         return X64RuntimeStubs.trapRoutine();
     }
 
+    /** Return address, rbp, r15 (the VMContext) and a register or slot per value kept over a call, 16-aligned. */
+    @Override
+    public int frameBytes(int liveAcrossCall) {
+        return (int) Math.min(Integer.MAX_VALUE - 15, (24 + 8L * liveAcrossCall + 15) & ~15L);
+    }
+
+    @Override
+    public MachineCode stackPointerProbe() {
+        return X64RuntimeStubs.stackPointerProbe();
+    }
+
     @Override
     public MachineCode callStubs(int first, int count, long slotsBase) {
         return X64TierStubs.callStubs(first, count, slotsBase);

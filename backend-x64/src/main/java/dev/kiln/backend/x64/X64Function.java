@@ -289,11 +289,18 @@ final class X64Function {
         asm.push(Gpr.RBP);
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
         for (Gpr g : frame.saved) asm.push(g);
-        if (frame.allocated > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, frame.allocated);
         asm.mov(Width.QWORD, VMCTX, Gpr.RDI);
         asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
-        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
+        // the stack pointer the frame needs, checked against the limit before rsp moves there (a frame
+        // larger than the stack's reserve must not touch the guard pages, not even through the trap call)
+        Gpr newSp = Gpr.RSP;
+        if (frame.allocated > 0) {
+            newSp = Gpr.RAX; // carries no argument in kiln's ABI
+            asm.lea(Width.QWORD, newSp, mem(Gpr.RSP, -frame.allocated));
+        }
+        asm.alu(AluOp.CMP, Width.QWORD, newSp, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
         asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
+        if (frame.allocated > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, frame.allocated);
         interruptCheck();
         if (usesMemoryBase) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones

@@ -114,6 +114,14 @@ final class X64RuntimeStubs {
         asm.ret();
     }
 
+    /** {@code long probe()}: the caller's stack pointer once the call has returned (rsp + 8 inside). */
+    static MachineCode stackPointerProbe() {
+        X64Assembler asm = new X64Assembler(false);
+        asm.lea(Width.QWORD, Gpr.RAX, mem(Gpr.RSP, 8));
+        asm.ret();
+        return asm.finish().toMachineCode(-1, "kiln_stack_pointer", List.of(), 0);
+    }
+
     static MachineCode trapRoutine() {
         X64Assembler asm = new X64Assembler(false);
         Gpr state = Gpr.R11;
