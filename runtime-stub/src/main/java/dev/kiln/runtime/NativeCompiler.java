@@ -70,7 +70,9 @@ public final class NativeCompiler {
         BuildIdentity id = identity(module, backend.target(), options);
         try {
             cache.store(id.cacheKey(), nm.object(id));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
         }
     }
@@ -121,7 +123,10 @@ public final class NativeCompiler {
         try {
             cache.store(id.cacheKey(), ElfWriter.write(id, module.validated().module().functionCount(), code));
             return Outcome.COMPILED_AND_STORED;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            return Outcome.COMPILED;
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
             return Outcome.COMPILED;
         }
