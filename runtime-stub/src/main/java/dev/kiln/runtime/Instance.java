@@ -123,6 +123,15 @@ public final class Instance implements Caller {
         BY_CONTEXT.values().removeIf(i -> i.store == s);
     }
 
+    static void forget(Instance i) {
+        BY_CONTEXT.remove(i.vmctxAddress(), i);
+    }
+
+    /** No native code runs for this instance any more (the store stays interpreted: the code space is full). */
+    synchronized void deactivateNative() {
+        nativeCode = null;
+    }
+
     /** The address native code calls a defined function of this instance through (its stub), or 0 when nothing runs natively. */
     long nativeEntry(int funcIndex) {
         return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.stub(funcIndex);
@@ -365,9 +374,17 @@ public final class Instance implements Caller {
 
     /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */
     private long nativeEntryFor(int index) {
-        if (nativeCode == null) return 0;
-        long a = nativeCode.address(index);
-        if (a == 0 && (store.tier() == Tier.NATIVE || nativeCode.hasCode(index))) a = nativeCode.bind(index);
+        NativeModule code = nativeCode;
+        if (code == null) return 0;
+        long a = code.address(index);
+        if (a == 0 && (store.tier() == Tier.NATIVE || code.hasCode(index))) {
+            try {
+                a = code.bind(index);
+            } catch (CodeSpaceFullException full) {
+                if (store.tier() == Tier.NATIVE) throw full;
+                return 0; // auto: this function keeps running in the interpreter
+            }
+        }
         return a;
     }
 

@@ -38,6 +38,9 @@ final class NativeBinding {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            // the instance keeps its module, and so the code that just ran, from being freed meanwhile
+            java.lang.ref.Reference.reachabilityFence(instance);
         }
         if (result == 0) {
             long[] out = new long[type.resultCount()];

@@ -28,6 +28,15 @@ public final class NativeCompiler {
     private NativeCompiler() {
     }
 
+    /**
+     * Bytes of native code this process holds now: placed and not yet freed (a module's code is
+     * freed once the module is unreachable and its stores are closed); 0 before any native code.
+     */
+    public static long codeBytesInUse() {
+        Backend backend = Backends.host();
+        return backend == null ? 0 : NativeCodeMemory.existing() == null ? 0 : NativeCodeMemory.existing().liveCodeBytes();
+    }
+
     /** What cached code for {@code module} on {@code target} compiled with {@code options} is filed under. */
     public static BuildIdentity identity(WasmModule module, Target target, CodeOptions options) {
         return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, options.key());

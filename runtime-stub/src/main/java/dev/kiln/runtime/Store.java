@@ -41,6 +41,8 @@ public final class Store implements AutoCloseable {
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
     private final ExecutionState state = new ExecutionState(arena);
+    /** The host-function thunks this store placed, freed when it closes. */
+    private final NativeCodeMemory.PlacedCode hostCode = new NativeCodeMemory.PlacedCode();
     private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean fuelMetered;
     private volatile boolean interruptRequested;
@@ -357,12 +359,34 @@ public final class Store implements AutoCloseable {
     synchronized void register(Instance instance) {
         instances.add(instance);
         if (interruptRequested) instance.setInterruptFlag(true);
-        if (nativeActive) {
-            instance.activateNative();
-        } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(codeOptions()) != null) {
-            activateNative();
+        try {
+            if (nativeActive) {
+                instance.activateNative();
+            } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(codeOptions()) != null) {
+                activateNative();
+            }
+        } catch (CodeSpaceFullException full) {
+            if (tier == Tier.NATIVE) { // the instance is not made: its instantiation fails with this
+                instances.remove(instance);
+                Instance.forget(instance);
+                throw full;
+            }
+            stayInterpreted();
         }
     }
+
+    /**
+     * The code space is full: the auto tier runs everything of this store in the interpreter from now
+     * on (no instance keeps native parts that native callers could reach half made).
+     */
+    private void stayInterpreted() {
+        nativeActive = false;
+        nativeUnavailable = true;
+        for (Instance i : instances) i.deactivateNative();
+    }
+
+    /** True once the code space was found full: this store no longer tries to run native code. */
+    private volatile boolean nativeUnavailable;
 
     boolean nativeActive() {
         return nativeActive;
@@ -373,10 +397,19 @@ public final class Store implements AutoCloseable {
      * (runtime helpers, slots and stubs) and every descriptor made so far gets code to call.
      */
     synchronized void activateNative() {
-        if (nativeActive) return;
+        if (nativeActive || nativeUnavailable) return;
         nativeActive = true;
-        for (Instance i : instances) i.activateNative();
-        giveHostFunctionsNativeCode();
+        try {
+            for (Instance i : instances) i.activateNative();
+            giveHostFunctionsNativeCode();
+        } catch (CodeSpaceFullException full) {
+            if (tier == Tier.NATIVE) {
+                nativeActive = false;
+                for (Instance i : instances) i.deactivateNative();
+                throw full;
+            }
+            stayInterpreted();
+        }
     }
 
     /** Host function descriptors made while only the interpreter ran have no code; native callers need it. */
@@ -418,7 +451,7 @@ public final class Store implements AutoCloseable {
             handles[k] = handle(missing.get(k));
             types.add(missing.get(k).type());
         }
-        long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types);
+        long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types, hostCode);
         for (int k = 0; k < thunks.length; k++) missing.get(k).nativeThunk = thunks[k];
     }
 
@@ -485,5 +518,12 @@ public final class Store implements AutoCloseable {
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
         arena.close();
+        if (Backends.host() != null && nativeActive) NativeCodeMemory.get(backend()).release(hostCode);
+        // drop what could keep modules reachable: their code is freed once nothing refers to them
+        memories.clear();
+        tables.clear();
+        functionsByHandle.clear();
+        externObjects.clear();
+        externHandles.clear();
     }
 }
