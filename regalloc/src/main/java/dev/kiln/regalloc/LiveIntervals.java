@@ -8,7 +8,6 @@ import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 
 import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * Liveness by backward dataflow over the blocks ({@link BlockLiveness}), summarised per value as one interval
@@ -51,9 +50,8 @@ public final class LiveIntervals {
             int tu = order.terminatorUse(b);
             for (int v : b.terminator.operands()) extend(v, tu, tu);
             for (Edge e : b.terminator.edges()) for (int a : e.args) extend(a, tu, tu);
-            BitSet in = liveness.liveIn(b), out = liveness.liveOut(b);
-            for (int v = in.nextSetBit(0); v >= 0; v = in.nextSetBit(v + 1)) extend(v, bs, bs);
-            for (int v = out.nextSetBit(0); v >= 0; v = out.nextSetBit(v + 1)) extend(v, be, be);
+            for (int v : liveness.liveIn(b)) extend(v, bs, bs);
+            for (int v : liveness.liveOut(b)) extend(v, be, be);
         }
     }
 
