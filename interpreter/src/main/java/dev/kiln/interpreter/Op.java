@@ -126,6 +126,11 @@ public final class Op {
     public static final int STORE_I16 = 99;
     public static final int GLOBAL_SET_32 = 100;  // global s
     public static final int GLOBAL_SET_64 = 101;
+    // superinstructions, chosen from measured instruction-pair counts (bench/README.md)
+    public static final int ADD_IMM_LOAD_I32 = 102;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i32 load at d1 + offset
+    public static final int ADD_IMM_LOAD_I64 = 103;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i64 load at d1 + offset
+    public static final int LOAD_I64_MUL_F64 = 104;  // d1 addr offset d2 b: d1 = 64-bit load; d2 = d1 * b (f64)
+    public static final int F64_MUL_ADD = 105;  // d1 a b d2 c: d1 = a * b; d2 = d1 + c (f64, rounded twice)
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -221,7 +226,7 @@ public final class Op {
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1);
         length(4, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
-        length(6, TABLE_COPY, TABLE_INIT);
+        length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD);
         length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT);
         for (int op = 0; op < LIMIT; op++) {
             if ((NAME[op] == null) != (LENGTH[op] == 0)) {
