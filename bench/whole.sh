@@ -3,7 +3,7 @@
 # run(arg), exit) on kiln's interpreter (the ./kiln launcher, with and without its AOT cache),
 # Chicory's interpreter and wasmtime's Pulley interpreter, RUNS times each with hyperfine.
 #   bench/whole.sh                 (after bench/run.sh has built the .wasm files, the harness and bench/.venv)
-#   env: RUNS (default 5), PROGRAMS (default: the five kernels with run.sh's arguments)
+#   env: RUNS (default 5), PROGRAMS (default: the five kernels and SQLite, with run.sh's arguments)
 # Writes bench/results/whole.json (hyperfine's export per program) and prints mean, min and max
 # seconds per engine, each engine's time as a multiple of kiln-interp's, and their geometric means.
 set -euo pipefail
@@ -12,7 +12,7 @@ root=$(dirname "$here")
 . "$root/scripts/env.sh"
 kiln_find_jdk
 RUNS=${RUNS:-5}
-read -r -a programs <<< "${PROGRAMS:-fib:30 sieve:1 mandelbrot:300 nbody:100000 matmul:10}"
+read -r -a programs <<< "${PROGRAMS:-fib:30 sieve:1 mandelbrot:300 nbody:100000 matmul:10 sqlite:1000}"
 out=$here/results; wasm_dir=$out/wasm; jar=$here/target/kiln-bench.jar
 command -v hyperfine >/dev/null || kiln_apt_install hyperfine
 [ -f "$jar" ] && [ -x "$here/.venv/bin/python" ] || kiln_die "run bench/run.sh once first (it builds the harness and bench/.venv)"

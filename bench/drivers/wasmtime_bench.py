@@ -79,17 +79,21 @@ def main(argv):
         if time.perf_counter_ns() >= warmup_end and warmups >= 2:
             break
 
-    ms = []
+    ms, cpu = [], []
     for _ in range(iterations):
+        c = time.thread_time_ns()
         s = time.perf_counter_ns()
         r = run(store, arg)
         ms.append((time.perf_counter_ns() - s) / 1e6)
+        cpu.append((time.thread_time_ns() - c) / 1e6)
         if r != result:
             raise SystemExit('result changed between calls: %d vs %d' % (result, r))
     ms.sort()
+    cpu.sort()
     print(json.dumps({
         'engine': name, 'program': os.path.basename(path)[:-len('.wasm')], 'arg': arg, 'result': result,
         'median_ms': round(ms[iterations // 2], 3), 'min_ms': round(ms[0], 3), 'max_ms': round(ms[-1], 3),
+        'cpu_median_ms': round(cpu[iterations // 2], 3),
         'load_ms': round(load_ns / 1e6, 1), 'warmup_calls': warmups}))
 
 

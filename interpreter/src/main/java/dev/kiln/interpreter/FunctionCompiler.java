@@ -195,6 +195,7 @@ public final class FunctionCompiler {
 
     /** The immediate form a fused branch on {@code cmp} takes whichever way it is emitted (inverted or not), or null. */
     private Immediates.Form fusedBranchForm(Instruction cmp) {
+        if (cmp.op == Opcode.I32_AND) return Immediates.of(cmp, constantDefs);
         Immediates.Form a = branchForm(cmp.op, cmp.args[0], cmp.args[1]);
         Immediates.Form b = branchForm(INVERSE.get(cmp.op), cmp.args[0], cmp.args[1]);
         return a != null && b != null && a.slotArg() == b.slotArg() ? a : null;
@@ -249,13 +250,22 @@ public final class FunctionCompiler {
      */
     private BasicBlock resolve(BasicBlock from, BasicBlock to) {
         for (int hops = 0; hops < 8; hops++) {
-            if (!to.instructions.isEmpty() || !(to.terminator instanceof Terminator.Jump j) || j.target.args.length != 0) break;
+            if (!to.instructions.isEmpty() || !(to.terminator instanceof Terminator.Jump j) || !movesNothing(j.target)) break;
             BasicBlock x = j.target.target;
             int before = (backward(from, to) ? 1 : 0) + (backward(to, x) ? 1 : 0);
             if (x == to || before != (backward(from, x) ? 1 : 0)) break;
             to = x;
         }
         return to;
+    }
+
+    /** Whether binding the edge's arguments to its target's parameters moves nothing (each already in its slot). */
+    private boolean movesNothing(Edge e) {
+        for (int k = 0; k < e.args.length; k++) {
+            int to = alloc.location(e.target.params[k]);
+            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
+        }
+        return true;
     }
 
     /** Whether a jump from block {@code from} to {@code to} goes backward in the code. */
@@ -310,11 +320,12 @@ public final class FunctionCompiler {
                 resultSlot, module.body(f.index).codeStart());
     }
 
-    /** The block's last instruction when it is an i32 comparison used only by the block's branch. */
+    /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
     private Instruction fusableCompare(BasicBlock b) {
         if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
         Instruction last = b.instructions.get(b.instructions.size() - 1);
-        if (!FUSED.containsKey(last.op) || last.result() != br.condition || useCount[br.condition] != 1) return null;
+        boolean bitTest = last.op == Opcode.I32_AND && Immediates.of(last, constantDefs) != null; // x & k, a constant k
+        if (!(FUSED.containsKey(last.op) || bitTest) || last.result() != br.condition || useCount[br.condition] != 1) return null;
         return last;
     }
 
@@ -417,7 +428,10 @@ public final class FunctionCompiler {
                 // target is a loop's back-edge (an iteration then runs one branch, not two)
                 boolean invert = t == next || (fl != next && backward(b, fl) && !backward(b, t));
                 BasicBlock taken = invert ? fl : t, other = invert ? t : fl;
-                if (fusedCompare != null) {
+                if (fusedCompare != null && fusedCompare.op == Opcode.I32_AND) {
+                    Immediates.Form form = Immediates.of(fusedCompare, constantDefs);
+                    code.emit(invert ? Op.BR_AND_Z : Op.BR_AND_NZ, slot(fusedCompare.args[form.slotArg()]), form.imm());
+                } else if (fusedCompare != null) {
                     Opcode cmp = invert ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
                     int x = fusedCompare.args[0], y = fusedCompare.args[1];
                     Immediates.Form form = fusedBranchForm(fusedCompare) == null ? null : branchForm(cmp, x, y);
@@ -425,7 +439,7 @@ public final class FunctionCompiler {
                     else if (SWAPPED.containsKey(cmp)) code.emit(FUSED.get(cmp), slot(y), slot(x));
                     else code.emit(FUSED.get(cmp), slot(x), slot(y));
                 } else {
-                    code.emit(invert ? Op.BR_UNLESS : Op.BR_IF, slot(br.condition));
+                    code.emit(invert ? Op.BR_I32_EQ_IMM : Op.BR_I32_NE_IMM, slot(br.condition), 0);
                 }
                 target(taken);
                 if (other != next) {

@@ -141,8 +141,8 @@ public final class Interpreter {
                         case Op.MOV2 -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; r[fp + c[pc + 3]] = r[fp + c[pc + 4]]; pc += 5; continue; }
                         case Op.CONST -> { r[fp + c[pc + 1]] = c[pc + 2]; pc += 3; continue; }
                         case Op.JMP -> { t = c[pc + 1]; break taken; }
-                        case Op.BR_IF -> { if ((int) r[fp + c[pc + 1]] == 0) { pc += 3; continue; } t = c[pc + 2]; break taken; }
-                        case Op.BR_UNLESS -> { if ((int) r[fp + c[pc + 1]] != 0) { pc += 3; continue; } t = c[pc + 2]; break taken; }
+                        case Op.BR_AND_NZ -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) == 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
+                        case Op.BR_AND_Z -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) != 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_TABLE -> { t = c[pc + 3 + (int) Math.min(r[fp + c[pc + 1]] & 0xFFFF_FFFFL, c[pc + 2])]; break taken; }
                         case Op.SELECT -> { r[fp + c[pc + 1]] = (int) r[fp + c[pc + 4]] != 0 ? r[fp + c[pc + 2]] : r[fp + c[pc + 3]]; pc += 5; continue; }
                         case Op.RETURN -> {

@@ -17,8 +17,8 @@ public final class Op {
     // ---- family CORE: run inline in the dispatch loop ----
     public static final int MOV = 0;  // d s
     public static final int JMP = 1;  // t
-    public static final int BR_IF = 2;  // c t: jump when c != 0
-    public static final int BR_UNLESS = 3;  // c t: jump when c == 0
+    public static final int BR_AND_NZ = 2;  // a imm t: jump when a & imm != 0 (i32; a branch on c alone is BR_I32_NE_IMM c 0)
+    public static final int BR_AND_Z = 3;  // a imm t: jump when a & imm == 0
     public static final int BR_TABLE = 4;  // i n t0..tn-1 default
     public static final int RETURN = 5;  // n s0..sn-1
     public static final int CALL = 6;  // func nargs nres args... results...
@@ -218,10 +218,11 @@ public final class Op {
         }
         length(1, NOP);
         length(2, JMP, DATA_DROP, ELEM_DROP, MEMORY_SIZE);
-        length(3, MOV, BR_IF, BR_UNLESS, CONST, GLOBAL_SET_32, GLOBAL_SET_64, TRAP, REF_IS_NULL, REF_FUNC, MEMORY_GROW,
+        length(3, MOV, CONST, GLOBAL_SET_32, GLOBAL_SET_64, TRAP, REF_IS_NULL, REF_FUNC, MEMORY_GROW,
                 TABLE_SIZE, I32_CLZ, I32_CTZ, I32_POPCNT, I64_CLZ, I64_CTZ, I64_POPCNT, F32_NEG, F64_NEG, F32_ABS,
                 F64_ABS, F64_SQRT, F32_SQRT, F64_CONVERT_I32_S, F64_PROMOTE_F32);
         for (int op = BR_I32_EQ; op <= STORE_I16; op++) length(4, op);
+        length(4, BR_AND_NZ, BR_AND_Z);
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1);
         length(4, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
