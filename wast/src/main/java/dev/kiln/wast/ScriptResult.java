@@ -28,17 +28,22 @@ public final class ScriptResult {
         return file;
     }
 
-    public void count(String kind, int line, Outcome o) {
+    void count(String kind, int line, Outcome o) {
+        count(kind, line, o.status(), o.detail());
+    }
+
+    /** Counts a command's outcome; {@code detail} is the failure or the reason it was not run. */
+    public void count(String kind, int line, CommandStatus status, String detail) {
         int[] c = counts.computeIfAbsent(kind, k -> new int[3]);
-        switch (o.status()) {
+        switch (status) {
             case PASSED -> c[0]++;
             case FAILED -> {
                 c[1]++;
-                failures.add(new Failure(line, kind, o.detail()));
+                failures.add(new Failure(line, kind, detail));
             }
             case NOT_RUN -> {
                 c[2]++;
-                notRunReasons.merge(o.detail(), 1, Integer::sum);
+                notRunReasons.merge(detail, 1, Integer::sum);
             }
         }
     }

@@ -102,7 +102,7 @@ public final class ScriptRunner {
         store = tier.newStore();
         imports = new Imports();
         if (store != null) {
-            SpecTestModule.define(store, imports, executes);
+            SpecTestModule.define(store, imports);
             values = new ResultValues(store);
         }
         instances.clear();

@@ -10,13 +10,12 @@ import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.WasmModule;
 
-import java.util.Set;
 
 /**
  * The {@code spectest} host module the spec scripts import: print functions that do nothing,
  * globals of 666 (666.6 for the floats, as the reference interpreter has them), a funcref table of
- * 10..20 elements, a memory of 1..2 pages and, where the tier runs memory64, a 64-bit table
- * {@code table64}. Table, memory and globals come from a small module that exports them, so they
+ * 10..20 elements, a memory of 1..2 pages and, once kiln's decoder reads memory64, a 64-bit
+ * table {@code table64} (modules that import it use memory64 and are not run before that). Table, memory and globals come from a small module that exports them, so they
  * are ordinary instance exports.
  */
 public final class SpecTestModule {
@@ -37,10 +36,10 @@ public final class SpecTestModule {
     }
 
     /** Defines {@code spectest} in {@code imports} for modules of {@code store}. */
-    public static void define(Store store, Imports imports, Set<WasmFeature> executes) {
+    public static void define(Store store, Imports imports) {
         Instance state = store.instantiate(WasmModule.of(WatParser.parse(STATE, "spectest").binary(), "spectest"), new Imports());
         imports.defineInstance("spectest", state);
-        if (executes.contains(WasmFeature.MEMORY64)) {
+        if (WasmFeature.MEMORY64.decoded) {
             Instance t64 = store.instantiate(WasmModule.of(WatParser.parse(TABLE64, "spectest").binary(), "spectest"), new Imports());
             imports.define("spectest", "table64", t64.exports().get("table64"));
         }

@@ -43,11 +43,13 @@ public final class WastModule {
         return new WastModule(Form.TEXT, null, line, tokens, fieldsStart, null, null, true);
     }
 
-    static WastModule binary(String id, int line, byte[] bytes) {
+    /** A binary module (e.g. one of a script converted to JSON and {@code .wasm} files). */
+    public static WastModule binary(String id, int line, byte[] bytes) {
         return new WastModule(Form.BINARY, id, line, null, 0, bytes, null, false);
     }
 
-    static WastModule quote(String id, int line, byte[] text, String name) {
+    /** A text module given as its text; {@code name} is the name its errors report. */
+    public static WastModule quote(String id, int line, byte[] text, String name) {
         return new WastModule(Form.QUOTE, id, line, null, 0, text, name, false);
     }
 
