@@ -153,13 +153,20 @@ final class RawModule {
         if (bytes.length < 8 || r.f32() != 0x6D736100) throw new RawReader.RawFormatException(0, "magic header not detected");
         if (r.f32() != 1) throw new RawReader.RawFormatException(4, "unknown binary version");
         int lastId = 0;
+        int lastOrder = 0;
         while (!r.atEnd()) {
+            int at = r.pos;
             int id = r.u8();
             int size = r.count(1);
             int end = r.pos + size;
             RawReader s = new RawReader(bytes, r.pos, end);
+            if (id != 0) {
+                int order = order(id);
+                if (order <= lastOrder) throw new RawReader.RawFormatException(at, "unexpected content after last section");
+                lastOrder = order;
+            }
             if (id == 0) {
-                byte[] name = s.name();
+                byte[] name = utf8(s, s.name());
                 customs.add(new Custom(name, s.pos, end, lastId));
                 if (new String(name, StandardCharsets.UTF_8).equals("name")) {
                     try {
@@ -178,6 +185,30 @@ final class RawModule {
             }
             r.pos = end;
         }
+        if (functions.size() != codes.size()) {
+            throw new RawReader.RawFormatException(bytes.length, "function and code section have inconsistent lengths");
+        }
+        if (dataCount >= 0 && dataCount != datas.size()) {
+            throw new RawReader.RawFormatException(bytes.length, "data count and data section have inconsistent lengths");
+        }
+    }
+
+    /** Position of a non-custom section in the required order ({@code tag} after memory, {@code datacount} before code). */
+    private static int order(int id) {
+        return switch (id) {
+            case 1, 2, 3, 4, 5 -> id;
+            case 13 -> 6;
+            case 6, 7, 8, 9 -> id + 1;
+            case 12 -> 11;
+            case 10 -> 12;
+            case 11 -> 13;
+            default -> throw new RawReader.RawFormatException(0, "malformed section id " + id);
+        };
+    }
+
+    private static byte[] utf8(RawReader r, byte[] name) {
+        if (!Literals.isUtf8(name)) throw r.error("malformed UTF-8 encoding");
+        return name;
     }
 
     private void section(int id, RawReader r) {
@@ -217,7 +248,7 @@ final class RawModule {
             }
             case 7 -> {
                 int n = r.count(2);
-                for (int i = 0; i < n; i++) exports.add(new Export(r.name(), kind(r), r.u32()));
+                for (int i = 0; i < n; i++) exports.add(new Export(utf8(r, r.name()), kind(r), r.u32()));
             }
             case 8 -> start = r.u32();
             case 9 -> {
@@ -261,8 +292,8 @@ final class RawModule {
     }
 
     private Import importEntry(RawReader r) {
-        byte[] module = r.name();
-        byte[] name = r.name();
+        byte[] module = utf8(r, r.name());
+        byte[] name = utf8(r, r.name());
         int kind = kind(r);
         return switch (kind) {
             case EXTERN_FUNC -> new Import(module, name, kind, r.u32(), null, null, null);
@@ -361,6 +392,7 @@ final class RawModule {
         ValT type = null;
         if (exprs) {
             type = (flags & 3) == 0 ? new ValT(0x63, true, 0x70) : RawTypes.valType(r);
+            if (!type.isRef()) throw r.error("malformed reference type");
         } else if ((flags & 3) != 0) {
             if (r.u8() != 0) throw r.error("malformed element kind");
         }
