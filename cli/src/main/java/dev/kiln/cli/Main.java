@@ -27,6 +27,9 @@ public final class Main {
         register(IrCommand::new);
         register(CompileCommand::new);
         register(CacheCommand::new);
+        register(ParseCommand::new);
+        register(PrintCommand::new);
+        register(WastCommandLine::new);
     }
 
     private Main() {

@@ -35,6 +35,19 @@ final class InterpreterStack {
     long bytes;
     /** The most {@link #bytes} the running invocation may reach. */
     long capBytes = Long.MAX_VALUE;
+    /** Hotness weights and threshold, copied from {@link Interpreter}'s settings at each invocation. */
+    int callWeight;
+    int loopWeight;
+    long hotThreshold;
+    /**
+     * The running frame, saved here while an effectful family method runs (see {@link Families}):
+     * such a method may switch frames by changing these and {@link #depth}.
+     */
+    CompiledFunction fn;
+    int pc;
+    int fp;
+    /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
+    final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
 
     /** What a frame of a function that keeps {@code liveAcrossCall} values over a call counts as (16-byte aligned). */
     static int frameBytes(int liveAcrossCall) {
@@ -43,20 +56,21 @@ final class InterpreterStack {
     }
 
     /**
-     * Pushes the budget of a frame of {@code fn} and makes room for {@code frames} frames whose
-     * slots end at {@code slotsTop}; traps with call stack exhausted when over the budget.
+     * Counts a frame of {@code fn} against the budget and makes room for frame {@link #depth} and
+     * slots up to {@code slotsTop}; traps with call stack exhausted, reported in the function that
+     * could not be entered (as native code does), when over the budget.
      */
-    void push(CompiledFunction fn, int frames, int slotsTop) {
+    void push(CompiledFunction fn, int slotsTop) {
         long b = bytes + fn.stackBytes;
-        if (b > capBytes || slotsTop > MAX_SLOTS) { // reported in the function that could not be entered, as native code does
+        if (b > capBytes || slotsTop > MAX_SLOTS) {
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.codeStart));
             throw t;
         }
         bytes = b;
         if (slotsTop > slots.length) slots = Arrays.copyOf(slots, Math.min(MAX_SLOTS, Math.max(slotsTop, slots.length * 2)));
-        if (frames > frameFunction.length) {
-            int n = Math.max(frames, frameFunction.length * 2);
+        if (depth >= frameFunction.length) {
+            int n = Math.max(depth + 1, frameFunction.length * 2);
             frameFunction = Arrays.copyOf(frameFunction, n);
             framePc = Arrays.copyOf(framePc, n);
             frameFp = Arrays.copyOf(frameFp, n);

@@ -47,6 +47,7 @@ public final class ExecutableMemory implements AutoCloseable {
     private final InstructionCacheMaintenance icache;
     private final long regionSize;
     private final boolean growable;
+    private final RegionListener listener;
     private final List<Region> regions = new ArrayList<>();
     /** Placements by their first address: the region and pages to free. */
     private final Map<Long, Placement> placements = new HashMap<>();
@@ -88,10 +89,26 @@ public final class ExecutableMemory implements AutoCloseable {
      * @param regionSize bytes of address space to reserve at a time (rounded up to pages)
      */
     public ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize) {
-        this(model, icache, regionSize, true);
+        this(model, icache, regionSize, true, (start, end) -> { });
     }
 
-    private ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize, boolean growable) {
+    /** Told of each range of address space reserved for code, before any code is placed in it. */
+    @FunctionalInterface
+    public interface RegionListener {
+        void reserved(long start, long end);
+    }
+
+    /**
+     * As {@link #ExecutableMemory(RelocationModel, InstructionCacheMaintenance, long)}, telling
+     * {@code listener} of every code region (e.g. a fault handler that must recognise code addresses).
+     */
+    public ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize, RegionListener listener) {
+        this(model, icache, regionSize, true, listener);
+    }
+
+    private ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize, boolean growable,
+                             RegionListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.model = Objects.requireNonNull(model, "model");
         this.icache = Objects.requireNonNull(icache, "icache");
         if (regionSize <= 0) throw new IllegalArgumentException("region size must be positive");
@@ -105,9 +122,17 @@ public final class ExecutableMemory implements AutoCloseable {
      * {@link CodeSpaceExhaustedException}.
      */
     public static ExecutableMemory ofFixedSize(RelocationModel model, InstructionCacheMaintenance icache, long size) {
-        ExecutableMemory m = new ExecutableMemory(model, icache, size, false);
+        return ofFixedSize(model, icache, size, (start, end) -> { });
+    }
+
+    /** As {@link #ofFixedSize(RelocationModel, InstructionCacheMaintenance, long)}, telling {@code listener} of the region. */
+    public static ExecutableMemory ofFixedSize(RelocationModel model, InstructionCacheMaintenance icache, long size,
+                                               RegionListener listener) {
+        ExecutableMemory m = new ExecutableMemory(model, icache, size, false, listener);
         synchronized (m) {
-            m.regions.add(new Region(VirtualMemory.reserve(m.regionSize)));
+            Region r = new Region(VirtualMemory.reserve(m.regionSize));
+            listener.reserved(r.memory.address(), r.memory.address() + r.memory.size());
+            m.regions.add(r);
         }
         return m;
     }
@@ -242,6 +267,7 @@ public final class ExecutableMemory implements AutoCloseable {
                     + regionSize + " bytes are in use");
         }
         Region fresh = new Region(VirtualMemory.reserve(Math.max(regionSize, bytes)));
+        listener.reserved(fresh.memory.address(), fresh.memory.address() + fresh.memory.size());
         regions.add(fresh);
         fresh.used = bytes;
         return new Placement(fresh, 0, bytes);

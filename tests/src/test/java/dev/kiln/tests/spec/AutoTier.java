@@ -16,7 +16,7 @@ public final class AutoTier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Store newStore() {
         TierUp.configure(1, 1, true);
         return new Store().tier(Tier.AUTO);
     }

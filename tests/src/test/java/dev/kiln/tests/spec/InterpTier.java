@@ -10,7 +10,7 @@ public final class InterpTier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Store newStore() {
         return new Store();
     }
 }
