@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The soak run ({@code ./run-tests soak}, not in CI): for {@code -Dkiln.soak.minutes} (default 60)
- * minutes, several threads each instantiate, run, trap, interrupt and drop modules on random
+ * minutes, several threads each instantiate, run, trap, interrupt and drop instances on random
  * tiers, and call back into the guest from host functions, while another thread compiles modules
  * into a code cache and reads them back. Every minute it samples resident memory, live native code,
  * threads and file descriptors of the workload's JVM (its own, with a fixed heap); at the end each
@@ -87,6 +87,13 @@ class SoakTest {
                       (func (export "load") (param i32) (result i32) (i32.trunc_f64_s (f64.const 1e100)))
                       (func (export "viaHost") (param i32) (result i32) (call $back (local.get 0))))
                     """));
+
+    /**
+     * The programs as modules, shared by every store and thread (as a service shares its modules):
+     * a module's native code is not freed while the process runs (docs/design-changes.md, "Code
+     * lifetime"), so fresh modules each round would fill the code space.
+     */
+    static final List<WasmModule> MODULES = PROGRAMS.stream().map(WasmModule::of).toList();
 
     static final FuncType I32_TO_I32 = new FuncType(new ValType[] {ValType.I32}, new ValType[] {ValType.I32});
 
@@ -198,7 +205,7 @@ class SoakTest {
                 CodeCache cache = new CodeCache(cacheDir);
                 while (System.nanoTime() - end < 0 && failures.size() < 10) {
                     try {
-                        WasmModule m = WasmModule.of(PROGRAMS.get(random.nextInt(PROGRAMS.size())));
+                        WasmModule m = MODULES.get(random.nextInt(MODULES.size()));
                         if (random.nextBoolean()) cache.clear();
                         NativeCompiler.prepare(m, cache, true, w -> { }, Tier.NATIVE, random.nextBoolean() ? CodeOptions.FUEL : CodeOptions.DEFAULT);
                         compiled.incrementAndGet();
@@ -225,7 +232,7 @@ class SoakTest {
             Instance[] self = new Instance[1];
             Imports imports = new Imports().define(new HostFunction("host", "back", I32_TO_I32,
                     (c, a) -> a[0] <= 0 ? new long[] {0} : self[0].function("viaHost").call(a[0] - 1)), store);
-            self[0] = store.instantiate(WasmModule.of(PROGRAMS.get(random.nextInt(PROGRAMS.size()))), imports);
+            self[0] = store.instantiate(MODULES.get(random.nextInt(MODULES.size())), imports);
             modules.incrementAndGet();
             for (int k = random.nextInt(1, 8); k > 0; k--) {
                 String export = List.of("fib", "deep", "indirect", "grow", "load", "viaHost", "spin").get(random.nextInt(7));
