@@ -16,7 +16,7 @@ final class ValueText {
     static long parse(String s, ValType t) {
         String x = s.trim();
         boolean hex = x.startsWith("0x") || x.startsWith("0X");
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : (int) Long.parseLong(x);
             case I64 -> hex ? Long.parseUnsignedLong(x.substring(2), 16) : Long.parseLong(x);
             case F32 -> hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : Float.floatToRawIntBits(parseFloat(x));
@@ -39,13 +39,13 @@ final class ValueText {
     }
 
     static String format(long raw, ValType t) {
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> Integer.toString((int) raw);
             case I64 -> Long.toString(raw);
             case F32 -> decimal(Float.intBitsToFloat((int) raw), Float.toString(Float.intBitsToFloat((int) raw)));
             case F64 -> decimal(Double.longBitsToDouble(raw), Double.toString(Double.longBitsToDouble(raw)));
             case V128 -> Long.toHexString(raw);
-            case FUNCREF, EXTERNREF -> raw == 0 ? "null" : "ref";
+            case REF -> raw == 0 ? "null" : "ref";
         };
     }
 

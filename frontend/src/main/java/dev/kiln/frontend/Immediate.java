@@ -19,9 +19,9 @@ public enum Immediate {
     GLOBAL,
     /** tableidx */
     TABLE,
-    /** memarg: align offset */
+    /** memarg: align flags (bit 6: a memidx follows), [memidx], u64 offset */
     MEMARG,
-    /** a reserved 0x00 byte naming memory 0 */
+    /** memidx (a reserved 0x00 byte in WebAssembly 2.0) */
     MEMORY,
     I32,
     I64,
@@ -33,11 +33,11 @@ public enum Immediate {
     SELECT_TYPES,
     /** reftype (ref.null) */
     REF_TYPE,
-    /** dataidx 0x00 (memory.init) */
+    /** dataidx memidx (memory.init) */
     DATA_MEMORY,
     /** dataidx (data.drop) */
     DATA,
-    /** 0x00 0x00 (memory.copy) */
+    /** memidx memidx (memory.copy: destination, source) */
     MEMORY_MEMORY,
     /** elemidx tableidx (table.init) */
     ELEM_TABLE,
@@ -50,5 +50,11 @@ public enum Immediate {
     /** laneidx */
     LANE,
     /** 16 laneidx bytes (i8x16.shuffle) */
-    SHUFFLE
+    SHUFFLE,
+    /** tagidx (throw, legacy catch) */
+    TAG,
+    /** typeidx (call_ref, return_call_ref) */
+    TYPE,
+    /** blocktype vec(catch) (try_table); a catch is kind [tagidx] labelidx */
+    TRY_TABLE_CATCHES
 }

@@ -19,6 +19,11 @@ public enum Opcode {
     LOOP(0x03, "loop", BLOCK_TYPE, null),
     IF(0x04, "if", BLOCK_TYPE, null),
     ELSE(0x05, "else", NONE, null),
+    TRY(0x06, "try", BLOCK_TYPE, null),
+    CATCH(0x07, "catch", TAG, null),
+    THROW(0x08, "throw", TAG, null),
+    RETHROW(0x09, "rethrow", LABEL, null),
+    THROW_REF(0x0A, "throw_ref", NONE, null),
     END(0x0B, "end", NONE, null),
     BR(0x0C, "br", LABEL, null),
     BR_IF(0x0D, "br_if", LABEL, null),
@@ -26,9 +31,16 @@ public enum Opcode {
     RETURN(0x0F, "return", NONE, null),
     CALL(0x10, "call", FUNC, null),
     CALL_INDIRECT(0x11, "call_indirect", TYPE_TABLE, null),
+    RETURN_CALL(0x12, "return_call", FUNC, null),
+    RETURN_CALL_INDIRECT(0x13, "return_call_indirect", TYPE_TABLE, null),
+    CALL_REF(0x14, "call_ref", TYPE, null),
+    RETURN_CALL_REF(0x15, "return_call_ref", TYPE, null),
+    DELEGATE(0x18, "delegate", LABEL, null),
+    CATCH_ALL(0x19, "catch_all", NONE, null),
     DROP(0x1A, "drop", NONE, null),
     SELECT(0x1B, "select", NONE, null),
     SELECT_T(0x1C, "select", SELECT_TYPES, null),
+    TRY_TABLE(0x1F, "try_table", TRY_TABLE_CATCHES, null),
     LOCAL_GET(0x20, "local.get", LOCAL, null),
     LOCAL_SET(0x21, "local.set", LOCAL, null),
     LOCAL_TEE(0x22, "local.tee", LOCAL, null),
@@ -59,8 +71,8 @@ public enum Opcode {
     I64_STORE8(0x3C, "i64.store8", MEMARG, "iI>", 1),
     I64_STORE16(0x3D, "i64.store16", MEMARG, "iI>", 2),
     I64_STORE32(0x3E, "i64.store32", MEMARG, "iI>", 4),
-    MEMORY_SIZE(0x3F, "memory.size", MEMORY, ">i"),
-    MEMORY_GROW(0x40, "memory.grow", MEMORY, "i>i"),
+    MEMORY_SIZE(0x3F, "memory.size", MEMORY, null),
+    MEMORY_GROW(0x40, "memory.grow", MEMORY, null),
     I32_CONST(0x41, "i32.const", I32, ">i"),
     I64_CONST(0x42, "i64.const", I64, ">I"),
     F32_CONST(0x43, "f32.const", F32, ">f"),
@@ -196,6 +208,9 @@ public enum Opcode {
     REF_NULL(0xD0, "ref.null", REF_TYPE, null),
     REF_IS_NULL(0xD1, "ref.is_null", NONE, null),
     REF_FUNC(0xD2, "ref.func", FUNC, null),
+    REF_AS_NON_NULL(0xD4, "ref.as_non_null", NONE, null),
+    BR_ON_NULL(0xD5, "br_on_null", LABEL, null),
+    BR_ON_NON_NULL(0xD6, "br_on_non_null", LABEL, null),
     I32_TRUNC_SAT_F32_S(0xFC, 0x00, "i32.trunc_sat_f32_s", NONE, "f>i"),
     I32_TRUNC_SAT_F32_U(0xFC, 0x01, "i32.trunc_sat_f32_u", NONE, "f>i"),
     I32_TRUNC_SAT_F64_S(0xFC, 0x02, "i32.trunc_sat_f64_s", NONE, "F>i"),
@@ -204,15 +219,15 @@ public enum Opcode {
     I64_TRUNC_SAT_F32_U(0xFC, 0x05, "i64.trunc_sat_f32_u", NONE, "f>I"),
     I64_TRUNC_SAT_F64_S(0xFC, 0x06, "i64.trunc_sat_f64_s", NONE, "F>I"),
     I64_TRUNC_SAT_F64_U(0xFC, 0x07, "i64.trunc_sat_f64_u", NONE, "F>I"),
-    MEMORY_INIT(0xFC, 0x08, "memory.init", DATA_MEMORY, "iii>"),
+    MEMORY_INIT(0xFC, 0x08, "memory.init", DATA_MEMORY, null),
     DATA_DROP(0xFC, 0x09, "data.drop", DATA, ">"),
-    MEMORY_COPY(0xFC, 0x0A, "memory.copy", MEMORY_MEMORY, "iii>"),
-    MEMORY_FILL(0xFC, 0x0B, "memory.fill", MEMORY, "iii>"),
-    TABLE_INIT(0xFC, 0x0C, "table.init", ELEM_TABLE, "iii>"),
+    MEMORY_COPY(0xFC, 0x0A, "memory.copy", MEMORY_MEMORY, null),
+    MEMORY_FILL(0xFC, 0x0B, "memory.fill", MEMORY, null),
+    TABLE_INIT(0xFC, 0x0C, "table.init", ELEM_TABLE, null),
     ELEM_DROP(0xFC, 0x0D, "elem.drop", ELEM, ">"),
-    TABLE_COPY(0xFC, 0x0E, "table.copy", TABLE_TABLE, "iii>"),
+    TABLE_COPY(0xFC, 0x0E, "table.copy", TABLE_TABLE, null),
     TABLE_GROW(0xFC, 0x0F, "table.grow", TABLE, null),
-    TABLE_SIZE(0xFC, 0x10, "table.size", TABLE, ">i"),
+    TABLE_SIZE(0xFC, 0x10, "table.size", TABLE, null),
     TABLE_FILL(0xFC, 0x11, "table.fill", TABLE, null),
     V128_LOAD(0xFD, 0x00, "v128.load", MEMARG, "i>v", 16),
     V128_LOAD8X8_S(0xFD, 0x01, "v128.load8x8_s", MEMARG, "i>v", 8),
@@ -576,12 +591,21 @@ public enum Opcode {
         return Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
     }
 
-    /** Instructions allowed in constant expressions (WebAssembly 2.0). */
+    /** Instructions allowed in constant expressions (WebAssembly 3.0 without GC: extended constants included). */
     public boolean isConstant() {
         return switch (this) {
-            case I32_CONST, I64_CONST, F32_CONST, F64_CONST, V128_CONST, REF_NULL, REF_FUNC, GLOBAL_GET -> true;
+            case I32_CONST, I64_CONST, F32_CONST, F64_CONST, V128_CONST, REF_NULL, REF_FUNC, GLOBAL_GET,
+                 I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> true;
             default -> false;
         };
+    }
+
+    /**
+     * True for memory accesses (loads and stores, SIMD included): their first operand is an address
+     * of the memory's index type (i32, or i64 for a 64-bit memory), which the signature writes as i32.
+     */
+    public boolean isMemoryAccess() {
+        return immediate == MEMARG || immediate == MEMARG_LANE;
     }
 
     /** True for the SIMD (0xFD-prefixed) instructions. */

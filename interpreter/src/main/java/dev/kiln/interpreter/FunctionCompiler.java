@@ -109,7 +109,7 @@ public final class FunctionCompiler {
     private FunctionCompiler(Module module, IrFunction f) {
         this.module = module;
         this.f = f;
-        checkSupported(f);
+        checkSupported(module, f);
         int n = f.valueCount();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
@@ -149,13 +149,29 @@ public final class FunctionCompiler {
         return new FunctionCompiler(vm.module(), f).emit();
     }
 
-    private static void checkSupported(IrFunction f) {
+    private static void checkSupported(Module module, IrFunction f) {
         for (int v = 0; v < f.valueCount(); v++) {
             if (f.typeOf(v) == ValType.V128) {
                 throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
                         + ") uses SIMD (v128), which the interpreter does not execute yet");
             }
         }
+        String why = unsupported(module, f);
+        if (why != null) {
+            throw new UnsupportedFeatureException("function " + f.index + " (" + f.name + ") cannot run in the interpreter yet: " + why);
+        }
+    }
+
+    /** The 3.0 features the interpreter does not execute yet (exceptions, several or 64-bit memories and tables). */
+    private static String unsupported(Module m, IrFunction f) {
+        if (m.memoryCount() > 1) return "the module has " + m.memoryCount() + " memories";
+        for (int i = 0; i < m.memoryCount(); i++) if (m.memoryType(i).is64()) return "memory " + i + " is a 64-bit memory";
+        for (int i = 0; i < m.tableCount(); i++) if (m.tableType(i).is64()) return "table " + i + " is a 64-bit table";
+        for (BasicBlock b : f.blocks) {
+            if (b.terminator instanceof Terminator.Throw || b.terminator instanceof Terminator.Guarded) return "it uses exception handling";
+            for (Instruction i : b.instructions) if (i.op == Opcode.CATCH) return "it uses exception handling";
+        }
+        return null;
     }
 
     private static boolean isConstant(Opcode op) {
@@ -268,9 +284,9 @@ public final class FunctionCompiler {
                 for (int a : i.args) code.emit(slot(a));
                 for (int r : i.results) code.emit(slot(r));
             }
-            case CALL_INDIRECT -> {
+            case CALL_INDIRECT, CALL_REF -> {
                 int params = i.args.length - 1;
-                code.emit(Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, params, i.results.length);
+                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, params, i.results.length);
                 for (int a : i.args) code.emit(slot(a)); // the table index comes last
                 for (int r : i.results) code.emit(slot(r));
             }
@@ -347,6 +363,18 @@ public final class FunctionCompiler {
                 trapSite(t.wasmOffset);
                 code.emit(Op.TRAP, t.kind.code, t.wasmOffset);
             }
+            case Terminator.TailCall tc -> {
+                Instruction call = tc.call;
+                trapSite(call.wasmOffset);
+                if (call.op == Opcode.RETURN_CALL) {
+                    code.emit(Op.RETURN_CALL, (int) call.imm, call.args.length);
+                } else {
+                    code.emit(call.op == Opcode.RETURN_CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT,
+                            (int) call.imm, (int) call.imm2, call.args.length - 1);
+                }
+                for (int a : call.args) code.emit(slot(a)); // the table index or reference comes last
+            }
+            default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + b.terminator.getClass().getSimpleName());
         }
     }
 

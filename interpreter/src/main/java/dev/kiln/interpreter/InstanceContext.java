@@ -31,6 +31,12 @@ public interface InstanceContext {
      */
     int resolveIndirect(int tableIndex, int elementIndex, int typeIndex);
 
+    /**
+     * Resolves a function reference for {@code call_ref}: traps on null, returns the function index
+     * when the target is a function of this instance, else {@code -1 - handle} for {@link #callHandle}.
+     */
+    int resolveRef(long ref);
+
     /** Calls a function of another instance or the host, named by a handle from {@link #resolveIndirect}. */
     long[] callHandle(int handle, long[] args);
 

@@ -65,7 +65,7 @@ public final class Interpreter {
         }
     }
 
-    private static void countCall(InterpreterStack st, InstanceContext ctx, CompiledFunction fn) {
+    static void countCall(InterpreterStack st, InstanceContext ctx, CompiledFunction fn) {
         if (--st.pollCountdown < 0) st.pollCountdown = ctx.poll();
         fn.calls++;
         long h = fn.hotness += callWeight;
@@ -187,13 +187,13 @@ public final class Interpreter {
                             pc += 4 + nargs + nres;
                         }
                     }
-                    case Op.CALL_INDIRECT -> {
+                    case Op.CALL_INDIRECT, Op.CALL_REF -> {
                         int nargs = c[pc + 3];
                         int nres = c[pc + 4];
-                        int elem = (int) r[fp + c[pc + 5 + nargs]];
+                        long elem = r[fp + c[pc + 5 + nargs]];
                         st.depth = depth;
                         st.top = fp + fn.frameSize;
-                        int target = ctx.resolveIndirect(c[pc + 2], elem, c[pc + 1]);
+                        int target = c[pc] == Op.CALL_REF ? ctx.resolveRef(elem) : ctx.resolveIndirect(c[pc + 2], (int) elem, c[pc + 1]);
                         CompiledFunction callee = target >= 0 ? functions[target] : null;
                         if (callee != null) {
                             st.ensureFrames();
@@ -219,6 +219,20 @@ public final class Interpreter {
                             memSize = ctx.memorySize();
                             for (int i = 0; i < nres; i++) r[fp + c[pc + 6 + nargs + i]] = res[i];
                             pc += 6 + nargs + nres;
+                        }
+                    }
+                    case Op.RETURN_CALL, Op.RETURN_CALL_INDIRECT, Op.RETURN_CALL_REF -> {
+                        st.depth = depth;
+                        st.top = fp + fn.frameSize;
+                        CompiledFunction callee = TailCalls.enter(st, ctx, functions, fn, pc, fp);
+                        r = st.slots;
+                        if (callee != null) {
+                            fn = callee;
+                            c = callee.code;
+                            pc = 0;
+                        } else {
+                            memSize = ctx.memorySize();
+                            pc = fn.osrReturnPc; // the callee ran elsewhere: return its results
                         }
                     }
                     case Op.TRAP -> throw trap(TrapKind.fromCode(c[pc + 1]));

@@ -215,6 +215,12 @@ public final class OsrTransform {
                 case Terminator.Return r -> {
                     for (int k = 0; k < r.values.length; k++) r.values[k] = current(stacks, r.values[k]);
                 }
+                case Terminator.TailCall tc -> {
+                    for (int k = 0; k < tc.call.args.length; k++) tc.call.args[k] = current(stacks, tc.call.args[k]);
+                }
+                case Terminator.Throw th -> {
+                    for (int k = 0; k < th.instruction.args.length; k++) th.instruction.args[k] = current(stacks, th.instruction.args[k]);
+                }
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) {

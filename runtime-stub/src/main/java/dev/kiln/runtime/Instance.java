@@ -70,7 +70,7 @@ public final class Instance implements Caller {
         this.elementItems = new long[m.elements().size()][];
         this.dataDropped = new boolean[m.data().size()];
         this.typeIds = new int[m.types().size()];
-        for (int i = 0; i < typeIds.length; i++) typeIds[i] = store.typeId(m.types().get(i));
+        for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeId(m.funcType(i)) : 0;
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
         this.interpreted = module.interpreted();
@@ -195,21 +195,21 @@ public final class Instance implements Caller {
             if (e == null) throw new LinkException("unknown import: " + what);
             switch (imp.kind()) {
                 case FUNC -> {
-                    if (!(e instanceof FunctionInstance f) || !f.type.equals(m.types().get(imp.typeIndex()))) {
-                        throw incompatible(what, m.types().get(imp.typeIndex()).toString(), e);
+                    if (!(e instanceof FunctionInstance f) || !f.type.equals(m.funcType(imp.typeIndex()))) {
+                        throw incompatible(what, m.funcType(imp.typeIndex()).toString(), e);
                     }
                     functions[fi++] = f;
                 }
                 case TABLE -> {
                     if (!(e instanceof TableInstance t) || t.elementType() != imp.table().elementType()
-                            || !new Limits(t.size(), t.type().limits().max()).matches(imp.table().limits())) {
+                            || !new Limits(t.size(), t.type().limits().max(), t.type().limits().hasMax()).matches(imp.table().limits())) {
                         throw incompatible(what, "table " + imp.table(), e);
                     }
                     tables[ti++] = t;
                 }
                 case MEMORY -> {
                     if (!(e instanceof MemoryInstance mem)
-                            || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max()).matches(imp.memory().limits())) {
+                            || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max(), mem.type().limits().hasMax()).matches(imp.memory().limits())) {
                         throw incompatible(what, "memory " + imp.memory(), e);
                     }
                     memories[mi++] = mem;
@@ -220,6 +220,7 @@ public final class Instance implements Caller {
                     }
                     globals[gi++] = g;
                 }
+                case TAG -> throw new LinkException("importing tags is not supported yet: " + what);
             }
         }
     }
@@ -242,7 +243,8 @@ public final class Instance implements Caller {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
-            tables[i] = store.newTable(t, 0);
+            ConstExpr init = m.tableInit(i - m.importedTableCount());
+            tables[i] = store.newTable(t, init == null ? 0 : evaluate(init)); // an initialiser sees imported globals only
         }
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
@@ -277,6 +279,7 @@ public final class Instance implements Caller {
                 case TABLE -> tables[e.index()];
                 case MEMORY -> memories[e.index()];
                 case GLOBAL -> globals[e.index()];
+                case TAG -> throw new LinkException("exporting tags is not supported yet (export \"" + e.name() + "\")");
             };
             exports.put(e.name(), value);
         }
@@ -321,17 +324,28 @@ public final class Instance implements Caller {
     }
 
     /** Evaluates a constant expression (WebAssembly 2.0: exactly one constant instruction). */
+    /** Evaluates a validated constant expression, extended constants (i32/i64 add, sub, mul) included. */
     long evaluate(ConstExpr e) {
-        ConstInstr ci = e.single();
-        return switch (ci.op()) {
-            case I32_CONST -> (int) ci.imm();
-            case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
-            case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
-            case REF_NULL -> 0;
-            case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
-            case GLOBAL_GET -> globals[(int) ci.imm()].get();
-            default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
-        };
+        long[] stack = new long[e.instrs().size()];
+        int sp = 0;
+        for (ConstInstr ci : e.instrs()) {
+            long v = switch (ci.op()) {
+                case I32_CONST -> (int) ci.imm();
+                case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
+                case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
+                case REF_NULL -> 0;
+                case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
+                case GLOBAL_GET -> globals[(int) ci.imm()].get();
+                case I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> {
+                    long b = stack[--sp];
+                    long a = stack[--sp];
+                    yield dev.kiln.ir.Numerics.eval(ci.op(), a, b);
+                }
+                default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
+            };
+            stack[sp++] = v;
+        }
+        return stack[sp - 1];
     }
 
     // ---- execution ----

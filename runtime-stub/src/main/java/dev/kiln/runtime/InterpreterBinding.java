@@ -78,6 +78,15 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
+    public int resolveRef(long ref) {
+        if (ref == 0) throw new TrapException(TrapKind.NULL_FUNCTION_REFERENCE);
+        int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
+        FunctionInstance f = instance.store().functionByHandle(handle);
+        if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
+        return -1 - handle;
+    }
+
+    @Override
     public long[] callHandle(int handle, long[] args) {
         return instance.store().functionByHandle(handle).invoke(instance, args);
     }

@@ -77,7 +77,9 @@ final class NativeModule {
         int first = m.importedFunctionCount();
         int count = m.functionCount() - first;
         if (count == 0) return;
-        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = natives.interpreterEntries(m.types());
+        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = natives.interpreterEntries(m.types().stream()
+                .map(dev.kiln.frontend.SubType::composite).filter(c -> c instanceof dev.kiln.frontend.FuncType)
+                .map(c -> (dev.kiln.frontend.FuncType) c).toList());
         for (int f = first; f < m.functionCount(); f++) slots.setAtIndex(ValueLayout.JAVA_LONG, f, entries.get(m.functionType(f)));
         long base = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address()))).get(0).address();
         for (int k = 0; k < count; k++) stubs[first + k] = base + (long) backend.callStubStride() * k;

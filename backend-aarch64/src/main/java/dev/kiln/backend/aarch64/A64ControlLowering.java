@@ -81,6 +81,7 @@ final class A64ControlLowering {
             }
             case Terminator.Return r -> fn.returnValues(r.values, next == null);
             case Terminator.Trap t -> asm.b(fn.trap(t.kind, t.wasmOffset));
+            default -> throw new UnsupportedOperationException("terminator " + b.terminator.getClass().getSimpleName() + " (NativeSupport declines it)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.backend.aarch64;
 import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.MachineType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Instruction;
@@ -89,6 +90,7 @@ final class A64Function {
     }
 
     MachineCode compile(int funcIndex, String symbol) {
+        dev.kiln.ir.NativeSupport.require(module, f, "AArch64");
         prologue();
         List<BasicBlock> layout = facts.layout();
         for (int bi = 0; bi < layout.size(); bi++) {
@@ -144,7 +146,7 @@ final class A64Function {
     }
 
     static boolean is64(ValType t) {
-        return t == ValType.I64 || t == ValType.F64 || t == ValType.FUNCREF || t == ValType.EXTERNREF;
+        return t.machine() == MachineType.I64 || t.machine() == MachineType.F64 || t.machine() == MachineType.REF;
     }
 
     /** The S or D view of a SIMD&amp;FP register for a value of type {@code t}. */

@@ -62,6 +62,7 @@ final class X64ControlLowering {
             }
             case Terminator.Return r -> fn.returnValues(r.values);
             case Terminator.Trap t -> asm.jmp(fn.trap(t.kind, t.wasmOffset));
+            default -> throw new UnsupportedOperationException("terminator " + b.terminator.getClass().getSimpleName() + " (NativeSupport declines it)");
         }
     }
 

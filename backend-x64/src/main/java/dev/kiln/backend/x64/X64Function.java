@@ -74,6 +74,7 @@ final class X64Function {
     }
 
     MachineCode compile(int funcIndex, String symbol) {
+        dev.kiln.ir.NativeSupport.require(module, f, "x86-64");
         prologue();
         List<BasicBlock> layout = facts.layout();
         for (int bi = 0; bi < layout.size(); bi++) {

@@ -29,6 +29,8 @@ public abstract class ExecutionTier implements SpecTier {
     private Imports imports;
     private SpecValues values;
     private final Map<String, Instance> named = new HashMap<>();
+    /** 3.0 scripts' module definitions, instantiated later by name. */
+    private final Map<String, WasmModule> definitions = new HashMap<>();
     private Instance current;
     private boolean simd;
 
@@ -43,6 +45,7 @@ public abstract class ExecutionTier implements SpecTier {
         SpecTestHost.define(store, imports);
         values = new SpecValues(store);
         named.clear();
+        definitions.clear();
         current = null;
         simd = false;
     }
@@ -58,6 +61,18 @@ public abstract class ExecutionTier implements SpecTier {
                 if (c.name() != null) named.put(c.name(), i);
                 yield Outcome.PASS;
             }
+            case "module_definition" -> {
+                WasmModule def = WasmModule.of(Files.readAllBytes(dir.resolve(c.filename())), c.filename());
+                if (c.name() != null) definitions.put(c.name(), def);
+                yield Outcome.PASS;
+            }
+            case "module_instance" -> {
+                Instance i = store.instantiate(definitions.get(c.module()), imports);
+                current = i;
+                if (c.instance() != null) named.put(c.instance(), i);
+                yield Outcome.PASS;
+            }
+            case "unconvertible" -> Outcome.fail("the script's text could not be converted: " + c.text());
             case "register" -> {
                 Instance i = c.name() != null ? named.get(c.name()) : current;
                 imports.defineInstance(c.as(), i);

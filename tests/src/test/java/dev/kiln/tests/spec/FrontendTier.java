@@ -27,7 +27,8 @@ public final class FrontendTier implements SpecTier {
     @Override
     public Outcome run(SpecScript.Command c, Path dir) throws Exception {
         return switch (c.type()) {
-            case "module" -> {
+            case "unconvertible" -> Outcome.fail("the script's text could not be converted: " + c.text());
+            case "module", "module_definition" -> {
                 try {
                     Validator.validate(Decoder.decode(Files.readAllBytes(dir.resolve(c.filename()))));
                     yield Outcome.PASS;
@@ -35,8 +36,11 @@ public final class FrontendTier implements SpecTier {
                     yield Outcome.fail("valid module rejected: " + e.getMessage());
                 }
             }
-            case "assert_malformed" -> expectFailure(dir.resolve(c.filename()), MalformedModuleException.class, c.text());
-            case "assert_invalid" -> expectFailure(dir.resolve(c.filename()), InvalidModuleException.class, c.text());
+            case "assert_malformed", "assert_invalid" -> c.filename() == null
+                    ? Outcome.fail("wasmtime's text parser rejected the module, so kiln never saw it (\"" + c.text() + "\")")
+                    : c.type().equals("assert_malformed")
+                    ? expectFailure(dir.resolve(c.filename()), MalformedModuleException.class, c.text())
+                    : expectFailure(dir.resolve(c.filename()), InvalidModuleException.class, c.text());
             default -> null;
         };
     }

@@ -21,7 +21,13 @@ public final class SpecReport {
     private SpecReport() {
     }
 
-    public static synchronized void write(String tier, List<FileResult> results) throws IOException {
+    public static void write(String tier, List<FileResult> results) throws IOException {
+        write(PATH, tier, results);
+    }
+
+    /** Writes a tier into the report at {@code path} (the 2.0 report or the 3.0 one). */
+    public static synchronized void write(Path path, String tier, List<FileResult> results) throws IOException {
+        final Path PATH = path;
         ObjectNode root = Files.exists(PATH) ? (ObjectNode) JSON.readTree(PATH.toFile()) : JSON.createObjectNode();
         ObjectNode tiers = root.has("tiers") ? (ObjectNode) root.get("tiers") : root.putObject("tiers");
         ObjectNode t = tiers.putObject(tier);
@@ -35,7 +41,7 @@ public final class SpecReport {
             });
         }
         Files.createDirectories(PATH.getParent());
-        Path tmp = PATH.resolveSibling("spec-report.json.tmp");
+        Path tmp = PATH.resolveSibling(PATH.getFileName() + ".tmp");
         JSON.writeValue(tmp.toFile(), root);
         Files.move(tmp, PATH, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

@@ -32,12 +32,18 @@ final class SpecValues {
                 yield 0;
             }
             case "externref" -> s.equals("null") ? 0 : store.externRef(hostRefs.computeIfAbsent(Long.parseLong(s), HostRef::new));
+            case "ref.null" -> 0;
+            case "ref.extern", "ref.host" -> store.externRef(hostRefs.computeIfAbsent(Long.parseLong(s), HostRef::new));
             default -> throw new IllegalArgumentException("unsupported value type " + v.type());
         };
     }
 
     /** Null when {@code actual} matches, else a description of the mismatch. */
     String mismatch(SpecScript.Value expected, long actual) {
+        if (expected.type().equals("either")) {
+            for (SpecScript.Value alternative : expected.values()) if (mismatch(alternative, actual) == null) return null;
+            return "none of " + expected.values().size() + " alternatives matches " + Long.toUnsignedString(actual);
+        }
         JsonNode node = expected.value();
         String s = node.asText();
         boolean ok = switch (expected.type()) {
@@ -48,6 +54,11 @@ final class SpecValues {
             case "funcref" -> s.equals("null") ? actual == 0 : actual != 0;
             case "externref" -> s.equals("null") ? actual == 0
                     : actual == store.externRef(hostRefs.computeIfAbsent(Long.parseLong(s), HostRef::new));
+            // 3.0 scripts (Spec3Suite): a null of any heap type, a host reference, or any non-null function
+            case "ref.null" -> actual == 0;
+            case "ref.extern", "ref.host" -> s.isEmpty() ? actual != 0
+                    : actual == store.externRef(hostRefs.computeIfAbsent(Long.parseLong(s), HostRef::new));
+            case "ref.func" -> actual != 0;
             default -> throw new IllegalArgumentException("unsupported value type " + expected.type());
         };
         return ok ? null : "expected " + expected.type() + " " + s + ", got " + describe(expected.type(), actual);
