@@ -1,7 +1,10 @@
-"""wasmtime-cranelift / wasmtime-winch: the wasmtime Python package (its bundled libwasmtime) with
-the Cranelift optimising compiler or the Winch baseline compiler, measured as the Java harness does
+"""wasmtime-cranelift / wasmtime-winch / wasmtime-pulley: the wasmtime Python package (its bundled
+libwasmtime) with the Cranelift optimising compiler, the Winch baseline compiler, or Pulley, wasmtime's
+portable interpreter (Cranelift compiles to Pulley bytecode, selected with the target triple
+"pulley64"; the bundled library is built with Pulley support), measured as the Java harness does
 (BenchMain): compile once, warm up, time calls from Python. Prints ONE JSON line.
     python wasmtime_bench.py ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]
+    python wasmtime_bench.py ENGINE PROGRAM.wasm ARG --once   (compile, one call, print its result: bench/whole.sh)
     python wasmtime_bench.py --call-overhead     (ns per call of an empty exported function)
 load_ms = Module compilation (instantiation is timed separately and not included).
 """
@@ -15,13 +18,20 @@ from wasmtime import _ffi as ffi
 
 # wasmtime_strategy_t in wasmtime's C API (crates/c-api/include/wasmtime/config.h). The Python
 # Config.strategy setter knows only "auto" and "cranelift", so Winch is selected through the C API.
-STRATEGIES = {'wasmtime-cranelift': 1, 'wasmtime-winch': 2}
+STRATEGIES = {'wasmtime-cranelift': 1, 'wasmtime-winch': 2, 'wasmtime-pulley': 1}
+# Pulley is a compilation target: Cranelift emits Pulley bytecode that wasmtime's interpreter runs.
+TARGETS = {'wasmtime-pulley': 'pulley64'}
 
 
 def engine_for(name):
     config = wasmtime.Config()
     ffi.wasmtime_config_strategy_set(config.ptr(), STRATEGIES[name])
-    return wasmtime.Engine(config)
+    if name in TARGETS:
+        config.target = TARGETS[name]
+    engine = wasmtime.Engine(config)
+    if name in TARGETS and not ffi.wasmtime_engine_is_pulley(engine.ptr()):
+        raise SystemExit(name + ': this libwasmtime does not run Pulley')
+    return engine
 
 
 def call_overhead():
@@ -45,6 +55,11 @@ def main(argv):
     if argv[:1] == ['--call-overhead']:
         return call_overhead()
     name, path, arg = argv[0], argv[1], int(argv[2])
+    if argv[3:4] == ['--once']:
+        store = wasmtime.Store(engine_for(name))
+        run = wasmtime.Instance(store, wasmtime.Module.from_file(store.engine, path), []).exports(store)['run']
+        print(run(store, arg))
+        return
     warmup_ns = int(float(argv[3] if len(argv) > 3 else 3) * 1e9)
     iterations = max(1, int(argv[4]) if len(argv) > 4 else 5)
     engine = engine_for(name)
@@ -64,17 +79,21 @@ def main(argv):
         if time.perf_counter_ns() >= warmup_end and warmups >= 2:
             break
 
-    ms = []
+    ms, cpu = [], []
     for _ in range(iterations):
+        c = time.thread_time_ns()
         s = time.perf_counter_ns()
         r = run(store, arg)
         ms.append((time.perf_counter_ns() - s) / 1e6)
+        cpu.append((time.thread_time_ns() - c) / 1e6)
         if r != result:
             raise SystemExit('result changed between calls: %d vs %d' % (result, r))
     ms.sort()
+    cpu.sort()
     print(json.dumps({
         'engine': name, 'program': os.path.basename(path)[:-len('.wasm')], 'arg': arg, 'result': result,
         'median_ms': round(ms[iterations // 2], 3), 'min_ms': round(ms[0], 3), 'max_ms': round(ms[-1], 3),
+        'cpu_median_ms': round(cpu[iterations // 2], 3),
         'load_ms': round(load_ns / 1e6, 1), 'warmup_calls': warmups}))
 
 

@@ -2,6 +2,8 @@ package dev.kiln.bench;
 
 import dev.kiln.runtime.Tier;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,6 +14,7 @@ import java.util.List;
  * then time a fixed number of calls and report the median. bench/run.sh forks one JVM per
  * (engine, program) so JIT profiles never mix.
  * <pre>java -jar kiln-bench.jar ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]
+ * java -jar kiln-bench.jar ENGINE PROGRAM.wasm ARG --once   (load, one call, print its result: a whole process, bench/whole.sh)
  * java -jar kiln-bench.jar --engines        (the engines this harness knows, one a line)</pre>
  */
 public final class BenchMain {
@@ -39,9 +42,15 @@ public final class BenchMain {
         String engineName = args[0];
         Path program = Path.of(args[1]);
         int arg = Integer.parseInt(args[2]);
+        byte[] wasm = Files.readAllBytes(program);
+        if (args.length > 3 && args[3].equals("--once")) {
+            Engine e = engine(engineName);
+            e.load(wasm);
+            System.out.println(e.run(arg));
+            return;
+        }
         double warmupSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 3;
         int iterations = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-        byte[] wasm = Files.readAllBytes(program);
 
         long t0 = System.nanoTime();
         Engine e = engine(engineName);
@@ -57,16 +66,22 @@ public final class BenchMain {
         } while (System.nanoTime() < warmupEnd || warmups < 2);
 
         double[] ms = new double[iterations];
+        double[] cpu = new double[iterations];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < iterations; i++) {
+            long c = threads.getCurrentThreadCpuTime();
             long s = System.nanoTime();
             int r = e.run(arg);
             ms[i] = (System.nanoTime() - s) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
             if (r != result) throw new IllegalStateException("result changed between calls: " + result + " vs " + r);
         }
         Arrays.sort(ms);
+        Arrays.sort(cpu);
         String name = program.getFileName().toString().replace(".wasm", "");
         System.out.printf("{\"engine\":\"%s\",\"program\":\"%s\",\"arg\":%d,\"result\":%d,\"median_ms\":%.3f,"
-                        + "\"min_ms\":%.3f,\"max_ms\":%.3f,\"load_ms\":%.1f,\"warmup_calls\":%d}%n",
-                engineName, name, arg, result, ms[iterations / 2], ms[0], ms[iterations - 1], loadNanos / 1e6, warmups);
+                        + "\"min_ms\":%.3f,\"max_ms\":%.3f,\"cpu_median_ms\":%.3f,\"load_ms\":%.1f,\"warmup_calls\":%d}%n",
+                engineName, name, arg, result, ms[iterations / 2], ms[0], ms[iterations - 1], cpu[iterations / 2],
+                loadNanos / 1e6, warmups);
     }
 }

@@ -25,14 +25,24 @@ import java.util.Map;
 
 /**
  * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
- * mapped to frame slots by {@link LinearScan} (parameters in slots {@code 0..n-1}, constants in the
- * slots after them, preloaded at every call), then one {@link Op} per IR instruction, moves for
- * block parameters, and fused compare-and-branch where an i32 comparison only feeds a branch.
+ * mapped to frame slots by {@link LinearScan} (parameters in slots {@code 0..n-1}), then one
+ * {@link Op} per IR instruction, moves for block parameters, and fused compare-and-branch where an
+ * i32 comparison only feeds a branch. Constant operands are folded into the instructions that
+ * have an immediate form ({@link Immediates}), constants passed along edges are written by
+ * {@link Op#CONST}; only constants with some other use get a slot (after the parameters,
+ * preloaded at every call).
  */
 public final class FunctionCompiler {
     /** Wasm operations with a dedicated interpreter opcode (others go through {@link Numerics}). */
     private static final Map<Opcode, Integer> DIRECT = new EnumMap<>(Opcode.class);
-    /** Wasm comparisons that fuse with a branch, and the fused opcode. */
+    /** Comparisons the interpreter runs as their mirror image, with the operands swapped ({@code a > b} as {@code b < a}). */
+    private static final Map<String, String> SWAPPED_NAMES = Map.ofEntries(
+            Map.entry("I32_GT_S", "I32_LT_S"), Map.entry("I32_GT_U", "I32_LT_U"), Map.entry("I32_GE_S", "I32_LE_S"),
+            Map.entry("I32_GE_U", "I32_LE_U"), Map.entry("I64_GT_S", "I64_LT_S"), Map.entry("I64_GT_U", "I64_LT_U"),
+            Map.entry("I64_GE_S", "I64_LE_S"), Map.entry("I64_GE_U", "I64_LE_U"), Map.entry("F32_GT", "F32_LT"),
+            Map.entry("F32_GE", "F32_LE"), Map.entry("F64_GT", "F64_LT"), Map.entry("F64_GE", "F64_LE"));
+    private static final Map<Opcode, Integer> SWAPPED = new EnumMap<>(Opcode.class);
+    /** Wasm comparisons that fuse with a branch, and the fused opcode (the operands swapped for those in SWAPPED). */
     private static final Map<Opcode, Integer> FUSED = new EnumMap<>(Opcode.class);
     /** The comparison that is true exactly when the key is false. */
     private static final Map<Opcode, Opcode> INVERSE = new EnumMap<>(Opcode.class);
@@ -47,8 +57,13 @@ public final class FunctionCompiler {
                 "I64_GE_S", "I64_GE_U", "I64_EQZ", "I64_CLZ", "I64_CTZ", "I64_POPCNT", "I32_WRAP_I64", "I64_EXTEND_I32_S",
                 "I64_EXTEND_I32_U", "F32_ADD", "F32_SUB", "F32_MUL", "F32_DIV", "F32_EQ", "F32_NE", "F32_LT", "F32_GT",
                 "F32_LE", "F32_GE", "F64_ADD", "F64_SUB", "F64_MUL", "F64_DIV", "F64_EQ", "F64_NE", "F64_LT", "F64_GT",
-                "F64_LE", "F64_GE", "F32_NEG", "F64_NEG", "F32_ABS", "F64_ABS", "F64_CONVERT_I32_S", "F64_PROMOTE_F32"};
-        for (String n : direct) DIRECT.put(Opcode.valueOf(n), opcode(n));
+                "F64_LE", "F64_GE", "F32_NEG", "F64_NEG", "F32_ABS", "F64_ABS", "F64_CONVERT_I32_S", "F64_PROMOTE_F32",
+                "F64_SQRT", "F32_SQRT"};
+        for (String n : direct) {
+            String swapped = SWAPPED_NAMES.get(n);
+            if (swapped != null) SWAPPED.put(Opcode.valueOf(n), opcode(swapped));
+            else DIRECT.put(Opcode.valueOf(n), opcode(n));
+        }
         // Loads and stores share opcodes where slot contents coincide (i32 values are kept sign-extended).
         DIRECT.put(Opcode.I32_LOAD, Op.LOAD_I32);
         DIRECT.put(Opcode.F32_LOAD, Op.LOAD_I32);
@@ -80,8 +95,10 @@ public final class FunctionCompiler {
             Opcode a = Opcode.valueOf(pair[0]), b = Opcode.valueOf(pair[1]);
             INVERSE.put(a, b);
             INVERSE.put(b, a);
-            FUSED.put(a, opcode("BR_" + pair[0]));
-            FUSED.put(b, opcode("BR_" + pair[1]));
+            for (Opcode o : new Opcode[] {a, b}) {
+                String swapped = SWAPPED_NAMES.get(o.name());
+                FUSED.put(o, opcode("BR_" + (swapped != null ? swapped : o.name())));
+            }
         }
     }
 
@@ -99,18 +116,33 @@ public final class FunctionCompiler {
     private final long[] constants;
     private final int scratch;
     private final int frameSize;
-    private final CodeBuffer code = new CodeBuffer();
+    final CodeBuffer code = new CodeBuffer();
     private final int[] blockPc;
+    /** Each block's position in the layout (the code follows the layout). */
+    private final int[] layoutIndex;
     private final List<int[]> patches = new ArrayList<>(); // {position, block id}
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    /** The constant instruction defining each value, or null. */
+    final Instruction[] constantDefs;
 
     private FunctionCompiler(Module module, IrFunction f) {
         this.module = module;
         this.f = f;
         checkSupported(module, f);
         int n = f.valueCount();
+        this.constantDefs = new Instruction[n];
+        this.useCount = new int[n];
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (isConstant(i.op)) constantDefs[i.result()] = i;
+                for (int a : i.args) useCount[a]++;
+            }
+            for (int v : b.terminator.operands()) useCount[v]++;
+            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount[a]++;
+        }
+        boolean[] slotless = slotlessConstants();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
         int params = f.type().paramCount();
@@ -119,7 +151,7 @@ public final class FunctionCompiler {
         List<Long> consts = new ArrayList<>();
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
-                if (!isConstant(i.op)) continue;
+                if (!isConstant(i.op) || slotless[i.result()]) continue;
                 long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
                 Integer slot = constSlot.get(bits);
                 if (slot == null) {
@@ -131,16 +163,47 @@ public final class FunctionCompiler {
             }
         }
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
-        this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length);
+        this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length, slotless);
         this.scratch = alloc.slotCount();
         this.frameSize = scratch + 1 + f.type().resultCount(); // scratch, then where an OSR continuation's results land
         this.blockPc = new int[f.blockIdCount()];
-        this.useCount = new int[n];
+        this.layoutIndex = new int[f.blockIdCount()];
+    }
+
+    /** Constants every use of which takes them as an immediate or through {@link Op#CONST}: they need no slot. */
+    private boolean[] slotlessConstants() {
+        boolean[] slotless = new boolean[f.valueCount()];
+        for (int v = 0; v < slotless.length; v++) slotless[v] = constantDefs[v] != null;
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) for (int a : i.args) useCount[a]++;
-            for (int v : b.terminator.operands()) useCount[v]++;
-            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount[a]++;
+            Instruction fused = fusableCompare(b);
+            for (Instruction i : b.instructions) {
+                if (isConstant(i.op)) continue;
+                Immediates.Form form = i == fused ? fusedBranchForm(i) : Immediates.of(i, constantDefs);
+                for (int k = 0; k < i.args.length; k++) {
+                    if (form == null || k == form.slotArg()) slotless[i.args[k]] = false;
+                }
+            }
+            for (int v : b.terminator.operands()) slotless[v] = false;
+            for (Edge e : b.terminator.edges()) {
+                for (int a : e.args) {
+                    if (constantDefs[a] != null && Immediates.constValue(constantDefs[a], f.typeOf(a)) == null) slotless[a] = false;
+                }
+            }
         }
+        return slotless;
+    }
+
+    /** The immediate form a fused branch on {@code cmp} takes whichever way it is emitted (inverted or not), or null. */
+    private Immediates.Form fusedBranchForm(Instruction cmp) {
+        if (cmp.op == Opcode.I32_AND) return Immediates.of(cmp, constantDefs);
+        Immediates.Form a = branchForm(cmp.op, cmp.args[0], cmp.args[1]);
+        Immediates.Form b = branchForm(INVERSE.get(cmp.op), cmp.args[0], cmp.args[1]);
+        return a != null && b != null && a.slotArg() == b.slotArg() ? a : null;
+    }
+
+    /** The immediate form of a fused branch on {@code op a b}, or null (branch on two slots). */
+    private Immediates.Form branchForm(Opcode op, int a, int b) {
+        return Immediates.branch(op, a, b, constantDefs);
     }
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
@@ -179,13 +242,13 @@ public final class FunctionCompiler {
                 || op == Opcode.REF_NULL;
     }
 
-    private int slot(int value) {
+    int slot(int value) {
         int l = alloc.location(value);
         if (!Location.isSlot(l)) throw new IllegalStateException("v" + value + " has no slot");
         return Location.slotIndex(l);
     }
 
-    private void trapSite(int wasmOffset) {
+    void trapSite(int wasmOffset) {
         if (wasmOffset < 0) return;
         trapPcs.add(code.position());
         trapOffsets.add(wasmOffset);
@@ -196,20 +259,53 @@ public final class FunctionCompiler {
         code.emit(0);
     }
 
+    /**
+     * Where a branch from block {@code from} to {@code to} may go instead: past blocks that only
+     * jump on without moves, as long as the path crosses as many backward edges (loop back-edges,
+     * counted for fuel and tier-up) as before.
+     */
+    private BasicBlock resolve(BasicBlock from, BasicBlock to) {
+        for (int hops = 0; hops < 8; hops++) {
+            if (!to.instructions.isEmpty() || !(to.terminator instanceof Terminator.Jump j) || !movesNothing(j.target)) break;
+            BasicBlock x = j.target.target;
+            int before = (backward(from, to) ? 1 : 0) + (backward(to, x) ? 1 : 0);
+            if (x == to || before != (backward(from, x) ? 1 : 0)) break;
+            to = x;
+        }
+        return to;
+    }
+
+    /** Whether binding the edge's arguments to its target's parameters moves nothing (each already in its slot). */
+    private boolean movesNothing(Edge e) {
+        for (int k = 0; k < e.args.length; k++) {
+            int to = alloc.location(e.target.params[k]);
+            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
+        }
+        return true;
+    }
+
+    /** Whether a jump from block {@code from} to {@code to} goes backward in the code. */
+    private boolean backward(BasicBlock from, BasicBlock to) {
+        return layoutIndex[to.id] <= layoutIndex[from.id];
+    }
+
     private CompiledFunction emit() {
         List<BasicBlock> layout = f.blocks;
         return emit(layout);
     }
 
     private CompiledFunction emit(List<BasicBlock> layout) {
+        for (int bi = 0; bi < layout.size(); bi++) layoutIndex[layout.get(bi).id] = bi;
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             blockPc[b.id] = code.position();
             Instruction fusedCompare = fusableCompare(b);
-            for (Instruction i : b.instructions) {
-                if (i == fusedCompare || isConstant(i.op)) continue;
-                instruction(i);
+            List<Instruction> body = new ArrayList<>(b.instructions.size());
+            for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
+            for (int k = 0; k < body.size(); k++) {
+                if (k + 1 < body.size() && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
+                else instruction(body.get(k));
             }
             terminator(b, next, fusedCompare);
         }
@@ -240,11 +336,12 @@ public final class FunctionCompiler {
                 resultSlot, module.body(f.index).codeStart());
     }
 
-    /** The block's last instruction when it is an i32 comparison used only by the block's branch. */
+    /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
     private Instruction fusableCompare(BasicBlock b) {
         if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
         Instruction last = b.instructions.get(b.instructions.size() - 1);
-        if (!FUSED.containsKey(last.op) || last.result() != br.condition || useCount[br.condition] != 1) return null;
+        boolean bitTest = last.op == Opcode.I32_AND && Immediates.of(last, constantDefs) != null; // x & k, a constant k
+        if (!(FUSED.containsKey(last.op) || bitTest) || last.result() != br.condition || useCount[br.condition] != 1) return null;
         return last;
     }
 
@@ -252,16 +349,31 @@ public final class FunctionCompiler {
         Opcode op = i.op;
         Integer direct = DIRECT.get(op);
         int memOffset = (int) i.imm;
+        Immediates.Form form = Immediates.of(i, constantDefs);
+        if (form != null) {
+            trapSite(i.wasmOffset);
+            code.emit(form.opcode(), slot(i.result()), slot(i.args[form.slotArg()]), form.imm());
+            return;
+        }
+        Integer swapped = SWAPPED.get(op);
+        if (swapped != null) {
+            code.emit(swapped, slot(i.result()), slot(i.args[1]), slot(i.args[0]));
+            return;
+        }
         if (direct != null) {
             trapSite(i.wasmOffset);
             switch (op.immediate) {
                 case MEMARG -> {
                     if (op.resultCount() == 1) code.emit(direct, slot(i.result()), slot(i.args[0]), memOffset);
-                    else code.emit(direct, slot(i.args[0]), slot(i.args[1]), memOffset);
+                    else code.emit(direct, slot(i.args[1]), slot(i.args[0]), memOffset); // value, address
                 }
                 default -> {
-                    if (i.args.length == 1) code.emit(direct, slot(i.result()), slot(i.args[0]));
-                    else code.emit(direct, slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+                    if (i.args.length == 1) {
+                        code.emit(direct, slot(i.result()), slot(i.args[0]));
+                        if (Op.length(direct) == 4) code.emit(0); // every value-computing CORE instruction has length 4
+                    } else {
+                        code.emit(direct, slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+                    }
                 }
             }
             return;
@@ -276,7 +388,7 @@ public final class FunctionCompiler {
         switch (op) {
             case SELECT -> code.emit(Op.SELECT, slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case GLOBAL_GET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64,
-                    slot(i.result()), (int) i.imm);
+                    slot(i.result()), (int) i.imm, 0);
             case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
                     (int) i.imm, slot(i.args[0]));
             case CALL -> {
@@ -285,10 +397,11 @@ public final class FunctionCompiler {
                 for (int r : i.results) code.emit(slot(r));
             }
             case CALL_INDIRECT, CALL_REF -> {
-                int params = i.args.length - 1;
-                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, params, i.results.length);
-                for (int a : i.args) code.emit(slot(a)); // the table index comes last
+                int params = i.args.length - 1; // the element index or the reference comes last
+                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, params, i.results.length);
+                for (int k = 0; k < params; k++) code.emit(slot(i.args[k]));
                 for (int r : i.results) code.emit(slot(r));
+                code.emit((int) i.imm2, slot(i.args[params]));
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
@@ -325,29 +438,29 @@ public final class FunctionCompiler {
             }
             case Terminator.Branch br -> {
                 BasicBlock t = br.ifTrue.target, fl = br.ifFalse.target;
-                if (fusedCompare != null) {
-                    int a = slot(fusedCompare.args[0]), c = slot(fusedCompare.args[1]);
-                    if (t == next) {
-                        code.emit(FUSED.get(INVERSE.get(fusedCompare.op)), a, c);
-                        target(fl);
-                    } else {
-                        code.emit(FUSED.get(fusedCompare.op), a, c);
-                        target(t);
-                        if (fl != next) {
-                            code.emit(Op.JMP);
-                            target(fl);
-                        }
-                    }
-                } else if (t == next) {
-                    code.emit(Op.BR_UNLESS, slot(br.condition));
-                    target(fl);
+                if (br.ifTrue.args.length == 0) t = resolve(b, t);
+                if (br.ifFalse.args.length == 0) fl = resolve(b, fl);
+                // branch on the inverted condition when the true target follows, or when the false
+                // target is a loop's back-edge (an iteration then runs one branch, not two)
+                boolean invert = t == next || (fl != next && backward(b, fl) && !backward(b, t));
+                BasicBlock taken = invert ? fl : t, other = invert ? t : fl;
+                if (fusedCompare != null && fusedCompare.op == Opcode.I32_AND) {
+                    Immediates.Form form = Immediates.of(fusedCompare, constantDefs);
+                    code.emit(invert ? Op.BR_AND_Z : Op.BR_AND_NZ, slot(fusedCompare.args[form.slotArg()]), form.imm());
+                } else if (fusedCompare != null) {
+                    Opcode cmp = invert ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
+                    int x = fusedCompare.args[0], y = fusedCompare.args[1];
+                    Immediates.Form form = fusedBranchForm(fusedCompare) == null ? null : branchForm(cmp, x, y);
+                    if (form != null) code.emit(form.opcode(), slot(form.slotArg() == 0 ? x : y), form.imm());
+                    else if (SWAPPED.containsKey(cmp)) code.emit(FUSED.get(cmp), slot(y), slot(x));
+                    else code.emit(FUSED.get(cmp), slot(x), slot(y));
                 } else {
-                    code.emit(Op.BR_IF, slot(br.condition));
-                    target(t);
-                    if (fl != next) {
-                        code.emit(Op.JMP);
-                        target(fl);
-                    }
+                    code.emit(invert ? Op.BR_I32_EQ_IMM : Op.BR_I32_NE_IMM, slot(br.condition), 0);
+                }
+                target(taken);
+                if (other != next) {
+                    code.emit(Op.JMP);
+                    target(other);
                 }
             }
             case Terminator.Switch s -> {
@@ -366,29 +479,47 @@ public final class FunctionCompiler {
             case Terminator.TailCall tc -> {
                 Instruction call = tc.call;
                 trapSite(call.wasmOffset);
-                if (call.op == Opcode.RETURN_CALL) {
-                    code.emit(Op.RETURN_CALL, (int) call.imm, call.args.length);
-                } else {
-                    code.emit(call.op == Opcode.RETURN_CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT,
-                            (int) call.imm, (int) call.imm2, call.args.length - 1);
-                }
-                for (int a : call.args) code.emit(slot(a)); // the table index or reference comes last
+                int params = call.op == Opcode.RETURN_CALL ? call.args.length : call.args.length - 1;
+                int op = call.op == Opcode.RETURN_CALL ? Op.RETURN_CALL
+                        : call.op == Opcode.RETURN_CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
+                code.emit(op, (int) call.imm, params, 0);
+                for (int k = 0; k < params; k++) code.emit(slot(call.args[k]));
+                if (call.op != Opcode.RETURN_CALL) code.emit((int) call.imm2, slot(call.args[params]));
             }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + b.terminator.getClass().getSimpleName());
         }
     }
 
-    /** Binds the target's parameters: a parallel move from the argument slots. */
+    /**
+     * Binds the target's parameters: a parallel move from the argument slots (two moves per
+     * {@link Op#MOV2}), then {@link Op#CONST} for constant arguments without a slot (no move
+     * reads a parameter slot after it is written, so they can come last).
+     */
     private void moves(Edge e) {
         if (e.args.length == 0) return;
         List<ParallelMoves.Move> parallel = new ArrayList<>(e.args.length);
+        List<int[]> consts = new ArrayList<>();
         for (int k = 0; k < e.args.length; k++) {
             int to = alloc.location(e.target.params[k]);
             if (to == Location.NONE) continue;
-            parallel.add(new ParallelMoves.Move(alloc.location(e.args[k]), to, f.typeOf(e.args[k])));
+            int from = alloc.location(e.args[k]);
+            if (from == Location.NONE) {
+                consts.add(new int[] {Location.slotIndex(to), Immediates.constValue(constantDefs[e.args[k]], f.typeOf(e.args[k]))});
+            } else {
+                parallel.add(new ParallelMoves.Move(from, to, f.typeOf(e.args[k])));
+            }
         }
-        for (ParallelMoves.Move m : ParallelMoves.sequence(parallel, t -> Location.slot(scratch))) {
-            code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));
+        List<ParallelMoves.Move> seq = ParallelMoves.sequence(parallel, t -> Location.slot(scratch));
+        for (int k = 0; k < seq.size(); k += 2) {
+            ParallelMoves.Move m = seq.get(k);
+            if (k + 1 < seq.size()) {
+                ParallelMoves.Move m2 = seq.get(k + 1);
+                code.emit(Op.MOV2, Location.slotIndex(m.to()), Location.slotIndex(m.from()),
+                        Location.slotIndex(m2.to()), Location.slotIndex(m2.from()));
+            } else {
+                code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));
+            }
         }
+        for (int[] c : consts) code.emit(Op.CONST, c[0], c[1]);
     }
 }
