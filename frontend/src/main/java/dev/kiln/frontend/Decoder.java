@@ -238,11 +238,11 @@ public final class Decoder {
         return flag;
     }
 
+    /** Limits values are u64 in 3.0 for every address type; validation bounds them by the type. */
     private Limits limits(int flags) {
-        boolean is64 = (flags & 0x04) != 0;
-        long min = is64 ? r.u64() : r.u32();
+        long min = r.u64();
         if ((flags & 0x01) == 0) return new Limits(min, 0, false);
-        return new Limits(min, is64 ? r.u64() : r.u32(), true);
+        return new Limits(min, r.u64(), true);
     }
 
     private MemoryType memoryType() {

@@ -19,9 +19,9 @@ public enum Immediate {
     GLOBAL,
     /** tableidx */
     TABLE,
-    /** memarg: align flags (bit 6: a memidx follows), [memidx], u64 offset */
+    /** memarg: align offset */
     MEMARG,
-    /** memidx (a reserved 0x00 byte in WebAssembly 2.0) */
+    /** a reserved 0x00 byte naming memory 0 */
     MEMORY,
     I32,
     I64,
@@ -33,11 +33,11 @@ public enum Immediate {
     SELECT_TYPES,
     /** reftype (ref.null) */
     REF_TYPE,
-    /** dataidx memidx (memory.init) */
+    /** dataidx 0x00 (memory.init) */
     DATA_MEMORY,
     /** dataidx (data.drop) */
     DATA,
-    /** memidx memidx (memory.copy: destination, source) */
+    /** 0x00 0x00 (memory.copy) */
     MEMORY_MEMORY,
     /** elemidx tableidx (table.init) */
     ELEM_TABLE,
@@ -53,8 +53,22 @@ public enum Immediate {
     SHUFFLE,
     /** tagidx (throw, legacy catch) */
     TAG,
-    /** typeidx (call_ref, return_call_ref) */
+    /** typeidx (call_ref, struct.new, array.get, ...) */
     TYPE,
-    /** blocktype vec(catch) (try_table); a catch is kind [tagidx] labelidx */
-    TRY_TABLE_CATCHES
+    /** typeidx fieldidx (struct.get, struct.set) */
+    TYPE_FIELD,
+    /** typeidx u32 (array.new_fixed: the element count) */
+    TYPE_COUNT,
+    /** typeidx dataidx (array.new_data, array.init_data) */
+    TYPE_DATA,
+    /** typeidx elemidx (array.new_elem, array.init_elem) */
+    TYPE_ELEM,
+    /** typeidx typeidx (array.copy: destination, source) */
+    TYPE_TYPE,
+    /** heaptype (ref.test, ref.cast; the opcode says whether the target is nullable) */
+    HEAP_TYPE,
+    /** castflags labelidx heaptype heaptype (br_on_cast, br_on_cast_fail) */
+    CAST_BRANCH,
+    /** blocktype vec(catch) (try_table) */
+    BLOCK_CATCHES
 }

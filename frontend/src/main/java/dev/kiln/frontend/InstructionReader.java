@@ -54,7 +54,7 @@ public final class InstructionReader {
         } else {
             o = Opcode.core(b);
         }
-        if (o == null) throw new MalformedModuleException("illegal opcode", offset);
+        if (o == null || !o.feature.decoded) throw new MalformedModuleException("illegal opcode", offset);
         op = o;
         readImmediates(o);
         return o;
@@ -64,7 +64,7 @@ public final class InstructionReader {
         switch (o.immediate) {
             case NONE -> { }
             case BLOCK_TYPE -> readBlockType();
-            case TRY_TABLE_CATCHES -> {
+            case BLOCK_CATCHES -> {
                 readBlockType();
                 int n = in.count(2);
                 if (catchKinds.length < n) {

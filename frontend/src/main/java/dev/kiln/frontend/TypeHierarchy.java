@@ -17,10 +17,12 @@ import java.util.Map;
  */
 public final class TypeHierarchy {
     private final List<SubType> types;
+    private final List<RecGroup> groups;
     private final int[] canonical;
 
-    private TypeHierarchy(List<SubType> types, int[] canonical) {
+    private TypeHierarchy(List<SubType> types, List<RecGroup> groups, int[] canonical) {
         this.types = types;
+        this.groups = groups;
         this.canonical = canonical;
     }
 
@@ -30,7 +32,7 @@ public final class TypeHierarchy {
         Map<String, Integer> seen = new HashMap<>();
         int next = 0;
         for (RecGroup g : groups) {
-            String key = groupKey(types, g, canonical);
+            String key = groupKey(types, g, canonical, null);
             Integer earlier = seen.get(key);
             if (earlier != null) {
                 for (int k = 0; k < g.size(); k++) canonical[g.first() + k] = canonical[earlier + k];
@@ -39,14 +41,15 @@ public final class TypeHierarchy {
                 for (int k = 0; k < g.size(); k++) canonical[g.first() + k] = next++;
             }
         }
-        return new TypeHierarchy(List.copyOf(types), canonical);
+        return new TypeHierarchy(List.copyOf(types), List.copyOf(groups), canonical);
     }
 
     /** A text key of a group in which earlier types appear as canonical ids and its own by position. */
-    private static String groupKey(List<SubType> types, RecGroup g, int[] canonical) {
+    private static String groupKey(List<SubType> types, RecGroup g, int[] canonical, java.util.function.IntFunction<String> external) {
         StringBuilder sb = new StringBuilder();
         sb.append(g.size()).append(':');
-        java.util.function.IntFunction<String> ref = i -> g.contains(i) ? "r" + (i - g.first()) : "c" + canonical[i];
+        java.util.function.IntFunction<String> ref = i -> g.contains(i) ? "r" + (i - g.first())
+                : external != null ? "{" + external.apply(i) + "}" : "c" + canonical[i];
         for (int k = 0; k < g.size(); k++) {
             SubType s = types.get(g.first() + k);
             sb.append(s.isFinal() ? "F" : "O");
@@ -85,6 +88,36 @@ public final class TypeHierarchy {
         if (h == null) sb.append(t);
         else sb.append(t.nullable() ? "n" : "r").append(h.isAbstract() ? h.toString() : ref.apply(h.typeIndex()));
         sb.append(',');
+    }
+
+    private String[] keys;
+
+    /**
+     * A text that equals another module's for the same type index exactly when the two types are
+     * equivalent (iso-recursive: the group's structure, with references to earlier groups replaced
+     * by their own keys and references inside the group by position). The runtime keys types
+     * across modules with it (import matching, call_indirect through shared tables).
+     */
+    public synchronized String canonicalKey(int index) {
+        if (keys == null) {
+            keys = new String[types.size()];
+        }
+        if (keys[index] != null) return keys[index];
+        RecGroup g = groupOf(index);
+        String body = groupKey(types, g, new int[0], i -> g.contains(i) ? null : canonicalKey(i));
+        for (int k = 0; k < g.size(); k++) keys[g.first() + k] = body + "#" + k;
+        return keys[index];
+    }
+
+    private RecGroup groupOf(int index) {
+        for (RecGroup g : groups) if (g.contains(index)) return g;
+        throw new IllegalArgumentException("type " + index);
+    }
+
+    /** The key {@link #canonicalKey} gives a final function type of its own group without type indices. */
+    public static String keyOf(FuncType f) {
+        List<SubType> one = List.of(SubType.of(f));
+        return groupKey(one, new RecGroup(0, 1), new int[0], i -> { throw new IllegalArgumentException("a type index in " + f); }) + "#0";
     }
 
     public int size() {

@@ -20,6 +20,11 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         this.type = type;
     }
 
+    /** The canonical key of the function's type (see {@code TypeHierarchy.canonicalKey}). */
+    String typeKey() {
+        return dev.kiln.frontend.TypeHierarchy.keyOf(type);
+    }
+
     public FuncType type() {
         return type;
     }

@@ -16,6 +16,9 @@ public final class GlobalInstance implements Extern {
     private final GlobalType type;
     private final MemorySegment cell;
 
+    /** The defining module's types, for matching a type index across modules (null: no type indices). */
+    dev.kiln.frontend.TypeHierarchy types;
+
     GlobalInstance(GlobalType type, long value, Arena arena) {
         this.type = type;
         this.cell = arena.allocate(VmContextLayout.GLOBAL_CELL_SIZE, 16);

@@ -12,6 +12,7 @@ import dev.kiln.frontend.Limits;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.SegmentMode;
 import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.interpreter.FunctionCompiler;
@@ -70,7 +71,8 @@ public final class Instance implements Caller {
         this.elementItems = new long[m.elements().size()][];
         this.dataDropped = new boolean[m.data().size()];
         this.typeIds = new int[m.types().size()];
-        for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeId(m.funcType(i)) : 0;
+        var hierarchy = module.validated().types();
+        for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeIdOfKey(hierarchy.canonicalKey(i)) : 0;
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
         this.interpreted = module.interpreted();
@@ -195,13 +197,14 @@ public final class Instance implements Caller {
             if (e == null) throw new LinkException("unknown import: " + what);
             switch (imp.kind()) {
                 case FUNC -> {
-                    if (!(e instanceof FunctionInstance f) || !f.type.equals(m.funcType(imp.typeIndex()))) {
+                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]) {
                         throw incompatible(what, m.funcType(imp.typeIndex()).toString(), e);
                     }
                     functions[fi++] = f;
                 }
                 case TABLE -> {
-                    if (!(e instanceof TableInstance t) || t.elementType() != imp.table().elementType()
+                    if (!(e instanceof TableInstance t) || !sameAcrossModules(t.elementType(), t.types, imp.table().elementType())
+                            || t.type().is64() != imp.table().is64()
                             || !new Limits(t.size(), t.type().limits().max(), t.type().limits().hasMax()).matches(imp.table().limits())) {
                         throw incompatible(what, "table " + imp.table(), e);
                     }
@@ -215,7 +218,9 @@ public final class Instance implements Caller {
                     memories[mi++] = mem;
                 }
                 case GLOBAL -> {
-                    if (!(e instanceof GlobalInstance g) || !g.type().equals(imp.global())) {
+                    if (!(e instanceof GlobalInstance g) || g.type().mutable() != imp.global().mutable()
+                            || !(g.type().mutable() ? sameAcrossModules(g.type().type(), g.types, imp.global().type())
+                                 : matchesAcrossModules(g.type().type(), g.types, imp.global().type()))) {
                         throw incompatible(what, "global " + imp.global(), e);
                     }
                     globals[gi++] = g;
@@ -223,6 +228,33 @@ public final class Instance implements Caller {
                 case TAG -> throw new LinkException("importing tags is not supported yet: " + what);
             }
         }
+    }
+
+    /** The canonical text of a value type: its own text, with a type index replaced by its canonical key. */
+    private static String typeKey(ValType t, dev.kiln.frontend.TypeHierarchy types) {
+        dev.kiln.frontend.HeapType h = t.heapType();
+        if (h == null || h.isAbstract() || types == null) return t.toString();
+        return (t.nullable() ? "null " : "") + types.canonicalKey(h.typeIndex());
+    }
+
+    /** Type equivalence between an exported value's type (from {@code theirs}) and this module's import. */
+    private boolean sameAcrossModules(ValType exported, dev.kiln.frontend.TypeHierarchy theirs, ValType imported) {
+        return typeKey(exported, theirs).equals(typeKey(imported, module.validated().types()));
+    }
+
+    /** Subtyping for immutable imports: equivalent, or both abstract-typed and the exported a subtype. */
+    private boolean matchesAcrossModules(ValType exported, dev.kiln.frontend.TypeHierarchy theirs, ValType imported) {
+        if (sameAcrossModules(exported, theirs, imported)) return true;
+        var mine = module.validated().types();
+        boolean exportedAbstract = exported.heapType() == null || exported.heapType().isAbstract();
+        if (exportedAbstract) return mine.isSubtype(exported, imported);
+        if (exported.nullable() && !imported.nullable()) return false;
+        // a concrete exported type: the same type made nullable, or an abstract type above it
+        if (imported.heapType() == null) return false;
+        if (imported.heapType().isConcrete()) {
+            return typeKey(exported.asNullable(), theirs).equals(typeKey(imported.asNullable(), mine));
+        }
+        return theirs.isSubtype(exported.heapType(), imported.heapType());
     }
 
     private static LinkException incompatible(String what, String expected, Extern actual) {
@@ -245,11 +277,13 @@ public final class Instance implements Caller {
             TableType t = m.tableType(i);
             ConstExpr init = m.tableInit(i - m.importedTableCount());
             tables[i] = store.newTable(t, init == null ? 0 : evaluate(init)); // an initialiser sees imported globals only
+            tables[i].types = module.validated().types();
         }
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
             globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store.arena);
+            globals[i].types = module.validated().types();
         }
         // VMContext
         if (memories.length > 0) memories[0].bind(vmctx);

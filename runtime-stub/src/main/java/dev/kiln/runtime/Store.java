@@ -160,8 +160,19 @@ public final class Store implements AutoCloseable {
         return new HostFunctionInstance(this, f);
     }
 
+    /** The store-wide id of a function type without type indices (a host function's). */
     public int typeId(FuncType t) {
-        return types.idOf(t);
+        return types.idOf(dev.kiln.frontend.TypeHierarchy.keyOf(t));
+    }
+
+    /** The store-wide id of a function type by its canonical key (equal for equivalent types of any module). */
+    int typeIdOfKey(String canonicalKey) {
+        return types.idOf(canonicalKey);
+    }
+
+    /** The store-wide id of a function's type. */
+    int typeId(FunctionInstance f) {
+        return types.idOf(f.typeKey());
     }
 
     MemoryInstance newMemory(MemoryType t) {
@@ -187,7 +198,7 @@ public final class Store implements AutoCloseable {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
         }
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f.type));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
         return f.descriptor;

@@ -26,6 +26,9 @@ public final class TableInstance implements Extern {
     private MemorySegment elements;
     private long size;
 
+    /** The defining module's types, for matching a type index across modules (null: no type indices). */
+    dev.kiln.frontend.TypeHierarchy types;
+
     TableInstance(TableType type, long initValue, Arena storeArena, long hostMaxElements) {
         this.type = type;
         long declared = type.limits().hasMax() ? type.limits().max() : 0xFFFF_FFFFL;

@@ -11,7 +11,7 @@ public final class NativeX64Tier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Store newStore() {
         return new Store().tier(Tier.NATIVE);
     }
 }

@@ -1,0 +1,42 @@
+package dev.kiln.wast;
+
+import dev.kiln.frontend.WasmFeature;
+import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The runtime's own tiers as {@code kiln wast} runs them: {@code interp}, {@code native}
+ * (everything compiled for the host before it runs) and {@code auto} (default thresholds). They
+ * execute WebAssembly 2.0 without SIMD and extended constants ({@link #EXECUTED}); the interpreter
+ * (and so {@code auto}, which keeps what the backends decline interpreted) also tail calls and
+ * typed function references ({@link #INTERPRETED}). Every other feature is not run yet.
+ */
+public record RuntimeTier(String name, Tier tier) implements WastTier {
+    /** The features kiln's runtime executes today, on every tier. */
+    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST);
+    /** What the interpreter executes: {@link #EXECUTED}, tail calls and typed function references. */
+    public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES);
+
+    public static RuntimeTier named(String name) {
+        return switch (name) {
+            case "interp" -> new RuntimeTier("interp", Tier.INTERP);
+            case "native" -> new RuntimeTier("native", Tier.NATIVE);
+            case "auto" -> new RuntimeTier("auto", Tier.AUTO);
+            default -> throw new IllegalArgumentException("unknown tier " + name + " (interp, native, auto)");
+        };
+    }
+
+    @Override
+    public Set<WasmFeature> executes() {
+        return tier == Tier.NATIVE ? EXECUTED : INTERPRETED;
+    }
+
+    @Override
+    public Store newStore() {
+        return new Store().tier(tier);
+    }
+}
