@@ -476,15 +476,15 @@ public final class FunctionCompiler {
                 trapSite(t.wasmOffset);
                 code.emit(Op.TRAP, t.kind.code, t.wasmOffset);
             }
-            case Terminator.TailCall tc -> {
-                Instruction call = tc.call;
+            case Terminator.ReturnCall rc -> {
+                Instruction call = rc.call;
                 trapSite(call.wasmOffset);
-                int params = call.op == Opcode.RETURN_CALL ? call.args.length : call.args.length - 1;
-                int op = call.op == Opcode.RETURN_CALL ? Op.RETURN_CALL
-                        : call.op == Opcode.RETURN_CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
+                int params = call.op == Opcode.CALL ? call.args.length : call.args.length - 1;
+                int op = call.op == Opcode.CALL ? Op.RETURN_CALL
+                        : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
                 code.emit(op, (int) call.imm, params, 0);
                 for (int k = 0; k < params; k++) code.emit(slot(call.args[k]));
-                if (call.op != Opcode.RETURN_CALL) code.emit((int) call.imm2, slot(call.args[params]));
+                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params]));
             }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + b.terminator.getClass().getSimpleName());
         }

@@ -311,7 +311,7 @@ public final class IrBuilder {
             }
             case RETURN_CALL -> {
                 FuncType t = m.functionType(in.index());
-                terminate(new Terminator.TailCall(new Instruction(op, popN(t.paramCount()), new int[0], in.index(), 0, at)));
+                terminate(new Terminator.ReturnCall(new Instruction(Opcode.CALL, popN(t.paramCount()), new int[0], in.index(), 0, at)));
             }
             case RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
                 FuncType t = m.funcType(in.index());
@@ -319,8 +319,9 @@ public final class IrBuilder {
                 int[] params = popN(t.paramCount());
                 int[] args = Arrays.copyOf(params, params.length + 1);
                 args[params.length] = callee;
-                terminate(new Terminator.TailCall(new Instruction(op, args, new int[0], in.index(),
-                        op == Opcode.RETURN_CALL_INDIRECT ? in.secondIndex() : 0, at)));
+                boolean indirect = op == Opcode.RETURN_CALL_INDIRECT;
+                terminate(new Terminator.ReturnCall(new Instruction(indirect ? Opcode.CALL_INDIRECT : Opcode.CALL_REF, args, new int[0],
+                        in.index(), indirect ? in.secondIndex() : 0, at)));
             }
             case CALL_REF -> {
                 FuncType t = m.funcType(in.index());

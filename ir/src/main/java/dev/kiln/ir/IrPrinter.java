@@ -134,8 +134,8 @@ public final class IrPrinter {
                     values(sb, r.values);
                 }
             }
+            case Terminator.ReturnCall rc -> sb.append("return_").append(instruction(rc.call).strip());
             case Terminator.Trap tr -> sb.append("trap ").append(tr.kind.name().toLowerCase());
-            case Terminator.TailCall tc -> sb.append(instruction(tc.call));
             case Terminator.Throw th -> {
                 sb.append(instruction(th.instruction));
                 handlers(sb, th.handlers);

@@ -248,7 +248,15 @@ public final class IrVerifier {
                     if (f.typeOf(r.values[k]).machine() != f.type().result(k).machine()) throw fail(b, "return value " + k + " has the wrong type");
                 }
             }
-            case Terminator.TailCall tc -> call(b, tc.call, false);
+            case Terminator.ReturnCall rc -> {
+                Opcode op = rc.call.op;
+                if (op != Opcode.CALL && op != Opcode.CALL_INDIRECT && op != Opcode.CALL_REF) throw fail(b, "a tail call makes a " + op);
+                call(b, rc.call, false);
+                FuncType callee = CallSignatures.of(m, rc.call);
+                for (int k = 0; k < callee.resultCount(); k++) {
+                    if (callee.result(k).machine() != f.type().result(k).machine()) throw fail(b, "a tail call's result " + k + " has the wrong type");
+                }
+            }
             case Terminator.Throw th -> {
                 Instruction i = th.instruction;
                 if (i.op == Opcode.THROW) {
@@ -275,12 +283,12 @@ public final class IrVerifier {
     /** A call (or, without results, a tail call): arguments, then the table index or function reference, then results. */
     private void call(BasicBlock b, Instruction i, boolean withResults) {
         Opcode op = i.op;
-        boolean direct = op == Opcode.CALL || op == Opcode.RETURN_CALL;
+        boolean direct = op == Opcode.CALL;
         FuncType t = direct ? m.functionType((int) i.imm) : m.funcType((int) i.imm);
         int extra = direct ? 0 : 1;
         arity(b, i, t.paramCount() + extra, withResults ? t.resultCount() : 0);
         for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.args[k], t.param(k));
-        if (op == Opcode.CALL_INDIRECT || op == Opcode.RETURN_CALL_INDIRECT) {
+        if (op == Opcode.CALL_INDIRECT) {
             expect(b, i, i.args[t.paramCount()], m.tableType((int) i.imm2).addressType());
         } else if (extra == 1) {
             expect(b, i, i.args[t.paramCount()], ValType.FUNCREF);

@@ -28,8 +28,8 @@ public final class NativeSupport {
         }
         for (BasicBlock b : f.blocks) {
             switch (b.terminator) {
-                case Terminator.TailCall tc -> {
-                    return "it makes a tail call (" + tc.call.op + ")";
+                case Terminator.ReturnCall rc -> {
+                    if (rc.call.op == Opcode.CALL_REF) return "it makes a tail call through a function reference";
                 }
                 case Terminator.Throw th -> {
                     return "it throws (" + th.instruction.op + ")";

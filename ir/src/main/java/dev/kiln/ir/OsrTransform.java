@@ -215,8 +215,8 @@ public final class OsrTransform {
                 case Terminator.Return r -> {
                     for (int k = 0; k < r.values.length; k++) r.values[k] = current(stacks, r.values[k]);
                 }
-                case Terminator.TailCall tc -> {
-                    for (int k = 0; k < tc.call.args.length; k++) tc.call.args[k] = current(stacks, tc.call.args[k]);
+                case Terminator.ReturnCall rc -> {
+                    for (int k = 0; k < rc.call.args.length; k++) rc.call.args[k] = current(stacks, rc.call.args[k]);
                 }
                 case Terminator.Throw th -> {
                     for (int k = 0; k < th.instruction.args.length; k++) th.instruction.args[k] = current(stacks, th.instruction.args[k]);

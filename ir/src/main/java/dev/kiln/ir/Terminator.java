@@ -2,7 +2,7 @@ package dev.kiln.ir;
 
 /** The last instruction of a basic block: where control goes next. */
 public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, Terminator.Switch,
-        Terminator.Return, Terminator.Trap, Terminator.TailCall, Terminator.Throw, Terminator.Guarded {
+        Terminator.Return, Terminator.ReturnCall, Terminator.Trap, Terminator.Throw, Terminator.Guarded {
 
     /** The outgoing edges (empty for return and trap). */
     Edge[] edges();
@@ -96,6 +96,32 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         }
     }
 
+    /**
+     * A tail call (Wasm {@code return_call}, {@code return_call_indirect}, {@code return_call_ref}):
+     * {@code call} is the call it makes, a {@code CALL}, {@code CALL_INDIRECT} or {@code CALL_REF}
+     * instruction with its arguments and immediates (its results are never defined), and the function
+     * returns whatever the callee returns. The callee's frame replaces the caller's, so a chain of tail
+     * calls runs in constant stack (docs/design-changes.md, "Tail calls"), and no handler of this
+     * function applies to the callee.
+     */
+    final class ReturnCall implements Terminator {
+        public final Instruction call;
+
+        public ReturnCall(Instruction call) {
+            this.call = call;
+        }
+
+        @Override
+        public Edge[] edges() {
+            return new Edge[0];
+        }
+
+        @Override
+        public int[] operands() {
+            return call.args;
+        }
+    }
+
     /** An unconditional trap (Wasm {@code unreachable}). */
     final class Trap implements Terminator {
         public final TrapKind kind;
@@ -114,29 +140,6 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         @Override
         public int[] operands() {
             return new int[0];
-        }
-    }
-
-    /**
-     * A tail call ({@code return_call}, {@code return_call_indirect}, {@code return_call_ref}): the
-     * call instruction, without results; the callee's results are the function's. The caller's
-     * frame is gone before the callee runs, so no handler of this function applies to it.
-     */
-    final class TailCall implements Terminator {
-        public final Instruction call;
-
-        public TailCall(Instruction call) {
-            this.call = call;
-        }
-
-        @Override
-        public Edge[] edges() {
-            return new Edge[0];
-        }
-
-        @Override
-        public int[] operands() {
-            return call.args;
         }
     }
 

@@ -193,7 +193,7 @@ public final class Store implements AutoCloseable {
         MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
         if (f instanceof WasmFunction wf) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, wf.instance.nativeEntry(wf.index));
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, 0);
         } else if (f instanceof HostFunctionInstance h) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
@@ -201,6 +201,7 @@ public final class Store implements AutoCloseable {
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
+        if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
         return f.descriptor;
     }
 

@@ -1,12 +1,11 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.MachineFunction;
 import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
-import dev.kiln.ir.CallSignatures;
-import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.RuntimeHelper;
@@ -20,41 +19,33 @@ import java.util.List;
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
- * Calls. A function of the same module is called directly by symbol; an imported one through its
- * funcref descriptor in the VMContext's function array (code address and callee VMContext);
- * call_indirect through the table element's descriptor after the spec's checks (bounds,
- * null, canonical type id). Runtime helpers are called through the VMContext's helper table.
- * Calls that can end in the runtime (imports, indirect calls, trapping helpers) check the
- * execution state's trap code afterwards.
+ * The x86-64 parts of calls ({@link MachineFunction} sequences them): finding the callee (a
+ * function of this module by symbol; an import through its funcref descriptor in the VMContext's
+ * function array; call_indirect through the table element's descriptor after the spec's checks:
+ * bounds, null, canonical type id), taking the results, and the runtime helpers, which are called
+ * through the VMContext's helper table with the C convention and check the execution state's trap
+ * code afterwards when they may trap.
  */
 final class X64CallLowering {
     private X64CallLowering() {
     }
 
-    /** Outgoing stack slots the function needs for its calls' stack arguments. */
-    static int maxOutgoingSlots(Module m, IrFunction f) {
-        return CallSignatures.max(m, f, t -> ArgumentPlaces.stackSlots(X64CallingConvention.parameters(t)));
-    }
-
     static void lower(X64Function fn, Instruction i) {
-        switch (i.op) {
-            case CALL -> call(fn, i, CallSignatures.of(fn.module, i), i.args.length, false);
-            case CALL_INDIRECT -> call(fn, i, CallSignatures.of(fn.module, i), i.args.length - 1, true);
-            default -> {
-                RuntimeHelper h = RuntimeHelper.of(i.op);
-                if (h == null) throw new IllegalStateException("not a call: " + i.op);
-                helper(fn, i, h, i.args, h.immediates(i));
-            }
-        }
+        RuntimeHelper h = RuntimeHelper.of(i.op);
+        if (h == null) throw new IllegalStateException("not a runtime helper's instruction: " + i.op);
+        helper(fn, i, h, i.args, h.immediates(i));
     }
 
-    private static void call(X64Function fn, Instruction i, FuncType t, int argCount, boolean indirect) {
+    /**
+     * Emits what finds the callee of {@code i}: nothing for a function of this module; for an import
+     * or call_indirect the callee's funcref descriptor in RAX (for call_indirect after the spec's
+     * checks), taken before the argument moves clobber anything. Returns true for the latter.
+     */
+    static boolean loadDescriptor(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int funcIndex = (int) i.imm;
-        boolean imported = !indirect && fn.module.isImportedFunction(funcIndex);
-        if (indirect) {
-            // RAX = the element's descriptor, checked; taken before the argument moves clobber anything
-            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[argCount]));
+        if (i.op == Opcode.CALL_INDIRECT) {
+            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
             X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2);
             asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.jcc(Condition.AE, fn.trap(TrapKind.UNDEFINED_ELEMENT, i.wasmOffset));
@@ -66,59 +57,27 @@ final class X64CallLowering {
             asm.mov(Width.DWORD, X64Function.SCRATCH, mem(X64Function.SCRATCH, 4 * funcIndex));
             asm.alu(AluOp.CMP, Width.DWORD, X64Function.SCRATCH, mem(Gpr.RAX, VmContextLayout.FUNC_TYPE_ID));
             asm.jcc(Condition.NE, fn.trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH, i.wasmOffset));
-        } else if (imported) {
+            return true;
+        }
+        if (fn.module.isImportedFunction(funcIndex)) {
             asm.mov(Width.QWORD, Gpr.RAX, mem(X64Function.VMCTX, VmContextLayout.FUNCTIONS));
             asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RAX, 8 * funcIndex));
+            return true;
         }
-        passArguments(fn, i, t, argCount);
-        if (indirect || imported) {
-            asm.mov(Width.QWORD, Gpr.RDI, mem(Gpr.RAX, VmContextLayout.FUNC_VMCTX));
-            asm.call(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
-            fn.callSite(i.wasmOffset);
-            fn.checkTrapAfterCall(i.wasmOffset);
-        } else {
-            asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
-            asm.call(fn.symbols.of(funcIndex));
-            fn.callSite(i.wasmOffset);
-        }
-        takeResults(fn, i, t);
+        return false;
     }
 
-    /** Stack arguments first (they read only locations), then the register arguments as one parallel move. */
-    private static void passArguments(X64Function fn, Instruction i, FuncType t, int argCount) {
-        X64Assembler asm = fn.asm;
-        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
-        for (int k = 0; k < argCount; k++) {
-            if (!places[k].onStack()) continue;
-            MemoryOperand dst = fn.frame.outgoing(places[k].stackIndex());
-            int v = i.args[k];
-            if (fn.inRegister(v)) {
-                if (X64RegisterFile.isFloat(t.param(k))) asm.movsd(dst, (Xmm) fn.fop(v));
-                else asm.mov(Width.QWORD, dst, (Gpr) fn.iop(v));
-            } else {
-                asm.mov(Width.QWORD, X64Function.SCRATCH, fn.slot(v));
-                asm.mov(Width.QWORD, dst, X64Function.SCRATCH);
-            }
-        }
-        List<ParallelMoves.Move> moves = new ArrayList<>();
-        for (int k = 0; k < argCount; k++) {
-            if (places[k].onStack()) continue;
-            moves.add(new ParallelMoves.Move(fn.location(i.args[k]), places[k].register(), t.param(k)));
-        }
-        fn.parallelMove(moves);
-    }
-
-    private static void takeResults(X64Function fn, Instruction i, FuncType t) {
+    static void takeResults(X64Function fn, Instruction i, FuncType t) {
         X64Assembler asm = fn.asm;
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.STATE));
             for (int k = 0; k < i.results.length; k++) {
                 int r = i.results[k];
                 if (fn.location(r) == Location.NONE) continue;
-                MemoryOperand src = mem(Gpr.RDX, ExecutionStateLayout.RETURN_AREA + 8 * k);
+                MemoryOperand src = mem(Gpr.RDX, ExecutionStateLayout.returnSlot(k));
                 if (X64RegisterFile.isFloat(t.result(k))) {
                     Xmm d = fn.fdst(r, X64Function.FSCRATCH);
-                    asm.movsd(d, src);
+                    fn.loadVector(t.result(k) == ValType.F32 ? ValType.F64 : t.result(k), d, src);
                     fn.fput(r, d);
                 } else {
                     Gpr d = fn.idst(r, Gpr.RAX);
@@ -127,10 +86,10 @@ final class X64CallLowering {
                 }
             }
         } else if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
-            if (X64RegisterFile.isFloat(t.result(0))) fn.fput(i.result(), Xmm.XMM0);
+            if (X64RegisterFile.isFloat(t.result(0))) fn.fput(i.result(), X64CallingConvention.FLOAT_RESULT);
             else {
                 if (t.result(0) == ValType.I32) asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX);
-                fn.iput(i.result(), Gpr.RAX);
+                fn.iput(i.result(), X64CallingConvention.INT_RESULT);
             }
         }
     }
@@ -149,7 +108,7 @@ final class X64CallLowering {
         asm.mov(Width.DWORD, Gpr.R9, h.ordinal());
         asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
         asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(h)));
-        fn.callSite(i.wasmOffset);
+        fn.callSite(asm.offset(), i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
         if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
             asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX); // helpers with results return i32

@@ -4,9 +4,11 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValidatedModule;
 
 /**
- * A code generator for one {@link Target}. Compiled functions follow the platform C calling
- * convention with the VMContext as a hidden first argument; functions returning more than one
- * value store all results in the execution state's return area instead.
+ * A code generator for one {@link Target}. Compiled functions follow kiln's internal calling
+ * convention (docs/design-changes.md): the VMContext and memory base pinned in registers, the
+ * callee popping its stack arguments, functions returning more than one value storing all results
+ * in the execution state's return area. The entry trampoline and the adapters translate to and from
+ * the platform C convention at the Java boundary.
  */
 public interface Backend {
     Target target();
@@ -21,7 +23,7 @@ public interface Backend {
      * Compiles IR that is already prepared (such as an OSR variant from
      * {@link dev.kiln.ir.pass.Preparation#osrVariant}, whose signature is its {@code type()}) under {@code symbol}.
      */
-    MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol);
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol, CodeOptions options);
 
     /**
      * The entry trampoline for functions of {@code type}: native signature
@@ -73,6 +75,30 @@ public interface Backend {
      */
     MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress);
 
+    /**
+     * The instance-return stub ({@link #INSTANCE_RETURN_SYMBOL}): a tail call into another instance
+     * leaves a 16-byte record above the callee's stack arguments (the caller's VMContext and the
+     * return address it was to return to) and makes this stub the callee's return address; the stub
+     * restores the VMContext and memory base from the record and returns through it
+     * (docs/design-changes.md, "Tail calls").
+     */
+    MachineCode instanceReturn();
+
+    /**
+     * The process's handler of SIGSEGV and SIGBUS for guard pages ({@code void handler(int sig,
+     * siginfo_t *info, void *ucontext)}, installed with SA_SIGINFO). When the faulting instruction
+     * lies in one of the ranges of the table at {@code codeRanges} ({@code u64 count}, then
+     * {@code count} pairs {@code u64 start, end}: kiln's code), the fault is an out-of-bounds memory
+     * access left to the guard pages: the handler makes the interrupted context call the trap routine
+     * at {@code trapRoutine} from the faulting instruction with the out-of-bounds trap code, and
+     * returns. Any other fault goes to the handler of the {@code struct sigaction} at
+     * {@code previous} (the action this one replaced) unchanged.
+     */
+    MachineCode signalHandler(long codeRanges, long previous, long trapRoutine);
+
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";
+
+    /** Symbol of the instance-return stub, as compiled code refers to it. */
+    String INSTANCE_RETURN_SYMBOL = "kiln_instance_return";
 }

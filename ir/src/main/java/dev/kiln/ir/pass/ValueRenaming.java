@@ -55,7 +55,7 @@ final class ValueRenaming {
                 case Terminator.Branch br -> br.condition = resolve(br.condition);
                 case Terminator.Switch s -> s.index = resolve(s.index);
                 case Terminator.Return r -> renameAll(r.values);
-                case Terminator.TailCall tc -> renameAll(tc.call.args);
+                case Terminator.ReturnCall rc -> renameAll(rc.call.args);
                 case Terminator.Throw th -> renameAll(th.instruction.args);
                 default -> { }
             }
