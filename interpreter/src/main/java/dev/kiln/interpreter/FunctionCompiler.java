@@ -124,6 +124,11 @@ public final class FunctionCompiler {
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    /** Where an exception can arise (a throw, or a call inside a try region) and the handlers there: {pc, handler index in throwSiteHandlers}. */
+    private final List<Integer> throwSitePcs = new ArrayList<>();
+    private final List<Terminator.Handler[]> throwSiteHandlers = new ArrayList<>();
+    /** The pc of the last call emitted (a Guarded block's call). */
+    private int lastCallPc = -1;
     /** The constant instruction defining each value, or null. */
     final Instruction[] constantDefs;
 
@@ -225,15 +230,11 @@ public final class FunctionCompiler {
         }
     }
 
-    /** The 3.0 features the interpreter does not execute yet (exceptions, several or 64-bit memories and tables). */
+    /** The 3.0 features the interpreter does not execute yet (several or 64-bit memories and tables). */
     private static String unsupported(Module m, IrFunction f) {
         if (m.memoryCount() > 1) return "the module has " + m.memoryCount() + " memories";
         for (int i = 0; i < m.memoryCount(); i++) if (m.memoryType(i).is64()) return "memory " + i + " is a 64-bit memory";
         for (int i = 0; i < m.tableCount(); i++) if (m.tableType(i).is64()) return "table " + i + " is a 64-bit table";
-        for (BasicBlock b : f.blocks) {
-            if (b.terminator instanceof Terminator.Throw || b.terminator instanceof Terminator.Guarded) return "it uses exception handling";
-            for (Instruction i : b.instructions) if (i.op == Opcode.CATCH) return "it uses exception handling";
-        }
         return null;
     }
 
@@ -314,6 +315,17 @@ public final class FunctionCompiler {
         code.emit(Op.RETURN, f.type().resultCount());
         for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
+        int[] sites = new int[throwSitePcs.size()];
+        int[][] handlers = new int[sites.length][];
+        for (int s = 0; s < sites.length; s++) {
+            sites[s] = throwSitePcs.get(s);
+            Terminator.Handler[] hs = throwSiteHandlers.get(s);
+            handlers[s] = new int[2 * hs.length];
+            for (int h = 0; h < hs.length; h++) {
+                handlers[s][2 * h] = hs[h].tag();
+                handlers[s][2 * h + 1] = blockPc[hs[h].target().target.id];
+            }
+        }
         // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
         java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
@@ -330,10 +342,13 @@ public final class FunctionCompiler {
             for (int j = 0; j < values.length; j++) osrSlots[k][j] = slot(values[j]);
             k++;
         }
-        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
+        CompiledFunction compiled = new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
                 f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
                 resultSlot, module.body(f.index).codeStart());
+        compiled.throwSites = sites; // emitted in ascending pc order
+        compiled.handlers = handlers;
+        return compiled;
     }
 
     /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
@@ -392,12 +407,14 @@ public final class FunctionCompiler {
             case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
                     (int) i.imm, slot(i.args[0]));
             case CALL -> {
+                lastCallPc = code.position();
                 code.emit(Op.CALL, (int) i.imm, i.args.length, i.results.length);
                 for (int a : i.args) code.emit(slot(a));
                 for (int r : i.results) code.emit(slot(r));
             }
             case CALL_INDIRECT, CALL_REF -> {
                 int params = i.args.length - 1; // the element index or the reference comes last
+                lastCallPc = code.position();
                 code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, params, i.results.length);
                 for (int k = 0; k < params; k++) code.emit(slot(i.args[k]));
                 for (int r : i.results) code.emit(slot(r));
@@ -419,8 +436,27 @@ public final class FunctionCompiler {
             case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case ELEM_DROP -> code.emit(Op.ELEM_DROP, (int) i.imm);
+            case CATCH -> {
+                boolean withRef = i.imm2 == 1;
+                int n = i.results.length - (withRef ? 1 : 0);
+                code.emit(Op.CATCH, n, withRef ? slotOrScratch(i.results[n]) : -1);
+                for (int k = 0; k < n; k++) code.emit(slotOrScratch(i.results[k]));
+            }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
         }
+    }
+
+    /** The value's slot, or the scratch slot for a value nothing reads (it got none). */
+    private int slotOrScratch(int value) {
+        int l = alloc.location(value);
+        return Location.isSlot(l) ? Location.slotIndex(l) : scratch;
+    }
+
+    /** Records that an exception can arise at {@code pc}, with the handlers that apply there. */
+    private void throwSite(int pc, Terminator.Handler[] handlers) {
+        if (handlers.length == 0) return;
+        throwSitePcs.add(pc);
+        throwSiteHandlers.add(handlers);
     }
 
     private static boolean is32(ValType t) {
@@ -485,6 +521,29 @@ public final class FunctionCompiler {
                 code.emit(op, (int) call.imm, params, 0);
                 for (int k = 0; k < params; k++) code.emit(slot(call.args[k]));
                 if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params]));
+            }
+            case Terminator.Throw th -> {
+                Instruction i = th.instruction;
+                trapSite(i.wasmOffset);
+                throwSite(code.position(), th.handlers);
+                if (i.op == Opcode.THROW_REF) {
+                    code.emit(Op.THROW_REF, slot(i.args[0]));
+                } else {
+                    code.emit(Op.THROW, (int) i.imm, i.args.length);
+                    for (int a : i.args) code.emit(slot(a));
+                }
+            }
+            case Terminator.Guarded g -> {
+                Instruction last = b.instructions.isEmpty() ? null : b.instructions.get(b.instructions.size() - 1);
+                if (last == null || (last.op != Opcode.CALL && last.op != Opcode.CALL_INDIRECT && last.op != Opcode.CALL_REF)) {
+                    throw new IllegalStateException("block " + b.id + " ends in a guarded region without a call");
+                }
+                throwSite(lastCallPc, g.handlers);
+                moves(g.normal);
+                if (g.normal.target != next) {
+                    code.emit(Op.JMP);
+                    target(g.normal.target);
+                }
             }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + b.terminator.getClass().getSimpleName());
         }

@@ -78,6 +78,21 @@ public interface InstanceContext {
 
     void elemDrop(int segment);
 
+    /** The tag instance of tag {@code tagIndex} (its identity decides which catch clauses match). */
+    default Object tag(int tagIndex) {
+        throw new UnsupportedOperationException("this instance has no tags");
+    }
+
+    /** The {@code exnref} value naming exception {@code e} (the same value each time for the same exception). */
+    default long exnRef(dev.kiln.ir.ThrownException e) {
+        throw new UnsupportedOperationException("this instance has no exception references");
+    }
+
+    /** The exception an {@code exnref} value names ({@code ref} is not 0). */
+    default dev.kiln.ir.ThrownException exception(long ref) {
+        throw new UnsupportedOperationException("this instance has no exception references");
+    }
+
     /**
      * Resource limits: called at a function entry or loop back-edge once the interpreter's
      * countdown of such events runs out. Throws a trap to stop (interrupted, out of fuel);

@@ -1,5 +1,6 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
@@ -117,6 +118,53 @@ public final class Interpreter {
      */
     private static long[] run(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                               CompiledFunction fn, int base) {
+        int depth = base;
+        while (true) {
+            try {
+                return loop(r, c, pc, fp, st, ctx, fn, base, depth);
+            } catch (ThrownException e) {
+                if (!unwind(st, ctx, e, base)) throw e; // no handler in this invocation's frames: on to its caller
+                fn = st.fn;
+                c = fn.code;
+                pc = st.pc;
+                fp = st.fp;
+                depth = st.depth;
+                r = st.slots;
+            }
+        }
+    }
+
+    /**
+     * Finds the handler of exception {@code e} raised in the frame saved in {@code st} (at its pc:
+     * a throw, or a call the exception left), searching outward through the frames of this
+     * invocation (down to {@code base}). When one catches it, that frame becomes the running one
+     * at the landing pc (whose {@link Op#CATCH} takes {@code st.caught}) and the frames above it
+     * are gone; otherwise returns false.
+     */
+    private static boolean unwind(InterpreterStack st, InstanceContext ctx, ThrownException e, int base) {
+        CompiledFunction fn = st.fn;
+        int pc = st.pc, fp = st.fp, depth = st.depth;
+        while (true) {
+            int landing = fn.handler(pc, e.tag, ctx);
+            if (landing >= 0) {
+                st.fn = fn;
+                st.pc = landing;
+                st.fp = fp;
+                st.depth = depth;
+                st.caught = e;
+                return true;
+            }
+            if (depth == base) return false;
+            depth--;
+            fn = st.frameFunction[depth];
+            pc = st.framePc[depth];
+            fp = st.frameFp[depth];
+        }
+    }
+
+    /** {@link #run}'s dispatch loop, from frame {@code depth}; an exception leaves it with the throwing frame saved in {@code st}. */
+    private static long[] loop(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
+                               CompiledFunction fn, int base, int depth) {
         CompiledFunction[] functions = ctx.interpretedFunctions();
         MemorySegment memory = ctx.memory();
         long memBase = memory == null ? 0 : memory.address();
@@ -125,7 +173,6 @@ public final class Interpreter {
         int loopWeight = st.loopWeight;
         int callWeight = st.callWeight;
         long hotThreshold = st.hotThreshold;
-        int depth = base;
         try {
             while (true) {
                 int op = c[pc];
@@ -331,6 +378,12 @@ public final class Interpreter {
                     if ((fn.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
                 }
             }
+        } catch (ThrownException e) {
+            st.fn = fn;
+            st.pc = pc;
+            st.fp = fp;
+            st.depth = depth;
+            throw e;
         } catch (TrapException t) {
             if (!t.takeInnermostFrameAdded()) {
                 t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));

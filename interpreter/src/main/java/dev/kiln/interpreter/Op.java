@@ -210,6 +210,13 @@ public final class Op {
     public static final int RETURN_CALL_INDIRECT = 0x702;
     /** type nargs 0 args... 0 ref. */
     public static final int RETURN_CALL_REF = 0x703;
+    // exceptions: an exception leaves the instruction; the frame's handler table (CompiledFunction) says where it lands
+    /** tag nargs args...: throws a new exception. */
+    public static final int THROW = 0x704;
+    /** ref: throws the exception the exnref names (traps on null). */
+    public static final int THROW_REF = 0x705;
+    /** n ref payload...: a landing block's first instruction: the caught exception's payload into n slots, its exnref into ref (-1: none). */
+    public static final int CATCH = 0x706;
 
     /** Opcode space: every family's 256 opcodes. */
     private static final int LIMIT = Families.COUNT << Families.SHIFT;
@@ -243,7 +250,8 @@ public final class Op {
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
                 ADD_IMM_STORE_I32);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
-        length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT, CALL_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF);
+        length(2, THROW_REF);
+        length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT, CALL_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF, THROW, CATCH);
         for (int op = 0; op < LIMIT; op++) {
             if ((NAME[op] == null) != (LENGTH[op] == 0)) {
                 throw new ExceptionInInitializerError("opcode " + op + " (" + NAME[op] + ") has no length or no name");
@@ -281,6 +289,8 @@ public final class Op {
             case CALL -> 4 + code[pc + 2] + code[pc + 3];
             case CALL_INDIRECT, CALL_REF, RETURN_CALL_INDIRECT, RETURN_CALL_REF -> 6 + code[pc + 2] + code[pc + 3];
             case RETURN_CALL -> 4 + code[pc + 2];
+            case THROW -> 3 + code[pc + 2];
+            case CATCH -> 3 + code[pc + 1];
             default -> LENGTH[op];
         };
     }

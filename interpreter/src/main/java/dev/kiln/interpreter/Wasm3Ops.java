@@ -1,16 +1,49 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.ir.ThrownException;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+
 /**
- * Family {@link Families#WASM3}: WebAssembly 3.0 calls. {@link Op#CALL_REF} calls through a
+ * Family {@link Families#WASM3}: WebAssembly 3.0 calls and exceptions. {@link Op#CALL_REF} calls through a
  * function reference; the tail calls ({@link Op#RETURN_CALL}, {@link Op#RETURN_CALL_INDIRECT},
  * {@link Op#RETURN_CALL_REF}) let the callee take over the caller's frame, so a chain of tail
  * calls runs in constant interpreter stack and the callee returns straight to the caller's caller.
+ * {@link Op#THROW} and {@link Op#THROW_REF} raise a {@link ThrownException}, which the interpreter
+ * loop delivers to the innermost matching handler ({@link Interpreter}); the landing code's
+ * {@link Op#CATCH} takes the payload.
  */
 final class Wasm3Ops {
     private Wasm3Ops() {
     }
 
     static int run(int op, long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx) {
+        switch (op) {
+            case Op.THROW -> {
+                long[] payload = new long[c[pc + 2]];
+                for (int i = 0; i < payload.length; i++) payload[i] = r[fp + c[pc + 3 + i]];
+                throw new ThrownException(ctx.tag(c[pc + 1]), payload);
+            }
+            case Op.THROW_REF -> {
+                long ref = r[fp + c[pc + 1]];
+                if (ref == 0) throw new TrapException(TrapKind.NULL_EXCEPTION_REFERENCE);
+                throw ctx.exception(ref);
+            }
+            case Op.CATCH -> {
+                ThrownException e = st.caught;
+                st.caught = null;
+                int n = c[pc + 1];
+                for (int i = 0; i < n; i++) r[fp + c[pc + 3 + i]] = e.payload[i];
+                if (c[pc + 2] >= 0) r[fp + c[pc + 2]] = ctx.exnRef(e);
+                return pc + 3 + n;
+            }
+            default -> {
+                return callOrTailCall(op, r, c, pc, fp, st, ctx);
+            }
+        }
+    }
+
+    private static int callOrTailCall(int op, long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx) {
         int nargs = c[pc + 2];
         int target;
         if (op == Op.RETURN_CALL) {

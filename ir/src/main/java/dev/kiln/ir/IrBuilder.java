@@ -607,7 +607,7 @@ public final class IrBuilder {
             case LOOP -> {
                 // Falling off a loop's end continues after it; nothing merges here.
             }
-            case BLOCK -> {
+            case BLOCK, TRY_TABLE, TRY, CATCH -> { // a try's end (after its catch bodies, or its delegate) is a block's
                 if (fr.label == null) return; // never branched to: continue (or stay unreachable)
                 if (current != null) terminate(new Terminator.Jump(edgeTo(fr)));
                 enterMerge(fr.label, fr, fr.type.resultCount());

@@ -30,8 +30,8 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
     }
 
     /**
-     * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link ProcessExit} when
-     * the program exits.
+     * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link WasmException} when
+     * a Wasm exception leaves it uncaught, {@link ProcessExit} when the program exits.
      */
     public long[] call(long... args) {
         if (args.length != type.paramCount()) {
@@ -42,6 +42,8 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
+        } catch (dev.kiln.ir.ThrownException e) {
+            throw WasmException.of(e);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
-/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit passes through. */
+/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit and {@link WasmException}s (as exceptions in the guest) pass through. */
 public final class HostFunctionInstance extends FunctionInstance {
     private final HostFunction definition;
     /** Address of the thunk native code calls this function through, once made. */
@@ -23,8 +23,10 @@ public final class HostFunctionInstance extends FunctionInstance {
         long[] results;
         try {
             results = definition.implementation().call(caller == null ? () -> null : caller, args);
-        } catch (ProcessExit | TrapException e) {
+        } catch (ProcessExit | TrapException | dev.kiln.ir.ThrownException e) {
             throw e;
+        } catch (WasmException e) { // thrown into the guest
+            throw e.thrown();
         } catch (WasmTrap t) {
             TrapException inner = new TrapException(t.kind(), t.getCause());
             t.wasmStack().forEach(inner::addFrame);

@@ -46,6 +46,7 @@ public final class Instance implements Caller {
     final TableInstance[] tables;
     final MemoryInstance[] memories;
     final GlobalInstance[] globals;
+    final TagInstance[] tags;
     /** Evaluated items of each element segment; empty once dropped. */
     final long[][] elementItems;
     final boolean[] dataDropped;
@@ -68,6 +69,7 @@ public final class Instance implements Caller {
         this.tables = new TableInstance[m.tableCount()];
         this.memories = new MemoryInstance[m.memoryCount()];
         this.globals = new GlobalInstance[m.globalCount()];
+        this.tags = new TagInstance[m.tagCount()];
         this.elementItems = new long[m.elements().size()][];
         this.dataDropped = new boolean[m.data().size()];
         this.typeIds = new int[m.types().size()];
@@ -147,6 +149,8 @@ public final class Instance implements Caller {
             inst.initialize();
         } catch (TrapException t) {
             throw WasmTrap.of(t);
+        } catch (dev.kiln.ir.ThrownException t) { // from the start function
+            throw WasmException.of(t);
         }
         return inst;
     }
@@ -199,7 +203,7 @@ public final class Instance implements Caller {
     // ---- instantiation ----
 
     private void link(Imports imports) {
-        int fi = 0, ti = 0, mi = 0, gi = 0;
+        int fi = 0, ti = 0, mi = 0, gi = 0, xi = 0;
         for (Import imp : m.imports()) {
             Extern e = imports.lookup(imp.module(), imp.name());
             String what = imp.module() + "." + imp.name();
@@ -234,7 +238,12 @@ public final class Instance implements Caller {
                     }
                     globals[gi++] = g;
                 }
-                case TAG -> throw new LinkException("importing tags is not supported yet: " + what);
+                case TAG -> {
+                    if (!(e instanceof TagInstance t) || t.typeId != typeIds[imp.typeIndex()]) {
+                        throw incompatible(what, "tag " + m.funcType(imp.typeIndex()), e);
+                    }
+                    tags[xi++] = t;
+                }
             }
         }
     }
@@ -277,6 +286,7 @@ public final class Instance implements Caller {
             case TableInstance t -> "table " + t.type();
             case MemoryInstance mem -> "memory " + mem.type();
             case GlobalInstance g -> "global " + g.type();
+            case TagInstance t -> t.toString();
         };
     }
 
@@ -289,6 +299,10 @@ public final class Instance implements Caller {
             tables[i].types = module.validated().types();
         }
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
+        for (int i = m.importedTagCount(); i < tags.length; i++) {
+            int typeIndex = m.tagType(i).typeIndex();
+            tags[i] = new TagInstance(m.funcType(typeIndex), typeIds[typeIndex]);
+        }
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
             globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store.arena);
@@ -322,7 +336,7 @@ public final class Instance implements Caller {
                 case TABLE -> tables[e.index()];
                 case MEMORY -> memories[e.index()];
                 case GLOBAL -> globals[e.index()];
-                case TAG -> throw new LinkException("exporting tags is not supported yet (export \"" + e.name() + "\")");
+                case TAG -> tags[e.index()];
             };
             exports.put(e.name(), value);
         }

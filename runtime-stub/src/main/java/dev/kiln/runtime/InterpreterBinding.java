@@ -180,6 +180,21 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
+    public Object tag(int tagIndex) {
+        return instance.tags[tagIndex];
+    }
+
+    @Override
+    public long exnRef(dev.kiln.ir.ThrownException e) {
+        return instance.store().exnRef(e);
+    }
+
+    @Override
+    public dev.kiln.ir.ThrownException exception(long ref) {
+        return instance.store().exception(ref);
+    }
+
+    @Override
     public void elemDrop(int segment) {
         instance.elementItems[segment] = new long[0];
     }

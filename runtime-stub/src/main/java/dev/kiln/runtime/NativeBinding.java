@@ -41,6 +41,11 @@ final class NativeBinding {
             throw new IllegalStateException(t);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
+        if (result == ExecutionStateLayout.THROW) {
+            ExecutionState.takePendingTrap();
+            dev.kiln.ir.ThrownException e = ExecutionState.takePendingThrow();
+            if (e != null) throw e;
+        }
         if (result == ExecutionStateLayout.EXIT) {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());

@@ -116,6 +116,7 @@ final class NativeUpcalls {
         switch (e) {
             case ProcessExit exit -> ExecutionState.exit(state, exit.code());
             case TrapException t -> ExecutionState.raise(state, t);
+            case dev.kiln.ir.ThrownException t -> ExecutionState.raise(state, t);
             default -> ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, e));
         }
         return 1;

@@ -11,15 +11,16 @@ import java.util.Set;
  * The runtime's own tiers as {@code kiln wast} runs them: {@code interp}, {@code native}
  * (everything compiled for the host before it runs) and {@code auto} (default thresholds). They
  * execute WebAssembly 2.0 without SIMD and extended constants ({@link #EXECUTED}); the interpreter
- * (and so {@code auto}, which keeps what the backends decline interpreted) also tail calls and
- * typed function references ({@link #INTERPRETED}). Every other feature is not run yet.
+ * (and so {@code auto}, which keeps what the backends decline interpreted) also tail calls,
+ * typed function references and exception handling, legacy instructions included
+ * ({@link #INTERPRETED}). Every other feature is not run yet.
  */
 public record RuntimeTier(String name, Tier tier) implements WastTier {
     /** The features kiln's runtime executes today, on every tier. */
     public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST);
-    /** What the interpreter executes: {@link #EXECUTED}, tail calls and typed function references. */
+    /** What the interpreter executes: {@link #EXECUTED}, tail calls, typed function references and exceptions. */
     public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
-            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES);
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS);
 
     public static RuntimeTier named(String name) {
         return switch (name) {
