@@ -41,6 +41,14 @@ public final class Interpreter {
     private Interpreter() {
     }
 
+    /**
+     * Bytes of guest stack the interpreter frames on this thread count as (see
+     * {@link InstanceContext#stackBytesAvailable}); 0 when none is running.
+     */
+    public static long stackBytesInUse() {
+        return STACKS.get().bytes;
+    }
+
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
         return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);
@@ -55,9 +63,13 @@ public final class Interpreter {
         int savedCountdown = st.pollCountdown;
         CompiledFunction savedFn = st.fn;
         int savedPc = st.pc, savedFp = st.fp;
+        long savedCap = st.capBytes;
+        long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
         try {
-            st.ensureSlots(fp + fn.frameSize);
+            long available = Math.max(0, ctx.stackBytesAvailable());
+            st.capBytes = available > Long.MAX_VALUE - savedBytes ? Long.MAX_VALUE : savedBytes + available;
+            st.push(fn, fp + fn.frameSize);
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
@@ -81,6 +93,8 @@ public final class Interpreter {
             st.fn = savedFn;
             st.pc = savedPc;
             st.fp = savedFp;
+            st.capBytes = savedCap;
+            st.bytes = savedBytes;
         }
     }
 
@@ -155,6 +169,7 @@ public final class Interpreter {
                 return true;
             }
             if (depth == base) return false;
+            st.bytes -= fn.stackBytes; // the frame is gone
             depth--;
             fn = st.frameFunction[depth];
             pc = st.framePc[depth];
@@ -196,6 +211,7 @@ public final class Interpreter {
                             if (depth == base) return results(r, c, pc, fp);
                             int n = c[pc + 1];
                             depth--;
+                            st.bytes -= fn.stackBytes;
                             CompiledFunction caller = st.frameFunction[depth];
                             int cpc = st.framePc[depth];
                             int cfp = st.frameFp[depth];
@@ -212,12 +228,13 @@ public final class Interpreter {
                             CompiledFunction callee = functions[c[pc + 1]];
                             if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
                             int nfp = fp + fn.frameSize;
-                            if (depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
+                            long bytes = st.bytes + callee.stackBytes;
+                            if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
                                 st.depth = depth;
-                                st.ensureFrames();
-                                st.ensureSlots(nfp + callee.frameSize);
+                                st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
                                 r = st.slots;
                             }
+                            st.bytes = bytes;
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
@@ -378,27 +395,39 @@ public final class Interpreter {
                     if ((fn.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
                 }
             }
-        } catch (ThrownException e) {
-            st.fn = fn;
-            st.pc = pc;
-            st.fp = fp;
-            st.depth = depth;
-            throw e;
-        } catch (TrapException t) {
-            if (!t.takeInnermostFrameAdded()) {
-                t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
-            }
-            for (int i = depth - 1; i >= base; i--) {
-                CompiledFunction caller = st.frameFunction[i];
-                t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
-            }
-            throw t;
+        } catch (ThrownException | TrapException e) {
+            throw leaving(e, st, fn, pc, fp, depth, base);
         } catch (StackOverflowError e) {
             // Only deep host re-entry can exhaust the Java stack; report it as Wasm does.
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
             throw t;
         }
+    }
+
+    /**
+     * An exception leaving the loop (outside it, to keep the loop small): a Wasm exception with the
+     * running frame saved in {@code st} (for {@link #unwind}); a trap with this invocation's frames
+     * added, innermost first.
+     */
+    private static RuntimeException leaving(RuntimeException e, InterpreterStack st, CompiledFunction fn, int pc, int fp,
+                                            int depth, int base) {
+        if (e instanceof ThrownException) {
+            st.fn = fn;
+            st.pc = pc;
+            st.fp = fp;
+            st.depth = depth;
+            return e;
+        }
+        TrapException t = (TrapException) e;
+        if (!t.takeInnermostFrameAdded()) {
+            t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
+        }
+        for (int i = depth - 1; i >= base; i--) {
+            CompiledFunction caller = st.frameFunction[i];
+            t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
+        }
+        return t;
     }
 
     /** The effective address of an access at {@code addr} (an i32) plus {@code offset} (a u32) of {@code size} bytes; traps past memory's end. */

@@ -67,8 +67,7 @@ final class Wasm3Ops {
         if (callee != null) {
             int depth = st.depth;
             int nfp = fp + st.fn.frameSize;
-            st.ensureFrames();
-            st.ensureSlots(nfp + callee.frameSize);
+            st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
             long[] s = st.slots;
             st.frameFunction[depth] = st.fn;
             st.framePc[depth] = pc;
@@ -99,7 +98,8 @@ final class Wasm3Ops {
         for (int i = 0; i < nargs; i++) args[i] = r[fp + c[pc + 4 + i]];
         CompiledFunction fn = st.fn;
         if (callee != null) {
-            st.ensureSlots(fp + callee.frameSize);
+            st.bytes -= fn.stackBytes; // the callee's frame replaces the caller's
+            st.push(callee, fp + callee.frameSize);
             long[] s = st.slots;
             System.arraycopy(args, 0, s, fp, nargs);
             preload(s, fp, callee);

@@ -9,11 +9,13 @@ import dev.kiln.frontend.FuncType;
  * {@link Store#newTag} to define it as an import or to throw {@link WasmException}s into the guest.
  */
 public final class TagInstance implements Extern {
+    final Store store;
     private final FuncType type;
     /** The store-wide id of the tag's function type (tags match across modules by type equivalence). */
     final int typeId;
 
-    TagInstance(FuncType type, int typeId) {
+    TagInstance(Store store, FuncType type, int typeId) {
+        this.store = store;
         this.type = type;
         this.typeId = typeId;
     }
