@@ -237,18 +237,21 @@ public final class FunctionCompiler {
                         + ") uses SIMD (v128), which the interpreter does not execute yet");
             }
         }
-        String why = unsupported(module, f);
-        if (why != null) {
-            throw new UnsupportedFeatureException("function " + f.index + " (" + f.name + ") cannot run in the interpreter yet: " + why);
-        }
     }
 
-    /** The 3.0 features the interpreter does not execute yet (several or 64-bit memories and tables). */
-    private static String unsupported(Module m, IrFunction f) {
-        if (m.memoryCount() > 1) return "the module has " + m.memoryCount() + " memories";
-        for (int i = 0; i < m.memoryCount(); i++) if (m.memoryType(i).is64()) return "memory " + i + " is a 64-bit memory";
-        for (int i = 0; i < m.tableCount(); i++) if (m.tableType(i).is64()) return "table " + i + " is a 64-bit table";
-        return null;
+    /** Whether memory {@code m} is the one the dispatch loop accesses itself: memory 0, 32-bit. */
+    private boolean fastMemory(int m) {
+        return m == 0 && !module.memoryType(0).is64();
+    }
+
+    /** Whether {@code i} is a load or store the dispatch loop cannot make (another memory, a 64-bit one, an offset of 2^32 or more). */
+    private boolean slowAccess(Instruction i) {
+        return i.op.immediate == dev.kiln.frontend.Immediate.MEMARG && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0);
+    }
+
+    /** A memory operand of the MultiMemory ops: the index, and whether the memory is 64-bit. */
+    private int memoryOperand(int m) {
+        return m << 1 | (module.memoryType(m).is64() ? 1 : 0);
     }
 
     private static boolean isConstant(Opcode op) {
@@ -330,7 +333,8 @@ public final class FunctionCompiler {
             List<Instruction> body = new ArrayList<>(b.instructions.size());
             for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
             for (int k = 0; k < body.size(); k++) {
-                if (k + 1 < body.size() && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
+                if (k + 1 < body.size() && !slowAccess(body.get(k)) && !slowAccess(body.get(k + 1))
+                        && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
                 else instruction(body.get(k));
             }
             terminator(b, next, fusedCompare);
@@ -390,6 +394,13 @@ public final class FunctionCompiler {
         Opcode op = i.op;
         Integer direct = DIRECT.get(op);
         int memOffset = (int) i.imm;
+        if (slowAccess(i)) {
+            trapSite(i.wasmOffset);
+            int mem = memoryOperand((int) (i.imm2 >>> 32));
+            if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            else code.emit(Op.MEM_STORE, slot(i.args[1]), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            return;
+        }
         Immediates.Form form = Immediates.of(i, constantDefs);
         if (form != null) {
             trapSite(i.wasmOffset);
@@ -448,11 +459,26 @@ public final class FunctionCompiler {
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
-            case MEMORY_SIZE -> code.emit(Op.MEMORY_SIZE, slot(i.result()));
-            case MEMORY_GROW -> code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
-            case MEMORY_FILL -> code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case MEMORY_COPY -> code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case MEMORY_INIT -> code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case MEMORY_SIZE -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_SIZE, slot(i.result()));
+                else code.emit(Op.MEMORY_SIZE_M, slot(i.result()), memoryOperand((int) i.imm));
+            }
+            case MEMORY_GROW -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
+                else code.emit(Op.MEMORY_GROW_M, slot(i.result()), memoryOperand((int) i.imm), slot(i.args[0]));
+            }
+            case MEMORY_FILL -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_FILL_M, memoryOperand((int) i.imm), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
+            case MEMORY_COPY -> {
+                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2)) code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
+            case MEMORY_INIT -> {
+                if (fastMemory((int) i.imm2)) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
             case DATA_DROP -> code.emit(Op.DATA_DROP, (int) i.imm);
             case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.args[0]));
             case TABLE_SET -> code.emit(Op.TABLE_SET, (int) i.imm, slot(i.args[0]), slot(i.args[1]));

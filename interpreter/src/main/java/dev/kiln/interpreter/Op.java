@@ -195,6 +195,14 @@ public final class Op {
     public static final int LOAD_U32 = 0x312;  // d addr offset
     public static final int GLOBAL_GET_64 = 0x313;  // d global (unused)
     public static final int GLOBAL_SET_64 = 0x314;  // global s
+    // several memories, 64-bit memories (MultiMemory); a memory operand is index << 1, | 1 for a 64-bit memory
+    public static final int MEM_LOAD = 0x315;  // d addr memory kind offLo offHi (kind: the wasm Opcode's ordinal)
+    public static final int MEM_STORE = 0x316;  // v addr memory kind offLo offHi
+    public static final int MEMORY_SIZE_M = 0x317;  // d memory
+    public static final int MEMORY_GROW_M = 0x318;  // d memory delta
+    public static final int MEMORY_FILL_M = 0x319;  // memory d v n
+    public static final int MEMORY_COPY_M = 0x31A;  // dstMemory srcMemory d s n
+    public static final int MEMORY_INIT_M = 0x31B;  // seg memory d s n
 
     // ---- family CALLS (CallOps): calls that leave the fast path, traps ----
     /** type nargs nres args... results... table index: the same layout as CALL up to the results. */
@@ -250,6 +258,11 @@ public final class Op {
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
                 ADD_IMM_STORE_I32);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
+        length(3, MEMORY_SIZE_M);
+        length(4, MEMORY_GROW_M);
+        length(5, MEMORY_FILL_M);
+        length(6, MEMORY_COPY_M, MEMORY_INIT_M);
+        length(7, MEM_LOAD, MEM_STORE);
         length(2, THROW_REF);
         length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT, CALL_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF, THROW, CATCH);
         for (int op = 0; op < LIMIT; op++) {

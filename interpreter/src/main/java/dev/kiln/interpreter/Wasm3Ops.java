@@ -51,7 +51,7 @@ final class Wasm3Ops {
         } else {
             int nres = c[pc + 3];
             long callee = r[fp + c[pc + 5 + nargs + nres]];
-            target = op == Op.RETURN_CALL_INDIRECT ? ctx.resolveIndirect(c[pc + 4 + nargs + nres], (int) callee, c[pc + 1])
+            target = op == Op.RETURN_CALL_INDIRECT ? ctx.resolveIndirect(c[pc + 4 + nargs + nres], callee, c[pc + 1])
                     : ctx.resolveRef(callee);
         }
         CompiledFunction callee = target >= 0 ? ctx.prepare(target) : null;

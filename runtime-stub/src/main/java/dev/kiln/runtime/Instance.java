@@ -239,7 +239,7 @@ public final class Instance implements Caller {
                     tables[ti++] = t;
                 }
                 case MEMORY -> {
-                    if (!(e instanceof MemoryInstance mem)
+                    if (!(e instanceof MemoryInstance mem) || mem.type().is64() != imp.memory().is64()
                             || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max(), mem.type().limits().hasMax()).matches(imp.memory().limits())) {
                         throw incompatible(what, "memory " + imp.memory(), e);
                     }
@@ -390,7 +390,8 @@ public final class Instance implements Caller {
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
             if (seg.mode() == SegmentMode.ACTIVE) {
-                long offset = evaluate(seg.offset()) & 0xFFFF_FFFFL;
+                long offset = evaluate(seg.offset());
+                if (!tables[seg.tableIndex()].type().is64()) offset &= 0xFFFF_FFFFL;
                 tables[seg.tableIndex()].init(offset, elementItems[i], 0, elementItems[i].length);
             }
             if (seg.mode() != SegmentMode.PASSIVE) elementItems[i] = new long[0];
@@ -398,7 +399,8 @@ public final class Instance implements Caller {
         for (int i = 0; i < dataDropped.length; i++) {
             DataSegment seg = m.data().get(i);
             if (seg.mode() != SegmentMode.ACTIVE) continue;
-            long offset = evaluate(seg.offset()) & 0xFFFF_FFFFL;
+            long offset = evaluate(seg.offset());
+            if (!memories[seg.memoryIndex()].type().is64()) offset &= 0xFFFF_FFFFL;
             memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
             dataDropped[i] = true;
         }
@@ -502,6 +504,13 @@ public final class Instance implements Caller {
         DataSegment seg = m.data().get(segment);
         int length = dataDropped[segment] ? 0 : seg.dataLength();
         memories[0].init(dst & 0xFFFF_FFFFL, m.bytes(), seg.dataStart(), length, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+    }
+
+    /** memory.init into memory {@code memory}, the operands already in range of its address type (the interpreter's). */
+    void memoryInit(int segment, int memory, long dst, long src, long n) {
+        DataSegment seg = m.data().get(segment);
+        int length = dataDropped[segment] ? 0 : seg.dataLength();
+        memories[memory].init(dst, m.bytes(), seg.dataStart(), length, src, n);
     }
 
     CompiledFunction compiled(int index) {

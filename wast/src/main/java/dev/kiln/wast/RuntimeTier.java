@@ -18,9 +18,10 @@ import java.util.Set;
 public record RuntimeTier(String name, Tier tier) implements WastTier {
     /** The features kiln's runtime executes today, on every tier. */
     public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST);
-    /** What the interpreter executes: {@link #EXECUTED}, tail calls, typed function references and exceptions. */
+    /** What the interpreter executes: {@link #EXECUTED}, tail calls, typed function references, exceptions, several and 64-bit memories and tables. */
     public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
-            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS);
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS,
+            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64);
 
     public static RuntimeTier named(String name) {
         return switch (name) {
