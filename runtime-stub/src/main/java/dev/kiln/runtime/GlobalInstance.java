@@ -16,6 +16,9 @@ public final class GlobalInstance implements Extern {
     private final GlobalType type;
     private final MemorySegment cell;
 
+    /** The defining module's types, for matching a type index across modules (null: no type indices). */
+    dev.kiln.frontend.TypeHierarchy types;
+
     GlobalInstance(Store store, GlobalType type, long value) {
         this.store = store;
         this.type = type;
