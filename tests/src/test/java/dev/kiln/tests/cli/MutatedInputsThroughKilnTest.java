@@ -99,7 +99,7 @@ class MutatedInputsThroughKilnTest {
             }
             boolean numeric = type != null;
             for (int p = 0; numeric && p < type.paramCount(); p++) {
-                numeric = switch (type.param(p)) {
+                numeric = switch (type.param(p).machine()) {
                     case I32, I64, F32, F64 -> true;
                     default -> false;
                 };
