@@ -49,7 +49,7 @@ public final class LinearScan {
         this.unallocated = unallocated;
         this.f = f;
         this.rf = rf;
-        this.live = new LiveIntervals(f);
+        this.live = new LiveIntervals(f, rf);
         this.loc = new int[f.valueCount()];
         Arrays.fill(loc, Location.NONE);
         this.precolored = precolored;
@@ -167,7 +167,12 @@ public final class LinearScan {
     }
 
     private boolean usable(int reg, int v) {
-        return !busyRegisters.get(reg) && !(live.crossesCall(v) && rf.isClobberedByCalls(reg, f.typeOf(v)));
+        return !busyRegisters.get(reg) && fits(reg, v);
+    }
+
+    /** True when nothing in the value's interval overwrites {@code reg} (a call it crosses, an instruction's scratch use). */
+    private boolean fits(int reg, int v) {
+        return !(live.crossesCall(v) && rf.isClobberedByCalls(reg, f.typeOf(v))) && !live.scratchClobbered(reg, v);
     }
 
     private int choose(int v, PriorityQueue<Active> active) {
@@ -189,7 +194,7 @@ public final class LinearScan {
             for (Active a : active) {
                 int al = loc[a.value];
                 if (!Location.isRegister(al) || !contains(regs, al) || isPrecolored(a.value)) continue;
-                if (live.crossesCall(v) && rf.isClobberedByCalls(al, t)) continue;
+                if (!fits(al, v)) continue;
                 if (victim == null || a.end > victim.end) victim = a;
             }
             if (victim != null && victim.end > live.end(v)) {

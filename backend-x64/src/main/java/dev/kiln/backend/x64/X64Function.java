@@ -223,8 +223,10 @@ final class X64Function extends MachineFunction<Label> {
             asm.movups(FSCRATCH2, slotAt(from, type));
             asm.movups(slotAt(to, type), FSCRATCH2);
         } else {
-            asm.mov(Width.QWORD, Gpr.RAX, slotAt(from, type));
-            asm.mov(Width.QWORD, slotAt(to, type), Gpr.RAX);
+            // through XMM14, never a GPR: moves happen where every allocatable GPR may hold a value,
+            // and R11 may hold a cycle's saved source
+            asm.movsd(FSCRATCH2, slotAt(from, type));
+            asm.movsd(slotAt(to, type), FSCRATCH2);
         }
     }
 

@@ -50,6 +50,19 @@ final class X64IntegerLowering {
     private X64IntegerLowering() {
     }
 
+    /** True for the shifts and rotates (by a register count, they use CL). */
+    static boolean isShift(Opcode op) {
+        return SHIFT.containsKey(op);
+    }
+
+    /** True for the division and remainder operations (they use RAX, RCX and RDX). */
+    static boolean isDivision(Opcode op) {
+        return switch (op) {
+            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U -> true;
+            default -> false;
+        };
+    }
+
     static boolean handles(Opcode op) {
         return ALU.containsKey(op) || SHIFT.containsKey(op) || COMPARE.containsKey(op) || BITS.containsKey(op)
                 || switch (op) {
@@ -186,9 +199,9 @@ final class X64IntegerLowering {
 
     /** result = condition ? 1 : 0. */
     static void setFlagResult(X64Function fn, int result, Condition c) {
-        fn.asm.setcc(c, Gpr.RAX);
-        Gpr d = fn.idst(result, X64Function.SCRATCH);
-        fn.asm.movzx(Width.DWORD, d, Width.BYTE, Gpr.RAX);
+        Gpr d = fn.idst(result, X64Function.SCRATCH); // the compare has read its operands: d is free to write
+        fn.asm.setcc(c, d);
+        fn.asm.movzx(Width.DWORD, d, Width.BYTE, d);
         fn.iput(result, d);
     }
 
