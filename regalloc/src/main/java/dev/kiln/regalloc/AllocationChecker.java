@@ -41,7 +41,7 @@ public final class AllocationChecker {
                 for (int arg : i.args) expect(a, state, arg, b, dev.kiln.ir.IrPrinter.instruction(i));
                 long scratch = rf.scratchClobbers(i);
                 for (int arg : i.args) notScratch(a, arg, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
-                for (int r : i.results) notScratch(a, r, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
+                if (!rf.resultsFollowScratch(i)) for (int r : i.results) notScratch(a, r, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
                 clobber(state, scratch);
                 if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results) {

@@ -60,7 +60,9 @@ public final class LiveIntervals {
                 for (int a : i.args) extend(a, use, use);
                 for (int r : i.results) extend(r, use + 1, use + 1);
                 if (isCall(i.op)) callPositions[c++] = use;
-                if (rf != null) noteScratch(clobbers, scratchCounts, use, rf.scratchClobbers(i));
+                // a clobber recorded one position early conflicts with the operands and the values live
+                // across, not with the results (which start at use + 1)
+                if (rf != null) noteScratch(clobbers, scratchCounts, rf.resultsFollowScratch(i) ? use - 1 : use, rf.scratchClobbers(i));
             }
             int tu = order.terminatorUse(b);
             if (rf != null) noteScratch(clobbers, scratchCounts, tu, rf.scratchClobbers(b.terminator));

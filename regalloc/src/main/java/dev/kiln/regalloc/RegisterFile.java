@@ -36,6 +36,15 @@ public interface RegisterFile {
         return 0;
     }
 
+    /**
+     * True when the lowering of {@code i} writes its results after its last use of the scratch
+     * registers, so its results (not its operands) may live in them, e.g. a call's result in the
+     * result register.
+     */
+    default boolean resultsFollowScratch(Instruction i) {
+        return false;
+    }
+
     /** As {@link #scratchClobbers(Instruction)}, for a block's terminator (its edge moves included). */
     default long scratchClobbers(Terminator t) {
         return 0;

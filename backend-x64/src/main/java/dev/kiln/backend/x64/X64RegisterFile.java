@@ -92,6 +92,12 @@ public final class X64RegisterFile implements RegisterFile {
         };
     }
 
+    /** Calls with at most one result and divisions put their result in place after everything else. */
+    @Override
+    public boolean resultsFollowScratch(Instruction i) {
+        return (i.op == Opcode.CALL || i.op == Opcode.CALL_INDIRECT) && i.results.length <= 1 || X64IntegerLowering.isDivision(i.op);
+    }
+
     /**
      * Jumps (their edge moves go through R11 and XMM14), branches and returns of at most one value
      * (written to RAX or XMM0 last) use none; returns through the return area, tables and tail calls
