@@ -3,7 +3,7 @@ package dev.kiln.frontend;
 import static dev.kiln.frontend.Immediate.*;
 
 /**
- * Every WebAssembly 2.0 instruction: its encoding (prefix byte and code), its text mnemonic, the
+ * Every WebAssembly 2.0 instruction and the relaxed SIMD instructions of 3.0: its encoding (prefix byte and code), its text mnemonic, the
  * shape of its immediates, its operand-stack signature and, for memory accesses, the access width.
  * This table is the one definition the decoder, validator, IR builder and printers read.
  *
@@ -449,7 +449,28 @@ public enum Opcode {
     I32X4_TRUNC_SAT_F64X2_S_ZERO(0xFD, 0xFC, "i32x4.trunc_sat_f64x2_s_zero", NONE, "v>v"),
     I32X4_TRUNC_SAT_F64X2_U_ZERO(0xFD, 0xFD, "i32x4.trunc_sat_f64x2_u_zero", NONE, "v>v"),
     F64X2_CONVERT_LOW_I32X4_S(0xFD, 0xFE, "f64x2.convert_low_i32x4_s", NONE, "v>v"),
-    F64X2_CONVERT_LOW_I32X4_U(0xFD, 0xFF, "f64x2.convert_low_i32x4_u", NONE, "v>v");
+    F64X2_CONVERT_LOW_I32X4_U(0xFD, 0xFF, "f64x2.convert_low_i32x4_u", NONE, "v>v"),
+    // Relaxed SIMD (WebAssembly 3.0). kiln gives each the result of the spec's deterministic profile.
+    I8X16_RELAXED_SWIZZLE(0xFD, 0x100, "i8x16.relaxed_swizzle", NONE, "vv>v"),
+    I32X4_RELAXED_TRUNC_F32X4_S(0xFD, 0x101, "i32x4.relaxed_trunc_f32x4_s", NONE, "v>v"),
+    I32X4_RELAXED_TRUNC_F32X4_U(0xFD, 0x102, "i32x4.relaxed_trunc_f32x4_u", NONE, "v>v"),
+    I32X4_RELAXED_TRUNC_F64X2_S_ZERO(0xFD, 0x103, "i32x4.relaxed_trunc_f64x2_s_zero", NONE, "v>v"),
+    I32X4_RELAXED_TRUNC_F64X2_U_ZERO(0xFD, 0x104, "i32x4.relaxed_trunc_f64x2_u_zero", NONE, "v>v"),
+    F32X4_RELAXED_MADD(0xFD, 0x105, "f32x4.relaxed_madd", NONE, "vvv>v"),
+    F32X4_RELAXED_NMADD(0xFD, 0x106, "f32x4.relaxed_nmadd", NONE, "vvv>v"),
+    F64X2_RELAXED_MADD(0xFD, 0x107, "f64x2.relaxed_madd", NONE, "vvv>v"),
+    F64X2_RELAXED_NMADD(0xFD, 0x108, "f64x2.relaxed_nmadd", NONE, "vvv>v"),
+    I8X16_RELAXED_LANESELECT(0xFD, 0x109, "i8x16.relaxed_laneselect", NONE, "vvv>v"),
+    I16X8_RELAXED_LANESELECT(0xFD, 0x10A, "i16x8.relaxed_laneselect", NONE, "vvv>v"),
+    I32X4_RELAXED_LANESELECT(0xFD, 0x10B, "i32x4.relaxed_laneselect", NONE, "vvv>v"),
+    I64X2_RELAXED_LANESELECT(0xFD, 0x10C, "i64x2.relaxed_laneselect", NONE, "vvv>v"),
+    F32X4_RELAXED_MIN(0xFD, 0x10D, "f32x4.relaxed_min", NONE, "vv>v"),
+    F32X4_RELAXED_MAX(0xFD, 0x10E, "f32x4.relaxed_max", NONE, "vv>v"),
+    F64X2_RELAXED_MIN(0xFD, 0x10F, "f64x2.relaxed_min", NONE, "vv>v"),
+    F64X2_RELAXED_MAX(0xFD, 0x110, "f64x2.relaxed_max", NONE, "vv>v"),
+    I16X8_RELAXED_Q15MULR_S(0xFD, 0x111, "i16x8.relaxed_q15mulr_s", NONE, "vv>v"),
+    I16X8_RELAXED_DOT_I8X16_I7X16_S(0xFD, 0x112, "i16x8.relaxed_dot_i8x16_i7x16_s", NONE, "vv>v"),
+    I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S(0xFD, 0x113, "i32x4.relaxed_dot_i8x16_i7x16_add_s", NONE, "vvv>v");
 
     /** Prefix byte for saturating truncation, bulk memory and table instructions. */
     public static final int PREFIX_FC = 0xFC;
@@ -458,7 +479,7 @@ public enum Opcode {
 
     private static final Opcode[] CORE = new Opcode[256];
     private static final Opcode[] MISC = new Opcode[32];
-    private static final Opcode[] SIMD = new Opcode[256];
+    private static final Opcode[] SIMD = new Opcode[0x114];
     static {
         for (Opcode op : values()) {
             Opcode[] table = switch (op.prefix) {

@@ -2,6 +2,7 @@ package dev.kiln.interpreter;
 
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.BasicBlock;
@@ -109,23 +110,25 @@ public final class FunctionCompiler {
     private FunctionCompiler(Module module, IrFunction f) {
         this.module = module;
         this.f = f;
-        checkSupported(f);
         int n = f.valueCount();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
-        int params = f.type().paramCount();
-        for (int i = 0; i < params; i++) pre[f.entry().params[i]] = Location.slot(i);
-        Map<Long, Integer> constSlot = new HashMap<>();
+        int params = RawValues.slots(f.type().params());
+        for (int i = 0, slot = 0; i < f.type().paramCount(); slot += RawValues.slots(f.type().param(i++))) {
+            pre[f.entry().params[i]] = Location.slot(slot);
+        }
+        // constants: one slot each (two for a v128), equal ones shared
+        Map<List<Long>, Integer> constSlot = new HashMap<>();
         List<Long> consts = new ArrayList<>();
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (!isConstant(i.op)) continue;
-                long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
+                List<Long> bits = i.op == Opcode.V128_CONST ? List.of(i.imm, i.imm2) : List.of(i.op == Opcode.REF_NULL ? 0 : i.imm);
                 Integer slot = constSlot.get(bits);
                 if (slot == null) {
                     slot = params + consts.size();
                     constSlot.put(bits, slot);
-                    consts.add(bits);
+                    consts.addAll(bits);
                 }
                 pre[i.result()] = Location.slot(slot);
             }
@@ -133,7 +136,8 @@ public final class FunctionCompiler {
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
         this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length);
         this.scratch = alloc.slotCount();
-        this.frameSize = scratch + 1 + f.type().resultCount(); // scratch, then where an OSR continuation's results land
+        // scratch, then where an OSR continuation's results land
+        this.frameSize = scratch + 1 + RawValues.slots(f.type().results());
         this.blockPc = new int[f.blockIdCount()];
         this.useCount = new int[n];
         for (BasicBlock b : f.blocks) {
@@ -149,24 +153,31 @@ public final class FunctionCompiler {
         return new FunctionCompiler(vm.module(), f).emit();
     }
 
-    private static void checkSupported(IrFunction f) {
-        for (int v = 0; v < f.valueCount(); v++) {
-            if (f.typeOf(v) == ValType.V128) {
-                throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
-                        + ") uses SIMD (v128), which the interpreter does not execute yet");
-            }
-        }
-    }
-
     private static boolean isConstant(Opcode op) {
         return op == Opcode.I32_CONST || op == Opcode.I64_CONST || op == Opcode.F32_CONST || op == Opcode.F64_CONST
-                || op == Opcode.REF_NULL;
+                || op == Opcode.V128_CONST || op == Opcode.REF_NULL;
     }
 
+    /** The value's slot (the first of two for a v128). */
     private int slot(int value) {
         int l = alloc.location(value);
         if (!Location.isSlot(l)) throw new IllegalStateException("v" + value + " has no slot");
         return Location.slotIndex(l);
+    }
+
+    /** Emits the slots of {@code values}: one each, two for a v128 (how calls and returns list them). */
+    private void emitSlots(int[] values) {
+        for (int v : values) {
+            int s = slot(v);
+            code.emit(s);
+            if (f.typeOf(v) == ValType.V128) code.emit(s + 1);
+        }
+    }
+
+    private int slotCount(int[] values) {
+        int n = 0;
+        for (int v : values) n += RawValues.slots(f.typeOf(v));
+        return n;
     }
 
     private void trapSite(int wasmOffset) {
@@ -198,9 +209,10 @@ public final class FunctionCompiler {
             terminator(b, next, fusedCompare);
         }
         int resultSlot = scratch + 1;
+        int resultSlots = RawValues.slots(f.type().results());
         int osrReturnPc = code.position();
-        code.emit(Op.RETURN, f.type().resultCount());
-        for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
+        code.emit(Op.RETURN, resultSlots);
+        for (int k = 0; k < resultSlots; k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
         // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
@@ -214,12 +226,15 @@ public final class FunctionCompiler {
             osrTargets[k] = e.getKey();
             osrBlocks[k] = e.getValue().id;
             int[] values = dev.kiln.ir.OsrTransform.entryValues(f, e.getValue(), liveness);
-            osrSlots[k] = new int[values.length];
-            for (int j = 0; j < values.length; j++) osrSlots[k][j] = slot(values[j]);
+            osrSlots[k] = new int[slotCount(values)];
+            for (int j = 0, at = 0; j < values.length; j++) {
+                osrSlots[k][at++] = slot(values[j]);
+                if (f.typeOf(values[j]) == ValType.V128) osrSlots[k][at++] = slot(values[j]) + 1;
+            }
             k++;
         }
-        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
-                f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
+        return new CompiledFunction(f.index, f.name, code.toArray(), constants, RawValues.slots(f.type().params()),
+                resultSlots, frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
                 resultSlot, module.body(f.index).codeStart());
     }
@@ -250,6 +265,11 @@ public final class FunctionCompiler {
             }
             return;
         }
+        if (op.isSimd()) {
+            trapSite(i.wasmOffset);
+            simd(i);
+            return;
+        }
         if (Numerics.isScalarNumeric(op)) {
             trapSite(i.wasmOffset);
             if (i.args.length == 1) code.emit(Op.GENERIC1, op.ordinal(), slot(i.result()), slot(i.args[0]));
@@ -258,21 +278,23 @@ public final class FunctionCompiler {
         }
         trapSite(i.wasmOffset);
         switch (op) {
-            case SELECT -> code.emit(Op.SELECT, slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case GLOBAL_GET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64,
-                    slot(i.result()), (int) i.imm);
-            case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
-                    (int) i.imm, slot(i.args[0]));
-            case CALL -> {
-                code.emit(Op.CALL, (int) i.imm, i.args.length, i.results.length);
-                for (int a : i.args) code.emit(slot(a));
-                for (int r : i.results) code.emit(slot(r));
+            case SELECT -> code.emit(f.typeOf(i.result()) == ValType.V128 ? Op.V128_SELECT : Op.SELECT,
+                    slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case GLOBAL_GET -> code.emit(globalOp(module.globalType((int) i.imm).type(), Op.GLOBAL_GET_32, Op.GLOBAL_GET_64,
+                    Op.GLOBAL_GET_128), slot(i.result()), (int) i.imm);
+            case GLOBAL_SET -> code.emit(globalOp(module.globalType((int) i.imm).type(), Op.GLOBAL_SET_32, Op.GLOBAL_SET_64,
+                    Op.GLOBAL_SET_128), (int) i.imm, slot(i.args[0]));
+            case CALL -> { // argument and result counts in slots
+                code.emit(Op.CALL, (int) i.imm, slotCount(i.args), slotCount(i.results));
+                emitSlots(i.args);
+                emitSlots(i.results);
             }
             case CALL_INDIRECT -> {
-                int params = i.args.length - 1;
-                code.emit(Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, params, i.results.length);
-                for (int a : i.args) code.emit(slot(a)); // the table index comes last
-                for (int r : i.results) code.emit(slot(r));
+                int[] params = java.util.Arrays.copyOf(i.args, i.args.length - 1);
+                code.emit(Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, slotCount(params), slotCount(i.results));
+                emitSlots(params);
+                code.emit(slot(i.args[params.length])); // the table index comes last
+                emitSlots(i.results);
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
@@ -294,8 +316,30 @@ public final class FunctionCompiler {
         }
     }
 
-    private static boolean is32(ValType t) {
-        return t == ValType.I32 || t == ValType.F32;
+    private static int globalOp(ValType t, int op32, int op64, int op128) {
+        return t == ValType.I32 || t == ValType.F32 ? op32 : t == ValType.V128 ? op128 : op64;
+    }
+
+    /** A SIMD instruction: one of the interpreter's SIMD opcodes, with the Wasm opcode where it needs it. */
+    private void simd(Instruction i) {
+        Opcode op = i.op;
+        int ord = op.ordinal();
+        switch (op.immediate) {
+            case MEMARG -> {
+                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.args[0]), slot(i.args[1]), (int) i.imm);
+                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.args[0]), (int) i.imm);
+            }
+            case MEMARG_LANE -> {
+                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+            }
+            case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+                    (int) i.imm);
+            case SHUFFLE -> code.emit(Op.SIMD_SHUFFLE, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm,
+                    (int) (i.imm >>> 32), (int) i.imm2, (int) (i.imm2 >>> 32));
+            default -> code.emit(Op.SIMD, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+                    i.args.length > 2 ? slot(i.args[2]) : 0);
+        }
     }
 
     private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare) {
@@ -340,8 +384,8 @@ public final class FunctionCompiler {
                 target(s.defaultTarget.target);
             }
             case Terminator.Return r -> {
-                code.emit(Op.RETURN, r.values.length);
-                for (int v : r.values) code.emit(slot(v));
+                code.emit(Op.RETURN, slotCount(r.values));
+                emitSlots(r.values);
             }
             case Terminator.Trap t -> {
                 trapSite(t.wasmOffset);
@@ -350,14 +394,22 @@ public final class FunctionCompiler {
         }
     }
 
-    /** Binds the target's parameters: a parallel move from the argument slots. */
+    /**
+     * Binds the target's parameters: a parallel move from the argument slots, slot by slot (a v128
+     * moves as its two halves, so a v128 and a scalar whose slots overlap are ordered correctly).
+     */
     private void moves(Edge e) {
         if (e.args.length == 0) return;
         List<ParallelMoves.Move> parallel = new ArrayList<>(e.args.length);
         for (int k = 0; k < e.args.length; k++) {
             int to = alloc.location(e.target.params[k]);
             if (to == Location.NONE) continue;
-            parallel.add(new ParallelMoves.Move(alloc.location(e.args[k]), to, f.typeOf(e.args[k])));
+            int from = alloc.location(e.args[k]);
+            parallel.add(new ParallelMoves.Move(from, to, ValType.I64));
+            if (f.typeOf(e.args[k]) == ValType.V128) {
+                parallel.add(new ParallelMoves.Move(Location.slot(Location.slotIndex(from) + 1),
+                        Location.slot(Location.slotIndex(to) + 1), ValType.I64));
+            }
         }
         for (ParallelMoves.Move m : ParallelMoves.sequence(parallel, t -> Location.slot(scratch))) {
             code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));

@@ -331,6 +331,8 @@ public final class Interpreter {
                     case Op.GLOBAL_GET_64 -> { r[fp + c[pc + 1]] = NATIVE.get(I64, globals[c[pc + 2]]); pc += 3; }
                     case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, globals[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; }
                     case Op.GLOBAL_SET_64 -> { NATIVE.set(I64, globals[c[pc + 1]], r[fp + c[pc + 2]]); pc += 3; }
+                    case Op.V128_SELECT, Op.GLOBAL_GET_128, Op.GLOBAL_SET_128, Op.SIMD, Op.SIMD_LANE, Op.SIMD_SHUFFLE, Op.V128_LOAD,
+                         Op.V128_LOAD_LANE, Op.V128_STORE, Op.V128_STORE_LANE -> pc = SimdExecution.step(c, pc, r, fp, mem, memSize, globals);
                     default -> {
                         st.depth = depth;
                         st.top = fp + fn.frameSize;

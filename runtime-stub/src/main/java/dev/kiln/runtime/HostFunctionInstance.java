@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.RawValues;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
@@ -33,9 +34,11 @@ public final class HostFunctionInstance extends FunctionInstance {
             throw new TrapException(TrapKind.HOST_ERROR, e);
         }
         if (results == null) results = new long[0];
-        if (results.length != type.resultCount()) {
+        int slots = RawValues.slots(type.results());
+        if (results.length != slots) {
             throw new TrapException(TrapKind.HOST_ERROR, new IllegalStateException("host function " + definition.module()
-                    + "." + definition.name() + " returned " + results.length + " results, expected " + type.resultCount()));
+                    + "." + definition.name() + " returned " + results.length + " result slots, expected " + slots
+                    + " for " + type));
         }
         return results;
     }

@@ -20,4 +20,9 @@ public final class AutoTier extends ExecutionTier {
         TierUp.configure(1, 1, true);
         return new Store().tier(Tier.AUTO);
     }
+
+    @Override
+    protected boolean executesSimd() {
+        return false; // the backend does not lower SIMD yet
+    }
 }

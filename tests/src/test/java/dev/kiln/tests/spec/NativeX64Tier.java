@@ -14,4 +14,9 @@ public final class NativeX64Tier extends ExecutionTier {
     protected Store newStore() {
         return new Store().tier(Tier.NATIVE);
     }
+
+    @Override
+    protected boolean executesSimd() {
+        return false; // the backend does not lower SIMD yet
+    }
 }

@@ -22,7 +22,35 @@ final class SpecValues {
     private record HostRef(long n) {
     }
 
-    long toRaw(SpecScript.Value v) {
+    /** The value's raw slots: one, or two for a v128. */
+    long[] toRaw(SpecScript.Value v) {
+        if (v.type().equals("v128")) return v128(v);
+        return new long[] {scalarToRaw(v)};
+    }
+
+    /** A v128 from its lanes (unsigned decimal strings of the lane type's bits). */
+    private static long[] v128(SpecScript.Value v) {
+        int bits = laneBits(v.laneType());
+        int perHalf = 64 / bits;
+        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        long[] halves = new long[2];
+        for (int i = 0; i < v.value().size(); i++) {
+            long lane = Long.parseUnsignedLong(v.value().get(i).asText()) & mask;
+            halves[i / perHalf] |= lane << ((i % perHalf) * bits);
+        }
+        return halves;
+    }
+
+    private static int laneBits(String laneType) {
+        return switch (laneType) {
+            case "i8" -> 8;
+            case "i16" -> 16;
+            case "i32", "f32" -> 32;
+            default -> 64;
+        };
+    }
+
+    private long scalarToRaw(SpecScript.Value v) {
         String s = v.value().asText();
         return switch (v.type()) {
             case "i32", "f32" -> (int) Long.parseUnsignedLong(s);
@@ -36,8 +64,30 @@ final class SpecValues {
         };
     }
 
+    /** Null when the value at slot {@code at} of {@code actual} matches, else a description of the mismatch. */
+    String mismatch(SpecScript.Value expected, long[] actual, int at) {
+        if (!expected.type().equals("v128")) return mismatch(expected, actual[at]);
+        int bits = laneBits(expected.laneType());
+        int perHalf = 64 / bits;
+        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        for (int i = 0; i < expected.value().size(); i++) {
+            long lane = actual[at + i / perHalf] >>> ((i % perHalf) * bits) & mask;
+            String pattern = expected.value().get(i).asText();
+            boolean ok = switch (expected.laneType()) {
+                case "f32" -> matchesF32(pattern, (int) lane);
+                case "f64" -> matchesF64(pattern, lane);
+                default -> lane == (Long.parseUnsignedLong(pattern) & mask);
+            };
+            if (!ok) {
+                return "expected v128 " + expected.laneType() + " lanes " + expected.value() + ", got "
+                        + String.format("0x%016x%016x", actual[at + 1], actual[at]) + " (lane " + i + " differs)";
+            }
+        }
+        return null;
+    }
+
     /** Null when {@code actual} matches, else a description of the mismatch. */
-    String mismatch(SpecScript.Value expected, long actual) {
+    private String mismatch(SpecScript.Value expected, long actual) {
         JsonNode node = expected.value();
         String s = node.asText();
         boolean ok = switch (expected.type()) {
