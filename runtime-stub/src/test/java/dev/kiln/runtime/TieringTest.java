@@ -84,6 +84,34 @@ class TieringTest {
     }
 
     @Test
+    void codePrecompiledForALowerCpuLevelIsACacheHitAndCodeForAHigherOneIsNot() throws Exception {
+        assumeTrue(HostCpu.level().includes(dev.kiln.ir.code.CpuFeatures.X86_64_V2), "needs an x86-64-v2 host");
+        CodeCache cache = new CodeCache(cacheDir);
+        WasmModule compiled = WasmModule.of(BYTES);
+        dev.kiln.ir.code.CpuFeatures baseline = dev.kiln.ir.code.CpuFeatures.X86_64;
+        assertNotEquals(NativeCompiler.identity(compiled, baseline, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+                NativeCompiler.identity(compiled, dev.kiln.ir.code.CpuFeatures.X86_64_V2, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+                "the CPU level is part of the cache key");
+        cache.store(NativeCompiler.identity(compiled, baseline, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+                NativeCompiler.object(compiled, Backends.forCpu(baseline), dev.kiln.ir.code.CodeOptions.DEFAULT, n -> { }));
+        WasmModule m = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO));
+        Instance i = auto(m);
+        assertArrayEquals(new long[] {49}, i.function("sq").call(7));
+        assertEquals(1, TierReport.of(m, store, 5).boundFromCache());
+        // a machine of level v2 does not take code for v3
+        CodeCache other = new CodeCache(cacheDir.resolve("v3"));
+        other.store(NativeCompiler.identity(compiled, dev.kiln.ir.code.CpuFeatures.X86_64_V3, dev.kiln.ir.code.CodeOptions.DEFAULT)
+                .cacheKey(), NativeCompiler.object(compiled, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V3),
+                dev.kiln.ir.code.CodeOptions.DEFAULT, n -> { }));
+        assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(WasmModule.of(BYTES), other, false, w -> { }, Tier.AUTO,
+                dev.kiln.ir.code.CodeOptions.DEFAULT, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V2)),
+                "code for a bigger CPU is never used");
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(WasmModule.of(BYTES), other, false, w -> { }, Tier.AUTO,
+                dev.kiln.ir.code.CodeOptions.DEFAULT, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V3)));
+    }
+
+    @Test
     void meteredCodeIsCachedAndBoundLazilyUnderItsOwnKey() {
         CodeCache cache = new CodeCache(cacheDir);
         assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, NativeCompiler.prepare(WasmModule.of(BYTES), cache, true, w -> { },

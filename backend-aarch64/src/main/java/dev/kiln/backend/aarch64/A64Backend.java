@@ -5,6 +5,7 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
@@ -26,6 +27,11 @@ public final class A64Backend implements Backend {
     @Override
     public Target target() {
         return Target.AARCH64;
+    }
+
+    @Override
+    public CpuFeatures cpu() {
+        return CpuFeatures.AARCH64;
     }
 
     @Override

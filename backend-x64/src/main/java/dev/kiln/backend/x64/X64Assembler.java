@@ -652,6 +652,16 @@ public final class X64Assembler {
         integerFromXmmOrMemory(SseOp.CVTTSD2SI, dstWidth, dst, src);
     }
 
+    /** {@code cvtss2si dst, src}: float to signed DWORD or QWORD integer, rounding to nearest (even). */
+    public void cvtss2si(Width dstWidth, Gpr dst, XmmOrMemory src) {
+        integerFromXmmOrMemory(SseOp.CVTSS2SI, dstWidth, dst, src);
+    }
+
+    /** {@code cvtsd2si dst, src}: double to signed DWORD or QWORD integer, rounding to nearest (even). */
+    public void cvtsd2si(Width dstWidth, Gpr dst, XmmOrMemory src) {
+        integerFromXmmOrMemory(SseOp.CVTSD2SI, dstWidth, dst, src);
+    }
+
     private void xmmFromInteger(SseOp op, Width w, Xmm dst, GprOrMemory src) {
         requireForm(op, SseOp.Form.XMM_GPR_OR_MEM);
         requireWidth(w, op.mnemonic(w), DWORD, QWORD);

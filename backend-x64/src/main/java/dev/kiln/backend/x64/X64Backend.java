@@ -5,6 +5,7 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
@@ -13,13 +14,35 @@ import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.LinearScan;
 
-/** The x86-64 (SysV) backend: IR, optimised, allocated over {@link X64RegisterFile}, then lowered. */
+/**
+ * The x86-64 (SysV) backend for one CPU level: IR, optimised, allocated over
+ * {@link X64RegisterFile}, then lowered, using the instruction-set extensions of its level only.
+ */
 public final class X64Backend implements Backend {
-    public static final X64Backend INSTANCE = new X64Backend();
+    private static final java.util.Map<CpuFeatures, X64Backend> BY_LEVEL = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The backend for x86-64-v3 (AVX2), which kiln's own tests use where the level does not matter. */
+    public static final X64Backend INSTANCE = forCpu(CpuFeatures.X86_64_V3);
+
+    private final CpuFeatures cpu;
+
+    private X64Backend(CpuFeatures cpu) {
+        if (cpu.target() != Target.X86_64) throw new IllegalArgumentException(cpu + " is not an x86-64 level");
+        this.cpu = cpu;
+    }
+
+    /** The backend for code that may use the extensions of {@code cpu}. */
+    public static X64Backend forCpu(CpuFeatures cpu) {
+        return BY_LEVEL.computeIfAbsent(cpu, X64Backend::new);
+    }
 
     @Override
     public Target target() {
         return Target.X86_64;
+    }
+
+    @Override
+    public CpuFeatures cpu() {
+        return cpu;
     }
 
     @Override
@@ -31,12 +54,12 @@ public final class X64Backend implements Backend {
     public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
         IrFunction f = Preparation.forBackend(module, funcIndex, options);
         Allocation a = allocate(f);
-        return new X64Function(module.module(), symbols, f, a, listing).compile(funcIndex, symbols.of(funcIndex));
+        return new X64Function(module.module(), symbols, f, a, listing, cpu).compile(funcIndex, symbols.of(funcIndex));
     }
 
     @Override
     public MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol) {
-        return new X64Function(module.module(), symbols, prepared, allocate(prepared), false).compile(prepared.index, symbol);
+        return new X64Function(module.module(), symbols, prepared, allocate(prepared), false, cpu).compile(prepared.index, symbol);
     }
 
     /** The allocation the backend uses: constants used only as immediates get no location. */

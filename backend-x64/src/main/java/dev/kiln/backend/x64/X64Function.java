@@ -11,6 +11,7 @@ import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.TrapSite;
@@ -45,6 +46,8 @@ final class X64Function {
     final Allocation alloc;
     final X64Assembler asm;
     final X64Frame frame;
+    /** The extensions the code may use (fallbacks replace the others). */
+    final CpuFeatures cpu;
     private final List<TrapSite> trapSites = new ArrayList<>();
     private final List<Runnable> stubs = new ArrayList<>();
     private final Label[] blockLabels;
@@ -56,7 +59,8 @@ final class X64Function {
     private final boolean usesMemoryBase;
     private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
 
-    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
+    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing, CpuFeatures cpu) {
+        this.cpu = cpu;
         this.module = module;
         this.symbols = symbols;
         this.f = f;

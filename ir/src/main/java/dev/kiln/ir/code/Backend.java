@@ -11,6 +11,9 @@ import dev.kiln.frontend.ValidatedModule;
 public interface Backend {
     Target target();
 
+    /** The CPU level the code may assume (its instruction-set extensions); part of the cache key. */
+    CpuFeatures cpu();
+
     /** How this target's relocation types are applied (handed to the linker). */
     RelocationModel relocationModel();
 
