@@ -1,5 +1,7 @@
-"""wasmtime-cranelift / wasmtime-winch: the wasmtime Python package (its bundled libwasmtime) with
-the Cranelift optimising compiler or the Winch baseline compiler, measured as the Java harness does
+"""wasmtime-cranelift / wasmtime-winch / wasmtime-pulley: the wasmtime Python package (its bundled
+libwasmtime) with the Cranelift optimising compiler, the Winch baseline compiler, or Pulley, wasmtime's
+portable interpreter (Cranelift compiles to Pulley bytecode, selected with the target triple
+"pulley64"; the bundled library is built with Pulley support), measured as the Java harness does
 (BenchMain): compile once, warm up, time calls from Python. Prints ONE JSON line.
     python wasmtime_bench.py ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]
     python wasmtime_bench.py --call-overhead     (ns per call of an empty exported function)
@@ -15,13 +17,20 @@ from wasmtime import _ffi as ffi
 
 # wasmtime_strategy_t in wasmtime's C API (crates/c-api/include/wasmtime/config.h). The Python
 # Config.strategy setter knows only "auto" and "cranelift", so Winch is selected through the C API.
-STRATEGIES = {'wasmtime-cranelift': 1, 'wasmtime-winch': 2}
+STRATEGIES = {'wasmtime-cranelift': 1, 'wasmtime-winch': 2, 'wasmtime-pulley': 1}
+# Pulley is a compilation target: Cranelift emits Pulley bytecode that wasmtime's interpreter runs.
+TARGETS = {'wasmtime-pulley': 'pulley64'}
 
 
 def engine_for(name):
     config = wasmtime.Config()
     ffi.wasmtime_config_strategy_set(config.ptr(), STRATEGIES[name])
-    return wasmtime.Engine(config)
+    if name in TARGETS:
+        config.target = TARGETS[name]
+    engine = wasmtime.Engine(config)
+    if name in TARGETS and not ffi.wasmtime_engine_is_pulley(engine.ptr()):
+        raise SystemExit(name + ': this libwasmtime does not run Pulley')
+    return engine
 
 
 def call_overhead():

@@ -2,6 +2,8 @@ package dev.kiln.bench;
 
 import dev.kiln.runtime.Tier;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,16 +59,22 @@ public final class BenchMain {
         } while (System.nanoTime() < warmupEnd || warmups < 2);
 
         double[] ms = new double[iterations];
+        double[] cpu = new double[iterations];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < iterations; i++) {
+            long c = threads.getCurrentThreadCpuTime();
             long s = System.nanoTime();
             int r = e.run(arg);
             ms[i] = (System.nanoTime() - s) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
             if (r != result) throw new IllegalStateException("result changed between calls: " + result + " vs " + r);
         }
         Arrays.sort(ms);
+        Arrays.sort(cpu);
         String name = program.getFileName().toString().replace(".wasm", "");
         System.out.printf("{\"engine\":\"%s\",\"program\":\"%s\",\"arg\":%d,\"result\":%d,\"median_ms\":%.3f,"
-                        + "\"min_ms\":%.3f,\"max_ms\":%.3f,\"load_ms\":%.1f,\"warmup_calls\":%d}%n",
-                engineName, name, arg, result, ms[iterations / 2], ms[0], ms[iterations - 1], loadNanos / 1e6, warmups);
+                        + "\"min_ms\":%.3f,\"max_ms\":%.3f,\"cpu_median_ms\":%.3f,\"load_ms\":%.1f,\"warmup_calls\":%d}%n",
+                engineName, name, arg, result, ms[iterations / 2], ms[0], ms[iterations - 1], cpu[iterations / 2],
+                loadNanos / 1e6, warmups);
     }
 }

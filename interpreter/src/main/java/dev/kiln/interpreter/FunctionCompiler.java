@@ -26,14 +26,24 @@ import java.util.Map;
 
 /**
  * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
- * mapped to frame slots by {@link LinearScan} (parameters in slots {@code 0..n-1}, constants in the
- * slots after them, preloaded at every call), then one {@link Op} per IR instruction, moves for
- * block parameters, and fused compare-and-branch where an i32 comparison only feeds a branch.
+ * mapped to frame slots by {@link LinearScan} (parameters in slots {@code 0..n-1}), then one
+ * {@link Op} per IR instruction, moves for block parameters, and fused compare-and-branch where an
+ * i32 comparison only feeds a branch. Constant operands are folded into the instructions that
+ * have an immediate form ({@link Immediates}), constants passed along edges are written by
+ * {@link Op#CONST}; only constants with some other use get a slot (after the parameters,
+ * preloaded at every call).
  */
 public final class FunctionCompiler {
     /** Wasm operations with a dedicated interpreter opcode (others go through {@link Numerics}). */
     private static final Map<Opcode, Integer> DIRECT = new EnumMap<>(Opcode.class);
-    /** Wasm comparisons that fuse with a branch, and the fused opcode. */
+    /** Comparisons the interpreter runs as their mirror image, with the operands swapped ({@code a > b} as {@code b < a}). */
+    private static final Map<String, String> SWAPPED_NAMES = Map.ofEntries(
+            Map.entry("I32_GT_S", "I32_LT_S"), Map.entry("I32_GT_U", "I32_LT_U"), Map.entry("I32_GE_S", "I32_LE_S"),
+            Map.entry("I32_GE_U", "I32_LE_U"), Map.entry("I64_GT_S", "I64_LT_S"), Map.entry("I64_GT_U", "I64_LT_U"),
+            Map.entry("I64_GE_S", "I64_LE_S"), Map.entry("I64_GE_U", "I64_LE_U"), Map.entry("F32_GT", "F32_LT"),
+            Map.entry("F32_GE", "F32_LE"), Map.entry("F64_GT", "F64_LT"), Map.entry("F64_GE", "F64_LE"));
+    private static final Map<Opcode, Integer> SWAPPED = new EnumMap<>(Opcode.class);
+    /** Wasm comparisons that fuse with a branch, and the fused opcode (the operands swapped for those in SWAPPED). */
     private static final Map<Opcode, Integer> FUSED = new EnumMap<>(Opcode.class);
     /** The comparison that is true exactly when the key is false. */
     private static final Map<Opcode, Opcode> INVERSE = new EnumMap<>(Opcode.class);
@@ -48,8 +58,13 @@ public final class FunctionCompiler {
                 "I64_GE_S", "I64_GE_U", "I64_EQZ", "I64_CLZ", "I64_CTZ", "I64_POPCNT", "I32_WRAP_I64", "I64_EXTEND_I32_S",
                 "I64_EXTEND_I32_U", "F32_ADD", "F32_SUB", "F32_MUL", "F32_DIV", "F32_EQ", "F32_NE", "F32_LT", "F32_GT",
                 "F32_LE", "F32_GE", "F64_ADD", "F64_SUB", "F64_MUL", "F64_DIV", "F64_EQ", "F64_NE", "F64_LT", "F64_GT",
-                "F64_LE", "F64_GE", "F32_NEG", "F64_NEG", "F32_ABS", "F64_ABS", "F64_CONVERT_I32_S", "F64_PROMOTE_F32"};
-        for (String n : direct) DIRECT.put(Opcode.valueOf(n), opcode(n));
+                "F64_LE", "F64_GE", "F32_NEG", "F64_NEG", "F32_ABS", "F64_ABS", "F64_CONVERT_I32_S", "F64_PROMOTE_F32",
+                "F64_SQRT", "F32_SQRT"};
+        for (String n : direct) {
+            String swapped = SWAPPED_NAMES.get(n);
+            if (swapped != null) SWAPPED.put(Opcode.valueOf(n), opcode(swapped));
+            else DIRECT.put(Opcode.valueOf(n), opcode(n));
+        }
         // Loads and stores share opcodes where slot contents coincide (i32 values are kept sign-extended).
         DIRECT.put(Opcode.I32_LOAD, Op.LOAD_I32);
         DIRECT.put(Opcode.F32_LOAD, Op.LOAD_I32);
@@ -81,8 +96,10 @@ public final class FunctionCompiler {
             Opcode a = Opcode.valueOf(pair[0]), b = Opcode.valueOf(pair[1]);
             INVERSE.put(a, b);
             INVERSE.put(b, a);
-            FUSED.put(a, opcode("BR_" + pair[0]));
-            FUSED.put(b, opcode("BR_" + pair[1]));
+            for (Opcode o : new Opcode[] {a, b}) {
+                String swapped = SWAPPED_NAMES.get(o.name());
+                FUSED.put(o, opcode("BR_" + (swapped != null ? swapped : o.name())));
+            }
         }
     }
 
@@ -106,23 +123,37 @@ public final class FunctionCompiler {
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    /** The constant instruction defining each value, or null. */
+    private final Instruction[] constantDefs;
 
     private FunctionCompiler(Module module, IrFunction f) {
         this.module = module;
         this.f = f;
         int n = f.valueCount();
+        this.constantDefs = new Instruction[n];
+        this.useCount = new int[n];
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (isConstant(i.op)) constantDefs[i.result()] = i;
+                for (int a : i.args) useCount[a]++;
+            }
+            for (int v : b.terminator.operands()) useCount[v]++;
+            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount[a]++;
+        }
+        boolean[] slotless = slotlessConstants();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
+        // parameters in slots 0.., a v128 in two
         int params = RawValues.slots(f.type().params());
         for (int i = 0, slot = 0; i < f.type().paramCount(); slot += RawValues.slots(f.type().param(i++))) {
             pre[f.entry().params[i]] = Location.slot(slot);
         }
-        // constants: one slot each (two for a v128), equal ones shared
+        // constants with a slot: one each (two for a v128), equal ones shared
         Map<List<Long>, Integer> constSlot = new HashMap<>();
         List<Long> consts = new ArrayList<>();
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
-                if (!isConstant(i.op)) continue;
+                if (!isConstant(i.op) || slotless[i.result()]) continue;
                 List<Long> bits = i.op == Opcode.V128_CONST ? List.of(i.imm, i.imm2) : List.of(i.op == Opcode.REF_NULL ? 0 : i.imm);
                 Integer slot = constSlot.get(bits);
                 if (slot == null) {
@@ -134,17 +165,39 @@ public final class FunctionCompiler {
             }
         }
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
-        this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length);
+        this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length, slotless);
         this.scratch = alloc.slotCount();
         // scratch, then where an OSR continuation's results land
         this.frameSize = scratch + 1 + RawValues.slots(f.type().results());
         this.blockPc = new int[f.blockIdCount()];
-        this.useCount = new int[n];
+    }
+
+    /** Constants every use of which takes them as an immediate or through {@link Op#CONST}: they need no slot. */
+    private boolean[] slotlessConstants() {
+        boolean[] slotless = new boolean[f.valueCount()];
+        for (int v = 0; v < slotless.length; v++) slotless[v] = constantDefs[v] != null;
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) for (int a : i.args) useCount[a]++;
-            for (int v : b.terminator.operands()) useCount[v]++;
-            for (Edge e : b.terminator.edges()) for (int a : e.args) useCount[a]++;
+            Instruction fused = fusableCompare(b);
+            for (Instruction i : b.instructions) {
+                if (isConstant(i.op)) continue;
+                Immediates.Form form = i == fused ? branchForm(i.op, i.args[0], i.args[1]) : Immediates.of(i, constantDefs);
+                for (int k = 0; k < i.args.length; k++) {
+                    if (form == null || k == form.slotArg()) slotless[i.args[k]] = false;
+                }
+            }
+            for (int v : b.terminator.operands()) slotless[v] = false;
+            for (Edge e : b.terminator.edges()) {
+                for (int a : e.args) {
+                    if (constantDefs[a] != null && Immediates.constValue(constantDefs[a], f.typeOf(a)) == null) slotless[a] = false;
+                }
+            }
         }
+        return slotless;
+    }
+
+    /** The immediate form of a fused branch on {@code op a b}, or null (branch on two slots). */
+    private Immediates.Form branchForm(Opcode op, int a, int b) {
+        return Immediates.branch(op, a, b, constantDefs);
     }
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
@@ -251,16 +304,31 @@ public final class FunctionCompiler {
         Opcode op = i.op;
         Integer direct = DIRECT.get(op);
         int memOffset = (int) i.imm;
+        Immediates.Form form = Immediates.of(i, constantDefs);
+        if (form != null) {
+            trapSite(i.wasmOffset);
+            code.emit(form.opcode(), slot(i.result()), slot(i.args[form.slotArg()]), form.imm());
+            return;
+        }
+        Integer swapped = SWAPPED.get(op);
+        if (swapped != null) {
+            code.emit(swapped, slot(i.result()), slot(i.args[1]), slot(i.args[0]));
+            return;
+        }
         if (direct != null) {
             trapSite(i.wasmOffset);
             switch (op.immediate) {
                 case MEMARG -> {
                     if (op.resultCount() == 1) code.emit(direct, slot(i.result()), slot(i.args[0]), memOffset);
-                    else code.emit(direct, slot(i.args[0]), slot(i.args[1]), memOffset);
+                    else code.emit(direct, slot(i.args[1]), slot(i.args[0]), memOffset); // value, address
                 }
                 default -> {
-                    if (i.args.length == 1) code.emit(direct, slot(i.result()), slot(i.args[0]));
-                    else code.emit(direct, slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+                    if (i.args.length == 1) {
+                        code.emit(direct, slot(i.result()), slot(i.args[0]));
+                        if (Op.length(direct) == 4) code.emit(0); // every value-computing CORE instruction has length 4
+                    } else {
+                        code.emit(direct, slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+                    }
                 }
             }
             return;
@@ -280,21 +348,27 @@ public final class FunctionCompiler {
         switch (op) {
             case SELECT -> code.emit(f.typeOf(i.result()) == ValType.V128 ? Op.V128_SELECT : Op.SELECT,
                     slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case GLOBAL_GET -> code.emit(globalOp(module.globalType((int) i.imm).type(), Op.GLOBAL_GET_32, Op.GLOBAL_GET_64,
-                    Op.GLOBAL_GET_128), slot(i.result()), (int) i.imm);
-            case GLOBAL_SET -> code.emit(globalOp(module.globalType((int) i.imm).type(), Op.GLOBAL_SET_32, Op.GLOBAL_SET_64,
-                    Op.GLOBAL_SET_128), (int) i.imm, slot(i.args[0]));
-            case CALL -> { // argument and result counts in slots
+            case GLOBAL_GET -> {
+                ValType t = module.globalType((int) i.imm).type();
+                if (t == ValType.V128) code.emit(Op.GLOBAL_GET_128, slot(i.result()), (int) i.imm);
+                else code.emit(is32(t) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64, slot(i.result()), (int) i.imm, 0);
+            }
+            case GLOBAL_SET -> {
+                ValType t = module.globalType((int) i.imm).type();
+                code.emit(t == ValType.V128 ? Op.GLOBAL_SET_128 : is32(t) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
+                        (int) i.imm, slot(i.args[0]));
+            }
+            case CALL -> { // argument and result counts in slots (a v128 takes two)
                 code.emit(Op.CALL, (int) i.imm, slotCount(i.args), slotCount(i.results));
                 emitSlots(i.args);
                 emitSlots(i.results);
             }
             case CALL_INDIRECT -> {
-                int[] params = java.util.Arrays.copyOf(i.args, i.args.length - 1);
-                code.emit(Op.CALL_INDIRECT, (int) i.imm, (int) i.imm2, slotCount(params), slotCount(i.results));
+                int[] params = java.util.Arrays.copyOf(i.args, i.args.length - 1); // the element index comes last
+                code.emit(Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results));
                 emitSlots(params);
-                code.emit(slot(i.args[params.length])); // the table index comes last
                 emitSlots(i.results);
+                code.emit((int) i.imm2, slot(i.args[params.length]));
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
@@ -316,8 +390,8 @@ public final class FunctionCompiler {
         }
     }
 
-    private static int globalOp(ValType t, int op32, int op64, int op128) {
-        return t == ValType.I32 || t == ValType.F32 ? op32 : t == ValType.V128 ? op128 : op64;
+    private static boolean is32(ValType t) {
+        return t == ValType.I32 || t == ValType.F32;
     }
 
     /** A SIMD instruction: one of the interpreter's SIMD opcodes, with the Wasm opcode where it needs it. */
@@ -354,17 +428,16 @@ public final class FunctionCompiler {
             case Terminator.Branch br -> {
                 BasicBlock t = br.ifTrue.target, fl = br.ifFalse.target;
                 if (fusedCompare != null) {
-                    int a = slot(fusedCompare.args[0]), c = slot(fusedCompare.args[1]);
-                    if (t == next) {
-                        code.emit(FUSED.get(INVERSE.get(fusedCompare.op)), a, c);
+                    Opcode cmp = t == next ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
+                    int x = fusedCompare.args[0], y = fusedCompare.args[1];
+                    Immediates.Form form = branchForm(cmp, x, y);
+                    if (form != null) code.emit(form.opcode(), slot(form.slotArg() == 0 ? x : y), form.imm());
+                    else if (SWAPPED.containsKey(cmp)) code.emit(FUSED.get(cmp), slot(y), slot(x));
+                    else code.emit(FUSED.get(cmp), slot(x), slot(y));
+                    target(t == next ? fl : t);
+                    if (t != next && fl != next) {
+                        code.emit(Op.JMP);
                         target(fl);
-                    } else {
-                        code.emit(FUSED.get(fusedCompare.op), a, c);
-                        target(t);
-                        if (fl != next) {
-                            code.emit(Op.JMP);
-                            target(fl);
-                        }
                     }
                 } else if (t == next) {
                     code.emit(Op.BR_UNLESS, slot(br.condition));
@@ -395,24 +468,40 @@ public final class FunctionCompiler {
     }
 
     /**
-     * Binds the target's parameters: a parallel move from the argument slots, slot by slot (a v128
-     * moves as its two halves, so a v128 and a scalar whose slots overlap are ordered correctly).
+     * Binds the target's parameters: a parallel move from the argument slots (two moves per
+     * {@link Op#MOV2}), then {@link Op#CONST} for constant arguments without a slot (no move
+     * reads a parameter slot after it is written, so they can come last).
      */
     private void moves(Edge e) {
         if (e.args.length == 0) return;
         List<ParallelMoves.Move> parallel = new ArrayList<>(e.args.length);
+        List<int[]> consts = new ArrayList<>();
         for (int k = 0; k < e.args.length; k++) {
             int to = alloc.location(e.target.params[k]);
             if (to == Location.NONE) continue;
             int from = alloc.location(e.args[k]);
-            parallel.add(new ParallelMoves.Move(from, to, ValType.I64));
-            if (f.typeOf(e.args[k]) == ValType.V128) {
-                parallel.add(new ParallelMoves.Move(Location.slot(Location.slotIndex(from) + 1),
-                        Location.slot(Location.slotIndex(to) + 1), ValType.I64));
+            if (from == Location.NONE) {
+                consts.add(new int[] {Location.slotIndex(to), Immediates.constValue(constantDefs[e.args[k]], f.typeOf(e.args[k]))});
+            } else {
+                // slot by slot: a v128 moves as its two halves, so a v128 and a scalar whose slots overlap are ordered right
+                parallel.add(new ParallelMoves.Move(from, to, ValType.I64));
+                if (f.typeOf(e.args[k]) == ValType.V128) {
+                    parallel.add(new ParallelMoves.Move(Location.slot(Location.slotIndex(from) + 1),
+                            Location.slot(Location.slotIndex(to) + 1), ValType.I64));
+                }
             }
         }
-        for (ParallelMoves.Move m : ParallelMoves.sequence(parallel, t -> Location.slot(scratch))) {
-            code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));
+        List<ParallelMoves.Move> seq = ParallelMoves.sequence(parallel, t -> Location.slot(scratch));
+        for (int k = 0; k < seq.size(); k += 2) {
+            ParallelMoves.Move m = seq.get(k);
+            if (k + 1 < seq.size()) {
+                ParallelMoves.Move m2 = seq.get(k + 1);
+                code.emit(Op.MOV2, Location.slotIndex(m.to()), Location.slotIndex(m.from()),
+                        Location.slotIndex(m2.to()), Location.slotIndex(m2.from()));
+            } else {
+                code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));
+            }
         }
+        for (int[] c : consts) code.emit(Op.CONST, c[0], c[1]);
     }
 }

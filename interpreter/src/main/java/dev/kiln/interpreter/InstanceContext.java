@@ -12,6 +12,15 @@ public interface InstanceContext {
     /** The functions of this instance that run in the interpreter, by function index (null: not interpreted). */
     CompiledFunction[] interpretedFunctions();
 
+    /**
+     * The interpreter's code for function {@code funcIndex} when it runs in the interpreter, made
+     * now if this is its first call (lazy preparation); null when it runs elsewhere (an import,
+     * native code).
+     */
+    default CompiledFunction prepare(int funcIndex) {
+        return interpretedFunctions()[funcIndex];
+    }
+
     /** A segment spanning linear memory 0's whole reservation (its base never moves), or null. */
     MemorySegment memory();
 

@@ -24,6 +24,19 @@ final class InterpreterStack {
     int top;
     /** Function entries and back-edges left before {@link InstanceContext#poll} is due. */
     int pollCountdown;
+    /** Hotness weights and threshold, copied from {@link Interpreter}'s settings at each invocation. */
+    int callWeight;
+    int loopWeight;
+    long hotThreshold;
+    /**
+     * The running frame, saved here while an effectful family method runs (see {@link Families}):
+     * such a method may switch frames by changing these and {@link #depth}.
+     */
+    CompiledFunction fn;
+    int pc;
+    int fp;
+    /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
+    final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
 
     void ensureSlots(int needed) {
         if (needed <= slots.length) return;

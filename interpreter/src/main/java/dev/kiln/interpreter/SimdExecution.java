@@ -25,9 +25,8 @@ final class SimdExecution {
     private SimdExecution() {
     }
 
-    /** Runs the SIMD instruction at {@code pc}; returns the next pc. */
-    static int step(int[] c, int pc, long[] r, int fp, MemorySegment mem, long memSize, long[] globals) {
-        int op = c[pc];
+    /** Runs the SIMD instruction at {@code pc} (family {@link Families#SIMD}); returns the next pc. */
+    static int run(int op, long[] r, int[] c, int pc, int fp, InstanceContext ctx) {
         switch (op) {
             case Op.V128_SELECT -> {
                 boolean first = (int) r[fp + c[pc + 4]] != 0;
@@ -37,13 +36,13 @@ final class SimdExecution {
                 r[d + 1] = hi;
             }
             case Op.GLOBAL_GET_128 -> {
-                long cell = globals[c[pc + 2]];
+                long cell = ctx.globalCells()[c[pc + 2]];
                 int d = fp + c[pc + 1];
                 r[d] = NATIVE.get(I64, cell);
                 r[d + 1] = NATIVE.get(I64, cell + 8);
             }
             case Op.GLOBAL_SET_128 -> {
-                long cell = globals[c[pc + 1]];
+                long cell = ctx.globalCells()[c[pc + 1]];
                 int s = fp + c[pc + 2];
                 NATIVE.set(I64, cell, r[s]);
                 NATIVE.set(I64, cell + 8, r[s + 1]);
@@ -54,35 +53,38 @@ final class SimdExecution {
                     0, c[pc + 5], 0);
             case Op.SIMD_SHUFFLE -> VectorNumerics.eval(Opcode.I8X16_SHUFFLE, r, fp + c[pc + 1], fp + c[pc + 2], fp + c[pc + 3], 0,
                     (c[pc + 4] & 0xFFFF_FFFFL) | (long) c[pc + 5] << 32, (c[pc + 6] & 0xFFFF_FFFFL) | (long) c[pc + 7] << 32);
-            case Op.V128_LOAD -> load(OPCODES[c[pc + 1]], r, fp + c[pc + 2], r[fp + c[pc + 3]], c[pc + 4], mem, memSize);
-            case Op.V128_LOAD_LANE -> {
-                Opcode o = OPCODES[c[pc + 1]];
-                long ea = ea(r[fp + c[pc + 3]], c[pc + 5], o.memoryBytes, memSize);
-                // the loaded lane goes through replace_lane of the same width, from scratch slots
-                long[] t = {r[fp + c[pc + 4]], r[fp + c[pc + 4] + 1], read(mem, ea, o.memoryBytes)};
-                VectorNumerics.eval(replaceLane(o.memoryBytes), t, 0, 0, 2, 0, c[pc + 6], 0);
-                int d = fp + c[pc + 2];
-                r[d] = t[0];
-                r[d + 1] = t[1];
-            }
+            case Op.V128_LOAD -> load(OPCODES[c[pc + 1]], r, fp + c[pc + 2], r[fp + c[pc + 3]], c[pc + 4], ctx.memory(), ctx.memorySize());
+            case Op.V128_LOAD_LANE -> loadLane(OPCODES[c[pc + 1]], r, c, pc, fp, ctx.memory(), ctx.memorySize());
             case Op.V128_STORE -> {
-                long ea = ea(r[fp + c[pc + 1]], c[pc + 3], 16, memSize);
+                MemorySegment mem = ctx.memory();
+                long ea = ea(r[fp + c[pc + 1]], c[pc + 3], 16, ctx.memorySize());
                 int s = fp + c[pc + 2];
                 mem.set(I64, ea, r[s]);
                 mem.set(I64, ea + 8, r[s + 1]);
             }
             case Op.V128_STORE_LANE -> {
                 Opcode o = OPCODES[c[pc + 1]];
-                long ea = ea(r[fp + c[pc + 2]], c[pc + 4], o.memoryBytes, memSize);
+                long ea = ea(r[fp + c[pc + 2]], c[pc + 4], o.memoryBytes, ctx.memorySize());
                 int s = fp + c[pc + 3];
                 int lane = c[pc + 5];
                 int bits = o.memoryBytes * 8, perHalf = 64 / bits;
                 long half = lane < perHalf ? r[s] : r[s + 1];
-                write(mem, ea, o.memoryBytes, half >>> ((lane % perHalf) * bits));
+                write(ctx.memory(), ea, o.memoryBytes, half >>> ((lane % perHalf) * bits));
             }
-            default -> throw new IllegalStateException("not a SIMD interpreter opcode: " + op);
+            default -> throw Families.badOpcode(op, pc);
         }
         return pc + Op.length(op);
+    }
+
+    /** v128.loadN_lane: the loaded lane goes through replace_lane of the same width, from scratch slots. */
+    private static void loadLane(Opcode o, long[] r, int[] c, int pc, int fp, MemorySegment mem, long memSize) {
+        long ea = ea(r[fp + c[pc + 3]], c[pc + 5], o.memoryBytes, memSize);
+        int v = fp + c[pc + 4];
+        long[] t = {r[v], r[v + 1], read(mem, ea, o.memoryBytes)};
+        VectorNumerics.eval(replaceLane(o.memoryBytes), t, 0, 0, 2, 0, c[pc + 6], 0);
+        int d = fp + c[pc + 2];
+        r[d] = t[0];
+        r[d + 1] = t[1];
     }
 
     private static long ea(long addr, int offset, int size, long memSize) {

@@ -66,6 +66,14 @@ public final class LinearScan {
         return new LinearScan(f, rf, precolored, reservedSlots, null).run();
     }
 
+    /**
+     * Allocates every live value except those marked in {@code unallocated} (which get
+     * {@link Location#NONE}), with {@code precolored} values at their fixed locations.
+     */
+    public static Allocation allocate(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated) {
+        return new LinearScan(f, rf, precolored, reservedSlots, unallocated).run();
+    }
+
     /** Allocates every live value except those marked in {@code unallocated}, which get {@link Location#NONE}. */
     public static Allocation allocate(IrFunction f, RegisterFile rf, boolean[] unallocated) {
         return new LinearScan(f, rf, null, 0, unallocated).run();

@@ -41,6 +41,13 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
+    public CompiledFunction prepare(int funcIndex) {
+        FunctionInstance f = instance.functions[funcIndex];
+        if (f instanceof WasmFunction wf && wf.instance == instance) return instance.forInterpreter(funcIndex);
+        return null;
+    }
+
+    @Override
     public MemorySegment memory() {
         return instance.memories.length > 0 ? instance.memories[0].reservation() : null;
     }
