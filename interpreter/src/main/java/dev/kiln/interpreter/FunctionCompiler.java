@@ -180,9 +180,11 @@ public final class FunctionCompiler {
             Instruction fused = fusableCompare(b);
             for (Instruction i : b.instructions) {
                 if (isConstant(i.op)) continue;
-                Immediates.Form form = i == fused ? fusedBranchForm(i) : Immediates.of(i, constantDefs);
+                // a fused comparison is emitted as itself or as its inverse (by the layout): both forms must do without the slot
+                Immediates.Form form = i == fused ? branchForm(i.op, i.args[0], i.args[1]) : Immediates.of(i, constantDefs);
+                Immediates.Form inverse = i == fused ? branchForm(INVERSE.get(i.op), i.args[0], i.args[1]) : form;
                 for (int k = 0; k < i.args.length; k++) {
-                    if (form == null || k == form.slotArg()) slotless[i.args[k]] = false;
+                    if (form == null || inverse == null || k == form.slotArg() || k == inverse.slotArg()) slotless[i.args[k]] = false;
                 }
             }
             for (int v : b.terminator.operands()) slotless[v] = false;
@@ -193,17 +195,6 @@ public final class FunctionCompiler {
             }
         }
         return slotless;
-    }
-
-    /**
-     * The immediate form of the fused branch on comparison {@code i}, when both the comparison and
-     * its inverse have one (the terminator branches on either, depending on the layout; {@code x >= 0}
-     * unsigned, for one, has none), else null: the operands then keep their slots.
-     */
-    private Immediates.Form fusedBranchForm(Instruction i) {
-        Immediates.Form form = branchForm(i.op, i.args[0], i.args[1]);
-        if (form == null || branchForm(INVERSE.get(i.op), i.args[0], i.args[1]) == null) return null;
-        return form;
     }
 
     /** The immediate form of a fused branch on {@code op a b}, or null (branch on two slots). */

@@ -45,7 +45,7 @@ class GeneratedModuleProperties {
 
     @Provide
     Arbitrary<FuzzCase> cases() {
-        return FuzzCases.of(6, 120, 30);
+        return FuzzCases.withSimd(6, 120, 30);
     }
 
     @Property(tries = 1000, seed = "8120260601")

@@ -31,7 +31,6 @@ final class FunctionGenerator {
     /** Upper bound on node evaluations of one call, guarded calls not counted (fuel bounds those). */
     static final long MAX_COST = 20_000;
     private static final int MAX_DEPTH = 7;
-    private static final List<NumType> TYPES = List.of(NumType.values());
 
     private final Random r;
     private final ModulePlan plan;
@@ -85,7 +84,8 @@ final class FunctionGenerator {
     }
 
     private NumType pickType() {
-        return TYPES.get(r.nextInt(TYPES.size()));
+        List<NumType> types = plan.simd() ? List.of(NumType.values()) : NumType.SCALARS;
+        return types.get(r.nextInt(types.size()));
     }
 
     private boolean exhausted() {
@@ -105,7 +105,7 @@ final class FunctionGenerator {
             return new Weighted<Expr>()
                     .add(2, () -> leaf(t))
                     .addIf(!vector, 7, () -> numeric(t))
-                    .add(vector ? 8 : 0.8, () -> simd(t))
+                    .addIf(plan.simd(), vector ? 8 : 0.8, () -> simd(t))
                     .addIf(mem, 2, () -> load(t))
                     .addIf(mem && vector, 0.7, this::loadLane)
                     .addIf(mem && t == NumType.I32, 0.5, MemorySize::new)
@@ -277,7 +277,7 @@ final class FunctionGenerator {
                         return new GlobalSet(g, value(plan.globals().get(g).type()));
                     })
                     .addIf(mem, 3, this::store)
-                    .addIf(mem, 0.5, this::storeLane)
+                    .addIf(mem && plan.simd(), 0.5, this::storeLane)
                     .add(1, () -> new Drop(value(pickType())))
                     .addIf(mem, 0.5, () -> new MemoryFill(address(1), value(NumType.I32), length()))
                     .addIf(mem, 0.5, () -> new MemoryCopy(address(1), address(1), length()))
@@ -317,7 +317,7 @@ final class FunctionGenerator {
     }
 
     private Expr store() {
-        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store).toList();
+        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store && (plan.simd() || o.type != NumType.V128)).toList();
         MemOp op = pick(ops);
         return new Store(op, r.nextInt(op.maxAlignLog2() + 1), offset(), address(op.width), value(op.type));
     }

@@ -24,15 +24,18 @@ public final class ModuleGenerator {
     private final Random r;
     private final int maxFunctions;
     private final int bodyBudget;
+    private final boolean simd;
 
     /**
      * @param maxFunctions at most this many functions
      * @param bodyBudget   about this many instruction-tree nodes per function at most
+     * @param simd         whether modules use v128 and SIMD instructions
      */
-    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget) {
+    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd) {
         this.r = r;
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
+        this.simd = simd;
     }
 
     public FuzzCase generate() {
@@ -54,7 +57,7 @@ public final class ModuleGenerator {
         List<GlobalDef> globals = new ArrayList<>();
         int nGlobals = r.nextInt(6);
         for (int i = 0; i < nGlobals; i++) {
-            if (r.nextInt(5) == 0) {
+            if (simd && r.nextInt(5) == 0) {
                 long[] v = EdgeValues.v128(r);
                 globals.add(new GlobalDef(NumType.V128, r.nextInt(4) != 0, v[0], v[1]));
                 continue;
@@ -66,7 +69,7 @@ public final class ModuleGenerator {
         globals.add(fuel, new GlobalDef(NumType.I32, true, 4 + r.nextInt(30)));
         MemoryDef memory = r.nextInt(5) != 0 ? memory() : null;
         int tableSize = r.nextInt(3) != 0 ? r.nextInt(9) : 0;
-        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize);
+        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize, simd);
 
         List<FuzzFunction> functions = new ArrayList<>();
         long[] costs = new long[nFunctions];
@@ -116,7 +119,7 @@ public final class ModuleGenerator {
 
     /** A parameter or result type: mostly numeric, sometimes v128. */
     private NumType valueType() {
-        return r.nextInt(8) == 0 ? NumType.V128 : NumType.SCALARS.get(r.nextInt(4));
+        return simd && r.nextInt(8) == 0 ? NumType.V128 : NumType.SCALARS.get(r.nextInt(4));
     }
 
     /** Mostly small; sometimes more parameters than argument registers, or several results. */
