@@ -23,7 +23,7 @@ import java.util.List;
  * written to OUT).
  */
 final class CompileCommand extends CliCommand {
-    @Argument(metaVar = "FILE", usage = "module binary (.wasm)", required = true)
+    @Argument(metaVar = "FILE", usage = "module (.wasm or .wat)", required = true)
     Path file;
 
     @Option(name = "-o", aliases = "--output", metaVar = "OUT.o", usage = "write the object here instead of the cache")

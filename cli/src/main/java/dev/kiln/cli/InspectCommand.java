@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /** {@code kiln inspect FILE}: sections, types, imports, exports, functions; {@code --json} for tools. */
 final class InspectCommand extends CliCommand {
-    @Argument(metaVar = "FILE", usage = "module binary (.wasm)", required = true)
+    @Argument(metaVar = "FILE", usage = "module (.wasm or .wat)", required = true)
     Path file;
 
     @Option(name = "--json", usage = "print a machine-readable JSON document")

@@ -34,7 +34,7 @@ import java.util.List;
 final class IrCommand extends CliCommand {
     enum Stage { built, optimized, allocated, asm }
 
-    @Argument(metaVar = "FILE", usage = "module binary (.wasm)", required = true)
+    @Argument(metaVar = "FILE", usage = "module (.wasm or .wat)", required = true)
     Path file;
 
     @Option(name = "--func", metaVar = "NAME|INDEX", usage = "only this function (name-section or export name, or index)")

@@ -23,6 +23,9 @@ public final class Main {
         register(IrCommand::new);
         register(CompileCommand::new);
         register(CacheCommand::new);
+        register(ParseCommand::new);
+        register(PrintCommand::new);
+        register(WastCommandLine::new);
     }
 
     private Main() {

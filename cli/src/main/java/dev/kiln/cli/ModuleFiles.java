@@ -4,6 +4,8 @@ import dev.kiln.frontend.Decoder;
 import dev.kiln.frontend.ModuleException;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.Validator;
+import dev.kiln.frontend.text.TextFormatException;
+import dev.kiln.frontend.text.WatParser;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,7 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reads module files for commands and reports read or module errors as one line naming the file. */
+/**
+ * Reads module files for commands and reports read or module errors as one line naming the file.
+ * A file is WebAssembly text when its content says so (a binary module starts with a zero byte,
+ * {@code \0asm}), whatever its name: text is parsed to the binary format first.
+ */
 final class ModuleFiles {
     private ModuleFiles() {
     }
@@ -23,7 +29,20 @@ final class ModuleFiles {
         }
     }
 
+    /** The module binary of a {@code .wasm} or {@code .wat} file. */
     static byte[] read(Path file, PrintStream err) throws Reported {
+        byte[] bytes = readBytes(file, err);
+        if (WatParser.isBinary(bytes)) return bytes;
+        try {
+            return WatParser.parse(bytes, file.toString()).binary();
+        } catch (TextFormatException e) {
+            err.println(e.getMessage());
+            throw new Reported();
+        }
+    }
+
+    /** The file's bytes, as they are. */
+    static byte[] readBytes(Path file, PrintStream err) throws Reported {
         try {
             if (Files.isDirectory(file)) {
                 err.println(file + ": is a directory, not a module file");

@@ -66,7 +66,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--no-cache-write", usage = "read the code cache but do not add to it")
     boolean noCacheWrite;
 
-    @Argument(metaVar = "FILE", usage = "module binary (.wasm); ARGS follow it", required = true)
+    @Argument(metaVar = "FILE", usage = "module (.wasm or .wat); ARGS follow it", required = true)
     Path file;
 
     private List<String> args = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.List;
 
 /** {@code kiln validate FILE...}: decode and validate; exit 0 when every file is valid, else 1. */
 final class ValidateCommand extends CliCommand {
-    @Argument(metaVar = "FILE", usage = "module binaries (.wasm)", required = true, multiValued = true)
+    @Argument(metaVar = "FILE", usage = "modules (.wasm or .wat)", required = true, multiValued = true)
     List<Path> files = new ArrayList<>();
 
     @Option(name = "--quiet", aliases = "-q", usage = "print nothing for valid modules")

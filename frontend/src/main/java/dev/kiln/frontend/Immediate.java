@@ -50,5 +50,25 @@ public enum Immediate {
     /** laneidx */
     LANE,
     /** 16 laneidx bytes (i8x16.shuffle) */
-    SHUFFLE
+    SHUFFLE,
+    /** tagidx (throw, legacy catch) */
+    TAG,
+    /** typeidx (call_ref, struct.new, array.get, ...) */
+    TYPE,
+    /** typeidx fieldidx (struct.get, struct.set) */
+    TYPE_FIELD,
+    /** typeidx u32 (array.new_fixed: the element count) */
+    TYPE_COUNT,
+    /** typeidx dataidx (array.new_data, array.init_data) */
+    TYPE_DATA,
+    /** typeidx elemidx (array.new_elem, array.init_elem) */
+    TYPE_ELEM,
+    /** typeidx typeidx (array.copy: destination, source) */
+    TYPE_TYPE,
+    /** heaptype (ref.test, ref.cast; the opcode says whether the target is nullable) */
+    HEAP_TYPE,
+    /** castflags labelidx heaptype heaptype (br_on_cast, br_on_cast_fail) */
+    CAST_BRANCH,
+    /** blocktype vec(catch) (try_table) */
+    BLOCK_CATCHES
 }

@@ -45,7 +45,7 @@ public final class InstructionReader {
         } else {
             o = Opcode.core(b);
         }
-        if (o == null) throw new MalformedModuleException("illegal opcode", offset);
+        if (o == null || !o.feature.decoded) throw new MalformedModuleException("illegal opcode", offset);
         op = o;
         readImmediates(o);
         return o;

@@ -6,6 +6,9 @@ import static dev.kiln.frontend.Immediate.*;
  * Every WebAssembly 2.0 instruction and the relaxed SIMD instructions of 3.0: its encoding (prefix byte and code), its text mnemonic, the
  * shape of its immediates, its operand-stack signature and, for memory accesses, the access width.
  * This table is the one definition the decoder, validator, IR builder and printers read.
+ * The other WebAssembly 3.0 instructions (tail calls, exceptions, typed function references, GC)
+ * are here too with their {@link WasmFeature}; the text parser and printer use them, and the
+ * decoder reads them once their feature is {@link WasmFeature#decoded}.
  *
  * <p>Signatures are written {@code params>results} with one letter per value:
  * {@code i}=i32, {@code I}=i64, {@code f}=f32, {@code F}=f64, {@code v}=v128. A null signature
@@ -19,6 +22,11 @@ public enum Opcode {
     LOOP(0x03, "loop", BLOCK_TYPE, null),
     IF(0x04, "if", BLOCK_TYPE, null),
     ELSE(0x05, "else", NONE, null),
+    TRY(WasmFeature.LEGACY_EXCEPTIONS, 0, 0x06, "try", BLOCK_TYPE),
+    CATCH(WasmFeature.LEGACY_EXCEPTIONS, 0, 0x07, "catch", TAG),
+    THROW(WasmFeature.EXCEPTIONS, 0, 0x08, "throw", TAG),
+    RETHROW(WasmFeature.LEGACY_EXCEPTIONS, 0, 0x09, "rethrow", LABEL),
+    THROW_REF(WasmFeature.EXCEPTIONS, 0, 0x0A, "throw_ref", NONE),
     END(0x0B, "end", NONE, null),
     BR(0x0C, "br", LABEL, null),
     BR_IF(0x0D, "br_if", LABEL, null),
@@ -26,9 +34,16 @@ public enum Opcode {
     RETURN(0x0F, "return", NONE, null),
     CALL(0x10, "call", FUNC, null),
     CALL_INDIRECT(0x11, "call_indirect", TYPE_TABLE, null),
+    RETURN_CALL(WasmFeature.TAIL_CALL, 0, 0x12, "return_call", FUNC),
+    RETURN_CALL_INDIRECT(WasmFeature.TAIL_CALL, 0, 0x13, "return_call_indirect", TYPE_TABLE),
+    CALL_REF(WasmFeature.FUNCTION_REFERENCES, 0, 0x14, "call_ref", TYPE),
+    RETURN_CALL_REF(WasmFeature.TAIL_CALL, 0, 0x15, "return_call_ref", TYPE),
+    DELEGATE(WasmFeature.LEGACY_EXCEPTIONS, 0, 0x18, "delegate", LABEL),
+    CATCH_ALL(WasmFeature.LEGACY_EXCEPTIONS, 0, 0x19, "catch_all", NONE),
     DROP(0x1A, "drop", NONE, null),
     SELECT(0x1B, "select", NONE, null),
     SELECT_T(0x1C, "select", SELECT_TYPES, null),
+    TRY_TABLE(WasmFeature.EXCEPTIONS, 0, 0x1F, "try_table", BLOCK_CATCHES),
     LOCAL_GET(0x20, "local.get", LOCAL, null),
     LOCAL_SET(0x21, "local.set", LOCAL, null),
     LOCAL_TEE(0x22, "local.tee", LOCAL, null),
@@ -196,6 +211,10 @@ public enum Opcode {
     REF_NULL(0xD0, "ref.null", REF_TYPE, null),
     REF_IS_NULL(0xD1, "ref.is_null", NONE, null),
     REF_FUNC(0xD2, "ref.func", FUNC, null),
+    REF_EQ(WasmFeature.GC, 0, 0xD3, "ref.eq", NONE),
+    REF_AS_NON_NULL(WasmFeature.FUNCTION_REFERENCES, 0, 0xD4, "ref.as_non_null", NONE),
+    BR_ON_NULL(WasmFeature.FUNCTION_REFERENCES, 0, 0xD5, "br_on_null", LABEL),
+    BR_ON_NON_NULL(WasmFeature.FUNCTION_REFERENCES, 0, 0xD6, "br_on_non_null", LABEL),
     I32_TRUNC_SAT_F32_S(0xFC, 0x00, "i32.trunc_sat_f32_s", NONE, "f>i"),
     I32_TRUNC_SAT_F32_U(0xFC, 0x01, "i32.trunc_sat_f32_u", NONE, "f>i"),
     I32_TRUNC_SAT_F64_S(0xFC, 0x02, "i32.trunc_sat_f64_s", NONE, "F>i"),
@@ -214,6 +233,38 @@ public enum Opcode {
     TABLE_GROW(0xFC, 0x0F, "table.grow", TABLE, null),
     TABLE_SIZE(0xFC, 0x10, "table.size", TABLE, ">i"),
     TABLE_FILL(0xFC, 0x11, "table.fill", TABLE, null),
+    // GC (WebAssembly 3.0): the 0xFB prefix. ref.test and ref.cast have a code for each nullability of the target type.
+    STRUCT_NEW(WasmFeature.GC, 0xFB, 0x00, "struct.new", TYPE),
+    STRUCT_NEW_DEFAULT(WasmFeature.GC, 0xFB, 0x01, "struct.new_default", TYPE),
+    STRUCT_GET(WasmFeature.GC, 0xFB, 0x02, "struct.get", TYPE_FIELD),
+    STRUCT_GET_S(WasmFeature.GC, 0xFB, 0x03, "struct.get_s", TYPE_FIELD),
+    STRUCT_GET_U(WasmFeature.GC, 0xFB, 0x04, "struct.get_u", TYPE_FIELD),
+    STRUCT_SET(WasmFeature.GC, 0xFB, 0x05, "struct.set", TYPE_FIELD),
+    ARRAY_NEW(WasmFeature.GC, 0xFB, 0x06, "array.new", TYPE),
+    ARRAY_NEW_DEFAULT(WasmFeature.GC, 0xFB, 0x07, "array.new_default", TYPE),
+    ARRAY_NEW_FIXED(WasmFeature.GC, 0xFB, 0x08, "array.new_fixed", TYPE_COUNT),
+    ARRAY_NEW_DATA(WasmFeature.GC, 0xFB, 0x09, "array.new_data", TYPE_DATA),
+    ARRAY_NEW_ELEM(WasmFeature.GC, 0xFB, 0x0A, "array.new_elem", TYPE_ELEM),
+    ARRAY_GET(WasmFeature.GC, 0xFB, 0x0B, "array.get", TYPE),
+    ARRAY_GET_S(WasmFeature.GC, 0xFB, 0x0C, "array.get_s", TYPE),
+    ARRAY_GET_U(WasmFeature.GC, 0xFB, 0x0D, "array.get_u", TYPE),
+    ARRAY_SET(WasmFeature.GC, 0xFB, 0x0E, "array.set", TYPE),
+    ARRAY_LEN(WasmFeature.GC, 0xFB, 0x0F, "array.len", NONE),
+    ARRAY_FILL(WasmFeature.GC, 0xFB, 0x10, "array.fill", TYPE),
+    ARRAY_COPY(WasmFeature.GC, 0xFB, 0x11, "array.copy", TYPE_TYPE),
+    ARRAY_INIT_DATA(WasmFeature.GC, 0xFB, 0x12, "array.init_data", TYPE_DATA),
+    ARRAY_INIT_ELEM(WasmFeature.GC, 0xFB, 0x13, "array.init_elem", TYPE_ELEM),
+    REF_TEST(WasmFeature.GC, 0xFB, 0x14, "ref.test", HEAP_TYPE),
+    REF_TEST_NULL(WasmFeature.GC, 0xFB, 0x15, "ref.test", HEAP_TYPE),
+    REF_CAST(WasmFeature.GC, 0xFB, 0x16, "ref.cast", HEAP_TYPE),
+    REF_CAST_NULL(WasmFeature.GC, 0xFB, 0x17, "ref.cast", HEAP_TYPE),
+    BR_ON_CAST(WasmFeature.GC, 0xFB, 0x18, "br_on_cast", CAST_BRANCH),
+    BR_ON_CAST_FAIL(WasmFeature.GC, 0xFB, 0x19, "br_on_cast_fail", CAST_BRANCH),
+    ANY_CONVERT_EXTERN(WasmFeature.GC, 0xFB, 0x1A, "any.convert_extern", NONE),
+    EXTERN_CONVERT_ANY(WasmFeature.GC, 0xFB, 0x1B, "extern.convert_any", NONE),
+    REF_I31(WasmFeature.GC, 0xFB, 0x1C, "ref.i31", NONE),
+    I31_GET_S(WasmFeature.GC, 0xFB, 0x1D, "i31.get_s", NONE),
+    I31_GET_U(WasmFeature.GC, 0xFB, 0x1E, "i31.get_u", NONE),
     V128_LOAD(0xFD, 0x00, "v128.load", MEMARG, "i>v", 16),
     V128_LOAD8X8_S(0xFD, 0x01, "v128.load8x8_s", MEMARG, "i>v", 8),
     V128_LOAD8X8_U(0xFD, 0x02, "v128.load8x8_u", MEMARG, "i>v", 8),
@@ -476,15 +527,19 @@ public enum Opcode {
     public static final int PREFIX_FC = 0xFC;
     /** Prefix byte for SIMD instructions. */
     public static final int PREFIX_FD = 0xFD;
+    /** Prefix byte for GC instructions (WebAssembly 3.0). */
+    public static final int PREFIX_FB = 0xFB;
 
     private static final Opcode[] CORE = new Opcode[256];
     private static final Opcode[] MISC = new Opcode[32];
     private static final Opcode[] SIMD = new Opcode[0x114];
+    private static final Opcode[] GC = new Opcode[32];
     static {
         for (Opcode op : values()) {
             Opcode[] table = switch (op.prefix) {
                 case 0 -> CORE;
                 case PREFIX_FC -> MISC;
+                case PREFIX_FB -> GC;
                 default -> SIMD;
             };
             if (table[op.code] != null) throw new AssertionError("duplicate opcode " + op);
@@ -492,7 +547,7 @@ public enum Opcode {
         }
     }
 
-    /** 0 for single-byte opcodes, else {@link #PREFIX_FC} or {@link #PREFIX_FD}. */
+    /** 0 for single-byte opcodes, else {@link #PREFIX_FC}, {@link #PREFIX_FD} or {@link #PREFIX_FB}. */
     public final int prefix;
     /** The opcode byte, or the u32 sub-opcode after a prefix. */
     public final int code;
@@ -504,6 +559,8 @@ public enum Opcode {
     private final ValType[] results;
     /** Bytes accessed in memory (1, 2, 4, 8, 16), or 0 for non-memory instructions. */
     public final int memoryBytes;
+    /** The proposal the instruction belongs to ({@link WasmFeature#BASE} for WebAssembly 2.0 without SIMD). */
+    public final WasmFeature feature;
 
     Opcode(int code, String mnemonic, Immediate immediate, String signature) {
         this(0, code, mnemonic, immediate, signature, 0);
@@ -517,7 +574,18 @@ public enum Opcode {
         this(prefix, code, mnemonic, immediate, signature, 0);
     }
 
+    /** A WebAssembly 3.0 instruction whose typing the validator decides case by case. */
+    Opcode(WasmFeature feature, int prefix, int code, String mnemonic, Immediate immediate) {
+        this(prefix, code, mnemonic, immediate, null, 0, feature);
+    }
+
     Opcode(int prefix, int code, String mnemonic, Immediate immediate, String signature, int memoryBytes) {
+        this(prefix, code, mnemonic, immediate, signature, memoryBytes,
+                prefix != PREFIX_FD ? WasmFeature.BASE : code >= 0x100 ? WasmFeature.RELAXED_SIMD : WasmFeature.SIMD);
+    }
+
+    Opcode(int prefix, int code, String mnemonic, Immediate immediate, String signature, int memoryBytes, WasmFeature feature) {
+        this.feature = feature;
         this.prefix = prefix;
         this.code = code;
         this.mnemonic = mnemonic;
@@ -555,7 +623,7 @@ public enum Opcode {
 
     /** The instruction with this prefix and sub-opcode, or null when there is none. */
     public static Opcode prefixed(int prefix, long subOpcode) {
-        Opcode[] table = prefix == PREFIX_FC ? MISC : prefix == PREFIX_FD ? SIMD : null;
+        Opcode[] table = prefix == PREFIX_FC ? MISC : prefix == PREFIX_FD ? SIMD : prefix == PREFIX_FB ? GC : null;
         if (table == null || subOpcode < 0 || subOpcode >= table.length) return null;
         return table[(int) subOpcode];
     }

@@ -67,6 +67,8 @@ class OpcodeTableTest {
         }
         seen.addAll(checkRelaxedSimd());
         EnumSet<Opcode> missing = EnumSet.complementOf(EnumSet.copyOf(seen));
+        // The 2.0 suite has no WebAssembly 3.0 instructions; the text parser's tests cover those.
+        missing.removeIf(op -> op.feature != WasmFeature.BASE && op.feature != WasmFeature.SIMD);
         assertTrue(missing.isEmpty(), "opcodes never seen in the suite: " + missing);
         assertTrue(checked > 10_000, "checked " + checked);
     }

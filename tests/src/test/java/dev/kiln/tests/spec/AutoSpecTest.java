@@ -4,7 +4,7 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.runtime.TierUp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 @Tag("spec")
 class AutoSpecTest {
     @TestFactory
-    Stream<DynamicTest> auto() throws IOException {
+    Stream<DynamicNode> auto() throws IOException {
         Assumptions.assumeTrue(Target.host() == Target.X86_64, "native tier runs on x86-64 hosts");
-        return SpecSuite.tests(new AutoTier(), name -> true);
+        return SpecSuite.tests(new AutoTier(), SpecSuite.selected());
     }
 
     @AfterAll

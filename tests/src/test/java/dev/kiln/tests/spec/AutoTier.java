@@ -16,13 +16,8 @@ public final class AutoTier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Store newStore() {
         TierUp.configure(1, 1, true);
         return new Store().tier(Tier.AUTO);
-    }
-
-    @Override
-    protected boolean executesSimd() {
-        return false; // the backend does not lower SIMD yet
     }
 }

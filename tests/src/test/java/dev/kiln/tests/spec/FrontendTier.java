@@ -1,55 +1,30 @@
 package dev.kiln.tests.spec;
 
-import dev.kiln.frontend.Decoder;
-import dev.kiln.frontend.InvalidModuleException;
-import dev.kiln.frontend.MalformedModuleException;
-import dev.kiln.frontend.Module;
-import dev.kiln.frontend.ModuleException;
-import dev.kiln.frontend.Validator;
+import dev.kiln.frontend.WasmFeature;
+import dev.kiln.runtime.Store;
+import dev.kiln.wast.WastTier;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * The {@code frontend} tier: decoding and validation only. Runs {@code module}, binary
- * {@code assert_malformed} and {@code assert_invalid}; other commands need execution.
+ * The {@code frontend} tier: decoding and validation only. Runs {@code module} (decode and
+ * validate), {@code assert_malformed} and {@code assert_invalid}; commands that need execution are
+ * not run. It reads WebAssembly 2.0 with SIMD and the relaxed SIMD instructions.
  */
-public final class FrontendTier implements SpecTier {
+public final class FrontendTier implements WastTier {
     @Override
     public String name() {
         return "frontend";
     }
 
     @Override
-    public void reset() {
+    public Set<WasmFeature> executes() {
+        return EnumSet.of(WasmFeature.BASE, WasmFeature.SIMD, WasmFeature.RELAXED_SIMD);
     }
 
     @Override
-    public Outcome run(SpecScript.Command c, Path dir) throws Exception {
-        return switch (c.type()) {
-            case "module" -> {
-                try {
-                    Validator.validate(Decoder.decode(Files.readAllBytes(dir.resolve(c.filename()))));
-                    yield Outcome.PASS;
-                } catch (ModuleException e) {
-                    yield Outcome.fail("valid module rejected: " + e.getMessage());
-                }
-            }
-            case "assert_malformed" -> expectFailure(dir.resolve(c.filename()), MalformedModuleException.class, c.text());
-            case "assert_invalid" -> expectFailure(dir.resolve(c.filename()), InvalidModuleException.class, c.text());
-            default -> null;
-        };
-    }
-
-    private static Outcome expectFailure(Path file, Class<? extends ModuleException> kind, String text) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        try {
-            Module m = Decoder.decode(bytes);
-            Validator.validate(m);
-        } catch (ModuleException e) {
-            if (kind.isInstance(e)) return Outcome.PASS;
-            return Outcome.fail("expected " + kind.getSimpleName() + " (\"" + text + "\"), got " + e.category() + ": " + e.getMessage());
-        }
-        return Outcome.fail("expected " + kind.getSimpleName() + " (\"" + text + "\"), but the module was accepted");
+    public Store newStore() {
+        return null;
     }
 }

@@ -1,8 +1,12 @@
 package dev.kiln.tests.spec;
 
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.runtime.Store;
+import dev.kiln.wast.RuntimeTier;
 
-/** The {@code interp} tier: every function runs in the interpreter. */
+import java.util.Set;
+
+/** The {@code interp} tier: every function runs in the interpreter, SIMD and relaxed SIMD included. */
 public final class InterpTier extends ExecutionTier {
     @Override
     public String name() {
@@ -10,7 +14,12 @@ public final class InterpTier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Set<WasmFeature> executes() {
+        return RuntimeTier.INTERPRETED;
+    }
+
+    @Override
+    public Store newStore() {
         return new Store();
     }
 }

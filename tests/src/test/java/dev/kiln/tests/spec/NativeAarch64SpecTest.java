@@ -2,7 +2,7 @@ package dev.kiln.tests.spec;
 
 import dev.kiln.ir.code.Target;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 @Tag("aarch64")
 class NativeAarch64SpecTest {
     @TestFactory
-    Stream<DynamicTest> aarch64() throws IOException {
+    Stream<DynamicNode> aarch64() throws IOException {
         Assumptions.assumeTrue(Target.host() == Target.AARCH64, "runs on AArch64 hosts (or an AArch64 JVM under QEMU)");
         return SpecSuite.tests(new NativeAarch64Tier(), SpecSuite.selected());
     }

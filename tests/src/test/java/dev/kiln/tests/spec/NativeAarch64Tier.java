@@ -11,12 +11,7 @@ public final class NativeAarch64Tier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Store newStore() {
         return new Store().tier(Tier.NATIVE);
-    }
-
-    @Override
-    protected boolean executesSimd() {
-        return false; // the backend does not lower SIMD yet
     }
 }

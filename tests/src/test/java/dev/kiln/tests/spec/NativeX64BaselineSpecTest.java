@@ -3,7 +3,7 @@ package dev.kiln.tests.spec;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
@@ -22,7 +22,7 @@ class NativeX64BaselineSpecTest {
             "conversions");
 
     @TestFactory
-    Stream<DynamicTest> x86_64Baseline() throws IOException {
+    Stream<DynamicNode> x86_64Baseline() throws IOException {
         Assumptions.assumeTrue(Target.host() == Target.X86_64, "runs on x86-64 hosts");
         return SpecSuite.tests(new NativeX64Tier(CpuFeatures.X86_64), SCRIPTS::contains);
     }

@@ -2,7 +2,7 @@ package dev.kiln.tests.spec;
 
 import dev.kiln.ir.code.Target;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 @Tag("spec")
 class NativeX64SpecTest {
     @TestFactory
-    Stream<DynamicTest> x86_64() throws IOException {
+    Stream<DynamicNode> x86_64() throws IOException {
         Assumptions.assumeTrue(Target.host() == Target.X86_64, "runs on x86-64 hosts");
-        return SpecSuite.tests(new NativeX64Tier(), name -> true);
+        return SpecSuite.tests(new NativeX64Tier(), SpecSuite.selected());
     }
 }

@@ -27,13 +27,8 @@ public final class NativeX64Tier extends ExecutionTier {
     }
 
     @Override
-    protected Store newStore() {
+    public Store newStore() {
         Store s = new Store().tier(Tier.NATIVE);
         return level == null ? s : s.cpu(level);
-    }
-
-    @Override
-    protected boolean executesSimd() {
-        return false; // the backend does not lower SIMD yet
     }
 }

@@ -3,40 +3,43 @@ package dev.kiln.tests.spec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.wast.ScriptResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * The machine-readable spec report, {@code tests/target/spec-report.json}:
- * {@code {"tiers": {"<tier>": {"<file>.wast": {"<command type>": {"passed", "failed", "skipped"}}}}}}.
- * Tiers run in this JVM replace the same tiers in an existing report; other tiers are kept.
+ * A machine-readable spec report ({@code tests/target/spec-report.json} for the 2.0 suite,
+ * {@code tests/target/spec-3.0-report.json} for the 3.0 suite):
+ * {@code {"tiers": {"<tier>": {"<file>": {"<command type>": {"passed", "failed", "skipped"}}}}}}.
+ * "skipped" counts the commands not run. Tiers run in this JVM replace the same tiers in an
+ * existing report; other tiers are kept.
  */
 public final class SpecReport {
-    public static final Path PATH = Path.of("target", "spec-report.json");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SpecReport() {
     }
 
-    public static synchronized void write(String tier, List<FileResult> results) throws IOException {
-        ObjectNode root = Files.exists(PATH) ? (ObjectNode) JSON.readTree(PATH.toFile()) : JSON.createObjectNode();
+    public static synchronized void write(Path path, String tier, List<ScriptResult> results) throws IOException {
+        ObjectNode root = Files.exists(path) ? (ObjectNode) JSON.readTree(path.toFile()) : JSON.createObjectNode();
         ObjectNode tiers = root.has("tiers") ? (ObjectNode) root.get("tiers") : root.putObject("tiers");
         ObjectNode t = tiers.putObject(tier);
-        for (FileResult r : results) {
-            ObjectNode f = t.putObject(r.file);
-            r.counts.forEach((type, c) -> {
+        for (ScriptResult r : results.stream().sorted(java.util.Comparator.comparing(ScriptResult::file)).toList()) {
+            ObjectNode f = t.putObject(r.file());
+            r.counts().forEach((type, c) -> {
                 ObjectNode n = f.putObject(type);
                 n.put("passed", c[0]);
                 n.put("failed", c[1]);
                 n.put("skipped", c[2]);
             });
         }
-        Files.createDirectories(PATH.getParent());
-        Path tmp = PATH.resolveSibling("spec-report.json.tmp");
+        Files.createDirectories(path.getParent());
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         JSON.writeValue(tmp.toFile(), root);
-        Files.move(tmp, PATH, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

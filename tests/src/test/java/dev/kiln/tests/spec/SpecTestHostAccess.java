@@ -2,6 +2,7 @@ package dev.kiln.tests.spec;
 
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Store;
+import dev.kiln.wast.SpecTestModule;
 
 /** Lets suites outside this package define the spectest host module. */
 public final class SpecTestHostAccess {
@@ -9,6 +10,6 @@ public final class SpecTestHostAccess {
     }
 
     public static void define(Store store, Imports imports) {
-        SpecTestHost.define(store, imports);
+        SpecTestModule.define(store, imports);
     }
 }
