@@ -3,7 +3,7 @@
 # run_engine measures one (engine, program) pair and prints its one JSON line.
 # Needs from run.sh: $here, $out, $build, $wasm_dir, $WARMUP, $ITER and the programs array.
 
-ALL_ENGINES=(native-c wasm2c wasmtime-cranelift wasmtime-winch node kiln-native chicory-compiler kiln-interp chicory-interp)
+ALL_ENGINES=(native-c wasm2c wasmtime-cranelift wasmtime-winch node kiln-native chicory-compiler kiln-interp chicory-interp wasmtime-pulley)
 WASMTIME_VERSION=49.0.0                 # pip package; its libwasmtime is the same release
 PAIR_TIMEOUT=${PAIR_TIMEOUT:-900}       # seconds for one (engine, program) process
 venv=$here/.venv

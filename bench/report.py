@@ -114,6 +114,17 @@ def main():
     for (e, p), why in errors.items():
         print('error: %s on %s: %s' % (e, p, why))
 
+    cpu = {(e, p): by[(e, p)]['cpu_median_ms'] for (e, p) in by if 'cpu_median_ms' in by[(e, p)]}
+    if base and any(k[0] == base for k in cpu):
+        def cpu_ratio(e, p):
+            return cpu[(e, p)] / cpu[(base, p)] if (e, p) in cpu and (base, p) in cpu else None
+        cpu_geo = {e: geomean([r for r in (cpu_ratio(e, p) for p in programs) if r is not None]) for e in measured}
+        table('median thread CPU ms per call, steadier than wall time on a loaded machine (ratio = engine / %s)' % base,
+              programs, [e for e in measured if any((e, p) in cpu for p in programs)],
+              lambda e, p: fmt_ms(cpu[(e, p)]) + (' (%s)' % fmt_ratio(cpu_ratio(e, p)) if cpu_ratio(e, p) is not None else '')
+              if (e, p) in cpu else '-',
+              ('geomean', lambda e: fmt_ratio(cpu_geo[e]) if cpu_geo[e] is not None else '-'))
+
     table('load/compile ms, once per module (see bench/README.md for what each engine counts)',
           programs, measured, lambda e, p: '%.1f' % by[(e, p)]['load_ms'] if (e, p) in by else '-')
 
@@ -124,7 +135,8 @@ def main():
                 'status': 'unavailable' if e in unavailable else 'ok',
                 **({'reason': unavailable[e]} if e in unavailable else {}),
                 'geomean_ratio': geo[e], 'programs': {p: {
-                    **({k: by[(e, p)][k] for k in ('arg', 'result', 'median_ms', 'min_ms', 'max_ms', 'load_ms', 'warmup_calls')}
+                    **({k: by[(e, p)][k] for k in ('arg', 'result', 'median_ms', 'min_ms', 'max_ms', 'cpu_median_ms', 'load_ms', 'warmup_calls')
+                        if k in by[(e, p)]}
                        if (e, p) in by else {'error': errors.get((e, p), 'not run')}),
                     'ratio': ratio(e, p)} for p in programs} if e not in unavailable else {}} for e in engines}}
         with open(a.summary, 'w') as f:

@@ -4,6 +4,7 @@ portable interpreter (Cranelift compiles to Pulley bytecode, selected with the t
 "pulley64"; the bundled library is built with Pulley support), measured as the Java harness does
 (BenchMain): compile once, warm up, time calls from Python. Prints ONE JSON line.
     python wasmtime_bench.py ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]
+    python wasmtime_bench.py ENGINE PROGRAM.wasm ARG --once   (compile, one call, print its result: bench/whole.sh)
     python wasmtime_bench.py --call-overhead     (ns per call of an empty exported function)
 load_ms = Module compilation (instantiation is timed separately and not included).
 """
@@ -54,6 +55,11 @@ def main(argv):
     if argv[:1] == ['--call-overhead']:
         return call_overhead()
     name, path, arg = argv[0], argv[1], int(argv[2])
+    if argv[3:4] == ['--once']:
+        store = wasmtime.Store(engine_for(name))
+        run = wasmtime.Instance(store, wasmtime.Module.from_file(store.engine, path), []).exports(store)['run']
+        print(run(store, arg))
+        return
     warmup_ns = int(float(argv[3] if len(argv) > 3 else 3) * 1e9)
     iterations = max(1, int(argv[4]) if len(argv) > 4 else 5)
     engine = engine_for(name)
@@ -73,17 +79,21 @@ def main(argv):
         if time.perf_counter_ns() >= warmup_end and warmups >= 2:
             break
 
-    ms = []
+    ms, cpu = [], []
     for _ in range(iterations):
+        c = time.thread_time_ns()
         s = time.perf_counter_ns()
         r = run(store, arg)
         ms.append((time.perf_counter_ns() - s) / 1e6)
+        cpu.append((time.thread_time_ns() - c) / 1e6)
         if r != result:
             raise SystemExit('result changed between calls: %d vs %d' % (result, r))
     ms.sort()
+    cpu.sort()
     print(json.dumps({
         'engine': name, 'program': os.path.basename(path)[:-len('.wasm')], 'arg': arg, 'result': result,
         'median_ms': round(ms[iterations // 2], 3), 'min_ms': round(ms[0], 3), 'max_ms': round(ms[-1], 3),
+        'cpu_median_ms': round(cpu[iterations // 2], 3),
         'load_ms': round(load_ns / 1e6, 1), 'warmup_calls': warmups}))
 
 

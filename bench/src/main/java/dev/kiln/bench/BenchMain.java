@@ -14,6 +14,7 @@ import java.util.List;
  * then time a fixed number of calls and report the median. bench/run.sh forks one JVM per
  * (engine, program) so JIT profiles never mix.
  * <pre>java -jar kiln-bench.jar ENGINE PROGRAM.wasm ARG [WARMUP_SECONDS] [ITERATIONS]
+ * java -jar kiln-bench.jar ENGINE PROGRAM.wasm ARG --once   (load, one call, print its result: a whole process, bench/whole.sh)
  * java -jar kiln-bench.jar --engines        (the engines this harness knows, one a line)</pre>
  */
 public final class BenchMain {
@@ -41,9 +42,15 @@ public final class BenchMain {
         String engineName = args[0];
         Path program = Path.of(args[1]);
         int arg = Integer.parseInt(args[2]);
+        byte[] wasm = Files.readAllBytes(program);
+        if (args.length > 3 && args[3].equals("--once")) {
+            Engine e = engine(engineName);
+            e.load(wasm);
+            System.out.println(e.run(arg));
+            return;
+        }
         double warmupSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 3;
         int iterations = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-        byte[] wasm = Files.readAllBytes(program);
 
         long t0 = System.nanoTime();
         Engine e = engine(engineName);

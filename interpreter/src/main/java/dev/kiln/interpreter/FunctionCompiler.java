@@ -117,14 +117,16 @@ public final class FunctionCompiler {
     private final long[] constants;
     private final int scratch;
     private final int frameSize;
-    private final CodeBuffer code = new CodeBuffer();
+    final CodeBuffer code = new CodeBuffer();
     private final int[] blockPc;
+    /** Each block's position in the layout (the code follows the layout). */
+    private final int[] layoutIndex;
     private final List<int[]> patches = new ArrayList<>(); // {position, block id}
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
     /** The constant instruction defining each value, or null. */
-    private final Instruction[] constantDefs;
+    final Instruction[] constantDefs;
 
     private FunctionCompiler(Module module, IrFunction f) {
         this.module = module;
@@ -170,6 +172,7 @@ public final class FunctionCompiler {
         // scratch, then where an OSR continuation's results land
         this.frameSize = scratch + 1 + RawValues.slots(f.type().results());
         this.blockPc = new int[f.blockIdCount()];
+        this.layoutIndex = new int[f.blockIdCount()];
     }
 
     /** Constants every use of which takes them as an immediate or through {@link Op#CONST}: they need no slot. */
@@ -180,11 +183,9 @@ public final class FunctionCompiler {
             Instruction fused = fusableCompare(b);
             for (Instruction i : b.instructions) {
                 if (isConstant(i.op)) continue;
-                // a fused comparison is emitted as itself or as its inverse (by the layout): both forms must do without the slot
-                Immediates.Form form = i == fused ? branchForm(i.op, i.args[0], i.args[1]) : Immediates.of(i, constantDefs);
-                Immediates.Form inverse = i == fused ? branchForm(INVERSE.get(i.op), i.args[0], i.args[1]) : form;
+                Immediates.Form form = i == fused ? fusedBranchForm(i) : Immediates.of(i, constantDefs);
                 for (int k = 0; k < i.args.length; k++) {
-                    if (form == null || inverse == null || k == form.slotArg() || k == inverse.slotArg()) slotless[i.args[k]] = false;
+                    if (form == null || k == form.slotArg()) slotless[i.args[k]] = false;
                 }
             }
             for (int v : b.terminator.operands()) slotless[v] = false;
@@ -195,6 +196,14 @@ public final class FunctionCompiler {
             }
         }
         return slotless;
+    }
+
+    /** The immediate form a fused branch on {@code cmp} takes whichever way it is emitted (inverted or not), or null. */
+    private Immediates.Form fusedBranchForm(Instruction cmp) {
+        if (cmp.op == Opcode.I32_AND) return Immediates.of(cmp, constantDefs);
+        Immediates.Form a = branchForm(cmp.op, cmp.args[0], cmp.args[1]);
+        Immediates.Form b = branchForm(INVERSE.get(cmp.op), cmp.args[0], cmp.args[1]);
+        return a != null && b != null && a.slotArg() == b.slotArg() ? a : null;
     }
 
     /** The immediate form of a fused branch on {@code op a b}, or null (branch on two slots). */
@@ -214,7 +223,7 @@ public final class FunctionCompiler {
     }
 
     /** The value's slot (the first of two for a v128). */
-    private int slot(int value) {
+    int slot(int value) {
         int l = alloc.location(value);
         if (!Location.isSlot(l)) throw new IllegalStateException("v" + value + " has no slot");
         return Location.slotIndex(l);
@@ -235,7 +244,7 @@ public final class FunctionCompiler {
         return n;
     }
 
-    private void trapSite(int wasmOffset) {
+    void trapSite(int wasmOffset) {
         if (wasmOffset < 0) return;
         trapPcs.add(code.position());
         trapOffsets.add(wasmOffset);
@@ -246,20 +255,53 @@ public final class FunctionCompiler {
         code.emit(0);
     }
 
+    /**
+     * Where a branch from block {@code from} to {@code to} may go instead: past blocks that only
+     * jump on without moves, as long as the path crosses as many backward edges (loop back-edges,
+     * counted for fuel and tier-up) as before.
+     */
+    private BasicBlock resolve(BasicBlock from, BasicBlock to) {
+        for (int hops = 0; hops < 8; hops++) {
+            if (!to.instructions.isEmpty() || !(to.terminator instanceof Terminator.Jump j) || !movesNothing(j.target)) break;
+            BasicBlock x = j.target.target;
+            int before = (backward(from, to) ? 1 : 0) + (backward(to, x) ? 1 : 0);
+            if (x == to || before != (backward(from, x) ? 1 : 0)) break;
+            to = x;
+        }
+        return to;
+    }
+
+    /** Whether binding the edge's arguments to its target's parameters moves nothing (each already in its slot). */
+    private boolean movesNothing(Edge e) {
+        for (int k = 0; k < e.args.length; k++) {
+            int to = alloc.location(e.target.params[k]);
+            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
+        }
+        return true;
+    }
+
+    /** Whether a jump from block {@code from} to {@code to} goes backward in the code. */
+    private boolean backward(BasicBlock from, BasicBlock to) {
+        return layoutIndex[to.id] <= layoutIndex[from.id];
+    }
+
     private CompiledFunction emit() {
         List<BasicBlock> layout = f.blocks;
         return emit(layout);
     }
 
     private CompiledFunction emit(List<BasicBlock> layout) {
+        for (int bi = 0; bi < layout.size(); bi++) layoutIndex[layout.get(bi).id] = bi;
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             blockPc[b.id] = code.position();
             Instruction fusedCompare = fusableCompare(b);
-            for (Instruction i : b.instructions) {
-                if (i == fusedCompare || isConstant(i.op)) continue;
-                instruction(i);
+            List<Instruction> body = new ArrayList<>(b.instructions.size());
+            for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
+            for (int k = 0; k < body.size(); k++) {
+                if (k + 1 < body.size() && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
+                else instruction(body.get(k));
             }
             terminator(b, next, fusedCompare);
         }
@@ -294,11 +336,12 @@ public final class FunctionCompiler {
                 resultSlot, module.body(f.index).codeStart());
     }
 
-    /** The block's last instruction when it is an i32 comparison used only by the block's branch. */
+    /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
     private Instruction fusableCompare(BasicBlock b) {
         if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
         Instruction last = b.instructions.get(b.instructions.size() - 1);
-        if (!FUSED.containsKey(last.op) || last.result() != br.condition || useCount[br.condition] != 1) return null;
+        boolean bitTest = last.op == Opcode.I32_AND && Immediates.of(last, constantDefs) != null; // x & k, a constant k
+        if (!(FUSED.containsKey(last.op) || bitTest) || last.result() != br.condition || useCount[br.condition] != 1) return null;
         return last;
     }
 
@@ -429,28 +472,29 @@ public final class FunctionCompiler {
             }
             case Terminator.Branch br -> {
                 BasicBlock t = br.ifTrue.target, fl = br.ifFalse.target;
-                if (fusedCompare != null) {
-                    Opcode cmp = t == next ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
+                if (br.ifTrue.args.length == 0) t = resolve(b, t);
+                if (br.ifFalse.args.length == 0) fl = resolve(b, fl);
+                // branch on the inverted condition when the true target follows, or when the false
+                // target is a loop's back-edge (an iteration then runs one branch, not two)
+                boolean invert = t == next || (fl != next && backward(b, fl) && !backward(b, t));
+                BasicBlock taken = invert ? fl : t, other = invert ? t : fl;
+                if (fusedCompare != null && fusedCompare.op == Opcode.I32_AND) {
+                    Immediates.Form form = Immediates.of(fusedCompare, constantDefs);
+                    code.emit(invert ? Op.BR_AND_Z : Op.BR_AND_NZ, slot(fusedCompare.args[form.slotArg()]), form.imm());
+                } else if (fusedCompare != null) {
+                    Opcode cmp = invert ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
                     int x = fusedCompare.args[0], y = fusedCompare.args[1];
-                    Immediates.Form form = branchForm(cmp, x, y);
+                    Immediates.Form form = fusedBranchForm(fusedCompare) == null ? null : branchForm(cmp, x, y);
                     if (form != null) code.emit(form.opcode(), slot(form.slotArg() == 0 ? x : y), form.imm());
                     else if (SWAPPED.containsKey(cmp)) code.emit(FUSED.get(cmp), slot(y), slot(x));
                     else code.emit(FUSED.get(cmp), slot(x), slot(y));
-                    target(t == next ? fl : t);
-                    if (t != next && fl != next) {
-                        code.emit(Op.JMP);
-                        target(fl);
-                    }
-                } else if (t == next) {
-                    code.emit(Op.BR_UNLESS, slot(br.condition));
-                    target(fl);
                 } else {
-                    code.emit(Op.BR_IF, slot(br.condition));
-                    target(t);
-                    if (fl != next) {
-                        code.emit(Op.JMP);
-                        target(fl);
-                    }
+                    code.emit(invert ? Op.BR_I32_EQ_IMM : Op.BR_I32_NE_IMM, slot(br.condition), 0);
+                }
+                target(taken);
+                if (other != next) {
+                    code.emit(Op.JMP);
+                    target(other);
                 }
             }
             case Terminator.Switch s -> {

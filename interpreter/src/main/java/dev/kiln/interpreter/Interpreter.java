@@ -141,8 +141,8 @@ public final class Interpreter {
                         case Op.MOV2 -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; r[fp + c[pc + 3]] = r[fp + c[pc + 4]]; pc += 5; continue; }
                         case Op.CONST -> { r[fp + c[pc + 1]] = c[pc + 2]; pc += 3; continue; }
                         case Op.JMP -> { t = c[pc + 1]; break taken; }
-                        case Op.BR_IF -> { if ((int) r[fp + c[pc + 1]] == 0) { pc += 3; continue; } t = c[pc + 2]; break taken; }
-                        case Op.BR_UNLESS -> { if ((int) r[fp + c[pc + 1]] != 0) { pc += 3; continue; } t = c[pc + 2]; break taken; }
+                        case Op.BR_AND_NZ -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) == 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
+                        case Op.BR_AND_Z -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) != 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_TABLE -> { t = c[pc + 3 + (int) Math.min(r[fp + c[pc + 1]] & 0xFFFF_FFFFL, c[pc + 2])]; break taken; }
                         case Op.SELECT -> { r[fp + c[pc + 1]] = (int) r[fp + c[pc + 4]] != 0 ? r[fp + c[pc + 2]] : r[fp + c[pc + 3]]; pc += 5; continue; }
                         case Op.RETURN -> {
@@ -280,6 +280,10 @@ public final class Interpreter {
                         case Op.STORE_I16 -> { NATIVE.set(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, globals[c[pc + 2]]);
                         case Op.GLOBAL_GET_64 -> v = NATIVE.get(I64, globals[c[pc + 2]]);
+                        case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + ea(a, c[pc + 5], memSize - 4)); pc += 6; continue; }
+                        case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8)); pc += 6; continue; }
+                        case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
+                        case Op.F64_MUL_ADD -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x + Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, globals[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
                         case Op.GLOBAL_SET_64 -> { NATIVE.set(I64, globals[c[pc + 1]], r[fp + c[pc + 2]]); pc += 3; continue; }
                         default -> {

@@ -17,8 +17,8 @@ public final class Op {
     // ---- family CORE: run inline in the dispatch loop ----
     public static final int MOV = 0;  // d s
     public static final int JMP = 1;  // t
-    public static final int BR_IF = 2;  // c t: jump when c != 0
-    public static final int BR_UNLESS = 3;  // c t: jump when c == 0
+    public static final int BR_AND_NZ = 2;  // a imm t: jump when a & imm != 0 (i32; a branch on c alone is BR_I32_NE_IMM c 0)
+    public static final int BR_AND_Z = 3;  // a imm t: jump when a & imm == 0
     public static final int BR_TABLE = 4;  // i n t0..tn-1 default
     public static final int RETURN = 5;  // n s0..sn-1
     public static final int CALL = 6;  // func nargs nres args... results...
@@ -126,6 +126,11 @@ public final class Op {
     public static final int STORE_I16 = 99;
     public static final int GLOBAL_SET_32 = 100;  // global s
     public static final int GLOBAL_SET_64 = 101;
+    // superinstructions, chosen from measured instruction-pair counts (bench/README.md)
+    public static final int ADD_IMM_LOAD_I32 = 102;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i32 load at d1 + offset
+    public static final int ADD_IMM_LOAD_I64 = 103;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i64 load at d1 + offset
+    public static final int LOAD_I64_MUL_F64 = 104;  // d1 addr offset d2 b: d1 = 64-bit load; d2 = d1 * b (f64)
+    public static final int F64_MUL_ADD = 105;  // d1 a b d2 c: d1 = a * b; d2 = d1 + c (f64, rounded twice)
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -226,15 +231,16 @@ public final class Op {
         }
         length(1, NOP);
         length(2, JMP, DATA_DROP, ELEM_DROP, MEMORY_SIZE);
-        length(3, MOV, BR_IF, BR_UNLESS, CONST, GLOBAL_SET_32, GLOBAL_SET_64, TRAP, REF_IS_NULL, REF_FUNC, MEMORY_GROW,
+        length(3, MOV, CONST, GLOBAL_SET_32, GLOBAL_SET_64, TRAP, REF_IS_NULL, REF_FUNC, MEMORY_GROW,
                 TABLE_SIZE, I32_CLZ, I32_CTZ, I32_POPCNT, I64_CLZ, I64_CTZ, I64_POPCNT, F32_NEG, F64_NEG, F32_ABS,
                 F64_ABS, F64_SQRT, F32_SQRT, F64_CONVERT_I32_S, F64_PROMOTE_F32);
         for (int op = BR_I32_EQ; op <= STORE_I16; op++) length(4, op);
+        length(4, BR_AND_NZ, BR_AND_Z);
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1);
         length(4, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
-        length(6, TABLE_COPY, TABLE_INIT);
+        length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD);
         length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT);
         length(3, GLOBAL_GET_128, GLOBAL_SET_128);
         length(4, V128_STORE);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A minimal instance for interpreter tests: one page of memory, no tables or imports; compiles on demand. */
-final class TestContext implements InstanceContext {
+class TestContext implements InstanceContext {
     private final ValidatedModule vm;
     private final CompiledFunction[] functions;
     private final MemorySegment memory = Arena.ofAuto().allocate(65536, 16);

@@ -1,0 +1,163 @@
+package dev.kiln.interpreter;
+
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the function compiler emits: immediates, superinstructions, branch forms, and lazy preparation. */
+class InstructionSelectionTest {
+    private static TestContext context(String wat) {
+        return new TestContext(ValidatedModule.of(Wat.compile(wat)));
+    }
+
+    /** The opcodes of a compiled function, in code order. */
+    private static List<Integer> ops(CompiledFunction f) {
+        List<Integer> ops = new ArrayList<>();
+        for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) ops.add(f.code[pc]);
+        return ops;
+    }
+
+    @Test
+    void constantOperandsBecomeImmediatesAndNeedNoSlot() {
+        TestContext ctx = context("""
+                (module (func (export "f") (param i32) (result i32)
+                  (i32.sub (i32.mul (i32.add (local.get 0) (i32.const 5)) (i32.const 3)) (i32.const 1))))
+                """);
+        CompiledFunction f = ctx.interpretedFunctions()[0];
+        assertTrue(ops(f).contains(Op.I32_ADD_IMM) && ops(f).contains(Op.I32_MUL_IMM), ops(f).toString());
+        assertEquals(0, f.constants.length, "no constant is preloaded into the frame");
+        assertArrayEquals(new long[] {(7 + 5) * 3 - 1}, ctx.call("f", 7));
+    }
+
+    @Test
+    void comparisonsWithImmediatesKeepTheirEdgeCases() {
+        // x <= k runs as x < k + 1: k = MAX has no such form and must still be right
+        TestContext ctx = context("""
+                (module
+                  (func (export "le_max") (param i32) (result i32) (i32.le_s (local.get 0) (i32.const 2147483647)))
+                  (func (export "ge_u0") (param i32) (result i32) (i32.ge_u (local.get 0) (i32.const 0)))
+                  (func (export "le_u") (param i32) (result i32) (i32.le_u (local.get 0) (i32.const 10)))
+                  (func (export "gt_s_left") (param i32) (result i32) (i32.gt_s (i32.const 3) (local.get 0)))
+                  (func (export "br_ge_s") (param i32) (result i32)
+                    (if (result i32) (i32.ge_s (local.get 0) (i32.const -2147483648)) (then (i32.const 1)) (else (i32.const 0)))))
+                """);
+        assertArrayEquals(new long[] {1}, ctx.call("le_max", Integer.MAX_VALUE));
+        assertArrayEquals(new long[] {1}, ctx.call("ge_u0", 0));
+        assertArrayEquals(new long[] {1}, ctx.call("le_u", 10));
+        assertArrayEquals(new long[] {0}, ctx.call("le_u", -1));
+        assertArrayEquals(new long[] {1}, ctx.call("gt_s_left", 2));
+        assertArrayEquals(new long[] {0}, ctx.call("gt_s_left", 3));
+        assertArrayEquals(new long[] {1}, ctx.call("br_ge_s", Integer.MIN_VALUE));
+    }
+
+    @Test
+    void superinstructionsJoinAnAddressAddWithItsLoadAndAMultiplyWithItsAdd() {
+        TestContext ctx = context("""
+                (module (memory 1)
+                  (func (export "load") (param i32) (result i32) (local i32)
+                    (local.set 1 (i32.add (local.get 0) (i32.const 8)))
+                    (i32.add (i32.load (local.get 1)) (local.get 1)))
+                  (func (export "fma") (param f64 f64 f64) (result f64)
+                    (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+                  (func (export "oob") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4)))))
+                """);
+        ctx.memory().set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 1000);
+        assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_LOAD_I32), ops(ctx.interpretedFunctions()[0]).toString());
+        assertArrayEquals(new long[] {1000 + 24}, ctx.call("load", 16), "the sum is both loaded from and used");
+        assertTrue(ops(ctx.interpretedFunctions()[1]).contains(Op.F64_MUL_ADD));
+        assertArrayEquals(new long[] {Double.doubleToRawLongBits(2.5 * 4 + 1)},
+                ctx.call("fma", Double.doubleToRawLongBits(2.5), Double.doubleToRawLongBits(4), Double.doubleToRawLongBits(1)));
+        TrapException t = assertThrows(TrapException.class, () -> ctx.call("oob", 65534));
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, t.kind);
+    }
+
+    @Test
+    void aBitTestFeedingABranchIsOneInstruction() {
+        TestContext ctx = context("""
+                (module (func (export "f") (param i32) (result i32)
+                  (if (result i32) (i32.and (local.get 0) (i32.const 4)) (then (i32.const 10)) (else (i32.const 20)))))
+                """);
+        List<Integer> ops = ops(ctx.interpretedFunctions()[0]);
+        assertTrue(ops.contains(Op.BR_AND_NZ) || ops.contains(Op.BR_AND_Z), ops.toString());
+        assertFalse(ops.contains(Op.I32_AND_IMM));
+        assertArrayEquals(new long[] {10}, ctx.call("f", 6));
+        assertArrayEquals(new long[] {20}, ctx.call("f", 3));
+    }
+
+    @Test
+    void aLoopIterationRunsOneBranchBackward() {
+        TestContext ctx = context("""
+                (module (func (export "count") (param i32) (result i32) (local i32)
+                  (loop $l
+                    (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                    (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+                  (local.get 1)))
+                """);
+        CompiledFunction f = ctx.interpretedFunctions()[0];
+        assertArrayEquals(new long[] {100}, ctx.call("count", 100));
+        assertEquals(99, f.backEdges, "one back-edge per iteration after the first");
+        // the back-edge is taken by the conditional branch itself (through the edge's empty block, whose
+        // argument already sits in the parameter's slot), not by a JMP after a branch that falls through
+        int backwardConditional = 0;
+        for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) {
+            int op = f.code[pc];
+            if (op >= Op.BR_I32_EQ && op <= Op.BR_I32_GT_U_IMM && f.code[pc + 3] <= pc) backwardConditional++;
+        }
+        assertEquals(1, backwardConditional, ops(f).toString());
+    }
+
+    @Test
+    void functionsArePreparedAtTheirFirstCallOnly() {
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module
+                  (func $leaf (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+                  (func $never (result i32) (i32.const 1))
+                  (func (export "top") (param i32) (result i32) (call $leaf (local.get 0))))
+                """));
+        LazyContext ctx = new LazyContext(vm);
+        assertArrayEquals(new long[] {42}, Interpreter.invoke(ctx, ctx.prepare(2), new long[] {21}));
+        assertNotNull(ctx.interpretedFunctions()[0], "the callee was prepared at its first call");
+        assertNull(ctx.interpretedFunctions()[1], "a function never called costs nothing");
+        assertEquals(2, ctx.prepared);
+    }
+
+    /** A context that compiles each function when the interpreter first asks for it. */
+    private static final class LazyContext extends TestContext {
+        private final ValidatedModule vm;
+        private final CompiledFunction[] lazy;
+        int prepared;
+
+        LazyContext(ValidatedModule vm) {
+            super(vm);
+            this.vm = vm;
+            this.lazy = new CompiledFunction[vm.module().functionCount()];
+        }
+
+        @Override
+        public CompiledFunction[] interpretedFunctions() {
+            return lazy;
+        }
+
+        @Override
+        public CompiledFunction prepare(int funcIndex) {
+            if (lazy[funcIndex] == null) {
+                lazy[funcIndex] = FunctionCompiler.compile(vm, funcIndex);
+                prepared++;
+            }
+            return lazy[funcIndex];
+        }
+    }
+}
