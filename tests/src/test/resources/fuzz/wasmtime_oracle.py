@@ -15,6 +15,8 @@ Requests (every answer has "ok"; "ok": false carries "error"):
   {"cmd": "state", "globals": [str], "memory": str|null}
                                                 -> {"ok": true, "globals": {name: HEX}, "memory": {"size": int, "sha256": hex}|null}
   {"cmd": "memory", "name": str}                -> {"ok": true, "bytes": BASE64}
+  {"cmd": "wat2wasm", "text": str}              -> {"ok": true, "wasm": BASE64} or {"ok": true, "error": str}
+                                                   (wasmtime's text parser, for kiln's text-format tests)
 CODE is wasmtime's trap code name (MEMORY_OUT_OF_BOUNDS, BAD_SIGNATURE, ...).
 """
 import base64
@@ -134,11 +136,20 @@ def memory_bytes(req):
     return {"ok": True, "bytes": base64.b64encode(data).decode("ascii")}
 
 
+def wat2wasm(req):
+    try:
+        wasm = wasmtime.wat2wasm(req["text"])
+    except Exception as e:
+        return {"ok": True, "error": str(e)}
+    return {"ok": True, "wasm": base64.b64encode(bytes(wasm)).decode("ascii")}
+
+
 def version(req):
     return {"ok": True, "wasmtime": importlib.metadata.version("wasmtime")}
 
 
-COMMANDS = {"version": version, "validate": validate, "instantiate": instantiate, "call": call, "state": current_state, "memory": memory_bytes}
+COMMANDS = {"version": version, "validate": validate, "instantiate": instantiate, "call": call, "state": current_state, "memory": memory_bytes,
+            "wat2wasm": wat2wasm}
 
 
 def main():

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * <li>every LEB128 re-encoded minimally (counts, sizes, indices, constants, memarg offsets);</li>
  * <li>value types in their shortest form (nullable abstract references as one byte), {@code sub
  *     final} without supertypes written bare, a rec group of one type written without {@code rec};</li>
- * <li>memory arguments without an explicit memory index 0, function locals in maximal runs;</li>
+ * <li>memory arguments without an explicit memory index 0, function locals in maximal runs, no
+ *     {@code else} before an {@code end} (an empty else branch);</li>
  * <li>element segments with the flags of their meaning (table 0 implicit, {@code funcref}
  *     expressions in the short form), data segments of memory 0 with flags 0;</li>
  * <li>no data count section (the text format has no syntax for it: parsers add it when code uses
@@ -27,19 +28,41 @@ import java.util.TreeMap;
  * Custom sections other than {@code name} keep their bytes and their place after a section.
  */
 public final class CanonicalForm {
+    /** Which names the canonical form keeps. */
+    public enum Names { ALL, PRINTABLE, NONE }
+
     private final RawModule m;
     private final boolean printableNames;
+    private final boolean noNames;
+    private final java.util.Set<String> dropped;
     private final ByteSink out = new ByteSink(1024);
 
-    private CanonicalForm(RawModule m, boolean printableNames) {
+    private CanonicalForm(RawModule m, Names names, java.util.Set<String> dropped) {
         this.m = m;
-        this.printableNames = printableNames;
+        this.printableNames = names == Names.PRINTABLE;
+        this.noNames = names == Names.NONE;
+        this.dropped = dropped;
     }
 
     public static byte[] of(byte[] binary, boolean printableNames) {
-        CanonicalForm c = new CanonicalForm(RawModule.read(binary), printableNames);
+        return of(binary, printableNames ? Names.PRINTABLE : Names.ALL, java.util.Set.of());
+    }
+
+    /** The canonical form keeping {@code names} and leaving out the custom sections named in {@code dropped}. */
+    public static byte[] of(byte[] binary, Names names, java.util.Set<String> dropped) {
+        CanonicalForm c = new CanonicalForm(RawModule.read(binary), names, dropped);
         c.write();
         return c.out.toByteArray();
+    }
+
+    /** Where two canonical forms first differ, with the bytes around it, for messages. */
+    public static String firstDifference(byte[] a, byte[] b) {
+        int i = java.util.Arrays.mismatch(a, b);
+        if (i < 0) return "equal";
+        int from = Math.max(0, i - 16);
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        return "first difference at byte " + i + " (of " + a.length + " and " + b.length + "): ..."
+                + hex.formatHex(a, from, Math.min(a.length, i + 24)) + "... vs ..." + hex.formatHex(b, from, Math.min(b.length, i + 24)) + "...";
     }
 
     /** True when the bytes are a well-formed module as {@link RawModule} reads them. */
@@ -64,7 +87,7 @@ public final class CanonicalForm {
 
     private void customs(int after) {
         for (RawModule.Custom c : m.customs) {
-            if (c.after() != after || c.nameString().equals("name")) continue;
+            if (c.after() != after || c.nameString().equals("name") || dropped.contains(c.nameString())) continue;
             ByteSink s = new ByteSink();
             s.name(c.name());
             s.bytes(m.bytes, c.start(), c.end() - c.start());
@@ -242,9 +265,12 @@ public final class CanonicalForm {
     private void expr(RawModule.Expr e, ByteSink s) {
         RawReader r = new RawReader(m.bytes, e.start(), e.end());
         RawInstruction in = new RawInstruction(r);
+        boolean pendingElse = false;
         while (!in.atEnd()) {
-            in.next();
-            in.encode(s);
+            Opcode op = in.next();
+            if (pendingElse && op != Opcode.END) s.byte_(0x05);
+            pendingElse = op == Opcode.ELSE;
+            if (!pendingElse) in.encode(s);
         }
     }
 
@@ -291,6 +317,7 @@ public final class CanonicalForm {
     }
 
     private void names() {
+        if (noNames) return;
         RawModule.Names n = m.names;
         ByteSink s = new ByteSink();
         if (n.module != null && (!printableNames || (n.module.length > 0 && Literals.isUtf8(n.module)))) {

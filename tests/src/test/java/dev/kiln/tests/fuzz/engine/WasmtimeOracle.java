@@ -138,6 +138,21 @@ public final class WasmtimeOracle implements AutoCloseable {
         return a.path("valid").asBoolean() ? null : a.path("error").asText();
     }
 
+    /** wasmtime's binary for a text module: its bytes, or the parser's error as an exception of its own. */
+    public byte[] wat2wasm(String text) throws TextRejected {
+        JsonNode a = request(JSON.createObjectNode().put("cmd", "wat2wasm").put("text", text));
+        if (!a.path("ok").asBoolean()) throw new EngineUnavailableException("wat2wasm failed: " + a.path("error").asText(), null);
+        if (a.has("error")) throw new TextRejected(a.path("error").asText());
+        return java.util.Base64.getDecoder().decode(a.path("wasm").asText());
+    }
+
+    /** wasmtime's text parser rejected a text. */
+    public static final class TextRejected extends Exception {
+        public TextRejected(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** A fresh engine side over this process (one instance at a time). */
     public Engine engine() {
         return new WasmtimeEngine(this);
