@@ -510,6 +510,8 @@ public final class FunctionCompiler {
                 trapSite(t.wasmOffset);
                 code.emit(Op.TRAP, t.kind.code, t.wasmOffset);
             }
+            case Terminator.ReturnCall rc -> throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
+                    + ") makes a tail call, which the interpreter does not execute yet");
         }
     }
 

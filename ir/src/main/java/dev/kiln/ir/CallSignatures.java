@@ -19,7 +19,29 @@ public final class CallSignatures {
         };
     }
 
-    /** The largest {@code measure} over the signatures of {@code f}'s calls (0 without calls): e.g. outgoing stack slots. */
+    /**
+     * True when {@code i} calls a function that may belong to another instance (an import, or
+     * through a table or reference): under the internal calling convention such a call switches
+     * the pinned VMContext and memory base to the callee's and restores the caller's afterwards.
+     */
+    public static boolean mayCrossInstance(Module m, Instruction i) {
+        return switch (i.op) {
+            case CALL -> m.isImportedFunction((int) i.imm);
+            case CALL_INDIRECT -> true;
+            default -> false;
+        };
+    }
+
+    /** True when some call of {@code f} {@link #mayCrossInstance may cross instances}. */
+    public static boolean anyMayCrossInstance(Module m, IrFunction f) {
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (mayCrossInstance(m, i)) return true;
+        return false;
+    }
+
+    /**
+     * The largest {@code measure} over the signatures of {@code f}'s calls, tail calls included (0
+     * without calls): e.g. the outgoing stack-argument area.
+     */
     public static int max(Module m, IrFunction f, ToIntFunction<FuncType> measure) {
         int max = 0;
         for (BasicBlock b : f.blocks) {
@@ -27,6 +49,7 @@ public final class CallSignatures {
                 FuncType t = of(m, i);
                 if (t != null) max = Math.max(max, measure.applyAsInt(t));
             }
+            if (b.terminator instanceof Terminator.ReturnCall rc) max = Math.max(max, measure.applyAsInt(of(m, rc.call)));
         }
         return max;
     }

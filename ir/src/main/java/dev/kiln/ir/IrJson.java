@@ -68,6 +68,12 @@ public final class IrJson {
                 n.put("kind", "return");
                 ints(n.putArray("values"), r.values);
             }
+            case Terminator.ReturnCall rc -> {
+                n.put("kind", "return_call");
+                n.put("op", rc.call.op.name().toLowerCase());
+                n.put("index", rc.call.imm);
+                ints(n.putArray("args"), rc.call.args);
+            }
             case Terminator.Trap tr -> {
                 n.put("kind", "trap");
                 n.put("trap", tr.kind.name().toLowerCase());

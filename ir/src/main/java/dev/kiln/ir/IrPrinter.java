@@ -150,6 +150,7 @@ public final class IrPrinter {
                     values(sb, r.values);
                 }
             }
+            case Terminator.ReturnCall rc -> sb.append("return_").append(instruction(rc.call).strip());
             case Terminator.Trap tr -> sb.append("trap ").append(tr.kind.name().toLowerCase());
         }
         return sb.toString();

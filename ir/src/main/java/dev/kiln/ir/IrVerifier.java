@@ -197,6 +197,20 @@ public final class IrVerifier {
                     if (f.typeOf(r.values[k]) != f.type().result(k)) throw fail(b, "return value " + k + " has the wrong type");
                 }
             }
+            case Terminator.ReturnCall rc -> {
+                if (rc.call.op != Opcode.CALL && rc.call.op != Opcode.CALL_INDIRECT) throw fail(b, "a tail call makes a " + rc.call.op);
+                if (rc.call.results.length != 0) throw fail(b, "a tail call defines values");
+                FuncType callee = CallSignatures.of(m, rc.call);
+                if (!java.util.Arrays.equals(callee.results(), f.type().results())) {
+                    throw fail(b, "a tail call to " + callee + " from a function returning " + java.util.Arrays.toString(f.type().results()));
+                }
+                int extra = rc.call.op == Opcode.CALL ? 0 : 1;
+                if (rc.call.args.length != callee.paramCount() + extra) throw fail(b, "a tail call passes " + rc.call.args.length + " values");
+                for (int k = 0; k < callee.paramCount(); k++) {
+                    if (f.typeOf(rc.call.args[k]) != callee.param(k)) throw fail(b, "tail-call argument " + k + " has the wrong type");
+                }
+                if (extra == 1 && f.typeOf(rc.call.args[callee.paramCount()]) != ValType.I32) throw fail(b, "tail-call table index is not i32");
+            }
             default -> { }
         }
     }

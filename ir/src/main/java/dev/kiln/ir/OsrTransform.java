@@ -215,6 +215,9 @@ public final class OsrTransform {
                 case Terminator.Return r -> {
                     for (int k = 0; k < r.values.length; k++) r.values[k] = current(stacks, r.values[k]);
                 }
+                case Terminator.ReturnCall rc -> {
+                    for (int k = 0; k < rc.call.args.length; k++) rc.call.args[k] = current(stacks, rc.call.args[k]);
+                }
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) {

@@ -2,7 +2,7 @@ package dev.kiln.ir;
 
 /** The last instruction of a basic block: where control goes next. */
 public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, Terminator.Switch,
-        Terminator.Return, Terminator.Trap {
+        Terminator.Return, Terminator.ReturnCall, Terminator.Trap {
 
     /** The outgoing edges (empty for return and trap). */
     Edge[] edges();
@@ -93,6 +93,31 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         @Override
         public int[] operands() {
             return values;
+        }
+    }
+
+    /**
+     * A tail call (Wasm {@code return_call}, {@code return_call_indirect}, later
+     * {@code return_call_ref}): {@code call} is the call it makes, a {@code CALL} or
+     * {@code CALL_INDIRECT} instruction with its arguments and immediates (its results are never
+     * defined), and the function returns whatever the callee returns. The callee's frame replaces the
+     * caller's, so a chain of tail calls runs in constant stack (docs/design-changes.md, "Tail calls").
+     */
+    final class ReturnCall implements Terminator {
+        public final Instruction call;
+
+        public ReturnCall(Instruction call) {
+            this.call = call;
+        }
+
+        @Override
+        public Edge[] edges() {
+            return new Edge[0];
+        }
+
+        @Override
+        public int[] operands() {
+            return call.args;
         }
     }
 

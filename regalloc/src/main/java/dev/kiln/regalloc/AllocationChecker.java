@@ -39,7 +39,7 @@ public final class AllocationChecker {
             Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
             for (Instruction i : b.instructions) {
                 for (int arg : i.args) expect(a, state, arg, b, dev.kiln.ir.IrPrinter.instruction(i));
-                if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && rf.isClobberedByCalls(l) ? UNKNOWN : v);
+                if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results) {
                     int l = a.location(r);
                     if (l != Location.NONE) state.put(l, r);

@@ -21,7 +21,7 @@ public final class FrameSlotsOnly implements RegisterFile {
     }
 
     @Override
-    public boolean isClobberedByCalls(int register) {
+    public boolean isClobberedByCalls(int register, ValType type) {
         return false;
     }
 }

@@ -15,7 +15,8 @@ import java.util.PriorityQueue;
  * Linear-scan register allocation (Poletto and Sarkar) over {@link LiveIntervals}, for any
  * {@link RegisterFile}. Intervals are visited by start; an interval takes a free register of its
  * class (one that calls do not clobber, if it lives across a call), else the active interval
- * ending last is spilled to a stack slot for its whole life. Stack slots are reused as soon as
+ * ending last is spilled to a stack slot for its whole life. A value of two slots (a v128) takes an
+ * even slot, so frames whose slot area is 16-byte aligned keep it aligned. Stack slots are reused as soon as
  * their interval ends, lowest first, so frames stay small (with no registers, as in the
  * interpreter, this is the whole job).
  *
@@ -166,7 +167,7 @@ public final class LinearScan {
     }
 
     private boolean usable(int reg, int v) {
-        return !busyRegisters.get(reg) && !(live.crossesCall(v) && rf.isClobberedByCalls(reg));
+        return !busyRegisters.get(reg) && !(live.crossesCall(v) && rf.isClobberedByCalls(reg, f.typeOf(v)));
     }
 
     private int choose(int v, PriorityQueue<Active> active) {
@@ -188,7 +189,7 @@ public final class LinearScan {
             for (Active a : active) {
                 int al = loc[a.value];
                 if (!Location.isRegister(al) || !contains(regs, al) || isPrecolored(a.value)) continue;
-                if (live.crossesCall(v) && rf.isClobberedByCalls(al)) continue;
+                if (live.crossesCall(v) && rf.isClobberedByCalls(al, t)) continue;
                 if (victim == null || a.end > victim.end) victim = a;
             }
             if (victim != null && victim.end > live.end(v)) {
@@ -209,7 +210,7 @@ public final class LinearScan {
 
     /** True when slots {@code s..s+width-1} are free now and have been since before {@code since}. */
     private boolean slotFree(int s, int width, int since) {
-        if (s < reservedSlots) return false;
+        if (s < reservedSlots || s % width != 0) return false; // a 16-byte value takes an even slot (16-byte aligned)
         for (int k = 0; k < width; k++) {
             if (busySlots.get(s + k)) return false;
             if (s + k < slotFreeSince.length && slotFreeSince[s + k] >= since) return false;

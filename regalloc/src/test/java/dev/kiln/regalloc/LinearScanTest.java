@@ -33,7 +33,7 @@ class LinearScanTest {
         }
 
         @Override
-        public boolean isClobberedByCalls(int r) {
+        public boolean isClobberedByCalls(int r, ValType type) {
             return r == 2 || r == 4;
         }
     };

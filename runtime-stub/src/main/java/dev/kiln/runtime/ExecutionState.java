@@ -79,11 +79,4 @@ final class ExecutionState {
         return segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.FRAMES + 8L * i);
     }
 
-    long returnValue(int i) {
-        return segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.RETURN_AREA + 8L * i);
-    }
-
-    static void setReturnValue(long stateAddress, int i, long value) {
-        NATIVE.set(ValueLayout.JAVA_LONG, stateAddress + ExecutionStateLayout.RETURN_AREA + 8L * i, value);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.ImplementationLimits;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
@@ -8,7 +9,6 @@ import dev.kiln.ir.abi.ExecutionStateLayout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -18,8 +18,10 @@ import java.lang.invoke.MethodHandle;
  * nested call) plus the native frames the trap routine recorded, innermost first.
  */
 final class NativeBinding {
+    /** Parameters or results a function type of a module may have (an OSR variant may have more). */
+    private static final int MAX_VALUES = Math.max(ImplementationLimits.MAX_PARAMS, ImplementationLimits.MAX_RESULTS);
     private static final ThreadLocal<MemorySegment> BUFFER =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8L * ExecutionStateLayout.MAX_RESULTS, 16));
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(NativeValues.bytes(MAX_VALUES), 16));
 
     private NativeBinding() {
     }
@@ -27,8 +29,9 @@ final class NativeBinding {
     static long[] invoke(Instance instance, FuncType type, long code, long[] args) {
         NativeCodeMemory natives = NativeCodeMemory.get(instance.store().backend());
         MethodHandle entry = natives.entry(type);
-        MemorySegment buf = BUFFER.get();
-        for (int i = 0; i < args.length; i++) buf.setAtIndex(ValueLayout.JAVA_LONG, i, args[i]);
+        int values = Math.max(type.paramCount(), type.resultCount());
+        MemorySegment buf = values <= MAX_VALUES ? BUFFER.get() : Arena.ofAuto().allocate(NativeValues.bytes(values), 16);
+        NativeValues.write(buf.address(), type.params(), args);
         int result;
         try {
             result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), ThreadStackLimit.current());
@@ -37,15 +40,7 @@ final class NativeBinding {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        if (result == 0) {
-            long[] out = new long[type.resultCount()];
-            for (int i = 0; i < out.length; i++) {
-                long v = buf.getAtIndex(ValueLayout.JAVA_LONG, i);
-                out[i] = type.result(i) == dev.kiln.frontend.ValType.I32 || type.result(i) == dev.kiln.frontend.ValType.F32
-                        ? v & 0xFFFF_FFFFL : v;
-            }
-            return out;
-        }
+        if (result == 0) return NativeValues.read(buf.address(), type.results());
         if (result == ExecutionStateLayout.EXIT) {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());

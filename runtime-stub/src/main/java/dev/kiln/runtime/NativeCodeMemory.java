@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * All native code of this JVM: executable memory (W^X, from the linker), the trap routine, one
+ * All native code of this JVM: executable memory (W^X, from the linker), the trap routine and the
+ * instance-return stub, one
  * entry trampoline per function type with its downcall handle, and an index from code addresses
  * back to Wasm functions for stack traces.
  */
@@ -34,6 +35,7 @@ final class NativeCodeMemory {
     private final Backend backend;
     private final ExecutableMemory memory;
     private final long trapRoutine;
+    private final long instanceReturn;
     private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> hostEntries = new ConcurrentHashMap<>();
@@ -58,6 +60,7 @@ final class NativeCodeMemory {
                 backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
+            this.instanceReturn = memory.place(backend.instanceReturn(), SymbolResolver.none()).address();
         } catch (LinkException e) {
             throw new IllegalStateException(e);
         }
@@ -82,10 +85,20 @@ final class NativeCodeMemory {
         return trapRoutine;
     }
 
+    /** The address of the runtime routine compiled code names {@code symbol}, if it is one. */
+    java.util.OptionalLong runtimeSymbol(String symbol) {
+        return switch (symbol) {
+            case Backend.TRAP_SYMBOL -> java.util.OptionalLong.of(trapRoutine);
+            case Backend.INSTANCE_RETURN_SYMBOL -> java.util.OptionalLong.of(instanceReturn);
+            default -> java.util.OptionalLong.empty();
+        };
+    }
+
     /** Places tiering stubs (no Wasm frames of their own). */
     List<PlacedFunction> placeStubs(List<MachineCode> stubs) {
         try {
-            return memory.placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine)));
+            return memory.placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine,
+                    Backend.INSTANCE_RETURN_SYMBOL, instanceReturn)));
         } catch (LinkException e) {
             throw new IllegalStateException("cannot place native stubs: " + e.getMessage(), e);
         }

@@ -107,10 +107,9 @@ final class NativeModule {
         return address.get(f);
     }
 
-    /** Where native code should call {@code f} now: its code if bound, else its stub. */
+    /** The runtime routines compiled code refers to by name (the trap routine, the instance-return stub). */
     private OptionalLong symbolAddress(String symbol) {
-        if (symbol.equals(Backend.TRAP_SYMBOL)) return OptionalLong.of(natives.trapRoutine());
-        return OptionalLong.empty();
+        return natives.runtimeSymbol(symbol);
     }
 
     private SymbolResolver resolver() {

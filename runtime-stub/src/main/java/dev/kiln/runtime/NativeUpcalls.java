@@ -2,6 +2,7 @@ package dev.kiln.runtime;
 
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
 
@@ -76,7 +77,7 @@ final class NativeUpcalls {
         try {
             Instance instance = Instance.byContext(vmctx);
             dev.kiln.frontend.FuncType t = instance.module().validated().module().functionType(funcIndex);
-            resultsTo(state, buffer, instance.invokeDefined(funcIndex, argsFrom(buffer, t)));
+            resultsTo(state, buffer, t, instance.invokeDefined(funcIndex, NativeValues.read(buffer, t.params())));
             return 0;
         } catch (Throwable e) {
             return failed(state, e);
@@ -89,7 +90,7 @@ final class NativeUpcalls {
 
     /**
      * Native code called host function {@code handle} through its thunk and the per-signature
-     * adapter: arguments and the single result travel in {@code buffer} (8 bytes each), several
+     * adapter: arguments and the single result travel in {@code buffer} (16 bytes each, {@link NativeValues}), several
      * results in the return area. Returns 0, or nonzero after recording a trap or proc_exit.
      */
     private static int callHostBuffered(long vmctx, int handle, long buffer) {
@@ -97,30 +98,17 @@ final class NativeUpcalls {
         try {
             Instance caller = Instance.byContext(vmctx);
             HostFunctionInstance f = Store.hostFunctionCalled(vmctx, handle);
-            resultsTo(state, buffer, f.invoke(caller, argsFrom(buffer, f.type())));
+            resultsTo(state, buffer, f.type(), f.invoke(caller, NativeValues.read(buffer, f.type().params())));
             return 0;
         } catch (Throwable e) {
             return failed(state, e);
         }
     }
 
-    /** The arguments of a buffered upcall: 8 bytes each, i32 and f32 in the low 32 bits. */
-    private static long[] argsFrom(long buffer, dev.kiln.frontend.FuncType t) {
-        long[] args = new long[t.paramCount()];
-        for (int i = 0; i < args.length; i++) {
-            long v = NATIVE.get(ValueLayout.JAVA_LONG, buffer + 8L * i);
-            args[i] = t.param(i) == dev.kiln.frontend.ValType.I32 || t.param(i) == dev.kiln.frontend.ValType.F32 ? v & 0xFFFF_FFFFL : v;
-        }
-        return args;
-    }
-
     /** The results of a buffered upcall: a single one back into the buffer, several into the return area. */
-    private static void resultsTo(long state, long buffer, long[] r) {
-        if (r.length > 1) {
-            for (int i = 0; i < r.length; i++) ExecutionState.setReturnValue(state, i, r[i]);
-        } else if (r.length == 1) {
-            NATIVE.set(ValueLayout.JAVA_LONG, buffer, r[0]);
-        }
+    private static void resultsTo(long state, long buffer, dev.kiln.frontend.FuncType t, long[] r) {
+        if (r.length > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
+        else if (r.length == 1) NativeValues.write(buffer, t.results(), r);
     }
 
     /** Records how a buffered upcall ended abnormally (proc_exit, a trap, any other exception); returns 1. */

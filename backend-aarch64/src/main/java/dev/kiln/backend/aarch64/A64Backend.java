@@ -109,4 +109,9 @@ public final class A64Backend implements Backend {
     public MachineCode trapRoutine() {
         return A64RuntimeStubs.trapRoutine();
     }
+
+    @Override
+    public MachineCode instanceReturn() {
+        return A64RuntimeStubs.instanceReturn();
+    }
 }

@@ -2,28 +2,31 @@ package dev.kiln.backend.aarch64;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.regalloc.ArgumentPlaces;
-import dev.kiln.regalloc.ArgumentPlaces.Place;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Where AAPCS64 puts a Wasm function's parameters when kiln calls it: the VMContext in X0, integer
- * and reference parameters in X1-X7, floats in V0-V7, the rest on the stack in order (8 bytes
- * each, as AAPCS64 rounds every stacked argument up to 8 bytes on Linux). One result comes back in
- * X0 or V0; several go through the execution state's return area.
+ * kiln's internal calling convention on AArch64 (docs/design-changes.md, "The internal calling
+ * convention"): X19 holds the VMContext and X20 the memory-0 base on entry and on return (pinned,
+ * never passed); integer and reference parameters go in X0-X7, f32/f64/v128 in V0-V7, the rest on
+ * the stack from the entry SP up ({@link ArgumentPlaces}), popped by the callee. One result comes
+ * back in X0 or V0; several go through the execution state's return area. X21-X28 (and X29, X19,
+ * X20) survive a call, and of V8-V15 only the low 64 bits; X9 and X15-X17 never carry arguments
+ * (call stubs put the function index in W9, cross-instance calls hold the callee's descriptor in
+ * X15, X16/X17 are the veneers' and the tail call's scratch).
  */
 final class A64CallingConvention {
-    static final GeneralRegister[] INT_ARGS = {GeneralRegister.X1, GeneralRegister.X2, GeneralRegister.X3,
-            GeneralRegister.X4, GeneralRegister.X5, GeneralRegister.X6, GeneralRegister.X7};
+    static final int INT_ARG_COUNT = 8;
     static final int FLOAT_ARG_COUNT = 8;
-    private static final int[] INT_NUMBERS = Arrays.stream(INT_ARGS).mapToInt(A64RegisterFile::number).toArray();
+    static final GeneralRegister INT_RESULT = GeneralRegister.X0;
+    static final VectorRegister FLOAT_RESULT = VectorRegister.D0;
+    private static final int[] INT_NUMBERS = IntStream.range(0, INT_ARG_COUNT).toArray();
     private static final int[] FLOAT_NUMBERS = IntStream.range(0, FLOAT_ARG_COUNT).map(v -> A64RegisterFile.V_BASE + v).toArray();
 
     private A64CallingConvention() {
     }
 
-    static Place[] parameters(FuncType t) {
+    static ArgumentPlaces.Parameters parameters(FuncType t) {
         return ArgumentPlaces.of(t, INT_NUMBERS, FLOAT_NUMBERS, A64RegisterFile::isFloat);
     }
 }

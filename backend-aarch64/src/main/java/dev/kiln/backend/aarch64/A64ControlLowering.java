@@ -80,6 +80,7 @@ final class A64ControlLowering {
                 for (Edge e : s.targets) asm.b(fn.block(e.target));
             }
             case Terminator.Return r -> fn.returnValues(r.values, next == null);
+            case Terminator.ReturnCall rc -> A64CallLowering.tailCall(fn, rc.call);
             case Terminator.Trap t -> asm.b(fn.trap(t.kind, t.wasmOffset));
         }
     }

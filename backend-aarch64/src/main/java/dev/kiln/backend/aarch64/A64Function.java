@@ -5,6 +5,7 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.TrapKind;
@@ -29,14 +30,16 @@ import static dev.kiln.backend.aarch64.GeneralRegister.LR;
 import static dev.kiln.backend.aarch64.GeneralRegister.SP;
 
 /**
- * Lowers one allocated IR function to AArch64: prologue (frame record, VMContext and memory base
- * in X19 and X20, stack-limit check, parameters to their locations), every block, edge moves, and
- * the out-of-line trap stubs. Instruction families are lowered by the {@code A64*Lowering}
+ * Lowers one allocated IR function to AArch64 under the internal calling convention
+ * ({@link A64CallingConvention}: the VMContext in X19 and the memory base in X20 on entry):
+ * prologue (frame record, stack-limit check, parameters to their locations), every block, edge
+ * moves, the epilogue (which pops the incoming stack arguments), and the out-of-line trap stubs. Instruction families are lowered by the {@code A64*Lowering}
  * classes, which use this class's operand helpers.
  *
  * <p>Integer values live in X registers and 8-byte slots; i32 values are kept zero-extended (every
  * 32-bit A64 operation writing a W register does that), so they can index memory directly. Float
- * values live in D registers (an f32 in the low 32 bits, used through the S view) and 8-byte slots.
+ * values live in D registers (an f32 in the low 32 bits, used through the S view) and 8-byte slots;
+ * v128 values in Q registers and 16-byte aligned pairs of slots.
  * Constants the allocator left without a location ({@link A64Immediates}) are encoded as
  * immediates where the lowering can, and otherwise materialised into a scratch register by
  * {@link #iget}/{@link #fget}.
@@ -81,7 +84,8 @@ final class A64Function {
             if (!A64RegisterFile.isCalleeSaved(r)) continue;
             calleeSaved.add(A64RegisterFile.isVector(r) ? A64RegisterFile.fpr(r) : A64RegisterFile.gpr(r));
         }
-        this.frame = new A64Frame(calleeSaved, alloc.slotCount(), A64CallLowering.maxOutgoingSlots(module, f));
+        this.frame = new A64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(),
+                A64CallLowering.outgoingBytes(module, f), A64CallingConvention.parameters(f.type()).stackBytes());
         this.blockLabels = new Label[f.blockIdCount()];
         for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel();
         this.epilogue = asm.newLabel();
@@ -149,13 +153,18 @@ final class A64Function {
 
     /** The S or D view of a SIMD&amp;FP register for a value of type {@code t}. */
     static VectorRegister view(VectorRegister r, ValType t) {
-        return t == ValType.F32 ? r.s() : r.d();
+        return t == ValType.F32 ? r.s() : t == ValType.V128 ? r.q() : r.d();
+    }
+
+    /** The register view a value of type {@code t} is stored and loaded with (S and D values spill 8 bytes). */
+    static VectorRegister spillView(VectorRegister r, ValType t) {
+        return t == ValType.V128 ? r.q() : r.d();
     }
 
     /** The address of a spill slot: SP-relative, or through {@link #FAR} when beyond 32 KiB. */
     Address slotAddress(int location) {
         long off = frame.spillOffset(Location.slotIndex(location));
-        if (off <= MAX_SCALED_8) return Address.offset(SP, off);
+        if (off <= MAX_SCALED_8) return Address.offset(SP, off); // v128 slots are 16-byte aligned: a q access reaches this too
         asm.mov(FAR, off);
         asm.add(FAR, SP, FAR);
         return Address.base(FAR);
@@ -202,7 +211,7 @@ final class A64Function {
             asm.movFloat(view(scratch, t), c);
             return view(scratch, t);
         }
-        asm.ldr(scratch.d(), slotAddress(l));
+        asm.ldr(spillView(scratch, t), slotAddress(l));
         return view(scratch, t);
     }
 
@@ -232,10 +241,13 @@ final class A64Function {
     void fput(int v, VectorRegister r) {
         int l = alloc.location(v);
         if (l == Location.NONE) return;
+        ValType t = type(v);
         if (Location.isRegister(l)) {
-            if (A64RegisterFile.fpr(l) != r.d()) asm.fmov(A64RegisterFile.fpr(l), r.d());
+            if (A64RegisterFile.fpr(l).number() == r.number()) return;
+            if (t == ValType.V128) asm.movVector(A64RegisterFile.fpr(l), r);
+            else asm.fmov(A64RegisterFile.fpr(l), r.d());
         } else {
-            asm.str(r.d(), slotAddress(l));
+            asm.str(spillView(r, t), slotAddress(l));
         }
     }
 
@@ -246,12 +258,16 @@ final class A64Function {
         if (from == to) return;
         boolean fromReg = Location.isRegister(from), toReg = Location.isRegister(to);
         if (fromReg && toReg) {
-            if (A64RegisterFile.isVector(from)) asm.fmov(A64RegisterFile.fpr(to), A64RegisterFile.fpr(from));
-            else asm.mov(A64RegisterFile.gpr(to), A64RegisterFile.gpr(from));
+            if (!A64RegisterFile.isVector(from)) asm.mov(A64RegisterFile.gpr(to), A64RegisterFile.gpr(from));
+            else if (type == ValType.V128) asm.movVector(A64RegisterFile.fpr(to), A64RegisterFile.fpr(from));
+            else asm.fmov(A64RegisterFile.fpr(to), A64RegisterFile.fpr(from));
         } else if (fromReg) {
-            asm.str(A64RegisterFile.isVector(from) ? A64RegisterFile.fpr(from) : A64RegisterFile.gpr(from), slotAddress(to));
+            asm.str(A64RegisterFile.isVector(from) ? spillView(A64RegisterFile.fpr(from), type) : A64RegisterFile.gpr(from), slotAddress(to));
         } else if (toReg) {
-            asm.ldr(A64RegisterFile.isVector(to) ? A64RegisterFile.fpr(to) : A64RegisterFile.gpr(to), slotAddress(from));
+            asm.ldr(A64RegisterFile.isVector(to) ? spillView(A64RegisterFile.fpr(to), type) : A64RegisterFile.gpr(to), slotAddress(from));
+        } else if (type == ValType.V128) {
+            asm.ldr(FSCRATCH2.q(), slotAddress(from));
+            asm.str(FSCRATCH2.q(), slotAddress(to));
         } else {
             asm.ldr(SCRATCH2, slotAddress(from));
             asm.str(SCRATCH2, slotAddress(to));
@@ -300,11 +316,16 @@ final class A64Function {
 
     /** A label that traps with {@code kind}; the stub is emitted after the function body. */
     Label trap(TrapKind kind, int wasmOffset) {
+        return trap(kind, wasmOffset, null);
+    }
+
+    /** {@code mov w1, #code; call kiln_trap} (the trap routine finds the store through X19), after {@code before}. */
+    private Label trap(TrapKind kind, int wasmOffset, Runnable before) {
         Label l = asm.newLabel();
         stubs.add(() -> {
             asm.bind(l);
+            if (before != null) before.run();
             asm.mov(GeneralRegister.W1, kind.code);
-            asm.mov(GeneralRegister.X0, VMCTX);
             trapSites.add(new TrapSite(callTrapRoutine(), kind, wasmOffset));
         });
         return l;
@@ -319,7 +340,6 @@ final class A64Function {
         stubs.add(() -> {
             asm.bind(l);
             asm.mov(GeneralRegister.W1, 0); // keep the trap code the runtime stored
-            asm.mov(GeneralRegister.X0, VMCTX);
             trapSites.add(new TrapSite(callTrapRoutine(), TrapKind.HOST_ERROR, wasmOffset));
         });
     }
@@ -356,45 +376,38 @@ final class A64Function {
     private void prologue() {
         asm.stp(FP, LR, Address.preIndex(SP, -16));
         asm.mov(FP, SP);
-        asm.stp(VMCTX, MEMBASE, Address.preIndex(SP, -16));
-        asm.mov(VMCTX, GeneralRegister.X0);
-        // the stack pointer the frame needs, checked against the limit before SP moves there
-        long rest = frame.below - 16;
-        GeneralRegister newSp = SP;
-        if (rest > 0) {
-            newSp = SCRATCH;
-            if (AddSubOp.isImmediateEncodable(rest)) {
-                asm.sub(SCRATCH, SP, rest);
+        if (frame.below > 0) {
+            if (AddSubOp.isImmediateEncodable(frame.below)) {
+                asm.sub(SP, SP, frame.below);
             } else {
-                asm.mov(SCRATCH, rest);
-                asm.sub(SCRATCH, SP, SCRATCH);
+                asm.mov(SCRATCH, frame.below);
+                asm.sub(SP, SP, SCRATCH);
             }
         }
-        asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
-        asm.ldr(SCRATCH2, Address.offset(SCRATCH2, ExecutionStateLayout.STACK_LIMIT));
-        asm.cmp(newSp, SCRATCH2);
-        asm.b(Condition.LO, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
-        if (rest > 0) asm.mov(SP, SCRATCH);
+        // the stack check: one load of the limit in the VMContext, one compare; the trap stub first
+        // takes SP back to the frame record, in case the frame reaches far below the limit
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.cmp(SP, SCRATCH);
+        asm.b(Condition.LO, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart(), () -> asm.mov(SP, FP)));
         interruptCheck();
         saveOrRestore(true);
-        if (dev.kiln.ir.Effects.addressesMemory(f)) asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = signature();
-        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
+        ArgumentPlaces.Parameters places = A64CallingConvention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
-        for (int i = 0; i < places.length; i++) {
+        for (int i = 0; i < places.count(); i++) {
             int v = f.entry().params[i];
-            if (location(v) == Location.NONE || places[i].onStack()) continue;
-            moves.add(new ParallelMoves.Move(places[i].register(), location(v), t.param(i)));
+            if (location(v) == Location.NONE || places.place(i).onStack()) continue;
+            moves.add(new ParallelMoves.Move(places.place(i).register(), location(v), t.param(i)));
         }
         parallelMove(moves);
-        for (int i = 0; i < places.length; i++) {
+        for (int i = 0; i < places.count(); i++) {
             int v = f.entry().params[i];
-            if (location(v) == Location.NONE || !places[i].onStack()) continue;
-            Address src = Address.offset(FP, A64Frame.incomingOffset(places[i].stackIndex()));
+            if (location(v) == Location.NONE || !places.place(i).onStack()) continue;
+            Address src = Address.offset(FP, A64Frame.incomingOffset(places.place(i).stackOffset()));
             if (A64RegisterFile.isFloat(t.param(i))) {
                 VectorRegister d = fdst(v, FSCRATCH);
-                asm.ldr(d.d(), src);
+                asm.ldr(spillView(d, t.param(i)), src);
                 fput(v, d);
             } else {
                 GeneralRegister d = idst(v, SCRATCH);
@@ -426,10 +439,78 @@ final class A64Function {
     private void epilogueCode() {
         asm.bind(epilogue);
         saveOrRestore(false);
-        asm.ldp(VMCTX, MEMBASE, Address.offset(FP, -16));
         asm.mov(SP, FP);
         asm.ldp(FP, LR, Address.postIndex(SP, 16));
+        popIncoming(asm, frame.incomingBytes);
         asm.ret();
+    }
+
+    /** {@code add sp, sp, #bytes}: pops a function's incoming stack arguments (kiln's callee-pops convention). */
+    static void popIncoming(A64Assembler asm, int bytes) {
+        if (bytes == 0) return;
+        if (AddSubOp.isImmediateEncodable(bytes)) {
+            asm.add(SP, SP, bytes);
+        } else {
+            asm.mov(SCRATCH, bytes);
+            asm.add(SP, SP, SCRATCH);
+        }
+    }
+
+    /** {@code sub sp, sp, #bytes}: re-reserves a call's outgoing stack arguments after the callee popped them. */
+    static void reserveOutgoing(A64Assembler asm, int bytes) {
+        if (bytes == 0) return;
+        if (AddSubOp.isImmediateEncodable(bytes)) {
+            asm.sub(SP, SP, bytes);
+        } else {
+            asm.mov(SCRATCH, bytes);
+            asm.sub(SP, SP, SCRATCH);
+        }
+    }
+
+    /**
+     * The frame replacement of a tail call (the primitive {@code return_call*} is lowered with),
+     * emitted once the callee's arguments are staged: register arguments in their registers, the
+     * {@code calleeStackBytes} of stack arguments in the outgoing area at [sp]. It restores the
+     * callee-saved registers, reloads x29/x30 from the frame record (x30 = this function's return
+     * address, which becomes the callee's), moves the stack arguments to the top of this function's
+     * incoming area (whose end is where this function's caller expects SP after the return) and sets
+     * SP to them; the caller then branches to the callee. With {@code record}, a 16-byte
+     * instance-return record ({x19, return address}) stays at the top instead, the arguments go
+     * below it, and x30 is the instance-return stub. Uses X9, X16, X17 and V31 (never arguments);
+     * X15 survives. The copy runs from the highest address down: the destination lies above the source.
+     */
+    void replaceFrame(int calleeStackBytes, boolean record) {
+        saveOrRestore(false);
+        int top = 16 + frame.incomingBytes; // x29-relative end of this function's incoming area
+        int base = top - (record ? 16 : 0) - calleeStackBytes; // x29-relative start of the callee's
+        GeneralRegister newSp = SCRATCH2;
+        addConstant(newSp, FP, base);
+        if (record) {
+            asm.ldp(SCRATCH, GeneralRegister.X9, Address.base(FP)); // caller's x29, the return address
+            asm.str(VMCTX, field(FP, top - 16, 8, LR));
+            asm.str(GeneralRegister.X9, field(FP, top - 8, 8, LR));
+            asm.mov(FP, SCRATCH);
+            asm.ldrLiteralAddress(LR, Backend.INSTANCE_RETURN_SYMBOL, 0);
+        } else {
+            asm.ldp(FP, LR, Address.base(FP));
+        }
+        for (int k = calleeStackBytes - 16; k >= 0; k -= 16) {
+            asm.ldr(FSCRATCH.q(), field(SP, k, 16, SCRATCH));
+            asm.str(FSCRATCH.q(), field(newSp, k, 16, SCRATCH));
+        }
+        asm.mov(SP, newSp);
+    }
+
+    /** {@code rd = rn + value} for any value (through X16 when it does not fit an immediate). */
+    private void addConstant(GeneralRegister rd, GeneralRegister rn, long value) {
+        if (AddSubOp.isImmediateEncodable(value)) {
+            asm.add(rd, rn, value);
+        } else if (AddSubOp.isImmediateEncodable(-value)) {
+            asm.sub(rd, rn, -value);
+        } else {
+            asm.mov(SCRATCH, value);
+            asm.add(rd, rn, SCRATCH);
+        }
     }
 
     /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
@@ -438,16 +519,21 @@ final class A64Function {
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
             for (int i = 0; i < values.length; i++) {
-                A64Register r = A64RegisterFile.isFloat(t.result(i)) ? fget(values[i], FSCRATCH).d() : iget(values[i], SCRATCH);
-                asm.str(r, Address.offset(SCRATCH2, ExecutionStateLayout.RETURN_AREA + 8L * i)); // < 8 KiB: always encodable
+                ValType rt = t.result(i);
+                A64Register r = A64RegisterFile.isFloat(rt) ? spillView(fget(values[i], FSCRATCH), rt) : iget(values[i], SCRATCH);
+                asm.str(r, Address.offset(SCRATCH2, ExecutionStateLayout.returnSlot(i))); // < 16 KiB: always encodable
             }
         } else if (values.length == 1) {
-            if (A64RegisterFile.isFloat(t.result(0))) {
-                VectorRegister r = fget(values[0], VectorRegister.D0);
-                if (r.number() != 0) asm.fmov(VectorRegister.D0, r.d());
+            ValType rt = t.result(0);
+            if (A64RegisterFile.isFloat(rt)) {
+                VectorRegister r = fget(values[0], A64CallingConvention.FLOAT_RESULT);
+                if (r.number() != 0) {
+                    if (rt == ValType.V128) asm.movVector(A64CallingConvention.FLOAT_RESULT, r);
+                    else asm.fmov(A64CallingConvention.FLOAT_RESULT, r.d());
+                }
             } else {
-                GeneralRegister r = iget(values[0], GeneralRegister.X0);
-                if (r != GeneralRegister.X0) asm.mov(GeneralRegister.X0, r);
+                GeneralRegister r = iget(values[0], A64CallingConvention.INT_RESULT);
+                if (r != A64CallingConvention.INT_RESULT) asm.mov(A64CallingConvention.INT_RESULT, r);
             }
         }
         if (!epilogueIsNext) asm.b(epilogue);

@@ -7,11 +7,12 @@ import dev.kiln.regalloc.RegisterFile;
  * The registers kiln's allocator may use on AArch64 (AAPCS64), numbered for the allocator as the
  * general register number (0-30) or 32 + the SIMD&amp;FP register number.
  *
- * <p>Not allocatable: X19 (the VMContext) and X20 (linear memory base), both callee-saved so they
- * survive calls; the scratch registers the lowering uses freely, X14 (addresses of far spill
+ * <p>Not allocatable: X19 (the VMContext) and X20 (memory-0 base), pinned by the internal calling
+ * convention; the scratch registers the lowering uses freely, X14 (addresses of far spill
  * slots), X15, X16 and X17 (IP0/IP1); X18 (the platform register); X29 (frame pointer), X30 (link
  * register) and SP; V30 and V31 (float scratch). Callee-saved among the allocatable ones: X21-X28
- * and V8-V15 (AAPCS64 preserves only their low 64 bits, which is all a scalar f32/f64 uses).
+ * and V8-V15 (the convention preserves only their low 64 bits, which is all a scalar f32/f64 uses: a
+ * v128 living across a call takes a caller-saved register or a slot).
  */
 public final class A64RegisterFile implements RegisterFile {
     public static final A64RegisterFile INSTANCE = new A64RegisterFile();
@@ -49,17 +50,17 @@ public final class A64RegisterFile implements RegisterFile {
     }
 
     @Override
-    public boolean isClobberedByCalls(int register) {
+    public boolean isClobberedByCalls(int register, ValType type) {
         if (register >= V_BASE) {
             int n = register - V_BASE;
-            return n < 8 || n > 15;
+            return n < 8 || n > 15 || type == ValType.V128; // only the low 64 bits of v8-v15 survive
         }
         return register < 19 || register == 30;
     }
 
-    /** True for callee-saved registers a function must preserve when it uses them (X21-X28, V8-V15). */
+    /** True for callee-saved registers a function must preserve when it uses them (X21-X28, the low halves of V8-V15). */
     static boolean isCalleeSaved(int register) {
-        return !INSTANCE.isClobberedByCalls(register) && register != 29;
+        return !INSTANCE.isClobberedByCalls(register, ValType.F64) && register != 29;
     }
 
     static boolean isVector(int register) {

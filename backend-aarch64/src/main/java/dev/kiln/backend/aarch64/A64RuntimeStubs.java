@@ -14,21 +14,23 @@ import static dev.kiln.backend.aarch64.GeneralRegister.*;
 import static dev.kiln.backend.aarch64.VectorRegister.*;
 
 /**
- * The two pieces of native code the runtime needs besides compiled functions.
+ * The two pieces of native code the runtime needs besides compiled functions; they translate
+ * between the C convention (AAPCS64) Java calls with and kiln's internal convention.
  *
  * <p><b>Entry trampoline</b> (one per function type), {@code int entry(vmctx, fn, argbuf, limit)}:
  * <pre>
  *   stp x29, x30, [sp, #-16]!; mov x29, sp
  *   save x19-x28 and d8-d15                                  ; [x29-16 .. x29-144]
- *   save state.ENTRY_SP, ENTRY_FP, STACK_LIMIT, argbuf, vmctx  ; [x29-160 .. x29-192]; sp = x29 - 192
- *   state.ENTRY_SP = sp; state.ENTRY_FP = x29; state.STACK_LIMIT = limit; state.TRAP_CODE = 0
- *   load the arguments from argbuf into AAPCS64 registers and stack slots; blr fn
- *   store the result(s) into argbuf; w0 = 0
+ *   save state.ENTRY_SP, ENTRY_FP, vmctx.STACK_LIMIT, argbuf, vmctx  ; [x29-160 .. x29-192]; sp = x29 - 192
+ *   state.ENTRY_SP = sp; state.ENTRY_FP = x29; vmctx.STACK_LIMIT = limit; state.TRAP_CODE = 0
+ *   x19 = vmctx; x20 = vmctx.MEMORY_BASE                     ; the pinned registers
+ *   load the arguments from argbuf (16 bytes each) into their registers and stack places; blr fn
+ *   store the result(s) into argbuf; w0 = 0                  ; fn popped its stack arguments
  * exit:                                                      ; the trap routine joins here
  *   restore STACK_LIMIT, ENTRY_FP, ENTRY_SP; restore d15..d8, x28..x19; ldp x29, x30; ret
  * </pre>
- * <p><b>Trap routine</b> {@code kiln_trap(vmctx, code)}: stores the code (0 keeps one the runtime
- * already stored), records its return address (x30) and each caller's along the frame-record
+ * <p><b>Trap routine</b> {@code kiln_trap}, called from kiln code with the trap code in W1 (X19 is
+ * the running instance's VMContext): stores the code (0 keeps one the runtime already stored), records its return address (x30) and each caller's along the frame-record
  * chain ({@code [x29]} = caller's x29, {@code [x29+8]} = return address) up to the trampoline's
  * frame into state.FRAMES, then restores sp from state.ENTRY_SP and runs the trampoline's exit
  * sequence, so the trampoline returns the trap code to Java. No Java frame is ever skipped: a trap
@@ -55,39 +57,34 @@ final class A64RuntimeStubs {
         asm.ldr(X9, Address.offset(X16, ExecutionStateLayout.ENTRY_SP));
         asm.ldr(X10, Address.offset(X16, ExecutionStateLayout.ENTRY_FP));
         asm.stp(X9, X10, Address.preIndex(SP, -16));
-        asm.ldr(X9, Address.offset(X16, ExecutionStateLayout.STACK_LIMIT));
+        asm.ldr(X9, Address.offset(X0, VmContextLayout.STACK_LIMIT));
         asm.stp(X9, X2, Address.preIndex(SP, -16));
         asm.str(X0, Address.preIndex(SP, -16));
         asm.mov(X9, SP);
         asm.str(X9, Address.offset(X16, ExecutionStateLayout.ENTRY_SP));
         asm.str(FP, Address.offset(X16, ExecutionStateLayout.ENTRY_FP));
-        asm.str(X3, Address.offset(X16, ExecutionStateLayout.STACK_LIMIT));
+        asm.str(X3, Address.offset(X0, VmContextLayout.STACK_LIMIT));
         asm.str(WZR, Address.offset(X16, ExecutionStateLayout.TRAP_CODE));
+        asm.mov(A64Function.VMCTX, X0);
+        asm.ldr(A64Function.MEMBASE, Address.offset(X0, VmContextLayout.MEMORY_BASE));
 
-        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
-        int stackSlots = ArgumentPlaces.stackSlots(places);
-        int stackBytes = (8 * stackSlots + 15) & ~15;
-        if (stackBytes > 0) {
-            if (AddSubOp.isImmediateEncodable(stackBytes)) {
-                asm.sub(SP, SP, stackBytes);
-            } else {
-                asm.mov(X9, stackBytes);
-                asm.sub(SP, SP, X9);
-            }
-        }
+        ArgumentPlaces.Parameters places = A64CallingConvention.parameters(t);
+        A64Function.reserveOutgoing(asm, places.stackBytes());
         asm.mov(X17, X1); // the function
         asm.mov(X9, X2);  // the argument buffer
-        for (int i = 0; i < places.length; i++) {
-            Address src = Address.offset(X9, 8L * i);
+        for (int i = 0; i < places.count(); i++) { // offsets below 16 KiB: encodable for every access size
+            Address src = Address.offset(X9, ArgumentPlaces.bufferOffset(i));
             ValType p = t.param(i);
-            if (places[i].onStack()) {
-                asm.ldr(p == ValType.I32 ? W10 : X10, src); // an i32 zero-extended
-                asm.str(X10, Address.offset(SP, 8L * places[i].stackIndex()));
-            } else if (A64RegisterFile.isVector(places[i].register())) {
-                VectorRegister v = A64RegisterFile.fpr(places[i].register());
-                asm.ldr(p == ValType.F32 ? v.s() : v.d(), src);
+            ArgumentPlaces.Place place = places.place(i);
+            if (place.onStack()) {
+                A64Register temp = p == ValType.V128 ? D31.q() : p == ValType.I32 ? W11 : X11; // an i32 zero-extended
+                asm.ldr(temp, src);
+                asm.str(temp == W11 ? X11 : temp, Address.offset(SP, place.stackOffset()));
+            } else if (A64RegisterFile.isVector(place.register())) {
+                VectorRegister v = A64RegisterFile.fpr(place.register());
+                asm.ldr(A64Function.view(v, p), src);
             } else {
-                GeneralRegister g = A64RegisterFile.gpr(places[i].register());
+                GeneralRegister g = A64RegisterFile.gpr(place.register());
                 asm.ldr(p == ValType.I32 ? g.w() : g, src);
             }
         }
@@ -97,12 +94,13 @@ final class A64RuntimeStubs {
             asm.ldr(X10, Address.offset(FP, SAVED_VMCTX));
             asm.ldr(X10, Address.offset(X10, VmContextLayout.STATE));
             for (int i = 0; i < t.resultCount(); i++) {
-                asm.ldr(X11, Address.offset(X10, ExecutionStateLayout.RETURN_AREA + 8L * i));
-                asm.str(X11, Address.offset(X9, 8L * i));
+                asm.ldr(D31.q(), Address.offset(X10, ExecutionStateLayout.returnSlot(i)));
+                asm.str(D31.q(), Address.offset(X9, ArgumentPlaces.bufferOffset(i)));
             }
         } else if (t.resultCount() == 1) {
-            if (A64RegisterFile.isFloat(t.result(0))) asm.str(D0, Address.base(X9));
-            else asm.str(X0, Address.base(X9));
+            ValType r = t.result(0);
+            if (A64RegisterFile.isFloat(r)) asm.str(A64Function.spillView(A64CallingConvention.FLOAT_RESULT, r), Address.base(X9));
+            else asm.str(A64CallingConvention.INT_RESULT, Address.base(X9));
         }
         asm.mov(W0, 0);
         asm.sub(SP, FP, SAVED_BYTES);
@@ -115,7 +113,7 @@ final class A64RuntimeStubs {
         asm.ldr(X1, Address.offset(FP, SAVED_VMCTX));
         asm.ldr(X16, Address.offset(X1, VmContextLayout.STATE));
         asm.ldr(X9, Address.offset(FP, SAVED_LIMIT_ARGBUF));
-        asm.str(X9, Address.offset(X16, ExecutionStateLayout.STACK_LIMIT));
+        asm.str(X9, Address.offset(X1, VmContextLayout.STACK_LIMIT));
         asm.ldp(X9, X10, Address.offset(FP, SAVED_STATE_SP_FP));
         asm.str(X9, Address.offset(X16, ExecutionStateLayout.ENTRY_SP));
         asm.str(X10, Address.offset(X16, ExecutionStateLayout.ENTRY_FP));
@@ -127,10 +125,19 @@ final class A64RuntimeStubs {
         asm.ret();
     }
 
+    /** {@code ldp x19, x30, [sp], #16; ldr x20, [x19, #MEMORY_BASE]; ret}: see {@link Backend#instanceReturn}. */
+    static MachineCode instanceReturn() {
+        A64Assembler asm = new A64Assembler(false);
+        asm.ldp(A64Function.VMCTX, LR, Address.postIndex(SP, 16));
+        asm.ldr(A64Function.MEMBASE, Address.offset(A64Function.VMCTX, VmContextLayout.MEMORY_BASE));
+        asm.ret();
+        return asm.finish().toMachineCode(-1, Backend.INSTANCE_RETURN_SYMBOL, List.of(), 0);
+    }
+
     static MachineCode trapRoutine() {
         A64Assembler asm = new A64Assembler(false);
         GeneralRegister state = X16, frames = X11, count = X9, frame = X10;
-        asm.ldr(state, Address.offset(X0, VmContextLayout.STATE));
+        asm.ldr(state, Address.offset(A64Function.VMCTX, VmContextLayout.STATE));
         Label keep = asm.newLabel();
         asm.cbz(W1, keep);
         asm.str(W1, Address.offset(state, ExecutionStateLayout.TRAP_CODE));

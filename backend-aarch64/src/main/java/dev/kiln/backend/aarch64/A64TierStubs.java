@@ -13,8 +13,9 @@ import static dev.kiln.backend.aarch64.GeneralRegister.*;
 /**
  * The small pieces of code that let native code and the interpreter call each other (tiering),
  * generated at run time with addresses baked in (in the literal pool), never cached. They use only
- * X16/X17 (AAPCS64's intra-procedure-call scratch registers) and X9 (a temporary), so the
- * arguments in X0-X7/V0-V7 and on the stack pass through untouched.
+ * X16/X17 (the intra-procedure-call scratch registers) and X9, none of which carries an argument
+ * in kiln's internal convention, so the arguments in X0-X7/V0-V7 and on the stack pass through
+ * untouched.
  */
 final class A64TierStubs {
     /** Where call stubs and adapter thunks leave the index for the interpreter entry: not an argument register. */
@@ -63,46 +64,51 @@ final class A64TierStubs {
     }
 
     /**
+     * The adapter from kiln's internal convention to a buffered Java upcall (AAPCS64), for
+     * functions of type {@code t}; W9 holds the function's index or host handle, X19 the VMContext:
      * <pre>
-     *   stp x29, x30, [sp, #-16]!; mov x29, sp; sub sp, sp, #bytes; str x0, [x29, #-8] (vmctx)
-     *   store each argument (registers, or the caller's stack slots) at [sp + 8i]; i32 zero-extended
-     *   upcall(x0 = vmctx, w1 = w9 (index), x2 = sp); cbnz w0, trapped
-     *   load the single result from [sp] into x0 or d0; mov sp, x29; ldp x29, x30, [sp], #16; ret
-     * trapped: x0 = vmctx, w1 = 0 (keep the code the runtime stored); call kiln_trap, which unwinds
+     *   stp x29, x30, [sp, #-16]!; mov x29, sp; sub sp, sp, #buffer          ; 16 bytes per value
+     *   store each argument (registers, or the caller's stack places) at [sp + 16i]; i32 zero-extended
+     *   upcall(x0 = x19, w1 = w9, x2 = sp); cbnz w0, trapped
+     *   load the single result from [sp] into x0 or v0; mov sp, x29; ldp x29, x30, [sp], #16
+     *   add sp, sp, #stack arguments; ret                                     ; pops them
+     * trapped: w1 = 0 (keep the code the runtime stored); call kiln_trap, which unwinds
      * </pre>
+     * The upcall preserves X19-X28 (AAPCS64), so the pinned registers survive it.
      */
     static MachineCode interpreterEntry(FuncType t, String symbol, long upcallAddress) {
         A64Assembler asm = new A64Assembler(false);
         asm.stp(FP, LR, Address.preIndex(SP, -16));
         asm.mov(FP, SP);
-        int slots = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
-        int bytes = (8 * slots + 8 + 15) & ~15;
-        if (AddSubOp.isImmediateEncodable(bytes)) {
-            asm.sub(SP, SP, bytes);
-        } else {
-            asm.mov(X16, bytes);
-            asm.sub(SP, SP, X16);
-        }
-        asm.str(X0, Address.offset(FP, -8));
-        ArgumentPlaces.Place[] places = A64CallingConvention.parameters(t);
-        for (int i = 0; i < places.length; i++) {
-            Address dst = Address.offset(SP, 8L * i); // below 8 KiB: always encodable
+        int values = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
+        A64Function.reserveOutgoing(asm, ArgumentPlaces.bufferBytes(values));
+        ArgumentPlaces.Parameters places = A64CallingConvention.parameters(t);
+        for (int i = 0; i < places.count(); i++) {
+            Address dst = Address.offset(SP, ArgumentPlaces.bufferOffset(i)); // below 16 KiB: always encodable
             ValType p = t.param(i);
-            if (places[i].onStack()) {
-                asm.ldr(p == ValType.I32 ? W16 : X16, Address.offset(FP, A64Frame.incomingOffset(places[i].stackIndex())));
-                asm.str(X16, dst);
-            } else if (A64RegisterFile.isVector(places[i].register())) {
-                asm.str(A64RegisterFile.fpr(places[i].register()), dst);
+            ArgumentPlaces.Place place = places.place(i);
+            if (place.onStack()) {
+                Address src = Address.offset(FP, A64Frame.incomingOffset(place.stackOffset()));
+                if (p == ValType.V128) {
+                    asm.ldr(VectorRegister.D31.q(), src);
+                    asm.str(VectorRegister.D31.q(), dst);
+                } else {
+                    asm.ldr(p == ValType.I32 ? W16 : X16, src);
+                    asm.str(X16, dst);
+                }
+            } else if (A64RegisterFile.isVector(place.register())) {
+                asm.str(A64Function.spillView(A64RegisterFile.fpr(place.register()), p), dst);
             } else {
-                GeneralRegister g = A64RegisterFile.gpr(places[i].register());
+                GeneralRegister g = A64RegisterFile.gpr(place.register());
                 if (p == ValType.I32) {
-                    asm.mov(W16, g.w()); // AAPCS64 leaves the upper half of a 32-bit argument unspecified
+                    asm.mov(W16, g.w()); // the upper half of a 32-bit argument is not specified
                     asm.str(X16, dst);
                 } else {
                     asm.str(g, dst);
                 }
             }
         }
+        asm.mov(X0, A64Function.VMCTX);
         asm.mov(W1, INDEX);
         asm.mov(X2, SP);
         asm.ldrLiteral(X16, upcallAddress);
@@ -110,14 +116,15 @@ final class A64TierStubs {
         Label trapped = asm.newLabel();
         asm.cbnz(W0, trapped);
         if (t.resultCount() == 1) {
-            if (A64RegisterFile.isFloat(t.result(0))) asm.ldr(VectorRegister.D0, Address.base(SP));
-            else asm.ldr(X0, Address.base(SP));
+            ValType r = t.result(0);
+            if (A64RegisterFile.isFloat(r)) asm.ldr(A64Function.spillView(A64CallingConvention.FLOAT_RESULT, r), Address.base(SP));
+            else asm.ldr(r == ValType.I32 ? W0 : X0, Address.base(SP));
         }
         asm.mov(SP, FP);
         asm.ldp(FP, LR, Address.postIndex(SP, 16));
+        A64Function.popIncoming(asm, places.stackBytes());
         asm.ret();
         asm.bind(trapped);
-        asm.ldr(X0, Address.offset(FP, -8));
         asm.mov(W1, 0);
         asm.ldrLiteralAddress(X16, Backend.TRAP_SYMBOL, 0);
         asm.blr(X16);

@@ -184,6 +184,12 @@ public sealed interface FloatingPointInstructions extends InstructionSink permit
         VectorOp.ADDV.emit(this, vd, vn);
     }
 
+    /** {@code mov vd.16b, vn.16b} (ORR vector with both sources the same): copy all 128 bits. */
+    default void movVector(VectorRegister vd, VectorRegister vn) {
+        int word = 0x4EA01C00 | vn.number() << 16 | vn.number() << 5 | vd.number();
+        emit(word, () -> AsmSyntax.insn("mov", vd.v16b(), vn.v16b()));
+    }
+
     /** {@code umov rd, vn.T[i]}: element to a general register, zero-extended (X for D elements, W otherwise). */
     default void umov(GeneralRegister rd, VectorLane lane) {
         VectorLaneMove.umov(this, rd, lane);

@@ -69,6 +69,11 @@ public final class VectorRegister implements A64Register {
         return as(VectorShape.D);
     }
 
+    /** This register's Q (128-bit) view: a whole v128 for loads and stores. */
+    public VectorRegister q() {
+        return as(VectorShape.Q);
+    }
+
     /** This register's B (8-bit scalar) view, the result of ADDV over bytes. */
     public VectorRegister b() {
         return as(VectorShape.B);

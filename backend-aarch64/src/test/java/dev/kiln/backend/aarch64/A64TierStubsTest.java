@@ -87,19 +87,23 @@ class A64TierStubsTest {
             A64Assembler a = new A64Assembler();
             Label probe = a.newLabel(), trap = a.newLabel(), bad = a.newLabel();
             // driver: call the thunk with the arguments in place, compare the result
-            ArgumentPlaces.Place[] places = A64CallingConvention.parameters(type);
-            int stackBytes = (8 * ArgumentPlaces.stackSlots(places) + 15) & ~15;
+            ArgumentPlaces.Parameters places = A64CallingConvention.parameters(type);
+            int stackBytes = places.stackBytes();
+            a.mov(X21, SP);
             if (stackBytes > 0) a.sub(SP, SP, stackBytes);
-            for (int i = 0; i < places.length; i++) {
+            for (int i = 0; i < places.count(); i++) {
+                ArgumentPlaces.Place place = places.place(i);
                 a.mov(X10, args[i]);
-                if (places[i].onStack()) a.str(X10, Address.offset(SP, 8L * places[i].stackIndex()));
-                else if (A64RegisterFile.isVector(places[i].register())) a.fmov(A64RegisterFile.fpr(places[i].register()), X10);
-                else a.mov(A64RegisterFile.gpr(places[i].register()), X10);
+                if (place.onStack()) a.str(X10, Address.offset(SP, place.stackOffset()));
+                else if (A64RegisterFile.isVector(place.register())) a.fmov(A64RegisterFile.fpr(place.register()), X10);
+                else a.mov(A64RegisterFile.gpr(place.register()), X10);
             }
-            a.mov(X0, VMCTX);
+            a.mov(X19, VMCTX);
             a.ldrLiteral(X16, QemuRunner.CODE_ADDRESS + callAt);
             a.blr(X16);
-            if (stackBytes > 0) a.add(SP, SP, stackBytes);
+            a.mov(X11, SP); // the callee popped its stack arguments
+            a.cmp(X11, X21);
+            a.b(Condition.NE, bad);
             if (result == ValType.F64) a.fmov(X0, VectorRegister.D0);
             a.ldrLiteral(X10, expected);
             a.cmp(X0, X10);
@@ -107,8 +111,8 @@ class A64TierStubsTest {
             QemuRunner.exit(a, 0);
             a.bind(bad);
             QemuRunner.exit(a, 1);
-            a.bind(trap); // kiln_trap(vmctx, 0): exit EXIT_TRAPPED when called as the adapter must
-            a.cmp(X0, VMCTX);
+            a.bind(trap); // kiln_trap (x19 = vmctx, w1 = 0): exit EXIT_TRAPPED when called as the adapter must
+            a.cmp(X19, VMCTX);
             a.b(Condition.NE, bad);
             a.cbnz(W1, bad);
             QemuRunner.exit(a, EXIT_TRAPPED);
@@ -129,7 +133,7 @@ class A64TierStubsTest {
             a.bind(ok);
             a.mov(X12, 0);
             for (int i = 0; i < params.size(); i++) {
-                a.ldr(X13, Address.offset(X2, 8L * i));
+                a.ldr(X13, Address.offset(X2, ArgumentPlaces.bufferOffset(i)));
                 a.add(X12, X12, X13);
             }
             a.str(X12, Address.base(X2));

@@ -6,6 +6,8 @@ package dev.kiln.backend.x64;
  */
 public enum FixedInstruction {
     RET("ret", "", 0xC3),
+    /** {@code mov rsp, rbp; pop rbp} in one byte. */
+    LEAVE("leave", "", 0xC9),
     /** Guaranteed invalid opcode (raises #UD); the usual trap instruction. */
     UD2("ud2", "", 0x0F, 0x0B),
     /** Breakpoint. */

@@ -17,6 +17,9 @@ public enum SseOp {
     MOVSD_STORE(0xF2, Form.MEM_XMM, 64, 0x11),
     MOVAPS(0, Form.XMM_XMM_OR_MEM, 128, 0x28),
     MOVAPD(0x66, Form.XMM_XMM_OR_MEM, 128, 0x28),
+    /** 16 bytes, any alignment: v128 loads from stack slots, buffers and the return area. */
+    MOVUPS(0, Form.XMM_XMM_OR_MEM, 128, 0x10),
+    MOVUPS_STORE(0, Form.MEM_XMM, 128, 0x11),
     /** XMM &lt;- r/m32 ({@code movd}) or r/m64 ({@code movq}, with a QWORD width). */
     MOVD_TO_XMM(0x66, Form.XMM_GPR_OR_MEM, 0, 0x6E),
     /** r/m32 ({@code movd}) or r/m64 ({@code movq}, with a QWORD width) &lt;- XMM. */
@@ -137,6 +140,7 @@ public enum SseOp {
             case MOVD_TO_XMM, MOVD_FROM_XMM -> width == Width.QWORD ? "movq" : "movd";
             case MOVSS_STORE -> "movss";
             case MOVSD_STORE -> "movsd";
+            case MOVUPS_STORE -> "movups";
             default -> name().toLowerCase(Locale.ROOT);
         };
     }

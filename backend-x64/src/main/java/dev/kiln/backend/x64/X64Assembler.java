@@ -501,6 +501,25 @@ public final class X64Assembler {
         emit(FixedInstruction.RET);
     }
 
+    /** {@code ret imm16}: return, then pop {@code bytes} of stack arguments (kiln's callee-pops convention). */
+    public void ret(int bytes) {
+        if (bytes == 0) {
+            ret();
+            return;
+        }
+        if (bytes < 0 || bytes > 0xFFFF) throw new IllegalArgumentException("ret pops 0..65535 bytes, not " + bytes);
+        checkOpen();
+        int start = code.position();
+        code.emit8(0xC2);
+        code.emit(bytes, 2);
+        list(start, "ret", text(Listing.hex(bytes)));
+    }
+
+    /** {@code leave}: {@code mov rsp, rbp; pop rbp}. */
+    public void leave() {
+        emit(FixedInstruction.LEAVE);
+    }
+
     /** {@code ud2}: the undefined instruction, for traps. */
     public void ud2() {
         emit(FixedInstruction.UD2);
@@ -607,6 +626,16 @@ public final class X64Assembler {
     /** {@code movsd [dst], src}: store a double. */
     public void movsd(MemoryOperand dst, Xmm src) {
         sse(SseOp.MOVSD_STORE, dst, src);
+    }
+
+    /** {@code movups dst, src}: 16 bytes from memory (any alignment) or a whole register. */
+    public void movups(Xmm dst, XmmOrMemory src) {
+        sse(SseOp.MOVUPS, dst, src);
+    }
+
+    /** {@code movups [dst], src}: store 16 bytes (any alignment). */
+    public void movups(MemoryOperand dst, Xmm src) {
+        sse(SseOp.MOVUPS_STORE, dst, src);
     }
 
     /** {@code movaps dst, src}: copy a whole XMM register (the usual register-to-register float move). */

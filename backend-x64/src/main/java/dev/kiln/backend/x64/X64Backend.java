@@ -89,6 +89,11 @@ public final class X64Backend implements Backend {
     }
 
     @Override
+    public MachineCode instanceReturn() {
+        return X64RuntimeStubs.instanceReturn();
+    }
+
+    @Override
     public MachineCode callStubs(int first, int count, long slotsBase) {
         return X64TierStubs.callStubs(first, count, slotsBase);
     }

@@ -61,6 +61,7 @@ final class X64ControlLowering {
                 asm.jmp(Gpr.RAX);
             }
             case Terminator.Return r -> fn.returnValues(r.values);
+            case Terminator.ReturnCall rc -> X64CallLowering.tailCall(fn, rc.call);
             case Terminator.Trap t -> asm.jmp(fn.trap(t.kind, t.wasmOffset));
         }
     }

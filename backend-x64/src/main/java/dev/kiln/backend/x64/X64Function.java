@@ -5,6 +5,7 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.TrapKind;
@@ -28,10 +29,11 @@ import java.util.Map;
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
- * Lowers one allocated IR function to x86-64: prologue (frame, VMContext and memory base in R15
- * and R14, stack-limit check, parameters to their locations), every block, edge moves, and the
- * out-of-line trap stubs. Instruction families are lowered by the {@code X64*Lowering} classes,
- * which use this class's operand helpers.
+ * Lowers one allocated IR function to x86-64 under the internal calling convention
+ * ({@link X64CallingConvention}: the VMContext in R15 and the memory base in R14 on entry): prologue
+ * (frame, stack-limit check, parameters to their locations), every block, edge moves, the
+ * epilogue (which pops the incoming stack arguments), and the out-of-line trap stubs. Instruction
+ * families are lowered by the {@code X64*Lowering} classes, which use this class's operand helpers.
  */
 final class X64Function {
     static final Gpr VMCTX = Gpr.R15;
@@ -51,12 +53,9 @@ final class X64Function {
     private final List<TrapSite> trapSites = new ArrayList<>();
     private final List<Runnable> stubs = new ArrayList<>();
     private final Label[] blockLabels;
-    /** Blocks with no code of their own (no instructions, a jump whose moves are all no-ops). */
     /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
     private final LoweringFacts facts;
     private final Label epilogue;
-    /** Whether the function loads or stores linear memory itself (then R14 holds the memory base). */
-    private final boolean usesMemoryBase;
     private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
 
     X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing, CpuFeatures cpu) {
@@ -69,8 +68,8 @@ final class X64Function {
         List<Gpr> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
         for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
-        this.usesMemoryBase = dev.kiln.ir.Effects.addressesMemory(f);
-        this.frame = new X64Frame(usesMemoryBase, calleeSaved, alloc.slotCount(), X64CallLowering.maxOutgoingSlots(module, f));
+        this.frame = new X64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(),
+                X64CallLowering.outgoingBytes(module, f), X64CallingConvention.parameters(f.type()).stackBytes());
         this.blockLabels = new Label[f.blockIdCount()];
         for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel("block" + b.id);
         this.epilogue = asm.newLabel("epilogue");
@@ -123,19 +122,24 @@ final class X64Function {
     }
 
     MemoryOperand slot(int v) {
-        return frame.spill(Location.slotIndex(alloc.location(v)));
+        return slotAt(alloc.location(v), type(v));
+    }
+
+    /** The spill slot at {@code location} holding a value of {@code type} (a v128 takes two slots). */
+    MemoryOperand slotAt(int location, ValType type) {
+        return frame.spill(Location.slotIndex(location), X64RegisterFile.INSTANCE.slotsFor(type));
     }
 
     /** An integer value as an instruction operand: its register or its spill slot. */
     GprOrMemory iop(int v) {
         int l = alloc.location(v);
-        return Location.isRegister(l) ? X64RegisterFile.gpr(l) : frame.spill(Location.slotIndex(l));
+        return Location.isRegister(l) ? X64RegisterFile.gpr(l) : slotAt(l, type(v));
     }
 
     XmmOrMemory fop(int v) {
         int l = alloc.location(v);
         if (l == Location.NONE && (facts.floatConstant(v) != null)) return pool(v);
-        return Location.isRegister(l) ? X64RegisterFile.xmm(l) : frame.spill(Location.slotIndex(l));
+        return Location.isRegister(l) ? X64RegisterFile.xmm(l) : slotAt(l, type(v));
     }
 
     /** A float constant's place in the constant pool (4 bytes for f32: read it with 32-bit loads only). */
@@ -148,7 +152,21 @@ final class X64Function {
     void fmov(Xmm dst, int v) {
         XmmOrMemory src = fop(v);
         if (src == dst) return;
-        if (type(v) == ValType.F32 && !(src instanceof Xmm)) asm.movss(dst, src);
+        if (type(v) == ValType.V128) asm.movups(dst, src);
+        else if (type(v) == ValType.F32 && !(src instanceof Xmm)) asm.movss(dst, src);
+        else asm.movsd(dst, src);
+    }
+
+    /** Loads a value of {@code type} from memory into an XMM register with a load of its own width. */
+    void loadVector(ValType type, Xmm dst, MemoryOperand src) {
+        if (type == ValType.V128) asm.movups(dst, src);
+        else if (type == ValType.F32) asm.movss(dst, src);
+        else asm.movsd(dst, src);
+    }
+
+    /** Stores a value of {@code type} from an XMM register (a v128 whole, f32/f64 the low 8 bytes). */
+    void storeVector(ValType type, MemoryOperand dst, Xmm src) {
+        if (type == ValType.V128) asm.movups(dst, src);
         else asm.movsd(dst, src);
     }
 
@@ -156,7 +174,7 @@ final class X64Function {
     Gpr iget(int v, Gpr scratch) {
         int l = alloc.location(v);
         if (Location.isRegister(l)) return X64RegisterFile.gpr(l);
-        asm.mov(Width.QWORD, scratch, frame.spill(Location.slotIndex(l)));
+        asm.mov(Width.QWORD, scratch, slotAt(l, type(v)));
         return scratch;
     }
 
@@ -185,7 +203,7 @@ final class X64Function {
         if (Location.isRegister(l)) {
             if (X64RegisterFile.gpr(l) != r) asm.mov(Width.QWORD, X64RegisterFile.gpr(l), r);
         } else {
-            asm.mov(Width.QWORD, frame.spill(Location.slotIndex(l)), r);
+            asm.mov(Width.QWORD, slotAt(l, type(v)), r);
         }
     }
 
@@ -195,7 +213,7 @@ final class X64Function {
         if (Location.isRegister(l)) {
             if (X64RegisterFile.xmm(l) != r) asm.movaps(X64RegisterFile.xmm(l), r);
         } else {
-            asm.movsd(frame.spill(Location.slotIndex(l)), r);
+            storeVector(type(v), slotAt(l, type(v)), r);
         }
     }
 
@@ -213,16 +231,19 @@ final class X64Function {
             if (X64RegisterFile.isXmm(from)) asm.movaps(X64RegisterFile.xmm(to), X64RegisterFile.xmm(from));
             else asm.mov(Width.QWORD, X64RegisterFile.gpr(to), X64RegisterFile.gpr(from));
         } else if (fromReg) {
-            MemoryOperand dst = frame.spill(Location.slotIndex(to));
-            if (X64RegisterFile.isXmm(from)) asm.movsd(dst, X64RegisterFile.xmm(from));
+            MemoryOperand dst = slotAt(to, type);
+            if (X64RegisterFile.isXmm(from)) storeVector(type, dst, X64RegisterFile.xmm(from));
             else asm.mov(Width.QWORD, dst, X64RegisterFile.gpr(from));
         } else if (toReg) {
-            MemoryOperand src = frame.spill(Location.slotIndex(from));
-            if (X64RegisterFile.isXmm(to)) asm.movsd(X64RegisterFile.xmm(to), src);
+            MemoryOperand src = slotAt(from, type);
+            if (X64RegisterFile.isXmm(to)) loadVector(type == ValType.F32 ? ValType.F64 : type, X64RegisterFile.xmm(to), src);
             else asm.mov(Width.QWORD, X64RegisterFile.gpr(to), src);
+        } else if (type == ValType.V128) {
+            asm.movups(FSCRATCH2, slotAt(from, type));
+            asm.movups(slotAt(to, type), FSCRATCH2);
         } else {
-            asm.mov(Width.QWORD, Gpr.RAX, frame.spill(Location.slotIndex(from)));
-            asm.mov(Width.QWORD, frame.spill(Location.slotIndex(to)), Gpr.RAX);
+            asm.mov(Width.QWORD, Gpr.RAX, slotAt(from, type));
+            asm.mov(Width.QWORD, slotAt(to, type), Gpr.RAX);
         }
     }
 
@@ -251,11 +272,16 @@ final class X64Function {
 
     /** A label that traps with {@code kind}; the stub is emitted after the function body. */
     Label trap(TrapKind kind, int wasmOffset) {
+        return trap(kind, wasmOffset, null);
+    }
+
+    /** {@code mov esi, code; call kiln_trap} (the trap routine finds the store through R15), after {@code before}. */
+    private Label trap(TrapKind kind, int wasmOffset, Runnable before) {
         Label l = asm.newLabel("trap_" + kind.name().toLowerCase());
         stubs.add(() -> {
             asm.bind(l);
+            if (before != null) before.run();
             asm.mov(Width.DWORD, Gpr.RSI, kind.code);
-            asm.mov(Width.QWORD, Gpr.RDI, VMCTX);
             asm.call(Backend.TRAP_SYMBOL);
             trapSites.add(new TrapSite(asm.offset(), kind, wasmOffset));
         });
@@ -276,7 +302,6 @@ final class X64Function {
         stubs.add(() -> {
             asm.bind(l);
             asm.mov(Width.DWORD, Gpr.RSI, 0); // keep the trap code the runtime stored
-            asm.mov(Width.QWORD, Gpr.RDI, VMCTX);
             asm.call(Backend.TRAP_SYMBOL);
             trapSites.add(new TrapSite(asm.offset(), TrapKind.HOST_ERROR, wasmOffset));
         });
@@ -294,34 +319,33 @@ final class X64Function {
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
         for (Gpr g : frame.saved) asm.push(g);
         if (frame.allocated > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, frame.allocated);
-        asm.mov(Width.QWORD, VMCTX, Gpr.RDI);
-        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
-        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(SCRATCH, ExecutionStateLayout.STACK_LIMIT));
-        asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart()));
+        // the stack check: one compare with the limit in the VMContext; the trap stub first takes rsp
+        // back to the frame record, in case the frame reaches far below the limit
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart(),
+                () -> asm.mov(Width.QWORD, Gpr.RSP, Gpr.RBP)));
         interruptCheck();
-        if (usesMemoryBase) asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
-        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
+        ArgumentPlaces.Parameters places = X64CallingConvention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
-        for (int i = 0; i < places.length; i++) {
+        for (int i = 0; i < places.count(); i++) {
             int v = f.entry().params[i];
-            if (location(v) == Location.NONE || places[i].onStack()) continue;
-            moves.add(new ParallelMoves.Move(places[i].register(), location(v), t.param(i)));
+            if (location(v) == Location.NONE || places.place(i).onStack()) continue;
+            moves.add(new ParallelMoves.Move(places.place(i).register(), location(v), t.param(i)));
         }
         parallelMove(moves);
-        for (int i = 0; i < places.length; i++) {
+        for (int i = 0; i < places.count(); i++) {
             int v = f.entry().params[i];
-            if (location(v) == Location.NONE || !places[i].onStack()) continue;
-            MemoryOperand src = frame.incoming(places[i].stackIndex());
+            if (location(v) == Location.NONE || !places.place(i).onStack()) continue;
+            MemoryOperand src = frame.incoming(places.place(i).stackOffset());
             if (X64RegisterFile.isFloat(t.param(i))) {
                 Xmm d = fdst(v, FSCRATCH);
-                asm.movsd(d, src);
+                loadVector(t.param(i) == ValType.F32 ? ValType.F64 : t.param(i), d, src);
                 fput(v, d);
             } else {
                 Gpr d = idst(v, SCRATCH);
-                asm.mov(Width.QWORD, d, src);
-                if (t.param(i) == ValType.I32) asm.mov(Width.DWORD, d, d);
+                asm.mov(t.param(i) == ValType.I32 ? Width.DWORD : Width.QWORD, d, src); // an i32 zero-extended
                 iput(v, d);
             }
         }
@@ -342,10 +366,67 @@ final class X64Function {
 
     private void epilogueCode() {
         asm.bind(epilogue);
-        asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, -8 * frame.saved.size()));
-        for (int i = frame.saved.size() - 1; i >= 0; i--) asm.pop(frame.saved.get(i));
-        asm.pop(Gpr.RBP);
-        asm.ret();
+        if (frame.saved.isEmpty()) {
+            asm.leave();
+        } else {
+            asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, -8 * frame.saved.size()));
+            for (int i = frame.saved.size() - 1; i >= 0; i--) asm.pop(frame.saved.get(i));
+            asm.pop(Gpr.RBP);
+        }
+        asm.ret(frame.incomingBytes);
+    }
+
+    /**
+     * The frame replacement of a tail call (the primitive {@code return_call*} is lowered with),
+     * emitted once the callee's arguments are staged: register arguments in their registers, the
+     * {@code calleeStackBytes} of stack arguments in the outgoing area at [rsp]. It restores the
+     * callee-saved registers, moves the stack arguments to the top of this function's incoming
+     * area (whose end is where this function's caller expects rsp after the return), puts the
+     * return address below them, and restores the caller's rbp; the caller then jumps to the callee.
+     * With {@code record}, a 16-byte instance-return record (this function's VMContext, then the
+     * return address) stays at the top instead, the arguments go below it, and the callee's return
+     * address is the instance-return stub. Uses R10, R11 and XMM15 (never arguments); RAX survives.
+     *
+     * <pre>
+     *   before:  [rbp+16+M ...]        caller's frame                  after:   same
+     *            [rbp+16 .. +16+M)     this function's stack args               [top-N(-16) ..) callee's stack args
+     *            [rbp+8] ret, [rbp] caller's rbp                                 below them: the return address
+     *            ... saved, spills, [rsp ..+N) staged args                       rbp = caller's rbp
+     * </pre>
+     * The copy runs from the highest address down: the destination lies above the source.
+     */
+    void replaceFrame(int calleeStackBytes, boolean record) {
+        for (int k = 0; k < frame.saved.size(); k++) {
+            Gpr g = frame.saved.get(k);
+            if (g != VMCTX) asm.mov(Width.QWORD, g, mem(Gpr.RBP, -8 * (k + 1)));
+        }
+        int incoming = frame.incomingBytes;
+        if (!record && calleeStackBytes == incoming) {
+            copyStackArguments(calleeStackBytes, 16);
+            asm.leave();
+            return;
+        }
+        int top = 16 + incoming; // rbp-relative end of this function's incoming area
+        int base = top - (record ? 16 : 0) - calleeStackBytes; // rbp-relative start of the callee's
+        asm.mov(Width.QWORD, SCRATCH, mem(Gpr.RBP, 8));
+        asm.mov(Width.QWORD, Gpr.R10, mem(Gpr.RBP, 0));
+        copyStackArguments(calleeStackBytes, base);
+        if (record) {
+            asm.mov(Width.QWORD, mem(Gpr.RBP, top - 8), SCRATCH);
+            asm.mov(Width.QWORD, mem(Gpr.RBP, top - 16), VMCTX);
+            asm.lea(Width.QWORD, SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
+        }
+        asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, base - 8));
+        asm.mov(Width.QWORD, mem(Gpr.RSP, 0), SCRATCH);
+        asm.mov(Width.QWORD, Gpr.RBP, Gpr.R10);
+    }
+
+    /** Copies {@code bytes} of staged stack arguments from [rsp] to [rbp + base], 16 bytes at a time, highest first. */
+    private void copyStackArguments(int bytes, int base) {
+        for (int k = bytes - 16; k >= 0; k -= 16) {
+            asm.movups(FSCRATCH, mem(Gpr.RSP, k));
+            asm.movups(mem(Gpr.RBP, base + k), FSCRATCH);
+        }
     }
 
     /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
@@ -354,13 +435,13 @@ final class X64Function {
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
             for (int i = 0; i < values.length; i++) {
-                MemoryOperand dst = mem(Gpr.RDX, ExecutionStateLayout.RETURN_AREA + 8 * i);
-                if (X64RegisterFile.isFloat(t.result(i))) asm.movsd(dst, fget(values[i], FSCRATCH));
+                MemoryOperand dst = mem(Gpr.RDX, ExecutionStateLayout.returnSlot(i));
+                if (X64RegisterFile.isFloat(t.result(i))) storeVector(t.result(i), dst, fget(values[i], FSCRATCH));
                 else asm.mov(Width.QWORD, dst, iget(values[i], SCRATCH));
             }
         } else if (values.length == 1) {
-            if (X64RegisterFile.isFloat(t.result(0))) fmov(Xmm.XMM0, values[0]);
-            else asm.mov(Width.QWORD, Gpr.RAX, iop(values[0]));
+            if (X64RegisterFile.isFloat(t.result(0))) fmov(X64CallingConvention.FLOAT_RESULT, values[0]);
+            else asm.mov(Width.QWORD, X64CallingConvention.INT_RESULT, iop(values[0]));
         }
         asm.jmp(epilogue);
     }

@@ -7,10 +7,11 @@ import dev.kiln.regalloc.RegisterFile;
  * The registers kiln's allocator may use on x86-64 (SysV), numbered for the allocator as the
  * GPR encoding (0-15) or 16 + the XMM number.
  *
- * <p>Not allocatable: RSP, RBP (frame pointer), R15 (the VMContext), R14 (linear memory base),
- * and the scratch registers the lowering uses freely: RAX, RCX, RDX (division, shifts by CL,
- * results), R11, XMM14 and XMM15. Callee-saved among the allocatable ones: RBX, R12, R13; every
- * XMM register is caller-saved, so floats that live across a call are spilled.
+ * <p>Not allocatable: RSP, RBP (frame pointer), R15 (the VMContext) and R14 (memory-0 base),
+ * pinned by the internal calling convention, and the scratch registers the lowering uses freely:
+ * RAX, RCX, RDX (division, shifts by CL, results), R11, XMM14 and XMM15. Callee-saved among the
+ * allocatable ones: RBX, R12, R13; every XMM register is caller-saved at every width, so floats
+ * and vectors that live across a call are spilled.
  */
 public final class X64RegisterFile implements RegisterFile {
     public static final X64RegisterFile INSTANCE = new X64RegisterFile();
@@ -47,7 +48,7 @@ public final class X64RegisterFile implements RegisterFile {
     }
 
     @Override
-    public boolean isClobberedByCalls(int register) {
+    public boolean isClobberedByCalls(int register, ValType type) {
         if (register >= XMM_BASE) return true;
         Gpr g = Gpr.of(register);
         return g != Gpr.RBX && g != Gpr.R12 && g != Gpr.R13 && g != Gpr.R14 && g != Gpr.R15 && g != Gpr.RBP;

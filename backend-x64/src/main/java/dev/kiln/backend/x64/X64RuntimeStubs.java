@@ -13,27 +13,30 @@ import java.util.List;
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
- * The two pieces of native code the runtime needs besides compiled functions.
+ * The two pieces of native code the runtime needs besides compiled functions; they translate
+ * between the C convention Java calls with and kiln's internal convention.
  *
  * <p><b>Entry trampoline</b> (one per function type), {@code int entry(vmctx, fn, argbuf, limit)}:
  * <pre>
  *   push rbp; mov rbp, rsp; push rbx, r12, r13, r14, r15
- *   push state.ENTRY_SP, state.ENTRY_FP, state.STACK_LIMIT     ; restored on the way out (nesting)
+ *   push state.ENTRY_SP, state.ENTRY_FP, vmctx.STACK_LIMIT      ; restored on the way out (nesting)
  *   push argbuf; push vmctx                                     ; rsp = rbp - 80, 16-byte aligned
- *   state.ENTRY_SP = rsp; state.ENTRY_FP = rbp; state.STACK_LIMIT = limit; state.TRAP_CODE = 0
- *   load the arguments from argbuf into SysV registers and stack slots; call fn
- *   store the result(s) into argbuf; eax = 0
+ *   state.ENTRY_SP = rsp; state.ENTRY_FP = rbp; vmctx.STACK_LIMIT = limit; state.TRAP_CODE = 0
+ *   r15 = vmctx; r14 = vmctx.MEMORY_BASE                        ; the pinned registers
+ *   load the arguments from argbuf (16 bytes each) into their registers and stack places; call fn
+ *   store the result(s) into argbuf; eax = 0                    ; fn popped its stack arguments
  * exit:                                                         ; the trap routine joins here
  *   pop vmctx, argbuf; restore STACK_LIMIT, ENTRY_FP, ENTRY_SP; pop r15..rbx, rbp; ret
  * </pre>
- * <p><b>Trap routine</b> {@code kiln_trap(vmctx, code)}: stores the code (0 keeps one the runtime
- * already stored), records the return address and each caller's along the RBP chain up to the
- * trampoline's frame into state.FRAMES, then restores rsp from state.ENTRY_SP and runs the
- * trampoline's exit sequence, so the trampoline returns the trap code to Java. No Java frame is
- * ever skipped: a trap unwinds only to the innermost trampoline.
+ * <p><b>Trap routine</b> {@code kiln_trap}, called from kiln code with the trap code in ESI (R15
+ * is the running instance's VMContext): stores the code (0 keeps one the runtime already stored),
+ * records the return address and each caller's along the RBP chain up to the trampoline's frame
+ * into state.FRAMES, then restores rsp from state.ENTRY_SP and runs the trampoline's exit sequence,
+ * so the trampoline returns the trap code to Java. No Java frame is ever skipped: a trap unwinds
+ * only to the innermost trampoline.
  */
 final class X64RuntimeStubs {
-    private static final int SAVED_BYTES = 80; // rbp-relative: 5 callee-saved, 3 state fields, argbuf, vmctx
+    private static final int SAVED_BYTES = 80; // rbp-relative: 5 callee-saved, 3 saved fields, argbuf, vmctx
 
     private X64RuntimeStubs() {
     }
@@ -48,34 +51,41 @@ final class X64RuntimeStubs {
         asm.push(Gpr.RAX);
         asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.R11, ExecutionStateLayout.ENTRY_FP));
         asm.push(Gpr.RAX);
-        asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.R11, ExecutionStateLayout.STACK_LIMIT));
+        asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RDI, VmContextLayout.STACK_LIMIT));
         asm.push(Gpr.RAX);
         asm.push(Gpr.RDX);
         asm.push(Gpr.RDI);
         asm.mov(Width.QWORD, mem(Gpr.R11, ExecutionStateLayout.ENTRY_SP), Gpr.RSP);
         asm.mov(Width.QWORD, mem(Gpr.R11, ExecutionStateLayout.ENTRY_FP), Gpr.RBP);
-        asm.mov(Width.QWORD, mem(Gpr.R11, ExecutionStateLayout.STACK_LIMIT), Gpr.RCX);
+        asm.mov(Width.QWORD, mem(Gpr.RDI, VmContextLayout.STACK_LIMIT), Gpr.RCX);
         asm.mov(Width.DWORD, mem(Gpr.R11, ExecutionStateLayout.TRAP_CODE), 0);
+        asm.mov(Width.QWORD, X64Function.VMCTX, Gpr.RDI);
+        asm.mov(Width.QWORD, X64Function.MEMBASE, mem(Gpr.RDI, VmContextLayout.MEMORY_BASE));
 
-        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
-        int stackSlots = ArgumentPlaces.stackSlots(places);
-        int stackBytes = (8 * stackSlots + 15) & ~15;
-        if (stackBytes > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, stackBytes);
+        ArgumentPlaces.Parameters places = X64CallingConvention.parameters(t);
+        if (places.stackBytes() > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, places.stackBytes());
         asm.mov(Width.QWORD, Gpr.RAX, Gpr.RSI); // the function
         asm.mov(Width.QWORD, Gpr.R10, Gpr.RDX); // the argument buffer
-        for (int i = 0; i < places.length; i++) {
-            MemoryOperand src = mem(Gpr.R10, 8 * i);
+        for (int i = 0; i < places.count(); i++) {
+            MemoryOperand src = mem(Gpr.R10, ArgumentPlaces.bufferOffset(i));
             ValType p = t.param(i);
-            if (places[i].onStack()) {
-                asm.mov(Width.QWORD, Gpr.R11, src);
-                if (p == ValType.I32) asm.mov(Width.DWORD, Gpr.R11, Gpr.R11);
-                asm.mov(Width.QWORD, mem(Gpr.RSP, 8 * places[i].stackIndex()), Gpr.R11);
-            } else if (X64RegisterFile.isXmm(places[i].register())) {
-                Xmm x = X64RegisterFile.xmm(places[i].register());
-                if (p == ValType.F32) asm.movss(x, src);
+            ArgumentPlaces.Place place = places.place(i);
+            if (place.onStack()) {
+                MemoryOperand dst = mem(Gpr.RSP, place.stackOffset());
+                if (p == ValType.V128) {
+                    asm.movups(X64Function.FSCRATCH, src);
+                    asm.movups(dst, X64Function.FSCRATCH);
+                } else {
+                    asm.mov(p == ValType.I32 ? Width.DWORD : Width.QWORD, Gpr.R11, src); // an i32 zero-extended
+                    asm.mov(Width.QWORD, dst, Gpr.R11);
+                }
+            } else if (X64RegisterFile.isXmm(place.register())) {
+                Xmm x = X64RegisterFile.xmm(place.register());
+                if (p == ValType.V128) asm.movups(x, src);
+                else if (p == ValType.F32) asm.movss(x, src);
                 else asm.movsd(x, src);
             } else {
-                Gpr g = X64RegisterFile.gpr(places[i].register());
+                Gpr g = X64RegisterFile.gpr(place.register());
                 asm.mov(p == ValType.I32 ? Width.DWORD : Width.QWORD, g, src); // i32 zero-extended
             }
         }
@@ -85,12 +95,14 @@ final class X64RuntimeStubs {
             asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.RBP, -80)); // vmctx
             asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.R11, VmContextLayout.STATE));
             for (int i = 0; i < t.resultCount(); i++) {
-                asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.R11, ExecutionStateLayout.RETURN_AREA + 8 * i));
-                asm.mov(Width.QWORD, mem(Gpr.R10, 8 * i), Gpr.RAX);
+                asm.movups(X64Function.FSCRATCH, mem(Gpr.R11, ExecutionStateLayout.returnSlot(i)));
+                asm.movups(mem(Gpr.R10, ArgumentPlaces.bufferOffset(i)), X64Function.FSCRATCH);
             }
         } else if (t.resultCount() == 1) {
-            if (X64RegisterFile.isFloat(t.result(0))) asm.movsd(mem(Gpr.R10, 0), Xmm.XMM0);
-            else asm.mov(Width.QWORD, mem(Gpr.R10, 0), Gpr.RAX);
+            ValType r = t.result(0);
+            if (r == ValType.V128) asm.movups(mem(Gpr.R10, 0), X64CallingConvention.FLOAT_RESULT);
+            else if (X64RegisterFile.isFloat(r)) asm.movsd(mem(Gpr.R10, 0), X64CallingConvention.FLOAT_RESULT);
+            else asm.mov(Width.QWORD, mem(Gpr.R10, 0), X64CallingConvention.INT_RESULT);
         }
         asm.alu(AluOp.XOR, Width.DWORD, Gpr.RAX, Gpr.RAX);
         asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, -SAVED_BYTES));
@@ -104,7 +116,7 @@ final class X64RuntimeStubs {
         asm.pop(Gpr.RDX);                                   // argbuf
         asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.RDI, VmContextLayout.STATE));
         asm.pop(Gpr.RCX);
-        asm.mov(Width.QWORD, mem(Gpr.R11, ExecutionStateLayout.STACK_LIMIT), Gpr.RCX);
+        asm.mov(Width.QWORD, mem(Gpr.RDI, VmContextLayout.STACK_LIMIT), Gpr.RCX);
         asm.pop(Gpr.RCX);
         asm.mov(Width.QWORD, mem(Gpr.R11, ExecutionStateLayout.ENTRY_FP), Gpr.RCX);
         asm.pop(Gpr.RCX);
@@ -114,10 +126,19 @@ final class X64RuntimeStubs {
         asm.ret();
     }
 
+    /** {@code pop r15; mov r14, [r15 + MEMORY_BASE]; ret}: see {@link Backend#instanceReturn}. */
+    static MachineCode instanceReturn() {
+        X64Assembler asm = new X64Assembler(false);
+        asm.pop(X64Function.VMCTX);
+        asm.mov(Width.QWORD, X64Function.MEMBASE, mem(X64Function.VMCTX, VmContextLayout.MEMORY_BASE));
+        asm.ret();
+        return asm.finish().toMachineCode(-1, Backend.INSTANCE_RETURN_SYMBOL, List.of(), 0);
+    }
+
     static MachineCode trapRoutine() {
         X64Assembler asm = new X64Assembler(false);
         Gpr state = Gpr.R11;
-        asm.mov(Width.QWORD, state, mem(Gpr.RDI, VmContextLayout.STATE));
+        asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.STATE));
         Label keep = asm.newLabel();
         asm.test(Width.DWORD, Gpr.RSI, Gpr.RSI);
         asm.jcc(Condition.E, keep);

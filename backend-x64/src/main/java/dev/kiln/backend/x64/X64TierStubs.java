@@ -24,7 +24,7 @@ final class X64TierStubs {
     /**
      * {@code mov eax, index; movabs r11, slot; jmp [r11]} for each function, every
      * {@link #CALL_STUB_STRIDE} bytes, assembled in one go (a module may have thousands).
-     * RAX carries no argument in kiln's ABI; R11 is neither an argument nor callee-saved.
+     * RAX and R11 carry no argument in kiln's internal convention.
      */
     static MachineCode callStubs(int first, int count, long slotsBase) {
         X64Assembler asm = new X64Assembler(false);
@@ -50,37 +50,48 @@ final class X64TierStubs {
     }
 
     /**
+     * The adapter from kiln's internal convention to a buffered Java upcall (C convention), for
+     * functions of type {@code t}; EAX holds the function's index or host handle, R15 the VMContext:
      * <pre>
-     *   push rbp; mov rbp, rsp; push rdi (vmctx at [rbp-8]); sub rsp, buffer
-     *   store each argument (registers, or the caller's stack slots) at [rsp + 8i]
-     *   upcall(vmctx, eax = index, rsp); test eax, eax; jnz trapped
-     *   load the single result from [rsp] into rax or xmm0; leave; ret
-     * trapped: rdi = vmctx, esi = 0 (keep the code the runtime stored); call kiln_trap
+     *   push rbp; mov rbp, rsp; sub rsp, buffer                     ; 16 bytes per value
+     *   store each argument (registers, or the caller's stack places) at [rsp + 16i]; i32 zero-extended
+     *   upcall(rdi = r15, esi = eax, rdx = rsp); test eax, eax; jnz trapped
+     *   load the single result from [rsp] into rax or xmm0; leave; ret n    ; pops the stack arguments
+     * trapped: esi = 0 (keep the code the runtime stored); call kiln_trap
      * </pre>
+     * The upcall preserves RBX, R12-R15 (the C convention), so the pinned registers survive it.
      */
     static MachineCode interpreterEntry(FuncType t, String symbol, long upcallAddress) {
         X64Assembler asm = new X64Assembler(false);
         asm.push(Gpr.RBP);
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
-        asm.push(Gpr.RDI);
-        int slots = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
-        int bytes = ((8 * slots + 15) & ~15) + 8; // rsp is 8 mod 16 after the push: the upcall needs it 16-byte aligned
-        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, bytes);
-        ArgumentPlaces.Place[] places = X64CallingConvention.parameters(t);
-        for (int i = 0; i < places.length; i++) {
-            var dst = mem(Gpr.RSP, 8 * i);
+        int values = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, ArgumentPlaces.bufferBytes(values)); // keeps rsp 16-byte aligned
+        ArgumentPlaces.Parameters places = X64CallingConvention.parameters(t);
+        for (int i = 0; i < places.count(); i++) {
+            MemoryOperand dst = mem(Gpr.RSP, ArgumentPlaces.bufferOffset(i));
             ValType p = t.param(i);
-            if (places[i].onStack()) {
-                asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.RBP, 16 + 8 * places[i].stackIndex()));
-                asm.mov(Width.QWORD, dst, Gpr.R11);
-            } else if (X64RegisterFile.isXmm(places[i].register())) {
-                asm.movsd(dst, X64RegisterFile.xmm(places[i].register()));
+            ArgumentPlaces.Place place = places.place(i);
+            if (place.onStack()) {
+                MemoryOperand src = mem(Gpr.RBP, 16 + place.stackOffset());
+                if (p == ValType.V128) {
+                    asm.movups(X64Function.FSCRATCH, src);
+                    asm.movups(dst, X64Function.FSCRATCH);
+                } else {
+                    asm.mov(p == ValType.I32 ? Width.DWORD : Width.QWORD, Gpr.R11, src);
+                    asm.mov(Width.QWORD, dst, Gpr.R11);
+                }
+            } else if (X64RegisterFile.isXmm(place.register())) {
+                Xmm x = X64RegisterFile.xmm(place.register());
+                if (p == ValType.V128) asm.movups(dst, x);
+                else asm.movsd(dst, x);
             } else {
-                Gpr g = X64RegisterFile.gpr(places[i].register());
+                Gpr g = X64RegisterFile.gpr(place.register());
                 if (p == ValType.I32) asm.mov(Width.DWORD, g, g);
                 asm.mov(Width.QWORD, dst, g);
             }
         }
+        asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
         asm.mov(Width.DWORD, Gpr.RSI, Gpr.RAX);
         asm.mov(Width.QWORD, Gpr.RDX, Gpr.RSP);
         asm.movabs(Gpr.R11, upcallAddress);
@@ -89,14 +100,14 @@ final class X64TierStubs {
         asm.test(Width.DWORD, Gpr.RAX, Gpr.RAX);
         asm.jcc(Condition.NE, trapped);
         if (t.resultCount() == 1) {
-            if (X64RegisterFile.isFloat(t.result(0))) asm.movsd(Xmm.XMM0, mem(Gpr.RSP, 0));
-            else asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RSP, 0));
+            ValType r = t.result(0);
+            if (r == ValType.V128) asm.movups(X64CallingConvention.FLOAT_RESULT, mem(Gpr.RSP, 0));
+            else if (X64RegisterFile.isFloat(r)) asm.movsd(X64CallingConvention.FLOAT_RESULT, mem(Gpr.RSP, 0));
+            else asm.mov(r == ValType.I32 ? Width.DWORD : Width.QWORD, X64CallingConvention.INT_RESULT, mem(Gpr.RSP, 0));
         }
-        asm.mov(Width.QWORD, Gpr.RSP, Gpr.RBP);
-        asm.pop(Gpr.RBP);
-        asm.ret();
+        asm.leave();
+        asm.ret(places.stackBytes());
         asm.bind(trapped);
-        asm.mov(Width.QWORD, Gpr.RDI, mem(Gpr.RBP, -8));
         asm.alu(AluOp.XOR, Width.DWORD, Gpr.RSI, Gpr.RSI);
         asm.call(Backend.TRAP_SYMBOL);
         return asm.finish().toMachineCode(-1, symbol, List.of(), 0);

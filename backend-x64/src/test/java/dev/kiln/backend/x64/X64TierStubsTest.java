@@ -2,7 +2,10 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.ir.code.MachineCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.kiln.backend.x64.MemoryOperand.mem;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Runs the native-to-Java adapter ({@link X64TierStubs#interpreterEntry}) on the CPU with a probe
+ * Runs the native-to-Java adapter ({@link X64TierStubs#interpreterEntry}) on the CPU, entered from
+ * Java through the entry trampoline as native code would reach it, with a probe
  * in place of the Java upcall: the probe must see every argument in the buffer and a 16-byte
  * aligned stack (an FFM upcall entered with a misaligned stack can crash the JVM).
  */
@@ -41,26 +46,36 @@ class X64TierStubsTest {
         loaded.forEach(NativeCode::close);
     }
 
+    /**
+     * Java → entry trampoline (C convention → internal) → adapter (internal → buffered upcall) → probe:
+     * the probe sees every argument in its 16-byte buffer slot and a 16-byte aligned stack, and the
+     * adapter pops the stack arguments it was passed (the trampoline's frame is intact afterwards).
+     */
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12})
     void adapterPassesArgumentsOnAnAlignedStack(int params) throws Throwable {
         NativeCode probe = load(probe(params), Map.of());
         FuncType type = new FuncType(Collections.nCopies(params, ValType.I64).toArray(ValType[]::new), new ValType[] {ValType.I64});
-        MachineCode entry = X64TierStubs.interpreterEntry(type, "entry", probe.address());
-        NativeCode code = load(new AssembledCode(entry.code(), entry.code().length, entry.relocations(), List.of()),
+        MachineCode adapter = X64TierStubs.interpreterEntry(type, "adapter", probe.address());
+        NativeCode code = load(new AssembledCode(adapter.code(), adapter.code().length, adapter.relocations(), List.of()),
                 Map.of(Backend.TRAP_SYMBOL, probe.address()));
-        List<MemoryLayout> args = new ArrayList<>();
-        args.add(JAVA_LONG); // vmctx
-        for (int i = 0; i < params; i++) args.add(JAVA_LONG);
-        MethodHandle h = code.function(0, FunctionDescriptor.of(JAVA_LONG, args.toArray(MemoryLayout[]::new)));
-        Object[] values = new Object[params + 1];
-        values[0] = 0L;
-        long expected = 0;
-        for (int i = 0; i < params; i++) {
-            values[i + 1] = 1L << (3 * i);
-            expected += 1L << (3 * i);
+        MachineCode entry = X64RuntimeStubs.entryTrampoline(type, "entry");
+        NativeCode trampoline = load(new AssembledCode(entry.code(), entry.code().length, entry.relocations(), List.of()), Map.of());
+        MethodHandle h = trampoline.function(0, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(ExecutionStateLayout.SIZE, 16);
+            MemorySegment vmctx = arena.allocate(VmContextLayout.SIZE, 16);
+            vmctx.set(JAVA_LONG, VmContextLayout.STATE, state.address());
+            MemorySegment buffer = arena.allocate(ArgumentPlaces.bufferBytes(Math.max(1, params)), 16);
+            long expected = 0;
+            for (int i = 0; i < params; i++) {
+                buffer.set(JAVA_LONG, ArgumentPlaces.bufferOffset(i), 1L << (3 * i));
+                expected += 1L << (3 * i);
+            }
+            int status = (int) h.invokeExact(vmctx.address(), code.address(), buffer.address(), 0L);
+            assertEquals(0, status);
+            assertEquals(expected, buffer.get(JAVA_LONG, 0));
         }
-        assertEquals(expected, (long) h.invokeWithArguments(values));
     }
 
     @Test
@@ -90,7 +105,7 @@ class X64TierStubsTest {
         a.lea(Width.QWORD, Gpr.R11, mem(Gpr.RSP, 8));
         a.alu(AluOp.AND, Width.QWORD, Gpr.R11, 15);
         a.imul(Width.QWORD, Gpr.R11, Gpr.R11, 1_000_000);
-        for (int i = 0; i < params; i++) a.alu(AluOp.ADD, Width.QWORD, Gpr.R11, mem(Gpr.RDX, 8 * i));
+        for (int i = 0; i < params; i++) a.alu(AluOp.ADD, Width.QWORD, Gpr.R11, mem(Gpr.RDX, ArgumentPlaces.bufferOffset(i)));
         a.mov(Width.QWORD, mem(Gpr.RDX, 0), Gpr.R11);
         a.alu(AluOp.XOR, Width.DWORD, Gpr.RAX, Gpr.RAX);
         a.ret();

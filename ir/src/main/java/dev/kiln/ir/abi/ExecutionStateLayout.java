@@ -8,31 +8,38 @@ package dev.kiln.ir.abi;
  * <pre>
  *   ENTRY_SP      stack pointer saved by the innermost entry trampoline; a trap restores it
  *   ENTRY_FP      frame pointer of that trampoline: where a trap's frame walk stops
- *   STACK_LIMIT   lowest stack address native code may reach before trapping (exhaustion)
+ *   (16)          unused (the stack limit lives in each VMContext: {@link VmContextLayout#STACK_LIMIT})
  *   TRAP_CODE     u32: nonzero once a trap happened ({@code TrapKind.code}, or {@link #EXIT} for proc_exit)
  *   FUEL          fuel left when metered (signed; each unit is a function entry or a loop
  *                 back-edge; code that finds none left traps with out of fuel)
  *   FRAME_COUNT   number of return addresses the trap routine recorded in FRAMES
- *   RETURN_AREA   results of functions returning more than one value, in order
+ *   RETURN_AREA   results of functions returning more than one value, in order, one 16-byte slot
+ *                 each ({@link #returnSlot}): a v128 fills its slot, any other value the low 8 bytes
  *   FRAMES        return addresses of the native frames a trap unwound, innermost first
  * </pre>
  */
 public final class ExecutionStateLayout {
     public static final int ENTRY_SP = 0;
     public static final int ENTRY_FP = 8;
-    public static final int STACK_LIMIT = 16;
     public static final int TRAP_CODE = 24;
     public static final int FUEL = 32;
     public static final int FRAME_COUNT = 48;
     public static final int MAX_RESULTS = 1000;
     public static final int RETURN_AREA = 64;
     public static final int MAX_FRAMES = 1000;
-    public static final int FRAMES = RETURN_AREA + 8 * MAX_RESULTS;
+    /** Bytes per return-area slot (room for a v128). */
+    public static final int RETURN_SLOT_BYTES = 16;
+    public static final int FRAMES = RETURN_AREA + RETURN_SLOT_BYTES * MAX_RESULTS;
     public static final int SIZE = FRAMES + 8 * MAX_FRAMES;
 
     /** TRAP_CODE value meaning "a host function ended the program" (not a trap). */
     public static final int EXIT = 100;
 
     private ExecutionStateLayout() {
+    }
+
+    /** Offset of result {@code i}'s slot in the return area. */
+    public static int returnSlot(int i) {
+        return RETURN_AREA + RETURN_SLOT_BYTES * i;
     }
 }

@@ -16,6 +16,10 @@ package dev.kiln.ir.abi;
  *   STATE         address of the store's {@link ExecutionStateLayout execution state}
  *   INTERRUPT     u32: nonzero when the store was asked to stop; code checks it at function
  *                 entries and loop headers and traps (interrupted)
+ *   STACK_LIMIT   lowest stack address kiln code may use on the thread now running this instance:
+ *                 every prologue compares its stack pointer with it (one load, one compare). The
+ *                 entry trampoline sets it (and restores the old value on the way out); a call that
+ *                 may enter another instance copies the caller's value into the callee's VMContext.
  *   HELPERS       {@link RuntimeHelper#COUNT} code addresses of the runtime helpers, in enum order
  * </pre>
  */
@@ -28,7 +32,8 @@ public final class VmContextLayout {
     public static final int TYPE_IDS = 40;
     public static final int STATE = 48;
     public static final int INTERRUPT = 56;
-    public static final int HELPERS = 64;
+    public static final int STACK_LIMIT = 64;
+    public static final int HELPERS = 72;
     /** Size of the whole VMContext. */
     public static final int SIZE = HELPERS + 8 * RuntimeHelper.COUNT;
 

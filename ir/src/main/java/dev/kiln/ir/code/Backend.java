@@ -4,9 +4,11 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValidatedModule;
 
 /**
- * A code generator for one {@link Target}. Compiled functions follow the platform C calling
- * convention with the VMContext as a hidden first argument; functions returning more than one
- * value store all results in the execution state's return area instead.
+ * A code generator for one {@link Target}. Compiled functions follow kiln's internal calling
+ * convention (docs/design-changes.md): the VMContext and memory base pinned in registers, the
+ * callee popping its stack arguments, functions returning more than one value storing all results
+ * in the execution state's return area. The entry trampoline and the adapters translate to and from
+ * the platform C convention at the Java boundary.
  */
 public interface Backend {
     Target target();
@@ -76,6 +78,18 @@ public interface Backend {
      */
     MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress);
 
+    /**
+     * The instance-return stub ({@link #INSTANCE_RETURN_SYMBOL}): a tail call into another instance
+     * leaves a 16-byte record above the callee's stack arguments (the caller's VMContext and the
+     * return address it was to return to) and makes this stub the callee's return address; the stub
+     * restores the VMContext and memory base from the record and returns through it
+     * (docs/design-changes.md, "Tail calls").
+     */
+    MachineCode instanceReturn();
+
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";
+
+    /** Symbol of the instance-return stub, as compiled code refers to it. */
+    String INSTANCE_RETURN_SYMBOL = "kiln_instance_return";
 }

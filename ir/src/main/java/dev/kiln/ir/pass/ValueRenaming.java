@@ -55,6 +55,7 @@ final class ValueRenaming {
                 case Terminator.Branch br -> br.condition = resolve(br.condition);
                 case Terminator.Switch s -> s.index = resolve(s.index);
                 case Terminator.Return r -> renameAll(r.values);
+                case Terminator.ReturnCall rc -> renameAll(rc.call.args);
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) renameAll(e.args);
