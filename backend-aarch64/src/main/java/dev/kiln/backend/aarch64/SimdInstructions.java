@@ -41,11 +41,6 @@ public sealed interface SimdInstructions extends InstructionSink permits A64Asse
         op.emit(this, vd, vn);
     }
 
-    /** {@code mov vd.16b, vn.16b}: a whole-register copy (ORR with itself). */
-    default void movVector(VectorRegister vd, VectorRegister vn) {
-        SimdThreeSameOp.ORR.emit(this, vd.as(VectorShape.V16B), vn.as(VectorShape.V16B), vn.as(VectorShape.V16B));
-    }
-
     /** {@code dup vd.T, vn.Ts[i]}: one lane repeated. */
     default void dup(VectorRegister vd, VectorLane lane) {
         VectorShape t = vd.shape();
