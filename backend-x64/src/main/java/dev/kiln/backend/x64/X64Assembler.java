@@ -120,6 +120,17 @@ public final class X64Assembler {
         return constant(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(low).putLong(high).array());
     }
 
+    /**
+     * A table of 16-byte constants in the pool ({@code words} in pairs, low half first), 16-byte
+     * aligned, for an indexed load of entry n at {@code [table + 16 * n]}.
+     */
+    public Label constantTable(long[] words) {
+        if (words.length == 0 || words.length % 2 != 0) throw new IllegalArgumentException("a table of 16-byte entries, not " + words.length + " words");
+        ByteBuffer b = ByteBuffer.allocate(8 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long w : words) b.putLong(w);
+        return constant(b.array());
+    }
+
     private Label constant(byte[] value) {
         checkOpen();
         return pool.constant(value, () -> newLabel("const", true));

@@ -21,7 +21,7 @@ final class X64MemoryLowering {
     private X64MemoryLowering() {
     }
 
-    private static MemoryOperand checkedAddress(X64Function fn, Instruction i) {
+    static MemoryOperand checkedAddress(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
         long end = i.imm + size;
@@ -124,7 +124,7 @@ final class X64MemoryLowering {
                 if (X64RegisterFile.isFloat(t)) {
                     Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
                     if (t == ValType.F32) asm.movss(d, cell);
-                    else asm.movsd(d, cell);
+                    else fn.loadVector(t, d, cell);
                     fn.fput(i.result(), d);
                 } else {
                     Gpr d = fn.idst(i.result(), Gpr.RAX);
@@ -139,7 +139,7 @@ final class X64MemoryLowering {
                     Xmm x = fn.fget(v, X64Function.FSCRATCH);
                     globalCell(fn, (int) i.imm);
                     if (t == ValType.F32) asm.movss(mem(X64Function.SCRATCH, 0), x);
-                    else asm.movsd(mem(X64Function.SCRATCH, 0), x);
+                    else fn.storeVector(t, mem(X64Function.SCRATCH, 0), x);
                 } else {
                     Gpr x = fn.iget(v, Gpr.RAX);
                     globalCell(fn, (int) i.imm);

@@ -9,7 +9,8 @@ import dev.kiln.regalloc.RegisterFile;
  *
  * <p>Not allocatable: RSP, RBP (frame pointer), R15 (the VMContext) and R14 (memory-0 base),
  * pinned by the internal calling convention, and the scratch registers the lowering uses freely:
- * RAX, RCX, RDX (division, shifts by CL, results), R11, XMM14 and XMM15. Callee-saved among the
+ * RAX, RCX, RDX (division, shifts by CL, results), R11, XMM13, XMM14 and XMM15 (the SIMD lowering's
+ * sequences need three vector temporaries besides their result). Callee-saved among the
  * allocatable ones: RBX, R12, R13; every XMM register is caller-saved at every width, so floats
  * and vectors that live across a call are spilled.
  */
@@ -23,7 +24,7 @@ public final class X64RegisterFile implements RegisterFile {
     /** Caller-saved first, so values that do not cross calls leave the callee-saved ones free. */
     private static final Gpr[] GPRS = {Gpr.RSI, Gpr.RDI, Gpr.R8, Gpr.R9, Gpr.R10, Gpr.RBX, Gpr.R12, Gpr.R13};
     private static final int[] GPR_NUMBERS = new int[GPRS.length];
-    private static final int[] XMM_NUMBERS = new int[14];
+    private static final int[] XMM_NUMBERS = new int[13];
 
     static {
         for (int i = 0; i < GPRS.length; i++) GPR_NUMBERS[i] = GPRS[i].encoding();

@@ -1,12 +1,19 @@
 package dev.kiln.tests.spec;
 
+import dev.kiln.frontend.WasmFeature;
+import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
+import dev.kiln.runtime.HostCpu;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
+import dev.kiln.wast.RuntimeTier;
+
+import java.util.Set;
 
 /**
  * The {@code x86_64} tier: every function compiled to x86-64 and run natively, for this machine's
- * CPU level, or for a lower one (named {@code x86_64@LEVEL} in reports).
+ * CPU level, or for a lower one (named {@code x86_64@LEVEL} in reports). SIMD and relaxed SIMD run
+ * at levels with SSE4.1 (x86_64-v2 and up); the baseline level runs WebAssembly 2.0 without SIMD.
  */
 public final class NativeX64Tier extends ExecutionTier {
     private final CpuFeatures level;
@@ -24,6 +31,12 @@ public final class NativeX64Tier extends ExecutionTier {
     @Override
     public String name() {
         return level == null ? "x86_64" : "x86_64@" + level;
+    }
+
+    @Override
+    public Set<WasmFeature> executes() {
+        CpuFeatures cpu = level != null ? level : HostCpu.level();
+        return cpu.has(CpuFeature.SSE4_1) ? RuntimeTier.INTERPRETED : RuntimeTier.EXECUTED;
     }
 
     @Override
