@@ -161,6 +161,36 @@ class TieringTest {
     }
 
     @Test
+    void aLoopCarryingVectorsMovesToNativeCodeWhileRunningAndVectorsCrossTheTiers() {
+        TierUp.configure(3, 1000, true);
+        WasmModule m = WasmModule.of(Wat.compile("""
+                (module
+                  (func $step (param v128 i32) (result v128)
+                    (i32x4.add (local.get 0) (i32x4.splat (local.get 1))))
+                  (func (export "sum") (param $n i32) (param $acc v128) (result v128 i32) (local $i i32)
+                    (loop $l
+                      (local.set $acc (call $step (local.get $acc) (local.get $i)))
+                      (local.set $acc (i32x4.mul (local.get $acc) (v128.const i32x4 1 1 1 3)))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                    (local.get $acc) (i32x4.extract_lane 3 (local.get $acc))))
+                """));
+        Instance i = auto(m);
+        int n = 200_000;
+        int[] acc = {1, 2, 3, 4};
+        for (int k = 0; k < n; k++) {
+            for (int lane = 0; lane < 4; lane++) acc[lane] = (acc[lane] + k) * (lane == 3 ? 3 : 1);
+        }
+        long[] out = i.function("sum").call(n, V128.ofInts(1, 2, 3, 4).low(), V128.ofInts(1, 2, 3, 4).high());
+        assertEquals(V128.ofInts(acc), V128.of(out, 0));
+        assertEquals(acc[3], (int) out[2]);
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.osrEntries(), "the loop moved to native code, carrying $acc");
+        assertTrue(r.promoted() >= 1, "$step was promoted");
+        assertEquals(0, r.notCompiled());
+    }
+
+    @Test
     void promotedCodeIsWrittenBackSoTheNextRunIsACacheHit() {
         TierUp.configure(2, 1_000_000, true);
         CodeCache cache = new CodeCache(cacheDir);

@@ -6,6 +6,8 @@ import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.TrapKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,14 +15,29 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** v128 values through the embedding API: the V128 type, calls, host functions and globals. */
+/**
+ * v128 values through the embedding API: the V128 type, calls, host functions and globals, on
+ * every tier (native and auto where the host's backend compiles SIMD; auto with the lowest
+ * thresholds, so calls cross between the interpreter and native code).
+ */
 class V128ValuesTest {
-    private final Store store = new Store();
+    private Store store;
+
+    private Store store(Tier tier) {
+        if (tier != Tier.INTERP) {
+            assumeTrue(Backends.host().compilesSimd(), "the host's backend compiles SIMD");
+            TierUp.configure(1, 1, true);
+        }
+        store = new Store().tier(tier);
+        return store;
+    }
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) store.close();
+        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     @Test
@@ -41,8 +58,10 @@ class V128ValuesTest {
         assertThrows(IllegalArgumentException.class, () -> V128.ofInts(1, 2, 3));
     }
 
-    @Test
-    void argumentsResultsAndHostFunctionsCarryAV128AsTwoSlots() {
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void argumentsResultsAndHostFunctionsCarryAV128AsTwoSlots(Tier tier) {
+        Store store = store(tier);
         AtomicReference<V128> seen = new AtomicReference<>();
         HostFunction mix = new HostFunction("env", "mix", new FuncType(new ValType[] {ValType.I32, ValType.V128, ValType.F64},
                 new ValType[] {ValType.V128, ValType.I64}), (caller, args) -> {
@@ -73,8 +92,10 @@ class V128ValuesTest {
         assertTrue(e.getMessage().contains("expected 3 argument slots"), e.getMessage());
     }
 
-    @Test
-    void aHostFunctionReturningTheWrongNumberOfSlotsTraps() {
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void aHostFunctionReturningTheWrongNumberOfSlotsTraps(Tier tier) {
+        Store store = store(tier);
         HostFunction bad = new HostFunction("env", "v", new FuncType(new ValType[0], new ValType[] {ValType.V128}),
                 (caller, args) -> new long[] {1});
         Instance i = store.instantiate(WasmModule.of(Wat.compile("""
@@ -86,8 +107,10 @@ class V128ValuesTest {
         assertTrue(t.getCause().getMessage().contains("returned 1 result slots, expected 2"), t.getCause().getMessage());
     }
 
-    @Test
-    void v128GlobalsAreReadWrittenAndSharedWithImporters() {
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void v128GlobalsAreReadWrittenAndSharedWithImporters(Tier tier) {
+        Store store = store(tier);
         Instance z = store.instantiate(WasmModule.of(Wat.compile("(module (global (export \"k\") v128 (v128.const i64x2 5 -6)))")),
                 new Imports());
         Instance a = store.instantiate(WasmModule.of(Wat.compile("""

@@ -34,6 +34,12 @@ public final class A64Backend implements Backend {
         return CpuFeatures.AARCH64;
     }
 
+    /** Not yet: the NEON lowering is still to come. */
+    @Override
+    public boolean compilesSimd() {
+        return false;
+    }
+
     @Override
     public RelocationModel relocationModel() {
         return A64RelocationModel.INSTANCE;

@@ -5,6 +5,7 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
@@ -48,6 +49,12 @@ public final class X64Backend implements Backend {
     @Override
     public RelocationModel relocationModel() {
         return X64RelocationModel.INSTANCE;
+    }
+
+    /** SIMD needs SSE4.1: every level but the x86-64 baseline. */
+    @Override
+    public boolean compilesSimd() {
+        return cpu.has(CpuFeature.SSE4_1);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.kiln.tests.spec;
 
 import dev.kiln.frontend.WasmFeature;
-import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
+import dev.kiln.runtime.Backends;
 import dev.kiln.runtime.HostCpu;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
@@ -36,7 +36,7 @@ public final class NativeX64Tier extends ExecutionTier {
     @Override
     public Set<WasmFeature> executes() {
         CpuFeatures cpu = level != null ? level : HostCpu.level();
-        return cpu.has(CpuFeature.SSE4_1) ? RuntimeTier.INTERPRETED : RuntimeTier.EXECUTED;
+        return Backends.forCpu(cpu).compilesSimd() ? RuntimeTier.WITH_SIMD : RuntimeTier.EXECUTED;
     }
 
     @Override
