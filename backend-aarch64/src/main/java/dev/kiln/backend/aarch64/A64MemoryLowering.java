@@ -28,7 +28,7 @@ final class A64MemoryLowering {
     }
 
     /** Emits the bounds check and returns the register holding the effective address (X16, or addr's own). */
-    private static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
+    static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
         long offset = i.imm;
