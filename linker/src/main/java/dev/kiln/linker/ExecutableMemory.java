@@ -40,6 +40,7 @@ public final class ExecutableMemory implements AutoCloseable {
     private final InstructionCacheMaintenance icache;
     private final long regionSize;
     private final List<VirtualMemory> regions = new ArrayList<>();
+    private final RegionListener listener;
     private long used; // bytes of the last region already handed out (page multiple)
     private long sealedBytes;
     private boolean closed;
@@ -55,6 +56,21 @@ public final class ExecutableMemory implements AutoCloseable {
      * @param regionSize bytes of address space to reserve at a time (rounded up to pages)
      */
     public ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize) {
+        this(model, icache, regionSize, (start, end) -> { });
+    }
+
+    /** Told of each range of address space reserved for code, before any code is placed in it. */
+    @FunctionalInterface
+    public interface RegionListener {
+        void reserved(long start, long end);
+    }
+
+    /**
+     * As {@link #ExecutableMemory(RelocationModel, InstructionCacheMaintenance, long)}, telling
+     * {@code listener} of every code region (e.g. a fault handler that must recognise code addresses).
+     */
+    public ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize, RegionListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.model = Objects.requireNonNull(model, "model");
         this.icache = Objects.requireNonNull(icache, "icache");
         if (regionSize <= 0) throw new IllegalArgumentException("region size must be positive");
@@ -167,6 +183,7 @@ public final class ExecutableMemory implements AutoCloseable {
             if (last.size() - used >= bytes) return last;
         }
         VirtualMemory fresh = VirtualMemory.reserve(Math.max(regionSize, bytes));
+        listener.reserved(fresh.address(), fresh.address() + fresh.size());
         regions.add(fresh);
         used = 0;
         return fresh;

@@ -100,7 +100,7 @@ public final class Instance implements Caller {
         NativeModule code = module.nativeCode(store.backend(), store.codeOptions());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
-            if (functions[i].descriptor != 0) NATIVE.set(ValueLayout.JAVA_LONG, functions[i].descriptor + VmContextLayout.FUNC_CODE, code.stub(i));
+            if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor, store);
         }
         nativeCode = code;
     }
@@ -124,9 +124,18 @@ public final class Instance implements Caller {
         BY_CONTEXT.values().removeIf(i -> i.store == s);
     }
 
-    /** The address native code calls a defined function of this instance through (its stub), or 0 when nothing runs natively. */
-    long nativeEntry(int funcIndex) {
-        return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.stub(funcIndex);
+    /**
+     * Defined function {@code funcIndex} of this instance got its funcref descriptor: once native
+     * code runs, the descriptor's code is the function's stub or, when bound, its code.
+     */
+    void describe(int funcIndex, long descriptor) {
+        if (nativeCode != null) nativeCode.describe(funcIndex, descriptor, store);
+    }
+
+    /** The store is closing: the module's native side stops re-pointing this store's descriptors. */
+    void releaseNative() {
+        NativeModule code = nativeCode;
+        if (code != null) code.release(store);
     }
 
     static Instance create(Store store, WasmModule module, Imports imports) {

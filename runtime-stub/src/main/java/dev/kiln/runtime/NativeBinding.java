@@ -45,9 +45,16 @@ final class NativeBinding {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());
         }
-        TrapException t = ExecutionState.takePendingTrap();
-        if (t == null) t = new TrapException(TrapKind.fromCode(result));
+        TrapException pending = ExecutionState.takePendingTrap();
+        TrapException t = pending != null ? pending : new TrapException(TrapKind.fromCode(result));
         ExecutionState state = instance.store().state();
+        if (pending == null && t.kind == TrapKind.OUT_OF_BOUNDS_MEMORY && state.frameCount() > 0
+                && !natives.isTrapSite(state.frame(0), t.kind)) {
+            // the guard-page handler turns every fault in kiln's code into this trap: one that is not at a
+            // recorded access is a fault kiln's code must never make
+            throw new IllegalStateException("native code faulted at 0x" + Long.toHexString(state.frame(0))
+                    + ", which is not a memory access of Wasm code");
+        }
         for (int i = 0, n = state.frameCount(); i < n; i++) {
             WasmFrame f = natives.frameAt(state.frame(i));
             if (f != null) t.addFrame(f);

@@ -57,10 +57,18 @@ final class NativeCodeMemory {
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
         this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
-                backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE);
+                backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE,
+                GuardPages::addCodeRange);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
             this.instanceReturn = memory.place(backend.instanceReturn(), SymbolResolver.none()).address();
+            GuardPages.install(backend, trapRoutine, handler -> {
+                try {
+                    return memory.place(handler, SymbolResolver.none()).address();
+                } catch (LinkException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
         } catch (LinkException e) {
             throw new IllegalStateException(e);
         }
@@ -186,6 +194,15 @@ final class NativeCodeMemory {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** True when {@code returnAddress} is a recorded trap site of {@code kind} in placed Wasm code. */
+    boolean isTrapSite(long returnAddress, dev.kiln.ir.TrapKind kind) {
+        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
+        if (e == null) return false;
+        long offset = returnAddress - e.getKey();
+        for (TrapSite s : e.getValue().sites()) if (s.codeOffset() == offset && s.kind() == kind) return true;
+        return false;
     }
 
     /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */

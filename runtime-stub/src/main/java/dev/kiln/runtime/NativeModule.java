@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * reaches instance state only through the VMContext it is passed). Each defined function has a
  * slot, a native word holding where its callers should go: its interpreter thunk until the
  * function is bound, then its native code. Native code calls a function through the function's
- * stub ({@code jmp [slot]}) unless the function was already bound when the caller was placed,
- * in which case the call goes straight to it.
+ * stub ({@code jmp [slot]}) unless the function was already bound when the caller was placed
+ * (or is placed with it), in which case the call goes straight to it; funcref descriptors point
+ * at the stub until the function is bound and at its code from then on.
  *
  * <p>Binding places a function's machine code: cached code on its first call (lazy binding),
  * code compiled when the function became hot (promotion), or every function at once (the native
@@ -43,6 +44,13 @@ final class NativeModule {
     private final AtomicLongArray address;
     private final MemorySegment slots;
     private final long[] stubs;
+    /**
+     * Funcref descriptors of each defined function, in every live store: binding points them at its
+     * code. They live in their store's native memory, so a store's entries go when it closes
+     * ({@link #release}); a binding after that (a promotion finishing on the compiler thread, lazy
+     * binding from another store) must not write into freed memory.
+     */
+    private final List<List<Descriptor>> descriptors;
     final TierStats stats = new TierStats();
 
     private NativeModule(WasmModule module, Backend backend, CodeOptions options) {
@@ -58,6 +66,7 @@ final class NativeModule {
         this.address = new AtomicLongArray(n);
         this.slots = Arena.ofAuto().allocate(8L * Math.max(1, n), 8);
         this.stubs = new long[n];
+        this.descriptors = new ArrayList<>(java.util.Collections.nCopies(n, null));
         placeStubs();
     }
 
@@ -157,7 +166,41 @@ final class NativeModule {
     private void publish(int f, long entry) {
         address.set(f, entry);
         slots.setAtIndex(ValueLayout.JAVA_LONG, f, entry);
+        List<Descriptor> ds = descriptors.get(f);
+        if (ds != null) for (Descriptor d : ds) setDescriptorCode(d.address(), entry);
         module.stopInterpreting(f);
+    }
+
+    /**
+     * Defined function {@code f} has a funcref descriptor at {@code descriptor} (of some instance):
+     * calls through it (call_indirect, imports) go to {@code f}'s code when it is bound, and through
+     * its stub until then; binding re-points it, so bound callees are reached without the stub.
+     */
+    synchronized void describe(int f, long descriptor, Store owner) {
+        if (descriptors.get(f) == null) descriptors.set(f, new ArrayList<>(1));
+        descriptors.get(f).add(new Descriptor(descriptor, owner));
+        long a = address.get(f);
+        setDescriptorCode(descriptor, a != 0 ? a : stubs[f]);
+    }
+
+    /** {@code owner} is closing: forget its descriptors (its native memory is about to be freed). */
+    synchronized void release(Store owner) {
+        for (List<Descriptor> ds : descriptors) if (ds != null) ds.removeIf(d -> d.owner() == owner);
+    }
+
+    /** How many descriptors of {@code owner} binding would re-point (for tests). */
+    synchronized int describedIn(Store owner) {
+        int n = 0;
+        for (List<Descriptor> ds : descriptors) if (ds != null) for (Descriptor d : ds) if (d.owner() == owner) n++;
+        return n;
+    }
+
+    /** A funcref descriptor at {@code address}, in the native memory of {@code owner}. */
+    private record Descriptor(long address, Store owner) {
+    }
+
+    private static void setDescriptorCode(long descriptor, long code) {
+        MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, descriptor + dev.kiln.ir.abi.VmContextLayout.FUNC_CODE, code);
     }
 
     /** Compiles (if needed) and binds a hot function: the promotion the background compiler runs. */
@@ -183,7 +226,7 @@ final class NativeModule {
     OsrEntry compileOsr(int f, int headerBlock) {
         long start = System.nanoTime();
         dev.kiln.ir.IrFunction ir = dev.kiln.ir.pass.Preparation.osrVariant(module.validated(), f, headerBlock, options);
-        MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock);
+        MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock, options);
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;
         synchronized (this) {

@@ -199,7 +199,7 @@ public final class Store implements AutoCloseable {
         MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
         if (f instanceof WasmFunction wf) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, wf.instance.nativeEntry(wf.index));
+            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, 0);
         } else if (f instanceof HostFunctionInstance h) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
@@ -207,6 +207,7 @@ public final class Store implements AutoCloseable {
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f.type));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
+        if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
         return f.descriptor;
     }
 
@@ -322,6 +323,7 @@ public final class Store implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        for (Instance i : instances) i.releaseNative(); // before the arena holding their descriptors is freed
         Instance.forget(this);
         instances.clear();
         BY_HOST_CONTEXT.remove(hostContext.address());

@@ -1,24 +1,25 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.backend.MachineFunction;
+import dev.kiln.backend.NativeBackend;
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.Module;
 import dev.kiln.ir.IrFunction;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.Target;
-import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
-import dev.kiln.regalloc.LinearScan;
-import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.RegisterFile;
 
-import java.util.function.IntFunction;
-
-/** The AArch64 (AAPCS64) backend: IR, optimised, allocated over {@link A64RegisterFile}, then lowered. */
-public final class A64Backend implements Backend {
+/**
+ * The AArch64 backend: IR, optimised, allocated over {@link A64RegisterFile}, then lowered by
+ * {@link A64Function} under kiln's internal calling convention; the C convention (AAPCS64) only at
+ * the Java boundary (entry trampolines, adapters).
+ */
+public final class A64Backend extends NativeBackend {
     public static final A64Backend INSTANCE = new A64Backend();
 
     private A64Backend() {
@@ -46,31 +47,24 @@ public final class A64Backend implements Backend {
     }
 
     @Override
-    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
-        IrFunction f = Preparation.forBackend(module, funcIndex, options);
-        Allocation a = allocate(f);
-        return new A64Function(module.module(), symbols, f, a, listing).compile(funcIndex, symbols.of(funcIndex));
-    }
-
-    /** The allocation the backend uses: constants encoded where they are used get no location. */
-    public static Allocation allocate(IrFunction f) {
-        return LinearScan.allocate(f, A64RegisterFile.INSTANCE, A64Immediates.immediateOnly(f));
+    protected RegisterFile registerFile() {
+        return A64RegisterFile.INSTANCE;
     }
 
     @Override
-    public IntFunction<String> allocationNames(IrFunction f) {
-        Allocation a = allocate(f);
-        return v -> {
-            int l = a.location(v);
-            if (l == Location.NONE) return "v" + v;
-            if (Location.isSlot(l)) return "v" + v + "@slot" + Location.slotIndex(l);
-            return "v" + v + "@" + (A64RegisterFile.isVector(l) ? "v" + (l - A64RegisterFile.V_BASE) : "x" + l);
-        };
+    protected boolean[] immediateOnly(IrFunction f) {
+        return A64Immediates.immediateOnly(f);
     }
 
     @Override
-    public MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol) {
-        return new A64Function(module.module(), symbols, prepared, allocate(prepared), false).compile(prepared.index, symbol);
+    protected MachineFunction<?> function(Module module, SymbolNames symbols, IrFunction f, Allocation a, CodeOptions options,
+                                          boolean listing) {
+        return new A64Function(module, symbols, f, a, options, listing);
+    }
+
+    @Override
+    protected String registerName(int register) {
+        return A64RegisterFile.isVector(register) ? "v" + (register - A64RegisterFile.V_BASE) : "x" + register;
     }
 
     /**
@@ -119,5 +113,10 @@ public final class A64Backend implements Backend {
     @Override
     public MachineCode instanceReturn() {
         return A64RuntimeStubs.instanceReturn();
+    }
+
+    @Override
+    public MachineCode signalHandler(long codeRanges, long previous, long trapRoutine) {
+        return A64SignalHandler.handler(codeRanges, previous, trapRoutine);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.backend.CallingConvention;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.regalloc.ArgumentPlaces;
 
@@ -20,13 +21,15 @@ final class A64CallingConvention {
     static final int FLOAT_ARG_COUNT = 8;
     static final GeneralRegister INT_RESULT = GeneralRegister.X0;
     static final VectorRegister FLOAT_RESULT = VectorRegister.D0;
-    private static final int[] INT_NUMBERS = IntStream.range(0, INT_ARG_COUNT).toArray();
-    private static final int[] FLOAT_NUMBERS = IntStream.range(0, FLOAT_ARG_COUNT).map(v -> A64RegisterFile.V_BASE + v).toArray();
+    static final CallingConvention CONVENTION = new CallingConvention(
+            IntStream.range(0, INT_ARG_COUNT).toArray(),
+            IntStream.range(0, FLOAT_ARG_COUNT).map(v -> A64RegisterFile.V_BASE + v).toArray(),
+            A64RegisterFile.number(INT_RESULT), A64RegisterFile.number(FLOAT_RESULT), A64RegisterFile::isFloat);
 
     private A64CallingConvention() {
     }
 
     static ArgumentPlaces.Parameters parameters(FuncType t) {
-        return ArgumentPlaces.of(t, INT_NUMBERS, FLOAT_NUMBERS, A64RegisterFile::isFloat);
+        return CONVENTION.parameters(t);
     }
 }

@@ -1,29 +1,31 @@
 package dev.kiln.backend.aarch64;
 
-import dev.kiln.regalloc.ArgumentPlaces;
+import dev.kiln.backend.MachineFunction;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.regalloc.Location;
-import dev.kiln.regalloc.LoweringFacts;
 import dev.kiln.regalloc.ParallelMoves;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 import static dev.kiln.backend.aarch64.GeneralRegister.FP;
 import static dev.kiln.backend.aarch64.GeneralRegister.LR;
@@ -44,7 +46,7 @@ import static dev.kiln.backend.aarch64.GeneralRegister.SP;
  * immediates where the lowering can, and otherwise materialised into a scratch register by
  * {@link #iget}/{@link #fget}.
  */
-final class A64Function {
+final class A64Function extends MachineFunction<Label> {
     static final GeneralRegister VMCTX = GeneralRegister.X19;
     static final GeneralRegister MEMBASE = GeneralRegister.X20;
     /** Scratch registers of the lowering (X16/X17 are AAPCS64's intra-procedure-call scratch registers). */
@@ -60,25 +62,14 @@ final class A64Function {
     /** Largest SP-relative offset an 8-byte LDR/STR encodes (scaled unsigned 12 bits). */
     private static final long MAX_SCALED_8 = 8L * 4095;
 
-    final Module module;
-    final SymbolNames symbols;
-    final IrFunction f;
-    final Allocation alloc;
+    /** Holds the callee's funcref descriptor in calls through one (never an argument). */
+    static final GeneralRegister DESCRIPTOR = SCRATCH3;
+
     final A64Assembler asm;
     final A64Frame frame;
-    private final List<TrapSite> trapSites = new ArrayList<>();
-    private final List<Runnable> stubs = new ArrayList<>();
-    private final Label[] blockLabels;
-    /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
-    private final LoweringFacts facts;
-    private final Label epilogue;
-    private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
 
-    A64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing) {
-        this.module = module;
-        this.symbols = symbols;
-        this.f = f;
-        this.alloc = alloc;
+    A64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CodeOptions options, boolean listing) {
+        super(module, symbols, f, alloc, A64CallingConvention.CONVENTION, options);
         this.asm = new A64Assembler(listing);
         List<A64Register> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
@@ -86,34 +77,48 @@ final class A64Function {
             if (!A64RegisterFile.isCalleeSaved(r)) continue;
             calleeSaved.add(A64RegisterFile.isVector(r) ? A64RegisterFile.fpr(r) : A64RegisterFile.gpr(r));
         }
-        this.frame = new A64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(),
-                A64CallLowering.outgoingBytes(module, f), A64CallingConvention.parameters(f.type()).stackBytes());
-        this.blockLabels = new Label[f.blockIdCount()];
-        for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel();
-        this.epilogue = asm.newLabel();
-        this.facts = new LoweringFacts(f, alloc);
+        this.frame = new A64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
+                incomingBytes());
     }
 
-    MachineCode compile(int funcIndex, String symbol) {
-        prologue();
-        List<BasicBlock> layout = facts.layout();
-        for (int bi = 0; bi < layout.size(); bi++) {
-            BasicBlock b = layout.get(bi);
-            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
-            asm.bind(blockLabels[b.id]);
-            if (facts.isLoopHeader(b)) interruptCheck();
-            if (b.fuelPoint) fuelCheck();
-            Instruction fused = A64ControlLowering.fusableCompare(this, b);
-            for (Instruction i : b.instructions) {
-                if (i == fused) continue;
-                A64InstructionLowering.lower(this, i);
-            }
-            A64ControlLowering.terminator(this, b, next, fused);
-        }
-        epilogueCode();
-        for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
-        AssembledCode code = asm.finish();
-        return code.toMachineCode(funcIndex, symbol, trapSites, frame.size());
+    @Override
+    protected Label newLabel(String name) {
+        return asm.newLabel();
+    }
+
+    @Override
+    protected void bind(Label label) {
+        asm.bind(label);
+    }
+
+    @Override
+    protected MachineCode finish(int funcIndex, String symbol, List<TrapSite> trapSites) {
+        return asm.finish().toMachineCode(funcIndex, symbol, trapSites, frame.size());
+    }
+
+    @Override
+    protected void lower(Instruction i) {
+        A64InstructionLowering.lower(this, i);
+    }
+
+    @Override
+    protected boolean fusesWithBranch(Opcode op) {
+        return A64ControlLowering.fusesWithBranch(op);
+    }
+
+    @Override
+    protected void jump(Label target) {
+        asm.b(target);
+    }
+
+    @Override
+    protected void branch(Terminator.Branch br, Instruction fused, BasicBlock ifTrue, BasicBlock ifFalse, BasicBlock next) {
+        A64ControlLowering.branch(this, br, fused, ifTrue, ifFalse, next);
+    }
+
+    @Override
+    protected void tableSwitch(Terminator.Switch s) {
+        A64ControlLowering.tableSwitch(this, s);
     }
 
     // ---- values and locations ----
@@ -123,30 +128,9 @@ final class A64Function {
         return f.type();
     }
 
-    ValType type(int v) {
-        return f.typeOf(v);
-    }
-
-    int location(int v) {
-        return alloc.location(v);
-    }
-
-    boolean inRegister(int v) {
-        return Location.isRegister(alloc.location(v));
-    }
-
-    /** The constant an integer value was defined by, or null. */
-    Long constant(int v) {
-        return facts.intConstant(v);
-    }
-
     /** True when {@code v} is an integer constant the allocator gave no location (it must be encoded or materialised). */
     boolean isUnallocatedConstant(int v) {
         return alloc.location(v) == Location.NONE && (facts.intConstant(v) != null);
-    }
-
-    int uses(int v) {
-        return facts.uses(v);
     }
 
     static boolean is64(ValType t) {
@@ -256,7 +240,8 @@ final class A64Function {
     // ---- moves ----
 
     /** Emits one move between locations (registers or slots) of a value of {@code type}. */
-    void move(int from, int to, ValType type) {
+    @Override
+    public void move(int from, int to, ValType type) {
         if (from == to) return;
         boolean fromReg = Location.isRegister(from), toReg = Location.isRegister(to);
         if (fromReg && toReg) {
@@ -276,25 +261,10 @@ final class A64Function {
         }
     }
 
-    /** A parallel move, sequenced; cycles are broken through X16 or V31. */
-    void parallelMove(List<ParallelMoves.Move> moves) {
-        for (ParallelMoves.Move m : ParallelMoves.sequence(moves, t -> A64RegisterFile.isFloat(t)
-                ? A64RegisterFile.number(FSCRATCH) : A64RegisterFile.number(SCRATCH))) {
-            move(m.from(), m.to(), m.type());
-        }
-    }
-
-    /** Where control really goes when it reaches {@code b} (past blocks with no code). */
-    BasicBlock destination(BasicBlock b) {
-        return facts.destination(b);
-    }
-
-    Label block(BasicBlock b) {
-        return blockLabels[facts.destination(b).id];
-    }
-
-    Label epilogue() {
-        return epilogue;
+    /** Cycles of moves are broken through X16 or V31. */
+    @Override
+    protected int cycleScratch(ValType t) {
+        return A64RegisterFile.isFloat(t) ? A64RegisterFile.number(FSCRATCH) : A64RegisterFile.number(SCRATCH);
     }
 
     // ---- calls and traps ----
@@ -310,57 +280,117 @@ final class A64Function {
         return at + 4;
     }
 
-    /** {@code ldr x16, =kiln_trap; blr x16} (an absolute address: the trap routine may be placed anywhere). */
-    private int callTrapRoutine() {
+    /** {@code mov w1, #code; ldr x16, =kiln_trap; blr x16} (an absolute address: the trap routine may be placed anywhere). */
+    @Override
+    protected int callTrapRoutine(int code) {
+        asm.mov(GeneralRegister.W1, code);
         asm.ldrLiteralAddress(SCRATCH, Backend.TRAP_SYMBOL, 0);
         return call(() -> asm.blr(SCRATCH));
     }
 
-    /** A label that traps with {@code kind}; the stub is emitted after the function body. */
-    Label trap(TrapKind kind, int wasmOffset) {
-        return trap(kind, wasmOffset, null);
-    }
-
-    /** {@code mov w1, #code; call kiln_trap} (the trap routine finds the store through X19), after {@code before}. */
-    private Label trap(TrapKind kind, int wasmOffset, Runnable before) {
-        Label l = asm.newLabel();
-        stubs.add(() -> {
-            asm.bind(l);
-            if (before != null) before.run();
-            asm.mov(GeneralRegister.W1, kind.code);
-            trapSites.add(new TrapSite(callTrapRoutine(), kind, wasmOffset));
-        });
-        return l;
-    }
-
     /** After a call that may have trapped in the runtime: unwind when the execution state says so. */
-    void checkTrapAfterCall(int wasmOffset) {
+    @Override
+    public void checkTrapAfterCall(int wasmOffset) {
         Label l = asm.newLabel();
         asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STATE));
         asm.ldr(SCRATCH.w(), Address.offset(SCRATCH, ExecutionStateLayout.TRAP_CODE));
         asm.cbnz(SCRATCH.w(), l);
-        stubs.add(() -> {
-            asm.bind(l);
-            asm.mov(GeneralRegister.W1, 0); // keep the trap code the runtime stored
-            trapSites.add(new TrapSite(callTrapRoutine(), TrapKind.HOST_ERROR, wasmOffset));
-        });
+        propagateTrap(l, wasmOffset);
     }
 
-    /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
-    void callSite(int returnOffset, int wasmOffset) {
-        trapSites.add(TrapSite.callSite(returnOffset, wasmOffset));
+    // ---- calls ----
+
+    @Override
+    protected boolean loadDescriptor(Instruction call) {
+        return A64CallLowering.loadDescriptor(this, call);
+    }
+
+    @Override
+    protected void storeStackArgument(int v, ValType type, int stackOffset) {
+        A64Register r = A64RegisterFile.isFloat(type) ? spillView(fget(v, FSCRATCH), type) : iget(v, SCRATCH2);
+        asm.str(r, field(SP, stackOffset, type == ValType.V128 ? 16 : 8, SCRATCH));
+    }
+
+    @Override
+    protected int callDirect(String symbol) {
+        return call(() -> asm.bl(symbol));
+    }
+
+    @Override
+    protected int callThroughDescriptor() {
+        enterInstance();
+        asm.ldr(SCRATCH, Address.offset(DESCRIPTOR, VmContextLayout.FUNC_CODE));
+        return call(() -> asm.blr(SCRATCH));
+    }
+
+    @Override
+    protected void reserveOutgoing(int bytes) {
+        reserveOutgoing(asm, bytes);
+    }
+
+    @Override
+    protected void restorePinnedRegisters() {
+        asm.ldr(VMCTX, Address.offset(FP, frame.vmContextOffset()));
+        asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
+    }
+
+    @Override
+    protected void takeResults(Instruction call, FuncType t) {
+        A64CallLowering.takeResults(this, call, t);
+    }
+
+    /**
+     * Switches the pinned registers to the instance of the funcref descriptor in X15: the stack
+     * limit is copied into its VMContext first (the callee checks against its own). Uses X16;
+     * leaves argument registers alone.
+     */
+    @Override
+    protected void enterInstance() {
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.ldr(VMCTX, Address.offset(DESCRIPTOR, VmContextLayout.FUNC_VMCTX));
+        asm.str(SCRATCH, Address.offset(VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.ldr(MEMBASE, Address.offset(VMCTX, VmContextLayout.MEMORY_BASE));
+    }
+
+    @Override
+    protected void jumpDirect(String symbol) {
+        asm.b(symbol);
+    }
+
+    /** {@code ldr x16, [x15, #FUNC_CODE]; br x16}. */
+    @Override
+    protected void jumpThroughDescriptor() {
+        asm.ldr(SCRATCH, Address.offset(DESCRIPTOR, VmContextLayout.FUNC_CODE));
+        asm.br(SCRATCH);
+    }
+
+    @Override
+    protected void branchIfOtherInstance(Label target) {
+        asm.ldr(SCRATCH, Address.offset(DESCRIPTOR, VmContextLayout.FUNC_VMCTX));
+        asm.cmp(SCRATCH, VMCTX);
+        asm.b(Condition.NE, target);
+    }
+
+    @Override
+    protected void branchUnlessUnderRecord(Label target) {
+        asm.ldrLiteralAddress(SCRATCH, Backend.INSTANCE_RETURN_SYMBOL, 0);
+        asm.ldr(SCRATCH2, Address.offset(FP, 8));
+        asm.cmp(SCRATCH, SCRATCH2);
+        asm.b(Condition.NE, target);
     }
 
     // ---- resource limits ----
 
     /** {@code ldr w16, [x19, #INTERRUPT]; cbnz w16, interrupted}: how another thread stops this code. */
-    private void interruptCheck() {
+    @Override
+    protected void interruptCheck() {
         asm.ldr(SCRATCH.w(), Address.offset(VMCTX, VmContextLayout.INTERRUPT));
         asm.cbnz(SCRATCH.w(), functionTrap(TrapKind.INTERRUPTED));
     }
 
     /** One unit of the store's fuel: decrement the state's FUEL word; none left (it was 0) traps. */
-    private void fuelCheck() {
+    @Override
+    protected void fuelCheck() {
         asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STATE));
         asm.ldr(SCRATCH2, Address.offset(SCRATCH, ExecutionStateLayout.FUEL));
         asm.subs(SCRATCH2, SCRATCH2, 1);
@@ -368,14 +398,10 @@ final class A64Function {
         asm.b(Condition.MI, functionTrap(TrapKind.OUT_OF_FUEL));
     }
 
-    /** One trap stub per function for traps reported at the function's start (interruption, fuel). */
-    private Label functionTrap(TrapKind kind) {
-        return functionTraps.computeIfAbsent(kind, k -> trap(k, module.body(f.index).codeStart()));
-    }
-
     // ---- prologue and epilogue ----
 
-    private void prologue() {
+    @Override
+    protected void prologue() {
         asm.stp(FP, LR, Address.preIndex(SP, -16));
         asm.mov(FP, SP);
         if (frame.below > 0) {
@@ -395,7 +421,7 @@ final class A64Function {
         saveOrRestore(true);
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = signature();
-        ArgumentPlaces.Parameters places = A64CallingConvention.parameters(t);
+        ArgumentPlaces.Parameters places = convention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int i = 0; i < places.count(); i++) {
             int v = f.entry().params[i];
@@ -438,8 +464,8 @@ final class A64Function {
         }
     }
 
-    private void epilogueCode() {
-        asm.bind(epilogue);
+    @Override
+    protected void epilogue() {
         saveOrRestore(false);
         asm.mov(SP, FP);
         asm.ldp(FP, LR, Address.postIndex(SP, 16));
@@ -481,7 +507,8 @@ final class A64Function {
      * below it, and x30 is the instance-return stub. Uses X9, X16, X17 and V31 (never arguments);
      * X15 survives. The copy runs from the highest address down: the destination lies above the source.
      */
-    void replaceFrame(int calleeStackBytes, boolean record) {
+    @Override
+    protected void replaceFrame(int calleeStackBytes, boolean record) {
         saveOrRestore(false);
         int top = 16 + frame.incomingBytes; // x29-relative end of this function's incoming area
         int base = top - (record ? 16 : 0) - calleeStackBytes; // x29-relative start of the callee's
@@ -516,7 +543,8 @@ final class A64Function {
     }
 
     /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
-    void returnValues(int[] values, boolean epilogueIsNext) {
+    @Override
+    protected void returnValues(int[] values, boolean epilogueIsNext) {
         FuncType t = signature();
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
@@ -538,6 +566,6 @@ final class A64Function {
                 if (r != A64CallingConvention.INT_RESULT) asm.mov(A64CallingConvention.INT_RESULT, r);
             }
         }
-        if (!epilogueIsNext) asm.b(epilogue);
+        if (!epilogueIsNext) asm.b(epilogueLabel());
     }
 }

@@ -19,7 +19,7 @@ final class A64InstructionLowering {
         }
         switch (i.op) {
             case I32_CONST, I64_CONST, F32_CONST, F64_CONST, REF_NULL -> A64IntegerLowering.constant(fn, i);
-            case CALL, CALL_INDIRECT, MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT, DATA_DROP,
+            case MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT, DATA_DROP,
                  TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP -> A64CallLowering.lower(fn, i);
             case GLOBAL_GET, GLOBAL_SET, MEMORY_SIZE, TABLE_GET, TABLE_SET, TABLE_SIZE, REF_FUNC ->
                     A64MemoryLowering.state(fn, i);

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.backend.MachineFunction;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
@@ -14,47 +15,94 @@ import static dev.kiln.backend.aarch64.A64Function.SCRATCH3;
 import static dev.kiln.backend.aarch64.A64Function.VMCTX;
 
 /**
- * Linear-memory loads and stores with explicit bounds checks (guard pages come later), and the
- * instance state reached through the VMContext: globals, memory size, tables and function
- * references.
+ * Linear-memory loads and stores, and the instance state reached through the VMContext: globals,
+ * memory size, tables and function references.
  *
  * <p>An access of {@code size} bytes at {@code addr + offset}: the effective address
- * {@code ea = addr + offset} (addr is a zero-extended u32, so no wrap), then X17 = memory size -
- * size and a trap when {@code ea > X17} as signed numbers (a memory smaller than the access makes
- * X17 negative, and every ea is then out of bounds), then the access at {@code [x20, ea]}.
+ * {@code ea = addr + offset} (addr is a zero-extended u32, so no wrap), then the access at
+ * {@code [x20, ea]}. With guard pages ({@link MachineFunction#guarded}) the access itself is
+ * recorded as the trap site a fault there becomes; a store is preceded by a load of the same bytes
+ * (the probe, recorded instead), because AArch64 may write the in-bounds part of a store that
+ * crosses into the guard before faulting, and a trapping store must change nothing. With explicit
+ * checks: X17 = memory size - size and a trap when {@code ea > X17} as signed numbers (a memory
+ * smaller than the access makes X17 negative, and every ea is then out of bounds).
  */
 final class A64MemoryLowering {
     private A64MemoryLowering() {
     }
 
-    /** Emits the bounds check and returns the register holding the effective address (X16, or addr's own). */
+    /**
+     * Emits the bounds check (or, with guard pages, a store's probe) and returns the register holding
+     * the effective address (X16, or addr's own).
+     */
     static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
-        long offset = i.imm;
-        int addrValue = i.args[0];
-        GeneralRegister ea;
-        if (fn.isUnallocatedConstant(addrValue)) {
-            ea = SCRATCH;
-            asm.mov(ea, (fn.constant(addrValue) & 0xFFFF_FFFFL) + offset);
-        } else {
-            GeneralRegister addr = fn.iget(addrValue, SCRATCH);
-            if (offset == 0) {
-                ea = addr;
-            } else if (AddSubOp.isImmediateEncodable(offset)) {
-                ea = SCRATCH;
-                asm.add(ea, addr, offset);
-            } else {
-                ea = SCRATCH;
-                asm.mov(SCRATCH2, offset);
-                asm.add(ea, addr, SCRATCH2);
+        GeneralRegister ea = effectiveAddress(fn, i);
+        if (!fn.guarded(i.imm, size)) {
+            boundsCheck(fn, i, ea);
+        } else if (i.op.resultCount() == 0) { // the probe: a load of the bytes the store will write
+            Address at = Address.index(MEMBASE, ea);
+            site(fn, i);
+            switch (size) {
+                case 1 -> asm.ldrb(SCRATCH3.w(), at);
+                case 2 -> asm.ldrh(SCRATCH3.w(), at);
+                case 4 -> asm.ldr(SCRATCH3.w(), at);
+                case 8 -> asm.ldr(SCRATCH3, at);
+                default -> asm.ldr(VectorRegister.D30.q(), at);
             }
         }
+        return ea;
+    }
+
+    /**
+     * The effective address after an explicit bounds check, guard pages or not: the SIMD accesses
+     * use it (their sequences are not recorded as guard-page sites).
+     */
+    static GeneralRegister boundsCheckedAddress(A64Function fn, Instruction i) {
+        GeneralRegister ea = effectiveAddress(fn, i);
+        boundsCheck(fn, i, ea);
+        return ea;
+    }
+
+    /** {@code addr + offset} in X16, or in addr's own register when the offset is 0. */
+    private static GeneralRegister effectiveAddress(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        long offset = i.imm;
+        int addrValue = i.args[0];
+        if (fn.isUnallocatedConstant(addrValue)) {
+            asm.mov(SCRATCH, (fn.constant(addrValue) & 0xFFFF_FFFFL) + offset);
+            return SCRATCH;
+        }
+        GeneralRegister addr = fn.iget(addrValue, SCRATCH);
+        if (offset == 0) return addr;
+        if (AddSubOp.isImmediateEncodable(offset)) {
+            asm.add(SCRATCH, addr, offset);
+        } else {
+            asm.mov(SCRATCH2, offset);
+            asm.add(SCRATCH, addr, SCRATCH2);
+        }
+        return SCRATCH;
+    }
+
+    /** Traps when {@code ea + size} exceeds the memory size. */
+    private static void boundsCheck(A64Function fn, Instruction i, GeneralRegister ea) {
+        A64Assembler asm = fn.asm;
         asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
-        asm.sub(SCRATCH2, SCRATCH2, size);
+        asm.sub(SCRATCH2, SCRATCH2, i.op.memoryBytes);
         asm.cmp(ea, SCRATCH2);
         asm.b(Condition.GT, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
-        return ea;
+    }
+
+    /** Records the next instruction as the guarded access of {@code i} (no island may come between). */
+    private static void site(A64Function fn, Instruction i) {
+        fn.asm.ensureContiguous(4);
+        fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
+    }
+
+    /** Records a load's access instruction when guard pages check it (stores record their probe). */
+    private static void loadSite(A64Function fn, Instruction i) {
+        if (fn.guarded(i.imm, i.op.memoryBytes)) site(fn, i);
     }
 
     static void access(A64Function fn, Instruction i) {
@@ -96,11 +144,13 @@ final class A64MemoryLowering {
         switch (op) {
             case F32_LOAD, F64_LOAD -> {
                 VectorRegister d = fn.fdst(r, FSCRATCH);
+                loadSite(fn, i);
                 asm.ldr(d, at);
                 fn.fput(r, d);
             }
             default -> {
                 GeneralRegister d = fn.idst(r, SCRATCH);
+                loadSite(fn, i);
                 switch (op) {
                     case I32_LOAD, I64_LOAD32_U -> asm.ldr(d.w(), at);
                     case I64_LOAD -> asm.ldr(d, at);

@@ -15,7 +15,7 @@ import static dev.kiln.backend.aarch64.VectorShape.V8B;
 import static dev.kiln.backend.aarch64.VectorShape.V8H;
 
 /**
- * SIMD loads and stores, bounds-checked like every access ({@link A64MemoryLowering#checkedAddress}):
+ * SIMD loads and stores, bounds-checked explicitly, guard pages or not ({@link A64MemoryLowering#boundsCheckedAddress}):
  * ldr/str of a Q register for whole vectors, a D load and sxtl/uxtl for the extending loads, S and
  * D loads for the zero-filling ones (they clear the rest of the register), ld1r for splats and
  * ld1/st1 of one lane (these take a base register: X17 = memory base + address).
@@ -40,12 +40,12 @@ final class A64SimdMemory {
         switch (i.op) {
             case V128_STORE -> {
                 VectorRegister x = fn.fget(i.args[1], FSCRATCH);
-                asm.str(x.q(), Address.index(MEMBASE, A64MemoryLowering.checkedAddress(fn, i)));
+                asm.str(x.q(), Address.index(MEMBASE, A64MemoryLowering.boundsCheckedAddress(fn, i)));
                 return;
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
                 VectorRegister x = fn.fget(i.args[1], FSCRATCH);
-                GeneralRegister ea = A64MemoryLowering.checkedAddress(fn, i);
+                GeneralRegister ea = A64MemoryLowering.boundsCheckedAddress(fn, i);
                 asm.add(SCRATCH2, MEMBASE, ea);
                 asm.st1(x.lane(element(bytes), (int) i.imm2), SCRATCH2);
                 return;
@@ -54,7 +54,7 @@ final class A64SimdMemory {
             }
         }
         VectorRegister lanes = i.args.length > 1 ? fn.fget(i.args[1], FSCRATCH2) : null; // load_lane's vector
-        GeneralRegister ea = A64MemoryLowering.checkedAddress(fn, i);
+        GeneralRegister ea = A64MemoryLowering.boundsCheckedAddress(fn, i);
         Address at = Address.index(MEMBASE, ea);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         switch (i.op) {

@@ -115,7 +115,7 @@ class A64CompiledListingTest {
                 IrFunction ir = IrBuilder.build(vm, f);
                 Optimizer.optimize(ir);
                 new EdgeSplitting().run(ir);
-                AllocationChecker.check(A64Backend.allocate(ir), A64RegisterFile.INSTANCE);
+                AllocationChecker.check(A64Backend.INSTANCE.allocate(ir), A64RegisterFile.INSTANCE);
                 checked++;
             }
         }

@@ -80,8 +80,9 @@ class RandomInstructionProperties {
         boolean shifted = r.nextBoolean();
         int imm12 = r.nextInt(4096);
         long imm = shifted ? (long) imm12 << 12 : imm12;
-        return k(op.mnemonic() + " " + rd + ", " + rn + ", #" + imm12 + (shifted ? ", lsl #12" : ""),
-                a -> a.addSub(op, rd, rn, shifted && imm12 == 0 ? 0 : imm));
+        // #0, lsl #12 is the same value as #0, which the assembler encodes unshifted
+        return k(op.mnemonic() + " " + rd + ", " + rn + ", #" + imm12 + (shifted && imm12 != 0 ? ", lsl #12" : ""),
+                a -> a.addSub(op, rd, rn, imm));
     }
 
     private static EncodingCases.Case addSubShifted(Random r) {

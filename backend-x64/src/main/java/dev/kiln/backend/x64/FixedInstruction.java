@@ -21,6 +21,8 @@ public enum FixedInstruction {
     CLD("cld", "", 0xFC),
     /** Sets the direction flag (string instructions go backward). */
     STD("std", "", 0xFD),
+    /** A system call (number in RAX; arguments RDI, RSI, RDX, R10, R8, R9; clobbers RCX and R11). */
+    SYSCALL("syscall", "", 0x0F, 0x05),
     /** Copies RCX bytes from [RSI] to [RDI] (memory.copy). */
     REP_MOVSB("rep movs", "BYTE PTR es:[rdi],BYTE PTR ds:[rsi]", 0xF3, 0xA4),
     /** Stores AL into RCX bytes at [RDI] (memory.fill). */

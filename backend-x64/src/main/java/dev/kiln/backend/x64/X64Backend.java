@@ -1,9 +1,10 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.MachineFunction;
+import dev.kiln.backend.NativeBackend;
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.Module;
 import dev.kiln.ir.IrFunction;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
@@ -11,16 +12,20 @@ import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.Target;
-import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
-import dev.kiln.regalloc.LinearScan;
+import dev.kiln.regalloc.RegisterFile;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The x86-64 (SysV) backend for one CPU level: IR, optimised, allocated over
- * {@link X64RegisterFile}, then lowered, using the instruction-set extensions of its level only.
+ * The x86-64 backend for one CPU level: IR, optimised, allocated over {@link X64RegisterFile}, then
+ * lowered by {@link X64Function} under kiln's internal calling convention, using the instruction-set
+ * extensions of its level only; the C convention (SysV) only at the Java boundary (entry
+ * trampolines, adapters).
  */
-public final class X64Backend implements Backend {
-    private static final java.util.Map<CpuFeatures, X64Backend> BY_LEVEL = new java.util.concurrent.ConcurrentHashMap<>();
+public final class X64Backend extends NativeBackend {
+    private static final Map<CpuFeatures, X64Backend> BY_LEVEL = new ConcurrentHashMap<>();
     /** The backend for x86-64-v3 (AVX2), which kiln's own tests use where the level does not matter. */
     public static final X64Backend INSTANCE = forCpu(CpuFeatures.X86_64_V3);
 
@@ -58,31 +63,24 @@ public final class X64Backend implements Backend {
     }
 
     @Override
-    public MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
-        IrFunction f = Preparation.forBackend(module, funcIndex, options);
-        Allocation a = allocate(f);
-        return new X64Function(module.module(), symbols, f, a, listing, cpu).compile(funcIndex, symbols.of(funcIndex));
+    protected RegisterFile registerFile() {
+        return X64RegisterFile.INSTANCE;
     }
 
     @Override
-    public MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol) {
-        return new X64Function(module.module(), symbols, prepared, allocate(prepared), false, cpu).compile(prepared.index, symbol);
-    }
-
-    /** The allocation the backend uses: constants used only as immediates get no location. */
-    public static Allocation allocate(IrFunction f) {
-        return LinearScan.allocate(f, X64RegisterFile.INSTANCE, X64Immediates.immediateOnly(f));
+    protected boolean[] immediateOnly(IrFunction f) {
+        return X64Immediates.immediateOnly(f);
     }
 
     @Override
-    public java.util.function.IntFunction<String> allocationNames(IrFunction f) {
-        Allocation a = allocate(f);
-        return v -> {
-            int l = a.location(v);
-            if (l == dev.kiln.regalloc.Location.NONE) return "v" + v;
-            if (dev.kiln.regalloc.Location.isSlot(l)) return "v" + v + "@slot" + dev.kiln.regalloc.Location.slotIndex(l);
-            return "v" + v + "@" + (X64RegisterFile.isXmm(l) ? X64RegisterFile.xmm(l).name() : X64RegisterFile.gpr(l).name()).toLowerCase();
-        };
+    protected MachineFunction<?> function(Module module, SymbolNames symbols, IrFunction f, Allocation a, CodeOptions options,
+                                          boolean listing) {
+        return new X64Function(module, symbols, f, a, options, listing, cpu);
+    }
+
+    @Override
+    protected String registerName(int register) {
+        return (X64RegisterFile.isXmm(register) ? X64RegisterFile.xmm(register).name() : X64RegisterFile.gpr(register).name()).toLowerCase();
     }
 
     @Override
@@ -118,5 +116,10 @@ public final class X64Backend implements Backend {
     @Override
     public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {
         return X64TierStubs.interpreterEntry(type, symbol, upcallAddress);
+    }
+
+    @Override
+    public MachineCode signalHandler(long codeRanges, long previous, long trapRoutine) {
+        return X64SignalHandler.handler(codeRanges, previous, trapRoutine);
     }
 }

@@ -1,18 +1,15 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.MachineFunction;
 import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Opcode;
-import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
-import dev.kiln.ir.CallSignatures;
-import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.ParallelMoves;
 
@@ -22,40 +19,21 @@ import java.util.List;
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
- * Calls, under the internal calling convention ({@link X64CallingConvention}). A function of the
- * same module is called directly by symbol; an imported one through its funcref descriptor in the
- * VMContext's function array (code address and callee VMContext); call_indirect through the table
- * element's descriptor after the spec's checks (bounds, null, canonical type id). A call through a
- * descriptor may enter another instance: it copies the stack limit into the callee's VMContext,
- * switches R15/R14 to the callee's, and afterwards takes the caller's back from its frame. The
- * callee pops the stack arguments, so the caller re-reserves its outgoing area after the call.
- * Runtime helpers are called through the VMContext's helper table with the C convention. Calls
- * that can end in the runtime (imports, indirect calls, trapping helpers) check the execution
- * state's trap code afterwards.
+ * The x86-64 parts of calls ({@link MachineFunction} sequences them): finding the callee (a
+ * function of this module by symbol; an import through its funcref descriptor in the VMContext's
+ * function array; call_indirect through the table element's descriptor after the spec's checks:
+ * bounds, null, canonical type id), taking the results, and the runtime helpers, which are called
+ * through the VMContext's helper table with the C convention and check the execution state's trap
+ * code afterwards when they may trap.
  */
 final class X64CallLowering {
     private X64CallLowering() {
     }
 
-    /** Bytes of outgoing stack-argument area the function needs for its calls. */
-    static int outgoingBytes(Module m, IrFunction f) {
-        return CallSignatures.max(m, f, t -> X64CallingConvention.parameters(t).stackBytes());
-    }
-
     static void lower(X64Function fn, Instruction i) {
-        switch (i.op) {
-            case CALL, CALL_INDIRECT -> call(fn, i);
-            default -> {
-                RuntimeHelper h = RuntimeHelper.of(i.op);
-                if (h == null) throw new IllegalStateException("not a call: " + i.op);
-                helper(fn, i, h, i.args, h.immediates(i));
-            }
-        }
-    }
-
-    /** The number of {@code i}'s operands that are call arguments (call_indirect's last is the table index). */
-    private static int argumentCount(Instruction i) {
-        return i.op == Opcode.CALL_INDIRECT ? i.args.length - 1 : i.args.length;
+        RuntimeHelper h = RuntimeHelper.of(i.op);
+        if (h == null) throw new IllegalStateException("not a runtime helper's instruction: " + i.op);
+        helper(fn, i, h, i.args, h.immediates(i));
     }
 
     /**
@@ -63,11 +41,11 @@ final class X64CallLowering {
      * or call_indirect the callee's funcref descriptor in RAX (for call_indirect after the spec's
      * checks), taken before the argument moves clobber anything. Returns true for the latter.
      */
-    private static boolean loadDescriptor(X64Function fn, Instruction i) {
+    static boolean loadDescriptor(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int funcIndex = (int) i.imm;
         if (i.op == Opcode.CALL_INDIRECT) {
-            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[argumentCount(i)]));
+            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
             X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2);
             asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.jcc(Condition.AE, fn.trap(TrapKind.UNDEFINED_ELEMENT, i.wasmOffset));
@@ -89,103 +67,7 @@ final class X64CallLowering {
         return false;
     }
 
-    private static void call(X64Function fn, Instruction i) {
-        X64Assembler asm = fn.asm;
-        FuncType t = CallSignatures.of(fn.module, i);
-        boolean viaDescriptor = loadDescriptor(fn, i);
-        int stackBytes = passArguments(fn, i, t, argumentCount(i));
-        if (viaDescriptor) {
-            enterInstance(asm, Gpr.RAX);
-            asm.call(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
-            fn.callSite(i.wasmOffset);
-            if (stackBytes > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, stackBytes); // the callee popped them
-            asm.mov(Width.QWORD, X64Function.VMCTX, fn.frame.vmContextSlot());
-            asm.mov(Width.QWORD, X64Function.MEMBASE, mem(X64Function.VMCTX, VmContextLayout.MEMORY_BASE));
-            fn.checkTrapAfterCall(i.wasmOffset);
-        } else {
-            asm.call(fn.symbols.of((int) i.imm));
-            fn.callSite(i.wasmOffset);
-            if (stackBytes > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, stackBytes);
-        }
-        takeResults(fn, i, t);
-    }
-
-    /**
-     * A tail call ({@link dev.kiln.ir.Terminator.ReturnCall}): {@code i} is the call it makes. The
-     * arguments are staged as for a call (stack arguments in the outgoing area), then the frame is
-     * replaced by the callee's ({@link X64Function#replaceFrame}) and control jumps to the callee,
-     * which returns to this function's caller. Through a descriptor whose VMContext is not this
-     * instance's, the callee runs under an instance-return record unless this frame already returns
-     * to one (then that record already restores the right instance).
-     */
-    static void tailCall(X64Function fn, Instruction i) {
-        X64Assembler asm = fn.asm;
-        FuncType t = CallSignatures.of(fn.module, i);
-        boolean viaDescriptor = loadDescriptor(fn, i);
-        int stackBytes = passArguments(fn, i, t, argumentCount(i));
-        if (!viaDescriptor) {
-            fn.replaceFrame(stackBytes, false);
-            asm.jmp(fn.symbols.of((int) i.imm));
-            return;
-        }
-        Label otherInstance = asm.newLabel("other_instance"), newRecord = asm.newLabel("new_record");
-        asm.alu(AluOp.CMP, Width.QWORD, X64Function.VMCTX, mem(Gpr.RAX, VmContextLayout.FUNC_VMCTX));
-        asm.jcc(Condition.NE, otherInstance);
-        fn.replaceFrame(stackBytes, false);
-        asm.jmp(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
-        asm.bind(otherInstance);
-        asm.lea(Width.QWORD, X64Function.SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
-        asm.alu(AluOp.CMP, Width.QWORD, mem(Gpr.RBP, 8), X64Function.SCRATCH);
-        asm.jcc(Condition.NE, newRecord);
-        fn.replaceFrame(stackBytes, false);
-        enterInstance(asm, Gpr.RAX);
-        asm.jmp(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
-        asm.bind(newRecord);
-        fn.replaceFrame(stackBytes, true);
-        enterInstance(asm, Gpr.RAX);
-        asm.jmp(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
-    }
-
-    /**
-     * Switches the pinned registers to the instance of the funcref descriptor in {@code descriptor}:
-     * the stack limit is copied into its VMContext first (the callee checks against its own).
-     * Uses R11; leaves argument registers alone.
-     */
-    static void enterInstance(X64Assembler asm, Gpr descriptor) {
-        asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.STACK_LIMIT));
-        asm.mov(Width.QWORD, X64Function.VMCTX, mem(descriptor, VmContextLayout.FUNC_VMCTX));
-        asm.mov(Width.QWORD, mem(X64Function.VMCTX, VmContextLayout.STACK_LIMIT), X64Function.SCRATCH);
-        asm.mov(Width.QWORD, X64Function.MEMBASE, mem(X64Function.VMCTX, VmContextLayout.MEMORY_BASE));
-    }
-
-    /**
-     * Stack arguments first (they read only locations), then the register arguments as one
-     * parallel move; returns the bytes of stack arguments.
-     */
-    private static int passArguments(X64Function fn, Instruction i, FuncType t, int argCount) {
-        X64Assembler asm = fn.asm;
-        ArgumentPlaces.Parameters places = X64CallingConvention.parameters(t);
-        for (int k = 0; k < argCount; k++) {
-            if (!places.place(k).onStack()) continue;
-            MemoryOperand dst = fn.frame.outgoing(places.place(k).stackOffset());
-            int v = i.args[k];
-            ValType type = t.param(k);
-            if (X64RegisterFile.isFloat(type)) {
-                fn.storeVector(type, dst, fn.fget(v, X64Function.FSCRATCH));
-            } else {
-                asm.mov(Width.QWORD, dst, fn.iget(v, X64Function.SCRATCH));
-            }
-        }
-        List<ParallelMoves.Move> moves = new ArrayList<>();
-        for (int k = 0; k < argCount; k++) {
-            if (places.place(k).onStack()) continue;
-            moves.add(new ParallelMoves.Move(fn.location(i.args[k]), places.place(k).register(), t.param(k)));
-        }
-        fn.parallelMove(moves);
-        return places.stackBytes();
-    }
-
-    private static void takeResults(X64Function fn, Instruction i, FuncType t) {
+    static void takeResults(X64Function fn, Instruction i, FuncType t) {
         X64Assembler asm = fn.asm;
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.STATE));
@@ -226,7 +108,7 @@ final class X64CallLowering {
         asm.mov(Width.DWORD, Gpr.R9, h.ordinal());
         asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
         asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(h)));
-        fn.callSite(i.wasmOffset);
+        fn.callSite(asm.offset(), i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
         if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
             asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX); // helpers with results return i32

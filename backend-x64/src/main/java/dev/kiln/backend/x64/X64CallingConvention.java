@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.CallingConvention;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.regalloc.ArgumentPlaces;
 
@@ -21,13 +22,15 @@ final class X64CallingConvention {
     static final Xmm[] FLOAT_ARGS = {Xmm.XMM0, Xmm.XMM1, Xmm.XMM2, Xmm.XMM3, Xmm.XMM4, Xmm.XMM5, Xmm.XMM6, Xmm.XMM7};
     static final Gpr INT_RESULT = Gpr.RAX;
     static final Xmm FLOAT_RESULT = Xmm.XMM0;
-    private static final int[] INT_NUMBERS = Arrays.stream(INT_ARGS).mapToInt(X64RegisterFile::number).toArray();
-    private static final int[] FLOAT_NUMBERS = Arrays.stream(FLOAT_ARGS).mapToInt(X64RegisterFile::number).toArray();
+    static final CallingConvention CONVENTION = new CallingConvention(
+            Arrays.stream(INT_ARGS).mapToInt(X64RegisterFile::number).toArray(),
+            Arrays.stream(FLOAT_ARGS).mapToInt(X64RegisterFile::number).toArray(),
+            X64RegisterFile.number(INT_RESULT), X64RegisterFile.number(FLOAT_RESULT), X64RegisterFile::isFloat);
 
     private X64CallingConvention() {
     }
 
     static ArgumentPlaces.Parameters parameters(FuncType t) {
-        return ArgumentPlaces.of(t, INT_NUMBERS, FLOAT_NUMBERS, X64RegisterFile::isFloat);
+        return CONVENTION.parameters(t);
     }
 }

@@ -4,66 +4,53 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.Terminator;
-import dev.kiln.regalloc.ParallelMoves;
+import dev.kiln.frontend.Opcode;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Block terminators: jumps with the parallel move that binds the target's parameters, branches
- * (fused with an integer or float comparison that only feeds them), br_table through a jump
- * table, returns and traps. Edges with arguments leave blocks that end in a jump (the IR's edge
- * splitting sees to that), so their moves never affect another path.
+ * The x86-64 terminators the shared driver leaves to the ISA: branches (fused with an integer or
+ * float comparison that only feeds them) and br_table through a jump table.
  */
 final class X64ControlLowering {
     private X64ControlLowering() {
     }
 
-    /** The block's last instruction when it is a comparison used only by the block's branch. */
-    static Instruction fusableCompare(X64Function fn, BasicBlock b) {
-        if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
-        Instruction last = b.instructions.get(b.instructions.size() - 1);
-        if (last.results.length != 1 || last.result() != br.condition || fn.uses(br.condition) != 1) return null;
-        if (X64IntegerLowering.condition(last.op) != null) return last;
-        return switch (last.op) {
-            case F32_LT, F32_GT, F32_LE, F32_GE, F64_LT, F64_GT, F64_LE, F64_GE, I32_EQZ, I64_EQZ -> last;
-            default -> null;
+    /** True when a comparison feeding only a branch is folded into it (the flags it sets decide the branch). */
+    static boolean fusesWithBranch(Opcode op) {
+        if (X64IntegerLowering.condition(op) != null) return true;
+        return switch (op) {
+            case F32_LT, F32_GT, F32_LE, F32_GE, F64_LT, F64_GT, F64_LE, F64_GE, I32_EQZ, I64_EQZ -> true;
+            default -> false;
         };
     }
 
-    static void terminator(X64Function fn, BasicBlock b, BasicBlock next, Instruction fused) {
+    /** A two-way branch: on the fused comparison's flags, or on the condition value being nonzero. */
+    static void branch(X64Function fn, Terminator.Branch br, Instruction fused, BasicBlock t, BasicBlock f, BasicBlock next) {
         X64Assembler asm = fn.asm;
-        switch (b.terminator) {
-            case Terminator.Jump j -> {
-                edgeMoves(fn, j.target);
-                if (fn.destination(j.target.target) != next) asm.jmp(fn.block(j.target.target));
-            }
-            case Terminator.Branch br -> {
-                Condition taken = fused != null ? fusedCondition(fn, fused) : testCondition(fn, br.condition);
-                BasicBlock t = fn.destination(br.ifTrue.target), f = fn.destination(br.ifFalse.target);
-                if (t == next) {
-                    asm.jcc(taken.invert(), fn.block(f));
-                } else {
-                    asm.jcc(taken, fn.block(t));
-                    if (f != next) asm.jmp(fn.block(f));
-                }
-            }
-            case Terminator.Switch s -> {
-                List<Label> targets = new ArrayList<>();
-                for (Edge e : s.targets) targets.add(fn.block(e.target));
-                asm.mov(Width.DWORD, Gpr.RAX, fn.iop(s.index));
-                asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, s.targets.length);
-                asm.jcc(Condition.AE, fn.block(s.defaultTarget.target));
-                Label table = asm.jumpTable(targets);
-                asm.lea(Width.QWORD, X64Function.SCRATCH, MemoryOperand.rip(table));
-                asm.movsx(Width.QWORD, Gpr.RAX, Width.DWORD, MemoryOperand.mem(X64Function.SCRATCH, Gpr.RAX, 4, 0));
-                asm.alu(AluOp.ADD, Width.QWORD, Gpr.RAX, X64Function.SCRATCH);
-                asm.jmp(Gpr.RAX);
-            }
-            case Terminator.Return r -> fn.returnValues(r.values);
-            case Terminator.ReturnCall rc -> X64CallLowering.tailCall(fn, rc.call);
-            case Terminator.Trap t -> asm.jmp(fn.trap(t.kind, t.wasmOffset));
+        Condition taken = fused != null ? fusedCondition(fn, fused) : testCondition(fn, br.condition);
+        if (t == next) {
+            asm.jcc(taken.invert(), fn.block(f));
+        } else {
+            asm.jcc(taken, fn.block(t));
+            if (f != next) asm.jmp(fn.block(f));
         }
+    }
+
+    /** br_table: a bounds check to the default, then an indirect jump through a table of rel32 offsets. */
+    static void tableSwitch(X64Function fn, Terminator.Switch s) {
+        X64Assembler asm = fn.asm;
+        List<Label> targets = new ArrayList<>();
+        for (Edge e : s.targets) targets.add(fn.block(e.target));
+        asm.mov(Width.DWORD, Gpr.RAX, fn.iop(s.index));
+        asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, s.targets.length);
+        asm.jcc(Condition.AE, fn.block(s.defaultTarget.target));
+        Label table = asm.jumpTable(targets);
+        asm.lea(Width.QWORD, X64Function.SCRATCH, MemoryOperand.rip(table));
+        asm.movsx(Width.QWORD, Gpr.RAX, Width.DWORD, MemoryOperand.mem(X64Function.SCRATCH, Gpr.RAX, 4, 0));
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.RAX, X64Function.SCRATCH);
+        asm.jmp(Gpr.RAX);
     }
 
     private static Condition testCondition(X64Function fn, int cond) {
@@ -84,9 +71,5 @@ final class X64ControlLowering {
             }
             default -> X64FloatLowering.compareFlags(fn, cmp.op, cmp.args[0], cmp.args[1]);
         };
-    }
-
-    private static void edgeMoves(X64Function fn, Edge e) {
-        if (e.args.length > 0) fn.parallelMove(ParallelMoves.forEdge(e, fn::location, fn::type));
     }
 }

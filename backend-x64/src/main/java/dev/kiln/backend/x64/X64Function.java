@@ -1,42 +1,45 @@
 package dev.kiln.backend.x64;
 
-import dev.kiln.regalloc.ArgumentPlaces;
+import dev.kiln.backend.MachineFunction;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.regalloc.Location;
-import dev.kiln.regalloc.LoweringFacts;
 import dev.kiln.regalloc.ParallelMoves;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
  * Lowers one allocated IR function to x86-64 under the internal calling convention
- * ({@link X64CallingConvention}: the VMContext in R15 and the memory base in R14 on entry): prologue
- * (frame, stack-limit check, parameters to their locations), every block, edge moves, the
- * epilogue (which pops the incoming stack arguments), and the out-of-line trap stubs. Instruction
- * families are lowered by the {@code X64*Lowering} classes, which use this class's operand helpers.
+ * ({@link X64CallingConvention}: the VMContext in R15 and the memory base in R14 on entry): the
+ * x86-64 steps of the shared {@link MachineFunction} driver. Prologue (frame, stack-limit check,
+ * parameters to their locations), epilogue (which pops the incoming stack arguments), moves, and
+ * the steps of calls and tail calls; instruction families are lowered by the {@code X64*Lowering}
+ * classes, which use this class's operand helpers.
  */
-final class X64Function {
+final class X64Function extends MachineFunction<Label> {
     static final Gpr VMCTX = Gpr.R15;
     static final Gpr MEMBASE = Gpr.R14;
     static final Gpr SCRATCH = Gpr.R11;
@@ -44,86 +47,67 @@ final class X64Function {
     static final Xmm FSCRATCH2 = Xmm.XMM14;
     /** The third vector scratch register (SIMD sequences only). */
     static final Xmm FSCRATCH3 = Xmm.XMM13;
+    /** Holds the callee's funcref descriptor in calls through one (never an argument). */
+    static final Gpr DESCRIPTOR = Gpr.RAX;
 
-    final Module module;
-    final SymbolNames symbols;
-    final IrFunction f;
-    final Allocation alloc;
     final X64Assembler asm;
     final X64Frame frame;
     /** The extensions the code may use (fallbacks replace the others). */
     final CpuFeatures cpu;
-    private final List<TrapSite> trapSites = new ArrayList<>();
-    private final List<Runnable> stubs = new ArrayList<>();
-    private final Label[] blockLabels;
-    /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
-    private final LoweringFacts facts;
-    private final Label epilogue;
-    private final Map<TrapKind, Label> functionTraps = new java.util.EnumMap<>(TrapKind.class);
 
-    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, boolean listing, CpuFeatures cpu) {
+    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CodeOptions options, boolean listing, CpuFeatures cpu) {
+        super(module, symbols, f, alloc, X64CallingConvention.CONVENTION, options);
         this.cpu = cpu;
-        this.module = module;
-        this.symbols = symbols;
-        this.f = f;
-        this.alloc = alloc;
         this.asm = new X64Assembler(listing);
         asm.useVex(cpu.has(CpuFeature.AVX)); // packed (SIMD) instructions in VEX form when the CPU has AVX
         List<Gpr> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
         for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
-        this.frame = new X64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(),
-                X64CallLowering.outgoingBytes(module, f), X64CallingConvention.parameters(f.type()).stackBytes());
-        this.blockLabels = new Label[f.blockIdCount()];
-        for (BasicBlock b : f.blocks) blockLabels[b.id] = asm.newLabel("block" + b.id);
-        this.epilogue = asm.newLabel("epilogue");
-        this.facts = new LoweringFacts(f, alloc);
+        this.frame = new X64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
+                incomingBytes());
     }
 
-    MachineCode compile(int funcIndex, String symbol) {
-        prologue();
-        List<BasicBlock> layout = facts.layout();
-        for (int bi = 0; bi < layout.size(); bi++) {
-            BasicBlock b = layout.get(bi);
-            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
-            asm.bind(blockLabels[b.id]);
-            if (facts.isLoopHeader(b)) interruptCheck();
-            if (b.fuelPoint) fuelCheck();
-            Instruction fused = X64ControlLowering.fusableCompare(this, b);
-            for (Instruction i : b.instructions) {
-                if (i == fused) continue;
-                X64InstructionLowering.lower(this, i);
-            }
-            X64ControlLowering.terminator(this, b, next, fused);
-        }
-        epilogueCode();
-        for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
-        AssembledCode code = asm.finish();
-        return code.toMachineCode(funcIndex, symbol, trapSites, frame.size());
+    @Override
+    protected Label newLabel(String name) {
+        return asm.newLabel(name);
+    }
+
+    @Override
+    protected void bind(Label label) {
+        asm.bind(label);
+    }
+
+    @Override
+    protected MachineCode finish(int funcIndex, String symbol, List<TrapSite> trapSites) {
+        return asm.finish().toMachineCode(funcIndex, symbol, trapSites, frame.size());
+    }
+
+    @Override
+    protected void lower(Instruction i) {
+        X64InstructionLowering.lower(this, i);
+    }
+
+    @Override
+    protected boolean fusesWithBranch(Opcode op) {
+        return X64ControlLowering.fusesWithBranch(op);
+    }
+
+    @Override
+    protected void jump(Label target) {
+        asm.jmp(target);
+    }
+
+    @Override
+    protected void branch(Terminator.Branch br, Instruction fused, BasicBlock ifTrue, BasicBlock ifFalse, BasicBlock next) {
+        X64ControlLowering.branch(this, br, fused, ifTrue, ifFalse, next);
+    }
+
+    @Override
+    protected void tableSwitch(Terminator.Switch s) {
+        X64ControlLowering.tableSwitch(this, s);
     }
 
     // ---- values and locations ----
-
-    ValType type(int v) {
-        return f.typeOf(v);
-    }
-
-    int location(int v) {
-        return alloc.location(v);
-    }
-
-    boolean inRegister(int v) {
-        return Location.isRegister(alloc.location(v));
-    }
-
-    /** The constant an integer value was defined by, or null. */
-    Long constant(int v) {
-        return facts.intConstant(v);
-    }
-
-    int uses(int v) {
-        return facts.uses(v);
-    }
 
     MemoryOperand slot(int v) {
         return slotAt(alloc.location(v), type(v));
@@ -264,7 +248,8 @@ final class X64Function {
     // ---- moves ----
 
     /** Emits one move between locations (registers or slots) of a value of {@code type}. */
-    void move(int from, int to, ValType type) {
+    @Override
+    public void move(int from, int to, ValType type) {
         if (from == to) return;
         boolean fromReg = Location.isRegister(from), toReg = Location.isRegister(to);
         if (fromReg && toReg) {
@@ -287,74 +272,115 @@ final class X64Function {
         }
     }
 
-    /** A parallel move, sequenced; cycles are broken through R11 or XMM15. */
-    void parallelMove(List<ParallelMoves.Move> moves) {
-        for (ParallelMoves.Move m : ParallelMoves.sequence(moves, t -> X64RegisterFile.isFloat(t)
-                ? X64RegisterFile.number(FSCRATCH) : X64RegisterFile.number(SCRATCH))) {
-            move(m.from(), m.to(), m.type());
-        }
-    }
-
-    /** Where control really goes when it reaches {@code b} (past blocks with no code). */
-    BasicBlock destination(BasicBlock b) {
-        return facts.destination(b);
-    }
-
-    Label block(BasicBlock b) {
-        return blockLabels[facts.destination(b).id];
-    }
-
-    Label epilogue() {
-        return epilogue;
+    /** Cycles of moves are broken through R11 or XMM15. */
+    @Override
+    protected int cycleScratch(ValType t) {
+        return X64RegisterFile.isFloat(t) ? X64RegisterFile.number(FSCRATCH) : X64RegisterFile.number(SCRATCH);
     }
 
     // ---- traps ----
 
-    /** A label that traps with {@code kind}; the stub is emitted after the function body. */
-    Label trap(TrapKind kind, int wasmOffset) {
-        return trap(kind, wasmOffset, null);
-    }
-
-    /** {@code mov esi, code; call kiln_trap} (the trap routine finds the store through R15), after {@code before}. */
-    private Label trap(TrapKind kind, int wasmOffset, Runnable before) {
-        Label l = asm.newLabel("trap_" + kind.name().toLowerCase());
-        stubs.add(() -> {
-            asm.bind(l);
-            if (before != null) before.run();
-            asm.mov(Width.DWORD, Gpr.RSI, kind.code);
-            asm.call(Backend.TRAP_SYMBOL);
-            trapSites.add(new TrapSite(asm.offset(), kind, wasmOffset));
-        });
-        return l;
-    }
-
-    /** One trap stub per function for traps reported at the function's start (interruption, fuel). */
-    private Label functionTrap(TrapKind kind) {
-        return functionTraps.computeIfAbsent(kind, k -> trap(k, module.body(f.index).codeStart()));
+    /** {@code mov esi, code; call kiln_trap} (the trap routine finds the store through R15). */
+    @Override
+    protected int callTrapRoutine(int code) {
+        asm.mov(Width.DWORD, Gpr.RSI, code);
+        asm.call(Backend.TRAP_SYMBOL);
+        return asm.offset();
     }
 
     /** After a call that may have trapped in the runtime: unwind when the execution state says so. */
-    void checkTrapAfterCall(int wasmOffset) {
+    @Override
+    public void checkTrapAfterCall(int wasmOffset) {
         Label l = asm.newLabel("propagate");
         asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
         asm.alu(AluOp.CMP, Width.DWORD, mem(SCRATCH, ExecutionStateLayout.TRAP_CODE), 0);
         asm.jcc(Condition.NE, l);
-        stubs.add(() -> {
-            asm.bind(l);
-            asm.mov(Width.DWORD, Gpr.RSI, 0); // keep the trap code the runtime stored
-            asm.call(Backend.TRAP_SYMBOL);
-            trapSites.add(new TrapSite(asm.offset(), TrapKind.HOST_ERROR, wasmOffset));
-        });
+        propagateTrap(l, wasmOffset);
     }
 
-    /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
-    void callSite(int wasmOffset) {
-        trapSites.add(TrapSite.callSite(asm.offset(), wasmOffset));
+    // ---- calls ----
+
+    @Override
+    protected boolean loadDescriptor(Instruction call) {
+        return X64CallLowering.loadDescriptor(this, call);
+    }
+
+    @Override
+    protected void storeStackArgument(int v, ValType type, int stackOffset) {
+        MemoryOperand dst = frame.outgoing(stackOffset);
+        if (X64RegisterFile.isFloat(type)) storeVector(type, dst, fget(v, FSCRATCH));
+        else asm.mov(Width.QWORD, dst, iget(v, SCRATCH));
+    }
+
+    @Override
+    protected int callDirect(String symbol) {
+        asm.call(symbol);
+        return asm.offset();
+    }
+
+    @Override
+    protected int callThroughDescriptor() {
+        enterInstance();
+        asm.call(mem(DESCRIPTOR, VmContextLayout.FUNC_CODE));
+        return asm.offset();
+    }
+
+    @Override
+    protected void reserveOutgoing(int bytes) {
+        if (bytes > 0) asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, bytes);
+    }
+
+    @Override
+    protected void restorePinnedRegisters() {
+        asm.mov(Width.QWORD, VMCTX, frame.vmContextSlot());
+        asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
+    }
+
+    @Override
+    protected void takeResults(Instruction call, FuncType t) {
+        X64CallLowering.takeResults(this, call, t);
+    }
+
+    /**
+     * Switches the pinned registers to the instance of the funcref descriptor in RAX: the stack
+     * limit is copied into its VMContext first (the callee checks against its own). Uses R11;
+     * leaves argument registers alone.
+     */
+    @Override
+    protected void enterInstance() {
+        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.mov(Width.QWORD, VMCTX, mem(DESCRIPTOR, VmContextLayout.FUNC_VMCTX));
+        asm.mov(Width.QWORD, mem(VMCTX, VmContextLayout.STACK_LIMIT), SCRATCH);
+        asm.mov(Width.QWORD, MEMBASE, mem(VMCTX, VmContextLayout.MEMORY_BASE));
+    }
+
+    @Override
+    protected void jumpDirect(String symbol) {
+        asm.jmp(symbol);
+    }
+
+    @Override
+    protected void jumpThroughDescriptor() {
+        asm.jmp(mem(DESCRIPTOR, VmContextLayout.FUNC_CODE));
+    }
+
+    @Override
+    protected void branchIfOtherInstance(Label target) {
+        asm.alu(AluOp.CMP, Width.QWORD, VMCTX, mem(DESCRIPTOR, VmContextLayout.FUNC_VMCTX));
+        asm.jcc(Condition.NE, target);
+    }
+
+    @Override
+    protected void branchUnlessUnderRecord(Label target) {
+        asm.lea(Width.QWORD, SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
+        asm.alu(AluOp.CMP, Width.QWORD, mem(Gpr.RBP, 8), SCRATCH);
+        asm.jcc(Condition.NE, target);
     }
 
     // ---- prologue and epilogue ----
 
-    private void prologue() {
+    @Override
+    protected void prologue() {
         asm.push(Gpr.RBP);
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
         for (Gpr g : frame.saved) asm.push(g);
@@ -367,7 +393,7 @@ final class X64Function {
         interruptCheck();
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
-        ArgumentPlaces.Parameters places = X64CallingConvention.parameters(t);
+        ArgumentPlaces.Parameters places = convention.parameters(t);
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int i = 0; i < places.count(); i++) {
             int v = f.entry().params[i];
@@ -392,20 +418,22 @@ final class X64Function {
     }
 
     /** {@code cmp dword [vmctx + INTERRUPT], 0; jne interrupted}: how another thread stops this code. */
-    private void interruptCheck() {
+    @Override
+    protected void interruptCheck() {
         asm.alu(AluOp.CMP, Width.DWORD, mem(VMCTX, VmContextLayout.INTERRUPT), 0);
         asm.jcc(Condition.NE, functionTrap(TrapKind.INTERRUPTED));
     }
 
     /** One unit of the store's fuel: {@code sub qword [state + FUEL], 1; js out_of_fuel} (none left: it was 0). */
-    private void fuelCheck() {
+    @Override
+    protected void fuelCheck() {
         asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.STATE));
         asm.alu(AluOp.SUB, Width.QWORD, mem(SCRATCH, ExecutionStateLayout.FUEL), 1);
         asm.jcc(Condition.S, functionTrap(TrapKind.OUT_OF_FUEL));
     }
 
-    private void epilogueCode() {
-        asm.bind(epilogue);
+    @Override
+    protected void epilogue() {
         if (frame.saved.isEmpty()) {
             asm.leave();
         } else {
@@ -435,7 +463,8 @@ final class X64Function {
      * </pre>
      * The copy runs from the highest address down: the destination lies above the source.
      */
-    void replaceFrame(int calleeStackBytes, boolean record) {
+    @Override
+    protected void replaceFrame(int calleeStackBytes, boolean record) {
         for (int k = 0; k < frame.saved.size(); k++) {
             Gpr g = frame.saved.get(k);
             if (g != VMCTX) asm.mov(Width.QWORD, g, mem(Gpr.RBP, -8 * (k + 1)));
@@ -470,7 +499,8 @@ final class X64Function {
     }
 
     /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
-    void returnValues(int[] values) {
+    @Override
+    protected void returnValues(int[] values, boolean epilogueIsNext) {
         FuncType t = f.type();
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
@@ -483,6 +513,6 @@ final class X64Function {
             if (X64RegisterFile.isFloat(t.result(0))) fmov(X64CallingConvention.FLOAT_RESULT, values[0]);
             else asm.mov(Width.QWORD, X64CallingConvention.INT_RESULT, iop(values[0]));
         }
-        asm.jmp(epilogue);
+        if (!epilogueIsNext) asm.jmp(epilogueLabel());
     }
 }

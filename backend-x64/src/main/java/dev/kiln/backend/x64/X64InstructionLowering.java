@@ -3,7 +3,7 @@ package dev.kiln.backend.x64;
 import dev.kiln.frontend.Immediate;
 import dev.kiln.ir.Instruction;
 
-/** Sends each IR instruction to the lowering of its family. */
+/** Sends each IR instruction (calls are the shared driver's) to the lowering of its family. */
 final class X64InstructionLowering {
     private X64InstructionLowering() {
     }
@@ -19,7 +19,7 @@ final class X64InstructionLowering {
         }
         switch (i.op) {
             case I32_CONST, I64_CONST, F32_CONST, F64_CONST, REF_NULL -> X64IntegerLowering.constant(fn, i);
-            case CALL, CALL_INDIRECT, MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT, DATA_DROP,
+            case MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT, DATA_DROP,
                  TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP -> X64CallLowering.lower(fn, i);
             case GLOBAL_GET, GLOBAL_SET, MEMORY_SIZE, TABLE_GET, TABLE_SET, TABLE_SIZE, REF_FUNC ->
                     X64MemoryLowering.state(fn, i);

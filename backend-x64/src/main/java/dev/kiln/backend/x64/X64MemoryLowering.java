@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.MachineFunction;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
@@ -9,23 +10,47 @@ import dev.kiln.ir.abi.VmContextLayout;
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
- * Linear-memory loads and stores with explicit bounds checks (guard pages come later), and the
- * instance state reached through the VMContext: globals, memory size, tables and function
- * references.
+ * Linear-memory loads and stores, and the instance state reached through the VMContext: globals,
+ * memory size, tables and function references.
  *
- * <p>An access of {@code size} bytes at {@code addr + offset}: R11 = addr + offset + size (no
- * wrap: addr is a zero-extended u32), trap when R11 exceeds the memory size, then access
+ * <p>An access of {@code size} bytes at {@code addr + offset} (addr a zero-extended u32, kept so in
+ * its register) with guard pages ({@link MachineFunction#guarded}): {@code [R14 + addr + offset]},
+ * the access itself recorded as the trap site a fault there becomes. With explicit checks:
+ * R11 = addr + offset + size (no wrap), trap when R11 exceeds the memory size, then access
  * {@code [R14 + R11 - size]}.
  */
 final class X64MemoryLowering {
     private X64MemoryLowering() {
     }
 
-    static MemoryOperand checkedAddress(X64Function fn, Instruction i) {
+    /**
+     * The operand of {@code i}'s access, with the bounds check when there is one. Call
+     * {@link #site} right before emitting the access instruction.
+     */
+    private static MemoryOperand address(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
-        long end = i.imm + size;
+        long offset = i.imm;
         Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
+        if (fn.guarded(offset, size)) {
+            if (offset <= Integer.MAX_VALUE) return mem(X64Function.MEMBASE, addr, 1, (int) offset);
+            asm.mov(Width.DWORD, Gpr.RCX, offset); // zero-extends: offset < 2^32
+            asm.alu(AluOp.ADD, Width.QWORD, Gpr.RCX, addr);
+            return mem(X64Function.MEMBASE, Gpr.RCX, 1, 0);
+        }
+        return boundsCheckedAddress(fn, i);
+    }
+
+    /**
+     * The operand of {@code i}'s access after an explicit bounds check, guard pages or not: the SIMD
+     * accesses use it (their sequences are not recorded as guard-page sites).
+     */
+    static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        int size = i.op.memoryBytes;
+        long offset = i.imm;
+        Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
+        long end = offset + size;
         if (end <= Integer.MAX_VALUE) {
             asm.lea(Width.QWORD, X64Function.SCRATCH, mem(addr, (int) end));
         } else {
@@ -38,16 +63,22 @@ final class X64MemoryLowering {
         return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, -size);
     }
 
+    /** Records the next instruction as {@code i}'s access when guard pages check it. */
+    private static void site(X64Function fn, Instruction i) {
+        if (fn.guarded(i.imm, i.op.memoryBytes)) fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
+    }
+
     static void access(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         Opcode op = i.op;
         if (op.resultCount() == 0) {
-            // store: the value must not live in R11, which holds the address
+            // store: the value must not live in R11, which may hold the address
             int v = i.args[1];
             ValType t = fn.type(v);
             if (X64RegisterFile.isFloat(t)) {
                 Xmm x = fn.fget(v, X64Function.FSCRATCH);
-                MemoryOperand at = checkedAddress(fn, i);
+                MemoryOperand at = address(fn, i);
+                site(fn, i);
                 if (op == Opcode.F32_STORE) asm.movss(at, x);
                 else asm.movsd(at, x);
             } else {
@@ -59,23 +90,26 @@ final class X64MemoryLowering {
                 };
                 Long imm = fn.constant(v);
                 if (imm != null && fn.location(v) == dev.kiln.regalloc.Location.NONE) {
-                    MemoryOperand at = checkedAddress(fn, i);
+                    MemoryOperand at = address(fn, i);
                     long bits = switch (w) {
                         case BYTE -> (byte) (long) imm;
                         case WORD -> (short) (long) imm;
                         default -> (int) (long) imm;
                     };
+                    site(fn, i);
                     asm.mov(w, at, (int) bits);
                 } else {
                     Gpr x = fn.iget(v, Gpr.RAX);
-                    MemoryOperand at = checkedAddress(fn, i);
+                    MemoryOperand at = address(fn, i);
+                    site(fn, i);
                     asm.mov(w, at, x);
                 }
             }
             return;
         }
-        MemoryOperand at = checkedAddress(fn, i);
+        MemoryOperand at = address(fn, i);
         int r = i.result();
+        site(fn, i);
         switch (op) {
             case F32_LOAD, F64_LOAD -> {
                 Xmm d = fn.fdst(r, X64Function.FSCRATCH);

@@ -7,7 +7,7 @@ import static dev.kiln.backend.x64.X64Vectors.T1;
 import static dev.kiln.backend.x64.X64Vectors.T2;
 
 /**
- * SIMD loads and stores, bounds-checked like every access ({@link X64MemoryLowering#checkedAddress}):
+ * SIMD loads and stores, bounds-checked explicitly, guard pages or not ({@link X64MemoryLowering#boundsCheckedAddress}):
  * movdqu for whole vectors (Wasm addresses have no alignment), pmovsx/pmovzx straight from memory
  * for the extending loads, movd/movq for the zero-filling ones, vpbroadcast (AVX2) or a load and a
  * shuffle for the splats, pinsr*&#47;pextr* for single lanes.
@@ -22,12 +22,12 @@ final class X64SimdMemory {
         switch (i.op) {
             case V128_STORE -> {
                 Xmm x = fn.vget(i.args[1], T1);
-                asm.vecStore(VecOp.MOVDQU_STORE, X64MemoryLowering.checkedAddress(fn, i), x);
+                asm.vecStore(VecOp.MOVDQU_STORE, X64MemoryLowering.boundsCheckedAddress(fn, i), x);
                 return;
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
                 Xmm x = fn.vget(i.args[1], T1);
-                MemoryOperand at = X64MemoryLowering.checkedAddress(fn, i);
+                MemoryOperand at = X64MemoryLowering.boundsCheckedAddress(fn, i);
                 int lane = (int) i.imm2;
                 switch (i.op) {
                     case V128_STORE8_LANE -> v.extract(VecOp.PEXTRB, at, x, lane);
@@ -46,7 +46,7 @@ final class X64SimdMemory {
             default -> {
             }
         }
-        MemoryOperand at = X64MemoryLowering.checkedAddress(fn, i);
+        MemoryOperand at = X64MemoryLowering.boundsCheckedAddress(fn, i);
         int r = i.result();
         Xmm d = fn.fdst(r, T1);
         boolean avx2 = fn.cpu.has(CpuFeature.AVX2);

@@ -182,7 +182,7 @@ class ControlFlowTest {
         asm.cqo();
         AssembledCode code = asm.finish();
         assertEquals(FixedInstruction.values().length + 6, Objdump.assertListingMatches(code));
-        assertArrayEquals(hex("c3 c9 0f 0b cc 90 99 48 99 fc fd f3 a4 f3 aa"), slice(code.code(), 0, 15));
+        assertArrayEquals(hex("c3 c9 0f 0b cc 90 99 48 99 fc fd 0f 05 f3 a4 f3 aa"), slice(code.code(), 0, 17));
     }
 
     @Test

@@ -111,7 +111,7 @@ class X64CompiledListingTest {
                     IrFunction ir = IrBuilder.build(vm, f);
                     Optimizer.optimize(ir);
                     new EdgeSplitting().run(ir);
-                    AllocationChecker.check(X64Backend.allocate(ir), X64RegisterFile.INSTANCE);
+                    AllocationChecker.check(X64Backend.INSTANCE.allocate(ir), X64RegisterFile.INSTANCE);
                 }
             }
             assertTrue(lines > 20_000, cpu + ": checked " + lines + " instructions");
@@ -138,7 +138,7 @@ class X64CompiledListingTest {
                 IrFunction ir = IrBuilder.build(vm, f);
                 Optimizer.optimize(ir);
                 new EdgeSplitting().run(ir);
-                AllocationChecker.check(X64Backend.allocate(ir), X64RegisterFile.INSTANCE);
+                AllocationChecker.check(X64Backend.INSTANCE.allocate(ir), X64RegisterFile.INSTANCE);
                 checked++;
             }
         }

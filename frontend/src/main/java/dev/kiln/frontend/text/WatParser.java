@@ -61,9 +61,17 @@ public final class WatParser {
         });
     }
 
-    /** True when the bytes look like a binary module (they start with a zero byte, as {@code \0asm} does). */
+    /**
+     * True unless the bytes look like text: a text module's first byte past white space opens a form
+     * {@code (} or a comment {@code ;}. Anything else, including an empty file and a binary with a
+     * damaged header, is read as a binary, so its error says what is wrong with the header.
+     */
     public static boolean isBinary(byte[] bytes) {
-        return bytes.length > 0 && bytes[0] == 0;
+        for (byte b : bytes) {
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') continue;
+            return b != '(' && b != ';';
+        }
+        return true;
     }
 
     /**

@@ -29,7 +29,7 @@ public interface Backend {
      * Compiles IR that is already prepared (such as an OSR variant from
      * {@link dev.kiln.ir.pass.Preparation#osrVariant}, whose signature is its {@code type()}) under {@code symbol}.
      */
-    MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol);
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol, CodeOptions options);
 
     /**
      * The entry trampoline for functions of {@code type}: native signature
@@ -89,6 +89,18 @@ public interface Backend {
      * (docs/design-changes.md, "Tail calls").
      */
     MachineCode instanceReturn();
+
+    /**
+     * The process's handler of SIGSEGV and SIGBUS for guard pages ({@code void handler(int sig,
+     * siginfo_t *info, void *ucontext)}, installed with SA_SIGINFO). When the faulting instruction
+     * lies in one of the ranges of the table at {@code codeRanges} ({@code u64 count}, then
+     * {@code count} pairs {@code u64 start, end}: kiln's code), the fault is an out-of-bounds memory
+     * access left to the guard pages: the handler makes the interrupted context call the trap routine
+     * at {@code trapRoutine} from the faulting instruction with the out-of-bounds trap code, and
+     * returns. Any other fault goes to the handler of the {@code struct sigaction} at
+     * {@code previous} (the action this one replaced) unchanged.
+     */
+    MachineCode signalHandler(long codeRanges, long previous, long trapRoutine);
 
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";

@@ -234,7 +234,7 @@ class TailCallTest {
             IrFunction ir = Preparation.forBackend(vm, f, CodeOptions.DEFAULT);
             tailCalls += returnedCallsToTailCalls(ir);
             IrVerifier.verify(vm.module(), ir);
-            code.add(backend.compile(vm, names, ir, names.of(f)));
+            code.add(backend.compile(vm, names, ir, names.of(f), CodeOptions.DEFAULT));
         }
         assertEquals(true, tailCalls > 0, "the module has calls whose results it returns");
         BuildIdentity id = NativeCompiler.identity(m, backend.cpu(), CodeOptions.DEFAULT);

@@ -1,0 +1,77 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.code.MachineCode;
+
+import java.util.List;
+
+import static dev.kiln.backend.x64.MemoryOperand.mem;
+
+/**
+ * The SIGSEGV/SIGBUS handler of guard pages on x86-64 Linux, {@code void handler(int sig, siginfo_t
+ * *info, ucontext_t *uc)} (see {@link dev.kiln.ir.code.Backend#signalHandler}):
+ * <pre>
+ *   rax = uc.rip; for each range of the code-range table: if start &lt;= rax &lt; end, redirect:
+ *       uc.rsp -= 8; [uc.rsp] = rax; uc.rsi = out-of-bounds code; uc.rip = trap routine; ret
+ *   otherwise: tail-jump to the previous action's handler with the same arguments, or, when that
+ *   was SIG_DFL or SIG_IGN, reset the disposition to SIG_DFL (rt_sigaction) and return, so the
+ *   fault repeats and ends the process as it would have without kiln.
+ * </pre>
+ * The redirect makes the interrupted code call the trap routine from the faulting instruction: its
+ * frame walk then starts at that instruction, a recorded trap site. The word written below the
+ * interrupted stack pointer lies in the red zone, which the kernel leaves alone.
+ */
+final class X64SignalHandler {
+    /** glibc's ucontext_t on x86-64 Linux: uc_mcontext.gregs starts at byte 40; REG_RSI=9, REG_RSP=15, REG_RIP=16. */
+    private static final int RSI = 40 + 8 * 9, RSP = 40 + 8 * 15, RIP = 40 + 8 * 16;
+    private static final int SYS_RT_SIGACTION = 13;
+
+    private X64SignalHandler() {
+    }
+
+    static MachineCode handler(long codeRanges, long previous, long trapRoutine) {
+        X64Assembler asm = new X64Assembler(false);
+        Label loop = asm.newLabel(), next = asm.newLabel(), chain = asm.newLabel(), fallback = asm.newLabel();
+        asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RDX, RIP));
+        asm.movabs(Gpr.R8, codeRanges);
+        asm.mov(Width.QWORD, Gpr.RCX, mem(Gpr.R8, 0));
+        asm.lea(Width.QWORD, Gpr.R9, mem(Gpr.R8, 8));
+        asm.bind(loop);
+        asm.test(Width.QWORD, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, chain);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(Gpr.R9, 0));
+        asm.jcc(Condition.B, next);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(Gpr.R9, 8));
+        asm.jcc(Condition.AE, next);
+        asm.mov(Width.QWORD, Gpr.R10, mem(Gpr.RDX, RSP));
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.R10, 8);
+        asm.mov(Width.QWORD, mem(Gpr.R10, 0), Gpr.RAX);
+        asm.mov(Width.QWORD, mem(Gpr.RDX, RSP), Gpr.R10);
+        asm.mov(Width.QWORD, mem(Gpr.RDX, RSI), TrapKind.OUT_OF_BOUNDS_MEMORY.code);
+        asm.movabs(Gpr.R11, trapRoutine);
+        asm.mov(Width.QWORD, mem(Gpr.RDX, RIP), Gpr.R11);
+        asm.ret();
+        asm.bind(next);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.R9, 16);
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RCX, 1);
+        asm.jmp(loop);
+        asm.bind(chain);
+        asm.movabs(Gpr.R8, previous);
+        asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.R8, 0)); // sa_handler / sa_sigaction
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, 1);
+        asm.jcc(Condition.BE, fallback);
+        asm.jmp(Gpr.RAX);
+        asm.bind(fallback); // rt_sigaction(sig, {SIG_DFL}, NULL, 8)
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, 40);
+        asm.alu(AluOp.XOR, Width.DWORD, Gpr.RAX, Gpr.RAX);
+        for (int k = 0; k < 32; k += 8) asm.mov(Width.QWORD, mem(Gpr.RSP, k), Gpr.RAX);
+        asm.mov(Width.QWORD, Gpr.RSI, Gpr.RSP);
+        asm.alu(AluOp.XOR, Width.DWORD, Gpr.RDX, Gpr.RDX);
+        asm.mov(Width.DWORD, Gpr.R10, 8);
+        asm.mov(Width.DWORD, Gpr.RAX, SYS_RT_SIGACTION);
+        asm.emit(FixedInstruction.SYSCALL);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.RSP, 40);
+        asm.ret();
+        return asm.finish().toMachineCode(-1, "kiln_signal_handler", List.of(), 0);
+    }
+}

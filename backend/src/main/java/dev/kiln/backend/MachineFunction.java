@@ -1,0 +1,405 @@
+package dev.kiln.backend;
+
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValType;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Terminator;
+import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.code.TrapSite;
+import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.ArgumentPlaces;
+import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.LoweringFacts;
+import dev.kiln.regalloc.ParallelMoves;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One allocated IR function being lowered to machine code: the part of a native backend that does
+ * not depend on the instruction set (after wazero's {@code backend.Machine} and Cranelift's
+ * {@code machinst}, without their code). It drives the lowering (prologue, blocks in layout order
+ * with their loop-header and fuel checks, instructions, terminators, epilogue, out-of-line stubs),
+ * sequences the parallel moves of edges and calls, keeps the trap sites, and lowers calls and tail
+ * calls of the internal calling convention as one sequence of steps each; a subclass supplies the
+ * instructions of each step for its ISA ({@code L} is its label type).
+ *
+ * <p>A call: find the callee ({@link #loadDescriptor}), stage the stack arguments
+ * ({@link #storeStackArgument}) and the register arguments (a parallel move), call, record the call
+ * site, re-reserve the outgoing area the callee popped, and after a call that may have entered
+ * another instance restore the pinned registers and check for a trap the runtime recorded; then
+ * take the results. A tail call stages the same way, then replaces the frame
+ * ({@link #replaceFrame}) and jumps, leaving an instance-return record when it enters another
+ * instance (docs/design-changes.md, "Tail calls").
+ */
+public abstract class MachineFunction<L> {
+    public final Module module;
+    public final SymbolNames symbols;
+    public final IrFunction f;
+    public final Allocation alloc;
+    /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
+    public final LoweringFacts facts;
+    public final CallingConvention convention;
+    /** Fuel metering, guard pages or explicit bounds checks. */
+    public final CodeOptions options;
+    private final List<TrapSite> trapSites = new ArrayList<>();
+    private final List<Runnable> stubs = new ArrayList<>();
+    private final Map<TrapKind, L> functionTraps = new EnumMap<>(TrapKind.class);
+    private final List<L> blockLabels = new ArrayList<>();
+    private L epilogue;
+
+    protected MachineFunction(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CallingConvention convention,
+                              CodeOptions options) {
+        this.module = module;
+        this.options = options;
+        this.symbols = symbols;
+        this.f = f;
+        this.alloc = alloc;
+        this.convention = convention;
+        this.facts = new LoweringFacts(f, alloc);
+    }
+
+    /** Lowers the whole function; {@code symbol} names it in the result. */
+    public final MachineCode compile(int funcIndex, String symbol) {
+        for (int id = 0; id < f.blockIdCount(); id++) blockLabels.add(null);
+        for (BasicBlock b : f.blocks) blockLabels.set(b.id, newLabel("block" + b.id));
+        epilogue = newLabel("epilogue");
+        prologue();
+        List<BasicBlock> layout = facts.layout();
+        for (int bi = 0; bi < layout.size(); bi++) {
+            BasicBlock b = layout.get(bi);
+            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
+            bind(blockLabels.get(b.id));
+            if (facts.isLoopHeader(b)) interruptCheck();
+            if (b.fuelPoint) fuelCheck();
+            Instruction fused = fusableCompare(b);
+            for (Instruction i : b.instructions) {
+                if (i == fused) continue;
+                if (i.op == Opcode.CALL || i.op == Opcode.CALL_INDIRECT) call(i);
+                else lower(i);
+            }
+            terminator(b, next, fused);
+        }
+        bind(epilogue);
+        epilogue();
+        for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
+        return finish(funcIndex, symbol, trapSites);
+    }
+
+    // ---- values ----
+
+    public final ValType type(int v) {
+        return f.typeOf(v);
+    }
+
+    public final int location(int v) {
+        return alloc.location(v);
+    }
+
+    public final boolean inRegister(int v) {
+        return Location.isRegister(alloc.location(v));
+    }
+
+    /** The constant an integer value was defined by, or null. */
+    public final Long constant(int v) {
+        return facts.intConstant(v);
+    }
+
+    /** The bits of the float constant a value was defined by, or null. */
+    public final Long floatConstant(int v) {
+        return facts.floatConstant(v);
+    }
+
+    public final int uses(int v) {
+        return facts.uses(v);
+    }
+
+    // ---- blocks and control ----
+
+    /** Where control really goes when it reaches {@code b} (past blocks with no code). */
+    public final BasicBlock destination(BasicBlock b) {
+        return facts.destination(b);
+    }
+
+    /** The label of the code control reaches at {@code b}. */
+    public final L block(BasicBlock b) {
+        return blockLabels.get(facts.destination(b).id);
+    }
+
+    public final L epilogueLabel() {
+        return epilogue;
+    }
+
+    /** The block's last instruction when it is a comparison used only by the block's branch, and the ISA fuses it. */
+    public final Instruction fusableCompare(BasicBlock b) {
+        if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
+        Instruction last = b.instructions.get(b.instructions.size() - 1);
+        if (last.results.length != 1 || last.result() != br.condition || uses(br.condition) != 1) return null;
+        return fusesWithBranch(last.op) ? last : null;
+    }
+
+    private void terminator(BasicBlock b, BasicBlock next, Instruction fused) {
+        switch (b.terminator) {
+            case Terminator.Jump j -> {
+                edgeMoves(j.target);
+                if (destination(j.target.target) != next) jump(block(j.target.target));
+            }
+            case Terminator.Branch br -> branch(br, fused, destination(br.ifTrue.target), destination(br.ifFalse.target), next);
+            case Terminator.Switch s -> tableSwitch(s);
+            case Terminator.Return r -> returnValues(r.values, next == null);
+            case Terminator.ReturnCall rc -> tailCall(rc.call);
+            case Terminator.Trap t -> jump(trap(t.kind, t.wasmOffset));
+        }
+    }
+
+    /** The moves that bind {@code e}'s target parameters. */
+    private void edgeMoves(Edge e) {
+        if (e.args.length > 0) parallelMove(ParallelMoves.forEdge(e, this::location, this::type));
+    }
+
+    /** A parallel move, sequenced; cycles are broken through the ISA's scratch location of each class. */
+    public final void parallelMove(List<ParallelMoves.Move> moves) {
+        for (ParallelMoves.Move m : ParallelMoves.sequence(moves, this::cycleScratch)) move(m.from(), m.to(), m.type());
+    }
+
+    // ---- traps ----
+
+    /** A label that traps with {@code kind}; the stub is emitted after the function body. */
+    public final L trap(TrapKind kind, int wasmOffset) {
+        return trap(kind, wasmOffset, null);
+    }
+
+    /** As {@link #trap(TrapKind, int)}, the stub running {@code before} first. */
+    public final L trap(TrapKind kind, int wasmOffset, Runnable before) {
+        L l = newLabel("trap_" + kind.name().toLowerCase());
+        stubs.add(() -> {
+            bind(l);
+            if (before != null) before.run();
+            trapSites.add(new TrapSite(callTrapRoutine(kind.code), kind, wasmOffset));
+        });
+        return l;
+    }
+
+    /** One trap stub per function for traps reported at the function's start (stack exhaustion, interruption, fuel). */
+    public final L functionTrap(TrapKind kind) {
+        return functionTraps.computeIfAbsent(kind, k -> trap(k, module.body(f.index).codeStart()));
+    }
+
+    /** A stub after the function body that unwinds with the trap the runtime recorded; {@code l} is its label. */
+    public final void propagateTrap(L l, int wasmOffset) {
+        stubs.add(() -> {
+            bind(l);
+            trapSites.add(new TrapSite(callTrapRoutine(0), TrapKind.HOST_ERROR, wasmOffset)); // 0 keeps the stored code
+        });
+    }
+
+    /**
+     * A linear-memory access left to the guard pages: the instruction at {@code codeOffset} faults
+     * when it is out of bounds, and the signal handler makes the fault an out-of-bounds trap there.
+     */
+    public final void guardedAccess(int codeOffset, int wasmOffset) {
+        trapSites.add(new TrapSite(codeOffset, TrapKind.OUT_OF_BOUNDS_MEMORY, wasmOffset));
+    }
+
+    /**
+     * True when an access of {@code bytes} bytes at a 32-bit address plus {@code offset} needs no
+     * bounds check: guard pages are on and the access ends within the 8 GiB the memory reserves.
+     */
+    public final boolean guarded(long offset, int bytes) {
+        return options.guardPages() && offset + bytes <= 1L << 32;
+    }
+
+    /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
+    public final void callSite(int returnOffset, int wasmOffset) {
+        trapSites.add(TrapSite.callSite(returnOffset, wasmOffset));
+    }
+
+    // ---- calls ----
+
+    /** The number of {@code call}'s operands that are call arguments (call_indirect's last is the table index). */
+    public static int argumentCount(Instruction call) {
+        return call.op == Opcode.CALL_INDIRECT ? call.args.length - 1 : call.args.length;
+    }
+
+    /** Bytes of outgoing stack-argument area the function needs for its calls and tail calls. */
+    public final int outgoingBytes() {
+        return CallSignatures.max(module, f, t -> convention.parameters(t).stackBytes());
+    }
+
+    /** Bytes of stack arguments the function itself was passed (and pops). */
+    public final int incomingBytes() {
+        return convention.parameters(f.type()).stackBytes();
+    }
+
+    private void call(Instruction i) {
+        FuncType t = CallSignatures.of(module, i);
+        boolean viaDescriptor = loadDescriptor(i);
+        int stackBytes = passArguments(i, t);
+        int returnOffset = viaDescriptor ? callThroughDescriptor() : callDirect(symbols.of((int) i.imm));
+        callSite(returnOffset, i.wasmOffset);
+        reserveOutgoing(stackBytes); // the callee popped them
+        if (viaDescriptor) {
+            restorePinnedRegisters();
+            checkTrapAfterCall(i.wasmOffset);
+        }
+        takeResults(i, t);
+    }
+
+    /** Stages {@code call}'s arguments: stack arguments first (they read only locations), then the registers as one parallel move. */
+    private int passArguments(Instruction call, FuncType t) {
+        ArgumentPlaces.Parameters places = convention.parameters(t);
+        int n = argumentCount(call);
+        for (int k = 0; k < n; k++) {
+            if (places.place(k).onStack()) storeStackArgument(call.args[k], t.param(k), places.place(k).stackOffset());
+        }
+        List<ParallelMoves.Move> moves = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            if (!places.place(k).onStack()) moves.add(new ParallelMoves.Move(location(call.args[k]), places.place(k).register(), t.param(k)));
+        }
+        parallelMove(moves);
+        return places.stackBytes();
+    }
+
+    /**
+     * A tail call ({@link Terminator.ReturnCall}): the arguments are staged as for a call, then the
+     * frame is replaced by the callee's and control jumps to the callee, which returns to this
+     * function's caller. Through a descriptor whose VMContext is not this instance's, the callee runs
+     * under an instance-return record unless this frame already returns to one (whose record then
+     * restores the right instance).
+     */
+    private void tailCall(Instruction i) {
+        FuncType t = CallSignatures.of(module, i);
+        boolean viaDescriptor = loadDescriptor(i);
+        int stackBytes = passArguments(i, t);
+        if (!viaDescriptor) {
+            replaceFrame(stackBytes, false);
+            jumpDirect(symbols.of((int) i.imm));
+            return;
+        }
+        L otherInstance = newLabel("other_instance"), newRecord = newLabel("new_record");
+        branchIfOtherInstance(otherInstance);
+        replaceFrame(stackBytes, false);
+        jumpThroughDescriptor();
+        bind(otherInstance);
+        branchUnlessUnderRecord(newRecord);
+        replaceFrame(stackBytes, false);
+        enterInstance();
+        jumpThroughDescriptor();
+        bind(newRecord);
+        replaceFrame(stackBytes, true);
+        enterInstance();
+        jumpThroughDescriptor();
+    }
+
+    // ---- the ISA: structure ----
+
+    protected abstract L newLabel(String name);
+
+    protected abstract void bind(L label);
+
+    /** The frame, the stack check, the parameters into their locations. */
+    protected abstract void prologue();
+
+    /** The shared epilogue ({@link #epilogueLabel()} is bound just before): restore, pop the incoming stack arguments, return. */
+    protected abstract void epilogue();
+
+    /** The assembled function. */
+    protected abstract MachineCode finish(int funcIndex, String symbol, List<TrapSite> trapSites);
+
+    /** Traps (interrupted) when another thread asked the store to stop; at loop headers. */
+    protected abstract void interruptCheck();
+
+    /** Consumes one unit of fuel, trapping when none is left; at fuel points. */
+    protected abstract void fuelCheck();
+
+    /** Lowers one instruction (not a call). */
+    protected abstract void lower(Instruction i);
+
+    /** True when a comparison {@code op} feeding only a branch is folded into it. */
+    protected abstract boolean fusesWithBranch(Opcode op);
+
+    // ---- the ISA: control ----
+
+    protected abstract void jump(L target);
+
+    /** A two-way branch to the code of {@code ifTrue}/{@code ifFalse}, falling through to {@code next} where it can. */
+    protected abstract void branch(Terminator.Branch br, Instruction fused, BasicBlock ifTrue, BasicBlock ifFalse, BasicBlock next);
+
+    protected abstract void tableSwitch(Terminator.Switch s);
+
+    /** The values to their result places, then to the epilogue (falling into it when it is next). */
+    protected abstract void returnValues(int[] values, boolean epilogueIsNext);
+
+    /** Calls the trap routine with {@code code} (0: keep the code the runtime stored); returns the offset of the return address. */
+    protected abstract int callTrapRoutine(int code);
+
+    // ---- the ISA: moves ----
+
+    /** One move between locations (registers or slots) of a value of {@code type}. */
+    public abstract void move(int from, int to, ValType type);
+
+    /** The scratch location that breaks move cycles of values of {@code type}. */
+    protected abstract int cycleScratch(ValType type);
+
+    // ---- the ISA: calls ----
+
+    /**
+     * Emits what finds the callee of {@code call}: nothing for a function of this module (returns
+     * false); for an import or call_indirect, the callee's funcref descriptor in the ISA's
+     * descriptor register, for call_indirect after the spec's checks (returns true).
+     */
+    protected abstract boolean loadDescriptor(Instruction call);
+
+    /** Stores argument {@code value} of {@code type} at {@code stackOffset} of the outgoing area. */
+    protected abstract void storeStackArgument(int value, ValType type, int stackOffset);
+
+    /** Calls a function of this module; returns the offset of the return address. */
+    protected abstract int callDirect(String symbol);
+
+    /** Switches to the descriptor's instance and calls its code; returns the offset of the return address. */
+    protected abstract int callThroughDescriptor();
+
+    /** Reserves the outgoing area again after a call that passed {@code bytes} of stack arguments. */
+    protected abstract void reserveOutgoing(int bytes);
+
+    /** After a call through a descriptor: the function's own VMContext and memory base back in the pinned registers. */
+    protected abstract void restorePinnedRegisters();
+
+    /** After a call that may have ended in the runtime: unwind when the execution state holds a trap. */
+    public abstract void checkTrapAfterCall(int wasmOffset);
+
+    /** Moves the call's results from the result registers or the return area into their locations. */
+    protected abstract void takeResults(Instruction call, FuncType t);
+
+    // ---- the ISA: tail calls ----
+
+    /**
+     * Replaces this function's frame by the callee's, once its arguments are staged (the primitive
+     * {@code return_call*} is lowered with; docs/design-changes.md, "Tail calls").
+     */
+    protected abstract void replaceFrame(int calleeStackBytes, boolean record);
+
+    protected abstract void jumpDirect(String symbol);
+
+    protected abstract void jumpThroughDescriptor();
+
+    /** Branches when the descriptor's VMContext is not the pinned one. */
+    protected abstract void branchIfOtherInstance(L target);
+
+    /** Branches unless this function returns to the instance-return stub. */
+    protected abstract void branchUnlessUnderRecord(L target);
+
+    /** Copies the stack limit into the descriptor's VMContext and switches the pinned registers to it. */
+    protected abstract void enterInstance();
+}

@@ -1,0 +1,63 @@
+package dev.kiln.backend;
+
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.pass.Preparation;
+import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.LinearScan;
+import dev.kiln.regalloc.Location;
+import dev.kiln.regalloc.RegisterFile;
+
+import java.util.function.IntFunction;
+
+/**
+ * What every native backend does the same way: prepare a function's IR, allocate it over the
+ * target's register file (constants the lowering encodes get no location), and lower it with the
+ * target's {@link MachineFunction}.
+ */
+public abstract class NativeBackend implements Backend {
+    /** The target's allocatable registers. */
+    protected abstract RegisterFile registerFile();
+
+    /** For each value of {@code f}: true when it is a constant every use encodes (no location needed). */
+    protected abstract boolean[] immediateOnly(IrFunction f);
+
+    /** The target's lowering of one allocated function. */
+    protected abstract MachineFunction<?> function(Module module, SymbolNames symbols, IrFunction f, Allocation a, CodeOptions options,
+                                                   boolean listing);
+
+    /** The assembler name of allocator register {@code register}. */
+    protected abstract String registerName(int register);
+
+    /** The allocation the backend uses. */
+    public final Allocation allocate(IrFunction f) {
+        return LinearScan.allocate(f, registerFile(), immediateOnly(f));
+    }
+
+    @Override
+    public final MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
+        IrFunction f = Preparation.forBackend(module, funcIndex, options);
+        return function(module.module(), symbols, f, allocate(f), options, listing).compile(funcIndex, symbols.of(funcIndex));
+    }
+
+    @Override
+    public final MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol, CodeOptions options) {
+        return function(module.module(), symbols, prepared, allocate(prepared), options, false).compile(prepared.index, symbol);
+    }
+
+    @Override
+    public final IntFunction<String> allocationNames(IrFunction f) {
+        Allocation a = allocate(f);
+        return v -> {
+            int l = a.location(v);
+            if (l == Location.NONE) return "v" + v;
+            if (Location.isSlot(l)) return "v" + v + "@slot" + Location.slotIndex(l);
+            return "v" + v + "@" + registerName(l);
+        };
+    }
+}
