@@ -27,7 +27,7 @@ final class X64MemoryLowering {
      * The operand of {@code i}'s access, with the bounds check when there is one. Call
      * {@link #site} right before emitting the access instruction.
      */
-    private static MemoryOperand address(X64Function fn, Instruction i) {
+    static MemoryOperand address(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
         long offset = i.imm;
@@ -43,7 +43,8 @@ final class X64MemoryLowering {
 
     /**
      * The operand of {@code i}'s access after an explicit bounds check, guard pages or not: the SIMD
-     * accesses use it (their sequences are not recorded as guard-page sites).
+     * accesses other than v128.load and v128.store use it (their sequences are not recorded as
+     * guard-page sites).
      */
     static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
@@ -64,7 +65,7 @@ final class X64MemoryLowering {
     }
 
     /** Records the next instruction as {@code i}'s access when guard pages check it. */
-    private static void site(X64Function fn, Instruction i) {
+    static void site(X64Function fn, Instruction i) {
         if (fn.guarded(i.imm, i.op.memoryBytes)) fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.code.CpuFeature;
 
@@ -7,8 +8,9 @@ import static dev.kiln.backend.x64.X64Vectors.T1;
 import static dev.kiln.backend.x64.X64Vectors.T2;
 
 /**
- * SIMD loads and stores, bounds-checked explicitly, guard pages or not ({@link X64MemoryLowering#boundsCheckedAddress}):
- * movdqu for whole vectors (Wasm addresses have no alignment), pmovsx/pmovzx straight from memory
+ * SIMD loads and stores: v128.load and v128.store like the scalar accesses (with guard pages, the
+ * movdqu is the recorded trap site), the others bounds-checked explicitly, guard pages or not
+ * ({@link X64MemoryLowering#boundsCheckedAddress}): movdqu for whole vectors (Wasm addresses have no alignment), pmovsx/pmovzx straight from memory
  * for the extending loads, movd/movq for the zero-filling ones, vpbroadcast (AVX2) or a load and a
  * shuffle for the splats, pinsr*&#47;pextr* for single lanes.
  */
@@ -22,7 +24,9 @@ final class X64SimdMemory {
         switch (i.op) {
             case V128_STORE -> {
                 Xmm x = fn.vget(i.args[1], T1);
-                asm.vecStore(VecOp.MOVDQU_STORE, X64MemoryLowering.boundsCheckedAddress(fn, i), x);
+                MemoryOperand at = X64MemoryLowering.address(fn, i); // one movdqu: a guard-page site when guarded
+                X64MemoryLowering.site(fn, i);
+                asm.vecStore(VecOp.MOVDQU_STORE, at, x);
                 return;
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
@@ -46,12 +50,16 @@ final class X64SimdMemory {
             default -> {
             }
         }
-        MemoryOperand at = X64MemoryLowering.boundsCheckedAddress(fn, i);
+        boolean whole = i.op == Opcode.V128_LOAD; // one movdqu: a guard-page site when guarded
+        MemoryOperand at = whole ? X64MemoryLowering.address(fn, i) : X64MemoryLowering.boundsCheckedAddress(fn, i);
         int r = i.result();
         Xmm d = fn.fdst(r, T1);
         boolean avx2 = fn.cpu.has(CpuFeature.AVX2);
         switch (i.op) {
-            case V128_LOAD -> v.mov(d, at);
+            case V128_LOAD -> {
+                X64MemoryLowering.site(fn, i);
+                v.mov(d, at);
+            }
             case V128_LOAD8X8_S -> v.unary(VecOp.PMOVSXBW, d, at);
             case V128_LOAD8X8_U -> v.unary(VecOp.PMOVZXBW, d, at);
             case V128_LOAD16X4_S -> v.unary(VecOp.PMOVSXWD, d, at);
