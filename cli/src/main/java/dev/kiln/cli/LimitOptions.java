@@ -42,13 +42,24 @@ final class LimitOptions {
         if (maxTableElements != null) store.maxTableElements(maxTableElements);
     }
 
-    /** Starts the timeout, if any: the store is interrupted when it expires. Close to cancel. */
-    AutoCloseable startTimeout(Store store) {
+    /** How long a program may take to stop after the timeout interrupted it before the kiln process ends anyway. */
+    static final long STOP_GRACE_MILLIS = 5000;
+
+    /**
+     * Starts the timeout, if any: the store is interrupted when it expires. Close to cancel. With
+     * {@code stuck} set, a program that has not stopped {@link #STOP_GRACE_MILLIS} later (blocked in
+     * a host call Java cannot interrupt, such as a write to a pipe nobody reads) is given up on:
+     * {@code stuck} runs (the kiln command reports it and exits).
+     */
+    AutoCloseable startTimeout(Store store, Runnable stuck) {
         if (timeoutMillis == null) return () -> { };
         Thread timer = Thread.ofPlatform().daemon().name("kiln-timeout").start(() -> {
             try {
                 Thread.sleep(timeoutMillis);
                 store.interrupt();
+                if (stuck == null) return;
+                Thread.sleep(STOP_GRACE_MILLIS);
+                stuck.run();
             } catch (InterruptedException cancelled) {
                 // the program finished first
             }

@@ -39,6 +39,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--invoke", metaVar = "NAME", usage = "call this exported function instead of _start")
     String invoke;
 
+    @Option(name = "--float-bits", usage = "--invoke: print f32/f64 results as their raw IEEE bits in hex (as arguments take them)")
+    boolean floatBits;
+
     @Option(name = "--tier", metaVar = "TIER", usage = "auto (default: cached code binds lazily, hot functions are compiled), native, or interp")
     String tier = "auto";
 
@@ -145,7 +148,15 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         Store store = new Store().tier(chosen);
         limits.apply(store);
-        try (AutoCloseable timeout = limits.startTimeout(store)) {
+        Runnable stuck = !ownProcess ? null : () -> {
+            err.println(file + ": wasm trap: interrupted");
+            err.print(limits.describeInterruption());
+            err.println("kiln run: the program did not stop within " + LimitOptions.STOP_GRACE_MILLIS
+                    + " ms (blocked in a call that cannot be interrupted); exiting");
+            err.flush();
+            Runtime.getRuntime().halt(TRAP_EXIT);
+        };
+        try (AutoCloseable timeout = limits.startTimeout(store, stuck)) {
             return execute(module, store, out, err);
         } finally {
             if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println, limits.codeOptions());
@@ -201,7 +212,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             long[] results = f.call(raw);
             for (int i = 0, at = 0; i < t.resultCount(); at += dev.kiln.frontend.RawValues.slots(t.result(i++))) {
                 out.println(t.result(i) == dev.kiln.frontend.ValType.V128 ? ValueText.formatV128(results[at], results[at + 1])
-                        : ValueText.format(results[at], t.result(i)));
+                        : ValueText.format(results[at], t.result(i), floatBits));
             }
             return 0;
         } catch (WasmTrap trap) {

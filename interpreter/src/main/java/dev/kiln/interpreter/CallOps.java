@@ -45,8 +45,7 @@ final class CallOps {
     private static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
         int depth = st.depth;
         int nfp = fp + st.fn.frameSize;
-        st.ensureFrames();
-        st.ensureSlots(nfp + callee.frameSize);
+        st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
         long[] r = st.slots;
         st.frameFunction[depth] = st.fn;
         st.framePc[depth] = pc;

@@ -19,6 +19,12 @@ public final class CompiledFunction {
     public final int resultCount;
     /** Slots the frame needs, parameters, constants and the move scratch slot included. */
     public final int frameSize;
+    /**
+     * Bytes of guest stack a frame of this function counts as: about what its native frame takes
+     * (return address and frame pointer, plus a word for each value that must survive a call),
+     * so that the interpreter and native code run out of stack at about the same depth.
+     */
+    public final int stackBytes;
     /** Sorted code positions of instructions that can trap, and their Wasm offsets. */
     private final int[] trapPcs;
     private final int[] trapOffsets;
@@ -46,8 +52,9 @@ public final class CompiledFunction {
 
     CompiledFunction(int funcIndex, String name, int[] code, long[] constants, int paramCount, int resultCount,
                      int frameSize, int[] trapPcs, int[] trapOffsets, int[] osrTargets, int[] osrBlocks, int[][] osrSlots,
-                     int osrReturnPc, int osrResultSlot, int codeStart) {
+                     int osrReturnPc, int osrResultSlot, int codeStart, int stackBytes) {
         this.codeStart = codeStart;
+        this.stackBytes = stackBytes;
         this.osrTargets = osrTargets;
         this.osrBlocks = osrBlocks;
         this.osrSlots = osrSlots;

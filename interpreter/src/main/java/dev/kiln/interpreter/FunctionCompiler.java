@@ -6,6 +6,7 @@ import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
@@ -23,6 +24,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
@@ -125,11 +127,13 @@ public final class FunctionCompiler {
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    private final IntUnaryOperator frameBytes;
     /** The constant instruction defining each value, or null. */
     final Instruction[] constantDefs;
 
-    private FunctionCompiler(Module module, IrFunction f) {
+    private FunctionCompiler(Module module, IrFunction f, IntUnaryOperator frameBytes) {
         this.module = module;
+        this.frameBytes = frameBytes;
         this.f = f;
         int n = f.valueCount();
         this.constantDefs = new Instruction[n];
@@ -213,8 +217,17 @@ public final class FunctionCompiler {
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
     public static CompiledFunction compile(ValidatedModule vm, int funcIndex) {
+        return compile(vm, funcIndex, InterpreterStack::frameBytes);
+    }
+
+    /**
+     * {@link #compile(ValidatedModule, int)}, its frames counting as {@code frameBytes} of the most
+     * values the function keeps over one call (what native code of the same function would take:
+     * {@link dev.kiln.ir.code.Backend#frameBytes}).
+     */
+    public static CompiledFunction compile(ValidatedModule vm, int funcIndex, IntUnaryOperator frameBytes) {
         IrFunction f = Preparation.forInterpreter(vm, funcIndex);
-        return new FunctionCompiler(vm.module(), f).emit();
+        return new FunctionCompiler(vm.module(), f, frameBytes).emit();
     }
 
     private static boolean isConstant(Opcode op) {
@@ -253,6 +266,18 @@ public final class FunctionCompiler {
     private void target(BasicBlock b) {
         patches.add(new int[] {code.position(), b.id});
         code.emit(0);
+    }
+
+    /**
+     * The most values a native frame of this function would keep over one call: constants do not
+     * count (native code encodes them in its instructions); the function's own VMContext does when
+     * a call may enter another instance (native code saves it in the frame then).
+     */
+    private int liveAcrossCall() {
+        boolean[] constant = new boolean[f.valueCount()];
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isConstant(i.op)) constant[i.result()] = true;
+        int vmContext = CallSignatures.anyMayCrossInstance(module, f) ? 1 : 0;
+        return alloc.liveIntervals().maxLiveAcrossCall(v -> !constant[v]) + vmContext;
     }
 
     /**
@@ -333,7 +358,7 @@ public final class FunctionCompiler {
         return new CompiledFunction(f.index, f.name, code.toArray(), constants, RawValues.slots(f.type().params()),
                 resultSlots, frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
-                resultSlot, module.body(f.index).codeStart());
+                resultSlot, module.body(f.index).codeStart(), frameBytes.applyAsInt(liveAcrossCall()));
     }
 
     /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */

@@ -82,6 +82,16 @@ public interface InstanceContext {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * Bytes of guest stack the invocation starting now may use for its frames, on top of
+     * {@link Interpreter#stackBytesInUse()}; a call that would need more traps with call stack
+     * exhausted. The runtime derives it from the store's stack budget, so interpreter frames and
+     * native frames share one budget.
+     */
+    default long stackBytesAvailable() {
+        return Long.MAX_VALUE;
+    }
+
     /** Called once when a function's hotness counter first crosses the tier-up threshold. */
     default void onHot(CompiledFunction f) {
     }

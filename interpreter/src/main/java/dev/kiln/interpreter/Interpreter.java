@@ -40,6 +40,14 @@ public final class Interpreter {
     private Interpreter() {
     }
 
+    /**
+     * Bytes of guest stack the interpreter frames on this thread count as (see
+     * {@link InstanceContext#stackBytesAvailable}); 0 when none is running.
+     */
+    public static long stackBytesInUse() {
+        return STACKS.get().bytes;
+    }
+
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
         return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);
@@ -54,9 +62,13 @@ public final class Interpreter {
         int savedCountdown = st.pollCountdown;
         CompiledFunction savedFn = st.fn;
         int savedPc = st.pc, savedFp = st.fp;
+        long savedCap = st.capBytes;
+        long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
         try {
-            st.ensureSlots(fp + fn.frameSize);
+            long available = Math.max(0, ctx.stackBytesAvailable());
+            st.capBytes = available > Long.MAX_VALUE - savedBytes ? Long.MAX_VALUE : savedBytes + available;
+            st.push(fn, fp + fn.frameSize);
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
@@ -80,6 +92,8 @@ public final class Interpreter {
             st.fn = savedFn;
             st.pc = savedPc;
             st.fp = savedFp;
+            st.capBytes = savedCap;
+            st.bytes = savedBytes;
         }
     }
 
@@ -149,6 +163,7 @@ public final class Interpreter {
                             if (depth == base) return results(r, c, pc, fp);
                             int n = c[pc + 1];
                             depth--;
+                            st.bytes -= fn.stackBytes;
                             CompiledFunction caller = st.frameFunction[depth];
                             int cpc = st.framePc[depth];
                             int cfp = st.frameFp[depth];
@@ -165,12 +180,13 @@ public final class Interpreter {
                             CompiledFunction callee = functions[c[pc + 1]];
                             if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
                             int nfp = fp + fn.frameSize;
-                            if (depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
+                            long bytes = st.bytes + callee.stackBytes;
+                            if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
                                 st.depth = depth;
-                                st.ensureFrames();
-                                st.ensureSlots(nfp + callee.frameSize);
+                                st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
                                 r = st.slots;
                             }
+                            st.bytes = bytes;
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;

@@ -58,16 +58,20 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         public final Edge[] targets;
         public final Edge defaultTarget;
 
+        /** The targets, then the default: made once, so that walking a table of a million edges stays linear. */
+        private final Edge[] all;
+
         public Switch(int index, Edge[] targets, Edge defaultTarget) {
             this.index = index;
             this.targets = targets;
             this.defaultTarget = defaultTarget;
+            this.all = java.util.Arrays.copyOf(targets, targets.length + 1);
+            all[targets.length] = defaultTarget;
         }
 
+        /** Every edge, the default last (the array is shared: do not change it). */
         @Override
         public Edge[] edges() {
-            Edge[] all = java.util.Arrays.copyOf(targets, targets.length + 1);
-            all[targets.length] = defaultTarget;
             return all;
         }
 

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 
 import java.lang.foreign.Arena;
@@ -33,6 +34,11 @@ final class ExecutionState {
     static void raise(long stateAddress, TrapException t) {
         PENDING_TRAP.set(t);
         NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, t.kind.code);
+    }
+
+    /** Records a trap with no Java side (used where even making one could fail for want of stack). */
+    static void raiseCode(long stateAddress, TrapKind kind) {
+        NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, kind.code);
     }
 
     static void exit(long stateAddress, int code) {

@@ -29,18 +29,24 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
 
     /**
      * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link ProcessExit} when
-     * the program exits.
+     * the program exits, {@link StoreInUseException} when another thread is using the store (a
+     * store is used by one thread at a time), {@link IllegalStateException} when it is closed.
      */
     public long[] call(long... args) {
         int slots = RawValues.slots(type.params());
         if (args.length != slots) {
             throw new IllegalArgumentException("expected " + slots + " argument slots for " + type + ", got " + args.length);
         }
+        store.enter();
         try {
             return invoke(null, args);
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
+        } catch (StackOverflowError e) { // the caller's Java stack was nearly full before the guest ran
+            throw new WasmTrap(dev.kiln.ir.TrapKind.CALL_STACK_EXHAUSTED, java.util.List.of(), null);
+        } finally {
+            store.exit();
         }
     }
 

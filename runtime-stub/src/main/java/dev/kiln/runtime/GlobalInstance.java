@@ -4,7 +4,6 @@ import dev.kiln.frontend.GlobalType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.VmContextLayout;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -13,13 +12,15 @@ import java.lang.foreign.ValueLayout;
  * references in the first 8, a v128 in all 16), shared by every instance that imports it.
  */
 public final class GlobalInstance implements Extern {
+    final Store store;
     private final GlobalType type;
     private final MemorySegment cell;
 
     /** A global holding {@code raw}: one slot, or two for a v128 (see {@link dev.kiln.frontend.RawValues}). */
-    GlobalInstance(GlobalType type, long[] raw, Arena arena) {
+    GlobalInstance(Store store, GlobalType type, long[] raw) {
+        this.store = store;
         this.type = type;
-        this.cell = arena.allocate(VmContextLayout.GLOBAL_CELL_SIZE, 16);
+        this.cell = store.arena.allocate(VmContextLayout.GLOBAL_CELL_SIZE, 16);
         setRaw(raw);
     }
 

@@ -124,6 +124,20 @@ public final class Instance implements Caller {
         BY_CONTEXT.values().removeIf(i -> i.store == s);
     }
 
+    static void forget(Instance i) {
+        BY_CONTEXT.remove(i.vmctxAddress(), i);
+    }
+
+    /** No native code runs for this instance any more (the store stays interpreted: the code space is full). */
+    synchronized void deactivateNative() {
+        nativeCode = null;
+    }
+
+    /** The address native code calls a defined function of this instance through (its stub), or 0 when nothing runs natively. */
+    long nativeEntry(int funcIndex) {
+        return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.stub(funcIndex);
+    }
+
     /**
      * Defined function {@code funcIndex} of this instance got its funcref descriptor: once native
      * code runs, the descriptor's code is the function's stub or, when bound, its code.
@@ -203,6 +217,7 @@ public final class Instance implements Caller {
             Extern e = imports.lookup(imp.module(), imp.name());
             String what = imp.module() + "." + imp.name();
             if (e == null) throw new LinkException("unknown import: " + what);
+            if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
                     if (!(e instanceof FunctionInstance f) || !f.type.equals(m.types().get(imp.typeIndex()))) {
@@ -234,6 +249,15 @@ public final class Instance implements Caller {
         }
     }
 
+    private static Store storeOf(Extern e) {
+        return switch (e) {
+            case FunctionInstance f -> f.store;
+            case TableInstance t -> t.store;
+            case MemoryInstance mem -> mem.store;
+            case GlobalInstance g -> g.store;
+        };
+    }
+
     private static LinkException incompatible(String what, String expected, Extern actual) {
         return new LinkException("incompatible import type for " + what + ": expected " + expected + ", found "
                 + describe(actual));
@@ -257,7 +281,7 @@ public final class Instance implements Caller {
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
-            globals[i] = new GlobalInstance(g.type(), evaluateRaw(g.init()), store.arena);
+            globals[i] = new GlobalInstance(store, g.type(), evaluateRaw(g.init()));
         }
         // VMContext
         if (memories.length > 0) memories[0].bind(vmctx);
@@ -371,9 +395,17 @@ public final class Instance implements Caller {
 
     /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */
     private long nativeEntryFor(int index) {
-        if (nativeCode == null) return 0;
-        long a = nativeCode.address(index);
-        if (a == 0 && (store.tier() == Tier.NATIVE || nativeCode.hasCode(index))) a = nativeCode.bind(index);
+        NativeModule code = nativeCode;
+        if (code == null) return 0;
+        long a = code.address(index);
+        if (a == 0 && (store.tier() == Tier.NATIVE || code.hasCode(index))) {
+            try {
+                a = code.bind(index);
+            } catch (CodeSpaceFullException full) {
+                if (store.tier() == Tier.NATIVE) throw full;
+                return 0; // auto: this function keeps running in the interpreter
+            }
+        }
         return a;
     }
 
@@ -419,7 +451,9 @@ public final class Instance implements Caller {
     CompiledFunction compiled(int index) {
         CompiledFunction cf = interpreted[index];
         if (cf == null) {
-            cf = FunctionCompiler.compile(module.validated(), index);
+            dev.kiln.ir.code.Backend backend = store.backend();
+            cf = backend != null ? FunctionCompiler.compile(module.validated(), index, backend::frameBytes)
+                    : FunctionCompiler.compile(module.validated(), index);
             interpreted[index] = cf;
             module.interpretedNow(index, cf);
         }

@@ -36,6 +36,11 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
+    public long stackBytesAvailable() {
+        return instance.store().interpreterStackAvailable();
+    }
+
+    @Override
     public CompiledFunction[] interpretedFunctions() {
         return instance.interpreted;
     }
@@ -96,7 +101,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long memoryGrow(long deltaPages) {
-        return instance.memories[0].grow(deltaPages);
+        return instance.memories[0].growNow(deltaPages);
     }
 
     @Override
@@ -136,7 +141,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long tableGrow(int table, long init, long delta) {
-        return instance.tables[table].grow(delta, init);
+        return instance.tables[table].growNow(delta, init);
     }
 
     @Override

@@ -34,11 +34,16 @@ final class NativeBinding {
         NativeValues.write(buf.address(), type.params(), args);
         int result;
         try {
-            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), ThreadStackLimit.current());
+            // measured last: nothing between here and the call blocks, so a virtual thread stays on this carrier
+            long stackLimit = instance.store().nativeStackLimit();
+            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            // the instance keeps its module, and so the code that just ran, from being freed meanwhile
+            java.lang.ref.Reference.reachabilityFence(instance);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
         if (result == ExecutionStateLayout.EXIT) {

@@ -29,6 +29,15 @@ public final class NativeCompiler {
     }
 
     /**
+     * Bytes of native code this process holds now: placed and not yet freed (a module's code is
+     * freed once the module is unreachable and its stores are closed); 0 before any native code.
+     */
+    public static long codeBytesInUse() {
+        Backend backend = Backends.host();
+        return backend == null ? 0 : NativeCodeMemory.existing() == null ? 0 : NativeCodeMemory.existing().liveCodeBytes();
+    }
+
+    /**
      * What cached code for {@code module} compiled for {@code cpu} with {@code options} is filed
      * under. The CPU level is part of the options string, so it enters the cache key and
      * {@code .kiln.meta}.
@@ -75,7 +84,9 @@ public final class NativeCompiler {
         BuildIdentity id = identity(module, nm.backend().cpu(), options);
         try {
             cache.store(id.cacheKey(), nm.object(id));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
         }
     }
@@ -139,7 +150,10 @@ public final class NativeCompiler {
         try {
             cache.store(id.cacheKey(), ElfWriter.write(id, module.validated().module().functionCount(), code));
             return Outcome.COMPILED_AND_STORED;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            return Outcome.COMPILED;
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
             return Outcome.COMPILED;
         }

@@ -44,6 +44,8 @@ final class NativeModule {
     private final AtomicLongArray address;
     private final MemorySegment slots;
     private final long[] stubs;
+    /** Everything this module placed: freed when the module is unreachable (see {@link WasmModule}). */
+    final NativeCodeMemory.PlacedCode placed = new NativeCodeMemory.PlacedCode();
     /**
      * Funcref descriptors of each defined function, in every live store: binding points them at its
      * code. They live in their store's native memory, so a store's entries go when it closes
@@ -74,6 +76,13 @@ final class NativeModule {
         return new NativeModule(module, backend, options);
     }
 
+    /** Frees this module's code: for the cleaner, once the module is unreachable (it must not refer to the module). */
+    Runnable releaser() {
+        NativeCodeMemory n = natives;
+        NativeCodeMemory.PlacedCode code = placed;
+        return () -> n.release(code);
+    }
+
     CodeOptions options() {
         return options;
     }
@@ -88,7 +97,9 @@ final class NativeModule {
         if (count == 0) return;
         java.util.Map<dev.kiln.frontend.FuncType, Long> entries = natives.interpreterEntries(m.types());
         for (int f = first; f < m.functionCount(); f++) slots.setAtIndex(ValueLayout.JAVA_LONG, f, entries.get(m.functionType(f)));
-        long base = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address()))).get(0).address();
+        List<PlacedFunction> stubCode = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address())));
+        placed.placed(stubCode, false);
+        long base = stubCode.get(0).address();
         for (int k = 0; k < count; k++) stubs[first + k] = base + (long) backend.callStubStride() * k;
     }
 
@@ -135,7 +146,9 @@ final class NativeModule {
         long a = address.get(f);
         if (a != 0) return a;
         if (code[f] == null) compile(f);
-        PlacedFunction p = natives.place(List.of(code[f]), resolver(), m::functionDisplayName).get(0);
+        List<PlacedFunction> batch = natives.place(List.of(code[f]), resolver(), m::functionDisplayName);
+        placed.placed(batch, true);
+        PlacedFunction p = batch.get(0);
         if (!compiledHere[f]) stats.boundFromCache.incrementAndGet();
         publish(f, p.address());
         return p.address();
@@ -150,7 +163,9 @@ final class NativeModule {
             todo.add(code[f]);
         }
         if (todo.isEmpty()) return;
-        for (PlacedFunction p : natives.place(todo, resolver(), m::functionDisplayName)) {
+        List<PlacedFunction> batch = natives.place(todo, resolver(), m::functionDisplayName);
+        placed.placed(batch, true);
+        for (PlacedFunction p : batch) {
             if (!compiledHere[p.funcIndex()]) stats.boundFromCache.incrementAndGet();
             publish(p.funcIndex(), p.address());
         }
@@ -230,7 +245,9 @@ final class NativeModule {
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;
         synchronized (this) {
-            p = natives.place(List.of(mc), resolver(), m::functionDisplayName).get(0);
+            List<PlacedFunction> batch = natives.place(List.of(mc), resolver(), m::functionDisplayName);
+            placed.placed(batch, true);
+            p = batch.get(0);
         }
         stats.osr.incrementAndGet();
         return new OsrEntry(p.address(), ir.type());

@@ -19,6 +19,7 @@ public final class TableInstance implements Extern {
     /** Implementation limit on table size (the JS API's). */
     public static final long MAX_ELEMENTS = 10_000_000;
 
+    final Store store;
     private final TableType type;
     private final long max;
     private final MemorySegment record;
@@ -26,7 +27,8 @@ public final class TableInstance implements Extern {
     private MemorySegment elements;
     private long size;
 
-    TableInstance(TableType type, long initValue, Arena storeArena, long hostMaxElements) {
+    TableInstance(Store store, TableType type, long initValue, Arena storeArena, long hostMaxElements) {
+        this.store = store;
         this.type = type;
         long declared = type.limits().hasMax() ? type.limits().max() : 0xFFFF_FFFFL;
         this.max = Math.min(declared, Math.min(MAX_ELEMENTS, hostMaxElements));
@@ -81,8 +83,16 @@ public final class TableInstance implements Extern {
         elements.setAtIndex(ValueLayout.JAVA_LONG, index, value);
     }
 
-    /** table.grow: returns the old size, or -1 when the table cannot grow that much. */
+    /**
+     * Grows the table from Java (as the store's user; see {@link Store}): returns the old size, or
+     * -1 when the table cannot grow that much.
+     */
     public long grow(long delta, long init) {
+        return store.using(() -> growNow(delta, init));
+    }
+
+    /** table.grow from guest code (the elements may move: no other thread runs the store's code). */
+    long growNow(long delta, long init) {
         long old = size;
         if (delta < 0 || old + delta > max) return -1;
         if ((old + delta) * 8 > elements.byteSize()) allocate(Math.min(max, Math.max(old + delta, old * 2)));

@@ -42,9 +42,20 @@ public final class WasmModule {
         return validated;
     }
 
-    /** The module's native side for {@code backend} and {@code options} (stubs placed on first use; code bound later). */
+    /**
+     * The module's native side for {@code backend} and {@code options} (stubs placed on first use;
+     * code bound later). Its code is freed when this module becomes unreachable: every instance
+     * refers to its module, and an open store keeps its instances, so by then every store that ran
+     * the code is closed (or unreachable itself) and nothing can call it.
+     */
     synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend, dev.kiln.ir.code.CodeOptions options) {
-        return nativeCode.computeIfAbsent(options, o -> NativeModule.create(this, backend, o));
+        NativeModule nm = nativeCode.get(options);
+        if (nm == null) {
+            nm = NativeModule.create(this, backend, options);
+            NativeCodeMemory.CLEANER.register(this, nm.releaser());
+            nativeCode.put(options, nm);
+        }
+        return nm;
     }
 
     /** The native side for {@code options} if one was made, else null. */
