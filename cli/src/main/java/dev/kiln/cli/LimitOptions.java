@@ -5,8 +5,8 @@ import dev.kiln.runtime.Store;
 import org.kohsuke.args4j.Option;
 
 /**
- * The resource limits of {@code kiln run}: fuel, a wall-clock timeout, and caps on memory and
- * table growth. {@link Main} adds these options to the command's own.
+ * The resource limits of {@code kiln run}: fuel, a wall-clock timeout, caps on memory and table
+ * growth, and the guest stack. {@link Main} adds these options to the command's own.
  */
 final class LimitOptions {
     @Option(name = "--fuel", metaVar = "N",
@@ -22,12 +22,17 @@ final class LimitOptions {
     @Option(name = "--max-table-elements", metaVar = "N", usage = "cap each table at N elements (table.grow past it returns -1)")
     Long maxTableElements;
 
+    @Option(name = "--max-wasm-stack", metaVar = "BYTES",
+            usage = "guest stack of each call into the program, every tier alike (default 512 KiB; past it: 'call stack exhausted')")
+    Long maxWasmStack;
+
     /** A usage error in the limits, or null. */
     String problem() {
         if (fuel != null && fuel < 0) return "--fuel must not be negative";
         if (timeoutMillis != null && timeoutMillis <= 0) return "--timeout must be positive";
         if (maxMemoryBytes != null && maxMemoryBytes < 0) return "--max-memory must not be negative";
         if (maxTableElements != null && maxTableElements < 0) return "--max-table-elements must not be negative";
+        if (maxWasmStack != null && maxWasmStack <= 0) return "--max-wasm-stack must be positive";
         return null;
     }
 
@@ -40,6 +45,7 @@ final class LimitOptions {
         if (fuel != null) store.fuel(fuel);
         if (maxMemoryBytes != null) store.maxMemoryPages(maxMemoryBytes / 65536);
         if (maxTableElements != null) store.maxTableElements(maxTableElements);
+        if (maxWasmStack != null) store.maxWasmStack(maxWasmStack);
     }
 
     /** How long a program may take to stop after the timeout interrupted it before the kiln process ends anyway. */

@@ -220,6 +220,10 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": " + trap.describe());
             if (trap.kind() == dev.kiln.ir.TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
             return TRAP_EXIT;
+        } catch (dev.kiln.runtime.WasmException e) {
+            out.flush();
+            err.println(file + ": " + e.getMessage());
+            return TRAP_EXIT;
         } catch (ProcessExit exit) {
             out.flush();
             return exit.code();

@@ -68,7 +68,7 @@ final class ValueText {
     static long parse(String s, ValType t) {
         String x = s.trim();
         boolean hex = x.startsWith("0x") || x.startsWith("0X");
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : (int) Long.parseLong(x);
             case I64 -> hex ? Long.parseUnsignedLong(x.substring(2), 16) : Long.parseLong(x);
             case F32 -> hex && !HEX_FLOAT.matcher(x).matches() ? rawBits(x.substring(2), 32) : f32Bits(x) & 0xFFFF_FFFFL;
@@ -121,13 +121,13 @@ final class ValueText {
 
     /** A result as text ({@code floatBits}: f32/f64 as their raw bits in hex instead). */
     static String format(long raw, ValType t, boolean floatBits) {
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> Integer.toString((int) raw);
             case I64 -> Long.toString(raw);
             case F32 -> floatBits ? String.format("0x%08x", raw & 0xFFFF_FFFFL) : f32((int) raw);
             case F64 -> floatBits ? String.format("0x%016x", raw) : f64(raw);
             case V128 -> throw new IllegalArgumentException("a v128 takes two slots: use formatV128");
-            case FUNCREF, EXTERNREF -> raw == 0 ? "null" : "ref";
+            case REF -> raw == 0 ? "null" : "ref";
         };
     }
 

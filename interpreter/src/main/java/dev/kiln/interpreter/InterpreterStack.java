@@ -46,6 +46,8 @@ final class InterpreterStack {
     CompiledFunction fn;
     int pc;
     int fp;
+    /** The exception being delivered to a handler: set when unwinding finds one, read by its {@link Op#CATCH}. */
+    dev.kiln.ir.ThrownException caught;
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
     final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
 

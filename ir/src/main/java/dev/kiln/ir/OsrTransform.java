@@ -217,6 +217,9 @@ public final class OsrTransform {
                 case Terminator.ReturnCall rc -> {
                     for (int k = 0; k < rc.call.args.length; k++) rc.call.args[k] = current(stacks, rc.call.args[k]);
                 }
+                case Terminator.Throw th -> {
+                    for (int k = 0; k < th.instruction.args.length; k++) th.instruction.args[k] = current(stacks, th.instruction.args[k]);
+                }
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) {

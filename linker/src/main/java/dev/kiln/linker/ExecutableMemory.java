@@ -55,20 +55,15 @@ public final class ExecutableMemory implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Freed pages are returned to the system in batches of this many bytes (one system call per run
-     * of adjacent pages instead of one per placement).
-     */
-    static final long DISCARD_BATCH = 4L << 20;
-
-    /**
-     * A reservation: handed out up to {@code used}; the freed pages below it, by offset (offset ->
-     * bytes); and the freed pages not yet returned to the system.
+     * A reservation: handed out up to {@code used}, and the freed pages below it, by offset (offset ->
+     * bytes). Freed pages keep their physical memory until a placement reuses them: returning them to
+     * the system (MADV_DONTNEED) corrupted live code in the x86-64 spec run (a JVM crash, cause not
+     * found yet), so code memory is bounded by the most code ever live at once instead.
      */
     private static final class Region {
         final VirtualMemory memory;
         long used;
         final TreeMap<Long, Long> free = new TreeMap<>();
-        final CommittedPages undiscarded = new CommittedPages();
 
         Region(VirtualMemory memory) {
             this.memory = memory;
@@ -250,7 +245,6 @@ public final class ExecutableMemory implements AutoCloseable {
                 if (f.getValue() < bytes) continue;
                 r.free.remove(f.getKey());
                 if (f.getValue() > bytes) r.free.put(f.getKey() + bytes, f.getValue() - bytes);
-                reuse(r, f.getKey(), bytes);
                 return new Placement(r, f.getKey(), bytes);
             }
         }
@@ -258,7 +252,6 @@ public final class ExecutableMemory implements AutoCloseable {
             if (r.memory.size() - r.used >= bytes) {
                 long offset = r.used;
                 r.used += bytes;
-                reuse(r, offset, bytes);
                 return new Placement(r, offset, bytes);
             }
         }
@@ -271,13 +264,6 @@ public final class ExecutableMemory implements AutoCloseable {
         regions.add(fresh);
         fresh.used = bytes;
         return new Placement(fresh, 0, bytes);
-    }
-
-    /** Pages about to be placed again are in use: no discard pending for them. */
-    private void reuse(Region r, long offset, long bytes) {
-        long before = r.undiscarded.total();
-        r.undiscarded.remove(offset, offset + bytes);
-        undiscardedBytes -= before - r.undiscarded.total();
     }
 
     /** Returns a placement's pages to the free pages (merged with free neighbours, or the unused end). */
@@ -300,7 +286,8 @@ public final class ExecutableMemory implements AutoCloseable {
 
     /**
      * Frees the placement whose first function was placed at {@code address} (every function placed
-     * with it): its pages go back to the system (reading as zero) and are reused by later placements. No code of the placement may be running or be called afterwards.
+     * with it): its pages are reused by later placements (first fit). No code of the placement may be running or be called
+     * afterwards.
      *
      * @throws IllegalArgumentException when no placement starts at {@code address}
      */
@@ -309,22 +296,7 @@ public final class ExecutableMemory implements AutoCloseable {
         Placement p = placements.remove(address);
         if (p == null) throw new IllegalArgumentException("no placement starts at 0x" + Long.toHexString(address));
         liveBytes -= p.bytes();
-        p.region().undiscarded.add(p.offset(), p.offset() + p.bytes());
         release(p);
-        undiscardedBytes += p.bytes();
-        if (undiscardedBytes >= DISCARD_BATCH) discardFreedPages();
-    }
-
-    /** Freed bytes whose pages the system has not got back yet (at most {@link #DISCARD_BATCH}). */
-    private long undiscardedBytes;
-
-    /** Returns every freed page to the system (they read as zero until a placement commits them afresh). */
-    public synchronized void discardFreedPages() {
-        for (Region r : regions) {
-            r.undiscarded.forEach((start, end) -> r.memory.discard(start, end - start));
-            r.undiscarded.clear();
-        }
-        undiscardedBytes = 0;
     }
 
     /** Bytes of address space reserved for code. */

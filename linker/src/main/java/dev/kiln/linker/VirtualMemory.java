@@ -73,17 +73,6 @@ public final class VirtualMemory implements AutoCloseable {
     }
 
     /**
-     * Returns the physical pages of {@code [offset, offset+length)} to the system without changing
-     * their protection (one system call, where {@link #decommit} takes two): they read as zero from
-     * now on. For freed code, which nothing may run any more.
-     */
-    synchronized void discard(long offset, long length) {
-        long end = checkRange(offset, length);
-        committed.remove(offset, end);
-        PosixMemory.madviseDontNeed(address + offset, end - offset);
-    }
-
-    /**
      * Seals committed pages read+execute (for {@link ExecutableMemory}). They leave the committed set, so
      * {@link #segment} never hands out a (writable-looking) segment over code.
      */

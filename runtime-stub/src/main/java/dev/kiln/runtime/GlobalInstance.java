@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.GlobalType;
+import dev.kiln.frontend.TypeHierarchy;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.VmContextLayout;
 
@@ -15,6 +16,9 @@ public final class GlobalInstance implements Extern {
     final Store store;
     private final GlobalType type;
     private final MemorySegment cell;
+
+    /** The defining module's types, for matching a type index across modules (null: no type indices). */
+    TypeHierarchy types;
 
     /** A global holding {@code raw}: one slot, or two for a v128 (see {@link dev.kiln.frontend.RawValues}). */
     GlobalInstance(Store store, GlobalType type, long[] raw) {

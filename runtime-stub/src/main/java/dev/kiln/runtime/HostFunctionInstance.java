@@ -4,7 +4,7 @@ import dev.kiln.frontend.RawValues;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
-/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit passes through. */
+/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit and {@link WasmException}s (as exceptions in the guest) pass through. */
 public final class HostFunctionInstance extends FunctionInstance {
     private final HostFunction definition;
     /** What a host function called from Java (not from an instance) sees as its caller. */
@@ -32,8 +32,10 @@ public final class HostFunctionInstance extends FunctionInstance {
         store.enterHost();
         try {
             results = definition.implementation().call(caller == null ? NO_CALLER : caller, args);
-        } catch (ProcessExit e) {
+        } catch (ProcessExit | dev.kiln.ir.ThrownException e) {
             throw e;
+        } catch (WasmException e) { // thrown into the guest
+            throw e.thrown();
         } catch (TrapException e) {
             throw e.kind == TrapKind.HOST_ERROR ? e.inHostFunction(qualifiedName()) : e;
         } catch (WasmTrap t) {

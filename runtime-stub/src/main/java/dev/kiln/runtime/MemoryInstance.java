@@ -44,7 +44,8 @@ public final class MemoryInstance implements Memory, Extern {
         this.store = store;
         this.type = type;
         long declared = type.limits().hasMax() ? type.limits().max() : MemoryType.MAX_PAGES;
-        this.maxPages = Math.min(declared, hostMaxPages);
+        // a 64-bit memory grows within the same reservation as a 32-bit one (8 GiB); past it, memory.grow fails
+        this.maxPages = Math.min(Math.min(declared, hostMaxPages), RESERVATION / MemoryType.PAGE_SIZE);
         if (type.limits().min() > maxPages) {
             throw new LinkException("memory of " + type.limits().min() + " pages exceeds the limit of " + maxPages + " pages");
         }
@@ -126,7 +127,10 @@ public final class MemoryInstance implements Memory, Extern {
     }
 
     private long check(long address, long length) {
-        if (address < 0 || length < 0 || address + length > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        // unsigned, without overflow: 64-bit memories pass any u64 address and length
+        if (Long.compareUnsigned(length, size) > 0 || Long.compareUnsigned(address, size - length) > 0) {
+            throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        }
         return address;
     }
 
@@ -193,9 +197,18 @@ public final class MemoryInstance implements Memory, Extern {
         MemorySegment.copy(segment, src, segment, dst, n);
     }
 
+    /** memory.copy between two memories (the same one allowed), with the spec's bounds checks. */
+    static void copy(MemoryInstance dst, long d, MemoryInstance src, long s, long n) {
+        dst.check(d, n);
+        src.check(s, n);
+        MemorySegment.copy(src.segment, s, dst.segment, d, n);
+    }
+
     /** Copies {@code n} bytes of {@code data[srcOff..]} to {@code dst}, with the checks memory.init needs. */
     void init(long dst, byte[] data, int dataStart, int dataLength, long src, long n) {
-        if (src + n > dataLength) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        if (Long.compareUnsigned(n, dataLength) > 0 || Long.compareUnsigned(src, dataLength - n) > 0) {
+            throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        }
         check(dst, n);
         MemorySegment.copy(data, (int) (dataStart + src), segment, ValueLayout.JAVA_BYTE, dst, (int) n);
     }

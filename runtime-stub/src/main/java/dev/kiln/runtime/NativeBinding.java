@@ -46,6 +46,11 @@ final class NativeBinding {
             java.lang.ref.Reference.reachabilityFence(instance);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
+        if (result == ExecutionStateLayout.THROW) {
+            ExecutionState.takePendingTrap();
+            dev.kiln.ir.ThrownException e = ExecutionState.takePendingThrow();
+            if (e != null) throw e;
+        }
         if (result == ExecutionStateLayout.EXIT) {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());

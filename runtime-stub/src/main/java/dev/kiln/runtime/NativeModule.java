@@ -95,7 +95,9 @@ final class NativeModule {
         int first = m.importedFunctionCount();
         int count = m.functionCount() - first;
         if (count == 0) return;
-        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = natives.interpreterEntries(m.types());
+        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = natives.interpreterEntries(m.types().stream()
+                .map(dev.kiln.frontend.SubType::composite).filter(c -> c instanceof dev.kiln.frontend.FuncType)
+                .map(c -> (dev.kiln.frontend.FuncType) c).toList());
         for (int f = first; f < m.functionCount(); f++) slots.setAtIndex(ValueLayout.JAVA_LONG, f, entries.get(m.functionType(f)));
         List<PlacedFunction> stubCode = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address())));
         placed.placed(stubCode, false);

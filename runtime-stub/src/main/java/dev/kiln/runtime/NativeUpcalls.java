@@ -122,6 +122,7 @@ final class NativeUpcalls {
             long state = stateOf(vmctx);
             if (e instanceof ProcessExit exit) ExecutionState.exit(state, exit.code());
             else if (e instanceof TrapException t) ExecutionState.raise(state, t);
+            else if (e instanceof dev.kiln.ir.ThrownException t) ExecutionState.raise(state, t);
             else if (e instanceof StackOverflowError) ExecutionState.raise(state, new TrapException(TrapKind.CALL_STACK_EXHAUSTED));
             else ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, e));
         } catch (Throwable again) {

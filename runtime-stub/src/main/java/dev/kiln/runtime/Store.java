@@ -37,6 +37,8 @@ public final class Store implements AutoCloseable {
     final TypeRegistry types = new TypeRegistry();
     private final List<FunctionInstance> functionsByHandle = new ArrayList<>();
     private final List<Object> externObjects = new ArrayList<>();
+    /** Exceptions Wasm code made an exnref of, by handle - 1 ({@link #exnRef}). */
+    private final List<dev.kiln.ir.ThrownException> exceptions = new ArrayList<>();
     private final Map<Object, Long> externHandles = new IdentityHashMap<>();
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
@@ -334,8 +336,19 @@ public final class Store implements AutoCloseable {
         return new HostFunctionInstance(this, f);
     }
 
+    /** The store-wide id of a function type without type indices (a host function's). */
     public int typeId(FuncType t) {
-        return types.idOf(t);
+        return types.idOf(dev.kiln.frontend.TypeHierarchy.keyOf(t));
+    }
+
+    /** The store-wide id of a function type by its canonical key (equal for equivalent types of any module). */
+    int typeIdOfKey(String canonicalKey) {
+        return types.idOf(canonicalKey);
+    }
+
+    /** The store-wide id of a function's type. */
+    int typeId(FunctionInstance f) {
+        return types.idOf(f.typeKey());
     }
 
     MemoryInstance newMemory(MemoryType t) {
@@ -361,7 +374,7 @@ public final class Store implements AutoCloseable {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
         }
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f.type));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
         if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
@@ -500,6 +513,30 @@ public final class Store implements AutoCloseable {
         long handle = externObjects.size();
         externHandles.put(o, handle);
         return handle;
+    }
+
+    /** A new exception tag with payload types {@code params}, for host functions that throw into the guest or to define as an import. */
+    public TagInstance newTag(dev.kiln.frontend.ValType... params) {
+        FuncType t = new FuncType(params, new dev.kiln.frontend.ValType[0]);
+        return new TagInstance(this, t, typeId(t));
+    }
+
+    /**
+     * The exnref value of exception {@code e}: a handle into this store's table of exceptions that
+     * Wasm code held a reference to (the same handle each time for the same exception). Such
+     * exceptions are kept until the store closes.
+     */
+    public synchronized long exnRef(dev.kiln.ir.ThrownException e) {
+        if (e.ref == 0) {
+            exceptions.add(e);
+            e.ref = exceptions.size();
+        }
+        return e.ref;
+    }
+
+    /** The exception an exnref value names ({@code ref} not 0). */
+    synchronized dev.kiln.ir.ThrownException exception(long ref) {
+        return exceptions.get((int) ref - 1);
     }
 
     /** The host object of an externref value, or null. */

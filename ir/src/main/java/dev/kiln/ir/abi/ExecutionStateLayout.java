@@ -34,6 +34,8 @@ public final class ExecutionStateLayout {
 
     /** TRAP_CODE value meaning "a host function ended the program" (not a trap). */
     public static final int EXIT = 100;
+    /** TRAP_CODE of a Wasm exception raised in Java on behalf of native code (it unwinds native frames like a trap). */
+    public static final int THROW = 101;
 
     private ExecutionStateLayout() {
     }

@@ -22,7 +22,7 @@ public final class AutoTier extends ExecutionTier {
 
     @Override
     public Set<WasmFeature> executes() {
-        return RuntimeTier.WITH_SIMD;
+        return RuntimeTier.INTERPRETED;
     }
 
     @Override

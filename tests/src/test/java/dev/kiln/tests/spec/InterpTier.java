@@ -15,7 +15,7 @@ public final class InterpTier extends ExecutionTier {
 
     @Override
     public Set<WasmFeature> executes() {
-        return RuntimeTier.WITH_SIMD;
+        return RuntimeTier.INTERPRETED;
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.kiln.runtime.WasmModule;
 import dev.kiln.tests.wasi.KilnProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,7 @@ class NativeCodeLifetimeTest {
     }
 
     @Test
+    @Disabled("freeing a module's native code is off: it corrupted live code in the x86-64 spec run (docs/design-changes.md, Code lifetime)")
     void droppingTenThousandModulesLeavesNothingBehind() throws Exception {
         System.out.println("NativeCodeLifetimeTest: " + dropMany(10_000));
     }
@@ -149,6 +151,7 @@ class NativeCodeLifetimeTest {
     /** The full-size run (the slow suite): 300 000 modules in one JVM. */
     @Test
     @Tag("slow")
+    @Disabled("freeing a module's native code is off: it corrupted live code in the x86-64 spec run (docs/design-changes.md, Code lifetime)")
     void droppingThreeHundredThousandModulesLeavesNothingBehind() throws Exception {
         System.out.println("NativeCodeLifetimeTest: " + dropMany(300_000));
     }
@@ -166,7 +169,6 @@ class NativeCodeLifetimeTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("native: native code space full: "), out);
         assertTrue(out.contains("auto: 385"), out);
-        assertTrue(out.contains("after closing: native 385"), out);
     }
 
     /** The child JVM of {@link #aFullCodeSpaceIsAClearErrorOnTheNativeTierAndTheAutoTierKeepsInterpreting}. */
@@ -196,15 +198,6 @@ class NativeCodeLifetimeTest {
                 long r = 0;
                 for (int k = 0; k < 50; k++) r = i.function("sum").call(10)[0];
                 System.out.println("auto: " + r);
-            }
-            // closing the stores and dropping the modules makes room again
-            live.forEach(Store::close);
-            live.clear();
-            modules.clear();
-            try (Store s = new Store().tier(Tier.NATIVE)) {
-                Instance memory = s.instantiate(WasmModule.of(MEMORY), new Imports());
-                Instance i = s.instantiate(WasmModule.of(MODULE), new Imports().defineInstance("env", memory));
-                System.out.println("after closing: native " + i.function("sum").call(10)[0]);
             }
         }
     }
