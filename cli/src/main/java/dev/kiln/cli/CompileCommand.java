@@ -2,10 +2,11 @@ package dev.kiln.cli;
 
 import dev.kiln.frontend.ModuleException;
 import dev.kiln.ir.code.Backend;
-import dev.kiln.ir.code.Target;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.RegularFiles;
 import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.HostCpu;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
 import org.kohsuke.args4j.Argument;
@@ -19,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code kiln compile FILE [-o OUT.o] [--target x86_64|aarch64|all] [--cache-dir DIR]}: compiles
- * every function into an ELF object, stored in the code cache (or written to OUT).
+ * {@code kiln compile FILE [-o OUT.o] [--target LEVEL|all] [--cache-dir DIR]}: compiles every
+ * function into an ELF object for a CPU level ({@link CpuFeatures}), stored in the code cache (or
+ * written to OUT).
  */
 final class CompileCommand extends CliCommand {
     @Argument(metaVar = "FILE", usage = "module (.wasm or .wat)", required = true)
@@ -29,7 +31,8 @@ final class CompileCommand extends CliCommand {
     @Option(name = "-o", aliases = "--output", metaVar = "OUT.o", usage = "write the object here instead of the cache")
     Path output;
 
-    @Option(name = "--target", metaVar = "TARGET", usage = "x86_64, aarch64 or all (default: this machine's)")
+    @Option(name = "--target", metaVar = "TARGET", usage = "x86_64, x86_64-v2, x86_64-v3, aarch64, or all (x86_64-v2, x86_64-v3 "
+            + "and aarch64); default: this machine's CPU level")
     String target;
 
     @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
@@ -55,18 +58,18 @@ final class CompileCommand extends CliCommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
-        List<Target> targets = new ArrayList<>();
+        List<CpuFeatures> targets = new ArrayList<>();
         if (target == null) {
-            if (Target.host() == null) {
+            if (HostCpu.level() == null) {
                 err.println("kiln compile: this machine has no native target; choose one with --target");
                 return Main.USAGE;
             }
-            targets.add(Target.host());
+            targets.add(HostCpu.level());
         } else if (target.equals("all")) {
-            targets.addAll(List.of(Target.values()));
+            targets.addAll(List.of(CpuFeatures.X86_64_V2, CpuFeatures.X86_64_V3, CpuFeatures.AARCH64));
         } else {
             try {
-                targets.add(Target.parse(target));
+                targets.add(CpuFeatures.parse(target));
             } catch (IllegalArgumentException e) {
                 err.println("kiln compile: " + e.getMessage());
                 return Main.USAGE;
@@ -86,10 +89,10 @@ final class CompileCommand extends CliCommand {
             return 1;
         }
         CodeCache cache = output == null ? CacheOptions.open(cacheDir) : null;
-        for (Target t : targets) {
+        for (CpuFeatures t : targets) {
             Backend backend;
             try {
-                backend = Backends.forTarget(t);
+                backend = Backends.forCpu(t);
             } catch (UnsupportedOperationException e) {
                 err.println("kiln compile: " + e.getMessage());
                 return 1;

@@ -195,20 +195,25 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                     err.println("kiln run: '" + entry + "' takes " + t.paramCount() + " argument(s) " + t + ", got " + args.size());
                     return Main.USAGE;
                 }
-                raw = new long[args.size()];
-                for (int i = 0; i < raw.length; i++) {
+                java.util.stream.LongStream.Builder slots = java.util.stream.LongStream.builder();
+                for (int i = 0; i < args.size(); i++) {
                     try {
-                        raw[i] = ValueText.parse(args.get(i), t.param(i));
+                        for (long v : ValueText.parseSlots(args.get(i), t.param(i))) slots.add(v);
                     } catch (RuntimeException e) {
-                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.param(i));
+                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.param(i)
+                                + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""));
                         return Main.USAGE;
                     }
                 }
+                raw = slots.build().toArray();
             } else {
                 raw = new long[0];
             }
             long[] results = f.call(raw);
-            for (int i = 0; i < results.length; i++) out.println(ValueText.format(results[i], t.result(i), floatBits));
+            for (int i = 0, at = 0; i < t.resultCount(); at += dev.kiln.frontend.RawValues.slots(t.result(i++))) {
+                out.println(t.result(i) == dev.kiln.frontend.ValType.V128 ? ValueText.formatV128(results[at], results[at + 1])
+                        : ValueText.format(results[at], t.result(i), floatBits));
+            }
             return 0;
         } catch (WasmTrap trap) {
             out.flush();

@@ -23,6 +23,43 @@ final class ValueText {
     }
 
     /**
+     * The raw slots of a value (see {@link dev.kiln.frontend.RawValues}): one, or two for a v128.
+     * v128: {@code 0x} and up to 32 hex digits (the 128-bit number, lane 0 in the low bits), or a
+     * shape and its lanes, {@code i32x4:1,2,3,4} (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2; lane 0
+     * first, each lane as its scalar type takes it).
+     */
+    static long[] parseSlots(String s, ValType t) {
+        if (t != ValType.V128) return new long[] {parse(s, t)};
+        String x = s.trim();
+        if (x.startsWith("0x") || x.startsWith("0X")) {
+            String digits = x.substring(2);
+            if (digits.isEmpty() || digits.length() > 32) throw new IllegalArgumentException("a v128 has at most 32 hex digits");
+            java.math.BigInteger v = new java.math.BigInteger(digits, 16);
+            return new long[] {v.longValue(), v.shiftRight(64).longValue()};
+        }
+        int colon = x.indexOf(':');
+        if (colon < 0) throw new IllegalArgumentException("a v128 is 0x<hex> or <shape>:<lanes>");
+        String shape = x.substring(0, colon).toLowerCase();
+        String[] lanes = x.substring(colon + 1).split(",");
+        int bits = switch (shape) {
+            case "i8x16" -> 8;
+            case "i16x8" -> 16;
+            case "i32x4", "f32x4" -> 32;
+            case "i64x2", "f64x2" -> 64;
+            default -> throw new IllegalArgumentException("unknown v128 shape " + shape);
+        };
+        if (lanes.length != 128 / bits) throw new IllegalArgumentException(shape + " takes " + 128 / bits + " lanes");
+        ValType lane = shape.startsWith("f") ? (bits == 32 ? ValType.F32 : ValType.F64) : bits == 64 ? ValType.I64 : ValType.I32;
+        long[] out = new long[2];
+        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        for (int i = 0; i < lanes.length; i++) {
+            long v = lane == ValType.I32 ? Long.decode(lanes[i].trim()) : parse(lanes[i], lane);
+            out[i * bits / 64] |= (v & mask) << (i * bits % 64);
+        }
+        return out;
+    }
+
+    /**
      * i32/i64: decimal (negative allowed) or 0x hex. f32/f64: a decimal ({@code 1.5}, {@code -0},
      * {@code 1e300}), a hex float with a {@code p} exponent ({@code 0x1.8p3}), {@code inf},
      * {@code -inf}, {@code nan}, {@code nan:0xPAYLOAD} (either with a sign), or 0x hex without an
@@ -89,9 +126,14 @@ final class ValueText {
             case I64 -> Long.toString(raw);
             case F32 -> floatBits ? String.format("0x%08x", raw & 0xFFFF_FFFFL) : f32((int) raw);
             case F64 -> floatBits ? String.format("0x%016x", raw) : f64(raw);
-            case V128 -> Long.toHexString(raw);
+            case V128 -> throw new IllegalArgumentException("a v128 takes two slots: use formatV128");
             case REF -> raw == 0 ? "null" : "ref";
         };
+    }
+
+    /** A v128 as the 128-bit number in hex, {@code 0x} and 32 digits (lane 0 in the low bits). */
+    static String formatV128(long low, long high) {
+        return String.format("0x%016x%016x", high, low);
     }
 
     static String format(long raw, ValType t) {

@@ -52,7 +52,7 @@ class CacheRobustnessTest {
     /** Where the cache entry of the test module for this machine goes. */
     private Path entry() throws Exception {
         WasmModule m = WasmModule.read(module);
-        return new CodeCache(cacheDir).pathOf(NativeCompiler.identity(m, Target.host(), CodeOptions.DEFAULT).cacheKey());
+        return new CodeCache(cacheDir).pathOf(NativeCompiler.identity(m, dev.kiln.runtime.Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
     }
 
     private static void run(String... command) throws Exception {

@@ -2,6 +2,7 @@ package dev.kiln.interpreter;
 
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.BasicBlock;
@@ -139,7 +140,6 @@ public final class FunctionCompiler {
         this.module = module;
         this.frameBytes = frameBytes;
         this.f = f;
-        checkSupported(module, f);
         int n = f.valueCount();
         this.constantDefs = new Instruction[n];
         this.useCount = new int[n];
@@ -154,19 +154,23 @@ public final class FunctionCompiler {
         boolean[] slotless = slotlessConstants();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
-        int params = f.type().paramCount();
-        for (int i = 0; i < params; i++) pre[f.entry().params[i]] = Location.slot(i);
-        Map<Long, Integer> constSlot = new HashMap<>();
+        // parameters in slots 0.., a v128 in two
+        int params = RawValues.slots(f.type().params());
+        for (int i = 0, slot = 0; i < f.type().paramCount(); slot += RawValues.slots(f.type().param(i++))) {
+            pre[f.entry().params[i]] = Location.slot(slot);
+        }
+        // constants with a slot: one each (two for a v128), equal ones shared
+        Map<List<Long>, Integer> constSlot = new HashMap<>();
         List<Long> consts = new ArrayList<>();
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (!isConstant(i.op) || slotless[i.result()]) continue;
-                long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
+                List<Long> bits = i.op == Opcode.V128_CONST ? List.of(i.imm, i.imm2) : List.of(i.op == Opcode.REF_NULL ? 0 : i.imm);
                 Integer slot = constSlot.get(bits);
                 if (slot == null) {
                     slot = params + consts.size();
                     constSlot.put(bits, slot);
-                    consts.add(bits);
+                    consts.addAll(bits);
                 }
                 pre[i.result()] = Location.slot(slot);
             }
@@ -174,7 +178,8 @@ public final class FunctionCompiler {
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
         this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length, slotless);
         this.scratch = alloc.slotCount();
-        this.frameSize = scratch + 1 + f.type().resultCount(); // scratch, then where an OSR continuation's results land
+        // scratch, then where an OSR continuation's results land
+        this.frameSize = scratch + 1 + RawValues.slots(f.type().results());
         this.blockPc = new int[f.blockIdCount()];
         this.layoutIndex = new int[f.blockIdCount()];
     }
@@ -230,15 +235,6 @@ public final class FunctionCompiler {
         return new FunctionCompiler(vm.module(), f, frameBytes).emit();
     }
 
-    private static void checkSupported(Module module, IrFunction f) {
-        for (int v = 0; v < f.valueCount(); v++) {
-            if (f.typeOf(v) == ValType.V128) {
-                throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
-                        + ") uses SIMD (v128), which the interpreter does not execute yet");
-            }
-        }
-    }
-
     /** Whether memory {@code m} is the one the dispatch loop accesses itself: memory 0, 32-bit. */
     private boolean fastMemory(int m) {
         return m == 0 && !module.memoryType(0).is64();
@@ -256,13 +252,29 @@ public final class FunctionCompiler {
 
     private static boolean isConstant(Opcode op) {
         return op == Opcode.I32_CONST || op == Opcode.I64_CONST || op == Opcode.F32_CONST || op == Opcode.F64_CONST
-                || op == Opcode.REF_NULL;
+                || op == Opcode.V128_CONST || op == Opcode.REF_NULL;
     }
 
+    /** The value's slot (the first of two for a v128). */
     int slot(int value) {
         int l = alloc.location(value);
         if (!Location.isSlot(l)) throw new IllegalStateException("v" + value + " has no slot");
         return Location.slotIndex(l);
+    }
+
+    /** Emits the slots of {@code values}: one each, two for a v128 (how calls and returns list them). */
+    private void emitSlots(int[] values) {
+        for (int v : values) {
+            int s = slot(v);
+            code.emit(s);
+            if (f.typeOf(v) == ValType.V128) code.emit(s + 1);
+        }
+    }
+
+    private int slotCount(int[] values) {
+        int n = 0;
+        for (int v : values) n += RawValues.slots(f.typeOf(v));
+        return n;
     }
 
     void trapSite(int wasmOffset) {
@@ -340,9 +352,10 @@ public final class FunctionCompiler {
             terminator(b, next, fusedCompare);
         }
         int resultSlot = scratch + 1;
+        int resultSlots = RawValues.slots(f.type().results());
         int osrReturnPc = code.position();
-        code.emit(Op.RETURN, f.type().resultCount());
-        for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
+        code.emit(Op.RETURN, resultSlots);
+        for (int k = 0; k < resultSlots; k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
         int[] sites = new int[throwSitePcs.size()];
         int[][] handlers = new int[sites.length][];
@@ -367,12 +380,15 @@ public final class FunctionCompiler {
             osrTargets[k] = e.getKey();
             osrBlocks[k] = e.getValue().id;
             int[] values = dev.kiln.ir.OsrTransform.entryValues(f, e.getValue(), liveness);
-            osrSlots[k] = new int[values.length];
-            for (int j = 0; j < values.length; j++) osrSlots[k][j] = slot(values[j]);
+            osrSlots[k] = new int[slotCount(values)];
+            for (int j = 0, at = 0; j < values.length; j++) {
+                osrSlots[k][at++] = slot(values[j]);
+                if (f.typeOf(values[j]) == ValType.V128) osrSlots[k][at++] = slot(values[j]) + 1;
+            }
             k++;
         }
-        CompiledFunction compiled = new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
-                f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
+        CompiledFunction compiled = new CompiledFunction(f.index, f.name, code.toArray(), constants, RawValues.slots(f.type().params()),
+                resultSlots, frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
                 resultSlot, module.body(f.index).codeStart(), frameBytes.applyAsInt(liveAcrossCall()));
         compiled.throwSites = sites; // emitted in ascending pc order
@@ -430,6 +446,11 @@ public final class FunctionCompiler {
             }
             return;
         }
+        if (op.isSimd()) {
+            trapSite(i.wasmOffset);
+            simd(i);
+            return;
+        }
         if (Numerics.isScalarNumeric(op)) {
             trapSite(i.wasmOffset);
             if (i.args.length == 1) code.emit(Op.GENERIC1, op.ordinal(), slot(i.result()), slot(i.args[0]));
@@ -438,24 +459,31 @@ public final class FunctionCompiler {
         }
         trapSite(i.wasmOffset);
         switch (op) {
-            case SELECT -> code.emit(Op.SELECT, slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case GLOBAL_GET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64,
-                    slot(i.result()), (int) i.imm, 0);
-            case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
-                    (int) i.imm, slot(i.args[0]));
-            case CALL -> {
+            case SELECT -> code.emit(f.typeOf(i.result()) == ValType.V128 ? Op.V128_SELECT : Op.SELECT,
+                    slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case GLOBAL_GET -> {
+                ValType t = module.globalType((int) i.imm).type();
+                if (t == ValType.V128) code.emit(Op.GLOBAL_GET_128, slot(i.result()), (int) i.imm);
+                else code.emit(is32(t) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64, slot(i.result()), (int) i.imm, 0);
+            }
+            case GLOBAL_SET -> {
+                ValType t = module.globalType((int) i.imm).type();
+                code.emit(t == ValType.V128 ? Op.GLOBAL_SET_128 : is32(t) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
+                        (int) i.imm, slot(i.args[0]));
+            }
+            case CALL -> { // argument and result counts in slots (a v128 takes two)
                 lastCallPc = code.position();
-                code.emit(Op.CALL, (int) i.imm, i.args.length, i.results.length);
-                for (int a : i.args) code.emit(slot(a));
-                for (int r : i.results) code.emit(slot(r));
+                code.emit(Op.CALL, (int) i.imm, slotCount(i.args), slotCount(i.results));
+                emitSlots(i.args);
+                emitSlots(i.results);
             }
             case CALL_INDIRECT, CALL_REF -> {
-                int params = i.args.length - 1; // the element index or the reference comes last
+                int[] params = java.util.Arrays.copyOf(i.args, i.args.length - 1); // the element index or the reference comes last
                 lastCallPc = code.position();
-                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, params, i.results.length);
-                for (int k = 0; k < params; k++) code.emit(slot(i.args[k]));
-                for (int r : i.results) code.emit(slot(r));
-                code.emit((int) i.imm2, slot(i.args[params]));
+                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results));
+                emitSlots(params);
+                emitSlots(i.results);
+                code.emit((int) i.imm2, slot(i.args[params.length]));
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
@@ -491,8 +519,13 @@ public final class FunctionCompiler {
             case CATCH -> {
                 boolean withRef = i.imm2 == 1;
                 int n = i.results.length - (withRef ? 1 : 0);
-                code.emit(Op.CATCH, n, withRef ? slotOrScratch(i.results[n]) : -1);
-                for (int k = 0; k < n; k++) code.emit(slotOrScratch(i.results[k]));
+                int[] payload = java.util.Arrays.copyOf(i.results, n);
+                code.emit(Op.CATCH, slotCount(payload), withRef ? slotOrScratch(i.results[n]) : -1); // the payload in slots
+                for (int v : payload) {
+                    int at = slotOrScratch(v);
+                    code.emit(at);
+                    if (f.typeOf(v) == ValType.V128) code.emit(at == scratch ? scratch : at + 1);
+                }
             }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
         }
@@ -513,6 +546,33 @@ public final class FunctionCompiler {
 
     private static boolean is32(ValType t) {
         return t == ValType.I32 || t == ValType.F32;
+    }
+
+    /** A SIMD instruction: one of the interpreter's SIMD opcodes, with the Wasm opcode where it needs it. */
+    private void simd(Instruction i) {
+        Opcode op = i.op;
+        int ord = op.ordinal();
+        if ((op.immediate == dev.kiln.frontend.Immediate.MEMARG || op.immediate == dev.kiln.frontend.Immediate.MEMARG_LANE)
+                && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0)) {
+            throw new UnsupportedFeatureException("the interpreter executes SIMD loads and stores on memory 0 (32-bit) only: "
+                    + op + " on memory " + (i.imm2 >>> 32));
+        }
+        switch (op.immediate) {
+            case MEMARG -> {
+                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.args[0]), slot(i.args[1]), (int) i.imm);
+                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.args[0]), (int) i.imm);
+            }
+            case MEMARG_LANE -> {
+                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+            }
+            case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+                    (int) i.imm);
+            case SHUFFLE -> code.emit(Op.SIMD_SHUFFLE, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm,
+                    (int) (i.imm >>> 32), (int) i.imm2, (int) (i.imm2 >>> 32));
+            default -> code.emit(Op.SIMD, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+                    i.args.length > 2 ? slot(i.args[2]) : 0);
+        }
     }
 
     private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare) {
@@ -557,8 +617,8 @@ public final class FunctionCompiler {
                 target(s.defaultTarget.target);
             }
             case Terminator.Return r -> {
-                code.emit(Op.RETURN, r.values.length);
-                for (int v : r.values) code.emit(slot(v));
+                code.emit(Op.RETURN, slotCount(r.values));
+                emitSlots(r.values);
             }
             case Terminator.Trap t -> {
                 trapSite(t.wasmOffset);
@@ -567,12 +627,12 @@ public final class FunctionCompiler {
             case Terminator.ReturnCall rc -> {
                 Instruction call = rc.call;
                 trapSite(call.wasmOffset);
-                int params = call.op == Opcode.CALL ? call.args.length : call.args.length - 1;
+                int[] params = call.op == Opcode.CALL ? call.args : java.util.Arrays.copyOf(call.args, call.args.length - 1);
                 int op = call.op == Opcode.CALL ? Op.RETURN_CALL
                         : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
-                code.emit(op, (int) call.imm, params, 0);
-                for (int k = 0; k < params; k++) code.emit(slot(call.args[k]));
-                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params]));
+                code.emit(op, (int) call.imm, slotCount(params), 0); // in slots (a v128 takes two)
+                emitSlots(params);
+                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params.length]));
             }
             case Terminator.Throw th -> {
                 Instruction i = th.instruction;
@@ -581,8 +641,8 @@ public final class FunctionCompiler {
                 if (i.op == Opcode.THROW_REF) {
                     code.emit(Op.THROW_REF, slot(i.args[0]));
                 } else {
-                    code.emit(Op.THROW, (int) i.imm, i.args.length);
-                    for (int a : i.args) code.emit(slot(a));
+                    code.emit(Op.THROW, (int) i.imm, slotCount(i.args)); // the payload in slots (a v128 takes two)
+                    emitSlots(i.args);
                 }
             }
             case Terminator.Guarded g -> {
@@ -617,7 +677,12 @@ public final class FunctionCompiler {
             if (from == Location.NONE) {
                 consts.add(new int[] {Location.slotIndex(to), Immediates.constValue(constantDefs[e.args[k]], f.typeOf(e.args[k]))});
             } else {
-                parallel.add(new ParallelMoves.Move(from, to, f.typeOf(e.args[k])));
+                // slot by slot: a v128 moves as its two halves, so a v128 and a scalar whose slots overlap are ordered right
+                parallel.add(new ParallelMoves.Move(from, to, ValType.I64));
+                if (f.typeOf(e.args[k]) == ValType.V128) {
+                    parallel.add(new ParallelMoves.Move(Location.slot(Location.slotIndex(from) + 1),
+                            Location.slot(Location.slotIndex(to) + 1), ValType.I64));
+                }
             }
         }
         List<ParallelMoves.Move> seq = ParallelMoves.sequence(parallel, t -> Location.slot(scratch));

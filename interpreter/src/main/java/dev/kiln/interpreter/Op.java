@@ -209,6 +209,19 @@ public final class Op {
     public static final int CALL_INDIRECT = 0x400;
     public static final int TRAP = 0x401;  // kind wasmOffset
 
+    // ---- family SIMD (SimdExecution): a v128 operand or result names the first of its two slots ----
+    public static final int V128_SELECT = 0x500;  // d a b c
+    public static final int GLOBAL_GET_128 = 0x501;  // d global
+    public static final int GLOBAL_SET_128 = 0x502;  // global s
+    /** opcodeOrdinal d a b c: any SIMD operation on values without an immediate, through {@link dev.kiln.ir.vector.VectorNumerics}. */
+    public static final int SIMD = 0x503;
+    public static final int SIMD_LANE = 0x504;  // opcodeOrdinal d a b lane: extract_lane, replace_lane
+    public static final int SIMD_SHUFFLE = 0x505;  // d a b pattern0 pattern1 pattern2 pattern3 (4 lane bytes each)
+    public static final int V128_LOAD = 0x506;  // opcodeOrdinal d addr offset: load, load_extend, load_splat, load_zero
+    public static final int V128_LOAD_LANE = 0x507;  // opcodeOrdinal d addr v offset lane
+    public static final int V128_STORE = 0x508;  // addr v offset
+    public static final int V128_STORE_LANE = 0x509;  // opcodeOrdinal addr v offset lane
+
     // ---- family WASM3 (Wasm3Ops): WebAssembly 3.0 calls ----
     /** type nargs nres args... results... 0 ref: CALL_INDIRECT's layout (the reference where its index is). */
     public static final int CALL_REF = 0x700;
@@ -258,6 +271,12 @@ public final class Op {
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
                 ADD_IMM_STORE_I32);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
+        length(3, GLOBAL_GET_128, GLOBAL_SET_128);
+        length(4, V128_STORE);
+        length(5, V128_SELECT, V128_LOAD);
+        length(6, SIMD, SIMD_LANE, V128_STORE_LANE);
+        length(7, V128_LOAD_LANE);
+        length(8, SIMD_SHUFFLE);
         length(3, MEMORY_SIZE_M);
         length(4, MEMORY_GROW_M);
         length(5, MEMORY_FILL_M);

@@ -36,6 +36,8 @@ class DispatchSizeTest {
             FloatOps.class, List.of("run"),
             MemoryOps.class, List.of("run"),
             CallOps.class, List.of("run", "call", "callIndirect"),
+            SimdExecution.class, List.of("run"),
+            dev.kiln.ir.vector.VectorNumerics.class, List.of("eval"),
             Wasm3Ops.class, List.of("run", "callOrTailCall", "call", "tailCall"));
 
     @Test

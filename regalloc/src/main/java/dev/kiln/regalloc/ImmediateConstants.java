@@ -32,6 +32,11 @@ public final class ImmediateConstants {
          * function by value number (a lowering may take only one constant operand).
          */
         boolean integerOperand(Instruction use, int position, long value, Map<Integer, Long> constants);
+
+        /** Whether operand {@code position} of {@code use}, a v128 constant, is read from the constant pool. */
+        default boolean vectorOperand(Instruction use, int position) {
+            return false;
+        }
     }
 
     private ImmediateConstants() {
@@ -41,21 +46,24 @@ public final class ImmediateConstants {
     public static boolean[] immediateOnly(IrFunction f, Encodings encodings) {
         Map<Integer, Long> constants = new HashMap<>();
         boolean[] floats = new boolean[f.valueCount()];
+        boolean[] vectors = new boolean[f.valueCount()];
         boolean[] only = new boolean[f.valueCount()];
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) constants.put(i.result(), i.imm);
                 if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floats[i.result()] = true;
+                if (i.op == Opcode.V128_CONST) vectors[i.result()] = true;
             }
         }
         for (int v : constants.keySet()) only[v] = true;
-        for (int v = 0; v < floats.length; v++) if (floats[v]) only[v] = true;
+        for (int v = 0; v < floats.length; v++) if (floats[v] || vectors[v]) only[v] = true;
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 for (int k = 0; k < i.args.length; k++) {
                     int v = i.args[k];
                     if (!only[v]) continue;
-                    boolean ok = floats[v] ? encodings.floatOperand(i) : encodings.integerOperand(i, k, constants.get(v), constants);
+                    boolean ok = vectors[v] ? encodings.vectorOperand(i, k)
+                            : floats[v] ? encodings.floatOperand(i) : encodings.integerOperand(i, k, constants.get(v), constants);
                     if (!ok) only[v] = false;
                 }
             }

@@ -1,11 +1,14 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.ir.TrapException;
 
 /**
  * A callable function: a Wasm function of an instance, or a host function. Arguments and results
- * are raw longs (i32 in the low 32 bits, f32/f64 as IEEE bits, references as handles).
+ * are raw longs (i32 in the low 32 bits, f32/f64 as IEEE bits, references as handles), a v128 as two
+ * consecutive longs, low half first ({@link V128#of(long[], int)}, {@link V128#writeTo}; see
+ * {@link RawValues}).
  */
 public abstract sealed class FunctionInstance implements Extern permits WasmFunction, HostFunctionInstance {
     final Store store;
@@ -36,8 +39,9 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
      * thread at a time), {@link IllegalStateException} when it is closed.
      */
     public long[] call(long... args) {
-        if (args.length != type.paramCount()) {
-            throw new IllegalArgumentException("expected " + type.paramCount() + " arguments, got " + args.length);
+        int slots = RawValues.slots(type.params());
+        if (args.length != slots) {
+            throw new IllegalArgumentException("expected " + slots + " argument slots for " + type + ", got " + args.length);
         }
         store.enter();
         try {

@@ -4,7 +4,8 @@ import dev.kiln.frontend.FuncType;
 
 /**
  * A function implemented in Java that a module imports as {@code module.name}. Values cross as raw
- * longs: i32 in the low 32 bits, i64 as is, f32/f64 as their IEEE bits, references as handles.
+ * longs: i32 in the low 32 bits, i64 as is, f32/f64 as their IEEE bits, references as handles, a
+ * v128 as two consecutive longs, low half first ({@link V128#of(long[], int)}).
  */
 public record HostFunction(String module, String name, FuncType type, Implementation implementation) {
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.RawValues;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
@@ -53,9 +54,10 @@ public final class HostFunctionInstance extends FunctionInstance {
             store.exitHost();
         }
         if (results == null) results = new long[0];
-        if (results.length != type.resultCount()) {
+        int slots = RawValues.slots(type.results());
+        if (results.length != slots) {
             throw new TrapException(TrapKind.HOST_ERROR, new IllegalStateException("returned " + results.length
-                    + " results, expected " + type.resultCount())).inHostFunction(qualifiedName());
+                    + " result slots, expected " + slots + " for " + type)).inHostFunction(qualifiedName());
         }
         return results;
     }

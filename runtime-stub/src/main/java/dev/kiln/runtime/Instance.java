@@ -10,6 +10,7 @@ import dev.kiln.frontend.GlobalType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.Limits;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.SegmentMode;
 import dev.kiln.frontend.TableType;
 import dev.kiln.frontend.ValType;
@@ -330,7 +331,7 @@ public final class Instance implements Caller {
         }
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
-            globals[i] = new GlobalInstance(store, g.type(), evaluate(g.init()));
+            globals[i] = new GlobalInstance(store, g.type(), evaluateRaw(g.init()));
             globals[i].types = module.validated().types();
         }
         // VMContext
@@ -407,7 +408,6 @@ public final class Instance implements Caller {
         if (m.startFunction() >= 0) functions[m.startFunction()].invoke(this, new long[0]);
     }
 
-    /** Evaluates a constant expression (WebAssembly 2.0: exactly one constant instruction). */
     /** Evaluates a validated constant expression, extended constants (i32/i64 add, sub, mul) included. */
     long evaluate(ConstExpr e) {
         long[] stack = new long[e.instrs().size()];
@@ -432,6 +432,17 @@ public final class Instance implements Caller {
         return stack[sp - 1];
     }
 
+    /** Evaluates a constant expression into raw slots: one, or two for a v128. */
+    long[] evaluateRaw(ConstExpr e) {
+        if (e.instrs().size() != 1) return new long[] {evaluate(e)}; // extended constants: i32/i64 only
+        ConstInstr ci = e.single();
+        return switch (ci.op()) {
+            case V128_CONST -> new long[] {ci.imm(), ci.imm2()};
+            case GLOBAL_GET -> globals[(int) ci.imm()].raw();
+            default -> new long[] {evaluate(e)};
+        };
+    }
+
     // ---- execution ----
 
     /**
@@ -443,12 +454,8 @@ public final class Instance implements Caller {
         long entry = nativeEntryFor(index);
         if (entry != 0) return NativeBinding.invoke(this, m.functionType(index), entry, args);
         long[] results = Interpreter.invoke(binding, compiled(index), args);
-        dev.kiln.frontend.FuncType t = m.functionType(index);
-        for (int i = 0; i < results.length; i++) {
-            // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
-            if (t.result(i) == dev.kiln.frontend.ValType.I32 || t.result(i) == dev.kiln.frontend.ValType.F32) results[i] &= 0xFFFF_FFFFL;
-        }
-        return results;
+        // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
+        return RawValues.zeroExtend32(m.functionType(index).results(), results);
     }
 
     /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */

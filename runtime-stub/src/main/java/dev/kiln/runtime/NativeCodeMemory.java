@@ -88,10 +88,14 @@ final class NativeCodeMemory {
         return instance;
     }
 
-    /** The process's native code memory for the host backend. */
+    /**
+     * The process's native code memory for the host architecture (code of any of its CPU levels
+     * goes there). Its own stubs come from the architecture's lowest level, so they run under
+     * every store's level.
+     */
     static synchronized NativeCodeMemory get(Backend backend) {
-        if (instance == null) instance = new NativeCodeMemory(backend);
-        if (instance.backend != backend) throw new IllegalStateException("native code runs for one target per process");
+        if (instance == null) instance = new NativeCodeMemory(Backends.forTarget(backend.target()));
+        if (instance.backend.target() != backend.target()) throw new IllegalStateException("native code runs for one target per process");
         return instance;
     }
 

@@ -4,9 +4,9 @@ import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
-import dev.kiln.ir.code.Target;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
@@ -37,9 +37,14 @@ public final class NativeCompiler {
         return backend == null ? 0 : NativeCodeMemory.existing() == null ? 0 : NativeCodeMemory.existing().liveCodeBytes();
     }
 
-    /** What cached code for {@code module} on {@code target} compiled with {@code options} is filed under. */
-    public static BuildIdentity identity(WasmModule module, Target target, CodeOptions options) {
-        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, options.key());
+    /**
+     * What cached code for {@code module} compiled for {@code cpu} with {@code options} is filed
+     * under. The CPU level is part of the options string, so it enters the cache key and
+     * {@code .kiln.meta}.
+     */
+    public static BuildIdentity identity(WasmModule module, CpuFeatures cpu, CodeOptions options) {
+        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), cpu.target(),
+                options.key() + ",cpu=" + cpu.name());
     }
 
     /** Compiles every defined function; {@code progress} receives the number done after each. */
@@ -58,7 +63,7 @@ public final class NativeCompiler {
     /** The ELF object for a module: its identity, then every defined function. */
     public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
-        return ElfWriter.write(identity(module, backend.target(), options), module.validated().module().functionCount(), code);
+        return ElfWriter.write(identity(module, backend.cpu(), options), module.validated().module().functionCount(), code);
     }
 
     /**
@@ -76,7 +81,7 @@ public final class NativeCompiler {
         TierUp.drain();
         NativeModule nm = module.existingNativeCode(options);
         if (nm == null || !nm.hasNewCode()) return;
-        BuildIdentity id = identity(module, backend.target(), options);
+        BuildIdentity id = identity(module, nm.backend().cpu(), options);
         try {
             cache.store(id.cacheKey(), nm.object(id));
         } catch (IOException e) {
@@ -112,17 +117,30 @@ public final class NativeCompiler {
                                   CodeOptions options) {
         Backend backend = Backends.host();
         if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
-        BuildIdentity id = identity(module, backend.target(), options);
+        return prepare(module, cache, write, warnings, tier, options, backend);
+    }
+
+    /** {@link #prepare(WasmModule, CodeCache, boolean, Consumer, Tier, CodeOptions)} on a machine of {@code backend}'s level. */
+    static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
+                           CodeOptions options, Backend backend) {
+        BuildIdentity id = identity(module, backend.cpu(), options);
         if (cache != null) {
-            CacheLookup found = cache.load(id, backend.relocationModel());
-            switch (found) {
-                case CacheLookup.Hit hit -> {
-                    module.useNativeCode(hit.object().functions(), backend, options);
-                    return Outcome.CACHE_HIT;
+            // the host's level first, then lower ones (code precompiled for them runs here too)
+            List<CpuFeatures> levels = new ArrayList<>(CpuFeatures.levels(backend.target()));
+            java.util.Collections.reverse(levels);
+            for (CpuFeatures level : levels) {
+                if (!backend.cpu().includes(level)) continue;
+                Backend b = Backends.forCpu(level);
+                CacheLookup found = cache.load(identity(module, level, options), b.relocationModel());
+                switch (found) {
+                    case CacheLookup.Hit hit -> {
+                        module.useNativeCode(hit.object().functions(), b, options);
+                        return Outcome.CACHE_HIT;
+                    }
+                    case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
+                            + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
+                    case CacheLookup.Miss miss -> { }
                 }
-                case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
-                        + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
-                case CacheLookup.Miss miss -> { }
             }
         }
         if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later

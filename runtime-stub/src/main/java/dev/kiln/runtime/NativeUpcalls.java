@@ -107,8 +107,8 @@ final class NativeUpcalls {
 
     /** The results of a buffered upcall: a single one back into the buffer, several into the return area. */
     private static void resultsTo(long state, long buffer, dev.kiln.frontend.FuncType t, long[] r) {
-        if (r.length > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
-        else if (r.length == 1) NativeValues.write(buffer, t.results(), r);
+        if (t.resultCount() > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
+        else if (t.resultCount() == 1) NativeValues.write(buffer, t.results(), r);
     }
 
     /**

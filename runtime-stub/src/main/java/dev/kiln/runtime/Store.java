@@ -113,7 +113,24 @@ public final class Store implements AutoCloseable {
     }
 
     dev.kiln.ir.code.Backend backend() {
-        return Backends.host();
+        return cpu == null ? Backends.host() : Backends.forCpu(cpu);
+    }
+
+    private dev.kiln.ir.code.CpuFeatures cpu;
+
+    /**
+     * Limits the native code of this store to the instruction-set extensions of {@code level}
+     * (default: everything this machine's CPU has, {@link HostCpu#level()}); e.g. x86_64-v2 to run
+     * SSE instead of AVX code. A module's native code is made once, for the first store that
+     * needs it. The level must be one this machine runs.
+     */
+    public Store cpu(dev.kiln.ir.code.CpuFeatures level) {
+        dev.kiln.ir.code.CpuFeatures host = HostCpu.level();
+        if (host == null || !host.includes(level)) {
+            throw new IllegalArgumentException("this machine (" + host + ") cannot run code for " + level);
+        }
+        this.cpu = level;
+        return this;
     }
 
     // ---- resource limits: fuel and interruption ----

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.RawValues;
 import dev.kiln.ir.ThrownException;
 
 import java.util.Arrays;
@@ -14,7 +15,7 @@ import java.util.Arrays;
 public final class WasmException extends RuntimeException {
     private final transient ThrownException exception;
 
-    /** An exception with {@code tag} and {@code payload} (one value per parameter of the tag's type). */
+    /** An exception with {@code tag} and {@code payload} (one slot per parameter of the tag's type, two for a v128). */
     public WasmException(TagInstance tag, long... payload) {
         this(new ThrownException(tag, check(tag, payload)));
     }
@@ -26,8 +27,9 @@ public final class WasmException extends RuntimeException {
     }
 
     private static long[] check(TagInstance tag, long[] payload) {
-        if (payload.length != tag.type().paramCount()) {
-            throw new IllegalArgumentException("tag " + tag.type() + " takes " + tag.type().paramCount() + " values, got " + payload.length);
+        int slots = RawValues.slots(tag.type().params());
+        if (payload.length != slots) {
+            throw new IllegalArgumentException("tag " + tag.type() + " takes " + slots + " slots, got " + payload.length);
         }
         return payload.clone();
     }
@@ -46,7 +48,7 @@ public final class WasmException extends RuntimeException {
         return (TagInstance) exception.tag;
     }
 
-    /** The payload's values, one per parameter of the tag's type. */
+    /** The payload's values, one slot per parameter of the tag's type (two for a v128, low half first). */
     public long[] payload() {
         return exception.payload.clone();
     }

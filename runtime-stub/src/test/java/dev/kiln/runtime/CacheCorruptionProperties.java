@@ -110,7 +110,7 @@ class CacheCorruptionProperties {
         if (Arrays.equals(bad, good)) return;
         CodeCache cache = new CodeCache(root.resolve("run" + run++));
         WasmModule m = WasmModule.of(MODULE);
-        Path entry = cache.pathOf(NativeCompiler.identity(m, Backends.host().target(), CodeOptions.DEFAULT).cacheKey());
+        Path entry = cache.pathOf(NativeCompiler.identity(m, Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
         Files.createDirectories(entry.getParent());
         Files.write(entry, bad);
         List<String> warnings = new ArrayList<>();

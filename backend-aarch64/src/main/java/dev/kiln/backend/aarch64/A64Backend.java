@@ -7,6 +7,7 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
@@ -28,6 +29,17 @@ public final class A64Backend extends NativeBackend {
     @Override
     public Target target() {
         return Target.AARCH64;
+    }
+
+    @Override
+    public CpuFeatures cpu() {
+        return CpuFeatures.AARCH64;
+    }
+
+    /** Advanced SIMD is part of every AArch64 CPU. */
+    @Override
+    public boolean compilesSimd() {
+        return true;
     }
 
     @Override

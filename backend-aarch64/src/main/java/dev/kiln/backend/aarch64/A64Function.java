@@ -58,6 +58,8 @@ final class A64Function extends MachineFunction<Label> {
     static final GeneralRegister FAR = GeneralRegister.X14;
     static final VectorRegister FSCRATCH = VectorRegister.D31;
     static final VectorRegister FSCRATCH2 = VectorRegister.D30;
+    /** The third vector scratch register (SIMD sequences only). */
+    static final VectorRegister FSCRATCH3 = VectorRegister.D29;
     /** Largest SP-relative offset an 8-byte LDR/STR encodes (scaled unsigned 12 bits). */
     private static final long MAX_SCALED_8 = 8L * 4095;
 

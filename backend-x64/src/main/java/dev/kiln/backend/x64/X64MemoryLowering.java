@@ -28,7 +28,7 @@ final class X64MemoryLowering {
      * The operand of {@code i}'s access, with the bounds check when there is one. Call
      * {@link #site} right before emitting the access instruction.
      */
-    private static MemoryOperand address(X64Function fn, Instruction i) {
+    static MemoryOperand address(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
         long offset = i.imm;
@@ -38,6 +38,19 @@ final class X64MemoryLowering {
             farAddress(fn, i, offset); // R11 = address + offset
             return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, 0);
         }
+        return boundsCheckedAddress(fn, i);
+    }
+
+    /**
+     * The operand of {@code i}'s access after an explicit bounds check, guard pages or not: the SIMD
+     * accesses other than v128.load and v128.store use it (their sequences are not recorded as
+     * guard-page sites).
+     */
+    static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        int size = i.op.memoryBytes;
+        long offset = i.imm;
+        Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
         long end = offset + size;
         if (end <= Integer.MAX_VALUE) {
             asm.lea(Width.QWORD, X64Function.SCRATCH, mem(addr, (int) end));
@@ -59,7 +72,7 @@ final class X64MemoryLowering {
     }
 
     /** Records the next instruction as {@code i}'s access when guard pages check it. */
-    private static void site(X64Function fn, Instruction i) {
+    static void site(X64Function fn, Instruction i) {
         if (fn.guarded(i.imm, i.op.memoryBytes)) fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
     }
 
@@ -164,7 +177,7 @@ final class X64MemoryLowering {
                 if (X64RegisterFile.isFloat(t)) {
                     Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
                     if (t == ValType.F32) asm.movss(d, cell);
-                    else asm.movsd(d, cell);
+                    else fn.loadVector(t, d, cell);
                     fn.fput(i.result(), d);
                 } else {
                     Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
@@ -179,7 +192,7 @@ final class X64MemoryLowering {
                     Xmm x = fn.fget(v, X64Function.FSCRATCH);
                     globalCell(fn, (int) i.imm);
                     if (t == ValType.F32) asm.movss(mem(X64Function.SCRATCH, 0), x);
-                    else asm.movsd(mem(X64Function.SCRATCH, 0), x);
+                    else fn.storeVector(t, mem(X64Function.SCRATCH, 0), x);
                 } else {
                     Gpr x = fn.iget(v, Gpr.RAX);
                     globalCell(fn, (int) i.imm);

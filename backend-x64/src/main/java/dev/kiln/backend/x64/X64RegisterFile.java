@@ -13,7 +13,8 @@ import dev.kiln.regalloc.RegisterFile;
  *
  * <p>Not allocatable: RSP, RBP (frame pointer), R15 (the VMContext) and R14 (memory-0 base),
  * pinned by the internal calling convention, and the scratch registers the lowering uses freely:
- * R11, XMM14 and XMM15. RAX, RCX and RDX are allocatable but some lowerings use them (division,
+ * R11, XMM13, XMM14 and XMM15 (the SIMD lowering's sequences need three vector temporaries besides
+ * their result). RAX, RCX and RDX are allocatable but some lowerings use them (division,
  * shifts by CL, calls, returns, float equality): {@link #scratchClobbers} says which, and the
  * allocator keeps the operands, results and values live across such an instruction out of them.
  * Callee-saved among the allocatable ones: RBX, R12, R13; every XMM register is caller-saved at
@@ -36,7 +37,7 @@ public final class X64RegisterFile implements RegisterFile {
     /** What an instruction without a finer entry below may overwrite. */
     private static final long ALL_SCRATCH = RAX | RCX | RDX;
     private static final int[] GPR_NUMBERS = new int[GPRS.length];
-    private static final int[] XMM_NUMBERS = new int[14];
+    private static final int[] XMM_NUMBERS = new int[13];
 
     static {
         for (int i = 0; i < GPRS.length; i++) GPR_NUMBERS[i] = GPRS[i].encoding();
@@ -77,7 +78,9 @@ public final class X64RegisterFile implements RegisterFile {
     @Override
     public long scratchClobbers(Instruction i) {
         Opcode op = i.op;
+        if (op.isSimd()) return ALL_SCRATCH; // the SIMD sequences (lane loads, shifts, shuffles) use them freely
         if (op.immediate == Immediate.MEMARG) return 0;
+        if (X64IntegerLowering.isBitCount(op)) return RAX | RDX; // the fallbacks for CPUs without LZCNT, TZCNT, POPCNT
         if (X64IntegerLowering.isShift(op)) return RCX;
         if (X64IntegerLowering.isDivision(op)) return ALL_SCRATCH;
         if (X64IntegerLowering.handles(op)) return 0;

@@ -13,6 +13,12 @@ import dev.kiln.frontend.ValidatedModule;
 public interface Backend {
     Target target();
 
+    /** The CPU level the code may assume (its instruction-set extensions); part of the cache key. */
+    CpuFeatures cpu();
+
+    /** Whether this backend compiles SIMD (v128) instructions for its CPU level. */
+    boolean compilesSimd();
+
     /** How this target's relocation types are applied (handed to the linker). */
     RelocationModel relocationModel();
 

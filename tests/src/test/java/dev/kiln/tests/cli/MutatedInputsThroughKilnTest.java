@@ -5,7 +5,6 @@ import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.testing.ModuleMutations;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
-import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.Backends;
 import dev.kiln.runtime.NativeCompiler;
@@ -121,7 +120,7 @@ class MutatedInputsThroughKilnTest {
         Files.write(module, FIB);
         Path reference = dir.resolve("reference-cache");
         NativeCompiler.prepare(WasmModule.of(FIB), new CodeCache(reference), true, w -> { }, Tier.NATIVE);
-        Path entry = new CodeCache(reference).pathOf(NativeCompiler.identity(WasmModule.of(FIB), Target.host(), CodeOptions.DEFAULT).cacheKey());
+        Path entry = new CodeCache(reference).pathOf(NativeCompiler.identity(WasmModule.of(FIB), Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
         byte[] good = Files.readAllBytes(entry);
         SplittableRandom random = new SplittableRandom(seed);
         List<Case> cases = new ArrayList<>();

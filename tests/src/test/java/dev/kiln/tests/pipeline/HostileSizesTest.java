@@ -57,7 +57,7 @@ class HostileSizesTest {
                 WasmModule m = WasmModule.of(bytes);
                 List<MachineCode> code = NativeCompiler.compileAll(m.validated(), Backends.forTarget(Target.X86_64), CodeOptions.DEFAULT,
                         false, k -> { });
-                BuildIdentity id = NativeCompiler.identity(m, Target.X86_64, CodeOptions.DEFAULT);
+                BuildIdentity id = NativeCompiler.identity(m, Backends.forTarget(Target.X86_64).cpu(), CodeOptions.DEFAULT);
                 ElfReader.read(ElfWriter.write(id, m.validated().module().functionCount(), code));
             };
             case "instantiate" -> bytes -> {

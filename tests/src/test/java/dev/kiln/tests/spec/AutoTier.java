@@ -1,13 +1,18 @@
 package dev.kiln.tests.spec;
 
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TierUp;
+import dev.kiln.wast.RuntimeTier;
+
+import java.util.Set;
 
 /**
  * The {@code auto} tier with thresholds forced to their lowest ({@code --hot-calls 1}) and
  * synchronous compilation: every function starts in the interpreter and is promoted at its first
- * call or back-edge, so tier switches happen in the middle of the suite's call sequences.
+ * call or back-edge, so tier switches happen in the middle of the suite's call sequences. It runs
+ * SIMD too (natively where the host's backend compiles it).
  */
 public final class AutoTier extends ExecutionTier {
     @Override
@@ -16,14 +21,13 @@ public final class AutoTier extends ExecutionTier {
     }
 
     @Override
+    public Set<WasmFeature> executes() {
+        return RuntimeTier.INTERPRETED;
+    }
+
+    @Override
     public Store newStore() {
         TierUp.configure(1, 1, true);
         return new Store().tier(Tier.AUTO);
-    }
-
-    /** The interpreter also runs tail calls and typed function references (auto keeps what the backends decline interpreted). */
-    @Override
-    public java.util.Set<dev.kiln.frontend.WasmFeature> executes() {
-        return dev.kiln.wast.RuntimeTier.INTERPRETED;
     }
 }

@@ -1,8 +1,12 @@
 package dev.kiln.tests.spec;
 
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.runtime.Store;
+import dev.kiln.wast.RuntimeTier;
 
-/** The {@code interp} tier: every function runs in the interpreter. */
+import java.util.Set;
+
+/** The {@code interp} tier: every function runs in the interpreter, SIMD and relaxed SIMD included. */
 public final class InterpTier extends ExecutionTier {
     @Override
     public String name() {
@@ -10,13 +14,12 @@ public final class InterpTier extends ExecutionTier {
     }
 
     @Override
-    public Store newStore() {
-        return new Store();
+    public Set<WasmFeature> executes() {
+        return RuntimeTier.INTERPRETED;
     }
 
-    /** The interpreter also runs tail calls and typed function references (auto keeps what the backends decline interpreted). */
     @Override
-    public java.util.Set<dev.kiln.frontend.WasmFeature> executes() {
-        return dev.kiln.wast.RuntimeTier.INTERPRETED;
+    public Store newStore() {
+        return new Store();
     }
 }

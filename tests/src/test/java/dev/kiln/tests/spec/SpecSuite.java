@@ -131,6 +131,11 @@ public final class SpecSuite {
         return scriptName.startsWith("simd_");
     }
 
+    /** The SIMD scripts of both suites: {@code simd_*}, and the relaxed SIMD ones of 3.0 ({@code relaxed_*}, {@code *_relaxed_*}). */
+    public static boolean isSimdScript(String scriptName) {
+        return isSimd(scriptName) || scriptName.startsWith("relaxed_") || scriptName.contains("_relaxed_");
+    }
+
     /** Both suites on {@code tier}: a container of per-script tests and a summary each. */
     public static Stream<DynamicNode> tests(WastTier tier, Predicate<String> include) throws IOException {
         List<DynamicTest> v2 = new ArrayList<>();
