@@ -92,10 +92,13 @@ class X64SimdCodeTest {
     @Test
     void reductionsAreShort() {
         String any = "(module (func (param v128) (result i32) (v128.any_true (local.get 0))))";
-        assertEquals(List.of("vptest xmm0,xmm0", "setne al"), body(any, AVX).subList(0, 2));
+        // the byte register is the allocator's choice (SIMD instructions keep RAX, RCX and RDX free)
+        assertEquals("vptest xmm0,xmm0", body(any, AVX).get(0));
+        assertTrue(body(any, AVX).get(1).matches("setne [a-z0-9]+"), body(any, AVX).toString());
         String all = "(module (func (param v128) (result i32) (i32x4.all_true (local.get 0))))";
-        assertEquals(List.of("vpxor xmm15,xmm15,xmm15", "vpcmpeqd xmm15,xmm15,xmm0", "vptest xmm15,xmm15", "sete al"),
-                body(all, AVX).subList(0, 4));
+        assertEquals(List.of("vpxor xmm15,xmm15,xmm15", "vpcmpeqd xmm15,xmm15,xmm0", "vptest xmm15,xmm15"),
+                body(all, AVX).subList(0, 3));
+        assertTrue(body(all, AVX).get(3).matches("sete [a-z0-9]+"), body(all, AVX).toString());
         String mask = "(module (func (param v128) (result i32) (i8x16.bitmask (local.get 0))))";
         assertTrue(body(mask, AVX).get(0).matches("vpmovmskb e[a-z]+,xmm0"), body(mask, AVX).toString());
         String mask16 = "(module (func (param v128) (result i32) (i16x8.bitmask (local.get 0))))";
