@@ -97,7 +97,8 @@ final class CompileCommand extends CliCommand {
             long start = System.nanoTime();
             byte[] object;
             try {
-                object = NativeCompiler.object(module, backend, options(), bar::update);
+                object = output != null ? NativeCompiler.object(module, backend, options(), bar::update)
+                        : NativeCompiler.cacheObject(module, backend, options(), bar::update);
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
                 return 1;
@@ -110,8 +111,9 @@ final class CompileCommand extends CliCommand {
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
             } else {
-                var key = NativeCompiler.identity(module, t, options()).cacheKey();
-                cache.store(key, object);
+                var id = NativeCompiler.identity(module, t, options());
+                var key = id.cacheKey();
+                cache.storeMapped(id, object);
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, cache.pathOf(key));
             }
         }

@@ -125,23 +125,24 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
         TierUp.configure(hotCalls, hotLoops, jitSync);
         NativeWarmUp.start(chosen);
+        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
-            module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
+            byte[] bytes = ModuleFiles.read(file, err);
+            String name = file.getFileName().toString();
+            if (chosen == Tier.INTERP) {
+                module = WasmModule.of(bytes, name);
+            } else {
+                module = NativeCompiler.open(bytes, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
+            }
         } catch (ModuleFiles.Reported e) {
             return 1;
         } catch (ModuleException e) {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
-        }
-        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
-        if (chosen != Tier.INTERP) {
-            try {
-                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen, limits.codeOptions());
-            } catch (UnsupportedOperationException e) {
-                err.println(file + ": cannot run natively: " + e.getMessage());
-                return 1;
-            }
+        } catch (UnsupportedOperationException e) {
+            err.println(file + ": cannot run natively: " + e.getMessage());
+            return 1;
         }
         Store store = new Store().tier(chosen);
         limits.apply(store);
@@ -212,6 +213,11 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return e.exitCode;
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
+            return 1;
+        } catch (dev.kiln.linker.DamagedObjectException e) {
+            out.flush();
+            boolean removed = e.path() != null && java.nio.file.Files.deleteIfExists(e.path());
+            err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
             return 1;
         } catch (UnsupportedFeatureException e) {
             err.println(file + ": " + e.getMessage());

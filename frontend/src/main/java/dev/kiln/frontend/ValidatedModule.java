@@ -6,13 +6,23 @@ import java.util.List;
 /** A module that passed validation, with what the validator learned about each function. */
 public final class ValidatedModule {
     private final Module module;
-    private final List<FunctionInfo> functionInfos;
+    private final FunctionInfo[] functionInfos;
     private final BitSet declaredFunctionRefs;
+    /** False when the bodies were not validated here (validated by this build before): infos come on demand. */
+    private final boolean bodiesValidated;
 
+    /** {@code functionInfos} null: the bodies were validated before, by this build (see {@link Validator#validateTrusted}). */
     ValidatedModule(Module module, List<FunctionInfo> functionInfos, BitSet declaredFunctionRefs) {
         this.module = module;
-        this.functionInfos = List.copyOf(functionInfos);
+        this.bodiesValidated = functionInfos != null;
+        this.functionInfos = functionInfos != null ? functionInfos.toArray(new FunctionInfo[0])
+                : new FunctionInfo[module.functionBodies().size()];
         this.declaredFunctionRefs = (BitSet) declaredFunctionRefs.clone();
+    }
+
+    /** True when every body was validated when this module was made (false for a trusted, cached module). */
+    public boolean bodiesValidated() {
+        return bodiesValidated;
     }
 
     public Module module() {
@@ -21,7 +31,13 @@ public final class ValidatedModule {
 
     /** Facts about a defined function, by function index. */
     public FunctionInfo functionInfo(int funcIndex) {
-        return functionInfos.get(funcIndex - module.importedFunctionCount());
+        int i = funcIndex - module.importedFunctionCount();
+        FunctionInfo info = functionInfos[i];
+        if (info == null) {
+            info = new FunctionValidator(module, declaredFunctionRefs).validate(funcIndex);
+            functionInfos[i] = info;
+        }
+        return info;
     }
 
     /** Functions that {@code ref.func} may name in code (spec: C.refs). */

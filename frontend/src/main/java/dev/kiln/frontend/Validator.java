@@ -14,13 +14,24 @@ import java.util.Set;
 public final class Validator {
     private final Module m;
     private final BitSet refs = new BitSet();
+    private final boolean bodies;
 
-    private Validator(Module m) {
+    private Validator(Module m, boolean bodies) {
         this.m = m;
+        this.bodies = bodies;
     }
 
     public static ValidatedModule validate(Module module) {
-        return new Validator(module).run();
+        return new Validator(module, true).run();
+    }
+
+    /**
+     * Validates what lies outside function bodies and leaves the bodies alone: for a module that
+     * this compiler build validated before (see {@link Decoder#decodeTrusted}). What the validator
+     * learns about a function ({@link ValidatedModule#functionInfo}) is then worked out on demand.
+     */
+    public static ValidatedModule validateTrusted(Module module) {
+        return new Validator(module, false).run();
     }
 
     private int sectionOffset(SectionId id) {
@@ -46,8 +57,9 @@ public final class Validator {
             }
         }
         int functionsAt = sectionOffset(SectionId.FUNCTION);
-        for (FunctionBody b : m.functionBodies()) {
-            if (b.typeIndex() >= typeCount) throw invalid("unknown type " + b.typeIndex(), functionsAt);
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+            int t = m.functionTypeIndex(f);
+            if (t >= typeCount) throw invalid("unknown type " + t, functionsAt);
         }
         int tablesAt = sectionOffset(SectionId.TABLE);
         for (TableType t : m.definedTables()) tableType(t, tablesAt);
@@ -66,6 +78,7 @@ public final class Validator {
         elements();
         data();
 
+        if (!bodies) return new ValidatedModule(m, null, refs);
         List<FunctionInfo> infos = new ArrayList<>(m.functionBodies().size());
         FunctionValidator fv = new FunctionValidator(m, refs);
         for (int i = 0; i < m.functionBodies().size(); i++) {

@@ -97,6 +97,10 @@ public final class Instance implements Caller {
         }
         if (m.functionBodies().isEmpty()) return;
         NativeModule code = module.nativeCode(store.backend(), store.codeOptions());
+        NativeCodeMemory natives = NativeCodeMemory.get(store.backend());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TRAP_ROUTINE, natives.trapRoutine());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.INSTANCE_RETURN, natives.instanceReturn());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
             if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor);

@@ -34,6 +34,11 @@ public final class ExecutionStateLayout {
 
     /** TRAP_CODE value meaning "a host function ended the program" (not a trap). */
     public static final int EXIT = 100;
+    /**
+     * Trap code of a mapped cache object's text block that failed its digest when first used (the
+     * guard-page handler checks it): the block was never made executable; the entry is damaged.
+     */
+    public static final int DAMAGED_CODE = 101;
 
     private ExecutionStateLayout() {
     }
