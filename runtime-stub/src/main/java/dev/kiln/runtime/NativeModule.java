@@ -243,7 +243,9 @@ final class NativeModule {
         if (descriptors.get(f) == null) descriptors.set(f, new ArrayList<>(1));
         descriptors.get(f).add(descriptor);
         long a = address.get(f);
-        if (a == 0 && mapped != null && mapped.hasCode(f)) a = bind(f);
+        // mapped code is callable where it lies (its block is checked when first executed): the
+        // descriptor points at it without binding the function, which happens on its first call from Java
+        if (a == 0 && mapped != null && mapped.hasCode(f)) a = textBase + mapped.textOffset(f);
         setDescriptorCode(descriptor, a != 0 ? a : stub(f));
     }
 
