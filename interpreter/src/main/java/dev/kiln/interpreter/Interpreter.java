@@ -26,7 +26,7 @@ public final class Interpreter {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
     /** Every address; global cells are read through it. */
-    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final ThreadLocal<InterpreterStack> STACKS = ThreadLocal.withInitial(InterpreterStack::new);
 
     /** Counts executed instruction pairs (for choosing superinstructions; see bench/README.md): -Dkiln.interp.profile=FILE. */
@@ -271,21 +271,19 @@ public final class Interpreter {
                         case Op.LOAD_I64 -> v = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8));
                         case Op.LOAD_I8_S -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1));
                         case Op.LOAD_I8_U -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1)) & 0xFF;
-                        case Op.LOAD_I16_S -> v = NATIVE.get(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2));
                         case Op.LOAD_I16_U -> v = NATIVE.get(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2)) & 0xFFFF;
-                        case Op.LOAD_U32 -> v = NATIVE.get(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4)) & 0xFFFF_FFFFL;
                         case Op.STORE_I32 -> { NATIVE.set(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4), (int) r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.STORE_I64 -> { NATIVE.set(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8), r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.STORE_I8 -> { NATIVE.set(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1), (byte) r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.STORE_I16 -> { NATIVE.set(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, globals[c[pc + 2]]);
-                        case Op.GLOBAL_GET_64 -> v = NATIVE.get(I64, globals[c[pc + 2]]);
                         case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + ea(a, c[pc + 5], memSize - 4)); pc += 6; continue; }
                         case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8)); pc += 6; continue; }
                         case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.F64_MUL_ADD -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x + Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
+                        case Op.ADD_IMM_STORE_I8 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I8, memBase + ea(a, c[pc + 5], memSize - 1), (byte) r[fp + c[pc + 4]]); pc += 6; continue; }
+                        case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + ea(a, c[pc + 5], memSize - 4), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
                         case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, globals[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
-                        case Op.GLOBAL_SET_64 -> { NATIVE.set(I64, globals[c[pc + 1]], r[fp + c[pc + 2]]); pc += 3; continue; }
                         default -> {
                             if (op >= Families.FIRST_EFFECTFUL_OP) break effect;
                             pc = Families.pure(op, r, c, pc, fp);
@@ -348,6 +346,11 @@ public final class Interpreter {
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
             throw t;
         }
+    }
+
+    /** The effective address of an access at {@code addr} (an i32) plus {@code offset} (a u32) of {@code size} bytes; traps past memory's end. */
+    static long ea(long addr, int offset, int size, long memSize) {
+        return ea(addr, offset, memSize - size);
     }
 
     /** The effective address of an access at {@code addr} (an i32) plus {@code offset} (a u32); traps past {@code last}. */

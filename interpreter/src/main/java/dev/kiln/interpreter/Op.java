@@ -115,22 +115,20 @@ public final class Op {
     public static final int LOAD_I64 = 88;
     public static final int LOAD_I8_S = 89;
     public static final int LOAD_I8_U = 90;
-    public static final int LOAD_I16_S = 91;
-    public static final int LOAD_I16_U = 92;
-    public static final int LOAD_U32 = 93;
-    public static final int GLOBAL_GET_32 = 94;  // d global (unused)
-    public static final int GLOBAL_GET_64 = 95;
-    public static final int STORE_I32 = 96;
-    public static final int STORE_I64 = 97;
-    public static final int STORE_I8 = 98;
-    public static final int STORE_I16 = 99;
-    public static final int GLOBAL_SET_32 = 100;  // global s
-    public static final int GLOBAL_SET_64 = 101;
+    public static final int LOAD_I16_U = 91;
+    public static final int GLOBAL_GET_32 = 92;  // d global (unused)
+    public static final int STORE_I32 = 93;
+    public static final int STORE_I64 = 94;
+    public static final int STORE_I8 = 95;
+    public static final int STORE_I16 = 96;
+    public static final int GLOBAL_SET_32 = 97;  // global s
     // superinstructions, chosen from measured instruction-pair counts (bench/README.md)
-    public static final int ADD_IMM_LOAD_I32 = 102;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i32 load at d1 + offset
-    public static final int ADD_IMM_LOAD_I64 = 103;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i64 load at d1 + offset
-    public static final int LOAD_I64_MUL_F64 = 104;  // d1 addr offset d2 b: d1 = 64-bit load; d2 = d1 * b (f64)
-    public static final int F64_MUL_ADD = 105;  // d1 a b d2 c: d1 = a * b; d2 = d1 + c (f64, rounded twice)
+    public static final int ADD_IMM_LOAD_I32 = 98;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i32 load at d1 + offset
+    public static final int ADD_IMM_LOAD_I64 = 99;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i64 load at d1 + offset
+    public static final int LOAD_I64_MUL_F64 = 100;  // d1 addr offset d2 b: d1 = 64-bit load; d2 = d1 * b (f64)
+    public static final int F64_MUL_ADD = 101;  // d1 a b d2 c: d1 = a * b; d2 = d1 + c (f64, rounded twice)
+    public static final int ADD_IMM_STORE_I8 = 102;  // d1 a k v offset: d1 = a + k (i32); store the low byte of v at d1 + offset
+    public static final int ADD_IMM_STORE_I32 = 103;  // d1 a k v offset: d1 = a + k (i32); store v (32 bits) at d1 + offset
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -192,6 +190,11 @@ public final class Op {
     public static final int TABLE_INIT = 0x30E;  // seg table d s n
     public static final int ELEM_DROP = 0x30F;  // seg
     public static final int NOP = 0x310;
+    // memory instructions too rare for the loop (same operands as the loop's)
+    public static final int LOAD_I16_S = 0x311;  // d addr offset
+    public static final int LOAD_U32 = 0x312;  // d addr offset
+    public static final int GLOBAL_GET_64 = 0x313;  // d global (unused)
+    public static final int GLOBAL_SET_64 = 0x314;  // global s
 
     // ---- family CALLS (CallOps): calls that leave the fast path, traps ----
     /** type nargs nres args... results... table index: the same layout as CALL up to the results. */
@@ -227,7 +230,9 @@ public final class Op {
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1);
         length(4, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
-        length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD);
+        length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
+                ADD_IMM_STORE_I32);
+        length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
         length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT);
         for (int op = 0; op < LIMIT; op++) {
             if ((NAME[op] == null) != (LENGTH[op] == 0)) {

@@ -9,13 +9,15 @@ import java.util.Set;
  * Pairs of adjacent IR instructions the interpreter runs as one instruction, where the second
  * reads the first's result. The pairs are the most frequent ones in measured instruction-pair
  * counts over the benchmark programs ({@code -Dkiln.interp.profile=FILE}; bench/README.md says how
- * to repeat the measurement): an address computed by adding a constant and then loaded from, a
- * 64-bit load feeding an f64 multiply, and an f64 multiply feeding an add. The first result is
+ * to repeat the measurement): an address computed by adding a constant and then loaded from or
+ * stored to, a 64-bit load feeding an f64 multiply, and an f64 multiply feeding an add. The first result is
  * still written to its slot, so other uses of it see it.
  */
 final class Superinstructions {
     private static final Set<Opcode> LOADS_I32 = Set.of(Opcode.I32_LOAD, Opcode.F32_LOAD, Opcode.I64_LOAD32_S);
     private static final Set<Opcode> LOADS_I64 = Set.of(Opcode.I64_LOAD, Opcode.F64_LOAD);
+    private static final Set<Opcode> STORES_I8 = Set.of(Opcode.I32_STORE8, Opcode.I64_STORE8);
+    private static final Set<Opcode> STORES_I32 = Set.of(Opcode.I32_STORE, Opcode.F32_STORE, Opcode.I64_STORE32);
 
     private Superinstructions() {
     }
@@ -29,6 +31,13 @@ final class Superinstructions {
             fc.trapSite(second.wasmOffset);
             fc.code.emit(LOADS_I32.contains(second.op) ? Op.ADD_IMM_LOAD_I32 : Op.ADD_IMM_LOAD_I64, fc.slot(v),
                     fc.slot(first.args[add.slotArg()]), add.imm(), fc.slot(second.result()), (int) second.imm);
+            return true;
+        }
+        if (add != null && second.args.length == 2 && second.args[0] == v && second.args[1] != v
+                && (STORES_I8.contains(second.op) || STORES_I32.contains(second.op))) {
+            fc.trapSite(second.wasmOffset);
+            fc.code.emit(STORES_I8.contains(second.op) ? Op.ADD_IMM_STORE_I8 : Op.ADD_IMM_STORE_I32, fc.slot(v),
+                    fc.slot(first.args[add.slotArg()]), add.imm(), fc.slot(second.args[1]), (int) second.imm);
             return true;
         }
         if (LOADS_I64.contains(first.op) && second.op == Opcode.F64_MUL && (second.args[0] == v) != (second.args[1] == v)) {

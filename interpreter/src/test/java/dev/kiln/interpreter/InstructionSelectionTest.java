@@ -72,7 +72,8 @@ class InstructionSelectionTest {
                     (i32.add (i32.load (local.get 1)) (local.get 1)))
                   (func (export "fma") (param f64 f64 f64) (result f64)
                     (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
-                  (func (export "oob") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4)))))
+                  (func (export "oob") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
+                  (func (export "store8") (param i32 i32) (i32.store8 offset=1 (i32.add (local.get 0) (i32.const -3)) (local.get 1))))
                 """);
         ctx.memory().set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 1000);
         assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_LOAD_I32), ops(ctx.interpretedFunctions()[0]).toString());
@@ -82,6 +83,11 @@ class InstructionSelectionTest {
                 ctx.call("fma", Double.doubleToRawLongBits(2.5), Double.doubleToRawLongBits(4), Double.doubleToRawLongBits(1)));
         TrapException t = assertThrows(TrapException.class, () -> ctx.call("oob", 65534));
         assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, t.kind);
+        assertTrue(ops(ctx.interpretedFunctions()[3]).contains(Op.ADD_IMM_STORE_I8), ops(ctx.interpretedFunctions()[3]).toString());
+        ctx.call("store8", 102, 0x1FF);
+        assertEquals((byte) 0xFF, ctx.memory().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 100));
+        // the address wraps in 32 bits before the offset is added: 2 - 3 = 0xFFFFFFFF, + 1 is past the end
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, assertThrows(TrapException.class, () -> ctx.call("store8", 2, 1)).kind);
     }
 
     @Test

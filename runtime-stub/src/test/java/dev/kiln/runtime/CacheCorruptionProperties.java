@@ -106,7 +106,7 @@ class CacheCorruptionProperties {
 
     @Property(tries = 300, seed = "20261122")
     void damagedEntriesAreDetectedReportedAndRebuilt(@ForAll("damage") List<Damage> damage, @ForAll("tiers") Tier tier)
-            throws IOException {
+            throws Exception {
         assumeTrue(Backends.host() != null && Target.host() == Backends.host().target(), "needs a native tier");
         byte[] bad = good;
         for (Damage d : damage) bad = d.apply(bad);
