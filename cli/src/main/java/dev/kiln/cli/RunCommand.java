@@ -4,6 +4,9 @@ import dev.kiln.frontend.ExternKind;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.ModuleException;
+import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.ModuleHashMemo;
+import dev.kiln.runtime.CompilerBuildId;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -25,6 +28,7 @@ import org.kohsuke.args4j.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -128,12 +132,20 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
+            // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
+            String buildId = cache == null ? null : CompilerBuildId.get();
+            byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
             byte[] bytes = ModuleFiles.read(file, err);
+            if (hash != null && !Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId))) hash = null;
+            if (cache != null && hash == null) {
+                hash = BuildIdentity.sha256(bytes);
+                ModuleHashMemo.store(cache.directory(), file, buildId, hash);
+            }
             String name = file.getFileName().toString();
             if (chosen == Tier.INTERP) {
                 module = WasmModule.of(bytes, name);
             } else {
-                module = NativeCompiler.open(bytes, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
+                module = NativeCompiler.open(bytes, hash, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
             }
         } catch (ModuleFiles.Reported e) {
             return 1;

@@ -159,10 +159,22 @@ public final class NativeCompiler {
      */
     public static Opened open(byte[] bytes, String name, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
                               CodeOptions options) {
+        return open(bytes, null, name, cache, write, warnings, tier, options);
+    }
+
+    /**
+     * {@link #open(byte[], String, CodeCache, boolean, Consumer, Tier, CodeOptions)} with the SHA-256 of
+     * {@code bytes} already known ({@code moduleHash}; null to hash them here), e.g. from a
+     * {@link dev.kiln.linker.ModuleHashMemo}: a cache hit of a large module then does not hash it again.
+     */
+    public static Opened open(byte[] bytes, byte[] moduleHash, String name, CodeCache cache, boolean write, Consumer<String> warnings,
+                              Tier tier, CodeOptions options) {
         Backend backend = Backends.host();
         if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
         if (cache != null) {
-            BuildIdentity id = BuildIdentity.ofModule(bytes, CompilerBuildId.get(), backend.target(), options.key());
+            BuildIdentity id = moduleHash != null
+                    ? new BuildIdentity(moduleHash, CompilerBuildId.get(), backend.target(), options.key())
+                    : BuildIdentity.ofModule(bytes, CompilerBuildId.get(), backend.target(), options.key());
             CacheLookup found = cache.load(id, backend.relocationModel());
             if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
                 WasmModule module = WasmModule.ofTrusted(bytes, name);
