@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real programs, whole processes, kiln against wasmtime (Cranelift and Winch), side by side in one run:
-#   bench/realworld.sh                  (env: RUNS=3, PROGRAMS="yosys sqlite ruby kernels", TIERS)
+#   bench/realworld.sh                  (env: RUNS=3, PROGRAMS="yosys sqlite ruby kernels", TIERS;
+#                                        REUSE_WASMTIME=1 keeps wasmtime's compiled modules from an earlier run)
 # The programs are fetched or built here, never committed (bench/results/realworld/, git-ignored):
 #   yosys    YoWASP's Yosys (npm @yowasp/yosys, its 30.8 MB WASI core module, 34 000 functions):
 #            --version (start-up), and synthesis of bench/realworld/counter.v
@@ -52,8 +53,9 @@ fetch_npm() { # package@version, then the file inside it to copy, then the desti
   fi
 }
 
-text_size() { # the .text section's size, in bytes, of an ELF file
-  readelf -SW "$1" | awk '$2 == ".text" { print strtonum("0x" $6) }'
+text_size() { # the .text section's size, in bytes, of an ELF file (0 when it has none)
+  local hex; hex=$(readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] *\.text  *[A-Z_]*  *[0-9a-f]*  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p' | head -1)
+  echo $((16#${hex:-0}))
 }
 
 compile_program() { # name wasm
@@ -63,7 +65,13 @@ compile_program() { # name wasm
   local obj; obj=$(ls "$cache"/*.o)
   record "{\"label\":\"size:$name:kiln\",\"text\":$(text_size "$obj"),\"file\":$(stat -c %s "$obj"),\"code\":$(code_bytes "$obj")}"
   for e in wasmtime-cranelift wasmtime-winch; do
-    timed "compile:$name:$e" "$py" "$here/drivers/wasmtime_run.py" compile "$e" "$wasm" "$out/$name.$e.cwasm"
+    local cwasm=$out/$name.$e.cwasm saved=$out/$name.$e.compile.json
+    if [ -n "${REUSE_WASMTIME:-}" ] && [ "$cwasm" -nt "$wasm" ] && [ -f "$saved" ]; then
+      cat "$saved" >> "$jsonl" # wasmtime's compile of the same module, timed in an earlier run
+    else
+      timed "compile:$name:$e" "$py" "$here/drivers/wasmtime_run.py" compile "$e" "$wasm" "$cwasm"
+      tail -1 "$jsonl" > "$saved"
+    fi
     record "{\"label\":\"size:$name:$e\",\"text\":$(text_size "$out/$name.$e.cwasm"),\"file\":$(stat -c %s "$out/$name.$e.cwasm"),\"code\":$(text_size "$out/$name.$e.cwasm")}"
   done
 }
