@@ -9,9 +9,10 @@
 #   ruby     Ruby 3.3's WASI build (npm @ruby/3.3-wasm-wasi, dist/ruby.wasm, 16 MB): compile and code size
 #            only (it imports a JavaScript host interface)
 #   kernels  the five C kernels of bench/programs (fib, sieve, mandelbrot, nbody, matmul)
+#   floor    examples/fib.wasm's fib(1): the fixed cost of a process (kiln's JVM, wasmtime's Python)
 # For each program: compile time and peak RSS of the whole `kiln compile` process and of wasmtime's
 # compile, the size of the machine code (.text of kiln's cache object and of wasmtime's .cwasm); for each
-# workload, from a filled cache: wall time, peak RSS and time to the first Wasm instruction of one whole
+# workload, from a filled cache: wall time, CPU time (user + system), peak RSS and time to the first Wasm instruction of one whole
 # process on kiln's native, auto (warm: the cache filled by kiln compile; cold: no cache) and interp
 # tiers and wasmtime's Cranelift and Winch. Medians of RUNS runs. Writes bench/results/realworld.md and
 # realworld.jsonl. wasmtime runs through its Python package (its start-up is Python's, ~0.1 s, and
@@ -38,10 +39,10 @@ record() { echo "$1" >> "$jsonl"; }
 timed() {
   local label=$1; shift
   local t; t=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$t" "$@" > "$out/last.out" 2> "$out/last.err" || true
-  read -r secs kb < <(tail -1 "$t"); rm -f "$t"
-  local first; first=$(grep -o '"first[A-Za-z_]*":[0-9.-]*' "$out/last.err" | tail -1 | cut -d: -f2 || true)
-  record "{\"label\":\"$label\",\"seconds\":$secs,\"rss_kb\":$kb,\"first_ms\":${first:-null}}"
+  /usr/bin/time -f "%e %M %U %S" -o "$t" "$@" > "$out/last.out" 2> "$out/last.err" || true
+  read -r secs kb user sys < <(tail -1 "$t"); rm -f "$t"
+  local first; first=$(grep -o '"first[A-Za-z_]*": *[0-9.-]*' "$out/last.err" | tail -1 | cut -d: -f2 | tr -d ' ' || true)
+  record "{\"label\":\"$label\",\"seconds\":$secs,\"cpu_seconds\":$(echo "$user + $sys" | bc),\"rss_kb\":$kb,\"first_ms\":${first:-null}}"
 }
 
 fetch_npm() { # package@version, then the file inside it to copy, then the destination
@@ -121,6 +122,12 @@ for p in "${programs[@]}"; do
       w=$out/ruby.wasm
       fetch_npm @ruby/3.3-wasm-wasi@2.10.1 dist/ruby.wasm "$w"
       compile_program ruby "$w"
+      ;;
+    floor)
+      # what any run costs: kiln's JVM start with a one-function module; wasmtime's Python start with it
+      w=$root/examples/fib.wasm
+      compile_program fib1 "$w"
+      run_workload fib1 "$w" floor --invoke fib "$w" 1 -- --invoke fib 1
       ;;
     kernels)
       kiln_apt_install clang lld

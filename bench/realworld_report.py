@@ -48,14 +48,16 @@ for r in rows:
             workloads.append(w)
 engines = ["native", "auto-warm", "auto-cold", "interp", "wasmtime-cranelift", "wasmtime-winch"]
 print("\n### Runs from a filled cache (auto-cold: no cache; interp: no native code)\n")
-print("| workload | engine | wall | vs Cranelift | peak RSS | vs Cranelift | first instruction |")
-print("|---|---|---|---|---|---|---|")
+print("| workload | engine | wall | vs Cranelift | CPU | vs Cranelift | peak RSS | vs Cranelift | first instruction |")
+print("|---|---|---|---|---|---|---|---|---|")
 for w in workloads:
     base_t, base_m = med(f"run:{w}:wasmtime-cranelift", 'seconds'), med(f"run:{w}:wasmtime-cranelift", 'rss_kb')
+    base_c = med(f"run:{w}:wasmtime-cranelift", 'cpu_seconds')
     for e in engines:
         label = f"run:{w}:{e}"
         if label not in by:
             continue
-        t, m, f = med(label, 'seconds'), med(label, 'rss_kb'), med(label, 'first_ms')
-        print(f"| {w} | {e} | {t:.2f} s | {ratio(t, base_t)} | {m / 1024:.0f} MB | {ratio(m, base_m)} | "
+        t, m, f, c = med(label, 'seconds'), med(label, 'rss_kb'), med(label, 'first_ms'), med(label, 'cpu_seconds')
+        cpu = '-' if c is None else f"{c:.2f} s"
+        print(f"| {w} | {e} | {t:.2f} s | {ratio(t, base_t)} | {cpu} | {ratio(c, base_c)} | {m / 1024:.0f} MB | {ratio(m, base_m)} | "
               f"{'-' if f is None else f'{f:.0f} ms'} |")

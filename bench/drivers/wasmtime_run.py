@@ -80,7 +80,7 @@ def run(name, path, rest):
     except wasmtime.ExitTrap as e:
         code = e.code
     sys.stdout.flush()
-    print(json.dumps({'first_instruction_ms': round(first, 1)}), file=sys.stderr)
+    print(json.dumps({'first_instruction_ms': round(first, 1)}, separators=(',', ':')), file=sys.stderr)
     return code
 
 

@@ -304,7 +304,7 @@ public final class Instance implements Caller {
     private long descriptorFor(int i) {
         FunctionInstance f = functions[i];
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
-        MemorySegment d = store.arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
+        MemorySegment d = store.newDescriptor();
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
         hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());

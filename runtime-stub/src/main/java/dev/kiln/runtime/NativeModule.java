@@ -245,12 +245,16 @@ final class NativeModule {
      * its stub until then; binding re-points it, so bound callees are reached without the stub.
      */
     synchronized void describe(int f, long descriptor, Store owner) {
+        if (address.get(f) == 0 && mapped != null && mapped.hasCode(f)) {
+            // mapped code is callable where it lies (its block is checked when first executed), and binding
+            // will not move it: the descriptor points at it for good, and the function stays unbound until
+            // its first call from Java
+            setDescriptorCode(descriptor, textBase + mapped.textOffset(f));
+            return;
+        }
         if (descriptors.get(f) == null) descriptors.set(f, new ArrayList<>(1));
         descriptors.get(f).add(new Descriptor(descriptor, owner));
         long a = address.get(f);
-        // mapped code is callable where it lies (its block is checked when first executed): the
-        // descriptor points at it without binding the function, which happens on its first call from Java
-        if (a == 0 && mapped != null && mapped.hasCode(f)) a = textBase + mapped.textOffset(f);
         setDescriptorCode(descriptor, a != 0 ? a : stub(f));
     }
 
