@@ -42,7 +42,7 @@ timed() {
   /usr/bin/time -f "%e %M %U %S" -o "$t" "$@" > "$out/last.out" 2> "$out/last.err" || true
   read -r secs kb user sys < <(tail -1 "$t"); rm -f "$t"
   local first; first=$(grep -o '"first[A-Za-z_]*": *[0-9.-]*' "$out/last.err" | tail -1 | cut -d: -f2 | tr -d ' ' || true)
-  record "{\"label\":\"$label\",\"seconds\":$secs,\"cpu_seconds\":$(echo "$user + $sys" | bc),\"rss_kb\":$kb,\"first_ms\":${first:-null}}"
+  record "{\"label\":\"$label\",\"seconds\":$secs,\"cpu_seconds\":$(printf "%.2f" "$(echo "$user + $sys" | bc)"),\"rss_kb\":$kb,\"first_ms\":${first:-null}}"
 }
 
 fetch_npm() { # package@version, then the file inside it to copy, then the destination
