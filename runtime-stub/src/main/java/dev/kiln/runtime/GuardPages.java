@@ -33,7 +33,12 @@ final class GuardPages {
     private static final int SA_ONSTACK = 0x0800_0000;
     /** glibc's struct sigaction (x86-64 and AArch64 alike): handler, 128-byte mask, int flags, restorer. */
     private static final int SIGACTION_SIZE = 152, SA_MASK = 8, SA_FLAGS = 136;
-    private static final int MAX_RANGES = 256;
+    /**
+     * Room for this many code ranges and mapped objects (the handler reads only the counts). Every
+     * module opened from a mapped cache object adds one of each, and they are not removed yet: a
+     * process that opens more modules than this from the cache fails to instantiate the next one.
+     */
+    private static final int MAX_RANGES = 8192;
 
     private static final MemorySegment RANGES = Arena.global().allocate(8 + 16L * MAX_RANGES, 16);
     private static int count;
