@@ -9,6 +9,7 @@ import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.NativeSupport;
 import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.CodeOptions;
@@ -72,6 +73,7 @@ public abstract class MachineFunction<L> {
 
     /** Lowers the whole function; {@code symbol} names it in the result. */
     public final MachineCode compile(int funcIndex, String symbol) {
+        NativeSupport.require(module, f, "native");
         for (int id = 0; id < f.blockIdCount(); id++) blockLabels.add(null);
         for (BasicBlock b : f.blocks) blockLabels.set(b.id, newLabel("block" + b.id));
         epilogue = newLabel("epilogue");
@@ -160,6 +162,8 @@ public abstract class MachineFunction<L> {
             case Terminator.Return r -> returnValues(r.values, next == null);
             case Terminator.ReturnCall rc -> tailCall(rc.call);
             case Terminator.Trap t -> jump(trap(t.kind, t.wasmOffset));
+            case Terminator.Throw t -> throw new IllegalStateException("NativeSupport declines throws");
+            case Terminator.Guarded g -> throw new IllegalStateException("NativeSupport declines try regions");
         }
     }
 

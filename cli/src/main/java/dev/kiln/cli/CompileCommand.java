@@ -4,12 +4,14 @@ import dev.kiln.frontend.ModuleException;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.RegularFiles;
 import dev.kiln.runtime.Backends;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,18 +108,37 @@ final class CompileCommand extends CliCommand {
             double ms = (System.nanoTime() - start) / 1e6;
             if (output != null) {
                 Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-                Files.write(tmp, object);
-                Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.write(tmp, object);
+                    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    deleteQuietly(tmp); // never leave half an object behind
+                    err.println("kiln compile: cannot write " + output + ": " + RegularFiles.reason(e));
+                    return Main.FAILED;
+                }
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
             } else {
                 var id = NativeCompiler.identity(module, t, options());
                 var key = id.cacheKey();
-                cache.storeMapped(id, object);
+                try {
+                    cache.storeMapped(id, object);
+                } catch (IOException e) {
+                    err.println("kiln compile: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
+                    return Main.FAILED;
+                }
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, cache.pathOf(key));
             }
         }
         return 0;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // reported already: the write failed
+        }
     }
 
     private dev.kiln.ir.code.CodeOptions options() {

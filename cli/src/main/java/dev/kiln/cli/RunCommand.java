@@ -43,6 +43,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--invoke", metaVar = "NAME", usage = "call this exported function instead of _start")
     String invoke;
 
+    @Option(name = "--float-bits", usage = "--invoke: print f32/f64 results as their raw IEEE bits in hex (as arguments take them)")
+    boolean floatBits;
+
     @Option(name = "--tier", metaVar = "TIER", usage = "auto (default: cached code binds lazily, hot functions are compiled), native, or interp")
     String tier = "auto";
 
@@ -158,7 +161,15 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         Store store = new Store().tier(chosen);
         limits.apply(store);
-        try (AutoCloseable timeout = limits.startTimeout(store)) {
+        Runnable stuck = !ownProcess ? null : () -> {
+            err.println(file + ": wasm trap: interrupted");
+            err.print(limits.describeInterruption());
+            err.println("kiln run: the program did not stop within " + LimitOptions.STOP_GRACE_MILLIS
+                    + " ms (blocked in a call that cannot be interrupted); exiting");
+            err.flush();
+            Runtime.getRuntime().halt(TRAP_EXIT);
+        };
+        try (AutoCloseable timeout = limits.startTimeout(store, stuck)) {
             return execute(module, store, out, err);
         } finally {
             if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println, limits.codeOptions());
@@ -210,12 +221,16 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                 raw = new long[0];
             }
             long[] results = f.call(raw);
-            for (int i = 0; i < results.length; i++) out.println(ValueText.format(results[i], t.result(i)));
+            for (int i = 0; i < results.length; i++) out.println(ValueText.format(results[i], t.result(i), floatBits));
             return 0;
         } catch (WasmTrap trap) {
             out.flush();
             err.println(file + ": " + trap.describe());
             if (trap.kind() == dev.kiln.ir.TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
+            return TRAP_EXIT;
+        } catch (dev.kiln.runtime.WasmException e) {
+            out.flush();
+            err.println(file + ": " + e.getMessage());
             return TRAP_EXIT;
         } catch (ProcessExit exit) {
             out.flush();

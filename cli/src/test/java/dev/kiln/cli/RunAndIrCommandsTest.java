@@ -31,7 +31,7 @@ class RunAndIrCommandsTest {
                 """);
         CliRunner r = CliRunner.run("run", "--invoke", "f", p.toString(), "-1", "-9000000000", "1.5", "0x7ff8000000000001");
         assertEquals(0, r.exit(), r.err());
-        assertEquals("-1\n-9000000000\n1.5\nNaN\n", r.out());
+        assertEquals("-1\n-9000000000\n1.5\nnan:0x8000000000001\n", r.out());
         CliRunner bad = CliRunner.run("run", "--invoke", "f", p.toString(), "x", "1", "1", "1");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("argument 1 'x' is not a valid i32"), bad.err());
@@ -44,6 +44,20 @@ class RunAndIrCommandsTest {
         assertEquals(RunCommand.TRAP_EXIT, r.exit());
         assertTrue(r.err().contains("wasm trap: unreachable\n  at inner (func 0) at offset 0x"), r.err());
         assertTrue(r.err().contains("  at f (func 1)"), r.err());
+    }
+
+    @Test
+    void aFailedHostCallIsDescribedInWasmTerms() throws Exception {
+        Path p = module("""
+                (module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func (export "_start") (drop (call $w (i32.const 1) (i32.const 3) (i32.const 1) (i32.const 8)))))
+                """);
+        CliRunner r = CliRunner.run("run", "--tier", "interp", p.toString());
+        assertEquals(RunCommand.TRAP_EXIT, r.exit());
+        assertTrue(r.err().contains("wasm trap: host function wasi_snapshot_preview1.fd_write failed: pointer not aligned to 4: 3"),
+                r.err());
+        assertTrue(!r.err().contains("dev.kiln") && !r.err().contains("Exception"), r.err());
     }
 
     @Test

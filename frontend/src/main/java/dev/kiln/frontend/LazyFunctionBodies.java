@@ -70,10 +70,8 @@ final class LazyFunctionBodies extends AbstractList<FunctionBody> {
         List<LocalGroup> locals = new ArrayList<>(Math.min(groups, 16));
         long total = 0;
         for (int g = 0; g < groups; g++) {
-            int at = r.position();
             long c = r.u32();
-            ValType t = ValType.fromCode(r.u8());
-            if (t == null) throw new MalformedModuleException("malformed value type", at);
+            ValType t = TypeReader.valType(r); // 3.0 reference types take more than one byte
             total += c;
             if (c > 0) locals.add(new LocalGroup((int) Math.min(c, Integer.MAX_VALUE), t));
         }

@@ -6,14 +6,16 @@ import java.util.List;
 /** A module that passed validation, with what the validator learned about each function. */
 public final class ValidatedModule {
     private final Module module;
+    private final TypeHierarchy types;
     private final FunctionInfo[] functionInfos;
     private final BitSet declaredFunctionRefs;
     /** False when the bodies were not validated here (validated by this build before): infos come on demand. */
     private final boolean bodiesValidated;
 
     /** {@code functionInfos} null: the bodies were validated before, by this build (see {@link Validator#validateTrusted}). */
-    ValidatedModule(Module module, List<FunctionInfo> functionInfos, BitSet declaredFunctionRefs) {
+    ValidatedModule(Module module, TypeHierarchy types, List<FunctionInfo> functionInfos, BitSet declaredFunctionRefs) {
         this.module = module;
+        this.types = types;
         this.bodiesValidated = functionInfos != null;
         this.functionInfos = functionInfos != null ? functionInfos.toArray(new FunctionInfo[0])
                 : new FunctionInfo[module.functionBodies().size()];
@@ -29,12 +31,17 @@ public final class ValidatedModule {
         return module;
     }
 
+    /** Type equivalence and subtyping over the module's types. */
+    public TypeHierarchy types() {
+        return types;
+    }
+
     /** Facts about a defined function, by function index. */
     public FunctionInfo functionInfo(int funcIndex) {
         int i = funcIndex - module.importedFunctionCount();
         FunctionInfo info = functionInfos[i];
         if (info == null) {
-            info = new FunctionValidator(module, declaredFunctionRefs).validate(funcIndex);
+            info = new FunctionValidator(module, types, declaredFunctionRefs).validate(funcIndex);
             functionInfos[i] = info;
         }
         return info;

@@ -5,6 +5,7 @@ import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
@@ -22,6 +23,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
@@ -124,13 +126,20 @@ public final class FunctionCompiler {
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    /** Where an exception can arise (a throw, or a call inside a try region) and the handlers there: {pc, handler index in throwSiteHandlers}. */
+    private final List<Integer> throwSitePcs = new ArrayList<>();
+    private final List<Terminator.Handler[]> throwSiteHandlers = new ArrayList<>();
+    /** The pc of the last call emitted (a Guarded block's call). */
+    private int lastCallPc = -1;
+    private final IntUnaryOperator frameBytes;
     /** The constant instruction defining each value, or null. */
     final Instruction[] constantDefs;
 
-    private FunctionCompiler(Module module, IrFunction f) {
+    private FunctionCompiler(Module module, IrFunction f, IntUnaryOperator frameBytes) {
         this.module = module;
+        this.frameBytes = frameBytes;
         this.f = f;
-        checkSupported(f);
+        checkSupported(module, f);
         int n = f.valueCount();
         this.constantDefs = new Instruction[n];
         this.useCount = new int[n];
@@ -208,17 +217,41 @@ public final class FunctionCompiler {
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
     public static CompiledFunction compile(ValidatedModule vm, int funcIndex) {
-        IrFunction f = Preparation.forInterpreter(vm, funcIndex);
-        return new FunctionCompiler(vm.module(), f).emit();
+        return compile(vm, funcIndex, InterpreterStack::frameBytes);
     }
 
-    private static void checkSupported(IrFunction f) {
+    /**
+     * {@link #compile(ValidatedModule, int)}, its frames counting as {@code frameBytes} of the most
+     * values the function keeps over one call (what native code of the same function would take:
+     * {@link dev.kiln.ir.code.Backend#frameBytes}).
+     */
+    public static CompiledFunction compile(ValidatedModule vm, int funcIndex, IntUnaryOperator frameBytes) {
+        IrFunction f = Preparation.forInterpreter(vm, funcIndex);
+        return new FunctionCompiler(vm.module(), f, frameBytes).emit();
+    }
+
+    private static void checkSupported(Module module, IrFunction f) {
         for (int v = 0; v < f.valueCount(); v++) {
             if (f.typeOf(v) == ValType.V128) {
                 throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
                         + ") uses SIMD (v128), which the interpreter does not execute yet");
             }
         }
+    }
+
+    /** Whether memory {@code m} is the one the dispatch loop accesses itself: memory 0, 32-bit. */
+    private boolean fastMemory(int m) {
+        return m == 0 && !module.memoryType(0).is64();
+    }
+
+    /** Whether {@code i} is a load or store the dispatch loop cannot make (another memory, a 64-bit one, an offset of 2^32 or more). */
+    private boolean slowAccess(Instruction i) {
+        return i.op.immediate == dev.kiln.frontend.Immediate.MEMARG && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0);
+    }
+
+    /** A memory operand of the MultiMemory ops: the index, and whether the memory is 64-bit. */
+    private int memoryOperand(int m) {
+        return m << 1 | (module.memoryType(m).is64() ? 1 : 0);
     }
 
     private static boolean isConstant(Opcode op) {
@@ -241,6 +274,18 @@ public final class FunctionCompiler {
     private void target(BasicBlock b) {
         patches.add(new int[] {code.position(), b.id});
         code.emit(0);
+    }
+
+    /**
+     * The most values a native frame of this function would keep over one call: constants do not
+     * count (native code encodes them in its instructions); the function's own VMContext does when
+     * a call may enter another instance (native code saves it in the frame then).
+     */
+    private int liveAcrossCall() {
+        boolean[] constant = new boolean[f.valueCount()];
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isConstant(i.op)) constant[i.result()] = true;
+        int vmContext = CallSignatures.anyMayCrossInstance(module, f) ? 1 : 0;
+        return alloc.liveIntervals().maxLiveAcrossCall(v -> !constant[v]) + vmContext;
     }
 
     /**
@@ -288,7 +333,8 @@ public final class FunctionCompiler {
             List<Instruction> body = new ArrayList<>(b.instructions.size());
             for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
             for (int k = 0; k < body.size(); k++) {
-                if (k + 1 < body.size() && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
+                if (k + 1 < body.size() && !slowAccess(body.get(k)) && !slowAccess(body.get(k + 1))
+                        && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
                 else instruction(body.get(k));
             }
             terminator(b, next, fusedCompare);
@@ -298,6 +344,17 @@ public final class FunctionCompiler {
         code.emit(Op.RETURN, f.type().resultCount());
         for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
+        int[] sites = new int[throwSitePcs.size()];
+        int[][] handlers = new int[sites.length][];
+        for (int s = 0; s < sites.length; s++) {
+            sites[s] = throwSitePcs.get(s);
+            Terminator.Handler[] hs = throwSiteHandlers.get(s);
+            handlers[s] = new int[2 * hs.length];
+            for (int h = 0; h < hs.length; h++) {
+                handlers[s][2 * h] = hs[h].tag();
+                handlers[s][2 * h + 1] = blockPc[hs[h].target().target.id];
+            }
+        }
         // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
         java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
@@ -314,10 +371,14 @@ public final class FunctionCompiler {
             for (int j = 0; j < values.length; j++) osrSlots[k][j] = slot(values[j]);
             k++;
         }
-        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
+        CompiledFunction compiled = new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
                 f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
-                resultSlot, module.body(f.index).codeStart());
+                resultSlot, module.body(f.index).codeStart(), frameBytes.applyAsInt(liveAcrossCall()));
+        compiled.throwSites = sites; // emitted in ascending pc order
+        compiled.handlers = handlers;
+        return compiled;
+
     }
 
     /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
@@ -333,6 +394,13 @@ public final class FunctionCompiler {
         Opcode op = i.op;
         Integer direct = DIRECT.get(op);
         int memOffset = (int) i.imm;
+        if (slowAccess(i)) {
+            trapSite(i.wasmOffset);
+            int mem = memoryOperand((int) (i.imm2 >>> 32));
+            if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            else code.emit(Op.MEM_STORE, slot(i.args[1]), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            return;
+        }
         Immediates.Form form = Immediates.of(i, constantDefs);
         if (form != null) {
             trapSite(i.wasmOffset);
@@ -376,24 +444,41 @@ public final class FunctionCompiler {
             case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
                     (int) i.imm, slot(i.args[0]));
             case CALL -> {
+                lastCallPc = code.position();
                 code.emit(Op.CALL, (int) i.imm, i.args.length, i.results.length);
                 for (int a : i.args) code.emit(slot(a));
                 for (int r : i.results) code.emit(slot(r));
             }
-            case CALL_INDIRECT -> {
-                int params = i.args.length - 1; // the element index comes last
-                code.emit(Op.CALL_INDIRECT, (int) i.imm, params, i.results.length);
+            case CALL_INDIRECT, CALL_REF -> {
+                int params = i.args.length - 1; // the element index or the reference comes last
+                lastCallPc = code.position();
+                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, params, i.results.length);
                 for (int k = 0; k < params; k++) code.emit(slot(i.args[k]));
                 for (int r : i.results) code.emit(slot(r));
                 code.emit((int) i.imm2, slot(i.args[params]));
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
-            case MEMORY_SIZE -> code.emit(Op.MEMORY_SIZE, slot(i.result()));
-            case MEMORY_GROW -> code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
-            case MEMORY_FILL -> code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case MEMORY_COPY -> code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case MEMORY_INIT -> code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case MEMORY_SIZE -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_SIZE, slot(i.result()));
+                else code.emit(Op.MEMORY_SIZE_M, slot(i.result()), memoryOperand((int) i.imm));
+            }
+            case MEMORY_GROW -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
+                else code.emit(Op.MEMORY_GROW_M, slot(i.result()), memoryOperand((int) i.imm), slot(i.args[0]));
+            }
+            case MEMORY_FILL -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_FILL_M, memoryOperand((int) i.imm), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
+            case MEMORY_COPY -> {
+                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2)) code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
+            case MEMORY_INIT -> {
+                if (fastMemory((int) i.imm2)) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
             case DATA_DROP -> code.emit(Op.DATA_DROP, (int) i.imm);
             case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.args[0]));
             case TABLE_SET -> code.emit(Op.TABLE_SET, (int) i.imm, slot(i.args[0]), slot(i.args[1]));
@@ -403,8 +488,27 @@ public final class FunctionCompiler {
             case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case ELEM_DROP -> code.emit(Op.ELEM_DROP, (int) i.imm);
+            case CATCH -> {
+                boolean withRef = i.imm2 == 1;
+                int n = i.results.length - (withRef ? 1 : 0);
+                code.emit(Op.CATCH, n, withRef ? slotOrScratch(i.results[n]) : -1);
+                for (int k = 0; k < n; k++) code.emit(slotOrScratch(i.results[k]));
+            }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
         }
+    }
+
+    /** The value's slot, or the scratch slot for a value nothing reads (it got none). */
+    private int slotOrScratch(int value) {
+        int l = alloc.location(value);
+        return Location.isSlot(l) ? Location.slotIndex(l) : scratch;
+    }
+
+    /** Records that an exception can arise at {@code pc}, with the handlers that apply there. */
+    private void throwSite(int pc, Terminator.Handler[] handlers) {
+        if (handlers.length == 0) return;
+        throwSitePcs.add(pc);
+        throwSiteHandlers.add(handlers);
     }
 
     private static boolean is32(ValType t) {
@@ -460,8 +564,40 @@ public final class FunctionCompiler {
                 trapSite(t.wasmOffset);
                 code.emit(Op.TRAP, t.kind.code, t.wasmOffset);
             }
-            case Terminator.ReturnCall rc -> throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
-                    + ") makes a tail call, which the interpreter does not execute yet");
+            case Terminator.ReturnCall rc -> {
+                Instruction call = rc.call;
+                trapSite(call.wasmOffset);
+                int params = call.op == Opcode.CALL ? call.args.length : call.args.length - 1;
+                int op = call.op == Opcode.CALL ? Op.RETURN_CALL
+                        : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
+                code.emit(op, (int) call.imm, params, 0);
+                for (int k = 0; k < params; k++) code.emit(slot(call.args[k]));
+                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params]));
+            }
+            case Terminator.Throw th -> {
+                Instruction i = th.instruction;
+                trapSite(i.wasmOffset);
+                throwSite(code.position(), th.handlers);
+                if (i.op == Opcode.THROW_REF) {
+                    code.emit(Op.THROW_REF, slot(i.args[0]));
+                } else {
+                    code.emit(Op.THROW, (int) i.imm, i.args.length);
+                    for (int a : i.args) code.emit(slot(a));
+                }
+            }
+            case Terminator.Guarded g -> {
+                Instruction last = b.instructions.isEmpty() ? null : b.instructions.get(b.instructions.size() - 1);
+                if (last == null || (last.op != Opcode.CALL && last.op != Opcode.CALL_INDIRECT && last.op != Opcode.CALL_REF)) {
+                    throw new IllegalStateException("block " + b.id + " ends in a guarded region without a call");
+                }
+                throwSite(lastCallPc, g.handlers);
+                moves(g.normal);
+                if (g.normal.target != next) {
+                    code.emit(Op.JMP);
+                    target(g.normal.target);
+                }
+            }
+            default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + b.terminator.getClass().getSimpleName());
         }
     }
 

@@ -85,7 +85,7 @@ public final class IrPrinter {
             case ELEM_TABLE -> "elem" + i.imm + " table" + i.imm2;
             case ELEM -> "elem" + i.imm;
             case DATA, DATA_MEMORY -> "data" + i.imm;
-            case REF_TYPE -> dev.kiln.frontend.ValType.fromCode((int) i.imm).text;
+            case REF_TYPE -> dev.kiln.frontend.HeapType.fromEncoding(i.imm).toString();
             default -> op == Opcode.CALL_INDIRECT ? "type" + i.imm + " table" + i.imm2 : "";
         };
     }
@@ -136,8 +136,26 @@ public final class IrPrinter {
             }
             case Terminator.ReturnCall rc -> sb.append("return_").append(instruction(rc.call).strip());
             case Terminator.Trap tr -> sb.append("trap ").append(tr.kind.name().toLowerCase());
+            case Terminator.Throw th -> {
+                sb.append(instruction(th.instruction));
+                handlers(sb, th.handlers);
+            }
+            case Terminator.Guarded g -> {
+                sb.append("guarded ").append(edge(g.normal));
+                handlers(sb, g.handlers);
+            }
         }
         return sb.toString();
+    }
+
+    private static void handlers(StringBuilder sb, Terminator.Handler[] hs) {
+        if (hs.length == 0) return;
+        sb.append(" catch [");
+        for (int k = 0; k < hs.length; k++) {
+            if (k > 0) sb.append(", ");
+            sb.append(hs[k].tag() < 0 ? "all" : "tag" + hs[k].tag()).append(" -> ").append(edge(hs[k].target()));
+        }
+        sb.append(']');
     }
 
 }

@@ -191,7 +191,7 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return new CacheLookup.Miss();
         } catch (IOException e) {
-            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + e, false);
+            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + RegularFiles.reason(e), false);
         }
         String problem;
         try {
@@ -208,16 +208,19 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return new CacheLookup.Miss(); // removed meanwhile
         } catch (IOException e) {
-            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + e, false);
+            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + RegularFiles.reason(e), false);
         } catch (CorruptObjectException e) {
             problem = e.getMessage();
         }
         return new CacheLookup.Corrupt(path, "cache entry " + path + ": " + problem, removeIfUnchanged(path, fileKey));
     }
 
-    private static int formatVersion(Path path) throws IOException {
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+    /** The entry's format version (-1: not the mapped format); anything but a regular file is corrupt. */
+    private static int formatVersion(Path path) throws IOException, CorruptObjectException {
+        try (FileChannel in = RegularFiles.open(path)) {
             return MappedObject.formatVersion(in);
+        } catch (RegularFiles.NotRegular e) {
+            throw new CorruptObjectException(e.getMessage());
         }
     }
 
@@ -226,18 +229,15 @@ public final class CodeCache {
         return removeIfUnchanged(entry, null);
     }
 
-    /** Reads an entry, refusing implausibly large ones before allocating. */
+    /**
+     * Reads an entry, refusing implausibly large ones before allocating, and anything but a regular
+     * file (a FIFO or device at a key is never opened in a way that waits).
+     */
     private static byte[] readBounded(Path path) throws IOException, CorruptObjectException {
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = in.size();
-            if (size > MAX_ENTRY_SIZE) {
-                throw new CorruptObjectException("entry is " + size + " bytes, more than the " + MAX_ENTRY_SIZE + "-byte limit");
-            }
-            ByteBuffer b = ByteBuffer.allocate((int) size);
-            while (b.hasRemaining()) {
-                if (in.read(b) < 0) throw new CorruptObjectException("entry shrank while it was read");
-            }
-            return b.array();
+        try {
+            return RegularFiles.read(path, MAX_ENTRY_SIZE);
+        } catch (RegularFiles.NotRegular e) {
+            throw new CorruptObjectException(e.getMessage());
         }
     }
 
@@ -282,7 +282,7 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            return new Inspected(new CacheEntry(key, path, 0, Instant.EPOCH, null, null, null, 0, 0, "cannot read: " + e), null);
+            return new Inspected(new CacheEntry(key, path, 0, Instant.EPOCH, null, null, null, 0, 0, "cannot read: " + RegularFiles.reason(e)), null);
         }
         Instant modified = attrs.lastModifiedTime().toInstant();
         String problem;
@@ -307,7 +307,7 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            problem = "cannot read: " + e;
+            problem = "cannot read: " + RegularFiles.reason(e);
         } catch (CorruptObjectException e) {
             problem = e.getMessage();
         }
@@ -359,7 +359,7 @@ public final class CodeCache {
     private List<Path> entryFiles() throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : files("*" + EXTENSION)) {
-            if (keyOf(p) != null && Files.isRegularFile(p)) out.add(p);
+            if (keyOf(p) != null) out.add(p); // whatever it is: one that is not a regular file is reported (and removed by verify)
         }
         return out;
     }

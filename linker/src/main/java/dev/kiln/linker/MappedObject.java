@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +114,7 @@ public final class MappedObject {
     /** Maps and checks the object at {@code path}. */
     public static MappedObject open(Path path) throws IOException, CorruptObjectException {
         MemorySegment file;
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel in = RegularFiles.open(path)) {
             file = in.map(FileChannel.MapMode.READ_ONLY, 0, in.size(), Arena.ofAuto());
         }
         long size = file.byteSize();
@@ -323,7 +322,7 @@ public final class MappedObject {
      * resident); throws {@link DamagedObjectException} at the first damaged one.
      */
     public void checkAllText() throws IOException {
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel in = RegularFiles.open(path)) {
             ByteBuffer buf = ByteBuffer.allocate(BlockHash.BLOCK);
             for (int k = 0; k < textBlocks; k++) {
                 buf.clear();

@@ -21,6 +21,8 @@ import java.util.Objects;
 public final class ModuleHashMemo {
     private static final String MAGIC = "kiln-module-hash-memo-1";
     private static final String DIRECTORY = "memo";
+    /** A memo is five short lines; anything larger is not one. */
+    private static final long MAX_MEMO_BYTES = 1 << 16;
 
     private ModuleHashMemo() {
     }
@@ -48,15 +50,15 @@ public final class ModuleHashMemo {
             String stamp = stamp(canonical);
             if (stamp == null) return null;
             Path memo = memoFile(cacheDirectory, canonical);
-            if (!Files.isRegularFile(memo)) return null;
-            List<String> lines = Files.readAllLines(memo, StandardCharsets.UTF_8);
+            // never opened in a way that waits: anything but a regular file there is no memo
+            List<String> lines = new String(RegularFiles.read(memo, MAX_MEMO_BYTES), StandardCharsets.UTF_8).lines().toList();
             if (lines.size() != 5 || !lines.get(0).equals(MAGIC) || !lines.get(1).equals(canonical.toString())
                     || !lines.get(2).equals(stamp) || !lines.get(3).equals(buildId)) {
                 return null;
             }
             byte[] hash = HexFormat.of().parseHex(lines.get(4));
             return hash.length == BuildIdentity.MODULE_HASH_LENGTH ? hash : null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | CorruptObjectException | RuntimeException e) {
             return null;
         }
     }

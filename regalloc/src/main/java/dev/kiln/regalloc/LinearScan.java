@@ -127,7 +127,7 @@ public final class LinearScan {
             assign(v, l);
             active.add(new Active(v, live.end(v)));
         }
-        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated);
+        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live);
     }
 
     private boolean isPrecolored(int v) {

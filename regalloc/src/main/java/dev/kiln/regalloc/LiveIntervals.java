@@ -8,7 +8,6 @@ import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 
 import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * Liveness by backward dataflow over the blocks ({@link BlockLiveness}), summarised per value as one interval
@@ -51,9 +50,8 @@ public final class LiveIntervals {
             int tu = order.terminatorUse(b);
             for (int v : b.terminator.operands()) extend(v, tu, tu);
             for (Edge e : b.terminator.edges()) for (int a : e.args) extend(a, tu, tu);
-            BitSet in = liveness.liveIn(b), out = liveness.liveOut(b);
-            for (int v = in.nextSetBit(0); v >= 0; v = in.nextSetBit(v + 1)) extend(v, bs, bs);
-            for (int v = out.nextSetBit(0); v >= 0; v = out.nextSetBit(v + 1)) extend(v, be, be);
+            for (int v : liveness.liveIn(b)) extend(v, bs, bs);
+            for (int v : liveness.liveOut(b)) extend(v, be, be);
         }
     }
 
@@ -90,6 +88,30 @@ public final class LiveIntervals {
         int i = Arrays.binarySearch(callPositions, s + 1);
         if (i < 0) i = -i - 1;
         return i < callPositions.length && callPositions[i] < e;
+    }
+
+    /**
+     * The most values of {@code counted} live across any one call (defined before it and used
+     * after it): what a frame must keep in callee-saved registers or stack slots while the call
+     * runs. 0 without calls.
+     */
+    public int maxLiveAcrossCall(java.util.function.IntPredicate counted) {
+        if (callPositions.length == 0) return 0;
+        int[] delta = new int[callPositions.length + 1];
+        for (int v = 0; v < start.length; v++) {
+            if (end[v] < 0 || !counted.test(v)) continue;
+            int first = Arrays.binarySearch(callPositions, start[v] + 1);
+            if (first < 0) first = -first - 1;
+            int last = Arrays.binarySearch(callPositions, end[v]);
+            last = last < 0 ? -last - 2 : last - 1; // calls strictly before the end
+            if (first <= last) {
+                delta[first]++;
+                delta[last + 1]--;
+            }
+        }
+        int max = 0, live = 0;
+        for (int i = 0; i < callPositions.length; i++) max = Math.max(max, live += delta[i]);
+        return max;
     }
 
     public LinearOrder order() {

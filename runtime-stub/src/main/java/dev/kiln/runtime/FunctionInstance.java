@@ -20,23 +20,37 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         this.type = type;
     }
 
+    /** The canonical key of the function's type (see {@code TypeHierarchy.canonicalKey}). */
+    String typeKey() {
+        return dev.kiln.frontend.TypeHierarchy.keyOf(type);
+    }
+
     public FuncType type() {
         return type;
     }
 
     /**
-     * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link ProcessExit} when
-     * the program exits.
+     * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link WasmException} when
+     * a Wasm exception leaves it uncaught, {@link ProcessExit} when the program exits,
+     * {@link StoreInUseException} when another thread is using the store (a store is used by one
+     * thread at a time), {@link IllegalStateException} when it is closed.
      */
     public long[] call(long... args) {
         if (args.length != type.paramCount()) {
             throw new IllegalArgumentException("expected " + type.paramCount() + " arguments, got " + args.length);
         }
+        store.enter();
         try {
             return invoke(null, args);
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
+        } catch (dev.kiln.ir.ThrownException e) {
+            throw WasmException.of(e);
+        } catch (StackOverflowError e) { // the caller's Java stack was nearly full before the guest ran
+            throw new WasmTrap(dev.kiln.ir.TrapKind.CALL_STACK_EXHAUSTED, java.util.List.of(), null);
+        } finally {
+            store.exit();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.kiln.frontend.GlobalType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.VmContextLayout;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -13,12 +12,17 @@ import java.lang.foreign.ValueLayout;
  * references in the first 8), shared by every instance that imports it.
  */
 public final class GlobalInstance implements Extern {
+    final Store store;
     private final GlobalType type;
     private final MemorySegment cell;
 
-    GlobalInstance(GlobalType type, long value, Arena arena) {
+    /** The defining module's types, for matching a type index across modules (null: no type indices). */
+    dev.kiln.frontend.TypeHierarchy types;
+
+    GlobalInstance(Store store, GlobalType type, long value) {
+        this.store = store;
         this.type = type;
-        this.cell = arena.allocate(VmContextLayout.GLOBAL_CELL_SIZE, 16);
+        this.cell = store.arena.allocate(VmContextLayout.GLOBAL_CELL_SIZE, 16);
         setRaw(value);
     }
 

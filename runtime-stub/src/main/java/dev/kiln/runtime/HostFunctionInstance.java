@@ -3,15 +3,22 @@ package dev.kiln.runtime;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
-/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit passes through. */
+/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit and {@link WasmException}s (as exceptions in the guest) pass through. */
 public final class HostFunctionInstance extends FunctionInstance {
     private final HostFunction definition;
+    /** What a host function called from Java (not from an instance) sees as its caller. */
+    private static final Caller NO_CALLER = () -> null;
     /** Address of the thunk native code calls this function through, once made. */
     long nativeThunk;
 
     HostFunctionInstance(Store store, HostFunction definition) {
         super(store, definition.type());
         this.definition = definition;
+    }
+
+    /** {@code module.name}, as the module imports it. */
+    String qualifiedName() {
+        return definition.module() + "." + definition.name();
     }
 
     public HostFunction definition() {
@@ -21,21 +28,34 @@ public final class HostFunctionInstance extends FunctionInstance {
     @Override
     long[] invoke(Instance caller, long[] args) {
         long[] results;
+        store.enterHost();
         try {
-            results = definition.implementation().call(caller == null ? () -> null : caller, args);
-        } catch (ProcessExit | TrapException e) {
+            results = definition.implementation().call(caller == null ? NO_CALLER : caller, args);
+        } catch (ProcessExit | dev.kiln.ir.ThrownException e) {
             throw e;
+        } catch (WasmException e) { // thrown into the guest
+            throw e.thrown();
+        } catch (TrapException e) {
+            throw e.kind == TrapKind.HOST_ERROR ? e.inHostFunction(qualifiedName()) : e;
         } catch (WasmTrap t) {
             TrapException inner = new TrapException(t.kind(), t.getCause());
-            t.wasmStack().forEach(inner::addFrame);
+            for (dev.kiln.ir.WasmFrame f : t.wasmStack()) inner.addFrame(f);
             throw inner;
+        } catch (StackOverflowError e) {
+            throw new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
+        } catch (InterruptedException e) {
+            throw new TrapException(TrapKind.INTERRUPTED); // woken by the store's interrupt(), or the embedder's
         } catch (Throwable e) {
-            throw new TrapException(TrapKind.HOST_ERROR, e);
+            // a failure while the store asked to stop is the wake-up (ClosedByInterruptException, ...)
+            throw store.interruptPending() ? new TrapException(TrapKind.INTERRUPTED)
+                    : new TrapException(TrapKind.HOST_ERROR, e).inHostFunction(qualifiedName());
+        } finally {
+            store.exitHost();
         }
         if (results == null) results = new long[0];
         if (results.length != type.resultCount()) {
-            throw new TrapException(TrapKind.HOST_ERROR, new IllegalStateException("host function " + definition.module()
-                    + "." + definition.name() + " returned " + results.length + " results, expected " + type.resultCount()));
+            throw new TrapException(TrapKind.HOST_ERROR, new IllegalStateException("returned " + results.length
+                    + " results, expected " + type.resultCount())).inHostFunction(qualifiedName());
         }
         return results;
     }

@@ -7,6 +7,7 @@ import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.linker.NativeMemoryException;
 import dev.kiln.linker.VirtualMemory;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -24,9 +25,14 @@ public final class MemoryInstance implements Memory, Extern {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
+    final Store store;
     private final VirtualMemory pages;
     private final long base;
+    /** The whole reservation for the runtime's own use while guest code runs (the store cannot be closed then). */
     private final MemorySegment segment;
+    /** The same bytes for host code: unusable (an exception, not a fault) once the store is closed. */
+    private final Arena viewArena = Arena.ofShared();
+    private final MemorySegment view;
     private final long maxPages;
     private long size;
     private boolean released;
@@ -34,16 +40,19 @@ public final class MemoryInstance implements Memory, Extern {
     private final List<MemorySegment> boundContexts = new ArrayList<>();
     private final MemoryType type;
 
-    MemoryInstance(MemoryType type, long hostMaxPages) {
+    MemoryInstance(Store store, MemoryType type, long hostMaxPages) {
+        this.store = store;
         this.type = type;
         long declared = type.limits().hasMax() ? type.limits().max() : MemoryType.MAX_PAGES;
-        this.maxPages = Math.min(declared, hostMaxPages);
+        // a 64-bit memory grows within the same reservation as a 32-bit one (8 GiB); past it, memory.grow fails
+        this.maxPages = Math.min(Math.min(declared, hostMaxPages), RESERVATION / MemoryType.PAGE_SIZE);
         if (type.limits().min() > maxPages) {
             throw new LinkException("memory of " + type.limits().min() + " pages exceeds the limit of " + maxPages + " pages");
         }
         this.pages = VirtualMemory.reserve(RESERVATION);
         this.base = pages.address();
         this.segment = wholeReservation(base);
+        this.view = segment.reinterpret(viewArena, null);
         long bytes = type.limits().min() * MemoryType.PAGE_SIZE;
         try {
             if (bytes > 0) pages.commit(0, bytes);
@@ -69,8 +78,11 @@ public final class MemoryInstance implements Memory, Extern {
         return base;
     }
 
-    /** A segment over the whole reservation (accesses past {@link #byteSize()} must be checked first). */
-    public MemorySegment reservation() {
+    /**
+     * A segment over the whole reservation for the interpreter (accesses past {@link #byteSize()}
+     * must be checked first; only while the store is open).
+     */
+    MemorySegment reservation() {
         return segment;
     }
 
@@ -85,8 +97,14 @@ public final class MemoryInstance implements Memory, Extern {
         return size;
     }
 
+    /** Grows the memory from Java (as the store's user; see {@link Store}). */
     @Override
     public long grow(long deltaPages) {
+        return store.using(() -> growNow(deltaPages));
+    }
+
+    /** memory.grow from guest code. */
+    long growNow(long deltaPages) {
         long oldPages = size / MemoryType.PAGE_SIZE;
         if (deltaPages < 0 || oldPages + deltaPages > maxPages) return -1;
         long add = deltaPages * MemoryType.PAGE_SIZE;
@@ -103,63 +121,67 @@ public final class MemoryInstance implements Memory, Extern {
     void release() {
         if (!released) {
             released = true;
+            viewArena.close();
             pages.close();
         }
     }
 
     private long check(long address, long length) {
-        if (address < 0 || length < 0 || address + length > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        // unsigned, without overflow: 64-bit memories pass any u64 address and length
+        if (Long.compareUnsigned(length, size) > 0 || Long.compareUnsigned(address, size - length) > 0) {
+            throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        }
         return address;
     }
 
     @Override
     public byte readByte(long address) {
-        return segment.get(ValueLayout.JAVA_BYTE, check(address, 1));
+        return view.get(ValueLayout.JAVA_BYTE, check(address, 1));
     }
 
     @Override
     public short readShort(long address) {
-        return segment.get(I16, check(address, 2));
+        return view.get(I16, check(address, 2));
     }
 
     @Override
     public int readInt(long address) {
-        return segment.get(I32, check(address, 4));
+        return view.get(I32, check(address, 4));
     }
 
     @Override
     public long readLong(long address) {
-        return segment.get(I64, check(address, 8));
+        return view.get(I64, check(address, 8));
     }
 
     @Override
     public void writeByte(long address, byte value) {
-        segment.set(ValueLayout.JAVA_BYTE, check(address, 1), value);
+        view.set(ValueLayout.JAVA_BYTE, check(address, 1), value);
     }
 
     @Override
     public void writeShort(long address, short value) {
-        segment.set(I16, check(address, 2), value);
+        view.set(I16, check(address, 2), value);
     }
 
     @Override
     public void writeInt(long address, int value) {
-        segment.set(I32, check(address, 4), value);
+        view.set(I32, check(address, 4), value);
     }
 
     @Override
     public void writeLong(long address, long value) {
-        segment.set(I64, check(address, 8), value);
+        view.set(I64, check(address, 8), value);
     }
 
     @Override
     public void read(long address, byte[] dst, int offset, int length) {
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, check(address, length), dst, offset, length);
+        MemorySegment.copy(view, ValueLayout.JAVA_BYTE, check(address, length), dst, offset, length);
     }
 
     @Override
     public void write(long address, byte[] src, int offset, int length) {
-        MemorySegment.copy(src, offset, segment, ValueLayout.JAVA_BYTE, check(address, length), length);
+        MemorySegment.copy(src, offset, view, ValueLayout.JAVA_BYTE, check(address, length), length);
     }
 
     /** memory.fill with the spec's bounds check. */
@@ -175,9 +197,18 @@ public final class MemoryInstance implements Memory, Extern {
         MemorySegment.copy(segment, src, segment, dst, n);
     }
 
+    /** memory.copy between two memories (the same one allowed), with the spec's bounds checks. */
+    static void copy(MemoryInstance dst, long d, MemoryInstance src, long s, long n) {
+        dst.check(d, n);
+        src.check(s, n);
+        MemorySegment.copy(src.segment, s, dst.segment, d, n);
+    }
+
     /** Copies {@code n} bytes of {@code data[srcOff..]} to {@code dst}, with the checks memory.init needs. */
     void init(long dst, byte[] data, int dataStart, int dataLength, long src, long n) {
-        if (src + n > dataLength) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        if (Long.compareUnsigned(n, dataLength) > 0 || Long.compareUnsigned(src, dataLength - n) > 0) {
+            throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        }
         check(dst, n);
         MemorySegment.copy(data, (int) (dataStart + src), segment, ValueLayout.JAVA_BYTE, dst, (int) n);
     }

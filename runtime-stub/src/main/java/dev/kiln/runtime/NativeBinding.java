@@ -34,13 +34,23 @@ final class NativeBinding {
         NativeValues.write(buf.address(), type.params(), args);
         int result;
         try {
-            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), ThreadStackLimit.current());
+            // measured last: nothing between here and the call blocks, so a virtual thread stays on this carrier
+            long stackLimit = instance.store().nativeStackLimit();
+            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            // the instance keeps its module, and so the code that just ran, from being freed meanwhile
+            java.lang.ref.Reference.reachabilityFence(instance);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
+        if (result == ExecutionStateLayout.THROW) {
+            ExecutionState.takePendingTrap();
+            dev.kiln.ir.ThrownException e = ExecutionState.takePendingThrow();
+            if (e != null) throw e;
+        }
         if (result == ExecutionStateLayout.EXIT) {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());

@@ -6,6 +6,7 @@ import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.ir.WasmFrame;
+import dev.kiln.linker.CodeSpaceExhaustedException;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.LinkException;
 import dev.kiln.linker.PlacedFunction;
@@ -31,6 +32,12 @@ final class NativeCodeMemory {
     private static final FunctionDescriptor ENTRY = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     private static NativeCodeMemory instance;
+    /** Frees the code of modules that became unreachable (see {@link WasmModule}). */
+    static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(r -> {
+        Thread t = new Thread(r, "kiln-code-release");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Backend backend;
     private final ExecutableMemory memory;
@@ -88,17 +95,19 @@ final class NativeCodeMemory {
     }
 
     /**
-     * Address space reserved for x86-64 code at once. Code calls the trap routine and shared stubs
-     * with rel32 displacements (±2 GiB), so all of it must stay in one window: with the linker's
-     * default 64 MiB reservations a later one could land far away (below 8 GiB linear-memory
-     * reservations) and every placement after it failed. Only the address space is reserved.
+     * Address space reserved for code, at once and only once: x86-64 code calls the trap routine and
+     * shared stubs with rel32 displacements (±2 GiB), AArch64 code calls within a module with
+     * {@code bl} (±128 MiB), so all code must stay in one window. Only the address space is
+     * reserved; pages are committed as code is placed and returned when it is freed. The system
+     * property {@code kiln.codeSpace} (bytes) sets a smaller window, for tests of exhaustion.
      */
     static final long X64_CODE_RESERVATION = 1L << 30;
+    static final long A64_CODE_RESERVATION = 128L << 20;
 
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
-        this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
-                backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE,
+        long size = Long.getLong("kiln.codeSpace", backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : A64_CODE_RESERVATION);
+        this.memory = ExecutableMemory.ofFixedSize(backend.relocationModel(), InstructionCache.forTarget(backend.target()), size,
                 GuardPages::addCodeRange);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
@@ -113,6 +122,11 @@ final class NativeCodeMemory {
         } catch (LinkException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The process's native code memory if it was made, else null. */
+    static synchronized NativeCodeMemory existing() {
+        return instance;
     }
 
     /** The process's native code memory for the host backend. */
@@ -146,11 +160,73 @@ final class NativeCodeMemory {
     /** Places tiering stubs (no Wasm frames of their own). */
     List<PlacedFunction> placeStubs(List<MachineCode> stubs) {
         try {
-            return memory.placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine,
+            return placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine,
                     Backend.INSTANCE_RETURN_SYMBOL, instanceReturn)));
         } catch (LinkException e) {
             throw new IllegalStateException("cannot place native stubs: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Places code; when the code space is full, first lets the garbage collector find modules that
+     * can no longer run (their code is freed as they are collected), then tries once more.
+     */
+    private List<PlacedFunction> placeAll(List<MachineCode> code, SymbolResolver resolver) {
+        try {
+            return memory.placeAll(code, resolver);
+        } catch (CodeSpaceExhaustedException full) {
+            reclaim();
+            try {
+                return memory.placeAll(code, resolver);
+            } catch (CodeSpaceExhaustedException still) {
+                throw new CodeSpaceFullException(memory.sealedBytes(), memory.reservedBytes());
+            }
+        }
+    }
+
+    /** Runs the collector and waits (briefly) for the code of modules it finds unreachable to be freed. */
+    private void reclaim() {
+        long before = memory.sealedBytes();
+        System.gc();
+        for (int i = 0; i < 50 && memory.sealedBytes() >= before; i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+
+    /** Code a module placed, freed together when the module can no longer run (see {@link #release}). */
+    static final class PlacedCode {
+        private final List<Long> placements = new java.util.ArrayList<>();
+        private final List<Long> functions = new java.util.ArrayList<>();
+
+        synchronized void placed(List<PlacedFunction> batch, boolean functionsWithFrames) {
+            if (batch.isEmpty()) return;
+            placements.add(batch.getFirst().address());
+            if (functionsWithFrames) for (PlacedFunction p : batch) functions.add(p.address());
+        }
+    }
+
+    /**
+     * Frees everything in {@code code} (called once its module is unreachable and every store that
+     * ran it is closed: nothing can call it any more).
+     */
+    void release(PlacedCode code) {
+        synchronized (code) {
+            for (long f : code.functions) byAddress.remove(f);
+            for (long p : code.placements) memory.free(p);
+            code.functions.clear();
+            code.placements.clear();
+        }
+    }
+
+    /** Bytes of code placed and not freed (what the code space holds now). */
+    long liveCodeBytes() {
+        return memory.sealedBytes();
     }
 
     /** The native-to-interpreter adapter for functions of {@code type} (made once per type). */
@@ -178,16 +254,12 @@ final class NativeCodeMemory {
         return interpreterEntries;
     }
 
-    /** A thunk that calls host function {@code handle} (of its store) through the adapter of its type. */
-    long hostThunk(int handle, FuncType type) {
-        return hostThunks(new int[] {handle}, List.of(type))[0];
-    }
-
     /**
      * Thunks for several host functions ({@code handles[k]} of type {@code types.get(k)}), placed
-     * together with any adapter of their types not made yet.
+     * together (recorded in {@code owner}, the store's code), with any adapter of their types not
+     * made yet (adapters are shared by every store).
      */
-    synchronized long[] hostThunks(int[] handles, List<FuncType> types) {
+    synchronized long[] hostThunks(int[] handles, List<FuncType> types, PlacedCode owner) {
         List<FuncType> missing = new java.util.ArrayList<>();
         for (FuncType t : types) if (!hostEntries.containsKey(t) && !missing.contains(t)) missing.add(t);
         if (!missing.isEmpty()) {
@@ -204,6 +276,7 @@ final class NativeCodeMemory {
             thunks.add(backend.adapterThunk("kiln_host_" + handles[k], handles[k], hostEntries.get(types.get(k))));
         }
         List<PlacedFunction> placed = placeStubs(thunks);
+        owner.placed(placed, false);
         long[] out = new long[handles.length];
         for (int k = 0; k < out.length; k++) out[k] = placed.get(k).address();
         return out;
@@ -212,7 +285,7 @@ final class NativeCodeMemory {
     /** Places compiled functions; their calls to other symbols go through {@code resolver}. */
     List<PlacedFunction> place(List<MachineCode> functions, SymbolResolver resolver, java.util.function.IntFunction<String> names) {
         try {
-            List<PlacedFunction> placed = memory.placeAll(functions, resolver);
+            List<PlacedFunction> placed = placeAll(functions, resolver);
             for (int i = 0; i < placed.size(); i++) {
                 PlacedFunction p = placed.get(i);
                 MachineCode mc = functions.get(i);
@@ -229,7 +302,7 @@ final class NativeCodeMemory {
     MethodHandle entry(FuncType type) {
         return entries.computeIfAbsent(type, t -> {
             try {
-                long address = memory.place(backend.entryTrampoline(t, "kiln_entry"), SymbolResolver.none()).address();
+                long address = placeAll(List.of(backend.entryTrampoline(t, "kiln_entry")), SymbolResolver.none()).getFirst().address();
                 return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), ENTRY);
             } catch (LinkException e) {
                 throw new IllegalStateException(e);

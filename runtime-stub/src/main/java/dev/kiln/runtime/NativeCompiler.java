@@ -31,6 +31,15 @@ public final class NativeCompiler {
     private NativeCompiler() {
     }
 
+    /**
+     * Bytes of native code this process holds now: placed and not yet freed (a module's code is
+     * freed once the module is unreachable and its stores are closed); 0 before any native code.
+     */
+    public static long codeBytesInUse() {
+        Backend backend = Backends.host();
+        return backend == null ? 0 : NativeCodeMemory.existing() == null ? 0 : NativeCodeMemory.existing().liveCodeBytes();
+    }
+
     /** What cached code for {@code module} on {@code target} compiled with {@code options} is filed under. */
     public static BuildIdentity identity(WasmModule module, Target target, CodeOptions options) {
         return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, options.key());
@@ -117,7 +126,9 @@ public final class NativeCompiler {
         BuildIdentity id = identity(module, backend.target(), options);
         try {
             cache.storeMapped(id, nm.object(id));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
         }
     }
@@ -244,7 +255,10 @@ public final class NativeCompiler {
             cache.storeMapped(id, LinkedObjectWriter.write(id, module.validated().module().functionCount(), code,
                     linking(backend, SymbolNames.of(module.validated().module()))));
             return Outcome.COMPILED_AND_STORED;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            return Outcome.COMPILED;
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
             return Outcome.COMPILED;
         }

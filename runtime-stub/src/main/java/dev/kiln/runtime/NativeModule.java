@@ -51,6 +51,8 @@ final class NativeModule {
     /** The cached object whose text is mapped (null when code comes from elsewhere), and where its text is. */
     private volatile MappedObject mapped;
     private long textBase;
+    /** Everything this module placed: freed when the module is unreachable (see {@link WasmModule}). */
+    final NativeCodeMemory.PlacedCode placed = new NativeCodeMemory.PlacedCode();
     /**
      * Funcref descriptors of each defined function, in every live store: binding points them at its
      * code. They live in their store's native memory, so a store's entries go when it closes
@@ -81,6 +83,13 @@ final class NativeModule {
         return new NativeModule(module, backend, options);
     }
 
+    /** Frees this module's code: for the cleaner, once the module is unreachable (it must not refer to the module). */
+    Runnable releaser() {
+        NativeCodeMemory n = natives;
+        NativeCodeMemory.PlacedCode code = placed;
+        return () -> n.release(code);
+    }
+
     CodeOptions options() {
         return options;
     }
@@ -97,7 +106,9 @@ final class NativeModule {
         int end = Math.min(m.functionCount(), (c + 1) * CHUNK);
         if (first < end) {
             initSlots(first, end);
-            long base = natives.placeStubs(List.of(backend.callStubs(first, end - first, slots.address()))).get(0).address();
+            List<PlacedFunction> stubCode = natives.placeStubs(List.of(backend.callStubs(first, end - first, slots.address())));
+            placed.placed(stubCode, false);
+            long base = stubCode.get(0).address();
             for (int k = first; k < end; k++) stubs[k] = base + (long) backend.callStubStride() * (k - first);
         }
         chunkReady[c] = true;
@@ -201,7 +212,9 @@ final class NativeModule {
             return a;
         }
         if (code[f] == null) compile(f);
-        PlacedFunction p = natives.place(List.of(code[f]), resolver(), m::functionDisplayName).get(0);
+        List<PlacedFunction> batch = natives.place(List.of(code[f]), resolver(), m::functionDisplayName);
+        placed.placed(batch, true);
+        PlacedFunction p = batch.get(0);
         if (!compiledHere[f]) stats.boundFromCache.incrementAndGet();
         publish(f, p.address());
         return p.address();
@@ -218,7 +231,9 @@ final class NativeModule {
             todo.add(code[f]);
         }
         if (todo.isEmpty()) return;
-        for (PlacedFunction p : natives.place(todo, resolver(), m::functionDisplayName)) {
+        List<PlacedFunction> batch = natives.place(todo, resolver(), m::functionDisplayName);
+        placed.placed(batch, true);
+        for (PlacedFunction p : batch) {
             if (!compiledHere[p.funcIndex()]) stats.boundFromCache.incrementAndGet();
             publish(p.funcIndex(), p.address());
         }
@@ -305,7 +320,9 @@ final class NativeModule {
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;
         synchronized (this) {
-            p = natives.place(List.of(mc), resolver(), m::functionDisplayName).get(0);
+            List<PlacedFunction> batch = natives.place(List.of(mc), resolver(), m::functionDisplayName);
+            placed.placed(batch, true);
+            p = batch.get(0);
         }
         stats.osr.incrementAndGet();
         return new OsrEntry(p.address(), ir.type());

@@ -51,9 +51,23 @@ public final class WasmModule {
         return validated;
     }
 
-    /** The module's native side for {@code backend} and {@code options} (stubs placed on first use; code bound later). */
+    /**
+     * The module's native side for {@code backend} and {@code options} (stubs placed on first use;
+     * code bound later). Its code is freed when this module becomes unreachable: every instance
+     * refers to its module, and an open store keeps its instances, so by then every store that ran
+     * the code is closed (or unreachable itself) and nothing can call it.
+     */
     synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend, dev.kiln.ir.code.CodeOptions options) {
-        return nativeCode.computeIfAbsent(options, o -> NativeModule.create(this, backend, o));
+        NativeModule nm = nativeCode.get(options);
+        if (nm == null) {
+            nm = NativeModule.create(this, backend, options);
+            // Freeing the module's code once it is unreachable (NativeCodeMemory.CLEANER, nm.releaser()) is off:
+            // with it, the x86-64 spec run faulted in live code, crashed the JVM or looped forever in native
+            // code after modules of earlier scripts were freed and their pages reused (docs/design-changes.md,
+            // "Code lifetime"). A store's host-function thunks are still freed at close.
+            nativeCode.put(options, nm);
+        }
+        return nm;
     }
 
     /** The native side for {@code options} if one was made, else null. */

@@ -10,11 +10,18 @@ import java.util.Set;
 /**
  * The runtime's own tiers as {@code kiln wast} runs them: {@code interp}, {@code native}
  * (everything compiled for the host before it runs) and {@code auto} (default thresholds). They
- * execute WebAssembly 2.0 without SIMD ({@link #EXECUTED}); every other feature is not run yet.
+ * execute WebAssembly 2.0 without SIMD and extended constants ({@link #EXECUTED}); the interpreter
+ * (and so {@code auto}, which keeps what the backends decline interpreted) also tail calls,
+ * typed function references and exception handling, legacy instructions included
+ * ({@link #INTERPRETED}). Every other feature is not run yet.
  */
 public record RuntimeTier(String name, Tier tier) implements WastTier {
     /** The features kiln's runtime executes today, on every tier. */
-    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE);
+    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST);
+    /** What the interpreter executes: {@link #EXECUTED}, tail calls, typed function references, exceptions, several and 64-bit memories and tables. */
+    public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS,
+            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64);
 
     public static RuntimeTier named(String name) {
         return switch (name) {
@@ -27,7 +34,7 @@ public record RuntimeTier(String name, Tier tier) implements WastTier {
 
     @Override
     public Set<WasmFeature> executes() {
-        return EXECUTED;
+        return tier == Tier.NATIVE ? EXECUTED : INTERPRETED;
     }
 
     @Override

@@ -109,6 +109,17 @@ public final class A64Backend extends NativeBackend {
         return A64RuntimeStubs.trapRoutine();
     }
 
+    /** The frame record (x29, x30) and a register or slot per value kept over a call, 16-aligned (x19/x20 stay pinned). */
+    @Override
+    public int frameBytes(int liveAcrossCall) {
+        return (int) Math.min(Integer.MAX_VALUE - 15, (16 + 8L * liveAcrossCall + 15) & ~15L);
+    }
+
+    @Override
+    public MachineCode stackPointerProbe() {
+        return A64RuntimeStubs.stackPointerProbe();
+    }
+
     @Override
     public MachineCode instanceReturn() {
         return A64RuntimeStubs.instanceReturn();

@@ -2,6 +2,7 @@ package dev.kiln.backend.aarch64;
 
 import dev.kiln.backend.MachineFunction;
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.MachineType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
@@ -131,7 +132,7 @@ final class A64Function extends MachineFunction<Label> {
     }
 
     static boolean is64(ValType t) {
-        return t == ValType.I64 || t == ValType.F64 || t == ValType.FUNCREF || t == ValType.EXTERNREF;
+        return t.machine() == MachineType.I64 || t.machine() == MachineType.F64 || t.machine() == MachineType.REF;
     }
 
     /** The S or D view of a SIMD&amp;FP register for a value of type {@code t}. */

@@ -65,6 +65,17 @@ public final class X64Backend extends NativeBackend {
         return X64RuntimeStubs.trapRoutine();
     }
 
+    /** Return address, rbp and a register or slot per value kept over a call, 16-aligned (the VMContext and memory base stay pinned). */
+    @Override
+    public int frameBytes(int liveAcrossCall) {
+        return (int) Math.min(Integer.MAX_VALUE - 15, (16 + 8L * liveAcrossCall + 15) & ~15L);
+    }
+
+    @Override
+    public MachineCode stackPointerProbe() {
+        return X64RuntimeStubs.stackPointerProbe();
+    }
+
     @Override
     public MachineCode instanceReturn() {
         return X64RuntimeStubs.instanceReturn();

@@ -87,6 +87,21 @@ public interface Backend {
     MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress);
 
     /**
+     * About how many bytes of stack a frame of this backend's code takes for a function that keeps
+     * {@code liveAcrossCall} values over a call: return address, frame pointer, saved registers and
+     * spill slots. The interpreter counts its frames as this much, so that every tier runs out of
+     * the same stack budget at about the same depth.
+     */
+    int frameBytes(int liveAcrossCall);
+
+    /**
+     * A function {@code long probe()} that returns its caller's stack pointer (the value the
+     * caller's stack pointer has after the call returns). The runtime measures how much stack
+     * guest code has left with it (see {@code GuestStack} in runtime-stub).
+     */
+    MachineCode stackPointerProbe();
+
+    /**
      * The instance-return stub ({@link #INSTANCE_RETURN_SYMBOL}): a tail call into another instance
      * leaves a 16-byte record above the callee's stack arguments (the caller's VMContext and the
      * return address it was to return to) and makes this stub the callee's return address; the stub

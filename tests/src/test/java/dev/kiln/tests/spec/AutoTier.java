@@ -20,4 +20,10 @@ public final class AutoTier extends ExecutionTier {
         TierUp.configure(1, 1, true);
         return new Store().tier(Tier.AUTO);
     }
+
+    /** The interpreter also runs tail calls and typed function references (auto keeps what the backends decline interpreted). */
+    @Override
+    public java.util.Set<dev.kiln.frontend.WasmFeature> executes() {
+        return dev.kiln.wast.RuntimeTier.INTERPRETED;
+    }
 }

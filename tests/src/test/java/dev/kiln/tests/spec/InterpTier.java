@@ -13,4 +13,10 @@ public final class InterpTier extends ExecutionTier {
     public Store newStore() {
         return new Store();
     }
+
+    /** The interpreter also runs tail calls and typed function references (auto keeps what the backends decline interpreted). */
+    @Override
+    public java.util.Set<dev.kiln.frontend.WasmFeature> executes() {
+        return dev.kiln.wast.RuntimeTier.INTERPRETED;
+    }
 }

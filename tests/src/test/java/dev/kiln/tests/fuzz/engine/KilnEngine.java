@@ -150,7 +150,7 @@ public final class KilnEngine implements Engine {
             Map<String, Long> gs = new HashMap<>();
             for (String g : globals) {
                 GlobalInstance gi = instance.global(g);
-                gs.put(g, NumType.byName(gi.type().type().name().toLowerCase()).normalize(gi.get()));
+                gs.put(g, NumType.of(gi.type().type()).normalize(gi.get()));
             }
             if (memory == null) return new EngineState(gs, -1, null, null);
             byte[] bytes = memory(memory);

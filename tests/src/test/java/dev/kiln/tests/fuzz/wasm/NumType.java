@@ -21,7 +21,7 @@ public enum NumType {
 
     /** The fuzzer's type for one of kiln's numeric value types. */
     public static NumType of(ValType t) {
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> I32;
             case I64 -> I64;
             case F32 -> F32;
