@@ -68,7 +68,8 @@ class LimitOptionsTest {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertEquals(RunCommand.TRAP_EXIT, r.exit(), tier);
             assertTrue(r.err().contains("wasm trap: interrupted") && r.err().contains("--timeout 200 ms expired"), r.err());
-            assertTrue(ms < 5_000, tier + " took " + ms + " ms");
+            // the point is that it stops: a loaded 2-core machine took 5.7 s to compile and stop once
+            assertTrue(ms < 30_000, tier + " took " + ms + " ms");
         }
     }
 

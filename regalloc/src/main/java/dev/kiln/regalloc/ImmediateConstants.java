@@ -5,6 +5,7 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Terminator;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,9 +13,12 @@ import java.util.Map;
 /**
  * Constants that need no register: those whose every use is one where the backend encodes the
  * constant in the instruction (or names it in its constant pool). The scan over the uses is the
- * same for every target; which uses qualify is the backend's {@link Encodings}. Values used by a
- * terminator or passed along an edge always need a register. The result is what
- * {@link LinearScan#allocate} leaves out of allocation.
+ * same for every target; which uses qualify is the backend's {@link Encodings}. An integer
+ * constant passed along a jump's edge needs no register either: the backend writes it straight
+ * into the parameter's location after the edge's other moves ({@code MachineFunction}), so a
+ * constant used only there is never materialised inside a loop. Values used by any other
+ * terminator always need a register. The result is what {@link LinearScan#allocate} leaves out of
+ * allocation.
  */
 public final class ImmediateConstants {
     /** Where a backend's lowering encodes a constant operand instead of reading a register. */
@@ -56,7 +60,8 @@ public final class ImmediateConstants {
                 }
             }
             for (int v : b.terminator.operands()) only[v] = false;
-            for (Edge e : b.terminator.edges()) for (int v : e.args) only[v] = false;
+            boolean jump = b.terminator instanceof Terminator.Jump;
+            for (Edge e : b.terminator.edges()) for (int v : e.args) if (!jump || floats[v]) only[v] = false;
         }
         return only;
     }

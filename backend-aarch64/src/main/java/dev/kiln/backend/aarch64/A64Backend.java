@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.backend.CallingConvention;
 import dev.kiln.backend.MachineFunction;
 import dev.kiln.backend.NativeBackend;
 import dev.kiln.frontend.FuncType;
@@ -32,6 +33,11 @@ public final class A64Backend extends NativeBackend {
     @Override
     public RelocationModel relocationModel() {
         return A64RelocationModel.INSTANCE;
+    }
+
+    @Override
+    protected CallingConvention convention() {
+        return A64CallingConvention.CONVENTION;
     }
 
     @Override

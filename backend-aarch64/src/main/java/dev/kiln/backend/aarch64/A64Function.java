@@ -259,6 +259,14 @@ final class A64Function extends MachineFunction<Label> {
         }
     }
 
+    /** A constant into a register, or into a slot through X16. */
+    @Override
+    protected void loadConstant(int to, ValType type, long bits) {
+        GeneralRegister d = Location.isRegister(to) ? A64RegisterFile.gpr(to) : SCRATCH.x();
+        materialize(d, type, bits);
+        if (!Location.isRegister(to)) asm.str(d, slotAddress(to));
+    }
+
     /** Cycles of moves are broken through X16 or V31. */
     @Override
     protected int cycleScratch(ValType t) {
@@ -543,9 +551,9 @@ final class A64Function extends MachineFunction<Label> {
         }
     }
 
-    /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
+    /** Return: the value(s) to X0/V0 or to the return area (the driver adds the epilogue). */
     @Override
-    protected void returnValues(int[] values, boolean epilogueIsNext) {
+    protected void returnValues(int[] values) {
         FuncType t = signature();
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
@@ -567,6 +575,5 @@ final class A64Function extends MachineFunction<Label> {
                 if (r != A64CallingConvention.INT_RESULT) asm.mov(A64CallingConvention.INT_RESULT, r);
             }
         }
-        if (!epilogueIsNext) asm.b(epilogueLabel());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.CallingConvention;
 import dev.kiln.backend.MachineFunction;
 import dev.kiln.backend.NativeBackend;
 import dev.kiln.frontend.FuncType;
@@ -32,6 +33,11 @@ public final class X64Backend extends NativeBackend {
     @Override
     public RelocationModel relocationModel() {
         return X64RelocationModel.INSTANCE;
+    }
+
+    @Override
+    protected CallingConvention convention() {
+        return X64CallingConvention.CONVENTION;
     }
 
     @Override

@@ -222,8 +222,24 @@ final class X64Function extends MachineFunction<Label> {
             asm.movups(FSCRATCH2, slotAt(from, type));
             asm.movups(slotAt(to, type), FSCRATCH2);
         } else {
-            asm.mov(Width.QWORD, Gpr.RAX, slotAt(from, type));
-            asm.mov(Width.QWORD, slotAt(to, type), Gpr.RAX);
+            // through XMM14, never a GPR: moves happen where every allocatable GPR may hold a value,
+            // and R11 may hold a cycle's saved source
+            asm.movsd(FSCRATCH2, slotAt(from, type));
+            asm.movsd(slotAt(to, type), FSCRATCH2);
+        }
+    }
+
+    /** A constant into a register, or into a slot (through R11 when it is no sign-extended imm32 of the right value). */
+    @Override
+    protected void loadConstant(int to, ValType type, long bits) {
+        if (type == ValType.I32) bits &= 0xFFFF_FFFFL; // i32 values are kept zero-extended
+        if (Location.isRegister(to)) {
+            X64IntegerLowering.materialize(asm, X64RegisterFile.gpr(to), bits);
+        } else if (bits == (int) bits) {
+            asm.mov(Width.QWORD, slotAt(to, type), (int) bits);
+        } else {
+            X64IntegerLowering.materialize(asm, SCRATCH, bits);
+            asm.mov(Width.QWORD, slotAt(to, type), SCRATCH);
         }
     }
 
@@ -456,9 +472,9 @@ final class X64Function extends MachineFunction<Label> {
         }
     }
 
-    /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
+    /** Return: the value(s) to RAX/XMM0 or to the return area (the driver adds the epilogue). */
     @Override
-    protected void returnValues(int[] values, boolean epilogueIsNext) {
+    protected void returnValues(int[] values) {
         FuncType t = f.type();
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
@@ -469,8 +485,7 @@ final class X64Function extends MachineFunction<Label> {
             }
         } else if (values.length == 1) {
             if (X64RegisterFile.isFloat(t.result(0))) fmov(X64CallingConvention.FLOAT_RESULT, values[0]);
-            else asm.mov(Width.QWORD, X64CallingConvention.INT_RESULT, iop(values[0]));
+            else if (iop(values[0]) != X64CallingConvention.INT_RESULT) asm.mov(Width.QWORD, X64CallingConvention.INT_RESULT, iop(values[0]));
         }
-        if (!epilogueIsNext) asm.jmp(epilogueLabel());
     }
 }

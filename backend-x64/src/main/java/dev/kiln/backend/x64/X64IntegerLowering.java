@@ -50,6 +50,19 @@ final class X64IntegerLowering {
     private X64IntegerLowering() {
     }
 
+    /** True for the shifts and rotates (by a register count, they use CL). */
+    static boolean isShift(Opcode op) {
+        return SHIFT.containsKey(op);
+    }
+
+    /** True for the division and remainder operations (they use RAX, RCX and RDX). */
+    static boolean isDivision(Opcode op) {
+        return switch (op) {
+            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U -> true;
+            default -> false;
+        };
+    }
+
     static boolean handles(Opcode op) {
         return ALU.containsKey(op) || SHIFT.containsKey(op) || COMPARE.containsKey(op) || BITS.containsKey(op)
                 || switch (op) {
@@ -125,6 +138,10 @@ final class X64IntegerLowering {
         }
         Gpr d = fn.idst(r, X64Function.SCRATCH);
         boolean dIsB = fn.inRegister(b) && fn.iop(b) == d;
+        if (addAsLea(fn, alu, w, a, b, imm, d)) {
+            fn.iput(r, d);
+            return;
+        }
         if (imm != null && fitsImm32(imm, w)) {
             if (alu == null) {
                 asm.imul(w, d, fn.iop(a), imm.intValue());
@@ -147,6 +164,26 @@ final class X64IntegerLowering {
             else asm.alu(alu, w, d, fn.iop(b));
         }
         fn.iput(r, d);
+    }
+
+    /**
+     * {@code lea d, [a + imm]} or {@code lea d, [a + b]} for an addition (or a subtraction of a
+     * constant) into a register other than its operands' registers: one instruction instead of a
+     * move and an add. A 32-bit lea keeps the low 32 bits and zero-extends them, as i32 wants.
+     */
+    private static boolean addAsLea(X64Function fn, AluOp alu, Width w, int a, int b, Long imm, Gpr d) {
+        if ((alu != AluOp.ADD && alu != AluOp.SUB) || !fn.inRegister(a) || fn.iop(a) == d) return false;
+        Gpr x = (Gpr) fn.iop(a);
+        if (imm != null) {
+            long disp = alu == AluOp.ADD ? imm : -imm;
+            if (w == Width.DWORD) disp = (int) disp;
+            if (disp != (int) disp) return false;
+            fn.asm.lea(w, d, MemoryOperand.mem(x, (int) disp));
+            return true;
+        }
+        if (alu != AluOp.ADD || !fn.inRegister(b) || fn.iop(b) == d) return false;
+        fn.asm.lea(w, d, MemoryOperand.mem(x, (Gpr) fn.iop(b), 1, 0));
+        return true;
     }
 
     static boolean fitsImm32(long v, Width w) {
@@ -186,9 +223,9 @@ final class X64IntegerLowering {
 
     /** result = condition ? 1 : 0. */
     static void setFlagResult(X64Function fn, int result, Condition c) {
-        fn.asm.setcc(c, Gpr.RAX);
-        Gpr d = fn.idst(result, X64Function.SCRATCH);
-        fn.asm.movzx(Width.DWORD, d, Width.BYTE, Gpr.RAX);
+        Gpr d = fn.idst(result, X64Function.SCRATCH); // the compare has read its operands: d is free to write
+        fn.asm.setcc(c, d);
+        fn.asm.movzx(Width.DWORD, d, Width.BYTE, d);
         fn.iput(result, d);
     }
 
@@ -284,14 +321,14 @@ final class X64IntegerLowering {
             return;
         }
         Gpr d = fn.idst(r, X64Function.SCRATCH);
-        if (t == ValType.I32) {
-            if ((int) bits == 0) asm.alu(AluOp.XOR, Width.DWORD, d, d);
-            else asm.mov(Width.DWORD, d, bits & 0xFFFF_FFFFL);
-        } else if (bits == 0) {
-            asm.alu(AluOp.XOR, Width.DWORD, d, d);
-        } else {
-            asm.mov(Width.QWORD, d, bits);
-        }
+        materialize(asm, d, t == ValType.I32 ? bits & 0xFFFF_FFFFL : bits);
         fn.iput(r, d);
+    }
+
+    /** {@code d = bits} in the shortest form: xor for 0, a 32-bit mov (zero-extending) when it fits. */
+    static void materialize(X64Assembler asm, Gpr d, long bits) {
+        if (bits == 0) asm.alu(AluOp.XOR, Width.DWORD, d, d);
+        else if (bits == (bits & 0xFFFF_FFFFL)) asm.mov(Width.DWORD, d, bits);
+        else asm.mov(Width.QWORD, d, bits);
     }
 }
