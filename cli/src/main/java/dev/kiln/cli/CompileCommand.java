@@ -102,7 +102,8 @@ final class CompileCommand extends CliCommand {
             long start = System.nanoTime();
             byte[] object;
             try {
-                object = NativeCompiler.object(module, backend, options(), bar::update);
+                object = output != null ? NativeCompiler.object(module, backend, options(), bar::update)
+                        : NativeCompiler.cacheObject(module, backend, options(), bar::update);
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
                 return 1;
@@ -121,9 +122,10 @@ final class CompileCommand extends CliCommand {
                 }
                 out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
             } else {
-                var key = NativeCompiler.identity(module, t, options()).cacheKey();
+                var id = NativeCompiler.identity(module, t, options());
+                var key = id.cacheKey();
                 try {
-                    cache.store(key, object);
+                    cache.storeMapped(id, object);
                 } catch (IOException e) {
                     err.println("kiln compile: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
                     return Main.FAILED;

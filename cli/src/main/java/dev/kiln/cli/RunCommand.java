@@ -4,6 +4,9 @@ import dev.kiln.frontend.ExternKind;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.ModuleException;
+import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.ModuleHashMemo;
+import dev.kiln.runtime.CompilerBuildId;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -25,6 +28,7 @@ import org.kohsuke.args4j.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -128,23 +132,32 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
         TierUp.configure(hotCalls, hotLoops, jitSync);
         NativeWarmUp.start(chosen);
+        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
-            module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
+            // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
+            String buildId = cache == null ? null : CompilerBuildId.get();
+            byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
+            byte[] bytes = ModuleFiles.read(file, err);
+            if (hash != null && !Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId))) hash = null;
+            if (cache != null && hash == null) {
+                hash = BuildIdentity.sha256(bytes);
+                ModuleHashMemo.store(cache.directory(), file, buildId, hash);
+            }
+            String name = file.getFileName().toString();
+            if (chosen == Tier.INTERP) {
+                module = WasmModule.of(bytes, name);
+            } else {
+                module = NativeCompiler.open(bytes, hash, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
+            }
         } catch (ModuleFiles.Reported e) {
             return 1;
         } catch (ModuleException e) {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
-        }
-        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
-        if (chosen != Tier.INTERP) {
-            try {
-                NativeCompiler.prepare(module, cache, !noCacheWrite, err::println, chosen, limits.codeOptions());
-            } catch (UnsupportedOperationException e) {
-                err.println(file + ": cannot run natively: " + e.getMessage());
-                return 1;
-            }
+        } catch (UnsupportedOperationException e) {
+            err.println(file + ": cannot run natively: " + e.getMessage());
+            return 1;
         }
         Store store = new Store().tier(chosen);
         limits.apply(store);
@@ -232,6 +245,11 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return e.exitCode;
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
+            return 1;
+        } catch (dev.kiln.linker.DamagedObjectException e) {
+            out.flush();
+            boolean removed = e.path() != null && java.nio.file.Files.deleteIfExists(e.path());
+            err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
             return 1;
         } catch (UnsupportedFeatureException e) {
             err.println(file + ": " + e.getMessage());

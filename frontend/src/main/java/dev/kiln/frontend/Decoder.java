@@ -15,6 +15,9 @@ public final class Decoder {
 
     private final byte[] bytes;
     private final WasmReader r;
+    /** Trusted decoding: the code section is not read (see {@link #decodeTrusted}). */
+    private final boolean lazyBodies;
+    private LazyFunctionBodies lazy;
 
     private final List<SubType> types = new ArrayList<>();
     private final List<RecGroup> recGroups = new ArrayList<>();
@@ -38,14 +41,25 @@ public final class Decoder {
     /** Offset of the first instruction that uses a data index (memory.init, data.drop), or -1. */
     private int firstDataIndexUse = -1;
 
-    private Decoder(byte[] bytes) {
+    private Decoder(byte[] bytes, boolean lazyBodies) {
         this.bytes = bytes;
         this.r = new WasmReader(bytes);
+        this.lazyBodies = lazyBodies;
     }
 
     /** Decodes a module binary. The array is kept by the returned module and must not be changed. */
     public static Module decode(byte[] bytes) {
-        return new Decoder(bytes).module();
+        return new Decoder(bytes, false).module();
+    }
+
+    /**
+     * Decodes a module already known to be well-formed and valid (this compiler build decoded and
+     * validated the very same bytes before: a code-cache entry under their hash says so). Every
+     * section but the code section is decoded as usual; function bodies are found and decoded on
+     * first use, and their instructions are not scanned. Only for bytes whose hash has such evidence.
+     */
+    public static Module decodeTrusted(byte[] bytes) {
+        return new Decoder(bytes, true).module();
     }
 
     private Module module() {
@@ -83,6 +97,10 @@ public final class Decoder {
             sections.add(new SectionInfo(sid, customName, header, start, end));
         }
 
+        if (lazy != null) {
+            return new Module(bytes, types, recGroups, imports, tables, tableInits, memories, tags, globals, exports, startFunction,
+                    elements, dataCount, lazy, data, customs, sections, names);
+        }
         if (functionTypeIndices.size() != bodies.size()) {
             throw new MalformedModuleException("function and code section have inconsistent lengths ("
                     + functionTypeIndices.size() + " functions, " + bodies.size() + " bodies)", r.position());
@@ -398,6 +416,13 @@ public final class Decoder {
         if (n != functionTypeIndices.size()) {
             throw new MalformedModuleException("function and code section have inconsistent lengths ("
                     + functionTypeIndices.size() + " functions, " + n + " bodies)", r.position());
+        }
+        if (lazyBodies) {
+            int[] typeIndices = new int[n];
+            for (int i = 0; i < n; i++) typeIndices[i] = functionTypeIndices.get(i);
+            lazy = new LazyFunctionBodies(bytes, typeIndices, r.position(), r.limit());
+            r.position(r.limit());
+            return;
         }
         for (int i = 0; i < n; i++) {
             int bodyStart = r.position();

@@ -28,6 +28,8 @@ public final class Module {
     private final NameSection names;
 
     private final int[] importedFunctionTypes;
+    /** Type index of each defined function (known without decoding its body). */
+    private final int[] definedFunctionTypes;
     private final List<TableType> importedTables;
     private final List<MemoryType> importedMemories;
     private final List<GlobalType> importedGlobals;
@@ -50,7 +52,9 @@ public final class Module {
         this.startFunction = startFunction;
         this.elements = List.copyOf(elements);
         this.dataCount = dataCount;
-        this.functions = List.copyOf(functions);
+        this.functions = functions instanceof LazyFunctionBodies lazy ? lazy : List.copyOf(functions);
+        this.definedFunctionTypes = functions instanceof LazyFunctionBodies lazy ? lazy.typeIndices()
+                : functions.stream().mapToInt(FunctionBody::typeIndex).toArray();
         this.data = List.copyOf(data);
         this.customSections = List.copyOf(customSections);
         this.sections = List.copyOf(sections);
@@ -222,7 +226,7 @@ public final class Module {
     /** Type index of any function (imported or defined). */
     public int functionTypeIndex(int funcIndex) {
         int imported = importedFunctionTypes.length;
-        return funcIndex < imported ? importedFunctionTypes[funcIndex] : functions.get(funcIndex - imported).typeIndex();
+        return funcIndex < imported ? importedFunctionTypes[funcIndex] : definedFunctionTypes[funcIndex - imported];
     }
 
     public FuncType functionType(int funcIndex) {

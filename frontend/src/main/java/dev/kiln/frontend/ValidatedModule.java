@@ -7,14 +7,24 @@ import java.util.List;
 public final class ValidatedModule {
     private final Module module;
     private final TypeHierarchy types;
-    private final List<FunctionInfo> functionInfos;
+    private final FunctionInfo[] functionInfos;
     private final BitSet declaredFunctionRefs;
+    /** False when the bodies were not validated here (validated by this build before): infos come on demand. */
+    private final boolean bodiesValidated;
 
+    /** {@code functionInfos} null: the bodies were validated before, by this build (see {@link Validator#validateTrusted}). */
     ValidatedModule(Module module, TypeHierarchy types, List<FunctionInfo> functionInfos, BitSet declaredFunctionRefs) {
         this.module = module;
         this.types = types;
-        this.functionInfos = List.copyOf(functionInfos);
+        this.bodiesValidated = functionInfos != null;
+        this.functionInfos = functionInfos != null ? functionInfos.toArray(new FunctionInfo[0])
+                : new FunctionInfo[module.functionBodies().size()];
         this.declaredFunctionRefs = (BitSet) declaredFunctionRefs.clone();
+    }
+
+    /** True when every body was validated when this module was made (false for a trusted, cached module). */
+    public boolean bodiesValidated() {
+        return bodiesValidated;
     }
 
     public Module module() {
@@ -28,7 +38,13 @@ public final class ValidatedModule {
 
     /** Facts about a defined function, by function index. */
     public FunctionInfo functionInfo(int funcIndex) {
-        return functionInfos.get(funcIndex - module.importedFunctionCount());
+        int i = funcIndex - module.importedFunctionCount();
+        FunctionInfo info = functionInfos[i];
+        if (info == null) {
+            info = new FunctionValidator(module, types, declaredFunctionRefs).validate(funcIndex);
+            functionInfos[i] = info;
+        }
+        return info;
     }
 
     /** Functions that {@code ref.func} may name in code (spec: C.refs). */

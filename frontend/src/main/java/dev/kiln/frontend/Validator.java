@@ -14,14 +14,25 @@ import java.util.Set;
 public final class Validator {
     private final Module m;
     private final BitSet refs = new BitSet();
+    private final boolean bodies;
     private TypeHierarchy types;
 
-    private Validator(Module m) {
+    private Validator(Module m, boolean bodies) {
         this.m = m;
+        this.bodies = bodies;
     }
 
     public static ValidatedModule validate(Module module) {
-        return new Validator(module).run();
+        return new Validator(module, true).run();
+    }
+
+    /**
+     * Validates what lies outside function bodies and leaves the bodies alone: for a module that
+     * this compiler build validated before (see {@link Decoder#decodeTrusted}). What the validator
+     * learns about a function ({@link ValidatedModule#functionInfo}) is then worked out on demand.
+     */
+    public static ValidatedModule validateTrusted(Module module) {
+        return new Validator(module, false).run();
     }
 
     private int sectionOffset(SectionId id) {
@@ -47,7 +58,8 @@ public final class Validator {
             }
         }
         int functionsAt = sectionOffset(SectionId.FUNCTION);
-        for (FunctionBody b : m.functionBodies()) funcTypeIndex(b.typeIndex(), functionsAt);
+        // by the function section, not the bodies: a trusted module's bodies may not be decoded
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) funcTypeIndex(m.functionTypeIndex(f), functionsAt);
         int memoriesAt = sectionOffset(SectionId.MEMORY);
         for (MemoryType t : m.definedMemories()) memoryType(t, memoriesAt);
         int tagsAt = sectionOffset(SectionId.TAG);
@@ -78,6 +90,7 @@ public final class Validator {
         elements();
         data();
 
+        if (!bodies) return new ValidatedModule(m, hierarchy, null, refs);
         List<FunctionInfo> infos = new ArrayList<>(m.functionBodies().size());
         FunctionValidator fv = new FunctionValidator(m, hierarchy, refs);
         for (int i = 0; i < m.functionBodies().size(); i++) {

@@ -44,23 +44,31 @@ public final class RegularFiles {
 
     /** The file's bytes; refuses anything but a regular file, and files over {@code maxBytes} ({@link CorruptObjectException}). */
     public static byte[] read(Path path, long maxBytes) throws IOException, CorruptObjectException {
-        int fd = open(path);
+        try (FileChannel in = open(path)) {
+            long size = in.size();
+            if (size > maxBytes) {
+                throw new CorruptObjectException("entry is " + size + " bytes, more than the " + maxBytes + "-byte limit");
+            }
+            ByteBuffer b = ByteBuffer.allocate((int) size);
+            while (b.hasRemaining()) {
+                if (in.read(b) < 0) throw new CorruptObjectException("entry shrank while it was read");
+            }
+            return b.array();
+        }
+    }
+
+    /**
+     * A channel reading the file at {@code path} (mapped cache objects are opened this way); refuses
+     * anything but a regular file with {@link NotRegular}, without blocking.
+     */
+    public static FileChannel open(Path path) throws IOException {
+        int fd = openNonBlocking(path);
         try {
             Path opened = Path.of("/proc/self/fd/" + fd);
             BasicFileAttributes a = Files.readAttributes(opened, BasicFileAttributes.class);
             if (!a.isRegularFile()) throw new NotRegular(path, a.isDirectory() ? "a directory" : "a special file (FIFO, device or socket)");
             // the same file again, now known to be regular: opening it cannot block
-            try (FileChannel in = FileChannel.open(opened, StandardOpenOption.READ)) {
-                long size = in.size();
-                if (size > maxBytes) {
-                    throw new CorruptObjectException("entry is " + size + " bytes, more than the " + maxBytes + "-byte limit");
-                }
-                ByteBuffer b = ByteBuffer.allocate((int) size);
-                while (b.hasRemaining()) {
-                    if (in.read(b) < 0) throw new CorruptObjectException("entry shrank while it was read");
-                }
-                return b.array();
-            }
+            return FileChannel.open(opened, StandardOpenOption.READ);
         } finally {
             close(fd);
         }
@@ -74,7 +82,7 @@ public final class RegularFiles {
         return e.getMessage() != null ? e.getMessage() : "input/output error";
     }
 
-    private static int open(Path path) throws IOException {
+    private static int openNonBlocking(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(Libc.CAPTURE);
             int fd = (int) Libc.OPEN.invokeExact(capture, arena.allocateFrom(path.toString()), O_RDONLY | O_NONBLOCK | O_CLOEXEC);

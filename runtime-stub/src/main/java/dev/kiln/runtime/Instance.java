@@ -102,6 +102,10 @@ public final class Instance implements Caller {
         }
         if (m.functionBodies().isEmpty()) return;
         NativeModule code = module.nativeCode(store.backend(), store.codeOptions());
+        NativeCodeMemory natives = NativeCodeMemory.get(store.backend());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TRAP_ROUTINE, natives.trapRoutine());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.INSTANCE_RETURN, natives.instanceReturn());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
             if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor, store);
@@ -377,7 +381,7 @@ public final class Instance implements Caller {
     private long descriptorFor(int i) {
         FunctionInstance f = functions[i];
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
-        MemorySegment d = store.arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
+        MemorySegment d = store.newDescriptor();
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
         hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());

@@ -55,6 +55,15 @@ final class NativeBinding {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());
         }
+        if (result == ExecutionStateLayout.DAMAGED_CODE) {
+            ExecutionState.takePendingTrap();
+            ExecutionState state = instance.store().state();
+            long pc = state.frameCount() > 0 ? state.frame(0) : 0;
+            dev.kiln.linker.MappedObject o = natives.mappedObjectAt(pc);
+            throw new dev.kiln.linker.DamagedObjectException(o == null ? null : o.path(), "cached code "
+                    + (o == null ? "" : "in " + o.path() + " ") + "is damaged: a 64 KiB block of its text failed its digest"
+                    + " when first used, at 0x" + Long.toHexString(pc) + "; it was never run");
+        }
         TrapException pending = ExecutionState.takePendingTrap();
         TrapException t = pending != null ? pending : new TrapException(TrapKind.fromCode(result));
         ExecutionState state = instance.store().state();

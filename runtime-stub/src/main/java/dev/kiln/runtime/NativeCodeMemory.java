@@ -46,6 +46,47 @@ final class NativeCodeMemory {
     private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> hostEntries = new ConcurrentHashMap<>();
+    /** Text of mapped cache objects by start address: frames in them are looked up in their metadata. */
+    private final ConcurrentSkipListMap<Long, MappedText> mappedTexts = new ConcurrentSkipListMap<>();
+
+    /** A mapped object's text at {@code base}. */
+    record MappedText(long base, dev.kiln.linker.MappedObject object, java.util.function.IntFunction<String> names) {
+    }
+
+    /**
+     * Tells the frame walk and the guard-page handler about a mapped object's text at {@code base}; with
+     * {@code lazyCheck}, the handler checks each block's digest before opening it.
+     */
+    void registerMapped(long base, dev.kiln.linker.MappedObject object, java.util.function.IntFunction<String> names,
+                        boolean lazyCheck) {
+        mappedTexts.put(base, new MappedText(base, object, names));
+        if (lazyCheck) {
+            GuardPages.addLazyText(base, base + object.textSize(), object.textDigestsAddress());
+        } else {
+            GuardPages.addCodeRange(base, base + object.textSize());
+        }
+    }
+
+    /** The mapped object whose text holds {@code address}, or null. */
+    dev.kiln.linker.MappedObject mappedObjectAt(long address) {
+        Map.Entry<Long, MappedText> e = mappedTexts.floorEntry(address);
+        if (e == null || address - e.getKey() >= e.getValue().object().textSize()) return null;
+        return e.getValue().object();
+    }
+
+    /** The placed function holding {@code returnAddress - 1} in a mapped text, or null. */
+    private Placed mappedFunctionAt(long returnAddress) {
+        Map.Entry<Long, MappedText> e = mappedTexts.floorEntry(returnAddress - 1);
+        if (e == null) return null;
+        MappedText t = e.getValue();
+        long offset = returnAddress - 1 - t.base();
+        if (offset >= t.object().textSize()) return null;
+        int f = t.object().functionAt(offset);
+        if (f < 0) return null;
+        long start = t.base() + t.object().textOffset(f);
+        return new Placed(start, t.object().codeSize(f), f, t.names().apply(f), t.object().trapSites(f));
+    }
+
     /** Placed Wasm functions by start address, for mapping return addresses to Wasm frames. */
     private final ConcurrentSkipListMap<Long, Placed> byAddress = new ConcurrentSkipListMap<>();
 
@@ -105,6 +146,10 @@ final class NativeCodeMemory {
 
     long trapRoutine() {
         return trapRoutine;
+    }
+
+    long instanceReturn() {
+        return instanceReturn;
     }
 
     /** The address of the runtime routine compiled code names {@code symbol}, if it is one. */
@@ -271,20 +316,27 @@ final class NativeCodeMemory {
 
     /** True when {@code returnAddress} is a recorded trap site of {@code kind} in placed Wasm code. */
     boolean isTrapSite(long returnAddress, dev.kiln.ir.TrapKind kind) {
-        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
-        if (e == null) return false;
-        long offset = returnAddress - e.getKey();
-        for (TrapSite s : e.getValue().sites()) if (s.codeOffset() == offset && s.kind() == kind) return true;
+        Placed p = placedAt(returnAddress);
+        if (p == null) return false;
+        long offset = returnAddress - p.address();
+        for (TrapSite s : p.sites()) if (s.codeOffset() == offset && s.kind() == kind) return true;
         return false;
+    }
+
+    /** The placed or mapped function a return address lies in (or just after), or null. */
+    private Placed placedAt(long returnAddress) {
+        Placed mappedOne = mappedFunctionAt(returnAddress);
+        if (mappedOne != null) return mappedOne;
+        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
+        return e == null ? null : e.getValue();
     }
 
     /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */
     WasmFrame frameAt(long returnAddress) {
         // a return address follows its call, so it is never its own function's first byte, but it can be
         // the next function's (a call at the very end, such as the last trap stub)
-        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
-        if (e == null) return null;
-        Placed p = e.getValue();
+        Placed p = placedAt(returnAddress);
+        if (p == null) return null;
         long offset = returnAddress - p.address();
         if (offset > p.size()) return null;
         for (TrapSite s : p.sites()) {

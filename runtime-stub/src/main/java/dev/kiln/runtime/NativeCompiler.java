@@ -10,7 +10,10 @@ import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.ElfWriter;
+import dev.kiln.linker.LinkedObjectWriter;
+import dev.kiln.linker.MappedObject;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,27 +46,75 @@ public final class NativeCompiler {
      * {@code .kiln.meta}.
      */
     public static BuildIdentity identity(WasmModule module, CpuFeatures cpu, CodeOptions options) {
-        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), cpu.target(),
-                options.key() + ",cpu=" + cpu.name());
+        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), cpu.target(), optionsKey(cpu, options));
     }
 
-    /** Compiles every defined function; {@code progress} receives the number done after each. */
+    /** The options part of a cache key: the code options and the CPU level the code was compiled for. */
+    static String optionsKey(CpuFeatures cpu, CodeOptions options) {
+        return options.key() + ",cpu=" + cpu.name();
+    }
+
+    /**
+     * Compiles every defined function, on every core (functions are independent); {@code progress}
+     * receives the number done so far, from one thread at a time. The result is in function order.
+     */
     public static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, CodeOptions options, boolean listing,
                                                IntConsumer progress) {
         Module m = vm.module();
         SymbolNames names = SymbolNames.of(m);
-        List<MachineCode> code = new ArrayList<>(m.functionBodies().size());
-        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            code.add(backend.compile(vm, names, f, options, listing));
-            progress.accept(code.size());
+        int first = m.importedFunctionCount(), n = m.functionCount() - first;
+        MachineCode[] code = new MachineCode[n];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 8));
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable worker = () -> {
+            for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
+                try {
+                    code[i] = backend.compile(vm, names, first + i, options, listing);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                int d = done.incrementAndGet();
+                synchronized (progress) {
+                    progress.accept(d);
+                }
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) helpers.add(Thread.ofPlatform().name("kiln-compile-" + t).daemon().start(worker));
+        worker.run();
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while compiling", e);
+            }
         }
-        return code;
+        if (failure.get() != null) throw failure.get();
+        return java.util.Arrays.asList(code);
     }
 
-    /** The ELF object for a module: its identity, then every defined function. */
+    /** How cached objects of {@code backend}'s target resolve calls between a module's functions. */
+    static LinkedObjectWriter.Linking linking(Backend backend, SymbolNames names) {
+        return new LinkedObjectWriter.Linking(backend.relocationModel(), names::indexOf, names::of, backend::slotStub,
+                backend.textFiller());
+    }
+
+    /** The relocatable ELF object for a module (for {@code kiln compile -o}): its identity, then every defined function. */
     public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
         return ElfWriter.write(identity(module, backend.cpu(), options), module.validated().module().functionCount(), code);
+    }
+
+    /** The cache object for a module (mapped format, {@link LinkedObjectWriter}): every defined function, linked. */
+    public static byte[] cacheObject(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
+        Module m = module.validated().module();
+        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
+        return LinkedObjectWriter.write(identity(module, backend.cpu(), options), m.functionCount(), code,
+                linking(backend, SymbolNames.of(m)));
     }
 
     /**
@@ -83,12 +134,81 @@ public final class NativeCompiler {
         if (nm == null || !nm.hasNewCode()) return;
         BuildIdentity id = identity(module, nm.backend().cpu(), options);
         try {
-            cache.store(id.cacheKey(), nm.object(id));
+            cache.storeMapped(id, nm.object(id));
         } catch (IOException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
         } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether the guard-page handler of this machine checks mapped text blocks itself (so text is
+     * mapped inaccessible and each block is checked when first used); else every block is checked
+     * before the text is mapped.
+     */
+    static boolean lazyTextCheck(Backend backend) {
+        return GuardPages.checksLazyText(backend);
+    }
+
+    /** Maps a cached object's text for {@code module}; returns null, or the problem when the object is damaged. */
+    private static String useMapped(WasmModule module, MappedObject mapped, Backend backend, CodeOptions options) {
+        boolean lazy = lazyTextCheck(backend);
+        try {
+            if (!lazy) mapped.checkAllText();
+            module.useMappedCode(mapped, backend, options, lazy);
+            return null;
+        } catch (DamagedObjectException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return "cannot read it: " + e.getMessage();
+        }
+    }
+
+    /** A module read for a tier with native code, and what was done about its code. */
+    public record Opened(WasmModule module, Outcome outcome) {
+    }
+
+    /**
+     * Reads a module for {@code tier} (native or auto): when the cache holds code for exactly these bytes,
+     * the module was decoded and validated by this build before, so only what lies outside the function
+     * bodies is decoded now and the cached code is mapped (nothing is done per function); otherwise
+     * the module is decoded and validated whole and {@link #prepare}d.
+     *
+     * @throws dev.kiln.frontend.ModuleException when the module is malformed or invalid
+     */
+    public static Opened open(byte[] bytes, String name, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
+                              CodeOptions options) {
+        return open(bytes, null, name, cache, write, warnings, tier, options);
+    }
+
+    /**
+     * {@link #open(byte[], String, CodeCache, boolean, Consumer, Tier, CodeOptions)} with the SHA-256 of
+     * {@code bytes} already known ({@code moduleHash}; null to hash them here), e.g. from a
+     * {@link dev.kiln.linker.ModuleHashMemo}: a cache hit of a large module then does not hash it again.
+     */
+    public static Opened open(byte[] bytes, byte[] moduleHash, String name, CodeCache cache, boolean write, Consumer<String> warnings,
+                              Tier tier, CodeOptions options) {
+        Backend backend = Backends.host();
+        if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
+        if (cache != null) {
+            BuildIdentity id = moduleHash != null
+                    ? new BuildIdentity(moduleHash, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options))
+                    : BuildIdentity.ofModule(bytes, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
+            CacheLookup found = cache.load(id, backend.relocationModel());
+            if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
+                WasmModule module = WasmModule.ofTrusted(bytes, name);
+                String problem = useMapped(module, hit.mapped(), backend, options);
+                if (problem == null) return new Opened(module, Outcome.CACHE_HIT);
+                warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
+                        + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
+            } else if (found instanceof CacheLookup.Corrupt bad) {
+                warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
+                        + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
+            }
+        }
+        WasmModule module = WasmModule.of(bytes, name);
+        return new Opened(module, prepare(module, cache, write, warnings, tier, options));
     }
 
     /** What {@link #prepare} did. */
@@ -133,6 +253,12 @@ public final class NativeCompiler {
                 Backend b = Backends.forCpu(level);
                 CacheLookup found = cache.load(identity(module, level, options), b.relocationModel());
                 switch (found) {
+                    case CacheLookup.Hit hit when hit.mapped() != null -> {
+                        String problem = useMapped(module, hit.mapped(), b, options);
+                        if (problem == null) return Outcome.CACHE_HIT;
+                        warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
+                                + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
+                    }
                     case CacheLookup.Hit hit -> {
                         module.useNativeCode(hit.object().functions(), b, options);
                         return Outcome.CACHE_HIT;
@@ -148,7 +274,8 @@ public final class NativeCompiler {
         module.useNativeCode(code, backend, options);
         if (cache == null || !write) return Outcome.COMPILED;
         try {
-            cache.store(id.cacheKey(), ElfWriter.write(id, module.validated().module().functionCount(), code));
+            cache.storeMapped(id, LinkedObjectWriter.write(id, module.validated().module().functionCount(), code,
+                    linking(backend, SymbolNames.of(module.validated().module()))));
             return Outcome.COMPILED_AND_STORED;
         } catch (IOException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));

@@ -363,10 +363,25 @@ public final class Store implements AutoCloseable {
         return table;
     }
 
+    /** Descriptors are cut from slabs of this many (a module of 34 000 functions makes one per function). */
+    private static final int DESCRIPTORS_PER_SLAB = 256;
+    private MemorySegment descriptorSlab;
+    private int descriptorsLeft;
+
+    /** A zeroed funcref descriptor in the store's memory, from the current slab. */
+    synchronized MemorySegment newDescriptor() {
+        if (descriptorsLeft == 0) {
+            descriptorSlab = arena.allocate((long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * DESCRIPTORS_PER_SLAB, 16);
+            descriptorsLeft = DESCRIPTORS_PER_SLAB;
+        }
+        long at = (long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * (DESCRIPTORS_PER_SLAB - descriptorsLeft--);
+        return descriptorSlab.asSlice(at, VmContextLayout.FUNC_DESCRIPTOR_SIZE);
+    }
+
     /** The funcref value (descriptor address) of a function, creating its descriptor on first use. */
     synchronized long funcref(FunctionInstance f) {
         if (f.descriptor != 0) return f.descriptor;
-        MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
+        MemorySegment d = newDescriptor();
         if (f instanceof WasmFunction wf) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, 0);

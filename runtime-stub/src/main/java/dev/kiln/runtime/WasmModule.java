@@ -34,6 +34,15 @@ public final class WasmModule {
         return new WasmModule(Validator.validate(Decoder.decode(bytes)), name);
     }
 
+    /**
+     * A module this compiler build has decoded and validated before: a code-cache entry exists for
+     * exactly these bytes (see {@link NativeCompiler#open}). Only what lies outside function bodies is
+     * decoded and checked now; bodies are read when a function is first compiled or interpreted.
+     */
+    static WasmModule ofTrusted(byte[] bytes, String name) {
+        return new WasmModule(Validator.validateTrusted(Decoder.decodeTrusted(bytes)), name);
+    }
+
     public static WasmModule read(Path file) throws IOException {
         return of(Files.readAllBytes(file), file.getFileName().toString());
     }
@@ -75,6 +84,12 @@ public final class WasmModule {
     public void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend,
                               dev.kiln.ir.code.CodeOptions options) {
         nativeCode(backend, options).provide(code);
+    }
+
+    /** Uses a cached object in the mapped format: its text is mapped, each function binds when first needed. */
+    void useMappedCode(dev.kiln.linker.MappedObject object, dev.kiln.ir.code.Backend backend,
+                       dev.kiln.ir.code.CodeOptions options, boolean lazyCheck) {
+        nativeCode(backend, options).useMapped(object, lazyCheck);
     }
 
     /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */

@@ -79,6 +79,17 @@ public final class A64Backend extends NativeBackend {
      * {@code slotsBase + 8 * index}.
      */
     @Override
+    public MachineCode slotStub(int funcIndex) {
+        return A64TierStubs.slotStub(funcIndex);
+    }
+
+    /** Zero bytes: {@code udf #0}. */
+    @Override
+    public byte textFiller() {
+        return 0;
+    }
+
+    @Override
     public MachineCode callStubs(int first, int count, long slotsBase) {
         return A64TierStubs.callStubs(first, count, slotsBase);
     }

@@ -14,7 +14,6 @@ import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
@@ -289,11 +288,14 @@ final class A64Function extends MachineFunction<Label> {
         return at + 4;
     }
 
-    /** {@code mov w1, #code; ldr x16, =kiln_trap; blr x16} (an absolute address: the trap routine may be placed anywhere). */
+    /**
+     * {@code mov w1, #code; ldr x16, [x19, #TRAP_ROUTINE]; blr x16}: the trap routine's address comes
+     * from the VMContext, so the code holds no absolute address and may run from a mapped object.
+     */
     @Override
     protected int callTrapRoutine(int code) {
         asm.mov(GeneralRegister.W1, code);
-        asm.ldrLiteralAddress(SCRATCH, Backend.TRAP_SYMBOL, 0);
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.TRAP_ROUTINE));
         return call(() -> asm.blr(SCRATCH));
     }
 
@@ -382,7 +384,7 @@ final class A64Function extends MachineFunction<Label> {
 
     @Override
     protected void branchUnlessUnderRecord(Label target) {
-        asm.ldrLiteralAddress(SCRATCH, Backend.INSTANCE_RETURN_SYMBOL, 0);
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.INSTANCE_RETURN));
         asm.ldr(SCRATCH2, Address.offset(FP, 8));
         asm.cmp(SCRATCH, SCRATCH2);
         asm.b(Condition.NE, target);
@@ -528,7 +530,7 @@ final class A64Function extends MachineFunction<Label> {
             asm.str(VMCTX, field(FP, top - 16, 8, LR));
             asm.str(GeneralRegister.X9, field(FP, top - 8, 8, LR));
             asm.mov(FP, SCRATCH);
-            asm.ldrLiteralAddress(LR, Backend.INSTANCE_RETURN_SYMBOL, 0);
+            asm.ldr(LR, Address.offset(VMCTX, VmContextLayout.INSTANCE_RETURN));
         } else {
             asm.ldp(FP, LR, Address.base(FP));
         }

@@ -116,6 +116,17 @@ public final class X64Backend extends NativeBackend {
     }
 
     @Override
+    public MachineCode slotStub(int funcIndex) {
+        return X64TierStubs.slotStub(funcIndex);
+    }
+
+    /** {@code int3}. */
+    @Override
+    public byte textFiller() {
+        return (byte) 0xCC;
+    }
+
+    @Override
     public MachineCode callStubs(int first, int count, long slotsBase) {
         return X64TierStubs.callStubs(first, count, slotsBase);
     }
@@ -133,6 +144,16 @@ public final class X64Backend extends NativeBackend {
     @Override
     public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {
         return X64TierStubs.interpreterEntry(type, symbol, upcallAddress);
+    }
+
+    @Override
+    public MachineCode signalHandler(long codeRanges, long lazyTexts, long previous, long trapRoutine) {
+        return X64SignalHandler.handler(codeRanges, lazyTexts, previous, trapRoutine);
+    }
+
+    @Override
+    public boolean checksLazyText() {
+        return true;
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
@@ -296,11 +295,14 @@ final class X64Function extends MachineFunction<Label> {
 
     // ---- traps ----
 
-    /** {@code mov esi, code; call kiln_trap} (the trap routine finds the store through R15). */
+    /**
+     * {@code mov esi, code; call [r15+TRAP_ROUTINE]} (the trap routine finds the store through R15;
+     * its address comes from the VMContext, so the code holds no absolute address).
+     */
     @Override
     protected int callTrapRoutine(int code) {
         asm.mov(Width.DWORD, Gpr.RSI, code);
-        asm.call(Backend.TRAP_SYMBOL);
+        asm.call(mem(VMCTX, VmContextLayout.TRAP_ROUTINE));
         return asm.offset();
     }
 
@@ -388,7 +390,7 @@ final class X64Function extends MachineFunction<Label> {
 
     @Override
     protected void branchUnlessUnderRecord(Label target) {
-        asm.lea(Width.QWORD, SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
+        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.INSTANCE_RETURN));
         asm.alu(AluOp.CMP, Width.QWORD, mem(Gpr.RBP, 8), SCRATCH);
         asm.jcc(Condition.NE, target);
     }
@@ -499,7 +501,7 @@ final class X64Function extends MachineFunction<Label> {
         if (record) {
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 8), SCRATCH);
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 16), VMCTX);
-            asm.lea(Width.QWORD, SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
+            asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.INSTANCE_RETURN));
         }
         asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, base - 8));
         asm.mov(Width.QWORD, mem(Gpr.RSP, 0), SCRATCH);

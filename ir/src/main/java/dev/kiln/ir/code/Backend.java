@@ -66,6 +66,17 @@ public interface Backend {
     int callStubStride();
 
     /**
+     * The stub a cached object carries for function {@code funcIndex} when it calls the function but
+     * has no code for it: position independent, it puts the index where {@link #interpreterEntry}
+     * expects it and jumps through the function's word of the module's slot array, whose address the
+     * VMContext holds ({@link dev.kiln.ir.abi.VmContextLayout#SLOTS}).
+     */
+    MachineCode slotStub(int funcIndex);
+
+    /** The byte that fills the gaps of a cached object's text (an instruction that traps, where it can be one byte). */
+    byte textFiller();
+
+    /**
      * Passes {@code index} (a host function's handle) to the native-to-Java adapter at
      * {@code adapterAddress} (see {@link #interpreterEntry}): how native code calls a host function.
      */
@@ -116,6 +127,25 @@ public interface Backend {
      * {@code previous} (the action this one replaced) unchanged.
      */
     MachineCode signalHandler(long codeRanges, long previous, long trapRoutine);
+
+    /**
+     * As {@link #signalHandler(long, long, long)}, also checking mapped cache text lazily when
+     * {@link #checksLazyText()}: {@code lazyTexts} is a table ({@code u64 count}, then {@code count}
+     * triples {@code u64 start, end, digests}) of text mapped inaccessible. A fault whose address lies
+     * in one of them is the first use of a 64 KiB block: the handler makes the block readable, computes
+     * its {@code dev.kiln.linker.BlockHash}, compares it with {@code digests[block]}, and when they agree
+     * makes the block readable and executable and returns (the faulting instruction runs again); when
+     * they differ it makes the block inaccessible again and has the interrupted code call the trap
+     * routine with {@link dev.kiln.ir.abi.ExecutionStateLayout#DAMAGED_CODE}.
+     */
+    default MachineCode signalHandler(long codeRanges, long lazyTexts, long previous, long trapRoutine) {
+        return signalHandler(codeRanges, previous, trapRoutine);
+    }
+
+    /** True when {@link #signalHandler(long, long, long, long)} checks lazily mapped text. */
+    default boolean checksLazyText() {
+        return false;
+    }
 
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";
