@@ -69,7 +69,7 @@ public final class ImmediateConstants {
             }
             for (int v : b.terminator.operands()) only[v] = false;
             boolean jump = b.terminator instanceof Terminator.Jump;
-            for (Edge e : b.terminator.edges()) for (int v : e.args) if (!jump || floats[v]) only[v] = false;
+            for (Edge e : b.terminator.edges()) for (int v : e.args) if (!jump || floats[v] || vectors[v]) only[v] = false;
         }
         return only;
     }
