@@ -186,13 +186,7 @@ public final class LinkedObjectWriter {
 
         byte[] file = new byte[(int) fileSize];
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(0, MAGIC);
-        b.put(EI_CLASS, (byte) ELFCLASS64).put(EI_DATA, (byte) ELFDATA2LSB).put(EI_VERSION, (byte) EV_CURRENT)
-                .put(EI_OSABI, (byte) ELFOSABI_NONE);
-        b.putShort(16, (short) ET_REL).putShort(18, (short) identity.target().elfMachine).putInt(20, EV_CURRENT)
-                .putLong(24, 0).putLong(32, 0).putLong(40, shoff).putInt(48, 0).putShort(52, (short) EHDR_SIZE)
-                .putShort(54, (short) 0).putShort(56, (short) 0).putShort(58, (short) SHDR_SIZE)
-                .putShort(60, (short) SECTION_COUNT).putShort(62, (short) SHSTRTAB);
+        ElfWriter.putHeader(b, identity, shoff);
         System.arraycopy(text, 0, file, (int) offset[TEXT], text.length);
         b.put((int) offset[SYMTAB], symtab.toByteArray());
         b.put((int) offset[STRTAB], strtab.toByteArray());
