@@ -2,6 +2,7 @@ package dev.kiln.backend.aarch64;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.vector.LaneOperations;
 
 import static dev.kiln.backend.aarch64.A64Function.FSCRATCH;
 import static dev.kiln.backend.aarch64.A64Function.FSCRATCH2;
@@ -25,10 +26,7 @@ final class A64SimdLanes {
     }
 
     static boolean handles(Opcode op) {
-        String m = op.mnemonic;
-        return op == Opcode.V128_CONST || op == Opcode.I8X16_SHUFFLE || op == Opcode.I8X16_SWIZZLE
-                || op == Opcode.I8X16_RELAXED_SWIZZLE || op == Opcode.V128_ANY_TRUE || m.endsWith(".splat")
-                || m.contains(".extract_lane") || m.contains(".replace_lane") || m.endsWith(".bitmask") || m.endsWith(".all_true");
+        return LaneOperations.contains(op);
     }
 
     /** The lane shape of an operation's prefix: i8x16 16B ... f64x2 2D. */

@@ -2,6 +2,7 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.vector.LaneOperations;
 import dev.kiln.ir.code.CpuFeature;
 
 import static dev.kiln.backend.x64.X64Vectors.T1;
@@ -18,10 +19,7 @@ final class X64SimdLanes {
     }
 
     static boolean handles(Opcode op) {
-        String m = op.mnemonic;
-        return op == Opcode.V128_CONST || op == Opcode.I8X16_SHUFFLE || op == Opcode.I8X16_SWIZZLE
-                || op == Opcode.I8X16_RELAXED_SWIZZLE || op == Opcode.V128_ANY_TRUE || m.endsWith(".splat")
-                || m.contains(".extract_lane") || m.contains(".replace_lane") || m.endsWith(".bitmask") || m.endsWith(".all_true");
+        return LaneOperations.contains(op);
     }
 
     static void lower(X64Vectors v, Instruction i) {
