@@ -49,6 +49,20 @@ public interface InstanceContext {
     /** Calls a function of another instance or the host, named by a handle from {@link #resolveIndirect}. */
     long[] callHandle(int handle, long[] args);
 
+    /**
+     * As {@link #callFunction}, from a tail call: when the callee runs in the interpreter it may end
+     * with a tail call of its own out of the interpreter, which it then leaves to the caller (returns
+     * null; {@link Interpreter#callInTail} makes it).
+     */
+    default long[] tailCallFunction(int funcIndex, long[] args) {
+        return callFunction(funcIndex, args);
+    }
+
+    /** As {@link #callHandle}, from a tail call, in the manner of {@link #tailCallFunction}. */
+    default long[] tailCallHandle(int handle, long[] args) {
+        return callHandle(handle, args);
+    }
+
     /** The funcref value (descriptor address) of a function of this instance. */
     long refFunc(int funcIndex);
 

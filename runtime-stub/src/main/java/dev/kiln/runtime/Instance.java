@@ -454,10 +454,24 @@ public final class Instance implements Caller {
      * tier, or cached code, which binds now), else in the interpreter (compiling it on first use).
      */
     long[] invokeDefined(int index, long[] args) {
+        return invokeDefined(index, args, false);
+    }
+
+    /**
+     * As {@link #invokeDefined(int, long[])} for the interpreter's tail calls: when the function runs
+     * in the interpreter and ends in a tail call out of it, null (the caller makes that call:
+     * {@code Interpreter.invokeOrTail}).
+     */
+    long[] invokeDefinedOrTail(int index, long[] args) {
+        return invokeDefined(index, args, true);
+    }
+
+    private long[] invokeDefined(int index, long[] args, boolean mayTail) {
         store.firstInstruction();
         long entry = nativeEntryFor(index);
         if (entry != 0) return NativeBinding.invoke(this, m.functionType(index), entry, args);
-        long[] results = Interpreter.invoke(binding, compiled(index), args);
+        long[] results = mayTail ? Interpreter.invokeOrTail(binding, compiled(index), args) : Interpreter.invoke(binding, compiled(index), args);
+        if (results == null) return null;
         // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
         return RawValues.zeroExtend32(m.functionType(index).results(), results);
     }

@@ -104,6 +104,21 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
+    public long[] tailCallFunction(int funcIndex, long[] args) {
+        return tailCall(instance.functions[funcIndex], args);
+    }
+
+    @Override
+    public long[] tailCallHandle(int handle, long[] args) {
+        return tailCall(instance.store().functionByHandle(handle), args);
+    }
+
+    private long[] tailCall(FunctionInstance f, long[] args) {
+        if (f instanceof WasmFunction wf) return wf.instance.invokeDefinedOrTail(wf.index, args);
+        return f.invoke(instance, args);
+    }
+
+    @Override
     public long refFunc(int funcIndex) {
         return instance.store().funcref(instance.functions[funcIndex]);
     }
