@@ -10,7 +10,6 @@ import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
-import dev.kiln.ir.IrJson;
 import dev.kiln.ir.IrPrinter;
 import dev.kiln.ir.IrVerifier;
 import dev.kiln.ir.pass.EdgeSplitting;
