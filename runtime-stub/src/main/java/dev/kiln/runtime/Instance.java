@@ -99,7 +99,7 @@ public final class Instance implements Caller {
         NativeModule code = module.nativeCode(store.backend(), store.codeOptions());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
-            if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor);
+            if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor, store);
         }
         nativeCode = code;
     }
@@ -128,7 +128,13 @@ public final class Instance implements Caller {
      * code runs, the descriptor's code is the function's stub or, when bound, its code.
      */
     void describe(int funcIndex, long descriptor) {
-        if (nativeCode != null) nativeCode.describe(funcIndex, descriptor);
+        if (nativeCode != null) nativeCode.describe(funcIndex, descriptor, store);
+    }
+
+    /** The store is closing: the module's native side stops re-pointing this store's descriptors. */
+    void releaseNative() {
+        NativeModule code = nativeCode;
+        if (code != null) code.release(store);
     }
 
     static Instance create(Store store, WasmModule module, Imports imports) {

@@ -44,8 +44,13 @@ final class NativeModule {
     private final AtomicLongArray address;
     private final MemorySegment slots;
     private final long[] stubs;
-    /** Funcref descriptors of each defined function, in every instance: binding points them at its code. */
-    private final List<List<Long>> descriptors;
+    /**
+     * Funcref descriptors of each defined function, in every live store: binding points them at its
+     * code. They live in their store's native memory, so a store's entries go when it closes
+     * ({@link #release}); a binding after that (a promotion finishing on the compiler thread, lazy
+     * binding from another store) must not write into freed memory.
+     */
+    private final List<List<Descriptor>> descriptors;
     final TierStats stats = new TierStats();
 
     private NativeModule(WasmModule module, Backend backend, CodeOptions options) {
@@ -161,8 +166,8 @@ final class NativeModule {
     private void publish(int f, long entry) {
         address.set(f, entry);
         slots.setAtIndex(ValueLayout.JAVA_LONG, f, entry);
-        List<Long> ds = descriptors.get(f);
-        if (ds != null) for (long d : ds) setDescriptorCode(d, entry);
+        List<Descriptor> ds = descriptors.get(f);
+        if (ds != null) for (Descriptor d : ds) setDescriptorCode(d.address(), entry);
         module.stopInterpreting(f);
     }
 
@@ -171,11 +176,27 @@ final class NativeModule {
      * calls through it (call_indirect, imports) go to {@code f}'s code when it is bound, and through
      * its stub until then; binding re-points it, so bound callees are reached without the stub.
      */
-    synchronized void describe(int f, long descriptor) {
+    synchronized void describe(int f, long descriptor, Store owner) {
         if (descriptors.get(f) == null) descriptors.set(f, new ArrayList<>(1));
-        descriptors.get(f).add(descriptor);
+        descriptors.get(f).add(new Descriptor(descriptor, owner));
         long a = address.get(f);
         setDescriptorCode(descriptor, a != 0 ? a : stubs[f]);
+    }
+
+    /** {@code owner} is closing: forget its descriptors (its native memory is about to be freed). */
+    synchronized void release(Store owner) {
+        for (List<Descriptor> ds : descriptors) if (ds != null) ds.removeIf(d -> d.owner() == owner);
+    }
+
+    /** How many descriptors of {@code owner} binding would re-point (for tests). */
+    synchronized int describedIn(Store owner) {
+        int n = 0;
+        for (List<Descriptor> ds : descriptors) if (ds != null) for (Descriptor d : ds) if (d.owner() == owner) n++;
+        return n;
+    }
+
+    /** A funcref descriptor at {@code address}, in the native memory of {@code owner}. */
+    private record Descriptor(long address, Store owner) {
     }
 
     private static void setDescriptorCode(long descriptor, long code) {

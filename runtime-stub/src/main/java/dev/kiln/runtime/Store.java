@@ -306,6 +306,7 @@ public final class Store implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        for (Instance i : instances) i.releaseNative(); // before the arena holding their descriptors is freed
         Instance.forget(this);
         instances.clear();
         BY_HOST_CONTEXT.remove(hostContext.address());

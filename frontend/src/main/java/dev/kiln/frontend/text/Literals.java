@@ -128,7 +128,25 @@ final class Literals {
         return new BigInteger(sb.toString(), hex ? 16 : 10);
     }
 
-    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
+    /**
+     * The magnitude of a short integer literal (up to 15 hex or 18 decimal digits, so it fits a
+     * long), or -1 when the literal is longer or not an integer: the common case, without BigInteger.
+     */
+    private static long smallMagnitude(byte[] b, int start, int end) {
+        int i = start;
+        if (i < end && (b[i] == '+' || b[i] == '-')) i++;
+        boolean hex = startsWith(b, i, end, "0x");
+        if (hex) i += 2;
+        if (num(b, i, end, hex) != end) return -1;
+        long v = 0;
+        int digits = 0;
+        for (; i < end; i++) {
+            if (b[i] == '_') continue;
+            if (++digits > (hex ? 15 : 18)) return -1;
+            v = hex ? v * 16 + hexDigit(b[i]) : v * 10 + (b[i] - '0');
+        }
+        return v;
+    }
 
     /**
      * An integer literal of {@code bits} (8, 16, 32 or 64) bits as its two's-complement value, or
@@ -139,6 +157,11 @@ final class Literals {
         boolean negative = start < end && b[start] == '-';
         boolean signed = start < end && (b[start] == '+' || b[start] == '-');
         if (unsignedOnly && signed) return null;
+        long small = smallMagnitude(b, start, end);
+        if (small >= 0) {
+            if (negative) return bits < 64 && small > (1L << (bits - 1)) ? null : -small;
+            return bits < 64 && small >= (1L << bits) ? null : small;
+        }
         BigInteger m = magnitude(b, start, end);
         if (m == null) return null;
         if (negative) {

@@ -9,14 +9,19 @@ import java.util.Arrays;
  */
 final class Tokens {
     final SourceText source;
-    TokenKind[] kind = new TokenKind[256];
-    int[] start = new int[256];
-    int[] end = new int[256];
-    int[] match = new int[256];
+    TokenKind[] kind;
+    int[] start;
+    int[] end;
+    int[] match;
     int count;
 
     Tokens(SourceText source) {
         this.source = source;
+        int capacity = Math.max(16, source.bytes().length / 5); // about one token per five bytes of text
+        kind = new TokenKind[capacity];
+        start = new int[capacity];
+        end = new int[capacity];
+        match = new int[capacity];
     }
 
     int add(TokenKind k, int s, int e) {

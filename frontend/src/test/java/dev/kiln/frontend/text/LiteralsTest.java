@@ -50,6 +50,11 @@ class LiteralsTest {
         assertEquals(-1L, integer("0xFFFF_FFFF_FFFF_FFFF", 64));
         assertNull(integer("0x1_0000_0000_0000_0000", 64));
         assertEquals(Long.MIN_VALUE, integer("-0x8000000000000000", 64));
+        assertEquals(-1L, integer("-1", 64));
+        assertEquals(999_999_999_999_999_999L, integer("999_999_999_999_999_999", 64), "the longest literal without BigInteger");
+        assertEquals(-999_999_999_999_999_999L, integer("-999999999999999999", 64));
+        assertEquals(0xF_FFFF_FFFF_FFFFL, integer("0xF_FFFF_FFFF_FFFF", 64));
+        assertNull(integer("-9223372036854775809", 64));
         assertEquals(255L, integer("255", 8));
         assertEquals(-128L, integer("-128", 8));
         assertNull(integer("256", 8));
