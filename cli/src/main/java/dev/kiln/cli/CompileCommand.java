@@ -1,12 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.frontend.ModuleException;
-import dev.kiln.ir.code.Backend;
-import dev.kiln.ir.code.Target;
-import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.Backends;
-import dev.kiln.runtime.NativeCompiler;
+import dev.kiln.runtime.CodeTarget;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.WasmModuleException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
@@ -53,18 +51,18 @@ final class CompileCommand extends CliCommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
-        List<Target> targets = new ArrayList<>();
+        List<CodeTarget> targets = new ArrayList<>();
         if (target == null) {
-            if (Target.host() == null) {
+            if (CodeTarget.host().isEmpty()) {
                 err.println("kiln compile: this machine has no native target; choose one with --target");
                 return Main.USAGE;
             }
-            targets.add(Target.host());
+            targets.add(CodeTarget.host().get());
         } else if (target.equals("all")) {
-            targets.addAll(List.of(Target.values()));
+            targets.addAll(CodeTarget.all());
         } else {
             try {
-                targets.add(Target.parse(target));
+                targets.add(CodeTarget.parse(target));
             } catch (IllegalArgumentException e) {
                 err.println("kiln compile: " + e.getMessage());
                 return Main.USAGE;
@@ -74,51 +72,40 @@ final class CompileCommand extends CliCommand {
             err.println("kiln compile: -o writes one object; use the cache (no -o) with --target all");
             return Main.USAGE;
         }
+        Engine engine = Engine.builder().tier(Tier.INTERP).fuel(fuel).precompiledCode(null)
+                .cacheDirectory(output == null ? CacheOptions.directory(cacheDir) : null).build();
         WasmModule module;
         try {
-            module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
+            module = engine.compile(ModuleFiles.read(file, err), file.getFileName().toString());
         } catch (ModuleFiles.Reported e) {
             return 1;
-        } catch (ModuleException e) {
+        } catch (WasmModuleException e) {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
         }
-        CodeCache cache = output == null ? CacheOptions.open(cacheDir) : null;
-        for (Target t : targets) {
-            Backend backend;
-            try {
-                backend = Backends.forTarget(t);
-            } catch (UnsupportedOperationException e) {
-                err.println("kiln compile: " + e.getMessage());
-                return 1;
-            }
-            int total = module.validated().module().functionBodies().size();
+        for (CodeTarget t : targets) {
+            int total = module.definedFunctionCount();
             ProgressBar bar = new ProgressBar(err, "compiling " + file.getFileName() + " for " + t, total);
             long start = System.nanoTime();
-            byte[] object;
             try {
-                object = NativeCompiler.object(module, backend, options(), bar::update);
+                if (output != null) {
+                    byte[] object = engine.precompile(module, t, bar::update);
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+                    Files.write(tmp, object);
+                    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
+                } else {
+                    Path entry = engine.precompileToCache(module, t, bar::update);
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, entry);
+                }
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
                 return 1;
             }
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (output != null) {
-                Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-                Files.write(tmp, object);
-                Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
-            } else {
-                var key = NativeCompiler.identity(module, t, options()).cacheKey();
-                cache.store(key, object);
-                out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, cache.pathOf(key));
-            }
         }
         return 0;
-    }
-
-    private dev.kiln.ir.code.CodeOptions options() {
-        return fuel ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
     }
 }

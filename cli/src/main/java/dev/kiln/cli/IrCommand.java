@@ -94,7 +94,7 @@ final class IrCommand extends CliCommand {
         if (stage == Stage.asm || target != null) {
             try {
                 dev.kiln.ir.code.Target t = target == null ? dev.kiln.ir.code.Target.host() : dev.kiln.ir.code.Target.parse(target);
-                backend = dev.kiln.runtime.Backends.forTarget(t);
+                backend = dev.kiln.runtime.internal.Backends.forTarget(t);
             } catch (RuntimeException e) {
                 err.println("kiln ir: " + e.getMessage());
                 return Main.USAGE;

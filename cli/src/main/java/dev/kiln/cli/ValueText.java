@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.frontend.ValType;
+import dev.kiln.runtime.ValueType;
 
 import java.math.BigDecimal;
 
@@ -13,16 +13,14 @@ final class ValueText {
      * i32/i64: decimal (negative allowed) or 0x hex; f32/f64: a decimal number, {@code nan},
      * {@code inf}/{@code -inf}, or 0x hex taken as the raw IEEE bits.
      */
-    static long parse(String s, ValType t) {
+    static long parse(String s, ValueType<?> t) {
         String x = s.trim();
         boolean hex = x.startsWith("0x") || x.startsWith("0X");
-        return switch (t) {
-            case I32 -> hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : (int) Long.parseLong(x);
-            case I64 -> hex ? Long.parseUnsignedLong(x.substring(2), 16) : Long.parseLong(x);
-            case F32 -> hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : Float.floatToRawIntBits(parseFloat(x));
-            case F64 -> hex ? Long.parseUnsignedLong(x.substring(2), 16) : Double.doubleToRawLongBits(parseFloat(x));
-            default -> throw new IllegalArgumentException("cannot pass a " + t + " on the command line");
-        };
+        if (t.equals(ValueType.I32)) return hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : (int) Long.parseLong(x);
+        if (t.equals(ValueType.I64)) return hex ? Long.parseUnsignedLong(x.substring(2), 16) : Long.parseLong(x);
+        if (t.equals(ValueType.F32)) return hex ? (int) Long.parseUnsignedLong(x.substring(2), 16) : Float.floatToRawIntBits(parseFloat(x));
+        if (t.equals(ValueType.F64)) return hex ? Long.parseUnsignedLong(x.substring(2), 16) : Double.doubleToRawLongBits(parseDouble(x));
+        throw new IllegalArgumentException("cannot pass a " + t + " on the command line");
     }
 
     private static float parseFloat(String x) {
@@ -38,15 +36,13 @@ final class ValueText {
         };
     }
 
-    static String format(long raw, ValType t) {
-        return switch (t) {
-            case I32 -> Integer.toString((int) raw);
-            case I64 -> Long.toString(raw);
-            case F32 -> decimal(Float.intBitsToFloat((int) raw), Float.toString(Float.intBitsToFloat((int) raw)));
-            case F64 -> decimal(Double.longBitsToDouble(raw), Double.toString(Double.longBitsToDouble(raw)));
-            case V128 -> Long.toHexString(raw);
-            case FUNCREF, EXTERNREF -> raw == 0 ? "null" : "ref";
-        };
+    static String format(long raw, ValueType<?> t) {
+        if (t.equals(ValueType.I32)) return Integer.toString((int) raw);
+        if (t.equals(ValueType.I64)) return Long.toString(raw);
+        if (t.equals(ValueType.F32)) return decimal(Float.intBitsToFloat((int) raw), Float.toString(Float.intBitsToFloat((int) raw)));
+        if (t.equals(ValueType.F64)) return decimal(Double.longBitsToDouble(raw), Double.toString(Double.longBitsToDouble(raw)));
+        if (t.equals(ValueType.V128)) return Long.toHexString(raw);
+        return raw == 0 ? "null" : "ref";
     }
 
     private static String decimal(double v, String shortest) {

@@ -82,6 +82,24 @@ public interface InstanceContext {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * Hotness a call adds to the called function's counter ({@link #hotThreshold}); with
+     * {@link #loopWeight}, calls and loop back-edges count towards the same threshold.
+     */
+    default int callWeight() {
+        return 1;
+    }
+
+    /** Hotness a loop back-edge adds to its function's counter. */
+    default int loopWeight() {
+        return 1;
+    }
+
+    /** The counter value at which a function is reported hot ({@link #onHot}); Long.MAX_VALUE: never. */
+    default long hotThreshold() {
+        return Long.MAX_VALUE;
+    }
+
     /** Called once when a function's hotness counter first crosses the tier-up threshold. */
     default void onHot(CompiledFunction f) {
     }

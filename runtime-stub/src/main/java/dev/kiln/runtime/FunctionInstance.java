@@ -1,11 +1,35 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.ValType;
 import dev.kiln.ir.TrapException;
 
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleSupplier;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntBinaryOperator;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
+
 /**
- * A callable function: a Wasm function of an instance, or a host function. Arguments and results
- * are raw longs (i32 in the low 32 bits, f32/f64 as IEEE bits, references as handles).
+ * A callable function: a Wasm function of an instance, or a host function.
+ *
+ * <p>Three ways to call it:
+ * <ul>
+ *   <li>a typed view when the signature is a common one, checked once:
+ *       {@code IntBinaryOperator add = f.asIntBinaryOperator(); add.applyAsInt(2, 3)};</li>
+ *   <li>{@link #apply(Object...)} with Java values (Integer for i32, Long for i64, Float, Double,
+ *       {@link V128}, {@link FunctionInstance} for funcref, any object for externref), checked
+ *       against the type, results likewise;</li>
+ *   <li>{@link #call(long...)} in the raw encoding: one {@code long} per value (i32 and f32 in the
+ *       low 32 bits, f32/f64 as their IEEE bits), two for a v128 (low half first), references as
+ *       the raw values this store gave out.</li>
+ * </ul>
+ * Each throws {@link WasmTrap} when Wasm code traps and {@link ProcessExit} when the program exits.
  */
 public abstract sealed class FunctionInstance implements Extern permits WasmFunction, HostFunctionInstance {
     final Store store;
@@ -20,24 +44,143 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         this.type = type;
     }
 
-    public FuncType type() {
+    /** The function's parameter and result types. */
+    @Override
+    public FunctionType type() {
+        return FunctionType.of(type);
+    }
+
+    /** The compiler's view of the type. */
+    FuncType funcType() {
         return type;
     }
 
+    /** A name for messages. */
+    abstract String displayName();
+
     /**
-     * Calls the function. Throws {@link WasmTrap} when Wasm code traps, {@link ProcessExit} when
-     * the program exits.
+     * Calls the function with raw arguments (see the class comment); returns the raw results.
+     *
+     * @throws IllegalArgumentException when the number of arguments is wrong, or a reference argument is not one of this store's
      */
     public long[] call(long... args) {
-        if (args.length != type.paramCount()) {
-            throw new IllegalArgumentException("expected " + type.paramCount() + " arguments, got " + args.length);
+        int slots = 0;
+        for (ValType t : type.params()) slots += t == ValType.V128 ? 2 : 1;
+        if (args.length != slots) {
+            throw new IllegalArgumentException(displayName() + " " + type + " takes " + slots + " raw argument(s), got " + args.length);
         }
+        int k = 0;
+        for (ValType t : type.params()) {
+            if (t.isReference()) store.checkRaw(t, args[k]);
+            k += t == ValType.V128 ? 2 : 1;
+        }
+        return callChecked(args);
+    }
+
+    private long[] callChecked(long[] args) {
         try {
             return invoke(null, args);
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
         }
+    }
+
+    /**
+     * Calls the function with Java values, checked against its parameter types; returns its
+     * results as Java values (an empty array when it has none).
+     *
+     * @throws IllegalArgumentException when an argument is missing, extra or of another type
+     */
+    public Object[] apply(Object... args) {
+        long[] raw = JavaValues.toRaw(type.params(), args, store, displayName() + " " + type);
+        return JavaValues.fromRaw(type.results(), callChecked(raw), store);
+    }
+
+    // ---- typed views: the type is checked once, when the view is made ----
+
+    /** A view of a {@code (func)}: no parameters, no results. */
+    public Runnable asRunnable() {
+        require("()->()");
+        return () -> callChecked(new long[0]);
+    }
+
+    /** A view of a {@code (func (result i32))}. */
+    public IntSupplier asIntSupplier() {
+        require("()->i32");
+        return () -> (int) callChecked(new long[0])[0];
+    }
+
+    /** A view of a {@code (func (param i32))}. */
+    public IntConsumer asIntConsumer() {
+        require("i32->()");
+        return a -> callChecked(new long[] {Integer.toUnsignedLong(a)});
+    }
+
+    /** A view of a {@code (func (param i32) (result i32))}. */
+    public IntUnaryOperator asIntUnaryOperator() {
+        require("i32->i32");
+        return a -> (int) callChecked(new long[] {Integer.toUnsignedLong(a)})[0];
+    }
+
+    /** A view of a {@code (func (param i32 i32) (result i32))}. */
+    public IntBinaryOperator asIntBinaryOperator() {
+        require("i32,i32->i32");
+        return (a, b) -> (int) callChecked(new long[] {Integer.toUnsignedLong(a), Integer.toUnsignedLong(b)})[0];
+    }
+
+    /** A view of a {@code (func (result i64))}. */
+    public LongSupplier asLongSupplier() {
+        require("()->i64");
+        return () -> callChecked(new long[0])[0];
+    }
+
+    /** A view of a {@code (func (param i64) (result i64))}. */
+    public LongUnaryOperator asLongUnaryOperator() {
+        require("i64->i64");
+        return a -> callChecked(new long[] {a})[0];
+    }
+
+    /** A view of a {@code (func (param i64 i64) (result i64))}. */
+    public LongBinaryOperator asLongBinaryOperator() {
+        require("i64,i64->i64");
+        return (a, b) -> callChecked(new long[] {a, b})[0];
+    }
+
+    /** A view of a {@code (func (result f64))}. */
+    public DoubleSupplier asDoubleSupplier() {
+        require("()->f64");
+        return () -> Double.longBitsToDouble(callChecked(new long[0])[0]);
+    }
+
+    /** A view of a {@code (func (param f64) (result f64))}. */
+    public DoubleUnaryOperator asDoubleUnaryOperator() {
+        require("f64->f64");
+        return a -> Double.longBitsToDouble(callChecked(new long[] {Double.doubleToRawLongBits(a)})[0]);
+    }
+
+    /** A view of a {@code (func (param f64 f64) (result f64))}. */
+    public DoubleBinaryOperator asDoubleBinaryOperator() {
+        require("f64,f64->f64");
+        return (a, b) -> Double.longBitsToDouble(callChecked(new long[] {Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b)})[0]);
+    }
+
+    /** Checks the type against a shape like {@code "i32,i32->i32"}. */
+    private void require(String shape) {
+        if (!shape(type).equals(shape)) {
+            String[] sides = shape.split("->");
+            throw new IllegalArgumentException(displayName() + " has type " + type + ", not (" + sides[0] + ") -> (" + sides[1] + ")");
+        }
+    }
+
+    private static String shape(FuncType t) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < t.paramCount(); i++) sb.append(i > 0 ? "," : "").append(t.param(i));
+        if (t.paramCount() == 0) sb.append("()");
+        sb.append("->");
+        for (int i = 0; i < t.resultCount(); i++) sb.append(i > 0 ? "," : "").append(t.result(i));
+        if (t.resultCount() == 0) sb.append("()");
+        return sb.toString();
     }
 
     /** Calls the function from {@code caller} (null from Java); traps propagate as TrapException. */

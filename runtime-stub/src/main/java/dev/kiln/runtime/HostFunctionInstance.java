@@ -10,7 +10,7 @@ public final class HostFunctionInstance extends FunctionInstance {
     long nativeThunk;
 
     HostFunctionInstance(Store store, HostFunction definition) {
-        super(store, definition.type());
+        super(store, definition.type().funcType());
         this.definition = definition;
     }
 
@@ -19,16 +19,19 @@ public final class HostFunctionInstance extends FunctionInstance {
     }
 
     @Override
+    String displayName() {
+        return "host function " + definition.module() + "." + definition.name();
+    }
+
+    @Override
     long[] invoke(Instance caller, long[] args) {
         long[] results;
         try {
-            results = definition.implementation().call(caller == null ? () -> null : caller, args);
+            results = definition.implementation().call(caller == null ? new JavaCaller(store) : caller, args);
         } catch (ProcessExit | TrapException e) {
             throw e;
         } catch (WasmTrap t) {
-            TrapException inner = new TrapException(t.kind(), t.getCause());
-            t.wasmStack().forEach(inner::addFrame);
-            throw inner;
+            throw t.toInternal();
         } catch (Throwable e) {
             throw new TrapException(TrapKind.HOST_ERROR, e);
         }

@@ -166,32 +166,22 @@ public final class Instance implements Caller {
     }
 
     /** Exports by name, in declaration order. */
+    @Override
     public Map<String, Extern> exports() {
         return Collections.unmodifiableMap(exports);
     }
 
-    public FunctionInstance function(String name) {
-        return exports.get(name) instanceof FunctionInstance f ? f : null;
-    }
-
-    public MemoryInstance memory(String name) {
-        return exports.get(name) instanceof MemoryInstance mem ? mem : null;
-    }
-
-    public GlobalInstance global(String name) {
-        return exports.get(name) instanceof GlobalInstance g ? g : null;
-    }
-
-    public TableInstance table(String name) {
-        return exports.get(name) instanceof TableInstance t ? t : null;
-    }
-
-    /** Caller view for host functions: the memory exported as "memory", else memory 0. */
+    /** For host functions: the memory exported as "memory", else memory 0 (exported or not). */
     @Override
-    public Memory memory() {
-        MemoryInstance exported = memory("memory");
-        if (exported != null) return exported;
-        return memories.length > 0 ? memories[0] : null;
+    public java.util.Optional<Memory> findMemory() {
+        java.util.Optional<MemoryInstance> exported = findMemory("memory");
+        if (exported.isPresent()) return java.util.Optional.of(exported.get());
+        return memories.length > 0 ? java.util.Optional.of(memories[0]) : java.util.Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+        return "the instance of " + module.name();
     }
 
     // ---- instantiation ----
@@ -199,9 +189,10 @@ public final class Instance implements Caller {
     private void link(Imports imports) {
         int fi = 0, ti = 0, mi = 0, gi = 0;
         for (Import imp : m.imports()) {
-            Extern e = imports.lookup(imp.module(), imp.name());
+            Extern e = imports.lookup(imp.module(), imp.name(), store);
             String what = imp.module() + "." + imp.name();
             if (e == null) throw new LinkException("unknown import: " + what);
+            if (!store.owns(e)) throw new LinkException("import " + what + " belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
                     if (!(e instanceof FunctionInstance f) || !f.type.equals(m.types().get(imp.typeIndex()))) {
@@ -210,21 +201,21 @@ public final class Instance implements Caller {
                     functions[fi++] = f;
                 }
                 case TABLE -> {
-                    if (!(e instanceof TableInstance t) || t.elementType() != imp.table().elementType()
-                            || !new Limits(t.size(), t.type().limits().max()).matches(imp.table().limits())) {
+                    if (!(e instanceof TableInstance t) || t.valElementType() != imp.table().elementType()
+                            || !new Limits(t.size(), t.tableType().limits().max()).matches(imp.table().limits())) {
                         throw incompatible(what, "table " + imp.table(), e);
                     }
                     tables[ti++] = t;
                 }
                 case MEMORY -> {
                     if (!(e instanceof MemoryInstance mem)
-                            || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max()).matches(imp.memory().limits())) {
+                            || !new Limits(mem.byteSize() >>> 16, mem.memoryType().limits().max()).matches(imp.memory().limits())) {
                         throw incompatible(what, "memory " + imp.memory(), e);
                     }
                     memories[mi++] = mem;
                 }
                 case GLOBAL -> {
-                    if (!(e instanceof GlobalInstance g) || !g.type().equals(imp.global())) {
+                    if (!(e instanceof GlobalInstance g) || !g.globalType().equals(imp.global())) {
                         throw incompatible(what, "global " + imp.global(), e);
                     }
                     globals[gi++] = g;
@@ -256,7 +247,7 @@ public final class Instance implements Caller {
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
-            globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store.arena);
+            globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store);
         }
         // VMContext
         if (memories.length > 0) memories[0].bind(vmctx);
@@ -304,7 +295,7 @@ public final class Instance implements Caller {
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
         hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.type()));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.funcType()));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, store.handle(h));
         return d.address();
     }
@@ -379,14 +370,14 @@ public final class Instance implements Caller {
     void hot(int index) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.request(nativeCode, index);
+        if (nativeCode != null) TierUp.request(nativeCode, index, !store.engine().compileInBackground());
     }
 
     /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */
     void hotLoop(CompiledFunction f, int osrIndex) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex);
+        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex, !store.engine().compileInBackground());
     }
 
     NativeModule nativeModule() {
@@ -396,11 +387,11 @@ public final class Instance implements Caller {
     // ---- bulk memory and table operations, shared by the interpreter and the native helpers ----
 
     void memoryFill(long dst, int value, long n) {
-        memories[0].fill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
+        memories[0].wasmFill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
     }
 
     void memoryCopy(long dst, long src, long n) {
-        memories[0].copy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+        memories[0].wasmCopy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
     }
 
     void memoryInit(int segment, long dst, long src, long n) {
@@ -420,6 +411,6 @@ public final class Instance implements Caller {
     }
 
     GlobalType globalType(int i) {
-        return globals[i].type();
+        return globals[i].globalType();
     }
 }

@@ -35,6 +35,28 @@ final class InterpreterBinding implements InstanceContext {
         return 0;
     }
 
+    /**
+     * Tier-up thresholds of the store's engine: a function is hot once {@code calls / hotCalls +
+     * backEdges / hotLoops >= 1}, counted as {@code calls * hotLoops + backEdges * hotCalls >=
+     * hotCalls * hotLoops}. Only the auto tier promotes, so other tiers never report hot functions.
+     */
+    @Override
+    public int callWeight() {
+        return instance.store().engine().hotLoops();
+    }
+
+    @Override
+    public int loopWeight() {
+        return instance.store().engine().hotCalls();
+    }
+
+    @Override
+    public long hotThreshold() {
+        Store store = instance.store();
+        if (store.tier() != Tier.AUTO) return Long.MAX_VALUE;
+        return (long) store.engine().hotCalls() * store.engine().hotLoops();
+    }
+
     @Override
     public CompiledFunction[] interpretedFunctions() {
         return instance.interpreted;

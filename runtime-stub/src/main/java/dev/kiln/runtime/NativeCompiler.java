@@ -10,7 +10,12 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.CorruptObjectException;
+import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ElfWriter;
+import dev.kiln.linker.KilnObject;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.CompilerBuildId;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +28,8 @@ import java.util.function.IntConsumer;
  * the module bytes, the compiler build, the target and the options; a hit is used as is, a miss
  * is compiled and stored (atomically), a corrupt entry is reported, removed and rebuilt — never
  * executed.
+ *
+ * <p>Not API: kiln's own tools and tests use it; embedders use {@link Engine}.
  */
 public final class NativeCompiler {
     private NativeCompiler() {
@@ -34,7 +41,7 @@ public final class NativeCompiler {
     }
 
     /** Compiles every defined function; {@code progress} receives the number done after each. */
-    public static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, CodeOptions options, boolean listing,
+    static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, CodeOptions options, boolean listing,
                                                IntConsumer progress) {
         Module m = vm.module();
         SymbolNames names = SymbolNames.of(m);
@@ -46,10 +53,47 @@ public final class NativeCompiler {
         return code;
     }
 
-    /** The ELF object for a module: its identity, then every defined function. */
-    public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
+    /** The ELF object for a module: its identity, then every defined function, and the module itself when {@code embedModule}. */
+    static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress, boolean embedModule) {
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
-        return ElfWriter.write(identity(module, backend.target(), options), module.validated().module().functionCount(), code);
+        byte[] bytes = module.validated().module().bytes();
+        return ElfWriter.write(identity(module, backend.target(), options), module.validated().module().functionCount(), code,
+                embedModule ? bytes : null);
+    }
+
+    /**
+     * Uses {@code object}'s code for {@code module} after checking that it was made from exactly
+     * this module, for {@code backend}'s target, with {@code options} and by this compiler build.
+     */
+    static void useObject(WasmModule module, byte[] object, Backend backend, CodeOptions options) {
+        KilnObject parsed;
+        try {
+            parsed = ElfReader.read(object, backend.relocationModel());
+        } catch (CorruptObjectException e) {
+            throw new IncompatibleCodeException("the object is damaged: " + e.getMessage());
+        }
+        String problem = mismatch(parsed.identity(), identity(module, backend.target(), options), module.name());
+        if (problem != null) throw new IncompatibleCodeException(problem);
+        module.useNativeCode(parsed.functions(), backend, options);
+    }
+
+    /** Why code built for {@code found} must not run as {@code expected}, or null when they are the same. */
+    static String mismatch(BuildIdentity found, BuildIdentity expected, String moduleName) {
+        if (!found.hasModuleHash(expected.moduleHash())) {
+            return "the code was compiled from another module (SHA-256 " + found.moduleHashHex() + "), not from " + moduleName
+                    + " (" + expected.moduleHashHex() + ")";
+        }
+        if (found.target() != expected.target()) {
+            return "the code is for " + found.target() + ", this machine is " + expected.target();
+        }
+        if (!found.options().equals(expected.options())) {
+            return "the code was compiled with options " + found.options() + ", this engine uses " + expected.options();
+        }
+        if (!found.buildId().equals(expected.buildId())) {
+            return "the code was compiled by kiln build " + found.buildId() + ", this is " + expected.buildId()
+                    + " (precompile again with this version)";
+        }
+        return found.equals(expected) ? null : "the code was built for " + found + ", not " + expected;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.kiln.wast;
 
 import dev.kiln.frontend.Decoder;
-import dev.kiln.frontend.Import;
 import dev.kiln.frontend.InvalidModuleException;
 import dev.kiln.frontend.MalformedModuleException;
 import dev.kiln.frontend.ModuleException;
@@ -13,14 +12,15 @@ import dev.kiln.frontend.text.WastCommand;
 import dev.kiln.frontend.text.WastModule;
 import dev.kiln.frontend.text.WastValue;
 import dev.kiln.frontend.text.WatParser;
-import dev.kiln.ir.TrapKind;
 import dev.kiln.runtime.Extern;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.GlobalInstance;
+import dev.kiln.runtime.ImportType;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 
@@ -145,7 +145,7 @@ public final class ScriptRunner {
                     perform(a.action());
                     yield Outcome.fail("expected an exception, but it returned");
                 } catch (WasmTrap t) {
-                    yield Outcome.fail("expected an exception, got trap \"" + t.kind().message + "\"");
+                    yield Outcome.fail("expected an exception, got trap \"" + t.getMessage() + "\"");
                 }
             }
             case WastCommand.AssertModule a -> assertModule(a);
@@ -231,7 +231,7 @@ public final class ScriptRunner {
 
     /** The reason a module's imports cannot be satisfied because the modules they name were not run, or null. */
     private String importsUnavailable(WasmModule wm) {
-        for (Import i : wm.validated().module().imports()) {
+        for (ImportType i : wm.imports()) {
             String r = unavailableRegistered.get(i.module());
             if (r != null) return r;
             Instance from = registered.get(i.module());
@@ -352,10 +352,10 @@ public final class ScriptRunner {
         } catch (WasmTrap t) {
             if (exhaustion) {
                 return t.kind() == TrapKind.CALL_STACK_EXHAUSTED ? Outcome.PASS
-                        : Outcome.fail("expected call stack exhaustion, got trap \"" + t.kind().message + "\"");
+                        : Outcome.fail("expected call stack exhaustion, got trap \"" + t.getMessage() + "\"");
             }
-            return message.startsWith(t.kind().message) ? Outcome.PASS
-                    : Outcome.fail("expected trap \"" + message + "\", got \"" + t.kind().message + "\"");
+            return message.startsWith(t.getMessage()) ? Outcome.PASS
+                    : Outcome.fail("expected trap \"" + message + "\", got \"" + t.getMessage() + "\"");
         }
     }
 
@@ -452,9 +452,9 @@ public final class ScriptRunner {
         } catch (LinkException e) {
             return link ? Outcome.PASS : Outcome.fail("expected a trap (\"" + c.message() + "\"), got a link error: " + e.getMessage());
         } catch (WasmTrap t) {
-            if (link) return Outcome.fail("expected a link error (\"" + c.message() + "\"), got trap \"" + t.kind().message + "\"");
-            return c.message().startsWith(t.kind().message) ? Outcome.PASS
-                    : Outcome.fail("expected trap \"" + c.message() + "\", got \"" + t.kind().message + "\"");
+            if (link) return Outcome.fail("expected a link error (\"" + c.message() + "\"), got trap \"" + t.getMessage() + "\"");
+            return c.message().startsWith(t.getMessage()) ? Outcome.PASS
+                    : Outcome.fail("expected trap \"" + c.message() + "\", got \"" + t.getMessage() + "\"");
         }
     }
 }

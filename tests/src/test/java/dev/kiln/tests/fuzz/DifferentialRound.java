@@ -48,7 +48,6 @@ public class DifferentialRound {
             System.out.println(FuzzRound.STATS_PREFIX + check.stats().modules());
             Findings.saveLast(check, "DifferentialFuzz round, seed " + System.getProperty("kiln.fuzz.seed"));
         }
-        KilnEngine.restoreTierUpDefaults();
         if (oracle != null) oracle.close();
     }
 

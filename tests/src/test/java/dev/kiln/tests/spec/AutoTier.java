@@ -1,8 +1,8 @@
 package dev.kiln.tests.spec;
 
+import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 
 /**
  * The {@code auto} tier with thresholds forced to their lowest ({@code --hot-calls 1}) and
@@ -17,7 +17,7 @@ public final class AutoTier extends ExecutionTier {
 
     @Override
     public Store newStore() {
-        TierUp.configure(1, 1, true);
-        return new Store().tier(Tier.AUTO);
+        return Engine.builder().tier(Tier.AUTO).hotCalls(1).hotLoops(1).compileInBackground(false).precompiledCode(null).build()
+                .newStore();
     }
 }
