@@ -1,7 +1,7 @@
 package dev.kiln.tests.tiers;
 
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;

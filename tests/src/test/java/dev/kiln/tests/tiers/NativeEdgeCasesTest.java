@@ -4,7 +4,7 @@ import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.HostFunction;

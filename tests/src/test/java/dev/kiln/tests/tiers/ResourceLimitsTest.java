@@ -11,7 +11,7 @@ import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.TrapKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

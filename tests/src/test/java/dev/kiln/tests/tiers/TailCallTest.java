@@ -13,7 +13,7 @@ import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.IrVerifier;
 import dev.kiln.ir.Terminator;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
