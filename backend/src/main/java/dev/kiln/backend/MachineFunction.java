@@ -9,6 +9,7 @@ import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.NativeSupport;
 import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.CodeOptions;
@@ -57,7 +58,6 @@ public abstract class MachineFunction<L> {
     private final List<Runnable> stubs = new ArrayList<>();
     private final Map<TrapKind, L> functionTraps = new EnumMap<>(TrapKind.class);
     private final List<L> blockLabels = new ArrayList<>();
-    private L epilogue;
 
     protected MachineFunction(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CallingConvention convention,
                               CodeOptions options) {
@@ -72,9 +72,9 @@ public abstract class MachineFunction<L> {
 
     /** Lowers the whole function; {@code symbol} names it in the result. */
     public final MachineCode compile(int funcIndex, String symbol) {
+        NativeSupport.require(module, f, "native");
         for (int id = 0; id < f.blockIdCount(); id++) blockLabels.add(null);
         for (BasicBlock b : f.blocks) blockLabels.set(b.id, newLabel("block" + b.id));
-        epilogue = newLabel("epilogue");
         prologue();
         List<BasicBlock> layout = facts.layout();
         for (int bi = 0; bi < layout.size(); bi++) {
@@ -91,8 +91,6 @@ public abstract class MachineFunction<L> {
             }
             terminator(b, next, fused);
         }
-        bind(epilogue);
-        epilogue();
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
         return finish(funcIndex, symbol, trapSites);
     }
@@ -137,10 +135,6 @@ public abstract class MachineFunction<L> {
         return blockLabels.get(facts.destination(b).id);
     }
 
-    public final L epilogueLabel() {
-        return epilogue;
-    }
-
     /** The block's last instruction when it is a comparison used only by the block's branch, and the ISA fuses it. */
     public final Instruction fusableCompare(BasicBlock b) {
         if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
@@ -157,15 +151,32 @@ public abstract class MachineFunction<L> {
             }
             case Terminator.Branch br -> branch(br, fused, destination(br.ifTrue.target), destination(br.ifFalse.target), next);
             case Terminator.Switch s -> tableSwitch(s);
-            case Terminator.Return r -> returnValues(r.values, next == null);
+            case Terminator.Return r -> {
+                returnValues(r.values);
+                epilogue(); // every return has its own copy: no jump to a shared one
+            }
             case Terminator.ReturnCall rc -> tailCall(rc.call);
             case Terminator.Trap t -> jump(trap(t.kind, t.wasmOffset));
+            case Terminator.Throw t -> throw new IllegalStateException("NativeSupport declines throws");
+            case Terminator.Guarded g -> throw new IllegalStateException("NativeSupport declines try regions");
         }
     }
 
-    /** The moves that bind {@code e}'s target parameters. */
+    /**
+     * The moves that bind {@code e}'s target parameters: one parallel move from the arguments'
+     * locations, then the integer constants that have no location written into theirs.
+     */
     private void edgeMoves(Edge e) {
-        if (e.args.length > 0) parallelMove(ParallelMoves.forEdge(e, this::location, this::type));
+        if (e.args.length == 0) return;
+        List<ParallelMoves.Move> moves = new ArrayList<>(e.args.length);
+        for (ParallelMoves.Move m : ParallelMoves.forEdge(e, this::location, this::type)) {
+            if (m.from() != Location.NONE) moves.add(m);
+        }
+        parallelMove(moves);
+        for (int k = 0; k < e.args.length; k++) {
+            int to = location(e.target.params[k]);
+            if (to != Location.NONE && location(e.args[k]) == Location.NONE) loadConstant(to, type(e.args[k]), constant(e.args[k]));
+        }
     }
 
     /** A parallel move, sequenced; cycles are broken through the ISA's scratch location of each class. */
@@ -311,7 +322,7 @@ public abstract class MachineFunction<L> {
     /** The frame, the stack check, the parameters into their locations. */
     protected abstract void prologue();
 
-    /** The shared epilogue ({@link #epilogueLabel()} is bound just before): restore, pop the incoming stack arguments, return. */
+    /** The epilogue: restore, pop the incoming stack arguments, return. Emitted after every return (each its own copy). */
     protected abstract void epilogue();
 
     /** The assembled function. */
@@ -338,8 +349,8 @@ public abstract class MachineFunction<L> {
 
     protected abstract void tableSwitch(Terminator.Switch s);
 
-    /** The values to their result places, then to the epilogue (falling into it when it is next). */
-    protected abstract void returnValues(int[] values, boolean epilogueIsNext);
+    /** The values to their result places; the driver follows with the epilogue. */
+    protected abstract void returnValues(int[] values);
 
     /** Calls the trap routine with {@code code} (0: keep the code the runtime stored); returns the offset of the return address. */
     protected abstract int callTrapRoutine(int code);
@@ -348,6 +359,9 @@ public abstract class MachineFunction<L> {
 
     /** One move between locations (registers or slots) of a value of {@code type}. */
     public abstract void move(int from, int to, ValType type);
+
+    /** Writes integer constant {@code bits} of {@code type} (an i32 zero-extended) into location {@code to}. */
+    protected abstract void loadConstant(int to, ValType type, long bits);
 
     /** The scratch location that breaks move cycles of values of {@code type}. */
     protected abstract int cycleScratch(ValType type);

@@ -21,6 +21,9 @@ import java.util.function.IntFunction;
  * target's {@link MachineFunction}.
  */
 public abstract class NativeBackend implements Backend {
+    /** The target's internal calling convention (where arguments and results go). */
+    protected abstract CallingConvention convention();
+
     /** The target's allocatable registers. */
     protected abstract RegisterFile registerFile();
 
@@ -36,7 +39,7 @@ public abstract class NativeBackend implements Backend {
 
     /** The allocation the backend uses. */
     public final Allocation allocate(IrFunction f) {
-        return LinearScan.allocate(f, registerFile(), immediateOnly(f));
+        return LinearScan.allocate(f, registerFile(), immediateOnly(f), RegisterHints.of(f, convention()));
     }
 
     @Override

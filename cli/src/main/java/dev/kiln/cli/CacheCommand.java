@@ -36,6 +36,18 @@ final class CacheCommand extends CliCommand {
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
         CodeCache cache = CacheOptions.open(cacheDir);
+        try {
+            return act(cache, out, err);
+        } catch (java.nio.file.NoSuchFileException e) {
+            out.println(cache.directory() + ": no cache here (0 entries)");
+            return 0;
+        } catch (java.io.IOException e) {
+            err.println("kiln cache: " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            return Main.FAILED;
+        }
+    }
+
+    private int act(CodeCache cache, PrintStream out, PrintStream err) throws java.io.IOException {
         switch (action) {
             case "list" -> {
                 List<CacheEntry> entries = cache.list();
@@ -56,7 +68,7 @@ final class CacheCommand extends CliCommand {
                 for (CacheVerification.Problem p : v.problems()) {
                     out.println("  " + p.path().getFileName() + ": " + p.reason() + (p.removed() ? " (removed)" : ""));
                 }
-                return v.problems().isEmpty() ? 0 : 1;
+                return v.problems().isEmpty() ? 0 : Main.FAILED;
             }
             case "clear" -> {
                 out.println(cache.directory() + ": removed " + cache.clear() + " entries");

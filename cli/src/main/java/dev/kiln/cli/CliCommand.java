@@ -12,6 +12,9 @@ public abstract class CliCommand {
     @Option(name = "--help", aliases = "-h", help = true, usage = "show this command's usage")
     boolean help;
 
+    /** True when the command runs as the kiln process (it may end the process), false when embedded (tests). */
+    boolean ownProcess;
+
     /** The subcommand's name on the command line. */
     public abstract String name();
 

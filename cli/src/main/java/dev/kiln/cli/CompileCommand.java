@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.linker.RegularFiles;
 import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.Tier;
@@ -8,6 +9,7 @@ import dev.kiln.runtime.WasmModuleException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code kiln compile FILE [-o OUT.o] [--target x86_64|aarch64|all] [--cache-dir DIR]}: compiles
- * every function into an ELF object, stored in the code cache (or written to OUT).
+ * {@code kiln compile FILE [-o OUT.o] [--target LEVEL|all] [--cache-dir DIR]}: compiles every
+ * function into an ELF object for a CPU level ({@link CodeTarget}), stored in the code cache (or
+ * written to OUT).
  */
 final class CompileCommand extends CliCommand {
     @Argument(metaVar = "FILE", usage = "module (.wasm or .wat)", required = true)
@@ -25,7 +28,8 @@ final class CompileCommand extends CliCommand {
     @Option(name = "-o", aliases = "--output", metaVar = "OUT.o", usage = "write the object here instead of the cache")
     Path output;
 
-    @Option(name = "--target", metaVar = "TARGET", usage = "x86_64, aarch64 or all (default: this machine's)")
+    @Option(name = "--target", metaVar = "TARGET", usage = "x86_64, x86_64-v2, x86_64-v3, aarch64, or all (x86_64-v2, x86_64-v3 "
+            + "and aarch64); default: this machine's CPU level")
     String target;
 
     @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
@@ -59,7 +63,7 @@ final class CompileCommand extends CliCommand {
             }
             targets.add(CodeTarget.host().get());
         } else if (target.equals("all")) {
-            targets.addAll(CodeTarget.all());
+            targets.addAll(List.of(CodeTarget.X86_64_V2, CodeTarget.X86_64_V3, CodeTarget.AARCH64));
         } else {
             try {
                 targets.add(CodeTarget.parse(target));
@@ -92,12 +96,24 @@ final class CompileCommand extends CliCommand {
                     byte[] object = engine.precompile(module, t, bar::update);
                     double ms = (System.nanoTime() - start) / 1e6;
                     Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-                    Files.write(tmp, object);
-                    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    try {
+                        Files.write(tmp, object);
+                        Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    } catch (IOException e) {
+                        deleteQuietly(tmp); // never leave half an object behind
+                        err.println("kiln compile: cannot write " + output + ": " + RegularFiles.reason(e));
+                        return Main.FAILED;
+                    }
                     out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
                 } else {
-                    Path entry = engine.precompileToCache(module, t, bar::update);
+                    Path entry;
+                    try {
+                        entry = engine.precompileToCache(module, t, bar::update);
+                    } catch (IOException e) {
+                        err.println("kiln compile: cannot write to the code cache " + engine.cacheDirectory() + ": " + RegularFiles.reason(e));
+                        return Main.FAILED;
+                    }
                     double ms = (System.nanoTime() - start) / 1e6;
                     out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, entry);
                 }
@@ -107,5 +123,13 @@ final class CompileCommand extends CliCommand {
             }
         }
         return 0;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // reported already: the write failed
+        }
     }
 }

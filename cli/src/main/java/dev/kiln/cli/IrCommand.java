@@ -42,7 +42,8 @@ final class IrCommand extends CliCommand {
     @Option(name = "--stage", metaVar = "STAGE", usage = "built | optimized (default) | allocated | asm (the machine code listing)")
     Stage stage = Stage.optimized;
 
-    @Option(name = "--target", metaVar = "TARGET", usage = "for allocated and asm: the target's registers (x86_64 or aarch64); default for allocated: interpreter frame slots")
+    @Option(name = "--target", metaVar = "TARGET", usage = "for allocated and asm: the target's registers and instructions (x86_64, "
+            + "x86_64-v2, x86_64-v3 or aarch64; default: this machine's); default for allocated: interpreter frame slots")
     String target;
 
     @Option(name = "--json", usage = "print a JSON array of functions")
@@ -93,8 +94,10 @@ final class IrCommand extends CliCommand {
         dev.kiln.ir.code.Backend backend = null;
         if (stage == Stage.asm || target != null) {
             try {
-                dev.kiln.ir.code.Target t = target == null ? dev.kiln.ir.code.Target.host() : dev.kiln.ir.code.Target.parse(target);
-                backend = dev.kiln.runtime.internal.Backends.forTarget(t);
+                dev.kiln.ir.code.CpuFeatures t = target == null ? dev.kiln.runtime.internal.HostCpu.level()
+                        : dev.kiln.ir.code.CpuFeatures.parse(target);
+                if (t == null) throw new IllegalArgumentException("this machine has no native target; choose one with --target");
+                backend = dev.kiln.runtime.internal.Backends.forCpu(t);
             } catch (RuntimeException e) {
                 err.println("kiln ir: " + e.getMessage());
                 return Main.USAGE;
@@ -152,7 +155,7 @@ final class IrCommand extends CliCommand {
         dev.kiln.ir.code.SymbolNames names = dev.kiln.ir.code.SymbolNames.of(vm.module());
         for (int idx : selected) {
             dev.kiln.ir.code.MachineCode mc = backend.compile(vm, names, idx, options, true);
-            out.println("function " + idx + " \"" + vm.module().functionDisplayName(idx) + "\" (" + backend.target() + ", "
+            out.println("function " + idx + " \"" + vm.module().functionDisplayName(idx) + "\" (" + backend.cpu() + ", "
                     + mc.code().length + " bytes, frame " + mc.frameSize() + " bytes):");
             for (String line : mc.listing()) out.println("  " + line);
             out.println();

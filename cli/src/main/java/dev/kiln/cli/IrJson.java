@@ -41,7 +41,7 @@ public final class IrJson {
             for (int p : b.params) {
                 ObjectNode pn = params.addObject();
                 pn.put("value", p);
-                pn.put("type", f.typeOf(p).text);
+                pn.put("type", f.typeOf(p).toString());
             }
             ArrayNode insts = bn.putArray("instructions");
             for (Instruction i : b.instructions) {
@@ -85,6 +85,16 @@ public final class IrJson {
                 n.put("kind", "trap");
                 n.put("trap", tr.kind.name().toLowerCase());
             }
+            case Terminator.Throw th -> {
+                n.put("kind", th.instruction.op.mnemonic);
+                n.put("imm", th.instruction.imm);
+                ints(n.putArray("args"), th.instruction.args);
+                handlers(n, th.handlers);
+            }
+            case Terminator.Guarded g -> {
+                n.put("kind", "guarded");
+                handlers(n, g.handlers);
+            }
         }
         ArrayNode edges = n.putArray("edges");
         for (Edge e : t.edges()) {
@@ -94,6 +104,15 @@ public final class IrJson {
         }
         n.put("text", IrPrinter.terminator(t));
         return n;
+    }
+
+    private static void handlers(ObjectNode n, Terminator.Handler[] hs) {
+        ArrayNode a = n.putArray("handlers");
+        for (Terminator.Handler h : hs) {
+            ObjectNode hn = a.addObject();
+            hn.put("tag", h.tag());
+            hn.put("block", h.target().target.id);
+        }
     }
 
     private static void ints(ArrayNode a, int[] vs) {

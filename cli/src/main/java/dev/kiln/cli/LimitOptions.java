@@ -5,8 +5,8 @@ import dev.kiln.runtime.Store;
 import org.kohsuke.args4j.Option;
 
 /**
- * The resource limits of {@code kiln run}: fuel, a wall-clock timeout, and caps on memory and
- * table growth. {@link Main} adds these options to the command's own.
+ * The resource limits of {@code kiln run}: fuel, a wall-clock timeout, caps on memory and table
+ * growth, and the guest stack. {@link Main} adds these options to the command's own.
  */
 final class LimitOptions {
     @Option(name = "--fuel", metaVar = "N",
@@ -22,12 +22,17 @@ final class LimitOptions {
     @Option(name = "--max-table-elements", metaVar = "N", usage = "cap each table at N elements (table.grow past it returns -1)")
     Long maxTableElements;
 
+    @Option(name = "--max-wasm-stack", metaVar = "BYTES",
+            usage = "guest stack of each call into the program, every tier alike (default 512 KiB; past it: 'call stack exhausted')")
+    Long maxWasmStack;
+
     /** A usage error in the limits, or null. */
     String problem() {
         if (fuel != null && fuel < 0) return "--fuel must not be negative";
         if (timeoutMillis != null && timeoutMillis <= 0) return "--timeout must be positive";
         if (maxMemoryBytes != null && maxMemoryBytes < 0) return "--max-memory must not be negative";
         if (maxTableElements != null && maxTableElements < 0) return "--max-table-elements must not be negative";
+        if (maxWasmStack != null && maxWasmStack <= 0) return "--max-wasm-stack must be positive";
         return null;
     }
 
@@ -40,15 +45,27 @@ final class LimitOptions {
         if (fuel != null) store.fuel(fuel);
         if (maxMemoryBytes != null) store.maxMemoryPages(maxMemoryBytes / 65536);
         if (maxTableElements != null) store.maxTableElements(maxTableElements);
+        if (maxWasmStack != null) store.maxWasmStack(maxWasmStack);
     }
 
-    /** Starts the timeout, if any: the store is interrupted when it expires. Close to cancel. */
-    AutoCloseable startTimeout(Store store) {
+    /** How long a program may take to stop after the timeout interrupted it before the kiln process ends anyway. */
+    static final long STOP_GRACE_MILLIS = 5000;
+
+    /**
+     * Starts the timeout, if any: the store is interrupted when it expires. Close to cancel. With
+     * {@code stuck} set, a program that has not stopped {@link #STOP_GRACE_MILLIS} later (blocked in
+     * a host call Java cannot interrupt, such as a write to a pipe nobody reads) is given up on:
+     * {@code stuck} runs (the kiln command reports it and exits).
+     */
+    AutoCloseable startTimeout(Store store, Runnable stuck) {
         if (timeoutMillis == null) return () -> { };
         Thread timer = Thread.ofPlatform().daemon().name("kiln-timeout").start(() -> {
             try {
                 Thread.sleep(timeoutMillis);
                 store.interrupt();
+                if (stuck == null) return;
+                Thread.sleep(STOP_GRACE_MILLIS);
+                stuck.run();
             } catch (InterruptedException cancelled) {
                 // the program finished first
             }

@@ -12,8 +12,12 @@ import java.util.function.Supplier;
 
 /** Entry point of the {@code kiln} command: dispatches to a subcommand. */
 public final class Main {
+    /** Exit code for a module or file error: bad input, a file that cannot be read or written (README: exit codes). */
+    public static final int FAILED = 1;
     /** Exit code for a command-line usage error. */
     public static final int USAGE = 2;
+    /** Exit code for an internal error: a bug in kiln. */
+    public static final int INTERNAL = 3;
 
     private static final Map<String, Supplier<CliCommand>> COMMANDS = new LinkedHashMap<>();
     static {
@@ -36,13 +40,18 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        int code = run(args, System.out, System.err, true);
         System.out.flush();
         System.exit(code);
     }
 
     /** Runs a kiln command line; returns its exit code. Never throws. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, false);
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)}; {@code ownProcess}: the command may end the process (the kiln command). */
+    private static int run(String[] args, PrintStream out, PrintStream err, boolean ownProcess) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? USAGE : 0;
@@ -54,6 +63,7 @@ public final class Main {
             return USAGE;
         }
         CliCommand cmd = factory.get();
+        cmd.ownProcess = ownProcess;
         CmdLineParser parser = parser(cmd);
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (cmd instanceof TrailingArguments t) {
@@ -77,8 +87,8 @@ public final class Main {
         try {
             return cmd.run(out, err);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            err.println("kiln " + cmd.name() + ": internal error: " + e);
-            return 3;
+            err.println("kiln " + cmd.name() + ": internal error (please report it): " + e);
+            return INTERNAL;
         }
     }
 

@@ -49,6 +49,7 @@ record ModuleSummary(String file, long size, String name, List<Section> sections
                 case TABLE -> i.table().toString();
                 case MEMORY -> i.memory().toString();
                 case GLOBAL -> i.global().toString();
+                case TAG -> "tag " + m.types().get(i.typeIndex());
             };
             imports.add(new ImportInfo(i.module(), i.name(), i.kind().text, type));
         }

@@ -1,6 +1,10 @@
 package dev.kiln.cli;
 
+import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.ModuleHashMemo;
 import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.NativeCompiler;
+import dev.kiln.runtime.internal.CompilerBuildId;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.ImportType;
@@ -23,6 +27,7 @@ import org.kohsuke.args4j.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,6 +41,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     @Option(name = "--invoke", metaVar = "NAME", usage = "call this exported function instead of _start")
     String invoke;
+
+    @Option(name = "--float-bits", usage = "--invoke: print f32/f64 results as their raw IEEE bits in hex (as arguments take them)")
+    boolean floatBits;
 
     @Option(name = "--tier", metaVar = "TIER", usage = "auto (default: cached code binds lazily, hot functions are compiled), native, or interp")
     String tier = "auto";
@@ -131,9 +139,25 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": cannot run natively: " + e.getMessage());
             return 1;
         }
+        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
-            module = engine.compile(ModuleFiles.read(file, err), file.getFileName().toString());
+            // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
+            String buildId = cache == null ? null : CompilerBuildId.get();
+            byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
+            byte[] bytes = ModuleFiles.read(file, err);
+            if (hash != null && !Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId))) hash = null;
+            if (cache != null && hash == null) {
+                hash = BuildIdentity.sha256(bytes);
+                ModuleHashMemo.store(cache.directory(), file, buildId, hash);
+            }
+            String name = file.getFileName().toString();
+            if (chosen == Tier.INTERP) {
+                module = engine.compile(bytes, name);
+            } else {
+                // a cache hit decodes only what lies outside function bodies and maps the cached code
+                module = NativeCompiler.open(bytes, hash, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
+            }
         } catch (ModuleFiles.Reported e) {
             return 1;
         } catch (WasmModuleException e) {
@@ -145,7 +169,15 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         Store store = engine.newStore();
         limits.apply(store);
-        try (AutoCloseable timeout = limits.startTimeout(store)) {
+        Runnable stuck = !ownProcess ? null : () -> {
+            err.println(file + ": wasm trap: interrupted");
+            err.print(limits.describeInterruption());
+            err.println("kiln run: the program did not stop within " + LimitOptions.STOP_GRACE_MILLIS
+                    + " ms (blocked in a call that cannot be interrupted); exiting");
+            err.flush();
+            Runtime.getRuntime().halt(TRAP_EXIT);
+        };
+        try (AutoCloseable timeout = limits.startTimeout(store, stuck)) {
             return execute(module, store, out, err);
         } finally {
             if (chosen == Tier.AUTO) engine.writeBack(module);
@@ -184,25 +216,36 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                     err.println("kiln run: '" + entry + "' takes " + t.params().size() + " argument(s) " + t + ", got " + args.size());
                     return Main.USAGE;
                 }
-                raw = new long[args.size()];
-                for (int i = 0; i < raw.length; i++) {
+                java.util.stream.LongStream.Builder slots = java.util.stream.LongStream.builder();
+                for (int i = 0; i < args.size(); i++) {
                     try {
-                        raw[i] = ValueText.parse(args.get(i), t.params().get(i));
+                        for (long v : ValueText.parseSlots(args.get(i), ValueText.machineType(t.params().get(i)))) slots.add(v);
                     } catch (RuntimeException e) {
-                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.params().get(i));
+                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.params().get(i)
+                                + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""));
                         return Main.USAGE;
                     }
                 }
+                raw = slots.build().toArray();
             } else {
                 raw = new long[0];
             }
             long[] results = f.call(raw);
-            for (int i = 0; i < results.length; i++) out.println(ValueText.format(results[i], t.results().get(i)));
+            int at = 0;
+            for (dev.kiln.runtime.ValueType<?> r : t.results()) {
+                out.println(r.equals(dev.kiln.runtime.ValueType.V128) ? ValueText.formatV128(results[at], results[at + 1])
+                        : ValueText.format(results[at], ValueText.machineType(r), floatBits));
+                at += r.rawSlots();
+            }
             return 0;
         } catch (WasmTrap trap) {
             out.flush();
             err.println(file + ": " + trap.describe());
             if (trap.kind() == TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
+            return TRAP_EXIT;
+        } catch (dev.kiln.runtime.WasmException e) {
+            out.flush();
+            err.println(file + ": " + e.getMessage());
             return TRAP_EXIT;
         } catch (ProcessExit exit) {
             out.flush();
@@ -212,6 +255,11 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return e.exitCode;
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
+            return 1;
+        } catch (dev.kiln.linker.DamagedObjectException e) {
+            out.flush();
+            boolean removed = e.path() != null && java.nio.file.Files.deleteIfExists(e.path());
+            err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
             return 1;
         } catch (UnsupportedFeatureException e) {
             err.println(file + ": " + e.getMessage());
@@ -234,6 +282,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             case dev.kiln.runtime.MemoryType m -> "memory";
             case dev.kiln.runtime.TableType t -> "table";
             case dev.kiln.runtime.GlobalType g -> "global";
+            case dev.kiln.runtime.TagType x -> "tag";
             default -> "func";
         };
     }

@@ -31,10 +31,41 @@ class RunAndIrCommandsTest {
                 """);
         CliRunner r = CliRunner.run("run", "--invoke", "f", p.toString(), "-1", "-9000000000", "1.5", "0x7ff8000000000001");
         assertEquals(0, r.exit(), r.err());
-        assertEquals("-1\n-9000000000\n1.5\nNaN\n", r.out());
+        assertEquals("-1\n-9000000000\n1.5\nnan:0x8000000000001\n", r.out());
         CliRunner bad = CliRunner.run("run", "--invoke", "f", p.toString(), "x", "1", "1", "1");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("argument 1 'x' is not a valid i32"), bad.err());
+    }
+
+    @Test
+    void v128ArgumentsAreHexOrLanesAndResultsPrintAsHex() throws Exception {
+        Path p = module("""
+                (module (func (export "f") (param v128 v128 i32) (result v128 i32)
+                  (i32x4.add (local.get 0) (local.get 1)) (local.get 2)))
+                """);
+        CliRunner r = CliRunner.run("run", "--tier", "interp", "--invoke", "f", p.toString(), "i32x4:1,2,3,-1",
+                "0x00000004000000030000000200000001", "7");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("0x00000003000000060000000400000002\n7\n", r.out());
+        CliRunner floats = CliRunner.run("run", "--tier", "interp", "--invoke", "f", p.toString(), "f32x4:1.5,nan,-0,inf",
+                "i8x16:0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", "0");
+        assertEquals("0x7f800000800000007fc000003fc00000\n0\n", floats.out(), floats.err());
+        CliRunner bad = CliRunner.run("run", "--invoke", "f", p.toString(), "i32x4:1,2,3", "0x1", "0");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("argument 1 'i32x4:1,2,3' is not a valid v128 (i32x4 takes 4 lanes)"), bad.err());
+    }
+
+    @Test
+    void irPrintsV128ConstantsAndShufflesInTheirTextForm() throws Exception {
+        Path p = module("""
+                (module (func (export "f") (param v128) (result v128)
+                  (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31
+                    (local.get 0) (v128.const i32x4 1 2 3 0xffffffff))))
+                """);
+        CliRunner built = CliRunner.run("ir", "--stage", "built", p.toString());
+        assertEquals(0, built.exit(), built.err());
+        assertTrue(built.out().contains("v128.const i32x4 0x00000001 0x00000002 0x00000003 0xffffffff"), built.out());
+        assertTrue(built.out().contains("i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31, v0, v"), built.out());
     }
 
     @Test
@@ -44,6 +75,20 @@ class RunAndIrCommandsTest {
         assertEquals(RunCommand.TRAP_EXIT, r.exit());
         assertTrue(r.err().contains("wasm trap: unreachable\n  at inner (func 0) at offset 0x"), r.err());
         assertTrue(r.err().contains("  at f (func 1)"), r.err());
+    }
+
+    @Test
+    void aFailedHostCallIsDescribedInWasmTerms() throws Exception {
+        Path p = module("""
+                (module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func (export "_start") (drop (call $w (i32.const 1) (i32.const 3) (i32.const 1) (i32.const 8)))))
+                """);
+        CliRunner r = CliRunner.run("run", "--tier", "interp", p.toString());
+        assertEquals(RunCommand.TRAP_EXIT, r.exit());
+        assertTrue(r.err().contains("wasm trap: host function wasi_snapshot_preview1.fd_write failed: pointer not aligned to 4: 3"),
+                r.err());
+        assertTrue(!r.err().contains("dev.kiln") && !r.err().contains("Exception"), r.err());
     }
 
     @Test

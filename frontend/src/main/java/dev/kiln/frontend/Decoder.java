@@ -15,11 +15,17 @@ public final class Decoder {
 
     private final byte[] bytes;
     private final WasmReader r;
+    /** Trusted decoding: the code section is not read (see {@link #decodeTrusted}). */
+    private final boolean lazyBodies;
+    private LazyFunctionBodies lazy;
 
-    private final List<FuncType> types = new ArrayList<>();
+    private final List<SubType> types = new ArrayList<>();
+    private final List<RecGroup> recGroups = new ArrayList<>();
     private final List<Import> imports = new ArrayList<>();
     private final List<Integer> functionTypeIndices = new ArrayList<>();
     private final List<TableType> tables = new ArrayList<>();
+    private final List<ConstExpr> tableInits = new ArrayList<>();
+    private final List<TagType> tags = new ArrayList<>();
     private final List<MemoryType> memories = new ArrayList<>();
     private final List<Global> globals = new ArrayList<>();
     private final List<Export> exports = new ArrayList<>();
@@ -35,14 +41,25 @@ public final class Decoder {
     /** Offset of the first instruction that uses a data index (memory.init, data.drop), or -1. */
     private int firstDataIndexUse = -1;
 
-    private Decoder(byte[] bytes) {
+    private Decoder(byte[] bytes, boolean lazyBodies) {
         this.bytes = bytes;
         this.r = new WasmReader(bytes);
+        this.lazyBodies = lazyBodies;
     }
 
     /** Decodes a module binary. The array is kept by the returned module and must not be changed. */
     public static Module decode(byte[] bytes) {
-        return new Decoder(bytes).module();
+        return new Decoder(bytes, false).module();
+    }
+
+    /**
+     * Decodes a module already known to be well-formed and valid (this compiler build decoded and
+     * validated the very same bytes before: a code-cache entry under their hash says so). Every
+     * section but the code section is decoded as usual; function bodies are found and decoded on
+     * first use, and their instructions are not scanned. Only for bytes whose hash has such evidence.
+     */
+    public static Module decodeTrusted(byte[] bytes) {
+        return new Decoder(bytes, true).module();
     }
 
     private Module module() {
@@ -80,6 +97,10 @@ public final class Decoder {
             sections.add(new SectionInfo(sid, customName, header, start, end));
         }
 
+        if (lazy != null) {
+            return new Module(bytes, types, recGroups, imports, tables, tableInits, memories, tags, globals, exports, startFunction,
+                    elements, dataCount, lazy, data, customs, sections, names);
+        }
         if (functionTypeIndices.size() != bodies.size()) {
             throw new MalformedModuleException("function and code section have inconsistent lengths ("
                     + functionTypeIndices.size() + " functions, " + bodies.size() + " bodies)", r.position());
@@ -94,7 +115,7 @@ public final class Decoder {
         if (firstDataIndexUse >= 0 && dataCount < 0 && !data.isEmpty()) {
             throw new MalformedModuleException("data count section required", firstDataIndexUse);
         }
-        return new Module(bytes, types, imports, tables, memories, globals, exports, startFunction, elements,
+        return new Module(bytes, types, recGroups, imports, tables, tableInits, memories, tags, globals, exports, startFunction, elements,
                 dataCount, bodies, data, customs, sections, names);
     }
 
@@ -114,11 +135,15 @@ public final class Decoder {
             case FUNCTION -> functionSection();
             case TABLE -> {
                 int n = count(1, ImplementationLimits.MAX_TABLES, "tables");
-                for (int i = 0; i < n; i++) tables.add(tableType());
+                for (int i = 0; i < n; i++) table();
             }
             case MEMORY -> {
-                int n = r.count(1);
-                for (int i = 0; i < n; i++) memories.add(new MemoryType(limits()));
+                int n = count(1, ImplementationLimits.MAX_MEMORIES, "memories");
+                for (int i = 0; i < n; i++) memories.add(memoryType());
+            }
+            case TAG -> {
+                int n = count(2, ImplementationLimits.MAX_TAGS, "tags");
+                for (int i = 0; i < n; i++) tags.add(tagType());
             }
             case GLOBAL -> {
                 int n = count(2, ImplementationLimits.MAX_GLOBALS, "globals");
@@ -141,16 +166,71 @@ public final class Decoder {
         return n;
     }
 
+    /** The type section: recursive groups ({@code 0x4E}) or single subtypes, each counted once. */
     private void typeSection() {
-        int n = count(3, ImplementationLimits.MAX_TYPES, "types");
+        int n = count(1, ImplementationLimits.MAX_TYPES, "types");
         for (int i = 0; i < n; i++) {
-            int at = r.position();
-            int form = r.u8();
-            if (form != 0x60) throw new MalformedModuleException("malformed function type form 0x" + Integer.toHexString(form), at);
-            ValType[] params = valTypes(ImplementationLimits.MAX_PARAMS, "parameters");
-            ValType[] results = valTypes(ImplementationLimits.MAX_RESULTS, "results");
-            types.add(new FuncType(params, results));
+            int first = types.size();
+            if (r.peekU8() == 0x4E) {
+                r.u8();
+                int at = r.position();
+                int members = r.count(1);
+                ImplementationLimits.check((long) first + members, ImplementationLimits.MAX_TYPES, "types", at);
+                for (int k = 0; k < members; k++) types.add(subType());
+            } else {
+                ImplementationLimits.check(first + 1L, ImplementationLimits.MAX_TYPES, "types", r.position());
+                types.add(subType());
+            }
+            recGroups.add(new RecGroup(first, types.size() - first));
         }
+    }
+
+    private SubType subType() {
+        int form = r.peekU8();
+        if (form == 0x50 || form == 0x4F) {
+            r.u8();
+            int[] supers = new int[r.count(1)];
+            for (int k = 0; k < supers.length; k++) supers[k] = r.u32AsInt("type index");
+            return new SubType(form == 0x4F, supers, compositeType());
+        }
+        return SubType.of(compositeType());
+    }
+
+    private CompositeType compositeType() {
+        int at = r.position();
+        int form = r.u8();
+        return switch (form) {
+            case 0x60 -> {
+                ValType[] params = valTypes(ImplementationLimits.MAX_PARAMS, "parameters");
+                ValType[] results = valTypes(ImplementationLimits.MAX_RESULTS, "results");
+                yield new FuncType(params, results);
+            }
+            case 0x5F -> {
+                int n = count(2, ImplementationLimits.MAX_STRUCT_FIELDS, "struct fields");
+                List<FieldType> fields = new ArrayList<>(Math.min(n, 64));
+                for (int k = 0; k < n; k++) fields.add(fieldType());
+                yield new StructType(fields);
+            }
+            case 0x5E -> new ArrayType(fieldType());
+            default -> throw new MalformedModuleException("malformed composite type form 0x" + Integer.toHexString(form), at);
+        };
+    }
+
+    private FieldType fieldType() {
+        int b = r.peekU8();
+        ValType t;
+        int packed = 0;
+        if (b == FieldType.I8_CODE || b == FieldType.I16_CODE) {
+            r.u8();
+            t = ValType.I32;
+            packed = b == FieldType.I8_CODE ? 8 : 16;
+        } else {
+            t = valType();
+        }
+        int at = r.position();
+        int mut = r.u8();
+        if (mut > 1) throw new MalformedModuleException("malformed mutability", at);
+        return new FieldType(t, packed, mut == 1);
     }
 
     private ValType[] valTypes(int limit, String what) {
@@ -161,32 +241,57 @@ public final class Decoder {
     }
 
     private ValType valType() {
-        int at = r.position();
-        ValType t = ValType.fromCode(r.u8());
-        if (t == null) throw new MalformedModuleException("malformed value type", at);
-        return t;
+        return TypeReader.valType(r);
     }
 
     private ValType refType() {
-        int at = r.position();
-        ValType t = ValType.fromCode(r.u8());
-        if (t == null || !t.isReference()) throw new MalformedModuleException("malformed reference type", at);
-        return t;
+        return TypeReader.refType(r);
     }
 
-    private Limits limits() {
+    /** Limits flags: bit 0 = a maximum follows, bit 2 = 64-bit (u64 values). Shared memories are not WebAssembly 3.0. */
+    private int limitsFlags() {
         int at = r.position();
         int flag = r.u8();
-        return switch (flag) {
-            case 0x00 -> new Limits(r.u32(), Limits.NO_MAX);
-            case 0x01 -> new Limits(r.u32(), r.u32());
-            default -> throw new MalformedModuleException("malformed limits flags 0x" + Integer.toHexString(flag), at);
-        };
+        if ((flag & ~0x05) != 0) throw new MalformedModuleException("malformed limits flags 0x" + Integer.toHexString(flag), at);
+        return flag;
+    }
+
+    /** Limits values are u64 in 3.0 for every address type; validation bounds them by the type. */
+    private Limits limits(int flags) {
+        long min = r.u64();
+        if ((flags & 0x01) == 0) return new Limits(min, 0, false);
+        return new Limits(min, r.u64(), true);
+    }
+
+    private MemoryType memoryType() {
+        int flags = limitsFlags();
+        return new MemoryType(limits(flags), (flags & 0x04) != 0);
     }
 
     private TableType tableType() {
         ValType t = refType();
-        return new TableType(t, limits());
+        int flags = limitsFlags();
+        return new TableType(t, limits(flags), (flags & 0x04) != 0);
+    }
+
+    /** A table definition: a table type, or {@code 0x40 0x00} tabletype expr (a table with an initialiser). */
+    private void table() {
+        if (r.peekU8() == 0x40) {
+            r.u8();
+            int at = r.position();
+            if (r.u8() != 0x00) throw new MalformedModuleException("malformed table definition", at);
+            tables.add(tableType());
+            tableInits.add(constExpr());
+        } else {
+            tables.add(tableType());
+            tableInits.add(null);
+        }
+    }
+
+    private TagType tagType() {
+        int at = r.position();
+        if (r.u8() != 0x00) throw new MalformedModuleException("malformed tag attribute", at);
+        return new TagType(r.u32AsInt("type index"));
     }
 
     private GlobalType globalType() {
@@ -211,8 +316,9 @@ public final class Decoder {
                     ImplementationLimits.check(importedFunctions, ImplementationLimits.MAX_FUNCTIONS, "functions", at);
                 }
                 case 0x01 -> imports.add(Import.table(module, name, tableType()));
-                case 0x02 -> imports.add(Import.memory(module, name, new MemoryType(limits())));
+                case 0x02 -> imports.add(Import.memory(module, name, memoryType()));
                 case 0x03 -> imports.add(Import.global(module, name, globalType()));
+                case 0x04 -> imports.add(Import.tag(module, name, tagType()));
                 default -> throw new MalformedModuleException("malformed import kind 0x" + Integer.toHexString(kind), at);
             }
         }
@@ -253,7 +359,8 @@ public final class Decoder {
                 if (explicitTable) table = r.u32AsInt("table index");
                 offset = constExpr();
             }
-            ValType type = ValType.FUNCREF;
+            // Function-index forms hold (ref func) (WebAssembly 3.0); expression forms default to funcref.
+            ValType type = expressions ? ValType.FUNCREF : ValType.ref(false, HeapType.FUNC);
             if (passiveOrDeclarative || explicitTable) {
                 if (expressions) {
                     type = refType();
@@ -310,6 +417,13 @@ public final class Decoder {
             throw new MalformedModuleException("function and code section have inconsistent lengths ("
                     + functionTypeIndices.size() + " functions, " + n + " bodies)", r.position());
         }
+        if (lazyBodies) {
+            int[] typeIndices = new int[n];
+            for (int i = 0; i < n; i++) typeIndices[i] = functionTypeIndices.get(i);
+            lazy = new LazyFunctionBodies(bytes, typeIndices, r.position(), r.limit());
+            r.position(r.limit());
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int bodyStart = r.position();
             int size = r.count(1);
@@ -340,35 +454,42 @@ public final class Decoder {
     }
 
     private int params(int typeIndex) {
-        return typeIndex < types.size() ? types.get(typeIndex).paramCount() : 0;
+        return typeIndex < types.size() && types.get(typeIndex).composite() instanceof FuncType f ? f.paramCount() : 0;
     }
 
     /**
      * Reads a function's instructions up to and including the {@code end} that closes the body,
      * which must be its last byte. Tracks block nesting so that {@code else} appears only in an
-     * {@code if}; the nesting stack lives on the heap, so depth costs no Java stack.
+     * {@code if}, and the legacy {@code catch}/{@code catch_all}/{@code delegate} only in a
+     * {@code try}, in the order the grammar allows; the nesting stack lives on the heap, so depth
+     * costs no Java stack.
      */
     private void scanBody(int end) {
         InstructionReader in = new InstructionReader(r);
-        // Bit stack of open blocks: 1 = an if whose else has not appeared yet.
-        long[] ifBits = new long[4];
+        byte[] kinds = new byte[64];
         int depth = 0;
         while (true) {
             if (r.atEnd()) throw new MalformedModuleException("END opcode expected", r.position());
             Opcode op = in.next();
             switch (op) {
-                case BLOCK, LOOP, IF -> {
+                case BLOCK, LOOP, IF, TRY, TRY_TABLE -> {
                     depth++;
-                    int word = depth >>> 6;
-                    if (word >= ifBits.length) ifBits = java.util.Arrays.copyOf(ifBits, ifBits.length * 2);
-                    if (op == Opcode.IF) ifBits[word] |= 1L << depth;
-                    else ifBits[word] &= ~(1L << depth);
+                    if (depth == kinds.length) kinds = java.util.Arrays.copyOf(kinds, kinds.length * 2);
+                    kinds[depth] = op == Opcode.IF ? OPEN_IF : op == Opcode.TRY ? OPEN_TRY : OTHER;
                 }
                 case ELSE -> {
-                    if (depth == 0 || (ifBits[depth >>> 6] & (1L << depth)) == 0) {
-                        throw new MalformedModuleException("else without matching if", in.offset());
+                    if (depth == 0 || kinds[depth] != OPEN_IF) throw new MalformedModuleException("else without matching if", in.offset());
+                    kinds[depth] = OTHER;
+                }
+                case CATCH, CATCH_ALL -> {
+                    if (depth == 0 || (kinds[depth] != OPEN_TRY && kinds[depth] != TRY_CATCHING)) {
+                        throw new MalformedModuleException(op + " without matching try", in.offset());
                     }
-                    ifBits[depth >>> 6] &= ~(1L << depth);
+                    kinds[depth] = op == Opcode.CATCH ? TRY_CATCHING : OTHER;
+                }
+                case DELEGATE -> {
+                    if (depth == 0 || kinds[depth] != OPEN_TRY) throw new MalformedModuleException("delegate without matching try", in.offset());
+                    depth--;
                 }
                 case END -> {
                     if (depth == 0) {
@@ -385,6 +506,12 @@ public final class Decoder {
         }
     }
 
+    /** Kinds of open construct while scanning a body. */
+    private static final byte OTHER = 0;
+    private static final byte OPEN_IF = 1;
+    private static final byte OPEN_TRY = 2;
+    private static final byte TRY_CATCHING = 3;
+
     /** A constant expression: instructions up to the {@code end} at nesting depth zero. */
     private ConstExpr constExpr() {
         int start = r.position();
@@ -396,8 +523,10 @@ public final class Decoder {
             if (op == Opcode.END) {
                 if (depth == 0) break;
                 depth--;
-            } else if (op == Opcode.BLOCK || op == Opcode.LOOP || op == Opcode.IF) {
+            } else if (op == Opcode.BLOCK || op == Opcode.LOOP || op == Opcode.IF || op == Opcode.TRY || op == Opcode.TRY_TABLE) {
                 depth++;
+            } else if (op == Opcode.DELEGATE && depth > 0) {
+                depth--;
             }
             if (op == Opcode.MEMORY_INIT || op == Opcode.DATA_DROP) {
                 if (firstDataIndexUse < 0) firstDataIndexUse = in.offset();
@@ -408,8 +537,8 @@ public final class Decoder {
                 case F32 -> in.f32Bits() & 0xFFFFFFFFL;
                 case F64 -> in.f64Bits();
                 case V128 -> in.v128Low();
-                case GLOBAL, FUNC -> in.indexUnsigned();
-                case REF_TYPE -> in.refType().code;
+                case GLOBAL, FUNC, TAG, TYPE, LABEL, LOCAL, TABLE -> in.indexUnsigned();
+                case REF_TYPE -> in.heapTypeEncoding();
                 default -> 0;
             };
             instrs.add(new ConstInstr(op, imm, op.immediate == Immediate.V128 ? in.v128High() : 0, in.offset()));

@@ -5,7 +5,8 @@ public enum ExternKind {
     FUNC(0x00, "func"),
     TABLE(0x01, "table"),
     MEMORY(0x02, "memory"),
-    GLOBAL(0x03, "global");
+    GLOBAL(0x03, "global"),
+    TAG(0x04, "tag");
 
     public final int code;
     public final String text;

@@ -2,8 +2,12 @@ package dev.kiln.frontend;
 
 import java.util.Arrays;
 
-/** A function type: parameter and result types. Immutable; compare with {@link #equals}. */
-public record FuncType(ValType[] params, ValType[] results) {
+/**
+ * A function type: parameter and result types. Immutable; compare with {@link #equals} (which is
+ * exact: type indices in reference types are compared as numbers, see {@link TypeHierarchy} for
+ * equivalence and subtyping).
+ */
+public record FuncType(ValType[] params, ValType[] results) implements CompositeType {
     public static final FuncType EMPTY = new FuncType(new ValType[0], new ValType[0]);
 
     public FuncType {

@@ -5,59 +5,85 @@ import java.util.BitSet;
 
 /**
  * Type-checks one function body with the operand-stack and control-stack algorithm of the
- * WebAssembly specification's validation appendix, including stack polymorphism after
- * unconditional branches. Both stacks are arrays on the heap, so nesting depth never touches the
- * Java stack. One instance is reused for every function of a module.
+ * WebAssembly specification's validation appendix (WebAssembly 3.0 without the GC instructions):
+ * stack polymorphism after unconditional branches, subtyping of value types, the initialisation
+ * rule for non-defaultable locals, tail calls, typed function references, exception handling
+ * (try_table and the legacy try/catch/delegate/rethrow), several memories and 64-bit memories and
+ * tables. Both stacks are arrays on the heap, so nesting depth never touches the Java stack. One
+ * instance is reused for every function of a module.
  */
 final class FunctionValidator {
-    /** Stack slot type meaning "any type" (the spec's Unknown), pushed only by polymorphic pops. */
-    private static final int UNKNOWN = -1;
-    private static final ValType[] TYPES = ValType.values();
+    /** Stack slot type meaning "any type" (the spec's bottom), pushed only by polymorphic pops. */
+    private static final ValType UNKNOWN = null;
+
+    /** Control frame kinds beyond the opcodes that open them: a legacy handler after catch / catch_all. */
+    private enum Frame { BLOCK, LOOP, IF, ELSE, TRY, CATCH, CATCH_ALL, TRY_TABLE }
 
     private final Module m;
+    private final TypeHierarchy types;
     private final BitSet refs;
 
-    private int[] vals = new int[64];
+    private ValType[] vals = new ValType[64];
     private int vsp;
 
-    private Opcode[] ctrlOp = new Opcode[16];
+    private Frame[] ctrlKind = new Frame[16];
     private FuncType[] ctrlType = new FuncType[16];
     private int[] ctrlHeight = new int[16];
+    private int[] ctrlInitHeight = new int[16];
     private boolean[] ctrlUnreachable = new boolean[16];
     private int csp;
 
     private ValType[] locals;
+    /** Which non-defaultable locals are set on every path to here. */
+    private boolean[] localSet;
+    /** Locals set since the innermost frames began, so the frames' ends can unset them. */
+    private int[] inits = new int[16];
+    private int initsTop;
+
     private FuncType funcType;
     private Opcode op;
     private int opOffset;
     private int maxHeight;
     private int maxDepth;
 
-    FunctionValidator(Module m, BitSet refs) {
+    FunctionValidator(Module m, TypeHierarchy types, BitSet refs) {
         this.m = m;
+        this.types = types;
         this.refs = refs;
     }
 
     FunctionInfo validate(int funcIndex) {
         FunctionBody body = m.body(funcIndex);
-        funcType = m.types().get(body.typeIndex());
+        funcType = m.funcType(body.typeIndex());
         locals = m.localTypes(funcIndex);
+        localSet = new boolean[locals.length];
+        int at = body.codeStart();
+        for (int i = 0; i < locals.length; i++) {
+            HeapType h = locals[i].heapType();
+            if (h != null && h.isConcrete() && h.typeIndex() >= m.types().size()) {
+                throw new InvalidModuleException("unknown type " + h.typeIndex() + " in the type of local " + i, at);
+            }
+            localSet[i] = i < funcType.paramCount() || locals[i].isDefaultable();
+        }
         vsp = 0;
         csp = 0;
+        initsTop = 0;
         maxHeight = 0;
         maxDepth = 0;
         int instructions = 0;
         WasmReader r = new WasmReader(m.bytes(), body.codeStart(), body.codeEnd());
         InstructionReader in = new InstructionReader(r);
-        pushCtrl(Opcode.BLOCK, new FuncType(new ValType[0], funcType.results()));
+        pushCtrl(Frame.BLOCK, new FuncType(new ValType[0], funcType.results()));
         while (csp > 0) {
             op = in.next();
             opOffset = in.offset();
             instructions++;
-            checkImmediates(in);
-            if (op.hasFixedSignature()) {
+            if (op.hasFixedSignature() && !op.isMemoryAccess()) {
+                checkImmediates(in);
                 for (int i = op.paramCount() - 1; i >= 0; i--) pop(op.param(i));
                 for (int i = 0; i < op.resultCount(); i++) push(op.result(i));
+            } else if (op.isMemoryAccess()) {
+                memoryAccess(in);
             } else {
                 special(in);
             }
@@ -68,30 +94,26 @@ final class FunctionValidator {
     // ---- errors ----
 
     private InvalidModuleException invalid(String msg) {
-        return new InvalidModuleException(msg + " in " + op + "", opOffset);
+        return new InvalidModuleException(msg + " in " + op, opOffset);
     }
 
     private InvalidModuleException typeMismatch(String expected, String found) {
         return new InvalidModuleException("type mismatch in " + op + ": expected " + expected + ", found " + found, opOffset);
     }
 
-    private static String name(int t) {
-        return t == UNKNOWN ? "unknown" : TYPES[t].text;
+    private static String name(ValType t) {
+        return t == UNKNOWN ? "unknown" : t.toString();
     }
 
     // ---- operand stack ----
 
-    private void push(int t) {
+    private void push(ValType t) {
         if (vsp == vals.length) vals = Arrays.copyOf(vals, vsp * 2);
         vals[vsp++] = t;
         if (vsp > maxHeight) maxHeight = vsp;
     }
 
-    private void push(ValType t) {
-        push(t.ordinal());
-    }
-
-    private int pop() {
+    private ValType pop() {
         int top = csp - 1;
         if (vsp == ctrlHeight[top]) {
             if (ctrlUnreachable[top]) return UNKNOWN;
@@ -100,33 +122,44 @@ final class FunctionValidator {
         return vals[--vsp];
     }
 
-    private int pop(ValType expected) {
-        int actual = pop();
-        if (actual != expected.ordinal() && actual != UNKNOWN) throw typeMismatch(expected.text, name(actual));
+    private ValType pop(ValType expected) {
+        ValType actual = pop();
+        if (actual != UNKNOWN && actual != expected && !types.isSubtype(actual, expected)) {
+            throw typeMismatch(expected.toString(), name(actual));
+        }
         return actual;
     }
 
-    private void popVals(ValType[] types) {
-        for (int i = types.length - 1; i >= 0; i--) pop(types[i]);
+    /** Pops a reference of any type; UNKNOWN in unreachable code. */
+    private ValType popRef() {
+        ValType t = pop();
+        if (t != UNKNOWN && !t.isReference()) throw typeMismatch("a reference", name(t));
+        return t;
     }
 
-    private void pushVals(ValType[] types) {
-        for (ValType t : types) push(t);
+    private void popVals(ValType[] ts) {
+        for (int i = ts.length - 1; i >= 0; i--) pop(ts[i]);
+    }
+
+    private void pushVals(ValType[] ts) {
+        for (ValType t : ts) push(t);
     }
 
     // ---- control stack ----
 
-    private void pushCtrl(Opcode opcode, FuncType type) {
-        if (csp == ctrlOp.length) {
+    private void pushCtrl(Frame kind, FuncType type) {
+        if (csp == ctrlKind.length) {
             int n = csp * 2;
-            ctrlOp = Arrays.copyOf(ctrlOp, n);
+            ctrlKind = Arrays.copyOf(ctrlKind, n);
             ctrlType = Arrays.copyOf(ctrlType, n);
             ctrlHeight = Arrays.copyOf(ctrlHeight, n);
+            ctrlInitHeight = Arrays.copyOf(ctrlInitHeight, n);
             ctrlUnreachable = Arrays.copyOf(ctrlUnreachable, n);
         }
-        ctrlOp[csp] = opcode;
+        ctrlKind[csp] = kind;
         ctrlType[csp] = type;
         ctrlHeight[csp] = vsp;
+        ctrlInitHeight[csp] = initsTop;
         ctrlUnreachable[csp] = false;
         csp++;
         if (csp > maxDepth) maxDepth = csp;
@@ -141,12 +174,18 @@ final class FunctionValidator {
             throw typeMismatch("the block's results " + Arrays.toString(ctrlType[top].results()),
                     (vsp - ctrlHeight[top]) + " extra value(s) on the stack");
         }
+        resetLocals(ctrlInitHeight[top]);
         csp--;
         return top;
     }
 
+    /** Locals set inside a frame are unset again when the frame ends or its else/catch begins. */
+    private void resetLocals(int height) {
+        while (initsTop > height) localSet[inits[--initsTop]] = false;
+    }
+
     private ValType[] labelTypes(int frame) {
-        return ctrlOp[frame] == Opcode.LOOP ? ctrlType[frame].params() : ctrlType[frame].results();
+        return ctrlKind[frame] == Frame.LOOP ? ctrlType[frame].params() : ctrlType[frame].results();
     }
 
     private void unreachable() {
@@ -160,45 +199,11 @@ final class FunctionValidator {
         return csp - 1 - (int) depth;
     }
 
-    // ---- instructions ----
+    // ---- index spaces ----
 
-    private void checkImmediates(InstructionReader in) {
-        switch (op.immediate) {
-            case MEMARG, MEMARG_LANE -> {
-                memory(0);
-                if (in.memAlign() > op.naturalAlignmentLog2()) throw invalid("alignment must not be larger than natural");
-                if (op.immediate == Immediate.MEMARG_LANE && in.lane() >= op.laneCount()) throw invalid("invalid lane index " + in.lane());
-            }
-            case MEMORY, MEMORY_MEMORY -> memory(0);
-            case DATA_MEMORY -> {
-                memory(0);
-                data(in.indexUnsigned());
-            }
-            case DATA -> data(in.indexUnsigned());
-            case LANE -> {
-                if (in.lane() >= op.laneCount()) throw invalid("invalid lane index " + in.lane());
-            }
-            case SHUFFLE -> {
-                for (int i = 0; i < 16; i++) if (in.shuffleLane(i) >= 32) throw invalid("invalid lane index " + in.shuffleLane(i));
-            }
-            case ELEM -> elem(in.indexUnsigned());
-            case ELEM_TABLE -> {
-                ValType segment = elem(in.indexUnsigned());
-                ValType table = table(in.secondIndex());
-                if (segment != table) throw typeMismatch("elements of " + table, "a segment of " + segment);
-            }
-            case TABLE_TABLE -> {
-                ValType dst = table(in.indexUnsigned());
-                ValType src = table(in.secondIndex());
-                if (dst != src) throw typeMismatch("a source table of " + dst, "a table of " + src);
-            }
-            case TABLE -> table(in.indexUnsigned());
-            default -> { }
-        }
-    }
-
-    private void memory(long index) {
+    private MemoryType memory(long index) {
         if (index >= m.memoryCount()) throw invalid("unknown memory " + index);
+        return m.memoryType((int) index);
     }
 
     private void data(long index) {
@@ -210,14 +215,15 @@ final class FunctionValidator {
         return m.elements().get((int) index).type();
     }
 
-    private ValType table(long index) {
+    private TableType table(long index) {
         if (index >= m.tableCount()) throw invalid("unknown table " + index);
-        return m.tableType((int) index).elementType();
+        return m.tableType((int) index);
     }
 
     private FuncType type(long index) {
         if (index >= m.types().size()) throw invalid("unknown type " + index);
-        return m.types().get((int) index);
+        if (!m.isFuncType(index)) throw invalid("type " + index + " is not a function type");
+        return m.funcType((int) index);
     }
 
     private ValType local(long index) {
@@ -235,9 +241,55 @@ final class FunctionValidator {
         return m.functionType((int) index);
     }
 
-    private FuncType blockType(long bt) {
-        if (BlockType.isTypeIndex(bt)) return type(bt);
-        return BlockType.resolve(bt, m);
+    private FuncType tag(long index) {
+        if (index >= m.tagCount()) throw invalid("unknown tag " + index);
+        return m.tagFuncType((int) index);
+    }
+
+    private FuncType blockType(InstructionReader in) {
+        if (BlockType.isTypeIndex(in.blockType())) return type(in.blockType());
+        if (in.blockType() == BlockType.VALUE) valType(in.blockResult());
+        return BlockType.resolve(in, m);
+    }
+
+    /** A value type written in the code: its type index, if any, must exist. */
+    private ValType valType(ValType t) {
+        HeapType h = t.heapType();
+        if (h != null && h.isConcrete() && h.typeIndex() >= m.types().size()) throw invalid("unknown type " + h.typeIndex());
+        return t;
+    }
+
+    /** The smaller of two address types: i32 unless both are i64. */
+    private static ValType minAddress(ValType a, ValType b) {
+        return a == ValType.I64 && b == ValType.I64 ? ValType.I64 : ValType.I32;
+    }
+
+    // ---- instructions ----
+
+    /** Immediates of the fixed-signature instructions that have any (lanes, segments, tables). */
+    private void checkImmediates(InstructionReader in) {
+        switch (op.immediate) {
+            case DATA -> data(in.indexUnsigned());
+            case LANE -> {
+                if (in.lane() >= op.laneCount()) throw invalid("invalid lane index " + in.lane());
+            }
+            case SHUFFLE -> {
+                for (int i = 0; i < 16; i++) if (in.shuffleLane(i) >= 32) throw invalid("invalid lane index " + in.shuffleLane(i));
+            }
+            case ELEM -> elem(in.indexUnsigned());
+            default -> { }
+        }
+    }
+
+    /** A load or store (SIMD included): the address has the memory's index type. */
+    private void memoryAccess(InstructionReader in) {
+        MemoryType mem = memory(in.memoryIndex());
+        if (in.memAlign() > op.naturalAlignmentLog2()) throw invalid("alignment must not be larger than natural");
+        if (op.immediate == Immediate.MEMARG_LANE && in.lane() >= op.laneCount()) throw invalid("invalid lane index " + in.lane());
+        if (!mem.is64() && Long.compareUnsigned(in.memOffset(), 0xFFFF_FFFFL) > 0) throw invalid("offset out of range");
+        for (int i = op.paramCount() - 1; i >= 1; i--) pop(op.param(i));
+        pop(mem.addressType());
+        for (int i = 0; i < op.resultCount(); i++) push(op.result(i));
     }
 
     private void special(InstructionReader in) {
@@ -245,40 +297,106 @@ final class FunctionValidator {
             case UNREACHABLE -> unreachable();
             case NOP -> { }
             case BLOCK, LOOP -> {
-                FuncType t = blockType(in.blockType());
+                FuncType t = blockType(in);
                 popVals(t.params());
-                pushCtrl(op, t);
+                pushCtrl(op == Opcode.LOOP ? Frame.LOOP : Frame.BLOCK, t);
             }
             case IF -> {
-                FuncType t = blockType(in.blockType());
+                FuncType t = blockType(in);
                 pop(ValType.I32);
                 popVals(t.params());
-                pushCtrl(Opcode.IF, t);
+                pushCtrl(Frame.IF, t);
             }
             case ELSE -> {
-                if (ctrlOp[csp - 1] != Opcode.IF) throw invalid("else without if");
+                if (ctrlKind[csp - 1] != Frame.IF) throw invalid("else without if");
                 int f = popCtrl();
-                pushCtrl(Opcode.ELSE, ctrlType[f]);
+                pushCtrl(Frame.ELSE, ctrlType[f]);
             }
             case END -> {
                 int f = popCtrl();
                 FuncType t = ctrlType[f];
-                if (ctrlOp[f] == Opcode.IF && !Arrays.equals(t.params(), t.results())) {
-                    throw typeMismatch("an else branch producing " + Arrays.toString(t.results()), "an if without else");
+                if (ctrlKind[f] == Frame.IF) {
+                    // An if without else behaves as if its else passed the parameters through.
+                    for (int i = 0; i < t.resultCount(); i++) {
+                        if (t.paramCount() != t.resultCount() || !types.isSubtype(t.param(i), t.result(i))) {
+                            throw typeMismatch("an else branch producing " + Arrays.toString(t.results()), "an if without else");
+                        }
+                    }
+                    if (t.paramCount() != t.resultCount()) {
+                        throw typeMismatch("an else branch producing " + Arrays.toString(t.results()), "an if without else");
+                    }
                 }
                 pushVals(t.results());
             }
+            case TRY -> {
+                FuncType t = blockType(in);
+                popVals(t.params());
+                pushCtrl(Frame.TRY, t);
+            }
+            case CATCH -> {
+                FuncType tag = tag(in.indexUnsigned());
+                Frame k = ctrlKind[csp - 1];
+                if (k != Frame.TRY && k != Frame.CATCH) throw invalid("catch without try");
+                int f = popCtrl();
+                pushCtrl(Frame.CATCH, new FuncType(tag.params(), ctrlType[f].results()));
+            }
+            case CATCH_ALL -> {
+                Frame k = ctrlKind[csp - 1];
+                if (k != Frame.TRY && k != Frame.CATCH) throw invalid("catch_all without try");
+                int f = popCtrl();
+                pushCtrl(Frame.CATCH_ALL, new FuncType(new ValType[0], ctrlType[f].results()));
+            }
+            case DELEGATE -> {
+                if (ctrlKind[csp - 1] != Frame.TRY) throw invalid("delegate without try");
+                int f = popCtrl();
+                label(in.indexUnsigned());
+                pushVals(ctrlType[f].results());
+            }
+            case RETHROW -> {
+                int f = label(in.indexUnsigned());
+                if (ctrlKind[f] != Frame.CATCH && ctrlKind[f] != Frame.CATCH_ALL) throw invalid("invalid rethrow label");
+                unreachable();
+            }
+            case THROW -> {
+                popVals(tag(in.indexUnsigned()).params());
+                unreachable();
+            }
+            case THROW_REF -> {
+                pop(ValType.EXNREF);
+                unreachable();
+            }
+            case TRY_TABLE -> tryTable(in);
             case BR -> {
                 popVals(labelTypes(label(in.indexUnsigned())));
                 unreachable();
             }
             case BR_IF -> {
-                ValType[] types = labelTypes(label(in.indexUnsigned()));
+                ValType[] ts = labelTypes(label(in.indexUnsigned()));
                 pop(ValType.I32);
-                popVals(types);
-                pushVals(types);
+                popVals(ts);
+                pushVals(ts);
             }
             case BR_TABLE -> brTable(in);
+            case BR_ON_NULL -> {
+                ValType[] ts = labelTypes(label(in.indexUnsigned()));
+                ValType r = popRef();
+                popVals(ts);
+                pushVals(ts);
+                push(r == UNKNOWN ? UNKNOWN : r.asNonNullable());
+            }
+            case BR_ON_NON_NULL -> {
+                ValType[] ts = labelTypes(label(in.indexUnsigned()));
+                if (ts.length == 0 || !ts[ts.length - 1].isReference()) {
+                    throw typeMismatch("a label whose last type is a reference", Arrays.toString(ts));
+                }
+                ValType r = popRef();
+                if (r != UNKNOWN && !types.isSubtype(r.asNonNullable(), ts[ts.length - 1])) {
+                    throw typeMismatch(ts[ts.length - 1].toString(), r.toString());
+                }
+                ValType[] rest = Arrays.copyOf(ts, ts.length - 1);
+                popVals(rest);
+                pushVals(rest);
+            }
             case RETURN -> {
                 popVals(funcType.results());
                 unreachable();
@@ -288,19 +406,26 @@ final class FunctionValidator {
                 popVals(t.params());
                 pushVals(t.results());
             }
-            case CALL_INDIRECT -> {
-                ValType elem = table(in.secondIndex());
-                if (elem != ValType.FUNCREF) throw typeMismatch("a table of funcref", "a table of " + elem);
+            case CALL_INDIRECT, RETURN_CALL_INDIRECT -> {
+                TableType table = table(in.secondIndex());
+                if (!types.isSubtype(table.elementType(), ValType.FUNCREF)) {
+                    throw typeMismatch("a table of funcref", "a table of " + table.elementType());
+                }
                 FuncType t = type(in.indexUnsigned());
-                pop(ValType.I32);
-                popVals(t.params());
-                pushVals(t.results());
+                pop(table.addressType());
+                call(t);
+            }
+            case RETURN_CALL -> call(function(in.indexUnsigned()));
+            case CALL_REF, RETURN_CALL_REF -> {
+                FuncType t = type(in.indexUnsigned());
+                pop(ValType.ref(true, HeapType.concrete((int) in.indexUnsigned())));
+                call(t);
             }
             case DROP -> pop();
             case SELECT -> {
                 pop(ValType.I32);
-                int t1 = pop();
-                int t2 = pop();
+                ValType t1 = pop();
+                ValType t2 = pop();
                 if (!(isNumOrVec(t1) && isNumOrVec(t2))) {
                     throw typeMismatch("numeric or vector operands (use typed select for references)", name(t1) + " and " + name(t2));
                 }
@@ -309,17 +434,25 @@ final class FunctionValidator {
             }
             case SELECT_T -> {
                 if (in.selectTypeCount() != 1) throw invalid("invalid result arity " + in.selectTypeCount());
-                ValType t = in.selectType(0);
+                ValType t = valType(in.selectType(0));
                 pop(ValType.I32);
                 pop(t);
                 pop(t);
                 push(t);
             }
-            case LOCAL_GET -> push(local(in.indexUnsigned()));
-            case LOCAL_SET -> pop(local(in.indexUnsigned()));
+            case LOCAL_GET -> {
+                ValType t = local(in.indexUnsigned());
+                if (!localSet[(int) in.indexUnsigned()]) throw invalid("uninitialized local " + in.indexUnsigned());
+                push(t);
+            }
+            case LOCAL_SET -> {
+                pop(local(in.indexUnsigned()));
+                setLocal((int) in.indexUnsigned());
+            }
             case LOCAL_TEE -> {
                 ValType t = local(in.indexUnsigned());
                 pop(t);
+                setLocal((int) in.indexUnsigned());
                 push(t);
             }
             case GLOBAL_GET -> push(global(in.indexUnsigned()).type());
@@ -329,45 +462,140 @@ final class FunctionValidator {
                 pop(g.type());
             }
             case TABLE_GET -> {
-                ValType t = table(in.indexUnsigned());
-                pop(ValType.I32);
-                push(t);
+                TableType t = table(in.indexUnsigned());
+                pop(t.addressType());
+                push(t.elementType());
             }
             case TABLE_SET -> {
-                ValType t = table(in.indexUnsigned());
-                pop(t);
-                pop(ValType.I32);
+                TableType t = table(in.indexUnsigned());
+                pop(t.elementType());
+                pop(t.addressType());
             }
+            case TABLE_SIZE -> push(table(in.indexUnsigned()).addressType());
             case TABLE_GROW -> {
-                ValType t = table(in.indexUnsigned());
-                pop(ValType.I32);
-                pop(t);
-                push(ValType.I32);
+                TableType t = table(in.indexUnsigned());
+                pop(t.addressType());
+                pop(t.elementType());
+                push(t.addressType());
             }
             case TABLE_FILL -> {
-                ValType t = table(in.indexUnsigned());
-                pop(ValType.I32);
-                pop(t);
-                pop(ValType.I32);
+                TableType t = table(in.indexUnsigned());
+                pop(t.addressType());
+                pop(t.elementType());
+                pop(t.addressType());
             }
-            case REF_NULL -> push(in.refType());
+            case TABLE_COPY -> {
+                TableType dst = table(in.indexUnsigned());
+                TableType src = table(in.secondIndex());
+                if (!types.isSubtype(src.elementType(), dst.elementType())) {
+                    throw typeMismatch("a source table of " + dst.elementType(), "a table of " + src.elementType());
+                }
+                pop(minAddress(dst.addressType(), src.addressType()));
+                pop(src.addressType());
+                pop(dst.addressType());
+            }
+            case TABLE_INIT -> {
+                ValType segment = elem(in.indexUnsigned());
+                TableType t = table(in.secondIndex());
+                if (!types.isSubtype(segment, t.elementType())) throw typeMismatch("elements of " + t.elementType(), "a segment of " + segment);
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(t.addressType());
+            }
+            case MEMORY_SIZE -> push(memory(in.memoryIndex()).addressType());
+            case MEMORY_GROW -> {
+                ValType at = memory(in.memoryIndex()).addressType();
+                pop(at);
+                push(at);
+            }
+            case MEMORY_FILL -> {
+                ValType at = memory(in.memoryIndex()).addressType();
+                pop(at);
+                pop(ValType.I32);
+                pop(at);
+            }
+            case MEMORY_COPY -> {
+                ValType dst = memory(in.memoryIndex()).addressType();
+                ValType src = memory(in.secondIndex()).addressType();
+                pop(minAddress(dst, src));
+                pop(src);
+                pop(dst);
+            }
+            case MEMORY_INIT -> {
+                ValType at = memory(in.memoryIndex()).addressType();
+                data(in.indexUnsigned());
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(at);
+            }
+            case REF_NULL -> push(valType(in.refType()));
             case REF_IS_NULL -> {
-                int t = pop();
-                if (t != UNKNOWN && !TYPES[t].isReference()) throw typeMismatch("a reference", name(t));
+                popRef();
                 push(ValType.I32);
+            }
+            case REF_AS_NON_NULL -> {
+                ValType r = popRef();
+                push(r == UNKNOWN ? UNKNOWN : r.asNonNullable());
             }
             case REF_FUNC -> {
                 long f = in.indexUnsigned();
                 function(f);
                 if (!refs.get((int) f)) throw invalid("undeclared function reference " + f);
-                push(ValType.FUNCREF);
+                push(ValType.ref(false, HeapType.concrete(m.functionTypeIndex((int) f))));
             }
-            default -> throw new AssertionError("no validation rule for " + op);
+            default -> throw invalid("no validation rule for " + op);
         }
     }
 
-    private static boolean isNumOrVec(int t) {
-        return t == UNKNOWN || TYPES[t].isNumeric() || TYPES[t].isVector();
+    private void setLocal(int index) {
+        if (localSet[index]) return;
+        localSet[index] = true;
+        if (initsTop == inits.length) inits = Arrays.copyOf(inits, initsTop * 2);
+        inits[initsTop++] = index;
+    }
+
+    /**
+     * A call (or tail call) of type {@code t}: pops the arguments; a tail call's results must fit
+     * the caller's, and nothing follows it.
+     */
+    private void call(FuncType t) {
+        popVals(t.params());
+        boolean tail = op == Opcode.RETURN_CALL || op == Opcode.RETURN_CALL_INDIRECT || op == Opcode.RETURN_CALL_REF;
+        if (!tail) {
+            pushVals(t.results());
+            return;
+        }
+        if (t.resultCount() != funcType.resultCount()) throw typeMismatch(Arrays.toString(funcType.results()), "a callee returning " + Arrays.toString(t.results()));
+        for (int i = 0; i < t.resultCount(); i++) {
+            if (!types.isSubtype(t.result(i), funcType.result(i))) {
+                throw typeMismatch(Arrays.toString(funcType.results()), "a callee returning " + Arrays.toString(t.results()));
+            }
+        }
+        unreachable();
+    }
+
+    /** try_table: each catch clause's values must fit its label (labels count from outside). */
+    private void tryTable(InstructionReader in) {
+        FuncType t = blockType(in);
+        for (int i = 0; i < in.catchCount(); i++) {
+            int kind = in.catchKind(i);
+            ValType[] params = kind < 2 ? tag(in.catchTag(i)).params() : new ValType[0];
+            if (kind == 1 || kind == 3) {
+                params = Arrays.copyOf(params, params.length + 1);
+                params[params.length - 1] = ValType.ref(false, HeapType.EXN);
+            }
+            ValType[] target = labelTypes(label(in.catchLabel(i)));
+            if (target.length != params.length) throw typeMismatch("a catch label taking " + Arrays.toString(params), Arrays.toString(target));
+            for (int k = 0; k < params.length; k++) {
+                if (!types.isSubtype(params[k], target[k])) throw typeMismatch("a catch label taking " + Arrays.toString(params), Arrays.toString(target));
+            }
+        }
+        popVals(t.params());
+        pushCtrl(Frame.TRY_TABLE, t);
+    }
+
+    private static boolean isNumOrVec(ValType t) {
+        return t == UNKNOWN || t.isNumeric() || t.isVector();
     }
 
     private void brTable(InstructionReader in) {
@@ -377,14 +605,14 @@ final class FunctionValidator {
         for (int i = 0; i < in.brTableSize(); i++) {
             int target = in.brTableTarget(i);
             int frame = label(target == Integer.MAX_VALUE ? Long.MAX_VALUE : target);
-            ValType[] types = labelTypes(frame);
-            if (types.length != arity) {
-                throw typeMismatch("br_table targets of arity " + arity, "a target of arity " + types.length);
+            ValType[] ts = labelTypes(frame);
+            if (ts.length != arity) {
+                throw typeMismatch("br_table targets of arity " + arity, "a target of arity " + ts.length);
             }
             // Pop then re-push, as the spec does, so each target is checked against the same values.
             int savedVsp = vsp;
-            int[] saved = Arrays.copyOfRange(vals, vsp - Math.min(vsp, types.length), vsp);
-            popVals(types);
+            ValType[] saved = Arrays.copyOfRange(vals, vsp - Math.min(vsp, ts.length), vsp);
+            popVals(ts);
             vsp = savedVsp;
             System.arraycopy(saved, 0, vals, vsp - saved.length, saved.length);
         }

@@ -14,12 +14,17 @@ public final class ImplementationLimits {
     public static final int MAX_GLOBALS = 1_000_000;
     public static final int MAX_DATA_SEGMENTS = 100_000;
     public static final int MAX_TABLES = 100_000;
+    public static final int MAX_MEMORIES = 100_000;
+    public static final int MAX_TAGS = 1_000_000;
     public static final long MAX_TABLE_SIZE = 10_000_000;
     public static final int MAX_ELEMENT_SEGMENTS = 10_000_000;
     public static final int MAX_FUNCTION_BODY_SIZE = 7_654_321;
     public static final int MAX_LOCALS = 50_000;
     public static final int MAX_PARAMS = 1_000;
     public static final int MAX_RESULTS = 1_000;
+    public static final int MAX_STRUCT_FIELDS = 10_000;
+    /** Longest chain of declared supertypes. */
+    public static final int MAX_SUBTYPING_DEPTH = 63;
 
     private ImplementationLimits() {
     }

@@ -2,7 +2,7 @@ package dev.kiln.frontend;
 
 /**
  * An import. Exactly one of the descriptors is meaningful, chosen by {@code kind}:
- * {@code typeIndex} for functions, {@code table}, {@code memory} or {@code global}.
+ * {@code typeIndex} for functions and tags, {@code table}, {@code memory} or {@code global}.
  */
 public record Import(String module, String name, ExternKind kind, int typeIndex,
                      TableType table, MemoryType memory, GlobalType global) {
@@ -20,5 +20,9 @@ public record Import(String module, String name, ExternKind kind, int typeIndex,
 
     public static Import global(String module, String name, GlobalType g) {
         return new Import(module, name, ExternKind.GLOBAL, -1, null, null, g);
+    }
+
+    public static Import tag(String module, String name, TagType t) {
+        return new Import(module, name, ExternKind.TAG, t.typeIndex(), null, null, null);
     }
 }

@@ -21,6 +21,15 @@ public final class InstructionReader {
     private int targetCount;
     private ValType[] selectTypes = new ValType[1];
     private int selectTypeCount;
+    /** A block type's single result, when the block type is a value type. */
+    private ValType blockResult;
+    private ValType refType;
+    private long memory;
+    /** try_table's catch clauses: kind (0 catch, 1 catch_ref, 2 catch_all, 3 catch_all_ref), tag, label. */
+    private int[] catchKinds = new int[4];
+    private long[] catchTags = new long[4];
+    private long[] catchLabels = new long[4];
+    private int catchCount;
 
     public InstructionReader(WasmReader in) {
         this.in = in;
@@ -54,14 +63,26 @@ public final class InstructionReader {
     private void readImmediates(Opcode o) {
         switch (o.immediate) {
             case NONE -> { }
-            case BLOCK_TYPE -> {
-                int at = in.position();
-                imm0 = in.s33();
-                if (imm0 < 0 && imm0 != BlockType.EMPTY && BlockType.valueType(imm0) == null) {
-                    throw new MalformedModuleException("malformed block type", at);
+            case BLOCK_TYPE -> readBlockType();
+            case BLOCK_CATCHES -> {
+                readBlockType();
+                int n = in.count(2);
+                if (catchKinds.length < n) {
+                    catchKinds = new int[n];
+                    catchTags = new long[n];
+                    catchLabels = new long[n];
                 }
+                for (int i = 0; i < n; i++) {
+                    int at = in.position();
+                    int kind = in.u8();
+                    if (kind > 3) throw new MalformedModuleException("malformed catch clause kind " + kind, at);
+                    catchKinds[i] = kind;
+                    catchTags[i] = kind < 2 ? in.u32() : -1;
+                    catchLabels[i] = in.u32();
+                }
+                catchCount = n;
             }
-            case LABEL, FUNC, LOCAL, GLOBAL, TABLE, DATA, ELEM -> imm0 = in.u32();
+            case LABEL, FUNC, LOCAL, GLOBAL, TABLE, DATA, ELEM, TAG, TYPE -> imm0 = in.u32();
             case LABEL_TABLE -> {
                 int n = in.count(1);
                 if (targets.length < n) targets = new int[n];
@@ -79,14 +100,19 @@ public final class InstructionReader {
                 lane = in.u8();
             }
             case LANE -> lane = in.u8();
-            case MEMORY -> zeroByte();
+            case MEMORY -> {
+                imm0 = in.u32();
+                memory = imm0;
+            }
             case MEMORY_MEMORY -> {
-                zeroByte();
-                zeroByte();
+                imm0 = in.u32();
+                imm1 = in.u32();
+                memory = imm0;
             }
             case DATA_MEMORY -> {
                 imm0 = in.u32();
-                zeroByte();
+                imm1 = in.u32();
+                memory = imm1;
             }
             case I32 -> imm0 = in.s32();
             case I64 -> imm0 = in.s64();
@@ -103,29 +129,43 @@ public final class InstructionReader {
                 selectTypeCount = n;
             }
             case REF_TYPE -> {
-                int at = in.position();
-                ValType t = ValType.fromCode(in.u8());
-                if (t == null || !t.isReference()) throw new MalformedModuleException("malformed reference type", at);
-                imm0 = t.code;
+                HeapType h = TypeReader.heapType(in);
+                refType = ValType.ref(true, h);
+                imm0 = h.encoding();
             }
         }
     }
 
-    private void readMemarg() {
-        imm0 = in.u32(); // alignment exponent
-        imm1 = in.u32(); // offset
+    /** blocktype: 0x40, a value type (one byte or a ref prefix with its heap type), or an s33 type index. */
+    private void readBlockType() {
+        int b = in.peekU8();
+        if (b == 0x40) {
+            in.u8();
+            imm0 = BlockType.EMPTY;
+            blockResult = null;
+        } else if (TypeReader.startsValType(b)) {
+            blockResult = TypeReader.valType(in);
+            imm0 = BlockType.VALUE;
+        } else {
+            int at = in.position();
+            imm0 = in.s33();
+            blockResult = null;
+            if (imm0 < 0) throw new MalformedModuleException("malformed block type", at);
+        }
     }
 
-    private void zeroByte() {
+    /** memarg: flags (alignment exponent in bits 0-5, bit 6 = a memory index follows), [memidx], u64 offset. */
+    private void readMemarg() {
         int at = in.position();
-        if (in.u8() != 0) throw new MalformedModuleException("zero byte expected", at);
+        long flags = in.u32();
+        if (flags >= 128) throw new MalformedModuleException("malformed memop flags", at);
+        memory = (flags & 64) != 0 ? in.u32() : 0;
+        imm0 = flags & 63; // alignment exponent
+        imm1 = in.u64(); // offset
     }
 
     private ValType valType() {
-        int at = in.position();
-        ValType t = ValType.fromCode(in.u8());
-        if (t == null) throw new MalformedModuleException("malformed value type", at);
-        return t;
+        return TypeReader.valType(in);
     }
 
     public Opcode opcode() {
@@ -147,13 +187,31 @@ public final class InstructionReader {
         return imm0;
     }
 
-    /** Second index: call_indirect's table, table.copy's source, table.init's table. */
+    /**
+     * The memory an instruction uses: a memory access's memory (0 unless its memarg names one),
+     * memory.size/grow/fill's, memory.copy's destination, memory.init's.
+     */
+    public long memoryIndex() {
+        return memory;
+    }
+
+    /** Second index: call_indirect's table, table.copy's source, table.init's table, memory.copy's source memory, memory.init's memory. */
     public long secondIndex() {
         return imm1;
     }
 
+    /**
+     * The block type: {@link BlockType#EMPTY}, {@link BlockType#VALUE} (one result,
+     * {@link #blockResult()}) or a type index (non-negative). {@link BlockType#resolve} turns it
+     * into a function type.
+     */
     public long blockType() {
         return imm0;
+    }
+
+    /** The single result of a value-type block type. */
+    public ValType blockResult() {
+        return blockResult;
     }
 
     public int i32() {
@@ -191,7 +249,7 @@ public final class InstructionReader {
         return imm0;
     }
 
-    /** memarg static offset (u32). */
+    /** memarg static offset (u64; above 2^32-1 only valid for a 64-bit memory). */
     public long memOffset() {
         return imm1;
     }
@@ -212,8 +270,34 @@ public final class InstructionReader {
         return (int) Math.min(imm0, Integer.MAX_VALUE);
     }
 
+    /** ref.null's type: the nullable reference to the immediate heap type. */
     public ValType refType() {
-        return ValType.fromCode((int) imm0);
+        return refType;
+    }
+
+    /** ref.null's heap type as an s33 ({@link HeapType#encoding}). */
+    public long heapTypeEncoding() {
+        return imm0;
+    }
+
+    /** Number of try_table catch clauses. */
+    public int catchCount() {
+        return catchCount;
+    }
+
+    /** A catch clause's kind: 0 catch, 1 catch_ref, 2 catch_all, 3 catch_all_ref. */
+    public int catchKind(int i) {
+        return catchKinds[i];
+    }
+
+    /** A catch clause's tag index (-1 for catch_all and catch_all_ref). */
+    public long catchTag(int i) {
+        return catchTags[i];
+    }
+
+    /** A catch clause's label (relative depth, counted from outside the try_table). */
+    public long catchLabel(int i) {
+        return catchLabels[i];
     }
 
     public int selectTypeCount() {

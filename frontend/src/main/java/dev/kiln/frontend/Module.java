@@ -9,10 +9,13 @@ import java.util.List;
  */
 public final class Module {
     private final byte[] bytes;
-    private final List<FuncType> types;
+    private final List<SubType> types;
+    private final List<RecGroup> recGroups;
     private final List<Import> imports;
     private final List<TableType> tables;
+    private final List<ConstExpr> tableInits;
     private final List<MemoryType> memories;
+    private final List<TagType> tags;
     private final List<Global> globals;
     private final List<Export> exports;
     private final int startFunction;
@@ -25,25 +28,33 @@ public final class Module {
     private final NameSection names;
 
     private final int[] importedFunctionTypes;
+    /** Type index of each defined function (known without decoding its body). */
+    private final int[] definedFunctionTypes;
     private final List<TableType> importedTables;
     private final List<MemoryType> importedMemories;
     private final List<GlobalType> importedGlobals;
+    private final List<TagType> importedTags;
 
-    Module(byte[] bytes, List<FuncType> types, List<Import> imports, List<TableType> tables,
-           List<MemoryType> memories, List<Global> globals, List<Export> exports, int startFunction,
+    Module(byte[] bytes, List<SubType> types, List<RecGroup> recGroups, List<Import> imports, List<TableType> tables,
+           List<ConstExpr> tableInits, List<MemoryType> memories, List<TagType> tags, List<Global> globals, List<Export> exports, int startFunction,
            List<ElementSegment> elements, int dataCount, List<FunctionBody> functions, List<DataSegment> data,
            List<CustomSection> customSections, List<SectionInfo> sections, NameSection names) {
         this.bytes = bytes;
         this.types = List.copyOf(types);
+        this.recGroups = List.copyOf(recGroups);
         this.imports = List.copyOf(imports);
         this.tables = List.copyOf(tables);
+        this.tableInits = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tableInits));
         this.memories = List.copyOf(memories);
+        this.tags = List.copyOf(tags);
         this.globals = List.copyOf(globals);
         this.exports = List.copyOf(exports);
         this.startFunction = startFunction;
         this.elements = List.copyOf(elements);
         this.dataCount = dataCount;
-        this.functions = List.copyOf(functions);
+        this.functions = functions instanceof LazyFunctionBodies lazy ? lazy : List.copyOf(functions);
+        this.definedFunctionTypes = functions instanceof LazyFunctionBodies lazy ? lazy.typeIndices()
+                : functions.stream().mapToInt(FunctionBody::typeIndex).toArray();
         this.data = List.copyOf(data);
         this.customSections = List.copyOf(customSections);
         this.sections = List.copyOf(sections);
@@ -53,6 +64,7 @@ public final class Module {
         this.importedTables = imports.stream().filter(i -> i.kind() == ExternKind.TABLE).map(Import::table).toList();
         this.importedMemories = imports.stream().filter(i -> i.kind() == ExternKind.MEMORY).map(Import::memory).toList();
         this.importedGlobals = imports.stream().filter(i -> i.kind() == ExternKind.GLOBAL).map(Import::global).toList();
+        this.importedTags = imports.stream().filter(i -> i.kind() == ExternKind.TAG).map(i -> new TagType(i.typeIndex())).toList();
     }
 
     /** The whole module binary. Not copied: callers must not modify it. */
@@ -60,8 +72,28 @@ public final class Module {
         return bytes;
     }
 
-    public List<FuncType> types() {
+    /** The type section's entries, by type index (groups flattened; see {@link #recGroups()}). */
+    public List<SubType> types() {
         return types;
+    }
+
+    /** The type section's recursive groups, in order; together they cover every type index once. */
+    public List<RecGroup> recGroups() {
+        return recGroups;
+    }
+
+    /**
+     * The function type at a type index. Valid modules use only function types where a function
+     * type is expected (function declarations, call_indirect, block types, tags).
+     */
+    public FuncType funcType(int typeIndex) {
+        if (types.get(typeIndex).composite() instanceof FuncType f) return f;
+        throw new IllegalArgumentException("type " + typeIndex + " is not a function type: " + types.get(typeIndex));
+    }
+
+    /** True when the type index is in range and names a function type. */
+    public boolean isFuncType(long typeIndex) {
+        return typeIndex >= 0 && typeIndex < types.size() && types.get((int) typeIndex).composite() instanceof FuncType;
     }
 
     public List<Import> imports() {
@@ -71,6 +103,37 @@ public final class Module {
     /** Tables defined by the module (imports excluded). */
     public List<TableType> definedTables() {
         return tables;
+    }
+
+    /**
+     * The initialiser of a defined table (by position among the defined tables), or null when the
+     * table is filled with null.
+     */
+    public ConstExpr tableInit(int definedIndex) {
+        return tableInits.get(definedIndex);
+    }
+
+    /** Tags defined by the module (imports excluded). */
+    public List<TagType> definedTags() {
+        return tags;
+    }
+
+    public int importedTagCount() {
+        return importedTags.size();
+    }
+
+    public int tagCount() {
+        return importedTags.size() + tags.size();
+    }
+
+    public TagType tagType(int tagIndex) {
+        int imported = importedTags.size();
+        return tagIndex < imported ? importedTags.get(tagIndex) : tags.get(tagIndex - imported);
+    }
+
+    /** The function type of a tag (its parameters are the exception's payload). */
+    public FuncType tagFuncType(int tagIndex) {
+        return funcType(tagType(tagIndex).typeIndex());
     }
 
     /** Memories defined by the module (imports excluded). */
@@ -163,11 +226,11 @@ public final class Module {
     /** Type index of any function (imported or defined). */
     public int functionTypeIndex(int funcIndex) {
         int imported = importedFunctionTypes.length;
-        return funcIndex < imported ? importedFunctionTypes[funcIndex] : functions.get(funcIndex - imported).typeIndex();
+        return funcIndex < imported ? importedFunctionTypes[funcIndex] : definedFunctionTypes[funcIndex - imported];
     }
 
     public FuncType functionType(int funcIndex) {
-        return types.get(functionTypeIndex(funcIndex));
+        return funcType(functionTypeIndex(funcIndex));
     }
 
     public TableType tableType(int tableIndex) {
@@ -213,7 +276,7 @@ public final class Module {
     /** Local types of a defined function: parameters first, then declared locals, expanded. */
     public ValType[] localTypes(int funcIndex) {
         FunctionBody b = body(funcIndex);
-        FuncType t = types.get(b.typeIndex());
+        FuncType t = funcType(b.typeIndex());
         ValType[] out = new ValType[t.paramCount() + b.localCount()];
         int k = 0;
         for (ValType p : t.params()) out[k++] = p;

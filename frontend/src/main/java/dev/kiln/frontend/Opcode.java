@@ -74,8 +74,8 @@ public enum Opcode {
     I64_STORE8(0x3C, "i64.store8", MEMARG, "iI>", 1),
     I64_STORE16(0x3D, "i64.store16", MEMARG, "iI>", 2),
     I64_STORE32(0x3E, "i64.store32", MEMARG, "iI>", 4),
-    MEMORY_SIZE(0x3F, "memory.size", MEMORY, ">i"),
-    MEMORY_GROW(0x40, "memory.grow", MEMORY, "i>i"),
+    MEMORY_SIZE(0x3F, "memory.size", MEMORY, null),
+    MEMORY_GROW(0x40, "memory.grow", MEMORY, null),
     I32_CONST(0x41, "i32.const", I32, ">i"),
     I64_CONST(0x42, "i64.const", I64, ">I"),
     F32_CONST(0x43, "f32.const", F32, ">f"),
@@ -223,15 +223,15 @@ public enum Opcode {
     I64_TRUNC_SAT_F32_U(0xFC, 0x05, "i64.trunc_sat_f32_u", NONE, "f>I"),
     I64_TRUNC_SAT_F64_S(0xFC, 0x06, "i64.trunc_sat_f64_s", NONE, "F>I"),
     I64_TRUNC_SAT_F64_U(0xFC, 0x07, "i64.trunc_sat_f64_u", NONE, "F>I"),
-    MEMORY_INIT(0xFC, 0x08, "memory.init", DATA_MEMORY, "iii>"),
+    MEMORY_INIT(0xFC, 0x08, "memory.init", DATA_MEMORY, null),
     DATA_DROP(0xFC, 0x09, "data.drop", DATA, ">"),
-    MEMORY_COPY(0xFC, 0x0A, "memory.copy", MEMORY_MEMORY, "iii>"),
-    MEMORY_FILL(0xFC, 0x0B, "memory.fill", MEMORY, "iii>"),
-    TABLE_INIT(0xFC, 0x0C, "table.init", ELEM_TABLE, "iii>"),
+    MEMORY_COPY(0xFC, 0x0A, "memory.copy", MEMORY_MEMORY, null),
+    MEMORY_FILL(0xFC, 0x0B, "memory.fill", MEMORY, null),
+    TABLE_INIT(0xFC, 0x0C, "table.init", ELEM_TABLE, null),
     ELEM_DROP(0xFC, 0x0D, "elem.drop", ELEM, ">"),
-    TABLE_COPY(0xFC, 0x0E, "table.copy", TABLE_TABLE, "iii>"),
+    TABLE_COPY(0xFC, 0x0E, "table.copy", TABLE_TABLE, null),
     TABLE_GROW(0xFC, 0x0F, "table.grow", TABLE, null),
-    TABLE_SIZE(0xFC, 0x10, "table.size", TABLE, ">i"),
+    TABLE_SIZE(0xFC, 0x10, "table.size", TABLE, null),
     TABLE_FILL(0xFC, 0x11, "table.fill", TABLE, null),
     // GC (WebAssembly 3.0): the 0xFB prefix. ref.test and ref.cast have a code for each nullability of the target type.
     STRUCT_NEW(WasmFeature.GC, 0xFB, 0x00, "struct.new", TYPE),
@@ -665,12 +665,21 @@ public enum Opcode {
         return Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
     }
 
-    /** Instructions allowed in constant expressions (WebAssembly 2.0). */
+    /** Instructions allowed in constant expressions (WebAssembly 3.0 without GC: extended constants included). */
     public boolean isConstant() {
         return switch (this) {
-            case I32_CONST, I64_CONST, F32_CONST, F64_CONST, V128_CONST, REF_NULL, REF_FUNC, GLOBAL_GET -> true;
+            case I32_CONST, I64_CONST, F32_CONST, F64_CONST, V128_CONST, REF_NULL, REF_FUNC, GLOBAL_GET,
+                 I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> true;
             default -> false;
         };
+    }
+
+    /**
+     * True for memory accesses (loads and stores, SIMD included): their first operand is an address
+     * of the memory's index type (i32, or i64 for a 64-bit memory), which the signature writes as i32.
+     */
+    public boolean isMemoryAccess() {
+        return immediate == MEMARG || immediate == MEMARG_LANE;
     }
 
     /** True for the SIMD (0xFD-prefixed) instructions. */

@@ -2,7 +2,8 @@ package dev.kiln.frontend;
 
 /**
  * Section ids of the binary format, with the order in which non-custom sections must appear
- * ({@code datacount} sits between {@code element} and {@code code}).
+ * ({@code tag} sits between {@code memory} and {@code global}, {@code datacount} between
+ * {@code element} and {@code code}).
  */
 public enum SectionId {
     CUSTOM(0, 0),
@@ -11,13 +12,14 @@ public enum SectionId {
     FUNCTION(3, 3),
     TABLE(4, 4),
     MEMORY(5, 5),
-    GLOBAL(6, 6),
-    EXPORT(7, 7),
-    START(8, 8),
-    ELEMENT(9, 9),
-    DATA_COUNT(12, 10),
-    CODE(10, 11),
-    DATA(11, 12);
+    TAG(13, 6),
+    GLOBAL(6, 7),
+    EXPORT(7, 8),
+    START(8, 9),
+    ELEMENT(9, 10),
+    DATA_COUNT(12, 11),
+    CODE(10, 12),
+    DATA(11, 13);
 
     public final int id;
     /** Position in the required order of non-custom sections. */

@@ -14,13 +14,25 @@ import java.util.Set;
 public final class Validator {
     private final Module m;
     private final BitSet refs = new BitSet();
+    private final boolean bodies;
+    private TypeHierarchy types;
 
-    private Validator(Module m) {
+    private Validator(Module m, boolean bodies) {
         this.m = m;
+        this.bodies = bodies;
     }
 
     public static ValidatedModule validate(Module module) {
-        return new Validator(module).run();
+        return new Validator(module, true).run();
+    }
+
+    /**
+     * Validates what lies outside function bodies and leaves the bodies alone: for a module that
+     * this compiler build validated before (see {@link Decoder#decodeTrusted}). What the validator
+     * learns about a function ({@link ValidatedModule#functionInfo}) is then worked out on demand.
+     */
+    public static ValidatedModule validateTrusted(Module module) {
+        return new Validator(module, false).run();
     }
 
     private int sectionOffset(SectionId id) {
@@ -33,45 +45,126 @@ public final class Validator {
     }
 
     private ValidatedModule run() {
-        int typeCount = m.types().size();
+        TypeHierarchy hierarchy = typeSection();
+        this.types = hierarchy;
         int importsAt = sectionOffset(SectionId.IMPORT);
         for (Import i : m.imports()) {
             switch (i.kind()) {
-                case FUNC -> {
-                    if (i.typeIndex() >= typeCount) throw invalid("unknown type " + i.typeIndex() + " in import " + i.module() + "." + i.name(), importsAt);
-                }
+                case FUNC -> funcTypeIndex(i.typeIndex(), importsAt);
                 case TABLE -> tableType(i.table(), importsAt);
                 case MEMORY -> memoryType(i.memory(), importsAt);
-                case GLOBAL -> { }
+                case GLOBAL -> valType(i.global().type(), importsAt);
+                case TAG -> tagType(new TagType(i.typeIndex()), importsAt);
             }
         }
         int functionsAt = sectionOffset(SectionId.FUNCTION);
-        for (FunctionBody b : m.functionBodies()) {
-            if (b.typeIndex() >= typeCount) throw invalid("unknown type " + b.typeIndex(), functionsAt);
-        }
-        int tablesAt = sectionOffset(SectionId.TABLE);
-        for (TableType t : m.definedTables()) tableType(t, tablesAt);
+        // by the function section, not the bodies: a trusted module's bodies may not be decoded
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) funcTypeIndex(m.functionTypeIndex(f), functionsAt);
         int memoriesAt = sectionOffset(SectionId.MEMORY);
         for (MemoryType t : m.definedMemories()) memoryType(t, memoriesAt);
-        if (m.memoryCount() > 1) throw invalid("multiple memories", memoriesAt);
+        int tagsAt = sectionOffset(SectionId.TAG);
+        for (TagType t : m.definedTags()) tagType(t, tagsAt);
 
-        // C.refs: functions referenced outside function bodies (globals, elements, exports).
+        // C.refs: functions referenced outside function bodies (globals, tables, elements, exports).
         for (Global g : m.definedGlobals()) collectRefs(g.init());
+        for (int t = 0; t < m.definedTables().size(); t++) if (m.tableInit(t) != null) collectRefs(m.tableInit(t));
         for (ElementSegment e : m.elements()) for (ConstExpr item : e.items()) collectRefs(item);
         for (Export e : m.exports()) if (e.kind() == ExternKind.FUNC) refs.set(e.index());
 
-        for (Global g : m.definedGlobals()) constExpr(g.init(), g.type().type());
+        int tablesAt = sectionOffset(SectionId.TABLE);
+        for (int t = 0; t < m.definedTables().size(); t++) {
+            TableType tt = m.definedTables().get(t);
+            tableType(tt, tablesAt);
+            ConstExpr init = m.tableInit(t);
+            if (init != null) constExpr(init, tt.elementType(), m.importedGlobalCount());
+            else if (!tt.elementType().nullable()) throw invalid("type mismatch: a table of " + tt.elementType() + " needs an initialiser", tablesAt);
+        }
+        int globalsAt = sectionOffset(SectionId.GLOBAL);
+        for (int g = 0; g < m.definedGlobals().size(); g++) {
+            Global global = m.definedGlobals().get(g);
+            valType(global.type().type(), globalsAt);
+            constExpr(global.init(), global.type().type(), m.importedGlobalCount() + g);
+        }
         exports();
         start();
         elements();
         data();
 
+        if (!bodies) return new ValidatedModule(m, hierarchy, null, refs);
         List<FunctionInfo> infos = new ArrayList<>(m.functionBodies().size());
-        FunctionValidator fv = new FunctionValidator(m, refs);
+        FunctionValidator fv = new FunctionValidator(m, hierarchy, refs);
         for (int i = 0; i < m.functionBodies().size(); i++) {
             infos.add(fv.validate(m.importedFunctionCount() + i));
         }
-        return new ValidatedModule(m, infos, refs);
+        return new ValidatedModule(m, hierarchy, infos, refs);
+    }
+
+    private void funcTypeIndex(int typeIndex, int offset) {
+        if (typeIndex >= m.types().size()) throw invalid("unknown type " + typeIndex, offset);
+        if (!m.isFuncType(typeIndex)) throw invalid("type " + typeIndex + " is not a function type", offset);
+    }
+
+    private void tagType(TagType t, int offset) {
+        funcTypeIndex(t.typeIndex(), offset);
+        FuncType f = m.funcType(t.typeIndex());
+        if (f.resultCount() != 0) throw invalid("non-empty tag result type " + f, offset);
+        for (ValType p : f.params()) valType(p, offset);
+    }
+
+    /** A value type written outside the type section: its type index, if any, must exist. */
+    private ValType valType(ValType t, int offset) {
+        HeapType h = t.heapType();
+        if (h != null) heapType(h, offset);
+        return t;
+    }
+
+    /**
+     * The type section: every type index a definition uses lies before the end of its recursive
+     * group, a supertype is declared before its subtype, and a declared supertype admits it.
+     */
+    private TypeHierarchy typeSection() {
+        int at = sectionOffset(SectionId.TYPE);
+        for (RecGroup g : m.recGroups()) {
+            int end = g.first() + g.size();
+            for (int i = g.first(); i < end; i++) {
+                SubType s = m.types().get(i);
+                if (s.supertypes().length > 1) throw invalid("type " + i + " has more than one supertype", at);
+                for (int sup : s.supertypes()) {
+                    if (sup >= i) throw invalid("unknown type " + sup + ": a supertype must be declared before type " + i, at);
+                }
+                for (ValType t : referencedTypes(s.composite())) {
+                    HeapType h = t.heapType();
+                    if (h != null && h.isConcrete() && h.typeIndex() >= end) throw invalid("unknown type " + h.typeIndex(), at);
+                }
+            }
+        }
+        TypeHierarchy h = TypeHierarchy.of(m.types(), m.recGroups());
+        for (int i = 0; i < m.types().size(); i++) {
+            String problem = h.checkDeclaredSupertype(i);
+            if (problem != null) throw invalid(problem, at);
+            int depth = 0;
+            for (int t = m.types().get(i).supertype(); t >= 0; t = m.types().get(t).supertype()) depth++;
+            if (depth > ImplementationLimits.MAX_SUBTYPING_DEPTH) throw invalid("subtyping depth of type " + i + " exceeds " + ImplementationLimits.MAX_SUBTYPING_DEPTH, at);
+        }
+        return h;
+    }
+
+    private static List<ValType> referencedTypes(CompositeType c) {
+        return switch (c) {
+            case FuncType f -> {
+                List<ValType> all = new ArrayList<>(List.of(f.params()));
+                all.addAll(List.of(f.results()));
+                yield all;
+            }
+            case StructType s -> s.fields().stream().map(FieldType::type).toList();
+            case ArrayType a -> List.of(a.element().type());
+        };
+    }
+
+    /** A heap type written outside the type section: its type index must exist. */
+    private HeapType heapType(HeapType h, int offset) {
+        if (h.isConcrete() && h.typeIndex() >= m.types().size()) throw invalid("unknown type " + h.typeIndex(), offset);
+        return h;
     }
 
     private void collectRefs(ConstExpr e) {
@@ -80,44 +173,58 @@ public final class Validator {
         }
     }
 
+    /** Limits within an unsigned bound (-1 = any u64). */
     private static void limits(Limits l, long bound, String what, int offset) {
-        if (l.min() > bound) throw invalid(what, offset);
-        if (l.hasMax() && l.max() > bound) throw invalid(what, offset);
-        if (l.hasMax() && l.min() > l.max()) throw invalid("size minimum must not be greater than maximum", offset);
+        if (Long.compareUnsigned(l.min(), bound) > 0) throw invalid(what, offset);
+        if (l.hasMax() && Long.compareUnsigned(l.max(), bound) > 0) throw invalid(what, offset);
+        if (l.hasMax() && Long.compareUnsigned(l.min(), l.max()) > 0) throw invalid("size minimum must not be greater than maximum", offset);
     }
 
-    private static void tableType(TableType t, int offset) {
-        limits(t.limits(), 0xFFFFFFFFL, "table size must be at most 2^32-1", offset);
+    private void tableType(TableType t, int offset) {
+        valType(t.elementType(), offset);
+        if (t.is64()) limits(t.limits(), -1L, "table size must be at most 2^64-1", offset);
+        else limits(t.limits(), 0xFFFFFFFFL, "table size must be at most 2^32-1", offset);
     }
 
     private static void memoryType(MemoryType t, int offset) {
-        limits(t.limits(), MemoryType.MAX_PAGES, "memory size must be at most 65536 pages (4GiB)", offset);
+        if (t.is64()) limits(t.limits(), MemoryType.MAX_PAGES_64, "memory size must be at most 2^48 pages", offset);
+        else limits(t.limits(), MemoryType.MAX_PAGES, "memory size must be at most 65536 pages (4GiB)", offset);
     }
 
-    /** A constant expression of the given type, under the context whose globals are the imported ones. */
-    private void constExpr(ConstExpr e, ValType expected) {
+    /**
+     * A constant expression of the given type (extended constants included): {@code global.get}
+     * may name the first {@code visibleGlobals} globals, which must be immutable.
+     */
+    private void constExpr(ConstExpr e, ValType expected, int visibleGlobals) {
         List<ValType> stack = new ArrayList<>(2);
         for (ConstInstr ci : e.instrs()) {
             Opcode op = ci.op();
+            if (op == Opcode.END) continue;
             if (!op.isConstant()) throw invalid("constant expression required, found " + op, ci.offset());
             switch (op) {
                 case GLOBAL_GET -> {
-                    if (ci.imm() >= m.importedGlobalCount()) {
-                        throw invalid("unknown global " + ci.imm() + " (constant expressions see only imported globals)", ci.offset());
-                    }
+                    if (ci.imm() >= visibleGlobals) throw invalid("unknown global " + ci.imm(), ci.offset());
                     GlobalType g = m.globalType((int) ci.imm());
                     if (g.mutable()) throw invalid("constant expression required: global " + ci.imm() + " is mutable", ci.offset());
                     stack.add(g.type());
                 }
                 case REF_FUNC -> {
                     if (ci.imm() >= m.functionCount()) throw invalid("unknown function " + ci.imm(), ci.offset());
-                    stack.add(ValType.FUNCREF);
+                    stack.add(ValType.ref(false, HeapType.concrete(m.functionTypeIndex((int) ci.imm()))));
                 }
-                case REF_NULL -> stack.add(ValType.fromCode((int) ci.imm()));
-                default -> stack.add(op.result(0));
+                case REF_NULL -> stack.add(ValType.ref(true, heapType(HeapType.fromEncoding(ci.imm()), ci.offset())));
+                default -> {
+                    for (int k = op.paramCount() - 1; k >= 0; k--) {
+                        ValType want = op.param(k);
+                        if (stack.isEmpty() || !types.isSubtype(stack.remove(stack.size() - 1), want)) {
+                            throw invalid("type mismatch in constant expression: " + op + " expects " + want, ci.offset());
+                        }
+                    }
+                    stack.add(op.result(0));
+                }
             }
         }
-        if (stack.size() != 1 || stack.get(0) != expected) {
+        if (stack.size() != 1 || !types.isSubtype(stack.get(0), expected)) {
             throw invalid("type mismatch in constant expression: expected [" + expected + "], found " + stack, e.offset());
         }
     }
@@ -132,6 +239,7 @@ public final class Validator {
                 case TABLE -> m.tableCount();
                 case MEMORY -> m.memoryCount();
                 case GLOBAL -> m.globalCount();
+                case TAG -> m.tagCount();
             };
             if (e.index() >= count) throw invalid("unknown " + e.kind() + " " + e.index() + " in export \"" + e.name() + "\"", at);
         }
@@ -150,13 +258,14 @@ public final class Validator {
         for (ElementSegment e : m.elements()) {
             if (e.mode() == SegmentMode.ACTIVE) {
                 if (e.tableIndex() >= m.tableCount()) throw invalid("unknown table " + e.tableIndex(), e.byteOffset());
-                constExpr(e.offset(), ValType.I32);
+                constExpr(e.offset(), m.tableType(e.tableIndex()).addressType(), m.globalCount());
                 ValType tableType = m.tableType(e.tableIndex()).elementType();
-                if (tableType != e.type()) {
+                if (!types.isSubtype(e.type(), tableType)) {
                     throw invalid("type mismatch: element segment of " + e.type() + " for a table of " + tableType, e.byteOffset());
                 }
             }
-            for (ConstExpr item : e.items()) constExpr(item, e.type());
+            valType(e.type(), e.byteOffset());
+            for (ConstExpr item : e.items()) constExpr(item, e.type(), m.globalCount());
         }
     }
 
@@ -164,7 +273,7 @@ public final class Validator {
         for (DataSegment d : m.data()) {
             if (d.mode() == SegmentMode.ACTIVE) {
                 if (d.memoryIndex() >= m.memoryCount()) throw invalid("unknown memory " + d.memoryIndex(), d.byteOffset());
-                constExpr(d.offset(), ValType.I32);
+                constExpr(d.offset(), m.memoryType(d.memoryIndex()).addressType(), m.globalCount());
             }
         }
     }

@@ -10,14 +10,14 @@ public enum WasmFeature {
     BASE("base", true),
     SIMD("simd", true),
     RELAXED_SIMD("relaxed-simd", true),
-    TAIL_CALL("tail-call", false),
-    EXCEPTIONS("exceptions", false),
-    LEGACY_EXCEPTIONS("legacy-exceptions", false),
-    FUNCTION_REFERENCES("function-references", false),
+    TAIL_CALL("tail-call", true),
+    EXCEPTIONS("exceptions", true),
+    LEGACY_EXCEPTIONS("legacy-exceptions", true),
+    FUNCTION_REFERENCES("function-references", true),
     GC("gc", false),
-    MEMORY64("memory64", false),
-    MULTI_MEMORY("multi-memory", false),
-    EXTENDED_CONST("extended-const", false);
+    MEMORY64("memory64", true),
+    MULTI_MEMORY("multi-memory", true),
+    EXTENDED_CONST("extended-const", true);
 
     /** The proposal's short name, as wasmtime spells its feature flags. */
     public final String text;

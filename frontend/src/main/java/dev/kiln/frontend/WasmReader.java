@@ -93,6 +93,11 @@ public final class WasmReader {
         return unsigned(32);
     }
 
+    /** Unsigned LEB128 of at most 64 bits (memarg offsets of 64-bit memories), as a long's bits. */
+    public long u64() {
+        return unsigned(64);
+    }
+
     /** Unsigned 32-bit LEB128 that must fit a non-negative int (indices, counts, sizes). */
     public int u32AsInt(String what) {
         int start = pos;

@@ -53,8 +53,10 @@ class ValidatorTest {
     }
 
     @Test
-    void constantExpressionsSeeOnlyImportedImmutableGlobals() {
-        invalid("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))");
+    void constantExpressionsSeeEarlierImmutableGlobals() {
+        validate("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))");
+        invalid("(module (global i32 (global.get 1)) (global i32 (i32.const 0)))");
+        invalid("(module (global i32 (global.get 0)))");
         invalid("(module (import \"a\" \"b\" (global (mut i32))) (global i32 (global.get 0)))");
         validate("(module (import \"a\" \"b\" (global i32)) (global i32 (global.get 0)))");
     }

@@ -34,7 +34,7 @@ final class CallOps {
         int nargs = c[pc + 2];
         int nres = c[pc + 3];
         int table = c[pc + 4 + nargs + nres];
-        int elem = (int) r[fp + c[pc + 5 + nargs + nres]];
+        long elem = r[fp + c[pc + 5 + nargs + nres]];
         int target = ctx.resolveIndirect(table, elem, c[pc + 1]);
         CompiledFunction callee = target >= 0 ? ctx.interpretedFunctions()[target] : null;
         if (callee != null) return enter(st, callee, c, pc, fp);
@@ -45,8 +45,7 @@ final class CallOps {
     private static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
         int depth = st.depth;
         int nfp = fp + st.fn.frameSize;
-        st.ensureFrames();
-        st.ensureSlots(nfp + callee.frameSize);
+        st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
         long[] r = st.slots;
         st.frameFunction[depth] = st.fn;
         st.framePc[depth] = pc;

@@ -19,6 +19,12 @@ public final class CompiledFunction {
     public final int resultCount;
     /** Slots the frame needs, parameters, constants and the move scratch slot included. */
     public final int frameSize;
+    /**
+     * Bytes of guest stack a frame of this function counts as: about what its native frame takes
+     * (return address and frame pointer, plus a word for each value that must survive a call),
+     * so that the interpreter and native code run out of stack at about the same depth.
+     */
+    public final int stackBytes;
     /** Sorted code positions of instructions that can trap, and their Wasm offsets. */
     private final int[] trapPcs;
     private final int[] trapOffsets;
@@ -37,6 +43,25 @@ public final class CompiledFunction {
     public final int[] osrBlocks;
     /** For each target: the frame slots holding the OSR entry values (see OsrTransform.entryValues). */
     final int[][] osrSlots;
+    /**
+     * Exception handlers: the pcs where an exception can arise in this frame (a throw, or a call
+     * inside a try region), ascending, and for each the clauses that apply there, innermost first,
+     * as pairs (tag index or -1 for any, landing pc). Empty when the function catches nothing.
+     */
+    int[] throwSites = new int[0];
+    int[][] handlers = new int[0][];
+
+    /** The landing pc of the first clause at {@code pc} that catches an exception with tag {@code tag}, or -1. */
+    int handler(int pc, Object tag, InstanceContext ctx) {
+        int i = java.util.Arrays.binarySearch(throwSites, pc);
+        if (i < 0) return -1;
+        int[] h = handlers[i];
+        for (int k = 0; k < h.length; k += 2) {
+            if (h[k] < 0 || ctx.tag(h[k]) == tag) return h[k + 1];
+        }
+        return -1;
+    }
+
     /** Native code to continue at each target, set by the runtime once compiled (opaque to the interpreter). */
     public final Object[] osrEntries;
     final boolean[] osrRequested;
@@ -46,8 +71,9 @@ public final class CompiledFunction {
 
     CompiledFunction(int funcIndex, String name, int[] code, long[] constants, int paramCount, int resultCount,
                      int frameSize, int[] trapPcs, int[] trapOffsets, int[] osrTargets, int[] osrBlocks, int[][] osrSlots,
-                     int osrReturnPc, int osrResultSlot, int codeStart) {
+                     int osrReturnPc, int osrResultSlot, int codeStart, int stackBytes) {
         this.codeStart = codeStart;
+        this.stackBytes = stackBytes;
         this.osrTargets = osrTargets;
         this.osrBlocks = osrBlocks;
         this.osrSlots = osrSlots;

@@ -60,6 +60,8 @@ final class Families {
         return switch (op >>> SHIFT) {
             case CORE, CALLS -> CallOps.run(op, r, c, pc, fp, st, ctx);
             case MEMORY -> MemoryOps.run(op, r, c, pc, fp, ctx);
+            case SIMD -> SimdExecution.run(op, r, c, pc, fp, ctx);
+            case WASM3 -> Wasm3Ops.run(op, r, c, pc, fp, st, ctx);
             default -> throw badOpcode(op, pc);
         };
     }

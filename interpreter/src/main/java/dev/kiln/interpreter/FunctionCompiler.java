@@ -2,9 +2,11 @@ package dev.kiln.interpreter;
 
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
@@ -22,6 +24,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
@@ -124,13 +127,19 @@ public final class FunctionCompiler {
     private final List<Integer> trapPcs = new ArrayList<>();
     private final List<Integer> trapOffsets = new ArrayList<>();
     private final int[] useCount;
+    /** Where an exception can arise (a throw, or a call inside a try region) and the handlers there: {pc, handler index in throwSiteHandlers}. */
+    private final List<Integer> throwSitePcs = new ArrayList<>();
+    private final List<Terminator.Handler[]> throwSiteHandlers = new ArrayList<>();
+    /** The pc of the last call emitted (a Guarded block's call). */
+    private int lastCallPc = -1;
+    private final IntUnaryOperator frameBytes;
     /** The constant instruction defining each value, or null. */
     final Instruction[] constantDefs;
 
-    private FunctionCompiler(Module module, IrFunction f) {
+    private FunctionCompiler(Module module, IrFunction f, IntUnaryOperator frameBytes) {
         this.module = module;
+        this.frameBytes = frameBytes;
         this.f = f;
-        checkSupported(f);
         int n = f.valueCount();
         this.constantDefs = new Instruction[n];
         this.useCount = new int[n];
@@ -145,19 +154,23 @@ public final class FunctionCompiler {
         boolean[] slotless = slotlessConstants();
         int[] pre = new int[n];
         java.util.Arrays.fill(pre, Location.NONE);
-        int params = f.type().paramCount();
-        for (int i = 0; i < params; i++) pre[f.entry().params[i]] = Location.slot(i);
-        Map<Long, Integer> constSlot = new HashMap<>();
+        // parameters in slots 0.., a v128 in two
+        int params = RawValues.slots(f.type().params());
+        for (int i = 0, slot = 0; i < f.type().paramCount(); slot += RawValues.slots(f.type().param(i++))) {
+            pre[f.entry().params[i]] = Location.slot(slot);
+        }
+        // constants with a slot: one each (two for a v128), equal ones shared
+        Map<List<Long>, Integer> constSlot = new HashMap<>();
         List<Long> consts = new ArrayList<>();
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (!isConstant(i.op) || slotless[i.result()]) continue;
-                long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
+                List<Long> bits = i.op == Opcode.V128_CONST ? List.of(i.imm, i.imm2) : List.of(i.op == Opcode.REF_NULL ? 0 : i.imm);
                 Integer slot = constSlot.get(bits);
                 if (slot == null) {
                     slot = params + consts.size();
                     constSlot.put(bits, slot);
-                    consts.add(bits);
+                    consts.addAll(bits);
                 }
                 pre[i.result()] = Location.slot(slot);
             }
@@ -165,7 +178,8 @@ public final class FunctionCompiler {
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
         this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length, slotless);
         this.scratch = alloc.slotCount();
-        this.frameSize = scratch + 1 + f.type().resultCount(); // scratch, then where an OSR continuation's results land
+        // scratch, then where an OSR continuation's results land
+        this.frameSize = scratch + 1 + RawValues.slots(f.type().results());
         this.blockPc = new int[f.blockIdCount()];
         this.layoutIndex = new int[f.blockIdCount()];
     }
@@ -208,28 +222,59 @@ public final class FunctionCompiler {
 
     /** Builds, optimises, allocates and compiles a defined function of a validated module. */
     public static CompiledFunction compile(ValidatedModule vm, int funcIndex) {
-        IrFunction f = Preparation.forInterpreter(vm, funcIndex);
-        return new FunctionCompiler(vm.module(), f).emit();
+        return compile(vm, funcIndex, InterpreterStack::frameBytes);
     }
 
-    private static void checkSupported(IrFunction f) {
-        for (int v = 0; v < f.valueCount(); v++) {
-            if (f.typeOf(v) == ValType.V128) {
-                throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
-                        + ") uses SIMD (v128), which the interpreter does not execute yet");
-            }
-        }
+    /**
+     * {@link #compile(ValidatedModule, int)}, its frames counting as {@code frameBytes} of the most
+     * values the function keeps over one call (what native code of the same function would take:
+     * {@link dev.kiln.ir.code.Backend#frameBytes}).
+     */
+    public static CompiledFunction compile(ValidatedModule vm, int funcIndex, IntUnaryOperator frameBytes) {
+        IrFunction f = Preparation.forInterpreter(vm, funcIndex);
+        return new FunctionCompiler(vm.module(), f, frameBytes).emit();
+    }
+
+    /** Whether memory {@code m} is the one the dispatch loop accesses itself: memory 0, 32-bit. */
+    private boolean fastMemory(int m) {
+        return m == 0 && !module.memoryType(0).is64();
+    }
+
+    /** Whether {@code i} is a load or store the dispatch loop cannot make (another memory, a 64-bit one, an offset of 2^32 or more). */
+    private boolean slowAccess(Instruction i) {
+        return i.op.immediate == dev.kiln.frontend.Immediate.MEMARG && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0);
+    }
+
+    /** A memory operand of the MultiMemory ops: the index, and whether the memory is 64-bit. */
+    private int memoryOperand(int m) {
+        return m << 1 | (module.memoryType(m).is64() ? 1 : 0);
     }
 
     private static boolean isConstant(Opcode op) {
         return op == Opcode.I32_CONST || op == Opcode.I64_CONST || op == Opcode.F32_CONST || op == Opcode.F64_CONST
-                || op == Opcode.REF_NULL;
+                || op == Opcode.V128_CONST || op == Opcode.REF_NULL;
     }
 
+    /** The value's slot (the first of two for a v128). */
     int slot(int value) {
         int l = alloc.location(value);
         if (!Location.isSlot(l)) throw new IllegalStateException("v" + value + " has no slot");
         return Location.slotIndex(l);
+    }
+
+    /** Emits the slots of {@code values}: one each, two for a v128 (how calls and returns list them). */
+    private void emitSlots(int[] values) {
+        for (int v : values) {
+            int s = slot(v);
+            code.emit(s);
+            if (f.typeOf(v) == ValType.V128) code.emit(s + 1);
+        }
+    }
+
+    private int slotCount(int[] values) {
+        int n = 0;
+        for (int v : values) n += RawValues.slots(f.typeOf(v));
+        return n;
     }
 
     void trapSite(int wasmOffset) {
@@ -241,6 +286,18 @@ public final class FunctionCompiler {
     private void target(BasicBlock b) {
         patches.add(new int[] {code.position(), b.id});
         code.emit(0);
+    }
+
+    /**
+     * The most values a native frame of this function would keep over one call: constants do not
+     * count (native code encodes them in its instructions); the function's own VMContext does when
+     * a call may enter another instance (native code saves it in the frame then).
+     */
+    private int liveAcrossCall() {
+        boolean[] constant = new boolean[f.valueCount()];
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isConstant(i.op)) constant[i.result()] = true;
+        int vmContext = CallSignatures.anyMayCrossInstance(module, f) ? 1 : 0;
+        return alloc.liveIntervals().maxLiveAcrossCall(v -> !constant[v]) + vmContext;
     }
 
     /**
@@ -288,16 +345,29 @@ public final class FunctionCompiler {
             List<Instruction> body = new ArrayList<>(b.instructions.size());
             for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
             for (int k = 0; k < body.size(); k++) {
-                if (k + 1 < body.size() && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
+                if (k + 1 < body.size() && !slowAccess(body.get(k)) && !slowAccess(body.get(k + 1))
+                        && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
                 else instruction(body.get(k));
             }
             terminator(b, next, fusedCompare);
         }
         int resultSlot = scratch + 1;
+        int resultSlots = RawValues.slots(f.type().results());
         int osrReturnPc = code.position();
-        code.emit(Op.RETURN, f.type().resultCount());
-        for (int k = 0; k < f.type().resultCount(); k++) code.emit(resultSlot + k);
+        code.emit(Op.RETURN, resultSlots);
+        for (int k = 0; k < resultSlots; k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
+        int[] sites = new int[throwSitePcs.size()];
+        int[][] handlers = new int[sites.length][];
+        for (int s = 0; s < sites.length; s++) {
+            sites[s] = throwSitePcs.get(s);
+            Terminator.Handler[] hs = throwSiteHandlers.get(s);
+            handlers[s] = new int[2 * hs.length];
+            for (int h = 0; h < hs.length; h++) {
+                handlers[s][2 * h] = hs[h].tag();
+                handlers[s][2 * h + 1] = blockPc[hs[h].target().target.id];
+            }
+        }
         // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
         java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
@@ -310,14 +380,21 @@ public final class FunctionCompiler {
             osrTargets[k] = e.getKey();
             osrBlocks[k] = e.getValue().id;
             int[] values = dev.kiln.ir.OsrTransform.entryValues(f, e.getValue(), liveness);
-            osrSlots[k] = new int[values.length];
-            for (int j = 0; j < values.length; j++) osrSlots[k][j] = slot(values[j]);
+            osrSlots[k] = new int[slotCount(values)];
+            for (int j = 0, at = 0; j < values.length; j++) {
+                osrSlots[k][at++] = slot(values[j]);
+                if (f.typeOf(values[j]) == ValType.V128) osrSlots[k][at++] = slot(values[j]) + 1;
+            }
             k++;
         }
-        return new CompiledFunction(f.index, f.name, code.toArray(), constants, f.type().paramCount(),
-                f.type().resultCount(), frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
+        CompiledFunction compiled = new CompiledFunction(f.index, f.name, code.toArray(), constants, RawValues.slots(f.type().params()),
+                resultSlots, frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
-                resultSlot, module.body(f.index).codeStart());
+                resultSlot, module.body(f.index).codeStart(), frameBytes.applyAsInt(liveAcrossCall()));
+        compiled.throwSites = sites; // emitted in ascending pc order
+        compiled.handlers = handlers;
+        return compiled;
+
     }
 
     /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
@@ -333,6 +410,13 @@ public final class FunctionCompiler {
         Opcode op = i.op;
         Integer direct = DIRECT.get(op);
         int memOffset = (int) i.imm;
+        if (slowAccess(i)) {
+            trapSite(i.wasmOffset);
+            int mem = memoryOperand((int) (i.imm2 >>> 32));
+            if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            else code.emit(Op.MEM_STORE, slot(i.args[1]), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            return;
+        }
         Immediates.Form form = Immediates.of(i, constantDefs);
         if (form != null) {
             trapSite(i.wasmOffset);
@@ -362,6 +446,11 @@ public final class FunctionCompiler {
             }
             return;
         }
+        if (op.isSimd()) {
+            trapSite(i.wasmOffset);
+            simd(i);
+            return;
+        }
         if (Numerics.isScalarNumeric(op)) {
             trapSite(i.wasmOffset);
             if (i.args.length == 1) code.emit(Op.GENERIC1, op.ordinal(), slot(i.result()), slot(i.args[0]));
@@ -370,30 +459,54 @@ public final class FunctionCompiler {
         }
         trapSite(i.wasmOffset);
         switch (op) {
-            case SELECT -> code.emit(Op.SELECT, slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case GLOBAL_GET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64,
-                    slot(i.result()), (int) i.imm, 0);
-            case GLOBAL_SET -> code.emit(is32(module.globalType((int) i.imm).type()) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
-                    (int) i.imm, slot(i.args[0]));
-            case CALL -> {
-                code.emit(Op.CALL, (int) i.imm, i.args.length, i.results.length);
-                for (int a : i.args) code.emit(slot(a));
-                for (int r : i.results) code.emit(slot(r));
+            case SELECT -> code.emit(f.typeOf(i.result()) == ValType.V128 ? Op.V128_SELECT : Op.SELECT,
+                    slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case GLOBAL_GET -> {
+                ValType t = module.globalType((int) i.imm).type();
+                if (t == ValType.V128) code.emit(Op.GLOBAL_GET_128, slot(i.result()), (int) i.imm);
+                else code.emit(is32(t) ? Op.GLOBAL_GET_32 : Op.GLOBAL_GET_64, slot(i.result()), (int) i.imm, 0);
             }
-            case CALL_INDIRECT -> {
-                int params = i.args.length - 1; // the element index comes last
-                code.emit(Op.CALL_INDIRECT, (int) i.imm, params, i.results.length);
-                for (int k = 0; k < params; k++) code.emit(slot(i.args[k]));
-                for (int r : i.results) code.emit(slot(r));
-                code.emit((int) i.imm2, slot(i.args[params]));
+            case GLOBAL_SET -> {
+                ValType t = module.globalType((int) i.imm).type();
+                code.emit(t == ValType.V128 ? Op.GLOBAL_SET_128 : is32(t) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
+                        (int) i.imm, slot(i.args[0]));
+            }
+            case CALL -> { // argument and result counts in slots (a v128 takes two)
+                lastCallPc = code.position();
+                code.emit(Op.CALL, (int) i.imm, slotCount(i.args), slotCount(i.results));
+                emitSlots(i.args);
+                emitSlots(i.results);
+            }
+            case CALL_INDIRECT, CALL_REF -> {
+                int[] params = java.util.Arrays.copyOf(i.args, i.args.length - 1); // the element index or the reference comes last
+                lastCallPc = code.position();
+                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results));
+                emitSlots(params);
+                emitSlots(i.results);
+                code.emit((int) i.imm2, slot(i.args[params.length]));
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
-            case MEMORY_SIZE -> code.emit(Op.MEMORY_SIZE, slot(i.result()));
-            case MEMORY_GROW -> code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
-            case MEMORY_FILL -> code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case MEMORY_COPY -> code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case MEMORY_INIT -> code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case MEMORY_SIZE -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_SIZE, slot(i.result()));
+                else code.emit(Op.MEMORY_SIZE_M, slot(i.result()), memoryOperand((int) i.imm));
+            }
+            case MEMORY_GROW -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
+                else code.emit(Op.MEMORY_GROW_M, slot(i.result()), memoryOperand((int) i.imm), slot(i.args[0]));
+            }
+            case MEMORY_FILL -> {
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_FILL_M, memoryOperand((int) i.imm), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
+            case MEMORY_COPY -> {
+                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2)) code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
+            case MEMORY_INIT -> {
+                if (fastMemory((int) i.imm2)) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            }
             case DATA_DROP -> code.emit(Op.DATA_DROP, (int) i.imm);
             case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.args[0]));
             case TABLE_SET -> code.emit(Op.TABLE_SET, (int) i.imm, slot(i.args[0]), slot(i.args[1]));
@@ -403,12 +516,63 @@ public final class FunctionCompiler {
             case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
             case ELEM_DROP -> code.emit(Op.ELEM_DROP, (int) i.imm);
+            case CATCH -> {
+                boolean withRef = i.imm2 == 1;
+                int n = i.results.length - (withRef ? 1 : 0);
+                int[] payload = java.util.Arrays.copyOf(i.results, n);
+                code.emit(Op.CATCH, slotCount(payload), withRef ? slotOrScratch(i.results[n]) : -1); // the payload in slots
+                for (int v : payload) {
+                    int at = slotOrScratch(v);
+                    code.emit(at);
+                    if (f.typeOf(v) == ValType.V128) code.emit(at == scratch ? scratch : at + 1);
+                }
+            }
             default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
         }
     }
 
+    /** The value's slot, or the scratch slot for a value nothing reads (it got none). */
+    private int slotOrScratch(int value) {
+        int l = alloc.location(value);
+        return Location.isSlot(l) ? Location.slotIndex(l) : scratch;
+    }
+
+    /** Records that an exception can arise at {@code pc}, with the handlers that apply there. */
+    private void throwSite(int pc, Terminator.Handler[] handlers) {
+        if (handlers.length == 0) return;
+        throwSitePcs.add(pc);
+        throwSiteHandlers.add(handlers);
+    }
+
     private static boolean is32(ValType t) {
         return t == ValType.I32 || t == ValType.F32;
+    }
+
+    /** A SIMD instruction: one of the interpreter's SIMD opcodes, with the Wasm opcode where it needs it. */
+    private void simd(Instruction i) {
+        Opcode op = i.op;
+        int ord = op.ordinal();
+        if ((op.immediate == dev.kiln.frontend.Immediate.MEMARG || op.immediate == dev.kiln.frontend.Immediate.MEMARG_LANE)
+                && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0)) {
+            throw new UnsupportedFeatureException("the interpreter executes SIMD loads and stores on memory 0 (32-bit) only: "
+                    + op + " on memory " + (i.imm2 >>> 32));
+        }
+        switch (op.immediate) {
+            case MEMARG -> {
+                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.args[0]), slot(i.args[1]), (int) i.imm);
+                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.args[0]), (int) i.imm);
+            }
+            case MEMARG_LANE -> {
+                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+            }
+            case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+                    (int) i.imm);
+            case SHUFFLE -> code.emit(Op.SIMD_SHUFFLE, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm,
+                    (int) (i.imm >>> 32), (int) i.imm2, (int) (i.imm2 >>> 32));
+            default -> code.emit(Op.SIMD, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+                    i.args.length > 2 ? slot(i.args[2]) : 0);
+        }
     }
 
     private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare) {
@@ -453,15 +617,47 @@ public final class FunctionCompiler {
                 target(s.defaultTarget.target);
             }
             case Terminator.Return r -> {
-                code.emit(Op.RETURN, r.values.length);
-                for (int v : r.values) code.emit(slot(v));
+                code.emit(Op.RETURN, slotCount(r.values));
+                emitSlots(r.values);
             }
             case Terminator.Trap t -> {
                 trapSite(t.wasmOffset);
                 code.emit(Op.TRAP, t.kind.code, t.wasmOffset);
             }
-            case Terminator.ReturnCall rc -> throw new UnsupportedFeatureException("function " + f.index + " (" + f.name
-                    + ") makes a tail call, which the interpreter does not execute yet");
+            case Terminator.ReturnCall rc -> {
+                Instruction call = rc.call;
+                trapSite(call.wasmOffset);
+                int[] params = call.op == Opcode.CALL ? call.args : java.util.Arrays.copyOf(call.args, call.args.length - 1);
+                int op = call.op == Opcode.CALL ? Op.RETURN_CALL
+                        : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
+                code.emit(op, (int) call.imm, slotCount(params), 0); // in slots (a v128 takes two)
+                emitSlots(params);
+                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params.length]));
+            }
+            case Terminator.Throw th -> {
+                Instruction i = th.instruction;
+                trapSite(i.wasmOffset);
+                throwSite(code.position(), th.handlers);
+                if (i.op == Opcode.THROW_REF) {
+                    code.emit(Op.THROW_REF, slot(i.args[0]));
+                } else {
+                    code.emit(Op.THROW, (int) i.imm, slotCount(i.args)); // the payload in slots (a v128 takes two)
+                    emitSlots(i.args);
+                }
+            }
+            case Terminator.Guarded g -> {
+                Instruction last = b.instructions.isEmpty() ? null : b.instructions.get(b.instructions.size() - 1);
+                if (last == null || (last.op != Opcode.CALL && last.op != Opcode.CALL_INDIRECT && last.op != Opcode.CALL_REF)) {
+                    throw new IllegalStateException("block " + b.id + " ends in a guarded region without a call");
+                }
+                throwSite(lastCallPc, g.handlers);
+                moves(g.normal);
+                if (g.normal.target != next) {
+                    code.emit(Op.JMP);
+                    target(g.normal.target);
+                }
+            }
+            default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + b.terminator.getClass().getSimpleName());
         }
     }
 
@@ -481,7 +677,12 @@ public final class FunctionCompiler {
             if (from == Location.NONE) {
                 consts.add(new int[] {Location.slotIndex(to), Immediates.constValue(constantDefs[e.args[k]], f.typeOf(e.args[k]))});
             } else {
-                parallel.add(new ParallelMoves.Move(from, to, f.typeOf(e.args[k])));
+                // slot by slot: a v128 moves as its two halves, so a v128 and a scalar whose slots overlap are ordered right
+                parallel.add(new ParallelMoves.Move(from, to, ValType.I64));
+                if (f.typeOf(e.args[k]) == ValType.V128) {
+                    parallel.add(new ParallelMoves.Move(Location.slot(Location.slotIndex(from) + 1),
+                            Location.slot(Location.slotIndex(to) + 1), ValType.I64));
+                }
             }
         }
         List<ParallelMoves.Move> seq = ParallelMoves.sequence(parallel, t -> Location.slot(scratch));

@@ -108,6 +108,7 @@ final class Immediates {
      */
     static Integer constValue(Instruction k, ValType t) {
         if (k.op == Opcode.REF_NULL) return 0;
+        if (t == ValType.V128) return null; // two slots: always preloaded
         if (t == ValType.I32 || t == ValType.F32) return (int) k.imm;
         return k.imm == (int) k.imm ? (int) k.imm : null;
     }

@@ -38,7 +38,13 @@ public interface InstanceContext {
      * says. Returns the function index when the target is a function of this instance, else
      * {@code -1 - handle} for {@link #callHandle}.
      */
-    int resolveIndirect(int tableIndex, int elementIndex, int typeIndex);
+    int resolveIndirect(int tableIndex, long elementIndex, int typeIndex);
+
+    /**
+     * Resolves a function reference for {@code call_ref}: traps on null, returns the function index
+     * when the target is a function of this instance, else {@code -1 - handle} for {@link #callHandle}.
+     */
+    int resolveRef(long ref);
 
     /** Calls a function of another instance or the host, named by a handle from {@link #resolveIndirect}. */
     long[] callHandle(int handle, long[] args);
@@ -72,6 +78,58 @@ public interface InstanceContext {
 
     void elemDrop(int segment);
 
+    /** The address of byte 0 of memory {@code memory} (its base never moves). */
+    default long memoryAddress(int memory) {
+        if (memory == 0) return memory().address();
+        throw new UnsupportedOperationException("this instance has one memory");
+    }
+
+    /** The current size of memory {@code memory} in bytes. */
+    default long memorySize(int memory) {
+        if (memory == 0) return memorySize();
+        throw new UnsupportedOperationException("this instance has one memory");
+    }
+
+    /** memory.grow of memory {@code memory}: the old size in pages, or -1. */
+    default long memoryGrow(int memory, long deltaPages) {
+        throw new UnsupportedOperationException("this instance has one memory");
+    }
+
+    /** memory.fill of memory {@code memory} (operands already in its address type's range). */
+    default void memoryFill(int memory, long dst, int value, long n) {
+        throw new UnsupportedOperationException("this instance has one memory");
+    }
+
+    /** memory.copy from {@code srcMemory} to {@code dstMemory}. */
+    default void memoryCopy(int dstMemory, int srcMemory, long dst, long src, long n) {
+        throw new UnsupportedOperationException("this instance has one memory");
+    }
+
+    /** memory.init of data segment {@code segment} into memory {@code memory}. */
+    default void memoryInit(int segment, int memory, long dst, long src, long n) {
+        throw new UnsupportedOperationException("this instance has one memory");
+    }
+
+    /** Whether table {@code table} is a 64-bit table (table64: i64 indices). */
+    default boolean tableIs64(int table) {
+        return false;
+    }
+
+    /** The tag instance of tag {@code tagIndex} (its identity decides which catch clauses match). */
+    default Object tag(int tagIndex) {
+        throw new UnsupportedOperationException("this instance has no tags");
+    }
+
+    /** The {@code exnref} value naming exception {@code e} (the same value each time for the same exception). */
+    default long exnRef(dev.kiln.ir.ThrownException e) {
+        throw new UnsupportedOperationException("this instance has no exception references");
+    }
+
+    /** The exception an {@code exnref} value names ({@code ref} is not 0). */
+    default dev.kiln.ir.ThrownException exception(long ref) {
+        throw new UnsupportedOperationException("this instance has no exception references");
+    }
+
     /**
      * Resource limits: called at a function entry or loop back-edge once the interpreter's
      * countdown of such events runs out. Throws a trap to stop (interrupted, out of fuel);
@@ -97,6 +155,16 @@ public interface InstanceContext {
 
     /** The counter value at which a function is reported hot ({@link #onHot}); Long.MAX_VALUE: never. */
     default long hotThreshold() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Bytes of guest stack the invocation starting now may use for its frames, on top of
+     * {@link Interpreter#stackBytesInUse()}; a call that would need more traps with call stack
+     * exhausted. The runtime derives it from the store's stack budget, so interpreter frames and
+     * native frames share one budget.
+     */
+    default long stackBytesAvailable() {
         return Long.MAX_VALUE;
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
@@ -35,6 +36,14 @@ public final class Interpreter {
     private Interpreter() {
     }
 
+    /**
+     * Bytes of guest stack the interpreter frames on this thread count as (see
+     * {@link InstanceContext#stackBytesAvailable}); 0 when none is running.
+     */
+    public static long stackBytesInUse() {
+        return STACKS.get().bytes;
+    }
+
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
         return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);
@@ -51,9 +60,13 @@ public final class Interpreter {
         int savedPc = st.pc, savedFp = st.fp;
         int savedCallWeight = st.callWeight, savedLoopWeight = st.loopWeight;
         long savedThreshold = st.hotThreshold;
+        long savedCap = st.capBytes;
+        long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
         try {
-            st.ensureSlots(fp + fn.frameSize);
+            long available = Math.max(0, ctx.stackBytesAvailable());
+            st.capBytes = available > Long.MAX_VALUE - savedBytes ? Long.MAX_VALUE : savedBytes + available;
+            st.push(fn, fp + fn.frameSize);
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
@@ -81,6 +94,8 @@ public final class Interpreter {
             st.callWeight = savedCallWeight;
             st.loopWeight = savedLoopWeight;
             st.hotThreshold = savedThreshold;
+            st.capBytes = savedCap;
+            st.bytes = savedBytes;
         }
     }
 
@@ -118,6 +133,54 @@ public final class Interpreter {
      */
     private static long[] run(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                               CompiledFunction fn, int base) {
+        int depth = base;
+        while (true) {
+            try {
+                return loop(r, c, pc, fp, st, ctx, fn, base, depth);
+            } catch (ThrownException e) {
+                if (!unwind(st, ctx, e, base)) throw e; // no handler in this invocation's frames: on to its caller
+                fn = st.fn;
+                c = fn.code;
+                pc = st.pc;
+                fp = st.fp;
+                depth = st.depth;
+                r = st.slots;
+            }
+        }
+    }
+
+    /**
+     * Finds the handler of exception {@code e} raised in the frame saved in {@code st} (at its pc:
+     * a throw, or a call the exception left), searching outward through the frames of this
+     * invocation (down to {@code base}). When one catches it, that frame becomes the running one
+     * at the landing pc (whose {@link Op#CATCH} takes {@code st.caught}) and the frames above it
+     * are gone; otherwise returns false.
+     */
+    private static boolean unwind(InterpreterStack st, InstanceContext ctx, ThrownException e, int base) {
+        CompiledFunction fn = st.fn;
+        int pc = st.pc, fp = st.fp, depth = st.depth;
+        while (true) {
+            int landing = fn.handler(pc, e.tag, ctx);
+            if (landing >= 0) {
+                st.fn = fn;
+                st.pc = landing;
+                st.fp = fp;
+                st.depth = depth;
+                st.caught = e;
+                return true;
+            }
+            if (depth == base) return false;
+            st.bytes -= fn.stackBytes; // the frame is gone
+            depth--;
+            fn = st.frameFunction[depth];
+            pc = st.framePc[depth];
+            fp = st.frameFp[depth];
+        }
+    }
+
+    /** {@link #run}'s dispatch loop, from frame {@code depth}; an exception leaves it with the throwing frame saved in {@code st}. */
+    private static long[] loop(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
+                               CompiledFunction fn, int base, int depth) {
         CompiledFunction[] functions = ctx.interpretedFunctions();
         MemorySegment memory = ctx.memory();
         long memBase = memory == null ? 0 : memory.address();
@@ -126,7 +189,6 @@ public final class Interpreter {
         int loopWeight = st.loopWeight;
         int callWeight = st.callWeight;
         long hotThreshold = st.hotThreshold;
-        int depth = base;
         try {
             while (true) {
                 int op = c[pc];
@@ -150,6 +212,7 @@ public final class Interpreter {
                             if (depth == base) return results(r, c, pc, fp);
                             int n = c[pc + 1];
                             depth--;
+                            st.bytes -= fn.stackBytes;
                             CompiledFunction caller = st.frameFunction[depth];
                             int cpc = st.framePc[depth];
                             int cfp = st.frameFp[depth];
@@ -166,12 +229,13 @@ public final class Interpreter {
                             CompiledFunction callee = functions[c[pc + 1]];
                             if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
                             int nfp = fp + fn.frameSize;
-                            if (depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
+                            long bytes = st.bytes + callee.stackBytes;
+                            if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
                                 st.depth = depth;
-                                st.ensureFrames();
-                                st.ensureSlots(nfp + callee.frameSize);
+                                st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
                                 r = st.slots;
                             }
+                            st.bytes = bytes;
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
@@ -332,21 +396,39 @@ public final class Interpreter {
                     if ((fn.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
                 }
             }
-        } catch (TrapException t) {
-            if (!t.takeInnermostFrameAdded()) {
-                t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
-            }
-            for (int i = depth - 1; i >= base; i--) {
-                CompiledFunction caller = st.frameFunction[i];
-                t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
-            }
-            throw t;
+        } catch (ThrownException | TrapException e) {
+            throw leaving(e, st, fn, pc, fp, depth, base);
         } catch (StackOverflowError e) {
             // Only deep host re-entry can exhaust the Java stack; report it as Wasm does.
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
             throw t;
         }
+    }
+
+    /**
+     * An exception leaving the loop (outside it, to keep the loop small): a Wasm exception with the
+     * running frame saved in {@code st} (for {@link #unwind}); a trap with this invocation's frames
+     * added, innermost first.
+     */
+    private static RuntimeException leaving(RuntimeException e, InterpreterStack st, CompiledFunction fn, int pc, int fp,
+                                            int depth, int base) {
+        if (e instanceof ThrownException) {
+            st.fn = fn;
+            st.pc = pc;
+            st.fp = fp;
+            st.depth = depth;
+            return e;
+        }
+        TrapException t = (TrapException) e;
+        if (!t.takeInnermostFrameAdded()) {
+            t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
+        }
+        for (int i = depth - 1; i >= base; i--) {
+            CompiledFunction caller = st.frameFunction[i];
+            t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
+        }
+        return t;
     }
 
     /** The effective address of an access at {@code addr} (an i32) plus {@code offset} (a u32) of {@code size} bytes; traps past memory's end. */

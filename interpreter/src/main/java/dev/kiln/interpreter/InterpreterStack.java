@@ -2,17 +2,24 @@ package dev.kiln.interpreter;
 
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.WasmFrame;
 
 import java.util.Arrays;
 
 /**
  * One thread's interpreter state: the value stack that holds every frame's slots, and the frame
- * stack of suspended callers. Wasm calls push frames here instead of recursing in Java, so call
- * depth is bounded by {@link #MAX_FRAMES} and {@link #MAX_SLOTS}, and exhaustion is a clean trap.
- * Re-entry (a host function calling back into Wasm) continues above the current top.
+ * stack of suspended callers. Wasm calls push frames here instead of recursing in Java. Re-entry
+ * (a host function calling back into Wasm) continues above the current top.
+ *
+ * <p>Frames are budgeted in bytes of guest stack, like native frames: each frame counts as its
+ * function's {@link CompiledFunction#stackBytes}, about what the native code of the same function
+ * takes. Each invocation gets a cap from the runtime ({@link InstanceContext#stackBytesAvailable});
+ * a call past it traps with "call stack exhausted", the budget native code checks too.
  */
 final class InterpreterStack {
-    static final int MAX_FRAMES = 100_000;
+    /** What every frame costs: a native frame's return address and saved frame pointer. */
+    static final int FRAME_BYTES = 16;
+    /** Bounds the heap the value stack takes, whatever budget the runtime gives (128 MiB of slots). */
     static final int MAX_SLOTS = 16 << 20;
 
     long[] slots = new long[1 << 14];
@@ -24,6 +31,10 @@ final class InterpreterStack {
     int top;
     /** Function entries and back-edges left before {@link InstanceContext#poll} is due. */
     int pollCountdown;
+    /** Bytes of guest stack the frames on this thread count as, the running ones included. */
+    long bytes;
+    /** The most {@link #bytes} the running invocation may reach. */
+    long capBytes = Long.MAX_VALUE;
     /** Hotness weights and threshold, copied from {@link Interpreter}'s settings at each invocation. */
     int callWeight;
     int loopWeight;
@@ -35,21 +46,36 @@ final class InterpreterStack {
     CompiledFunction fn;
     int pc;
     int fp;
+    /** The exception being delivered to a handler: set when unwinding finds one, read by its {@link Op#CATCH}. */
+    dev.kiln.ir.ThrownException caught;
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
     final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
 
-    void ensureSlots(int needed) {
-        if (needed <= slots.length) return;
-        if (needed > MAX_SLOTS) throw new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
-        slots = Arrays.copyOf(slots, Math.min(MAX_SLOTS, Math.max(needed, slots.length * 2)));
+    /** What a frame of a function that keeps {@code liveAcrossCall} values over a call counts as (16-byte aligned). */
+    static int frameBytes(int liveAcrossCall) {
+        long b = FRAME_BYTES + 8L * liveAcrossCall;
+        return (int) Math.min(Integer.MAX_VALUE - 15, (b + 15) & ~15L);
     }
 
-    void ensureFrames() {
-        if (depth < frameFunction.length) return;
-        if (depth >= MAX_FRAMES) throw new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
-        int n = Math.min(MAX_FRAMES, frameFunction.length * 2);
-        frameFunction = Arrays.copyOf(frameFunction, n);
-        framePc = Arrays.copyOf(framePc, n);
-        frameFp = Arrays.copyOf(frameFp, n);
+    /**
+     * Counts a frame of {@code fn} against the budget and makes room for frame {@link #depth} and
+     * slots up to {@code slotsTop}; traps with call stack exhausted, reported in the function that
+     * could not be entered (as native code does), when over the budget.
+     */
+    void push(CompiledFunction fn, int slotsTop) {
+        long b = bytes + fn.stackBytes;
+        if (b > capBytes || slotsTop > MAX_SLOTS) {
+            TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
+            t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.codeStart));
+            throw t;
+        }
+        bytes = b;
+        if (slotsTop > slots.length) slots = Arrays.copyOf(slots, Math.min(MAX_SLOTS, Math.max(slotsTop, slots.length * 2)));
+        if (depth >= frameFunction.length) {
+            int n = Math.max(depth + 1, frameFunction.length * 2);
+            frameFunction = Arrays.copyOf(frameFunction, n);
+            framePc = Arrays.copyOf(framePc, n);
+            frameFp = Arrays.copyOf(frameFp, n);
+        }
     }
 }

@@ -195,11 +195,49 @@ public final class Op {
     public static final int LOAD_U32 = 0x312;  // d addr offset
     public static final int GLOBAL_GET_64 = 0x313;  // d global (unused)
     public static final int GLOBAL_SET_64 = 0x314;  // global s
+    // several memories, 64-bit memories (MultiMemory); a memory operand is index << 1, | 1 for a 64-bit memory
+    public static final int MEM_LOAD = 0x315;  // d addr memory kind offLo offHi (kind: the wasm Opcode's ordinal)
+    public static final int MEM_STORE = 0x316;  // v addr memory kind offLo offHi
+    public static final int MEMORY_SIZE_M = 0x317;  // d memory
+    public static final int MEMORY_GROW_M = 0x318;  // d memory delta
+    public static final int MEMORY_FILL_M = 0x319;  // memory d v n
+    public static final int MEMORY_COPY_M = 0x31A;  // dstMemory srcMemory d s n
+    public static final int MEMORY_INIT_M = 0x31B;  // seg memory d s n
 
     // ---- family CALLS (CallOps): calls that leave the fast path, traps ----
     /** type nargs nres args... results... table index: the same layout as CALL up to the results. */
     public static final int CALL_INDIRECT = 0x400;
     public static final int TRAP = 0x401;  // kind wasmOffset
+
+    // ---- family SIMD (SimdExecution): a v128 operand or result names the first of its two slots ----
+    public static final int V128_SELECT = 0x500;  // d a b c
+    public static final int GLOBAL_GET_128 = 0x501;  // d global
+    public static final int GLOBAL_SET_128 = 0x502;  // global s
+    /** opcodeOrdinal d a b c: any SIMD operation on values without an immediate, through {@link dev.kiln.ir.vector.VectorNumerics}. */
+    public static final int SIMD = 0x503;
+    public static final int SIMD_LANE = 0x504;  // opcodeOrdinal d a b lane: extract_lane, replace_lane
+    public static final int SIMD_SHUFFLE = 0x505;  // d a b pattern0 pattern1 pattern2 pattern3 (4 lane bytes each)
+    public static final int V128_LOAD = 0x506;  // opcodeOrdinal d addr offset: load, load_extend, load_splat, load_zero
+    public static final int V128_LOAD_LANE = 0x507;  // opcodeOrdinal d addr v offset lane
+    public static final int V128_STORE = 0x508;  // addr v offset
+    public static final int V128_STORE_LANE = 0x509;  // opcodeOrdinal addr v offset lane
+
+    // ---- family WASM3 (Wasm3Ops): WebAssembly 3.0 calls ----
+    /** type nargs nres args... results... 0 ref: CALL_INDIRECT's layout (the reference where its index is). */
+    public static final int CALL_REF = 0x700;
+    /** func nargs 0 args...: the callee takes over the frame. */
+    public static final int RETURN_CALL = 0x701;
+    /** type nargs 0 args... table index. */
+    public static final int RETURN_CALL_INDIRECT = 0x702;
+    /** type nargs 0 args... 0 ref. */
+    public static final int RETURN_CALL_REF = 0x703;
+    // exceptions: an exception leaves the instruction; the frame's handler table (CompiledFunction) says where it lands
+    /** tag nargs args...: throws a new exception. */
+    public static final int THROW = 0x704;
+    /** ref: throws the exception the exnref names (traps on null). */
+    public static final int THROW_REF = 0x705;
+    /** n ref payload...: a landing block's first instruction: the caught exception's payload into n slots, its exnref into ref (-1: none). */
+    public static final int CATCH = 0x706;
 
     /** Opcode space: every family's 256 opcodes. */
     private static final int LIMIT = Families.COUNT << Families.SHIFT;
@@ -233,7 +271,19 @@ public final class Op {
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
                 ADD_IMM_STORE_I32);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
-        length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT);
+        length(3, GLOBAL_GET_128, GLOBAL_SET_128);
+        length(4, V128_STORE);
+        length(5, V128_SELECT, V128_LOAD);
+        length(6, SIMD, SIMD_LANE, V128_STORE_LANE);
+        length(7, V128_LOAD_LANE);
+        length(8, SIMD_SHUFFLE);
+        length(3, MEMORY_SIZE_M);
+        length(4, MEMORY_GROW_M);
+        length(5, MEMORY_FILL_M);
+        length(6, MEMORY_COPY_M, MEMORY_INIT_M);
+        length(7, MEM_LOAD, MEM_STORE);
+        length(2, THROW_REF);
+        length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT, CALL_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF, THROW, CATCH);
         for (int op = 0; op < LIMIT; op++) {
             if ((NAME[op] == null) != (LENGTH[op] == 0)) {
                 throw new ExceptionInInitializerError("opcode " + op + " (" + NAME[op] + ") has no length or no name");
@@ -269,7 +319,10 @@ public final class Op {
             case BR_TABLE -> 4 + code[pc + 2];
             case RETURN -> 2 + code[pc + 1];
             case CALL -> 4 + code[pc + 2] + code[pc + 3];
-            case CALL_INDIRECT -> 6 + code[pc + 2] + code[pc + 3];
+            case CALL_INDIRECT, CALL_REF, RETURN_CALL_INDIRECT, RETURN_CALL_REF -> 6 + code[pc + 2] + code[pc + 3];
+            case RETURN_CALL -> 4 + code[pc + 2];
+            case THROW -> 3 + code[pc + 2];
+            case CATCH -> 3 + code[pc + 1];
             default -> LENGTH[op];
         };
     }

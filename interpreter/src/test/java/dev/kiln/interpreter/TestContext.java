@@ -35,7 +35,8 @@ class TestContext implements InstanceContext {
     @Override public long memorySize() { return memory.byteSize(); }
     @Override public long[] globalCells() { return new long[0]; }
     @Override public long[] callFunction(int funcIndex, long[] args) { throw new UnsupportedOperationException(); }
-    @Override public int resolveIndirect(int tableIndex, int elementIndex, int typeIndex) { throw new UnsupportedOperationException(); }
+    @Override public int resolveIndirect(int tableIndex, long elementIndex, int typeIndex) { throw new UnsupportedOperationException(); }
+    @Override public int resolveRef(long ref) { throw new UnsupportedOperationException(); }
     @Override public long[] callHandle(int handle, long[] args) { throw new UnsupportedOperationException(); }
     @Override public long refFunc(int funcIndex) { throw new UnsupportedOperationException(); }
     @Override public long memoryGrow(long deltaPages) { return -1; }

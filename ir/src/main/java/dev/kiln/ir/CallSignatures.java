@@ -14,7 +14,7 @@ public final class CallSignatures {
     public static FuncType of(Module m, Instruction i) {
         return switch (i.op) {
             case CALL -> m.functionType((int) i.imm);
-            case CALL_INDIRECT -> m.types().get((int) i.imm);
+            case CALL_INDIRECT, CALL_REF -> m.funcType((int) i.imm);
             default -> null;
         };
     }

@@ -15,7 +15,7 @@ public final class Effects {
             case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
                  I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,
                  I64_TRUNC_F32_S, I64_TRUNC_F32_U, I64_TRUNC_F64_S, I64_TRUNC_F64_U,
-                 CALL, CALL_INDIRECT, GLOBAL_SET, MEMORY_GROW, MEMORY_INIT, DATA_DROP, MEMORY_COPY, MEMORY_FILL,
+                 CALL, CALL_INDIRECT, CALL_REF, CATCH, GLOBAL_SET, MEMORY_GROW, MEMORY_INIT, DATA_DROP, MEMORY_COPY, MEMORY_FILL,
                  TABLE_GET, TABLE_SET, TABLE_GROW, TABLE_FILL, TABLE_INIT, TABLE_COPY, ELEM_DROP -> false;
             // Reads of mutable state: no side effect, but they are not constants either.
             case GLOBAL_GET, MEMORY_SIZE, TABLE_SIZE -> true;

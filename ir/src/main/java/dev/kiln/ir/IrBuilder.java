@@ -28,13 +28,24 @@ import java.util.List;
  * removes them. Code after an unconditional branch is unreachable and produces no IR.
  */
 public final class IrBuilder {
-    private enum Kind { FUNCTION, BLOCK, LOOP, IF }
+    private enum Kind { FUNCTION, BLOCK, LOOP, IF, TRY_TABLE, TRY, CATCH }
 
     private static final class Frame {
         Kind kind;
         FuncType type;
         int stackHeight;
         int[] assigned;
+        LocalAssignments.Construct construct;
+        /** try_table: its catch clauses (kind 0..3 as in the binary), their tags and target frames. */
+        int[] clauseKinds;
+        int[] clauseTags;
+        Frame[] clauseTargets;
+        /** try: the first block of each catch body (params: payload, exnref, assigned locals). */
+        BasicBlock[] catchBodies;
+        boolean[] catchReached;
+        int nextCatch;
+        /** catch body: the caught exception (for rethrow). */
+        int exnref = -1;
         /** Branch target: loop header, or the merge block (created when first needed). */
         BasicBlock label;
         BasicBlock elseBlock;
@@ -45,7 +56,7 @@ public final class IrBuilder {
 
     private final Module m;
     private final IrFunction f;
-    private final int[][] assignedSets;
+    private final LocalAssignments.Construct[] constructs;
     private int nextConstruct;
 
     private int[] stack = new int[32];
@@ -57,17 +68,16 @@ public final class IrBuilder {
     /** Nesting depth of constructs opened while the code is unreachable (skipped). */
     private int deadDepth;
     /** Entry-block constants standing for the zero value of each type (locals' initial values). */
-    private final int[] zeroOf = new int[ValType.values().length];
+    private final java.util.Map<ValType, Integer> zeroOf = new java.util.HashMap<>();
     private final List<Instruction> zeroConsts = new ArrayList<>();
 
     private IrBuilder(ValidatedModule vm, int funcIndex) {
         this.m = vm.module();
         FunctionBody body = m.body(funcIndex);
-        this.f = new IrFunction(funcIndex, m.functionDisplayName(funcIndex), m.types().get(body.typeIndex()));
-        this.assignedSets = LocalAssignments.scan(m, body);
+        this.f = new IrFunction(funcIndex, m.functionDisplayName(funcIndex), m.funcType(body.typeIndex()));
+        this.constructs = LocalAssignments.scan(m, body);
         this.localTypes = m.localTypes(funcIndex);
         this.locals = new int[localTypes.length];
-        Arrays.fill(zeroOf, -1);
     }
 
     /** Builds the IR of a defined function. */
@@ -142,20 +152,20 @@ public final class IrBuilder {
     }
 
     private int zero(ValType t) {
-        int v = zeroOf[t.ordinal()];
-        if (v >= 0) return v;
-        v = f.newValue(t);
-        Opcode op = switch (t) {
+        Integer known = zeroOf.get(t);
+        if (known != null) return known;
+        int v = f.newValue(t);
+        Opcode op = switch (t.machine()) {
             case I32 -> Opcode.I32_CONST;
             case I64 -> Opcode.I64_CONST;
             case F32 -> Opcode.F32_CONST;
             case F64 -> Opcode.F64_CONST;
             case V128 -> Opcode.V128_CONST;
-            case FUNCREF, EXTERNREF -> Opcode.REF_NULL;
+            case REF -> Opcode.REF_NULL;
         };
-        long imm = t.isReference() ? t.code : 0;
+        long imm = t.isReference() ? t.heapType().encoding() : 0;
         zeroConsts.add(new Instruction(op, new int[0], new int[] {v}, imm, 0, -1));
-        zeroOf[t.ordinal()] = v;
+        zeroOf.put(t, v);
         return v;
     }
 
@@ -215,7 +225,8 @@ public final class IrBuilder {
         fr.kind = kind;
         fr.type = type;
         fr.stackHeight = sp - type.paramCount();
-        fr.assigned = assignedSets[nextConstruct++];
+        fr.construct = constructs[nextConstruct++];
+        fr.assigned = fr.construct.assigned();
         frames.add(fr);
         return fr;
     }
@@ -224,14 +235,17 @@ public final class IrBuilder {
 
     private void skipDead(Opcode op, InstructionReader in) {
         switch (op) {
-            case BLOCK, LOOP, IF -> {
+            case BLOCK, LOOP, IF, TRY, TRY_TABLE -> {
                 deadDepth++;
                 nextConstruct++;
             }
             case ELSE -> {
                 if (deadDepth == 0) elseOf(frame(0), in);
             }
-            case END -> {
+            case CATCH, CATCH_ALL -> {
+                if (deadDepth == 0) catchClause(frame(0), op, in);
+            }
+            case END, DELEGATE -> {
                 if (deadDepth > 0) deadDepth--;
                 else end(in);
             }
@@ -246,9 +260,9 @@ public final class IrBuilder {
         switch (op) {
             case NOP -> { }
             case UNREACHABLE -> terminate(new Terminator.Trap(TrapKind.UNREACHABLE, at));
-            case BLOCK -> newFrame(Kind.BLOCK, BlockType.resolve(in.blockType(), m));
+            case BLOCK -> newFrame(Kind.BLOCK, BlockType.resolve(in, m));
             case LOOP -> {
-                Frame fr = newFrame(Kind.LOOP, BlockType.resolve(in.blockType(), m));
+                Frame fr = newFrame(Kind.LOOP, BlockType.resolve(in, m));
                 ValType[] params = fr.type.params();
                 ValType[] types = Arrays.copyOf(params, params.length + fr.assigned.length);
                 for (int i = 0; i < fr.assigned.length; i++) types[params.length + i] = localTypes[fr.assigned[i]];
@@ -259,7 +273,7 @@ public final class IrBuilder {
             }
             case IF -> {
                 int cond = pop();
-                Frame fr = newFrame(Kind.IF, BlockType.resolve(in.blockType(), m));
+                Frame fr = newFrame(Kind.IF, BlockType.resolve(in, m));
                 fr.ifParams = peekN(fr.type.paramCount());
                 fr.ifEntryLocals = new int[fr.assigned.length];
                 for (int i = 0; i < fr.assigned.length; i++) fr.ifEntryLocals[i] = local(fr.assigned[i]);
@@ -269,7 +283,93 @@ public final class IrBuilder {
                 place(then);
             }
             case ELSE -> elseOf(frame(0), in);
-            case END -> end(in);
+            case END, DELEGATE -> end(in);
+            case TRY_TABLE -> tryTable(in);
+            case TRY -> {
+                Frame fr = newFrame(Kind.TRY, BlockType.resolve(in, m));
+                int[] tags = fr.construct.catchTags();
+                fr.catchBodies = new BasicBlock[tags.length];
+                fr.catchReached = new boolean[tags.length];
+                for (int k = 0; k < tags.length; k++) {
+                    ValType[] payload = tags[k] < 0 ? new ValType[0] : m.tagFuncType(tags[k]).params();
+                    ValType[] types = Arrays.copyOf(payload, payload.length + 1 + fr.assigned.length);
+                    types[payload.length] = ValType.EXNREF;
+                    for (int i = 0; i < fr.assigned.length; i++) types[payload.length + 1 + i] = localTypes[fr.assigned[i]];
+                    fr.catchBodies[k] = f.newBlock(types);
+                }
+            }
+            case CATCH, CATCH_ALL -> catchClause(frame(0), op, in);
+            case THROW -> {
+                FuncType t = m.tagFuncType(in.index());
+                Instruction i = new Instruction(op, popN(t.paramCount()), new int[0], in.index(), 0, at);
+                terminate(new Terminator.Throw(i, handlers()));
+            }
+            case THROW_REF -> terminate(new Terminator.Throw(new Instruction(op, new int[] {pop()}, new int[0], 0, 0, at), handlers()));
+            case RETHROW -> {
+                Frame fr = frame(in.index());
+                terminate(new Terminator.Throw(new Instruction(Opcode.THROW_REF, new int[] {fr.exnref}, new int[0], 0, 0, at), handlers()));
+            }
+            case RETURN_CALL -> {
+                FuncType t = m.functionType(in.index());
+                terminate(new Terminator.ReturnCall(new Instruction(Opcode.CALL, popN(t.paramCount()), new int[0], in.index(), 0, at)));
+            }
+            case RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
+                FuncType t = m.funcType(in.index());
+                int callee = pop();
+                int[] params = popN(t.paramCount());
+                int[] args = Arrays.copyOf(params, params.length + 1);
+                args[params.length] = callee;
+                boolean indirect = op == Opcode.RETURN_CALL_INDIRECT;
+                terminate(new Terminator.ReturnCall(new Instruction(indirect ? Opcode.CALL_INDIRECT : Opcode.CALL_REF, args, new int[0],
+                        in.index(), indirect ? in.secondIndex() : 0, at)));
+            }
+            case CALL_REF -> {
+                FuncType t = m.funcType(in.index());
+                int callee = pop();
+                int[] params = popN(t.paramCount());
+                int[] args = Arrays.copyOf(params, params.length + 1);
+                args[params.length] = callee;
+                int[] results = newValues(t.results());
+                emit(Opcode.CALL_REF, args, results, in.index(), 0, at);
+                guard();
+                for (int r : results) push(r);
+            }
+            case BR_ON_NULL -> {
+                int ref = pop();
+                int isNull = emit1(Opcode.REF_IS_NULL, new int[] {ref}, ValType.I32, 0, 0, at);
+                Frame fr = frame(in.index());
+                BasicBlock next = f.newBlock();
+                terminate(new Terminator.Branch(isNull, switchEdge(fr), new Edge(next, new int[0])));
+                place(next);
+                push(ref);
+            }
+            case BR_ON_NON_NULL -> {
+                int ref = stack[sp - 1];
+                int isNull = emit1(Opcode.REF_IS_NULL, new int[] {ref}, ValType.I32, 0, 0, at);
+                Frame fr = frame(in.index());
+                Edge taken = switchEdge(fr);
+                pop();
+                BasicBlock next = f.newBlock();
+                terminate(new Terminator.Branch(isNull, new Edge(next, new int[0]), taken));
+                place(next);
+            }
+            case REF_AS_NON_NULL -> {
+                int ref = stack[sp - 1];
+                int isNull = emit1(Opcode.REF_IS_NULL, new int[] {ref}, ValType.I32, 0, 0, at);
+                BasicBlock trap = f.newBlock();
+                trap.terminator = new Terminator.Trap(TrapKind.NULL_REFERENCE, at);
+                f.blocks.add(trap);
+                BasicBlock next = f.newBlock();
+                terminate(new Terminator.Branch(isNull, new Edge(trap, new int[0]), new Edge(next, new int[0])));
+                place(next);
+            }
+            case MEMORY_SIZE -> push(emit1(op, new int[0], m.memoryType(in.index()).addressType(), in.index(), 0, at));
+            case MEMORY_GROW -> push(emit1(op, new int[] {pop()}, m.memoryType(in.index()).addressType(), in.index(), 0, at));
+            case MEMORY_FILL -> emit(op, popN(3), new int[0], in.index(), 0, at);
+            case MEMORY_COPY -> emit(op, popN(3), new int[0], in.index(), in.secondIndex(), at);
+            case MEMORY_INIT -> emit(op, popN(3), new int[0], in.index(), in.secondIndex(), at);
+            case TABLE_SIZE -> push(emit1(op, new int[0], m.tableType(in.index()).addressType(), in.index(), 0, at));
+            case TABLE_COPY, TABLE_INIT -> emit(op, popN(3), new int[0], in.index(), in.secondIndex(), at);
             case BR -> {
                 Frame fr = frame(in.index());
                 terminate(branchOut(fr));
@@ -302,16 +402,18 @@ public final class IrBuilder {
                 int[] args = popN(t.paramCount());
                 int[] results = newValues(t.results());
                 emit(Opcode.CALL, args, results, in.index(), 0, at);
+                guard();
                 for (int r : results) push(r);
             }
             case CALL_INDIRECT -> {
-                FuncType t = m.types().get(in.index());
+                FuncType t = m.funcType(in.index());
                 int index = pop();
                 int[] params = popN(t.paramCount());
                 int[] args = Arrays.copyOf(params, params.length + 1);
                 args[params.length] = index;
                 int[] results = newValues(t.results());
                 emit(Opcode.CALL_INDIRECT, args, results, in.index(), in.secondIndex(), at);
+                guard();
                 for (int r : results) push(r);
             }
             case DROP -> pop();
@@ -335,14 +437,132 @@ public final class IrBuilder {
             case TABLE_GROW -> {
                 int n = pop();
                 int v = pop();
-                push(emit1(op, new int[] {v, n}, ValType.I32, in.index(), 0, at));
+                push(emit1(op, new int[] {v, n}, m.tableType(in.index()).addressType(), in.index(), 0, at));
             }
             case TABLE_FILL -> emit(op, popN(3), new int[0], in.index(), 0, at);
-            case REF_NULL -> push(emit1(op, new int[0], in.refType(), in.refType().code, 0, at));
+            case REF_NULL -> push(emit1(op, new int[0], in.refType(), in.heapTypeEncoding(), 0, at));
             case REF_IS_NULL -> push(emit1(op, new int[] {pop()}, ValType.I32, 0, 0, at));
             case REF_FUNC -> push(emit1(op, new int[0], ValType.FUNCREF, in.index(), 0, at));
             default -> fixedSignature(op, in, at);
         }
+    }
+
+    // ---- exceptions ----
+
+    /** After a call: inside a try region the block ends, with the handlers as exceptional edges. */
+    private void guard() {
+        Terminator.Handler[] hs = handlers();
+        if (hs.length == 0) return;
+        BasicBlock next = f.newBlock();
+        terminate(new Terminator.Guarded(new Edge(next, new int[0]), hs));
+        place(next);
+    }
+
+    /**
+     * The handlers an exception raised here meets, innermost first, each with its own landing
+     * block (which receives the payload and passes it on with the locals' current values). A
+     * catch-all ends the list; a try that ends in delegate hands its body's exceptions to the
+     * frame its label names.
+     */
+    private Terminator.Handler[] handlers() {
+        List<Terminator.Handler> out = new ArrayList<>();
+        int i = frames.size() - 1;
+        while (i >= 0) {
+            Frame fr = frames.get(i);
+            if (fr.kind == Kind.TRY_TABLE) {
+                for (int k = 0; k < fr.clauseKinds.length; k++) {
+                    int kind = fr.clauseKinds[k];
+                    out.add(new Terminator.Handler(kind < 2 ? fr.clauseTags[k] : -1, new Edge(landing(kind, fr.clauseTags[k], fr.clauseTargets[k]), new int[0])));
+                    if (kind >= 2) return out.toArray(new Terminator.Handler[0]);
+                }
+            } else if (fr.kind == Kind.TRY && fr.construct.delegateLabel() >= 0) {
+                i = i - 1 - (int) fr.construct.delegateLabel();
+                continue;
+            } else if (fr.kind == Kind.TRY) {
+                int[] tags = fr.construct.catchTags();
+                for (int k = 0; k < tags.length; k++) {
+                    out.add(new Terminator.Handler(tags[k], new Edge(catchLanding(fr, k), new int[0])));
+                    if (tags[k] < 0) return out.toArray(new Terminator.Handler[0]);
+                }
+            }
+            i--;
+        }
+        return out.toArray(new Terminator.Handler[0]);
+    }
+
+    /** The values a catch instruction defines: the tag's parameters, then the exnref for the _ref kinds. */
+    private int[] caught(int tag, boolean withRef, int at) {
+        ValType[] payload = tag < 0 ? new ValType[0] : m.tagFuncType(tag).params();
+        ValType[] types = Arrays.copyOf(payload, payload.length + (withRef ? 1 : 0));
+        if (withRef) types[payload.length] = ValType.ref(false, dev.kiln.frontend.HeapType.EXN);
+        int[] values = newValues(types);
+        return values;
+    }
+
+    /** A try_table clause's landing block: catch, then a jump to the clause's label. */
+    private BasicBlock landing(int kind, int tag, Frame target) {
+        BasicBlock land = f.newBlock();
+        boolean withRef = kind == 1 || kind == 3;
+        int[] values = caught(kind < 2 ? tag : -1, withRef, -1);
+        land.instructions.add(new Instruction(Opcode.CATCH, new int[0], values, kind < 2 ? tag : -1, withRef ? 1 : 0, -1));
+        if (target.kind == Kind.FUNCTION) {
+            land.terminator = new Terminator.Return(values);
+        } else {
+            int[] args = Arrays.copyOf(values, values.length + target.assigned.length);
+            for (int i = 0; i < target.assigned.length; i++) args[values.length + i] = local(target.assigned[i]);
+            land.terminator = new Terminator.Jump(new Edge(label(target), args));
+        }
+        f.blocks.add(land);
+        return land;
+    }
+
+    /** A legacy catch's landing block: catch (with the exnref, for rethrow), then a jump to the catch body. */
+    private BasicBlock catchLanding(Frame tryFrame, int k) {
+        BasicBlock land = f.newBlock();
+        int tag = tryFrame.construct.catchTags()[k];
+        int[] values = caught(tag, true, -1);
+        land.instructions.add(new Instruction(Opcode.CATCH, new int[0], values, tag, 1, -1));
+        int[] args = Arrays.copyOf(values, values.length + tryFrame.assigned.length);
+        for (int i = 0; i < tryFrame.assigned.length; i++) args[values.length + i] = local(tryFrame.assigned[i]);
+        land.terminator = new Terminator.Jump(new Edge(tryFrame.catchBodies[k], args));
+        tryFrame.catchReached[k] = true;
+        f.blocks.add(land);
+        return land;
+    }
+
+    private void tryTable(InstructionReader in) {
+        int n = in.catchCount();
+        int[] kinds = new int[n];
+        int[] tags = new int[n];
+        Frame[] targets = new Frame[n];
+        for (int k = 0; k < n; k++) {
+            kinds[k] = in.catchKind(k);
+            tags[k] = (int) in.catchTag(k);
+            targets[k] = frame((int) in.catchLabel(k)); // labels count from outside the try_table
+        }
+        Frame fr = newFrame(Kind.TRY_TABLE, BlockType.resolve(in, m));
+        fr.clauseKinds = kinds;
+        fr.clauseTags = tags;
+        fr.clauseTargets = targets;
+    }
+
+    /** {@code catch} / {@code catch_all} of a legacy try: the previous part goes to the merge; the next catch body starts. */
+    private void catchClause(Frame fr, Opcode op, InstructionReader in) {
+        if (current != null) terminate(new Terminator.Jump(edgeTo(fr)));
+        int k = fr.nextCatch++;
+        fr.kind = Kind.CATCH;
+        BasicBlock body = fr.catchBodies[k];
+        sp = fr.stackHeight;
+        if (!fr.catchReached[k]) {
+            current = null; // nothing in the try body can throw: the catch body is dead code
+            return;
+        }
+        place(body);
+        int tag = fr.construct.catchTags()[k];
+        int payload = tag < 0 ? 0 : m.tagFuncType(tag).paramCount();
+        for (int i = 0; i < payload; i++) push(body.params[i]);
+        fr.exnref = body.params[payload];
+        for (int i = 0; i < fr.assigned.length; i++) locals[fr.assigned[i]] = body.params[payload + 1 + i];
     }
 
     private int[] newValues(ValType[] types) {
@@ -387,7 +607,7 @@ public final class IrBuilder {
             case LOOP -> {
                 // Falling off a loop's end continues after it; nothing merges here.
             }
-            case BLOCK -> {
+            case BLOCK, TRY_TABLE, TRY, CATCH -> { // a try's end (after its catch bodies, or its delegate) is a block's
                 if (fr.label == null) return; // never branched to: continue (or stay unreachable)
                 if (current != null) terminate(new Terminator.Jump(edgeTo(fr)));
                 enterMerge(fr.label, fr, fr.type.resultCount());
@@ -420,11 +640,11 @@ public final class IrBuilder {
             }
             case MEMARG -> {
                 imm = in.memOffset();
-                imm2 = in.memAlign();
+                imm2 = in.memAlign() | in.memoryIndex() << 32;
             }
             case MEMARG_LANE -> {
                 imm = in.memOffset();
-                imm2 = in.lane();
+                imm2 = in.lane() | in.memoryIndex() << 32;
             }
             case LANE -> imm = in.lane();
             case DATA, DATA_MEMORY, ELEM, TABLE -> imm = in.index();

@@ -73,7 +73,8 @@ public final class IrPrinter {
             case I64 -> Long.toString(i.imm);
             case F32 -> floatText(Float.intBitsToFloat((int) i.imm), "0x" + Integer.toHexString((int) i.imm));
             case F64 -> floatText(Double.longBitsToDouble(i.imm), "0x" + Long.toHexString(i.imm));
-            case V128, SHUFFLE -> String.format("0x%016x%016x", i.imm2, i.imm);
+            case V128 -> v128Text(i.imm, i.imm2);
+            case SHUFFLE -> shuffleText(i.imm, i.imm2);
             case MEMARG -> "offset=" + i.imm + " align=" + (1L << i.imm2);
             case MEMARG_LANE -> "offset=" + i.imm + " lane=" + i.imm2;
             case LANE -> "lane=" + i.imm;
@@ -85,9 +86,24 @@ public final class IrPrinter {
             case ELEM_TABLE -> "elem" + i.imm + " table" + i.imm2;
             case ELEM -> "elem" + i.imm;
             case DATA, DATA_MEMORY -> "data" + i.imm;
-            case REF_TYPE -> dev.kiln.frontend.ValType.fromCode((int) i.imm).text;
+            case REF_TYPE -> dev.kiln.frontend.HeapType.fromEncoding(i.imm).toString();
             default -> op == Opcode.CALL_INDIRECT ? "type" + i.imm + " table" + i.imm2 : "";
         };
+    }
+
+    /** A v128 constant as the text format writes it, in i32x4 lanes: {@code i32x4 0x00000001 0x00000002 ...}. */
+    static String v128Text(long low, long high) {
+        return String.format("i32x4 0x%08x 0x%08x 0x%08x 0x%08x", (int) low, (int) (low >>> 32), (int) high, (int) (high >>> 32));
+    }
+
+    /** A shuffle's 16 lane indices (0-15 from the first operand, 16-31 from the second), as the text format writes them. */
+    static String shuffleText(long low, long high) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < 16; k++) {
+            if (k > 0) sb.append(' ');
+            sb.append((k < 8 ? low >>> (8 * k) : high >>> (8 * (k - 8))) & 0xFF);
+        }
+        return sb.toString();
     }
 
     private static String floatText(double v, String bits) {
@@ -136,8 +152,26 @@ public final class IrPrinter {
             }
             case Terminator.ReturnCall rc -> sb.append("return_").append(instruction(rc.call).strip());
             case Terminator.Trap tr -> sb.append("trap ").append(tr.kind.name().toLowerCase());
+            case Terminator.Throw th -> {
+                sb.append(instruction(th.instruction));
+                handlers(sb, th.handlers);
+            }
+            case Terminator.Guarded g -> {
+                sb.append("guarded ").append(edge(g.normal));
+                handlers(sb, g.handlers);
+            }
         }
         return sb.toString();
+    }
+
+    private static void handlers(StringBuilder sb, Terminator.Handler[] hs) {
+        if (hs.length == 0) return;
+        sb.append(" catch [");
+        for (int k = 0; k < hs.length; k++) {
+            if (k > 0) sb.append(", ");
+            sb.append(hs[k].tag() < 0 ? "all" : "tag" + hs[k].tag()).append(" -> ").append(edge(hs[k].target()));
+        }
+        sb.append(']');
     }
 
 }

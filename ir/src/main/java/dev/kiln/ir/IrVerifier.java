@@ -3,6 +3,7 @@ package dev.kiln.ir;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.MachineType;
 import dev.kiln.frontend.ValType;
 
 import java.util.HashSet;
@@ -44,7 +45,7 @@ public final class IrVerifier {
         BasicBlock entry = f.entry();
         if (entry.params.length != f.type().paramCount()) throw fail(entry, "entry parameters do not match the function type");
         for (int i = 0; i < entry.params.length; i++) {
-            if (f.typeOf(entry.params[i]) != f.type().param(i)) throw fail(entry, "entry parameter " + i + " has the wrong type");
+            if (f.typeOf(entry.params[i]).machine() != f.type().param(i).machine()) throw fail(entry, "entry parameter " + i + " has the wrong type");
         }
         // definitions
         for (BasicBlock b : f.blocks) {
@@ -73,7 +74,7 @@ public final class IrVerifier {
             for (Edge e : b.terminator.edges()) {
                 for (int i = 0; i < e.args.length; i++) {
                     use(cfg, b, end, e.args[i]);
-                    if (f.typeOf(e.args[i]) != f.typeOf(e.target.params[i])) {
+                    if (f.typeOf(e.args[i]).machine() != f.typeOf(e.target.params[i]).machine()) {
                         throw fail(b, "edge to " + e.target + " passes v" + e.args[i] + ": " + f.typeOf(e.args[i])
                                 + " for a parameter of type " + f.typeOf(e.target.params[i]));
                     }
@@ -100,8 +101,9 @@ public final class IrVerifier {
         }
     }
 
+    /** Values are checked by their machine representation: all that the IR and the tiers rely on. */
     private void expect(BasicBlock b, Instruction i, int v, ValType t) {
-        if (f.typeOf(v) != t) {
+        if (f.typeOf(v).machine() != t.machine()) {
             throw fail(b, IrPrinter.instruction(i) + ": v" + v + " is " + f.typeOf(v) + ", expected " + t);
         }
     }
@@ -116,18 +118,67 @@ public final class IrVerifier {
         Opcode op = i.op;
         if (op.hasFixedSignature()) {
             arity(b, i, op.paramCount(), op.resultCount());
-            for (int k = 0; k < op.paramCount(); k++) expect(b, i, i.args[k], op.param(k));
+            for (int k = 0; k < op.paramCount(); k++) {
+                ValType want = k == 0 && op.isMemoryAccess() ? m.memoryType((int) (i.imm2 >>> 32)).addressType() : op.param(k);
+                expect(b, i, i.args[k], want);
+            }
             for (int k = 0; k < op.resultCount(); k++) expect(b, i, i.results[k], op.result(k));
             return;
         }
         switch (op) {
-            case CALL, CALL_INDIRECT -> {
-                FuncType t = op == Opcode.CALL ? m.functionType((int) i.imm) : m.types().get((int) i.imm);
-                int extra = op == Opcode.CALL ? 0 : 1;
-                arity(b, i, t.paramCount() + extra, t.resultCount());
-                for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.args[k], t.param(k));
-                if (extra == 1) expect(b, i, i.args[t.paramCount()], ValType.I32);
-                for (int k = 0; k < t.resultCount(); k++) expect(b, i, i.results[k], t.result(k));
+            case CALL, CALL_INDIRECT, CALL_REF -> call(b, i, true);
+            case CATCH -> {
+                FuncType t = i.imm < 0 ? FuncType.EMPTY : m.tagFuncType((int) i.imm);
+                arity(b, i, 0, t.paramCount() + (int) i.imm2);
+                for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.results[k], t.param(k));
+                if (i.imm2 == 1) expect(b, i, i.results[t.paramCount()], ValType.EXNREF);
+            }
+            case MEMORY_SIZE -> {
+                arity(b, i, 0, 1);
+                expect(b, i, i.results[0], m.memoryType((int) i.imm).addressType());
+            }
+            case MEMORY_GROW -> {
+                arity(b, i, 1, 1);
+                expect(b, i, i.args[0], m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.results[0], m.memoryType((int) i.imm).addressType());
+            }
+            case MEMORY_FILL -> {
+                arity(b, i, 3, 0);
+                expect(b, i, i.args[0], m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.args[1], ValType.I32);
+                expect(b, i, i.args[2], m.memoryType((int) i.imm).addressType());
+            }
+            case MEMORY_COPY -> {
+                arity(b, i, 3, 0);
+                ValType dst = m.memoryType((int) i.imm).addressType();
+                ValType src = m.memoryType((int) i.imm2).addressType();
+                expect(b, i, i.args[0], dst);
+                expect(b, i, i.args[1], src);
+                expect(b, i, i.args[2], dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
+            }
+            case MEMORY_INIT -> {
+                arity(b, i, 3, 0);
+                expect(b, i, i.args[0], m.memoryType((int) i.imm2).addressType());
+                expect(b, i, i.args[1], ValType.I32);
+                expect(b, i, i.args[2], ValType.I32);
+            }
+            case TABLE_SIZE -> {
+                arity(b, i, 0, 1);
+                expect(b, i, i.results[0], m.tableType((int) i.imm).addressType());
+            }
+            case TABLE_COPY -> {
+                arity(b, i, 3, 0);
+                ValType dst = m.tableType((int) i.imm).addressType();
+                ValType src = m.tableType((int) i.imm2).addressType();
+                expect(b, i, i.args[0], dst);
+                expect(b, i, i.args[1], src);
+                expect(b, i, i.args[2], dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
+            }
+            case TABLE_INIT -> {
+                arity(b, i, 3, 0);
+                expect(b, i, i.args[0], m.tableType((int) i.imm2).addressType());
+                expect(b, i, i.args[1], ValType.I32);
+                expect(b, i, i.args[2], ValType.I32);
             }
             case SELECT -> {
                 arity(b, i, 3, 1);
@@ -146,29 +197,29 @@ public final class IrVerifier {
             }
             case TABLE_GET -> {
                 arity(b, i, 1, 1);
-                expect(b, i, i.args[0], ValType.I32);
+                expect(b, i, i.args[0], m.tableType((int) i.imm).addressType());
                 expect(b, i, i.results[0], m.tableType((int) i.imm).elementType());
             }
             case TABLE_SET -> {
                 arity(b, i, 2, 0);
-                expect(b, i, i.args[0], ValType.I32);
+                expect(b, i, i.args[0], m.tableType((int) i.imm).addressType());
                 expect(b, i, i.args[1], m.tableType((int) i.imm).elementType());
             }
             case TABLE_GROW -> {
                 arity(b, i, 2, 1);
                 expect(b, i, i.args[0], m.tableType((int) i.imm).elementType());
-                expect(b, i, i.args[1], ValType.I32);
-                expect(b, i, i.results[0], ValType.I32);
+                expect(b, i, i.args[1], m.tableType((int) i.imm).addressType());
+                expect(b, i, i.results[0], m.tableType((int) i.imm).addressType());
             }
             case TABLE_FILL -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.args[0], ValType.I32);
+                expect(b, i, i.args[0], m.tableType((int) i.imm).addressType());
                 expect(b, i, i.args[1], m.tableType((int) i.imm).elementType());
-                expect(b, i, i.args[2], ValType.I32);
+                expect(b, i, i.args[2], m.tableType((int) i.imm).addressType());
             }
             case REF_NULL -> {
                 arity(b, i, 0, 1);
-                expect(b, i, i.results[0], ValType.fromCode((int) i.imm));
+                expect(b, i, i.results[0], ValType.FUNCREF); // any reference: one machine type
             }
             case REF_IS_NULL -> {
                 arity(b, i, 1, 1);
@@ -186,32 +237,63 @@ public final class IrVerifier {
     private void terminatorTypes(BasicBlock b) {
         switch (b.terminator) {
             case Terminator.Branch br -> {
-                if (f.typeOf(br.condition) != ValType.I32) throw fail(b, "branch condition is not i32");
+                if (f.typeOf(br.condition).machine() != MachineType.I32) throw fail(b, "branch condition is not i32");
             }
             case Terminator.Switch s -> {
-                if (f.typeOf(s.index) != ValType.I32) throw fail(b, "br_table index is not i32");
+                if (f.typeOf(s.index).machine() != MachineType.I32) throw fail(b, "br_table index is not i32");
             }
             case Terminator.Return r -> {
                 if (r.values.length != f.type().resultCount()) throw fail(b, "return passes " + r.values.length + " values");
                 for (int k = 0; k < r.values.length; k++) {
-                    if (f.typeOf(r.values[k]) != f.type().result(k)) throw fail(b, "return value " + k + " has the wrong type");
+                    if (f.typeOf(r.values[k]).machine() != f.type().result(k).machine()) throw fail(b, "return value " + k + " has the wrong type");
                 }
             }
             case Terminator.ReturnCall rc -> {
-                if (rc.call.op != Opcode.CALL && rc.call.op != Opcode.CALL_INDIRECT) throw fail(b, "a tail call makes a " + rc.call.op);
-                if (rc.call.results.length != 0) throw fail(b, "a tail call defines values");
+                Opcode op = rc.call.op;
+                if (op != Opcode.CALL && op != Opcode.CALL_INDIRECT && op != Opcode.CALL_REF) throw fail(b, "a tail call makes a " + op);
+                call(b, rc.call, false);
                 FuncType callee = CallSignatures.of(m, rc.call);
-                if (!java.util.Arrays.equals(callee.results(), f.type().results())) {
-                    throw fail(b, "a tail call to " + callee + " from a function returning " + java.util.Arrays.toString(f.type().results()));
+                for (int k = 0; k < callee.resultCount(); k++) {
+                    if (callee.result(k).machine() != f.type().result(k).machine()) throw fail(b, "a tail call's result " + k + " has the wrong type");
                 }
-                int extra = rc.call.op == Opcode.CALL ? 0 : 1;
-                if (rc.call.args.length != callee.paramCount() + extra) throw fail(b, "a tail call passes " + rc.call.args.length + " values");
-                for (int k = 0; k < callee.paramCount(); k++) {
-                    if (f.typeOf(rc.call.args[k]) != callee.param(k)) throw fail(b, "tail-call argument " + k + " has the wrong type");
+            }
+            case Terminator.Throw th -> {
+                Instruction i = th.instruction;
+                if (i.op == Opcode.THROW) {
+                    FuncType t = m.tagFuncType((int) i.imm);
+                    arity(b, i, t.paramCount(), 0);
+                    for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.args[k], t.param(k));
+                } else if (i.op == Opcode.THROW_REF) {
+                    arity(b, i, 1, 0);
+                    expect(b, i, i.args[0], ValType.EXNREF);
+                } else {
+                    throw fail(b, "a throw terminator holds " + i.op);
                 }
-                if (extra == 1 && f.typeOf(rc.call.args[callee.paramCount()]) != ValType.I32) throw fail(b, "tail-call table index is not i32");
+            }
+            case Terminator.Guarded g -> {
+                Instruction last = b.instructions.isEmpty() ? null : b.instructions.get(b.instructions.size() - 1);
+                if (last == null || !(last.op == Opcode.CALL || last.op == Opcode.CALL_INDIRECT || last.op == Opcode.CALL_REF)) {
+                    throw fail(b, "a guarded block does not end in a call");
+                }
             }
             default -> { }
         }
+    }
+
+    /** A call (or, without results, a tail call): arguments, then the table index or function reference, then results. */
+    private void call(BasicBlock b, Instruction i, boolean withResults) {
+        Opcode op = i.op;
+        boolean direct = op == Opcode.CALL;
+        FuncType t = direct ? m.functionType((int) i.imm) : m.funcType((int) i.imm);
+        int extra = direct ? 0 : 1;
+        arity(b, i, t.paramCount() + extra, withResults ? t.resultCount() : 0);
+        for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.args[k], t.param(k));
+        if (op == Opcode.CALL_INDIRECT) {
+            expect(b, i, i.args[t.paramCount()], m.tableType((int) i.imm2).addressType());
+        } else if (extra == 1) {
+            expect(b, i, i.args[t.paramCount()], ValType.FUNCREF);
+        }
+        if (withResults) for (int k = 0; k < t.resultCount(); k++) expect(b, i, i.results[k], t.result(k));
+        else if (t.resultCount() != f.type().resultCount()) throw fail(b, "a tail call's callee returns " + t.resultCount() + " values");
     }
 }

@@ -39,10 +39,9 @@ public final class OsrTransform {
     }
 
     private static int[] entryValues(BasicBlock header, BlockLiveness liveness, Map<Integer, Instruction> constants) {
-        BitSet live = liveness.liveIn(header);
         List<Integer> out = new ArrayList<>();
         for (int p : header.params) out.add(p);
-        for (int v = live.nextSetBit(0); v >= 0; v = live.nextSetBit(v + 1)) if (!constants.containsKey(v)) out.add(v);
+        for (int v : liveness.liveIn(header)) if (!constants.containsKey(v)) out.add(v);
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -71,7 +70,7 @@ public final class OsrTransform {
         Map<Integer, Instruction> constants = constantDefinitions(f);
         BlockLiveness liveness = new BlockLiveness(f);
         int[] entry = entryValues(header, liveness, constants);
-        BitSet live = liveness.liveIn(header);
+        int[] live = liveness.liveIn(header);
 
         // the new entry: parameters for the entry values, fresh constants for live-in constants
         ValType[] types = new ValType[entry.length];
@@ -79,7 +78,7 @@ public final class OsrTransform {
         BasicBlock e0 = f.newBlock(types);
         Map<Integer, Integer> entryDefinition = new LinkedHashMap<>(); // live-in value -> its definition in e0
         for (int k = header.params.length; k < entry.length; k++) entryDefinition.put(entry[k], e0.params[k]);
-        for (int v = live.nextSetBit(0); v >= 0; v = live.nextSetBit(v + 1)) {
+        for (int v : live) {
             Instruction c = constants.get(v);
             if (c == null) continue;
             int fresh = f.newValue(f.typeOf(v));
@@ -217,6 +216,9 @@ public final class OsrTransform {
                 }
                 case Terminator.ReturnCall rc -> {
                     for (int k = 0; k < rc.call.args.length; k++) rc.call.args[k] = current(stacks, rc.call.args[k]);
+                }
+                case Terminator.Throw th -> {
+                    for (int k = 0; k < th.instruction.args.length; k++) th.instruction.args[k] = current(stacks, th.instruction.args[k]);
                 }
                 default -> { }
             }

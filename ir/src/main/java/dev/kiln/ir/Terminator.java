@@ -2,7 +2,7 @@ package dev.kiln.ir;
 
 /** The last instruction of a basic block: where control goes next. */
 public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, Terminator.Switch,
-        Terminator.Return, Terminator.ReturnCall, Terminator.Trap {
+        Terminator.Return, Terminator.ReturnCall, Terminator.Trap, Terminator.Throw, Terminator.Guarded {
 
     /** The outgoing edges (empty for return and trap). */
     Edge[] edges();
@@ -58,16 +58,20 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         public final Edge[] targets;
         public final Edge defaultTarget;
 
+        /** The targets, then the default: made once, so that walking a table of a million edges stays linear. */
+        private final Edge[] all;
+
         public Switch(int index, Edge[] targets, Edge defaultTarget) {
             this.index = index;
             this.targets = targets;
             this.defaultTarget = defaultTarget;
+            this.all = java.util.Arrays.copyOf(targets, targets.length + 1);
+            all[targets.length] = defaultTarget;
         }
 
+        /** Every edge, the default last (the array is shared: do not change it). */
         @Override
         public Edge[] edges() {
-            Edge[] all = java.util.Arrays.copyOf(targets, targets.length + 1);
-            all[targets.length] = defaultTarget;
             return all;
         }
 
@@ -97,11 +101,12 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
     }
 
     /**
-     * A tail call (Wasm {@code return_call}, {@code return_call_indirect}, later
-     * {@code return_call_ref}): {@code call} is the call it makes, a {@code CALL} or
-     * {@code CALL_INDIRECT} instruction with its arguments and immediates (its results are never
-     * defined), and the function returns whatever the callee returns. The callee's frame replaces the
-     * caller's, so a chain of tail calls runs in constant stack (docs/design-changes.md, "Tail calls").
+     * A tail call (Wasm {@code return_call}, {@code return_call_indirect}, {@code return_call_ref}):
+     * {@code call} is the call it makes, a {@code CALL}, {@code CALL_INDIRECT} or {@code CALL_REF}
+     * instruction with its arguments and immediates (its results are never defined), and the function
+     * returns whatever the callee returns. The callee's frame replaces the caller's, so a chain of tail
+     * calls runs in constant stack (docs/design-changes.md, "Tail calls"), and no handler of this
+     * function applies to the callee.
      */
     final class ReturnCall implements Terminator {
         public final Instruction call;
@@ -134,6 +139,67 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         @Override
         public Edge[] edges() {
             return new Edge[0];
+        }
+
+        @Override
+        public int[] operands() {
+            return new int[0];
+        }
+    }
+
+    /**
+     * Where an exception raised at a throw or call goes inside this function: the clauses of the
+     * enclosing try_table/try constructs, innermost first. A clause with {@code tag} -1 catches
+     * everything. Its target is a landing block that begins with a {@code catch} instruction
+     * (defining the payload and, for the _ref forms, the exnref) and is reached only from here.
+     * When no clause matches, the exception leaves the function.
+     */
+    record Handler(int tag, Edge target) {
+    }
+
+    /** Raises an exception: {@code throw} (imm = tag, args = payload) or {@code throw_ref} (args = the exnref). */
+    final class Throw implements Terminator {
+        public final Instruction instruction;
+        public final Handler[] handlers;
+
+        public Throw(Instruction instruction, Handler[] handlers) {
+            this.instruction = instruction;
+            this.handlers = handlers;
+        }
+
+        @Override
+        public Edge[] edges() {
+            Edge[] out = new Edge[handlers.length];
+            for (int i = 0; i < out.length; i++) out[i] = handlers[i].target();
+            return out;
+        }
+
+        @Override
+        public int[] operands() {
+            return instruction.args;
+        }
+    }
+
+    /**
+     * Ends a block whose last instruction is a call inside a try region: control continues at
+     * {@code normal} when the call returns, or at the first matching handler when it raises an
+     * exception (the call's results are then undefined, and the landing blocks do not use them).
+     */
+    final class Guarded implements Terminator {
+        public final Edge normal;
+        public final Handler[] handlers;
+
+        public Guarded(Edge normal, Handler[] handlers) {
+            this.normal = normal;
+            this.handlers = handlers;
+        }
+
+        @Override
+        public Edge[] edges() {
+            Edge[] out = new Edge[handlers.length + 1];
+            out[0] = normal;
+            for (int i = 0; i < handlers.length; i++) out[i + 1] = handlers[i].target();
+            return out;
         }
 
         @Override

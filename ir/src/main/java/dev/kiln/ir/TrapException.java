@@ -12,6 +12,8 @@ public final class TrapException extends RuntimeException {
     /** The Wasm stack, innermost frame first, filled in by each tier as the trap unwinds through it. */
     private final java.util.List<WasmFrame> frames = new java.util.ArrayList<>();
     private int omittedFrames;
+    /** For {@link TrapKind#HOST_ERROR}: the host function that failed ({@code module.name}), once known. */
+    private String hostFunction;
     /**
      * Set while the trap leaves an on-stack-replacement continuation: its native frame already
      * stands for the interpreter frame that entered it, which must not be added again.
@@ -43,6 +45,17 @@ public final class TrapException extends RuntimeException {
         boolean b = innermostFrameAdded;
         innermostFrameAdded = false;
         return b;
+    }
+
+    /** The host function that failed (a {@link TrapKind#HOST_ERROR}), or null. */
+    public String hostFunction() {
+        return hostFunction;
+    }
+
+    /** Names the host function that failed, unless one is named already (the innermost one counts). */
+    public TrapException inHostFunction(String name) {
+        if (hostFunction == null) hostFunction = name;
+        return this;
     }
 
     /** Outer frames dropped after the first {@link #MAX_FRAMES}. */

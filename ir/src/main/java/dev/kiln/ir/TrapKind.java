@@ -20,9 +20,15 @@ public enum TrapKind {
     OUT_OF_FUEL(11, "out of fuel"),
     INTERRUPTED(12, "interrupted"),
     /** A host function failed; the runtime keeps the Java exception as the trap's cause. */
-    HOST_ERROR(13, "host function error");
+    HOST_ERROR(13, "host function error"),
+    /** ref.as_non_null of null. */
+    NULL_REFERENCE(14, "null reference"),
+    /** call_ref or return_call_ref of null. */
+    NULL_FUNCTION_REFERENCE(15, "null function reference"),
+    /** throw_ref of null. */
+    NULL_EXCEPTION_REFERENCE(16, "null exception reference");
 
-    private static final TrapKind[] BY_CODE = new TrapKind[16];
+    private static final TrapKind[] BY_CODE = new TrapKind[32];
     static {
         for (TrapKind k : values()) BY_CODE[k.code] = k;
     }

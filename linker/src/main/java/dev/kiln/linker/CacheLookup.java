@@ -9,8 +9,15 @@ import java.nio.file.Path;
  * and rebuilds. Its bytes are never returned.
  */
 public sealed interface CacheLookup {
-    /** A verified object for exactly the requested identity. */
-    record Hit(KilnObject object, Path path) implements CacheLookup {
+    /**
+     * A verified object for exactly the requested identity: a relocatable one read whole
+     * ({@code object}), or one in the mapped format ({@code mapped}, its headers checked, its blocks
+     * checked as they are used); the other is null.
+     */
+    record Hit(KilnObject object, MappedObject mapped, Path path) implements CacheLookup {
+        public Hit(KilnObject object, Path path) {
+            this(object, null, path);
+        }
     }
 
     /** No entry for the key. */

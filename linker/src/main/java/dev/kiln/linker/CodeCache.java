@@ -93,6 +93,62 @@ public final class CodeCache {
         }
     }
 
+    /**
+     * Stores {@code object}, an object in the mapped format ({@link LinkedObjectWriter}) for {@code identity},
+     * atomically; it is checked whole (headers, every block, the whole-file digest) before it replaces anything.
+     */
+    public void storeMapped(BuildIdentity identity, byte[] object) throws IOException {
+        CacheKey key = identity.cacheKey();
+        Files.createDirectories(directory);
+        Path temp = Files.createTempFile(directory, "." + key.hex() + ".", TEMP_SUFFIX);
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(object);
+                while (b.hasRemaining()) out.write(b);
+                out.force(true);
+            }
+            String problem = checkMapped(temp, object);
+            if (problem == null) {
+                MappedObject written = MappedObject.open(temp);
+                if (!written.identity().equals(identity)) problem = "was built for " + written.identity() + ", not " + identity;
+            }
+            if (problem != null) throw new IllegalArgumentException("refusing to cache an object that does not verify: " + problem);
+            Files.move(temp, pathOf(key), StandardCopyOption.ATOMIC_MOVE);
+        } catch (CorruptObjectException e) {
+            throw new IllegalArgumentException("refusing to cache an object that does not verify: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory();
+    }
+
+    /** Everything of a mapped-format object checked: null when sound, else the problem. */
+    private static String checkMapped(Path path, byte[] bytes) throws IOException {
+        try {
+            MappedObject o = MappedObject.open(path);
+            o.checkAllMetadata();
+            o.checkAllText();
+            int metaDigest = wholeDigestOffset(bytes);
+            if (metaDigest < 0 || !IntegrityDigest.verify(bytes, metaDigest)) return "whole-file digest mismatch";
+            return null;
+        } catch (CorruptObjectException e) {
+            return e.getMessage();
+        } catch (DamagedObjectException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Offset of the whole-file digest field of a mapped-format object held in {@code bytes}, or -1. */
+    private static int wholeDigestOffset(byte[] bytes) {
+        if (bytes.length < 64) return -1;
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long shoff = b.getLong(40);
+        long at = shoff + (long) ElfConstants.KILN_META * ElfConstants.SHDR_SIZE + 24;
+        if (shoff < 0 || at + 8 > bytes.length) return -1;
+        long meta = b.getLong((int) at);
+        return meta >= 0 && meta + LinkedFormat.WHOLE_DIGEST + 32 <= bytes.length ? (int) meta + LinkedFormat.WHOLE_DIGEST : -1;
+    }
+
     private void write(CacheKey key, byte[] object) throws IOException {
         Files.createDirectories(directory);
         Path temp = Files.createTempFile(directory, "." + key.hex() + ".", TEMP_SUFFIX);
@@ -135,10 +191,16 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return new CacheLookup.Miss();
         } catch (IOException e) {
-            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + e, false);
+            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + RegularFiles.reason(e), false);
         }
         String problem;
         try {
+            if (formatVersion(path) == LinkedFormat.VERSION) {
+                MappedObject mapped = MappedObject.open(path);
+                if (mapped.identity().equals(identity)) return new CacheLookup.Hit(null, mapped, path);
+                problem = "was built for " + mapped.identity() + ", not " + identity;
+                return new CacheLookup.Corrupt(path, "cache entry " + path + ": " + problem, removeIfUnchanged(path, fileKey));
+            }
             byte[] bytes = readBounded(path);
             KilnObject object = model == null ? ElfReader.read(bytes) : ElfReader.read(bytes, model);
             if (object.identity().equals(identity)) return new CacheLookup.Hit(object, path);
@@ -146,25 +208,36 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return new CacheLookup.Miss(); // removed meanwhile
         } catch (IOException e) {
-            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + e, false);
+            return new CacheLookup.Corrupt(path, "cannot read cache entry " + path + ": " + RegularFiles.reason(e), false);
         } catch (CorruptObjectException e) {
             problem = e.getMessage();
         }
         return new CacheLookup.Corrupt(path, "cache entry " + path + ": " + problem, removeIfUnchanged(path, fileKey));
     }
 
-    /** Reads an entry, refusing implausibly large ones before allocating. */
+    /** The entry's format version (-1: not the mapped format); anything but a regular file is corrupt. */
+    private static int formatVersion(Path path) throws IOException, CorruptObjectException {
+        try (FileChannel in = RegularFiles.open(path)) {
+            return MappedObject.formatVersion(in);
+        } catch (RegularFiles.NotRegular e) {
+            throw new CorruptObjectException(e.getMessage());
+        }
+    }
+
+    /** Removes a damaged entry (a block failed its digest while it was in use); true when it is gone. */
+    public boolean remove(Path entry) {
+        return removeIfUnchanged(entry, null);
+    }
+
+    /**
+     * Reads an entry, refusing implausibly large ones before allocating, and anything but a regular
+     * file (a FIFO or device at a key is never opened in a way that waits).
+     */
     private static byte[] readBounded(Path path) throws IOException, CorruptObjectException {
-        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = in.size();
-            if (size > MAX_ENTRY_SIZE) {
-                throw new CorruptObjectException("entry is " + size + " bytes, more than the " + MAX_ENTRY_SIZE + "-byte limit");
-            }
-            ByteBuffer b = ByteBuffer.allocate((int) size);
-            while (b.hasRemaining()) {
-                if (in.read(b) < 0) throw new CorruptObjectException("entry shrank while it was read");
-            }
-            return b.array();
+        try {
+            return RegularFiles.read(path, MAX_ENTRY_SIZE);
+        } catch (RegularFiles.NotRegular e) {
+            throw new CorruptObjectException(e.getMessage());
         }
     }
 
@@ -209,11 +282,23 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            return new Inspected(new CacheEntry(key, path, 0, Instant.EPOCH, null, null, null, 0, 0, "cannot read: " + e), null);
+            return new Inspected(new CacheEntry(key, path, 0, Instant.EPOCH, null, null, null, 0, 0, "cannot read: " + RegularFiles.reason(e)), null);
         }
         Instant modified = attrs.lastModifiedTime().toInstant();
         String problem;
         try {
+            if (formatVersion(path) == LinkedFormat.VERSION) {
+                byte[] bytes = readBounded(path);
+                problem = checkMapped(path, bytes);
+                if (problem != null) {
+                    return new Inspected(new CacheEntry(key, path, attrs.size(), modified, null, null, null, 0, 0, problem), attrs.fileKey());
+                }
+                MappedObject o = MappedObject.open(path);
+                problem = o.identity().cacheKey().equals(key) ? null
+                        : "holds code for key " + o.identity().cacheKey() + " (" + o.identity() + ")";
+                return new Inspected(new CacheEntry(key, path, attrs.size(), modified, o.target(), o.identity().moduleHashHex(),
+                        o.identity().buildId(), o.functionCount(), o.compiledCount(), problem), attrs.fileKey());
+            }
             KilnObject o = ElfReader.read(readBounded(path));
             problem = o.identity().cacheKey().equals(key) ? null
                     : "holds code for key " + o.identity().cacheKey() + " (" + o.identity() + ")";
@@ -222,7 +307,7 @@ public final class CodeCache {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            problem = "cannot read: " + e;
+            problem = "cannot read: " + RegularFiles.reason(e);
         } catch (CorruptObjectException e) {
             problem = e.getMessage();
         }
@@ -274,7 +359,7 @@ public final class CodeCache {
     private List<Path> entryFiles() throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : files("*" + EXTENSION)) {
-            if (keyOf(p) != null && Files.isRegularFile(p)) out.add(p);
+            if (keyOf(p) != null) out.add(p); // whatever it is: one that is not a regular file is reported (and removed by verify)
         }
         return out;
     }

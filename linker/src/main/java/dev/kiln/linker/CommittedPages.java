@@ -3,7 +3,7 @@ package dev.kiln.linker;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A set of byte ranges kept as disjoint, merged intervals; {@link VirtualMemory} records its committed pages in it. */
+/** A set of byte ranges kept as disjoint, merged intervals: {@link VirtualMemory}'s committed pages, {@link ExecutableMemory}'s freed ones. */
 final class CommittedPages {
     private final TreeMap<Long, Long> ranges = new TreeMap<>(); // start -> end (exclusive)
 
@@ -41,6 +41,15 @@ final class CommittedPages {
         if (start >= end) return true;
         Map.Entry<Long, Long> e = ranges.floorEntry(start);
         return e != null && e.getValue() >= end;
+    }
+
+    /** Calls {@code action} with each interval {@code [start, end)}, in order. */
+    void forEach(java.util.function.BiConsumer<Long, Long> action) {
+        ranges.forEach(action);
+    }
+
+    void clear() {
+        ranges.clear();
     }
 
     /** Total bytes in the set. */

@@ -147,13 +147,7 @@ public final class ElfWriter {
 
         byte[] file = new byte[(int) fileSize];
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(0, MAGIC);
-        b.put(EI_CLASS, (byte) ELFCLASS64).put(EI_DATA, (byte) ELFDATA2LSB).put(EI_VERSION, (byte) EV_CURRENT)
-                .put(EI_OSABI, (byte) ELFOSABI_NONE);
-        b.putShort(16, (short) ET_REL).putShort(18, (short) identity.target().elfMachine).putInt(20, EV_CURRENT)
-                .putLong(24, 0).putLong(32, 0).putLong(40, shoff).putInt(48, 0).putShort(52, (short) EHDR_SIZE)
-                .putShort(54, (short) 0).putShort(56, (short) 0).putShort(58, (short) SHDR_SIZE)
-                .putShort(60, (short) sectionCount).putShort(62, (short) SHSTRTAB);
+        putHeader(b, identity, shoff, sectionCount);
 
         int textAt = (int) offset[TEXT];
         for (int i = 0; i < n; i++) {
@@ -250,5 +244,16 @@ public final class ElfWriter {
         b.putInt(at, name).putInt(at + 4, type).putLong(at + 8, flags).putLong(at + 16, 0).putLong(at + 24, offset)
                 .putLong(at + 32, size).putInt(at + 40, link).putInt(at + 44, info).putLong(at + 48, align)
                 .putLong(at + 56, entsize);
+    }
+
+    /** The ELF header of a relocatable object of {@code identity}'s machine whose section headers start at {@code shoff}. */
+    static void putHeader(ByteBuffer b, BuildIdentity identity, long shoff, int sectionCount) {
+        b.put(0, MAGIC);
+        b.put(EI_CLASS, (byte) ELFCLASS64).put(EI_DATA, (byte) ELFDATA2LSB).put(EI_VERSION, (byte) EV_CURRENT)
+                .put(EI_OSABI, (byte) ELFOSABI_NONE);
+        b.putShort(16, (short) ET_REL).putShort(18, (short) identity.target().elfMachine).putInt(20, EV_CURRENT)
+                .putLong(24, 0).putLong(32, 0).putLong(40, shoff).putInt(48, 0).putShort(52, (short) EHDR_SIZE)
+                .putShort(54, (short) 0).putShort(56, (short) 0).putShort(58, (short) SHDR_SIZE)
+                .putShort(60, (short) sectionCount).putShort(62, (short) SHSTRTAB);
     }
 }

@@ -12,18 +12,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Places native code in executable memory: copies functions into fresh pages while they are
  * read+write, applies their relocations through the target's {@link RelocationModel}, seals the pages
- * read+execute and synchronises the instruction cache.
+ * read+execute and synchronises the instruction cache; {@link #free} gives a placement's pages back.
  *
- * <p><b>W^X.</b> A page is never writable and executable at once, and a page that was sealed is never
- * made writable again. Each {@link #placeAll} (or {@link #place}) call takes fresh pages for the
- * functions it places (functions placed together share pages, 16-byte aligned); since the runtime binds
- * functions lazily, one at a time, each such call costs at least one page. Pages come from large
- * reservations taken one after another, so code stays close together (within reach of direct calls
- * on AArch64 while a reservation lasts) and sealed pages merge into few kernel mappings.
+ * <p><b>W^X.</b> A page is never writable and executable at once. A sealed page is made writable
+ * again only after it was freed: freeing returns the pages to the system (their contents are gone:
+ * they read as zero), and a later placement commits them afresh. Each {@link #placeAll} (or
+ * {@link #place}) call takes whole pages for the functions it places (functions placed together share
+ * pages, 16-byte aligned); since the runtime binds functions lazily, one at a time, each such call
+ * costs at least one page.
+ *
+ * <p><b>Space.</b> Pages come from large reservations of address space, first-fit among freed pages,
+ * then from the end of the reservation, so code stays close together (within reach of direct calls
+ * while a reservation lasts). A memory made with {@link #ofFixedSize} has one reservation; when it is
+ * full, placement fails with {@link CodeSpaceExhaustedException}. Otherwise another reservation is
+ * taken.
  *
  * <p>The linker contains no architecture-specific relocation logic: every relocation is applied by
  * the model. Symbols resolve first to the functions of the same call, then through the caller's
@@ -39,11 +46,32 @@ public final class ExecutableMemory implements AutoCloseable {
     private final RelocationModel model;
     private final InstructionCacheMaintenance icache;
     private final long regionSize;
-    private final List<VirtualMemory> regions = new ArrayList<>();
+    private final boolean growable;
     private final RegionListener listener;
-    private long used; // bytes of the last region already handed out (page multiple)
-    private long sealedBytes;
+    private final List<Region> regions = new ArrayList<>();
+    /** Placements by their first address: the region and pages to free. */
+    private final Map<Long, Placement> placements = new HashMap<>();
+    private long liveBytes;
     private boolean closed;
+
+    /**
+     * A reservation: handed out up to {@code used}, and the freed pages below it, by offset (offset ->
+     * bytes). Freed pages keep their physical memory until a placement reuses them: returning them to
+     * the system (MADV_DONTNEED) corrupted live code in the x86-64 spec run (a JVM crash, cause not
+     * found yet), so code memory is bounded by the most code ever live at once instead.
+     */
+    private static final class Region {
+        final VirtualMemory memory;
+        long used;
+        final TreeMap<Long, Long> free = new TreeMap<>();
+
+        Region(VirtualMemory memory) {
+            this.memory = memory;
+        }
+    }
+
+    private record Placement(Region region, long offset, long bytes) {
+    }
 
     /** Code memory for {@code model}'s target, with no instruction-cache maintenance (x86-64). */
     public ExecutableMemory(RelocationModel model) {
@@ -56,7 +84,7 @@ public final class ExecutableMemory implements AutoCloseable {
      * @param regionSize bytes of address space to reserve at a time (rounded up to pages)
      */
     public ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize) {
-        this(model, icache, regionSize, (start, end) -> { });
+        this(model, icache, regionSize, true, (start, end) -> { });
     }
 
     /** Told of each range of address space reserved for code, before any code is placed in it. */
@@ -70,11 +98,38 @@ public final class ExecutableMemory implements AutoCloseable {
      * {@code listener} of every code region (e.g. a fault handler that must recognise code addresses).
      */
     public ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize, RegionListener listener) {
+        this(model, icache, regionSize, true, listener);
+    }
+
+    private ExecutableMemory(RelocationModel model, InstructionCacheMaintenance icache, long regionSize, boolean growable,
+                             RegionListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.model = Objects.requireNonNull(model, "model");
         this.icache = Objects.requireNonNull(icache, "icache");
         if (regionSize <= 0) throw new IllegalArgumentException("region size must be positive");
         this.regionSize = ElfConstants.alignUp(regionSize, VirtualMemory.pageSize());
+        this.growable = growable;
+    }
+
+    /**
+     * Code memory of exactly {@code size} bytes of address space (one reservation, taken at once):
+     * every placement stays within reach of every other, and placing more than fits throws
+     * {@link CodeSpaceExhaustedException}.
+     */
+    public static ExecutableMemory ofFixedSize(RelocationModel model, InstructionCacheMaintenance icache, long size) {
+        return ofFixedSize(model, icache, size, (start, end) -> { });
+    }
+
+    /** As {@link #ofFixedSize(RelocationModel, InstructionCacheMaintenance, long)}, telling {@code listener} of the region. */
+    public static ExecutableMemory ofFixedSize(RelocationModel model, InstructionCacheMaintenance icache, long size,
+                                               RegionListener listener) {
+        ExecutableMemory m = new ExecutableMemory(model, icache, size, false, listener);
+        synchronized (m) {
+            Region r = new Region(VirtualMemory.reserve(m.regionSize));
+            listener.reserved(r.memory.address(), r.memory.address() + r.memory.size());
+            m.regions.add(r);
+        }
+        return m;
     }
 
     /** Places one function; see {@link #placeAll}. */
@@ -112,24 +167,31 @@ public final class ExecutableMemory implements AutoCloseable {
         long pages = ElfConstants.alignUp(Math.max(size, 1), page);
 
         // where the batch will go (nothing is committed yet)
-        VirtualMemory region = regionWithRoom(pages);
-        long regionOffset = used;
+        Placement at = allocate(pages);
+        VirtualMemory region = at.region().memory;
+        long regionOffset = at.offset();
         long base = region.address() + regionOffset;
 
         // relocate copies in Java; any failure leaves memory untouched
         List<byte[]> patched = new ArrayList<>(functions.size());
-        for (int i = 0; i < functions.size(); i++) {
-            MachineCode m = functions.get(i);
-            byte[] code = m.code().clone();
-            long functionAddress = base + offsets[i];
-            for (Relocation r : m.relocations()) {
-                applyRelocation(m, code, r, functionAddress, resolve(r, m, batchSymbols, offsets, base, resolver));
+        try {
+            for (int i = 0; i < functions.size(); i++) {
+                MachineCode m = functions.get(i);
+                byte[] code = m.code().clone();
+                long functionAddress = base + offsets[i];
+                for (Relocation r : m.relocations()) {
+                    applyRelocation(m, code, r, functionAddress, resolve(r, m, batchSymbols, offsets, base, resolver));
+                }
+                patched.add(code);
             }
-            patched.add(code);
+        } catch (RuntimeException e) {
+            release(at); // untouched: back to the free pages
+            throw e;
         }
 
         // fresh pages: read+write, copy, seal read+execute, synchronise caches
-        used += pages; // consumed even if a system call below fails: these pages are never reused
+        placements.put(base, at); // freed by free(base) even if a system call below fails
+        liveBytes += pages;
         region.commit(regionOffset, pages);
         MemorySegment target = region.segment(regionOffset, pages);
         for (int i = 0; i < patched.size(); i++) {
@@ -137,7 +199,6 @@ public final class ExecutableMemory implements AutoCloseable {
             MemorySegment.copy(code, 0, target, ValueLayout.JAVA_BYTE, offsets[i], code.length);
         }
         region.sealExecutable(regionOffset, pages);
-        sealedBytes += pages;
         icache.synchronize(base, size);
 
         List<PlacedFunction> out = new ArrayList<>(functions.size());
@@ -177,31 +238,80 @@ public final class ExecutableMemory implements AutoCloseable {
         }
     }
 
-    private VirtualMemory regionWithRoom(long bytes) {
-        if (!regions.isEmpty()) {
-            VirtualMemory last = regions.getLast();
-            if (last.size() - used >= bytes) return last;
+    /** Pages for a placement: first fit among freed pages, then the end of a reservation, then a new one. */
+    private Placement allocate(long bytes) {
+        for (Region r : regions) {
+            for (Map.Entry<Long, Long> f : r.free.entrySet()) {
+                if (f.getValue() < bytes) continue;
+                r.free.remove(f.getKey());
+                if (f.getValue() > bytes) r.free.put(f.getKey() + bytes, f.getValue() - bytes);
+                return new Placement(r, f.getKey(), bytes);
+            }
         }
-        VirtualMemory fresh = VirtualMemory.reserve(Math.max(regionSize, bytes));
-        listener.reserved(fresh.address(), fresh.address() + fresh.size());
+        for (Region r : regions) {
+            if (r.memory.size() - r.used >= bytes) {
+                long offset = r.used;
+                r.used += bytes;
+                return new Placement(r, offset, bytes);
+            }
+        }
+        if (!growable && !regions.isEmpty()) {
+            throw new CodeSpaceExhaustedException("no room for " + bytes + " more bytes of native code: " + liveBytes + " of "
+                    + regionSize + " bytes are in use");
+        }
+        Region fresh = new Region(VirtualMemory.reserve(Math.max(regionSize, bytes)));
+        listener.reserved(fresh.memory.address(), fresh.memory.address() + fresh.memory.size());
         regions.add(fresh);
-        used = 0;
-        return fresh;
+        fresh.used = bytes;
+        return new Placement(fresh, 0, bytes);
+    }
+
+    /** Returns a placement's pages to the free pages (merged with free neighbours, or the unused end). */
+    private void release(Placement p) {
+        long start = p.offset(), end = p.offset() + p.bytes();
+        Region r = p.region();
+        Map.Entry<Long, Long> before = r.free.floorEntry(start);
+        if (before != null && before.getKey() + before.getValue() == start) {
+            start = before.getKey();
+            r.free.remove(before.getKey());
+        }
+        Long after = r.free.get(end);
+        if (after != null) {
+            r.free.remove(end);
+            end += after;
+        }
+        if (end == r.used) r.used = start;
+        else r.free.put(start, end - start);
+    }
+
+    /**
+     * Frees the placement whose first function was placed at {@code address} (every function placed
+     * with it): its pages are reused by later placements (first fit). No code of the placement may be running or be called
+     * afterwards.
+     *
+     * @throws IllegalArgumentException when no placement starts at {@code address}
+     */
+    public synchronized void free(long address) {
+        if (closed) return;
+        Placement p = placements.remove(address);
+        if (p == null) throw new IllegalArgumentException("no placement starts at 0x" + Long.toHexString(address));
+        liveBytes -= p.bytes();
+        release(p);
     }
 
     /** Bytes of address space reserved for code. */
     public synchronized long reservedBytes() {
-        return regions.stream().mapToLong(VirtualMemory::size).sum();
+        return regions.stream().mapToLong(r -> r.memory.size()).sum();
     }
 
-    /** Bytes of pages that hold sealed code. */
+    /** Bytes of pages that hold sealed code now (placed and not freed). */
     public synchronized long sealedBytes() {
-        return sealedBytes;
+        return liveBytes;
     }
 
     /** The reserved ranges as {start, end} pairs (for diagnostics and tests). */
     synchronized List<long[]> reservedRanges() {
-        return regions.stream().map(r -> new long[]{r.address(), r.address() + r.size()}).toList();
+        return regions.stream().map(r -> new long[]{r.memory.address(), r.memory.address() + r.memory.size()}).toList();
     }
 
     /**
@@ -211,7 +321,8 @@ public final class ExecutableMemory implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        for (VirtualMemory r : regions) r.close();
+        for (Region r : regions) r.memory.close();
         regions.clear();
+        placements.clear();
     }
 }

@@ -46,6 +46,8 @@ final class PosixMemory {
         static final MethodHandle MPROTECT = bind("mprotect", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
         static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), true);
         static final MethodHandle MADVISE = bind("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+        static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+        static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
         static final MethodHandle SYSCONF = bind("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT), false);
         static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), false);
         static final long PAGE_SIZE = pageSizeFromSysconf();
@@ -94,6 +96,33 @@ final class PosixMemory {
                 throw failure("mmap(" + length + " bytes, " + protection(prot) + ")", capture);
             }
             return result.address();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of the file at {@code path} from {@code offset} (page aligned), private,
+     * with {@code prot}; returns the address.
+     */
+    static long mmapFile(java.nio.file.Path path, long offset, long length, int prot) {
+        requireLinux();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(Libc.CAPTURE);
+            int fd = (int) Libc.OPEN.invokeExact(capture, arena.allocateFrom(path.toString()), 0 /* O_RDONLY */);
+            if (fd < 0) throw failure("open(" + path + ")", capture);
+            try {
+                MemorySegment result = (MemorySegment) Libc.MMAP.invokeExact(capture, MemorySegment.NULL, length, prot,
+                        MAP_PRIVATE, fd, offset);
+                if (result.address() == -1L || result.address() == 0L) {
+                    throw failure("mmap(" + path + ", " + length + " bytes at " + offset + ", " + protection(prot) + ")", capture);
+                }
+                return result.address();
+            } finally {
+                int ignored = (int) Libc.CLOSE.invokeExact(fd);
+            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

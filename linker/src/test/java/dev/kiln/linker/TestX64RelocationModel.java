@@ -41,6 +41,11 @@ final class TestX64RelocationModel implements RelocationModel {
         write(code, offset, value, 4);
     }
 
+    @Override
+    public boolean isPositionIndependent(int type) {
+        return type == SampleCode.R_X86_64_PC32 || type == SampleCode.R_X86_64_PLT32;
+    }
+
     private static void write(byte[] code, int offset, long value, int bytes) {
         if (offset + bytes > code.length) throw new IndexOutOfBoundsException("field past the end of the code");
         for (int i = 0; i < bytes; i++) code[offset + i] = (byte) (value >>> (8 * i));

@@ -11,9 +11,12 @@ public final class Allocation {
     private final int slotCount;
     private final BitSet usedRegisters;
     private final boolean[] unallocated;
+    private final LiveIntervals liveIntervals;
 
-    Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters, boolean[] unallocated) {
+    Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters, boolean[] unallocated,
+               LiveIntervals liveIntervals) {
         this.function = function;
+        this.liveIntervals = liveIntervals;
         this.locations = locations;
         this.slotCount = slotCount;
         this.usedRegisters = usedRegisters;
@@ -37,6 +40,11 @@ public final class Allocation {
     /** Number of 8-byte stack slots the frame needs (the highest slot used, plus one). */
     public int slotCount() {
         return slotCount;
+    }
+
+    /** The liveness the allocation was made from. */
+    public LiveIntervals liveIntervals() {
+        return liveIntervals;
     }
 
     /** Registers assigned to any value (a prologue saves the callee-saved ones among them). */

@@ -39,6 +39,10 @@ public final class AllocationChecker {
             Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
             for (Instruction i : b.instructions) {
                 for (int arg : i.args) expect(a, state, arg, b, dev.kiln.ir.IrPrinter.instruction(i));
+                long scratch = rf.scratchClobbers(i);
+                for (int arg : i.args) notScratch(a, arg, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
+                if (!rf.resultsFollowScratch(i)) for (int r : i.results) notScratch(a, r, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
+                clobber(state, scratch);
                 if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results) {
                     int l = a.location(r);
@@ -46,6 +50,13 @@ public final class AllocationChecker {
                 }
             }
             for (int v : b.terminator.operands()) expect(a, state, v, b, "terminator");
+            long scratch = rf.scratchClobbers(b.terminator);
+            for (int v : b.terminator.operands()) notScratch(a, v, scratch, b, "terminator");
+            for (Edge e : b.terminator.edges()) {
+                for (int v : e.args) notScratch(a, v, scratch, b, "edge to " + e.target);
+                for (int p : e.target.params) notScratch(a, p, scratch, b, "edge to " + e.target);
+            }
+            clobber(state, scratch);
             for (Edge e : b.terminator.edges()) {
                 Map<Integer, Integer> out = new HashMap<>(state);
                 for (int k = 0; k < e.args.length; k++) expect(a, state, e.args[k], b, "edge to " + e.target);
@@ -60,6 +71,21 @@ public final class AllocationChecker {
                     if (!work.contains(e.target)) work.add(e.target);
                 }
             }
+        }
+    }
+
+    /** Registers an instruction overwrites as scratch hold nothing known after it. */
+    private static void clobber(Map<Integer, Integer> state, long scratch) {
+        if (scratch == 0) return;
+        state.replaceAll((l, v) -> Location.isRegister(l) && l < 64 && (scratch & 1L << l) != 0 ? UNKNOWN : v);
+    }
+
+    /** An operand or result of an instruction never lives in a register the instruction uses as scratch. */
+    private static void notScratch(Allocation a, int v, long scratch, BasicBlock b, String where) {
+        int l = a.location(v);
+        if (Location.isRegister(l) && l < 64 && (scratch & 1L << l) != 0) {
+            throw new IllegalStateException("allocation error in function " + a.function().index + ", " + b + " at " + where
+                    + ": v" + v + " is in " + Location.toString(l) + ", which the instruction uses as scratch");
         }
     }
 

@@ -22,7 +22,9 @@ import java.util.PriorityQueue;
  *
  * <p>Hints reduce moves at control-flow edges: a block parameter prefers the location of a
  * value passed to it, and a value passed to an already-allocated parameter prefers that
- * parameter's location; when they do not overlap, the edge move disappears.
+ * parameter's location; when they do not overlap, the edge move disappears. A backend may also
+ * name a preferred register per value (a parameter where it arrives, a call's argument in its
+ * argument register, a result in the result register), taken first when it is free.
  *
  * <p>Values may be precoloured (given a fixed location, e.g. the interpreter's parameters and
  * constants); slots below {@code reservedSlots} are never handed out otherwise.
@@ -41,15 +43,18 @@ public final class LinearScan {
     private final BitSet busyRegisters = new BitSet();
     private final BitSet usedRegisters = new BitSet();
     private final int[][] hintsFrom;
+    /** A preferred register location per value, or null. */
+    private final int[] preferred;
     /** Position at which each slot last became free; a spilled victim needs a slot free since its start. */
     private int[] slotFreeSince = new int[0];
     private int maxSlot;
 
-    private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated) {
+    private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated, int[] preferred) {
         this.unallocated = unallocated;
+        this.preferred = preferred;
         this.f = f;
         this.rf = rf;
-        this.live = new LiveIntervals(f);
+        this.live = new LiveIntervals(f, rf);
         this.loc = new int[f.valueCount()];
         Arrays.fill(loc, Location.NONE);
         this.precolored = precolored;
@@ -64,7 +69,7 @@ public final class LinearScan {
      * {@link Location#NONE}; may be null.
      */
     public static Allocation allocate(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots) {
-        return new LinearScan(f, rf, precolored, reservedSlots, null).run();
+        return new LinearScan(f, rf, precolored, reservedSlots, null, null).run();
     }
 
     /**
@@ -72,12 +77,20 @@ public final class LinearScan {
      * {@link Location#NONE}), with {@code precolored} values at their fixed locations.
      */
     public static Allocation allocate(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated) {
-        return new LinearScan(f, rf, precolored, reservedSlots, unallocated).run();
+        return new LinearScan(f, rf, precolored, reservedSlots, unallocated, null).run();
     }
 
     /** Allocates every live value except those marked in {@code unallocated}, which get {@link Location#NONE}. */
     public static Allocation allocate(IrFunction f, RegisterFile rf, boolean[] unallocated) {
-        return new LinearScan(f, rf, null, 0, unallocated).run();
+        return new LinearScan(f, rf, null, 0, unallocated, null).run();
+    }
+
+    /**
+     * Allocates every live value except those marked in {@code unallocated}; {@code preferred[v]} is
+     * the register location value {@code v} takes when it is free ({@link Location#NONE}: no preference).
+     */
+    public static Allocation allocate(IrFunction f, RegisterFile rf, boolean[] unallocated, int[] preferred) {
+        return new LinearScan(f, rf, null, 0, unallocated, preferred).run();
     }
 
     public static Allocation allocate(IrFunction f, RegisterFile rf) {
@@ -127,7 +140,7 @@ public final class LinearScan {
             assign(v, l);
             active.add(new Active(v, live.end(v)));
         }
-        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated);
+        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live);
     }
 
     private boolean isPrecolored(int v) {
@@ -167,13 +180,22 @@ public final class LinearScan {
     }
 
     private boolean usable(int reg, int v) {
-        return !busyRegisters.get(reg) && !(live.crossesCall(v) && rf.isClobberedByCalls(reg, f.typeOf(v)));
+        return !busyRegisters.get(reg) && fits(reg, v);
+    }
+
+    /** True when nothing in the value's interval overwrites {@code reg} (a call it crosses, an instruction's scratch use). */
+    private boolean fits(int reg, int v) {
+        return !(live.crossesCall(v) && rf.isClobberedByCalls(reg, f.typeOf(v))) && !live.scratchClobbered(reg, v);
     }
 
     private int choose(int v, PriorityQueue<Active> active) {
         ValType t = f.typeOf(v);
         int[] regs = rf.allocatable(rf.classOf(t));
         int width = rf.slotsFor(t);
+        // 0. the register the backend prefers for it
+        if (preferred != null && Location.isRegister(preferred[v]) && contains(regs, preferred[v]) && usable(preferred[v], v)) {
+            return preferred[v];
+        }
         // 1. a hinted location that is free
         for (int h : hintsFrom[v]) {
             int hl = loc[h];
@@ -189,7 +211,7 @@ public final class LinearScan {
             for (Active a : active) {
                 int al = loc[a.value];
                 if (!Location.isRegister(al) || !contains(regs, al) || isPrecolored(a.value)) continue;
-                if (live.crossesCall(v) && rf.isClobberedByCalls(al, t)) continue;
+                if (!fits(al, v)) continue;
                 if (victim == null || a.end > victim.end) victim = a;
             }
             if (victim != null && victim.end > live.end(v)) {

@@ -7,8 +7,9 @@ import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
+import java.util.List;
 
 /**
  * Liveness by backward dataflow over the blocks ({@link BlockLiveness}), summarised per value as one interval
@@ -16,15 +17,24 @@ import java.util.BitSet;
  * that is live into or out of a block covers that block's start or end. Edge arguments are uses
  * at the source block's terminator; block parameters are definitions at the block's start.
  * Also records the positions of calls, so the allocator can keep values that live across a call
- * out of the registers calls clobber.
+ * out of the registers calls clobber, and the positions where the lowering overwrites allocatable
+ * registers as scratch ({@link RegisterFile#scratchClobbers}), so no value touching such a position
+ * is given one of them.
  */
 public final class LiveIntervals {
     private final int[] start;
     private final int[] end;
     private final int[] callPositions;
     private final LinearOrder order;
+    /** For each register number (below 64), the sorted positions of the instructions that overwrite it as scratch. */
+    private final int[][] scratchPositions = new int[64][];
 
     public LiveIntervals(IrFunction f) {
+        this(f, null);
+    }
+
+    /** Liveness of {@code f}, with the scratch clobbers of {@code rf} (none when null). */
+    public LiveIntervals(IrFunction f, RegisterFile rf) {
         order = new LinearOrder(f);
         int n = f.valueCount();
         start = new int[n];
@@ -37,6 +47,8 @@ public final class LiveIntervals {
         for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isCall(i.op)) calls++;
         callPositions = new int[calls];
         int c = 0;
+        int[] scratchCounts = new int[64];
+        List<int[]> clobbers = new ArrayList<>(); // {position, mask low, mask high}
         for (BasicBlock b : f.blocks) {
             int bs = order.blockStart(b);
             int be = order.blockEnd(b);
@@ -47,14 +59,42 @@ public final class LiveIntervals {
                 for (int a : i.args) extend(a, use, use);
                 for (int r : i.results) extend(r, use + 1, use + 1);
                 if (isCall(i.op)) callPositions[c++] = use;
+                // a clobber recorded one position early conflicts with the operands and the values live
+                // across, not with the results (which start at use + 1)
+                if (rf != null) noteScratch(clobbers, scratchCounts, rf.resultsFollowScratch(i) ? use - 1 : use, rf.scratchClobbers(i));
             }
             int tu = order.terminatorUse(b);
+            if (rf != null) noteScratch(clobbers, scratchCounts, tu, rf.scratchClobbers(b.terminator));
             for (int v : b.terminator.operands()) extend(v, tu, tu);
             for (Edge e : b.terminator.edges()) for (int a : e.args) extend(a, tu, tu);
-            BitSet in = liveness.liveIn(b), out = liveness.liveOut(b);
-            for (int v = in.nextSetBit(0); v >= 0; v = in.nextSetBit(v + 1)) extend(v, bs, bs);
-            for (int v = out.nextSetBit(0); v >= 0; v = out.nextSetBit(v + 1)) extend(v, be, be);
+            for (int v : liveness.liveIn(b)) extend(v, bs, bs);
+            for (int v : liveness.liveOut(b)) extend(v, be, be);
         }
+        for (int r = 0; r < 64; r++) scratchPositions[r] = new int[scratchCounts[r]];
+        Arrays.fill(scratchCounts, 0);
+        for (int[] cl : clobbers) {
+            long mask = (long) cl[1] & 0xFFFF_FFFFL | (long) cl[2] << 32;
+            for (int r = 0; r < 64; r++) if ((mask & 1L << r) != 0) scratchPositions[r][scratchCounts[r]++] = cl[0];
+        }
+    }
+
+    private static void noteScratch(List<int[]> clobbers, int[] counts, int position, long mask) {
+        if (mask == 0) return;
+        clobbers.add(new int[] {position, (int) mask, (int) (mask >>> 32)});
+        for (int r = 0; r < 64; r++) if ((mask & 1L << r) != 0) counts[r]++;
+    }
+
+    /**
+     * True when an instruction that overwrites {@code register} as scratch reads, defines or lies
+     * inside the value's interval: its operands end at its position, its results start one after.
+     */
+    public boolean scratchClobbered(int register, int v) {
+        if (register >= 64) return false;
+        int[] ps = scratchPositions[register];
+        int from = start[v] - 1;
+        int i = Arrays.binarySearch(ps, from);
+        if (i < 0) i = -i - 1;
+        return i < ps.length && ps[i] <= end[v];
     }
 
     /** Operations that call out (clobbering caller-saved registers). */
@@ -90,6 +130,30 @@ public final class LiveIntervals {
         int i = Arrays.binarySearch(callPositions, s + 1);
         if (i < 0) i = -i - 1;
         return i < callPositions.length && callPositions[i] < e;
+    }
+
+    /**
+     * The most values of {@code counted} live across any one call (defined before it and used
+     * after it): what a frame must keep in callee-saved registers or stack slots while the call
+     * runs. 0 without calls.
+     */
+    public int maxLiveAcrossCall(java.util.function.IntPredicate counted) {
+        if (callPositions.length == 0) return 0;
+        int[] delta = new int[callPositions.length + 1];
+        for (int v = 0; v < start.length; v++) {
+            if (end[v] < 0 || !counted.test(v)) continue;
+            int first = Arrays.binarySearch(callPositions, start[v] + 1);
+            if (first < 0) first = -first - 1;
+            int last = Arrays.binarySearch(callPositions, end[v]);
+            last = last < 0 ? -last - 2 : last - 1; // calls strictly before the end
+            if (first <= last) {
+                delta[first]++;
+                delta[last + 1]--;
+            }
+        }
+        int max = 0, live = 0;
+        for (int i = 0; i < callPositions.length; i++) max = Math.max(max, live += delta[i]);
+        return max;
     }
 
     public LinearOrder order() {

@@ -18,7 +18,7 @@ import java.util.Map;
  * What every backend's lowering needs to know about an allocated function, worked out once and
  * independent of the target:
  * <ul>
- *   <li>the constant behind each value a constant instruction defines;</li>
+ *   <li>the constant behind each value a constant instruction defines (v128 ones too);</li>
  *   <li>how many times each value is used;</li>
  *   <li>the loop headers ({@link BackEdges});</li>
  *   <li>the blocks that need no code (no instructions, a jump whose parameter moves are all
@@ -30,6 +30,7 @@ public final class LoweringFacts {
     private final Allocation alloc;
     private final Map<Integer, Long> intConstants = new HashMap<>();
     private final Map<Integer, Long> floatConstants = new HashMap<>();
+    private final Map<Integer, long[]> vectorConstants = new HashMap<>();
     private final int[] uses;
     private final BitSet loopHeaders;
     private final boolean[] empty;
@@ -43,6 +44,7 @@ public final class LoweringFacts {
             for (Instruction i : b.instructions) {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) intConstants.put(i.result(), i.imm);
                 if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floatConstants.put(i.result(), i.imm);
+                if (i.op == Opcode.V128_CONST) vectorConstants.put(i.result(), new long[] {i.imm, i.imm2});
                 for (int a : i.args) uses[a]++;
             }
             for (int v : b.terminator.operands()) uses[v]++;
@@ -74,6 +76,12 @@ public final class LoweringFacts {
     /** The value of an i32/i64 constant instruction's result, or null when {@code v} is not one. */
     public Long intConstant(int v) {
         return intConstants.get(v);
+    }
+
+    /** The bits of a v128 constant instruction's result (bits 0-63, then 64-127), or null when {@code v} is not one. */
+    public long[] vectorConstant(int v) {
+        long[] c = vectorConstants.get(v);
+        return c == null ? null : c.clone();
     }
 
     /** The bits of an f32/f64 constant instruction's result, or null when {@code v} is not one. */

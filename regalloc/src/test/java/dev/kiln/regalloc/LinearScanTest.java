@@ -1,10 +1,13 @@
 package dev.kiln.regalloc;
 
 import dev.kiln.frontend.ModuleException;
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.SharedData;
 import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.pass.EdgeSplitting;
@@ -129,5 +132,55 @@ class LinearScanTest {
         }
         assertTrue(functions > 5000, "functions " + functions);
         assertEquals(0, 0);
+    }
+
+    /** TINY, but division overwrites register 0 as scratch (as x86-64's div overwrites RAX). */
+    static final RegisterFile DIVISION_CLOBBERS_R0 = new RegisterFile() {
+        @Override
+        public int classOf(ValType t) {
+            return TINY.classOf(t);
+        }
+
+        @Override
+        public int[] allocatable(int c) {
+            return TINY.allocatable(c);
+        }
+
+        @Override
+        public boolean isClobberedByCalls(int r, ValType type) {
+            return TINY.isClobberedByCalls(r, type);
+        }
+
+        @Override
+        public long scratchClobbers(Instruction i) {
+            return i.op == Opcode.I32_DIV_U ? 1L : 0;
+        }
+    };
+
+    @Test
+    void scratchClobbersKeepOperandsResultsAndValuesLiveAcrossOutOfTheRegister() {
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module (func (param i32 i32 i32) (result i32)
+                  (i32.add (i32.add (i32.div_u (local.get 0) (local.get 1)) (local.get 2)) (local.get 0))))
+                """));
+        IrFunction f = prepared(vm, 0);
+        Allocation plain = LinearScan.allocate(f, TINY);
+        Allocation a = LinearScan.allocate(f, DIVISION_CLOBBERS_R0);
+        AllocationChecker.check(a, DIVISION_CLOBBERS_R0);
+        boolean r0UsedWithout = false;
+        for (int v = 0; v < f.valueCount(); v++) r0UsedWithout |= plain.location(v) == Location.register(0);
+        assertTrue(r0UsedWithout, "without the clobber register 0 holds a value");
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (i.op != Opcode.I32_DIV_U) continue;
+                for (int v : i.args) assertTrue(a.location(v) != Location.register(0), "operand v" + v + " in r0");
+                assertTrue(a.location(i.result()) != Location.register(0), "result in r0");
+            }
+        }
+        // the parameters 0 and 2 live across the division: never in r0
+        assertTrue(a.location(f.entry().params[0]) != Location.register(0));
+        assertTrue(a.location(f.entry().params[2]) != Location.register(0));
+        // and the checker rejects the allocation that ignores the clobber
+        assertThrows(IllegalStateException.class, () -> AllocationChecker.check(plain, DIVISION_CLOBBERS_R0));
     }
 }

@@ -173,7 +173,7 @@ public final class Engine {
 
     /** {@link #precompile(WasmModule, CodeTarget)}; {@code progress} receives the number of functions compiled after each. */
     public byte[] precompile(WasmModule module, CodeTarget target, IntConsumer progress) {
-        return NativeCompiler.object(module, Backends.forTarget(target.target()), options, progress, true);
+        return NativeCompiler.object(module, Backends.forCpu(target.cpu()), options, progress, true);
     }
 
     /**
@@ -185,10 +185,10 @@ public final class Engine {
      */
     public Path precompileToCache(WasmModule module, CodeTarget target, IntConsumer progress) throws IOException {
         if (cache == null) throw new IllegalStateException("the engine has no cache directory");
-        byte[] object = NativeCompiler.object(module, Backends.forTarget(target.target()), options, progress, false);
-        var key = NativeCompiler.identity(module, target.target(), options).cacheKey();
-        cache.store(key, object);
-        return cache.pathOf(key);
+        byte[] object = NativeCompiler.cacheObject(module, Backends.forCpu(target.cpu()), options, progress);
+        var id = NativeCompiler.identity(module, target.cpu(), options);
+        cache.storeMapped(id, object);
+        return cache.pathOf(id.cacheKey());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 
 import java.lang.foreign.Arena;
@@ -16,6 +17,7 @@ import java.lang.foreign.ValueLayout;
 final class ExecutionState {
     private static final ThreadLocal<TrapException> PENDING_TRAP = new ThreadLocal<>();
     private static final ThreadLocal<Integer> PENDING_EXIT = new ThreadLocal<>();
+    private static final ThreadLocal<dev.kiln.ir.ThrownException> PENDING_THROW = new ThreadLocal<>();
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final java.lang.invoke.VarHandle FUEL = ValueLayout.JAVA_LONG.varHandle();
 
@@ -35,9 +37,30 @@ final class ExecutionState {
         NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, t.kind.code);
     }
 
+    /** Records a trap with no Java side (used where even making one could fail for want of stack). */
+    static void raiseCode(long stateAddress, TrapKind kind) {
+        NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, kind.code);
+    }
+
     static void exit(long stateAddress, int code) {
         PENDING_EXIT.set(code);
         NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, ExecutionStateLayout.EXIT);
+    }
+
+    /**
+     * Records a Wasm exception raised in Java on behalf of native code: native code holds no
+     * handlers (functions that catch stay interpreted), so it unwinds to the entry point, which
+     * rethrows it to the Java caller (the interpreter, which may catch it, or the API).
+     */
+    static void raise(long stateAddress, dev.kiln.ir.ThrownException e) {
+        PENDING_THROW.set(e);
+        NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, ExecutionStateLayout.THROW);
+    }
+
+    static dev.kiln.ir.ThrownException takePendingThrow() {
+        dev.kiln.ir.ThrownException e = PENDING_THROW.get();
+        PENDING_THROW.remove();
+        return e;
     }
 
     static TrapException takePendingTrap() {

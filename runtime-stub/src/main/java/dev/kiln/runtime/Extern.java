@@ -1,7 +1,7 @@
 package dev.kiln.runtime;
 
-/** Something an instance can export and another can import: a function, table, memory or global. */
-public sealed interface Extern permits FunctionInstance, TableInstance, MemoryInstance, GlobalInstance {
+/** Something an instance can export and another can import: a function, table, memory, global or tag. */
+public sealed interface Extern permits FunctionInstance, TableInstance, MemoryInstance, GlobalInstance, TagInstance {
     /** Its type. */
     ExternType type();
 }

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.TrapException;
 
@@ -29,7 +30,10 @@ import java.util.function.LongUnaryOperator;
  *       low 32 bits, f32/f64 as their IEEE bits), two for a v128 (low half first), references as
  *       the raw values this store gave out.</li>
  * </ul>
- * Each throws {@link WasmTrap} when Wasm code traps and {@link ProcessExit} when the program exits.
+ * Each throws {@link WasmTrap} when Wasm code traps, {@link WasmException} when a Wasm exception
+ * leaves it uncaught, {@link ProcessExit} when the program exits, {@link StoreInUseException} when
+ * another thread is using the store (a store is used by one thread at a time) and
+ * {@link IllegalStateException} when the store is closed.
  */
 public abstract sealed class FunctionInstance implements Extern permits WasmFunction, HostFunctionInstance {
     final Store store;
@@ -50,6 +54,11 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         return FunctionType.of(type);
     }
 
+    /** The canonical key of the function's type (see {@code TypeHierarchy.canonicalKey}). */
+    String typeKey() {
+        return dev.kiln.frontend.TypeHierarchy.keyOf(type);
+    }
+
     /** The compiler's view of the type. */
     FuncType funcType() {
         return type;
@@ -64,25 +73,31 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
      * @throws IllegalArgumentException when the number of arguments is wrong, or a reference argument is not one of this store's
      */
     public long[] call(long... args) {
-        int slots = 0;
-        for (ValType t : type.params()) slots += t == ValType.V128 ? 2 : 1;
+        int slots = RawValues.slots(type.params());
         if (args.length != slots) {
             throw new IllegalArgumentException(displayName() + " " + type + " takes " + slots + " raw argument(s), got " + args.length);
         }
         int k = 0;
         for (ValType t : type.params()) {
             if (t.isReference()) store.checkRaw(t, args[k]);
-            k += t == ValType.V128 ? 2 : 1;
+            k += RawValues.slots(t);
         }
         return callChecked(args);
     }
 
     private long[] callChecked(long[] args) {
+        store.enter();
         try {
             return invoke(null, args);
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
+        } catch (dev.kiln.ir.ThrownException e) {
+            throw WasmException.of(e);
+        } catch (StackOverflowError e) { // the caller's Java stack was nearly full before the guest ran
+            throw new WasmTrap(dev.kiln.ir.TrapKind.CALL_STACK_EXHAUSTED, java.util.List.of(), null);
+        } finally {
+            store.exit();
         }
     }
 

@@ -33,12 +33,41 @@ final class GuardPages {
     private static final int SA_ONSTACK = 0x0800_0000;
     /** glibc's struct sigaction (x86-64 and AArch64 alike): handler, 128-byte mask, int flags, restorer. */
     private static final int SIGACTION_SIZE = 152, SA_MASK = 8, SA_FLAGS = 136;
-    private static final int MAX_RANGES = 256;
+    /**
+     * Room for this many code ranges and mapped objects (the handler reads only the counts). Every
+     * module opened from a mapped cache object adds one of each, and they are not removed yet: a
+     * process that opens more modules than this from the cache fails to instantiate the next one.
+     */
+    private static final int MAX_RANGES = 8192;
 
     private static final MemorySegment RANGES = Arena.global().allocate(8 + 16L * MAX_RANGES, 16);
     private static int count;
+    /** Mapped text checked block by block: {@code u64 count}, then triples {@code start, end, digests}. */
+    private static final MemorySegment LAZY = Arena.global().allocate(8 + 24L * MAX_RANGES, 16);
+    private static int lazyCount;
 
     private GuardPages() {
+    }
+
+    /**
+     * Adds a mapped object's text, inaccessible until checked: {@code digests} holds the expected
+     * {@link dev.kiln.linker.BlockHash} of each 64 KiB block. Not yet checked lazily by the handler:
+     * the runtime checks such text before mapping it (see NativeCompiler).
+     */
+    static synchronized void addLazyText(long start, long end, long digests) {
+        if (lazyCount == MAX_RANGES) throw new IllegalStateException("more than " + MAX_RANGES + " mapped cache objects");
+        LAZY.set(ValueLayout.JAVA_LONG, 8 + 24L * lazyCount, start);
+        LAZY.set(ValueLayout.JAVA_LONG, 16 + 24L * lazyCount, end);
+        LAZY.set(ValueLayout.JAVA_LONG, 24 + 24L * lazyCount, digests);
+        lazyCount++;
+        LAZY.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, lazyCount); // published last
+        java.lang.invoke.VarHandle.fullFence();
+        addCodeRange(start, end);
+    }
+
+    /** True when {@code backend}'s handler checks mapped text blocks itself ({@link #addLazyText}). */
+    static boolean checksLazyText(Backend backend) {
+        return backend.checksLazyText();
     }
 
     /** Adds a range of code addresses the handler treats as kiln's. */
@@ -70,7 +99,7 @@ final class GuardPages {
                 if ((int) sigaction.invokeExact(signal, MemorySegment.NULL, previous) != 0) {
                     throw new IllegalStateException("sigaction(" + signal + ") cannot be read");
                 }
-                long handler = place.applyAsLong(backend.signalHandler(RANGES.address(), previous.address(), trapRoutine));
+                long handler = place.applyAsLong(backend.signalHandler(RANGES.address(), LAZY.address(), previous.address(), trapRoutine));
                 MemorySegment action = Arena.global().allocate(SIGACTION_SIZE, 16);
                 action.set(ValueLayout.JAVA_LONG, 0, handler);
                 MemorySegment.copy(previous, SA_MASK, action, SA_MASK, 128);

@@ -22,7 +22,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Raw, for any signature ({@link Implementation}): arguments and results in the raw encoding of
- * {@link FunctionInstance#call(long...)}.
+ * {@link FunctionInstance#call(long...)}: i32 in the low 32 bits, i64 as is, f32/f64 as their IEEE
+ * bits, references as handles, a v128 as two consecutive longs, low half first
+ * ({@link V128#of(long[], int)}).
  *
  * <p>Throwing {@link ProcessExit} ends the program; a {@link WasmTrap} traps with its kind; any other
  * exception traps with kind {@link TrapKind#HOST_ERROR} and the exception as the trap's cause.

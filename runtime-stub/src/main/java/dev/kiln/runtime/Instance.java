@@ -10,8 +10,10 @@ import dev.kiln.frontend.GlobalType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.Limits;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.SegmentMode;
 import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.interpreter.FunctionCompiler;
@@ -45,6 +47,7 @@ public final class Instance implements Caller {
     final TableInstance[] tables;
     final MemoryInstance[] memories;
     final GlobalInstance[] globals;
+    final TagInstance[] tags;
     /** Evaluated items of each element segment; empty once dropped. */
     final long[][] elementItems;
     final boolean[] dataDropped;
@@ -67,10 +70,12 @@ public final class Instance implements Caller {
         this.tables = new TableInstance[m.tableCount()];
         this.memories = new MemoryInstance[m.memoryCount()];
         this.globals = new GlobalInstance[m.globalCount()];
+        this.tags = new TagInstance[m.tagCount()];
         this.elementItems = new long[m.elements().size()][];
         this.dataDropped = new boolean[m.data().size()];
         this.typeIds = new int[m.types().size()];
-        for (int i = 0; i < typeIds.length; i++) typeIds[i] = store.typeId(m.types().get(i));
+        var hierarchy = module.validated().types();
+        for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeIdOfKey(hierarchy.canonicalKey(i)) : 0;
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
         this.interpreted = module.interpreted();
@@ -97,6 +102,10 @@ public final class Instance implements Caller {
         }
         if (m.functionBodies().isEmpty()) return;
         NativeModule code = module.nativeCode(store.backend(), store.codeOptions());
+        NativeCodeMemory natives = NativeCodeMemory.get(store.backend());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TRAP_ROUTINE, natives.trapRoutine());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.INSTANCE_RETURN, natives.instanceReturn());
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
             if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor, store);
@@ -123,6 +132,20 @@ public final class Instance implements Caller {
         BY_CONTEXT.values().removeIf(i -> i.store == s);
     }
 
+    static void forget(Instance i) {
+        BY_CONTEXT.remove(i.vmctxAddress(), i);
+    }
+
+    /** No native code runs for this instance any more (the store stays interpreted: the code space is full). */
+    synchronized void deactivateNative() {
+        nativeCode = null;
+    }
+
+    /** The address native code calls a defined function of this instance through (its stub), or 0 when nothing runs natively. */
+    long nativeEntry(int funcIndex) {
+        return nativeCode == null || m.isImportedFunction(funcIndex) ? 0 : nativeCode.stub(funcIndex);
+    }
+
     /**
      * Defined function {@code funcIndex} of this instance got its funcref descriptor: once native
      * code runs, the descriptor's code is the function's stub or, when bound, its code.
@@ -145,6 +168,8 @@ public final class Instance implements Caller {
             inst.initialize();
         } catch (TrapException t) {
             throw WasmTrap.of(t);
+        } catch (dev.kiln.ir.ThrownException t) { // from the start function
+            throw WasmException.of(t);
         }
         return inst;
     }
@@ -187,41 +212,87 @@ public final class Instance implements Caller {
     // ---- instantiation ----
 
     private void link(Imports imports) {
-        int fi = 0, ti = 0, mi = 0, gi = 0;
+        int fi = 0, ti = 0, mi = 0, gi = 0, xi = 0;
         for (Import imp : m.imports()) {
             Extern e = imports.lookup(imp.module(), imp.name(), store);
             String what = imp.module() + "." + imp.name();
             if (e == null) throw new LinkException("unknown import: " + what);
-            if (!store.owns(e)) throw new LinkException("import " + what + " belongs to another store");
+            if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
-                    if (!(e instanceof FunctionInstance f) || !f.type.equals(m.types().get(imp.typeIndex()))) {
-                        throw incompatible(what, m.types().get(imp.typeIndex()).toString(), e);
+                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]) {
+                        throw incompatible(what, m.funcType(imp.typeIndex()).toString(), e);
                     }
                     functions[fi++] = f;
                 }
                 case TABLE -> {
-                    if (!(e instanceof TableInstance t) || t.valElementType() != imp.table().elementType()
-                            || !new Limits(t.size(), t.tableType().limits().max()).matches(imp.table().limits())) {
+                    if (!(e instanceof TableInstance t) || !sameAcrossModules(t.valElementType(), t.types, imp.table().elementType())
+                            || t.tableType().is64() != imp.table().is64()
+                            || !new Limits(t.size(), t.tableType().limits().max(), t.tableType().limits().hasMax()).matches(imp.table().limits())) {
                         throw incompatible(what, "table " + imp.table(), e);
                     }
                     tables[ti++] = t;
                 }
                 case MEMORY -> {
-                    if (!(e instanceof MemoryInstance mem)
-                            || !new Limits(mem.byteSize() >>> 16, mem.memoryType().limits().max()).matches(imp.memory().limits())) {
+                    if (!(e instanceof MemoryInstance mem) || mem.memoryType().is64() != imp.memory().is64()
+                            || !new Limits(mem.byteSize() >>> 16, mem.memoryType().limits().max(), mem.memoryType().limits().hasMax()).matches(imp.memory().limits())) {
                         throw incompatible(what, "memory " + imp.memory(), e);
                     }
                     memories[mi++] = mem;
                 }
                 case GLOBAL -> {
-                    if (!(e instanceof GlobalInstance g) || !g.globalType().equals(imp.global())) {
+                    if (!(e instanceof GlobalInstance g) || g.globalType().mutable() != imp.global().mutable()
+                            || !(g.globalType().mutable() ? sameAcrossModules(g.globalType().type(), g.types, imp.global().type())
+                                 : matchesAcrossModules(g.globalType().type(), g.types, imp.global().type()))) {
                         throw incompatible(what, "global " + imp.global(), e);
                     }
                     globals[gi++] = g;
                 }
+                case TAG -> {
+                    if (!(e instanceof TagInstance t) || t.typeId != typeIds[imp.typeIndex()]) {
+                        throw incompatible(what, "tag " + m.funcType(imp.typeIndex()), e);
+                    }
+                    tags[xi++] = t;
+                }
             }
         }
+    }
+
+    /** The canonical text of a value type: its own text, with a type index replaced by its canonical key. */
+    private static String typeKey(ValType t, dev.kiln.frontend.TypeHierarchy types) {
+        dev.kiln.frontend.HeapType h = t.heapType();
+        if (h == null || h.isAbstract() || types == null) return t.toString();
+        return (t.nullable() ? "null " : "") + types.canonicalKey(h.typeIndex());
+    }
+
+    /** Type equivalence between an exported value's type (from {@code theirs}) and this module's import. */
+    private boolean sameAcrossModules(ValType exported, dev.kiln.frontend.TypeHierarchy theirs, ValType imported) {
+        return typeKey(exported, theirs).equals(typeKey(imported, module.validated().types()));
+    }
+
+    /** Subtyping for immutable imports: equivalent, or both abstract-typed and the exported a subtype. */
+    private boolean matchesAcrossModules(ValType exported, dev.kiln.frontend.TypeHierarchy theirs, ValType imported) {
+        if (sameAcrossModules(exported, theirs, imported)) return true;
+        var mine = module.validated().types();
+        boolean exportedAbstract = exported.heapType() == null || exported.heapType().isAbstract();
+        if (exportedAbstract) return mine.isSubtype(exported, imported);
+        if (exported.nullable() && !imported.nullable()) return false;
+        // a concrete exported type: the same type made nullable, or an abstract type above it
+        if (imported.heapType() == null) return false;
+        if (imported.heapType().isConcrete()) {
+            return typeKey(exported.asNullable(), theirs).equals(typeKey(imported.asNullable(), mine));
+        }
+        return theirs.isSubtype(exported.heapType(), imported.heapType());
+    }
+
+    private static Store storeOf(Extern e) {
+        return switch (e) {
+            case FunctionInstance f -> f.store;
+            case TableInstance t -> t.store;
+            case MemoryInstance mem -> mem.store;
+            case GlobalInstance g -> g.store;
+            case TagInstance t -> t.store;
+        };
     }
 
     private static LinkException incompatible(String what, String expected, Extern actual) {
@@ -235,6 +306,7 @@ public final class Instance implements Caller {
             case TableInstance t -> "table " + t.type();
             case MemoryInstance mem -> "memory " + mem.type();
             case GlobalInstance g -> "global " + g.type();
+            case TagInstance t -> t.toString();
         };
     }
 
@@ -242,12 +314,19 @@ public final class Instance implements Caller {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
-            tables[i] = store.newTable(t, 0);
+            ConstExpr init = m.tableInit(i - m.importedTableCount());
+            tables[i] = store.newTable(t, init == null ? 0 : evaluate(init)); // an initialiser sees imported globals only
+            tables[i].types = module.validated().types();
         }
         for (int i = m.importedMemoryCount(); i < memories.length; i++) memories[i] = store.newMemory(m.memoryType(i));
+        for (int i = m.importedTagCount(); i < tags.length; i++) {
+            int typeIndex = m.tagType(i).typeIndex();
+            tags[i] = new TagInstance(store, m.funcType(typeIndex), typeIds[typeIndex]);
+        }
         for (int i = m.importedGlobalCount(); i < globals.length; i++) {
             Global g = m.definedGlobals().get(i - m.importedGlobalCount());
-            globals[i] = new GlobalInstance(g.type(), evaluate(g.init()), store);
+            globals[i] = new GlobalInstance(store, g.type(), evaluateRaw(g.init()));
+            globals[i].types = module.validated().types();
         }
         // VMContext
         if (memories.length > 0) memories[0].bind(vmctx);
@@ -277,6 +356,7 @@ public final class Instance implements Caller {
                 case TABLE -> tables[e.index()];
                 case MEMORY -> memories[e.index()];
                 case GLOBAL -> globals[e.index()];
+                case TAG -> tags[e.index()];
             };
             exports.put(e.name(), value);
         }
@@ -291,7 +371,7 @@ public final class Instance implements Caller {
     private long descriptorFor(int i) {
         FunctionInstance f = functions[i];
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
-        MemorySegment d = store.arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
+        MemorySegment d = store.newDescriptor();
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
         hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
@@ -305,7 +385,8 @@ public final class Instance implements Caller {
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
             if (seg.mode() == SegmentMode.ACTIVE) {
-                long offset = evaluate(seg.offset()) & 0xFFFF_FFFFL;
+                long offset = evaluate(seg.offset());
+                if (!tables[seg.tableIndex()].tableType().is64()) offset &= 0xFFFF_FFFFL;
                 tables[seg.tableIndex()].init(offset, elementItems[i], 0, elementItems[i].length);
             }
             if (seg.mode() != SegmentMode.PASSIVE) elementItems[i] = new long[0];
@@ -313,24 +394,46 @@ public final class Instance implements Caller {
         for (int i = 0; i < dataDropped.length; i++) {
             DataSegment seg = m.data().get(i);
             if (seg.mode() != SegmentMode.ACTIVE) continue;
-            long offset = evaluate(seg.offset()) & 0xFFFF_FFFFL;
+            long offset = evaluate(seg.offset());
+            if (!memories[seg.memoryIndex()].memoryType().is64()) offset &= 0xFFFF_FFFFL;
             memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
             dataDropped[i] = true;
         }
         if (m.startFunction() >= 0) functions[m.startFunction()].invoke(this, new long[0]);
     }
 
-    /** Evaluates a constant expression (WebAssembly 2.0: exactly one constant instruction). */
+    /** Evaluates a validated constant expression, extended constants (i32/i64 add, sub, mul) included. */
     long evaluate(ConstExpr e) {
+        long[] stack = new long[e.instrs().size()];
+        int sp = 0;
+        for (ConstInstr ci : e.instrs()) {
+            long v = switch (ci.op()) {
+                case I32_CONST -> (int) ci.imm();
+                case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
+                case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
+                case REF_NULL -> 0;
+                case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
+                case GLOBAL_GET -> globals[(int) ci.imm()].get();
+                case I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> {
+                    long b = stack[--sp];
+                    long a = stack[--sp];
+                    yield dev.kiln.ir.Numerics.eval(ci.op(), a, b);
+                }
+                default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
+            };
+            stack[sp++] = v;
+        }
+        return stack[sp - 1];
+    }
+
+    /** Evaluates a constant expression into raw slots: one, or two for a v128. */
+    long[] evaluateRaw(ConstExpr e) {
+        if (e.instrs().size() != 1) return new long[] {evaluate(e)}; // extended constants: i32/i64 only
         ConstInstr ci = e.single();
         return switch (ci.op()) {
-            case I32_CONST -> (int) ci.imm();
-            case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
-            case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
-            case REF_NULL -> 0;
-            case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
-            case GLOBAL_GET -> globals[(int) ci.imm()].get();
-            default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
+            case V128_CONST -> new long[] {ci.imm(), ci.imm2()};
+            case GLOBAL_GET -> globals[(int) ci.imm()].raw();
+            default -> new long[] {evaluate(e)};
         };
     }
 
@@ -345,19 +448,23 @@ public final class Instance implements Caller {
         long entry = nativeEntryFor(index);
         if (entry != 0) return NativeBinding.invoke(this, m.functionType(index), entry, args);
         long[] results = Interpreter.invoke(binding, compiled(index), args);
-        dev.kiln.frontend.FuncType t = m.functionType(index);
-        for (int i = 0; i < results.length; i++) {
-            // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
-            if (t.result(i) == dev.kiln.frontend.ValType.I32 || t.result(i) == dev.kiln.frontend.ValType.F32) results[i] &= 0xFFFF_FFFFL;
-        }
-        return results;
+        // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
+        return RawValues.zeroExtend32(m.functionType(index).results(), results);
     }
 
     /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */
     private long nativeEntryFor(int index) {
-        if (nativeCode == null) return 0;
-        long a = nativeCode.address(index);
-        if (a == 0 && (store.tier() == Tier.NATIVE || nativeCode.hasCode(index))) a = nativeCode.bind(index);
+        NativeModule code = nativeCode;
+        if (code == null) return 0;
+        long a = code.address(index);
+        if (a == 0 && (store.tier() == Tier.NATIVE || code.hasCode(index))) {
+            try {
+                a = code.bind(index);
+            } catch (CodeSpaceFullException full) {
+                if (store.tier() == Tier.NATIVE) throw full;
+                return 0; // auto: this function keeps running in the interpreter
+            }
+        }
         return a;
     }
 
@@ -400,10 +507,19 @@ public final class Instance implements Caller {
         memories[0].init(dst & 0xFFFF_FFFFL, m.bytes(), seg.dataStart(), length, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
     }
 
+    /** memory.init into memory {@code memory}, the operands already in range of its address type (the interpreter's). */
+    void memoryInit(int segment, int memory, long dst, long src, long n) {
+        DataSegment seg = m.data().get(segment);
+        int length = dataDropped[segment] ? 0 : seg.dataLength();
+        memories[memory].init(dst, m.bytes(), seg.dataStart(), length, src, n);
+    }
+
     CompiledFunction compiled(int index) {
         CompiledFunction cf = interpreted[index];
         if (cf == null) {
-            cf = FunctionCompiler.compile(module.validated(), index);
+            dev.kiln.ir.code.Backend backend = store.backend();
+            cf = backend != null ? FunctionCompiler.compile(module.validated(), index, backend::frameBytes)
+                    : FunctionCompiler.compile(module.validated(), index);
             interpreted[index] = cf;
             module.interpretedNow(index, cf);
         }

@@ -58,6 +58,11 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
+    public long stackBytesAvailable() {
+        return instance.store().interpreterStackAvailable();
+    }
+
+    @Override
     public CompiledFunction[] interpretedFunctions() {
         return instance.interpreted;
     }
@@ -92,14 +97,23 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
-    public int resolveIndirect(int tableIndex, int elementIndex, int typeIndex) {
+    public int resolveIndirect(int tableIndex, long elementIndex, int typeIndex) {
         TableInstance table = instance.tables[tableIndex];
-        long idx = elementIndex & 0xFFFF_FFFFL;
-        if (idx >= table.size()) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
+        long idx = table.tableType().is64() ? elementIndex : elementIndex & 0xFFFF_FFFFL;
+        if (Long.compareUnsigned(idx, table.size()) >= 0) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
         int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
         if (typeId != instance.typeIds[typeIndex]) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
+        FunctionInstance f = instance.store().functionByHandle(handle);
+        if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
+        return -1 - handle;
+    }
+
+    @Override
+    public int resolveRef(long ref) {
+        if (ref == 0) throw new TrapException(TrapKind.NULL_FUNCTION_REFERENCE);
         int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
         FunctionInstance f = instance.store().functionByHandle(handle);
         if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
@@ -118,7 +132,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long memoryGrow(long deltaPages) {
-        return instance.memories[0].grow(deltaPages);
+        return instance.memories[0].growNow(deltaPages);
     }
 
     @Override
@@ -158,7 +172,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long tableGrow(int table, long init, long delta) {
-        return instance.tables[table].grow(delta, init);
+        return instance.tables[table].growNow(delta, init);
     }
 
     @Override
@@ -190,6 +204,56 @@ final class InterpreterBinding implements InstanceContext {
     public long[] enterOsr(CompiledFunction f, int osrIndex, long[] values) {
         NativeModule.OsrEntry e = (NativeModule.OsrEntry) f.osrEntries[osrIndex];
         return NativeBinding.invoke(instance, e.type(), e.address(), values);
+    }
+
+    @Override
+    public long memoryAddress(int memory) {
+        return instance.memories[memory].baseAddress();
+    }
+
+    @Override
+    public long memorySize(int memory) {
+        return instance.memories[memory].byteSize();
+    }
+
+    @Override
+    public long memoryGrow(int memory, long deltaPages) {
+        return instance.memories[memory].grow(deltaPages);
+    }
+
+    @Override
+    public void memoryFill(int memory, long dst, int value, long n) {
+        instance.memories[memory].fill(dst, (byte) value, n);
+    }
+
+    @Override
+    public void memoryCopy(int dstMemory, int srcMemory, long dst, long src, long n) {
+        MemoryInstance.copy(instance.memories[dstMemory], dst, instance.memories[srcMemory], src, n);
+    }
+
+    @Override
+    public void memoryInit(int segment, int memory, long dst, long src, long n) {
+        instance.memoryInit(segment, memory, dst, src, n);
+    }
+
+    @Override
+    public boolean tableIs64(int table) {
+        return instance.tables[table].tableType().is64();
+    }
+
+    @Override
+    public Object tag(int tagIndex) {
+        return instance.tags[tagIndex];
+    }
+
+    @Override
+    public long exnRef(dev.kiln.ir.ThrownException e) {
+        return instance.store().exnRef(e);
+    }
+
+    @Override
+    public dev.kiln.ir.ThrownException exception(long ref) {
+        return instance.store().exception(ref);
     }
 
     @Override

@@ -32,8 +32,10 @@ public final class MemoryInstance implements Memory, Extern {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
+    final Store store;
     private final VirtualMemory pages;
     private final long base;
+    /** The whole reservation for the runtime's own use while guest code runs (the store cannot be closed then). */
     private final MemorySegment segment;
     /** What host code accesses: the reservation, closed (before it is unmapped) when the memory is released. */
     private final Arena hostViews = Arena.ofShared();
@@ -45,10 +47,12 @@ public final class MemoryInstance implements Memory, Extern {
     private final List<MemorySegment> boundContexts = new ArrayList<>();
     private final MemoryType type;
 
-    MemoryInstance(MemoryType type, long hostMaxPages) {
+    MemoryInstance(Store store, MemoryType type, long hostMaxPages) {
+        this.store = store;
         this.type = type;
         long declared = type.limits().hasMax() ? type.limits().max() : MemoryType.MAX_PAGES;
-        this.maxPages = Math.min(declared, hostMaxPages);
+        // a 64-bit memory grows within the same reservation as a 32-bit one (8 GiB); past it, memory.grow fails
+        this.maxPages = Math.min(Math.min(declared, hostMaxPages), RESERVATION / MemoryType.PAGE_SIZE);
         if (type.limits().min() > maxPages) {
             throw new LinkException("memory of " + type.limits().min() + " pages exceeds the limit of " + maxPages + " pages");
         }
@@ -109,8 +113,14 @@ public final class MemoryInstance implements Memory, Extern {
         return size;
     }
 
+    /** Grows the memory from Java (as the store's user; see {@link Store}). */
     @Override
     public long grow(long deltaPages) {
+        return store.using(() -> growNow(deltaPages));
+    }
+
+    /** memory.grow from guest code. */
+    long growNow(long deltaPages) {
         long oldPages = size / MemoryType.PAGE_SIZE;
         if (deltaPages < 0 || oldPages + deltaPages > maxPages) return -1;
         long add = deltaPages * MemoryType.PAGE_SIZE;
@@ -134,13 +144,18 @@ public final class MemoryInstance implements Memory, Extern {
 
     /** For Wasm code and the runtime: traps as the spec says. */
     private long check(long address, long length) {
-        if (address < 0 || length < 0 || address > size - length) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        if (outside(address, length)) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
         return address;
+    }
+
+    /** Unsigned, without overflow: 64-bit memories pass any u64 address and length. */
+    private boolean outside(long address, long length) {
+        return Long.compareUnsigned(length, size) > 0 || Long.compareUnsigned(address, size - length) > 0;
     }
 
     /** For host code ({@link Memory}): the same check, thrown as the API's trap. */
     private long hostCheck(long address, long length) {
-        if (address < 0 || length < 0 || address > size - length) {
+        if (address < 0 || length < 0 || outside(address, length)) {
             throw new WasmTrap(TrapKind.OUT_OF_BOUNDS_MEMORY, List.of(), new IndexOutOfBoundsException(
                     "bytes [" + address + ", " + address + " + " + length + ") are outside the memory of " + size + " bytes"));
         }
@@ -244,9 +259,18 @@ public final class MemoryInstance implements Memory, Extern {
         MemorySegment.copy(segment, src, segment, dst, n);
     }
 
+    /** memory.copy between two memories (the same one allowed), with the spec's bounds checks. */
+    static void copy(MemoryInstance dst, long d, MemoryInstance src, long s, long n) {
+        dst.check(d, n);
+        src.check(s, n);
+        MemorySegment.copy(src.segment, s, dst.segment, d, n);
+    }
+
     /** Copies {@code n} bytes of {@code data[srcOff..]} to {@code dst}, with the checks memory.init needs. */
     void init(long dst, byte[] data, int dataStart, int dataLength, long src, long n) {
-        if (src + n > dataLength) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        if (Long.compareUnsigned(n, dataLength) > 0 || Long.compareUnsigned(src, dataLength - n) > 0) {
+            throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        }
         check(dst, n);
         MemorySegment.copy(data, (int) (dataStart + src), segment, ValueLayout.JAVA_BYTE, dst, (int) n);
     }

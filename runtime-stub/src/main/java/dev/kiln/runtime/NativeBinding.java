@@ -34,16 +34,35 @@ final class NativeBinding {
         NativeValues.write(buf.address(), type.params(), args);
         int result;
         try {
-            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), ThreadStackLimit.current());
+            // measured last: nothing between here and the call blocks, so a virtual thread stays on this carrier
+            long stackLimit = instance.store().nativeStackLimit();
+            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            // the instance keeps its module, and so the code that just ran, from being freed meanwhile
+            java.lang.ref.Reference.reachabilityFence(instance);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
+        if (result == ExecutionStateLayout.THROW) {
+            ExecutionState.takePendingTrap();
+            dev.kiln.ir.ThrownException e = ExecutionState.takePendingThrow();
+            if (e != null) throw e;
+        }
         if (result == ExecutionStateLayout.EXIT) {
             ExecutionState.takePendingTrap();
             throw new ProcessExit(ExecutionState.takePendingExit());
+        }
+        if (result == ExecutionStateLayout.DAMAGED_CODE) {
+            ExecutionState.takePendingTrap();
+            ExecutionState state = instance.store().state();
+            long pc = state.frameCount() > 0 ? state.frame(0) : 0;
+            dev.kiln.linker.MappedObject o = natives.mappedObjectAt(pc);
+            throw new dev.kiln.linker.DamagedObjectException(o == null ? null : o.path(), "cached code "
+                    + (o == null ? "" : "in " + o.path() + " ") + "is damaged: a 64 KiB block of its text failed its digest"
+                    + " when first used, at 0x" + Long.toHexString(pc) + "; it was never run");
         }
         TrapException pending = ExecutionState.takePendingTrap();
         TrapException t = pending != null ? pending : new TrapException(TrapKind.fromCode(result));

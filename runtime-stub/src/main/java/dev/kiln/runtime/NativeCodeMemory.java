@@ -1,11 +1,13 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.ir.WasmFrame;
+import dev.kiln.linker.CodeSpaceExhaustedException;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.LinkException;
 import dev.kiln.linker.PlacedFunction;
@@ -31,6 +33,12 @@ final class NativeCodeMemory {
     private static final FunctionDescriptor ENTRY = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     private static NativeCodeMemory instance;
+    /** Frees the code of modules that became unreachable (see {@link WasmModule}). */
+    static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(r -> {
+        Thread t = new Thread(r, "kiln-code-release");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Backend backend;
     private final ExecutableMemory memory;
@@ -39,6 +47,47 @@ final class NativeCodeMemory {
     private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> hostEntries = new ConcurrentHashMap<>();
+    /** Text of mapped cache objects by start address: frames in them are looked up in their metadata. */
+    private final ConcurrentSkipListMap<Long, MappedText> mappedTexts = new ConcurrentSkipListMap<>();
+
+    /** A mapped object's text at {@code base}. */
+    record MappedText(long base, dev.kiln.linker.MappedObject object, java.util.function.IntFunction<String> names) {
+    }
+
+    /**
+     * Tells the frame walk and the guard-page handler about a mapped object's text at {@code base}; with
+     * {@code lazyCheck}, the handler checks each block's digest before opening it.
+     */
+    void registerMapped(long base, dev.kiln.linker.MappedObject object, java.util.function.IntFunction<String> names,
+                        boolean lazyCheck) {
+        mappedTexts.put(base, new MappedText(base, object, names));
+        if (lazyCheck) {
+            GuardPages.addLazyText(base, base + object.textSize(), object.textDigestsAddress());
+        } else {
+            GuardPages.addCodeRange(base, base + object.textSize());
+        }
+    }
+
+    /** The mapped object whose text holds {@code address}, or null. */
+    dev.kiln.linker.MappedObject mappedObjectAt(long address) {
+        Map.Entry<Long, MappedText> e = mappedTexts.floorEntry(address);
+        if (e == null || address - e.getKey() >= e.getValue().object().textSize()) return null;
+        return e.getValue().object();
+    }
+
+    /** The placed function holding {@code returnAddress - 1} in a mapped text, or null. */
+    private Placed mappedFunctionAt(long returnAddress) {
+        Map.Entry<Long, MappedText> e = mappedTexts.floorEntry(returnAddress - 1);
+        if (e == null) return null;
+        MappedText t = e.getValue();
+        long offset = returnAddress - 1 - t.base();
+        if (offset >= t.object().textSize()) return null;
+        int f = t.object().functionAt(offset);
+        if (f < 0) return null;
+        long start = t.base() + t.object().textOffset(f);
+        return new Placed(start, t.object().codeSize(f), f, t.names().apply(f), t.object().trapSites(f));
+    }
+
     /** Placed Wasm functions by start address, for mapping return addresses to Wasm frames. */
     private final ConcurrentSkipListMap<Long, Placed> byAddress = new ConcurrentSkipListMap<>();
 
@@ -47,17 +96,19 @@ final class NativeCodeMemory {
     }
 
     /**
-     * Address space reserved for x86-64 code at once. Code calls the trap routine and shared stubs
-     * with rel32 displacements (±2 GiB), so all of it must stay in one window: with the linker's
-     * default 64 MiB reservations a later one could land far away (below 8 GiB linear-memory
-     * reservations) and every placement after it failed. Only the address space is reserved.
+     * Address space reserved for code, at once and only once: x86-64 code calls the trap routine and
+     * shared stubs with rel32 displacements (±2 GiB), AArch64 code calls within a module with
+     * {@code bl} (±128 MiB), so all code must stay in one window. Only the address space is
+     * reserved; pages are committed as code is placed and returned when it is freed. The system
+     * property {@code kiln.codeSpace} (bytes) sets a smaller window, for tests of exhaustion.
      */
     static final long X64_CODE_RESERVATION = 1L << 30;
+    static final long A64_CODE_RESERVATION = 128L << 20;
 
     private NativeCodeMemory(Backend backend) {
         this.backend = backend;
-        this.memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
-                backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : ExecutableMemory.DEFAULT_REGION_SIZE,
+        long size = Long.getLong("kiln.codeSpace", backend.target() == Target.X86_64 ? X64_CODE_RESERVATION : A64_CODE_RESERVATION);
+        this.memory = ExecutableMemory.ofFixedSize(backend.relocationModel(), InstructionCache.forTarget(backend.target()), size,
                 GuardPages::addCodeRange);
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
@@ -74,10 +125,19 @@ final class NativeCodeMemory {
         }
     }
 
-    /** The process's native code memory for the host backend. */
+    /** The process's native code memory if it was made, else null. */
+    static synchronized NativeCodeMemory existing() {
+        return instance;
+    }
+
+    /**
+     * The process's native code memory for the host architecture (code of any of its CPU levels
+     * goes there). Its own stubs come from the architecture's lowest level, so they run under
+     * every store's level.
+     */
     static synchronized NativeCodeMemory get(Backend backend) {
-        if (instance == null) instance = new NativeCodeMemory(backend);
-        if (instance.backend != backend) throw new IllegalStateException("native code runs for one target per process");
+        if (instance == null) instance = new NativeCodeMemory(Backends.forTarget(backend.target()));
+        if (instance.backend.target() != backend.target()) throw new IllegalStateException("native code runs for one target per process");
         return instance;
     }
 
@@ -87,6 +147,10 @@ final class NativeCodeMemory {
 
     long trapRoutine() {
         return trapRoutine;
+    }
+
+    long instanceReturn() {
+        return instanceReturn;
     }
 
     /** The address of the runtime routine compiled code names {@code symbol}, if it is one. */
@@ -101,11 +165,73 @@ final class NativeCodeMemory {
     /** Places tiering stubs (no Wasm frames of their own). */
     List<PlacedFunction> placeStubs(List<MachineCode> stubs) {
         try {
-            return memory.placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine,
+            return placeAll(stubs, SymbolResolver.of(Map.of(Backend.TRAP_SYMBOL, trapRoutine,
                     Backend.INSTANCE_RETURN_SYMBOL, instanceReturn)));
         } catch (LinkException e) {
             throw new IllegalStateException("cannot place native stubs: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Places code; when the code space is full, first lets the garbage collector find modules that
+     * can no longer run (their code is freed as they are collected), then tries once more.
+     */
+    private List<PlacedFunction> placeAll(List<MachineCode> code, SymbolResolver resolver) {
+        try {
+            return memory.placeAll(code, resolver);
+        } catch (CodeSpaceExhaustedException full) {
+            reclaim();
+            try {
+                return memory.placeAll(code, resolver);
+            } catch (CodeSpaceExhaustedException still) {
+                throw new CodeSpaceFullException(memory.sealedBytes(), memory.reservedBytes());
+            }
+        }
+    }
+
+    /** Runs the collector and waits (briefly) for the code of modules it finds unreachable to be freed. */
+    private void reclaim() {
+        long before = memory.sealedBytes();
+        System.gc();
+        for (int i = 0; i < 50 && memory.sealedBytes() >= before; i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+
+    /** Code a module placed, freed together when the module can no longer run (see {@link #release}). */
+    static final class PlacedCode {
+        private final List<Long> placements = new java.util.ArrayList<>();
+        private final List<Long> functions = new java.util.ArrayList<>();
+
+        synchronized void placed(List<PlacedFunction> batch, boolean functionsWithFrames) {
+            if (batch.isEmpty()) return;
+            placements.add(batch.getFirst().address());
+            if (functionsWithFrames) for (PlacedFunction p : batch) functions.add(p.address());
+        }
+    }
+
+    /**
+     * Frees everything in {@code code} (called once its module is unreachable and every store that
+     * ran it is closed: nothing can call it any more).
+     */
+    void release(PlacedCode code) {
+        synchronized (code) {
+            for (long f : code.functions) byAddress.remove(f);
+            for (long p : code.placements) memory.free(p);
+            code.functions.clear();
+            code.placements.clear();
+        }
+    }
+
+    /** Bytes of code placed and not freed (what the code space holds now). */
+    long liveCodeBytes() {
+        return memory.sealedBytes();
     }
 
     /** The native-to-interpreter adapter for functions of {@code type} (made once per type). */
@@ -133,16 +259,12 @@ final class NativeCodeMemory {
         return interpreterEntries;
     }
 
-    /** A thunk that calls host function {@code handle} (of its store) through the adapter of its type. */
-    long hostThunk(int handle, FuncType type) {
-        return hostThunks(new int[] {handle}, List.of(type))[0];
-    }
-
     /**
      * Thunks for several host functions ({@code handles[k]} of type {@code types.get(k)}), placed
-     * together with any adapter of their types not made yet.
+     * together (recorded in {@code owner}, the store's code), with any adapter of their types not
+     * made yet (adapters are shared by every store).
      */
-    synchronized long[] hostThunks(int[] handles, List<FuncType> types) {
+    synchronized long[] hostThunks(int[] handles, List<FuncType> types, PlacedCode owner) {
         List<FuncType> missing = new java.util.ArrayList<>();
         for (FuncType t : types) if (!hostEntries.containsKey(t) && !missing.contains(t)) missing.add(t);
         if (!missing.isEmpty()) {
@@ -159,6 +281,7 @@ final class NativeCodeMemory {
             thunks.add(backend.adapterThunk("kiln_host_" + handles[k], handles[k], hostEntries.get(types.get(k))));
         }
         List<PlacedFunction> placed = placeStubs(thunks);
+        owner.placed(placed, false);
         long[] out = new long[handles.length];
         for (int k = 0; k < out.length; k++) out[k] = placed.get(k).address();
         return out;
@@ -167,7 +290,7 @@ final class NativeCodeMemory {
     /** Places compiled functions; their calls to other symbols go through {@code resolver}. */
     List<PlacedFunction> place(List<MachineCode> functions, SymbolResolver resolver, java.util.function.IntFunction<String> names) {
         try {
-            List<PlacedFunction> placed = memory.placeAll(functions, resolver);
+            List<PlacedFunction> placed = placeAll(functions, resolver);
             for (int i = 0; i < placed.size(); i++) {
                 PlacedFunction p = placed.get(i);
                 MachineCode mc = functions.get(i);
@@ -184,7 +307,7 @@ final class NativeCodeMemory {
     MethodHandle entry(FuncType type) {
         return entries.computeIfAbsent(type, t -> {
             try {
-                long address = memory.place(backend.entryTrampoline(t, "kiln_entry"), SymbolResolver.none()).address();
+                long address = placeAll(List.of(backend.entryTrampoline(t, "kiln_entry")), SymbolResolver.none()).getFirst().address();
                 return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), ENTRY);
             } catch (LinkException e) {
                 throw new IllegalStateException(e);
@@ -194,20 +317,27 @@ final class NativeCodeMemory {
 
     /** True when {@code returnAddress} is a recorded trap site of {@code kind} in placed Wasm code. */
     boolean isTrapSite(long returnAddress, dev.kiln.ir.TrapKind kind) {
-        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
-        if (e == null) return false;
-        long offset = returnAddress - e.getKey();
-        for (TrapSite s : e.getValue().sites()) if (s.codeOffset() == offset && s.kind() == kind) return true;
+        Placed p = placedAt(returnAddress);
+        if (p == null) return false;
+        long offset = returnAddress - p.address();
+        for (TrapSite s : p.sites()) if (s.codeOffset() == offset && s.kind() == kind) return true;
         return false;
+    }
+
+    /** The placed or mapped function a return address lies in (or just after), or null. */
+    private Placed placedAt(long returnAddress) {
+        Placed mappedOne = mappedFunctionAt(returnAddress);
+        if (mappedOne != null) return mappedOne;
+        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
+        return e == null ? null : e.getValue();
     }
 
     /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */
     WasmFrame frameAt(long returnAddress) {
         // a return address follows its call, so it is never its own function's first byte, but it can be
         // the next function's (a call at the very end, such as the last trap stub)
-        Map.Entry<Long, Placed> e = byAddress.floorEntry(returnAddress - 1);
-        if (e == null) return null;
-        Placed p = e.getValue();
+        Placed p = placedAt(returnAddress);
+        if (p == null) return null;
         long offset = returnAddress - p.address();
         if (offset > p.size()) return null;
         for (TrapSite s : p.sites()) {

@@ -1,21 +1,24 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.internal.CompilerBuildId;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
-import dev.kiln.ir.code.Target;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.CorruptObjectException;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ElfWriter;
 import dev.kiln.linker.KilnObject;
-import dev.kiln.runtime.internal.Backends;
-import dev.kiln.runtime.internal.CompilerBuildId;
+import dev.kiln.linker.LinkedObjectWriter;
+import dev.kiln.linker.MappedObject;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,35 +38,108 @@ public final class NativeCompiler {
     private NativeCompiler() {
     }
 
-    /** What cached code for {@code module} on {@code target} compiled with {@code options} is filed under. */
-    public static BuildIdentity identity(WasmModule module, Target target, CodeOptions options) {
-        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), target, options.key());
+    /** The compiler's view of {@code module} (kiln's own tools and tests; embedders never need it). */
+    public static ValidatedModule validated(WasmModule module) {
+        return module.validated();
     }
 
-    /** Compiles every defined function; {@code progress} receives the number done after each. */
-    static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, CodeOptions options, boolean listing,
+    /**
+     * Bytes of native code this process holds now: placed and not yet freed (a module's code is
+     * freed once the module is unreachable and its stores are closed); 0 before any native code.
+     */
+    public static long codeBytesInUse() {
+        Backend backend = Backends.host();
+        return backend == null ? 0 : NativeCodeMemory.existing() == null ? 0 : NativeCodeMemory.existing().liveCodeBytes();
+    }
+
+    /**
+     * What cached code for {@code module} compiled for {@code cpu} with {@code options} is filed
+     * under. The CPU level is part of the options string, so it enters the cache key and
+     * {@code .kiln.meta}.
+     */
+    public static BuildIdentity identity(WasmModule module, CpuFeatures cpu, CodeOptions options) {
+        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), cpu.target(), optionsKey(cpu, options));
+    }
+
+    /** The options part of a cache key: the code options and the CPU level the code was compiled for. */
+    static String optionsKey(CpuFeatures cpu, CodeOptions options) {
+        return options.key() + ",cpu=" + cpu.name();
+    }
+
+    /**
+     * Compiles every defined function, on every core (functions are independent); {@code progress}
+     * receives the number done so far, from one thread at a time. The result is in function order.
+     */
+    public static List<MachineCode> compileAll(ValidatedModule vm, Backend backend, CodeOptions options, boolean listing,
                                                IntConsumer progress) {
         Module m = vm.module();
         SymbolNames names = SymbolNames.of(m);
-        List<MachineCode> code = new ArrayList<>(m.functionBodies().size());
-        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            code.add(backend.compile(vm, names, f, options, listing));
-            progress.accept(code.size());
+        int first = m.importedFunctionCount(), n = m.functionCount() - first;
+        MachineCode[] code = new MachineCode[n];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 8));
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable worker = () -> {
+            for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
+                try {
+                    code[i] = backend.compile(vm, names, first + i, options, listing);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                int d = done.incrementAndGet();
+                synchronized (progress) {
+                    progress.accept(d);
+                }
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int t = 1; t < threads; t++) helpers.add(Thread.ofPlatform().name("kiln-compile-" + t).daemon().start(worker));
+        worker.run();
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while compiling", e);
+            }
         }
-        return code;
+        if (failure.get() != null) throw failure.get();
+        return java.util.Arrays.asList(code);
+    }
+
+    /** How cached objects of {@code backend}'s target resolve calls between a module's functions. */
+    static LinkedObjectWriter.Linking linking(Backend backend, SymbolNames names) {
+        return new LinkedObjectWriter.Linking(backend.relocationModel(), names::indexOf, names::of, backend::slotStub,
+                backend.textFiller());
+    }
+
+    /** The relocatable ELF object for a module (for {@code kiln compile -o}): its identity, then every defined function. */
+    public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
+        return object(module, backend, options, progress, false);
+    }
+
+    /** The cache object for a module (mapped format, {@link LinkedObjectWriter}): every defined function, linked. */
+    public static byte[] cacheObject(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
+        Module m = module.validated().module();
+        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
+        return LinkedObjectWriter.write(identity(module, backend.cpu(), options), m.functionCount(), code,
+                linking(backend, SymbolNames.of(m)));
     }
 
     /** The ELF object for a module: its identity, then every defined function, and the module itself when {@code embedModule}. */
     static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress, boolean embedModule) {
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
         byte[] bytes = module.validated().module().bytes();
-        return ElfWriter.write(identity(module, backend.target(), options), module.validated().module().functionCount(), code,
+        return ElfWriter.write(identity(module, backend.cpu(), options), module.validated().module().functionCount(), code,
                 embedModule ? bytes : null);
     }
 
     /**
      * Uses {@code object}'s code for {@code module} after checking that it was made from exactly
-     * this module, for {@code backend}'s target, with {@code options} and by this compiler build.
+     * this module, for {@code backend}'s target at a CPU level this machine has, with {@code options}
+     * and by this compiler build.
      */
     static void useObject(WasmModule module, byte[] object, Backend backend, CodeOptions options) {
         KilnObject parsed;
@@ -72,9 +148,21 @@ public final class NativeCompiler {
         } catch (CorruptObjectException e) {
             throw new IncompatibleCodeException("the object is damaged: " + e.getMessage());
         }
-        String problem = mismatch(parsed.identity(), identity(module, backend.target(), options), module.name());
+        Backend level = levelOf(parsed.identity(), backend, options);
+        String problem = mismatch(parsed.identity(), identity(module, level.cpu(), options), module.name());
         if (problem != null) throw new IncompatibleCodeException(problem);
-        module.useNativeCode(parsed.functions(), backend, options);
+        module.useNativeCode(parsed.functions(), level, options);
+    }
+
+    /**
+     * The backend of the CPU level {@code found} was compiled for, when this machine ({@code host})
+     * has that level or a higher one (code for a lower level runs here too); else {@code host}.
+     */
+    private static Backend levelOf(BuildIdentity found, Backend host, CodeOptions options) {
+        for (CpuFeatures level : CpuFeatures.levels(host.target())) {
+            if (host.cpu().includes(level) && optionsKey(level, options).equals(found.options())) return Backends.forCpu(level);
+        }
+        return host;
     }
 
     /** Why code built for {@code found} must not run as {@code expected}, or null when they are the same. */
@@ -111,12 +199,83 @@ public final class NativeCompiler {
         TierUp.drain();
         NativeModule nm = module.existingNativeCode(options);
         if (nm == null || !nm.hasNewCode()) return;
-        BuildIdentity id = identity(module, backend.target(), options);
+        BuildIdentity id = identity(module, nm.backend().cpu(), options);
         try {
-            cache.store(id.cacheKey(), nm.object(id));
-        } catch (IOException | RuntimeException e) {
+            cache.storeMapped(id, nm.object(id));
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether the guard-page handler of this machine checks mapped text blocks itself (so text is
+     * mapped inaccessible and each block is checked when first used); else every block is checked
+     * before the text is mapped.
+     */
+    static boolean lazyTextCheck(Backend backend) {
+        return GuardPages.checksLazyText(backend);
+    }
+
+    /** Maps a cached object's text for {@code module}; returns null, or the problem when the object is damaged. */
+    private static String useMapped(WasmModule module, MappedObject mapped, Backend backend, CodeOptions options) {
+        boolean lazy = lazyTextCheck(backend);
+        try {
+            if (!lazy) mapped.checkAllText();
+            module.useMappedCode(mapped, backend, options, lazy);
+            return null;
+        } catch (DamagedObjectException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return "cannot read it: " + e.getMessage();
+        }
+    }
+
+    /** A module read for a tier with native code, and what was done about its code. */
+    public record Opened(WasmModule module, Outcome outcome) {
+    }
+
+    /**
+     * Reads a module for {@code tier} (native or auto): when the cache holds code for exactly these bytes,
+     * the module was decoded and validated by this build before, so only what lies outside the function
+     * bodies is decoded now and the cached code is mapped (nothing is done per function); otherwise
+     * the module is decoded and validated whole and {@link #prepare}d.
+     *
+     * @throws dev.kiln.frontend.ModuleException when the module is malformed or invalid
+     */
+    public static Opened open(byte[] bytes, String name, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
+                              CodeOptions options) {
+        return open(bytes, null, name, cache, write, warnings, tier, options);
+    }
+
+    /**
+     * {@link #open(byte[], String, CodeCache, boolean, Consumer, Tier, CodeOptions)} with the SHA-256 of
+     * {@code bytes} already known ({@code moduleHash}; null to hash them here), e.g. from a
+     * {@link dev.kiln.linker.ModuleHashMemo}: a cache hit of a large module then does not hash it again.
+     */
+    public static Opened open(byte[] bytes, byte[] moduleHash, String name, CodeCache cache, boolean write, Consumer<String> warnings,
+                              Tier tier, CodeOptions options) {
+        Backend backend = Backends.host();
+        if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
+        if (cache != null) {
+            BuildIdentity id = moduleHash != null
+                    ? new BuildIdentity(moduleHash, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options))
+                    : BuildIdentity.ofModule(bytes, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
+            CacheLookup found = cache.load(id, backend.relocationModel());
+            if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
+                WasmModule module = WasmModule.ofTrusted(bytes, name);
+                String problem = useMapped(module, hit.mapped(), backend, options);
+                if (problem == null) return new Opened(module, Outcome.CACHE_HIT);
+                warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
+                        + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
+            } else if (found instanceof CacheLookup.Corrupt bad) {
+                warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
+                        + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
+            }
+        }
+        WasmModule module = WasmModule.of(bytes, name);
+        return new Opened(module, prepare(module, cache, write, warnings, tier, options));
     }
 
     /** What {@link #prepare} did. */
@@ -145,17 +304,36 @@ public final class NativeCompiler {
                                   CodeOptions options) {
         Backend backend = Backends.host();
         if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
-        BuildIdentity id = identity(module, backend.target(), options);
+        return prepare(module, cache, write, warnings, tier, options, backend);
+    }
+
+    /** {@link #prepare(WasmModule, CodeCache, boolean, Consumer, Tier, CodeOptions)} on a machine of {@code backend}'s level. */
+    static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
+                           CodeOptions options, Backend backend) {
+        BuildIdentity id = identity(module, backend.cpu(), options);
         if (cache != null) {
-            CacheLookup found = cache.load(id, backend.relocationModel());
-            switch (found) {
-                case CacheLookup.Hit hit -> {
-                    module.useNativeCode(hit.object().functions(), backend, options);
-                    return Outcome.CACHE_HIT;
+            // the host's level first, then lower ones (code precompiled for them runs here too)
+            List<CpuFeatures> levels = new ArrayList<>(CpuFeatures.levels(backend.target()));
+            java.util.Collections.reverse(levels);
+            for (CpuFeatures level : levels) {
+                if (!backend.cpu().includes(level)) continue;
+                Backend b = Backends.forCpu(level);
+                CacheLookup found = cache.load(identity(module, level, options), b.relocationModel());
+                switch (found) {
+                    case CacheLookup.Hit hit when hit.mapped() != null -> {
+                        String problem = useMapped(module, hit.mapped(), b, options);
+                        if (problem == null) return Outcome.CACHE_HIT;
+                        warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
+                                + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
+                    }
+                    case CacheLookup.Hit hit -> {
+                        module.useNativeCode(hit.object().functions(), b, options);
+                        return Outcome.CACHE_HIT;
+                    }
+                    case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
+                            + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
+                    case CacheLookup.Miss miss -> { }
                 }
-                case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
-                        + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
-                case CacheLookup.Miss miss -> { }
             }
         }
         if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
@@ -163,9 +341,13 @@ public final class NativeCompiler {
         module.useNativeCode(code, backend, options);
         if (cache == null || !write) return Outcome.COMPILED;
         try {
-            cache.store(id.cacheKey(), ElfWriter.write(id, module.validated().module().functionCount(), code));
+            cache.storeMapped(id, LinkedObjectWriter.write(id, module.validated().module().functionCount(), code,
+                    linking(backend, SymbolNames.of(module.validated().module()))));
             return Outcome.COMPILED_AND_STORED;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            return Outcome.COMPILED;
+        } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
             return Outcome.COMPILED;
         }

@@ -7,7 +7,8 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.linker.BuildIdentity;
-import dev.kiln.linker.ElfWriter;
+import dev.kiln.linker.LinkedObjectWriter;
+import dev.kiln.linker.MappedObject;
 import dev.kiln.linker.PlacedFunction;
 import dev.kiln.linker.SymbolResolver;
 
@@ -44,6 +45,14 @@ final class NativeModule {
     private final AtomicLongArray address;
     private final MemorySegment slots;
     private final long[] stubs;
+    /** Slots and stubs exist per chunk of this many functions, made when first needed. */
+    private static final int CHUNK = 1024;
+    private final boolean[] chunkReady;
+    /** The cached object whose text is mapped (null when code comes from elsewhere), and where its text is. */
+    private volatile MappedObject mapped;
+    private long textBase;
+    /** Everything this module placed: freed when the module is unreachable (see {@link WasmModule}). */
+    final NativeCodeMemory.PlacedCode placed = new NativeCodeMemory.PlacedCode();
     /**
      * Funcref descriptors of each defined function, in every live store: binding points them at its
      * code. They live in their store's native memory, so a store's entries go when it closes
@@ -66,12 +75,19 @@ final class NativeModule {
         this.address = new AtomicLongArray(n);
         this.slots = Arena.ofAuto().allocate(8L * Math.max(1, n), 8);
         this.stubs = new long[n];
+        this.chunkReady = new boolean[(n + CHUNK - 1) / CHUNK];
         this.descriptors = new ArrayList<>(java.util.Collections.nCopies(n, null));
-        placeStubs();
     }
 
     static NativeModule create(WasmModule module, Backend backend, CodeOptions options) {
         return new NativeModule(module, backend, options);
+    }
+
+    /** Frees this module's code: for the cleaner, once the module is unreachable (it must not refer to the module). */
+    Runnable releaser() {
+        NativeCodeMemory n = natives;
+        NativeCodeMemory.PlacedCode code = placed;
+        return () -> n.release(code);
     }
 
     CodeOptions options() {
@@ -79,17 +95,65 @@ final class NativeModule {
     }
 
     /**
-     * The call stubs of every defined function, placed as one piece of code; each slot starts at
-     * the interpreter entry of its function's type.
+     * The call stubs of the chunk holding {@code f}, placed as one piece of code, and its slots: each
+     * slot holds the function's code when it is bound, else the interpreter entry of its type. Made
+     * on first need (a module running from a mapped object may never need any).
      */
-    private void placeStubs() {
-        int first = m.importedFunctionCount();
-        int count = m.functionCount() - first;
-        if (count == 0) return;
-        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = natives.interpreterEntries(m.types());
-        for (int f = first; f < m.functionCount(); f++) slots.setAtIndex(ValueLayout.JAVA_LONG, f, entries.get(m.functionType(f)));
-        long base = natives.placeStubs(List.of(backend.callStubs(first, count, slots.address()))).get(0).address();
-        for (int k = 0; k < count; k++) stubs[first + k] = base + (long) backend.callStubStride() * k;
+    private synchronized void ensureChunk(int f) {
+        int c = f / CHUNK;
+        if (chunkReady[c]) return;
+        int first = Math.max(m.importedFunctionCount(), c * CHUNK);
+        int end = Math.min(m.functionCount(), (c + 1) * CHUNK);
+        if (first < end) {
+            initSlots(first, end);
+            List<PlacedFunction> stubCode = natives.placeStubs(List.of(backend.callStubs(first, end - first, slots.address())));
+            placed.placed(stubCode, false);
+            long base = stubCode.get(0).address();
+            for (int k = first; k < end; k++) stubs[k] = base + (long) backend.callStubStride() * (k - first);
+        }
+        chunkReady[c] = true;
+    }
+
+    /** Slots {@code [first, end)}: bound code, or the interpreter entry of the function's type. */
+    private void initSlots(int first, int end) {
+        java.util.Set<dev.kiln.frontend.FuncType> types = new java.util.HashSet<>();
+        for (int f = first; f < end; f++) if (address.get(f) == 0) types.add(m.functionType(f));
+        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = types.isEmpty() ? java.util.Map.of() : natives.interpreterEntries(types);
+        for (int f = first; f < end; f++) {
+            long a = address.get(f);
+            slots.setAtIndex(ValueLayout.JAVA_LONG, f, a != 0 ? a : entries.get(m.functionType(f)));
+        }
+    }
+
+    /** The module's slot array (the VMContext's {@code SLOTS}). */
+    long slotsAddress() {
+        return slots.address();
+    }
+
+    /**
+     * Runs the functions of a cached object in the mapped format from its text, mapped from the file:
+     * each function is bound (its slot and descriptors pointed at its code) when first needed, at the
+     * cost of a few stores. The object's stubs for functions it lacks jump through their slots, so those
+     * slots are set up now.
+     */
+    synchronized void useMapped(MappedObject object, boolean lazyCheck) {
+        if (mapped != null) return;
+        textBase = object.mapText(lazyCheck);
+        natives.registerMapped(textBase, object, m::functionDisplayName, lazyCheck);
+        mapped = object;
+        int defined = m.functionCount() - m.importedFunctionCount();
+        if (object.compiledCount() < defined) {
+            for (int c = 0; c < chunkReady.length; c++) {
+                int first = Math.max(m.importedFunctionCount(), c * CHUNK);
+                int end = Math.min(m.functionCount(), (c + 1) * CHUNK);
+                if (first < end) initSlots(first, end);
+            }
+        }
+    }
+
+    /** The mapped object the module runs from, or null. */
+    MappedObject mapped() {
+        return mapped;
     }
 
     Backend backend() {
@@ -103,11 +167,12 @@ final class NativeModule {
 
     /** True when the function has machine code, placed or not. */
     synchronized boolean hasCode(int f) {
-        return code[f] != null;
+        return code[f] != null || mapped != null && mapped.hasCode(f);
     }
 
     /** The address native callers and funcref descriptors use for {@code f}: its stub (valid in every tier state). */
     long stub(int f) {
+        ensureChunk(f);
         return stubs[f];
     }
 
@@ -121,21 +186,35 @@ final class NativeModule {
         return natives.runtimeSymbol(symbol);
     }
 
+    /**
+     * Resolves the symbols placed code refers to: a function of this module to its code when it is
+     * bound, else to its stub; the runtime routines by name. Constant time per symbol (binding one
+     * function must not cost in proportion to the module).
+     */
     private SymbolResolver resolver() {
-        java.util.Map<String, Long> map = new java.util.HashMap<>();
-        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+        return symbol -> {
+            int f = names.indexOf(symbol);
+            if (f < 0) return symbolAddress(symbol);
             long a = address.get(f);
-            map.put(names.of(f), a != 0 ? a : stubs[f]);
-        }
-        return SymbolResolver.of(map).orElse(this::symbolAddress);
+            if (a == 0 && mapped != null && mapped.hasCode(f)) a = bind(f);
+            return OptionalLong.of(a != 0 ? a : stub(f));
+        };
     }
 
     /** Binds {@code f}, compiling it first when no code is available; returns its entry. */
     synchronized long bind(int f) {
         long a = address.get(f);
         if (a != 0) return a;
+        if (code[f] == null && mapped != null && mapped.hasCode(f)) {
+            a = textBase + mapped.textOffset(f);
+            stats.boundFromCache.incrementAndGet();
+            publish(f, a);
+            return a;
+        }
         if (code[f] == null) compile(f);
-        PlacedFunction p = natives.place(List.of(code[f]), resolver(), m::functionDisplayName).get(0);
+        List<PlacedFunction> batch = natives.place(List.of(code[f]), resolver(), m::functionDisplayName);
+        placed.placed(batch, true);
+        PlacedFunction p = batch.get(0);
         if (!compiledHere[f]) stats.boundFromCache.incrementAndGet();
         publish(f, p.address());
         return p.address();
@@ -143,14 +222,18 @@ final class NativeModule {
 
     /** Binds every defined function at once (the native tier). */
     synchronized void bindAll() {
+        // a mapped object with every function binds each one when first needed, at no cost now
+        if (mapped != null && mapped.compiledCount() == m.functionCount() - m.importedFunctionCount()) return;
         List<MachineCode> todo = new ArrayList<>();
         for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            if (address.get(f) != 0) continue;
+            if (address.get(f) != 0 || mapped != null && mapped.hasCode(f)) continue;
             if (code[f] == null) compile(f);
             todo.add(code[f]);
         }
         if (todo.isEmpty()) return;
-        for (PlacedFunction p : natives.place(todo, resolver(), m::functionDisplayName)) {
+        List<PlacedFunction> batch = natives.place(todo, resolver(), m::functionDisplayName);
+        placed.placed(batch, true);
+        for (PlacedFunction p : batch) {
             if (!compiledHere[p.funcIndex()]) stats.boundFromCache.incrementAndGet();
             publish(p.funcIndex(), p.address());
         }
@@ -177,10 +260,17 @@ final class NativeModule {
      * its stub until then; binding re-points it, so bound callees are reached without the stub.
      */
     synchronized void describe(int f, long descriptor, Store owner) {
+        if (address.get(f) == 0 && mapped != null && mapped.hasCode(f)) {
+            // mapped code is callable where it lies (its block is checked when first executed), and binding
+            // will not move it: the descriptor points at it for good, and the function stays unbound until
+            // its first call from Java
+            setDescriptorCode(descriptor, textBase + mapped.textOffset(f));
+            return;
+        }
         if (descriptors.get(f) == null) descriptors.set(f, new ArrayList<>(1));
         descriptors.get(f).add(new Descriptor(descriptor, owner));
         long a = address.get(f);
-        setDescriptorCode(descriptor, a != 0 ? a : stubs[f]);
+        setDescriptorCode(descriptor, a != 0 ? a : stub(f));
     }
 
     /** {@code owner} is closing: forget its descriptors (its native memory is about to be freed). */
@@ -230,7 +320,9 @@ final class NativeModule {
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;
         synchronized (this) {
-            p = natives.place(List.of(mc), resolver(), m::functionDisplayName).get(0);
+            List<PlacedFunction> batch = natives.place(List.of(mc), resolver(), m::functionDisplayName);
+            placed.placed(batch, true);
+            p = batch.get(0);
         }
         stats.osr.incrementAndGet();
         return new OsrEntry(p.address(), ir.type());
@@ -242,11 +334,14 @@ final class NativeModule {
         return false;
     }
 
-    /** An ELF object with every function that has code, for writing back to the cache. */
+    /**
+     * A cache object (mapped format) with every function that has code, for writing back to the cache:
+     * the mapped object's text as it is, then the code compiled since.
+     */
     synchronized byte[] object(BuildIdentity identity) {
         List<MachineCode> all = new ArrayList<>();
-        for (MachineCode c : code) if (c != null) all.add(c);
-        return ElfWriter.write(identity, m.functionCount(), all);
+        for (MachineCode c : code) if (c != null && (mapped == null || !mapped.hasCode(c.funcIndex()))) all.add(c);
+        return LinkedObjectWriter.write(identity, m.functionCount(), all, NativeCompiler.linking(backend, names), mapped);
     }
 
     ValidatedModule validated() {

@@ -73,14 +73,14 @@ final class NativeUpcalls {
      * nonzero after recording a trap (or proc_exit) in the execution state.
      */
     private static int interpret(long vmctx, int funcIndex, long buffer) {
-        long state = stateOf(vmctx);
         try {
+            long state = stateOf(vmctx);
             Instance instance = Instance.byContext(vmctx);
             dev.kiln.frontend.FuncType t = instance.module().validated().module().functionType(funcIndex);
             resultsTo(state, buffer, t, instance.invokeDefined(funcIndex, NativeValues.read(buffer, t.params())));
             return 0;
         } catch (Throwable e) {
-            return failed(state, e);
+            return failed(vmctx, e);
         }
     }
 
@@ -94,31 +94,54 @@ final class NativeUpcalls {
      * results in the return area. Returns 0, or nonzero after recording a trap or proc_exit.
      */
     private static int callHostBuffered(long vmctx, int handle, long buffer) {
-        long state = stateOf(vmctx);
         try {
+            long state = stateOf(vmctx);
             Instance caller = Instance.byContext(vmctx);
             HostFunctionInstance f = Store.hostFunctionCalled(vmctx, handle);
             resultsTo(state, buffer, f.funcType(), f.invoke(caller, NativeValues.read(buffer, f.funcType().params())));
             return 0;
         } catch (Throwable e) {
-            return failed(state, e);
+            return failed(vmctx, e);
         }
     }
 
     /** The results of a buffered upcall: a single one back into the buffer, several into the return area. */
     private static void resultsTo(long state, long buffer, dev.kiln.frontend.FuncType t, long[] r) {
-        if (r.length > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
-        else if (r.length == 1) NativeValues.write(buffer, t.results(), r);
+        if (t.resultCount() > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
+        else if (t.resultCount() == 1) NativeValues.write(buffer, t.results(), r);
     }
 
-    /** Records how a buffered upcall ended abnormally (proc_exit, a trap, any other exception); returns 1. */
-    private static int failed(long state, Throwable e) {
-        switch (e) {
-            case ProcessExit exit -> ExecutionState.exit(state, exit.code());
-            case TrapException t -> ExecutionState.raise(state, t);
-            default -> ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, e));
+    /**
+     * Records how a buffered upcall ended abnormally (proc_exit, a trap, any other exception);
+     * returns 1. It may run with little stack left (after a {@link StackOverflowError}), so it takes
+     * no first-time linkage (no pattern switch, lambda or string concatenation: the JVM links those
+     * on first use, deep in its own code) and falls back to storing just the trap code.
+     */
+    private static int failed(long vmctx, Throwable e) {
+        try {
+            long state = stateOf(vmctx);
+            if (e instanceof ProcessExit exit) ExecutionState.exit(state, exit.code());
+            else if (e instanceof TrapException t) ExecutionState.raise(state, t);
+            else if (e instanceof dev.kiln.ir.ThrownException t) ExecutionState.raise(state, t);
+            else if (e instanceof StackOverflowError) ExecutionState.raise(state, new TrapException(TrapKind.CALL_STACK_EXHAUSTED));
+            else ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, e));
+        } catch (Throwable again) {
+            ExecutionState.raiseCode(NATIVE.get(ValueLayout.JAVA_LONG, vmctx + VmContextLayout.STATE), TrapKind.CALL_STACK_EXHAUSTED);
         }
         return 1;
+    }
+
+    static {
+        // link and load everything the failure path uses now, not first deep down the stack
+        long state = Arena.global().allocate(dev.kiln.ir.abi.ExecutionStateLayout.SIZE, 16).address();
+        MemorySegment vmctx = Arena.global().allocate(VmContextLayout.SIZE, 16);
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, state);
+        failed(vmctx.address(), new StackOverflowError());
+        failed(vmctx.address(), new IllegalStateException());
+        failed(vmctx.address(), new ProcessExit(0));
+        ExecutionState.raiseCode(state, TrapKind.CALL_STACK_EXHAUSTED);
+        ExecutionState.takePendingTrap();
+        ExecutionState.takePendingExit();
     }
 
     private static long helper(long vmctx, long a, long b, long c, long d, long id) {
@@ -126,7 +149,7 @@ final class NativeUpcalls {
         try {
             Instance i = Instance.byContext(vmctx);
             return switch (h) {
-                case MEMORY_GROW -> i.memories[0].grow(a & 0xFFFF_FFFFL);
+                case MEMORY_GROW -> i.memories[0].growNow(a & 0xFFFF_FFFFL);
                 case MEMORY_FILL -> {
                     i.memoryFill(a, (int) b, c);
                     yield 0;
@@ -143,7 +166,7 @@ final class NativeUpcalls {
                     i.dataDropped[(int) a] = true;
                     yield 0;
                 }
-                case TABLE_GROW -> i.tables[(int) a].grow(c & 0xFFFF_FFFFL, b);
+                case TABLE_GROW -> i.tables[(int) a].growNow(c & 0xFFFF_FFFFL, b);
                 case TABLE_FILL -> {
                     i.tables[(int) a].fill(b & 0xFFFF_FFFFL, c, d & 0xFFFF_FFFFL);
                     yield 0;

@@ -2,9 +2,13 @@ package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.MemoryType;
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import dev.kiln.runtime.internal.TypeRegistry;
 
 import java.lang.foreign.Arena;
@@ -25,6 +29,16 @@ import java.util.Map;
  * ({@link #data(Object)}, {@link Caller#data()}), and makes memories, tables and globals that
  * modules can import ({@link #newMemory(dev.kiln.runtime.MemoryType)}, {@link #newTable},
  * {@link #newGlobal}).
+ *
+ * <p><b>Threads.</b> A store is used by one thread at a time, as wasmtime's is: calling its
+ * functions, instantiating modules in it, growing or changing its tables and memories from Java,
+ * setting its fuel and closing it. Any thread may take its turn, one after another (handing a store
+ * to another thread, or using it from virtual threads, is fine); a second thread that tries while a
+ * call is running gets a {@link StoreInUseException} and nothing happens. Host functions and the
+ * guest code they call back run on the calling thread and may use the store freely.
+ * {@link #interrupt()} and the getters may be called from any thread at any time. For parallelism,
+ * give each thread a store of its own: a {@link WasmModule} (and its compiled code) is shared by any
+ * number of stores on any number of threads.
  */
 public final class Store implements AutoCloseable {
     /** Stores by the address of their host context, for host functions called from native code. */
@@ -33,10 +47,14 @@ public final class Store implements AutoCloseable {
     final TypeRegistry types = new TypeRegistry();
     private final List<FunctionInstance> functionsByHandle = new ArrayList<>();
     private final List<Object> externObjects = new ArrayList<>();
+    /** Exceptions Wasm code made an exnref of, by handle - 1 ({@link #exnRef}). */
+    private final List<dev.kiln.ir.ThrownException> exceptions = new ArrayList<>();
     private final Map<Object, Long> externHandles = new IdentityHashMap<>();
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
     private final ExecutionState state = new ExecutionState(arena);
+    /** The host-function thunks this store placed, freed when it closes. */
+    private final NativeCodeMemory.PlacedCode hostCode = new NativeCodeMemory.PlacedCode();
     private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean fuelMetered;
     private volatile boolean interruptRequested;
@@ -53,7 +71,27 @@ public final class Store implements AutoCloseable {
     private final Map<Long, FunctionInstance> byDescriptor = new java.util.concurrent.ConcurrentHashMap<>();
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
+    private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
+
+    // ---- the thread using the store (see the class comment), and its activation ----
+    private static final java.lang.invoke.VarHandle OWNER;
+    static {
+        try {
+            OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Store.class, "owner", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    @SuppressWarnings("unused") // through OWNER
+    private volatile Thread owner;
+    /** Nested entries of the owner (host functions calling back in); touched only by the owner. */
+    private int entries;
+    /** The OS thread the activation's budget was measured on, the stack pointer there, and interpreter bytes then. */
+    private long activationOsThread;
+    private long activationStackPointer;
+    private long activationInterpreterBytes;
 
     /** A store on the interpreter tier, without a cache. */
     public Store() {
@@ -115,7 +153,24 @@ public final class Store implements AutoCloseable {
     }
 
     dev.kiln.ir.code.Backend backend() {
-        return Backends.host();
+        return cpu == null ? Backends.host() : Backends.forCpu(cpu);
+    }
+
+    private dev.kiln.ir.code.CpuFeatures cpu;
+
+    /**
+     * Limits the native code of this store to the instruction-set extensions of {@code level}
+     * (default: everything this machine's CPU has, {@link HostCpu#level()}); e.g. x86_64-v2 to run
+     * SSE instead of AVX code. A module's native code is made once, for the first store that
+     * needs it. The level must be one this machine runs.
+     */
+    public Store cpu(dev.kiln.ir.code.CpuFeatures level) {
+        dev.kiln.ir.code.CpuFeatures host = HostCpu.level();
+        if (host == null || !host.includes(level)) {
+            throw new IllegalArgumentException("this machine (" + host + ") cannot run code for " + level);
+        }
+        this.cpu = level;
+        return this;
     }
 
     // ---- resource limits: fuel and interruption ----
@@ -128,13 +183,18 @@ public final class Store implements AutoCloseable {
      */
     public Store fuel(long units) {
         if (units < 0) throw new IllegalArgumentException("fuel must not be negative: " + units);
-        synchronized (this) {
-            if (!fuelMetered && !instances.isEmpty()) {
-                throw new IllegalStateException("turn fuel metering on before instantiating modules in this store");
+        enter();
+        try {
+            synchronized (this) {
+                if (!fuelMetered && !instances.isEmpty()) {
+                    throw new IllegalStateException("turn fuel metering on before instantiating modules in this store");
+                }
+                fuelMetered = true;
             }
-            fuelMetered = true;
+            state.setFuel(units);
+        } finally {
+            exit();
         }
-        state.setFuel(units);
         return this;
     }
 
@@ -154,18 +214,136 @@ public final class Store implements AutoCloseable {
 
     /**
      * Stops the Wasm code running in this store, from any thread: it traps with "interrupted" at
-     * its next function entry or loop iteration, in any tier (within microseconds). When nothing
-     * runs, the next call traps. The request ends when the trap reaches the caller.
+     * its next function entry or loop iteration, in any tier (within microseconds). A host function
+     * that is running meanwhile (a WASI call blocked reading standard input or sleeping in
+     * {@code poll_oneoff}, say) is woken with {@link Thread#interrupt()}: WASI's blocking calls then
+     * trap with "interrupted" at once, and the embedder's own host functions should return or throw
+     * when their thread is interrupted (code blocked where Java cannot interrupt it, such as a plain
+     * socket or pipe read, is not woken). When nothing runs, the next call traps. The request ends
+     * when the trap reaches the caller; kiln then clears the thread's interrupt status it set.
      */
     public void interrupt() {
         interruptRequested = true;
         for (Instance i : instances) i.setInterruptFlag(true);
+        Thread user = owner;
+        if (user != null && hostCalls > 0) user.interrupt(); // read after the request is visible: see enterHost
     }
 
     /** The interrupted trap reached the embedder: later calls run normally. */
     void interruptDelivered() {
         interruptRequested = false;
         for (Instance i : instances) i.setInterruptFlag(false);
+        if (owner == Thread.currentThread()) Thread.interrupted(); // the wake-up interrupt() may have sent
+    }
+
+    /** True between {@link #interrupt()} and the delivery of its trap. */
+    boolean interruptPending() {
+        return interruptRequested;
+    }
+
+    /** Host calls running on the owner's thread (interrupt() wakes the thread while there are any). */
+    private volatile int hostCalls;
+
+    /**
+     * A host function starts on the owner's thread. Either {@link #interrupt()} sees the count (and
+     * interrupts the thread) or this sees the request (and traps at once): both fields are volatile.
+     */
+    void enterHost() {
+        hostCalls++;
+        if (interruptRequested) {
+            hostCalls--;
+            throw new TrapException(TrapKind.INTERRUPTED);
+        }
+    }
+
+    void exitHost() {
+        hostCalls--;
+    }
+
+    /**
+     * Bytes of stack guest code may use in one call from Java (host functions and guest code they
+     * call back included), like wasmtime's {@code max_wasm_stack}; default 512 KiB. Every tier
+     * honours it: native frames use the thread's stack, and interpreter frames count as what the
+     * same frames would take natively. Deeper recursion traps with "call stack exhausted". On a
+     * thread whose stack has less room left, the thread's stack is the limit (kiln keeps a reserve
+     * at its bottom for the JVM), and it also traps, never crashes.
+     */
+    public Store maxWasmStack(long bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("max_wasm_stack must be positive: " + bytes);
+        enter();
+        try {
+            this.maxWasmStack = bytes;
+        } finally {
+            exit();
+        }
+        return this;
+    }
+
+    public long maxWasmStack() {
+        return maxWasmStack;
+    }
+
+    /**
+     * The calling thread starts (or, nested, continues) using the store. Throws
+     * {@link StoreInUseException} when another thread is using it, {@link IllegalStateException}
+     * when it is closed. Every entry is paired with {@link #exit()}.
+     */
+    void enter() {
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            entries++;
+            return;
+        }
+        if (!OWNER.compareAndSet(this, null, me)) {
+            Thread other = owner;
+            throw new StoreInUseException(other == null ? "another thread" : "thread '" + other.getName() + "'");
+        }
+        if (closed) {
+            OWNER.setRelease(this, null);
+            throw new IllegalStateException("the store is closed");
+        }
+        entries = 1;
+        activationOsThread = 0; // measured at the first native entry or interpreter invocation
+        activationInterpreterBytes = dev.kiln.interpreter.Interpreter.stackBytesInUse();
+    }
+
+    void exit() {
+        if (--entries == 0) OWNER.setRelease(this, null);
+    }
+
+    /** Runs {@code action} as the store's user (see {@link #enter()}). */
+    <T> T using(java.util.function.Supplier<T> action) {
+        enter();
+        try {
+            return action.get();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * The stack limit native code entered now must check (its prologues compare the stack pointer
+     * with it): the activation's budget less what interpreter frames of the activation use, and
+     * never below the OS thread's floor. Computed on the thread that enters native code next.
+     */
+    long nativeStackLimit() {
+        return nativeStackLimit(GuestStack.measure());
+    }
+
+    private long nativeStackLimit(GuestStack.Measure now) {
+        if (now.osThread() != activationOsThread) { // the first entry, or a virtual thread moved to another carrier
+            activationOsThread = now.osThread();
+            activationStackPointer = now.stackPointer();
+        }
+        long budgetEnd = activationStackPointer - maxWasmStack;
+        long interpreted = dev.kiln.interpreter.Interpreter.stackBytesInUse() - activationInterpreterBytes;
+        return Math.max(now.floor(), budgetEnd) + Math.max(0, interpreted);
+    }
+
+    /** Bytes of guest stack an interpreter invocation starting now may use (see {@link #nativeStackLimit}). */
+    long interpreterStackAvailable() {
+        GuestStack.Measure now = GuestStack.measure();
+        return now.stackPointer() - nativeStackLimit(now);
     }
 
     /** Caps every memory's growth (pages of 64 KiB); growth past it fails like any failed memory.grow. */
@@ -195,7 +373,7 @@ public final class Store implements AutoCloseable {
      * @throws WasmTrap      when the start function or a segment traps
      */
     public Instance instantiate(WasmModule module, Imports imports) {
-        return Instance.create(this, module, imports);
+        return using(() -> Instance.create(this, module, imports));
     }
 
     /** Instantiates a module that imports nothing. */
@@ -208,8 +386,19 @@ public final class Store implements AutoCloseable {
         return boundHostFunctions.computeIfAbsent(f, d -> new HostFunctionInstance(this, d));
     }
 
+    /** The store-wide id of a function type without type indices (a host function's). */
     int typeId(FuncType t) {
-        return types.idOf(t);
+        return types.idOf(dev.kiln.frontend.TypeHierarchy.keyOf(t));
+    }
+
+    /** The store-wide id of a function type by its canonical key (equal for equivalent types of any module). */
+    int typeIdOfKey(String canonicalKey) {
+        return types.idOf(canonicalKey);
+    }
+
+    /** The store-wide id of a function's type. */
+    int typeId(FunctionInstance f) {
+        return types.idOf(f.typeKey());
     }
 
     // ---- memories, tables and globals made by the host ----
@@ -231,19 +420,9 @@ public final class Store implements AutoCloseable {
 
     /** A new global of {@code type} holding {@code value} (see {@link GlobalInstance#value()} for the Java types). */
     public GlobalInstance newGlobal(dev.kiln.runtime.GlobalType type, Object value) {
-        GlobalInstance g = new GlobalInstance(type.globalType(), 0, this);
+        GlobalInstance g = new GlobalInstance(this, type.globalType(), new long[2]);
         g.initialize(value);
         return g;
-    }
-
-    /** True when {@code e} was made in this store (an instance may only import from its own store). */
-    synchronized boolean owns(Extern e) {
-        return switch (e) {
-            case FunctionInstance f -> f.store == this;
-            case TableInstance t -> t.store() == this;
-            case GlobalInstance g -> g.store() == this;
-            case MemoryInstance m -> memories.stream().anyMatch(x -> x == m);
-        };
     }
 
     // ---- references between Java and Wasm ----
@@ -251,7 +430,7 @@ public final class Store implements AutoCloseable {
     /** The raw value of a reference of type {@code t}: a function of this store or null (funcref), any object (externref). */
     long referenceRaw(ValType t, Object value) {
         if (value == null) return 0;
-        if (t == ValType.EXTERNREF) return externRef(value);
+        if (isExtern(t)) return externRef(value);
         if (!(value instanceof FunctionInstance f)) {
             throw new IllegalArgumentException("a " + t + " must be a FunctionInstance or null, not a " + value.getClass().getSimpleName());
         }
@@ -261,13 +440,13 @@ public final class Store implements AutoCloseable {
 
     /** The Java value of a raw reference of type {@code t}. */
     Object referenceValue(ValType t, long raw) {
-        return t == ValType.EXTERNREF ? externObject(raw) : function(raw);
+        return isExtern(t) ? externObject(raw) : function(raw);
     }
 
     /** Checks that {@code raw} is a reference of this store ({@link IllegalArgumentException} otherwise). */
     void checkRaw(ValType t, long raw) {
         if (raw == 0) return;
-        if (t == ValType.EXTERNREF) {
+        if (isExtern(t)) {
             synchronized (this) {
                 if (raw < 0 || raw > externObjects.size()) throw new IllegalArgumentException("no externref " + raw + " in this store");
             }
@@ -276,9 +455,15 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** True for the references host code sees as objects of its own (externref and its subtypes). */
+    private static boolean isExtern(ValType t) {
+        HeapType.Kind k = t.heapType().kind();
+        return k == HeapType.Kind.EXTERN || k == HeapType.Kind.NOEXTERN;
+    }
+
     MemoryInstance newMemory(MemoryType t) {
         if (closed) throw new IllegalStateException("the store is closed");
-        MemoryInstance m = new MemoryInstance(t, maxMemoryPages);
+        MemoryInstance m = new MemoryInstance(this, t, maxMemoryPages);
         memories.add(m);
         return m;
     }
@@ -289,10 +474,25 @@ public final class Store implements AutoCloseable {
         return table;
     }
 
+    /** Descriptors are cut from slabs of this many (a module of 34 000 functions makes one per function). */
+    private static final int DESCRIPTORS_PER_SLAB = 256;
+    private MemorySegment descriptorSlab;
+    private int descriptorsLeft;
+
+    /** A zeroed funcref descriptor in the store's memory, from the current slab. */
+    synchronized MemorySegment newDescriptor() {
+        if (descriptorsLeft == 0) {
+            descriptorSlab = arena.allocate((long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * DESCRIPTORS_PER_SLAB, 16);
+            descriptorsLeft = DESCRIPTORS_PER_SLAB;
+        }
+        long at = (long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * (DESCRIPTORS_PER_SLAB - descriptorsLeft--);
+        return descriptorSlab.asSlice(at, VmContextLayout.FUNC_DESCRIPTOR_SIZE);
+    }
+
     /** The funcref value (descriptor address) of a function, creating its descriptor on first use. */
     synchronized long funcref(FunctionInstance f) {
         if (f.descriptor != 0) return f.descriptor;
-        MemorySegment d = arena.allocate(VmContextLayout.FUNC_DESCRIPTOR_SIZE, 8);
+        MemorySegment d = newDescriptor();
         if (f instanceof WasmFunction wf) {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, 0);
@@ -300,7 +500,7 @@ public final class Store implements AutoCloseable {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
         }
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f.type));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
         byDescriptor.put(f.descriptor, f);
@@ -317,12 +517,34 @@ public final class Store implements AutoCloseable {
     synchronized void register(Instance instance) {
         instances.add(instance);
         if (interruptRequested) instance.setInterruptFlag(true);
-        if (nativeActive) {
-            instance.activateNative();
-        } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(codeOptions()) != null) {
-            activateNative();
+        try {
+            if (nativeActive) {
+                instance.activateNative();
+            } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(codeOptions()) != null) {
+                activateNative();
+            }
+        } catch (CodeSpaceFullException full) {
+            if (tier == Tier.NATIVE) { // the instance is not made: its instantiation fails with this
+                instances.remove(instance);
+                Instance.forget(instance);
+                throw full;
+            }
+            stayInterpreted();
         }
     }
+
+    /**
+     * The code space is full: the auto tier runs everything of this store in the interpreter from now
+     * on (no instance keeps native parts that native callers could reach half made).
+     */
+    private void stayInterpreted() {
+        nativeActive = false;
+        nativeUnavailable = true;
+        for (Instance i : instances) i.deactivateNative();
+    }
+
+    /** True once the code space was found full: this store no longer tries to run native code. */
+    private volatile boolean nativeUnavailable;
 
     boolean nativeActive() {
         return nativeActive;
@@ -333,10 +555,19 @@ public final class Store implements AutoCloseable {
      * (runtime helpers, slots and stubs) and every descriptor made so far gets code to call.
      */
     synchronized void activateNative() {
-        if (nativeActive) return;
+        if (nativeActive || nativeUnavailable) return;
         nativeActive = true;
-        for (Instance i : instances) i.activateNative();
-        giveHostFunctionsNativeCode();
+        try {
+            for (Instance i : instances) i.activateNative();
+            giveHostFunctionsNativeCode();
+        } catch (CodeSpaceFullException full) {
+            if (tier == Tier.NATIVE) {
+                nativeActive = false;
+                for (Instance i : instances) i.deactivateNative();
+                throw full;
+            }
+            stayInterpreted();
+        }
     }
 
     /** Host function descriptors made while only the interpreter ran have no code; native callers need it. */
@@ -378,7 +609,7 @@ public final class Store implements AutoCloseable {
             handles[k] = handle(missing.get(k));
             types.add(missing.get(k).funcType());
         }
-        long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types);
+        long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types, hostCode);
         for (int k = 0; k < thunks.length; k++) missing.get(k).nativeThunk = thunks[k];
     }
 
@@ -416,6 +647,30 @@ public final class Store implements AutoCloseable {
         return handle;
     }
 
+    /** A new exception tag with payload types {@code params}, for host functions that throw into the guest or to define as an import. */
+    public TagInstance newTag(ValueType<?>... params) {
+        FuncType t = TagType.of(params).funcType();
+        return new TagInstance(this, t, typeId(t));
+    }
+
+    /**
+     * The exnref value of exception {@code e}: a handle into this store's table of exceptions that
+     * Wasm code held a reference to (the same handle each time for the same exception). Such
+     * exceptions are kept until the store closes.
+     */
+    public synchronized long exnRef(dev.kiln.ir.ThrownException e) {
+        if (e.ref == 0) {
+            exceptions.add(e);
+            e.ref = exceptions.size();
+        }
+        return e.ref;
+    }
+
+    /** The exception an exnref value names ({@code ref} not 0). */
+    synchronized dev.kiln.ir.ThrownException exception(long ref) {
+        return exceptions.get((int) ref - 1);
+    }
+
     /**
      * The host object of a raw externref value, or null.
      *
@@ -427,8 +682,27 @@ public final class Store implements AutoCloseable {
         return externObjects.get((int) ref - 1);
     }
 
+    /**
+     * Releases the store's native memory; its instances cannot be used afterwards. Throws
+     * {@link StoreInUseException} when another thread is using the store, and
+     * {@link IllegalStateException} when called from inside a call into it (a host function).
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        Thread me = Thread.currentThread();
+        if (owner == me) throw new IllegalStateException("cannot close a store from inside a call into it");
+        if (!OWNER.compareAndSet(this, null, me)) {
+            Thread other = owner;
+            throw new StoreInUseException(other == null ? "another thread" : "thread '" + other.getName() + "'");
+        }
+        try {
+            release();
+        } finally {
+            OWNER.setRelease(this, null);
+        }
+    }
+
+    private synchronized void release() {
         if (closed) return;
         closed = true;
         for (Instance i : instances) i.releaseNative(); // before the arena holding their descriptors is freed
@@ -438,5 +712,12 @@ public final class Store implements AutoCloseable {
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
         arena.close();
+        if (Backends.host() != null && nativeActive) NativeCodeMemory.get(backend()).release(hostCode);
+        // drop what could keep modules reachable: their code is freed once nothing refers to them
+        memories.clear();
+        tables.clear();
+        functionsByHandle.clear();
+        externObjects.clear();
+        externHandles.clear();
     }
 }

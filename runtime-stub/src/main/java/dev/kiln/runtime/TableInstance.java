@@ -23,19 +23,23 @@ public final class TableInstance implements Extern {
     /** Implementation limit on table size (the JS API's). */
     public static final long MAX_ELEMENTS = 10_000_000;
 
+    final Store store;
     private final TableType type;
-    private final Store store;
     private final long max;
     private final MemorySegment record;
     private Arena elementsArena;
     private MemorySegment elements;
     private long size;
 
+    /** The defining module's types, for matching a type index across modules (null: no type indices). */
+    dev.kiln.frontend.TypeHierarchy types;
+
     TableInstance(TableType type, long initValue, Store store, long hostMaxElements) {
         this.type = type;
         this.store = store;
         Arena storeArena = store.arena;
         long declared = type.limits().hasMax() ? type.limits().max() : 0xFFFF_FFFFL;
+        if (declared < 0) declared = Long.MAX_VALUE; // a table64 maximum of 2^63 or more (u64)
         this.max = Math.min(declared, Math.min(MAX_ELEMENTS, hostMaxElements));
         long min = type.limits().min();
         if (min > max) throw new LinkException("table of " + min + " elements exceeds the limit of " + max);
@@ -113,7 +117,8 @@ public final class TableInstance implements Extern {
 
     /** Grows by {@code delta} elements set to {@code init}; returns the old size, or -1 when it cannot grow that much. */
     public long grow(long delta, Object init) {
-        return grow(delta, store.referenceRaw(valElementType(), init));
+        long raw = store.referenceRaw(valElementType(), init);
+        return store.using(() -> growNow(delta, raw));
     }
 
     private WasmTrap outOfBounds(long index) {
@@ -131,10 +136,10 @@ public final class TableInstance implements Extern {
         elements.setAtIndex(ValueLayout.JAVA_LONG, index, value);
     }
 
-    /** table.grow: returns the old size, or -1 when the table cannot grow that much. */
-    long grow(long delta, long init) {
+    /** table.grow from guest code (the elements may move: no other thread runs the store's code). */
+    long growNow(long delta, long init) {
         long old = size;
-        if (delta < 0 || old + delta > max) return -1;
+        if (delta < 0 || delta > max - old) return -1;
         if ((old + delta) * 8 > elements.byteSize()) allocate(Math.min(max, Math.max(old + delta, old * 2)));
         size = old + delta;
         fillRaw(old, delta, init);
@@ -143,7 +148,7 @@ public final class TableInstance implements Extern {
     }
 
     void fill(long index, long value, long n) {
-        if (index + n > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        if (outside(index, n, size)) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
         fillRaw(index, n, value);
     }
 
@@ -152,13 +157,18 @@ public final class TableInstance implements Extern {
     }
 
     static void copy(TableInstance dst, long d, TableInstance src, long s, long n) {
-        if (s + n > src.size || d + n > dst.size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        if (outside(s, n, src.size) || outside(d, n, dst.size)) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
         MemorySegment.copy(src.elements, s * 8, dst.elements, d * 8, n * 8);
     }
 
     void init(long d, long[] items, long s, long n) {
-        if (s + n > items.length || d + n > size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
+        if (outside(s, n, items.length) || outside(d, n, size)) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
         for (long i = 0; i < n; i++) elements.setAtIndex(ValueLayout.JAVA_LONG, d + i, items[(int) (s + i)]);
+    }
+
+    /** Whether {@code [start, start + n)} leaves {@code [0, size)}, unsigned and without overflow (table64 indices are u64). */
+    private static boolean outside(long start, long n, long size) {
+        return Long.compareUnsigned(n, size) > 0 || Long.compareUnsigned(start, size - n) > 0;
     }
 
     void release() {

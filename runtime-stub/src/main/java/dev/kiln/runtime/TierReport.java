@@ -13,12 +13,14 @@ import java.util.List;
  * @param interpreted          functions that ran in the interpreter
  * @param promoted             functions compiled because they became hot, and bound
  * @param boundFromCache       functions bound to cached code
+ * @param osrEntries           loops moved to native code while running
+ * @param notCompiled          promotions and OSR compilations that failed (the code stays interpreted)
  * @param compiled             functions compiled in this run (promotion, or the native tier)
  * @param compileMillis        time spent compiling them (the background thread in the auto tier)
  * @param firstInstructionMillis time from JVM start to the first Wasm instruction, or -1
  * @param top                  the functions the interpreter counted most, busiest first
  */
-public record TierReport(int functions, int interpreted, int promoted, int boundFromCache, int osrEntries, int compiled,
+public record TierReport(int functions, int interpreted, int promoted, int boundFromCache, int osrEntries, int notCompiled, int compiled,
                          double compileMillis, long firstInstructionMillis, List<Hot> top) {
     /** A function's interpreter counters, and whether it runs natively now. */
     public record Hot(int index, String name, long calls, long backEdges, boolean nativeNow) {
@@ -40,7 +42,7 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
         long first = store.firstInstructionNanos();
         long firstMs = first == 0 ? -1
                 : ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - first) / 1_000_000;
-        return new TierReport(m.functionBodies().size(), interpreted, s.promoted.get(), s.boundFromCache.get(), s.osr.get(),
+        return new TierReport(m.functionBodies().size(), interpreted, s.promoted.get(), s.boundFromCache.get(), s.osr.get(), s.failed.get(),
                 s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot.subList(0, Math.min(topCount, hot.size())));
     }
 
@@ -48,6 +50,7 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("kiln stats: %d functions: %d interpreted, %d promoted to native, %d bound from the cache, "
                 + "%d loops moved to native code while running (OSR)%n", functions, interpreted, promoted, boundFromCache, osrEntries));
+        if (notCompiled > 0) sb.append(String.format("kiln stats: %d compilations failed (that code stays interpreted)%n", notCompiled));
         sb.append(String.format("kiln stats: %d compiled in %.1f ms; first Wasm instruction %d ms after JVM start%n",
                 compiled, compileMillis, firstInstructionMillis));
         for (Hot h : top) {

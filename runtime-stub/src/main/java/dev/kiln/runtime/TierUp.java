@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,22 +22,41 @@ final class TierUp {
     private TierUp() {
     }
 
+    /**
+     * Queued compilations refer to their module weakly: a module dropped while its compilations wait
+     * is collected (and its code freed) instead of being compiled for nothing.
+     */
     static void request(NativeModule module, int funcIndex, boolean sync) {
-        if (sync) module.promote(funcIndex);
-        else COMPILER.execute(() -> module.promote(funcIndex));
+        if (sync) {
+            module.promote(funcIndex);
+            return;
+        }
+        WeakReference<NativeModule> queued = new WeakReference<>(module);
+        COMPILER.execute(() -> {
+            NativeModule m = queued.get();
+            if (m != null) m.promote(funcIndex);
+        });
     }
 
     /** Compiles an OSR continuation for a hot loop and publishes it where the interpreter looks. */
     static void requestOsr(NativeModule module, dev.kiln.interpreter.CompiledFunction f, int osrIndex, boolean sync) {
-        Runnable job = () -> {
-            try {
-                f.osrEntries[osrIndex] = module.compileOsr(f.funcIndex, f.osrBlocks[osrIndex]);
-            } catch (RuntimeException e) {
-                module.stats.failed.incrementAndGet(); // e.g. SIMD: the loop stays interpreted
-            }
-        };
-        if (sync) job.run();
-        else COMPILER.execute(job);
+        if (sync) {
+            compileOsr(module, f, osrIndex);
+            return;
+        }
+        WeakReference<NativeModule> queued = new WeakReference<>(module);
+        COMPILER.execute(() -> {
+            NativeModule m = queued.get();
+            if (m != null) compileOsr(m, f, osrIndex);
+        });
+    }
+
+    private static void compileOsr(NativeModule module, dev.kiln.interpreter.CompiledFunction f, int osrIndex) {
+        try {
+            f.osrEntries[osrIndex] = module.compileOsr(f.funcIndex, f.osrBlocks[osrIndex]);
+        } catch (RuntimeException e) {
+            module.stats.failed.incrementAndGet(); // e.g. SIMD, or a full code space: the loop stays interpreted
+        }
     }
 
     /** Waits until every requested compilation has finished (tests, and before writing the cache back). */

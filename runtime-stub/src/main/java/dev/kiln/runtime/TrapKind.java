@@ -24,6 +24,12 @@ public enum TrapKind {
     INTERRUPTED,
     /** A host function failed; the trap's cause is the Java exception it threw. */
     HOST_ERROR,
+    /** {@code ref.as_non_null} of null. */
+    NULL_REFERENCE,
+    /** {@code call_ref} or {@code return_call_ref} of null. */
+    NULL_FUNCTION_REFERENCE,
+    /** {@code throw_ref} of null. */
+    NULL_EXCEPTION_REFERENCE,
     /** A trap kind this version of the API does not name yet. */
     OTHER;
 

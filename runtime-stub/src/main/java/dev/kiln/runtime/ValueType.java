@@ -37,13 +37,13 @@ public final class ValueType<T> {
 
     /** The API type of a module's value type. */
     static ValueType<?> of(ValType t) {
-        if (t == ValType.I32) return I32;
-        if (t == ValType.I64) return I64;
-        if (t == ValType.F32) return F32;
-        if (t == ValType.F64) return F64;
-        if (t == ValType.V128) return V128;
-        if (t == ValType.FUNCREF) return FUNCREF;
-        if (t == ValType.EXTERNREF) return EXTERNREF;
+        if (t.equals(ValType.I32)) return I32;
+        if (t.equals(ValType.I64)) return I64;
+        if (t.equals(ValType.F32)) return F32;
+        if (t.equals(ValType.F64)) return F64;
+        if (t.equals(ValType.V128)) return V128;
+        if (t.equals(ValType.FUNCREF)) return FUNCREF;
+        if (t.equals(ValType.EXTERNREF)) return EXTERNREF;
         return new ValueType<>(t, Object.class);
     }
 

@@ -11,6 +11,12 @@ public final class WasmFunction extends FunctionInstance {
         this.index = index;
     }
 
+    @Override
+    String typeKey() {
+        var vm = instance.module().validated();
+        return vm.types().canonicalKey(vm.module().functionTypeIndex(index));
+    }
+
     public Instance instance() {
         return instance;
     }

@@ -62,6 +62,15 @@ public final class WasmModule {
         }
     }
 
+    /**
+     * A module this compiler build has decoded and validated before: a code-cache entry exists for
+     * exactly these bytes (see {@link NativeCompiler#open}). Only what lies outside function bodies is
+     * decoded and checked now; bodies are read when a function is first compiled or interpreted.
+     */
+    static WasmModule ofTrusted(byte[] bytes, String name) {
+        return new WasmModule(Validator.validateTrusted(Decoder.decodeTrusted(bytes)), name);
+    }
+
     /** The module in a {@code .wasm} or {@code .wat} file, named by the file's name. */
     public static WasmModule read(Path file) throws IOException {
         return of(Files.readAllBytes(file), file.getFileName().toString());
@@ -83,10 +92,11 @@ public final class WasmModule {
         List<ImportType> out = new ArrayList<>();
         for (Import i : m.imports()) {
             ExternType t = switch (i.kind()) {
-                case FUNC -> FunctionType.of(m.types().get(i.typeIndex()));
+                case FUNC -> FunctionType.of(m.funcType(i.typeIndex()));
                 case TABLE -> TableType.of(i.table());
                 case MEMORY -> MemoryType.of(i.memory());
                 case GLOBAL -> GlobalType.of(i.global());
+                case TAG -> TagType.of(m.funcType(i.typeIndex()));
             };
             out.add(new ImportType(i.module(), i.name(), t));
         }
@@ -103,6 +113,7 @@ public final class WasmModule {
                 case TABLE -> TableType.of(m.tableType(e.index()));
                 case MEMORY -> MemoryType.of(m.memoryType(e.index()));
                 case GLOBAL -> GlobalType.of(m.globalType(e.index()));
+                case TAG -> TagType.of(m.tagFuncType(e.index()));
             };
             out.add(new ExportType(e.name(), t));
         }
@@ -113,9 +124,23 @@ public final class WasmModule {
         return validated;
     }
 
-    /** The module's native side for {@code backend} and {@code options} (stubs placed on first use; code bound later). */
+    /**
+     * The module's native side for {@code backend} and {@code options} (stubs placed on first use;
+     * code bound later). Its code is freed when this module becomes unreachable: every instance
+     * refers to its module, and an open store keeps its instances, so by then every store that ran
+     * the code is closed (or unreachable itself) and nothing can call it.
+     */
     synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend, dev.kiln.ir.code.CodeOptions options) {
-        return nativeCode.computeIfAbsent(options, o -> NativeModule.create(this, backend, o));
+        NativeModule nm = nativeCode.get(options);
+        if (nm == null) {
+            nm = NativeModule.create(this, backend, options);
+            // Freeing the module's code once it is unreachable (NativeCodeMemory.CLEANER, nm.releaser()) is off:
+            // with it, the x86-64 spec run faulted in live code, crashed the JVM or looped forever in native
+            // code after modules of earlier scripts were freed and their pages reused (docs/design-changes.md,
+            // "Code lifetime"). A store's host-function thunks are still freed at close.
+            nativeCode.put(options, nm);
+        }
+        return nm;
     }
 
     /** The native side for {@code options} if one was made, else null. */
@@ -136,6 +161,12 @@ public final class WasmModule {
     void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend,
                               dev.kiln.ir.code.CodeOptions options) {
         nativeCode(backend, options).provide(code);
+    }
+
+    /** Uses a cached object in the mapped format: its text is mapped, each function binds when first needed. */
+    void useMappedCode(dev.kiln.linker.MappedObject object, dev.kiln.ir.code.Backend backend,
+                       dev.kiln.ir.code.CodeOptions options, boolean lazyCheck) {
+        nativeCode(backend, options).useMapped(object, lazyCheck);
     }
 
     /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */

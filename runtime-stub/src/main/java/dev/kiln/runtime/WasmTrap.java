@@ -27,9 +27,18 @@ public final class WasmTrap extends RuntimeException {
         this.omittedFrames = omittedFrames;
     }
 
-    /** Converts kiln's internal trap, keeping its kind, frames and cause. */
+    private String hostFunction;
+
+    /** Converts kiln's internal trap, keeping its kind, frames, cause and failed host function. */
     static WasmTrap of(dev.kiln.ir.TrapException t) {
-        return new WasmTrap(t.kind, t.frames(), t.omittedFrames(), t.getCause());
+        WasmTrap w = new WasmTrap(t.kind, t.frames(), t.omittedFrames(), t.getCause());
+        w.hostFunction = t.hostFunction();
+        return w;
+    }
+
+    /** For a host function error: the function that failed ({@code module.name}), or null. */
+    public String hostFunction() {
+        return hostFunction;
     }
 
     /** Why the code trapped. */
@@ -59,13 +68,21 @@ public final class WasmTrap extends RuntimeException {
         return omittedFrames;
     }
 
+    /** What went wrong in a host function, in its own words (its message; the exception's name only when it has none). */
+    private static String reason(Throwable cause) {
+        String m = cause.getMessage();
+        return m != null && !m.isBlank() ? m : cause.getClass().getSimpleName();
+    }
+
     /**
      * The kind, then one line per Wasm frame ({@code   at name (func N) at offset 0x..}); runs of
      * identical frames (deep recursion) are shown once with a repeat count.
      */
     public String describe() {
-        StringBuilder sb = new StringBuilder("wasm trap: ").append(kind.message);
-        if (getCause() != null && kind == TrapKind.HOST_ERROR) sb.append(": ").append(getCause());
+        StringBuilder sb = new StringBuilder("wasm trap: ");
+        if (kind == TrapKind.HOST_ERROR && hostFunction != null) sb.append("host function ").append(hostFunction).append(" failed");
+        else sb.append(kind.message);
+        if (getCause() != null && kind == TrapKind.HOST_ERROR) sb.append(": ").append(reason(getCause()));
         for (int i = 0; i < frames.size(); ) {
             int j = i;
             while (j + 1 < frames.size() && frames.get(j + 1).equals(frames.get(i))) j++;

@@ -3,6 +3,8 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,34 @@ class TieringTest {
     }
 
     @Test
+    void codePrecompiledForALowerCpuLevelIsACacheHitAndCodeForAHigherOneIsNot() throws Exception {
+        assumeTrue(HostCpu.level().includes(dev.kiln.ir.code.CpuFeatures.X86_64_V2), "needs an x86-64-v2 host");
+        CodeCache cache = new CodeCache(cacheDir);
+        WasmModule compiled = WasmModule.of(BYTES);
+        dev.kiln.ir.code.CpuFeatures baseline = dev.kiln.ir.code.CpuFeatures.X86_64;
+        assertNotEquals(NativeCompiler.identity(compiled, baseline, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+                NativeCompiler.identity(compiled, dev.kiln.ir.code.CpuFeatures.X86_64_V2, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+                "the CPU level is part of the cache key");
+        cache.store(NativeCompiler.identity(compiled, baseline, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+                NativeCompiler.object(compiled, Backends.forCpu(baseline), dev.kiln.ir.code.CodeOptions.DEFAULT, n -> { }));
+        WasmModule m = WasmModule.of(BYTES);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO));
+        Instance i = auto(m);
+        assertArrayEquals(new long[] {49}, i.function("sq").call(7));
+        assertEquals(1, TierReport.of(m, store, 5).boundFromCache());
+        // a machine of level v2 does not take code for v3
+        CodeCache other = new CodeCache(cacheDir.resolve("v3"));
+        other.store(NativeCompiler.identity(compiled, dev.kiln.ir.code.CpuFeatures.X86_64_V3, dev.kiln.ir.code.CodeOptions.DEFAULT)
+                .cacheKey(), NativeCompiler.object(compiled, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V3),
+                dev.kiln.ir.code.CodeOptions.DEFAULT, n -> { }));
+        assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(WasmModule.of(BYTES), other, false, w -> { }, Tier.AUTO,
+                dev.kiln.ir.code.CodeOptions.DEFAULT, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V2)),
+                "code for a bigger CPU is never used");
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(WasmModule.of(BYTES), other, false, w -> { }, Tier.AUTO,
+                dev.kiln.ir.code.CodeOptions.DEFAULT, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V3)));
+    }
+
+    @Test
     void meteredCodeIsCachedAndBoundLazilyUnderItsOwnKey() {
         CodeCache cache = new CodeCache(cacheDir);
         assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, NativeCompiler.prepare(WasmModule.of(BYTES), cache, true, w -> { },
@@ -128,6 +158,36 @@ class TieringTest {
         assertEquals(1, r.osrEntries());
         TierReport.Hot hot = r.top().get(0);
         assertTrue(hot.backEdges() < 10_000, "the interpreter ran only " + hot.backEdges() + " of " + n + " iterations");
+    }
+
+    @Test
+    void aLoopCarryingVectorsMovesToNativeCodeWhileRunningAndVectorsCrossTheTiers() {
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(3).hotLoops(1000).compileInBackground(false).precompiledCode(null).build();
+        WasmModule m = WasmModule.of(Wat.compile("""
+                (module
+                  (func $step (param v128 i32) (result v128)
+                    (i32x4.add (local.get 0) (i32x4.splat (local.get 1))))
+                  (func (export "sum") (param $n i32) (param $acc v128) (result v128 i32) (local $i i32)
+                    (loop $l
+                      (local.set $acc (call $step (local.get $acc) (local.get $i)))
+                      (local.set $acc (i32x4.mul (local.get $acc) (v128.const i32x4 1 1 1 3)))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                    (local.get $acc) (i32x4.extract_lane 3 (local.get $acc))))
+                """));
+        Instance i = auto(m);
+        int n = 200_000;
+        int[] acc = {1, 2, 3, 4};
+        for (int k = 0; k < n; k++) {
+            for (int lane = 0; lane < 4; lane++) acc[lane] = (acc[lane] + k) * (lane == 3 ? 3 : 1);
+        }
+        long[] out = i.function("sum").call(n, V128.ofInts(1, 2, 3, 4).low(), V128.ofInts(1, 2, 3, 4).high());
+        assertEquals(V128.ofInts(acc), V128.of(out, 0));
+        assertEquals(acc[3], (int) out[2]);
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.osrEntries(), "the loop moved to native code, carrying $acc");
+        assertTrue(r.promoted() >= 1, "$step was promoted");
+        assertEquals(0, r.notCompiled());
     }
 
     @Test

@@ -30,14 +30,48 @@ final class ResultValues {
         }
     }
 
-    long toRaw(WastValue v) {
+    /** The value's raw slots: one, or two for a v128 (low half first). */
+    long[] toRaw(WastValue v) {
+        if (v instanceof WastValue.V128 x) return new long[] {x.low(), x.high()};
+        return new long[] {scalarToRaw(v)};
+    }
+
+    private long scalarToRaw(WastValue v) {
         return switch (v) {
             case WastValue.Num n -> n.type().equals("i32") || n.type().equals("f32") ? (long) (int) n.bits() : n.bits();
             case WastValue.RefNull r -> 0;
             case WastValue.RefExtern r -> store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
-            case WastValue.V128 x -> throw new UnsupportedValue("v128 arguments");
+            case WastValue.V128 x -> throw new IllegalStateException("a v128 takes two slots");
             case WastValue.RefHost r -> throw new UnsupportedValue("host references of type anyref");
             case WastValue.Pattern p -> throw new IllegalArgumentException("a pattern is not an argument: " + p);
+        };
+    }
+
+    /**
+     * Null when the result of type {@code type} at slot {@code at} of {@code raw} matches
+     * {@code expected}, else a description of the mismatch.
+     */
+    String mismatch(WastValue expected, long[] raw, int at, dev.kiln.runtime.ValueType<?> type) {
+        if (!type.equals(dev.kiln.runtime.ValueType.V128)) return mismatch(expected, raw[at]);
+        long low = raw[at], high = raw[at + 1];
+        return v128Matches(expected, low, high) ? null
+                : "expected " + describe(expected) + ", got v128 " + String.format("0x%016x_%016x", high, low);
+    }
+
+    private boolean v128Matches(WastValue expected, long low, long high) {
+        return switch (expected) {
+            case WastValue.V128 x -> x.low() == low && x.high() == high;
+            case WastValue.V128Pattern p -> {
+                int n = p.lanes().size(), bits = 128 / n;
+                long mask = bits == 64 ? -1L : (1L << bits) - 1;
+                for (int i = 0; i < n; i++) {
+                    long lane = (i * bits < 64 ? low : high) >>> (i * bits % 64) & mask;
+                    if (mismatch(p.lanes().get(i), lane) != null) yield false;
+                }
+                yield true;
+            }
+            case WastValue.Either e -> e.alternatives().stream().anyMatch(alt -> v128Matches(alt, low, high));
+            default -> false;
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.wast;
 
 import dev.kiln.frontend.WasmFeature;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 
@@ -10,11 +11,23 @@ import java.util.Set;
 /**
  * The runtime's own tiers as {@code kiln wast} runs them: {@code interp}, {@code native}
  * (everything compiled for the host before it runs) and {@code auto} (default thresholds). They
- * execute WebAssembly 2.0 without SIMD ({@link #EXECUTED}); every other feature is not run yet.
+ * execute WebAssembly 2.0 and extended constants ({@link #EXECUTED}) and SIMD and relaxed SIMD
+ * ({@link #WITH_SIMD}) on the native tier when the host's backend compiles SIMD; the interpreter (and
+ * so {@code auto}, which keeps what the backends decline interpreted) also runs SIMD, tail calls,
+ * typed function references and exception handling, legacy instructions included, and several and
+ * 64-bit memories and tables ({@link #INTERPRETED}). Every other feature is not run yet.
  */
 public record RuntimeTier(String name, Tier tier) implements WastTier {
     /** The features kiln's runtime executes today, on every tier. */
-    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE);
+    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST);
+    /** The features of a native tier that compiles SIMD: {@link #EXECUTED}, SIMD and relaxed SIMD. */
+    public static final Set<WasmFeature> WITH_SIMD = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
+            WasmFeature.SIMD, WasmFeature.RELAXED_SIMD);
+    /** What the interpreter executes: {@link #WITH_SIMD}, tail calls, typed function references, exceptions, several and 64-bit memories and tables. */
+    public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
+            WasmFeature.SIMD, WasmFeature.RELAXED_SIMD,
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS,
+            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64);
 
     public static RuntimeTier named(String name) {
         return switch (name) {
@@ -27,7 +40,8 @@ public record RuntimeTier(String name, Tier tier) implements WastTier {
 
     @Override
     public Set<WasmFeature> executes() {
-        return EXECUTED;
+        if (tier != Tier.NATIVE) return INTERPRETED;
+        return Backends.host().compilesSimd() ? WITH_SIMD : EXECUTED;
     }
 
     @Override

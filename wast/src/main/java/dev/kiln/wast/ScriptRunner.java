@@ -1,5 +1,7 @@
 package dev.kiln.wast;
 
+import dev.kiln.frontend.RawValues;
+import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.Decoder;
 import dev.kiln.frontend.InvalidModuleException;
 import dev.kiln.frontend.MalformedModuleException;
@@ -21,6 +23,7 @@ import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 
@@ -144,6 +147,8 @@ public final class ScriptRunner {
                 try {
                     perform(a.action());
                     yield Outcome.fail("expected an exception, but it returned");
+                } catch (dev.kiln.runtime.WasmException e) {
+                    yield Outcome.PASS;
                 } catch (WasmTrap t) {
                     yield Outcome.fail("expected an exception, got trap \"" + t.getMessage() + "\"");
                 }
@@ -309,35 +314,38 @@ public final class ScriptRunner {
         return null;
     }
 
-    private long[] perform(WastCommand.Action a) {
+    /** An action's results: raw slots (a v128 takes two, see {@link dev.kiln.frontend.RawValues}) and their types. */
+    private record Results(long[] raw, List<ValueType<?>> types) {
+    }
+
+    private Results perform(WastCommand.Action a) {
         Instance target = a.instance() != null ? instances.get(a.instance()) : current;
         if (target == null) throw new IllegalStateException("no module instance for " + a.name());
         Extern e = target.exports().get(a.name());
         if (!a.invoke()) {
             if (!(e instanceof GlobalInstance g)) throw new IllegalStateException("no global export \"" + a.name() + "\"");
-            return new long[] {g.get()};
+            return new Results(g.raw(), List.of(g.type().valueType()));
         }
         if (!(e instanceof FunctionInstance f)) throw new IllegalStateException("no function export \"" + a.name() + "\"");
-        List<WastValue> args = a.args();
-        long[] raw = new long[args.size()];
-        for (int i = 0; i < raw.length; i++) raw[i] = values.toRaw(args.get(i));
-        return f.call(raw);
+        java.util.stream.LongStream.Builder raw = java.util.stream.LongStream.builder();
+        for (WastValue v : a.args()) for (long slot : values.toRaw(v)) raw.add(slot);
+        return new Results(f.call(raw.build().toArray()), f.type().results());
     }
 
     private Outcome assertReturn(WastCommand.AssertReturn c) {
         Outcome o = unavailable(c.action());
         if (o != null) return o;
-        long[] results;
+        Results results;
         try {
             results = perform(c.action());
         } catch (WasmTrap t) {
             return Outcome.fail("unexpected trap: " + t.describe());
         }
-        if (results.length != c.expected().size()) {
-            return Outcome.fail("expected " + c.expected().size() + " results, got " + results.length);
+        if (results.types().size() != c.expected().size()) {
+            return Outcome.fail("expected " + c.expected().size() + " results, got " + results.types().size());
         }
-        for (int i = 0; i < results.length; i++) {
-            String m = values.mismatch(c.expected().get(i), results[i]);
+        for (int i = 0, at = 0; i < results.types().size(); at += results.types().get(i++).rawSlots()) {
+            String m = values.mismatch(c.expected().get(i), results.raw(), at, results.types().get(i));
             if (m != null) return Outcome.fail("result " + i + ": " + m);
         }
         return Outcome.PASS;

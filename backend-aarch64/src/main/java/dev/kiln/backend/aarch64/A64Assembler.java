@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * text is what {@code aarch64-linux-gnu-objdump -d} prints for it, alias choices included.
  */
 public final class A64Assembler implements ArithmeticInstructions, BitwiseInstructions, ConditionalInstructions,
-        MemoryInstructions, FloatingPointInstructions {
+        MemoryInstructions, FloatingPointInstructions, SimdInstructions {
 
     private record ListingEntry(int offset, int size, Supplier<String> text, boolean data) {
     }
@@ -295,7 +295,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
             if (!pool.isEmpty()) {
                 for (Map.Entry<LiteralPool.Literal, List<Integer>> e : pool.takePending()) {
                     LiteralPool.Literal literal = e.getKey();
-                    if (code.size() % literal.bytes() != 0) {
+                    while (code.size() % literal.bytes() != 0) {
                         putData(4, 0, "padding");
                     }
                     int at = code.size();
@@ -304,7 +304,12 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
                         relocations.add(new Relocation(at, A64RelocationType.ABS64.number, literal.symbol(), literal.addend()));
                         comment = relocationText(A64RelocationType.ABS64, literal.symbol(), literal.addend());
                     }
-                    putData(literal.bytes(), literal.bits(), comment);
+                    if (literal.bytes() == 16) {
+                        putData(8, literal.bits(), comment);
+                        putData(8, literal.high(), null);
+                    } else {
+                        putData(literal.bytes(), literal.bits(), comment);
+                    }
                     for (int use : e.getValue()) {
                         patch(use, PcRelativeOp.LDR_X_LITERAL, at);
                     }
@@ -346,6 +351,17 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
         }
         long value = bytes == 4 ? bits & 0xFFFF_FFFFL : bits;
         loadLiteral(rt, PcRelativeOp.literalLoad(op), new LiteralPool.Literal(bytes, value, null, 0));
+    }
+
+    /**
+     * {@code ldr qt, =(high:low)}: a 128-bit constant from this function's literal pool (16-byte
+     * aligned; equal constants share a slot). {@code low} is bits 0-63, lane 0 first.
+     */
+    public void ldrLiteral128(VectorRegister qt, long low, long high) {
+        if (qt.number() != qt.as(VectorShape.Q).number() || qt.shape() != VectorShape.Q) {
+            throw new IllegalArgumentException("ldrLiteral128 loads a q register, not " + qt);
+        }
+        loadLiteral(qt, PcRelativeOp.LDR_Q_LITERAL, new LiteralPool.Literal(16, low, high, null, 0));
     }
 
     /** {@code ldr xt, =symbol+addend}: the symbol's address from the literal pool (an R_AARCH64_ABS64 slot). */

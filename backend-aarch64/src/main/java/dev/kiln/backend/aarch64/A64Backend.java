@@ -1,11 +1,13 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.backend.CallingConvention;
 import dev.kiln.backend.MachineFunction;
 import dev.kiln.backend.NativeBackend;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
@@ -30,8 +32,24 @@ public final class A64Backend extends NativeBackend {
     }
 
     @Override
+    public CpuFeatures cpu() {
+        return CpuFeatures.AARCH64;
+    }
+
+    /** Advanced SIMD is part of every AArch64 CPU. */
+    @Override
+    public boolean compilesSimd() {
+        return true;
+    }
+
+    @Override
     public RelocationModel relocationModel() {
         return A64RelocationModel.INSTANCE;
+    }
+
+    @Override
+    protected CallingConvention convention() {
+        return A64CallingConvention.CONVENTION;
     }
 
     @Override
@@ -60,6 +78,17 @@ public final class A64Backend extends NativeBackend {
      * bytes: each puts the function index in w9 and jumps to the address held in the native word at
      * {@code slotsBase + 8 * index}.
      */
+    @Override
+    public MachineCode slotStub(int funcIndex) {
+        return A64TierStubs.slotStub(funcIndex);
+    }
+
+    /** Zero bytes: {@code udf #0}. */
+    @Override
+    public byte textFiller() {
+        return 0;
+    }
+
     @Override
     public MachineCode callStubs(int first, int count, long slotsBase) {
         return A64TierStubs.callStubs(first, count, slotsBase);
@@ -96,6 +125,17 @@ public final class A64Backend extends NativeBackend {
     @Override
     public MachineCode trapRoutine() {
         return A64RuntimeStubs.trapRoutine();
+    }
+
+    /** The frame record (x29, x30) and a register or slot per value kept over a call, 16-aligned (x19/x20 stay pinned). */
+    @Override
+    public int frameBytes(int liveAcrossCall) {
+        return (int) Math.min(Integer.MAX_VALUE - 15, (16 + 8L * liveAcrossCall + 15) & ~15L);
+    }
+
+    @Override
+    public MachineCode stackPointerProbe() {
+        return A64RuntimeStubs.stackPointerProbe();
     }
 
     @Override

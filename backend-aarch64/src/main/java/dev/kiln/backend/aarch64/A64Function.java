@@ -2,6 +2,7 @@ package dev.kiln.backend.aarch64;
 
 import dev.kiln.backend.MachineFunction;
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.MachineType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
@@ -13,7 +14,6 @@ import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
@@ -57,6 +57,8 @@ final class A64Function extends MachineFunction<Label> {
     static final GeneralRegister FAR = GeneralRegister.X14;
     static final VectorRegister FSCRATCH = VectorRegister.D31;
     static final VectorRegister FSCRATCH2 = VectorRegister.D30;
+    /** The third vector scratch register (SIMD sequences only). */
+    static final VectorRegister FSCRATCH3 = VectorRegister.D29;
     /** Largest SP-relative offset an 8-byte LDR/STR encodes (scaled unsigned 12 bits). */
     private static final long MAX_SCALED_8 = 8L * 4095;
 
@@ -132,7 +134,7 @@ final class A64Function extends MachineFunction<Label> {
     }
 
     static boolean is64(ValType t) {
-        return t == ValType.I64 || t == ValType.F64 || t == ValType.FUNCREF || t == ValType.EXTERNREF;
+        return t.machine() == MachineType.I64 || t.machine() == MachineType.F64 || t.machine() == MachineType.REF;
     }
 
     /** The S or D view of a SIMD&amp;FP register for a value of type {@code t}. */
@@ -259,6 +261,14 @@ final class A64Function extends MachineFunction<Label> {
         }
     }
 
+    /** A constant into a register, or into a slot through X16. */
+    @Override
+    protected void loadConstant(int to, ValType type, long bits) {
+        GeneralRegister d = Location.isRegister(to) ? A64RegisterFile.gpr(to) : SCRATCH.x();
+        materialize(d, type, bits);
+        if (!Location.isRegister(to)) asm.str(d, slotAddress(to));
+    }
+
     /** Cycles of moves are broken through X16 or V31. */
     @Override
     protected int cycleScratch(ValType t) {
@@ -278,11 +288,14 @@ final class A64Function extends MachineFunction<Label> {
         return at + 4;
     }
 
-    /** {@code mov w1, #code; ldr x16, =kiln_trap; blr x16} (an absolute address: the trap routine may be placed anywhere). */
+    /**
+     * {@code mov w1, #code; ldr x16, [x19, #TRAP_ROUTINE]; blr x16}: the trap routine's address comes
+     * from the VMContext, so the code holds no absolute address and may run from a mapped object.
+     */
     @Override
     protected int callTrapRoutine(int code) {
         asm.mov(GeneralRegister.W1, code);
-        asm.ldrLiteralAddress(SCRATCH, Backend.TRAP_SYMBOL, 0);
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.TRAP_ROUTINE));
         return call(() -> asm.blr(SCRATCH));
     }
 
@@ -371,7 +384,7 @@ final class A64Function extends MachineFunction<Label> {
 
     @Override
     protected void branchUnlessUnderRecord(Label target) {
-        asm.ldrLiteralAddress(SCRATCH, Backend.INSTANCE_RETURN_SYMBOL, 0);
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.INSTANCE_RETURN));
         asm.ldr(SCRATCH2, Address.offset(FP, 8));
         asm.cmp(SCRATCH, SCRATCH2);
         asm.b(Condition.NE, target);
@@ -517,7 +530,7 @@ final class A64Function extends MachineFunction<Label> {
             asm.str(VMCTX, field(FP, top - 16, 8, LR));
             asm.str(GeneralRegister.X9, field(FP, top - 8, 8, LR));
             asm.mov(FP, SCRATCH);
-            asm.ldrLiteralAddress(LR, Backend.INSTANCE_RETURN_SYMBOL, 0);
+            asm.ldr(LR, Address.offset(VMCTX, VmContextLayout.INSTANCE_RETURN));
         } else {
             asm.ldp(FP, LR, Address.base(FP));
         }
@@ -540,9 +553,9 @@ final class A64Function extends MachineFunction<Label> {
         }
     }
 
-    /** Return: the value(s) to X0/V0 or to the return area, then the shared epilogue. */
+    /** Return: the value(s) to X0/V0 or to the return area (the driver adds the epilogue). */
     @Override
-    protected void returnValues(int[] values, boolean epilogueIsNext) {
+    protected void returnValues(int[] values) {
         FuncType t = signature();
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
@@ -564,6 +577,5 @@ final class A64Function extends MachineFunction<Label> {
                 if (r != A64CallingConvention.INT_RESULT) asm.mov(A64CallingConvention.INT_RESULT, r);
             }
         }
-        if (!epilogueIsNext) asm.b(epilogueLabel());
     }
 }

@@ -50,7 +50,12 @@ final class A64Immediates {
     private static boolean immediateUse(Instruction i, int position, long value, Map<Integer, Long> constants) {
         Opcode op = i.op;
         String m = op.mnemonic;
-        if (op.immediate == Immediate.MEMARG && !op.isSimd()) {
+        if (op.isSimd()) { // SIMD: a constant shift count is an immediate; a memory address is folded with the offset
+            if (op.immediate == Immediate.MEMARG || op.immediate == Immediate.MEMARG_LANE) return position == 0;
+            String name = m.substring(m.indexOf('.') + 1);
+            return position == 1 && (name.equals("shl") || name.equals("shr_s") || name.equals("shr_u"));
+        }
+        if (op.immediate == Immediate.MEMARG) {
             if (position == 0) return true; // address + offset in one mov
             return op.resultCount() == 0 && position == 1 && (m.startsWith("i32.store") || m.startsWith("i64.store"))
                     && singleInstruction(value, op.memoryBytes, m.startsWith("i64"));

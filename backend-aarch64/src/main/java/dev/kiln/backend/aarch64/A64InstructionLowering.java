@@ -10,7 +10,8 @@ final class A64InstructionLowering {
 
     static void lower(A64Function fn, Instruction i) {
         if (i.op.isSimd()) {
-            throw new UnsupportedOperationException("SIMD instruction " + i.op + " is not supported by the AArch64 backend yet");
+            A64SimdLowering.lower(fn, i);
+            return;
         }
         if (i.op.immediate == Immediate.MEMARG) {
             A64MemoryLowering.access(fn, i);

@@ -303,7 +303,15 @@ final class A64IntegerLowering {
         int a = i.args[0], b = i.args[1], c = i.args[2], r = i.result();
         asm.cmp(fn.iget(c, SCRATCH).w(), 0);
         // loads and constant materialisations below leave the flags alone
-        if (A64RegisterFile.isFloat(fn.type(r))) {
+        if (fn.type(r) == ValType.V128) { // no 128-bit fcsel: a mask from the condition, then bsl
+            VectorRegister va = fn.fget(a, A64Function.FSCRATCH);
+            VectorRegister vb = fn.fget(b, A64Function.FSCRATCH2);
+            VectorRegister m = A64Function.FSCRATCH3;
+            asm.csetm(SCRATCH, Condition.NE);
+            asm.dup(m.as(VectorShape.V2D), SCRATCH);
+            asm.simd(SimdThreeSameOp.BSL, m.v16b(), va.v16b(), vb.v16b());
+            fn.fput(r, m.q());
+        } else if (A64RegisterFile.isFloat(fn.type(r))) {
             VectorRegister va = fn.fget(a, A64Function.FSCRATCH);
             VectorRegister vb = fn.fget(b, A64Function.FSCRATCH2);
             VectorRegister d = fn.fdst(r, A64Function.FSCRATCH);

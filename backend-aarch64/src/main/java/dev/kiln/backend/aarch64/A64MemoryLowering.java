@@ -31,48 +31,67 @@ final class A64MemoryLowering {
     private A64MemoryLowering() {
     }
 
-    /** Emits the bounds check and returns the register holding the effective address (X16, or addr's own). */
-    private static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
+    /**
+     * Emits the bounds check (or, with guard pages, a store's probe) and returns the register holding
+     * the effective address (X16, or addr's own).
+     */
+    static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
+        GeneralRegister ea = effectiveAddress(fn, i);
+        if (!fn.guarded(i.imm, size)) {
+            boundsCheck(fn, i, ea);
+        } else if (i.op.resultCount() == 0) { // the probe: a load of the bytes the store will write
+            Address at = Address.index(MEMBASE, ea);
+            site(fn, i);
+            switch (size) {
+                case 1 -> asm.ldrb(SCRATCH3.w(), at);
+                case 2 -> asm.ldrh(SCRATCH3.w(), at);
+                case 4 -> asm.ldr(SCRATCH3.w(), at);
+                case 8 -> asm.ldr(SCRATCH3, at);
+                default -> asm.ldr(VectorRegister.D30.q(), at);
+            }
+        }
+        return ea;
+    }
+
+    /**
+     * The effective address after an explicit bounds check, guard pages or not: the SIMD accesses
+     * use it (their sequences are not recorded as guard-page sites).
+     */
+    static GeneralRegister boundsCheckedAddress(A64Function fn, Instruction i) {
+        GeneralRegister ea = effectiveAddress(fn, i);
+        boundsCheck(fn, i, ea);
+        return ea;
+    }
+
+    /** {@code addr + offset} in X16, or in addr's own register when the offset is 0. */
+    private static GeneralRegister effectiveAddress(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
         long offset = i.imm;
         int addrValue = i.args[0];
-        GeneralRegister ea;
         if (fn.isUnallocatedConstant(addrValue)) {
-            ea = SCRATCH;
-            asm.mov(ea, (fn.constant(addrValue) & 0xFFFF_FFFFL) + offset);
+            asm.mov(SCRATCH, (fn.constant(addrValue) & 0xFFFF_FFFFL) + offset);
+            return SCRATCH;
+        }
+        GeneralRegister addr = fn.iget(addrValue, SCRATCH);
+        if (offset == 0) return addr;
+        if (AddSubOp.isImmediateEncodable(offset)) {
+            asm.add(SCRATCH, addr, offset);
         } else {
-            GeneralRegister addr = fn.iget(addrValue, SCRATCH);
-            if (offset == 0) {
-                ea = addr;
-            } else if (AddSubOp.isImmediateEncodable(offset)) {
-                ea = SCRATCH;
-                asm.add(ea, addr, offset);
-            } else {
-                ea = SCRATCH;
-                asm.mov(SCRATCH2, offset);
-                asm.add(ea, addr, SCRATCH2);
-            }
+            asm.mov(SCRATCH2, offset);
+            asm.add(SCRATCH, addr, SCRATCH2);
         }
-        if (fn.guarded(offset, size)) {
-            if (i.op.resultCount() == 0) { // the probe: a load of the bytes the store will write
-                Address at = Address.index(MEMBASE, ea);
-                site(fn, i);
-                switch (size) {
-                    case 1 -> asm.ldrb(SCRATCH3.w(), at);
-                    case 2 -> asm.ldrh(SCRATCH3.w(), at);
-                    case 4 -> asm.ldr(SCRATCH3.w(), at);
-                    case 8 -> asm.ldr(SCRATCH3, at);
-                    default -> asm.ldr(VectorRegister.D30.q(), at);
-                }
-            }
-            return ea;
-        }
+        return SCRATCH;
+    }
+
+    /** Traps when {@code ea + size} exceeds the memory size. */
+    private static void boundsCheck(A64Function fn, Instruction i, GeneralRegister ea) {
+        A64Assembler asm = fn.asm;
         asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
-        asm.sub(SCRATCH2, SCRATCH2, size);
+        asm.sub(SCRATCH2, SCRATCH2, i.op.memoryBytes);
         asm.cmp(ea, SCRATCH2);
         asm.b(Condition.GT, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
-        return ea;
     }
 
     /** Records the next instruction as the guarded access of {@code i} (no island may come between). */

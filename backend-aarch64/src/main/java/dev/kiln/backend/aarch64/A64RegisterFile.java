@@ -10,7 +10,8 @@ import dev.kiln.regalloc.RegisterFile;
  * <p>Not allocatable: X19 (the VMContext) and X20 (memory-0 base), pinned by the internal calling
  * convention; the scratch registers the lowering uses freely, X14 (addresses of far spill
  * slots), X15, X16 and X17 (IP0/IP1); X18 (the platform register); X29 (frame pointer), X30 (link
- * register) and SP; V30 and V31 (float scratch). Callee-saved among the allocatable ones: X21-X28
+ * register) and SP; V29, V30 and V31 (vector scratch: V30/V31 are also the two-register table of a
+ * two-source TBL, V29 its index). Callee-saved among the allocatable ones: X21-X28
  * and V8-V15 (the convention preserves only their low 64 bits, which is all a scalar f32/f64 uses: a
  * v128 living across a call takes a caller-saved register or a slot).
  */
@@ -27,7 +28,7 @@ public final class A64RegisterFile implements RegisterFile {
     private static final int[] FPR_NUMBERS;
 
     static {
-        int[] v = {16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+        int[] v = {16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
         FPR_NUMBERS = new int[v.length];
         for (int i = 0; i < v.length; i++) FPR_NUMBERS[i] = V_BASE + v[i];
     }

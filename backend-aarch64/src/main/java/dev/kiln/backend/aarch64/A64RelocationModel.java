@@ -39,4 +39,10 @@ public final class A64RelocationModel implements RelocationModel {
         }
         t.apply(code, offset, symbolAddress, addend, placeAddress);
     }
+
+    @Override
+    public boolean isPositionIndependent(int type) {
+        A64RelocationType t = A64RelocationType.fromNumber(type);
+        return t != null && t != A64RelocationType.ABS64 && t != A64RelocationType.ABS32;
+    }
 }

@@ -125,6 +125,14 @@ final class A64RuntimeStubs {
         asm.ret();
     }
 
+    /** {@code long probe()}: the caller's stack pointer (a call does not move sp on AArch64). */
+    static MachineCode stackPointerProbe() {
+        A64Assembler asm = new A64Assembler(false);
+        asm.mov(X0, SP);
+        asm.ret();
+        return asm.finish().toMachineCode(-1, "kiln_stack_pointer", List.of(), 0);
+    }
+
     /** {@code ldp x19, x30, [sp], #16; ldr x20, [x19, #MEMORY_BASE]; ret}: see {@link Backend#instanceReturn}. */
     static MachineCode instanceReturn() {
         A64Assembler asm = new A64Assembler(false);

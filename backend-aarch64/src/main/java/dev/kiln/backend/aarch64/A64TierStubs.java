@@ -54,6 +54,20 @@ final class A64TierStubs {
         return code.toMachineCode(-1, "kiln_call_stubs", List.of(), 0);
     }
 
+    /**
+     * {@code movz/movk w9, #index; ldr x16, [x19, #SLOTS]; ldr x16, [x16, x9, lsl #3]; br x16}:
+     * position independent.
+     */
+    static MachineCode slotStub(int funcIndex) {
+        A64Assembler asm = new A64Assembler(false);
+        asm.movz(INDEX, funcIndex & 0xFFFF, 0);
+        asm.movk(INDEX, funcIndex >>> 16, 16);
+        asm.ldr(X16, Address.offset(X19, dev.kiln.ir.abi.VmContextLayout.SLOTS));
+        asm.ldr(X16, Address.index(X16, X9, 3));
+        asm.br(X16);
+        return asm.finish().toMachineCode(funcIndex, "kiln_slot_stub_" + funcIndex, List.of(), 0);
+    }
+
     /** {@code mov w9, #index; ldr x16, =adapter; br x16}: how native code calls a host function. */
     static MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
         A64Assembler asm = new A64Assembler(false);

@@ -58,7 +58,8 @@ final class IslandPlanner {
     /**
      * The latest island start keeping everything pending in range, less {@link #MARGIN}; or
      * {@code Long.MAX_VALUE} when nothing is pending. The island is: a 4-byte branch, one 4-byte
-     * veneer per reference, up to 4 bytes of alignment, then the constants.
+     * veneer per reference, then the constants with up to 4 bytes of alignment before the 8-byte
+     * ones and up to 12 before the 16-byte ones.
      */
     long latestStart(LiteralPool pool) {
         long veneerBytes = 4L * veneerCandidates.size();
@@ -67,7 +68,7 @@ final class IslandPlanner {
             latest = minVeneerDeadline - veneerBytes - MARGIN;
         }
         if (!pool.isEmpty()) {
-            latest = Math.min(latest, pool.minDeadline() - 8 - veneerBytes - pool.pendingBytes() - MARGIN);
+            latest = Math.min(latest, pool.minDeadline() - 20 - veneerBytes - pool.pendingBytes() - MARGIN);
         }
         return latest;
     }

@@ -7,13 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The 32- and 64-bit constants loaded with LDR (literal) that still await a place, with the loads
- * referring to each; and the constants already placed, so a later load within reach reuses them.
- * Equal constants share one slot.
+ * The 32-, 64- and 128-bit constants loaded with LDR (literal) that still await a place, with the
+ * loads referring to each; and the constants already placed, so a later load within reach reuses
+ * them. Equal constants share one slot.
  */
 final class LiteralPool {
-    /** A pool slot's content: {@code bytes} (4 or 8) of {@code bits}, or the address of {@code symbol} + addend. */
-    record Literal(int bytes, long bits, String symbol, long addend) {
+    /**
+     * A pool slot's content: {@code bytes} (4, 8 or 16) of {@code bits} ({@code high} the upper 64
+     * bits of a 16-byte one), or the address of {@code symbol} + addend.
+     */
+    record Literal(int bytes, long bits, long high, String symbol, long addend) {
+        Literal(int bytes, long bits, String symbol, long addend) {
+            this(bytes, bits, 0, symbol, addend);
+        }
     }
 
     private final Map<Literal, List<Integer>> pending = new LinkedHashMap<>();
@@ -53,7 +59,7 @@ final class LiteralPool {
 
     /**
      * The pending constants in the order GNU as lays out a literal pool: 4-byte ones first, then
-     * 8-byte ones, each group in order of first use; clears them.
+     * 8-byte ones, then 16-byte ones, each group in order of first use; clears them.
      */
     List<Map.Entry<Literal, List<Integer>>> takePending() {
         List<Map.Entry<Literal, List<Integer>>> out = new ArrayList<>(pending.entrySet());

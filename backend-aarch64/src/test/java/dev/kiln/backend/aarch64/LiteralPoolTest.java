@@ -54,6 +54,35 @@ class LiteralPoolTest {
     }
 
     @Test
+    void sixteenByteConstantsAreAlignedAfterTheOthersAsGnuAsPlacesThem() {
+        VectorRegister q0 = VectorRegister.of(0, VectorShape.Q), q5 = VectorRegister.of(5, VectorShape.Q);
+        new EncodingCases().add("""
+                ldr q0, =0x112233445566778899aabbccddeeff00
+                ldr x1, =0x1122334455667788
+                ldr w2, =7
+                ldr q5, =0x0f0e0d0c0b0a09080706050403020100
+                ret""", a -> {
+            a.ldrLiteral128(q0, 0x99aabbccddeeff00L, 0x1122334455667788L);
+            a.ldrLiteral(X1, 0x1122334455667788L);
+            a.ldrLiteral(W2, 7);
+            a.ldrLiteral128(q5, 0x0706050403020100L, 0x0f0e0d0c0b0a0908L);
+            a.ret();
+        }).assertAll();
+        // equal 16-byte constants share a slot (GNU as would repeat it)
+        A64Assembler a = new A64Assembler();
+        a.ldrLiteral128(q0, 1, 2);
+        a.ldrLiteral128(q5, 1, 2);
+        byte[] code = a.finish().code();
+        int first = intAt(code, 0), second = intAt(code, 4);
+        assertEquals((first >> 5 & 0x7FFFF) * 4, (second >> 5 & 0x7FFFF) * 4 + 4, "both loads reach one slot");
+        int slot = (first >> 5 & 0x7FFFF) * 4;
+        assertEquals(0, slot % 16);
+        assertEquals(1, longAt(code, slot));
+        assertEquals(2, longAt(code, slot + 8));
+        assertEquals(slot + 16, code.length);
+    }
+
+    @Test
     void loadsReachTheirConstantsAndEqualConstantsShareASlot() {
         GnuBinutils.assumeAvailable();
         A64Assembler a = new A64Assembler(true);

@@ -3,7 +3,9 @@ package dev.kiln.backend.x64;
 /**
  * The byte layout of one instruction, built by {@link X64Assembler} and written by {@link #writeTo}:
  * <pre>[0x66] [F2/F3/66 mandatory prefix] [REX] opcode... [ModRM [SIB] [disp8/32]] [imm]</pre>
- * This is the one place that knows how REX, ModRM, SIB and displacements are formed.
+ * or, with {@link #vex}, {@code C5 [R vvvv L pp]} or {@code C4 [R X B mmmmm] [W vvvv L pp]} in place of
+ * the prefixes, REX and escape bytes. This is the one place that knows how REX, VEX, ModRM, SIB and
+ * displacements are formed.
  */
 final class Encoding {
     private final int[] opcode;
@@ -21,6 +23,10 @@ final class Encoding {
     private X64Register rmRegisterOperand;
     private int immediateBytes;
     private long immediate;
+    private boolean vex;
+    private int vexMap;
+    private int vexPp;
+    private int vexV;
 
     private Encoding(int[] opcode) {
         this.opcode = opcode;
@@ -117,6 +123,19 @@ final class Encoding {
         return this;
     }
 
+    /**
+     * A VEX-encoded instruction: {@code map} is VEX.mmmmm (1 = 0F, 2 = 0F 38, 3 = 0F 3A), {@code pp}
+     * the implied prefix (0 none, 1 = 66, 2 = F3, 3 = F2), {@code v} the register in VEX.vvvv (0 when
+     * unused), 128-bit length. The opcode is then the single byte after the VEX prefix; REX.W is VEX.W.
+     */
+    Encoding vex(int map, int pp, int v) {
+        this.vex = true;
+        this.vexMap = map;
+        this.vexPp = pp;
+        this.vexV = v;
+        return this;
+    }
+
     /** An immediate of {@code bytes} bytes (1, 2, 4 or 8) after everything else. */
     Encoding immediate(int bytes, long value) {
         immediateBytes = bytes;
@@ -151,6 +170,23 @@ final class Encoding {
             if (a.base() != null && a.base().isExtended()) {
                 rex |= 1;
             }
+        }
+        if (vex) {
+            int r = rex >> 2 & 1, x = rex >> 1 & 1, b = rex & 1, w = rexW ? 1 : 0;
+            if (vexMap == 1 && x == 0 && b == 0 && w == 0) {
+                out.emit8(0xC5);
+                out.emit8((r ^ 1) << 7 | (~vexV & 15) << 3 | vexPp);
+            } else {
+                out.emit8(0xC4);
+                out.emit8((r ^ 1) << 7 | (x ^ 1) << 6 | (b ^ 1) << 5 | vexMap);
+                out.emit8(w << 7 | (~vexV & 15) << 3 | vexPp);
+            }
+            out.emit8(opcode[opcode.length - 1]);
+            int field = hasModRm ? writeModRm(out) : -1;
+            if (immediateBytes > 0) {
+                out.emit(immediate, immediateBytes);
+            }
+            return field;
         }
         if (operandSizePrefix) {
             out.emit8(0x66);

@@ -26,7 +26,11 @@ public enum FixedInstruction {
     /** Copies RCX bytes from [RSI] to [RDI] (memory.copy). */
     REP_MOVSB("rep movs", "BYTE PTR es:[rdi],BYTE PTR ds:[rsi]", 0xF3, 0xA4),
     /** Stores AL into RCX bytes at [RDI] (memory.fill). */
-    REP_STOSB("rep stos", "BYTE PTR es:[rdi],al", 0xF3, 0xAA);
+    REP_STOSB("rep stos", "BYTE PTR es:[rdi],al", 0xF3, 0xAA),
+    /** CPU identification: leaf EAX, subleaf ECX into EAX, EBX, ECX, EDX. */
+    CPUID("cpuid", "", 0x0F, 0xA2),
+    /** Reads extended control register ECX into EDX:EAX (which register states the OS saves). */
+    XGETBV("xgetbv", "", 0x0F, 0x01, 0xD0);
 
     private final String mnemonic;
     private final String operands;

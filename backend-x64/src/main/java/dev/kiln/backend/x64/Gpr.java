@@ -6,6 +6,8 @@ package dev.kiln.backend.x64;
  */
 public enum Gpr implements X64Register, GprOrMemory {
     RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15;
+    /** values() copies its array on every call; the register allocator asks millions of times. */
+    private static final Gpr[] BY_ENCODING = values();
 
     private static final String[] NAMES_64 = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi"};
     private static final String[] NAMES_32 = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
@@ -19,7 +21,7 @@ public enum Gpr implements X64Register, GprOrMemory {
 
     /** The register with hardware number {@code encoding} (0-15). */
     public static Gpr of(int encoding) {
-        return values()[encoding];
+        return BY_ENCODING[encoding];
     }
 
     /**

@@ -61,6 +61,10 @@ public enum SseOp {
     CVTTSS2SI(0xF3, Form.GPR_XMM_OR_MEM, 32, 0x2C),
     /** Double to signed 32/64-bit integer, truncating; out of range or NaN gives the "integer indefinite" MIN_VALUE. */
     CVTTSD2SI(0xF2, Form.GPR_XMM_OR_MEM, 64, 0x2C),
+    /** Float to signed 32/64-bit integer, rounding as MXCSR says (kiln keeps the default: to nearest, ties to even). */
+    CVTSS2SI(0xF3, Form.GPR_XMM_OR_MEM, 32, 0x2D),
+    /** Double to signed 32/64-bit integer, rounding as MXCSR says. */
+    CVTSD2SI(0xF2, Form.GPR_XMM_OR_MEM, 64, 0x2D),
 
     // Bitwise, on the whole register (memory operands must be 16-byte aligned).
     ANDPS(0, Form.XMM_XMM_OR_MEM, 128, 0x54),

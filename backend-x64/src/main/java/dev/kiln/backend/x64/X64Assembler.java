@@ -56,6 +56,8 @@ public final class X64Assembler {
     /** The relocation made by the instruction being emitted, for its listing line. */
     private String relocationNote;
     private boolean finished;
+    /** Whether {@link VecOp} instructions are emitted in their VEX (AVX) encoding. */
+    private boolean vex;
 
     /** An assembler without a listing. */
     public X64Assembler() {
@@ -116,6 +118,17 @@ public final class X64Assembler {
      */
     public Label constant128(long low, long high) {
         return constant(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(low).putLong(high).array());
+    }
+
+    /**
+     * A table of 16-byte constants in the pool ({@code words} in pairs, low half first), 16-byte
+     * aligned, for an indexed load of entry n at {@code [table + 16 * n]}.
+     */
+    public Label constantTable(long[] words) {
+        if (words.length == 0 || words.length % 2 != 0) throw new IllegalArgumentException("a table of 16-byte entries, not " + words.length + " words");
+        ByteBuffer b = ByteBuffer.allocate(8 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long w : words) b.putLong(w);
+        return constant(b.array());
     }
 
     private Label constant(byte[] value) {
@@ -681,6 +694,16 @@ public final class X64Assembler {
         integerFromXmmOrMemory(SseOp.CVTTSD2SI, dstWidth, dst, src);
     }
 
+    /** {@code cvtss2si dst, src}: float to signed DWORD or QWORD integer, rounding to nearest (even). */
+    public void cvtss2si(Width dstWidth, Gpr dst, XmmOrMemory src) {
+        integerFromXmmOrMemory(SseOp.CVTSS2SI, dstWidth, dst, src);
+    }
+
+    /** {@code cvtsd2si dst, src}: double to signed DWORD or QWORD integer, rounding to nearest (even). */
+    public void cvtsd2si(Width dstWidth, Gpr dst, XmmOrMemory src) {
+        integerFromXmmOrMemory(SseOp.CVTSD2SI, dstWidth, dst, src);
+    }
+
     private void xmmFromInteger(SseOp op, Width w, Xmm dst, GprOrMemory src) {
         requireForm(op, SseOp.Form.XMM_GPR_OR_MEM);
         requireWidth(w, op.mnemonic(w), DWORD, QWORD);
@@ -700,6 +723,193 @@ public final class X64Assembler {
         requireWidth(w, op.mnemonic(w), DWORD, QWORD);
         int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).rexW(w == QWORD).reg(src).rm(dst));
         list(start, op.mnemonic(w), operand(dst, w), reg(src));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Packed SSE / AVX ({@link VecOp})
+
+    /**
+     * Chooses the encoding of the {@link VecOp} instructions from now on: VEX (AVX, three operands)
+     * or legacy SSE (two operands: the destination must be the first source).
+     */
+    public void useVex(boolean on) {
+        this.vex = on;
+    }
+
+    /** True when {@link VecOp} instructions are VEX-encoded. */
+    public boolean usesVex() {
+        return vex;
+    }
+
+    /** {@code dst = src1 op src2} ({@link VecOp.Form#BINARY}); in SSE encoding {@code dst} must be {@code src1}. */
+    public void vec(VecOp op, Xmm dst, Xmm src1, XmmOrMemory src2) {
+        requireVecForm(op, VecOp.Form.BINARY);
+        vecThreeOperand(op, dst, src1, src2, -1);
+    }
+
+    /** {@code dst = op(src1, src2, imm8)} ({@link VecOp.Form#BINARY_IMM}); in SSE encoding {@code dst} must be {@code src1}. */
+    public void vec(VecOp op, Xmm dst, Xmm src1, XmmOrMemory src2, int imm8) {
+        requireVecForm(op, VecOp.Form.BINARY_IMM);
+        vecThreeOperand(op, dst, src1, src2, checkImm8(imm8));
+    }
+
+    /** {@code dst = op(src)} ({@link VecOp.Form#UNARY}). */
+    public void vec(VecOp op, Xmm dst, XmmOrMemory src) {
+        requireVecForm(op, VecOp.Form.UNARY);
+        vecTwoOperand(op, dst, src, -1);
+    }
+
+    /** {@code dst = op(src, imm8)} ({@link VecOp.Form#UNARY_IMM}). */
+    public void vec(VecOp op, Xmm dst, XmmOrMemory src, int imm8) {
+        requireVecForm(op, VecOp.Form.UNARY_IMM);
+        vecTwoOperand(op, dst, src, checkImm8(imm8));
+    }
+
+    /** {@code dst = src shifted by imm8} ({@link VecOp.Form#SHIFT_IMM}); in SSE encoding {@code dst} must be {@code src}. */
+    public void vecShift(VecOp op, Xmm dst, Xmm src, int imm8) {
+        requireVecForm(op, VecOp.Form.SHIFT_IMM);
+        checkImm8(imm8);
+        Encoding e = vecEncoding(op, vex ? dst.encoding() : -1).digit(op.digit).rm(src).immediate(1, imm8);
+        if (!vex) requireSame(op, dst, src);
+        int start = emit(e);
+        ListingOperand imm = new ListingOperand.Immediate(imm8, 8);
+        if (vex) list(start, "v" + op.mnemonic(), reg(dst), reg(src), imm);
+        else list(start, op.mnemonic(), reg(dst), imm);
+    }
+
+    /** {@code [dst] = src} ({@link VecOp.Form#STORE}). */
+    public void vecStore(VecOp op, MemoryOperand dst, Xmm src) {
+        requireVecForm(op, VecOp.Form.STORE);
+        int start = emit(vecEncoding(op, vex ? 0 : -1).reg(src).rm(dst));
+        list(start, vecMnemonic(op, -1), memory(dst, op.memoryBits), reg(src));
+    }
+
+    /**
+     * {@code dst = lane imm8 of src} ({@link VecOp.Form#EXTRACT}): into a 32-bit register (64-bit
+     * for pextrq), zero-extended, or into memory.
+     */
+    public void vecExtract(VecOp op, GprOrMemory dst, Xmm src, int imm8) {
+        requireVecForm(op, VecOp.Form.EXTRACT);
+        checkImm8(imm8);
+        int start = emit(vecEncoding(op, vex ? 0 : -1).reg(src).rm(dst).immediate(1, imm8));
+        list(start, vecMnemonic(op, -1), gprOrMemory(dst, op), reg(src), new ListingOperand.Immediate(imm8, 8));
+    }
+
+    /**
+     * {@code dst = src1 with lane imm8 replaced by src2} ({@link VecOp.Form#INSERT}), {@code src2} a
+     * 32-bit register (64-bit for pinsrq) or memory; in SSE encoding {@code dst} must be {@code src1}.
+     */
+    public void vecInsert(VecOp op, Xmm dst, Xmm src1, GprOrMemory src2, int imm8) {
+        requireVecForm(op, VecOp.Form.INSERT);
+        checkImm8(imm8);
+        if (!vex) requireSame(op, dst, src1);
+        int start = emit(vecEncoding(op, vex ? src1.encoding() : -1).reg(dst).rm(src2).immediate(1, imm8));
+        ListingOperand imm = new ListingOperand.Immediate(imm8, 8);
+        if (vex) list(start, "v" + op.mnemonic(), reg(dst), reg(src1), gprOrMemory(src2, op), imm);
+        else list(start, op.mnemonic(), reg(dst), gprOrMemory(src2, op), imm);
+    }
+
+    /** {@code dst = the lanes' top bits} ({@link VecOp.Form#MASK}), into a 32-bit register. */
+    public void vecMask(VecOp op, Gpr dst, Xmm src) {
+        requireVecForm(op, VecOp.Form.MASK);
+        int start = emit(vecEncoding(op, vex ? 0 : -1).reg(dst).rm(src));
+        list(start, vecMnemonic(op, -1), reg(dst, DWORD), reg(src));
+    }
+
+    /**
+     * {@code dst = mask ? src2 : src1} by the top bit of each lane of {@code mask} ({@link VecOp.Form#BLENDV}).
+     * In SSE encoding {@code dst} must be {@code src1} and {@code mask} must be XMM0.
+     */
+    public void blendv(VecOp op, Xmm dst, Xmm src1, XmmOrMemory src2, Xmm mask) {
+        requireVecForm(op, VecOp.Form.BLENDV);
+        if (vex) {
+            // VEX.128.66.0F3A 4A/4B/4C /r /is4: the mask register in imm8[7:4]
+            int opcode = switch (op) {
+                case BLENDVPS -> 0x4A;
+                case BLENDVPD -> 0x4B;
+                default -> 0x4C;
+            };
+            int start = emit(Encoding.opcode(opcode).vex(3, op.vexPp(), src1.encoding()).reg(dst).rm(src2)
+                    .immediate(1, mask.encoding() << 4));
+            list(start, "v" + op.mnemonic(), reg(dst), reg(src1), operand(src2, op.memoryBits), reg(mask));
+            return;
+        }
+        requireSame(op, dst, src1);
+        if (mask != Xmm.XMM0) throw new IllegalArgumentException(op.mnemonic() + " without VEX takes its mask in xmm0, not " + mask);
+        int start = emit(vecEncoding(op, -1).reg(dst).rm(src2));
+        list(start, op.mnemonic(), reg(dst), operand(src2, op.memoryBits), reg(Xmm.XMM0));
+    }
+
+    private void vecThreeOperand(VecOp op, Xmm dst, Xmm src1, XmmOrMemory src2, int imm8) {
+        if (!vex) requireSame(op, dst, src1);
+        requireMemoryAllowed(op, src2);
+        Encoding e = vecEncoding(op, vex ? src1.encoding() : -1).reg(dst).rm(src2);
+        if (imm8 >= 0) e.immediate(1, imm8);
+        int start = emit(e);
+        boolean predicate = op == VecOp.CMPPS || op == VecOp.CMPPD;
+        String mnemonic = vecMnemonic(op, predicate ? imm8 : -1);
+        ListingOperand last = imm8 >= 0 && !predicate ? new ListingOperand.Immediate(imm8, 8) : null;
+        ListingOperand source = operand(src2, op.memoryBits);
+        if (vex) {
+            if (last == null) list(start, mnemonic, reg(dst), reg(src1), source);
+            else list(start, mnemonic, reg(dst), reg(src1), source, last);
+        } else {
+            if (last == null) list(start, mnemonic, reg(dst), source);
+            else list(start, mnemonic, reg(dst), source, last);
+        }
+    }
+
+    private void vecTwoOperand(VecOp op, Xmm dst, XmmOrMemory src, int imm8) {
+        requireMemoryAllowed(op, src);
+        Encoding e = vecEncoding(op, vex ? 0 : -1).reg(dst).rm(src);
+        if (imm8 >= 0) e.immediate(1, imm8);
+        int start = emit(e);
+        if (imm8 >= 0) list(start, vecMnemonic(op, -1), reg(dst), operand(src, op.memoryBits), new ListingOperand.Immediate(imm8, 8));
+        else list(start, vecMnemonic(op, -1), reg(dst), operand(src, op.memoryBits));
+    }
+
+    /** The encoding skeleton: VEX with {@code vvvv} (0 when unused), or legacy when {@code vvvv < 0}. */
+    private Encoding vecEncoding(VecOp op, int vvvv) {
+        if (vvvv >= 0) {
+            return Encoding.opcode(op.opcode).vex(op.map, op.vexPp(), vvvv).rexW(op.wide());
+        }
+        if (!op.hasSseForm()) throw new IllegalArgumentException(op.mnemonic() + " has no SSE encoding; enable VEX");
+        return Encoding.opcode(op.legacyOpcode()).prefix(op.prefix).rexW(op.wide());
+    }
+
+    private String vecMnemonic(VecOp op, int predicate) {
+        String base = op.mnemonic();
+        if (predicate >= 0) base = "cmp" + VecOp.comparePredicate(predicate) + base.substring(3);
+        return vex && op.hasSseForm() ? "v" + base : base;
+    }
+
+    private static ListingOperand gprOrMemory(GprOrMemory o, VecOp op) {
+        return switch (o) {
+            case Gpr g -> reg(g, op.wide() ? QWORD : DWORD);
+            case MemoryOperand m -> memory(m, op.memoryBits);
+        };
+    }
+
+    private static void requireVecForm(VecOp op, VecOp.Form form) {
+        if (op.form() != form) throw new IllegalArgumentException(op + " has form " + op.form() + ", not " + form);
+    }
+
+    private static void requireSame(VecOp op, Xmm dst, Xmm src1) {
+        if (dst != src1) {
+            throw new IllegalArgumentException(op.mnemonic() + " without VEX overwrites its first source: " + dst + " must be " + src1);
+        }
+    }
+
+    private static void requireMemoryAllowed(VecOp op, XmmOrMemory src) {
+        if (src instanceof MemoryOperand && op.memoryBits == 0) {
+            throw new IllegalArgumentException(op.mnemonic() + " takes no memory operand");
+        }
+        if (src instanceof Xmm && op.memoryOnly()) throw new IllegalArgumentException(op.mnemonic() + " loads from memory only");
+    }
+
+    private static int checkImm8(int imm8) {
+        if (imm8 < 0 || imm8 > 255) throw new IllegalArgumentException("imm8 " + imm8 + " out of range");
+        return imm8;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.CallingConvention;
 import dev.kiln.backend.MachineFunction;
 import dev.kiln.backend.NativeBackend;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeature;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.RelocationModel;
 import dev.kiln.ir.code.SymbolNames;
@@ -13,15 +16,30 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.RegisterFile;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
- * The x86-64 backend: IR, optimised, allocated over {@link X64RegisterFile}, then lowered by
- * {@link X64Function} under kiln's internal calling convention; the C convention (SysV) only at the
- * Java boundary (entry trampolines, adapters).
+ * The x86-64 backend for one CPU level: IR, optimised, allocated over {@link X64RegisterFile}, then
+ * lowered by {@link X64Function} under kiln's internal calling convention, using the instruction-set
+ * extensions of its level only; the C convention (SysV) only at the Java boundary (entry
+ * trampolines, adapters).
  */
 public final class X64Backend extends NativeBackend {
-    public static final X64Backend INSTANCE = new X64Backend();
+    private static final Map<CpuFeatures, X64Backend> BY_LEVEL = new ConcurrentHashMap<>();
+    /** The backend for x86-64-v3 (AVX2), which kiln's own tests use where the level does not matter. */
+    public static final X64Backend INSTANCE = forCpu(CpuFeatures.X86_64_V3);
 
-    private X64Backend() {
+    private final CpuFeatures cpu;
+
+    private X64Backend(CpuFeatures cpu) {
+        if (cpu.target() != Target.X86_64) throw new IllegalArgumentException(cpu + " is not an x86-64 level");
+        this.cpu = cpu;
+    }
+
+    /** The backend for code that may use the extensions of {@code cpu}. */
+    public static X64Backend forCpu(CpuFeatures cpu) {
+        return BY_LEVEL.computeIfAbsent(cpu, X64Backend::new);
     }
 
     @Override
@@ -30,8 +48,24 @@ public final class X64Backend extends NativeBackend {
     }
 
     @Override
+    public CpuFeatures cpu() {
+        return cpu;
+    }
+
+    @Override
     public RelocationModel relocationModel() {
         return X64RelocationModel.INSTANCE;
+    }
+
+    /** SIMD needs SSE4.1: every level but the x86-64 baseline. */
+    @Override
+    public boolean compilesSimd() {
+        return cpu.has(CpuFeature.SSE4_1);
+    }
+
+    @Override
+    protected CallingConvention convention() {
+        return X64CallingConvention.CONVENTION;
     }
 
     @Override
@@ -47,7 +81,7 @@ public final class X64Backend extends NativeBackend {
     @Override
     protected MachineFunction<?> function(Module module, SymbolNames symbols, IrFunction f, Allocation a, CodeOptions options,
                                           boolean listing) {
-        return new X64Function(module, symbols, f, a, options, listing);
+        return new X64Function(module, symbols, f, a, options, listing, cpu);
     }
 
     @Override
@@ -65,9 +99,31 @@ public final class X64Backend extends NativeBackend {
         return X64RuntimeStubs.trapRoutine();
     }
 
+    /** Return address, rbp and a register or slot per value kept over a call, 16-aligned (the VMContext and memory base stay pinned). */
+    @Override
+    public int frameBytes(int liveAcrossCall) {
+        return (int) Math.min(Integer.MAX_VALUE - 15, (16 + 8L * liveAcrossCall + 15) & ~15L);
+    }
+
+    @Override
+    public MachineCode stackPointerProbe() {
+        return X64RuntimeStubs.stackPointerProbe();
+    }
+
     @Override
     public MachineCode instanceReturn() {
         return X64RuntimeStubs.instanceReturn();
+    }
+
+    @Override
+    public MachineCode slotStub(int funcIndex) {
+        return X64TierStubs.slotStub(funcIndex);
+    }
+
+    /** {@code int3}. */
+    @Override
+    public byte textFiller() {
+        return (byte) 0xCC;
     }
 
     @Override
@@ -88,6 +144,16 @@ public final class X64Backend extends NativeBackend {
     @Override
     public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {
         return X64TierStubs.interpreterEntry(type, symbol, upcallAddress);
+    }
+
+    @Override
+    public MachineCode signalHandler(long codeRanges, long lazyTexts, long previous, long trapRoutine) {
+        return X64SignalHandler.handler(codeRanges, lazyTexts, previous, trapRoutine);
+    }
+
+    @Override
+    public boolean checksLazyText() {
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.code.CpuFeature;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -88,8 +89,69 @@ final class X64FloatLowering {
 
     private static void round(X64Function fn, Instruction i, boolean d, RoundingMode mode) {
         Xmm dst = fn.fdst(i.result(), X64Function.FSCRATCH);
-        fn.asm.round(d ? SseOp.ROUNDSD : SseOp.ROUNDSS, dst, fn.fop(i.args[0]), mode);
+        if (fn.cpu.has(CpuFeature.SSE4_1)) {
+            fn.asm.round(d ? SseOp.ROUNDSD : SseOp.ROUNDSS, dst, fn.fop(i.args[0]), mode);
+        } else {
+            roundWithoutSse41(fn, i.args[0], dst, d, mode);
+        }
         fn.fput(i.result(), dst);
+    }
+
+    /**
+     * ceil, floor, trunc and nearest with SSE2 only. Values of magnitude 2^52 (f64) or 2^23 (f32)
+     * and up are integers already, and infinities and NaNs are their own result; the rest goes
+     * through a 64/32-bit integer (cvtt*2si truncates, cvt*2si rounds to nearest even), is
+     * corrected by one for floor and ceil, and takes the input's sign back (so -0.5 gives -0):
+     * <pre>
+     *   d = x + -0.0                        ; quiets a NaN, exact otherwise
+     *   t = |d|; if !(t < 2^52) goto done   ; also taken for a NaN
+     *   rax = cvt(t)sd2si d; t = cvtsi2sd rax
+     *   floor: if t > d: t -= 1             ; ceil: if t < d: t += 1
+     *   d = |t| | sign(d)
+     * done:
+     * </pre>
+     */
+    private static void roundWithoutSse41(X64Function fn, int x, Xmm d, boolean f64, RoundingMode mode) {
+        X64Assembler asm = fn.asm;
+        Xmm t = d == X64Function.FSCRATCH ? X64Function.FSCRATCH2 : X64Function.FSCRATCH;
+        Width w = f64 ? Width.QWORD : Width.DWORD;
+        long sign = f64 ? 1L << 63 : 0x8000_0000L;
+        Label signMask = asm.constant128(sign, 0);
+        Label absMask = asm.constant128(f64 ? ~sign : 0x7FFF_FFFFL, 0);
+        Label negZero = f64 ? asm.constant64(sign) : asm.constant32((int) sign);
+        Label limit = f64 ? asm.constant64(Double.doubleToRawLongBits(0x1p52)) : asm.constant32(Float.floatToRawIntBits(0x1p23f));
+        Label one = f64 ? asm.constant64(Double.doubleToRawLongBits(1.0)) : asm.constant32(Float.floatToRawIntBits(1.0f));
+        Label done = asm.newLabel();
+        fn.fmov(d, x);
+        asm.sse(f64 ? SseOp.ADDSD : SseOp.ADDSS, d, rip(negZero));
+        asm.movaps(t, d);
+        asm.sse(SseOp.ANDPS, t, rip(absMask));
+        asm.sse(f64 ? SseOp.UCOMISD : SseOp.UCOMISS, t, rip(limit));
+        asm.jcc(Condition.P, done);
+        asm.jcc(Condition.AE, done);
+        if (mode == RoundingMode.NEAREST) {
+            if (f64) asm.cvtsd2si(w, Gpr.RAX, d);
+            else asm.cvtss2si(w, Gpr.RAX, d);
+        } else {
+            if (f64) asm.cvttsd2si(w, Gpr.RAX, d);
+            else asm.cvttss2si(w, Gpr.RAX, d);
+        }
+        if (f64) asm.cvtsi2sd(w, t, Gpr.RAX);
+        else asm.cvtsi2ss(w, t, Gpr.RAX);
+        if (mode == RoundingMode.FLOOR || mode == RoundingMode.CEIL) {
+            Label exact = asm.newLabel();
+            SseOp ucomi = f64 ? SseOp.UCOMISD : SseOp.UCOMISS;
+            if (mode == RoundingMode.FLOOR) asm.sse(ucomi, t, d); // t > d: truncation went up
+            else asm.sse(ucomi, d, t);                         // d > t: truncation went down
+            asm.jcc(Condition.BE, exact);
+            SseOp step = mode == RoundingMode.FLOOR ? (f64 ? SseOp.SUBSD : SseOp.SUBSS) : (f64 ? SseOp.ADDSD : SseOp.ADDSS);
+            asm.sse(step, t, rip(one));
+            asm.bind(exact);
+        }
+        asm.sse(SseOp.ANDPS, t, rip(absMask));
+        asm.sse(SseOp.ANDPS, d, rip(signMask));
+        asm.sse(SseOp.ORPS, d, t);
+        asm.bind(done);
     }
 
     /** A bitwise operation with a constant mask in every lane (abs, neg). */

@@ -13,8 +13,9 @@ import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
-import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeature;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.TrapSite;
@@ -43,15 +44,21 @@ final class X64Function extends MachineFunction<Label> {
     static final Gpr SCRATCH = Gpr.R11;
     static final Xmm FSCRATCH = Xmm.XMM15;
     static final Xmm FSCRATCH2 = Xmm.XMM14;
+    /** The third vector scratch register (SIMD sequences only). */
+    static final Xmm FSCRATCH3 = Xmm.XMM13;
     /** Holds the callee's funcref descriptor in calls through one (never an argument). */
     static final Gpr DESCRIPTOR = Gpr.RAX;
 
     final X64Assembler asm;
     final X64Frame frame;
+    /** The extensions the code may use (fallbacks replace the others). */
+    final CpuFeatures cpu;
 
-    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CodeOptions options, boolean listing) {
+    X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CodeOptions options, boolean listing, CpuFeatures cpu) {
         super(module, symbols, f, alloc, X64CallingConvention.CONVENTION, options);
+        this.cpu = cpu;
         this.asm = new X64Assembler(listing);
+        asm.useVex(cpu.has(CpuFeature.AVX)); // packed (SIMD) instructions in VEX form when the CPU has AVX
         List<Gpr> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
         for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
@@ -117,6 +124,7 @@ final class X64Function extends MachineFunction<Label> {
     }
 
     XmmOrMemory fop(int v) {
+        if (type(v) == ValType.V128) return vop(v);
         int l = alloc.location(v);
         if (l == Location.NONE && (facts.floatConstant(v) != null)) return pool(v);
         return Location.isRegister(l) ? X64RegisterFile.xmm(l) : slotAt(l, type(v));
@@ -132,21 +140,21 @@ final class X64Function extends MachineFunction<Label> {
     void fmov(Xmm dst, int v) {
         XmmOrMemory src = fop(v);
         if (src == dst) return;
-        if (type(v) == ValType.V128) asm.movups(dst, src);
+        if (type(v) == ValType.V128) vmov(dst, src);
         else if (type(v) == ValType.F32 && !(src instanceof Xmm)) asm.movss(dst, src);
         else asm.movsd(dst, src);
     }
 
     /** Loads a value of {@code type} from memory into an XMM register with a load of its own width. */
     void loadVector(ValType type, Xmm dst, MemoryOperand src) {
-        if (type == ValType.V128) asm.movups(dst, src);
+        if (type == ValType.V128) asm.vec(VecOp.MOVDQU, dst, src);
         else if (type == ValType.F32) asm.movss(dst, src);
         else asm.movsd(dst, src);
     }
 
     /** Stores a value of {@code type} from an XMM register (a v128 whole, f32/f64 the low 8 bytes). */
     void storeVector(ValType type, MemoryOperand dst, Xmm src) {
-        if (type == ValType.V128) asm.movups(dst, src);
+        if (type == ValType.V128) asm.vecStore(VecOp.MOVDQU_STORE, dst, src);
         else asm.movsd(dst, src);
     }
 
@@ -191,10 +199,45 @@ final class X64Function extends MachineFunction<Label> {
         int l = alloc.location(v);
         if (l == Location.NONE) return;
         if (Location.isRegister(l)) {
-            if (X64RegisterFile.xmm(l) != r) asm.movaps(X64RegisterFile.xmm(l), r);
+            if (X64RegisterFile.xmm(l) != r) movRegister(X64RegisterFile.xmm(l), r);
         } else {
             storeVector(type(v), slotAt(l, type(v)), r);
         }
+    }
+
+    /** A whole-register copy: {@code movaps}, VEX-encoded when the packed instructions are. */
+    void movRegister(Xmm dst, Xmm src) {
+        if (dst != src) asm.vec(VecOp.MOVAPS, dst, src);
+    }
+
+    // ---- v128 values ----
+
+    /**
+     * A v128 value as an instruction operand: its register, its spill slot (16-byte aligned), or,
+     * for a constant every use of which reads it from memory, its 16-byte aligned pool entry.
+     */
+    XmmOrMemory vop(int v) {
+        int l = alloc.location(v);
+        if (l == Location.NONE) {
+            long[] c = facts.vectorConstant(v);
+            if (c != null) return MemoryOperand.rip(asm.constant128(c[0], c[1]));
+        }
+        return Location.isRegister(l) ? X64RegisterFile.xmm(l) : slotAt(l, ValType.V128);
+    }
+
+    /** A v128 value in a register: its own, or {@code scratch} after a load. */
+    Xmm vget(int v, Xmm scratch) {
+        XmmOrMemory o = vop(v);
+        if (o instanceof Xmm x) return x;
+        vmov(scratch, o);
+        return scratch;
+    }
+
+    /** Copies a whole v128 operand into {@code dst} (nothing when it is there already). */
+    void vmov(Xmm dst, XmmOrMemory src) {
+        if (src == dst) return;
+        if (src instanceof Xmm x) movRegister(dst, x);
+        else asm.vec(VecOp.MOVDQU, dst, src);
     }
 
     static Width width(ValType t) {
@@ -209,7 +252,7 @@ final class X64Function extends MachineFunction<Label> {
         if (from == to) return;
         boolean fromReg = Location.isRegister(from), toReg = Location.isRegister(to);
         if (fromReg && toReg) {
-            if (X64RegisterFile.isXmm(from)) asm.movaps(X64RegisterFile.xmm(to), X64RegisterFile.xmm(from));
+            if (X64RegisterFile.isXmm(from)) movRegister(X64RegisterFile.xmm(to), X64RegisterFile.xmm(from));
             else asm.mov(Width.QWORD, X64RegisterFile.gpr(to), X64RegisterFile.gpr(from));
         } else if (fromReg) {
             MemoryOperand dst = slotAt(to, type);
@@ -220,11 +263,27 @@ final class X64Function extends MachineFunction<Label> {
             if (X64RegisterFile.isXmm(to)) loadVector(type == ValType.F32 ? ValType.F64 : type, X64RegisterFile.xmm(to), src);
             else asm.mov(Width.QWORD, X64RegisterFile.gpr(to), src);
         } else if (type == ValType.V128) {
-            asm.movups(FSCRATCH2, slotAt(from, type));
-            asm.movups(slotAt(to, type), FSCRATCH2);
+            loadVector(type, FSCRATCH2, slotAt(from, type));
+            storeVector(type, slotAt(to, type), FSCRATCH2);
         } else {
-            asm.mov(Width.QWORD, Gpr.RAX, slotAt(from, type));
-            asm.mov(Width.QWORD, slotAt(to, type), Gpr.RAX);
+            // through XMM14, never a GPR: moves happen where every allocatable GPR may hold a value,
+            // and R11 may hold a cycle's saved source
+            asm.movsd(FSCRATCH2, slotAt(from, type));
+            asm.movsd(slotAt(to, type), FSCRATCH2);
+        }
+    }
+
+    /** A constant into a register, or into a slot (through R11 when it is no sign-extended imm32 of the right value). */
+    @Override
+    protected void loadConstant(int to, ValType type, long bits) {
+        if (type == ValType.I32) bits &= 0xFFFF_FFFFL; // i32 values are kept zero-extended
+        if (Location.isRegister(to)) {
+            X64IntegerLowering.materialize(asm, X64RegisterFile.gpr(to), bits);
+        } else if (bits == (int) bits) {
+            asm.mov(Width.QWORD, slotAt(to, type), (int) bits);
+        } else {
+            X64IntegerLowering.materialize(asm, SCRATCH, bits);
+            asm.mov(Width.QWORD, slotAt(to, type), SCRATCH);
         }
     }
 
@@ -236,11 +295,14 @@ final class X64Function extends MachineFunction<Label> {
 
     // ---- traps ----
 
-    /** {@code mov esi, code; call kiln_trap} (the trap routine finds the store through R15). */
+    /**
+     * {@code mov esi, code; call [r15+TRAP_ROUTINE]} (the trap routine finds the store through R15;
+     * its address comes from the VMContext, so the code holds no absolute address).
+     */
     @Override
     protected int callTrapRoutine(int code) {
         asm.mov(Width.DWORD, Gpr.RSI, code);
-        asm.call(Backend.TRAP_SYMBOL);
+        asm.call(mem(VMCTX, VmContextLayout.TRAP_ROUTINE));
         return asm.offset();
     }
 
@@ -328,7 +390,7 @@ final class X64Function extends MachineFunction<Label> {
 
     @Override
     protected void branchUnlessUnderRecord(Label target) {
-        asm.lea(Width.QWORD, SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
+        asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.INSTANCE_RETURN));
         asm.alu(AluOp.CMP, Width.QWORD, mem(Gpr.RBP, 8), SCRATCH);
         asm.jcc(Condition.NE, target);
     }
@@ -439,7 +501,7 @@ final class X64Function extends MachineFunction<Label> {
         if (record) {
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 8), SCRATCH);
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 16), VMCTX);
-            asm.lea(Width.QWORD, SCRATCH, MemoryOperand.ripSymbol(Backend.INSTANCE_RETURN_SYMBOL));
+            asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.INSTANCE_RETURN));
         }
         asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, base - 8));
         asm.mov(Width.QWORD, mem(Gpr.RSP, 0), SCRATCH);
@@ -454,9 +516,9 @@ final class X64Function extends MachineFunction<Label> {
         }
     }
 
-    /** Return: the value(s) to RAX/XMM0 or to the return area, then the shared epilogue. */
+    /** Return: the value(s) to RAX/XMM0 or to the return area (the driver adds the epilogue). */
     @Override
-    protected void returnValues(int[] values, boolean epilogueIsNext) {
+    protected void returnValues(int[] values) {
         FuncType t = f.type();
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(VMCTX, VmContextLayout.STATE));
@@ -467,8 +529,7 @@ final class X64Function extends MachineFunction<Label> {
             }
         } else if (values.length == 1) {
             if (X64RegisterFile.isFloat(t.result(0))) fmov(X64CallingConvention.FLOAT_RESULT, values[0]);
-            else asm.mov(Width.QWORD, X64CallingConvention.INT_RESULT, iop(values[0]));
+            else if (iop(values[0]) != X64CallingConvention.INT_RESULT) asm.mov(Width.QWORD, X64CallingConvention.INT_RESULT, iop(values[0]));
         }
-        if (!epilogueIsNext) asm.jmp(epilogueLabel());
     }
 }

@@ -34,6 +34,11 @@ final class X64Immediates {
         public boolean integerOperand(Instruction use, int position, long value, Map<Integer, Long> constants) {
             return immediateUse(use, position, value, constants);
         }
+
+        @Override
+        public boolean vectorOperand(Instruction use, int position) {
+            return X64SimdLowering.readsConstantFromPool(use, position);
+        }
     };
 
     /** Uses that read a float operand through fop/fget (which can name the constant pool). */
@@ -46,6 +51,7 @@ final class X64Immediates {
 
     private static boolean immediateUse(Instruction i, int position, long value, Map<Integer, Long> constants) {
         Opcode op = i.op;
+        if (op.isSimd()) return position == 1 && isSimdShift(op); // the lowering encodes a constant count
         boolean fits = op.mnemonic.startsWith("i32") || value == (int) value;
         String m = op.mnemonic;
         if (op.immediate == dev.kiln.frontend.Immediate.MEMARG && op.resultCount() == 0 && position == 1
@@ -61,5 +67,11 @@ final class X64Immediates {
             case "shl", "shr_s", "shr_u", "rotl", "rotr" -> position == 1;
             default -> false;
         };
+    }
+
+    /** The SIMD lane shifts (shl, shr_s, shr_u of every integer shape): their count is an i32 operand. */
+    private static boolean isSimdShift(Opcode op) {
+        String m = op.mnemonic;
+        return m.endsWith(".shl") || m.endsWith(".shr_s") || m.endsWith(".shr_u");
     }
 }

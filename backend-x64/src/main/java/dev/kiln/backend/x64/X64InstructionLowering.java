@@ -10,7 +10,8 @@ final class X64InstructionLowering {
 
     static void lower(X64Function fn, Instruction i) {
         if (i.op.isSimd()) {
-            throw new UnsupportedOperationException("SIMD instruction " + i.op + " is not supported by the x86-64 backend yet");
+            X64SimdLowering.lower(fn, i);
+            return;
         }
         if (i.op.immediate == Immediate.MEMARG) {
             X64MemoryLowering.access(fn, i);

@@ -3,6 +3,7 @@ package dev.kiln.backend.x64;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.TrapKind;
 
 import java.util.EnumMap;
@@ -47,7 +48,87 @@ final class X64IntegerLowering {
         }
     }
 
+    /** The CPU feature each counting instruction needs; without it, {@link #bitCountWithoutExtension}. */
+    private static final Map<BitCountOp, CpuFeature> REQUIRES = Map.of(BitCountOp.LZCNT, CpuFeature.LZCNT,
+            BitCountOp.TZCNT, CpuFeature.BMI1, BitCountOp.POPCNT, CpuFeature.POPCNT);
+
     private X64IntegerLowering() {
+    }
+
+    /** True for the shifts and rotates (by a register count, they use CL). */
+    static boolean isShift(Opcode op) {
+        return SHIFT.containsKey(op);
+    }
+
+    /** True for the division and remainder operations (they use RAX, RCX and RDX). */
+    static boolean isDivision(Opcode op) {
+        return switch (op) {
+            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U -> true;
+            default -> false;
+        };
+    }
+
+    /** True for clz, ctz and popcnt (their fallbacks without the CPU extension use RAX and RDX). */
+    static boolean isBitCount(Opcode op) {
+        return BITS.containsKey(op);
+    }
+
+    /**
+     * clz, ctz and popcnt for CPUs without LZCNT, BMI1 (TZCNT) or POPCNT, which would run the
+     * first two as BSR/BSF and fault on the third. RAX and RDX serve as temporaries.
+     * <pre>
+     *   clz:    mov eax, 2W-1; bsr d, src; cmovz d, eax; xor d, W-1   ; zero: (2W-1)^(W-1) = W
+     *   ctz:    mov eax, W; bsf d, src; cmovz d, eax
+     *   popcnt: the SWAR sum: pairs, nibbles, bytes, then a multiply adds the bytes up
+     * </pre>
+     */
+    private static void bitCountWithoutExtension(X64Assembler asm, BitCountOp op, Width w, Gpr d, GprOrMemory src) {
+        int bits = w == Width.QWORD ? 64 : 32;
+        switch (op) {
+            case LZCNT -> {
+                asm.mov(Width.DWORD, Gpr.RAX, 2 * bits - 1);
+                asm.bitCount(BitCountOp.BSR, w, d, src);
+                asm.cmov(Condition.E, w, d, Gpr.RAX);
+                asm.alu(AluOp.XOR, Width.DWORD, d, bits - 1);
+            }
+            case TZCNT -> {
+                asm.mov(Width.DWORD, Gpr.RAX, bits);
+                asm.bitCount(BitCountOp.BSF, w, d, src);
+                asm.cmov(Condition.E, w, d, Gpr.RAX);
+            }
+            default -> {
+                if (src != d) asm.mov(w, d, src);
+                swarStep(asm, w, d, 1, 0x5555_5555_5555_5555L, true);
+                swarStep(asm, w, d, 2, 0x3333_3333_3333_3333L, false);
+                asm.mov(w, Gpr.RAX, d);                            // bytes: d = (d + (d >> 4)) & 0x0f0f...
+                asm.shift(ShiftOp.SHR, w, Gpr.RAX, 4);
+                asm.alu(AluOp.ADD, w, d, Gpr.RAX);
+                asm.mov(w, Gpr.RDX, 0x0F0F_0F0F_0F0F_0F0FL & mask(bits));
+                asm.alu(AluOp.AND, w, d, Gpr.RDX);
+                asm.mov(w, Gpr.RDX, 0x0101_0101_0101_0101L & mask(bits)); // the top byte of d * 0x0101... is the sum
+                asm.imul(w, d, Gpr.RDX);
+                asm.shift(ShiftOp.SHR, w, d, bits - 8);
+            }
+        }
+    }
+
+    /** One SWAR step: pairs ({@code d - ((d >> 1) & m)}) or nibbles ({@code (d & m) + ((d >> 2) & m)}). */
+    private static void swarStep(X64Assembler asm, Width w, Gpr d, int shift, long m, boolean pairs) {
+        long mask = m & mask(w == Width.QWORD ? 64 : 32);
+        asm.mov(w, Gpr.RDX, mask);
+        asm.mov(w, Gpr.RAX, d);
+        asm.shift(ShiftOp.SHR, w, Gpr.RAX, shift);
+        asm.alu(AluOp.AND, w, Gpr.RAX, Gpr.RDX);
+        if (pairs) {
+            asm.alu(AluOp.SUB, w, d, Gpr.RAX);
+        } else {
+            asm.alu(AluOp.AND, w, d, Gpr.RDX);
+            asm.alu(AluOp.ADD, w, d, Gpr.RAX);
+        }
+    }
+
+    private static long mask(int bits) {
+        return bits == 64 ? -1L : 0xFFFF_FFFFL;
     }
 
     static boolean handles(Opcode op) {
@@ -89,7 +170,9 @@ final class X64IntegerLowering {
         }
         if (BITS.containsKey(op)) {
             Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-            asm.bitCount(BITS.get(op), w, d, fn.iop(i.args[0]));
+            BitCountOp bits = BITS.get(op);
+            if (fn.cpu.has(REQUIRES.get(bits))) asm.bitCount(bits, w, d, fn.iop(i.args[0]));
+            else bitCountWithoutExtension(asm, bits, w, d, fn.iop(i.args[0]));
             fn.iput(i.result(), d);
             return;
         }
@@ -125,6 +208,10 @@ final class X64IntegerLowering {
         }
         Gpr d = fn.idst(r, X64Function.SCRATCH);
         boolean dIsB = fn.inRegister(b) && fn.iop(b) == d;
+        if (addAsLea(fn, alu, w, a, b, imm, d)) {
+            fn.iput(r, d);
+            return;
+        }
         if (imm != null && fitsImm32(imm, w)) {
             if (alu == null) {
                 asm.imul(w, d, fn.iop(a), imm.intValue());
@@ -147,6 +234,26 @@ final class X64IntegerLowering {
             else asm.alu(alu, w, d, fn.iop(b));
         }
         fn.iput(r, d);
+    }
+
+    /**
+     * {@code lea d, [a + imm]} or {@code lea d, [a + b]} for an addition (or a subtraction of a
+     * constant) into a register other than its operands' registers: one instruction instead of a
+     * move and an add. A 32-bit lea keeps the low 32 bits and zero-extends them, as i32 wants.
+     */
+    private static boolean addAsLea(X64Function fn, AluOp alu, Width w, int a, int b, Long imm, Gpr d) {
+        if ((alu != AluOp.ADD && alu != AluOp.SUB) || !fn.inRegister(a) || fn.iop(a) == d) return false;
+        Gpr x = (Gpr) fn.iop(a);
+        if (imm != null) {
+            long disp = alu == AluOp.ADD ? imm : -imm;
+            if (w == Width.DWORD) disp = (int) disp;
+            if (disp != (int) disp) return false;
+            fn.asm.lea(w, d, MemoryOperand.mem(x, (int) disp));
+            return true;
+        }
+        if (alu != AluOp.ADD || !fn.inRegister(b) || fn.iop(b) == d) return false;
+        fn.asm.lea(w, d, MemoryOperand.mem(x, (Gpr) fn.iop(b), 1, 0));
+        return true;
     }
 
     static boolean fitsImm32(long v, Width w) {
@@ -186,9 +293,9 @@ final class X64IntegerLowering {
 
     /** result = condition ? 1 : 0. */
     static void setFlagResult(X64Function fn, int result, Condition c) {
-        fn.asm.setcc(c, Gpr.RAX);
-        Gpr d = fn.idst(result, X64Function.SCRATCH);
-        fn.asm.movzx(Width.DWORD, d, Width.BYTE, Gpr.RAX);
+        Gpr d = fn.idst(result, X64Function.SCRATCH); // the compare has read its operands: d is free to write
+        fn.asm.setcc(c, d);
+        fn.asm.movzx(Width.DWORD, d, Width.BYTE, d);
         fn.iput(result, d);
     }
 
@@ -284,14 +391,14 @@ final class X64IntegerLowering {
             return;
         }
         Gpr d = fn.idst(r, X64Function.SCRATCH);
-        if (t == ValType.I32) {
-            if ((int) bits == 0) asm.alu(AluOp.XOR, Width.DWORD, d, d);
-            else asm.mov(Width.DWORD, d, bits & 0xFFFF_FFFFL);
-        } else if (bits == 0) {
-            asm.alu(AluOp.XOR, Width.DWORD, d, d);
-        } else {
-            asm.mov(Width.QWORD, d, bits);
-        }
+        materialize(asm, d, t == ValType.I32 ? bits & 0xFFFF_FFFFL : bits);
         fn.iput(r, d);
+    }
+
+    /** {@code d = bits} in the shortest form: xor for 0, a 32-bit mov (zero-extending) when it fits. */
+    static void materialize(X64Assembler asm, Gpr d, long bits) {
+        if (bits == 0) asm.alu(AluOp.XOR, Width.DWORD, d, d);
+        else if (bits == (bits & 0xFFFF_FFFFL)) asm.mov(Width.DWORD, d, bits);
+        else asm.mov(Width.QWORD, d, bits);
     }
 }

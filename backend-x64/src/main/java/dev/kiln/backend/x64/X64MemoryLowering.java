@@ -6,6 +6,7 @@ import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.regalloc.Location;
 
 import static dev.kiln.backend.x64.MemoryOperand.mem;
 
@@ -27,32 +28,51 @@ final class X64MemoryLowering {
      * The operand of {@code i}'s access, with the bounds check when there is one. Call
      * {@link #site} right before emitting the access instruction.
      */
-    private static MemoryOperand address(X64Function fn, Instruction i) {
+    static MemoryOperand address(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
         long offset = i.imm;
         Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
         if (fn.guarded(offset, size)) {
             if (offset <= Integer.MAX_VALUE) return mem(X64Function.MEMBASE, addr, 1, (int) offset);
-            asm.mov(Width.DWORD, Gpr.RCX, offset); // zero-extends: offset < 2^32
-            asm.alu(AluOp.ADD, Width.QWORD, Gpr.RCX, addr);
-            return mem(X64Function.MEMBASE, Gpr.RCX, 1, 0);
+            farAddress(fn, i, offset); // R11 = address + offset
+            return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, 0);
         }
+        return boundsCheckedAddress(fn, i);
+    }
+
+    /**
+     * The operand of {@code i}'s access after an explicit bounds check, guard pages or not: the SIMD
+     * accesses other than v128.load and v128.store use it (their sequences are not recorded as
+     * guard-page sites).
+     */
+    static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        int size = i.op.memoryBytes;
+        long offset = i.imm;
+        Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
         long end = offset + size;
         if (end <= Integer.MAX_VALUE) {
             asm.lea(Width.QWORD, X64Function.SCRATCH, mem(addr, (int) end));
         } else {
-            asm.mov(Width.QWORD, Gpr.RCX, end);
-            if (addr != X64Function.SCRATCH) asm.mov(Width.QWORD, X64Function.SCRATCH, addr);
-            asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, Gpr.RCX);
+            farAddress(fn, i, end);
         }
         asm.alu(AluOp.CMP, Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.MEMORY_SIZE));
         asm.jcc(Condition.A, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
         return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, -size);
     }
 
+    /**
+     * R11 = the address operand + {@code add}, an addend too large for a displacement; the address is
+     * read from its register or slot after R11 is set (i32 addresses are kept zero-extended in both).
+     */
+    private static void farAddress(X64Function fn, Instruction i, long add) {
+        fn.asm.mov(Width.QWORD, X64Function.SCRATCH, add);
+        fn.asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, fn.iop(i.args[0]));
+    }
+
     /** Records the next instruction as {@code i}'s access when guard pages check it. */
-    private static void site(X64Function fn, Instruction i) {
+    static void site(X64Function fn, Instruction i) {
         if (fn.guarded(i.imm, i.op.memoryBytes)) fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
     }
 
@@ -86,11 +106,22 @@ final class X64MemoryLowering {
                     };
                     site(fn, i);
                     asm.mov(w, at, (int) bits);
-                } else {
-                    Gpr x = fn.iget(v, Gpr.RAX);
+                } else if (fn.inRegister(v)) {
+                    Gpr x = (Gpr) fn.iop(v);
                     MemoryOperand at = address(fn, i);
                     site(fn, i);
                     asm.mov(w, at, x);
+                } else {
+                    // a spilled value and an address that may be in R11: borrow a register the address
+                    // is not in, saved around the store (the slots are rbp-relative, so the push moves none)
+                    int addr = fn.location(i.args[0]);
+                    Gpr x = Location.isRegister(addr) && X64RegisterFile.gpr(addr) == Gpr.RAX ? Gpr.RCX : Gpr.RAX;
+                    asm.push(x);
+                    asm.mov(Width.QWORD, x, fn.slot(v));
+                    MemoryOperand at = address(fn, i);
+                    site(fn, i);
+                    asm.mov(w, at, x);
+                    asm.pop(x);
                 }
             }
             return;
@@ -106,7 +137,7 @@ final class X64MemoryLowering {
                 fn.fput(r, d);
             }
             default -> {
-                Gpr d = fn.idst(r, Gpr.RAX);
+                Gpr d = fn.idst(r, X64Function.SCRATCH); // R11 may be the address's index: read before written
                 switch (op) {
                     case I32_LOAD, I64_LOAD32_U -> asm.mov(Width.DWORD, d, at);
                     case I64_LOAD -> asm.mov(Width.QWORD, d, at);
@@ -146,10 +177,10 @@ final class X64MemoryLowering {
                 if (X64RegisterFile.isFloat(t)) {
                     Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
                     if (t == ValType.F32) asm.movss(d, cell);
-                    else asm.movsd(d, cell);
+                    else fn.loadVector(t, d, cell);
                     fn.fput(i.result(), d);
                 } else {
-                    Gpr d = fn.idst(i.result(), Gpr.RAX);
+                    Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
                     asm.mov(X64Function.width(t), d, cell);
                     fn.iput(i.result(), d);
                 }
@@ -161,7 +192,7 @@ final class X64MemoryLowering {
                     Xmm x = fn.fget(v, X64Function.FSCRATCH);
                     globalCell(fn, (int) i.imm);
                     if (t == ValType.F32) asm.movss(mem(X64Function.SCRATCH, 0), x);
-                    else asm.movsd(mem(X64Function.SCRATCH, 0), x);
+                    else fn.storeVector(t, mem(X64Function.SCRATCH, 0), x);
                 } else {
                     Gpr x = fn.iget(v, Gpr.RAX);
                     globalCell(fn, (int) i.imm);
@@ -169,13 +200,13 @@ final class X64MemoryLowering {
                 }
             }
             case MEMORY_SIZE -> {
-                Gpr d = fn.idst(i.result(), Gpr.RAX);
+                Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
                 asm.mov(Width.QWORD, d, mem(X64Function.VMCTX, VmContextLayout.MEMORY_SIZE));
                 asm.shift(ShiftOp.SHR, Width.QWORD, d, 16);
                 fn.iput(i.result(), d);
             }
             case TABLE_SIZE -> {
-                Gpr d = fn.idst(i.result(), Gpr.RAX);
+                Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
                 tableRecord(fn, X64Function.SCRATCH, (int) i.imm);
                 asm.mov(Width.DWORD, d, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
                 fn.iput(i.result(), d);
@@ -196,7 +227,7 @@ final class X64MemoryLowering {
                 }
             }
             case REF_FUNC -> {
-                Gpr d = fn.idst(i.result(), Gpr.RAX);
+                Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
                 asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.FUNCTIONS));
                 asm.mov(Width.QWORD, d, mem(X64Function.SCRATCH, 8 * (int) i.imm));
                 fn.iput(i.result(), d);

@@ -83,4 +83,9 @@ public final class X64RelocationModel implements RelocationModel {
         String a = addend == 0 ? "" : addend > 0 ? "+" + Listing.hex(addend) : "-" + Listing.hex(-addend);
         return INSTANCE.name(type) + " " + symbol + a;
     }
+
+    @Override
+    public boolean isPositionIndependent(int type) {
+        return type == R_X86_64_PC32 || type == R_X86_64_PLT32;
+    }
 }

@@ -126,6 +126,14 @@ final class X64RuntimeStubs {
         asm.ret();
     }
 
+    /** {@code long probe()}: the caller's stack pointer once the call has returned (rsp + 8 inside). */
+    static MachineCode stackPointerProbe() {
+        X64Assembler asm = new X64Assembler(false);
+        asm.lea(Width.QWORD, Gpr.RAX, mem(Gpr.RSP, 8));
+        asm.ret();
+        return asm.finish().toMachineCode(-1, "kiln_stack_pointer", List.of(), 0);
+    }
+
     /** {@code pop r15; mov r14, [r15 + MEMORY_BASE]; ret}: see {@link Backend#instanceReturn}. */
     static MachineCode instanceReturn() {
         X64Assembler asm = new X64Assembler(false);

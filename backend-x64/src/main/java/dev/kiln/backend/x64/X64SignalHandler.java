@@ -30,8 +30,29 @@ final class X64SignalHandler {
     }
 
     static MachineCode handler(long codeRanges, long previous, long trapRoutine) {
+        return handler(codeRanges, 0, previous, trapRoutine);
+    }
+
+    /** siginfo_t.si_addr. */
+    private static final int SI_ADDR = 16;
+    private static final int SYS_MPROTECT = 10;
+
+    /**
+     * With {@code lazyTexts} (nonzero), first: when the fault address lies in a lazily checked text,
+     * check its block (see {@link dev.kiln.ir.code.Backend#signalHandler(long, long, long, long)}):
+     * <pre>
+     *   k = (addr - start) >> 16; block = start + (k << 16)
+     *   mprotect(block, 64 KiB, PROT_READ); h = (k + 1) * C; for each u64 w: h = rotl((h ^ w) * K, 29)
+     *   h == digests[k]: mprotect(block, 64 KiB, PROT_READ|PROT_EXEC); return
+     *   else: mprotect(block, 64 KiB, PROT_NONE); redirect to the trap routine with DAMAGED_CODE
+     * </pre>
+     */
+    static MachineCode handler(long codeRanges, long lazyTexts, long previous, long trapRoutine) {
         X64Assembler asm = new X64Assembler(false);
         Label loop = asm.newLabel(), next = asm.newLabel(), chain = asm.newLabel(), fallback = asm.newLabel();
+        Label codeCheck = asm.newLabel(), redirect = asm.newLabel();
+        if (lazyTexts != 0) lazyCheck(asm, lazyTexts, codeCheck, redirect);
+        asm.bind(codeCheck);
         asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RDX, RIP));
         asm.movabs(Gpr.R8, codeRanges);
         asm.mov(Width.QWORD, Gpr.RCX, mem(Gpr.R8, 0));
@@ -43,11 +64,15 @@ final class X64SignalHandler {
         asm.jcc(Condition.B, next);
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(Gpr.R9, 8));
         asm.jcc(Condition.AE, next);
+        asm.mov(Width.DWORD, Gpr.RCX, TrapKind.OUT_OF_BOUNDS_MEMORY.code);
+        // redirect (rdx = uc, ecx = trap code): the interrupted code calls the trap routine from its pc
+        asm.bind(redirect);
+        asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RDX, RIP));
         asm.mov(Width.QWORD, Gpr.R10, mem(Gpr.RDX, RSP));
         asm.alu(AluOp.SUB, Width.QWORD, Gpr.R10, 8);
         asm.mov(Width.QWORD, mem(Gpr.R10, 0), Gpr.RAX);
         asm.mov(Width.QWORD, mem(Gpr.RDX, RSP), Gpr.R10);
-        asm.mov(Width.QWORD, mem(Gpr.RDX, RSI), TrapKind.OUT_OF_BOUNDS_MEMORY.code);
+        asm.mov(Width.QWORD, mem(Gpr.RDX, RSI), Gpr.RCX);
         asm.movabs(Gpr.R11, trapRoutine);
         asm.mov(Width.QWORD, mem(Gpr.RDX, RIP), Gpr.R11);
         asm.ret();
@@ -73,5 +98,76 @@ final class X64SignalHandler {
         asm.alu(AluOp.ADD, Width.QWORD, Gpr.RSP, 40);
         asm.ret();
         return asm.finish().toMachineCode(-1, "kiln_signal_handler", List.of(), 0);
+    }
+
+    private static void lazyCheck(X64Assembler asm, long lazyTexts, Label notLazy, Label redirect) {
+        Label loop = asm.newLabel(), next = asm.newLabel(), hash = asm.newLabel(), damaged = asm.newLabel();
+        asm.mov(Width.QWORD, Gpr.R8, mem(Gpr.RSI, SI_ADDR));
+        asm.movabs(Gpr.R9, lazyTexts);
+        asm.mov(Width.QWORD, Gpr.RCX, mem(Gpr.R9, 0));
+        asm.lea(Width.QWORD, Gpr.R9, mem(Gpr.R9, 8));
+        asm.bind(loop);
+        asm.test(Width.QWORD, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, notLazy);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.R8, mem(Gpr.R9, 0));
+        asm.jcc(Condition.B, next);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.R8, mem(Gpr.R9, 8));
+        asm.jcc(Condition.AE, next);
+        // r10 = block index k, r12 = block address, r13 = expected digest, r14 = uc
+        asm.push(Gpr.R12);
+        asm.push(Gpr.R13);
+        asm.push(Gpr.R14);
+        asm.mov(Width.QWORD, Gpr.R14, Gpr.RDX);
+        asm.mov(Width.QWORD, Gpr.R10, Gpr.R8);
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.R10, mem(Gpr.R9, 0));
+        asm.shift(ShiftOp.SHR, Width.QWORD, Gpr.R10, 16);
+        asm.mov(Width.QWORD, Gpr.R12, Gpr.R10);
+        asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.R12, 16);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.R12, mem(Gpr.R9, 0));
+        asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.R9, 16));
+        asm.mov(Width.QWORD, Gpr.R13, mem(Gpr.R11, Gpr.R10, 8));
+        mprotect(asm, 1);
+        // h = (k + 1) * seed multiplier; h = rotl((h ^ w) * K, 29) over the block's words
+        asm.lea(Width.QWORD, Gpr.RAX, mem(Gpr.R10, 1));
+        asm.movabs(Gpr.RCX, 0xC2B2AE3D27D4EB4FL);
+        asm.imul(Width.QWORD, Gpr.RAX, Gpr.RCX);
+        asm.movabs(Gpr.RCX, 0x9E3779B97F4A7C15L);
+        asm.mov(Width.QWORD, Gpr.RSI, Gpr.R12);
+        asm.mov(Width.DWORD, Gpr.RDX, 64 * 1024 / 8);
+        asm.bind(hash);
+        asm.alu(AluOp.XOR, Width.QWORD, Gpr.RAX, mem(Gpr.RSI, 0));
+        asm.imul(Width.QWORD, Gpr.RAX, Gpr.RCX);
+        asm.shift(ShiftOp.ROL, Width.QWORD, Gpr.RAX, 29);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.RSI, 8);
+        asm.alu(AluOp.SUB, Width.DWORD, Gpr.RDX, 1);
+        asm.jcc(Condition.NE, hash);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, Gpr.R13);
+        asm.jcc(Condition.NE, damaged);
+        mprotect(asm, 5);
+        asm.pop(Gpr.R14);
+        asm.pop(Gpr.R13);
+        asm.pop(Gpr.R12);
+        asm.ret();
+        asm.bind(damaged);
+        mprotect(asm, 0);
+        asm.mov(Width.QWORD, Gpr.RDX, Gpr.R14);
+        asm.pop(Gpr.R14);
+        asm.pop(Gpr.R13);
+        asm.pop(Gpr.R12);
+        asm.mov(Width.DWORD, Gpr.RCX, dev.kiln.ir.abi.ExecutionStateLayout.DAMAGED_CODE);
+        asm.jmp(redirect);
+        asm.bind(next);
+        asm.lea(Width.QWORD, Gpr.R9, mem(Gpr.R9, 24));
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RCX, 1);
+        asm.jmp(loop);
+    }
+
+    /** {@code mprotect(r12, 64 KiB, prot)}; clobbers rax, rdi, rsi, rdx, rcx, r11. */
+    private static void mprotect(X64Assembler asm, int prot) {
+        asm.mov(Width.QWORD, Gpr.RDI, Gpr.R12);
+        asm.mov(Width.DWORD, Gpr.RSI, 64 * 1024);
+        asm.mov(Width.DWORD, Gpr.RDX, prot);
+        asm.mov(Width.DWORD, Gpr.RAX, SYS_MPROTECT);
+        asm.emit(FixedInstruction.SYSCALL);
     }
 }

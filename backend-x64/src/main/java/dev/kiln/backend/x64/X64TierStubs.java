@@ -40,6 +40,15 @@ final class X64TierStubs {
         return code.toMachineCode(-1, "kiln_call_stubs", List.of(), 0);
     }
 
+    /** {@code mov eax, index; mov r11, [r15+SLOTS]; jmp [r11+8*index]}: 16 bytes, position independent. */
+    static MachineCode slotStub(int funcIndex) {
+        X64Assembler asm = new X64Assembler(false);
+        asm.mov(Width.DWORD, Gpr.RAX, funcIndex & 0xFFFF_FFFFL);
+        asm.mov(Width.QWORD, Gpr.R11, mem(X64Function.VMCTX, dev.kiln.ir.abi.VmContextLayout.SLOTS));
+        asm.jmp(mem(Gpr.R11, 8 * funcIndex));
+        return asm.finish().toMachineCode(funcIndex, "kiln_slot_stub_" + funcIndex, List.of(), 0);
+    }
+
     /** {@code mov eax, index; movabs r11, adapter; jmp r11}. */
     static MachineCode adapterThunk(String symbol, int index, long adapterAddress) {
         X64Assembler asm = new X64Assembler(false);

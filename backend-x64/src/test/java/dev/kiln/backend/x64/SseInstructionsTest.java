@@ -114,6 +114,8 @@ class SseInstructionsTest {
                 for (XmmOrMemory o : xmmsAndMemories()) {
                     asm.cvttss2si(w, r, o);
                     asm.cvttsd2si(w, r, o);
+                    asm.cvtss2si(w, r, o);
+                    asm.cvtsd2si(w, r, o);
                 }
             }
         }

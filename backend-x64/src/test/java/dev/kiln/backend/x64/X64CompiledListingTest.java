@@ -6,6 +6,8 @@ import dev.kiln.frontend.testing.SharedData;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeature;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.pass.EdgeSplitting;
@@ -49,6 +51,20 @@ class X64CompiledListingTest {
         return out;
     }
 
+    /** The modules of the 2.0 suite's SIMD scripts (every SIMD instruction, in many register situations). */
+    private static List<ValidatedModule> simdModules() throws Exception {
+        List<ValidatedModule> out = new ArrayList<>();
+        for (Path p : SharedData.specModules()) {
+            if (!p.getFileName().toString().startsWith("simd_")) continue;
+            try {
+                out.add(ValidatedModule.of(Files.readAllBytes(p)));
+            } catch (ModuleException e) {
+                // invalid modules of the suite
+            }
+        }
+        return out;
+    }
+
     @Test
     void listingMatchesObjdumpForCompiledFunctions() throws Exception {
         int lines = 0;
@@ -71,6 +87,47 @@ class X64CompiledListingTest {
             }
         }
         assertTrue(lines > 20_000, "checked " + lines + " instructions");
+    }
+
+    /**
+     * SIMD code in both encodings: x86_64-v2 (SSE, two operands) and x86_64-v3 (VEX, three
+     * operands, AVX2 broadcasts), each against objdump, and every allocation proven.
+     */
+    @Test
+    void simdListingMatchesObjdumpInBothEncodings() throws Exception {
+        for (CpuFeatures cpu : List.of(CpuFeatures.X86_64_V2, CpuFeatures.X86_64_V3)) {
+            X64Backend backend = X64Backend.forCpu(cpu);
+            int lines = 0;
+            int vex = 0;
+            for (ValidatedModule vm : simdModules()) {
+                SymbolNames names = SymbolNames.of(vm.module());
+                for (int f = vm.module().importedFunctionCount(); f < vm.module().functionCount(); f++) {
+                    MachineCode mc = backend.compile(vm, names, f, CodeOptions.DEFAULT, true);
+                    List<String> listing = listing(mc);
+                    List<String> objdump = objdump(mc.code());
+                    assertEquals(objdump.subList(0, Math.min(objdump.size(), listing.size())), listing, cpu + ": function " + f + " of a module");
+                    lines += listing.size();
+                    for (String l : listing) if (l.matches("[0-9a-f]+: v.*")) vex++;
+                    IrFunction ir = IrBuilder.build(vm, f);
+                    Optimizer.optimize(ir);
+                    new EdgeSplitting().run(ir);
+                    AllocationChecker.check(X64Backend.INSTANCE.allocate(ir), X64RegisterFile.INSTANCE);
+                }
+            }
+            assertTrue(lines > 20_000, cpu + ": checked " + lines + " instructions");
+            assertEquals(cpu.has(CpuFeature.AVX), vex > 1000, cpu + ": " + vex + " VEX-encoded instructions");
+        }
+    }
+
+    private static List<String> listing(MachineCode mc) {
+        List<String> listing = new ArrayList<>();
+        for (String l : mc.listing()) {
+            int annotation = l.indexOf("  ; ");
+            String text = annotation >= 0 ? l.substring(0, annotation) : l;
+            if (text.contains(".quad") || text.contains(".long") || text.contains(".byte") || text.contains(".word")) break; // pool
+            listing.add(normalize(text));
+        }
+        return listing;
     }
 
     @Test

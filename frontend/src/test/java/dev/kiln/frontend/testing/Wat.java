@@ -8,10 +8,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Compiles WebAssembly text to a binary with wabt's {@code wat2wasm} (Debian package {@code wabt},
- * which {@code ./run-tests} installs), so tests can state their modules readably.
+ * which {@code ./run-tests} installs), so tests can state their modules readably. Relaxed SIMD is
+ * on; wabt 1.0.32 spells the two relaxed dot products without {@code relaxed_}
+ * ({@code i16x8.dot_i8x16_i7x16_s}), see {@link #wabtSpelling}.
  */
 public final class Wat {
     private Wat() {
+    }
+
+    /** {@code wat} with the relaxed dot products renamed to wabt 1.0.32's spelling. */
+    public static String wabtSpelling(String wat) {
+        return wat.replace(".relaxed_dot_i8x16_i7x16", ".dot_i8x16_i7x16");
     }
 
     public static byte[] compile(String wat) {
@@ -23,7 +30,8 @@ public final class Wat {
                 Files.writeString(in, wat, StandardCharsets.UTF_8);
                 Process p;
                 try {
-                    p = new ProcessBuilder("wat2wasm", "--debug-names", "--no-check", in.toString(), "-o", out.toString())
+                    p = new ProcessBuilder("wat2wasm", "--debug-names", "--no-check", "--enable-relaxed-simd", in.toString(), "-o",
+                            out.toString())
                             .redirectErrorStream(true).start();
                 } catch (IOException e) {
                     throw new IllegalStateException("wat2wasm not found: install Debian's wabt package (./run-tests does)", e);

@@ -112,7 +112,7 @@ class WatParserTest {
         assertEquals(1, m.functionTypeIndex(0));
         assertEquals(0, m.functionTypeIndex(1));
         assertEquals(1, m.functionTypeIndex(3));
-        assertEquals(2, m.types().get(2).resultCount());
+        assertEquals(2, m.funcType(2).resultCount());
     }
 
     @Test

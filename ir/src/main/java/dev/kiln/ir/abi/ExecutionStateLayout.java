@@ -34,6 +34,13 @@ public final class ExecutionStateLayout {
 
     /** TRAP_CODE value meaning "a host function ended the program" (not a trap). */
     public static final int EXIT = 100;
+    /** TRAP_CODE of a Wasm exception raised in Java on behalf of native code (it unwinds native frames like a trap). */
+    public static final int THROW = 101;
+    /**
+     * Trap code of a mapped cache object's text block that failed its digest when first used (the
+     * guard-page handler checks it): the block was never made executable; the entry is damaged.
+     */
+    public static final int DAMAGED_CODE = 102;
 
     private ExecutionStateLayout() {
     }

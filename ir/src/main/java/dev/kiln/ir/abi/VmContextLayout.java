@@ -20,6 +20,12 @@ package dev.kiln.ir.abi;
  *                 every prologue compares its stack pointer with it (one load, one compare). The
  *                 entry trampoline sets it (and restores the old value on the way out); a call that
  *                 may enter another instance copies the caller's value into the callee's VMContext.
+ *   TRAP_ROUTINE  address of the process's trap routine: compiled code calls it through this word
+ *                 ({@code call [r15+TRAP_ROUTINE]}), so the code has no absolute address in it and
+ *                 can run from a cached object mapped anywhere
+ *   INSTANCE_RETURN address of the instance-return stub (tail calls into another instance)
+ *   SLOTS         address of the module's slot array (u64 per function: where a call to it goes);
+ *                 the stubs a cached object carries for functions it has no code for jump through it
  *   HELPERS       {@link RuntimeHelper#COUNT} code addresses of the runtime helpers, in enum order
  * </pre>
  */
@@ -33,7 +39,10 @@ public final class VmContextLayout {
     public static final int STATE = 48;
     public static final int INTERRUPT = 56;
     public static final int STACK_LIMIT = 64;
-    public static final int HELPERS = 72;
+    public static final int TRAP_ROUTINE = 72;
+    public static final int INSTANCE_RETURN = 80;
+    public static final int SLOTS = 88;
+    public static final int HELPERS = 96;
     /** Size of the whole VMContext. */
     public static final int SIZE = HELPERS + 8 * RuntimeHelper.COUNT;
 

@@ -13,6 +13,12 @@ import dev.kiln.frontend.ValidatedModule;
 public interface Backend {
     Target target();
 
+    /** The CPU level the code may assume (its instruction-set extensions); part of the cache key. */
+    CpuFeatures cpu();
+
+    /** Whether this backend compiles SIMD (v128) instructions for its CPU level. */
+    boolean compilesSimd();
+
     /** How this target's relocation types are applied (handed to the linker). */
     RelocationModel relocationModel();
 
@@ -60,6 +66,17 @@ public interface Backend {
     int callStubStride();
 
     /**
+     * The stub a cached object carries for function {@code funcIndex} when it calls the function but
+     * has no code for it: position independent, it puts the index where {@link #interpreterEntry}
+     * expects it and jumps through the function's word of the module's slot array, whose address the
+     * VMContext holds ({@link dev.kiln.ir.abi.VmContextLayout#SLOTS}).
+     */
+    MachineCode slotStub(int funcIndex);
+
+    /** The byte that fills the gaps of a cached object's text (an instruction that traps, where it can be one byte). */
+    byte textFiller();
+
+    /**
      * Passes {@code index} (a host function's handle) to the native-to-Java adapter at
      * {@code adapterAddress} (see {@link #interpreterEntry}): how native code calls a host function.
      */
@@ -74,6 +91,21 @@ public interface Backend {
      * when the upcall reports a trap (nonzero), it calls the trap routine, which unwinds.
      */
     MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress);
+
+    /**
+     * About how many bytes of stack a frame of this backend's code takes for a function that keeps
+     * {@code liveAcrossCall} values over a call: return address, frame pointer, saved registers and
+     * spill slots. The interpreter counts its frames as this much, so that every tier runs out of
+     * the same stack budget at about the same depth.
+     */
+    int frameBytes(int liveAcrossCall);
+
+    /**
+     * A function {@code long probe()} that returns its caller's stack pointer (the value the
+     * caller's stack pointer has after the call returns). The runtime measures how much stack
+     * guest code has left with it (see {@code GuestStack} in runtime-stub).
+     */
+    MachineCode stackPointerProbe();
 
     /**
      * The instance-return stub ({@link #INSTANCE_RETURN_SYMBOL}): a tail call into another instance
@@ -95,6 +127,25 @@ public interface Backend {
      * {@code previous} (the action this one replaced) unchanged.
      */
     MachineCode signalHandler(long codeRanges, long previous, long trapRoutine);
+
+    /**
+     * As {@link #signalHandler(long, long, long)}, also checking mapped cache text lazily when
+     * {@link #checksLazyText()}: {@code lazyTexts} is a table ({@code u64 count}, then {@code count}
+     * triples {@code u64 start, end, digests}) of text mapped inaccessible. A fault whose address lies
+     * in one of them is the first use of a 64 KiB block: the handler makes the block readable, computes
+     * its {@code dev.kiln.linker.BlockHash}, compares it with {@code digests[block]}, and when they agree
+     * makes the block readable and executable and returns (the faulting instruction runs again); when
+     * they differ it makes the block inaccessible again and has the interrupted code call the trap
+     * routine with {@link dev.kiln.ir.abi.ExecutionStateLayout#DAMAGED_CODE}.
+     */
+    default MachineCode signalHandler(long codeRanges, long lazyTexts, long previous, long trapRoutine) {
+        return signalHandler(codeRanges, previous, trapRoutine);
+    }
+
+    /** True when {@link #signalHandler(long, long, long, long)} checks lazily mapped text. */
+    default boolean checksLazyText() {
+        return false;
+    }
 
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";

@@ -19,4 +19,13 @@ public interface RelocationModel {
      * Throws {@link IllegalArgumentException} when the result does not fit the field.
      */
     void apply(byte[] code, int offset, int type, long symbolAddress, long addend, long placeAddress);
+
+    /**
+     * True when a relocation of this type gives the same bytes wherever the code and its target move
+     * together (by a multiple of 64 KiB): PC-relative fields, and page offsets. Such relocations between
+     * functions of one cached object are applied when the object is written, so its text needs none at load.
+     */
+    default boolean isPositionIndependent(int type) {
+        return false;
+    }
 }

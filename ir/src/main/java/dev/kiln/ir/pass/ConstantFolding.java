@@ -124,7 +124,7 @@ public final class ConstantFolding implements Pass {
     }
 
     private static Opcode constOf(ValType t) {
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> Opcode.I32_CONST;
             case I64 -> Opcode.I64_CONST;
             case F32 -> Opcode.F32_CONST;
@@ -135,7 +135,7 @@ public final class ConstantFolding implements Pass {
 
     /** Constants keep 32-bit values sign-extended (i32) or zero-extended (f32 bits), as the builder does. */
     private static long normalize(ValType t, long v) {
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> (int) v;
             case F32 -> v & 0xFFFF_FFFFL;
             default -> v;

@@ -56,6 +56,7 @@ final class ValueRenaming {
                 case Terminator.Switch s -> s.index = resolve(s.index);
                 case Terminator.Return r -> renameAll(r.values);
                 case Terminator.ReturnCall rc -> renameAll(rc.call.args);
+                case Terminator.Throw th -> renameAll(th.instruction.args);
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) renameAll(e.args);

@@ -2,6 +2,9 @@ package dev.kiln.runtime.wasi;
 
 import static dev.kiln.runtime.wasi.WasiFunctionSet.u32;
 
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +73,7 @@ final class PollFunction {
                     clocks.sleepNanos(wait);
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ErrnoException(Errno.EINTR);
+                throw new TrapException(TrapKind.INTERRUPTED); // Store.interrupt() woke the sleeping program
             }
         }
     }

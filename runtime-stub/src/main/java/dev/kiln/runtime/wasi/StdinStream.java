@@ -1,15 +1,19 @@
 package dev.kiln.runtime.wasi;
 
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.Arrays;
 import java.util.ArrayDeque;
 
 /**
- * The guest's standard input. Reads go straight to the stream until a {@code poll_oneoff} needs to
- * wait for input with a timeout; from then on a daemon thread reads ahead into a queue (as wasmtime's
- * worker-thread stdin does), because a plain {@link InputStream} cannot be polled.
+ * The guest's standard input. Reads go straight to the stream while it has input ready; once a read
+ * would block, or a {@code poll_oneoff} needs to wait for input with a timeout, a daemon thread reads
+ * ahead into a queue (as wasmtime's worker-thread stdin does), because a plain {@link InputStream}
+ * can neither be polled nor interrupted. The guest then waits on the queue, where
+ * {@link dev.kiln.runtime.Store#interrupt()} wakes it: the read traps with "interrupted".
  */
 final class StdinStream {
     private final InputStream in;
@@ -24,13 +28,22 @@ final class StdinStream {
         this.in = in;
     }
 
-    /** Reads at least one byte, blocking; returns -1 at end of input. */
+    /** Reads at least one byte, blocking (interruptibly); returns -1 at end of input. */
     int read(byte[] buf, int off, int len) throws IOException {
         if (len == 0) return 0;
         synchronized (this) {
+            if (pump == null && !inputReady()) startPump();
             if (pump != null) return readBuffered(buf, off, len);
         }
-        return in.read(buf, off, len); // guest calls are serial, so the pump cannot start meanwhile
+        return in.read(buf, off, len); // input is ready; guest calls are serial, so the pump cannot start meanwhile
+    }
+
+    private boolean inputReady() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return true; // a read reports the failure at once
+        }
     }
 
     private int readBuffered(byte[] buf, int off, int len) throws IOException {
@@ -38,8 +51,7 @@ final class StdinStream {
             try {
                 wait();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException();
+                throw new TrapException(TrapKind.INTERRUPTED); // Store.interrupt() woke the waiting program
             }
         }
         if (head == null) head = chunks.pollFirst();
@@ -60,11 +72,7 @@ final class StdinStream {
     /** True when a read would not block (data is buffered, or input has ended). */
     synchronized boolean readyNow() {
         if (pump != null) return head != null || !chunks.isEmpty() || eof || failure != null;
-        try {
-            return in.available() > 0;
-        } catch (IOException e) {
-            return true; // a read will report the failure at once
-        }
+        return inputReady();
     }
 
     /** Bytes known to be readable without blocking (at least 1 when {@link #readyNow}). */

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code aarch64} suite (under QEMU on x86-64 hosts): the interpreter, AArch64 native code, the
  * auto tier with everything promoted at once (OSR at the first back edge), AArch64 code read back
  * from the cache, and wasmtime (the x86-64 Python helper, started from the emulated JVM) must agree
- * on results, traps, globals and memory. Fewer modules than on the host: emulation is slow.
+ * on results, traps, globals and memory, for modules without and with SIMD. Fewer modules than on
+ * the host: emulation is slow.
  */
 @Tag("aarch64")
 class DifferentialAarch64Properties {
@@ -51,6 +52,18 @@ class DifferentialAarch64Properties {
 
     @Property(tries = 300, seed = "20261122", shrinking = ShrinkingMode.FULL)
     void everyTierAgreesOnAarch64(@ForAll("cases") FuzzCase c) {
+        session.check(c);
+    }
+
+    @Provide
+    Arbitrary<FuzzCase> simdCases() {
+        return FuzzCases.withSimd(5, 100, 120);
+    }
+
+    /** Modules with v128 code (every SIMD and relaxed SIMD instruction), on the same engines ({@code ./run-tests aarch64-simd}). */
+    @Tag("aarch64-simd")
+    @Property(tries = 150, seed = "20261207", shrinking = ShrinkingMode.FULL)
+    void everyTierAgreesOnSimdOnAarch64(@ForAll("simdCases") FuzzCase c) {
         session.check(c);
     }
 }

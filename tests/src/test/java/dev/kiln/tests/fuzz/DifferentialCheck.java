@@ -7,6 +7,7 @@ import dev.kiln.tests.fuzz.engine.Outcome;
 import dev.kiln.tests.fuzz.gen.FuzzCase;
 import dev.kiln.tests.fuzz.wasm.BinaryEncoder;
 import dev.kiln.tests.fuzz.wasm.FuzzModule;
+import dev.kiln.tests.fuzz.wasm.RelaxedExpansion;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +46,9 @@ public final class DifferentialCheck {
         FuzzModule m = c.module();
         List<String> globals = m.exportedGlobals().stream().map(FuzzModule::globalExport).toList();
         String memory = m.exportMemory() ? FuzzModule.MEMORY_EXPORT : null;
-        return run(BinaryEncoder.encode(m), globals, memory, c.invocations().stream().map(i -> CallSpec.of(m, i)).toList());
+        byte[] wasm = BinaryEncoder.encode(m);
+        byte[] expanded = RelaxedExpansion.needed(m) ? BinaryEncoder.encode(RelaxedExpansion.apply(m)) : wasm;
+        return run(wasm, expanded, globals, memory, c.invocations().stream().map(i -> CallSpec.of(m, i)).toList());
     }
 
     /**
@@ -53,10 +56,15 @@ public final class DifferentialCheck {
      * call the outcomes and then the exported {@code globals} and {@code memory} (null: none).
      */
     public String run(byte[] wasm, List<String> globals, String memory, List<CallSpec> calls) {
+        return run(wasm, wasm, globals, memory, calls);
+    }
+
+    /** {@link #run(byte[], List, String, List)} where engines that need it get {@code expanded} ({@link Engine#needsRelaxedExpansion}). */
+    private String run(byte[] wasm, byte[] expanded, List<String> globals, String memory, List<CallSpec> calls) {
         stats.module();
         try {
             for (Engine e : engines) {
-                String err = e.instantiate(wasm);
+                String err = e.instantiate(e.needsRelaxedExpansion() ? expanded : wasm);
                 if (err != null) return e.name() + " cannot instantiate the module: " + err;
             }
             for (int k = 0; k < calls.size(); k++) {

@@ -4,6 +4,8 @@ import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,18 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The long differential run: {@code mvn -Pfuzz -Dkiln.fuzz.minutes=30} (tag {@code fuzz}).
  * Rounds of {@link DifferentialRound} run one after another, each in a fresh JVM
  * ({@link FuzzRound}) for at most {@code -Dkiln.fuzz.roundModules} modules (default 3000), until
- * the time is up. Each round prints its seed; {@code -Dkiln.fuzz.seed=S} makes the first round
+ * the time is up. With {@code -Dkiln.arm64.java} (an AArch64 JVM, under QEMU on x86-64 hosts),
+ * every other round runs there, so AArch64 native code is fuzzed against wasmtime too. Each round prints its seed; {@code -Dkiln.fuzz.seed=S} makes the first round
  * repeat the round that had seed S. Every finding is shrunk and written to
  * {@code target/fuzz-findings/}; the run fails at the end if there was any.
  */
 @Tag("fuzz")
 class DifferentialFuzzTest {
+    /** Longest an AArch64 round runs (emulation is slow; rounds alternate with the host's). */
+    private static final double AARCH64_ROUND_MINUTES = 10;
+    /** The AArch64 JVM's options, as the aarch64 suite's (C1 only under emulation; FORK: no AArch64 jspawnhelper). */
+    private static final List<String> AARCH64_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Djdk.lang.Process.launchMechanism=FORK");
     /** Longest a round may shrink a finding after its time is up. */
     private static final double SHRINK_MINUTES = 16;
 
@@ -34,18 +42,30 @@ class DifferentialFuzzTest {
         int roundModules = Integer.getInteger("kiln.fuzz.roundModules", 3000);
         String given = System.getProperty("kiln.fuzz.seed", "").strip();
         long end = System.nanoTime() + (long) (minutes * 60e9);
+        // with -Dkiln.arm64.java (./run-tests fuzz makes that JVM), every other round runs AArch64 code under QEMU
+        String arm64 = System.getProperty("kiln.arm64.java", "");
+        boolean withAarch64 = !arm64.isBlank() && Files.isExecutable(Path.of(arm64));
+        System.out.println(withAarch64 ? "fuzz: rounds alternate between x86-64 and AArch64 (" + arm64 + ")"
+                : "fuzz: x86-64 rounds only (no -Dkiln.arm64.java)");
         SecureRandom seeds = new SecureRandom();
         List<String> findings = new ArrayList<>();
-        long modules = 0;
+        long modules = 0, aarch64Modules = 0;
         int round = 0;
         while (System.nanoTime() - end < 0) {
             round++;
             long seed = round == 1 && !given.isEmpty() ? Long.parseLong(given) : seeds.nextLong();
             double left = Math.max(0.1, (end - System.nanoTime()) / 60e9);
-            System.out.printf("fuzz: round %d, seed %d, at most %d modules or %.1f minutes (repeat with -Dkiln.fuzz.seed=%d)%n",
-                    round, seed, roundModules, left, seed);
-            FuzzRound.Result r = FuzzRound.runInChildJvm(seed, left, roundModules, left + SHRINK_MINUTES + 2);
+            boolean aarch64 = withAarch64 && round % 2 == 0;
+            String where = aarch64 ? "AArch64 under QEMU" : "host";
+            int tries = aarch64 ? Math.max(50, roundModules / 10) : roundModules;
+            double roundMinutes = aarch64 ? Math.min(left, AARCH64_ROUND_MINUTES) : left;
+            System.out.printf("fuzz: round %d (%s), seed %d, at most %d modules or %.1f minutes (repeat with -Dkiln.fuzz.seed=%d%s)%n",
+                    round, where, seed, tries, roundMinutes, seed, aarch64 ? " in the AArch64 JVM" : "");
+            FuzzRound.Result r = aarch64
+                    ? FuzzRound.runInChildJvm(arm64, AARCH64_JVM_OPTIONS, seed, roundMinutes, tries, roundMinutes + SHRINK_MINUTES + 10)
+                    : FuzzRound.runInChildJvm(seed, roundMinutes, tries, roundMinutes + SHRINK_MINUTES + 2);
             modules += r.modules();
+            if (aarch64) aarch64Modules += r.modules();
             switch (r.status()) {
                 case 0 -> { }
                 case 1 -> findings.add("round " + round + " (seed " + seed + "): a disagreement, shrunk and reported above");
@@ -54,7 +74,8 @@ class DifferentialFuzzTest {
                 default -> findings.add("round " + round + " (seed " + seed + "): the round's JVM ended with status " + r.status());
             }
         }
-        System.out.printf("fuzz: %d rounds, %d modules, %d findings in %.1f minutes%n", round, modules, findings.size(), minutes);
+        System.out.printf("fuzz: %d rounds, %d modules (%d of them AArch64 code under QEMU), %d findings in %.1f minutes%n", round,
+                modules, aarch64Modules, findings.size(), minutes);
         if (!findings.isEmpty()) fail(findings.size() + " findings:\n" + String.join("\n", findings));
         assertTrue(modules > 0, "no module ran");
     }

@@ -1,11 +1,13 @@
 package dev.kiln.tests.fuzz;
 
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.tests.fuzz.engine.Engine;
 import dev.kiln.tests.fuzz.engine.KilnEngine;
 import dev.kiln.tests.fuzz.engine.KilnTiers;
 import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
 import dev.kiln.tests.fuzz.gen.FuzzCase;
 import dev.kiln.tests.fuzz.gen.FuzzCases;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -51,9 +53,11 @@ public class DifferentialRound {
         if (oracle != null) oracle.close();
     }
 
+    /** Half the modules use SIMD too (when the host's backend compiles it; else the interpreter would run them alone). */
     @Provide
     Arbitrary<FuzzCase> cases() {
-        return FuzzCases.of(8, 200, 900);
+        if (Backends.host() == null || !Backends.host().compilesSimd()) return FuzzCases.of(8, 200, 900);
+        return Arbitraries.oneOf(FuzzCases.of(8, 200, 900), FuzzCases.withSimd(8, 200, 900));
     }
 
     @Property(shrinking = ShrinkingMode.FULL)

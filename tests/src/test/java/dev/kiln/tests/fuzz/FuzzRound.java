@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * One fuzzing round in a JVM of its own. kiln never frees native code, so a JVM that compiles
- * tens of thousands of modules runs out of code space; rounds keep each JVM small. {@link #main}
+ * One fuzzing round in a JVM of its own: rounds keep each JVM small (a crash or a hang costs one
+ * round, and its seed repeats it), and let a round run in another JVM, such as an AArch64 one. {@link #main}
  * runs {@link DifferentialRound} through the JUnit Platform (jqwik generates, checks and shrinks)
  * and exits 0 when it passed, 1 when it found a disagreement, 3 when a call hung for good
  * ({@link dev.kiln.tests.fuzz.engine.CallWatchdog}).
@@ -71,10 +71,20 @@ public final class FuzzRound {
      * {@code timeoutMinutes}.
      */
     static Result runInChildJvm(long seed, double minutes, int tries, double timeoutMinutes) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss16m", "-Xmx2g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"),
+        return runInChildJvm(Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), seed, minutes, tries,
+                timeoutMinutes);
+    }
+
+    /**
+     * {@link #runInChildJvm(long, double, int, double)} in the JVM {@code java} with {@code jvmOptions}
+     * (such as an AArch64 JVM under QEMU, whose native tier is AArch64 code).
+     */
+    static Result runInChildJvm(String java, List<String> jvmOptions, long seed, double minutes, int tries, double timeoutMinutes)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xss16m", "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "-Dkiln.fuzz.seed=" + seed, "-Dkiln.fuzz.minutes=" + minutes, "-Dkiln.fuzz.tries=" + tries));
         for (String p : List.of("kiln.wasmtime.python", "kiln.fuzz.callSeconds", "kiln.shared")) {
             String v = System.getProperty(p);

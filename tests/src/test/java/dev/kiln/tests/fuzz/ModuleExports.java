@@ -33,7 +33,7 @@ record ModuleExports(Module module, List<String> globals, String memory) {
 
     private static List<NumType> types(ValType[] ts) {
         List<NumType> out = new ArrayList<>();
-        for (ValType t : ts) out.add(NumType.byName(t.name().toLowerCase()));
+        for (ValType t : ts) out.add(NumType.of(t));
         return out;
     }
 }

@@ -27,7 +27,7 @@ public final class SpecReport {
     public static synchronized void write(Path path, String tier, List<ScriptResult> results) throws IOException {
         ObjectNode root = Files.exists(path) ? (ObjectNode) JSON.readTree(path.toFile()) : JSON.createObjectNode();
         ObjectNode tiers = root.has("tiers") ? (ObjectNode) root.get("tiers") : root.putObject("tiers");
-        ObjectNode t = tiers.putObject(tier);
+        ObjectNode t = tiers.has(tier) ? (ObjectNode) tiers.get(tier) : tiers.putObject(tier); // per script: the aarch64 tier's SIMD scripts run apart
         for (ScriptResult r : results.stream().sorted(java.util.Comparator.comparing(ScriptResult::file)).toList()) {
             ObjectNode f = t.putObject(r.file());
             r.counts().forEach((type, c) -> {

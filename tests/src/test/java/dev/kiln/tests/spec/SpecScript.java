@@ -21,7 +21,7 @@ public record SpecScript(@JsonProperty("source_filename") String sourceFilename,
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Command(String type, int line, String name, String filename, String text,
                           @JsonProperty("module_type") String moduleType, String as, Action action,
-                          List<Value> expected) {
+                          List<Value> expected, String instance, String module) {
         /** The command type as the report counts it: text-format assert_malformed apart. */
         public String reportType() {
             return type.equals("assert_malformed") && "text".equals(moduleType) ? "assert_malformed_text" : type;
@@ -34,6 +34,6 @@ public record SpecScript(@JsonProperty("source_filename") String sourceFilename,
 
     /** A value: {@code value} is a string, or an array of lane strings for v128. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Value(String type, JsonNode value, @JsonProperty("lane_type") String laneType) {
+    public record Value(String type, JsonNode value, @JsonProperty("lane_type") String laneType, List<Value> values) {
     }
 }

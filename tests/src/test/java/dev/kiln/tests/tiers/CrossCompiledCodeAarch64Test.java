@@ -25,7 +25,7 @@ class CrossCompiledCodeAarch64Test {
         assumeTrue(Target.host() == Target.AARCH64, "runs in an AArch64 JVM");
         Path wasm = CrossCompiledCodeTest.DIR.resolve("app.wasm");
         boolean fromHost = Files.exists(wasm) && Files.exists(new CodeCache(CrossCompiledCodeTest.DIR.resolve("cache"))
-                .pathOf(NativeCompiler.identity(WasmModule.of(Files.readAllBytes(wasm)), Target.AARCH64, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey()));
+                .pathOf(NativeCompiler.identity(WasmModule.of(Files.readAllBytes(wasm)), dev.kiln.ir.code.CpuFeatures.AARCH64, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey()));
         if (!fromHost) {
             System.out.println("CrossCompiledCodeAarch64Test: no objects of this build from the host in "
                     + CrossCompiledCodeTest.DIR.toAbsolutePath() + " (the host's unit tests did not run); compiling them here");

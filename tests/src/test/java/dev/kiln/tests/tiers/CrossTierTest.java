@@ -144,11 +144,11 @@ class CrossTierTest {
     }
 
     private static String show(long bits, dev.kiln.frontend.ValType t) {
-        return switch (t) {
+        return switch (t.machine()) {
             case F32 -> Float.isNaN(Float.intBitsToFloat((int) bits)) ? "NaN" : Integer.toHexString((int) bits);
             case F64 -> Double.isNaN(Double.longBitsToDouble(bits)) ? "NaN" : Long.toHexString(bits);
             case I32 -> Integer.toHexString((int) bits);
-            case FUNCREF -> bits == 0 ? "null" : "func";
+            case REF -> bits == 0 ? "null" : "func";
             default -> Long.toHexString(bits);
         };
     }

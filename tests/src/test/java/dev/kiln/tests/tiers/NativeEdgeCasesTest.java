@@ -198,7 +198,7 @@ class NativeEdgeCasesTest {
         });
         long[] args = new long[ps.length];
         for (int i = 0; i < args.length; i++) {
-            args[i] = switch (ps[i]) {
+            args[i] = switch (ps[i].machine()) {
                 case I32 -> 0x8000_0000L + i;
                 case I64 -> -1L - i * 0x1_0000_0001L;
                 case F32 -> Float.floatToRawIntBits(-1.5f * i) & 0xFFFF_FFFFL;

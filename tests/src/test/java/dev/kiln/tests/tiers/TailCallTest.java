@@ -240,7 +240,7 @@ class TailCallTest {
             code.add(backend.compile(vm, names, ir, names.of(f), CodeOptions.DEFAULT));
         }
         assertEquals(true, tailCalls > 0, "the module has calls whose results it returns");
-        BuildIdentity id = NativeCompiler.identity(m, backend.target(), CodeOptions.DEFAULT);
+        BuildIdentity id = NativeCompiler.identity(m, backend.cpu(), CodeOptions.DEFAULT);
         CodeCache cache = new CodeCache(cacheDir);
         cache.store(id.cacheKey(), ElfWriter.write(id, vm.module().functionCount(), code));
         List<String> warnings = new ArrayList<>();

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 public final class CPrograms {
     /** The compiler command, before the source and output: as the README and the example give it. */
     public static final List<String> CLANG = List.of("clang", "--target=wasm32-wasi", "-O2", "-Wall", "-Wextra");
+    /** Programs whose names start with this are compiled with {@code -msimd128} too. */
+    public static final String SIMD_PREFIX = "simd_";
     /** The folder name, and so the prefix of the case ids. */
     public static final String FOLDER = "kiln-c";
 
@@ -54,6 +56,7 @@ public final class CPrograms {
         }
         for (String name : names()) {
             List<String> cmd = new ArrayList<>(CLANG);
+            if (name.startsWith(SIMD_PREFIX)) cmd.add("-msimd128");
             cmd.addAll(List.of(src.resolve(name + ".c").toString(), "-o", out.resolve(name + ".wasm").toString()));
             Process p;
             try {

@@ -16,6 +16,15 @@ import java.util.List;
 public interface Engine extends AutoCloseable {
     String name();
 
+    /**
+     * Whether the engine computes some relaxed SIMD instructions other than as the spec's
+     * deterministic profile says (wasmtime fuses multiply-adds and wraps dot products), so it
+     * must get the module with those expanded into plain SIMD ({@link dev.kiln.tests.fuzz.wasm.RelaxedExpansion}).
+     */
+    default boolean needsRelaxedExpansion() {
+        return false;
+    }
+
     /** Instantiates {@code wasm}; null on success, else what went wrong (an exception, a trap). */
     String instantiate(byte[] wasm);
 

@@ -25,6 +25,11 @@ final class WasmtimeEngine implements Engine {
     }
 
     @Override
+    public boolean needsRelaxedExpansion() {
+        return true;
+    }
+
+    @Override
     public String instantiate(byte[] wasm) {
         JsonNode a = oracle.request(WasmtimeOracle.command("instantiate").put("wasm", Base64.getEncoder().encodeToString(wasm)));
         return a.path("ok").asBoolean() ? null : a.path("error").asText();

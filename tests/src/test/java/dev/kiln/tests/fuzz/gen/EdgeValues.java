@@ -37,7 +37,51 @@ public final class EdgeValues {
                     : pick < 7 ? nan32(r) : pick < 9 ? Float.floatToRawIntBits((r.nextInt(2000) - 1000) / 8f) : r.nextInt());
             case F64 -> pick < 5 ? Double.doubleToRawLongBits(F64[r.nextInt(F64.length)])
                     : pick < 7 ? nan64(r) : pick < 9 ? Double.doubleToRawLongBits((r.nextInt(2000) - 1000) / 8d) : r.nextLong();
+            case V128 -> throw new IllegalArgumentException("a v128 takes two longs: use v128(r)");
         };
+    }
+
+    private static final int[] I8 = {0, 1, -1, 2, 0x7F, 0x80, 0xFF, 0x7E, 0x81, 0x10, 31, 32};
+    private static final int[] I16 = {0, 1, -1, 2, 0x7FFF, 0x8000, 0xFFFF, 0x7FFE, 0x8001, 0xFF, 0x100, 15, 16, 0x4000};
+
+    /**
+     * A v128 as {low, high}: the lanes of one shape (i8x16 ... f64x2), each an edge value of its
+     * type (saturation limits, NaNs with payloads, ±0, subnormals, conversion boundaries), or a
+     * whole-vector pattern (zeros, ones, a single set bit per lane, random bits).
+     */
+    public static long[] v128(Random r) {
+        int shape = r.nextInt(8);
+        if (shape >= 6) {
+            return switch (r.nextInt(4)) {
+                case 0 -> new long[] {0, 0};
+                case 1 -> new long[] {-1, -1};
+                case 2 -> new long[] {0x8080_8080_8080_8080L, 0x8000_0000_8000_0000L};
+                default -> new long[] {r.nextLong(), r.nextLong()};
+            };
+        }
+        int bits = switch (shape) {
+            case 0 -> 8;
+            case 1 -> 16;
+            case 2, 4 -> 32;
+            default -> 64;
+        };
+        long[] out = new long[2];
+        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        boolean same = r.nextInt(4) == 0; // one value in every lane
+        long first = 0;
+        for (int i = 0; i < 128 / bits; i++) {
+            long v = same && i > 0 ? first : switch (shape) {
+                case 0 -> r.nextInt(3) == 0 ? r.nextInt(256) : I8[r.nextInt(I8.length)];
+                case 1 -> r.nextInt(3) == 0 ? r.nextInt(65536) : I16[r.nextInt(I16.length)];
+                case 2 -> of(NumType.I32, r);
+                case 3 -> of(NumType.I64, r);
+                case 4 -> of(NumType.F32, r);
+                default -> of(NumType.F64, r);
+            };
+            if (i == 0) first = v;
+            out[i * bits / 64] |= (v & mask) << (i * bits % 64);
+        }
+        return out;
     }
 
     private static int nan32(Random r) {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * One-step simplifications of instruction trees that keep them valid, terminating and smaller:
  * a statement removed; a value replaced by zeros of its types or by one of its children of the
  * same types (unless the child branches to the node's own label); a loop's trip count lowered;
- * a constant set to zero. {@link FuelGuard} and {@link Canon} are never unwrapped, and
+ * a constant set to zero. {@link FuelGuard}, {@link Canon} and {@link VCanon} are never unwrapped, and
  * {@link BackEdge}s only leave with their statements, so termination and NaN determinism hold
  * for every candidate.
  */
@@ -47,7 +47,7 @@ final class ExprShrinker {
         List<Expr> out = new ArrayList<>();
         List<NumType> ts = e.types();
         if (!ts.isEmpty() && !isZero(e)) out.add(zeros(ts));
-        if (!(e instanceof FuelGuard) && !(e instanceof Canon)) {
+        if (!(e instanceof FuelGuard) && !(e instanceof Canon) && !(e instanceof VCanon)) {
             Label own = ExprTree.definedLabel(e);
             for (Expr c : ExprTree.children(e)) {
                 if (c.types().equals(ts) && (own == null || !ExprTree.branchesTo(c, own))) out.add(c);
@@ -86,9 +86,9 @@ final class ExprShrinker {
     }
 
     private static boolean isZero(Expr e) {
-        return e instanceof Const c && c.bits() == 0
+        return e instanceof Const c && c.isZero()
                 || e instanceof Block b && b.inputs().isEmpty() && b.body().statements().isEmpty()
-                && b.body().results().stream().allMatch(r -> r instanceof Const c && c.bits() == 0);
+                && b.body().results().stream().allMatch(r -> r instanceof Const c && c.isZero());
     }
 
     /** Zeros of {@code ts}: one constant, or a block of constants for several values. */

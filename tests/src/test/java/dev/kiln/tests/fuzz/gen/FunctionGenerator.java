@@ -7,9 +7,11 @@ import dev.kiln.tests.fuzz.wasm.FuncSig;
 import dev.kiln.tests.fuzz.wasm.FuzzFunction;
 import dev.kiln.tests.fuzz.wasm.GlobalDef;
 import dev.kiln.tests.fuzz.wasm.Label;
+import dev.kiln.tests.fuzz.wasm.LaneOp;
 import dev.kiln.tests.fuzz.wasm.MemOp;
 import dev.kiln.tests.fuzz.wasm.NumType;
 import dev.kiln.tests.fuzz.wasm.NumericOp;
+import dev.kiln.tests.fuzz.wasm.SimdOp;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +31,6 @@ final class FunctionGenerator {
     /** Upper bound on node evaluations of one call, guarded calls not counted (fuel bounds those). */
     static final long MAX_COST = 20_000;
     private static final int MAX_DEPTH = 7;
-    private static final List<NumType> TYPES = List.of(NumType.values());
 
     private final Random r;
     private final ModulePlan plan;
@@ -63,8 +64,8 @@ final class FunctionGenerator {
         int n = 1 + r.nextInt(4);
         for (int i = 0; i < n; i++) statements.add(statement());
         Body body = new Body(statements, List.of(), values(sig.results(), false));
-        int f32 = newLocal(NumType.F32), f64 = newLocal(NumType.F64);
-        return new FuzzFunction(plan.functionTypes().get(self), sig, locals, f32, f64, body);
+        int f32 = newLocal(NumType.F32), f64 = newLocal(NumType.F64), v128 = newLocal(NumType.V128);
+        return new FuzzFunction(plan.functionTypes().get(self), sig, locals, f32, f64, v128, body);
     }
 
     /** Estimated node evaluations of one call (at least 1). */
@@ -83,7 +84,8 @@ final class FunctionGenerator {
     }
 
     private NumType pickType() {
-        return TYPES.get(r.nextInt(TYPES.size()));
+        List<NumType> types = plan.simd() ? List.of(NumType.values()) : NumType.SCALARS;
+        return types.get(r.nextInt(types.size()));
     }
 
     private boolean exhausted() {
@@ -99,10 +101,13 @@ final class FunctionGenerator {
         depth++;
         try {
             boolean mem = plan.memory() != null;
+            boolean vector = t == NumType.V128;
             return new Weighted<Expr>()
                     .add(2, () -> leaf(t))
-                    .add(7, () -> numeric(t))
+                    .addIf(!vector, 7, () -> numeric(t))
+                    .addIf(plan.simd(), vector ? 8 : 0.8, () -> simd(t))
                     .addIf(mem, 2, () -> load(t))
+                    .addIf(mem && vector, 0.7, this::loadLane)
                     .addIf(mem && t == NumType.I32, 0.5, MemorySize::new)
                     .addIf(mem && t == NumType.I32, 0.5, () -> new MemoryGrow(growDelta()))
                     .add(1, () -> new Select(value(t), value(t), value(NumType.I32), t.isFloat() ? r.nextBoolean() : r.nextInt(4) == 0))
@@ -153,6 +158,14 @@ final class FunctionGenerator {
     private Expr leaf(NumType t) {
         List<Integer> ls = localsOf(t);
         List<Integer> gs = globalsOf(t, false);
+        if (t == NumType.V128) {
+            long[] v = EdgeValues.v128(r);
+            return new Weighted<Expr>()
+                    .add(3, () -> new Const(t, v[0], v[1]))
+                    .addIf(!ls.isEmpty(), 3, () -> new LocalGet(pick(ls), t))
+                    .addIf(!gs.isEmpty(), 1, () -> new GlobalGet(pick(gs), t))
+                    .pick(r);
+        }
         return new Weighted<Expr>()
                 .add(3, () -> new Const(t, EdgeValues.of(t, r)))
                 .addIf(!ls.isEmpty(), 3, () -> new LocalGet(pick(ls), t))
@@ -167,6 +180,40 @@ final class FunctionGenerator {
         for (NumType o : op.operands) operands.add(value(o));
         if (DIVISIONS.contains(op) && r.nextInt(4) != 0) operands.set(1, nonZero(operands.get(1)));
         return new Numeric(op, operands);
+    }
+
+    /** A SIMD operation with result {@code t}: lane immediates in range, shuffle patterns over both operands. */
+    private Expr simd(NumType t) {
+        List<SimdOp> ops = SimdOp.ALL.stream().filter(o -> o.result() == t).toList();
+        SimdOp op = pick(ops);
+        List<Expr> operands = new ArrayList<>();
+        for (NumType o : op.operands()) operands.add(value(o));
+        long imm = 0, imm2 = 0;
+        if (op.isShuffle()) {
+            boolean narrow = r.nextInt(3) == 0; // a pattern within one operand, or of a shape the backends lower specially
+            for (int k = 0; k < 16; k++) {
+                long lane = narrow ? (r.nextBoolean() ? k : r.nextInt(16)) : r.nextInt(32);
+                if (k < 8) imm |= lane << (8 * k);
+                else imm2 |= lane << (8 * (k - 8));
+            }
+        } else if (op.lanes() > 0) {
+            imm = r.nextInt(op.lanes());
+        }
+        return new Simd(op, operands, imm, imm2);
+    }
+
+    private Expr loadLane() {
+        List<LaneOp> ops = Arrays.stream(LaneOp.values()).filter(o -> !o.store).toList();
+        LaneOp op = pick(ops);
+        return new LoadLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(), r.nextInt(op.lanes()), address(op.width),
+                value(NumType.V128));
+    }
+
+    private Expr storeLane() {
+        List<LaneOp> ops = Arrays.stream(LaneOp.values()).filter(o -> o.store).toList();
+        LaneOp op = pick(ops);
+        return new StoreLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(), r.nextInt(op.lanes()), address(op.width),
+                value(NumType.V128));
     }
 
     private static final List<NumericOp> DIVISIONS = List.of(NumericOp.I32_DIV_S, NumericOp.I32_DIV_U, NumericOp.I32_REM_S,
@@ -230,6 +277,7 @@ final class FunctionGenerator {
                         return new GlobalSet(g, value(plan.globals().get(g).type()));
                     })
                     .addIf(mem, 3, this::store)
+                    .addIf(mem && plan.simd(), 0.5, this::storeLane)
                     .add(1, () -> new Drop(value(pickType())))
                     .addIf(mem, 0.5, () -> new MemoryFill(address(1), value(NumType.I32), length()))
                     .addIf(mem, 0.5, () -> new MemoryCopy(address(1), address(1), length()))
@@ -269,7 +317,7 @@ final class FunctionGenerator {
     }
 
     private Expr store() {
-        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store).toList();
+        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store && (plan.simd() || o.type != NumType.V128)).toList();
         MemOp op = pick(ops);
         return new Store(op, r.nextInt(op.maxAlignLog2() + 1), offset(), address(op.width), value(op.type));
     }

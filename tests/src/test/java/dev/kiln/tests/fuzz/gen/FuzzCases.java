@@ -18,24 +18,33 @@ public final class FuzzCases implements Arbitrary<FuzzCase> {
     private final int maxFunctions;
     private final int bodyBudget;
     private final long shrinkSeconds;
+    private final boolean simd;
 
-    private FuzzCases(int maxFunctions, int bodyBudget, long shrinkSeconds) {
+    private FuzzCases(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd) {
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
         this.shrinkSeconds = shrinkSeconds;
+        this.simd = simd;
     }
 
     /**
+     * Modules without SIMD.
+     *
      * @param maxFunctions functions per module at most
      * @param bodyBudget   tree nodes per function, about, at most
      */
     public static FuzzCases of(int maxFunctions, int bodyBudget, long shrinkSeconds) {
-        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds);
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, false);
+    }
+
+    /** Modules that also use v128 values and SIMD instructions (relaxed SIMD included). */
+    public static FuzzCases withSimd(int maxFunctions, int bodyBudget, long shrinkSeconds) {
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, true);
     }
 
     @Override
     public RandomGenerator<FuzzCase> generator(int genSize) {
-        return random -> new CaseShrinkable(new ModuleGenerator(random, maxFunctions, bodyBudget).generate(),
+        return random -> new CaseShrinkable(new ModuleGenerator(random, maxFunctions, bodyBudget, simd).generate(),
                 new Deadline(shrinkSeconds), new CaseShrinker());
     }
 

@@ -16,21 +16,26 @@ import java.util.Random;
 /**
  * Generates a whole {@link FuzzCase}: types, globals (one of them the fuel of guarded calls),
  * memory with data segments, a table with some slots null, the functions (each from a
- * {@link FunctionGenerator}), exports, and the calls to make.
+ * {@link FunctionGenerator}), exports, and the calls to make. v128 values stay inside the
+ * module: functions and globals of v128 type are not exported (the oracle's host API passes
+ * numbers only), and are observed through what they compute into scalars, globals and memory.
  */
 public final class ModuleGenerator {
     private final Random r;
     private final int maxFunctions;
     private final int bodyBudget;
+    private final boolean simd;
 
     /**
      * @param maxFunctions at most this many functions
      * @param bodyBudget   about this many instruction-tree nodes per function at most
+     * @param simd         whether modules use v128 and SIMD instructions
      */
-    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget) {
+    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd) {
         this.r = r;
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
+        this.simd = simd;
     }
 
     public FuzzCase generate() {
@@ -38,7 +43,9 @@ public final class ModuleGenerator {
         List<FuncSig> types = new ArrayList<>();
         List<Integer> functionTypes = new ArrayList<>();
         for (int i = 0; i < nFunctions; i++) {
+            // the last function is exported, so its type is scalar
             FuncSig s = i > 0 && r.nextInt(3) == 0 ? types.get(functionTypes.get(r.nextInt(i))) : randomSig();
+            if (i == nFunctions - 1 && !scalar(s)) s = scalarSig();
             if (!types.contains(s)) types.add(s);
             functionTypes.add(types.indexOf(s));
         }
@@ -50,14 +57,19 @@ public final class ModuleGenerator {
         List<GlobalDef> globals = new ArrayList<>();
         int nGlobals = r.nextInt(6);
         for (int i = 0; i < nGlobals; i++) {
-            NumType t = NumType.values()[r.nextInt(4)];
+            if (simd && r.nextInt(5) == 0) {
+                long[] v = EdgeValues.v128(r);
+                globals.add(new GlobalDef(NumType.V128, r.nextInt(4) != 0, v[0], v[1]));
+                continue;
+            }
+            NumType t = NumType.SCALARS.get(r.nextInt(4));
             globals.add(new GlobalDef(t, r.nextInt(4) != 0, EdgeValues.of(t, r)));
         }
         int fuel = r.nextInt(globals.size() + 1);
         globals.add(fuel, new GlobalDef(NumType.I32, true, 4 + r.nextInt(30)));
         MemoryDef memory = r.nextInt(5) != 0 ? memory() : null;
         int tableSize = r.nextInt(3) != 0 ? r.nextInt(9) : 0;
-        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize);
+        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize, simd);
 
         List<FuzzFunction> functions = new ArrayList<>();
         long[] costs = new long[nFunctions];
@@ -73,9 +85,11 @@ public final class ModuleGenerator {
             table = new TableDef(tableSize, entries);
         }
         List<Integer> exportedFunctions = new ArrayList<>();
-        for (int i = 0; i < nFunctions; i++) if (i == nFunctions - 1 || r.nextInt(3) != 0) exportedFunctions.add(i);
+        for (int i = 0; i < nFunctions; i++) {
+            if ((i == nFunctions - 1 || r.nextInt(3) != 0) && scalar(plan.functionSig(i))) exportedFunctions.add(i);
+        }
         List<Integer> exportedGlobals = new ArrayList<>();
-        for (int g = 0; g < globals.size(); g++) if (r.nextInt(4) != 0) exportedGlobals.add(g);
+        for (int g = 0; g < globals.size(); g++) if (r.nextInt(4) != 0 && globals.get(g).type() != NumType.V128) exportedGlobals.add(g);
         FuzzModule m = new FuzzModule(types, functions, globals, memory, table, fuel, exportedFunctions, exportedGlobals,
                 memory != null && r.nextInt(8) != 0);
         m = NanDeterminism.enforce(m);
@@ -91,6 +105,23 @@ public final class ModuleGenerator {
         return new FuzzCase(m, calls);
     }
 
+    private static boolean scalar(FuncSig s) {
+        return !s.params().contains(NumType.V128) && !s.results().contains(NumType.V128);
+    }
+
+    private FuncSig scalarSig() {
+        FuncSig s;
+        do {
+            s = randomSig();
+        } while (!scalar(s));
+        return s;
+    }
+
+    /** A parameter or result type: mostly numeric, sometimes v128. */
+    private NumType valueType() {
+        return simd && r.nextInt(8) == 0 ? NumType.V128 : NumType.SCALARS.get(r.nextInt(4));
+    }
+
     /** Mostly small; sometimes more parameters than argument registers, or several results. */
     private FuncSig randomSig() {
         int np = r.nextInt(5) == 0 ? 5 + r.nextInt(8) : r.nextInt(5);
@@ -102,8 +133,8 @@ public final class ModuleGenerator {
             default -> 1;
         };
         List<NumType> ps = new ArrayList<>(), rs = new ArrayList<>();
-        for (int i = 0; i < np; i++) ps.add(NumType.values()[r.nextInt(4)]);
-        for (int i = 0; i < nr; i++) rs.add(NumType.values()[r.nextInt(4)]);
+        for (int i = 0; i < np; i++) ps.add(valueType());
+        for (int i = 0; i < nr; i++) rs.add(valueType());
         return new FuncSig(ps, rs);
     }
 

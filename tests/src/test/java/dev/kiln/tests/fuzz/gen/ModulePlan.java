@@ -13,9 +13,10 @@ import java.util.List;
  *
  * @param memory    null when there is no memory
  * @param tableSize 0 when there is no table
+ * @param simd      whether bodies use v128 values and SIMD instructions
  */
 record ModulePlan(List<FuncSig> types, List<Integer> functionTypes, List<GlobalDef> globals, int fuelGlobal, MemoryDef memory,
-                  int tableSize) {
+                  int tableSize, boolean simd) {
     FuncSig functionSig(int f) {
         return types.get(functionTypes.get(f));
     }

@@ -48,7 +48,7 @@ public final class BinaryEncoder {
             WasmBytes g = new WasmBytes().u32(module.globals().size());
             for (GlobalDef d : module.globals()) {
                 g.byte_(d.type().code).byte_(d.mutable() ? 1 : 0);
-                constant(g, d.type(), d.init());
+                constant(g, d.type(), d.init(), d.initHigh());
                 g.byte_(0x0B);
             }
             w.section(6, g);
@@ -106,11 +106,16 @@ public final class BinaryEncoder {
     }
 
     private static void constant(WasmBytes w, NumType t, long bits) {
+        constant(w, t, bits, 0);
+    }
+
+    private static void constant(WasmBytes w, NumType t, long bits, long high) {
         switch (t) {
             case I32 -> w.byte_(0x41).sleb((int) bits);
             case I64 -> w.byte_(0x42).sleb(bits);
             case F32 -> w.byte_(0x43).fixed(bits, 4);
             case F64 -> w.byte_(0x44).fixed(bits, 8);
+            case V128 -> w.byte_(0xFD).u32(0x0C).fixed(bits, 8).fixed(high, 8);
         }
     }
 
@@ -178,7 +183,44 @@ public final class BinaryEncoder {
 
         private void expr(Expr e) {
             switch (e) {
-                case Const c -> constant(w, c.type(), c.bits());
+                case Const c -> constant(w, c.type(), c.bits(), c.high());
+                case Simd s -> {
+                    all(s.operands());
+                    w.byte_(0xFD).u32(s.op().opcode().code);
+                    if (s.op().isShuffle()) w.fixed(s.imm(), 8).fixed(s.imm2(), 8);
+                    else if (s.op().lanes() > 0) w.byte_((int) s.imm());
+                }
+                case LoadLane l -> {
+                    all(List.of(l.address(), l.vector()));
+                    opcode(l.op().opcode);
+                    w.u32(l.alignLog2()).u32(l.offset()).byte_(l.lane());
+                }
+                case StoreLane s -> {
+                    all(List.of(s.address(), s.vector()));
+                    opcode(s.op().opcode);
+                    w.u32(s.alignLog2()).u32(s.offset()).byte_(s.lane());
+                }
+                case VCanon c -> {
+                    int s = fn.scratchV128();
+                    boolean f64 = c.laneBits() == 64;
+                    NumType lane = f64 ? NumType.F64 : NumType.F32;
+                    long quiet = f64 ? lane.quietBit() : lane.quietBit() * 0x1_0000_0001L;
+                    long canonical = f64 ? lane.canonicalNaN() : lane.canonicalNaN() * 0x1_0000_0001L;
+                    long marker = f64 ? lane.signallingMarker() : lane.signallingMarker() * 0x1_0000_0001L;
+                    constant(w, NumType.V128, canonical, canonical);
+                    constant(w, NumType.V128, marker, marker);
+                    expr(c.value());
+                    w.byte_(0x22).u32(s);
+                    constant(w, NumType.V128, quiet, quiet);
+                    w.byte_(0xFD).u32(0x4E);                                  // v128.and
+                    constant(w, NumType.V128, 0, 0);
+                    w.byte_(0xFD).u32(f64 ? 0xD7 : 0x38);                     // i64x2.ne / i32x4.ne
+                    w.byte_(0xFD).u32(0x52);                                  // v128.bitselect
+                    w.byte_(0x20).u32(s);
+                    w.byte_(0x20).u32(s).byte_(0x20).u32(s);
+                    w.byte_(0xFD).u32(f64 ? 0x48 : 0x42);                     // f64x2.ne / f32x4.ne
+                    w.byte_(0xFD).u32(0x52);
+                }
                 case LocalGet g -> w.byte_(0x20).u32(g.index());
                 case LocalSet s -> {
                     expr(s.value());
@@ -199,12 +241,14 @@ public final class BinaryEncoder {
                 }
                 case Load l -> {
                     expr(l.address());
-                    w.byte_(l.op().opcode).u32(l.alignLog2()).u32(l.offset());
+                    opcode(l.op().opcode);
+                    w.u32(l.alignLog2()).u32(l.offset());
                 }
                 case Store s -> {
                     expr(s.address());
                     expr(s.value());
-                    w.byte_(s.op().opcode).u32(s.alignLog2()).u32(s.offset());
+                    opcode(s.op().opcode);
+                    w.u32(s.alignLog2()).u32(s.offset());
                 }
                 case MemorySize m -> w.byte_(0x3F).byte_(0x00);
                 case MemoryGrow g -> {

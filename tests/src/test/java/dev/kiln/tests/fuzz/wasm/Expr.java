@@ -9,11 +9,11 @@ import java.util.List;
  * control ({@link Br}, {@link BrTable}, {@link Return}, {@link Unreachable}) are stack-polymorphic
  * and claim whatever types their position needs.
  *
- * <p>Three nodes keep generated programs terminating and deterministic, and are never taken
+ * <p>Four nodes keep generated programs terminating and deterministic, and are never taken
  * apart by shrinking: {@link BackEdge} (a loop's only way back, guarded by its counter),
- * {@link FuelGuard} (calls that could recurse spend one unit of a global fuel) and {@link Canon}
+ * {@link FuelGuard} (calls that could recurse spend one unit of a global fuel), {@link Canon}
  * (a float whose NaN bits the spec leaves open becomes the canonical NaN before anything can
- * observe its bits).
+ * observe its bits) and {@link VCanon} (the same for each lane of a float vector).
  */
 public sealed interface Expr {
     List<NumType> types();
@@ -22,9 +22,19 @@ public sealed interface Expr {
         return List.of();
     }
 
-    record Const(NumType type, long bits) implements Expr {
+    /** A constant; {@code high} is bits 64-127 of a v128 (0 for the other types). */
+    record Const(NumType type, long bits, long high) implements Expr {
         public Const {
             bits = type.normalize(bits);
+            if (type != NumType.V128) high = 0;
+        }
+
+        public Const(NumType type, long bits) {
+            this(type, bits, 0);
+        }
+
+        public boolean isZero() {
+            return bits == 0 && high == 0;
         }
 
         public List<NumType> types() {
@@ -69,6 +79,31 @@ public sealed interface Expr {
 
         public List<NumType> types() {
             return List.of(op.result);
+        }
+    }
+
+    /** A SIMD operation on values; {@code imm} is the lane (extract/replace_lane), {@code imm}/{@code imm2} a shuffle's 16 lane bytes. */
+    record Simd(SimdOp op, List<Expr> operands, long imm, long imm2) implements Expr {
+        public Simd {
+            operands = List.copyOf(operands);
+        }
+
+        public List<NumType> types() {
+            return List.of(op.result());
+        }
+    }
+
+    /** {@code v128.loadN_lane}: lane {@code lane} of {@code vector} replaced by bytes from memory. */
+    record LoadLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector) implements Expr {
+        public List<NumType> types() {
+            return List.of(NumType.V128);
+        }
+    }
+
+    /** {@code v128.storeN_lane}: lane {@code lane} of {@code vector} to memory. */
+    record StoreLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector) implements Expr {
+        public List<NumType> types() {
+            return none();
         }
     }
 
@@ -295,6 +330,22 @@ public sealed interface Expr {
     record Canon(Expr value) implements Expr {
         public List<NumType> types() {
             return value.types();
+        }
+    }
+
+    /**
+     * A vector of floats ({@code laneBits} 32 or 64) with its lanes' NaN bits made deterministic,
+     * as {@link Canon} does for one float (through the function's v128 scratch local): each NaN lane
+     * becomes the canonical NaN when its quiet bit is set, the signalling marker when not.
+     * <pre>
+     * (v128.bitselect (v128.bitselect (canonical) (marker) (iNxM.ne (v128.and (local.tee $s X) (quiet bits)) (zero)))
+     *                 (local.get $s)
+     *                 (fNxM.ne (local.get $s) (local.get $s)))
+     * </pre>
+     */
+    record VCanon(Expr value, int laneBits) implements Expr {
+        public List<NumType> types() {
+            return List.of(NumType.V128);
         }
     }
 

@@ -27,6 +27,10 @@ public final class ExprTree {
             case LocalTee t -> List.of(t.value());
             case GlobalSet s -> List.of(s.value());
             case Numeric n -> n.operands();
+            case Simd s -> s.operands();
+            case LoadLane l -> List.of(l.address(), l.vector());
+            case StoreLane s -> List.of(s.address(), s.vector());
+            case VCanon c -> List.of(c.value());
             case Load l -> List.of(l.address());
             case Store s -> List.of(s.address(), s.value());
             case MemoryGrow g -> List.of(g.delta());
@@ -66,6 +70,10 @@ public final class ExprTree {
             case LocalTee t -> new LocalTee(t.index(), k.next());
             case GlobalSet s -> new GlobalSet(s.index(), k.next());
             case Numeric n -> new Numeric(n.op(), k.take(n.operands().size()));
+            case Simd s -> new Simd(s.op(), k.take(s.operands().size()), s.imm(), s.imm2());
+            case LoadLane l -> new LoadLane(l.op(), l.alignLog2(), l.offset(), l.lane(), k.next(), k.next());
+            case StoreLane s -> new StoreLane(s.op(), s.alignLog2(), s.offset(), s.lane(), k.next(), k.next());
+            case VCanon c -> new VCanon(k.next(), c.laneBits());
             case Load l -> new Load(l.op(), l.alignLog2(), l.offset(), k.next());
             case Store s -> new Store(s.op(), s.alignLog2(), s.offset(), k.next(), k.next());
             case MemoryGrow g -> new MemoryGrow(k.next());

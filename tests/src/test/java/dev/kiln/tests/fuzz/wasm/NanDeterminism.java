@@ -16,6 +16,11 @@ import java.util.List;
  * bit of every arithmetic NaN result 1, so that much is checked). Values from constants,
  * variables, memory, integer conversions and bit-preserving operations of such values are exact
  * already.
+ *
+ * <p>A vector's bits can be observed by almost any SIMD instruction (integer lanes, shuffles,
+ * extraction), so vectors are kept exact at the source instead: every SIMD operation that may
+ * put an arithmetic NaN into float lanes is wrapped in {@link VCanon}, and everything made of exact
+ * vectors is exact.
  */
 public final class NanDeterminism {
     private NanDeterminism() {
@@ -29,6 +34,7 @@ public final class NanDeterminism {
             case GlobalGet g -> true;
             case Load l -> true;
             case Canon c -> true;
+            case Simd s -> true; // a float extracted from a vector, which is exact (VCanon)
             case LocalTee t -> exact(t.value());
             case Select s -> exact(s.first()) && exact(s.second());
             case Numeric n -> switch (n.op().nanBits) {
@@ -52,6 +58,13 @@ public final class NanDeterminism {
     }
 
     public static Expr enforce(Expr e) {
+        if (e instanceof VCanon v) return new VCanon(enforceChildren(v.value()), v.laneBits());
+        Expr done = enforceChildren(e);
+        if (done instanceof Simd s && s.op().floatLaneBits() != 0) return new VCanon(done, s.op().floatLaneBits());
+        return done;
+    }
+
+    private static Expr enforceChildren(Expr e) {
         List<Expr> kids = ExprTree.children(e);
         if (kids.isEmpty()) return e;
         int sinks = sinkPrefix(e);

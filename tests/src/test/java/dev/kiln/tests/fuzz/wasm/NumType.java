@@ -2,12 +2,20 @@ package dev.kiln.tests.fuzz.wasm;
 
 import dev.kiln.frontend.ValType;
 
-/** The four numeric value types the fuzzer generates, with their text name and binary code. */
+/**
+ * The value types the fuzzer generates, with their text name and binary code: the four numeric
+ * types, and v128 (whose raw value takes two longs; it never crosses the exports, see
+ * {@link dev.kiln.tests.fuzz.gen.ModuleGenerator}).
+ */
 public enum NumType {
     I32("i32", 0x7F, 4),
     I64("i64", 0x7E, 8),
     F32("f32", 0x7D, 4),
-    F64("f64", 0x7C, 8);
+    F64("f64", 0x7C, 8),
+    V128("v128", 0x7B, 16);
+
+    /** The numeric types: what exports, globals' exported values and scalar code use. */
+    public static final java.util.List<NumType> SCALARS = java.util.List.of(I32, I64, F32, F64);
 
     public final String wat;
     public final int code;
@@ -21,11 +29,12 @@ public enum NumType {
 
     /** The fuzzer's type for one of kiln's numeric value types. */
     public static NumType of(ValType t) {
-        return switch (t) {
+        return switch (t.machine()) {
             case I32 -> I32;
             case I64 -> I64;
             case F32 -> F32;
             case F64 -> F64;
+            case V128 -> V128;
             default -> throw new IllegalArgumentException("not a numeric type: " + t);
         };
     }

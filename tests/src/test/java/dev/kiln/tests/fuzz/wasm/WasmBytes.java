@@ -4,15 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** A growing byte buffer with the binary format's primitive encodings (LEB128, names, sections). */
-final class WasmBytes {
+public final class WasmBytes {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    WasmBytes byte_(int b) {
+    public WasmBytes byte_(int b) {
         out.write(b);
         return this;
     }
 
-    WasmBytes u32(long v) {
+    public WasmBytes u32(long v) {
         v &= 0xFFFF_FFFFL;
         do {
             int b = (int) (v & 0x7F);
@@ -23,7 +23,7 @@ final class WasmBytes {
     }
 
     /** Signed LEB128 (s32, s33 and s64 all encode this way with minimal length). */
-    WasmBytes sleb(long v) {
+    public WasmBytes sleb(long v) {
         while (true) {
             int b = (int) (v & 0x7F);
             v >>= 7;
@@ -33,35 +33,35 @@ final class WasmBytes {
         }
     }
 
-    WasmBytes fixed(long bits, int bytes) {
+    public WasmBytes fixed(long bits, int bytes) {
         for (int i = 0; i < bytes; i++) out.write((int) (bits >>> (8 * i)) & 0xFF);
         return this;
     }
 
-    WasmBytes raw(byte[] bs) {
+    public WasmBytes raw(byte[] bs) {
         out.writeBytes(bs);
         return this;
     }
 
-    WasmBytes name(String s) {
+    public WasmBytes name(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         u32(b.length);
         return raw(b);
     }
 
     /** A length-prefixed chunk (a section's or a function body's contents). */
-    WasmBytes sized(WasmBytes contents) {
+    public WasmBytes sized(WasmBytes contents) {
         byte[] c = contents.toByteArray();
         u32(c.length);
         return raw(c);
     }
 
-    WasmBytes section(int id, WasmBytes contents) {
+    public WasmBytes section(int id, WasmBytes contents) {
         byte_(id);
         return sized(contents);
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return out.toByteArray();
     }
 }

@@ -35,7 +35,7 @@ public final class WatPrinter {
         for (int i = 0; i < module.globals().size(); i++) {
             GlobalDef g = module.globals().get(i);
             String t = g.mutable() ? "(mut " + g.type().wat + ")" : g.type().wat;
-            sb.append("  (global (;").append(i).append(";) ").append(t).append(' ').append(constant(g.type(), g.init()))
+            sb.append("  (global (;").append(i).append(";) ").append(t).append(' ').append(constant(g.type(), g.init(), g.initHigh()))
                     .append(i == module.fuelGlobal() ? ")  ;; fuel of guarded calls\n" : ")\n");
         }
         for (int i = 0; i < module.functions().size(); i++) sb.append(new FunctionPrinter(i, module.functions().get(i)).print());
@@ -71,12 +71,24 @@ public final class WatPrinter {
     }
 
     static String constant(NumType t, long bits) {
+        return constant(t, bits, 0);
+    }
+
+    static String constant(NumType t, long bits, long high) {
         return "(" + t.wat + ".const " + switch (t) {
             case I32 -> Integer.toString((int) bits);
             case I64 -> Long.toString(bits);
             case F32 -> FloatText.f32((int) bits);
             case F64 -> FloatText.f64(bits);
+            case V128 -> "i64x2 " + bits + " " + high;
         } + ")";
+    }
+
+    /** A shuffle's 16 lane indices, as the text format writes them. */
+    static String shuffleLanes(long low, long high) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < 16; k++) sb.append(' ').append((k < 8 ? low >>> (8 * k) : high >>> (8 * (k - 8))) & 0xFF);
+        return sb.toString();
     }
 
     private String blockType(FuncSig s) {
@@ -117,7 +129,28 @@ public final class WatPrinter {
         /** Folded instructions for {@code e}: usually one, more when a block takes inputs or a multi-value is dropped. */
         private List<String> items(Expr e) {
             return switch (e) {
-                case Const c -> List.of(constant(c.type(), c.bits()));
+                case Const c -> List.of(constant(c.type(), c.bits(), c.high()));
+                case Simd s -> List.of(node(s.op().wat() + (s.op().isShuffle() ? shuffleLanes(s.imm(), s.imm2())
+                        : s.op().lanes() > 0 ? " " + s.imm() : ""), all(s.operands())));
+                case LoadLane l -> List.of(node(l.op().wat + laneMemarg(l.op(), l.alignLog2(), l.offset()) + " " + l.lane(),
+                        all(List.of(l.address(), l.vector()))));
+                case StoreLane s -> List.of(node(s.op().wat + laneMemarg(s.op(), s.alignLog2(), s.offset()) + " " + s.lane(),
+                        all(List.of(s.address(), s.vector()))));
+                case VCanon c -> {
+                    int s = fn.scratchV128();
+                    boolean f64 = c.laneBits() == 64;
+                    String quiet = constant(NumType.V128, f64 ? NumType.F64.quietBit() : NumType.F32.quietBit() * 0x1_0000_0001L,
+                            f64 ? NumType.F64.quietBit() : NumType.F32.quietBit() * 0x1_0000_0001L);
+                    String canonical = lanes(f64 ? NumType.F64.canonicalNaN() : NumType.F32.canonicalNaN(), f64);
+                    String marker = lanes(f64 ? NumType.F64.signallingMarker() : NumType.F32.signallingMarker(), f64);
+                    String quietLanes = "(" + (f64 ? "i64x2" : "i32x4") + ".ne (v128.and " + node("local.tee " + s, items(c.value()))
+                            + " " + quiet + ") " + constant(NumType.V128, 0, 0) + ")";
+                    List<String> parts = new ArrayList<>();
+                    parts.add("(v128.bitselect " + canonical + " " + marker + " " + quietLanes + ")");
+                    parts.add("(local.get " + s + ")");
+                    parts.add("(" + (f64 ? "f64x2" : "f32x4") + ".ne (local.get " + s + ") (local.get " + s + "))");
+                    yield List.of(node("v128.bitselect", parts) + "  ;; NaN lanes made canonical (quiet) or the marker (signalling)");
+                }
                 case LocalGet g -> List.of("(local.get " + g.index() + ")");
                 case LocalSet s -> List.of(node("local.set " + s.index(), items(s.value())));
                 case LocalTee t -> List.of(node("local.tee " + t.index(), items(t.value())));
@@ -216,6 +249,17 @@ public final class WatPrinter {
                 }
             };
         }
+    }
+
+    /** {@code value} in every lane (32-bit lanes unless {@code f64}). */
+    private static String lanes(long value, boolean f64) {
+        long half = f64 ? value : (value & 0xFFFF_FFFFL) * 0x1_0000_0001L;
+        return constant(NumType.V128, half, half);
+    }
+
+    private static String laneMemarg(LaneOp op, int alignLog2, long offset) {
+        String s = offset != 0 ? " offset=" + offset : "";
+        return alignLog2 != op.maxAlignLog2() ? s + " align=" + (1 << alignLog2) : s;
     }
 
     private static String memarg(MemOp op, int alignLog2, long offset) {

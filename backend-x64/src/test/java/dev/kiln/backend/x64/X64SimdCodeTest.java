@@ -1,0 +1,135 @@
+package dev.kiln.backend.x64;
+
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.text.WatParser;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The code the SIMD lowering picks, instruction by instruction: the single instruction that
+ * matches a shuffle pattern, constants by the zero idiom, all ones without a load or a pool
+ * operand, short bitmask/any_true/all_true, shifts by constants as immediates, vector values that
+ * stay in registers, and the SSE and VEX forms of the same sequence.
+ */
+class X64SimdCodeTest {
+    private static final CpuFeatures SSE = CpuFeatures.X86_64_V2;
+    private static final CpuFeatures AVX = CpuFeatures.X86_64_V3;
+
+    /** The body of function 0 of {@code wat}: the instructions after the prologue's checks, up to the jump to the epilogue. */
+    private static List<String> body(String wat, CpuFeatures cpu) {
+        ValidatedModule vm = ValidatedModule.of(WatParser.parse(wat, "test.wat").binary());
+        MachineCode mc = X64Backend.forCpu(cpu).compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true);
+        List<String> out = new ArrayList<>();
+        boolean started = false;
+        for (String line : mc.listing()) {
+            String text = X64CompiledListingTest.normalize(line.contains("  ; ") ? line.substring(0, line.indexOf("  ; ")) : line);
+            String insn = text.substring(text.indexOf(':') + 1).trim();
+            if (!started) {
+                started = insn.startsWith("jne"); // the interruption check ends the prologue
+                continue;
+            }
+            if (insn.startsWith("jmp") || insn.startsWith("leave")) break;
+            out.add(insn.replaceAll("\\[rip\\+0x[0-9a-f]+\\]", "[rip+C]"));
+        }
+        return out;
+    }
+
+    private static String binary(String op) {
+        return "(module (func (param v128 v128) (result v128) (" + op + " (local.get 0) (local.get 1))))";
+    }
+
+    private static String shuffle(String lanes) {
+        return binary("i8x16.shuffle " + lanes);
+    }
+
+    @Test
+    void shufflesPickOneInstructionWhereOneMatches() {
+        assertEquals(List.of(), body(shuffle("0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15"), AVX)); // identity: a stays in xmm0
+        assertEquals(List.of("vpshufd xmm0,xmm0,0x1b"), body(shuffle("12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3"), AVX));
+        assertEquals(List.of("vpshufd xmm0,xmm1,0x4e"), body(shuffle("24 25 26 27 28 29 30 31 16 17 18 19 20 21 22 23"), AVX));
+        assertEquals(List.of("vpshuflw xmm0,xmm0,0x1b"), body(shuffle("6 7 4 5 2 3 0 1 8 9 10 11 12 13 14 15"), AVX));
+        assertEquals(List.of("vpshufhw xmm0,xmm0,0xb1"), body(shuffle("0 1 2 3 4 5 6 7 10 11 8 9 14 15 12 13"), AVX));
+        assertEquals(List.of("vpalignr xmm0,xmm0,xmm0,0x3"), body(shuffle("3 4 5 6 7 8 9 10 11 12 13 14 15 0 1 2"), AVX));
+        assertEquals(List.of("vpunpcklbw xmm0,xmm0,xmm1"), body(shuffle("0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23"), AVX));
+        assertEquals(List.of("vpunpckhwd xmm0,xmm1,xmm0"), body(shuffle("24 25 8 9 26 27 10 11 28 29 12 13 30 31 14 15"), AVX));
+        assertEquals(List.of("vpunpcklqdq xmm0,xmm0,xmm1"), body(shuffle("0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23"), AVX));
+        assertEquals(List.of("vpalignr xmm0,xmm1,xmm0,0x5"), body(shuffle("5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20"), AVX));
+        assertEquals(List.of("vshufps xmm0,xmm0,xmm1,0x21"), body(shuffle("4 5 6 7 0 1 2 3 24 25 26 27 16 17 18 19"), AVX));
+        assertEquals(List.of("vpblendw xmm0,xmm0,xmm1,0xaa"), body(shuffle("0 1 18 19 4 5 22 23 8 9 26 27 12 13 30 31"), AVX));
+        assertEquals(List.of("pshufd xmm0,xmm0,0x1b"), body(shuffle("12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3"), SSE));
+        assertEquals(List.of("pblendw xmm0,xmm1,0xaa"), body(shuffle("0 1 18 19 4 5 22 23 8 9 26 27 12 13 30 31"), SSE));
+    }
+
+    @Test
+    void aGeneralShuffleIsTwoPshufbAndAnOr() {
+        assertEquals(List.of("vpshufb xmm15,xmm0,XMMWORD PTR [rip+C]", "vpshufb xmm14,xmm1,XMMWORD PTR [rip+C]", "vpor xmm0,xmm15,xmm14"),
+                body(shuffle("0 17 5 30 1 1 2 20 9 9 9 31 0 16 3 3"), AVX));
+        assertEquals(List.of("vpshufb xmm0,xmm0,XMMWORD PTR [rip+C]"), body(shuffle("0 5 5 3 1 1 2 2 9 9 9 15 0 6 3 3"), AVX));
+    }
+
+    @Test
+    void constantsUseIdiomsOrThePool() {
+        String zero = "(module (func (result v128) (v128.const i64x2 0 0)))";
+        assertEquals(List.of("vpxor xmm0,xmm0,xmm0"), body(zero, AVX));
+        assertEquals(List.of("pxor xmm0,xmm0"), body(zero, SSE));
+        String ones = "(module (func (result v128) (v128.const i64x2 -1 -1)))";
+        assertEquals(List.of("vpcmpeqd xmm0,xmm0,xmm0"), body(ones, AVX));
+        // a constant operand is read from the pool by the instruction itself, with no register
+        String add = "(module (func (param v128) (result v128) (i8x16.add (local.get 0) (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16))))";
+        assertEquals(List.of("vpaddb xmm0,xmm0,XMMWORD PTR [rip+C]"), body(add, AVX));
+        assertEquals(List.of("paddb xmm0,XMMWORD PTR [rip+C]"), body(add, SSE));
+    }
+
+    @Test
+    void reductionsAreShort() {
+        String any = "(module (func (param v128) (result i32) (v128.any_true (local.get 0))))";
+        // the byte register is the allocator's choice (SIMD instructions keep RAX, RCX and RDX free)
+        assertEquals("vptest xmm0,xmm0", body(any, AVX).get(0));
+        assertTrue(body(any, AVX).get(1).matches("setne [a-z0-9]+"), body(any, AVX).toString());
+        String all = "(module (func (param v128) (result i32) (i32x4.all_true (local.get 0))))";
+        assertEquals(List.of("vpxor xmm15,xmm15,xmm15", "vpcmpeqd xmm15,xmm15,xmm0", "vptest xmm15,xmm15"),
+                body(all, AVX).subList(0, 3));
+        assertTrue(body(all, AVX).get(3).matches("sete [a-z0-9]+"), body(all, AVX).toString());
+        String mask = "(module (func (param v128) (result i32) (i8x16.bitmask (local.get 0))))";
+        assertTrue(body(mask, AVX).get(0).matches("vpmovmskb e[a-z]+,xmm0"), body(mask, AVX).toString());
+        String mask16 = "(module (func (param v128) (result i32) (i16x8.bitmask (local.get 0))))";
+        assertEquals(List.of("vpacksswb xmm15,xmm0,xmm0"), body(mask16, AVX).subList(0, 1));
+        assertTrue(String.join(";", body(mask16, AVX)).matches("vpacksswb xmm15,xmm0,xmm0;vpmovmskb (e..),xmm15;shr \\1,0x8(;mov rax,r..)?"),
+                body(mask16, AVX).toString());
+    }
+
+    @Test
+    void shiftsByConstantsAreImmediates() {
+        String shl = "(module (func (param v128) (result v128) (i32x4.shl (local.get 0) (i32.const 35))))";
+        assertEquals(List.of("vpslld xmm0,xmm0,0x3"), body(shl, AVX));
+        assertEquals(List.of("pslld xmm0,0x3"), body(shl, SSE));
+        String bytes = "(module (func (param v128) (result v128) (i8x16.shl (local.get 0) (i32.const 2))))";
+        assertEquals(List.of("vpsllw xmm0,xmm0,0x2", "vpand xmm0,xmm0,XMMWORD PTR [rip+C]"), body(bytes, AVX));
+    }
+
+    @Test
+    void splatsBroadcastWithAvx2() {
+        String splat = "(module (func (param i32) (result v128) (i32x4.splat (local.get 0))))";
+        assertEquals("vpbroadcastd xmm0,xmm15", body(splat, AVX).getLast());
+        assertEquals("pshufd xmm0,xmm15,0x0", body(splat, SSE).getLast());
+    }
+
+    @Test
+    void vectorsStayInRegisters() {
+        String wat = """
+                (module (func (param v128 v128 v128) (result v128)
+                  (f32x4.add (f32x4.mul (local.get 0) (local.get 1)) (f32x4.sub (local.get 2) (local.get 0)))))""";
+        List<String> code = body(wat, AVX);
+        assertEquals(3, code.size(), code.toString());
+        for (String insn : code) assertTrue(!insn.contains("PTR"), "no memory operand: " + code);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.kiln.runtime;
+
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.Target;
+import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.linker.DamagedObjectException;
+import dev.kiln.linker.MappedObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A cache hit runs from the object's text mapped from the file: the module is decoded without its
+ * bodies, functions bind when first called (only those), calls between them are direct, and a text
+ * block that fails its digest when first used never runs.
+ */
+class MappedCacheTest {
+    private static final byte[] MODULE = Wat.compile("""
+            (module
+              (memory (export "memory") 1)
+              (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+              (func $mid (param i32) (result i32) (call $leaf (call $leaf (local.get 0))))
+              (func (export "run") (param i32) (result i32)
+                (i32.store (i32.const 16) (i32.const 7))
+                (call $mid (local.get 0)))
+              (func (export "other") (result i32) (i32.const 5)))
+            """);
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void nativeHost() {
+        assumeTrue(Target.host() == Target.X86_64, "the native tier runs on x86-64 here");
+    }
+
+    private Path compiled(CodeCache cache) {
+        NativeCompiler.prepare(WasmModule.of(MODULE), cache, true, w -> fail(w), Tier.NATIVE);
+        return cache.pathOf(NativeCompiler.identity(WasmModule.of(MODULE), Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
+    }
+
+    @Test
+    void aHitDecodesNoBodiesAndBindsOnlyWhatRuns() throws Exception {
+        CodeCache cache = new CodeCache(dir);
+        compiled(cache);
+        NativeCompiler.Opened opened = NativeCompiler.open(MODULE, "m", cache, true, w -> fail(w), Tier.NATIVE, CodeOptions.DEFAULT);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, opened.outcome());
+        assertFalse(opened.module().validated().bodiesValidated(), "a hit trusts the validation that made the entry");
+        try (Store store = new Store().tier(Tier.NATIVE)) {
+            Instance i = store.instantiate(opened.module(), new Imports());
+            assertArrayEquals(new long[] {12}, i.function("run").call(10));
+            TierReport r = TierReport.of(opened.module(), store, 5);
+            assertEquals(1, r.boundFromCache(), "only the entered function is bound; its callees are reached by direct calls");
+        }
+    }
+
+    @Test
+    void aDamagedTextBlockNeverRuns() throws Exception {
+        CodeCache cache = new CodeCache(dir);
+        Path entry = compiled(cache);
+        MappedObject o = MappedObject.open(entry);
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[(int) (o.textFileOffset() + o.textSize() - 1)] ^= 1; // filler at the block's end: it still must not run
+        Files.write(entry, bytes);
+        NativeCompiler.Opened opened = NativeCompiler.open(MODULE, "m", cache, true, w -> fail(w), Tier.NATIVE, CodeOptions.DEFAULT);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, opened.outcome(), "the headers are intact");
+        try (Store store = new Store().tier(Tier.NATIVE)) {
+            Instance i = store.instantiate(opened.module(), new Imports());
+            DamagedObjectException e = assertThrows(DamagedObjectException.class, () -> i.function("run").call(10));
+            assertEquals(entry, e.path());
+            assertEquals(0, i.memory("memory").readInt(16), "no instruction of the damaged block ran");
+        }
+    }
+}
