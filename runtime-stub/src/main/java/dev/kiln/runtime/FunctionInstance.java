@@ -5,9 +5,14 @@ import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.TrapException;
 
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleSupplier;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.Function;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -15,6 +20,8 @@ import java.util.function.IntUnaryOperator;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A callable function: a Wasm function of an instance, or a host function.
@@ -178,6 +185,59 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
     public DoubleBinaryOperator asDoubleBinaryOperator() {
         require("f64,f64->f64");
         return (a, b) -> Double.longBitsToDouble(callChecked(new long[] {Double.doubleToRawLongBits(a), Double.doubleToRawLongBits(b)})[0]);
+    }
+
+    // ---- typed views of any value types (f32, v128, references), boxed ----
+
+    /** A view of a {@code (func (result R))}, e.g. {@code f.asSupplier(ValueType.F32).get()} is a {@link Float}. */
+    public <R> Supplier<R> asSupplier(ValueType<R> result) {
+        FuncType checked = require(List.of(), result);
+        return () -> result(result, checked, callChecked(new long[0]));
+    }
+
+    /** A view of a {@code (func (param A))}. */
+    public <A> Consumer<A> asConsumer(ValueType<A> param) {
+        FuncType checked = require(List.of(param), null);
+        return a -> callChecked(arguments(checked, a));
+    }
+
+    /** A view of a {@code (func (param A) (result R))}, e.g. {@code f.asFunction(F32, F32).apply(1.5f)}. */
+    public <A, R> Function<A, R> asFunction(ValueType<A> param, ValueType<R> result) {
+        FuncType checked = require(List.of(param), result);
+        return a -> result(result, checked, callChecked(arguments(checked, a)));
+    }
+
+    /** A view of a {@code (func (param A B) (result R))}, e.g. {@code f.asBiFunction(V128, V128, V128).apply(x, y)}. */
+    public <A, B, R> BiFunction<A, B, R> asBiFunction(ValueType<A> first, ValueType<B> second, ValueType<R> result) {
+        FuncType checked = require(List.of(first, second), result);
+        return (a, b) -> result(result, checked, callChecked(arguments(checked, a, b)));
+    }
+
+    /** A view of a {@code (func (param v128) (result v128))}. */
+    public UnaryOperator<V128> asV128UnaryOperator() {
+        return asFunction(ValueType.V128, ValueType.V128)::apply;
+    }
+
+    /** A view of a {@code (func (param v128 v128) (result v128))}. */
+    public BinaryOperator<V128> asV128BinaryOperator() {
+        return asBiFunction(ValueType.V128, ValueType.V128, ValueType.V128)::apply;
+    }
+
+    /** Checks the type against {@code params} and one result ({@code result}) or none (null); returns it. */
+    private FuncType require(List<ValueType<?>> params, ValueType<?> result) {
+        FunctionType expected = FunctionType.of(params, result == null ? List.of() : List.of(result));
+        if (!expected.funcType().equals(type)) {
+            throw new IllegalArgumentException(displayName() + " has type " + type + ", not " + expected);
+        }
+        return type;
+    }
+
+    private long[] arguments(FuncType checked, Object... values) {
+        return JavaValues.toRaw(checked.params(), values, store, displayName() + " " + checked);
+    }
+
+    private <R> R result(ValueType<R> result, FuncType checked, long[] raw) {
+        return result.javaType().cast(JavaValues.fromRaw(checked.results(), raw, store)[0]);
     }
 
     /** Checks the type against a shape like {@code "i32,i32->i32"}. */
