@@ -1,15 +1,13 @@
 package dev.kiln.tests.wasm3;
 
-import dev.kiln.ir.TrapKind;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -55,11 +53,6 @@ class CallRefTest {
               (func (export "as_non_null") (result i32)
                 (call_ref $t (i32.const 1) (ref.as_non_null (call $none)))))
             """);
-
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
 
     private static long[] call(Instance i, String name, long... args) {
         return ((FunctionInstance) i.exports().get(name)).call(args);

@@ -1,16 +1,15 @@
 package dev.kiln.tests.wasm3;
 
-import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.Target;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
-import org.junit.jupiter.api.AfterEach;
+import dev.kiln.tests.api.Engines;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -95,19 +94,13 @@ class TailCallTest {
 
     private static final long STACK_BYTES = 256 << 10;
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
-
     /** In the AArch64 JVM (under QEMU) only the native tier is new: the interpreter tiers run on the host. */
     static void runsHere(Tier tier) {
         assumeTrue(tier == Tier.NATIVE || Target.host() != Target.AARCH64, "the interpreter tiers run on the host");
     }
 
     static Store store(Tier tier) {
-        if (tier == Tier.AUTO) TierUp.configure(1, 1, true);
-        return new Store().tier(tier);
+        return tier == Tier.AUTO ? Engines.of(Tier.AUTO, 1, 1, false).newStore() : new Store().tier(tier);
     }
 
     /** Runs {@code body} on a thread with a small stack and returns what it returned. */
