@@ -49,6 +49,16 @@ public final class Interpreter {
         return STACKS.get().bytes;
     }
 
+    /**
+     * Reports every slot of the calling thread's interpreter stack to {@code root} (the GC's
+     * conservative scan of interpreter frames: every frame of every invocation on this thread,
+     * and stale slots above them, which can only keep extra objects alive).
+     */
+    public static void reportStackRoots(java.util.function.LongConsumer root) {
+        long[] s = STACKS.get().slots;
+        for (long v : s) if (v != 0) root.accept(v);
+    }
+
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
         return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);

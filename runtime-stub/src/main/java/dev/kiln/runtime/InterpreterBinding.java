@@ -238,4 +238,29 @@ final class InterpreterBinding implements InstanceContext {
     public void elemDrop(int segment) {
         instance.elementItems[segment] = new long[0];
     }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        return instance.store().gcHeap();
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+        return instance.gcTypes[typeIndex];
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        return instance.store().functionGcType(funcref);
+    }
+
+    @Override
+    public MemorySegment dataSegment(int segment) {
+        return instance.dataSegment(segment);
+    }
+
+    @Override
+    public long[] elemSegment(int segment) {
+        return instance.elementItems[segment];
+    }
 }

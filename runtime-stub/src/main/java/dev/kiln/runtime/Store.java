@@ -55,6 +55,13 @@ public final class Store implements AutoCloseable {
     private Tier tier = Tier.INTERP;
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
+    /** Default cap of the GC heap (native memory; see {@link #maxGcHeapBytes}). */
+    public static final long DEFAULT_MAX_GC_HEAP = 1L << 30;
+    private long maxGcHeapBytes = DEFAULT_MAX_GC_HEAP;
+    /** Run-time types of every struct, array and function type of the store's modules, canonical store-wide. */
+    final dev.kiln.interpreter.gc.GcTypeRegistry gcTypes = new dev.kiln.interpreter.gc.GcTypeRegistry();
+    /** The GC heap, made when the first module with GC types or instructions is instantiated. */
+    private dev.kiln.interpreter.gc.GcHeap gcHeap;
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
@@ -312,6 +319,65 @@ public final class Store implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Caps the GC heap (bytes of native memory for struct and array objects; default 1 GiB): an
+     * allocation that does not fit even after a collection traps. Set before instantiating.
+     */
+    public Store maxGcHeapBytes(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative GC heap cap");
+        this.maxGcHeapBytes = bytes;
+        return this;
+    }
+
+    /** The store's GC heap, made on first use. */
+    synchronized dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        if (gcHeap == null) {
+            gcHeap = new dev.kiln.interpreter.gc.GcHeap(gcTypes, maxGcHeapBytes);
+            gcHeap.roots(this::reportGcRoots);
+        }
+        return gcHeap;
+    }
+
+    /** The run-time type of the function a non-null funcref names (for ref.test / ref.cast to a function type). */
+    dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        FunctionInstance f = function(funcref);
+        if (f instanceof WasmFunction w) return w.instance.gcTypeOfFunction(w.index);
+        return gcTypes.funcTypeOfKey(f.typeKey());
+    }
+
+    /**
+     * What a reference of the any or extern hierarchy is: "null", "i31", "struct", "array", "host"
+     * (a host object), or "other" (a function or exception reference).
+     */
+    public synchronized String referenceKind(long ref) {
+        if (ref == 0) return "null";
+        if (dev.kiln.interpreter.gc.GcRefs.isI31(ref)) return "i31";
+        if (dev.kiln.interpreter.gc.GcRefs.isHost(ref)) return "host";
+        if (gcHeap != null && gcHeap.isObject(ref)) return gcHeap.typeOf(ref).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT ? "struct" : "array";
+        return "other";
+    }
+
+    /** GC statistics: collections so far and bytes of native memory the heap holds (0, 0 before any GC module). */
+    public synchronized long[] gcStats() {
+        return gcHeap == null ? new long[2] : new long[] {gcHeap.collections(), gcHeap.committedBytes()};
+    }
+
+    /**
+     * Every word that may reference a GC object: globals, tables, element segments, exception
+     * payloads, and the current thread's interpreter frames (where guest code of this store runs).
+     */
+    private void reportGcRoots(java.util.function.LongConsumer root) {
+        for (Instance i : instances) i.reportGcRoots(root);
+        for (TableInstance t : tables) {
+            long n = t.size();
+            for (long k = 0; k < n; k++) root.accept(t.get(k));
+        }
+        synchronized (this) {
+            for (dev.kiln.ir.ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
+        }
+        dev.kiln.interpreter.Interpreter.reportStackRoots(root);
+    }
+
     /** Caps every table's growth (elements). */
     public Store maxTableElements(long elements) {
         this.maxTableElements = elements;
@@ -525,7 +591,7 @@ public final class Store implements AutoCloseable {
         Long h = externHandles.get(o);
         if (h != null) return h;
         externObjects.add(o);
-        long handle = externObjects.size();
+        long handle = dev.kiln.interpreter.gc.GcRefs.host(externObjects.size());
         externHandles.put(o, handle);
         return handle;
     }
@@ -556,7 +622,8 @@ public final class Store implements AutoCloseable {
 
     /** The host object of an externref value, or null. */
     public synchronized Object externObject(long ref) {
-        return ref == 0 ? null : externObjects.get((int) ref - 1);
+        if (ref == 0 || !dev.kiln.interpreter.gc.GcRefs.isHost(ref)) return null;
+        return externObjects.get((int) dev.kiln.interpreter.gc.GcRefs.hostHandle(ref) - 1);
     }
 
     /**
@@ -588,6 +655,7 @@ public final class Store implements AutoCloseable {
         BY_HOST_CONTEXT.remove(hostContext.address());
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
+        if (gcHeap != null) gcHeap.close();
         arena.close();
         if (Backends.host() != null && nativeActive) NativeCodeMemory.get(backend()).release(hostCode);
         // drop what could keep modules reachable: their code is freed once nothing refers to them
