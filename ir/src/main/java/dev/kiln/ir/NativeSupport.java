@@ -63,6 +63,8 @@ public final class NativeSupport {
     private static String gcUse(Module m, IrFunction f) {
         for (SubType t : m.types()) {
             if (!(t.composite() instanceof FuncType)) return "the module defines GC types (struct/array): GC runs in the interpreter";
+            // native call_indirect compares type ids exactly; declared subtyping is checked by the interpreter only
+            if (!t.isFinal() || t.supertypes().length > 0) return "the module declares function subtypes";
         }
         for (int v = 0; v < f.valueCount(); v++) {
             ValType t = f.typeOf(v);

@@ -233,7 +233,8 @@ public final class Instance implements Caller {
             if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
-                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]) {
+                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]
+                            && !store.functionGcType(f).isSubtypeOf(gcTypes[imp.typeIndex()])) {
                         throw incompatible(what, m.funcType(imp.typeIndex()).toString(), e);
                     }
                     functions[fi++] = f;

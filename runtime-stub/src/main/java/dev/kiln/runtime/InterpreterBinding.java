@@ -82,9 +82,12 @@ final class InterpreterBinding implements InstanceContext {
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
         int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
-        if (typeId != instance.typeIds[typeIndex]) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
         int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
         FunctionInstance f = instance.store().functionByHandle(handle);
+        // the same type, or (WebAssembly 3.0) a declared subtype of it
+        if (typeId != instance.typeIds[typeIndex] && !instance.store().functionGcType(f).isSubtypeOf(instance.gcTypes[typeIndex])) {
+            throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        }
         if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
         return -1 - handle;
     }

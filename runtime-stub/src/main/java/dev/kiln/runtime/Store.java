@@ -340,7 +340,11 @@ public final class Store implements AutoCloseable {
 
     /** The run-time type of the function a non-null funcref names (for ref.test / ref.cast to a function type). */
     dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
-        FunctionInstance f = function(funcref);
+        return functionGcType(function(funcref));
+    }
+
+    /** The run-time type of a function's type (its module's canonical type; a host function's is final, without supertypes). */
+    dev.kiln.interpreter.gc.GcType functionGcType(FunctionInstance f) {
         if (f instanceof WasmFunction w) return w.instance.gcTypeOfFunction(w.index);
         return gcTypes.funcTypeOfKey(f.typeKey());
     }
