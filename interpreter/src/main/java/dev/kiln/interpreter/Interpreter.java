@@ -55,8 +55,11 @@ public final class Interpreter {
      * and stale slots above them, which can only keep extra objects alive).
      */
     public static void reportStackRoots(java.util.function.LongConsumer root) {
-        long[] s = STACKS.get().slots;
-        for (long v : s) if (v != 0) root.accept(v);
+        InterpreterStack st = STACKS.get();
+        if (st.fn == null) return; // no interpreter frame runs on this thread
+        long[] s = st.slots;
+        int top = Math.min(s.length, st.fp + st.fn.frameSize);
+        for (int i = 0; i < top; i++) if (s[i] != 0) root.accept(s[i]);
     }
 
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
@@ -96,6 +99,12 @@ public final class Interpreter {
                 throw t;
             }
             return run(r, fn.code, 0, fp, st, ctx, fn, base);
+        } catch (RuntimeException | Error e) {
+            // a trap or exception leaves its frames' values behind: clear them, so that the GC's
+            // conservative scan of later frames does not keep what they referenced
+            if (savedTop == 0) java.util.Arrays.fill(st.slots, 0, Math.min(st.slots.length, st.highWater), 0L);
+            st.highWater = 0;
+            throw e;
         } finally {
             st.depth = base;
             st.top = savedTop;
