@@ -100,4 +100,41 @@ class GcHeapTest {
             assertArrayEquals(new long[] {77}, i.function("read").call());
         }
     }
+
+    @Test
+    void objectsReachableOnlyFromAnExceptionOrAGlobalSurvive() {
+        try (Store store = new Store().maxGcHeapBytes(2 << 20)) {
+            Instance i = store.instantiate(module("""
+                    (module
+                      (type $box (struct (field i64)))
+                      (type $arr (array i64))
+                      (tag $t (param (ref $box)))
+                      (global $exn (mut exnref) (ref.null exn))
+                      (global $g (mut anyref) (ref.null any))
+                      (func (export "keep")
+                        (global.set $g (struct.new $box (i64.const 5)))
+                        (block $h (result (ref $box) exnref)
+                          (try_table (catch_ref $t $h) (throw $t (struct.new $box (i64.const 9))))
+                          (unreachable))
+                        (global.set $exn)
+                        (drop))
+                      (func (export "churn") (param $n i32)
+                        (loop $l
+                          (drop (array.new_default $arr (i32.const 1000)))
+                          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                          (br_if $l (local.get $n))))
+                      (func (export "read") (result i64)
+                        (i64.add
+                          (struct.get $box 0 (ref.cast (ref $box) (global.get $g)))
+                          (block $h (result (ref $box))
+                            (try_table (catch $t $h) (throw_ref (global.get $exn)))
+                            (unreachable))
+                          (struct.get $box 0))))
+                    """), new Imports());
+            i.function("keep").call();
+            i.function("churn").call(5000);
+            assertTrue(store.gcStats()[0] > 0);
+            assertArrayEquals(new long[] {14}, i.function("read").call());
+        }
+    }
 }
