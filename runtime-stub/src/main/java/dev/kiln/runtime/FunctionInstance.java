@@ -43,6 +43,7 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         if (args.length != slots) {
             throw new IllegalArgumentException("expected " + slots + " argument slots for " + type + ", got " + args.length);
         }
+        checkArguments(args);
         store.enter();
         try {
             return invoke(null, args);
@@ -56,6 +57,10 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         } finally {
             store.exit();
         }
+    }
+
+    /** Rejects arguments Wasm code must never see (a word that is no reference of the parameter's type into the GC heap). */
+    void checkArguments(long[] args) {
     }
 
     /** Calls the function from {@code caller} (null from Java); traps propagate as TrapException. */

@@ -361,6 +361,30 @@ public final class Store implements AutoCloseable {
         return "other";
     }
 
+    /** Why {@code v} cannot be a value of reference type {@code t} (type indices of {@code types}' module) from Java, or null. */
+    String badGcReference(dev.kiln.interpreter.gc.GcType[] types, dev.kiln.frontend.ValType t, long v) {
+        dev.kiln.frontend.HeapType h = t.heapType();
+        if (v == 0) return t.nullable() ? null : "null for a non-nullable reference";
+        boolean object = dev.kiln.interpreter.gc.GcRefs.isObject(v) && gcHeap().isObject(v);
+        if (h.isConcrete()) {
+            dev.kiln.interpreter.gc.GcType target = types[h.typeIndex()];
+            if (target.kind == dev.kiln.interpreter.gc.GcType.Kind.FUNC) return null;
+            return object && gcHeap().typeOf(v).isSubtypeOf(target) ? null : "not an object of type " + t;
+        }
+        boolean i31 = dev.kiln.interpreter.gc.GcRefs.isI31(v);
+        boolean ok = switch (h.kind()) {
+            case ANY -> i31 || object || dev.kiln.interpreter.gc.GcRefs.isHost(v);
+            case EQ -> i31 || object;
+            case I31 -> i31;
+            case STRUCT, ARRAY -> object && (gcHeap().typeOf(v).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT) == (h.kind() == dev.kiln.frontend.HeapType.Kind.STRUCT);
+            case NONE -> false;
+            // an extern may become an anyref (any.convert_extern): refuse only words that would pass for an object's address
+            case EXTERN -> object || !dev.kiln.interpreter.gc.GcRefs.isObject(v);
+            default -> true; // functions, exceptions: as before GC
+        };
+        return ok ? null : "not a reference of type " + t + " in this store";
+    }
+
     /** GC statistics: collections so far and bytes of native memory the heap holds (0, 0 before any GC module). */
     public synchronized long[] gcStats() {
         return gcHeap == null ? new long[2] : new long[] {gcHeap.collections(), gcHeap.committedBytes()};

@@ -137,4 +137,24 @@ class GcHeapTest {
             assertArrayEquals(new long[] {14}, i.function("read").call());
         }
     }
+
+    @Test
+    void javaCannotPassAWordThatIsNoObjectOfTheParametersType() {
+        try (Store store = new Store()) {
+            Instance i = store.instantiate(module("""
+                    (module
+                      (type $box (struct (field i64)))
+                      (func (export "make") (result (ref $box)) (struct.new $box (i64.const 3)))
+                      (func (export "get") (param (ref $box)) (result i64) (struct.get $box 0 (local.get 0)))
+                      (func (export "any") (param anyref) (result i32) (ref.test (ref i31) (local.get 0))))
+                    """), new Imports());
+            long box = i.function("make").call()[0];
+            assertArrayEquals(new long[] {3}, i.function("get").call(box));
+            assertThrows(IllegalArgumentException.class, () -> i.function("get").call(box + 8));
+            assertThrows(IllegalArgumentException.class, () -> i.function("get").call(0));
+            assertThrows(IllegalArgumentException.class, () -> i.function("any").call(4096));
+            assertArrayEquals(new long[] {0}, i.function("any").call(box));
+            assertArrayEquals(new long[] {0}, i.function("any").call(store.externRef("host")));
+        }
+    }
 }
