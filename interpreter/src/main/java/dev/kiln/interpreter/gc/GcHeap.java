@@ -107,7 +107,9 @@ public final class GcHeap implements AutoCloseable {
      */
     public long allocate(GcType t, long length) {
         long bytes = t.objectBytes(length);
-        if (bytes < 0 || bytes > maxBytes || bytes > Integer.MAX_VALUE * 8L) throw new TrapException(TrapKind.OUT_OF_GC_MEMORY);
+        if (bytes < 0 || bytes > maxBytes) throw new TrapException(TrapKind.OUT_OF_GC_MEMORY);
+        // the header keeps the length in 32 bits, read back as a signed int: past 2^31 - 1 elements is refused
+        if (length > Integer.MAX_VALUE) throw new TrapException(TrapKind.ALLOCATION_TOO_LARGE);
         if (allocatedSinceCollection >= Math.max(MIN_TRIGGER, liveAfterCollection) && collectionsDeferred == 0 && roots != null) collect();
         long a = tryAllocate(bytes);
         if (a == 0) a = slowAllocate(bytes);
