@@ -32,7 +32,7 @@ public final class WasmFunction extends FunctionInstance {
      */
     @Override
     void checkArguments(long[] args) {
-        dev.kiln.frontend.FuncType t = type();
+        dev.kiln.frontend.FuncType t = type;
         int slot = 0;
         for (int k = 0; k < t.paramCount(); k++) {
             dev.kiln.frontend.ValType p = t.param(k);
@@ -42,6 +42,11 @@ public final class WasmFunction extends FunctionInstance {
             String why = store.badGcReference(instance.gcTypes, p, v);
             if (why != null) throw new IllegalArgumentException("argument " + k + " (" + p + "): " + why);
         }
+    }
+
+    @Override
+    String displayName() {
+        return "function '" + instance.validated().module().functionDisplayName(index) + "'";
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.text.WatParser;
-import dev.kiln.ir.TrapKind;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
