@@ -197,4 +197,29 @@ public interface InstanceContext {
     default long[] enterOsr(CompiledFunction f, int osrIndex, long[] values) {
         throw new IllegalStateException("no on-stack replacement in this context");
     }
+
+    /** The store's GC heap (made when the first module with GC types is instantiated). */
+    default dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        throw new UnsupportedOperationException("this instance has no GC heap");
+    }
+
+    /** The run-time type of type index {@code typeIndex} of this instance's module. */
+    default dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+        throw new UnsupportedOperationException("this instance has no GC types");
+    }
+
+    /** The run-time type of the function a (non-null) function reference names. */
+    default dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        throw new UnsupportedOperationException("this instance has no GC types");
+    }
+
+    /** Data segment {@code segment}'s bytes (empty once dropped). */
+    default MemorySegment dataSegment(int segment) {
+        throw new UnsupportedOperationException("this instance has no data segments");
+    }
+
+    /** Element segment {@code segment}'s reference values (empty once dropped). */
+    default long[] elemSegment(int segment) {
+        throw new UnsupportedOperationException("this instance has no element segments");
+    }
 }

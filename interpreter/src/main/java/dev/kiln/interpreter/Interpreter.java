@@ -7,6 +7,7 @@ import dev.kiln.ir.WasmFrame;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Runs {@link CompiledFunction}s. One dispatch loop over the {@code int[]} code with the frame's
@@ -42,6 +43,19 @@ public final class Interpreter {
      */
     public static long stackBytesInUse() {
         return STACKS.get().bytes;
+    }
+
+    /**
+     * Reports every slot of the calling thread's interpreter stack to {@code root} (the GC's
+     * conservative scan of interpreter frames: every frame of every invocation on this thread,
+     * and stale slots above them, which can only keep extra objects alive).
+     */
+    public static void reportStackRoots(java.util.function.LongConsumer root) {
+        InterpreterStack st = STACKS.get();
+        if (st.fn == null) return; // no interpreter frame runs on this thread
+        long[] s = st.slots;
+        int top = Math.min(s.length, st.fp + st.fn.frameSize);
+        for (int i = 0; i < top; i++) if (s[i] != 0) root.accept(s[i]);
     }
 
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
@@ -123,6 +137,12 @@ public final class Interpreter {
             }
             long[] results = run(r, fn.code, 0, fp, st, ctx, fn, base);
             return mayTail && st.pendingTail != null ? null : results;
+        } catch (RuntimeException | Error e) {
+            // a trap or exception leaves its frames' values behind: clear them, so that the GC's
+            // conservative scan of later frames does not keep what they referenced
+            if (savedTop == 0) Arrays.fill(st.slots, 0, Math.min(st.slots.length, st.highWater), 0L);
+            st.highWater = 0;
+            throw e;
         } finally {
             st.base = savedBase;
             st.baseMayTail = savedMayTail;

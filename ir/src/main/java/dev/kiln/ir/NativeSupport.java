@@ -4,6 +4,11 @@ import dev.kiln.frontend.MemoryType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.HeapType;
+import dev.kiln.frontend.SubType;
+import dev.kiln.frontend.ValType;
+import dev.kiln.frontend.WasmFeature;
 
 /**
  * The WebAssembly 3.0 features the native backends do not lower yet (issue 17): exceptions,
@@ -26,6 +31,8 @@ public final class NativeSupport {
             TableType t = m.tableType(i);
             if (t.is64()) return "table " + i + " is a 64-bit table";
         }
+        String gc = gcUse(m, f);
+        if (gc != null) return gc;
         for (BasicBlock b : f.blocks) {
             switch (b.terminator) {
                 case Terminator.Throw th -> {
@@ -41,6 +48,37 @@ public final class NativeSupport {
             }
         }
         return null;
+    }
+
+    /**
+     * GC (issue 18): native code has no stack maps and no allocation path yet, so a function that
+     * executes a GC instruction, or holds a reference of the any hierarchy (which may point into
+     * the GC heap, whose collector must see every such reference), stays interpreted. A module
+     * that defines struct or array types keeps all its functions interpreted (its externrefs may
+     * be GC objects too).
+     */
+    private static String gcUse(Module m, IrFunction f) {
+        for (SubType t : m.types()) {
+            if (!(t.composite() instanceof FuncType)) return "the module defines GC types (struct/array): GC runs in the interpreter";
+            // native call_indirect compares type ids exactly; declared subtyping is checked by the interpreter only
+            if (!t.isFinal() || t.supertypes().length > 0) return "the module declares function subtypes";
+        }
+        for (int v = 0; v < f.valueCount(); v++) {
+            ValType t = f.typeOf(v);
+            if (t != null && t.isReference() && isAnyHierarchy(t.heapType())) return "it holds a GC reference (" + t + ")";
+        }
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) if (i.op.feature == WasmFeature.GC) return "it uses " + i.op + " (GC runs in the interpreter)";
+        }
+        return null;
+    }
+
+    private static boolean isAnyHierarchy(HeapType h) {
+        if (h.isConcrete()) return false; // a concrete type here is a function type (struct/array modules are declined above)
+        return switch (h.kind()) {
+            case ANY, EQ, I31, STRUCT, ARRAY, NONE -> true;
+            default -> false;
+        };
     }
 
     /** Throws {@link UnsupportedOperationException} when the backends cannot compile {@code f}. */

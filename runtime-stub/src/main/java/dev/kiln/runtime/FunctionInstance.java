@@ -89,6 +89,7 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
             if (t.isReference()) store.checkRaw(t, args[k]);
             k += RawValues.slots(t);
         }
+        checkArguments(args);
         return callChecked(args);
     }
 
@@ -256,6 +257,10 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         for (int i = 0; i < t.resultCount(); i++) sb.append(i > 0 ? "," : "").append(t.result(i));
         if (t.resultCount() == 0) sb.append("()");
         return sb.toString();
+    }
+
+    /** Rejects arguments Wasm code must never see (a word that is no reference of the parameter's type into the GC heap). */
+    void checkArguments(long[] args) {
     }
 
     /** Calls the function from {@code caller} (null from Java); traps propagate as TrapException. */

@@ -51,6 +51,8 @@ public final class Instance implements Caller {
     /** Evaluated items of each element segment; empty once dropped. */
     final long[][] elementItems;
     final boolean[] dataDropped;
+    /** The run-time type (layout, supertype display) of each type index, canonical store-wide. */
+    final dev.kiln.interpreter.gc.GcType[] gcTypes;
     final int[] typeIds;
     private final MemorySegment vmctx;
     private final Map<String, Extern> exports = new LinkedHashMap<>();
@@ -75,6 +77,7 @@ public final class Instance implements Caller {
         this.dataDropped = new boolean[m.data().size()];
         this.typeIds = new int[m.types().size()];
         var hierarchy = module.validated().types();
+        this.gcTypes = store.gcTypes.typesOf(hierarchy);
         for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeIdOfKey(hierarchy.canonicalKey(i)) : 0;
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
@@ -220,7 +223,8 @@ public final class Instance implements Caller {
             if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
-                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]) {
+                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]
+                            && !store.functionGcType(f).isSubtypeOf(gcTypes[imp.typeIndex()])) {
                         throw incompatible(what, m.funcType(imp.typeIndex()).toString(), e);
                     }
                     functions[fi++] = f;
@@ -311,6 +315,17 @@ public final class Instance implements Caller {
     }
 
     private void allocate() {
+        // Objects made by constant expressions are not roots until the instance holds them all.
+        dev.kiln.interpreter.gc.GcHeap heap = store.gcHeap();
+        heap.deferCollections(true);
+        try {
+            allocateDeferringCollections();
+        } finally {
+            heap.deferCollections(false);
+        }
+    }
+
+    private void allocateDeferringCollections() {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
@@ -402,11 +417,33 @@ public final class Instance implements Caller {
         if (m.startFunction() >= 0) functions[m.startFunction()].invoke(this, new long[0]);
     }
 
-    /** Evaluates a validated constant expression, extended constants (i32/i64 add, sub, mul) included. */
+    /** The run-time type of function {@code funcIndex}'s type. */
+    dev.kiln.interpreter.gc.GcType gcTypeOfFunction(int funcIndex) {
+        return gcTypes[m.functionTypeIndex(funcIndex)];
+    }
+
+    /** Reports the references this instance holds (globals, element segments) to a collection. */
+    void reportGcRoots(java.util.function.LongConsumer root) {
+        for (GlobalInstance g : globals) if (g != null) for (long v : g.raw()) root.accept(v);
+        for (long[] items : elementItems) if (items != null) for (long v : items) root.accept(v);
+    }
+
+    /** A data segment's bytes (empty once dropped). */
+    MemorySegment dataSegment(int segment) {
+        DataSegment seg = m.data().get(segment);
+        if (dataDropped[segment]) return MemorySegment.ofArray(new byte[0]);
+        return MemorySegment.ofArray(m.bytes()).asSlice(seg.dataStart(), seg.dataLength());
+    }
+
+    /** Evaluates a validated constant expression, extended constants and allocating GC instructions included. */
     long evaluate(ConstExpr e) {
         long[] stack = new long[e.instrs().size()];
         int sp = 0;
         for (ConstInstr ci : e.instrs()) {
+            if (ci.op().feature == dev.kiln.frontend.WasmFeature.GC) {
+                sp = dev.kiln.interpreter.gc.ConstGc.eval(ci, stack, sp, gcTypes, store.gcHeap());
+                continue;
+            }
             long v = switch (ci.op()) {
                 case I32_CONST -> (int) ci.imm();
                 case I64_CONST, F64_CONST, V128_CONST -> ci.imm();

@@ -104,9 +104,12 @@ final class InterpreterBinding implements InstanceContext {
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
         int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
-        if (typeId != instance.typeIds[typeIndex]) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
         int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
         FunctionInstance f = instance.store().functionByHandle(handle);
+        // the same type, or (WebAssembly 3.0) a declared subtype of it
+        if (typeId != instance.typeIds[typeIndex] && !instance.store().functionGcType(f).isSubtypeOf(instance.gcTypes[typeIndex])) {
+            throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        }
         if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
         return -1 - handle;
     }
@@ -274,5 +277,30 @@ final class InterpreterBinding implements InstanceContext {
     @Override
     public void elemDrop(int segment) {
         instance.elementItems[segment] = new long[0];
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        return instance.store().gcHeap();
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+        return instance.gcTypes[typeIndex];
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        return instance.store().functionGcType(funcref);
+    }
+
+    @Override
+    public MemorySegment dataSegment(int segment) {
+        return instance.dataSegment(segment);
+    }
+
+    @Override
+    public long[] elemSegment(int segment) {
+        return instance.elementItems[segment];
     }
 }

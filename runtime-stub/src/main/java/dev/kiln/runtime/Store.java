@@ -71,6 +71,13 @@ public final class Store implements AutoCloseable {
     private final Map<Long, FunctionInstance> byDescriptor = new java.util.concurrent.ConcurrentHashMap<>();
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
+    /** Default cap of the GC heap (native memory; see {@link #maxGcHeapBytes}). */
+    public static final long DEFAULT_MAX_GC_HEAP = 1L << 30;
+    private long maxGcHeapBytes = DEFAULT_MAX_GC_HEAP;
+    /** Run-time types of every struct, array and function type of the store's modules, canonical store-wide. */
+    final dev.kiln.interpreter.gc.GcTypeRegistry gcTypes = new dev.kiln.interpreter.gc.GcTypeRegistry();
+    /** The GC heap, made when the first module with GC types or instructions is instantiated. */
+    private dev.kiln.interpreter.gc.GcHeap gcHeap;
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
@@ -352,6 +359,93 @@ public final class Store implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Caps the GC heap (bytes of native memory for struct and array objects; default 1 GiB): an
+     * allocation that does not fit even after a collection traps. Set before instantiating.
+     */
+    public Store maxGcHeapBytes(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative GC heap cap");
+        this.maxGcHeapBytes = bytes;
+        return this;
+    }
+
+    /** The store's GC heap, made on first use. */
+    synchronized dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        if (gcHeap == null) {
+            gcHeap = new dev.kiln.interpreter.gc.GcHeap(gcTypes, maxGcHeapBytes);
+            gcHeap.roots(this::reportGcRoots);
+        }
+        return gcHeap;
+    }
+
+    /** The run-time type of the function a non-null funcref names (for ref.test / ref.cast to a function type). */
+    dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        return functionGcType(function(funcref));
+    }
+
+    /** The run-time type of a function's type (its module's canonical type; a host function's is final, without supertypes). */
+    dev.kiln.interpreter.gc.GcType functionGcType(FunctionInstance f) {
+        if (f instanceof WasmFunction w) return w.instance.gcTypeOfFunction(w.index);
+        return gcTypes.funcTypeOfKey(f.typeKey());
+    }
+
+    /**
+     * What a reference of the any or extern hierarchy is: "null", "i31", "struct", "array", "host"
+     * (a host object), or "other" (a function or exception reference).
+     */
+    public synchronized String referenceKind(long ref) {
+        if (ref == 0) return "null";
+        if (dev.kiln.interpreter.gc.GcRefs.isI31(ref)) return "i31";
+        if (dev.kiln.interpreter.gc.GcRefs.isHost(ref)) return "host";
+        if (gcHeap != null && gcHeap.isObject(ref)) return gcHeap.typeOf(ref).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT ? "struct" : "array";
+        return "other";
+    }
+
+    /** Why {@code v} cannot be a value of reference type {@code t} (type indices of {@code types}' module) from Java, or null. */
+    String badGcReference(dev.kiln.interpreter.gc.GcType[] types, dev.kiln.frontend.ValType t, long v) {
+        dev.kiln.frontend.HeapType h = t.heapType();
+        if (v == 0) return t.nullable() ? null : "null for a non-nullable reference";
+        boolean object = dev.kiln.interpreter.gc.GcRefs.isObject(v) && gcHeap().isObject(v);
+        if (h.isConcrete()) {
+            dev.kiln.interpreter.gc.GcType target = types[h.typeIndex()];
+            if (target.kind == dev.kiln.interpreter.gc.GcType.Kind.FUNC) return null;
+            return object && gcHeap().typeOf(v).isSubtypeOf(target) ? null : "not an object of type " + t;
+        }
+        boolean i31 = dev.kiln.interpreter.gc.GcRefs.isI31(v);
+        boolean ok = switch (h.kind()) {
+            case ANY -> i31 || object || dev.kiln.interpreter.gc.GcRefs.isHost(v);
+            case EQ -> i31 || object;
+            case I31 -> i31;
+            case STRUCT, ARRAY -> object && (gcHeap().typeOf(v).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT) == (h.kind() == dev.kiln.frontend.HeapType.Kind.STRUCT);
+            case NONE -> false;
+            // an extern may become an anyref (any.convert_extern): refuse only words that would pass for an object's address
+            case EXTERN -> object || !dev.kiln.interpreter.gc.GcRefs.isObject(v);
+            default -> true; // functions, exceptions: as before GC
+        };
+        return ok ? null : "not a reference of type " + t + " in this store";
+    }
+
+    /** GC statistics: collections so far and bytes of native memory the heap holds (0, 0 before any GC module). */
+    public synchronized long[] gcStats() {
+        return gcHeap == null ? new long[2] : new long[] {gcHeap.collections(), gcHeap.committedBytes()};
+    }
+
+    /**
+     * Every word that may reference a GC object: globals, tables, element segments, exception
+     * payloads, and the current thread's interpreter frames (where guest code of this store runs).
+     */
+    private void reportGcRoots(java.util.function.LongConsumer root) {
+        for (Instance i : instances) i.reportGcRoots(root);
+        for (TableInstance t : tables) {
+            long n = t.size();
+            for (long k = 0; k < n; k++) root.accept(t.get(k));
+        }
+        synchronized (this) {
+            for (dev.kiln.ir.ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
+        }
+        dev.kiln.interpreter.Interpreter.reportStackRoots(root);
+    }
+
     /** Caps every table's growth (elements). */
     public Store maxTableElements(long elements) {
         this.maxTableElements = elements;
@@ -448,11 +542,24 @@ public final class Store implements AutoCloseable {
         if (raw == 0) return;
         if (isExtern(t)) {
             synchronized (this) {
-                if (raw < 0 || raw > externObjects.size()) throw new IllegalArgumentException("no externref " + raw + " in this store");
+                externObject(raw); // a host object of this store, or a GC value made external
             }
+        } else if (isAnyHierarchy(t) || t.heapType().isConcrete() && !byDescriptor.containsKey(raw) && isGcValue(raw)) {
+            return; // GC references: WasmFunction.checkArguments checks them against the parameter's type
         } else if (!byDescriptor.containsKey(raw)) {
             throw new IllegalArgumentException("0x" + Long.toHexString(raw) + " is not a function reference of this store");
         }
+    }
+
+    private static boolean isAnyHierarchy(ValType t) {
+        return switch (t.heapType().kind()) {
+            case ANY, EQ, I31, STRUCT, ARRAY, NONE -> true;
+            default -> false;
+        };
+    }
+
+    private synchronized boolean isGcValue(long raw) {
+        return dev.kiln.interpreter.gc.GcRefs.isI31(raw) || gcHeap != null && gcHeap.isObject(raw);
     }
 
     /** True for the references host code sees as objects of its own (externref and its subtypes). */
@@ -642,7 +749,7 @@ public final class Store implements AutoCloseable {
         Long h = externHandles.get(o);
         if (h != null) return h;
         externObjects.add(o);
-        long handle = externObjects.size();
+        long handle = dev.kiln.interpreter.gc.GcRefs.host(externObjects.size());
         externHandles.put(o, handle);
         return handle;
     }
@@ -678,8 +785,14 @@ public final class Store implements AutoCloseable {
      */
     public synchronized Object externObject(long ref) {
         if (ref == 0) return null;
-        if (ref < 0 || ref > externObjects.size()) throw new IllegalArgumentException("no externref " + ref + " in this store");
-        return externObjects.get((int) ref - 1);
+        if (!dev.kiln.interpreter.gc.GcRefs.isHost(ref)) {
+            // a GC value made external (extern.convert_any): no host object (Java sees null for now)
+            if (dev.kiln.interpreter.gc.GcRefs.isI31(ref) || gcHeap != null && gcHeap.isObject(ref)) return null;
+            throw new IllegalArgumentException("no externref " + ref + " in this store");
+        }
+        long handle = dev.kiln.interpreter.gc.GcRefs.hostHandle(ref);
+        if (handle < 1 || handle > externObjects.size()) throw new IllegalArgumentException("no externref " + ref + " in this store");
+        return externObjects.get((int) handle - 1);
     }
 
     /**
@@ -711,6 +824,7 @@ public final class Store implements AutoCloseable {
         BY_HOST_CONTEXT.remove(hostContext.address());
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
+        if (gcHeap != null) gcHeap.close();
         arena.close();
         if (Backends.host() != null && nativeActive) NativeCodeMemory.get(backend()).release(hostCode);
         // drop what could keep modules reachable: their code is freed once nothing refers to them

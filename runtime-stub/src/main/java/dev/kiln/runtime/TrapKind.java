@@ -30,6 +30,20 @@ public enum TrapKind {
     NULL_FUNCTION_REFERENCE,
     /** {@code throw_ref} of null. */
     NULL_EXCEPTION_REFERENCE,
+    /** {@code struct.get} or {@code struct.set} of null. */
+    NULL_STRUCTURE_REFERENCE,
+    /** An array instruction on null. */
+    NULL_ARRAY_REFERENCE,
+    /** {@code i31.get_s} or {@code i31.get_u} of null. */
+    NULL_I31_REFERENCE,
+    /** {@code ref.cast} to a type the value does not have. */
+    CAST_FAILURE,
+    /** An array index or range past the array's length. */
+    OUT_OF_BOUNDS_ARRAY,
+    /** The GC heap cannot hold an allocation even after a collection ({@link Store#maxGcHeapBytes}). */
+    OUT_OF_GC_MEMORY,
+    /** An array longer than one object may be. */
+    ALLOCATION_TOO_LARGE,
     /** A trap kind this version of the API does not name yet. */
     OTHER;
 

@@ -42,7 +42,7 @@ final class ResultValues {
             case WastValue.RefNull r -> 0;
             case WastValue.RefExtern r -> store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
             case WastValue.V128 x -> throw new IllegalStateException("a v128 takes two slots");
-            case WastValue.RefHost r -> throw new UnsupportedValue("host references of type anyref");
+            case WastValue.RefHost r -> store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new)); // anyref and externref share the encoding
             case WastValue.Pattern p -> throw new IllegalArgumentException("a pattern is not an argument: " + p);
         };
     }
@@ -87,15 +87,20 @@ final class ResultValues {
             case WastValue.AnyNull a -> actual == 0;
             case WastValue.RefExtern r -> actual == store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
             case WastValue.RefKind k -> switch (k.kind()) {
-                case "func", "extern" -> actual != 0;
+                case "func", "extern", "any", "exn" -> actual != 0;
+                case "eq", "i31", "struct", "array" -> actual != 0 && matchesKind(k.kind(), store.referenceKind(actual));
                 default -> throw new UnsupportedValue("references of kind " + k.kind());
             };
             case WastValue.Either e -> e.alternatives().stream().anyMatch(alt -> mismatch(alt, actual) == null);
             case WastValue.V128 x -> throw new UnsupportedValue("v128 results");
             case WastValue.V128Pattern x -> throw new UnsupportedValue("v128 results");
-            case WastValue.RefHost r -> throw new UnsupportedValue("host references of type anyref");
+            case WastValue.RefHost r -> actual == store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
         };
         return ok ? null : "expected " + describe(expected) + ", got " + describeActual(expected, actual);
+    }
+
+    private static boolean matchesKind(String expected, String actual) {
+        return expected.equals(actual) || expected.equals("eq") && (actual.equals("i31") || actual.equals("struct") || actual.equals("array"));
     }
 
     private static boolean nan32(int bits, boolean canonical) {

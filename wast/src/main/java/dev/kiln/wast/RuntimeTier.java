@@ -24,11 +24,11 @@ public record RuntimeTier(String name, Tier tier) implements WastTier {
     /** The features of a native tier that compiles SIMD: {@link #EXECUTED}, SIMD and relaxed SIMD. */
     public static final Set<WasmFeature> WITH_SIMD = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
             WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.SIMD, WasmFeature.RELAXED_SIMD);
-    /** What the interpreter executes: {@link #WITH_SIMD}, tail calls, typed function references, exceptions, several and 64-bit memories and tables. */
+    /** What the interpreter executes: {@link #WITH_SIMD}, tail calls, typed function references, exceptions, several and 64-bit memories and tables, GC. */
     public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
             WasmFeature.SIMD, WasmFeature.RELAXED_SIMD,
             WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS,
-            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64);
+            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64, WasmFeature.GC);
 
     public static RuntimeTier named(String name) {
         return switch (name) {
