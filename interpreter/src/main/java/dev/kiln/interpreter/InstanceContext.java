@@ -49,6 +49,20 @@ public interface InstanceContext {
     /** Calls a function of another instance or the host, named by a handle from {@link #resolveIndirect}. */
     long[] callHandle(int handle, long[] args);
 
+    /**
+     * As {@link #callFunction}, from a tail call: when the callee runs in the interpreter it may end
+     * with a tail call of its own out of the interpreter, which it then leaves to the caller (returns
+     * null; {@link Interpreter#callInTail} makes it).
+     */
+    default long[] tailCallFunction(int funcIndex, long[] args) {
+        return callFunction(funcIndex, args);
+    }
+
+    /** As {@link #callHandle}, from a tail call, in the manner of {@link #tailCallFunction}. */
+    default long[] tailCallHandle(int handle, long[] args) {
+        return callHandle(handle, args);
+    }
+
     /** The funcref value (descriptor address) of a function of this instance. */
     long refFunc(int funcIndex);
 
@@ -138,6 +152,24 @@ public interface InstanceContext {
      */
     default int poll() {
         return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Hotness a call adds to the called function's counter ({@link #hotThreshold}); with
+     * {@link #loopWeight}, calls and loop back-edges count towards the same threshold.
+     */
+    default int callWeight() {
+        return 1;
+    }
+
+    /** Hotness a loop back-edge adds to its function's counter. */
+    default int loopWeight() {
+        return 1;
+    }
+
+    /** The counter value at which a function is reported hot ({@link #onHot}); Long.MAX_VALUE: never. */
+    default long hotThreshold() {
+        return Long.MAX_VALUE;
     }
 
     /**

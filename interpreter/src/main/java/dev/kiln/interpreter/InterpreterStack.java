@@ -46,6 +46,12 @@ final class InterpreterStack {
     CompiledFunction fn;
     int pc;
     int fp;
+    /** The depth of the running invocation's bottom frame ({@link Interpreter#invoke}). */
+    int base;
+    /** True when the running invocation's caller takes a tail call of its bottom frame instead of having it made ({@link #pendingTail}). */
+    boolean baseMayTail;
+    /** The tail call the bottom frame of the invocation that just ended left to its caller, or null. */
+    PendingTailCall pendingTail;
     /** The exception being delivered to a handler: set when unwinding finds one, read by its {@link Op#CATCH}. */
     dev.kiln.ir.ThrownException caught;
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */

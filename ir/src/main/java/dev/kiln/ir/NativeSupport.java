@@ -6,8 +6,8 @@ import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.TableType;
 
 /**
- * The WebAssembly 3.0 features the native backends do not lower yet (issue 17): tail calls,
- * exceptions, call_ref, several memories, 64-bit memories and tables. A backend asks here before
+ * The WebAssembly 3.0 features the native backends do not lower yet (issue 17): exceptions,
+ * several memories, 64-bit memories and tables. A backend asks here before
  * it compiles a function and declines it (the function keeps running in the interpreter under the
  * {@code auto} tier); one definition for both backends.
  */
@@ -28,9 +28,6 @@ public final class NativeSupport {
         }
         for (BasicBlock b : f.blocks) {
             switch (b.terminator) {
-                case Terminator.ReturnCall rc -> {
-                    if (rc.call.op == Opcode.CALL_REF) return "it makes a tail call through a function reference";
-                }
                 case Terminator.Throw th -> {
                     return "it throws (" + th.instruction.op + ")";
                 }
@@ -40,7 +37,7 @@ public final class NativeSupport {
                 default -> { }
             }
             for (Instruction i : b.instructions) {
-                if (i.op == Opcode.CALL_REF || i.op == Opcode.CATCH) return "it uses " + i.op;
+                if (i.op == Opcode.CATCH) return "it uses " + i.op;
             }
         }
         return null;
