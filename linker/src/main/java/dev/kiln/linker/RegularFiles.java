@@ -2,13 +2,7 @@ package dev.kiln.linker;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -19,8 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Reads files that must be regular files (code cache entries) without ever blocking: a FIFO, a
@@ -84,38 +76,27 @@ public final class RegularFiles {
 
     private static int openNonBlocking(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(Libc.CAPTURE);
-            int fd = (int) Libc.OPEN.invokeExact(capture, arena.allocateFrom(path.toString()), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+            MemorySegment capture = arena.allocate(CFunction.CAPTURE);
+            int fd = (int) Libc.OPEN.call(capture, arena.allocateFrom(path.toString()).address(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
             if (fd >= 0) return fd;
-            int errno = (int) Libc.ERRNO.get(capture, 0L);
+            int errno = CFunction.errno(capture);
             if (errno == ENOENT) throw new NoSuchFileException(path.toString());
             if (errno == EACCES) throw new AccessDeniedException(path.toString());
             throw new FileSystemException(path.toString(), null, PosixMemory.describe(errno));
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
     private static void close(int fd) {
         try {
-            int ignored = (int) Libc.CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
+            Libc.CLOSE.callInt(fd);
+        } catch (RuntimeException t) {
             // nothing useful to do: the descriptor was only read
         }
     }
 
-    private static final class Libc {
-        static final Linker LINKER = Linker.nativeLinker();
-        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        @SuppressWarnings("restricted")
-        static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2),
-                Linker.Option.captureCallState("errno"));
-        @SuppressWarnings("restricted")
-        static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** open and close (PosixMemory maps files through them too). */
+    static final class Libc {
+        static final CFunction OPEN = CFunction.libc("open", CFunction.Kind.ERRNO);
+        static final CFunction CLOSE = CFunction.libc("close", CFunction.Kind.PLAIN);
     }
 }

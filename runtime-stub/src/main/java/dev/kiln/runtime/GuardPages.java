@@ -2,13 +2,11 @@ package dev.kiln.runtime;
 
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
+import dev.kiln.linker.CFunction;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.function.ToLongFunction;
 
 /**
@@ -86,17 +84,13 @@ final class GuardPages {
      */
     static void install(Backend backend, long trapRoutine, ToLongFunction<MachineCode> place) {
         try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle dlsym = linker.downcallHandle(linker.defaultLookup().find("dlsym").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
             MemorySegment name = Arena.global().allocateFrom("sigaction");
-            MemorySegment sigactionAddress = (MemorySegment) dlsym.invokeExact(MemorySegment.NULL, name); // RTLD_DEFAULT
-            if (sigactionAddress.address() == 0) throw new IllegalStateException("sigaction not found");
-            MethodHandle sigaction = linker.downcallHandle(sigactionAddress,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+            long sigactionAddress = CFunction.libc("dlsym", CFunction.Kind.PLAIN).call(0, name.address()); // RTLD_DEFAULT
+            if (sigactionAddress == 0) throw new IllegalStateException("sigaction not found");
+            CFunction sigaction = CFunction.at("sigaction", sigactionAddress, CFunction.Kind.PLAIN);
             for (int signal : new int[] {SIGSEGV, SIGBUS}) {
                 MemorySegment previous = Arena.global().allocate(SIGACTION_SIZE, 16);
-                if ((int) sigaction.invokeExact(signal, MemorySegment.NULL, previous) != 0) {
+                if (sigaction.callInt(signal, 0, previous.address()) != 0) {
                     throw new IllegalStateException("sigaction(" + signal + ") cannot be read");
                 }
                 long handler = place.applyAsLong(backend.signalHandler(RANGES.address(), LAZY.address(), previous.address(), trapRoutine));
@@ -104,7 +98,7 @@ final class GuardPages {
                 action.set(ValueLayout.JAVA_LONG, 0, handler);
                 MemorySegment.copy(previous, SA_MASK, action, SA_MASK, 128);
                 action.set(ValueLayout.JAVA_INT, SA_FLAGS, previous.get(ValueLayout.JAVA_INT, SA_FLAGS) | SA_SIGINFO | SA_ONSTACK);
-                if ((int) sigaction.invokeExact(signal, action, MemorySegment.NULL) != 0) {
+                if (sigaction.callInt(signal, action.address(), 0) != 0) {
                     throw new IllegalStateException("sigaction(" + signal + ") failed");
                 }
             }

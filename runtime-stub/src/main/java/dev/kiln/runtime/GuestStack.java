@@ -2,16 +2,14 @@ package dev.kiln.runtime;
 
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.linker.CFunction;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.SymbolResolver;
 import dev.kiln.linker.VirtualMemory;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.Locale;
 
@@ -76,7 +74,7 @@ final class GuestStack {
     /** The OS thread running this code (the carrier of a virtual thread). */
     static long osThread() {
         try {
-            return (long) Native.SELF.invokeExact();
+            return Native.SELF.call();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -90,10 +88,10 @@ final class GuestStack {
      * budgeted).
      */
     static long stackPointer() {
-        MethodHandle probe = Probe.HANDLE;
+        CFunction probe = Probe.HANDLE;
         if (probe == null) return Long.MAX_VALUE / 2;
         try {
-            return (long) probe.invokeExact();
+            return probe.call();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -105,10 +103,10 @@ final class GuestStack {
     static long floor() {
         if (Probe.HANDLE == null) return 0;
         try {
-            long cached = (long) Native.GET_SPECIFIC.invokeExact(Native.KEY);
+            long cached = Native.GET_SPECIFIC.call(Native.KEY);
             if (cached != 0) return cached;
             long floor = stackBottom() + reserveBytes();
-            int ignored = (int) Native.SET_SPECIFIC.invokeExact(Native.KEY, floor);
+            Native.SET_SPECIFIC.callInt(Native.KEY, floor);
             return floor;
         } catch (RuntimeException | Error e) {
             throw e;
@@ -128,12 +126,14 @@ final class GuestStack {
             MemorySegment attr = arena.allocate(256, 16);
             MemorySegment addr = arena.allocate(ValueLayout.JAVA_LONG);
             MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
-            long self = (long) Native.SELF.invokeExact();
-            if ((int) Native.GETATTR.invokeExact(self, attr) != 0) throw new IllegalStateException("pthread_getattr_np failed");
+            long self = Native.SELF.call();
+            if (Native.GETATTR.callInt(self, attr.address()) != 0) throw new IllegalStateException("pthread_getattr_np failed");
             try {
-                if ((int) Native.GETSTACK.invokeExact(attr, addr, size) != 0) throw new IllegalStateException("pthread_attr_getstack failed");
+                if (Native.GETSTACK.callInt(attr.address(), addr.address(), size.address()) != 0) {
+                    throw new IllegalStateException("pthread_attr_getstack failed");
+                }
             } finally {
-                int ignored = (int) Native.DESTROY.invokeExact(attr);
+                Native.DESTROY.callInt(attr.address());
             }
             return addr.get(ValueLayout.JAVA_LONG, 0);
         }
@@ -141,52 +141,36 @@ final class GuestStack {
 
     /** The C library's thread calls (the cheap ones without a JVM state transition). */
     private static final class Native {
-        static final MethodHandle SELF, GETATTR, GETSTACK, DESTROY, GET_SPECIFIC, SET_SPECIFIC;
+        static final CFunction SELF = CFunction.libc("pthread_self", CFunction.Kind.CRITICAL);
+        static final CFunction GETATTR = CFunction.libc("pthread_getattr_np", CFunction.Kind.PLAIN);
+        static final CFunction GETSTACK = CFunction.libc("pthread_attr_getstack", CFunction.Kind.PLAIN);
+        static final CFunction DESTROY = CFunction.libc("pthread_attr_destroy", CFunction.Kind.PLAIN);
+        static final CFunction GET_SPECIFIC = CFunction.libc("pthread_getspecific", CFunction.Kind.CRITICAL);
+        static final CFunction SET_SPECIFIC = CFunction.libc("pthread_setspecific", CFunction.Kind.CRITICAL);
         /** A pthread key whose value on each OS thread is that thread's floor (0 until computed there). */
         static final int KEY;
 
         static {
-            Linker l = Linker.nativeLinker();
-            var lookup = l.defaultLookup();
-            Linker.Option cheap = Linker.Option.critical(false);
-            SELF = l.downcallHandle(lookup.find("pthread_self").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_LONG), cheap);
-            GETATTR = l.downcallHandle(lookup.find("pthread_getattr_np").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
-            GETSTACK = l.downcallHandle(lookup.find("pthread_attr_getstack").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-            DESTROY = l.downcallHandle(lookup.find("pthread_attr_destroy").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            GET_SPECIFIC = l.downcallHandle(lookup.find("pthread_getspecific").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), cheap);
-            SET_SPECIFIC = l.downcallHandle(lookup.find("pthread_setspecific").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), cheap);
-            MethodHandle create = l.downcallHandle(lookup.find("pthread_key_create").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-            try {
-                MemorySegment key = Arena.global().allocate(ValueLayout.JAVA_INT);
-                if ((int) create.invokeExact(key, MemorySegment.NULL) != 0) throw new IllegalStateException("pthread_key_create failed");
-                KEY = key.get(ValueLayout.JAVA_INT, 0);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new ExceptionInInitializerError(t);
+            MemorySegment key = Arena.global().allocate(ValueLayout.JAVA_INT);
+            if (CFunction.libc("pthread_key_create", CFunction.Kind.PLAIN).callInt(key.address(), 0) != 0) {
+                throw new IllegalStateException("pthread_key_create failed");
             }
+            KEY = key.get(ValueLayout.JAVA_INT, 0);
         }
     }
 
     /** The stack pointer probe: one tiny function from the host backend, in a page of its own. */
     private static final class Probe {
-        static final MethodHandle HANDLE = make();
+        static final CFunction HANDLE = make();
 
         @SuppressWarnings("resource") // lives as long as the process
-        private static MethodHandle make() {
+        private static CFunction make() {
             Backend backend = Backends.host();
             if (backend == null) return null;
             ExecutableMemory memory = new ExecutableMemory(backend.relocationModel(), InstructionCache.forTarget(backend.target()),
                     VirtualMemory.pageSize());
             long address = memory.place(backend.stackPointerProbe(), SymbolResolver.none()).address();
-            return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), FunctionDescriptor.of(ValueLayout.JAVA_LONG),
-                    Linker.Option.critical(false));
+            return CFunction.at("the stack pointer probe", address, CFunction.Kind.CRITICAL);
         }
     }
 

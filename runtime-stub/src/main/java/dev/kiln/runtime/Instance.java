@@ -354,8 +354,14 @@ public final class Instance implements Caller {
         MemorySegment typeArray = store.arena.allocate(Math.max(4, 4L * typeIds.length), 4);
         for (int i = 0; i < typeIds.length; i++) typeArray.setAtIndex(ValueLayout.JAVA_INT, i, typeIds[i]);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
+        // compiled code reads this array for calls to imports and for ref.func, which names only declared
+        // functions (C.refs): the others get no descriptor until something asks for their funcref
         MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
-        for (int i = 0; i < functions.length; i++) functionArray.setAtIndex(ValueLayout.JAVA_LONG, i, descriptorFor(i));
+        for (int i = 0; i < functions.length; i++) {
+            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) {
+                functionArray.setAtIndex(ValueLayout.JAVA_LONG, i, descriptorFor(i));
+            }
+        }
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
         store.register(this);
         // element segment items are evaluated at instantiation

@@ -4,17 +4,15 @@ import dev.kiln.backend.x64.X64CpuId;
 import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
+import dev.kiln.linker.CFunction;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.InstructionCacheMaintenance;
 import dev.kiln.linker.PlacedFunction;
 import dev.kiln.linker.SymbolResolver;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -70,11 +68,8 @@ public final class HostCpu {
                      InstructionCacheMaintenance.NONE, 1 << 16)) {
             List<PlacedFunction> placed = code.placeAll(List.of(X64CpuId.cpuid("kiln_cpuid"), X64CpuId.xgetbv("kiln_xgetbv")),
                     SymbolResolver.none());
-            Linker linker = Linker.nativeLinker();
-            MethodHandle cpuid = linker.downcallHandle(MemorySegment.ofAddress(placed.get(0).address()),
-                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            MethodHandle xgetbv = linker.downcallHandle(MemorySegment.ofAddress(placed.get(1).address()),
-                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            CFunction cpuid = CFunction.at("cpuid", placed.get(0).address(), CFunction.Kind.PLAIN);
+            CFunction xgetbv = CFunction.at("xgetbv", placed.get(1).address(), CFunction.Kind.PLAIN);
             MemorySegment out = arena.allocate(16, 8);
             int maxLeaf = call(cpuid, 0, 0, out)[0];
             int[] leaf1 = call(cpuid, 1, 0, out);
@@ -84,7 +79,7 @@ public final class HostCpu {
             int ecx = leaf1[2];
             boolean osAvx = false;
             if (bit(ecx, 27)) { // OSXSAVE: xgetbv is allowed; XCR0 bits 1 and 2: the OS saves XMM and YMM state
-                xgetbv.invokeExact(0, out);
+                xgetbv.call(0, out.address());
                 osAvx = (out.get(ValueLayout.JAVA_INT, 0) & 6) == 6;
             }
             EnumSet<CpuFeature> f = EnumSet.noneOf(CpuFeature.class);
@@ -107,8 +102,8 @@ public final class HostCpu {
         }
     }
 
-    private static int[] call(MethodHandle cpuid, int leaf, int subleaf, MemorySegment out) throws Throwable {
-        cpuid.invokeExact(leaf, subleaf, out);
+    private static int[] call(CFunction cpuid, int leaf, int subleaf, MemorySegment out) {
+        cpuid.call(leaf, subleaf, out.address());
         return new int[] {out.get(ValueLayout.JAVA_INT, 0), out.get(ValueLayout.JAVA_INT, 4), out.get(ValueLayout.JAVA_INT, 8),
                 out.get(ValueLayout.JAVA_INT, 12)};
     }
