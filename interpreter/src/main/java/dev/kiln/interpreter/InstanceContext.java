@@ -141,6 +141,24 @@ public interface InstanceContext {
     }
 
     /**
+     * Hotness a call adds to the called function's counter ({@link #hotThreshold}); with
+     * {@link #loopWeight}, calls and loop back-edges count towards the same threshold.
+     */
+    default int callWeight() {
+        return 1;
+    }
+
+    /** Hotness a loop back-edge adds to its function's counter. */
+    default int loopWeight() {
+        return 1;
+    }
+
+    /** The counter value at which a function is reported hot ({@link #onHot}); Long.MAX_VALUE: never. */
+    default long hotThreshold() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Bytes of guest stack the invocation starting now may use for its frames, on top of
      * {@link Interpreter#stackBytesInUse()}; a call that would need more traps with call stack
      * exhausted. The runtime derives it from the store's stack budget, so interpreter frames and

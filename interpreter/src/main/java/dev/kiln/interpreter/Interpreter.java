@@ -33,11 +33,6 @@ public final class Interpreter {
     /** Counts executed instruction pairs (for choosing superinstructions; see bench/README.md): -Dkiln.interp.profile=FILE. */
     static final boolean PROFILE = System.getProperty("kiln.interp.profile") != null;
 
-    /** Hotness added per call and per loop back-edge, and the threshold that reports a function hot. */
-    public static volatile int callWeight = 1;
-    public static volatile int loopWeight = 1;
-    public static volatile long hotThreshold = Long.MAX_VALUE;
-
     private Interpreter() {
     }
 
@@ -63,6 +58,8 @@ public final class Interpreter {
         int savedCountdown = st.pollCountdown;
         CompiledFunction savedFn = st.fn;
         int savedPc = st.pc, savedFp = st.fp;
+        int savedCallWeight = st.callWeight, savedLoopWeight = st.loopWeight;
+        long savedThreshold = st.hotThreshold;
         long savedCap = st.capBytes;
         long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
@@ -73,9 +70,10 @@ public final class Interpreter {
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
-            st.callWeight = callWeight;
-            st.loopWeight = loopWeight;
-            st.hotThreshold = hotThreshold;
+            // this instance's tier-up thresholds (its engine's), for this invocation and what it calls
+            st.callWeight = ctx.callWeight();
+            st.loopWeight = ctx.loopWeight();
+            st.hotThreshold = ctx.hotThreshold();
             fn.calls++;
             fn.hotness += st.callWeight;
             st.pollCountdown--;
@@ -93,6 +91,9 @@ public final class Interpreter {
             st.fn = savedFn;
             st.pc = savedPc;
             st.fp = savedFp;
+            st.callWeight = savedCallWeight;
+            st.loopWeight = savedLoopWeight;
+            st.hotThreshold = savedThreshold;
             st.capBytes = savedCap;
             st.bytes = savedBytes;
         }

@@ -191,32 +191,22 @@ public final class Instance implements Caller {
     }
 
     /** Exports by name, in declaration order. */
+    @Override
     public Map<String, Extern> exports() {
         return Collections.unmodifiableMap(exports);
     }
 
-    public FunctionInstance function(String name) {
-        return exports.get(name) instanceof FunctionInstance f ? f : null;
-    }
-
-    public MemoryInstance memory(String name) {
-        return exports.get(name) instanceof MemoryInstance mem ? mem : null;
-    }
-
-    public GlobalInstance global(String name) {
-        return exports.get(name) instanceof GlobalInstance g ? g : null;
-    }
-
-    public TableInstance table(String name) {
-        return exports.get(name) instanceof TableInstance t ? t : null;
-    }
-
-    /** Caller view for host functions: the memory exported as "memory", else memory 0. */
+    /** For host functions: the memory exported as "memory", else memory 0 (exported or not). */
     @Override
-    public Memory memory() {
-        MemoryInstance exported = memory("memory");
-        if (exported != null) return exported;
-        return memories.length > 0 ? memories[0] : null;
+    public java.util.Optional<Memory> findMemory() {
+        java.util.Optional<MemoryInstance> exported = findMemory("memory");
+        if (exported.isPresent()) return java.util.Optional.of(exported.get());
+        return memories.length > 0 ? java.util.Optional.of(memories[0]) : java.util.Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+        return "the instance of " + module.name();
     }
 
     // ---- instantiation ----
@@ -224,7 +214,7 @@ public final class Instance implements Caller {
     private void link(Imports imports) {
         int fi = 0, ti = 0, mi = 0, gi = 0, xi = 0;
         for (Import imp : m.imports()) {
-            Extern e = imports.lookup(imp.module(), imp.name());
+            Extern e = imports.lookup(imp.module(), imp.name(), store);
             String what = imp.module() + "." + imp.name();
             if (e == null) throw new LinkException("unknown import: " + what);
             if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
@@ -236,24 +226,24 @@ public final class Instance implements Caller {
                     functions[fi++] = f;
                 }
                 case TABLE -> {
-                    if (!(e instanceof TableInstance t) || !sameAcrossModules(t.elementType(), t.types, imp.table().elementType())
-                            || t.type().is64() != imp.table().is64()
-                            || !new Limits(t.size(), t.type().limits().max(), t.type().limits().hasMax()).matches(imp.table().limits())) {
+                    if (!(e instanceof TableInstance t) || !sameAcrossModules(t.valElementType(), t.types, imp.table().elementType())
+                            || t.tableType().is64() != imp.table().is64()
+                            || !new Limits(t.size(), t.tableType().limits().max(), t.tableType().limits().hasMax()).matches(imp.table().limits())) {
                         throw incompatible(what, "table " + imp.table(), e);
                     }
                     tables[ti++] = t;
                 }
                 case MEMORY -> {
-                    if (!(e instanceof MemoryInstance mem) || mem.type().is64() != imp.memory().is64()
-                            || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max(), mem.type().limits().hasMax()).matches(imp.memory().limits())) {
+                    if (!(e instanceof MemoryInstance mem) || mem.memoryType().is64() != imp.memory().is64()
+                            || !new Limits(mem.byteSize() >>> 16, mem.memoryType().limits().max(), mem.memoryType().limits().hasMax()).matches(imp.memory().limits())) {
                         throw incompatible(what, "memory " + imp.memory(), e);
                     }
                     memories[mi++] = mem;
                 }
                 case GLOBAL -> {
-                    if (!(e instanceof GlobalInstance g) || g.type().mutable() != imp.global().mutable()
-                            || !(g.type().mutable() ? sameAcrossModules(g.type().type(), g.types, imp.global().type())
-                                 : matchesAcrossModules(g.type().type(), g.types, imp.global().type()))) {
+                    if (!(e instanceof GlobalInstance g) || g.globalType().mutable() != imp.global().mutable()
+                            || !(g.globalType().mutable() ? sameAcrossModules(g.globalType().type(), g.types, imp.global().type())
+                                 : matchesAcrossModules(g.globalType().type(), g.types, imp.global().type()))) {
                         throw incompatible(what, "global " + imp.global(), e);
                     }
                     globals[gi++] = g;
@@ -385,7 +375,7 @@ public final class Instance implements Caller {
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
         hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.type()));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.funcType()));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, store.handle(h));
         return d.address();
     }
@@ -396,7 +386,7 @@ public final class Instance implements Caller {
             ElementSegment seg = m.elements().get(i);
             if (seg.mode() == SegmentMode.ACTIVE) {
                 long offset = evaluate(seg.offset());
-                if (!tables[seg.tableIndex()].type().is64()) offset &= 0xFFFF_FFFFL;
+                if (!tables[seg.tableIndex()].tableType().is64()) offset &= 0xFFFF_FFFFL;
                 tables[seg.tableIndex()].init(offset, elementItems[i], 0, elementItems[i].length);
             }
             if (seg.mode() != SegmentMode.PASSIVE) elementItems[i] = new long[0];
@@ -405,7 +395,7 @@ public final class Instance implements Caller {
             DataSegment seg = m.data().get(i);
             if (seg.mode() != SegmentMode.ACTIVE) continue;
             long offset = evaluate(seg.offset());
-            if (!memories[seg.memoryIndex()].type().is64()) offset &= 0xFFFF_FFFFL;
+            if (!memories[seg.memoryIndex()].memoryType().is64()) offset &= 0xFFFF_FFFFL;
             memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
             dataDropped[i] = true;
         }
@@ -487,14 +477,14 @@ public final class Instance implements Caller {
     void hot(int index) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.request(nativeCode, index);
+        if (nativeCode != null) TierUp.request(nativeCode, index, !store.engine().compileInBackground());
     }
 
     /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */
     void hotLoop(CompiledFunction f, int osrIndex) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex);
+        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex, !store.engine().compileInBackground());
     }
 
     NativeModule nativeModule() {
@@ -504,11 +494,11 @@ public final class Instance implements Caller {
     // ---- bulk memory and table operations, shared by the interpreter and the native helpers ----
 
     void memoryFill(long dst, int value, long n) {
-        memories[0].fill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
+        memories[0].wasmFill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
     }
 
     void memoryCopy(long dst, long src, long n) {
-        memories[0].copy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+        memories[0].wasmCopy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
     }
 
     void memoryInit(int segment, long dst, long src, long n) {
@@ -537,6 +527,6 @@ public final class Instance implements Caller {
     }
 
     GlobalType globalType(int i) {
-        return globals[i].type();
+        return globals[i].globalType();
     }
 }

@@ -35,6 +35,28 @@ final class InterpreterBinding implements InstanceContext {
         return 0;
     }
 
+    /**
+     * Tier-up thresholds of the store's engine: a function is hot once {@code calls / hotCalls +
+     * backEdges / hotLoops >= 1}, counted as {@code calls * hotLoops + backEdges * hotCalls >=
+     * hotCalls * hotLoops}. Only the auto tier promotes, so other tiers never report hot functions.
+     */
+    @Override
+    public int callWeight() {
+        return instance.store().engine().hotLoops();
+    }
+
+    @Override
+    public int loopWeight() {
+        return instance.store().engine().hotCalls();
+    }
+
+    @Override
+    public long hotThreshold() {
+        Store store = instance.store();
+        if (store.tier() != Tier.AUTO) return Long.MAX_VALUE;
+        return (long) store.engine().hotCalls() * store.engine().hotLoops();
+    }
+
     @Override
     public long stackBytesAvailable() {
         return instance.store().interpreterStackAvailable();
@@ -77,7 +99,7 @@ final class InterpreterBinding implements InstanceContext {
     @Override
     public int resolveIndirect(int tableIndex, long elementIndex, int typeIndex) {
         TableInstance table = instance.tables[tableIndex];
-        long idx = table.type().is64() ? elementIndex : elementIndex & 0xFFFF_FFFFL;
+        long idx = table.tableType().is64() ? elementIndex : elementIndex & 0xFFFF_FFFFL;
         if (Long.compareUnsigned(idx, table.size()) >= 0) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
@@ -216,7 +238,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public boolean tableIs64(int table) {
-        return instance.tables[table].type().is64();
+        return instance.tables[table].tableType().is64();
     }
 
     @Override

@@ -2,9 +2,13 @@ package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.MemoryType;
+import dev.kiln.frontend.HeapType;
+import dev.kiln.frontend.ValType;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import dev.kiln.runtime.internal.TypeRegistry;
 
 import java.lang.foreign.Arena;
@@ -19,6 +23,12 @@ import java.util.Map;
  * Owns everything instances allocate: native memory (VMContexts, global cells, tables, linear
  * memories, funcref descriptors), the canonical function-type ids, and the handles through which
  * references name functions and host objects. Close it to release the native memory.
+ *
+ * <p>A store runs code the way its {@link Engine} says ({@code engine.newStore()}); {@code new
+ * Store()} uses the interpreter. It carries the embedder's data for host functions
+ * ({@link #data(Object)}, {@link Caller#data()}), and makes memories, tables and globals that
+ * modules can import ({@link #newMemory(dev.kiln.runtime.MemoryType)}, {@link #newTable},
+ * {@link #newGlobal}).
  *
  * <p><b>Threads.</b> A store is used by one thread at a time, as wasmtime's is: calling its
  * functions, instantiating modules in it, growing or changing its tables and memories from Java,
@@ -52,7 +62,13 @@ public final class Store implements AutoCloseable {
     private volatile boolean nativeActive;
     /** A VMContext with only the execution state, passed to host functions called through a funcref. */
     private final MemorySegment hostContext;
-    private Tier tier = Tier.INTERP;
+    private final Engine engine;
+    private Tier tier;
+    private volatile Object data;
+    /** Host functions bound to this store, so defining one twice gives one function. */
+    private final Map<HostFunction, HostFunctionInstance> boundHostFunctions = new IdentityHashMap<>();
+    /** Every funcref descriptor this store made: the only valid non-null function references. */
+    private final Map<Long, FunctionInstance> byDescriptor = new java.util.concurrent.ConcurrentHashMap<>();
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
     private volatile boolean closed;
@@ -77,20 +93,44 @@ public final class Store implements AutoCloseable {
     private long activationStackPointer;
     private long activationInterpreterBytes;
 
+    /** A store on the interpreter tier, without a cache. */
     public Store() {
+        this(Engine.INTERPRETER);
+    }
+
+    /** A store running code as {@code engine} says (the same as {@code engine.newStore()}). */
+    public Store(Engine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        this.tier = engine.tier() == Tier.AUTO && Backends.host() == null ? Tier.INTERP : engine.tier();
+        this.fuelMetered = engine.fuel();
         hostContext = arena.allocate(VmContextLayout.SIZE, 16);
         hostContext.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, state.address());
         BY_HOST_CONTEXT.put(hostContext.address(), this);
     }
 
-    /** Chooses how functions of instances created from now on run (default: the interpreter). */
+    /** The engine this store runs code with. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Chooses how functions of instances created from now on run (default: the engine's tier). */
     public Store tier(Tier tier) {
         if (tier == Tier.NATIVE && Backends.host() == null) {
             throw new UnsupportedOperationException("no native backend for this machine (" + System.getProperty("os.arch") + ")");
         }
         this.tier = tier;
-        if (tier == Tier.AUTO) TierUp.enable();
         return this;
+    }
+
+    /** Attaches the embedder's data to this store; host functions reach it through {@link Caller#data()}. */
+    public Store data(Object data) {
+        this.data = data;
+        return this;
+    }
+
+    /** The embedder's data ({@link #data(Object)}), or null. */
+    public Object data() {
+        return data;
     }
 
     private volatile long firstInstructionNanos;
@@ -326,18 +366,28 @@ public final class Store implements AutoCloseable {
         return maxTableElements;
     }
 
-    /** Instantiates a module: resolves imports, initialises state and segments, runs the start function. */
+    /**
+     * Instantiates a module: resolves imports, initialises state and segments, runs the start function.
+     *
+     * @throws LinkException when an import is missing or has another type
+     * @throws WasmTrap      when the start function or a segment traps
+     */
     public Instance instantiate(WasmModule module, Imports imports) {
         return using(() -> Instance.create(this, module, imports));
     }
 
-    /** Binds a host function to this store so modules can import it. */
-    public HostFunctionInstance hostFunction(HostFunction f) {
-        return new HostFunctionInstance(this, f);
+    /** Instantiates a module that imports nothing. */
+    public Instance instantiate(WasmModule module) {
+        return instantiate(module, new Imports());
+    }
+
+    /** Binds a host function to this store so modules can import it (the same definition gives the same function). */
+    public synchronized HostFunctionInstance hostFunction(HostFunction f) {
+        return boundHostFunctions.computeIfAbsent(f, d -> new HostFunctionInstance(this, d));
     }
 
     /** The store-wide id of a function type without type indices (a host function's). */
-    public int typeId(FuncType t) {
+    int typeId(FuncType t) {
         return types.idOf(dev.kiln.frontend.TypeHierarchy.keyOf(t));
     }
 
@@ -351,14 +401,75 @@ public final class Store implements AutoCloseable {
         return types.idOf(f.typeKey());
     }
 
+    // ---- memories, tables and globals made by the host ----
+
+    /**
+     * A new linear memory of {@code type}, for modules to import ({@link Imports#define(String, String, Extern)})
+     * and for host code to use. It lives until the store is closed.
+     *
+     * @throws LinkException when the store's cap ({@link #maxMemoryPages}) is below the minimum, or the memory cannot be reserved
+     */
+    public MemoryInstance newMemory(dev.kiln.runtime.MemoryType type) {
+        return newMemory(type.memoryType());
+    }
+
+    /** A new table of {@code type} with every element {@code init} (a function of this store, a host object, or null). */
+    public TableInstance newTable(dev.kiln.runtime.TableType type, Object init) {
+        return newTable(type.tableType(), referenceRaw(type.elementType().valType(), init));
+    }
+
+    /** A new global of {@code type} holding {@code value} (see {@link GlobalInstance#value()} for the Java types). */
+    public GlobalInstance newGlobal(dev.kiln.runtime.GlobalType type, Object value) {
+        GlobalInstance g = new GlobalInstance(this, type.globalType(), new long[2]);
+        g.initialize(value);
+        return g;
+    }
+
+    // ---- references between Java and Wasm ----
+
+    /** The raw value of a reference of type {@code t}: a function of this store or null (funcref), any object (externref). */
+    long referenceRaw(ValType t, Object value) {
+        if (value == null) return 0;
+        if (isExtern(t)) return externRef(value);
+        if (!(value instanceof FunctionInstance f)) {
+            throw new IllegalArgumentException("a " + t + " must be a FunctionInstance or null, not a " + value.getClass().getSimpleName());
+        }
+        if (f.store != this) throw new IllegalArgumentException("the function belongs to another store");
+        return funcref(f);
+    }
+
+    /** The Java value of a raw reference of type {@code t}. */
+    Object referenceValue(ValType t, long raw) {
+        return isExtern(t) ? externObject(raw) : function(raw);
+    }
+
+    /** Checks that {@code raw} is a reference of this store ({@link IllegalArgumentException} otherwise). */
+    void checkRaw(ValType t, long raw) {
+        if (raw == 0) return;
+        if (isExtern(t)) {
+            synchronized (this) {
+                if (raw < 0 || raw > externObjects.size()) throw new IllegalArgumentException("no externref " + raw + " in this store");
+            }
+        } else if (!byDescriptor.containsKey(raw)) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(raw) + " is not a function reference of this store");
+        }
+    }
+
+    /** True for the references host code sees as objects of its own (externref and its subtypes). */
+    private static boolean isExtern(ValType t) {
+        HeapType.Kind k = t.heapType().kind();
+        return k == HeapType.Kind.EXTERN || k == HeapType.Kind.NOEXTERN;
+    }
+
     MemoryInstance newMemory(MemoryType t) {
+        if (closed) throw new IllegalStateException("the store is closed");
         MemoryInstance m = new MemoryInstance(this, t, maxMemoryPages);
         memories.add(m);
         return m;
     }
 
     TableInstance newTable(dev.kiln.frontend.TableType t, long init) {
-        TableInstance table = new TableInstance(this, t, init, arena, maxTableElements);
+        TableInstance table = new TableInstance(t, init, this, maxTableElements);
         tables.add(table);
         return table;
     }
@@ -392,6 +503,7 @@ public final class Store implements AutoCloseable {
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
+        byDescriptor.put(f.descriptor, f);
         if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
         return f.descriptor;
     }
@@ -495,7 +607,7 @@ public final class Store implements AutoCloseable {
         List<FuncType> types = new ArrayList<>(missing.size());
         for (int k = 0; k < handles.length; k++) {
             handles[k] = handle(missing.get(k));
-            types.add(missing.get(k).type());
+            types.add(missing.get(k).funcType());
         }
         long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types, hostCode);
         for (int k = 0; k < thunks.length; k++) missing.get(k).nativeThunk = thunks[k];
@@ -512,11 +624,16 @@ public final class Store implements AutoCloseable {
         return functionsByHandle.get(handle);
     }
 
-    /** The function a funcref value names, or null for the null reference. */
+    /**
+     * The function a raw funcref value names, or null for the null reference.
+     *
+     * @throws IllegalArgumentException when {@code funcref} is not a function reference of this store
+     */
     public FunctionInstance function(long funcref) {
         if (funcref == 0) return null;
-        int handle = MemorySegment.NULL.reinterpret(Long.MAX_VALUE).get(ValueLayout.JAVA_INT, funcref + VmContextLayout.FUNC_HANDLE);
-        return functionByHandle(handle);
+        FunctionInstance f = byDescriptor.get(funcref);
+        if (f == null) throw new IllegalArgumentException("0x" + Long.toHexString(funcref) + " is not a function reference of this store");
+        return f;
     }
 
     /** The externref value for a host object (the same object always gives the same value); null gives 0. */
@@ -531,8 +648,8 @@ public final class Store implements AutoCloseable {
     }
 
     /** A new exception tag with payload types {@code params}, for host functions that throw into the guest or to define as an import. */
-    public TagInstance newTag(dev.kiln.frontend.ValType... params) {
-        FuncType t = new FuncType(params, new dev.kiln.frontend.ValType[0]);
+    public TagInstance newTag(ValueType<?>... params) {
+        FuncType t = TagType.of(params).funcType();
         return new TagInstance(this, t, typeId(t));
     }
 
@@ -554,9 +671,15 @@ public final class Store implements AutoCloseable {
         return exceptions.get((int) ref - 1);
     }
 
-    /** The host object of an externref value, or null. */
+    /**
+     * The host object of a raw externref value, or null.
+     *
+     * @throws IllegalArgumentException when {@code ref} is not an externref of this store
+     */
     public synchronized Object externObject(long ref) {
-        return ref == 0 ? null : externObjects.get((int) ref - 1);
+        if (ref == 0) return null;
+        if (ref < 0 || ref > externObjects.size()) throw new IllegalArgumentException("no externref " + ref + " in this store");
+        return externObjects.get((int) ref - 1);
     }
 
     /**

@@ -26,6 +26,11 @@ public final class WasmFunction extends FunctionInstance {
     }
 
     @Override
+    String displayName() {
+        return "function '" + instance.validated().module().functionDisplayName(index) + "'";
+    }
+
+    @Override
     long[] invoke(Instance caller, long[] args) {
         return instance.invokeDefined(index, args);
     }

@@ -51,8 +51,8 @@ final class ResultValues {
      * Null when the result of type {@code type} at slot {@code at} of {@code raw} matches
      * {@code expected}, else a description of the mismatch.
      */
-    String mismatch(WastValue expected, long[] raw, int at, dev.kiln.frontend.ValType type) {
-        if (type != dev.kiln.frontend.ValType.V128) return mismatch(expected, raw[at]);
+    String mismatch(WastValue expected, long[] raw, int at, dev.kiln.runtime.ValueType<?> type) {
+        if (!type.equals(dev.kiln.runtime.ValueType.V128)) return mismatch(expected, raw[at]);
         long low = raw[at], high = raw[at + 1];
         return v128Matches(expected, low, high) ? null
                 : "expected " + describe(expected) + ", got v128 " + String.format("0x%016x_%016x", high, low);

@@ -1,7 +1,7 @@
 package dev.kiln.wast;
 
 import dev.kiln.frontend.WasmFeature;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 
