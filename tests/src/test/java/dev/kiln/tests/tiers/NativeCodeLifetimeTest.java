@@ -115,7 +115,6 @@ class NativeCodeLifetimeTest {
             before = now;
         }
     }
-    }
 
     /** Drops {@code count} modules (native and auto tier, promoted at once), checking that nothing accumulates. */
     static String dropMany(int count) throws Exception {
