@@ -56,9 +56,7 @@ public final class ExecutableMemory implements AutoCloseable {
 
     /**
      * A reservation: handed out up to {@code used}, and the freed pages below it, by offset (offset ->
-     * bytes). Freed pages keep their physical memory until a placement reuses them: returning them to
-     * the system (MADV_DONTNEED) corrupted live code in the x86-64 spec run (a JVM crash, cause not
-     * found yet), so code memory is bounded by the most code ever live at once instead.
+     * bytes). Freed pages are inaccessible and hold no physical memory until a placement reuses them.
      */
     private static final class Region {
         final VirtualMemory memory;
@@ -242,10 +240,14 @@ public final class ExecutableMemory implements AutoCloseable {
     private Placement allocate(long bytes) {
         for (Region r : regions) {
             for (Map.Entry<Long, Long> f : r.free.entrySet()) {
-                if (f.getValue() < bytes) continue;
-                r.free.remove(f.getKey());
-                if (f.getValue() > bytes) r.free.put(f.getKey() + bytes, f.getValue() - bytes);
-                return new Placement(r, f.getKey(), bytes);
+                // key and length are read before the removal: TreeMap reuses a removed inner node for its
+                // successor, so afterwards the entry names the next free block (that handed out live pages
+                // twice as soon as freeing made the free list branch: the crashes of issue 12, item 6)
+                long offset = f.getKey(), length = f.getValue();
+                if (length < bytes) continue;
+                r.free.remove(offset);
+                if (length > bytes) r.free.put(offset + bytes, length - bytes);
+                return new Placement(r, offset, bytes);
             }
         }
         for (Region r : regions) {
@@ -286,7 +288,8 @@ public final class ExecutableMemory implements AutoCloseable {
 
     /**
      * Frees the placement whose first function was placed at {@code address} (every function placed
-     * with it): its pages are reused by later placements (first fit). No code of the placement may be running or be called
+     * with it): its pages go back to the system (inaccessible until reused) and are reused by later
+     * placements (first fit). No code of the placement may be running or be called
      * afterwards.
      *
      * @throws IllegalArgumentException when no placement starts at {@code address}
@@ -296,6 +299,7 @@ public final class ExecutableMemory implements AutoCloseable {
         Placement p = placements.remove(address);
         if (p == null) throw new IllegalArgumentException("no placement starts at 0x" + Long.toHexString(address));
         liveBytes -= p.bytes();
+        p.region().memory.decommit(p.offset(), p.bytes()); // back to the system; a stray jump there faults
         release(p);
     }
 

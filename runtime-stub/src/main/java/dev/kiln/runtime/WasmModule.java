@@ -134,10 +134,7 @@ public final class WasmModule {
         NativeModule nm = nativeCode.get(options);
         if (nm == null) {
             nm = NativeModule.create(this, backend, options);
-            // Freeing the module's code once it is unreachable (NativeCodeMemory.CLEANER, nm.releaser()) is off:
-            // with it, the x86-64 spec run faulted in live code, crashed the JVM or looped forever in native
-            // code after modules of earlier scripts were freed and their pages reused (docs/design-changes.md,
-            // "Code lifetime"). A store's host-function thunks are still freed at close.
+            NativeCodeMemory.CLEANER.register(this, nm.releaser());
             nativeCode.put(options, nm);
         }
         return nm;

@@ -93,9 +93,9 @@ class SoakTest {
                     """));
 
     /**
-     * The programs as modules, shared by every store and thread (as a service shares its modules):
-     * a module's native code is not freed while the process runs (docs/design-changes.md, "Code
-     * lifetime"), so fresh modules each round would fill the code space.
+     * The programs as modules shared by every store and thread (as a service shares its modules); a
+     * quarter of the rounds use these, the others compile a fresh module and drop it, whose native
+     * code is freed once it is unreachable.
      */
     static final List<WasmModule> MODULES = PROGRAMS.stream().map(WasmModule::of).toList();
 
@@ -238,7 +238,9 @@ class SoakTest {
             Instance[] self = new Instance[1];
             Imports imports = new Imports().define(new HostFunction("host", "back", I32_TO_I32,
                     (c, a) -> a[0] <= 0 ? new long[] {0} : self[0].function("viaHost").call(a[0] - 1)), store);
-            self[0] = store.instantiate(MODULES.get(random.nextInt(MODULES.size())), imports);
+            int program = random.nextInt(MODULES.size());
+            WasmModule module = random.nextInt(4) == 0 ? MODULES.get(program) : WasmModule.of(PROGRAMS.get(program));
+            self[0] = store.instantiate(module, imports);
             modules.incrementAndGet();
             for (int k = random.nextInt(1, 8); k > 0; k--) {
                 String export = List.of("fib", "deep", "indirect", "grow", "load", "viaHost", "spin").get(random.nextInt(7));
