@@ -91,23 +91,39 @@ class HostileSizesTest {
 
     /**
      * Runs every shape and stage at {@code small} and {@code 10 * small} ({@code thorough}: the small
-     * size after a warm-up run and both best of two); returns the problems found.
+     * size after a warm-up run and both best of two); returns the problems found. A stage that looks
+     * superlinear is measured again, thoroughly, up to twice before it counts: on a loaded machine
+     * HotSpot's compiler threads fall behind, and a run that is still interpreted while its
+     * counterpart was compiled shows 30-50x for a linear stage (seen in CI-like runs at load 17).
      */
     static List<String> scale(HostileModules shape, int small, boolean thorough) throws Exception {
         List<String> problems = new ArrayList<>();
         byte[] s = shape.of(small), l = shape.of(10 * small);
         for (String name : STAGES) {
             Stage stage = stage(name);
-            if (thorough) measure(stage, s); // warm up
-            long[] a = best(stage, s), b = thorough ? best(stage, l) : measure(stage, l);
-            // below a few milliseconds fixed costs and noise dominate: compare against at least 10 ms and 1 MB
-            double time = (double) b[0] / Math.max(a[0], 10_000_000), mem = (double) b[1] / Math.max(a[1], 1 << 20);
-            String line = String.format("%s %s: n=%d %.1f ms %d KB, 10n %.1f ms %d KB (x%.1f time, x%.1f memory)", shape, name, small,
-                    a[0] / 1e6, a[1] >> 10, b[0] / 1e6, b[1] >> 10, time, mem);
-            System.out.println("HostileSizesTest: " + line);
-            if (time > LIMIT || mem > LIMIT) problems.add(line);
+            Growth g = growth(shape, name, stage, small, s, l, thorough);
+            for (int retry = 0; retry < 2 && g.superlinear(); retry++) {
+                System.out.println("HostileSizesTest: measuring again (warmed up, best of two): " + g.line());
+                g = growth(shape, name, stage, small, s, l, true);
+            }
+            System.out.println("HostileSizesTest: " + g.line());
+            if (g.superlinear()) problems.add(g.line());
         }
         return problems;
+    }
+
+    /** How one stage grew from n to 10n, described in {@code line}. */
+    record Growth(String line, boolean superlinear) {}
+
+    static Growth growth(HostileModules shape, String name, Stage stage, int small, byte[] s, byte[] l, boolean thorough)
+            throws Exception {
+        if (thorough) measure(stage, s); // warm up
+        long[] a = best(stage, s), b = thorough ? best(stage, l) : measure(stage, l);
+        // below a few milliseconds fixed costs and noise dominate: compare against at least 10 ms and 1 MB
+        double time = (double) b[0] / Math.max(a[0], 10_000_000), mem = (double) b[1] / Math.max(a[1], 1 << 20);
+        String line = String.format("%s %s: n=%d %.1f ms %d KB, 10n %.1f ms %d KB (x%.1f time, x%.1f memory)", shape, name, small,
+                a[0] / 1e6, a[1] >> 10, b[0] / 1e6, b[1] >> 10, time, mem);
+        return new Growth(line, time > LIMIT || mem > LIMIT);
     }
 
     /** The sizes n of the default run (10n is run too). */
