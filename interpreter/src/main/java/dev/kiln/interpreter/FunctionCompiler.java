@@ -337,9 +337,13 @@ public final class FunctionCompiler {
 
     private CompiledFunction emit(List<BasicBlock> layout) {
         for (int bi = 0; bi < layout.size(); bi++) layoutIndex[layout.get(bi).id] = bi;
+        boolean[] reached = reached(layout);
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
-            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
+            if (!reached[b.id]) continue;
+            int ni = bi + 1;
+            while (ni < layout.size() && !reached[layout.get(ni).id]) ni++;
+            BasicBlock next = ni < layout.size() ? layout.get(ni) : null;
             blockPc[b.id] = code.position();
             Instruction fusedCompare = fusableCompare(b);
             List<Instruction> body = new ArrayList<>(b.instructions.size());
@@ -371,7 +375,7 @@ public final class FunctionCompiler {
         // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
         java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
-        for (BasicBlock b : layout) if (headers.get(b.id)) targets.put(blockPc[b.id], b);
+        for (BasicBlock b : layout) if (headers.get(b.id) && reached[b.id]) targets.put(blockPc[b.id], b);
         int[] osrTargets = new int[targets.size()], osrBlocks = new int[targets.size()];
         int[][] osrSlots = new int[targets.size()][];
         dev.kiln.ir.BlockLiveness liveness = targets.isEmpty() ? null : new dev.kiln.ir.BlockLiveness(f);
@@ -395,6 +399,27 @@ public final class FunctionCompiler {
         compiled.handlers = handlers;
         return compiled;
 
+    }
+
+    /**
+     * The blocks some emitted branch, jump, switch or handler leads to (the first block too): once
+     * conditional branches are threaded past empty blocks ({@link #resolve}), the empty blocks they
+     * skipped are reached from nowhere and are left out of the code, so that a branch's fall-through
+     * is the next block that is emitted (no jump to the very next instruction, none left dead).
+     */
+    private boolean[] reached(List<BasicBlock> layout) {
+        boolean[] reached = new boolean[f.blockIdCount()];
+        reached[layout.get(0).id] = true;
+        reached[f.entry().id] = true;
+        for (BasicBlock b : layout) {
+            if (b.terminator instanceof Terminator.Branch br) {
+                reached[(br.ifTrue.args.length == 0 ? resolve(b, br.ifTrue.target) : br.ifTrue.target).id] = true;
+                reached[(br.ifFalse.args.length == 0 ? resolve(b, br.ifFalse.target) : br.ifFalse.target).id] = true;
+            } else {
+                for (Edge e : b.terminator.edges()) reached[e.target.id] = true;
+            }
+        }
+        return reached;
     }
 
     /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */

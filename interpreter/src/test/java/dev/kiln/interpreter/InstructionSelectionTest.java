@@ -126,6 +126,37 @@ class InstructionSelectionTest {
     }
 
     @Test
+    void noJumpLeadsToTheNextInstructionAndNoneIsLeftUnreachable() {
+        // sieve's outer loop as clang emits it: two exits to the end of the body, whose empty edge
+        // blocks the branches are threaded past
+        TestContext ctx = context("""
+                (module (memory 1)
+                  (func (export "count") (param i32) (result i32) (local i32 i32 i32)
+                    (loop $l
+                      (block $skip
+                        (br_if $skip (i32.eqz (i32.load8_u (local.get 1))))
+                        (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                        (br_if $skip (i32.gt_u (local.get 1) (i32.const 1000)))
+                        (local.set 3 (i32.add (local.get 3) (local.get 1))))
+                      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
+                    (i32.add (local.get 2) (local.get 3))))
+                """);
+        for (int a = 0; a < 64; a += 3) ctx.memory().set(java.lang.foreign.ValueLayout.JAVA_BYTE, a, (byte) 1);
+        assertArrayEquals(new long[] {22 + 693}, ctx.call("count", 64));
+        CompiledFunction f = ctx.interpretedFunctions()[0];
+        List<Integer> ops = ops(f);
+        int pc = 0;
+        for (int k = 0; k < ops.size(); k++) {
+            int next = pc + Op.lengthAt(f.code, pc);
+            if (ops.get(k) == Op.JMP) {
+                assertTrue(f.code[pc + 1] != next, "a JMP to the next instruction at " + pc + ": " + ops);
+                assertTrue(k == 0 || ops.get(k - 1) != Op.JMP, "an unreachable JMP at " + pc + ": " + ops);
+            }
+            pc = next;
+        }
+    }
+
+    @Test
     void functionsArePreparedAtTheirFirstCallOnly() {
         ValidatedModule vm = ValidatedModule.of(Wat.compile("""
                 (module
