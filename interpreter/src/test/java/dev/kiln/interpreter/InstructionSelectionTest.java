@@ -157,6 +157,40 @@ class InstructionSelectionTest {
     }
 
     @Test
+    void aLoopCounterAndItsTestAreOneInstruction() {
+        TestContext ctx = context("""
+                (module
+                  (func (export "steps") (param i32) (result i32) (local i32)
+                    (loop $l
+                      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                      (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                      (br_if $l (i32.ne (local.get 0) (i32.const 30))))
+                    (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 1000))))
+                  (func (export "strides") (param i32 i32) (result i32) (local i32)
+                    (loop $l
+                      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (local.get 1))) (i32.const 1000))))
+                    (i32.add (local.get 2) (i32.mul (local.get 0) (i32.const 1000))))
+                  (func (export "toZero") (param i32) (result i32) (local i32)
+                    (loop $l
+                      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                      (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const 2)))))
+                    (local.get 1)))
+                """);
+        assertTrue(ops(ctx.interpretedFunctions()[2]).contains(Op.ADD_IMM_BR_NE_IMM), ops(ctx.interpretedFunctions()[2]).toString());
+        assertArrayEquals(new long[] {50}, ctx.call("toZero", -100));
+        assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_BR_NE_IMM), ops(ctx.interpretedFunctions()[0]).toString());
+        assertTrue(ops(ctx.interpretedFunctions()[1]).contains(Op.ADD_BR_LT_U_IMM), ops(ctx.interpretedFunctions()[1]).toString());
+        assertArrayEquals(new long[] {10 + 30_000}, ctx.call("steps", 0));
+        // the counter wraps past 2^32 on its way to 30, and the sum is kept in its slot
+        assertArrayEquals(new long[] {11 + 30_000}, ctx.call("steps", -3));
+        assertArrayEquals(new long[] {10 + 1000_000}, ctx.call("strides", 0, 100));
+        // unsigned: a sum past 2^31 is not below 1000, one that wraps past 2^32 is
+        assertArrayEquals(new long[] {1}, ctx.call("strides", 0, Integer.MIN_VALUE));
+        assertArrayEquals(new long[] {60 + 1010 * 1000}, ctx.call("strides", -10, 17));
+    }
+
+    @Test
     void functionsArePreparedAtTheirFirstCallOnly() {
         ValidatedModule vm = ValidatedModule.of(Wat.compile("""
                 (module
