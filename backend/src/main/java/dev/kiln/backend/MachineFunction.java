@@ -86,7 +86,7 @@ public abstract class MachineFunction<L> {
             Instruction fused = fusableCompare(b);
             for (Instruction i : b.instructions) {
                 if (i == fused) continue;
-                if (i.op == Opcode.CALL || i.op == Opcode.CALL_INDIRECT) call(i);
+                if (CallSignatures.isCall(i.op)) call(i);
                 else lower(i);
             }
             terminator(b, next, fused);
@@ -238,9 +238,9 @@ public abstract class MachineFunction<L> {
 
     // ---- calls ----
 
-    /** The number of {@code call}'s operands that are call arguments (call_indirect's last is the table index). */
+    /** The number of {@code call}'s operands that are call arguments (call_indirect's last is the table index, call_ref's the reference). */
     public static int argumentCount(Instruction call) {
-        return call.op == Opcode.CALL_INDIRECT ? call.args.length - 1 : call.args.length;
+        return CallSignatures.hasCalleeOperand(call.op) ? call.args.length - 1 : call.args.length;
     }
 
     /** Bytes of outgoing stack-argument area the function needs for its calls and tail calls. */

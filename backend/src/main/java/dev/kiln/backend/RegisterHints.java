@@ -1,9 +1,9 @@
 package dev.kiln.backend;
 
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.Terminator;
@@ -32,7 +32,7 @@ public final class RegisterHints {
         }
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
-                if (i.op == Opcode.CALL || i.op == Opcode.CALL_INDIRECT) call(f, convention, hint, i);
+                if (CallSignatures.isCall(i.op)) call(f, convention, hint, i);
             }
             switch (b.terminator) {
                 case Terminator.Return r when r.values.length == 1 ->

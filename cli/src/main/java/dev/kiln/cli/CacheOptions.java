@@ -11,7 +11,10 @@ final class CacheOptions {
     }
 
     static CodeCache open(Path flag) {
-        return new CodeCache(CacheLocation.resolve(flag == null ? null : flag.toString(), System.getenv(),
-                System.getProperty("user.home")));
+        return new CodeCache(directory(flag));
+    }
+
+    static Path directory(Path flag) {
+        return CacheLocation.resolve(flag == null ? null : flag.toString(), System.getenv(), System.getProperty("user.home"));
     }
 }

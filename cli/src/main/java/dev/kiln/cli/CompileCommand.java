@@ -1,14 +1,11 @@
 package dev.kiln.cli;
 
-import dev.kiln.frontend.ModuleException;
-import dev.kiln.ir.code.Backend;
-import dev.kiln.ir.code.CpuFeatures;
-import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.RegularFiles;
-import dev.kiln.runtime.Backends;
-import dev.kiln.runtime.HostCpu;
-import dev.kiln.runtime.NativeCompiler;
+import dev.kiln.runtime.CodeTarget;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.WasmModuleException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
@@ -21,7 +18,7 @@ import java.util.List;
 
 /**
  * {@code kiln compile FILE [-o OUT.o] [--target LEVEL|all] [--cache-dir DIR]}: compiles every
- * function into an ELF object for a CPU level ({@link CpuFeatures}), stored in the code cache (or
+ * function into an ELF object for a CPU level ({@link CodeTarget}), stored in the code cache (or
  * written to OUT).
  */
 final class CompileCommand extends CliCommand {
@@ -58,18 +55,18 @@ final class CompileCommand extends CliCommand {
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
-        List<CpuFeatures> targets = new ArrayList<>();
+        List<CodeTarget> targets = new ArrayList<>();
         if (target == null) {
-            if (HostCpu.level() == null) {
+            if (CodeTarget.host().isEmpty()) {
                 err.println("kiln compile: this machine has no native target; choose one with --target");
                 return Main.USAGE;
             }
-            targets.add(HostCpu.level());
+            targets.add(CodeTarget.host().get());
         } else if (target.equals("all")) {
-            targets.addAll(List.of(CpuFeatures.X86_64_V2, CpuFeatures.X86_64_V3, CpuFeatures.AARCH64));
+            targets.addAll(List.of(CodeTarget.X86_64_V2, CodeTarget.X86_64_V3, CodeTarget.AARCH64));
         } else {
             try {
-                targets.add(CpuFeatures.parse(target));
+                targets.add(CodeTarget.parse(target));
             } catch (IllegalArgumentException e) {
                 err.println("kiln compile: " + e.getMessage());
                 return Main.USAGE;
@@ -79,58 +76,50 @@ final class CompileCommand extends CliCommand {
             err.println("kiln compile: -o writes one object; use the cache (no -o) with --target all");
             return Main.USAGE;
         }
+        Engine engine = Engine.builder().tier(Tier.INTERP).fuel(fuel).precompiledCode(null)
+                .cacheDirectory(output == null ? CacheOptions.directory(cacheDir) : null).build();
         WasmModule module;
         try {
-            module = WasmModule.of(ModuleFiles.read(file, err), file.getFileName().toString());
+            module = engine.compile(ModuleFiles.read(file, err), file.getFileName().toString());
         } catch (ModuleFiles.Reported e) {
             return 1;
-        } catch (ModuleException e) {
+        } catch (WasmModuleException e) {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
         }
-        CodeCache cache = output == null ? CacheOptions.open(cacheDir) : null;
-        for (CpuFeatures t : targets) {
-            Backend backend;
-            try {
-                backend = Backends.forCpu(t);
-            } catch (UnsupportedOperationException e) {
-                err.println("kiln compile: " + e.getMessage());
-                return 1;
-            }
-            int total = module.validated().module().functionBodies().size();
+        for (CodeTarget t : targets) {
+            int total = module.definedFunctionCount();
             ProgressBar bar = new ProgressBar(err, "compiling " + file.getFileName() + " for " + t, total);
             long start = System.nanoTime();
-            byte[] object;
             try {
-                object = output != null ? NativeCompiler.object(module, backend, options(), bar::update)
-                        : NativeCompiler.cacheObject(module, backend, options(), bar::update);
+                if (output != null) {
+                    byte[] object = engine.precompile(module, t, bar::update);
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+                    try {
+                        Files.write(tmp, object);
+                        Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    } catch (IOException e) {
+                        deleteQuietly(tmp); // never leave half an object behind
+                        err.println("kiln compile: cannot write " + output + ": " + RegularFiles.reason(e));
+                        return Main.FAILED;
+                    }
+                    out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
+                } else {
+                    Path entry;
+                    try {
+                        entry = engine.precompileToCache(module, t, bar::update);
+                    } catch (IOException e) {
+                        err.println("kiln compile: cannot write to the code cache " + engine.cacheDirectory() + ": " + RegularFiles.reason(e));
+                        return Main.FAILED;
+                    }
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, entry);
+                }
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
                 return 1;
-            }
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (output != null) {
-                Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-                try {
-                    Files.write(tmp, object);
-                    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    deleteQuietly(tmp); // never leave half an object behind
-                    err.println("kiln compile: cannot write " + output + ": " + RegularFiles.reason(e));
-                    return Main.FAILED;
-                }
-                out.printf("%s: %d functions compiled for %s in %.0f ms -> %s (%d bytes)%n", file, total, t, ms, output, object.length);
-            } else {
-                var id = NativeCompiler.identity(module, t, options());
-                var key = id.cacheKey();
-                try {
-                    cache.storeMapped(id, object);
-                } catch (IOException e) {
-                    err.println("kiln compile: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
-                    return Main.FAILED;
-                }
-                out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, cache.pathOf(key));
             }
         }
         return 0;
@@ -142,9 +131,5 @@ final class CompileCommand extends CliCommand {
         } catch (IOException ignored) {
             // reported already: the write failed
         }
-    }
-
-    private dev.kiln.ir.code.CodeOptions options() {
-        return fuel ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
     }
 }

@@ -10,7 +10,6 @@ import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
-import dev.kiln.ir.IrJson;
 import dev.kiln.ir.IrPrinter;
 import dev.kiln.ir.IrVerifier;
 import dev.kiln.ir.pass.EdgeSplitting;
@@ -95,10 +94,10 @@ final class IrCommand extends CliCommand {
         dev.kiln.ir.code.Backend backend = null;
         if (stage == Stage.asm || target != null) {
             try {
-                dev.kiln.ir.code.CpuFeatures t = target == null ? dev.kiln.runtime.HostCpu.level()
+                dev.kiln.ir.code.CpuFeatures t = target == null ? dev.kiln.runtime.internal.HostCpu.level()
                         : dev.kiln.ir.code.CpuFeatures.parse(target);
                 if (t == null) throw new IllegalArgumentException("this machine has no native target; choose one with --target");
-                backend = dev.kiln.runtime.Backends.forCpu(t);
+                backend = dev.kiln.runtime.internal.Backends.forCpu(t);
             } catch (RuntimeException e) {
                 err.println("kiln ir: " + e.getMessage());
                 return Main.USAGE;

@@ -6,7 +6,7 @@ import org.kohsuke.args4j.Option;
 
 /**
  * The resource limits of {@code kiln run}: fuel, a wall-clock timeout, caps on memory and table
- * growth, and the guest stack. {@link Main} adds these options to the command's own.
+ * growth and on the GC heap, and the guest stack. {@link Main} adds these options to the command's own.
  */
 final class LimitOptions {
     @Option(name = "--fuel", metaVar = "N",
@@ -22,6 +22,10 @@ final class LimitOptions {
     @Option(name = "--max-table-elements", metaVar = "N", usage = "cap each table at N elements (table.grow past it returns -1)")
     Long maxTableElements;
 
+    @Option(name = "--max-gc-heap", metaVar = "BYTES",
+            usage = "cap the GC heap (structs and arrays) at BYTES of native memory (default 1 GiB; past it after a collection: 'out of GC heap memory')")
+    Long maxGcHeap;
+
     @Option(name = "--max-wasm-stack", metaVar = "BYTES",
             usage = "guest stack of each call into the program, every tier alike (default 512 KiB; past it: 'call stack exhausted')")
     Long maxWasmStack;
@@ -33,6 +37,7 @@ final class LimitOptions {
         if (maxMemoryBytes != null && maxMemoryBytes < 0) return "--max-memory must not be negative";
         if (maxTableElements != null && maxTableElements < 0) return "--max-table-elements must not be negative";
         if (maxWasmStack != null && maxWasmStack <= 0) return "--max-wasm-stack must be positive";
+        if (maxGcHeap != null && maxGcHeap < 0) return "--max-gc-heap must not be negative";
         return null;
     }
 
@@ -46,6 +51,7 @@ final class LimitOptions {
         if (maxMemoryBytes != null) store.maxMemoryPages(maxMemoryBytes / 65536);
         if (maxTableElements != null) store.maxTableElements(maxTableElements);
         if (maxWasmStack != null) store.maxWasmStack(maxWasmStack);
+        if (maxGcHeap != null) store.maxGcHeapBytes(maxGcHeap);
     }
 
     /** How long a program may take to stop after the timeout interrupted it before the kiln process ends anyway. */

@@ -1,24 +1,23 @@
 package dev.kiln.cli;
 
-import dev.kiln.frontend.ExternKind;
-import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.Import;
-import dev.kiln.frontend.ModuleException;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.ModuleHashMemo;
-import dev.kiln.runtime.CompilerBuildId;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.NativeCompiler;
+import dev.kiln.runtime.internal.CompilerBuildId;
 import dev.kiln.runtime.FunctionInstance;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ImportType;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
-import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.ProcessExit;
-import dev.kiln.runtime.NativeWarmUp;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TierReport;
-import dev.kiln.runtime.TierUp;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.WasmModuleException;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.wasi.WasiPreview1;
 import dev.kiln.interpreter.UnsupportedFeatureException;
@@ -49,11 +48,11 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--tier", metaVar = "TIER", usage = "auto (default: cached code binds lazily, hot functions are compiled), native, or interp")
     String tier = "auto";
 
-    @Option(name = "--hot-calls", metaVar = "N", usage = "auto tier: calls that make a function hot (default " + TierUp.DEFAULT_HOT_CALLS + ")")
-    int hotCalls = TierUp.DEFAULT_HOT_CALLS;
+    @Option(name = "--hot-calls", metaVar = "N", usage = "auto tier: calls that make a function hot (default " + Engine.DEFAULT_HOT_CALLS + ")")
+    int hotCalls = Engine.DEFAULT_HOT_CALLS;
 
-    @Option(name = "--hot-loops", metaVar = "N", usage = "auto tier: loop back-edges that make a function hot (default " + TierUp.DEFAULT_HOT_LOOPS + ")")
-    int hotLoops = TierUp.DEFAULT_HOT_LOOPS;
+    @Option(name = "--hot-loops", metaVar = "N", usage = "auto tier: loop back-edges that make a function hot (default " + Engine.DEFAULT_HOT_LOOPS + ")")
+    int hotLoops = Engine.DEFAULT_HOT_LOOPS;
 
     @Option(name = "--jit-sync", usage = "auto tier: compile hot functions on the calling thread (deterministic)")
     boolean jitSync;
@@ -129,9 +128,17 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println("kiln run: " + limits.problem());
             return Main.USAGE;
         }
-        if (chosen != Tier.INTERP && dev.kiln.runtime.Backends.host() == null) chosen = Tier.INTERP; // no native backend here
-        TierUp.configure(hotCalls, hotLoops, jitSync);
-        NativeWarmUp.start(chosen);
+        if (chosen != Tier.INTERP && dev.kiln.runtime.CodeTarget.host().isEmpty()) chosen = Tier.INTERP; // no native backend here
+        Engine engine;
+        try {
+            engine = Engine.builder().tier(chosen).hotCalls(hotCalls).hotLoops(hotLoops).compileInBackground(!jitSync)
+                    .fuel(limits.fuel != null).warnings(err::println).precompiledCode(null)
+                    .cacheDirectory(noCache || chosen == Tier.INTERP ? null : CacheOptions.directory(cacheDir))
+                    .cacheWrite(!noCacheWrite).build();
+        } catch (UnsupportedOperationException e) {
+            err.println(file + ": cannot run natively: " + e.getMessage());
+            return 1;
+        }
         dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
@@ -146,20 +153,21 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             String name = file.getFileName().toString();
             if (chosen == Tier.INTERP) {
-                module = WasmModule.of(bytes, name);
+                module = engine.compile(bytes, name);
             } else {
+                // a cache hit decodes only what lies outside function bodies and maps the cached code
                 module = NativeCompiler.open(bytes, hash, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
             }
         } catch (ModuleFiles.Reported e) {
             return 1;
-        } catch (ModuleException e) {
+        } catch (WasmModuleException e) {
             err.println(file + ": " + e.category() + " module: " + e.getMessage());
             return 1;
         } catch (UnsupportedOperationException e) {
             err.println(file + ": cannot run natively: " + e.getMessage());
             return 1;
         }
-        Store store = new Store().tier(chosen);
+        Store store = engine.newStore();
         limits.apply(store);
         Runnable stuck = !ownProcess ? null : () -> {
             err.println(file + ": wasm trap: interrupted");
@@ -172,7 +180,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         try (AutoCloseable timeout = limits.startTimeout(store, stuck)) {
             return execute(module, store, out, err);
         } finally {
-            if (chosen == Tier.AUTO && !noCacheWrite) NativeCompiler.writeBack(module, cache, err::println, limits.codeOptions());
+            if (chosen == Tier.AUTO) engine.writeBack(module);
             if (stats != null) {
                 TierReport report = TierReport.of(module, store, 10);
                 if (stats.equals("json")) {
@@ -195,25 +203,25 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             Instance instance = store.instantiate(module, imports);
             String entry = invoke != null ? invoke : "_start";
-            FunctionInstance f = instance.function(entry);
+            FunctionInstance f = instance.findFunction(entry).orElse(null);
             if (f == null) {
                 if (invoke == null) return 0; // no _start: instantiation (and the start section) was the program
                 err.println(file + ": no exported function named '" + entry + "'");
                 return 1;
             }
-            FuncType t = f.type();
+            FunctionType t = f.type();
             long[] raw;
             if (invoke != null) {
-                if (args.size() != t.paramCount()) {
-                    err.println("kiln run: '" + entry + "' takes " + t.paramCount() + " argument(s) " + t + ", got " + args.size());
+                if (args.size() != t.params().size()) {
+                    err.println("kiln run: '" + entry + "' takes " + t.params().size() + " argument(s) " + t + ", got " + args.size());
                     return Main.USAGE;
                 }
                 java.util.stream.LongStream.Builder slots = java.util.stream.LongStream.builder();
                 for (int i = 0; i < args.size(); i++) {
                     try {
-                        for (long v : ValueText.parseSlots(args.get(i), t.param(i))) slots.add(v);
+                        for (long v : ValueText.parseSlots(args.get(i), ValueText.machineType(t.params().get(i)))) slots.add(v);
                     } catch (RuntimeException e) {
-                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.param(i)
+                        err.println("kiln run: argument " + (i + 1) + " '" + args.get(i) + "' is not a valid " + t.params().get(i)
                                 + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""));
                         return Main.USAGE;
                     }
@@ -223,15 +231,17 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                 raw = new long[0];
             }
             long[] results = f.call(raw);
-            for (int i = 0, at = 0; i < t.resultCount(); at += dev.kiln.frontend.RawValues.slots(t.result(i++))) {
-                out.println(t.result(i) == dev.kiln.frontend.ValType.V128 ? ValueText.formatV128(results[at], results[at + 1])
-                        : ValueText.format(results[at], t.result(i), floatBits));
+            int at = 0;
+            for (dev.kiln.runtime.ValueType<?> r : t.results()) {
+                out.println(r.equals(dev.kiln.runtime.ValueType.V128) ? ValueText.formatV128(results[at], results[at + 1])
+                        : ValueText.format(results[at], ValueText.machineType(r), floatBits));
+                at += r.rawSlots();
             }
             return 0;
         } catch (WasmTrap trap) {
             out.flush();
             err.println(file + ": " + trap.describe());
-            if (trap.kind() == dev.kiln.ir.TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
+            if (trap.kind() == TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
             return TRAP_EXIT;
         } catch (dev.kiln.runtime.WasmException e) {
             out.flush();
@@ -259,11 +269,21 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     private static List<String> missingImports(WasmModule module, Imports imports) {
         List<String> missing = new ArrayList<>();
-        for (Import i : module.validated().module().imports()) {
-            if (imports.lookup(i.module(), i.name()) == null) {
-                missing.add(i.module() + "." + i.name() + (i.kind() == ExternKind.FUNC ? "" : " (" + i.kind() + ")"));
+        for (ImportType i : module.imports()) {
+            if (!imports.contains(i.module(), i.name())) {
+                missing.add(i.module() + "." + i.name() + (i.type() instanceof FunctionType ? "" : " (" + kindOf(i) + ")"));
             }
         }
         return missing;
+    }
+
+    private static String kindOf(ImportType i) {
+        return switch (i.type()) {
+            case dev.kiln.runtime.MemoryType m -> "memory";
+            case dev.kiln.runtime.TableType t -> "table";
+            case dev.kiln.runtime.GlobalType g -> "global";
+            case dev.kiln.runtime.TagType x -> "tag";
+            default -> "func";
+        };
     }
 }

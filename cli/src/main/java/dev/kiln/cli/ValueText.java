@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.frontend.ValType;
+import dev.kiln.runtime.ValueType;
 
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
@@ -75,6 +76,16 @@ final class ValueText {
             case F64 -> hex && !HEX_FLOAT.matcher(x).matches() ? rawBits(x.substring(2), 64) : f64Bits(x);
             default -> throw new IllegalArgumentException("cannot pass a " + t + " on the command line");
         };
+    }
+
+    /** The machine type of an API value type (every reference type is one {@code REF} slot). */
+    static ValType machineType(ValueType<?> t) {
+        if (t.equals(ValueType.I32)) return ValType.I32;
+        if (t.equals(ValueType.I64)) return ValType.I64;
+        if (t.equals(ValueType.F32)) return ValType.F32;
+        if (t.equals(ValueType.F64)) return ValType.F64;
+        if (t.equals(ValueType.V128)) return ValType.V128;
+        return ValType.FUNCREF;
     }
 
     private static long rawBits(String hexDigits, int width) {

@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import dev.kiln.frontend.Import;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.WasmModule;
@@ -45,7 +44,7 @@ final class WasiOptions {
 
     /** Whether the module imports anything from {@code wasi_snapshot_preview1}. */
     static boolean importedBy(WasmModule module) {
-        for (Import i : module.validated().module().imports()) {
+        for (dev.kiln.runtime.ImportType i : module.imports()) {
             if (i.module().equals(MODULE)) return true;
         }
         return false;

@@ -56,7 +56,7 @@ final class WastCommandLine extends CliCommand {
             err.println("kiln wast: " + e.getMessage());
             return Main.USAGE;
         }
-        if (t.tier() != dev.kiln.runtime.Tier.INTERP && dev.kiln.runtime.Backends.host() == null) {
+        if (t.tier() != dev.kiln.runtime.Tier.INTERP && dev.kiln.runtime.CodeTarget.host().isEmpty()) {
             err.println("kiln wast: no native code generator for this machine; use --tier interp");
             return Main.USAGE;
         }

@@ -4,7 +4,7 @@ import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +52,7 @@ class CacheRobustnessTest {
     /** Where the cache entry of the test module for this machine goes. */
     private Path entry() throws Exception {
         WasmModule m = WasmModule.read(module);
-        return new CodeCache(cacheDir).pathOf(NativeCompiler.identity(m, dev.kiln.runtime.Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
+        return new CodeCache(cacheDir).pathOf(NativeCompiler.identity(m, dev.kiln.runtime.internal.Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
     }
 
     private static void run(String... command) throws Exception {

@@ -498,7 +498,7 @@ public final class Decoder {
                     }
                     depth--;
                 }
-                case MEMORY_INIT, DATA_DROP -> {
+                case MEMORY_INIT, DATA_DROP, ARRAY_NEW_DATA, ARRAY_INIT_DATA -> {
                     if (firstDataIndexUse < 0) firstDataIndexUse = in.offset();
                 }
                 default -> { }
@@ -537,11 +537,16 @@ public final class Decoder {
                 case F32 -> in.f32Bits() & 0xFFFFFFFFL;
                 case F64 -> in.f64Bits();
                 case V128 -> in.v128Low();
-                case GLOBAL, FUNC, TAG, TYPE, LABEL, LOCAL, TABLE -> in.indexUnsigned();
+                case GLOBAL, FUNC, TAG, TYPE, LABEL, LOCAL, TABLE, TYPE_COUNT, TYPE_DATA, TYPE_ELEM, TYPE_FIELD -> in.indexUnsigned();
                 case REF_TYPE -> in.heapTypeEncoding();
                 default -> 0;
             };
-            instrs.add(new ConstInstr(op, imm, op.immediate == Immediate.V128 ? in.v128High() : 0, in.offset()));
+            long imm2 = switch (op.immediate) {
+                case V128 -> in.v128High();
+                case TYPE_COUNT, TYPE_DATA, TYPE_ELEM, TYPE_FIELD -> in.secondIndex();
+                default -> 0;
+            };
+            instrs.add(new ConstInstr(op, imm, imm2, in.offset()));
         }
         return new ConstExpr(instrs, start);
     }

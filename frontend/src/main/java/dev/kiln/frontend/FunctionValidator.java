@@ -543,6 +543,228 @@ final class FunctionValidator {
                 if (!refs.get((int) f)) throw invalid("undeclared function reference " + f);
                 push(ValType.ref(false, HeapType.concrete(m.functionTypeIndex((int) f))));
             }
+            default -> {
+                if (op.feature != WasmFeature.GC) throw invalid("no validation rule for " + op);
+                gc(in);
+            }
+        }
+    }
+
+    // ---- GC (WebAssembly 3.0) ----
+
+    private StructType structType(long index) {
+        if (index >= m.types().size()) throw invalid("unknown type " + index);
+        if (!(m.types().get((int) index).composite() instanceof StructType st)) throw invalid("type " + index + " is not a struct type");
+        return st;
+    }
+
+    private ArrayType arrayType(long index) {
+        if (index >= m.types().size()) throw invalid("unknown type " + index);
+        if (!(m.types().get((int) index).composite() instanceof ArrayType a)) throw invalid("type " + index + " is not an array type");
+        return a;
+    }
+
+    private FieldType field(StructType st, long index) {
+        if (index >= st.fields().size()) throw invalid("unknown field " + index);
+        return st.fields().get((int) index);
+    }
+
+    private static ValType ref(boolean nullable, long typeIndex) {
+        return ValType.ref(nullable, HeapType.concrete((int) typeIndex));
+    }
+
+    private void mutableField(FieldType f) {
+        if (!f.mutable()) throw invalid("field is immutable");
+    }
+
+    /** get_s/get_u exactly for packed fields, plain get for the others. */
+    private void packedAccess(FieldType f, boolean signedOrUnsigned) {
+        if (f.isPacked() != signedOrUnsigned) {
+            throw invalid(f.isPacked() ? "field is packed: use the _s or _u form" : "field is not packed");
+        }
+    }
+
+    private void numericOrVectorElement(ArrayType a) {
+        ValType t = a.element().type();
+        if (!a.element().isPacked() && t.isReference()) throw typeMismatch("an array of numbers or vectors", "an array of " + t);
+    }
+
+    private ValType elemSegmentFor(ArrayType a, long segment) {
+        ValType seg = elem(segment);
+        if (!types.isSubtype(seg, a.element().type()) || a.element().isPacked()) {
+            throw typeMismatch("a segment of " + a.element(), "a segment of " + seg);
+        }
+        return seg;
+    }
+
+    /** A heap type written in the code: a type index must exist. */
+    private ValType refImmediate(ValType t) {
+        return valType(t);
+    }
+
+    /** {@code a} without {@code b}: a's heap type, nullable only when a is and b is not. */
+    private static ValType difference(ValType a, ValType b) {
+        return ValType.ref(a.nullable() && !b.nullable(), a.heapType());
+    }
+
+    private void gc(InstructionReader in) {
+        long x = in.indexUnsigned();
+        switch (op) {
+            case STRUCT_NEW -> {
+                StructType st = structType(x);
+                for (int i = st.fields().size() - 1; i >= 0; i--) pop(st.fields().get(i).type());
+                push(ref(false, x));
+            }
+            case STRUCT_NEW_DEFAULT -> {
+                for (FieldType f : structType(x).fields()) {
+                    if (!f.type().isDefaultable()) throw invalid("field type " + f.type() + " is not defaultable");
+                }
+                push(ref(false, x));
+            }
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U -> {
+                FieldType f = field(structType(x), in.secondIndex());
+                packedAccess(f, op != Opcode.STRUCT_GET);
+                pop(ref(true, x));
+                push(f.type());
+            }
+            case STRUCT_SET -> {
+                FieldType f = field(structType(x), in.secondIndex());
+                mutableField(f);
+                pop(f.type());
+                pop(ref(true, x));
+            }
+            case ARRAY_NEW -> {
+                ArrayType a = arrayType(x);
+                pop(ValType.I32);
+                pop(a.element().type());
+                push(ref(false, x));
+            }
+            case ARRAY_NEW_DEFAULT -> {
+                ArrayType a = arrayType(x);
+                if (!a.element().type().isDefaultable()) throw invalid("element type " + a.element().type() + " is not defaultable");
+                pop(ValType.I32);
+                push(ref(false, x));
+            }
+            case ARRAY_NEW_FIXED -> {
+                ArrayType a = arrayType(x);
+                long n = in.secondIndex();
+                if (n > ImplementationLimits.MAX_ARRAY_NEW_FIXED) throw invalid("array.new_fixed of " + n + " elements (at most " + ImplementationLimits.MAX_ARRAY_NEW_FIXED + ")");
+                for (long i = 0; i < n; i++) pop(a.element().type());
+                push(ref(false, x));
+            }
+            case ARRAY_NEW_DATA -> {
+                ArrayType a = arrayType(x);
+                numericOrVectorElement(a);
+                data(in.secondIndex());
+                pop(ValType.I32);
+                pop(ValType.I32);
+                push(ref(false, x));
+            }
+            case ARRAY_NEW_ELEM -> {
+                elemSegmentFor(arrayType(x), in.secondIndex());
+                pop(ValType.I32);
+                pop(ValType.I32);
+                push(ref(false, x));
+            }
+            case ARRAY_GET, ARRAY_GET_S, ARRAY_GET_U -> {
+                FieldType f = arrayType(x).element();
+                packedAccess(f, op != Opcode.ARRAY_GET);
+                pop(ValType.I32);
+                pop(ref(true, x));
+                push(f.type());
+            }
+            case ARRAY_SET -> {
+                FieldType f = arrayType(x).element();
+                mutableField(f);
+                pop(f.type());
+                pop(ValType.I32);
+                pop(ref(true, x));
+            }
+            case ARRAY_LEN -> {
+                pop(ValType.ref(true, HeapType.ARRAY));
+                push(ValType.I32);
+            }
+            case ARRAY_FILL -> {
+                FieldType f = arrayType(x).element();
+                mutableField(f);
+                pop(ValType.I32);
+                pop(f.type());
+                pop(ValType.I32);
+                pop(ref(true, x));
+            }
+            case ARRAY_COPY -> {
+                FieldType dst = arrayType(x).element();
+                FieldType src = arrayType(in.secondIndex()).element();
+                mutableField(dst);
+                boolean fits = dst.isPacked() || src.isPacked() ? dst.packedBits() == src.packedBits() : types.isSubtype(src.type(), dst.type());
+                if (!fits) throw typeMismatch("a source array of " + dst, "an array of " + src);
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(ref(true, in.secondIndex()));
+                pop(ValType.I32);
+                pop(ref(true, x));
+            }
+            case ARRAY_INIT_DATA -> {
+                ArrayType a = arrayType(x);
+                mutableField(a.element());
+                numericOrVectorElement(a);
+                data(in.secondIndex());
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(ref(true, x));
+            }
+            case ARRAY_INIT_ELEM -> {
+                ArrayType a = arrayType(x);
+                mutableField(a.element());
+                elemSegmentFor(a, in.secondIndex());
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(ValType.I32);
+                pop(ref(true, x));
+            }
+            case REF_EQ -> {
+                pop(ValType.ref(true, HeapType.EQ));
+                pop(ValType.ref(true, HeapType.EQ));
+                push(ValType.I32);
+            }
+            case REF_I31 -> {
+                pop(ValType.I32);
+                push(ValType.ref(false, HeapType.I31));
+            }
+            case I31_GET_S, I31_GET_U -> {
+                pop(ValType.ref(true, HeapType.I31));
+                push(ValType.I32);
+            }
+            case ANY_CONVERT_EXTERN -> {
+                ValType r = pop(ValType.ref(true, HeapType.EXTERN));
+                push(ValType.ref(r == UNKNOWN || r.nullable(), HeapType.ANY));
+            }
+            case EXTERN_CONVERT_ANY -> {
+                ValType r = pop(ValType.ref(true, HeapType.ANY));
+                push(ValType.ref(r == UNKNOWN || r.nullable(), HeapType.EXTERN));
+            }
+            case REF_TEST, REF_TEST_NULL, REF_CAST, REF_CAST_NULL -> {
+                ValType target = refImmediate(in.targetType());
+                pop(ValType.ref(true, types.top(target.heapType())));
+                push(op == Opcode.REF_TEST || op == Opcode.REF_TEST_NULL ? ValType.I32 : target);
+            }
+            case BR_ON_CAST, BR_ON_CAST_FAIL -> {
+                ValType source = refImmediate(in.castSource());
+                ValType target = refImmediate(in.targetType());
+                if (!types.isSubtype(target, source)) throw typeMismatch("a cast target below " + source, target.toString());
+                ValType[] ts = labelTypes(label(x));
+                if (ts.length == 0 || !ts[ts.length - 1].isReference()) {
+                    throw typeMismatch("a label whose last type is a reference", Arrays.toString(ts));
+                }
+                ValType branched = op == Opcode.BR_ON_CAST ? target : difference(source, target);
+                if (!types.isSubtype(branched, ts[ts.length - 1])) throw typeMismatch(ts[ts.length - 1].toString(), branched.toString());
+                pop(source);
+                ValType[] rest = Arrays.copyOf(ts, ts.length - 1);
+                popVals(rest);
+                pushVals(rest);
+                push(op == Opcode.BR_ON_CAST ? difference(source, target) : target);
+            }
             default -> throw invalid("no validation rule for " + op);
         }
     }

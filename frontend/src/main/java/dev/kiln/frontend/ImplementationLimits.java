@@ -16,6 +16,8 @@ public final class ImplementationLimits {
     public static final int MAX_TABLES = 100_000;
     public static final int MAX_MEMORIES = 100_000;
     public static final int MAX_TAGS = 1_000_000;
+    /** Operands of one array.new_fixed (wasmtime and V8 allow 10 000). */
+    public static final int MAX_ARRAY_NEW_FIXED = 10_000;
     public static final long MAX_TABLE_SIZE = 10_000_000;
     public static final int MAX_ELEMENT_SEGMENTS = 10_000_000;
     public static final int MAX_FUNCTION_BODY_SIZE = 7_654_321;

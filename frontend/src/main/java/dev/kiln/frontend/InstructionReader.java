@@ -30,6 +30,7 @@ public final class InstructionReader {
     private long[] catchTags = new long[4];
     private long[] catchLabels = new long[4];
     private int catchCount;
+    private ValType castSource;
 
     public InstructionReader(WasmReader in) {
         this.in = in;
@@ -48,7 +49,7 @@ public final class InstructionReader {
         offset = in.position();
         int b = in.u8();
         Opcode o;
-        if (b == Opcode.PREFIX_FC || b == Opcode.PREFIX_FD) {
+        if (b == Opcode.PREFIX_FC || b == Opcode.PREFIX_FD || b == Opcode.PREFIX_FB) {
             long sub = in.u32();
             o = Opcode.prefixed(b, sub);
         } else {
@@ -133,6 +134,23 @@ public final class InstructionReader {
                 refType = ValType.ref(true, h);
                 imm0 = h.encoding();
             }
+            case TYPE_FIELD, TYPE_COUNT, TYPE_DATA, TYPE_ELEM, TYPE_TYPE -> {
+                imm0 = in.u32();
+                imm1 = in.u32();
+            }
+            case HEAP_TYPE -> {
+                HeapType h = TypeReader.heapType(in);
+                refType = ValType.ref(o == Opcode.REF_TEST_NULL || o == Opcode.REF_CAST_NULL, h);
+                imm0 = h.encoding();
+            }
+            case CAST_BRANCH -> {
+                int at = in.position();
+                int flags = in.u8();
+                if (flags > 3) throw new MalformedModuleException("malformed cast flags " + flags, at);
+                imm0 = in.u32();
+                castSource = ValType.ref((flags & 1) != 0, TypeReader.heapType(in));
+                refType = ValType.ref((flags & 2) != 0, TypeReader.heapType(in));
+            }
         }
     }
 
@@ -195,7 +213,7 @@ public final class InstructionReader {
         return memory;
     }
 
-    /** Second index: call_indirect's table, table.copy's source, table.init's table, memory.copy's source memory, memory.init's memory. */
+    /** Second index: struct.get/set's field, array.new_fixed's count, array.*_data/_elem's segment, array.copy's source type, call_indirect's table, table.copy's source, table.init's table, memory.copy's source memory, memory.init's memory. */
     public long secondIndex() {
         return imm1;
     }
@@ -278,6 +296,19 @@ public final class InstructionReader {
     /** ref.null's heap type as an s33 ({@link HeapType#encoding}). */
     public long heapTypeEncoding() {
         return imm0;
+    }
+
+    /**
+     * The reference type of ref.test / ref.cast (nullable for their {@code null} forms), and the
+     * target type of br_on_cast / br_on_cast_fail.
+     */
+    public ValType targetType() {
+        return refType;
+    }
+
+    /** br_on_cast / br_on_cast_fail: the source (operand) reference type. */
+    public ValType castSource() {
+        return castSource;
     }
 
     /** Number of try_table catch clauses. */

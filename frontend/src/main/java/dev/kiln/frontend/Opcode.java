@@ -665,11 +665,13 @@ public enum Opcode {
         return Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
     }
 
-    /** Instructions allowed in constant expressions (WebAssembly 3.0 without GC: extended constants included). */
+    /** Instructions allowed in constant expressions (WebAssembly 3.0: extended constants and the allocating GC instructions included). */
     public boolean isConstant() {
         return switch (this) {
             case I32_CONST, I64_CONST, F32_CONST, F64_CONST, V128_CONST, REF_NULL, REF_FUNC, GLOBAL_GET,
-                 I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> true;
+                 I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL,
+                 STRUCT_NEW, STRUCT_NEW_DEFAULT, ARRAY_NEW, ARRAY_NEW_DEFAULT, ARRAY_NEW_FIXED,
+                 REF_I31, ANY_CONVERT_EXTERN, EXTERN_CONVERT_ANY -> true;
             default -> false;
         };
     }

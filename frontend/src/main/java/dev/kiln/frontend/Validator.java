@@ -213,6 +213,8 @@ public final class Validator {
                     stack.add(ValType.ref(false, HeapType.concrete(m.functionTypeIndex((int) ci.imm()))));
                 }
                 case REF_NULL -> stack.add(ValType.ref(true, heapType(HeapType.fromEncoding(ci.imm()), ci.offset())));
+                case STRUCT_NEW, STRUCT_NEW_DEFAULT, ARRAY_NEW, ARRAY_NEW_DEFAULT, ARRAY_NEW_FIXED, REF_I31, ANY_CONVERT_EXTERN, EXTERN_CONVERT_ANY ->
+                        stack.add(constGc(ci, stack));
                 default -> {
                     for (int k = op.paramCount() - 1; k >= 0; k--) {
                         ValType want = op.param(k);
@@ -227,6 +229,61 @@ public final class Validator {
         if (stack.size() != 1 || !types.isSubtype(stack.get(0), expected)) {
             throw invalid("type mismatch in constant expression: expected [" + expected + "], found " + stack, e.offset());
         }
+    }
+
+    private ValType popConst(List<ValType> stack, ValType want, ConstInstr ci) {
+        if (stack.isEmpty() || !types.isSubtype(stack.get(stack.size() - 1), want)) {
+            throw invalid("type mismatch in constant expression: " + ci.op() + " expects " + want, ci.offset());
+        }
+        return stack.remove(stack.size() - 1);
+    }
+
+    /** An allocating or converting GC instruction in a constant expression; returns its result type. */
+    private ValType constGc(ConstInstr ci, List<ValType> stack) {
+        Opcode op = ci.op();
+        switch (op) {
+            case REF_I31 -> {
+                popConst(stack, ValType.I32, ci);
+                return ValType.ref(false, HeapType.I31);
+            }
+            case ANY_CONVERT_EXTERN -> {
+                return ValType.ref(popConst(stack, ValType.ref(true, HeapType.EXTERN), ci).nullable(), HeapType.ANY);
+            }
+            case EXTERN_CONVERT_ANY -> {
+                return ValType.ref(popConst(stack, ValType.ref(true, HeapType.ANY), ci).nullable(), HeapType.EXTERN);
+            }
+            default -> { }
+        }
+        long x = ci.imm();
+        if (x >= m.types().size()) throw invalid("unknown type " + x, ci.offset());
+        CompositeType c = m.types().get((int) x).composite();
+        boolean struct = op == Opcode.STRUCT_NEW || op == Opcode.STRUCT_NEW_DEFAULT;
+        if (struct && !(c instanceof StructType)) throw invalid("type " + x + " is not a struct type", ci.offset());
+        if (!struct && !(c instanceof ArrayType)) throw invalid("type " + x + " is not an array type", ci.offset());
+        switch (op) {
+            case STRUCT_NEW -> {
+                List<FieldType> fs = ((StructType) c).fields();
+                for (int i = fs.size() - 1; i >= 0; i--) popConst(stack, fs.get(i).type(), ci);
+            }
+            case STRUCT_NEW_DEFAULT -> {
+                for (FieldType f : ((StructType) c).fields()) {
+                    if (!f.type().isDefaultable()) throw invalid("field type " + f.type() + " is not defaultable", ci.offset());
+                }
+            }
+            case ARRAY_NEW -> {
+                popConst(stack, ValType.I32, ci);
+                popConst(stack, ((ArrayType) c).element().type(), ci);
+            }
+            case ARRAY_NEW_DEFAULT -> {
+                if (!((ArrayType) c).element().type().isDefaultable()) throw invalid("element type is not defaultable", ci.offset());
+                popConst(stack, ValType.I32, ci);
+            }
+            default -> { // ARRAY_NEW_FIXED
+                if (ci.imm2() > ImplementationLimits.MAX_ARRAY_NEW_FIXED) throw invalid("array.new_fixed of " + ci.imm2() + " elements", ci.offset());
+                for (long i = 0; i < ci.imm2(); i++) popConst(stack, ((ArrayType) c).element().type(), ci);
+            }
+        }
+        return ValType.ref(false, HeapType.concrete((int) x));
     }
 
     private void exports() {

@@ -14,7 +14,7 @@ public enum WasmFeature {
     EXCEPTIONS("exceptions", true),
     LEGACY_EXCEPTIONS("legacy-exceptions", true),
     FUNCTION_REFERENCES("function-references", true),
-    GC("gc", false),
+    GC("gc", true),
     MEMORY64("memory64", true),
     MULTI_MEMORY("multi-memory", true),
     EXTENDED_CONST("extended-const", true);

@@ -31,7 +31,9 @@ final class Families {
     static final int SIMD = 5;
     static final int SIMD2 = 6;
     static final int WASM3 = 7;
-    static final int COUNT = 8;
+    /** GC instructions (GcOps). */
+    static final int GC = 8;
+    static final int COUNT = 9;
     /** The first opcode of an effectful family. */
     static final int FIRST_EFFECTFUL_OP = FIRST_EFFECTFUL << SHIFT;
 
@@ -62,6 +64,7 @@ final class Families {
             case MEMORY -> MemoryOps.run(op, r, c, pc, fp, ctx);
             case SIMD -> SimdExecution.run(op, r, c, pc, fp, ctx);
             case WASM3 -> Wasm3Ops.run(op, r, c, pc, fp, st, ctx);
+            case GC -> GcOps.run(op, r, c, pc, fp, ctx);
             default -> throw badOpcode(op, pc);
         };
     }

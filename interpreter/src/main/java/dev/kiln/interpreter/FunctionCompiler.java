@@ -561,7 +561,12 @@ public final class FunctionCompiler {
                     if (f.typeOf(v) == ValType.V128) code.emit(at == scratch ? scratch : at + 1);
                 }
             }
-            default -> throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
+            default -> {
+                if (op.feature != dev.kiln.frontend.WasmFeature.GC) throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
+                code.emit(Op.GC, op.ordinal(), (int) i.imm, (int) i.imm2, i.args.length, i.results.length);
+                for (int v : i.args) code.emit(slot(v));
+                for (int v : i.results) code.emit(slotOrScratch(v));
+            }
         }
     }
 

@@ -49,6 +49,20 @@ public interface InstanceContext {
     /** Calls a function of another instance or the host, named by a handle from {@link #resolveIndirect}. */
     long[] callHandle(int handle, long[] args);
 
+    /**
+     * As {@link #callFunction}, from a tail call: when the callee runs in the interpreter it may end
+     * with a tail call of its own out of the interpreter, which it then leaves to the caller (returns
+     * null; {@link Interpreter#callInTail} makes it).
+     */
+    default long[] tailCallFunction(int funcIndex, long[] args) {
+        return callFunction(funcIndex, args);
+    }
+
+    /** As {@link #callHandle}, from a tail call, in the manner of {@link #tailCallFunction}. */
+    default long[] tailCallHandle(int handle, long[] args) {
+        return callHandle(handle, args);
+    }
+
     /** The funcref value (descriptor address) of a function of this instance. */
     long refFunc(int funcIndex);
 
@@ -141,6 +155,24 @@ public interface InstanceContext {
     }
 
     /**
+     * Hotness a call adds to the called function's counter ({@link #hotThreshold}); with
+     * {@link #loopWeight}, calls and loop back-edges count towards the same threshold.
+     */
+    default int callWeight() {
+        return 1;
+    }
+
+    /** Hotness a loop back-edge adds to its function's counter. */
+    default int loopWeight() {
+        return 1;
+    }
+
+    /** The counter value at which a function is reported hot ({@link #onHot}); Long.MAX_VALUE: never. */
+    default long hotThreshold() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Bytes of guest stack the invocation starting now may use for its frames, on top of
      * {@link Interpreter#stackBytesInUse()}; a call that would need more traps with call stack
      * exhausted. The runtime derives it from the store's stack budget, so interpreter frames and
@@ -164,5 +196,30 @@ public interface InstanceContext {
     /** Runs the published OSR continuation with the loop's entry values; returns the function's results. */
     default long[] enterOsr(CompiledFunction f, int osrIndex, long[] values) {
         throw new IllegalStateException("no on-stack replacement in this context");
+    }
+
+    /** The store's GC heap (made when the first module with GC types is instantiated). */
+    default dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        throw new UnsupportedOperationException("this instance has no GC heap");
+    }
+
+    /** The run-time type of type index {@code typeIndex} of this instance's module. */
+    default dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+        throw new UnsupportedOperationException("this instance has no GC types");
+    }
+
+    /** The run-time type of the function a (non-null) function reference names. */
+    default dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        throw new UnsupportedOperationException("this instance has no GC types");
+    }
+
+    /** Data segment {@code segment}'s bytes (empty once dropped). */
+    default MemorySegment dataSegment(int segment) {
+        throw new UnsupportedOperationException("this instance has no data segments");
+    }
+
+    /** Element segment {@code segment}'s reference values (empty once dropped). */
+    default long[] elemSegment(int segment) {
+        throw new UnsupportedOperationException("this instance has no element segments");
     }
 }

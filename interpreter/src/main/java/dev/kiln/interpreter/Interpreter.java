@@ -7,6 +7,7 @@ import dev.kiln.ir.WasmFrame;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Runs {@link CompiledFunction}s. One dispatch loop over the {@code int[]} code with the frame's
@@ -33,11 +34,6 @@ public final class Interpreter {
     /** Counts executed instruction pairs (for choosing superinstructions; see bench/README.md): -Dkiln.interp.profile=FILE. */
     static final boolean PROFILE = System.getProperty("kiln.interp.profile") != null;
 
-    /** Hotness added per call and per loop back-edge, and the threshold that reports a function hot. */
-    public static volatile int callWeight = 1;
-    public static volatile int loopWeight = 1;
-    public static volatile long hotThreshold = Long.MAX_VALUE;
-
     private Interpreter() {
     }
 
@@ -49,6 +45,19 @@ public final class Interpreter {
         return STACKS.get().bytes;
     }
 
+    /**
+     * Reports every slot of the calling thread's interpreter stack to {@code root} (the GC's
+     * conservative scan of interpreter frames: every frame of every invocation on this thread,
+     * and stale slots above them, which can only keep extra objects alive).
+     */
+    public static void reportStackRoots(java.util.function.LongConsumer root) {
+        InterpreterStack st = STACKS.get();
+        if (st.fn == null) return; // no interpreter frame runs on this thread
+        long[] s = st.slots;
+        int top = Math.min(s.length, st.fp + st.fn.frameSize);
+        for (int i = 0; i < top; i++) if (s[i] != 0) root.accept(s[i]);
+    }
+
     /** Calls function {@code funcIndex} of the instance with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, int funcIndex, long[] args) {
         return invoke(ctx, ctx.interpretedFunctions()[funcIndex], args);
@@ -56,16 +65,56 @@ public final class Interpreter {
 
     /** Calls {@code fn} (compiled for this instance's module) with {@code args}; returns its results. */
     public static long[] invoke(InstanceContext ctx, CompiledFunction fn, long[] args) {
+        return invoke(ctx, fn, args, false);
+    }
+
+    /**
+     * As {@link #invoke(InstanceContext, CompiledFunction, long[])} for a caller that makes tail
+     * calls ({@link #callInTail}): when {@code fn}'s invocation ends in a tail call out of the
+     * interpreter, that call is left to the caller and the result is null.
+     */
+    public static long[] invokeOrTail(InstanceContext ctx, CompiledFunction fn, long[] args) {
+        return invoke(ctx, fn, args, true);
+    }
+
+    /**
+     * Makes a tail call out of the interpreter ({@code target} of {@code ctx}'s instance, or
+     * {@code -1 - handle}) and every tail call out of the interpreter that the callees' bottom frames
+     * leave to it, one after the other: a chain of tail calls between instances, or through
+     * interpreted functions of other instances, runs in constant Java stack. Returns the last
+     * callee's results.
+     */
+    static long[] callInTail(InstanceContext ctx, int target, long[] args) {
+        InterpreterStack st = STACKS.get();
+        while (true) {
+            long[] res = target >= 0 ? ctx.tailCallFunction(target, args) : ctx.tailCallHandle(-1 - target, args);
+            if (res != null) return res;
+            PendingTailCall next = st.pendingTail;
+            st.pendingTail = null;
+            ctx = next.ctx();
+            target = next.target();
+            args = next.args();
+        }
+    }
+
+    private static long[] invoke(InstanceContext ctx, CompiledFunction fn, long[] args, boolean mayTail) {
         InterpreterStack st = STACKS.get();
         int base = st.depth;
+        int savedBase = st.base;
+        boolean savedMayTail = st.baseMayTail;
         int savedTop = st.top;
         int fp = savedTop;
         int savedCountdown = st.pollCountdown;
         CompiledFunction savedFn = st.fn;
         int savedPc = st.pc, savedFp = st.fp;
+        int savedCallWeight = st.callWeight, savedLoopWeight = st.loopWeight;
+        long savedThreshold = st.hotThreshold;
         long savedCap = st.capBytes;
         long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
+        st.base = base;
+        st.baseMayTail = mayTail;
+        st.pendingTail = null;
         try {
             long available = Math.max(0, ctx.stackBytesAvailable());
             st.capBytes = available > Long.MAX_VALUE - savedBytes ? Long.MAX_VALUE : savedBytes + available;
@@ -73,9 +122,10 @@ public final class Interpreter {
             long[] r = st.slots;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
-            st.callWeight = callWeight;
-            st.loopWeight = loopWeight;
-            st.hotThreshold = hotThreshold;
+            // this instance's tier-up thresholds (its engine's), for this invocation and what it calls
+            st.callWeight = ctx.callWeight();
+            st.loopWeight = ctx.loopWeight();
+            st.hotThreshold = ctx.hotThreshold();
             fn.calls++;
             fn.hotness += st.callWeight;
             st.pollCountdown--;
@@ -85,14 +135,26 @@ public final class Interpreter {
                 t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.codeStart));
                 throw t;
             }
-            return run(r, fn.code, 0, fp, st, ctx, fn, base);
+            long[] results = run(r, fn.code, 0, fp, st, ctx, fn, base);
+            return mayTail && st.pendingTail != null ? null : results;
+        } catch (RuntimeException | Error e) {
+            // a trap or exception leaves its frames' values behind: clear them, so that the GC's
+            // conservative scan of later frames does not keep what they referenced
+            if (savedTop == 0) Arrays.fill(st.slots, 0, Math.min(st.slots.length, st.highWater), 0L);
+            st.highWater = 0;
+            throw e;
         } finally {
+            st.base = savedBase;
+            st.baseMayTail = savedMayTail;
             st.depth = base;
             st.top = savedTop;
             st.pollCountdown = Math.min(savedCountdown, st.pollCountdown);
             st.fn = savedFn;
             st.pc = savedPc;
             st.fp = savedFp;
+            st.callWeight = savedCallWeight;
+            st.loopWeight = savedLoopWeight;
+            st.hotThreshold = savedThreshold;
             st.capBytes = savedCap;
             st.bytes = savedBytes;
         }

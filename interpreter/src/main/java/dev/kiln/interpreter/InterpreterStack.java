@@ -27,6 +27,8 @@ final class InterpreterStack {
     int[] framePc = new int[256];
     int[] frameFp = new int[256];
     int depth;
+    /** The highest slot top a frame reached since the last trap or exception out of an outermost invocation. */
+    int highWater;
     /** First free slot above the frames of suspended invocations (for re-entry). */
     int top;
     /** Function entries and back-edges left before {@link InstanceContext#poll} is due. */
@@ -46,6 +48,12 @@ final class InterpreterStack {
     CompiledFunction fn;
     int pc;
     int fp;
+    /** The depth of the running invocation's bottom frame ({@link Interpreter#invoke}). */
+    int base;
+    /** True when the running invocation's caller takes a tail call of its bottom frame instead of having it made ({@link #pendingTail}). */
+    boolean baseMayTail;
+    /** The tail call the bottom frame of the invocation that just ended left to its caller, or null. */
+    PendingTailCall pendingTail;
     /** The exception being delivered to a handler: set when unwinding finds one, read by its {@link Op#CATCH}. */
     dev.kiln.ir.ThrownException caught;
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
@@ -70,6 +78,7 @@ final class InterpreterStack {
             throw t;
         }
         bytes = b;
+        if (slotsTop > highWater) highWater = slotsTop;
         if (slotsTop > slots.length) slots = Arrays.copyOf(slots, Math.min(MAX_SLOTS, Math.max(slotsTop, slots.length * 2)));
         if (depth >= frameFunction.length) {
             int n = Math.max(depth + 1, frameFunction.length * 2);

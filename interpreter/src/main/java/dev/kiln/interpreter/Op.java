@@ -241,6 +241,10 @@ public final class Op {
     /** n ref payload...: a landing block's first instruction: the caught exception's payload into n slots, its exnref into ref (-1: none). */
     public static final int CATCH = 0x706;
 
+    // ---- family GC (GcOps) ----
+    /** opcodeOrdinal x y nargs nres args... results...: any GC instruction (one slot per value). */
+    public static final int GC = 0x800;
+
     /** Opcode space: every family's 256 opcodes. */
     private static final int LIMIT = Families.COUNT << Families.SHIFT;
     private static final int[] LENGTH = new int[LIMIT];
@@ -285,7 +289,7 @@ public final class Op {
         length(6, MEMORY_COPY_M, MEMORY_INIT_M);
         length(7, MEM_LOAD, MEM_STORE);
         length(2, THROW_REF);
-        length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT, CALL_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF, THROW, CATCH);
+        length(-1, BR_TABLE, RETURN, CALL, CALL_INDIRECT, CALL_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF, THROW, CATCH, GC);
         for (int op = 0; op < LIMIT; op++) {
             if ((NAME[op] == null) != (LENGTH[op] == 0)) {
                 throw new ExceptionInInitializerError("opcode " + op + " (" + NAME[op] + ") has no length or no name");
@@ -325,6 +329,7 @@ public final class Op {
             case RETURN_CALL -> 4 + code[pc + 2];
             case THROW -> 3 + code[pc + 2];
             case CATCH -> 3 + code[pc + 1];
+            case GC -> 6 + code[pc + 4] + code[pc + 5];
             default -> LENGTH[op];
         };
     }

@@ -88,8 +88,10 @@ final class Wasm3Ops {
 
     /**
      * A tail call: an interpreted callee takes over the running frame (its arguments and constants
-     * in place); any other callee runs now, and its results leave through the caller's shared
-     * return ({@link CompiledFunction#osrReturnPc}), as an OSR continuation's do.
+     * in place); any other callee runs now ({@link Interpreter#callInTail}), and its results leave
+     * through the caller's shared return ({@link CompiledFunction#osrReturnPc}), as an OSR
+     * continuation's do; or, from the bottom frame of an invocation whose caller makes tail calls,
+     * the call is left to that caller ({@link PendingTailCall}).
      */
     private static int tailCall(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                                 CompiledFunction callee, int target) {
@@ -107,7 +109,11 @@ final class Wasm3Ops {
             st.pc = 0;
             return Families.ENTERED;
         }
-        long[] res = target >= 0 ? ctx.callFunction(target, args) : ctx.callHandle(-1 - target, args);
+        if (st.depth == st.base && st.baseMayTail) { // the invocation's caller makes it: constant stack
+            st.pendingTail = new PendingTailCall(ctx, target, args);
+            return fn.osrReturnPc; // ends the invocation; its results are not read
+        }
+        long[] res = Interpreter.callInTail(ctx, target, args);
         long[] s = st.slots;
         for (int k = 0; k < res.length; k++) s[fp + fn.osrResultSlot + k] = res[k];
         return fn.osrReturnPc;

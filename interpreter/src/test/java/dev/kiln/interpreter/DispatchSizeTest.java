@@ -38,7 +38,8 @@ class DispatchSizeTest {
             CallOps.class, List.of("run", "call", "callIndirect"),
             SimdExecution.class, List.of("run"),
             dev.kiln.ir.vector.VectorNumerics.class, List.of("eval"),
-            Wasm3Ops.class, List.of("run", "callOrTailCall", "call", "tailCall"));
+            Wasm3Ops.class, List.of("run", "callOrTailCall", "call", "tailCall"),
+            GcOps.class, List.of("run"));
 
     @Test
     void everyDispatchMethodIsFarBelowHotSpotsLimit() throws IOException {

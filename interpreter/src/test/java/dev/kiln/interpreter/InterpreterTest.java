@@ -68,31 +68,24 @@ class InterpreterTest {
 
     @Test
     void hotnessCountsCallsAndLoopBackEdges() {
-        long saved = Interpreter.hotThreshold;
-        int savedLoop = Interpreter.loopWeight;
-        try {
-            Interpreter.hotThreshold = 1000;
-            Interpreter.loopWeight = 10;
-            TestContext ctx = context("""
-                    (module (func (export "loop") (param i32) (result i32) (local i32)
-                      (loop $l
-                        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-                        (br_if $l (i32.lt_s (local.get 1) (local.get 0))))
-                      (local.get 1))
-                      (func (export "leaf") (result i32) (i32.const 1)))
-                    """);
-            assertArrayEquals(new long[] {50}, ctx.call("loop", 50));
-            CompiledFunction loop = ctx.interpretedFunctions()[0];
-            assertEquals(1 + 49 * 10, loop.hotness); // one call, 49 taken back-edges
-            assertTrue(ctx.hot.isEmpty());
-            ctx.call("loop", 100);
-            assertEquals(1, ctx.hot.size(), "a long loop crosses the threshold once");
-            for (int i = 0; i < 10; i++) ctx.call("leaf");
-            assertEquals(10, ctx.interpretedFunctions()[1].hotness);
-        } finally {
-            Interpreter.hotThreshold = saved;
-            Interpreter.loopWeight = savedLoop;
-        }
+        TestContext ctx = context("""
+                (module (func (export "loop") (param i32) (result i32) (local i32)
+                  (loop $l
+                    (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                    (br_if $l (i32.lt_s (local.get 1) (local.get 0))))
+                  (local.get 1))
+                  (func (export "leaf") (result i32) (i32.const 1)))
+                """);
+        ctx.hotThreshold = 1000;
+        ctx.loopWeight = 10;
+        assertArrayEquals(new long[] {50}, ctx.call("loop", 50));
+        CompiledFunction loop = ctx.interpretedFunctions()[0];
+        assertEquals(1 + 49 * 10, loop.hotness); // one call, 49 taken back-edges
+        assertTrue(ctx.hot.isEmpty());
+        ctx.call("loop", 100);
+        assertEquals(1, ctx.hot.size(), "a long loop crosses the threshold once");
+        for (int i = 0; i < 10; i++) ctx.call("leaf");
+        assertEquals(10, ctx.interpretedFunctions()[1].hotness);
     }
 
     @Test

@@ -13,6 +13,9 @@ class TestContext implements InstanceContext {
     private final CompiledFunction[] functions;
     private final MemorySegment memory = Arena.ofAuto().allocate(65536, 16);
     final List<CompiledFunction> hot = new ArrayList<>();
+    /** The tier-up thresholds the interpreter reads from this context (defaults: never hot). */
+    int loopWeight = 1;
+    long hotThreshold = Long.MAX_VALUE;
 
     TestContext(ValidatedModule vm) {
         this.vm = vm;
@@ -50,4 +53,6 @@ class TestContext implements InstanceContext {
     @Override public void tableInit(int segment, int table, long dst, long src, long n) { throw new UnsupportedOperationException(); }
     @Override public void elemDrop(int segment) { }
     @Override public void onHot(CompiledFunction f) { hot.add(f); }
+    @Override public int loopWeight() { return loopWeight; }
+    @Override public long hotThreshold() { return hotThreshold; }
 }

@@ -2,12 +2,23 @@ package dev.kiln.ir;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
 
 import java.util.function.ToIntFunction;
 
 /** The signatures of a function's calls, for backends laying out outgoing arguments. */
 public final class CallSignatures {
     private CallSignatures() {
+    }
+
+    /** True for the instructions that call a Wasm function: {@code call}, {@code call_indirect} and {@code call_ref}. */
+    public static boolean isCall(Opcode op) {
+        return op == Opcode.CALL || op == Opcode.CALL_INDIRECT || op == Opcode.CALL_REF;
+    }
+
+    /** True when the call's last operand names the callee (call_indirect's table index, call_ref's reference), not an argument. */
+    public static boolean hasCalleeOperand(Opcode op) {
+        return op == Opcode.CALL_INDIRECT || op == Opcode.CALL_REF;
     }
 
     /** The signature {@code i} calls with: the callee's for {@code call}, the expected type's for {@code call_indirect}; else null. */
@@ -27,7 +38,7 @@ public final class CallSignatures {
     public static boolean mayCrossInstance(Module m, Instruction i) {
         return switch (i.op) {
             case CALL -> m.isImportedFunction((int) i.imm);
-            case CALL_INDIRECT -> true;
+            case CALL_INDIRECT, CALL_REF -> true;
             default -> false;
         };
     }

@@ -8,6 +8,10 @@ import dev.kiln.frontend.InstructionReader;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.frontend.WasmFeature;
+import dev.kiln.frontend.StructType;
+import dev.kiln.frontend.ArrayType;
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.WasmReader;
 
@@ -443,7 +447,10 @@ public final class IrBuilder {
             case REF_NULL -> push(emit1(op, new int[0], in.refType(), in.heapTypeEncoding(), 0, at));
             case REF_IS_NULL -> push(emit1(op, new int[] {pop()}, ValType.I32, 0, 0, at));
             case REF_FUNC -> push(emit1(op, new int[0], ValType.FUNCREF, in.index(), 0, at));
-            default -> fixedSignature(op, in, at);
+            default -> {
+                if (op.feature == WasmFeature.GC) gc(op, in, at);
+                else fixedSignature(op, in, at);
+            }
         }
     }
 
@@ -622,6 +629,119 @@ public final class IrBuilder {
                 if (fr.label != null) enterMerge(fr.label, fr, fr.type.resultCount());
             }
         }
+    }
+
+    /**
+     * A GC instruction: one IR instruction with {@code imm} = the type index (the heap type's s33
+     * encoding for ref.test/ref.cast, with {@code imm2} = 1 for the nullable forms) and
+     * {@code imm2} = the second index (field, count, segment, source type). br_on_cast and
+     * br_on_cast_fail become a REF_TEST plus a branch.
+     */
+    private void gc(Opcode op, InstructionReader in, int at) {
+        long x = in.indexUnsigned();
+        long y = in.secondIndex();
+        switch (op) {
+            case BR_ON_CAST, BR_ON_CAST_FAIL -> {
+                int ref = stack[sp - 1];
+                ValType target = in.targetType();
+                int test = emit1(target.nullable() ? Opcode.REF_TEST_NULL : Opcode.REF_TEST, new int[] {ref}, ValType.I32,
+                        target.heapType().encoding(), 0, at);
+                Frame fr = frame((int) x);
+                Edge taken = switchEdge(fr);
+                BasicBlock next = f.newBlock();
+                Edge fallThrough = new Edge(next, new int[0]);
+                terminate(op == Opcode.BR_ON_CAST ? new Terminator.Branch(test, taken, fallThrough)
+                        : new Terminator.Branch(test, fallThrough, taken));
+                place(next);
+                return;
+            }
+            case REF_TEST, REF_TEST_NULL -> {
+                push(emit1(op, new int[] {pop()}, ValType.I32, in.targetType().heapType().encoding(), 0, at));
+                return;
+            }
+            case REF_CAST, REF_CAST_NULL -> {
+                push(emit1(op, new int[] {pop()}, in.targetType(), in.targetType().heapType().encoding(), 0, at));
+                return;
+            }
+            default -> { }
+        }
+        ValType ref = op.immediate == dev.kiln.frontend.Immediate.NONE ? null : ValType.ref(false, HeapType.concrete((int) x));
+        int operands;
+        ValType result;
+        switch (op) {
+            case STRUCT_NEW -> {
+                operands = ((StructType) m.types().get((int) x).composite()).fields().size();
+                result = ref;
+            }
+            case STRUCT_NEW_DEFAULT -> {
+                operands = 0;
+                result = ref;
+            }
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U -> {
+                operands = 1;
+                result = ((StructType) m.types().get((int) x).composite()).fields().get((int) y).type();
+            }
+            case STRUCT_SET -> {
+                operands = 2;
+                result = null;
+            }
+            case ARRAY_NEW, ARRAY_NEW_DATA, ARRAY_NEW_ELEM -> {
+                operands = 2;
+                result = ref;
+            }
+            case ARRAY_NEW_DEFAULT -> {
+                operands = 1;
+                result = ref;
+            }
+            case ARRAY_NEW_FIXED -> {
+                operands = (int) y;
+                result = ref;
+            }
+            case ARRAY_GET, ARRAY_GET_S, ARRAY_GET_U -> {
+                operands = 2;
+                result = ((ArrayType) m.types().get((int) x).composite()).element().type();
+            }
+            case ARRAY_SET -> {
+                operands = 3;
+                result = null;
+            }
+            case ARRAY_LEN -> {
+                operands = 1;
+                result = ValType.I32;
+            }
+            case ARRAY_FILL, ARRAY_INIT_DATA, ARRAY_INIT_ELEM -> {
+                operands = 4;
+                result = null;
+            }
+            case ARRAY_COPY -> {
+                operands = 5;
+                result = null;
+            }
+            case REF_EQ -> {
+                operands = 2;
+                result = ValType.I32;
+            }
+            case REF_I31 -> {
+                operands = 1;
+                result = ValType.ref(false, HeapType.I31);
+            }
+            case I31_GET_S, I31_GET_U -> {
+                operands = 1;
+                result = ValType.I32;
+            }
+            case ANY_CONVERT_EXTERN -> {
+                operands = 1;
+                result = ValType.ref(true, HeapType.ANY);
+            }
+            case EXTERN_CONVERT_ANY -> {
+                operands = 1;
+                result = ValType.ref(true, HeapType.EXTERN);
+            }
+            default -> throw new IllegalStateException("no IR for " + op);
+        }
+        int[] args = popN(operands);
+        if (result == null) emit(op, args, new int[0], x, y, at);
+        else push(emit1(op, args, result, x, y, at));
     }
 
     private void fixedSignature(Opcode op, InstructionReader in, int at) {

@@ -4,10 +4,15 @@ import dev.kiln.frontend.MemoryType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.HeapType;
+import dev.kiln.frontend.SubType;
+import dev.kiln.frontend.ValType;
+import dev.kiln.frontend.WasmFeature;
 
 /**
- * The WebAssembly 3.0 features the native backends do not lower yet (issue 17): tail calls,
- * exceptions, call_ref, several memories, 64-bit memories and tables. A backend asks here before
+ * The WebAssembly 3.0 features the native backends do not lower yet (issue 17): exceptions,
+ * several memories, 64-bit memories and tables. A backend asks here before
  * it compiles a function and declines it (the function keeps running in the interpreter under the
  * {@code auto} tier); one definition for both backends.
  */
@@ -26,11 +31,10 @@ public final class NativeSupport {
             TableType t = m.tableType(i);
             if (t.is64()) return "table " + i + " is a 64-bit table";
         }
+        String gc = gcUse(m, f);
+        if (gc != null) return gc;
         for (BasicBlock b : f.blocks) {
             switch (b.terminator) {
-                case Terminator.ReturnCall rc -> {
-                    if (rc.call.op == Opcode.CALL_REF) return "it makes a tail call through a function reference";
-                }
                 case Terminator.Throw th -> {
                     return "it throws (" + th.instruction.op + ")";
                 }
@@ -40,10 +44,41 @@ public final class NativeSupport {
                 default -> { }
             }
             for (Instruction i : b.instructions) {
-                if (i.op == Opcode.CALL_REF || i.op == Opcode.CATCH) return "it uses " + i.op;
+                if (i.op == Opcode.CATCH) return "it uses " + i.op;
             }
         }
         return null;
+    }
+
+    /**
+     * GC (issue 18): native code has no stack maps and no allocation path yet, so a function that
+     * executes a GC instruction, or holds a reference of the any hierarchy (which may point into
+     * the GC heap, whose collector must see every such reference), stays interpreted. A module
+     * that defines struct or array types keeps all its functions interpreted (its externrefs may
+     * be GC objects too).
+     */
+    private static String gcUse(Module m, IrFunction f) {
+        for (SubType t : m.types()) {
+            if (!(t.composite() instanceof FuncType)) return "the module defines GC types (struct/array): GC runs in the interpreter";
+            // native call_indirect compares type ids exactly; declared subtyping is checked by the interpreter only
+            if (!t.isFinal() || t.supertypes().length > 0) return "the module declares function subtypes";
+        }
+        for (int v = 0; v < f.valueCount(); v++) {
+            ValType t = f.typeOf(v);
+            if (t != null && t.isReference() && isAnyHierarchy(t.heapType())) return "it holds a GC reference (" + t + ")";
+        }
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) if (i.op.feature == WasmFeature.GC) return "it uses " + i.op + " (GC runs in the interpreter)";
+        }
+        return null;
+    }
+
+    private static boolean isAnyHierarchy(HeapType h) {
+        if (h.isConcrete()) return false; // a concrete type here is a function type (struct/array modules are declined above)
+        return switch (h.kind()) {
+            case ANY, EQ, I31, STRUCT, ARRAY, NONE -> true;
+            default -> false;
+        };
     }
 
     /** Throws {@link UnsupportedOperationException} when the backends cannot compile {@code f}. */

@@ -26,7 +26,21 @@ public enum TrapKind {
     /** call_ref or return_call_ref of null. */
     NULL_FUNCTION_REFERENCE(15, "null function reference"),
     /** throw_ref of null. */
-    NULL_EXCEPTION_REFERENCE(16, "null exception reference");
+    NULL_EXCEPTION_REFERENCE(16, "null exception reference"),
+    /** struct.get/struct.set of null. */
+    NULL_STRUCTURE_REFERENCE(17, "null structure reference"),
+    /** An array instruction on null. */
+    NULL_ARRAY_REFERENCE(18, "null array reference"),
+    /** i31.get of null. */
+    NULL_I31_REFERENCE(19, "null i31 reference"),
+    /** ref.cast to a type the value does not have. */
+    CAST_FAILURE(20, "cast failure"),
+    /** An array index or range past the array's length. */
+    OUT_OF_BOUNDS_ARRAY(21, "out of bounds array access"),
+    /** The GC heap cannot hold the allocation, even after a collection (the store's GC heap cap). */
+    OUT_OF_GC_MEMORY(22, "out of GC heap memory"),
+    /** An array whose size in bytes is past what one object may take. */
+    ALLOCATION_TOO_LARGE(23, "allocation size too large");
 
     private static final TrapKind[] BY_CODE = new TrapKind[32];
     static {

@@ -68,8 +68,13 @@ final class ElfConstants {
     static final int NOTE_GNU_STACK = 6;
     static final int SHSTRTAB = 7;
     static final int SECTION_COUNT = 8;
+    /**
+     * The optional last section: the WebAssembly module the code was compiled from (objects written
+     * for {@code kiln run app.o} and {@code Engine.precompile}; cache entries leave it out).
+     */
+    static final int KILN_WASM = 8;
     static final String[] SECTION_NAMES = {
-            "", ".text", ".rela.text", ".symtab", ".strtab", ".kiln.meta", ".note.GNU-stack", ".shstrtab"};
+            "", ".text", ".rela.text", ".symtab", ".strtab", ".kiln.meta", ".note.GNU-stack", ".shstrtab", ".kiln.wasm"};
 
     /** Alignment of each function in .text (and of .text itself). */
     static final int FUNCTION_ALIGNMENT = 16;

@@ -70,7 +70,9 @@ public final class ElfReader {
     private static final class Parse {
         private final byte[] file;
         private Target target;
-        private final Section[] sections = new Section[SECTION_COUNT];
+        private final Section[] sections = new Section[SECTION_COUNT + 1];
+        /** SECTION_COUNT, or one more when the object carries its module ({@code .kiln.wasm}). */
+        private int sectionCount;
         private final Map<String, Section> byName = new HashMap<>();
         private long shoff;
         private int shstrndx;
@@ -149,7 +151,15 @@ public final class ElfReader {
             if (!IntegrityDigest.verify(file, digestAt)) {
                 throw new CorruptObjectException("integrity digest mismatch: the object's bytes changed after it was written", digestAt);
             }
-            return new KilnObject(new KilnMetadata(decoded.formatVersion(), decoded.identity(), entries), functions, externals);
+            byte[] module = null;
+            Section wasm = byName.get(".kiln.wasm");
+            if (wasm != null) {
+                module = Arrays.copyOfRange(file, (int) wasm.offset(), (int) wasm.end());
+                if (!decoded.identity().hasModuleHash(BuildIdentity.sha256(module))) {
+                    throw corrupt(".kiln.wasm is not the module the code was compiled from (its SHA-256 is not the module hash)", wasm.offset());
+                }
+            }
+            return new KilnObject(new KilnMetadata(decoded.formatVersion(), decoded.identity(), entries), functions, externals, module);
         }
 
         private CorruptObjectException corrupt(String problem, long at) {
@@ -183,10 +193,14 @@ public final class ElfReader {
             expect16(in, 0, "e_phentsize");
             expect16(in, 0, "e_phnum");
             expect16(in, SHDR_SIZE, "e_shentsize");
-            expect16(in, SECTION_COUNT, "e_shnum");
+            int shnumAt = in.position();
+            sectionCount = in.u16("e_shnum");
+            if (sectionCount != SECTION_COUNT && sectionCount != SECTION_COUNT + 1) {
+                throw corrupt("e_shnum is " + sectionCount + ", expected " + SECTION_COUNT + " or " + (SECTION_COUNT + 1), shnumAt);
+            }
             int shstrndxAt = in.position();
             shstrndx = in.u16("e_shstrndx");
-            long tableSize = (long) SECTION_COUNT * SHDR_SIZE;
+            long tableSize = (long) sectionCount * SHDR_SIZE;
             if (shoff < EHDR_SIZE || shoff > file.length) {
                 throw corrupt("e_shoff 0x" + Long.toHexString(shoff) + " is outside the " + file.length
                         + "-byte file (truncated?)", shoffAt);
@@ -197,12 +211,12 @@ public final class ElfReader {
                         ? "section header table (" + tableSize + " bytes at 0x" + Long.toHexString(shoff) + ") runs past the end of the " + file.length + "-byte file"
                         : (file.length - shoff - tableSize) + " unexpected bytes after the section header table", shoffAt);
             }
-            if (shstrndx == 0 || shstrndx >= SECTION_COUNT) throw corrupt("e_shstrndx " + shstrndx + " is not a section", shstrndxAt);
+            if (shstrndx == 0 || shstrndx >= sectionCount) throw corrupt("e_shstrndx " + shstrndx + " is not a section", shstrndxAt);
         }
 
         private void sectionTable() throws CorruptObjectException {
-            long[][] raw = new long[SECTION_COUNT][];
-            for (int i = 0; i < SECTION_COUNT; i++) {
+            long[][] raw = new long[sectionCount][];
+            for (int i = 0; i < sectionCount; i++) {
                 int at = (int) (shoff + (long) i * SHDR_SIZE);
                 LittleEndianInput in = new LittleEndianInput(file, "section header " + i, at, at + SHDR_SIZE);
                 long[] h = {in.u32("sh_name"), in.u32("sh_type"), in.u64("sh_flags"), in.u64("sh_addr"), in.u64("sh_offset"),
@@ -232,12 +246,12 @@ public final class ElfReader {
                     (int) (shoff + (long) shstrndx * SHDR_SIZE));
             if (names.type() != SHT_STRTAB) throw corrupt("e_shstrndx names a section that is not a string table", names.headerAt() + 4);
             checkStringTable(names);
-            for (int i = 1; i < SECTION_COUNT; i++) {
+            for (int i = 1; i < sectionCount; i++) {
                 long[] h = raw[i];
                 int at = (int) (shoff + (long) i * SHDR_SIZE);
                 String name = string(names, h[0], at, "section name");
                 Section sec = new Section(i, name, (int) h[1], h[2], h[4], h[5], h[6], h[7], h[8], h[9], at);
-                if (!Arrays.asList(SECTION_NAMES).subList(1, SECTION_COUNT).contains(name)) {
+                if (!Arrays.asList(SECTION_NAMES).subList(1, sectionCount).contains(name)) {
                     throw corrupt("unexpected section '" + name + "'", at);
                 }
                 if (byName.put(name, sec) != null) throw corrupt("section '" + name + "' appears twice", at);
@@ -256,14 +270,15 @@ public final class ElfReader {
             expectSection(".kiln.meta", SHT_PROGBITS, 0, 0, 0, 8, 0);
             expectSection(".note.GNU-stack", SHT_PROGBITS, 0, 0, 0, 1, 0);
             expectSection(".shstrtab", SHT_STRTAB, 0, 0, 0, 1, 0);
+            if (sectionCount > SECTION_COUNT) expectSection(".kiln.wasm", SHT_PROGBITS, 0, 0, 0, 1, 0);
             if (byName.get(".note.GNU-stack").size() != 0) {
                 throw corrupt(".note.GNU-stack is not empty", byName.get(".note.GNU-stack").headerAt() + 32);
             }
             // nothing overlaps: ELF header, sections, section header table
             List<long[]> extents = new ArrayList<>();
             extents.add(new long[]{0, EHDR_SIZE, -1});
-            extents.add(new long[]{shoff, shoff + (long) SECTION_COUNT * SHDR_SIZE, -2});
-            for (int i = 1; i < SECTION_COUNT; i++) {
+            extents.add(new long[]{shoff, shoff + (long) sectionCount * SHDR_SIZE, -2});
+            for (int i = 1; i < sectionCount; i++) {
                 if (sections[i].size() > 0) extents.add(new long[]{sections[i].offset(), sections[i].end(), i});
             }
             extents.sort((a, b) -> Long.compare(a[0], b[0]));

@@ -26,6 +26,8 @@ import static dev.kiln.linker.ElfConstants.*;
  *       that function's symbol);</li>
  *   <li>{@code .strtab}, {@code .kiln.meta} ({@link MetaSection}), an empty {@code .note.GNU-stack} (the
  *       code needs no executable stack) and {@code .shstrtab};</li>
+ *   <li>optionally {@code .kiln.wasm}: the bytes of the module the code was compiled from, whose SHA-256
+ *       is the identity's module hash;</li>
  *   <li>the section header table, last in the file.</li>
  * </ul>
  * The file is sealed with an {@link IntegrityDigest} over all of its bytes.
@@ -45,7 +47,20 @@ public final class ElfWriter {
      *                                  outside its function, or the object would exceed 2 GiB
      */
     public static byte[] write(BuildIdentity identity, int functionCount, List<MachineCode> functions) {
+        return write(identity, functionCount, functions, null);
+    }
+
+    /**
+     * Writes the object with the module's bytes in a {@code .kiln.wasm} section (none when {@code module}
+     * is null), so that the object alone can be run.
+     *
+     * @throws IllegalArgumentException also when the module's SHA-256 is not the identity's module hash
+     */
+    public static byte[] write(BuildIdentity identity, int functionCount, List<MachineCode> functions, byte[] module) {
         Objects.requireNonNull(identity, "identity");
+        if (module != null && !identity.hasModuleHash(BuildIdentity.sha256(module))) {
+            throw new IllegalArgumentException("the module bytes are not those the identity's module hash names");
+        }
         Objects.requireNonNull(functions, "functions");
         if (functionCount < 0) throw new IllegalArgumentException("negative function count " + functionCount);
         validate(identity, functionCount, functions);
@@ -98,13 +113,14 @@ public final class ElfWriter {
 
         byte[] meta = MetaSection.encode(identity, functionCount, functions, textOffsets, functionSymbols);
 
+        int sectionCount = module == null ? SECTION_COUNT : SECTION_COUNT + 1;
         LittleEndianOutput shstrtab = new LittleEndianOutput().u8(0);
-        int[] sectionNames = new int[SECTION_COUNT];
-        for (int s = 1; s < SECTION_COUNT; s++) sectionNames[s] = string(shstrtab, SECTION_NAMES[s]);
+        int[] sectionNames = new int[sectionCount];
+        for (int s = 1; s < sectionCount; s++) sectionNames[s] = string(shstrtab, SECTION_NAMES[s]);
 
         // file layout
-        long[] offset = new long[SECTION_COUNT];
-        long[] size = new long[SECTION_COUNT];
+        long[] offset = new long[sectionCount];
+        long[] size = new long[sectionCount];
         long at = EHDR_SIZE;
         offset[TEXT] = at = alignUp(at, FUNCTION_ALIGNMENT);
         size[TEXT] = textSize;
@@ -119,13 +135,19 @@ public final class ElfWriter {
         offset[NOTE_GNU_STACK] = at = at + meta.length;
         offset[SHSTRTAB] = at;
         size[SHSTRTAB] = shstrtab.size();
-        long shoff = alignUp(at + shstrtab.size(), 8);
-        long fileSize = shoff + (long) SECTION_COUNT * SHDR_SIZE;
+        at += shstrtab.size();
+        if (module != null) {
+            offset[KILN_WASM] = at;
+            size[KILN_WASM] = module.length;
+            at += module.length;
+        }
+        long shoff = alignUp(at, 8);
+        long fileSize = shoff + (long) sectionCount * SHDR_SIZE;
         if (fileSize > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("the object would exceed 2 GiB");
 
         byte[] file = new byte[(int) fileSize];
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        putHeader(b, identity, shoff);
+        putHeader(b, identity, shoff, sectionCount);
 
         int textAt = (int) offset[TEXT];
         for (int i = 0; i < n; i++) {
@@ -137,6 +159,7 @@ public final class ElfWriter {
         b.put((int) offset[STRTAB], strtab.toByteArray());
         b.put((int) offset[KILN_META], meta);
         b.put((int) offset[SHSTRTAB], shstrtab.toByteArray());
+        if (module != null) b.put((int) offset[KILN_WASM], module);
 
         int firstGlobal = FIRST_GLOBAL_SYMBOL;
         sectionHeader(b, shoff, TEXT, sectionNames[TEXT], SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, offset[TEXT], size[TEXT], 0, 0, FUNCTION_ALIGNMENT, 0);
@@ -146,6 +169,9 @@ public final class ElfWriter {
         sectionHeader(b, shoff, KILN_META, sectionNames[KILN_META], SHT_PROGBITS, 0, offset[KILN_META], size[KILN_META], 0, 0, 8, 0);
         sectionHeader(b, shoff, NOTE_GNU_STACK, sectionNames[NOTE_GNU_STACK], SHT_PROGBITS, 0, offset[NOTE_GNU_STACK], 0, 0, 0, 1, 0);
         sectionHeader(b, shoff, SHSTRTAB, sectionNames[SHSTRTAB], SHT_STRTAB, 0, offset[SHSTRTAB], size[SHSTRTAB], 0, 0, 1, 0);
+        if (module != null) {
+            sectionHeader(b, shoff, KILN_WASM, sectionNames[KILN_WASM], SHT_PROGBITS, 0, offset[KILN_WASM], size[KILN_WASM], 0, 0, 1, 0);
+        }
 
         IntegrityDigest.seal(file, (int) offset[KILN_META] + MetaSection.DIGEST_OFFSET);
         return file;
@@ -221,13 +247,13 @@ public final class ElfWriter {
     }
 
     /** The ELF header of a relocatable object of {@code identity}'s machine whose section headers start at {@code shoff}. */
-    static void putHeader(ByteBuffer b, BuildIdentity identity, long shoff) {
+    static void putHeader(ByteBuffer b, BuildIdentity identity, long shoff, int sectionCount) {
         b.put(0, MAGIC);
         b.put(EI_CLASS, (byte) ELFCLASS64).put(EI_DATA, (byte) ELFDATA2LSB).put(EI_VERSION, (byte) EV_CURRENT)
                 .put(EI_OSABI, (byte) ELFOSABI_NONE);
         b.putShort(16, (short) ET_REL).putShort(18, (short) identity.target().elfMachine).putInt(20, EV_CURRENT)
                 .putLong(24, 0).putLong(32, 0).putLong(40, shoff).putInt(48, 0).putShort(52, (short) EHDR_SIZE)
                 .putShort(54, (short) 0).putShort(56, (short) 0).putShort(58, (short) SHDR_SIZE)
-                .putShort(60, (short) SECTION_COUNT).putShort(62, (short) SHSTRTAB);
+                .putShort(60, (short) sectionCount).putShort(62, (short) SHSTRTAB);
     }
 }

@@ -20,8 +20,15 @@ public final class KilnObject {
     private final List<String> externalSymbols;
     private final Map<Integer, MachineCode> byIndex = new HashMap<>();
     private final Map<String, MachineCode> bySymbol = new HashMap<>();
+    private final byte[] module;
 
     public KilnObject(KilnMetadata metadata, List<MachineCode> functions, List<String> externalSymbols) {
+        this(metadata, functions, externalSymbols, null);
+    }
+
+    /** An object that also carries the bytes of its module ({@code .kiln.wasm}; null: it does not). */
+    public KilnObject(KilnMetadata metadata, List<MachineCode> functions, List<String> externalSymbols, byte[] module) {
+        this.module = module;
         this.metadata = metadata;
         this.functions = List.copyOf(functions);
         this.externalSymbols = List.copyOf(externalSymbols);
@@ -56,6 +63,11 @@ public final class KilnObject {
     /** The code of WebAssembly function {@code funcIndex}, empty when the object has none for it. */
     public Optional<MachineCode> function(int funcIndex) {
         return Optional.ofNullable(byIndex.get(funcIndex));
+    }
+
+    /** The module the code was compiled from, when the object carries it ({@code .kiln.wasm}). */
+    public Optional<byte[]> module() {
+        return module == null ? Optional.empty() : Optional.of(module.clone());
     }
 
     /** The code whose symbol is {@code symbol}, empty when there is none. */

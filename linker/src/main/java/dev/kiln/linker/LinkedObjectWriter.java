@@ -186,7 +186,7 @@ public final class LinkedObjectWriter {
 
         byte[] file = new byte[(int) fileSize];
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-        ElfWriter.putHeader(b, identity, shoff);
+        ElfWriter.putHeader(b, identity, shoff, SECTION_COUNT);
         System.arraycopy(text, 0, file, (int) offset[TEXT], text.length);
         b.put((int) offset[SYMTAB], symtab.toByteArray());
         b.put((int) offset[STRTAB], strtab.toByteArray());

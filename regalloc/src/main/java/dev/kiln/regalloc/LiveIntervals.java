@@ -100,7 +100,7 @@ public final class LiveIntervals {
     /** Operations that call out (clobbering caller-saved registers). */
     public static boolean isCall(Opcode op) {
         return switch (op) {
-            case CALL, CALL_INDIRECT, MEMORY_GROW, MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, DATA_DROP,
+            case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW, MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, DATA_DROP,
                  TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP, TABLE_GET, TABLE_SET, TABLE_SIZE -> true;
             default -> false;
         };

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.SymbolResolver;

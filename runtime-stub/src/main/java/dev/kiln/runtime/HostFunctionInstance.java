@@ -4,16 +4,14 @@ import dev.kiln.frontend.RawValues;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
-/** A {@link HostFunction} bound to a store. Its failures become traps; ProcessExit and {@link WasmException}s (as exceptions in the guest) pass through. */
+/** A {@link HostFunction} bound to a store. Its failures become traps; {@link ProcessExit} and {@link WasmException}s (as exceptions in the guest) pass through. */
 public final class HostFunctionInstance extends FunctionInstance {
     private final HostFunction definition;
-    /** What a host function called from Java (not from an instance) sees as its caller. */
-    private static final Caller NO_CALLER = () -> null;
     /** Address of the thunk native code calls this function through, once made. */
     long nativeThunk;
 
     HostFunctionInstance(Store store, HostFunction definition) {
-        super(store, definition.type());
+        super(store, definition.type().funcType());
         this.definition = definition;
     }
 
@@ -27,11 +25,16 @@ public final class HostFunctionInstance extends FunctionInstance {
     }
 
     @Override
+    String displayName() {
+        return "host function " + definition.module() + "." + definition.name();
+    }
+
+    @Override
     long[] invoke(Instance caller, long[] args) {
         long[] results;
         store.enterHost();
         try {
-            results = definition.implementation().call(caller == null ? NO_CALLER : caller, args);
+            results = definition.implementation().call(caller == null ? new JavaCaller(store) : caller, args);
         } catch (ProcessExit | dev.kiln.ir.ThrownException e) {
             throw e;
         } catch (WasmException e) { // thrown into the guest
@@ -39,9 +42,7 @@ public final class HostFunctionInstance extends FunctionInstance {
         } catch (TrapException e) {
             throw e.kind == TrapKind.HOST_ERROR ? e.inHostFunction(qualifiedName()) : e;
         } catch (WasmTrap t) {
-            TrapException inner = new TrapException(t.kind(), t.getCause());
-            for (dev.kiln.ir.WasmFrame f : t.wasmStack()) inner.addFrame(f);
-            throw inner;
+            throw t.toInternal();
         } catch (StackOverflowError e) {
             throw new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
         } catch (InterruptedException e) {

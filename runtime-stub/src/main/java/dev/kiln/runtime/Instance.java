@@ -51,6 +51,8 @@ public final class Instance implements Caller {
     /** Evaluated items of each element segment; empty once dropped. */
     final long[][] elementItems;
     final boolean[] dataDropped;
+    /** The run-time type (layout, supertype display) of each type index, canonical store-wide. */
+    final dev.kiln.interpreter.gc.GcType[] gcTypes;
     final int[] typeIds;
     private final MemorySegment vmctx;
     private final Map<String, Extern> exports = new LinkedHashMap<>();
@@ -75,6 +77,7 @@ public final class Instance implements Caller {
         this.dataDropped = new boolean[m.data().size()];
         this.typeIds = new int[m.types().size()];
         var hierarchy = module.validated().types();
+        this.gcTypes = store.gcTypes.typesOf(hierarchy);
         for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeIdOfKey(hierarchy.canonicalKey(i)) : 0;
         this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
@@ -191,32 +194,22 @@ public final class Instance implements Caller {
     }
 
     /** Exports by name, in declaration order. */
+    @Override
     public Map<String, Extern> exports() {
         return Collections.unmodifiableMap(exports);
     }
 
-    public FunctionInstance function(String name) {
-        return exports.get(name) instanceof FunctionInstance f ? f : null;
-    }
-
-    public MemoryInstance memory(String name) {
-        return exports.get(name) instanceof MemoryInstance mem ? mem : null;
-    }
-
-    public GlobalInstance global(String name) {
-        return exports.get(name) instanceof GlobalInstance g ? g : null;
-    }
-
-    public TableInstance table(String name) {
-        return exports.get(name) instanceof TableInstance t ? t : null;
-    }
-
-    /** Caller view for host functions: the memory exported as "memory", else memory 0. */
+    /** For host functions: the memory exported as "memory", else memory 0 (exported or not). */
     @Override
-    public Memory memory() {
-        MemoryInstance exported = memory("memory");
-        if (exported != null) return exported;
-        return memories.length > 0 ? memories[0] : null;
+    public java.util.Optional<Memory> findMemory() {
+        java.util.Optional<MemoryInstance> exported = findMemory("memory");
+        if (exported.isPresent()) return java.util.Optional.of(exported.get());
+        return memories.length > 0 ? java.util.Optional.of(memories[0]) : java.util.Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+        return "the instance of " + module.name();
     }
 
     // ---- instantiation ----
@@ -224,36 +217,37 @@ public final class Instance implements Caller {
     private void link(Imports imports) {
         int fi = 0, ti = 0, mi = 0, gi = 0, xi = 0;
         for (Import imp : m.imports()) {
-            Extern e = imports.lookup(imp.module(), imp.name());
+            Extern e = imports.lookup(imp.module(), imp.name(), store);
             String what = imp.module() + "." + imp.name();
             if (e == null) throw new LinkException("unknown import: " + what);
             if (storeOf(e) != store) throw new LinkException("cannot import " + what + ": it belongs to another store");
             switch (imp.kind()) {
                 case FUNC -> {
-                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]) {
+                    if (!(e instanceof FunctionInstance f) || store.typeId(f) != typeIds[imp.typeIndex()]
+                            && !store.functionGcType(f).isSubtypeOf(gcTypes[imp.typeIndex()])) {
                         throw incompatible(what, m.funcType(imp.typeIndex()).toString(), e);
                     }
                     functions[fi++] = f;
                 }
                 case TABLE -> {
-                    if (!(e instanceof TableInstance t) || !sameAcrossModules(t.elementType(), t.types, imp.table().elementType())
-                            || t.type().is64() != imp.table().is64()
-                            || !new Limits(t.size(), t.type().limits().max(), t.type().limits().hasMax()).matches(imp.table().limits())) {
+                    if (!(e instanceof TableInstance t) || !sameAcrossModules(t.valElementType(), t.types, imp.table().elementType())
+                            || t.tableType().is64() != imp.table().is64()
+                            || !new Limits(t.size(), t.tableType().limits().max(), t.tableType().limits().hasMax()).matches(imp.table().limits())) {
                         throw incompatible(what, "table " + imp.table(), e);
                     }
                     tables[ti++] = t;
                 }
                 case MEMORY -> {
-                    if (!(e instanceof MemoryInstance mem) || mem.type().is64() != imp.memory().is64()
-                            || !new Limits(mem.byteSize() >>> 16, mem.type().limits().max(), mem.type().limits().hasMax()).matches(imp.memory().limits())) {
+                    if (!(e instanceof MemoryInstance mem) || mem.memoryType().is64() != imp.memory().is64()
+                            || !new Limits(mem.byteSize() >>> 16, mem.memoryType().limits().max(), mem.memoryType().limits().hasMax()).matches(imp.memory().limits())) {
                         throw incompatible(what, "memory " + imp.memory(), e);
                     }
                     memories[mi++] = mem;
                 }
                 case GLOBAL -> {
-                    if (!(e instanceof GlobalInstance g) || g.type().mutable() != imp.global().mutable()
-                            || !(g.type().mutable() ? sameAcrossModules(g.type().type(), g.types, imp.global().type())
-                                 : matchesAcrossModules(g.type().type(), g.types, imp.global().type()))) {
+                    if (!(e instanceof GlobalInstance g) || g.globalType().mutable() != imp.global().mutable()
+                            || !(g.globalType().mutable() ? sameAcrossModules(g.globalType().type(), g.types, imp.global().type())
+                                 : matchesAcrossModules(g.globalType().type(), g.types, imp.global().type()))) {
                         throw incompatible(what, "global " + imp.global(), e);
                     }
                     globals[gi++] = g;
@@ -321,6 +315,17 @@ public final class Instance implements Caller {
     }
 
     private void allocate() {
+        // Objects made by constant expressions are not roots until the instance holds them all.
+        dev.kiln.interpreter.gc.GcHeap heap = store.gcHeap();
+        heap.deferCollections(true);
+        try {
+            allocateDeferringCollections();
+        } finally {
+            heap.deferCollections(false);
+        }
+    }
+
+    private void allocateDeferringCollections() {
         for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
@@ -385,7 +390,7 @@ public final class Instance implements Caller {
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
         hostImportDescriptors.add(d.address());
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, vmctx.address());
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.type()));
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, store.typeId(h.funcType()));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, store.handle(h));
         return d.address();
     }
@@ -396,7 +401,7 @@ public final class Instance implements Caller {
             ElementSegment seg = m.elements().get(i);
             if (seg.mode() == SegmentMode.ACTIVE) {
                 long offset = evaluate(seg.offset());
-                if (!tables[seg.tableIndex()].type().is64()) offset &= 0xFFFF_FFFFL;
+                if (!tables[seg.tableIndex()].tableType().is64()) offset &= 0xFFFF_FFFFL;
                 tables[seg.tableIndex()].init(offset, elementItems[i], 0, elementItems[i].length);
             }
             if (seg.mode() != SegmentMode.PASSIVE) elementItems[i] = new long[0];
@@ -405,18 +410,40 @@ public final class Instance implements Caller {
             DataSegment seg = m.data().get(i);
             if (seg.mode() != SegmentMode.ACTIVE) continue;
             long offset = evaluate(seg.offset());
-            if (!memories[seg.memoryIndex()].type().is64()) offset &= 0xFFFF_FFFFL;
+            if (!memories[seg.memoryIndex()].memoryType().is64()) offset &= 0xFFFF_FFFFL;
             memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
             dataDropped[i] = true;
         }
         if (m.startFunction() >= 0) functions[m.startFunction()].invoke(this, new long[0]);
     }
 
-    /** Evaluates a validated constant expression, extended constants (i32/i64 add, sub, mul) included. */
+    /** The run-time type of function {@code funcIndex}'s type. */
+    dev.kiln.interpreter.gc.GcType gcTypeOfFunction(int funcIndex) {
+        return gcTypes[m.functionTypeIndex(funcIndex)];
+    }
+
+    /** Reports the references this instance holds (globals, element segments) to a collection. */
+    void reportGcRoots(java.util.function.LongConsumer root) {
+        for (GlobalInstance g : globals) if (g != null) for (long v : g.raw()) root.accept(v);
+        for (long[] items : elementItems) if (items != null) for (long v : items) root.accept(v);
+    }
+
+    /** A data segment's bytes (empty once dropped). */
+    MemorySegment dataSegment(int segment) {
+        DataSegment seg = m.data().get(segment);
+        if (dataDropped[segment]) return MemorySegment.ofArray(new byte[0]);
+        return MemorySegment.ofArray(m.bytes()).asSlice(seg.dataStart(), seg.dataLength());
+    }
+
+    /** Evaluates a validated constant expression, extended constants and allocating GC instructions included. */
     long evaluate(ConstExpr e) {
         long[] stack = new long[e.instrs().size()];
         int sp = 0;
         for (ConstInstr ci : e.instrs()) {
+            if (ci.op().feature == dev.kiln.frontend.WasmFeature.GC) {
+                sp = dev.kiln.interpreter.gc.ConstGc.eval(ci, stack, sp, gcTypes, store.gcHeap());
+                continue;
+            }
             long v = switch (ci.op()) {
                 case I32_CONST -> (int) ci.imm();
                 case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
@@ -454,10 +481,24 @@ public final class Instance implements Caller {
      * tier, or cached code, which binds now), else in the interpreter (compiling it on first use).
      */
     long[] invokeDefined(int index, long[] args) {
+        return invokeDefined(index, args, false);
+    }
+
+    /**
+     * As {@link #invokeDefined(int, long[])} for the interpreter's tail calls: when the function runs
+     * in the interpreter and ends in a tail call out of it, null (the caller makes that call:
+     * {@code Interpreter.invokeOrTail}).
+     */
+    long[] invokeDefinedOrTail(int index, long[] args) {
+        return invokeDefined(index, args, true);
+    }
+
+    private long[] invokeDefined(int index, long[] args, boolean mayTail) {
         store.firstInstruction();
         long entry = nativeEntryFor(index);
         if (entry != 0) return NativeBinding.invoke(this, m.functionType(index), entry, args);
-        long[] results = Interpreter.invoke(binding, compiled(index), args);
+        long[] results = mayTail ? Interpreter.invokeOrTail(binding, compiled(index), args) : Interpreter.invoke(binding, compiled(index), args);
+        if (results == null) return null;
         // the interpreter keeps i32 sign-extended; callers get i32 and f32 in the low 32 bits, as from native code
         return RawValues.zeroExtend32(m.functionType(index).results(), results);
     }
@@ -487,14 +528,14 @@ public final class Instance implements Caller {
     void hot(int index) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.request(nativeCode, index);
+        if (nativeCode != null) TierUp.request(nativeCode, index, !store.engine().compileInBackground());
     }
 
     /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */
     void hotLoop(CompiledFunction f, int osrIndex) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex);
+        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex, !store.engine().compileInBackground());
     }
 
     NativeModule nativeModule() {
@@ -504,11 +545,11 @@ public final class Instance implements Caller {
     // ---- bulk memory and table operations, shared by the interpreter and the native helpers ----
 
     void memoryFill(long dst, int value, long n) {
-        memories[0].fill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
+        memories[0].wasmFill(dst & 0xFFFF_FFFFL, (byte) value, n & 0xFFFF_FFFFL);
     }
 
     void memoryCopy(long dst, long src, long n) {
-        memories[0].copy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+        memories[0].wasmCopy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
     }
 
     void memoryInit(int segment, long dst, long src, long n) {
@@ -537,6 +578,6 @@ public final class Instance implements Caller {
     }
 
     GlobalType globalType(int i) {
-        return globals[i].type();
+        return globals[i].globalType();
     }
 }

@@ -35,6 +35,28 @@ final class InterpreterBinding implements InstanceContext {
         return 0;
     }
 
+    /**
+     * Tier-up thresholds of the store's engine: a function is hot once {@code calls / hotCalls +
+     * backEdges / hotLoops >= 1}, counted as {@code calls * hotLoops + backEdges * hotCalls >=
+     * hotCalls * hotLoops}. Only the auto tier promotes, so other tiers never report hot functions.
+     */
+    @Override
+    public int callWeight() {
+        return instance.store().engine().hotLoops();
+    }
+
+    @Override
+    public int loopWeight() {
+        return instance.store().engine().hotCalls();
+    }
+
+    @Override
+    public long hotThreshold() {
+        Store store = instance.store();
+        if (store.tier() != Tier.AUTO) return Long.MAX_VALUE;
+        return (long) store.engine().hotCalls() * store.engine().hotLoops();
+    }
+
     @Override
     public long stackBytesAvailable() {
         return instance.store().interpreterStackAvailable();
@@ -77,14 +99,17 @@ final class InterpreterBinding implements InstanceContext {
     @Override
     public int resolveIndirect(int tableIndex, long elementIndex, int typeIndex) {
         TableInstance table = instance.tables[tableIndex];
-        long idx = table.type().is64() ? elementIndex : elementIndex & 0xFFFF_FFFFL;
+        long idx = table.tableType().is64() ? elementIndex : elementIndex & 0xFFFF_FFFFL;
         if (Long.compareUnsigned(idx, table.size()) >= 0) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
         int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
-        if (typeId != instance.typeIds[typeIndex]) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
         int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
         FunctionInstance f = instance.store().functionByHandle(handle);
+        // the same type, or (WebAssembly 3.0) a declared subtype of it
+        if (typeId != instance.typeIds[typeIndex] && !instance.store().functionGcType(f).isSubtypeOf(instance.gcTypes[typeIndex])) {
+            throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
+        }
         if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
         return -1 - handle;
     }
@@ -101,6 +126,21 @@ final class InterpreterBinding implements InstanceContext {
     @Override
     public long[] callHandle(int handle, long[] args) {
         return instance.store().functionByHandle(handle).invoke(instance, args);
+    }
+
+    @Override
+    public long[] tailCallFunction(int funcIndex, long[] args) {
+        return tailCall(instance.functions[funcIndex], args);
+    }
+
+    @Override
+    public long[] tailCallHandle(int handle, long[] args) {
+        return tailCall(instance.store().functionByHandle(handle), args);
+    }
+
+    private long[] tailCall(FunctionInstance f, long[] args) {
+        if (f instanceof WasmFunction wf) return wf.instance.invokeDefinedOrTail(wf.index, args);
+        return f.invoke(instance, args);
     }
 
     @Override
@@ -216,7 +256,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public boolean tableIs64(int table) {
-        return instance.tables[table].type().is64();
+        return instance.tables[table].tableType().is64();
     }
 
     @Override
@@ -237,5 +277,30 @@ final class InterpreterBinding implements InstanceContext {
     @Override
     public void elemDrop(int segment) {
         instance.elementItems[segment] = new long[0];
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        return instance.store().gcHeap();
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+        return instance.gcTypes[typeIndex];
+    }
+
+    @Override
+    public dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        return instance.store().functionGcType(funcref);
+    }
+
+    @Override
+    public MemorySegment dataSegment(int segment) {
+        return instance.dataSegment(segment);
+    }
+
+    @Override
+    public long[] elemSegment(int segment) {
+        return instance.elementItems[segment];
     }
 }

@@ -10,6 +10,9 @@ import dev.kiln.linker.VirtualMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +20,10 @@ import java.util.List;
  * A linear memory in native memory. Its whole 32-bit range is reserved once, 8 GiB of address
  * space (4 GiB of memory and a 4 GiB guard, inaccessible until committed), so its base address
  * never moves when it grows; native code and the interpreter both rely on that.
+ *
+ * <p>Host code reads and writes it through {@link Memory}; those accesses go through a view that
+ * closes with the store, so a buffer kept past the store's end fails with an exception instead of
+ * touching unmapped memory.
  */
 public final class MemoryInstance implements Memory, Extern {
     /** Bytes of address space reserved per memory. */
@@ -30,9 +37,9 @@ public final class MemoryInstance implements Memory, Extern {
     private final long base;
     /** The whole reservation for the runtime's own use while guest code runs (the store cannot be closed then). */
     private final MemorySegment segment;
-    /** The same bytes for host code: unusable (an exception, not a fault) once the store is closed. */
-    private final Arena viewArena = Arena.ofShared();
-    private final MemorySegment view;
+    /** What host code accesses: the reservation, closed (before it is unmapped) when the memory is released. */
+    private final Arena hostViews = Arena.ofShared();
+    private final MemorySegment host;
     private final long maxPages;
     private long size;
     private boolean released;
@@ -52,7 +59,7 @@ public final class MemoryInstance implements Memory, Extern {
         this.pages = VirtualMemory.reserve(RESERVATION);
         this.base = pages.address();
         this.segment = wholeReservation(base);
-        this.view = segment.reinterpret(viewArena, null);
+        this.host = hostView(segment, hostViews);
         long bytes = type.limits().min() * MemoryType.PAGE_SIZE;
         try {
             if (bytes > 0) pages.commit(0, bytes);
@@ -63,25 +70,34 @@ public final class MemoryInstance implements Memory, Extern {
         this.size = bytes;
     }
 
+    @SuppressWarnings("restricted")
+    private static MemorySegment hostView(MemorySegment reservation, Arena arena) {
+        return reservation.reinterpret(arena, null);
+    }
+
     /** All of the reservation: accesses past {@link #byteSize()} hit inaccessible pages, so check first. */
     @SuppressWarnings("restricted")
     private static MemorySegment wholeReservation(long base) {
         return MemorySegment.ofAddress(base).reinterpret(RESERVATION);
     }
 
-    public MemoryType type() {
+    /** The memory's type: its limits in pages (the minimum is the size it was created with). */
+    @Override
+    public dev.kiln.runtime.MemoryType type() {
+        return dev.kiln.runtime.MemoryType.of(type);
+    }
+
+    /** The module's view of the type (import matching). */
+    MemoryType memoryType() {
         return type;
     }
 
     /** Address of byte 0. */
-    public long baseAddress() {
+    long baseAddress() {
         return base;
     }
 
-    /**
-     * A segment over the whole reservation for the interpreter (accesses past {@link #byteSize()}
-     * must be checked first; only while the store is open).
-     */
+    /** A segment over the whole reservation (accesses past {@link #byteSize()} must be checked first). */
     MemorySegment reservation() {
         return segment;
     }
@@ -121,77 +137,123 @@ public final class MemoryInstance implements Memory, Extern {
     void release() {
         if (!released) {
             released = true;
-            viewArena.close();
+            hostViews.close(); // host views fail from now on, before the pages go
             pages.close();
         }
     }
 
+    /** For Wasm code and the runtime: traps as the spec says. */
     private long check(long address, long length) {
-        // unsigned, without overflow: 64-bit memories pass any u64 address and length
-        if (Long.compareUnsigned(length, size) > 0 || Long.compareUnsigned(address, size - length) > 0) {
-            throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        if (outside(address, length)) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
+        return address;
+    }
+
+    /** Unsigned, without overflow: 64-bit memories pass any u64 address and length. */
+    private boolean outside(long address, long length) {
+        return Long.compareUnsigned(length, size) > 0 || Long.compareUnsigned(address, size - length) > 0;
+    }
+
+    /** For host code ({@link Memory}): the same check, thrown as the API's trap. */
+    private long hostCheck(long address, long length) {
+        if (address < 0 || length < 0 || outside(address, length)) {
+            throw new WasmTrap(TrapKind.OUT_OF_BOUNDS_MEMORY, List.of(), new IndexOutOfBoundsException(
+                    "bytes [" + address + ", " + address + " + " + length + ") are outside the memory of " + size + " bytes"));
         }
         return address;
     }
 
     @Override
     public byte readByte(long address) {
-        return view.get(ValueLayout.JAVA_BYTE, check(address, 1));
+        return host.get(ValueLayout.JAVA_BYTE, hostCheck(address, 1));
     }
 
     @Override
     public short readShort(long address) {
-        return view.get(I16, check(address, 2));
+        return host.get(I16, hostCheck(address, 2));
     }
 
     @Override
     public int readInt(long address) {
-        return view.get(I32, check(address, 4));
+        return host.get(I32, hostCheck(address, 4));
     }
 
     @Override
     public long readLong(long address) {
-        return view.get(I64, check(address, 8));
+        return host.get(I64, hostCheck(address, 8));
     }
 
     @Override
     public void writeByte(long address, byte value) {
-        view.set(ValueLayout.JAVA_BYTE, check(address, 1), value);
+        host.set(ValueLayout.JAVA_BYTE, hostCheck(address, 1), value);
     }
 
     @Override
     public void writeShort(long address, short value) {
-        view.set(I16, check(address, 2), value);
+        host.set(I16, hostCheck(address, 2), value);
     }
 
     @Override
     public void writeInt(long address, int value) {
-        view.set(I32, check(address, 4), value);
+        host.set(I32, hostCheck(address, 4), value);
     }
 
     @Override
     public void writeLong(long address, long value) {
-        view.set(I64, check(address, 8), value);
+        host.set(I64, hostCheck(address, 8), value);
     }
 
     @Override
     public void read(long address, byte[] dst, int offset, int length) {
-        MemorySegment.copy(view, ValueLayout.JAVA_BYTE, check(address, length), dst, offset, length);
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        MemorySegment.copy(host, ValueLayout.JAVA_BYTE, hostCheck(address, length), dst, offset, length);
     }
 
     @Override
     public void write(long address, byte[] src, int offset, int length) {
-        MemorySegment.copy(src, offset, view, ValueLayout.JAVA_BYTE, check(address, length), length);
+        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        MemorySegment.copy(src, offset, host, ValueLayout.JAVA_BYTE, hostCheck(address, length), length);
+    }
+
+    @Override
+    public void fill(long address, byte value, long length) {
+        hostCheck(address, length);
+        host.asSlice(address, length).fill(value);
+    }
+
+    @Override
+    public void copy(long dst, long src, long length) {
+        hostCheck(dst, length);
+        hostCheck(src, length);
+        MemorySegment.copy(host, src, host, dst, length);
+    }
+
+    @Override
+    public ByteBuffer buffer(long address, int length) {
+        hostCheck(address, length);
+        return host.asSlice(address, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public String readCString(long address) {
+        hostCheck(address, 0);
+        long end = address;
+        while (end < size && host.get(ValueLayout.JAVA_BYTE, end) != 0) end++;
+        if (end >= size) {
+            throw new WasmTrap(TrapKind.OUT_OF_BOUNDS_MEMORY, List.of(), new IndexOutOfBoundsException(
+                    "no NUL after the string at " + address + " before the end of the memory (" + size + " bytes)"));
+        }
+        if (end - address > Integer.MAX_VALUE - 8) throw new IllegalStateException("string at " + address + " is longer than 2 GiB");
+        return new String(host.asSlice(address, end - address).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
     /** memory.fill with the spec's bounds check. */
-    void fill(long dst, byte value, long n) {
+    void wasmFill(long dst, byte value, long n) {
         check(dst, n);
         segment.asSlice(dst, n).fill(value);
     }
 
     /** memory.copy (overlapping ranges allowed) with the spec's bounds checks. */
-    void copy(long dst, long src, long n) {
+    void wasmCopy(long dst, long src, long n) {
         check(dst, n);
         check(src, n);
         MemorySegment.copy(segment, src, segment, dst, n);

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;

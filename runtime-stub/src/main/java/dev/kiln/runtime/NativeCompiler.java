@@ -1,5 +1,7 @@
 package dev.kiln.runtime;
 
+import dev.kiln.runtime.internal.CompilerBuildId;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
@@ -10,8 +12,11 @@ import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.CorruptObjectException;
 import dev.kiln.linker.DamagedObjectException;
+import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ElfWriter;
+import dev.kiln.linker.KilnObject;
 import dev.kiln.linker.LinkedObjectWriter;
 import dev.kiln.linker.MappedObject;
 
@@ -26,9 +31,16 @@ import java.util.function.IntConsumer;
  * the module bytes, the compiler build, the target and the options; a hit is used as is, a miss
  * is compiled and stored (atomically), a corrupt entry is reported, removed and rebuilt — never
  * executed.
+ *
+ * <p>Not API: kiln's own tools and tests use it; embedders use {@link Engine}.
  */
 public final class NativeCompiler {
     private NativeCompiler() {
+    }
+
+    /** The compiler's view of {@code module} (kiln's own tools and tests; embedders never need it). */
+    public static ValidatedModule validated(WasmModule module) {
+        return module.validated();
     }
 
     /**
@@ -105,8 +117,7 @@ public final class NativeCompiler {
 
     /** The relocatable ELF object for a module (for {@code kiln compile -o}): its identity, then every defined function. */
     public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
-        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
-        return ElfWriter.write(identity(module, backend.cpu(), options), module.validated().module().functionCount(), code);
+        return object(module, backend, options, progress, false);
     }
 
     /** The cache object for a module (mapped format, {@link LinkedObjectWriter}): every defined function, linked. */
@@ -115,6 +126,62 @@ public final class NativeCompiler {
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
         return LinkedObjectWriter.write(identity(module, backend.cpu(), options), m.functionCount(), code,
                 linking(backend, SymbolNames.of(m)));
+    }
+
+    /** The ELF object for a module: its identity, then every defined function, and the module itself when {@code embedModule}. */
+    static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress, boolean embedModule) {
+        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
+        byte[] bytes = module.validated().module().bytes();
+        return ElfWriter.write(identity(module, backend.cpu(), options), module.validated().module().functionCount(), code,
+                embedModule ? bytes : null);
+    }
+
+    /**
+     * Uses {@code object}'s code for {@code module} after checking that it was made from exactly
+     * this module, for {@code backend}'s target at a CPU level this machine has, with {@code options}
+     * and by this compiler build.
+     */
+    static void useObject(WasmModule module, byte[] object, Backend backend, CodeOptions options) {
+        KilnObject parsed;
+        try {
+            parsed = ElfReader.read(object, backend.relocationModel());
+        } catch (CorruptObjectException e) {
+            throw new IncompatibleCodeException("the object is damaged: " + e.getMessage());
+        }
+        Backend level = levelOf(parsed.identity(), backend, options);
+        String problem = mismatch(parsed.identity(), identity(module, level.cpu(), options), module.name());
+        if (problem != null) throw new IncompatibleCodeException(problem);
+        module.useNativeCode(parsed.functions(), level, options);
+    }
+
+    /**
+     * The backend of the CPU level {@code found} was compiled for, when this machine ({@code host})
+     * has that level or a higher one (code for a lower level runs here too); else {@code host}.
+     */
+    private static Backend levelOf(BuildIdentity found, Backend host, CodeOptions options) {
+        for (CpuFeatures level : CpuFeatures.levels(host.target())) {
+            if (host.cpu().includes(level) && optionsKey(level, options).equals(found.options())) return Backends.forCpu(level);
+        }
+        return host;
+    }
+
+    /** Why code built for {@code found} must not run as {@code expected}, or null when they are the same. */
+    static String mismatch(BuildIdentity found, BuildIdentity expected, String moduleName) {
+        if (!found.hasModuleHash(expected.moduleHash())) {
+            return "the code was compiled from another module (SHA-256 " + found.moduleHashHex() + "), not from " + moduleName
+                    + " (" + expected.moduleHashHex() + ")";
+        }
+        if (found.target() != expected.target()) {
+            return "the code is for " + found.target() + ", this machine is " + expected.target();
+        }
+        if (!found.options().equals(expected.options())) {
+            return "the code was compiled with options " + found.options() + ", this engine uses " + expected.options();
+        }
+        if (!found.buildId().equals(expected.buildId())) {
+            return "the code was compiled by kiln build " + found.buildId() + ", this is " + expected.buildId()
+                    + " (precompile again with this version)";
+        }
+        return found.equals(expected) ? null : "the code was built for " + found + ", not " + expected;
     }
 
     /**

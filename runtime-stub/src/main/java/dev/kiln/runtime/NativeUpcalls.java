@@ -98,7 +98,7 @@ final class NativeUpcalls {
             long state = stateOf(vmctx);
             Instance caller = Instance.byContext(vmctx);
             HostFunctionInstance f = Store.hostFunctionCalled(vmctx, handle);
-            resultsTo(state, buffer, f.type(), f.invoke(caller, NativeValues.read(buffer, f.type().params())));
+            resultsTo(state, buffer, f.funcType(), f.invoke(caller, NativeValues.read(buffer, f.funcType().params())));
             return 0;
         } catch (Throwable e) {
             return failed(vmctx, e);

@@ -1,6 +1,8 @@
 package dev.kiln.runtime;
 
 import dev.kiln.linker.VirtualMemory;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.CompilerBuildId;
 
 /**
  * Starts one-time costs on a background thread, so they overlap with reading and validating a
@@ -10,14 +12,14 @@ import dev.kiln.linker.VirtualMemory;
  * executable memory with the trap routine. Whoever needs them first waits for the class
  * initialisation to finish.
  */
-public final class NativeWarmUp {
+final class NativeWarmUp {
     private static volatile boolean started;
 
     private NativeWarmUp() {
     }
 
     /** Begins warming up what {@code tier} needs (once per process); returns at once. */
-    public static void start(Tier tier) {
+    static void start(Tier tier) {
         if (started) return;
         started = true;
         boolean natively = tier != Tier.INTERP && Backends.host() != null;

@@ -2,9 +2,13 @@ package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.MemoryType;
+import dev.kiln.frontend.HeapType;
+import dev.kiln.frontend.ValType;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import dev.kiln.runtime.internal.TypeRegistry;
 
 import java.lang.foreign.Arena;
@@ -19,6 +23,12 @@ import java.util.Map;
  * Owns everything instances allocate: native memory (VMContexts, global cells, tables, linear
  * memories, funcref descriptors), the canonical function-type ids, and the handles through which
  * references name functions and host objects. Close it to release the native memory.
+ *
+ * <p>A store runs code the way its {@link Engine} says ({@code engine.newStore()}); {@code new
+ * Store()} uses the interpreter. It carries the embedder's data for host functions
+ * ({@link #data(Object)}, {@link Caller#data()}), and makes memories, tables and globals that
+ * modules can import ({@link #newMemory(dev.kiln.runtime.MemoryType)}, {@link #newTable},
+ * {@link #newGlobal}).
  *
  * <p><b>Threads.</b> A store is used by one thread at a time, as wasmtime's is: calling its
  * functions, instantiating modules in it, growing or changing its tables and memories from Java,
@@ -52,9 +62,22 @@ public final class Store implements AutoCloseable {
     private volatile boolean nativeActive;
     /** A VMContext with only the execution state, passed to host functions called through a funcref. */
     private final MemorySegment hostContext;
-    private Tier tier = Tier.INTERP;
+    private final Engine engine;
+    private Tier tier;
+    private volatile Object data;
+    /** Host functions bound to this store, so defining one twice gives one function. */
+    private final Map<HostFunction, HostFunctionInstance> boundHostFunctions = new IdentityHashMap<>();
+    /** Every funcref descriptor this store made: the only valid non-null function references. */
+    private final Map<Long, FunctionInstance> byDescriptor = new java.util.concurrent.ConcurrentHashMap<>();
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
+    /** Default cap of the GC heap (native memory; see {@link #maxGcHeapBytes}). */
+    public static final long DEFAULT_MAX_GC_HEAP = 1L << 30;
+    private long maxGcHeapBytes = DEFAULT_MAX_GC_HEAP;
+    /** Run-time types of every struct, array and function type of the store's modules, canonical store-wide. */
+    final dev.kiln.interpreter.gc.GcTypeRegistry gcTypes = new dev.kiln.interpreter.gc.GcTypeRegistry();
+    /** The GC heap, made when the first module with GC types or instructions is instantiated. */
+    private dev.kiln.interpreter.gc.GcHeap gcHeap;
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
@@ -77,20 +100,44 @@ public final class Store implements AutoCloseable {
     private long activationStackPointer;
     private long activationInterpreterBytes;
 
+    /** A store on the interpreter tier, without a cache. */
     public Store() {
+        this(Engine.INTERPRETER);
+    }
+
+    /** A store running code as {@code engine} says (the same as {@code engine.newStore()}). */
+    public Store(Engine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        this.tier = engine.tier() == Tier.AUTO && Backends.host() == null ? Tier.INTERP : engine.tier();
+        this.fuelMetered = engine.fuel();
         hostContext = arena.allocate(VmContextLayout.SIZE, 16);
         hostContext.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, state.address());
         BY_HOST_CONTEXT.put(hostContext.address(), this);
     }
 
-    /** Chooses how functions of instances created from now on run (default: the interpreter). */
+    /** The engine this store runs code with. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Chooses how functions of instances created from now on run (default: the engine's tier). */
     public Store tier(Tier tier) {
         if (tier == Tier.NATIVE && Backends.host() == null) {
             throw new UnsupportedOperationException("no native backend for this machine (" + System.getProperty("os.arch") + ")");
         }
         this.tier = tier;
-        if (tier == Tier.AUTO) TierUp.enable();
         return this;
+    }
+
+    /** Attaches the embedder's data to this store; host functions reach it through {@link Caller#data()}. */
+    public Store data(Object data) {
+        this.data = data;
+        return this;
+    }
+
+    /** The embedder's data ({@link #data(Object)}), or null. */
+    public Object data() {
+        return data;
     }
 
     private volatile long firstInstructionNanos;
@@ -312,6 +359,93 @@ public final class Store implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Caps the GC heap (bytes of native memory for struct and array objects; default 1 GiB): an
+     * allocation that does not fit even after a collection traps. Set before instantiating.
+     */
+    public Store maxGcHeapBytes(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative GC heap cap");
+        this.maxGcHeapBytes = bytes;
+        return this;
+    }
+
+    /** The store's GC heap, made on first use. */
+    synchronized dev.kiln.interpreter.gc.GcHeap gcHeap() {
+        if (gcHeap == null) {
+            gcHeap = new dev.kiln.interpreter.gc.GcHeap(gcTypes, maxGcHeapBytes);
+            gcHeap.roots(this::reportGcRoots);
+        }
+        return gcHeap;
+    }
+
+    /** The run-time type of the function a non-null funcref names (for ref.test / ref.cast to a function type). */
+    dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+        return functionGcType(function(funcref));
+    }
+
+    /** The run-time type of a function's type (its module's canonical type; a host function's is final, without supertypes). */
+    dev.kiln.interpreter.gc.GcType functionGcType(FunctionInstance f) {
+        if (f instanceof WasmFunction w) return w.instance.gcTypeOfFunction(w.index);
+        return gcTypes.funcTypeOfKey(f.typeKey());
+    }
+
+    /**
+     * What a reference of the any or extern hierarchy is: "null", "i31", "struct", "array", "host"
+     * (a host object), or "other" (a function or exception reference).
+     */
+    public synchronized String referenceKind(long ref) {
+        if (ref == 0) return "null";
+        if (dev.kiln.interpreter.gc.GcRefs.isI31(ref)) return "i31";
+        if (dev.kiln.interpreter.gc.GcRefs.isHost(ref)) return "host";
+        if (gcHeap != null && gcHeap.isObject(ref)) return gcHeap.typeOf(ref).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT ? "struct" : "array";
+        return "other";
+    }
+
+    /** Why {@code v} cannot be a value of reference type {@code t} (type indices of {@code types}' module) from Java, or null. */
+    String badGcReference(dev.kiln.interpreter.gc.GcType[] types, dev.kiln.frontend.ValType t, long v) {
+        dev.kiln.frontend.HeapType h = t.heapType();
+        if (v == 0) return t.nullable() ? null : "null for a non-nullable reference";
+        boolean object = dev.kiln.interpreter.gc.GcRefs.isObject(v) && gcHeap().isObject(v);
+        if (h.isConcrete()) {
+            dev.kiln.interpreter.gc.GcType target = types[h.typeIndex()];
+            if (target.kind == dev.kiln.interpreter.gc.GcType.Kind.FUNC) return null;
+            return object && gcHeap().typeOf(v).isSubtypeOf(target) ? null : "not an object of type " + t;
+        }
+        boolean i31 = dev.kiln.interpreter.gc.GcRefs.isI31(v);
+        boolean ok = switch (h.kind()) {
+            case ANY -> i31 || object || dev.kiln.interpreter.gc.GcRefs.isHost(v);
+            case EQ -> i31 || object;
+            case I31 -> i31;
+            case STRUCT, ARRAY -> object && (gcHeap().typeOf(v).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT) == (h.kind() == dev.kiln.frontend.HeapType.Kind.STRUCT);
+            case NONE -> false;
+            // an extern may become an anyref (any.convert_extern): refuse only words that would pass for an object's address
+            case EXTERN -> object || !dev.kiln.interpreter.gc.GcRefs.isObject(v);
+            default -> true; // functions, exceptions: as before GC
+        };
+        return ok ? null : "not a reference of type " + t + " in this store";
+    }
+
+    /** GC statistics: collections so far and bytes of native memory the heap holds (0, 0 before any GC module). */
+    public synchronized long[] gcStats() {
+        return gcHeap == null ? new long[2] : new long[] {gcHeap.collections(), gcHeap.committedBytes()};
+    }
+
+    /**
+     * Every word that may reference a GC object: globals, tables, element segments, exception
+     * payloads, and the current thread's interpreter frames (where guest code of this store runs).
+     */
+    private void reportGcRoots(java.util.function.LongConsumer root) {
+        for (Instance i : instances) i.reportGcRoots(root);
+        for (TableInstance t : tables) {
+            long n = t.size();
+            for (long k = 0; k < n; k++) root.accept(t.get(k));
+        }
+        synchronized (this) {
+            for (dev.kiln.ir.ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
+        }
+        dev.kiln.interpreter.Interpreter.reportStackRoots(root);
+    }
+
     /** Caps every table's growth (elements). */
     public Store maxTableElements(long elements) {
         this.maxTableElements = elements;
@@ -326,18 +460,28 @@ public final class Store implements AutoCloseable {
         return maxTableElements;
     }
 
-    /** Instantiates a module: resolves imports, initialises state and segments, runs the start function. */
+    /**
+     * Instantiates a module: resolves imports, initialises state and segments, runs the start function.
+     *
+     * @throws LinkException when an import is missing or has another type
+     * @throws WasmTrap      when the start function or a segment traps
+     */
     public Instance instantiate(WasmModule module, Imports imports) {
         return using(() -> Instance.create(this, module, imports));
     }
 
-    /** Binds a host function to this store so modules can import it. */
-    public HostFunctionInstance hostFunction(HostFunction f) {
-        return new HostFunctionInstance(this, f);
+    /** Instantiates a module that imports nothing. */
+    public Instance instantiate(WasmModule module) {
+        return instantiate(module, new Imports());
+    }
+
+    /** Binds a host function to this store so modules can import it (the same definition gives the same function). */
+    public synchronized HostFunctionInstance hostFunction(HostFunction f) {
+        return boundHostFunctions.computeIfAbsent(f, d -> new HostFunctionInstance(this, d));
     }
 
     /** The store-wide id of a function type without type indices (a host function's). */
-    public int typeId(FuncType t) {
+    int typeId(FuncType t) {
         return types.idOf(dev.kiln.frontend.TypeHierarchy.keyOf(t));
     }
 
@@ -351,14 +495,88 @@ public final class Store implements AutoCloseable {
         return types.idOf(f.typeKey());
     }
 
+    // ---- memories, tables and globals made by the host ----
+
+    /**
+     * A new linear memory of {@code type}, for modules to import ({@link Imports#define(String, String, Extern)})
+     * and for host code to use. It lives until the store is closed.
+     *
+     * @throws LinkException when the store's cap ({@link #maxMemoryPages}) is below the minimum, or the memory cannot be reserved
+     */
+    public MemoryInstance newMemory(dev.kiln.runtime.MemoryType type) {
+        return newMemory(type.memoryType());
+    }
+
+    /** A new table of {@code type} with every element {@code init} (a function of this store, a host object, or null). */
+    public TableInstance newTable(dev.kiln.runtime.TableType type, Object init) {
+        return newTable(type.tableType(), referenceRaw(type.elementType().valType(), init));
+    }
+
+    /** A new global of {@code type} holding {@code value} (see {@link GlobalInstance#value()} for the Java types). */
+    public GlobalInstance newGlobal(dev.kiln.runtime.GlobalType type, Object value) {
+        GlobalInstance g = new GlobalInstance(this, type.globalType(), new long[2]);
+        g.initialize(value);
+        return g;
+    }
+
+    // ---- references between Java and Wasm ----
+
+    /** The raw value of a reference of type {@code t}: a function of this store or null (funcref), any object (externref). */
+    long referenceRaw(ValType t, Object value) {
+        if (value == null) return 0;
+        if (isExtern(t)) return externRef(value);
+        if (!(value instanceof FunctionInstance f)) {
+            throw new IllegalArgumentException("a " + t + " must be a FunctionInstance or null, not a " + value.getClass().getSimpleName());
+        }
+        if (f.store != this) throw new IllegalArgumentException("the function belongs to another store");
+        return funcref(f);
+    }
+
+    /** The Java value of a raw reference of type {@code t}. */
+    Object referenceValue(ValType t, long raw) {
+        return isExtern(t) ? externObject(raw) : function(raw);
+    }
+
+    /** Checks that {@code raw} is a reference of this store ({@link IllegalArgumentException} otherwise). */
+    void checkRaw(ValType t, long raw) {
+        if (raw == 0) return;
+        if (isExtern(t)) {
+            synchronized (this) {
+                externObject(raw); // a host object of this store, or a GC value made external
+            }
+        } else if (isAnyHierarchy(t) || t.heapType().isConcrete() && !byDescriptor.containsKey(raw) && isGcValue(raw)) {
+            return; // GC references: WasmFunction.checkArguments checks them against the parameter's type
+        } else if (!byDescriptor.containsKey(raw)) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(raw) + " is not a function reference of this store");
+        }
+    }
+
+    private static boolean isAnyHierarchy(ValType t) {
+        return switch (t.heapType().kind()) {
+            case ANY, EQ, I31, STRUCT, ARRAY, NONE -> true;
+            default -> false;
+        };
+    }
+
+    private synchronized boolean isGcValue(long raw) {
+        return dev.kiln.interpreter.gc.GcRefs.isI31(raw) || gcHeap != null && gcHeap.isObject(raw);
+    }
+
+    /** True for the references host code sees as objects of its own (externref and its subtypes). */
+    private static boolean isExtern(ValType t) {
+        HeapType.Kind k = t.heapType().kind();
+        return k == HeapType.Kind.EXTERN || k == HeapType.Kind.NOEXTERN;
+    }
+
     MemoryInstance newMemory(MemoryType t) {
+        if (closed) throw new IllegalStateException("the store is closed");
         MemoryInstance m = new MemoryInstance(this, t, maxMemoryPages);
         memories.add(m);
         return m;
     }
 
     TableInstance newTable(dev.kiln.frontend.TableType t, long init) {
-        TableInstance table = new TableInstance(this, t, init, arena, maxTableElements);
+        TableInstance table = new TableInstance(t, init, this, maxTableElements);
         tables.add(table);
         return table;
     }
@@ -392,6 +610,7 @@ public final class Store implements AutoCloseable {
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
+        byDescriptor.put(f.descriptor, f);
         if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
         return f.descriptor;
     }
@@ -495,7 +714,7 @@ public final class Store implements AutoCloseable {
         List<FuncType> types = new ArrayList<>(missing.size());
         for (int k = 0; k < handles.length; k++) {
             handles[k] = handle(missing.get(k));
-            types.add(missing.get(k).type());
+            types.add(missing.get(k).funcType());
         }
         long[] thunks = NativeCodeMemory.get(backend()).hostThunks(handles, types, hostCode);
         for (int k = 0; k < thunks.length; k++) missing.get(k).nativeThunk = thunks[k];
@@ -512,11 +731,16 @@ public final class Store implements AutoCloseable {
         return functionsByHandle.get(handle);
     }
 
-    /** The function a funcref value names, or null for the null reference. */
+    /**
+     * The function a raw funcref value names, or null for the null reference.
+     *
+     * @throws IllegalArgumentException when {@code funcref} is not a function reference of this store
+     */
     public FunctionInstance function(long funcref) {
         if (funcref == 0) return null;
-        int handle = MemorySegment.NULL.reinterpret(Long.MAX_VALUE).get(ValueLayout.JAVA_INT, funcref + VmContextLayout.FUNC_HANDLE);
-        return functionByHandle(handle);
+        FunctionInstance f = byDescriptor.get(funcref);
+        if (f == null) throw new IllegalArgumentException("0x" + Long.toHexString(funcref) + " is not a function reference of this store");
+        return f;
     }
 
     /** The externref value for a host object (the same object always gives the same value); null gives 0. */
@@ -525,14 +749,14 @@ public final class Store implements AutoCloseable {
         Long h = externHandles.get(o);
         if (h != null) return h;
         externObjects.add(o);
-        long handle = externObjects.size();
+        long handle = dev.kiln.interpreter.gc.GcRefs.host(externObjects.size());
         externHandles.put(o, handle);
         return handle;
     }
 
     /** A new exception tag with payload types {@code params}, for host functions that throw into the guest or to define as an import. */
-    public TagInstance newTag(dev.kiln.frontend.ValType... params) {
-        FuncType t = new FuncType(params, new dev.kiln.frontend.ValType[0]);
+    public TagInstance newTag(ValueType<?>... params) {
+        FuncType t = TagType.of(params).funcType();
         return new TagInstance(this, t, typeId(t));
     }
 
@@ -554,9 +778,21 @@ public final class Store implements AutoCloseable {
         return exceptions.get((int) ref - 1);
     }
 
-    /** The host object of an externref value, or null. */
+    /**
+     * The host object of a raw externref value, or null.
+     *
+     * @throws IllegalArgumentException when {@code ref} is not an externref of this store
+     */
     public synchronized Object externObject(long ref) {
-        return ref == 0 ? null : externObjects.get((int) ref - 1);
+        if (ref == 0) return null;
+        if (!dev.kiln.interpreter.gc.GcRefs.isHost(ref)) {
+            // a GC value made external (extern.convert_any): no host object (Java sees null for now)
+            if (dev.kiln.interpreter.gc.GcRefs.isI31(ref) || gcHeap != null && gcHeap.isObject(ref)) return null;
+            throw new IllegalArgumentException("no externref " + ref + " in this store");
+        }
+        long handle = dev.kiln.interpreter.gc.GcRefs.hostHandle(ref);
+        if (handle < 1 || handle > externObjects.size()) throw new IllegalArgumentException("no externref " + ref + " in this store");
+        return externObjects.get((int) handle - 1);
     }
 
     /**
@@ -588,6 +824,7 @@ public final class Store implements AutoCloseable {
         BY_HOST_CONTEXT.remove(hostContext.address());
         for (MemoryInstance m : memories) m.release();
         for (TableInstance t : tables) t.release();
+        if (gcHeap != null) gcHeap.close();
         arena.close();
         if (Backends.host() != null && nativeActive) NativeCodeMemory.get(backend()).release(hostCode);
         // drop what could keep modules reachable: their code is freed once nothing refers to them

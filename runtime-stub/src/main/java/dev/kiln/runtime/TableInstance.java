@@ -14,6 +14,10 @@ import java.lang.foreign.ValueLayout;
  * A table: a native array of references (funcref descriptor addresses or externref handles, 0 =
  * null) and a native record {base, size} that VMContexts point to, so every instance sharing the
  * table sees growth at once.
+ *
+ * <p>Host code reads and writes elements as Java values: a {@link FunctionInstance} (or null) in a
+ * {@code funcref} table, any object (or null) in an {@code externref} table. An index outside the
+ * table throws {@link WasmTrap} of kind {@link dev.kiln.runtime.TrapKind#OUT_OF_BOUNDS_TABLE}.
  */
 public final class TableInstance implements Extern {
     /** Implementation limit on table size (the JS API's). */
@@ -30,9 +34,10 @@ public final class TableInstance implements Extern {
     /** The defining module's types, for matching a type index across modules (null: no type indices). */
     dev.kiln.frontend.TypeHierarchy types;
 
-    TableInstance(Store store, TableType type, long initValue, Arena storeArena, long hostMaxElements) {
-        this.store = store;
+    TableInstance(TableType type, long initValue, Store store, long hostMaxElements) {
         this.type = type;
+        this.store = store;
+        Arena storeArena = store.arena;
         long declared = type.limits().hasMax() ? type.limits().max() : 0xFFFF_FFFFL;
         if (declared < 0) declared = Long.MAX_VALUE; // a table64 maximum of 2^63 or more (u64)
         this.max = Math.min(declared, Math.min(MAX_ELEMENTS, hostMaxElements));
@@ -60,39 +65,75 @@ public final class TableInstance implements Extern {
         record.set(ValueLayout.JAVA_LONG, VmContextLayout.TABLE_SIZE, size);
     }
 
-    public TableType type() {
+    /** The table's element type and limits (the minimum is the size it was created with). */
+    @Override
+    public dev.kiln.runtime.TableType type() {
+        return dev.kiln.runtime.TableType.of(type);
+    }
+
+    /** The module's view of the type (import matching). */
+    TableType tableType() {
         return type;
     }
 
-    public ValType elementType() {
+    /** The reference type of the elements. */
+    public ValueType<?> elementType() {
+        return ValueType.of(type.elementType());
+    }
+
+    ValType valElementType() {
         return type.elementType();
     }
 
+    Store store() {
+        return store;
+    }
+
     /** Address of the table's record {base, size}. */
-    public long recordAddress() {
+    long recordAddress() {
         return record.address();
     }
 
+    /** Current number of elements. */
     public long size() {
         return size;
     }
 
-    public long get(long index) {
+    /** Element {@code index}: a {@link FunctionInstance} or host object, null for the null reference. */
+    public Object element(long index) {
+        if (index < 0 || index >= size) throw outOfBounds(index);
+        return store.referenceValue(valElementType(), elements.getAtIndex(ValueLayout.JAVA_LONG, index));
+    }
+
+    /**
+     * Sets element {@code index} to {@code value}: a function of this store (or null) in a
+     * {@code funcref} table, any object (or null) in an {@code externref} table.
+     */
+    public void setElement(long index, Object value) {
+        long raw = store.referenceRaw(valElementType(), value);
+        if (index < 0 || index >= size) throw outOfBounds(index);
+        elements.setAtIndex(ValueLayout.JAVA_LONG, index, raw);
+    }
+
+    /** Grows by {@code delta} elements set to {@code init}; returns the old size, or -1 when it cannot grow that much. */
+    public long grow(long delta, Object init) {
+        long raw = store.referenceRaw(valElementType(), init);
+        return store.using(() -> growNow(delta, raw));
+    }
+
+    private WasmTrap outOfBounds(long index) {
+        return new WasmTrap(TrapKind.OUT_OF_BOUNDS_TABLE, java.util.List.of(),
+                new IndexOutOfBoundsException("element " + index + " is outside the table of " + size + " elements"));
+    }
+
+    long get(long index) {
         if (index < 0 || index >= size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
         return elements.getAtIndex(ValueLayout.JAVA_LONG, index);
     }
 
-    public void set(long index, long value) {
+    void set(long index, long value) {
         if (index < 0 || index >= size) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
         elements.setAtIndex(ValueLayout.JAVA_LONG, index, value);
-    }
-
-    /**
-     * Grows the table from Java (as the store's user; see {@link Store}): returns the old size, or
-     * -1 when the table cannot grow that much.
-     */
-    public long grow(long delta, long init) {
-        return store.using(() -> growNow(delta, init));
     }
 
     /** table.grow from guest code (the elements may move: no other thread runs the store's code). */

@@ -20,13 +20,19 @@ public final class TagInstance implements Extern {
         this.typeId = typeId;
     }
 
-    /** The tag's type: its parameters are the payload's types (the results are empty). */
-    public FuncType type() {
+    /** The tag's type: the payload's types. */
+    @Override
+    public TagType type() {
+        return TagType.of(type);
+    }
+
+    /** The module's view of the type: the payload as parameters, no results. */
+    FuncType funcType() {
         return type;
     }
 
     @Override
     public String toString() {
-        return "tag " + type;
+        return "tag " + type();
     }
 }

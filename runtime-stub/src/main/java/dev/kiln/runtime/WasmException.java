@@ -27,7 +27,7 @@ public final class WasmException extends RuntimeException {
     }
 
     private static long[] check(TagInstance tag, long[] payload) {
-        int slots = RawValues.slots(tag.type().params());
+        int slots = RawValues.slots(tag.funcType().params());
         if (payload.length != slots) {
             throw new IllegalArgumentException("tag " + tag.type() + " takes " + slots + " slots, got " + payload.length);
         }

@@ -25,6 +25,30 @@ public final class WasmFunction extends FunctionInstance {
         return index;
     }
 
+    /**
+     * A reference argument of the any hierarchy from Java must be null (where the type allows),
+     * an i31, a host object, or an object of this store's GC heap of the parameter's type:
+     * Wasm code loads fields at its address, so any other word is refused here.
+     */
+    @Override
+    void checkArguments(long[] args) {
+        dev.kiln.frontend.FuncType t = type;
+        int slot = 0;
+        for (int k = 0; k < t.paramCount(); k++) {
+            dev.kiln.frontend.ValType p = t.param(k);
+            long v = args[slot];
+            slot += dev.kiln.frontend.RawValues.slots(p);
+            if (!p.isReference()) continue;
+            String why = store.badGcReference(instance.gcTypes, p, v);
+            if (why != null) throw new IllegalArgumentException("argument " + k + " (" + p + "): " + why);
+        }
+    }
+
+    @Override
+    String displayName() {
+        return "function '" + instance.validated().module().functionDisplayName(index) + "'";
+    }
+
     @Override
     long[] invoke(Instance caller, long[] args) {
         return instance.invokeDefined(index, args);

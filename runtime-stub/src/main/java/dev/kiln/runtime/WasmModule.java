@@ -1,16 +1,26 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.Decoder;
+import dev.kiln.frontend.Export;
+import dev.kiln.frontend.Import;
+import dev.kiln.frontend.Module;
+import dev.kiln.frontend.ModuleException;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.Validator;
+import dev.kiln.frontend.text.TextFormatException;
+import dev.kiln.frontend.text.WatParser;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A decoded and validated module, ready to instantiate any number of times. Throws the frontend's
- * {@link dev.kiln.frontend.ModuleException} (malformed, invalid, over a limit) for bad input.
+ * A decoded and validated module, ready to instantiate any number of times, in any number of
+ * stores. Made from a binary or from WebAssembly text; {@link Engine#compile} also makes its native
+ * code available. Bad input throws {@link WasmModuleException} (malformed, invalid, over a limit,
+ * bad text) with the byte offset or the line and column.
  */
 public final class WasmModule {
     private final ValidatedModule validated;
@@ -30,8 +40,26 @@ public final class WasmModule {
         return of(bytes, "module");
     }
 
+    /**
+     * The module in {@code bytes}: a binary module, or WebAssembly text (a binary starts with
+     * {@code \0asm}; anything else is parsed as text). {@code name} names it in messages and traps.
+     *
+     * @throws WasmModuleException when it does not decode, validate or parse
+     */
     public static WasmModule of(byte[] bytes, String name) {
-        return new WasmModule(Validator.validate(Decoder.decode(bytes)), name);
+        byte[] binary = bytes;
+        if (!WatParser.isBinary(bytes)) {
+            try {
+                binary = WatParser.parse(bytes, name).binary();
+            } catch (TextFormatException e) {
+                throw new WasmModuleException("text", e.getMessage(), -1, e);
+            }
+        }
+        try {
+            return new WasmModule(Validator.validate(Decoder.decode(binary)), name);
+        } catch (ModuleException e) {
+            throw new WasmModuleException(e.category(), e.getMessage(), e.offset(), e);
+        }
     }
 
     /**
@@ -43,11 +71,56 @@ public final class WasmModule {
         return new WasmModule(Validator.validateTrusted(Decoder.decodeTrusted(bytes)), name);
     }
 
+    /** The module in a {@code .wasm} or {@code .wat} file, named by the file's name. */
     public static WasmModule read(Path file) throws IOException {
         return of(Files.readAllBytes(file), file.getFileName().toString());
     }
 
-    public ValidatedModule validated() {
+    /** The binary module (text is parsed to a binary first): what precompiled code and caches are keyed by. */
+    public byte[] bytes() {
+        return validated.module().bytes().clone();
+    }
+
+    /** How many functions the module defines (imports not counted): what native compilation compiles. */
+    public int definedFunctionCount() {
+        return validated.module().functionBodies().size();
+    }
+
+    /** What the module imports, in order: each import's module and field name, and its type. */
+    public List<ImportType> imports() {
+        Module m = validated.module();
+        List<ImportType> out = new ArrayList<>();
+        for (Import i : m.imports()) {
+            ExternType t = switch (i.kind()) {
+                case FUNC -> FunctionType.of(m.funcType(i.typeIndex()));
+                case TABLE -> TableType.of(i.table());
+                case MEMORY -> MemoryType.of(i.memory());
+                case GLOBAL -> GlobalType.of(i.global());
+                case TAG -> TagType.of(m.funcType(i.typeIndex()));
+            };
+            out.add(new ImportType(i.module(), i.name(), t));
+        }
+        return List.copyOf(out);
+    }
+
+    /** What the module exports, in order: each export's name and type. */
+    public List<ExportType> exports() {
+        Module m = validated.module();
+        List<ExportType> out = new ArrayList<>();
+        for (Export e : m.exports()) {
+            ExternType t = switch (e.kind()) {
+                case FUNC -> FunctionType.of(m.functionType(e.index()));
+                case TABLE -> TableType.of(m.tableType(e.index()));
+                case MEMORY -> MemoryType.of(m.memoryType(e.index()));
+                case GLOBAL -> GlobalType.of(m.globalType(e.index()));
+                case TAG -> TagType.of(m.tagFuncType(e.index()));
+            };
+            out.add(new ExportType(e.name(), t));
+        }
+        return List.copyOf(out);
+    }
+
+    ValidatedModule validated() {
         return validated;
     }
 
@@ -80,8 +153,12 @@ public final class WasmModule {
         return existingNativeCode(dev.kiln.ir.code.CodeOptions.DEFAULT);
     }
 
-    /** Uses code compiled elsewhere (the code cache): each function binds to it when first called. */
-    public void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend,
+    /**
+     * Uses code compiled elsewhere: each function binds to it when first called. Only for code
+     * whose identity (module hash, target, options, compiler build) was checked against this
+     * module: the cache, {@link Engine#precompiled}, precompiled resources.
+     */
+    void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend,
                               dev.kiln.ir.code.CodeOptions options) {
         nativeCode(backend, options).provide(code);
     }

@@ -8,18 +8,19 @@ import java.util.List;
 /**
  * WebAssembly code trapped: the kind (one of the spec's trap conditions, or a host function's
  * failure) and the Wasm stack at the trap, innermost frame first, with function names and byte
- * offsets, whichever tier each frame ran in.
+ * offsets, whichever tier each frame ran in. Accesses through {@link Memory} outside the memory
+ * throw it too (kind {@link dev.kiln.runtime.TrapKind#OUT_OF_BOUNDS_MEMORY}, no frames).
  */
 public final class WasmTrap extends RuntimeException {
     private final TrapKind kind;
     private final List<WasmFrame> frames;
     private final int omittedFrames;
 
-    public WasmTrap(TrapKind kind, List<WasmFrame> frames, Throwable cause) {
+    WasmTrap(TrapKind kind, List<WasmFrame> frames, Throwable cause) {
         this(kind, frames, 0, cause);
     }
 
-    public WasmTrap(TrapKind kind, List<WasmFrame> frames, int omittedFrames, Throwable cause) {
+    WasmTrap(TrapKind kind, List<WasmFrame> frames, int omittedFrames, Throwable cause) {
         super(kind.message, cause);
         this.kind = kind;
         this.frames = List.copyOf(frames);
@@ -40,12 +41,26 @@ public final class WasmTrap extends RuntimeException {
         return hostFunction;
     }
 
-    public TrapKind kind() {
+    /** Why the code trapped. */
+    public dev.kiln.runtime.TrapKind kind() {
+        return dev.kiln.runtime.TrapKind.of(kind);
+    }
+
+    /** The compiler's kind, with its code and message (kiln's own tools). */
+    TrapKind internalKind() {
         return kind;
     }
 
-    public List<WasmFrame> wasmStack() {
-        return frames;
+    /** Back to the internal trap (thrown from a host function into Wasm code): the same kind, frames and cause. */
+    dev.kiln.ir.TrapException toInternal() {
+        dev.kiln.ir.TrapException inner = new dev.kiln.ir.TrapException(kind, getCause());
+        frames.forEach(inner::addFrame);
+        return inner;
+    }
+
+    /** The Wasm stack at the trap, innermost frame first. */
+    public List<TrapFrame> wasmStack() {
+        return frames.stream().map(TrapFrame::of).toList();
     }
 
     /** Outer frames not recorded (only the innermost {@code TrapException.MAX_FRAMES} are kept). */

@@ -2,7 +2,6 @@ package dev.kiln.runtime;
 
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.Target;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,13 +34,11 @@ class DescriptorLifetimeTest {
     @BeforeEach
     void x86Only() {
         assumeTrue(Target.host() == Target.X86_64, "native tiers run on x86-64 here");
-        TierUp.configure(2, 1_000_000, true); // hot at the third call, promoted on the calling thread
     }
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
+    /** Hot at the third call, promoted on the calling thread. */
+    private final Engine engine = Engine.builder().tier(Tier.AUTO).hotCalls(2).hotLoops(1_000_000).compileInBackground(false)
+            .precompiledCode(null).build();
 
     private static void makeHot(Instance i, String export) {
         for (int k = 0; k < 4; k++) i.function(export).call(k);
@@ -50,7 +47,7 @@ class DescriptorLifetimeTest {
     @Test
     void aClosedStoreLeavesNoDescriptorForBindingToRepoint() {
         WasmModule m = WasmModule.of(BYTES);
-        Store a = new Store().tier(Tier.AUTO);
+        Store a = engine.newStore();
         makeHot(a.instantiate(m, new Imports()), "f");
         NativeModule nm = m.existingNativeCode();
         assertTrue(nm.describedIn(a) >= 2, "the table's descriptors of f and g are re-pointed by binding");
@@ -62,10 +59,10 @@ class DescriptorLifetimeTest {
     void bindingAfterAStoreClosedLeavesItsFreedMemoryAlone() {
         for (int round = 0; round < 200; round++) {
             WasmModule m = WasmModule.of(BYTES);
-            try (Store a = new Store().tier(Tier.AUTO)) {
+            try (Store a = engine.newStore()) {
                 makeHot(a.instantiate(m, new Imports()), "f"); // native code active, descriptors of f and g described
             }
-            try (Store b = new Store().tier(Tier.AUTO)) {
+            try (Store b = engine.newStore()) {
                 Instance i = b.instantiate(m, new Imports());
                 makeHot(i, "g"); // binds g: re-points its descriptors, none of them a's
                 assertNotEquals(0, m.existingNativeCode().address(index(m, "g")));

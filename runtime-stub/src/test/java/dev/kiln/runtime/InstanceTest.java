@@ -3,7 +3,6 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +28,8 @@ class InstanceTest {
         return store.instantiate(WasmModule.of(Wat.compile(wat)), imports);
     }
 
-    private static FuncType type(ValType[] params, ValType... results) {
-        return new FuncType(params, results);
+    private static FunctionType type(ValType[] params, ValType... results) {
+        return FunctionType.of(new FuncType(params, results));
     }
 
     @Test
@@ -70,7 +69,7 @@ class InstanceTest {
         WasmTrap t = assertThrows(WasmTrap.class, () -> i.function("outer").call());
         assertEquals(TrapKind.HOST_ERROR, t.kind());
         assertInstanceOf(IllegalStateException.class, t.getCause());
-        assertEquals(List.of("inner", "outer"), t.wasmStack().stream().map(f -> f.function()).toList());
+        assertEquals(List.of("inner", "outer"), t.wasmStack().stream().map(f -> f.functionName()).toList());
     }
 
     @Test
@@ -94,8 +93,8 @@ class InstanceTest {
         WasmTrap t = assertThrows(WasmTrap.class, () -> i.function("f").call(65534));
         assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, t.kind());
         assertEquals(2, t.wasmStack().size());
-        assertEquals("load", t.wasmStack().get(0).function());
-        assertTrue(t.wasmStack().get(0).wasmOffset() > 0);
+        assertEquals("load", t.wasmStack().get(0).functionName());
+        assertTrue(t.wasmStack().get(0).offset() > 0);
         assertTrue(t.describe().startsWith("wasm trap: out of bounds memory access\n  at load (func 0) at offset 0x"), t.describe());
     }
 
@@ -124,7 +123,8 @@ class InstanceTest {
         assertEquals(3 * 65536, mem.byteSize());
         assertEquals(base, mem.baseAddress(), "the base never moves");
         assertEquals(-1, (int) i.function("grow").call(1)[0], "growth past the host cap fails like memory.grow");
-        assertThrows(dev.kiln.ir.TrapException.class, () -> mem.readInt(3 * 65536 - 2));
+        WasmTrap outside = assertThrows(WasmTrap.class, () -> mem.readInt(3 * 65536 - 2));
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, outside.kind());
     }
 
     @Test

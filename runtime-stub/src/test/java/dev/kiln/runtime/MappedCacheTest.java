@@ -4,6 +4,7 @@ import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.MappedObject;
 import org.junit.jupiter.api.BeforeEach;

@@ -29,18 +29,18 @@ class OsrMemoryGrowthTest {
                 (i32.load (i32.const 140000))))
             """);
     private Store store;
+    private Engine engine = Engine.builder().tier(Tier.AUTO).precompiledCode(null).build();
 
     @AfterEach
     void restore() {
         if (store != null) store.close();
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     @Test
     void theCallerSeesMemoryGrownAfterOsr() {
         assumeTrue(Target.host() == Target.X86_64, "native tiers run on x86-64 here");
-        TierUp.configure(1000, 4, true); // hot after one call and two back edges, or four back edges
-        store = new Store().tier(Tier.AUTO);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(1000).hotLoops(4).compileInBackground(false).precompiledCode(null).build(); // hot after one call and two back edges, or four back edges
+        store = new Store(engine);
         Instance i = store.instantiate(WasmModule.of(BYTES), new Imports());
         assertArrayEquals(new long[] {42}, i.function("g").call());
     }

@@ -38,19 +38,19 @@ class OsrNestedLoopsTest {
             """);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private Store store;
+    private Engine engine = Engine.builder().tier(Tier.AUTO).precompiledCode(null).build();
 
     @AfterEach
     void restore() {
         timer.shutdownNow();
         if (store != null) store.close();
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     @Test
     void theOuterLoopStillCountsDownAfterEnteringTheInnerLoopByOsr() {
         assumeTrue(Target.host() == Target.X86_64, "native tiers run on x86-64 here");
-        TierUp.configure(1, 1, true);
-        store = new Store().tier(Tier.AUTO);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(1).hotLoops(1).compileInBackground(false).precompiledCode(null).build();
+        store = new Store(engine);
         Instance i = store.instantiate(WasmModule.of(BYTES), new Imports());
         timer.schedule(store::interrupt, 10, TimeUnit.SECONDS); // the bug made it loop forever: trap instead of hanging
         assertArrayEquals(new long[] {6}, i.function("f").call(0));

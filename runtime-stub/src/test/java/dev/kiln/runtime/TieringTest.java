@@ -1,10 +1,10 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.ir.WasmFrame;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +42,7 @@ class TieringTest {
     @TempDir
     Path cacheDir;
     private Store store;
+    private Engine engine = Engine.builder().tier(Tier.AUTO).precompiledCode(null).build();
 
     @BeforeEach
     void x86Only() {
@@ -51,11 +52,10 @@ class TieringTest {
     @AfterEach
     void restore() {
         if (store != null) store.close();
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     private Instance auto(WasmModule m) {
-        store = new Store().tier(Tier.AUTO);
+        store = new Store(engine);
         return store.instantiate(m, new Imports());
     }
 
@@ -122,7 +122,7 @@ class TieringTest {
         WasmModule m = WasmModule.of(BYTES);
         assertEquals(NativeCompiler.Outcome.CACHE_HIT,
                 NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO, dev.kiln.ir.code.CodeOptions.FUEL));
-        store = new Store().tier(Tier.AUTO).fuel(100);
+        store = new Store(engine).fuel(100);
         Instance i = store.instantiate(m, new Imports());
         assertArrayEquals(new long[] {49}, i.function("sq").call(7));
         TierReport r = TierReport.of(m, store, 5);
@@ -133,7 +133,7 @@ class TieringTest {
 
     @Test
     void aCacheMissStartsInTheInterpreterAndPromotesHotFunctions() {
-        TierUp.configure(10, 1_000_000, true);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(10).hotLoops(1_000_000).compileInBackground(false).precompiledCode(null).build();
         WasmModule m = WasmModule.of(BYTES);
         Instance i = auto(m);
         int sq = index(m, "sq");
@@ -149,7 +149,7 @@ class TieringTest {
 
     @Test
     void aLongLoopEnteredOnceMovesToNativeCodeWhileRunning() {
-        TierUp.configure(1_000_000, 1000, true);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(1_000_000).hotLoops(1000).compileInBackground(false).precompiledCode(null).build();
         WasmModule m = WasmModule.of(BYTES);
         Instance i = auto(m);
         int n = 3_000_000;
@@ -162,7 +162,7 @@ class TieringTest {
 
     @Test
     void aLoopCarryingVectorsMovesToNativeCodeWhileRunningAndVectorsCrossTheTiers() {
-        TierUp.configure(3, 1000, true);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(3).hotLoops(1000).compileInBackground(false).precompiledCode(null).build();
         WasmModule m = WasmModule.of(Wat.compile("""
                 (module
                   (func $step (param v128 i32) (result v128)
@@ -192,7 +192,7 @@ class TieringTest {
 
     @Test
     void promotedCodeIsWrittenBackSoTheNextRunIsACacheHit() {
-        TierUp.configure(2, 1_000_000, true);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(2).hotLoops(1_000_000).compileInBackground(false).precompiledCode(null).build();
         CodeCache cache = new CodeCache(cacheDir);
         WasmModule first = WasmModule.of(BYTES);
         assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(first, cache, true, w -> { }, Tier.AUTO));
@@ -215,7 +215,7 @@ class TieringTest {
                 () -> interp.instantiate(WasmModule.of(BYTES), new Imports()).function("viaDiv").call(0));
         interp.close();
         // mixed: div promoted to native, viaDiv still interpreted when the trap happens
-        TierUp.configure(3, 1_000_000, true);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(3).hotLoops(1_000_000).compileInBackground(false).precompiledCode(null).build();
         WasmModule m = WasmModule.of(BYTES);
         Instance i = auto(m);
         for (int k = 1; k <= 4; k++) i.function("div").call(k);
@@ -223,7 +223,7 @@ class TieringTest {
         assertEquals(0, m.existingNativeCode().address(index(m, "viaDiv")));
         WasmTrap mixed = assertThrows(WasmTrap.class, () -> i.function("viaDiv").call(0));
         assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, mixed.kind());
-        List<WasmFrame> frames = mixed.wasmStack();
+        List<TrapFrame> frames = mixed.wasmStack();
         assertEquals(expected.wasmStack(), frames, mixed.describe());
     }
 
@@ -240,10 +240,10 @@ class TieringTest {
                     (i32.add (call_indirect (type $unary) (local.get 0) (i32.const 0))
                              (call_indirect (type $unary) (local.get 0) (i32.const 1)))))
                 """);
-        TierUp.configure(3, 1_000_000, true);
-        store = new Store().tier(Tier.AUTO);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(3).hotLoops(1_000_000).compileInBackground(false).precompiledCode(null).build();
+        store = new Store(engine);
         Imports imports = new Imports().define(new HostFunction("env", "inc",
-                dev.kiln.frontend.FuncType.of(new dev.kiln.frontend.ValType[] {dev.kiln.frontend.ValType.I32}, dev.kiln.frontend.ValType.I32),
+                FunctionType.returning(ValueType.I32, ValueType.I32),
                 (caller, args) -> new long[] {args[0] + 1}), store);
         WasmModule m = WasmModule.of(bytes);
         Instance i = store.instantiate(m, imports);
@@ -269,7 +269,7 @@ class TieringTest {
         WasmTrap expected = assertThrows(WasmTrap.class,
                 () -> interp.instantiate(WasmModule.of(bytes), new Imports()).function("outer").call(5000));
         interp.close();
-        TierUp.configure(1_000_000, 100, true);
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(1_000_000).hotLoops(100).compileInBackground(false).precompiledCode(null).build();
         WasmModule m = WasmModule.of(bytes);
         Instance i = auto(m);
         WasmTrap osr = assertThrows(WasmTrap.class, () -> i.function("outer").call(5000));

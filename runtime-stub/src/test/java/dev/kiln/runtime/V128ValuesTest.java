@@ -1,14 +1,13 @@
 package dev.kiln.runtime;
 
-import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.internal.Backends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,16 +27,14 @@ class V128ValuesTest {
     private Store store(Tier tier) {
         if (tier != Tier.INTERP) {
             assumeTrue(Backends.host().compilesSimd(), "the host's backend compiles SIMD");
-            TierUp.configure(1, 1, true);
         }
-        store = new Store().tier(tier);
+        store = Engine.builder().tier(tier).hotCalls(1).hotLoops(1).compileInBackground(false).precompiledCode(null).build().newStore();
         return store;
     }
 
     @AfterEach
     void close() {
         if (store != null) store.close();
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     @Test
@@ -63,8 +60,8 @@ class V128ValuesTest {
     void argumentsResultsAndHostFunctionsCarryAV128AsTwoSlots(Tier tier) {
         Store store = store(tier);
         AtomicReference<V128> seen = new AtomicReference<>();
-        HostFunction mix = new HostFunction("env", "mix", new FuncType(new ValType[] {ValType.I32, ValType.V128, ValType.F64},
-                new ValType[] {ValType.V128, ValType.I64}), (caller, args) -> {
+        HostFunction mix = new HostFunction("env", "mix", FunctionType.of(List.of(ValueType.I32, ValueType.V128, ValueType.F64),
+                List.of(ValueType.V128, ValueType.I64)), (caller, args) -> {
             assertEquals(4, args.length, "i32, v128 (two slots), f64");
             seen.set(V128.of(args, 1));
             long[] out = new long[3];
@@ -89,14 +86,14 @@ class V128ValuesTest {
         assertEquals(V128.ofInts(11, 2, 3, 14), V128.of(out, 1));
         assertEquals(V128.ofInts(1, 2, 3, 4), V128.of(out, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> i.function("f").call(1, 2));
-        assertTrue(e.getMessage().contains("expected 3 argument slots"), e.getMessage());
+        assertTrue(e.getMessage().contains("takes 3 raw argument(s)"), e.getMessage());
     }
 
     @ParameterizedTest
     @EnumSource(Tier.class)
     void aHostFunctionReturningTheWrongNumberOfSlotsTraps(Tier tier) {
         Store store = store(tier);
-        HostFunction bad = new HostFunction("env", "v", new FuncType(new ValType[0], new ValType[] {ValType.V128}),
+        HostFunction bad = new HostFunction("env", "v", FunctionType.returning(ValueType.V128),
                 (caller, args) -> new long[] {1});
         Instance i = store.instantiate(WasmModule.of(Wat.compile("""
                 (module (import "env" "v" (func $v (result v128)))

@@ -42,7 +42,7 @@ final class ResultValues {
             case WastValue.RefNull r -> 0;
             case WastValue.RefExtern r -> store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
             case WastValue.V128 x -> throw new IllegalStateException("a v128 takes two slots");
-            case WastValue.RefHost r -> throw new UnsupportedValue("host references of type anyref");
+            case WastValue.RefHost r -> store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new)); // anyref and externref share the encoding
             case WastValue.Pattern p -> throw new IllegalArgumentException("a pattern is not an argument: " + p);
         };
     }
@@ -51,8 +51,8 @@ final class ResultValues {
      * Null when the result of type {@code type} at slot {@code at} of {@code raw} matches
      * {@code expected}, else a description of the mismatch.
      */
-    String mismatch(WastValue expected, long[] raw, int at, dev.kiln.frontend.ValType type) {
-        if (type != dev.kiln.frontend.ValType.V128) return mismatch(expected, raw[at]);
+    String mismatch(WastValue expected, long[] raw, int at, dev.kiln.runtime.ValueType<?> type) {
+        if (!type.equals(dev.kiln.runtime.ValueType.V128)) return mismatch(expected, raw[at]);
         long low = raw[at], high = raw[at + 1];
         return v128Matches(expected, low, high) ? null
                 : "expected " + describe(expected) + ", got v128 " + String.format("0x%016x_%016x", high, low);
@@ -87,15 +87,20 @@ final class ResultValues {
             case WastValue.AnyNull a -> actual == 0;
             case WastValue.RefExtern r -> actual == store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
             case WastValue.RefKind k -> switch (k.kind()) {
-                case "func", "extern" -> actual != 0;
+                case "func", "extern", "any", "exn" -> actual != 0;
+                case "eq", "i31", "struct", "array" -> actual != 0 && matchesKind(k.kind(), store.referenceKind(actual));
                 default -> throw new UnsupportedValue("references of kind " + k.kind());
             };
             case WastValue.Either e -> e.alternatives().stream().anyMatch(alt -> mismatch(alt, actual) == null);
             case WastValue.V128 x -> throw new UnsupportedValue("v128 results");
             case WastValue.V128Pattern x -> throw new UnsupportedValue("v128 results");
-            case WastValue.RefHost r -> throw new UnsupportedValue("host references of type anyref");
+            case WastValue.RefHost r -> actual == store.externRef(hostRefs.computeIfAbsent(r.n(), HostRef::new));
         };
         return ok ? null : "expected " + describe(expected) + ", got " + describeActual(expected, actual);
+    }
+
+    private static boolean matchesKind(String expected, String actual) {
+        return expected.equals(actual) || expected.equals("eq") && (actual.equals("i31") || actual.equals("struct") || actual.equals("array"));
     }
 
     private static boolean nan32(int bits, boolean canonical) {

@@ -1,7 +1,7 @@
 package dev.kiln.wast;
 
 import dev.kiln.frontend.WasmFeature;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 
@@ -18,16 +18,17 @@ import java.util.Set;
  * 64-bit memories and tables ({@link #INTERPRETED}). Every other feature is not run yet.
  */
 public record RuntimeTier(String name, Tier tier) implements WastTier {
-    /** The features kiln's runtime executes today, on every tier. */
-    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST);
+    /** The features kiln's runtime executes today, on every tier: the native backends lower them all. */
+    public static final Set<WasmFeature> EXECUTED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES);
     /** The features of a native tier that compiles SIMD: {@link #EXECUTED}, SIMD and relaxed SIMD. */
     public static final Set<WasmFeature> WITH_SIMD = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
-            WasmFeature.SIMD, WasmFeature.RELAXED_SIMD);
-    /** What the interpreter executes: {@link #WITH_SIMD}, tail calls, typed function references, exceptions, several and 64-bit memories and tables. */
+            WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.SIMD, WasmFeature.RELAXED_SIMD);
+    /** What the interpreter executes: {@link #WITH_SIMD}, tail calls, typed function references, exceptions, several and 64-bit memories and tables, GC. */
     public static final Set<WasmFeature> INTERPRETED = EnumSet.of(WasmFeature.BASE, WasmFeature.EXTENDED_CONST,
             WasmFeature.SIMD, WasmFeature.RELAXED_SIMD,
             WasmFeature.TAIL_CALL, WasmFeature.FUNCTION_REFERENCES, WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS,
-            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64);
+            WasmFeature.MULTI_MEMORY, WasmFeature.MEMORY64, WasmFeature.GC);
 
     public static RuntimeTier named(String name) {
         return switch (name) {

@@ -3,7 +3,6 @@ package dev.kiln.wast;
 import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.Decoder;
-import dev.kiln.frontend.Import;
 import dev.kiln.frontend.InvalidModuleException;
 import dev.kiln.frontend.MalformedModuleException;
 import dev.kiln.frontend.ModuleException;
@@ -15,14 +14,16 @@ import dev.kiln.frontend.text.WastCommand;
 import dev.kiln.frontend.text.WastModule;
 import dev.kiln.frontend.text.WastValue;
 import dev.kiln.frontend.text.WatParser;
-import dev.kiln.ir.TrapKind;
 import dev.kiln.runtime.Extern;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.GlobalInstance;
+import dev.kiln.runtime.ImportType;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 
@@ -149,7 +150,7 @@ public final class ScriptRunner {
                 } catch (dev.kiln.runtime.WasmException e) {
                     yield Outcome.PASS;
                 } catch (WasmTrap t) {
-                    yield Outcome.fail("expected an exception, got trap \"" + t.kind().message + "\"");
+                    yield Outcome.fail("expected an exception, got trap \"" + t.getMessage() + "\"");
                 }
             }
             case WastCommand.AssertModule a -> assertModule(a);
@@ -235,7 +236,7 @@ public final class ScriptRunner {
 
     /** The reason a module's imports cannot be satisfied because the modules they name were not run, or null. */
     private String importsUnavailable(WasmModule wm) {
-        for (Import i : wm.validated().module().imports()) {
+        for (ImportType i : wm.imports()) {
             String r = unavailableRegistered.get(i.module());
             if (r != null) return r;
             Instance from = registered.get(i.module());
@@ -314,7 +315,7 @@ public final class ScriptRunner {
     }
 
     /** An action's results: raw slots (a v128 takes two, see {@link dev.kiln.frontend.RawValues}) and their types. */
-    private record Results(long[] raw, ValType[] types) {
+    private record Results(long[] raw, List<ValueType<?>> types) {
     }
 
     private Results perform(WastCommand.Action a) {
@@ -323,7 +324,7 @@ public final class ScriptRunner {
         Extern e = target.exports().get(a.name());
         if (!a.invoke()) {
             if (!(e instanceof GlobalInstance g)) throw new IllegalStateException("no global export \"" + a.name() + "\"");
-            return new Results(g.raw(), new ValType[] {g.type().type()});
+            return new Results(g.raw(), List.of(g.type().valueType()));
         }
         if (!(e instanceof FunctionInstance f)) throw new IllegalStateException("no function export \"" + a.name() + "\"");
         java.util.stream.LongStream.Builder raw = java.util.stream.LongStream.builder();
@@ -340,11 +341,11 @@ public final class ScriptRunner {
         } catch (WasmTrap t) {
             return Outcome.fail("unexpected trap: " + t.describe());
         }
-        if (results.types().length != c.expected().size()) {
-            return Outcome.fail("expected " + c.expected().size() + " results, got " + results.types().length);
+        if (results.types().size() != c.expected().size()) {
+            return Outcome.fail("expected " + c.expected().size() + " results, got " + results.types().size());
         }
-        for (int i = 0, at = 0; i < results.types().length; at += RawValues.slots(results.types()[i++])) {
-            String m = values.mismatch(c.expected().get(i), results.raw(), at, results.types()[i]);
+        for (int i = 0, at = 0; i < results.types().size(); at += results.types().get(i++).rawSlots()) {
+            String m = values.mismatch(c.expected().get(i), results.raw(), at, results.types().get(i));
             if (m != null) return Outcome.fail("result " + i + ": " + m);
         }
         return Outcome.PASS;
@@ -359,10 +360,10 @@ public final class ScriptRunner {
         } catch (WasmTrap t) {
             if (exhaustion) {
                 return t.kind() == TrapKind.CALL_STACK_EXHAUSTED ? Outcome.PASS
-                        : Outcome.fail("expected call stack exhaustion, got trap \"" + t.kind().message + "\"");
+                        : Outcome.fail("expected call stack exhaustion, got trap \"" + t.getMessage() + "\"");
             }
-            return message.startsWith(t.kind().message) ? Outcome.PASS
-                    : Outcome.fail("expected trap \"" + message + "\", got \"" + t.kind().message + "\"");
+            return message.startsWith(t.getMessage()) ? Outcome.PASS
+                    : Outcome.fail("expected trap \"" + message + "\", got \"" + t.getMessage() + "\"");
         }
     }
 
@@ -459,9 +460,9 @@ public final class ScriptRunner {
         } catch (LinkException e) {
             return link ? Outcome.PASS : Outcome.fail("expected a trap (\"" + c.message() + "\"), got a link error: " + e.getMessage());
         } catch (WasmTrap t) {
-            if (link) return Outcome.fail("expected a link error (\"" + c.message() + "\"), got trap \"" + t.kind().message + "\"");
-            return c.message().startsWith(t.kind().message) ? Outcome.PASS
-                    : Outcome.fail("expected trap \"" + c.message() + "\", got \"" + t.kind().message + "\"");
+            if (link) return Outcome.fail("expected a link error (\"" + c.message() + "\"), got trap \"" + t.getMessage() + "\"");
+            return c.message().startsWith(t.getMessage()) ? Outcome.PASS
+                    : Outcome.fail("expected trap \"" + c.message() + "\", got \"" + t.getMessage() + "\"");
         }
     }
 }

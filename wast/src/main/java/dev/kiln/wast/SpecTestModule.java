@@ -1,14 +1,16 @@
 package dev.kiln.wast;
 
-import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.WasmFeature;
 import dev.kiln.frontend.text.WatParser;
+import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
+
+import java.util.List;
 
 
 /**
@@ -44,15 +46,15 @@ public final class SpecTestModule {
             imports.define("spectest", "table64", t64.exports().get("table64"));
         }
         print(store, imports, "print");
-        print(store, imports, "print_i32", ValType.I32);
-        print(store, imports, "print_i64", ValType.I64);
-        print(store, imports, "print_f32", ValType.F32);
-        print(store, imports, "print_f64", ValType.F64);
-        print(store, imports, "print_i32_f32", ValType.I32, ValType.F32);
-        print(store, imports, "print_f64_f64", ValType.F64, ValType.F64);
+        print(store, imports, "print_i32", ValueType.I32);
+        print(store, imports, "print_i64", ValueType.I64);
+        print(store, imports, "print_f32", ValueType.F32);
+        print(store, imports, "print_f64", ValueType.F64);
+        print(store, imports, "print_i32_f32", ValueType.I32, ValueType.F32);
+        print(store, imports, "print_f64_f64", ValueType.F64, ValueType.F64);
     }
 
-    private static void print(Store store, Imports imports, String name, ValType... params) {
-        imports.define(new HostFunction("spectest", name, new FuncType(params, new ValType[0]), (caller, args) -> null), store);
+    private static void print(Store store, Imports imports, String name, ValueType<?>... params) {
+        imports.define(new HostFunction("spectest", name, FunctionType.of(List.of(params), List.of()), (caller, args) -> null), store);
     }
 }

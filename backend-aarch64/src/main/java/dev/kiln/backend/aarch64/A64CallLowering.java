@@ -42,14 +42,20 @@ final class A64CallLowering {
     }
 
     /**
-     * Emits what finds the callee of {@code i}: nothing for a function of this module; for an import
-     * or call_indirect the callee's funcref descriptor in X15 (for call_indirect after the spec's
-     * checks), taken before the argument moves clobber anything. Returns true for the latter.
+     * Emits what finds the callee of {@code i}: nothing for a function of this module; for an import,
+     * call_indirect or call_ref the callee's funcref descriptor in X15 (for call_indirect after the
+     * spec's checks, for call_ref after the null check), taken before the argument moves clobber anything. Returns true for the latter.
      */
     static boolean loadDescriptor(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         int funcIndex = (int) i.imm;
         GeneralRegister descriptor = SCRATCH3;
+        if (i.op == Opcode.CALL_REF) { // a typed reference: validation proved the type, only null is left
+            GeneralRegister ref = fn.iget(i.args[MachineFunction.argumentCount(i)], descriptor);
+            if (!ref.equals(descriptor)) asm.mov(descriptor, ref);
+            asm.cbz(descriptor, fn.trap(TrapKind.NULL_FUNCTION_REFERENCE, i.wasmOffset));
+            return true;
+        }
         if (i.op == Opcode.CALL_INDIRECT) {
             A64MemoryLowering.tableRecord(fn, SCRATCH, (int) i.imm2, SCRATCH2);
             GeneralRegister index = fn.iget(i.args[MachineFunction.argumentCount(i)], SCRATCH2); // zero-extended

@@ -42,7 +42,7 @@ final class A64Immediates {
     /** Uses that read a float operand through fget (which can materialise a constant). */
     private static boolean floatUse(Instruction i) {
         return switch (i.op) {
-            case CALL, CALL_INDIRECT -> false;
+            case CALL, CALL_INDIRECT, CALL_REF -> false;
             default -> !i.op.isSimd();
         };
     }

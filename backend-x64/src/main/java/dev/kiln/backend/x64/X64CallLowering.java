@@ -37,13 +37,19 @@ final class X64CallLowering {
     }
 
     /**
-     * Emits what finds the callee of {@code i}: nothing for a function of this module; for an import
-     * or call_indirect the callee's funcref descriptor in RAX (for call_indirect after the spec's
-     * checks), taken before the argument moves clobber anything. Returns true for the latter.
+     * Emits what finds the callee of {@code i}: nothing for a function of this module; for an import,
+     * call_indirect or call_ref the callee's funcref descriptor in RAX (for call_indirect after the
+     * spec's checks, for call_ref after the null check), taken before the argument moves clobber anything. Returns true for the latter.
      */
     static boolean loadDescriptor(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int funcIndex = (int) i.imm;
+        if (i.op == Opcode.CALL_REF) { // a typed reference: validation proved the type, only null is left
+            asm.mov(Width.QWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
+            asm.test(Width.QWORD, Gpr.RAX, Gpr.RAX);
+            asm.jcc(Condition.E, fn.trap(TrapKind.NULL_FUNCTION_REFERENCE, i.wasmOffset));
+            return true;
+        }
         if (i.op == Opcode.CALL_INDIRECT) {
             asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
             X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2);

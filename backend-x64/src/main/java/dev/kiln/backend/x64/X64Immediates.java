@@ -44,7 +44,7 @@ final class X64Immediates {
     /** Uses that read a float operand through fop/fget (which can name the constant pool). */
     private static boolean poolUse(Instruction i) {
         return switch (i.op) {
-            case CALL, CALL_INDIRECT, I32_REINTERPRET_F32, I64_REINTERPRET_F64 -> false;
+            case CALL, CALL_INDIRECT, CALL_REF, I32_REINTERPRET_F32, I64_REINTERPRET_F64 -> false;
             default -> true;
         };
     }

@@ -3,6 +3,7 @@ package dev.kiln.backend.x64;
 import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.Terminator;
 import dev.kiln.regalloc.RegisterFile;
@@ -98,7 +99,7 @@ public final class X64RegisterFile implements RegisterFile {
     /** Calls with at most one result and divisions put their result in place after everything else. */
     @Override
     public boolean resultsFollowScratch(Instruction i) {
-        return (i.op == Opcode.CALL || i.op == Opcode.CALL_INDIRECT) && i.results.length <= 1 || X64IntegerLowering.isDivision(i.op);
+        return CallSignatures.isCall(i.op) && i.results.length <= 1 || X64IntegerLowering.isDivision(i.op);
     }
 
     /**

@@ -1,10 +1,10 @@
 package dev.kiln.runtime.wasi;
 
-import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.ValType;
 import dev.kiln.runtime.Caller;
+import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Memory;
+import dev.kiln.runtime.ValueType;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class WasiFunctionSet {
      * one letter each: {@code i} for i32, {@code I} for i64.
      */
     void add(String name, String params, Body body) {
-        FuncType type = new FuncType(types(params), new ValType[] {ValType.I32});
+        FunctionType type = FunctionType.of(types(params), List.of(ValueType.I32));
         functions.add(new HostFunction(MODULE, name, type, (caller, args) -> {
             try {
                 body.call(memoryOf(caller), args);
@@ -51,7 +51,7 @@ final class WasiFunctionSet {
 
     /** Adds a function without results that never returns normally ({@code proc_exit}). */
     void addNoReturn(String name, String params, Body body) {
-        FuncType type = new FuncType(types(params), new ValType[0]);
+        FunctionType type = FunctionType.of(types(params), List.of());
         functions.add(new HostFunction(MODULE, name, type, (caller, args) -> {
             body.call(memoryOf(caller), args);
             return new long[0];
@@ -63,18 +63,18 @@ final class WasiFunctionSet {
     }
 
     private static GuestMemory memoryOf(Caller caller) {
-        Memory memory = caller == null ? null : caller.memory();
+        Memory memory = caller == null ? null : caller.findMemory().orElse(null);
         return new GuestMemory(memory);
     }
 
-    private static ValType[] types(String params) {
-        ValType[] out = new ValType[params.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (params.charAt(i)) {
-                case 'i' -> ValType.I32;
-                case 'I' -> ValType.I64;
+    private static List<ValueType<?>> types(String params) {
+        List<ValueType<?>> out = new ArrayList<>(params.length());
+        for (int i = 0; i < params.length(); i++) {
+            out.add(switch (params.charAt(i)) {
+                case 'i' -> ValueType.I32;
+                case 'I' -> ValueType.I64;
                 default -> throw new IllegalArgumentException(params);
-            };
+            });
         }
         return out;
     }

@@ -88,4 +88,21 @@ final class ByteArrayMemory implements Memory {
     public void write(long address, byte[] src, int offset, int length) {
         System.arraycopy(src, offset, bytes, at(address, length), length);
     }
+
+    @Override
+    public java.nio.ByteBuffer buffer(long address, int length) {
+        return java.nio.ByteBuffer.wrap(bytes, at(address, length), length).slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void fill(long address, byte value, long length) {
+        int from = at(address, (int) Math.min(length, Integer.MAX_VALUE));
+        Arrays.fill(bytes, from, from + (int) length, value);
+    }
+
+    @Override
+    public void copy(long dst, long src, long length) {
+        int n = (int) Math.min(length, Integer.MAX_VALUE);
+        System.arraycopy(bytes, at(src, n), bytes, at(dst, n), n);
+    }
 }

@@ -125,9 +125,9 @@ class GuestFaultTest {
                 if (f.name().equals("fd_close")) close = f;
                 if (f.name().equals("fd_tell")) tell = f;
             }
-            assertEquals(Errno.EBADF.code, close.implementation().call(() -> null, new long[] {9})[0]);
+            assertEquals(Errno.EBADF.code, close.implementation().call(TestGuest.callerOf(null), new long[] {9})[0]);
             HostFunction t = tell;
-            traps(TrapKind.HOST_ERROR, () -> t.implementation().call(() -> null, new long[] {1, 8}));
+            traps(TrapKind.HOST_ERROR, () -> t.implementation().call(TestGuest.callerOf(null), new long[] {1, 8}));
         }
     }
 }

@@ -37,7 +37,7 @@ class ProcessControlTest {
     void procExitNeedsNoMemory() {
         try (WasiPreview1 wasi = new WasiPreview1(WasiConfig.builder().build())) {
             var exit = wasi.hostFunctions().stream().filter(f -> f.name().equals("proc_exit")).findFirst().orElseThrow();
-            assertEquals(3, assertThrows(ProcessExit.class, () -> exit.implementation().call(() -> null, new long[] {3})).code());
+            assertEquals(3, assertThrows(ProcessExit.class, () -> exit.implementation().call(TestGuest.callerOf(null), new long[] {3})).code());
         }
     }
 

@@ -38,15 +38,15 @@ class SignaturesTest {
 
     @Test
     void everyFunctionHasItsExactType() {
-        Map<String, FuncType> actual = new TreeMap<>();
+        Map<String, String> actual = new TreeMap<>();
         try (WasiPreview1 wasi = new WasiPreview1(WasiConfig.builder().build())) {
             for (HostFunction f : wasi.hostFunctions()) {
                 assertEquals(WasiFunctionSet.MODULE, f.module());
-                actual.put(f.name(), f.type());
+                actual.put(f.name(), f.type().toString());
             }
         }
-        Map<String, FuncType> expected = new TreeMap<>();
-        EXPECTED.forEach((name, params) -> expected.put(name, type(params, !name.equals("proc_exit"))));
+        Map<String, String> expected = new TreeMap<>();
+        EXPECTED.forEach((name, params) -> expected.put(name, type(params, !name.equals("proc_exit")).toString()));
         assertEquals(expected, actual);
         assertEquals(46, actual.size());
     }

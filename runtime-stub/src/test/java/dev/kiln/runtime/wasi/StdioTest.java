@@ -55,7 +55,7 @@ class StdioTest {
         try (WasiPreview1 wasi = new WasiPreview1(WasiConfig.builder().stdioTerminal(false).build())) {
             ByteArrayMemory m = new ByteArrayMemory(1);
             long[] r = wasi.hostFunctions().stream().filter(f -> f.name().equals("fd_fdstat_get")).findFirst()
-                    .orElseThrow().implementation().call(() -> m, new long[] {1, 64});
+                    .orElseThrow().implementation().call(TestGuest.callerOf(m), new long[] {1, 64});
             assertEquals(0, r[0]);
             assertEquals(0, m.readByte(64), "inherited stdout said not to be a terminal");
         } catch (Exception e) {

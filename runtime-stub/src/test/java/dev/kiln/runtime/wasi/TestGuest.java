@@ -3,6 +3,10 @@ package dev.kiln.runtime.wasi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.runtime.Caller;
+import dev.kiln.runtime.Extern;
+import dev.kiln.runtime.Memory;
+import dev.kiln.runtime.Store;
+import java.util.Optional;
 import dev.kiln.runtime.HostFunction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +29,7 @@ final class TestGuest implements AutoCloseable {
             | Rights.FD_FDSTAT_SET_FLAGS | Rights.POLL_FD_READWRITE;
 
     final ByteArrayMemory memory = new ByteArrayMemory(16);
-    final Caller caller = () -> memory;
+    final Caller caller = callerOf(memory);
     final WasiPreview1 wasi;
     final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
@@ -272,5 +276,25 @@ final class TestGuest implements AutoCloseable {
     @Override
     public void close() {
         wasi.close();
+    }
+
+    /** A caller whose memory is {@code memory} (null: a caller without memory), without exports or store. */
+    static Caller callerOf(Memory memory) {
+        return new Caller() {
+            @Override
+            public Map<String, Extern> exports() {
+                return Map.of();
+            }
+
+            @Override
+            public Store store() {
+                throw new UnsupportedOperationException("a test guest has no store");
+            }
+
+            @Override
+            public Optional<Memory> findMemory() {
+                return Optional.ofNullable(memory);
+            }
+        };
     }
 }

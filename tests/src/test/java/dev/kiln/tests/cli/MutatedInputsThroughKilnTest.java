@@ -6,7 +6,7 @@ import dev.kiln.frontend.testing.ModuleMutations;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
@@ -85,7 +85,7 @@ class MutatedInputsThroughKilnTest {
             FuncType type = null;
             String export = null;
             try {
-                var module = WasmModule.of(bytes).validated().module();
+                var module = NativeCompiler.validated(WasmModule.of(bytes)).module();
                 for (var e : module.exports()) {
                     if (e.kind() == ExternKind.FUNC) {
                         export = e.name();

@@ -1,7 +1,7 @@
 package dev.kiln.tests.fuzz;
 
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.tests.fuzz.engine.KilnEngine;
 import dev.kiln.tests.fuzz.gen.FuzzCase;
 import dev.kiln.tests.fuzz.gen.FuzzCases;

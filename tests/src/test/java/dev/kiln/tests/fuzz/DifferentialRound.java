@@ -1,6 +1,6 @@
 package dev.kiln.tests.fuzz;
 
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.tests.fuzz.engine.Engine;
 import dev.kiln.tests.fuzz.engine.KilnEngine;
 import dev.kiln.tests.fuzz.engine.KilnTiers;
@@ -50,7 +50,6 @@ public class DifferentialRound {
             System.out.println(FuzzRound.STATS_PREFIX + check.stats().modules());
             Findings.saveLast(check, "DifferentialFuzz round, seed " + System.getProperty("kiln.fuzz.seed"));
         }
-        KilnEngine.restoreTierUpDefaults();
         if (oracle != null) oracle.close();
     }
 

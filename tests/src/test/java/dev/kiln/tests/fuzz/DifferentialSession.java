@@ -52,7 +52,6 @@ final class DifferentialSession implements AutoCloseable {
     public void close() {
         System.out.println(label + ": " + check.engineNames() + ": " + check.stats());
         Findings.saveLast(check, origin);
-        KilnEngine.restoreTierUpDefaults();
         if (oracle != null) oracle.close();
     }
 }

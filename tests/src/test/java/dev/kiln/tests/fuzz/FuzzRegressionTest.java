@@ -40,7 +40,6 @@ class FuzzRegressionTest {
 
     @AfterAll
     static void stop() {
-        KilnEngine.restoreTierUpDefaults();
         if (oracle != null) oracle.close();
     }
 

@@ -15,7 +15,7 @@ import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

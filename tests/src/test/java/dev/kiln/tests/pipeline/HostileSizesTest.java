@@ -9,7 +9,7 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ElfWriter;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.NativeCompiler;
@@ -48,17 +48,17 @@ class HostileSizesTest {
         return switch (name) {
             case "validate" -> WasmModule::of;
             case "interpreter" -> bytes -> {
-                ValidatedModule vm = WasmModule.of(bytes).validated();
+                ValidatedModule vm = NativeCompiler.validated(WasmModule.of(bytes));
                 for (int f = vm.module().importedFunctionCount(); f < vm.module().functionCount(); f++) FunctionCompiler.compile(vm, f);
             };
-            case "x86_64", "aarch64" -> bytes -> NativeCompiler.compileAll(WasmModule.of(bytes).validated(),
+            case "x86_64", "aarch64" -> bytes -> NativeCompiler.compileAll(NativeCompiler.validated(WasmModule.of(bytes)),
                     Backends.forTarget(Target.parse(name)), CodeOptions.DEFAULT, false, k -> { });
             case "elf" -> bytes -> {
                 WasmModule m = WasmModule.of(bytes);
-                List<MachineCode> code = NativeCompiler.compileAll(m.validated(), Backends.forTarget(Target.X86_64), CodeOptions.DEFAULT,
+                List<MachineCode> code = NativeCompiler.compileAll(NativeCompiler.validated(m), Backends.forTarget(Target.X86_64), CodeOptions.DEFAULT,
                         false, k -> { });
                 BuildIdentity id = NativeCompiler.identity(m, Backends.forTarget(Target.X86_64).cpu(), CodeOptions.DEFAULT);
-                ElfReader.read(ElfWriter.write(id, m.validated().module().functionCount(), code));
+                ElfReader.read(ElfWriter.write(id, NativeCompiler.validated(m).module().functionCount(), code));
             };
             case "instantiate" -> bytes -> {
                 try (Store s = new Store().tier(Tier.INTERP).maxWasmStack(64L << 20)) {

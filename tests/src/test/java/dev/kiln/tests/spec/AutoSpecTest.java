@@ -1,7 +1,6 @@
 package dev.kiln.tests.spec;
 
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.TierUp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicNode;
@@ -22,6 +21,5 @@ class AutoSpecTest {
 
     @AfterAll
     static void restoreThresholds() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 }

@@ -1,9 +1,9 @@
 package dev.kiln.tests.spec;
 
 import dev.kiln.frontend.WasmFeature;
+import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.wast.RuntimeTier;
 
 import java.util.Set;
@@ -27,7 +27,7 @@ public final class AutoTier extends ExecutionTier {
 
     @Override
     public Store newStore() {
-        TierUp.configure(1, 1, true);
-        return new Store().tier(Tier.AUTO);
+        return Engine.builder().tier(Tier.AUTO).hotCalls(1).hotLoops(1).compileInBackground(false).precompiledCode(null).build()
+                .newStore();
     }
 }

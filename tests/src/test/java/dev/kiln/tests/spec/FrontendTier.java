@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The {@code frontend} tier: decoding and validation only. Runs {@code module} (decode and
  * validate), {@code assert_malformed} and {@code assert_invalid}; commands that need execution are
- * not run. It reads all of WebAssembly 3.0 except the GC instructions.
+ * not run. It reads all of WebAssembly 3.0.
  */
 public final class FrontendTier implements WastTier {
     @Override
@@ -20,9 +20,7 @@ public final class FrontendTier implements WastTier {
 
     @Override
     public Set<WasmFeature> executes() {
-        EnumSet<WasmFeature> all = EnumSet.allOf(WasmFeature.class);
-        all.remove(WasmFeature.GC);
-        return all;
+        return EnumSet.allOf(WasmFeature.class);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.kiln.tests.spec;
 
 import dev.kiln.frontend.WasmFeature;
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.wast.RuntimeTier;

@@ -2,8 +2,8 @@ package dev.kiln.tests.spec;
 
 import dev.kiln.frontend.WasmFeature;
 import dev.kiln.ir.code.CpuFeatures;
-import dev.kiln.runtime.Backends;
-import dev.kiln.runtime.HostCpu;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.wast.RuntimeTier;

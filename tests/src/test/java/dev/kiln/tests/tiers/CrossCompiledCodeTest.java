@@ -1,11 +1,12 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.cli.Main;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -113,7 +114,7 @@ class CrossCompiledCodeTest {
             FunctionInstance f = (FunctionInstance) instance.exports().get(name);
             long[] r = f.call(args);
             for (int k = 0; k < r.length; k++) {
-                ValType t = f.type().result(k);
+                ValType t = ApiTypes.valType(f.type().results().get(k));
                 if (t == ValType.I32 || t == ValType.F32) r[k] &= 0xFFFF_FFFFL; // tiers may differ above 32 bits
             }
             return Arrays.toString(r);

@@ -1,8 +1,9 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.frontend.ModuleException;
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Extern;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.GlobalInstance;
@@ -125,7 +126,7 @@ class CrossTierTest {
             for (int i = 0; i < args.length; i++) args[i] = raw(a.args().get(i), s);
             long[] r = f.call(args);
             StringBuilder sb = new StringBuilder("results");
-            for (int i = 0; i < r.length; i++) sb.append(' ').append(show(r[i], f.type().result(i)));
+            for (int i = 0; i < r.length; i++) sb.append(' ').append(show(r[i], ApiTypes.valType(f.type().results().get(i))));
             return sb.toString();
         } catch (WasmTrap t) {
             return "trap " + t.kind();
@@ -163,7 +164,7 @@ class CrossTierTest {
                 byte[] bx = mx.readBytes(0, (int) mx.byteSize()), by = my.readBytes(0, (int) my.byteSize());
                 if (!Arrays.equals(bx, by)) fail(where + ": memory " + name + " differs at byte " + Arrays.mismatch(bx, by));
             } else if (ex instanceof GlobalInstance gx && ey instanceof GlobalInstance gy) {
-                String vx = show(gx.get(), gx.type().type()), vy = show(gy.get(), gy.type().type());
+                String vx = show(gx.get(), ApiTypes.valType(gx.type().valueType())), vy = show(gy.get(), ApiTypes.valType(gy.type().valueType()));
                 assertEquals(vx, vy, where + ": global " + name);
             }
         }

@@ -1,8 +1,8 @@
 package dev.kiln.tests.tiers;
 
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -135,7 +135,7 @@ class GuardPageTest {
     }
 
     private static List<String> names(WasmTrap t) {
-        return t.wasmStack().stream().map(f -> f.function()).toList();
+        return t.wasmStack().stream().map(f -> f.functionName()).toList();
     }
 
     private static long call(Instance i, String export, long... args) {

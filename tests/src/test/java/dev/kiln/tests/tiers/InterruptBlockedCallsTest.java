@@ -1,10 +1,13 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.frontend.FuncType;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -95,7 +98,7 @@ class InterruptBlockedCallsTest {
         }
     }
 
-    private static final FuncType I32_TO_I32 = new FuncType(new ValType[] {ValType.I32}, new ValType[] {ValType.I32});
+    private static final FunctionType I32_TO_I32 = FunctionType.returning(ValueType.I32, ValueType.I32);
 
     @ParameterizedTest
     @EnumSource(StoreThreadingTest.Mode.class)

@@ -1,17 +1,20 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.tests.wasi.KilnProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
@@ -57,14 +60,10 @@ class NativeCodeLifetimeTest {
         assumeTrue(Backends.host() != null, "no native tier on " + System.getProperty("os.arch"));
     }
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
 
     /** One use of a fresh module: instantiate in a fresh store (with a memory from another module), run it, close. */
-    private static void useAndDrop(Tier tier) {
-        try (Store store = new Store().tier(tier)) {
+    private static void useAndDrop(Engine engine) {
+        try (Store store = engine.newStore()) {
             Instance memory = store.instantiate(WasmModule.of(MEMORY), new Imports());
             Instance i = store.instantiate(WasmModule.of(MODULE), new Imports().defineInstance("env", memory));
             FunctionInstance sum = i.function("sum");
@@ -106,7 +105,7 @@ class NativeCodeLifetimeTest {
 
     /** Settles the heap, so that unreachable modules are collected and their code freed. */
     static void settle() throws InterruptedException {
-        TierUp.drain();
+        Engines.awaitCompilations();
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(50);
@@ -115,15 +114,17 @@ class NativeCodeLifetimeTest {
 
     /** Drops {@code count} modules (native and auto tier, promoted at once), checking that nothing accumulates. */
     static String dropMany(int count) throws Exception {
-        TierUp.configure(1, 1, false); // promoted in the background: compilations may still wait for dropped modules
+        Engine nativeTier = Engines.of(Tier.NATIVE);
+        // promoted in the background: compilations may still wait for dropped modules
+        Engine autoTier = Engines.of(Tier.AUTO, 1, 1, true);
         int warmUp = Math.max(1000, count / 10);
-        for (int k = 0; k < warmUp; k++) useAndDrop(k % 2 == 0 ? Tier.NATIVE : Tier.AUTO);
+        for (int k = 0; k < warmUp; k++) useAndDrop(k % 2 == 0 ? nativeTier : autoTier);
         settle();
         long code0 = NativeCompiler.codeBytesInUse(), rss0 = rssKiB(), codeRss0 = codeRssKiB(), maps0 = mappings();
         List<String> samples = new ArrayList<>();
         long maxCode = code0;
         for (int k = 0; k < count; k++) {
-            useAndDrop(k % 2 == 0 ? Tier.NATIVE : Tier.AUTO);
+            useAndDrop(k % 2 == 0 ? nativeTier : autoTier);
             maxCode = Math.max(maxCode, NativeCompiler.codeBytesInUse());
             if ((k + 1) % (count / 4) == 0) samples.add((k + 1) + " modules: code " + (NativeCompiler.codeBytesInUse() >> 10)
                     + " KiB (resident " + codeRssKiB() + " KiB), RSS " + (rssKiB() >> 10) + " MiB, mappings " + mappings());
@@ -191,8 +192,7 @@ class NativeCodeLifetimeTest {
             }
             System.out.println("native: " + failure);
             // the auto tier on a full code space: promotion fails quietly, the interpreter goes on
-            TierUp.configure(1, 1, true);
-            try (Store s = new Store().tier(Tier.AUTO)) {
+            try (Store s = Engines.of(Tier.AUTO, 1, 1, false).newStore()) {
                 Instance memory = s.instantiate(WasmModule.of(MEMORY), new Imports());
                 Instance i = s.instantiate(WasmModule.of(MODULE), new Imports().defineInstance("env", memory));
                 long r = 0;

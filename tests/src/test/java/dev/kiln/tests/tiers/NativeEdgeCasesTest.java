@@ -1,10 +1,11 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
@@ -72,7 +73,7 @@ class NativeEdgeCasesTest {
             long[] r = f.call(args);
             StringBuilder sb = new StringBuilder("results");
             for (int k = 0; k < r.length; k++) {
-                ValType t = f.type().result(k);
+                ValType t = ApiTypes.valType(f.type().results().get(k));
                 long bits = t == ValType.I32 || t == ValType.F32 ? r[k] & 0xFFFF_FFFFL : r[k];
                 boolean nan = t == ValType.F32 ? Float.isNaN(Float.intBitsToFloat((int) bits))
                         : t == ValType.F64 && Double.isNaN(Double.longBitsToDouble(bits));
@@ -190,7 +191,7 @@ class NativeEdgeCasesTest {
         ValType[] ps = types.toArray(ValType[]::new);
         ValType[] rs = new ValType[ps.length];
         for (int i = 0; i < ps.length; i++) rs[i] = ps[ps.length - 1 - i];
-        HostFunction rev = new HostFunction("host", "rev", FuncType.of(ps, rs), (caller, args) -> {
+        HostFunction rev = new HostFunction("host", "rev", ApiTypes.functionType(ps, rs), (caller, args) -> {
             long[] out = new long[args.length];
             for (int i = 0; i < args.length; i++) out[i] = args[args.length - 1 - i];
             return out;

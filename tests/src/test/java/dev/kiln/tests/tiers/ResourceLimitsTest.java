@@ -1,17 +1,17 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.TrapKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,13 +71,13 @@ class ResourceLimitsTest {
     @AfterEach
     void close() {
         stores.forEach(Store::close);
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     private Store store(Mode mode) {
         if (mode != Mode.INTERP) assumeTrue(Backends.host() != null, "no native tier on " + System.getProperty("os.arch"));
-        if (mode == Mode.AUTO) TierUp.configure(1, 1, true);
-        Store s = new Store().tier(mode.tier);
+        Store s = mode == Mode.AUTO
+                ? Engine.builder().tier(Tier.AUTO).hotCalls(1).hotLoops(1).compileInBackground(false).precompiledCode(null).build().newStore()
+                : new Store().tier(mode.tier);
         stores.add(s);
         return s;
     }

@@ -1,18 +1,20 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.frontend.FuncType;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.Tier;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -67,12 +69,8 @@ class SmallStacksTest {
         return b.append("i32.wrap_i64))").toString();
     }
 
-    private static final FuncType I32_TO_I32 = new FuncType(new ValType[] {ValType.I32}, new ValType[] {ValType.I32});
+    private static final FunctionType I32_TO_I32 = FunctionType.returning(ValueType.I32, ValueType.I32);
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
 
     /** Stack sizes from 128 KiB to 1 MiB in {@code step}-KiB steps. */
     static int step() {
@@ -83,13 +81,14 @@ class SmallStacksTest {
     @EnumSource(StoreThreadingTest.Mode.class)
     void runningOutOfStackIsATrapOnEveryStackSize(StoreThreadingTest.Mode mode) throws Exception {
         if (mode != StoreThreadingTest.Mode.INTERP) assumeTrue(Backends.host() != null, "no native tier here");
-        if (mode == StoreThreadingTest.Mode.AUTO) TierUp.configure(1, 1, true); // everything native after its first call
+        // auto: everything native after its first call
+        Engine engine = mode == StoreThreadingTest.Mode.AUTO ? Engines.of(Tier.AUTO, 1, 1, false) : Engines.of(mode.tier);
         WasmModule module = WasmModule.of(PROGRAM);
         List<String> problems = new ArrayList<>();
         int ran = 0;
         for (int kib = 128; kib <= 1024; kib += step()) {
             String[] outcome = new String[1];
-            Thread t = new Thread(null, () -> outcome[0] = exercise(mode, module), "stack-" + kib + "k", kib * 1024L);
+            Thread t = new Thread(null, () -> outcome[0] = exercise(engine, module), "stack-" + kib + "k", kib * 1024L);
             t.start();
             t.join(120_000);
             if (outcome[0] == null) problems.add(kib + " KiB: no outcome");
@@ -101,9 +100,9 @@ class SmallStacksTest {
     }
 
     /** Runs every shape once; returns "" when each trapped with call stack exhausted or returned its result. */
-    private static String exercise(StoreThreadingTest.Mode mode, WasmModule module) {
+    private static String exercise(Engine engine, WasmModule module) {
         StringBuilder problems = new StringBuilder();
-        try (Store store = new Store().tier(mode.tier)) {
+        try (Store store = engine.newStore()) {
             Instance[] self = new Instance[1];
             Imports imports = new Imports()
                     .define(new HostFunction("host", "tick", I32_TO_I32, (c, a) -> new long[] {Long.toString(a[0]).length() > 0 ? 1 : 0}), store)

@@ -1,24 +1,28 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.frontend.FuncType;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -95,7 +99,7 @@ class SoakTest {
      */
     static final List<WasmModule> MODULES = PROGRAMS.stream().map(WasmModule::of).toList();
 
-    static final FuncType I32_TO_I32 = new FuncType(new ValType[] {ValType.I32}, new ValType[] {ValType.I32});
+    static final FunctionType I32_TO_I32 = FunctionType.returning(ValueType.I32, ValueType.I32);
 
     /** The soak's JVM: a fixed heap, touched at start, so that its resident memory shows what kiln keeps, not how far the heap grew. */
     static final List<String> JVM_OPTIONS = List.of("-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Xss4m");
@@ -181,7 +185,8 @@ class SoakTest {
         public static void main(String[] args) throws Exception {
             double minutes = Double.parseDouble(args[0]);
             long end = System.nanoTime() + (long) (minutes * 60e9);
-            TierUp.configure(50, 500, false);
+            Map<Tier, Engine> engines = new EnumMap<>(Tier.class);
+            for (Tier t : Tier.values()) engines.put(t, Engines.of(t, 50, 500, true));
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             AtomicLong modules = new AtomicLong(), calls = new AtomicLong(), traps = new AtomicLong(), interrupts = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
@@ -191,7 +196,7 @@ class SoakTest {
                     SplittableRandom random = new SplittableRandom(seed);
                     while (System.nanoTime() - end < 0 && failures.size() < 10) {
                         try {
-                            round(random, modules, calls, traps, interrupts);
+                            round(engines, random, modules, calls, traps, interrupts);
                         } catch (Throwable t) {
                             failures.add(Thread.currentThread().getName() + ": " + t);
                         }
@@ -226,9 +231,10 @@ class SoakTest {
     }
 
     /** One worker round: a fresh store on a random tier, a few random calls (some trap, one may be interrupted), then drop it. */
-    private static void round(SplittableRandom random, AtomicLong modules, AtomicLong calls, AtomicLong traps, AtomicLong interrupts) {
+    private static void round(Map<Tier, Engine> engines, SplittableRandom random, AtomicLong modules, AtomicLong calls,
+                              AtomicLong traps, AtomicLong interrupts) {
         Tier tier = Tier.values()[random.nextInt(Tier.values().length)];
-        try (Store store = new Store().tier(tier).maxWasmStack(random.nextBoolean() ? 64 << 10 : 512 << 10)) {
+        try (Store store = engines.get(tier).newStore().maxWasmStack(random.nextBoolean() ? 64 << 10 : 512 << 10)) {
             Instance[] self = new Instance[1];
             Imports imports = new Imports().define(new HostFunction("host", "back", I32_TO_I32,
                     (c, a) -> a[0] <= 0 ? new long[] {0} : self[0].function("viaHost").call(a[0] - 1)), store);

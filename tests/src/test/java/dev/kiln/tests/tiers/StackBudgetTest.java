@@ -1,16 +1,18 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,16 +75,17 @@ class StackBudgetTest {
         assumeTrue(Backends.host() != null, "no native tier on " + System.getProperty("os.arch"));
     }
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
 
     /** How deep {@code export} got before it ran out of {@code budget} bytes on {@code tier}, on a thread with room to spare. */
     static long depth(Tier tier, String export, long budget) throws InterruptedException {
+        return depth(Engines.of(tier), export, budget);
+    }
+
+    /** {@link #depth(Tier, String, long)} on stores of {@code engine}. */
+    static long depth(Engine engine, String export, long budget) throws InterruptedException {
         long[] depth = {-1};
         Thread t = new Thread(null, () -> {
-            try (Store store = new Store().tier(tier).maxWasmStack(budget)) {
+            try (Store store = engine.newStore().maxWasmStack(budget)) {
                 Instance i = store.instantiate(WasmModule.of(PROGRAM), new Imports());
                 WasmTrap trap = assertThrows(WasmTrap.class, () -> i.function(export).call(1_000_000_000));
                 assertEquals(TrapKind.CALL_STACK_EXHAUSTED, trap.kind());
@@ -101,9 +104,7 @@ class StackBudgetTest {
             for (String export : List.of("tiny", "kept", "wide", "ind")) {
                 long interp = depth(Tier.INTERP, export, budget);
                 long nat = depth(Tier.NATIVE, export, budget);
-                TierUp.configure(1, 1, true);
-                long auto = depth(Tier.AUTO, export, budget);
-                TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
+                long auto = depth(Engines.of(Tier.AUTO, 1, 1, false), export, budget);
                 String what = export + " with " + (budget >> 10) + " KiB: interp " + interp + ", native " + nat + ", auto " + auto;
                 if (!close(interp, nat) || !close(auto, nat)) apart.add(what);
                 assertTrue(nat > 100, what);
@@ -115,8 +116,8 @@ class StackBudgetTest {
     @Test
     void promotionPartWayThroughARecursionKeepsTheBudget() throws Exception {
         long nat = depth(Tier.NATIVE, "kept", 512 << 10);
-        TierUp.configure(2000, 1_000_000, true); // promoted after 2000 calls: the first frames stay interpreted
-        long mixed = depth(Tier.AUTO, "kept", 512 << 10);
+        // promoted after 2000 calls: the first frames stay interpreted
+        long mixed = depth(Engines.of(Tier.AUTO, 2000, 1_000_000, false), "kept", 512 << 10);
         assertTrue(close(mixed, nat), "mixed " + mixed + ", native " + nat);
     }
 

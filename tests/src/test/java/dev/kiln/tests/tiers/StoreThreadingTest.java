@@ -1,20 +1,21 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.frontend.FuncType;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.StoreInUseException;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -73,16 +74,12 @@ class StoreThreadingTest {
 
     private final List<Store> stores = new ArrayList<>();
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
 
     private static void assumeTier(Mode mode) {
         if (mode != Mode.INTERP) assumeTrue(Backends.host() != null, "no native tier on " + System.getProperty("os.arch"));
     }
 
-    private static final FuncType I32_TO_I32 = new FuncType(new ValType[] {ValType.I32}, new ValType[] {ValType.I32});
+    private static final FunctionType I32_TO_I32 = FunctionType.returning(ValueType.I32, ValueType.I32);
 
     /** A store using {@code wait} as the host's "wait" import. */
     private static Instance instantiate(Store store, WasmModule module, HostFunction.Implementation wait) {
@@ -161,7 +158,8 @@ class StoreThreadingTest {
     @EnumSource(Mode.class)
     void sixteenThreadsShareOneModuleWithAStoreEach(Mode mode) throws Exception {
         assumeTier(mode);
-        if (mode == Mode.AUTO) TierUp.configure(20, 200, false); // promotion and OSR race with the running threads
+        // auto: promotion and OSR race with the running threads
+        Engine engine = mode == Mode.AUTO ? Engines.of(Tier.AUTO, 20, 200, true) : Engines.of(mode.tier);
         WasmModule module = WasmModule.of(PROGRAM);
         CyclicBarrier start = new CyclicBarrier(THREADS);
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -171,14 +169,14 @@ class StoreThreadingTest {
             threads.add(Thread.ofPlatform().name("share-" + t).start(() -> {
                 try {
                     start.await();
-                    for (int round = 0; round < 12; round++) workload(mode, module, seed + round);
+                    for (int round = 0; round < 12; round++) workload(engine, module, seed + round);
                 } catch (Throwable e) {
                     failures.add(e);
                 }
             }));
         }
         for (Thread t : threads) t.join(300_000);
-        TierUp.drain();
+        Engines.awaitCompilations();
         if (!failures.isEmpty()) {
             AssertionError e = new AssertionError(failures.size() + " of " + THREADS + " threads failed on " + mode);
             failures.forEach(e::addSuppressed);
@@ -187,8 +185,8 @@ class StoreThreadingTest {
     }
 
     /** One thread's round: a fresh store, calls with known results, every kind of trap, host calls, then close. */
-    private static void workload(Mode mode, WasmModule module, int seed) {
-        Store store = new Store().tier(mode.tier);
+    private static void workload(Engine engine, WasmModule module, int seed) {
+        Store store = engine.newStore();
         try {
             Instance i = instantiate(store, module, (caller, args) -> new long[] {args[0] * 2});
             int n = 10 + seed % 8;

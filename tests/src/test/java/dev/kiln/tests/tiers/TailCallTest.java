@@ -1,5 +1,8 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.frontend.Decoder;
+import dev.kiln.frontend.Validator;
+import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
@@ -10,7 +13,7 @@ import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.IrVerifier;
 import dev.kiln.ir.Terminator;
-import dev.kiln.ir.TrapKind;
+import dev.kiln.runtime.TrapKind;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
@@ -19,7 +22,7 @@ import dev.kiln.ir.pass.Preparation;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.ElfWriter;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
@@ -205,7 +208,7 @@ class TailCallTest {
         WasmModule m = withTailCalls(WasmModule.of(Wat.compile(HOST), "host.wasm"));
         ValType[] ten = new ValType[10];
         Arrays.fill(ten, ValType.I64);
-        HostFunction sum = new HostFunction("env", "sum", FuncType.of(ten, ValType.I64),
+        HostFunction sum = new HostFunction("env", "sum", ApiTypes.functionType(ten, ValType.I64),
                 (caller, args) -> new long[] {Arrays.stream(args).sum()});
         try (Store store = new Store().tier(Tier.NATIVE)) {
             Instance i = store.instantiate(m, new Imports().define(sum, store));
@@ -226,7 +229,7 @@ class TailCallTest {
      */
     private WasmModule withTailCalls(WasmModule m) throws IOException {
         Backend backend = Backends.host();
-        ValidatedModule vm = m.validated();
+        ValidatedModule vm = Validator.validate(Decoder.decode(m.bytes()));
         SymbolNames names = SymbolNames.of(vm.module());
         List<MachineCode> code = new ArrayList<>();
         int tailCalls = 0;

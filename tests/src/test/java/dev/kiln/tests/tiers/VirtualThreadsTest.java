@@ -1,19 +1,20 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.frontend.FuncType;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.TrapKind;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,16 +49,12 @@ class VirtualThreadsTest {
               (func (export "viaHost") (param i32) (result i32) (i32.add (i32.const 1) (call $back (local.get 0)))))
             """);
 
-    @AfterEach
-    void restore() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
-    }
 
     @ParameterizedTest
     @EnumSource(StoreThreadingTest.Mode.class)
     void hundredsOfVirtualThreadsRunGuestCodeCorrectly(StoreThreadingTest.Mode mode) throws Exception {
         if (mode != StoreThreadingTest.Mode.INTERP) assumeTrue(Backends.host() != null, "no native tier here");
-        if (mode == StoreThreadingTest.Mode.AUTO) TierUp.configure(5, 50, false);
+        Engine engine = mode == StoreThreadingTest.Mode.AUTO ? Engines.of(Tier.AUTO, 5, 50, true) : Engines.of(mode.tier);
         WasmModule module = WasmModule.of(PROGRAM);
         List<String> failures = new CopyOnWriteArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -65,7 +62,7 @@ class VirtualThreadsTest {
                 int id = t;
                 pool.submit(() -> {
                     try {
-                        run(mode.tier, module, id);
+                        run(engine, module, id);
                     } catch (Throwable e) {
                         failures.add("virtual thread " + id + ": " + e);
                     }
@@ -74,14 +71,14 @@ class VirtualThreadsTest {
             pool.shutdown();
             assertTrue(pool.awaitTermination(10, TimeUnit.MINUTES), "virtual threads did not finish");
         }
-        TierUp.drain();
+        Engines.awaitCompilations();
         assertTrue(failures.isEmpty(), failures.size() + " failures, e.g. " + failures.stream().limit(5).toList());
     }
 
-    private static final FuncType I32_TO_I32 = new FuncType(new ValType[] {ValType.I32}, new ValType[] {ValType.I32});
+    private static final FunctionType I32_TO_I32 = FunctionType.returning(ValueType.I32, ValueType.I32);
 
-    private static void run(Tier tier, WasmModule module, int id) throws Exception {
-        try (Store store = new Store().tier(tier)) {
+    private static void run(Engine engine, WasmModule module, int id) throws Exception {
+        try (Store store = engine.newStore()) {
             Instance[] self = new Instance[1];
             Imports imports = new Imports().define(new HostFunction("host", "back", I32_TO_I32, (caller, args) -> {
                 Thread.sleep(0, 1000); // blocks while native frames pin the virtual thread to its carrier

@@ -1,7 +1,7 @@
 package dev.kiln.tests.wasi;
 
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Tier;
 
 import java.util.ArrayList;

@@ -1,8 +1,11 @@
 package dev.kiln.tests.wasm3;
 
-import dev.kiln.frontend.FuncType;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.Engine;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
-import dev.kiln.ir.TrapKind;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
@@ -10,7 +13,6 @@ import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.TagInstance;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmException;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
@@ -111,10 +113,10 @@ class ExceptionTest {
     }
 
     private static Setup instantiate(Store store) {
-        TagInstance hostTag = store.newTag(ValType.I32);
+        TagInstance hostTag = store.newTag(ValueType.I32);
         AtomicReference<Instance> self = new AtomicReference<>();
         Imports imports = new Imports().define("host", "tag", hostTag);
-        FuncType i32ToNothing = new FuncType(new ValType[] {ValType.I32}, new ValType[0]);
+        FunctionType i32ToNothing = FunctionType.returning(null, ValueType.I32);
         imports.define(new HostFunction("host", "throw", i32ToNothing, (caller, args) -> {
             throw new WasmException(hostTag, args[0] * 2);
         }), store);
@@ -162,11 +164,8 @@ class ExceptionTest {
     /** Every function is compiled at its first call: those without exception instructions run native, in between. */
     @Test
     void autoWithNativeFramesBetweenThrowAndCatch() {
-        TierUp.configure(1, 1, true);
-        try (Store store = new Store().tier(Tier.AUTO)) {
+        try (Store store = Engines.of(Tier.AUTO, 1, 1, false).newStore()) {
             checkAll(store);
-        } finally {
-            TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
         }
     }
 }

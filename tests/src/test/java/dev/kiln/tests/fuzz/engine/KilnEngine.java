@@ -8,7 +8,6 @@ import dev.kiln.runtime.MemoryInstance;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
-import dev.kiln.runtime.TierUp;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.tests.fuzz.wasm.NumType;
@@ -27,10 +26,9 @@ import java.util.Map;
 import org.apache.commons.io.FileUtils;
 
 /**
- * A kiln tier running in this JVM: a fresh {@link Store} per instance. For the auto tier,
- * {@code hotCalls}/{@code hotLoops} are applied ({@link TierUp#configure}, synchronous compilation)
- * before every instantiation and call, so several auto engines with different thresholds can
- * take turns; {@link #restoreTierUpDefaults} puts the defaults back.
+ * A kiln tier running in this JVM: a fresh {@link Store} per instance, from a kiln engine of its
+ * own. For the auto tier the engine has {@code hotCalls}/{@code hotLoops} as thresholds and
+ * compiles hot code synchronously, so several auto engines with different thresholds can take turns.
  */
 public final class KilnEngine implements Engine {
     private final String name;
@@ -39,6 +37,8 @@ public final class KilnEngine implements Engine {
     private final int hotLoops;
     /** For the cached-code engine: where each module's code goes as an ELF object and comes back from. */
     private final CodeCache cache;
+    /** kiln's engine ({@code dev.kiln.runtime.Engine}; this class implements the fuzzer's {@code Engine}). */
+    private final dev.kiln.runtime.Engine kiln;
     private Store store;
     private Instance instance;
     /** A call was interrupted by the watchdog; the store may still hold the request. */
@@ -50,6 +50,9 @@ public final class KilnEngine implements Engine {
         this.hotCalls = hotCalls;
         this.hotLoops = hotLoops;
         this.cache = cache;
+        var builder = dev.kiln.runtime.Engine.builder().tier(tier).precompiledCode(null).compileInBackground(false);
+        if (tier == Tier.AUTO) builder.hotCalls(hotCalls).hotLoops(hotLoops);
+        this.kiln = builder.build();
     }
 
     public static KilnEngine interpreter() {
@@ -80,14 +83,10 @@ public final class KilnEngine implements Engine {
             Path dir = Files.createTempDirectory("kiln-fuzz-cache");
             // File.deleteOnExit cannot remove a directory that still holds files: delete the tree.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteQuietly(dir.toFile())));
-            return new KilnEngine("cached", Tier.AUTO, TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, new CodeCache(dir));
+            return new KilnEngine("cached", Tier.AUTO, dev.kiln.runtime.Engine.DEFAULT_HOT_CALLS, dev.kiln.runtime.Engine.DEFAULT_HOT_LOOPS, new CodeCache(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    public static void restoreTierUpDefaults() {
-        TierUp.configure(TierUp.DEFAULT_HOT_CALLS, TierUp.DEFAULT_HOT_LOOPS, false);
     }
 
     @Override
@@ -95,16 +94,11 @@ public final class KilnEngine implements Engine {
         return name;
     }
 
-    private void applyTierUp() {
-        if (tier == Tier.AUTO) TierUp.configure(hotCalls, hotLoops, true);
-    }
-
     @Override
     public String instantiate(byte[] wasm) {
         close();
         interrupted = false;
         try {
-            applyTierUp();
             WasmModule module = WasmModule.of(wasm);
             if (cache != null) {
                 cache.clear();
@@ -113,11 +107,11 @@ public final class KilnEngine implements Engine {
                 NativeCompiler.Outcome o = NativeCompiler.prepare(module, cache, false, warnings::add, Tier.AUTO);
                 if (o != NativeCompiler.Outcome.CACHE_HIT) return "the module's code did not come back from the cache: " + o + " " + warnings;
             }
-            store = new Store().tier(tier);
+            store = kiln.newStore();
             instance = store.instantiate(module, new Imports());
             return null;
         } catch (WasmTrap t) {
-            return "trap " + t.kind().message;
+            return "trap " + t.getMessage();
         } catch (RuntimeException | StackOverflowError | IOException e) {
             return e.toString();
         }
@@ -130,10 +124,9 @@ public final class KilnEngine implements Engine {
         CallWatchdog.Guard guard = CallWatchdog.start(name, s::interrupt);
         Outcome o;
         try {
-            applyTierUp();
             o = Outcome.returned(results, instance.function(export).call(args));
         } catch (WasmTrap t) {
-            o = Outcome.trapped(t.kind());
+            o = Outcome.trapped(dev.kiln.ir.TrapKind.valueOf(t.kind().name()));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             o = Outcome.failed(e.toString());
         }
@@ -150,7 +143,7 @@ public final class KilnEngine implements Engine {
             Map<String, Long> gs = new HashMap<>();
             for (String g : globals) {
                 GlobalInstance gi = instance.global(g);
-                gs.put(g, NumType.of(gi.type().type()).normalize(gi.get()));
+                gs.put(g, NumType.byName(gi.type().valueType().toString()).normalize(gi.get()));
             }
             if (memory == null) return new EngineState(gs, -1, null, null);
             byte[] bytes = memory(memory);

@@ -1,6 +1,6 @@
 package dev.kiln.tests.fuzz.engine;
 
-import dev.kiln.runtime.Backends;
+import dev.kiln.runtime.internal.Backends;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -21,7 +21,9 @@ final class WasmtimeTraps {
             Map.entry("BAD_SIGNATURE", TrapKind.INDIRECT_CALL_TYPE_MISMATCH),
             Map.entry("STACK_OVERFLOW", TrapKind.CALL_STACK_EXHAUSTED),
             Map.entry("OUT_OF_FUEL", TrapKind.OUT_OF_FUEL),
-            Map.entry("INTERRUPT", TrapKind.INTERRUPTED));
+            Map.entry("INTERRUPT", TrapKind.INTERRUPTED),
+            Map.entry("ARRAY_OUT_OF_BOUNDS", TrapKind.OUT_OF_BOUNDS_ARRAY),
+            Map.entry("CAST_FAILURE", TrapKind.CAST_FAILURE));
 
     private WasmtimeTraps() {
     }

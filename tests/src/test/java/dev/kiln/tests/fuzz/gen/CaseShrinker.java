@@ -60,8 +60,13 @@ final class CaseShrinker {
         List<FuzzFunction> fs = new ArrayList<>(m.functions());
         fs.remove(f);
         UnaryOperator<Integer> renumber = x -> x > f ? x - 1 : x;
-        fs = fs.stream().map(fn -> fn.withBody(ExprTree.map(fn.body(), e ->
-                e instanceof Expr.Call call ? new Expr.Call(renumber.apply(call.function()), call.args(), call.results()) : e))).toList();
+        fs = fs.stream().map(fn -> fn.withBody(ExprTree.map(fn.body(), e -> switch (e) {
+            case Expr.Call call -> new Expr.Call(renumber.apply(call.function()), call.args(), call.results());
+            case Expr.CallRef call -> new Expr.CallRef(call.typeIndex(), renumber.apply(call.function()), call.args(), call.results());
+            case Expr.TailCall call when call.function() >= 0 -> new Expr.TailCall(call.kind(), call.typeIndex(),
+                    renumber.apply(call.function()), call.args(), call.index(), call.claimed());
+            default -> e;
+        }))).toList();
         TableDef t = m.table() == null ? null
                 : new TableDef(m.table().size(), m.table().entries().stream().map(x -> x < 0 ? x : renumber.apply(x)).toList());
         FuzzModule out = m.withFunctions(fs).withTable(t).withExportedFunctions(m.exportedFunctions().stream().map(renumber).toList());

@@ -117,6 +117,7 @@ final class FunctionGenerator {
                     .add(0.7, () -> loop(List.of(t)))
                     .addIf(!directCallees(List.of(t)).isEmpty(), 1.5, () -> directCall(List.of(t)))
                     .addIf(plan.fuelGlobal() >= 0, 1, () -> guardedCall(List.of(t)))
+                    .addIf(plan.fuelGlobal() >= 0, 0.4, () -> guardedTailCall(List.of(t)))
                     .addIf(!branchTargets(List.of(t)).isEmpty(), 0.7, () -> new BrIf(pick(branchTargets(List.of(t))),
                             values(List.of(t), false), value(NumType.I32)))
                     .add(0.3, () -> polymorphic(List.of(t)))
@@ -295,6 +296,7 @@ final class FunctionGenerator {
                     .addIf(inLoop, 1.5, this::backEdge)
                     .addIf(!directCallees(null).isEmpty(), 1.5, () -> dropAll(directCall(null)))
                     .addIf(plan.fuelGlobal() >= 0, 1, () -> dropAll(guardedCall(null)))
+                    .addIf(plan.fuelGlobal() >= 0, 0.4, () -> guardedTailCall(List.of()))
                     .add(0.3, () -> polymorphic(List.of()))
                     .pick(r);
         } finally {
@@ -438,7 +440,33 @@ final class FunctionGenerator {
         } else {
             int f = pick(funcs);
             FuncSig s = plan.functionSig(f);
-            call = new Call(f, values(s.params(), true), s.results());
+            call = r.nextInt(3) == 0 ? new CallRef(plan.functionTypes().get(f), f, values(s.params(), true), s.results())
+                    : new Call(f, values(s.params(), true), s.results());
+        }
+        return new FuelGuard(call, plan.fuelGlobal());
+    }
+
+    /**
+     * A tail call that may recurse, spending fuel: {@code return_call}, {@code return_call_indirect}
+     * or {@code return_call_ref} of a function (or type) with this function's results; while no fuel
+     * is left it pushes zeros of {@code ts} instead.
+     */
+    private Expr guardedTailCall(List<NumType> ts) {
+        List<Integer> funcs = new ArrayList<>();
+        for (int f = 0; f < plan.functionCount(); f++) if (plan.functionSig(f).results().equals(sig.results())) funcs.add(f);
+        List<Integer> types = new ArrayList<>();
+        for (int t = 0; t < plan.types().size(); t++) if (plan.types().get(t).results().equals(sig.results())) types.add(t);
+        boolean indirect = plan.tableSize() > 0 && !types.isEmpty() && (funcs.isEmpty() || r.nextInt(3) == 0);
+        if (!indirect && funcs.isEmpty()) return zeros(ts);
+        Expr call;
+        if (indirect) {
+            int t = pick(types);
+            Expr index = r.nextInt(4) != 0 ? new Const(NumType.I32, r.nextInt(plan.tableSize() + 2)) : value(NumType.I32);
+            call = new TailCall(TailCall.Kind.INDIRECT, t, -1, values(plan.types().get(t).params(), true), index, ts);
+        } else {
+            int f = pick(funcs);
+            TailCall.Kind kind = r.nextBoolean() ? TailCall.Kind.DIRECT : TailCall.Kind.REF;
+            call = new TailCall(kind, plan.functionTypes().get(f), f, values(plan.functionSig(f).params(), true), null, ts);
         }
         return new FuelGuard(call, plan.fuelGlobal());
     }

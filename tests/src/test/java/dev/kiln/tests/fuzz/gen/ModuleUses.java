@@ -18,6 +18,11 @@ record ModuleUses(Set<Integer> calledFunctions, Set<Integer> usedGlobals, boolea
                 switch (e) {
                     case Expr.Call c -> called.add(c.function());
                     case Expr.CallIndirect c -> indirect[0] = true;
+                    case Expr.CallRef c -> called.add(c.function());
+                    case Expr.TailCall c -> {
+                        if (c.function() >= 0) called.add(c.function());
+                        else indirect[0] = true;
+                    }
                     case Expr.GlobalGet g -> globals.add(g.index());
                     case Expr.GlobalSet g -> globals.add(g.index());
                     case Expr.FuelGuard g -> globals.add(g.fuelGlobal());

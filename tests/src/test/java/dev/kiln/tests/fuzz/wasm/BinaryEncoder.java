@@ -92,15 +92,22 @@ public final class BinaryEncoder {
         w.section(7, e);
     }
 
-    /** One active segment (flags 0) per run of non-null slots. */
+    /**
+     * One active segment (flags 0) per run of non-null slots, then a declarative one (flags 3) of the
+     * functions {@code ref.func} names, when there are any.
+     */
     private void elements(WasmBytes w) {
-        if (module.table() == null) return;
-        List<TableRuns.Run> runs = TableRuns.of(module.table());
-        if (runs.isEmpty()) return;
-        WasmBytes e = new WasmBytes().u32(runs.size());
+        List<TableRuns.Run> runs = module.table() == null ? List.of() : TableRuns.of(module.table());
+        List<Integer> declared = module.referencedFunctions();
+        if (runs.isEmpty() && declared.isEmpty()) return;
+        WasmBytes e = new WasmBytes().u32(runs.size() + (declared.isEmpty() ? 0 : 1));
         for (TableRuns.Run r : runs) {
             e.byte_(0x00).byte_(0x41).sleb(r.offset()).byte_(0x0B).u32(r.functions().size());
             for (int f : r.functions()) e.u32(f);
+        }
+        if (!declared.isEmpty()) {
+            e.byte_(0x03).byte_(0x00).u32(declared.size());
+            for (int f : declared) e.u32(f);
         }
         w.section(9, e);
     }
@@ -337,6 +344,21 @@ public final class BinaryEncoder {
                     all(c.args());
                     expr(c.index());
                     w.byte_(0x11).u32(c.typeIndex()).u32(0);
+                }
+                case CallRef c -> {
+                    all(c.args());
+                    w.byte_(0xD2).u32(c.function()).byte_(0x14).u32(c.typeIndex());
+                }
+                case TailCall c -> {
+                    all(c.args());
+                    switch (c.kind()) {
+                        case DIRECT -> w.byte_(0x12).u32(c.function());
+                        case INDIRECT -> {
+                            expr(c.index());
+                            w.byte_(0x13).u32(c.typeIndex()).u32(0);
+                        }
+                        case REF -> w.byte_(0xD2).u32(c.function()).byte_(0x15).u32(c.typeIndex());
+                    }
                 }
                 case FuelGuard g -> {
                     int fuel = g.fuelGlobal();

@@ -305,8 +305,39 @@ public sealed interface Expr {
         }
     }
 
+    /** {@code call_ref} of {@code (ref.func function)}, whose type is the module's type {@code typeIndex}. */
+    record CallRef(int typeIndex, int function, List<Expr> args, List<NumType> results) implements Expr {
+        public CallRef {
+            args = List.copyOf(args);
+            results = List.copyOf(results);
+        }
+
+        public List<NumType> types() {
+            return results;
+        }
+    }
+
     /**
-     * Runs {@code call} (a {@link Call} or {@link CallIndirect}) only while the fuel global is
+     * A tail call ({@code return_call}, {@code return_call_indirect} through table 0 with
+     * {@code index}, or {@code return_call_ref} of {@code (ref.func function)}): the callee's results
+     * are the function's; it ends control, so it claims whatever types its position needs.
+     * {@code function} is -1 and {@code index} non-null only for the indirect kind.
+     */
+    record TailCall(Kind kind, int typeIndex, int function, List<Expr> args, Expr index, List<NumType> claimed) implements Expr {
+        public enum Kind { DIRECT, INDIRECT, REF }
+
+        public TailCall {
+            args = List.copyOf(args);
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    /**
+     * Runs {@code call} (a {@link Call}, {@link CallIndirect}, {@link CallRef} or {@link TailCall}) only while the fuel global is
      * positive, spending one unit; otherwise pushes zeros:
      * {@code (if (result ..) (i32.gt_s (global.get fuel) (i32.const 0)) (then (global.set fuel (i32.sub ..)) call) (else zeros))}.
      */

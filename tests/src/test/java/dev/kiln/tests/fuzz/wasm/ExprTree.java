@@ -50,6 +50,8 @@ public final class ExprTree {
             case Return r -> r.values();
             case Call c -> c.args();
             case CallIndirect c -> concat(c.args(), List.of(c.index()), List.of());
+            case CallRef c -> c.args();
+            case TailCall c -> c.index() == null ? c.args() : concat(c.args(), List.of(c.index()), List.of());
             case FuelGuard g -> List.of(g.call());
             case Canon c -> List.of(c.value());
         };
@@ -93,6 +95,9 @@ public final class ExprTree {
             case Return r -> new Return(k.take(r.values().size()), r.claimed());
             case Call c -> new Call(c.function(), k.take(c.args().size()), c.results());
             case CallIndirect c -> new CallIndirect(c.typeIndex(), k.take(c.args().size()), k.next(), c.results());
+            case CallRef c -> new CallRef(c.typeIndex(), c.function(), k.take(c.args().size()), c.results());
+            case TailCall c -> new TailCall(c.kind(), c.typeIndex(), c.function(), k.take(c.args().size()),
+                    c.index() == null ? null : k.next(), c.claimed());
             case FuelGuard g -> new FuelGuard(k.next(), g.fuelGlobal());
             case Canon c -> new Canon(k.next());
         };

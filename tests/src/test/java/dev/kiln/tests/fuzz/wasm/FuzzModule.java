@@ -1,6 +1,7 @@
 package dev.kiln.tests.fuzz.wasm;
 
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * A generated module. Exports are named by what they export: {@code f<i>} for function i,
@@ -30,6 +31,25 @@ public record FuzzModule(List<FuncSig> types, List<FuzzFunction> functions, List
     }
 
     public static final String MEMORY_EXPORT = "mem";
+
+    /** The functions code takes a reference to ({@code ref.func} of call_ref and return_call_ref), in order: they must be declared. */
+    public List<Integer> referencedFunctions() {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (FuzzFunction f : functions) {
+            ExprTree.forEach(f.body(), e -> {
+                if (e instanceof Expr.CallRef c) out.add(c.function());
+                if (e instanceof Expr.TailCall c && c.kind() == Expr.TailCall.Kind.REF) out.add(c.function());
+            });
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether code makes tail calls or calls through references (3.0 instructions wabt's wat2wasm does not read by default). */
+    public boolean usesTailCallsOrReferences() {
+        boolean[] uses = {false};
+        for (FuzzFunction f : functions) ExprTree.forEach(f.body(), e -> uses[0] |= e instanceof Expr.TailCall || e instanceof Expr.CallRef);
+        return uses[0];
+    }
 
     public FuzzModule withFunctions(List<FuzzFunction> fs) {
         return new FuzzModule(types, fs, globals, memory, table, fuelGlobal, exportedFunctions, exportedGlobals, exportMemory);

@@ -97,6 +97,8 @@ public final class NanDeterminism {
             case Store s -> 2;
             case Call c -> c.args().size();
             case CallIndirect c -> c.args().size();
+            case CallRef c -> c.args().size();
+            case TailCall c -> c.args().size();
             case BackEdge b -> b.values().size();
             case Block b -> b.inputs().size();
             case Loop l -> l.inputs().size();

@@ -49,6 +49,11 @@ public final class WatPrinter {
                 sb.append(")\n");
             }
         }
+        if (!module.referencedFunctions().isEmpty()) {
+            sb.append("  (elem declare func");
+            for (int f : module.referencedFunctions()) sb.append(" $f").append(f);
+            sb.append(")\n");
+        }
         if (module.memory() != null) {
             for (MemoryDef.DataSegment d : module.memory().data()) {
                 sb.append(d.passive() ? "  (data \"" : "  (data (i32.const " + d.offset() + ") \"");
@@ -223,6 +228,25 @@ public final class WatPrinter {
                     List<String> parts = all(c.args());
                     parts.addAll(items(c.index()));
                     yield List.of(node("call_indirect (type " + c.typeIndex() + ")", parts));
+                }
+                case CallRef c -> {
+                    List<String> parts = all(c.args());
+                    parts.add("(ref.func $f" + c.function() + ")");
+                    yield List.of(node("call_ref " + c.typeIndex(), parts));
+                }
+                case TailCall c -> {
+                    List<String> parts = all(c.args());
+                    yield switch (c.kind()) {
+                        case DIRECT -> List.of(node("return_call $f" + c.function(), parts));
+                        case INDIRECT -> {
+                            parts.addAll(items(c.index()));
+                            yield List.of(node("return_call_indirect (type " + c.typeIndex() + ")", parts));
+                        }
+                        case REF -> {
+                            parts.add("(ref.func $f" + c.function() + ")");
+                            yield List.of(node("return_call_ref " + c.typeIndex(), parts));
+                        }
+                    };
                 }
                 case FuelGuard g -> {
                     int f = g.fuelGlobal();

@@ -1,4 +1,4 @@
-package dev.kiln.runtime;
+package dev.kiln.runtime.internal;
 
 import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;

@@ -1,9 +1,17 @@
-package dev.kiln.runtime;
+package dev.kiln.runtime.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import dev.kiln.ir.code.Backend;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,37 +58,59 @@ public final class CompilerBuildId {
                 return "unknown-" + System.nanoTime(); // no stable id: never reuse cached code
             }
         }
+        return of(sources);
+    }
+
+    /** The packages whose classes make the code: a class elsewhere (CLI, runtime, tools) does not change the id. */
+    private static final List<String> COMPILER_PACKAGES = List.of(
+            "dev/kiln/frontend/", "dev/kiln/ir/", "dev/kiln/regalloc/", "dev/kiln/backend/", "dev/kiln/linker/");
+
+    /**
+     * The id of the compiler classes in {@code sources} (jars or class directories): a SHA-256 over
+     * each class's name, CRC32 and size, in name order, whichever way the classes are packed (one
+     * jar with everything, a jar per module, build directories), so the CLI's jar and the Maven
+     * artifacts of the same build have the same id.
+     */
+    static String of(Collection<Path> sources) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            TreeMap<String, long[]> classes = new TreeMap<>();
             for (Path p : sources) {
                 if (Files.isDirectory(p)) {
                     try (Stream<Path> s = Files.walk(p)) {
-                        for (Path f : s.filter(x -> x.toString().endsWith(".class")).sorted().toList()) {
-                            sha.update(p.relativize(f).toString().getBytes());
-                            try (InputStream in = Files.newInputStream(f)) {
-                                sha.update(in.readAllBytes());
-                            }
+                        for (Path f : s.filter(x -> x.toString().endsWith(".class")).toList()) {
+                            String name = p.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                            if (!isCompiler(name)) continue;
+                            byte[] bytes = Files.readAllBytes(f);
+                            CRC32 crc = new CRC32();
+                            crc.update(bytes);
+                            classes.put(name, new long[] {crc.getValue(), bytes.length});
                         }
                     }
                 } else {
                     // a jar: its index already has each entry's CRC32, so no class needs decompressing
-                    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(p.toFile())) {
-                        java.util.TreeMap<String, java.util.zip.ZipEntry> classes = new java.util.TreeMap<>();
+                    try (ZipFile zip = new ZipFile(p.toFile())) {
                         for (var e = zip.entries(); e.hasMoreElements(); ) {
-                            java.util.zip.ZipEntry z = e.nextElement();
-                            if (z.getName().startsWith("dev/kiln/") && z.getName().endsWith(".class")) classes.put(z.getName(), z);
-                        }
-                        java.nio.ByteBuffer crcAndSize = java.nio.ByteBuffer.allocate(16);
-                        for (java.util.zip.ZipEntry z : classes.values()) {
-                            sha.update(z.getName().getBytes());
-                            sha.update(crcAndSize.clear().putLong(z.getCrc()).putLong(z.getSize()).array());
+                            ZipEntry z = e.nextElement();
+                            if (isCompiler(z.getName())) classes.put(z.getName(), new long[] {z.getCrc(), z.getSize()});
                         }
                     }
                 }
+            }
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer crcAndSize = ByteBuffer.allocate(16);
+            for (Map.Entry<String, long[]> c : classes.entrySet()) {
+                sha.update(c.getKey().getBytes(StandardCharsets.UTF_8));
+                sha.update(crcAndSize.clear().putLong(c.getValue()[0]).putLong(c.getValue()[1]).array());
             }
             return "kiln-" + HexFormat.of().formatHex(sha.digest(), 0, 12);
         } catch (IOException | NoSuchAlgorithmException e) {
             return "unknown-" + System.nanoTime();
         }
+    }
+
+    private static boolean isCompiler(String entry) {
+        if (!entry.endsWith(".class")) return false;
+        for (String pkg : COMPILER_PACKAGES) if (entry.startsWith(pkg)) return true;
+        return false;
     }
 }

@@ -1,11 +1,18 @@
-package dev.kiln.ir;
+package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Edge;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.IrPrinter;
+import dev.kiln.ir.Terminator;
 
 /**
- * The JSON dump of a function's IR: the same structure as {@link IrPrinter}, for tools.
+ * The JSON dump of a function's IR ({@code kiln ir --json}): the same structure as {@link IrPrinter}.
+ * It lives in the CLI so that Jackson stays a tool-side dependency, off the runtime's class path.
  * <pre>
  * {"index": 0, "name": "fib", "type": "(func ...)", "values": 12,
  *  "blocks": [{"id": 0, "params": [{"value": 0, "type": "i32"}],

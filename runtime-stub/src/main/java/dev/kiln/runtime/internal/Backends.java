@@ -1,4 +1,4 @@
-package dev.kiln.runtime;
+package dev.kiln.runtime.internal;
 
 import dev.kiln.backend.aarch64.A64Backend;
 import dev.kiln.backend.x64.X64Backend;

@@ -1,4 +1,4 @@
-package dev.kiln.runtime;
+package dev.kiln.runtime.internal;
 
 import dev.kiln.backend.x64.X64CpuId;
 import dev.kiln.ir.code.CpuFeature;

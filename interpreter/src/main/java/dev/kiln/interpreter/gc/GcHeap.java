@@ -1,0 +1,298 @@
+package dev.kiln.interpreter.gc;
+
+import dev.kiln.ir.TrapException;
+import dev.kiln.ir.TrapKind;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A store's GC heap: objects in native memory (chunks of {@link #CHUNK_BYTES}, larger objects in
+ * a chunk of their own), reached with plain loads and stores at their address. Non-moving
+ * mark-sweep: a collection marks from the roots the runtime reports ({@link GcRoots}: exact for
+ * globals, tables, segments and exceptions; conservative for interpreter frames: any word that is
+ * the address of an object keeps it), then sweeps each chunk into free runs that allocation
+ * bump-allocates from. Chunks left empty are released (the heap shrinks); a collection runs on the
+ * allocating thread when the bytes allocated since the last one reach what survived it (at least
+ * {@link #MIN_TRIGGER}), or when the cap would be passed. Past the cap even after a collection,
+ * allocation traps ({@link TrapKind#OUT_OF_GC_MEMORY}); the JVM's own heap is never involved.
+ *
+ * <p>Which words start an object and which are marked is kept beside the chunk (bit sets, one bit
+ * per 8 bytes), so a word can be checked for being an object's address in constant time (after a
+ * lookup of its chunk). Not thread-safe: a store runs guest code on one thread at a time.
+ */
+public final class GcHeap implements AutoCloseable {
+    public static final long CHUNK_BYTES = 1 << 20;
+    static final long MIN_TRIGGER = 1 << 20;
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private final GcTypeRegistry types;
+    private final long maxBytes;
+    private GcRoots roots;
+    private final List<Chunk> chunks = new ArrayList<>();
+    private final TreeMap<Long, Chunk> byBase = new TreeMap<>();
+    private int chunkIndex;
+    private long committed;
+    private long allocatedSinceCollection;
+    private long liveAfterCollection;
+    private int collectionsDeferred;
+    private long collections;
+    private long allocatedBytes;
+    private long[] work = new long[256];
+    private int workTop;
+
+    private static final class Chunk {
+        final Arena arena = Arena.ofShared();
+        final long base;
+        final long size;
+        final BitSet starts = new BitSet();
+        final BitSet marks = new BitSet();
+        /** Free runs as {start, end} pairs (addresses), in address order; allocation takes from run {@link #run}. */
+        long[] runs;
+        int runCount;
+        int run;
+        long cursor;
+        long limit;
+
+        Chunk(long size) {
+            this.size = size;
+            this.base = arena.allocate(size, 16).address();
+            runs = new long[] {base, base + size};
+            runCount = 1;
+            cursor = base;
+            limit = base + size;
+        }
+
+        long allocate(long bytes) {
+            while (true) {
+                if (limit - cursor >= bytes) {
+                    long a = cursor;
+                    cursor += bytes;
+                    return a;
+                }
+                if (++run >= runCount) {
+                    run = runCount;
+                    cursor = limit = 0;
+                    return 0;
+                }
+                cursor = runs[2 * run];
+                limit = runs[2 * run + 1];
+            }
+        }
+    }
+
+    public GcHeap(GcTypeRegistry types, long maxBytes) {
+        this.types = types;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Sets where collections find their roots (the runtime's store). */
+    public void roots(GcRoots roots) {
+        this.roots = roots;
+    }
+
+    public GcTypeRegistry types() {
+        return types;
+    }
+
+    /**
+     * A new zeroed object of type {@code t} ({@code length} elements for an array); may collect
+     * first. Traps when it cannot fit under the heap's cap.
+     */
+    public long allocate(GcType t, long length) {
+        long bytes = t.objectBytes(length);
+        if (bytes < 0 || bytes > maxBytes) throw new TrapException(TrapKind.OUT_OF_GC_MEMORY);
+        // the header keeps the length in 32 bits, read back as a signed int: past 2^31 - 1 elements is refused
+        if (length > Integer.MAX_VALUE) throw new TrapException(TrapKind.ALLOCATION_TOO_LARGE);
+        if (allocatedSinceCollection >= Math.max(MIN_TRIGGER, liveAfterCollection) && collectionsDeferred == 0 && roots != null) collect();
+        long a = tryAllocate(bytes);
+        if (a == 0) a = slowAllocate(bytes);
+        ALL.asSlice(a, bytes).fill((byte) 0);
+        ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, a, (long) t.id | length << 32);
+        Chunk c = chunkOf(a);
+        c.starts.set((int) ((a - c.base) >>> 3));
+        allocatedSinceCollection += bytes;
+        allocatedBytes += bytes;
+        return a;
+    }
+
+    private long tryAllocate(long bytes) {
+        while (chunkIndex < chunks.size()) {
+            long a = chunks.get(chunkIndex).allocate(bytes);
+            if (a != 0) return a;
+            chunkIndex++;
+        }
+        return 0;
+    }
+
+    private long slowAllocate(long bytes) {
+        long chunkBytes = Math.max(CHUNK_BYTES, bytes);
+        if (committed + chunkBytes > maxBytes && collectionsDeferred == 0 && roots != null) {
+            collect();
+            long a = tryAllocate(bytes);
+            if (a != 0) return a;
+        }
+        if (committed + chunkBytes > maxBytes) {
+            chunkBytes = Math.max(bytes, (maxBytes - committed) & -8L);
+            if (committed + chunkBytes > maxBytes || chunkBytes < bytes) throw new TrapException(TrapKind.OUT_OF_GC_MEMORY);
+        }
+        Chunk c;
+        try {
+            c = new Chunk(chunkBytes);
+        } catch (OutOfMemoryError e) {
+            throw new TrapException(TrapKind.OUT_OF_GC_MEMORY);
+        }
+        chunks.add(c);
+        byBase.put(c.base, c);
+        committed += chunkBytes;
+        chunkIndex = chunks.size() - 1;
+        return c.allocate(bytes);
+    }
+
+    /** While {@code n} > 0 no collection runs (the runtime evaluating constant expressions, whose values are not roots yet). */
+    public void deferCollections(boolean defer) {
+        collectionsDeferred += defer ? 1 : -1;
+    }
+
+    private Chunk chunkOf(long address) {
+        Map.Entry<Long, Chunk> e = byBase.floorEntry(address);
+        if (e == null) return null;
+        Chunk c = e.getValue();
+        return address - c.base < c.size ? c : null;
+    }
+
+    /** Whether {@code word} is the address of a live object of this heap. */
+    public boolean isObject(long word) {
+        if (!GcRefs.isObject(word)) return false;
+        Chunk c = chunkOf(word);
+        return c != null && c.starts.get((int) ((word - c.base) >>> 3));
+    }
+
+    /** The type of the object at {@code ref}. */
+    public GcType typeOf(long ref) {
+        return types.byId((int) ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, ref));
+    }
+
+    /** An array's length. */
+    public static int length(long ref) {
+        return (int) (ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, ref) >>> 32);
+    }
+
+    /** Marks from the roots and frees what they do not reach. */
+    public void collect() {
+        collections++;
+        for (Chunk c : chunks) c.marks.clear();
+        workTop = 0;
+        roots.report(this::mark);
+        while (workTop > 0) scan(work[--workTop]);
+        sweep();
+    }
+
+    private void mark(long word) {
+        if (!GcRefs.isObject(word)) return;
+        Chunk c = chunkOf(word);
+        if (c == null) return;
+        int bit = (int) ((word - c.base) >>> 3);
+        if (!c.starts.get(bit) || c.marks.get(bit)) return;
+        c.marks.set(bit);
+        if (workTop == work.length) work = java.util.Arrays.copyOf(work, workTop * 2);
+        work[workTop++] = word;
+    }
+
+    private void scan(long obj) {
+        GcType t = typeOf(obj);
+        if (t.kind == GcType.Kind.STRUCT) {
+            for (int f = 0; f < t.refs.length; f++) {
+                if (t.refs[f]) mark(ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, obj + t.offsets[f]));
+            }
+        } else if (t.refs[0]) {
+            int n = length(obj);
+            for (int i = 0; i < n; i++) mark(ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, obj + GcType.HEADER + 8L * i));
+        }
+    }
+
+    private long bytesOf(long obj) {
+        GcType t = typeOf(obj);
+        return t.objectBytes(t.kind == GcType.Kind.ARRAY ? length(obj) : 0);
+    }
+
+    private void sweep() {
+        long live = 0;
+        List<Chunk> keep = new ArrayList<>(chunks.size());
+        for (Chunk c : chunks) {
+            c.starts.and(c.marks);
+            long[] runs = new long[8];
+            int n = 0;
+            long free = c.base;
+            for (int bit = c.starts.nextSetBit(0); bit >= 0; bit = c.starts.nextSetBit(bit + 1)) {
+                long obj = c.base + ((long) bit << 3);
+                if (obj > free) {
+                    if (2 * n + 2 > runs.length) runs = java.util.Arrays.copyOf(runs, runs.length * 2);
+                    runs[2 * n] = free;
+                    runs[2 * n + 1] = obj;
+                    n++;
+                }
+                long b = bytesOf(obj);
+                live += b;
+                free = obj + b;
+            }
+            if (free == c.base) { // nothing lives here: give the chunk back
+                byBase.remove(c.base);
+                committed -= c.size;
+                c.arena.close();
+                continue;
+            }
+            if (free < c.base + c.size) {
+                if (2 * n + 2 > runs.length) runs = java.util.Arrays.copyOf(runs, runs.length * 2);
+                runs[2 * n] = free;
+                runs[2 * n + 1] = c.base + c.size;
+                n++;
+            }
+            c.runs = runs;
+            c.runCount = n;
+            c.run = 0;
+            c.cursor = n > 0 ? runs[0] : 0;
+            c.limit = n > 0 ? runs[1] : 0;
+            keep.add(c);
+        }
+        chunks.clear();
+        chunks.addAll(keep);
+        chunkIndex = 0;
+        liveAfterCollection = live;
+        allocatedSinceCollection = 0;
+    }
+
+    /** Collections so far. */
+    public long collections() {
+        return collections;
+    }
+
+    /** Bytes of native memory the heap holds now. */
+    public long committedBytes() {
+        return committed;
+    }
+
+    /** Bytes allocated since the heap was made. */
+    public long allocatedBytes() {
+        return allocatedBytes;
+    }
+
+    /** Bytes that survived the last collection. */
+    public long liveBytesAfterLastCollection() {
+        return liveAfterCollection;
+    }
+
+    @Override
+    public void close() {
+        for (Chunk c : chunks) c.arena.close();
+        chunks.clear();
+        byBase.clear();
+        committed = 0;
+    }
+}
