@@ -10,6 +10,7 @@ final class FloatOps {
     static int run(int op, long[] r, int[] c, int pc, int fp) {
         int d = fp + c[pc + 1];
         switch (op) {
+            case Op.F32_DIV -> r[d] = Float.floatToRawIntBits(f(r, fp, c[pc + 2]) / f(r, fp, c[pc + 3]));
             case Op.F32_EQ -> r[d] = f(r, fp, c[pc + 2]) == f(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.F32_NE -> r[d] = f(r, fp, c[pc + 2]) != f(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.F32_LT -> r[d] = f(r, fp, c[pc + 2]) < f(r, fp, c[pc + 3]) ? 1 : 0;

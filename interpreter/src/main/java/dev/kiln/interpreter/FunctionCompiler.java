@@ -337,19 +337,32 @@ public final class FunctionCompiler {
 
     private CompiledFunction emit(List<BasicBlock> layout) {
         for (int bi = 0; bi < layout.size(); bi++) layoutIndex[layout.get(bi).id] = bi;
+        boolean[] reached = reached(layout);
         for (int bi = 0; bi < layout.size(); bi++) {
             BasicBlock b = layout.get(bi);
-            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
+            if (!reached[b.id]) continue;
+            int ni = bi + 1;
+            while (ni < layout.size() && !reached[layout.get(ni).id]) ni++;
+            BasicBlock next = ni < layout.size() ? layout.get(ni) : null;
             blockPc[b.id] = code.position();
             Instruction fusedCompare = fusableCompare(b);
             List<Instruction> body = new ArrayList<>(b.instructions.size());
             for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
+            // an i32 add feeding the fused branch (a loop counter and its test) may join the branch
+            Instruction add = body.isEmpty() ? null : body.get(body.size() - 1);
+            if (add != null && add.op == Opcode.I32_ADD && b.terminator instanceof Terminator.Branch br
+                    && (fusedCompare == null ? br.condition == add.result() : fusedCompare.op != Opcode.I32_AND
+                        && (fusedCompare.args[0] == add.result() || fusedCompare.args[1] == add.result()))) {
+                body.remove(body.size() - 1);
+            } else {
+                add = null;
+            }
             for (int k = 0; k < body.size(); k++) {
                 if (k + 1 < body.size() && !slowAccess(body.get(k)) && !slowAccess(body.get(k + 1))
                         && Superinstructions.fuse(this, body.get(k), body.get(k + 1))) k++;
                 else instruction(body.get(k));
             }
-            terminator(b, next, fusedCompare);
+            terminator(b, next, fusedCompare, add);
         }
         int resultSlot = scratch + 1;
         int resultSlots = RawValues.slots(f.type().results());
@@ -371,7 +384,7 @@ public final class FunctionCompiler {
         // OSR targets: the loop headers, where back-edges lead
         java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
         java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
-        for (BasicBlock b : layout) if (headers.get(b.id)) targets.put(blockPc[b.id], b);
+        for (BasicBlock b : layout) if (headers.get(b.id) && reached[b.id]) targets.put(blockPc[b.id], b);
         int[] osrTargets = new int[targets.size()], osrBlocks = new int[targets.size()];
         int[][] osrSlots = new int[targets.size()][];
         dev.kiln.ir.BlockLiveness liveness = targets.isEmpty() ? null : new dev.kiln.ir.BlockLiveness(f);
@@ -395,6 +408,27 @@ public final class FunctionCompiler {
         compiled.handlers = handlers;
         return compiled;
 
+    }
+
+    /**
+     * The blocks some emitted branch, jump, switch or handler leads to (the first block too): once
+     * conditional branches are threaded past empty blocks ({@link #resolve}), the empty blocks they
+     * skipped are reached from nowhere and are left out of the code, so that a branch's fall-through
+     * is the next block that is emitted (no jump to the very next instruction, none left dead).
+     */
+    private boolean[] reached(List<BasicBlock> layout) {
+        boolean[] reached = new boolean[f.blockIdCount()];
+        reached[layout.get(0).id] = true;
+        reached[f.entry().id] = true;
+        for (BasicBlock b : layout) {
+            if (b.terminator instanceof Terminator.Branch br) {
+                reached[(br.ifTrue.args.length == 0 ? resolve(b, br.ifTrue.target) : br.ifTrue.target).id] = true;
+                reached[(br.ifFalse.args.length == 0 ? resolve(b, br.ifFalse.target) : br.ifFalse.target).id] = true;
+            } else {
+                for (Edge e : b.terminator.edges()) reached[e.target.id] = true;
+            }
+        }
+        return reached;
     }
 
     /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
@@ -580,7 +614,32 @@ public final class FunctionCompiler {
         }
     }
 
-    private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare) {
+    /**
+     * Emits {@code add} and the compare-and-branch {@code branch} on its result with an immediate
+     * as one instruction (all but the target) when a superinstruction has that shape: the two
+     * most frequent loop tests in the measured pair counts (bench/README.md), {@code i += k; if
+     * (i != n)} (a branch on the sum itself being {@code n = 0}) and {@code j += i; if (j < n)}
+     * (unsigned). False when none has.
+     */
+    private boolean addAndBranch(Instruction add, Immediates.Form branch) {
+        Immediates.Form form = Immediates.of(add, constantDefs);
+        if (branch.opcode() == Op.BR_I32_NE_IMM && form != null && form.opcode() == Op.I32_ADD_IMM) {
+            code.emit(Op.ADD_IMM_BR_NE_IMM, slot(add.result()), slot(add.args[form.slotArg()]), form.imm(), branch.imm());
+            return true;
+        }
+        if (branch.opcode() == Op.BR_I32_LT_U_IMM && form == null) {
+            code.emit(Op.ADD_BR_LT_U_IMM, slot(add.result()), slot(add.args[0]), slot(add.args[1]), branch.imm());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Emits the block's terminator. {@code add}, when not null, is the block's last instruction, an
+     * i32 add whose result {@code fusedCompare} reads: it is emitted here, joined with the branch
+     * where a superinstruction has the pair's shape ({@link #addAndBranch}), else before it.
+     */
+    private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare, Instruction add) {
         switch (b.terminator) {
             case Terminator.Jump j -> {
                 moves(j.target);
@@ -604,11 +663,18 @@ public final class FunctionCompiler {
                     Opcode cmp = invert ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
                     int x = fusedCompare.args[0], y = fusedCompare.args[1];
                     Immediates.Form form = fusedBranchForm(fusedCompare) == null ? null : branchForm(cmp, x, y);
-                    if (form != null) code.emit(form.opcode(), slot(form.slotArg() == 0 ? x : y), form.imm());
+                    boolean joined = add != null && form != null && (form.slotArg() == 0 ? x : y) == add.result() && addAndBranch(add, form);
+                    if (add != null && !joined) instruction(add);
+                    if (joined) {
+                        // the add and the compare-and-branch are one instruction, its target next
+                    } else if (form != null) code.emit(form.opcode(), slot(form.slotArg() == 0 ? x : y), form.imm());
                     else if (SWAPPED.containsKey(cmp)) code.emit(FUSED.get(cmp), slot(y), slot(x));
                     else code.emit(FUSED.get(cmp), slot(x), slot(y));
                 } else {
-                    code.emit(invert ? Op.BR_I32_EQ_IMM : Op.BR_I32_NE_IMM, slot(br.condition), 0);
+                    Immediates.Form test = new Immediates.Form(invert ? Op.BR_I32_EQ_IMM : Op.BR_I32_NE_IMM, 0, 0);
+                    boolean joined = add != null && addAndBranch(add, test);
+                    if (add != null && !joined) instruction(add);
+                    if (!joined) code.emit(test.opcode(), slot(br.condition), 0);
                 }
                 target(taken);
                 if (other != next) {

@@ -109,26 +109,27 @@ public final class Op {
     public static final int F32_ADD = 83;
     public static final int F32_SUB = 84;
     public static final int F32_MUL = 85;
-    public static final int F32_DIV = 86;
     // memory 0: loads d addr offset, stores value addr offset
-    public static final int LOAD_I32 = 87;
-    public static final int LOAD_I64 = 88;
-    public static final int LOAD_I8_S = 89;
-    public static final int LOAD_I8_U = 90;
-    public static final int LOAD_I16_U = 91;
-    public static final int GLOBAL_GET_32 = 92;  // d global (unused)
-    public static final int STORE_I32 = 93;
-    public static final int STORE_I64 = 94;
-    public static final int STORE_I8 = 95;
-    public static final int STORE_I16 = 96;
-    public static final int GLOBAL_SET_32 = 97;  // global s
+    public static final int LOAD_I32 = 86;
+    public static final int LOAD_I64 = 87;
+    public static final int LOAD_I8_S = 88;
+    public static final int LOAD_I8_U = 89;
+    public static final int LOAD_I16_U = 90;
+    public static final int GLOBAL_GET_32 = 91;  // d global (unused)
+    public static final int STORE_I32 = 92;
+    public static final int STORE_I64 = 93;
+    public static final int STORE_I8 = 94;
+    public static final int STORE_I16 = 95;
+    public static final int GLOBAL_SET_32 = 96;  // global s
     // superinstructions, chosen from measured instruction-pair counts (bench/README.md)
-    public static final int ADD_IMM_LOAD_I32 = 98;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i32 load at d1 + offset
-    public static final int ADD_IMM_LOAD_I64 = 99;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i64 load at d1 + offset
-    public static final int LOAD_I64_MUL_F64 = 100;  // d1 addr offset d2 b: d1 = 64-bit load; d2 = d1 * b (f64)
-    public static final int F64_MUL_ADD = 101;  // d1 a b d2 c: d1 = a * b; d2 = d1 + c (f64, rounded twice)
-    public static final int ADD_IMM_STORE_I8 = 102;  // d1 a k v offset: d1 = a + k (i32); store the low byte of v at d1 + offset
-    public static final int ADD_IMM_STORE_I32 = 103;  // d1 a k v offset: d1 = a + k (i32); store v (32 bits) at d1 + offset
+    public static final int ADD_IMM_LOAD_I32 = 97;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i32 load at d1 + offset
+    public static final int ADD_IMM_LOAD_I64 = 98;  // d1 a k d2 offset: d1 = a + k (i32); d2 = i64 load at d1 + offset
+    public static final int LOAD_I64_MUL_F64 = 99;  // d1 addr offset d2 b: d1 = 64-bit load; d2 = d1 * b (f64)
+    public static final int F64_MUL_ADD = 100;  // d1 a b d2 c: d1 = a * b; d2 = d1 + c (f64, rounded twice)
+    public static final int ADD_IMM_STORE_I8 = 101;  // d1 a k v offset: d1 = a + k (i32); store the low byte of v at d1 + offset
+    public static final int ADD_IMM_STORE_I32 = 102;  // d1 a k v offset: d1 = a + k (i32); store v (32 bits) at d1 + offset
+    public static final int ADD_IMM_BR_NE_IMM = 103;  // d a k imm target: d = a + k (i32); branch to target if d != imm
+    public static final int ADD_BR_LT_U_IMM = 104;  // d a b imm target: d = a + b (i32); branch to target if d < imm (unsigned)
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -171,6 +172,7 @@ public final class Op {
     public static final int F32_SQRT = 0x20B;
     public static final int F64_CONVERT_I32_S = 0x20C;
     public static final int F64_PROMOTE_F32 = 0x20D;
+    public static final int F32_DIV = 0x20E;  // out of the loop to leave it room for superinstructions
 
     // ---- family MEMORY (MemoryOps): bulk memory, tables, references ----
     public static final int REF_IS_NULL = 0x300;  // d a
@@ -270,10 +272,10 @@ public final class Op {
         length(4, BR_AND_NZ, BR_AND_Z);
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1);
-        length(4, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
+        length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
-                ADD_IMM_STORE_I32);
+                ADD_IMM_STORE_I32, ADD_IMM_BR_NE_IMM, ADD_BR_LT_U_IMM);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
         length(3, GLOBAL_GET_128, GLOBAL_SET_128);
         length(4, V128_STORE);

@@ -126,6 +126,71 @@ class InstructionSelectionTest {
     }
 
     @Test
+    void noJumpLeadsToTheNextInstructionAndNoneIsLeftUnreachable() {
+        // sieve's outer loop as clang emits it: two exits to the end of the body, whose empty edge
+        // blocks the branches are threaded past
+        TestContext ctx = context("""
+                (module (memory 1)
+                  (func (export "count") (param i32) (result i32) (local i32 i32 i32)
+                    (loop $l
+                      (block $skip
+                        (br_if $skip (i32.eqz (i32.load8_u (local.get 1))))
+                        (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                        (br_if $skip (i32.gt_u (local.get 1) (i32.const 1000)))
+                        (local.set 3 (i32.add (local.get 3) (local.get 1))))
+                      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
+                    (i32.add (local.get 2) (local.get 3))))
+                """);
+        for (int a = 0; a < 64; a += 3) ctx.memory().set(java.lang.foreign.ValueLayout.JAVA_BYTE, a, (byte) 1);
+        assertArrayEquals(new long[] {22 + 693}, ctx.call("count", 64));
+        CompiledFunction f = ctx.interpretedFunctions()[0];
+        List<Integer> ops = ops(f);
+        int pc = 0;
+        for (int k = 0; k < ops.size(); k++) {
+            int next = pc + Op.lengthAt(f.code, pc);
+            if (ops.get(k) == Op.JMP) {
+                assertTrue(f.code[pc + 1] != next, "a JMP to the next instruction at " + pc + ": " + ops);
+                assertTrue(k == 0 || ops.get(k - 1) != Op.JMP, "an unreachable JMP at " + pc + ": " + ops);
+            }
+            pc = next;
+        }
+    }
+
+    @Test
+    void aLoopCounterAndItsTestAreOneInstruction() {
+        TestContext ctx = context("""
+                (module
+                  (func (export "steps") (param i32) (result i32) (local i32)
+                    (loop $l
+                      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                      (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+                      (br_if $l (i32.ne (local.get 0) (i32.const 30))))
+                    (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 1000))))
+                  (func (export "strides") (param i32 i32) (result i32) (local i32)
+                    (loop $l
+                      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (local.get 1))) (i32.const 1000))))
+                    (i32.add (local.get 2) (i32.mul (local.get 0) (i32.const 1000))))
+                  (func (export "toZero") (param i32) (result i32) (local i32)
+                    (loop $l
+                      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                      (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const 2)))))
+                    (local.get 1)))
+                """);
+        assertTrue(ops(ctx.interpretedFunctions()[2]).contains(Op.ADD_IMM_BR_NE_IMM), ops(ctx.interpretedFunctions()[2]).toString());
+        assertArrayEquals(new long[] {50}, ctx.call("toZero", -100));
+        assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_BR_NE_IMM), ops(ctx.interpretedFunctions()[0]).toString());
+        assertTrue(ops(ctx.interpretedFunctions()[1]).contains(Op.ADD_BR_LT_U_IMM), ops(ctx.interpretedFunctions()[1]).toString());
+        assertArrayEquals(new long[] {10 + 30_000}, ctx.call("steps", 0));
+        // the counter wraps past 2^32 on its way to 30, and the sum is kept in its slot
+        assertArrayEquals(new long[] {11 + 30_000}, ctx.call("steps", -3));
+        assertArrayEquals(new long[] {10 + 1000_000}, ctx.call("strides", 0, 100));
+        // unsigned: a sum past 2^31 is not below 1000, one that wraps past 2^32 is
+        assertArrayEquals(new long[] {1}, ctx.call("strides", 0, Integer.MIN_VALUE));
+        assertArrayEquals(new long[] {60 + 1010 * 1000}, ctx.call("strides", -10, 17));
+    }
+
+    @Test
     void functionsArePreparedAtTheirFirstCallOnly() {
         ValidatedModule vm = ValidatedModule.of(Wat.compile("""
                 (module
