@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Linear-scan register allocation (Poletto and Sarkar) over {@link LiveIntervals}, for any
@@ -48,6 +47,8 @@ public final class LinearScan {
     /** Position at which each slot last became free; a spilled victim needs a slot free since its start. */
     private int[] slotFreeSince = new int[0];
     private int maxSlot;
+    /** The active values that are not precoloured and hold a register: the only spill candidates. */
+    private final ValueList inRegisters = new ValueList();
 
     private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated, int[] preferred) {
         this.unallocated = unallocated;
@@ -124,21 +125,25 @@ public final class LinearScan {
         return hints;
     }
 
-    private record Active(int value, int end) {
-    }
-
     private Allocation run() {
         List<Integer> order = new ArrayList<>();
         for (int v = 0; v < f.valueCount(); v++) if (live.isLive(v) && (unallocated == null || !unallocated[v])) order.add(v);
         order.sort((a, b) -> live.start(a) != live.start(b) ? Integer.compare(live.start(a), live.start(b))
                 : Boolean.compare(!isPrecolored(b), !isPrecolored(a)));
-        PriorityQueue<Active> active = new PriorityQueue<>((x, y) -> Integer.compare(x.end, y.end));
+        int[] ends = new int[f.valueCount()];
+        for (int v : order) ends[v] = live.end(v);
+        ActiveIntervals active = new ActiveIntervals(ends);
         for (int v : order) {
             int start = live.start(v);
-            while (!active.isEmpty() && active.peek().end < start) release(active.poll().value);
+            while (!active.isEmpty() && active.peekEnd() < start) {
+                int done = active.poll();
+                inRegisters.remove(done);
+                release(done);
+            }
             int l = isPrecolored(v) ? precolored[v] : choose(v, active);
             assign(v, l);
-            active.add(new Active(v, live.end(v)));
+            active.add(v);
+            if (Location.isRegister(l) && !isPrecolored(v)) inRegisters.add(v);
         }
         return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live);
     }
@@ -188,7 +193,7 @@ public final class LinearScan {
         return !(live.crossesCall(v) && rf.isClobberedByCalls(reg, f.typeOf(v))) && !live.scratchClobbered(reg, v);
     }
 
-    private int choose(int v, PriorityQueue<Active> active) {
+    private int choose(int v, ActiveIntervals active) {
         ValType t = f.typeOf(v);
         int[] regs = rf.allocatable(rf.classOf(t));
         int width = rf.slotsFor(t);
@@ -207,18 +212,24 @@ public final class LinearScan {
         for (int r : regs) if (usable(r, v)) return Location.register(r);
         // 3. spill: the active interval in a usable register that ends last gives up its register
         if (regs.length > 0) {
-            Active victim = null;
-            for (Active a : active) {
-                int al = loc[a.value];
-                if (!Location.isRegister(al) || !contains(regs, al) || isPrecolored(a.value)) continue;
-                if (!fits(al, v)) continue;
-                if (victim == null || a.end > victim.end) victim = a;
+            // only the few active values in registers are candidates; among equal ends the first in
+            // the heap's order wins, as when this loop walked the whole active queue
+            int victim = -1;
+            for (int i = 0; i < inRegisters.size(); i++) {
+                int a = inRegisters.get(i);
+                int al = loc[a];
+                if (!contains(regs, al) || !fits(al, v)) continue;
+                if (victim == -1 || live.end(a) > live.end(victim)
+                        || live.end(a) == live.end(victim) && active.position(a) < active.position(victim)) {
+                    victim = a;
+                }
             }
-            if (victim != null && victim.end > live.end(v)) {
-                int reg = loc[victim.value];
+            if (victim != -1 && live.end(victim) > live.end(v)) {
+                int reg = loc[victim];
                 busyRegisters.clear(reg);
+                inRegisters.remove(victim);
                 // the victim lives in the slot for its whole interval, so the slot must be free since its start
-                assign(victim.value, Location.slot(freeSlot(rf.slotsFor(f.typeOf(victim.value)), live.start(victim.value))));
+                assign(victim, Location.slot(freeSlot(rf.slotsFor(f.typeOf(victim)), live.start(victim))));
                 return Location.register(reg);
             }
         }
