@@ -5,6 +5,8 @@ import dev.kiln.frontend.text.WastCommand;
 import dev.kiln.frontend.text.WastModule;
 import dev.kiln.frontend.text.WastParser;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ public final class TextParseBench {
         }
         double[] ms = new double[passes];
         double[] cpu = new double[passes];
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int modules = 0;
         int rejected = 0;
         for (int pass = 0; pass < passes; pass++) {

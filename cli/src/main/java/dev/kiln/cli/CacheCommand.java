@@ -3,10 +3,13 @@ package dev.kiln.cli;
 import dev.kiln.linker.CacheEntry;
 import dev.kiln.linker.CacheVerification;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.RegularFiles;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -38,16 +41,16 @@ final class CacheCommand extends CliCommand {
         CodeCache cache = CacheOptions.open(cacheDir);
         try {
             return act(cache, out, err);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             out.println(cache.directory() + ": no cache here (0 entries)");
             return 0;
-        } catch (java.io.IOException e) {
-            err.println("kiln cache: " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+        } catch (IOException e) {
+            err.println("kiln cache: " + cache.directory() + ": " + RegularFiles.reason(e));
             return Main.FAILED;
         }
     }
 
-    private int act(CodeCache cache, PrintStream out, PrintStream err) throws java.io.IOException {
+    private int act(CodeCache cache, PrintStream out, PrintStream err) throws IOException {
         switch (action) {
             case "list" -> {
                 List<CacheEntry> entries = cache.list();

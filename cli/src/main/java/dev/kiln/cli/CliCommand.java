@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import org.kohsuke.args4j.Option;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * A {@code kiln} subcommand. Subclasses declare their options and arguments with args4j
@@ -28,8 +29,8 @@ public abstract class CliCommand {
      * Further objects whose args4j {@code @Option} fields belong to this command (a group of options
      * kept in its own class); none by default.
      */
-    public java.util.List<Object> optionGroups() {
-        return java.util.List.of();
+    public List<Object> optionGroups() {
+        return List.of();
     }
 
     /** Runs the command; returns the process exit code. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,8 +99,8 @@ final class CompileCommand extends CliCommand {
                     Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
                     try {
                         Files.write(tmp, object);
-                        Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING,
+                                StandardCopyOption.ATOMIC_MOVE);
                     } catch (IOException e) {
                         deleteQuietly(tmp); // never leave half an object behind
                         err.println("kiln compile: cannot write " + output + ": " + RegularFiles.reason(e));

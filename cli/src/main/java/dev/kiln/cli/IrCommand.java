@@ -12,12 +12,20 @@ import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.IrPrinter;
 import dev.kiln.ir.IrVerifier;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.pass.EdgeSplitting;
+import dev.kiln.ir.pass.FuelPoints;
 import dev.kiln.ir.pass.Optimizer;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.FrameSlotsOnly;
 import dev.kiln.regalloc.LinearScan;
 import dev.kiln.regalloc.Location;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.HostCpu;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
@@ -91,19 +99,19 @@ final class IrCommand extends CliCommand {
             }
             selected.add(idx);
         }
-        dev.kiln.ir.code.Backend backend = null;
+        Backend backend = null;
         if (stage == Stage.asm || target != null) {
             try {
-                dev.kiln.ir.code.CpuFeatures t = target == null ? dev.kiln.runtime.internal.HostCpu.level()
-                        : dev.kiln.ir.code.CpuFeatures.parse(target);
+                CpuFeatures t = target == null ? HostCpu.level()
+                        : CpuFeatures.parse(target);
                 if (t == null) throw new IllegalArgumentException("this machine has no native target; choose one with --target");
-                backend = dev.kiln.runtime.internal.Backends.forCpu(t);
+                backend = Backends.forCpu(t);
             } catch (RuntimeException e) {
                 err.println("kiln ir: " + e.getMessage());
                 return Main.USAGE;
             }
         }
-        dev.kiln.ir.code.CodeOptions options = fuel ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
+        CodeOptions options = fuel ? CodeOptions.FUEL : CodeOptions.DEFAULT;
         if (stage == Stage.asm) return listing(vm, selected, backend, options, out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode all = mapper.createArrayNode();
@@ -113,7 +121,7 @@ final class IrCommand extends CliCommand {
             Allocation alloc = null;
             if (stage != Stage.built) Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(m, fn));
             if (stage != Stage.built && fuel) {
-                new dev.kiln.ir.pass.FuelPoints().run(f);
+                new FuelPoints().run(f);
                 IrVerifier.verify(m, f);
             }
             if (stage == Stage.allocated) {
@@ -150,11 +158,11 @@ final class IrCommand extends CliCommand {
     }
 
     /** The machine code of each selected function, as the encoder listed it while encoding. */
-    private static int listing(ValidatedModule vm, List<Integer> selected, dev.kiln.ir.code.Backend backend,
-                               dev.kiln.ir.code.CodeOptions options, PrintStream out) {
-        dev.kiln.ir.code.SymbolNames names = dev.kiln.ir.code.SymbolNames.of(vm.module());
+    private static int listing(ValidatedModule vm, List<Integer> selected, Backend backend,
+                               CodeOptions options, PrintStream out) {
+        SymbolNames names = SymbolNames.of(vm.module());
         for (int idx : selected) {
-            dev.kiln.ir.code.MachineCode mc = backend.compile(vm, names, idx, options, true);
+            MachineCode mc = backend.compile(vm, names, idx, options, true);
             out.println("function " + idx + " \"" + vm.module().functionDisplayName(idx) + "\" (" + backend.cpu() + ", "
                     + mc.code().length + " bytes, frame " + mc.frameSize() + " bytes):");
             for (String line : mc.listing()) out.println("  " + line);

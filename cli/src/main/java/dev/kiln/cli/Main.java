@@ -1,13 +1,19 @@
 package dev.kiln.cli;
 
+import org.kohsuke.args4j.ClassParser;
 import org.kohsuke.args4j.CmdLineException;
 import org.kohsuke.args4j.CmdLineParser;
+import org.kohsuke.args4j.NamedOptionDef;
 import org.kohsuke.args4j.ParserProperties;
+import org.kohsuke.args4j.spi.BooleanOptionHandler;
+import org.kohsuke.args4j.spi.OptionHandler;
 
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Entry point of the {@code kiln} command: dispatches to a subcommand. */
@@ -67,8 +73,8 @@ public final class Main {
         CmdLineParser parser = parser(cmd);
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (cmd instanceof TrailingArguments t) {
-            int first = firstPositional(parser, rest, cmd instanceof RunCommand ? RunCommand.OPTIONAL_VALUE : java.util.Set.of());
-            t.trailing(first < 0 ? java.util.List.of() : java.util.List.of(Arrays.copyOfRange(rest, first + 1, rest.length)));
+            int first = firstPositional(parser, rest, cmd instanceof RunCommand ? RunCommand.OPTIONAL_VALUE : Set.of());
+            t.trailing(first < 0 ? List.of() : List.of(Arrays.copyOfRange(rest, first + 1, rest.length)));
             if (first >= 0) rest = Arrays.copyOfRange(rest, 0, first + 1);
         }
         try {
@@ -95,7 +101,7 @@ public final class Main {
     /** A parser for the command's options and arguments, and those of its option groups. */
     private static CmdLineParser parser(CliCommand cmd) {
         CmdLineParser parser = new CmdLineParser(cmd, ParserProperties.defaults().withUsageWidth(100).withShowDefaults(false));
-        for (Object group : cmd.optionGroups()) new org.kohsuke.args4j.ClassParser().parse(group, parser);
+        for (Object group : cmd.optionGroups()) new ClassParser().parse(group, parser);
         return parser;
     }
 
@@ -103,7 +109,7 @@ public final class Main {
      * The index of the first positional argument in {@code args}, or -1. Options named in
      * {@code optionalValue} given without {@code =VALUE} are rewritten in place to {@code =text}.
      */
-    private static int firstPositional(CmdLineParser parser, String[] args, java.util.Set<String> optionalValue) {
+    private static int firstPositional(CmdLineParser parser, String[] args, Set<String> optionalValue) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) return i + 1 < args.length ? i + 1 : -1;
@@ -113,11 +119,11 @@ public final class Main {
                 continue;
             }
             if (a.contains("=")) continue;
-            for (org.kohsuke.args4j.spi.OptionHandler<?> h : parser.getOptions()) {
-                org.kohsuke.args4j.spi.OptionHandler<?> handler = h;
-                var opt = (org.kohsuke.args4j.NamedOptionDef) handler.option;
-                boolean named = opt.name().equals(a) || java.util.Arrays.asList(opt.aliases()).contains(a);
-                if (named && !(handler instanceof org.kohsuke.args4j.spi.BooleanOptionHandler)) {
+            for (OptionHandler<?> h : parser.getOptions()) {
+                OptionHandler<?> handler = h;
+                var opt = (NamedOptionDef) handler.option;
+                boolean named = opt.name().equals(a) || Arrays.asList(opt.aliases()).contains(a);
+                if (named && !(handler instanceof BooleanOptionHandler)) {
                     i++; // skip the option's value
                     break;
                 }

@@ -5,10 +5,11 @@ import dev.kiln.frontend.ElementSegment;
 import dev.kiln.frontend.Export;
 import dev.kiln.frontend.FunctionBody;
 import dev.kiln.frontend.Import;
+import dev.kiln.frontend.MemoryType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.SectionInfo;
 import dev.kiln.frontend.TableType;
-import dev.kiln.frontend.MemoryType;
+import dev.kiln.frontend.ValidatedModule;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ record ModuleSummary(String file, long size, String name, List<Section> sections
                     Integer locals, Integer bodyOffset, Integer maxStackHeight) {
     }
 
-    static ModuleSummary of(String file, dev.kiln.frontend.ValidatedModule vm) {
+    static ModuleSummary of(String file, ValidatedModule vm) {
         Module m = vm.module();
         List<Section> sections = new ArrayList<>();
         for (SectionInfo s : m.sections()) {

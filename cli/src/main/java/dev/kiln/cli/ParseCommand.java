@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /** {@code kiln parse FILE.wat [-o FILE.wasm]}: the binary of a text module. */
 final class ParseCommand extends CliCommand {
@@ -55,7 +56,7 @@ final class ParseCommand extends CliCommand {
         Path target = output != null ? Path.of(output) : defaultOutput(file);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(tmp, binary);
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         err.println(file + " -> " + target + " (" + binary.length + " bytes)");
         return 0;
     }

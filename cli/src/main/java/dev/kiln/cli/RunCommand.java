@@ -1,34 +1,47 @@
 package dev.kiln.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.interpreter.UnsupportedFeatureException;
 import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.ModuleHashMemo;
+import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
-import dev.kiln.runtime.NativeCompiler;
-import dev.kiln.runtime.internal.CompilerBuildId;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.GlobalType;
 import dev.kiln.runtime.ImportType;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
+import dev.kiln.runtime.MemoryType;
+import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.ProcessExit;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.TableType;
+import dev.kiln.runtime.TagType;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TierReport;
 import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.WasmException;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmModuleException;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.CompilerBuildId;
 import dev.kiln.runtime.wasi.WasiPreview1;
-import dev.kiln.interpreter.UnsupportedFeatureException;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * {@code kiln run [OPTIONS] [--invoke NAME] FILE [ARGS...]}, shaped like {@code wasmtime run}:
@@ -61,7 +74,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     String stats;
 
     /** Options that may stand alone, meaning "=text" (args4j needs a value). */
-    static final java.util.Set<String> OPTIONAL_VALUE = java.util.Set.of("--stats");
+    static final Set<String> OPTIONAL_VALUE = Set.of("--stats");
 
     @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
     Path cacheDir;
@@ -128,7 +141,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println("kiln run: " + limits.problem());
             return Main.USAGE;
         }
-        if (chosen != Tier.INTERP && dev.kiln.runtime.CodeTarget.host().isEmpty()) chosen = Tier.INTERP; // no native backend here
+        if (chosen != Tier.INTERP && CodeTarget.host().isEmpty()) chosen = Tier.INTERP; // no native backend here
         Engine engine;
         try {
             engine = Engine.builder().tier(chosen).hotCalls(hotCalls).hotLoops(hotLoops).compileInBackground(!jitSync)
@@ -139,7 +152,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": cannot run natively: " + e.getMessage());
             return 1;
         }
-        dev.kiln.linker.CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
+        CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
             // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
@@ -184,7 +197,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             if (stats != null) {
                 TierReport report = TierReport.of(module, store, 10);
                 if (stats.equals("json")) {
-                    err.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(report));
+                    err.println(new ObjectMapper().writeValueAsString(report));
                 } else {
                     err.print(report.text());
                 }
@@ -216,7 +229,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                     err.println("kiln run: '" + entry + "' takes " + t.params().size() + " argument(s) " + t + ", got " + args.size());
                     return Main.USAGE;
                 }
-                java.util.stream.LongStream.Builder slots = java.util.stream.LongStream.builder();
+                LongStream.Builder slots = LongStream.builder();
                 for (int i = 0; i < args.size(); i++) {
                     try {
                         for (long v : ValueText.parseSlots(args.get(i), ValueText.machineType(t.params().get(i)))) slots.add(v);
@@ -232,8 +245,8 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             long[] results = f.call(raw);
             int at = 0;
-            for (dev.kiln.runtime.ValueType<?> r : t.results()) {
-                out.println(r.equals(dev.kiln.runtime.ValueType.V128) ? ValueText.formatV128(results[at], results[at + 1])
+            for (ValueType<?> r : t.results()) {
+                out.println(r.equals(ValueType.V128) ? ValueText.formatV128(results[at], results[at + 1])
                         : ValueText.format(results[at], ValueText.machineType(r), floatBits));
                 at += r.rawSlots();
             }
@@ -243,7 +256,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": " + trap.describe());
             if (trap.kind() == TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
             return TRAP_EXIT;
-        } catch (dev.kiln.runtime.WasmException e) {
+        } catch (WasmException e) {
             out.flush();
             err.println(file + ": " + e.getMessage());
             return TRAP_EXIT;
@@ -256,9 +269,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         } catch (LinkException e) {
             err.println(file + ": cannot instantiate: " + e.getMessage());
             return 1;
-        } catch (dev.kiln.linker.DamagedObjectException e) {
+        } catch (DamagedObjectException e) {
             out.flush();
-            boolean removed = e.path() != null && java.nio.file.Files.deleteIfExists(e.path());
+            boolean removed = e.path() != null && Files.deleteIfExists(e.path());
             err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
             return 1;
         } catch (UnsupportedFeatureException e) {
@@ -279,10 +292,10 @@ final class RunCommand extends CliCommand implements TrailingArguments {
 
     private static String kindOf(ImportType i) {
         return switch (i.type()) {
-            case dev.kiln.runtime.MemoryType m -> "memory";
-            case dev.kiln.runtime.TableType t -> "table";
-            case dev.kiln.runtime.GlobalType g -> "global";
-            case dev.kiln.runtime.TagType x -> "tag";
+            case MemoryType m -> "memory";
+            case TableType t -> "table";
+            case GlobalType g -> "global";
+            case TagType x -> "tag";
             default -> "func";
         };
     }

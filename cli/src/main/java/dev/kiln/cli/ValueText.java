@@ -4,6 +4,8 @@ import dev.kiln.frontend.ValType;
 import dev.kiln.runtime.ValueType;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +37,7 @@ final class ValueText {
         if (x.startsWith("0x") || x.startsWith("0X")) {
             String digits = x.substring(2);
             if (digits.isEmpty() || digits.length() > 32) throw new IllegalArgumentException("a v128 has at most 32 hex digits");
-            java.math.BigInteger v = new java.math.BigInteger(digits, 16);
+            BigInteger v = new BigInteger(digits, 16);
             return new long[] {v.longValue(), v.shiftRight(64).longValue()};
         }
         int colon = x.indexOf(':');
@@ -95,7 +97,7 @@ final class ValueText {
     }
 
     private static int f32Bits(String x) {
-        String lower = x.toLowerCase(java.util.Locale.ROOT);
+        String lower = x.toLowerCase(Locale.ROOT);
         var nan = NAN.matcher(lower);
         if (nan.matches()) {
             long payload = nan.group(3) == null ? 0x40_0000 : Long.parseUnsignedLong(nan.group(3), 16);
@@ -109,7 +111,7 @@ final class ValueText {
     }
 
     private static long f64Bits(String x) {
-        String lower = x.toLowerCase(java.util.Locale.ROOT);
+        String lower = x.toLowerCase(Locale.ROOT);
         var nan = NAN.matcher(lower);
         if (nan.matches()) {
             long payload = nan.group(3) == null ? 0x8_0000_0000_0000L : Long.parseUnsignedLong(nan.group(3), 16);

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.runtime.ImportType;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.WasmModule;
@@ -44,7 +45,7 @@ final class WasiOptions {
 
     /** Whether the module imports anything from {@code wasi_snapshot_preview1}. */
     static boolean importedBy(WasmModule module) {
-        for (dev.kiln.runtime.ImportType i : module.imports()) {
+        for (ImportType i : module.imports()) {
             if (i.module().equals(MODULE)) return true;
         }
         return false;

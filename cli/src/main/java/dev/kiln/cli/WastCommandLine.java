@@ -2,6 +2,8 @@ package dev.kiln.cli;
 
 import dev.kiln.frontend.text.TextFormatException;
 import dev.kiln.frontend.text.WastParser;
+import dev.kiln.runtime.CodeTarget;
+import dev.kiln.runtime.Tier;
 import dev.kiln.wast.CommandStatus;
 import dev.kiln.wast.RuntimeTier;
 import dev.kiln.wast.ScriptResult;
@@ -56,7 +58,7 @@ final class WastCommandLine extends CliCommand {
             err.println("kiln wast: " + e.getMessage());
             return Main.USAGE;
         }
-        if (t.tier() != dev.kiln.runtime.Tier.INTERP && dev.kiln.runtime.CodeTarget.host().isEmpty()) {
+        if (t.tier() != Tier.INTERP && CodeTarget.host().isEmpty()) {
             err.println("kiln wast: no native code generator for this machine; use --tier interp");
             return Main.USAGE;
         }

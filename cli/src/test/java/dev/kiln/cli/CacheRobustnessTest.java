@@ -4,15 +4,16 @@ import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.internal.Backends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class CacheRobustnessTest {
     /** Where the cache entry of the test module for this machine goes. */
     private Path entry() throws Exception {
         WasmModule m = WasmModule.read(module);
-        return new CodeCache(cacheDir).pathOf(NativeCompiler.identity(m, dev.kiln.runtime.internal.Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
+        return new CodeCache(cacheDir).pathOf(NativeCompiler.identity(m, Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
     }
 
     private static void run(String... command) throws Exception {
@@ -76,7 +77,7 @@ class CacheRobustnessTest {
                 assertEquals("42\n", r.out());
                 assertTrue(r.err().contains("not a regular file") && r.err().contains("removed"), r.err());
                 assertFalse(r.err().contains("Exception"), r.err());
-                if (tier.equals("native")) assertTrue(Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS), "rebuilt");
+                if (tier.equals("native")) assertTrue(Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS), "rebuilt");
                 Files.deleteIfExists(entry);
             }
         }
@@ -87,7 +88,7 @@ class CacheRobustnessTest {
         CliRunner verify = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliRunner.run("cache", "verify", "--cache-dir", cacheDir.toString()));
         assertEquals(Main.FAILED, verify.exit());
         assertTrue(verify.out().contains("not a regular file") && verify.out().contains("(removed)"), verify.out());
-        assertFalse(Files.exists(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(entry, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test

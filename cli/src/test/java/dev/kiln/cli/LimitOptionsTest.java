@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,7 @@ class LimitOptionsTest {
     }
 
     private CliRunner run(String tier, String... rest) {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--no-cache", "--tier", tier));
+        List<String> args = new ArrayList<>(List.of("run", "--no-cache", "--tier", tier));
         args.addAll(List.of(rest));
         return CliRunner.run(args.toArray(String[]::new));
     }

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code kiln run} on each tier, its statistics, and the code cache it reads and writes ({@code compile}, {@code cache}). */
@@ -46,7 +48,7 @@ class TieredRunCommandTest {
     }
 
     private CliRunner run(String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--cache-dir", cache.toString()));
+        List<String> args = new ArrayList<>(List.of("run", "--cache-dir", cache.toString()));
         args.addAll(List.of(options));
         args.addAll(List.of("--invoke", "sum", module.toString(), "1000"));
         return CliRunner.run(args.toArray(String[]::new));
@@ -136,7 +138,7 @@ class TieredRunCommandTest {
     void aTruncatedCacheEntryIsRebuiltToo() throws Exception {
         assertEquals(0, run("--tier", "native").exit());
         Path object = cacheFiles().get(0);
-        Files.write(object, java.util.Arrays.copyOf(Files.readAllBytes(object), 100));
+        Files.write(object, Arrays.copyOf(Files.readAllBytes(object), 100));
         CliRunner r = run("--tier", "auto", "--stats=json");
         assertEquals("500500\n", r.out());
         assertTrue(r.err().contains("ignoring corrupt cache entry"), r.err());

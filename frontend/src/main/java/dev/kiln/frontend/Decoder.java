@@ -1,6 +1,7 @@
 package dev.kiln.frontend;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -474,7 +475,7 @@ public final class Decoder {
             switch (op) {
                 case BLOCK, LOOP, IF, TRY, TRY_TABLE -> {
                     depth++;
-                    if (depth == kinds.length) kinds = java.util.Arrays.copyOf(kinds, kinds.length * 2);
+                    if (depth == kinds.length) kinds = Arrays.copyOf(kinds, kinds.length * 2);
                     kinds[depth] = op == Opcode.IF ? OPEN_IF : op == Opcode.TRY ? OPEN_TRY : OTHER;
                 }
                 case ELSE -> {

@@ -1,5 +1,7 @@
 package dev.kiln.frontend;
 
+import java.util.function.IntUnaryOperator;
+
 /**
  * A heap type: one of the abstract heap types of WebAssembly 3.0 or a concrete type index into
  * the module's type section. Abstract heap types are singletons, so they compare with {@code ==};
@@ -115,7 +117,7 @@ public final class HeapType {
     }
 
     /** The same heap type with its type index renumbered (abstract types are returned as they are). */
-    public HeapType mapIndex(java.util.function.IntUnaryOperator f) {
+    public HeapType mapIndex(IntUnaryOperator f) {
         return kind == Kind.CONCRETE ? concrete(f.applyAsInt(typeIndex)) : this;
     }
 

@@ -1,5 +1,7 @@
 package dev.kiln.frontend;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -44,7 +46,7 @@ public final class Module {
         this.recGroups = List.copyOf(recGroups);
         this.imports = List.copyOf(imports);
         this.tables = List.copyOf(tables);
-        this.tableInits = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tableInits));
+        this.tableInits = Collections.unmodifiableList(new ArrayList<>(tableInits));
         this.memories = List.copyOf(memories);
         this.tags = List.copyOf(tags);
         this.globals = List.copyOf(globals);

@@ -3,6 +3,7 @@ package dev.kiln.frontend;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Type equivalence and subtyping over one module's type section (WebAssembly 3.0, iso-recursive):
@@ -45,10 +46,10 @@ public final class TypeHierarchy {
     }
 
     /** A text key of a group in which earlier types appear as canonical ids and its own by position. */
-    private static String groupKey(List<SubType> types, RecGroup g, int[] canonical, java.util.function.IntFunction<String> external) {
+    private static String groupKey(List<SubType> types, RecGroup g, int[] canonical, IntFunction<String> external) {
         StringBuilder sb = new StringBuilder();
         sb.append(g.size()).append(':');
-        java.util.function.IntFunction<String> ref = i -> g.contains(i) ? "r" + (i - g.first())
+        IntFunction<String> ref = i -> g.contains(i) ? "r" + (i - g.first())
                 : external != null ? "{" + external.apply(i) + "}" : "c" + canonical[i];
         for (int k = 0; k < g.size(); k++) {
             SubType s = types.get(g.first() + k);
@@ -78,12 +79,12 @@ public final class TypeHierarchy {
         return sb.toString();
     }
 
-    private static void key(StringBuilder sb, FieldType f, java.util.function.IntFunction<String> ref) {
+    private static void key(StringBuilder sb, FieldType f, IntFunction<String> ref) {
         sb.append(f.mutable() ? 'm' : 'c').append(f.packedBits());
         key(sb, f.type(), ref);
     }
 
-    private static void key(StringBuilder sb, ValType t, java.util.function.IntFunction<String> ref) {
+    private static void key(StringBuilder sb, ValType t, IntFunction<String> ref) {
         HeapType h = t.heapType();
         if (h == null) sb.append(t);
         else sb.append(t.nullable() ? "n" : "r").append(h.isAbstract() ? h.toString() : ref.apply(h.typeIndex()));

@@ -1,5 +1,6 @@
 package dev.kiln.frontend;
 
+import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -157,7 +158,7 @@ public final class ValType {
     public boolean equals(Object o) {
         if (this == o) return true;
         return o instanceof ValType t && t.machine == machine && t.nullable == nullable
-                && java.util.Objects.equals(t.heapType, heapType);
+                && Objects.equals(t.heapType, heapType);
     }
 
     @Override

@@ -6,6 +6,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,7 +108,7 @@ class Leb128Test {
     @Test
     void s64TenthByteMustBeSignExtension() {
         byte[] ok = new byte[10];
-        java.util.Arrays.fill(ok, (byte) 0xFF);
+        Arrays.fill(ok, (byte) 0xFF);
         ok[9] = 0x7F; // -1
         assertEquals(-1L, reader(ok).s64());
         byte[] bad = ok.clone();
@@ -122,7 +123,7 @@ class Leb128Test {
     void truncatedEncodingsAreUnexpectedEnd(@ForAll long v) {
         byte[] enc = signed(v, 0);
         if (enc.length < 2) return;
-        byte[] cut = java.util.Arrays.copyOf(enc, enc.length - 1);
+        byte[] cut = Arrays.copyOf(enc, enc.length - 1);
         assertEquals("unexpected end", assertThrows(MalformedModuleException.class, () -> reader(cut).s64()).reason());
     }
 }

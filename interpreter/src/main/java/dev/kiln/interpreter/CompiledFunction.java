@@ -53,7 +53,7 @@ public final class CompiledFunction {
 
     /** The landing pc of the first clause at {@code pc} that catches an exception with tag {@code tag}, or -1. */
     int handler(int pc, Object tag, InstanceContext ctx) {
-        int i = java.util.Arrays.binarySearch(throwSites, pc);
+        int i = Arrays.binarySearch(throwSites, pc);
         if (i < 0) return -1;
         int[] h = handlers[i];
         for (int k = 0; k < h.length; k += 2) {

@@ -1,16 +1,21 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.WasmFeature;
+import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.BlockLiveness;
 import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.Numerics;
+import dev.kiln.ir.OsrTransform;
 import dev.kiln.ir.Terminator;
 import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
@@ -20,10 +25,13 @@ import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.ParallelMoves;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -153,7 +161,7 @@ public final class FunctionCompiler {
         }
         boolean[] slotless = slotlessConstants();
         int[] pre = new int[n];
-        java.util.Arrays.fill(pre, Location.NONE);
+        Arrays.fill(pre, Location.NONE);
         // parameters in slots 0.., a v128 in two
         int params = RawValues.slots(f.type().params());
         for (int i = 0, slot = 0; i < f.type().paramCount(); slot += RawValues.slots(f.type().param(i++))) {
@@ -242,7 +250,7 @@ public final class FunctionCompiler {
 
     /** Whether {@code i} is a load or store the dispatch loop cannot make (another memory, a 64-bit one, an offset of 2^32 or more). */
     private boolean slowAccess(Instruction i) {
-        return i.op.immediate == dev.kiln.frontend.Immediate.MEMARG && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0);
+        return i.op.immediate == Immediate.MEMARG && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0);
     }
 
     /** A memory operand of the MultiMemory ops: the index, and whether the memory is 64-bit. */
@@ -382,17 +390,17 @@ public final class FunctionCompiler {
             }
         }
         // OSR targets: the loop headers, where back-edges lead
-        java.util.TreeMap<Integer, BasicBlock> targets = new java.util.TreeMap<>();
-        java.util.BitSet headers = dev.kiln.ir.BackEdges.headers(f);
+        TreeMap<Integer, BasicBlock> targets = new TreeMap<>();
+        BitSet headers = BackEdges.headers(f);
         for (BasicBlock b : layout) if (headers.get(b.id) && reached[b.id]) targets.put(blockPc[b.id], b);
         int[] osrTargets = new int[targets.size()], osrBlocks = new int[targets.size()];
         int[][] osrSlots = new int[targets.size()][];
-        dev.kiln.ir.BlockLiveness liveness = targets.isEmpty() ? null : new dev.kiln.ir.BlockLiveness(f);
+        BlockLiveness liveness = targets.isEmpty() ? null : new BlockLiveness(f);
         int k = 0;
-        for (java.util.Map.Entry<Integer, BasicBlock> e : targets.entrySet()) {
+        for (Map.Entry<Integer, BasicBlock> e : targets.entrySet()) {
             osrTargets[k] = e.getKey();
             osrBlocks[k] = e.getValue().id;
-            int[] values = dev.kiln.ir.OsrTransform.entryValues(f, e.getValue(), liveness);
+            int[] values = OsrTransform.entryValues(f, e.getValue(), liveness);
             osrSlots[k] = new int[slotCount(values)];
             for (int j = 0, at = 0; j < values.length; j++) {
                 osrSlots[k][at++] = slot(values[j]);
@@ -512,7 +520,7 @@ public final class FunctionCompiler {
                 emitSlots(i.results);
             }
             case CALL_INDIRECT, CALL_REF -> {
-                int[] params = java.util.Arrays.copyOf(i.args, i.args.length - 1); // the element index or the reference comes last
+                int[] params = Arrays.copyOf(i.args, i.args.length - 1); // the element index or the reference comes last
                 lastCallPc = code.position();
                 code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results));
                 emitSlots(params);
@@ -553,7 +561,7 @@ public final class FunctionCompiler {
             case CATCH -> {
                 boolean withRef = i.imm2 == 1;
                 int n = i.results.length - (withRef ? 1 : 0);
-                int[] payload = java.util.Arrays.copyOf(i.results, n);
+                int[] payload = Arrays.copyOf(i.results, n);
                 code.emit(Op.CATCH, slotCount(payload), withRef ? slotOrScratch(i.results[n]) : -1); // the payload in slots
                 for (int v : payload) {
                     int at = slotOrScratch(v);
@@ -562,7 +570,7 @@ public final class FunctionCompiler {
                 }
             }
             default -> {
-                if (op.feature != dev.kiln.frontend.WasmFeature.GC) throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
+                if (op.feature != WasmFeature.GC) throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
                 code.emit(Op.GC, op.ordinal(), (int) i.imm, (int) i.imm2, i.args.length, i.results.length);
                 for (int v : i.args) code.emit(slot(v));
                 for (int v : i.results) code.emit(slotOrScratch(v));
@@ -591,7 +599,7 @@ public final class FunctionCompiler {
     private void simd(Instruction i) {
         Opcode op = i.op;
         int ord = op.ordinal();
-        if ((op.immediate == dev.kiln.frontend.Immediate.MEMARG || op.immediate == dev.kiln.frontend.Immediate.MEMARG_LANE)
+        if ((op.immediate == Immediate.MEMARG || op.immediate == Immediate.MEMARG_LANE)
                 && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0)) {
             throw new UnsupportedFeatureException("the interpreter executes SIMD loads and stores on memory 0 (32-bit) only: "
                     + op + " on memory " + (i.imm2 >>> 32));
@@ -698,7 +706,7 @@ public final class FunctionCompiler {
             case Terminator.ReturnCall rc -> {
                 Instruction call = rc.call;
                 trapSite(call.wasmOffset);
-                int[] params = call.op == Opcode.CALL ? call.args : java.util.Arrays.copyOf(call.args, call.args.length - 1);
+                int[] params = call.op == Opcode.CALL ? call.args : Arrays.copyOf(call.args, call.args.length - 1);
                 int op = call.op == Opcode.CALL ? Op.RETURN_CALL
                         : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
                 code.emit(op, (int) call.imm, slotCount(params), 0); // in slots (a v128 takes two)

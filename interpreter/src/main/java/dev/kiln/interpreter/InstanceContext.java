@@ -1,5 +1,9 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.interpreter.gc.GcHeap;
+import dev.kiln.interpreter.gc.GcType;
+import dev.kiln.ir.ThrownException;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -135,12 +139,12 @@ public interface InstanceContext {
     }
 
     /** The {@code exnref} value naming exception {@code e} (the same value each time for the same exception). */
-    default long exnRef(dev.kiln.ir.ThrownException e) {
+    default long exnRef(ThrownException e) {
         throw new UnsupportedOperationException("this instance has no exception references");
     }
 
     /** The exception an {@code exnref} value names ({@code ref} is not 0). */
-    default dev.kiln.ir.ThrownException exception(long ref) {
+    default ThrownException exception(long ref) {
         throw new UnsupportedOperationException("this instance has no exception references");
     }
 
@@ -199,17 +203,17 @@ public interface InstanceContext {
     }
 
     /** The store's GC heap (made when the first module with GC types is instantiated). */
-    default dev.kiln.interpreter.gc.GcHeap gcHeap() {
+    default GcHeap gcHeap() {
         throw new UnsupportedOperationException("this instance has no GC heap");
     }
 
     /** The run-time type of type index {@code typeIndex} of this instance's module. */
-    default dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+    default GcType gcType(int typeIndex) {
         throw new UnsupportedOperationException("this instance has no GC types");
     }
 
     /** The run-time type of the function a (non-null) function reference names. */
-    default dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+    default GcType functionGcType(long funcref) {
         throw new UnsupportedOperationException("this instance has no GC types");
     }
 

@@ -8,6 +8,7 @@ import dev.kiln.ir.WasmFrame;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 
 /**
  * Runs {@link CompiledFunction}s. One dispatch loop over the {@code int[]} code with the frame's
@@ -50,7 +51,7 @@ public final class Interpreter {
      * conservative scan of interpreter frames: every frame of every invocation on this thread,
      * and stale slots above them, which can only keep extra objects alive).
      */
-    public static void reportStackRoots(java.util.function.LongConsumer root) {
+    public static void reportStackRoots(LongConsumer root) {
         InterpreterStack st = STACKS.get();
         if (st.fn == null) return; // no interpreter frame runs on this thread
         long[] s = st.slots;

@@ -1,5 +1,6 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
@@ -55,7 +56,7 @@ final class InterpreterStack {
     /** The tail call the bottom frame of the invocation that just ended left to its caller, or null. */
     PendingTailCall pendingTail;
     /** The exception being delivered to a handler: set when unwinding finds one, read by its {@link Op#CATCH}. */
-    dev.kiln.ir.ThrownException caught;
+    ThrownException caught;
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
     final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
 

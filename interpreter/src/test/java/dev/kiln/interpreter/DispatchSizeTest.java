@@ -1,5 +1,6 @@
 package dev.kiln.interpreter;
 
+import dev.kiln.ir.vector.VectorNumerics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeInstruction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ class DispatchSizeTest {
             MemoryOps.class, List.of("run"),
             CallOps.class, List.of("run", "call", "callIndirect"),
             SimdExecution.class, List.of("run"),
-            dev.kiln.ir.vector.VectorNumerics.class, List.of("eval"),
+            VectorNumerics.class, List.of("eval"),
             Wasm3Ops.class, List.of("run", "callOrTailCall", "call", "tailCall"),
             GcOps.class, List.of("run"));
 
@@ -61,7 +63,7 @@ class DispatchSizeTest {
         for (MethodModel m : families.methods()) {
             if (!m.methodName().equalsString("pure") && !m.methodName().equalsString("effectful")) continue;
             m.findAttribute(Attributes.code()).orElseThrow().elementList().forEach(el -> {
-                if (el instanceof java.lang.classfile.instruction.InvokeInstruction inv) {
+                if (el instanceof InvokeInstruction inv) {
                     String owner = inv.owner().asInternalName();
                     boolean measured = DISPATCH.keySet().stream().anyMatch(c -> c.getName().replace('.', '/').equals(owner));
                     assertTrue(measured, owner + "." + inv.name().stringValue() + " is reached from Families but not measured here");

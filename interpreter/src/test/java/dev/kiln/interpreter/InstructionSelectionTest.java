@@ -6,6 +6,7 @@ import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,7 +76,7 @@ class InstructionSelectionTest {
                   (func (export "oob") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
                   (func (export "store8") (param i32 i32) (i32.store8 offset=1 (i32.add (local.get 0) (i32.const -3)) (local.get 1))))
                 """);
-        ctx.memory().set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 1000);
+        ctx.memory().set(ValueLayout.JAVA_INT, 24, 1000);
         assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_LOAD_I32), ops(ctx.interpretedFunctions()[0]).toString());
         assertArrayEquals(new long[] {1000 + 24}, ctx.call("load", 16), "the sum is both loaded from and used");
         assertTrue(ops(ctx.interpretedFunctions()[1]).contains(Op.F64_MUL_ADD));
@@ -85,7 +86,7 @@ class InstructionSelectionTest {
         assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, t.kind);
         assertTrue(ops(ctx.interpretedFunctions()[3]).contains(Op.ADD_IMM_STORE_I8), ops(ctx.interpretedFunctions()[3]).toString());
         ctx.call("store8", 102, 0x1FF);
-        assertEquals((byte) 0xFF, ctx.memory().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 100));
+        assertEquals((byte) 0xFF, ctx.memory().get(ValueLayout.JAVA_BYTE, 100));
         // the address wraps in 32 bits before the offset is added: 2 - 3 = 0xFFFFFFFF, + 1 is past the end
         assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, assertThrows(TrapException.class, () -> ctx.call("store8", 2, 1)).kind);
     }
@@ -141,7 +142,7 @@ class InstructionSelectionTest {
                       (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
                     (i32.add (local.get 2) (local.get 3))))
                 """);
-        for (int a = 0; a < 64; a += 3) ctx.memory().set(java.lang.foreign.ValueLayout.JAVA_BYTE, a, (byte) 1);
+        for (int a = 0; a < 64; a += 3) ctx.memory().set(ValueLayout.JAVA_BYTE, a, (byte) 1);
         assertArrayEquals(new long[] {22 + 693}, ctx.call("count", 64));
         CompiledFunction f = ctx.interpretedFunctions()[0];
         List<Integer> ops = ops(f);

@@ -2,6 +2,7 @@ package dev.kiln.ir;
 
 import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.WasmFeature;
 
 /** Which Wasm operations have side effects or may trap, for passes that move or delete code. */
 public final class Effects {
@@ -11,7 +12,7 @@ public final class Effects {
     /** No side effect and no trap: removable when unused, foldable when its operands are constant. */
     public static boolean isPure(Opcode op) {
         if (addressesMemory(op)) return false;
-        if (op.feature == dev.kiln.frontend.WasmFeature.GC) return false; // allocation, heap access, null and cast traps
+        if (op.feature == WasmFeature.GC) return false; // allocation, heap access, null and cast traps
         return switch (op) {
             case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
                  I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,

@@ -1,23 +1,25 @@
 package dev.kiln.ir;
 
+import dev.kiln.frontend.ArrayType;
 import dev.kiln.frontend.BlockType;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.FunctionBody;
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.InstructionReader;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
-import dev.kiln.frontend.ValType;
-import dev.kiln.frontend.WasmFeature;
 import dev.kiln.frontend.StructType;
-import dev.kiln.frontend.ArrayType;
-import dev.kiln.frontend.HeapType;
+import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.frontend.WasmReader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Translates one validated function body from Wasm's stack code to register IR in SSA form with
@@ -72,7 +74,7 @@ public final class IrBuilder {
     /** Nesting depth of constructs opened while the code is unreachable (skipped). */
     private int deadDepth;
     /** Entry-block constants standing for the zero value of each type (locals' initial values). */
-    private final java.util.Map<ValType, Integer> zeroOf = new java.util.HashMap<>();
+    private final Map<ValType, Integer> zeroOf = new HashMap<>();
     private final List<Instruction> zeroConsts = new ArrayList<>();
 
     private IrBuilder(ValidatedModule vm, int funcIndex) {
@@ -501,7 +503,7 @@ public final class IrBuilder {
     private int[] caught(int tag, boolean withRef, int at) {
         ValType[] payload = tag < 0 ? new ValType[0] : m.tagFuncType(tag).params();
         ValType[] types = Arrays.copyOf(payload, payload.length + (withRef ? 1 : 0));
-        if (withRef) types[payload.length] = ValType.ref(false, dev.kiln.frontend.HeapType.EXN);
+        if (withRef) types[payload.length] = ValType.ref(false, HeapType.EXN);
         int[] values = newValues(types);
         return values;
     }
@@ -665,7 +667,7 @@ public final class IrBuilder {
             }
             default -> { }
         }
-        ValType ref = op.immediate == dev.kiln.frontend.Immediate.NONE ? null : ValType.ref(false, HeapType.concrete((int) x));
+        ValType ref = op.immediate == Immediate.NONE ? null : ValType.ref(false, HeapType.concrete((int) x));
         int operands;
         ValType result;
         switch (op) {

@@ -1,6 +1,9 @@
 package dev.kiln.ir;
 
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Opcode;
+
+import java.util.function.IntFunction;
 
 /**
  * Prints IR as text, one instruction per line in the style of Cranelift and LLVM:
@@ -13,14 +16,14 @@ import dev.kiln.frontend.Opcode;
  * </pre>
  */
 public final class IrPrinter {
-    private static final java.util.function.IntFunction<String> PLAIN = v -> "v" + v;
-    private static final ThreadLocal<java.util.function.IntFunction<String>> NAMES = ThreadLocal.withInitial(() -> PLAIN);
+    private static final IntFunction<String> PLAIN = v -> "v" + v;
+    private static final ThreadLocal<IntFunction<String>> NAMES = ThreadLocal.withInitial(() -> PLAIN);
 
     private IrPrinter() {
     }
 
     /** Prints with every value named by {@code names} (e.g. {@code v3@s2} after allocation). */
-    public static String print(IrFunction f, java.util.function.IntFunction<String> names) {
+    public static String print(IrFunction f, IntFunction<String> names) {
         NAMES.set(names);
         try {
             return print(f);
@@ -86,7 +89,7 @@ public final class IrPrinter {
             case ELEM_TABLE -> "elem" + i.imm + " table" + i.imm2;
             case ELEM -> "elem" + i.imm;
             case DATA, DATA_MEMORY -> "data" + i.imm;
-            case REF_TYPE -> dev.kiln.frontend.HeapType.fromEncoding(i.imm).toString();
+            case REF_TYPE -> HeapType.fromEncoding(i.imm).toString();
             default -> op == Opcode.CALL_INDIRECT ? "type" + i.imm + " table" + i.imm2 : "";
         };
     }

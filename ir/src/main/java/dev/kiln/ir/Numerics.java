@@ -1,5 +1,6 @@
 package dev.kiln.ir;
 
+import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.Opcode;
 
 /**
@@ -183,7 +184,7 @@ public final class Numerics {
 
     /** True for the operations {@link #eval} implements. */
     public static boolean isScalarNumeric(Opcode op) {
-        return !op.isSimd() && op.immediate == dev.kiln.frontend.Immediate.NONE && op.hasFixedSignature()
+        return !op.isSimd() && op.immediate == Immediate.NONE && op.hasFixedSignature()
                 && op.paramCount() >= 1 && op.resultCount() == 1;
     }
 

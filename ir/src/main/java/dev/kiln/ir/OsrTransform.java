@@ -1,11 +1,11 @@
 package dev.kiln.ir;
 
 import dev.kiln.frontend.FuncType;
-
 import dev.kiln.frontend.ValType;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
@@ -85,7 +85,7 @@ public final class OsrTransform {
             e0.instructions.add(new Instruction(c.op, new int[0], new int[] {fresh}, c.imm, c.imm2, c.wasmOffset));
             entryDefinition.put(v, fresh);
         }
-        int[] headerArgs = java.util.Arrays.copyOf(e0.params, header.params.length);
+        int[] headerArgs = Arrays.copyOf(e0.params, header.params.length);
         e0.terminator = new Terminator.Jump(new Edge(header, headerArgs));
         f.blocks.add(0, e0);
         FuncType old = f.type();
@@ -129,7 +129,7 @@ public final class OsrTransform {
         }
         for (Map.Entry<BasicBlock, LinkedHashMap<Integer, Integer>> e : inserted.entrySet()) {
             BasicBlock b = e.getKey();
-            int[] params = java.util.Arrays.copyOf(b.params, b.params.length + e.getValue().size());
+            int[] params = Arrays.copyOf(b.params, b.params.length + e.getValue().size());
             int k = b.params.length;
             for (int p : e.getValue().values()) params[k++] = p;
             b.params = params;
@@ -226,7 +226,7 @@ public final class OsrTransform {
                 for (int k = 0; k < e.args.length; k++) e.args[k] = current(stacks, e.args[k]);
                 LinkedHashMap<Integer, Integer> theirs = inserted.get(e.target);
                 if (theirs != null) {
-                    int[] args = java.util.Arrays.copyOf(e.args, e.args.length + theirs.size());
+                    int[] args = Arrays.copyOf(e.args, e.args.length + theirs.size());
                     int k = e.args.length;
                     for (int v : theirs.keySet()) args[k++] = current(stacks, v);
                     e.args = args;

@@ -1,5 +1,7 @@
 package dev.kiln.ir;
 
+import java.util.Arrays;
+
 /** The last instruction of a basic block: where control goes next. */
 public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, Terminator.Switch,
         Terminator.Return, Terminator.ReturnCall, Terminator.Trap, Terminator.Throw, Terminator.Guarded {
@@ -65,7 +67,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
             this.index = index;
             this.targets = targets;
             this.defaultTarget = defaultTarget;
-            this.all = java.util.Arrays.copyOf(targets, targets.length + 1);
+            this.all = Arrays.copyOf(targets, targets.length + 1);
             all[targets.length] = defaultTarget;
         }
 

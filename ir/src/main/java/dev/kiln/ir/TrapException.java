@@ -1,5 +1,9 @@
 package dev.kiln.ir;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * Raised inside kiln (interpreter, numeric helpers, runtime helpers) when WebAssembly code traps.
  * Internal: the runtime turns it into the public {@code WasmTrap} with a Wasm stack trace. It
@@ -10,7 +14,7 @@ public final class TrapException extends RuntimeException {
     /** Frames kept beyond this many are only counted (deep recursion would otherwise keep 100 000). */
     public static final int MAX_FRAMES = 1000;
     /** The Wasm stack, innermost frame first, filled in by each tier as the trap unwinds through it. */
-    private final java.util.List<WasmFrame> frames = new java.util.ArrayList<>();
+    private final List<WasmFrame> frames = new ArrayList<>();
     private int omittedFrames;
     /** For {@link TrapKind#HOST_ERROR}: the host function that failed ({@code module.name}), once known. */
     private String hostFunction;
@@ -63,7 +67,7 @@ public final class TrapException extends RuntimeException {
         return omittedFrames;
     }
 
-    public java.util.List<WasmFrame> frames() {
-        return java.util.Collections.unmodifiableList(frames);
+    public List<WasmFrame> frames() {
+        return Collections.unmodifiableList(frames);
     }
 }

@@ -5,6 +5,7 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.SharedData;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class IrCorpus {
         try (Stream<Path> s = Files.walk(SharedData.require("wasi-testsuite"))) {
             return s.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

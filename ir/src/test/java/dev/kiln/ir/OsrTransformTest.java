@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -54,7 +55,7 @@ class OsrTransformTest {
         int[] entry = OsrTransform.entryValues(f, header);
         // the header's two parameters (i, acc) and the live-in n
         assertEquals(3, entry.length);
-        assertArrayEquals(new int[] {header.params[0], header.params[1]}, java.util.Arrays.copyOf(entry, 2));
+        assertArrayEquals(new int[] {header.params[0], header.params[1]}, Arrays.copyOf(entry, 2));
         IrFunction osr = variant(vm, 0, header.id);
         assertEquals(3, osr.type().paramCount());
     }

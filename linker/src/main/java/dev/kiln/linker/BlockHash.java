@@ -2,6 +2,9 @@ package dev.kiln.linker;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The 64-bit digest of one block of a cached object (a 64 KiB block of its text, or of its
@@ -61,6 +64,6 @@ public final class BlockHash {
         return h;
     }
 
-    private static final java.lang.invoke.VarHandle LE_LONG =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 }

@@ -4,6 +4,7 @@ import dev.kiln.ir.code.RelocationModel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -141,7 +142,7 @@ public final class CodeCache {
     /** Offset of the whole-file digest field of a mapped-format object held in {@code bytes}, or -1. */
     private static int wholeDigestOffset(byte[] bytes) {
         if (bytes.length < 64) return -1;
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long shoff = b.getLong(40);
         long at = shoff + (long) ElfConstants.KILN_META * ElfConstants.SHDR_SIZE + 24;
         if (shoff < 0 || at + 8 > bytes.length) return -1;

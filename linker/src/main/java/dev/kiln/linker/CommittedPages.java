@@ -2,6 +2,7 @@ package dev.kiln.linker;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /** A set of byte ranges kept as disjoint, merged intervals: {@link VirtualMemory}'s committed pages, {@link ExecutableMemory}'s freed ones. */
 final class CommittedPages {
@@ -44,7 +45,7 @@ final class CommittedPages {
     }
 
     /** Calls {@code action} with each interval {@code [start, end)}, in order. */
-    void forEach(java.util.function.BiConsumer<Long, Long> action) {
+    void forEach(BiConsumer<Long, Long> action) {
         ranges.forEach(action);
     }
 

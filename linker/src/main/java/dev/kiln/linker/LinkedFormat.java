@@ -6,6 +6,7 @@ import dev.kiln.ir.code.TrapSite;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -128,8 +129,8 @@ public final class LinkedFormat {
     }
 
     private static byte[] headerDigest(byte[] file, int metaAt, int indexStart, int shoff, int shBytes) {
-        return headerDigest(java.util.Arrays.copyOfRange(file, 0, 64), java.util.Arrays.copyOfRange(file, shoff, shoff + shBytes),
-                java.util.Arrays.copyOfRange(file, metaAt, metaAt + indexStart));
+        return headerDigest(Arrays.copyOfRange(file, 0, 64), Arrays.copyOfRange(file, shoff, shoff + shBytes),
+                Arrays.copyOfRange(file, metaAt, metaAt + indexStart));
     }
 
     static long u32(byte[] b, int at) {

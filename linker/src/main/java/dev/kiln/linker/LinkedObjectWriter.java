@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -60,7 +61,7 @@ public final class LinkedObjectWriter {
         int[] textOffset = new int[functionCount];
         int[] size = new int[functionCount];
         int[] frame = new int[functionCount];
-        List<List<TrapSite>> traps = new ArrayList<>(java.util.Collections.nCopies(functionCount, List.<TrapSite>of()));
+        List<List<TrapSite>> traps = new ArrayList<>(Collections.nCopies(functionCount, List.<TrapSite>of()));
         Arrays.fill(textOffset, -1);
         MachineCode[] fresh = new MachineCode[functionCount];
         for (MachineCode m : functions) {

@@ -8,9 +8,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -98,15 +100,15 @@ public final class MappedObject {
     static int formatVersion(FileChannel in) throws IOException {
         long size = in.size();
         if (size < EHDR_SIZE + (long) SECTION_COUNT * SHDR_SIZE) return -1;
-        ByteBuffer h = ByteBuffer.allocate(EHDR_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer h = ByteBuffer.allocate(EHDR_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         in.read(h, 0);
         long shoff = h.getLong(40);
         if (shoff < EHDR_SIZE || shoff > size - (long) SECTION_COUNT * SHDR_SIZE) return -1;
-        ByteBuffer meta = ByteBuffer.allocate(SHDR_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer meta = ByteBuffer.allocate(SHDR_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         in.read(meta, shoff + (long) KILN_META * SHDR_SIZE);
         long at = meta.getLong(24);
         if (at < 0 || at > size - 12) return -1;
-        ByteBuffer v = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer v = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         in.read(v, at + 8);
         return v.getInt(0);
     }
@@ -121,7 +123,7 @@ public final class MappedObject {
         if (size < EHDR_SIZE) throw new CorruptObjectException("file is " + size + " bytes, shorter than an ELF64 header", 0);
         byte[] eh = file.asSlice(0, EHDR_SIZE).toArray(ValueLayout.JAVA_BYTE);
         for (int i = 0; i < MAGIC.length; i++) if (eh[i] != MAGIC[i]) throw new CorruptObjectException("not an ELF file (bad magic)", i);
-        ByteBuffer b = ByteBuffer.wrap(eh).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(eh).order(ByteOrder.LITTLE_ENDIAN);
         if (eh[EI_CLASS] != ELFCLASS64 || eh[EI_DATA] != ELFDATA2LSB || b.getShort(16) != ET_REL) {
             throw new CorruptObjectException("not a little-endian ELF64 relocatable object", EI_CLASS);
         }
@@ -132,7 +134,7 @@ public final class MappedObject {
         long shBytes = (long) SECTION_COUNT * SHDR_SIZE;
         if (shoff < EHDR_SIZE || shoff + shBytes != size) throw new CorruptObjectException("section header table is not at the end of the file (truncated?)", 40);
         byte[] sh = file.asSlice(shoff, shBytes).toArray(ValueLayout.JAVA_BYTE);
-        ByteBuffer s = ByteBuffer.wrap(sh).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer s = ByteBuffer.wrap(sh).order(ByteOrder.LITTLE_ENDIAN);
         long textAt = s.getLong(TEXT * SHDR_SIZE + 24), textSize = s.getLong(TEXT * SHDR_SIZE + 32);
         long metaAt = s.getLong(KILN_META * SHDR_SIZE + 24), metaSize = s.getLong(KILN_META * SHDR_SIZE + 32);
         if (textAt != LinkedFormat.TEXT_ALIGNMENT || textSize <= 0 || textSize % BlockHash.BLOCK != 0 || textAt + textSize > shoff) {
@@ -151,7 +153,7 @@ public final class MappedObject {
         if (indexStart < LinkedFormat.FIXED || indexStart > metaSize) throw new CorruptObjectException(".kiln.meta index start is out of bounds", metaAt + 128);
         byte[] head = file.asSlice(metaAt, indexStart).toArray(ValueLayout.JAVA_BYTE);
         byte[] expected = Arrays.copyOfRange(head, LinkedFormat.HEADER_DIGEST, LinkedFormat.HEADER_DIGEST + 32);
-        if (!java.security.MessageDigest.isEqual(expected, LinkedFormat.headerDigest(eh, sh, head))) {
+        if (!MessageDigest.isEqual(expected, LinkedFormat.headerDigest(eh, sh, head))) {
             throw new CorruptObjectException("header digest mismatch: the object's headers changed after it was written", metaAt + LinkedFormat.HEADER_DIGEST);
         }
         if ((b.getShort(18) & 0xffff) != ((head[112] & 0xff) | (head[113] & 0xff) << 8)) {

@@ -2,6 +2,7 @@ package dev.kiln.linker;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -76,7 +77,7 @@ final class PosixMemory {
      * Maps {@code length} bytes of the file at {@code path} from {@code offset} (page aligned), private,
      * with {@code prot}; returns the address.
      */
-    static long mmapFile(java.nio.file.Path path, long offset, long length, int prot) {
+    static long mmapFile(Path path, long offset, long length, int prot) {
         requireLinux();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CFunction.CAPTURE);

@@ -4,8 +4,11 @@ import dev.kiln.ir.code.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Arrays;
@@ -162,8 +165,8 @@ class CodeCacheTest {
         CodeCache cache = cache();
         cache.store(SampleCode.x64Object());
         Path entry = cache.pathOf(X64.cacheKey());
-        try (var ch = java.nio.channels.FileChannel.open(entry, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[1]), CodeCache.MAX_ENTRY_SIZE + 1); // sparse
+        try (var ch = FileChannel.open(entry, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[1]), CodeCache.MAX_ENTRY_SIZE + 1); // sparse
         }
         var corrupt = assertInstanceOf(CacheLookup.Corrupt.class, cache.load(X64));
         assertTrue(corrupt.reason().contains("byte limit"), corrupt.reason());

@@ -8,6 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,8 +61,8 @@ class ElfRoundTripProperties {
     @Property(tries = 200, seed = "20261124")
     void differentContentGivesDifferentDigests(@ForAll("objects") ObjectSpec a, @ForAll("objects") ObjectSpec b) {
         byte[] x = a.write(), y = b.write();
-        if (!java.util.Arrays.equals(x, y)) {
-            assertFalse(java.util.Arrays.equals(IntegrityDigest.compute(x, ObjectSurgery.digestOffset(x)),
+        if (!Arrays.equals(x, y)) {
+            assertFalse(Arrays.equals(IntegrityDigest.compute(x, ObjectSurgery.digestOffset(x)),
                     IntegrityDigest.compute(y, ObjectSurgery.digestOffset(y))));
         }
     }

@@ -16,8 +16,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -205,7 +209,7 @@ class ExecutableMemoryTest {
     void aFunctionLargerThanARegionGetsItsOwnRegion() throws Throwable {
         try (ExecutableMemory small = new ExecutableMemory(new TestX64RelocationModel(), InstructionCacheMaintenance.NONE, 4096)) {
             byte[] code = new byte[3 * 4096 + 5];
-            java.util.Arrays.fill(code, (byte) 0x90); // nop sled
+            Arrays.fill(code, (byte) 0x90); // nop sled
             System.arraycopy(SampleCode.hex("89f801f0c3"), 0, code, code.length - 5, 5);
             PlacedFunction f = small.place(new MachineCode(Target.X86_64, 0, "big", code, List.of(), List.of(), 0, List.of()),
                     SymbolResolver.none());
@@ -219,7 +223,7 @@ class ExecutableMemoryTest {
     /** {@code int f() { return value; }} padded to {@code pages} pages. */
     private static MachineCode returning(int value, int pages) {
         byte[] code = new byte[(pages - 1) * (int) VirtualMemory.pageSize() + 6];
-        java.util.Arrays.fill(code, (byte) 0x90); // nop sled to the end
+        Arrays.fill(code, (byte) 0x90); // nop sled to the end
         int at = code.length - 6;
         code[at] = (byte) 0xb8; // mov eax, imm32; ret
         for (int k = 0; k < 4; k++) code[at + 1 + k] = (byte) (value >>> (8 * k));
@@ -237,13 +241,13 @@ class ExecutableMemoryTest {
     @SuppressWarnings("restricted")
     void reusedPagesNeverOverlapLiveCode() throws Throwable {
         long page = VirtualMemory.pageSize();
-        java.util.Random random = new java.util.Random(12);
-        Map<Long, long[]> live = new java.util.HashMap<>(); // address -> {end, value}
+        Random random = new Random(12);
+        Map<Long, long[]> live = new HashMap<>(); // address -> {end, value}
         int next = 1;
         for (int step = 0; step < 600; step++) {
             if (!live.isEmpty() && random.nextInt(100) < 45) {
                 List<Long> keys = new ArrayList<>(live.keySet());
-                java.util.Collections.sort(keys);
+                Collections.sort(keys);
                 long victim = keys.get(random.nextInt(keys.size()));
                 memory.free(victim);
                 live.remove(victim);

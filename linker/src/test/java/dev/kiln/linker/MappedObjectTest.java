@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,7 +74,7 @@ class MappedObjectTest {
         o.checkAllText();
         o.checkAllMetadata();
         // the function symbols are there for objdump and readelf
-        assertTrue(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\0f1\0f2\0f3\0"));
+        assertTrue(new String(file, StandardCharsets.ISO_8859_1).contains("\0f1\0f2\0f3\0"));
     }
 
     @Test

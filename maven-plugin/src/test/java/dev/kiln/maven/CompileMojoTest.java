@@ -3,6 +3,7 @@ package dev.kiln.maven;
 import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.Instance;
+import dev.kiln.runtime.PrecompiledResources;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TierReport;
@@ -56,7 +57,7 @@ class CompileMojoTest {
         WasmModule module = WasmModule.of(SQUARE.getBytes());
         Engine engine = Engine.builder().tier(Tier.INTERP).precompiledCode(null).build();
         for (CodeTarget t : CodeTarget.all()) {
-            assertTrue(written.contains(dev.kiln.runtime.PrecompiledResources.resourceName(module, t, engine)), written.toString());
+            assertTrue(written.contains(PrecompiledResources.resourceName(module, t, engine)), written.toString());
         }
         assertTrue(written.contains("wasm/square.wat"), written.toString());
         assertEquals(3, written.size(), written.toString());

@@ -5,6 +5,7 @@ import dev.kiln.ir.ControlFlowGraph;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.IrPrinter;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,10 +39,10 @@ public final class AllocationChecker {
             BasicBlock b = work.remove(0);
             Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
             for (Instruction i : b.instructions) {
-                for (int arg : i.args) expect(a, state, arg, b, dev.kiln.ir.IrPrinter.instruction(i));
+                for (int arg : i.args) expect(a, state, arg, b, IrPrinter.instruction(i));
                 long scratch = rf.scratchClobbers(i);
-                for (int arg : i.args) notScratch(a, arg, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
-                if (!rf.resultsFollowScratch(i)) for (int r : i.results) notScratch(a, r, scratch, b, dev.kiln.ir.IrPrinter.instruction(i));
+                for (int arg : i.args) notScratch(a, arg, scratch, b, IrPrinter.instruction(i));
+                if (!rf.resultsFollowScratch(i)) for (int r : i.results) notScratch(a, r, scratch, b, IrPrinter.instruction(i));
                 clobber(state, scratch);
                 if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results) {

@@ -10,6 +10,7 @@ import dev.kiln.ir.IrFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Liveness by backward dataflow over the blocks ({@link BlockLiveness}), summarised per value as one interval
@@ -137,7 +138,7 @@ public final class LiveIntervals {
      * after it): what a frame must keep in callee-saved registers or stack slots while the call
      * runs. 0 without calls.
      */
-    public int maxLiveAcrossCall(java.util.function.IntPredicate counted) {
+    public int maxLiveAcrossCall(IntPredicate counted) {
         if (callPositions.length == 0) return 0;
         int[] delta = new int[callPositions.length + 1];
         for (int v = 0; v < start.length; v++) {

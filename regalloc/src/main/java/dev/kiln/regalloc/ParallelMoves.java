@@ -1,9 +1,12 @@
 package dev.kiln.regalloc;
 
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.Edge;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Sequentialises a parallel move (all sources read before any destination is written), as needed
@@ -28,8 +31,8 @@ public final class ParallelMoves {
      * The moves that bind {@code e}'s target block parameters to its arguments: from each
      * argument's location to its parameter's, leaving out parameters with no location (unused).
      */
-    public static List<Move> forEdge(dev.kiln.ir.Edge e, java.util.function.IntUnaryOperator location,
-                                     java.util.function.IntFunction<ValType> type) {
+    public static List<Move> forEdge(Edge e, IntUnaryOperator location,
+                                     IntFunction<ValType> type) {
         List<Move> moves = new ArrayList<>(e.args.length);
         for (int k = 0; k < e.args.length; k++) {
             int to = location.applyAsInt(e.target.params[k]);

@@ -10,12 +10,14 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.IrPrinter;
 import dev.kiln.ir.pass.EdgeSplitting;
 import dev.kiln.ir.pass.Optimizer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,7 +83,7 @@ class LinearScanTest {
                 """));
         IrFunction f = prepared(vm, 0);
         int[] pre = new int[f.valueCount()];
-        java.util.Arrays.fill(pre, Location.NONE);
+        Arrays.fill(pre, Location.NONE);
         pre[0] = Location.slot(0);
         pre[1] = Location.slot(0); // both parameters in one slot: the checker must object
         Allocation a = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, 1);
@@ -101,7 +103,7 @@ class LinearScanTest {
     }
 
     static String describe(Allocation a) {
-        StringBuilder sb = new StringBuilder(dev.kiln.ir.IrPrinter.print(a.function()));
+        StringBuilder sb = new StringBuilder(IrPrinter.print(a.function()));
         for (int v = 0; v < a.function().valueCount(); v++) sb.append(" v").append(v).append('=').append(Location.toString(a.location(v)));
         return sb.toString();
     }

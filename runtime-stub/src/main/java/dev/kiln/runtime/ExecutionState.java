@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -7,6 +8,7 @@ import dev.kiln.ir.abi.ExecutionStateLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /**
  * A store's execution state in native memory ({@link ExecutionStateLayout}), and the Java side of
@@ -17,9 +19,9 @@ import java.lang.foreign.ValueLayout;
 final class ExecutionState {
     private static final ThreadLocal<TrapException> PENDING_TRAP = new ThreadLocal<>();
     private static final ThreadLocal<Integer> PENDING_EXIT = new ThreadLocal<>();
-    private static final ThreadLocal<dev.kiln.ir.ThrownException> PENDING_THROW = new ThreadLocal<>();
+    private static final ThreadLocal<ThrownException> PENDING_THROW = new ThreadLocal<>();
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    private static final java.lang.invoke.VarHandle FUEL = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle FUEL = ValueLayout.JAVA_LONG.varHandle();
 
     final MemorySegment segment;
 
@@ -52,13 +54,13 @@ final class ExecutionState {
      * handlers (functions that catch stay interpreted), so it unwinds to the entry point, which
      * rethrows it to the Java caller (the interpreter, which may catch it, or the API).
      */
-    static void raise(long stateAddress, dev.kiln.ir.ThrownException e) {
+    static void raise(long stateAddress, ThrownException e) {
         PENDING_THROW.set(e);
         NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, ExecutionStateLayout.THROW);
     }
 
-    static dev.kiln.ir.ThrownException takePendingThrow() {
-        dev.kiln.ir.ThrownException e = PENDING_THROW.get();
+    static ThrownException takePendingThrow() {
+        ThrownException e = PENDING_THROW.get();
         PENDING_THROW.remove();
         return e;
     }

@@ -2,7 +2,9 @@ package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.RawValues;
+import dev.kiln.frontend.TypeHierarchy;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 
 import java.util.List;
@@ -63,7 +65,7 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
 
     /** The canonical key of the function's type (see {@code TypeHierarchy.canonicalKey}). */
     String typeKey() {
-        return dev.kiln.frontend.TypeHierarchy.keyOf(type);
+        return TypeHierarchy.keyOf(type);
     }
 
     /** The compiler's view of the type. */
@@ -100,10 +102,10 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);
-        } catch (dev.kiln.ir.ThrownException e) {
+        } catch (ThrownException e) {
             throw WasmException.of(e);
         } catch (StackOverflowError e) { // the caller's Java stack was nearly full before the guest ran
-            throw new WasmTrap(dev.kiln.ir.TrapKind.CALL_STACK_EXHAUSTED, java.util.List.of(), null);
+            throw new WasmTrap(dev.kiln.ir.TrapKind.CALL_STACK_EXHAUSTED, List.of(), null);
         } finally {
             store.exit();
         }

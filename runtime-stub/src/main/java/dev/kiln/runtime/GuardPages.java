@@ -7,6 +7,7 @@ import dev.kiln.linker.CFunction;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.function.ToLongFunction;
 
 /**
@@ -59,7 +60,7 @@ final class GuardPages {
         LAZY.set(ValueLayout.JAVA_LONG, 24 + 24L * lazyCount, digests);
         lazyCount++;
         LAZY.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, lazyCount); // published last
-        java.lang.invoke.VarHandle.fullFence();
+        VarHandle.fullFence();
         addCodeRange(start, end);
     }
 
@@ -75,7 +76,7 @@ final class GuardPages {
         RANGES.set(ValueLayout.JAVA_LONG, 16 + 16L * count, end);
         count++;
         RANGES.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, count); // published last: the handler reads the count first
-        java.lang.invoke.VarHandle.fullFence();
+        VarHandle.fullFence();
     }
 
     /**

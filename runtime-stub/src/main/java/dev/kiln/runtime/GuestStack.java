@@ -1,15 +1,17 @@
 package dev.kiln.runtime;
 
-import dev.kiln.runtime.internal.Backends;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.linker.CFunction;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.SymbolResolver;
 import dev.kiln.linker.VirtualMemory;
+import dev.kiln.runtime.internal.Backends;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
 
@@ -206,7 +208,7 @@ final class GuestStack {
 
         private static long fromJvm(String flag, long fallback) {
             try {
-                var bean = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+                var bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
                 return Math.max(fallback, Long.parseLong(bean.getVMOption(flag).getValue()));
             } catch (RuntimeException | LinkageError e) {
                 return fallback * 2; // cannot tell: assume twice the default

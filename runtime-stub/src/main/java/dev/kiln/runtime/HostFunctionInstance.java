@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.RawValues;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 
@@ -35,7 +36,7 @@ public final class HostFunctionInstance extends FunctionInstance {
         store.enterHost();
         try {
             results = definition.implementation().call(caller == null ? new JavaCaller(store) : caller, args);
-        } catch (ProcessExit | dev.kiln.ir.ThrownException e) {
+        } catch (ProcessExit | ThrownException e) {
             throw e;
         } catch (WasmException e) { // thrown into the guest
             throw e.thrown();

@@ -7,28 +7,41 @@ import dev.kiln.frontend.ElementSegment;
 import dev.kiln.frontend.Export;
 import dev.kiln.frontend.Global;
 import dev.kiln.frontend.GlobalType;
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.Limits;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.SegmentMode;
 import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.TypeHierarchy;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.interpreter.FunctionCompiler;
 import dev.kiln.interpreter.Interpreter;
+import dev.kiln.interpreter.gc.ConstGc;
+import dev.kiln.interpreter.gc.GcHeap;
+import dev.kiln.interpreter.gc.GcType;
+import dev.kiln.ir.Numerics;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
+import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.Backend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * An instantiated module: its functions, tables, memories and globals (imported ones shared with
@@ -37,7 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Instance implements Caller {
     /** Instances by VMContext address, for calls from native code (host functions, helpers). */
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    private static final java.lang.invoke.VarHandle INTERRUPT_FLAG = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle INTERRUPT_FLAG = ValueLayout.JAVA_INT.varHandle();
     private static final Map<Long, Instance> BY_CONTEXT = new ConcurrentHashMap<>();
 
     private final Store store;
@@ -52,7 +65,7 @@ public final class Instance implements Caller {
     final long[][] elementItems;
     final boolean[] dataDropped;
     /** The run-time type (layout, supertype display) of each type index, canonical store-wide. */
-    final dev.kiln.interpreter.gc.GcType[] gcTypes;
+    final GcType[] gcTypes;
     final int[] typeIds;
     private final MemorySegment vmctx;
     private final Map<String, Extern> exports = new LinkedHashMap<>();
@@ -92,7 +105,7 @@ public final class Instance implements Caller {
      */
     synchronized void activateNative() {
         if (nativeCode != null) return;
-        for (dev.kiln.ir.abi.RuntimeHelper h : dev.kiln.ir.abi.RuntimeHelper.values()) {
+        for (RuntimeHelper h : RuntimeHelper.values()) {
             vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.helper(h), NativeUpcalls.helperAddress(h));
         }
         List<HostFunctionInstance> hosts = new ArrayList<>(hostImportDescriptors.size());
@@ -171,7 +184,7 @@ public final class Instance implements Caller {
             inst.initialize();
         } catch (TrapException t) {
             throw WasmTrap.of(t);
-        } catch (dev.kiln.ir.ThrownException t) { // from the start function
+        } catch (ThrownException t) { // from the start function
             throw WasmException.of(t);
         }
         return inst;
@@ -201,10 +214,10 @@ public final class Instance implements Caller {
 
     /** For host functions: the memory exported as "memory", else memory 0 (exported or not). */
     @Override
-    public java.util.Optional<Memory> findMemory() {
-        java.util.Optional<MemoryInstance> exported = findMemory("memory");
-        if (exported.isPresent()) return java.util.Optional.of(exported.get());
-        return memories.length > 0 ? java.util.Optional.of(memories[0]) : java.util.Optional.empty();
+    public Optional<Memory> findMemory() {
+        Optional<MemoryInstance> exported = findMemory("memory");
+        if (exported.isPresent()) return Optional.of(exported.get());
+        return memories.length > 0 ? Optional.of(memories[0]) : Optional.empty();
     }
 
     @Override
@@ -263,19 +276,19 @@ public final class Instance implements Caller {
     }
 
     /** The canonical text of a value type: its own text, with a type index replaced by its canonical key. */
-    private static String typeKey(ValType t, dev.kiln.frontend.TypeHierarchy types) {
-        dev.kiln.frontend.HeapType h = t.heapType();
+    private static String typeKey(ValType t, TypeHierarchy types) {
+        HeapType h = t.heapType();
         if (h == null || h.isAbstract() || types == null) return t.toString();
         return (t.nullable() ? "null " : "") + types.canonicalKey(h.typeIndex());
     }
 
     /** Type equivalence between an exported value's type (from {@code theirs}) and this module's import. */
-    private boolean sameAcrossModules(ValType exported, dev.kiln.frontend.TypeHierarchy theirs, ValType imported) {
+    private boolean sameAcrossModules(ValType exported, TypeHierarchy theirs, ValType imported) {
         return typeKey(exported, theirs).equals(typeKey(imported, module.validated().types()));
     }
 
     /** Subtyping for immutable imports: equivalent, or both abstract-typed and the exported a subtype. */
-    private boolean matchesAcrossModules(ValType exported, dev.kiln.frontend.TypeHierarchy theirs, ValType imported) {
+    private boolean matchesAcrossModules(ValType exported, TypeHierarchy theirs, ValType imported) {
         if (sameAcrossModules(exported, theirs, imported)) return true;
         var mine = module.validated().types();
         boolean exportedAbstract = exported.heapType() == null || exported.heapType().isAbstract();
@@ -316,7 +329,7 @@ public final class Instance implements Caller {
 
     private void allocate() {
         // Objects made by constant expressions are not roots until the instance holds them all.
-        dev.kiln.interpreter.gc.GcHeap heap = store.gcHeap();
+        GcHeap heap = store.gcHeap();
         heap.deferCollections(true);
         try {
             allocateDeferringCollections();
@@ -424,12 +437,12 @@ public final class Instance implements Caller {
     }
 
     /** The run-time type of function {@code funcIndex}'s type. */
-    dev.kiln.interpreter.gc.GcType gcTypeOfFunction(int funcIndex) {
+    GcType gcTypeOfFunction(int funcIndex) {
         return gcTypes[m.functionTypeIndex(funcIndex)];
     }
 
     /** Reports the references this instance holds (globals, element segments) to a collection. */
-    void reportGcRoots(java.util.function.LongConsumer root) {
+    void reportGcRoots(LongConsumer root) {
         for (GlobalInstance g : globals) if (g != null) for (long v : g.raw()) root.accept(v);
         for (long[] items : elementItems) if (items != null) for (long v : items) root.accept(v);
     }
@@ -446,8 +459,8 @@ public final class Instance implements Caller {
         long[] stack = new long[e.instrs().size()];
         int sp = 0;
         for (ConstInstr ci : e.instrs()) {
-            if (ci.op().feature == dev.kiln.frontend.WasmFeature.GC) {
-                sp = dev.kiln.interpreter.gc.ConstGc.eval(ci, stack, sp, gcTypes, store.gcHeap());
+            if (ci.op().feature == WasmFeature.GC) {
+                sp = ConstGc.eval(ci, stack, sp, gcTypes, store.gcHeap());
                 continue;
             }
             long v = switch (ci.op()) {
@@ -460,7 +473,7 @@ public final class Instance implements Caller {
                 case I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> {
                     long b = stack[--sp];
                     long a = stack[--sp];
-                    yield dev.kiln.ir.Numerics.eval(ci.op(), a, b);
+                    yield Numerics.eval(ci.op(), a, b);
                 }
                 default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
             };
@@ -574,7 +587,7 @@ public final class Instance implements Caller {
     CompiledFunction compiled(int index) {
         CompiledFunction cf = interpreted[index];
         if (cf == null) {
-            dev.kiln.ir.code.Backend backend = store.backend();
+            Backend backend = store.backend();
             cf = backend != null ? FunctionCompiler.compile(module.validated(), index, backend::frameBytes)
                     : FunctionCompiler.compile(module.validated(), index);
             interpreted[index] = cf;

@@ -2,6 +2,9 @@ package dev.kiln.runtime;
 
 import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.interpreter.InstanceContext;
+import dev.kiln.interpreter.gc.GcHeap;
+import dev.kiln.interpreter.gc.GcType;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
@@ -265,12 +268,12 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
-    public long exnRef(dev.kiln.ir.ThrownException e) {
+    public long exnRef(ThrownException e) {
         return instance.store().exnRef(e);
     }
 
     @Override
-    public dev.kiln.ir.ThrownException exception(long ref) {
+    public ThrownException exception(long ref) {
         return instance.store().exception(ref);
     }
 
@@ -280,17 +283,17 @@ final class InterpreterBinding implements InstanceContext {
     }
 
     @Override
-    public dev.kiln.interpreter.gc.GcHeap gcHeap() {
+    public GcHeap gcHeap() {
         return instance.store().gcHeap();
     }
 
     @Override
-    public dev.kiln.interpreter.gc.GcType gcType(int typeIndex) {
+    public GcType gcType(int typeIndex) {
         return instance.gcTypes[typeIndex];
     }
 
     @Override
-    public dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+    public GcType functionGcType(long funcref) {
         return instance.store().functionGcType(funcref);
     }
 

@@ -1,6 +1,9 @@
 package dev.kiln.runtime;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A linear memory as host code sees it: little-endian reads and writes at byte addresses (Wasm
@@ -107,7 +110,7 @@ public interface Memory {
 
     /** Decodes {@code length} bytes at {@code address} as UTF-8 (malformed sequences become U+FFFD). */
     default String readString(long address, int length) {
-        return new String(readBytes(address, length), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(readBytes(address, length), StandardCharsets.UTF_8);
     }
 
     /**
@@ -115,25 +118,25 @@ public interface Memory {
      * follows before the end of memory.
      */
     default String readCString(long address) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (long at = address; ; at++) {
             byte b = readByte(at);
-            if (b == 0) return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (b == 0) return out.toString(StandardCharsets.UTF_8);
             out.write(b);
         }
     }
 
     /** Writes {@code s} as UTF-8 at {@code address}, without a terminator; returns the number of bytes written. */
     default int writeString(long address, String s) {
-        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         write(address, bytes);
         return bytes.length;
     }
 
     /** Writes {@code s} as UTF-8 followed by a NUL at {@code address}; returns the bytes written, the NUL included. */
     default int writeCString(long address, String s) {
-        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf(bytes, bytes.length + 1);
         write(address, out);
         return out.length;
     }

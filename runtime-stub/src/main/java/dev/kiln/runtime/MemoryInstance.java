@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A linear memory in native memory. Its whole 32-bit range is reserved once, 8 GiB of address
@@ -204,13 +205,13 @@ public final class MemoryInstance implements Memory, Extern {
 
     @Override
     public void read(long address, byte[] dst, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        Objects.checkFromIndexSize(offset, length, dst.length);
         MemorySegment.copy(host, ValueLayout.JAVA_BYTE, hostCheck(address, length), dst, offset, length);
     }
 
     @Override
     public void write(long address, byte[] src, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        Objects.checkFromIndexSize(offset, length, src.length);
         MemorySegment.copy(src, offset, host, ValueLayout.JAVA_BYTE, hostCheck(address, length), length);
     }
 

@@ -2,14 +2,18 @@ package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ImplementationLimits;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
 import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.linker.DamagedObjectException;
+import dev.kiln.linker.MappedObject;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 
 /**
  * Calls native code from Java: through the entry trampoline of the function's type, with the
@@ -43,12 +47,12 @@ final class NativeBinding {
             throw new IllegalStateException(t);
         } finally {
             // the instance keeps its module, and so the code that just ran, from being freed meanwhile
-            java.lang.ref.Reference.reachabilityFence(instance);
+            Reference.reachabilityFence(instance);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
         if (result == ExecutionStateLayout.THROW) {
             ExecutionState.takePendingTrap();
-            dev.kiln.ir.ThrownException e = ExecutionState.takePendingThrow();
+            ThrownException e = ExecutionState.takePendingThrow();
             if (e != null) throw e;
         }
         if (result == ExecutionStateLayout.EXIT) {
@@ -59,13 +63,13 @@ final class NativeBinding {
             ExecutionState.takePendingTrap();
             ExecutionState state = instance.store().state();
             long pc = state.frameCount() > 0 ? state.frame(0) : 0;
-            dev.kiln.linker.MappedObject o = natives.mappedObjectAt(pc);
-            throw new dev.kiln.linker.DamagedObjectException(o == null ? null : o.path(), "cached code "
+            MappedObject o = natives.mappedObjectAt(pc);
+            throw new DamagedObjectException(o == null ? null : o.path(), "cached code "
                     + (o == null ? "" : "in " + o.path() + " ") + "is damaged: a 64 KiB block of its text failed its digest"
                     + " when first used, at 0x" + Long.toHexString(pc) + "; it was never run");
         }
         TrapException pending = ExecutionState.takePendingTrap();
-        TrapException t = pending != null ? pending : new TrapException(TrapKind.fromCode(result));
+        TrapException t = pending != null ? pending : new TrapException(trapKind(result));
         ExecutionState state = instance.store().state();
         if (pending == null && t.kind == TrapKind.OUT_OF_BOUNDS_MEMORY && state.frameCount() > 0
                 && !natives.isTrapSite(state.frame(0), t.kind)) {
@@ -79,5 +83,18 @@ final class NativeBinding {
             if (f != null) t.addFrame(f);
         }
         throw t;
+    }
+
+    /**
+     * The trap a nonzero entry result names. A code no trap kind has means kiln's own code is broken
+     * (a trap routine or trampoline wrote garbage): say so plainly instead of a trap with no kind.
+     */
+    static TrapKind trapKind(int result) {
+        TrapKind kind = TrapKind.fromCode(result);
+        if (kind == null) {
+            throw new IllegalStateException("native code returned " + result + ", which is neither a trap code nor a"
+                    + " known exit of the entry trampoline: an internal error in kiln's generated code");
+        }
+        return kind;
     }
 }

@@ -1,27 +1,34 @@
 package dev.kiln.runtime;
 
-import dev.kiln.runtime.internal.Backends;
 import dev.kiln.frontend.FuncType;
+import dev.kiln.ir.WasmFrame;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
-import dev.kiln.ir.WasmFrame;
 import dev.kiln.linker.CodeSpaceExhaustedException;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.LinkException;
+import dev.kiln.linker.MappedObject;
 import dev.kiln.linker.PlacedFunction;
 import dev.kiln.linker.SymbolResolver;
+import dev.kiln.runtime.internal.Backends;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.IntFunction;
 
 /**
  * All native code of this JVM: executable memory (W^X, from the linker), the trap routine and the
@@ -34,7 +41,7 @@ final class NativeCodeMemory {
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     private static NativeCodeMemory instance;
     /** Frees the code of modules that became unreachable (see {@link WasmModule}). */
-    static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create(r -> {
+    static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "kiln-code-release");
         t.setDaemon(true);
         return t;
@@ -51,14 +58,14 @@ final class NativeCodeMemory {
     private final ConcurrentSkipListMap<Long, MappedText> mappedTexts = new ConcurrentSkipListMap<>();
 
     /** A mapped object's text at {@code base}. */
-    record MappedText(long base, dev.kiln.linker.MappedObject object, java.util.function.IntFunction<String> names) {
+    record MappedText(long base, MappedObject object, IntFunction<String> names) {
     }
 
     /**
      * Tells the frame walk and the guard-page handler about a mapped object's text at {@code base}; with
      * {@code lazyCheck}, the handler checks each block's digest before opening it.
      */
-    void registerMapped(long base, dev.kiln.linker.MappedObject object, java.util.function.IntFunction<String> names,
+    void registerMapped(long base, MappedObject object, IntFunction<String> names,
                         boolean lazyCheck) {
         mappedTexts.put(base, new MappedText(base, object, names));
         if (lazyCheck) {
@@ -69,7 +76,7 @@ final class NativeCodeMemory {
     }
 
     /** The mapped object whose text holds {@code address}, or null. */
-    dev.kiln.linker.MappedObject mappedObjectAt(long address) {
+    MappedObject mappedObjectAt(long address) {
         Map.Entry<Long, MappedText> e = mappedTexts.floorEntry(address);
         if (e == null || address - e.getKey() >= e.getValue().object().textSize()) return null;
         return e.getValue().object();
@@ -154,11 +161,11 @@ final class NativeCodeMemory {
     }
 
     /** The address of the runtime routine compiled code names {@code symbol}, if it is one. */
-    java.util.OptionalLong runtimeSymbol(String symbol) {
+    OptionalLong runtimeSymbol(String symbol) {
         return switch (symbol) {
-            case Backend.TRAP_SYMBOL -> java.util.OptionalLong.of(trapRoutine);
-            case Backend.INSTANCE_RETURN_SYMBOL -> java.util.OptionalLong.of(instanceReturn);
-            default -> java.util.OptionalLong.empty();
+            case Backend.TRAP_SYMBOL -> OptionalLong.of(trapRoutine);
+            case Backend.INSTANCE_RETURN_SYMBOL -> OptionalLong.of(instanceReturn);
+            default -> OptionalLong.empty();
         };
     }
 
@@ -206,8 +213,8 @@ final class NativeCodeMemory {
 
     /** Code a module placed, freed together when the module can no longer run (see {@link #release}). */
     static final class PlacedCode {
-        private final List<Long> placements = new java.util.ArrayList<>();
-        private final List<Long> functions = new java.util.ArrayList<>();
+        private final List<Long> placements = new ArrayList<>();
+        private final List<Long> functions = new ArrayList<>();
 
         synchronized void placed(List<PlacedFunction> batch, boolean functionsWithFrames) {
             if (batch.isEmpty()) return;
@@ -237,18 +244,18 @@ final class NativeCodeMemory {
     /** The native-to-interpreter adapter for functions of {@code type} (made once per type). */
     long interpreterEntry(FuncType type) {
         Long a = interpreterEntries.get(type);
-        return a != null ? a : interpreterEntries(java.util.Set.of(type)).get(type);
+        return a != null ? a : interpreterEntries(Set.of(type)).get(type);
     }
 
     /**
      * The interpreter adapters of all of {@code types}, the missing ones assembled and placed
      * together (a module has dozens of types; each placement is system calls).
      */
-    synchronized Map<FuncType, Long> interpreterEntries(java.util.Collection<FuncType> types) {
-        List<FuncType> missing = new java.util.ArrayList<>();
+    synchronized Map<FuncType, Long> interpreterEntries(Collection<FuncType> types) {
+        List<FuncType> missing = new ArrayList<>();
         for (FuncType t : types) if (!interpreterEntries.containsKey(t) && !missing.contains(t)) missing.add(t);
         if (!missing.isEmpty()) {
-            List<MachineCode> code = new java.util.ArrayList<>(missing.size());
+            List<MachineCode> code = new ArrayList<>(missing.size());
             for (FuncType t : missing) { // symbols are unique within a placement
                 code.add(backend.interpreterEntry(t, "kiln_interpreter_entry_" + interpreterEntries.size() + "_" + code.size(),
                         NativeUpcalls.interpretAddress()));
@@ -265,10 +272,10 @@ final class NativeCodeMemory {
      * made yet (adapters are shared by every store).
      */
     synchronized long[] hostThunks(int[] handles, List<FuncType> types, PlacedCode owner) {
-        List<FuncType> missing = new java.util.ArrayList<>();
+        List<FuncType> missing = new ArrayList<>();
         for (FuncType t : types) if (!hostEntries.containsKey(t) && !missing.contains(t)) missing.add(t);
         if (!missing.isEmpty()) {
-            List<MachineCode> adapters = new java.util.ArrayList<>(missing.size());
+            List<MachineCode> adapters = new ArrayList<>(missing.size());
             for (FuncType t : missing) { // symbols are unique within a placement
                 adapters.add(backend.interpreterEntry(t, "kiln_host_entry_" + hostEntries.size() + "_" + adapters.size(),
                         NativeUpcalls.callHostAddress()));
@@ -276,7 +283,7 @@ final class NativeCodeMemory {
             List<PlacedFunction> placed = placeStubs(adapters);
             for (int k = 0; k < missing.size(); k++) hostEntries.put(missing.get(k), placed.get(k).address());
         }
-        List<MachineCode> thunks = new java.util.ArrayList<>(handles.length);
+        List<MachineCode> thunks = new ArrayList<>(handles.length);
         for (int k = 0; k < handles.length; k++) {
             thunks.add(backend.adapterThunk("kiln_host_" + handles[k], handles[k], hostEntries.get(types.get(k))));
         }
@@ -288,7 +295,7 @@ final class NativeCodeMemory {
     }
 
     /** Places compiled functions; their calls to other symbols go through {@code resolver}. */
-    List<PlacedFunction> place(List<MachineCode> functions, SymbolResolver resolver, java.util.function.IntFunction<String> names) {
+    List<PlacedFunction> place(List<MachineCode> functions, SymbolResolver resolver, IntFunction<String> names) {
         try {
             List<PlacedFunction> placed = placeAll(functions, resolver);
             for (int i = 0; i < placed.size(); i++) {

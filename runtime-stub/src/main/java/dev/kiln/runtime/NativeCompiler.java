@@ -1,7 +1,5 @@
 package dev.kiln.runtime;
 
-import dev.kiln.runtime.internal.CompilerBuildId;
-import dev.kiln.runtime.internal.Backends;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
@@ -19,10 +17,17 @@ import dev.kiln.linker.ElfWriter;
 import dev.kiln.linker.KilnObject;
 import dev.kiln.linker.LinkedObjectWriter;
 import dev.kiln.linker.MappedObject;
+import dev.kiln.linker.RegularFiles;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.CompilerBuildId;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -76,10 +81,10 @@ public final class NativeCompiler {
         SymbolNames names = SymbolNames.of(m);
         int first = m.importedFunctionCount(), n = m.functionCount() - first;
         MachineCode[] code = new MachineCode[n];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
         int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / 8));
-        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Runnable worker = () -> {
             for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
                 try {
@@ -106,7 +111,7 @@ public final class NativeCompiler {
             }
         }
         if (failure.get() != null) throw failure.get();
-        return java.util.Arrays.asList(code);
+        return Arrays.asList(code);
     }
 
     /** How cached objects of {@code backend}'s target resolve calls between a module's functions. */
@@ -203,7 +208,7 @@ public final class NativeCompiler {
         try {
             cache.storeMapped(id, nm.object(id));
         } catch (IOException e) {
-            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
         } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());
         }
@@ -314,7 +319,7 @@ public final class NativeCompiler {
         if (cache != null) {
             // the host's level first, then lower ones (code precompiled for them runs here too)
             List<CpuFeatures> levels = new ArrayList<>(CpuFeatures.levels(backend.target()));
-            java.util.Collections.reverse(levels);
+            Collections.reverse(levels);
             for (CpuFeatures level : levels) {
                 if (!backend.cpu().includes(level)) continue;
                 Backend b = Backends.forCpu(level);
@@ -345,7 +350,7 @@ public final class NativeCompiler {
                     linking(backend, SymbolNames.of(module.validated().module()))));
             return Outcome.COMPILED_AND_STORED;
         } catch (IOException e) {
-            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + dev.kiln.linker.RegularFiles.reason(e));
+            warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
             return Outcome.COMPILED;
         } catch (RuntimeException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + e.getMessage());

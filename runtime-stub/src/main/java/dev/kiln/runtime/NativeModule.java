@@ -1,11 +1,15 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.pass.Preparation;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.LinkedObjectWriter;
 import dev.kiln.linker.MappedObject;
@@ -16,8 +20,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -76,7 +84,7 @@ final class NativeModule {
         this.slots = Arena.ofAuto().allocate(8L * Math.max(1, n), 8);
         this.stubs = new long[n];
         this.chunkReady = new boolean[(n + CHUNK - 1) / CHUNK];
-        this.descriptors = new ArrayList<>(java.util.Collections.nCopies(n, null));
+        this.descriptors = new ArrayList<>(Collections.nCopies(n, null));
     }
 
     static NativeModule create(WasmModule module, Backend backend, CodeOptions options) {
@@ -116,9 +124,9 @@ final class NativeModule {
 
     /** Slots {@code [first, end)}: bound code, or the interpreter entry of the function's type. */
     private void initSlots(int first, int end) {
-        java.util.Set<dev.kiln.frontend.FuncType> types = new java.util.HashSet<>();
+        Set<FuncType> types = new HashSet<>();
         for (int f = first; f < end; f++) if (address.get(f) == 0) types.add(m.functionType(f));
-        java.util.Map<dev.kiln.frontend.FuncType, Long> entries = types.isEmpty() ? java.util.Map.of() : natives.interpreterEntries(types);
+        Map<FuncType, Long> entries = types.isEmpty() ? Map.of() : natives.interpreterEntries(types);
         for (int f = first; f < end; f++) {
             long a = address.get(f);
             slots.setAtIndex(ValueLayout.JAVA_LONG, f, a != 0 ? a : entries.get(m.functionType(f)));
@@ -290,7 +298,7 @@ final class NativeModule {
     }
 
     private static void setDescriptorCode(long descriptor, long code) {
-        MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, descriptor + dev.kiln.ir.abi.VmContextLayout.FUNC_CODE, code);
+        MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, descriptor + VmContextLayout.FUNC_CODE, code);
     }
 
     /** Compiles (if needed) and binds a hot function: the promotion the background compiler runs. */
@@ -306,7 +314,7 @@ final class NativeModule {
     }
 
     /** Native code that continues function {@code funcIndex} at a loop header, with its own signature. */
-    record OsrEntry(long address, dev.kiln.frontend.FuncType type) {
+    record OsrEntry(long address, FuncType type) {
     }
 
     /**
@@ -315,7 +323,7 @@ final class NativeModule {
      */
     OsrEntry compileOsr(int f, int headerBlock) {
         long start = System.nanoTime();
-        dev.kiln.ir.IrFunction ir = dev.kiln.ir.pass.Preparation.osrVariant(module.validated(), f, headerBlock, options);
+        IrFunction ir = Preparation.osrVariant(module.validated(), f, headerBlock, options);
         MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock, options);
         stats.compiled(System.nanoTime() - start);
         PlacedFunction p;

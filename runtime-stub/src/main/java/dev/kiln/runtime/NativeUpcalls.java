@@ -1,5 +1,7 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.FuncType;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -76,7 +78,7 @@ final class NativeUpcalls {
         try {
             long state = stateOf(vmctx);
             Instance instance = Instance.byContext(vmctx);
-            dev.kiln.frontend.FuncType t = instance.module().validated().module().functionType(funcIndex);
+            FuncType t = instance.module().validated().module().functionType(funcIndex);
             resultsTo(state, buffer, t, instance.invokeDefined(funcIndex, NativeValues.read(buffer, t.params())));
             return 0;
         } catch (Throwable e) {
@@ -106,7 +108,7 @@ final class NativeUpcalls {
     }
 
     /** The results of a buffered upcall: a single one back into the buffer, several into the return area. */
-    private static void resultsTo(long state, long buffer, dev.kiln.frontend.FuncType t, long[] r) {
+    private static void resultsTo(long state, long buffer, FuncType t, long[] r) {
         if (t.resultCount() > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
         else if (t.resultCount() == 1) NativeValues.write(buffer, t.results(), r);
     }
@@ -122,7 +124,7 @@ final class NativeUpcalls {
             long state = stateOf(vmctx);
             if (e instanceof ProcessExit exit) ExecutionState.exit(state, exit.code());
             else if (e instanceof TrapException t) ExecutionState.raise(state, t);
-            else if (e instanceof dev.kiln.ir.ThrownException t) ExecutionState.raise(state, t);
+            else if (e instanceof ThrownException t) ExecutionState.raise(state, t);
             else if (e instanceof StackOverflowError) ExecutionState.raise(state, new TrapException(TrapKind.CALL_STACK_EXHAUSTED));
             else ExecutionState.raise(state, new TrapException(TrapKind.HOST_ERROR, e));
         } catch (Throwable again) {
@@ -133,7 +135,7 @@ final class NativeUpcalls {
 
     static {
         // link and load everything the failure path uses now, not first deep down the stack
-        long state = Arena.global().allocate(dev.kiln.ir.abi.ExecutionStateLayout.SIZE, 16).address();
+        long state = Arena.global().allocate(ExecutionStateLayout.SIZE, 16).address();
         MemorySegment vmctx = Arena.global().allocate(VmContextLayout.SIZE, 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, state);
         failed(vmctx.address(), new StackOverflowError());

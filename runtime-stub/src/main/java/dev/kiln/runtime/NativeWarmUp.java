@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.linker.VirtualMemory;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.CompilerBuildId;
@@ -31,7 +32,7 @@ final class NativeWarmUp {
                 }
                 if (!natively) return;
                 CompilerBuildId.get();
-                NativeUpcalls.helperAddress(dev.kiln.ir.abi.RuntimeHelper.MEMORY_GROW);
+                NativeUpcalls.helperAddress(RuntimeHelper.MEMORY_GROW);
                 NativeCodeMemory.get(Backends.host());
             } catch (Throwable ignored) {
                 // the same failure surfaces, with its message, where the code is needed

@@ -1,12 +1,22 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.MemoryType;
 import dev.kiln.frontend.HeapType;
+import dev.kiln.frontend.MemoryType;
+import dev.kiln.frontend.TypeHierarchy;
 import dev.kiln.frontend.ValType;
+import dev.kiln.interpreter.Interpreter;
+import dev.kiln.interpreter.gc.GcHeap;
+import dev.kiln.interpreter.gc.GcRefs;
+import dev.kiln.interpreter.gc.GcType;
+import dev.kiln.interpreter.gc.GcTypeRegistry;
+import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.HostCpu;
 import dev.kiln.runtime.internal.TypeRegistry;
@@ -14,10 +24,17 @@ import dev.kiln.runtime.internal.TypeRegistry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Owns everything instances allocate: native memory (VMContexts, global cells, tables, linear
@@ -42,20 +59,20 @@ import java.util.Map;
  */
 public final class Store implements AutoCloseable {
     /** Stores by the address of their host context, for host functions called from native code. */
-    private static final Map<Long, Store> BY_HOST_CONTEXT = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Long, Store> BY_HOST_CONTEXT = new ConcurrentHashMap<>();
     final Arena arena = Arena.ofShared();
     final TypeRegistry types = new TypeRegistry();
     private final List<FunctionInstance> functionsByHandle = new ArrayList<>();
     private final List<Object> externObjects = new ArrayList<>();
     /** Exceptions Wasm code made an exnref of, by handle - 1 ({@link #exnRef}). */
-    private final List<dev.kiln.ir.ThrownException> exceptions = new ArrayList<>();
+    private final List<ThrownException> exceptions = new ArrayList<>();
     private final Map<Object, Long> externHandles = new IdentityHashMap<>();
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
     private final ExecutionState state = new ExecutionState(arena);
     /** The host-function thunks this store placed, freed when it closes. */
     private final NativeCodeMemory.PlacedCode hostCode = new NativeCodeMemory.PlacedCode();
-    private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Instance> instances = new CopyOnWriteArrayList<>();
     private volatile boolean fuelMetered;
     private volatile boolean interruptRequested;
     /** Whether compiled code may run in this store yet (see {@link #activateNative}). */
@@ -68,25 +85,25 @@ public final class Store implements AutoCloseable {
     /** Host functions bound to this store, so defining one twice gives one function. */
     private final Map<HostFunction, HostFunctionInstance> boundHostFunctions = new IdentityHashMap<>();
     /** Every funcref descriptor this store made: the only valid non-null function references. */
-    private final Map<Long, FunctionInstance> byDescriptor = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, FunctionInstance> byDescriptor = new ConcurrentHashMap<>();
     private long maxMemoryPages = MemoryType.MAX_PAGES;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
     /** Default cap of the GC heap (native memory; see {@link #maxGcHeapBytes}). */
     public static final long DEFAULT_MAX_GC_HEAP = 1L << 30;
     private long maxGcHeapBytes = DEFAULT_MAX_GC_HEAP;
     /** Run-time types of every struct, array and function type of the store's modules, canonical store-wide. */
-    final dev.kiln.interpreter.gc.GcTypeRegistry gcTypes = new dev.kiln.interpreter.gc.GcTypeRegistry();
+    final GcTypeRegistry gcTypes = new GcTypeRegistry();
     /** The GC heap, made when the first module with GC types or instructions is instantiated. */
-    private dev.kiln.interpreter.gc.GcHeap gcHeap;
+    private GcHeap gcHeap;
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
 
     // ---- the thread using the store (see the class comment), and its activation ----
-    private static final java.lang.invoke.VarHandle OWNER;
+    private static final VarHandle OWNER;
     static {
         try {
-            OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Store.class, "owner", Thread.class);
+            OWNER = MethodHandles.lookup().findVarHandle(Store.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -107,7 +124,7 @@ public final class Store implements AutoCloseable {
 
     /** A store running code as {@code engine} says (the same as {@code engine.newStore()}). */
     public Store(Engine engine) {
-        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        this.engine = Objects.requireNonNull(engine, "engine");
         this.tier = engine.tier() == Tier.AUTO && Backends.host() == null ? Tier.INTERP : engine.tier();
         this.fuelMetered = engine.fuel();
         hostContext = arena.allocate(VmContextLayout.SIZE, 16);
@@ -159,11 +176,11 @@ public final class Store implements AutoCloseable {
         return state;
     }
 
-    dev.kiln.ir.code.Backend backend() {
+    Backend backend() {
         return cpu == null ? Backends.host() : Backends.forCpu(cpu);
     }
 
-    private dev.kiln.ir.code.CpuFeatures cpu;
+    private CpuFeatures cpu;
 
     /**
      * Limits the native code of this store to the instruction-set extensions of {@code level}
@@ -171,8 +188,8 @@ public final class Store implements AutoCloseable {
      * SSE instead of AVX code. A module's native code is made once, for the first store that
      * needs it. The level must be one this machine runs.
      */
-    public Store cpu(dev.kiln.ir.code.CpuFeatures level) {
-        dev.kiln.ir.code.CpuFeatures host = HostCpu.level();
+    public Store cpu(CpuFeatures level) {
+        CpuFeatures host = HostCpu.level();
         if (host == null || !host.includes(level)) {
             throw new IllegalArgumentException("this machine (" + host + ") cannot run code for " + level);
         }
@@ -215,8 +232,8 @@ public final class Store implements AutoCloseable {
     }
 
     /** The code options of this store's native code (metered or not). */
-    dev.kiln.ir.code.CodeOptions codeOptions() {
-        return fuelMetered ? dev.kiln.ir.code.CodeOptions.FUEL : dev.kiln.ir.code.CodeOptions.DEFAULT;
+    CodeOptions codeOptions() {
+        return fuelMetered ? CodeOptions.FUEL : CodeOptions.DEFAULT;
     }
 
     /**
@@ -311,7 +328,7 @@ public final class Store implements AutoCloseable {
         }
         entries = 1;
         activationOsThread = 0; // measured at the first native entry or interpreter invocation
-        activationInterpreterBytes = dev.kiln.interpreter.Interpreter.stackBytesInUse();
+        activationInterpreterBytes = Interpreter.stackBytesInUse();
     }
 
     void exit() {
@@ -319,7 +336,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Runs {@code action} as the store's user (see {@link #enter()}). */
-    <T> T using(java.util.function.Supplier<T> action) {
+    <T> T using(Supplier<T> action) {
         enter();
         try {
             return action.get();
@@ -343,7 +360,7 @@ public final class Store implements AutoCloseable {
             activationStackPointer = now.stackPointer();
         }
         long budgetEnd = activationStackPointer - maxWasmStack;
-        long interpreted = dev.kiln.interpreter.Interpreter.stackBytesInUse() - activationInterpreterBytes;
+        long interpreted = Interpreter.stackBytesInUse() - activationInterpreterBytes;
         return Math.max(now.floor(), budgetEnd) + Math.max(0, interpreted);
     }
 
@@ -370,21 +387,21 @@ public final class Store implements AutoCloseable {
     }
 
     /** The store's GC heap, made on first use. */
-    synchronized dev.kiln.interpreter.gc.GcHeap gcHeap() {
+    synchronized GcHeap gcHeap() {
         if (gcHeap == null) {
-            gcHeap = new dev.kiln.interpreter.gc.GcHeap(gcTypes, maxGcHeapBytes);
+            gcHeap = new GcHeap(gcTypes, maxGcHeapBytes);
             gcHeap.roots(this::reportGcRoots);
         }
         return gcHeap;
     }
 
     /** The run-time type of the function a non-null funcref names (for ref.test / ref.cast to a function type). */
-    dev.kiln.interpreter.gc.GcType functionGcType(long funcref) {
+    GcType functionGcType(long funcref) {
         return functionGcType(function(funcref));
     }
 
     /** The run-time type of a function's type (its module's canonical type; a host function's is final, without supertypes). */
-    dev.kiln.interpreter.gc.GcType functionGcType(FunctionInstance f) {
+    GcType functionGcType(FunctionInstance f) {
         if (f instanceof WasmFunction w) return w.instance.gcTypeOfFunction(w.index);
         return gcTypes.funcTypeOfKey(f.typeKey());
     }
@@ -395,31 +412,31 @@ public final class Store implements AutoCloseable {
      */
     public synchronized String referenceKind(long ref) {
         if (ref == 0) return "null";
-        if (dev.kiln.interpreter.gc.GcRefs.isI31(ref)) return "i31";
-        if (dev.kiln.interpreter.gc.GcRefs.isHost(ref)) return "host";
-        if (gcHeap != null && gcHeap.isObject(ref)) return gcHeap.typeOf(ref).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT ? "struct" : "array";
+        if (GcRefs.isI31(ref)) return "i31";
+        if (GcRefs.isHost(ref)) return "host";
+        if (gcHeap != null && gcHeap.isObject(ref)) return gcHeap.typeOf(ref).kind == GcType.Kind.STRUCT ? "struct" : "array";
         return "other";
     }
 
     /** Why {@code v} cannot be a value of reference type {@code t} (type indices of {@code types}' module) from Java, or null. */
-    String badGcReference(dev.kiln.interpreter.gc.GcType[] types, dev.kiln.frontend.ValType t, long v) {
-        dev.kiln.frontend.HeapType h = t.heapType();
+    String badGcReference(GcType[] types, ValType t, long v) {
+        HeapType h = t.heapType();
         if (v == 0) return t.nullable() ? null : "null for a non-nullable reference";
-        boolean object = dev.kiln.interpreter.gc.GcRefs.isObject(v) && gcHeap().isObject(v);
+        boolean object = GcRefs.isObject(v) && gcHeap().isObject(v);
         if (h.isConcrete()) {
-            dev.kiln.interpreter.gc.GcType target = types[h.typeIndex()];
-            if (target.kind == dev.kiln.interpreter.gc.GcType.Kind.FUNC) return null;
+            GcType target = types[h.typeIndex()];
+            if (target.kind == GcType.Kind.FUNC) return null;
             return object && gcHeap().typeOf(v).isSubtypeOf(target) ? null : "not an object of type " + t;
         }
-        boolean i31 = dev.kiln.interpreter.gc.GcRefs.isI31(v);
+        boolean i31 = GcRefs.isI31(v);
         boolean ok = switch (h.kind()) {
-            case ANY -> i31 || object || dev.kiln.interpreter.gc.GcRefs.isHost(v);
+            case ANY -> i31 || object || GcRefs.isHost(v);
             case EQ -> i31 || object;
             case I31 -> i31;
-            case STRUCT, ARRAY -> object && (gcHeap().typeOf(v).kind == dev.kiln.interpreter.gc.GcType.Kind.STRUCT) == (h.kind() == dev.kiln.frontend.HeapType.Kind.STRUCT);
+            case STRUCT, ARRAY -> object && (gcHeap().typeOf(v).kind == GcType.Kind.STRUCT) == (h.kind() == HeapType.Kind.STRUCT);
             case NONE -> false;
             // an extern may become an anyref (any.convert_extern): refuse only words that would pass for an object's address
-            case EXTERN -> object || !dev.kiln.interpreter.gc.GcRefs.isObject(v);
+            case EXTERN -> object || !GcRefs.isObject(v);
             default -> true; // functions, exceptions: as before GC
         };
         return ok ? null : "not a reference of type " + t + " in this store";
@@ -434,16 +451,16 @@ public final class Store implements AutoCloseable {
      * Every word that may reference a GC object: globals, tables, element segments, exception
      * payloads, and the current thread's interpreter frames (where guest code of this store runs).
      */
-    private void reportGcRoots(java.util.function.LongConsumer root) {
+    private void reportGcRoots(LongConsumer root) {
         for (Instance i : instances) i.reportGcRoots(root);
         for (TableInstance t : tables) {
             long n = t.size();
             for (long k = 0; k < n; k++) root.accept(t.get(k));
         }
         synchronized (this) {
-            for (dev.kiln.ir.ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
+            for (ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
         }
-        dev.kiln.interpreter.Interpreter.reportStackRoots(root);
+        Interpreter.reportStackRoots(root);
     }
 
     /** Caps every table's growth (elements). */
@@ -482,7 +499,7 @@ public final class Store implements AutoCloseable {
 
     /** The store-wide id of a function type without type indices (a host function's). */
     int typeId(FuncType t) {
-        return types.idOf(dev.kiln.frontend.TypeHierarchy.keyOf(t));
+        return types.idOf(TypeHierarchy.keyOf(t));
     }
 
     /** The store-wide id of a function type by its canonical key (equal for equivalent types of any module). */
@@ -508,12 +525,12 @@ public final class Store implements AutoCloseable {
     }
 
     /** A new table of {@code type} with every element {@code init} (a function of this store, a host object, or null). */
-    public TableInstance newTable(dev.kiln.runtime.TableType type, Object init) {
+    public TableInstance newTable(TableType type, Object init) {
         return newTable(type.tableType(), referenceRaw(type.elementType().valType(), init));
     }
 
     /** A new global of {@code type} holding {@code value} (see {@link GlobalInstance#value()} for the Java types). */
-    public GlobalInstance newGlobal(dev.kiln.runtime.GlobalType type, Object value) {
+    public GlobalInstance newGlobal(GlobalType type, Object value) {
         GlobalInstance g = new GlobalInstance(this, type.globalType(), new long[2]);
         g.initialize(value);
         return g;
@@ -559,7 +576,7 @@ public final class Store implements AutoCloseable {
     }
 
     private synchronized boolean isGcValue(long raw) {
-        return dev.kiln.interpreter.gc.GcRefs.isI31(raw) || gcHeap != null && gcHeap.isObject(raw);
+        return GcRefs.isI31(raw) || gcHeap != null && gcHeap.isObject(raw);
     }
 
     /** True for the references host code sees as objects of its own (externref and its subtypes). */
@@ -749,7 +766,7 @@ public final class Store implements AutoCloseable {
         Long h = externHandles.get(o);
         if (h != null) return h;
         externObjects.add(o);
-        long handle = dev.kiln.interpreter.gc.GcRefs.host(externObjects.size());
+        long handle = GcRefs.host(externObjects.size());
         externHandles.put(o, handle);
         return handle;
     }
@@ -765,7 +782,7 @@ public final class Store implements AutoCloseable {
      * Wasm code held a reference to (the same handle each time for the same exception). Such
      * exceptions are kept until the store closes.
      */
-    public synchronized long exnRef(dev.kiln.ir.ThrownException e) {
+    public synchronized long exnRef(ThrownException e) {
         if (e.ref == 0) {
             exceptions.add(e);
             e.ref = exceptions.size();
@@ -774,7 +791,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The exception an exnref value names ({@code ref} not 0). */
-    synchronized dev.kiln.ir.ThrownException exception(long ref) {
+    synchronized ThrownException exception(long ref) {
         return exceptions.get((int) ref - 1);
     }
 
@@ -785,12 +802,12 @@ public final class Store implements AutoCloseable {
      */
     public synchronized Object externObject(long ref) {
         if (ref == 0) return null;
-        if (!dev.kiln.interpreter.gc.GcRefs.isHost(ref)) {
+        if (!GcRefs.isHost(ref)) {
             // a GC value made external (extern.convert_any): no host object (Java sees null for now)
-            if (dev.kiln.interpreter.gc.GcRefs.isI31(ref) || gcHeap != null && gcHeap.isObject(ref)) return null;
+            if (GcRefs.isI31(ref) || gcHeap != null && gcHeap.isObject(ref)) return null;
             throw new IllegalArgumentException("no externref " + ref + " in this store");
         }
-        long handle = dev.kiln.interpreter.gc.GcRefs.hostHandle(ref);
+        long handle = GcRefs.hostHandle(ref);
         if (handle < 1 || handle > externObjects.size()) throw new IllegalArgumentException("no externref " + ref + " in this store");
         return externObjects.get((int) handle - 1);
     }

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.TableType;
+import dev.kiln.frontend.TypeHierarchy;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
@@ -9,6 +10,7 @@ import dev.kiln.ir.abi.VmContextLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 
 /**
  * A table: a native array of references (funcref descriptor addresses or externref handles, 0 =
@@ -32,7 +34,7 @@ public final class TableInstance implements Extern {
     private long size;
 
     /** The defining module's types, for matching a type index across modules (null: no type indices). */
-    dev.kiln.frontend.TypeHierarchy types;
+    TypeHierarchy types;
 
     TableInstance(TableType type, long initValue, Store store, long hostMaxElements) {
         this.type = type;
@@ -122,7 +124,7 @@ public final class TableInstance implements Extern {
     }
 
     private WasmTrap outOfBounds(long index) {
-        return new WasmTrap(TrapKind.OUT_OF_BOUNDS_TABLE, java.util.List.of(),
+        return new WasmTrap(TrapKind.OUT_OF_BOUNDS_TABLE, List.of(),
                 new IndexOutOfBoundsException("element " + index + " is outside the table of " + size + " elements"));
     }
 

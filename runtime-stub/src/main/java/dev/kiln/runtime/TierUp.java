@@ -1,5 +1,7 @@
 package dev.kiln.runtime;
 
+import dev.kiln.interpreter.CompiledFunction;
+
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +41,7 @@ final class TierUp {
     }
 
     /** Compiles an OSR continuation for a hot loop and publishes it where the interpreter looks. */
-    static void requestOsr(NativeModule module, dev.kiln.interpreter.CompiledFunction f, int osrIndex, boolean sync) {
+    static void requestOsr(NativeModule module, CompiledFunction f, int osrIndex, boolean sync) {
         if (sync) {
             compileOsr(module, f, osrIndex);
             return;
@@ -51,7 +53,7 @@ final class TierUp {
         });
     }
 
-    private static void compileOsr(NativeModule module, dev.kiln.interpreter.CompiledFunction f, int osrIndex) {
+    private static void compileOsr(NativeModule module, CompiledFunction f, int osrIndex) {
         try {
             f.osrEntries[osrIndex] = module.compileOsr(f.funcIndex, f.osrBlocks[osrIndex]);
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.kiln.runtime;
 
+import dev.kiln.ir.WasmFrame;
+
 /**
  * One frame of a trap's WebAssembly stack ({@link WasmTrap#wasmStack()}).
  *
@@ -8,7 +10,7 @@ package dev.kiln.runtime;
  * @param offset        the byte offset in the module of the instruction executing in it, or -1
  */
 public record TrapFrame(int functionIndex, String functionName, int offset) {
-    static TrapFrame of(dev.kiln.ir.WasmFrame f) {
+    static TrapFrame of(WasmFrame f) {
         return new TrapFrame(f.funcIndex(), f.function(), f.wasmOffset());
     }
 

@@ -23,7 +23,7 @@ public final class ValueType<T> {
     public static final ValueType<Long> I64 = new ValueType<>(ValType.I64, Long.class);
     public static final ValueType<Float> F32 = new ValueType<>(ValType.F32, Float.class);
     public static final ValueType<Double> F64 = new ValueType<>(ValType.F64, Double.class);
-    public static final ValueType<V128> V128 = new ValueType<>(ValType.V128, dev.kiln.runtime.V128.class);
+    public static final ValueType<V128> V128 = new ValueType<>(ValType.V128, V128.class);
     public static final ValueType<FunctionInstance> FUNCREF = new ValueType<>(ValType.FUNCREF, FunctionInstance.class);
     public static final ValueType<Object> EXTERNREF = new ValueType<>(ValType.EXTERNREF, Object.class);
 

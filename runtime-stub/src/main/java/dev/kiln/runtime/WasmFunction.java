@@ -1,5 +1,9 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.RawValues;
+import dev.kiln.frontend.ValType;
+
 /** A function defined by a module, in one instance. */
 public final class WasmFunction extends FunctionInstance {
     final Instance instance;
@@ -32,12 +36,12 @@ public final class WasmFunction extends FunctionInstance {
      */
     @Override
     void checkArguments(long[] args) {
-        dev.kiln.frontend.FuncType t = type;
+        FuncType t = type;
         int slot = 0;
         for (int k = 0; k < t.paramCount(); k++) {
-            dev.kiln.frontend.ValType p = t.param(k);
+            ValType p = t.param(k);
             long v = args[slot];
-            slot += dev.kiln.frontend.RawValues.slots(p);
+            slot += RawValues.slots(p);
             if (!p.isReference()) continue;
             String why = store.badGcReference(instance.gcTypes, p, v);
             if (why != null) throw new IllegalArgumentException("argument " + k + " (" + p + "): " + why);

@@ -9,12 +9,20 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.Validator;
 import dev.kiln.frontend.text.TextFormatException;
 import dev.kiln.frontend.text.WatParser;
+import dev.kiln.interpreter.CompiledFunction;
+import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.MachineCode;
+import dev.kiln.linker.MappedObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A decoded and validated module, ready to instantiate any number of times, in any number of
@@ -26,14 +34,14 @@ public final class WasmModule {
     private final ValidatedModule validated;
     private final String name;
     /** The native side per code options (metered and unmetered code differ). */
-    private final java.util.Map<dev.kiln.ir.code.CodeOptions, NativeModule> nativeCode = new java.util.HashMap<>();
+    private final Map<CodeOptions, NativeModule> nativeCode = new HashMap<>();
     /** Functions compiled for the interpreter, by function index (lazily; shared by all instances). */
-    private final dev.kiln.interpreter.CompiledFunction[] interpreted;
+    private final CompiledFunction[] interpreted;
 
     private WasmModule(ValidatedModule validated, String name) {
         this.validated = validated;
         this.name = name;
-        this.interpreted = new dev.kiln.interpreter.CompiledFunction[validated.module().functionCount()];
+        this.interpreted = new CompiledFunction[validated.module().functionCount()];
     }
 
     public static WasmModule of(byte[] bytes) {
@@ -130,7 +138,7 @@ public final class WasmModule {
      * refers to its module, and an open store keeps its instances, so by then every store that ran
      * the code is closed (or unreachable itself) and nothing can call it.
      */
-    synchronized NativeModule nativeCode(dev.kiln.ir.code.Backend backend, dev.kiln.ir.code.CodeOptions options) {
+    synchronized NativeModule nativeCode(Backend backend, CodeOptions options) {
         NativeModule nm = nativeCode.get(options);
         if (nm == null) {
             nm = NativeModule.create(this, backend, options);
@@ -141,13 +149,13 @@ public final class WasmModule {
     }
 
     /** The native side for {@code options} if one was made, else null. */
-    synchronized NativeModule existingNativeCode(dev.kiln.ir.code.CodeOptions options) {
+    synchronized NativeModule existingNativeCode(CodeOptions options) {
         return nativeCode.get(options);
     }
 
     /** The native side of unmetered code if one was made, else null. */
     NativeModule existingNativeCode() {
-        return existingNativeCode(dev.kiln.ir.code.CodeOptions.DEFAULT);
+        return existingNativeCode(CodeOptions.DEFAULT);
     }
 
     /**
@@ -155,30 +163,30 @@ public final class WasmModule {
      * whose identity (module hash, target, options, compiler build) was checked against this
      * module: the cache, {@link Engine#precompiled}, precompiled resources.
      */
-    void useNativeCode(java.util.List<dev.kiln.ir.code.MachineCode> code, dev.kiln.ir.code.Backend backend,
-                              dev.kiln.ir.code.CodeOptions options) {
+    void useNativeCode(List<MachineCode> code, Backend backend,
+                              CodeOptions options) {
         nativeCode(backend, options).provide(code);
     }
 
     /** Uses a cached object in the mapped format: its text is mapped, each function binds when first needed. */
-    void useMappedCode(dev.kiln.linker.MappedObject object, dev.kiln.ir.code.Backend backend,
-                       dev.kiln.ir.code.CodeOptions options, boolean lazyCheck) {
+    void useMappedCode(MappedObject object, Backend backend,
+                       CodeOptions options, boolean lazyCheck) {
         nativeCode(backend, options).useMapped(object, lazyCheck);
     }
 
     /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */
-    dev.kiln.interpreter.CompiledFunction[] interpreted() {
+    CompiledFunction[] interpreted() {
         return interpreted;
     }
 
     /** Every function compiled for the interpreter in this run, even if it was bound natively later (statistics). */
-    private final java.util.Map<Integer, dev.kiln.interpreter.CompiledFunction> everInterpreted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, CompiledFunction> everInterpreted = new ConcurrentHashMap<>();
 
-    void interpretedNow(int f, dev.kiln.interpreter.CompiledFunction cf) {
+    void interpretedNow(int f, CompiledFunction cf) {
         everInterpreted.put(f, cf);
     }
 
-    dev.kiln.interpreter.CompiledFunction everInterpreted(int f) {
+    CompiledFunction everInterpreted(int f) {
         return everInterpreted.get(f);
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
 
@@ -30,7 +31,7 @@ public final class WasmTrap extends RuntimeException {
     private String hostFunction;
 
     /** Converts kiln's internal trap, keeping its kind, frames, cause and failed host function. */
-    static WasmTrap of(dev.kiln.ir.TrapException t) {
+    static WasmTrap of(TrapException t) {
         WasmTrap w = new WasmTrap(t.kind, t.frames(), t.omittedFrames(), t.getCause());
         w.hostFunction = t.hostFunction();
         return w;
@@ -52,8 +53,8 @@ public final class WasmTrap extends RuntimeException {
     }
 
     /** Back to the internal trap (thrown from a host function into Wasm code): the same kind, frames and cause. */
-    dev.kiln.ir.TrapException toInternal() {
-        dev.kiln.ir.TrapException inner = new dev.kiln.ir.TrapException(kind, getCause());
+    TrapException toInternal() {
+        TrapException inner = new TrapException(kind, getCause());
         frames.forEach(inner::addFrame);
         return inner;
     }

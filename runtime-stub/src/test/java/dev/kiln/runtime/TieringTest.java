@@ -1,6 +1,8 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.internal.Backends;
@@ -16,8 +18,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -85,15 +87,15 @@ class TieringTest {
 
     @Test
     void codePrecompiledForALowerCpuLevelIsACacheHitAndCodeForAHigherOneIsNot() throws Exception {
-        assumeTrue(HostCpu.level().includes(dev.kiln.ir.code.CpuFeatures.X86_64_V2), "needs an x86-64-v2 host");
+        assumeTrue(HostCpu.level().includes(CpuFeatures.X86_64_V2), "needs an x86-64-v2 host");
         CodeCache cache = new CodeCache(cacheDir);
         WasmModule compiled = WasmModule.of(BYTES);
-        dev.kiln.ir.code.CpuFeatures baseline = dev.kiln.ir.code.CpuFeatures.X86_64;
-        assertNotEquals(NativeCompiler.identity(compiled, baseline, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
-                NativeCompiler.identity(compiled, dev.kiln.ir.code.CpuFeatures.X86_64_V2, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
+        CpuFeatures baseline = CpuFeatures.X86_64;
+        assertNotEquals(NativeCompiler.identity(compiled, baseline, CodeOptions.DEFAULT).cacheKey(),
+                NativeCompiler.identity(compiled, CpuFeatures.X86_64_V2, CodeOptions.DEFAULT).cacheKey(),
                 "the CPU level is part of the cache key");
-        cache.store(NativeCompiler.identity(compiled, baseline, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey(),
-                NativeCompiler.object(compiled, Backends.forCpu(baseline), dev.kiln.ir.code.CodeOptions.DEFAULT, n -> { }));
+        cache.store(NativeCompiler.identity(compiled, baseline, CodeOptions.DEFAULT).cacheKey(),
+                NativeCompiler.object(compiled, Backends.forCpu(baseline), CodeOptions.DEFAULT, n -> { }));
         WasmModule m = WasmModule.of(BYTES);
         assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO));
         Instance i = auto(m);
@@ -101,27 +103,27 @@ class TieringTest {
         assertEquals(1, TierReport.of(m, store, 5).boundFromCache());
         // a machine of level v2 does not take code for v3
         CodeCache other = new CodeCache(cacheDir.resolve("v3"));
-        other.store(NativeCompiler.identity(compiled, dev.kiln.ir.code.CpuFeatures.X86_64_V3, dev.kiln.ir.code.CodeOptions.DEFAULT)
-                .cacheKey(), NativeCompiler.object(compiled, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V3),
-                dev.kiln.ir.code.CodeOptions.DEFAULT, n -> { }));
+        other.store(NativeCompiler.identity(compiled, CpuFeatures.X86_64_V3, CodeOptions.DEFAULT)
+                .cacheKey(), NativeCompiler.object(compiled, Backends.forCpu(CpuFeatures.X86_64_V3),
+                CodeOptions.DEFAULT, n -> { }));
         assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(WasmModule.of(BYTES), other, false, w -> { }, Tier.AUTO,
-                dev.kiln.ir.code.CodeOptions.DEFAULT, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V2)),
+                CodeOptions.DEFAULT, Backends.forCpu(CpuFeatures.X86_64_V2)),
                 "code for a bigger CPU is never used");
         assertEquals(NativeCompiler.Outcome.CACHE_HIT, NativeCompiler.prepare(WasmModule.of(BYTES), other, false, w -> { }, Tier.AUTO,
-                dev.kiln.ir.code.CodeOptions.DEFAULT, Backends.forCpu(dev.kiln.ir.code.CpuFeatures.X86_64_V3)));
+                CodeOptions.DEFAULT, Backends.forCpu(CpuFeatures.X86_64_V3)));
     }
 
     @Test
     void meteredCodeIsCachedAndBoundLazilyUnderItsOwnKey() {
         CodeCache cache = new CodeCache(cacheDir);
         assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, NativeCompiler.prepare(WasmModule.of(BYTES), cache, true, w -> { },
-                Tier.NATIVE, dev.kiln.ir.code.CodeOptions.FUEL));
+                Tier.NATIVE, CodeOptions.FUEL));
         WasmModule unmetered = WasmModule.of(BYTES);
         assertEquals(NativeCompiler.Outcome.COMPILED, NativeCompiler.prepare(unmetered, cache, true, w -> { }, Tier.AUTO),
                 "metered code is not unmetered code");
         WasmModule m = WasmModule.of(BYTES);
         assertEquals(NativeCompiler.Outcome.CACHE_HIT,
-                NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO, dev.kiln.ir.code.CodeOptions.FUEL));
+                NativeCompiler.prepare(m, cache, true, w -> { }, Tier.AUTO, CodeOptions.FUEL));
         store = new Store(engine).fuel(100);
         Instance i = store.instantiate(m, new Imports());
         assertArrayEquals(new long[] {49}, i.function("sq").call(7));

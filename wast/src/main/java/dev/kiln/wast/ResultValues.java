@@ -2,6 +2,7 @@ package dev.kiln.wast;
 
 import dev.kiln.frontend.text.WastValue;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.ValueType;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -51,8 +52,8 @@ final class ResultValues {
      * Null when the result of type {@code type} at slot {@code at} of {@code raw} matches
      * {@code expected}, else a description of the mismatch.
      */
-    String mismatch(WastValue expected, long[] raw, int at, dev.kiln.runtime.ValueType<?> type) {
-        if (!type.equals(dev.kiln.runtime.ValueType.V128)) return mismatch(expected, raw[at]);
+    String mismatch(WastValue expected, long[] raw, int at, ValueType<?> type) {
+        if (!type.equals(ValueType.V128)) return mismatch(expected, raw[at]);
         long low = raw[at], high = raw[at + 1];
         return v128Matches(expected, low, high) ? null
                 : "expected " + describe(expected) + ", got v128 " + String.format("0x%016x_%016x", high, low);

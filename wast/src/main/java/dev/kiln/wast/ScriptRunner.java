@@ -1,11 +1,11 @@
 package dev.kiln.wast;
 
-import dev.kiln.frontend.RawValues;
-import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.Decoder;
 import dev.kiln.frontend.InvalidModuleException;
 import dev.kiln.frontend.MalformedModuleException;
 import dev.kiln.frontend.ModuleException;
+import dev.kiln.frontend.RawValues;
+import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.Validator;
 import dev.kiln.frontend.WasmFeature;
 import dev.kiln.frontend.text.BinaryFeatures;
@@ -24,14 +24,17 @@ import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.WasmException;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * Runs a script's commands on a {@link WastTier}, as {@code wasmtime wast} does: modules are
@@ -60,7 +63,7 @@ public final class ScriptRunner {
      * Instances whose state a module that was not run would have changed (it imports their tables,
      * memories or globals): commands that read them are not run either.
      */
-    private final Map<Instance, String> tainted = new java.util.IdentityHashMap<>();
+    private final Map<Instance, String> tainted = new IdentityHashMap<>();
     private WasmModule lastDefinition;
     private String lastDefinitionUnavailable;
 
@@ -147,7 +150,7 @@ public final class ScriptRunner {
                 try {
                     perform(a.action());
                     yield Outcome.fail("expected an exception, but it returned");
-                } catch (dev.kiln.runtime.WasmException e) {
+                } catch (WasmException e) {
                     yield Outcome.PASS;
                 } catch (WasmTrap t) {
                     yield Outcome.fail("expected an exception, got trap \"" + t.getMessage() + "\"");
@@ -327,7 +330,7 @@ public final class ScriptRunner {
             return new Results(g.raw(), List.of(g.type().valueType()));
         }
         if (!(e instanceof FunctionInstance f)) throw new IllegalStateException("no function export \"" + a.name() + "\"");
-        java.util.stream.LongStream.Builder raw = java.util.stream.LongStream.builder();
+        LongStream.Builder raw = LongStream.builder();
         for (WastValue v : a.args()) for (long slot : values.toRaw(v)) raw.add(slot);
         return new Results(f.call(raw.build().toArray()), f.type().results());
     }

@@ -4,13 +4,14 @@ import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.TrapKind;
+import dev.kiln.regalloc.Location;
 
 import java.util.EnumMap;
 import java.util.Map;
 
-import static dev.kiln.backend.aarch64.A64Function.SCRATCH;
 import static dev.kiln.backend.aarch64.A64Function.SCRATCH2;
 import static dev.kiln.backend.aarch64.A64Function.SCRATCH3;
+import static dev.kiln.backend.aarch64.A64Function.SCRATCH;
 
 /**
  * Integer arithmetic, comparisons, bit counting, sign extension, select and constants. Operations
@@ -330,7 +331,7 @@ final class A64IntegerLowering {
     static void constant(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         int r = i.result();
-        if (fn.location(r) == dev.kiln.regalloc.Location.NONE) return;
+        if (fn.location(r) == Location.NONE) return;
         ValType t = fn.type(r);
         long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
         if (A64RegisterFile.isFloat(t)) {

@@ -3,12 +3,13 @@ package dev.kiln.backend.aarch64;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.vector.LaneOperations;
+import dev.kiln.regalloc.Location;
 
-import static dev.kiln.backend.aarch64.A64Function.FSCRATCH;
 import static dev.kiln.backend.aarch64.A64Function.FSCRATCH2;
 import static dev.kiln.backend.aarch64.A64Function.FSCRATCH3;
-import static dev.kiln.backend.aarch64.A64Function.SCRATCH;
+import static dev.kiln.backend.aarch64.A64Function.FSCRATCH;
 import static dev.kiln.backend.aarch64.A64Function.SCRATCH2;
+import static dev.kiln.backend.aarch64.A64Function.SCRATCH;
 import static dev.kiln.backend.aarch64.VectorShape.V16B;
 import static dev.kiln.backend.aarch64.VectorShape.V2D;
 import static dev.kiln.backend.aarch64.VectorShape.V4S;
@@ -43,7 +44,7 @@ final class A64SimdLanes {
         A64Assembler asm = fn.asm;
         switch (i.op) {
             case V128_CONST -> {
-                if (fn.location(i.result()) == dev.kiln.regalloc.Location.NONE) return;
+                if (fn.location(i.result()) == Location.NONE) return;
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 constant(asm, d, i.imm, i.imm2);
                 fn.fput(i.result(), d);

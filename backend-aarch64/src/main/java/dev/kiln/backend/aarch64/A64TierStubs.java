@@ -1,10 +1,11 @@
 package dev.kiln.backend.aarch64;
 
-import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
+import dev.kiln.regalloc.ArgumentPlaces;
 
 import java.util.List;
 
@@ -62,7 +63,7 @@ final class A64TierStubs {
         A64Assembler asm = new A64Assembler(false);
         asm.movz(INDEX, funcIndex & 0xFFFF, 0);
         asm.movk(INDEX, funcIndex >>> 16, 16);
-        asm.ldr(X16, Address.offset(X19, dev.kiln.ir.abi.VmContextLayout.SLOTS));
+        asm.ldr(X16, Address.offset(X19, VmContextLayout.SLOTS));
         asm.ldr(X16, Address.index(X16, X9, 3));
         asm.br(X16);
         return asm.finish().toMachineCode(funcIndex, "kiln_slot_stub_" + funcIndex, List.of(), 0);

@@ -1,5 +1,7 @@
 package dev.kiln.backend.aarch64;
 
+import java.util.Locale;
+
 /**
  * Spells instructions and operands the way GNU {@code aarch64-linux-gnu-objdump} prints them, so
  * listings can be compared with its disassembly: hexadecimal for most immediates, decimal for shift
@@ -46,6 +48,6 @@ final class AsmSyntax {
 
     /** A floating-point immediate as objdump prints it: {@code #1.000000000000000000e+00}. */
     static String floatImmediate(double value) {
-        return "#" + String.format(java.util.Locale.ROOT, "%.18e", value);
+        return "#" + String.format(Locale.ROOT, "%.18e", value);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.backend.aarch64;
 
+import java.util.Arrays;
+
 /** The {@code ftype} field of scalar floating-point instructions: S (single) or D (double) registers. */
 final class FloatType {
     private FloatType() {
@@ -19,7 +21,7 @@ final class FloatType {
         int type = of(what, rs[0]);
         for (VectorRegister r : rs) {
             if (of(what, r) != type) {
-                throw new IllegalArgumentException(what + ": registers mix S and D views: " + java.util.Arrays.toString(rs));
+                throw new IllegalArgumentException(what + ": registers mix S and D views: " + Arrays.toString(rs));
             }
         }
         return type;

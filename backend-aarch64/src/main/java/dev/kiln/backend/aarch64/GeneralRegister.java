@@ -1,5 +1,7 @@
 package dev.kiln.backend.aarch64;
 
+import java.util.Arrays;
+
 /**
  * A general-purpose register in its 64-bit (X) or 32-bit (W) view.
  *
@@ -147,7 +149,7 @@ public final class GeneralRegister implements A64Register {
         for (GeneralRegister r : registers) {
             if (r.is64 != registers[0].is64) {
                 throw new IllegalArgumentException(what + ": registers mix 32- and 64-bit views: "
-                        + java.util.Arrays.toString(registers));
+                        + Arrays.toString(registers));
             }
         }
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,7 @@ class A64BackendCorpusTest {
                 SymbolNames names = SymbolNames.of(vm.module());
                 for (int f = vm.module().importedFunctionCount(); f < vm.module().functionCount(); f++) {
                     try {
-                        for (CodeOptions o : java.util.List.of(CodeOptions.DEFAULT, CodeOptions.FUEL)) {
+                        for (CodeOptions o : List.of(CodeOptions.DEFAULT, CodeOptions.FUEL)) {
                             MachineCode mc = A64Backend.INSTANCE.compile(vm, names, f, o, false);
                             assertTrue(mc.code().length > 0);
                             assertEquals(0, mc.code().length % 4);

@@ -9,6 +9,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -161,7 +163,7 @@ class A64RelocationModelTest {
         assertThrows(IllegalArgumentException.class, () -> apply(0, A64RelocationType.PREL32, 0, 0, 0x8000_0001L));
         byte[] b = new byte[8];
         MODEL.apply(b, 0, 257, 0x1122334455667788L, 8, 0);
-        assertEquals(0x1122334455667790L, java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+        assertEquals(0x1122334455667790L, ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     @Test

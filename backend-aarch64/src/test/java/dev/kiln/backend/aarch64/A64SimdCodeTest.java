@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * parameters land is the allocator's business).
  */
 class A64SimdCodeTest {
-    private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile("^\\s*([0-9a-f]+):\\t([0-9a-f]+) \\t(.*)$");
+    private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t([0-9a-f]+) \\t(.*)$");
     /** The mnemonics of function 0's body (after the prologue's checks, up to the epilogue), without register moves. */
     private static List<String> ops(String wat) {
         ValidatedModule vm = ValidatedModule.of(WatParser.parse(wat, "test.wat").binary());
@@ -28,7 +30,7 @@ class A64SimdCodeTest {
         List<String> out = new ArrayList<>();
         boolean started = false;
         for (String line : mc.listing()) {
-            java.util.regex.Matcher m = LINE.matcher(line);
+            Matcher m = LINE.matcher(line);
             if (!m.matches()) continue;
             String text = GnuBinutils.normalize(m.group(3));
             String mnemonic = text.split("\\s+")[0];

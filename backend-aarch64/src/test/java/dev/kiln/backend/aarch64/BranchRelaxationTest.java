@@ -2,9 +2,15 @@ package dev.kiln.backend.aarch64;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -175,7 +181,7 @@ class BranchRelaxationTest {
     }
 
     static void assertSameBytes(byte[] expected, byte[] actual) {
-        int mismatch = java.util.Arrays.mismatch(expected, actual);
+        int mismatch = Arrays.mismatch(expected, actual);
         assertEquals(-1, mismatch, () -> "first difference at 0x" + Integer.toHexString(mismatch) + " of 0x"
                 + Integer.toHexString(expected.length) + "/0x" + Integer.toHexString(actual.length) + " bytes");
     }
@@ -202,7 +208,7 @@ class BranchRelaxationTest {
         AssembledCode code = a.finish();
         EncodingCases.assertListingMatchesObjdump(code);
         Map<Integer, GnuBinutils.Disassembled> dis = GnuBinutils.disassemble(code.code());
-        java.util.Set<Integer> veneers = new java.util.HashSet<>();
+        Set<Integer> veneers = new HashSet<>();
         for (int i = 0; i < branches.size(); i++) {
             int veneer = target(dis, branches.get(i));
             veneers.add(veneer);
@@ -266,7 +272,7 @@ class BranchRelaxationTest {
         a.bind(far);
         a.ret();
         AssembledCode code = a.finish();
-        Map<Integer, ListingLine> byOffset = new java.util.HashMap<>();
+        Map<Integer, ListingLine> byOffset = new HashMap<>();
         for (ListingLine l : code.listing()) byOffset.put(l.offset(), l);
         for (int i = 0; i < recorded.size(); i++) {
             assertEquals("udf\t#" + (i % 65536), byOffset.get(recorded.get(i)).text());
@@ -337,7 +343,7 @@ class BranchRelaxationTest {
         AssembledCode code = a.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(code.code().length > MIB + MIB / 4, "long enough to need islands: " + code.code().length);
-        java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(code.code()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer words = ByteBuffer.wrap(code.code()).order(ByteOrder.LITTLE_ENDIAN);
         for (int at : calls) assertEquals(0xD63F0200, words.getInt(at), "blr x16 at the offset taken before it");
         assertTrue(seconds < 15, "took " + seconds + " s");
     }

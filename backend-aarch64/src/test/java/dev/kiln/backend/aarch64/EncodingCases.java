@@ -3,6 +3,7 @@ package dev.kiln.backend.aarch64;
 import org.junit.jupiter.api.DynamicTest;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ final class EncodingCases {
         for (Case c : cases) source.append(c.source()).append('\n');
         byte[] expected = GnuBinutils.assemble(source.toString());
         Map<Integer, GnuBinutils.Disassembled> objdump = GnuBinutils.disassemble(code.code());
-        Map<Integer, ListingLine> listing = new java.util.HashMap<>();
+        Map<Integer, ListingLine> listing = new HashMap<>();
         for (ListingLine line : code.listing()) listing.put(line.offset(), line);
 
         List<Result> results = new ArrayList<>();

@@ -189,7 +189,7 @@ final class GnuBinutils {
      * absolute symbols, and returns the relocated .text bytes; throws {@link IllegalStateException}
      * with ld's message when ld rejects a relocation.
      */
-    static byte[] link(String source, long textAddress, java.util.Map<String, Long> symbols) {
+    static byte[] link(String source, long textAddress, Map<String, Long> symbols) {
         Path dir = tempDir();
         try {
             Path s = dir.resolve("in.s");

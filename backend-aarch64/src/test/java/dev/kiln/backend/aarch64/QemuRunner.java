@@ -3,6 +3,7 @@ package dev.kiln.backend.aarch64;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ final class QemuRunner {
                     throw new IOException("cannot make " + file + " executable");
                 }
                 Process p = new ProcessBuilder(QEMU, file.toString()).redirectErrorStream(true).start();
-                lastOutput = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                lastOutput = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("qemu timed out");

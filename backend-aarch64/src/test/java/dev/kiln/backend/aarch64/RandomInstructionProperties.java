@@ -9,6 +9,7 @@ import net.jqwik.api.Provide;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static dev.kiln.backend.aarch64.GeneralRegister.*;
@@ -67,7 +68,7 @@ class RandomInstructionProperties {
         return values[r.nextInt(values.length)];
     }
 
-    private static EncodingCases.Case k(String source, java.util.function.Consumer<A64Assembler> emit) {
+    private static EncodingCases.Case k(String source, Consumer<A64Assembler> emit) {
         return new EncodingCases.Case(source, emit);
     }
 

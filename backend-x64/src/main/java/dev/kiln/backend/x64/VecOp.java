@@ -2,6 +2,8 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.ir.code.CpuFeature;
 
+import java.util.Locale;
+
 /**
  * The packed SSE/AVX instructions of the SIMD lowering, each with both encodings: the legacy SSE
  * one ({@code [66|F2|F3] [REX] 0F [38|3A] op}, two operands, the destination also the first source)
@@ -211,7 +213,7 @@ public enum VecOp {
         this.sse = sse;
         this.vex = vex;
         this.digit = digit;
-        this.mnemonic = mnemonic != null ? mnemonic : name().toLowerCase(java.util.Locale.ROOT);
+        this.mnemonic = mnemonic != null ? mnemonic : name().toLowerCase(Locale.ROOT);
     }
 
     public Form form() {

@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.frontend.Immediate;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
@@ -54,7 +55,7 @@ final class X64Immediates {
         if (op.isSimd()) return position == 1 && isSimdShift(op); // the lowering encodes a constant count
         boolean fits = op.mnemonic.startsWith("i32") || value == (int) value;
         String m = op.mnemonic;
-        if (op.immediate == dev.kiln.frontend.Immediate.MEMARG && op.resultCount() == 0 && position == 1
+        if (op.immediate == Immediate.MEMARG && op.resultCount() == 0 && position == 1
                 && (m.startsWith("i32.store") || m.startsWith("i64.store"))) {
             return fits; // mov [address], imm32 (sign-extended for a 64-bit store)
         }

@@ -3,8 +3,9 @@ package dev.kiln.backend.x64;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.Instruction;
-import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.code.CpuFeature;
+import dev.kiln.regalloc.Location;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -376,7 +377,7 @@ final class X64IntegerLowering {
     static void constant(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int r = i.result();
-        if (fn.location(r) == dev.kiln.regalloc.Location.NONE) return;
+        if (fn.location(r) == Location.NONE) return;
         ValType t = fn.type(r);
         long bits = i.op == Opcode.REF_NULL ? 0 : i.imm;
         if (X64RegisterFile.isFloat(t)) {

@@ -97,7 +97,7 @@ final class X64MemoryLowering {
                     default -> Width.QWORD;
                 };
                 Long imm = fn.constant(v);
-                if (imm != null && fn.location(v) == dev.kiln.regalloc.Location.NONE) {
+                if (imm != null && fn.location(v) == Location.NONE) {
                     MemoryOperand at = address(fn, i);
                     long bits = switch (w) {
                         case BYTE -> (byte) (long) imm;

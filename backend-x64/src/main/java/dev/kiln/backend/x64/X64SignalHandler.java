@@ -1,6 +1,7 @@
 package dev.kiln.backend.x64;
 
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.code.MachineCode;
 
 import java.util.List;
@@ -154,7 +155,7 @@ final class X64SignalHandler {
         asm.pop(Gpr.R14);
         asm.pop(Gpr.R13);
         asm.pop(Gpr.R12);
-        asm.mov(Width.DWORD, Gpr.RCX, dev.kiln.ir.abi.ExecutionStateLayout.DAMAGED_CODE);
+        asm.mov(Width.DWORD, Gpr.RCX, ExecutionStateLayout.DAMAGED_CODE);
         asm.jmp(redirect);
         asm.bind(next);
         asm.lea(Width.QWORD, Gpr.R9, mem(Gpr.R9, 24));

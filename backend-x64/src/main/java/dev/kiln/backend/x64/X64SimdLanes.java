@@ -2,8 +2,9 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
-import dev.kiln.ir.vector.LaneOperations;
 import dev.kiln.ir.code.CpuFeature;
+import dev.kiln.ir.vector.LaneOperations;
+import dev.kiln.regalloc.Location;
 
 import static dev.kiln.backend.x64.X64Vectors.T1;
 import static dev.kiln.backend.x64.X64Vectors.T2;
@@ -44,7 +45,7 @@ final class X64SimdLanes {
     private static void constant(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
         int r = i.result();
-        if (fn.location(r) == dev.kiln.regalloc.Location.NONE) return; // read from the pool by its uses
+        if (fn.location(r) == Location.NONE) return; // read from the pool by its uses
         Xmm d = fn.fdst(r, T1);
         if (i.imm == 0 && i.imm2 == 0) v.zero(d);
         else if (i.imm == -1 && i.imm2 == -1) v.ones(d);

@@ -1,10 +1,11 @@
 package dev.kiln.backend.x64;
 
-import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
+import dev.kiln.regalloc.ArgumentPlaces;
 
 import java.util.List;
 
@@ -44,7 +45,7 @@ final class X64TierStubs {
     static MachineCode slotStub(int funcIndex) {
         X64Assembler asm = new X64Assembler(false);
         asm.mov(Width.DWORD, Gpr.RAX, funcIndex & 0xFFFF_FFFFL);
-        asm.mov(Width.QWORD, Gpr.R11, mem(X64Function.VMCTX, dev.kiln.ir.abi.VmContextLayout.SLOTS));
+        asm.mov(Width.QWORD, Gpr.R11, mem(X64Function.VMCTX, VmContextLayout.SLOTS));
         asm.jmp(mem(Gpr.R11, 8 * funcIndex));
         return asm.finish().toMachineCode(funcIndex, "kiln_slot_stub_" + funcIndex, List.of(), 0);
     }

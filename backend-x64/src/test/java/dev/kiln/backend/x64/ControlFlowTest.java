@@ -3,6 +3,7 @@ package dev.kiln.backend.x64;
 import dev.kiln.ir.code.Relocation;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -24,7 +25,7 @@ class ControlFlowTest {
     }
 
     private static byte[] slice(byte[] code, int from, int to) {
-        return java.util.Arrays.copyOfRange(code, from, to);
+        return Arrays.copyOfRange(code, from, to);
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -396,7 +397,7 @@ class ExecutionTest {
     private static boolean cpuHas(String flag) {
         try {
             return Files.readString(Path.of("/proc/cpuinfo")).matches("(?s).*\\bflags\\s*:[^\\n]*\\b" + flag + "\\b.*");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -2,6 +2,7 @@ package dev.kiln.backend.x64;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.kiln.backend.x64.OperandSamples.ALL_GPRS;
@@ -243,7 +244,7 @@ class IntegerInstructionsTest {
     }
 
     private List<GprOrMemory> withMemories(List<Gpr> registers) {
-        List<GprOrMemory> out = new java.util.ArrayList<>(registers);
+        List<GprOrMemory> out = new ArrayList<>(registers);
         out.addAll(memories);
         return out;
     }

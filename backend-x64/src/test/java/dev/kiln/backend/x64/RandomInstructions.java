@@ -4,6 +4,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -219,7 +220,7 @@ final class RandomInstructions {
     }
 
     static Arbitrary<Step> sse() {
-        List<SseOp> plain = java.util.Arrays.stream(SseOp.values()).filter(o -> o.form() == SseOp.Form.XMM_XMM_OR_MEM).toList();
+        List<SseOp> plain = Arrays.stream(SseOp.values()).filter(o -> o.form() == SseOp.Form.XMM_XMM_OR_MEM).toList();
         return Arbitraries.oneOf(List.of(
                 Combinators.combine(Arbitraries.of(plain), xmm(), xmmOrMemory()).as((op, d, s) ->
                         step(op + " " + d + ", " + s, c -> c.asm().sse(op, d, s.in(c)))),

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
 
 import static dev.kiln.backend.x64.Gpr.*;
 import static dev.kiln.backend.x64.MemoryOperand.ripSymbol;
@@ -44,7 +45,7 @@ class X64RelocationModelTest {
         AssembledCode code = asm.finish();
         byte[] bytes = code.code();
         long base = 0x7f0000401000L;
-        java.util.Map<String, Long> symbols = java.util.Map.of("callee", 0x7f0000500000L, "table", 0x7f00003ff000L,
+        Map<String, Long> symbols = Map.of("callee", 0x7f0000500000L, "table", 0x7f00003ff000L,
                 "counter", 0x7f0000401800L, "helper", 0x123456789abcL, "tail", base);
         for (Relocation r : code.relocations()) {
             model.apply(bytes, r.offset(), r.type(), symbols.get(r.symbol()), r.addend(), base + r.offset());

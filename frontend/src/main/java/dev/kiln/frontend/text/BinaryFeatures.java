@@ -8,8 +8,10 @@ import dev.kiln.frontend.text.RawTypes.RecGroup;
 import dev.kiln.frontend.text.RawTypes.SubType;
 import dev.kiln.frontend.text.RawTypes.ValT;
 
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The WebAssembly proposals a binary module uses, found by reading it with every 3.0 encoding in
@@ -34,9 +36,9 @@ public final class BinaryFeatures {
 
     /** The module names of a binary's table, memory, global and tag imports (what instantiating it may change). */
     public static Set<String> statefulImportModules(byte[] binary) {
-        Set<String> out = new java.util.TreeSet<>();
+        Set<String> out = new TreeSet<>();
         for (RawModule.Import i : RawModule.readPartial(binary).imports) {
-            if (i.kind() != RawModule.EXTERN_FUNC) out.add(new String(i.module(), java.nio.charset.StandardCharsets.UTF_8));
+            if (i.kind() != RawModule.EXTERN_FUNC) out.add(new String(i.module(), StandardCharsets.UTF_8));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.WasmFeature;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,11 +81,11 @@ final class CodeParser {
         ByteSink out = new ByteSink(256);
         // local declarations: runs of equal types
         int groups = 0;
-        for (int i = 0; i < localTypes.size(); i++) if (i == 0 || !java.util.Arrays.equals(localTypes.get(i), localTypes.get(i - 1))) groups++;
+        for (int i = 0; i < localTypes.size(); i++) if (i == 0 || !Arrays.equals(localTypes.get(i), localTypes.get(i - 1))) groups++;
         out.u32(groups);
         for (int i = 0; i < localTypes.size(); ) {
             int j = i;
-            while (j < localTypes.size() && java.util.Arrays.equals(localTypes.get(j), localTypes.get(i))) j++;
+            while (j < localTypes.size() && Arrays.equals(localTypes.get(j), localTypes.get(i))) j++;
             out.u32(j - i);
             out.bytes(localTypes.get(i));
             i = j;

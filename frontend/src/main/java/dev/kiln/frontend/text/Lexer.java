@@ -1,5 +1,7 @@
 package dev.kiln.frontend.text;
 
+import java.util.Arrays;
+
 /**
  * Splits UTF-8 text into tokens in one pass over the bytes, following the lexical grammar of the
  * WebAssembly text format: white space, line and (nested) block comments, strings with their
@@ -85,7 +87,7 @@ final class Lexer {
     }
 
     private void open(int token) {
-        if (depth == parens.length) parens = java.util.Arrays.copyOf(parens, depth * 2);
+        if (depth == parens.length) parens = Arrays.copyOf(parens, depth * 2);
         parens[depth++] = token;
     }
 

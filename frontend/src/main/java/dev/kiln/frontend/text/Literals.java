@@ -2,6 +2,7 @@ package dev.kiln.frontend.text;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The value syntax of the text format: integers (decimal or hexadecimal, with optional sign and
@@ -248,7 +249,7 @@ final class Literals {
                     int close = i + 3;
                     while (b[close] != '}') close++;
                     int cp = (int) hexValue(b, i + 3, close);
-                    byte[] enc = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    byte[] enc = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                     out.write(enc, 0, enc.length);
                     i = close + 1;
                 }

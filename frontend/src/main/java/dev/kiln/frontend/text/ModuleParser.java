@@ -2,6 +2,7 @@ package dev.kiln.frontend.text;
 
 import dev.kiln.frontend.WasmFeature;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -909,7 +910,7 @@ final class ModuleParser {
     private byte[] nameSection() {
         NameSectionWriter w = new NameSectionWriter();
         byte[] module = moduleName != null ? moduleName
-                : moduleId != null ? moduleId.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+                : moduleId != null ? moduleId.getBytes(StandardCharsets.UTF_8) : null;
         w.module(module);
         w.names(1, m.funcs, funcNameAnnotations);
         w.indirect(2, localNames);

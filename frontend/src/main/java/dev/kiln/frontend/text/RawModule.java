@@ -1,5 +1,6 @@
 package dev.kiln.frontend.text;
 
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.text.RawTypes.RecGroup;
 import dev.kiln.frontend.text.RawTypes.ValT;
 
@@ -335,7 +336,7 @@ final class RawModule {
         RawInstruction in = new RawInstruction(r);
         int depth = 0;
         while (true) {
-            dev.kiln.frontend.Opcode op = in.next();
+            Opcode op = in.next();
             switch (op) {
                 case BLOCK, LOOP, IF, TRY, TRY_TABLE -> depth++;
                 case END -> {
@@ -362,7 +363,7 @@ final class RawModule {
         int depth = 0;
         while (true) {
             if (r.atEnd()) throw r.error("END opcode expected");
-            dev.kiln.frontend.Opcode op = in.next();
+            Opcode op = in.next();
             switch (op) {
                 case BLOCK, LOOP, IF, TRY, TRY_TABLE -> depth++;
                 case DELEGATE -> depth--;

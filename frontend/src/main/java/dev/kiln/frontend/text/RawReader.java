@@ -1,6 +1,7 @@
 package dev.kiln.frontend.text;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Primitive reads over a window of a binary module for {@link RawModule}: bytes, LEB128 integers
@@ -105,7 +106,7 @@ final class RawReader {
 
     byte[] bytes(int n) {
         if (n < 0 || n > end - pos) throw error("unexpected end");
-        byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + n);
+        byte[] out = Arrays.copyOfRange(b, pos, pos + n);
         pos += n;
         return out;
     }

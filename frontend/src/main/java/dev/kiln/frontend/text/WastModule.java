@@ -1,5 +1,7 @@
 package dev.kiln.frontend.text;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A module in a script: text ({@code (module ...)}), {@code (module binary ...)} or
  * {@code (module quote ...)}. Text and quoted modules are parsed when {@link #compile()} is
@@ -73,7 +75,7 @@ public final class WastModule {
     public String text() {
         return switch (form) {
             case BINARY -> null;
-            case QUOTE -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            case QUOTE -> new String(bytes, StandardCharsets.UTF_8);
             case TEXT -> {
                 int end;
                 if (inline) {

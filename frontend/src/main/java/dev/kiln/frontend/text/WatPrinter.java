@@ -9,6 +9,7 @@ import dev.kiln.frontend.text.RawTypes.SubType;
 import dev.kiln.frontend.text.RawTypes.ValT;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -174,7 +175,7 @@ public final class WatPrinter {
                 if (d.memory() != 0) out.append(" (memory ").append(ref(MEMORIES, d.memory())).append(')');
                 out.append(" (offset ").append(inline(d.offset())).append(')');
             }
-            out.append(' ').append(PrintedNames.quote(java.util.Arrays.copyOfRange(m.bytes, d.start(), d.start() + d.length())));
+            out.append(' ').append(PrintedNames.quote(Arrays.copyOfRange(m.bytes, d.start(), d.start() + d.length())));
             out.append(")\n");
         }
         customs(11);
@@ -202,7 +203,7 @@ public final class WatPrinter {
                 default -> "after tag";
             };
             out.append("  (@custom ").append(PrintedNames.quote(c.name())).append(" (").append(place).append(") ")
-                    .append(PrintedNames.quote(java.util.Arrays.copyOfRange(m.bytes, c.start(), c.end()))).append(")\n");
+                    .append(PrintedNames.quote(Arrays.copyOfRange(m.bytes, c.start(), c.end()))).append(")\n");
         }
     }
 

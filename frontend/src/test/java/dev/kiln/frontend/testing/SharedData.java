@@ -1,7 +1,10 @@
 package dev.kiln.frontend.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Locates the read-only shared data ({@code ../shared} beside the repository: the spec and WASI
@@ -29,11 +32,11 @@ public final class SharedData {
     }
 
     /** Every .wasm file of the spec suite's scripts, in name order. */
-    public static java.util.List<Path> specModules() {
+    public static List<Path> specModules() {
         try (var s = Files.walk(require("wasm-testsuite/json"))) {
             return s.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

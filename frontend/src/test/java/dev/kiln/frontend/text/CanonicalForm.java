@@ -5,7 +5,10 @@ import dev.kiln.frontend.text.RawTypes.RecGroup;
 import dev.kiln.frontend.text.RawTypes.SubType;
 import dev.kiln.frontend.text.RawTypes.ValT;
 
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -34,10 +37,10 @@ public final class CanonicalForm {
     private final RawModule m;
     private final boolean printableNames;
     private final boolean noNames;
-    private final java.util.Set<String> dropped;
+    private final Set<String> dropped;
     private final ByteSink out = new ByteSink(1024);
 
-    private CanonicalForm(RawModule m, Names names, java.util.Set<String> dropped) {
+    private CanonicalForm(RawModule m, Names names, Set<String> dropped) {
         this.m = m;
         this.printableNames = names == Names.PRINTABLE;
         this.noNames = names == Names.NONE;
@@ -45,11 +48,11 @@ public final class CanonicalForm {
     }
 
     public static byte[] of(byte[] binary, boolean printableNames) {
-        return of(binary, printableNames ? Names.PRINTABLE : Names.ALL, java.util.Set.of());
+        return of(binary, printableNames ? Names.PRINTABLE : Names.ALL, Set.of());
     }
 
     /** The canonical form keeping {@code names} and leaving out the custom sections named in {@code dropped}. */
-    public static byte[] of(byte[] binary, Names names, java.util.Set<String> dropped) {
+    public static byte[] of(byte[] binary, Names names, Set<String> dropped) {
         CanonicalForm c = new CanonicalForm(RawModule.read(binary), names, dropped);
         c.write();
         return c.out.toByteArray();
@@ -57,10 +60,10 @@ public final class CanonicalForm {
 
     /** Where two canonical forms first differ, with the bytes around it, for messages. */
     public static String firstDifference(byte[] a, byte[] b) {
-        int i = java.util.Arrays.mismatch(a, b);
+        int i = Arrays.mismatch(a, b);
         if (i < 0) return "equal";
         int from = Math.max(0, i - 16);
-        java.util.HexFormat hex = java.util.HexFormat.of();
+        HexFormat hex = HexFormat.of();
         return "first difference at byte " + i + " (of " + a.length + " and " + b.length + "): ..."
                 + hex.formatHex(a, from, Math.min(a.length, i + 24)) + "... vs ..." + hex.formatHex(b, from, Math.min(b.length, i + 24)) + "...";
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -52,7 +53,7 @@ class MutatedTextTest {
         int n = text.length;
         int at = n == 0 ? 0 : r.nextInt(n);
         return switch (r.nextInt(6)) {
-            case 0 -> java.util.Arrays.copyOf(text, at); // truncate
+            case 0 -> Arrays.copyOf(text, at); // truncate
             case 1 -> { // delete a range
                 int len = Math.min(n - at, 1 + r.nextInt(40));
                 byte[] out = new byte[n - len];

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -201,7 +202,7 @@ public final class GcHeap implements AutoCloseable {
         int bit = (int) ((word - c.base) >>> 3);
         if (!c.starts.get(bit) || c.marks.get(bit)) return;
         c.marks.set(bit);
-        if (workTop == work.length) work = java.util.Arrays.copyOf(work, workTop * 2);
+        if (workTop == work.length) work = Arrays.copyOf(work, workTop * 2);
         work[workTop++] = word;
     }
 
@@ -233,7 +234,7 @@ public final class GcHeap implements AutoCloseable {
             for (int bit = c.starts.nextSetBit(0); bit >= 0; bit = c.starts.nextSetBit(bit + 1)) {
                 long obj = c.base + ((long) bit << 3);
                 if (obj > free) {
-                    if (2 * n + 2 > runs.length) runs = java.util.Arrays.copyOf(runs, runs.length * 2);
+                    if (2 * n + 2 > runs.length) runs = Arrays.copyOf(runs, runs.length * 2);
                     runs[2 * n] = free;
                     runs[2 * n + 1] = obj;
                     n++;
@@ -249,7 +250,7 @@ public final class GcHeap implements AutoCloseable {
                 continue;
             }
             if (free < c.base + c.size) {
-                if (2 * n + 2 > runs.length) runs = java.util.Arrays.copyOf(runs, runs.length * 2);
+                if (2 * n + 2 > runs.length) runs = Arrays.copyOf(runs, runs.length * 2);
                 runs[2 * n] = free;
                 runs[2 * n + 1] = c.base + c.size;
                 n++;

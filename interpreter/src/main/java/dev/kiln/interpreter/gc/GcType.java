@@ -1,5 +1,7 @@
 package dev.kiln.interpreter.gc;
 
+import java.util.Arrays;
+
 /**
  * The run-time type of a defined type (a struct, array or function type), one per canonical type
  * of a store: the object layout the heap and every tier use, and a display of supertypes that
@@ -38,7 +40,7 @@ public final class GcType {
         if (supertype == null) {
             display = new GcType[] {this};
         } else {
-            display = java.util.Arrays.copyOf(supertype.display, supertype.display.length + 1);
+            display = Arrays.copyOf(supertype.display, supertype.display.length + 1);
             display[display.length - 1] = this;
         }
         this.sizes = sizes;

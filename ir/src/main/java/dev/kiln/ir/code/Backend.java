@@ -2,6 +2,9 @@ package dev.kiln.ir.code;
 
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.IrFunction;
+
+import java.util.function.IntFunction;
 
 /**
  * A code generator for one {@link Target}. Compiled functions follow kiln's internal calling
@@ -29,7 +32,7 @@ public interface Backend {
      * Compiles IR that is already prepared (such as an OSR variant from
      * {@link dev.kiln.ir.pass.Preparation#osrVariant}, whose signature is its {@code type()}) under {@code symbol}.
      */
-    MachineCode compile(ValidatedModule module, SymbolNames symbols, dev.kiln.ir.IrFunction prepared, String symbol, CodeOptions options);
+    MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol, CodeOptions options);
 
     /**
      * The entry trampoline for functions of {@code type}: native signature
@@ -51,7 +54,7 @@ public interface Backend {
      * location in the target's terms, e.g. {@code rbx} or {@code [rbp-24]} (for {@code kiln ir
      * --stage allocated --target}).
      */
-    java.util.function.IntFunction<String> allocationNames(dev.kiln.ir.IrFunction f);
+    IntFunction<String> allocationNames(IrFunction f);
 
     /**
      * The call stubs of functions {@code first .. first+count-1}, one every {@link #callStubStride()}

@@ -6,6 +6,7 @@ import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ public final class DeadCodeElimination implements Pass {
                     if (!live[a]) { live[a] = true; work[wp++] = a; }
                 }
             }
-            if (wp == work.length) work = java.util.Arrays.copyOf(work, wp * 2);
+            if (wp == work.length) work = Arrays.copyOf(work, wp * 2);
         }
         for (BasicBlock b : f.blocks) {
             changed |= b.instructions.removeIf(i -> i.isPure() && !anyLive(i.results, live));

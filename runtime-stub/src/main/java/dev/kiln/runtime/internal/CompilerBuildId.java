@@ -1,27 +1,33 @@
 package dev.kiln.runtime.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-
+import dev.kiln.backend.aarch64.A64Backend;
+import dev.kiln.backend.x64.X64Backend;
+import dev.kiln.frontend.Decoder;
+import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.linker.ElfWriter;
+import dev.kiln.regalloc.LinearScan;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Identifies the compiler that produced cached code: a SHA-256 over the class files of kiln's
@@ -48,9 +54,9 @@ public final class CompilerBuildId {
 
     private static String compute() {
         Set<Path> sources = new LinkedHashSet<>();
-        for (Class<?> c : List.of(dev.kiln.frontend.Decoder.class, dev.kiln.ir.IrBuilder.class,
-                dev.kiln.regalloc.LinearScan.class, dev.kiln.backend.x64.X64Backend.class,
-                dev.kiln.backend.aarch64.A64Backend.class, dev.kiln.linker.ElfWriter.class,
+        for (Class<?> c : List.of(Decoder.class, IrBuilder.class,
+                LinearScan.class, X64Backend.class,
+                A64Backend.class, ElfWriter.class,
                 Backend.class)) {
             try {
                 sources.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
@@ -78,7 +84,7 @@ public final class CompilerBuildId {
                 if (Files.isDirectory(p)) {
                     try (Stream<Path> s = Files.walk(p)) {
                         for (Path f : s.filter(x -> x.toString().endsWith(".class")).toList()) {
-                            String name = p.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                            String name = p.relativize(f).toString().replace(File.separatorChar, '/');
                             if (!isCompiler(name)) continue;
                             byte[] bytes = Files.readAllBytes(f);
                             CRC32 crc = new CRC32();

@@ -18,11 +18,13 @@ import dev.kiln.runtime.TableInstance;
 import dev.kiln.runtime.TableType;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmModuleException;
 import dev.kiln.runtime.WasmTrap;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +181,7 @@ class JavaApiExamplesTest {
             String s = memory.readCString(64);           // "héllo"
             memory.fill(128, (byte) 7, 16);
             memory.copy(256, 128, 16);
-            java.nio.ByteBuffer view = memory.buffer(256, 16);  // little-endian, the memory itself
+            ByteBuffer view = memory.buffer(256, 16);  // little-endian, the memory itself
             try {
                 memory.readLong(memory.byteSize() - 4);
             } catch (WasmTrap e) {
@@ -209,7 +211,7 @@ class JavaApiExamplesTest {
         // [readme:imports]
         try (Store store = engine.newStore()) {
             MemoryInstance memory = store.newMemory(MemoryType.of(1));
-            TableInstance table = store.newTable(TableType.of(dev.kiln.runtime.ValueType.FUNCREF, 2), null);
+            TableInstance table = store.newTable(TableType.of(ValueType.FUNCREF, 2), null);
             GlobalInstance counter = store.newGlobal(new GlobalType(I32, true), 41);
             Imports imports = new Imports()
                     .define("host", "memory", memory)
@@ -223,7 +225,7 @@ class JavaApiExamplesTest {
         // [/readme]
         try (Store store = engine.newStore()) {
             MemoryInstance memory = store.newMemory(MemoryType.of(1));
-            TableInstance table = store.newTable(TableType.of(dev.kiln.runtime.ValueType.FUNCREF, 2), null);
+            TableInstance table = store.newTable(TableType.of(ValueType.FUNCREF, 2), null);
             GlobalInstance counter = store.newGlobal(new GlobalType(I32, true), 41);
             Imports imports = new Imports().define("host", "memory", memory).define("host", "table", table)
                     .define("host", "counter", counter);

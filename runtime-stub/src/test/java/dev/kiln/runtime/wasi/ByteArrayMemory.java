@@ -3,8 +3,10 @@ package dev.kiln.runtime.wasi;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.runtime.Memory;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -90,8 +92,8 @@ final class ByteArrayMemory implements Memory {
     }
 
     @Override
-    public java.nio.ByteBuffer buffer(long address, int length) {
-        return java.nio.ByteBuffer.wrap(bytes, at(address, length), length).slice().order(ByteOrder.LITTLE_ENDIAN);
+    public ByteBuffer buffer(long address, int length) {
+        return ByteBuffer.wrap(bytes, at(address, length), length).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override

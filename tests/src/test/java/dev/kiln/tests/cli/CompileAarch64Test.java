@@ -3,6 +3,8 @@ package dev.kiln.tests.cli;
 import dev.kiln.backend.aarch64.A64RelocationModel;
 import dev.kiln.cli.Main;
 import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
@@ -140,7 +142,7 @@ class CompileAarch64Test {
 
         // the AArch64 entry is found under the AArch64 identity and its relocations are AArch64 ones
         WasmModule m = WasmModule.of(Files.readAllBytes(wasm), "app.wasm");
-        CacheLookup found = new CodeCache(cacheDir).load(NativeCompiler.identity(m, dev.kiln.ir.code.CpuFeatures.AARCH64, dev.kiln.ir.code.CodeOptions.DEFAULT), A64RelocationModel.INSTANCE);
+        CacheLookup found = new CodeCache(cacheDir).load(NativeCompiler.identity(m, CpuFeatures.AARCH64, CodeOptions.DEFAULT), A64RelocationModel.INSTANCE);
         CacheLookup.Hit hit = assertInstanceOf(CacheLookup.Hit.class, found);
         assertNotNull(hit.mapped(), "the cache holds objects in the mapped format");
         assertEquals(4, hit.mapped().compiledCount());

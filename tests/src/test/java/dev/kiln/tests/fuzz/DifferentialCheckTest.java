@@ -10,6 +10,7 @@ import dev.kiln.tests.fuzz.wasm.NumType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +66,7 @@ class DifferentialCheckTest {
 
     @Test
     void aDifferentGlobalOrMemoryIsReported() {
-        Engine global = new Altered(o -> o, s -> new EngineState(java.util.Map.of("g", 8L), s.memorySize(), s.memorySha256(), null));
+        Engine global = new Altered(o -> o, s -> new EngineState(Map.of("g", 8L), s.memorySize(), s.memorySha256(), null));
         assertTrue(check(global).run(MODULE, EXPORTS.globals(), EXPORTS.memory(), CALLS).contains("exported globals differ"));
         Engine memory = new Altered(o -> o, s -> new EngineState(s.globals(), s.memorySize(), "0".repeat(64), null)) {
             @Override

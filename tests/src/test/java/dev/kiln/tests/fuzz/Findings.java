@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,14 +55,14 @@ final class Findings {
         try {
             Path dir = Path.of("target", "fuzz-findings");
             Files.createDirectories(dir);
-            String name = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(wasm), 0, 6) + ".wat";
+            String name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(wasm), 0, 6) + ".wat";
             Path file = dir.resolve(name).toAbsolutePath();
             Files.writeString(file, text);
             System.out.println("fuzz: finding written to " + file);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

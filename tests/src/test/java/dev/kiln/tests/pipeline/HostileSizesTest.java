@@ -1,5 +1,6 @@
 package dev.kiln.tests.pipeline;
 
+import com.sun.management.ThreadMXBean;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.interpreter.FunctionCompiler;
 import dev.kiln.ir.code.Backend;
@@ -9,7 +10,6 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ElfWriter;
-import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.NativeCompiler;
@@ -17,6 +17,7 @@ import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.Backends;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,7 @@ class HostileSizesTest {
 
     /** CPU nanoseconds and bytes allocated by this thread for one run of {@code stage}. */
     static long[] measure(Stage stage, byte[] bytes) throws Exception {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();
         long cpu = threads.getCurrentThreadCpuTime(), alloc = threads.getThreadAllocatedBytes(id);
         stage.run(bytes);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ public final class SpecReport {
         ObjectNode root = Files.exists(path) ? (ObjectNode) JSON.readTree(path.toFile()) : JSON.createObjectNode();
         ObjectNode tiers = root.has("tiers") ? (ObjectNode) root.get("tiers") : root.putObject("tiers");
         ObjectNode t = tiers.has(tier) ? (ObjectNode) tiers.get(tier) : tiers.putObject(tier); // per script: the aarch64 tier's SIMD scripts run apart
-        for (ScriptResult r : results.stream().sorted(java.util.Comparator.comparing(ScriptResult::file)).toList()) {
+        for (ScriptResult r : results.stream().sorted(Comparator.comparing(ScriptResult::file)).toList()) {
             ObjectNode f = t.putObject(r.file());
             r.counts().forEach((type, c) -> {
                 ObjectNode n = f.putObject(type);

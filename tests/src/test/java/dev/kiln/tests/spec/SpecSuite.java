@@ -1,14 +1,16 @@
 package dev.kiln.tests.spec;
 
+import dev.kiln.frontend.Decoder;
+import dev.kiln.frontend.InvalidModuleException;
+import dev.kiln.frontend.ModuleException;
+import dev.kiln.frontend.Validator;
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.frontend.testing.SharedData;
 import dev.kiln.frontend.text.TextFormatException;
 import dev.kiln.frontend.text.WastCommand;
 import dev.kiln.frontend.text.WastModule;
 import dev.kiln.frontend.text.WastParser;
-import dev.kiln.frontend.ModuleException;
-import dev.kiln.frontend.Decoder;
-import dev.kiln.frontend.Validator;
-import dev.kiln.frontend.WasmFeature;
+import dev.kiln.runtime.Store;
 import dev.kiln.wast.CommandStatus;
 import dev.kiln.wast.ScriptResult;
 import dev.kiln.wast.ScriptRunner;
@@ -22,8 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -56,10 +62,10 @@ public final class SpecSuite {
      * expressions): kiln decodes 3.0, so they are checked against the 3.0 outcome (true: the module
      * is valid; false: it is well-formed but invalid) and reported as {@code superseded_by_3.0}.
      */
-    static final java.util.Map<String, Boolean> SUPERSEDED_BY_3_0 = supersededBy30();
+    static final Map<String, Boolean> SUPERSEDED_BY_3_0 = supersededBy30();
 
-    private static java.util.Map<String, Boolean> supersededBy30() {
-        java.util.Map<String, Boolean> m = new java.util.HashMap<>();
+    private static Map<String, Boolean> supersededBy30() {
+        Map<String, Boolean> m = new HashMap<>();
         for (String s : List.of("binary-leb128.wast:405", "binary-leb128.wast:462", "binary.wast:483", "binary.wast:540",
                 "binary.wast:877", "binary.wast:897", "binary.wast:916", "binary.wast:935", "binary.wast:974",
                 "binary.wast:993", "binary.wast:1011", "binary.wast:1029", "data.wast:85", "data.wast:89",
@@ -73,7 +79,7 @@ public final class SpecSuite {
                 // limits are u64 in 3.0: a value past 2^32 is well-formed, and too large for a 32-bit memory
                 "binary-leb128.wast:526", "binary-leb128.wast:534", "binary-leb128.wast:542", "binary-leb128.wast:551",
                 "binary.wast:276", "binary.wast:284", "binary.wast:604", "binary.wast:612")) m.put(s, false);
-        return java.util.Map.copyOf(m);
+        return Map.copyOf(m);
     }
 
     private SpecSuite() {
@@ -196,7 +202,7 @@ public final class SpecSuite {
      * SIMD is still not executed where the tier does not execute it.
      */
     private static WastTier as20(WastTier tier) {
-        java.util.EnumSet<WasmFeature> features = java.util.EnumSet.allOf(WasmFeature.class);
+        EnumSet<WasmFeature> features = EnumSet.allOf(WasmFeature.class);
         for (WasmFeature f : List.of(WasmFeature.SIMD, WasmFeature.RELAXED_SIMD)) {
             if (!tier.executes().contains(f)) features.remove(f);
         }
@@ -212,7 +218,7 @@ public final class SpecSuite {
             }
 
             @Override
-            public dev.kiln.runtime.Store newStore() {
+            public Store newStore() {
                 return tier.newStore();
             }
         };
@@ -223,7 +229,7 @@ public final class SpecSuite {
         try {
             Validator.validate(Decoder.decode(m.compile().binary()));
             return "valid";
-        } catch (dev.kiln.frontend.InvalidModuleException e) {
+        } catch (InvalidModuleException e) {
             return "invalid";
         } catch (TextFormatException | ModuleException e) {
             return "malformed";
@@ -266,7 +272,7 @@ public final class SpecSuite {
         return sb.toString();
     }
 
-    private static String reasons(java.util.Map<String, Integer> reasons) {
+    private static String reasons(Map<String, Integer> reasons) {
         List<String> parts = new ArrayList<>();
         reasons.forEach((k, v) -> parts.add(k + " " + v));
         return String.join(", ", parts);
@@ -277,7 +283,7 @@ public final class SpecSuite {
             int passed = results.stream().mapToInt(r -> r.total(CommandStatus.PASSED)).sum();
             int failed = results.stream().mapToInt(r -> r.total(CommandStatus.FAILED)).sum();
             int notRun = results.stream().mapToInt(r -> r.total(CommandStatus.NOT_RUN)).sum();
-            java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
+            Map<String, Integer> reasons = new TreeMap<>();
             for (ScriptResult r : results) r.notRunReasons().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
             System.out.printf("%-9s %s TOTAL %d files: passed %d, failed %d, not run %d%s -> %s%n", tier.name(), suite,
                     results.size(), passed, failed, notRun, reasons.isEmpty() ? "" : " (" + reasons(reasons) + ")",

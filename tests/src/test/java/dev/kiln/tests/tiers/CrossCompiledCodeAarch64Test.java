@@ -1,5 +1,7 @@
 package dev.kiln.tests.tiers;
 
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.NativeCompiler;
@@ -25,7 +27,7 @@ class CrossCompiledCodeAarch64Test {
         assumeTrue(Target.host() == Target.AARCH64, "runs in an AArch64 JVM");
         Path wasm = CrossCompiledCodeTest.DIR.resolve("app.wasm");
         boolean fromHost = Files.exists(wasm) && Files.exists(new CodeCache(CrossCompiledCodeTest.DIR.resolve("cache"))
-                .pathOf(NativeCompiler.identity(WasmModule.of(Files.readAllBytes(wasm)), dev.kiln.ir.code.CpuFeatures.AARCH64, dev.kiln.ir.code.CodeOptions.DEFAULT).cacheKey()));
+                .pathOf(NativeCompiler.identity(WasmModule.of(Files.readAllBytes(wasm)), CpuFeatures.AARCH64, CodeOptions.DEFAULT).cacheKey()));
         if (!fromHost) {
             System.out.println("CrossCompiledCodeAarch64Test: no objects of this build from the host in "
                     + CrossCompiledCodeTest.DIR.toAbsolutePath() + " (the host's unit tests did not run); compiling them here");

@@ -1,9 +1,8 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.frontend.ModuleException;
+import dev.kiln.frontend.ValType;
 import dev.kiln.ir.code.Target;
-import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Extern;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.GlobalInstance;
@@ -15,6 +14,8 @@ import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.tests.api.ApiTypes;
 import dev.kiln.tests.spec.SpecScript;
 import dev.kiln.tests.spec.SpecSuite;
 import dev.kiln.tests.spec.SpecTestHostAccess;
@@ -143,7 +144,7 @@ class CrossTierTest {
         };
     }
 
-    private static String show(long bits, dev.kiln.frontend.ValType t) {
+    private static String show(long bits, ValType t) {
         return switch (t.machine()) {
             case F32 -> Float.isNaN(Float.intBitsToFloat((int) bits)) ? "NaN" : Integer.toHexString((int) bits);
             case F64 -> Double.isNaN(Double.longBitsToDouble(bits)) ? "NaN" : Long.toHexString(bits);

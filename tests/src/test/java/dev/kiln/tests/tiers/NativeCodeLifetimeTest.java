@@ -1,19 +1,20 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.runtime.TrapKind;
-import dev.kiln.runtime.FunctionType;
-import dev.kiln.runtime.ValueType;
-import dev.kiln.runtime.Engine;
-import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.CodeSpaceFullException;
+import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.FunctionInstance;
+import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.tests.api.Engines;
 import dev.kiln.tests.wasi.KilnProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -210,7 +216,7 @@ class NativeCodeLifetimeTest {
     }
 
     /** A new store on {@code tier} with LIB (fresh, or {@code sharedLib}), USER and a big module of random size. */
-    private static Live open(Engine engine, WasmModule lib, java.util.Random random) {
+    private static Live open(Engine engine, WasmModule lib, Random random) {
         Store store = engine.newStore();
         Instance l = store.instantiate(lib, new Imports());
         FunctionInstance run = store.instantiate(WasmModule.of(USER), new Imports().defineInstance("lib", l)).function("run");
@@ -232,7 +238,7 @@ class NativeCodeLifetimeTest {
     void codeIsFreedAndReusedWhileOtherStoresRunOnOtherThreads() throws Exception {
         Engine nativeTier = Engines.of(Tier.NATIVE), autoTier = Engines.of(Tier.AUTO, 1, 1, true);
         WasmModule sharedLib = WasmModule.of(LIB);
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
         Thread collector = Thread.ofPlatform().daemon().start(() -> {
             while (!done.get()) {
                 System.gc();
@@ -244,13 +250,13 @@ class NativeCodeLifetimeTest {
             }
         });
         int threads = 4, rounds = 100;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int seed = t;
                 futures.add(pool.submit(() -> {
-                    java.util.Random random = new java.util.Random(seed);
+                    Random random = new Random(seed);
                     List<Live> live = new ArrayList<>();
                     try {
                         for (int k = 0; k < rounds; k++) {
@@ -265,7 +271,7 @@ class NativeCodeLifetimeTest {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : futures) f.get(10, TimeUnit.MINUTES);
+            for (Future<?> f : futures) f.get(10, TimeUnit.MINUTES);
         } finally {
             done.set(true);
             pool.shutdownNow();
@@ -304,7 +310,7 @@ class NativeCodeLifetimeTest {
                     modules.add(m);
                     Instance memory = s.instantiate(WasmModule.of(MEMORY), new Imports());
                     s.instantiate(m, new Imports().defineInstance("env", memory));
-                } catch (dev.kiln.runtime.CodeSpaceFullException e) {
+                } catch (CodeSpaceFullException e) {
                     failure = e.getMessage();
                 }
             }

@@ -1,20 +1,21 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.runtime.TrapKind;
-import dev.kiln.runtime.FunctionType;
-import dev.kiln.runtime.ValueType;
-import dev.kiln.runtime.Engine;
-import dev.kiln.runtime.Tier;
-import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.tests.api.Engines;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -148,7 +149,7 @@ class SmallStacksTest {
                         .define(new HostFunction("host", "back", I32_TO_I32, (c, a) -> new long[] {0}), store)
                         .define(new HostFunction("host", "overflow", I32_TO_I32, (c, a) -> new long[] {0}), store);
                 Instance i = store.instantiate(WasmModule.of(PROGRAM), imports);
-                WasmTrap trap = org.junit.jupiter.api.Assertions.assertThrows(WasmTrap.class, () -> i.function("rec").call(100_000_000));
+                WasmTrap trap = Assertions.assertThrows(WasmTrap.class, () -> i.function("rec").call(100_000_000));
                 assertEquals(TrapKind.CALL_STACK_EXHAUSTED, trap.kind());
             }
         }, "big-stack", 64L << 20);

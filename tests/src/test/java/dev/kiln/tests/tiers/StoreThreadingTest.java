@@ -1,26 +1,28 @@
 package dev.kiln.tests.tiers;
 
-import dev.kiln.runtime.TrapKind;
-import dev.kiln.runtime.FunctionType;
-import dev.kiln.runtime.ValueType;
-import dev.kiln.runtime.Engine;
-import dev.kiln.tests.api.Engines;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.Engine;
+import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
+import dev.kiln.runtime.LinkException;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.StoreInUseException;
 import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.TrapKind;
+import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.Backends;
+import dev.kiln.tests.api.Engines;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -145,7 +147,7 @@ class StoreThreadingTest {
         try (Store a = new Store().tier(mode.tier); Store b = new Store().tier(mode.tier)) {
             Instance exporter = a.instantiate(WasmModule.of(Wat.compile("(module (memory (export \"m\") 1))")), new Imports());
             WasmModule importer = WasmModule.of(Wat.compile("(module (import \"e\" \"m\" (memory 1)))"));
-            var e = assertThrows(dev.kiln.runtime.LinkException.class,
+            var e = assertThrows(LinkException.class,
                     () -> b.instantiate(importer, new Imports().defineInstance("e", exporter)));
             assertTrue(e.getMessage().contains("another store"), e.getMessage());
         }
@@ -162,7 +164,7 @@ class StoreThreadingTest {
         Engine engine = mode == Mode.AUTO ? Engines.of(Tier.AUTO, 20, 200, true) : Engines.of(mode.tier);
         WasmModule module = WasmModule.of(PROGRAM);
         CyclicBarrier start = new CyclicBarrier(THREADS);
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int seed = t;

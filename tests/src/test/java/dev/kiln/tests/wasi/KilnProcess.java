@@ -2,6 +2,7 @@ package dev.kiln.tests.wasi;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +28,11 @@ public final class KilnProcess {
      */
     public record Result(int exit, byte[] stdout, byte[] stderr, long nanos) {
         public String stdoutText() {
-            return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(stdout, StandardCharsets.UTF_8);
         }
 
         public String stderrText() {
-            return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(stderr, StandardCharsets.UTF_8);
         }
 
         /** As an in-process result, to judge it against a specification. */

@@ -3,6 +3,7 @@ package dev.kiln.tests.wasi;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -63,14 +64,14 @@ public record WasiCase(String id, Path folder, Path wasm, WasiSpec spec, String 
     public static void removeCleanups(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".cleanup")).toList()) {
-                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) deleteTree(p);
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) deleteTree(p);
             }
         }
     }
 
     /** Deletes a file or a directory tree; symbolic links are removed, never followed. */
     public static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
         Files.walkFileTree(p, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

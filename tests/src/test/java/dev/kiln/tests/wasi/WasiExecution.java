@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -75,7 +76,7 @@ public final class WasiExecution {
      * Runs {@code wasm} as {@code kiln run [--dir ROOT::/] [--env K=V]... wasm ARGS...} would, with
      * {@code argv[0]} the file's name and {@code root} (when not null) preopened as the guest's {@code /}.
      */
-    public static Result run(Path wasm, WasiTier tier, List<String> args, java.util.Map<String, String> env,
+    public static Result run(Path wasm, WasiTier tier, List<String> args, Map<String, String> env,
                              Path root, byte[] stdin, Duration limit) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -86,7 +87,7 @@ public final class WasiExecution {
         AtomicLong hostCalls = new AtomicLong();
         AtomicLong interpreted = new AtomicLong();
         long start = System.nanoTime();
-        java.util.concurrent.atomic.AtomicReference<Store> running = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Store> running = new AtomicReference<>();
         Runnable body = () -> {
             try {
                 WasmModule module = WasmModule.of(Files.readAllBytes(wasm), wasm.getFileName().toString());
@@ -142,7 +143,7 @@ public final class WasiExecution {
             if (store != null) store.interrupt(); // stops the Wasm code at its next call or loop iteration
             worker.interrupt(); // a host function blocked in Java
             try {
-                worker.join(java.time.Duration.ofSeconds(10));
+                worker.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -106,7 +107,7 @@ class WasiHarnessTest {
             assertEquals(Path.of("file"), Files.readSymbolicLink(copy.resolve("fs-tests.dir/sub/link")));
             assertFalse(Files.exists(copy.resolve("fs-tests.dir/sub/left.cleanup")));
             assertFalse(Files.exists(copy.resolve("fs-tests.dir/also.cleanup")));
-            assertFalse(Files.exists(copy.resolve("fs-tests.dir/sub/dangling.cleanup"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            assertFalse(Files.exists(copy.resolve("fs-tests.dir/sub/dangling.cleanup"), LinkOption.NOFOLLOW_LINKS));
             assertTrue(Files.exists(fs.resolve("left.cleanup")), "the original is untouched");
         } finally {
             fs.toFile().setWritable(true);

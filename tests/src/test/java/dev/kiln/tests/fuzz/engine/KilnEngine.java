@@ -1,9 +1,10 @@
 package dev.kiln.tests.fuzz.engine;
 
+import dev.kiln.ir.TrapKind;
+import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.GlobalInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
-import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.MemoryInstance;
 import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
@@ -11,6 +12,7 @@ import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.tests.fuzz.wasm.NumType;
+import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.io.FileUtils;
 
 /**
  * A kiln tier running in this JVM: a fresh {@link Store} per instance, from a kiln engine of its
@@ -126,7 +127,7 @@ public final class KilnEngine implements Engine {
         try {
             o = Outcome.returned(results, instance.function(export).call(args));
         } catch (WasmTrap t) {
-            o = Outcome.trapped(dev.kiln.ir.TrapKind.valueOf(t.kind().name()));
+            o = Outcome.trapped(TrapKind.valueOf(t.kind().name()));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             o = Outcome.failed(e.toString());
         }

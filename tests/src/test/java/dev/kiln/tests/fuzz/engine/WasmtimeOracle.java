@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -133,7 +135,7 @@ public final class WasmtimeOracle implements AutoCloseable {
 
     /** Null when wasmtime accepts the module, else its reason. */
     public String validationError(byte[] wasm) {
-        JsonNode a = request(JSON.createObjectNode().put("cmd", "validate").put("wasm", java.util.Base64.getEncoder().encodeToString(wasm)));
+        JsonNode a = request(JSON.createObjectNode().put("cmd", "validate").put("wasm", Base64.getEncoder().encodeToString(wasm)));
         if (!a.path("ok").asBoolean()) throw new EngineUnavailableException("validate failed: " + a.path("error").asText(), null);
         return a.path("valid").asBoolean() ? null : a.path("error").asText();
     }
@@ -143,7 +145,7 @@ public final class WasmtimeOracle implements AutoCloseable {
         JsonNode a = request(JSON.createObjectNode().put("cmd", "wat2wasm").put("text", text));
         if (!a.path("ok").asBoolean()) throw new EngineUnavailableException("wat2wasm failed: " + a.path("error").asText(), null);
         if (a.has("error")) throw new TextRejected(a.path("error").asText());
-        return java.util.Base64.getDecoder().decode(a.path("wasm").asText());
+        return Base64.getDecoder().decode(a.path("wasm").asText());
     }
 
     /** wasmtime's text parser rejected a text. */
@@ -163,7 +165,7 @@ public final class WasmtimeOracle implements AutoCloseable {
     }
 
     static List<String> strings(JsonNode array) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
     }

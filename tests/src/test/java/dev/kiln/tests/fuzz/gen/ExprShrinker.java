@@ -10,6 +10,7 @@ import dev.kiln.tests.fuzz.wasm.NumType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  */
 final class ExprShrinker {
     /** Labels of blocks made here, numbered apart from the generator's. */
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_LABEL = new java.util.concurrent.atomic.AtomicInteger(1_000_000);
+    private static final AtomicInteger NEXT_LABEL = new AtomicInteger(1_000_000);
 
     Stream<Body> body(Body b) {
         Stream<Body> removals = IntStream.range(0, b.statements().size()).mapToObj(i -> {

@@ -5,6 +5,7 @@ import dev.kiln.tests.fuzz.wasm.Expr.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Generic structure of {@link Expr} trees: a node's children in evaluation order (block bodies
@@ -136,7 +137,7 @@ public final class ExprTree {
     }
 
     /** {@code e} with {@code f} applied bottom-up to every node (children first, then the rebuilt node). */
-    public static Expr map(Expr e, java.util.function.UnaryOperator<Expr> f) {
+    public static Expr map(Expr e, UnaryOperator<Expr> f) {
         List<Expr> kids = children(e);
         if (kids.isEmpty()) return f.apply(e);
         List<Expr> mapped = new ArrayList<>(kids.size());
@@ -144,7 +145,7 @@ public final class ExprTree {
         return f.apply(withChildren(e, mapped));
     }
 
-    public static Body map(Body b, java.util.function.UnaryOperator<Expr> f) {
+    public static Body map(Body b, UnaryOperator<Expr> f) {
         return new Body(b.statements().stream().map(s -> map(s, f)).toList(), b.spill(),
                 b.results().stream().map(r -> map(r, f)).toList());
     }

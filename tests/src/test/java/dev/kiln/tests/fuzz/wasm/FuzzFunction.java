@@ -1,5 +1,6 @@
 package dev.kiln.tests.fuzz.wasm;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record FuzzFunction(int typeIndex, FuncSig sig, List<NumType> locals, int
 
     /** The function with more declared locals (at the end, so every existing index keeps its meaning). */
     public FuzzFunction withMoreLocals(List<NumType> more) {
-        List<NumType> all = new java.util.ArrayList<>(locals);
+        List<NumType> all = new ArrayList<>(locals);
         all.addAll(more);
         return new FuzzFunction(typeIndex, sig, all, scratchF32, scratchF64, scratchV128, body);
     }

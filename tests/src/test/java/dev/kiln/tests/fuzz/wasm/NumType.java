@@ -2,6 +2,8 @@ package dev.kiln.tests.fuzz.wasm;
 
 import dev.kiln.frontend.ValType;
 
+import java.util.List;
+
 /**
  * The value types the fuzzer generates, with their text name and binary code: the four numeric
  * types, and v128 (whose raw value takes two longs; it never crosses the exports, see
@@ -15,7 +17,7 @@ public enum NumType {
     V128("v128", 0x7B, 16);
 
     /** The numeric types: what exports, globals' exported values and scalar code use. */
-    public static final java.util.List<NumType> SCALARS = java.util.List.of(I32, I64, F32, F64);
+    public static final List<NumType> SCALARS = List.of(I32, I64, F32, F64);
 
     public final String wat;
     public final int code;
