@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  */
 public final class A64Assembler implements ArithmeticInstructions, BitwiseInstructions, ConditionalInstructions,
         MemoryInstructions, FloatingPointInstructions, SimdInstructions {
+    /** The largest region {@link #ensureContiguous} keeps free of islands: half the reach of {@code B}. */
+    public static final int MAX_CONTIGUOUS = 64 << 20;
+
 
     private record ListingEntry(int offset, int size, Supplier<String> text, boolean data) {
     }
@@ -95,10 +98,13 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     /**
      * Guarantees that the next {@code bytes} bytes of code are emitted without an island in
      * between (emitting one now if it would otherwise fall inside). For jump tables and other
-     * sequences whose layout is assumed; keep such regions well under 32 KiB.
+     * sequences whose layout is assumed. That island serves every short-range reference that would
+     * expire inside the region, so a region may hold only instructions whose own references reach
+     * past it: a br_table's {@code B} instructions (±128 MiB). Hence the bound {@link #MAX_CONTIGUOUS}
+     * (Wasm's usual 7.6 MB function-body limit allows a table of about 31 MB).
      */
     public void ensureContiguous(int bytes) {
-        if (bytes < 0 || bytes > 1 << 20) {
+        if (bytes < 0 || bytes > MAX_CONTIGUOUS) {
             throw new IllegalArgumentException("contiguous region of " + bytes + " bytes is not supported");
         }
         checkNotFinished();
@@ -108,7 +114,7 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
             if (code.size() + (long) bytes > islandCheckAt) {
                 planner.purge();
                 if (code.size() + (long) bytes > planner.latestStart(pool)) {
-                    emitIsland(false);
+                    emitIsland(false, code.size() + (long) bytes);
                 }
                 islandCheckAt = planner.latestStart(pool);
             }
@@ -270,7 +276,12 @@ public final class A64Assembler implements ArithmeticInstructions, BitwiseInstru
     // ------------------------------------------------------------------ islands and the literal pool
 
     private void emitIsland(boolean atEnd) {
-        List<LabelUse> veneerUses = planner.takeVeneerCandidates(code.size());
+        emitIsland(atEnd, code.size());
+    }
+
+    /** Emits an island now; every reference that could not wait past {@code regionEnd} gets its veneer in it. */
+    private void emitIsland(boolean atEnd, long regionEnd) {
+        List<LabelUse> veneerUses = planner.takeVeneerCandidates(code.size(), regionEnd);
         if (veneerUses.isEmpty() && pool.isEmpty()) {
             return;
         }

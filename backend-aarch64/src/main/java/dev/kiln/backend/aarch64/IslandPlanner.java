@@ -37,13 +37,23 @@ final class IslandPlanner {
      * labels may still come within reach, or a later island will serve them.
      */
     List<LabelUse> takeVeneerCandidates(long islandStart) {
+        return takeVeneerCandidates(islandStart, islandStart);
+    }
+
+    /**
+     * As {@link #takeVeneerCandidates(long)}, for an island before a region that must stay free of
+     * islands up to {@code regionEnd}: every reference whose deadline falls before the region's end
+     * is urgent too, since no later island could serve it.
+     */
+    List<LabelUse> takeVeneerCandidates(long islandStart, long regionEnd) {
         purge();
         long slack = 4L * veneerCandidates.size() + 2L * MARGIN;
         List<LabelUse> urgent = new ArrayList<>();
         List<LabelUse> later = new ArrayList<>();
         for (LabelUse use : veneerCandidates) {
             long left = use.deadline() - islandStart;
-            (left <= Math.max(use.op.field.maxForward() / 2, slack) ? urgent : later).add(use);
+            boolean expiresInRegion = regionEnd > islandStart && use.deadline() <= regionEnd + slack;
+            (left <= Math.max(use.op.field.maxForward() / 2, slack) || expiresInRegion ? urgent : later).add(use);
         }
         veneerCandidates.clear();
         veneerCandidates.addAll(later);

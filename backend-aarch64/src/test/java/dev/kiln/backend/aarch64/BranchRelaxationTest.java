@@ -298,6 +298,28 @@ class BranchRelaxationTest {
     }
 
     @Test
+    void aJumpTableOfTwoMillionBranchesStaysContiguousAndPendingReferencesGetVeneersBeforeIt() {
+        // a br_table with 2 000 000 targets is an 8 MB region; a tbz (±32 KiB) still far from its
+        // deadline and a literal are pending before it: both must be served before the table
+        A64Assembler a = new A64Assembler();
+        Label far = a.newLabel(), after = a.newLabel();
+        a.tbz(X0, 0, far);
+        a.ldrLiteral(X1, 0x1234_5678_9ABC_DEF0L);
+        int before = a.offset();
+        int entries = 2_000_000;
+        a.ensureContiguous(4 * entries);
+        int start = a.offset();
+        for (int i = 0; i < entries; i++) a.b(after);
+        int end = a.offset();
+        a.bind(after);
+        a.bind(far);
+        a.ret();
+        a.finish();
+        assertTrue(start > before, "the island for the pending tbz and literal comes before the table");
+        assertEquals(4L * entries, end - start, "no island inside the table");
+    }
+
+    @Test
     void outOfRangeReferencesThatCannotBeRelaxedAreRejected() {
         A64Assembler a = new A64Assembler();
         Label data = a.newLabel();
