@@ -33,17 +33,11 @@ final class IslandPlanner {
     /**
      * The pending short-range references that need a veneer in an island starting at
      * {@code islandStart}: those that have used up half their reach, or that are as close to their
-     * deadline as an island of all pending veneers would be long. The others stay pending; their
-     * labels may still come within reach, or a later island will serve them.
-     */
-    List<LabelUse> takeVeneerCandidates(long islandStart) {
-        return takeVeneerCandidates(islandStart, islandStart);
-    }
-
-    /**
-     * As {@link #takeVeneerCandidates(long)}, for an island before a region that must stay free of
-     * islands up to {@code regionEnd}: every reference whose deadline falls before the region's end
-     * is urgent too, since no later island could serve it.
+     * deadline as an island of all pending veneers would be long, or, for an island before a region
+     * that must stay free of islands up to {@code regionEnd} (pass {@code islandStart} when there is
+     * none), those whose deadline falls before the region's end, since no later island could serve
+     * them. The others stay pending; their labels may still come within reach, or a later island
+     * will serve them.
      */
     List<LabelUse> takeVeneerCandidates(long islandStart, long regionEnd) {
         purge();
