@@ -35,6 +35,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -454,43 +455,48 @@ public final class Instance implements Caller {
         return MemorySegment.ofArray(m.bytes()).asSlice(seg.dataStart(), seg.dataLength());
     }
 
-    /** Evaluates a validated constant expression, extended constants and allocating GC instructions included. */
+    /** Evaluates a validated constant expression of a one-word type, extended constants and allocating GC instructions included. */
     long evaluate(ConstExpr e) {
-        long[] stack = new long[e.instrs().size()];
+        return evaluateRaw(e)[0];
+    }
+
+    /**
+     * Evaluates a validated constant expression into raw slots: one, or two for a v128 (low half
+     * first). The operand stack holds a v128 in two slots too, so a v128 field or element of an
+     * allocating constant expression gets both halves ({@link ConstGc}).
+     */
+    long[] evaluateRaw(ConstExpr e) {
+        long[] stack = new long[2 * e.instrs().size()];
         int sp = 0;
         for (ConstInstr ci : e.instrs()) {
             if (ci.op().feature == WasmFeature.GC) {
                 sp = ConstGc.eval(ci, stack, sp, gcTypes, store.gcHeap());
                 continue;
             }
-            long v = switch (ci.op()) {
-                case I32_CONST -> (int) ci.imm();
-                case I64_CONST, F64_CONST, V128_CONST -> ci.imm();
-                case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
-                case REF_NULL -> 0;
-                case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
-                case GLOBAL_GET -> globals[(int) ci.imm()].get();
+            switch (ci.op()) {
+                case V128_CONST -> {
+                    stack[sp++] = ci.imm();
+                    stack[sp++] = ci.imm2();
+                }
+                case GLOBAL_GET -> {
+                    for (long v : globals[(int) ci.imm()].raw()) stack[sp++] = v;
+                }
                 case I32_ADD, I32_SUB, I32_MUL, I64_ADD, I64_SUB, I64_MUL -> {
                     long b = stack[--sp];
                     long a = stack[--sp];
-                    yield Numerics.eval(ci.op(), a, b);
+                    stack[sp++] = Numerics.eval(ci.op(), a, b);
                 }
-                default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
-            };
-            stack[sp++] = v;
+                default -> stack[sp++] = switch (ci.op()) {
+                    case I32_CONST -> (int) ci.imm();
+                    case I64_CONST, F64_CONST -> ci.imm();
+                    case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
+                    case REF_NULL -> 0;
+                    case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
+                    default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
+                };
+            }
         }
-        return stack[sp - 1];
-    }
-
-    /** Evaluates a constant expression into raw slots: one, or two for a v128. */
-    long[] evaluateRaw(ConstExpr e) {
-        if (e.instrs().size() != 1) return new long[] {evaluate(e)}; // extended constants: i32/i64 only
-        ConstInstr ci = e.single();
-        return switch (ci.op()) {
-            case V128_CONST -> new long[] {ci.imm(), ci.imm2()};
-            case GLOBAL_GET -> globals[(int) ci.imm()].raw();
-            default -> new long[] {evaluate(e)};
-        };
+        return Arrays.copyOf(stack, sp);
     }
 
     // ---- execution ----

@@ -5,9 +5,8 @@ import dev.kiln.frontend.ConstInstr;
 /**
  * The GC instructions of constant expressions (struct.new, struct.new_default, array.new,
  * array.new_default, array.new_fixed, ref.i31, any.convert_extern, extern.convert_any) on an
- * evaluator's operand stack of one word per value (a v128 field takes its low half only:
- * constant expressions of v128 fields are not supported yet). The caller keeps collections
- * deferred while values sit on that stack.
+ * evaluator's operand stack of one slot per value, two for a v128 (low half first, as in the
+ * interpreter). The caller keeps collections deferred while values sit on that stack.
  */
 public final class ConstGc {
     private ConstGc() {
@@ -21,19 +20,23 @@ public final class ConstGc {
             case STRUCT_NEW -> {
                 GcType t = types[(int) ci.imm()];
                 int n = t.fieldCount();
+                int slots = 0;
+                for (int k = 0; k < n; k++) slots += slots(t.fieldSize(k));
                 long o = heap.allocate(t, 0);
-                for (int k = 0; k < n; k++) GcObjects.write(GcObjects.field(o, t, k), Math.min(8, t.fieldSize(k)), stack[sp - n + k]);
-                sp -= n;
+                int from = sp - slots;
+                for (int k = 0; k < n; k++) from = write(stack, from, GcObjects.field(o, t, k), t.fieldSize(k));
+                sp -= slots;
                 stack[sp++] = o;
             }
             case STRUCT_NEW_DEFAULT -> stack[sp++] = heap.allocate(types[(int) ci.imm()], 0);
             case ARRAY_NEW -> {
                 GcType t = types[(int) ci.imm()];
                 long n = stack[sp - 1] & 0xFFFF_FFFFL;
-                long v = stack[sp - 2];
+                int size = t.elementSize();
+                int from = sp - 1 - slots(size);
                 long o = heap.allocate(t, n);
-                for (long i = 0; i < n; i++) GcObjects.write(GcObjects.element(o, t, i), Math.min(8, t.elementSize()), v);
-                sp -= 2;
+                for (long i = 0; i < n; i++) write(stack, from, GcObjects.element(o, t, i), size);
+                sp = from;
                 stack[sp++] = o;
             }
             case ARRAY_NEW_DEFAULT -> {
@@ -43,13 +46,31 @@ public final class ConstGc {
             case ARRAY_NEW_FIXED -> {
                 GcType t = types[(int) ci.imm()];
                 int n = (int) ci.imm2();
+                int size = t.elementSize();
                 long o = heap.allocate(t, n);
-                for (int i = 0; i < n; i++) GcObjects.write(GcObjects.element(o, t, i), Math.min(8, t.elementSize()), stack[sp - n + i]);
-                sp -= n;
+                int from = sp - n * slots(size);
+                sp = from;
+                for (int i = 0; i < n; i++) from = write(stack, from, GcObjects.element(o, t, i), size);
                 stack[sp++] = o;
             }
             default -> throw new IllegalStateException("not a constant GC instruction: " + ci.op());
         }
         return sp;
+    }
+
+    /** Stack slots a value of a field of {@code size} bytes takes. */
+    private static int slots(int size) {
+        return size == 16 ? 2 : 1;
+    }
+
+    /** Writes the value at {@code stack[from]} (and the next slot for a v128) to a field; returns the slot after it. */
+    private static int write(long[] stack, int from, long address, int size) {
+        if (size == 16) {
+            GcObjects.write(address, 8, stack[from]);
+            GcObjects.write(address + 8, 8, stack[from + 1]);
+            return from + 2;
+        }
+        GcObjects.write(address, size, stack[from]);
+        return from + 1;
     }
 }
