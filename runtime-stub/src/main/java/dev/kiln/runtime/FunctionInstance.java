@@ -98,7 +98,9 @@ public abstract sealed class FunctionInstance implements Extern permits WasmFunc
     private long[] callChecked(long[] args) {
         store.enter();
         try {
-            return invoke(null, args);
+            long[] results = invoke(null, args);
+            store.rootReferences(type.results(), results);
+            return results;
         } catch (TrapException t) {
             if (t.kind == dev.kiln.ir.TrapKind.INTERRUPTED) store.interruptDelivered();
             throw WasmTrap.of(t);

@@ -34,7 +34,9 @@ public final class HostFunctionInstance extends FunctionInstance {
     long[] invoke(Instance caller, long[] args) {
         long[] results;
         store.enterHost();
+        int scope = store.javaRoots().open(); // the arguments (and what the host makes) stay alive until it returns
         try {
+            store.rootReferences(type.params(), args);
             results = definition.implementation().call(caller == null ? new JavaCaller(store) : caller, args);
         } catch (ProcessExit | ThrownException e) {
             throw e;
@@ -53,6 +55,7 @@ public final class HostFunctionInstance extends FunctionInstance {
             throw store.interruptPending() ? new TrapException(TrapKind.INTERRUPTED)
                     : new TrapException(TrapKind.HOST_ERROR, e).inHostFunction(qualifiedName());
         } finally {
+            store.javaRoots().close(scope);
             store.exitHost();
         }
         if (results == null) results = new long[0];

@@ -40,7 +40,12 @@ final class NativeBinding {
         try {
             // measured last: nothing between here and the call blocks, so a virtual thread stays on this carrier
             long stackLimit = instance.store().nativeStackLimit();
-            result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
+            instance.store().nativeEntered(true);
+            try {
+                result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
+            } finally {
+                instance.store().nativeEntered(false);
+            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.MemoryType;
+import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.TypeHierarchy;
 import dev.kiln.frontend.ValType;
 import dev.kiln.interpreter.Interpreter;
@@ -63,10 +64,14 @@ public final class Store implements AutoCloseable {
     final Arena arena = Arena.ofShared();
     final TypeRegistry types = new TypeRegistry();
     private final List<FunctionInstance> functionsByHandle = new ArrayList<>();
-    private final List<Object> externObjects = new ArrayList<>();
+    /** The Java objects behind externref values, freed by collections that no longer reach them. */
+    private final HostObjects hostObjects = new HostObjects();
+    /** GC references Java holds: roots of every collection. */
+    private final JavaRoots javaRoots = new JavaRoots();
+    /** Native entries of the owner still running (native frames on its stack, which collections do not scan). */
+    private int nativeFrames;
     /** Exceptions Wasm code made an exnref of, by handle - 1 ({@link #exnRef}). */
     private final List<ThrownException> exceptions = new ArrayList<>();
-    private final Map<Object, Long> externHandles = new IdentityHashMap<>();
     private final List<MemoryInstance> memories = new ArrayList<>();
     private final List<TableInstance> tables = new ArrayList<>();
     private final ExecutionState state = new ExecutionState(arena);
@@ -391,6 +396,17 @@ public final class Store implements AutoCloseable {
         if (gcHeap == null) {
             gcHeap = new GcHeap(gcTypes, maxGcHeapBytes);
             gcHeap.roots(this::reportGcRoots);
+            gcHeap.hostObjects(new GcHeap.HostObjectTracer() {
+                @Override
+                public void mark(long hostRef) {
+                    hostObjects.mark(hostRef);
+                }
+
+                @Override
+                public void sweep() {
+                    hostObjects.sweep(nativeFrames > 0);
+                }
+            });
         }
         return gcHeap;
     }
@@ -460,7 +476,55 @@ public final class Store implements AutoCloseable {
         synchronized (this) {
             for (ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
         }
+        javaRoots.report(root);
         Interpreter.reportStackRoots(root);
+    }
+
+    // ---- GC references held by Java ----
+
+    /**
+     * Opens a scope for the GC references that reach Java (call results, host objects made with
+     * {@link #externRef}): they are released when it closes. Without a scope they stay alive until
+     * the store closes, so a loop that calls functions returning new GC objects should open one.
+     */
+    public GcScope gcScope() {
+        return new GcScope(this, javaRoots.open());
+    }
+
+    /**
+     * A handle that keeps GC reference {@code raw} (an object, i31 or host object of this store)
+     * alive until it is closed or the JVM collects it.
+     *
+     * @throws IllegalArgumentException when {@code raw} is no such reference of this store
+     */
+    public GcRef gcRef(long raw) {
+        if (raw == 0 || !(GcRefs.isI31(raw) || GcRefs.isHost(raw) && hostObjects.get(raw) != null || isGcValue(raw))) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(raw) + " is not a GC reference of this store");
+        }
+        return javaRoots.handle(this, raw);
+    }
+
+    JavaRoots javaRoots() {
+        return javaRoots;
+    }
+
+    /** Roots the references among raw values of {@code types} that reach Java (results of a call, a host function's arguments; see {@link #gcScope}). */
+    void rootReferences(ValType[] types, long[] results) {
+        int k = 0;
+        for (ValType t : types) {
+            if (t.isReference()) javaRoots.root(results[k]);
+            k += RawValues.slots(t);
+        }
+    }
+
+    /** Native code of this store starts or stops running on the owner's stack. */
+    void nativeEntered(boolean entered) {
+        nativeFrames += entered ? 1 : -1;
+    }
+
+    /** Host objects alive now and words Java holds rooted, for tests. */
+    long[] rootStats() {
+        return new long[] {hostObjects.size(), javaRoots.size()};
     }
 
     /** Caps every table's growth (elements). */
@@ -558,9 +622,9 @@ public final class Store implements AutoCloseable {
     void checkRaw(ValType t, long raw) {
         if (raw == 0) return;
         if (isExtern(t)) {
-            synchronized (this) {
-                externObject(raw); // a host object of this store, or a GC value made external
-            }
+            // a host object of this store, or a GC value made external
+            boolean ok = GcRefs.isHost(raw) ? hostObjects.get(raw) != null : GcRefs.isI31(raw) || isGcValue(raw);
+            if (!ok) throw new IllegalArgumentException("no externref 0x" + Long.toHexString(raw) + " in this store");
         } else if (isAnyHierarchy(t) || t.heapType().isConcrete() && !byDescriptor.containsKey(raw) && isGcValue(raw)) {
             return; // GC references: WasmFunction.checkArguments checks them against the parameter's type
         } else if (!byDescriptor.containsKey(raw)) {
@@ -760,15 +824,34 @@ public final class Store implements AutoCloseable {
         return f;
     }
 
-    /** The externref value for a host object (the same object always gives the same value); null gives 0. */
-    public synchronized long externRef(Object o) {
+    /**
+     * The externref value for a host object (the same object gives the same value while the value
+     * lives); null gives 0; a {@link GcRef} of this store gives its reference back. The value is
+     * rooted like a call's result ({@link #gcScope}): once nothing (Wasm, Java) holds it, a
+     * collection may free it, and the next externref of the object is a new value.
+     */
+    public long externRef(Object o) {
         if (o == null) return 0;
-        Long h = externHandles.get(o);
-        if (h != null) return h;
-        externObjects.add(o);
-        long handle = GcRefs.host(externObjects.size());
-        externHandles.put(o, handle);
-        return handle;
+        if (o instanceof GcRef r && r.store() == this) {
+            javaRoots.root(r.raw());
+            return r.raw();
+        }
+        if (hostObjects.collectionDue()) collectHostObjects();
+        long ref = hostObjects.ref(o);
+        javaRoots.root(ref);
+        return ref;
+    }
+
+    /** A collection to free host objects, when it is safe here: on the owner's thread (or none's), no native frames. */
+    private void collectHostObjects() {
+        Thread me = Thread.currentThread();
+        boolean mine = owner == me;
+        if (!mine && !OWNER.compareAndSet(this, null, me)) return;
+        try {
+            if (!closed && nativeFrames == 0) gcHeap().collectIfAllowed();
+        } finally {
+            if (!mine) OWNER.setRelease(this, null);
+        }
     }
 
     /** A new exception tag with payload types {@code params}, for host functions that throw into the guest or to define as an import. */
@@ -800,16 +883,16 @@ public final class Store implements AutoCloseable {
      *
      * @throws IllegalArgumentException when {@code ref} is not an externref of this store
      */
-    public synchronized Object externObject(long ref) {
+    public Object externObject(long ref) {
         if (ref == 0) return null;
         if (!GcRefs.isHost(ref)) {
-            // a GC value made external (extern.convert_any): no host object (Java sees null for now)
-            if (GcRefs.isI31(ref) || gcHeap != null && gcHeap.isObject(ref)) return null;
-            throw new IllegalArgumentException("no externref " + ref + " in this store");
+            // a GC value made external (extern.convert_any): a handle on it, which externRef turns back into the value
+            if (GcRefs.isI31(ref) || isGcValue(ref)) return javaRoots.handle(this, ref);
+            throw new IllegalArgumentException("no externref 0x" + Long.toHexString(ref) + " in this store");
         }
-        long handle = GcRefs.hostHandle(ref);
-        if (handle < 1 || handle > externObjects.size()) throw new IllegalArgumentException("no externref " + ref + " in this store");
-        return externObjects.get((int) handle - 1);
+        Object o = hostObjects.get(ref);
+        if (o == null) throw new IllegalArgumentException("no externref 0x" + Long.toHexString(ref) + " in this store (or it was collected)");
+        return o;
     }
 
     /**
@@ -848,7 +931,7 @@ public final class Store implements AutoCloseable {
         memories.clear();
         tables.clear();
         functionsByHandle.clear();
-        externObjects.clear();
-        externHandles.clear();
+        hostObjects.clear();
+        javaRoots.clear();
     }
 }

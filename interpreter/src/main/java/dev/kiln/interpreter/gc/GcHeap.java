@@ -36,6 +36,7 @@ public final class GcHeap implements AutoCloseable {
     private final GcTypeRegistry types;
     private final long maxBytes;
     private GcRoots roots;
+    private HostObjectTracer hostObjects;
     private final List<Chunk> chunks = new ArrayList<>();
     private final TreeMap<Long, Chunk> byBase = new TreeMap<>();
     private int chunkIndex;
@@ -96,6 +97,27 @@ public final class GcHeap implements AutoCloseable {
     /** Sets where collections find their roots (the runtime's store). */
     public void roots(GcRoots roots) {
         this.roots = roots;
+    }
+
+    /**
+     * The table of host objects (externref values {@code ...010}) a collection also marks and
+     * sweeps: {@link HostObjectTracer#mark} for each such word reached (from a root or a field),
+     * then {@link HostObjectTracer#sweep} once marking is done.
+     */
+    public interface HostObjectTracer {
+        void mark(long hostRef);
+
+        void sweep();
+    }
+
+    /** Sets the host-object table collections mark and sweep (the runtime's store). */
+    public void hostObjects(HostObjectTracer tracer) {
+        this.hostObjects = tracer;
+    }
+
+    /** Collects now unless collections are deferred (the runtime asking for host objects to be freed). */
+    public void collectIfAllowed() {
+        if (collectionsDeferred == 0 && roots != null) collect();
     }
 
     public GcTypeRegistry types() {
@@ -193,9 +215,14 @@ public final class GcHeap implements AutoCloseable {
         roots.report(this::mark);
         while (workTop > 0) scan(work[--workTop]);
         sweep();
+        if (hostObjects != null) hostObjects.sweep();
     }
 
     private void mark(long word) {
+        if (GcRefs.isHost(word)) {
+            if (hostObjects != null) hostObjects.mark(word);
+            return;
+        }
         if (!GcRefs.isObject(word)) return;
         Chunk c = chunkOf(word);
         if (c == null) return;
