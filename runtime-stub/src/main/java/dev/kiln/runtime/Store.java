@@ -504,6 +504,20 @@ public final class Store implements AutoCloseable {
         return javaRoots.handle(this, raw);
     }
 
+    /**
+     * Runs a garbage collection now (as wasmtime's {@code Store::gc}), on the calling thread,
+     * which must be free to use the store. Inside a host function called from native code it does
+     * nothing (native frames are not scanned).
+     *
+     * @throws StoreInUseException when another thread is using the store
+     */
+    public void gc() {
+        using(() -> {
+            if (nativeFrames == 0) gcHeap().collectIfAllowed();
+            return null;
+        });
+    }
+
     JavaRoots javaRoots() {
         return javaRoots;
     }
