@@ -3,6 +3,8 @@ package dev.kiln.runtime.examples;
 import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.FunctionInstance;
+import dev.kiln.runtime.GcRef;
+import dev.kiln.runtime.GcScope;
 import dev.kiln.runtime.GlobalInstance;
 import dev.kiln.runtime.GlobalType;
 import dev.kiln.runtime.HostFunction;
@@ -77,6 +79,44 @@ class JavaApiExamplesTest {
                 (i32.store (i32.const 0) (global.get $counter))
                 (global.get $counter)))
             """.getBytes(StandardCharsets.UTF_8);
+
+    private static final byte[] BOX_WAT = """
+            (module
+              (type $box (struct (field i64)))
+              (type $bytes (array i8))
+              (func (export "make") (param i64) (result (ref $box)) (struct.new $box (local.get 0)))
+              (func (export "get") (param (ref $box)) (result i64) (struct.get $box 0 (local.get 0)))
+              (func (export "churn") (param $n i32)
+                (loop $l
+                  (drop (array.new_default $bytes (i32.const 1000)))
+                  (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                  (br_if $l (local.get $n)))))
+            """.getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void gcReferencesHeldByJavaSurviveCollections() {
+        try (Store store = new Store().maxGcHeapBytes(4 << 20)) {
+            Instance instance = store.instantiate(WasmModule.of(BOX_WAT));
+            long seen;
+            // [readme:gc]
+            try (GcScope scope = store.gcScope()) {
+                long box = instance.function("make").call(3)[0];   // rooted until the scope closes
+                instance.function("churn").call(100_000);          // collections keep it
+                instance.function("get").call(box);
+            }
+            // [/readme]
+            try (GcScope scope = store.gcScope()) {
+                long box = instance.function("make").call(3)[0];
+                instance.function("churn").call(100_000);
+                seen = instance.function("get").call(box)[0];
+                try (GcRef kept = store.gcRef(box)) {
+                    assertEquals("struct", kept.kind());
+                }
+            }
+            assertEquals(3, seen);
+            assertTrue(store.gcStats()[0] > 0, "collections ran");
+        }
+    }
 
     private static Engine nativeOrInterp() {
         return Engine.builder().tier(CodeTarget.host().isPresent() ? Tier.NATIVE : Tier.INTERP).precompiledCode(null).build();
