@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# GC throughput and pauses: allocation-heavy Wasm GC programs on kiln and wasmtime, side by side,
+# in process (each engine times _start in a fresh store per round, the module compiled once):
+#   - binary-trees: bench/gc/binary_trees.wat (trees of depth 4..16, one long-lived tree);
+#   - moonbit: tests/src/test/resources/gc/moonbit/main.wasm (MoonBit: binary trees, an
+#     interpreter with boxed values and closures, a string map; scripts/moonbit/build.sh).
+# kiln runs GC on the interpreter (the native tiers decline GC functions, so `auto` runs them
+# interpreted too); pauses are kiln's collections (p50/p99/max over the measured rounds).
+#   bench/gc.sh         env: WARMUP (rounds, default 2), ROUNDS (default 5), TIERS (default "INTERP AUTO")
+# Output: a table on stdout and bench/results/gc.json (git-ignored). Read the ratios, not the times.
+set -euo pipefail
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+root=$(dirname "$here")
+. "$root/scripts/env.sh"
+kiln_find_jdk
+WARMUP=${WARMUP:-2}
+ROUNDS=${ROUNDS:-5}
+TIERS=${TIERS:-INTERP AUTO}
+out=$here/results
+mkdir -p "$out"
+py=$root/tests/.venv/bin/python
+[ -x "$py" ] || kiln_die "wasmtime's Python package is missing: run ./run-tests differential once (it makes tests/.venv)"
+"$root/kiln" help >/dev/null 2>&1 || true   # builds the CLI jar when sources changed
+"$py" -c 'import sys, wasmtime; open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' \
+  "$here/gc/binary_trees.wat" "$out/binary_trees.wasm"
+programs=("binary-trees:$out/binary_trees.wasm" "moonbit:$root/tests/src/test/resources/gc/moonbit/main.wasm")
+: > "$out/gc.jsonl"
+for p in "${programs[@]}"; do
+  name=${p%%:*}; wasm=${p#*:}
+  line=$("$py" "$here/gc/wasmtime_gc.py" "$wasm" "$WARMUP" "$ROUNDS")
+  echo "{\"program\": \"$name\", ${line#\{}" >> "$out/gc.jsonl"
+  for t in $TIERS; do
+    line=$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/cli/target/kiln.jar" "$here/gc/GcBench.java" "$wasm" "$t" "$WARMUP" "$ROUNDS")
+    echo "{\"program\": \"$name\", ${line#\{}" >> "$out/gc.jsonl"
+  done
+done
+python3 - "$out/gc.jsonl" "$out/gc.json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+json.dump(rows, open(sys.argv[2], "w"), indent=1)
+base = {r["program"]: r["median_s"] for r in rows if r["engine"] == "wasmtime-cranelift"}
+print(f"{'program':14} {'engine':20} {'median s':>9} {'x wasmtime':>10} {'GCs/run':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+for r in rows:
+    ratio = r["median_s"] / base[r["program"]]
+    extra = "" if "pause_p50_ms" not in r else f"{r['collections_per_round']:8.1f} {r['pause_p50_ms']:8.2f} {r['pause_p99_ms']:8.2f} {r['pause_max_ms']:8.2f}"
+    print(f"{r['program']:14} {r['engine']:20} {r['median_s']:9.3f} {ratio:10.2f} {extra}")
+PY

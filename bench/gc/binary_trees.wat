@@ -1,0 +1,30 @@
+;; Binary trees (the Benchmarks Game shape): trees of depth 4..MAX allocated, checked and dropped,
+;; one long-lived tree kept throughout. Prints nothing; _start stores the checksum in a global.
+(module
+  (type $tree (struct (field $l (ref null $tree)) (field $r (ref null $tree))))
+  (global $result (export "result") (mut i32) (i32.const 0))
+  (func $make (param $d i32) (result (ref $tree))
+    (if (result (ref $tree)) (i32.eqz (local.get $d))
+      (then (struct.new $tree (ref.null $tree) (ref.null $tree)))
+      (else (struct.new $tree (call $make (i32.sub (local.get $d) (i32.const 1)))
+                              (call $make (i32.sub (local.get $d) (i32.const 1)))))))
+  (func $check (param $t (ref null $tree)) (result i32)
+    (if (result i32) (ref.is_null (struct.get $tree $l (local.get $t)))
+      (then (i32.const 1))
+      (else (i32.add (i32.const 1)
+              (i32.add (call $check (struct.get $tree $l (local.get $t)))
+                       (call $check (struct.get $tree $r (local.get $t))))))))
+  (func (export "_start")
+    (local $max i32) (local $long (ref null $tree)) (local $d i32) (local $n i32) (local $sum i32)
+    (local.set $max (i32.const 16))
+    (local.set $long (call $make (local.get $max)))
+    (local.set $d (i32.const 4))
+    (loop $depths
+      (local.set $n (i32.shl (i32.const 1) (i32.add (i32.sub (local.get $max) (local.get $d)) (i32.const 4))))
+      (loop $iters
+        (local.set $sum (i32.add (local.get $sum) (call $check (call $make (local.get $d)))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $iters (local.get $n)))
+      (local.set $d (i32.add (local.get $d) (i32.const 2)))
+      (br_if $depths (i32.le_s (local.get $d) (local.get $max))))
+    (global.set $result (i32.add (local.get $sum) (call $check (local.get $long))))))
