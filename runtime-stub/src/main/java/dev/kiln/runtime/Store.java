@@ -458,6 +458,14 @@ public final class Store implements AutoCloseable {
         return ok ? null : "not a reference of type " + t + " in this store";
     }
 
+    /**
+     * How long each collection of this store's GC heap took (nanoseconds; the last 65 536, oldest
+     * first): the pauses guest code saw. Empty before any GC module.
+     */
+    public synchronized long[] gcPauseNanos() {
+        return gcHeap == null ? new long[0] : gcHeap.pauseNanos();
+    }
+
     /** GC statistics: collections so far and bytes of native memory the heap holds (0, 0 before any GC module). */
     public synchronized long[] gcStats() {
         return gcHeap == null ? new long[2] : new long[] {gcHeap.collections(), gcHeap.committedBytes()};

@@ -47,6 +47,9 @@ public final class GcHeap implements AutoCloseable {
     private long collections;
     private long allocatedBytes;
     private long[] work = new long[256];
+    /** How long each collection took (nanoseconds), the last {@link #PAUSES_KEPT}. */
+    private final long[] pauses = new long[PAUSES_KEPT];
+    private static final int PAUSES_KEPT = 1 << 16;
     private int workTop;
 
     private static final class Chunk {
@@ -209,6 +212,7 @@ public final class GcHeap implements AutoCloseable {
 
     /** Marks from the roots and frees what they do not reach. */
     public void collect() {
+        long start = System.nanoTime();
         collections++;
         for (Chunk c : chunks) c.marks.clear();
         workTop = 0;
@@ -216,6 +220,15 @@ public final class GcHeap implements AutoCloseable {
         while (workTop > 0) scan(work[--workTop]);
         sweep();
         if (hostObjects != null) hostObjects.sweep();
+        pauses[(int) ((collections - 1) % PAUSES_KEPT)] = System.nanoTime() - start;
+    }
+
+    /** How long the collections took, in nanoseconds (the last 65 536), oldest first. */
+    public long[] pauseNanos() {
+        int n = (int) Math.min(collections, PAUSES_KEPT);
+        long[] out = new long[n];
+        for (int k = 0; k < n; k++) out[k] = pauses[(int) ((collections - n + k) % PAUSES_KEPT)];
+        return out;
     }
 
     private void mark(long word) {
