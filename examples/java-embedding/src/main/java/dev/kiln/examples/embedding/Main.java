@@ -1,5 +1,7 @@
 package dev.kiln.examples.embedding;
 
+import dev.kiln.examples.embedding.wasm.CalcModule;
+import dev.kiln.runtime.Caller;
 import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
@@ -23,7 +25,8 @@ import static dev.kiln.runtime.ValueType.I32;
 /**
  * Embeds two WebAssembly modules that kiln-maven-plugin precompiled at build time (they are in
  * this project's jar, with their native code for x86_64 and aarch64): calls typed exports, gives
- * the guest a host function, reads its memory, and runs a WASI program. Prints what it saw and
+ * the guest a host function, reads its memory, does the same through the class kiln:generate made
+ * from the module ({@code CalcModule}), and runs a WASI program. Prints what it saw and
  * how many functions were compiled at run time (none: all native code came from the jar).
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp target/classes:<kiln-runtime and its
@@ -59,6 +62,20 @@ public final class Main {
             TierReport report = TierReport.of(calc, store, 0);
             out.println("calc.wat: " + report.boundFromCache() + " functions bound from precompiled code, "
                     + report.compiled() + " compiled at run time, " + report.interpreted() + " interpreted");
+            compiled += report.compiled() + report.interpreted();
+        }
+
+        // the same module through the class kiln:generate made from it: Java methods, a host interface
+        try (Store store = engine.newStore()) {
+            CalcModule.Exports calcExports = CalcModule.instantiate(store, calc, new CalcModule.Host() {
+                @Override
+                public void envLog(Caller caller, int ptr, int len) {
+                    out.println("generated host interface got: " + caller.memory().readString(ptr, len));
+                }
+            });
+            out.println("generated add(40, 2) = " + calcExports.add(40, 2) + ", fib(10) = " + calcExports.fib(10));
+            calcExports.greet();
+            TierReport report = TierReport.of(calc, store, 0);
             compiled += report.compiled() + report.interpreted();
         }
 

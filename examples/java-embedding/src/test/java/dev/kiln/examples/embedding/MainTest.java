@@ -22,6 +22,8 @@ class MainTest {
                 logged: [hello from wasm]
                 memory at 64: kiln
                 calc.wat: 3 functions bound from precompiled code, 0 compiled at run time, 0 interpreted
+                generated add(40, 2) = 42, fib(10) = 55
+                generated host interface got: hello from wasm
                 WASI stdout: hello, kiln
                 WASI exit code: 2
                 hello.wat: 2 functions bound from precompiled code, 0 compiled at run time, 0 interpreted
