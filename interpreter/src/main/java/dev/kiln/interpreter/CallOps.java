@@ -51,8 +51,7 @@ final class CallOps {
         st.framePc[depth] = pc;
         st.frameFp[depth] = fp;
         st.depth = depth + 1;
-        int nargs = c[pc + 2];
-        for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
+        Interpreter.copyArgs(r, c, pc, fp, nfp);
         long[] k = callee.constants;
         if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
         st.fn = callee;

@@ -280,7 +280,7 @@ public final class Interpreter {
                             int cfp = st.frameFp[depth];
                             int[] cc = caller.code;
                             int at = cpc + 4 + cc[cpc + 2]; // the call's result slots
-                            for (int i = 0; i < n; i++) r[cfp + cc[at + i]] = r[fp + c[pc + 2 + i]];
+                            copyResults(r, c, pc + 2, fp, cc, at, cfp, n);
                             pc = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
                             fn = caller;
                             c = cc;
@@ -302,8 +302,7 @@ public final class Interpreter {
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
                             depth++;
-                            int nargs = c[pc + 2];
-                            for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
+                            copyArgs(r, c, pc, fp, nfp);
                             long[] k = callee.constants;
                             if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
                             fn = callee;
@@ -467,6 +466,23 @@ public final class Interpreter {
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
             throw t;
         }
+    }
+
+    /**
+     * Copies the arguments of the call at {@code pc} (CALL or CALL_INDIRECT: func/type nargs nres
+     * args...) into the callee's parameter slots at {@code nfp}. A method of its own so that the
+     * dispatch loop has no inner loop: HotSpot compiles a hot method for on-stack replacement at
+     * the loop whose back-edge counter overflowed, and an OSR entry inside one instruction's arm
+     * gives the whole dispatch loop poor code.
+     */
+    static void copyArgs(long[] r, int[] c, int pc, int fp, int nfp) {
+        int nargs = c[pc + 2];
+        for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
+    }
+
+    /** Copies {@code n} results from the slots named at {@code c[from..]} of frame {@code fp} to those named at {@code cc[at..]} of frame {@code cfp} (see {@link #copyArgs}). */
+    private static void copyResults(long[] r, int[] c, int from, int fp, int[] cc, int at, int cfp, int n) {
+        for (int i = 0; i < n; i++) r[cfp + cc[at + i]] = r[fp + c[from + i]];
     }
 
     /**
