@@ -42,7 +42,7 @@ final class CallOps {
     }
 
     /** Pushes the running frame and makes {@code callee} the running one, its arguments copied from the call at {@code pc}. */
-    private static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
+    static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
         int depth = st.depth;
         int nfp = fp + st.fn.frameSize;
         st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
