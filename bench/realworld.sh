@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real programs, whole processes, kiln against wasmtime (Cranelift and Winch), side by side in one run:
 #   bench/realworld.sh                  (env: RUNS=3, PROGRAMS="yosys sqlite ruby kernels", TIERS;
-#                                        REUSE_WASMTIME=1 keeps wasmtime's compiled modules from an earlier run)
+#                                        REUSE_WASMTIME=1 keeps wasmtime's compiled modules from an earlier run,
+#                                        REUSE_KILN=1 kiln's cache objects, when present: no compile rows then)
 # The programs are fetched or built here, never committed (bench/results/realworld/, git-ignored):
 #   yosys    YoWASP's Yosys (npm @yowasp/yosys, its 30.8 MB WASI core module, 34 000 functions):
 #            --version (start-up), and the coarse passes of synthesis of bench/realworld/counter.v (proc,
@@ -66,10 +67,14 @@ text_size() { # the .text section's size, in bytes, of an ELF file (0 when it ha
 
 compile_program() { # name wasm
   local name=$1 wasm=$2 cache=$out/cache-$1
-  rm -rf "$cache"
-  timed "compile:$name:kiln" "$root/kiln" compile --cache-dir "$cache" "$wasm"
-  if [ -n "$BEFORE" ]; then rm -rf "$cache-before"; timed "compile:$name:kiln-before" "$BEFORE" compile --cache-dir "$cache-before" "$wasm"; fi
-  local obj; obj=$(ls "$cache"/*.o)
+  if [ -z "${REUSE_KILN:-}" ] || ! ls "$cache"/*.o >/dev/null 2>&1; then
+    rm -rf "$cache"
+    timed "compile:$name:kiln" "$root/kiln" compile --cache-dir "$cache" "$wasm"
+  fi
+  if [ -n "$BEFORE" ] && [[ " ${tiers[*]} " =~ (native|auto-warm)-before ]]; then
+    rm -rf "$cache-before"; timed "compile:$name:kiln-before" "$BEFORE" compile --cache-dir "$cache-before" "$wasm"
+  fi
+  local obj; obj=$(ls -t "$cache"/*.o | head -1)
   record "{\"label\":\"size:$name:kiln\",\"text\":$(text_size "$obj"),\"file\":$(stat -c %s "$obj"),\"code\":$(code_bytes "$obj")}"
   for e in wasmtime-cranelift wasmtime-winch; do
     local cwasm=$out/$name.$e.cwasm saved=$out/$name.$e.compile.json
