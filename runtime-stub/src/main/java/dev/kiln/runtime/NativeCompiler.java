@@ -363,8 +363,9 @@ public final class NativeCompiler {
             }
         }
         if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
+        long start = System.nanoTime();
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, n -> { });
-        module.useNativeCode(code, backend, options);
+        module.useCompiledCode(code, backend, options, System.nanoTime() - start);
         if (cache == null || !write) return Outcome.COMPILED;
         try {
             cache.storeMapped(id, LinkedObjectWriter.write(id, module.validated().module().functionCount(), code,
