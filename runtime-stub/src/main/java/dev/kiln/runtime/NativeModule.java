@@ -173,6 +173,11 @@ final class NativeModule {
         for (MachineCode c : cached) if (code[c.funcIndex()] == null) code[c.funcIndex()] = c;
     }
 
+    /** The machine code of {@code f} compiled here or provided, or null (for tests). */
+    synchronized MachineCode machineCode(int f) {
+        return code[f];
+    }
+
     /** True when the function has machine code, placed or not. */
     synchronized boolean hasCode(int f) {
         return code[f] != null || mapped != null && mapped.hasCode(f);
