@@ -146,8 +146,7 @@ final class NativeModule {
      */
     synchronized void useMapped(MappedObject object, boolean lazyCheck) {
         if (mapped != null) return;
-        textBase = object.mapText(lazyCheck);
-        natives.registerMapped(textBase, object, m::functionDisplayName, lazyCheck);
+        textBase = natives.mapText(object, m::functionDisplayName, lazyCheck, placed);
         mapped = object;
         int defined = m.functionCount() - m.importedFunctionCount();
         if (object.compiledCount() < defined) {
