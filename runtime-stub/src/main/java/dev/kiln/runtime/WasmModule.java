@@ -189,6 +189,11 @@ public final class WasmModule {
         nativeCode(level, codeBackend, options).provide(code);
     }
 
+    /** Uses code this process has just compiled (in {@code nanos}): binding it counts as compiled, not as a cache hit. */
+    void useCompiledCode(List<MachineCode> code, Backend backend, CodeOptions options, long nanos) {
+        nativeCode(backend, options).provideCompiled(code, nanos);
+    }
+
     /** Uses a cached object in the mapped format in stores of {@code level}: its text is mapped, each function binds when first needed. */
     void useMappedCode(MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options, boolean lazyCheck) {
         nativeCode(level, codeBackend, options).useMapped(object, lazyCheck);
