@@ -355,6 +355,11 @@ public final class MappedObject {
                 lazy ? PosixMemory.PROT_NONE : PosixMemory.PROT_READ | PosixMemory.PROT_EXEC);
     }
 
+    /** Unmaps the text {@link #mapText} mapped at {@code base}: nothing may run in it any more. */
+    public void unmapText(long base) {
+        PosixMemory.munmap(base, textSize);
+    }
+
     @Override
     public String toString() {
         return "MappedObject[" + path + ", " + compiledCount + " of " + functionCount + " functions]";

@@ -1,13 +1,16 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.CodeRangeWord;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.linker.CFunction;
+import dev.kiln.linker.VirtualMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.function.ToLongFunction;
 
 /**
@@ -22,8 +25,14 @@ import java.util.function.ToLongFunction;
  * libjsig's, which keeps the JVM's handler first and hands kiln's the signals the JVM does not own.
  *
  * <p>The handler learns where kiln's code is from a table in native memory ({@code u64 count}, then
- * {@code count} pairs {@code u64 start, end}): every reservation of code memory is added before code
- * is placed in it, and the count is published last, so the handler never reads a half-written entry.
+ * {@code count} words, each a range packed as a {@link CodeRangeWord}): every reservation of code
+ * memory and every mapped cache text is added before code runs in it, and removed when its code can
+ * no longer run (a mapped text before it is unmapped). An entry is one word, written with one store,
+ * so a signal handled while an entry is cleared or reused sees the old range or the new one whole; a
+ * cleared entry (an empty range) is reused by the next range, and the count (published after a new
+ * entry is written) only grows to the most ranges ever registered at once. The tables reserve room for
+ * {@link #CAPACITY} ranges, more than the mappings a process may have ({@code vm.max_map_count},
+ * 65 530 by default), and only the pages of entries in use become resident.
  */
 final class GuardPages {
     static final int SIGBUS = 7;
@@ -32,36 +41,89 @@ final class GuardPages {
     private static final int SA_ONSTACK = 0x0800_0000;
     /** glibc's struct sigaction (x86-64 and AArch64 alike): handler, 128-byte mask, int flags, restorer. */
     private static final int SIGACTION_SIZE = 152, SA_MASK = 8, SA_FLAGS = 136;
-    /**
-     * Room for this many code ranges and mapped objects (the handler reads only the counts). Every
-     * module opened from a mapped cache object adds one of each, and they are not removed yet: a
-     * process that opens more modules than this from the cache fails to instantiate the next one.
-     */
-    private static final int MAX_RANGES = 8192;
+    /** Room for this many code ranges, and as many lazily checked texts, registered at once. */
+    static final int CAPACITY = 1 << 20;
 
-    private static final MemorySegment RANGES = Arena.global().allocate(8 + 16L * MAX_RANGES, 16);
-    private static int count;
-    /** Mapped text checked block by block: {@code u64 count}, then triples {@code start, end, digests}. */
-    private static final MemorySegment LAZY = Arena.global().allocate(8 + 24L * MAX_RANGES, 16);
-    private static int lazyCount;
+    /** Code ranges: {@code u64 count}, then one word per range. */
+    private static final Table RANGES = new Table(8);
+    /** Mapped text checked block by block: {@code u64 count}, then pairs {@code range word, digests}. */
+    private static final Table LAZY = new Table(16);
 
     private GuardPages() {
     }
 
     /**
-     * Adds a mapped object's text, inaccessible until checked: {@code digests} holds the expected
-     * {@link dev.kiln.linker.BlockHash} of each 64 KiB block. Not yet checked lazily by the handler:
-     * the runtime checks such text before mapping it (see NativeCompiler).
+     * A table the handler reads: a count, then entries of {@code stride} bytes whose first word is a
+     * range; free entries are reused. Guarded by the class lock of {@link GuardPages}.
      */
-    static synchronized void addLazyText(long start, long end, long digests) {
-        if (lazyCount == MAX_RANGES) throw new IllegalStateException("more than " + MAX_RANGES + " mapped cache objects");
-        LAZY.set(ValueLayout.JAVA_LONG, 8 + 24L * lazyCount, start);
-        LAZY.set(ValueLayout.JAVA_LONG, 16 + 24L * lazyCount, end);
-        LAZY.set(ValueLayout.JAVA_LONG, 24 + 24L * lazyCount, digests);
-        lazyCount++;
-        LAZY.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, lazyCount); // published last
-        VarHandle.fullFence();
-        addCodeRange(start, end);
+    private static final class Table {
+        final int stride;
+        final MemorySegment memory;
+        int count;
+        final ArrayDeque<Integer> free = new ArrayDeque<>();
+
+        Table(int stride) {
+            this.stride = stride;
+            VirtualMemory reserved = VirtualMemory.reserve(8 + (long) stride * CAPACITY);
+            reserved.commit(0, reserved.size()); // fresh pages: zero and not resident until written
+            this.memory = reserved.segment(0, reserved.size());
+        }
+
+        long address() {
+            return memory.address();
+        }
+
+        /** Writes an entry ({@code second}, when the stride has room, before the range word) and returns its index. */
+        int add(long word, long second) {
+            Integer reused = free.poll();
+            int index;
+            if (reused != null) {
+                index = reused;
+            } else {
+                if (count == CAPACITY) throw new IllegalStateException("more than " + CAPACITY + " ranges of native code at once");
+                index = count;
+            }
+            long at = 8 + (long) stride * index;
+            if (stride > 8) memory.set(ValueLayout.JAVA_LONG, at + 8, second);
+            VarHandle.storeStoreFence(); // the digests are in place before the range that leads to them
+            memory.set(ValueLayout.JAVA_LONG, at, word); // one store: the handler sees no range or all of it
+            if (reused == null) {
+                VarHandle.storeStoreFence();
+                count++;
+                memory.set(ValueLayout.JAVA_LONG, 0, count); // published last: the handler reads the count first
+            }
+            VarHandle.fullFence();
+            return index;
+        }
+
+        /** Clears entry {@code index} (one store of the empty range) for reuse. */
+        void remove(int index) {
+            memory.set(ValueLayout.JAVA_LONG, 8 + (long) stride * index, CodeRangeWord.EMPTY);
+            VarHandle.fullFence();
+            free.push(index);
+        }
+
+        int inUse() {
+            return count - free.size();
+        }
+    }
+
+    /** What {@link #addCodeRange} or {@link #addLazyText} registered, for {@link #remove}. */
+    record Registration(int range, int lazy) {
+    }
+
+    /**
+     * Adds a mapped object's text, inaccessible until checked: {@code digests} holds the expected
+     * {@link dev.kiln.linker.BlockHash} of each 64 KiB block.
+     */
+    static synchronized Registration addLazyText(long start, long end, long digests) {
+        int lazy = LAZY.add(CodeRangeWord.of(start, end), digests);
+        try {
+            return new Registration(addCodeRange(start, end).range(), lazy);
+        } catch (RuntimeException e) {
+            LAZY.remove(lazy);
+            throw e;
+        }
     }
 
     /** True when {@code backend}'s handler checks mapped text blocks itself ({@link #addLazyText}). */
@@ -70,13 +132,27 @@ final class GuardPages {
     }
 
     /** Adds a range of code addresses the handler treats as kiln's. */
-    static synchronized void addCodeRange(long start, long end) {
-        if (count == MAX_RANGES) throw new IllegalStateException("more than " + MAX_RANGES + " regions of native code");
-        RANGES.set(ValueLayout.JAVA_LONG, 8 + 16L * count, start);
-        RANGES.set(ValueLayout.JAVA_LONG, 16 + 16L * count, end);
-        count++;
-        RANGES.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, count); // published last: the handler reads the count first
-        VarHandle.fullFence();
+    static synchronized Registration addCodeRange(long start, long end) {
+        return new Registration(RANGES.add(CodeRangeWord.of(start, end), 0), -1);
+    }
+
+    /**
+     * Removes what {@code r} registered (the lazy text first, then its code range): call it before the
+     * memory is unmapped, once nothing can run in it.
+     */
+    static synchronized void remove(Registration r) {
+        if (r.lazy() >= 0) LAZY.remove(r.lazy());
+        RANGES.remove(r.range());
+    }
+
+    /** Code ranges registered now (for tests). */
+    static synchronized int rangesInUse() {
+        return RANGES.inUse();
+    }
+
+    /** The most code ranges ever registered at once: how many entries the handler scans (for tests). */
+    static synchronized int rangeTableLength() {
+        return RANGES.count;
     }
 
     /**

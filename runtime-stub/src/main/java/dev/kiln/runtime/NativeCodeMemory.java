@@ -10,6 +10,7 @@ import dev.kiln.linker.CodeSpaceExhaustedException;
 import dev.kiln.linker.ExecutableMemory;
 import dev.kiln.linker.LinkException;
 import dev.kiln.linker.MappedObject;
+import dev.kiln.linker.NativeMemoryException;
 import dev.kiln.linker.PlacedFunction;
 import dev.kiln.linker.SymbolResolver;
 import dev.kiln.runtime.internal.Backends;
@@ -57,22 +58,37 @@ final class NativeCodeMemory {
     /** Text of mapped cache objects by start address: frames in them are looked up in their metadata. */
     private final ConcurrentSkipListMap<Long, MappedText> mappedTexts = new ConcurrentSkipListMap<>();
 
-    /** A mapped object's text at {@code base}. */
-    record MappedText(long base, MappedObject object, IntFunction<String> names) {
+    /** A mapped object's text at {@code base}, registered with the guard-page handler as {@code registration}. */
+    record MappedText(long base, MappedObject object, IntFunction<String> names, GuardPages.Registration registration) {
     }
 
     /**
-     * Tells the frame walk and the guard-page handler about a mapped object's text at {@code base}; with
-     * {@code lazyCheck}, the handler checks each block's digest before opening it.
+     * Maps {@code object}'s text for {@code owner} (see {@link MappedObject#mapText}) and tells the
+     * frame walk and the guard-page handler about it; with {@code lazyCheck}, the handler checks each
+     * block's digest before opening it. The text is unmapped with the owner's other code
+     * ({@link #release}). When the system refuses the mapping, the collector first gets a chance to
+     * free the text of modules that can no longer run. Returns where the text is.
      */
-    void registerMapped(long base, MappedObject object, IntFunction<String> names,
-                        boolean lazyCheck) {
-        mappedTexts.put(base, new MappedText(base, object, names));
-        if (lazyCheck) {
-            GuardPages.addLazyText(base, base + object.textSize(), object.textDigestsAddress());
-        } else {
-            GuardPages.addCodeRange(base, base + object.textSize());
+    long mapText(MappedObject object, IntFunction<String> names, boolean lazyCheck, PlacedCode owner) {
+        long base;
+        try {
+            base = object.mapText(lazyCheck);
+        } catch (NativeMemoryException e) {
+            reclaim();
+            base = object.mapText(lazyCheck);
         }
+        GuardPages.Registration registration;
+        try {
+            registration = lazyCheck ? GuardPages.addLazyText(base, base + object.textSize(), object.textDigestsAddress())
+                    : GuardPages.addCodeRange(base, base + object.textSize());
+        } catch (RuntimeException e) {
+            object.unmapText(base);
+            throw e;
+        }
+        MappedText text = new MappedText(base, object, names, registration);
+        mappedTexts.put(base, text);
+        owner.mapped(text);
+        return base;
     }
 
     /** The mapped object whose text holds {@code address}, or null. */
@@ -211,10 +227,15 @@ final class NativeCodeMemory {
     }
 
 
-    /** Code a module placed, freed together when the module can no longer run (see {@link #release}). */
+    /** Code a module placed or mapped, freed together when the module can no longer run (see {@link #release}). */
     static final class PlacedCode {
         private final List<Long> placements = new ArrayList<>();
         private final List<Long> functions = new ArrayList<>();
+        private final List<MappedText> mapped = new ArrayList<>();
+
+        synchronized void mapped(MappedText text) {
+            mapped.add(text);
+        }
 
         synchronized void placed(List<PlacedFunction> batch, boolean functionsWithFrames) {
             if (batch.isEmpty()) return;
@@ -231,9 +252,21 @@ final class NativeCodeMemory {
         synchronized (code) {
             for (long f : code.functions) byAddress.remove(f);
             for (long p : code.placements) memory.free(p);
+            // the handler forgets a text before it is unmapped (a fault there is then no longer kiln's)
+            for (MappedText t : code.mapped) {
+                GuardPages.remove(t.registration());
+                mappedTexts.remove(t.base());
+                t.object().unmapText(t.base());
+            }
             code.functions.clear();
             code.placements.clear();
+            code.mapped.clear();
         }
+    }
+
+    /** Mapped cache texts in use now (for tests). */
+    int mappedTextCount() {
+        return mappedTexts.size();
     }
 
     /** Bytes of code placed and not freed (what the code space holds now). */

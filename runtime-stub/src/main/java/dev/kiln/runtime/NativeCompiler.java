@@ -177,7 +177,7 @@ public final class NativeCompiler {
         Backend level = levelOf(parsed.identity(), backend, options);
         String problem = mismatch(parsed.identity(), identity(module, level.cpu(), options), module.name());
         if (problem != null) throw new IncompatibleCodeException(problem);
-        module.useNativeCode(parsed.functions(), level, options);
+        module.useNativeCode(parsed.functions(), backend.cpu(), level, options);
     }
 
     /**
@@ -223,7 +223,7 @@ public final class NativeCompiler {
         Backend backend = Backends.host();
         if (cache == null || backend == null) return;
         TierUp.drain();
-        NativeModule nm = module.existingNativeCode(options);
+        NativeModule nm = module.existingNativeCode(backend.cpu(), options);
         if (nm == null || !nm.hasNewCode()) return;
         BuildIdentity id = identity(module, nm.backend().cpu(), options);
         try {
@@ -245,11 +245,11 @@ public final class NativeCompiler {
     }
 
     /** Maps a cached object's text for {@code module}; returns null, or the problem when the object is damaged. */
-    private static String useMapped(WasmModule module, MappedObject mapped, Backend backend, CodeOptions options) {
+    private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options) {
         boolean lazy = lazyTextCheck(backend);
         try {
             if (!lazy) mapped.checkAllText();
-            module.useMappedCode(mapped, backend, options, lazy);
+            module.useMappedCode(mapped, level, backend, options, lazy);
             return null;
         } catch (DamagedObjectException e) {
             return e.getMessage();
@@ -291,7 +291,7 @@ public final class NativeCompiler {
             CacheLookup found = cache.load(id, backend.relocationModel());
             if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
                 WasmModule module = WasmModule.ofTrusted(bytes, name);
-                String problem = useMapped(module, hit.mapped(), backend, options);
+                String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
                 if (problem == null) return new Opened(module, Outcome.CACHE_HIT);
                 warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
                         + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
@@ -347,13 +347,13 @@ public final class NativeCompiler {
                 CacheLookup found = cache.load(identity(module, level, options), b.relocationModel());
                 switch (found) {
                     case CacheLookup.Hit hit when hit.mapped() != null -> {
-                        String problem = useMapped(module, hit.mapped(), b, options);
+                        String problem = useMapped(module, hit.mapped(), backend.cpu(), b, options);
                         if (problem == null) return Outcome.CACHE_HIT;
                         warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
                                 + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
                     }
                     case CacheLookup.Hit hit -> {
-                        module.useNativeCode(hit.object().functions(), b, options);
+                        module.useNativeCode(hit.object().functions(), backend.cpu(), b, options);
                         return Outcome.CACHE_HIT;
                     }
                     case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "

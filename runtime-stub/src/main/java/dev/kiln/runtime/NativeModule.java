@@ -152,8 +152,7 @@ final class NativeModule {
      */
     synchronized void useMapped(MappedObject object, boolean lazyCheck) {
         if (mapped != null) return;
-        textBase = object.mapText(lazyCheck);
-        natives.registerMapped(textBase, object, m::functionDisplayName, lazyCheck);
+        textBase = natives.mapText(object, m::functionDisplayName, lazyCheck, placed);
         mapped = object;
         int defined = m.functionCount() - m.importedFunctionCount();
         if (object.compiledCount() < defined) {
@@ -182,6 +181,11 @@ final class NativeModule {
                 fromCache[c.funcIndex()] = true;
             }
         }
+    }
+
+    /** The machine code of {@code f} compiled here or provided, or null (for tests). */
+    MachineCode machineCode(int f) {
+        return code.get(f);
     }
 
     /**

@@ -190,8 +190,9 @@ public final class Store implements AutoCloseable {
     /**
      * Limits the native code of this store to the instruction-set extensions of {@code level}
      * (default: everything this machine's CPU has, {@link HostCpu#level()}); e.g. x86_64-v2 to run
-     * SSE instead of AVX code. A module's native code is made once, for the first store that
-     * needs it. The level must be one this machine runs.
+     * SSE instead of AVX code. A module's native code is made once per level (stores of one
+     * level share it; a store never runs code that uses instructions its level lacks). The level must
+     * be one this machine runs.
      */
     public Store cpu(CpuFeatures level) {
         CpuFeatures host = HostCpu.level();
@@ -730,7 +731,7 @@ public final class Store implements AutoCloseable {
         try {
             if (nativeActive) {
                 instance.activateNative();
-            } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(codeOptions()) != null) {
+            } else if (tier == Tier.NATIVE || tier == Tier.AUTO && instance.module().existingNativeCode(backend().cpu(), codeOptions()) != null) {
                 activateNative();
             }
         } catch (CodeSpaceFullException full) {

@@ -28,7 +28,7 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
 
     public static TierReport of(WasmModule module, Store store, int topCount) {
         var m = module.validated().module();
-        NativeModule nm = module.existingNativeCode(store.codeOptions());
+        NativeModule nm = module.existingNativeCode(store.backend().cpu(), store.codeOptions());
         TierStats s = nm == null ? new TierStats() : nm.stats;
         List<Hot> hot = new ArrayList<>();
         int interpreted = 0;

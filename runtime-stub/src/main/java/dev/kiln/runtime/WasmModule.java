@@ -12,8 +12,10 @@ import dev.kiln.frontend.text.WatParser;
 import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.linker.MappedObject;
+import dev.kiln.runtime.internal.Backends;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +35,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WasmModule {
     private final ValidatedModule validated;
     private final String name;
-    /** The native side per code options (metered and unmetered code differ). */
-    private final Map<CodeOptions, NativeModule> nativeCode = new HashMap<>();
+    /**
+     * The native side per CPU level of the stores that run it and code options (metered and unmetered
+     * code differ; a store limited to a lower level must never run code that uses a higher one's
+     * instructions).
+     */
+    private final Map<NativeKey, NativeModule> nativeCode = new HashMap<>();
+
+    /** What a module's native side is made for: stores of one CPU level, with one set of code options. */
+    private record NativeKey(CpuFeatures level, CodeOptions options) {
+    }
     /** Functions compiled for the interpreter, by function index (lazily; shared by all instances). */
     private final CompiledFunction[] interpreted;
 
@@ -133,39 +143,50 @@ public final class WasmModule {
     }
 
     /**
-     * The module's native side for {@code backend} and {@code options} (stubs placed on first use;
-     * code bound later). Its code is freed when this module becomes unreachable: every instance
-     * refers to its module, and an open store keeps its instances, so by then every store that ran
-     * the code is closed (or unreachable itself) and nothing can call it.
+     * The module's native side for stores of {@code backend}'s CPU level with {@code options} (stubs
+     * placed on first use; code bound later). Its code is freed when this module becomes unreachable:
+     * every instance refers to its module, and an open store keeps its instances, so by then every
+     * store that ran the code is closed (or unreachable itself) and nothing can call it.
      */
-    synchronized NativeModule nativeCode(Backend backend, CodeOptions options) {
-        NativeModule nm = nativeCode.get(options);
+    NativeModule nativeCode(Backend backend, CodeOptions options) {
+        return nativeCode(backend.cpu(), backend, options);
+    }
+
+    /**
+     * The native side for stores of CPU level {@code level}, made with {@code codeBackend} when it
+     * does not exist yet: {@code level}'s own backend, or a lower level's of the same architecture
+     * when the code comes from an object compiled for that level (it runs on {@code level} too).
+     */
+    private synchronized NativeModule nativeCode(CpuFeatures level, Backend codeBackend, CodeOptions options) {
+        NativeKey key = new NativeKey(level, options);
+        NativeModule nm = nativeCode.get(key);
         if (nm == null) {
-            nm = NativeModule.create(this, backend, options);
+            nm = NativeModule.create(this, codeBackend, options);
             NativeCodeMemory.CLEANER.register(this, nm.releaser());
-            nativeCode.put(options, nm);
+            nativeCode.put(key, nm);
         }
         return nm;
     }
 
-    /** The native side for {@code options} if one was made, else null. */
-    synchronized NativeModule existingNativeCode(CodeOptions options) {
-        return nativeCode.get(options);
+    /** The native side for stores of {@code level} with {@code options} if one was made, else null. */
+    synchronized NativeModule existingNativeCode(CpuFeatures level, CodeOptions options) {
+        return nativeCode.get(new NativeKey(level, options));
     }
 
-    /** The native side of unmetered code if one was made, else null. */
+    /** The native side of unmetered code for stores of this machine's level if one was made, else null. */
     NativeModule existingNativeCode() {
-        return existingNativeCode(CodeOptions.DEFAULT);
+        Backend host = Backends.host();
+        return host == null ? null : existingNativeCode(host.cpu(), CodeOptions.DEFAULT);
     }
 
     /**
-     * Uses code compiled elsewhere: each function binds to it when first called. Only for code
-     * whose identity (module hash, target, options, compiler build) was checked against this
-     * module: the cache, {@link Engine#precompiled}, precompiled resources.
+     * Uses code compiled elsewhere, for {@code codeBackend}'s level, in stores of level {@code level}
+     * (the same or higher): each function binds to it when first called. Only for code whose
+     * identity (module hash, target, options, compiler build) was checked against this module: the
+     * cache, {@link Engine#precompiled}, precompiled resources.
      */
-    void useNativeCode(List<MachineCode> code, Backend backend,
-                              CodeOptions options) {
-        nativeCode(backend, options).provide(code);
+    void useNativeCode(List<MachineCode> code, CpuFeatures level, Backend codeBackend, CodeOptions options) {
+        nativeCode(level, codeBackend, options).provide(code);
     }
 
     /** Uses code this process has just compiled (in {@code nanos}): binding it counts as compiled, not as a cache hit. */
@@ -173,10 +194,9 @@ public final class WasmModule {
         nativeCode(backend, options).provideCompiled(code, nanos);
     }
 
-    /** Uses a cached object in the mapped format: its text is mapped, each function binds when first needed. */
-    void useMappedCode(MappedObject object, Backend backend,
-                       CodeOptions options, boolean lazyCheck) {
-        nativeCode(backend, options).useMapped(object, lazyCheck);
+    /** Uses a cached object in the mapped format in stores of {@code level}: its text is mapped, each function binds when first needed. */
+    void useMappedCode(MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options, boolean lazyCheck) {
+        nativeCode(level, codeBackend, options).useMapped(object, lazyCheck);
     }
 
     /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */

@@ -1,6 +1,7 @@
 package dev.kiln.backend.aarch64;
 
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.code.CodeRangeWord;
 import dev.kiln.ir.code.MachineCode;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import static dev.kiln.backend.aarch64.GeneralRegister.*;
  * The SIGSEGV/SIGBUS handler of guard pages on AArch64 Linux, {@code void handler(int sig, siginfo_t
  * *info, ucontext_t *uc)} (see {@link dev.kiln.ir.code.Backend#signalHandler}):
  * <pre>
- *   x9 = uc.pc; for each range of the code-range table: if start &lt;= x9 &lt; end, redirect:
+ *   x9 = uc.pc; for each range of the code-range table (one word each, {@link CodeRangeWord}): if x9 - start &lt;u length, redirect:
  *       uc.x30 = x9; uc.x1 = out-of-bounds code; uc.pc = trap routine; ret
  *   otherwise: branch to the previous action's handler with the same arguments, or, when that was
  *   SIG_DFL or SIG_IGN, reset the disposition to SIG_DFL (rt_sigaction) and return, so the fault
@@ -37,10 +38,13 @@ final class A64SignalHandler {
         asm.add(X12, X10, 8);
         asm.bind(loop);
         asm.cbz(X11, chain);
-        asm.ldp(X13, X14, Address.base(X12));
-        asm.cmp(X9, X13);
-        asm.b(Condition.LO, next);
-        asm.cmp(X9, X14);
+        // one load of the entry's word: x14 = start, x13 = length; x9 lies in it when x9 - start <u length
+        asm.ldr(X13, Address.base(X12));
+        asm.lsr(X14, X13, CodeRangeWord.LENGTH_BITS);
+        asm.lsl(X14, X14, CodeRangeWord.PAGE_SHIFT);
+        asm.ubfiz(X13, X13, CodeRangeWord.PAGE_SHIFT, CodeRangeWord.LENGTH_BITS);
+        asm.sub(X15, X9, X14);
+        asm.cmp(X15, X13);
         asm.b(Condition.HS, next);
         asm.str(X9, Address.offset(X2, REGS + 8 * 30));
         asm.mov(X13, TrapKind.OUT_OF_BOUNDS_MEMORY.code);
@@ -49,7 +53,7 @@ final class A64SignalHandler {
         asm.str(X13, Address.offset(X2, PC));
         asm.ret();
         asm.bind(next);
-        asm.add(X12, X12, 16);
+        asm.add(X12, X12, 8);
         asm.sub(X11, X11, 1);
         asm.b(loop);
         asm.bind(chain);

@@ -2,6 +2,7 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.code.CodeRangeWord;
 import dev.kiln.ir.code.MachineCode;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import static dev.kiln.backend.x64.MemoryOperand.mem;
  * The SIGSEGV/SIGBUS handler of guard pages on x86-64 Linux, {@code void handler(int sig, siginfo_t
  * *info, ucontext_t *uc)} (see {@link dev.kiln.ir.code.Backend#signalHandler}):
  * <pre>
- *   rax = uc.rip; for each range of the code-range table: if start &lt;= rax &lt; end, redirect:
+ *   rax = uc.rip; for each range of the code-range table (one word each, {@link CodeRangeWord}): if rax - start &lt;u length, redirect:
  *       uc.rsp -= 8; [uc.rsp] = rax; uc.rsi = out-of-bounds code; uc.rip = trap routine; ret
  *   otherwise: tail-jump to the previous action's handler with the same arguments, or, when that
  *   was SIG_DFL or SIG_IGN, reset the disposition to SIG_DFL (rt_sigaction) and return, so the
@@ -61,9 +62,9 @@ final class X64SignalHandler {
         asm.bind(loop);
         asm.test(Width.QWORD, Gpr.RCX, Gpr.RCX);
         asm.jcc(Condition.E, chain);
-        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(Gpr.R9, 0));
-        asm.jcc(Condition.B, next);
-        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(Gpr.R9, 8));
+        // r8 = rax - start, r10 = length: rax lies in the range when r8 <u r10 (an empty word has length 0)
+        decodeRange(asm, Gpr.R9, Gpr.RAX, Gpr.R8);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.R8, Gpr.R10);
         asm.jcc(Condition.AE, next);
         asm.mov(Width.DWORD, Gpr.RCX, TrapKind.OUT_OF_BOUNDS_MEMORY.code);
         // redirect (rdx = uc, ecx = trap code): the interrupted code calls the trap routine from its pc
@@ -78,7 +79,7 @@ final class X64SignalHandler {
         asm.mov(Width.QWORD, mem(Gpr.RDX, RIP), Gpr.R11);
         asm.ret();
         asm.bind(next);
-        asm.alu(AluOp.ADD, Width.QWORD, Gpr.R9, 16);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.R9, 8);
         asm.alu(AluOp.SUB, Width.QWORD, Gpr.RCX, 1);
         asm.jmp(loop);
         asm.bind(chain);
@@ -110,22 +111,21 @@ final class X64SignalHandler {
         asm.bind(loop);
         asm.test(Width.QWORD, Gpr.RCX, Gpr.RCX);
         asm.jcc(Condition.E, notLazy);
-        asm.alu(AluOp.CMP, Width.QWORD, Gpr.R8, mem(Gpr.R9, 0));
-        asm.jcc(Condition.B, next);
-        asm.alu(AluOp.CMP, Width.QWORD, Gpr.R8, mem(Gpr.R9, 8));
+        // rax = address - start, r10 = length, r11 = start
+        decodeRange(asm, Gpr.R9, Gpr.R8, Gpr.RAX);
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, Gpr.R10);
         asm.jcc(Condition.AE, next);
         // r10 = block index k, r12 = block address, r13 = expected digest, r14 = uc
         asm.push(Gpr.R12);
         asm.push(Gpr.R13);
         asm.push(Gpr.R14);
         asm.mov(Width.QWORD, Gpr.R14, Gpr.RDX);
-        asm.mov(Width.QWORD, Gpr.R10, Gpr.R8);
-        asm.alu(AluOp.SUB, Width.QWORD, Gpr.R10, mem(Gpr.R9, 0));
+        asm.mov(Width.QWORD, Gpr.R10, Gpr.RAX);
         asm.shift(ShiftOp.SHR, Width.QWORD, Gpr.R10, 16);
         asm.mov(Width.QWORD, Gpr.R12, Gpr.R10);
         asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.R12, 16);
-        asm.alu(AluOp.ADD, Width.QWORD, Gpr.R12, mem(Gpr.R9, 0));
-        asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.R9, 16));
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.R12, Gpr.R11);
+        asm.mov(Width.QWORD, Gpr.R11, mem(Gpr.R9, 8));
         asm.mov(Width.QWORD, Gpr.R13, mem(Gpr.R11, Gpr.R10, 8));
         mprotect(asm, 1);
         // h = (k + 1) * seed multiplier; h = rotl((h ^ w) * K, 29) over the block's words
@@ -158,9 +158,24 @@ final class X64SignalHandler {
         asm.mov(Width.DWORD, Gpr.RCX, ExecutionStateLayout.DAMAGED_CODE);
         asm.jmp(redirect);
         asm.bind(next);
-        asm.lea(Width.QWORD, Gpr.R9, mem(Gpr.R9, 24));
+        asm.lea(Width.QWORD, Gpr.R9, mem(Gpr.R9, 16));
         asm.alu(AluOp.SUB, Width.QWORD, Gpr.RCX, 1);
         asm.jmp(loop);
+    }
+
+    /**
+     * Reads the {@link CodeRangeWord} at {@code [entry]} with one load: {@code r11} = its start,
+     * {@code r10} = its length, {@code offset} = {@code address - start}.
+     */
+    private static void decodeRange(X64Assembler asm, Gpr entry, Gpr address, Gpr offset) {
+        asm.mov(Width.QWORD, Gpr.R10, mem(entry, 0));
+        asm.mov(Width.QWORD, Gpr.R11, Gpr.R10);
+        asm.shift(ShiftOp.SHR, Width.QWORD, Gpr.R11, CodeRangeWord.LENGTH_BITS);
+        asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.R11, CodeRangeWord.PAGE_SHIFT);
+        asm.alu(AluOp.AND, Width.QWORD, Gpr.R10, (int) CodeRangeWord.LENGTH_MASK);
+        asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.R10, CodeRangeWord.PAGE_SHIFT);
+        asm.mov(Width.QWORD, offset, address);
+        asm.alu(AluOp.SUB, Width.QWORD, offset, Gpr.R11);
     }
 
     /** {@code mprotect(r12, 64 KiB, prot)}; clobbers rax, rdi, rsi, rdx, rcx, r11. */

@@ -123,7 +123,8 @@ public interface Backend {
      * The process's handler of SIGSEGV and SIGBUS for guard pages ({@code void handler(int sig,
      * siginfo_t *info, void *ucontext)}, installed with SA_SIGINFO). When the faulting instruction
      * lies in one of the ranges of the table at {@code codeRanges} ({@code u64 count}, then
-     * {@code count} pairs {@code u64 start, end}: kiln's code), the fault is an out-of-bounds memory
+     * {@code count} words, each a range of kiln's code in the form of {@link CodeRangeWord}, read with one
+     * load; an empty word matches nothing), the fault is an out-of-bounds memory
      * access left to the guard pages: the handler makes the interrupted context call the trap routine
      * at {@code trapRoutine} from the faulting instruction with the out-of-bounds trap code, and
      * returns. Any other fault goes to the handler of the {@code struct sigaction} at
@@ -134,7 +135,8 @@ public interface Backend {
     /**
      * As {@link #signalHandler(long, long, long)}, also checking mapped cache text lazily when
      * {@link #checksLazyText()}: {@code lazyTexts} is a table ({@code u64 count}, then {@code count}
-     * triples {@code u64 start, end, digests}) of text mapped inaccessible. A fault whose address lies
+     * pairs {@code u64 range, digests}, the range a {@link CodeRangeWord} read with one load, then the
+     * digests) of text mapped inaccessible. A fault whose address lies
      * in one of them is the first use of a 64 KiB block: the handler makes the block readable, computes
      * its {@code dev.kiln.linker.BlockHash}, compares it with {@code digests[block]}, and when they agree
      * makes the block readable and executable and returns (the faulting instruction runs again); when

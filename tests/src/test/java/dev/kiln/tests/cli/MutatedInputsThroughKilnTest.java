@@ -143,11 +143,18 @@ class MutatedInputsThroughKilnTest {
             Files.write(cache.resolve(entry.getFileName()), bad);
             String tier = random.nextBoolean() ? "native" : "auto";
             List<String> args = List.of("run", "--tier", tier, "--cache-dir", cache.toString(), "--invoke", "run", module.toString(), "20");
+            Path written = cache.resolve(entry.getFileName());
             cases.add(new Case("damaged cache entry " + k, args, bad, (exit, outErr) -> {
                 String problem = cleanly(exit, outErr);
                 if (problem != null) return problem;
-                if (exit != 0 || !outErr[0].equals("6765\n")) return "exit " + exit + ", output " + outErr[0] + outErr[1];
-                return null;
+                if (exit == 0 && outErr[0].equals("6765\n")) return null; // found damaged up front and rebuilt, or damage nothing uses
+                // damaged text is checked block by block when first used (the mapped format): the run stops with one
+                // line before any instruction of the block runs, and the entry is gone, so the next run rebuilds it
+                if (exit == 1 && outErr[0].isEmpty() && outErr[1].contains("is damaged") && outErr[1].contains("it was never run")
+                        && outErr[1].strip().lines().count() == 1 && !Files.exists(written)) {
+                    return null;
+                }
+                return "exit " + exit + ", output " + outErr[0] + outErr[1];
             }));
         }
         return cases;
@@ -216,7 +223,6 @@ class MutatedInputsThroughKilnTest {
     }
 
     @Test
-    @Tag("slow") // not run after the merge of the internal calling convention yet: kept out of CI until it is
     void damagedInputsThroughKilnRunEndCleanly() throws Exception {
         assumeTrue(Backends.host() != null, "no native tier here");
         List<Case> cases = new ArrayList<>(mutatedModules(400, 20261206));
