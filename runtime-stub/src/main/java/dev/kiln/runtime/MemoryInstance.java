@@ -132,7 +132,7 @@ public final class MemoryInstance implements Memory, Extern {
     /** memory.grow from guest code. */
     long growNow(long deltaPages) {
         long oldPages = size / MemoryType.PAGE_SIZE;
-        if (deltaPages < 0 || oldPages + deltaPages > maxPages) return -1;
+        if (deltaPages < 0 || deltaPages > maxPages - oldPages) return -1; // a 64-bit delta near 2^63 must not wrap the sum
         long add = deltaPages * MemoryType.PAGE_SIZE;
         try {
             if (add > 0) pages.commit(size, add);
