@@ -296,12 +296,12 @@ public final class WatPrinter {
     }
 
     private static String laneMemarg(LaneOp op, int alignLog2, long offset) {
-        String s = offset != 0 ? " offset=" + offset : "";
+        String s = offset != 0 ? " offset=" + Long.toUnsignedString(offset) : ""; // a u64 (64-bit memories)
         return alignLog2 != op.maxAlignLog2() ? s + " align=" + (1 << alignLog2) : s;
     }
 
     private static String memarg(MemOp op, int alignLog2, long offset) {
-        String s = offset != 0 ? " offset=" + offset : "";
+        String s = offset != 0 ? " offset=" + Long.toUnsignedString(offset) : ""; // a u64 (64-bit memories)
         return alignLog2 != op.maxAlignLog2() ? s + " align=" + (1 << alignLog2) : s;
     }
 
