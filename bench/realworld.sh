@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Real programs, whole processes, kiln against wasmtime (Cranelift and Winch), side by side in one run:
 #   bench/realworld.sh                  (env: RUNS=3, PROGRAMS="yosys sqlite ruby kernels", TIERS;
-#                                        REUSE_WASMTIME=1 keeps wasmtime's compiled modules from an earlier run)
+#                                        REUSE_WASMTIME=1 keeps wasmtime's compiled modules from an earlier run,
+#                                        REUSE_KILN=1 kiln's cache objects, when present: no compile rows then)
 # The programs are fetched or built here, never committed (bench/results/realworld/, git-ignored):
 #   yosys    YoWASP's Yosys (npm @yowasp/yosys, its 30.8 MB WASI core module, 34 000 functions):
-#            --version (start-up), and synthesis of bench/realworld/counter.v
+#            --version (start-up), and the coarse passes of synthesis of bench/realworld/counter.v (proc,
+#            opt, memory, fsm, wreduce, alumacc, stat: `synth` itself needs Yosys's share files, which
+#            YoWASP keeps inside its JavaScript bundle, so it fails on every engine)
 #   sqlite   SQLite's amalgamation from better-sqlite3 (realworld/build-sqlite.sh) driven by SQL: run(1000)
 #   ruby     Ruby 3.3's WASI build (npm @ruby/3.3-wasm-wasi, dist/ruby.wasm, 16 MB): compile and code size
 #            only (it imports a JavaScript host interface)
@@ -14,7 +17,9 @@
 # compile, the size of the machine code (.text of kiln's cache object and of wasmtime's .cwasm); for each
 # workload, from a filled cache: wall time, CPU time (user + system), peak RSS and time to the first Wasm instruction of one whole
 # process on kiln's native, auto (warm: the cache filled by kiln compile; cold: no cache) and interp
-# tiers and wasmtime's Cranelift and Winch. Medians of RUNS runs. Writes bench/results/realworld.md and
+# tiers and wasmtime's Cranelift and Winch. BEFORE=LAUNCHER adds the tiers native-before, auto-warm-before,
+# auto-cold-before and interp-before, run by another kiln launcher (e.g. a script running an older jar) in
+# the same rounds, so a change is measured side by side under the same load. Medians of RUNS runs. Writes bench/results/realworld.md and
 # realworld.jsonl. wasmtime runs through its Python package (its start-up is Python's, ~0.1 s, and
 # its first instruction is timed from the script's start, not the process's).
 set -euo pipefail
@@ -25,6 +30,7 @@ kiln_find_jdk
 RUNS=${RUNS:-3}
 read -r -a programs <<< "${PROGRAMS:-yosys sqlite ruby kernels}"
 read -r -a tiers <<< "${TIERS:-native auto-warm auto-cold interp wasmtime-cranelift wasmtime-winch}"
+BEFORE=${BEFORE:-}
 out=$here/results/realworld; mkdir -p "$out"
 venv=$here/.venv
 kiln_ensure_wasmtime "$venv"
@@ -61,9 +67,14 @@ text_size() { # the .text section's size, in bytes, of an ELF file (0 when it ha
 
 compile_program() { # name wasm
   local name=$1 wasm=$2 cache=$out/cache-$1
-  rm -rf "$cache"
-  timed "compile:$name:kiln" "$root/kiln" compile --cache-dir "$cache" "$wasm"
-  local obj; obj=$(ls "$cache"/*.o)
+  if [ -z "${REUSE_KILN:-}" ] || ! ls "$cache"/*.o >/dev/null 2>&1; then
+    rm -rf "$cache"
+    timed "compile:$name:kiln" "$root/kiln" compile --cache-dir "$cache" "$wasm"
+  fi
+  if [ -n "$BEFORE" ] && [[ " ${tiers[*]} " =~ (native|auto-warm)-before ]]; then
+    rm -rf "$cache-before"; timed "compile:$name:kiln-before" "$BEFORE" compile --cache-dir "$cache-before" "$wasm"
+  fi
+  local obj; obj=$(ls -t "$cache"/*.o | head -1)
   record "{\"label\":\"size:$name:kiln\",\"text\":$(text_size "$obj"),\"file\":$(stat -c %s "$obj"),\"code\":$(code_bytes "$obj")}"
   for e in wasmtime-cranelift wasmtime-winch; do
     local cwasm=$out/$name.$e.cwasm saved=$out/$name.$e.compile.json
@@ -88,13 +99,17 @@ run_workload() { # name wasm label kiln-args... -- wasmtime-args...
   [ $# -gt 0 ] && shift
   wargs=("$@")
   local cache=$out/cache-$name
-  for t in "${tiers[@]}"; do
-    for _ in $(seq "$RUNS"); do
+  for _ in $(seq "$RUNS"); do   # rounds: each tier once per round, so load changes hit every tier alike
+    for t in "${tiers[@]}"; do
       case $t in
         native) timed "run:$label:$t" "$root/kiln" run --stats=json --no-cache-write --cache-dir "$cache" --tier native "${kargs[@]}";;
         auto-warm) timed "run:$label:$t" "$root/kiln" run --stats=json --no-cache-write --cache-dir "$cache" --tier auto "${kargs[@]}";;
         auto-cold) timed "run:$label:$t" "$root/kiln" run --stats=json --no-cache --tier auto "${kargs[@]}";;
         interp) timed "run:$label:$t" "$root/kiln" run --stats=json --tier interp "${kargs[@]}";;
+        native-before) timed "run:$label:$t" "$BEFORE" run --stats=json --no-cache-write --cache-dir "$cache-before" --tier native "${kargs[@]}";;
+        auto-warm-before) timed "run:$label:$t" "$BEFORE" run --stats=json --no-cache-write --cache-dir "$cache-before" --tier auto "${kargs[@]}";;
+        auto-cold-before) timed "run:$label:$t" "$BEFORE" run --stats=json --no-cache --tier auto "${kargs[@]}";;
+        interp-before) timed "run:$label:$t" "$BEFORE" run --stats=json --tier interp "${kargs[@]}";;
         wasmtime-*) timed "run:$label:$t" "$py" "$here/drivers/wasmtime_run.py" run "$t" "$out/$name.$t.cwasm" "${wargs[@]}";;
       esac
     done
@@ -109,8 +124,8 @@ for p in "${programs[@]}"; do
       compile_program yosys "$w"
       mkdir -p "$out/work" && cp "$here/realworld/counter.v" "$out/work/"
       run_workload yosys "$w" yosys-version "$w" --version -- -- --version
-      run_workload yosys "$w" yosys-synth --dir "$out/work::/w" "$w" -q -p "read_verilog /w/counter.v; synth -top counter; stat" \
-        -- --dir "$out/work::/w" -- -q -p "read_verilog /w/counter.v; synth -top counter; stat"
+      passes="read_verilog /w/counter.v; hierarchy -top counter; proc; opt; memory; opt; fsm; opt; wreduce; alumacc; opt; stat"
+      run_workload yosys "$w" yosys-passes --dir "$out/work::/w" "$w" -p "$passes" -- --dir "$out/work::/w" -- -p "$passes"
       ;;
     sqlite)
       "$here/realworld/build-sqlite.sh"

@@ -36,8 +36,14 @@ for p in programs:
     ks, cs = by.get(f"size:{p}:kiln", [{}])[0], by.get(f"size:{p}:wasmtime-cranelift", [{}])[0]
     def mb(x):
         return f"{x / 1e6:.1f} MB" if x else "-"
-    print(f"| {p} | {med(k, 'seconds')} s | {med(k, 'rss_kb') / 1024:.0f} MB | {med(c, 'seconds')} s | {med(c, 'rss_kb') / 1024:.0f} MB "
-          f"| {med(w, 'seconds')} s | {med(w, 'rss_kb') / 1024:.0f} MB | {mb(ks.get('code'))} | {mb(cs.get('code'))} "
+    def secs(label):  # not measured in this run (REUSE_KILN, REUSE_WASMTIME without a saved row): '-'
+        v = med(label, 'seconds')
+        return '-' if v is None else f"{v} s"
+    def rss(label):
+        v = med(label, 'rss_kb')
+        return '-' if v is None else f"{v / 1024:.0f} MB"
+    print(f"| {p} | {secs(k)} | {rss(k)} | {secs(c)} | {rss(c)} "
+          f"| {secs(w)} | {rss(w)} | {mb(ks.get('code'))} | {mb(cs.get('code'))} "
           f"| {ratio(ks.get('code'), cs.get('code'))} | {mb(ks.get('file'))} | {mb(cs.get('file'))} |")
 
 workloads = []
@@ -46,7 +52,8 @@ for r in rows:
         w = r['label'].split(':')[1]
         if w not in workloads:
             workloads.append(w)
-engines = ["native", "auto-warm", "auto-cold", "interp", "wasmtime-cranelift", "wasmtime-winch"]
+engines = ["native", "auto-warm", "auto-cold", "interp", "native-before", "auto-warm-before", "auto-cold-before",
+           "interp-before", "wasmtime-cranelift", "wasmtime-winch"]
 print("\n### Runs from a filled cache (auto-cold: no cache; interp: no native code)\n")
 print("| workload | engine | wall | vs Cranelift | CPU | vs Cranelift | peak RSS | vs Cranelift | first instruction |")
 print("|---|---|---|---|---|---|---|---|---|")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SIMD kernels (bench/simd/*.c: motion-estimation SAD, a Gaussian blur, YUV to RGBA, an f32 matrix
-# multiply, byte search), each built twice with clang --target=wasm32-wasi -O2: without SIMD
+# multiply, byte search, an XXH3-style hash), each built twice with clang --target=wasm32-wasi -O2: without SIMD
 # (NAME.wasm) and with -msimd128 (NAME_simd.wasm: wasm_simd128.h intrinsics where the source has
 # them, clang's vectoriser elsewhere). Each build runs on each engine in one run, one process per
 # pair, measured as bench/run.sh measures (engines.sh, report.py).
@@ -16,7 +16,7 @@ ITER=${ITER:-5}
 BASELINE=${BASELINE:-wasmtime-cranelift}
 
 # kernel and its argument (one call of the scalar build takes ~0.1-0.5 s on Cranelift)
-kernels=(sad:2 blur:40 yuv:8 sgemm:40 bytecount:20)
+kernels=(sad:2 blur:40 yuv:8 sgemm:40 bytecount:20 hash:400)
 programs=()   # engines.sh's native builds are not used here
 out=$here/results; build=$out/build; wasm_dir=$out/wasm-simd
 mkdir -p "$build" "$wasm_dir"

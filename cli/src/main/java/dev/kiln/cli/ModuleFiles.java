@@ -31,7 +31,11 @@ final class ModuleFiles {
 
     /** The module binary of a {@code .wasm} or {@code .wat} file. */
     static byte[] read(Path file, PrintStream err) throws Reported {
-        byte[] bytes = readBytes(file, err);
+        return binary(readBytes(file, err), file, err);
+    }
+
+    /** The module binary of {@code bytes}, read from {@code file}: themselves, or the binary of the text they are. */
+    static byte[] binary(byte[] bytes, Path file, PrintStream err) throws Reported {
         if (WatParser.isBinary(bytes)) return bytes;
         try {
             return WatParser.parse(bytes, file.toString()).binary();

@@ -5,6 +5,7 @@ import dev.kiln.interpreter.UnsupportedFeatureException;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.DamagedObjectException;
+import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ModuleHashMemo;
 import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
@@ -12,6 +13,7 @@ import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.FunctionType;
 import dev.kiln.runtime.GlobalType;
 import dev.kiln.runtime.ImportType;
+import dev.kiln.runtime.IncompatibleCodeException;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.LinkException;
@@ -85,8 +87,18 @@ final class RunCommand extends CliCommand implements TrailingArguments {
     @Option(name = "--no-cache-write", usage = "read the code cache but do not add to it")
     boolean noCacheWrite;
 
-    @Argument(metaVar = "FILE", usage = "module (.wasm or .wat); ARGS follow it", required = true)
+    @Option(name = "--preload", metaVar = "NAME=FILE",
+            usage = "instantiate the module FILE first (in order given) and make its exports importable as NAME.<export>; repeatable")
+    List<String> preloads = new ArrayList<>();
+
+    @Argument(metaVar = "FILE", usage = "module (.wasm or .wat), or an object made by kiln compile -o; ARGS follow it", required = true)
     Path file;
+
+    /** A module given by --preload and the name its exports are imported under. */
+    private record Preload(String name, Path file, WasmModule module) {
+    }
+
+    private final List<Preload> preloaded = new ArrayList<>();
 
     private List<String> args = new ArrayList<>();
 
@@ -141,6 +153,13 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println("kiln run: " + limits.problem());
             return Main.USAGE;
         }
+        for (String p : preloads) {
+            int eq = p.indexOf('=');
+            if (eq <= 0 || eq == p.length() - 1) {
+                err.println("kiln run: --preload takes NAME=FILE, got '" + p + "'");
+                return Main.USAGE;
+            }
+        }
         if (chosen != Tier.INTERP && CodeTarget.host().isEmpty()) chosen = Tier.INTERP; // no native backend here
         Engine engine;
         try {
@@ -155,21 +174,39 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
         WasmModule module;
         try {
+            for (String p : preloads) {
+                int eq = p.indexOf('=');
+                Path preloadFile = Path.of(p.substring(eq + 1));
+                try {
+                    preloaded.add(new Preload(p.substring(0, eq), preloadFile, load(engine, chosen, preloadFile, err)));
+                } catch (WasmModuleException e) {
+                    err.println(preloadFile + ": " + e.category() + " module: " + e.getMessage());
+                    return 1;
+                } catch (IncompatibleCodeException e) {
+                    err.println(preloadFile + ": cannot run the object: " + e.getMessage());
+                    return 1;
+                }
+            }
             // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
             String buildId = cache == null ? null : CompilerBuildId.get();
             byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
-            byte[] bytes = ModuleFiles.read(file, err);
-            if (hash != null && !Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId))) hash = null;
-            if (cache != null && hash == null) {
-                hash = BuildIdentity.sha256(bytes);
-                ModuleHashMemo.store(cache.directory(), file, buildId, hash);
-            }
-            String name = file.getFileName().toString();
-            if (chosen == Tier.INTERP) {
-                module = engine.compile(bytes, name);
+            byte[] raw = ModuleFiles.readBytes(file, err);
+            if (ElfReader.looksLikeElf(raw)) {
+                module = object(engine, chosen, file, raw, err);
             } else {
-                // a cache hit decodes only what lies outside function bodies and maps the cached code
-                module = NativeCompiler.open(bytes, hash, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
+                byte[] bytes = ModuleFiles.binary(raw, file, err);
+                if (hash != null && !Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId))) hash = null;
+                if (cache != null && hash == null) {
+                    hash = BuildIdentity.sha256(bytes);
+                    ModuleHashMemo.store(cache.directory(), file, buildId, hash);
+                }
+                String name = file.getFileName().toString();
+                if (chosen == Tier.INTERP) {
+                    module = engine.compile(bytes, name);
+                } else {
+                    // a cache hit decodes only what lies outside function bodies and maps the cached code
+                    module = NativeCompiler.open(bytes, hash, name, cache, !noCacheWrite, err::println, chosen, limits.codeOptions()).module();
+                }
             }
         } catch (ModuleFiles.Reported e) {
             return 1;
@@ -178,6 +215,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return 1;
         } catch (UnsupportedOperationException e) {
             err.println(file + ": cannot run natively: " + e.getMessage());
+            return 1;
+        } catch (IncompatibleCodeException e) {
+            err.println(file + ": cannot run the object: " + e.getMessage());
             return 1;
         }
         Store store = engine.newStore();
@@ -206,9 +246,43 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
     }
 
+    /** A --preload module: an object made by {@code kiln compile -o}, or a module compiled as the engine says. */
+    private static WasmModule load(Engine engine, Tier tier, Path f, PrintStream err) throws ModuleFiles.Reported {
+        byte[] raw = ModuleFiles.readBytes(f, err);
+        if (ElfReader.looksLikeElf(raw)) return object(engine, tier, f, raw, err);
+        return engine.compile(ModuleFiles.binary(raw, f, err), f.getFileName().toString());
+    }
+
+    /** The module inside an object of {@code kiln compile -o}, running the object's code (never compiled again). */
+    private static WasmModule object(Engine engine, Tier tier, Path f, byte[] raw, PrintStream err) throws ModuleFiles.Reported {
+        if (tier == Tier.INTERP) {
+            err.println(f + ": is a native object (made by kiln compile -o); it runs on the native or auto tier, not --tier interp");
+            throw new ModuleFiles.Reported();
+        }
+        return engine.precompiledObject(raw, f.getFileName().toString());
+    }
+
     private int execute(WasmModule module, Store store, PrintStream out, PrintStream err) throws Exception {
         Imports imports = new Imports();
-        try (WasiPreview1 host = WasiOptions.importedBy(module) ? wasi.link(file, args, out, err, imports, store) : null) {
+        boolean wasiImported = WasiOptions.importedBy(module) || preloaded.stream().anyMatch(p -> WasiOptions.importedBy(p.module()));
+        try (WasiPreview1 host = wasiImported ? wasi.link(file, args, out, err, imports, store) : null) {
+            for (Preload p : preloaded) {
+                List<String> missing = missingImports(p.module(), imports);
+                if (!missing.isEmpty()) {
+                    err.println(p.file() + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
+                    return 1;
+                }
+                Instance instance;
+                try {
+                    instance = store.instantiate(p.module(), imports);
+                } catch (LinkException e) {
+                    err.println(p.file() + ": cannot instantiate: " + e.getMessage());
+                    return 1;
+                }
+                // a reactor initializes itself (as wasmtime does for a preloaded module exporting _initialize)
+                instance.findFunction("_initialize").ifPresent(init -> init.call());
+                imports.defineInstance(p.name(), instance);
+            }
             List<String> missing = missingImports(module, imports);
             if (!missing.isEmpty()) {
                 err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));

@@ -42,7 +42,7 @@ final class CallOps {
     }
 
     /** Pushes the running frame and makes {@code callee} the running one, its arguments copied from the call at {@code pc}. */
-    private static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
+    static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
         int depth = st.depth;
         int nfp = fp + st.fn.frameSize;
         st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
@@ -51,8 +51,7 @@ final class CallOps {
         st.framePc[depth] = pc;
         st.frameFp[depth] = fp;
         st.depth = depth + 1;
-        int nargs = c[pc + 2];
-        for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
+        Interpreter.copyArgs(r, c, pc, fp, nfp);
         long[] k = callee.constants;
         if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
         st.fn = callee;

@@ -20,6 +20,10 @@ final class CodeBuffer {
         for (int v : vs) emit(v);
     }
 
+    int get(int position) {
+        return code[position];
+    }
+
     void set(int position, int v) {
         code[position] = v;
     }

@@ -650,9 +650,12 @@ public final class FunctionCompiler {
     private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare, Instruction add) {
         switch (b.terminator) {
             case Terminator.Jump j -> {
-                moves(j.target);
+                int last = moves(j.target);
                 if (j.target.target != next) {
-                    code.emit(Op.JMP);
+                    // the last move and the jump as one instruction
+                    if (last >= 0 && last + 3 == code.position() && code.get(last) == Op.MOV) code.set(last, Op.MOV_JMP);
+                    else if (last >= 0 && last + 3 == code.position() && code.get(last) == Op.CONST) code.set(last, Op.CONST_JMP);
+                    else code.emit(Op.JMP);
                     target(j.target.target);
                 }
             }
@@ -743,10 +746,12 @@ public final class FunctionCompiler {
     /**
      * Binds the target's parameters: a parallel move from the argument slots (two moves per
      * {@link Op#MOV2}), then {@link Op#CONST} for constant arguments without a slot (no move
-     * reads a parameter slot after it is written, so they can come last).
+     * reads a parameter slot after it is written, so they can come last). Returns the position of
+     * the last instruction emitted, or -1 when none was.
      */
-    private void moves(Edge e) {
-        if (e.args.length == 0) return;
+    private int moves(Edge e) {
+        int last = -1;
+        if (e.args.length == 0) return last;
         List<ParallelMoves.Move> parallel = new ArrayList<>(e.args.length);
         List<int[]> consts = new ArrayList<>();
         for (int k = 0; k < e.args.length; k++) {
@@ -769,12 +774,18 @@ public final class FunctionCompiler {
             ParallelMoves.Move m = seq.get(k);
             if (k + 1 < seq.size()) {
                 ParallelMoves.Move m2 = seq.get(k + 1);
+                last = code.position();
                 code.emit(Op.MOV2, Location.slotIndex(m.to()), Location.slotIndex(m.from()),
                         Location.slotIndex(m2.to()), Location.slotIndex(m2.from()));
             } else {
+                last = code.position();
                 code.emit(Op.MOV, Location.slotIndex(m.to()), Location.slotIndex(m.from()));
             }
         }
-        for (int[] c : consts) code.emit(Op.CONST, c[0], c[1]);
+        for (int[] c : consts) {
+            last = code.position();
+            code.emit(Op.CONST, c[0], c[1]);
+        }
+        return last;
     }
 }

@@ -3,7 +3,7 @@ package dev.kiln.interpreter;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Numerics;
 
-/** Family {@link Families#INT}: integer instructions too rare for the dispatch loop, and the generic scalar fallback. */
+/** Family {@link Families#INT}: integer instructions too rare for the dispatch loop (comparisons with a result, which are mostly fused into branches, among them), and the generic scalar fallback. */
 final class IntegerOps {
     private static final Opcode[] OPCODES = Opcode.values();
 
@@ -31,6 +31,11 @@ final class IntegerOps {
             case Op.I64_CLZ -> r[d] = Long.numberOfLeadingZeros(r[fp + c[pc + 2]]);
             case Op.I64_CTZ -> r[d] = Long.numberOfTrailingZeros(r[fp + c[pc + 2]]);
             case Op.I64_POPCNT -> r[d] = Long.bitCount(r[fp + c[pc + 2]]);
+            case Op.I32_NE -> r[d] = i(r, fp, c[pc + 2]) != i(r, fp, c[pc + 3]) ? 1 : 0;
+            case Op.I32_LT_U -> r[d] = Integer.compareUnsigned(i(r, fp, c[pc + 2]), i(r, fp, c[pc + 3])) < 0 ? 1 : 0;
+            case Op.I32_LE_S -> r[d] = i(r, fp, c[pc + 2]) <= i(r, fp, c[pc + 3]) ? 1 : 0;
+            case Op.I32_LE_U -> r[d] = Integer.compareUnsigned(i(r, fp, c[pc + 2]), i(r, fp, c[pc + 3])) <= 0 ? 1 : 0;
+            case Op.I64_SHR_S -> r[d] = r[fp + c[pc + 2]] >> r[fp + c[pc + 3]];
             case Op.I64_SHR_S_IMM -> r[d] = r[fp + c[pc + 2]] >> c[pc + 3];
             case Op.I64_MUL_IMM -> r[d] = r[fp + c[pc + 2]] * c[pc + 3];
             case Op.I64_OR_IMM -> r[d] = r[fp + c[pc + 2]] | c[pc + 3];

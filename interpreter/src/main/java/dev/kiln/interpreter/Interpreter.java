@@ -265,6 +265,8 @@ public final class Interpreter {
                         case Op.MOV -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; pc += 3; continue; }
                         case Op.MOV2 -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; r[fp + c[pc + 3]] = r[fp + c[pc + 4]]; pc += 5; continue; }
                         case Op.CONST -> { r[fp + c[pc + 1]] = c[pc + 2]; pc += 3; continue; }
+                        case Op.MOV_JMP -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; t = c[pc + 3]; break taken; }
+                        case Op.CONST_JMP -> { r[fp + c[pc + 1]] = c[pc + 2]; t = c[pc + 3]; break taken; }
                         case Op.JMP -> { t = c[pc + 1]; break taken; }
                         case Op.BR_AND_NZ -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) == 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_AND_Z -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) != 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
@@ -280,7 +282,8 @@ public final class Interpreter {
                             int cfp = st.frameFp[depth];
                             int[] cc = caller.code;
                             int at = cpc + 4 + cc[cpc + 2]; // the call's result slots
-                            for (int i = 0; i < n; i++) r[cfp + cc[at + i]] = r[fp + c[pc + 2 + i]];
+                            if (n == 1) r[cfp + cc[at]] = r[fp + c[pc + 2]];
+                            else if (n != 0) copyResults(r, c, pc + 2, fp, cc, at, cfp, n);
                             pc = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
                             fn = caller;
                             c = cc;
@@ -303,7 +306,8 @@ public final class Interpreter {
                             st.frameFp[depth] = fp;
                             depth++;
                             int nargs = c[pc + 2];
-                            for (int i = 0; i < nargs; i++) r[nfp + i] = r[fp + c[pc + 4 + i]];
+                            if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
+                            else if (nargs != 0) copy(r, c, pc + 4, nargs, fp, nfp);
                             long[] k = callee.constants;
                             if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
                             fn = callee;
@@ -339,11 +343,7 @@ public final class Interpreter {
                         case Op.I32_SHR_S -> v = (int) r[fp + c[pc + 2]] >> (int) r[fp + c[pc + 3]];
                         case Op.I32_SHR_U -> v = (int) r[fp + c[pc + 2]] >>> (int) r[fp + c[pc + 3]];
                         case Op.I32_EQ -> v = (int) r[fp + c[pc + 2]] == (int) r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I32_NE -> v = (int) r[fp + c[pc + 2]] != (int) r[fp + c[pc + 3]] ? 1 : 0;
                         case Op.I32_LT_S -> v = (int) r[fp + c[pc + 2]] < (int) r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I32_LT_U -> v = Integer.compareUnsigned((int) r[fp + c[pc + 2]], (int) r[fp + c[pc + 3]]) < 0 ? 1 : 0;
-                        case Op.I32_LE_S -> v = (int) r[fp + c[pc + 2]] <= (int) r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I32_LE_U -> v = Integer.compareUnsigned((int) r[fp + c[pc + 2]], (int) r[fp + c[pc + 3]]) <= 0 ? 1 : 0;
                         case Op.I32_EQZ -> v = (int) r[fp + c[pc + 2]] == 0 ? 1 : 0;
                         case Op.I32_ADD_IMM -> v = (int) r[fp + c[pc + 2]] + c[pc + 3];
                         case Op.I32_MUL_IMM -> v = (int) r[fp + c[pc + 2]] * c[pc + 3];
@@ -366,7 +366,6 @@ public final class Interpreter {
                         case Op.I64_OR -> v = r[fp + c[pc + 2]] | r[fp + c[pc + 3]];
                         case Op.I64_XOR -> v = r[fp + c[pc + 2]] ^ r[fp + c[pc + 3]];
                         case Op.I64_SHL -> v = r[fp + c[pc + 2]] << r[fp + c[pc + 3]];
-                        case Op.I64_SHR_S -> v = r[fp + c[pc + 2]] >> r[fp + c[pc + 3]];
                         case Op.I64_SHR_U -> v = r[fp + c[pc + 2]] >>> r[fp + c[pc + 3]];
                         case Op.I64_EQ -> v = r[fp + c[pc + 2]] == r[fp + c[pc + 3]] ? 1 : 0;
                         case Op.I64_NE -> v = r[fp + c[pc + 2]] != r[fp + c[pc + 3]] ? 1 : 0;
@@ -467,6 +466,27 @@ public final class Interpreter {
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
             throw t;
         }
+    }
+
+    /**
+     * Copies the arguments of the call at {@code pc} (CALL or CALL_INDIRECT: func/type nargs nres
+     * args...) into the callee's parameter slots at {@code nfp}. A method of its own so that the
+     * dispatch loop has no inner loop: HotSpot compiles a hot method for on-stack replacement at
+     * the loop whose back-edge counter overflowed, and an OSR entry inside one instruction's arm
+     * gives the whole dispatch loop poor code.
+     */
+    static void copyArgs(long[] r, int[] c, int pc, int fp, int nfp) {
+        copy(r, c, pc + 4, c[pc + 2], fp, nfp);
+    }
+
+    /** {@code r[to + i] = r[fp + c[at + i]]} for the {@code n} slots named at {@code c[at..]}; under C1's inlining size (35 bytes). */
+    private static void copy(long[] r, int[] c, int at, int n, int fp, int to) {
+        for (int i = 0; i < n; i++) r[to + i] = r[fp + c[at + i]];
+    }
+
+    /** Copies {@code n} results from the slots named at {@code c[from..]} of frame {@code fp} to those named at {@code cc[at..]} of frame {@code cfp} (see {@link #copyArgs}). */
+    private static void copyResults(long[] r, int[] c, int from, int fp, int[] cc, int at, int cfp, int n) {
+        for (int i = 0; i < n; i++) r[cfp + cc[at + i]] = r[fp + c[from + i]];
     }
 
     /**

@@ -50,11 +50,10 @@ public final class Op {
     public static final int I32_SHR_S = 29;
     public static final int I32_SHR_U = 30;
     public static final int I32_EQ = 31;
-    public static final int I32_NE = 32;
+    public static final int MOV_JMP = 32;  // d s t: a MOV, then a JMP to t (a block's last parameter move and its jump)
     public static final int I32_LT_S = 33;
-    public static final int I32_LT_U = 34;
-    public static final int I32_LE_S = 35;
-    public static final int I32_LE_U = 36;
+    public static final int CONST_JMP = 34;  // d imm t: a CONST, then a JMP to t
+    // 35, 36: free (I32_LE_S and I32_LE_U moved to IntegerOps: a comparison that only feeds a branch is fused into it)
     public static final int I32_EQZ = 37;  // d a (unused): every value-computing CORE instruction has length 4
     // i32, slot op immediate: d a imm (LE/GE: as LT/GT with imm +- 1)
     public static final int I32_ADD_IMM = 38;
@@ -79,7 +78,7 @@ public final class Op {
     public static final int I64_OR = 56;
     public static final int I64_XOR = 57;
     public static final int I64_SHL = 58;
-    public static final int I64_SHR_S = 59;
+    // 59: free (I64_SHR_S moved to IntegerOps)
     public static final int I64_SHR_U = 60;
     public static final int I64_EQ = 61;
     public static final int I64_NE = 62;
@@ -142,6 +141,12 @@ public final class Op {
     public static final int I32_CTZ = 0x107;
     public static final int I32_POPCNT = 0x108;
     public static final int I64_SHR_S_IMM = 0x109;
+    // comparisons with a result (rare: most only feed a branch and are fused with it) and a rare shift: d a b
+    public static final int I32_NE = 0x10A;
+    public static final int I32_LT_U = 0x10B;
+    public static final int I32_LE_S = 0x10C;
+    public static final int I32_LE_U = 0x116;
+    public static final int I64_SHR_S = 0x117;
     public static final int I64_DIV_S = 0x10D;
     public static final int I64_DIV_U = 0x10E;
     public static final int I64_REM_S = 0x10F;
@@ -268,10 +273,11 @@ public final class Op {
         length(3, MOV, CONST, GLOBAL_SET_32, GLOBAL_SET_64, TRAP, REF_IS_NULL, REF_FUNC, MEMORY_GROW,
                 TABLE_SIZE, I32_CLZ, I32_CTZ, I32_POPCNT, I64_CLZ, I64_CTZ, I64_POPCNT, F32_NEG, F64_NEG, F32_ABS,
                 F64_ABS, F64_SQRT, F32_SQRT, F64_CONVERT_I32_S, F64_PROMOTE_F32);
-        for (int op = BR_I32_EQ; op <= STORE_I16; op++) length(4, op);
+        for (int op = BR_I32_EQ; op <= STORE_I16; op++) if (NAME[op] != null) length(4, op);
         length(4, BR_AND_NZ, BR_AND_Z);
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
-                I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1);
+                I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1,
+                I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S);
         length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,

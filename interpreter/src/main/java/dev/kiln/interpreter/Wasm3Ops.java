@@ -64,22 +64,7 @@ final class Wasm3Ops {
                             CompiledFunction callee, int target) {
         int nargs = c[pc + 2];
         int nres = c[pc + 3];
-        if (callee != null) {
-            int depth = st.depth;
-            int nfp = fp + st.fn.frameSize;
-            st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
-            long[] s = st.slots;
-            st.frameFunction[depth] = st.fn;
-            st.framePc[depth] = pc;
-            st.frameFp[depth] = fp;
-            st.depth = depth + 1;
-            for (int i = 0; i < nargs; i++) s[nfp + i] = s[fp + c[pc + 4 + i]];
-            preload(s, nfp, callee);
-            st.fn = callee;
-            st.pc = 0;
-            st.fp = nfp;
-            return Families.ENTERED;
-        }
+        if (callee != null) return CallOps.enter(st, callee, c, pc, fp);
         long[] res = callOut(r, c, pc, fp, ctx, target);
         long[] s = st.slots; // a re-entry may have grown the stack
         for (int i = 0; i < nres; i++) s[fp + c[pc + 4 + nargs + i]] = res[i];
@@ -96,19 +81,22 @@ final class Wasm3Ops {
     private static int tailCall(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                                 CompiledFunction callee, int target) {
         int nargs = c[pc + 2];
-        long[] args = new long[nargs];
-        for (int i = 0; i < nargs; i++) args[i] = r[fp + c[pc + 4 + i]];
         CompiledFunction fn = st.fn;
         if (callee != null) {
+            // no allocation: the arguments go through the slots above the frame (they may overlap their destinations)
+            int above = fp + fn.frameSize;
             st.bytes -= fn.stackBytes; // the callee's frame replaces the caller's
-            st.push(callee, fp + callee.frameSize);
+            st.push(callee, Math.max(fp + callee.frameSize, above + nargs));
             long[] s = st.slots;
-            System.arraycopy(args, 0, s, fp, nargs);
+            Interpreter.copyArgs(s, c, pc, fp, above);
+            System.arraycopy(s, above, s, fp, nargs);
             preload(s, fp, callee);
             st.fn = callee;
             st.pc = 0;
             return Families.ENTERED;
         }
+        long[] args = new long[nargs];
+        for (int i = 0; i < nargs; i++) args[i] = r[fp + c[pc + 4 + i]];
         if (st.depth == st.base && st.baseMayTail) { // the invocation's caller makes it: constant stack
             st.pendingTail = new PendingTailCall(ctx, target, args);
             return fn.osrReturnPc; // ends the invocation; its results are not read

@@ -36,6 +36,15 @@ public final class ElfReader {
     private record Symbol(int index, String name, int bind, int type, int shndx, long value, long size) {
     }
 
+    /** Whether {@code bytes} start as an ELF file does (an object, not a module: a module starts with a zero byte or text). */
+    public static boolean looksLikeElf(byte[] bytes) {
+        if (bytes.length < MAGIC.length) return false;
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes[i] != MAGIC[i]) return false;
+        }
+        return true;
+    }
+
     /** Parses and verifies {@code file}. */
     public static KilnObject read(byte[] file) throws CorruptObjectException {
         Objects.requireNonNull(file, "file");

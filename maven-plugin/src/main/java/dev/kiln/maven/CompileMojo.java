@@ -79,7 +79,7 @@ public class CompileMojo extends AbstractMojo {
         }
     }
 
-    private static List<Path> modules(Path dir) throws IOException {
+    static List<Path> modules(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".wasm") || p.toString().endsWith(".wat"))
@@ -88,7 +88,7 @@ public class CompileMojo extends AbstractMojo {
     }
 
     /** Writes through a temporary file and a rename, so a failed build never leaves half an object. */
-    private static void writeAtomically(Path dest, byte[] bytes) throws IOException {
+    static void writeAtomically(Path dest, byte[] bytes) throws IOException {
         Files.createDirectories(dest.getParent());
         Path tmp = dest.resolveSibling(dest.getFileName() + ".tmp");
         Files.write(tmp, bytes);

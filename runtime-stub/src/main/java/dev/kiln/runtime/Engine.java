@@ -162,6 +162,22 @@ public final class Engine {
     }
 
     /**
+     * The module an object from {@link #precompile} carries, with the object's native code (as
+     * {@code kiln run app.o} runs it, like {@code wasmtime run --allow-precompiled}): the same checks
+     * as {@link #precompiled(byte[], byte[])}, against the module inside the object.
+     *
+     * @param name the module's name in trap messages (e.g. the object's file name)
+     * @throws IncompatibleCodeException when the object carries no module, is damaged, or was made for
+     *                                   another target, with other options or by another compiler build
+     * @throws WasmModuleException       when the module inside is not valid
+     */
+    public WasmModule precompiledObject(byte[] object, String name) {
+        Backend backend = Backends.host();
+        if (backend == null) throw new IncompatibleCodeException("kiln has no native backend for this machine (" + System.getProperty("os.arch") + ")");
+        return NativeCompiler.moduleOfObject(object, name, backend, options);
+    }
+
+    /**
      * Compiles every function of {@code module} for {@code target} (any target, on any machine) with
      * this engine's code options: an ELF object that {@link #precompiled}, the
      * {@linkplain PrecompiledResources class-path lookup} and {@code kiln run} accept for exactly

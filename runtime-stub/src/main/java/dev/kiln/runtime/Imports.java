@@ -56,6 +56,13 @@ public final class Imports {
         return this;
     }
 
+    /** A new {@code Imports} with the same definitions; defining in either leaves the other alone. */
+    public Imports copy() {
+        Imports c = new Imports();
+        byModule.forEach((module, names) -> c.byModule.put(module, new HashMap<>(names)));
+        return c;
+    }
+
     private Imports put(String module, String name, Object value) {
         byModule.computeIfAbsent(module, k -> new HashMap<>()).put(name, value);
         return this;

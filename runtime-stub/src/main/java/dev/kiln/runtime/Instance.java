@@ -544,10 +544,10 @@ public final class Instance implements Caller {
     }
 
     /** A function became hot in the interpreter: in the auto tier, have it compiled. */
-    void hot(int index) {
+    void hot(CompiledFunction f) {
         if (store.tier() != Tier.AUTO) return;
         store.activateNative();
-        if (nativeCode != null) TierUp.request(nativeCode, index, !store.engine().compileInBackground());
+        if (nativeCode != null) TierUp.request(nativeCode, f, !store.engine().compileInBackground());
     }
 
     /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */

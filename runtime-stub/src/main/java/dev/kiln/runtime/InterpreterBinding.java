@@ -213,7 +213,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public void onHot(CompiledFunction f) {
-        instance.hot(f.funcIndex);
+        instance.hot(f);
     }
 
     @Override

@@ -147,12 +147,33 @@ public final class NativeCompiler {
      * and by this compiler build.
      */
     static void useObject(WasmModule module, byte[] object, Backend backend, CodeOptions options) {
-        KilnObject parsed;
+        useObject(module, parseObject(object, backend), backend, options);
+    }
+
+    /**
+     * The module an object of {@link #object} with {@code embedModule} carries, using the object's
+     * code after the checks of {@link #useObject}.
+     */
+    static WasmModule moduleOfObject(byte[] object, String name, Backend backend, CodeOptions options) {
+        KilnObject parsed = parseObject(object, backend);
+        byte[] bytes = parsed.module().orElseThrow(() -> new IncompatibleCodeException(
+                "the object does not carry its module (it was made without one; run it with the module it was compiled from)"));
+        WasmModule module = WasmModule.of(bytes, name);
+        useObject(module, parsed, backend, options);
+        return module;
+    }
+
+    private static KilnObject parseObject(byte[] object, Backend backend) {
         try {
-            parsed = ElfReader.read(object, backend.relocationModel());
+            return ElfReader.read(object, backend.relocationModel());
         } catch (CorruptObjectException e) {
             throw new IncompatibleCodeException("the object is damaged: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IncompatibleCodeException(e.getMessage() + " (this machine)");
         }
+    }
+
+    private static void useObject(WasmModule module, KilnObject parsed, Backend backend, CodeOptions options) {
         Backend level = levelOf(parsed.identity(), backend, options);
         String problem = mismatch(parsed.identity(), identity(module, level.cpu(), options), module.name());
         if (problem != null) throw new IncompatibleCodeException(problem);
@@ -342,8 +363,9 @@ public final class NativeCompiler {
             }
         }
         if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
+        long start = System.nanoTime();
         List<MachineCode> code = compileAll(module.validated(), backend, options, false, n -> { });
-        module.useNativeCode(code, backend, options);
+        module.useCompiledCode(code, backend, options, System.nanoTime() - start);
         if (cache == null || !write) return Outcome.COMPILED;
         try {
             cache.storeMapped(id, LinkedObjectWriter.write(id, module.validated().module().functionCount(), code,

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The native side of one module in this process, shared by all its instances (compiled code
@@ -48,8 +49,12 @@ final class NativeModule {
     private final CodeOptions options;
     private final NativeCodeMemory natives;
     private final SymbolNames names;
-    private final MachineCode[] code;
+    /** Each function's machine code once there is some (read without the lock: the interpreter asks on calls). */
+    private final AtomicReferenceArray<MachineCode> code;
+    /** Code compiled by this process that the cache does not have (written back under {@code auto}). */
     private final boolean[] compiledHere;
+    /** Code that came from a cache or a precompiled object (binding it counts as bound from the cache). */
+    private final boolean[] fromCache;
     private final AtomicLongArray address;
     private final MemorySegment slots;
     private final long[] stubs;
@@ -78,8 +83,9 @@ final class NativeModule {
         this.natives = NativeCodeMemory.get(backend);
         this.names = SymbolNames.of(m);
         int n = m.functionCount();
-        this.code = new MachineCode[n];
+        this.code = new AtomicReferenceArray<>(n);
         this.compiledHere = new boolean[n];
+        this.fromCache = new boolean[n];
         this.address = new AtomicLongArray(n);
         this.slots = Arena.ofAuto().allocate(8L * Math.max(1, n), 8);
         this.stubs = new long[n];
@@ -170,12 +176,34 @@ final class NativeModule {
 
     /** Makes cached code available (it is placed when each function is first called). */
     synchronized void provide(List<MachineCode> cached) {
-        for (MachineCode c : cached) if (code[c.funcIndex()] == null) code[c.funcIndex()] = c;
+        for (MachineCode c : cached) {
+            if (code.get(c.funcIndex()) == null) {
+                code.set(c.funcIndex(), c);
+                fromCache[c.funcIndex()] = true;
+            }
+        }
     }
 
-    /** True when the function has machine code, placed or not. */
-    synchronized boolean hasCode(int f) {
-        return code[f] != null || mapped != null && mapped.hasCode(f);
+    /**
+     * Makes code this process just compiled available (the native tier on a cache miss, which compiled
+     * every function in {@code nanos}): binding it counts as compiled, not as bound from the cache.
+     */
+    synchronized void provideCompiled(List<MachineCode> compiled, long nanos) {
+        int n = 0;
+        for (MachineCode c : compiled) {
+            if (code.get(c.funcIndex()) == null) {
+                code.set(c.funcIndex(), c);
+                n++;
+            }
+        }
+        stats.compiledCount.addAndGet(n);
+        stats.compileNanos.addAndGet(nanos);
+    }
+
+    /** True when the function has machine code, placed or not. Takes no lock (the interpreter asks it on calls). */
+    boolean hasCode(int f) {
+        MappedObject o = mapped;
+        return code.get(f) != null || o != null && o.hasCode(f);
     }
 
     /** The address native callers and funcref descriptors use for {@code f}: its stub (valid in every tier state). */
@@ -209,21 +237,41 @@ final class NativeModule {
         };
     }
 
-    /** Binds {@code f}, compiling it first when no code is available; returns its entry. */
-    synchronized long bind(int f) {
+    /**
+     * Binds {@code f}, compiling it first when no code is available; returns its entry. The compile
+     * runs outside this module's lock, so other threads (the interpreter asking {@link #hasCode}, other
+     * compilers, lazy binding) are never held up by it; only placing the code is under the lock.
+     */
+    long bind(int f) {
         long a = address.get(f);
         if (a != 0) return a;
-        if (code[f] == null && mapped != null && mapped.hasCode(f)) {
+        if (!hasCode(f)) {
+            MachineCode c = compile(f);
+            synchronized (this) {
+                if (code.get(f) == null) {
+                    code.set(f, c);
+                    compiledHere[f] = true;
+                }
+            }
+        }
+        return place(f);
+    }
+
+    /** Places {@code f}'s code (it has some) unless another thread did, and publishes it. */
+    private synchronized long place(int f) {
+        long a = address.get(f);
+        if (a != 0) return a;
+        MachineCode c = code.get(f);
+        if (c == null && mapped != null && mapped.hasCode(f)) {
             a = textBase + mapped.textOffset(f);
             stats.boundFromCache.incrementAndGet();
             publish(f, a);
             return a;
         }
-        if (code[f] == null) compile(f);
-        List<PlacedFunction> batch = natives.place(List.of(code[f]), resolver(), m::functionDisplayName);
+        List<PlacedFunction> batch = natives.place(List.of(c), resolver(), m::functionDisplayName);
         placed.placed(batch, true);
         PlacedFunction p = batch.get(0);
-        if (!compiledHere[f]) stats.boundFromCache.incrementAndGet();
+        if (fromCache[f]) stats.boundFromCache.incrementAndGet();
         publish(f, p.address());
         return p.address();
     }
@@ -235,23 +283,26 @@ final class NativeModule {
         List<MachineCode> todo = new ArrayList<>();
         for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
             if (address.get(f) != 0 || mapped != null && mapped.hasCode(f)) continue;
-            if (code[f] == null) compile(f);
-            todo.add(code[f]);
+            if (code.get(f) == null) {
+                code.set(f, compile(f));
+                compiledHere[f] = true;
+            }
+            todo.add(code.get(f));
         }
         if (todo.isEmpty()) return;
         List<PlacedFunction> batch = natives.place(todo, resolver(), m::functionDisplayName);
         placed.placed(batch, true);
         for (PlacedFunction p : batch) {
-            if (!compiledHere[p.funcIndex()]) stats.boundFromCache.incrementAndGet();
+            if (fromCache[p.funcIndex()]) stats.boundFromCache.incrementAndGet();
             publish(p.funcIndex(), p.address());
         }
     }
 
-    private void compile(int f) {
+    private MachineCode compile(int f) {
         long start = System.nanoTime();
-        code[f] = backend.compile(module.validated(), names, f, options, false);
-        compiledHere[f] = true;
+        MachineCode c = backend.compile(module.validated(), names, f, options, false);
         stats.compiled(System.nanoTime() - start);
+        return c;
     }
 
     private void publish(int f, long entry) {
@@ -348,7 +399,10 @@ final class NativeModule {
      */
     synchronized byte[] object(BuildIdentity identity) {
         List<MachineCode> all = new ArrayList<>();
-        for (MachineCode c : code) if (c != null && (mapped == null || !mapped.hasCode(c.funcIndex()))) all.add(c);
+        for (int f = 0; f < code.length(); f++) {
+            MachineCode c = code.get(f);
+            if (c != null && (mapped == null || !mapped.hasCode(f))) all.add(c);
+        }
         return LinkedObjectWriter.write(identity, m.functionCount(), all, NativeCompiler.linking(backend, names), mapped);
     }
 

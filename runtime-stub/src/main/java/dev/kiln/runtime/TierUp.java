@@ -3,41 +3,50 @@ package dev.kiln.runtime;
 import dev.kiln.interpreter.CompiledFunction;
 
 import java.lang.ref.WeakReference;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Promotion of hot functions: the interpreter counts calls and loop back-edges per function; a
  * function is hot once {@code calls / hotCalls + backEdges / hotLoops >= 1} (the thresholds of the
- * store's {@link Engine}), and is then compiled on the one background compiler thread of the
- * process (or on the calling thread when the engine says so) and bound, which swaps its slot to
- * native code.
+ * store's {@link Engine}), and is then compiled by the process's background compilers (or on the
+ * calling thread when the engine says so) and bound, which swaps its slot to native code.
+ *
+ * <p>Requests wait in one {@link CompileQueue}: the compilers take the function that is hottest
+ * <em>now</em> (its counters keep rising while it waits), and the queue is bounded, so a program
+ * that makes thousands of functions hot at once does not queue minutes of compiling for
+ * functions that ran a few hundred times in start-up code.
  */
 final class TierUp {
-    private static final ExecutorService COMPILER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "kiln-compiler");
-        t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
-        return t;
-    });
+    /** Requests that may wait; past this, the coldest promotion is dropped (and may be requested again). */
+    static final int QUEUE_BOUND = 128;
+    private static final CompileQueue QUEUE = new CompileQueue(QUEUE_BOUND, compilerThreads());
 
     private TierUp() {
+    }
+
+    /** One compiler per core but one (the program's own thread keeps running in the interpreter), at most 4. */
+    static int compilerThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     }
 
     /**
      * Queued compilations refer to their module weakly: a module dropped while its compilations wait
      * is collected (and its code freed) instead of being compiled for nothing.
      */
-    static void request(NativeModule module, int funcIndex, boolean sync) {
+    static void request(NativeModule module, CompiledFunction f, boolean sync) {
+        int funcIndex = f.funcIndex;
         if (sync) {
             module.promote(funcIndex);
             return;
         }
         WeakReference<NativeModule> queued = new WeakReference<>(module);
-        COMPILER.execute(() -> {
+        QUEUE.add(new CompileQueue.Request(() -> f.hotness, () -> {
             NativeModule m = queued.get();
             if (m != null) m.promote(funcIndex);
-        });
+        }, () -> {
+            // dropped unheard: let the interpreter report it again should it stay hot
+            f.hotness = 0;
+            f.reportedHot = false;
+        }));
     }
 
     /** Compiles an OSR continuation for a hot loop and publishes it where the interpreter looks. */
@@ -47,10 +56,11 @@ final class TierUp {
             return;
         }
         WeakReference<NativeModule> queued = new WeakReference<>(module);
-        COMPILER.execute(() -> {
+        // a loop still running in the interpreter: never dropped (there is one request per loop header)
+        QUEUE.add(new CompileQueue.Request(() -> f.hotness, () -> {
             NativeModule m = queued.get();
             if (m != null) compileOsr(m, f, osrIndex);
-        });
+        }, null));
     }
 
     private static void compileOsr(NativeModule module, CompiledFunction f, int osrIndex) {
@@ -64,8 +74,9 @@ final class TierUp {
     /** Waits until every requested compilation has finished (tests, and before writing the cache back). */
     static void drain() {
         try {
-            COMPILER.submit(() -> { }).get();
-        } catch (Exception e) {
+            QUEUE.awaitIdle();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

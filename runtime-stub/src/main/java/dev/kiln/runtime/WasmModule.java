@@ -168,6 +168,11 @@ public final class WasmModule {
         nativeCode(backend, options).provide(code);
     }
 
+    /** Uses code this process has just compiled (in {@code nanos}): binding it counts as compiled, not as a cache hit. */
+    void useCompiledCode(List<MachineCode> code, Backend backend, CodeOptions options, long nanos) {
+        nativeCode(backend, options).provideCompiled(code, nanos);
+    }
+
     /** Uses a cached object in the mapped format: its text is mapped, each function binds when first needed. */
     void useMappedCode(MappedObject object, Backend backend,
                        CodeOptions options, boolean lazyCheck) {

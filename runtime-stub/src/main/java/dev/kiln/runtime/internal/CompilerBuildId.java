@@ -10,7 +10,9 @@ import dev.kiln.regalloc.LinearScan;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,13 +60,46 @@ public final class CompilerBuildId {
                 LinearScan.class, X64Backend.class,
                 A64Backend.class, ElfWriter.class,
                 Backend.class)) {
-            try {
-                sources.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
-            } catch (URISyntaxException | NullPointerException | SecurityException e) {
-                return "unknown-" + System.nanoTime(); // no stable id: never reuse cached code
-            }
+            Path p = location(c);
+            if (p == null) return "unknown-" + System.nanoTime(); // no stable id: never reuse cached code
+            sources.add(p);
         }
         return of(sources);
+    }
+
+    /**
+     * The jar or class directory {@code c} is loaded from now, found through its class loader's
+     * resource lookup. Not its {@code CodeSource}: a class that comes from the JVM's AOT cache keeps
+     * the code source recorded when the cache was made, so after moving the jar together with its AOT
+     * cache that names the old place (another build's jar, or nothing). Null when it cannot be told.
+     */
+    static Path location(Class<?> c) {
+        return c.getClassLoader() == null ? null : location(c.getClassLoader(), c.getName());
+    }
+
+    /** The jar or class directory {@code loader} finds class {@code className} in, or null. */
+    static Path location(ClassLoader loader, String className) {
+        String file = className.replace('.', '/') + ".class";
+        URL url = loader.getResource(file);
+        if (url == null) return null;
+        try {
+            return switch (url.getProtocol()) {
+                case "jar" -> {
+                    String s = url.toString(); // jar:file:/…/kiln.jar!/dev/kiln/…class
+                    int bang = s.indexOf("!/");
+                    yield bang < 0 ? null : Path.of(new URI(s.substring("jar:".length(), bang)));
+                }
+                case "file" -> {
+                    Path classFile = Path.of(url.toURI());
+                    Path root = classFile;
+                    for (int i = file.split("/").length; i > 0 && root != null; i--) root = root.getParent();
+                    yield root;
+                }
+                default -> null;
+            };
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The packages whose classes make the code: a class elsewhere (CLI, runtime, tools) does not change the id. */

@@ -22,10 +22,14 @@ import dev.kiln.runtime.ValueType;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmModuleException;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.wasi.Wasi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +82,18 @@ class JavaApiExamplesTest {
                 (global.get $counter)))
             """.getBytes(StandardCharsets.UTF_8);
 
+    private static final byte[] HELLO_WAT = """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "hello\\n")
+              (func (export "_start")
+                (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 6))
+                (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+                (call $exit (i32.const 3))))
+            """.getBytes(StandardCharsets.UTF_8);
+
     private static Engine nativeOrInterp() {
         return Engine.builder().tier(CodeTarget.host().isPresent() ? Tier.NATIVE : Tier.INTERP).precompiledCode(null).build();
     }
@@ -110,6 +126,19 @@ class JavaApiExamplesTest {
             assertThrows(IllegalArgumentException.class, () -> instance.function("add").apply(1L, 2), "a long is not an i32");
             assertThrows(IllegalArgumentException.class, () -> instance.function("fib").asIntBinaryOperator());
         }
+    }
+
+    @Test
+    void aWasiProgramInTwoLines(@TempDir Path dataDir) {
+        Engine engine = nativeOrInterp();
+        WasmModule module = engine.compile(HELLO_WAT);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // [readme:wasi]
+        int exit = Wasi.builder().args("in.txt").env("LANG", "C").preopen(dataDir, "/data")
+                .stdout(out).engine(engine).run(module);   // proc_exit's code, 0 when _start returns
+        // [/readme]
+        assertEquals(3, exit);
+        assertEquals("hello\n", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

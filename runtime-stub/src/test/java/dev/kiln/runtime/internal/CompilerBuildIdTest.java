@@ -1,10 +1,13 @@
 package dev.kiln.runtime.internal;
 
+import dev.kiln.frontend.Decoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The compiler build id is the same however the same compiler classes are packed (the CLI's jar, Maven's jars, build directories). */
 class CompilerBuildIdTest {
@@ -43,6 +47,22 @@ class CompilerBuildIdTest {
         String before = CompilerBuildId.of(List.of(jar("a.jar", FRONTEND, BACKEND)));
         String after = CompilerBuildId.of(List.of(jar("b.jar", FRONTEND, Map.of("dev/kiln/backend/x64/X64Backend.class", new byte[] {4, 6}))));
         assertNotEquals(before, after);
+    }
+
+    @Test
+    void theLocationIsWhereTheClassLoaderFindsTheClassNowSoAMovedJarIsHashedWhereItIs() throws IOException {
+        Path jar = jar("kiln.jar", FRONTEND, BACKEND);
+        Path moved = Files.createDirectories(dir.resolve("moved elsewhere")).resolve("kiln.jar");
+        Files.move(jar, moved);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {moved.toUri().toURL()}, null)) {
+            assertEquals(moved, CompilerBuildId.location(loader, "dev.kiln.frontend.Decoder"));
+        }
+        Path classes = directory("build classes", FRONTEND);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+            assertEquals(classes, CompilerBuildId.location(loader, "dev.kiln.frontend.Decoder"));
+            assertNull(CompilerBuildId.location(loader, "dev.kiln.frontend.Missing"));
+        }
+        assertEquals(CompilerBuildId.location(Decoder.class), CompilerBuildId.location(Decoder.class.getClassLoader(), Decoder.class.getName()));
     }
 
     private Path directory(String name, Map<String, byte[]> classes) throws IOException {

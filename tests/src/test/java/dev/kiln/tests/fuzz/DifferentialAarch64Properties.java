@@ -60,6 +60,12 @@ class DifferentialAarch64Properties {
         return FuzzCases.withSimd(5, 100, 120);
     }
 
+    /** A fixed-seed slice of the SIMD modules below, in CI's {@code aarch64} suite (NEON code, lane loads/stores at the memory end). */
+    @Property(tries = 25, seed = "20261208", shrinking = ShrinkingMode.FULL)
+    void everyTierAgreesOnSimdSliceOnAarch64(@ForAll("simdCases") FuzzCase c) {
+        session.check(c);
+    }
+
     /** Modules with v128 code (every SIMD and relaxed SIMD instruction), on the same engines ({@code ./run-tests aarch64-simd}). */
     @Tag("aarch64-simd")
     @Property(tries = 150, seed = "20261207", shrinking = ShrinkingMode.FULL)

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,8 @@ class GuardPageTest {
         }
     }
 
+    private static final int MIN_FAULTS = 10;
+
     @Test
     void faultsOfTheJvmAndOfKilnCodeOnManyThreadsAtOnce() throws Exception {
         WasmModule module = WasmModule.of(Wat.compile(WAT), "guard.wasm");
@@ -83,13 +86,20 @@ class GuardPageTest {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicLong traps = new AtomicLong(), npes = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
-        long deadline = System.nanoTime() + 4_000_000_000L;
+        // at least 4 s, then on until each kind of fault happened often enough (a loaded machine under QEMU
+        // may need much longer), at most 120 s
+        long start = System.nanoTime();
+        BooleanSupplier running = () -> {
+            long elapsed = System.nanoTime() - start;
+            if (elapsed < 4_000_000_000L) return true;
+            return elapsed < 120_000_000_000L && (traps.get() <= MIN_FAULTS || npes.get() <= MIN_FAULTS);
+        };
         for (int k = 0; k < 6; k++) {
             int seed = k;
             threads.add(Thread.ofPlatform().start(() -> {
                 try (Store store = new Store().tier(Tier.NATIVE)) {
                     Instance i = store.instantiate(module, new Imports());
-                    for (int round = 0; System.nanoTime() < deadline; round++) {
+                    for (int round = 0; running.getAsBoolean(); round++) {
                         int n = 100 + (round + seed) % 900;
                         assertEquals((long) n * (n - 1) / 2, call(i, "sum", n));
                         WasmTrap t = trap(i, "nested", 65536 + round % 1000);
@@ -104,7 +114,7 @@ class GuardPageTest {
         for (int k = 0; k < 2; k++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 Object[] holder = new Object[1];
-                for (long n = 0; System.nanoTime() < deadline; n++) {
+                for (long n = 0; running.getAsBoolean(); n++) {
                     try {
                         holder[0] = (n & 1) == 0 ? null : "x";
                         npes.addAndGet(holder[0].hashCode() & 0); // an implicit null check in compiled code
@@ -117,7 +127,7 @@ class GuardPageTest {
             }));
         }
         threads.add(Thread.ofPlatform().start(() -> {
-            while (System.nanoTime() < deadline && !stop.get()) {
+            while (running.getAsBoolean() && !stop.get()) {
                 System.gc();
                 try {
                     Thread.sleep(50);
@@ -130,8 +140,8 @@ class GuardPageTest {
         stop.set(true);
         if (!failures.isEmpty()) throw new AssertionError("a thread failed", failures.peek());
         // under QEMU (the aarch64 suite) everything runs some fifty times slower: a few dozen of each still interleave
-        assertTrue(traps.get() > 10, "traps: " + traps.get());
-        assertTrue(npes.get() > 10, "NPEs: " + npes.get());
+        assertTrue(traps.get() > MIN_FAULTS, "traps: " + traps.get());
+        assertTrue(npes.get() > MIN_FAULTS, "NPEs: " + npes.get());
     }
 
     private static List<String> names(WasmTrap t) {

@@ -1,6 +1,7 @@
 package dev.kiln.tests.fuzz.engine;
 
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.GlobalInstance;
 import dev.kiln.runtime.Imports;
@@ -38,6 +39,8 @@ public final class KilnEngine implements Engine {
     private final int hotLoops;
     /** For the cached-code engine: where each module's code goes as an ELF object and comes back from. */
     private final CodeCache cache;
+    /** The CPU level native code is made for; null: this machine's. */
+    private final CpuFeatures cpu;
     /** kiln's engine ({@code dev.kiln.runtime.Engine}; this class implements the fuzzer's {@code Engine}). */
     private final dev.kiln.runtime.Engine kiln;
     private Store store;
@@ -46,7 +49,12 @@ public final class KilnEngine implements Engine {
     private boolean interrupted;
 
     private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops, CodeCache cache) {
+        this(name, tier, hotCalls, hotLoops, cache, null);
+    }
+
+    private KilnEngine(String name, Tier tier, int hotCalls, int hotLoops, CodeCache cache, CpuFeatures cpu) {
         this.name = name;
+        this.cpu = cpu;
         this.tier = tier;
         this.hotCalls = hotCalls;
         this.hotLoops = hotLoops;
@@ -63,6 +71,16 @@ public final class KilnEngine implements Engine {
     /** Every function compiled for this machine before it runs. */
     public static KilnEngine nativeHost() {
         return new KilnEngine("native", Tier.NATIVE, 0, 0, null);
+    }
+
+    /** Every function compiled before it runs, for CPU {@code level} (which this machine must run), e.g. x86_64-v2 for SSE code. */
+    public static KilnEngine nativeAt(CpuFeatures level) {
+        return new KilnEngine("native@" + level, Tier.NATIVE, 0, 0, null, level);
+    }
+
+    /** {@link #auto(int, int)} with native code for CPU {@code level}. */
+    public static KilnEngine autoAt(CpuFeatures level, int hotCalls, int hotLoops) {
+        return new KilnEngine("auto(" + hotCalls + "," + hotLoops + ")@" + level, Tier.AUTO, hotCalls, hotLoops, null, level);
     }
 
     /**
@@ -109,6 +127,7 @@ public final class KilnEngine implements Engine {
                 if (o != NativeCompiler.Outcome.CACHE_HIT) return "the module's code did not come back from the cache: " + o + " " + warnings;
             }
             store = kiln.newStore();
+            if (cpu != null) store.cpu(cpu);
             instance = store.instantiate(module, new Imports());
             return null;
         } catch (WasmTrap t) {

@@ -1,0 +1,15 @@
+;; The plugin module: typed exports, an imported host function, and a memory the host reads.
+(module
+  (import "env" "log" (func $log (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from wasm")
+  (data (i32.const 64) "kiln\00")
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  (func $fib (export "fib") (param i64) (result i64)
+    (if (result i64) (i64.lt_u (local.get 0) (i64.const 2))
+      (then (local.get 0))
+      (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1)))
+                     (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+  (func (export "greet")
+    (call $log (i32.const 16) (i32.const 15))))

@@ -1,0 +1,27 @@
+;; A WASI program: writes "hello, NAME\n" (NAME is argv[1]) to standard output and exits with argc.
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "hello, ")
+  ;; 100: argc, 104: argv buffer size, 200: argv pointers, 300: argv strings, 1000: iovecs
+  (func $strlen (param $p i32) (result i32) (local $n i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $n)))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $n))
+  (func (export "_start") (local $name i32) (local $len i32)
+    (drop (call $args_sizes (i32.const 100) (i32.const 104)))
+    (drop (call $args_get (i32.const 200) (i32.const 300)))
+    (local.set $name (i32.load (i32.const 204)))
+    (local.set $len (call $strlen (local.get $name)))
+    (i32.store8 (i32.add (local.get $name) (local.get $len)) (i32.const 10))
+    (i32.store (i32.const 1000) (i32.const 0))
+    (i32.store (i32.const 1004) (i32.const 7))
+    (i32.store (i32.const 1008) (local.get $name))
+    (i32.store (i32.const 1012) (i32.add (local.get $len) (i32.const 1)))
+    (drop (call $fd_write (i32.const 1) (i32.const 1000) (i32.const 2) (i32.const 1016)))
+    (call $exit (i32.load (i32.const 100)))))

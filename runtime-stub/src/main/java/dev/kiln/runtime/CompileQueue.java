@@ -1,0 +1,127 @@
+package dev.kiln.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The background compilers' work: a bounded set of requests, each taken hottest first by its
+ * heat as it is when a compiler becomes free (not when it was queued), run by a fixed number of
+ * daemon threads started on first use. When the set is full, the coldest droppable request is
+ * dropped to make room (its {@code onDrop} runs); a request that cannot be dropped is always kept.
+ * Choosing scans the pending requests (at most the bound), far cheaper than the compile it picks.
+ */
+final class CompileQueue {
+    /**
+     * A compilation to run: {@code heat} says how hot its function is now, {@code work} compiles and
+     * binds, {@code onDrop} (null: never dropped) runs when it is dropped unrun.
+     */
+    record Request(LongSupplier heat, Runnable work, Runnable onDrop) {
+    }
+
+    private final int bound;
+    private final int threads;
+    private final List<Request> pending = new ArrayList<>();
+    private int running;
+    private int started;
+
+    CompileQueue(int bound, int threads) {
+        this.bound = bound;
+        this.threads = threads;
+    }
+
+    void add(Request r) {
+        Runnable dropped = null;
+        synchronized (this) {
+            if (pending.size() >= bound) {
+                int coldest = coldestDroppable();
+                if (coldest >= 0 && (r.onDrop() == null || pending.get(coldest).heat().getAsLong() < r.heat().getAsLong())) {
+                    dropped = pending.remove(coldest).onDrop();
+                } else if (r.onDrop() != null) {
+                    dropped = r.onDrop(); // colder than everything waiting: the newcomer goes
+                    r = null;
+                }
+            }
+            if (r != null) pending.add(r);
+            if (started < threads && started < pending.size() + running) startCompiler();
+            notifyAll();
+        }
+        if (dropped != null) dropped.run();
+    }
+
+    /** Requests waiting (for tests). */
+    synchronized int pending() {
+        return pending.size();
+    }
+
+    private int coldestDroppable() {
+        int best = -1;
+        long bestHeat = Long.MAX_VALUE;
+        for (int i = 0; i < pending.size(); i++) {
+            Request q = pending.get(i);
+            if (q.onDrop() == null) continue;
+            long h = q.heat().getAsLong();
+            if (h < bestHeat) {
+                bestHeat = h;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private Request takeHottest() throws InterruptedException {
+        synchronized (this) {
+            while (pending.isEmpty()) wait();
+            int best = 0;
+            long bestHeat = Long.MIN_VALUE;
+            for (int i = 0; i < pending.size(); i++) {
+                long h = pending.get(i).heat().getAsLong();
+                if (h > bestHeat) {
+                    bestHeat = h;
+                    best = i;
+                }
+            }
+            running++;
+            return pending.remove(best);
+        }
+    }
+
+    private void startCompiler() {
+        started++;
+        Thread t = new Thread(this::serve, "kiln-compiler-" + started);
+        t.setDaemon(true);
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        t.start();
+    }
+
+    private void serve() {
+        while (true) {
+            Request r;
+            try {
+                r = takeHottest();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                r.work().run();
+            } catch (RuntimeException e) {
+                // a compilation's failure is the request's own business (it counts it); the compiler goes on
+            } catch (Error e) {
+                synchronized (this) {
+                    started--; // this compiler ends; the next request starts another
+                }
+                throw e;
+            } finally {
+                synchronized (this) {
+                    running--;
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Waits until nothing is pending or running. */
+    synchronized void awaitIdle() throws InterruptedException {
+        while (!pending.isEmpty() || running > 0) wait();
+    }
+}

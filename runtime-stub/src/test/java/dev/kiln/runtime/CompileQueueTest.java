@@ -1,0 +1,102 @@
+package dev.kiln.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The background compilers' queue: hottest now first, bounded by dropping the coldest, loop compilations never dropped. */
+class CompileQueueTest {
+    private final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> dropped = Collections.synchronizedList(new ArrayList<>());
+
+    private CompileQueue.Request request(String name, AtomicLong heat, boolean droppable) {
+        return new CompileQueue.Request(heat::get, () -> ran.add(name), droppable ? () -> dropped.add(name) : null);
+    }
+
+    /** A first request that holds the only compiler until released, so the rest queue up. */
+    private CountDownLatch occupy(CompileQueue q) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        q.add(new CompileQueue.Request(() -> Long.MAX_VALUE, () -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, null));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        return release;
+    }
+
+    @Test
+    void theFunctionHottestWhenACompilerIsFreeGoesFirstNotTheFirstQueued() throws InterruptedException {
+        CompileQueue q = new CompileQueue(16, 1);
+        CountDownLatch release = occupy(q);
+        AtomicLong a = new AtomicLong(10), b = new AtomicLong(20), c = new AtomicLong(5);
+        q.add(request("a", a, true));
+        q.add(request("b", b, true));
+        q.add(request("c", c, true));
+        c.set(1_000); // c kept running in the interpreter while it waited
+        release.countDown();
+        q.awaitIdle();
+        assertEquals(List.of("c", "b", "a"), ran);
+        assertEquals(List.of(), dropped);
+    }
+
+    @Test
+    void aFullQueueDropsItsColdestRequestAndTellsIt() throws InterruptedException {
+        CompileQueue q = new CompileQueue(2, 1);
+        CountDownLatch release = occupy(q);
+        q.add(request("warm", new AtomicLong(50), true));
+        q.add(request("cold", new AtomicLong(1), true));
+        q.add(request("hot", new AtomicLong(100), true));
+        assertEquals(List.of("cold"), dropped);
+        q.add(request("colder", new AtomicLong(0), true));
+        assertEquals(List.of("cold", "colder"), dropped, "a newcomer colder than all that wait is the one dropped");
+        assertEquals(2, q.pending());
+        release.countDown();
+        q.awaitIdle();
+        assertEquals(List.of("hot", "warm"), ran);
+    }
+
+    @Test
+    void loopCompilationsAreNeverDroppedEvenWhenTheQueueIsFull() throws InterruptedException {
+        CompileQueue q = new CompileQueue(1, 1);
+        CountDownLatch release = occupy(q);
+        q.add(request("loop1", new AtomicLong(1), false));
+        q.add(request("loop2", new AtomicLong(0), false));
+        q.add(request("fn", new AtomicLong(5), true));
+        assertEquals(List.of("fn"), dropped);
+        release.countDown();
+        q.awaitIdle();
+        assertEquals(List.of("loop1", "loop2"), ran);
+    }
+
+    @Test
+    void severalCompilersRunAtOnce() throws InterruptedException {
+        CompileQueue q = new CompileQueue(16, 2);
+        CountDownLatch both = new CountDownLatch(2);
+        Runnable meet = () -> {
+            both.countDown();
+            try {
+                assertTrue(both.await(10, TimeUnit.SECONDS));
+                ran.add("met");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        q.add(new CompileQueue.Request(() -> 1, meet, null));
+        q.add(new CompileQueue.Request(() -> 1, meet, null));
+        q.awaitIdle();
+        assertEquals(List.of("met", "met"), ran, "two compilations were in progress together");
+    }
+}
