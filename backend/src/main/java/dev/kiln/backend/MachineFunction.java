@@ -224,11 +224,37 @@ public abstract class MachineFunction<L> {
     }
 
     /**
-     * True when an access of {@code bytes} bytes at a 32-bit address plus {@code offset} needs no
-     * bounds check: guard pages are on and the access ends within the 8 GiB the memory reserves.
+     * True when the memory access {@code i} needs no bounds check: guard pages are on, it accesses
+     * memory 0 (the pinned base) with a 32-bit address, and it ends within the 8 GiB the memory
+     * reserves. Other memories and 64-bit addresses are checked explicitly ({@link #fastMemoryPath}).
      */
-    public final boolean guarded(long offset, int bytes) {
-        return options.guardPages() && offset + bytes <= 1L << 32;
+    public final boolean guarded(Instruction i) {
+        return options.guardPages() && fastMemoryPath(i) && i.imm + i.op.memoryBytes <= 1L << 32;
+    }
+
+    /** The memory a load or store accesses (its index is the high half of {@code imm2}). */
+    public static int memoryOf(Instruction access) {
+        return (int) (access.imm2 >>> 32);
+    }
+
+    /** True when memory {@code memory} takes 64-bit addresses. */
+    public final boolean is64BitMemory(int memory) {
+        return module.memoryType(memory).is64();
+    }
+
+    /**
+     * True when the access {@code i} goes to memory 0 with a 32-bit address: the address register plus
+     * the offset cannot wrap and the base is the pinned register. Every other access computes its
+     * effective address with an overflow check and finds base and size through the VMContext
+     * ({@link dev.kiln.ir.abi.VmContextLayout#memoryBase}).
+     */
+    public final boolean fastMemoryPath(Instruction i) {
+        return memoryOf(i) == 0 && !is64BitMemory(0);
+    }
+
+    /** True when table {@code table} takes 64-bit indices. */
+    public final boolean is64BitTable(int table) {
+        return module.tableType(table).is64();
     }
 
     /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */

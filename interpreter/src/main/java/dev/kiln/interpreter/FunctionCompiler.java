@@ -452,7 +452,7 @@ public final class FunctionCompiler {
         Opcode op = i.op;
         Integer direct = DIRECT.get(op);
         int memOffset = (int) i.imm;
-        if (slowAccess(i)) {
+        if (slowAccess(i) && !op.isSimd()) { // SIMD accesses: simd() says which it executes
             trapSite(i.wasmOffset);
             int mem = memoryOperand((int) (i.imm2 >>> 32));
             if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));

@@ -1,9 +1,7 @@
 package dev.kiln.ir;
 
-import dev.kiln.frontend.MemoryType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
-import dev.kiln.frontend.TableType;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.SubType;
@@ -11,8 +9,8 @@ import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.WasmFeature;
 
 /**
- * The WebAssembly 3.0 features the native backends do not lower yet (issue 17): exceptions,
- * several memories, 64-bit memories and tables. A backend asks here before
+ * The WebAssembly 3.0 features the native backends do not lower yet: exceptions (issue 17) and GC
+ * (issue 18). A backend asks here before
  * it compiles a function and declines it (the function keeps running in the interpreter under the
  * {@code auto} tier); one definition for both backends.
  */
@@ -22,15 +20,6 @@ public final class NativeSupport {
 
     /** Null when the backends can compile {@code f}, else why not. */
     public static String unsupported(Module m, IrFunction f) {
-        if (m.memoryCount() > 1) return "the module has " + m.memoryCount() + " memories";
-        for (int i = 0; i < m.memoryCount(); i++) {
-            MemoryType t = m.memoryType(i);
-            if (t.is64()) return "memory " + i + " is a 64-bit memory";
-        }
-        for (int i = 0; i < m.tableCount(); i++) {
-            TableType t = m.tableType(i);
-            if (t.is64()) return "table " + i + " is a 64-bit table";
-        }
         String gc = gcUse(m, f);
         if (gc != null) return gc;
         for (BasicBlock b : f.blocks) {

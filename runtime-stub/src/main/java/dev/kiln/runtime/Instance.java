@@ -93,7 +93,7 @@ public final class Instance implements Caller {
         var hierarchy = module.validated().types();
         this.gcTypes = store.gcTypes.typesOf(hierarchy);
         for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeIdOfKey(hierarchy.canonicalKey(i)) : 0;
-        this.vmctx = store.arena.allocate(VmContextLayout.SIZE, 16);
+        this.vmctx = store.arena.allocate(VmContextLayout.size(m.memoryCount()), 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
         this.interpreted = module.interpreted();
         BY_CONTEXT.put(vmctx.address(), this);
@@ -358,7 +358,7 @@ public final class Instance implements Caller {
             globals[i].types = module.validated().types();
         }
         // VMContext
-        if (memories.length > 0) memories[0].bind(vmctx);
+        for (int i = 0; i < memories.length; i++) memories[i].bind(vmctx, i);
         MemorySegment globalArray = store.arena.allocate(Math.max(8, 8L * globals.length), 8);
         for (int i = 0; i < globals.length; i++) globalArray.setAtIndex(ValueLayout.JAVA_LONG, i, globals[i].cellAddress());
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.GLOBALS, globalArray.address());
@@ -575,6 +575,27 @@ public final class Instance implements Caller {
 
     void memoryCopy(long dst, long src, long n) {
         memories[0].wasmCopy(dst & 0xFFFF_FFFFL, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+    }
+
+    /** An address or length operand of memory {@code memory}: all 64 bits for a 64-bit memory, else the low 32. */
+    long memoryOperand(int memory, long value) {
+        return memories[memory].memoryType().is64() ? value : value & 0xFFFF_FFFFL;
+    }
+
+    /** An index or length operand of table {@code table}: all 64 bits for a 64-bit table, else the low 32. */
+    long tableOperand(int table, long value) {
+        return tables[table].tableType().is64() ? value : value & 0xFFFF_FFFFL;
+    }
+
+    /** memory.fill on any memory, traps as the spec says (native code's helper). */
+    void memoryFill(int memory, long dst, int value, long n) {
+        memories[memory].wasmFill(memoryOperand(memory, dst), (byte) value, memoryOperand(memory, n));
+    }
+
+    /** memory.copy between any two memories (the length is an i64 only when both are 64-bit), traps as the spec says. */
+    void memoryCopy(int dstMemory, int srcMemory, long dst, long src, long n) {
+        long length = memoryOperand(dstMemory, memoryOperand(srcMemory, n));
+        MemoryInstance.copy(memories[dstMemory], memoryOperand(dstMemory, dst), memories[srcMemory], memoryOperand(srcMemory, src), length);
     }
 
     void memoryInit(int segment, long dst, long src, long n) {

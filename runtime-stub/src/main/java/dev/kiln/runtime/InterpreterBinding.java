@@ -239,12 +239,12 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long memoryGrow(int memory, long deltaPages) {
-        return instance.memories[memory].grow(deltaPages);
+        return instance.memories[memory].growNow(deltaPages); // guest code runs as the store's user already
     }
 
     @Override
     public void memoryFill(int memory, long dst, int value, long n) {
-        instance.memories[memory].fill(dst, (byte) value, n);
+        instance.memories[memory].wasmFill(dst, (byte) value, n); // a Wasm trap (not the host API's), also when native code called this function
     }
 
     @Override

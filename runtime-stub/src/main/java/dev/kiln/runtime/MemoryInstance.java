@@ -44,8 +44,15 @@ public final class MemoryInstance implements Memory, Extern {
     private final long maxPages;
     private long size;
     private boolean released;
-    /** VMContexts whose MEMORY_SIZE field mirrors this memory's size. */
-    private final List<MemorySegment> boundContexts = new ArrayList<>();
+    /** VMContexts whose size field for this memory ({@link VmContextLayout#memorySize}) mirrors its size. */
+    private final List<BoundContext> boundContexts = new ArrayList<>();
+
+    /** A VMContext and the index this memory has in its instance. */
+    private record BoundContext(MemorySegment vmctx, int index) {
+        void size(long bytes) {
+            vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.memorySize(index), bytes);
+        }
+    }
     private final MemoryType type;
 
     MemoryInstance(Store store, MemoryType type, long hostMaxPages) {
@@ -103,10 +110,12 @@ public final class MemoryInstance implements Memory, Extern {
         return segment;
     }
 
-    void bind(MemorySegment vmctx) {
-        boundContexts.add(vmctx);
-        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_BASE, base);
-        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_SIZE, size);
+    /** Makes {@code vmctx} (of an instance where this is memory {@code index}) hold this memory's base and size. */
+    void bind(MemorySegment vmctx, int index) {
+        BoundContext bound = new BoundContext(vmctx, index);
+        boundContexts.add(bound);
+        vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.memoryBase(index), base);
+        bound.size(size);
     }
 
     @Override
@@ -123,7 +132,7 @@ public final class MemoryInstance implements Memory, Extern {
     /** memory.grow from guest code. */
     long growNow(long deltaPages) {
         long oldPages = size / MemoryType.PAGE_SIZE;
-        if (deltaPages < 0 || oldPages + deltaPages > maxPages) return -1;
+        if (deltaPages < 0 || deltaPages > maxPages - oldPages) return -1; // a 64-bit delta near 2^63 must not wrap the sum
         long add = deltaPages * MemoryType.PAGE_SIZE;
         try {
             if (add > 0) pages.commit(size, add);
@@ -131,7 +140,7 @@ public final class MemoryInstance implements Memory, Extern {
             return -1;
         }
         size += add;
-        for (MemorySegment ctx : boundContexts) ctx.set(ValueLayout.JAVA_LONG, VmContextLayout.MEMORY_SIZE, size);
+        for (BoundContext ctx : boundContexts) ctx.size(size);
         return oldPages;
     }
 

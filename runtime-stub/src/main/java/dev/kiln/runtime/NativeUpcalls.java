@@ -151,34 +151,36 @@ final class NativeUpcalls {
         try {
             Instance i = Instance.byContext(vmctx);
             return switch (h) {
-                case MEMORY_GROW -> i.memories[0].growNow(a & 0xFFFF_FFFFL);
+                case MEMORY_GROW -> i.memories[(int) a].growNow(i.memoryOperand((int) a, b));
                 case MEMORY_FILL -> {
-                    i.memoryFill(a, (int) b, c);
+                    i.memoryFill((int) a, b, (int) c, d);
                     yield 0;
                 }
                 case MEMORY_COPY -> {
-                    i.memoryCopy(a, b, c);
+                    i.memoryCopy((int) (a >>> 32), (int) a, b, c, d);
                     yield 0;
                 }
                 case MEMORY_INIT -> {
-                    i.memoryInit((int) a, b, c, d);
+                    i.memoryInit((int) (a >>> 32), (int) a, i.memoryOperand((int) a, b), c & 0xFFFF_FFFFL, d & 0xFFFF_FFFFL);
                     yield 0;
                 }
                 case DATA_DROP -> {
                     i.dataDropped[(int) a] = true;
                     yield 0;
                 }
-                case TABLE_GROW -> i.tables[(int) a].growNow(c & 0xFFFF_FFFFL, b);
+                case TABLE_GROW -> i.tables[(int) a].growNow(i.tableOperand((int) a, c), b);
                 case TABLE_FILL -> {
-                    i.tables[(int) a].fill(b & 0xFFFF_FFFFL, c, d & 0xFFFF_FFFFL);
+                    i.tables[(int) a].fill(i.tableOperand((int) a, b), c, i.tableOperand((int) a, d));
                     yield 0;
                 }
                 case TABLE_COPY -> {
-                    TableInstance.copy(i.tables[(int) (a >>> 32)], b & 0xFFFF_FFFFL, i.tables[(int) a], c & 0xFFFF_FFFFL, d & 0xFFFF_FFFFL);
+                    int dst = (int) (a >>> 32), src = (int) a;
+                    long n = i.tableOperand(dst, i.tableOperand(src, d)); // an i64 only when both tables are 64-bit
+                    TableInstance.copy(i.tables[dst], i.tableOperand(dst, b), i.tables[src], i.tableOperand(src, c), n);
                     yield 0;
                 }
                 case TABLE_INIT -> {
-                    i.tables[(int) a].init(b & 0xFFFF_FFFFL, i.elementItems[(int) (a >>> 32)], c & 0xFFFF_FFFFL, d & 0xFFFF_FFFFL);
+                    i.tables[(int) a].init(i.tableOperand((int) a, b), i.elementItems[(int) (a >>> 32)], c & 0xFFFF_FFFFL, d & 0xFFFF_FFFFL);
                     yield 0;
                 }
                 case ELEM_DROP -> {

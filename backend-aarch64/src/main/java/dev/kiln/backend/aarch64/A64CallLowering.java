@@ -126,7 +126,7 @@ final class A64CallLowering {
         fn.callSite(returnOffset, i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
         if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
-            asm.mov(GeneralRegister.W0, GeneralRegister.W0); // helpers with results return i32
+            if (fn.type(i.result()) == ValType.I32) asm.mov(GeneralRegister.W0, GeneralRegister.W0); // a 32-bit result: the low half
             fn.iput(i.result(), X0);
         }
     }

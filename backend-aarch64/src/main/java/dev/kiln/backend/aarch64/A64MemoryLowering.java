@@ -19,8 +19,9 @@ import static dev.kiln.backend.aarch64.A64Function.VMCTX;
  * memory size, tables and function references.
  *
  * <p>An access of {@code size} bytes at {@code addr + offset}: the effective address
- * {@code ea = addr + offset} (addr is a zero-extended u32, so no wrap), then the access at
- * {@code [x20, ea]}. With guard pages ({@link MachineFunction#guarded}) the access itself is
+ * {@code ea = addr + offset} (a zero-extended u32 addr cannot wrap; a 64-bit one traps when it
+ * does), then the access at {@code [x20, ea]} for memory 0, or at {@code [x15, ea]} with x15 the
+ * base of another memory, loaded from the VMContext. With guard pages ({@link MachineFunction#guarded}) the access itself is
  * recorded as the trap site a fault there becomes; a store is preceded by a load of the same bytes
  * (the probe, recorded instead), because AArch64 may write the in-bounds part of a store that
  * crosses into the guard before faulting, and a trapping store must change nothing. With explicit
@@ -32,16 +33,26 @@ final class A64MemoryLowering {
     }
 
     /**
-     * Emits the bounds check (or, with guard pages, a store's probe) and returns the register holding
-     * the effective address (X16, or addr's own).
+     * Where an access goes: {@code base + index}, base being memory 0's pinned X20 or, for another
+     * memory, X15 loaded from the VMContext after the bounds check; index the effective address
+     * (X16, or the address operand's own register).
      */
-    static GeneralRegister checkedAddress(A64Function fn, Instruction i) {
+    record Place(GeneralRegister base, GeneralRegister index) {
+        Address address() {
+            return Address.index(base, index);
+        }
+    }
+
+    /**
+     * Emits the bounds check (or, with guard pages, a store's probe) and returns where the access
+     * goes.
+     */
+    static Place checkedAddress(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
+        if (!fn.guarded(i)) return boundsCheckedAddress(fn, i);
         GeneralRegister ea = effectiveAddress(fn, i);
-        if (!fn.guarded(i.imm, size)) {
-            boundsCheck(fn, i, ea);
-        } else if (i.op.resultCount() == 0) { // the probe: a load of the bytes the store will write
+        if (i.op.resultCount() == 0) { // the probe: a load of the bytes the store will write
             Address at = Address.index(MEMBASE, ea);
             site(fn, i);
             switch (size) {
@@ -52,31 +63,53 @@ final class A64MemoryLowering {
                 default -> asm.ldr(VectorRegister.D30.q(), at);
             }
         }
-        return ea;
+        return new Place(MEMBASE, ea);
     }
 
     /**
-     * The effective address after an explicit bounds check, guard pages or not: the SIMD accesses
-     * use it (their sequences are not recorded as guard-page sites).
+     * Where the access goes after an explicit bounds check, guard pages or not: the SIMD accesses use
+     * it (their sequences are not recorded as guard-page sites), and so does every access to a
+     * memory other than 0 or with a 64-bit address.
      */
-    static GeneralRegister boundsCheckedAddress(A64Function fn, Instruction i) {
+    static Place boundsCheckedAddress(A64Function fn, Instruction i) {
         GeneralRegister ea = effectiveAddress(fn, i);
         boundsCheck(fn, i, ea);
-        return ea;
+        int memory = MachineFunction.memoryOf(i);
+        if (memory == 0) return new Place(MEMBASE, ea);
+        fn.asm.ldr(SCRATCH3, fn.field(VMCTX, VmContextLayout.memoryBase(memory), 8, SCRATCH3));
+        return new Place(SCRATCH3, ea);
     }
 
-    /** {@code addr + offset} in X16, or in addr's own register when the offset is 0. */
+    /**
+     * {@code addr + offset} in X16, or in addr's own register when the offset is 0. A 64-bit address
+     * plus the offset traps when the sum wraps (a 32-bit one cannot wrap).
+     */
     private static GeneralRegister effectiveAddress(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         long offset = i.imm;
         int addrValue = i.args[0];
+        boolean wide = fn.is64BitMemory(MachineFunction.memoryOf(i));
         if (fn.isUnallocatedConstant(addrValue)) {
-            asm.mov(SCRATCH, (fn.constant(addrValue) & 0xFFFF_FFFFL) + offset);
+            long address = wide ? fn.constant(addrValue) : fn.constant(addrValue) & 0xFFFF_FFFFL;
+            long ea = address + offset;
+            if (wide && Long.compareUnsigned(ea, address) < 0) { // wraps: out of bounds whatever the size
+                asm.b(fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
+                ea = 0;
+            }
+            asm.mov(SCRATCH, ea);
             return SCRATCH;
         }
         GeneralRegister addr = fn.iget(addrValue, SCRATCH);
         if (offset == 0) return addr;
-        if (AddSubOp.isImmediateEncodable(offset)) {
+        if (wide) {
+            if (AddSubOp.isImmediateEncodable(offset)) {
+                asm.adds(SCRATCH, addr, offset);
+            } else {
+                asm.mov(SCRATCH2, offset);
+                asm.adds(SCRATCH, addr, SCRATCH2);
+            }
+            asm.b(Condition.HS, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset)); // carry: the sum wrapped
+        } else if (AddSubOp.isImmediateEncodable(offset)) {
             asm.add(SCRATCH, addr, offset);
         } else {
             asm.mov(SCRATCH2, offset);
@@ -85,13 +118,27 @@ final class A64MemoryLowering {
         return SCRATCH;
     }
 
-    /** Traps when {@code ea + size} exceeds the memory size. */
+    /**
+     * Traps when {@code ea + size} exceeds the memory size. Memory 0 with 32-bit addresses compares
+     * signed against size - access size (a memory smaller than the access makes that negative); the
+     * others, whose ea may use all 64 bits, compare unsigned and trap first when the memory is
+     * smaller than the access.
+     */
     private static void boundsCheck(A64Function fn, Instruction i, GeneralRegister ea) {
         A64Assembler asm = fn.asm;
-        asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
-        asm.sub(SCRATCH2, SCRATCH2, i.op.memoryBytes);
+        int size = i.op.memoryBytes;
+        if (fn.fastMemoryPath(i)) {
+            asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
+            asm.sub(SCRATCH2, SCRATCH2, size);
+            asm.cmp(ea, SCRATCH2);
+            asm.b(Condition.GT, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
+            return;
+        }
+        asm.ldr(SCRATCH2, fn.field(VMCTX, VmContextLayout.memorySize(MachineFunction.memoryOf(i)), 8, SCRATCH2));
+        asm.subs(SCRATCH2, SCRATCH2, size);
+        asm.b(Condition.LO, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
         asm.cmp(ea, SCRATCH2);
-        asm.b(Condition.GT, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
+        asm.b(Condition.HI, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
     }
 
     /** Records the next instruction as the guarded access of {@code i} (no island may come between). */
@@ -102,7 +149,7 @@ final class A64MemoryLowering {
 
     /** Records a load's access instruction when guard pages check it (stores record their probe). */
     private static void loadSite(A64Function fn, Instruction i) {
-        if (fn.guarded(i.imm, i.op.memoryBytes)) site(fn, i);
+        if (fn.guarded(i)) site(fn, i);
     }
 
     static void access(A64Function fn, Instruction i) {
@@ -113,11 +160,11 @@ final class A64MemoryLowering {
             ValType t = fn.type(v);
             if (A64RegisterFile.isFloat(t)) {
                 VectorRegister x = fn.fget(v, FSCRATCH);
-                Address at = Address.index(MEMBASE, checkedAddress(fn, i));
+                Address at = checkedAddress(fn, i).address();
                 asm.str(op == Opcode.F32_STORE ? x.s() : x.d(), at);
                 return;
             }
-            Address at = Address.index(MEMBASE, checkedAddress(fn, i));
+            Address at = checkedAddress(fn, i).address();
             // X17 is free again once the check is done: a spilled or constant value is loaded there
             GeneralRegister x;
             if (fn.isUnallocatedConstant(v)) {
@@ -139,7 +186,7 @@ final class A64MemoryLowering {
             }
             return;
         }
-        Address at = Address.index(MEMBASE, checkedAddress(fn, i));
+        Address at = checkedAddress(fn, i).address();
         int r = i.result();
         switch (op) {
             case F32_LOAD, F64_LOAD -> {
@@ -215,14 +262,14 @@ final class A64MemoryLowering {
             }
             case MEMORY_SIZE -> {
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
-                asm.ldr(d, Address.offset(VMCTX, VmContextLayout.MEMORY_SIZE));
+                asm.ldr(d, fn.field(VMCTX, VmContextLayout.memorySize((int) i.imm), 8, SCRATCH2));
                 asm.lsr(d, d, 16);
                 fn.iput(i.result(), d);
             }
             case TABLE_SIZE -> {
                 tableRecord(fn, SCRATCH, (int) i.imm, SCRATCH2);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
-                asm.ldr(d.w(), Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
+                asm.ldr(d, Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
                 fn.iput(i.result(), d);
             }
             case TABLE_GET, TABLE_SET -> {

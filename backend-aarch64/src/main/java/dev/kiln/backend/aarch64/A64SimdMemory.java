@@ -4,7 +4,6 @@ import dev.kiln.ir.Instruction;
 
 import static dev.kiln.backend.aarch64.A64Function.FSCRATCH;
 import static dev.kiln.backend.aarch64.A64Function.FSCRATCH2;
-import static dev.kiln.backend.aarch64.A64Function.MEMBASE;
 import static dev.kiln.backend.aarch64.A64Function.SCRATCH2;
 import static dev.kiln.backend.aarch64.VectorShape.V16B;
 import static dev.kiln.backend.aarch64.VectorShape.V2D;
@@ -18,7 +17,7 @@ import static dev.kiln.backend.aarch64.VectorShape.V8H;
  * SIMD loads and stores, bounds-checked explicitly, guard pages or not ({@link A64MemoryLowering#boundsCheckedAddress}):
  * ldr/str of a Q register for whole vectors, a D load and sxtl/uxtl for the extending loads, S and
  * D loads for the zero-filling ones (they clear the rest of the register), ld1r for splats and
- * ld1/st1 of one lane (these take a base register: X17 = memory base + address).
+ * ld1/st1 of one lane (these take a base register: X17 = memory base + address; the base is X20 for memory 0, X15 for another).
  */
 final class A64SimdMemory {
     private A64SimdMemory() {
@@ -40,13 +39,13 @@ final class A64SimdMemory {
         switch (i.op) {
             case V128_STORE -> {
                 VectorRegister x = fn.fget(i.args[1], FSCRATCH);
-                asm.str(x.q(), Address.index(MEMBASE, A64MemoryLowering.boundsCheckedAddress(fn, i)));
+                asm.str(x.q(), A64MemoryLowering.boundsCheckedAddress(fn, i).address());
                 return;
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
                 VectorRegister x = fn.fget(i.args[1], FSCRATCH);
-                GeneralRegister ea = A64MemoryLowering.boundsCheckedAddress(fn, i);
-                asm.add(SCRATCH2, MEMBASE, ea);
+                A64MemoryLowering.Place place = A64MemoryLowering.boundsCheckedAddress(fn, i);
+                asm.add(SCRATCH2, place.base(), place.index());
                 asm.st1(x.lane(element(bytes), (int) i.imm2), SCRATCH2);
                 return;
             }
@@ -54,8 +53,8 @@ final class A64SimdMemory {
             }
         }
         VectorRegister lanes = i.args.length > 1 ? fn.fget(i.args[1], FSCRATCH2) : null; // load_lane's vector
-        GeneralRegister ea = A64MemoryLowering.boundsCheckedAddress(fn, i);
-        Address at = Address.index(MEMBASE, ea);
+        A64MemoryLowering.Place place = A64MemoryLowering.boundsCheckedAddress(fn, i);
+        Address at = place.address();
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         switch (i.op) {
             case V128_LOAD -> asm.ldr(d.q(), at);
@@ -73,7 +72,7 @@ final class A64SimdMemory {
             case V128_LOAD32_ZERO -> asm.ldr(d.s(), at);
             case V128_LOAD64_ZERO -> asm.ldr(d.d(), at);
             case V128_LOAD8_SPLAT, V128_LOAD16_SPLAT, V128_LOAD32_SPLAT, V128_LOAD64_SPLAT -> {
-                asm.add(SCRATCH2, MEMBASE, ea);
+                asm.add(SCRATCH2, place.base(), place.index());
                 VectorShape t = switch (bytes) {
                     case 1 -> V16B;
                     case 2 -> V8H;
@@ -83,7 +82,7 @@ final class A64SimdMemory {
                 asm.ld1r(d.as(t), SCRATCH2);
             }
             default -> { // load lane
-                asm.add(SCRATCH2, MEMBASE, ea);
+                asm.add(SCRATCH2, place.base(), place.index());
                 if (d.number() != lanes.number()) asm.movVector(d.q(), lanes.q());
                 asm.ld1(d.lane(element(bytes), (int) i.imm2), SCRATCH2);
             }

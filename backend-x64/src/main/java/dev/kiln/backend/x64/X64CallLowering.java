@@ -51,7 +51,7 @@ final class X64CallLowering {
             return true;
         }
         if (i.op == Opcode.CALL_INDIRECT) {
-            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
+            asm.mov(fn.is64BitTable((int) i.imm2) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
             X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2);
             asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.jcc(Condition.AE, fn.trap(TrapKind.UNDEFINED_ELEMENT, i.wasmOffset));
@@ -117,7 +117,7 @@ final class X64CallLowering {
         fn.callSite(asm.offset(), i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
         if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
-            asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX); // helpers with results return i32
+            if (fn.type(i.result()) == ValType.I32) asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX); // a 32-bit result: the low half
             fn.iput(i.result(), Gpr.RAX);
         }
     }

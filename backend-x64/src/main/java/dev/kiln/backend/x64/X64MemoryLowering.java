@@ -17,8 +17,9 @@ import static dev.kiln.backend.x64.MemoryOperand.mem;
  * <p>An access of {@code size} bytes at {@code addr + offset} (addr a zero-extended u32, kept so in
  * its register) with guard pages ({@link MachineFunction#guarded}): {@code [R14 + addr + offset]},
  * the access itself recorded as the trap site a fault there becomes. With explicit checks:
- * R11 = addr + offset + size (no wrap), trap when R11 exceeds the memory size, then access
- * {@code [R14 + R11 - size]}.
+ * R11 = addr + offset + size (a trap when a 64-bit address makes it wrap), trap when R11 exceeds
+ * the memory size, then access {@code [R14 + R11 - size]} (memory 0) or {@code [R11 - size]} after
+ * adding the base of another memory, read from the VMContext.
  */
 final class X64MemoryLowering {
     private X64MemoryLowering() {
@@ -29,11 +30,9 @@ final class X64MemoryLowering {
      * {@link #site} right before emitting the access instruction.
      */
     static MemoryOperand address(X64Function fn, Instruction i) {
-        X64Assembler asm = fn.asm;
-        int size = i.op.memoryBytes;
         long offset = i.imm;
-        Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
-        if (fn.guarded(offset, size)) {
+        if (fn.guarded(i)) {
+            Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
             if (offset <= Integer.MAX_VALUE) return mem(X64Function.MEMBASE, addr, 1, (int) offset);
             farAddress(fn, i, offset); // R11 = address + offset
             return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, 0);
@@ -44,27 +43,44 @@ final class X64MemoryLowering {
     /**
      * The operand of {@code i}'s access after an explicit bounds check, guard pages or not: the SIMD
      * accesses other than v128.load and v128.store use it (their sequences are not recorded as
-     * guard-page sites).
+     * guard-page sites), and so does every access to a memory other than 0 or with a 64-bit address.
+     * R11 = addr + offset + size, trapping when that wraps (only a 64-bit address can) or exceeds
+     * the memory's size; memory 0's base is R14, another memory's is added to R11 from the VMContext.
      */
     static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
-        long offset = i.imm;
-        Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
-        long end = offset + size;
-        if (end <= Integer.MAX_VALUE) {
+        int memory = MachineFunction.memoryOf(i);
+        long end = i.imm + size;
+        if (fn.is64BitMemory(memory)) {
+            if (Long.compareUnsigned(end, i.imm) < 0) { // offset + size wraps: no address is in bounds
+                asm.jmp(fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
+                return mem(X64Function.MEMBASE, 0);
+            }
+            if (end >= 0 && end <= Integer.MAX_VALUE) {
+                asm.mov(Width.QWORD, X64Function.SCRATCH, fn.iop(i.args[0]));
+                asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, (int) end);
+            } else {
+                farAddress(fn, i, end);
+            }
+            asm.jcc(Condition.B, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset)); // carry: the sum wrapped
+        } else if (end <= Integer.MAX_VALUE) {
+            Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
             asm.lea(Width.QWORD, X64Function.SCRATCH, mem(addr, (int) end));
         } else {
             farAddress(fn, i, end);
         }
-        asm.alu(AluOp.CMP, Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.MEMORY_SIZE));
+        asm.alu(AluOp.CMP, Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, (int) VmContextLayout.memorySize(memory)));
         asm.jcc(Condition.A, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
-        return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, -size);
+        if (memory == 0) return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, -size);
+        asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, (int) VmContextLayout.memoryBase(memory)));
+        return mem(X64Function.SCRATCH, -size);
     }
 
     /**
      * R11 = the address operand + {@code add}, an addend too large for a displacement; the address is
      * read from its register or slot after R11 is set (i32 addresses are kept zero-extended in both).
+     * The add sets the carry flag when a 64-bit sum wraps.
      */
     private static void farAddress(X64Function fn, Instruction i, long add) {
         fn.asm.mov(Width.QWORD, X64Function.SCRATCH, add);
@@ -73,7 +89,7 @@ final class X64MemoryLowering {
 
     /** Records the next instruction as {@code i}'s access when guard pages check it. */
     static void site(X64Function fn, Instruction i) {
-        if (fn.guarded(i.imm, i.op.memoryBytes)) fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
+        if (fn.guarded(i)) fn.guardedAccess(fn.asm.offset(), i.wasmOffset);
     }
 
     static void access(X64Function fn, Instruction i) {
@@ -201,18 +217,18 @@ final class X64MemoryLowering {
             }
             case MEMORY_SIZE -> {
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-                asm.mov(Width.QWORD, d, mem(X64Function.VMCTX, VmContextLayout.MEMORY_SIZE));
+                asm.mov(Width.QWORD, d, mem(X64Function.VMCTX, (int) VmContextLayout.memorySize((int) i.imm)));
                 asm.shift(ShiftOp.SHR, Width.QWORD, d, 16);
                 fn.iput(i.result(), d);
             }
             case TABLE_SIZE -> {
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
                 tableRecord(fn, X64Function.SCRATCH, (int) i.imm);
-                asm.mov(Width.DWORD, d, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
+                asm.mov(Width.QWORD, d, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
                 fn.iput(i.result(), d);
             }
             case TABLE_GET, TABLE_SET -> {
-                asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.args[0])); // index, zero-extended
+                asm.mov(fn.is64BitTable((int) i.imm) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.args[0])); // index, zero-extended
                 if (i.op == Opcode.TABLE_SET) asm.mov(Width.QWORD, Gpr.RDX, fn.iop(i.args[1]));
                 tableRecord(fn, X64Function.SCRATCH, (int) i.imm);
                 asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));

@@ -16,14 +16,14 @@ import java.util.Map;
  * arguments are that instruction's immediates ({@link #immediates}), its operands follow.
  */
 public enum RuntimeHelper {
-    /** a = delta pages; returns the old size in pages or -1. */
-    MEMORY_GROW(Opcode.MEMORY_GROW, Packing.NONE, 1, false),
-    /** a = dst, b = value, c = n. */
-    MEMORY_FILL(Opcode.MEMORY_FILL, Packing.NONE, 3, true),
-    /** a = dst, b = src, c = n. */
-    MEMORY_COPY(Opcode.MEMORY_COPY, Packing.NONE, 3, true),
-    /** a = segment, b = dst, c = src, d = n. */
-    MEMORY_INIT(Opcode.MEMORY_INIT, Packing.INDEX, 4, true),
+    /** a = memory, b = delta pages; returns the old size in pages or -1. */
+    MEMORY_GROW(Opcode.MEMORY_GROW, Packing.INDEX, 2, false),
+    /** a = memory, b = dst, c = value, d = n. */
+    MEMORY_FILL(Opcode.MEMORY_FILL, Packing.INDEX, 4, true),
+    /** a = (dst memory << 32 | src memory), b = dst, c = src, d = n. */
+    MEMORY_COPY(Opcode.MEMORY_COPY, Packing.TWO_INDICES, 4, true),
+    /** a = (segment << 32 | memory), b = dst, c = src, d = n. */
+    MEMORY_INIT(Opcode.MEMORY_INIT, Packing.TWO_INDICES, 4, true),
     /** a = segment. */
     DATA_DROP(Opcode.DATA_DROP, Packing.INDEX, 1, false),
     /** a = table, b = init value, c = delta; returns the old size or -1. */

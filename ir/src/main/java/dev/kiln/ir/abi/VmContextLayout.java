@@ -27,6 +27,9 @@ package dev.kiln.ir.abi;
  *   SLOTS         address of the module's slot array (u64 per function: where a call to it goes);
  *                 the stubs a cached object carries for functions it has no code for jump through it
  *   HELPERS       {@link RuntimeHelper#COUNT} code addresses of the runtime helpers, in enum order
+ *   then, for each memory i &gt;= 1 of the module, its record {base u64, size u64} at
+ *                 {@link #memoryBase}(i) / {@link #memorySize}(i) (memory 0's are MEMORY_BASE and
+ *                 MEMORY_SIZE): one load from the VMContext reaches any memory's base or size
  * </pre>
  */
 public final class VmContextLayout {
@@ -43,8 +46,25 @@ public final class VmContextLayout {
     public static final int INSTANCE_RETURN = 80;
     public static final int SLOTS = 88;
     public static final int HELPERS = 96;
-    /** Size of the whole VMContext. */
+    /** Size of the fixed part of the VMContext (a module's memories after the first follow it: {@link #size}). */
     public static final int SIZE = HELPERS + 8 * RuntimeHelper.COUNT;
+    /** Bytes per memory record {base, size} after the fixed part. */
+    public static final int MEMORY_RECORD_SIZE = 16;
+
+    /** Size of the VMContext of an instance with {@code memoryCount} memories. */
+    public static long size(int memoryCount) {
+        return SIZE + (long) MEMORY_RECORD_SIZE * Math.max(0, memoryCount - 1);
+    }
+
+    /** Offset of memory {@code memory}'s base address in the VMContext. */
+    public static long memoryBase(int memory) {
+        return memory == 0 ? MEMORY_BASE : SIZE + (long) MEMORY_RECORD_SIZE * (memory - 1);
+    }
+
+    /** Offset of memory {@code memory}'s current size in bytes in the VMContext (kept current on every grow). */
+    public static long memorySize(int memory) {
+        return memory == 0 ? MEMORY_SIZE : SIZE + (long) MEMORY_RECORD_SIZE * (memory - 1) + 8;
+    }
 
     /** A table record: base address of the u64 element array, then the size in elements. */
     public static final int TABLE_BASE = 0;

@@ -1,11 +1,11 @@
 package dev.kiln.tests.fuzz;
 
-import dev.kiln.frontend.testing.Wat;
 import dev.kiln.tests.fuzz.engine.Engine;
 import dev.kiln.tests.fuzz.engine.KilnEngine;
 import dev.kiln.tests.fuzz.engine.KilnTiers;
 import dev.kiln.tests.fuzz.engine.Outcome;
 import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
+import dev.kiln.tests.wasm3.Wat3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -56,7 +56,7 @@ class FuzzRegressionTest {
 
     private static void replay(Path file) throws IOException {
         RegressionFile r = RegressionFile.parse(Files.readString(file));
-        byte[] wasm = Wat.compile(r.wat());
+        byte[] wasm = Wat3.compile(r.wat()); // kiln's text parser reads all of 3.0 (64-bit and several memories); wabt needs flags
         ModuleExports exports = ModuleExports.of(wasm);
         List<CallSpec> calls = r.calls().stream().map(c -> exports.call(c.export(), c.args())).toList();
         for (Engine e : KilnTiers.all()) {

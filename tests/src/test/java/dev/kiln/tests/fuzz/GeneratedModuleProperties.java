@@ -67,9 +67,9 @@ class GeneratedModuleProperties {
         byte[] encoded = BinaryEncoder.encode(c.module());
         String text = WatPrinter.print(c.module());
         byte[] assembled;
-        if (!c.module().usesTailCallsOrReferences()) {
+        if (!c.module().usesTailCallsOrReferences() && !c.module().usesMultiOr64BitMemories()) {
             assembled = withoutCustomSections(Wat.compile(Wat.wabtSpelling(text)));
-        } else { // tail calls and call_ref: wabt reads them only when told, wasm-tools (the oracle's wat2wasm) always
+        } else { // tail calls, call_ref, several and 64-bit memories: wabt reads them only when told, wasm-tools (the oracle's wat2wasm) always
             if (oracle == null) return;
             try {
                 assembled = withoutCustomSections(oracle.wat2wasm(text));

@@ -142,11 +142,11 @@ final class CaseShrinker {
         ds.remove(d);
         UnaryOperator<Integer> renumber = x -> x > d ? x - 1 : x;
         List<FuzzFunction> fs = m.functions().stream().map(fn -> fn.withBody(ExprTree.map(fn.body(), e -> switch (e) {
-            case Expr.MemoryInit i -> new Expr.MemoryInit(renumber.apply(i.segment()), i.dest(), i.source(), i.length());
+            case Expr.MemoryInit i -> new Expr.MemoryInit(renumber.apply(i.segment()), i.dest(), i.source(), i.length(), i.memory());
             case Expr.DataDrop x -> new Expr.DataDrop(renumber.apply(x.segment()));
             default -> e;
         }))).toList();
-        return new FuzzCase(m.withFunctions(fs).withMemory(new MemoryDef(m.memory().minPages(), m.memory().maxPages(), ds)),
+        return new FuzzCase(m.withFunctions(fs).withMemory(m.memory().withData(ds)),
                 c.invocations());
     }
 

@@ -106,10 +106,16 @@ final class FunctionGenerator {
                     .add(2, () -> leaf(t))
                     .addIf(!vector, 7, () -> numeric(t))
                     .addIf(plan.simd(), vector ? 8 : 0.8, () -> simd(t))
-                    .addIf(mem, 2, () -> load(t))
-                    .addIf(mem && vector, 0.7, this::loadLane)
-                    .addIf(mem && t == NumType.I32, 0.5, MemorySize::new)
-                    .addIf(mem && t == NumType.I32, 0.5, () -> new MemoryGrow(growDelta()))
+                    .addIf(mem && (!vector || simdMemory()), 2, () -> load(t))
+                    .addIf(mem && vector && simdMemory(), 0.7, this::loadLane)
+                    .addIf(mem && !memoriesOf(t).isEmpty(), 0.5, () -> {
+                        int m = pick(memoriesOf(t));
+                        return new MemorySize(m, is64(m));
+                    })
+                    .addIf(mem && !memoriesOf(t).isEmpty(), 0.5, () -> {
+                        int m = pick(memoriesOf(t));
+                        return new MemoryGrow(growDelta(m), m, is64(m));
+                    })
                     .add(1, () -> new Select(value(t), value(t), value(NumType.I32), t.isFloat() ? r.nextBoolean() : r.nextInt(4) == 0))
                     .addIf(!localsOf(t).isEmpty(), 1, () -> new LocalTee(pick(localsOf(t)), value(t)))
                     .add(1, () -> block(List.of(t)))
@@ -206,15 +212,17 @@ final class FunctionGenerator {
     private Expr loadLane() {
         List<LaneOp> ops = Arrays.stream(LaneOp.values()).filter(o -> !o.store).toList();
         LaneOp op = pick(ops);
-        return new LoadLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(), r.nextInt(op.lanes()), address(op.width),
-                value(NumType.V128));
+        int m = 0; // see simdMemory
+        return new LoadLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), r.nextInt(op.lanes()), address(op.width, m),
+                value(NumType.V128), m);
     }
 
     private Expr storeLane() {
         List<LaneOp> ops = Arrays.stream(LaneOp.values()).filter(o -> o.store).toList();
         LaneOp op = pick(ops);
-        return new StoreLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(), r.nextInt(op.lanes()), address(op.width),
-                value(NumType.V128));
+        int m = 0; // see simdMemory
+        return new StoreLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), r.nextInt(op.lanes()), address(op.width, m),
+                value(NumType.V128), m);
     }
 
     private static final List<NumericOp> DIVISIONS = List.of(NumericOp.I32_DIV_S, NumericOp.I32_DIV_U, NumericOp.I32_REM_S,
@@ -229,7 +237,8 @@ final class FunctionGenerator {
     private Expr load(NumType t) {
         List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> !o.store && o.type == t).toList();
         MemOp op = pick(ops);
-        return new Load(op, r.nextInt(op.maxAlignLog2() + 1), offset(), address(op.width));
+        int m = t == NumType.V128 ? 0 : memory(); // see simdMemory
+        return new Load(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), address(op.width, m), m);
     }
 
     private Expr polymorphic(List<NumType> claimed) {
@@ -278,10 +287,16 @@ final class FunctionGenerator {
                         return new GlobalSet(g, value(plan.globals().get(g).type()));
                     })
                     .addIf(mem, 3, this::store)
-                    .addIf(mem && plan.simd(), 0.5, this::storeLane)
+                    .addIf(mem && plan.simd() && simdMemory(), 0.5, this::storeLane)
                     .add(1, () -> new Drop(value(pickType())))
-                    .addIf(mem, 0.5, () -> new MemoryFill(address(1), value(NumType.I32), length()))
-                    .addIf(mem, 0.5, () -> new MemoryCopy(address(1), address(1), length()))
+                    .addIf(mem, 0.5, () -> {
+                        int m = memory();
+                        return new MemoryFill(address(1, m), value(NumType.I32), length(is64(m)), m);
+                    })
+                    .addIf(mem, 0.5, () -> {
+                        int d = memory(), from = memory();
+                        return new MemoryCopy(address(1, d), address(1, from), length(is64(d) && is64(from)), d, from);
+                    })
                     .addIf(segments > 0, 0.5, this::memoryInit)
                     .addIf(segments > 0, 0.15, () -> new DataDrop(r.nextInt(segments)))
                     .add(0.2, Nop::new)
@@ -310,7 +325,8 @@ final class FunctionGenerator {
         int size = plan.memory().data().get(segment).bytes().length;
         int source = r.nextInt(5) == 0 ? r.nextInt(size + 8) : r.nextInt(size + 1);
         int length = r.nextInt(5) == 0 ? r.nextInt(size + 8) : r.nextInt(Math.max(1, size - source + 1));
-        return new MemoryInit(segment, address(1), new Const(NumType.I32, source), new Const(NumType.I32, length));
+        int m = memory();
+        return new MemoryInit(segment, address(1, m), new Const(NumType.I32, source), new Const(NumType.I32, length), m);
     }
 
     private Expr localSet() {
@@ -319,9 +335,10 @@ final class FunctionGenerator {
     }
 
     private Expr store() {
-        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store && (plan.simd() || o.type != NumType.V128)).toList();
+        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store && (plan.simd() && simdMemory() || o.type != NumType.V128)).toList();
         MemOp op = pick(ops);
-        return new Store(op, r.nextInt(op.maxAlignLog2() + 1), offset(), address(op.width), value(op.type));
+        int m = op.type == NumType.V128 ? 0 : memory(); // see simdMemory
+        return new Store(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), address(op.width, m), value(op.type), m);
     }
 
     private Expr backEdge() {
@@ -480,13 +497,52 @@ final class FunctionGenerator {
 
     // ---- memory operands ----
 
+    /** The memory an access goes to: mostly memory 0, when there are several. */
+    private int memory() {
+        int n = plan.memory().count();
+        return n == 1 || r.nextInt(3) == 0 ? 0 : r.nextInt(n);
+    }
+
     /**
-     * An address for an access of {@code width} bytes: mostly inside the initial memory (so
-     * code after the access runs), sometimes right at a boundary, rarely anywhere.
+     * Whether SIMD loads and stores may be made: kiln's interpreter executes them on a 32-bit memory
+     * 0 only (the native tiers on any memory: {@code MemoryDifferentialTest}), so they go to memory 0
+     * and only when it is 32-bit.
      */
-    private Expr address(int width) {
-        long min = (long) plan.memory().minPages() * 65536, max = (long) plan.memory().maxPages() * 65536;
+    private boolean simdMemory() {
+        return !is64(0);
+    }
+
+    private boolean is64(int memory) {
+        return plan.memory().is64(memory);
+    }
+
+    /** The memories whose memory.size and memory.grow give a value of type {@code t}. */
+    private List<Integer> memoriesOf(NumType t) {
+        List<Integer> out = new ArrayList<>();
+        if (plan.memory() == null) return out;
+        for (int m = 0; m < plan.memory().count(); m++) if ((is64(m) ? NumType.I64 : NumType.I32) == t) out.add(m);
+        return out;
+    }
+
+    /**
+     * An address in memory {@code memory} for an access of {@code width} bytes: mostly inside the
+     * initial memory (so code after the access runs), sometimes right at a boundary, rarely
+     * anywhere (for a 64-bit memory also near 2^64, where address + offset wraps).
+     */
+    private Expr address(int width, int memory) {
+        long min = (long) plan.memory().minPages(memory) * 65536, max = (long) plan.memory().maxPages(memory) * 65536;
         long inside = Math.max(min, 65536) - width;
+        if (is64(memory)) {
+            return new Weighted<Expr>()
+                    .add(6, () -> new Const(NumType.I64, r.nextInt(4) == 0 ? r.nextInt(128) : r.nextLong(inside + 1)))
+                    .add(1.5, () -> new Numeric(NumericOp.I64_AND, List.of(value(NumType.I64), new Const(NumType.I64, 0x3FFF))))
+                    .add(0.5, () -> new Numeric(NumericOp.I64_EXTEND_I32_U, List.of(new Numeric(NumericOp.I32_AND,
+                            List.of(value(NumType.I32), new Const(NumType.I32, 0x1FFFF))))))
+                    .add(0.5, () -> new Const(NumType.I64, (r.nextBoolean() ? min : max) - width + r.nextInt(5) - 2))
+                    .add(0.2, () -> new Const(NumType.I64, r.nextBoolean() ? -1L - r.nextInt(16) : (1L << 32) + r.nextInt(16) - 8))
+                    .add(0.2, () -> value(NumType.I64))
+                    .pick(r);
+        }
         return new Weighted<Expr>()
                 .add(6, () -> new Const(NumType.I32, r.nextInt(4) == 0 ? r.nextInt(128) : r.nextLong(inside + 1)))
                 .add(1.5, () -> new Numeric(NumericOp.I32_AND, List.of(value(NumType.I32), new Const(NumType.I32, 0x3FFF))))
@@ -496,24 +552,30 @@ final class FunctionGenerator {
                 .pick(r);
     }
 
-    private long offset() {
+    /** A memarg offset for memory {@code memory}: a u32, or for a 64-bit memory sometimes past 2^32 or near 2^64. */
+    private long offset(int memory) {
         int p = r.nextInt(100);
         if (p < 85) return 0;
         if (p < 95) return r.nextInt(64);
         if (p < 98) return 65536 - r.nextInt(16);
+        if (is64(memory) && r.nextBoolean()) return r.nextBoolean() ? -1L - r.nextInt(32) : (1L << 32) + r.nextInt(65536);
         return r.nextBoolean() ? 0xFFFF_FFF0L + r.nextInt(16) : r.nextLong(0x1_0000_0000L);
     }
 
-    private Expr length() {
-        return r.nextInt(4) != 0 ? new Const(NumType.I32, r.nextInt(r.nextBoolean() ? 16 : 300)) : value(NumType.I32);
+    /** A length operand: an i64 for a 64-bit memory (and a copy between two of them). */
+    private Expr length(boolean wide) {
+        NumType t = wide ? NumType.I64 : NumType.I32;
+        if (wide && r.nextInt(16) == 0) return new Const(t, -1L - r.nextInt(4));
+        return r.nextInt(4) != 0 ? new Const(t, r.nextInt(r.nextBoolean() ? 16 : 300)) : value(t);
     }
 
-    private Expr growDelta() {
+    private Expr growDelta(int memory) {
+        NumType t = is64(memory) ? NumType.I64 : NumType.I32;
         return switch (r.nextInt(6)) {
-            case 0, 1 -> new Const(NumType.I32, r.nextInt(2));
-            case 2 -> new Const(NumType.I32, 1 + r.nextInt(3));
-            case 3 -> new Const(NumType.I32, r.nextBoolean() ? 65536 : -1);
-            default -> value(NumType.I32);
+            case 0, 1 -> new Const(t, r.nextInt(2));
+            case 2 -> new Const(t, 1 + r.nextInt(3));
+            case 3 -> new Const(t, r.nextBoolean() ? 65536 : -1);
+            default -> value(t);
         };
     }
 

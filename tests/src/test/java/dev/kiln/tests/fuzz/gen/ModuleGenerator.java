@@ -152,6 +152,16 @@ public final class ModuleGenerator {
                 data.add(new MemoryDef.DataSegment(offset, bytes, passive));
             }
         }
-        return new MemoryDef(min, max, data);
+        // 3.0: sometimes memory 0 takes 64-bit addresses, sometimes more memories follow (of either address type)
+        boolean is64 = r.nextInt(4) == 0;
+        List<MemoryDef.Other> others = new ArrayList<>();
+        if (r.nextInt(3) == 0) {
+            int n = 1 + r.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                int otherMin = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(2);
+                others.add(new MemoryDef.Other(otherMin, otherMin + r.nextInt(3), r.nextInt(3) == 0));
+            }
+        }
+        return new MemoryDef(min, max, data, is64, others);
     }
 }

@@ -42,7 +42,10 @@ public final class BinaryEncoder {
             w.section(4, new WasmBytes().u32(1).byte_(0x70).byte_(0x01).u32(n).u32(n));
         }
         if (module.memory() != null) {
-            w.section(5, new WasmBytes().u32(1).byte_(0x01).u32(module.memory().minPages()).u32(module.memory().maxPages()));
+            MemoryDef ms = module.memory();
+            WasmBytes mem = new WasmBytes().u32(ms.count());
+            for (int i = 0; i < ms.count(); i++) mem.byte_(ms.is64(i) ? 0x05 : 0x01).u32(ms.minPages(i)).u32(ms.maxPages(i));
+            w.section(5, mem);
         }
         if (!module.globals().isEmpty()) {
             WasmBytes g = new WasmBytes().u32(module.globals().size());
@@ -65,7 +68,7 @@ public final class BinaryEncoder {
             WasmBytes d = new WasmBytes().u32(module.memory().data().size());
             for (MemoryDef.DataSegment s : module.memory().data()) {
                 if (s.passive()) d.byte_(0x01);
-                else d.byte_(0x00).byte_(0x41).sleb(s.offset()).byte_(0x0B);
+                else d.byte_(0x00).byte_(module.memory().is64() ? 0x42 : 0x41).sleb(s.offset()).byte_(0x0B);
                 d.u32(s.bytes().length).raw(s.bytes());
             }
             w.section(11, d);
@@ -200,12 +203,14 @@ public final class BinaryEncoder {
                 case LoadLane l -> {
                     all(List.of(l.address(), l.vector()));
                     opcode(l.op().opcode);
-                    w.u32(l.alignLog2()).u32(l.offset()).byte_(l.lane());
+                    memarg(l.alignLog2(), l.offset(), l.memory());
+                    w.byte_(l.lane());
                 }
                 case StoreLane s -> {
                     all(List.of(s.address(), s.vector()));
                     opcode(s.op().opcode);
-                    w.u32(s.alignLog2()).u32(s.offset()).byte_(s.lane());
+                    memarg(s.alignLog2(), s.offset(), s.memory());
+                    w.byte_(s.lane());
                 }
                 case VCanon c -> {
                     int s = fn.scratchV128();
@@ -249,30 +254,30 @@ public final class BinaryEncoder {
                 case Load l -> {
                     expr(l.address());
                     opcode(l.op().opcode);
-                    w.u32(l.alignLog2()).u32(l.offset());
+                    memarg(l.alignLog2(), l.offset(), l.memory());
                 }
                 case Store s -> {
                     expr(s.address());
                     expr(s.value());
                     opcode(s.op().opcode);
-                    w.u32(s.alignLog2()).u32(s.offset());
+                    memarg(s.alignLog2(), s.offset(), s.memory());
                 }
-                case MemorySize m -> w.byte_(0x3F).byte_(0x00);
+                case MemorySize m -> w.byte_(0x3F).u32(m.memory());
                 case MemoryGrow g -> {
                     expr(g.delta());
-                    w.byte_(0x40).byte_(0x00);
+                    w.byte_(0x40).u32(g.memory());
                 }
                 case MemoryFill f -> {
                     all(List.of(f.dest(), f.value(), f.length()));
-                    w.byte_(0xFC).u32(11).byte_(0x00);
+                    w.byte_(0xFC).u32(11).u32(f.memory());
                 }
                 case MemoryCopy c -> {
                     all(List.of(c.dest(), c.source(), c.length()));
-                    w.byte_(0xFC).u32(10).byte_(0x00).byte_(0x00);
+                    w.byte_(0xFC).u32(10).u32(c.destMemory()).u32(c.sourceMemory());
                 }
                 case MemoryInit i -> {
                     all(List.of(i.dest(), i.source(), i.length()));
-                    w.byte_(0xFC).u32(8).u32(i.segment()).byte_(0x00);
+                    w.byte_(0xFC).u32(8).u32(i.segment()).u32(i.memory());
                 }
                 case DataDrop d -> w.byte_(0xFC).u32(9).u32(d.segment());
                 case Select s -> {
@@ -383,6 +388,13 @@ public final class BinaryEncoder {
                     w.byte_(0x20).u32(s).byte_(0x20).u32(s).byte_(t == NumType.F32 ? 0x5B : 0x61).byte_(0x1B);
                 }
             }
+        }
+
+        /** A memarg: the alignment exponent, with bit 6 set and the memory index after it for a memory other than 0, then the offset. */
+        private void memarg(int alignLog2, long offset, int memory) {
+            if (memory == 0) w.u32(alignLog2);
+            else w.u32(alignLog2 | 0x40).u32(memory);
+            w.u64(offset);
         }
 
         private void opcode(int op) {

@@ -94,57 +94,96 @@ public sealed interface Expr {
     }
 
     /** {@code v128.loadN_lane}: lane {@code lane} of {@code vector} replaced by bytes from memory. */
-    record LoadLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector) implements Expr {
+    record LoadLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector, int memory) implements Expr {
+        public LoadLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector) {
+            this(op, alignLog2, offset, lane, address, vector, 0);
+        }
+
         public List<NumType> types() {
             return List.of(NumType.V128);
         }
     }
 
     /** {@code v128.storeN_lane}: lane {@code lane} of {@code vector} to memory. */
-    record StoreLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector) implements Expr {
+    record StoreLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector, int memory) implements Expr {
+        public StoreLane(LaneOp op, int alignLog2, long offset, int lane, Expr address, Expr vector) {
+            this(op, alignLog2, offset, lane, address, vector, 0);
+        }
+
         public List<NumType> types() {
             return none();
         }
     }
 
-    record Load(MemOp op, int alignLog2, long offset, Expr address) implements Expr {
+    /** A load from memory {@code memory} (an address of that memory's type; the offset a u64 for a 64-bit memory). */
+    record Load(MemOp op, int alignLog2, long offset, Expr address, int memory) implements Expr {
+        public Load(MemOp op, int alignLog2, long offset, Expr address) {
+            this(op, alignLog2, offset, address, 0);
+        }
+
         public List<NumType> types() {
             return List.of(op.type);
         }
     }
 
-    record Store(MemOp op, int alignLog2, long offset, Expr address, Expr value) implements Expr {
+    record Store(MemOp op, int alignLog2, long offset, Expr address, Expr value, int memory) implements Expr {
+        public Store(MemOp op, int alignLog2, long offset, Expr address, Expr value) {
+            this(op, alignLog2, offset, address, value, 0);
+        }
+
         public List<NumType> types() {
             return none();
         }
     }
 
-    record MemorySize() implements Expr {
+    /** {@code memory.size} of memory {@code memory}: an i64 for a 64-bit memory. */
+    record MemorySize(int memory, boolean is64) implements Expr {
+        public MemorySize() {
+            this(0, false);
+        }
+
         public List<NumType> types() {
-            return List.of(NumType.I32);
+            return List.of(is64 ? NumType.I64 : NumType.I32);
         }
     }
 
-    record MemoryGrow(Expr delta) implements Expr {
+    record MemoryGrow(Expr delta, int memory, boolean is64) implements Expr {
+        public MemoryGrow(Expr delta) {
+            this(delta, 0, false);
+        }
+
         public List<NumType> types() {
-            return List.of(NumType.I32);
+            return List.of(is64 ? NumType.I64 : NumType.I32);
         }
     }
 
-    record MemoryFill(Expr dest, Expr value, Expr length) implements Expr {
+    record MemoryFill(Expr dest, Expr value, Expr length, int memory) implements Expr {
+        public MemoryFill(Expr dest, Expr value, Expr length) {
+            this(dest, value, length, 0);
+        }
+
         public List<NumType> types() {
             return none();
         }
     }
 
-    record MemoryCopy(Expr dest, Expr source, Expr length) implements Expr {
+    /** {@code memory.copy} from memory {@code sourceMemory} to {@code destMemory} (the length an i64 only when both are 64-bit). */
+    record MemoryCopy(Expr dest, Expr source, Expr length, int destMemory, int sourceMemory) implements Expr {
+        public MemoryCopy(Expr dest, Expr source, Expr length) {
+            this(dest, source, length, 0, 0);
+        }
+
         public List<NumType> types() {
             return none();
         }
     }
 
     /** Copies bytes of data segment {@code segment} into memory. */
-    record MemoryInit(int segment, Expr dest, Expr source, Expr length) implements Expr {
+    record MemoryInit(int segment, Expr dest, Expr source, Expr length, int memory) implements Expr {
+        public MemoryInit(int segment, Expr dest, Expr source, Expr length) {
+            this(segment, dest, source, length, 0);
+        }
+
         public List<NumType> types() {
             return none();
         }

@@ -51,6 +51,13 @@ public record FuzzModule(List<FuncSig> types, List<FuzzFunction> functions, List
         return uses[0];
     }
 
+    /** Whether the module has several memories or a 64-bit one (3.0 features wabt's wat2wasm does not read by default). */
+    public boolean usesMultiOr64BitMemories() {
+        if (memory == null) return false;
+        for (int i = 0; i < memory.count(); i++) if (i > 0 || memory.is64(i)) return true;
+        return false;
+    }
+
     public FuzzModule withFunctions(List<FuzzFunction> fs) {
         return new FuzzModule(types, fs, globals, memory, table, fuelGlobal, exportedFunctions, exportedGlobals, exportMemory);
     }

@@ -22,6 +22,16 @@ public final class WasmBytes {
         return this;
     }
 
+    /** Unsigned LEB128 of all 64 bits (a memarg's offset for a 64-bit memory). */
+    public WasmBytes u64(long v) {
+        do {
+            int b = (int) (v & 0x7F);
+            v >>>= 7;
+            out.write(v != 0 ? b | 0x80 : b);
+        } while (v != 0);
+        return this;
+    }
+
     /** Signed LEB128 (s32, s33 and s64 all encode this way with minimal length). */
     public WasmBytes sleb(long v) {
         while (true) {

@@ -31,7 +31,13 @@ public final class WatPrinter {
             sb.append("  (type (;").append(i).append(";) (func").append(sig(types.types().get(i))).append("))\n");
         }
         if (module.table() != null) sb.append("  (table (;0;) ").append(module.table().size()).append(' ').append(module.table().size()).append(" funcref)\n");
-        if (module.memory() != null) sb.append("  (memory (;0;) ").append(module.memory().minPages()).append(' ').append(module.memory().maxPages()).append(")\n");
+        if (module.memory() != null) {
+            MemoryDef ms = module.memory();
+            for (int i = 0; i < ms.count(); i++) {
+                sb.append("  (memory (;").append(i).append(";) ").append(ms.is64(i) ? "i64 " : "").append(ms.minPages(i)).append(' ')
+                        .append(ms.maxPages(i)).append(")\n");
+            }
+        }
         for (int i = 0; i < module.globals().size(); i++) {
             GlobalDef g = module.globals().get(i);
             String t = g.mutable() ? "(mut " + g.type().wat + ")" : g.type().wat;
@@ -56,7 +62,7 @@ public final class WatPrinter {
         }
         if (module.memory() != null) {
             for (MemoryDef.DataSegment d : module.memory().data()) {
-                sb.append(d.passive() ? "  (data \"" : "  (data (i32.const " + d.offset() + ") \"");
+                sb.append(d.passive() ? "  (data \"" : "  (data (" + (module.memory().is64() ? "i64" : "i32") + ".const " + d.offset() + ") \"");
                 for (byte b : d.bytes()) sb.append(String.format("\\%02x", b & 0xFF));
                 sb.append("\")\n");
             }
@@ -137,9 +143,9 @@ public final class WatPrinter {
                 case Const c -> List.of(constant(c.type(), c.bits(), c.high()));
                 case Simd s -> List.of(node(s.op().wat() + (s.op().isShuffle() ? shuffleLanes(s.imm(), s.imm2())
                         : s.op().lanes() > 0 ? " " + s.imm() : ""), all(s.operands())));
-                case LoadLane l -> List.of(node(l.op().wat + laneMemarg(l.op(), l.alignLog2(), l.offset()) + " " + l.lane(),
+                case LoadLane l -> List.of(node(l.op().wat + memory(l.memory()) + laneMemarg(l.op(), l.alignLog2(), l.offset()) + " " + l.lane(),
                         all(List.of(l.address(), l.vector()))));
-                case StoreLane s -> List.of(node(s.op().wat + laneMemarg(s.op(), s.alignLog2(), s.offset()) + " " + s.lane(),
+                case StoreLane s -> List.of(node(s.op().wat + memory(s.memory()) + laneMemarg(s.op(), s.alignLog2(), s.offset()) + " " + s.lane(),
                         all(List.of(s.address(), s.vector()))));
                 case VCanon c -> {
                     int s = fn.scratchV128();
@@ -162,13 +168,16 @@ public final class WatPrinter {
                 case GlobalGet g -> List.of("(global.get " + g.index() + ")");
                 case GlobalSet s -> List.of(node("global.set " + s.index(), items(s.value())));
                 case Numeric n -> List.of(node(n.op().wat, all(n.operands())));
-                case Load l -> List.of(node(l.op().wat + memarg(l.op(), l.alignLog2(), l.offset()), items(l.address())));
-                case Store s -> List.of(node(s.op().wat + memarg(s.op(), s.alignLog2(), s.offset()), all(List.of(s.address(), s.value()))));
-                case MemorySize m -> List.of("(memory.size)");
-                case MemoryGrow g -> List.of(node("memory.grow", items(g.delta())));
-                case MemoryFill f -> List.of(node("memory.fill", all(List.of(f.dest(), f.value(), f.length()))));
-                case MemoryCopy c -> List.of(node("memory.copy", all(List.of(c.dest(), c.source(), c.length()))));
-                case MemoryInit i -> List.of(node("memory.init " + i.segment(), all(List.of(i.dest(), i.source(), i.length()))));
+                case Load l -> List.of(node(l.op().wat + memory(l.memory()) + memarg(l.op(), l.alignLog2(), l.offset()), items(l.address())));
+                case Store s -> List.of(node(s.op().wat + memory(s.memory()) + memarg(s.op(), s.alignLog2(), s.offset()),
+                        all(List.of(s.address(), s.value()))));
+                case MemorySize m -> List.of("(memory.size" + memory(m.memory()) + ")");
+                case MemoryGrow g -> List.of(node("memory.grow" + memory(g.memory()), items(g.delta())));
+                case MemoryFill f -> List.of(node("memory.fill" + memory(f.memory()), all(List.of(f.dest(), f.value(), f.length()))));
+                case MemoryCopy c -> List.of(node(c.destMemory() == 0 && c.sourceMemory() == 0 ? "memory.copy"
+                        : "memory.copy " + c.destMemory() + " " + c.sourceMemory(), all(List.of(c.dest(), c.source(), c.length()))));
+                case MemoryInit i -> List.of(node("memory.init " + (i.memory() == 0 ? "" : i.memory() + " ") + i.segment(),
+                        all(List.of(i.dest(), i.source(), i.length()))));
                 case DataDrop d -> List.of("(data.drop " + d.segment() + ")");
                 case Select s -> List.of(node(s.typed() ? "select (result " + s.types().get(0).wat + ")" : "select",
                         all(List.of(s.first(), s.second(), s.condition()))));
@@ -281,13 +290,18 @@ public final class WatPrinter {
         return constant(NumType.V128, half, half);
     }
 
+    /** The memory index after an instruction's name: none for memory 0. */
+    private static String memory(int memory) {
+        return memory == 0 ? "" : " " + memory;
+    }
+
     private static String laneMemarg(LaneOp op, int alignLog2, long offset) {
-        String s = offset != 0 ? " offset=" + offset : "";
+        String s = offset != 0 ? " offset=" + Long.toUnsignedString(offset) : ""; // a u64 (64-bit memories)
         return alignLog2 != op.maxAlignLog2() ? s + " align=" + (1 << alignLog2) : s;
     }
 
     private static String memarg(MemOp op, int alignLog2, long offset) {
-        String s = offset != 0 ? " offset=" + offset : "";
+        String s = offset != 0 ? " offset=" + Long.toUnsignedString(offset) : ""; // a u64 (64-bit memories)
         return alignLog2 != op.maxAlignLog2() ? s + " align=" + (1 << alignLog2) : s;
     }
 
