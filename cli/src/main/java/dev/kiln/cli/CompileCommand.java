@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.ir.code.CompileBudget;
+import dev.kiln.ir.code.FunctionTooLargeException;
 import dev.kiln.linker.RegularFiles;
 import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
@@ -35,6 +37,10 @@ final class CompileCommand extends CliCommand {
 
     @Option(name = "--cache-dir", metaVar = "DIR", usage = "code cache directory (default: KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln)")
     Path cacheDir;
+
+    @Option(name = "--compile-budget", metaVar = "BYTES",
+            usage = "the compiler memory one function may need, estimated from its body size (default half the JVM's heap)")
+    Long compileBudget;
 
     @Option(name = "--fuel", usage = "compile code that meters fuel (what kiln run --fuel uses)")
     boolean fuel;
@@ -77,7 +83,12 @@ final class CompileCommand extends CliCommand {
             err.println("kiln compile: -o writes one object; use the cache (no -o) with --target all");
             return Main.USAGE;
         }
+        if (compileBudget != null && compileBudget <= 0) {
+            err.println("kiln compile: --compile-budget must be positive");
+            return Main.USAGE;
+        }
         Engine engine = Engine.builder().tier(Tier.INTERP).fuel(fuel).precompiledCode(null)
+                .compileBudget(compileBudget != null ? compileBudget : CompileBudget.DEFAULT)
                 .cacheDirectory(output == null ? CacheOptions.directory(cacheDir) : null).build();
         WasmModule module;
         try {
@@ -120,6 +131,9 @@ final class CompileCommand extends CliCommand {
                 }
             } catch (UnsupportedOperationException e) {
                 err.println(file + ": cannot compile for " + t + ": " + e.getMessage());
+                return 1;
+            } catch (FunctionTooLargeException e) {
+                err.println(file + ": cannot compile for " + t + ": " + e.getMessage() + " (raise it with --compile-budget)");
                 return 1;
             }
         }

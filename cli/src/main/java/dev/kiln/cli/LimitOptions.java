@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CompileBudget;
 import dev.kiln.runtime.Store;
 import org.kohsuke.args4j.Option;
 
@@ -22,6 +23,11 @@ final class LimitOptions {
     @Option(name = "--max-table-elements", metaVar = "N", usage = "cap each table at N elements (table.grow past it returns -1)")
     Long maxTableElements;
 
+    @Option(name = "--compile-budget", metaVar = "BYTES",
+            usage = "the compiler memory one function may need, estimated from its body size (default half the JVM's heap);"
+                    + " a function over it stays interpreted on auto and is an error on the native tier")
+    Long compileBudget;
+
     @Option(name = "--max-gc-heap", metaVar = "BYTES",
             usage = "cap the GC heap (structs and arrays) at BYTES of native memory (default 1 GiB; past it after a collection: 'out of GC heap memory')")
     Long maxGcHeap;
@@ -37,12 +43,18 @@ final class LimitOptions {
         if (maxMemoryBytes != null && maxMemoryBytes < 0) return "--max-memory must not be negative";
         if (maxTableElements != null && maxTableElements < 0) return "--max-table-elements must not be negative";
         if (maxWasmStack != null && maxWasmStack <= 0) return "--max-wasm-stack must be positive";
+        if (compileBudget != null && compileBudget <= 0) return "--compile-budget must be positive";
         if (maxGcHeap != null && maxGcHeap < 0) return "--max-gc-heap must not be negative";
         return null;
     }
 
     CodeOptions codeOptions() {
-        return fuel != null ? CodeOptions.FUEL : CodeOptions.DEFAULT;
+        return (fuel != null ? CodeOptions.FUEL : CodeOptions.DEFAULT).withCompileBudget(compileBudget());
+    }
+
+    /** The per-function compile budget (bytes): {@code --compile-budget}, else the default. */
+    long compileBudget() {
+        return compileBudget != null ? compileBudget : CompileBudget.DEFAULT;
     }
 
     /** Sets the limits on a store before anything is instantiated in it. */

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.interpreter.UnsupportedFeatureException;
+import dev.kiln.ir.code.FunctionTooLargeException;
 import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.DamagedObjectException;
@@ -164,7 +165,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         Engine engine;
         try {
             engine = Engine.builder().tier(chosen).hotCalls(hotCalls).hotLoops(hotLoops).compileInBackground(!jitSync)
-                    .fuel(limits.fuel != null).warnings(err::println).precompiledCode(null)
+                    .fuel(limits.fuel != null).compileBudget(limits.compileBudget()).warnings(err::println).precompiledCode(null)
                     .cacheDirectory(noCache || chosen == Tier.INTERP ? null : CacheOptions.directory(cacheDir))
                     .cacheWrite(!noCacheWrite).build();
         } catch (UnsupportedOperationException e) {
@@ -218,6 +219,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return 1;
         } catch (IncompatibleCodeException e) {
             err.println(file + ": cannot run the object: " + e.getMessage());
+            return 1;
+        } catch (FunctionTooLargeException e) {
+            err.println(file + ": cannot run natively: " + e.getMessage() + " (raise it with --compile-budget, or use --tier auto)");
             return 1;
         }
         Store store = engine.newStore();

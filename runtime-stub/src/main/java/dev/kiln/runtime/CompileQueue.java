@@ -104,8 +104,10 @@ final class CompileQueue {
             }
             try {
                 r.work().run();
-            } catch (RuntimeException e) {
-                // a compilation's failure is the request's own business (it counts it); the compiler goes on
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // a compilation's failure is the request's own business (it counts it); the compiler
+                // goes on. Out of heap: the compile's own memory is garbage now, its function stays
+                // interpreted, and the program must not die of a background compile
             } catch (Error e) {
                 synchronized (this) {
                     started--; // this compiler ends; the next request starts another

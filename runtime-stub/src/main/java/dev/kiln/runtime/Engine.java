@@ -2,6 +2,8 @@ package dev.kiln.runtime;
 
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CompileBudget;
+import dev.kiln.ir.code.FunctionTooLargeException;
 import dev.kiln.linker.CacheLocation;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.internal.Backends;
@@ -51,7 +53,7 @@ public final class Engine {
         this.tier = b.tier;
         this.cache = b.cacheDirectory == null ? null : new CodeCache(b.cacheDirectory);
         this.cacheWrite = b.cacheWrite;
-        this.options = b.fuel ? CodeOptions.FUEL : CodeOptions.DEFAULT;
+        this.options = (b.fuel ? CodeOptions.FUEL : CodeOptions.DEFAULT).withCompileBudget(b.compileBudget);
         this.hotCalls = b.hotCalls;
         this.hotLoops = b.hotLoops;
         this.compileInBackground = b.compileInBackground;
@@ -252,6 +254,7 @@ public final class Engine {
         private int hotCalls = DEFAULT_HOT_CALLS;
         private int hotLoops = DEFAULT_HOT_LOOPS;
         private boolean compileInBackground = true;
+        private long compileBudget = CompileBudget.DEFAULT;
         private ClassLoader precompiledCode = contextLoader();
         private Consumer<String> warnings = System.err::println;
 
@@ -317,6 +320,19 @@ public final class Engine {
         /** Auto tier: false compiles hot functions on the thread that made them hot (deterministic; default true). */
         public Builder compileInBackground(boolean background) {
             this.compileInBackground = background;
+            return this;
+        }
+
+        /**
+         * The most memory (bytes) the compiler may need for one function, estimated from its body
+         * size before compiling ({@link CompileBudget}; default half the JVM's maximum heap). A
+         * function over it is not compiled: on the auto tier it stays interpreted; on the native
+         * tier, and when precompiling, compiling fails with {@link FunctionTooLargeException}
+         * naming the function, its size and the budget.
+         */
+        public Builder compileBudget(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("the compile budget must be positive: " + bytes);
+            this.compileBudget = bytes;
             return this;
         }
 

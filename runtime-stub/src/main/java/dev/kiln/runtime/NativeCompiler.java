@@ -4,6 +4,7 @@ import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CompileBudget;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
@@ -88,6 +89,7 @@ public final class NativeCompiler {
         Runnable worker = () -> {
             for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
                 try {
+                    CompileBudget.check(vm, first + i, options);
                     code[i] = backend.compile(vm, names, first + i, options, listing);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);

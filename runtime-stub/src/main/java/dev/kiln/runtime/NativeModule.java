@@ -7,6 +7,7 @@ import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CompileBudget;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.pass.Preparation;
@@ -304,6 +305,7 @@ final class NativeModule {
 
     private MachineCode compile(int f) {
         long start = System.nanoTime();
+        CompileBudget.check(module.validated(), f, options);
         MachineCode c = backend.compile(module.validated(), names, f, options, false);
         stats.compiled(System.nanoTime() - start);
         return c;
@@ -363,8 +365,10 @@ final class NativeModule {
         try {
             bind(f);
             if (!fromCache) stats.promoted.incrementAndGet();
-        } catch (RuntimeException e) {
-            stats.failed.incrementAndGet(); // e.g. SIMD the backend cannot lower yet: keep interpreting
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // e.g. SIMD the backend cannot lower yet, a function over the compile budget, or a
+            // compile that ran out of heap anyway (its memory is garbage again): keep interpreting
+            stats.failed.incrementAndGet();
         }
     }
 
@@ -378,6 +382,7 @@ final class NativeModule {
      */
     OsrEntry compileOsr(int f, int headerBlock) {
         long start = System.nanoTime();
+        CompileBudget.check(module.validated(), f, options);
         IrFunction ir = Preparation.osrVariant(module.validated(), f, headerBlock, options);
         MachineCode mc = backend.compile(module.validated(), names, ir, names.of(f) + ".osr" + headerBlock, options);
         stats.compiled(System.nanoTime() - start);

@@ -239,7 +239,7 @@ public final class Store implements AutoCloseable {
 
     /** The code options of this store's native code (metered or not). */
     CodeOptions codeOptions() {
-        return fuelMetered ? CodeOptions.FUEL : CodeOptions.DEFAULT;
+        return (fuelMetered ? CodeOptions.FUEL : CodeOptions.DEFAULT).withCompileBudget(engine.codeOptions().compileBudget());
     }
 
     /**

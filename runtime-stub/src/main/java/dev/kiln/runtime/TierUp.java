@@ -66,8 +66,9 @@ final class TierUp {
     private static void compileOsr(NativeModule module, CompiledFunction f, int osrIndex) {
         try {
             f.osrEntries[osrIndex] = module.compileOsr(f.funcIndex, f.osrBlocks[osrIndex]);
-        } catch (RuntimeException e) {
-            module.stats.failed.incrementAndGet(); // e.g. SIMD, or a full code space: the loop stays interpreted
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // e.g. SIMD, a full code space, a function over the compile budget: the loop stays interpreted
+            module.stats.failed.incrementAndGet();
         }
     }
 

@@ -42,8 +42,8 @@ public final class WasmModule {
      */
     private final Map<NativeKey, NativeModule> nativeCode = new HashMap<>();
 
-    /** What a module's native side is made for: stores of one CPU level, with one set of code options. */
-    private record NativeKey(CpuFeatures level, CodeOptions options) {
+    /** What a module's native side is made for: stores of one CPU level, with one set of code options (their cache key: the compile budget changes no code, and the first store's applies). */
+    private record NativeKey(CpuFeatures level, String options) {
     }
     /** Functions compiled for the interpreter, by function index (lazily; shared by all instances). */
     private final CompiledFunction[] interpreted;
@@ -158,7 +158,7 @@ public final class WasmModule {
      * when the code comes from an object compiled for that level (it runs on {@code level} too).
      */
     private synchronized NativeModule nativeCode(CpuFeatures level, Backend codeBackend, CodeOptions options) {
-        NativeKey key = new NativeKey(level, options);
+        NativeKey key = new NativeKey(level, options.key());
         NativeModule nm = nativeCode.get(key);
         if (nm == null) {
             nm = NativeModule.create(this, codeBackend, options);
@@ -170,7 +170,7 @@ public final class WasmModule {
 
     /** The native side for stores of {@code level} with {@code options} if one was made, else null. */
     synchronized NativeModule existingNativeCode(CpuFeatures level, CodeOptions options) {
-        return nativeCode.get(new NativeKey(level, options));
+        return nativeCode.get(new NativeKey(level, options.key()));
     }
 
     /** The native side of unmetered code for stores of this machine's level if one was made, else null. */

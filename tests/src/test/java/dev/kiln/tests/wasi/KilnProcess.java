@@ -46,8 +46,14 @@ public final class KilnProcess {
 
     /** {@code java ... dev.kiln.cli.Main ARGS...} with the test JVM's class path. */
     public static List<String> javaCommand(List<String> kilnArgs) {
+        return javaCommand(List.of(), kilnArgs);
+    }
+
+    /** {@link #javaCommand(List)} with extra JVM options (a heap size, say). */
+    public static List<String> javaCommand(List<String> jvmOptions, List<String> kilnArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "dev.kiln.cli.Main"));
         cmd.addAll(kilnArgs);
