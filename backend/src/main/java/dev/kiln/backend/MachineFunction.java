@@ -139,7 +139,7 @@ public abstract class MachineFunction<L> {
     public final Instruction fusableCompare(BasicBlock b) {
         if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
         Instruction last = b.instructions.get(b.instructions.size() - 1);
-        if (last.results.length != 1 || last.result() != br.condition || uses(br.condition) != 1) return null;
+        if (last.resultCount() != 1 || last.result() != br.condition || uses(br.condition) != 1) return null;
         return fusesWithBranch(last.op) ? last : null;
     }
 
@@ -167,15 +167,15 @@ public abstract class MachineFunction<L> {
      * locations, then the integer constants that have no location written into theirs.
      */
     private void edgeMoves(Edge e) {
-        if (e.args.length == 0) return;
-        List<ParallelMoves.Move> moves = new ArrayList<>(e.args.length);
+        if (e.argCount() == 0) return;
+        List<ParallelMoves.Move> moves = new ArrayList<>(e.argCount());
         for (ParallelMoves.Move m : ParallelMoves.forEdge(e, this::location, this::type)) {
             if (m.from() != Location.NONE) moves.add(m);
         }
         parallelMove(moves);
-        for (int k = 0; k < e.args.length; k++) {
+        for (int k = 0; k < e.argCount(); k++) {
             int to = location(e.target.params[k]);
-            if (to != Location.NONE && location(e.args[k]) == Location.NONE) loadConstant(to, type(e.args[k]), constant(e.args[k]));
+            if (to != Location.NONE && location(e.arg(k)) == Location.NONE) loadConstant(to, type(e.arg(k)), constant(e.arg(k)));
         }
     }
 
@@ -266,7 +266,7 @@ public abstract class MachineFunction<L> {
 
     /** The number of {@code call}'s operands that are call arguments (call_indirect's last is the table index, call_ref's the reference). */
     public static int argumentCount(Instruction call) {
-        return CallSignatures.hasCalleeOperand(call.op) ? call.args.length - 1 : call.args.length;
+        return CallSignatures.hasCalleeOperand(call.op) ? call.argCount() - 1 : call.argCount();
     }
 
     /** Bytes of outgoing stack-argument area the function needs for its calls and tail calls. */
@@ -298,11 +298,11 @@ public abstract class MachineFunction<L> {
         ArgumentPlaces.Parameters places = convention.parameters(t);
         int n = argumentCount(call);
         for (int k = 0; k < n; k++) {
-            if (places.place(k).onStack()) storeStackArgument(call.args[k], t.param(k), places.place(k).stackOffset());
+            if (places.place(k).onStack()) storeStackArgument(call.arg(k), t.param(k), places.place(k).stackOffset());
         }
         List<ParallelMoves.Move> moves = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            if (!places.place(k).onStack()) moves.add(new ParallelMoves.Move(location(call.args[k]), places.place(k).register(), t.param(k)));
+            if (!places.place(k).onStack()) moves.add(new ParallelMoves.Move(location(call.arg(k)), places.place(k).register(), t.param(k)));
         }
         parallelMove(moves);
         return places.stackBytes();

@@ -48,12 +48,12 @@ public final class RegisterHints {
     private static void call(IrFunction f, CallingConvention convention, int[] hint, Instruction call) {
         int n = MachineFunction.argumentCount(call);
         ValType[] params = new ValType[n];
-        for (int k = 0; k < n; k++) params[k] = f.typeOf(call.args[k]);
+        for (int k = 0; k < n; k++) params[k] = f.typeOf(call.arg(k));
         ArgumentPlaces.Parameters places = convention.parameters(FuncType.of(params));
         for (int k = 0; k < n; k++) {
-            if (!places.place(k).onStack()) prefer(hint, call.args[k], places.place(k).register());
+            if (!places.place(k).onStack()) prefer(hint, call.arg(k), places.place(k).register());
         }
-        if (call.results.length == 1) prefer(hint, call.result(), convention.resultRegister(f.typeOf(call.result())));
+        if (call.resultCount() == 1) prefer(hint, call.result(), convention.resultRegister(f.typeOf(call.result())));
     }
 
     private static void prefer(int[] hint, int v, int register) {

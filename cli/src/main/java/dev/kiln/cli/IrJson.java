@@ -47,8 +47,8 @@ public final class IrJson {
             for (Instruction i : b.instructions) {
                 ObjectNode in = insts.addObject();
                 in.put("op", i.op.mnemonic);
-                ints(in.putArray("results"), i.results);
-                ints(in.putArray("args"), i.args);
+                ints(in.putArray("results"), i.results());
+                ints(in.putArray("args"), i.args());
                 in.put("imm", i.imm);
                 if (i.imm2 != 0) in.put("imm2", i.imm2);
                 if (i.wasmOffset >= 0) in.put("offset", i.wasmOffset);
@@ -79,7 +79,7 @@ public final class IrJson {
                 n.put("kind", "return_call");
                 n.put("op", rc.call.op.name().toLowerCase());
                 n.put("index", rc.call.imm);
-                ints(n.putArray("args"), rc.call.args);
+                ints(n.putArray("args"), rc.call.args());
             }
             case Terminator.Trap tr -> {
                 n.put("kind", "trap");
@@ -88,7 +88,7 @@ public final class IrJson {
             case Terminator.Throw th -> {
                 n.put("kind", th.instruction.op.mnemonic);
                 n.put("imm", th.instruction.imm);
-                ints(n.putArray("args"), th.instruction.args);
+                ints(n.putArray("args"), th.instruction.args());
                 handlers(n, th.handlers);
             }
             case Terminator.Guarded g -> {

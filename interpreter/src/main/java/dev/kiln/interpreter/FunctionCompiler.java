@@ -154,7 +154,7 @@ public final class FunctionCompiler {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (isConstant(i.op)) constantDefs[i.result()] = i;
-                for (int a : i.args) useCount[a]++;
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); useCount[a]++; }
             }
             for (int v : b.terminator.operands()) useCount[v]++;
             for (Edge e : b.terminator.edges()) for (int a : e.args) useCount[a]++;
@@ -201,8 +201,8 @@ public final class FunctionCompiler {
             for (Instruction i : b.instructions) {
                 if (isConstant(i.op)) continue;
                 Immediates.Form form = i == fused ? fusedBranchForm(i) : Immediates.of(i, constantDefs);
-                for (int k = 0; k < i.args.length; k++) {
-                    if (form == null || k == form.slotArg()) slotless[i.args[k]] = false;
+                for (int k = 0; k < i.argCount(); k++) {
+                    if (form == null || k == form.slotArg()) slotless[i.arg(k)] = false;
                 }
             }
             for (int v : b.terminator.operands()) slotless[v] = false;
@@ -218,8 +218,8 @@ public final class FunctionCompiler {
     /** The immediate form a fused branch on {@code cmp} takes whichever way it is emitted (inverted or not), or null. */
     private Immediates.Form fusedBranchForm(Instruction cmp) {
         if (cmp.op == Opcode.I32_AND) return Immediates.of(cmp, constantDefs);
-        Immediates.Form a = branchForm(cmp.op, cmp.args[0], cmp.args[1]);
-        Immediates.Form b = branchForm(INVERSE.get(cmp.op), cmp.args[0], cmp.args[1]);
+        Immediates.Form a = branchForm(cmp.op, cmp.arg(0), cmp.arg(1));
+        Immediates.Form b = branchForm(INVERSE.get(cmp.op), cmp.arg(0), cmp.arg(1));
         return a != null && b != null && a.slotArg() == b.slotArg() ? a : null;
     }
 
@@ -326,9 +326,9 @@ public final class FunctionCompiler {
 
     /** Whether binding the edge's arguments to its target's parameters moves nothing (each already in its slot). */
     private boolean movesNothing(Edge e) {
-        for (int k = 0; k < e.args.length; k++) {
+        for (int k = 0; k < e.argCount(); k++) {
             int to = alloc.location(e.target.params[k]);
-            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
+            if (to != Location.NONE && to != alloc.location(e.arg(k))) return false;
         }
         return true;
     }
@@ -360,7 +360,7 @@ public final class FunctionCompiler {
             Instruction add = body.isEmpty() ? null : body.get(body.size() - 1);
             if (add != null && add.op == Opcode.I32_ADD && b.terminator instanceof Terminator.Branch br
                     && (fusedCompare == null ? br.condition == add.result() : fusedCompare.op != Opcode.I32_AND
-                        && (fusedCompare.args[0] == add.result() || fusedCompare.args[1] == add.result()))) {
+                        && (fusedCompare.arg(0) == add.result() || fusedCompare.arg(1) == add.result()))) {
                 body.remove(body.size() - 1);
             } else {
                 add = null;
@@ -430,8 +430,8 @@ public final class FunctionCompiler {
         reached[f.entry().id] = true;
         for (BasicBlock b : layout) {
             if (b.terminator instanceof Terminator.Branch br) {
-                reached[(br.ifTrue.args.length == 0 ? resolve(b, br.ifTrue.target) : br.ifTrue.target).id] = true;
-                reached[(br.ifFalse.args.length == 0 ? resolve(b, br.ifFalse.target) : br.ifFalse.target).id] = true;
+                reached[(br.ifTrue.argCount() == 0 ? resolve(b, br.ifTrue.target) : br.ifTrue.target).id] = true;
+                reached[(br.ifFalse.argCount() == 0 ? resolve(b, br.ifFalse.target) : br.ifFalse.target).id] = true;
             } else {
                 for (Edge e : b.terminator.edges()) reached[e.target.id] = true;
             }
@@ -455,34 +455,34 @@ public final class FunctionCompiler {
         if (slowAccess(i) && !op.isSimd()) { // SIMD accesses: simd() says which it executes
             trapSite(i.wasmOffset);
             int mem = memoryOperand((int) (i.imm2 >>> 32));
-            if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
-            else code.emit(Op.MEM_STORE, slot(i.args[1]), slot(i.args[0]), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.arg(0)), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
+            else code.emit(Op.MEM_STORE, slot(i.arg(1)), slot(i.arg(0)), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
             return;
         }
         Immediates.Form form = Immediates.of(i, constantDefs);
         if (form != null) {
             trapSite(i.wasmOffset);
-            code.emit(form.opcode(), slot(i.result()), slot(i.args[form.slotArg()]), form.imm());
+            code.emit(form.opcode(), slot(i.result()), slot(i.arg(form.slotArg())), form.imm());
             return;
         }
         Integer swapped = SWAPPED.get(op);
         if (swapped != null) {
-            code.emit(swapped, slot(i.result()), slot(i.args[1]), slot(i.args[0]));
+            code.emit(swapped, slot(i.result()), slot(i.arg(1)), slot(i.arg(0)));
             return;
         }
         if (direct != null) {
             trapSite(i.wasmOffset);
             switch (op.immediate) {
                 case MEMARG -> {
-                    if (op.resultCount() == 1) code.emit(direct, slot(i.result()), slot(i.args[0]), memOffset);
-                    else code.emit(direct, slot(i.args[1]), slot(i.args[0]), memOffset); // value, address
+                    if (op.resultCount() == 1) code.emit(direct, slot(i.result()), slot(i.arg(0)), memOffset);
+                    else code.emit(direct, slot(i.arg(1)), slot(i.arg(0)), memOffset); // value, address
                 }
                 default -> {
-                    if (i.args.length == 1) {
-                        code.emit(direct, slot(i.result()), slot(i.args[0]));
+                    if (i.argCount() == 1) {
+                        code.emit(direct, slot(i.result()), slot(i.arg(0)));
                         if (Op.length(direct) == 4) code.emit(0); // every value-computing CORE instruction has length 4
                     } else {
-                        code.emit(direct, slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+                        code.emit(direct, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)));
                     }
                 }
             }
@@ -495,14 +495,14 @@ public final class FunctionCompiler {
         }
         if (Numerics.isScalarNumeric(op)) {
             trapSite(i.wasmOffset);
-            if (i.args.length == 1) code.emit(Op.GENERIC1, op.ordinal(), slot(i.result()), slot(i.args[0]));
-            else code.emit(Op.GENERIC2, op.ordinal(), slot(i.result()), slot(i.args[0]), slot(i.args[1]));
+            if (i.argCount() == 1) code.emit(Op.GENERIC1, op.ordinal(), slot(i.result()), slot(i.arg(0)));
+            else code.emit(Op.GENERIC2, op.ordinal(), slot(i.result()), slot(i.arg(0)), slot(i.arg(1)));
             return;
         }
         trapSite(i.wasmOffset);
         switch (op) {
             case SELECT -> code.emit(f.typeOf(i.result()) == ValType.V128 ? Op.V128_SELECT : Op.SELECT,
-                    slot(i.result()), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                    slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             case GLOBAL_GET -> {
                 ValType t = module.globalType((int) i.imm).type();
                 if (t == ValType.V128) code.emit(Op.GLOBAL_GET_128, slot(i.result()), (int) i.imm);
@@ -511,58 +511,58 @@ public final class FunctionCompiler {
             case GLOBAL_SET -> {
                 ValType t = module.globalType((int) i.imm).type();
                 code.emit(t == ValType.V128 ? Op.GLOBAL_SET_128 : is32(t) ? Op.GLOBAL_SET_32 : Op.GLOBAL_SET_64,
-                        (int) i.imm, slot(i.args[0]));
+                        (int) i.imm, slot(i.arg(0)));
             }
             case CALL -> { // argument and result counts in slots (a v128 takes two)
                 lastCallPc = code.position();
-                code.emit(Op.CALL, (int) i.imm, slotCount(i.args), slotCount(i.results));
-                emitSlots(i.args);
-                emitSlots(i.results);
+                code.emit(Op.CALL, (int) i.imm, slotCount(i.args()), slotCount(i.results()));
+                emitSlots(i.args());
+                emitSlots(i.results());
             }
             case CALL_INDIRECT, CALL_REF -> {
-                int[] params = Arrays.copyOf(i.args, i.args.length - 1); // the element index or the reference comes last
+                int[] params = Arrays.copyOf(i.args(), i.argCount() - 1); // the element index or the reference comes last
                 lastCallPc = code.position();
-                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results));
+                code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results()));
                 emitSlots(params);
-                emitSlots(i.results);
-                code.emit((int) i.imm2, slot(i.args[params.length]));
+                emitSlots(i.results());
+                code.emit((int) i.imm2, slot(i.arg(params.length)));
             }
-            case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.args[0]));
+            case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.arg(0)));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
             case MEMORY_SIZE -> {
                 if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_SIZE, slot(i.result()));
                 else code.emit(Op.MEMORY_SIZE_M, slot(i.result()), memoryOperand((int) i.imm));
             }
             case MEMORY_GROW -> {
-                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.args[0]));
-                else code.emit(Op.MEMORY_GROW_M, slot(i.result()), memoryOperand((int) i.imm), slot(i.args[0]));
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_GROW, slot(i.result()), slot(i.arg(0)));
+                else code.emit(Op.MEMORY_GROW_M, slot(i.result()), memoryOperand((int) i.imm), slot(i.arg(0)));
             }
             case MEMORY_FILL -> {
-                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_FILL, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-                else code.emit(Op.MEMORY_FILL_M, memoryOperand((int) i.imm), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                if (fastMemory((int) i.imm)) code.emit(Op.MEMORY_FILL, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                else code.emit(Op.MEMORY_FILL_M, memoryOperand((int) i.imm), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             }
             case MEMORY_COPY -> {
-                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2)) code.emit(Op.MEMORY_COPY, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2)) code.emit(Op.MEMORY_COPY, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             }
             case MEMORY_INIT -> {
-                if (fastMemory((int) i.imm2)) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2), slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+                if (fastMemory((int) i.imm2)) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             }
             case DATA_DROP -> code.emit(Op.DATA_DROP, (int) i.imm);
-            case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.args[0]));
-            case TABLE_SET -> code.emit(Op.TABLE_SET, (int) i.imm, slot(i.args[0]), slot(i.args[1]));
+            case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.arg(0)));
+            case TABLE_SET -> code.emit(Op.TABLE_SET, (int) i.imm, slot(i.arg(0)), slot(i.arg(1)));
             case TABLE_SIZE -> code.emit(Op.TABLE_SIZE, slot(i.result()), (int) i.imm);
-            case TABLE_GROW -> code.emit(Op.TABLE_GROW, slot(i.result()), (int) i.imm, slot(i.args[0]), slot(i.args[1]));
-            case TABLE_FILL -> code.emit(Op.TABLE_FILL, (int) i.imm, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
-            case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.args[0]), slot(i.args[1]), slot(i.args[2]));
+            case TABLE_GROW -> code.emit(Op.TABLE_GROW, slot(i.result()), (int) i.imm, slot(i.arg(0)), slot(i.arg(1)));
+            case TABLE_FILL -> code.emit(Op.TABLE_FILL, (int) i.imm, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+            case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+            case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             case ELEM_DROP -> code.emit(Op.ELEM_DROP, (int) i.imm);
             case CATCH -> {
                 boolean withRef = i.imm2 == 1;
-                int n = i.results.length - (withRef ? 1 : 0);
-                int[] payload = Arrays.copyOf(i.results, n);
-                code.emit(Op.CATCH, slotCount(payload), withRef ? slotOrScratch(i.results[n]) : -1); // the payload in slots
+                int n = i.resultCount() - (withRef ? 1 : 0);
+                int[] payload = Arrays.copyOf(i.results(), n);
+                code.emit(Op.CATCH, slotCount(payload), withRef ? slotOrScratch(i.result(n)) : -1); // the payload in slots
                 for (int v : payload) {
                     int at = slotOrScratch(v);
                     code.emit(at);
@@ -571,9 +571,9 @@ public final class FunctionCompiler {
             }
             default -> {
                 if (op.feature != WasmFeature.GC) throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
-                code.emit(Op.GC, op.ordinal(), (int) i.imm, (int) i.imm2, i.args.length, i.results.length);
-                for (int v : i.args) code.emit(slot(v));
-                for (int v : i.results) code.emit(slotOrScratch(v));
+                code.emit(Op.GC, op.ordinal(), (int) i.imm, (int) i.imm2, i.argCount(), i.resultCount());
+                for (int kV = 0; kV < i.argCount(); kV++) { int v = i.arg(kV); code.emit(slot(v)); }
+                for (int v : i.results()) code.emit(slotOrScratch(v));
             }
         }
     }
@@ -606,19 +606,19 @@ public final class FunctionCompiler {
         }
         switch (op.immediate) {
             case MEMARG -> {
-                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.args[0]), slot(i.args[1]), (int) i.imm);
-                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.args[0]), (int) i.imm);
+                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.arg(0)), slot(i.arg(1)), (int) i.imm);
+                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.arg(0)), (int) i.imm);
             }
             case MEMARG_LANE -> {
-                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
-                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm, (int) i.imm2);
+                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.arg(0)), slot(i.arg(1)), (int) i.imm, (int) i.imm2);
+                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), (int) i.imm, (int) i.imm2);
             }
-            case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
+            case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.arg(0)), i.argCount() > 1 ? slot(i.arg(1)) : 0,
                     (int) i.imm);
-            case SHUFFLE -> code.emit(Op.SIMD_SHUFFLE, slot(i.result()), slot(i.args[0]), slot(i.args[1]), (int) i.imm,
+            case SHUFFLE -> code.emit(Op.SIMD_SHUFFLE, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), (int) i.imm,
                     (int) (i.imm >>> 32), (int) i.imm2, (int) (i.imm2 >>> 32));
-            default -> code.emit(Op.SIMD, ord, slot(i.result()), slot(i.args[0]), i.args.length > 1 ? slot(i.args[1]) : 0,
-                    i.args.length > 2 ? slot(i.args[2]) : 0);
+            default -> code.emit(Op.SIMD, ord, slot(i.result()), slot(i.arg(0)), i.argCount() > 1 ? slot(i.arg(1)) : 0,
+                    i.argCount() > 2 ? slot(i.arg(2)) : 0);
         }
     }
 
@@ -632,11 +632,11 @@ public final class FunctionCompiler {
     private boolean addAndBranch(Instruction add, Immediates.Form branch) {
         Immediates.Form form = Immediates.of(add, constantDefs);
         if (branch.opcode() == Op.BR_I32_NE_IMM && form != null && form.opcode() == Op.I32_ADD_IMM) {
-            code.emit(Op.ADD_IMM_BR_NE_IMM, slot(add.result()), slot(add.args[form.slotArg()]), form.imm(), branch.imm());
+            code.emit(Op.ADD_IMM_BR_NE_IMM, slot(add.result()), slot(add.arg(form.slotArg())), form.imm(), branch.imm());
             return true;
         }
         if (branch.opcode() == Op.BR_I32_LT_U_IMM && form == null) {
-            code.emit(Op.ADD_BR_LT_U_IMM, slot(add.result()), slot(add.args[0]), slot(add.args[1]), branch.imm());
+            code.emit(Op.ADD_BR_LT_U_IMM, slot(add.result()), slot(add.arg(0)), slot(add.arg(1)), branch.imm());
             return true;
         }
         return false;
@@ -661,18 +661,18 @@ public final class FunctionCompiler {
             }
             case Terminator.Branch br -> {
                 BasicBlock t = br.ifTrue.target, fl = br.ifFalse.target;
-                if (br.ifTrue.args.length == 0) t = resolve(b, t);
-                if (br.ifFalse.args.length == 0) fl = resolve(b, fl);
+                if (br.ifTrue.argCount() == 0) t = resolve(b, t);
+                if (br.ifFalse.argCount() == 0) fl = resolve(b, fl);
                 // branch on the inverted condition when the true target follows, or when the false
                 // target is a loop's back-edge (an iteration then runs one branch, not two)
                 boolean invert = t == next || (fl != next && backward(b, fl) && !backward(b, t));
                 BasicBlock taken = invert ? fl : t, other = invert ? t : fl;
                 if (fusedCompare != null && fusedCompare.op == Opcode.I32_AND) {
                     Immediates.Form form = Immediates.of(fusedCompare, constantDefs);
-                    code.emit(invert ? Op.BR_AND_Z : Op.BR_AND_NZ, slot(fusedCompare.args[form.slotArg()]), form.imm());
+                    code.emit(invert ? Op.BR_AND_Z : Op.BR_AND_NZ, slot(fusedCompare.arg(form.slotArg())), form.imm());
                 } else if (fusedCompare != null) {
                     Opcode cmp = invert ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
-                    int x = fusedCompare.args[0], y = fusedCompare.args[1];
+                    int x = fusedCompare.arg(0), y = fusedCompare.arg(1);
                     Immediates.Form form = fusedBranchForm(fusedCompare) == null ? null : branchForm(cmp, x, y);
                     boolean joined = add != null && form != null && (form.slotArg() == 0 ? x : y) == add.result() && addAndBranch(add, form);
                     if (add != null && !joined) instruction(add);
@@ -709,22 +709,22 @@ public final class FunctionCompiler {
             case Terminator.ReturnCall rc -> {
                 Instruction call = rc.call;
                 trapSite(call.wasmOffset);
-                int[] params = call.op == Opcode.CALL ? call.args : Arrays.copyOf(call.args, call.args.length - 1);
+                int[] params = call.op == Opcode.CALL ? call.args() : Arrays.copyOf(call.args(), call.argCount() - 1);
                 int op = call.op == Opcode.CALL ? Op.RETURN_CALL
                         : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
                 code.emit(op, (int) call.imm, slotCount(params), 0); // in slots (a v128 takes two)
                 emitSlots(params);
-                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.args[params.length]));
+                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.arg(params.length)));
             }
             case Terminator.Throw th -> {
                 Instruction i = th.instruction;
                 trapSite(i.wasmOffset);
                 throwSite(code.position(), th.handlers);
                 if (i.op == Opcode.THROW_REF) {
-                    code.emit(Op.THROW_REF, slot(i.args[0]));
+                    code.emit(Op.THROW_REF, slot(i.arg(0)));
                 } else {
-                    code.emit(Op.THROW, (int) i.imm, slotCount(i.args)); // the payload in slots (a v128 takes two)
-                    emitSlots(i.args);
+                    code.emit(Op.THROW, (int) i.imm, slotCount(i.args())); // the payload in slots (a v128 takes two)
+                    emitSlots(i.args());
                 }
             }
             case Terminator.Guarded g -> {
@@ -751,19 +751,19 @@ public final class FunctionCompiler {
      */
     private int moves(Edge e) {
         int last = -1;
-        if (e.args.length == 0) return last;
-        List<ParallelMoves.Move> parallel = new ArrayList<>(e.args.length);
+        if (e.argCount() == 0) return last;
+        List<ParallelMoves.Move> parallel = new ArrayList<>(e.argCount());
         List<int[]> consts = new ArrayList<>();
-        for (int k = 0; k < e.args.length; k++) {
+        for (int k = 0; k < e.argCount(); k++) {
             int to = alloc.location(e.target.params[k]);
             if (to == Location.NONE) continue;
-            int from = alloc.location(e.args[k]);
+            int from = alloc.location(e.arg(k));
             if (from == Location.NONE) {
-                consts.add(new int[] {Location.slotIndex(to), Immediates.constValue(constantDefs[e.args[k]], f.typeOf(e.args[k]))});
+                consts.add(new int[] {Location.slotIndex(to), Immediates.constValue(constantDefs[e.arg(k)], f.typeOf(e.arg(k)))});
             } else {
                 // slot by slot: a v128 moves as its two halves, so a v128 and a scalar whose slots overlap are ordered right
                 parallel.add(new ParallelMoves.Move(from, to, ValType.I64));
-                if (f.typeOf(e.args[k]) == ValType.V128) {
+                if (f.typeOf(e.arg(k)) == ValType.V128) {
                     parallel.add(new ParallelMoves.Move(Location.slot(Location.slotIndex(from) + 1),
                             Location.slot(Location.slotIndex(to) + 1), ValType.I64));
                 }

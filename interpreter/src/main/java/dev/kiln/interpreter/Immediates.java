@@ -65,8 +65,8 @@ final class Immediates {
 
     /** The immediate form of the value-computing binary instruction {@code i}, or null. */
     static Form of(Instruction i, Instruction[] constants) {
-        if (i.args.length != 2 || i.results.length != 1) return null;
-        return form(RIGHT, i.op, i.args[0], i.args[1], constants);
+        if (i.argCount() != 2 || i.resultCount() != 1) return null;
+        return form(RIGHT, i.op, i.arg(0), i.arg(1), constants);
     }
 
     /** The fused compare-and-branch form of the i32 comparison {@code op a b} with an immediate, or null. */

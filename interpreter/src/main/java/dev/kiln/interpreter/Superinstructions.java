@@ -24,31 +24,31 @@ final class Superinstructions {
 
     /** Emits {@code first} and {@code second} as one instruction when they form a superinstruction; false otherwise. */
     static boolean fuse(FunctionCompiler fc, Instruction first, Instruction second) {
-        if (second.args.length == 0 || first.results.length != 1) return false;
+        if (second.argCount() == 0 || first.resultCount() != 1) return false;
         int v = first.result();
         Immediates.Form add = first.op == Opcode.I32_ADD || first.op == Opcode.I32_SUB ? Immediates.of(first, fc.constantDefs) : null;
-        if (add != null && second.args[0] == v && (LOADS_I32.contains(second.op) || LOADS_I64.contains(second.op))) {
+        if (add != null && second.arg(0) == v && (LOADS_I32.contains(second.op) || LOADS_I64.contains(second.op))) {
             fc.trapSite(second.wasmOffset);
             fc.code.emit(LOADS_I32.contains(second.op) ? Op.ADD_IMM_LOAD_I32 : Op.ADD_IMM_LOAD_I64, fc.slot(v),
-                    fc.slot(first.args[add.slotArg()]), add.imm(), fc.slot(second.result()), (int) second.imm);
+                    fc.slot(first.arg(add.slotArg())), add.imm(), fc.slot(second.result()), (int) second.imm);
             return true;
         }
-        if (add != null && second.args.length == 2 && second.args[0] == v && second.args[1] != v
+        if (add != null && second.argCount() == 2 && second.arg(0) == v && second.arg(1) != v
                 && (STORES_I8.contains(second.op) || STORES_I32.contains(second.op))) {
             fc.trapSite(second.wasmOffset);
             fc.code.emit(STORES_I8.contains(second.op) ? Op.ADD_IMM_STORE_I8 : Op.ADD_IMM_STORE_I32, fc.slot(v),
-                    fc.slot(first.args[add.slotArg()]), add.imm(), fc.slot(second.args[1]), (int) second.imm);
+                    fc.slot(first.arg(add.slotArg())), add.imm(), fc.slot(second.arg(1)), (int) second.imm);
             return true;
         }
-        if (LOADS_I64.contains(first.op) && second.op == Opcode.F64_MUL && (second.args[0] == v) != (second.args[1] == v)) {
+        if (LOADS_I64.contains(first.op) && second.op == Opcode.F64_MUL && (second.arg(0) == v) != (second.arg(1) == v)) {
             fc.trapSite(first.wasmOffset);
-            fc.code.emit(Op.LOAD_I64_MUL_F64, fc.slot(v), fc.slot(first.args[0]), (int) first.imm, fc.slot(second.result()),
-                    fc.slot(second.args[second.args[0] == v ? 1 : 0]));
+            fc.code.emit(Op.LOAD_I64_MUL_F64, fc.slot(v), fc.slot(first.arg(0)), (int) first.imm, fc.slot(second.result()),
+                    fc.slot(second.arg(second.arg(0) == v ? 1 : 0)));
             return true;
         }
-        if (first.op == Opcode.F64_MUL && second.op == Opcode.F64_ADD && (second.args[0] == v) != (second.args[1] == v)) {
-            fc.code.emit(Op.F64_MUL_ADD, fc.slot(v), fc.slot(first.args[0]), fc.slot(first.args[1]), fc.slot(second.result()),
-                    fc.slot(second.args[second.args[0] == v ? 1 : 0]));
+        if (first.op == Opcode.F64_MUL && second.op == Opcode.F64_ADD && (second.arg(0) == v) != (second.arg(1) == v)) {
+            fc.code.emit(Op.F64_MUL_ADD, fc.slot(v), fc.slot(first.arg(0)), fc.slot(first.arg(1)), fc.slot(second.result()),
+                    fc.slot(second.arg(second.arg(0) == v ? 1 : 0)));
             return true;
         }
         return false;

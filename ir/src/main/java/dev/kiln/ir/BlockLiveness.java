@@ -26,25 +26,26 @@ public final class BlockLiveness {
         int[][] preds = predecessors(f, blocks);
         for (BasicBlock b : f.blocks) {
             for (int p : b.params) defBlock[p] = b.id;
-            for (Instruction i : b.instructions) for (int r : i.results) defBlock[r] = b.id;
+            for (Instruction i : b.instructions) for (int k = 0; k < i.resultCount(); k++) defBlock[i.result(k)] = b.id;
         }
-        // the blocks where each value is used without being defined there, grouped by value (each block once)
+        // the blocks where each value is used without being defined there, grouped by value (each block
+        // once): value v's are useBlocks[count[v] .. count[v + 1] - 1], filled from the end of each range
         int[] count = new int[values + 1];
         int[] last = new int[values];
         Arrays.fill(last, -1);
         forEachExposedUse(f, defBlock, (v, b) -> {
             if (last[v] == b) return;
             last[v] = b;
-            count[v + 1]++;
+            count[v]++;
         });
-        for (int v = 0; v < values; v++) count[v + 1] += count[v];
+        for (int v = 1; v < values; v++) count[v] += count[v - 1];
+        if (values > 0) count[values] = count[values - 1];
         int[] useBlocks = new int[count[values]];
-        int[] fill = Arrays.copyOf(count, values);
         Arrays.fill(last, -1);
         forEachExposedUse(f, defBlock, (v, b) -> {
             if (last[v] == b) return;
             last[v] = b;
-            useBlocks[fill[v]++] = b;
+            useBlocks[--count[v]] = b;
         });
 
         IntList[] in = new IntList[blocks], out = new IntList[blocks];
@@ -87,7 +88,7 @@ public final class BlockLiveness {
     /** Every use of a value in a block that does not define it: instruction arguments, terminator operands, edge arguments. */
     private static void forEachExposedUse(IrFunction f, int[] defBlock, UseConsumer c) {
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) for (int a : i.args) if (defBlock[a] != b.id) c.use(a, b.id);
+            for (Instruction i : b.instructions) for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); if (defBlock[a] != b.id) c.use(a, b.id); }
             for (int v : b.terminator.operands()) if (defBlock[v] != b.id) c.use(v, b.id);
             for (Edge e : b.terminator.edges()) for (int a : e.args) if (defBlock[a] != b.id) c.use(a, b.id);
         }

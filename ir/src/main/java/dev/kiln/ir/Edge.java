@@ -9,4 +9,17 @@ public final class Edge {
         this.target = target;
         this.args = args;
     }
+
+    /** Argument {@code k} (the value passed to the target's parameter k). */
+    public int arg(int k) {
+        return args[k];
+    }
+
+    public int argCount() {
+        return args.length;
+    }
+
+    public void setArg(int k, int v) {
+        args[k] = v;
+    }
 }

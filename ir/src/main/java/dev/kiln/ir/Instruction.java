@@ -19,9 +19,24 @@ import dev.kiln.frontend.Opcode;
  * arguments followed by the table index.
  */
 public final class Instruction {
+    private static final int[] NONE = new int[0];
+
     public final Opcode op;
-    public int[] args;
-    public int[] results;
+    /**
+     * Up to two arguments are kept in {@link #a0} and {@link #a1} (-1 where absent) and
+     * {@code moreArgs} is null; with more, {@code moreArgs} holds them all. Arrays of one or two
+     * values per instruction were another quarter of the IR's memory.
+     */
+    private int[] moreArgs;
+    private int a0;
+    private int a1;
+    /**
+     * The results when there are not exactly one (calls, multi-value); null for the common single
+     * result, kept in {@link #single} instead: an {@code int[1]} per instruction was a quarter of the
+     * IR's memory on a straight-line body.
+     */
+    private final int[] results;
+    private final int single;
     public long imm;
     public long imm2;
     /** Byte offset of the originating Wasm instruction in the module (for trap locations). */
@@ -29,20 +44,77 @@ public final class Instruction {
 
     public Instruction(Opcode op, int[] args, int[] results, long imm, long imm2, int wasmOffset) {
         this.op = op;
-        this.args = args;
-        this.results = results;
+        setArgs(args);
+        this.results = results.length == 1 ? null : results.length == 0 ? NONE : results;
+        this.single = results.length == 1 ? results[0] : -1;
         this.imm = imm;
         this.imm2 = imm2;
         this.wasmOffset = wasmOffset;
     }
 
-    /** The single result, for instructions that define exactly one value. */
+    /** The number of arguments. */
+    public int argCount() {
+        return moreArgs != null ? moreArgs.length : a0 < 0 ? 0 : a1 < 0 ? 1 : 2;
+    }
+
+    /** Argument {@code k}. */
+    public int arg(int k) {
+        if (moreArgs != null) return moreArgs[k];
+        int v = k == 0 ? a0 : k == 1 ? a1 : -1;
+        if (v < 0) throw new IndexOutOfBoundsException("argument " + k + " of " + argCount());
+        return v;
+    }
+
+    /** Replaces argument {@code k} with value {@code v}. */
+    public void setArg(int k, int v) {
+        if (moreArgs != null) {
+            moreArgs[k] = v;
+        } else if (k < argCount()) {
+            if (k == 0) a0 = v;
+            else a1 = v;
+        } else {
+            throw new IndexOutOfBoundsException("argument " + k + " of " + argCount());
+        }
+    }
+
+    /** The arguments, in a new array. */
+    public int[] args() {
+        if (moreArgs != null) return moreArgs.clone();
+        return a0 < 0 ? NONE : a1 < 0 ? new int[] {a0} : new int[] {a0, a1};
+    }
+
+    /** Replaces the arguments with {@code args} (an array of more than two is kept, shorter ones are not). */
+    public void setArgs(int[] args) {
+        for (int v : args) if (v < 0) throw new IllegalArgumentException("no value " + v);
+        moreArgs = args.length > 2 ? args : null;
+        a0 = args.length > 0 ? args[0] : -1;
+        a1 = args.length > 1 ? args[1] : -1;
+    }
+
+    /** The single result, for instructions that define exactly one value (the first of several). */
     public int result() {
-        return results[0];
+        return results != null ? results[0] : single;
+    }
+
+    /** Result {@code k}. */
+    public int result(int k) {
+        if (results != null) return results[k];
+        if (k != 0) throw new IndexOutOfBoundsException(k);
+        return single;
+    }
+
+    /** The number of values the instruction defines. */
+    public int resultCount() {
+        return results == null ? 1 : results.length;
+    }
+
+    /** The defined values, in a new array. */
+    public int[] results() {
+        return results == null ? new int[] {single} : results.clone();
     }
 
     public boolean hasResult() {
-        return results.length > 0;
+        return results == null || results.length > 0;
     }
 
     /**

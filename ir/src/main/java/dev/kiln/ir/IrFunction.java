@@ -5,7 +5,9 @@ import dev.kiln.frontend.ValType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A function in register IR: SSA values numbered {@code v0..v(n-1)} with a type each, and basic
@@ -17,7 +19,13 @@ public final class IrFunction {
     public final String name;
     private FuncType type;
     public final List<BasicBlock> blocks = new ArrayList<>();
-    private ValType[] valueTypes = new ValType[16];
+    /**
+     * Each value's type as an index into {@link #types}, the function's distinct types: two bytes
+     * per value instead of a reference (a function of millions of values has a handful of types).
+     */
+    private char[] valueTypes = new char[16];
+    private final List<ValType> types = new ArrayList<>();
+    private final Map<ValType, Character> typeCodes = new HashMap<>();
     private int valueCount;
     private int blockCount;
 
@@ -38,13 +46,21 @@ public final class IrFunction {
     }
 
     public int newValue(ValType type) {
-        if (valueCount == valueTypes.length) valueTypes = Arrays.copyOf(valueTypes, valueCount * 2);
-        valueTypes[valueCount] = type;
+        if (valueCount == valueTypes.length) valueTypes = Arrays.copyOf(valueTypes, valueCount + (valueCount >> 1));
+        Character code = typeCodes.get(type);
+        if (code == null) {
+            if (types.size() > Character.MAX_VALUE) throw new IllegalStateException("more than 65536 value types in one function");
+            code = (char) types.size();
+            types.add(type);
+            typeCodes.put(type, code);
+        }
+        valueTypes[valueCount] = code;
         return valueCount++;
     }
 
     public ValType typeOf(int value) {
-        return valueTypes[value];
+        if (value >= valueTypes.length) throw new ArrayIndexOutOfBoundsException(value);
+        return value < valueCount ? types.get(valueTypes[value]) : null;
     }
 
     /** Number of values ever created (ids are below this; some may be unused after passes). */

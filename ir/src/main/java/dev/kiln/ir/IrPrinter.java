@@ -55,16 +55,16 @@ public final class IrPrinter {
 
     public static String instruction(Instruction i) {
         StringBuilder sb = new StringBuilder();
-        if (i.results.length > 0) {
-            values(sb, i.results);
+        if (i.resultCount() > 0) {
+            values(sb, i.results());
             sb.append(" = ");
         }
         sb.append(i.op.mnemonic);
         String imm = immediates(i);
         if (!imm.isEmpty()) sb.append(' ').append(imm);
-        if (i.args.length > 0) {
+        if (i.argCount() > 0) {
             sb.append(imm.isEmpty() ? " " : ", ");
-            values(sb, i.args);
+            values(sb, i.args());
         }
         return sb.toString();
     }
@@ -123,7 +123,7 @@ public final class IrPrinter {
 
     private static String edge(Edge e) {
         StringBuilder sb = new StringBuilder(e.target.toString());
-        if (e.args.length > 0) {
+        if (e.argCount() > 0) {
             sb.append('(');
             values(sb, e.args);
             sb.append(')');

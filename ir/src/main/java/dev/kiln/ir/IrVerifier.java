@@ -52,12 +52,12 @@ public final class IrVerifier {
             if (b.terminator == null) throw fail(b, "no terminator");
             for (int p : b.params) define(b, p, -1);
             for (int k = 0; k < b.instructions.size(); k++) {
-                for (int r : b.instructions.get(k).results) define(b, r, k);
+                for (int r : b.instructions.get(k).results()) define(b, r, k);
             }
             for (Edge e : b.terminator.edges()) {
                 if (!laidOut.contains(e.target)) throw fail(b, "edge to " + e.target + ", which is not in the layout");
-                if (e.args.length != e.target.params.length) {
-                    throw fail(b, "edge to " + e.target + " passes " + e.args.length + " values for " + e.target.params.length + " parameters");
+                if (e.argCount() != e.target.params.length) {
+                    throw fail(b, "edge to " + e.target + " passes " + e.argCount() + " values for " + e.target.params.length + " parameters");
                 }
             }
         }
@@ -66,16 +66,16 @@ public final class IrVerifier {
             if (!cfg.isReachable(b)) continue; // unreachable blocks are dead code; DCE removes them
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
-                for (int a : i.args) use(cfg, b, k, a);
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); use(cfg, b, k, a); }
                 types(b, i);
             }
             int end = b.instructions.size();
             for (int v : b.terminator.operands()) use(cfg, b, end, v);
             for (Edge e : b.terminator.edges()) {
-                for (int i = 0; i < e.args.length; i++) {
-                    use(cfg, b, end, e.args[i]);
-                    if (f.typeOf(e.args[i]).machine() != f.typeOf(e.target.params[i]).machine()) {
-                        throw fail(b, "edge to " + e.target + " passes v" + e.args[i] + ": " + f.typeOf(e.args[i])
+                for (int i = 0; i < e.argCount(); i++) {
+                    use(cfg, b, end, e.arg(i));
+                    if (f.typeOf(e.arg(i)).machine() != f.typeOf(e.target.params[i]).machine()) {
+                        throw fail(b, "edge to " + e.target + " passes v" + e.arg(i) + ": " + f.typeOf(e.arg(i))
                                 + " for a parameter of type " + f.typeOf(e.target.params[i]));
                     }
                 }
@@ -109,7 +109,7 @@ public final class IrVerifier {
     }
 
     private void arity(BasicBlock b, Instruction i, int args, int results) {
-        if (i.args.length != args || i.results.length != results) {
+        if (i.argCount() != args || i.resultCount() != results) {
             throw fail(b, IrPrinter.instruction(i) + ": expected " + args + " operands and " + results + " results");
         }
     }
@@ -120,9 +120,9 @@ public final class IrVerifier {
             arity(b, i, op.paramCount(), op.resultCount());
             for (int k = 0; k < op.paramCount(); k++) {
                 ValType want = k == 0 && op.isMemoryAccess() ? m.memoryType((int) (i.imm2 >>> 32)).addressType() : op.param(k);
-                expect(b, i, i.args[k], want);
+                expect(b, i, i.arg(k), want);
             }
-            for (int k = 0; k < op.resultCount(); k++) expect(b, i, i.results[k], op.result(k));
+            for (int k = 0; k < op.resultCount(); k++) expect(b, i, i.result(k), op.result(k));
             return;
         }
         switch (op) {
@@ -130,105 +130,105 @@ public final class IrVerifier {
             case CATCH -> {
                 FuncType t = i.imm < 0 ? FuncType.EMPTY : m.tagFuncType((int) i.imm);
                 arity(b, i, 0, t.paramCount() + (int) i.imm2);
-                for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.results[k], t.param(k));
-                if (i.imm2 == 1) expect(b, i, i.results[t.paramCount()], ValType.EXNREF);
+                for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.result(k), t.param(k));
+                if (i.imm2 == 1) expect(b, i, i.result(t.paramCount()), ValType.EXNREF);
             }
             case MEMORY_SIZE -> {
                 arity(b, i, 0, 1);
-                expect(b, i, i.results[0], m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.result(0), m.memoryType((int) i.imm).addressType());
             }
             case MEMORY_GROW -> {
                 arity(b, i, 1, 1);
-                expect(b, i, i.args[0], m.memoryType((int) i.imm).addressType());
-                expect(b, i, i.results[0], m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.arg(0), m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.result(0), m.memoryType((int) i.imm).addressType());
             }
             case MEMORY_FILL -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.args[0], m.memoryType((int) i.imm).addressType());
-                expect(b, i, i.args[1], ValType.I32);
-                expect(b, i, i.args[2], m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.arg(0), m.memoryType((int) i.imm).addressType());
+                expect(b, i, i.arg(1), ValType.I32);
+                expect(b, i, i.arg(2), m.memoryType((int) i.imm).addressType());
             }
             case MEMORY_COPY -> {
                 arity(b, i, 3, 0);
                 ValType dst = m.memoryType((int) i.imm).addressType();
                 ValType src = m.memoryType((int) i.imm2).addressType();
-                expect(b, i, i.args[0], dst);
-                expect(b, i, i.args[1], src);
-                expect(b, i, i.args[2], dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
+                expect(b, i, i.arg(0), dst);
+                expect(b, i, i.arg(1), src);
+                expect(b, i, i.arg(2), dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
             }
             case MEMORY_INIT -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.args[0], m.memoryType((int) i.imm2).addressType());
-                expect(b, i, i.args[1], ValType.I32);
-                expect(b, i, i.args[2], ValType.I32);
+                expect(b, i, i.arg(0), m.memoryType((int) i.imm2).addressType());
+                expect(b, i, i.arg(1), ValType.I32);
+                expect(b, i, i.arg(2), ValType.I32);
             }
             case TABLE_SIZE -> {
                 arity(b, i, 0, 1);
-                expect(b, i, i.results[0], m.tableType((int) i.imm).addressType());
+                expect(b, i, i.result(0), m.tableType((int) i.imm).addressType());
             }
             case TABLE_COPY -> {
                 arity(b, i, 3, 0);
                 ValType dst = m.tableType((int) i.imm).addressType();
                 ValType src = m.tableType((int) i.imm2).addressType();
-                expect(b, i, i.args[0], dst);
-                expect(b, i, i.args[1], src);
-                expect(b, i, i.args[2], dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
+                expect(b, i, i.arg(0), dst);
+                expect(b, i, i.arg(1), src);
+                expect(b, i, i.arg(2), dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
             }
             case TABLE_INIT -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.args[0], m.tableType((int) i.imm2).addressType());
-                expect(b, i, i.args[1], ValType.I32);
-                expect(b, i, i.args[2], ValType.I32);
+                expect(b, i, i.arg(0), m.tableType((int) i.imm2).addressType());
+                expect(b, i, i.arg(1), ValType.I32);
+                expect(b, i, i.arg(2), ValType.I32);
             }
             case SELECT -> {
                 arity(b, i, 3, 1);
-                ValType t = f.typeOf(i.args[0]);
-                expect(b, i, i.args[1], t);
-                expect(b, i, i.args[2], ValType.I32);
-                expect(b, i, i.results[0], t);
+                ValType t = f.typeOf(i.arg(0));
+                expect(b, i, i.arg(1), t);
+                expect(b, i, i.arg(2), ValType.I32);
+                expect(b, i, i.result(0), t);
             }
             case GLOBAL_GET -> {
                 arity(b, i, 0, 1);
-                expect(b, i, i.results[0], m.globalType((int) i.imm).type());
+                expect(b, i, i.result(0), m.globalType((int) i.imm).type());
             }
             case GLOBAL_SET -> {
                 arity(b, i, 1, 0);
-                expect(b, i, i.args[0], m.globalType((int) i.imm).type());
+                expect(b, i, i.arg(0), m.globalType((int) i.imm).type());
             }
             case TABLE_GET -> {
                 arity(b, i, 1, 1);
-                expect(b, i, i.args[0], m.tableType((int) i.imm).addressType());
-                expect(b, i, i.results[0], m.tableType((int) i.imm).elementType());
+                expect(b, i, i.arg(0), m.tableType((int) i.imm).addressType());
+                expect(b, i, i.result(0), m.tableType((int) i.imm).elementType());
             }
             case TABLE_SET -> {
                 arity(b, i, 2, 0);
-                expect(b, i, i.args[0], m.tableType((int) i.imm).addressType());
-                expect(b, i, i.args[1], m.tableType((int) i.imm).elementType());
+                expect(b, i, i.arg(0), m.tableType((int) i.imm).addressType());
+                expect(b, i, i.arg(1), m.tableType((int) i.imm).elementType());
             }
             case TABLE_GROW -> {
                 arity(b, i, 2, 1);
-                expect(b, i, i.args[0], m.tableType((int) i.imm).elementType());
-                expect(b, i, i.args[1], m.tableType((int) i.imm).addressType());
-                expect(b, i, i.results[0], m.tableType((int) i.imm).addressType());
+                expect(b, i, i.arg(0), m.tableType((int) i.imm).elementType());
+                expect(b, i, i.arg(1), m.tableType((int) i.imm).addressType());
+                expect(b, i, i.result(0), m.tableType((int) i.imm).addressType());
             }
             case TABLE_FILL -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.args[0], m.tableType((int) i.imm).addressType());
-                expect(b, i, i.args[1], m.tableType((int) i.imm).elementType());
-                expect(b, i, i.args[2], m.tableType((int) i.imm).addressType());
+                expect(b, i, i.arg(0), m.tableType((int) i.imm).addressType());
+                expect(b, i, i.arg(1), m.tableType((int) i.imm).elementType());
+                expect(b, i, i.arg(2), m.tableType((int) i.imm).addressType());
             }
             case REF_NULL -> {
                 arity(b, i, 0, 1);
-                expect(b, i, i.results[0], ValType.FUNCREF); // any reference: one machine type
+                expect(b, i, i.result(0), ValType.FUNCREF); // any reference: one machine type
             }
             case REF_IS_NULL -> {
                 arity(b, i, 1, 1);
-                if (!f.typeOf(i.args[0]).isReference()) throw fail(b, IrPrinter.instruction(i) + ": operand is not a reference");
-                expect(b, i, i.results[0], ValType.I32);
+                if (!f.typeOf(i.arg(0)).isReference()) throw fail(b, IrPrinter.instruction(i) + ": operand is not a reference");
+                expect(b, i, i.result(0), ValType.I32);
             }
             case REF_FUNC -> {
                 arity(b, i, 0, 1);
-                expect(b, i, i.results[0], ValType.FUNCREF);
+                expect(b, i, i.result(0), ValType.FUNCREF);
             }
             default -> throw fail(b, "operation " + op + " does not belong in the IR");
         }
@@ -262,10 +262,10 @@ public final class IrVerifier {
                 if (i.op == Opcode.THROW) {
                     FuncType t = m.tagFuncType((int) i.imm);
                     arity(b, i, t.paramCount(), 0);
-                    for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.args[k], t.param(k));
+                    for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.arg(k), t.param(k));
                 } else if (i.op == Opcode.THROW_REF) {
                     arity(b, i, 1, 0);
-                    expect(b, i, i.args[0], ValType.EXNREF);
+                    expect(b, i, i.arg(0), ValType.EXNREF);
                 } else {
                     throw fail(b, "a throw terminator holds " + i.op);
                 }
@@ -287,13 +287,13 @@ public final class IrVerifier {
         FuncType t = direct ? m.functionType((int) i.imm) : m.funcType((int) i.imm);
         int extra = direct ? 0 : 1;
         arity(b, i, t.paramCount() + extra, withResults ? t.resultCount() : 0);
-        for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.args[k], t.param(k));
+        for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.arg(k), t.param(k));
         if (op == Opcode.CALL_INDIRECT) {
-            expect(b, i, i.args[t.paramCount()], m.tableType((int) i.imm2).addressType());
+            expect(b, i, i.arg(t.paramCount()), m.tableType((int) i.imm2).addressType());
         } else if (extra == 1) {
-            expect(b, i, i.args[t.paramCount()], ValType.FUNCREF);
+            expect(b, i, i.arg(t.paramCount()), ValType.FUNCREF);
         }
-        if (withResults) for (int k = 0; k < t.resultCount(); k++) expect(b, i, i.results[k], t.result(k));
+        if (withResults) for (int k = 0; k < t.resultCount(); k++) expect(b, i, i.result(k), t.result(k));
         else if (t.resultCount() != f.type().resultCount()) throw fail(b, "a tail call's callee returns " + t.resultCount() + " values");
     }
 }

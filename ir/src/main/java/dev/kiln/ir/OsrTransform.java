@@ -103,7 +103,7 @@ public final class OsrTransform {
         Map<Integer, BasicBlock> defBlock = new HashMap<>();
         for (BasicBlock b : f.blocks) {
             for (int p : b.params) defBlock.put(p, b);
-            for (Instruction i : b.instructions) for (int r : i.results) defBlock.put(r, b);
+            for (Instruction i : b.instructions) for (int r : i.results()) defBlock.put(r, b);
         }
         Map<BasicBlock, List<BasicBlock>> frontier = dominanceFrontiers(f, cfg);
         // block parameters to insert: block -> (value -> new parameter), in insertion order
@@ -200,8 +200,8 @@ public final class OsrTransform {
                 }
             }
             for (Instruction i : b.instructions) {
-                for (int k = 0; k < i.args.length; k++) i.args[k] = current(stacks, i.args[k]);
-                for (int r : i.results) {
+                for (int k = 0; k < i.argCount(); k++) i.setArg(k, current(stacks, i.arg(k)));
+                for (int r : i.results()) {
                     if (stacks.containsKey(r)) {
                         stacks.get(r).push(r);
                         pushed.add(r);
@@ -215,19 +215,19 @@ public final class OsrTransform {
                     for (int k = 0; k < r.values.length; k++) r.values[k] = current(stacks, r.values[k]);
                 }
                 case Terminator.ReturnCall rc -> {
-                    for (int k = 0; k < rc.call.args.length; k++) rc.call.args[k] = current(stacks, rc.call.args[k]);
+                    for (int k = 0; k < rc.call.argCount(); k++) rc.call.setArg(k, current(stacks, rc.call.arg(k)));
                 }
                 case Terminator.Throw th -> {
-                    for (int k = 0; k < th.instruction.args.length; k++) th.instruction.args[k] = current(stacks, th.instruction.args[k]);
+                    for (int k = 0; k < th.instruction.argCount(); k++) th.instruction.setArg(k, current(stacks, th.instruction.arg(k)));
                 }
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) {
-                for (int k = 0; k < e.args.length; k++) e.args[k] = current(stacks, e.args[k]);
+                for (int k = 0; k < e.argCount(); k++) e.setArg(k, current(stacks, e.arg(k)));
                 LinkedHashMap<Integer, Integer> theirs = inserted.get(e.target);
                 if (theirs != null) {
-                    int[] args = Arrays.copyOf(e.args, e.args.length + theirs.size());
-                    int k = e.args.length;
+                    int[] args = Arrays.copyOf(e.args, e.argCount() + theirs.size());
+                    int k = e.argCount();
                     for (int v : theirs.keySet()) args[k++] = current(stacks, v);
                     e.args = args;
                 }

@@ -124,7 +124,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
 
         @Override
         public int[] operands() {
-            return call.args;
+            return call.args();
         }
     }
 
@@ -178,7 +178,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
 
         @Override
         public int[] operands() {
-            return instruction.args;
+            return instruction.args();
         }
     }
 

@@ -39,13 +39,13 @@ public final class AllocationChecker {
             BasicBlock b = work.remove(0);
             Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
             for (Instruction i : b.instructions) {
-                for (int arg : i.args) expect(a, state, arg, b, IrPrinter.instruction(i));
+                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); expect(a, state, arg, b, IrPrinter.instruction(i)); }
                 long scratch = rf.scratchClobbers(i);
-                for (int arg : i.args) notScratch(a, arg, scratch, b, IrPrinter.instruction(i));
-                if (!rf.resultsFollowScratch(i)) for (int r : i.results) notScratch(a, r, scratch, b, IrPrinter.instruction(i));
+                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); notScratch(a, arg, scratch, b, IrPrinter.instruction(i)); }
+                if (!rf.resultsFollowScratch(i)) for (int r : i.results()) notScratch(a, r, scratch, b, IrPrinter.instruction(i));
                 clobber(state, scratch);
                 if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
-                for (int r : i.results) {
+                for (int r : i.results()) {
                     int l = a.location(r);
                     if (l != Location.NONE) state.put(l, r);
                 }
@@ -60,8 +60,8 @@ public final class AllocationChecker {
             clobber(state, scratch);
             for (Edge e : b.terminator.edges()) {
                 Map<Integer, Integer> out = new HashMap<>(state);
-                for (int k = 0; k < e.args.length; k++) expect(a, state, e.args[k], b, "edge to " + e.target);
-                for (int k = 0; k < e.args.length; k++) {
+                for (int k = 0; k < e.argCount(); k++) expect(a, state, e.arg(k), b, "edge to " + e.target);
+                for (int k = 0; k < e.argCount(); k++) {
                     int l = a.location(e.target.params[k]);
                     if (l != Location.NONE) out.put(l, e.target.params[k]);
                 }

@@ -59,8 +59,8 @@ public final class ImmediateConstants {
         for (int v = 0; v < floats.length; v++) if (floats[v] || vectors[v]) only[v] = true;
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
-                for (int k = 0; k < i.args.length; k++) {
-                    int v = i.args[k];
+                for (int k = 0; k < i.argCount(); k++) {
+                    int v = i.arg(k);
                     if (!only[v]) continue;
                     boolean ok = vectors[v] ? encodings.vectorOperand(i, k)
                             : floats[v] ? encodings.floatOperand(i) : encodings.integerOperand(i, k, constants.get(v), constants);

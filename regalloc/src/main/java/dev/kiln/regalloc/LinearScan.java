@@ -5,10 +5,8 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.IrFunction;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.List;
 
 /**
  * Linear-scan register allocation (Poletto and Sarkar) over {@link LiveIntervals}, for any
@@ -41,7 +39,12 @@ public final class LinearScan {
     private final BitSet busySlots = new BitSet();
     private final BitSet busyRegisters = new BitSet();
     private final BitSet usedRegisters = new BitSet();
-    private final int[][] hintsFrom;
+    /**
+     * For each value the values linked to it by an edge, in edge order: {@code hintKeys} holds
+     * {@code value << 32 | k}, sorted, and {@code hintValues[k]} the linked value.
+     */
+    private final long[] hintKeys;
+    private final int[] hintValues;
     /** A preferred register location per value, or null. */
     private final int[] preferred;
     /** Position at which each slot last became free; a spilled victim needs a slot free since its start. */
@@ -60,7 +63,11 @@ public final class LinearScan {
         Arrays.fill(loc, Location.NONE);
         this.precolored = precolored;
         this.reservedSlots = reservedSlots;
-        this.hintsFrom = edgeHints(f);
+        int pairs = 0;
+        for (BasicBlock b : f.blocks) for (Edge e : b.terminator.edges()) pairs += 2 * e.args.length;
+        this.hintKeys = new long[pairs];
+        this.hintValues = new int[pairs];
+        edgeHints(f, hintKeys, hintValues);
         busySlots.set(0, reservedSlots);
         maxSlot = reservedSlots;
     }
@@ -98,41 +105,79 @@ public final class LinearScan {
         return allocate(f, rf, null, 0);
     }
 
-    /** For each value, the values linked to it by an edge (argument <-> parameter). */
-    private static int[][] edgeHints(IrFunction f) {
-        int n = f.valueCount();
-        int[] count = new int[n];
-        for (BasicBlock b : f.blocks) {
-            for (Edge e : b.terminator.edges()) {
-                for (int k = 0; k < e.args.length; k++) {
-                    count[e.args[k]]++;
-                    count[e.target.params[k]]++;
-                }
-            }
-        }
-        int[][] hints = new int[n][];
-        for (int v = 0; v < n; v++) hints[v] = new int[count[v]];
-        Arrays.fill(count, 0);
+    /**
+     * For each value, the values linked to it by an edge (argument <-> parameter), as sorted keys
+     * into {@code values}: memory in proportion to the edges (an array per value cost 16 bytes per value even when empty,
+     * as most are).
+     */
+    private static void edgeHints(IrFunction f, long[] keys, int[] values) {
+        int n = 0;
         for (BasicBlock b : f.blocks) {
             for (Edge e : b.terminator.edges()) {
                 for (int k = 0; k < e.args.length; k++) {
                     int a = e.args[k], p = e.target.params[k];
-                    hints[a][count[a]++] = p;
-                    hints[p][count[p]++] = a;
+                    keys[n] = (long) a << 32 | n;
+                    values[n++] = p;
+                    keys[n] = (long) p << 32 | n;
+                    values[n++] = a;
                 }
             }
         }
-        return hints;
+        Arrays.sort(keys);
+    }
+
+    /**
+     * The values to allocate by start, values that are not precolored first among equal starts,
+     * then by number. Values are mostly numbered in order already; otherwise a heap sort in place:
+     * no memory beyond the order itself (boxed values cost 20 bytes per value of a 2.5-million-value
+     * body, a key per value 8).
+     */
+    private int[] allocationOrder() {
+        int n = 0;
+        for (int v = 0; v < f.valueCount(); v++) if (live.isLive(v) && (unallocated == null || !unallocated[v])) n++;
+        int[] order = new int[n];
+        n = 0;
+        boolean sorted = true;
+        for (int v = 0; v < f.valueCount(); v++) {
+            if (live.isLive(v) && (unallocated == null || !unallocated[v])) {
+                if (n > 0 && !before(order[n - 1], v)) sorted = false;
+                order[n++] = v;
+            }
+        }
+        if (!sorted) heapSort(order);
+        return order;
+    }
+
+    /** True when value a is allocated before value b. */
+    private boolean before(int a, int b) {
+        if (live.start(a) != live.start(b)) return live.start(a) < live.start(b);
+        if (isPrecolored(a) != isPrecolored(b)) return isPrecolored(b);
+        return a < b;
+    }
+
+    private void heapSort(int[] a) {
+        for (int i = a.length / 2 - 1; i >= 0; i--) siftDown(a, i, a.length);
+        for (int end = a.length - 1; end > 0; end--) {
+            int t = a[0];
+            a[0] = a[end];
+            a[end] = t;
+            siftDown(a, 0, end);
+        }
+    }
+
+    private void siftDown(int[] a, int i, int n) {
+        int x = a[i];
+        for (int c; (c = 2 * i + 1) < n; i = c) {
+            if (c + 1 < n && before(a[c], a[c + 1])) c++;
+            if (!before(x, a[c])) break;
+            a[i] = a[c];
+        }
+        a[i] = x;
     }
 
     private Allocation run() {
-        List<Integer> order = new ArrayList<>();
-        for (int v = 0; v < f.valueCount(); v++) if (live.isLive(v) && (unallocated == null || !unallocated[v])) order.add(v);
-        order.sort((a, b) -> live.start(a) != live.start(b) ? Integer.compare(live.start(a), live.start(b))
-                : Boolean.compare(!isPrecolored(b), !isPrecolored(a)));
-        int[] ends = new int[f.valueCount()];
-        for (int v : order) ends[v] = live.end(v);
-        ActiveIntervals active = new ActiveIntervals(ends);
+        int[] order = allocationOrder();
+        ActiveIntervals active = new ActiveIntervals(live.ends());
         for (int v : order) {
             int start = live.start(v);
             while (!active.isEmpty() && active.peekEnd() < start) {
@@ -202,8 +247,9 @@ public final class LinearScan {
             return preferred[v];
         }
         // 1. a hinted location that is free
-        for (int h : hintsFrom[v]) {
-            int hl = loc[h];
+        int first = Arrays.binarySearch(hintKeys, (long) v << 32);
+        for (int k = first < 0 ? -first - 1 : first; k < hintKeys.length && (int) (hintKeys[k] >>> 32) == v; k++) {
+            int hl = loc[hintValues[(int) hintKeys[k]]];
             if (hl == Location.NONE) continue;
             if (Location.isRegister(hl) && contains(regs, hl) && usable(hl, v)) return hl;
             if (Location.isSlot(hl) && regs.length == 0 && slotFree(Location.slotIndex(hl), width)) return hl;

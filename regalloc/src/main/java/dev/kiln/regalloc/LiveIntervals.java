@@ -57,8 +57,8 @@ public final class LiveIntervals {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
                 int use = order.instructionUse(b, k);
-                for (int a : i.args) extend(a, use, use);
-                for (int r : i.results) extend(r, use + 1, use + 1);
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); extend(a, use, use); }
+                for (int k2 = 0; k2 < i.resultCount(); k2++) extend(i.result(k2), use + 1, use + 1);
                 if (isCall(i.op)) callPositions[c++] = use;
                 // a clobber recorded one position early conflicts with the operands and the values live
                 // across, not with the results (which start at use + 1)
@@ -115,6 +115,11 @@ public final class LiveIntervals {
     /** True when the value is defined or used anywhere (it needs a location). */
     public boolean isLive(int v) {
         return end[v] >= 0;
+    }
+
+    /** Every value's interval end, by value (-1: not live); the allocator's active set reads it, do not change it. */
+    int[] ends() {
+        return end;
     }
 
     public int start(int v) {

@@ -45,7 +45,7 @@ public final class LoweringFacts {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) intConstants.put(i.result(), i.imm);
                 if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floatConstants.put(i.result(), i.imm);
                 if (i.op == Opcode.V128_CONST) vectorConstants.put(i.result(), new long[] {i.imm, i.imm2});
-                for (int a : i.args) uses[a]++;
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); uses[a]++; }
             }
             for (int v : b.terminator.operands()) uses[v]++;
             for (Edge e : b.terminator.edges()) for (int a : e.args) uses[a]++;
@@ -66,9 +66,9 @@ public final class LoweringFacts {
     }
 
     private boolean movesAreNoOps(Edge e) {
-        for (int k = 0; k < e.args.length; k++) {
+        for (int k = 0; k < e.argCount(); k++) {
             int to = alloc.location(e.target.params[k]);
-            if (to != Location.NONE && to != alloc.location(e.args[k])) return false;
+            if (to != Location.NONE && to != alloc.location(e.arg(k))) return false;
         }
         return true;
     }

@@ -33,11 +33,11 @@ public final class ParallelMoves {
      */
     public static List<Move> forEdge(Edge e, IntUnaryOperator location,
                                      IntFunction<ValType> type) {
-        List<Move> moves = new ArrayList<>(e.args.length);
-        for (int k = 0; k < e.args.length; k++) {
+        List<Move> moves = new ArrayList<>(e.argCount());
+        for (int k = 0; k < e.argCount(); k++) {
             int to = location.applyAsInt(e.target.params[k]);
             if (to == Location.NONE) continue;
-            moves.add(new Move(location.applyAsInt(e.args[k]), to, type.apply(e.args[k])));
+            moves.add(new Move(location.applyAsInt(e.arg(k)), to, type.apply(e.arg(k))));
         }
         return moves;
     }

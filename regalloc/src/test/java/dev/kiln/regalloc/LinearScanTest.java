@@ -175,7 +175,7 @@ class LinearScanTest {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (i.op != Opcode.I32_DIV_U) continue;
-                for (int v : i.args) assertTrue(a.location(v) != Location.register(0), "operand v" + v + " in r0");
+                for (int kV = 0; kV < i.argCount(); kV++) { int v = i.arg(kV); assertTrue(a.location(v) != Location.register(0), "operand v" + v + " in r0"); }
                 assertTrue(a.location(i.result()) != Location.register(0), "result in r0");
             }
         }

@@ -38,7 +38,7 @@ final class A64CallLowering {
     static void lower(A64Function fn, Instruction i) {
         RuntimeHelper h = RuntimeHelper.of(i.op);
         if (h == null) throw new IllegalStateException("not a runtime helper's instruction: " + i.op);
-        helper(fn, i, h, i.args, h.immediates(i));
+        helper(fn, i, h, i.args(), h.immediates(i));
     }
 
     /**
@@ -51,14 +51,14 @@ final class A64CallLowering {
         int funcIndex = (int) i.imm;
         GeneralRegister descriptor = SCRATCH3;
         if (i.op == Opcode.CALL_REF) { // a typed reference: validation proved the type, only null is left
-            GeneralRegister ref = fn.iget(i.args[MachineFunction.argumentCount(i)], descriptor);
+            GeneralRegister ref = fn.iget(i.arg(MachineFunction.argumentCount(i)), descriptor);
             if (!ref.equals(descriptor)) asm.mov(descriptor, ref);
             asm.cbz(descriptor, fn.trap(TrapKind.NULL_FUNCTION_REFERENCE, i.wasmOffset));
             return true;
         }
         if (i.op == Opcode.CALL_INDIRECT) {
             A64MemoryLowering.tableRecord(fn, SCRATCH, (int) i.imm2, SCRATCH2);
-            GeneralRegister index = fn.iget(i.args[MachineFunction.argumentCount(i)], SCRATCH2); // zero-extended
+            GeneralRegister index = fn.iget(i.arg(MachineFunction.argumentCount(i)), SCRATCH2); // zero-extended
             asm.ldr(descriptor, Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.cmp(index, descriptor);
             asm.b(Condition.HS, fn.trap(TrapKind.UNDEFINED_ELEMENT, i.wasmOffset));
@@ -84,8 +84,8 @@ final class A64CallLowering {
         A64Assembler asm = fn.asm;
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
-            for (int k = 0; k < i.results.length; k++) {
-                int r = i.results[k];
+            for (int k = 0; k < i.resultCount(); k++) {
+                int r = i.result(k);
                 if (fn.location(r) == Location.NONE) continue;
                 Address src = Address.offset(SCRATCH2, ExecutionStateLayout.returnSlot(k)); // < 16 KiB
                 if (A64RegisterFile.isFloat(t.result(k))) {
@@ -98,7 +98,7 @@ final class A64CallLowering {
                     fn.iput(r, d);
                 }
             }
-        } else if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
+        } else if (i.resultCount() == 1 && fn.location(i.result()) != Location.NONE) {
             if (A64RegisterFile.isFloat(t.result(0))) {
                 fn.fput(i.result(), A64Function.view(A64CallingConvention.FLOAT_RESULT, t.result(0)));
             } else {
@@ -125,7 +125,7 @@ final class A64CallLowering {
         int returnOffset = fn.call(() -> asm.blr(SCRATCH));
         fn.callSite(returnOffset, i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
-        if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
+        if (i.resultCount() == 1 && fn.location(i.result()) != Location.NONE) {
             if (fn.type(i.result()) == ValType.I32) asm.mov(GeneralRegister.W0, GeneralRegister.W0); // a 32-bit result: the low half
             fn.iput(i.result(), X0);
         }

@@ -76,15 +76,15 @@ final class A64ControlLowering {
     private static Condition fusedCondition(A64Function fn, Instruction cmp) {
         Condition c = A64IntegerLowering.condition(cmp.op);
         if (c != null) {
-            A64IntegerLowering.compareInto(fn, cmp.args[0], cmp.args[1], A64IntegerLowering.is64(cmp.op));
+            A64IntegerLowering.compareInto(fn, cmp.arg(0), cmp.arg(1), A64IntegerLowering.is64(cmp.op));
             return c;
         }
         return switch (cmp.op) {
             case I32_EQZ, I64_EQZ -> {
-                fn.asm.cmp(fn.iget(cmp.args[0], SCRATCH).view(A64IntegerLowering.is64(cmp.op)), 0);
+                fn.asm.cmp(fn.iget(cmp.arg(0), SCRATCH).view(A64IntegerLowering.is64(cmp.op)), 0);
                 yield Condition.EQ;
             }
-            default -> A64FloatLowering.compareFlags(fn, cmp.op, cmp.args[0], cmp.args[1]);
+            default -> A64FloatLowering.compareFlags(fn, cmp.op, cmp.arg(0), cmp.arg(1));
         };
     }
 }

@@ -24,7 +24,7 @@ final class A64ConversionLowering {
         A64Assembler asm = fn.asm;
         switch (i.op) {
             case F64_PROMOTE_F32, F32_DEMOTE_F64 -> {
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 asm.fcvt(d, a);
                 fn.fput(i.result(), d);
@@ -32,21 +32,21 @@ final class A64ConversionLowering {
             case F32_CONVERT_I32_S, F64_CONVERT_I32_S, F32_CONVERT_I64_S, F64_CONVERT_I64_S,
                  F32_CONVERT_I32_U, F64_CONVERT_I32_U, F32_CONVERT_I64_U, F64_CONVERT_I64_U -> {
                 boolean from64 = i.op.mnemonic.endsWith("i64_s") || i.op.mnemonic.endsWith("i64_u");
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH).view(from64);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH).view(from64);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 if (i.op.mnemonic.endsWith("_s")) asm.scvtf(d, a);
                 else asm.ucvtf(d, a);
                 fn.fput(i.result(), d);
             }
             case I32_REINTERPRET_F32, I64_REINTERPRET_F64 -> {
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
                 asm.fmov(d.view(i.op == Opcode.I64_REINTERPRET_F64), a);
                 fn.iput(i.result(), d);
             }
             case F32_REINTERPRET_I32, F64_REINTERPRET_I64 -> {
                 boolean w64 = i.op == Opcode.F64_REINTERPRET_I64;
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH).view(w64);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH).view(w64);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 asm.fmov(d, a);
                 fn.fput(i.result(), d);
@@ -64,8 +64,8 @@ final class A64ConversionLowering {
         String m = i.op.mnemonic;
         boolean toI64 = m.startsWith("i64");
         boolean signed = m.endsWith("_s");
-        boolean fromF64 = fn.type(i.args[0]) == ValType.F64;
-        VectorRegister x = fn.fget(i.args[0], FSCRATCH);
+        boolean fromF64 = fn.type(i.arg(0)) == ValType.F64;
+        VectorRegister x = fn.fget(i.arg(0), FSCRATCH);
         if (!m.contains("_sat_")) {
             asm.fcmp(x, x);
             asm.b(Condition.VS, fn.trap(TrapKind.INVALID_CONVERSION, i.wasmOffset));

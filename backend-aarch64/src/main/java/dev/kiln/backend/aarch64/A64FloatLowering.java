@@ -44,7 +44,7 @@ final class A64FloatLowering {
             case F32_NEG, F64_NEG -> unary(fn, i, FloatUnaryOp.FNEG);
             case F32_COPYSIGN, F64_COPYSIGN -> copysign(fn, i, op == Opcode.F64_COPYSIGN);
             case F32_EQ, F64_EQ, F32_NE, F64_NE, F32_LT, F64_LT, F32_GT, F64_GT, F32_LE, F64_LE, F32_GE, F64_GE -> {
-                Condition c = compareFlags(fn, op, i.args[0], i.args[1]);
+                Condition c = compareFlags(fn, op, i.arg(0), i.arg(1));
                 A64IntegerLowering.setFlagResult(fn, i.result(), c);
             }
             default -> throw new IllegalStateException("not a float operation: " + op);
@@ -52,15 +52,15 @@ final class A64FloatLowering {
     }
 
     private static void binary(A64Function fn, Instruction i, FloatBinaryOp op) {
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH);
-        VectorRegister b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
+        VectorRegister b = fn.fget(i.arg(1), FSCRATCH2);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         fn.asm.floatBinary(op, d, a, b);
         fn.fput(i.result(), d);
     }
 
     private static void unary(A64Function fn, Instruction i, FloatUnaryOp op) {
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         fn.asm.floatUnary(op, d, a);
         fn.fput(i.result(), d);
@@ -69,8 +69,8 @@ final class A64FloatLowering {
     /** The magnitude bits of a with the sign bit of b, through general registers (BFXIL keeps b's sign). */
     private static void copysign(A64Function fn, Instruction i, boolean f64) {
         A64Assembler asm = fn.asm;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH);
-        VectorRegister b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
+        VectorRegister b = fn.fget(i.arg(1), FSCRATCH2);
         GeneralRegister x = SCRATCH.view(f64), y = SCRATCH2.view(f64);
         asm.fmov(x, b);
         asm.fmov(y, a);

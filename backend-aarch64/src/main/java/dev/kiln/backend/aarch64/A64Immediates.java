@@ -60,9 +60,9 @@ final class A64Immediates {
             return op.resultCount() == 0 && position == 1 && (m.startsWith("i32.store") || m.startsWith("i64.store"))
                     && singleInstruction(value, op.memoryBytes, m.startsWith("i64"));
         }
-        if (!(m.startsWith("i32.") || m.startsWith("i64.")) || i.args.length != 2) return false;
+        if (!(m.startsWith("i32.") || m.startsWith("i64.")) || i.argCount() != 2) return false;
         boolean w64 = m.startsWith("i64");
-        Integer other = position == 0 ? i.args[1] : null;
+        Integer other = position == 0 ? i.arg(1) : null;
         boolean otherIsConstant = other != null && constants.containsKey(other);
         return switch (m.substring(4)) {
             case "add" -> A64IntegerLowering.addSubEncodable(value, w64) && (position == 1 || !otherIsConstant);

@@ -100,14 +100,14 @@ final class A64IntegerLowering {
         }
         Condition c = COMPARE.get(op);
         if (c != null) {
-            compareInto(fn, i.args[0], i.args[1], w64);
+            compareInto(fn, i.arg(0), i.arg(1), w64);
             setFlagResult(fn, i.result(), c);
             return;
         }
         switch (op) {
             case I32_SHL, I32_SHR_S, I32_SHR_U, I32_ROTL, I32_ROTR, I64_SHL, I64_SHR_S, I64_SHR_U, I64_ROTL, I64_ROTR -> shift(fn, i, w64);
             case I32_CLZ, I64_CLZ, I32_CTZ, I64_CTZ -> {
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH).view(w64);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH).view(w64);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH).view(w64);
                 if (op == Opcode.I32_CTZ || op == Opcode.I64_CTZ) {
                     asm.rbit(d, a);
@@ -118,7 +118,7 @@ final class A64IntegerLowering {
                 fn.iput(i.result(), d);
             }
             case I32_POPCNT, I64_POPCNT -> {
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH).view(w64);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH).view(w64);
                 VectorRegister v = A64Function.FSCRATCH;
                 asm.fmov(w64 ? v.d() : v.s(), a);
                 asm.cnt(v.v8b(), v.v8b());
@@ -131,19 +131,19 @@ final class A64IntegerLowering {
             case I64_EQZ -> compareZero(fn, i, true);
             case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U -> divide(fn, i, w64);
             case I32_WRAP_I64, I64_EXTEND_I32_U -> {
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
                 asm.mov(d.w(), a.w());
                 fn.iput(i.result(), d);
             }
             case I64_EXTEND_I32_S, I64_EXTEND32_S -> {
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
                 asm.sxtw(d, a.w());
                 fn.iput(i.result(), d);
             }
             case I32_EXTEND8_S, I64_EXTEND8_S, I32_EXTEND16_S, I64_EXTEND16_S -> {
-                GeneralRegister a = fn.iget(i.args[0], SCRATCH);
+                GeneralRegister a = fn.iget(i.arg(0), SCRATCH);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH).view(w64);
                 if (op == Opcode.I32_EXTEND8_S || op == Opcode.I64_EXTEND8_S) asm.sxtb(d, a.w());
                 else asm.sxth(d, a.w());
@@ -156,7 +156,7 @@ final class A64IntegerLowering {
     /** d = a op b, with b (or a, for commutative operations) as an immediate when it is a constant that fits. */
     private static void binary(A64Function fn, Instruction i, Binary op, boolean w64) {
         A64Assembler asm = fn.asm;
-        int a = i.args[0], b = i.args[1], r = i.result();
+        int a = i.arg(0), b = i.arg(1), r = i.result();
         boolean commutative = op != Binary.SUB;
         if (commutative && fn.constant(b) == null && fn.constant(a) != null) {
             int t = a;
@@ -206,9 +206,9 @@ final class A64IntegerLowering {
         A64Assembler asm = fn.asm;
         String kind = i.op.mnemonic.substring(4);
         int width = w64 ? 64 : 32;
-        GeneralRegister ra = fn.iget(i.args[0], SCRATCH).view(w64);
+        GeneralRegister ra = fn.iget(i.arg(0), SCRATCH).view(w64);
         GeneralRegister d = fn.idst(i.result(), SCRATCH).view(w64);
-        Long imm = fn.constant(i.args[1]);
+        Long imm = fn.constant(i.arg(1));
         if (imm != null) {
             int n = (int) (imm & (width - 1));
             if (kind.equals("rotl")) n = (width - n) & (width - 1);
@@ -225,7 +225,7 @@ final class A64IntegerLowering {
             fn.iput(i.result(), d);
             return;
         }
-        GeneralRegister rb = fn.iget(i.args[1], SCRATCH2).view(w64);
+        GeneralRegister rb = fn.iget(i.arg(1), SCRATCH2).view(w64);
         switch (kind) {
             case "shl" -> asm.lsl(d, ra, rb);
             case "shr_s" -> asm.asr(d, ra, rb);
@@ -262,7 +262,7 @@ final class A64IntegerLowering {
     }
 
     static void compareZero(A64Function fn, Instruction i, boolean w64) {
-        fn.asm.cmp(fn.iget(i.args[0], SCRATCH).view(w64), 0);
+        fn.asm.cmp(fn.iget(i.arg(0), SCRATCH).view(w64), 0);
         setFlagResult(fn, i.result(), Condition.EQ);
     }
 
@@ -275,8 +275,8 @@ final class A64IntegerLowering {
         Opcode op = i.op;
         boolean signed = op.mnemonic.endsWith("_s");
         boolean rem = op.mnemonic.contains("rem");
-        GeneralRegister ra = fn.iget(i.args[0], SCRATCH).view(w64);
-        GeneralRegister rb = fn.iget(i.args[1], SCRATCH2).view(w64);
+        GeneralRegister ra = fn.iget(i.arg(0), SCRATCH).view(w64);
+        GeneralRegister rb = fn.iget(i.arg(1), SCRATCH2).view(w64);
         asm.cbz(rb, fn.trap(TrapKind.INTEGER_DIVIDE_BY_ZERO, i.wasmOffset));
         if (signed && !rem) {
             // overflow exactly when b == -1 and a == MIN (a - 1 overflows only for MIN)
@@ -301,7 +301,7 @@ final class A64IntegerLowering {
     /** result = cond ? a : b. */
     static void select(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
-        int a = i.args[0], b = i.args[1], c = i.args[2], r = i.result();
+        int a = i.arg(0), b = i.arg(1), c = i.arg(2), r = i.result();
         asm.cmp(fn.iget(c, SCRATCH).w(), 0);
         // loads and constant materialisations below leave the flags alone
         if (fn.type(r) == ValType.V128) { // no 128-bit fcsel: a mask from the condition, then bsl

@@ -87,7 +87,7 @@ final class A64MemoryLowering {
     private static GeneralRegister effectiveAddress(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         long offset = i.imm;
-        int addrValue = i.args[0];
+        int addrValue = i.arg(0);
         boolean wide = fn.is64BitMemory(MachineFunction.memoryOf(i));
         if (fn.isUnallocatedConstant(addrValue)) {
             long address = wide ? fn.constant(addrValue) : fn.constant(addrValue) & 0xFFFF_FFFFL;
@@ -156,7 +156,7 @@ final class A64MemoryLowering {
         A64Assembler asm = fn.asm;
         Opcode op = i.op;
         if (op.resultCount() == 0) {
-            int v = i.args[1];
+            int v = i.arg(1);
             ValType t = fn.type(v);
             if (A64RegisterFile.isFloat(t)) {
                 VectorRegister x = fn.fget(v, FSCRATCH);
@@ -249,7 +249,7 @@ final class A64MemoryLowering {
                 }
             }
             case GLOBAL_SET -> {
-                int v = i.args[0];
+                int v = i.arg(0);
                 ValType t = fn.type(v);
                 globalCell(fn, (int) i.imm);
                 Address cell = Address.base(SCRATCH);
@@ -274,14 +274,14 @@ final class A64MemoryLowering {
             }
             case TABLE_GET, TABLE_SET -> {
                 tableRecord(fn, SCRATCH, (int) i.imm, SCRATCH2);
-                GeneralRegister index = fn.iget(i.args[0], SCRATCH2); // zero-extended
+                GeneralRegister index = fn.iget(i.arg(0), SCRATCH2); // zero-extended
                 asm.ldr(SCRATCH3, Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
                 asm.cmp(index, SCRATCH3);
                 asm.b(Condition.HS, fn.trap(TrapKind.OUT_OF_BOUNDS_TABLE, i.wasmOffset));
                 asm.ldr(SCRATCH, Address.offset(SCRATCH, VmContextLayout.TABLE_BASE));
                 Address element = Address.index(SCRATCH, index, 3);
                 if (i.op == Opcode.TABLE_SET) {
-                    asm.str(fn.iget(i.args[1], SCRATCH3), element);
+                    asm.str(fn.iget(i.arg(1), SCRATCH3), element);
                 } else {
                     GeneralRegister d = fn.idst(i.result(), SCRATCH);
                     asm.ldr(d, element);

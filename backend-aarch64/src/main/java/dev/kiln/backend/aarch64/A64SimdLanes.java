@@ -51,14 +51,14 @@ final class A64SimdLanes {
             }
             case I8X16_SHUFFLE -> shuffle(fn, i);
             case I8X16_SWIZZLE, I8X16_RELAXED_SWIZZLE -> {
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH), idx = fn.fget(i.args[1], FSCRATCH2);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH), idx = fn.fget(i.arg(1), FSCRATCH2);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 asm.tbl(d.v16b(), a.v16b(), 1, idx.v16b());
                 fn.fput(i.result(), d);
             }
             case V128_ANY_TRUE -> {
                 // the pairwise maximum of 32-bit lanes folds 128 bits into 64: nonzero exactly when a lane is
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
                 asm.simd(SimdThreeSameOp.UMAXP, FSCRATCH.as(V4S), a.as(V4S), a.as(V4S));
                 asm.fmov(SCRATCH, FSCRATCH.d());
                 asm.cmp(SCRATCH, 0);
@@ -70,21 +70,21 @@ final class A64SimdLanes {
             case I8X16_BITMASK, I16X8_BITMASK, I32X4_BITMASK, I64X2_BITMASK -> bitmask(fn, i);
             case I8X16_SPLAT, I16X8_SPLAT, I32X4_SPLAT, I64X2_SPLAT -> {
                 VectorShape s = shape(i.op);
-                GeneralRegister x = fn.iget(i.args[0], SCRATCH);
+                GeneralRegister x = fn.iget(i.arg(0), SCRATCH);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 asm.dup(d.as(s), s == V2D ? x.x() : x.w());
                 fn.fput(i.result(), d);
             }
             case F32X4_SPLAT, F64X2_SPLAT -> {
                 VectorShape s = shape(i.op);
-                VectorRegister x = fn.fget(i.args[0], FSCRATCH);
+                VectorRegister x = fn.fget(i.arg(0), FSCRATCH);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 asm.dup(d.as(s), x.lane(s.element(), 0));
                 fn.fput(i.result(), d);
             }
             case F32X4_EXTRACT_LANE, F64X2_EXTRACT_LANE -> {
                 VectorShape s = shape(i.op);
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 if (i.imm != 0) asm.dup(d.as(s), a.lane(s.element(), (int) i.imm)); // lane 0 of d; the rest is don't-care
                 else if (d.number() != a.number()) asm.movVector(d.q(), a.q());
@@ -93,7 +93,7 @@ final class A64SimdLanes {
             case I8X16_EXTRACT_LANE_S, I8X16_EXTRACT_LANE_U, I16X8_EXTRACT_LANE_S, I16X8_EXTRACT_LANE_U,
                  I32X4_EXTRACT_LANE, I64X2_EXTRACT_LANE -> {
                 VectorShape s = shape(i.op);
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
                 VectorLane lane = a.lane(s.element(), (int) i.imm);
                 if (i.op == Opcode.I8X16_EXTRACT_LANE_S || i.op == Opcode.I16X8_EXTRACT_LANE_S) asm.smov(d.w(), lane);
@@ -102,8 +102,8 @@ final class A64SimdLanes {
             }
             case F32X4_REPLACE_LANE, F64X2_REPLACE_LANE -> {
                 VectorShape s = shape(i.op);
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
-                VectorRegister x = fn.fget(i.args[1], FSCRATCH2);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
+                VectorRegister x = fn.fget(i.arg(1), FSCRATCH2);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 if (d.number() == x.number() && d.number() != a.number()) d = FSCRATCH3.q(); // copying a would lose x
                 if (d.number() != a.number()) asm.movVector(d.q(), a.q());
@@ -112,8 +112,8 @@ final class A64SimdLanes {
             }
             default -> { // integer replace_lane
                 VectorShape s = shape(i.op);
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH);
-                GeneralRegister x = fn.iget(i.args[1], SCRATCH);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
+                GeneralRegister x = fn.iget(i.arg(1), SCRATCH);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 if (d.number() != a.number()) asm.movVector(d.q(), a.q());
                 asm.ins(d.lane(s.element(), (int) i.imm), s == V2D ? x.x() : x.w());
@@ -146,7 +146,7 @@ final class A64SimdLanes {
     private static void allTrue(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         VectorShape s = shape(i.op);
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
         Condition c;
         if (s == V2D) {
             asm.simd(SimdTwoMiscOp.CMEQ_ZERO, FSCRATCH.as(V2D), a.as(V2D));
@@ -173,7 +173,7 @@ final class A64SimdLanes {
     private static void bitmask(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         VectorShape s = shape(i.op);
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
         GeneralRegister d = fn.idst(i.result(), SCRATCH);
         if (s == V2D) {
             asm.umov(SCRATCH, a.lane(VectorShape.D, 0));
@@ -215,7 +215,7 @@ final class A64SimdLanes {
     private static void shuffle(A64Function fn, Instruction i) {
         int[] idx = new int[16];
         for (int k = 0; k < 16; k++) idx[k] = (int) ((k < 8 ? i.imm : i.imm2) >>> (8 * (k % 8))) & 0xFF;
-        boolean same = i.args[0] == i.args[1], fromA = false, fromB = false;
+        boolean same = i.arg(0) == i.arg(1), fromA = false, fromB = false;
         for (int k = 0; k < 16; k++) {
             if (same) idx[k] &= 15;
             if (idx[k] < 16) fromA = true;
@@ -224,13 +224,13 @@ final class A64SimdLanes {
         VectorRegister d = fn.fdst(i.result(), FSCRATCH3);
         if (!fromA || !fromB) {
             if (!fromA) for (int k = 0; k < 16; k++) idx[k] -= 16;
-            VectorRegister src = fn.fget(i.args[fromA ? 0 : 1], FSCRATCH);
+            VectorRegister src = fn.fget(i.arg(fromA ? 0 : 1), FSCRATCH);
             if (!unaryPattern(fn.asm, d, src, idx)) {
                 constant(fn.asm, FSCRATCH2, bytes(idx, 0), bytes(idx, 8));
                 fn.asm.tbl(d.v16b(), src.v16b(), 1, FSCRATCH2.v16b());
             }
         } else {
-            VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+            VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
             if (!binaryPattern(fn.asm, d, a, b, idx)) {
                 // tbl's table is two consecutive registers: a and b as they are when they are, else v30/v31
                 VectorRegister table = (a.number() + 1) % 32 == b.number() ? a : tableOf(fn.asm, a, b);

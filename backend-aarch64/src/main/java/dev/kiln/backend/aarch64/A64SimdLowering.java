@@ -134,7 +134,7 @@ final class A64SimdLowering {
     static void lower(A64Function fn, Instruction i) {
         Same s = SAME.get(i.op);
         if (s != null) {
-            VectorRegister a = fn.fget(i.args[s.swap ? 1 : 0], FSCRATCH), b = fn.fget(i.args[s.swap ? 0 : 1], FSCRATCH2);
+            VectorRegister a = fn.fget(i.arg(s.swap ? 1 : 0), FSCRATCH), b = fn.fget(i.arg(s.swap ? 0 : 1), FSCRATCH2);
             VectorRegister d = fn.fdst(i.result(), FSCRATCH);
             fn.asm.simd(s.op, d.as(s.shape), a.as(s.shape), b.as(s.shape));
             fn.fput(i.result(), d);
@@ -142,7 +142,7 @@ final class A64SimdLowering {
         }
         Misc m = MISC.get(i.op);
         if (m != null) {
-            VectorRegister a = fn.fget(i.args[0], FSCRATCH);
+            VectorRegister a = fn.fget(i.arg(0), FSCRATCH);
             VectorRegister d = fn.fdst(i.result(), FSCRATCH);
             fn.asm.simd(m.op, d.as(m.to), a.as(m.from));
             fn.fput(i.result(), d);

@@ -38,12 +38,12 @@ final class A64SimdMemory {
         int bytes = i.op.memoryBytes;
         switch (i.op) {
             case V128_STORE -> {
-                VectorRegister x = fn.fget(i.args[1], FSCRATCH);
+                VectorRegister x = fn.fget(i.arg(1), FSCRATCH);
                 asm.str(x.q(), A64MemoryLowering.boundsCheckedAddress(fn, i).address());
                 return;
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
-                VectorRegister x = fn.fget(i.args[1], FSCRATCH);
+                VectorRegister x = fn.fget(i.arg(1), FSCRATCH);
                 A64MemoryLowering.Place place = A64MemoryLowering.boundsCheckedAddress(fn, i);
                 asm.add(SCRATCH2, place.base(), place.index());
                 asm.st1(x.lane(element(bytes), (int) i.imm2), SCRATCH2);
@@ -52,7 +52,7 @@ final class A64SimdMemory {
             default -> {
             }
         }
-        VectorRegister lanes = i.args.length > 1 ? fn.fget(i.args[1], FSCRATCH2) : null; // load_lane's vector
+        VectorRegister lanes = i.argCount() > 1 ? fn.fget(i.arg(1), FSCRATCH2) : null; // load_lane's vector
         A64MemoryLowering.Place place = A64MemoryLowering.boundsCheckedAddress(fn, i);
         Address at = place.address();
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);

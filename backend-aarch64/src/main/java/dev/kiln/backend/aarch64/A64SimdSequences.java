@@ -62,7 +62,7 @@ final class A64SimdSequences {
                 VectorShape s = shape(i.op);
                 SimdThreeSameOp eq = i.op.mnemonic.startsWith("f") ? SimdThreeSameOp.FCMEQ : SimdThreeSameOp.CMEQ;
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
-                asm.simd(eq, d.as(s), fn.fget(i.args[0], FSCRATCH).as(s), fn.fget(i.args[1], FSCRATCH2).as(s));
+                asm.simd(eq, d.as(s), fn.fget(i.arg(0), FSCRATCH).as(s), fn.fget(i.arg(1), FSCRATCH2).as(s));
                 asm.simd(SimdTwoMiscOp.NOT, d.v16b(), d.v16b());
                 fn.fput(i.result(), d);
             }
@@ -71,7 +71,7 @@ final class A64SimdSequences {
             case I64X2_MUL -> mul64(fn, i);
             case I8X16_NARROW_I16X8_S, I8X16_NARROW_I16X8_U, I16X8_NARROW_I32X4_S, I16X8_NARROW_I32X4_U -> narrow(fn, i);
             case I32X4_DOT_I16X8_S -> {
-                VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+                VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
                 asm.simd(SimdWideningOp.SMULL, FSCRATCH3.as(V4S), a.as(V4H), b.as(V4H));
                 asm.simd(SimdWideningOp.SMULL, FSCRATCH2.as(V4S), a.as(V8H), b.as(V8H));
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
@@ -84,21 +84,21 @@ final class A64SimdSequences {
                  I32X4_RELAXED_TRUNC_F64X2_U_ZERO -> {
                 boolean signed = name.contains("_s_");
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
-                asm.simd(signed ? SimdTwoMiscOp.FCVTZS : SimdTwoMiscOp.FCVTZU, FSCRATCH2.as(V2D), fn.fget(i.args[0], FSCRATCH).as(V2D));
+                asm.simd(signed ? SimdTwoMiscOp.FCVTZS : SimdTwoMiscOp.FCVTZU, FSCRATCH2.as(V2D), fn.fget(i.arg(0), FSCRATCH).as(V2D));
                 asm.simd(signed ? SimdTwoMiscOp.SQXTN : SimdTwoMiscOp.UQXTN, d.as(V2S), FSCRATCH2.as(V2D)); // zeroes lanes 2-3
                 fn.fput(i.result(), d);
             }
             case F64X2_CONVERT_LOW_I32X4_S, F64X2_CONVERT_LOW_I32X4_U -> {
                 boolean signed = i.op == Opcode.F64X2_CONVERT_LOW_I32X4_S;
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
-                asm.simd(signed ? SimdShiftOp.SSHLL : SimdShiftOp.USHLL, d.as(V2D), fn.fget(i.args[0], FSCRATCH).as(V2S), 0);
+                asm.simd(signed ? SimdShiftOp.SSHLL : SimdShiftOp.USHLL, d.as(V2D), fn.fget(i.arg(0), FSCRATCH).as(V2S), 0);
                 asm.simd(signed ? SimdTwoMiscOp.SCVTF : SimdTwoMiscOp.UCVTF, d.as(V2D), d.as(V2D));
                 fn.fput(i.result(), d);
             }
             case F32X4_RELAXED_MADD, F32X4_RELAXED_NMADD, F64X2_RELAXED_MADD, F64X2_RELAXED_NMADD -> {
                 VectorShape s = i.op.mnemonic.startsWith("f32") ? V4S : V2D;
-                asm.simd(SimdThreeSameOp.FMUL, FSCRATCH3.as(s), fn.fget(i.args[0], FSCRATCH).as(s), fn.fget(i.args[1], FSCRATCH2).as(s));
-                VectorRegister c = fn.fget(i.args[2], FSCRATCH);
+                asm.simd(SimdThreeSameOp.FMUL, FSCRATCH3.as(s), fn.fget(i.arg(0), FSCRATCH).as(s), fn.fget(i.arg(1), FSCRATCH2).as(s));
+                VectorRegister c = fn.fget(i.arg(2), FSCRATCH);
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
                 if (name.equals("relaxed_madd")) asm.simd(SimdThreeSameOp.FADD, d.as(s), FSCRATCH3.as(s), c.as(s));
                 else asm.simd(SimdThreeSameOp.FSUB, d.as(s), c.as(s), FSCRATCH3.as(s));
@@ -120,8 +120,8 @@ final class A64SimdSequences {
      */
     private static void bitselect(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH).v16b(), b = fn.fget(i.args[1], FSCRATCH2).v16b();
-        VectorRegister c = fn.fget(i.args[2], FSCRATCH3).v16b();
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH).v16b(), b = fn.fget(i.arg(1), FSCRATCH2).v16b();
+        VectorRegister c = fn.fget(i.arg(2), FSCRATCH3).v16b();
         VectorRegister d = fn.fdst(i.result(), FSCRATCH3).v16b();
         if (d.number() == b.number() && d.number() != c.number()) {
             asm.simd(SimdThreeSameOp.BIT, d, a, c);
@@ -142,9 +142,9 @@ final class A64SimdSequences {
         A64Assembler asm = fn.asm;
         VectorShape s = shape(i.op);
         int bits = s.elementBits;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH).as(s);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH).as(s);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH).as(s);
-        Long constant = fn.constant(i.args[1]);
+        Long constant = fn.constant(i.arg(1));
         if (constant != null) {
             int n = (int) (constant & (bits - 1));
             if (n == 0) {
@@ -155,7 +155,7 @@ final class A64SimdSequences {
                 asm.simd(kind.equals("shr_s") ? SimdShiftOp.SSHR : SimdShiftOp.USHR, d, a, n);
             }
         } else {
-            GeneralRegister count = fn.iget(i.args[1], SCRATCH);
+            GeneralRegister count = fn.iget(i.arg(1), SCRATCH);
             asm.and(SCRATCH.w(), count.w(), bits - 1);
             if (!kind.equals("shl")) asm.neg(SCRATCH, SCRATCH);
             asm.dup(FSCRATCH2.as(s), bits == 64 ? SCRATCH : SCRATCH.w());
@@ -170,7 +170,7 @@ final class A64SimdSequences {
      */
     private static void mul64(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
         VectorRegister t = FSCRATCH3;
         asm.simd(SimdTwoMiscOp.REV64, t.as(V4S), b.as(V4S));
         asm.simd(SimdThreeSameOp.MUL, t.as(V4S), t.as(V4S), a.as(V4S));
@@ -190,7 +190,7 @@ final class A64SimdSequences {
         VectorShape wide = i.op == Opcode.I8X16_NARROW_I16X8_S || i.op == Opcode.I8X16_NARROW_I16X8_U ? V8H : V4S;
         VectorShape low = wide == V8H ? V8B : V4H;
         SimdTwoMiscOp op = signed ? SimdTwoMiscOp.SQXTN : SimdTwoMiscOp.SQXTUN;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         if (d.number() == b.number() && d.number() != a.number()) d = FSCRATCH3.q(); // the first narrow would overwrite b
         asm.simd(op, d.as(low), a.as(wide));
@@ -204,7 +204,7 @@ final class A64SimdSequences {
         boolean high = name.startsWith("extend_high");
         VectorShape from = high ? full(half(wide)) : half(wide);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
-        fn.asm.simd(name.endsWith("_s") ? SimdShiftOp.SSHLL : SimdShiftOp.USHLL, d.as(wide), fn.fget(i.args[0], FSCRATCH).as(from), 0);
+        fn.asm.simd(name.endsWith("_s") ? SimdShiftOp.SSHLL : SimdShiftOp.USHLL, d.as(wide), fn.fget(i.arg(0), FSCRATCH).as(from), 0);
         fn.fput(i.result(), d);
     }
 
@@ -212,7 +212,7 @@ final class A64SimdSequences {
     private static void extmul(A64Function fn, Instruction i, String name) {
         VectorShape wide = shape(i.op);
         VectorShape from = name.startsWith("extmul_high") ? full(half(wide)) : half(wide);
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         fn.asm.simd(name.endsWith("_s") ? SimdWideningOp.SMULL : SimdWideningOp.UMULL, d.as(wide), a.as(from), b.as(from));
         fn.fput(i.result(), d);
@@ -225,7 +225,7 @@ final class A64SimdSequences {
      */
     private static void relaxedDot(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
         asm.simd(SimdWideningOp.SMULL, FSCRATCH3.as(V8H), a.as(V8B), b.as(V8B));
         asm.simd(SimdWideningOp.SMULL, FSCRATCH2.as(V8H), a.as(V16B), b.as(V16B));
         asm.simd(SimdPermuteOp.UZP1, FSCRATCH.as(V8H), FSCRATCH3.as(V8H), FSCRATCH2.as(V8H));
@@ -238,7 +238,7 @@ final class A64SimdSequences {
         }
         asm.simd(SimdThreeSameOp.SQADD, FSCRATCH3.as(V8H), FSCRATCH.as(V8H), FSCRATCH2.as(V8H));
         asm.simd(SimdTwoMiscOp.SADDLP, FSCRATCH3.as(V4S), FSCRATCH3.as(V8H));
-        VectorRegister c = fn.fget(i.args[2], FSCRATCH);
+        VectorRegister c = fn.fget(i.arg(2), FSCRATCH);
         VectorRegister d = fn.fdst(i.result(), FSCRATCH);
         asm.simd(SimdThreeSameOp.ADD, d.as(V4S), FSCRATCH3.as(V4S), c.as(V4S));
         fn.fput(i.result(), d);
@@ -249,7 +249,7 @@ final class A64SimdSequences {
         A64Assembler asm = fn.asm;
         VectorShape s = i.op.mnemonic.startsWith("f32") ? V4S : V2D;
         boolean min = i.op == Opcode.F32X4_PMIN || i.op == Opcode.F64X2_PMIN;
-        VectorRegister a = fn.fget(i.args[0], FSCRATCH), b = fn.fget(i.args[1], FSCRATCH2);
+        VectorRegister a = fn.fget(i.arg(0), FSCRATCH), b = fn.fget(i.arg(1), FSCRATCH2);
         VectorRegister m = FSCRATCH3;
         if (min) asm.simd(SimdThreeSameOp.FCMGT, m.as(s), a.as(s), b.as(s)); // b < a
         else asm.simd(SimdThreeSameOp.FCMGT, m.as(s), b.as(s), a.as(s));    // a < b

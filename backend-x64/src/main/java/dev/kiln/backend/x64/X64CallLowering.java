@@ -33,7 +33,7 @@ final class X64CallLowering {
     static void lower(X64Function fn, Instruction i) {
         RuntimeHelper h = RuntimeHelper.of(i.op);
         if (h == null) throw new IllegalStateException("not a runtime helper's instruction: " + i.op);
-        helper(fn, i, h, i.args, h.immediates(i));
+        helper(fn, i, h, i.args(), h.immediates(i));
     }
 
     /**
@@ -45,13 +45,13 @@ final class X64CallLowering {
         X64Assembler asm = fn.asm;
         int funcIndex = (int) i.imm;
         if (i.op == Opcode.CALL_REF) { // a typed reference: validation proved the type, only null is left
-            asm.mov(Width.QWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
+            asm.mov(Width.QWORD, Gpr.RAX, fn.iop(i.arg(MachineFunction.argumentCount(i))));
             asm.test(Width.QWORD, Gpr.RAX, Gpr.RAX);
             asm.jcc(Condition.E, fn.trap(TrapKind.NULL_FUNCTION_REFERENCE, i.wasmOffset));
             return true;
         }
         if (i.op == Opcode.CALL_INDIRECT) {
-            asm.mov(fn.is64BitTable((int) i.imm2) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.args[MachineFunction.argumentCount(i)]));
+            asm.mov(fn.is64BitTable((int) i.imm2) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.arg(MachineFunction.argumentCount(i))));
             X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2);
             asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.jcc(Condition.AE, fn.trap(TrapKind.UNDEFINED_ELEMENT, i.wasmOffset));
@@ -77,8 +77,8 @@ final class X64CallLowering {
         X64Assembler asm = fn.asm;
         if (ArgumentPlaces.usesReturnArea(t)) {
             asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.STATE));
-            for (int k = 0; k < i.results.length; k++) {
-                int r = i.results[k];
+            for (int k = 0; k < i.resultCount(); k++) {
+                int r = i.result(k);
                 if (fn.location(r) == Location.NONE) continue;
                 MemoryOperand src = mem(Gpr.RDX, ExecutionStateLayout.returnSlot(k));
                 if (X64RegisterFile.isFloat(t.result(k))) {
@@ -91,7 +91,7 @@ final class X64CallLowering {
                     fn.iput(r, d);
                 }
             }
-        } else if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
+        } else if (i.resultCount() == 1 && fn.location(i.result()) != Location.NONE) {
             if (X64RegisterFile.isFloat(t.result(0))) fn.fput(i.result(), X64CallingConvention.FLOAT_RESULT);
             else {
                 if (t.result(0) == ValType.I32) asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX);
@@ -116,7 +116,7 @@ final class X64CallLowering {
         asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(h)));
         fn.callSite(asm.offset(), i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
-        if (i.results.length == 1 && fn.location(i.result()) != Location.NONE) {
+        if (i.resultCount() == 1 && fn.location(i.result()) != Location.NONE) {
             if (fn.type(i.result()) == ValType.I32) asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX); // a 32-bit result: the low half
             fn.iput(i.result(), Gpr.RAX);
         }

@@ -61,15 +61,15 @@ final class X64ControlLowering {
     private static Condition fusedCondition(X64Function fn, Instruction cmp) {
         Condition c = X64IntegerLowering.condition(cmp.op);
         if (c != null) {
-            X64IntegerLowering.compareInto(fn, cmp.args[0], cmp.args[1], X64IntegerLowering.width(cmp.op));
+            X64IntegerLowering.compareInto(fn, cmp.arg(0), cmp.arg(1), X64IntegerLowering.width(cmp.op));
             return c;
         }
         return switch (cmp.op) {
             case I32_EQZ, I64_EQZ -> {
-                fn.asm.alu(AluOp.CMP, X64IntegerLowering.width(cmp.op), fn.iop(cmp.args[0]), 0);
+                fn.asm.alu(AluOp.CMP, X64IntegerLowering.width(cmp.op), fn.iop(cmp.arg(0)), 0);
                 yield Condition.E;
             }
-            default -> X64FloatLowering.compareFlags(fn, cmp.op, cmp.args[0], cmp.args[1]);
+            default -> X64FloatLowering.compareFlags(fn, cmp.op, cmp.arg(0), cmp.arg(1));
         };
     }
 }

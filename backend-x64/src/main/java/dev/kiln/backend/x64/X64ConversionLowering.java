@@ -30,18 +30,18 @@ final class X64ConversionLowering {
             case I32_REINTERPRET_F32, I64_REINTERPRET_F64 -> {
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
                 boolean w64 = i.op == Opcode.I64_REINTERPRET_F64;
-                if (fn.inRegister(i.args[0])) {
-                    if (w64) fn.asm.movq(d, (Xmm) fn.fop(i.args[0]));
-                    else fn.asm.movd(d, (Xmm) fn.fop(i.args[0]));
+                if (fn.inRegister(i.arg(0))) {
+                    if (w64) fn.asm.movq(d, (Xmm) fn.fop(i.arg(0)));
+                    else fn.asm.movd(d, (Xmm) fn.fop(i.arg(0)));
                 } else {
-                    fn.asm.mov(w64 ? Width.QWORD : Width.DWORD, d, fn.slot(i.args[0]));
+                    fn.asm.mov(w64 ? Width.QWORD : Width.DWORD, d, fn.slot(i.arg(0)));
                 }
                 fn.iput(i.result(), d);
             }
             case F32_REINTERPRET_I32, F64_REINTERPRET_I64 -> {
                 Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
-                if (i.op == Opcode.F64_REINTERPRET_I64) fn.asm.movq(d, fn.iop(i.args[0]));
-                else fn.asm.movd(d, fn.iop(i.args[0]));
+                if (i.op == Opcode.F64_REINTERPRET_I64) fn.asm.movq(d, fn.iop(i.arg(0)));
+                else fn.asm.movd(d, fn.iop(i.arg(0)));
                 fn.fput(i.result(), d);
             }
             case I32_TRUNC_F32_S, I32_TRUNC_F64_S, I64_TRUNC_F32_S, I64_TRUNC_F64_S,
@@ -54,15 +54,15 @@ final class X64ConversionLowering {
 
     private static void floatToFloat(X64Function fn, Instruction i, SseOp op) {
         Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
-        fn.asm.sse(op, d, fn.fop(i.args[0]));
+        fn.asm.sse(op, d, fn.fop(i.arg(0)));
         fn.fput(i.result(), d);
     }
 
     private static void intToFloat(X64Function fn, Instruction i, boolean toF64, Width srcWidth) {
         Xmm d = fn.fdst(i.result(), X64Function.FSCRATCH);
         fn.asm.sse(SseOp.XORPS, d, d); // no false dependency on d's old value
-        if (toF64) fn.asm.cvtsi2sd(srcWidth, d, fn.iop(i.args[0]));
-        else fn.asm.cvtsi2ss(srcWidth, d, fn.iop(i.args[0]));
+        if (toF64) fn.asm.cvtsi2sd(srcWidth, d, fn.iop(i.arg(0)));
+        else fn.asm.cvtsi2ss(srcWidth, d, fn.iop(i.arg(0)));
         fn.fput(i.result(), d);
     }
 
@@ -71,7 +71,7 @@ final class X64ConversionLowering {
         X64Assembler asm = fn.asm;
         Xmm d = X64Function.FSCRATCH;
         Gpr x = Gpr.RAX;
-        asm.mov(Width.QWORD, x, fn.iop(i.args[0]));
+        asm.mov(Width.QWORD, x, fn.iop(i.arg(0)));
         asm.sse(SseOp.XORPS, d, d);
         Label big = asm.newLabel(), done = asm.newLabel();
         asm.test(Width.QWORD, x, x);
@@ -156,7 +156,7 @@ final class X64ConversionLowering {
         X64Assembler asm = fn.asm;
         boolean f64 = fromF64(i.op), i64 = toI64(i.op);
         Width w = i64 ? Width.QWORD : Width.DWORD;
-        Xmm x = fn.fget(i.args[0], X64Function.FSCRATCH);
+        Xmm x = fn.fget(i.arg(0), X64Function.FSCRATCH);
         Gpr d = Gpr.RAX;
         cvtt(asm, f64, w, d, x);
         Label slow = asm.newLabel(), done = asm.newLabel();
@@ -177,7 +177,7 @@ final class X64ConversionLowering {
         X64Assembler asm = fn.asm;
         boolean f64 = fromF64(i.op);
         SseOp ucomi = f64 ? SseOp.UCOMISD : SseOp.UCOMISS;
-        Xmm x = fn.fget(i.args[0], X64Function.FSCRATCH);
+        Xmm x = fn.fget(i.arg(0), X64Function.FSCRATCH);
         Gpr d = Gpr.RAX;
         Label done = asm.newLabel();
         if (saturating(i.op)) {
@@ -208,7 +208,7 @@ final class X64ConversionLowering {
         boolean f64 = fromF64(i.op);
         SseOp ucomi = f64 ? SseOp.UCOMISD : SseOp.UCOMISS;
         Xmm x = X64Function.FSCRATCH;
-        fn.fmov(x, i.args[0]);
+        fn.fmov(x, i.arg(0));
         Gpr d = Gpr.RAX;
         Label done = asm.newLabel(), high = asm.newLabel();
         if (saturating(i.op)) {

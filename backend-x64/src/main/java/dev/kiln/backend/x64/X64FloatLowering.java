@@ -68,7 +68,7 @@ final class X64FloatLowering {
 
     private static void binary(X64Function fn, Instruction i, SseOp op, boolean commutative) {
         X64Assembler asm = fn.asm;
-        int a = i.args[0], b = i.args[1], r = i.result();
+        int a = i.arg(0), b = i.arg(1), r = i.result();
         Xmm dst = fn.fdst(r, X64Function.FSCRATCH);
         boolean dIsB = fn.inRegister(b) && fn.fop(b) == dst;
         if (dIsB && commutative) {
@@ -83,16 +83,16 @@ final class X64FloatLowering {
 
     private static void unary(X64Function fn, Instruction i, SseOp op) {
         Xmm dst = fn.fdst(i.result(), X64Function.FSCRATCH);
-        fn.asm.sse(op, dst, fn.fop(i.args[0]));
+        fn.asm.sse(op, dst, fn.fop(i.arg(0)));
         fn.fput(i.result(), dst);
     }
 
     private static void round(X64Function fn, Instruction i, boolean d, RoundingMode mode) {
         Xmm dst = fn.fdst(i.result(), X64Function.FSCRATCH);
         if (fn.cpu.has(CpuFeature.SSE4_1)) {
-            fn.asm.round(d ? SseOp.ROUNDSD : SseOp.ROUNDSS, dst, fn.fop(i.args[0]), mode);
+            fn.asm.round(d ? SseOp.ROUNDSD : SseOp.ROUNDSS, dst, fn.fop(i.arg(0)), mode);
         } else {
-            roundWithoutSse41(fn, i.args[0], dst, d, mode);
+            roundWithoutSse41(fn, i.arg(0), dst, d, mode);
         }
         fn.fput(i.result(), dst);
     }
@@ -158,7 +158,7 @@ final class X64FloatLowering {
     private static void mask(X64Function fn, Instruction i, SseOp op, long lane) {
         X64Assembler asm = fn.asm;
         Xmm dst = fn.fdst(i.result(), X64Function.FSCRATCH);
-        fn.fmov(dst, i.args[0]);
+        fn.fmov(dst, i.arg(0));
         long both = op == SseOp.ANDPS || op == SseOp.XORPS ? lane | lane << 32 : lane;
         asm.sse(op, dst, rip(asm.constant128(both, both)));
         fn.fput(i.result(), dst);
@@ -168,8 +168,8 @@ final class X64FloatLowering {
         X64Assembler asm = fn.asm;
         long sign = d ? 1L << 63 : 0x8000_0000_8000_0000L;
         Xmm t = X64Function.FSCRATCH, s = X64Function.FSCRATCH2;
-        fn.fmov(t, i.args[0]);
-        fn.fmov(s, i.args[1]);
+        fn.fmov(t, i.arg(0));
+        fn.fmov(s, i.arg(1));
         asm.sse(SseOp.ANDPS, t, rip(asm.constant128(~sign, ~sign))); // t = a without its sign
         asm.sse(SseOp.ANDPS, s, rip(asm.constant128(sign, sign)));   // s = b's sign only
         asm.sse(SseOp.ORPS, t, s);
@@ -183,13 +183,13 @@ final class X64FloatLowering {
     private static void minMax(X64Function fn, Instruction i, boolean d, boolean min) {
         X64Assembler asm = fn.asm;
         Xmm t = X64Function.FSCRATCH;
-        XmmOrMemory b = fn.fop(i.args[1]);
-        fn.fmov(t, i.args[0]);
+        XmmOrMemory b = fn.fop(i.arg(1));
+        fn.fmov(t, i.arg(0));
         Label nan = asm.newLabel(), notEqual = asm.newLabel(), done = asm.newLabel();
         asm.sse(d ? SseOp.UCOMISD : SseOp.UCOMISS, t, b);
         asm.jcc(Condition.P, nan);
         asm.jcc(Condition.NE, notEqual);
-        asm.sse(min ? SseOp.ORPS : SseOp.ANDPS, t, fn.fget(i.args[1], X64Function.FSCRATCH2));
+        asm.sse(min ? SseOp.ORPS : SseOp.ANDPS, t, fn.fget(i.arg(1), X64Function.FSCRATCH2));
         asm.jmp(done);
         asm.bind(notEqual);
         asm.sse(d ? (min ? SseOp.MINSD : SseOp.MAXSD) : (min ? SseOp.MINSS : SseOp.MAXSS), t, b);
@@ -218,7 +218,7 @@ final class X64FloatLowering {
 
     private static void compare(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
-        Condition c = compareFlags(fn, i.op, i.args[0], i.args[1]);
+        Condition c = compareFlags(fn, i.op, i.arg(0), i.arg(1));
         if (c != null) {
             X64IntegerLowering.setFlagResult(fn, i.result(), c);
             return;

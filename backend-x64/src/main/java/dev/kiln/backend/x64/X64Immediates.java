@@ -59,11 +59,11 @@ final class X64Immediates {
                 && (m.startsWith("i32.store") || m.startsWith("i64.store"))) {
             return fits; // mov [address], imm32 (sign-extended for a 64-bit store)
         }
-        if (!(m.startsWith("i32.") || m.startsWith("i64.")) || i.args.length != 2) return false;
+        if (!(m.startsWith("i32.") || m.startsWith("i64.")) || i.argCount() != 2) return false;
         String name = m.substring(4);
         return switch (name) {
             case "add", "and", "or", "xor", "mul" ->
-                    fits && (position == 1 || !constants.containsKey(i.args[1]));
+                    fits && (position == 1 || !constants.containsKey(i.arg(1)));
             case "sub", "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u" -> fits && position == 1;
             case "shl", "shr_s", "shr_u", "rotl", "rotr" -> position == 1;
             default -> false;

@@ -165,15 +165,15 @@ final class X64IntegerLowering {
             return;
         }
         if (COMPARE.containsKey(op)) {
-            compareInto(fn, i.args[0], i.args[1], w);
+            compareInto(fn, i.arg(0), i.arg(1), w);
             setFlagResult(fn, i.result(), COMPARE.get(op));
             return;
         }
         if (BITS.containsKey(op)) {
             Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
             BitCountOp bits = BITS.get(op);
-            if (fn.cpu.has(REQUIRES.get(bits))) asm.bitCount(bits, w, d, fn.iop(i.args[0]));
-            else bitCountWithoutExtension(asm, bits, w, d, fn.iop(i.args[0]));
+            if (fn.cpu.has(REQUIRES.get(bits))) asm.bitCount(bits, w, d, fn.iop(i.arg(0)));
+            else bitCountWithoutExtension(asm, bits, w, d, fn.iop(i.arg(0)));
             fn.iput(i.result(), d);
             return;
         }
@@ -183,7 +183,7 @@ final class X64IntegerLowering {
             case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U -> divide(fn, i, w);
             case I32_WRAP_I64, I64_EXTEND_I32_U -> {
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-                asm.mov(Width.DWORD, d, fn.iop(i.args[0]));
+                asm.mov(Width.DWORD, d, fn.iop(i.arg(0)));
                 fn.iput(i.result(), d);
             }
             case I64_EXTEND_I32_S, I64_EXTEND32_S -> extend(fn, i, Width.QWORD, Width.DWORD);
@@ -198,7 +198,7 @@ final class X64IntegerLowering {
     /** dst = a op b for a two-address ALU operation (or imul when {@code alu} is null). */
     private static void binary(X64Function fn, Instruction i, AluOp alu, Width w) {
         X64Assembler asm = fn.asm;
-        int a = i.args[0], b = i.args[1], r = i.result();
+        int a = i.arg(0), b = i.arg(1), r = i.result();
         boolean commutative = alu != AluOp.SUB;
         Long imm = fn.constant(b);
         if (imm == null && commutative && fn.constant(a) != null) {
@@ -263,7 +263,7 @@ final class X64IntegerLowering {
 
     private static void shift(X64Function fn, Instruction i, ShiftOp op, Width w) {
         X64Assembler asm = fn.asm;
-        int a = i.args[0], b = i.args[1], r = i.result();
+        int a = i.arg(0), b = i.arg(1), r = i.result();
         Long imm = fn.constant(b);
         if (imm != null) {
             Gpr d = fn.idst(r, X64Function.SCRATCH);
@@ -301,13 +301,13 @@ final class X64IntegerLowering {
     }
 
     static void compareZero(X64Function fn, Instruction i, Width w) {
-        fn.asm.alu(AluOp.CMP, w, fn.iop(i.args[0]), 0);
+        fn.asm.alu(AluOp.CMP, w, fn.iop(i.arg(0)), 0);
         setFlagResult(fn, i.result(), Condition.E);
     }
 
     private static void extend(X64Function fn, Instruction i, Width to, Width from) {
         Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-        fn.asm.movsx(to, d, from, fn.iop(i.args[0]));
+        fn.asm.movsx(to, d, from, fn.iop(i.arg(0)));
         fn.iput(i.result(), d);
     }
 
@@ -317,10 +317,10 @@ final class X64IntegerLowering {
         Opcode op = i.op;
         boolean signed = op.mnemonic.endsWith("_s");
         boolean rem = op.mnemonic.contains("rem");
-        asm.mov(w, Gpr.RCX, fn.iop(i.args[1]));
+        asm.mov(w, Gpr.RCX, fn.iop(i.arg(1)));
         asm.test(w, Gpr.RCX, Gpr.RCX);
         asm.jcc(Condition.E, fn.trap(TrapKind.INTEGER_DIVIDE_BY_ZERO, i.wasmOffset));
-        asm.mov(w, Gpr.RAX, fn.iop(i.args[0]));
+        asm.mov(w, Gpr.RAX, fn.iop(i.arg(0)));
         Label done = asm.newLabel();
         if (signed) {
             Label normal = asm.newLabel();
@@ -355,7 +355,7 @@ final class X64IntegerLowering {
     /** result = cond ? a : b. */
     static void select(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
-        int a = i.args[0], b = i.args[1], c = i.args[2], r = i.result();
+        int a = i.arg(0), b = i.arg(1), c = i.arg(2), r = i.result();
         asm.alu(AluOp.CMP, Width.DWORD, fn.iop(c), 0);
         if (X64RegisterFile.isFloat(fn.type(r))) {
             Label keep = asm.newLabel();

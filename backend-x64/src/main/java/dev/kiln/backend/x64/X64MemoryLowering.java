@@ -32,7 +32,7 @@ final class X64MemoryLowering {
     static MemoryOperand address(X64Function fn, Instruction i) {
         long offset = i.imm;
         if (fn.guarded(i)) {
-            Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
+            Gpr addr = fn.iget(i.arg(0), X64Function.SCRATCH);
             if (offset <= Integer.MAX_VALUE) return mem(X64Function.MEMBASE, addr, 1, (int) offset);
             farAddress(fn, i, offset); // R11 = address + offset
             return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, 0);
@@ -58,14 +58,14 @@ final class X64MemoryLowering {
                 return mem(X64Function.MEMBASE, 0);
             }
             if (end >= 0 && end <= Integer.MAX_VALUE) {
-                asm.mov(Width.QWORD, X64Function.SCRATCH, fn.iop(i.args[0]));
+                asm.mov(Width.QWORD, X64Function.SCRATCH, fn.iop(i.arg(0)));
                 asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, (int) end);
             } else {
                 farAddress(fn, i, end);
             }
             asm.jcc(Condition.B, fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset)); // carry: the sum wrapped
         } else if (end <= Integer.MAX_VALUE) {
-            Gpr addr = fn.iget(i.args[0], X64Function.SCRATCH);
+            Gpr addr = fn.iget(i.arg(0), X64Function.SCRATCH);
             asm.lea(Width.QWORD, X64Function.SCRATCH, mem(addr, (int) end));
         } else {
             farAddress(fn, i, end);
@@ -84,7 +84,7 @@ final class X64MemoryLowering {
      */
     private static void farAddress(X64Function fn, Instruction i, long add) {
         fn.asm.mov(Width.QWORD, X64Function.SCRATCH, add);
-        fn.asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, fn.iop(i.args[0]));
+        fn.asm.alu(AluOp.ADD, Width.QWORD, X64Function.SCRATCH, fn.iop(i.arg(0)));
     }
 
     /** Records the next instruction as {@code i}'s access when guard pages check it. */
@@ -97,7 +97,7 @@ final class X64MemoryLowering {
         Opcode op = i.op;
         if (op.resultCount() == 0) {
             // store: the value must not live in R11, which may hold the address
-            int v = i.args[1];
+            int v = i.arg(1);
             ValType t = fn.type(v);
             if (X64RegisterFile.isFloat(t)) {
                 Xmm x = fn.fget(v, X64Function.FSCRATCH);
@@ -130,7 +130,7 @@ final class X64MemoryLowering {
                 } else {
                     // a spilled value and an address that may be in R11: borrow a register the address
                     // is not in, saved around the store (the slots are rbp-relative, so the push moves none)
-                    int addr = fn.location(i.args[0]);
+                    int addr = fn.location(i.arg(0));
                     Gpr x = Location.isRegister(addr) && X64RegisterFile.gpr(addr) == Gpr.RAX ? Gpr.RCX : Gpr.RAX;
                     asm.push(x);
                     asm.mov(Width.QWORD, x, fn.slot(v));
@@ -202,7 +202,7 @@ final class X64MemoryLowering {
                 }
             }
             case GLOBAL_SET -> {
-                int v = i.args[0];
+                int v = i.arg(0);
                 ValType t = fn.type(v);
                 if (X64RegisterFile.isFloat(t)) {
                     Xmm x = fn.fget(v, X64Function.FSCRATCH);
@@ -228,8 +228,8 @@ final class X64MemoryLowering {
                 fn.iput(i.result(), d);
             }
             case TABLE_GET, TABLE_SET -> {
-                asm.mov(fn.is64BitTable((int) i.imm) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.args[0])); // index, zero-extended
-                if (i.op == Opcode.TABLE_SET) asm.mov(Width.QWORD, Gpr.RDX, fn.iop(i.args[1]));
+                asm.mov(fn.is64BitTable((int) i.imm) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.arg(0))); // index, zero-extended
+                if (i.op == Opcode.TABLE_SET) asm.mov(Width.QWORD, Gpr.RDX, fn.iop(i.arg(1)));
                 tableRecord(fn, X64Function.SCRATCH, (int) i.imm);
                 asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
                 asm.jcc(Condition.AE, fn.trap(TrapKind.OUT_OF_BOUNDS_TABLE, i.wasmOffset));

@@ -99,7 +99,7 @@ public final class X64RegisterFile implements RegisterFile {
     /** Calls with at most one result and divisions put their result in place after everything else. */
     @Override
     public boolean resultsFollowScratch(Instruction i) {
-        return CallSignatures.isCall(i.op) && i.results.length <= 1 || X64IntegerLowering.isDivision(i.op);
+        return CallSignatures.isCall(i.op) && i.resultCount() <= 1 || X64IntegerLowering.isDivision(i.op);
     }
 
     /**

@@ -67,7 +67,7 @@ final class X64SimdFloats {
      */
     private static void min(X64Vectors v, Instruction i, boolean f64) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]), b = fn.vop(i.args[1]);
+        XmmOrMemory a = fn.vop(i.arg(0)), b = fn.vop(i.arg(1));
         VecOp min = f64 ? VecOp.MINPD : VecOp.MINPS, or = f64 ? VecOp.ORPD : VecOp.ORPS, cmp = f64 ? VecOp.CMPPD : VecOp.CMPPS;
         v.op(min, T1, a, b);
         v.op(min, T2, b, a);
@@ -95,7 +95,7 @@ final class X64SimdFloats {
      */
     private static void max(X64Vectors v, Instruction i, boolean f64) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]), b = fn.vop(i.args[1]);
+        XmmOrMemory a = fn.vop(i.arg(0)), b = fn.vop(i.arg(1));
         VecOp max = f64 ? VecOp.MAXPD : VecOp.MAXPS, xor = f64 ? VecOp.XORPD : VecOp.XORPS, or = f64 ? VecOp.ORPD : VecOp.ORPS;
         VecOp sub = f64 ? VecOp.SUBPD : VecOp.SUBPS, cmp = f64 ? VecOp.CMPPD : VecOp.CMPPS, andn = f64 ? VecOp.ANDNPD : VecOp.ANDNPS;
         v.op(max, T1, a, b);
@@ -118,7 +118,7 @@ final class X64SimdFloats {
     /** abs and neg: a bitwise operation with a sign mask from the pool. */
     private static void sign(X64Vectors v, Instruction i, VecOp op, MemoryOperand mask) {
         Xmm d = v.fn.fdst(i.result(), T1);
-        v.op(op, d, v.fn.vop(i.args[0]), mask);
+        v.op(op, d, v.fn.vop(i.arg(0)), mask);
         v.fn.fput(i.result(), d);
     }
 
@@ -133,7 +133,7 @@ final class X64SimdFloats {
      */
     private static void truncF32Signed(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         v.op(VecOp.CMPPS, T1, a, a, 0);
         v.op(VecOp.ANDPS, T2, a, T1);
         v.op(VecOp.PXOR, T1, T1, T2);
@@ -157,7 +157,7 @@ final class X64SimdFloats {
     private static void truncF32Unsigned(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
         v.zero(T1);
-        v.op(VecOp.MAXPS, T2, fn.vop(i.args[0]), T1);
+        v.op(VecOp.MAXPS, T2, fn.vop(i.arg(0)), T1);
         v.mov(T1, v.splat(32, Float.floatToRawIntBits(0x1p31f)));
         v.op(VecOp.SUBPS, T3, T2, T1);
         v.op(VecOp.CMPPS, T1, T1, T3, 2);
@@ -178,7 +178,7 @@ final class X64SimdFloats {
      */
     private static void truncF64Signed(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         v.op(VecOp.CMPPD, T1, a, a, 0);
         v.op(VecOp.ANDPD, T1, T1, v.splat(64, Double.doubleToRawLongBits(2147483647.0)));
         v.op(VecOp.MINPD, T2, a, T1);
@@ -198,7 +198,7 @@ final class X64SimdFloats {
     private static void truncF64Unsigned(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
         v.zero(T1);
-        v.op(VecOp.MAXPD, T2, fn.vop(i.args[0]), T1);
+        v.op(VecOp.MAXPD, T2, fn.vop(i.arg(0)), T1);
         v.op(VecOp.MINPD, T2, T2, v.splat(64, Double.doubleToRawLongBits(4294967295.0)));
         v.unary(VecOp.ROUNDPD, T2, T2, RoundingMode.TRUNC.immediate());
         v.op(VecOp.ADDPD, T2, T2, v.splat(64, Double.doubleToRawLongBits(0x1p52)));
@@ -222,7 +222,7 @@ final class X64SimdFloats {
      */
     private static void convertUnsigned(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         v.shift(VecOp.PSLLD_IMM, T1, a, 16);
         v.shift(VecOp.PSRLD_IMM, T1, T1, 16);
         v.op(VecOp.PSUBD, T2, a, T1);
@@ -239,7 +239,7 @@ final class X64SimdFloats {
     private static void convertLowUnsigned(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
         Xmm d = fn.fdst(i.result(), T1);
-        v.op(VecOp.UNPCKLPS, d, fn.vop(i.args[0]), v.splat(32, 0x4330_0000L));
+        v.op(VecOp.UNPCKLPS, d, fn.vop(i.arg(0)), v.splat(32, 0x4330_0000L));
         v.op(VecOp.SUBPD, d, d, v.splat(64, Double.doubleToRawLongBits(0x1p52)));
         fn.fput(i.result(), d);
     }
@@ -247,8 +247,8 @@ final class X64SimdFloats {
     /** relaxed_madd a*b + c and relaxed_nmadd c - a*b, each rounded twice (the deterministic profile). */
     private static void multiplyAdd(X64Vectors v, Instruction i, VecOp mul, VecOp add) {
         X64Function fn = v.fn;
-        v.op(mul, T1, fn.vop(i.args[0]), fn.vop(i.args[1]));
-        XmmOrMemory c = fn.vop(i.args[2]);
+        v.op(mul, T1, fn.vop(i.arg(0)), fn.vop(i.arg(1)));
+        XmmOrMemory c = fn.vop(i.arg(2));
         Xmm d = fn.fdst(i.result(), T2);
         if (add == VecOp.SUBPS || add == VecOp.SUBPD) v.op(add, d, c, T1);
         else if (c == d) v.op(add, d, c, T1);

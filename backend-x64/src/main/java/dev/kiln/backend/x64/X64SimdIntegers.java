@@ -76,14 +76,14 @@ final class X64SimdIntegers {
         X64Function fn = v.fn;
         v.ones(T1);
         Xmm d = fn.fdst(i.result(), T2);
-        v.op(VecOp.PXOR, d, fn.vop(i.args[0]), T1);
+        v.op(VecOp.PXOR, d, fn.vop(i.arg(0)), T1);
         fn.fput(i.result(), d);
     }
 
     /** bitselect(a, b, c) = ((a ^ b) &amp; c) ^ b; relaxed_laneselect is bitselect (the deterministic profile). */
     private static void bitselect(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]), b = fn.vop(i.args[1]), c = fn.vop(i.args[2]);
+        XmmOrMemory a = fn.vop(i.arg(0)), b = fn.vop(i.arg(1)), c = fn.vop(i.arg(2));
         v.op(VecOp.PXOR, T1, a, b);
         v.op(VecOp.PAND, T1, T1, c);
         Xmm d = fn.fdst(i.result(), T1);
@@ -102,7 +102,7 @@ final class X64SimdIntegers {
     private static void compare(X64Vectors v, Instruction i, String kind) {
         X64Function fn = v.fn;
         int size = size(i.op);
-        int a = i.args[0], b = i.args[1];
+        int a = i.arg(0), b = i.arg(1);
         boolean invert = kind.equals("ne") || kind.equals("lt_u") || kind.equals("gt_u") || size == 3 && !kind.equals("ne");
         if (kind.equals("ne")) {
             v.op(EQ[size], T1, fn.vop(a), fn.vop(b));
@@ -143,8 +143,8 @@ final class X64SimdIntegers {
         X64Function fn = v.fn;
         X64Assembler asm = v.asm;
         int size = size(i.op), bits = 8 << size;
-        XmmOrMemory a = fn.vop(i.args[0]);
-        Long constant = fn.constant(i.args[1]);
+        XmmOrMemory a = fn.vop(i.arg(0));
+        Long constant = fn.constant(i.arg(1));
         int r = i.result();
         if (constant != null) {
             int n = (int) (constant & (bits - 1));
@@ -174,7 +174,7 @@ final class X64SimdIntegers {
             fn.fput(r, d);
             return;
         }
-        asm.mov(Width.DWORD, Gpr.RCX, fn.iop(i.args[1]));
+        asm.mov(Width.DWORD, Gpr.RCX, fn.iop(i.arg(1)));
         asm.alu(AluOp.AND, Width.DWORD, Gpr.RCX, bits - 1);
         if (bits == 8 && kind.equals("shr_s")) {
             asm.alu(AluOp.ADD, Width.DWORD, Gpr.RCX, 8);
@@ -241,7 +241,7 @@ final class X64SimdIntegers {
     /** neg: 0 - a. */
     private static void neg(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         v.zero(T1);
         Xmm d = fn.fdst(i.result(), T2);
         if (X64SimdLowering.clashes(v, d, T1, a)) d = T2;
@@ -252,10 +252,10 @@ final class X64SimdIntegers {
     /** i64x2.abs: with VEX, 0 - a blended by a's sign; else the sign mask s = 0 > a, and (a ^ s) - s. */
     private static void abs64(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         v.zero(T1);
         if (v.vex) {
-            Xmm x = fn.vget(i.args[0], T2);
+            Xmm x = fn.vget(i.arg(0), T2);
             v.op(VecOp.PSUBQ, T1, T1, x);
             Xmm d = fn.fdst(i.result(), T1);
             v.blend(VecOp.BLENDVPD, d, x, T1, x);
@@ -274,7 +274,7 @@ final class X64SimdIntegers {
      */
     private static void mul64(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]), b = fn.vop(i.args[1]);
+        XmmOrMemory a = fn.vop(i.arg(0)), b = fn.vop(i.arg(1));
         v.shift(VecOp.PSRLQ_IMM, T1, a, 32);
         v.op(VecOp.PMULUDQ, T1, T1, b);
         v.shift(VecOp.PSRLQ_IMM, T2, b, 32);
@@ -290,7 +290,7 @@ final class X64SimdIntegers {
     /** popcnt: the counts of the low and the high nibble of each byte, looked up with pshufb in a 16-entry table, added. */
     private static void popcnt(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         MemoryOperand nibble = v.splat(8, 0x0F);
         MemoryOperand counts = v.constant(0x0302_0201_0201_0100L, 0x0403_0302_0302_0201L);
         v.op(VecOp.PAND, T1, a, nibble);
@@ -319,7 +319,7 @@ final class X64SimdIntegers {
      */
     private static void q15(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        v.op(VecOp.PMULHRSW, T1, fn.vop(i.args[0]), fn.vop(i.args[1]));
+        v.op(VecOp.PMULHRSW, T1, fn.vop(i.arg(0)), fn.vop(i.arg(1)));
         v.op(VecOp.PCMPEQW, T2, T1, v.splat(16, 0x8000));
         Xmm d = fn.fdst(i.result(), T1);
         v.op(VecOp.PXOR, d, T1, T2);
@@ -332,7 +332,7 @@ final class X64SimdIntegers {
     private static void extendHigh(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
         VecOp extend = X64SimdLowering.UNARY.get(Opcode.valueOf(i.op.name().replace("HIGH", "LOW"))).op();
-        v.unary(VecOp.PSHUFD, T1, fn.vop(i.args[0]), 0xEE);
+        v.unary(VecOp.PSHUFD, T1, fn.vop(i.arg(0)), 0xEE);
         Xmm d = fn.fdst(i.result(), T1);
         v.unary(extend, d, T1);
         fn.fput(i.result(), d);
@@ -347,7 +347,7 @@ final class X64SimdIntegers {
         X64Function fn = v.fn;
         String name = name(i.op);
         boolean high = name.contains("high"), signed = name.endsWith("_s");
-        XmmOrMemory a = fn.vop(i.args[0]), b = fn.vop(i.args[1]);
+        XmmOrMemory a = fn.vop(i.arg(0)), b = fn.vop(i.arg(1));
         Xmm d;
         switch (size(i.op)) {
             case 1 -> {
@@ -388,7 +388,7 @@ final class X64SimdIntegers {
      */
     private static void extaddPairwise(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         Xmm d = fn.fdst(i.result(), T2);
         switch (i.op) {
             case I16X8_EXTADD_PAIRWISE_I8X16_S -> {
@@ -414,7 +414,7 @@ final class X64SimdIntegers {
      */
     private static void relaxedDot(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        XmmOrMemory a = fn.vop(i.args[0]), b = fn.vop(i.args[1]);
+        XmmOrMemory a = fn.vop(i.arg(0)), b = fn.vop(i.arg(1));
         v.unary(VecOp.PMOVSXBW, T1, a);
         v.unary(VecOp.PMOVSXBW, T2, b);
         v.op(VecOp.PMULLW, T1, T1, T2);
@@ -431,7 +431,7 @@ final class X64SimdIntegers {
         }
         v.op(VecOp.PHADDSW, T1, T1, T2);
         v.op(VecOp.PMADDWD, T1, T1, v.splat(16, 1));
-        XmmOrMemory c = fn.vop(i.args[2]);
+        XmmOrMemory c = fn.vop(i.arg(2));
         Xmm d = fn.fdst(i.result(), T1);
         if (c == d) v.op(VecOp.PADDD, d, c, T1);
         else v.op(VecOp.PADDD, d, T1, c);

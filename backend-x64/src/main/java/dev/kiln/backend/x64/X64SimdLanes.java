@@ -29,7 +29,7 @@ final class X64SimdLanes {
             case I8X16_SHUFFLE -> shuffle(v, i);
             case I8X16_SWIZZLE, I8X16_RELAXED_SWIZZLE -> swizzle(v, i);
             case V128_ANY_TRUE -> {
-                Xmm x = v.fn.vget(i.args[0], T1);
+                Xmm x = v.fn.vget(i.arg(0), T1);
                 v.asm.vec(VecOp.PTEST, x, x);
                 X64IntegerLowering.setFlagResult(v.fn, i.result(), Condition.NE);
             }
@@ -59,7 +59,7 @@ final class X64SimdLanes {
     private static void shuffle(X64Vectors v, Instruction i) {
         int[] idx = new int[16];
         for (int k = 0; k < 16; k++) idx[k] = (int) ((k < 8 ? i.imm : i.imm2) >>> (8 * (k % 8))) & 0xFF;
-        boolean same = i.args[0] == i.args[1], fromA = false, fromB = false;
+        boolean same = i.arg(0) == i.arg(1), fromA = false, fromB = false;
         for (int k = 0; k < 16; k++) {
             if (same) idx[k] &= 15;
             if (idx[k] < 16) fromA = true;
@@ -67,9 +67,9 @@ final class X64SimdLanes {
         }
         if (!fromB || !fromA) {
             if (!fromA) for (int k = 0; k < 16; k++) idx[k] -= 16;
-            unaryShuffle(v, i.result(), v.fn.vop(i.args[fromA ? 0 : 1]), idx);
+            unaryShuffle(v, i.result(), v.fn.vop(i.arg(fromA ? 0 : 1)), idx);
         } else {
-            binaryShuffle(v, i.result(), v.fn.vop(i.args[0]), v.fn.vop(i.args[1]), idx);
+            binaryShuffle(v, i.result(), v.fn.vop(i.arg(0)), v.fn.vop(i.arg(1)), idx);
         }
     }
 
@@ -205,9 +205,9 @@ final class X64SimdLanes {
     /** swizzle (and the deterministic relaxed_swizzle): indices 16 and up get their top bit set (saturating add of 0x70), which pshufb turns into 0. */
     private static void swizzle(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
-        v.op(VecOp.PADDUSB, T1, fn.vop(i.args[1]), v.splat(8, 0x70));
+        v.op(VecOp.PADDUSB, T1, fn.vop(i.arg(1)), v.splat(8, 0x70));
         Xmm d = fn.fdst(i.result(), T2);
-        v.op(VecOp.PSHUFB, d, fn.vop(i.args[0]), T1);
+        v.op(VecOp.PSHUFB, d, fn.vop(i.arg(0)), T1);
         fn.fput(i.result(), d);
     }
 
@@ -222,7 +222,7 @@ final class X64SimdLanes {
             default -> VecOp.PCMPEQQ;
         };
         v.zero(T1);
-        v.op(eq, T1, T1, v.fn.vop(i.args[0]));
+        v.op(eq, T1, T1, v.fn.vop(i.arg(0)));
         v.asm.vec(VecOp.PTEST, T1, T1);
         X64IntegerLowering.setFlagResult(v.fn, i.result(), Condition.E);
     }
@@ -232,15 +232,15 @@ final class X64SimdLanes {
         X64Function fn = v.fn;
         Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
         switch (i.op) {
-            case I8X16_BITMASK -> v.asm.vecMask(VecOp.PMOVMSKB, d, fn.vget(i.args[0], T1));
+            case I8X16_BITMASK -> v.asm.vecMask(VecOp.PMOVMSKB, d, fn.vget(i.arg(0), T1));
             case I16X8_BITMASK -> {
-                XmmOrMemory a = fn.vop(i.args[0]);
+                XmmOrMemory a = fn.vop(i.arg(0));
                 v.op(VecOp.PACKSSWB, T1, a, a);
                 v.asm.vecMask(VecOp.PMOVMSKB, d, T1);
                 v.asm.shift(ShiftOp.SHR, Width.DWORD, d, 8);
             }
-            case I32X4_BITMASK -> v.asm.vecMask(VecOp.MOVMSKPS, d, fn.vget(i.args[0], T1));
-            default -> v.asm.vecMask(VecOp.MOVMSKPD, d, fn.vget(i.args[0], T1));
+            case I32X4_BITMASK -> v.asm.vecMask(VecOp.MOVMSKPS, d, fn.vget(i.arg(0), T1));
+            default -> v.asm.vecMask(VecOp.MOVMSKPD, d, fn.vget(i.arg(0), T1));
         }
         fn.iput(i.result(), d);
     }
@@ -252,7 +252,7 @@ final class X64SimdLanes {
         X64Function fn = v.fn;
         X64Assembler asm = v.asm;
         boolean avx2 = fn.cpu.has(CpuFeature.AVX2);
-        int r = i.result(), x = i.args[0];
+        int r = i.result(), x = i.arg(0);
         Xmm d = fn.fdst(r, T1);
         switch (i.op) {
             case I8X16_SPLAT -> {
@@ -294,7 +294,7 @@ final class X64SimdLanes {
         X64Function fn = v.fn;
         X64Assembler asm = v.asm;
         int lane = (int) i.imm, r = i.result();
-        XmmOrMemory src = fn.vop(i.args[0]);
+        XmmOrMemory src = fn.vop(i.arg(0));
         switch (i.op) {
             case F32X4_EXTRACT_LANE, F64X2_EXTRACT_LANE -> {
                 boolean f64 = i.op == Opcode.F64X2_EXTRACT_LANE;
@@ -350,16 +350,16 @@ final class X64SimdLanes {
     private static void replace(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
         int lane = (int) i.imm, r = i.result();
-        XmmOrMemory a = fn.vop(i.args[0]);
+        XmmOrMemory a = fn.vop(i.arg(0));
         Xmm d = fn.fdst(r, T1);
         switch (i.op) {
             case F32X4_REPLACE_LANE -> {
-                XmmOrMemory x = fn.fop(i.args[1]);
+                XmmOrMemory x = fn.fop(i.arg(1));
                 if (X64SimdLowering.clashes(v, d, a, x)) d = T1;
                 v.op(VecOp.INSERTPS, d, a, x, lane << 4);
             }
             case F64X2_REPLACE_LANE -> {
-                Xmm x = fn.fget(i.args[1], T2);
+                Xmm x = fn.fget(i.arg(1), T2);
                 if (X64SimdLowering.clashes(v, d, a, x)) d = T1;
                 v.op(lane == 0 ? VecOp.MOVSD_MERGE : VecOp.MOVLHPS, d, a, x);
             }
@@ -370,7 +370,7 @@ final class X64SimdLanes {
                     case I32X4_REPLACE_LANE -> VecOp.PINSRD;
                     default -> VecOp.PINSRQ;
                 };
-                v.insert(op, d, a, fn.iop(i.args[1]), lane);
+                v.insert(op, d, a, fn.iop(i.arg(1)), lane);
             }
         }
         fn.fput(r, d);

@@ -159,8 +159,8 @@ final class X64SimdLowering {
         Unary u = UNARY.get(i.op);
         if (u != null) {
             Xmm d = fn.fdst(i.result(), T1);
-            if (u.imm8 >= 0) v.unary(u.op, d, fn.vop(i.args[0]), u.imm8);
-            else v.unary(u.op, d, fn.vop(i.args[0]));
+            if (u.imm8 >= 0) v.unary(u.op, d, fn.vop(i.arg(0)), u.imm8);
+            else v.unary(u.op, d, fn.vop(i.arg(0)));
             fn.fput(i.result(), d);
             return;
         }
@@ -178,7 +178,7 @@ final class X64SimdLowering {
     /** One packed instruction from the {@link #BINARY} table. */
     private static void binary(X64Vectors v, Instruction i, Binary b) {
         X64Function fn = v.fn;
-        binary(v, i.result(), b.op, fn.vop(i.args[b.swap ? 1 : 0]), fn.vop(i.args[b.swap ? 0 : 1]), b.imm8, b.commutative);
+        binary(v, i.result(), b.op, fn.vop(i.arg(b.swap ? 1 : 0)), fn.vop(i.arg(b.swap ? 0 : 1)), b.imm8, b.commutative);
     }
 
     /**

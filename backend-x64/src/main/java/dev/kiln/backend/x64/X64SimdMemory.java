@@ -23,14 +23,14 @@ final class X64SimdMemory {
         X64Assembler asm = v.asm;
         switch (i.op) {
             case V128_STORE -> {
-                Xmm x = fn.vget(i.args[1], T1);
+                Xmm x = fn.vget(i.arg(1), T1);
                 MemoryOperand at = X64MemoryLowering.address(fn, i); // one movdqu: a guard-page site when guarded
                 X64MemoryLowering.site(fn, i);
                 asm.vecStore(VecOp.MOVDQU_STORE, at, x);
                 return;
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
-                Xmm x = fn.vget(i.args[1], T1);
+                Xmm x = fn.vget(i.arg(1), T1);
                 MemoryOperand at = X64MemoryLowering.boundsCheckedAddress(fn, i);
                 int lane = (int) i.imm2;
                 switch (i.op) {
@@ -97,10 +97,10 @@ final class X64SimdMemory {
                     v.unary(VecOp.PSHUFD, d, T1, 0);
                 }
             }
-            case V128_LOAD8_LANE -> v.insert(VecOp.PINSRB, d, fn.vop(i.args[1]), at, (int) i.imm2);
-            case V128_LOAD16_LANE -> v.insert(VecOp.PINSRW, d, fn.vop(i.args[1]), at, (int) i.imm2);
-            case V128_LOAD32_LANE -> v.insert(VecOp.PINSRD, d, fn.vop(i.args[1]), at, (int) i.imm2);
-            case V128_LOAD64_LANE -> v.insert(VecOp.PINSRQ, d, fn.vop(i.args[1]), at, (int) i.imm2);
+            case V128_LOAD8_LANE -> v.insert(VecOp.PINSRB, d, fn.vop(i.arg(1)), at, (int) i.imm2);
+            case V128_LOAD16_LANE -> v.insert(VecOp.PINSRW, d, fn.vop(i.arg(1)), at, (int) i.imm2);
+            case V128_LOAD32_LANE -> v.insert(VecOp.PINSRD, d, fn.vop(i.arg(1)), at, (int) i.imm2);
+            case V128_LOAD64_LANE -> v.insert(VecOp.PINSRQ, d, fn.vop(i.arg(1)), at, (int) i.imm2);
             default -> throw new IllegalStateException("no x86-64 lowering for " + i.op);
         }
         fn.fput(r, d);

@@ -5,15 +5,17 @@ import dev.kiln.frontend.ValidatedModule;
 
 /**
  * The per-function bound on the compiler's memory. The compiler's peak heap grows linearly with a
- * function's body: a straight-line body of 2.55 million {@code i32.add}s (7.65 MB) held about 460 MB
- * live (one IR {@code Instruction} of 48 bytes and three {@code int[]}s per Wasm instruction, plus
- * value tables), about 60 bytes per body byte; {@link #BYTES_PER_BODY_BYTE} rounds it up. A function
+ * function's body: a straight-line body of 2.55 million {@code i32.add}s (7.65 MB) holds about 225 MB
+ * live at its peak (one IR {@code Instruction} of 56 bytes per Wasm instruction with its operands and
+ * result inline, plus a few arrays per value in the optimiser and the register allocator), about 30
+ * bytes per body byte (50-60 before the IR kept operands inline);
+ * {@link #BYTES_PER_BODY_BYTE} rounds it up. A function
  * whose estimate exceeds {@link CodeOptions#compileBudget()} is refused before any of that is
  * allocated, with {@link FunctionTooLargeException}.
  */
 public final class CompileBudget {
-    /** The compiler's peak memory per byte of function body (measured ~60, rounded up). */
-    public static final long BYTES_PER_BODY_BYTE = 64;
+    /** The compiler's peak memory per byte of function body (measured ~30 on a straight-line body, rounded up). */
+    public static final long BYTES_PER_BODY_BYTE = 32;
 
     /** Half of this JVM's maximum heap: room for the program and a second compiler thread. */
     public static final long DEFAULT = Runtime.getRuntime().maxMemory() / 2;

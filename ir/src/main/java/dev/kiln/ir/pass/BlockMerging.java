@@ -29,7 +29,7 @@ public final class BlockMerging implements Pass {
             while (a.terminator instanceof Terminator.Jump j) {
                 BasicBlock b = j.target.target;
                 if (b == a || b == f.entry() || incoming.get(b.id).size() != 1) break;
-                for (int k = 0; k < b.params.length; k++) renaming.replace(b.params[k], j.target.args[k]);
+                for (int k = 0; k < b.params.length; k++) renaming.replace(b.params[k], j.target.arg(k));
                 a.instructions.addAll(b.instructions);
                 a.terminator = b.terminator;
                 // b's successors now have a as predecessor (their edge objects are unchanged)

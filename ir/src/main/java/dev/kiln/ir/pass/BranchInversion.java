@@ -24,12 +24,12 @@ public final class BranchInversion implements Pass {
     public boolean run(IrFunction f) {
         Instruction[] def = new Instruction[f.valueCount()];
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) if (i.results.length == 1) def[i.result()] = i;
+            for (Instruction i : b.instructions) if (i.resultCount() == 1) def[i.result()] = i;
         }
         boolean changed = false;
         for (BasicBlock b : f.blocks) {
             while (b.terminator instanceof Terminator.Branch br && def[br.condition] != null && def[br.condition].op == Opcode.I32_EQZ) {
-                b.terminator = new Terminator.Branch(def[br.condition].args[0], br.ifFalse, br.ifTrue);
+                b.terminator = new Terminator.Branch(def[br.condition].arg(0), br.ifFalse, br.ifTrue);
                 changed = true;
             }
         }

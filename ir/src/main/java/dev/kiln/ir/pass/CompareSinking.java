@@ -23,7 +23,7 @@ public final class CompareSinking implements Pass {
     public boolean run(IrFunction f) {
         int[] uses = new int[f.valueCount()];
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) for (int a : i.args) uses[a]++;
+            for (Instruction i : b.instructions) for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); uses[a]++; }
             for (int v : b.terminator.operands()) uses[v]++;
             for (Edge e : b.terminator.edges()) for (int a : e.args) uses[a]++;
         }
@@ -33,7 +33,7 @@ public final class CompareSinking implements Pass {
             int last = b.instructions.size() - 1;
             for (int k = last - 1; k >= 0; k--) {
                 Instruction i = b.instructions.get(k);
-                if (i.results.length != 1 || i.result() != br.condition) continue;
+                if (i.resultCount() != 1 || i.result() != br.condition) continue;
                 if (Effects.isFoldable(i.op)) { // no trap, no side effect, reads no mutable state: order-free
                     b.instructions.remove(k);
                     b.instructions.add(i);

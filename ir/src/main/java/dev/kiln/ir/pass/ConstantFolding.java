@@ -29,49 +29,47 @@ public final class ConstantFolding implements Pass {
     @Override
     public boolean run(IrFunction f) {
         int n = f.valueCount();
-        boolean[] known = new boolean[n];
-        long[] bits = new long[n];
+        // the constant instruction defining each value known to be constant (its bits are its imm), else null
+        Instruction[] constant = new Instruction[n];
         ValueRenaming renaming = new ValueRenaming(f);
         boolean changed = false;
         for (BasicBlock b : new ControlFlowGraph(f).reversePostorder()) {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
-                for (int a = 0; a < i.args.length; a++) i.args[a] = renaming.resolve(i.args[a]);
+                for (int a = 0; a < i.argCount(); a++) i.setArg(a, renaming.resolve(i.arg(a)));
                 if (isConstant(i.op)) {
-                    known[i.result()] = true;
-                    bits[i.result()] = i.imm;
+                    constant[i.result()] = i;
                     continue;
                 }
-                if (i.op == Opcode.SELECT && known[i.args[2]]) {
-                    renaming.replace(i.result(), (int) bits[i.args[2]] != 0 ? i.args[0] : i.args[1]);
+                if (i.op == Opcode.SELECT && constant[i.arg(2)] != null) {
+                    renaming.replace(i.result(), (int) constant[i.arg(2)].imm != 0 ? i.arg(0) : i.arg(1));
                     b.instructions.remove(k--);
                     changed = true;
                     continue;
                 }
-                int same = identityOperand(i, known, bits);
+                int same = identityOperand(i, constant);
                 if (same >= 0) {
-                    renaming.replace(i.result(), i.args[same]);
+                    renaming.replace(i.result(), i.arg(same));
                     b.instructions.remove(k--);
                     changed = true;
                     continue;
                 }
-                if (!Numerics.isScalarNumeric(i.op) || !allKnown(i.args, known)) continue;
+                if (!Numerics.isScalarNumeric(i.op) || !allKnown(i, constant)) continue;
                 if (!Effects.isFoldable(i.op) && !mayTrapButFoldable(i.op)) continue;
                 long value;
                 try {
-                    value = Numerics.eval(i.op, bits[i.args[0]], i.args.length > 1 ? bits[i.args[1]] : 0);
+                    value = Numerics.eval(i.op, constant[i.arg(0)].imm, i.argCount() > 1 ? constant[i.arg(1)].imm : 0);
                 } catch (TrapException trap) {
                     continue; // keep the trapping instruction
                 }
                 ValType t = i.op.result(0);
                 value = normalize(t, value);
-                Instruction c = new Instruction(constOf(t), new int[0], i.results, value, 0, i.wasmOffset);
+                Instruction c = new Instruction(constOf(t), new int[0], i.results(), value, 0, i.wasmOffset);
                 b.instructions.set(k, c);
-                known[c.result()] = true;
-                bits[c.result()] = value;
+                constant[c.result()] = c;
                 changed = true;
             }
-            changed |= foldTerminator(b, known, bits, renaming);
+            changed |= foldTerminator(b, constant, renaming);
         }
         renaming.apply(f);
         return changed;
@@ -81,8 +79,8 @@ public final class ConstantFolding implements Pass {
      * An integer operation with a constant operand that leaves the other unchanged ({@code x + 0},
      * {@code x * 1}, {@code x & -1}, {@code x << 0}, ...): the index of the operand it equals, else -1.
      */
-    private static int identityOperand(Instruction i, boolean[] known, long[] bits) {
-        if (i.args.length != 2 || i.results.length != 1) return -1;
+    private static int identityOperand(Instruction i, Instruction[] constant) {
+        if (i.argCount() != 2 || i.resultCount() != 1) return -1;
         boolean wide;
         switch (i.op) {
             case I64_ADD, I64_SUB, I64_MUL, I64_AND, I64_OR, I64_XOR, I64_SHL, I64_SHR_S, I64_SHR_U, I64_ROTL, I64_ROTR -> wide = true;
@@ -92,9 +90,9 @@ public final class ConstantFolding implements Pass {
             }
         }
         for (int side = 0; side < 2; side++) {
-            int c = i.args[side];
-            if (!known[c]) continue;
-            long v = wide ? bits[c] : (int) bits[c];
+            int c = i.arg(side);
+            if (constant[c] == null) continue;
+            long v = wide ? constant[c].imm : (int) constant[c].imm;
             long shiftMask = wide ? 63 : 31;
             boolean identity = switch (i.op) {
                 case I32_ADD, I64_ADD, I32_OR, I64_OR, I32_XOR, I64_XOR -> v == 0;
@@ -142,24 +140,24 @@ public final class ConstantFolding implements Pass {
         };
     }
 
-    private static boolean allKnown(int[] args, boolean[] known) {
-        for (int a : args) if (!known[a]) return false;
+    private static boolean allKnown(Instruction i, Instruction[] constant) {
+        for (int k = 0; k < i.argCount(); k++) if (constant[i.arg(k)] == null) return false;
         return true;
     }
 
-    private static boolean foldTerminator(BasicBlock b, boolean[] known, long[] bits, ValueRenaming renaming) {
+    private static boolean foldTerminator(BasicBlock b, Instruction[] constant, ValueRenaming renaming) {
         switch (b.terminator) {
             case Terminator.Branch br -> {
                 br.condition = renaming.resolve(br.condition);
-                if (!known[br.condition]) return false;
-                Edge taken = (int) bits[br.condition] != 0 ? br.ifTrue : br.ifFalse;
+                if (constant[br.condition] == null) return false;
+                Edge taken = (int) constant[br.condition].imm != 0 ? br.ifTrue : br.ifFalse;
                 b.terminator = new Terminator.Jump(taken);
                 return true;
             }
             case Terminator.Switch s -> {
                 s.index = renaming.resolve(s.index);
-                if (!known[s.index]) return false;
-                long idx = bits[s.index] & 0xFFFF_FFFFL;
+                if (constant[s.index] == null) return false;
+                long idx = constant[s.index].imm & 0xFFFF_FFFFL;
                 Edge taken = idx < s.targets.length ? s.targets[(int) idx] : s.defaultTarget;
                 b.terminator = new Terminator.Jump(taken);
                 return true;

@@ -35,7 +35,7 @@ public final class CopyPropagation implements Pass {
                     int unique = -1;
                     boolean copy = true;
                     for (Edge e : in) {
-                        int v = renaming.resolve(e.args[k]);
+                        int v = renaming.resolve(e.arg(k));
                         if (v == p) continue;
                         if (unique == -1) unique = v;
                         else if (unique != v) {

@@ -26,16 +26,22 @@ public final class DeadCodeElimination implements Pass {
     public boolean run(IrFunction f) {
         boolean changed = removeUnreachable(f);
         int n = f.valueCount();
-        // where each value is defined: instruction, or (block, parameter index)
+        // where each value is defined: instruction, or parameter (block, index), one array per value
+        // and the few parameters apart
         Instruction[] defInst = new Instruction[n];
-        BasicBlock[] defBlock = new BasicBlock[n];
-        int[] paramIndex = new int[n];
+        int params = 0;
+        for (BasicBlock b : f.blocks) params += b.params.length;
+        int[] paramOf = new int[n]; // 1 + the parameter's number in paramBlock/paramIndex, 0 for other values
+        BasicBlock[] paramBlock = new BasicBlock[params];
+        int[] paramIndex = new int[params];
+        params = 0;
         for (BasicBlock b : f.blocks) {
             for (int k = 0; k < b.params.length; k++) {
-                defBlock[b.params[k]] = b;
-                paramIndex[b.params[k]] = k;
+                paramBlock[params] = b;
+                paramIndex[params] = k;
+                paramOf[b.params[k]] = ++params;
             }
-            for (Instruction i : b.instructions) for (int r : i.results) defInst[r] = i;
+            for (Instruction i : b.instructions) for (int k = 0; k < i.resultCount(); k++) defInst[i.result(k)] = i;
         }
         List<List<Edge>> incoming = BlockParameters.incomingEdges(f);
         boolean[] live = new boolean[n];
@@ -44,7 +50,7 @@ public final class DeadCodeElimination implements Pass {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (!i.isPure()) {
-                    for (int a : i.args) if (!live[a]) { live[a] = true; work[wp++] = a; }
+                    for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); if (!live[a]) { live[a] = true; work[wp++] = a; } }
                 }
             }
             for (int v : b.terminator.operands()) if (!live[v]) { live[v] = true; work[wp++] = v; }
@@ -54,18 +60,18 @@ public final class DeadCodeElimination implements Pass {
             int v = work[--wp];
             Instruction i = defInst[v];
             if (i != null) {
-                for (int a : i.args) if (!live[a]) { live[a] = true; work[wp++] = a; }
-            } else if (defBlock[v] != null) {
-                int k = paramIndex[v];
-                for (Edge e : incoming.get(defBlock[v].id)) {
-                    int a = e.args[k];
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); if (!live[a]) { live[a] = true; work[wp++] = a; } }
+            } else if (paramOf[v] != 0) {
+                int k = paramIndex[paramOf[v] - 1];
+                for (Edge e : incoming.get(paramBlock[paramOf[v] - 1].id)) {
+                    int a = e.arg(k);
                     if (!live[a]) { live[a] = true; work[wp++] = a; }
                 }
             }
             if (wp == work.length) work = Arrays.copyOf(work, wp * 2);
         }
         for (BasicBlock b : f.blocks) {
-            changed |= b.instructions.removeIf(i -> i.isPure() && !anyLive(i.results, live));
+            changed |= b.instructions.removeIf(i -> i.isPure() && !anyLive(i, live));
             if (b == f.entry()) continue;
             boolean[] remove = new boolean[b.params.length];
             boolean any = false;
@@ -83,8 +89,8 @@ public final class DeadCodeElimination implements Pass {
         return changed;
     }
 
-    private static boolean anyLive(int[] results, boolean[] live) {
-        for (int r : results) if (live[r]) return true;
+    private static boolean anyLive(Instruction i, boolean[] live) {
+        for (int k = 0; k < i.resultCount(); k++) if (live[i.result(k)]) return true;
         return false;
     }
 

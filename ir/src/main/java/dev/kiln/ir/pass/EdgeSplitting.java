@@ -28,7 +28,7 @@ public final class EdgeSplitting implements Pass {
             layout.add(b);
             if (b.terminator instanceof Terminator.Jump) continue;
             for (Edge e : b.terminator.edges()) {
-                if (e.args.length == 0) continue;
+                if (e.argCount() == 0) continue;
                 BasicBlock split = f.newBlock();
                 split.terminator = new Terminator.Jump(new Edge(e.target, e.args));
                 e.target = split;

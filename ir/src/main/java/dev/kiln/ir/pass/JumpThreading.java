@@ -31,7 +31,7 @@ public final class JumpThreading implements Pass {
                 // follow chains of empty blocks, at most as many as there are blocks (cycles of empty jumps)
                 for (int hops = 0; hops < f.blocks.size() && e.target != b && isEmptyJump(e.target); hops++) {
                     Edge next = ((Terminator.Jump) e.target.terminator).target;
-                    if (next.args.length > 0 && !sourceIsJump) break;
+                    if (next.argCount() > 0 && !sourceIsJump) break;
                     e.target = next.target;
                     e.args = next.args.clone();
                     changed = true;

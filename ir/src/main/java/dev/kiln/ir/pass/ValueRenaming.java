@@ -14,20 +14,26 @@ import java.util.Arrays;
  * arguments. Passes record replacements while they analyse, then rename once.
  */
 final class ValueRenaming {
-    private final int[] to;
+    private final int valueCount;
+    /** The substitution, made at the first replacement (a pass that renames nothing allocates nothing). */
+    private int[] to;
     private boolean any;
 
     ValueRenaming(IrFunction f) {
-        to = new int[f.valueCount()];
-        Arrays.setAll(to, i -> i);
+        valueCount = f.valueCount();
     }
 
     void replace(int value, int with) {
+        if (to == null) {
+            to = new int[valueCount];
+            Arrays.setAll(to, i -> i);
+        }
         to[value] = with;
         any = true;
     }
 
     int resolve(int v) {
+        if (to == null) return v;
         int r = v;
         while (to[r] != r) r = to[r];
         // path compression
@@ -47,16 +53,20 @@ final class ValueRenaming {
         for (int k = 0; k < vs.length; k++) vs[k] = resolve(vs[k]);
     }
 
+    private void renameAll(Instruction i) {
+        for (int k = 0; k < i.argCount(); k++) i.setArg(k, resolve(i.arg(k)));
+    }
+
     void apply(IrFunction f) {
         if (!any) return;
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) renameAll(i.args);
+            for (Instruction i : b.instructions) renameAll(i);
             switch (b.terminator) {
                 case Terminator.Branch br -> br.condition = resolve(br.condition);
                 case Terminator.Switch s -> s.index = resolve(s.index);
                 case Terminator.Return r -> renameAll(r.values);
-                case Terminator.ReturnCall rc -> renameAll(rc.call.args);
-                case Terminator.Throw th -> renameAll(th.instruction.args);
+                case Terminator.ReturnCall rc -> renameAll(rc.call);
+                case Terminator.Throw th -> renameAll(th.instruction);
                 default -> { }
             }
             for (Edge e : b.terminator.edges()) renameAll(e.args);

@@ -258,9 +258,9 @@ class TailCallTest {
         for (BasicBlock b : f.blocks) {
             if (b.instructions.isEmpty()) continue;
             Instruction last = b.instructions.get(b.instructions.size() - 1);
-            if (last.op != Opcode.CALL && last.op != Opcode.CALL_INDIRECT || !Arrays.equals(last.results, returned(b))) continue;
+            if (last.op != Opcode.CALL && last.op != Opcode.CALL_INDIRECT || !Arrays.equals(last.results(), returned(b))) continue;
             b.instructions.remove(b.instructions.size() - 1);
-            b.terminator = new Terminator.ReturnCall(new Instruction(last.op, last.args, new int[0], last.imm, last.imm2, last.wasmOffset));
+            b.terminator = new Terminator.ReturnCall(new Instruction(last.op, last.args(), new int[0], last.imm, last.imm2, last.wasmOffset));
             n++;
         }
         return n;
@@ -275,7 +275,7 @@ class TailCallTest {
         for (int k = 0; k < out.length; k++) {
             int p = Arrays.asList(Arrays.stream(j.target.target.params).boxed().toArray(Integer[]::new)).indexOf(r.values[k]);
             if (p < 0) return null;
-            out[k] = j.target.args[p];
+            out[k] = j.target.arg(p);
         }
         return out;
     }
