@@ -15,14 +15,21 @@ import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.tests.api.Engines;
+import dev.kiln.tests.wasi.KilnProcess;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -119,6 +126,33 @@ class SmallStacksTest {
             problems.append(t);
         }
         return problems.toString();
+    }
+
+    /**
+     * Issue 12 item 3 as reported: {@code kiln run} in a JVM whose threads have 256 KiB stacks
+     * ({@code -Xss256k}, as {@code JDK_JAVA_OPTIONS} would set it) on a WASI program that recurses
+     * through {@code clock_time_get}, on every tier: the run ends with the trap, never a JVM abort.
+     */
+    @ParameterizedTest
+    @EnumSource(StoreThreadingTest.Mode.class)
+    void kilnRunWithSmallThreadStacksTrapsOnAWasiRecursion(StoreThreadingTest.Mode mode, @TempDir Path dir) throws Exception {
+        if (mode != StoreThreadingTest.Mode.INTERP) assumeTrue(Backends.host() != null, "no native tier here");
+        Path wat = dir.resolve("clockrec.wat");
+        Files.writeString(wat, """
+                (module
+                  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+                  (memory (export "memory") 1)
+                  (func $rec (param i32) (result i32)
+                    (drop (call $clock (i32.const 1) (i64.const 0) (i32.const 8)))
+                    (i32.add (i32.const 1) (call $rec (i32.add (local.get 0) (i32.const 1)))))
+                  (func (export "_start") (drop (call $rec (i32.const 0)))))
+                """);
+        List<String> args = List.of("run", "--tier", mode.name().toLowerCase(Locale.ROOT), wat.toString());
+        KilnProcess.Result r = KilnProcess.run(KilnProcess.javaCommand(List.of("-Xss256k"), args), null, Duration.ofMinutes(3), null);
+        String err = r.stderrText();
+        assertTrue(err.contains("call stack exhausted"), mode + ": exit " + r.exit() + ": " + err);
+        assertFalse(err.contains("fatal error") || err.contains("hs_err") || err.contains("Unrecoverable"), mode + ": " + err);
+        assertEquals(134, r.exit(), mode + ": " + err);
     }
 
     private static long javaRecursion(long n) {
