@@ -4,13 +4,6 @@ import java.util.Arrays;
 
 /** A growable int array for emitting interpreter code, with positions to patch later. */
 final class CodeBuffer {
-    /**
-     * Spare zero words after a function's last instruction: the dispatch loop reads
-     * {@code c[pc + PADDING]} at every instruction (the longest core instruction's last operand),
-     * so that the JIT checks the code array's bounds once per instruction instead of once per operand.
-     */
-    static final int PADDING = 5;
-
     private int[] code = new int[64];
     private int size;
 
@@ -36,6 +29,6 @@ final class CodeBuffer {
     }
 
     int[] toArray() {
-        return Arrays.copyOf(code, size + PADDING);
+        return Arrays.copyOf(code, size);
     }
 }

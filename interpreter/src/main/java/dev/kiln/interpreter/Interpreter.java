@@ -195,16 +195,17 @@ public final class Interpreter {
      */
     private static long[] run(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                               CompiledFunction fn, int base) {
-        st.fn = fn;
-        st.depth = base;
+        int depth = base;
         while (true) {
             try {
-                return loop(r, c, pc, fp, st, ctx);
+                return loop(r, c, pc, fp, st, ctx, fn, base, depth);
             } catch (ThrownException e) {
                 if (!unwind(st, ctx, e, base)) throw e; // no handler in this invocation's frames: on to its caller
-                c = st.fn.code;
+                fn = st.fn;
+                c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
+                depth = st.depth;
                 r = st.slots;
             }
         }
@@ -240,17 +241,19 @@ public final class Interpreter {
     }
 
     /** {@link #run}'s dispatch loop, from frame {@code depth}; an exception leaves it with the throwing frame saved in {@code st}. */
-    private static long[] loop(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx) {
+    private static long[] loop(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
+                               CompiledFunction fn, int base, int depth) {
+        CompiledFunction[] functions = ctx.interpretedFunctions();
         MemorySegment memory = ctx.memory();
         long memBase = memory == null ? 0 : memory.address();
         long memSize = ctx.memorySize();
+        long[] globals = ctx.globalCells();
+        int loopWeight = st.loopWeight;
+        int callWeight = st.callWeight;
+        long hotThreshold = st.hotThreshold;
         try {
             while (true) {
                 int op = c[pc];
-                // Bounds-checks the longest instruction's last operand word once, here (code ends in
-                // CodeBuffer.PADDING spare words): C2 then drops the per-arm checks of c[pc + 1..5]
-                // instead of keeping each arm's pc + k live across the switch for them.
-                int lastOperand = c[pc + CodeBuffer.PADDING];
                 if (PROFILE) st.profile.record(op);
                 long v;
                 int t;
@@ -270,12 +273,10 @@ public final class Interpreter {
                         case Op.BR_TABLE -> { t = c[pc + 3 + (int) Math.min(r[fp + c[pc + 1]] & 0xFFFF_FFFFL, c[pc + 2])]; break taken; }
                         case Op.SELECT -> { r[fp + c[pc + 1]] = (int) r[fp + c[pc + 4]] != 0 ? r[fp + c[pc + 2]] : r[fp + c[pc + 3]]; pc += 5; continue; }
                         case Op.RETURN -> {
-                            int depth = st.depth;
-                            if (depth == st.base) return results(r, c, pc, fp);
+                            if (depth == base) return results(r, c, pc, fp);
                             int n = c[pc + 1];
                             depth--;
-                            st.depth = depth;
-                            st.bytes -= st.fn.stackBytes;
+                            st.bytes -= fn.stackBytes;
                             CompiledFunction caller = st.frameFunction[depth];
                             int cpc = st.framePc[depth];
                             int cfp = st.frameFp[depth];
@@ -284,19 +285,18 @@ public final class Interpreter {
                             if (n == 1) r[cfp + cc[at]] = r[fp + c[pc + 2]];
                             else if (n != 0) copyResults(r, c, pc + 2, fp, cc, at, cfp, n);
                             pc = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
-                            st.fn = caller;
+                            fn = caller;
                             c = cc;
                             fp = cfp;
                             continue;
                         }
                         case Op.CALL -> {
-                            CompiledFunction callee = ctx.interpretedFunctions()[c[pc + 1]];
+                            CompiledFunction callee = functions[c[pc + 1]];
                             if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
-                            CompiledFunction fn = st.fn;
-                            int depth = st.depth;
                             int nfp = fp + fn.frameSize;
                             long bytes = st.bytes + callee.stackBytes;
                             if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
+                                st.depth = depth;
                                 st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
                                 r = st.slots;
                             }
@@ -304,18 +304,21 @@ public final class Interpreter {
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
-                            st.depth = depth + 1;
+                            depth++;
                             int nargs = c[pc + 2];
                             if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
                             else if (nargs != 0) copy(r, c, pc + 4, nargs, fp, nfp);
                             long[] k = callee.constants;
                             if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
-                            st.fn = callee;
+                            fn = callee;
                             c = callee.code;
                             fp = nfp;
                             pc = 0;
                             callee.calls++;
-                            if ((callee.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, ctx, callee);
+                            if ((callee.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) {
+                                st.depth = depth;
+                                entered(st, ctx, callee);
+                            }
                             continue;
                         }
                         case Op.BR_I32_EQ -> { if ((int) r[fp + c[pc + 1]] != (int) r[fp + c[pc + 2]]) { pc += 4; continue; } t = c[pc + 3]; break taken; }
@@ -389,25 +392,25 @@ public final class Interpreter {
                         case Op.F32_ADD -> v = Float.floatToRawIntBits(Float.intBitsToFloat((int) r[fp + c[pc + 2]]) + Float.intBitsToFloat((int) r[fp + c[pc + 3]]));
                         case Op.F32_SUB -> v = Float.floatToRawIntBits(Float.intBitsToFloat((int) r[fp + c[pc + 2]]) - Float.intBitsToFloat((int) r[fp + c[pc + 3]]));
                         case Op.F32_MUL -> v = Float.floatToRawIntBits(Float.intBitsToFloat((int) r[fp + c[pc + 2]]) * Float.intBitsToFloat((int) r[fp + c[pc + 3]]));
-                        case Op.LOAD_I32 -> v = NATIVE.get(I32, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 4, memSize));
-                        case Op.LOAD_I64 -> v = NATIVE.get(I64, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 8, memSize));
-                        case Op.LOAD_I8_S -> v = NATIVE.get(I8, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 1, memSize));
-                        case Op.LOAD_I8_U -> v = NATIVE.get(I8, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 1, memSize)) & 0xFF;
-                        case Op.LOAD_I16_U -> v = NATIVE.get(I16, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 2, memSize)) & 0xFFFF;
-                        case Op.STORE_I32 -> { NATIVE.set(I32, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 4, memSize), (int) r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.STORE_I64 -> { NATIVE.set(I64, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 8, memSize), r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.STORE_I8 -> { NATIVE.set(I8, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 1, memSize), (byte) r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.STORE_I16 -> { NATIVE.set(I16, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 2, memSize), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, ctx.globalCells()[c[pc + 2]]);
-                        case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + at(a, c[pc + 5], 4, memSize)); pc += 6; continue; }
-                        case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + at(a, c[pc + 5], 8, memSize)); pc += 6; continue; }
-                        case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + at(r[fp + c[pc + 2]], c[pc + 3], 8, memSize)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
+                        case Op.LOAD_I32 -> v = NATIVE.get(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4));
+                        case Op.LOAD_I64 -> v = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8));
+                        case Op.LOAD_I8_S -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1));
+                        case Op.LOAD_I8_U -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1)) & 0xFF;
+                        case Op.LOAD_I16_U -> v = NATIVE.get(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2)) & 0xFFFF;
+                        case Op.STORE_I32 -> { NATIVE.set(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4), (int) r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.STORE_I64 -> { NATIVE.set(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8), r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.STORE_I8 -> { NATIVE.set(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1), (byte) r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.STORE_I16 -> { NATIVE.set(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, globals[c[pc + 2]]);
+                        case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + ea(a, c[pc + 5], memSize - 4)); pc += 6; continue; }
+                        case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8)); pc += 6; continue; }
+                        case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.F64_MUL_ADD -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x + Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
-                        case Op.ADD_IMM_STORE_I8 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I8, memBase + at(a, c[pc + 5], 1, memSize), (byte) r[fp + c[pc + 4]]); pc += 6; continue; }
-                        case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + at(a, c[pc + 5], 4, memSize), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
+                        case Op.ADD_IMM_STORE_I8 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I8, memBase + ea(a, c[pc + 5], memSize - 1), (byte) r[fp + c[pc + 4]]); pc += 6; continue; }
+                        case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + ea(a, c[pc + 5], memSize - 4), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
                         case Op.ADD_IMM_BR_NE_IMM -> { int a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; if (a == c[pc + 4]) { pc += 6; continue; } t = c[pc + 5]; break taken; }
                         case Op.ADD_BR_LT_U_IMM -> { int a = (int) r[fp + c[pc + 2]] + (int) r[fp + c[pc + 3]]; r[fp + c[pc + 1]] = a; if (Integer.compareUnsigned(a, c[pc + 4]) >= 0) { pc += 6; continue; } t = c[pc + 5]; break taken; }
-                        case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, ctx.globalCells()[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
+                        case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, globals[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
                         default -> {
                             if (op >= Families.FIRST_EFFECTFUL_OP) break effect;
                             pc = Families.pure(op, r, c, pc, fp);
@@ -424,19 +427,20 @@ public final class Interpreter {
                         continue;
                     }
                     pc = t; // backward: a loop back-edge
-                    CompiledFunction fn = st.fn;
                     fn.backEdges++;
-                    if ((fn.hotness += st.loopWeight) >= st.hotThreshold | --st.pollCountdown < 0) {
-                        pc = loopEvent(st, ctx, fn, pc, fp, st.depth);
+                    if ((fn.hotness += loopWeight) >= hotThreshold | --st.pollCountdown < 0) {
+                        pc = loopEvent(st, ctx, fn, pc, fp, depth);
                         r = st.slots;
                         memSize = ctx.memorySize();
                     }
                     continue;
                 }
                 // an effectful family's instruction, or a call the loop does not make itself
+                st.fn = fn;
                 st.pc = pc;
                 st.fp = fp;
-                st.top = fp + st.fn.frameSize;
+                st.depth = depth;
+                st.top = fp + fn.frameSize;
                 int next = Families.effectful(op, r, c, pc, fp, st, ctx);
                 r = st.slots;
                 memSize = ctx.memorySize();
@@ -444,21 +448,22 @@ public final class Interpreter {
                     pc = next;
                     continue;
                 }
-                CompiledFunction fn = st.fn;
+                fn = st.fn;
                 c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
+                depth = st.depth;
                 if (next == Families.ENTERED) {
                     fn.calls++;
-                    if ((fn.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
+                    if ((fn.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
                 }
             }
         } catch (ThrownException | TrapException e) {
-            throw leaving(e, st, st.fn, pc, fp, st.depth, st.base);
+            throw leaving(e, st, fn, pc, fp, depth, base);
         } catch (StackOverflowError e) {
             // Only deep host re-entry can exhaust the Java stack; report it as Wasm does.
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
-            t.addFrame(new WasmFrame(st.fn.funcIndex, st.fn.name, st.fn.wasmOffsetAt(pc)));
+            t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
             throw t;
         }
     }
@@ -518,13 +523,6 @@ public final class Interpreter {
     private static long ea(long addr, int offset, long last) {
         long a = (addr & 0xFFFF_FFFFL) + (offset & 0xFFFF_FFFFL);
         if (a > last) throw outOfBounds();
-        return a;
-    }
-
-    /** The effective address of an access of {@code size} bytes at {@code addr} (an i32) plus {@code offset} (a u32); traps past {@code memSize}. */
-    private static long at(long addr, int offset, int size, long memSize) {
-        long a = (addr & 0xFFFF_FFFFL) + (offset & 0xFFFF_FFFFL);
-        if (a + size > memSize) throw outOfBounds();
         return a;
     }
 

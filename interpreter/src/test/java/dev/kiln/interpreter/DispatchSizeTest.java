@@ -103,25 +103,6 @@ class DispatchSizeTest {
         return backward.size();
     }
 
-    /**
-     * The dispatch loop carries only the values every instruction uses from one instruction to the
-     * next: the slots, the code, the pc and the frame pointer (the instance and the thread's stack
-     * are invariant). The running function, the frame depth and the engine's tier-up settings live
-     * in {@link InterpreterStack}, read where a call, return or back-edge needs them. Each value
-     * carried around the loop is one more register C2 must keep across a 100-armed switch: with the
-     * function, the depth, the function table, the globals and three settings carried as well, C2's
-     * code for the loop kept the code array, the pc and the frame pointer in stack slots and
-     * reloaded them in every instruction (about 57% of its machine instructions touched the stack
-     * on SQLite; 46% without them).
-     */
-    @Test
-    void theDispatchLoopCarriesOnlyTheHotValues() throws IOException {
-        MethodModel loop = model(Interpreter.class).methods().stream()
-                .filter(m -> m.methodName().equalsString("loop")).findFirst().orElseThrow();
-        assertEquals("([J[IIILdev/kiln/interpreter/InterpreterStack;Ldev/kiln/interpreter/InstanceContext;)[J",
-                loop.methodType().stringValue());
-    }
-
     @Test
     void theLimitCatchesAnOversizedMethod() throws IOException {
         // the measurement itself: the loop is thousands of bytes, a tiny accessor a few

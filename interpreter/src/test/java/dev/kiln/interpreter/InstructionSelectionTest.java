@@ -27,7 +27,7 @@ class InstructionSelectionTest {
     /** The opcodes of a compiled function, in code order. */
     private static List<Integer> ops(CompiledFunction f) {
         List<Integer> ops = new ArrayList<>();
-        for (int pc = 0; pc < f.code.length - CodeBuffer.PADDING; pc += Op.lengthAt(f.code, pc)) ops.add(f.code[pc]);
+        for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) ops.add(f.code[pc]);
         return ops;
     }
 
@@ -119,7 +119,7 @@ class InstructionSelectionTest {
         // the back-edge is taken by the conditional branch itself (through the edge's empty block, whose
         // argument already sits in the parameter's slot), not by a JMP after a branch that falls through
         int backwardConditional = 0;
-        for (int pc = 0; pc < f.code.length - CodeBuffer.PADDING; pc += Op.lengthAt(f.code, pc)) {
+        for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) {
             int op = f.code[pc];
             if (op >= Op.BR_I32_EQ && op <= Op.BR_I32_GT_U_IMM && f.code[pc + 3] <= pc) backwardConditional++;
         }
@@ -209,25 +209,6 @@ class InstructionSelectionTest {
         // unsigned: a sum past 2^31 is not below 1000, one that wraps past 2^32 is
         assertArrayEquals(new long[] {1}, ctx.call("strides", 0, Integer.MIN_VALUE));
         assertArrayEquals(new long[] {60 + 1010 * 1000}, ctx.call("strides", -10, 17));
-    }
-
-    @Test
-    void codeEndsInSpareWordsTheLoopReadsAhead() {
-        // the dispatch loop reads c[pc + PADDING] at every instruction; a function whose last
-        // instruction is one word long (an unreachable at the end, a RETURN) must not read past the array
-        TestContext ctx = context("""
-                (module
-                  (func (export "f") (param i32) (result i32) (local.get 0))
-                  (func (export "g") unreachable))
-                """);
-        for (CompiledFunction f : ctx.interpretedFunctions()) {
-            for (int i = 1; i <= CodeBuffer.PADDING; i++) assertEquals(0, f.code[f.code.length - i]);
-            int last = 0;
-            for (int pc = 0; pc < f.code.length - CodeBuffer.PADDING; pc += Op.lengthAt(f.code, pc)) last = pc;
-            assertTrue(last + CodeBuffer.PADDING < f.code.length);
-        }
-        assertArrayEquals(new long[] {7}, ctx.call("f", 7));
-        assertEquals(TrapKind.UNREACHABLE, assertThrows(TrapException.class, () -> ctx.call("g")).kind);
     }
 
     @Test
