@@ -42,6 +42,7 @@ final class NativeBinding {
             long stackLimit = instance.store().nativeStackLimit();
             instance.store().nativeEntered(true);
             try {
+                instance.store().handToNative(type.params(), args);
                 result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
             } finally {
                 instance.store().nativeEntered(false);

@@ -28,10 +28,12 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
@@ -100,6 +102,8 @@ public final class Store implements AutoCloseable {
     final GcTypeRegistry gcTypes = new GcTypeRegistry();
     /** The GC heap, made when the first module with GC types or instructions is instantiated. */
     private GcHeap gcHeap;
+    /** GC objects handed to native code while native frames of this store are on the stack (roots until none is left). */
+    private final Set<Long> heldByNative = new HashSet<>();
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
@@ -484,6 +488,7 @@ public final class Store implements AutoCloseable {
         }
         synchronized (this) {
             for (ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
+            for (long w : heldByNative) root.accept(w);
         }
         javaRoots.report(root);
         Interpreter.reportStackRoots(root);
@@ -540,9 +545,35 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Native code of this store starts or stops running on the owner's stack. */
+    /**
+     * Native code of this store starts or stops running on the owner's stack; when the last native
+     * frame is gone, the GC objects handed to native code are no longer roots.
+     */
     void nativeEntered(boolean entered) {
         nativeFrames += entered ? 1 : -1;
+        if (nativeFrames == 0 && !heldByNative.isEmpty()) {
+            synchronized (this) {
+                heldByNative.clear();
+            }
+        }
+    }
+
+    /**
+     * The references among raw values of {@code types} reach native code (arguments of a native
+     * entry, results of an upcall back to native code): native frames are not scanned, so every GC
+     * object among them is a root until no native frame of this store is left (see
+     * {@code docs/design-changes.md}, "GC objects in native frames"). Call only with native frames on the stack.
+     */
+    void handToNative(ValType[] types, long[] values) {
+        int k = 0;
+        for (ValType t : types) {
+            if (t.isReference() && GcRefs.isObject(values[k]) && values[k] != 0) holdForNative(values[k]);
+            k += RawValues.slots(t);
+        }
+    }
+
+    private synchronized void holdForNative(long word) {
+        if (gcHeap != null && gcHeap.isObject(word)) heldByNative.add(word);
     }
 
     /** Host objects alive now and words Java holds rooted, for tests. */
