@@ -79,7 +79,7 @@ final class NativeUpcalls {
             long state = stateOf(vmctx);
             Instance instance = Instance.byContext(vmctx);
             FuncType t = instance.module().validated().module().functionType(funcIndex);
-            resultsTo(instance.store(), state, buffer, t, instance.invokeDefined(funcIndex, NativeValues.read(buffer, t.params())));
+            resultsTo(state, buffer, t, instance.invokeDefined(funcIndex, NativeValues.read(buffer, t.params())));
             return 0;
         } catch (Throwable e) {
             return failed(vmctx, e);
@@ -100,19 +100,15 @@ final class NativeUpcalls {
             long state = stateOf(vmctx);
             Instance caller = Instance.byContext(vmctx);
             HostFunctionInstance f = Store.hostFunctionCalled(vmctx, handle);
-            resultsTo(caller.store(), state, buffer, f.funcType(), f.invoke(caller, NativeValues.read(buffer, f.funcType().params())));
+            resultsTo(state, buffer, f.funcType(), f.invoke(caller, NativeValues.read(buffer, f.funcType().params())));
             return 0;
         } catch (Throwable e) {
             return failed(vmctx, e);
         }
     }
 
-    /**
-     * The results of a buffered upcall: a single one back into the buffer, several into the return
-     * area. GC objects among them are held for the native frames that receive them.
-     */
-    private static void resultsTo(Store store, long state, long buffer, FuncType t, long[] r) {
-        store.handToNative(t.results(), r);
+    /** The results of a buffered upcall: a single one back into the buffer, several into the return area. */
+    private static void resultsTo(long state, long buffer, FuncType t, long[] r) {
         if (t.resultCount() > 1) NativeValues.write(state + ExecutionStateLayout.returnSlot(0), t.results(), r);
         else if (t.resultCount() == 1) NativeValues.write(buffer, t.results(), r);
     }

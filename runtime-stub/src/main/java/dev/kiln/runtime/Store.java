@@ -28,12 +28,10 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
@@ -70,7 +68,7 @@ public final class Store implements AutoCloseable {
     private final HostObjects hostObjects = new HostObjects();
     /** GC references Java holds: roots of every collection. */
     private final JavaRoots javaRoots = new JavaRoots();
-    /** Native entries of the owner still running (native frames on its stack, which collections do not scan). */
+    /** Native entries of the owner still running (native frames on its stack, scanned by {@link #nativeStack}). */
     private int nativeFrames;
     /** Exceptions Wasm code made an exnref of, by handle - 1 ({@link #exnRef}). */
     private final List<ThrownException> exceptions = new ArrayList<>();
@@ -102,8 +100,8 @@ public final class Store implements AutoCloseable {
     final GcTypeRegistry gcTypes = new GcTypeRegistry();
     /** The GC heap, made when the first module with GC types or instructions is instantiated. */
     private GcHeap gcHeap;
-    /** GC objects handed to native code while native frames of this store are on the stack (roots until none is left). */
-    private final Set<Long> heldByNative = new HashSet<>();
+    /** Where this store's native frames are on the owner's stack, scanned for GC roots. */
+    private final NativeStackRoots nativeStack = new NativeStackRoots();
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
@@ -488,7 +486,11 @@ public final class Store implements AutoCloseable {
         }
         synchronized (this) {
             for (ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
-            for (long w : heldByNative) root.accept(w);
+        }
+        if (nativeFrames > 0 && owner == Thread.currentThread()) {
+            nativeStack.report(state, GuestStack.stackPointer(), w -> {
+                if (!GcRefs.isHost(w)) root.accept(w);
+            });
         }
         javaRoots.report(root);
         Interpreter.reportStackRoots(root);
@@ -520,14 +522,14 @@ public final class Store implements AutoCloseable {
 
     /**
      * Runs a garbage collection now (as wasmtime's {@code Store::gc}), on the calling thread,
-     * which must be free to use the store. Inside a host function called from native code it does
-     * nothing (native frames are not scanned).
+     * which must be free to use the store (also inside a host function called from native code:
+     * native frames are scanned conservatively).
      *
      * @throws StoreInUseException when another thread is using the store
      */
     public void gc() {
         using(() -> {
-            if (nativeFrames == 0) gcHeap().collectIfAllowed();
+            gcHeap().collectIfAllowed();
             return null;
         });
     }
@@ -546,34 +548,18 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Native code of this store starts or stops running on the owner's stack; when the last native
-     * frame is gone, the GC objects handed to native code are no longer roots.
+     * Native code of this store starts running on the owner's stack (the caller is about to enter
+     * it; its stack pointer ends the enclosing native frames' segment, see {@link NativeStackRoots}).
      */
-    void nativeEntered(boolean entered) {
-        nativeFrames += entered ? 1 : -1;
-        if (nativeFrames == 0 && !heldByNative.isEmpty()) {
-            synchronized (this) {
-                heldByNative.clear();
-            }
-        }
+    void nativeEntering() {
+        nativeStack.entering(state, nativeFrames > 0 ? GuestStack.stackPointer() : 0);
+        nativeFrames++;
     }
 
-    /**
-     * The references among raw values of {@code types} reach native code (arguments of a native
-     * entry, results of an upcall back to native code): native frames are not scanned, so every GC
-     * object among them is a root until no native frame of this store is left (see
-     * {@code docs/design-changes.md}, "GC objects in native frames"). Call only with native frames on the stack.
-     */
-    void handToNative(ValType[] types, long[] values) {
-        int k = 0;
-        for (ValType t : types) {
-            if (t.isReference() && GcRefs.isObject(values[k]) && values[k] != 0) holdForNative(values[k]);
-            k += RawValues.slots(t);
-        }
-    }
-
-    private synchronized void holdForNative(long word) {
-        if (gcHeap != null && gcHeap.isObject(word)) heldByNative.add(word);
+    /** The innermost native entry of this store returned or trapped. */
+    void nativeLeft() {
+        nativeFrames--;
+        nativeStack.left();
     }
 
     /** Host objects alive now and words Java holds rooted, for tests. */
