@@ -100,6 +100,8 @@ public final class Store implements AutoCloseable {
     final GcTypeRegistry gcTypes = new GcTypeRegistry();
     /** The GC heap, made when the first module with GC types or instructions is instantiated. */
     private GcHeap gcHeap;
+    /** The operands of the GC instruction the GC helper is carrying out for native code (roots), or null. */
+    private long[] gcOperands;
     /** Where this store's native frames are on the owner's stack, scanned for GC roots. */
     private final NativeStackRoots nativeStack = new NativeStackRoots();
     private volatile boolean closed;
@@ -487,6 +489,8 @@ public final class Store implements AutoCloseable {
         synchronized (this) {
             for (ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
         }
+        long[] operands = gcOperands;
+        if (operands != null) for (long w : operands) root.accept(w);
         if (nativeFrames > 0 && owner == Thread.currentThread()) {
             nativeStack.report(state, GuestStack.stackPointer(), w -> {
                 if (!GcRefs.isHost(w)) root.accept(w);
@@ -554,6 +558,13 @@ public final class Store implements AutoCloseable {
     void nativeEntering() {
         nativeStack.entering(state, nativeFrames > 0 ? GuestStack.stackPointer() : 0);
         nativeFrames++;
+    }
+
+    /** Sets the operands of the GC instruction the GC helper carries out now (roots until reset); returns the previous ones. */
+    long[] gcOperands(long[] operands) {
+        long[] previous = gcOperands;
+        gcOperands = operands;
+        return previous;
     }
 
     /** The innermost native entry of this store returned or trapped. */

@@ -166,7 +166,8 @@ class GcRefsInNativeFramesTest {
 
     /**
      * Under auto the non-GC module has precompiled code, so its functions run natively from their
-     * first call while the GC module's run in the interpreter (the native tier declines GC modules).
+     * first call, while the GC module's start in the interpreter and tier up when hot (churn's loop
+     * by on-stack replacement).
      */
     private static void run(Tier tier, BiConsumer<Instance, Instance> test) {
         Engine engine = Engine.builder().tier(tier).precompiledCode(null).build();
