@@ -43,8 +43,8 @@ public final class NativeSupport {
     private static String gcUse(Module m, IrFunction f) {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
-                if (GcLowering.isHelperCall(i.op) && i.args.length > GcLowering.MAX_HELPER_OPERANDS) {
-                    return "it uses " + i.op + " with " + i.args.length + " operands";
+                if (GcLowering.isHelperCall(i.op) && i.argCount() > GcLowering.MAX_HELPER_OPERANDS) {
+                    return "it uses " + i.op + " with " + i.argCount() + " operands";
                 }
             }
         }

@@ -29,20 +29,20 @@ final class A64GcLowering {
     static void lower(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
         switch (i.op) {
-            case ANY_CONVERT_EXTERN, EXTERN_CONVERT_ANY -> fn.iput(i.result(), fn.iget(i.args[0], SCRATCH)); // the same word
+            case ANY_CONVERT_EXTERN, EXTERN_CONVERT_ANY -> fn.iput(i.result(), fn.iget(i.arg(0), SCRATCH)); // the same word
             case REF_EQ -> {
-                asm.cmp(fn.iget(i.args[0], SCRATCH), fn.iget(i.args[1], SCRATCH2));
+                asm.cmp(fn.iget(i.arg(0), SCRATCH), fn.iget(i.arg(1), SCRATCH2));
                 A64IntegerLowering.setFlagResult(fn, i.result(), Condition.EQ);
             }
             case REF_I31 -> { // a 32-bit shift drops bit 31 and zero-extends
-                GeneralRegister s = fn.iget(i.args[0], SCRATCH);
+                GeneralRegister s = fn.iget(i.arg(0), SCRATCH);
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
                 asm.lsl(d.w(), s.w(), 1);
                 asm.orr(d.w(), d.w(), 1);
                 fn.iput(i.result(), d);
             }
             case I31_GET_S, I31_GET_U -> {
-                GeneralRegister s = fn.iget(i.args[0], SCRATCH);
+                GeneralRegister s = fn.iget(i.arg(0), SCRATCH);
                 asm.cbz(s, fn.trap(TrapKind.NULL_I31_REFERENCE, i.wasmOffset));
                 GeneralRegister d = fn.idst(i.result(), SCRATCH);
                 // bits 1..31 hold the value, bit 31 its sign
@@ -59,8 +59,8 @@ final class A64GcLowering {
         A64Assembler asm = fn.asm;
         GeneralRegister state = SCRATCH2;
         asm.ldr(state, Address.offset(VMCTX, VmContextLayout.STATE));
-        for (int k = 0; k < i.args.length; k++) {
-            int v = i.args[k];
+        for (int k = 0; k < i.argCount(); k++) {
+            int v = i.arg(k);
             ValType t = fn.type(v);
             long offset = ExecutionStateLayout.returnSlot(k);
             if (A64RegisterFile.isFloat(t)) {
@@ -70,11 +70,11 @@ final class A64GcLowering {
                 asm.str(fn.iget(v, SCRATCH), fn.field(state, offset, 8, SCRATCH3));
             }
         }
-        int nres = i.results.length;
+        int nres = i.resultCount();
         asm.mov(GeneralRegister.X1, i.op.ordinal());
         asm.mov(GeneralRegister.X2, i.imm);
         asm.mov(GeneralRegister.X3, i.imm2);
-        asm.mov(GeneralRegister.X4, (long) nres << 32 | i.args.length);
+        asm.mov(GeneralRegister.X4, (long) nres << 32 | i.argCount());
         asm.mov(GeneralRegister.W5, RuntimeHelper.GC.ordinal());
         asm.mov(X0, VMCTX);
         asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.helper(RuntimeHelper.GC)));

@@ -26,22 +26,22 @@ final class X64GcLowering {
         switch (i.op) {
             case ANY_CONVERT_EXTERN, EXTERN_CONVERT_ANY -> { // the same word
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-                asm.mov(Width.QWORD, d, fn.iop(i.args[0]));
+                asm.mov(Width.QWORD, d, fn.iop(i.arg(0)));
                 fn.iput(i.result(), d);
             }
             case REF_EQ -> {
-                X64IntegerLowering.compareInto(fn, i.args[0], i.args[1], Width.QWORD);
+                X64IntegerLowering.compareInto(fn, i.arg(0), i.arg(1), Width.QWORD);
                 X64IntegerLowering.setFlagResult(fn, i.result(), Condition.E);
             }
             case REF_I31 -> { // (v & 0x7fffffff) << 1 | 1: the i32 is zero-extended, so a 32-bit shift drops bit 31
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-                asm.mov(Width.DWORD, d, fn.iop(i.args[0]));
+                asm.mov(Width.DWORD, d, fn.iop(i.arg(0)));
                 asm.lea(Width.DWORD, d, mem(d, d, 1, 1));
                 fn.iput(i.result(), d);
             }
             case I31_GET_S, I31_GET_U -> {
                 Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
-                asm.mov(Width.QWORD, d, fn.iop(i.args[0]));
+                asm.mov(Width.QWORD, d, fn.iop(i.arg(0)));
                 asm.test(Width.QWORD, d, d);
                 asm.jcc(Condition.E, fn.trap(TrapKind.NULL_I31_REFERENCE, i.wasmOffset));
                 // bits 1..31 hold the value, bit 31 its sign: a 32-bit arithmetic or logical shift by one
@@ -62,8 +62,8 @@ final class X64GcLowering {
         Gpr state = X64Function.SCRATCH;
         asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.STATE));
         for (int pass = 0; pass < 2; pass++) {
-            for (int k = 0; k < i.args.length; k++) {
-                int v = i.args[k];
+            for (int k = 0; k < i.argCount(); k++) {
+                int v = i.arg(k);
                 ValType t = fn.type(v);
                 boolean inRegister = fn.inRegister(v);
                 if (inRegister != (pass == 0)) continue;
@@ -78,11 +78,11 @@ final class X64GcLowering {
                 }
             }
         }
-        int nres = i.results.length;
+        int nres = i.resultCount();
         asm.mov(Width.QWORD, Gpr.RSI, i.op.ordinal());
         asm.mov(Width.QWORD, Gpr.RDX, i.imm);
         asm.mov(Width.QWORD, Gpr.RCX, i.imm2);
-        asm.mov(Width.QWORD, Gpr.R8, (long) nres << 32 | i.args.length);
+        asm.mov(Width.QWORD, Gpr.R8, (long) nres << 32 | i.argCount());
         asm.mov(Width.DWORD, Gpr.R9, RuntimeHelper.GC.ordinal());
         asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
         asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(RuntimeHelper.GC)));
