@@ -9,8 +9,8 @@ import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.WasmFeature;
 
 /**
- * The WebAssembly 3.0 features the native backends do not lower yet: exceptions (issue 17) and GC
- * (issue 18). A backend asks here before
+ * The WebAssembly 3.0 features the native backends do not lower yet: exceptions on the backends
+ * that do not lower them (AArch64 for now; issue 17) and GC (issue 18). A backend asks here before
  * it compiles a function and declines it (the function keeps running in the interpreter under the
  * {@code auto} tier); one definition for both backends.
  */
@@ -18,10 +18,11 @@ public final class NativeSupport {
     private NativeSupport() {
     }
 
-    /** Null when the backends can compile {@code f}, else why not. */
-    public static String unsupported(Module m, IrFunction f) {
+    /** Null when a backend that lowers exceptions iff {@code exceptions} can compile {@code f}, else why not. */
+    public static String unsupported(Module m, IrFunction f, boolean exceptions) {
         String gc = gcUse(m, f);
         if (gc != null) return gc;
+        if (exceptions) return null;
         for (BasicBlock b : f.blocks) {
             switch (b.terminator) {
                 case Terminator.Throw th -> {
@@ -71,8 +72,8 @@ public final class NativeSupport {
     }
 
     /** Throws {@link UnsupportedOperationException} when the backends cannot compile {@code f}. */
-    public static void require(Module m, IrFunction f, String backend) {
-        String why = unsupported(m, f);
+    public static void require(Module m, IrFunction f, String backend, boolean exceptions) {
+        String why = unsupported(m, f, exceptions);
         if (why != null) {
             throw new UnsupportedOperationException("function " + f.index + " (" + f.name + ") cannot be compiled by the "
                     + backend + " backend yet: " + why);

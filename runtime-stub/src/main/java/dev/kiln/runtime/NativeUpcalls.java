@@ -187,6 +187,7 @@ final class NativeUpcalls {
                     i.elementItems[(int) a] = new long[0];
                     yield 0;
                 }
+                case THROW, THROW_REF, CATCH, FIND_HANDLER -> NativeExceptions.helper(h, vmctx, i, a, b);
             };
         } catch (TrapException t) {
             if (h.mayTrap) ExecutionState.raise(stateOf(vmctx), t);

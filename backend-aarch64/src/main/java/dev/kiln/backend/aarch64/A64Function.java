@@ -293,6 +293,37 @@ final class A64Function extends MachineFunction<Label> {
      * from the VMContext, so the code holds no absolute address and may run from a mapped object.
      */
     @Override
+    protected int here() {
+        return asm.offset();
+    }
+
+    /** Not yet on AArch64: {@code NativeSupport} declines functions with exception handling, so the steps below never run. */
+    @Override
+    protected boolean lowersExceptions() {
+        return false;
+    }
+
+    @Override
+    protected void raiseException(Instruction thrown, Label failed) {
+        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+    }
+
+    @Override
+    protected void enterDispatch() {
+        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+    }
+
+    @Override
+    protected void catchClause(int tag, boolean withExnref, Label landing) {
+        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+    }
+
+    @Override
+    protected void takeCaught(Instruction caught) {
+        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+    }
+
+    @Override
     protected int callTrapRoutine(int code) {
         asm.mov(GeneralRegister.W1, code);
         asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.TRAP_ROUTINE));
