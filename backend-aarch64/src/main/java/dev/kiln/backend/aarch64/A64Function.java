@@ -72,12 +72,18 @@ final class A64Function extends MachineFunction<Label> {
         super(module, symbols, f, alloc, A64CallingConvention.CONVENTION, options);
         this.asm = new A64Assembler(listing);
         List<A64Register> calleeSaved = new ArrayList<>();
-        BitSet used = alloc.usedRegisters();
+        BitSet used = (BitSet) alloc.usedRegisters().clone();
+        // a function that catches saves every callee-saved register: the unwinder restores none of the frames it skips
+        boolean catches = catchesExceptions();
+        if (catches) {
+            for (int r : A64RegisterFile.INSTANCE.allocatable(A64RegisterFile.INT)) used.set(r);
+            for (int r : A64RegisterFile.INSTANCE.allocatable(A64RegisterFile.FLOAT)) used.set(r);
+        }
         for (int r = used.nextSetBit(0); r >= 0; r = used.nextSetBit(r + 1)) {
             if (!A64RegisterFile.isCalleeSaved(r)) continue;
             calleeSaved.add(A64RegisterFile.isVector(r) ? A64RegisterFile.fpr(r) : A64RegisterFile.gpr(r));
         }
-        this.frame = new A64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
+        this.frame = new A64Frame(catches || CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
                 incomingBytes());
     }
 
@@ -297,30 +303,31 @@ final class A64Function extends MachineFunction<Label> {
         return asm.offset();
     }
 
-    /** Not yet on AArch64: {@code NativeSupport} declines functions with exception handling, so the steps below never run. */
+    // ---- exceptions ----
+
     @Override
     protected boolean lowersExceptions() {
-        return false;
+        return true;
     }
 
     @Override
     protected void raiseException(Instruction thrown, Label failed) {
-        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+        A64ExceptionLowering.raise(this, thrown, failed);
     }
 
     @Override
     protected void enterDispatch() {
-        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+        A64ExceptionLowering.enterDispatch(this);
     }
 
     @Override
     protected void catchClause(int tag, boolean withExnref, Label landing) {
-        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+        A64ExceptionLowering.clause(this, tag, withExnref, landing);
     }
 
     @Override
     protected void takeCaught(Instruction caught) {
-        throw new IllegalStateException("the AArch64 backend does not lower exceptions yet");
+        A64ExceptionLowering.takeCaught(this, caught);
     }
 
     @Override
