@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Exceptions against wasmtime on every tier, native code catching included (where the host's
- * backend lowers exceptions): throws several frames deep through direct calls, call_indirect and
+ * backend lowers exceptions; also from the code cache, whose objects carry the exception dispatches): throws several frames deep through direct calls, call_indirect and
  * recursion with a handler in every frame; each try_table clause (catch, catch_ref, catch_all,
  * catch_all_ref) and rethrow with throw_ref; payloads of every number type; locals set before the
  * throw read in the catch; traps (also under a catch_all) never caught, also through frames with handlers.
@@ -126,7 +126,10 @@ class ExceptionDifferentialTest {
                 return;
             }
             List<Engine> tiers = new ArrayList<>(List.of(KilnEngine.interpreter(), KilnEngine.auto(1, 1), KilnEngine.auto(3, 1000)));
-            if (Backends.host() != null && Backends.host().lowersExceptions()) tiers.add(KilnEngine.nativeHost());
+            if (Backends.host() != null && Backends.host().lowersExceptions()) {
+                tiers.add(KilnEngine.nativeHost());
+                tiers.add(KilnEngine.cachedCode()); // the dispatches read back from a cache object
+            }
             for (Engine kiln : tiers) {
                 DifferentialCheck check = new DifferentialCheck(List.of(kiln, oracle.engine()));
                 assertNull(check.run(MODULE, ex.globals(), ex.memory(), calls()), kiln.name());
