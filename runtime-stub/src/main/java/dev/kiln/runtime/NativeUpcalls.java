@@ -188,6 +188,8 @@ final class NativeUpcalls {
                     yield 0;
                 }
                 case THROW, THROW_REF, CATCH, FIND_HANDLER -> NativeExceptions.helper(h, vmctx, i, a, b);
+                case GC -> NativeGcHelper.run(i, stateOf(vmctx), a, b, c, d);
+                case FUNC_SUBTYPE -> i.interpreterContext().hasType(a, (int) b) ? 1 : 0;
             };
         } catch (TrapException t) {
             if (h.mayTrap) ExecutionState.raise(stateOf(vmctx), t);
