@@ -58,6 +58,8 @@ public abstract class MachineFunction<L> {
     private final List<Runnable> stubs = new ArrayList<>();
     private final Map<TrapKind, L> functionTraps = new EnumMap<>(TrapKind.class);
     private final List<L> blockLabels = new ArrayList<>();
+    /** The index in {@link #trapSites} of the last call site recorded (a Guarded block's call). */
+    private int lastCallSite = -1;
 
     protected MachineFunction(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CallingConvention convention,
                               CodeOptions options) {
@@ -72,7 +74,7 @@ public abstract class MachineFunction<L> {
 
     /** Lowers the whole function; {@code symbol} names it in the result. */
     public final MachineCode compile(int funcIndex, String symbol) {
-        NativeSupport.require(module, f, "native");
+        NativeSupport.require(module, f, "native", lowersExceptions());
         for (int id = 0; id < f.blockIdCount(); id++) blockLabels.add(null);
         for (BasicBlock b : f.blocks) blockLabels.set(b.id, newLabel("block" + b.id));
         prologue();
@@ -87,6 +89,7 @@ public abstract class MachineFunction<L> {
             for (Instruction i : b.instructions) {
                 if (i == fused) continue;
                 if (CallSignatures.isCall(i.op)) call(i);
+                else if (i.op == Opcode.CATCH) takeCaught(i);
                 else lower(i);
             }
             terminator(b, next, fused);
@@ -157,9 +160,61 @@ public abstract class MachineFunction<L> {
             }
             case Terminator.ReturnCall rc -> tailCall(rc.call);
             case Terminator.Trap t -> jump(trap(t.kind, t.wasmOffset));
-            case Terminator.Throw t -> throw new IllegalStateException("NativeSupport declines throws");
-            case Terminator.Guarded g -> throw new IllegalStateException("NativeSupport declines try regions");
+            case Terminator.Throw t -> {
+                L propagate = newLabel("throw_failed");
+                raiseException(t.instruction, propagate); // a throw_ref of null traps instead
+                propagateTrap(propagate, t.instruction.wasmOffset);
+                if (t.handlers.length > 0) {
+                    jump(dispatch(t.handlers, -1, t.instruction.wasmOffset));
+                } else {
+                    callSite(callTrapRoutine(0), t.instruction.wasmOffset); // the trap routine looks for a handler in the callers
+                }
+            }
+            case Terminator.Guarded g -> {
+                dispatch(g.handlers, lastCallSite, trapSites.get(lastCallSite).wasmOffset());
+                edgeMoves(g.normal);
+                if (destination(g.normal.target) != next) jump(block(g.normal.target));
+            }
         }
+    }
+
+    // ---- exceptions ----
+
+    /**
+     * True when the function catches exceptions (it has try regions with handlers). Its frame keeps
+     * the VMContext and saves every callee-saved register (the unwinder restores neither), and every
+     * value live into a landing block is in a stack slot (the allocator's rule).
+     */
+    public final boolean catchesExceptions() {
+        for (BasicBlock b : f.blocks) {
+            if (b.terminator instanceof Terminator.Guarded || b.terminator instanceof Terminator.Throw t && t.handlers.length > 0) return true;
+        }
+        return false;
+    }
+
+    /**
+     * An exception dispatch after the body: entered with the frame pointer of this frame (from the
+     * trap routine's handler search, or by a jump from a throw in this function), it restores the
+     * stack pointer and the pinned registers, then tries each clause in order ({@link #catchClause}:
+     * the runtime matches the tag and hands over the payload) and jumps to the first matching
+     * landing block; with none matching it unwinds further from here. {@code callSiteIndex} is the
+     * call site it serves (-1 for a throw in this function), which records the dispatch's offset.
+     */
+    private L dispatch(Terminator.Handler[] handlers, int callSiteIndex, int wasmOffset) {
+        L l = newLabel("dispatch");
+        stubs.add(() -> {
+            bind(l);
+            if (callSiteIndex >= 0) trapSites.set(callSiteIndex, trapSites.get(callSiteIndex).withDispatch(here()));
+            enterDispatch();
+            for (Terminator.Handler h : handlers) {
+                Instruction caught = h.target().target.instructions.getFirst();
+                if (caught.op != Opcode.CATCH) throw new IllegalStateException("a landing block starts with catch");
+                catchClause(h.tag(), caught.imm2 != 0, block(h.target().target));
+                if (h.tag() < 0) return; // a catch-all ends the clauses
+            }
+            callSite(callTrapRoutine(0), wasmOffset);
+        });
+        return l;
     }
 
     /**
@@ -264,6 +319,7 @@ public abstract class MachineFunction<L> {
 
     /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
     public final void callSite(int returnOffset, int wasmOffset) {
+        lastCallSite = trapSites.size();
         trapSites.add(TrapSite.callSite(returnOffset, wasmOffset));
     }
 
@@ -385,6 +441,29 @@ public abstract class MachineFunction<L> {
 
     /** Calls the trap routine with {@code code} (0: keep the code the runtime stored); returns the offset of the return address. */
     protected abstract int callTrapRoutine(int code);
+
+    /** The offset of the next instruction emitted. */
+    protected abstract int here();
+
+    // ---- the ISA: exceptions ----
+
+    /** Whether this ISA lowers exception handling (else functions with it are declined). */
+    protected abstract boolean lowersExceptions();
+
+    /**
+     * {@code throw} (the payload to the return area, then the runtime records the exception) or
+     * {@code throw_ref}; branches to {@code failed} when the runtime recorded a trap instead.
+     */
+    protected abstract void raiseException(Instruction thrown, L failed);
+
+    /** At an exception dispatch, rbp already this frame's: the stack pointer and the pinned registers of this frame. */
+    protected abstract void enterDispatch();
+
+    /** One clause: asks the runtime whether the pending exception matches {@code tag} (-1: any) and jumps to {@code landing} if so. */
+    protected abstract void catchClause(int tag, boolean withExnref, L landing);
+
+    /** A landing block's {@code catch}: its results (payload, then the exnref) from the return area. */
+    protected abstract void takeCaught(Instruction caught);
 
     // ---- the ISA: moves ----
 

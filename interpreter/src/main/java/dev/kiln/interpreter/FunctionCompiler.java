@@ -599,19 +599,16 @@ public final class FunctionCompiler {
     private void simd(Instruction i) {
         Opcode op = i.op;
         int ord = op.ordinal();
-        if ((op.immediate == Immediate.MEMARG || op.immediate == Immediate.MEMARG_LANE)
-                && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0)) {
-            throw new UnsupportedFeatureException("the interpreter executes SIMD loads and stores on memory 0 (32-bit) only: "
-                    + op + " on memory " + (i.imm2 >>> 32));
-        }
         switch (op.immediate) {
             case MEMARG -> {
-                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.arg(0)), slot(i.arg(1)), (int) i.imm);
-                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.arg(0)), (int) i.imm);
+                int mem = memoryOperand((int) (i.imm2 >>> 32)), offLo = (int) i.imm, offHi = (int) (i.imm >>> 32);
+                if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi);
+                else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.arg(0)), mem, offLo, offHi);
             }
             case MEMARG_LANE -> {
-                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.arg(0)), slot(i.arg(1)), (int) i.imm, (int) i.imm2);
-                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), (int) i.imm, (int) i.imm2);
+                int mem = memoryOperand((int) (i.imm2 >>> 32)), offLo = (int) i.imm, offHi = (int) (i.imm >>> 32);
+                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi, (int) i.imm2);
+                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi, (int) i.imm2);
             }
             case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.arg(0)), i.argCount() > 1 ? slot(i.arg(1)) : 0,
                     (int) i.imm);

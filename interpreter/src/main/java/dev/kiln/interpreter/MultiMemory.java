@@ -65,8 +65,11 @@ final class MultiMemory {
         };
     }
 
-    /** The native address of {@code size} bytes at {@code addr + offset} in the memory; traps when any is past its end. */
-    private static long address(InstanceContext ctx, int memory, long addr, long offset, int size) {
+    /**
+     * The native address of {@code size} bytes at {@code addr + offset} in memory {@code memory}
+     * (index << 1 | 1 when 64-bit); traps when any is past its end. The SIMD accesses use it too.
+     */
+    static long address(InstanceContext ctx, int memory, long addr, long offset, int size) {
         int mem = memory >>> 1;
         long a = (memory & 1) != 0 ? addr : addr & 0xFFFF_FFFFL;
         long ea = a + offset;

@@ -224,10 +224,11 @@ public final class Op {
     public static final int SIMD = 0x503;
     public static final int SIMD_LANE = 0x504;  // opcodeOrdinal d a b lane: extract_lane, replace_lane
     public static final int SIMD_SHUFFLE = 0x505;  // d a b pattern0 pattern1 pattern2 pattern3 (4 lane bytes each)
-    public static final int V128_LOAD = 0x506;  // opcodeOrdinal d addr offset: load, load_extend, load_splat, load_zero
-    public static final int V128_LOAD_LANE = 0x507;  // opcodeOrdinal d addr v offset lane
-    public static final int V128_STORE = 0x508;  // addr v offset
-    public static final int V128_STORE_LANE = 0x509;  // opcodeOrdinal addr v offset lane
+    // SIMD memory accesses, on any memory: memory = index << 1 | 1 when 64-bit; offLo offHi = the u64 offset
+    public static final int V128_LOAD = 0x506;  // opcodeOrdinal d addr memory offLo offHi: load, load_extend, load_splat, load_zero
+    public static final int V128_LOAD_LANE = 0x507;  // opcodeOrdinal d addr v memory offLo offHi lane
+    public static final int V128_STORE = 0x508;  // addr v memory offLo offHi
+    public static final int V128_STORE_LANE = 0x509;  // opcodeOrdinal addr v memory offLo offHi lane
 
     // ---- family WASM3 (Wasm3Ops): WebAssembly 3.0 calls ----
     /** type nargs nres args... results... 0 ref: CALL_INDIRECT's layout (the reference where its index is). */
@@ -284,10 +285,11 @@ public final class Op {
                 ADD_IMM_STORE_I32, ADD_IMM_BR_NE_IMM, ADD_BR_LT_U_IMM);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
         length(3, GLOBAL_GET_128, GLOBAL_SET_128);
-        length(4, V128_STORE);
-        length(5, V128_SELECT, V128_LOAD);
-        length(6, SIMD, SIMD_LANE, V128_STORE_LANE);
-        length(7, V128_LOAD_LANE);
+        length(5, V128_SELECT);
+        length(6, SIMD, SIMD_LANE, V128_STORE);
+        length(7, V128_LOAD);
+        length(8, V128_STORE_LANE);
+        length(9, V128_LOAD_LANE);
         length(8, SIMD_SHUFFLE);
         length(3, MEMORY_SIZE_M);
         length(4, MEMORY_GROW_M);

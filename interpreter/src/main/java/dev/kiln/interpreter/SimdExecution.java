@@ -11,8 +11,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * The interpreter's SIMD instructions, kept out of the main dispatch loop so that it stays small
  * enough for HotSpot to compile. A v128 lives in two consecutive frame slots (bits 0-63, then
- * 64-127); operations on values go through {@link VectorNumerics}, memory accesses are checked
- * here like the scalar ones (the whole access in bounds, else a trap).
+ * 64-127); operations on values go through {@link VectorNumerics}, memory accesses, on any memory
+ * and with 32- or 64-bit addresses, are checked like the scalar ones ({@link MultiMemory#address}:
+ * the whole access in bounds, no wrap, else a trap).
  */
 final class SimdExecution {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -53,23 +54,23 @@ final class SimdExecution {
                     0, c[pc + 5], 0);
             case Op.SIMD_SHUFFLE -> VectorNumerics.eval(Opcode.I8X16_SHUFFLE, r, fp + c[pc + 1], fp + c[pc + 2], fp + c[pc + 3], 0,
                     (c[pc + 4] & 0xFFFF_FFFFL) | (long) c[pc + 5] << 32, (c[pc + 6] & 0xFFFF_FFFFL) | (long) c[pc + 7] << 32);
-            case Op.V128_LOAD -> load(OPCODES[c[pc + 1]], r, fp + c[pc + 2], r[fp + c[pc + 3]], c[pc + 4], ctx.memory(), ctx.memorySize());
-            case Op.V128_LOAD_LANE -> loadLane(OPCODES[c[pc + 1]], r, c, pc, fp, ctx.memory(), ctx.memorySize());
+            case Op.V128_LOAD -> load(OPCODES[c[pc + 1]], r, fp + c[pc + 2],
+                    MultiMemory.address(ctx, c[pc + 4], r[fp + c[pc + 3]], offset(c, pc + 5), OPCODES[c[pc + 1]].memoryBytes));
+            case Op.V128_LOAD_LANE -> loadLane(OPCODES[c[pc + 1]], r, c, pc, fp, ctx);
             case Op.V128_STORE -> {
-                MemorySegment mem = ctx.memory();
-                long ea = ea(r[fp + c[pc + 1]], c[pc + 3], 16, ctx.memorySize());
+                long at = MultiMemory.address(ctx, c[pc + 3], r[fp + c[pc + 1]], offset(c, pc + 4), 16);
                 int s = fp + c[pc + 2];
-                mem.set(I64, ea, r[s]);
-                mem.set(I64, ea + 8, r[s + 1]);
+                NATIVE.set(I64, at, r[s]);
+                NATIVE.set(I64, at + 8, r[s + 1]);
             }
             case Op.V128_STORE_LANE -> {
                 Opcode o = OPCODES[c[pc + 1]];
-                long ea = ea(r[fp + c[pc + 2]], c[pc + 4], o.memoryBytes, ctx.memorySize());
+                long at = MultiMemory.address(ctx, c[pc + 4], r[fp + c[pc + 2]], offset(c, pc + 5), o.memoryBytes);
                 int s = fp + c[pc + 3];
-                int lane = c[pc + 5];
+                int lane = c[pc + 7];
                 int bits = o.memoryBytes * 8, perHalf = 64 / bits;
                 long half = lane < perHalf ? r[s] : r[s + 1];
-                write(ctx.memory(), ea, o.memoryBytes, half >>> ((lane % perHalf) * bits));
+                write(at, o.memoryBytes, half >>> ((lane % perHalf) * bits));
             }
             default -> throw Families.badOpcode(op, pc);
         }
@@ -77,37 +78,36 @@ final class SimdExecution {
     }
 
     /** v128.loadN_lane: the loaded lane goes through replace_lane of the same width, from scratch slots. */
-    private static void loadLane(Opcode o, long[] r, int[] c, int pc, int fp, MemorySegment mem, long memSize) {
-        long ea = ea(r[fp + c[pc + 3]], c[pc + 5], o.memoryBytes, memSize);
+    private static void loadLane(Opcode o, long[] r, int[] c, int pc, int fp, InstanceContext ctx) {
+        long at = MultiMemory.address(ctx, c[pc + 5], r[fp + c[pc + 3]], offset(c, pc + 6), o.memoryBytes);
         int v = fp + c[pc + 4];
-        long[] t = {r[v], r[v + 1], read(mem, ea, o.memoryBytes)};
-        VectorNumerics.eval(replaceLane(o.memoryBytes), t, 0, 0, 2, 0, c[pc + 6], 0);
+        long[] t = {r[v], r[v + 1], read(at, o.memoryBytes)};
+        VectorNumerics.eval(replaceLane(o.memoryBytes), t, 0, 0, 2, 0, c[pc + 8], 0);
         int d = fp + c[pc + 2];
         r[d] = t[0];
         r[d + 1] = t[1];
     }
 
-    private static long ea(long addr, int offset, int size, long memSize) {
-        long ea = (addr & 0xFFFF_FFFFL) + (offset & 0xFFFF_FFFFL);
-        if (ea + size > memSize) throw new TrapException(TrapKind.OUT_OF_BOUNDS_MEMORY);
-        return ea;
+    /** The 64-bit offset stored as two words (low, high) at {@code at}. */
+    private static long offset(int[] c, int at) {
+        return (c[at] & 0xFFFF_FFFFL) | (long) c[at + 1] << 32;
     }
 
-    private static long read(MemorySegment mem, long ea, int bytes) {
+    private static long read(long at, int bytes) {
         return switch (bytes) {
-            case 1 -> mem.get(I8, ea);
-            case 2 -> mem.get(I16, ea);
-            case 4 -> mem.get(I32, ea);
-            default -> mem.get(I64, ea);
+            case 1 -> NATIVE.get(I8, at);
+            case 2 -> NATIVE.get(I16, at);
+            case 4 -> NATIVE.get(I32, at);
+            default -> NATIVE.get(I64, at);
         };
     }
 
-    private static void write(MemorySegment mem, long ea, int bytes, long v) {
+    private static void write(long at, int bytes, long v) {
         switch (bytes) {
-            case 1 -> mem.set(I8, ea, (byte) v);
-            case 2 -> mem.set(I16, ea, (short) v);
-            case 4 -> mem.set(I32, ea, (int) v);
-            default -> mem.set(I64, ea, v);
+            case 1 -> NATIVE.set(I8, at, (byte) v);
+            case 2 -> NATIVE.set(I16, at, (short) v);
+            case 4 -> NATIVE.set(I32, at, (int) v);
+            default -> NATIVE.set(I64, at, v);
         }
     }
 
@@ -124,24 +124,23 @@ final class SimdExecution {
      * v128.load and the loads that widen, splat or zero-fill: the bytes read, then the lane
      * operation that shapes them (extend_low, splat), computed in a scratch frame.
      */
-    private static void load(Opcode op, long[] r, int d, long addr, int offset, MemorySegment mem, long memSize) {
-        long ea = ea(addr, offset, op.memoryBytes, memSize);
+    private static void load(Opcode op, long[] r, int d, long at) {
         long lo, hi;
         switch (op) {
             case V128_LOAD -> {
-                lo = mem.get(I64, ea);
-                hi = mem.get(I64, ea + 8);
+                lo = NATIVE.get(I64, at);
+                hi = NATIVE.get(I64, at + 8);
             }
             case V128_LOAD32_ZERO -> {
-                lo = mem.get(I32, ea) & 0xFFFF_FFFFL;
+                lo = NATIVE.get(I32, at) & 0xFFFF_FFFFL;
                 hi = 0;
             }
             case V128_LOAD64_ZERO -> {
-                lo = mem.get(I64, ea);
+                lo = NATIVE.get(I64, at);
                 hi = 0;
             }
             default -> {
-                long[] t = {read(mem, ea, op.memoryBytes), 0, 0, 0};
+                long[] t = {read(at, op.memoryBytes), 0, 0, 0};
                 VectorNumerics.eval(shaping(op), t, 2, 0, 0, 0, 0, 0);
                 lo = t[2];
                 hi = t[3];

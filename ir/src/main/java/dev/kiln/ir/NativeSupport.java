@@ -4,8 +4,9 @@ import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 
 /**
- * The WebAssembly 3.0 features the native backends do not lower yet: exceptions (issue 17), and
- * GC instructions with more than {@link GcLowering#MAX_HELPER_OPERANDS} operands. A backend asks here before
+ * The WebAssembly 3.0 features the native backends do not lower yet: exceptions on a backend that
+ * does not lower them (issue 17; both do now), and GC instructions with more than
+ * {@link GcLowering#MAX_HELPER_OPERANDS} operands. A backend asks here before
  * it compiles a function and declines it (the function keeps running in the interpreter under the
  * {@code auto} tier); one definition for both backends.
  */
@@ -13,10 +14,11 @@ public final class NativeSupport {
     private NativeSupport() {
     }
 
-    /** Null when the backends can compile {@code f}, else why not. */
-    public static String unsupported(Module m, IrFunction f) {
+    /** Null when a backend that lowers exceptions iff {@code exceptions} can compile {@code f}, else why not. */
+    public static String unsupported(Module m, IrFunction f, boolean exceptions) {
         String gc = gcUse(m, f);
         if (gc != null) return gc;
+        if (exceptions) return null;
         for (BasicBlock b : f.blocks) {
             switch (b.terminator) {
                 case Terminator.Throw th -> {
@@ -52,8 +54,8 @@ public final class NativeSupport {
     }
 
     /** Throws {@link UnsupportedOperationException} when the backends cannot compile {@code f}. */
-    public static void require(Module m, IrFunction f, String backend) {
-        String why = unsupported(m, f);
+    public static void require(Module m, IrFunction f, String backend, boolean exceptions) {
+        String why = unsupported(m, f, exceptions);
         if (why != null) {
             throw new UnsupportedOperationException("function " + f.index + " (" + f.name + ") cannot be compiled by the "
                     + backend + " backend yet: " + why);

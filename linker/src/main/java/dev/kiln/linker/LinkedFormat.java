@@ -1,6 +1,5 @@
 package dev.kiln.linker;
 
-import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.TrapSite;
 
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ import java.util.List;
  *       MB u64: {@link BlockHash} of each 64 KiB block of .kiln.meta from I on (block k with seed TB + k)
  *   I   N rows of 4 u32: .text offset (0xFFFFFFFF: no code), size, frame size, offset of its traps from T
  *   T   per function with code: LEB128 count, then per site LEB128 zigzag(code offset - previous),
- *       LEB128 trap kind code (0: a call's return address), LEB128 zigzag(wasm offset - previous)
+ *       LEB128 trap kind code (0: a call's return address; TrapSite.DISPATCH_BASE + offset: one with an exception dispatch), LEB128 zigzag(wasm offset - previous)
  * </pre>
  * Loading reads the headers only; a function's row and traps are read (and their metadata block
  * checked) when first needed, a text block is checked before it first runs.
@@ -71,7 +70,7 @@ public final class LinkedFormat {
             long prevCode = 0, prevWasm = 0;
             for (TrapSite t : sites) {
                 leb(stream, zigzag(t.codeOffset() - prevCode));
-                leb(stream, t.kind() == null ? 0 : t.kind().code);
+                leb(stream, t.kindField());
                 leb(stream, zigzag(t.wasmOffset() - prevWasm));
                 prevCode = t.codeOffset();
                 prevWasm = t.wasmOffset();
@@ -160,12 +159,15 @@ public final class LinkedFormat {
             code += unzigzag(readLeb(bytes, pos));
             long kindCode = readLeb(bytes, pos);
             wasm += unzigzag(readLeb(bytes, pos));
-            TrapKind kind = kindCode == 0 ? null : kindCode <= Integer.MAX_VALUE ? TrapKind.fromCode((int) kindCode) : null;
-            if (kindCode != 0 && kind == null) throw new CorruptObjectException("function " + funcIndex + " has a trap site of unknown kind " + kindCode);
             if (code < 0 || code > size || wasm < 0 || wasm > Integer.MAX_VALUE) {
                 throw new CorruptObjectException("function " + funcIndex + " has a trap site outside its code (offset " + code + ")");
             }
-            out.add(new TrapSite((int) code, kind, (int) wasm));
+            TrapSite site = TrapSite.decode((int) code, kindCode, (int) wasm);
+            if (site == null) throw new CorruptObjectException("function " + funcIndex + " has a trap site of unknown kind " + kindCode);
+            if (site.dispatchOffset() > size) {
+                throw new CorruptObjectException("function " + funcIndex + " has an exception dispatch outside its code (offset " + site.dispatchOffset() + ")");
+            }
+            out.add(site);
         }
         return out;
     }

@@ -26,7 +26,7 @@ import java.util.List;
  *      function index, N rows of 6 u32: flags (bit 0: compiled), symbol index in .symtab,
  *          .text offset, size, frame size, trap count (all 0 for a function without code)
  *      trap table: for each compiled function in index order, its trap count rows of 3 u32:
- *          code offset, trap kind code ({@link TrapKind#code}), wasm offset
+ *          code offset, trap kind code ({@link TrapKind#code}; 0 a call site, {@link TrapSite#DISPATCH_BASE} + offset one with an exception dispatch), wasm offset
  * </pre>
  */
 final class MetaSection {
@@ -78,7 +78,7 @@ final class MetaSection {
             int i = slot[f];
             if (i < 0) continue;
             for (TrapSite t : functions.get(i).trapSites()) {
-                out.u32(t.codeOffset()).u32(t.kind() == null ? 0 : t.kind().code).u32(t.wasmOffset()); // 0: a call site
+                out.u32(t.codeOffset()).u32(t.kindField()).u32(t.wasmOffset()); // 0: a call site; DISPATCH_BASE up: one with handlers
             }
         }
         return out.toByteArray();
@@ -155,12 +155,12 @@ final class MetaSection {
                     throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " at code offset "
                             + codeOffset + " is past the function's " + r.size() + " bytes", siteAt);
                 }
-                TrapKind kind = kindCode <= Integer.MAX_VALUE ? TrapKind.fromCode((int) kindCode) : null;
-                if (kind == null && kindCode != 0) { // 0 marks a call site
+                TrapSite site = TrapSite.decode((int) codeOffset, kindCode, wasmOffset); // 0 marks a call site
+                if (site == null || site.dispatchOffset() > r.size()) {
                     throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " has unknown trap kind "
                             + kindCode, siteAt + 4);
                 }
-                sites.add(new TrapSite((int) codeOffset, kind, wasmOffset));
+                sites.add(site);
             }
             rows.add(new Row(r.funcIndex(), r.compiled(), r.symbolIndex(), r.textOffset(), r.size(), r.frameSize(),
                     List.copyOf(sites), r.fileOffset()));

@@ -2,8 +2,10 @@ package dev.kiln.regalloc;
 
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.BlockLiveness;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.Terminator;
 
 import java.util.Arrays;
 import java.util.BitSet;
@@ -22,6 +24,10 @@ import java.util.BitSet;
  * parameter's location; when they do not overlap, the edge move disappears. A backend may also
  * name a preferred register per value (a parameter where it arrives, a call's argument in its
  * argument register, a result in the result register), taken first when it is free.
+ *
+ * <p>A value live into an exception's landing block (the target of a {@code Throw} or
+ * {@code Guarded} handler) always takes a stack slot: the unwinder that reaches the landing block
+ * restores no register (docs/design-changes.md, "Exceptions in native code").
  *
  * <p>Values may be precoloured (given a fixed location, e.g. the interpreter's parameters and
  * constants); slots below {@code reservedSlots} are never handed out otherwise.
@@ -52,6 +58,8 @@ public final class LinearScan {
     private int maxSlot;
     /** The active values that are not precoloured and hold a register: the only spill candidates. */
     private final ValueList inRegisters = new ValueList();
+    /** Values live into a landing block, which must live in stack slots; null when the function catches nothing. */
+    private final boolean[] liveIntoLanding;
 
     private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated, int[] preferred) {
         this.unallocated = unallocated;
@@ -68,6 +76,7 @@ public final class LinearScan {
         this.hintKeys = new long[pairs];
         this.hintValues = new int[pairs];
         edgeHints(f, hintKeys, hintValues);
+        this.liveIntoLanding = liveIntoLanding(f);
         busySlots.set(0, reservedSlots);
         maxSlot = reservedSlots;
     }
@@ -103,6 +112,26 @@ public final class LinearScan {
 
     public static Allocation allocate(IrFunction f, RegisterFile rf) {
         return allocate(f, rf, null, 0);
+    }
+
+    /** The values live into any landing block of an exception handler, or null when there is none. */
+    private static boolean[] liveIntoLanding(IrFunction f) {
+        boolean[] out = null;
+        BlockLiveness liveness = null;
+        for (BasicBlock b : f.blocks) {
+            Terminator.Handler[] hs = switch (b.terminator) {
+                case Terminator.Throw t -> t.handlers;
+                case Terminator.Guarded g -> g.handlers;
+                default -> null;
+            };
+            if (hs == null || hs.length == 0) continue;
+            if (out == null) {
+                out = new boolean[f.valueCount()];
+                liveness = new BlockLiveness(f);
+            }
+            for (Terminator.Handler h : hs) for (int v : liveness.liveIn(h.target().target)) out[v] = true;
+        }
+        return out;
     }
 
     /**
@@ -242,6 +271,7 @@ public final class LinearScan {
         ValType t = f.typeOf(v);
         int[] regs = rf.allocatable(rf.classOf(t));
         int width = rf.slotsFor(t);
+        if (liveIntoLanding != null && liveIntoLanding[v]) return Location.slot(freeSlot(width, live.start(v)));
         // 0. the register the backend prefers for it
         if (preferred != null && Location.isRegister(preferred[v]) && contains(regs, preferred[v]) && usable(preferred[v], v)) {
             return preferred[v];

@@ -50,13 +50,19 @@ final class ExecutionState {
     }
 
     /**
-     * Records a Wasm exception raised in Java on behalf of native code: native code holds no
-     * handlers (functions that catch stay interpreted), so it unwinds to the entry point, which
-     * rethrows it to the Java caller (the interpreter, which may catch it, or the API).
+     * Records a Wasm exception raised in Java or by a native throw on behalf of native code: the
+     * trap routine looks for a native frame that catches it ({@link NativeExceptions}); with none,
+     * native code unwinds to the entry point, which rethrows it to the Java caller (the interpreter,
+     * which may catch it, or the API).
      */
     static void raise(long stateAddress, ThrownException e) {
         PENDING_THROW.set(e);
         NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, ExecutionStateLayout.THROW);
+    }
+
+    /** The exception pending on this thread, left pending; null when none. */
+    static ThrownException pendingThrow() {
+        return PENDING_THROW.get();
     }
 
     static ThrownException takePendingThrow() {

@@ -364,6 +364,19 @@ final class NativeCodeMemory {
         return false;
     }
 
+    /**
+     * The address of the exception dispatch of the call site {@code returnAddress} returns to, or 0
+     * when it is no call site in a try region of placed Wasm code.
+     */
+    long dispatchAt(long returnAddress) {
+        Placed p = placedAt(returnAddress);
+        if (p == null) return 0;
+        long offset = returnAddress - p.address();
+        if (offset > p.size()) return 0;
+        for (TrapSite s : p.sites()) if (s.codeOffset() == offset && s.hasDispatch()) return p.address() + s.dispatchOffset();
+        return 0;
+    }
+
     /** The placed or mapped function a return address lies in (or just after), or null. */
     private Placed placedAt(long returnAddress) {
         Placed mappedOne = mappedFunctionAt(returnAddress);

@@ -187,6 +187,7 @@ final class NativeUpcalls {
                     i.elementItems[(int) a] = new long[0];
                     yield 0;
                 }
+                case THROW, THROW_REF, CATCH, FIND_HANDLER -> NativeExceptions.helper(h, vmctx, i, a, b);
                 case GC -> NativeGcHelper.run(i, stateOf(vmctx), a, b, c, d);
                 case FUNC_SUBTYPE -> i.interpreterContext().hasType(a, (int) b) ? 1 : 0;
             };

@@ -1,6 +1,7 @@
 package dev.kiln.wast;
 
 import dev.kiln.frontend.WasmFeature;
+import dev.kiln.ir.code.Backend;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
@@ -12,8 +13,9 @@ import java.util.Set;
  * The runtime's own tiers as {@code kiln wast} runs them: {@code interp}, {@code native}
  * (everything compiled for the host before it runs) and {@code auto} (default thresholds). They
  * execute WebAssembly 2.0, extended constants, tail calls, typed function references, several
- * and 64-bit memories and tables and GC ({@link #EXECUTED}) and SIMD and relaxed SIMD
- * ({@link #WITH_SIMD}) on the native tier when the host's backend compiles SIMD; the interpreter (and
+ * and 64-bit memories and tables and GC ({@link #EXECUTED}), SIMD and relaxed SIMD
+ * ({@link #WITH_SIMD}) on the native tier when the host's backend compiles SIMD, and exception
+ * handling when it lowers it ({@link #nativeFeatures}); the interpreter (and
  * so {@code auto}, which keeps what the backends decline interpreted) also runs SIMD, exception
  * handling, legacy instructions included ({@link #INTERPRETED}). Every other feature is not run yet.
  */
@@ -43,7 +45,14 @@ public record RuntimeTier(String name, Tier tier) implements WastTier {
     @Override
     public Set<WasmFeature> executes() {
         if (tier != Tier.NATIVE) return INTERPRETED;
-        return Backends.host().compilesSimd() ? WITH_SIMD : EXECUTED;
+        return nativeFeatures(Backends.host());
+    }
+
+    /** What native code of {@code backend} executes: {@link #EXECUTED}, SIMD when it compiles it, exceptions when it lowers them. */
+    public static Set<WasmFeature> nativeFeatures(Backend backend) {
+        Set<WasmFeature> s = EnumSet.copyOf(backend.compilesSimd() ? WITH_SIMD : EXECUTED);
+        if (backend.lowersExceptions()) s.addAll(EnumSet.of(WasmFeature.EXCEPTIONS, WasmFeature.LEGACY_EXCEPTIONS));
+        return s;
     }
 
     @Override

@@ -36,6 +36,12 @@ public final class A64Backend extends NativeBackend {
         return CpuFeatures.AARCH64;
     }
 
+    /** Exception handling: throw sites, exception dispatches and the trap routine's handler search. */
+    @Override
+    public boolean lowersExceptions() {
+        return true;
+    }
+
     /** Advanced SIMD is part of every AArch64 CPU. */
     @Override
     public boolean compilesSimd() {

@@ -72,12 +72,18 @@ final class A64Function extends MachineFunction<Label> {
         super(module, symbols, f, alloc, A64CallingConvention.CONVENTION, options);
         this.asm = new A64Assembler(listing);
         List<A64Register> calleeSaved = new ArrayList<>();
-        BitSet used = alloc.usedRegisters();
+        BitSet used = (BitSet) alloc.usedRegisters().clone();
+        // a function that catches saves every callee-saved register: the unwinder restores none of the frames it skips
+        boolean catches = catchesExceptions();
+        if (catches) {
+            for (int r : A64RegisterFile.INSTANCE.allocatable(A64RegisterFile.INT)) used.set(r);
+            for (int r : A64RegisterFile.INSTANCE.allocatable(A64RegisterFile.FLOAT)) used.set(r);
+        }
         for (int r = used.nextSetBit(0); r >= 0; r = used.nextSetBit(r + 1)) {
             if (!A64RegisterFile.isCalleeSaved(r)) continue;
             calleeSaved.add(A64RegisterFile.isVector(r) ? A64RegisterFile.fpr(r) : A64RegisterFile.gpr(r));
         }
-        this.frame = new A64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
+        this.frame = new A64Frame(catches || CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
                 incomingBytes());
     }
 
@@ -292,6 +298,38 @@ final class A64Function extends MachineFunction<Label> {
      * {@code mov w1, #code; ldr x16, [x19, #TRAP_ROUTINE]; blr x16}: the trap routine's address comes
      * from the VMContext, so the code holds no absolute address and may run from a mapped object.
      */
+    @Override
+    protected int here() {
+        return asm.offset();
+    }
+
+    // ---- exceptions ----
+
+    @Override
+    protected boolean lowersExceptions() {
+        return true;
+    }
+
+    @Override
+    protected void raiseException(Instruction thrown, Label failed) {
+        A64ExceptionLowering.raise(this, thrown, failed);
+    }
+
+    @Override
+    protected void enterDispatch() {
+        A64ExceptionLowering.enterDispatch(this);
+    }
+
+    @Override
+    protected void catchClause(int tag, boolean withExnref, Label landing) {
+        A64ExceptionLowering.clause(this, tag, withExnref, landing);
+    }
+
+    @Override
+    protected void takeCaught(Instruction caught) {
+        A64ExceptionLowering.takeCaught(this, caught);
+    }
+
     @Override
     protected int callTrapRoutine(int code) {
         asm.mov(GeneralRegister.W1, code);

@@ -4,6 +4,7 @@ import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
@@ -150,6 +151,24 @@ final class A64RuntimeStubs {
         asm.cbz(W1, keep);
         asm.str(W1, Address.offset(state, ExecutionStateLayout.TRAP_CODE));
         asm.bind(keep);
+        // a Wasm exception: the runtime looks for a frame with a dispatch for it before anything unwinds
+        Label noHandler = asm.newLabel();
+        asm.ldr(W12, Address.offset(state, ExecutionStateLayout.TRAP_CODE));
+        asm.cmp(W12, ExecutionStateLayout.THROW);
+        asm.b(Condition.NE, noHandler);
+        asm.mov(X21, LR);                                 // kept by the C convention
+        asm.mov(X0, A64Function.VMCTX);
+        asm.mov(X1, LR);                                  // the return address into the code that threw
+        asm.mov(X2, FP);
+        asm.mov(W5, RuntimeHelper.FIND_HANDLER.ordinal());
+        asm.ldr(X16, Address.offset(A64Function.VMCTX, VmContextLayout.helper(RuntimeHelper.FIND_HANDLER)));
+        asm.blr(X16);
+        asm.mov(LR, X21);
+        asm.ldr(state, Address.offset(A64Function.VMCTX, VmContextLayout.STATE));
+        asm.cbz(X0, noHandler);
+        asm.ldr(FP, Address.offset(state, ExecutionStateLayout.HANDLER_FP));
+        asm.br(X0);                                       // the dispatch restores SP and the pinned registers
+        asm.bind(noHandler);
         // frames: the return address into the trapping function, then each caller's
         asm.mov(frames, ExecutionStateLayout.FRAMES);
         asm.add(frames, state, frames);

@@ -57,6 +57,12 @@ public final class X64Backend extends NativeBackend {
         return X64RelocationModel.INSTANCE;
     }
 
+    /** Exception handling: throw sites, exception dispatches and the trap routine's handler search. */
+    @Override
+    public boolean lowersExceptions() {
+        return true;
+    }
+
     /** SIMD needs SSE4.1: every level but the x86-64 baseline. */
     @Override
     public boolean compilesSimd() {

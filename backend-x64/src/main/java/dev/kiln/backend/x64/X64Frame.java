@@ -68,6 +68,11 @@ final class X64Frame {
         return mem(Gpr.RSP, stackOffset);
     }
 
+    /** Bytes from rbp down to rsp in the function's body (saved registers, spill slots, outgoing area). */
+    int bytesBelowFramePointer() {
+        return 8 * saved.size() + allocated;
+    }
+
     /** Bytes of frame kiln reports for the function (pushes and allocation). */
     int size() {
         return 8 * (1 + saved.size()) + allocated;

@@ -61,8 +61,10 @@ final class X64Function extends MachineFunction<Label> {
         asm.useVex(cpu.has(CpuFeature.AVX)); // packed (SIMD) instructions in VEX form when the CPU has AVX
         List<Gpr> calleeSaved = new ArrayList<>();
         BitSet used = alloc.usedRegisters();
-        for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (used.get(g.encoding())) calleeSaved.add(g);
-        this.frame = new X64Frame(CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
+        // a function that catches saves every callee-saved register: the unwinder restores none of the frames it skips
+        boolean catches = catchesExceptions();
+        for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (catches || used.get(g.encoding())) calleeSaved.add(g);
+        this.frame = new X64Frame(catches || CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
                 incomingBytes());
     }
 
@@ -304,6 +306,38 @@ final class X64Function extends MachineFunction<Label> {
         asm.mov(Width.DWORD, Gpr.RSI, code);
         asm.call(mem(VMCTX, VmContextLayout.TRAP_ROUTINE));
         return asm.offset();
+    }
+
+    @Override
+    protected int here() {
+        return asm.offset();
+    }
+
+    // ---- exceptions ----
+
+    @Override
+    protected boolean lowersExceptions() {
+        return true;
+    }
+
+    @Override
+    protected void raiseException(Instruction thrown, Label failed) {
+        X64ExceptionLowering.raise(this, thrown, failed);
+    }
+
+    @Override
+    protected void enterDispatch() {
+        X64ExceptionLowering.enterDispatch(this);
+    }
+
+    @Override
+    protected void catchClause(int tag, boolean withExnref, Label landing) {
+        X64ExceptionLowering.clause(this, tag, withExnref, landing);
+    }
+
+    @Override
+    protected void takeCaught(Instruction caught) {
+        X64ExceptionLowering.takeCaught(this, caught);
     }
 
     /** After a call that may have trapped in the runtime: unwind when the execution state says so. */

@@ -4,6 +4,7 @@ import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.MachineCode;
@@ -32,7 +33,9 @@ import static dev.kiln.backend.x64.MemoryOperand.mem;
  * is the running instance's VMContext): stores the code (0 keeps one the runtime already stored),
  * records the return address and each caller's along the RBP chain up to the trampoline's frame
  * into state.FRAMES, then restores rsp from state.ENTRY_SP and runs the trampoline's exit sequence,
- * so the trampoline returns the trap code to Java. No Java frame is ever skipped: a trap unwinds
+ * so the trampoline returns the trap code to Java. With a Wasm exception pending (code THROW) it
+ * first asks the runtime for a handler (helper FIND_HANDLER with the return address and rbp): when a frame below the trampoline has an exception dispatch for its call site, it sets rbp
+ * to that frame's and jumps to the dispatch instead. No Java frame is ever skipped: a trap unwinds
  * only to the innermost trampoline.
  */
 final class X64RuntimeStubs {
@@ -152,6 +155,24 @@ final class X64RuntimeStubs {
         asm.jcc(Condition.E, keep);
         asm.mov(Width.DWORD, mem(state, ExecutionStateLayout.TRAP_CODE), Gpr.RSI);
         asm.bind(keep);
+        // a Wasm exception: the runtime looks for a frame with a dispatch for it before anything unwinds
+        Label noHandler = asm.newLabel();
+        asm.alu(AluOp.CMP, Width.DWORD, mem(state, ExecutionStateLayout.TRAP_CODE), ExecutionStateLayout.THROW);
+        asm.jcc(Condition.NE, noHandler);
+        asm.mov(Width.QWORD, Gpr.R12, Gpr.RSP);           // kept by the C convention
+        asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
+        asm.mov(Width.QWORD, Gpr.RSI, mem(Gpr.RSP, 0));    // the return address into the code that threw
+        asm.mov(Width.QWORD, Gpr.RDX, Gpr.RBP);
+        asm.mov(Width.DWORD, Gpr.R9, RuntimeHelper.FIND_HANDLER.ordinal());
+        asm.alu(AluOp.AND, Width.QWORD, Gpr.RSP, -16);
+        asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(RuntimeHelper.FIND_HANDLER)));
+        asm.mov(Width.QWORD, Gpr.RSP, Gpr.R12);
+        asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.STATE));
+        asm.test(Width.QWORD, Gpr.RAX, Gpr.RAX);
+        asm.jcc(Condition.E, noHandler);
+        asm.mov(Width.QWORD, Gpr.RBP, mem(state, ExecutionStateLayout.HANDLER_FP));
+        asm.jmp(Gpr.RAX);                                 // the dispatch restores rsp and the pinned registers
+        asm.bind(noHandler);
         // frames: the return address into the trapping function, then each caller's
         asm.alu(AluOp.XOR, Width.DWORD, Gpr.RCX, Gpr.RCX);
         asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RSP, 0));

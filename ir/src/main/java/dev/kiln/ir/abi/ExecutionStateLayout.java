@@ -8,7 +8,8 @@ package dev.kiln.ir.abi;
  * <pre>
  *   ENTRY_SP      stack pointer saved by the innermost entry trampoline; a trap restores it
  *   ENTRY_FP      frame pointer of that trampoline: where a trap's frame walk stops
- *   (16)          unused (the stack limit lives in each VMContext: {@link VmContextLayout#STACK_LIMIT})
+ *   HANDLER_FP    the frame pointer of the frame whose exception dispatch the handler search found
+ *                 (the stack limit lives in each VMContext: {@link VmContextLayout#STACK_LIMIT})
  *   TRAP_CODE     u32: nonzero once a trap happened ({@code TrapKind.code}, or {@link #EXIT} for proc_exit)
  *   FUEL          fuel left when metered (signed; each unit is a function entry or a loop
  *                 back-edge; code that finds none left traps with out of fuel)
@@ -21,6 +22,7 @@ package dev.kiln.ir.abi;
 public final class ExecutionStateLayout {
     public static final int ENTRY_SP = 0;
     public static final int ENTRY_FP = 8;
+    public static final int HANDLER_FP = 16;
     public static final int TRAP_CODE = 24;
     public static final int FUEL = 32;
     public static final int FRAME_COUNT = 48;

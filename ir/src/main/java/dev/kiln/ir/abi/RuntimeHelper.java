@@ -37,6 +37,26 @@ public enum RuntimeHelper {
     /** a = segment. */
     ELEM_DROP(Opcode.ELEM_DROP, Packing.INDEX, 1, false),
     /**
+     * throw: a = tag; the payload is in the return area (one 16-byte slot per value). Records the
+     * exception (trap code THROW); the caller then unwinds (its dispatch, or the trap routine).
+     */
+    THROW(Opcode.THROW, Packing.NONE, 1, true),
+    /** throw_ref: a = the exnref; records the exception, or traps on null. */
+    THROW_REF(Opcode.THROW_REF, Packing.NONE, 1, true),
+    /**
+     * An exception dispatch's clause: a = tag (-1 for a catch-all), b = 1 when the clause takes the
+     * exnref. When the pending exception matches, writes its payload (then the exnref) into the
+     * return area, clears it and returns 1; else returns 0.
+     */
+    CATCH(Opcode.CATCH, Packing.NONE, 2, false),
+    /**
+     * The trap routine's handler search for a pending exception: a = the return address into the
+     * code that called the trap routine, b = the frame pointer there. Walks the frames up to
+     * the entry trampoline; returns the first exception dispatch of a call site the exception passes
+     * (its frame pointer in the execution state's HANDLER_FP), or 0.
+     */
+    FIND_HANDLER(null, Packing.NONE, 2, false),
+    /**
      * Any GC instruction native code does not do inline ({@link dev.kiln.ir.GcLowering}): a = its
      * opcode's ordinal, b = {@code imm}, c = {@code imm2}, d = operand count | result count << 32.
      * The operands are in the execution state's return area, one 16-byte slot each (a v128 fills
@@ -67,7 +87,7 @@ public enum RuntimeHelper {
     private static final Map<Opcode, RuntimeHelper> BY_OPCODE = new EnumMap<>(Opcode.class);
 
     static {
-        for (RuntimeHelper h : values()) if (h.opcode != null) BY_OPCODE.put(h.opcode, h);
+        for (RuntimeHelper h : values()) if (h.opcode != null && h.packing != Packing.NONE) BY_OPCODE.put(h.opcode, h);
     }
 
     /** The Wasm instruction this helper carries out (null for {@link #GC}, which carries out many). */

@@ -22,6 +22,11 @@ public interface Backend {
     /** Whether this backend compiles SIMD (v128) instructions for its CPU level. */
     boolean compilesSimd();
 
+    /** Whether this backend lowers exception handling (tags, throw, try regions, catch); functions with it are declined otherwise. */
+    default boolean lowersExceptions() {
+        return false;
+    }
+
     /** How this target's relocation types are applied (handed to the linker). */
     RelocationModel relocationModel();
 

@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and stores of every width on a second 32-bit memory and on 64-bit memories (the end of the memory,
  * offsets up to 2^64 - 1 that make the effective address wrap, constant addresses, an empty
  * memory), memory.size/grow/fill/copy/init on memories other than 0 and across address types,
- * call_indirect and the table instructions with 64-bit indices, and (native code only: the
- * interpreter runs them on a 32-bit memory 0 only) the SIMD loads and stores on a second and a
- * 64-bit memory. Results, traps and the exported 64-bit memory's bytes must agree. The
+ * call_indirect and the table instructions with 64-bit indices, and the SIMD loads and stores on
+ * a second and a 64-bit memory (on every tier too; on native code only where this machine's
+ * backend compiles SIMD). Results, traps and the exported 64-bit memory's bytes must agree. The
  * native tiers compile every function of these modules (none is declined).
  */
 @Tag("differential")
@@ -139,6 +139,22 @@ class MemoryDifferentialTest {
             )
             """);
 
+    /** SIMD accesses to a 64-bit memory 0 (the interpreter's general path, not the pinned memory-0 one). */
+    static final byte[] SIMD_MEMORY0_64 = Wat3.compile("""
+            (module
+              (memory (export "mem") i64 1 2)
+              (data (i64.const 65520) "\\ff\\ee\\dd\\cc\\bb\\aa\\99\\88\\77\\66\\55\\44\\33\\22\\11\\00")
+              (func (export "load") (param i64) (result i64) (i64x2.extract_lane 1 (v128.load offset=8 (local.get 0))))
+              (func (export "store_lane") (param i64) (result i64)
+                (v128.store16_lane 6 (local.get 0) (v128.const i16x8 1 2 3 4 5 6 0x7788 8))
+                (i64.load16_u (local.get 0)))
+              (func (export "splat") (param i64) (result i32) (i32x4.extract_lane 2 (v128.load32_splat offset=4 (local.get 0))))
+              (func (export "grow_then_load") (param i64) (result i64)
+                (drop (memory.grow (i64.const 1)))
+                (i64x2.extract_lane 0 (v128.load8x8_u (local.get 0))))
+            )
+            """);
+
     private static final long P = 65536;
 
     static List<CallSpec> memoryCalls() {
@@ -198,6 +214,16 @@ class MemoryDifferentialTest {
         return c;
     }
 
+    static List<CallSpec> simdMemory0Calls() {
+        ModuleExports ex = ModuleExports.of(SIMD_MEMORY0_64);
+        List<CallSpec> c = new ArrayList<>();
+        for (long a : new long[] {0, P - 24, P - 23, -8, -1}) c.add(ex.call("load", new long[] {a}));
+        for (long a : new long[] {0, P - 2, P - 1, -1}) c.add(ex.call("store_lane", new long[] {a}));
+        for (long a : new long[] {P - 8, P - 7, -4}) c.add(ex.call("splat", new long[] {a}));
+        for (long a : new long[] {2 * P - 8, 2 * P - 7, 2 * P - 8}) c.add(ex.call("grow_then_load", new long[] {a}));
+        return c;
+    }
+
     static List<CallSpec> simdCalls() {
         ModuleExports ex = ModuleExports.of(SIMD);
         List<CallSpec> c = new ArrayList<>();
@@ -221,11 +247,15 @@ class MemoryDifferentialTest {
         check(MEMORIES, memoryCalls());
     }
 
-    /** Native code only: the interpreter (and so {@code auto}, which starts there) executes SIMD accesses on a 32-bit memory 0 only. */
+    /** Every tier where this machine's backend compiles SIMD, else the interpreter alone. */
     @Test
-    void simdOnSeveralAnd64BitMemoriesAgreesWithWasmtimeInNativeCode() {
-        if (Backends.host() == null || !Backends.host().compilesSimd()) return; // no native SIMD on this machine
-        check(SIMD, simdCalls(), List.of(KilnEngine.nativeHost()));
+    void simdOnSeveralAnd64BitMemoriesAgreesWithWasmtimeOnEveryTier() {
+        boolean nativeSimd = Backends.host() != null && Backends.host().compilesSimd();
+        for (byte[] module : List.of(SIMD, SIMD_MEMORY0_64)) {
+            List<CallSpec> calls = module == SIMD ? simdCalls() : simdMemory0Calls();
+            if (nativeSimd) check(module, calls);
+            else check(module, calls, List.of(KilnEngine.interpreter()));
+        }
     }
 
     private static void check(byte[] module, List<CallSpec> calls) {

@@ -18,7 +18,7 @@ public final class NativeAarch64Tier extends ExecutionTier {
 
     @Override
     public Set<WasmFeature> executes() {
-        return Backends.forTarget(Target.AARCH64).compilesSimd() ? RuntimeTier.WITH_SIMD : RuntimeTier.EXECUTED;
+        return RuntimeTier.nativeFeatures(Backends.forTarget(Target.AARCH64));
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class NativeX64Tier extends ExecutionTier {
     @Override
     public Set<WasmFeature> executes() {
         CpuFeatures cpu = level != null ? level : HostCpu.level();
-        return Backends.forCpu(cpu).compilesSimd() ? RuntimeTier.WITH_SIMD : RuntimeTier.EXECUTED;
+        return RuntimeTier.nativeFeatures(Backends.forCpu(cpu));
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmException;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.Backends;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,11 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Exception handling executes: throw, throw_ref, try_table with each catch clause, the legacy
  * try/catch/catch_all/delegate/rethrow, across interpreter frames, through host functions both
- * ways, through native frames on {@code auto}, and out to Java as a {@link WasmException}. Traps
+ * ways, through native frames on {@code auto}, caught in native code ({@code NativeExceptionTest} has more), and out to Java as a {@link WasmException}. Traps
  * stay uncatchable.
  */
 class ExceptionTest {
@@ -157,6 +159,15 @@ class ExceptionTest {
     @Test
     void interpreter() {
         try (Store store = new Store().tier(Tier.INTERP)) {
+            checkAll(store);
+        }
+    }
+
+    /** Every function compiled before it runs, those with handlers too (where the backend lowers exceptions). */
+    @Test
+    void nativeCode() {
+        assumeTrue(Backends.host().lowersExceptions(), "this machine's backend lowers exceptions");
+        try (Store store = new Store().tier(Tier.NATIVE)) {
             checkAll(store);
         }
     }

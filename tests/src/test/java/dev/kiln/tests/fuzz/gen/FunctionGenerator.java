@@ -106,8 +106,8 @@ final class FunctionGenerator {
                     .add(2, () -> leaf(t))
                     .addIf(!vector, 7, () -> numeric(t))
                     .addIf(plan.simd(), vector ? 8 : 0.8, () -> simd(t))
-                    .addIf(mem && (!vector || simdMemory()), 2, () -> load(t))
-                    .addIf(mem && vector && simdMemory(), 0.7, this::loadLane)
+                    .addIf(mem, 2, () -> load(t))
+                    .addIf(mem && vector, 0.7, this::loadLane)
                     .addIf(mem && !memoriesOf(t).isEmpty(), 0.5, () -> {
                         int m = pick(memoriesOf(t));
                         return new MemorySize(m, is64(m));
@@ -212,7 +212,7 @@ final class FunctionGenerator {
     private Expr loadLane() {
         List<LaneOp> ops = Arrays.stream(LaneOp.values()).filter(o -> !o.store).toList();
         LaneOp op = pick(ops);
-        int m = 0; // see simdMemory
+        int m = memory();
         return new LoadLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), r.nextInt(op.lanes()), address(op.width, m),
                 value(NumType.V128), m);
     }
@@ -220,7 +220,7 @@ final class FunctionGenerator {
     private Expr storeLane() {
         List<LaneOp> ops = Arrays.stream(LaneOp.values()).filter(o -> o.store).toList();
         LaneOp op = pick(ops);
-        int m = 0; // see simdMemory
+        int m = memory();
         return new StoreLane(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), r.nextInt(op.lanes()), address(op.width, m),
                 value(NumType.V128), m);
     }
@@ -237,7 +237,7 @@ final class FunctionGenerator {
     private Expr load(NumType t) {
         List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> !o.store && o.type == t).toList();
         MemOp op = pick(ops);
-        int m = t == NumType.V128 ? 0 : memory(); // see simdMemory
+        int m = memory();
         return new Load(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), address(op.width, m), m);
     }
 
@@ -287,7 +287,7 @@ final class FunctionGenerator {
                         return new GlobalSet(g, value(plan.globals().get(g).type()));
                     })
                     .addIf(mem, 3, this::store)
-                    .addIf(mem && plan.simd() && simdMemory(), 0.5, this::storeLane)
+                    .addIf(mem && plan.simd(), 0.5, this::storeLane)
                     .add(1, () -> new Drop(value(pickType())))
                     .addIf(mem, 0.5, () -> {
                         int m = memory();
@@ -335,9 +335,9 @@ final class FunctionGenerator {
     }
 
     private Expr store() {
-        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store && (plan.simd() && simdMemory() || o.type != NumType.V128)).toList();
+        List<MemOp> ops = Arrays.stream(MemOp.values()).filter(o -> o.store && (plan.simd() || o.type != NumType.V128)).toList();
         MemOp op = pick(ops);
-        int m = op.type == NumType.V128 ? 0 : memory(); // see simdMemory
+        int m = memory();
         return new Store(op, r.nextInt(op.maxAlignLog2() + 1), offset(m), address(op.width, m), value(op.type), m);
     }
 
@@ -501,15 +501,6 @@ final class FunctionGenerator {
     private int memory() {
         int n = plan.memory().count();
         return n == 1 || r.nextInt(3) == 0 ? 0 : r.nextInt(n);
-    }
-
-    /**
-     * Whether SIMD loads and stores may be made: kiln's interpreter executes them on a 32-bit memory
-     * 0 only (the native tiers on any memory: {@code MemoryDifferentialTest}), so they go to memory 0
-     * and only when it is 32-bit.
-     */
-    private boolean simdMemory() {
-        return !is64(0);
     }
 
     private boolean is64(int memory) {
