@@ -118,6 +118,18 @@ public enum SseOp {
         return prefix;
     }
 
+    /**
+     * True when the instruction has a VEX (AVX) form {@code vop dst, src1, src2} with a second source
+     * ({@link X64Assembler#sse(SseOp, Xmm, Xmm, XmmOrMemory)}): the arithmetic, bitwise and conversion
+     * rows, not the moves or the comparisons (whose VEX forms take no second source).
+     */
+    public boolean hasThreeOperandForm() {
+        return form == Form.XMM_XMM_OR_MEM && opcode.length == 1 && switch (this) {
+            case MOVSS, MOVSD, MOVAPS, MOVAPD, MOVUPS, UCOMISS, UCOMISD -> false;
+            default -> true;
+        };
+    }
+
     /** The opcode bytes, starting with 0x0F. */
     int[] opcode() {
         int[] bytes = new int[opcode.length + 1];

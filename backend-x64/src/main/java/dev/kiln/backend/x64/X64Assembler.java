@@ -593,8 +593,46 @@ public final class X64Assembler {
      */
     public void sse(SseOp op, Xmm dst, XmmOrMemory src) {
         requireForm(op, SseOp.Form.XMM_XMM_OR_MEM);
-        int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).reg(dst).rm(src));
-        list(start, op.mnemonic(), reg(dst), operand(src, op.memoryBits()));
+        // in VEX form, the instructions that keep dst's upper lanes name dst as their first source
+        boolean nds = vex && (op.hasThreeOperandForm() || (op == SseOp.MOVSS || op == SseOp.MOVSD) && src instanceof Xmm);
+        int start = emit(sseEncoding(op, nds ? dst.encoding() : 0).reg(dst).rm(src));
+        if (nds) list(start, sseMnemonic(op.mnemonic()), reg(dst), reg(dst), operand(src, op.memoryBits()));
+        else list(start, sseMnemonic(op.mnemonic()), reg(dst), operand(src, op.memoryBits()));
+    }
+
+    /**
+     * The encoding skeleton of a scalar SSE instruction: VEX when {@link #useVex} is on (with
+     * {@code vvvv} as its extra source, 0 when it has none), so scalar code never mixes legacy SSE
+     * with AVX (a legacy instruction after an AVX one can cost a merge with the upper lanes); legacy
+     * with its mandatory prefix otherwise.
+     */
+    private Encoding sseEncoding(SseOp op, int vvvv) {
+        int[] bytes = op.opcode();
+        if (!vex) return Encoding.opcode(bytes).prefix(op.prefix());
+        int map = bytes.length == 2 ? 1 : bytes[1] == 0x38 ? 2 : 3;
+        int pp = switch (op.prefix()) {
+            case 0x66 -> 1;
+            case 0xF3 -> 2;
+            case 0xF2 -> 3;
+            default -> 0;
+        };
+        return Encoding.opcode(bytes).vex(map, pp, vvvv);
+    }
+
+    private String sseMnemonic(String mnemonic) {
+        return vex ? "v" + mnemonic : mnemonic;
+    }
+
+    /**
+     * {@code vop dst, src1, src2}: the VEX (AVX) three-operand form of an instruction that has one
+     * ({@link SseOp#hasThreeOperandForm}): {@code dst = src1 op src2}, the lanes above the scalar taken
+     * from {@code src1}. Needs AVX; dst need not be a source, so no copy precedes it.
+     */
+    public void sse(SseOp op, Xmm dst, Xmm src1, XmmOrMemory src2) {
+        if (!op.hasThreeOperandForm()) throw new IllegalArgumentException(op + " has no three-operand VEX form");
+        if (!vex) throw new IllegalStateException(op + " with three operands needs VEX (useVex)");
+        int start = emit(sseEncoding(op, src1.encoding()).reg(dst).rm(src2));
+        list(start, "v" + op.mnemonic(), reg(dst), reg(src1), operand(src2, op.memoryBits()));
     }
 
     /** {@code op dst, src, imm8} for the {@link SseOp.Form#XMM_XMM_OR_MEM_IMM8} instructions (roundss/roundsd). */
@@ -603,8 +641,9 @@ public final class X64Assembler {
         if (imm8 < 0 || imm8 > 255) {
             throw new IllegalArgumentException("imm8 " + imm8 + " out of range");
         }
-        int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).reg(dst).rm(src).immediate(1, imm8));
-        list(start, op.mnemonic(), reg(dst), operand(src, op.memoryBits()), new ListingOperand.Immediate(imm8, 8));
+        int start = emit(sseEncoding(op, vex ? dst.encoding() : 0).reg(dst).rm(src).immediate(1, imm8));
+        if (vex) list(start, sseMnemonic(op.mnemonic()), reg(dst), reg(dst), operand(src, op.memoryBits()), new ListingOperand.Immediate(imm8, 8));
+        else list(start, op.mnemonic(), reg(dst), operand(src, op.memoryBits()), new ListingOperand.Immediate(imm8, 8));
     }
 
     /** {@code roundss}/{@code roundsd dst, src, mode}. */
@@ -615,8 +654,8 @@ public final class X64Assembler {
     /** {@code op [dst], src} for the {@link SseOp.Form#MEM_XMM} stores. */
     public void sse(SseOp op, MemoryOperand dst, Xmm src) {
         requireForm(op, SseOp.Form.MEM_XMM);
-        int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).reg(src).rm(dst));
-        list(start, op.mnemonic(), memory(dst, op.memoryBits()), reg(src));
+        int start = emit(sseEncoding(op, 0).reg(src).rm(dst));
+        list(start, sseMnemonic(op.mnemonic()), memory(dst, op.memoryBits()), reg(src));
     }
 
     /** {@code movss dst, src}: load a float, or merge the low float of another register. */
@@ -707,22 +746,24 @@ public final class X64Assembler {
     private void xmmFromInteger(SseOp op, Width w, Xmm dst, GprOrMemory src) {
         requireForm(op, SseOp.Form.XMM_GPR_OR_MEM);
         requireWidth(w, op.mnemonic(w), DWORD, QWORD);
-        int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).rexW(w == QWORD).reg(dst).rm(src));
-        list(start, op.mnemonic(w), reg(dst), operand(src, w));
+        boolean nds = vex && op != SseOp.MOVD_TO_XMM; // vcvtsi2sd keeps dst's upper lanes: dst is a source
+        int start = emit(sseEncoding(op, nds ? dst.encoding() : 0).rexW(w == QWORD).reg(dst).rm(src));
+        if (nds) list(start, sseMnemonic(op.mnemonic(w)), reg(dst), reg(dst), operand(src, w));
+        else list(start, sseMnemonic(op.mnemonic(w)), reg(dst), operand(src, w));
     }
 
     private void integerFromXmmOrMemory(SseOp op, Width w, Gpr dst, XmmOrMemory src) {
         requireForm(op, SseOp.Form.GPR_XMM_OR_MEM);
         requireWidth(w, op.mnemonic(w), DWORD, QWORD);
-        int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).rexW(w == QWORD).reg(dst).rm(src));
-        list(start, op.mnemonic(w), reg(dst, w), operand(src, op.memoryBits()));
+        int start = emit(sseEncoding(op, 0).rexW(w == QWORD).reg(dst).rm(src));
+        list(start, sseMnemonic(op.mnemonic(w)), reg(dst, w), operand(src, op.memoryBits()));
     }
 
     private void integerFromXmm(SseOp op, Width w, GprOrMemory dst, Xmm src) {
         requireForm(op, SseOp.Form.GPR_OR_MEM_XMM);
         requireWidth(w, op.mnemonic(w), DWORD, QWORD);
-        int start = emit(Encoding.opcode(op.opcode()).prefix(op.prefix()).rexW(w == QWORD).reg(src).rm(dst));
-        list(start, op.mnemonic(w), operand(dst, w), reg(src));
+        int start = emit(sseEncoding(op, 0).rexW(w == QWORD).reg(src).rm(dst));
+        list(start, sseMnemonic(op.mnemonic(w)), operand(dst, w), reg(src));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -70,6 +70,25 @@ final class X64FloatLowering {
         X64Assembler asm = fn.asm;
         int a = i.arg(0), b = i.arg(1), r = i.result();
         Xmm dst = fn.fdst(r, X64Function.FSCRATCH);
+        if (fn.cpu.has(CpuFeature.AVX)) {
+            // vop dst, a, b: no copy into dst first, and no detour through a scratch when dst is b
+            XmmOrMemory left = fn.fop(a), right = fn.fop(b);
+            if (!(left instanceof Xmm) && commutative && right instanceof Xmm) {
+                XmmOrMemory t = left;
+                left = right;
+                right = t;
+            }
+            Xmm src1;
+            if (left instanceof Xmm x) {
+                src1 = x;
+            } else {
+                src1 = right == dst ? X64Function.FSCRATCH2 : dst;
+                fn.fmov(src1, a); // left is still a's operand: a swap happens only when it makes left a register
+            }
+            asm.sse(op, dst, src1, right);
+            fn.fput(r, dst);
+            return;
+        }
         boolean dIsB = fn.inRegister(b) && fn.fop(b) == dst;
         if (dIsB && commutative) {
             asm.sse(op, dst, fn.fop(a));
@@ -83,7 +102,13 @@ final class X64FloatLowering {
 
     private static void unary(X64Function fn, Instruction i, SseOp op) {
         Xmm dst = fn.fdst(i.result(), X64Function.FSCRATCH);
-        fn.asm.sse(op, dst, fn.fop(i.arg(0)));
+        XmmOrMemory src = fn.fop(i.arg(0));
+        if (fn.cpu.has(CpuFeature.AVX) && src instanceof Xmm x) {
+            fn.asm.sse(op, dst, x, x); // the upper lanes from the source: no dependency on dst's old value
+            fn.fput(i.result(), dst);
+            return;
+        }
+        fn.asm.sse(op, dst, src);
         fn.fput(i.result(), dst);
     }
 

@@ -142,7 +142,8 @@ final class X64Function extends MachineFunction<Label> {
     void fmov(Xmm dst, int v) {
         XmmOrMemory src = fop(v);
         if (src == dst) return;
-        if (type(v) == ValType.V128) vmov(dst, src);
+        if (src instanceof Xmm x) movRegister(dst, x); // movaps: a whole copy, no merge into dst's old value
+        else if (type(v) == ValType.V128) vmov(dst, src);
         else if (type(v) == ValType.F32 && !(src instanceof Xmm)) asm.movss(dst, src);
         else asm.movsd(dst, src);
     }

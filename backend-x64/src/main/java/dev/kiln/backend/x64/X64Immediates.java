@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Constants that need no register. Integer constants whose every use encodes them as an
  * immediate (the right operand of an ALU operation, shift, comparison or store, or either operand
- * of a commutative operation); this mirrors exactly where {@link X64IntegerLowering},
+ * of a commutative operation, or the address of a scalar load or store whose end is a small
+ * displacement, {@link X64MemoryLowering#displacement}); this mirrors exactly where {@link X64IntegerLowering},
  * {@link X64MemoryLowering} and {@link X64ControlLowering} use immediates. Float constants whose
  * every use reads them through {@link X64Function#fop}/{@link X64Function#fget}, which then name
  * the constant pool (everything but edges, calls and reinterpretation). Both are left out of
@@ -55,6 +56,7 @@ final class X64Immediates {
         if (op.isSimd()) return position == 1 && isSimdShift(op); // the lowering encodes a constant count
         boolean fits = op.mnemonic.startsWith("i32") || value == (int) value;
         String m = op.mnemonic;
+        if (op.immediate == Immediate.MEMARG && position == 0) return X64MemoryLowering.displacement(i, value) != null;
         if (op.immediate == Immediate.MEMARG && op.resultCount() == 0 && position == 1
                 && (m.startsWith("i32.store") || m.startsWith("i64.store"))) {
             return fits; // mov [address], imm32 (sign-extended for a 64-bit store)

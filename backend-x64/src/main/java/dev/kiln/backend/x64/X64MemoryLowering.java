@@ -31,6 +31,8 @@ final class X64MemoryLowering {
      */
     static MemoryOperand address(X64Function fn, Instruction i) {
         long offset = i.imm;
+        Integer constant = constantAddress(fn, i);
+        if (constant != null && fn.guarded(i)) return mem(X64Function.MEMBASE, constant);
         if (fn.guarded(i)) {
             Gpr addr = fn.iget(i.arg(0), X64Function.SCRATCH);
             if (offset <= Integer.MAX_VALUE) return mem(X64Function.MEMBASE, addr, 1, (int) offset);
@@ -38,6 +40,25 @@ final class X64MemoryLowering {
             return mem(X64Function.MEMBASE, X64Function.SCRATCH, 1, 0);
         }
         return boundsCheckedAddress(fn, i);
+    }
+
+    /**
+     * For a scalar load or store {@code i} whose address is the constant {@code address}: the access's
+     * first byte, {@code address + offset}, when it is at most {@link Integer#MAX_VALUE} (a displacement
+     * then reaches it and no sum can wrap), else null. Such an address needs no register
+     * ({@link X64Immediates}).
+     */
+    static Integer displacement(Instruction i, long address) {
+        if (i.op.isSimd() || address < 0 || i.imm < 0) return null;
+        long first = address + i.imm;
+        return first <= Integer.MAX_VALUE ? (int) first : null;
+    }
+
+    /** The displacement of {@code i}'s access when its address is a constant left without a register, else null. */
+    private static Integer constantAddress(X64Function fn, Instruction i) {
+        int a = i.arg(0);
+        Long c = fn.constant(a);
+        return c != null && fn.location(a) == Location.NONE ? displacement(i, c) : null;
     }
 
     /**
@@ -52,7 +73,10 @@ final class X64MemoryLowering {
         int size = i.op.memoryBytes;
         int memory = MachineFunction.memoryOf(i);
         long end = i.imm + size;
-        if (fn.is64BitMemory(memory)) {
+        Integer constant = constantAddress(fn, i);
+        if (constant != null) {
+            asm.mov(Width.QWORD, X64Function.SCRATCH, (long) constant + size); // no wrap: the end is below 2^31 + 16
+        } else if (fn.is64BitMemory(memory)) {
             if (Long.compareUnsigned(end, i.imm) < 0) { // offset + size wraps: no address is in bounds
                 asm.jmp(fn.trap(TrapKind.OUT_OF_BOUNDS_MEMORY, i.wasmOffset));
                 return mem(X64Function.MEMBASE, 0);

@@ -55,6 +55,76 @@ class SseInstructionsTest {
     }
 
     @Test
+    void threeOperandVexForms() {
+        asm.useVex(true);
+        for (SseOp op : SseOp.values()) {
+            if (!op.hasThreeOperandForm()) {
+                continue;
+            }
+            for (Xmm dst : SOME_XMMS) {
+                for (Xmm src1 : SOME_XMMS) {
+                    for (XmmOrMemory src2 : xmmsAndMemories()) {
+                        asm.sse(op, dst, src1, src2);
+                    }
+                }
+            }
+        }
+        check(10000);
+    }
+
+    /** With {@link X64Assembler#useVex}, every scalar form is emitted VEX-encoded (no legacy SSE mixed into AVX code). */
+    @Test
+    void everyFormInVexEncoding() {
+        asm.useVex(true);
+        for (SseOp op : SseOp.values()) {
+            if (op.form() != SseOp.Form.XMM_XMM_OR_MEM) continue;
+            for (Xmm dst : SOME_XMMS) for (XmmOrMemory src : xmmsAndMemories()) asm.sse(op, dst, src);
+        }
+        for (Xmm x : SOME_XMMS) {
+            for (XmmOrMemory src : xmmsAndMemories()) {
+                asm.round(SseOp.ROUNDSD, x, src, RoundingMode.FLOOR);
+                asm.round(SseOp.ROUNDSS, x, src, RoundingMode.NEAREST);
+            }
+            for (MemoryOperand m : memories) {
+                asm.movss(m, x);
+                asm.movsd(m, x);
+                asm.movups(m, x);
+            }
+            for (GprOrMemory o : gprsAndMemories()) {
+                asm.movd(x, o);
+                asm.movq(x, o);
+                asm.movd(o, x);
+                asm.movq(o, x);
+                for (Width w : List.of(DWORD, QWORD)) {
+                    asm.cvtsi2ss(w, x, o);
+                    asm.cvtsi2sd(w, x, o);
+                }
+            }
+            for (Gpr r : SOME_GPRS) {
+                for (Width w : List.of(DWORD, QWORD)) {
+                    asm.cvttss2si(w, r, x);
+                    asm.cvttsd2si(w, r, memories.get(0));
+                    asm.cvtsd2si(w, r, x);
+                }
+            }
+        }
+        AssembledCode code = finishChecked(5000);
+        for (String line : code.listing()) {
+            String text = Objdump.listingText(line);
+            if (Objdump.listingOffset(line) >= code.constantPoolOffset() || text.equals("int3")) continue; // the label's padding
+            assertTrue(text.startsWith("v"), "legacy SSE in VEX code: " + line);
+        }
+    }
+
+    private AssembledCode finishChecked(int atLeast) {
+        asm.bind(later);
+        AssembledCode code = asm.finish();
+        int n = Objdump.assertListingMatches(code);
+        assertTrue(n >= atLeast, "only " + n + " instructions compared");
+        return code;
+    }
+
+    @Test
     void rounding() {
         for (SseOp op : List.of(SseOp.ROUNDSS, SseOp.ROUNDSD)) {
             for (Xmm dst : ALL_XMMS) {
@@ -131,5 +201,7 @@ class SseInstructionsTest {
         assertThrows(IllegalArgumentException.class, () -> asm.cvtsi2sd(Width.WORD, Xmm.XMM0, Gpr.RAX));
         assertThrows(IllegalArgumentException.class, () -> asm.round(SseOp.ADDSS, Xmm.XMM0, Xmm.XMM1, RoundingMode.CEIL));
         assertThrows(IllegalArgumentException.class, () -> asm.sse(SseOp.ROUNDSD, Xmm.XMM0, Xmm.XMM1, 256));
+        assertThrows(IllegalArgumentException.class, () -> asm.sse(SseOp.UCOMISD, Xmm.XMM0, Xmm.XMM1, Xmm.XMM2));
+        assertThrows(IllegalArgumentException.class, () -> asm.sse(SseOp.MOVSD, Xmm.XMM0, Xmm.XMM1, Xmm.XMM2));
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.backend.x64;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.SymbolNames;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,40 @@ class X64CodeShapeTest {
     private static List<String> listing(String wat) {
         ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
         return X64Backend.INSTANCE.compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true).listing();
+    }
+
+    private static List<String> listing(String wat, CpuFeatures cpu) {
+        ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
+        return X64Backend.forCpu(cpu).compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true).listing();
+    }
+
+    /** z = z*z - w + c, w = a / z: each operation once, the subtraction and division with the result in the right operand's register. */
+    private static final String FLOATS = """
+            (module (func (param f64 f64 f64) (result f64) (local $i i32)
+              (loop $l
+                (local.set 1 (f64.div (local.get 2) (local.get 0)))
+                (local.set 0 (f64.add (f64.sub (f64.mul (local.get 0) (local.get 0)) (local.get 1)) (local.get 2)))
+                (local.set 0 (f64.sqrt (local.get 0)))
+                (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
+              (f64.sub (local.get 2) (local.get 0))))
+            """;
+
+    @Test
+    void floatArithmeticWithAvxTakesThreeOperandsAndNoCopies() {
+        List<String> l = listing(FLOATS, CpuFeatures.X86_64_V3);
+        String all = String.join("\n", l);
+        for (String op : List.of("vmulsd", "vsubsd", "vaddsd", "vdivsd", "vsqrtsd")) assertTrue(all.contains(op), op + ":\n" + all);
+        assertFalse(all.matches("(?s).*\\b(mulsd|subsd|addsd|divsd|sqrtsd) .*"), "no two-operand arithmetic:\n" + all);
+        assertFalse(all.matches("(?s).*movsd +xmm[0-9]+,xmm.*"), "no register copies before an operation:\n" + all);
+    }
+
+    @Test
+    void floatRegisterCopiesWithoutAvxCopyTheWholeRegister() {
+        List<String> l = listing(FLOATS, CpuFeatures.X86_64);
+        String all = String.join("\n", l);
+        assertTrue(all.contains("mulsd"), all);
+        // movsd between registers merges into the destination's old value (a false dependency)
+        assertFalse(all.matches("(?s).*movsd +xmm[0-9]+,xmm.*"), "copies are movaps:\n" + all);
     }
 
     private static long count(List<String> listing, String text) {
@@ -52,5 +87,25 @@ class X64CodeShapeTest {
         String all = String.join("\n", l);
         assertTrue(all.contains(",0x7"), "7 is written into the parameter's register at the edge:\n" + all);
         assertEquals(1, count(l, "0x7"), "and materialised nowhere else:\n" + all);
+    }
+
+    @Test
+    void aConstantAddressIsADisplacement() {
+        List<String> l = listing("""
+                (module (memory 1)
+                  (func (result i32)
+                    (i32.store offset=8 (i32.const 1024) (i32.load offset=16 (i32.const 2048)))
+                    (f64.store (i32.const 0) (f64.load (i32.const 64)))
+                    (i32.load (i32.const 0x7ffffffc))
+                    (i32.load offset=1 (i32.const 0x7fffffff))
+                    (i32.add)))
+                """);
+        String all = String.join("\n", l);
+        assertTrue(all.contains("DWORD PTR [r14+0x810]"), "the load's address and offset in one displacement:\n" + all);
+        assertTrue(all.contains("DWORD PTR [r14+0x408]"), "the store's:\n" + all);
+        assertTrue(all.contains("QWORD PTR [r14+0x40]") && all.contains("QWORD PTR [r14]"), all);
+        assertTrue(all.contains("[r14+0x7ffffffc]"), "an access from 2^31 - 4 still fits:\n" + all);
+        assertTrue(all.contains(",0x7fffffff") && all.contains("*1+0x1]"), "2^31 is no displacement: register plus offset:\n" + all);
+        assertFalse(all.matches("(?s).*(xor +e[a-z0-9]+,e|mov +e[a-z0-9]+,0x[48]00\\b).*"), "no address materialised:\n" + all);
     }
 }
