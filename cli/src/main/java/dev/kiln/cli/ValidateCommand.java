@@ -1,5 +1,9 @@
 package dev.kiln.cli;
 
+import dev.kiln.frontend.BranchHints;
+import dev.kiln.frontend.ModuleException;
+import dev.kiln.frontend.ValidatedModule;
+
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
@@ -36,7 +40,11 @@ final class ValidateCommand extends CliCommand {
         int bad = 0;
         for (Path f : files) {
             try {
-                ModuleFiles.load(f, err);
+                ValidatedModule v = ModuleFiles.load(f, err);
+                // a bad custom section never makes a module invalid: a warning, as wasm-tools gives
+                for (ModuleException p : v.module().branchHints().problems(v.module())) {
+                    err.println(f + ": warning: custom section " + BranchHints.SECTION_NAME + " ignored: " + p.getMessage());
+                }
                 if (!quiet) out.println(f + ": valid");
             } catch (ModuleFiles.Reported e) {
                 bad++;

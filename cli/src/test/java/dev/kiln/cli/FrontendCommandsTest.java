@@ -35,6 +35,17 @@ class FrontendCommandsTest {
     }
 
     @Test
+    void aBranchHintOnAnotherInstructionIsAWarningNotAnInvalidModule() throws Exception {
+        Path hinted = dir.resolve("hinted.wat");
+        Files.writeString(hinted, "(module (func (param i32) (result i32) local.get 0 (@metadata.code.branch_hint \"\\01\") i32.eqz))");
+        CliRunner r = CliRunner.run("validate", hinted.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("hinted.wat: valid"), r.out());
+        assertTrue(r.err().contains("warning: custom section metadata.code.branch_hint ignored: branch hints: invalid target: "
+                + "function 0 offset 3 is i32.eqz, not if or br_if at offset 0x"), r.err());
+    }
+
+    @Test
     void badFilesGetOneLineErrorsNotStackTraces() throws Exception {
         Path junk = dir.resolve("junk.wasm");
         Files.write(junk, new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 99});

@@ -28,6 +28,7 @@ public final class Module {
     private final List<CustomSection> customSections;
     private final List<SectionInfo> sections;
     private final NameSection names;
+    private volatile BranchHints branchHints;
 
     private final int[] importedFunctionTypes;
     /** Type index of each defined function (known without decoding its body). */
@@ -191,6 +192,25 @@ public final class Module {
 
     public NameSection names() {
         return names;
+    }
+
+    /**
+     * The hints of the {@code metadata.code.branch_hint} section ({@link BranchHints#NONE} when there
+     * is none; the first such section counts), read at the first call.
+     */
+    public BranchHints branchHints() {
+        BranchHints h = branchHints;
+        if (h == null) {
+            h = BranchHints.NONE;
+            for (CustomSection c : customSections) {
+                if (c.name().equals(BranchHints.SECTION_NAME)) {
+                    h = BranchHints.parse(bytes, c.contentStart(), c.contentEnd());
+                    break;
+                }
+            }
+            branchHints = h;
+        }
+        return h;
     }
 
     public int importedFunctionCount() {

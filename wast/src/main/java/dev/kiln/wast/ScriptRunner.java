@@ -3,6 +3,7 @@ package dev.kiln.wast;
 import dev.kiln.frontend.Decoder;
 import dev.kiln.frontend.InvalidModuleException;
 import dev.kiln.frontend.MalformedModuleException;
+import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ModuleException;
 import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.ValType;
@@ -377,19 +378,37 @@ public final class ScriptRunner {
             case "assert_malformed" -> c.module().form() == WastModule.Form.BINARY ? malformedBinary(c) : malformedText(c);
             case "assert_invalid" -> invalid(c);
             case "assert_unlinkable", "assert_uninstantiable" -> instantiationFails(c);
-            case "assert_malformed_custom" -> {
-                try {
-                    c.module().compile();
-                } catch (TextFormatException e) {
-                    yield Outcome.PASS;
-                }
-                String text = c.module().text();
-                yield text != null && text.contains("@metadata.code.") ? Outcome.notRun("branch-hints")
-                        : Outcome.fail("expected a malformed annotation (\"" + c.message() + "\"), but the module was accepted");
-            }
-            case "assert_invalid_custom" -> Outcome.notRun("branch-hints");
+            case "assert_malformed_custom" -> customSectionFails(c, "malformed");
+            case "assert_invalid_custom" -> customSectionFails(c, "invalid");
             default -> Outcome.fail("unknown assertion " + c.kind());
         };
+    }
+
+    /**
+     * {@code assert_malformed_custom} / {@code assert_invalid_custom}: the module is valid, but a
+     * custom section kiln reads (branch hints) is malformed or invalid — in the text, the annotation
+     * is rejected; in the binary, the section reports a problem of that category.
+     */
+    private Outcome customSectionFails(WastCommand.AssertModule c, String category) {
+        byte[] binary;
+        try {
+            binary = c.module().compile().binary();
+        } catch (TextFormatException e) {
+            return category.equals("malformed") ? Outcome.PASS
+                    : Outcome.fail("expected an invalid custom section (\"" + c.message() + "\"), but the text was rejected: " + e.getMessage());
+        }
+        Module m;
+        try {
+            m = Decoder.decode(binary);
+            Validator.validate(m);
+        } catch (ModuleException e) {
+            return Outcome.fail("expected only a " + category + " custom section (\"" + c.message() + "\"), but the module was rejected: "
+                    + e.getMessage());
+        }
+        List<ModuleException> problems = m.branchHints().problems(m);
+        if (problems.stream().anyMatch(e -> e.category().equals(category))) return Outcome.PASS;
+        return Outcome.fail("expected a " + category + " custom section (\"" + c.message() + "\"), but "
+                + (problems.isEmpty() ? "every custom section was accepted" : "found " + problems.get(0).getMessage()));
     }
 
     private Outcome malformedText(WastCommand.AssertModule c) {

@@ -31,6 +31,8 @@ final class CodeParser {
     private final ArrayList<String> labels = new ArrayList<>();
     /** Names of the current function's blocks by their index in the order they appear: the name section's labels. */
     private TreeMap<Integer, String> labelNames = new TreeMap<>();
+    /** The current function's branch hints: byte offset in the body (from its locals) to 0 (unlikely) or 1 (likely). */
+    private TreeMap<Integer, Integer> branchHints = new TreeMap<>();
     private int blockCount;
     private boolean constant;
     private int depth;
@@ -42,8 +44,11 @@ final class CodeParser {
         this.importedGlobals = importedGlobals;
     }
 
-    /** A function's locals and code. */
-    record Body(byte[] code, Map<Integer, String> localNames, Map<Integer, String> labelNames) {
+    /**
+     * A function's locals and code, with the branch hints of its {@code @metadata.code.branch_hint}
+     * annotations by byte offset from the start of the body.
+     */
+    record Body(byte[] code, Map<Integer, String> localNames, Map<Integer, String> labelNames, Map<Integer, Integer> branchHints) {
     }
 
     /**
@@ -56,6 +61,7 @@ final class CodeParser {
         locals = new IndexSpace("local");
         labels.clear();
         labelNames = new TreeMap<>();
+        branchHints = new TreeMap<>();
         blockCount = 0;
         constant = false;
         depth = 0;
@@ -94,7 +100,7 @@ final class CodeParser {
         out.byte_(0x0B);
         Map<Integer, String> localNames = new TreeMap<>();
         for (int i = 0; i < locals.size(); i++) if (locals.name(i) != null) localNames.put(i, locals.name(i));
-        return new Body(out.toByteArray(), localNames, labelNames);
+        return new Body(out.toByteArray(), localNames, labelNames, branchHints);
     }
 
     /** A constant expression (globals, offsets, element items, table initialisers) up to its closing parenthesis, with its {@code end}. */
@@ -116,7 +122,7 @@ final class CodeParser {
         labelNames = new TreeMap<>();
         constant = true;
         depth = 0;
-        folded(out);
+        folded(out, -1);
         out.byte_(0x0B);
         constant = false;
     }
@@ -124,18 +130,53 @@ final class CodeParser {
     /** Instructions up to a closing parenthesis or a block keyword ({@code end}, {@code else}, ...), which is not consumed. */
     private void instrs(ByteSink out) {
         while (true) {
+            int hintTok = c.position();
+            int hint = branchHint();
             int tok = c.peek();
             TokenKind k = c.t.kind[tok];
             if (k == TokenKind.LPAR) {
-                folded(out);
-            } else if (k == TokenKind.KEYWORD) {
-                if (isBlockKeyword(tok)) return;
+                folded(out, hint);
+            } else if (k == TokenKind.KEYWORD && !isBlockKeyword(tok)) {
                 c.next();
+                hintAt(hint, out);
                 plain(c.t.text(tok), tok, out);
             } else {
+                if (hint >= 0) throw notBeforeInstruction(hintTok);
                 return;
             }
         }
+    }
+
+    /**
+     * A {@code (@metadata.code.branch_hint "\00"|"\01")} annotation before an instruction: its
+     * value, or -1 when there is none. Only one may stand before an instruction, and only in a
+     * function body.
+     */
+    private int branchHint() {
+        if (!c.atAnnotation(Cursor.BRANCH_HINT)) return -1;
+        int tok = c.position();
+        if (constant) throw c.errorAt(tok, "@" + Cursor.BRANCH_HINT + " annotation: not in a function");
+        int close = c.t.match[tok];
+        if (close < 0) throw c.errorAt(tok, "unclosed annotation");
+        if (close != tok + 2 || c.t.kind[tok + 1] != TokenKind.STRING) {
+            throw c.errorAt(tok, "@" + Cursor.BRANCH_HINT + " annotation: expected one string, \"\\00\" or \"\\01\"");
+        }
+        byte[] value = Literals.string(c.src, c.t.start[tok + 1], c.t.end[tok + 1]);
+        if (value.length != 1 || (value[0] != 0 && value[0] != 1)) {
+            throw c.errorAt(tok + 1, "@" + Cursor.BRANCH_HINT + " annotation: malformed hint (\"\\00\" unlikely or \"\\01\" likely)");
+        }
+        c.position(close + 1);
+        if (c.atAnnotation(Cursor.BRANCH_HINT)) throw c.errorAt(c.position(), "@" + Cursor.BRANCH_HINT + " annotation: duplicate annotation");
+        return value[0];
+    }
+
+    /** Records a branch hint (if any) for the instruction whose opcode is written next to {@code out}. */
+    private void hintAt(int hint, ByteSink out) {
+        if (hint >= 0) branchHints.put(out.size(), hint);
+    }
+
+    private TextFormatException notBeforeInstruction(int tok) {
+        return c.errorAt(tok, "@" + Cursor.BRANCH_HINT + " annotation: not before an instruction");
     }
 
     private boolean isBlockKeyword(int tok) {
@@ -588,7 +629,8 @@ final class CodeParser {
 
     // ---- folded instructions ----
 
-    private void folded(ByteSink out) {
+    /** A folded instruction; {@code hint} (-1 for none) is the branch hint of the instruction itself, written after its operands. */
+    private void folded(ByteSink out, int hint) {
         int open = c.next(); // '('
         enter(open);
         int tok = c.peek();
@@ -596,14 +638,16 @@ final class CodeParser {
         String name = c.keyword();
         switch (name) {
             case "block", "loop" -> {
+                hintAt(hint, out);
                 String label = blockLabel();
                 open(name.equals("block") ? Opcode.BLOCK : Opcode.LOOP, label, types.typeUse(false), out);
                 instrs(out);
                 close();
                 out.byte_(0x0B);
             }
-            case "if" -> foldedIf(out);
+            case "if" -> foldedIf(out, hint);
             case "try_table" -> {
+                hintAt(hint, out);
                 String label = blockLabel();
                 TypeParser.TypeUse u = types.typeUse(false);
                 ByteSink catches = new ByteSink(16);
@@ -615,11 +659,15 @@ final class CodeParser {
                 close();
                 out.byte_(0x0B);
             }
-            case "try" -> foldedTry(out);
+            case "try" -> {
+                hintAt(hint, out);
+                foldedTry(out);
+            }
             case "select" -> {
                 ByteSink op = new ByteSink(8);
                 select(op);
                 operands(out);
+                hintAt(hint, out);
                 out.append(op);
             }
             case "call_indirect", "return_call_indirect" -> {
@@ -627,6 +675,7 @@ final class CodeParser {
                 long table = c.atIndex() ? m.tables.resolve(c) : 0;
                 TypeParser.TypeUse u = types.typeUse(false);
                 operands(out);
+                hintAt(hint, out);
                 writeCallIndirect(op, table, u, out);
             }
             default -> {
@@ -635,6 +684,7 @@ final class CodeParser {
                 ByteSink pending = new ByteSink(16);
                 instruction(op, pending);
                 operands(out);
+                hintAt(hint, out);
                 out.append(pending);
             }
         }
@@ -644,14 +694,31 @@ final class CodeParser {
 
     /** The folded operands of a folded instruction. */
     private void operands(ByteSink out) {
-        while (c.at(TokenKind.LPAR)) folded(out);
+        while (true) {
+            int hintTok = c.position();
+            int hint = branchHint();
+            if (!c.at(TokenKind.LPAR)) {
+                if (hint >= 0) throw notBeforeInstruction(hintTok);
+                return;
+            }
+            folded(out, hint);
+        }
     }
 
     /** {@code (if $l? bt folded* (then instr*) (else instr*)?)}: the condition is not in the label's scope. */
-    private void foldedIf(ByteSink out) {
+    private void foldedIf(ByteSink out, int hint) {
         String label = blockLabel();
         TypeParser.TypeUse u = types.typeUse(false);
-        while (c.at(TokenKind.LPAR) && !c.atForm("then")) folded(out);
+        while (true) {
+            int hintTok = c.position();
+            int conditionHint = branchHint();
+            if (!c.at(TokenKind.LPAR) || c.atForm("then")) {
+                if (conditionHint >= 0) throw notBeforeInstruction(hintTok);
+                break;
+            }
+            folded(out, conditionHint);
+        }
+        hintAt(hint, out);
         open(Opcode.IF, label, u, out);
         if (!c.takeForm("then")) throw c.expected("'(then'");
         instrs(out);

@@ -5,10 +5,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * A position in a token list with the reading operations the parsers share. Annotations are
  * white space to it: {@link #peek()} steps over them, except {@code @custom} and {@code @name},
- * which only the places that give them a meaning may read ({@link #atAnnotation}); anywhere else
- * they are misplaced.
+ * which only the places that give them a meaning may read ({@link #atAnnotation}) and which are
+ * misplaced anywhere else, and {@code @metadata.code.branch_hint}, at which {@link #peek()} stops:
+ * only an instruction sequence reads it, and to every other reader it is an unexpected token.
  */
 final class Cursor {
+    /** The annotation id of a branch hint, read before an instruction of a function body. */
+    static final String BRANCH_HINT = "metadata.code.branch_hint";
+
     final Tokens t;
     final SourceText src;
     private int pos;
@@ -38,6 +42,7 @@ final class Cursor {
             String id = annotationId(pos);
             if (id.equals("custom")) throw errorAt(pos, "misplaced @custom annotation");
             if (id.equals("name")) throw errorAt(pos, "misplaced @name annotation");
+            if (id.equals(BRANCH_HINT)) return pos; // only an instruction sequence reads it; anywhere else it is unexpected
             skipAnnotation();
         }
         return pos;
@@ -50,7 +55,7 @@ final class Cursor {
         pos = close + 1;
     }
 
-    /** True when the next token, after annotations other than @custom and @name, is the annotation {@code (@id}. */
+    /** True when the next token, after annotations other than the meaningful ones, is the annotation {@code (@id}. */
     boolean atAnnotation(String id) {
         skipPlainAnnotations();
         return t.kind[pos] == TokenKind.ANNOTATION && annotationId(pos).equals(id);
@@ -87,11 +92,11 @@ final class Cursor {
         return t.kind[i] == TokenKind.EOF;
     }
 
-    /** True when the raw next token is an annotation whose id is neither {@code custom} nor {@code name}. */
+    /** True when the raw next token is an annotation whose id is none of {@code custom}, {@code name} and a branch hint. */
     boolean atOtherAnnotation() {
         if (t.kind[pos] != TokenKind.ANNOTATION) return false;
         String id = annotationId(pos);
-        return !id.equals("custom") && !id.equals("name");
+        return !id.equals("custom") && !id.equals("name") && !id.equals(BRANCH_HINT);
     }
 
     /** The id of the annotation token {@code i} (its text after {@code (@}, a string's contents decoded). */
@@ -316,6 +321,7 @@ final class Cursor {
     /** "expected X, found Y" at the next token. */
     TextFormatException expected(String what) {
         int i = peek();
+        if (t.kind[i] == TokenKind.ANNOTATION) return errorAt(i, "@" + annotationId(i) + " annotation: not before an instruction in a function");
         return errorAt(i, "expected " + what + ", found " + describe(i));
     }
 

@@ -69,6 +69,8 @@ final class ModuleParser {
     private final Map<Integer, byte[]> tagNameAnnotations = new HashMap<>();
     private final Map<Integer, Map<Integer, String>> localNames = new TreeMap<>();
     private final Map<Integer, Map<Integer, String>> labelNames = new TreeMap<>();
+    /** Branch hints by function index, then by byte offset in the function's body. */
+    private final Map<Integer, Map<Integer, Integer>> branchHints = new TreeMap<>();
     private final Map<Integer, IndexSpace> fieldNames = new TreeMap<>();
 
     /** Custom sections by placement, e.g. "before type", "after last". */
@@ -427,6 +429,7 @@ final class ModuleParser {
         codeSec.bytes(body.code());
         if (!body.localNames().isEmpty()) localNames.put(index, body.localNames());
         if (!body.labelNames().isEmpty()) labelNames.put(index, body.labelNames());
+        if (!body.branchHints().isEmpty()) branchHints.put(index, body.branchHints());
     }
 
     /** {@code i32} or {@code i64} when present (default i32); true for i64. */
@@ -870,6 +873,7 @@ final class ModuleParser {
             out.sized(s);
         }
         customs(out, "after datacount");
+        branchHintSection(out);
         section(out, "code", 10, funcCount, codeSec);
         section(out, "data", 11, dataCount, dataSec);
         customs(out, "after last");
@@ -894,6 +898,29 @@ final class ModuleParser {
             out.sized(s);
         }
         customs(out, "after " + anchor);
+    }
+
+    /**
+     * The {@code metadata.code.branch_hint} custom section of the functions' hints, before the code
+     * section (as the branch-hinting format places it): functions by increasing index, hints by
+     * increasing offset, each {@code offset, size 1, value}.
+     */
+    private void branchHintSection(ByteSink out) {
+        if (branchHints.isEmpty()) return;
+        ByteSink s = new ByteSink();
+        s.name(Cursor.BRANCH_HINT.getBytes(StandardCharsets.UTF_8));
+        s.u32(branchHints.size());
+        branchHints.forEach((func, hints) -> {
+            s.u32(func);
+            s.u32(hints.size());
+            hints.forEach((offset, value) -> {
+                s.u32(offset);
+                s.u32(1);
+                s.byte_(value);
+            });
+        });
+        out.byte_(0);
+        out.sized(s);
     }
 
     private void customs(ByteSink out, String place) {

@@ -45,12 +45,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <li>strings with bidirectional-formatting characters, which wasm-tools refuses as "likely
  *     confusing": against the text with its non-ASCII characters written as {@code \\u{...}} escapes.</li>
  * </ul>
- * wasm-tools turns {@code @metadata.code.branch_hint} annotations into a custom section; kiln does
- * not use branch hints, so that section is left out of the comparison.
+ * Both turn {@code @metadata.code.branch_hint} annotations into the branch-hint custom section,
+ * which is compared like every other section.
  */
 @Tag("differential")
 class TextDifferentialTest {
-    private static final Set<String> IGNORED_SECTIONS = Set.of("metadata.code.branch_hint");
+    private static final Set<String> IGNORED_SECTIONS = Set.of();
 
     @Test
     void everyTextModuleOfTheSuiteEncodesAsWasmtimeEncodesIt() throws Exception {
