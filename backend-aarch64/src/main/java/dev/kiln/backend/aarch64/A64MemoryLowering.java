@@ -67,11 +67,10 @@ final class A64MemoryLowering {
     }
 
     /**
-     * Where the access goes after an explicit bounds check, guard pages or not: the SIMD accesses use
-     * it (their sequences are not recorded as guard-page sites), and so does every access to a
-     * memory other than 0 or with a 64-bit address.
+     * Where the access goes after an explicit bounds check: every access when guard pages are off,
+     * and with them every access to a memory other than 0 or with a 64-bit address.
      */
-    static Place boundsCheckedAddress(A64Function fn, Instruction i) {
+    private static Place boundsCheckedAddress(A64Function fn, Instruction i) {
         GeneralRegister ea = effectiveAddress(fn, i);
         boundsCheck(fn, i, ea);
         int memory = MachineFunction.memoryOf(i);
@@ -148,7 +147,7 @@ final class A64MemoryLowering {
     }
 
     /** Records a load's access instruction when guard pages check it (stores record their probe). */
-    private static void loadSite(A64Function fn, Instruction i) {
+    static void loadSite(A64Function fn, Instruction i) {
         if (fn.guarded(i)) site(fn, i);
     }
 

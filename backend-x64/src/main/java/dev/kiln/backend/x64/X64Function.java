@@ -53,6 +53,8 @@ final class X64Function extends MachineFunction<Label> {
     final X64Frame frame;
     /** The extensions the code may use (fallbacks replace the others). */
     final CpuFeatures cpu;
+    /** The shuffles that make the spread of the extmul they feed (SIMD lowering), made when first asked for. */
+    private X64SpreadShuffles spreadShuffles;
 
     X64Function(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CodeOptions options, boolean listing, CpuFeatures cpu) {
         super(module, symbols, f, alloc, X64CallingConvention.CONVENTION, options);
@@ -66,6 +68,11 @@ final class X64Function extends MachineFunction<Label> {
         for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (catches || used.get(g.encoding())) calleeSaved.add(g);
         this.frame = new X64Frame(catches || CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
                 incomingBytes());
+    }
+
+    X64SpreadShuffles spreadShuffles() {
+        if (spreadShuffles == null) spreadShuffles = new X64SpreadShuffles(f, this::uses);
+        return spreadShuffles;
     }
 
     @Override

@@ -62,13 +62,12 @@ final class X64MemoryLowering {
     }
 
     /**
-     * The operand of {@code i}'s access after an explicit bounds check, guard pages or not: the SIMD
-     * accesses other than v128.load and v128.store use it (their sequences are not recorded as
-     * guard-page sites), and so does every access to a memory other than 0 or with a 64-bit address.
+     * The operand of {@code i}'s access after an explicit bounds check: every access when guard pages
+     * are off, and with them every access to a memory other than 0 or with a 64-bit address.
      * R11 = addr + offset + size, trapping when that wraps (only a 64-bit address can) or exceeds
      * the memory's size; memory 0's base is R14, another memory's is added to R11 from the VMContext.
      */
-    static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
+    private static MemoryOperand boundsCheckedAddress(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
         int size = i.op.memoryBytes;
         int memory = MachineFunction.memoryOf(i);

@@ -341,7 +341,8 @@ final class X64SimdIntegers {
     /**
      * extmul: i16x8 from bytes widens both halves and multiplies (pmullw); i32x4 from words
      * interleaves the low and high halves of the 16x16-bit products (pmullw, pmulhw/pmulhuw);
-     * i64x2 from dwords spreads the two lanes into even positions and uses pmuldq/pmuludq.
+     * i64x2 from dwords spreads the two lanes into even positions and uses pmuldq/pmuludq (an
+     * operand a shuffle defines comes spread already: {@link X64SpreadShuffles}).
      */
     private static void extmul(X64Vectors v, Instruction i) {
         X64Function fn = v.fn;
@@ -371,11 +372,20 @@ final class X64SimdIntegers {
                 v.op(high ? VecOp.PUNPCKHWD : VecOp.PUNPCKLWD, d, T1, T2);
             }
             default -> {
-                int spread = high ? 0xFA : 0x50; // lanes 2,2,3,3 or 0,0,1,1
-                v.unary(VecOp.PSHUFD, T1, a, spread);
-                v.unary(VecOp.PSHUFD, T2, b, spread);
-                d = fn.fdst(i.result(), T1);
-                v.op(signed ? VecOp.PMULDQ : VecOp.PMULUDQ, d, T1, T2);
+                // the dwords into lanes 0 and 2 (pshufd 0,0,1,1 or 2,2,3,3), unless a shuffle made that spread already
+                int spread = X64SpreadShuffles.spread(i.op);
+                X64SpreadShuffles fused = fn.spreadShuffles();
+                XmmOrMemory x = a, y = b;
+                if (fused.spreadOf(i.arg(0)) < 0) {
+                    v.unary(VecOp.PSHUFD, T1, a, spread);
+                    x = T1;
+                }
+                if (fused.spreadOf(i.arg(1)) < 0) {
+                    v.unary(VecOp.PSHUFD, T2, b, spread);
+                    y = T2;
+                }
+                X64SimdLowering.binary(v, i.result(), signed ? VecOp.PMULDQ : VecOp.PMULUDQ, x, y, -1, true);
+                return;
             }
         }
         fn.fput(i.result(), d);

@@ -67,6 +67,11 @@ final class X64SimdLanes {
         }
         if (!fromB || !fromA) {
             if (!fromA) for (int k = 0; k < 16; k++) idx[k] -= 16;
+            int spread = v.fn.spreadShuffles().spreadOf(i.result());
+            if (spread >= 0) { // the extmul it feeds reads lanes 0 and 2 as they are: make its spread here
+                idx = X64SpreadShuffles.compose(idx, spread);
+                if (X64SpreadShuffles.evenLanesInPlace(idx)) for (int k = 0; k < 16; k++) idx[k] = k;
+            }
             unaryShuffle(v, i.result(), v.fn.vop(i.arg(fromA ? 0 : 1)), idx);
         } else {
             binaryShuffle(v, i.result(), v.fn.vop(i.arg(0)), v.fn.vop(i.arg(1)), idx);

@@ -1,6 +1,5 @@
 package dev.kiln.backend.x64;
 
-import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.code.CpuFeature;
 
@@ -8,9 +7,10 @@ import static dev.kiln.backend.x64.X64Vectors.T1;
 import static dev.kiln.backend.x64.X64Vectors.T2;
 
 /**
- * SIMD loads and stores: v128.load and v128.store like the scalar accesses (with guard pages, the
- * movdqu is the recorded trap site), the others bounds-checked explicitly, guard pages or not
- * ({@link X64MemoryLowering#boundsCheckedAddress}): movdqu for whole vectors (Wasm addresses have no alignment), pmovsx/pmovzx straight from memory
+ * SIMD loads and stores, like the scalar accesses ({@link X64MemoryLowering#address}): with guard
+ * pages the one instruction that touches memory is the recorded trap site (every sequence below
+ * reads or writes memory in exactly one instruction), otherwise an explicit bounds check comes
+ * first. movdqu for whole vectors (Wasm addresses have no alignment), pmovsx/pmovzx straight from memory
  * for the extending loads, movd/movq for the zero-filling ones, vpbroadcast (AVX2) or a load and a
  * shuffle for the splats, pinsr*&#47;pextr* for single lanes.
  */
@@ -31,8 +31,9 @@ final class X64SimdMemory {
             }
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
                 Xmm x = fn.vget(i.arg(1), T1);
-                MemoryOperand at = X64MemoryLowering.boundsCheckedAddress(fn, i);
+                MemoryOperand at = X64MemoryLowering.address(fn, i);
                 int lane = (int) i.imm2;
+                X64MemoryLowering.site(fn, i);
                 switch (i.op) {
                     case V128_STORE8_LANE -> v.extract(VecOp.PEXTRB, at, x, lane);
                     case V128_STORE16_LANE -> v.extract(VecOp.PEXTRW, at, x, lane);
@@ -50,16 +51,17 @@ final class X64SimdMemory {
             default -> {
             }
         }
-        boolean whole = i.op == Opcode.V128_LOAD; // one movdqu: a guard-page site when guarded
-        MemoryOperand at = whole ? X64MemoryLowering.address(fn, i) : X64MemoryLowering.boundsCheckedAddress(fn, i);
+        MemoryOperand at = X64MemoryLowering.address(fn, i);
         int r = i.result();
         Xmm d = fn.fdst(r, T1);
         boolean avx2 = fn.cpu.has(CpuFeature.AVX2);
+        boolean lane = switch (i.op) {
+            case V128_LOAD8_LANE, V128_LOAD16_LANE, V128_LOAD32_LANE, V128_LOAD64_LANE -> true;
+            default -> false;
+        };
+        if (!lane) X64MemoryLowering.site(fn, i); // the first instruction below reads memory
         switch (i.op) {
-            case V128_LOAD -> {
-                X64MemoryLowering.site(fn, i);
-                v.mov(d, at);
-            }
+            case V128_LOAD -> v.mov(d, at);
             case V128_LOAD8X8_S -> v.unary(VecOp.PMOVSXBW, d, at);
             case V128_LOAD8X8_U -> v.unary(VecOp.PMOVZXBW, d, at);
             case V128_LOAD16X4_S -> v.unary(VecOp.PMOVSXWD, d, at);
@@ -97,10 +99,10 @@ final class X64SimdMemory {
                     v.unary(VecOp.PSHUFD, d, T1, 0);
                 }
             }
-            case V128_LOAD8_LANE -> v.insert(VecOp.PINSRB, d, fn.vop(i.arg(1)), at, (int) i.imm2);
-            case V128_LOAD16_LANE -> v.insert(VecOp.PINSRW, d, fn.vop(i.arg(1)), at, (int) i.imm2);
-            case V128_LOAD32_LANE -> v.insert(VecOp.PINSRD, d, fn.vop(i.arg(1)), at, (int) i.imm2);
-            case V128_LOAD64_LANE -> v.insert(VecOp.PINSRQ, d, fn.vop(i.arg(1)), at, (int) i.imm2);
+            case V128_LOAD8_LANE -> v.insert(VecOp.PINSRB, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
+            case V128_LOAD16_LANE -> v.insert(VecOp.PINSRW, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
+            case V128_LOAD32_LANE -> v.insert(VecOp.PINSRD, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
+            case V128_LOAD64_LANE -> v.insert(VecOp.PINSRQ, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
             default -> throw new IllegalStateException("no x86-64 lowering for " + i.op);
         }
         fn.fput(r, d);

@@ -1,5 +1,7 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.ir.Instruction;
+
 import static dev.kiln.backend.x64.MemoryOperand.rip;
 
 /**
@@ -68,6 +70,14 @@ final class X64Vectors {
 
     /** {@code dst = a with lane replaced by value}. */
     void insert(VecOp op, Xmm dst, XmmOrMemory a, GprOrMemory value, int lane) {
+        insert(op, dst, a, value, lane, null);
+    }
+
+    /**
+     * {@code dst = a with lane replaced by value}, the lane read from memory by the access
+     * {@code access}: the insert itself is its guard-page site, recorded after any copy of {@code a}.
+     */
+    void insert(VecOp op, Xmm dst, XmmOrMemory a, GprOrMemory value, int lane, Instruction access) {
         Xmm s;
         if (vex && a instanceof Xmm x) {
             s = x;
@@ -75,6 +85,7 @@ final class X64Vectors {
             mov(dst, a);
             s = dst;
         }
+        if (access != null) X64MemoryLowering.site(fn, access);
         asm.vecInsert(op, dst, s, value, lane);
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.text.WatParser;
+import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
@@ -121,6 +122,68 @@ class X64SimdCodeTest {
         String splat = "(module (func (param i32) (result v128) (i32x4.splat (local.get 0))))";
         assertEquals("vpbroadcastd xmm0,xmm15", body(splat, AVX).getLast());
         assertEquals("pshufd xmm0,xmm15,0x0", body(splat, SSE).getLast());
+    }
+
+    /**
+     * With guard pages every SIMD access to memory 0 is one instruction on {@code [r14+addr+offset]}
+     * with no bounds check, recorded as a trap site; with explicit bounds it is compared first.
+     */
+    @Test
+    void simdAccessesToMemoryZeroAreGuardPageSites() {
+        String[] accesses = {"(v128.load8_lane offset=7 3 (local.get 0) (local.get 1))", "(v128.load16_lane 1 (local.get 0) (local.get 1))",
+                "(v128.load32_lane 2 (local.get 0) (local.get 1))", "(v128.load64_lane 1 (local.get 0) (local.get 1))",
+                "(v128.load8x8_s (local.get 0))", "(v128.load16x4_u (local.get 0))", "(v128.load32x2_u offset=9 (local.get 0))",
+                "(v128.load8_splat (local.get 0))", "(v128.load16_splat (local.get 0))", "(v128.load32_splat (local.get 0))",
+                "(v128.load64_splat (local.get 0))", "(v128.load32_zero (local.get 0))", "(v128.load64_zero (local.get 0))",
+                "(v128.load (local.get 0))"};
+        for (CpuFeatures cpu : List.of(SSE, AVX)) {
+            for (String access : accesses) {
+                String wat = "(module (memory 1) (func (param i32 v128) (result v128) " + access + "))";
+                assertGuarded(wat, cpu, 1);
+            }
+            for (String store : List.of("v128.store8_lane offset=3 5", "v128.store16_lane 0", "v128.store32_lane 3", "v128.store32_lane 0",
+                    "v128.store64_lane offset=3 1", "v128.store64_lane 0", "v128.store offset=3")) {
+                String wat = "(module (memory 1) (func (param i32 v128) (" + store + " (local.get 0) (local.get 1))))";
+                assertGuarded(wat, cpu, 1);
+            }
+        }
+        String lane = "(module (memory 1) (func (param i32 v128) (result v128) (v128.load8_lane 3 (local.get 0) (local.get 1))))";
+        ValidatedModule vm = ValidatedModule.of(WatParser.parse(lane, "test.wat").binary());
+        MachineCode explicit = X64Backend.forCpu(AVX).compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT.withExplicitBounds(), true);
+        assertTrue(String.join("\n", explicit.listing()).contains("trap_out_of_bounds_memory"), "explicit bounds check a lane load");
+    }
+
+    private static void assertGuarded(String wat, CpuFeatures cpu, int sites) {
+        ValidatedModule vm = ValidatedModule.of(WatParser.parse(wat, "test.wat").binary());
+        MachineCode mc = X64Backend.forCpu(cpu).compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true);
+        String code = String.join("\n", mc.listing());
+        assertTrue(!code.contains("trap_out_of_bounds_memory") && !code.contains("r11,QWORD PTR [r15"), cpu + " " + wat + ": no bounds check\n" + code);
+        long oob = mc.trapSites().stream().filter(t -> t.kind() == TrapKind.OUT_OF_BOUNDS_MEMORY).count();
+        assertEquals(sites, oob, cpu + " " + wat + ": guard-page sites\n" + code);
+        List<String> memory = body(wat, cpu).stream().filter(insn -> insn.contains("[r14+")).toList();
+        assertEquals(sites, memory.size(), cpu + " " + wat + ": one access\n" + code);
+    }
+
+    /** XXH3's multiply: extmul_low of the even and the odd dwords is one pshufd and pmuludq, the shuffles making the spread. */
+    @Test
+    void aShuffleFeedingAnExtmulMakesItsSpread() {
+        String xxh3 = """
+                (module (func (param v128) (result v128)
+                  (i64x2.extmul_low_i32x4_u
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get 0) (local.get 0))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (local.get 0) (local.get 0)))))""";
+        List<String> avx = body(xxh3, AVX).stream().filter(s -> !s.startsWith("vmovaps")).toList(); // at most one register copy
+        assertEquals(2, avx.size(), body(xxh3, AVX).toString());
+        assertTrue(avx.get(0).matches("vpshufd xmm\\d+,xmm0,0xf5") && avx.get(1).startsWith("vpmuludq xmm0,"), avx.toString());
+        assertEquals(1, body(xxh3, SSE).stream().filter(s -> s.startsWith("pshufd")).count(), body(xxh3, SSE).toString());
+        // the high half of a shuffle that another instruction also reads: the shuffle stays whole, the extmul spreads
+        String shared = """
+                (module (func (param v128) (result v128) (local v128)
+                  (local.set 1 (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (local.get 0) (local.get 0)))
+                  (i64x2.add (local.get 1) (i64x2.extmul_high_i32x4_s (local.get 1) (local.get 0)))))""";
+        List<String> code = body(shared, AVX);
+        assertEquals(3, code.stream().filter(s -> s.startsWith("vpshufd")).count(), code.toString());
+        assertTrue(code.contains("vpshufd xmm1,xmm0,0xdd") || code.stream().anyMatch(s -> s.matches("vpshufd xmm\\d+,xmm0,0xdd")), code.toString());
     }
 
     @Test
