@@ -2,7 +2,7 @@
 # Real programs, whole processes, kiln against wasmtime (Cranelift and Winch), side by side in one run:
 #   bench/realworld.sh                  (env: RUNS=3, PROGRAMS="yosys sqlite ruby kernels", TIERS;
 #                                        REUSE_WASMTIME=1 keeps wasmtime's compiled modules from an earlier run,
-#                                        REUSE_KILN=1 kiln's cache objects, when present: no compile rows then)
+#                                        REUSE_KILN=1 kiln's cache objects (also BEFORE's), when present: no compile rows then)
 # The programs are fetched or built here, never committed (bench/results/realworld/, git-ignored):
 #   yosys    YoWASP's Yosys (npm @yowasp/yosys, its 30.8 MB WASI core module, 34 000 functions):
 #            --version (start-up), and the coarse passes of synthesis of bench/realworld/counter.v (proc,
@@ -71,7 +71,8 @@ compile_program() { # name wasm
     rm -rf "$cache"
     timed "compile:$name:kiln" "$root/kiln" compile --cache-dir "$cache" "$wasm"
   fi
-  if [ -n "$BEFORE" ] && [[ " ${tiers[*]} " =~ (native|auto-warm)-before ]]; then
+  if [ -n "$BEFORE" ] && [[ " ${tiers[*]} " =~ (native|auto-warm)-before ]] \
+     && { [ -z "${REUSE_KILN:-}" ] || ! ls "$cache-before"/*.o >/dev/null 2>&1; }; then
     rm -rf "$cache-before"; timed "compile:$name:kiln-before" "$BEFORE" compile --cache-dir "$cache-before" "$wasm"
   fi
   local obj; obj=$(ls -t "$cache"/*.o | head -1)

@@ -202,6 +202,11 @@ public abstract class MachineFunction<L> {
         return l;
     }
 
+    /** Emits {@code code} out of line, after the function body (it binds its own labels). */
+    public final void outOfLine(Runnable code) {
+        stubs.add(code);
+    }
+
     /** One trap stub per function for traps reported at the function's start (stack exhaustion, interruption, fuel). */
     public final L functionTrap(TrapKind kind) {
         return functionTraps.computeIfAbsent(kind, k -> trap(k, module.body(f.index).codeStart()));

@@ -6,6 +6,7 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.Validator;
 import dev.kiln.frontend.text.TextFormatException;
 import dev.kiln.frontend.text.WatParser;
+import dev.kiln.runtime.internal.FileBytes;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +53,7 @@ final class ModuleFiles {
                 err.println(file + ": is a directory, not a module file");
                 throw new Reported();
             }
-            return Files.readAllBytes(file);
+            return FileBytes.read(file);
         } catch (NoSuchFileException e) {
             err.println(file + ": no such file");
             throw new Reported();

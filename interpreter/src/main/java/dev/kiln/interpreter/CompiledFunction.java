@@ -62,6 +62,14 @@ public final class CompiledFunction {
         return -1;
     }
 
+    /**
+     * The runtime declined the continuation asked for at target {@code osrIndex}: the next back-edge
+     * there from an activation still running here asks again ({@link InstanceContext#onHotLoop}).
+     */
+    public void rearmOsr(int osrIndex) {
+        osrRequested[osrIndex] = false;
+    }
+
     /** Native code to continue at each target, set by the runtime once compiled (opaque to the interpreter). */
     public final Object[] osrEntries;
     final boolean[] osrRequested;

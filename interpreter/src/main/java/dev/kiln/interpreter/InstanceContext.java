@@ -192,7 +192,8 @@ public interface InstanceContext {
 
     /**
      * Called once per loop header of a hot function that is still running here: the runtime may
-     * compile native code to continue there and publish it in {@code f.osrEntries[osrIndex]}.
+     * compile native code to continue there and publish it in {@code f.osrEntries[osrIndex]}, or
+     * decline and {@link CompiledFunction#rearmOsr re-arm} the header to be asked again.
      */
     default void onHotLoop(CompiledFunction f, int osrIndex) {
     }

@@ -2,15 +2,10 @@ package dev.kiln.ir;
 
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
-import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.HeapType;
-import dev.kiln.frontend.SubType;
-import dev.kiln.frontend.ValType;
-import dev.kiln.frontend.WasmFeature;
 
 /**
- * The WebAssembly 3.0 features the native backends do not lower yet: exceptions (issue 17) and GC
- * (issue 18). A backend asks here before
+ * The WebAssembly 3.0 features the native backends do not lower yet: exceptions (issue 17), and
+ * GC instructions with more than {@link GcLowering#MAX_HELPER_OPERANDS} operands. A backend asks here before
  * it compiles a function and declines it (the function keeps running in the interpreter under the
  * {@code auto} tier); one definition for both backends.
  */
@@ -40,34 +35,20 @@ public final class NativeSupport {
     }
 
     /**
-     * GC (issue 18): native code has no stack maps and no allocation path yet, so a function that
-     * executes a GC instruction, or holds a reference of the any hierarchy (which may point into
-     * the GC heap, whose collector must see every such reference), stays interpreted. A module
-     * that defines struct or array types keeps all its functions interpreted (its externrefs may
-     * be GC objects too).
+     * GC (issue 18): native code carries out every GC instruction ({@link GcLowering}) and holds GC
+     * references anywhere (collections scan native frames conservatively); call_indirect checks
+     * declared function subtypes ({@link GcLowering#mayCallSubtypes}). Only a GC instruction with
+     * more operands than the GC helper takes stays interpreted.
      */
     private static String gcUse(Module m, IrFunction f) {
-        for (SubType t : m.types()) {
-            if (!(t.composite() instanceof FuncType)) return "the module defines GC types (struct/array): GC runs in the interpreter";
-            // native call_indirect compares type ids exactly; declared subtyping is checked by the interpreter only
-            if (!t.isFinal() || t.supertypes().length > 0) return "the module declares function subtypes";
-        }
-        for (int v = 0; v < f.valueCount(); v++) {
-            ValType t = f.typeOf(v);
-            if (t != null && t.isReference() && isAnyHierarchy(t.heapType())) return "it holds a GC reference (" + t + ")";
-        }
         for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) if (i.op.feature == WasmFeature.GC) return "it uses " + i.op + " (GC runs in the interpreter)";
+            for (Instruction i : b.instructions) {
+                if (GcLowering.isHelperCall(i.op) && i.args.length > GcLowering.MAX_HELPER_OPERANDS) {
+                    return "it uses " + i.op + " with " + i.args.length + " operands";
+                }
+            }
         }
         return null;
-    }
-
-    private static boolean isAnyHierarchy(HeapType h) {
-        if (h.isConcrete()) return false; // a concrete type here is a function type (struct/array modules are declined above)
-        return switch (h.kind()) {
-            case ANY, EQ, I31, STRUCT, ARRAY, NONE -> true;
-            default -> false;
-        };
     }
 
     /** Throws {@link UnsupportedOperationException} when the backends cannot compile {@code f}. */

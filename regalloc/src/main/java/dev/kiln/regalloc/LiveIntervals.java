@@ -1,6 +1,7 @@
 package dev.kiln.regalloc;
 
 import dev.kiln.frontend.Opcode;
+import dev.kiln.ir.GcLowering;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.BlockLiveness;
 import dev.kiln.ir.Edge;
@@ -103,7 +104,7 @@ public final class LiveIntervals {
         return switch (op) {
             case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW, MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, DATA_DROP,
                  TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP, TABLE_GET, TABLE_SET, TABLE_SIZE -> true;
-            default -> false;
+            default -> GcLowering.isHelperCall(op);
         };
     }
 

@@ -528,6 +528,11 @@ public final class Instance implements Caller {
         return RawValues.zeroExtend32(m.functionType(index).results(), results);
     }
 
+    /** What the interpreter (and the GC helper of native code) needs of this instance. */
+    InterpreterBinding interpreterContext() {
+        return binding;
+    }
+
     /** The native entry {@code index} runs from now (binding cached code on its first call), or 0 to interpret it. */
     private long nativeEntryFor(int index) {
         NativeModule code = nativeCode;

@@ -99,6 +99,14 @@ final class InterpreterBinding implements InstanceContext {
         return f.invoke(instance, args);
     }
 
+    /** Whether the function of funcref descriptor {@code ref} has type {@code typeIndex}: the same type, or (WebAssembly 3.0) a declared subtype of it. */
+    boolean hasType(long ref, int typeIndex) {
+        int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
+        if (typeId == instance.typeIds[typeIndex]) return true;
+        FunctionInstance f = instance.store().functionByHandle(NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE));
+        return instance.store().functionGcType(f).isSubtypeOf(instance.gcTypes[typeIndex]);
+    }
+
     @Override
     public int resolveIndirect(int tableIndex, long elementIndex, int typeIndex) {
         TableInstance table = instance.tables[tableIndex];
@@ -106,13 +114,9 @@ final class InterpreterBinding implements InstanceContext {
         if (Long.compareUnsigned(idx, table.size()) >= 0) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
-        int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
         int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
         FunctionInstance f = instance.store().functionByHandle(handle);
-        // the same type, or (WebAssembly 3.0) a declared subtype of it
-        if (typeId != instance.typeIds[typeIndex] && !instance.store().functionGcType(f).isSubtypeOf(instance.gcTypes[typeIndex])) {
-            throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
-        }
+        if (!hasType(ref, typeIndex)) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
         if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
         return -1 - handle;
     }

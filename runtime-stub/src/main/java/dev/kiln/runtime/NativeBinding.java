@@ -40,11 +40,11 @@ final class NativeBinding {
         try {
             // measured last: nothing between here and the call blocks, so a virtual thread stays on this carrier
             long stackLimit = instance.store().nativeStackLimit();
-            instance.store().nativeEntered(true);
+            instance.store().nativeEntering();
             try {
                 result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
             } finally {
-                instance.store().nativeEntered(false);
+                instance.store().nativeLeft();
             }
         } catch (RuntimeException | Error e) {
             throw e;

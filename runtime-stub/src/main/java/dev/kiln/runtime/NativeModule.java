@@ -57,6 +57,8 @@ final class NativeModule {
     /** Code that came from a cache or a precompiled object (binding it counts as bound from the cache). */
     private final boolean[] fromCache;
     private final AtomicLongArray address;
+    /** Loops (function index in the high half, OSR index in the low) whose continuation was declined once. */
+    private final Set<Long> osrDeclined = new HashSet<>();
     private final MemorySegment slots;
     private final long[] stubs;
     /** Slots and stubs exist per chunk of this many functions, made when first needed. */
@@ -355,6 +357,19 @@ final class NativeModule {
 
     private static void setDescriptorCode(long descriptor, long code) {
         MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, descriptor + VmContextLayout.FUNC_CODE, code);
+    }
+
+    /** True once calls of defined function {@code f} go to native code (bound, or promoted from the interpreter). */
+    boolean bound(int f) {
+        return address.get(f) != 0;
+    }
+
+    /**
+     * Records that the continuation at loop {@code osrIndex} of {@code f} was declined once; true the
+     * first time, false when it was declined before (so a loop that asks again is compiled).
+     */
+    synchronized boolean declineOsrOnce(int f, int osrIndex) {
+        return osrDeclined.add(((long) f << 32) | osrIndex);
     }
 
     /** Compiles (if needed) and binds a hot function: the promotion the background compiler runs. */

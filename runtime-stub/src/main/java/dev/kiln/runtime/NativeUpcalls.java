@@ -187,6 +187,8 @@ final class NativeUpcalls {
                     i.elementItems[(int) a] = new long[0];
                     yield 0;
                 }
+                case GC -> NativeGcHelper.run(i, stateOf(vmctx), a, b, c, d);
+                case FUNC_SUBTYPE -> i.interpreterContext().hasType(a, (int) b) ? 1 : 0;
             };
         } catch (TrapException t) {
             if (h.mayTrap) ExecutionState.raise(stateOf(vmctx), t);

@@ -68,7 +68,7 @@ public final class Store implements AutoCloseable {
     private final HostObjects hostObjects = new HostObjects();
     /** GC references Java holds: roots of every collection. */
     private final JavaRoots javaRoots = new JavaRoots();
-    /** Native entries of the owner still running (native frames on its stack, which collections do not scan). */
+    /** Native entries of the owner still running (native frames on its stack, scanned by {@link #nativeStack}). */
     private int nativeFrames;
     /** Exceptions Wasm code made an exnref of, by handle - 1 ({@link #exnRef}). */
     private final List<ThrownException> exceptions = new ArrayList<>();
@@ -100,6 +100,10 @@ public final class Store implements AutoCloseable {
     final GcTypeRegistry gcTypes = new GcTypeRegistry();
     /** The GC heap, made when the first module with GC types or instructions is instantiated. */
     private GcHeap gcHeap;
+    /** The operands of the GC instruction the GC helper is carrying out for native code (roots), or null. */
+    private long[] gcOperands;
+    /** Where this store's native frames are on the owner's stack, scanned for GC roots. */
+    private final NativeStackRoots nativeStack = new NativeStackRoots();
     private volatile boolean closed;
     /** Bytes of stack one activation of guest code may use (see {@link GuestStack}). */
     private long maxWasmStack = GuestStack.DEFAULT_MAX_WASM_STACK;
@@ -491,6 +495,13 @@ public final class Store implements AutoCloseable {
         synchronized (this) {
             for (ThrownException e : exceptions) for (long v : e.payload) root.accept(v);
         }
+        long[] operands = gcOperands;
+        if (operands != null) for (long w : operands) root.accept(w);
+        if (nativeFrames > 0 && owner == Thread.currentThread()) {
+            nativeStack.report(state, GuestStack.stackPointer(), w -> {
+                if (!GcRefs.isHost(w)) root.accept(w);
+            });
+        }
         javaRoots.report(root);
         Interpreter.reportStackRoots(root);
     }
@@ -521,14 +532,14 @@ public final class Store implements AutoCloseable {
 
     /**
      * Runs a garbage collection now (as wasmtime's {@code Store::gc}), on the calling thread,
-     * which must be free to use the store. Inside a host function called from native code it does
-     * nothing (native frames are not scanned).
+     * which must be free to use the store (also inside a host function called from native code:
+     * native frames are scanned conservatively).
      *
      * @throws StoreInUseException when another thread is using the store
      */
     public void gc() {
         using(() -> {
-            if (nativeFrames == 0) gcHeap().collectIfAllowed();
+            gcHeap().collectIfAllowed();
             return null;
         });
     }
@@ -546,9 +557,26 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Native code of this store starts or stops running on the owner's stack. */
-    void nativeEntered(boolean entered) {
-        nativeFrames += entered ? 1 : -1;
+    /**
+     * Native code of this store starts running on the owner's stack (the caller is about to enter
+     * it; its stack pointer ends the enclosing native frames' segment, see {@link NativeStackRoots}).
+     */
+    void nativeEntering() {
+        nativeStack.entering(state, nativeFrames > 0 ? GuestStack.stackPointer() : 0);
+        nativeFrames++;
+    }
+
+    /** Sets the operands of the GC instruction the GC helper carries out now (roots until reset); returns the previous ones. */
+    long[] gcOperands(long[] operands) {
+        long[] previous = gcOperands;
+        gcOperands = operands;
+        return previous;
+    }
+
+    /** The innermost native entry of this store returned or trapped. */
+    void nativeLeft() {
+        nativeFrames--;
+        nativeStack.left();
     }
 
     /** Host objects alive now and words Java holds rooted, for tests. */

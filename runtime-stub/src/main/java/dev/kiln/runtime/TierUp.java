@@ -49,18 +49,37 @@ final class TierUp {
         }));
     }
 
-    /** Compiles an OSR continuation for a hot loop and publishes it where the interpreter looks. */
+    /**
+     * Compiles an OSR continuation for a hot loop and publishes it where the interpreter looks.
+     *
+     * <p>An OSR variant is a compile of the whole function, one per loop header, and serves only the
+     * activations running in the interpreter at the time. When the function itself is already native
+     * by the time the request is served (its promotion, requested as it became hot, came first), new
+     * calls run natively, and the request is declined once: the header is re-armed, and only an
+     * activation still looping in the interpreter asks again, which is then compiled. A huge function
+     * entered often for a few iterations each time (SQLite's {@code sqlite3VdbeExec}: 50 KB of code,
+     * ~80 back-edges per call) otherwise got a full compile for every loop header its last
+     * interpreted activations passed, each as slow as the promotion itself.
+     */
     static void requestOsr(NativeModule module, CompiledFunction f, int osrIndex, boolean sync) {
         if (sync) {
-            compileOsr(module, f, osrIndex);
+            compileOsrUnlessNative(module, f, osrIndex);
             return;
         }
         WeakReference<NativeModule> queued = new WeakReference<>(module);
         // a loop still running in the interpreter: never dropped (there is one request per loop header)
         QUEUE.add(new CompileQueue.Request(() -> f.hotness, () -> {
             NativeModule m = queued.get();
-            if (m != null) compileOsr(m, f, osrIndex);
+            if (m != null) compileOsrUnlessNative(m, f, osrIndex);
         }, null));
+    }
+
+    private static void compileOsrUnlessNative(NativeModule module, CompiledFunction f, int osrIndex) {
+        if (module.bound(f.funcIndex) && module.declineOsrOnce(f.funcIndex, osrIndex)) {
+            f.rearmOsr(osrIndex);
+            return;
+        }
+        compileOsr(module, f, osrIndex);
     }
 
     private static void compileOsr(NativeModule module, CompiledFunction f, int osrIndex) {

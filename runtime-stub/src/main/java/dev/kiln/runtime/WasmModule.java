@@ -16,10 +16,10 @@ import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.FileBytes;
 import dev.kiln.runtime.internal.NativeCompiler;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +92,7 @@ public final class WasmModule {
 
     /** The module in a {@code .wasm} or {@code .wat} file, named by the file's name. */
     public static WasmModule read(Path file) throws IOException {
-        return of(Files.readAllBytes(file), file.getFileName().toString());
+        return of(FileBytes.read(file), file.getFileName().toString());
     }
 
     /** The binary module (text is parsed to a binary first): what precompiled code and caches are keyed by. */

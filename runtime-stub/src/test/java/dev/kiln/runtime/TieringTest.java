@@ -163,6 +163,47 @@ class TieringTest {
         assertTrue(hot.backEdges() < 10_000, "the interpreter ran only " + hot.backEdges() + " of " + n + " iterations");
     }
 
+    /**
+     * A function entered often for a few loop iterations each time (SQLite's sqlite3VdbeExec): once it
+     * is native, its last interpreted activation passing its loop headers is no reason to compile an OSR
+     * variant (a whole-function compile) per header. The fifth call here compiled one (whose continuation
+     * then ran the rest of that call); SQLite's last interpreted activations compiled three of its 50 KB function.
+     */
+    @Test
+    void loopsOfAFunctionAlreadyNativeGetNoOsrCompileUnlessAnInterpretedActivationKeepsLooping() {
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(5).hotLoops(1_000_000).compileInBackground(false).precompiledCode(null).build();
+        WasmModule m = WasmModule.of(Wat.compile("""
+                (module
+                  (func (export "three") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+                    (loop $a
+                      (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+                      (br_if $a (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 2))))
+                    (local.set $i (i32.const 0))
+                    (loop $b
+                      (local.set $acc (i32.mul (local.get $acc) (i32.const 3)))
+                      (br_if $b (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 2))))
+                    (local.set $i (i32.const 0))
+                    (loop $c
+                      (local.set $acc (i32.sub (local.get $acc) (i32.const 1)))
+                      (br_if $c (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 2))))
+                    (local.get $acc)))
+                """));
+        Instance i = auto(m);
+        for (int k = 0; k < 10; k++) assertEquals(18 * k - 2, (int) i.function("three").call(k)[0]);
+        TierReport r = TierReport.of(m, store, 5);
+        assertEquals(1, r.promoted(), "hot by calls: promoted on its fifth call");
+        assertEquals(0, r.osrEntries(), "the fifth call's interpreted activation passed each loop header once, after the promotion");
+        // a loop that keeps running in the interpreter after the function became native asks again, and moves
+        store.close();
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(1_000_000).hotLoops(1000).compileInBackground(false).precompiledCode(null).build();
+        m = WasmModule.of(BYTES);
+        i = auto(m);
+        assertArrayEquals(new long[] {4_999_950_000L}, i.function("sum").call(100_000));
+        r = TierReport.of(m, store, 5);
+        assertEquals(1, r.promoted());
+        assertEquals(1, r.osrEntries());
+    }
+
     @Test
     void aLoopCarryingVectorsMovesToNativeCodeWhileRunningAndVectorsCrossTheTiers() {
         engine = Engine.builder().tier(Tier.AUTO).hotCalls(3).hotLoops(1000).compileInBackground(false).precompiledCode(null).build();

@@ -235,6 +235,11 @@ public final class ScriptRunner {
         } catch (WasmTrap t) {
             markUnavailable(instanceId, false, "an earlier module failed");
             return Outcome.fail("trap while instantiating: " + t.describe());
+        } catch (UnsupportedOperationException e) {
+            // the native tier declines a function it cannot compile yet (NativeSupport), with the reason
+            String declined = "native backend declines (" + e.getMessage().substring(e.getMessage().lastIndexOf(": ") + 2) + ")";
+            markUnavailable(instanceId, false, declined);
+            return Outcome.notRun(declined);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.GcLowering;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -69,7 +70,16 @@ final class A64CallLowering {
             asm.ldr(SCRATCH.w(), fn.field(SCRATCH, 4L * funcIndex, 4, SCRATCH2));
             asm.ldr(SCRATCH2.w(), Address.offset(descriptor, VmContextLayout.FUNC_TYPE_ID));
             asm.cmp(SCRATCH.w(), SCRATCH2.w());
-            asm.b(Condition.NE, fn.trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH, i.wasmOffset));
+            Label mismatch = fn.trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH, i.wasmOffset);
+            if (GcLowering.mayCallSubtypes(fn.module)) {
+                Label subtype = asm.newLabel();
+                Label typed = asm.newLabel();
+                asm.b(Condition.NE, subtype);
+                asm.bind(typed);
+                fn.outOfLine(() -> subtypeCheck(fn, subtype, typed, mismatch, funcIndex));
+            } else {
+                asm.b(Condition.NE, mismatch);
+            }
             return true;
         }
         if (fn.module.isImportedFunction(funcIndex)) {
@@ -106,6 +116,34 @@ final class A64CallLowering {
                 fn.iput(i.result(), A64CallingConvention.INT_RESULT);
             }
         }
+    }
+
+    /** x0..x15 (x15: the descriptor) and q0..q31 (whole: calls keep only the low halves of v8..v15). */
+    private static final int SAVED_BYTES = 16 * 8 + 32 * 16;
+
+    /**
+     * call_indirect's slow path: the callee's type id differs from the expected one, but its type may
+     * be a declared subtype ({@link RuntimeHelper#FUNC_SUBTYPE} asks the runtime); every register
+     * that may hold a value or an argument is kept.
+     */
+    private static void subtypeCheck(A64Function fn, Label subtype, Label typed, Label mismatch, int typeIndex) {
+        A64Assembler asm = fn.asm;
+        asm.bind(subtype);
+        asm.sub(GeneralRegister.SP, GeneralRegister.SP, SAVED_BYTES);
+        for (int k = 0; k < 8; k++) asm.stp(GeneralRegister.x(2 * k), GeneralRegister.x(2 * k + 1), Address.offset(GeneralRegister.SP, 16 * k));
+        for (int k = 0; k < 16; k++) asm.stp(VectorRegister.d(2 * k).q(), VectorRegister.d(2 * k + 1).q(), Address.offset(GeneralRegister.SP, 128 + 32 * k));
+        asm.mov(GeneralRegister.X1, SCRATCH3);
+        asm.mov(GeneralRegister.X2, typeIndex);
+        asm.mov(GeneralRegister.W5, RuntimeHelper.FUNC_SUBTYPE.ordinal());
+        asm.mov(X0, VMCTX);
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.helper(RuntimeHelper.FUNC_SUBTYPE)));
+        fn.call(() -> asm.blr(SCRATCH));
+        asm.mov(SCRATCH2, X0);
+        for (int k = 0; k < 16; k++) asm.ldp(VectorRegister.d(2 * k).q(), VectorRegister.d(2 * k + 1).q(), Address.offset(GeneralRegister.SP, 128 + 32 * k));
+        for (int k = 0; k < 8; k++) asm.ldp(GeneralRegister.x(2 * k), GeneralRegister.x(2 * k + 1), Address.offset(GeneralRegister.SP, 16 * k));
+        asm.add(GeneralRegister.SP, GeneralRegister.SP, SAVED_BYTES);
+        asm.cbz(SCRATCH2, mismatch);
+        asm.b(typed);
     }
 
     /** {@code long helper(vmctx, a, b, c, d, id)}: immediates first, then the instruction's operands; x5 = the helper's ordinal. */

@@ -1,6 +1,7 @@
 package dev.kiln.backend.aarch64;
 
 import dev.kiln.frontend.Immediate;
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.ir.Instruction;
 
 /** Sends each IR instruction to the lowering of its family. */
@@ -15,6 +16,10 @@ final class A64InstructionLowering {
         }
         if (i.op.immediate == Immediate.MEMARG) {
             A64MemoryLowering.access(fn, i);
+            return;
+        }
+        if (i.op.feature == WasmFeature.GC) {
+            A64GcLowering.lower(fn, i);
             return;
         }
         switch (i.op) {

@@ -5,6 +5,7 @@ import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.GcLowering;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
@@ -62,7 +63,16 @@ final class X64CallLowering {
             asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.TYPE_IDS));
             asm.mov(Width.DWORD, X64Function.SCRATCH, mem(X64Function.SCRATCH, 4 * funcIndex));
             asm.alu(AluOp.CMP, Width.DWORD, X64Function.SCRATCH, mem(Gpr.RAX, VmContextLayout.FUNC_TYPE_ID));
-            asm.jcc(Condition.NE, fn.trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH, i.wasmOffset));
+            Label mismatch = fn.trap(TrapKind.INDIRECT_CALL_TYPE_MISMATCH, i.wasmOffset);
+            if (GcLowering.mayCallSubtypes(fn.module)) {
+                Label subtype = asm.newLabel("subtype");
+                Label typed = asm.newLabel("typed");
+                asm.jcc(Condition.NE, subtype);
+                asm.bind(typed);
+                fn.outOfLine(() -> subtypeCheck(fn, subtype, typed, mismatch, funcIndex));
+            } else {
+                asm.jcc(Condition.NE, mismatch);
+            }
             return true;
         }
         if (fn.module.isImportedFunction(funcIndex)) {
@@ -71,6 +81,35 @@ final class X64CallLowering {
             return true;
         }
         return false;
+    }
+
+    /** Registers call_indirect's slow path saves: any may hold a value or an argument by then (RAX: the descriptor). */
+    private static final Gpr[] SAVED = {Gpr.RAX, Gpr.RCX, Gpr.RDX, Gpr.RSI, Gpr.RDI, Gpr.R8, Gpr.R9, Gpr.R10};
+    private static final int XMM_BYTES = 16 * 16;
+
+    /**
+     * call_indirect's slow path: the callee's type id differs from the expected one, but the callee's
+     * type may be a declared subtype ({@link RuntimeHelper#FUNC_SUBTYPE} asks the runtime). Every
+     * caller-saved register is kept (8 pushes and 256 bytes keep RSP 16-aligned for the call).
+     */
+    private static void subtypeCheck(X64Function fn, Label subtype, Label typed, Label mismatch, int typeIndex) {
+        X64Assembler asm = fn.asm;
+        asm.bind(subtype);
+        for (Gpr g : SAVED) asm.push(g);
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, XMM_BYTES);
+        for (int k = 0; k < 16; k++) asm.vecStore(VecOp.MOVDQU_STORE, mem(Gpr.RSP, 16 * k), Xmm.values()[k]);
+        asm.mov(Width.QWORD, Gpr.RSI, Gpr.RAX);
+        asm.mov(Width.QWORD, Gpr.RDX, typeIndex);
+        asm.mov(Width.DWORD, Gpr.R9, RuntimeHelper.FUNC_SUBTYPE.ordinal());
+        asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
+        asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(RuntimeHelper.FUNC_SUBTYPE)));
+        asm.mov(Width.QWORD, X64Function.SCRATCH, Gpr.RAX);
+        for (int k = 0; k < 16; k++) asm.vec(VecOp.MOVDQU, Xmm.values()[k], mem(Gpr.RSP, 16 * k));
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.RSP, XMM_BYTES);
+        for (int k = SAVED.length - 1; k >= 0; k--) asm.pop(SAVED[k]);
+        asm.test(Width.QWORD, X64Function.SCRATCH, X64Function.SCRATCH);
+        asm.jcc(Condition.E, mismatch);
+        asm.jmp(typed);
     }
 
     static void takeResults(X64Function fn, Instruction i, FuncType t) {

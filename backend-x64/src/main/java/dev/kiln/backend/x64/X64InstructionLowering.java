@@ -1,6 +1,7 @@
 package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.Immediate;
+import dev.kiln.frontend.WasmFeature;
 import dev.kiln.ir.Instruction;
 
 /** Sends each IR instruction (calls are the shared driver's) to the lowering of its family. */
@@ -15,6 +16,10 @@ final class X64InstructionLowering {
         }
         if (i.op.immediate == Immediate.MEMARG) {
             X64MemoryLowering.access(fn, i);
+            return;
+        }
+        if (i.op.feature == WasmFeature.GC) {
+            X64GcLowering.lower(fn, i);
             return;
         }
         switch (i.op) {

@@ -12,8 +12,8 @@ import java.util.Map;
  * where {@code id} is the helper's ordinal (the table entries may all be one entry point) and
  * unused arguments are ignored; {@code arity} is how many of a..d it reads. Helpers never throw:
  * those that can trap set the execution state's TRAP_CODE and return, and the caller checks it
- * ({@code mayTrap}). Each helper carries out one Wasm instruction ({@link #of}); its first
- * arguments are that instruction's immediates ({@link #immediates}), its operands follow.
+ * ({@code mayTrap}). Each helper but {@link #GC} carries out one Wasm instruction ({@link #of}); its
+ * first arguments are that instruction's immediates ({@link #immediates}), its operands follow.
  */
 public enum RuntimeHelper {
     /** a = memory, b = delta pages; returns the old size in pages or -1. */
@@ -35,7 +35,22 @@ public enum RuntimeHelper {
     /** a = (segment << 32 | table), b = dst, c = src, d = n. */
     TABLE_INIT(Opcode.TABLE_INIT, Packing.TWO_INDICES, 4, true),
     /** a = segment. */
-    ELEM_DROP(Opcode.ELEM_DROP, Packing.INDEX, 1, false);
+    ELEM_DROP(Opcode.ELEM_DROP, Packing.INDEX, 1, false),
+    /**
+     * Any GC instruction native code does not do inline ({@link dev.kiln.ir.GcLowering}): a = its
+     * opcode's ordinal, b = {@code imm}, c = {@code imm2}, d = operand count | result count << 32.
+     * The operands are in the execution state's return area, one 16-byte slot each (a v128 fills
+     * its slot, any other value the low 8 bytes); the result, if any, comes back in slot 0 (and,
+     * unless a v128, as the return value).
+     */
+    GC(null, Packing.NONE, 4, true),
+    /**
+     * call_indirect's slow path when the callee's type id differs from the expected one and the
+     * module declares function subtypes: a = the callee's funcref descriptor, b = the expected type
+     * index; returns 1 when the callee's type is a declared subtype of it, else 0. Native code
+     * keeps every register live across this call (it saves them around it).
+     */
+    FUNC_SUBTYPE(null, Packing.NONE, 2, false);
 
     public static final int COUNT = values().length;
 
@@ -52,10 +67,10 @@ public enum RuntimeHelper {
     private static final Map<Opcode, RuntimeHelper> BY_OPCODE = new EnumMap<>(Opcode.class);
 
     static {
-        for (RuntimeHelper h : values()) BY_OPCODE.put(h.opcode, h);
+        for (RuntimeHelper h : values()) if (h.opcode != null) BY_OPCODE.put(h.opcode, h);
     }
 
-    /** The Wasm instruction this helper carries out. */
+    /** The Wasm instruction this helper carries out (null for {@link #GC}, which carries out many). */
     public final Opcode opcode;
     private final Packing packing;
     public final int arity;

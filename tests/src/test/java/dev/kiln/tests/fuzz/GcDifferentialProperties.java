@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Random GC modules ({@link GcModuleGenerator}: random struct types with subtyping, packed and
- * reference fields, arrays) and random call sequences over them, on the interpreter and
- * {@code auto} against wasmtime: results, traps (casts, nulls, bounds) and globals must agree.
+ * reference fields, arrays) and random call sequences over them, on the interpreter,
+ * native code and {@code auto} against wasmtime: results, traps (casts, nulls, bounds) and globals must agree.
  */
 @Tag("differential")
 class GcDifferentialProperties {
@@ -48,7 +48,7 @@ class GcDifferentialProperties {
         ModuleExports ex = ModuleExports.of(wasm);
         List<CallSpec> calls = new ArrayList<>();
         for (long[] c : GcModuleGenerator.calls(r, m, 60)) calls.add(ex.call(m.exports().get((int) c[0]), Arrays.copyOfRange(c, 1, c.length)));
-        for (Engine kiln : List.of(KilnEngine.interpreter(), KilnEngine.auto(1, 1))) {
+        for (Engine kiln : List.of(KilnEngine.interpreter(), KilnEngine.nativeHost(), KilnEngine.auto(1, 1))) {
             DifferentialCheck check = new DifferentialCheck(List.of(kiln, oracle.engine()));
             assertNull(check.run(wasm, ex.globals(), ex.memory(), calls), () -> kiln.name() + " seed " + seed + "\n" + m.wat());
         }

@@ -1,5 +1,6 @@
 package dev.kiln.tests.gc;
 
+import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.GcRef;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * handles, while garbage forces collections under a 2 MiB heap and more collections run at random
  * points ({@link Store#gc}). After every step that reads the graph, a digest of what each root
  * reaches (ids three edges deep) must equal the model's: an object freed while reachable, or
- * overwritten by a later allocation, changes it. Fixed seed, on the interpreter and {@code auto}.
+ * overwritten by a later allocation, changes it. Fixed seed, on the interpreter, {@code auto},
+ * native code (everything compiled at once) and while tiering up.
  */
 class GcStressProperties {
     private static final int SLOTS = 8;
@@ -168,8 +170,27 @@ class GcStressProperties {
         run(program, Tier.AUTO);
     }
 
+    /**
+     * Every function but the two that throw and catch (native code declines exceptions) compiled
+     * at its first call: the graph lives in native frames, and collections scan them.
+     */
+    @Property(tries = 30, seed = "20261209", shrinking = ShrinkingMode.FULL)
+    void theGraphSurvivesCollectionsInNativeCode(@ForAll("programs") @Size(min = 20) List<Step> program) {
+        run(program, Engine.builder().tier(Tier.AUTO).hotCalls(1).hotLoops(1).precompiledCode(null).compileInBackground(false).build());
+    }
+
+    /** Functions tier up after a few calls, loops (the garbage loop) by on-stack replacement in the middle. */
+    @Property(tries = 30, seed = "20261210", shrinking = ShrinkingMode.FULL)
+    void theGraphSurvivesCollectionsWhileTieringUp(@ForAll("programs") @Size(min = 20) List<Step> program) {
+        run(program, Engine.builder().tier(Tier.AUTO).hotCalls(4).hotLoops(150).precompiledCode(null).compileInBackground(false).build());
+    }
+
     private static void run(List<Step> program, Tier tier) {
-        try (Store store = new Store().tier(tier).maxGcHeapBytes(2 << 20)) {
+        run(program, Engine.builder().tier(tier).build());
+    }
+
+    private static void run(List<Step> program, Engine engine) {
+        try (Store store = new Store(engine).maxGcHeapBytes(2 << 20)) {
             Instance i = store.instantiate(WasmModule.of(MODULE), new Imports());
             Node[] roots = new Node[SLOTS];
             Node[] global = new Node[1];

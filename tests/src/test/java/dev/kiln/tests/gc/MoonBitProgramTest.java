@@ -35,7 +35,7 @@ class MoonBitProgramTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Tier.class, names = {"INTERP", "AUTO"})
+    @EnumSource(value = Tier.class, names = {"INTERP", "NATIVE", "AUTO"})
     void printsWhatWasmtimePrints(Tier tier) throws IOException {
         StringBuilder out = new StringBuilder();
         try (Store store = new Store(Engine.builder().tier(tier).precompiledCode(null).build()).maxGcHeapBytes(8 << 20)) {
