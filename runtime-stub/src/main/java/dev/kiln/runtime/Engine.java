@@ -7,6 +7,7 @@ import dev.kiln.ir.code.FunctionTooLargeException;
 import dev.kiln.linker.CacheLocation;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.NativeCompiler;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -23,6 +23,10 @@ import java.util.Map;
 public final class Imports {
     private final Map<String, Map<String, Object>> byModule = new HashMap<>();
 
+    /** No names defined yet. */
+    public Imports() {
+    }
+
     /** Defines {@code module.name} as {@code value} (an export of an instance, or something the host made). */
     public Imports define(String module, String name, Extern value) {
         return put(module, name, value);

@@ -16,6 +16,7 @@ import dev.kiln.linker.LinkedObjectWriter;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.linker.PlacedFunction;
 import dev.kiln.linker.SymbolResolver;
+import dev.kiln.runtime.internal.NativeCompiler;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -4,6 +4,7 @@ import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.BuildIdentity;
+import dev.kiln.runtime.internal.NativeCompiler;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -193,12 +193,18 @@ public final class Store implements AutoCloseable {
 
     /**
      * Limits the native code of this store to the instruction-set extensions of {@code level}
-     * (default: everything this machine's CPU has, {@link HostCpu#level()}); e.g. x86_64-v2 to run
-     * SSE instead of AVX code. A module's native code is made once per level (stores of one
-     * level share it; a store never runs code that uses instructions its level lacks). The level must
-     * be one this machine runs.
+     * (default: everything this machine's CPU has, {@link CodeTarget#host()}); e.g.
+     * {@link CodeTarget#X86_64_V2} to run SSE instead of AVX code. A module's native code is made
+     * once per level (stores of one level share it; a store never runs code that uses instructions
+     * its level lacks). The level must be one this machine runs.
+     *
+     * @throws IllegalArgumentException when this machine cannot run code for {@code level}
      */
-    public Store cpu(CpuFeatures level) {
+    public Store cpu(CodeTarget level) {
+        return cpu(level.cpu());
+    }
+
+    private Store cpu(CpuFeatures level) {
         CpuFeatures host = HostCpu.level();
         if (host == null || !host.includes(level)) {
             throw new IllegalArgumentException("this machine (" + host + ") cannot run code for " + level);
@@ -916,7 +922,7 @@ public final class Store implements AutoCloseable {
      * Wasm code held a reference to (the same handle each time for the same exception). Such
      * exceptions are kept until the store closes.
      */
-    public synchronized long exnRef(ThrownException e) {
+    synchronized long exnRef(ThrownException e) {
         if (e.ref == 0) {
             exceptions.add(e);
             e.ref = exceptions.size();

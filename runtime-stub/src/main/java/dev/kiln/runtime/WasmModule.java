@@ -17,6 +17,7 @@ import dev.kiln.ir.code.MachineCode;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.FileBytes;
+import dev.kiln.runtime.internal.NativeCompiler;
 
 import java.io.IOException;
 import java.nio.file.Path;

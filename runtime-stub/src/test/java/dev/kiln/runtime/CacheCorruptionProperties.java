@@ -7,6 +7,7 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.MappedObject;
+import dev.kiln.runtime.internal.NativeCompiler;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -5,6 +5,7 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.NativeCompiler;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.MappedObject;
+import dev.kiln.runtime.internal.NativeCompiler;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -43,7 +43,7 @@ class NativeCodePerCpuLevelTest {
         assumeTrue(host != null && host.target() == Target.X86_64 && host.includes(CpuFeatures.X86_64_V2), "an x86-64-v2 machine");
         WasmModule m = WasmModule.of(MODULE);
         int pop = m.validated().module().importedFunctionCount();
-        try (Store high = new Store().tier(Tier.NATIVE); Store low = new Store().tier(Tier.NATIVE).cpu(CpuFeatures.X86_64);
+        try (Store high = new Store().tier(Tier.NATIVE); Store low = new Store().tier(Tier.NATIVE).cpu(CodeTarget.X86_64);
              Store high2 = new Store().tier(Tier.NATIVE)) {
             // the higher level first: before code was made per level, the baseline store ran this store's code
             assertArrayEquals(new long[] {3}, high.instantiate(m, new Imports()).function("pop").call(7));

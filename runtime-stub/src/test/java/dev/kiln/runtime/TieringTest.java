@@ -7,6 +7,7 @@ import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.HostCpu;
+import dev.kiln.runtime.internal.NativeCompiler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

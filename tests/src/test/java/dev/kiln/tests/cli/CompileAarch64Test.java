@@ -8,8 +8,8 @@ import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CacheLookup;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.internal.NativeCompiler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

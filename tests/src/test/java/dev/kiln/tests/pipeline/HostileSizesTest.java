@@ -12,12 +12,12 @@ import dev.kiln.linker.ElfReader;
 import dev.kiln.linker.ElfWriter;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
-import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.internal.Backends;
+import dev.kiln.runtime.internal.NativeCompiler;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.kiln.tests.simd;
 import dev.kiln.frontend.text.WatParser;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
+import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.FunctionInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -156,7 +157,7 @@ class SimdMemoryEndTest {
         return switch (tier) {
             case "interp" -> new Store().tier(Tier.INTERP);
             case "native" -> new Store().tier(Tier.NATIVE);
-            case "native-x86_64-v2" -> new Store().tier(Tier.NATIVE).cpu(CpuFeatures.X86_64_V2);
+            case "native-x86_64-v2" -> new Store().tier(Tier.NATIVE).cpu(CodeTarget.X86_64_V2);
             case "auto" -> Engines.of(Tier.AUTO, 1, 1, false).newStore();
             default -> throw new IllegalArgumentException(tier);
         };

@@ -2,6 +2,7 @@ package dev.kiln.tests.spec;
 
 import dev.kiln.frontend.WasmFeature;
 import dev.kiln.ir.code.CpuFeatures;
+import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.HostCpu;
 import dev.kiln.runtime.Store;
@@ -42,6 +43,6 @@ public final class NativeX64Tier extends ExecutionTier {
     @Override
     public Store newStore() {
         Store s = new Store().tier(Tier.NATIVE);
-        return level == null ? s : s.cpu(level);
+        return level == null ? s : s.cpu(CodeTarget.parse(level.name()));
     }
 }

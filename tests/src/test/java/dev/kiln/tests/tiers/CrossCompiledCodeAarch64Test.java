@@ -4,8 +4,8 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
-import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.WasmModule;
+import dev.kiln.runtime.internal.NativeCompiler;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -3,15 +3,16 @@ package dev.kiln.tests.fuzz.engine;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.GlobalInstance;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.MemoryInstance;
-import dev.kiln.runtime.NativeCompiler;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
+import dev.kiln.runtime.internal.NativeCompiler;
 import dev.kiln.tests.fuzz.wasm.NumType;
 import org.apache.commons.io.FileUtils;
 
@@ -127,7 +128,7 @@ public final class KilnEngine implements Engine {
                 if (o != NativeCompiler.Outcome.CACHE_HIT) return "the module's code did not come back from the cache: " + o + " " + warnings;
             }
             store = kiln.newStore();
-            if (cpu != null) store.cpu(cpu);
+            if (cpu != null) store.cpu(CodeTarget.parse(cpu.name()));
             instance = store.instantiate(module, new Imports());
             return null;
         } catch (WasmTrap t) {

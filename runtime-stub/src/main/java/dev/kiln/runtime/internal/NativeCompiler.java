@@ -1,4 +1,4 @@
-package dev.kiln.runtime;
+package dev.kiln.runtime.internal;
 
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.ValidatedModule;
@@ -19,8 +19,9 @@ import dev.kiln.linker.KilnObject;
 import dev.kiln.linker.LinkedObjectWriter;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.linker.RegularFiles;
-import dev.kiln.runtime.internal.Backends;
-import dev.kiln.runtime.internal.CompilerBuildId;
+import dev.kiln.runtime.IncompatibleCodeException;
+import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.WasmModule;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,15 +39,18 @@ import java.util.function.IntConsumer;
  * is compiled and stored (atomically), a corrupt entry is reported, removed and rebuilt — never
  * executed.
  *
- * <p>Not API: kiln's own tools and tests use it; embedders use {@link Engine}.
+ * <p>Not API: kiln's own tools and tests use it; embedders use {@link dev.kiln.runtime.Engine}.
+ * It reaches the runtime package's internals through {@link RuntimeAccess}.
  */
 public final class NativeCompiler {
+    private static final RuntimeAccess RUNTIME = RuntimeAccess.get();
+
     private NativeCompiler() {
     }
 
     /** The compiler's view of {@code module} (kiln's own tools and tests; embedders never need it). */
     public static ValidatedModule validated(WasmModule module) {
-        return module.validated();
+        return RUNTIME.validated(module);
     }
 
     /**
@@ -55,7 +59,7 @@ public final class NativeCompiler {
      */
     public static long codeBytesInUse() {
         Backend backend = Backends.host();
-        return backend == null ? 0 : NativeCodeMemory.existing() == null ? 0 : NativeCodeMemory.existing().liveCodeBytes();
+        return backend == null ? 0 : RUNTIME.codeBytesInUse();
     }
 
     /**
@@ -64,11 +68,11 @@ public final class NativeCompiler {
      * {@code .kiln.meta}.
      */
     public static BuildIdentity identity(WasmModule module, CpuFeatures cpu, CodeOptions options) {
-        return BuildIdentity.ofModule(module.validated().module().bytes(), CompilerBuildId.get(), cpu.target(), optionsKey(cpu, options));
+        return BuildIdentity.ofModule(RUNTIME.validated(module).module().bytes(), CompilerBuildId.get(), cpu.target(), optionsKey(cpu, options));
     }
 
     /** The options part of a cache key: the code options and the CPU level the code was compiled for. */
-    static String optionsKey(CpuFeatures cpu, CodeOptions options) {
+    public static String optionsKey(CpuFeatures cpu, CodeOptions options) {
         return options.key() + ",cpu=" + cpu.name();
     }
 
@@ -117,7 +121,7 @@ public final class NativeCompiler {
     }
 
     /** How cached objects of {@code backend}'s target resolve calls between a module's functions. */
-    static LinkedObjectWriter.Linking linking(Backend backend, SymbolNames names) {
+    public static LinkedObjectWriter.Linking linking(Backend backend, SymbolNames names) {
         return new LinkedObjectWriter.Linking(backend.relocationModel(), names::indexOf, names::of, backend::slotStub,
                 backend.textFiller());
     }
@@ -129,17 +133,17 @@ public final class NativeCompiler {
 
     /** The cache object for a module (mapped format, {@link LinkedObjectWriter}): every defined function, linked. */
     public static byte[] cacheObject(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress) {
-        Module m = module.validated().module();
-        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
+        Module m = RUNTIME.validated(module).module();
+        List<MachineCode> code = compileAll(RUNTIME.validated(module), backend, options, false, progress);
         return LinkedObjectWriter.write(identity(module, backend.cpu(), options), m.functionCount(), code,
                 linking(backend, SymbolNames.of(m)));
     }
 
     /** The ELF object for a module: its identity, then every defined function, and the module itself when {@code embedModule}. */
-    static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress, boolean embedModule) {
-        List<MachineCode> code = compileAll(module.validated(), backend, options, false, progress);
-        byte[] bytes = module.validated().module().bytes();
-        return ElfWriter.write(identity(module, backend.cpu(), options), module.validated().module().functionCount(), code,
+    public static byte[] object(WasmModule module, Backend backend, CodeOptions options, IntConsumer progress, boolean embedModule) {
+        List<MachineCode> code = compileAll(RUNTIME.validated(module), backend, options, false, progress);
+        byte[] bytes = RUNTIME.validated(module).module().bytes();
+        return ElfWriter.write(identity(module, backend.cpu(), options), RUNTIME.validated(module).module().functionCount(), code,
                 embedModule ? bytes : null);
     }
 
@@ -148,7 +152,7 @@ public final class NativeCompiler {
      * this module, for {@code backend}'s target at a CPU level this machine has, with {@code options}
      * and by this compiler build.
      */
-    static void useObject(WasmModule module, byte[] object, Backend backend, CodeOptions options) {
+    public static void useObject(WasmModule module, byte[] object, Backend backend, CodeOptions options) {
         useObject(module, parseObject(object, backend), backend, options);
     }
 
@@ -156,7 +160,7 @@ public final class NativeCompiler {
      * The module an object of {@link #object} with {@code embedModule} carries, using the object's
      * code after the checks of {@link #useObject}.
      */
-    static WasmModule moduleOfObject(byte[] object, String name, Backend backend, CodeOptions options) {
+    public static WasmModule moduleOfObject(byte[] object, String name, Backend backend, CodeOptions options) {
         KilnObject parsed = parseObject(object, backend);
         byte[] bytes = parsed.module().orElseThrow(() -> new IncompatibleCodeException(
                 "the object does not carry its module (it was made without one; run it with the module it was compiled from)"));
@@ -179,7 +183,7 @@ public final class NativeCompiler {
         Backend level = levelOf(parsed.identity(), backend, options);
         String problem = mismatch(parsed.identity(), identity(module, level.cpu(), options), module.name());
         if (problem != null) throw new IncompatibleCodeException(problem);
-        module.useNativeCode(parsed.functions(), backend.cpu(), level, options);
+        RUNTIME.useNativeCode(module, parsed.functions(), backend.cpu(), level, options);
     }
 
     /**
@@ -194,7 +198,7 @@ public final class NativeCompiler {
     }
 
     /** Why code built for {@code found} must not run as {@code expected}, or null when they are the same. */
-    static String mismatch(BuildIdentity found, BuildIdentity expected, String moduleName) {
+    public static String mismatch(BuildIdentity found, BuildIdentity expected, String moduleName) {
         if (!found.hasModuleHash(expected.moduleHash())) {
             return "the code was compiled from another module (SHA-256 " + found.moduleHashHex() + "), not from " + moduleName
                     + " (" + expected.moduleHashHex() + ")";
@@ -224,12 +228,12 @@ public final class NativeCompiler {
     public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings, CodeOptions options) {
         Backend backend = Backends.host();
         if (cache == null || backend == null) return;
-        TierUp.drain();
-        NativeModule nm = module.existingNativeCode(backend.cpu(), options);
-        if (nm == null || !nm.hasNewCode()) return;
-        BuildIdentity id = identity(module, nm.backend().cpu(), options);
+        RUNTIME.drainCompileQueue();
+        CpuFeatures level = RUNTIME.newCodeLevel(module, backend.cpu(), options);
+        if (level == null) return;
+        BuildIdentity id = identity(module, level, options);
         try {
-            cache.storeMapped(id, nm.object(id));
+            cache.storeMapped(id, RUNTIME.cacheObject(module, backend.cpu(), options, id));
         } catch (IOException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
         } catch (RuntimeException e) {
@@ -242,8 +246,8 @@ public final class NativeCompiler {
      * mapped inaccessible and each block is checked when first used); else every block is checked
      * before the text is mapped.
      */
-    static boolean lazyTextCheck(Backend backend) {
-        return GuardPages.checksLazyText(backend);
+    public static boolean lazyTextCheck(Backend backend) {
+        return RUNTIME.checksLazyText(backend);
     }
 
     /** Maps a cached object's text for {@code module}; returns null, or the problem when the object is damaged. */
@@ -251,7 +255,7 @@ public final class NativeCompiler {
         boolean lazy = lazyTextCheck(backend);
         try {
             if (!lazy) mapped.checkAllText();
-            module.useMappedCode(mapped, level, backend, options, lazy);
+            RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy);
             return null;
         } catch (DamagedObjectException e) {
             return e.getMessage();
@@ -292,7 +296,7 @@ public final class NativeCompiler {
                     : BuildIdentity.ofModule(bytes, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
             CacheLookup found = cache.load(id, backend.relocationModel());
             if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
-                WasmModule module = WasmModule.ofTrusted(bytes, name);
+                WasmModule module = RUNTIME.ofTrusted(bytes, name);
                 String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
                 if (problem == null) return new Opened(module, Outcome.CACHE_HIT);
                 warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
@@ -336,8 +340,8 @@ public final class NativeCompiler {
     }
 
     /** {@link #prepare(WasmModule, CodeCache, boolean, Consumer, Tier, CodeOptions)} on a machine of {@code backend}'s level. */
-    static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
-                           CodeOptions options, Backend backend) {
+    public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
+                                  CodeOptions options, Backend backend) {
         BuildIdentity id = identity(module, backend.cpu(), options);
         if (cache != null) {
             // the host's level first, then lower ones (code precompiled for them runs here too)
@@ -355,7 +359,7 @@ public final class NativeCompiler {
                                 + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
                     }
                     case CacheLookup.Hit hit -> {
-                        module.useNativeCode(hit.object().functions(), backend.cpu(), b, options);
+                        RUNTIME.useNativeCode(module, hit.object().functions(), backend.cpu(), b, options);
                         return Outcome.CACHE_HIT;
                     }
                     case CacheLookup.Corrupt bad -> warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
@@ -366,12 +370,12 @@ public final class NativeCompiler {
         }
         if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
         long start = System.nanoTime();
-        List<MachineCode> code = compileAll(module.validated(), backend, options, false, n -> { });
-        module.useCompiledCode(code, backend, options, System.nanoTime() - start);
+        List<MachineCode> code = compileAll(RUNTIME.validated(module), backend, options, false, n -> { });
+        RUNTIME.useCompiledCode(module, code, backend, options, System.nanoTime() - start);
         if (cache == null || !write) return Outcome.COMPILED;
         try {
-            cache.storeMapped(id, LinkedObjectWriter.write(id, module.validated().module().functionCount(), code,
-                    linking(backend, SymbolNames.of(module.validated().module()))));
+            cache.storeMapped(id, LinkedObjectWriter.write(id, RUNTIME.validated(module).module().functionCount(), code,
+                    linking(backend, SymbolNames.of(RUNTIME.validated(module).module()))));
             return Outcome.COMPILED_AND_STORED;
         } catch (IOException e) {
             warnings.accept("kiln: cannot write to the code cache " + cache.directory() + ": " + RegularFiles.reason(e));
