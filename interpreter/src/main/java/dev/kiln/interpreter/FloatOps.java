@@ -11,6 +11,13 @@ final class FloatOps {
         int d = fp + c[pc + 1];
         switch (op) {
             case Op.F32_DIV -> r[d] = Float.floatToRawIntBits(f(r, fp, c[pc + 2]) / f(r, fp, c[pc + 3]));
+            case Op.F32_ADD -> r[d] = Float.floatToRawIntBits(f(r, fp, c[pc + 2]) + f(r, fp, c[pc + 3]));
+            case Op.F32_SUB -> r[d] = Float.floatToRawIntBits(f(r, fp, c[pc + 2]) - f(r, fp, c[pc + 3]));
+            case Op.F32_MUL -> r[d] = Float.floatToRawIntBits(f(r, fp, c[pc + 2]) * f(r, fp, c[pc + 3]));
+            case Op.F64_EQ -> r[d] = d(r, fp, c[pc + 2]) == d(r, fp, c[pc + 3]) ? 1 : 0;
+            case Op.F64_NE -> r[d] = d(r, fp, c[pc + 2]) != d(r, fp, c[pc + 3]) ? 1 : 0;
+            case Op.F64_LT -> r[d] = d(r, fp, c[pc + 2]) < d(r, fp, c[pc + 3]) ? 1 : 0;
+            case Op.F64_LE -> r[d] = d(r, fp, c[pc + 2]) <= d(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.F32_EQ -> r[d] = f(r, fp, c[pc + 2]) == f(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.F32_NE -> r[d] = f(r, fp, c[pc + 2]) != f(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.F32_LT -> r[d] = f(r, fp, c[pc + 2]) < f(r, fp, c[pc + 3]) ? 1 : 0;
@@ -26,6 +33,10 @@ final class FloatOps {
             default -> throw Families.badOpcode(op, pc);
         }
         return pc + Op.length(op);
+    }
+
+    private static double d(long[] r, int fp, int slot) {
+        return Double.longBitsToDouble(r[fp + slot]);
     }
 
     private static float f(long[] r, int fp, int slot) {

@@ -38,7 +38,7 @@ import java.util.function.IntUnaryOperator;
  * Compiles one function for the interpreter: IR, optimised and with critical edges split, values
  * mapped to frame slots by {@link LinearScan} (parameters in slots {@code 0..n-1}), then one
  * {@link Op} per IR instruction, moves for block parameters, and fused compare-and-branch where an
- * i32 comparison only feeds a branch. Constant operands are folded into the instructions that
+ * i32 or f64 comparison only feeds a branch. Constant operands are folded into the instructions that
  * have an immediate form ({@link Immediates}), constants passed along edges are written by
  * {@link Op#CONST}; only constants with some other use get a slot (after the parameters,
  * preloaded at every call).
@@ -356,9 +356,10 @@ public final class FunctionCompiler {
             Instruction fusedCompare = fusableCompare(b);
             List<Instruction> body = new ArrayList<>(b.instructions.size());
             for (Instruction i : b.instructions) if (i != fusedCompare && !isConstant(i.op)) body.add(i);
-            // an i32 add feeding the fused branch (a loop counter and its test) may join the branch
+            // an i32 add (or a subtraction of a constant) feeding the fused branch (a loop counter and its test) may join the branch
             Instruction add = body.isEmpty() ? null : body.get(body.size() - 1);
-            if (add != null && add.op == Opcode.I32_ADD && b.terminator instanceof Terminator.Branch br
+            if (add != null && (add.op == Opcode.I32_ADD || add.op == Opcode.I32_SUB && Immediates.of(add, constantDefs) != null)
+                    && b.terminator instanceof Terminator.Branch br
                     && (fusedCompare == null ? br.condition == add.result() : fusedCompare.op != Opcode.I32_AND
                         && (fusedCompare.arg(0) == add.result() || fusedCompare.arg(1) == add.result()))) {
                 body.remove(body.size() - 1);
@@ -439,12 +440,12 @@ public final class FunctionCompiler {
         return reached;
     }
 
-    /** The block's last instruction when it is an i32 comparison (or a bit test, {@code x & k}) used only by the block's branch. */
+    /** The block's last instruction when it is an i32 or f64 ordering comparison (or a bit test, {@code x & k}) used only by the block's branch. */
     private Instruction fusableCompare(BasicBlock b) {
         if (!(b.terminator instanceof Terminator.Branch br) || b.instructions.isEmpty()) return null;
         Instruction last = b.instructions.get(b.instructions.size() - 1);
         boolean bitTest = last.op == Opcode.I32_AND && Immediates.of(last, constantDefs) != null; // x & k, a constant k
-        if (!(FUSED.containsKey(last.op) || bitTest) || last.result() != br.condition || useCount[br.condition] != 1) return null;
+        if (!(FUSED.containsKey(last.op) || Superinstructions.floatBranch(last.op) != null || bitTest) || last.result() != br.condition || useCount[br.condition] != 1) return null;
         return last;
     }
 
@@ -620,29 +621,9 @@ public final class FunctionCompiler {
     }
 
     /**
-     * Emits {@code add} and the compare-and-branch {@code branch} on its result with an immediate
-     * as one instruction (all but the target) when a superinstruction has that shape: the two
-     * most frequent loop tests in the measured pair counts (bench/README.md), {@code i += k; if
-     * (i != n)} (a branch on the sum itself being {@code n = 0}) and {@code j += i; if (j < n)}
-     * (unsigned). False when none has.
-     */
-    private boolean addAndBranch(Instruction add, Immediates.Form branch) {
-        Immediates.Form form = Immediates.of(add, constantDefs);
-        if (branch.opcode() == Op.BR_I32_NE_IMM && form != null && form.opcode() == Op.I32_ADD_IMM) {
-            code.emit(Op.ADD_IMM_BR_NE_IMM, slot(add.result()), slot(add.arg(form.slotArg())), form.imm(), branch.imm());
-            return true;
-        }
-        if (branch.opcode() == Op.BR_I32_LT_U_IMM && form == null) {
-            code.emit(Op.ADD_BR_LT_U_IMM, slot(add.result()), slot(add.arg(0)), slot(add.arg(1)), branch.imm());
-            return true;
-        }
-        return false;
-    }
-
-    /**
      * Emits the block's terminator. {@code add}, when not null, is the block's last instruction, an
      * i32 add whose result {@code fusedCompare} reads: it is emitted here, joined with the branch
-     * where a superinstruction has the pair's shape ({@link #addAndBranch}), else before it.
+     * where a superinstruction has the pair's shape ({@link Superinstructions#addAndBranch}), else before it.
      */
     private void terminator(BasicBlock b, BasicBlock next, Instruction fusedCompare, Instruction add) {
         switch (b.terminator) {
@@ -667,11 +648,16 @@ public final class FunctionCompiler {
                 if (fusedCompare != null && fusedCompare.op == Opcode.I32_AND) {
                     Immediates.Form form = Immediates.of(fusedCompare, constantDefs);
                     code.emit(invert ? Op.BR_AND_Z : Op.BR_AND_NZ, slot(fusedCompare.arg(form.slotArg())), form.imm());
+                } else if (fusedCompare != null && Superinstructions.floatBranch(fusedCompare.op) != null) {
+                    if (add != null) instruction(add);
+                    Superinstructions.FloatBranch fb = Superinstructions.floatBranch(fusedCompare.op);
+                    int x = fusedCompare.arg(fb.swapped() ? 1 : 0), y = fusedCompare.arg(fb.swapped() ? 0 : 1);
+                    code.emit(invert ? fb.whenFalse() : fb.whenTrue(), slot(x), slot(y));
                 } else if (fusedCompare != null) {
                     Opcode cmp = invert ? INVERSE.get(fusedCompare.op) : fusedCompare.op;
                     int x = fusedCompare.arg(0), y = fusedCompare.arg(1);
                     Immediates.Form form = fusedBranchForm(fusedCompare) == null ? null : branchForm(cmp, x, y);
-                    boolean joined = add != null && form != null && (form.slotArg() == 0 ? x : y) == add.result() && addAndBranch(add, form);
+                    boolean joined = add != null && form != null && (form.slotArg() == 0 ? x : y) == add.result() && Superinstructions.addAndBranch(this, add, form);
                     if (add != null && !joined) instruction(add);
                     if (joined) {
                         // the add and the compare-and-branch are one instruction, its target next
@@ -680,7 +666,7 @@ public final class FunctionCompiler {
                     else code.emit(FUSED.get(cmp), slot(x), slot(y));
                 } else {
                     Immediates.Form test = new Immediates.Form(invert ? Op.BR_I32_EQ_IMM : Op.BR_I32_NE_IMM, 0, 0);
-                    boolean joined = add != null && addAndBranch(add, test);
+                    boolean joined = add != null && Superinstructions.addAndBranch(this, add, test);
                     if (add != null && !joined) instruction(add);
                     if (!joined) code.emit(test.opcode(), slot(br.condition), 0);
                 }

@@ -385,13 +385,6 @@ public final class Interpreter {
                         case Op.F64_SUB -> v = Double.doubleToRawLongBits(Double.longBitsToDouble(r[fp + c[pc + 2]]) - Double.longBitsToDouble(r[fp + c[pc + 3]]));
                         case Op.F64_MUL -> v = Double.doubleToRawLongBits(Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]));
                         case Op.F64_DIV -> v = Double.doubleToRawLongBits(Double.longBitsToDouble(r[fp + c[pc + 2]]) / Double.longBitsToDouble(r[fp + c[pc + 3]]));
-                        case Op.F64_EQ -> v = Double.longBitsToDouble(r[fp + c[pc + 2]]) == Double.longBitsToDouble(r[fp + c[pc + 3]]) ? 1 : 0;
-                        case Op.F64_NE -> v = Double.longBitsToDouble(r[fp + c[pc + 2]]) != Double.longBitsToDouble(r[fp + c[pc + 3]]) ? 1 : 0;
-                        case Op.F64_LT -> v = Double.longBitsToDouble(r[fp + c[pc + 2]]) < Double.longBitsToDouble(r[fp + c[pc + 3]]) ? 1 : 0;
-                        case Op.F64_LE -> v = Double.longBitsToDouble(r[fp + c[pc + 2]]) <= Double.longBitsToDouble(r[fp + c[pc + 3]]) ? 1 : 0;
-                        case Op.F32_ADD -> v = Float.floatToRawIntBits(Float.intBitsToFloat((int) r[fp + c[pc + 2]]) + Float.intBitsToFloat((int) r[fp + c[pc + 3]]));
-                        case Op.F32_SUB -> v = Float.floatToRawIntBits(Float.intBitsToFloat((int) r[fp + c[pc + 2]]) - Float.intBitsToFloat((int) r[fp + c[pc + 3]]));
-                        case Op.F32_MUL -> v = Float.floatToRawIntBits(Float.intBitsToFloat((int) r[fp + c[pc + 2]]) * Float.intBitsToFloat((int) r[fp + c[pc + 3]]));
                         case Op.LOAD_I32 -> v = NATIVE.get(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4));
                         case Op.LOAD_I64 -> v = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8));
                         case Op.LOAD_I8_S -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1));
@@ -410,6 +403,12 @@ public final class Interpreter {
                         case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + ea(a, c[pc + 5], memSize - 4), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
                         case Op.ADD_IMM_BR_NE_IMM -> { int a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; if (a == c[pc + 4]) { pc += 6; continue; } t = c[pc + 5]; break taken; }
                         case Op.ADD_BR_LT_U_IMM -> { int a = (int) r[fp + c[pc + 2]] + (int) r[fp + c[pc + 3]]; r[fp + c[pc + 1]] = a; if (Integer.compareUnsigned(a, c[pc + 4]) >= 0) { pc += 6; continue; } t = c[pc + 5]; break taken; }
+                        case Op.ADD_IMM_BR_EQ_IMM -> { int a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; if (a != c[pc + 4]) { pc += 6; continue; } t = c[pc + 5]; break taken; }
+                        case Op.ADD_IMM_LOAD_I8_U -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I8, memBase + ea(a, c[pc + 5], memSize - 1)) & 0xFF; pc += 6; continue; }
+                        case Op.BR_F64_LT -> { if (!(Double.longBitsToDouble(r[fp + c[pc + 1]]) < Double.longBitsToDouble(r[fp + c[pc + 2]]))) { pc += 4; continue; } t = c[pc + 3]; break taken; }
+                        case Op.BR_F64_NOT_LT -> { if (Double.longBitsToDouble(r[fp + c[pc + 1]]) < Double.longBitsToDouble(r[fp + c[pc + 2]])) { pc += 4; continue; } t = c[pc + 3]; break taken; }
+                        case Op.BR_F64_LE -> { if (!(Double.longBitsToDouble(r[fp + c[pc + 1]]) <= Double.longBitsToDouble(r[fp + c[pc + 2]]))) { pc += 4; continue; } t = c[pc + 3]; break taken; }
+                        case Op.BR_F64_NOT_LE -> { if (Double.longBitsToDouble(r[fp + c[pc + 1]]) <= Double.longBitsToDouble(r[fp + c[pc + 2]])) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, globals[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
                         default -> {
                             if (op >= Families.FIRST_EFFECTFUL_OP) break effect;

@@ -101,13 +101,7 @@ public final class Op {
     public static final int F64_SUB = 76;
     public static final int F64_MUL = 77;
     public static final int F64_DIV = 78;
-    public static final int F64_EQ = 79;
-    public static final int F64_NE = 80;
-    public static final int F64_LT = 81;
-    public static final int F64_LE = 82;
-    public static final int F32_ADD = 83;
-    public static final int F32_SUB = 84;
-    public static final int F32_MUL = 85;
+    // 79-85: free (the f64 comparisons with a result and f32 arithmetic moved to FloatOps for the fused f64 branches)
     // memory 0: loads d addr offset, stores value addr offset
     public static final int LOAD_I32 = 86;
     public static final int LOAD_I64 = 87;
@@ -129,6 +123,13 @@ public final class Op {
     public static final int ADD_IMM_STORE_I32 = 102;  // d1 a k v offset: d1 = a + k (i32); store v (32 bits) at d1 + offset
     public static final int ADD_IMM_BR_NE_IMM = 103;  // d a k imm target: d = a + k (i32); branch to target if d != imm
     public static final int ADD_BR_LT_U_IMM = 104;  // d a b imm target: d = a + b (i32); branch to target if d < imm (unsigned)
+    public static final int ADD_IMM_BR_EQ_IMM = 105;  // d a k imm target: d = a + k (i32); branch to target if d == imm
+    public static final int ADD_IMM_LOAD_I8_U = 106;  // d1 a k d2 offset: d1 = a + k (i32); d2 = zero-extended byte at d1 + offset
+    // fused f64 compare-and-branch: a b t (GT/GE: the operands swapped; NOT_: taken when the comparison is false, NaN included)
+    public static final int BR_F64_LT = 107;
+    public static final int BR_F64_NOT_LT = 108;
+    public static final int BR_F64_LE = 109;
+    public static final int BR_F64_NOT_LE = 110;
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -178,6 +179,14 @@ public final class Op {
     public static final int F64_CONVERT_I32_S = 0x20C;
     public static final int F64_PROMOTE_F32 = 0x20D;
     public static final int F32_DIV = 0x20E;  // out of the loop to leave it room for superinstructions
+    // out of the loop to leave it room for the fused f64 branches (a comparison that only feeds a branch is fused with it)
+    public static final int F32_ADD = 0x20F;
+    public static final int F32_SUB = 0x210;
+    public static final int F32_MUL = 0x211;
+    public static final int F64_EQ = 0x212;
+    public static final int F64_NE = 0x213;
+    public static final int F64_LT = 0x214;
+    public static final int F64_LE = 0x215;
 
     // ---- family MEMORY (MemoryOps): bulk memory, tables, references ----
     public static final int REF_IS_NULL = 0x300;  // d a
@@ -279,10 +288,11 @@ public final class Op {
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1,
                 I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S);
-        length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
+        length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, F32_ADD, F32_SUB, F32_MUL, F64_EQ, F64_NE, F64_LT, F64_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
-                ADD_IMM_STORE_I32, ADD_IMM_BR_NE_IMM, ADD_BR_LT_U_IMM);
+                ADD_IMM_STORE_I32, ADD_IMM_BR_NE_IMM, ADD_BR_LT_U_IMM, ADD_IMM_BR_EQ_IMM, ADD_IMM_LOAD_I8_U);
+        length(4, BR_F64_LT, BR_F64_NOT_LT, BR_F64_LE, BR_F64_NOT_LE);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
         length(3, GLOBAL_GET_128, GLOBAL_SET_128);
         length(5, V128_SELECT);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -209,6 +210,80 @@ class InstructionSelectionTest {
         // unsigned: a sum past 2^31 is not below 1000, one that wraps past 2^32 is
         assertArrayEquals(new long[] {1}, ctx.call("strides", 0, Integer.MIN_VALUE));
         assertArrayEquals(new long[] {60 + 1010 * 1000}, ctx.call("strides", -10, 17));
+    }
+
+    @Test
+    void aCounterTestedForEqualityAndAByteLoadThroughAnAddedAddressAreOneInstructionEach() {
+        TestContext ctx = context("""
+                (module (memory 1)
+                  (func (export "until") (param i32) (result i32) (local i32)
+                    (block $done
+                      (loop $l
+                        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                        (br_if $done (i32.eq (local.tee 0 (i32.sub (local.get 0) (i32.const 1))) (i32.const 7)))
+                        (local.set 1 (i32.add (local.get 1) (i32.const 100)))
+                        (br $l)))
+                    (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 1000))))
+                  (func (export "byte") (param i32) (result i32) (local i32)
+                    (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+                    (i32.add (i32.load8_u offset=2 (local.get 1)) (i32.shl (local.get 1) (i32.const 8))))
+                  (func (export "byte64") (param i32) (result i64)
+                    (i64.load8_u (i32.add (local.get 0) (i32.const -1)))))
+                """);
+        assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_BR_EQ_IMM), ops(ctx.interpretedFunctions()[0]).toString());
+        // the difference is kept in its slot (it is read after the loop)
+        assertArrayEquals(new long[] {203 + 7000}, ctx.call("until", 10));
+        assertArrayEquals(new long[] {1 + 7000}, ctx.call("until", 8));
+        assertTrue(ops(ctx.interpretedFunctions()[1]).contains(Op.ADD_IMM_LOAD_I8_U), ops(ctx.interpretedFunctions()[1]).toString());
+        ctx.memory().set(ValueLayout.JAVA_BYTE, 107, (byte) 0xF3);
+        assertArrayEquals(new long[] {0xF3 + (105 << 8)}, ctx.call("byte", 100), "zero-extended, and the sum is used too");
+        assertTrue(ops(ctx.interpretedFunctions()[2]).contains(Op.ADD_IMM_LOAD_I8_U), ops(ctx.interpretedFunctions()[2]).toString());
+        assertArrayEquals(new long[] {0xF3}, ctx.call("byte64", 108));
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, assertThrows(TrapException.class, () -> ctx.call("byte", 65530)).kind);
+        // the address wraps in 32 bits: 0 - 1 is 0xFFFFFFFF, past the end
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, assertThrows(TrapException.class, () -> ctx.call("byte64", 0)).kind);
+        assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, assertThrows(TrapException.class, () -> ctx.call("byte", 65536 - 7)).kind);
+    }
+
+    @Test
+    void anF64ComparisonFeedingABranchIsOneInstructionAndNaNTakesTheFalseSide() {
+        String[] cmps = {"lt", "gt", "le", "ge"};
+        StringBuilder wat = new StringBuilder("(module\n");
+        for (String cmp : cmps) {
+            // either branch direction: the true side falls through (inverted) or is the target
+            wat.append("(func (export \"").append(cmp).append("\") (param f64 f64) (result i32)\n")
+                    .append("  (if (result i32) (f64.").append(cmp).append(" (local.get 0) (local.get 1))\n")
+                    .append("    (then (i32.const 1)) (else (i32.const 0))))\n");
+            wat.append("(func (export \"").append(cmp).append("_loop\") (param f64 f64) (result i32) (local i32)\n")
+                    .append("  (loop $l (local.set 2 (i32.add (local.get 2) (i32.const 1)))\n")
+                    .append("    (local.set 0 (f64.add (local.get 0) (f64.const 1)))\n")
+                    .append("    (br_if $l (f64.").append(cmp).append(" (local.get 0) (local.get 1))))\n")
+                    .append("  (local.get 2))\n");
+        }
+        TestContext ctx = context(wat.append(")").toString());
+        Set<Integer> fused = Set.of(Op.BR_F64_LT, Op.BR_F64_NOT_LT, Op.BR_F64_LE, Op.BR_F64_NOT_LE);
+        for (CompiledFunction f : ctx.interpretedFunctions()) {
+            assertTrue(ops(f).stream().anyMatch(fused::contains), f.name + ": " + ops(f));
+            assertFalse(ops(f).contains(Op.F64_LT) || ops(f).contains(Op.F64_LE), f.name + ": " + ops(f));
+        }
+        double nan = Double.NaN;
+        double[][] pairs = {{1, 2}, {2, 1}, {2, 2}, {-0.0, 0.0}, {nan, 1}, {1, nan}, {nan, nan}, {Double.NEGATIVE_INFINITY, -1e308}};
+        for (double[] p : pairs) {
+            long a = Double.doubleToRawLongBits(p[0]), b = Double.doubleToRawLongBits(p[1]);
+            boolean[] expect = {p[0] < p[1], p[0] > p[1], p[0] <= p[1], p[0] >= p[1]};
+            for (int k = 0; k < cmps.length; k++) {
+                assertArrayEquals(new long[] {expect[k] ? 1 : 0}, ctx.call(cmps[k], a, b), cmps[k] + " " + p[0] + " " + p[1]);
+            }
+        }
+        // the loops: x = 0.5 counts up past 3 (lt, le: 3 iterations; NaN bound: one)
+        long half = Double.doubleToRawLongBits(0.5), three = Double.doubleToRawLongBits(3);
+        assertArrayEquals(new long[] {3}, ctx.call("lt_loop", half, three));
+        assertArrayEquals(new long[] {3}, ctx.call("le_loop", half, three));
+        assertArrayEquals(new long[] {1}, ctx.call("gt_loop", half, three));
+        assertArrayEquals(new long[] {1}, ctx.call("lt_loop", half, Double.doubleToRawLongBits(nan)));
+        assertArrayEquals(new long[] {1}, ctx.call("ge_loop", Double.doubleToRawLongBits(nan), three));
+        assertArrayEquals(new long[] {1}, ctx.call("ge_loop", half, three));
+        assertArrayEquals(new long[] {3}, ctx.call("le_loop", half, Double.doubleToRawLongBits(2.5)));
     }
 
     @Test
