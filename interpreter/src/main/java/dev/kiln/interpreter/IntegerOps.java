@@ -31,6 +31,8 @@ final class IntegerOps {
             case Op.I64_CLZ -> r[d] = Long.numberOfLeadingZeros(r[fp + c[pc + 2]]);
             case Op.I64_CTZ -> r[d] = Long.numberOfTrailingZeros(r[fp + c[pc + 2]]);
             case Op.I64_POPCNT -> r[d] = Long.bitCount(r[fp + c[pc + 2]]);
+            case Op.I32_EQ -> r[d] = i(r, fp, c[pc + 2]) == i(r, fp, c[pc + 3]) ? 1 : 0;
+            case Op.I32_LT_S -> r[d] = i(r, fp, c[pc + 2]) < i(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.I32_NE -> r[d] = i(r, fp, c[pc + 2]) != i(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.I32_LT_U -> r[d] = Integer.compareUnsigned(i(r, fp, c[pc + 2]), i(r, fp, c[pc + 3])) < 0 ? 1 : 0;
             case Op.I32_LE_S -> r[d] = i(r, fp, c[pc + 2]) <= i(r, fp, c[pc + 3]) ? 1 : 0;

@@ -342,8 +342,6 @@ public final class Interpreter {
                         case Op.I32_SHL -> v = (int) r[fp + c[pc + 2]] << (int) r[fp + c[pc + 3]];
                         case Op.I32_SHR_S -> v = (int) r[fp + c[pc + 2]] >> (int) r[fp + c[pc + 3]];
                         case Op.I32_SHR_U -> v = (int) r[fp + c[pc + 2]] >>> (int) r[fp + c[pc + 3]];
-                        case Op.I32_EQ -> v = (int) r[fp + c[pc + 2]] == (int) r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I32_LT_S -> v = (int) r[fp + c[pc + 2]] < (int) r[fp + c[pc + 3]] ? 1 : 0;
                         case Op.I32_EQZ -> v = (int) r[fp + c[pc + 2]] == 0 ? 1 : 0;
                         case Op.I32_ADD_IMM -> v = (int) r[fp + c[pc + 2]] + c[pc + 3];
                         case Op.I32_MUL_IMM -> v = (int) r[fp + c[pc + 2]] * c[pc + 3];
@@ -399,6 +397,7 @@ public final class Interpreter {
                         case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8)); pc += 6; continue; }
                         case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.F64_MUL_ADD -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x + Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
+                        case Op.F64_MUL_MUL -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.ADD_IMM_STORE_I8 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I8, memBase + ea(a, c[pc + 5], memSize - 1), (byte) r[fp + c[pc + 4]]); pc += 6; continue; }
                         case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + ea(a, c[pc + 5], memSize - 4), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
                         case Op.ADD_IMM_BR_NE_IMM -> { int a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; if (a == c[pc + 4]) { pc += 6; continue; } t = c[pc + 5]; break taken; }

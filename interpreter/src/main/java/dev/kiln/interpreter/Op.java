@@ -49,9 +49,9 @@ public final class Op {
     public static final int I32_SHL = 28;
     public static final int I32_SHR_S = 29;
     public static final int I32_SHR_U = 30;
-    public static final int I32_EQ = 31;
+    // 31: free (I32_EQ moved to IntegerOps)
     public static final int MOV_JMP = 32;  // d s t: a MOV, then a JMP to t (a block's last parameter move and its jump)
-    public static final int I32_LT_S = 33;
+    // 33: free (I32_LT_S moved to IntegerOps)
     public static final int CONST_JMP = 34;  // d imm t: a CONST, then a JMP to t
     // 35, 36: free (I32_LE_S and I32_LE_U moved to IntegerOps: a comparison that only feeds a branch is fused into it)
     public static final int I32_EQZ = 37;  // d a (unused): every value-computing CORE instruction has length 4
@@ -130,6 +130,7 @@ public final class Op {
     public static final int BR_F64_NOT_LT = 108;
     public static final int BR_F64_LE = 109;
     public static final int BR_F64_NOT_LE = 110;
+    public static final int F64_MUL_MUL = 111;  // d1 a b d2 c: d1 = a * b; d2 = d1 * c (f64)
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -164,6 +165,9 @@ public final class Op {
     public static final int GENERIC1 = 0x11D;
     /** opcodeOrdinal d a b: any binary scalar operation, through {@link dev.kiln.ir.Numerics}. */
     public static final int GENERIC2 = 0x11E;
+    // out of the loop to leave it room for superinstructions (a comparison that only feeds a branch is fused with it)
+    public static final int I32_EQ = 0x11F;
+    public static final int I32_LT_S = 0x120;
 
     // ---- family FLOAT (FloatOps): rarer float instructions; d a [b] ----
     public static final int F32_EQ = 0x200;
@@ -287,11 +291,11 @@ public final class Op {
         length(4, BR_AND_NZ, BR_AND_Z);
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1,
-                I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S);
+                I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S, I32_EQ, I32_LT_S);
         length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, F32_ADD, F32_SUB, F32_MUL, F64_EQ, F64_NE, F64_LT, F64_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,
-                ADD_IMM_STORE_I32, ADD_IMM_BR_NE_IMM, ADD_BR_LT_U_IMM, ADD_IMM_BR_EQ_IMM, ADD_IMM_LOAD_I8_U);
+                ADD_IMM_STORE_I32, ADD_IMM_BR_NE_IMM, ADD_BR_LT_U_IMM, ADD_IMM_BR_EQ_IMM, ADD_IMM_LOAD_I8_U, F64_MUL_MUL);
         length(4, BR_F64_LT, BR_F64_NOT_LT, BR_F64_LE, BR_F64_NOT_LE);
         length(4, LOAD_I16_S, LOAD_U32, GLOBAL_GET_64);
         length(3, GLOBAL_GET_128, GLOBAL_SET_128);

@@ -15,7 +15,7 @@ import java.util.Set;
  * instruction-pair counts over the benchmark programs ({@code -Dkiln.interp.profile=FILE};
  * bench/README.md says how to repeat the measurement): an address computed by adding a constant
  * and then loaded from or stored to, a 64-bit load feeding an f64 multiply, an f64 multiply feeding
- * an add, and an i32 add feeding the block's compare-and-branch ({@link #addAndBranch}). The first
+ * an add or another multiply, and an i32 add feeding the block's compare-and-branch ({@link #addAndBranch}). The first
  * result is still written to its slot, so other uses of it see it.
  */
 final class Superinstructions {
@@ -45,7 +45,8 @@ final class Superinstructions {
             new Pair(ADD, Set.of(Opcode.I32_STORE8, Opcode.I64_STORE8), Shape.ADDRESS_STORE, Op.ADD_IMM_STORE_I8),
             new Pair(ADD, Set.of(Opcode.I32_STORE, Opcode.F32_STORE, Opcode.I64_STORE32), Shape.ADDRESS_STORE, Op.ADD_IMM_STORE_I32),
             new Pair(Set.of(Opcode.I64_LOAD, Opcode.F64_LOAD), Set.of(Opcode.F64_MUL), Shape.LOAD_OPERAND, Op.LOAD_I64_MUL_F64),
-            new Pair(Set.of(Opcode.F64_MUL), Set.of(Opcode.F64_ADD), Shape.OPERAND, Op.F64_MUL_ADD));
+            new Pair(Set.of(Opcode.F64_MUL), Set.of(Opcode.F64_ADD), Shape.OPERAND, Op.F64_MUL_ADD),
+            new Pair(Set.of(Opcode.F64_MUL), Set.of(Opcode.F64_MUL), Shape.OPERAND, Op.F64_MUL_MUL));
 
     /**
      * An i32 add joined with the compare-and-branch (against an immediate) that tests its result,

@@ -75,7 +75,10 @@ class InstructionSelectionTest {
                   (func (export "fma") (param f64 f64 f64) (result f64)
                     (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
                   (func (export "oob") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
-                  (func (export "store8") (param i32 i32) (i32.store8 offset=1 (i32.add (local.get 0) (i32.const -3)) (local.get 1))))
+                  (func (export "store8") (param i32 i32) (i32.store8 offset=1 (i32.add (local.get 0) (i32.const -3)) (local.get 1)))
+                  (func (export "mulmul") (param f64 f64 f64) (result f64) (local f64)
+                    (local.set 3 (f64.mul (local.get 0) (local.get 1)))
+                    (f64.sub (f64.mul (local.get 2) (local.get 3)) (local.get 3))))
                 """);
         ctx.memory().set(ValueLayout.JAVA_INT, 24, 1000);
         assertTrue(ops(ctx.interpretedFunctions()[0]).contains(Op.ADD_IMM_LOAD_I32), ops(ctx.interpretedFunctions()[0]).toString());
@@ -90,6 +93,10 @@ class InstructionSelectionTest {
         assertEquals((byte) 0xFF, ctx.memory().get(ValueLayout.JAVA_BYTE, 100));
         // the address wraps in 32 bits before the offset is added: 2 - 3 = 0xFFFFFFFF, + 1 is past the end
         assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, assertThrows(TrapException.class, () -> ctx.call("store8", 2, 1)).kind);
+        // a product multiplied again (its second operand), and used once more
+        assertTrue(ops(ctx.interpretedFunctions()[4]).contains(Op.F64_MUL_MUL), ops(ctx.interpretedFunctions()[4]).toString());
+        assertArrayEquals(new long[] {Double.doubleToRawLongBits(3.0 * (1.5 * 2.0) - 1.5 * 2.0)},
+                ctx.call("mulmul", Double.doubleToRawLongBits(1.5), Double.doubleToRawLongBits(2), Double.doubleToRawLongBits(3)));
     }
 
     @Test
