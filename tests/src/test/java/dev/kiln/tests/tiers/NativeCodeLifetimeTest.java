@@ -191,7 +191,8 @@ class NativeCodeLifetimeTest {
         List<byte[]> live = new ArrayList<>();
         for (int k = 0; k < 384; k++) live.add(new byte[1 << 20]);
         long grown = rssKiB();
-        assertTrue(live.size() == 384 && grown - rss0 > 300 * 1024, "the heap grew: RSS " + (rss0 >> 10) + " -> " + (grown >> 10) + " MiB");
+        // a heap committed and touched beforehand (-Xms with pre-touch) does not grow: nothing to measure then
+        assumeTrue(live.size() == 384 && grown - rss0 > 300 * 1024, "the heap grew: RSS " + (rss0 >> 10) + " -> " + (grown >> 10) + " MiB");
         live = null;
         settle();
         long outside = rssKiB() - heapCommittedKiB();
