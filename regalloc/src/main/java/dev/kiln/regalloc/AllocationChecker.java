@@ -44,7 +44,7 @@ public final class AllocationChecker {
                 for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); notScratch(a, arg, scratch, b, IrPrinter.instruction(i)); }
                 if (!rf.resultsFollowScratch(i)) for (int r : i.results()) notScratch(a, r, scratch, b, IrPrinter.instruction(i));
                 clobber(state, scratch);
-                if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
+                if (LiveIntervals.isCall(i)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results()) {
                     int l = a.location(r);
                     if (l != Location.NONE) state.put(l, r);
