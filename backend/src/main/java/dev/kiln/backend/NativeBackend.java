@@ -8,6 +8,7 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.pass.CallSplitting;
 import dev.kiln.ir.pass.LoopSplitting;
 import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
@@ -43,12 +44,14 @@ public abstract class NativeBackend implements Backend {
     protected abstract String registerName(int register);
 
     /**
-     * The allocation the backend uses, after live ranges are split at the loops where the target's
-     * registers may run short ({@link LoopSplitting}; {@code f} is changed).
+     * The allocation the backend uses, after live ranges are split at the loops and after the calls
+     * where the target's registers may run short ({@link LoopSplitting}, {@link CallSplitting};
+     * {@code f} is changed).
      */
     public final Allocation allocate(IrFunction f) {
         LoopSplitting.Registers registers = splitRegisters();
         new LoopSplitting(registers).run(f);
+        new CallSplitting(registers).run(f);
         return LinearScan.allocate(f, registerFile(), immediateOnly(f), RegisterHints.of(f, convention()));
     }
 

@@ -13,6 +13,7 @@ import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.IrPrinter;
 import dev.kiln.ir.IrVerifier;
 import dev.kiln.ir.pass.EdgeSplitting;
+import dev.kiln.ir.pass.CallSplitting;
 import dev.kiln.ir.pass.LoopSplitting;
 import dev.kiln.ir.pass.Optimizer;
 import org.junit.jupiter.api.Test;
@@ -223,12 +224,13 @@ class LinearScanTest {
                 }
                 IrFunction split = prepared(vm, i);
                 new LoopSplitting(registers(TINY)).run(split);
+                new CallSplitting(registers(TINY)).run(split);
                 IrVerifier.verify(vm.module(), split);
                 Allocation a = LinearScan.allocate(split, TINY);
                 try {
                     AllocationChecker.check(a, TINY);
                 } catch (IllegalStateException e) {
-                    throw new AssertionError(p + " function " + i + " split at loops: " + e.getMessage() + "\n" + describe(a), e);
+                    throw new AssertionError(p + " function " + i + " split at loops and calls: " + e.getMessage() + "\n" + describe(a), e);
                 }
                 functions++;
             }

@@ -159,4 +159,19 @@ class X64CodeShapeTest {
         String all = String.join("\n", l);
         assertTrue(loop.stream().noneMatch(x -> x.contains("[rbp-")), "no stack slot read or written inside the loop:\n" + all);
     }
+
+    @Test
+    void aValueUsedAfterACallInALoopIsReadAtMostOnceAnIteration() {
+        // the loop's i, s and n take the three callee-saved registers, so a11's loop part lives in a slot across
+        // the call; it is used twice after the call, and split after the call it is read once, into a register
+        List<String> l = listing1(liveAcrossLoop("""
+                (local.set $s (i64.add (local.get $s) (call $g (local.get $i))))
+                (local.set $s (i64.add (local.get $s) (i64.mul (local.get $a11) (local.get $i))))
+                (local.set $s (i64.xor (local.get $s) (local.get $a11)))"""));
+        List<String> loop = loopBody(l);
+        String all = String.join("\n", l);
+        long slotReads = loop.stream().filter(x -> x.contains("[rbp-")).count();
+        assertTrue(slotReads <= 2, "at most one slot read an iteration (and the VMContext's reload):\n"
+                + String.join("\n", loop) + "\n\nwhole function:\n" + all);
+    }
 }
