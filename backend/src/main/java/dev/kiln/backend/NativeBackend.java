@@ -68,7 +68,7 @@ public abstract class NativeBackend implements Backend {
 
             @Override
             public boolean isCall(Instruction i) {
-                return LiveIntervals.isCall(i.op);
+                return LiveIntervals.isCall(i);
             }
         };
     }

@@ -117,7 +117,7 @@ class LinearScanTest {
 
             @Override
             public boolean isCall(Instruction i) {
-                return LiveIntervals.isCall(i.op);
+                return LiveIntervals.isCall(i);
             }
         };
     }
