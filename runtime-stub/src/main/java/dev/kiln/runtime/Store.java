@@ -745,7 +745,8 @@ public final class Store implements AutoCloseable {
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
             d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
         }
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
+        // a defined function's type id is its instance's for the type index (no canonical-key lookup per function)
+        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, f instanceof WasmFunction wf ? wf.instance.typeIdOfFunction(wf.index) : typeId(f));
         d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d.address();
         byDescriptor.put(f.descriptor, f);
