@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class LargeModuleCacheHitTest {
     private static final int FUNCTIONS = 50_000;
+    /** For the native tier, whose cache entry holds every function (compiled here, so fewer). */
+    private static final int NATIVE_FUNCTIONS = 3_000;
 
     @TempDir
     Path dir;
@@ -42,10 +44,10 @@ class LargeModuleCacheHitTest {
      * {@code run} (function 0) returns {@code f1() + table[0]()}; function k returns k mod 64; the
      * table holds functions 2, 3 and 4. So run returns 1 + 2.
      */
-    private static byte[] module() {
-        ModuleBytes functions = ModuleBytes.contents().u32(FUNCTIONS);
-        ModuleBytes code = ModuleBytes.contents().u32(FUNCTIONS);
-        for (int f = 0; f < FUNCTIONS; f++) {
+    private static byte[] module(int count) {
+        ModuleBytes functions = ModuleBytes.contents().u32(count);
+        ModuleBytes code = ModuleBytes.contents().u32(count);
+        for (int f = 0; f < count; f++) {
             functions.u32(0);
             if (f == 0) {
                 code.u32(10).bytes(0x00, 0x10, 0x01, 0x41, 0x00, 0x11, 0x00, 0x00, 0x6A, 0x0B);
@@ -80,7 +82,7 @@ class LargeModuleCacheHitTest {
     void aHitOfFiftyThousandFunctionsMakesObjectsForAndBindsOnlyWhatItTouches() throws Exception {
         assumeTrue(Target.host() == Target.X86_64 || Target.host() == Target.AARCH64);
         assumeTrue(Backends.host() != null, "a native backend for this machine");
-        byte[] bytes = module();
+        byte[] bytes = module(FUNCTIONS);
         CodeCache cache = new CodeCache(dir);
         cacheSomeFunctions(bytes, cache);
 
@@ -97,6 +99,28 @@ class LargeModuleCacheHitTest {
             assertEquals(1, report.boundFromCache(), "only run, entered from Java, is bound");
             assertEquals(0, report.interpreted(), "every function that ran came from the cache");
             assertEquals(0, report.compiled());
+        }
+    }
+
+    @Test
+    void aNativeTierHitOfAWholeObjectBindsOnlyTheEnteredFunctionAndMakesObjectsOnlyForWhatItTouches() throws Exception {
+        assumeTrue(Backends.host() != null, "a native backend for this machine");
+        byte[] bytes = module(NATIVE_FUNCTIONS);
+        CodeCache cache = new CodeCache(dir);
+        WasmModule full = WasmModule.of(bytes, "many");
+        Backend backend = Backends.host();
+        cache.storeMapped(NativeCompiler.identity(full, backend.cpu(), CodeOptions.DEFAULT),
+                NativeCompiler.cacheObject(full, backend, CodeOptions.DEFAULT, n -> { }));
+
+        NativeCompiler.Opened opened = NativeCompiler.open(bytes, "many", cache, false, w -> fail(w), Tier.NATIVE, CodeOptions.DEFAULT);
+        assertEquals(NativeCompiler.Outcome.CACHE_HIT, opened.outcome());
+        try (Store store = new Store().tier(Tier.NATIVE)) {
+            Instance instance = store.instantiate(opened.module(), new Imports());
+            assertEquals(4, instance.definedFunctionObjects(), "the export and the three table elements");
+            assertArrayEquals(new long[] {3}, instance.function("run").call());
+            TierReport report = TierReport.of(opened.module(), store, 5);
+            assertEquals(1, report.boundFromCache(), "the native tier binds a whole cached object lazily too");
+            assertEquals(0, report.compiled(), "nothing compiled on a hit");
         }
     }
 }
