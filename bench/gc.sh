@@ -2,11 +2,15 @@
 # GC throughput and pauses: allocation-heavy Wasm GC programs on kiln and wasmtime, side by side,
 # in process (each engine times _start in a fresh store per round, the module compiled once):
 #   - binary-trees: bench/gc/binary_trees.wat (trees of depth 4..16, one long-lived tree);
+#   - kernels: bench/gc/kernels.wat (field access, array loops, casts: a linked list walked and
+#     updated, i32/f64/i8 arrays, ref.test/ref.cast/br_on_cast over subtypes, short-lived pairs);
 #   - moonbit: tests/src/test/resources/gc/moonbit/main.wasm (MoonBit: binary trees, an
 #     interpreter with boxed values and closures, a string map; scripts/moonbit/build.sh).
-# kiln runs GC on the interpreter (the native tiers decline GC functions, so `auto` runs them
-# interpreted too); pauses are kiln's collections (p50/p99/max over the measured rounds).
-#   bench/gc.sh         env: WARMUP (rounds, default 2), ROUNDS (default 5), TIERS (default "INTERP AUTO")
+# kiln on its native tier, auto (interpreter, then native code) and the interpreter; pauses are
+# kiln's collections (p50/p99/max over the measured rounds); `ok` says the program's checksum (its
+# exported `result` global) is wasmtime's.
+#   bench/gc.sh         env: WARMUP (rounds, default 2), ROUNDS (default 5),
+#                            TIERS (default "NATIVE AUTO INTERP"), PROGRAMS (default all three)
 # Output: a table on stdout and bench/results/gc.json (git-ignored). Read the ratios, not the times.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -15,7 +19,8 @@ root=$(dirname "$here")
 kiln_find_jdk
 WARMUP=${WARMUP:-2}
 ROUNDS=${ROUNDS:-5}
-TIERS=${TIERS:-INTERP AUTO}
+TIERS=${TIERS:-NATIVE AUTO INTERP}
+PROGRAMS=${PROGRAMS:-binary-trees kernels moonbit}
 out=$here/results
 mkdir -p "$out"
 py=$root/tests/.venv/bin/python
@@ -23,10 +28,13 @@ py=$root/tests/.venv/bin/python
 "$root/kiln" help >/dev/null 2>&1 || true   # builds the CLI jar when sources changed
 "$py" -c 'import sys, wasmtime; open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' \
   "$here/gc/binary_trees.wat" "$out/binary_trees.wasm"
-programs=("binary-trees:$out/binary_trees.wasm" "moonbit:$root/tests/src/test/resources/gc/moonbit/main.wasm")
+"$py" -c 'import sys, wasmtime; open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' \
+  "$here/gc/kernels.wat" "$out/kernels.wasm"
+declare -A wasms=([binary-trees]="$out/binary_trees.wasm" [kernels]="$out/kernels.wasm"
+                  [moonbit]="$root/tests/src/test/resources/gc/moonbit/main.wasm")
 : > "$out/gc.jsonl"
-for p in "${programs[@]}"; do
-  name=${p%%:*}; wasm=${p#*:}
+for name in $PROGRAMS; do
+  wasm=${wasms[$name]}
   line=$("$py" "$here/gc/wasmtime_gc.py" "$wasm" "$WARMUP" "$ROUNDS")
   echo "{\"program\": \"$name\", ${line#\{}" >> "$out/gc.jsonl"
   for t in $TIERS; do
@@ -38,10 +46,12 @@ python3 - "$out/gc.jsonl" "$out/gc.json" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 json.dump(rows, open(sys.argv[2], "w"), indent=1)
-base = {r["program"]: r["median_s"] for r in rows if r["engine"] == "wasmtime-cranelift"}
-print(f"{'program':14} {'engine':20} {'median s':>9} {'x wasmtime':>10} {'GCs/run':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+base = {r["program"]: r for r in rows if r["engine"] == "wasmtime-cranelift"}
+print(f"{'program':14} {'engine':20} {'median s':>9} {'x wasmtime':>10} {'ok':>3} {'GCs/run':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
 for r in rows:
-    ratio = r["median_s"] / base[r["program"]]
+    b = base[r["program"]]
+    ratio = r["median_s"] / b["median_s"]
+    ok = "yes" if r.get("result") == b.get("result") else "NO"
     extra = "" if "pause_p50_ms" not in r else f"{r['collections_per_round']:8.1f} {r['pause_p50_ms']:8.2f} {r['pause_p99_ms']:8.2f} {r['pause_max_ms']:8.2f}"
-    print(f"{r['program']:14} {r['engine']:20} {r['median_s']:9.3f} {ratio:10.2f} {extra}")
+    print(f"{r['program']:14} {r['engine']:20} {r['median_s']:9.3f} {ratio:10.2f} {ok:>3} {extra}")
 PY

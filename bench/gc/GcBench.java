@@ -1,5 +1,6 @@
 import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.FunctionType;
+import dev.kiln.runtime.GlobalInstance;
 import dev.kiln.runtime.HostFunction;
 import dev.kiln.runtime.Imports;
 import dev.kiln.runtime.Instance;
@@ -16,8 +17,9 @@ import java.util.List;
 
 /**
  * Runs a Wasm GC program's _start ROUNDS times on one kiln engine, each in a fresh store (the
- * JVM warm after WARMUP rounds), and prints one JSON line: the median time of a round, and the
- * collections' pause times (p50, p99, max) over the measured rounds.
+ * JVM warm after WARMUP rounds), and prints one JSON line: the median time of a round, the
+ * collections' pause times (p50, p99, max) over the measured rounds, and the program's exported
+ * {@code result} global (a checksum, compared with wasmtime's by gc.sh).
  *   java -cp cli/target/kiln.jar bench/gc/GcBench.java PROGRAM.wasm TIER WARMUP ROUNDS
  */
 public class GcBench {
@@ -31,6 +33,7 @@ public class GcBench {
         long[] times = new long[rounds];
         List<Long> pauses = new ArrayList<>();
         long collections = 0;
+        long result = 0;
         for (int r = -warmup; r < rounds; r++) {
             try (Store store = engine.newStore()) {
                 Imports imports = new Imports().define(new HostFunction("spectest", "print_char",
@@ -39,6 +42,7 @@ public class GcBench {
                 long t0 = System.nanoTime();
                 i.function("_start").call();
                 long t = System.nanoTime() - t0;
+                if (i.exports().get("result") instanceof GlobalInstance g) result = g.getInt();
                 if (r >= 0) {
                     times[r] = t;
                     for (long p : store.gcPauseNanos()) pauses.add(p);
@@ -48,9 +52,9 @@ public class GcBench {
         }
         Arrays.sort(times);
         long[] p = pauses.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("{\"engine\": \"kiln-%s\", \"median_s\": %.4f, \"collections_per_round\": %.1f, \"pause_p50_ms\": %.3f, \"pause_p99_ms\": %.3f, \"pause_max_ms\": %.3f}%n",
+        System.out.printf("{\"engine\": \"kiln-%s\", \"median_s\": %.4f, \"collections_per_round\": %.1f, \"pause_p50_ms\": %.3f, \"pause_p99_ms\": %.3f, \"pause_max_ms\": %.3f, \"result\": %d}%n",
                 tier.name().toLowerCase(), times[rounds / 2] / 1e9, (double) collections / rounds,
-                pct(p, 0.50) / 1e6, pct(p, 0.99) / 1e6, p.length == 0 ? 0 : p[p.length - 1] / 1e6);
+                pct(p, 0.50) / 1e6, pct(p, 0.99) / 1e6, p.length == 0 ? 0 : p[p.length - 1] / 1e6, result);
     }
 
     private static double pct(long[] sorted, double q) {

@@ -83,7 +83,7 @@ public abstract class MachineFunction<L> {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             bind(blockLabels.get(b.id));
-            if (facts.isLoopHeader(b)) interruptCheck();
+            if (facts.checksInterruption(b)) interruptCheck();
             if (b.fuelPoint) fuelCheck();
             Instruction fused = fusableCompare(b);
             for (Instruction i : b.instructions) {

@@ -7,11 +7,17 @@ import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.ir.Instruction;
+import dev.kiln.ir.pass.CallSplitting;
+import dev.kiln.ir.pass.LoopSplitting;
 import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.LinearScan;
+import dev.kiln.regalloc.LiveIntervals;
 import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.RegisterFile;
+
+import dev.kiln.frontend.ValType;
 
 import java.util.function.IntFunction;
 
@@ -37,20 +43,47 @@ public abstract class NativeBackend implements Backend {
     /** The assembler name of allocator register {@code register}. */
     protected abstract String registerName(int register);
 
-    /** The allocation the backend uses. */
+    /**
+     * The allocation the backend uses, after live ranges are split at the loops and after the calls
+     * where the target's registers may run short ({@link LoopSplitting}, {@link CallSplitting};
+     * {@code f} is changed).
+     */
     public final Allocation allocate(IrFunction f) {
+        LoopSplitting.Registers registers = splitRegisters();
+        new LoopSplitting(registers).run(f);
+        new CallSplitting(registers).run(f);
         return LinearScan.allocate(f, registerFile(), immediateOnly(f), RegisterHints.of(f, convention()));
+    }
+
+    /** The target's registers as loop splitting counts them. */
+    private LoopSplitting.Registers splitRegisters() {
+        RegisterFile rf = registerFile();
+        return new LoopSplitting.Registers() {
+            @Override
+            public int count(ValType type, boolean acrossCalls) {
+                int n = 0;
+                for (int r : rf.allocatable(rf.classOf(type))) if (!acrossCalls || !rf.isClobberedByCalls(r, type)) n++;
+                return n;
+            }
+
+            @Override
+            public boolean isCall(Instruction i) {
+                return LiveIntervals.isCall(i);
+            }
+        };
     }
 
     @Override
     public final MachineCode compile(ValidatedModule module, SymbolNames symbols, int funcIndex, CodeOptions options, boolean listing) {
         IrFunction f = Preparation.forBackend(module, funcIndex, options);
-        return function(module.module(), symbols, f, allocate(f), options, listing).compile(funcIndex, symbols.of(funcIndex));
+        Allocation a = allocate(f);
+        return function(module.module(), symbols, f, a, options, listing).compile(funcIndex, symbols.of(funcIndex));
     }
 
     @Override
     public final MachineCode compile(ValidatedModule module, SymbolNames symbols, IrFunction prepared, String symbol, CodeOptions options) {
-        return function(module.module(), symbols, prepared, allocate(prepared), options, false).compile(prepared.index, symbol);
+        Allocation a = allocate(prepared);
+        return function(module.module(), symbols, prepared, a, options, false).compile(prepared.index, symbol);
     }
 
     @Override

@@ -86,6 +86,26 @@ public final class Interpreter {
      * callee's results.
      */
     static long[] callInTail(InstanceContext ctx, int target, long[] args) {
+        return callInTail(new PendingTailCall(ctx, target, args));
+    }
+
+    /**
+     * After {@link #invokeOrTail} returned null on this thread: the tail call its invocation left to
+     * the caller (which makes it, or hands it to {@link #callInTail(PendingTailCall)}).
+     */
+    public static PendingTailCall takePendingTail() {
+        InterpreterStack st = STACKS.get();
+        PendingTailCall p = st.pendingTail;
+        st.pendingTail = null;
+        if (p == null) throw new IllegalStateException("no tail call is pending");
+        return p;
+    }
+
+    /** Makes tail call {@code p} and those its callees leave, as {@link #callInTail(InstanceContext, int, long[])}. */
+    public static long[] callInTail(PendingTailCall p) {
+        InstanceContext ctx = p.ctx();
+        int target = p.target();
+        long[] args = p.args();
         InterpreterStack st = STACKS.get();
         while (true) {
             long[] res = target >= 0 ? ctx.tailCallFunction(target, args) : ctx.tailCallHandle(-1 - target, args);

@@ -6,5 +6,5 @@ package dev.kiln.interpreter;
  * calls runs in constant Java stack ({@link Interpreter#callInTail}): the function {@code target}
  * of {@code ctx}'s instance, or {@code -1 - handle}, with {@code args}.
  */
-record PendingTailCall(InstanceContext ctx, int target, long[] args) {
+public record PendingTailCall(InstanceContext ctx, int target, long[] args) {
 }

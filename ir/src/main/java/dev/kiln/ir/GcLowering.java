@@ -1,6 +1,7 @@
 package dev.kiln.ir;
 
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Module;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.SubType;
@@ -8,9 +9,11 @@ import dev.kiln.frontend.WasmFeature;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 
 /**
- * How native code carries out GC instructions, for both backends: the few that need no heap
- * ({@link #isInline}: i31 boxing and unboxing, {@code ref.eq}, the extern/any conversions, which
- * are the identity) inline; every other one through the runtime's GC helper
+ * How native code carries out GC instructions, for both backends: i31 boxing and unboxing,
+ * {@code ref.eq}, the extern/any conversions (the identity) and field and element access
+ * ({@link #isFieldAccess}: a null check, for arrays a bounds check against the header's length,
+ * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}); every other one
+ * through the runtime's GC helper
  * ({@link dev.kiln.ir.abi.RuntimeHelper#GC}), which runs the interpreter's implementation on the
  * store's heap (so an allocation may collect: the collector scans native frames conservatively).
  */
@@ -35,12 +38,84 @@ public final class GcLowering {
     public static boolean isInline(Opcode op) {
         return switch (op) {
             case REF_EQ, REF_I31, I31_GET_S, I31_GET_U, ANY_CONVERT_EXTERN, EXTERN_CONVERT_ANY -> true;
+            default -> isFieldAccess(op);
+        };
+    }
+
+    /** struct.get/set and array.get/set/len: loads and stores at the object's address. */
+    public static boolean isFieldAccess(Opcode op) {
+        return switch (op) {
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET, ARRAY_GET, ARRAY_GET_S, ARRAY_GET_U, ARRAY_SET,
+                 ARRAY_LEN -> true;
             default -> false;
         };
     }
 
+    /** The trap a null operand of field access {@code op} raises. */
+    public static TrapKind nullTrap(Opcode op) {
+        return switch (op) {
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET -> TrapKind.NULL_STRUCTURE_REFERENCE;
+            default -> TrapKind.NULL_ARRAY_REFERENCE;
+        };
+    }
+
+    /** Where field access {@code i} reads or writes (array.len: none; arrays: element 0's place). */
+    public static GcLayout.Field field(Module m, Instruction i) {
+        return switch (i.op) {
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET -> GcLayout.structField(m, i.imm, i.imm2);
+            case ARRAY_LEN -> null;
+            default -> GcLayout.arrayElement(m, i.imm);
+        };
+    }
+
+    /** True for array.get/get_s/get_u/set: the index is operand 1, bounds-checked against the length. */
+    public static boolean isArrayElementAccess(Opcode op) {
+        return switch (op) {
+            case ARRAY_GET, ARRAY_GET_S, ARRAY_GET_U, ARRAY_SET -> true;
+            default -> false;
+        };
+    }
+
+    /** True when access {@code op} stores (its value is the last operand). */
+    public static boolean isStore(Opcode op) {
+        return op == Opcode.STRUCT_SET || op == Opcode.ARRAY_SET;
+    }
+
+    /** True for the sign-extending reads of packed storage. */
+    public static boolean isSignedRead(Opcode op) {
+        return op == Opcode.STRUCT_GET_S || op == Opcode.ARRAY_GET_S;
+    }
+
+    /** {@code imm2} of a ref.test/ref.cast whose target is a concrete function type: native code checks it with the GC helper. */
+    public static final long CAST_BY_HELPER = 1;
+
     /** True for a GC instruction native code carries out by calling the GC helper. */
-    public static boolean isHelperCall(Opcode op) {
-        return op.feature == WasmFeature.GC && !isInline(op);
+    public static boolean isHelperCall(Instruction i) {
+        return i.op.feature == WasmFeature.GC && !isInline(i.op) && !isInlineCast(i);
+    }
+
+    /** True for the cast instructions: ref.test, ref.cast (br_on_cast and br_on_cast_fail are ref.test and a branch in the IR). */
+    public static boolean isCast(Opcode op) {
+        return switch (op) {
+            case REF_TEST, REF_TEST_NULL, REF_CAST, REF_CAST_NULL -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code imm2} of a ref.test/ref.cast to {@code target} in module {@code m} (the IR builder's). */
+    public static long castImm2(Module m, HeapType target) {
+        return target.isConcrete() && m.types().get(target.typeIndex()).composite() instanceof FuncType ? CAST_BY_HELPER : 0;
+    }
+
+    /**
+     * True for a cast native code carries out inline: every target but a concrete function type
+     * (whose references are function descriptors, checked by the helper). Abstract targets test the
+     * word's tag bits ({@code dev.kiln.interpreter.gc.GcRefs}) and for struct/array the kind in the
+     * object's display record; a concrete struct or array type compares the object's header id
+     * with the target's id (a final target) or the display record's id at the target's depth
+     * ({@link GcLayout#DISPLAY_IDS}).
+     */
+    public static boolean isInlineCast(Instruction i) {
+        return isCast(i.op) && i.imm2 != CAST_BY_HELPER;
     }
 }

@@ -635,7 +635,7 @@ public final class IrBuilder {
 
     /**
      * A GC instruction: one IR instruction with {@code imm} = the type index (the heap type's s33
-     * encoding for ref.test/ref.cast, with {@code imm2} = 1 for the nullable forms) and
+     * encoding for ref.test/ref.cast, with {@code imm2} = {@link GcLowering#castImm2}) and
      * {@code imm2} = the second index (field, count, segment, source type). br_on_cast and
      * br_on_cast_fail become a REF_TEST plus a branch.
      */
@@ -647,7 +647,7 @@ public final class IrBuilder {
                 int ref = stack[sp - 1];
                 ValType target = in.targetType();
                 int test = emit1(target.nullable() ? Opcode.REF_TEST_NULL : Opcode.REF_TEST, new int[] {ref}, ValType.I32,
-                        target.heapType().encoding(), 0, at);
+                        target.heapType().encoding(), GcLowering.castImm2(m, target.heapType()), at);
                 Frame fr = frame((int) x);
                 Edge taken = switchEdge(fr);
                 BasicBlock next = f.newBlock();
@@ -658,11 +658,13 @@ public final class IrBuilder {
                 return;
             }
             case REF_TEST, REF_TEST_NULL -> {
-                push(emit1(op, new int[] {pop()}, ValType.I32, in.targetType().heapType().encoding(), 0, at));
+                push(emit1(op, new int[] {pop()}, ValType.I32, in.targetType().heapType().encoding(),
+                        GcLowering.castImm2(m, in.targetType().heapType()), at));
                 return;
             }
             case REF_CAST, REF_CAST_NULL -> {
-                push(emit1(op, new int[] {pop()}, in.targetType(), in.targetType().heapType().encoding(), 0, at));
+                push(emit1(op, new int[] {pop()}, in.targetType(), in.targetType().heapType().encoding(),
+                        GcLowering.castImm2(m, in.targetType().heapType()), at));
                 return;
             }
             default -> { }

@@ -45,7 +45,7 @@ public final class NativeSupport {
     private static String gcUse(Module m, IrFunction f) {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
-                if (GcLowering.isHelperCall(i.op) && i.argCount() > GcLowering.MAX_HELPER_OPERANDS) {
+                if (GcLowering.isHelperCall(i) && i.argCount() > GcLowering.MAX_HELPER_OPERANDS) {
                     return "it uses " + i.op + " with " + i.argCount() + " operands";
                 }
             }

@@ -27,6 +27,7 @@ public final class AllocationChecker {
     /** Throws {@link IllegalStateException} at the first use that could read the wrong value. */
     public static void check(Allocation a, RegisterFile rf) {
         IrFunction f = a.function();
+        int[] copyOf = PureCopies.of(f);
         ControlFlowGraph cfg = new ControlFlowGraph(f);
         Map<BasicBlock, Map<Integer, Integer>> in = new HashMap<>();
         Map<Integer, Integer> entryState = new HashMap<>();
@@ -39,18 +40,18 @@ public final class AllocationChecker {
             BasicBlock b = work.remove(0);
             Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
             for (Instruction i : b.instructions) {
-                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); expect(a, state, arg, b, IrPrinter.instruction(i)); }
+                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); expect(a, copyOf, state, arg, b, IrPrinter.instruction(i)); }
                 long scratch = rf.scratchClobbers(i);
                 for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); notScratch(a, arg, scratch, b, IrPrinter.instruction(i)); }
                 if (!rf.resultsFollowScratch(i)) for (int r : i.results()) notScratch(a, r, scratch, b, IrPrinter.instruction(i));
                 clobber(state, scratch);
-                if (LiveIntervals.isCall(i.op)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
+                if (LiveIntervals.isCall(i)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results()) {
                     int l = a.location(r);
                     if (l != Location.NONE) state.put(l, r);
                 }
             }
-            for (int v : b.terminator.operands()) expect(a, state, v, b, "terminator");
+            for (int v : b.terminator.operands()) expect(a, copyOf, state, v, b, "terminator");
             long scratch = rf.scratchClobbers(b.terminator);
             for (int v : b.terminator.operands()) notScratch(a, v, scratch, b, "terminator");
             for (Edge e : b.terminator.edges()) {
@@ -60,13 +61,13 @@ public final class AllocationChecker {
             clobber(state, scratch);
             for (Edge e : b.terminator.edges()) {
                 Map<Integer, Integer> out = new HashMap<>(state);
-                for (int k = 0; k < e.argCount(); k++) expect(a, state, e.arg(k), b, "edge to " + e.target);
+                for (int k = 0; k < e.argCount(); k++) expect(a, copyOf, state, e.arg(k), b, "edge to " + e.target);
                 for (int k = 0; k < e.argCount(); k++) {
                     int l = a.location(e.target.params[k]);
                     if (l != Location.NONE) out.put(l, e.target.params[k]);
                 }
                 Map<Integer, Integer> old = in.get(e.target);
-                Map<Integer, Integer> merged = old == null ? out : meet(old, out);
+                Map<Integer, Integer> merged = old == null ? out : meet(old, out, copyOf);
                 if (!merged.equals(old)) {
                     in.put(e.target, merged);
                     if (!work.contains(e.target)) work.add(e.target);
@@ -90,21 +91,34 @@ public final class AllocationChecker {
         }
     }
 
-    private static Map<Integer, Integer> meet(Map<Integer, Integer> x, Map<Integer, Integer> y) {
+    /** Where paths meet: a location keeps a value when every path has it there (or a pure copy of it). */
+    private static Map<Integer, Integer> meet(Map<Integer, Integer> x, Map<Integer, Integer> y, int[] copyOf) {
         Map<Integer, Integer> out = new HashMap<>();
         for (Map.Entry<Integer, Integer> e : x.entrySet()) {
             Integer other = y.get(e.getKey());
-            out.put(e.getKey(), other != null && other.equals(e.getValue()) ? e.getValue() : UNKNOWN);
+            int mine = e.getValue();
+            int kept = other == null || mine == UNKNOWN || other == UNKNOWN ? UNKNOWN
+                    : other == mine ? mine : holds(copyOf, mine, other) ? other : holds(copyOf, other, mine) ? mine : UNKNOWN;
+            out.put(e.getKey(), kept);
         }
         for (Integer k : y.keySet()) out.putIfAbsent(k, UNKNOWN);
         return out;
     }
 
-    private static void expect(Allocation a, Map<Integer, Integer> state, int v, BasicBlock b, String where) {
+    /**
+     * A location holding a pure copy of {@code v} ({@link PureCopies}: a parameter every edge binds
+     * to {@code v} or to itself) holds {@code v}'s bits.
+     */
+    private static boolean holds(int[] copyOf, int held, int v) {
+        for (int h = held, hops = 0; h >= 0 && hops < copyOf.length; h = copyOf[h], hops++) if (h == v) return true;
+        return false;
+    }
+
+    private static void expect(Allocation a, int[] copyOf, Map<Integer, Integer> state, int v, BasicBlock b, String where) {
         int l = a.location(v);
         if (l == Location.NONE && a.isUnallocated(v)) return; // encoded as an immediate, never read from a location
         Integer held = state.get(l);
-        if (l == Location.NONE || held == null || held != v) {
+        if (l == Location.NONE || held == null || !holds(copyOf, held, v)) {
             throw new IllegalStateException("allocation error in function " + a.function().index + ", " + b + " at " + where
                     + ": v" + v + " should be in " + Location.toString(l) + ", which holds "
                     + (held == null ? "nothing" : held == UNKNOWN ? "an unknown value" : "v" + held));

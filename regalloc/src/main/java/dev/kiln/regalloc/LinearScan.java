@@ -58,6 +58,10 @@ public final class LinearScan {
     private int maxSlot;
     /** The active values that are not precoloured and hold a register: the only spill candidates. */
     private final ValueList inRegisters = new ValueList();
+    /** For each value, the value it is a pure copy of ({@link PureCopies}), or -1. */
+    private final int[] copyOf;
+    /** Values that share the stack slot of the value they copy: their end frees nothing. */
+    private final BitSet sharesSlot = new BitSet();
     /** Values live into a landing block, which must live in stack slots; null when the function catches nothing. */
     private final boolean[] liveIntoLanding;
 
@@ -77,6 +81,7 @@ public final class LinearScan {
         this.hintValues = new int[pairs];
         edgeHints(f, hintKeys, hintValues);
         this.liveIntoLanding = liveIntoLanding(f);
+        this.copyOf = PureCopies.of(f);
         busySlots.set(0, reservedSlots);
         maxSlot = reservedSlots;
     }
@@ -241,6 +246,7 @@ public final class LinearScan {
 
     private void release(int v) {
         int l = loc[v];
+        if (sharesSlot.get(v)) return; // the copied value keeps the slot
         if (Location.isRegister(l)) {
             busyRegisters.clear(l);
         } else if (Location.isSlot(l)) {
@@ -305,12 +311,28 @@ public final class LinearScan {
                 busyRegisters.clear(reg);
                 inRegisters.remove(victim);
                 // the victim lives in the slot for its whole interval, so the slot must be free since its start
-                assign(victim, Location.slot(freeSlot(rf.slotsFor(f.typeOf(victim)), live.start(victim))));
+                assign(victim, spillSlot(victim));
                 return Location.register(reg);
             }
         }
         // 4. a stack slot
-        return Location.slot(freeSlot(width, live.start(v)));
+        return spillSlot(v);
+    }
+
+    /**
+     * A stack slot for {@code v} for its whole interval: the slot of the value it copies when that
+     * value is in one for longer (the two always hold the same bits, and the move between them
+     * disappears), else a free one.
+     */
+    private int spillSlot(int v) {
+        int c = copyOf[v];
+        // only where registers exist: a slots-only frame (the interpreter's) keeps one slot per value
+        if (c >= 0 && rf.allocatable(rf.classOf(f.typeOf(v))).length > 0 && Location.isSlot(loc[c]) && !sharesSlot.get(c) && live.end(c) >= live.end(v)
+                && (liveIntoLanding == null || !liveIntoLanding[v])) {
+            sharesSlot.set(v);
+            return loc[c];
+        }
+        return Location.slot(freeSlot(rf.slotsFor(f.typeOf(v)), live.start(v)));
     }
 
     private boolean slotFree(int s, int width) {

@@ -46,7 +46,7 @@ public final class LiveIntervals {
 
         BlockLiveness liveness = new BlockLiveness(f);
         int calls = 0;
-        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isCall(i.op)) calls++;
+        for (BasicBlock b : f.blocks) for (Instruction i : b.instructions) if (isCall(i)) calls++;
         callPositions = new int[calls];
         int c = 0;
         int[] scratchCounts = new int[64];
@@ -60,7 +60,7 @@ public final class LiveIntervals {
                 int use = order.instructionUse(b, k);
                 for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); extend(a, use, use); }
                 for (int k2 = 0; k2 < i.resultCount(); k2++) extend(i.result(k2), use + 1, use + 1);
-                if (isCall(i.op)) callPositions[c++] = use;
+                if (isCall(i)) callPositions[c++] = use;
                 // a clobber recorded one position early conflicts with the operands and the values live
                 // across, not with the results (which start at use + 1)
                 if (rf != null) noteScratch(clobbers, scratchCounts, rf.resultsFollowScratch(i) ? use - 1 : use, rf.scratchClobbers(i));
@@ -100,11 +100,11 @@ public final class LiveIntervals {
     }
 
     /** Operations that call out (clobbering caller-saved registers). */
-    public static boolean isCall(Opcode op) {
-        return switch (op) {
+    public static boolean isCall(Instruction i) {
+        return switch (i.op) {
             case CALL, CALL_INDIRECT, CALL_REF, MEMORY_GROW, MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, DATA_DROP,
                  TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP, TABLE_GET, TABLE_SET, TABLE_SIZE -> true;
-            default -> GcLowering.isHelperCall(op);
+            default -> GcLowering.isHelperCall(i);
         };
     }
 

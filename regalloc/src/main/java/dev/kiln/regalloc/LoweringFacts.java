@@ -6,6 +6,7 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
+import dev.kiln.ir.ShortLoops;
 import dev.kiln.ir.Terminator;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Map;
  * <ul>
  *   <li>the constant behind each value a constant instruction defines (v128 ones too);</li>
  *   <li>how many times each value is used;</li>
- *   <li>the loop headers ({@link BackEdges});</li>
+ *   <li>the loop headers ({@link BackEdges}), and which of them need no interruption check ({@link ShortLoops});</li>
  *   <li>the blocks that need no code (no instructions, a jump whose parameter moves are all
  *       no-ops under the allocation), and where a jump to such a block really goes.</li>
  * </ul>
@@ -33,6 +34,7 @@ public final class LoweringFacts {
     private final Map<Integer, long[]> vectorConstants = new HashMap<>();
     private final int[] uses;
     private final BitSet loopHeaders;
+    private final BitSet shortLoops;
     private final boolean[] empty;
     private final BasicBlock[] destination;
 
@@ -51,6 +53,7 @@ public final class LoweringFacts {
             for (Edge e : b.terminator.edges()) for (int a : e.args) uses[a]++;
         }
         this.loopHeaders = BackEdges.headers(f);
+        this.shortLoops = ShortLoops.headers(f);
         this.empty = new boolean[f.blockIdCount()];
         this.destination = new BasicBlock[f.blockIdCount()];
         for (BasicBlock b : f.blocks) {
@@ -95,6 +98,11 @@ public final class LoweringFacts {
 
     public boolean isLoopHeader(BasicBlock b) {
         return loopHeaders.get(b.id);
+    }
+
+    /** A loop header that checks for interruption: every one but the headers of {@link ShortLoops}. */
+    public boolean checksInterruption(BasicBlock b) {
+        return loopHeaders.get(b.id) && !shortLoops.get(b.id);
     }
 
     /** Where control entering {@code b} really goes: past any blocks that need no code. */

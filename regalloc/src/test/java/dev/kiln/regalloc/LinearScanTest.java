@@ -11,7 +11,10 @@ import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.IrPrinter;
+import dev.kiln.ir.IrVerifier;
 import dev.kiln.ir.pass.EdgeSplitting;
+import dev.kiln.ir.pass.CallSplitting;
+import dev.kiln.ir.pass.LoopSplitting;
 import dev.kiln.ir.pass.Optimizer;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +105,96 @@ class LinearScanTest {
         AllocationChecker.check(a, TINY);
     }
 
+    /** {@code rf} as loop splitting counts it. */
+    static LoopSplitting.Registers registers(RegisterFile rf) {
+        return new LoopSplitting.Registers() {
+            @Override
+            public int count(ValType type, boolean acrossCalls) {
+                int n = 0;
+                for (int r : rf.allocatable(rf.classOf(type))) if (!acrossCalls || !rf.isClobberedByCalls(r, type)) n++;
+                return n;
+            }
+
+            @Override
+            public boolean isCall(Instruction i) {
+                return LiveIntervals.isCall(i);
+            }
+        };
+    }
+
+    /** Five integer registers, none clobbered by calls. */
+    static final RegisterFile FIVE = new RegisterFile() {
+        @Override
+        public int classOf(ValType t) {
+            return TINY.classOf(t);
+        }
+
+        @Override
+        public int[] allocatable(int c) {
+            return c == 0 ? new int[] {0, 1, 2, 3, 4} : new int[] {5, 6};
+        }
+
+        @Override
+        public boolean isClobberedByCalls(int r, ValType type) {
+            return false;
+        }
+    };
+
+    @Test
+    void aValueSplitAtALoopKeepsItsLoopPartInARegisterAndSharesItsSlot() {
+        // seven values live across the loop, x used in it, five registers: x's loop part is a header parameter in a
+        // register; x around the loop (it ends last) is the one spilled, and a spilled copy shares its value's slot
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module (func (param $u i32) (param $v i32) (param $w i32) (param $y i32) (param $z i32) (param $n i32) (param $x i32)
+                  (result i32) (local $s i32) (local $i i32)
+                  (loop $l
+                    (local.set $s (i32.add (local.get $s) (i32.mul (local.get $x) (local.get $i))))
+                    (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+                  (i32.add (local.get $x) (i32.add (local.get $s) (i32.add (local.get $u) (i32.add (local.get $v)
+                    (i32.add (local.get $w) (i32.add (local.get $y) (local.get $z)))))))))
+                """));
+        IrFunction f = prepared(vm, 0);
+        int x = f.entry().params[6];
+        assertTrue(new LoopSplitting(registers(FIVE)).run(f), IrPrinter.print(f));
+        IrVerifier.verify(vm.module(), f);
+        Allocation a = LinearScan.allocate(f, FIVE);
+        AllocationChecker.check(a, FIVE);
+        int[] copies = PureCopies.of(f);
+        int loopX = -1;
+        for (int v = 0; v < copies.length; v++) if (copies[v] == x) loopX = v;
+        assertTrue(loopX >= 0, "x is split:\n" + describe(a));
+        assertTrue(Location.isRegister(a.location(loopX)), "x's part in the loop is in a register:\n" + describe(a));
+        assertTrue(Location.isSlot(a.location(x)), "x around the loop is the one spilled:\n" + describe(a));
+        for (int v = 0; v < copies.length; v++) {
+            if (copies[v] >= 0 && Location.isSlot(a.location(v)) && Location.isSlot(a.location(copies[v]))) {
+                assertEquals(a.location(copies[v]), a.location(v), "a spilled copy shares its value's slot:\n" + describe(a));
+            }
+        }
+    }
+
+    @Test
+    void aSpilledCopyOfASpilledValueSharesItsSlot() {
+        // three registers cannot hold the loop's s, i, the condition and x's loop part: x's part is spilled too,
+        // into x's own slot (no slot-to-slot move at the loop's entry)
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module (func (param $x i32) (param $y i32) (param $z i32) (param $n i32) (result i32) (local $s i32) (local $i i32)
+                  (loop $l
+                    (local.set $s (i32.add (local.get $s) (i32.mul (local.get $x) (local.get $i))))
+                    (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
+                  (i32.add (local.get $s) (i32.add (local.get $x) (i32.add (local.get $y) (i32.add (local.get $z) (local.get $n)))))))
+                """));
+        IrFunction f = prepared(vm, 0);
+        int x = f.entry().params[0];
+        assertTrue(new LoopSplitting(registers(TINY)).run(f), IrPrinter.print(f));
+        Allocation a = LinearScan.allocate(f, TINY);
+        AllocationChecker.check(a, TINY);
+        int[] copies = PureCopies.of(f);
+        int loopX = -1;
+        for (int v = 0; v < copies.length; v++) if (copies[v] == x) loopX = v;
+        assertTrue(loopX >= 0 && Location.isSlot(a.location(x)), describe(a));
+        assertEquals(a.location(x), a.location(loopX), "x's loop part shares x's slot:\n" + describe(a));
+    }
+
     static String describe(Allocation a) {
         StringBuilder sb = new StringBuilder(IrPrinter.print(a.function()));
         for (int v = 0; v < a.function().valueCount(); v++) sb.append(" v").append(v).append('=').append(Location.toString(a.location(v)));
@@ -128,6 +221,16 @@ class LinearScanTest {
                     } catch (IllegalStateException e) {
                         throw new AssertionError(p + " function " + i + ": " + e.getMessage() + "\n" + describe(a), e);
                     }
+                }
+                IrFunction split = prepared(vm, i);
+                new LoopSplitting(registers(TINY)).run(split);
+                new CallSplitting(registers(TINY)).run(split);
+                IrVerifier.verify(vm.module(), split);
+                Allocation a = LinearScan.allocate(split, TINY);
+                try {
+                    AllocationChecker.check(a, TINY);
+                } catch (IllegalStateException e) {
+                    throw new AssertionError(p + " function " + i + " split at loops and calls: " + e.getMessage() + "\n" + describe(a), e);
                 }
                 functions++;
             }

@@ -28,6 +28,7 @@ import dev.kiln.ir.Numerics;
 import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.abi.RuntimeHelper;
+import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 
@@ -102,6 +103,7 @@ public final class Instance implements Caller {
         this.typeIds = new int[m.types().size()];
         var hierarchy = module.validated().types();
         this.gcTypes = store.gcTypes.typesOf(hierarchy);
+        store.state().segment.set(ValueLayout.JAVA_LONG, ExecutionStateLayout.GC_TYPES, store.gcTypes.displayTable());
         for (int i = 0; i < typeIds.length; i++) typeIds[i] = m.isFuncType(i) ? store.typeIdOfKey(hierarchy.canonicalKey(i)) : 0;
         this.vmctx = store.arena.allocate(VmContextLayout.size(m.memoryCount()), 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
@@ -374,8 +376,12 @@ public final class Instance implements Caller {
         MemorySegment tableArray = store.arena.allocate(Math.max(8, 8L * tables.length), 8);
         for (int i = 0; i < tables.length; i++) tableArray.setAtIndex(ValueLayout.JAVA_LONG, i, tables[i].recordAddress());
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TABLES, tableArray.address());
-        MemorySegment typeArray = store.arena.allocate(Math.max(4, 4L * typeIds.length), 4);
-        for (int i = 0; i < typeIds.length; i++) typeArray.setAtIndex(ValueLayout.JAVA_INT, i, typeIds[i]);
+        // the function type ids, then each type's run-time GC type id (VmContextLayout.gcTypeId)
+        MemorySegment typeArray = store.arena.allocate(Math.max(4, 8L * typeIds.length), 4);
+        for (int i = 0; i < typeIds.length; i++) {
+            typeArray.setAtIndex(ValueLayout.JAVA_INT, i, typeIds[i]);
+            typeArray.set(ValueLayout.JAVA_INT, VmContextLayout.gcTypeId(typeIds.length, i), gcTypes[i].id);
+        }
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
         // compiled code reads this array for calls to imports and for ref.func, which names only declared
         // functions (C.refs): the others get no descriptor until something asks for their funcref

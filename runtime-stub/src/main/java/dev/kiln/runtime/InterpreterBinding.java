@@ -143,6 +143,15 @@ final class InterpreterBinding implements InstanceContext {
         return tailCall(instance.store().functionByHandle(handle), args);
     }
 
+    Instance instance() {
+        return instance;
+    }
+
+    /** The function a tail call out of the interpreter targets: {@code target} of this instance, or {@code -1 - handle}. */
+    FunctionInstance tailTarget(int target) {
+        return target >= 0 ? instance.functions[target] : instance.store().functionByHandle(-1 - target);
+    }
+
     private long[] tailCall(FunctionInstance f, long[] args) {
         if (f instanceof WasmFunction wf) return wf.instance.invokeDefinedOrTail(wf.index, args);
         return f.invoke(instance, args);

@@ -58,7 +58,7 @@ public final class MemoryInstance implements Memory, Extern {
     MemoryInstance(Store store, MemoryType type, long hostMaxPages) {
         this.store = store;
         this.type = type;
-        long declared = type.limits().hasMax() ? type.limits().max() : MemoryType.MAX_PAGES;
+        long declared = type.limits().hasMax() ? type.limits().max() : type.is64() ? MemoryType.MAX_PAGES_64 : MemoryType.MAX_PAGES;
         // a 64-bit memory grows within the same reservation as a 32-bit one (8 GiB); past it, memory.grow fails
         this.maxPages = Math.min(Math.min(declared, hostMaxPages), RESERVATION / MemoryType.PAGE_SIZE);
         if (type.limits().min() > maxPages) {

@@ -52,6 +52,8 @@ final class NativeCodeMemory {
     private final ExecutableMemory memory;
     private final long trapRoutine;
     private final long instanceReturn;
+    /** The tail-call launcher, or 0 when the backend has none. */
+    private final long tailLauncher;
     private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> hostEntries = new ConcurrentHashMap<>();
@@ -136,6 +138,8 @@ final class NativeCodeMemory {
         try {
             this.trapRoutine = memory.place(backend.trapRoutine(), SymbolResolver.none()).address();
             this.instanceReturn = memory.place(backend.instanceReturn(), SymbolResolver.none()).address();
+            MachineCode launcher = backend.tailLauncher();
+            this.tailLauncher = launcher == null ? 0 : memory.place(launcher, SymbolResolver.none()).address();
             GuardPages.install(backend, trapRoutine, handler -> {
                 try {
                     return memory.place(handler, SymbolResolver.none()).address();
@@ -170,6 +174,16 @@ final class NativeCodeMemory {
 
     long trapRoutine() {
         return trapRoutine;
+    }
+
+    /** The tail-call launcher's address, 0 when the backend has none ({@link Backend#tailLauncher}). */
+    long tailLauncher() {
+        return tailLauncher;
+    }
+
+    /** {@link Backend#tailLaunchOffsets}. */
+    int[] tailLaunchOffsets(FuncType t) {
+        return tailLauncher == 0 ? null : backend.tailLaunchOffsets(t);
     }
 
     long instanceReturn() {

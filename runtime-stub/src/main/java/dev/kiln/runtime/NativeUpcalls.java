@@ -1,6 +1,9 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.FuncType;
+import dev.kiln.frontend.RawValues;
+import dev.kiln.interpreter.Interpreter;
+import dev.kiln.interpreter.PendingTailCall;
 import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
@@ -79,12 +82,21 @@ final class NativeUpcalls {
             long state = stateOf(vmctx);
             Instance instance = Instance.byContext(vmctx);
             FuncType t = instance.module().validated().module().functionType(funcIndex);
-            resultsTo(state, buffer, t, instance.invokeDefined(funcIndex, NativeValues.read(buffer, t.params())));
+            long[] results = instance.invokeDefinedOrTail(funcIndex, NativeValues.read(buffer, t.params()));
+            if (results == null) {
+                PendingTailCall tail = Interpreter.takePendingTail();
+                if (TailCalls.launch(state, tail)) return TAIL_CALL;
+                results = RawValues.zeroExtend32(t.results(), Interpreter.callInTail(tail));
+            }
+            resultsTo(state, buffer, t, results);
             return 0;
         } catch (Throwable e) {
             return failed(vmctx, e);
         }
     }
+
+    /** What {@link #interpret} returns when the function ended in a tail call the adapter makes (the launch area is written). */
+    private static final int TAIL_CALL = 2;
 
     static long stateOf(long vmctx) {
         return NATIVE.get(ValueLayout.JAVA_LONG, vmctx + VmContextLayout.STATE);

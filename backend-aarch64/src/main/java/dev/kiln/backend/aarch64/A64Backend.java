@@ -119,6 +119,16 @@ public final class A64Backend extends NativeBackend {
      * the buffer; a nonzero upcall result goes to the trap routine.
      */
     @Override
+    public MachineCode tailLauncher() {
+        return A64TierStubs.tailLauncher();
+    }
+
+    @Override
+    public int[] tailLaunchOffsets(FuncType t) {
+        return A64TierStubs.LAUNCH_AREA.offsets(t);
+    }
+
+    @Override
     public MachineCode interpreterEntry(FuncType type, String symbol, long upcallAddress) {
         return A64TierStubs.interpreterEntry(type, symbol, upcallAddress);
     }

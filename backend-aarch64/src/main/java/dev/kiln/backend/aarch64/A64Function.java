@@ -14,6 +14,7 @@ import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
@@ -551,30 +552,36 @@ final class A64Function extends MachineFunction<Label> {
      * callee-saved registers, reloads x29/x30 from the frame record (x30 = this function's return
      * address, which becomes the callee's), moves the stack arguments to the top of this function's
      * incoming area (whose end is where this function's caller expects SP after the return) and sets
-     * SP to them; the caller then branches to the callee. With {@code record}, a 16-byte
-     * instance-return record ({x19, return address}) stays at the top instead, the arguments go
-     * below it, and x30 is the instance-return stub. Uses X9, X16, X17 and V31 (never arguments);
+     * SP to them; the caller then branches to the callee. With {@code record}, a 32-byte
+     * instance-return record ({x19, a free word, the caller's x29, the return address}) stays at the
+     * top instead, the arguments go below it, x30 is the instance-return stub and x29 the record's
+     * last two words, a frame record through which frame walks reach the caller. Uses X9, X16, X17 and V31 (never arguments);
      * X15 survives. The copy runs from the highest address down: the destination lies above the source.
      */
     @Override
     protected void replaceFrame(int calleeStackBytes, boolean record) {
         saveOrRestore(false);
         int top = 16 + frame.incomingBytes; // x29-relative end of this function's incoming area
-        int base = top - (record ? 16 : 0) - calleeStackBytes; // x29-relative start of the callee's
+        int base = top - (record ? Backend.INSTANCE_RECORD_BYTES : 0) - calleeStackBytes; // x29-relative start of the callee's
         GeneralRegister newSp = SCRATCH2;
         addConstant(newSp, FP, base);
-        if (record) {
-            asm.ldp(SCRATCH, GeneralRegister.X9, Address.base(FP)); // caller's x29, the return address
-            asm.str(VMCTX, field(FP, top - 16, 8, LR));
-            asm.str(GeneralRegister.X9, field(FP, top - 8, 8, LR));
-            asm.mov(FP, SCRATCH);
-            asm.ldr(LR, Address.offset(VMCTX, VmContextLayout.INSTANCE_RETURN));
-        } else {
-            asm.ldp(FP, LR, Address.base(FP));
-        }
-        for (int k = calleeStackBytes - 16; k >= 0; k -= 16) {
+        // with a record x9 holds the caller's x29 until the record is written; the frame record is read
+        // before the copy, which may overwrite it
+        asm.ldp(record ? GeneralRegister.X9 : FP, LR, Address.base(FP));
+        // highest first when the destination lies above the source, else lowest first (a record can
+        // put it below): overlapping ranges copy whole
+        boolean down = base >= -frame.below;
+        for (int j = 0; j < calleeStackBytes; j += 16) {
+            int k = down ? calleeStackBytes - 16 - j : j;
             asm.ldr(FSCRATCH.q(), field(SP, k, 16, SCRATCH));
             asm.str(FSCRATCH.q(), field(newSp, k, 16, SCRATCH));
+        }
+        if (record) { // {x19, -, caller's x29, return address}, written once the staged arguments are copied
+            asm.str(VMCTX, field(FP, top - 32, 8, SCRATCH));
+            asm.str(GeneralRegister.X9, field(FP, top - 16, 8, SCRATCH));
+            asm.str(LR, field(FP, top - 8, 8, SCRATCH));
+            addConstant(FP, FP, top - 16); // the callee's x29: the record's frame record
+            asm.ldr(LR, Address.offset(VMCTX, VmContextLayout.INSTANCE_RETURN));
         }
         asm.mov(SP, newSp);
     }

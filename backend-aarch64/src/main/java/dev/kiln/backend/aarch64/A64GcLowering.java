@@ -1,7 +1,9 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.GcLayout;
 import dev.kiln.ir.GcLowering;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.TrapKind;
@@ -19,8 +21,9 @@ import static dev.kiln.backend.aarch64.GeneralRegister.X0;
 
 /**
  * GC instructions on AArch64 ({@link GcLowering} says which are inline; the word encoding is
- * {@code dev.kiln.interpreter.gc.GcRefs}'s, an i31 being {@code value << 1 | 1}). The others call
- * the GC helper with their operands in the execution state's return area.
+ * {@code dev.kiln.interpreter.gc.GcRefs}'s, an i31 being {@code value << 1 | 1}, an object its
+ * address, {@link GcLayout} its layout). The others call the GC helper with their operands in the
+ * execution state's return area.
  */
 final class A64GcLowering {
     private A64GcLowering() {
@@ -50,7 +53,179 @@ final class A64GcLowering {
                 else asm.lsr(d.w(), s.w(), 1);
                 fn.iput(i.result(), d);
             }
-            default -> helper(fn, i);
+            default -> {
+                if (GcLowering.isFieldAccess(i.op)) fieldAccess(fn, i);
+                else if (GcLowering.isInlineCast(i)) cast(fn, i);
+                else helper(fn, i);
+            }
+        }
+    }
+
+    /**
+     * struct.get/set, array.get/set/len: the object's address in its register (or X16), a null
+     * check, for an element the index (its register or X17) compared unsigned with the header's
+     * length and the element's address computed into X15, then one load or store.
+     */
+    private static void fieldAccess(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        GeneralRegister obj = fn.iget(i.arg(0), SCRATCH);
+        asm.cbz(obj, fn.trap(GcLowering.nullTrap(i.op), i.wasmOffset));
+        if (i.op == Opcode.ARRAY_LEN) {
+            GeneralRegister d = fn.idst(i.result(), SCRATCH);
+            asm.ldr(d.w(), Address.offset(obj, GcLayout.ARRAY_LENGTH));
+            fn.iput(i.result(), d);
+            return;
+        }
+        GcLayout.Field f = GcLowering.field(fn.module, i);
+        Address at;
+        if (GcLowering.isArrayElementAccess(i.op)) {
+            GeneralRegister index = fn.iget(i.arg(1), SCRATCH2);
+            asm.ldr(SCRATCH3.w(), Address.offset(obj, GcLayout.ARRAY_LENGTH));
+            asm.cmp(index.w(), SCRATCH3.w());
+            asm.b(Condition.HS, fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset));
+            asm.add(SCRATCH3, obj, index.w(), Extend.UXTW, Integer.numberOfTrailingZeros(f.size()));
+            at = Address.offset(SCRATCH3, f.offset());
+        } else {
+            at = fn.field(obj, f.offset(), f.size(), SCRATCH3);
+        }
+        if (GcLowering.isStore(i.op)) store(fn, at, f, i.arg(i.argCount() - 1), GcLowering.isArrayElementAccess(i.op));
+        else load(fn, at, f, i.result(), GcLowering.isSignedRead(i.op));
+    }
+
+    /**
+     * ref.test (0 or 1) and ref.cast (the operand itself, or the cast failure trap): null by the
+     * opcode's nullability, any other word by {@link #instanceCheck}.
+     */
+    private static void cast(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        boolean nullable = i.op == Opcode.REF_TEST_NULL || i.op == Opcode.REF_CAST_NULL;
+        GeneralRegister v = fn.iget(i.arg(0), SCRATCH);
+        if (i.op == Opcode.REF_TEST || i.op == Opcode.REF_TEST_NULL) {
+            Label no = asm.newLabel(), yes = asm.newLabel(), done = asm.newLabel();
+            asm.cbz(v, nullable ? yes : no);
+            instanceCheck(fn, v, i, no);
+            GeneralRegister d = fn.idst(i.result(), SCRATCH);
+            asm.bind(yes);
+            asm.mov(d.w(), 1);
+            asm.b(done);
+            asm.bind(no);
+            asm.mov(d.w(), 0);
+            asm.bind(done);
+            fn.iput(i.result(), d);
+            return;
+        }
+        Label fail = fn.trap(TrapKind.CAST_FAILURE, i.wasmOffset);
+        Label done = asm.newLabel();
+        asm.cbz(v, nullable ? done : fail);
+        instanceCheck(fn, v, i, fail);
+        asm.bind(done);
+        if (fn.location(i.result()) != Location.NONE) fn.iput(i.result(), v);
+    }
+
+    /**
+     * Falls through when the nonzero word {@code v} is a value of cast {@code i}'s target heap type,
+     * else branches to {@code fail} (X15 and X17 are scratch; see {@link GcLowering#isInlineCast}).
+     */
+    private static void instanceCheck(A64Function fn, GeneralRegister v, Instruction i, Label fail) {
+        A64Assembler asm = fn.asm;
+        HeapType target = HeapType.fromEncoding(i.imm);
+        if (target.isConcrete()) {
+            int index = target.typeIndex();
+            asm.tst(v, 7); // an i31 or a host object
+            asm.b(Condition.NE, fail);
+            if (fn.module.types().get(index).isFinal()) { // no other type is a subtype: the header's id or nothing
+                asm.ldr(SCRATCH3.w(), Address.offset(v, GcLayout.TYPE_ID));
+            } else {
+                int depth = GcLayout.depth(fn.module, index);
+                displayRecord(fn, v, SCRATCH3);
+                if (depth > 0) {
+                    asm.ldr(SCRATCH2.w(), Address.offset(SCRATCH3, GcLayout.DISPLAY_DEPTH));
+                    asm.cmp(SCRATCH2.w(), depth);
+                    asm.b(Condition.LO, fail);
+                }
+                asm.ldr(SCRATCH3.w(), fn.field(SCRATCH3, GcLayout.DISPLAY_IDS + 4L * depth, 4, SCRATCH2));
+            }
+            asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.TYPE_IDS));
+            long at = VmContextLayout.gcTypeId(fn.module.types().size(), index); // below 2^24 (at most 1 000 000 types)
+            if (!Address.isOffsetEncodable(at, 4)) {
+                asm.add(SCRATCH2, SCRATCH2, at & ~0xFFFL);
+                at &= 0xFFF;
+            }
+            asm.ldr(SCRATCH2.w(), Address.offset(SCRATCH2, at));
+            asm.cmp(SCRATCH3.w(), SCRATCH2.w());
+            asm.b(Condition.NE, fail);
+            return;
+        }
+        switch (target.kind()) {
+            case ANY, FUNC, EXTERN, EXN -> { } // every nonzero word of the hierarchy
+            case I31 -> {
+                asm.tst(v, 1);
+                asm.b(Condition.EQ, fail);
+            }
+            case EQ -> { // an i31 or an object, not a host object
+                Label ok = asm.newLabel();
+                asm.tst(v, 1);
+                asm.b(Condition.NE, ok);
+                asm.tst(v, 7);
+                asm.b(Condition.NE, fail);
+                asm.bind(ok);
+            }
+            case STRUCT, ARRAY -> {
+                asm.tst(v, 7);
+                asm.b(Condition.NE, fail);
+                displayRecord(fn, v, SCRATCH3);
+                asm.ldr(SCRATCH3.w(), Address.offset(SCRATCH3, GcLayout.DISPLAY_KIND));
+                asm.cmp(SCRATCH3.w(), target.kind() == HeapType.Kind.STRUCT ? GcLayout.KIND_STRUCT : GcLayout.KIND_ARRAY);
+                asm.b(Condition.NE, fail);
+            }
+            default -> asm.b(fail); // the bottom types hold only null
+        }
+    }
+
+    /** {@code into} = the address of object {@code v}'s display record (X17 is used on the way). */
+    private static void displayRecord(A64Function fn, GeneralRegister v, GeneralRegister into) {
+        A64Assembler asm = fn.asm;
+        asm.ldr(into.w(), Address.offset(v, GcLayout.TYPE_ID));
+        asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.STATE));
+        asm.ldr(SCRATCH2, Address.offset(SCRATCH2, ExecutionStateLayout.GC_TYPES));
+        asm.ldr(into, Address.index(SCRATCH2, into, 3));
+    }
+
+    private static void load(A64Function fn, Address at, GcLayout.Field f, int r, boolean signed) {
+        A64Assembler asm = fn.asm;
+        switch (f.machine()) {
+            case F32, F64, V128 -> {
+                VectorRegister d = fn.fdst(r, FSCRATCH);
+                asm.ldr(d, at);
+                fn.fput(r, d);
+            }
+            default -> {
+                GeneralRegister d = fn.idst(r, SCRATCH); // X16 may hold the address: read before written
+                switch (f.size()) {
+                    case 1 -> { if (signed) asm.ldrsb(d.w(), at); else asm.ldrb(d.w(), at); }
+                    case 2 -> { if (signed) asm.ldrsh(d.w(), at); else asm.ldrh(d.w(), at); }
+                    case 4 -> asm.ldr(d.w(), at);
+                    default -> asm.ldr(d.x(), at);
+                }
+                fn.iput(r, d);
+            }
+        }
+    }
+
+    /** The value goes through X17 (struct fields: the index register is unused) or X16 (elements: X15 holds the address). */
+    private static void store(A64Function fn, Address at, GcLayout.Field f, int v, boolean element) {
+        A64Assembler asm = fn.asm;
+        switch (f.machine()) {
+            case F32, F64, V128 -> asm.str(fn.fget(v, FSCRATCH), at);
+            default -> {
+                GeneralRegister x = fn.iget(v, element ? SCRATCH : SCRATCH2);
+                switch (f.size()) {
+                    case 1 -> asm.strb(x.w(), at);
+                    case 2 -> asm.strh(x.w(), at);
+                    case 4 -> asm.str(x.w(), at);
+                    default -> asm.str(x.x(), at);
+                }
+            }
         }
     }
 

@@ -134,10 +134,15 @@ final class A64RuntimeStubs {
         return asm.finish().toMachineCode(-1, "kiln_stack_pointer", List.of(), 0);
     }
 
-    /** {@code ldp x19, x30, [sp], #16; ldr x20, [x19, #MEMORY_BASE]; ret}: see {@link Backend#instanceReturn}. */
+    /**
+     * {@code ldr x19, [sp]; ldp x29, x30, [sp, #16]; add sp, sp, #32; ldr x20, [x19, #MEMORY_BASE];
+     * ret}: see {@link Backend#instanceReturn}.
+     */
     static MachineCode instanceReturn() {
         A64Assembler asm = new A64Assembler(false);
-        asm.ldp(A64Function.VMCTX, LR, Address.postIndex(SP, 16));
+        asm.ldr(A64Function.VMCTX, Address.base(SP));
+        asm.ldp(FP, LR, Address.offset(SP, 16));
+        asm.add(SP, SP, Backend.INSTANCE_RECORD_BYTES);
         asm.ldr(A64Function.MEMBASE, Address.offset(A64Function.VMCTX, VmContextLayout.MEMORY_BASE));
         asm.ret();
         return asm.finish().toMachineCode(-1, Backend.INSTANCE_RETURN_SYMBOL, List.of(), 0);

@@ -1,5 +1,6 @@
 package dev.kiln.backend.aarch64;
 
+import dev.kiln.backend.TailLaunchArea;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.VmContextLayout;
@@ -84,9 +85,10 @@ final class A64TierStubs {
      * <pre>
      *   stp x29, x30, [sp, #-16]!; mov x29, sp; sub sp, sp, #buffer          ; 16 bytes per value
      *   store each argument (registers, or the caller's stack places) at [sp + 16i]; i32 zero-extended
-     *   upcall(x0 = x19, w1 = w9, x2 = sp); cbnz w0, trapped
+     *   upcall(x0 = x19, w1 = w9, x2 = sp); cbnz w0, failed
      *   load the single result from [sp] into x0 or v0; mov sp, x29; ldp x29, x30, [sp], #16
      *   add sp, sp, #stack arguments; ret                                     ; pops them
+     * failed: w0 == 2 (a tail call left to the adapter): x16 = n; br [state + LAUNCHER]
      * trapped: w1 = 0 (keep the code the runtime stored); call kiln_trap, which unwinds
      * </pre>
      * The upcall preserves X19-X28 (AAPCS64), so the pinned registers survive it.
@@ -128,8 +130,8 @@ final class A64TierStubs {
         asm.mov(X2, SP);
         asm.ldrLiteral(X16, upcallAddress);
         asm.blr(X16);
-        Label trapped = asm.newLabel();
-        asm.cbnz(W0, trapped);
+        Label failed = asm.newLabel();
+        asm.cbnz(W0, failed);
         if (t.resultCount() == 1) {
             ValType r = t.result(0);
             if (A64RegisterFile.isFloat(r)) asm.ldr(A64Function.spillView(A64CallingConvention.FLOAT_RESULT, r), Address.base(SP));
@@ -139,10 +141,86 @@ final class A64TierStubs {
         asm.ldp(FP, LR, Address.postIndex(SP, 16));
         A64Function.popIncoming(asm, places.stackBytes());
         asm.ret();
+        asm.bind(failed);
+        Label trapped = asm.newLabel();
+        asm.cmp(W0, TAIL_CALL);
+        asm.b(Condition.NE, trapped);
+        // the interpreted function ended in a tail call left to this adapter: the launcher makes it
+        asm.ldr(X17, Address.offset(A64Function.VMCTX, VmContextLayout.STATE));
+        asm.ldr(X17, Address.offset(X17, TailLaunchArea.LAUNCHER));
+        asm.mov(X16, places.stackBytes());
+        asm.br(X17);
         asm.bind(trapped);
         asm.mov(W1, 0);
         asm.ldrLiteralAddress(X16, Backend.TRAP_SYMBOL, 0);
         asm.blr(X16);
         return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
+    }
+
+    /** What an adapter's upcall returns when the callee left a tail call to it (0: returned, 1: trapped). */
+    static final int TAIL_CALL = 2;
+
+    static final TailLaunchArea LAUNCH_AREA = new TailLaunchArea(A64CallingConvention.CONVENTION);
+
+    /**
+     * The tail-call launcher (see {@link Backend#tailLauncher}), entered with x29 = the adapter's
+     * frame, X16 = its incoming stack-argument bytes M, X19 = the pinned VMContext:
+     * <pre>
+     *   x17 = state; x15 = descriptor; x16 = x29 + 16 + M (top); x1, x30 = [x29] (caller's x29, return)
+     *   another instance and x30 != the instance-return stub: record {x19, -, x1, x30} at [top-32, top),
+     *       x1 = top-16, x30 = the stub, top -= 32
+     *   x3 = N; x16 = top - N; sp = x16; copy the N bytes of the stack image to [x16 ..), highest first
+     *   x29 = x1; enter the descriptor's instance; load the argument registers; br [x15+FUNC_CODE]
+     * </pre>
+     * The argument registers serve as scratch until they are loaded last.
+     */
+    static MachineCode tailLauncher() {
+        A64Assembler asm = new A64Assembler(false);
+        GeneralRegister state = X17, top = X16, descriptor = X15, callerFp = X1, tmp = X2, n = X3, image = X4, word = X5;
+        asm.ldr(state, Address.offset(A64Function.VMCTX, VmContextLayout.STATE));
+        asm.ldr(descriptor, Address.offset(state, TailLaunchArea.DESCRIPTOR));
+        asm.add(top, FP, top);
+        asm.add(top, top, 16);
+        asm.ldp(callerFp, LR, Address.base(FP));
+        Label plain = asm.newLabel();
+        asm.ldr(tmp, Address.offset(descriptor, VmContextLayout.FUNC_VMCTX));
+        asm.cmp(tmp, A64Function.VMCTX);
+        asm.b(Condition.EQ, plain);
+        asm.ldr(tmp, Address.offset(A64Function.VMCTX, VmContextLayout.INSTANCE_RETURN));
+        asm.cmp(LR, tmp);
+        asm.b(Condition.EQ, plain);
+        asm.str(A64Function.VMCTX, Address.offset(top, -Backend.INSTANCE_RECORD_BYTES));
+        asm.str(callerFp, Address.offset(top, -16));
+        asm.str(LR, Address.offset(top, -8));
+        asm.sub(callerFp, top, 16);
+        asm.mov(LR, tmp);
+        asm.sub(top, top, Backend.INSTANCE_RECORD_BYTES);
+        asm.bind(plain);
+        asm.ldr(n, Address.offset(state, TailLaunchArea.STACK_BYTES));
+        asm.sub(top, top, n);
+        asm.mov(SP, top);
+        asm.add(image, state, LAUNCH_AREA.stackImage());
+        Label copied = asm.newLabel(), copy = asm.newLabel();
+        asm.cbz(n, copied);
+        asm.bind(copy);
+        asm.sub(n, n, 8);
+        asm.ldr(word, Address.index(image, n));
+        asm.str(word, Address.index(top, n));
+        asm.cbnz(n, copy);
+        asm.bind(copied);
+        asm.mov(FP, callerFp);
+        asm.ldr(tmp, Address.offset(A64Function.VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.ldr(A64Function.VMCTX, Address.offset(descriptor, VmContextLayout.FUNC_VMCTX));
+        asm.str(tmp, Address.offset(A64Function.VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.ldr(A64Function.MEMBASE, Address.offset(A64Function.VMCTX, VmContextLayout.MEMORY_BASE));
+        for (int k = 0; k < A64CallingConvention.INT_ARG_COUNT; k++) {
+            asm.ldr(GeneralRegister.x(k), Address.offset(state, TailLaunchArea.INT_ARGS + 8 * k));
+        }
+        for (int k = 0; k < A64CallingConvention.FLOAT_ARG_COUNT; k++) {
+            asm.ldr(VectorRegister.d(k).q(), Address.offset(state, LAUNCH_AREA.vectorArgs() + 16 * k));
+        }
+        asm.ldr(X16, Address.offset(descriptor, VmContextLayout.FUNC_CODE));
+        asm.br(X16);
+        return asm.finish().toMachineCode(-1, "kiln_tail_launcher", List.of(), 0);
     }
 }

@@ -122,6 +122,16 @@ public final class X64Backend extends NativeBackend {
     }
 
     @Override
+    public MachineCode tailLauncher() {
+        return X64TierStubs.tailLauncher();
+    }
+
+    @Override
+    public int[] tailLaunchOffsets(FuncType t) {
+        return X64TierStubs.LAUNCH_AREA.offsets(t);
+    }
+
+    @Override
     public MachineCode slotStub(int funcIndex) {
         return X64TierStubs.slotStub(funcIndex);
     }

@@ -13,6 +13,7 @@ import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
@@ -511,9 +512,10 @@ final class X64Function extends MachineFunction<Label> {
      * callee-saved registers, moves the stack arguments to the top of this function's incoming
      * area (whose end is where this function's caller expects rsp after the return), puts the
      * return address below them, and restores the caller's rbp; the caller then jumps to the callee.
-     * With {@code record}, a 16-byte instance-return record (this function's VMContext, then the
-     * return address) stays at the top instead, the arguments go below it, and the callee's return
-     * address is the instance-return stub. Uses R10, R11 and XMM15 (never arguments); RAX survives.
+     * With {@code record}, a 32-byte instance-return record (this function's VMContext, a free
+     * word, the caller's rbp and this function's return address) stays at the top instead, the
+     * arguments go below it, the callee's return address is the instance-return stub and its rbp
+     * the record's last two words, a frame record through which frame walks reach the caller. Uses R10, R11 and XMM15 (never arguments); RAX survives.
      *
      * <pre>
      *   before:  [rbp+16+M ...]        caller's frame                  after:   same
@@ -536,13 +538,15 @@ final class X64Function extends MachineFunction<Label> {
             return;
         }
         int top = 16 + incoming; // rbp-relative end of this function's incoming area
-        int base = top - (record ? 16 : 0) - calleeStackBytes; // rbp-relative start of the callee's
+        int base = top - (record ? Backend.INSTANCE_RECORD_BYTES : 0) - calleeStackBytes; // rbp-relative start of the callee's
         asm.mov(Width.QWORD, SCRATCH, mem(Gpr.RBP, 8));
         asm.mov(Width.QWORD, Gpr.R10, mem(Gpr.RBP, 0));
         copyStackArguments(calleeStackBytes, base);
-        if (record) {
+        if (record) { // {VMContext, -, caller's rbp, return address}; the callee's rbp is the last two: a frame record
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 8), SCRATCH);
-            asm.mov(Width.QWORD, mem(Gpr.RBP, top - 16), VMCTX);
+            asm.mov(Width.QWORD, mem(Gpr.RBP, top - 16), Gpr.R10);
+            asm.mov(Width.QWORD, mem(Gpr.RBP, top - 32), VMCTX);
+            asm.lea(Width.QWORD, Gpr.R10, mem(Gpr.RBP, top - 16));
             asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.INSTANCE_RETURN));
         }
         asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, base - 8));
@@ -550,9 +554,15 @@ final class X64Function extends MachineFunction<Label> {
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.R10);
     }
 
-    /** Copies {@code bytes} of staged stack arguments from [rsp] to [rbp + base], 16 bytes at a time, highest first. */
+    /**
+     * Copies {@code bytes} of staged stack arguments from [rsp] to [rbp + base], 16 bytes at a time:
+     * highest first when the destination lies above the source, else lowest first (a record can
+     * put it below), so overlapping ranges copy whole.
+     */
     private void copyStackArguments(int bytes, int base) {
-        for (int k = bytes - 16; k >= 0; k -= 16) {
+        boolean down = base >= -frame.bytesBelowFramePointer();
+        for (int j = 0; j < bytes; j += 16) {
+            int k = down ? bytes - 16 - j : j;
             asm.movups(FSCRATCH, mem(Gpr.RSP, k));
             asm.movups(mem(Gpr.RBP, base + k), FSCRATCH);
         }

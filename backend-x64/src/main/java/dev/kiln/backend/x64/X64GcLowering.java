@@ -1,7 +1,9 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
+import dev.kiln.ir.GcLayout;
 import dev.kiln.ir.GcLowering;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.TrapKind;
@@ -14,8 +16,9 @@ import static dev.kiln.backend.x64.MemoryOperand.mem;
 
 /**
  * GC instructions on x86-64 ({@link GcLowering} says which are inline). Reference words are
- * {@code dev.kiln.interpreter.gc.GcRefs}'s: an i31 is {@code value << 1 | 1}. The others call the
- * GC helper with their operands in the execution state's return area.
+ * {@code dev.kiln.interpreter.gc.GcRefs}'s: an i31 is {@code value << 1 | 1}, an object its
+ * address ({@link GcLayout} its layout). The others call the GC helper with their operands in the
+ * execution state's return area.
  */
 final class X64GcLowering {
     private X64GcLowering() {
@@ -48,7 +51,177 @@ final class X64GcLowering {
                 asm.shift(i.op == Opcode.I31_GET_S ? ShiftOp.SAR : ShiftOp.SHR, Width.DWORD, d, 1);
                 fn.iput(i.result(), d);
             }
-            default -> helper(fn, i);
+            default -> {
+                if (GcLowering.isFieldAccess(i.op)) fieldAccess(fn, i);
+                else if (GcLowering.isInlineCast(i)) cast(fn, i);
+                else helper(fn, i);
+            }
+        }
+    }
+
+    /**
+     * struct.get/set, array.get/set/len: the object's address in its register (or R11), a null
+     * check, for an element the index (in RAX, zero-extended; RAX, RCX and RDX are this
+     * instruction's scratch) compared unsigned with the header's length, then one load or store.
+     */
+    private static void fieldAccess(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        Gpr obj = fn.iget(i.arg(0), X64Function.SCRATCH);
+        asm.test(Width.QWORD, obj, obj);
+        asm.jcc(Condition.E, fn.trap(GcLowering.nullTrap(i.op), i.wasmOffset));
+        if (i.op == Opcode.ARRAY_LEN) {
+            Gpr d = fn.idst(i.result(), X64Function.SCRATCH);
+            asm.mov(Width.DWORD, d, mem(obj, GcLayout.ARRAY_LENGTH));
+            fn.iput(i.result(), d);
+            return;
+        }
+        GcLayout.Field f = GcLowering.field(fn.module, i);
+        MemoryOperand at;
+        if (GcLowering.isArrayElementAccess(i.op)) {
+            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.arg(1)));
+            asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, mem(obj, GcLayout.ARRAY_LENGTH));
+            asm.jcc(Condition.AE, fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset));
+            if (f.size() == 16) {
+                asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.RAX, 4);
+                at = mem(obj, Gpr.RAX, 1, f.offset());
+            } else {
+                at = mem(obj, Gpr.RAX, f.size(), f.offset());
+            }
+        } else {
+            at = mem(obj, f.offset());
+        }
+        if (GcLowering.isStore(i.op)) store(fn, at, f, i.arg(i.argCount() - 1));
+        else load(fn, at, f, i.result(), GcLowering.isSignedRead(i.op));
+    }
+
+    /**
+     * ref.test (0 or 1 in RAX, then the result) and ref.cast (the operand itself, or the cast
+     * failure trap): null by the opcode's nullability, any other word by {@link #instanceCheck}.
+     */
+    private static void cast(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        boolean nullable = i.op == Opcode.REF_TEST_NULL || i.op == Opcode.REF_CAST_NULL;
+        Gpr v = fn.iget(i.arg(0), X64Function.SCRATCH);
+        if (i.op == Opcode.REF_TEST || i.op == Opcode.REF_TEST_NULL) {
+            Label no = asm.newLabel(), yes = asm.newLabel();
+            asm.mov(Width.DWORD, Gpr.RAX, 0);
+            asm.test(Width.QWORD, v, v);
+            asm.jcc(Condition.E, nullable ? yes : no);
+            instanceCheck(fn, v, i, no);
+            asm.bind(yes);
+            asm.mov(Width.DWORD, Gpr.RAX, 1);
+            asm.bind(no);
+            fn.iput(i.result(), Gpr.RAX);
+            return;
+        }
+        Label fail = fn.trap(TrapKind.CAST_FAILURE, i.wasmOffset);
+        Label done = asm.newLabel();
+        asm.test(Width.QWORD, v, v);
+        asm.jcc(Condition.E, nullable ? done : fail);
+        instanceCheck(fn, v, i, fail);
+        asm.bind(done);
+        if (fn.location(i.result()) != Location.NONE) fn.iput(i.result(), v);
+    }
+
+    /**
+     * Falls through when the nonzero word {@code v} is a value of cast {@code i}'s target heap type,
+     * else jumps to {@code fail} (RCX and RDX are scratch; see {@link GcLowering#isInlineCast}).
+     */
+    private static void instanceCheck(X64Function fn, Gpr v, Instruction i, Label fail) {
+        X64Assembler asm = fn.asm;
+        HeapType target = HeapType.fromEncoding(i.imm);
+        if (target.isConcrete()) {
+            int index = target.typeIndex();
+            asm.test(Width.DWORD, v, 7); // an i31 or a host object
+            asm.jcc(Condition.NE, fail);
+            if (fn.module.types().get(index).isFinal()) { // no other type is a subtype: the header's id or nothing
+                asm.mov(Width.DWORD, Gpr.RCX, mem(v, GcLayout.TYPE_ID));
+            } else {
+                int depth = GcLayout.depth(fn.module, index);
+                displayRecord(fn, v, Gpr.RCX);
+                if (depth > 0) {
+                    asm.alu(AluOp.CMP, Width.DWORD, mem(Gpr.RCX, GcLayout.DISPLAY_DEPTH), depth);
+                    asm.jcc(Condition.B, fail);
+                }
+                asm.mov(Width.DWORD, Gpr.RCX, mem(Gpr.RCX, GcLayout.DISPLAY_IDS + 4 * depth));
+            }
+            asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.TYPE_IDS));
+            asm.alu(AluOp.CMP, Width.DWORD, Gpr.RCX, mem(Gpr.RDX, (int) VmContextLayout.gcTypeId(fn.module.types().size(), index)));
+            asm.jcc(Condition.NE, fail);
+            return;
+        }
+        switch (target.kind()) {
+            case ANY, FUNC, EXTERN, EXN -> { } // every nonzero word of the hierarchy
+            case I31 -> {
+                asm.test(Width.DWORD, v, 1);
+                asm.jcc(Condition.E, fail);
+            }
+            case EQ -> { // an i31 or an object, not a host object
+                Label ok = asm.newLabel();
+                asm.test(Width.DWORD, v, 1);
+                asm.jcc(Condition.NE, ok);
+                asm.test(Width.DWORD, v, 7);
+                asm.jcc(Condition.NE, fail);
+                asm.bind(ok);
+            }
+            case STRUCT, ARRAY -> {
+                asm.test(Width.DWORD, v, 7);
+                asm.jcc(Condition.NE, fail);
+                displayRecord(fn, v, Gpr.RCX);
+                asm.alu(AluOp.CMP, Width.DWORD, mem(Gpr.RCX, GcLayout.DISPLAY_KIND),
+                        target.kind() == HeapType.Kind.STRUCT ? GcLayout.KIND_STRUCT : GcLayout.KIND_ARRAY);
+                asm.jcc(Condition.NE, fail);
+            }
+            default -> asm.jmp(fail); // the bottom types hold only null
+        }
+    }
+
+    /** {@code into} = the address of object {@code v}'s display record (RDX is used on the way). */
+    private static void displayRecord(X64Function fn, Gpr v, Gpr into) {
+        X64Assembler asm = fn.asm;
+        asm.mov(Width.DWORD, into, mem(v, GcLayout.TYPE_ID));
+        asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.STATE));
+        asm.mov(Width.QWORD, Gpr.RDX, mem(Gpr.RDX, ExecutionStateLayout.GC_TYPES));
+        asm.mov(Width.QWORD, into, mem(Gpr.RDX, into, 8, 0));
+    }
+
+    private static void load(X64Function fn, MemoryOperand at, GcLayout.Field f, int r, boolean signed) {
+        X64Assembler asm = fn.asm;
+        switch (f.machine()) {
+            case F32, F64, V128 -> {
+                Xmm d = fn.fdst(r, X64Function.FSCRATCH);
+                fn.loadVector(fn.type(r), d, at);
+                fn.fput(r, d);
+            }
+            default -> {
+                Gpr d = fn.idst(r, X64Function.SCRATCH); // R11 may hold the address: read before written
+                if (f.packed()) {
+                    Width w = f.size() == 1 ? Width.BYTE : Width.WORD;
+                    if (signed) asm.movsx(Width.DWORD, d, w, at);
+                    else asm.movzx(Width.DWORD, d, w, at);
+                } else {
+                    asm.mov(f.size() == 4 ? Width.DWORD : Width.QWORD, d, at);
+                }
+                fn.iput(r, d);
+            }
+        }
+    }
+
+    private static void store(X64Function fn, MemoryOperand at, GcLayout.Field f, int v) {
+        X64Assembler asm = fn.asm;
+        switch (f.machine()) {
+            case F32 -> asm.movss(at, fn.fget(v, X64Function.FSCRATCH));
+            case F64 -> asm.movsd(at, fn.fget(v, X64Function.FSCRATCH));
+            case V128 -> asm.vecStore(VecOp.MOVDQU_STORE, at, fn.vget(v, X64Function.FSCRATCH));
+            default -> {
+                Width w = switch (f.size()) {
+                    case 1 -> Width.BYTE;
+                    case 2 -> Width.WORD;
+                    case 4 -> Width.DWORD;
+                    default -> Width.QWORD;
+                };
+                asm.mov(w, at, fn.iget(v, Gpr.RCX));
+            }
         }
     }
 

@@ -137,10 +137,15 @@ final class X64RuntimeStubs {
         return asm.finish().toMachineCode(-1, "kiln_stack_pointer", List.of(), 0);
     }
 
-    /** {@code pop r15; mov r14, [r15 + MEMORY_BASE]; ret}: see {@link Backend#instanceReturn}. */
+    /**
+     * {@code mov r15, [rsp]; mov rbp, [rsp+16]; lea rsp, [rsp+24]; mov r14, [r15 + MEMORY_BASE]; ret}:
+     * see {@link Backend#instanceReturn}.
+     */
     static MachineCode instanceReturn() {
         X64Assembler asm = new X64Assembler(false);
-        asm.pop(X64Function.VMCTX);
+        asm.mov(Width.QWORD, X64Function.VMCTX, mem(Gpr.RSP, 0));
+        asm.mov(Width.QWORD, Gpr.RBP, mem(Gpr.RSP, 16));
+        asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RSP, 24));
         asm.mov(Width.QWORD, X64Function.MEMBASE, mem(X64Function.VMCTX, VmContextLayout.MEMORY_BASE));
         asm.ret();
         return asm.finish().toMachineCode(-1, Backend.INSTANCE_RETURN_SYMBOL, List.of(), 0);

@@ -1,5 +1,6 @@
 package dev.kiln.backend.x64;
 
+import dev.kiln.backend.TailLaunchArea;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.abi.VmContextLayout;
@@ -65,8 +66,9 @@ final class X64TierStubs {
      * <pre>
      *   push rbp; mov rbp, rsp; sub rsp, buffer                     ; 16 bytes per value
      *   store each argument (registers, or the caller's stack places) at [rsp + 16i]; i32 zero-extended
-     *   upcall(rdi = r15, esi = eax, rdx = rsp); test eax, eax; jnz trapped
+     *   upcall(rdi = r15, esi = eax, rdx = rsp); test eax, eax; jnz failed
      *   load the single result from [rsp] into rax or xmm0; leave; ret n    ; pops the stack arguments
+     * failed: eax == 2 (a tail call left to the adapter): r11d = n; jmp [state + LAUNCHER]
      * trapped: esi = 0 (keep the code the runtime stored); call kiln_trap
      * </pre>
      * The upcall preserves RBX, R12-R15 (the C convention), so the pinned registers survive it.
@@ -106,9 +108,9 @@ final class X64TierStubs {
         asm.mov(Width.QWORD, Gpr.RDX, Gpr.RSP);
         asm.movabs(Gpr.R11, upcallAddress);
         asm.call(Gpr.R11);
-        Label trapped = asm.newLabel();
+        Label failed = asm.newLabel();
         asm.test(Width.DWORD, Gpr.RAX, Gpr.RAX);
-        asm.jcc(Condition.NE, trapped);
+        asm.jcc(Condition.NE, failed);
         if (t.resultCount() == 1) {
             ValType r = t.result(0);
             if (r == ValType.V128) asm.movups(X64CallingConvention.FLOAT_RESULT, mem(Gpr.RSP, 0));
@@ -117,9 +119,83 @@ final class X64TierStubs {
         }
         asm.leave();
         asm.ret(places.stackBytes());
+        asm.bind(failed);
+        Label trapped = asm.newLabel();
+        asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, TAIL_CALL);
+        asm.jcc(Condition.NE, trapped);
+        // the interpreted function ended in a tail call left to this adapter: the launcher makes it
+        asm.mov(Width.QWORD, Gpr.R10, mem(X64Function.VMCTX, VmContextLayout.STATE));
+        asm.mov(Width.DWORD, Gpr.R11, places.stackBytes());
+        asm.jmp(mem(Gpr.R10, TailLaunchArea.LAUNCHER));
         asm.bind(trapped);
         asm.alu(AluOp.XOR, Width.DWORD, Gpr.RSI, Gpr.RSI);
         asm.call(Backend.TRAP_SYMBOL);
         return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
+    }
+
+    /** What an adapter's upcall returns when the callee left a tail call to it (0: returned, 1: trapped). */
+    static final int TAIL_CALL = 2;
+
+    static final TailLaunchArea LAUNCH_AREA = new TailLaunchArea(X64CallingConvention.CONVENTION);
+
+    /**
+     * The tail-call launcher (see {@link Backend#tailLauncher}), entered with rbp = the adapter's
+     * frame, R11 = its incoming stack-argument bytes M, R15 = the pinned VMContext:
+     * <pre>
+     *   r10 = state; rax = descriptor; r11 = rbp + 16 + M (top); rdi = [rbp+8] (return); rsi = [rbp] (caller's rbp)
+     *   another instance and rdi != the instance-return stub: record {r15, -, rsi, rdi} at [top-32, top),
+     *       rsi = top-16, rdi = the stub, top -= 32
+     *   rcx = N; r11 = top - N; rsp = r11 - 8; copy the N bytes of the stack image to [r11 ..), highest first
+     *   [rsp] = rdi; rbp = rsi; enter the descriptor's instance; load the argument registers; jmp [rax+FUNC_CODE]
+     * </pre>
+     * The argument registers serve as scratch until they are loaded last; R10/R11/RAX carry no argument.
+     */
+    static MachineCode tailLauncher() {
+        X64Assembler asm = new X64Assembler(false);
+        Gpr state = Gpr.R10, top = Gpr.R11, ret = Gpr.RDI, callerFp = Gpr.RSI, n = Gpr.RCX, tmp = Gpr.RDX;
+        asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.STATE));
+        asm.mov(Width.QWORD, Gpr.RAX, mem(state, TailLaunchArea.DESCRIPTOR));
+        asm.lea(Width.QWORD, top, mem(Gpr.RBP, top, 1, 16));
+        asm.mov(Width.QWORD, ret, mem(Gpr.RBP, 8));
+        asm.mov(Width.QWORD, callerFp, mem(Gpr.RBP, 0));
+        Label plain = asm.newLabel();
+        asm.alu(AluOp.CMP, Width.QWORD, X64Function.VMCTX, mem(Gpr.RAX, VmContextLayout.FUNC_VMCTX));
+        asm.jcc(Condition.E, plain);
+        asm.mov(Width.QWORD, tmp, mem(X64Function.VMCTX, VmContextLayout.INSTANCE_RETURN));
+        asm.alu(AluOp.CMP, Width.QWORD, ret, tmp);
+        asm.jcc(Condition.E, plain);
+        asm.mov(Width.QWORD, mem(top, -8), ret);
+        asm.mov(Width.QWORD, mem(top, -16), callerFp);
+        asm.mov(Width.QWORD, mem(top, -Backend.INSTANCE_RECORD_BYTES), X64Function.VMCTX);
+        asm.lea(Width.QWORD, callerFp, mem(top, -16));
+        asm.mov(Width.QWORD, ret, tmp);
+        asm.alu(AluOp.SUB, Width.QWORD, top, Backend.INSTANCE_RECORD_BYTES);
+        asm.bind(plain);
+        asm.mov(Width.QWORD, n, mem(state, TailLaunchArea.STACK_BYTES));
+        asm.alu(AluOp.SUB, Width.QWORD, top, n);
+        asm.lea(Width.QWORD, Gpr.RSP, mem(top, -8));
+        Label copied = asm.newLabel(), copy = asm.newLabel();
+        asm.test(Width.QWORD, n, n);
+        asm.jcc(Condition.E, copied);
+        asm.bind(copy);
+        asm.alu(AluOp.SUB, Width.QWORD, n, 8);
+        asm.mov(Width.QWORD, tmp, mem(state, n, 1, LAUNCH_AREA.stackImage()));
+        asm.mov(Width.QWORD, mem(top, n, 1, 0), tmp);
+        asm.jcc(Condition.NE, copy);
+        asm.bind(copied);
+        asm.mov(Width.QWORD, mem(Gpr.RSP, 0), ret);
+        asm.mov(Width.QWORD, Gpr.RBP, callerFp);
+        asm.mov(Width.QWORD, tmp, mem(X64Function.VMCTX, VmContextLayout.STACK_LIMIT));
+        asm.mov(Width.QWORD, X64Function.VMCTX, mem(Gpr.RAX, VmContextLayout.FUNC_VMCTX));
+        asm.mov(Width.QWORD, mem(X64Function.VMCTX, VmContextLayout.STACK_LIMIT), tmp);
+        asm.mov(Width.QWORD, X64Function.MEMBASE, mem(X64Function.VMCTX, VmContextLayout.MEMORY_BASE));
+        for (int k = 0; k < X64CallingConvention.INT_ARGS.length; k++) {
+            asm.mov(Width.QWORD, X64CallingConvention.INT_ARGS[k], mem(state, TailLaunchArea.INT_ARGS + 8 * k));
+        }
+        for (int k = 0; k < X64CallingConvention.FLOAT_ARGS.length; k++) {
+            asm.movups(X64CallingConvention.FLOAT_ARGS[k], mem(state, LAUNCH_AREA.vectorArgs() + 16 * k));
+        }
+        asm.jmp(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
+        return asm.finish().toMachineCode(-1, "kiln_tail_launcher", List.of(), 0);
     }
 }

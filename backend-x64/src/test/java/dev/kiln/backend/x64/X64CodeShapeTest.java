@@ -20,6 +20,12 @@ class X64CodeShapeTest {
         return X64Backend.INSTANCE.compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true).listing();
     }
 
+    /** The listing of the module's first defined function after one imported function. */
+    private static List<String> listing1(String wat) {
+        ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
+        return X64Backend.INSTANCE.compile(vm, SymbolNames.of(vm.module()), 1, CodeOptions.DEFAULT, true).listing();
+    }
+
     private static List<String> listing(String wat, CpuFeatures cpu) {
         ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
         return X64Backend.forCpu(cpu).compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true).listing();
@@ -107,5 +113,65 @@ class X64CodeShapeTest {
         assertTrue(all.contains("[r14+0x7ffffffc]"), "an access from 2^31 - 4 still fits:\n" + all);
         assertTrue(all.contains(",0x7fffffff") && all.contains("*1+0x1]"), "2^31 is no displacement: register plus offset:\n" + all);
         assertFalse(all.matches("(?s).*(xor +e[a-z0-9]+,e|mov +e[a-z0-9]+,0x[48]00\\b).*"), "no address materialised:\n" + all);
+    }
+
+    /**
+     * Twelve i64 values live across a loop (more than the registers), the last of them used in
+     * the loop: that value ends last, so whole-range linear scan spills it and the loop reads it
+     * from its slot every iteration. Split at the loop, its part inside the loop is a header
+     * parameter and stays in a register; the value around the loop is the one spilled, and the
+     * only reload is the loop entry's move.
+     */
+    private static String liveAcrossLoop(String loopBody) {
+        int n = 12;
+        StringBuilder w = new StringBuilder("(module (func $g (import \"m\" \"g\") (param i64) (result i64))\n (func (param");
+        for (int k = 0; k < n; k++) w.append(" i64");
+        w.append(") (param $n i64) (result i64) (local $i i64) (local $s i64)");
+        for (int k = 0; k < n; k++) w.append(" (local $a").append(k).append(" i64)");
+        for (int k = 0; k < n; k++) w.append("\n (local.set $a").append(k).append(" (i64.mul (local.get ").append(k).append(") (i64.const ").append(k + 3).append(")))");
+        w.append("\n (loop $l ").append(loopBody)
+                .append("\n (br_if $l (i64.lt_u (local.tee $i (i64.add (local.get $i) (i64.const 1))) (local.get $n))))");
+        String sum = "(local.get $s)";
+        for (int k = 0; k < n; k++) sum = "(i64.add " + sum + " (local.get $a" + k + "))";
+        return w.append("\n ").append(sum).append("))").toString();
+    }
+
+    /** The listing lines of the loop: from the back edge's target to the back edge. */
+    private static List<String> loopBody(List<String> listing) {
+        for (int k = listing.size() - 1; k >= 0; k--) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*([0-9a-f]+): +j[a-z]+ +0x([0-9a-f]+)").matcher(listing.get(k));
+            if (m.find() && Long.parseLong(m.group(2), 16) < Long.parseLong(m.group(1), 16)) {
+                String target = m.group(2);
+                for (int j = 0; j < k; j++) {
+                    if (listing.get(j).matches("^\\s*" + target + ":.*")) return listing.subList(j, k + 1);
+                }
+            }
+        }
+        throw new AssertionError("no back edge in\n" + String.join("\n", listing));
+    }
+
+    @Test
+    void aValueUsedInALoopUnderPressureIsSplitAndNotReloadedInTheLoop() {
+        List<String> l = listing1(liveAcrossLoop("""
+                (local.set $s (i64.add (local.get $s) (i64.mul (local.get $a11) (local.get $i))))
+                (local.set $s (i64.xor (local.get $s) (local.get $a11)))"""));
+        List<String> loop = loopBody(l);
+        String all = String.join("\n", l);
+        assertTrue(loop.stream().noneMatch(x -> x.contains("[rbp-")), "no stack slot read or written inside the loop:\n" + all);
+    }
+
+    @Test
+    void aValueUsedAfterACallInALoopIsReadAtMostOnceAnIteration() {
+        // the loop's i, s and n take the three callee-saved registers, so a11's loop part lives in a slot across
+        // the call; it is used twice after the call, and split after the call it is read once, into a register
+        List<String> l = listing1(liveAcrossLoop("""
+                (local.set $s (i64.add (local.get $s) (call $g (local.get $i))))
+                (local.set $s (i64.add (local.get $s) (i64.mul (local.get $a11) (local.get $i))))
+                (local.set $s (i64.xor (local.get $s) (local.get $a11)))"""));
+        List<String> loop = loopBody(l);
+        String all = String.join("\n", l);
+        long slotReads = loop.stream().filter(x -> x.contains("[rbp-")).count();
+        assertTrue(slotReads <= 2, "at most one slot read an iteration (and the VMContext's reload):\n"
+                + String.join("\n", loop) + "\n\nwhole function:\n" + all);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.interpreter.gc;
 
+import dev.kiln.ir.GcLayout;
+
 import java.util.Arrays;
 
 /**
@@ -7,14 +9,14 @@ import java.util.Arrays;
  * of a store: the object layout the heap and every tier use, and a display of supertypes that
  * makes a subtype test constant-time ({@link #isSubtypeOf}).
  *
- * <p>Object layout (the same for the interpreter and, later, native code): an 8-byte header at
+ * <p>Object layout ({@link GcLayout}, the same for the interpreter and native code): an 8-byte header at
  * the object's address (bits 0-31 the type's {@link #id}, bits 32-63 an array's length), then the
  * fields at {@link #offset}s, each aligned to its size (v128 to 16). Packed fields take 1 or 2
  * bytes; references take one 8-byte word (see {@link GcRefs} for what a word holds).
  */
 public final class GcType {
     /** The object header's size in bytes; fields and array elements start here. */
-    public static final int HEADER = 8;
+    public static final int HEADER = GcLayout.HEADER;
 
     public enum Kind { STRUCT, ARRAY, FUNC }
 
@@ -46,23 +48,25 @@ public final class GcType {
         this.sizes = sizes;
         this.refs = refs;
         this.packed = packed;
-        this.offsets = new int[sizes.length];
-        int at = HEADER;
-        if (kind == Kind.STRUCT) {
-            for (int i = 0; i < sizes.length; i++) {
-                int align = Math.min(sizes[i], 16);
-                at = (at + align - 1) & -align;
-                offsets[i] = at;
-                at += sizes[i];
-            }
-        }
-        this.size = (at + 7) & -8;
+        boolean struct = kind == Kind.STRUCT;
+        this.offsets = struct ? GcLayout.fieldOffsets(sizes) : new int[sizes.length];
+        this.size = struct ? GcLayout.structSize(offsets, sizes) : HEADER;
     }
 
     /** Constant-time declared subtyping: {@code s} is on this type's supertype chain (or is this type). */
     public boolean isSubtypeOf(GcType s) {
         int d = s.display.length - 1;
         return d < display.length && display[d] == s;
+    }
+
+    /** The length of this type's supertype chain minus one (0: no supertype). */
+    public int depth() {
+        return display.length - 1;
+    }
+
+    /** The id of this type's supertype at depth {@code k} (0: the root; {@link #depth()}: this type). */
+    public int displayId(int k) {
+        return display[k].id;
     }
 
     /** Number of fields of a struct type. */

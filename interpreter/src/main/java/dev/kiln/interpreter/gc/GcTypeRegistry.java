@@ -3,11 +3,14 @@ package dev.kiln.interpreter.gc;
 import dev.kiln.frontend.ArrayType;
 import dev.kiln.frontend.FieldType;
 import dev.kiln.frontend.FuncType;
-import dev.kiln.frontend.MachineType;
 import dev.kiln.frontend.StructType;
 import dev.kiln.frontend.SubType;
 import dev.kiln.frontend.TypeHierarchy;
+import dev.kiln.ir.GcLayout;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +24,38 @@ import java.util.Map;
 public final class GcTypeRegistry {
     private final Map<String, GcType> byKey = new HashMap<>();
     private final List<GcType> byId = new ArrayList<>();
+    /** The display records and their table (outgrown tables stay valid: the arena frees nothing before the registry goes). */
+    private final Arena arena = Arena.ofAuto();
+    private MemorySegment displays = MemorySegment.NULL;
+    private int published;
+
+    /**
+     * The address of the native table of display records ({@link GcLayout#DISPLAY_DEPTH}), one u64
+     * per type id, for native code's inline casts; a later call may return a larger copy when types
+     * were added (the old table stays valid for the types it has).
+     */
+    public synchronized long displayTable() {
+        int n = byId.size();
+        if (displays.byteSize() < 8L * Math.max(1, n)) {
+            MemorySegment grown = arena.allocate(8L * Math.max(64, 2 * n), 8);
+            grown.copyFrom(displays);
+            displays = grown;
+        }
+        for (; published < n; published++) displays.setAtIndex(ValueLayout.JAVA_LONG, published, record(byId.get(published)));
+        return displays.address();
+    }
+
+    private long record(GcType t) {
+        MemorySegment r = arena.allocate(GcLayout.DISPLAY_IDS + 4L * (t.depth() + 1), 8);
+        r.set(ValueLayout.JAVA_INT, GcLayout.DISPLAY_DEPTH, t.depth());
+        r.set(ValueLayout.JAVA_INT, GcLayout.DISPLAY_KIND, switch (t.kind) {
+            case STRUCT -> GcLayout.KIND_STRUCT;
+            case ARRAY -> GcLayout.KIND_ARRAY;
+            case FUNC -> GcLayout.KIND_FUNC;
+        });
+        for (int k = 0; k <= t.depth(); k++) r.set(ValueLayout.JAVA_INT, GcLayout.DISPLAY_IDS + 4L * k, t.displayId(k));
+        return r.address();
+    }
 
     /** The run-time type of every type index of a module, in index order. */
     public synchronized GcType[] typesOf(TypeHierarchy h) {
@@ -67,24 +102,14 @@ public final class GcTypeRegistry {
                 boolean[] packed = new boolean[n];
                 for (int k = 0; k < n; k++) {
                     FieldType f = st.fields().get(k);
-                    sizes[k] = storageSize(f);
+                    sizes[k] = GcLayout.storageSize(f);
                     refs[k] = f.type().isReference();
                     packed[k] = f.isPacked();
                 }
                 yield new GcType(id, GcType.Kind.STRUCT, sup, sizes, refs, packed);
             }
-            case ArrayType a -> new GcType(id, GcType.Kind.ARRAY, sup, new int[] {storageSize(a.element())},
+            case ArrayType a -> new GcType(id, GcType.Kind.ARRAY, sup, new int[] {GcLayout.storageSize(a.element())},
                     new boolean[] {a.element().type().isReference()}, new boolean[] {a.element().isPacked()});
-        };
-    }
-
-    private static int storageSize(FieldType f) {
-        if (f.isPacked()) return f.packedBits() / 8;
-        MachineType m = f.type().machine();
-        return switch (m) {
-            case I32, F32 -> 4;
-            case I64, F64, REF -> 8;
-            case V128 -> 16;
         };
     }
 }

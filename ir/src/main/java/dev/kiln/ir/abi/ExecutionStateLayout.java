@@ -14,6 +14,8 @@ package dev.kiln.ir.abi;
  *   FUEL          fuel left when metered (signed; each unit is a function entry or a loop
  *                 back-edge; code that finds none left traps with out of fuel)
  *   FRAME_COUNT   number of return addresses the trap routine recorded in FRAMES
+ *   GC_TYPES      address of the store's table of GC type display records, one u64 per run-time
+ *                 type id ({@code dev.kiln.ir.GcLayout#DISPLAY_DEPTH}): inline casts read it
  *   RETURN_AREA   results of functions returning more than one value, in order, one 16-byte slot
  *                 each ({@link #returnSlot}): a v128 fills its slot, any other value the low 8 bytes
  *   FRAMES        return addresses of the native frames a trap unwound, innermost first
@@ -26,6 +28,7 @@ public final class ExecutionStateLayout {
     public static final int TRAP_CODE = 24;
     public static final int FUEL = 32;
     public static final int FRAME_COUNT = 48;
+    public static final int GC_TYPES = 56;
     public static final int MAX_RESULTS = 1000;
     public static final int RETURN_AREA = 64;
     public static final int MAX_FRAMES = 1000;

@@ -12,10 +12,12 @@ package dev.kiln.ir.abi;
  *   TABLES        address of a u64 array: the address of each table's record {base u64, size u64}
  *   FUNCTIONS     address of a u64 array: each function's funcref descriptor address (imports
  *                 included; an imported host function's descriptor carries this instance's VMContext)
- *   TYPE_IDS      address of a u32 array: the store-wide canonical id of each module type
+ *   TYPE_IDS      address of a u32 array: the store-wide canonical id of each module type (the
+ *                 id function references carry), then, at {@link #gcTypeId}, the run-time GC type
+ *                 id of each module type (what object headers and display records hold)
  *   STATE         address of the store's {@link ExecutionStateLayout execution state}
  *   INTERRUPT     u32: nonzero when the store was asked to stop; code checks it at function
- *                 entries and loop headers and traps (interrupted)
+ *                 entries and loop headers (but those of ShortLoops) and traps (interrupted)
  *   STACK_LIMIT   lowest stack address kiln code may use on the thread now running this instance:
  *                 every prologue compares its stack pointer with it (one load, one compare). The
  *                 entry trampoline sets it (and restores the old value on the way out); a call that
@@ -86,6 +88,11 @@ public final class VmContextLayout {
     public static final int GLOBAL_CELL_SIZE = 16;
 
     private VmContextLayout() {
+    }
+
+    /** Offset in the TYPE_IDS array of type {@code typeIndex}'s run-time GC type id, in a module of {@code typeCount} types. */
+    public static long gcTypeId(int typeCount, int typeIndex) {
+        return 4L * (typeCount + typeIndex);
     }
 
     public static int helper(RuntimeHelper h) {

@@ -117,12 +117,34 @@ public interface Backend {
 
     /**
      * The instance-return stub ({@link #INSTANCE_RETURN_SYMBOL}): a tail call into another instance
-     * leaves a 16-byte record above the callee's stack arguments (the caller's VMContext and the
-     * return address it was to return to) and makes this stub the callee's return address; the stub
-     * restores the VMContext and memory base from the record and returns through it
-     * (docs/design-changes.md, "Tail calls").
+     * leaves a record of {@link #INSTANCE_RECORD_BYTES} above the callee's stack arguments (the
+     * caller's VMContext, a free word, then a frame record: the caller's frame pointer and the
+     * return address it was to return to), makes this stub the callee's return address and that
+     * frame record the callee's frame pointer; the stub restores the VMContext, memory base and
+     * frame pointer from the record and returns through it (docs/design-changes.md, "Tail calls").
      */
     MachineCode instanceReturn();
+
+    /**
+     * The tail-call launcher (docs/design-changes.md, "Tail calls across tiers"), or null when this
+     * backend has none (tail calls out of interpreted functions called from native code then nest).
+     * An adapter whose upcall returned 2 jumps to it with its own frame in place (rbp/x29) and its
+     * incoming stack-argument bytes in R11/X16; the launcher takes the callee and its arguments
+     * from the launch area (the backend module's {@code TailLaunchArea}), replaces the adapter's
+     * frame as a tail call does (with an instance-return record when the callee is in another
+     * instance) and jumps to the callee.
+     */
+    default MachineCode tailLauncher() {
+        return null;
+    }
+
+    /**
+     * Where the launcher takes each parameter of a callee of type {@code t} (byte offsets from the
+     * execution state), then its stack-argument bytes; null when it has no launcher or they do not fit.
+     */
+    default int[] tailLaunchOffsets(FuncType t) {
+        return null;
+    }
 
     /**
      * The process's handler of SIGSEGV and SIGBUS for guard pages ({@code void handler(int sig,
@@ -159,6 +181,9 @@ public interface Backend {
 
     /** Symbol of the trap routine, as compiled code refers to it. */
     String TRAP_SYMBOL = "kiln_trap";
+
+    /** Bytes of the instance-return record a tail call into another instance leaves (see {@link #instanceReturn}). */
+    int INSTANCE_RECORD_BYTES = 32;
 
     /** Symbol of the instance-return stub, as compiled code refers to it. */
     String INSTANCE_RETURN_SYMBOL = "kiln_instance_return";

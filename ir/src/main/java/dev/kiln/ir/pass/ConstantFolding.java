@@ -13,6 +13,8 @@ import dev.kiln.ir.Numerics;
 import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapException;
 
+import java.util.List;
+
 /**
  * Constant folding: a scalar numeric operation whose operands are all constants becomes a constant
  * (evaluated by {@link Numerics}, exactly as the interpreter would; an operation that would trap is
@@ -34,45 +36,54 @@ public final class ConstantFolding implements Pass {
         ValueRenaming renaming = new ValueRenaming(f);
         boolean changed = false;
         for (BasicBlock b : new ControlFlowGraph(f).reversePostorder()) {
-            for (int k = 0; k < b.instructions.size(); k++) {
-                Instruction i = b.instructions.get(k);
+            // kept instructions move down to index kept: removing one is O(1), the whole block linear
+            List<Instruction> list = b.instructions;
+            int kept = 0;
+            for (int k = 0; k < list.size(); k++) {
+                Instruction i = list.get(k);
                 for (int a = 0; a < i.argCount(); a++) i.setArg(a, renaming.resolve(i.arg(a)));
                 if (isConstant(i.op)) {
                     constant[i.result()] = i;
+                    list.set(kept++, i);
                     continue;
                 }
                 if (i.op == Opcode.SELECT && constant[i.arg(2)] != null) {
                     renaming.replace(i.result(), (int) constant[i.arg(2)].imm != 0 ? i.arg(0) : i.arg(1));
-                    b.instructions.remove(k--);
                     changed = true;
                     continue;
                 }
                 int same = identityOperand(i, constant);
                 if (same >= 0) {
                     renaming.replace(i.result(), i.arg(same));
-                    b.instructions.remove(k--);
                     changed = true;
                     continue;
                 }
-                if (!Numerics.isScalarNumeric(i.op) || !allKnown(i, constant)) continue;
-                if (!Effects.isFoldable(i.op) && !mayTrapButFoldable(i.op)) continue;
-                long value;
-                try {
-                    value = Numerics.eval(i.op, constant[i.arg(0)].imm, i.argCount() > 1 ? constant[i.arg(1)].imm : 0);
-                } catch (TrapException trap) {
-                    continue; // keep the trapping instruction
+                Instruction folded = fold(i, constant);
+                if (folded != null) {
+                    constant[folded.result()] = folded;
+                    changed = true;
                 }
-                ValType t = i.op.result(0);
-                value = normalize(t, value);
-                Instruction c = new Instruction(constOf(t), new int[0], i.results(), value, 0, i.wasmOffset);
-                b.instructions.set(k, c);
-                constant[c.result()] = c;
-                changed = true;
+                list.set(kept++, folded != null ? folded : i);
             }
+            list.subList(kept, list.size()).clear();
             changed |= foldTerminator(b, constant, renaming);
         }
         renaming.apply(f);
         return changed;
+    }
+
+    /** {@code i} as a constant when its operands are all constant and it can be evaluated now (does not trap), else null. */
+    private static Instruction fold(Instruction i, Instruction[] constant) {
+        if (!Numerics.isScalarNumeric(i.op) || !allKnown(i, constant)) return null;
+        if (!Effects.isFoldable(i.op) && !mayTrapButFoldable(i.op)) return null;
+        long value;
+        try {
+            value = Numerics.eval(i.op, constant[i.arg(0)].imm, i.argCount() > 1 ? constant[i.arg(1)].imm : 0);
+        } catch (TrapException trap) {
+            return null; // keep the trapping instruction
+        }
+        ValType t = i.op.result(0);
+        return new Instruction(constOf(t), new int[0], i.results(), normalize(t, value), 0, i.wasmOffset);
     }
 
     /**

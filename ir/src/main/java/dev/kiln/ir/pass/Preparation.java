@@ -24,10 +24,14 @@ public final class Preparation {
         return f;
     }
 
-    /** Built, optimised, fuel points marked when metering, edges split: what a backend lowers. */
+    /**
+     * Built, optimised, divisions by constants as multiplies ({@link ConstantDivision}), fuel points
+     * marked when metering, edges split: what a backend lowers.
+     */
     public static IrFunction forBackend(ValidatedModule vm, int funcIndex, CodeOptions options) {
         IrFunction f = IrBuilder.build(vm, funcIndex);
         Optimizer.optimize(f);
+        new ConstantDivision().run(f);
         if (options.fuel()) new FuelPoints().run(f);
         new EdgeSplitting().run(f);
         return f;
@@ -35,7 +39,8 @@ public final class Preparation {
 
     /**
      * The variant of a function entered at loop header {@code headerBlock} of its interpreter IR
-     * (see {@link OsrTransform}), ready for a backend. Fuel points are marked before the
+     * (see {@link OsrTransform}), ready for a backend (divisions by constants as in
+     * {@link #forBackend}, after the transform, which maps the interpreter's values). Fuel points are marked before the
      * transform, so the new entry (a continuation, not a call) consumes none.
      */
     public static IrFunction osrVariant(ValidatedModule vm, int funcIndex, int headerBlock, CodeOptions options) {
@@ -49,6 +54,7 @@ public final class Preparation {
         OsrTransform.apply(f, header);
         new CopyPropagation().run(f);
         new DeadCodeElimination().run(f);
+        new ConstantDivision().run(f);
         new EdgeSplitting().run(f);
         return f;
     }

@@ -154,6 +154,12 @@ class MutatedInputsThroughKilnTest {
                         && outErr[1].strip().lines().count() == 1 && !Files.exists(written)) {
                     return null;
                 }
+                // so is metadata (a function's row, its trap sites), block by block when first read: for FIB that is when
+                // run is bound on its first call from Java, before it runs (found by the slow run: 3 of 3 000 entries)
+                if (exit == 1 && outErr[0].isEmpty() && outErr[1].contains("metadata block") && outErr[1].contains("is damaged (entry removed")
+                        && outErr[1].strip().lines().count() == 1 && !Files.exists(written)) {
+                    return null;
+                }
                 return "exit " + exit + ", output " + outErr[0] + outErr[1];
             }));
         }

@@ -53,10 +53,14 @@ public class DifferentialRound {
         if (oracle != null) oracle.close();
     }
 
-    /** Half the modules use SIMD too (when the host's backend compiles it; else the interpreter would run them alone). */
+    /**
+     * Half the modules use SIMD too (when the host's backend compiles it; else the interpreter would run them alone);
+     * with {@code -Dkiln.fuzz.simdOnly=true} (KILN_FUZZ_SIMD_ONLY=1 for ./run-tests fuzz) every module does.
+     */
     @Provide
     Arbitrary<FuzzCase> cases() {
         if (Backends.host() == null || !Backends.host().compilesSimd()) return FuzzCases.of(8, 200, 900);
+        if (Boolean.getBoolean("kiln.fuzz.simdOnly")) return FuzzCases.withSimd(8, 200, 900);
         return Arbitraries.oneOf(FuzzCases.of(8, 200, 900), FuzzCases.withSimd(8, 200, 900));
     }
 

@@ -62,6 +62,14 @@ class ResourceLimitsTest {
                 (local.get $acc))
               (func (export "spin") (loop $l (global.set $progress (i32.add (global.get $progress) (i32.const 1))) (br $l)))
               (func (export "calls") (loop $l (drop (call $rec (i32.const 50))) (br $l)))
+              ;; an endless loop around a short counted one, which native code runs without a check of its own (ShortLoops)
+              (func (export "spinShort") (local $j i32)
+                (loop $outer
+                  (local.set $j (i32.const 0))
+                  (loop $inner
+                    (global.set $progress (i32.add (global.get $progress) (i32.const 1)))
+                    (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 1000))))
+                  (br $outer)))
               (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
               (func (export "growTable") (param i32) (result i32) (table.grow 0 (ref.null func) (local.get 0))))
             """);
@@ -128,7 +136,7 @@ class ResourceLimitsTest {
     void anotherThreadStopsALoopAndACallChainWithinMilliseconds(Mode mode) throws Exception {
         Store s = store(mode);
         Instance i = s.instantiate(WasmModule.of(PROGRAM), new Imports());
-        for (String export : List.of("spin", "calls")) {
+        for (String export : List.of("spin", "calls", "spinShort")) {
             long start = System.nanoTime();
             Thread stopper = Thread.ofPlatform().start(() -> {
                 try {

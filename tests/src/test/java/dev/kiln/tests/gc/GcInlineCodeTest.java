@@ -1,0 +1,77 @@
+package dev.kiln.tests.gc;
+
+import dev.kiln.backend.NativeBackend;
+import dev.kiln.backend.aarch64.A64Backend;
+import dev.kiln.backend.x64.X64Backend;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.abi.RuntimeHelper;
+import dev.kiln.ir.abi.VmContextLayout;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.SymbolNames;
+import dev.kiln.tests.wasm3.Wat3;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Field and element access and casts are inline on both backends (issue 18: one load or store
+ * plus a null check, arrays a bounds check against the header's length; ref.test/ref.cast/
+ * br_on_cast a constant-time display check): functions made only of those never load the GC
+ * helper's address from the VMContext (the only calls left are the trap routine's).
+ */
+class GcInlineCodeTest {
+    private static final ValidatedModule MODULE = ValidatedModule.of(Wat3.compile("""
+            (module
+              (type $s (struct (field (mut i8)) (field (mut i16)) (field (mut i32)) (field (mut i64))
+                               (field (mut f32)) (field (mut f64)) (field (mut v128)) (field (mut (ref null $s)))))
+              (type $a (array (mut i8)))
+              (type $v (array (mut v128)))
+              (type $t (sub (struct)))
+              (type $u (sub $t (struct)))
+              (func (param (ref null $s) (ref null $a) (ref null $v) i32) (result i32)
+                (struct.set $s 0 (local.get 0) (struct.get_s $s 0 (local.get 0)))
+                (struct.set $s 1 (local.get 0) (struct.get_u $s 1 (local.get 0)))
+                (struct.set $s 2 (local.get 0) (struct.get $s 2 (local.get 0)))
+                (struct.set $s 3 (local.get 0) (struct.get $s 3 (local.get 0)))
+                (struct.set $s 4 (local.get 0) (struct.get $s 4 (local.get 0)))
+                (struct.set $s 5 (local.get 0) (struct.get $s 5 (local.get 0)))
+                (struct.set $s 6 (local.get 0) (struct.get $s 6 (local.get 0)))
+                (struct.set $s 7 (local.get 0) (struct.get $s 7 (local.get 0)))
+                (array.set $a (local.get 1) (local.get 3) (array.get_u $a (local.get 1) (i32.const 0)))
+                (array.set $v (local.get 2) (local.get 3) (array.get $v (local.get 2) (i32.const 1)))
+                (i32.add (array.len (local.get 1)) (array.get_s $a (local.get 1) (local.get 3))))
+              (func (param anyref) (result i32)
+                (drop (ref.cast (ref null $u) (local.get 0)))
+                (drop (ref.cast (ref struct) (local.get 0)))
+                (drop (block $l (result (ref $t)) (br_on_cast $l anyref (ref $t) (local.get 0)) (drop) (ref.cast (ref $u) (ref.null any))))
+                (i32.add (ref.test (ref $u) (local.get 0)) (ref.test (ref eq) (local.get 0)))))
+            """));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "aarch64"})
+    void fieldAndElementAccessCallsNothing(String isa) {
+        String listing = listing(isa, 0);
+        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+        assertTrue(listing.contains(isa.equals("x86_64") ? "movsx" : "ldrsb"), "a sign-extending byte load:\n" + listing);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "aarch64"})
+    void castsCallNothing(String isa) {
+        String listing = listing(isa, 1);
+        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+    }
+
+    private static String listing(String isa, int function) {
+        NativeBackend backend = isa.equals("x86_64") ? X64Backend.INSTANCE : A64Backend.INSTANCE;
+        return String.join("\n", backend.compile(MODULE, SymbolNames.of(MODULE.module()), function, CodeOptions.DEFAULT, true).listing());
+    }
+
+    /** How a load of the GC helper's address from the VMContext reads in the listing. */
+    private static String helperSlot(String isa) {
+        int helper = VmContextLayout.helper(RuntimeHelper.GC);
+        return isa.equals("x86_64") ? String.format("r15+0x%x]", helper) : "[x19, #" + helper + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.kiln.tests.wasm3;
+
+import dev.kiln.runtime.FunctionInstance;
+import dev.kiln.runtime.Imports;
+import dev.kiln.runtime.Instance;
+import dev.kiln.runtime.Store;
+import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.WasmModule;
+import dev.kiln.tests.fuzz.engine.Engine;
+import dev.kiln.tests.fuzz.engine.Outcome;
+import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
+import dev.kiln.tests.fuzz.wasm.NumType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A C program built for wasm64 with Debian's clang ({@code --target=wasm64-unknown-unknown}, no
+ * libc) that grows its 64-bit memory to 5 GiB and uses addresses above 2^32 returns on every tier
+ * what wasmtime returns, where the store allows memory past 4 GiB ({@code --max-memory}); with the
+ * default 4 GiB cap its memory.grow fails (returns 1).
+ */
+class Wasm64ProgramTest {
+    private static final long SEED = 12345;
+    private static final long SIX_GIB_PAGES = (6L << 30) / 65536;
+    private static byte[] program;
+
+    @BeforeAll
+    static void build(@TempDir Path dir) throws IOException, InterruptedException {
+        Path source = dir.resolve("above4g.c");
+        try (InputStream in = Wasm64ProgramTest.class.getResourceAsStream("/wasm64/above4g.c")) {
+            Files.write(source, in.readAllBytes());
+        }
+        Path wasm = dir.resolve("above4g.wasm");
+        List<String> cmd = List.of("clang", "--target=wasm64-unknown-unknown", "-O2", "-nostdlib", "-Wl,--no-entry",
+                "-o", wasm.toString(), source.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed (needs Debian's clang and lld):\n" + log);
+        program = Files.readAllBytes(wasm);
+    }
+
+    private static long run(Tier tier, long maxPages) {
+        try (Store s = new Store().tier(tier).maxMemoryPages(maxPages)) {
+            Instance i = s.instantiate(WasmModule.of(program), new Imports());
+            return ((FunctionInstance) i.exports().get("run")).call(SEED)[0];
+        }
+    }
+
+    private static long wasmtime() {
+        try (WasmtimeOracle oracle = WasmtimeOracle.startOrNull()) {
+            assumeTrue(oracle != null || WasmtimeOracle.required(), "no wasmtime oracle");
+            assertNotNull(oracle, "the wasmtime oracle is required");
+            Engine e = oracle.engine();
+            assertEquals(null, e.instantiate(program));
+            Outcome o = e.call("run", List.of(NumType.I64), List.of(NumType.I64), new long[] {SEED});
+            assertEquals(null, o.trap(), o.toString());
+            return o.results().getFirst();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Tier.class, names = {"INTERP", "NATIVE", "AUTO"})
+    void sameAsWasmtimePast4GiB(Tier tier) {
+        long expected = wasmtime();
+        assertEquals(true, expected != 1, "wasmtime's memory.grow to 5 GiB failed");
+        assertEquals(expected, run(tier, SIX_GIB_PAGES));
+    }
+
+    @Test
+    void theDefaultCapStopsGrowthAt4GiB() {
+        assertEquals(1, run(Tier.INTERP, 65536));
+    }
+}
