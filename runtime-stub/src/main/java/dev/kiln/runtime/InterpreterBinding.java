@@ -149,7 +149,7 @@ final class InterpreterBinding implements InstanceContext {
 
     /** The function a tail call out of the interpreter targets: {@code target} of this instance, or {@code -1 - handle}. */
     FunctionInstance tailTarget(int target) {
-        return target >= 0 ? instance.functions[target] : instance.store().functionByHandle(-1 - target);
+        return target >= 0 ? instance.function(target) : instance.store().functionByHandle(-1 - target);
     }
 
     private long[] tailCall(FunctionInstance f, long[] args) {
