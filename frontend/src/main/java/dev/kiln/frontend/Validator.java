@@ -58,8 +58,10 @@ public final class Validator {
             }
         }
         int functionsAt = sectionOffset(SectionId.FUNCTION);
-        // by the function section, not the bodies: a trusted module's bodies may not be decoded
-        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) funcTypeIndex(m.functionTypeIndex(f), functionsAt);
+        // by the function section, not the bodies: a trusted module's bodies may not be decoded. A trusted
+        // module's per-function and per-element-item checks are skipped (this build made them before it cached
+        // the module's code), so a cache hit does no work per function here
+        if (bodies) for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) funcTypeIndex(m.functionTypeIndex(f), functionsAt);
         int memoriesAt = sectionOffset(SectionId.MEMORY);
         for (MemoryType t : m.definedMemories()) memoryType(t, memoriesAt);
         int tagsAt = sectionOffset(SectionId.TAG);
@@ -322,7 +324,7 @@ public final class Validator {
                 }
             }
             valType(e.type(), e.byteOffset());
-            for (ConstExpr item : e.items()) constExpr(item, e.type(), m.globalCount());
+            if (bodies) for (ConstExpr item : e.items()) constExpr(item, e.type(), m.globalCount());
         }
     }
 

@@ -55,7 +55,15 @@ public final class BlockHash {
         long h = seed(index);
         long end = offset + length;
         long i = offset;
-        for (; i + 8 <= end; i += 8) h = step(h, segment.get(ValueLayout.JAVA_LONG_UNALIGNED, i));
+        // whole words are copied out in bulk and hashed from an array: this runs on a cache hit's path to the
+        // first instruction, before the JIT has compiled it, where one segment access per word costs ~10x more
+        long[] words = new long[(int) Math.min((end - i) >>> 3, BLOCK / 8)];
+        while (end - i >= 8) {
+            int n = (int) Math.min(words.length, (end - i) >>> 3);
+            MemorySegment.copy(segment, ValueLayout.JAVA_LONG_UNALIGNED, i, words, 0, n);
+            for (int k = 0; k < n; k++) h = step(h, words[k]);
+            i += 8L * n;
+        }
         if (i < end) {
             long w = 0;
             for (int k = 0; i + k < end; k++) w |= (segment.get(ValueLayout.JAVA_BYTE, i + k) & 0xffL) << (8 * k);

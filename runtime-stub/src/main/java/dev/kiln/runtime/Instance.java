@@ -34,6 +34,7 @@ import dev.kiln.ir.code.Backend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
@@ -54,11 +56,19 @@ public final class Instance implements Caller {
     private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final VarHandle INTERRUPT_FLAG = ValueLayout.JAVA_INT.varHandle();
     private static final Map<Long, Instance> BY_CONTEXT = new ConcurrentHashMap<>();
+    private static final VarHandle FUNCTION_SLOT = MethodHandles.arrayElementVarHandle(FunctionInstance[].class);
 
     private final Store store;
     private final WasmModule module;
     private final Module m;
-    final FunctionInstance[] functions;
+    /**
+     * The function objects: imports from linking on, a defined function's made when first asked for
+     * ({@link #function(int)}: an export, a funcref, a call from Java), so instantiating a module of many
+     * functions does not make an object for each.
+     */
+    private final FunctionInstance[] functions;
+    /** How many defined functions have an object so far (statistics and tests). */
+    private final AtomicInteger definedFunctionObjects = new AtomicInteger();
     final TableInstance[] tables;
     final MemoryInstance[] memories;
     final GlobalInstance[] globals;
@@ -127,7 +137,7 @@ public final class Instance implements Caller {
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
         for (int i = m.importedFunctionCount(); i < functions.length; i++) {
-            if (functions[i].descriptor != 0 && functions[i] instanceof WasmFunction wf && wf.instance == this) code.describe(i, wf.descriptor, store);
+            if (functions[i] instanceof WasmFunction wf && wf.descriptor != 0) code.describe(i, wf.descriptor, store);
         }
         nativeCode = code;
     }
@@ -342,7 +352,6 @@ public final class Instance implements Caller {
     }
 
     private void allocateDeferringCollections() {
-        for (int i = m.importedFunctionCount(); i < functions.length; i++) functions[i] = new WasmFunction(this, i);
         for (int i = m.importedTableCount(); i < tables.length; i++) {
             TableType t = m.tableType(i);
             ConstExpr init = m.tableInit(i - m.importedTableCount());
@@ -393,7 +402,7 @@ public final class Instance implements Caller {
         }
         for (Export e : m.exports()) {
             Extern value = switch (e.kind()) {
-                case FUNC -> functions[e.index()];
+                case FUNC -> function(e.index());
                 case TABLE -> tables[e.index()];
                 case MEMORY -> memories[e.index()];
                 case GLOBAL -> globals[e.index()];
@@ -410,7 +419,7 @@ public final class Instance implements Caller {
      * VMContext so the host sees its caller.
      */
     private long descriptorFor(int i) {
-        FunctionInstance f = functions[i];
+        FunctionInstance f = function(i);
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
         MemorySegment d = store.newDescriptor();
         d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, store.nativeActive() ? store.hostThunk(h) : 0);
@@ -440,7 +449,33 @@ public final class Instance implements Caller {
             memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
             dataDropped[i] = true;
         }
-        if (m.startFunction() >= 0) functions[m.startFunction()].invoke(this, new long[0]);
+        if (m.startFunction() >= 0) function(m.startFunction()).invoke(this, new long[0]);
+    }
+
+    /** Function {@code index} of this instance (imported, or defined here: its object made now if it has none yet). */
+    FunctionInstance function(int index) {
+        FunctionInstance f = functions[index];
+        if (f != null) return f;
+        WasmFunction made = new WasmFunction(this, index);
+        f = (FunctionInstance) FUNCTION_SLOT.compareAndExchange(functions, index, (FunctionInstance) null, (FunctionInstance) made);
+        if (f != null) return f; // another thread made it first: one object per function
+        definedFunctionObjects.incrementAndGet();
+        return made;
+    }
+
+    /** The store-wide type id of function {@code index}'s type. */
+    int typeIdOfFunction(int index) {
+        return typeIds[m.functionTypeIndex(index)];
+    }
+
+    /** True when function {@code index} is defined by this instance's module (not imported). */
+    boolean definesFunction(int index) {
+        return index >= m.importedFunctionCount();
+    }
+
+    /** How many defined functions have a {@link WasmFunction} object so far (they are made when first asked for). */
+    int definedFunctionObjects() {
+        return definedFunctionObjects.get();
     }
 
     /** The run-time type of function {@code funcIndex}'s type. */
@@ -497,7 +532,7 @@ public final class Instance implements Caller {
                     case I64_CONST, F64_CONST -> ci.imm();
                     case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
                     case REF_NULL -> 0;
-                    case REF_FUNC -> store.funcref(functions[(int) ci.imm()]);
+                    case REF_FUNC -> store.funcref(function((int) ci.imm()));
                     default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
                 };
             }

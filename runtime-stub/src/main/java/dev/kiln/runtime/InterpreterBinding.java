@@ -72,9 +72,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public CompiledFunction prepare(int funcIndex) {
-        FunctionInstance f = instance.functions[funcIndex];
-        if (f instanceof WasmFunction wf && wf.instance == instance) return instance.forInterpreter(funcIndex);
-        return null;
+        return instance.definesFunction(funcIndex) ? instance.forInterpreter(funcIndex) : null;
     }
 
     @Override
@@ -94,9 +92,8 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long[] callFunction(int funcIndex, long[] args) {
-        FunctionInstance f = instance.functions[funcIndex];
-        if (f instanceof WasmFunction wf && wf.instance == instance) return instance.invokeDefined(funcIndex, args);
-        return f.invoke(instance, args);
+        if (instance.definesFunction(funcIndex)) return instance.invokeDefined(funcIndex, args);
+        return instance.function(funcIndex).invoke(instance, args);
     }
 
     /** Whether the function of funcref descriptor {@code ref} has type {@code typeIndex}: the same type, or (WebAssembly 3.0) a declared subtype of it. */
@@ -137,7 +134,8 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long[] tailCallFunction(int funcIndex, long[] args) {
-        return tailCall(instance.functions[funcIndex], args);
+        if (instance.definesFunction(funcIndex)) return instance.invokeDefinedOrTail(funcIndex, args);
+        return tailCall(instance.function(funcIndex), args);
     }
 
     @Override
@@ -151,7 +149,7 @@ final class InterpreterBinding implements InstanceContext {
 
     /** The function a tail call out of the interpreter targets: {@code target} of this instance, or {@code -1 - handle}. */
     FunctionInstance tailTarget(int target) {
-        return target >= 0 ? instance.functions[target] : instance.store().functionByHandle(-1 - target);
+        return target >= 0 ? instance.function(target) : instance.store().functionByHandle(-1 - target);
     }
 
     private long[] tailCall(FunctionInstance f, long[] args) {
@@ -161,7 +159,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long refFunc(int funcIndex) {
-        return instance.store().funcref(instance.functions[funcIndex]);
+        return instance.store().funcref(instance.function(funcIndex));
     }
 
     @Override

@@ -64,6 +64,8 @@ final class NativeModule {
     private final long[] stubs;
     /** Slots and stubs exist per chunk of this many functions, made when first needed. */
     private static final int CHUNK = 1024;
+    /** All of native memory, for writes to descriptors by address (one segment, not one per write). */
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private final boolean[] chunkReady;
     /** The cached object whose text is mapped (null when code comes from elsewhere), and where its text is. */
     private volatile MappedObject mapped;
@@ -358,7 +360,7 @@ final class NativeModule {
     }
 
     private static void setDescriptorCode(long descriptor, long code) {
-        MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, descriptor + VmContextLayout.FUNC_CODE, code);
+        NATIVE.set(ValueLayout.JAVA_LONG, descriptor + VmContextLayout.FUNC_CODE, code);
     }
 
     /** True once calls of defined function {@code f} go to native code (bound, or promoted from the interpreter). */

@@ -61,6 +61,8 @@ import java.util.function.Supplier;
 public final class Store implements AutoCloseable {
     /** Stores by the address of their host context, for host functions called from native code. */
     private static final Map<Long, Store> BY_HOST_CONTEXT = new ConcurrentHashMap<>();
+    /** All of native memory, for writes to descriptors by address. */
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     final Arena arena = Arena.ofShared();
     final TypeRegistry types = new TypeRegistry();
     private final List<FunctionInstance> functionsByHandle = new ArrayList<>();
@@ -726,28 +728,35 @@ public final class Store implements AutoCloseable {
 
     /** A zeroed funcref descriptor in the store's memory, from the current slab. */
     synchronized MemorySegment newDescriptor() {
+        long address = newDescriptorAddress();
+        return descriptorSlab.asSlice(address - descriptorSlab.address(), VmContextLayout.FUNC_DESCRIPTOR_SIZE);
+    }
+
+    /** The address of a new zeroed descriptor ({@link #newDescriptor}), without a segment object for it. */
+    private synchronized long newDescriptorAddress() {
         if (descriptorsLeft == 0) {
             descriptorSlab = arena.allocate((long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * DESCRIPTORS_PER_SLAB, 16);
             descriptorsLeft = DESCRIPTORS_PER_SLAB;
         }
-        long at = (long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * (DESCRIPTORS_PER_SLAB - descriptorsLeft--);
-        return descriptorSlab.asSlice(at, VmContextLayout.FUNC_DESCRIPTOR_SIZE);
+        return descriptorSlab.address() + (long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * (DESCRIPTORS_PER_SLAB - descriptorsLeft--);
     }
 
     /** The funcref value (descriptor address) of a function, creating its descriptor on first use. */
     synchronized long funcref(FunctionInstance f) {
         if (f.descriptor != 0) return f.descriptor;
-        MemorySegment d = newDescriptor();
+        // written by address: a table of 10 000 functions makes 10 000 descriptors at instantiation, before the JIT
+        long d = newDescriptorAddress();
         if (f instanceof WasmFunction wf) {
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, 0);
+            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
+            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE, 0);
         } else if (f instanceof HostFunctionInstance h) {
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_VMCTX, hostContext.address());
-            d.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
+            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX, hostContext.address());
+            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
         }
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_TYPE_ID, typeId(f));
-        d.set(ValueLayout.JAVA_INT, VmContextLayout.FUNC_HANDLE, handle(f));
-        f.descriptor = d.address();
+        // a defined function's type id is its instance's for the type index (no canonical-key lookup per function)
+        NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_TYPE_ID, f instanceof WasmFunction wf ? wf.instance.typeIdOfFunction(wf.index) : typeId(f));
+        NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_HANDLE, handle(f));
+        f.descriptor = d;
         byDescriptor.put(f.descriptor, f);
         if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
         return f.descriptor;
@@ -821,7 +830,7 @@ public final class Store implements AutoCloseable {
         for (FunctionInstance f : functionsByHandle) if (f instanceof HostFunctionInstance h && h.descriptor != 0) described.add(h);
         hostThunks(described);
         for (HostFunctionInstance h : described) {
-            MemorySegment.NULL.reinterpret(Long.MAX_VALUE).set(ValueLayout.JAVA_LONG, h.descriptor + VmContextLayout.FUNC_CODE, h.nativeThunk);
+            NATIVE.set(ValueLayout.JAVA_LONG, h.descriptor + VmContextLayout.FUNC_CODE, h.nativeThunk);
         }
     }
 
