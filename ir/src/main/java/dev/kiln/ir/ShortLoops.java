@@ -35,24 +35,29 @@ public final class ShortLoops {
     public static BitSet headers(IrFunction f) {
         Map<Integer, Integer> at = BackEdges.positions(f.blocks);
         Map<Integer, Integer> predecessors = new HashMap<>();
-        Map<Integer, Instruction> definitions = new HashMap<>();
         Map<Integer, Integer> backEdges = new HashMap<>();
         for (int i = 0; i < f.blocks.size(); i++) {
             BasicBlock b = f.blocks.get(i);
-            for (Instruction ins : b.instructions) if (ins.resultCount() == 1) definitions.put(ins.result(), ins);
             for (Edge e : b.terminator.edges()) {
                 predecessors.merge(e.target.id, 1, Integer::sum);
                 if (BackEdges.isBackEdge(at, i, e.target)) backEdges.merge(e.target.id, 1, Integer::sum);
             }
         }
         BitSet shortLoops = new BitSet();
+        if (backEdges.isEmpty()) return shortLoops;
+        // one reference per value, and only when there is a loop: a map entry per instruction made a
+        // long straight-line body cost ~100 MB here
+        Instruction[] byValue = new Instruction[f.valueCount()];
+        for (BasicBlock b : f.blocks) {
+            for (Instruction ins : b.instructions) if (ins.resultCount() == 1) byValue[ins.result()] = ins;
+        }
         for (BasicBlock h : f.blocks) {
-            if (backEdges.getOrDefault(h.id, 0) == 1 && isShort(h, predecessors, definitions)) shortLoops.set(h.id);
+            if (backEdges.getOrDefault(h.id, 0) == 1 && isShort(h, predecessors, byValue)) shortLoops.set(h.id);
         }
         return shortLoops;
     }
 
-    private static boolean isShort(BasicBlock h, Map<Integer, Integer> predecessors, Map<Integer, Instruction> definitions) {
+    private static boolean isShort(BasicBlock h, Map<Integer, Integer> predecessors, Instruction[] definitions) {
         if (!(h.terminator instanceof Terminator.Branch br)) return false;
         for (Instruction i : h.instructions) if (!boundedTime(i.op)) return false;
         // the one back edge into h is one of the branch's edges (the other leaves the loop: any cycle through
@@ -61,15 +66,15 @@ public final class ShortLoops {
         boolean continueOnTrue = loopArgs != null;
         if (loopArgs == null) loopArgs = loopArgs(h, br.ifFalse, predecessors);
         if (loopArgs == null) return false;
-        Instruction cond = inBlock(h, definitions.get(br.condition));
+        Instruction cond = inBlock(h, definitions[br.condition]);
         if (cond == null || cond.argCount() != 2) return false;
         // the relation under which the loop goes on, as "left op right"
         Opcode op = continueOnTrue ? cond.op : negated(cond.op);
         if (op == null) return false;
         int counted;
         long bound;
-        Long right = constant(definitions.get(cond.arg(1)));
-        Long left = constant(definitions.get(cond.arg(0)));
+        Long right = constant(definitions[cond.arg(1)]);
+        Long left = constant(definitions[cond.arg(0)]);
         if (right != null && (op == Opcode.I32_LT_U || op == Opcode.I32_LE_U)) {
             counted = cond.arg(0);
             bound = op == Opcode.I32_LT_U ? right : right + 1;
@@ -81,13 +86,13 @@ public final class ShortLoops {
         }
         // counted = p + c1 (or p), p a parameter of h; the back edge passes p + c2 (c1 may be any constant)
         int p = counted;
-        Instruction add = inBlock(h, definitions.get(counted));
-        if (add != null && add.op == Opcode.I32_ADD && constant(definitions.get(add.arg(1))) != null) p = add.arg(0);
+        Instruction add = inBlock(h, definitions[counted]);
+        if (add != null && add.op == Opcode.I32_ADD && constant(definitions[add.arg(1)]) != null) p = add.arg(0);
         int k = indexOf(h.params, p);
         if (k < 0 || k >= loopArgs.length) return false;
-        Instruction step = inBlock(h, definitions.get(loopArgs[k]));
+        Instruction step = inBlock(h, definitions[loopArgs[k]]);
         if (step == null || step.op != Opcode.I32_ADD || step.arg(0) != p) return false;
-        Long c2 = constant(definitions.get(step.arg(1)));
+        Long c2 = constant(definitions[step.arg(1)]);
         if (c2 == null || c2 <= 0 || bound > (1L << 32) - c2) return false;
         return bound / c2 + 1 <= MAX_TRIPS;
     }

@@ -27,7 +27,7 @@ public final class AllocationChecker {
     /** Throws {@link IllegalStateException} at the first use that could read the wrong value. */
     public static void check(Allocation a, RegisterFile rf) {
         IrFunction f = a.function();
-        int[] copyOf = PureCopies.of(f);
+        int[] copyOf = PureCopies.array(f);
         ControlFlowGraph cfg = new ControlFlowGraph(f);
         Map<BasicBlock, Map<Integer, Integer>> in = new HashMap<>();
         Map<Integer, Integer> entryState = new HashMap<>();

@@ -9,6 +9,7 @@ import dev.kiln.ir.Terminator;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Map;
 
 /**
  * Linear-scan register allocation (Poletto and Sarkar) over {@link LiveIntervals}, for any
@@ -59,7 +60,7 @@ public final class LinearScan {
     /** The active values that are not precoloured and hold a register: the only spill candidates. */
     private final ValueList inRegisters = new ValueList();
     /** For each value, the value it is a pure copy of ({@link PureCopies}), or -1. */
-    private final int[] copyOf;
+    private final Map<Integer, Integer> copyOf;
     /** Values that share the stack slot of the value they copy: their end frees nothing. */
     private final BitSet sharesSlot = new BitSet();
     /** Values live into a landing block, which must live in stack slots; null when the function catches nothing. */
@@ -325,7 +326,7 @@ public final class LinearScan {
      * disappears), else a free one.
      */
     private int spillSlot(int v) {
-        int c = copyOf[v];
+        int c = copyOf.getOrDefault(v, -1);
         // only where registers exist: a slots-only frame (the interpreter's) keeps one slot per value
         if (c >= 0 && rf.allocatable(rf.classOf(f.typeOf(v))).length > 0 && Location.isSlot(loc[c]) && !sharesSlot.get(c) && live.end(c) >= live.end(v)
                 && (liveIntoLanding == null || !liveIntoLanding[v])) {

@@ -5,6 +5,10 @@ import dev.kiln.ir.Edge;
 import dev.kiln.ir.IrFunction;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Block parameters that are copies of one value: every edge into the block passes that value or
@@ -15,22 +19,33 @@ final class PureCopies {
     private PureCopies() {
     }
 
-    /** For each value, the value it is a pure copy of, or -1. */
-    static int[] of(IrFunction f) {
-        int[] copyOf = new int[f.valueCount()];
-        Arrays.fill(copyOf, -1);
-        boolean[] mixed = new boolean[f.valueCount()];
+    /**
+     * For each block parameter that is a pure copy, the value it copies. A map of parameters, not an
+     * array of every value: the allocator keeps it for the whole allocation, and a long straight-line
+     * body has millions of values and few parameters.
+     */
+    static Map<Integer, Integer> of(IrFunction f) {
+        Map<Integer, Integer> copyOf = new HashMap<>();
+        Set<Integer> mixed = new HashSet<>();
         for (BasicBlock b : f.blocks) {
             for (Edge e : b.terminator.edges()) {
                 for (int k = 0; k < e.argCount(); k++) {
                     int p = e.target.params[k], a = e.arg(k);
-                    if (a == p || mixed[p]) continue;
-                    if (copyOf[p] == -1) copyOf[p] = a;
-                    else if (copyOf[p] != a) mixed[p] = true;
+                    if (a == p || mixed.contains(p)) continue;
+                    Integer seen = copyOf.putIfAbsent(p, a);
+                    if (seen != null && seen != a) mixed.add(p);
                 }
             }
         }
-        for (int v = 0; v < copyOf.length; v++) if (mixed[v]) copyOf[v] = -1;
+        copyOf.keySet().removeAll(mixed);
+        return copyOf;
+    }
+
+    /** The same as an array over every value (-1 where none), for the allocation checker. */
+    static int[] array(IrFunction f) {
+        int[] copyOf = new int[f.valueCount()];
+        Arrays.fill(copyOf, -1);
+        of(f).forEach((p, v) -> copyOf[p] = v);
         return copyOf;
     }
 }

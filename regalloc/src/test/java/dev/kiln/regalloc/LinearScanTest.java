@@ -159,7 +159,7 @@ class LinearScanTest {
         IrVerifier.verify(vm.module(), f);
         Allocation a = LinearScan.allocate(f, FIVE);
         AllocationChecker.check(a, FIVE);
-        int[] copies = PureCopies.of(f);
+        int[] copies = PureCopies.array(f);
         int loopX = -1;
         for (int v = 0; v < copies.length; v++) if (copies[v] == x) loopX = v;
         assertTrue(loopX >= 0, "x is split:\n" + describe(a));
@@ -188,7 +188,7 @@ class LinearScanTest {
         assertTrue(new LoopSplitting(registers(TINY)).run(f), IrPrinter.print(f));
         Allocation a = LinearScan.allocate(f, TINY);
         AllocationChecker.check(a, TINY);
-        int[] copies = PureCopies.of(f);
+        int[] copies = PureCopies.array(f);
         int loopX = -1;
         for (int v = 0; v < copies.length; v++) if (copies[v] == x) loopX = v;
         assertTrue(loopX >= 0 && Location.isSlot(a.location(x)), describe(a));

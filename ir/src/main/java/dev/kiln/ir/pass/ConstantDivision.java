@@ -35,6 +35,11 @@ public final class ConstantDivision implements Pass {
 
     @Override
     public boolean run(IrFunction f) {
+        boolean divides = false;
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) divides |= i.op == Opcode.I32_DIV_U || i.op == Opcode.I32_REM_U;
+        }
+        if (!divides) return false; // no array per value for a function that has nothing to do
         Long[] constant = new Long[f.valueCount()];
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) if (i.op == Opcode.I32_CONST) constant[i.result()] = i.imm & 0xFFFF_FFFFL;

@@ -16,6 +16,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Live-range splitting at loop boundaries, for the register allocator. A value defined before a
@@ -139,10 +140,10 @@ public final class LoopSplitting implements Pass {
             for (int p : byId[b].params) here.merge(f.typeOf(p), 1, Integer::sum);
             here.forEach((t, n) -> pressure.merge(t, n, Math::max));
         }
-        int[] uses = usesInLoop(f, body, byId);
+        Map<Integer, Integer> uses = usesInLoop(body, byId);
         List<Integer> split = new ArrayList<>();
         for (int v : liveness.liveIn(header)) {
-            if (uses[v] == 0 || isConstant(definedBy[v])) continue;
+            if (!uses.containsKey(v) || isConstant(definedBy[v])) continue;
             ValType t = f.typeOf(v);
             int regs = registers.count(t, calls);
             if (regs > 0 && crowded(pressure, t, regs)) split.add(v);
@@ -150,11 +151,13 @@ public final class LoopSplitting implements Pass {
         if (split.isEmpty()) return false;
 
         int[] params = new int[split.size()];
-        int[] renamed = new int[f.valueCount()];
-        Arrays.setAll(renamed, i -> i);
+        // maps sized by the loop, not by the function: one array of every value per loop would make a
+        // function of many loops quadratic
+        Map<Integer, Integer> renamedValues = new HashMap<>();
+        IntUnaryOperator renamed = v -> renamedValues.getOrDefault(v, v);
         for (int k = 0; k < params.length; k++) {
             params[k] = f.newValue(f.typeOf(split.get(k)));
-            renamed[split.get(k)] = params[k];
+            renamedValues.put(split.get(k), params[k]);
         }
         for (int b = body.nextSetBit(0); b >= 0; b = body.nextSetBit(b + 1)) rename(byId[b], renamed);
         int old = header.params.length;
@@ -201,36 +204,36 @@ public final class LoopSplitting implements Pass {
     }
 
     /** For each value, how often the loop's blocks read it. */
-    private static int[] usesInLoop(IrFunction f, BitSet body, BasicBlock[] byId) {
-        int[] uses = new int[f.valueCount()];
+    private static Map<Integer, Integer> usesInLoop(BitSet body, BasicBlock[] byId) {
+        Map<Integer, Integer> uses = new HashMap<>();
         for (int b = body.nextSetBit(0); b >= 0; b = body.nextSetBit(b + 1)) {
             BasicBlock block = byId[b];
-            for (Instruction i : block.instructions) for (int k = 0; k < i.argCount(); k++) uses[i.arg(k)]++;
-            for (int v : block.terminator.operands()) uses[v]++;
-            for (Edge e : block.terminator.edges()) for (int v : e.args) uses[v]++;
+            for (Instruction i : block.instructions) for (int k = 0; k < i.argCount(); k++) uses.merge(i.arg(k), 1, Integer::sum);
+            for (int v : block.terminator.operands()) uses.merge(v, 1, Integer::sum);
+            for (Edge e : block.terminator.edges()) for (int v : e.args) uses.merge(v, 1, Integer::sum);
         }
         return uses;
     }
 
-    private static void rename(BasicBlock b, int[] to) {
-        for (Instruction i : b.instructions) for (int k = 0; k < i.argCount(); k++) i.setArg(k, to[i.arg(k)]);
+    private static void rename(BasicBlock b, IntUnaryOperator to) {
+        for (Instruction i : b.instructions) for (int k = 0; k < i.argCount(); k++) i.setArg(k, to.applyAsInt(i.arg(k)));
         switch (b.terminator) {
-            case Terminator.Branch br -> br.condition = to[br.condition];
-            case Terminator.Switch s -> s.index = to[s.index];
+            case Terminator.Branch br -> br.condition = to.applyAsInt(br.condition);
+            case Terminator.Switch s -> s.index = to.applyAsInt(s.index);
             case Terminator.Return r -> renameAll(r.values, to);
             case Terminator.ReturnCall rc -> {
-                for (int k = 0; k < rc.call.argCount(); k++) rc.call.setArg(k, to[rc.call.arg(k)]);
+                for (int k = 0; k < rc.call.argCount(); k++) rc.call.setArg(k, to.applyAsInt(rc.call.arg(k)));
             }
             case Terminator.Throw th -> {
-                for (int k = 0; k < th.instruction.argCount(); k++) th.instruction.setArg(k, to[th.instruction.arg(k)]);
+                for (int k = 0; k < th.instruction.argCount(); k++) th.instruction.setArg(k, to.applyAsInt(th.instruction.arg(k)));
             }
             default -> { }
         }
         for (Edge e : b.terminator.edges()) renameAll(e.args, to);
     }
 
-    private static void renameAll(int[] vs, int[] to) {
-        for (int k = 0; k < vs.length; k++) vs[k] = to[vs[k]];
+    private static void renameAll(int[] vs, IntUnaryOperator to) {
+        for (int k = 0; k < vs.length; k++) vs[k] = to.applyAsInt(vs[k]);
     }
 
     private static List<List<BasicBlock>> predecessors(IrFunction f) {
