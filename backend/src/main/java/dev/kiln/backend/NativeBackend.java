@@ -7,17 +7,15 @@ import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
-import dev.kiln.ir.Instruction;
 import dev.kiln.ir.pass.CallSplitting;
 import dev.kiln.ir.pass.LoopSplitting;
 import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.LinearScan;
-import dev.kiln.regalloc.LiveIntervals;
+import dev.kiln.regalloc.SplitRegisters;
 import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.RegisterFile;
 
-import dev.kiln.frontend.ValType;
 
 import java.util.function.IntFunction;
 
@@ -57,20 +55,7 @@ public abstract class NativeBackend implements Backend {
 
     /** The target's registers as loop splitting counts them. */
     private LoopSplitting.Registers splitRegisters() {
-        RegisterFile rf = registerFile();
-        return new LoopSplitting.Registers() {
-            @Override
-            public int count(ValType type, boolean acrossCalls) {
-                int n = 0;
-                for (int r : rf.allocatable(rf.classOf(type))) if (!acrossCalls || !rf.isClobberedByCalls(r, type)) n++;
-                return n;
-            }
-
-            @Override
-            public boolean isCall(Instruction i) {
-                return LiveIntervals.isCall(i);
-            }
-        };
+        return SplitRegisters.of(registerFile());
     }
 
     @Override

@@ -107,19 +107,7 @@ class LinearScanTest {
 
     /** {@code rf} as loop splitting counts it. */
     static LoopSplitting.Registers registers(RegisterFile rf) {
-        return new LoopSplitting.Registers() {
-            @Override
-            public int count(ValType type, boolean acrossCalls) {
-                int n = 0;
-                for (int r : rf.allocatable(rf.classOf(type))) if (!acrossCalls || !rf.isClobberedByCalls(r, type)) n++;
-                return n;
-            }
-
-            @Override
-            public boolean isCall(Instruction i) {
-                return LiveIntervals.isCall(i);
-            }
-        };
+        return SplitRegisters.of(rf);
     }
 
     /** Five integer registers, none clobbered by calls. */
