@@ -215,17 +215,16 @@ public final class Interpreter {
      */
     private static long[] run(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                               CompiledFunction fn, int base) {
-        int depth = base;
+        st.depth = base;
         while (true) {
             try {
-                return loop(r, c, pc, fp, st, ctx, fn, base, depth);
+                return loop(r, c, pc, fp, st, ctx, fn);
             } catch (ThrownException e) {
                 if (!unwind(st, ctx, e, base)) throw e; // no handler in this invocation's frames: on to its caller
                 fn = st.fn;
                 c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
-                depth = st.depth;
                 r = st.slots;
             }
         }
@@ -260,17 +259,12 @@ public final class Interpreter {
         }
     }
 
-    /** {@link #run}'s dispatch loop, from frame {@code depth}; an exception leaves it with the throwing frame saved in {@code st}. */
+    /** {@link #run}'s dispatch loop, from frame {@code st.depth}; an exception leaves it with the throwing frame saved in {@code st}. */
     private static long[] loop(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
-                               CompiledFunction fn, int base, int depth) {
-        CompiledFunction[] functions = ctx.interpretedFunctions();
+                               CompiledFunction fn) {
         MemorySegment memory = ctx.memory();
         long memBase = memory == null ? 0 : memory.address();
         long memSize = ctx.memorySize();
-        long[] globals = ctx.globalCells();
-        int loopWeight = st.loopWeight;
-        int callWeight = st.callWeight;
-        long hotThreshold = st.hotThreshold;
         try {
             while (true) {
                 int op = c[pc];
@@ -293,9 +287,10 @@ public final class Interpreter {
                         case Op.BR_TABLE -> { t = c[pc + 3 + (int) Math.min(r[fp + c[pc + 1]] & 0xFFFF_FFFFL, c[pc + 2])]; break taken; }
                         case Op.SELECT -> { r[fp + c[pc + 1]] = (int) r[fp + c[pc + 4]] != 0 ? r[fp + c[pc + 2]] : r[fp + c[pc + 3]]; pc += 5; continue; }
                         case Op.RETURN -> {
-                            if (depth == base) return results(r, c, pc, fp);
+                            int depth = st.depth;
+                            if (depth == st.base) return results(r, c, pc, fp);
                             int n = c[pc + 1];
-                            depth--;
+                            st.depth = --depth;
                             st.bytes -= fn.stackBytes;
                             CompiledFunction caller = st.frameFunction[depth];
                             int cpc = st.framePc[depth];
@@ -311,12 +306,12 @@ public final class Interpreter {
                             continue;
                         }
                         case Op.CALL -> {
-                            CompiledFunction callee = functions[c[pc + 1]];
+                            CompiledFunction callee = ctx.interpretedFunctions()[c[pc + 1]];
                             if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
                             int nfp = fp + fn.frameSize;
                             long bytes = st.bytes + callee.stackBytes;
+                            int depth = st.depth;
                             if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
-                                st.depth = depth;
                                 st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
                                 r = st.slots;
                             }
@@ -324,7 +319,7 @@ public final class Interpreter {
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
-                            depth++;
+                            st.depth = depth + 1;
                             int nargs = c[pc + 2];
                             if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
                             else if (nargs != 0) copy(r, c, pc + 4, nargs, fp, nfp);
@@ -335,10 +330,7 @@ public final class Interpreter {
                             fp = nfp;
                             pc = 0;
                             callee.calls++;
-                            if ((callee.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) {
-                                st.depth = depth;
-                                entered(st, ctx, callee);
-                            }
+                            if ((callee.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, ctx, callee);
                             continue;
                         }
                         case Op.BR_I32_EQ -> { if ((int) r[fp + c[pc + 1]] != (int) r[fp + c[pc + 2]]) { pc += 4; continue; } t = c[pc + 3]; break taken; }
@@ -412,7 +404,7 @@ public final class Interpreter {
                         case Op.STORE_I64 -> { NATIVE.set(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8), r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.STORE_I8 -> { NATIVE.set(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1), (byte) r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.STORE_I16 -> { NATIVE.set(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, globals[c[pc + 2]]);
+                        case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, ctx.globalCells()[c[pc + 2]]);
                         case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + ea(a, c[pc + 5], memSize - 4)); pc += 6; continue; }
                         case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8)); pc += 6; continue; }
                         case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
@@ -428,7 +420,7 @@ public final class Interpreter {
                         case Op.BR_F64_NOT_LT -> { if (Double.longBitsToDouble(r[fp + c[pc + 1]]) < Double.longBitsToDouble(r[fp + c[pc + 2]])) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_F64_LE -> { if (!(Double.longBitsToDouble(r[fp + c[pc + 1]]) <= Double.longBitsToDouble(r[fp + c[pc + 2]]))) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_F64_NOT_LE -> { if (Double.longBitsToDouble(r[fp + c[pc + 1]]) <= Double.longBitsToDouble(r[fp + c[pc + 2]])) { pc += 4; continue; } t = c[pc + 3]; break taken; }
-                        case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, globals[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
+                        case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, ctx.globalCells()[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
                         default -> {
                             if (op >= Families.FIRST_EFFECTFUL_OP) break effect;
                             pc = Families.pure(op, r, c, pc, fp);
@@ -446,8 +438,8 @@ public final class Interpreter {
                     }
                     pc = t; // backward: a loop back-edge
                     fn.backEdges++;
-                    if ((fn.hotness += loopWeight) >= hotThreshold | --st.pollCountdown < 0) {
-                        pc = loopEvent(st, ctx, fn, pc, fp, depth);
+                    if ((fn.hotness += st.loopWeight) >= st.hotThreshold | --st.pollCountdown < 0) {
+                        pc = loopEvent(st, ctx, fn, pc, fp);
                         r = st.slots;
                         memSize = ctx.memorySize();
                     }
@@ -457,7 +449,6 @@ public final class Interpreter {
                 st.fn = fn;
                 st.pc = pc;
                 st.fp = fp;
-                st.depth = depth;
                 st.top = fp + fn.frameSize;
                 int next = Families.effectful(op, r, c, pc, fp, st, ctx);
                 r = st.slots;
@@ -470,14 +461,13 @@ public final class Interpreter {
                 c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
-                depth = st.depth;
                 if (next == Families.ENTERED) {
                     fn.calls++;
-                    if ((fn.hotness += callWeight) >= hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
+                    if ((fn.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
                 }
             }
         } catch (ThrownException | TrapException e) {
-            throw leaving(e, st, fn, pc, fp, depth, base);
+            throw leaving(e, st, fn, pc, fp);
         } catch (StackOverflowError e) {
             // Only deep host re-entry can exhaust the Java stack; report it as Wasm does.
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
@@ -512,20 +502,19 @@ public final class Interpreter {
      * running frame saved in {@code st} (for {@link #unwind}); a trap with this invocation's frames
      * added, innermost first.
      */
-    private static RuntimeException leaving(RuntimeException e, InterpreterStack st, CompiledFunction fn, int pc, int fp,
-                                            int depth, int base) {
+    private static RuntimeException leaving(RuntimeException e, InterpreterStack st, CompiledFunction fn, int pc, int fp) {
+        int depth = st.depth;
         if (e instanceof ThrownException) {
             st.fn = fn;
             st.pc = pc;
             st.fp = fp;
-            st.depth = depth;
             return e;
         }
         TrapException t = (TrapException) e;
         if (!t.takeInnermostFrameAdded()) {
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
         }
-        for (int i = depth - 1; i >= base; i--) {
+        for (int i = depth - 1; i >= st.base; i--) {
             CompiledFunction caller = st.frameFunction[i];
             t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
         }
@@ -550,12 +539,12 @@ public final class Interpreter {
      * {@code t} is ready, runs the rest of the function there (on-stack replacement) and continues
      * at the function's OSR return with its results.
      */
-    private static int loopEvent(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp, int depth) {
+    private static int loopEvent(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp) {
         if (st.pollCountdown < 0) st.pollCountdown = ctx.poll();
-        return fn.hotness < st.hotThreshold ? t : hotLoop(st, ctx, fn, t, fp, depth);
+        return fn.hotness < st.hotThreshold ? t : hotLoop(st, ctx, fn, t, fp);
     }
 
-    private static int hotLoop(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp, int depth) {
+    private static int hotLoop(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp) {
         if (!fn.reportedHot) {
             fn.reportedHot = true;
             ctx.onHot(fn);
@@ -565,7 +554,6 @@ public final class Interpreter {
         if (fn.osrEntries[idx] == null) {
             if (fn.osrRequested[idx]) return t;
             fn.osrRequested[idx] = true;
-            st.depth = depth;
             st.top = fp + fn.frameSize;
             ctx.onHotLoop(fn, idx);
             if (fn.osrEntries[idx] == null) return t; // compiling in the background: keep interpreting
@@ -573,7 +561,6 @@ public final class Interpreter {
         int[] slots = fn.osrSlots[idx];
         long[] values = new long[slots.length];
         for (int k = 0; k < slots.length; k++) values[k] = st.slots[fp + slots[k]];
-        st.depth = depth;
         st.top = fp + fn.frameSize;
         long[] results;
         try {
