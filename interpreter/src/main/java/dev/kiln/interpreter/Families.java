@@ -12,7 +12,7 @@ package dev.kiln.interpreter;
  * opcodes in {@link Op} at {@code number << SHIFT} and up, write the class, and add one case here
  * (pure when it only reads and writes frame slots; effectful when it may touch memory, tables,
  * globals, the frame stack or call out). An effectful method gets the interpreter stack with the
- * running frame saved in it ({@link InterpreterStack#fn}, {@code pc}, {@code fp}, {@code depth});
+ * running frame in it ({@link InterpreterStack#fn}, {@code fp} and {@code depth} are always current, {@code pc} is saved before the call);
  * to switch frames (a call, a tail call, an exception handler) it updates those and returns
  * {@link #RELOAD}, or {@link #ENTERED} when a function was entered (the loop then counts the
  * entry for fuel and tier-up). v128 values take two consecutive slots ({@code r[fp + s]} low,

@@ -38,6 +38,10 @@ final class IntegerOps {
             case Op.I32_LE_S -> r[d] = i(r, fp, c[pc + 2]) <= i(r, fp, c[pc + 3]) ? 1 : 0;
             case Op.I32_LE_U -> r[d] = Integer.compareUnsigned(i(r, fp, c[pc + 2]), i(r, fp, c[pc + 3])) <= 0 ? 1 : 0;
             case Op.I64_SHR_S -> r[d] = r[fp + c[pc + 2]] >> r[fp + c[pc + 3]];
+            case Op.I64_NE -> r[d] = r[fp + c[pc + 2]] != r[fp + c[pc + 3]] ? 1 : 0;
+            case Op.I64_LT_U -> r[d] = Long.compareUnsigned(r[fp + c[pc + 2]], r[fp + c[pc + 3]]) < 0 ? 1 : 0;
+            case Op.I64_LE_S -> r[d] = r[fp + c[pc + 2]] <= r[fp + c[pc + 3]] ? 1 : 0;
+            case Op.I64_LE_U -> r[d] = Long.compareUnsigned(r[fp + c[pc + 2]], r[fp + c[pc + 3]]) <= 0 ? 1 : 0;
             case Op.I64_SHR_S_IMM -> r[d] = r[fp + c[pc + 2]] >> c[pc + 3];
             case Op.I64_MUL_IMM -> r[d] = r[fp + c[pc + 2]] * c[pc + 3];
             case Op.I64_OR_IMM -> r[d] = r[fp + c[pc + 2]] | c[pc + 3];

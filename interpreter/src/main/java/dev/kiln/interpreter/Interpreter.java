@@ -127,6 +127,8 @@ public final class Interpreter {
         int fp = savedTop;
         int savedCountdown = st.pollCountdown;
         CompiledFunction savedFn = st.fn;
+        InstanceContext savedCtx = st.ctx;
+        long savedMemBase = st.memBase;
         int savedPc = st.pc, savedFp = st.fp;
         int savedCallWeight = st.callWeight, savedLoopWeight = st.loopWeight;
         long savedThreshold = st.hotThreshold;
@@ -171,6 +173,8 @@ public final class Interpreter {
             st.top = savedTop;
             st.pollCountdown = Math.min(savedCountdown, st.pollCountdown);
             st.fn = savedFn;
+            st.ctx = savedCtx;
+            st.memBase = savedMemBase;
             st.pc = savedPc;
             st.fp = savedFp;
             st.callWeight = savedCallWeight;
@@ -212,6 +216,11 @@ public final class Interpreter {
      * Instructions that compute a value into their first operand's slot (length 4) share one tail;
      * taken branches share another (forward: go on; backward: count a loop back-edge); the
      * instructions of effectful families and calls the loop cannot make itself share a third.
+     * No local of the loop is live across a call out of it (HotSpot's compiled code has no
+     * callee-saved registers, so such a value would sit in a stack slot and be reloaded in every
+     * instruction): the running frame is kept current in {@code st}, {@code st.pc} is saved before
+     * each call and every local is reloaded from {@code st} after it (the {@code reload} block), and
+     * the exception handler reads only {@code st}.
      */
     private static long[] run(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                               CompiledFunction fn, int base) {
@@ -265,12 +274,18 @@ public final class Interpreter {
         MemorySegment memory = ctx.memory();
         long memBase = memory == null ? 0 : memory.address();
         long memSize = ctx.memorySize();
+        st.ctx = ctx;
+        st.memBase = memBase;
+        st.fn = fn;
+        st.fp = fp;
         try {
             while (true) {
                 int op = c[pc];
                 if (PROFILE) st.profile.record(op);
                 long v;
                 int t;
+                reload:
+                {
                 effect:
                 {
                     taken:
@@ -297,9 +312,16 @@ public final class Interpreter {
                             int cfp = st.frameFp[depth];
                             int[] cc = caller.code;
                             int at = cpc + 4 + cc[cpc + 2]; // the call's result slots
+                            int next = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
+                            st.fn = caller;
+                            st.fp = cfp;
                             if (n == 1) r[cfp + cc[at]] = r[fp + c[pc + 2]];
-                            else if (n != 0) copyResults(r, c, pc + 2, fp, cc, at, cfp, n);
-                            pc = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
+                            else if (n != 0) {
+                                copyResults(r, c, pc + 2, fp, cc, at, cfp, n);
+                                st.pc = next;
+                                break reload;
+                            }
+                            pc = next;
                             fn = caller;
                             c = cc;
                             fp = cfp;
@@ -311,26 +333,35 @@ public final class Interpreter {
                             int nfp = fp + fn.frameSize;
                             long bytes = st.bytes + callee.stackBytes;
                             int depth = st.depth;
-                            if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) {
-                                st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
-                                r = st.slots;
-                            }
+                            // over the budget, or the stacks must grow: CallOps enters it
+                            if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) break effect;
+                            if (nfp + callee.frameSize > st.highWater) st.highWater = nfp + callee.frameSize;
                             st.bytes = bytes;
                             st.frameFunction[depth] = fn;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
                             st.depth = depth + 1;
+                            st.fn = callee;
+                            st.fp = nfp;
+                            callee.calls++;
                             int nargs = c[pc + 2];
-                            if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
-                            else if (nargs != 0) copy(r, c, pc + 4, nargs, fp, nfp);
                             long[] k = callee.constants;
-                            if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
+                            boolean slow = (callee.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0;
+                            if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
+                            else if (nargs != 0) {
+                                copy(r, c, pc + 4, nargs, fp, nfp);
+                                slow = true;
+                            }
+                            if (k.length != 0 | slow) {
+                                System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
+                                st.pc = 0;
+                                entered(st, st.ctx, callee);
+                                break reload;
+                            }
                             fn = callee;
                             c = callee.code;
                             fp = nfp;
                             pc = 0;
-                            callee.calls++;
-                            if ((callee.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, ctx, callee);
                             continue;
                         }
                         case Op.BR_I32_EQ -> { if ((int) r[fp + c[pc + 1]] != (int) r[fp + c[pc + 2]]) { pc += 4; continue; } t = c[pc + 3]; break taken; }
@@ -378,11 +409,7 @@ public final class Interpreter {
                         case Op.I64_SHL -> v = r[fp + c[pc + 2]] << r[fp + c[pc + 3]];
                         case Op.I64_SHR_U -> v = r[fp + c[pc + 2]] >>> r[fp + c[pc + 3]];
                         case Op.I64_EQ -> v = r[fp + c[pc + 2]] == r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I64_NE -> v = r[fp + c[pc + 2]] != r[fp + c[pc + 3]] ? 1 : 0;
                         case Op.I64_LT_S -> v = r[fp + c[pc + 2]] < r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I64_LT_U -> v = Long.compareUnsigned(r[fp + c[pc + 2]], r[fp + c[pc + 3]]) < 0 ? 1 : 0;
-                        case Op.I64_LE_S -> v = r[fp + c[pc + 2]] <= r[fp + c[pc + 3]] ? 1 : 0;
-                        case Op.I64_LE_U -> v = Long.compareUnsigned(r[fp + c[pc + 2]], r[fp + c[pc + 3]]) <= 0 ? 1 : 0;
                         case Op.I64_EQZ -> v = r[fp + c[pc + 2]] == 0 ? 1 : 0;
                         case Op.I64_ADD_IMM -> v = r[fp + c[pc + 2]] + c[pc + 3];
                         case Op.I64_AND_IMM -> v = r[fp + c[pc + 2]] & c[pc + 3];
@@ -395,36 +422,34 @@ public final class Interpreter {
                         case Op.F64_SUB -> v = Double.doubleToRawLongBits(Double.longBitsToDouble(r[fp + c[pc + 2]]) - Double.longBitsToDouble(r[fp + c[pc + 3]]));
                         case Op.F64_MUL -> v = Double.doubleToRawLongBits(Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]));
                         case Op.F64_DIV -> v = Double.doubleToRawLongBits(Double.longBitsToDouble(r[fp + c[pc + 2]]) / Double.longBitsToDouble(r[fp + c[pc + 3]]));
-                        case Op.LOAD_I32 -> v = NATIVE.get(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4));
-                        case Op.LOAD_I64 -> v = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8));
-                        case Op.LOAD_I8_S -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1));
-                        case Op.LOAD_I8_U -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1)) & 0xFF;
-                        case Op.LOAD_I16_U -> v = NATIVE.get(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2)) & 0xFFFF;
-                        case Op.STORE_I32 -> { NATIVE.set(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4), (int) r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.STORE_I64 -> { NATIVE.set(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8), r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.STORE_I8 -> { NATIVE.set(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1), (byte) r[fp + c[pc + 1]]); pc += 4; continue; }
-                        case Op.STORE_I16 -> { NATIVE.set(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.LOAD_I32 -> v = NATIVE.get(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4, st, pc));
+                        case Op.LOAD_I64 -> v = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8, st, pc));
+                        case Op.LOAD_I8_S -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1, st, pc));
+                        case Op.LOAD_I8_U -> v = NATIVE.get(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1, st, pc)) & 0xFF;
+                        case Op.LOAD_I16_U -> v = NATIVE.get(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2, st, pc)) & 0xFFFF;
+                        case Op.STORE_I32 -> { NATIVE.set(I32, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 4, st, pc), (int) r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.STORE_I64 -> { NATIVE.set(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8, st, pc), r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.STORE_I8 -> { NATIVE.set(I8, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 1, st, pc), (byte) r[fp + c[pc + 1]]); pc += 4; continue; }
+                        case Op.STORE_I16 -> { NATIVE.set(I16, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 2, st, pc), (short) r[fp + c[pc + 1]]); pc += 4; continue; }
                         case Op.GLOBAL_GET_32 -> v = NATIVE.get(I32, ctx.globalCells()[c[pc + 2]]);
-                        case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + ea(a, c[pc + 5], memSize - 4)); pc += 6; continue; }
-                        case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8)); pc += 6; continue; }
-                        case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
+                        case Op.ADD_IMM_LOAD_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I32, memBase + ea(a, c[pc + 5], memSize - 4, st, pc)); pc += 6; continue; }
+                        case Op.ADD_IMM_LOAD_I64 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I64, memBase + ea(a, c[pc + 5], memSize - 8, st, pc)); pc += 6; continue; }
+                        case Op.LOAD_I64_MUL_F64 -> { long x = NATIVE.get(I64, memBase + ea(r[fp + c[pc + 2]], c[pc + 3], memSize - 8, st, pc)); r[fp + c[pc + 1]] = x; r[fp + c[pc + 4]] = Double.doubleToRawLongBits(Double.longBitsToDouble(x) * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.F64_MUL_ADD -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x + Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
                         case Op.F64_MUL_MUL -> { double x = Double.longBitsToDouble(r[fp + c[pc + 2]]) * Double.longBitsToDouble(r[fp + c[pc + 3]]); r[fp + c[pc + 1]] = Double.doubleToRawLongBits(x); r[fp + c[pc + 4]] = Double.doubleToRawLongBits(x * Double.longBitsToDouble(r[fp + c[pc + 5]])); pc += 6; continue; }
-                        case Op.ADD_IMM_STORE_I8 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I8, memBase + ea(a, c[pc + 5], memSize - 1), (byte) r[fp + c[pc + 4]]); pc += 6; continue; }
-                        case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + ea(a, c[pc + 5], memSize - 4), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
+                        case Op.ADD_IMM_STORE_I8 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I8, memBase + ea(a, c[pc + 5], memSize - 1, st, pc), (byte) r[fp + c[pc + 4]]); pc += 6; continue; }
+                        case Op.ADD_IMM_STORE_I32 -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; NATIVE.set(I32, memBase + ea(a, c[pc + 5], memSize - 4, st, pc), (int) r[fp + c[pc + 4]]); pc += 6; continue; }
                         case Op.ADD_IMM_BR_NE_IMM -> { int a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; if (a == c[pc + 4]) { pc += 6; continue; } t = c[pc + 5]; break taken; }
                         case Op.ADD_BR_LT_U_IMM -> { int a = (int) r[fp + c[pc + 2]] + (int) r[fp + c[pc + 3]]; r[fp + c[pc + 1]] = a; if (Integer.compareUnsigned(a, c[pc + 4]) >= 0) { pc += 6; continue; } t = c[pc + 5]; break taken; }
                         case Op.ADD_IMM_BR_EQ_IMM -> { int a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; if (a != c[pc + 4]) { pc += 6; continue; } t = c[pc + 5]; break taken; }
-                        case Op.ADD_IMM_LOAD_I8_U -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I8, memBase + ea(a, c[pc + 5], memSize - 1)) & 0xFF; pc += 6; continue; }
+                        case Op.ADD_IMM_LOAD_I8_U -> { long a = (int) r[fp + c[pc + 2]] + c[pc + 3]; r[fp + c[pc + 1]] = a; r[fp + c[pc + 4]] = NATIVE.get(I8, memBase + ea(a, c[pc + 5], memSize - 1, st, pc)) & 0xFF; pc += 6; continue; }
                         case Op.BR_F64_LT -> { if (!(Double.longBitsToDouble(r[fp + c[pc + 1]]) < Double.longBitsToDouble(r[fp + c[pc + 2]]))) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_F64_NOT_LT -> { if (Double.longBitsToDouble(r[fp + c[pc + 1]]) < Double.longBitsToDouble(r[fp + c[pc + 2]])) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_F64_LE -> { if (!(Double.longBitsToDouble(r[fp + c[pc + 1]]) <= Double.longBitsToDouble(r[fp + c[pc + 2]]))) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_F64_NOT_LE -> { if (Double.longBitsToDouble(r[fp + c[pc + 1]]) <= Double.longBitsToDouble(r[fp + c[pc + 2]])) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.GLOBAL_SET_32 -> { NATIVE.set(I32, ctx.globalCells()[c[pc + 1]], (int) r[fp + c[pc + 2]]); pc += 3; continue; }
                         default -> {
-                            if (op >= Families.FIRST_EFFECTFUL_OP) break effect;
-                            pc = Families.pure(op, r, c, pc, fp);
-                            continue;
+                            break effect;
                         }
                         }
                         r[fp + c[pc + 1]] = v;
@@ -438,40 +463,42 @@ public final class Interpreter {
                     }
                     pc = t; // backward: a loop back-edge
                     fn.backEdges++;
-                    if ((fn.hotness += st.loopWeight) >= st.hotThreshold | --st.pollCountdown < 0) {
-                        pc = loopEvent(st, ctx, fn, pc, fp);
-                        r = st.slots;
-                        memSize = ctx.memorySize();
-                    }
-                    continue;
+                    if ((fn.hotness += st.loopWeight) < st.hotThreshold & --st.pollCountdown >= 0) continue;
+                    st.pc = pc;
+                    st.pc = loopEvent(st, ctx, fn, pc, fp);
+                    break reload;
                 }
-                // an effectful family's instruction, or a call the loop does not make itself
-                st.fn = fn;
+                // a pure or effectful family's instruction, or a call the loop does not make itself
                 st.pc = pc;
-                st.fp = fp;
+                if (op < Families.FIRST_EFFECTFUL_OP && op != Op.CALL) { // CALL: a callee not entered by the loop itself
+                    st.pc = Families.pure(op, r, c, pc, fp);
+                    break reload;
+                }
                 st.top = fp + fn.frameSize;
                 int next = Families.effectful(op, r, c, pc, fp, st, ctx);
-                r = st.slots;
-                memSize = ctx.memorySize();
-                if (next >= 0) {
-                    pc = next;
-                    continue;
+                if (next >= 0) st.pc = next;
+                else if (next == Families.ENTERED) {
+                    CompiledFunction f = st.fn;
+                    f.calls++;
+                    if ((f.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, st.ctx, f);
                 }
+                }
+                // after a call out of the loop: the running frame is in st (no local is live across such a call)
+                ctx = st.ctx;
                 fn = st.fn;
                 c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
-                if (next == Families.ENTERED) {
-                    fn.calls++;
-                    if ((fn.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, ctx, fn);
-                }
+                r = st.slots;
+                memBase = st.memBase;
+                memSize = ctx.memorySize();
             }
         } catch (ThrownException | TrapException e) {
-            throw leaving(e, st, fn, pc, fp);
+            throw leaving(e, st);
         } catch (StackOverflowError e) {
             // Only deep host re-entry can exhaust the Java stack; report it as Wasm does.
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
-            t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.wasmOffsetAt(pc)));
+            t.addFrame(new WasmFrame(st.fn.funcIndex, st.fn.name, st.fn.wasmOffsetAt(st.pc)));
             throw t;
         }
     }
@@ -502,14 +529,11 @@ public final class Interpreter {
      * running frame saved in {@code st} (for {@link #unwind}); a trap with this invocation's frames
      * added, innermost first.
      */
-    private static RuntimeException leaving(RuntimeException e, InterpreterStack st, CompiledFunction fn, int pc, int fp) {
+    private static RuntimeException leaving(RuntimeException e, InterpreterStack st) {
+        if (e instanceof ThrownException) return e;
+        CompiledFunction fn = st.fn;
+        int pc = st.pc;
         int depth = st.depth;
-        if (e instanceof ThrownException) {
-            st.fn = fn;
-            st.pc = pc;
-            st.fp = fp;
-            return e;
-        }
         TrapException t = (TrapException) e;
         if (!t.takeInnermostFrameAdded()) {
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
@@ -530,6 +554,16 @@ public final class Interpreter {
     private static long ea(long addr, int offset, long last) {
         long a = (addr & 0xFFFF_FFFFL) + (offset & 0xFFFF_FFFFL);
         if (a > last) throw outOfBounds();
+        return a;
+    }
+
+    /** {@link #ea(long, int, long)} for the dispatch loop: a trap saves the instruction's {@code pc} in {@code st} for the handler. */
+    private static long ea(long addr, int offset, long last, InterpreterStack st, int pc) {
+        long a = (addr & 0xFFFF_FFFFL) + (offset & 0xFFFF_FFFFL);
+        if (a > last) {
+            st.pc = pc;
+            throw outOfBounds();
+        }
         return a;
     }
 

@@ -49,6 +49,13 @@ final class InterpreterStack {
     CompiledFunction fn;
     int pc;
     int fp;
+    /**
+     * The running invocation's instance and its memory 0's base address: the dispatch loop reloads
+     * them (with {@link #fn}, {@link #pc}, {@link #fp}, {@link #slots}) after every call it makes out
+     * of the loop, so that none of its locals is live across a call (see {@code Interpreter.loop}).
+     */
+    InstanceContext ctx;
+    long memBase;
     /** The depth of the running invocation's bottom frame ({@link Interpreter#invoke}). */
     int base;
     /** True when the running invocation's caller takes a tail call of its bottom frame instead of having it made ({@link #pendingTail}). */

@@ -81,11 +81,9 @@ public final class Op {
     // 59: free (I64_SHR_S moved to IntegerOps)
     public static final int I64_SHR_U = 60;
     public static final int I64_EQ = 61;
-    public static final int I64_NE = 62;
+    // 62: free (I64_NE moved to IntegerOps)
     public static final int I64_LT_S = 63;
-    public static final int I64_LT_U = 64;
-    public static final int I64_LE_S = 65;
-    public static final int I64_LE_U = 66;
+    // 64-66: free (I64_LT_U, I64_LE_S and I64_LE_U moved to IntegerOps)
     public static final int I64_EQZ = 67;  // d a (unused)
     // i64, slot op immediate (the int immediate, sign-extended): d a imm
     public static final int I64_ADD_IMM = 68;
@@ -168,6 +166,10 @@ public final class Op {
     // out of the loop to leave it room for superinstructions (a comparison that only feeds a branch is fused with it)
     public static final int I32_EQ = 0x11F;
     public static final int I32_LT_S = 0x120;
+    public static final int I64_NE = 0x121;
+    public static final int I64_LT_U = 0x122;
+    public static final int I64_LE_S = 0x123;
+    public static final int I64_LE_U = 0x124;
 
     // ---- family FLOAT (FloatOps): rarer float instructions; d a [b] ----
     public static final int F32_EQ = 0x200;
@@ -291,7 +293,8 @@ public final class Op {
         length(4, BR_AND_NZ, BR_AND_Z);
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1,
-                I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S, I32_EQ, I32_LT_S);
+                I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S, I32_EQ, I32_LT_S,
+                I64_NE, I64_LT_U, I64_LE_S, I64_LE_U);
         length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, F32_ADD, F32_SUB, F32_MUL, F64_EQ, F64_NE, F64_LT, F64_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,

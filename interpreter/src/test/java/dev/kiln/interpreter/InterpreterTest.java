@@ -89,6 +89,38 @@ class InterpreterTest {
     }
 
     @Test
+    void aMemoryTrapInANestedCallReportsTheLoadsOffsetAndEveryFrame() {
+        // the loop's memory arms save their pc for the handler (no local of the loop is live into it)
+        byte[] wasm = Wat.compile("""
+                (module (memory 1)
+                  (func $load (param i32) (result i32) (i32.load offset=1234 (i32.add (local.get 0) (i32.const 8))))
+                  (func $mid (param i32) (result i32) (i32.add (call $load (local.get 0)) (i32.const 1)))
+                  (func (export "top") (param i32) (result i32) (call $mid (local.get 0))))
+                """);
+        TestContext ctx = new TestContext(ValidatedModule.of(wasm));
+        int load = indexOf(wasm, new byte[] {0x28, 0x02, (byte) 0xD2, 0x09}); // i32.load align=2 offset=1234
+        assertArrayEquals(new long[] {1}, ctx.call("top", 100)); // in bounds: memory is zero, plus one
+        for (int i = 0; i < 3; i++) { // the first and a later call (st.pc of an earlier run must not leak)
+            TrapException t = assertThrows(TrapException.class, () -> ctx.call("top", 65536 - 1234 - 8));
+            assertEquals(TrapKind.OUT_OF_BOUNDS_MEMORY, t.kind);
+            assertEquals(3, t.frames().size());
+            assertEquals(0, t.frames().get(0).funcIndex());
+            assertEquals(load, t.frames().get(0).wasmOffset());
+            assertEquals(1, t.frames().get(1).funcIndex());
+            assertEquals(2, t.frames().get(2).funcIndex());
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) if (hay[i + k] != needle[k]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void memoryAccessesAreBoundsChecked() {
         TestContext ctx = context("""
                 (module (memory 1)
