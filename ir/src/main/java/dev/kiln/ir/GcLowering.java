@@ -86,6 +86,33 @@ public final class GcLowering {
         return op == Opcode.STRUCT_GET_S || op == Opcode.ARRAY_GET_S;
     }
 
+    /** Largest struct (bytes) native code allocates inline; larger ones call the GC helper. */
+    public static final int MAX_INLINE_STRUCT_BYTES = 1024;
+    /** Most elements of an array.new_fixed native code allocates inline. */
+    public static final int MAX_INLINE_FIXED_ELEMENTS = 32;
+    /**
+     * Longest array (elements) native code allocates inline: a longer one, or one whose length is
+     * out of range, takes the slow path (the GC helper, which traps where it must).
+     */
+    public static final int MAX_INLINE_ARRAY_LENGTH = 1 << 24;
+
+    /**
+     * True for an allocation native code tries inline ({@code struct.new[_default]},
+     * {@code array.new[_default|_fixed]}): a bump of the execution state's
+     * {@link ExecutionStateLayout#GC_CURSOR} up to {@link ExecutionStateLayout#GC_LIMIT}, the
+     * header (type id from the VMContext's GC type ids, an array's length) and every field written;
+     * when the window is exhausted (or the array too long) the slow path calls the GC helper, so the
+     * instruction stays a call for the register allocator. Arrays of v128 always call the helper.
+     */
+    public static boolean isInlineAllocation(Module m, Instruction i) {
+        return switch (i.op) {
+            case STRUCT_NEW, STRUCT_NEW_DEFAULT -> GcLayout.structSize(m, i.imm) <= MAX_INLINE_STRUCT_BYTES;
+            case ARRAY_NEW, ARRAY_NEW_DEFAULT -> GcLayout.arrayElement(m, i.imm).size() <= 8;
+            case ARRAY_NEW_FIXED -> GcLayout.arrayElement(m, i.imm).size() <= 8 && i.imm2 <= MAX_INLINE_FIXED_ELEMENTS;
+            default -> false;
+        };
+    }
+
     /** {@code imm2} of a ref.test/ref.cast whose target is a concrete function type: native code checks it with the GC helper. */
     public static final long CAST_BY_HELPER = 1;
 
