@@ -113,6 +113,15 @@ public final class GcLowering {
         };
     }
 
+    /**
+     * True for an array.fill native code carries out inline (elements up to 8 bytes): a null
+     * check, {@code n <= length} and {@code offset <= length - n} (so no sum overflows), then a
+     * store per element. It stays a call for the register allocator (the v128 case calls the helper).
+     */
+    public static boolean isInlineFill(Module m, Instruction i) {
+        return i.op == Opcode.ARRAY_FILL && GcLayout.arrayElement(m, i.imm).size() <= 8;
+    }
+
     /** {@code imm2} of a ref.test/ref.cast whose target is a concrete function type: native code checks it with the GC helper. */
     public static final long CAST_BY_HELPER = 1;
 

@@ -57,6 +57,7 @@ final class A64GcLowering {
                 if (GcLowering.isFieldAccess(i.op)) fieldAccess(fn, i);
                 else if (GcLowering.isInlineCast(i)) cast(fn, i);
                 else if (GcLowering.isInlineAllocation(fn.module, i)) allocate(fn, i);
+                else if (GcLowering.isInlineFill(fn.module, i)) fill(fn, i);
                 else helper(fn, i);
             }
         }
@@ -175,6 +176,52 @@ final class A64GcLowering {
         asm.b(done);
         asm.bind(slow);
         helper(fn, i);
+        asm.bind(done);
+    }
+
+    /**
+     * array.fill (array, offset, value, n; {@link GcLowering#isInlineFill}): the array in its
+     * register or X16, a null check, W17 = the length compared with n, W17 = length - n compared
+     * with the offset (out of bounds traps), X17 = the first element's address, X15 = n, X16 = the
+     * value, one store per element.
+     */
+    private static void fill(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        GcLayout.Field e = GcLayout.arrayElement(fn.module, i.imm);
+        GeneralRegister obj = fn.iget(i.arg(0), SCRATCH);
+        asm.cbz(obj, fn.trap(TrapKind.NULL_ARRAY_REFERENCE, i.wasmOffset));
+        Label bounds = fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset);
+        asm.ldr(SCRATCH2.w(), Address.offset(obj, GcLayout.ARRAY_LENGTH));
+        GeneralRegister n = fn.iget(i.arg(3), SCRATCH3);
+        asm.cmp(n.w(), SCRATCH2.w());
+        asm.b(Condition.HI, bounds);
+        asm.sub(SCRATCH2.w(), SCRATCH2.w(), n.w());
+        GeneralRegister offset = fn.iget(i.arg(1), SCRATCH3);
+        asm.cmp(offset.w(), SCRATCH2.w());
+        asm.b(Condition.HI, bounds);
+        asm.add(SCRATCH2, obj, offset.w(), Extend.UXTW, Integer.numberOfTrailingZeros(e.size()));
+        asm.add(SCRATCH2, SCRATCH2, e.offset());
+        GeneralRegister count = fn.iget(i.arg(3), SCRATCH3);
+        if (count != SCRATCH3) asm.mov(SCRATCH3.w(), count.w());
+        GeneralRegister value;
+        switch (e.machine()) {
+            case F32 -> { asm.fmov(SCRATCH.w(), fn.fget(i.arg(2), FSCRATCH)); value = SCRATCH; }
+            case F64 -> { asm.fmov(SCRATCH.x(), fn.fget(i.arg(2), FSCRATCH)); value = SCRATCH; }
+            default -> value = fn.iget(i.arg(2), SCRATCH);
+        }
+        Label loop = asm.newLabel(), done = asm.newLabel();
+        asm.cbz(SCRATCH3, done);
+        asm.bind(loop);
+        Address at = Address.offset(SCRATCH2, 0);
+        switch (e.size()) {
+            case 1 -> asm.strb(value.w(), at);
+            case 2 -> asm.strh(value.w(), at);
+            case 4 -> asm.str(value.w(), at);
+            default -> asm.str(value.x(), at);
+        }
+        asm.add(SCRATCH2, SCRATCH2, e.size());
+        asm.sub(SCRATCH3, SCRATCH3, 1);
+        asm.cbnz(SCRATCH3, loop);
         asm.bind(done);
     }
 

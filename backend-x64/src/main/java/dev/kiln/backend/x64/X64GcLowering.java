@@ -55,6 +55,7 @@ final class X64GcLowering {
                 if (GcLowering.isFieldAccess(i.op)) fieldAccess(fn, i);
                 else if (GcLowering.isInlineCast(i)) cast(fn, i);
                 else if (GcLowering.isInlineAllocation(fn.module, i)) allocate(fn, i);
+                else if (GcLowering.isInlineFill(fn.module, i)) fill(fn, i);
                 else helper(fn, i);
             }
         }
@@ -167,6 +168,50 @@ final class X64GcLowering {
         asm.jmp(done);
         asm.bind(slow);
         helper(fn, i);
+        asm.bind(done);
+    }
+
+    /**
+     * array.fill (array, offset, value, n; {@link GcLowering#isInlineFill}): the array in its
+     * register or R11, a null check, ECX = n compared with the length, EDX = length - n compared
+     * with EAX = offset (out of bounds traps), then RAX = the first element's address, RDX = the
+     * value, and one store per element, RCX counting down.
+     */
+    private static void fill(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        GcLayout.Field e = GcLayout.arrayElement(fn.module, i.imm);
+        Gpr obj = fn.iget(i.arg(0), X64Function.SCRATCH);
+        asm.test(Width.QWORD, obj, obj);
+        asm.jcc(Condition.E, fn.trap(TrapKind.NULL_ARRAY_REFERENCE, i.wasmOffset));
+        Label bounds = fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset);
+        asm.mov(Width.DWORD, Gpr.RCX, fn.iop(i.arg(3)));
+        asm.alu(AluOp.CMP, Width.DWORD, Gpr.RCX, mem(obj, GcLayout.ARRAY_LENGTH));
+        asm.jcc(Condition.A, bounds);
+        asm.mov(Width.DWORD, Gpr.RDX, mem(obj, GcLayout.ARRAY_LENGTH));
+        asm.alu(AluOp.SUB, Width.DWORD, Gpr.RDX, Gpr.RCX);
+        asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.arg(1)));
+        asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, Gpr.RDX);
+        asm.jcc(Condition.A, bounds);
+        asm.lea(Width.QWORD, Gpr.RAX, mem(obj, Gpr.RAX, e.size(), e.offset()));
+        switch (e.machine()) {
+            case F32 -> asm.movd(Gpr.RDX, fn.fget(i.arg(2), X64Function.FSCRATCH));
+            case F64 -> asm.movq(Gpr.RDX, fn.fget(i.arg(2), X64Function.FSCRATCH));
+            default -> asm.mov(e.size() == 8 ? Width.QWORD : Width.DWORD, Gpr.RDX, fn.iop(i.arg(2)));
+        }
+        Width w = switch (e.size()) {
+            case 1 -> Width.BYTE;
+            case 2 -> Width.WORD;
+            case 4 -> Width.DWORD;
+            default -> Width.QWORD;
+        };
+        Label loop = asm.newLabel(), done = asm.newLabel();
+        asm.test(Width.DWORD, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, done);
+        asm.bind(loop);
+        asm.mov(w, mem(Gpr.RAX, 0), Gpr.RDX);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.RAX, e.size());
+        asm.alu(AluOp.SUB, Width.DWORD, Gpr.RCX, 1);
+        asm.jcc(Condition.NE, loop);
         asm.bind(done);
     }
 

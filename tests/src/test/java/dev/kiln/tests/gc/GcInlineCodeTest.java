@@ -54,7 +54,9 @@ class GcInlineCodeTest {
                   (v128.const i64x2 3 4) (struct.new_default $s)))
                 (drop (array.new $a (local.get 0) (local.get 0)))
                 (drop (array.new_default $a (local.get 0)))
-                (array.new_fixed $a 3 (local.get 0) (i32.const 7) (local.get 0))))
+                (array.new_fixed $a 3 (local.get 0) (i32.const 7) (local.get 0)))
+              (func (param (ref null $a) i32)
+                (array.fill $a (local.get 0) (local.get 1) (i32.const 7) (local.get 1))))
             """));
 
     @ParameterizedTest
@@ -90,6 +92,13 @@ class GcInlineCodeTest {
     /** How an access to the execution state at {@code offset} reads (the state's address in R11 or X16). */
     private static String stateSlot(String isa, int offset) {
         return isa.equals("x86_64") ? String.format("[r11+0x%x]", offset) : "[x16, #" + offset + "]";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "aarch64"})
+    void arrayFillCallsNothing(String isa) {
+        String listing = listing(isa, 3);
+        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
     }
 
     private static int count(String text, String what) {

@@ -121,6 +121,30 @@ class NativeGcAllocationTest {
                   (i32.add (i32.shl (array.get_u $bytes (local.get $b) (i32.const 1)) (i32.const 8)) (array.get_u $bytes (local.get $b) (i32.const 2))))
                 (i64.add (i64.extend_i32_u (ref.is_null (array.get $boxes (local.get $x) (i32.const 0))))
                   (struct.get $box 0 (ref.as_non_null (array.get $boxes (local.get $x) (i32.const 1))))))
+;; array.fill of part of an array of each width: the sum of all elements after filling [offset, offset + n) with v
+              (func (export "fill") (param $off i32) (param $n i32) (param $v i32) (result i32 i32 i64 f64)
+                (local $b (ref $bytes)) (local $s (ref $shorts)) (local $x (ref $boxes)) (local $d (ref $doubles))
+                (local $k i32) (local $r0 i32) (local $r1 i32) (local $r2 i64) (local $r3 f64)
+                (local.set $b (array.new $bytes (i32.const 1) (i32.const 10)))
+                (local.set $s (array.new $shorts (i32.const 1) (i32.const 10)))
+                (local.set $x (array.new_default $boxes (i32.const 10)))
+                (local.set $d (array.new $doubles (f64.const 1) (i32.const 10)))
+                (array.fill $bytes (local.get $b) (local.get $off) (local.get $v) (local.get $n))
+                (array.fill $shorts (local.get $s) (local.get $off) (local.get $v) (local.get $n))
+                (array.fill $boxes (local.get $x) (local.get $off) (struct.new $box (i64.extend_i32_u (local.get $v))) (local.get $n))
+                (array.fill $doubles (local.get $d) (local.get $off) (f64.convert_i32_s (local.get $v)) (local.get $n))
+                (block $done
+                  (loop $l
+                    (br_if $done (i32.ge_u (local.get $k) (i32.const 10)))
+                    (local.set $r0 (i32.add (local.get $r0) (array.get_u $bytes (local.get $b) (local.get $k))))
+                    (local.set $r1 (i32.add (local.get $r1) (array.get_u $shorts (local.get $s) (local.get $k))))
+                    (if (i32.eqz (ref.is_null (array.get $boxes (local.get $x) (local.get $k))))
+                      (then (local.set $r2 (i64.add (local.get $r2) (struct.get $box 0 (ref.as_non_null (array.get $boxes (local.get $x) (local.get $k))))))))
+                    (local.set $r3 (f64.add (local.get $r3) (array.get $doubles (local.get $d) (local.get $k))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $l)))
+                (local.get $r0) (local.get $r1) (local.get $r2) (local.get $r3))
+              (func (export "fillNull") (array.fill $bytes (ref.null $bytes) (i32.const 0) (i32.const 0) (i32.const 0)))
               ;; an array too long for the inline path: the runtime allocates it or traps
               (func (export "long") (param i32) (result i32) (array.len (array.new_default $ints (local.get 0))))
             )
@@ -166,6 +190,28 @@ class NativeGcAllocationTest {
             assertEquals(4000 - 7 + 20 + 300 + 4, (int) f[0]);
             assertEquals(0x01F9FF, (int) f[1]);
             assertEquals(1 - 7, f[2]);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Tier.class, names = {"NATIVE", "AUTO"})
+    void arrayFillWritesItsRangeAndTrapsOutside(Tier tier) {
+        run(tier, (store, i) -> {
+            int[][] ranges = {{0, 0}, {0, 10}, {3, 4}, {9, 1}, {10, 0}, {2, 8}};
+            for (int[] r : ranges) {
+                int off = r[0], n = r[1];
+                long[] s = i.function("fill").call(off, n, 0x1_02FF);
+                assertEquals(10 - n + n * 0xFF, (int) s[0], "bytes " + off + "+" + n);
+                assertEquals(10 - n + n * 0x02FF, (int) s[1], "shorts " + off + "+" + n);
+                assertEquals(n * 0x1_02FFL, s[2], "boxes " + off + "+" + n);
+                assertEquals(10 - n + n * (double) 0x1_02FF, Double.longBitsToDouble(s[3]), "doubles " + off + "+" + n);
+            }
+            int[][] outside = {{11, 0}, {0, 11}, {5, 6}, {-1, 1}, {1, -1}, {Integer.MIN_VALUE, Integer.MIN_VALUE}};
+            for (int[] r : outside) {
+                assertTrue(assertThrows(WasmTrap.class, () -> i.function("fill").call(r[0], r[1], 1)).getMessage()
+                        .contains("out of bounds array access"), r[0] + "+" + r[1]);
+            }
+            assertTrue(assertThrows(WasmTrap.class, () -> i.function("fillNull").call()).getMessage().contains("null array reference"));
         });
     }
 
