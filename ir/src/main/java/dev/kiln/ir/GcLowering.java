@@ -12,7 +12,9 @@ import dev.kiln.ir.abi.ExecutionStateLayout;
  * How native code carries out GC instructions, for both backends: i31 boxing and unboxing,
  * {@code ref.eq}, the extern/any conversions (the identity) and field and element access
  * ({@link #isFieldAccess}: a null check, for arrays a bounds check against the header's length,
- * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}); every other one
+ * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}), casts
+ * ({@link #isInlineCast}), allocation with a runtime call only on its slow path
+ * ({@link #isInlineAllocation}) and array.fill ({@link #isInlineFill}); every other one
  * through the runtime's GC helper
  * ({@link dev.kiln.ir.abi.RuntimeHelper#GC}), which runs the interpreter's implementation on the
  * store's heap (so an allocation may collect: the collector scans native frames conservatively).
