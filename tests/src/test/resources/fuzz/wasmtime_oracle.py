@@ -12,6 +12,9 @@ Requests (every answer has "ok"; "ok": false carries "error"):
   {"cmd": "instantiate", "wasm": BASE64}        -> {"ok": true}
   {"cmd": "call", "name": str, "args": [HEX]}   -> {"ok": true, "results": [HEX]}
                                                    or {"ok": true, "trap": CODE, "message": str}
+                                                   or {"ok": true, "exception": {"tag": NAME|null, "payload": [HEX], "types": [TYPE]}}
+                                                   (an uncaught exception: the exported tag it has, by export
+                                                   name, and its fields, a v128 as two 64-bit halves, low first)
   {"cmd": "state", "globals": [str], "memory": str|null}
                                                 -> {"ok": true, "globals": {name: HEX}, "memory": {"size": int, "sha256": hex}|null}
   {"cmd": "memory", "name": str}                -> {"ok": true, "bytes": BASE64}
@@ -112,9 +115,44 @@ def call(req):
             if error:
                 raise wasmtime.WasmtimeError._from_ptr(error)
     except wasmtime.Trap as t:
+        exn = ffi.wasmtime_exnref_t()
+        if ffi.wasmtime_context_take_exception(store._context(), ctypes.byref(exn)):
+            try:
+                return {"ok": True, "exception": describe_exception(store, exn)}
+            finally:
+                ffi.wasmtime_exnref_unroot(ctypes.byref(exn))
         code = t.trap_code
         return {"ok": True, "trap": code.name if code is not None else "NONE", "message": t.message}
     return {"ok": True, "results": [hex(bits_of(res_buf[i])) for i in range(len(results))]}
+
+
+def describe_exception(store, exn):
+    """The exported tag (by name) an uncaught exception has, and its fields as raw bits."""
+    context = store._context()
+    tag = ffi.wasmtime_tag_t()
+    error = ffi.wasmtime_exnref_tag(context, ctypes.byref(exn), ctypes.byref(tag))
+    if error:
+        raise wasmtime.WasmtimeError._from_ptr(error)
+    name = None
+    for export_name, item in state["instance"].exports(store).items():
+        if isinstance(item, wasmtime.Tag) and ffi.wasmtime_tag_eq(context, ctypes.byref(item._tag), ctypes.byref(tag)):
+            name = export_name
+    payload, types = [], []
+    names = {v: k for k, v in KINDS.items()}
+    for i in range(ffi.wasmtime_exnref_field_count(context, ctypes.byref(exn))):
+        v = ffi.wasmtime_val_t()
+        error = ffi.wasmtime_exnref_field(context, ctypes.byref(exn), i, ctypes.byref(v))
+        if error:
+            raise wasmtime.WasmtimeError._from_ptr(error)
+        if v.kind == ffi.WASMTIME_V128.value:
+            raw = bytes(v.of.v128)
+            payload.append(hex(int.from_bytes(raw[:8], "little")))
+            payload.append(hex(int.from_bytes(raw[8:], "little")))
+            types += ["i64", "i64"]
+        else:
+            payload.append(hex(bits_of(v)))
+            types.append(names[v.kind])
+    return {"tag": name, "payload": payload, "types": types}
 
 
 def current_state(req):

@@ -17,7 +17,8 @@ final class LimitOptions {
     @Option(name = "--timeout", metaVar = "MS", usage = "interrupt the program after MS milliseconds of wall-clock time")
     Long timeoutMillis;
 
-    @Option(name = "--max-memory", metaVar = "BYTES", usage = "cap each linear memory at BYTES (memory.grow past it returns -1)")
+    @Option(name = "--max-memory", metaVar = "BYTES", usage = "cap each linear memory at BYTES (memory.grow past it returns -1); default: no cap but each memory's own"
+                    + " (its maximum; 4 GiB for a 32-bit memory, 8 GiB for a 64-bit one)")
     Long maxMemoryBytes;
 
     @Option(name = "--max-table-elements", metaVar = "N", usage = "cap each table at N elements (table.grow past it returns -1)")

@@ -87,6 +87,33 @@ class LimitOptionsTest {
         assertTrue(tooSmall.err().contains("cannot instantiate: memory of 1 pages exceeds the limit of 0 pages"), tooSmall.err());
     }
 
+    /**
+     * A 64-bit memory grows past 4 GiB unless --max-memory says otherwise, as in wasmtime (no default cap);
+     * a 32-bit one stops at 4 GiB, its address space. Growth only commits address space: nothing is touched.
+     */
+    @Test
+    void withoutMaxMemoryA64BitMemoryGrowsPast4GiB() throws Exception {
+        Path memory64 = dir.resolve("memory64.wasm");
+        Files.write(memory64, Wat.compile("""
+                (module
+                  (memory i64 1)
+                  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+                  (func (export "above4GiB") (result i32)
+                    (if (i64.lt_s (memory.grow (i64.const 65540)) (i64.const 0)) (then (return (i32.const -1))))
+                    (i32.store (i64.const 0x100001000) (i32.const 77))
+                    (i32.load (i64.const 0x100001000))))
+                """));
+        String past4GiB = Long.toString(65536 + 4); // pages: 4 GiB + 5 pages in all
+        for (String tier : TIERS) {
+            assertEquals("1\n", run(tier, "--invoke", "grow", memory64.toString(), past4GiB).out(), tier);
+            assertEquals("-1\n", run(tier, "--max-memory", Long.toString(4L << 30), "--invoke", "grow", memory64.toString(), past4GiB).out(),
+                    tier);
+            assertEquals("-1\n", run(tier, "--invoke", "grow", memory64.toString(), Long.toString(2 * 65536)).out(), tier + ": past 8 GiB");
+            assertEquals("-1\n", run(tier, "--invoke", "grow", module.toString(), "65536").out(), tier + ": a 32-bit memory past 4 GiB");
+            assertEquals("77\n", run(tier, "--invoke", "above4GiB", memory64.toString()).out(), tier + ": a store above 4 GiB");
+        }
+    }
+
     @Test
     void theWasmStackIsWhatTheOptionSaysOnEveryTier() {
         for (String tier : TIERS) {

@@ -60,6 +60,16 @@ final class ExecutionState {
         NATIVE.set(ValueLayout.JAVA_INT, stateAddress + ExecutionStateLayout.TRAP_CODE, ExecutionStateLayout.THROW);
     }
 
+    /**
+     * Forgets the trap code the entry trampoline returned: what it meant (a trap, an exception, an exit)
+     * is the Java caller's now. Nested entries share the execution state, so a code left behind would
+     * make native code further out, once Java or the interpreter has dealt with it (an exception
+     * caught there) and returned to it normally, unwind as if it were still in flight.
+     */
+    void clearTrapCode() {
+        segment.set(ValueLayout.JAVA_INT, ExecutionStateLayout.TRAP_CODE, 0);
+    }
+
     /** The exception pending on this thread, left pending; null when none. */
     static ThrownException pendingThrow() {
         return PENDING_THROW.get();

@@ -55,6 +55,7 @@ final class NativeBinding {
             Reference.reachabilityFence(instance);
         }
         if (result == 0) return NativeValues.read(buf.address(), type.results());
+        instance.store().state().clearTrapCode(); // the Java caller handles it from here (a caught exception must not stay in flight)
         if (result == ExecutionStateLayout.THROW) {
             ExecutionState.takePendingTrap();
             ThrownException e = ExecutionState.takePendingThrow();

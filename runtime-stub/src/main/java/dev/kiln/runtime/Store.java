@@ -94,7 +94,8 @@ public final class Store implements AutoCloseable {
     private final Map<HostFunction, HostFunctionInstance> boundHostFunctions = new IdentityHashMap<>();
     /** Every funcref descriptor this store made: the only valid non-null function references. */
     private final Map<Long, FunctionInstance> byDescriptor = new ConcurrentHashMap<>();
-    private long maxMemoryPages = MemoryType.MAX_PAGES;
+    /** No cap of the store's own by default (see {@link #maxMemoryPages(long)}). */
+    private long maxMemoryPages = Long.MAX_VALUE;
     private long maxTableElements = TableInstance.MAX_ELEMENTS;
     /** Default cap of the GC heap (native memory; see {@link #maxGcHeapBytes}). */
     public static final long DEFAULT_MAX_GC_HEAP = 1L << 30;
@@ -389,7 +390,12 @@ public final class Store implements AutoCloseable {
         return now.stackPointer() - nativeStackLimit(now);
     }
 
-    /** Caps every memory's growth (pages of 64 KiB); growth past it fails like any failed memory.grow. */
+    /**
+     * Caps every memory's growth (pages of 64 KiB); growth past it fails like any failed memory.grow.
+     * By default the store sets no cap, as wasmtime sets none (its {@code -W max-memory-size} is unset by
+     * default): a memory grows to its declared maximum, a 32-bit one to at most 4 GiB (its address space),
+     * a 64-bit one to at most 8 GiB (kiln's reservation per memory), as far as the system commits pages.
+     */
     public Store maxMemoryPages(long pages) {
         this.maxMemoryPages = pages;
         return this;

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code aarch64} suite (under QEMU on x86-64 hosts): the interpreter, AArch64 native code, the
  * auto tier with everything promoted at once (OSR at the first back edge), AArch64 code read back
  * from the cache, and wasmtime (the x86-64 Python helper, started from the emulated JVM) must agree
- * on results, traps, globals and memory, for modules without and with SIMD. Fewer modules than on
+ * on results, traps, uncaught exceptions, globals and memory, for modules without and with SIMD and with
+ * exceptions. Fewer modules than on
  * the host: emulation is slow.
  */
 @Tag("aarch64")
@@ -63,6 +64,17 @@ class DifferentialAarch64Properties {
     /** A fixed-seed slice of the SIMD modules below, in CI's {@code aarch64} suite (NEON code, lane loads/stores at the memory end). */
     @Property(tries = 25, seed = "20261208", shrinking = ShrinkingMode.FULL)
     void everyTierAgreesOnSimdSliceOnAarch64(@ForAll("simdCases") FuzzCase c) {
+        session.check(c);
+    }
+
+    @Provide
+    Arbitrary<FuzzCase> exceptionCases() {
+        return FuzzCases.withExceptions(5, 100, 120, false);
+    }
+
+    /** A fixed-seed slice of modules that throw and catch (every try_table clause, throw_ref, uncaught exceptions compared). */
+    @Property(tries = 40, seed = "20261209", shrinking = ShrinkingMode.FULL)
+    void everyTierAgreesOnExceptionsOnAarch64(@ForAll("exceptionCases") FuzzCase c) {
         session.check(c);
     }
 

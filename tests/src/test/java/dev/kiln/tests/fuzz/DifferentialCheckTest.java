@@ -43,6 +43,17 @@ class DifferentialCheckTest {
     }
 
     @Test
+    void uncaughtExceptionsAgreeOnlyByTagAndPayload() {
+        Outcome a = Outcome.uncaught("t0", List.of(NumType.I32, NumType.F64), new long[] {-3, 0x3FF8_0000_0000_0000L});
+        assertTrue(a.agrees(Outcome.uncaught("t0", List.of(NumType.I32, NumType.F64), new long[] {0xFFFF_FFFDL, 0x3FF8_0000_0000_0000L})));
+        assertFalse(a.agrees(Outcome.uncaught("t1", List.of(NumType.I32, NumType.F64), new long[] {-3, 0x3FF8_0000_0000_0000L})), "another tag");
+        assertFalse(a.agrees(Outcome.uncaught("t0", List.of(NumType.I32, NumType.F64), new long[] {-4, 0x3FF8_0000_0000_0000L})), "another payload");
+        assertFalse(a.agrees(Outcome.returned(List.of(NumType.I32, NumType.F64), new long[] {-3, 0x3FF8_0000_0000_0000L})), "a return");
+        assertFalse(Outcome.trapped(TrapKind.UNREACHABLE).agrees(Outcome.uncaught("t0", List.of(), new long[0])), "a trap");
+        assertFalse(Outcome.uncaught("t0", List.of(), new long[0]).agrees(Outcome.trapped(TrapKind.UNREACHABLE)), "a trap");
+    }
+
+    @Test
     void trapsAgreeOnlyByKindAndFailuresNever() {
         assertTrue(Outcome.trapped(TrapKind.UNREACHABLE).agrees(Outcome.trapped(TrapKind.UNREACHABLE)));
         assertFalse(Outcome.trapped(TrapKind.UNREACHABLE).agrees(Outcome.trapped(TrapKind.INTEGER_OVERFLOW)));

@@ -54,14 +54,21 @@ public class DifferentialRound {
     }
 
     /**
-     * Half the modules use SIMD too (when the host's backend compiles it; else the interpreter would run them alone);
-     * with {@code -Dkiln.fuzz.simdOnly=true} (KILN_FUZZ_SIMD_ONLY=1 for ./run-tests fuzz) every module does.
+     * A third of the modules use SIMD too (when the host's backend compiles it; else the interpreter would run them
+     * alone), a third throw and catch exceptions; with {@code -Dkiln.fuzz.simdOnly=true} (KILN_FUZZ_SIMD_ONLY=1 for
+     * ./run-tests fuzz) every module uses SIMD, with {@code -Dkiln.fuzz.exceptionsOnly=true} (KILN_FUZZ_EXCEPTIONS_ONLY=1)
+     * every module throws and catches (half of them with v128 payloads, where SIMD is compiled).
      */
     @Provide
     Arbitrary<FuzzCase> cases() {
-        if (Backends.host() == null || !Backends.host().compilesSimd()) return FuzzCases.of(8, 200, 900);
+        boolean simd = Backends.host() != null && Backends.host().compilesSimd();
+        if (Boolean.getBoolean("kiln.fuzz.exceptionsOnly")) {
+            return simd ? Arbitraries.oneOf(FuzzCases.withExceptions(8, 200, 900, false), FuzzCases.withExceptions(8, 200, 900, true))
+                    : FuzzCases.withExceptions(8, 200, 900, false);
+        }
+        if (!simd) return Arbitraries.oneOf(FuzzCases.of(8, 200, 900), FuzzCases.withExceptions(8, 200, 900, false));
         if (Boolean.getBoolean("kiln.fuzz.simdOnly")) return FuzzCases.withSimd(8, 200, 900);
-        return Arbitraries.oneOf(FuzzCases.of(8, 200, 900), FuzzCases.withSimd(8, 200, 900));
+        return Arbitraries.oneOf(FuzzCases.of(8, 200, 900), FuzzCases.withSimd(8, 200, 900), FuzzCases.withExceptions(8, 200, 900, true));
     }
 
     @Property(shrinking = ShrinkingMode.FULL)

@@ -86,7 +86,7 @@ public final class FuzzRound {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "-Dkiln.fuzz.seed=" + seed, "-Dkiln.fuzz.minutes=" + minutes, "-Dkiln.fuzz.tries=" + tries));
-        for (String p : List.of("kiln.wasmtime.python", "kiln.fuzz.callSeconds", "kiln.shared", "kiln.fuzz.simdOnly")) {
+        for (String p : List.of("kiln.wasmtime.python", "kiln.fuzz.callSeconds", "kiln.shared", "kiln.fuzz.simdOnly", "kiln.fuzz.exceptionsOnly")) {
             String v = System.getProperty(p);
             if (v != null) cmd.add("-D" + p + "=" + v);
         }

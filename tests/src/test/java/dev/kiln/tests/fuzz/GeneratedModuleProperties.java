@@ -10,15 +10,18 @@ import dev.kiln.tests.fuzz.gen.FuzzCases;
 import dev.kiln.tests.fuzz.wasm.BinaryEncoder;
 import dev.kiln.tests.fuzz.wasm.WatPrinter;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Shrinkable;
 import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -48,6 +51,41 @@ class GeneratedModuleProperties {
         return FuzzCases.withSimd(6, 120, 30);
     }
 
+    @Provide
+    Arbitrary<FuzzCase> exceptionCases() {
+        return FuzzCases.withExceptions(6, 120, 30, true);
+    }
+
+    @Property(tries = 300, seed = "8320261207")
+    void generatedExceptionModulesAreValid(@ForAll("exceptionCases") FuzzCase c) {
+        generatedModulesAreValid(c);
+    }
+
+    /**
+     * The shrinker keeps exception modules valid: every one-step simplification of a generated module (a try_table
+     * without its clauses, a handler body simplified, a throw's payload zeroed, ...) validates, so that a finding
+     * shrinks to a module that fails for its real reason.
+     */
+    @Example
+    void shrunkExceptionModulesStayValid() {
+        Random random = new Random(8520261207L);
+        for (int i = 0; i < 12; i++) {
+            Shrinkable<FuzzCase> s = exceptionCases().generator(1000).next(random);
+            s.shrink().limit(250).forEach(x -> {
+                try {
+                    Validator.validate(Decoder.decode(BinaryEncoder.encode(x.value().module())));
+                } catch (ModuleException e) {
+                    fail("a shrink candidate is invalid: " + e.getMessage() + "\n" + x.value());
+                }
+            });
+        }
+    }
+
+    @Property(tries = 80, seed = "8420261207")
+    void printedExceptionTextIsTheModuleThatRan(@ForAll("exceptionCases") FuzzCase c) {
+        printedTextIsTheModuleThatRan(c);
+    }
+
     @Property(tries = 1000, seed = "8120260601")
     void generatedModulesAreValid(@ForAll("cases") FuzzCase c) {
         byte[] wasm = BinaryEncoder.encode(c.module());
@@ -67,9 +105,9 @@ class GeneratedModuleProperties {
         byte[] encoded = BinaryEncoder.encode(c.module());
         String text = WatPrinter.print(c.module());
         byte[] assembled;
-        if (!c.module().usesTailCallsOrReferences() && !c.module().usesMultiOr64BitMemories()) {
+        if (!c.module().usesTailCallsOrReferences() && !c.module().usesMultiOr64BitMemories() && !c.module().usesExceptions()) {
             assembled = withoutCustomSections(Wat.compile(Wat.wabtSpelling(text)));
-        } else { // tail calls, call_ref, several and 64-bit memories: wabt reads them only when told, wasm-tools (the oracle's wat2wasm) always
+        } else { // tail calls, call_ref, several and 64-bit memories, exceptions: wabt reads them only when told, wasm-tools (the oracle's wat2wasm) always
             if (oracle == null) return;
             try {
                 assembled = withoutCustomSections(oracle.wat2wasm(text));

@@ -6,6 +6,7 @@ import dev.kiln.tests.fuzz.wasm.Expr;
 import dev.kiln.tests.fuzz.wasm.ExprTree;
 import dev.kiln.tests.fuzz.wasm.FuzzFunction;
 import dev.kiln.tests.fuzz.wasm.MemoryDef;
+import dev.kiln.tests.fuzz.wasm.NumType;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -18,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The differential generator makes the 3.0 features every tier checks against wasmtime: tail calls
  * of each kind (return_call, return_call_indirect, return_call_ref) and call_ref, several memories
  * and 64-bit memories (accesses, size, grow, fill, copy and init on memories other than 0 and on
- * 64-bit ones), in a fair share of the modules of a fixed-seed slice.
+ * 64-bit ones), exceptions (throw, throw_ref, every try_table clause kind to a handler of its own and
+ * catch/catch_all to an enclosing block, exnrefs kept in locals, throws inside calls under a handler),
+ * in a fair share of the modules of a fixed-seed slice.
  */
 class GeneratorWasm3CoverageTest {
     @Test
@@ -40,6 +43,39 @@ class GeneratorWasm3CoverageTest {
         for (String kind : new String[] {"return_call DIRECT", "return_call INDIRECT", "return_call REF", "call_ref"}) {
             int count = modulesWith.getOrDefault(kind, 0);
             assertTrue(count >= n / 20, kind + " in " + count + " of " + n + " modules: " + modulesWith);
+        }
+    }
+
+    @Test
+    void generatedExceptionModulesThrowAndCatchEveryWay() {
+        Random r = new Random(20261209);
+        Map<String, Integer> modulesWith = new HashMap<>();
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            FuzzCase c = new ModuleGenerator(r, 6, 120, i % 2 == 0, true).generate();
+            Map<String, Boolean> seen = new HashMap<>();
+            for (FuzzFunction f : c.module().functions()) {
+                if (f.locals().contains(NumType.EXNREF)) seen.put("exnref local", true);
+                ExprTree.forEach(f.body(), e -> {
+                    if (e instanceof Expr.Throw) seen.put("throw", true);
+                    if (e instanceof Expr.ThrowRef t && t.exception() instanceof Expr.LocalGet) seen.put("throw_ref of a kept exnref", true);
+                    if (e instanceof Expr.TryTable t) {
+                        for (Expr.Clause k : t.clauses()) seen.put(k.kind() + (k.handler() == null ? " to an enclosing block" : " to a handler"), true);
+                        ExprTree.forEach(t.body(), x -> {
+                            if (x instanceof Expr.Call || x instanceof Expr.CallIndirect || x instanceof Expr.CallRef) seen.put("call under a handler", true);
+                            if (x instanceof Expr.TailCall) seen.put("tail call under a handler", true);
+                        });
+                    }
+                });
+            }
+            for (int t : c.module().tags()) if (c.module().types().get(t).params().contains(NumType.V128)) seen.put("v128 payload", true);
+            seen.keySet().forEach(k -> modulesWith.merge(k, 1, Integer::sum));
+        }
+        for (String kind : new String[] {"throw", "throw_ref of a kept exnref", "exnref local", "CATCH to a handler", "CATCH_REF to a handler",
+                "CATCH_ALL to a handler", "CATCH_ALL_REF to a handler", "CATCH to an enclosing block", "CATCH_ALL to an enclosing block",
+                "call under a handler", "tail call under a handler", "v128 payload"}) {
+            int count = modulesWith.getOrDefault(kind, 0);
+            assertTrue(count >= n / 30, kind + " in " + count + " of " + n + " modules: " + modulesWith);
         }
     }
 

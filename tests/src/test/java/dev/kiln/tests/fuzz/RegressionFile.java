@@ -53,13 +53,23 @@ public record RegressionFile(String wat, List<Call> calls) {
     }
 
     private static Outcome outcome(String s) {
+        if (s.startsWith(Outcome.UNCAUGHT + " ")) {
+            String[] words = s.substring(Outcome.UNCAUGHT.length()).strip().split("\\s+", 3);
+            if (words.length < 3 || !words[1].equals("with")) throw new IllegalArgumentException("expected '" + Outcome.UNCAUGHT + " TAG with ...': " + s);
+            Outcome payload = values(words[2]);
+            return Outcome.uncaught(words[0], payload.types(), payload.results().stream().mapToLong(Long::longValue).toArray());
+        }
         if (s.startsWith("trap ")) {
             String message = s.substring(5).strip();
             for (TrapKind k : TrapKind.values()) if (k.message.equals(message)) return Outcome.trapped(k);
             throw new IllegalArgumentException("unknown trap: " + message);
         }
-        if (!s.startsWith("returns")) throw new IllegalArgumentException("expected 'returns ...' or 'trap ...': " + s);
-        String rest = s.substring("returns".length()).strip();
+        if (!s.startsWith("returns")) throw new IllegalArgumentException("expected 'returns ...', 'trap ...' or '" + Outcome.UNCAUGHT + "': " + s);
+        return values(s.substring("returns".length()).strip());
+    }
+
+    /** {@code nothing} or typed values, as a returned outcome. */
+    private static Outcome values(String rest) {
         if (rest.equals("nothing")) return Outcome.returned(List.of(), new long[0]);
         String[] values = rest.split("\\s+");
         List<NumType> types = new ArrayList<>();
@@ -86,8 +96,8 @@ public record RegressionFile(String wat, List<Call> calls) {
     private static String text(Outcome o) {
         if (o.failure() != null) throw new IllegalArgumentException("a failed call has no expected outcome: " + o.failure());
         if (o.trap() != null) return "trap " + o.trap().message;
-        if (o.results().isEmpty()) return "returns nothing";
-        StringBuilder sb = new StringBuilder("returns");
+        StringBuilder sb = new StringBuilder(o.uncaught() ? Outcome.UNCAUGHT + " " + o.exception() + " with" : "returns");
+        if (o.results().isEmpty()) return sb.append(" nothing").toString();
         for (int i = 0; i < o.results().size(); i++) {
             sb.append(' ').append(o.types().get(i).wat).append(":0x").append(Long.toHexString(o.results().get(i)));
         }

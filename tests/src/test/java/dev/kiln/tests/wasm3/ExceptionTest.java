@@ -39,6 +39,7 @@ class ExceptionTest {
               (import "host" "tag" (tag $h (param i32)))
               (import "host" "throw" (func $host_throw (param i32)))
               (import "host" "call_back" (func $host_call_back (param i32)))
+              (import "host" "call_back_and_catch" (func $host_call_back_and_catch (param i32)))
               (tag $e (export "e") (param i32 i64))
               (tag $f (param f64))
               (func $thrower (export "thrower") (param i32)
@@ -105,6 +106,10 @@ class ExceptionTest {
                   (try_table (catch $e $c) (call $host_call_back (local.get 0)))
                   (return (i32.const -1)))
                 (drop))
+              ;; the host catches what thrower throws and returns normally: this code goes on
+              (func (export "after_host_caught") (param i32) (result i32)
+                (call $host_call_back_and_catch (local.get 0))
+                (i32.add (local.get 0) (i32.const 1)))
               (func (export "trap_not_caught") (result i32)
                 (block $c (try_table (catch_all $c) (unreachable)))
                 (i32.const 1))
@@ -124,6 +129,12 @@ class ExceptionTest {
         }), store);
         imports.define(new HostFunction("host", "call_back", i32ToNothing, (caller, args) -> {
             ((FunctionInstance) self.get().exports().get("thrower")).call(args[0]); // throws; not caught here
+            return null;
+        }), store);
+        imports.define(new HostFunction("host", "call_back_and_catch", i32ToNothing, (caller, args) -> {
+            // a native thrower's exception leaves its native frames to this Java code, which takes it
+            WasmException e = assertThrows(WasmException.class, () -> ((FunctionInstance) self.get().exports().get("thrower")).call(args[0]));
+            assertArrayEquals(new long[] {args[0], args[0]}, e.payload());
             return null;
         }), store);
         Instance i = store.instantiate(WasmModule.of(MODULE), imports);
@@ -149,6 +160,9 @@ class ExceptionTest {
         assertEquals(9, call(s, "delegate", 9));
         assertEquals(22, call(s, "from_host", 11));
         assertEquals(13, call(s, "through_host", 13));
+        // found by the differential fuzzer: native code that called out, when the exception it did not see was caught,
+        // unwound as if it were still in flight (the trap code stayed in the execution state)
+        for (int k = 0; k < 3; k++) assertEquals(5, call(s, "after_host_caught", 4));
         assertEquals(TrapKind.UNREACHABLE, assertThrows(WasmTrap.class, () -> call(s, "trap_not_caught")).kind());
         // uncaught: a Java exception with the tag and payload
         WasmException e = assertThrows(WasmException.class, () -> call(s, "thrower", 3));

@@ -10,6 +10,9 @@ import dev.kiln.runtime.Instance;
 import dev.kiln.runtime.MemoryInstance;
 import dev.kiln.runtime.Store;
 import dev.kiln.runtime.Tier;
+import dev.kiln.runtime.Extern;
+import dev.kiln.runtime.ValueType;
+import dev.kiln.runtime.WasmException;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.internal.NativeCompiler;
@@ -148,6 +151,8 @@ public final class KilnEngine implements Engine {
             o = Outcome.returned(results, instance.function(export).call(args));
         } catch (WasmTrap t) {
             o = Outcome.trapped(TrapKind.valueOf(t.kind().name()));
+        } catch (WasmException e) {
+            o = uncaught(e);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             o = Outcome.failed(e.toString());
         }
@@ -156,6 +161,19 @@ public final class KilnEngine implements Engine {
             return Outcome.failed("still running after " + CallWatchdog.SECONDS + " s (interrupted; it ended with: " + o + ")");
         }
         return o;
+    }
+
+    /** An uncaught exception: its tag by export name ("?" when not exported) and its payload's slots (a v128 as two i64s). */
+    private Outcome uncaught(WasmException e) {
+        String tag = "?";
+        for (Map.Entry<String, Extern> x : instance.exports().entrySet()) if (x.getValue() == e.tag()) tag = x.getKey();
+        List<NumType> types = new ArrayList<>();
+        for (ValueType<?> p : e.tag().type().params()) {
+            NumType t = NumType.byName(p.toString());
+            if (t == NumType.V128) types.addAll(List.of(NumType.I64, NumType.I64));
+            else types.add(t);
+        }
+        return Outcome.uncaught(tag, types, e.payload());
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class ValueText {
             case I64 -> hex + " (" + bits + ")";
             case F32 -> hex + " (" + Float.intBitsToFloat((int) bits) + ")";
             case F64 -> hex + " (" + Double.longBitsToDouble(bits) + ")";
-            case V128 -> throw new IllegalArgumentException("a v128 never crosses the exports of a generated module");
+            case V128, EXNREF -> throw new IllegalArgumentException("a " + t.wat + " never crosses the exports of a generated module");
         };
     }
 }

@@ -42,6 +42,14 @@ final class WasmtimeEngine implements Engine {
         for (int i = 0; i < args.length; i++) as.add("0x" + Long.toHexString(params.get(i).normalize(args[i])));
         JsonNode a = oracle.request(req);
         if (!a.path("ok").asBoolean()) return Outcome.failed(a.path("error").asText());
+        if (a.has("exception")) {
+            JsonNode e = a.path("exception");
+            List<String> fields = WasmtimeOracle.strings(e.path("payload"));
+            long[] raw = new long[fields.size()];
+            for (int i = 0; i < raw.length; i++) raw[i] = Long.parseUnsignedLong(fields.get(i).substring(2), 16);
+            List<NumType> types = WasmtimeOracle.strings(e.path("types")).stream().map(NumType::byName).toList();
+            return Outcome.uncaught(e.path("tag").isTextual() ? e.path("tag").asText() : "?", types, raw);
+        }
         if (a.has("trap")) {
             TrapKind k = WasmtimeTraps.kind(a.path("trap").asText());
             return k != null ? Outcome.trapped(k) : Outcome.failed("unmapped wasmtime trap " + a.path("trap").asText() + ": " + a.path("message").asText());

@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * wasmtime's trap codes as kiln trap kinds. wasmtime reports an out-of-range
  * {@code call_indirect} index as a table access out of bounds; generated modules touch tables
- * only through {@code call_indirect}, so that code means kiln's "undefined element".
+ * only through {@code call_indirect}, so that code means kiln's "undefined element"; and a null
+ * reference only in {@code throw_ref} (call_ref calls {@code ref.func} values), so wasmtime's null
+ * reference is kiln's "null exception reference".
  */
 final class WasmtimeTraps {
     private static final Map<String, TrapKind> KINDS = Map.ofEntries(
@@ -23,7 +25,8 @@ final class WasmtimeTraps {
             Map.entry("OUT_OF_FUEL", TrapKind.OUT_OF_FUEL),
             Map.entry("INTERRUPT", TrapKind.INTERRUPTED),
             Map.entry("ARRAY_OUT_OF_BOUNDS", TrapKind.OUT_OF_BOUNDS_ARRAY),
-            Map.entry("CAST_FAILURE", TrapKind.CAST_FAILURE));
+            Map.entry("CAST_FAILURE", TrapKind.CAST_FAILURE),
+            Map.entry("NULL_REFERENCE", TrapKind.NULL_EXCEPTION_REFERENCE));
 
     private WasmtimeTraps() {
     }

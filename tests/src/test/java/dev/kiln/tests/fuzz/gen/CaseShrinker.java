@@ -89,7 +89,7 @@ final class CaseShrinker {
         }))).toList();
         int fuel = m.fuelGlobal() == g ? -1 : m.fuelGlobal() < 0 ? -1 : renumber.apply(m.fuelGlobal());
         FuzzModule out = new FuzzModule(m.types(), fs, gs, m.memory(), m.table(), fuel, m.exportedFunctions(),
-                m.exportedGlobals().stream().map(renumber).toList(), m.exportMemory());
+                m.exportedGlobals().stream().map(renumber).toList(), m.exportMemory(), m.tags());
         return new FuzzCase(out, c.invocations());
     }
 
@@ -159,11 +159,11 @@ final class CaseShrinker {
         }
         for (int g : m.exportedGlobals()) {
             out.add(new FuzzCase(new FuzzModule(m.types(), m.functions(), m.globals(), m.memory(), m.table(), m.fuelGlobal(),
-                    m.exportedFunctions(), m.exportedGlobals().stream().filter(x -> x != g).toList(), m.exportMemory()), c.invocations()));
+                    m.exportedFunctions(), m.exportedGlobals().stream().filter(x -> x != g).toList(), m.exportMemory(), m.tags()), c.invocations()));
         }
         if (m.exportMemory()) {
             out.add(new FuzzCase(new FuzzModule(m.types(), m.functions(), m.globals(), m.memory(), m.table(), m.fuelGlobal(),
-                    m.exportedFunctions(), m.exportedGlobals(), false), c.invocations()));
+                    m.exportedFunctions(), m.exportedGlobals(), false, m.tags()), c.invocations()));
         }
         return out.stream();
     }

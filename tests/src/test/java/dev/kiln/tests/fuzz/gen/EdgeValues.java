@@ -38,6 +38,7 @@ public final class EdgeValues {
             case F64 -> pick < 5 ? Double.doubleToRawLongBits(F64[r.nextInt(F64.length)])
                     : pick < 7 ? nan64(r) : pick < 9 ? Double.doubleToRawLongBits((r.nextInt(2000) - 1000) / 8d) : r.nextLong();
             case V128 -> throw new IllegalArgumentException("a v128 takes two longs: use v128(r)");
+            case EXNREF -> 0; // ref.null exn
         };
     }
 

@@ -49,11 +49,13 @@ final class ExprShrinker {
         List<NumType> ts = e.types();
         if (!ts.isEmpty() && !isZero(e)) out.add(zeros(ts));
         if (!(e instanceof FuelGuard) && !(e instanceof Canon) && !(e instanceof VCanon)) {
-            Label own = ExprTree.definedLabel(e);
+            List<Label> own = ExprTree.definedLabels(e);
             for (Expr c : ExprTree.children(e)) {
-                if (c.types().equals(ts) && (own == null || !ExprTree.branchesTo(c, own))) out.add(c);
+                if (c.types().equals(ts) && own.stream().noneMatch(l -> ExprTree.branchesTo(c, l))) out.add(c);
             }
         }
+        // a try_table without its clauses (and handlers): a block
+        if (e instanceof TryTable t) out.add(new Block(t.label(), t.sig(), t.inputs(), t.body()));
         if (e instanceof Loop l && l.trips() > 1) out.add(new Loop(l.label(), l.sig(), 1, l.inputs(), l.body()));
         return out.stream();
     }

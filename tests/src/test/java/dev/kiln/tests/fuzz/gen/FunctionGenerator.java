@@ -84,7 +84,7 @@ final class FunctionGenerator {
     }
 
     private NumType pickType() {
-        List<NumType> types = plan.simd() ? List.of(NumType.values()) : NumType.SCALARS;
+        List<NumType> types = plan.simd() ? NumType.NUMBERS_AND_VECTORS : NumType.SCALARS;
         return types.get(r.nextInt(types.size()));
     }
 
@@ -97,6 +97,7 @@ final class FunctionGenerator {
     Expr value(NumType t) {
         budget--;
         cost += multiplier;
+        if (t == NumType.EXNREF) return exnref();
         if (exhausted()) return leaf(t);
         depth++;
         try {
@@ -127,6 +128,8 @@ final class FunctionGenerator {
                     .addIf(!branchTargets(List.of(t)).isEmpty(), 0.7, () -> new BrIf(pick(branchTargets(List.of(t))),
                             values(List.of(t), false), value(NumType.I32)))
                     .add(0.3, () -> polymorphic(List.of(t)))
+                    .addIf(exceptions(), 1.2, () -> tryTable(List.of(t)))
+                    .addIf(exceptions(), 0.3, () -> raise(List.of(t)))
                     .pick(r);
         } finally {
             depth--;
@@ -159,6 +162,7 @@ final class FunctionGenerator {
                 .add(1, () -> ifElse(ts))
                 .addIf(!directCallees(ts).isEmpty(), 2, () -> directCall(ts))
                 .addIf(plan.fuelGlobal() >= 0, 1, () -> guardedCall(ts))
+                .addIf(exceptions(), 1, () -> tryTable(ts))
                 .pick(r);
     }
 
@@ -313,6 +317,9 @@ final class FunctionGenerator {
                     .addIf(plan.fuelGlobal() >= 0, 1, () -> dropAll(guardedCall(null)))
                     .addIf(plan.fuelGlobal() >= 0, 0.4, () -> guardedTailCall(List.of()))
                     .add(0.3, () -> polymorphic(List.of()))
+                    .addIf(exceptions(), 1.5, () -> tryTable(List.of()))
+                    .addIf(exceptions(), 0.8, this::conditionalRaise)
+                    .addIf(exceptions(), 0.2, () -> raise(List.of()))
                     .pick(r);
         } finally {
             depth--;
@@ -415,6 +422,74 @@ final class FunctionGenerator {
         } finally {
             labels.pop();
         }
+    }
+
+    // ---- exceptions ----
+
+    private boolean exceptions() {
+        return !plan.tags().isEmpty();
+    }
+
+    /** An exnref: mostly one a handler kept in a local (null until one was caught there), sometimes {@code ref.null exn}. */
+    private Expr exnref() {
+        List<Integer> ls = localsOf(NumType.EXNREF);
+        if (ls.isEmpty() || r.nextInt(8) == 0) return new Const(NumType.EXNREF, 0);
+        return new LocalGet(pick(ls), NumType.EXNREF);
+    }
+
+    /** {@code throw} of a tag with its payload, or {@code throw_ref} of a kept exnref (a null one traps). */
+    private Expr raise(List<NumType> claimed) {
+        boolean kept = !localsOf(NumType.EXNREF).isEmpty();
+        return new Weighted<Expr>()
+                .add(3, () -> {
+                    int tag = r.nextInt(plan.tags().size());
+                    return new Throw(tag, values(plan.tagParams(tag), true), claimed);
+                })
+                .addIf(kept, 2, () -> new ThrowRef(exnref(), claimed))
+                .addIf(!kept, 0.1, () -> new ThrowRef(new Const(NumType.EXNREF, 0), claimed))
+                .pick(r);
+    }
+
+    /** {@code (if (cond) (then throw ...))}: code that throws only sometimes. */
+    private Expr conditionalRaise() {
+        FuncSig none = new FuncSig(List.of(), List.of());
+        Label l = new Label(nextLabel++, Label.Kind.IF, List.of(), -1);
+        Expr condition = value(NumType.I32);
+        return new If(l, none, List.of(), condition, new Body(List.of(raise(List.of())), List.of(), List.of()),
+                new Body(List.of(), List.of(), List.of()));
+    }
+
+    /**
+     * A try_table with one to three clauses of any kind: a catch or catch_all sometimes branches to an
+     * enclosing block with the payload's types, every other clause lands in a block of its own whose
+     * handler runs with the payload (kept in locals, the exnref too) and leaves {@code results}.
+     */
+    private Expr tryTable(List<NumType> results) {
+        FuncSig s = blockSig(results);
+        Label label = new Label(nextLabel++, Label.Kind.BLOCK, s.results(), -1);
+        Label done = new Label(nextLabel++, Label.Kind.BLOCK, s.results(), -1);
+        List<Expr> inputs = values(s.params(), true);
+        int n = 1 + r.nextInt(3);
+        List<Clause> shapes = new ArrayList<>();
+        List<Label> landings = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CatchKind kind = pick(List.of(CatchKind.values()));
+            int tag = kind.hasTag() ? r.nextInt(plan.tags().size()) : -1;
+            List<NumType> payload = kind.payload(tag >= 0 ? plan.tagParams(tag) : List.of());
+            List<Label> outer = kind.hasRef() ? List.of() : branchTargets(payload);
+            if (!outer.isEmpty() && r.nextInt(3) == 0) shapes.add(new Clause(kind, tag, pick(outer), null));
+            else {
+                Label landing = new Label(nextLabel++, Label.Kind.BLOCK, payload, -1);
+                landings.add(landing);
+                shapes.add(new Clause(kind, tag, landing, null));
+            }
+        }
+        Body body = body(s, label);
+        List<Clause> clauses = new ArrayList<>();
+        for (Clause c : shapes) {
+            clauses.add(landings.contains(c.target()) ? new Clause(c.kind(), c.tag(), c.target(), body(new FuncSig(c.target().types(), s.results()), done)) : c);
+        }
+        return new TryTable(label, done, s, inputs, body, clauses);
     }
 
     // ---- calls ----

@@ -19,12 +19,14 @@ public final class FuzzCases implements Arbitrary<FuzzCase> {
     private final int bodyBudget;
     private final long shrinkSeconds;
     private final boolean simd;
+    private final boolean exceptions;
 
-    private FuzzCases(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd) {
+    private FuzzCases(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd, boolean exceptions) {
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
         this.shrinkSeconds = shrinkSeconds;
         this.simd = simd;
+        this.exceptions = exceptions;
     }
 
     /**
@@ -34,17 +36,26 @@ public final class FuzzCases implements Arbitrary<FuzzCase> {
      * @param bodyBudget   tree nodes per function, about, at most
      */
     public static FuzzCases of(int maxFunctions, int bodyBudget, long shrinkSeconds) {
-        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, false);
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, false, false);
     }
 
     /** Modules that also use v128 values and SIMD instructions (relaxed SIMD included). */
     public static FuzzCases withSimd(int maxFunctions, int bodyBudget, long shrinkSeconds) {
-        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, true);
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, true, false);
+    }
+
+    /**
+     * Modules with exception tags whose code throws ({@code throw}, {@code throw_ref}) and catches
+     * ({@code try_table} with every clause kind) across calls, {@code call_indirect} and tail calls,
+     * keeping exnrefs in locals; with v128 payloads when {@code simd}.
+     */
+    public static FuzzCases withExceptions(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd) {
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, simd, true);
     }
 
     @Override
     public RandomGenerator<FuzzCase> generator(int genSize) {
-        return random -> new CaseShrinkable(new ModuleGenerator(random, maxFunctions, bodyBudget, simd).generate(),
+        return random -> new CaseShrinkable(new ModuleGenerator(random, maxFunctions, bodyBudget, simd, exceptions).generate(),
                 new Deadline(shrinkSeconds), new CaseShrinker());
     }
 

@@ -25,17 +25,26 @@ public final class ModuleGenerator {
     private final int maxFunctions;
     private final int bodyBudget;
     private final boolean simd;
+    private final boolean exceptions;
+
+    /** Modules without exception handling: {@link #ModuleGenerator(Random, int, int, boolean, boolean)}. */
+    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd) {
+        this(r, maxFunctions, bodyBudget, simd, false);
+    }
 
     /**
      * @param maxFunctions at most this many functions
      * @param bodyBudget   about this many instruction-tree nodes per function at most
      * @param simd         whether modules use v128 and SIMD instructions
+     * @param exceptions   whether modules have exception tags and their code throws (throw, throw_ref) and catches
+     *                     (try_table with every clause kind), keeping exnrefs in locals
      */
-    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd) {
+    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd, boolean exceptions) {
         this.r = r;
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
         this.simd = simd;
+        this.exceptions = exceptions;
     }
 
     public FuzzCase generate() {
@@ -54,6 +63,16 @@ public final class ModuleGenerator {
             FuncSig s = randomSig();
             if (!types.contains(s)) types.add(s);
         }
+        List<Integer> tags = new ArrayList<>();
+        int nTags = exceptions ? 1 + r.nextInt(3) : 0;
+        for (int i = 0; i < nTags; i++) {
+            List<NumType> params = new ArrayList<>();
+            int np = r.nextInt(6) == 0 ? 4 + r.nextInt(5) : r.nextInt(3); // sometimes more than fit in registers
+            for (int k = 0; k < np; k++) params.add(valueType());
+            FuncSig s = new FuncSig(params, List.of());
+            if (!types.contains(s)) types.add(s);
+            tags.add(types.indexOf(s));
+        }
         List<GlobalDef> globals = new ArrayList<>();
         int nGlobals = r.nextInt(6);
         for (int i = 0; i < nGlobals; i++) {
@@ -69,7 +88,7 @@ public final class ModuleGenerator {
         globals.add(fuel, new GlobalDef(NumType.I32, true, 4 + r.nextInt(30)));
         MemoryDef memory = r.nextInt(5) != 0 ? memory() : null;
         int tableSize = r.nextInt(3) != 0 ? r.nextInt(9) : 0;
-        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize, simd);
+        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize, simd, tags);
 
         List<FuzzFunction> functions = new ArrayList<>();
         long[] costs = new long[nFunctions];
@@ -91,7 +110,7 @@ public final class ModuleGenerator {
         List<Integer> exportedGlobals = new ArrayList<>();
         for (int g = 0; g < globals.size(); g++) if (r.nextInt(4) != 0 && globals.get(g).type() != NumType.V128) exportedGlobals.add(g);
         FuzzModule m = new FuzzModule(types, functions, globals, memory, table, fuel, exportedFunctions, exportedGlobals,
-                memory != null && r.nextInt(8) != 0);
+                memory != null && r.nextInt(8) != 0, tags);
         m = NanDeterminism.enforce(m);
 
         List<Invocation> calls = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.kiln.tests.fuzz.gen;
 import dev.kiln.tests.fuzz.wasm.FuncSig;
 import dev.kiln.tests.fuzz.wasm.GlobalDef;
 import dev.kiln.tests.fuzz.wasm.MemoryDef;
+import dev.kiln.tests.fuzz.wasm.NumType;
 
 import java.util.List;
 
@@ -14,9 +15,14 @@ import java.util.List;
  * @param memory    null when there is no memory
  * @param tableSize 0 when there is no table
  * @param simd      whether bodies use v128 values and SIMD instructions
+ * @param tags      the exception tags' type indices (empty: bodies neither throw nor catch)
  */
 record ModulePlan(List<FuncSig> types, List<Integer> functionTypes, List<GlobalDef> globals, int fuelGlobal, MemoryDef memory,
-                  int tableSize, boolean simd) {
+                  int tableSize, boolean simd, List<Integer> tags) {
+    List<NumType> tagParams(int tag) {
+        return types.get(tags.get(tag)).params();
+    }
+
     FuncSig functionSig(int f) {
         return types.get(functionTypes.get(f));
     }

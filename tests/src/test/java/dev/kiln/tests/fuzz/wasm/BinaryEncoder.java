@@ -47,6 +47,11 @@ public final class BinaryEncoder {
             for (int i = 0; i < ms.count(); i++) mem.byte_(ms.is64(i) ? 0x05 : 0x01).u32(ms.minPages(i)).u32(ms.maxPages(i));
             w.section(5, mem);
         }
+        if (!module.tags().isEmpty()) {
+            WasmBytes tags = new WasmBytes().u32(module.tags().size());
+            for (int type : module.tags()) tags.byte_(0x00).u32(type);
+            w.section(13, tags);
+        }
         if (!module.globals().isEmpty()) {
             WasmBytes g = new WasmBytes().u32(module.globals().size());
             for (GlobalDef d : module.globals()) {
@@ -86,12 +91,13 @@ public final class BinaryEncoder {
     }
 
     private void exports(WasmBytes w) {
-        int n = module.exportedFunctions().size() + module.exportedGlobals().size() + (module.exportMemory() ? 1 : 0);
+        int n = module.exportedFunctions().size() + module.exportedGlobals().size() + (module.exportMemory() ? 1 : 0) + module.tags().size();
         if (n == 0) return;
         WasmBytes e = new WasmBytes().u32(n);
         for (int f : module.exportedFunctions()) e.name(FuzzModule.functionExport(f)).byte_(0x00).u32(f);
         for (int g : module.exportedGlobals()) e.name(FuzzModule.globalExport(g)).byte_(0x03).u32(g);
         if (module.exportMemory()) e.name(FuzzModule.MEMORY_EXPORT).byte_(0x02).u32(0);
+        for (int t = 0; t < module.tags().size(); t++) e.name(FuzzModule.tagExport(t)).byte_(0x04).u32(t);
         w.section(7, e);
     }
 
@@ -126,6 +132,7 @@ public final class BinaryEncoder {
             case F32 -> w.byte_(0x43).fixed(bits, 4);
             case F64 -> w.byte_(0x44).fixed(bits, 8);
             case V128 -> w.byte_(0xFD).u32(0x0C).fixed(bits, 8).fixed(high, 8);
+            case EXNREF -> w.byte_(0xD0).byte_(0x69); // ref.null exn
         }
     }
 
@@ -375,6 +382,15 @@ public final class BinaryEncoder {
                     for (NumType t : g.types()) constant(w, t, 0);
                     exit();
                 }
+                case Throw t -> {
+                    all(t.args());
+                    w.byte_(0x08).u32(t.tag());
+                }
+                case ThrowRef t -> {
+                    expr(t.exception());
+                    w.byte_(0x0A);
+                }
+                case TryTable t -> tryTable(t);
                 case Canon c -> {
                     NumType t = c.types().get(0);
                     int s = t == NumType.F32 ? fn.scratchF32() : fn.scratchF64();
@@ -388,6 +404,31 @@ public final class BinaryEncoder {
                     w.byte_(0x20).u32(s).byte_(0x20).u32(s).byte_(t == NumType.F32 ? 0x5B : 0x61).byte_(0x1B);
                 }
             }
+        }
+
+        /** A try_table in its frame: the frame and landing blocks (outermost first), the try_table, then each handler after its landing block ends. */
+        private void tryTable(TryTable t) {
+            List<Clause> handled = t.handled();
+            if (!handled.isEmpty()) enter(0x02, t.done(), new FuncSig(List.of(), t.sig().results()));
+            for (int j = handled.size() - 1; j >= 0; j--) enter(0x02, handled.get(j).target(), new FuncSig(List.of(), handled.get(j).target().types()));
+            all(t.inputs());
+            w.byte_(0x1F);
+            blockType(t.sig());
+            w.u32(t.clauses().size());
+            for (Clause c : t.clauses()) {
+                w.byte_(c.kind().code);
+                if (c.kind().hasTag()) w.u32(c.tag());
+                w.u32(depth(c.target())); // outside the try_table's own label
+            }
+            labels.push(t.label());
+            body(t.body());
+            exit();
+            for (Clause c : handled) {
+                w.byte_(0x0C).u32(depth(t.done()));
+                exit();
+                body(c.handler());
+            }
+            if (!handled.isEmpty()) exit();
         }
 
         /** A memarg: the alignment exponent, with bit 6 set and the memory index after it for a memory other than 0, then the offset. */

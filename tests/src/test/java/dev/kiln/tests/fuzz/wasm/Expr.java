@@ -22,10 +22,10 @@ public sealed interface Expr {
         return List.of();
     }
 
-    /** A constant; {@code high} is bits 64-127 of a v128 (0 for the other types). */
+    /** A constant; {@code high} is bits 64-127 of a v128 (0 for the other types); of {@link NumType#EXNREF}, {@code ref.null exn}. */
     record Const(NumType type, long bits, long high) implements Expr {
         public Const {
-            bits = type.normalize(bits);
+            bits = type == NumType.EXNREF ? 0 : type.normalize(bits);
             if (type != NumType.V128) high = 0;
         }
 
@@ -372,6 +372,95 @@ public sealed interface Expr {
 
         public List<NumType> types() {
             return claimed;
+        }
+    }
+
+    /** {@code throw} of tag {@code tag} with {@code args} as its payload; ends control. */
+    record Throw(int tag, List<Expr> args, List<NumType> claimed) implements Expr {
+        public Throw {
+            args = List.copyOf(args);
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    /** {@code throw_ref} of an exnref (a null one traps); ends control. */
+    record ThrowRef(Expr exception, List<NumType> claimed) implements Expr {
+        public ThrowRef {
+            claimed = List.copyOf(claimed);
+        }
+
+        public List<NumType> types() {
+            return claimed;
+        }
+    }
+
+    /**
+     * {@code try_table} with {@code clauses}, in a frame of blocks that gives each clause with a
+     * handler its landing block. A clause either branches to an enclosing block or if ({@code handler}
+     * null; catch and catch_all only) or to a landing block of its own ({@code target}, whose types are
+     * the clause's payload), after which its {@code handler} runs with the payload on the stack and
+     * leaves this node's results; then control goes to the end of the frame ({@code done}). Without
+     * handlers there is no frame:
+     * <pre>
+     * (block $done (result R)
+     *   (block $h1 (result P1)
+     *     (block $h0 (result P0)
+     *       inputs (try_table $label (type ..) (catch $tag $h0) (catch_all_ref $h1) (catch $tag $outer) body)
+     *       (br $done))
+     *     handler0 (br $done))
+     *   handler1)
+     * </pre>
+     * Branches to {@code label} leave the try_table with its results; handlers may branch to {@code done}.
+     */
+    record TryTable(Label label, Label done, FuncSig sig, List<Expr> inputs, Body body, List<Clause> clauses) implements Expr {
+        public TryTable {
+            inputs = List.copyOf(inputs);
+            clauses = List.copyOf(clauses);
+        }
+
+        public List<NumType> types() {
+            return sig.results();
+        }
+
+        /** The clauses with handlers of their own, innermost landing block first. */
+        public List<Clause> handled() {
+            return clauses.stream().filter(c -> c.handler() != null).toList();
+        }
+    }
+
+    /** A catch clause of a {@link TryTable}: {@code tag} is -1 for the catch_all kinds. */
+    record Clause(CatchKind kind, int tag, Label target, Body handler) {
+    }
+
+    /** The four catch clauses, with their binary codes. */
+    enum CatchKind {
+        CATCH("catch", 0x00), CATCH_REF("catch_ref", 0x01), CATCH_ALL("catch_all", 0x02), CATCH_ALL_REF("catch_all_ref", 0x03);
+
+        public final String wat;
+        public final int code;
+
+        CatchKind(String wat, int code) {
+            this.wat = wat;
+            this.code = code;
+        }
+
+        public boolean hasTag() {
+            return this == CATCH || this == CATCH_REF;
+        }
+
+        public boolean hasRef() {
+            return this == CATCH_REF || this == CATCH_ALL_REF;
+        }
+
+        /** What a branch of this clause carries: the tag's parameters when it names one, then the exnref when it keeps one. */
+        public List<NumType> payload(List<NumType> tagParams) {
+            List<NumType> out = new ArrayList<>(hasTag() ? tagParams : List.of());
+            if (hasRef()) out.add(NumType.EXNREF);
+            return List.copyOf(out);
         }
     }
 

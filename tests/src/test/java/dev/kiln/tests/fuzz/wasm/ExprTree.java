@@ -55,6 +55,13 @@ public final class ExprTree {
             case TailCall c -> c.index() == null ? c.args() : concat(c.args(), List.of(c.index()), List.of());
             case FuelGuard g -> List.of(g.call());
             case Canon c -> List.of(c.value());
+            case Throw t -> t.args();
+            case ThrowRef t -> List.of(t.exception());
+            case TryTable t -> {
+                List<Body> bodies = new ArrayList<>(List.of(t.body()));
+                for (Clause c : t.handled()) bodies.add(c.handler());
+                yield concat(t.inputs(), List.of(), bodies);
+            }
         };
     }
 
@@ -101,16 +108,30 @@ public final class ExprTree {
                     c.index() == null ? null : k.next(), c.claimed());
             case FuelGuard g -> new FuelGuard(k.next(), g.fuelGlobal());
             case Canon c -> new Canon(k.next());
+            case Throw t -> new Throw(t.tag(), k.take(t.args().size()), t.claimed());
+            case ThrowRef t -> new ThrowRef(k.next(), t.claimed());
+            case TryTable t -> {
+                List<Expr> inputs = k.take(t.inputs().size());
+                Body body = k.body(t.body());
+                List<Clause> clauses = new ArrayList<>();
+                for (Clause c : t.clauses()) clauses.add(c.handler() == null ? c : new Clause(c.kind(), c.tag(), c.target(), k.body(c.handler())));
+                yield new TryTable(t.label(), t.done(), t.sig(), inputs, body, clauses);
+            }
         };
     }
 
-    /** The label a block, loop or if defines, or null. */
-    public static Label definedLabel(Expr e) {
+    /** The labels a block, loop, if or try_table defines (a try_table's own, its frame's and its landing blocks'). */
+    public static List<Label> definedLabels(Expr e) {
         return switch (e) {
-            case Block b -> b.label();
-            case Loop l -> l.label();
-            case If i -> i.label();
-            default -> null;
+            case Block b -> List.of(b.label());
+            case Loop l -> List.of(l.label());
+            case If i -> List.of(i.label());
+            case TryTable t -> {
+                List<Label> out = new ArrayList<>(List.of(t.label(), t.done()));
+                for (Clause c : t.handled()) out.add(c.target());
+                yield out;
+            }
+            default -> List.of();
         };
     }
 
@@ -125,6 +146,7 @@ public final class ExprTree {
                 all.add(b.defaultTarget());
                 yield all;
             }
+            case TryTable t -> t.clauses().stream().map(Clause::target).toList();
             default -> List.of();
         };
     }

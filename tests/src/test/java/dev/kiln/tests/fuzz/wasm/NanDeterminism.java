@@ -99,6 +99,8 @@ public final class NanDeterminism {
             case CallIndirect c -> c.args().size();
             case CallRef c -> c.args().size();
             case TailCall c -> c.args().size();
+            case Throw t -> t.args().size(); // a payload goes to handlers' locals and blocks
+            case TryTable t -> t.inputs().size();
             case BackEdge b -> b.values().size();
             case Block b -> b.inputs().size();
             case Loop l -> l.inputs().size();

@@ -14,10 +14,17 @@ public enum NumType {
     I64("i64", 0x7E, 8),
     F32("f32", 0x7D, 4),
     F64("f64", 0x7C, 8),
-    V128("v128", 0x7B, 16);
+    V128("v128", 0x7B, 16),
+    /**
+     * A nullable exception reference: only in locals, block types and on the stack of code with
+     * exception handlers (never in function types or globals); its constant is {@code ref.null exn}.
+     */
+    EXNREF("exnref", 0x69, 8);
 
     /** The numeric types: what exports, globals' exported values and scalar code use. */
     public static final List<NumType> SCALARS = List.of(I32, I64, F32, F64);
+    /** The numeric and vector types: what random code, parameters and locals of SIMD modules use. */
+    public static final List<NumType> NUMBERS_AND_VECTORS = List.of(I32, I64, F32, F64, V128);
 
     public final String wat;
     public final int code;

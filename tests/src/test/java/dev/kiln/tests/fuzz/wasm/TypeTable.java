@@ -21,8 +21,7 @@ public final class TypeTable {
         List<FuncSig> all = new ArrayList<>(m.types());
         for (FuzzFunction f : m.functions()) {
             ExprTree.forEach(f.body(), e -> {
-                FuncSig s = blockSig(e);
-                if (s != null && !s.inline() && !all.contains(s)) all.add(s);
+                for (FuncSig s : blockSigs(e)) if (!s.inline() && !all.contains(s)) all.add(s);
             });
         }
         return new TypeTable(all);
@@ -37,6 +36,18 @@ public final class TypeTable {
             case FuelGuard g -> new FuncSig(List.of(), g.types());
             default -> null;
         };
+    }
+
+    /** Every block type a node is written with: {@link #blockSig}, and a try_table's frame and landing blocks. */
+    static List<FuncSig> blockSigs(Expr e) {
+        if (e instanceof TryTable t) {
+            List<FuncSig> out = new ArrayList<>(List.of(t.sig()));
+            if (!t.handled().isEmpty()) out.add(new FuncSig(List.of(), t.sig().results()));
+            for (Clause c : t.handled()) out.add(new FuncSig(List.of(), c.target().types()));
+            return out;
+        }
+        FuncSig s = blockSig(e);
+        return s == null ? List.of() : List.of(s);
     }
 
     public List<FuncSig> types() {

@@ -38,6 +38,10 @@ public final class WatPrinter {
                         .append(ms.maxPages(i)).append(")\n");
             }
         }
+        for (int i = 0; i < module.tags().size(); i++) {
+            int type = module.tags().get(i);
+            sb.append("  (tag $t").append(i).append(" (type ").append(type).append(')').append(sig(module.types().get(type))).append(")\n");
+        }
         for (int i = 0; i < module.globals().size(); i++) {
             GlobalDef g = module.globals().get(i);
             String t = g.mutable() ? "(mut " + g.type().wat + ")" : g.type().wat;
@@ -48,6 +52,7 @@ public final class WatPrinter {
         for (int f : module.exportedFunctions()) sb.append("  (export \"").append(FuzzModule.functionExport(f)).append("\" (func $f").append(f).append("))\n");
         for (int g : module.exportedGlobals()) sb.append("  (export \"").append(FuzzModule.globalExport(g)).append("\" (global ").append(g).append("))\n");
         if (module.exportMemory()) sb.append("  (export \"").append(FuzzModule.MEMORY_EXPORT).append("\" (memory 0))\n");
+        for (int t = 0; t < module.tags().size(); t++) sb.append("  (export \"").append(FuzzModule.tagExport(t)).append("\" (tag $t").append(t).append("))\n");
         if (module.table() != null) {
             for (TableRuns.Run r : TableRuns.of(module.table())) {
                 sb.append("  (elem (i32.const ").append(r.offset()).append(") func");
@@ -86,12 +91,14 @@ public final class WatPrinter {
     }
 
     static String constant(NumType t, long bits, long high) {
+        if (t == NumType.EXNREF) return "(ref.null exn)";
         return "(" + t.wat + ".const " + switch (t) {
             case I32 -> Integer.toString((int) bits);
             case I64 -> Long.toString(bits);
             case F32 -> FloatText.f32((int) bits);
             case F64 -> FloatText.f64(bits);
             case V128 -> "i64x2 " + bits + " " + high;
+            case EXNREF -> throw new IllegalStateException("ref.null exn is no number");
         } + ")";
     }
 
@@ -268,6 +275,9 @@ public final class WatPrinter {
                     if (!g.types().isEmpty()) parts.add(block("else", g.types().stream().map(t -> constant(t, 0)).toList()));
                     yield List.of(block("if" + blockType(TypeTable.blockSig(g)) + "  ;; fuel guard", parts));
                 }
+                case Throw t -> List.of(node("throw $t" + t.tag(), all(t.args())));
+                case ThrowRef t -> List.of(node("throw_ref", items(t.exception())));
+                case TryTable t -> tryTable(t);
                 case Canon c -> {
                     NumType t = c.types().get(0);
                     int s = t == NumType.F32 ? fn.scratchF32() : fn.scratchF64();
@@ -281,6 +291,27 @@ public final class WatPrinter {
                     yield List.of(node("select", parts) + "  ;; NaN made canonical (quiet) or the marker (signalling)");
                 }
             };
+        }
+
+        /** A try_table in its frame of landing blocks (see {@link TryTable}). */
+        private List<String> tryTable(TryTable t) {
+            StringBuilder head = new StringBuilder("try_table ").append(t.label().name()).append(blockType(t.sig()));
+            for (Clause c : t.clauses()) {
+                head.append(" (").append(c.kind().wat).append(c.kind().hasTag() ? " $t" + c.tag() : "").append(' ').append(c.target().name()).append(')');
+            }
+            List<String> seq = new ArrayList<>(all(t.inputs()));
+            seq.add(block(head.toString(), body(t.body())));
+            List<Clause> handled = t.handled();
+            if (handled.isEmpty()) return seq;
+            for (Clause c : handled) {
+                List<String> inner = new ArrayList<>(seq);
+                inner.add("(br " + t.done().name() + ")");
+                seq = new ArrayList<>();
+                seq.add(block("block " + c.target().name() + blockType(new FuncSig(List.of(), c.target().types())) + "  ;; " + c.kind().wat
+                        + " lands here", inner));
+                seq.addAll(body(c.handler()));
+            }
+            return List.of(block("block " + t.done().name() + blockType(new FuncSig(List.of(), t.sig().results())), seq));
         }
     }
 
