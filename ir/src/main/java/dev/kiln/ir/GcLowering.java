@@ -62,7 +62,7 @@ public final class GcLowering {
     /** Where field access {@code i} reads or writes (array.len: none; arrays: element 0's place). */
     public static GcLayout.Field field(Module m, Instruction i) {
         return switch (i.op) {
-            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET -> GcLayout.structField(m, i.imm, i.imm2);
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET -> GcLayout.structField(m, i.imm, i.imm2());
             case ARRAY_LEN -> null;
             default -> GcLayout.arrayElement(m, i.imm);
         };
@@ -116,6 +116,6 @@ public final class GcLowering {
      * ({@link GcLayout#DISPLAY_IDS}).
      */
     public static boolean isInlineCast(Instruction i) {
-        return isCast(i.op) && i.imm2 != CAST_BY_HELPER;
+        return isCast(i.op) && i.imm2() != CAST_BY_HELPER;
     }
 }

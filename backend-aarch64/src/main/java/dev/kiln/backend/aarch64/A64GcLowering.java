@@ -248,7 +248,7 @@ final class A64GcLowering {
         int nres = i.resultCount();
         asm.mov(GeneralRegister.X1, i.op.ordinal());
         asm.mov(GeneralRegister.X2, i.imm);
-        asm.mov(GeneralRegister.X3, i.imm2);
+        asm.mov(GeneralRegister.X3, i.imm2());
         asm.mov(GeneralRegister.X4, (long) nres << 32 | i.argCount());
         asm.mov(GeneralRegister.W5, RuntimeHelper.GC.ordinal());
         asm.mov(X0, VMCTX);

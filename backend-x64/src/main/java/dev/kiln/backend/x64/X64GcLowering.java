@@ -254,7 +254,7 @@ final class X64GcLowering {
         int nres = i.resultCount();
         asm.mov(Width.QWORD, Gpr.RSI, i.op.ordinal());
         asm.mov(Width.QWORD, Gpr.RDX, i.imm);
-        asm.mov(Width.QWORD, Gpr.RCX, i.imm2);
+        asm.mov(Width.QWORD, Gpr.RCX, i.imm2());
         asm.mov(Width.QWORD, Gpr.R8, (long) nres << 32 | i.argCount());
         asm.mov(Width.DWORD, Gpr.R9, RuntimeHelper.GC.ordinal());
         asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
