@@ -209,7 +209,7 @@ public abstract class MachineFunction<L> {
             for (Terminator.Handler h : handlers) {
                 Instruction caught = h.target().target.instructions.getFirst();
                 if (caught.op != Opcode.CATCH) throw new IllegalStateException("a landing block starts with catch");
-                catchClause(h.tag(), caught.imm2 != 0, block(h.target().target));
+                catchClause(h.tag(), caught.imm2() != 0, block(h.target().target));
                 if (h.tag() < 0) return; // a catch-all ends the clauses
             }
             callSite(callTrapRoutine(0), wasmOffset);
@@ -294,7 +294,7 @@ public abstract class MachineFunction<L> {
 
     /** The memory a load or store accesses (its index is the high half of {@code imm2}). */
     public static int memoryOf(Instruction access) {
-        return (int) (access.imm2 >>> 32);
+        return (int) (access.imm2() >>> 32);
     }
 
     /** True when memory {@code memory} takes 64-bit addresses. */

@@ -50,7 +50,7 @@ public final class IrJson {
                 ints(in.putArray("results"), i.results());
                 ints(in.putArray("args"), i.args());
                 in.put("imm", i.imm);
-                if (i.imm2 != 0) in.put("imm2", i.imm2);
+                if (i.imm2() != 0) in.put("imm2", i.imm2());
                 if (i.wasmOffset >= 0) in.put("offset", i.wasmOffset);
                 in.put("text", IrPrinter.instruction(i));
             }

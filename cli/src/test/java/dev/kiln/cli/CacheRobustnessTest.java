@@ -4,6 +4,7 @@ import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.Target;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.NativeCompiler;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -31,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * file at a cache key (a FIFO that would block a reader forever, a directory, a link to a device) is
  * never opened in a way that waits, only reported and replaced; a cache directory that cannot be
  * written, or a file system that is full, gives one line and exit code 1, and leaves no temporary
- * file behind.
+ * file behind; an entry whose metadata is damaged is found before anything runs, reported in one line
+ * and rebuilt, and the run succeeds.
  */
 class CacheRobustnessTest {
     @TempDir
@@ -92,6 +95,41 @@ class CacheRobustnessTest {
     }
 
     @Test
+    void anEntryWithDamagedMetadataIsRebuiltAndTheRunSucceeds() throws Exception {
+        Path entry = entry();
+        CliRunner compile = CliRunner.run("compile", "--cache-dir", cacheDir.toString(), module.toString());
+        assertEquals(0, compile.exit(), compile.err());
+        byte[] good = Files.readAllBytes(entry);
+        MappedObject o = MappedObject.open(entry);
+        long rows = o.metadataFileOffset(), end = rows + o.metadataSize();
+        // the row of f (function 0, the one the run calls) and the last byte of the trap tables
+        for (long at : List.of(rows + 4, end - 1)) {
+            for (String tier : List.of("native", "auto")) {
+                byte[] bad = good.clone();
+                bad[(int) at] ^= 0x40;
+                Files.write(entry, bad);
+                CliRunner r = CliRunner.run("run", "--tier", tier, "--cache-dir", cacheDir.toString(), "--invoke", "f", module.toString());
+                String what = tier + ", byte " + (at - rows) + " of the metadata: " + r.err();
+                assertEquals(0, r.exit(), what);
+                assertEquals("42\n", r.out(), what);
+                assertEquals(1, r.err().strip().lines().count(), what);
+                assertTrue(r.err().startsWith("kiln: ignoring corrupt cache entry " + entry) && r.err().contains("metadata block 0")
+                        && r.err().contains("is damaged") && r.err().contains("rebuilding"), what);
+                assertFalse(r.err().contains("Exception") || r.err().contains("java."), what);
+                // rebuilt whole (native), or removed for the auto tier to fill; never a half-written entry
+                if (tier.equals("native")) assertArrayEquals(good, Files.readAllBytes(entry), what);
+                else if (Files.exists(entry)) checkWhole(entry); // what the auto tier wrote back
+                try (var files = Files.list(cacheDir)) {
+                    assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".")), "no temporary file left in the cache");
+                }
+                CliRunner again = CliRunner.run("run", "--tier", tier, "--cache-dir", cacheDir.toString(), "--invoke", "f", module.toString());
+                assertEquals(0, again.exit(), again.err());
+                assertEquals("", again.err(), "the next run finds nothing wrong");
+            }
+        }
+    }
+
+    @Test
     void anUnwritableCacheDirectoryIsOneLineAndExitCodeOne() {
         Path unwritable = Path.of("/sys/kiln-cache-test"); // sysfs refuses new directories, even to root
         assumeTrue(!Files.exists(unwritable));
@@ -129,6 +167,12 @@ class CacheRobustnessTest {
                 assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("out.o")), "no partial output");
             }
         }
+    }
+
+    private static void checkWhole(Path entry) throws Exception {
+        MappedObject o = MappedObject.open(entry);
+        o.checkAllMetadata();
+        o.checkAllText();
     }
 
     private static String quote(String s) {

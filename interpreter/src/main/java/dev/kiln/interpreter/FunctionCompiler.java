@@ -173,7 +173,7 @@ public final class FunctionCompiler {
         for (BasicBlock b : f.blocks) {
             for (Instruction i : b.instructions) {
                 if (!isConstant(i.op) || slotless[i.result()]) continue;
-                List<Long> bits = i.op == Opcode.V128_CONST ? List.of(i.imm, i.imm2) : List.of(i.op == Opcode.REF_NULL ? 0 : i.imm);
+                List<Long> bits = i.op == Opcode.V128_CONST ? List.of(i.imm, i.imm2()) : List.of(i.op == Opcode.REF_NULL ? 0 : i.imm);
                 Integer slot = constSlot.get(bits);
                 if (slot == null) {
                     slot = params + consts.size();
@@ -250,7 +250,7 @@ public final class FunctionCompiler {
 
     /** Whether {@code i} is a load or store the dispatch loop cannot make (another memory, a 64-bit one, an offset of 2^32 or more). */
     private boolean slowAccess(Instruction i) {
-        return i.op.immediate == Immediate.MEMARG && (!fastMemory((int) (i.imm2 >>> 32)) || (i.imm >>> 32) != 0);
+        return i.op.immediate == Immediate.MEMARG && (!fastMemory((int) (i.imm2() >>> 32)) || (i.imm >>> 32) != 0);
     }
 
     /** A memory operand of the MultiMemory ops: the index, and whether the memory is 64-bit. */
@@ -455,7 +455,7 @@ public final class FunctionCompiler {
         int memOffset = (int) i.imm;
         if (slowAccess(i) && !op.isSimd()) { // SIMD accesses: simd() says which it executes
             trapSite(i.wasmOffset);
-            int mem = memoryOperand((int) (i.imm2 >>> 32));
+            int mem = memoryOperand((int) (i.imm2() >>> 32));
             if (op.resultCount() == 1) code.emit(Op.MEM_LOAD, slot(i.result()), slot(i.arg(0)), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
             else code.emit(Op.MEM_STORE, slot(i.arg(1)), slot(i.arg(0)), mem, op.ordinal(), (int) i.imm, (int) (i.imm >>> 32));
             return;
@@ -526,7 +526,7 @@ public final class FunctionCompiler {
                 code.emit(op == Opcode.CALL_REF ? Op.CALL_REF : Op.CALL_INDIRECT, (int) i.imm, slotCount(params), slotCount(i.results()));
                 emitSlots(params);
                 emitSlots(i.results());
-                code.emit((int) i.imm2, slot(i.arg(params.length)));
+                code.emit((int) i.imm2(), slot(i.arg(params.length)));
             }
             case REF_IS_NULL -> code.emit(Op.REF_IS_NULL, slot(i.result()), slot(i.arg(0)));
             case REF_FUNC -> code.emit(Op.REF_FUNC, slot(i.result()), (int) i.imm);
@@ -543,12 +543,12 @@ public final class FunctionCompiler {
                 else code.emit(Op.MEMORY_FILL_M, memoryOperand((int) i.imm), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             }
             case MEMORY_COPY -> {
-                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2)) code.emit(Op.MEMORY_COPY, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
-                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                if (fastMemory((int) i.imm) && fastMemory((int) i.imm2())) code.emit(Op.MEMORY_COPY, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                else code.emit(Op.MEMORY_COPY_M, memoryOperand((int) i.imm), memoryOperand((int) i.imm2()), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             }
             case MEMORY_INIT -> {
-                if (fastMemory((int) i.imm2)) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
-                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                if (fastMemory((int) i.imm2())) code.emit(Op.MEMORY_INIT, (int) i.imm, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+                else code.emit(Op.MEMORY_INIT_M, (int) i.imm, memoryOperand((int) i.imm2()), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             }
             case DATA_DROP -> code.emit(Op.DATA_DROP, (int) i.imm);
             case TABLE_GET -> code.emit(Op.TABLE_GET, slot(i.result()), (int) i.imm, slot(i.arg(0)));
@@ -556,11 +556,11 @@ public final class FunctionCompiler {
             case TABLE_SIZE -> code.emit(Op.TABLE_SIZE, slot(i.result()), (int) i.imm);
             case TABLE_GROW -> code.emit(Op.TABLE_GROW, slot(i.result()), (int) i.imm, slot(i.arg(0)), slot(i.arg(1)));
             case TABLE_FILL -> code.emit(Op.TABLE_FILL, (int) i.imm, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
-            case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
-            case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2, slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+            case TABLE_COPY -> code.emit(Op.TABLE_COPY, (int) i.imm, (int) i.imm2(), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
+            case TABLE_INIT -> code.emit(Op.TABLE_INIT, (int) i.imm, (int) i.imm2(), slot(i.arg(0)), slot(i.arg(1)), slot(i.arg(2)));
             case ELEM_DROP -> code.emit(Op.ELEM_DROP, (int) i.imm);
             case CATCH -> {
-                boolean withRef = i.imm2 == 1;
+                boolean withRef = i.imm2() == 1;
                 int n = i.resultCount() - (withRef ? 1 : 0);
                 int[] payload = Arrays.copyOf(i.results(), n);
                 code.emit(Op.CATCH, slotCount(payload), withRef ? slotOrScratch(i.result(n)) : -1); // the payload in slots
@@ -572,7 +572,7 @@ public final class FunctionCompiler {
             }
             default -> {
                 if (op.feature != WasmFeature.GC) throw new UnsupportedFeatureException("the interpreter cannot execute " + op);
-                code.emit(Op.GC, op.ordinal(), (int) i.imm, (int) i.imm2, i.argCount(), i.resultCount());
+                code.emit(Op.GC, op.ordinal(), (int) i.imm, (int) i.imm2(), i.argCount(), i.resultCount());
                 for (int kV = 0; kV < i.argCount(); kV++) { int v = i.arg(kV); code.emit(slot(v)); }
                 for (int v : i.results()) code.emit(slotOrScratch(v));
             }
@@ -602,19 +602,19 @@ public final class FunctionCompiler {
         int ord = op.ordinal();
         switch (op.immediate) {
             case MEMARG -> {
-                int mem = memoryOperand((int) (i.imm2 >>> 32)), offLo = (int) i.imm, offHi = (int) (i.imm >>> 32);
+                int mem = memoryOperand((int) (i.imm2() >>> 32)), offLo = (int) i.imm, offHi = (int) (i.imm >>> 32);
                 if (op == Opcode.V128_STORE) code.emit(Op.V128_STORE, slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi);
                 else code.emit(Op.V128_LOAD, ord, slot(i.result()), slot(i.arg(0)), mem, offLo, offHi);
             }
             case MEMARG_LANE -> {
-                int mem = memoryOperand((int) (i.imm2 >>> 32)), offLo = (int) i.imm, offHi = (int) (i.imm >>> 32);
-                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi, (int) i.imm2);
-                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi, (int) i.imm2);
+                int mem = memoryOperand((int) (i.imm2() >>> 32)), offLo = (int) i.imm, offHi = (int) (i.imm >>> 32);
+                if (op.resultCount() == 0) code.emit(Op.V128_STORE_LANE, ord, slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi, (int) i.imm2());
+                else code.emit(Op.V128_LOAD_LANE, ord, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), mem, offLo, offHi, (int) i.imm2());
             }
             case LANE -> code.emit(Op.SIMD_LANE, ord, slot(i.result()), slot(i.arg(0)), i.argCount() > 1 ? slot(i.arg(1)) : 0,
                     (int) i.imm);
             case SHUFFLE -> code.emit(Op.SIMD_SHUFFLE, slot(i.result()), slot(i.arg(0)), slot(i.arg(1)), (int) i.imm,
-                    (int) (i.imm >>> 32), (int) i.imm2, (int) (i.imm2 >>> 32));
+                    (int) (i.imm >>> 32), (int) i.imm2(), (int) (i.imm2() >>> 32));
             default -> code.emit(Op.SIMD, ord, slot(i.result()), slot(i.arg(0)), i.argCount() > 1 ? slot(i.arg(1)) : 0,
                     i.argCount() > 2 ? slot(i.arg(2)) : 0);
         }
@@ -697,7 +697,7 @@ public final class FunctionCompiler {
                         : call.op == Opcode.CALL_REF ? Op.RETURN_CALL_REF : Op.RETURN_CALL_INDIRECT;
                 code.emit(op, (int) call.imm, slotCount(params), 0); // in slots (a v128 takes two)
                 emitSlots(params);
-                if (call.op != Opcode.CALL) code.emit((int) call.imm2, slot(call.arg(params.length)));
+                if (call.op != Opcode.CALL) code.emit((int) call.imm2(), slot(call.arg(params.length)));
             }
             case Terminator.Throw th -> {
                 Instruction i = th.instruction;

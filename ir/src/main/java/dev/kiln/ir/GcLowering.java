@@ -64,7 +64,7 @@ public final class GcLowering {
     /** Where field access {@code i} reads or writes (array.len: none; arrays: element 0's place). */
     public static GcLayout.Field field(Module m, Instruction i) {
         return switch (i.op) {
-            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET -> GcLayout.structField(m, i.imm, i.imm2);
+            case STRUCT_GET, STRUCT_GET_S, STRUCT_GET_U, STRUCT_SET -> GcLayout.structField(m, i.imm, i.imm2());
             case ARRAY_LEN -> null;
             default -> GcLayout.arrayElement(m, i.imm);
         };
@@ -110,7 +110,7 @@ public final class GcLowering {
         return switch (i.op) {
             case STRUCT_NEW, STRUCT_NEW_DEFAULT -> GcLayout.structSize(m, i.imm) <= MAX_INLINE_STRUCT_BYTES;
             case ARRAY_NEW, ARRAY_NEW_DEFAULT -> GcLayout.arrayElement(m, i.imm).size() <= 8;
-            case ARRAY_NEW_FIXED -> GcLayout.arrayElement(m, i.imm).size() <= 8 && i.imm2 <= MAX_INLINE_FIXED_ELEMENTS;
+            case ARRAY_NEW_FIXED -> GcLayout.arrayElement(m, i.imm).size() <= 8 && i.imm2() <= MAX_INLINE_FIXED_ELEMENTS;
             default -> false;
         };
     }
@@ -154,6 +154,6 @@ public final class GcLowering {
      * ({@link GcLayout#DISPLAY_IDS}).
      */
     public static boolean isInlineCast(Instruction i) {
-        return isCast(i.op) && i.imm2 != CAST_BY_HELPER;
+        return isCast(i.op) && i.imm2() != CAST_BY_HELPER;
     }
 }

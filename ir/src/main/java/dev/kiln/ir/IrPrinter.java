@@ -76,21 +76,21 @@ public final class IrPrinter {
             case I64 -> Long.toString(i.imm);
             case F32 -> floatText(Float.intBitsToFloat((int) i.imm), "0x" + Integer.toHexString((int) i.imm));
             case F64 -> floatText(Double.longBitsToDouble(i.imm), "0x" + Long.toHexString(i.imm));
-            case V128 -> v128Text(i.imm, i.imm2);
-            case SHUFFLE -> shuffleText(i.imm, i.imm2);
-            case MEMARG -> "offset=" + i.imm + " align=" + (1L << i.imm2);
-            case MEMARG_LANE -> "offset=" + i.imm + " lane=" + i.imm2;
+            case V128 -> v128Text(i.imm, i.imm2());
+            case SHUFFLE -> shuffleText(i.imm, i.imm2());
+            case MEMARG -> "offset=" + i.imm + " align=" + (1L << i.imm2());
+            case MEMARG_LANE -> "offset=" + i.imm + " lane=" + i.imm2();
             case LANE -> "lane=" + i.imm;
             case FUNC -> op == Opcode.CALL || op == Opcode.REF_FUNC ? "func" + i.imm : Long.toString(i.imm);
-            case TYPE_TABLE -> "type" + i.imm + " table" + i.imm2;
+            case TYPE_TABLE -> "type" + i.imm + " table" + i.imm2();
             case GLOBAL -> "global" + i.imm;
             case TABLE -> "table" + i.imm;
-            case TABLE_TABLE -> "table" + i.imm + " table" + i.imm2;
-            case ELEM_TABLE -> "elem" + i.imm + " table" + i.imm2;
+            case TABLE_TABLE -> "table" + i.imm + " table" + i.imm2();
+            case ELEM_TABLE -> "elem" + i.imm + " table" + i.imm2();
             case ELEM -> "elem" + i.imm;
             case DATA, DATA_MEMORY -> "data" + i.imm;
             case REF_TYPE -> HeapType.fromEncoding(i.imm).toString();
-            default -> op == Opcode.CALL_INDIRECT ? "type" + i.imm + " table" + i.imm2 : "";
+            default -> op == Opcode.CALL_INDIRECT ? "type" + i.imm + " table" + i.imm2() : "";
         };
     }
 

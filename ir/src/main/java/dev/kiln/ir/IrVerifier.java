@@ -119,7 +119,7 @@ public final class IrVerifier {
         if (op.hasFixedSignature()) {
             arity(b, i, op.paramCount(), op.resultCount());
             for (int k = 0; k < op.paramCount(); k++) {
-                ValType want = k == 0 && op.isMemoryAccess() ? m.memoryType((int) (i.imm2 >>> 32)).addressType() : op.param(k);
+                ValType want = k == 0 && op.isMemoryAccess() ? m.memoryType((int) (i.imm2() >>> 32)).addressType() : op.param(k);
                 expect(b, i, i.arg(k), want);
             }
             for (int k = 0; k < op.resultCount(); k++) expect(b, i, i.result(k), op.result(k));
@@ -129,9 +129,9 @@ public final class IrVerifier {
             case CALL, CALL_INDIRECT, CALL_REF -> call(b, i, true);
             case CATCH -> {
                 FuncType t = i.imm < 0 ? FuncType.EMPTY : m.tagFuncType((int) i.imm);
-                arity(b, i, 0, t.paramCount() + (int) i.imm2);
+                arity(b, i, 0, t.paramCount() + (int) i.imm2());
                 for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.result(k), t.param(k));
-                if (i.imm2 == 1) expect(b, i, i.result(t.paramCount()), ValType.EXNREF);
+                if (i.imm2() == 1) expect(b, i, i.result(t.paramCount()), ValType.EXNREF);
             }
             case MEMORY_SIZE -> {
                 arity(b, i, 0, 1);
@@ -151,14 +151,14 @@ public final class IrVerifier {
             case MEMORY_COPY -> {
                 arity(b, i, 3, 0);
                 ValType dst = m.memoryType((int) i.imm).addressType();
-                ValType src = m.memoryType((int) i.imm2).addressType();
+                ValType src = m.memoryType((int) i.imm2()).addressType();
                 expect(b, i, i.arg(0), dst);
                 expect(b, i, i.arg(1), src);
                 expect(b, i, i.arg(2), dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
             }
             case MEMORY_INIT -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.arg(0), m.memoryType((int) i.imm2).addressType());
+                expect(b, i, i.arg(0), m.memoryType((int) i.imm2()).addressType());
                 expect(b, i, i.arg(1), ValType.I32);
                 expect(b, i, i.arg(2), ValType.I32);
             }
@@ -169,14 +169,14 @@ public final class IrVerifier {
             case TABLE_COPY -> {
                 arity(b, i, 3, 0);
                 ValType dst = m.tableType((int) i.imm).addressType();
-                ValType src = m.tableType((int) i.imm2).addressType();
+                ValType src = m.tableType((int) i.imm2()).addressType();
                 expect(b, i, i.arg(0), dst);
                 expect(b, i, i.arg(1), src);
                 expect(b, i, i.arg(2), dst == ValType.I64 && src == ValType.I64 ? ValType.I64 : ValType.I32);
             }
             case TABLE_INIT -> {
                 arity(b, i, 3, 0);
-                expect(b, i, i.arg(0), m.tableType((int) i.imm2).addressType());
+                expect(b, i, i.arg(0), m.tableType((int) i.imm2()).addressType());
                 expect(b, i, i.arg(1), ValType.I32);
                 expect(b, i, i.arg(2), ValType.I32);
             }
@@ -289,7 +289,7 @@ public final class IrVerifier {
         arity(b, i, t.paramCount() + extra, withResults ? t.resultCount() : 0);
         for (int k = 0; k < t.paramCount(); k++) expect(b, i, i.arg(k), t.param(k));
         if (op == Opcode.CALL_INDIRECT) {
-            expect(b, i, i.arg(t.paramCount()), m.tableType((int) i.imm2).addressType());
+            expect(b, i, i.arg(t.paramCount()), m.tableType((int) i.imm2()).addressType());
         } else if (extra == 1) {
             expect(b, i, i.arg(t.paramCount()), ValType.FUNCREF);
         }

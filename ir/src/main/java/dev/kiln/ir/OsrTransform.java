@@ -82,7 +82,7 @@ public final class OsrTransform {
             Instruction c = constants.get(v);
             if (c == null) continue;
             int fresh = f.newValue(f.typeOf(v));
-            e0.instructions.add(new Instruction(c.op, new int[0], new int[] {fresh}, c.imm, c.imm2, c.wasmOffset));
+            e0.instructions.add(new Instruction(c.op, new int[0], new int[] {fresh}, c.imm, c.imm2(), c.wasmOffset));
             entryDefinition.put(v, fresh);
         }
         int[] headerArgs = Arrays.copyOf(e0.params, header.params.length);

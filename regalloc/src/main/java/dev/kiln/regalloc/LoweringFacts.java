@@ -46,7 +46,7 @@ public final class LoweringFacts {
             for (Instruction i : b.instructions) {
                 if (i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST) intConstants.put(i.result(), i.imm);
                 if (i.op == Opcode.F32_CONST || i.op == Opcode.F64_CONST) floatConstants.put(i.result(), i.imm);
-                if (i.op == Opcode.V128_CONST) vectorConstants.put(i.result(), new long[] {i.imm, i.imm2});
+                if (i.op == Opcode.V128_CONST) vectorConstants.put(i.result(), new long[] {i.imm, i.imm2()});
                 for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); uses[a]++; }
             }
             for (int v : b.terminator.operands()) uses[v]++;

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A cache hit runs from the object's text mapped from the file: the module is decoded without its
  * bodies, functions bind when first called (only those), calls between them are direct, and a text
- * block that fails its digest when first used never runs.
+ * block that fails its digest when first used never runs; damaged metadata is found when the entry is
+ * opened, before anything runs, and the entry is rebuilt.
  */
 class MappedCacheTest {
     private static final byte[] MODULE = Wat.compile("""
@@ -93,6 +96,27 @@ class MappedCacheTest {
             DamagedObjectException e = assertThrows(DamagedObjectException.class, () -> i.function("run").call(10));
             assertEquals(entry, e.path());
             assertEquals(0, i.memory("memory").readInt(16), "no instruction of the damaged block ran");
+        }
+    }
+
+    @Test
+    void damagedMetadataIsFoundWhenOpenedAndTheEntryRebuilt() throws Exception {
+        CodeCache cache = new CodeCache(dir);
+        Path entry = compiled(cache);
+        byte[] good = Files.readAllBytes(entry);
+        MappedObject o = MappedObject.open(entry);
+        // a byte of the trap tables, which only a trap would read, in the middle of a run
+        byte[] bad = good.clone();
+        bad[(int) (o.metadataFileOffset() + o.metadataSize() - 1)] ^= 1;
+        Files.write(entry, bad);
+        List<String> warnings = new ArrayList<>();
+        NativeCompiler.Opened opened = NativeCompiler.open(MODULE, "m", cache, true, warnings::add, Tier.NATIVE, CodeOptions.DEFAULT);
+        assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, opened.outcome(), warnings.toString());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("metadata block 0 of " + entry + " is damaged (removed; rebuilding)"), warnings.get(0));
+        assertArrayEquals(good, Files.readAllBytes(entry), "rebuilt");
+        try (Store store = new Store().tier(Tier.NATIVE)) {
+            assertArrayEquals(new long[] {12}, store.instantiate(opened.module(), new Imports()).function("run").call(10));
         }
     }
 }

@@ -58,7 +58,7 @@ final class A64CallLowering {
             return true;
         }
         if (i.op == Opcode.CALL_INDIRECT) {
-            A64MemoryLowering.tableRecord(fn, SCRATCH, (int) i.imm2, SCRATCH2);
+            A64MemoryLowering.tableRecord(fn, SCRATCH, (int) i.imm2(), SCRATCH2);
             GeneralRegister index = fn.iget(i.arg(MachineFunction.argumentCount(i)), SCRATCH2); // zero-extended
             asm.ldr(descriptor, Address.offset(SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.cmp(index, descriptor);

@@ -110,7 +110,7 @@ final class A64GcLowering {
         GcLayout.Field e = struct ? null : GcLayout.arrayElement(fn.module, i.imm);
         boolean variableLength = i.op == Opcode.ARRAY_NEW || i.op == Opcode.ARRAY_NEW_DEFAULT;
         long size = struct ? GcLayout.structSize(fn.module, i.imm)
-                : i.op == Opcode.ARRAY_NEW_FIXED ? (GcLayout.HEADER + i.imm2 * e.size() + 7) & -8L : 0;
+                : i.op == Opcode.ARRAY_NEW_FIXED ? (GcLayout.HEADER + i.imm2() * e.size() + 7) & -8L : 0;
         int lengthArg = i.argCount() - 1;
         if (variableLength) {
             GeneralRegister length = fn.iget(i.arg(lengthArg), SCRATCH);
@@ -143,7 +143,7 @@ final class A64GcLowering {
         } else if (struct) {
             asm.str(GeneralRegister.WZR, Address.offset(SCRATCH3, GcLayout.ARRAY_LENGTH));
         } else {
-            asm.mov(SCRATCH.w(), i.imm2);
+            asm.mov(SCRATCH.w(), i.imm2());
             asm.str(SCRATCH.w(), Address.offset(SCRATCH3, GcLayout.ARRAY_LENGTH));
         }
         switch (i.op) {
@@ -402,7 +402,7 @@ final class A64GcLowering {
         int nres = i.resultCount();
         asm.mov(GeneralRegister.X1, i.op.ordinal());
         asm.mov(GeneralRegister.X2, i.imm);
-        asm.mov(GeneralRegister.X3, i.imm2);
+        asm.mov(GeneralRegister.X3, i.imm2());
         asm.mov(GeneralRegister.X4, (long) nres << 32 | i.argCount());
         asm.mov(GeneralRegister.W5, RuntimeHelper.GC.ordinal());
         asm.mov(X0, VMCTX);

@@ -46,7 +46,7 @@ final class A64SimdLanes {
             case V128_CONST -> {
                 if (fn.location(i.result()) == Location.NONE) return;
                 VectorRegister d = fn.fdst(i.result(), FSCRATCH);
-                constant(asm, d, i.imm, i.imm2);
+                constant(asm, d, i.imm, i.imm2());
                 fn.fput(i.result(), d);
             }
             case I8X16_SHUFFLE -> shuffle(fn, i);
@@ -214,7 +214,7 @@ final class A64SimdLanes {
     /** i8x16.shuffle: one source when every index picks from it (or both are the same value), else two. */
     private static void shuffle(A64Function fn, Instruction i) {
         int[] idx = new int[16];
-        for (int k = 0; k < 16; k++) idx[k] = (int) ((k < 8 ? i.imm : i.imm2) >>> (8 * (k % 8))) & 0xFF;
+        for (int k = 0; k < 16; k++) idx[k] = (int) ((k < 8 ? i.imm : i.imm2()) >>> (8 * (k % 8))) & 0xFF;
         boolean same = i.arg(0) == i.arg(1), fromA = false, fromB = false;
         for (int k = 0; k < 16; k++) {
             if (same) idx[k] &= 15;

@@ -48,7 +48,7 @@ final class A64SimdMemory {
                 VectorRegister x = fn.fget(i.arg(1), FSCRATCH);
                 A64MemoryLowering.Place place = A64MemoryLowering.checkedAddress(fn, i);
                 asm.add(SCRATCH2, place.base(), place.index());
-                asm.st1(x.lane(element(bytes), (int) i.imm2), SCRATCH2);
+                asm.st1(x.lane(element(bytes), (int) i.imm2()), SCRATCH2);
                 return;
             }
             default -> {
@@ -98,7 +98,7 @@ final class A64SimdMemory {
                 asm.add(SCRATCH2, place.base(), place.index());
                 if (d.number() != lanes.number()) asm.movVector(d.q(), lanes.q());
                 A64MemoryLowering.loadSite(fn, i);
-                asm.ld1(d.lane(element(bytes), (int) i.imm2), SCRATCH2);
+                asm.ld1(d.lane(element(bytes), (int) i.imm2()), SCRATCH2);
             }
         }
         fn.fput(i.result(), d);

@@ -52,8 +52,8 @@ final class X64CallLowering {
             return true;
         }
         if (i.op == Opcode.CALL_INDIRECT) {
-            asm.mov(fn.is64BitTable((int) i.imm2) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.arg(MachineFunction.argumentCount(i))));
-            X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2);
+            asm.mov(fn.is64BitTable((int) i.imm2()) ? Width.QWORD : Width.DWORD, Gpr.RAX, fn.iop(i.arg(MachineFunction.argumentCount(i))));
+            X64MemoryLowering.tableRecord(fn, X64Function.SCRATCH, (int) i.imm2());
             asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, mem(X64Function.SCRATCH, VmContextLayout.TABLE_SIZE));
             asm.jcc(Condition.AE, fn.trap(TrapKind.UNDEFINED_ELEMENT, i.wasmOffset));
             asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.SCRATCH, VmContextLayout.TABLE_BASE));

@@ -114,7 +114,7 @@ final class X64GcLowering {
         GcLayout.Field e = struct ? null : GcLayout.arrayElement(fn.module, i.imm);
         boolean variableLength = i.op == Opcode.ARRAY_NEW || i.op == Opcode.ARRAY_NEW_DEFAULT;
         long size = struct ? GcLayout.structSize(fn.module, i.imm)
-                : i.op == Opcode.ARRAY_NEW_FIXED ? (GcLayout.HEADER + i.imm2 * e.size() + 7) & -8L : 0;
+                : i.op == Opcode.ARRAY_NEW_FIXED ? (GcLayout.HEADER + i.imm2() * e.size() + 7) & -8L : 0;
         if (variableLength) {
             asm.mov(Width.DWORD, Gpr.RDX, fn.iop(i.arg(i.argCount() - 1)));
             asm.alu(AluOp.CMP, Width.DWORD, Gpr.RDX, GcLowering.MAX_INLINE_ARRAY_LENGTH);
@@ -137,7 +137,7 @@ final class X64GcLowering {
         asm.mov(Width.DWORD, state, mem(state, (int) VmContextLayout.gcTypeId(fn.module.types().size(), (int) i.imm)));
         asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.TYPE_ID), state);
         if (variableLength) asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.ARRAY_LENGTH), Gpr.RDX);
-        else asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.ARRAY_LENGTH), struct ? 0 : (int) i.imm2);
+        else asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.ARRAY_LENGTH), struct ? 0 : (int) i.imm2());
         Label written = asm.newLabel();
         switch (i.op) {
             case STRUCT_NEW -> {
@@ -400,7 +400,7 @@ final class X64GcLowering {
         int nres = i.resultCount();
         asm.mov(Width.QWORD, Gpr.RSI, i.op.ordinal());
         asm.mov(Width.QWORD, Gpr.RDX, i.imm);
-        asm.mov(Width.QWORD, Gpr.RCX, i.imm2);
+        asm.mov(Width.QWORD, Gpr.RCX, i.imm2());
         asm.mov(Width.QWORD, Gpr.R8, (long) nres << 32 | i.argCount());
         asm.mov(Width.DWORD, Gpr.R9, RuntimeHelper.GC.ordinal());
         asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);

@@ -47,9 +47,9 @@ final class X64SimdLanes {
         int r = i.result();
         if (fn.location(r) == Location.NONE) return; // read from the pool by its uses
         Xmm d = fn.fdst(r, T1);
-        if (i.imm == 0 && i.imm2 == 0) v.zero(d);
-        else if (i.imm == -1 && i.imm2 == -1) v.ones(d);
-        else v.mov(d, v.constant(i.imm, i.imm2));
+        if (i.imm == 0 && i.imm2() == 0) v.zero(d);
+        else if (i.imm == -1 && i.imm2() == -1) v.ones(d);
+        else v.mov(d, v.constant(i.imm, i.imm2()));
         fn.fput(r, d);
     }
 
@@ -58,7 +58,7 @@ final class X64SimdLanes {
     /** i8x16.shuffle: one source when every index picks from it (or both are the same value), else two. */
     private static void shuffle(X64Vectors v, Instruction i) {
         int[] idx = new int[16];
-        for (int k = 0; k < 16; k++) idx[k] = (int) ((k < 8 ? i.imm : i.imm2) >>> (8 * (k % 8))) & 0xFF;
+        for (int k = 0; k < 16; k++) idx[k] = (int) ((k < 8 ? i.imm : i.imm2()) >>> (8 * (k % 8))) & 0xFF;
         boolean same = i.arg(0) == i.arg(1), fromA = false, fromB = false;
         for (int k = 0; k < 16; k++) {
             if (same) idx[k] &= 15;

@@ -32,7 +32,7 @@ final class X64SimdMemory {
             case V128_STORE8_LANE, V128_STORE16_LANE, V128_STORE32_LANE, V128_STORE64_LANE -> {
                 Xmm x = fn.vget(i.arg(1), T1);
                 MemoryOperand at = X64MemoryLowering.address(fn, i);
-                int lane = (int) i.imm2;
+                int lane = (int) i.imm2();
                 X64MemoryLowering.site(fn, i);
                 switch (i.op) {
                     case V128_STORE8_LANE -> v.extract(VecOp.PEXTRB, at, x, lane);
@@ -99,10 +99,10 @@ final class X64SimdMemory {
                     v.unary(VecOp.PSHUFD, d, T1, 0);
                 }
             }
-            case V128_LOAD8_LANE -> v.insert(VecOp.PINSRB, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
-            case V128_LOAD16_LANE -> v.insert(VecOp.PINSRW, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
-            case V128_LOAD32_LANE -> v.insert(VecOp.PINSRD, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
-            case V128_LOAD64_LANE -> v.insert(VecOp.PINSRQ, d, fn.vop(i.arg(1)), at, (int) i.imm2, i);
+            case V128_LOAD8_LANE -> v.insert(VecOp.PINSRB, d, fn.vop(i.arg(1)), at, (int) i.imm2(), i);
+            case V128_LOAD16_LANE -> v.insert(VecOp.PINSRW, d, fn.vop(i.arg(1)), at, (int) i.imm2(), i);
+            case V128_LOAD32_LANE -> v.insert(VecOp.PINSRD, d, fn.vop(i.arg(1)), at, (int) i.imm2(), i);
+            case V128_LOAD64_LANE -> v.insert(VecOp.PINSRQ, d, fn.vop(i.arg(1)), at, (int) i.imm2(), i);
             default -> throw new IllegalStateException("no x86-64 lowering for " + i.op);
         }
         fn.fput(r, d);

@@ -52,7 +52,7 @@ final class X64SpreadShuffles {
         if (shuffle.arg(0) == shuffle.arg(1)) return true;
         boolean a = false, b = false;
         for (int k = 0; k < 16; k++) {
-            int idx = (int) ((k < 8 ? shuffle.imm : shuffle.imm2) >>> (8 * (k % 8))) & 0xFF;
+            int idx = (int) ((k < 8 ? shuffle.imm : shuffle.imm2()) >>> (8 * (k % 8))) & 0xFF;
             if (idx < 16) a = true;
             else b = true;
         }

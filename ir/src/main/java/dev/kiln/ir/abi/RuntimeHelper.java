@@ -113,7 +113,7 @@ public enum RuntimeHelper {
         return switch (packing) {
             case NONE -> new long[0];
             case INDEX -> new long[] {i.imm};
-            case TWO_INDICES -> new long[] {i.imm << 32 | i.imm2};
+            case TWO_INDICES -> new long[] {i.imm << 32 | i.imm2()};
         };
     }
 }

@@ -259,6 +259,11 @@ public final class NativeCompiler {
     private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options) {
         boolean lazy = lazyTextCheck(backend);
         try {
+            // the metadata (function rows, trap tables) is checked whole, now, while the entry can still be
+            // rebuilt: read lazily it was first read when a function was bound or a trap was taken, in the
+            // middle of a run that could then only fail (it is small next to the text: 16 bytes per function
+            // and a few per trap site)
+            mapped.checkAllMetadata();
             if (!lazy) mapped.checkAllText();
             RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy);
             return null;

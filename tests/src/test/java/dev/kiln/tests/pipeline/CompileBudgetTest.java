@@ -102,7 +102,7 @@ class CompileBudgetTest {
      * lets it compile, compiles in a JVM of 256 MiB. It needed more than 364 MB of live heap (-Xmx between
      * 400 and 512 MiB) before the IR kept one- and two-value operand lists and single results inline,
      * value types as two-byte codes, and the passes and the allocator stopped keeping an array per value
-     * they do not need; now about 225 MB (about 30 bytes per body byte). A regression of the compiler's
+     * they do not need, about 225 MB (about 30 bytes per body byte); with the 48-byte Instruction it compiles at -Xmx208m. A regression of the compiler's
      * memory on long bodies makes this compile end in OutOfMemoryError (exit 3).
      */
     @Test

@@ -260,7 +260,7 @@ class TailCallTest {
             Instruction last = b.instructions.get(b.instructions.size() - 1);
             if (last.op != Opcode.CALL && last.op != Opcode.CALL_INDIRECT || !Arrays.equals(last.results(), returned(b))) continue;
             b.instructions.remove(b.instructions.size() - 1);
-            b.terminator = new Terminator.ReturnCall(new Instruction(last.op, last.args(), new int[0], last.imm, last.imm2, last.wasmOffset));
+            b.terminator = new Terminator.ReturnCall(new Instruction(last.op, last.args(), new int[0], last.imm, last.imm2(), last.wasmOffset));
             n++;
         }
         return n;
