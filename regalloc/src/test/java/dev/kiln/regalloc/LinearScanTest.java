@@ -191,7 +191,7 @@ class LinearScanTest {
 
     @Test
     void everyCorpusFunctionAllocatesCorrectlyWithSlotsAndWithFewRegisters() throws Exception {
-        int functions = 0;
+        int functions = 0, rematerialised = 0;
         List<Path> files = SharedData.specModules();
         for (Path p : files) {
             ValidatedModule vm;
@@ -220,11 +220,19 @@ class LinearScanTest {
                 } catch (IllegalStateException e) {
                     throw new AssertionError(p + " function " + i + " split at loops and calls: " + e.getMessage() + "\n" + describe(a), e);
                 }
+                rematerialised += Rematerialisation.spilledConstants(split, a).isEmpty() ? 0 : 1;
+                Allocation r = Rematerialisation.allocate(split, TINY, g -> null);
+                try {
+                    IrVerifier.verify(vm.module(), split);
+                    AllocationChecker.check(r, TINY);
+                } catch (IllegalStateException e) {
+                    throw new AssertionError(p + " function " + i + " with constants rematerialised: " + e.getMessage() + "\n" + describe(r), e);
+                }
                 functions++;
             }
         }
         assertTrue(functions > 5000, "functions " + functions);
-        assertEquals(0, 0);
+        assertTrue(rematerialised > 30, "functions with constants rematerialised " + rematerialised);
     }
 
     /** TINY, but division overwrites register 0 as scratch (as x86-64's div overwrites RAX). */
@@ -275,5 +283,33 @@ class LinearScanTest {
         assertTrue(a.location(f.entry().params[2]) != Location.register(0));
         // and the checker rejects the allocation that ignores the clobber
         assertThrows(IllegalStateException.class, () -> AllocationChecker.check(plain, DIVISION_CLOBBERS_R0));
+    }
+
+    @Test
+    void aConstantTheScanWouldSpillIsRecomputedAtEachUse() {
+        // c is set first and read last: with three registers and four other values live, linear scan spills it
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module (func (param i32 i32 i32 i32) (result i32) (local $c i32)
+                  (local.set $c (i32.const 12345))
+                  (i32.add (i32.mul (local.get $c) (i32.add (local.get 0) (local.get 1)))
+                           (i32.mul (local.get $c) (i32.add (local.get 2) (local.get 3))))))
+                """));
+        IrFunction plain = prepared(vm, 0);
+        Allocation before = LinearScan.allocate(plain, TINY);
+        assertEquals(1, Rematerialisation.spilledConstants(plain, before).cardinality(), "the scan spills the constant:\n" + describe(before));
+        IrFunction f = prepared(vm, 0);
+        Allocation a = Rematerialisation.allocate(f, TINY, g -> null);
+        IrVerifier.verify(vm.module(), f);
+        AllocationChecker.check(a, TINY);
+        int copies = 0;
+        for (BasicBlock b : f.blocks) {
+            for (Instruction i : b.instructions) {
+                if (i.op != Opcode.I32_CONST || i.imm != 12345) continue;
+                copies++;
+                assertTrue(Location.isRegister(a.location(i.result())), "each copy in a register:\n" + describe(a));
+            }
+        }
+        assertEquals(2, copies, "one copy per use:\n" + describe(a));
+        assertTrue(a.slotCount() < before.slotCount(), "fewer slots: " + a.slotCount() + " against " + before.slotCount() + "\n" + describe(a));
     }
 }

@@ -174,4 +174,31 @@ class X64CodeShapeTest {
         assertTrue(slotReads <= 2, "at most one slot read an iteration (and the VMContext's reload):\n"
                 + String.join("\n", loop) + "\n\nwhole function:\n" + all);
     }
+
+    /**
+     * A 64-bit constant (no imm32: every use needs it in a register) set before a call and read on
+     * both sides of it, with twelve values live across the call: whole-range linear scan spills
+     * the constant, the value ending last, storing it once and reloading it at each use.
+     * Rematerialised, each use computes it again with a {@code movabs} and no slot holds it.
+     */
+    @Test
+    void aSpilledConstantIsRecomputedAtEachUseNotStoredAndReloaded() {
+        int n = 12;
+        StringBuilder w = new StringBuilder("(module (func $g (import \"m\" \"g\") (param i64) (result i64))\n (func (param");
+        for (int k = 0; k < n; k++) w.append(" i64");
+        w.append(") (result i64) (local $c i64) (local $s i64)\n (local.set $c (i64.const 0x123456789abc))");
+        w.append("\n (local.set $s (call $g (i64.xor (local.get 0) (local.get $c))))");
+        String sum = "(local.get $s)";
+        for (int k = 0; k < n; k++) sum = "(i64.add " + sum + " (i64.xor (local.get " + k + ") (local.get $c)))";
+        List<String> l = listing1(w.append("\n ").append(sum).append("))").toString());
+        String all = String.join("\n", l);
+        long defs = 0;
+        for (int k = 0; k < l.size(); k++) {
+            if (!l.get(k).contains("0x123456789abc")) continue;
+            defs++;
+            assertFalse(k + 1 < l.size() && l.get(k + 1).matches(".*mov +QWORD PTR \\[rbp-0x[0-9a-f]+\\],r.*"),
+                    "the constant is not stored to a slot:\n" + all);
+        }
+        assertEquals(n + 1, defs, "computed at each of its uses:\n" + all);
+    }
 }
