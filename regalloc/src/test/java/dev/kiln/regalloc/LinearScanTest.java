@@ -287,12 +287,15 @@ class LinearScanTest {
 
     @Test
     void aConstantTheScanWouldSpillIsRecomputedAtEachUse() {
-        // c is set first and read last: with three registers and four other values live, linear scan spills it
+        // c is set first and read after the loop: with x, n, i and s read in the loop on three registers, it is the
+        // value of lowest spill cost (two reads outside any loop over the longest interval)
         ValidatedModule vm = ValidatedModule.of(Wat.compile("""
-                (module (func (param i32 i32 i32 i32) (result i32) (local $c i32)
+                (module (func (param $x i32) (param $n i32) (result i32) (local $c i32) (local $i i32) (local $s i32)
                   (local.set $c (i32.const 12345))
-                  (i32.add (i32.mul (local.get $c) (i32.add (local.get 0) (local.get 1)))
-                           (i32.mul (local.get $c) (i32.add (local.get 2) (local.get 3))))))
+                  (loop $l
+                    (local.set $s (i32.add (local.get $s) (i32.mul (local.get $x) (local.get $i))))
+                    (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+                  (i32.add (i32.mul (local.get $s) (local.get $c)) (i32.mul (local.get $x) (local.get $c)))))
                 """));
         IrFunction plain = prepared(vm, 0);
         Allocation before = LinearScan.allocate(plain, TINY);
@@ -311,5 +314,26 @@ class LinearScanTest {
         }
         assertEquals(2, copies, "one copy per use:\n" + describe(a));
         assertTrue(a.slotCount() < before.slotCount(), "fewer slots: " + a.slotCount() + " against " + before.slotCount() + "\n" + describe(a));
+    }
+
+    @Test
+    void aValueReadInALoopKeepsItsRegisterOverValuesReadOnceAfterIt() {
+        // y, z1, z2, n, i and s are live at the loop on five registers; y ends last (read in the loop and
+        // at the very end), so spilling what ends last would put y in a slot and read it each iteration
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module (func (param $y i32) (param $z1 i32) (param $z2 i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
+                  (loop $l
+                    (local.set $s (i32.add (local.get $s) (i32.mul (local.get $y) (local.get $i))))
+                    (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+                  (i32.add (i32.add (local.get $z1) (local.get $z2)) (i32.add (local.get $s) (local.get $y)))))
+                """));
+        IrFunction f = prepared(vm, 0);
+        Allocation a = LinearScan.allocate(f, FIVE);
+        AllocationChecker.check(a, FIVE);
+        int y = f.entry().params[0];
+        assertTrue(a.liveIntervals().weight(y) > a.liveIntervals().weight(f.entry().params[1]), describe(a));
+        assertTrue(Location.isRegister(a.location(y)), "y, read in the loop, in a register:\n" + describe(a));
+        assertTrue(Location.isSlot(a.location(f.entry().params[1])) || Location.isSlot(a.location(f.entry().params[2])),
+                "z1 or z2, read once after the loop, spilled:\n" + describe(a));
     }
 }
