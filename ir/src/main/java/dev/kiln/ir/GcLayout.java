@@ -86,6 +86,14 @@ public final class GcLayout {
         return new Field(fieldOffsets(sizes)[(int) field], sizes[(int) field], f.isPacked(), f.type().machine());
     }
 
+    /** The size in bytes of an object of struct type {@code typeIndex} of {@code m} (a multiple of 8). */
+    public static int structSize(Module m, long typeIndex) {
+        List<FieldType> fields = ((StructType) m.types().get((int) typeIndex).composite()).fields();
+        int[] sizes = new int[fields.size()];
+        for (int i = 0; i < sizes.length; i++) sizes[i] = storageSize(fields.get(i));
+        return structSize(fieldOffsets(sizes), sizes);
+    }
+
     /** The depth of type {@code typeIndex} of {@code m} in its declared supertype chain (0: no supertype). */
     public static int depth(Module m, int typeIndex) {
         int d = 0;

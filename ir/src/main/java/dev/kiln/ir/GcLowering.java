@@ -12,7 +12,9 @@ import dev.kiln.ir.abi.ExecutionStateLayout;
  * How native code carries out GC instructions, for both backends: i31 boxing and unboxing,
  * {@code ref.eq}, the extern/any conversions (the identity) and field and element access
  * ({@link #isFieldAccess}: a null check, for arrays a bounds check against the header's length,
- * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}); every other one
+ * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}), casts
+ * ({@link #isInlineCast}), allocation with a runtime call only on its slow path
+ * ({@link #isInlineAllocation}) and array.fill ({@link #isInlineFill}); every other one
  * through the runtime's GC helper
  * ({@link dev.kiln.ir.abi.RuntimeHelper#GC}), which runs the interpreter's implementation on the
  * store's heap (so an allocation may collect: the collector scans native frames conservatively).
@@ -84,6 +86,42 @@ public final class GcLowering {
     /** True for the sign-extending reads of packed storage. */
     public static boolean isSignedRead(Opcode op) {
         return op == Opcode.STRUCT_GET_S || op == Opcode.ARRAY_GET_S;
+    }
+
+    /** Largest struct (bytes) native code allocates inline; larger ones call the GC helper. */
+    public static final int MAX_INLINE_STRUCT_BYTES = 1024;
+    /** Most elements of an array.new_fixed native code allocates inline. */
+    public static final int MAX_INLINE_FIXED_ELEMENTS = 32;
+    /**
+     * Longest array (elements) native code allocates inline: a longer one, or one whose length is
+     * out of range, takes the slow path (the GC helper, which traps where it must).
+     */
+    public static final int MAX_INLINE_ARRAY_LENGTH = 1 << 24;
+
+    /**
+     * True for an allocation native code tries inline ({@code struct.new[_default]},
+     * {@code array.new[_default|_fixed]}): a bump of the execution state's
+     * {@link ExecutionStateLayout#GC_CURSOR} up to {@link ExecutionStateLayout#GC_LIMIT}, the
+     * header (type id from the VMContext's GC type ids, an array's length) and every field written;
+     * when the window is exhausted (or the array too long) the slow path calls the GC helper, so the
+     * instruction stays a call for the register allocator. Arrays of v128 always call the helper.
+     */
+    public static boolean isInlineAllocation(Module m, Instruction i) {
+        return switch (i.op) {
+            case STRUCT_NEW, STRUCT_NEW_DEFAULT -> GcLayout.structSize(m, i.imm) <= MAX_INLINE_STRUCT_BYTES;
+            case ARRAY_NEW, ARRAY_NEW_DEFAULT -> GcLayout.arrayElement(m, i.imm).size() <= 8;
+            case ARRAY_NEW_FIXED -> GcLayout.arrayElement(m, i.imm).size() <= 8 && i.imm2 <= MAX_INLINE_FIXED_ELEMENTS;
+            default -> false;
+        };
+    }
+
+    /**
+     * True for an array.fill native code carries out inline (elements up to 8 bytes): a null
+     * check, {@code n <= length} and {@code offset <= length - n} (so no sum overflows), then a
+     * store per element. It stays a call for the register allocator (the v128 case calls the helper).
+     */
+    public static boolean isInlineFill(Module m, Instruction i) {
+        return i.op == Opcode.ARRAY_FILL && GcLayout.arrayElement(m, i.imm).size() <= 8;
     }
 
     /** {@code imm2} of a ref.test/ref.cast whose target is a concrete function type: native code checks it with the GC helper. */

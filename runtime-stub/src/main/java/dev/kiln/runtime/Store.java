@@ -14,6 +14,7 @@ import dev.kiln.interpreter.gc.GcTypeRegistry;
 import dev.kiln.ir.ThrownException;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
@@ -420,6 +421,7 @@ public final class Store implements AutoCloseable {
                     hostObjects.sweep(nativeFrames > 0);
                 }
             });
+            gcHeap.window(state().address() + ExecutionStateLayout.GC_CURSOR);
         }
         return gcHeap;
     }
@@ -479,9 +481,12 @@ public final class Store implements AutoCloseable {
         return gcHeap == null ? new long[0] : gcHeap.pauseNanos();
     }
 
-    /** GC statistics: collections so far and bytes of native memory the heap holds (0, 0 before any GC module). */
+    /**
+     * GC statistics: collections so far, bytes of native memory the heap holds, and objects native
+     * code allocated inline without calling the runtime (all 0 before any GC module).
+     */
     public synchronized long[] gcStats() {
-        return gcHeap == null ? new long[2] : new long[] {gcHeap.collections(), gcHeap.committedBytes()};
+        return gcHeap == null ? new long[3] : new long[] {gcHeap.collections(), gcHeap.committedBytes(), gcHeap.objectsAllocatedInline()};
     }
 
     /**

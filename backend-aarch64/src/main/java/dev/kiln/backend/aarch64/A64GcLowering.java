@@ -56,6 +56,8 @@ final class A64GcLowering {
             default -> {
                 if (GcLowering.isFieldAccess(i.op)) fieldAccess(fn, i);
                 else if (GcLowering.isInlineCast(i)) cast(fn, i);
+                else if (GcLowering.isInlineAllocation(fn.module, i)) allocate(fn, i);
+                else if (GcLowering.isInlineFill(fn.module, i)) fill(fn, i);
                 else helper(fn, i);
             }
         }
@@ -90,6 +92,158 @@ final class A64GcLowering {
         }
         if (GcLowering.isStore(i.op)) store(fn, at, f, i.arg(i.argCount() - 1), GcLowering.isArrayElementAccess(i.op));
         else load(fn, at, f, i.result(), GcLowering.isSignedRead(i.op));
+    }
+
+    /**
+     * struct.new[_default], array.new[_default|_fixed] ({@link GcLowering#isInlineAllocation}):
+     * X17 = the object's size (an array's length must be below
+     * {@link GcLowering#MAX_INLINE_ARRAY_LENGTH}, else the slow path), X15 = the execution state's
+     * cursor, X17 = X15 + size; past the limit the slow path calls the GC helper. Else the cursor
+     * becomes X17, the header is written (type id from the VMContext, the length), then every field:
+     * struct.new and array.new_fixed store their operands, the others fill the object's words
+     * from X17 down to offset 8 with XZR or array.new's value repeated to 8 bytes (in X16).
+     */
+    private static void allocate(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        Label slow = asm.newLabel(), done = asm.newLabel();
+        boolean struct = i.op == Opcode.STRUCT_NEW || i.op == Opcode.STRUCT_NEW_DEFAULT;
+        GcLayout.Field e = struct ? null : GcLayout.arrayElement(fn.module, i.imm);
+        boolean variableLength = i.op == Opcode.ARRAY_NEW || i.op == Opcode.ARRAY_NEW_DEFAULT;
+        long size = struct ? GcLayout.structSize(fn.module, i.imm)
+                : i.op == Opcode.ARRAY_NEW_FIXED ? (GcLayout.HEADER + i.imm2 * e.size() + 7) & -8L : 0;
+        int lengthArg = i.argCount() - 1;
+        if (variableLength) {
+            GeneralRegister length = fn.iget(i.arg(lengthArg), SCRATCH);
+            asm.tst(length.w(), -GcLowering.MAX_INLINE_ARRAY_LENGTH & 0xFFFF_FFFFL);
+            asm.b(Condition.NE, slow);
+            if (e.size() == 1) asm.mov(SCRATCH2.w(), length.w());
+            else asm.lsl(SCRATCH2.x(), length.x(), Integer.numberOfTrailingZeros(e.size()));
+            asm.add(SCRATCH2, SCRATCH2, GcLayout.HEADER + 7);
+            asm.and(SCRATCH2, SCRATCH2, -8L);
+        }
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STATE));
+        asm.ldr(SCRATCH3, Address.offset(SCRATCH, ExecutionStateLayout.GC_CURSOR));
+        if (variableLength) asm.add(SCRATCH2, SCRATCH3, SCRATCH2);
+        else asm.add(SCRATCH2, SCRATCH3, size);
+        asm.ldr(SCRATCH, Address.offset(SCRATCH, ExecutionStateLayout.GC_LIMIT));
+        asm.cmp(SCRATCH2, SCRATCH);
+        asm.b(Condition.HI, slow);
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STATE));
+        asm.str(SCRATCH2, Address.offset(SCRATCH, ExecutionStateLayout.GC_CURSOR));
+        asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.TYPE_IDS));
+        long at = VmContextLayout.gcTypeId(fn.module.types().size(), (int) i.imm); // below 2^24 (at most 1 000 000 types)
+        if (!Address.isOffsetEncodable(at, 4)) {
+            asm.add(SCRATCH, SCRATCH, at & ~0xFFFL);
+            at &= 0xFFF;
+        }
+        asm.ldr(SCRATCH.w(), Address.offset(SCRATCH, at));
+        asm.str(SCRATCH.w(), Address.offset(SCRATCH3, GcLayout.TYPE_ID));
+        if (variableLength) {
+            asm.str(fn.iget(i.arg(lengthArg), SCRATCH).w(), Address.offset(SCRATCH3, GcLayout.ARRAY_LENGTH));
+        } else if (struct) {
+            asm.str(GeneralRegister.WZR, Address.offset(SCRATCH3, GcLayout.ARRAY_LENGTH));
+        } else {
+            asm.mov(SCRATCH.w(), i.imm2);
+            asm.str(SCRATCH.w(), Address.offset(SCRATCH3, GcLayout.ARRAY_LENGTH));
+        }
+        switch (i.op) {
+            case STRUCT_NEW -> {
+                for (int k = 0; k < i.argCount(); k++) {
+                    GcLayout.Field f = GcLayout.structField(fn.module, i.imm, k);
+                    store(fn, Address.offset(SCRATCH3, f.offset()), f, i.arg(k), false);
+                }
+            }
+            case ARRAY_NEW_FIXED -> {
+                for (int k = 0; k < i.argCount(); k++) store(fn, Address.offset(SCRATCH3, e.offset() + (long) k * e.size()), e, i.arg(k), false);
+            }
+            default -> {
+                GeneralRegister value = GeneralRegister.XZR;
+                if (i.op == Opcode.ARRAY_NEW) {
+                    repeatedValue(fn, i.arg(0), e);
+                    value = SCRATCH;
+                }
+                Label loop = asm.newLabel(), test = asm.newLabel();
+                asm.b(test);
+                asm.bind(loop);
+                asm.str(value, Address.offset(SCRATCH2, 0));
+                asm.bind(test);
+                asm.sub(SCRATCH2, SCRATCH2, 8);
+                asm.cmp(SCRATCH2, SCRATCH3);
+                asm.b(Condition.HI, loop);
+            }
+        }
+        fn.iput(i.result(), SCRATCH3);
+        asm.b(done);
+        asm.bind(slow);
+        helper(fn, i);
+        asm.bind(done);
+    }
+
+    /**
+     * array.fill (array, offset, value, n; {@link GcLowering#isInlineFill}): the array in its
+     * register or X16, a null check, W17 = the length compared with n, W17 = length - n compared
+     * with the offset (out of bounds traps), X17 = the first element's address, X15 = n, X16 = the
+     * value, one store per element.
+     */
+    private static void fill(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        GcLayout.Field e = GcLayout.arrayElement(fn.module, i.imm);
+        GeneralRegister obj = fn.iget(i.arg(0), SCRATCH);
+        asm.cbz(obj, fn.trap(TrapKind.NULL_ARRAY_REFERENCE, i.wasmOffset));
+        Label bounds = fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset);
+        asm.ldr(SCRATCH2.w(), Address.offset(obj, GcLayout.ARRAY_LENGTH));
+        GeneralRegister n = fn.iget(i.arg(3), SCRATCH3);
+        asm.cmp(n.w(), SCRATCH2.w());
+        asm.b(Condition.HI, bounds);
+        asm.sub(SCRATCH2.w(), SCRATCH2.w(), n.w());
+        GeneralRegister offset = fn.iget(i.arg(1), SCRATCH3);
+        asm.cmp(offset.w(), SCRATCH2.w());
+        asm.b(Condition.HI, bounds);
+        asm.add(SCRATCH2, obj, offset.w(), Extend.UXTW, Integer.numberOfTrailingZeros(e.size()));
+        asm.add(SCRATCH2, SCRATCH2, e.offset());
+        GeneralRegister count = fn.iget(i.arg(3), SCRATCH3);
+        if (count != SCRATCH3) asm.mov(SCRATCH3.w(), count.w());
+        GeneralRegister value;
+        switch (e.machine()) {
+            case F32 -> { asm.fmov(SCRATCH.w(), fn.fget(i.arg(2), FSCRATCH)); value = SCRATCH; }
+            case F64 -> { asm.fmov(SCRATCH.x(), fn.fget(i.arg(2), FSCRATCH)); value = SCRATCH; }
+            default -> value = fn.iget(i.arg(2), SCRATCH);
+        }
+        Label loop = asm.newLabel(), done = asm.newLabel();
+        asm.cbz(SCRATCH3, done);
+        asm.bind(loop);
+        Address at = Address.offset(SCRATCH2, 0);
+        switch (e.size()) {
+            case 1 -> asm.strb(value.w(), at);
+            case 2 -> asm.strh(value.w(), at);
+            case 4 -> asm.str(value.w(), at);
+            default -> asm.str(value.x(), at);
+        }
+        asm.add(SCRATCH2, SCRATCH2, e.size());
+        asm.sub(SCRATCH3, SCRATCH3, 1);
+        asm.cbnz(SCRATCH3, loop);
+        asm.bind(done);
+    }
+
+    /** X16 = array.new's value {@code v} repeated to fill 8 bytes (an element of 1, 2 or 4 bytes). */
+    private static void repeatedValue(A64Function fn, int v, GcLayout.Field e) {
+        A64Assembler asm = fn.asm;
+        switch (e.machine()) {
+            case F32 -> asm.fmov(SCRATCH.w(), fn.fget(v, FSCRATCH));
+            case F64 -> asm.fmov(SCRATCH.x(), fn.fget(v, FSCRATCH));
+            default -> {
+                GeneralRegister x = fn.iget(v, SCRATCH);
+                switch (e.size()) {
+                    case 1 -> asm.uxtb(SCRATCH.w(), x.w());
+                    case 2 -> asm.uxth(SCRATCH.w(), x.w());
+                    case 4 -> asm.mov(SCRATCH.w(), x.w());
+                    default -> asm.mov(SCRATCH.x(), x.x());
+                }
+            }
+        }
+        if (e.size() == 1) asm.orr(SCRATCH.w(), SCRATCH.w(), SCRATCH.w(), Shift.LSL, 8);
+        if (e.size() <= 2) asm.orr(SCRATCH.w(), SCRATCH.w(), SCRATCH.w(), Shift.LSL, 16);
+        if (e.size() <= 4) asm.orr(SCRATCH.x(), SCRATCH.x(), SCRATCH.x(), Shift.LSL, 32);
     }
 
     /**

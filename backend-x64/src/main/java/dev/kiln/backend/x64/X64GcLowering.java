@@ -54,6 +54,8 @@ final class X64GcLowering {
             default -> {
                 if (GcLowering.isFieldAccess(i.op)) fieldAccess(fn, i);
                 else if (GcLowering.isInlineCast(i)) cast(fn, i);
+                else if (GcLowering.isInlineAllocation(fn.module, i)) allocate(fn, i);
+                else if (GcLowering.isInlineFill(fn.module, i)) fill(fn, i);
                 else helper(fn, i);
             }
         }
@@ -92,6 +94,150 @@ final class X64GcLowering {
         }
         if (GcLowering.isStore(i.op)) store(fn, at, f, i.arg(i.argCount() - 1));
         else load(fn, at, f, i.result(), GcLowering.isSignedRead(i.op));
+    }
+
+    /**
+     * struct.new[_default], array.new[_default|_fixed] ({@link GcLowering#isInlineAllocation}):
+     * RCX = the object's size (an array's length, zero-extended, in RDX first: one not below
+     * {@link GcLowering#MAX_INLINE_ARRAY_LENGTH} takes the slow path), RAX = the execution state's
+     * cursor, RCX = RAX + size; past the limit the slow path calls the GC helper (the instruction
+     * is a call for the allocator: operands and the result are in none of RAX, RCX, RDX). Else the
+     * cursor becomes RCX, the header is written (type id from the VMContext, the length), then
+     * every field: struct.new and array.new_fixed store their operands, the others fill the
+     * object's words from offset 8 to RCX with R11 (zero, or array.new's value repeated to 8 bytes).
+     */
+    private static void allocate(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        Label slow = asm.newLabel(), done = asm.newLabel();
+        Gpr state = X64Function.SCRATCH;
+        boolean struct = i.op == Opcode.STRUCT_NEW || i.op == Opcode.STRUCT_NEW_DEFAULT;
+        GcLayout.Field e = struct ? null : GcLayout.arrayElement(fn.module, i.imm);
+        boolean variableLength = i.op == Opcode.ARRAY_NEW || i.op == Opcode.ARRAY_NEW_DEFAULT;
+        long size = struct ? GcLayout.structSize(fn.module, i.imm)
+                : i.op == Opcode.ARRAY_NEW_FIXED ? (GcLayout.HEADER + i.imm2 * e.size() + 7) & -8L : 0;
+        if (variableLength) {
+            asm.mov(Width.DWORD, Gpr.RDX, fn.iop(i.arg(i.argCount() - 1)));
+            asm.alu(AluOp.CMP, Width.DWORD, Gpr.RDX, GcLowering.MAX_INLINE_ARRAY_LENGTH);
+            asm.jcc(Condition.AE, slow);
+            asm.lea(Width.QWORD, Gpr.RCX, e.size() == 1 ? mem(Gpr.RDX, GcLayout.HEADER + 7) : mem(Gpr.RDX, Gpr.RDX, 1, 0));
+            if (e.size() > 1) {
+                asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.RCX, Integer.numberOfTrailingZeros(e.size()) - 1);
+                asm.alu(AluOp.ADD, Width.QWORD, Gpr.RCX, GcLayout.HEADER + 7);
+            }
+            asm.alu(AluOp.AND, Width.QWORD, Gpr.RCX, -8);
+        }
+        asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.STATE));
+        asm.mov(Width.QWORD, Gpr.RAX, mem(state, ExecutionStateLayout.GC_CURSOR));
+        if (variableLength) asm.alu(AluOp.ADD, Width.QWORD, Gpr.RCX, Gpr.RAX);
+        else asm.lea(Width.QWORD, Gpr.RCX, mem(Gpr.RAX, (int) size));
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RCX, mem(state, ExecutionStateLayout.GC_LIMIT));
+        asm.jcc(Condition.A, slow);
+        asm.mov(Width.QWORD, mem(state, ExecutionStateLayout.GC_CURSOR), Gpr.RCX);
+        asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.TYPE_IDS));
+        asm.mov(Width.DWORD, state, mem(state, (int) VmContextLayout.gcTypeId(fn.module.types().size(), (int) i.imm)));
+        asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.TYPE_ID), state);
+        if (variableLength) asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.ARRAY_LENGTH), Gpr.RDX);
+        else asm.mov(Width.DWORD, mem(Gpr.RAX, GcLayout.ARRAY_LENGTH), struct ? 0 : (int) i.imm2);
+        Label written = asm.newLabel();
+        switch (i.op) {
+            case STRUCT_NEW -> {
+                for (int k = 0; k < i.argCount(); k++) {
+                    GcLayout.Field f = GcLayout.structField(fn.module, i.imm, k);
+                    store(fn, mem(Gpr.RAX, f.offset()), f, i.arg(k));
+                }
+            }
+            case ARRAY_NEW_FIXED -> {
+                for (int k = 0; k < i.argCount(); k++) store(fn, mem(Gpr.RAX, e.offset() + k * e.size()), e, i.arg(k));
+            }
+            default -> {
+                if (i.op == Opcode.ARRAY_NEW) repeatedValue(fn, i.arg(0), e, state);
+                else asm.alu(AluOp.XOR, Width.DWORD, state, state);
+                Label loop = asm.newLabel();
+                asm.lea(Width.QWORD, Gpr.RDX, mem(Gpr.RAX, GcLayout.HEADER));
+                asm.alu(AluOp.CMP, Width.QWORD, Gpr.RDX, Gpr.RCX);
+                asm.jcc(Condition.AE, written);
+                asm.bind(loop);
+                asm.mov(Width.QWORD, mem(Gpr.RDX, 0), state);
+                asm.alu(AluOp.ADD, Width.QWORD, Gpr.RDX, 8);
+                asm.alu(AluOp.CMP, Width.QWORD, Gpr.RDX, Gpr.RCX);
+                asm.jcc(Condition.B, loop);
+            }
+        }
+        asm.bind(written);
+        fn.iput(i.result(), Gpr.RAX);
+        asm.jmp(done);
+        asm.bind(slow);
+        helper(fn, i);
+        asm.bind(done);
+    }
+
+    /**
+     * array.fill (array, offset, value, n; {@link GcLowering#isInlineFill}): the array in its
+     * register or R11, a null check, ECX = n compared with the length, EDX = length - n compared
+     * with EAX = offset (out of bounds traps), then RAX = the first element's address, RDX = the
+     * value, and one store per element, RCX counting down.
+     */
+    private static void fill(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        GcLayout.Field e = GcLayout.arrayElement(fn.module, i.imm);
+        Gpr obj = fn.iget(i.arg(0), X64Function.SCRATCH);
+        asm.test(Width.QWORD, obj, obj);
+        asm.jcc(Condition.E, fn.trap(TrapKind.NULL_ARRAY_REFERENCE, i.wasmOffset));
+        Label bounds = fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset);
+        asm.mov(Width.DWORD, Gpr.RCX, fn.iop(i.arg(3)));
+        asm.alu(AluOp.CMP, Width.DWORD, Gpr.RCX, mem(obj, GcLayout.ARRAY_LENGTH));
+        asm.jcc(Condition.A, bounds);
+        asm.mov(Width.DWORD, Gpr.RDX, mem(obj, GcLayout.ARRAY_LENGTH));
+        asm.alu(AluOp.SUB, Width.DWORD, Gpr.RDX, Gpr.RCX);
+        asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.arg(1)));
+        asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, Gpr.RDX);
+        asm.jcc(Condition.A, bounds);
+        asm.lea(Width.QWORD, Gpr.RAX, mem(obj, Gpr.RAX, e.size(), e.offset()));
+        switch (e.machine()) {
+            case F32 -> asm.movd(Gpr.RDX, fn.fget(i.arg(2), X64Function.FSCRATCH));
+            case F64 -> asm.movq(Gpr.RDX, fn.fget(i.arg(2), X64Function.FSCRATCH));
+            default -> asm.mov(e.size() == 8 ? Width.QWORD : Width.DWORD, Gpr.RDX, fn.iop(i.arg(2)));
+        }
+        Width w = switch (e.size()) {
+            case 1 -> Width.BYTE;
+            case 2 -> Width.WORD;
+            case 4 -> Width.DWORD;
+            default -> Width.QWORD;
+        };
+        Label loop = asm.newLabel(), done = asm.newLabel();
+        asm.test(Width.DWORD, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, done);
+        asm.bind(loop);
+        asm.mov(w, mem(Gpr.RAX, 0), Gpr.RDX);
+        asm.alu(AluOp.ADD, Width.QWORD, Gpr.RAX, e.size());
+        asm.alu(AluOp.SUB, Width.DWORD, Gpr.RCX, 1);
+        asm.jcc(Condition.NE, loop);
+        asm.bind(done);
+    }
+
+    /**
+     * {@code into} = array.new's value {@code v} repeated to fill 8 bytes (an element of 1, 2 or 4
+     * bytes), so the fill loop writes whole words (RDX is used on the way).
+     */
+    private static void repeatedValue(X64Function fn, int v, GcLayout.Field e, Gpr into) {
+        X64Assembler asm = fn.asm;
+        switch (e.machine()) {
+            case F32 -> asm.movd(into, fn.fget(v, X64Function.FSCRATCH));
+            case F64 -> asm.movq(into, fn.fget(v, X64Function.FSCRATCH));
+            default -> asm.mov(e.size() == 8 ? Width.QWORD : Width.DWORD, into, fn.iop(v));
+        }
+        if (e.size() == 1) {
+            asm.movzx(Width.DWORD, into, Width.BYTE, into);
+            asm.imul(Width.DWORD, into, into, 0x01010101);
+        } else if (e.size() == 2) {
+            asm.movzx(Width.DWORD, into, Width.WORD, into);
+            asm.imul(Width.DWORD, into, into, 0x00010001);
+        }
+        if (e.size() < 8) {
+            asm.mov(Width.DWORD, Gpr.RDX, into);
+            asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.RDX, 32);
+            asm.alu(AluOp.OR, Width.QWORD, into, Gpr.RDX);
+        }
     }
 
     /**

@@ -51,6 +51,17 @@ public final class GcHeap implements AutoCloseable {
     private final long[] pauses = new long[PAUSES_KEPT];
     private static final int PAUSES_KEPT = 1 << 16;
     private int workTop;
+    /**
+     * The window native code bump-allocates from: the address of two words, cursor and limit
+     * ({@code ExecutionStateLayout.GC_CURSOR}/{@code GC_LIMIT}), 0 when the heap has no native
+     * window. {@link #windowChunk} is the chunk the window was carved from, {@link #windowScanned}
+     * how far its objects are known (start bits set, bytes counted).
+     */
+    private long window;
+    private Chunk windowChunk;
+    private long windowScanned;
+    private long windowEnd;
+    private long inlineObjects;
 
     private static final class Chunk {
         final Arena arena = Arena.ofShared();
@@ -97,6 +108,65 @@ public final class GcHeap implements AutoCloseable {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * Lets native code allocate inline: {@code cursorAndLimit} is the address of two words
+     * (cursor, limit) the heap keeps the current window in. Native code bumps the cursor past an
+     * object it writes (header first) while it stays at or below the limit, and calls the runtime
+     * otherwise. The heap brings its start bits and counts up to date from the objects' headers
+     * ({@link #syncWindow}) before anything reads them. The limit is clipped to what may be
+     * allocated before the next collection is due, so collections are triggered where they were.
+     */
+    public void window(long cursorAndLimit) {
+        retireWindow();
+        this.window = cursorAndLimit;
+        publishWindow();
+    }
+
+    /** Marks the objects native code allocated in the window since the last look (start bits, bytes allocated). */
+    private void syncWindow() {
+        if (windowChunk == null) return;
+        long cursor = ALL.get(ValueLayout.JAVA_LONG_UNALIGNED, window);
+        Chunk c = windowChunk;
+        while (windowScanned < cursor) {
+            long a = windowScanned;
+            c.starts.set((int) ((a - c.base) >>> 3));
+            long bytes = bytesOf(a);
+            allocatedSinceCollection += bytes;
+            allocatedBytes += bytes;
+            inlineObjects++;
+            windowScanned = a + bytes;
+        }
+    }
+
+    /** Takes the window back from native code: its objects known, its unused rest back to its chunk. */
+    private void retireWindow() {
+        if (windowChunk == null) return;
+        syncWindow();
+        if (windowChunk.cursor == windowEnd) windowChunk.cursor = windowScanned;
+        windowChunk = null;
+        ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, window, 0L);
+        ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, window + 8, 0L);
+    }
+
+    /**
+     * Gives native code the rest of the current free run as its window, at most what may be
+     * allocated before a collection is due (none while collections are deferred). Free memory is
+     * not zeroed: native code writes every field of an object it makes.
+     */
+    private void publishWindow() {
+        if (window == 0 || collectionsDeferred != 0 || roots == null || chunkIndex >= chunks.size()) return;
+        Chunk c = chunks.get(chunkIndex);
+        long budget = Math.max(MIN_TRIGGER, liveAfterCollection) - allocatedSinceCollection;
+        long end = Math.min(c.limit, c.cursor + Math.max(0, budget)) & -8L;
+        if (end <= c.cursor) return;
+        windowChunk = c;
+        windowScanned = c.cursor;
+        windowEnd = end;
+        ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, window + 8, end);
+        ALL.set(ValueLayout.JAVA_LONG_UNALIGNED, window, c.cursor);
+        c.cursor = end;
+    }
+
     /** Sets where collections find their roots (the runtime's store). */
     public void roots(GcRoots roots) {
         this.roots = roots;
@@ -132,11 +202,18 @@ public final class GcHeap implements AutoCloseable {
      * first. Traps when it cannot fit under the heap's cap.
      */
     public long allocate(GcType t, long length) {
+        retireWindow();
+        long a = allocateOutsideWindow(t, length);
+        publishWindow();
+        return a;
+    }
+
+    private long allocateOutsideWindow(GcType t, long length) {
         long bytes = t.objectBytes(length);
         if (bytes < 0 || bytes > maxBytes) throw new TrapException(TrapKind.OUT_OF_GC_MEMORY);
         // the header keeps the length in 32 bits, read back as a signed int: past 2^31 - 1 elements is refused
         if (length > Integer.MAX_VALUE) throw new TrapException(TrapKind.ALLOCATION_TOO_LARGE);
-        if (allocatedSinceCollection >= Math.max(MIN_TRIGGER, liveAfterCollection) && collectionsDeferred == 0 && roots != null) collect();
+        if (allocatedSinceCollection >= Math.max(MIN_TRIGGER, liveAfterCollection) && collectionsDeferred == 0 && roots != null) collectAndSweep();
         long a = tryAllocate(bytes);
         if (a == 0) a = slowAllocate(bytes);
         ALL.asSlice(a, bytes).fill((byte) 0);
@@ -160,7 +237,7 @@ public final class GcHeap implements AutoCloseable {
     private long slowAllocate(long bytes) {
         long chunkBytes = Math.max(CHUNK_BYTES, bytes);
         if (committed + chunkBytes > maxBytes && collectionsDeferred == 0 && roots != null) {
-            collect();
+            collectAndSweep();
             long a = tryAllocate(bytes);
             if (a != 0) return a;
         }
@@ -183,7 +260,9 @@ public final class GcHeap implements AutoCloseable {
 
     /** While {@code n} > 0 no collection runs (the runtime evaluating constant expressions, whose values are not roots yet). */
     public void deferCollections(boolean defer) {
+        retireWindow();
         collectionsDeferred += defer ? 1 : -1;
+        publishWindow();
     }
 
     private Chunk chunkOf(long address) {
@@ -196,6 +275,7 @@ public final class GcHeap implements AutoCloseable {
     /** Whether {@code word} is the address of a live object of this heap. */
     public boolean isObject(long word) {
         if (!GcRefs.isObject(word)) return false;
+        syncWindow();
         Chunk c = chunkOf(word);
         return c != null && c.starts.get((int) ((word - c.base) >>> 3));
     }
@@ -212,6 +292,12 @@ public final class GcHeap implements AutoCloseable {
 
     /** Marks from the roots and frees what they do not reach. */
     public void collect() {
+        retireWindow();
+        collectAndSweep();
+        publishWindow();
+    }
+
+    private void collectAndSweep() {
         long start = System.nanoTime();
         collections++;
         for (Chunk c : chunks) c.marks.clear();
@@ -321,7 +407,14 @@ public final class GcHeap implements AutoCloseable {
 
     /** Bytes allocated since the heap was made. */
     public long allocatedBytes() {
+        syncWindow();
         return allocatedBytes;
+    }
+
+    /** Objects native code allocated inline (in the window, without calling the runtime). */
+    public long objectsAllocatedInline() {
+        syncWindow();
+        return inlineObjects;
     }
 
     /** Bytes that survived the last collection. */
@@ -331,6 +424,8 @@ public final class GcHeap implements AutoCloseable {
 
     @Override
     public void close() {
+        windowChunk = null;
+        window = 0;
         for (Chunk c : chunks) c.arena.close();
         chunks.clear();
         byBase.clear();

@@ -16,6 +16,9 @@ package dev.kiln.ir.abi;
  *   FRAME_COUNT   number of return addresses the trap routine recorded in FRAMES
  *   GC_TYPES      address of the store's table of GC type display records, one u64 per run-time
  *                 type id ({@code dev.kiln.ir.GcLayout#DISPLAY_DEPTH}): inline casts read it
+ *   GC_CURSOR     where native code bump-allocates its next GC object (the store's heap window,
+ *                 {@code dev.kiln.interpreter.gc.GcHeap#window}); GC_LIMIT where that window ends:
+ *                 an allocation that would pass it calls the GC helper (0 and 0: no window)
  *   RETURN_AREA   results of functions returning more than one value, in order, one 16-byte slot
  *                 each ({@link #returnSlot}): a v128 fills its slot, any other value the low 8 bytes
  *   FRAMES        return addresses of the native frames a trap unwound, innermost first
@@ -29,8 +32,10 @@ public final class ExecutionStateLayout {
     public static final int FUEL = 32;
     public static final int FRAME_COUNT = 48;
     public static final int GC_TYPES = 56;
+    public static final int GC_CURSOR = 64;
+    public static final int GC_LIMIT = 72;
     public static final int MAX_RESULTS = 1000;
-    public static final int RETURN_AREA = 64;
+    public static final int RETURN_AREA = 80;
     public static final int MAX_FRAMES = 1000;
     /** Bytes per return-area slot (room for a v128). */
     public static final int RETURN_SLOT_BYTES = 16;

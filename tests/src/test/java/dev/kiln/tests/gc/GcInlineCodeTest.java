@@ -4,6 +4,7 @@ import dev.kiln.backend.NativeBackend;
 import dev.kiln.backend.aarch64.A64Backend;
 import dev.kiln.backend.x64.X64Backend;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.CodeOptions;
@@ -12,6 +13,7 @@ import dev.kiln.tests.wasm3.Wat3;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +48,15 @@ class GcInlineCodeTest {
                 (drop (ref.cast (ref null $u) (local.get 0)))
                 (drop (ref.cast (ref struct) (local.get 0)))
                 (drop (block $l (result (ref $t)) (br_on_cast $l anyref (ref $t) (local.get 0)) (drop) (ref.cast (ref $u) (ref.null any))))
-                (i32.add (ref.test (ref $u) (local.get 0)) (ref.test (ref eq) (local.get 0)))))
+                (i32.add (ref.test (ref $u) (local.get 0)) (ref.test (ref eq) (local.get 0))))
+              (func (param i32 i64) (result anyref)
+                (drop (struct.new $s (i32.const 1) (i32.const 2) (local.get 0) (local.get 1) (f32.const 1) (f64.const 2)
+                  (v128.const i64x2 3 4) (struct.new_default $s)))
+                (drop (array.new $a (local.get 0) (local.get 0)))
+                (drop (array.new_default $a (local.get 0)))
+                (array.new_fixed $a 3 (local.get 0) (i32.const 7) (local.get 0)))
+              (func (param (ref null $a) i32)
+                (array.fill $a (local.get 0) (local.get 1) (i32.const 7) (local.get 1))))
             """));
 
     @ParameterizedTest
@@ -62,6 +72,39 @@ class GcInlineCodeTest {
     void castsCallNothing(String isa) {
         String listing = listing(isa, 1);
         assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+    }
+
+    /**
+     * Each allocation bumps the execution state's cursor against its limit inline; the GC helper
+     * is called once per allocation, on the slow path only (a runtime test counts the objects made
+     * without it: {@code NativeGcAllocationTest}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "aarch64"})
+    void allocationBumpsTheCursorAndCallsTheHelperOnlyOnTheSlowPath(String isa) {
+        String listing = listing(isa, 2);
+        String cursor = stateSlot(isa, ExecutionStateLayout.GC_CURSOR), limit = stateSlot(isa, ExecutionStateLayout.GC_LIMIT);
+        assertEquals(5, count(listing, limit), "one limit check per allocation:\n" + listing);
+        assertEquals(10, count(listing, cursor), "the cursor read and written per allocation:\n" + listing);
+        assertEquals(5, count(listing, helperSlot(isa)), "one slow-path call per allocation:\n" + listing);
+    }
+
+    /** How an access to the execution state at {@code offset} reads (the state's address in R11 or X16). */
+    private static String stateSlot(String isa, int offset) {
+        return isa.equals("x86_64") ? String.format("[r11+0x%x]", offset) : "[x16, #" + offset + "]";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "aarch64"})
+    void arrayFillCallsNothing(String isa) {
+        String listing = listing(isa, 3);
+        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) n++;
+        return n;
     }
 
     private static String listing(String isa, int function) {
