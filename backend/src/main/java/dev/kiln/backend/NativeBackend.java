@@ -11,7 +11,7 @@ import dev.kiln.ir.pass.CallSplitting;
 import dev.kiln.ir.pass.LoopSplitting;
 import dev.kiln.ir.pass.Preparation;
 import dev.kiln.regalloc.Allocation;
-import dev.kiln.regalloc.LinearScan;
+import dev.kiln.regalloc.Rematerialisation;
 import dev.kiln.regalloc.SplitRegisters;
 import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.RegisterFile;
@@ -43,14 +43,25 @@ public abstract class NativeBackend implements Backend {
 
     /**
      * The allocation the backend uses, after live ranges are split at the loops and after the calls
-     * where the target's registers may run short ({@link LoopSplitting}, {@link CallSplitting};
+     * where the target's registers may run short ({@link LoopSplitting}, {@link CallSplitting}), with
+     * the constants it would keep in stack slots recomputed at their uses ({@link Rematerialisation};
      * {@code f} is changed).
      */
     public final Allocation allocate(IrFunction f) {
         LoopSplitting.Registers registers = splitRegisters();
         new LoopSplitting(registers).run(f);
         new CallSplitting(registers).run(f);
-        return LinearScan.allocate(f, registerFile(), immediateOnly(f), RegisterHints.of(f, convention()));
+        return Rematerialisation.allocate(f, registerFile(), new Rematerialisation.Inputs() {
+            @Override
+            public boolean[] unallocated(IrFunction g) {
+                return immediateOnly(g);
+            }
+
+            @Override
+            public int[] preferred(IrFunction g) {
+                return RegisterHints.of(g, convention());
+            }
+        });
     }
 
     /** The target's registers as loop splitting counts them. */

@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * Linear-scan register allocation (Poletto and Sarkar) over {@link LiveIntervals}, for any
  * {@link RegisterFile}. Intervals are visited by start; an interval takes a free register of its
- * class (one that calls do not clobber, if it lives across a call), else the active interval
- * ending last is spilled to a stack slot for its whole life. A value of two slots (a v128) takes an
+ * class (one that calls do not clobber, if it lives across a call), else the interval of lowest
+ * spill cost among it and the active ones in registers ({@link LiveIntervals#spillCost}: definition
+ * and uses weighted by {@code 8^loop depth}, per position of the interval; ties go to the one ending
+ * last) is spilled to a stack slot for its whole life. A value of two slots (a v128) takes an
  * even slot, so frames whose slot area is 16-byte aligned keep it aligned. Stack slots are reused as soon as
  * their interval ends, lowest first, so frames stay small (with no registers, as in the
  * interpreter, this is the whole job).
@@ -293,21 +295,27 @@ public final class LinearScan {
         }
         // 2. any free register
         for (int r : regs) if (usable(r, v)) return Location.register(r);
-        // 3. spill: the active interval in a usable register that ends last gives up its register
+        // 3. spill: the active interval in a usable register of lowest spill cost gives up its register,
+        // unless v costs less (LiveIntervals.spillCost: uses weighted by loop depth, per position)
         if (regs.length > 0) {
-            // only the few active values in registers are candidates; among equal ends the first in
-            // the heap's order wins, as when this loop walked the whole active queue
+            // only the few active values in registers are candidates; among equal costs the one ending
+            // last, then the first in the heap's order
             int victim = -1;
+            double victimCost = 0;
             for (int i = 0; i < inRegisters.size(); i++) {
                 int a = inRegisters.get(i);
                 int al = loc[a];
                 if (!contains(regs, al) || !fits(al, v)) continue;
-                if (victim == -1 || live.end(a) > live.end(victim)
-                        || live.end(a) == live.end(victim) && active.position(a) < active.position(victim)) {
+                double cost = live.spillCost(a);
+                if (victim == -1 || cost < victimCost
+                        || cost == victimCost && (live.end(a) > live.end(victim)
+                        || live.end(a) == live.end(victim) && active.position(a) < active.position(victim))) {
                     victim = a;
+                    victimCost = cost;
                 }
             }
-            if (victim != -1 && live.end(victim) > live.end(v)) {
+            double own = live.spillCost(v);
+            if (victim != -1 && (victimCost < own || victimCost == own && live.end(victim) > live.end(v))) {
                 int reg = loc[victim];
                 busyRegisters.clear(reg);
                 inRegisters.remove(victim);

@@ -2,6 +2,7 @@ package dev.kiln.regalloc;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.GcLowering;
+import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.BlockLiveness;
 import dev.kiln.ir.Edge;
@@ -11,6 +12,7 @@ import dev.kiln.ir.IrFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -26,6 +28,12 @@ import java.util.function.IntPredicate;
 public final class LiveIntervals {
     private final int[] start;
     private final int[] end;
+    /**
+     * Each value's spill weight: its definition and uses, each counted {@code 8^depth} for the loop
+     * depth of its block (depth capped at {@link #MAX_DEPTH}), saturating at {@code Integer.MAX_VALUE}.
+     */
+    private final int[] weight;
+    private static final int MAX_DEPTH = 5;
     private final int[] callPositions;
     private final LinearOrder order;
     /** For each register number (below 64), the sorted positions of the instructions that overwrite it as scratch. */
@@ -41,6 +49,8 @@ public final class LiveIntervals {
         int n = f.valueCount();
         start = new int[n];
         end = new int[n];
+        weight = new int[n];
+        int[] depth = loopDepths(f);
         Arrays.fill(start, Integer.MAX_VALUE);
         Arrays.fill(end, -1);
 
@@ -51,15 +61,17 @@ public final class LiveIntervals {
         int c = 0;
         int[] scratchCounts = new int[64];
         List<int[]> clobbers = new ArrayList<>(); // {position, mask low, mask high}
-        for (BasicBlock b : f.blocks) {
+        for (int bi = 0; bi < f.blocks.size(); bi++) {
+            BasicBlock b = f.blocks.get(bi);
             int bs = order.blockStart(b);
             int be = order.blockEnd(b);
-            for (int p : b.params) extend(p, bs, bs);
+            int unit = 1 << 3 * Math.min(depth[bi], MAX_DEPTH);
+            for (int p : b.params) { extend(p, bs, bs); weigh(p, unit); }
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
                 int use = order.instructionUse(b, k);
-                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); extend(a, use, use); }
-                for (int k2 = 0; k2 < i.resultCount(); k2++) extend(i.result(k2), use + 1, use + 1);
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); extend(a, use, use); weigh(a, unit); }
+                for (int k2 = 0; k2 < i.resultCount(); k2++) { extend(i.result(k2), use + 1, use + 1); weigh(i.result(k2), unit); }
                 if (isCall(i)) callPositions[c++] = use;
                 // a clobber recorded one position early conflicts with the operands and the values live
                 // across, not with the results (which start at use + 1)
@@ -67,8 +79,8 @@ public final class LiveIntervals {
             }
             int tu = order.terminatorUse(b);
             if (rf != null) noteScratch(clobbers, scratchCounts, tu, rf.scratchClobbers(b.terminator));
-            for (int v : b.terminator.operands()) extend(v, tu, tu);
-            for (Edge e : b.terminator.edges()) for (int a : e.args) extend(a, tu, tu);
+            for (int v : b.terminator.operands()) { extend(v, tu, tu); weigh(v, unit); }
+            for (Edge e : b.terminator.edges()) for (int a : e.args) { extend(a, tu, tu); weigh(a, unit); }
             for (int v : liveness.liveIn(b)) extend(v, bs, bs);
             for (int v : liveness.liveOut(b)) extend(v, be, be);
         }
@@ -106,6 +118,50 @@ public final class LiveIntervals {
                  TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP, TABLE_GET, TABLE_SET, TABLE_SIZE -> true;
             default -> GcLowering.isHelperCall(i);
         };
+    }
+
+    /**
+     * The loop depth of each block by layout position: loops are layout ranges from a header to its
+     * last back edge ({@link BackEdges}, the IR keeps structured order), and a block's depth is the
+     * number of ranges it lies in. Linear in blocks and edges.
+     */
+    private static int[] loopDepths(IrFunction f) {
+        int n = f.blocks.size();
+        Map<Integer, Integer> at = BackEdges.positions(f.blocks);
+        int[] lastSource = new int[n];
+        Arrays.fill(lastSource, -1);
+        for (int i = 0; i < n; i++) {
+            for (Edge e : f.blocks.get(i).terminator.edges()) {
+                int h = at.get(e.target.id);
+                if (h <= i) lastSource[h] = Math.max(lastSource[h], i);
+            }
+        }
+        int[] depth = new int[n + 1];
+        for (int h = 0; h < n; h++) {
+            if (lastSource[h] < 0) continue;
+            depth[h]++;
+            depth[lastSource[h] + 1]--;
+        }
+        for (int i = 1; i <= n; i++) depth[i] += depth[i - 1];
+        return depth;
+    }
+
+    private void weigh(int v, int unit) {
+        int w = weight[v] + unit;
+        weight[v] = w < 0 ? Integer.MAX_VALUE : w;
+    }
+
+    /**
+     * The value's spill cost: its weight ({@link #weight}) per position of its interval. Whole-range
+     * spilling puts every use in a slot, and a long interval frees its register for longer.
+     */
+    public double spillCost(int v) {
+        return weight[v] / (double) (end[v] - start[v] + 1);
+    }
+
+    /** The value's definition and uses, each weighted {@code 8^loop depth}. */
+    public int weight(int v) {
+        return weight[v];
     }
 
     private void extend(int v, int from, int to) {

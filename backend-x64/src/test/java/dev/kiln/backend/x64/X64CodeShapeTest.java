@@ -174,4 +174,56 @@ class X64CodeShapeTest {
         assertTrue(slotReads <= 2, "at most one slot read an iteration (and the VMContext's reload):\n"
                 + String.join("\n", loop) + "\n\nwhole function:\n" + all);
     }
+
+    /**
+     * A 64-bit constant (no imm32: every use needs it in a register) set before a call and read on
+     * both sides of it, with twelve values live across the call, each read twice: the constant,
+     * read three times over the longest interval, is the cheapest to spill, and whole-range linear
+     * scan would store it once and reload it at each use.
+     * Rematerialised, each use computes it again with a {@code movabs} and no slot holds it.
+     */
+    @Test
+    void aSpilledConstantIsRecomputedAtEachUseNotStoredAndReloaded() {
+        int n = 12;
+        StringBuilder w = new StringBuilder("(module (func $g (import \"m\" \"g\") (param i64) (result i64))\n (func (param");
+        for (int k = 0; k < n; k++) w.append(" i64");
+        w.append(") (result i64) (local $c i64) (local $s i64)\n (local.set $c (i64.const 0x123456789abc))");
+        w.append("\n (local.set $s (call $g (i64.xor (local.get 0) (local.get $c))))");
+        String sum = "(local.get $s)";
+        for (int k = 0; k < n; k++) sum = "(i64.add " + sum + " (i64.mul (local.get " + k + ") (local.get " + k + ")))";
+        sum = "(i64.xor (i64.add " + sum + " (local.get $c)) (local.get $c))";
+        List<String> l = listing1(w.append("\n ").append(sum).append("))").toString());
+        String all = String.join("\n", l);
+        long defs = 0;
+        for (int k = 0; k < l.size(); k++) {
+            if (!l.get(k).contains("0x123456789abc")) continue;
+            defs++;
+            assertFalse(k + 1 < l.size() && l.get(k + 1).matches(".*mov +QWORD PTR \\[rbp-0x[0-9a-f]+\\],r.*"),
+                    "the constant is not stored to a slot:\n" + all);
+        }
+        assertEquals(3, defs, "computed at each of its three uses:\n" + all);
+    }
+
+    /**
+     * Sixteen values made from x, each read once at the end, and x read between each of them to
+     * the very end: x ends last, so spilling what ends last spills x and reads its slot at each of
+     * its 64 uses. Spilling by cost spills a few of the sixteen (one use each over a long interval)
+     * and keeps x, read everywhere, in its register.
+     */
+    @Test
+    void aValueUsedEverywhereKeepsItsRegisterAndValuesUsedOnceAreSpilled() {
+        int n = 16;
+        StringBuilder w = new StringBuilder("(module (func (param $x i64) (result i64)");
+        for (int k = 0; k < n; k++) w.append(" (local $a").append(k).append(" i64)");
+        for (int k = 0; k < n; k++) {
+            w.append("\n (local.set $a").append(k).append(" (i64.mul (local.get $x) (i64.add (local.get $x) (i64.const ")
+                    .append(k + 1).append("))))");
+        }
+        String sum = "(local.get $x)";
+        for (int k = 0; k < n; k++) sum = "(i64.add (i64.xor " + sum + " (local.get $a" + k + ")) (local.get $x))";
+        List<String> l = listing(w.append("\n ").append(sum).append("))").toString());
+        String all = String.join("\n", l);
+        long slotReads = l.stream().filter(x -> x.matches(".*,QWORD PTR \\[rbp-0x[0-9a-f]+\\].*")).count();
+        assertTrue(slotReads <= 8, "each spilled value read once, x never (" + slotReads + " slot reads):\n" + all);
+    }
 }
