@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Rounds of {@link DifferentialRound} run one after another, each in a fresh JVM
  * ({@link FuzzRound}) for at most {@code -Dkiln.fuzz.roundModules} modules (default 3000), until
  * the time is up. With {@code -Dkiln.arm64.java} (an AArch64 JVM, under QEMU on x86-64 hosts),
- * every other round runs there, so AArch64 native code is fuzzed against wasmtime too. Each round prints its seed; {@code -Dkiln.fuzz.seed=S} makes the first round
+ * every other round runs there, so AArch64 native code is fuzzed against wasmtime too; with
+ * {@code -Dkiln.fuzz.aarch64Only=true} (KILN_FUZZ_AARCH64_ONLY=1 for ./run-tests fuzz) every round does. Each round prints its seed; {@code -Dkiln.fuzz.seed=S} makes the first round
  * repeat the round that had seed S. Every finding is shrunk and written to
  * {@code target/fuzz-findings/}; the run fails at the end if there was any.
  */
@@ -51,7 +52,10 @@ class DifferentialFuzzTest {
         // with -Dkiln.arm64.java (./run-tests fuzz makes that JVM), every other round runs AArch64 code under QEMU
         String arm64 = System.getProperty("kiln.arm64.java", "");
         boolean withAarch64 = !arm64.isBlank() && Files.isExecutable(Path.of(arm64));
-        System.out.println(withAarch64 ? "fuzz: rounds alternate between x86-64 and AArch64 (" + arm64 + ")"
+        boolean aarch64Only = Boolean.getBoolean("kiln.fuzz.aarch64Only");
+        if (aarch64Only && !withAarch64) fail("-Dkiln.fuzz.aarch64Only needs an AArch64 JVM (-Dkiln.arm64.java)");
+        System.out.println(aarch64Only ? "fuzz: AArch64 rounds only (" + arm64 + ")"
+                : withAarch64 ? "fuzz: rounds alternate between x86-64 and AArch64 (" + arm64 + ")"
                 : "fuzz: x86-64 rounds only (no -Dkiln.arm64.java)");
         SecureRandom seeds = new SecureRandom();
         List<String> findings = new ArrayList<>();
@@ -61,7 +65,7 @@ class DifferentialFuzzTest {
             round++;
             long seed = round == 1 && !given.isEmpty() ? Long.parseLong(given) : seeds.nextLong();
             double left = Math.max(0.1, (end - System.nanoTime()) / 60e9);
-            boolean aarch64 = withAarch64 && round % 2 == 0;
+            boolean aarch64 = aarch64Only || withAarch64 && round % 2 == 0;
             String where = aarch64 ? "AArch64 under QEMU" : "host";
             int tries = aarch64 ? Math.max(50, roundModules / 10) : roundModules;
             double roundMinutes = aarch64 ? Math.min(left, AARCH64_ROUND_MINUTES) : left;
