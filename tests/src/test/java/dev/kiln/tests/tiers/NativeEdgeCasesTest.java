@@ -226,6 +226,46 @@ class NativeEdgeCasesTest {
         }
     }
 
+    /**
+     * Division and remainder by constants (multiplies and shifts in native code, ConstantDivision):
+     * i32 and i64, signed and unsigned, divisors of both signs, powers of two, MIN, -1 (kept as a
+     * divide: MIN / -1 traps) and 0 (traps), on dividends at the edges; native code agrees with the
+     * interpreter, which divides.
+     */
+    @Test
+    void divisionByConstantsAtTheEdges() {
+        long[] divisors = {1, 2, 3, 7, 10, 16, 61, 641, 1000, -1, -2, -7, -16, 0, Integer.MAX_VALUE, Integer.MIN_VALUE,
+                0xFFFF_FFFFL, 1L << 40, 1_000_000_007L * 3, Long.MIN_VALUE, Long.MAX_VALUE, -10_000_000_000L};
+        StringBuilder wat = new StringBuilder("(module\n");
+        for (String t : new String[] {"i32", "i64"}) {
+            for (int k = 0; k < divisors.length; k++) {
+                long d = t.equals("i32") ? (int) divisors[k] : divisors[k];
+                for (String op : new String[] {"div_u", "rem_u", "div_s", "rem_s"}) {
+                    wat.append(" (func (export \"").append(t).append('.').append(op).append('.').append(k).append("\") (param ")
+                            .append(t).append(") (result ").append(t).append(") (").append(t).append('.').append(op)
+                            .append(" (local.get 0) (").append(t).append(".const ").append(d).append(")))\n");
+                }
+            }
+        }
+        wat.append(")");
+        long[] dividends = {0, 1, -1, 2, 6, 7, 8, -7, -8, 99, 1000, -1001, Integer.MAX_VALUE, Integer.MIN_VALUE, 0xFFFF_FFFFL,
+                0x8000_0001L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -10_000_000_000L, 0x1234_5678_9ABC_DEF0L};
+        try (Pair p = Pair.of(wat.toString())) {
+            for (String t : new String[] {"i32", "i64"}) {
+                for (int k = 0; k < divisors.length; k++) {
+                    for (String op : new String[] {"div_u", "rem_u", "div_s", "rem_s"}) {
+                        for (long x : dividends) p.call(t + "." + op + "." + k, t.equals("i32") ? x & 0xFFFF_FFFFL : x);
+                    }
+                }
+            }
+            assertTrue(p.call("i32.div_s.9", Integer.MIN_VALUE & 0xFFFF_FFFFL).startsWith("trap INTEGER_OVERFLOW"));
+            assertTrue(p.call("i64.div_s.9", Long.MIN_VALUE).startsWith("trap INTEGER_OVERFLOW"));
+            assertTrue(p.call("i64.rem_u.13", 5).startsWith("trap INTEGER_DIVIDE_BY_ZERO"));
+            assertEquals("results 3", p.call("i64.div_s.12", -50));
+            assertEquals("results fffffffffffffffe", p.call("i64.rem_s.12", -50));
+        }
+    }
+
     /** The raw bits of the {@code i}-th edge value of type {@code t}. */
     private static long operand(String t, long[] ints, double[] floats, int i) {
         return switch (t) {
