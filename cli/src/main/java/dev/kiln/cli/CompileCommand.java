@@ -2,12 +2,15 @@ package dev.kiln.cli;
 
 import dev.kiln.ir.code.CompileBudget;
 import dev.kiln.ir.code.FunctionTooLargeException;
+import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.ModuleHashMemo;
 import dev.kiln.linker.RegularFiles;
 import dev.kiln.runtime.CodeTarget;
 import dev.kiln.runtime.Engine;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 import dev.kiln.runtime.WasmModuleException;
+import dev.kiln.runtime.internal.CompilerBuildId;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
@@ -91,8 +94,10 @@ final class CompileCommand extends CliCommand {
                 .compileBudget(compileBudget != null ? compileBudget : CompileBudget.DEFAULT)
                 .cacheDirectory(output == null ? CacheOptions.directory(cacheDir) : null).build();
         WasmModule module;
+        byte[] binary;
         try {
-            module = engine.compile(ModuleFiles.read(file, err), file.getFileName().toString());
+            binary = ModuleFiles.read(file, err);
+            module = engine.compile(binary, file.getFileName().toString());
         } catch (ModuleFiles.Reported e) {
             return 1;
         } catch (WasmModuleException e) {
@@ -126,6 +131,8 @@ final class CompileCommand extends CliCommand {
                         err.println("kiln compile: cannot write to the code cache " + engine.cacheDirectory() + ": " + RegularFiles.reason(e));
                         return Main.FAILED;
                     }
+                    // the first kiln run of the file is then a cache hit that reads it without its function bodies
+                    ModuleHashMemo.store(engine.cacheDirectory(), file, CompilerBuildId.get(), BuildIdentity.sha256(binary));
                     double ms = (System.nanoTime() - start) / 1e6;
                     out.printf("%s: %d functions compiled for %s in %.0f ms -> %s%n", file, total, t, ms, entry);
                 }

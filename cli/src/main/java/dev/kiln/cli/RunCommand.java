@@ -191,8 +191,14 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
             String buildId = cache == null ? null : CompilerBuildId.get();
             byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
-            byte[] raw = ModuleFiles.readBytes(file, err);
-            if (ElfReader.looksLikeElf(raw)) {
+            // a cache hit of an unchanged binary module reads the file without its function bodies
+            WasmModule hit = hash == null ? null
+                    : NativeCompiler.openCached(file, hash, file.getFileName().toString(), cache, err::println, limits.codeOptions());
+            byte[] raw = hit != null && Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId)) ? null
+                    : ModuleFiles.readBytes(file, err);
+            if (raw == null) {
+                module = hit;
+            } else if (ElfReader.looksLikeElf(raw)) {
                 module = object(engine, chosen, file, raw, err);
             } else {
                 byte[] bytes = ModuleFiles.binary(raw, file, err);

@@ -3,6 +3,7 @@ package dev.kiln.frontend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Decodes a WebAssembly 2.0 binary into a {@link Module}. Decoding is complete: every section is
@@ -19,6 +20,11 @@ public final class Decoder {
     /** Trusted decoding: the code section is not read (see {@link #decodeTrusted}). */
     private final boolean lazyBodies;
     private LazyFunctionBodies lazy;
+    /** Where the binary's bodies are, whole: {@code bytes} itself, or read on demand for a {@link CodelessImage}. */
+    private final WholeBinary whole;
+    /** For a {@link CodelessImage}: where its bodies were cut out, and how many bytes (else no hole). */
+    private final int holeStart;
+    private final int holeLength;
 
     private final List<SubType> types = new ArrayList<>();
     private final List<RecGroup> recGroups = new ArrayList<>();
@@ -46,6 +52,18 @@ public final class Decoder {
         this.bytes = bytes;
         this.r = new WasmReader(bytes);
         this.lazyBodies = lazyBodies;
+        this.whole = new WholeBinary(bytes);
+        this.holeStart = Integer.MAX_VALUE;
+        this.holeLength = 0;
+    }
+
+    private Decoder(CodelessImage image, Supplier<byte[]> whole) {
+        this.bytes = image.bytes();
+        this.r = new WasmReader(bytes);
+        this.lazyBodies = true;
+        this.whole = new WholeBinary(whole);
+        this.holeStart = image.holeStart();
+        this.holeLength = image.holeLength();
     }
 
     /** Decodes a module binary. The array is kept by the returned module and must not be changed. */
@@ -63,8 +81,23 @@ public final class Decoder {
         return new Decoder(bytes, true).module();
     }
 
+    /**
+     * {@link #decodeTrusted(byte[])} of a binary of which only {@code image} was read: the bodies are not
+     * there, so everything but them is decoded from the image, every offset the module records is a
+     * file offset all the same, and {@code whole} gives the whole binary when a body is first asked for
+     * (its caller checks that it is still the binary the evidence is for).
+     */
+    public static Module decodeTrusted(CodelessImage image, Supplier<byte[]> whole) {
+        return new Decoder(image, whole).module();
+    }
+
+    /** The file offset of a position of the reader (they differ after a {@link CodelessImage}'s hole). */
+    private int at(int position) {
+        return position >= holeStart ? position + holeLength : position;
+    }
+
     private Module module() {
-        ImplementationLimits.check(bytes.length, ImplementationLimits.MAX_MODULE_SIZE, "bytes in the module", 0);
+        ImplementationLimits.check(bytes.length + (long) holeLength, ImplementationLimits.MAX_MODULE_SIZE, "bytes in the module", 0);
         if (r.remaining() < 4) throw new MalformedModuleException("unexpected end", r.remaining());
         if (r.f32Bits() != MAGIC) throw new MalformedModuleException("magic header not detected", 0);
         if (r.remaining() < 4) throw new MalformedModuleException("unexpected end", r.position());
@@ -78,7 +111,9 @@ public final class Decoder {
             if (sid == null) throw new MalformedModuleException("malformed section id " + id, header);
             int sizeAt = r.position();
             long size = r.u32();
-            if (size > r.remaining()) {
+            // a codeless image holds the code section's function count, not its bodies
+            if (sid == SectionId.CODE && holeLength > 0) size -= holeLength;
+            if (size < 0 || size > r.remaining()) {
                 throw new MalformedModuleException("section size " + size + " exceeds the " + r.remaining()
                         + " bytes left (length out of bounds)", sizeAt);
             }
@@ -95,11 +130,11 @@ public final class Decoder {
             String customName = section(sid, end);
             if (r.position() != end) throw new MalformedModuleException("section size mismatch", r.position());
             r.popLimit(outer);
-            sections.add(new SectionInfo(sid, customName, header, start, end));
+            sections.add(new SectionInfo(sid, customName, at(header), at(start), at(end)));
         }
 
         if (lazy != null) {
-            return new Module(bytes, types, recGroups, imports, tables, tableInits, memories, tags, globals, exports, startFunction,
+            return new Module(whole, holeStart != Integer.MAX_VALUE ? bytes : null, holeLength, types, recGroups, imports, tables, tableInits, memories, tags, globals, exports, startFunction,
                     elements, dataCount, lazy, data, customs, sections, names);
         }
         if (functionTypeIndices.size() != bodies.size()) {
@@ -126,7 +161,7 @@ public final class Decoder {
             case CUSTOM -> {
                 int start = r.position();
                 String name = r.name();
-                customs.add(new CustomSection(name, r.position(), end));
+                customs.add(new CustomSection(name, at(r.position()), at(end)));
                 if (name.equals("name")) names = NameSection.parse(bytes, r.position(), end);
                 r.position(end);
                 return name;
@@ -408,12 +443,13 @@ public final class Decoder {
             int len = r.count(1);
             int start = r.position();
             r.skip(len);
-            data.add(new DataSegment(mode, memory, offset, start, len, at));
+            data.add(new DataSegment(mode, memory, offset, at(start), len, at(at)));
         }
     }
 
     private void codeSection() {
-        int n = r.count(1);
+        // a codeless image has the count but not the bodies it counts
+        int n = holeStart != Integer.MAX_VALUE ? r.u32AsInt("function count") : r.count(1);
         if (n != functionTypeIndices.size()) {
             throw new MalformedModuleException("function and code section have inconsistent lengths ("
                     + functionTypeIndices.size() + " functions, " + n + " bodies)", r.position());
@@ -421,7 +457,7 @@ public final class Decoder {
         if (lazyBodies) {
             int[] typeIndices = new int[n];
             for (int i = 0; i < n; i++) typeIndices[i] = functionTypeIndices.get(i);
-            lazy = new LazyFunctionBodies(bytes, typeIndices, r.position(), r.limit());
+            lazy = new LazyFunctionBodies(whole, typeIndices, r.position(), at(r.limit()));
             r.position(r.limit());
             return;
         }
@@ -547,8 +583,8 @@ public final class Decoder {
                 case TYPE_COUNT, TYPE_DATA, TYPE_ELEM, TYPE_FIELD -> in.secondIndex();
                 default -> 0;
             };
-            instrs.add(new ConstInstr(op, imm, imm2, in.offset()));
+            instrs.add(new ConstInstr(op, imm, imm2, at(in.offset())));
         }
-        return new ConstExpr(instrs, start);
+        return new ConstExpr(instrs, at(start));
     }
 }

@@ -3,6 +3,7 @@ package dev.kiln.frontend;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The function bodies of a module decoded with {@link Decoder#decodeTrusted}: nothing of the code
@@ -11,7 +12,8 @@ import java.util.List;
  * whose functions all run from cached native code never reads its code section at all.
  */
 final class LazyFunctionBodies extends AbstractList<FunctionBody> {
-    private final byte[] bytes;
+    /** The whole binary, asked for at the first body. */
+    private final Supplier<byte[]> bytes;
     private final int[] typeIndices;
     private final int contentStart;
     private final int contentEnd;
@@ -19,7 +21,7 @@ final class LazyFunctionBodies extends AbstractList<FunctionBody> {
     private final FunctionBody[] decoded;
 
     /** {@code contentStart}: the first body's size field (just after the section's count). */
-    LazyFunctionBodies(byte[] bytes, int[] typeIndices, int contentStart, int contentEnd) {
+    LazyFunctionBodies(Supplier<byte[]> bytes, int[] typeIndices, int contentStart, int contentEnd) {
         this.bytes = bytes;
         this.typeIndices = typeIndices;
         this.contentStart = contentStart;
@@ -50,7 +52,7 @@ final class LazyFunctionBodies extends AbstractList<FunctionBody> {
         int[] s = starts;
         if (s == null) {
             s = new int[typeIndices.length];
-            WasmReader r = new WasmReader(bytes, contentStart, contentEnd);
+            WasmReader r = new WasmReader(bytes.get(), contentStart, contentEnd);
             for (int i = 0; i < s.length; i++) {
                 s[i] = r.position();
                 int size = r.count(1);
@@ -63,7 +65,7 @@ final class LazyFunctionBodies extends AbstractList<FunctionBody> {
 
     private FunctionBody decode(int i) {
         int bodyStart = starts()[i];
-        WasmReader r = new WasmReader(bytes, bodyStart, contentEnd);
+        WasmReader r = new WasmReader(bytes.get(), bodyStart, contentEnd);
         int size = r.count(1);
         int end = r.position() + size;
         int groups = r.count(2);

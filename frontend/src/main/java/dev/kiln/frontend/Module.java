@@ -7,10 +7,15 @@ import java.util.List;
 /**
  * A decoded module: everything later stages need without re-parsing the binary. Index spaces
  * (functions, tables, memories, globals) put imports first, then definitions, as the spec does.
- * Function bodies, data segment bytes and custom sections refer into {@link #bytes()}.
+ * Function bodies, data segment bytes and custom sections refer into {@link #bytes()}, by file offset.
+ * A module decoded from a {@link CodelessImage} reads the whole binary only when {@link #bytes()} is
+ * first called (a body is compiled or interpreted); its data segments are read from the image.
  */
 public final class Module {
-    private final byte[] bytes;
+    private final WholeBinary whole;
+    /** The array data segments' bytes are in, and how far before their file offsets (a codeless image's hole). */
+    private final byte[] dataArray;
+    private final int dataShift;
     private final List<SubType> types;
     private final List<RecGroup> recGroups;
     private final List<Import> imports;
@@ -42,7 +47,18 @@ public final class Module {
            List<ConstExpr> tableInits, List<MemoryType> memories, List<TagType> tags, List<Global> globals, List<Export> exports, int startFunction,
            List<ElementSegment> elements, int dataCount, List<FunctionBody> functions, List<DataSegment> data,
            List<CustomSection> customSections, List<SectionInfo> sections, NameSection names) {
-        this.bytes = bytes;
+        this(new WholeBinary(bytes), null, 0, types, recGroups, imports, tables, tableInits, memories, tags, globals, exports, startFunction,
+                elements, dataCount, functions, data, customSections, sections, names);
+    }
+
+    /** {@code image}: a {@link CodelessImage}'s bytes the module was decoded from (data segments are read there), or null. */
+    Module(WholeBinary whole, byte[] image, int holeLength, List<SubType> types, List<RecGroup> recGroups, List<Import> imports,
+           List<TableType> tables, List<ConstExpr> tableInits, List<MemoryType> memories, List<TagType> tags, List<Global> globals,
+           List<Export> exports, int startFunction, List<ElementSegment> elements, int dataCount, List<FunctionBody> functions,
+           List<DataSegment> data, List<CustomSection> customSections, List<SectionInfo> sections, NameSection names) {
+        this.whole = whole;
+        this.dataArray = image == null ? whole.get() : image;
+        this.dataShift = image == null ? 0 : holeLength;
         this.types = List.copyOf(types);
         this.recGroups = List.copyOf(recGroups);
         this.imports = List.copyOf(imports);
@@ -70,9 +86,24 @@ public final class Module {
         this.importedTags = imports.stream().filter(i -> i.kind() == ExternKind.TAG).map(i -> new TagType(i.typeIndex())).toList();
     }
 
-    /** The whole module binary. Not copied: callers must not modify it. */
+    /** The whole module binary (read now if the module was decoded from a codeless image). Not copied: callers must not modify it. */
     public byte[] bytes() {
-        return bytes;
+        return whole.get();
+    }
+
+    /** Whether the whole binary is in memory: false for a module decoded from a codeless image until a body is read. */
+    public boolean wholeBinaryRead() {
+        return whole.isRead();
+    }
+
+    /** The array a data segment's bytes are in (at {@link #dataStart}): never makes the whole binary be read. */
+    public byte[] dataArray() {
+        return dataArray;
+    }
+
+    /** Where {@code segment}'s bytes start in {@link #dataArray()}. */
+    public int dataStart(DataSegment segment) {
+        return segment.dataStart() - dataShift;
     }
 
     /** The type section's entries, by type index (groups flattened; see {@link #recGroups()}). */
@@ -204,7 +235,7 @@ public final class Module {
             h = BranchHints.NONE;
             for (CustomSection c : customSections) {
                 if (c.name().equals(BranchHints.SECTION_NAME)) {
-                    h = BranchHints.parse(bytes, c.contentStart(), c.contentEnd());
+                    h = BranchHints.parse(bytes(), c.contentStart(), c.contentEnd());
                     break;
                 }
             }

@@ -446,7 +446,7 @@ public final class Instance implements Caller {
             if (seg.mode() != SegmentMode.ACTIVE) continue;
             long offset = evaluate(seg.offset());
             if (!memories[seg.memoryIndex()].memoryType().is64()) offset &= 0xFFFF_FFFFL;
-            memories[seg.memoryIndex()].init(offset, m.bytes(), seg.dataStart(), seg.dataLength(), 0, seg.dataLength());
+            memories[seg.memoryIndex()].init(offset, m.dataArray(), m.dataStart(seg), seg.dataLength(), 0, seg.dataLength());
             dataDropped[i] = true;
         }
         if (m.startFunction() >= 0) function(m.startFunction()).invoke(this, new long[0]);
@@ -493,7 +493,7 @@ public final class Instance implements Caller {
     MemorySegment dataSegment(int segment) {
         DataSegment seg = m.data().get(segment);
         if (dataDropped[segment]) return MemorySegment.ofArray(new byte[0]);
-        return MemorySegment.ofArray(m.bytes()).asSlice(seg.dataStart(), seg.dataLength());
+        return MemorySegment.ofArray(m.dataArray()).asSlice(m.dataStart(seg), seg.dataLength());
     }
 
     /** Evaluates a validated constant expression of a one-word type, extended constants and allocating GC instructions included. */
@@ -647,14 +647,14 @@ public final class Instance implements Caller {
     void memoryInit(int segment, long dst, long src, long n) {
         DataSegment seg = m.data().get(segment);
         int length = dataDropped[segment] ? 0 : seg.dataLength();
-        memories[0].init(dst & 0xFFFF_FFFFL, m.bytes(), seg.dataStart(), length, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
+        memories[0].init(dst & 0xFFFF_FFFFL, m.dataArray(), m.dataStart(seg), length, src & 0xFFFF_FFFFL, n & 0xFFFF_FFFFL);
     }
 
     /** memory.init into memory {@code memory}, the operands already in range of its address type (the interpreter's). */
     void memoryInit(int segment, int memory, long dst, long src, long n) {
         DataSegment seg = m.data().get(segment);
         int length = dataDropped[segment] ? 0 : seg.dataLength();
-        memories[memory].init(dst, m.bytes(), seg.dataStart(), length, src, n);
+        memories[memory].init(dst, m.dataArray(), m.dataStart(seg), length, src, n);
     }
 
     CompiledFunction compiled(int index) {

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.CodelessImage;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
@@ -10,6 +11,7 @@ import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.internal.RuntimeAccess;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /** This package's members that {@code dev.kiln.runtime.internal} uses, through {@link RuntimeAccess}. */
 final class InternalAccess extends RuntimeAccess {
@@ -28,6 +30,11 @@ final class InternalAccess extends RuntimeAccess {
     @Override
     public WasmModule ofTrusted(byte[] bytes, String name) {
         return WasmModule.ofTrusted(bytes, name);
+    }
+
+    @Override
+    public WasmModule ofTrusted(CodelessImage image, Supplier<byte[]> whole, String name) {
+        return WasmModule.ofTrusted(image, whole, name);
     }
 
     @Override

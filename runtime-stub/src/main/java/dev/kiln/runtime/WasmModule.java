@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import dev.kiln.frontend.CodelessImage;
 import dev.kiln.frontend.Decoder;
 import dev.kiln.frontend.Export;
 import dev.kiln.frontend.Import;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A decoded and validated module, ready to instantiate any number of times, in any number of
@@ -88,6 +90,15 @@ public final class WasmModule {
      */
     static WasmModule ofTrusted(byte[] bytes, String name) {
         return new WasmModule(Validator.validateTrusted(Decoder.decodeTrusted(bytes)), name);
+    }
+
+    /**
+     * {@link #ofTrusted(byte[], String)} of a binary of which only {@code image} was read: {@code whole}
+     * reads the whole binary (and checks that it is still the one the evidence is for) when a function
+     * body is first needed.
+     */
+    static WasmModule ofTrusted(CodelessImage image, Supplier<byte[]> whole, String name) {
+        return new WasmModule(Validator.validateTrusted(Decoder.decodeTrusted(image, whole)), name);
     }
 
     /** The module in a {@code .wasm} or {@code .wat} file, named by the file's name. */

@@ -1,6 +1,8 @@
 package dev.kiln.runtime.internal;
 
+import dev.kiln.frontend.CodelessImage;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.ModuleException;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
@@ -24,6 +26,8 @@ import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Compiles whole modules to native code and keeps them in the code cache: the cache key covers
@@ -291,23 +296,71 @@ public final class NativeCompiler {
         Backend backend = Backends.host();
         if (backend == null) throw new UnsupportedOperationException("no native backend for this machine");
         if (cache != null) {
-            BuildIdentity id = moduleHash != null
-                    ? new BuildIdentity(moduleHash, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options))
-                    : BuildIdentity.ofModule(bytes, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
-            CacheLookup found = cache.load(id, backend.relocationModel());
-            if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
-                WasmModule module = RUNTIME.ofTrusted(bytes, name);
-                String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
-                if (problem == null) return new Opened(module, Outcome.CACHE_HIT);
-                warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
-                        + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
-            } else if (found instanceof CacheLookup.Corrupt bad) {
-                warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
-                        + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
-            }
+            byte[] hash = moduleHash != null ? moduleHash : BuildIdentity.sha256(bytes);
+            WasmModule hit = hit(hash, cache, warnings, options, backend, () -> RUNTIME.ofTrusted(bytes, name));
+            if (hit != null) return new Opened(hit, Outcome.CACHE_HIT);
         }
         WasmModule module = WasmModule.of(bytes, name);
         return new Opened(module, prepare(module, cache, write, warnings, tier, options));
+    }
+
+    /**
+     * A cache hit of the binary module in {@code file}, whose SHA-256 is known to be {@code moduleHash}
+     * (a {@link dev.kiln.linker.ModuleHashMemo} says so while the file is unchanged): only what lies
+     * outside the function bodies is read ({@link CodelessImageReader}); the bodies are read, and the
+     * whole file checked against {@code moduleHash}, only when a function is first compiled or
+     * interpreted. Null when the cache has no usable entry, or the file is not a binary module: then read
+     * the file whole and {@link #open} it.
+     */
+    public static WasmModule openCached(Path file, byte[] moduleHash, String name, CodeCache cache, Consumer<String> warnings,
+                                        CodeOptions options) {
+        Backend backend = Backends.host();
+        if (backend == null || cache == null) return null;
+        return hit(moduleHash, cache, warnings, options, backend, () -> {
+            try {
+                CodelessImage image = CodelessImageReader.read(file);
+                return image == null ? null : RUNTIME.ofTrusted(image, () -> wholeFile(file, moduleHash), name);
+            } catch (IOException | ModuleException e) {
+                return null; // changed or unreadable since it was hashed: read whole, and reported, by the caller
+            }
+        });
+    }
+
+    /** The whole binary in {@code file}, which must still be the one hashed to {@code moduleHash}. */
+    private static byte[] wholeFile(Path file, byte[] moduleHash) {
+        try {
+            byte[] bytes = FileBytes.read(file);
+            if (!Arrays.equals(BuildIdentity.sha256(bytes), moduleHash)) {
+                throw new IllegalStateException(file + " changed while kiln was running it: its function bodies are no longer "
+                        + "those of the module it started (run it again)");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the function bodies: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The module {@code decode} makes, running the cache's mapped code for a module of SHA-256 {@code hash},
+     * or null when the cache has no such entry (a damaged one is reported and removed) or {@code decode}
+     * gives null.
+     */
+    private static WasmModule hit(byte[] hash, CodeCache cache, Consumer<String> warnings, CodeOptions options, Backend backend,
+                                  Supplier<WasmModule> decode) {
+        BuildIdentity id = new BuildIdentity(hash, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
+        CacheLookup found = cache.load(id, backend.relocationModel());
+        if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
+            WasmModule module = decode.get();
+            if (module == null) return null;
+            String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
+            if (problem == null) return module;
+            warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
+                    + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
+        } else if (found instanceof CacheLookup.Corrupt bad) {
+            warnings.accept("kiln: ignoring corrupt cache entry " + bad.path() + ": "
+                    + bad.reason() + (bad.removed() ? " (removed; rebuilding)" : " (rebuilding)"));
+        }
+        return null;
     }
 
     /** What {@link #prepare} did. */

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.internal;
 
+import dev.kiln.frontend.CodelessImage;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
@@ -10,6 +11,7 @@ import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.WasmModule;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What kiln's internal machinery ({@link NativeCompiler}) needs from {@code dev.kiln.runtime}
@@ -48,6 +50,9 @@ public abstract class RuntimeAccess {
 
     /** A module whose bytes this compiler build decoded and validated before (a code-cache entry exists for them). */
     public abstract WasmModule ofTrusted(byte[] bytes, String name);
+
+    /** A module of which only a codeless image was read (see {@link dev.kiln.frontend.Decoder#decodeTrusted(CodelessImage, Supplier)}). */
+    public abstract WasmModule ofTrusted(CodelessImage image, Supplier<byte[]> whole, String name);
 
     /** Uses code compiled elsewhere for {@code codeBackend}'s level in stores of {@code level}; its identity was checked. */
     public abstract void useNativeCode(WasmModule module, List<MachineCode> code, CpuFeatures level, Backend codeBackend,
