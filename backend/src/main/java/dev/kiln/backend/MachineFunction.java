@@ -60,6 +60,8 @@ public abstract class MachineFunction<L> {
     private final List<L> blockLabels = new ArrayList<>();
     /** The index in {@link #trapSites} of the last call site recorded (a Guarded block's call). */
     private int lastCallSite = -1;
+    /** The comparison the next instruction, a select, lowers itself ({@link #compareOfSelect}), or null. */
+    private Instruction selectCompare;
 
     protected MachineFunction(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CallingConvention convention,
                               CodeOptions options) {
@@ -86,11 +88,18 @@ public abstract class MachineFunction<L> {
             if (facts.checksInterruption(b)) interruptCheck();
             if (b.fuelPoint) fuelCheck();
             Instruction fused = fusableCompare(b);
-            for (Instruction i : b.instructions) {
+            List<Instruction> code = b.instructions;
+            for (int k = 0; k < code.size(); k++) {
+                Instruction i = code.get(k);
                 if (i == fused) continue;
+                if (k + 1 < code.size() && fusesWithSelect(i, code.get(k + 1))) {
+                    selectCompare = i; // lowered by the select, on whose flags it decides
+                    continue;
+                }
                 if (CallSignatures.isCall(i.op)) call(i);
                 else if (i.op == Opcode.CATCH) takeCaught(i);
                 else lower(i);
+                selectCompare = null;
             }
             terminator(b, next, fused);
         }
@@ -144,6 +153,23 @@ public abstract class MachineFunction<L> {
         Instruction last = b.instructions.get(b.instructions.size() - 1);
         if (last.resultCount() != 1 || last.result() != br.condition || uses(br.condition) != 1) return null;
         return fusesWithBranch(last.op) ? last : null;
+    }
+
+    /**
+     * True when {@code cmp} is a comparison whose only use is the condition of {@code select}, the
+     * instruction right after it, and the ISA decides on a comparison's flags (as for a branch): the
+     * select then sets the flags and picks on them (x86-64 {@code cmp; cmovCC}, AArch64
+     * {@code cmp; csel}) instead of reading a 0/1 value the compare made.
+     */
+    private boolean fusesWithSelect(Instruction cmp, Instruction select) {
+        if ((select.op != Opcode.SELECT && select.op != Opcode.SELECT_T) || cmp.resultCount() != 1) return false;
+        return select.arg(2) == cmp.result() && uses(cmp.result()) == 1 && fusesWithBranch(cmp.op);
+    }
+
+    /** The comparison fused into {@code select} (the instruction before it, not lowered on its own), or null. */
+    public final Instruction compareOfSelect(Instruction select) {
+        Instruction cmp = selectCompare;
+        return cmp != null && select.arg(2) == cmp.result() ? cmp : null;
     }
 
     private void terminator(BasicBlock b, BasicBlock next, Instruction fused) {
@@ -424,7 +450,7 @@ public abstract class MachineFunction<L> {
     /** Lowers one instruction (not a call). */
     protected abstract void lower(Instruction i);
 
-    /** True when a comparison {@code op} feeding only a branch is folded into it. */
+    /** True when a comparison {@code op} feeding only a branch (or a select right after it) is folded into it. */
     protected abstract boolean fusesWithBranch(Opcode op);
 
     // ---- the ISA: control ----

@@ -73,7 +73,8 @@ final class A64ControlLowering {
         for (Edge e : s.targets) asm.b(fn.block(e.target));
     }
 
-    private static Condition fusedCondition(A64Function fn, Instruction cmp) {
+    /** Sets the flags for the fused comparison {@code cmp}; returns the condition under which it holds. */
+    static Condition fusedCondition(A64Function fn, Instruction cmp) {
         Condition c = A64IntegerLowering.condition(cmp.op);
         if (c != null) {
             A64IntegerLowering.compareInto(fn, cmp.arg(0), cmp.arg(1), A64IntegerLowering.is64(cmp.op));

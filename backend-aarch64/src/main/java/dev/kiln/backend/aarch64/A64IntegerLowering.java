@@ -301,14 +301,16 @@ final class A64IntegerLowering {
     /** result = cond ? a : b. */
     static void select(A64Function fn, Instruction i) {
         A64Assembler asm = fn.asm;
-        int a = i.arg(0), b = i.arg(1), c = i.arg(2), r = i.result();
-        asm.cmp(fn.iget(c, SCRATCH).w(), 0);
+        int a = i.arg(0), b = i.arg(1), r = i.result();
+        Instruction cmp = fn.compareOfSelect(i); // a fused comparison sets the flags itself: cmp; csel
+        Condition cc = cmp != null ? A64ControlLowering.fusedCondition(fn, cmp) : Condition.NE;
+        if (cmp == null) asm.cmp(fn.iget(i.arg(2), SCRATCH).w(), 0);
         // loads and constant materialisations below leave the flags alone
         if (fn.type(r) == ValType.V128) { // no 128-bit fcsel: a mask from the condition, then bsl
             VectorRegister va = fn.fget(a, A64Function.FSCRATCH);
             VectorRegister vb = fn.fget(b, A64Function.FSCRATCH2);
             VectorRegister m = A64Function.FSCRATCH3;
-            asm.csetm(SCRATCH, Condition.NE);
+            asm.csetm(SCRATCH, cc);
             asm.dup(m.as(VectorShape.V2D), SCRATCH);
             asm.simd(SimdThreeSameOp.BSL, m.v16b(), va.v16b(), vb.v16b());
             fn.fput(r, m.q());
@@ -316,13 +318,13 @@ final class A64IntegerLowering {
             VectorRegister va = fn.fget(a, A64Function.FSCRATCH);
             VectorRegister vb = fn.fget(b, A64Function.FSCRATCH2);
             VectorRegister d = fn.fdst(r, A64Function.FSCRATCH);
-            asm.fcsel(d, va, vb, Condition.NE);
+            asm.fcsel(d, va, vb, cc);
             fn.fput(r, d);
         } else {
             GeneralRegister xa = fn.iget(a, SCRATCH);
             GeneralRegister xb = fn.iget(b, SCRATCH2);
             GeneralRegister d = fn.idst(r, SCRATCH);
-            asm.csel(d, xa, xb, Condition.NE);
+            asm.csel(d, xa, xb, cc);
             fn.iput(r, d);
         }
     }

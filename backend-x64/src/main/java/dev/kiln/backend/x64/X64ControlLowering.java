@@ -58,7 +58,8 @@ final class X64ControlLowering {
         return Condition.NE;
     }
 
-    private static Condition fusedCondition(X64Function fn, Instruction cmp) {
+    /** Sets the flags for the fused comparison {@code cmp}; returns the condition under which it holds. */
+    static Condition fusedCondition(X64Function fn, Instruction cmp) {
         Condition c = X64IntegerLowering.condition(cmp.op);
         if (c != null) {
             X64IntegerLowering.compareInto(fn, cmp.arg(0), cmp.arg(1), X64IntegerLowering.width(cmp.op));

@@ -352,25 +352,44 @@ final class X64IntegerLowering {
         fn.iput(i.result(), result);
     }
 
-    /** result = cond ? a : b. */
+    /**
+     * result = cond ? a : b. A comparison fused into the select sets the flags itself and the select
+     * picks on its condition ({@code cmp; cmovCC}); otherwise the condition value is tested.
+     */
     static void select(X64Function fn, Instruction i) {
         X64Assembler asm = fn.asm;
-        int a = i.arg(0), b = i.arg(1), c = i.arg(2), r = i.result();
-        asm.alu(AluOp.CMP, Width.DWORD, fn.iop(c), 0);
+        int a = i.arg(0), b = i.arg(1), r = i.result();
+        Instruction cmp = fn.compareOfSelect(i);
+        Condition cc;
+        if (cmp != null) {
+            cc = X64ControlLowering.fusedCondition(fn, cmp);
+        } else {
+            asm.alu(AluOp.CMP, Width.DWORD, fn.iop(i.arg(2)), 0);
+            cc = Condition.NE;
+        }
+        // the flags are set: from here on only moves and the cmov/jcc
         if (X64RegisterFile.isFloat(fn.type(r))) {
             Label keep = asm.newLabel();
             Xmm t = X64Function.FSCRATCH;
             fn.fmov(t, b);
-            asm.jcc(Condition.E, keep);
+            asm.jcc(cc.invert(), keep);
             fn.fmov(t, a);
             asm.bind(keep);
             fn.fput(r, t);
-        } else {
-            Gpr t = X64Function.SCRATCH;
-            asm.mov(Width.QWORD, t, fn.iop(b));
-            asm.cmov(Condition.NE, Width.QWORD, t, fn.iop(a));
-            fn.iput(r, t);
+            return;
         }
+        // in place where the result shares a register with an operand: one cmov
+        GprOrMemory opA = fn.iop(a), opB = fn.iop(b);
+        Gpr d = fn.idst(r, X64Function.SCRATCH);
+        if (opB == d) {
+            asm.cmov(cc, Width.QWORD, d, opA);
+        } else if (opA == d) {
+            asm.cmov(cc.invert(), Width.QWORD, d, opB);
+        } else {
+            asm.mov(Width.QWORD, d, opB);
+            asm.cmov(cc, Width.QWORD, d, opA);
+        }
+        fn.iput(r, d);
     }
 
     /** Materialises a constant in the value's location. */

@@ -8,6 +8,9 @@ import dev.kiln.ir.Instruction;
 import dev.kiln.ir.Terminator;
 import dev.kiln.regalloc.RegisterFile;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * The registers kiln's allocator may use on x86-64 (SysV), numbered for the allocator as the
  * GPR encoding (0-15) or 16 + the XMM number.
@@ -37,12 +40,26 @@ public final class X64RegisterFile implements RegisterFile {
     private static final long RAX = 1L << Gpr.RAX.encoding(), RCX = 1L << Gpr.RCX.encoding(), RDX = 1L << Gpr.RDX.encoding();
     /** What an instruction without a finer entry below may overwrite. */
     private static final long ALL_SCRATCH = RAX | RCX | RDX;
+    /**
+     * The SIMD instructions whose sequences use RAX, RCX or RDX (every other one uses only R11 and
+     * the vector temporaries): shifts by a count that is not a constant take it in ECX, and i8x16's
+     * take their mask from a table addressed through RAX ({@link X64SimdIntegers}); 8- and 16-bit
+     * splat loads without AVX2 go through EAX ({@link X64SimdMemory}).
+     */
+    private static final Map<Opcode, Long> SIMD_SCRATCH = new EnumMap<>(Opcode.class);
     private static final int[] GPR_NUMBERS = new int[GPRS.length];
     private static final int[] XMM_NUMBERS = new int[13];
 
     static {
         for (int i = 0; i < GPRS.length; i++) GPR_NUMBERS[i] = GPRS[i].encoding();
         for (int i = 0; i < XMM_NUMBERS.length; i++) XMM_NUMBERS[i] = XMM_BASE + i;
+        for (Opcode op : Opcode.values()) {
+            if (!op.isSimd()) continue;
+            String m = op.mnemonic;
+            if (m.endsWith(".shl") || m.endsWith(".shr_s") || m.endsWith(".shr_u")) SIMD_SCRATCH.put(op, RAX | RCX);
+        }
+        SIMD_SCRATCH.put(Opcode.V128_LOAD8_SPLAT, RAX);
+        SIMD_SCRATCH.put(Opcode.V128_LOAD16_SPLAT, RAX);
     }
 
     private X64RegisterFile() {
@@ -72,14 +89,14 @@ public final class X64RegisterFile implements RegisterFile {
     /**
      * Which of RAX, RCX and RDX the lowering of {@code i} overwrites: none for the integer and float
      * arithmetic, comparisons, conversions between floats and from integers, constants, select,
-     * memory accesses and the globals; CL for shifts; RAX and RCX for float (in)equality and the
+     * memory accesses, the globals and most SIMD instructions (see {@link #SIMD_SCRATCH}); CL for shifts; RAX and RCX for float (in)equality and the
      * unsigned and truncating conversions; all three for everything else (division, calls and the
      * operations lowered as calls, table accesses).
      */
     @Override
     public long scratchClobbers(Instruction i) {
         Opcode op = i.op;
-        if (op.isSimd()) return ALL_SCRATCH; // the SIMD sequences (lane loads, shifts, shuffles) use them freely
+        if (op.isSimd()) return SIMD_SCRATCH.getOrDefault(op, 0L);
         if (op.immediate == Immediate.MEMARG) return 0;
         if (X64IntegerLowering.isBitCount(op)) return RAX | RDX; // the fallbacks for CPUs without LZCNT, TZCNT, POPCNT
         if (X64IntegerLowering.isShift(op)) return RCX;

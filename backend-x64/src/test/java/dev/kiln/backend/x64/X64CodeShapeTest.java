@@ -226,4 +226,35 @@ class X64CodeShapeTest {
         long slotReads = l.stream().filter(x -> x.matches(".*,QWORD PTR \\[rbp-0x[0-9a-f]+\\].*")).count();
         assertTrue(slotReads <= 8, "each spilled value read once, x never (" + slotReads + " slot reads):\n" + all);
     }
+
+    /** A select of a comparison used only by it: the comparison's flags decide the select (Cranelift's {@code cmp; cmova}). */
+    @Test
+    void aSelectOfACompareIsOneCmovOnTheComparisonsFlags() {
+        List<String> ints = listing("""
+                (module (func (param i32 i32 i32 i32) (result i32)
+                  (select (local.get 2) (local.get 3) (i32.gt_u (local.get 0) (local.get 1)))))
+                """);
+        String all = String.join("\n", ints);
+        assertEquals(1, count(ints, "cmova") + count(ints, "cmovbe"), "one cmov on above (or its inverse):\n" + all);
+        assertFalse(all.matches("(?s).*\\bset[a-z]+ .*") || all.contains("movzx"), "no 0/1 value made:\n" + all);
+        assertFalse(all.contains("cmovne"), "no test of a 0/1 value:\n" + all);
+
+        List<String> constant = listing("""
+                (module (func (param i64 i64 i64) (result i64)
+                  (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 100)))))
+                """);
+        all = String.join("\n", constant);
+        assertTrue(all.contains(",0x64"), "the constant is the compare's immediate:\n" + all);
+        assertEquals(1, count(constant, "cmovl") + count(constant, "cmovge"), all);
+        assertFalse(all.matches("(?s).*\\bset[a-z]+ .*"), all);
+
+        List<String> floats = listing("""
+                (module (func (param f64 f64 i32 i32) (result i32)
+                  (select (local.get 2) (local.get 3) (f64.lt (local.get 0) (local.get 1)))))
+                """);
+        all = String.join("\n", floats);
+        assertTrue(all.contains("ucomisd"), all);
+        assertEquals(1, count(floats, "cmova") + count(floats, "cmovbe"), "lt is gt swapped: one cmov on above:\n" + all);
+        assertFalse(all.matches("(?s).*\\bset[a-z]+ .*"), all);
+    }
 }

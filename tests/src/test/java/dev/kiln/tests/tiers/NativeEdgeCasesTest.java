@@ -164,6 +164,148 @@ class NativeEdgeCasesTest {
         }
     }
 
+    /**
+     * A select whose condition is a comparison used nowhere else (x86-64 {@code cmp; cmovCC},
+     * AArch64 {@code cmp; csel}: the select decides on the comparison's flags) for every integer and
+     * float comparison: register and constant right operands, integer and float results, and the
+     * edge values (signed and unsigned extremes, -0.0, infinities, NaN, which makes every ordered
+     * float comparison false and {@code ne} true). Checked against the interpreter and against Java.
+     */
+    @Test
+    void selectOfACompareOnEveryCompareKind() {
+        String[] intOps = {"eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"};
+        String[] floatOps = {"eq", "ne", "lt", "gt", "le", "ge"};
+        StringBuilder wat = new StringBuilder("(module\n");
+        for (String t : new String[] {"i32", "i64", "f32", "f64"}) {
+            boolean isInt = t.startsWith("i");
+            String k = isInt ? "7" : "1.5";
+            for (String op : isInt ? intOps : floatOps) {
+                String cmp = t + "." + op;
+                wat.append(" (func (export \"").append(cmp).append("\") (param ").append(t).append(' ').append(t)
+                        .append(" i64 i64) (result i64) (select (local.get 2) (local.get 3) (").append(cmp)
+                        .append(" (local.get 0) (local.get 1))))\n");
+                wat.append(" (func (export \"").append(cmp).append("_k\") (param ").append(t).append(' ').append(t)
+                        .append(" i64 i64) (result i64) (select (local.get 3) (local.get 2) (").append(cmp)
+                        .append(" (local.get 0) (").append(t).append(".const ").append(k).append("))))\n");
+                wat.append(" (func (export \"").append(cmp).append("_f\") (param ").append(t).append(' ').append(t)
+                        .append(" i64 i64) (result f64) (select (f64.convert_i64_s (local.get 2)) (f64.convert_i64_s (local.get 3)) (")
+                        .append(cmp).append(" (local.get 0) (local.get 1))))\n");
+            }
+            if (isInt) {
+                wat.append(" (func (export \"").append(t).append(".eqz\") (param ").append(t).append(' ').append(t)
+                        .append(" i64 i64) (result i64) (select (local.get 2) (local.get 3) (").append(t)
+                        .append(".eqz (local.get 0))))\n");
+            }
+        }
+        wat.append(")");
+        long[] ints = {0, 1, -1, 7, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x8000_0000L, Long.MIN_VALUE, Long.MAX_VALUE};
+        double[] floats = {0.0, -0.0, 1.5, -1.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-310};
+        try (Pair p = Pair.of(wat.toString())) {
+            for (String t : new String[] {"i32", "i64", "f32", "f64"}) {
+                boolean isInt = t.startsWith("i");
+                int n = isInt ? ints.length : floats.length;
+                for (int x = 0; x < n; x++) {
+                    for (int y = 0; y < n; y++) {
+                        long a = operand(t, ints, floats, x), b = operand(t, ints, floats, y);
+                        for (String op : isInt ? intOps : floatOps) {
+                            String cmp = t + "." + op;
+                            boolean holds = compares(t, op, a, b);
+                            assertEquals(holds ? "results 2a" : "results 63", p.call(cmp, a, b, 42, 99), cmp + "(" + a + ", " + b + ")");
+                            boolean holdsK = compares(t, op, a, isInt ? 7 : operand(t, ints, floats, 2));
+                            assertEquals(holdsK ? "results 63" : "results 2a", p.call(cmp + "_k", a, b, 42, 99), cmp + "_k(" + a + ")");
+                            String f = Long.toHexString(Double.doubleToRawLongBits(holds ? 42.0 : 99.0));
+                            assertEquals("results " + f, p.call(cmp + "_f", a, b, 42, 99), cmp + "_f(" + a + ", " + b + ")");
+                        }
+                        if (isInt && y == 0) {
+                            boolean zero = t.equals("i32") ? (int) a == 0 : a == 0;
+                            assertEquals(zero ? "results 2a" : "results 63", p.call(t + ".eqz", a, b, 42, 99), t + ".eqz(" + a + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Division and remainder by constants (multiplies and shifts in native code, ConstantDivision):
+     * i32 and i64, signed and unsigned, divisors of both signs, powers of two, MIN, -1 (kept as a
+     * divide: MIN / -1 traps) and 0 (traps), on dividends at the edges; native code agrees with the
+     * interpreter, which divides.
+     */
+    @Test
+    void divisionByConstantsAtTheEdges() {
+        long[] divisors = {1, 2, 3, 7, 10, 16, 61, 641, 1000, -1, -2, -7, -16, 0, Integer.MAX_VALUE, Integer.MIN_VALUE,
+                0xFFFF_FFFFL, 1L << 40, 1_000_000_007L * 3, Long.MIN_VALUE, Long.MAX_VALUE, -10_000_000_000L};
+        StringBuilder wat = new StringBuilder("(module\n");
+        for (String t : new String[] {"i32", "i64"}) {
+            for (int k = 0; k < divisors.length; k++) {
+                long d = t.equals("i32") ? (int) divisors[k] : divisors[k];
+                for (String op : new String[] {"div_u", "rem_u", "div_s", "rem_s"}) {
+                    wat.append(" (func (export \"").append(t).append('.').append(op).append('.').append(k).append("\") (param ")
+                            .append(t).append(") (result ").append(t).append(") (").append(t).append('.').append(op)
+                            .append(" (local.get 0) (").append(t).append(".const ").append(d).append(")))\n");
+                }
+            }
+        }
+        wat.append(")");
+        long[] dividends = {0, 1, -1, 2, 6, 7, 8, -7, -8, 99, 1000, -1001, Integer.MAX_VALUE, Integer.MIN_VALUE, 0xFFFF_FFFFL,
+                0x8000_0001L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, -10_000_000_000L, 0x1234_5678_9ABC_DEF0L};
+        try (Pair p = Pair.of(wat.toString())) {
+            for (String t : new String[] {"i32", "i64"}) {
+                for (int k = 0; k < divisors.length; k++) {
+                    for (String op : new String[] {"div_u", "rem_u", "div_s", "rem_s"}) {
+                        for (long x : dividends) p.call(t + "." + op + "." + k, t.equals("i32") ? x & 0xFFFF_FFFFL : x);
+                    }
+                }
+            }
+            assertTrue(p.call("i32.div_s.9", Integer.MIN_VALUE & 0xFFFF_FFFFL).startsWith("trap INTEGER_OVERFLOW"));
+            assertTrue(p.call("i64.div_s.9", Long.MIN_VALUE).startsWith("trap INTEGER_OVERFLOW"));
+            assertTrue(p.call("i64.rem_u.13", 5).startsWith("trap INTEGER_DIVIDE_BY_ZERO"));
+            assertEquals("results 3", p.call("i64.div_s.12", -50));
+            assertEquals("results fffffffffffffffe", p.call("i64.rem_s.12", -50));
+        }
+    }
+
+    /** The raw bits of the {@code i}-th edge value of type {@code t}. */
+    private static long operand(String t, long[] ints, double[] floats, int i) {
+        return switch (t) {
+            case "i32" -> ints[i] & 0xFFFF_FFFFL;
+            case "i64" -> ints[i];
+            case "f32" -> Float.floatToRawIntBits((float) floats[i]) & 0xFFFF_FFFFL;
+            default -> Double.doubleToRawLongBits(floats[i]);
+        };
+    }
+
+    /** Whether {@code a op b} holds for operands of type {@code t} given as raw bits (Java's comparisons are Wasm's). */
+    private static boolean compares(String t, String op, long a, long b) {
+        if (t.startsWith("f")) {
+            double x = t.equals("f32") ? Float.intBitsToFloat((int) a) : Double.longBitsToDouble(a);
+            double y = t.equals("f32") ? Float.intBitsToFloat((int) b) : Double.longBitsToDouble(b);
+            return switch (op) {
+                case "eq" -> x == y;
+                case "ne" -> x != y;
+                case "lt" -> x < y;
+                case "gt" -> x > y;
+                case "le" -> x <= y;
+                default -> x >= y;
+            };
+        }
+        if (t.equals("i32")) { // to 64 bits, signed or unsigned as the comparison reads them
+            boolean unsigned = op.endsWith("_u");
+            a = unsigned ? a & 0xFFFF_FFFFL : (int) a;
+            b = unsigned ? b & 0xFFFF_FFFFL : (int) b;
+        }
+        int c = op.endsWith("_u") ? Long.compareUnsigned(a, b) : Long.compare(a, b);
+        return switch (op.substring(0, 2)) {
+            case "eq" -> c == 0;
+            case "ne" -> c != 0;
+            case "lt" -> c < 0;
+            case "gt" -> c > 0;
+            case "le" -> c <= 0;
+            default -> c >= 0;
+        };
+    }
+
     @Test
     void manyParametersAndResultsCrossEveryKindOfCall() {
         // 6 of each type: 12 integer and 12 float parameters, more than either register bank holds
