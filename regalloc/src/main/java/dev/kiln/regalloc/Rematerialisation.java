@@ -116,7 +116,7 @@ public final class Rematerialisation {
     /** A copy of constant {@code definition} appended to {@code out}; returns its value. */
     private static int copy(IrFunction f, Instruction definition, List<Instruction> out) {
         int v = f.newValue(f.typeOf(definition.result()));
-        out.add(new Instruction(definition.op, new int[0], new int[] {v}, definition.imm, definition.imm2, definition.wasmOffset));
+        out.add(new Instruction(definition.op, new int[0], new int[] {v}, definition.imm, definition.imm2(), definition.wasmOffset));
         return v;
     }
 

@@ -171,7 +171,7 @@ public final class ConstantDivision implements Pass {
             if (!remainder()) { // the instruction that computed q computes the division's result instead
                 Instruction last = out.remove(out.size() - 1);
                 if (last.resultCount() != 1 || last.result() != q) throw new IllegalStateException("the quotient is not the last value");
-                out.add(new Instruction(last.op, last.args(), i.results(), last.imm, last.imm2, last.wasmOffset));
+                out.add(new Instruction(last.op, last.args(), i.results(), last.imm, last.imm2(), last.wasmOffset));
                 return;
             }
             int product = value(type(), op("mul"), q, i.arg(1));
