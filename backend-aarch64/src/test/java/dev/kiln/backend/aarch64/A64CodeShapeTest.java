@@ -1,42 +1,17 @@
 package dev.kiln.backend.aarch64;
 
-import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.frontend.text.WatParser;
-import dev.kiln.ir.code.CodeOptions;
-import dev.kiln.ir.code.MachineCode;
-import dev.kiln.ir.code.SymbolNames;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The shape of scalar code the AArch64 lowering picks, compared instruction by instruction (register copies left out). */
 class A64CodeShapeTest {
-    private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t([0-9a-f]+) \\t(.*)$");
-
-    /** Function 0's body after the prologue's interruption check, up to the epilogue, without register moves. */
+    /** Function 0's body ({@link A64BodyListing}) with general registers as {@code r} and scalar float ones as {@code f}. */
     private static List<String> body(String wat) {
-        ValidatedModule vm = ValidatedModule.of(WatParser.parse(wat, "test.wat").binary());
-        MachineCode mc = A64Backend.INSTANCE.compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true);
-        List<String> out = new ArrayList<>();
-        boolean started = false;
-        for (String line : mc.listing()) {
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) continue;
-            String text = GnuBinutils.normalize(m.group(3));
-            if (!started) {
-                started = text.startsWith("cbnz"); // the interruption check ends the prologue
-                continue;
-            }
-            if (text.equals("mov sp, x29")) break;
-            if (text.matches("mov [xw]\\d+, [xw]\\d+|mov v\\d+\\.16b, v\\d+\\.16b")) continue;
-            out.add(text.replaceAll("\\b[xw]\\d+\\b", "r").replaceAll("\\b[sd]\\d+", "f"));
-        }
-        return out;
+        return A64BodyListing.of(wat).stream()
+                .map(t -> t.replaceAll("\\b[xw]\\d+\\b", "r").replaceAll("\\b[sd]\\d+", "f")).toList();
     }
 
     /** A select of a comparison used only by it: csel on the comparison's flags, no cset and no second compare. */

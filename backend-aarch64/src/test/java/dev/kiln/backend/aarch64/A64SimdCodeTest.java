@@ -1,16 +1,9 @@
 package dev.kiln.backend.aarch64;
 
-import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.frontend.text.WatParser;
-import dev.kiln.ir.code.CodeOptions;
-import dev.kiln.ir.code.MachineCode;
-import dev.kiln.ir.code.SymbolNames;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,24 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * parameters land is the allocator's business).
  */
 class A64SimdCodeTest {
-    private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t([0-9a-f]+) \\t(.*)$");
-    /** The mnemonics of function 0's body (after the prologue's checks, up to the epilogue), without register moves. */
+    /** The mnemonics of function 0's body ({@link A64BodyListing}) up to its first unconditional branch. */
     private static List<String> ops(String wat) {
-        ValidatedModule vm = ValidatedModule.of(WatParser.parse(wat, "test.wat").binary());
-        MachineCode mc = A64Backend.INSTANCE.compile(vm, SymbolNames.of(vm.module()), 0, CodeOptions.DEFAULT, true);
         List<String> out = new ArrayList<>();
-        boolean started = false;
-        for (String line : mc.listing()) {
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) continue;
-            String text = GnuBinutils.normalize(m.group(3));
+        for (String text : A64BodyListing.of(wat)) {
             String mnemonic = text.split("\\s+")[0];
-            if (!started) {
-                started = mnemonic.equals("cbnz"); // the interruption check ends the prologue
-                continue;
-            }
-            if (text.equals("mov sp, x29") || mnemonic.equals("b")) break;
-            if (text.matches("mov v\\d+\\.16b, v\\d+\\.16b|mov [xw]\\d+, [xw]\\d+")) continue;
+            if (mnemonic.equals("b")) break;
             out.add(mnemonic);
         }
         return out;
