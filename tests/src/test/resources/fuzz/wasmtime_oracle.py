@@ -20,6 +20,11 @@ Requests (every answer has "ok"; "ok": false carries "error"):
   {"cmd": "memory", "name": str}                -> {"ok": true, "bytes": BASE64}
   {"cmd": "wat2wasm", "text": str}              -> {"ok": true, "wasm": BASE64} or {"ok": true, "error": str}
                                                    (wasmtime's text parser, for kiln's text-format tests)
+  {"cmd": "wasi_run", "wasm": BASE64, "args": [str]}
+                                                -> {"ok": true, "exit": int, "stdout": BASE64}
+                                                   or {"ok": true, "trap": CODE, "message": str, "stdout": BASE64}
+                                                   (runs a WASI program's _start with ARGS after the program
+                                                   name "main", as "wasmtime run" does, for kiln's C-program tests)
 CODE is wasmtime's trap code name (MEMORY_OUT_OF_BOUNDS, BAD_SIGNATURE, ...).
 """
 import base64
@@ -27,7 +32,9 @@ import ctypes
 import hashlib
 import importlib.metadata
 import json
+import os
 import sys
+import tempfile
 
 import wasmtime
 from wasmtime import _ffi as ffi
@@ -182,12 +189,36 @@ def wat2wasm(req):
     return {"ok": True, "wasm": base64.b64encode(bytes(wasm)).decode("ascii")}
 
 
+def wasi_run(req):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "stdout")
+        config = wasmtime.WasiConfig()
+        config.argv = ["main"] + list(req.get("args", []))
+        config.stdout_file = out
+        store = wasmtime.Store(engine)
+        store.set_wasi(config)
+        linker = wasmtime.Linker(engine)
+        linker.define_wasi()
+        instance = linker.instantiate(store, wasmtime.Module(engine, base64.b64decode(req["wasm"])))
+        answer = {"ok": True, "exit": 0}
+        try:
+            instance.exports(store)["_start"](store)
+        except wasmtime.ExitTrap as e:
+            answer["exit"] = e.code
+        except wasmtime.Trap as t:
+            code = t.trap_code
+            answer = {"ok": True, "trap": code.name if code is not None else "NONE", "message": t.message}
+        with open(out, "rb") as f:
+            answer["stdout"] = base64.b64encode(f.read()).decode("ascii")
+        return answer
+
+
 def version(req):
     return {"ok": True, "wasmtime": importlib.metadata.version("wasmtime")}
 
 
 COMMANDS = {"version": version, "validate": validate, "instantiate": instantiate, "call": call, "state": current_state, "memory": memory_bytes,
-            "wat2wasm": wat2wasm}
+            "wat2wasm": wat2wasm, "wasi_run": wasi_run}
 
 
 def main():

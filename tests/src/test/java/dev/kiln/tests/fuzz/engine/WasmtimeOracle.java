@@ -148,6 +148,24 @@ public final class WasmtimeOracle implements AutoCloseable {
         return Base64.getDecoder().decode(a.path("wasm").asText());
     }
 
+    /**
+     * Runs a WASI program's {@code _start} as {@code wasmtime run FILE ARGS...} would (the program's name is
+     * {@code main}; no directories, no environment) and returns its exit status and what it wrote to stdout.
+     */
+    public WasiRun runWasi(byte[] wasm, List<String> args) {
+        ObjectNode req = JSON.createObjectNode().put("cmd", "wasi_run").put("wasm", Base64.getEncoder().encodeToString(wasm));
+        args.forEach(req.putArray("args")::add);
+        JsonNode a = request(req);
+        if (!a.path("ok").asBoolean()) throw new EngineUnavailableException("wasi_run failed: " + a.path("error").asText(), null);
+        byte[] stdout = Base64.getDecoder().decode(a.path("stdout").asText());
+        String trap = a.has("trap") ? a.path("trap").asText() + ": " + a.path("message").asText() : null;
+        return new WasiRun(a.path("exit").asInt(-1), trap, stdout);
+    }
+
+    /** A WASI program's run under wasmtime: its exit status (-1 after a trap), the trap (else null) and its stdout. */
+    public record WasiRun(int exitCode, String trap, byte[] stdout) {
+    }
+
     /** wasmtime's text parser rejected a text. */
     public static final class TextRejected extends Exception {
         public TextRejected(String message) {
