@@ -50,8 +50,8 @@ final class X64MemoryLowering {
      */
     static Integer displacement(Instruction i, long address) {
         if (i.op.isSimd() || address < 0 || i.imm < 0) return null;
-        long first = address + i.imm;
-        return first <= Integer.MAX_VALUE ? (int) first : null;
+        long first = address + i.imm; // both non-negative: a sum past 2^63 wraps to a negative one
+        return first >= 0 && first <= Integer.MAX_VALUE ? (int) first : null;
     }
 
     /** The displacement of {@code i}'s access when its address is a constant left without a register, else null. */
