@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,24 +32,12 @@ class CxxExceptionsProgramTest {
 
     @BeforeAll
     static void build(@TempDir Path dir) throws IOException, InterruptedException {
-        Path source = dir.resolve("thrower.cpp");
-        try (InputStream in = CxxExceptionsProgramTest.class.getResourceAsStream("/cxx/thrower.cpp")) {
-            Files.write(source, in.readAllBytes());
-        }
+        Path source = ClangProgram.source(dir, "/cxx/thrower.cpp");
         Path object = dir.resolve("thrower.o"), wasm = dir.resolve("thrower.wasm");
         // compiled and linked apart: clang++ would link libc++ and libc++abi, which Debian's wasi-libc lacks
-        run(List.of("clang++", "--target=wasm32-wasi", "-O2", "-fwasm-exceptions", "-fno-rtti", "-c", "-o", object.toString(), source.toString()));
-        run(List.of("clang", "--target=wasm32-wasi", "-o", wasm.toString(), object.toString()));
+        ClangProgram.run(List.of("clang++", "--target=wasm32-wasi", "-O2", "-fwasm-exceptions", "-fno-rtti", "-c", "-o", object.toString(), source.toString()));
+        ClangProgram.run(List.of("clang", "--target=wasm32-wasi", "-o", wasm.toString(), object.toString()));
         program = Files.readAllBytes(wasm);
-    }
-
-    private static void run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (needs Debian's clang, lld, wasi-libc and "
-                    + "libclang-rt-14-dev-wasm32, which ./run-tests installs):\n" + log);
-        }
     }
 
     /** What the program prints: every attempt throws and is caught, returning minus its depth. */

@@ -22,7 +22,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,19 +55,7 @@ class TailCallProgramTest {
 
     @BeforeAll
     static void build(@TempDir Path dir) throws IOException, InterruptedException {
-        Path source = dir.resolve("threaded.c");
-        try (InputStream in = TailCallProgramTest.class.getResourceAsStream("/tailcall/threaded.c")) {
-            Files.write(source, in.readAllBytes());
-        }
-        Path wasm = dir.resolve("threaded.wasm");
-        List<String> cmd = List.of("clang", "--target=wasm32-wasi", "-O2", "-mtail-call", "-o", wasm.toString(), source.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (needs Debian's clang, lld, wasi-libc and "
-                    + "libclang-rt-14-dev-wasm32, which ./run-tests installs):\n" + log);
-        }
-        program = Files.readAllBytes(wasm);
+        program = ClangProgram.build(dir, "/tailcall/threaded.c", List.of("--target=wasm32-wasi", "-O2", "-mtail-call"));
     }
 
     private static String wasmtimeOutput;

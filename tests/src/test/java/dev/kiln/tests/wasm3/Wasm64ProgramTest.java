@@ -17,8 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,17 +38,8 @@ class Wasm64ProgramTest {
 
     @BeforeAll
     static void build(@TempDir Path dir) throws IOException, InterruptedException {
-        Path source = dir.resolve("above4g.c");
-        try (InputStream in = Wasm64ProgramTest.class.getResourceAsStream("/wasm64/above4g.c")) {
-            Files.write(source, in.readAllBytes());
-        }
-        Path wasm = dir.resolve("above4g.wasm");
-        List<String> cmd = List.of("clang", "--target=wasm64-unknown-unknown", "-O2", "-nostdlib", "-Wl,--no-entry",
-                "-o", wasm.toString(), source.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed (needs Debian's clang and lld):\n" + log);
-        program = Files.readAllBytes(wasm);
+        program = ClangProgram.build(dir, "/wasm64/above4g.c",
+                List.of("--target=wasm64-unknown-unknown", "-O2", "-nostdlib", "-Wl,--no-entry"));
     }
 
     private static long run(Tier tier, long maxPages) {
