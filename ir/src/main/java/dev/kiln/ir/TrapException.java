@@ -39,6 +39,11 @@ public final class TrapException extends RuntimeException {
         else omittedFrames++;
     }
 
+    /** Counts {@code n} outer frames that were walked but not recorded (native code records at most {@link #MAX_FRAMES}). */
+    public void addOmittedFrames(long n) {
+        if (n > 0) omittedFrames = (int) Math.min(Integer.MAX_VALUE, omittedFrames + n);
+    }
+
     /** The frame the next tier would add is already there (see {@link #innermostFrameAdded}). */
     public void markInnermostFrameAdded() {
         innermostFrameAdded = true;

@@ -112,8 +112,14 @@ final class ExecutionState {
         return true;
     }
 
+    /** Frames the trap routine recorded (at most {@code MAX_FRAMES}). */
     int frameCount() {
-        return (int) Math.min(segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.FRAME_COUNT), ExecutionStateLayout.MAX_FRAMES);
+        return (int) Math.min(walkedFrames(), ExecutionStateLayout.MAX_FRAMES);
+    }
+
+    /** Frames the trap routine walked: the recorded ones and those past the limit, only counted. */
+    long walkedFrames() {
+        return segment.get(ValueLayout.JAVA_LONG, ExecutionStateLayout.FRAME_COUNT);
     }
 
     long frame(int i) {

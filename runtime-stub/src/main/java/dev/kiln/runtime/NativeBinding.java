@@ -88,6 +88,7 @@ final class NativeBinding {
             WasmFrame f = natives.frameAt(state.frame(i));
             if (f != null) t.addFrame(f);
         }
+        t.addOmittedFrames(state.walkedFrames() - state.frameCount());
         throw t;
     }
 

@@ -75,9 +75,14 @@ public final class WasmTrap extends RuntimeException {
         return m != null && !m.isBlank() ? m : cause.getClass().getSimpleName();
     }
 
+    /** The longest cycle of frames {@link #describe} folds (mutual recursion through up to this many functions). */
+    static final int MAX_FOLDED_CYCLE = 8;
+
     /**
-     * The kind, then one line per Wasm frame ({@code   at name (func N) at offset 0x..}); runs of
-     * identical frames (deep recursion) are shown once with a repeat count.
+     * The kind, then one line per Wasm frame ({@code   at name (func N) at offset 0x..}); recursion is
+     * folded: a frame repeated in a row is shown once with a repeat count, and a cycle of up to
+     * {@link #MAX_FOLDED_CYCLE} frames repeated in a row (mutual recursion) is shown once, followed by
+     * how many more times it repeats.
      */
     public String describe() {
         StringBuilder sb = new StringBuilder("wasm trap: ");
@@ -85,13 +90,31 @@ public final class WasmTrap extends RuntimeException {
         else sb.append(kind.message);
         if (getCause() != null && kind == TrapKind.HOST_ERROR) sb.append(": ").append(reason(getCause()));
         for (int i = 0; i < frames.size(); ) {
-            int j = i;
-            while (j + 1 < frames.size() && frames.get(j + 1).equals(frames.get(i))) j++;
-            sb.append("\n  at ").append(frames.get(i));
-            if (j > i) sb.append(" (repeated ").append(j - i + 1).append(" times)");
-            i = j + 1;
+            int cycle = 1, repeats = repeats(i, 1);
+            for (int p = 2; p <= MAX_FOLDED_CYCLE; p++) {
+                int r = repeats(i, p);
+                if (r > 1 && r * p > repeats * cycle) { cycle = p; repeats = r; }
+            }
+            if (cycle == 1) {
+                sb.append("\n  at ").append(frames.get(i));
+                if (repeats > 1) sb.append(" (repeated ").append(repeats).append(" times)");
+            } else {
+                for (int k = i; k < i + cycle; k++) sb.append("\n  at ").append(frames.get(k));
+                sb.append("\n  ... the ").append(cycle).append(" frames above repeated ").append(repeats - 1).append(" more times");
+            }
+            i += cycle * repeats;
         }
         if (omittedFrames > 0) sb.append("\n  ... ").append(omittedFrames).append(" more frames");
         return sb.toString();
+    }
+
+    /** How many times in a row the {@code cycle} frames from {@code start} occur (1 when they do not repeat). */
+    private int repeats(int start, int cycle) {
+        if (start + cycle > frames.size()) return 1;
+        int r = 1;
+        for (int next = start + cycle; next + cycle <= frames.size(); next += cycle, r++) {
+            for (int k = 0; k < cycle; k++) if (!frames.get(next + k).equals(frames.get(start + k))) return r;
+        }
+        return r;
     }
 }

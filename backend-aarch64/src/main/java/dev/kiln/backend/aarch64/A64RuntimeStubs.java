@@ -180,16 +180,17 @@ final class A64RuntimeStubs {
         asm.str(LR, Address.base(frames));
         asm.mov(count, 1);
         asm.mov(frame, FP);
-        Label walk = asm.newLabel(), done = asm.newLabel();
+        Label walk = asm.newLabel(), counted = asm.newLabel(), done = asm.newLabel();
         asm.bind(walk);
         asm.ldr(X12, Address.offset(state, ExecutionStateLayout.ENTRY_FP));
         asm.cmp(frame, X12);
         asm.b(Condition.EQ, done);
         asm.cbz(frame, done);
         asm.cmp(count, ExecutionStateLayout.MAX_FRAMES);
-        asm.b(Condition.HS, done);
+        asm.b(Condition.HS, counted);                    // past the recorded frames: only counted
         asm.ldr(X12, Address.offset(frame, 8));
         asm.str(X12, Address.index(frames, count, 3));
+        asm.bind(counted);
         asm.add(count, count, 1);
         asm.ldr(frame, Address.base(frame));
         asm.b(walk);

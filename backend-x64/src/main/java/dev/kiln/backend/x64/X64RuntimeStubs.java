@@ -184,16 +184,17 @@ final class X64RuntimeStubs {
         asm.mov(Width.QWORD, mem(state, Gpr.RCX, 8, ExecutionStateLayout.FRAMES), Gpr.RAX);
         asm.alu(AluOp.ADD, Width.DWORD, Gpr.RCX, 1);
         asm.mov(Width.QWORD, Gpr.RDX, Gpr.RBP);
-        Label walk = asm.newLabel(), done = asm.newLabel();
+        Label walk = asm.newLabel(), counted = asm.newLabel(), done = asm.newLabel();
         asm.bind(walk);
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RDX, mem(state, ExecutionStateLayout.ENTRY_FP));
         asm.jcc(Condition.E, done);
         asm.test(Width.QWORD, Gpr.RDX, Gpr.RDX);
         asm.jcc(Condition.E, done);
         asm.alu(AluOp.CMP, Width.DWORD, Gpr.RCX, ExecutionStateLayout.MAX_FRAMES);
-        asm.jcc(Condition.AE, done);
+        asm.jcc(Condition.AE, counted);                  // past the recorded frames: only counted
         asm.mov(Width.QWORD, Gpr.RAX, mem(Gpr.RDX, 8));
         asm.mov(Width.QWORD, mem(state, Gpr.RCX, 8, ExecutionStateLayout.FRAMES), Gpr.RAX);
+        asm.bind(counted);
         asm.alu(AluOp.ADD, Width.DWORD, Gpr.RCX, 1);
         asm.mov(Width.QWORD, Gpr.RDX, mem(Gpr.RDX, 0));
         asm.jmp(walk);

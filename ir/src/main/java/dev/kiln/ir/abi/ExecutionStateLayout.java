@@ -13,7 +13,8 @@ package dev.kiln.ir.abi;
  *   TRAP_CODE     u32: nonzero once a trap happened ({@code TrapKind.code}, or {@link #EXIT} for proc_exit)
  *   FUEL          fuel left when metered (signed; each unit is a function entry or a loop
  *                 back-edge; code that finds none left traps with out of fuel)
- *   FRAME_COUNT   number of return addresses the trap routine recorded in FRAMES
+ *   FRAME_COUNT   number of frames the trap routine walked; the return addresses of the first
+ *                 MAX_FRAMES of them are recorded in FRAMES, the rest only counted
  *   GC_TYPES      address of the store's table of GC type display records, one u64 per run-time
  *                 type id ({@code dev.kiln.ir.GcLayout#DISPLAY_DEPTH}): inline casts read it
  *   GC_CURSOR     where native code bump-allocates its next GC object (the store's heap window,
