@@ -14,7 +14,8 @@ import dev.kiln.ir.abi.ExecutionStateLayout;
  * ({@link #isFieldAccess}: a null check, for arrays a bounds check against the header's length,
  * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}), casts
  * ({@link #isInlineCast}), allocation with a runtime call only on its slow path
- * ({@link #isInlineAllocation}) and array.fill ({@link #isInlineFill}); every other one
+ * ({@link #isInlineAllocation}), array.fill ({@link #isInlineFill}) and array.copy
+ * ({@link #isInlineCopy}); every other one
  * through the runtime's GC helper
  * ({@link dev.kiln.ir.abi.RuntimeHelper#GC}), which runs the interpreter's implementation on the
  * store's heap (so an allocation may collect: the collector scans native frames conservatively).
@@ -122,6 +123,18 @@ public final class GcLowering {
      */
     public static boolean isInlineFill(Module m, Instruction i) {
         return i.op == Opcode.ARRAY_FILL && GcLayout.arrayElement(m, i.imm).size() <= 8;
+    }
+
+    /**
+     * True for an array.copy native code carries out inline (elements up to 8 bytes, references
+     * included: the collector neither moves objects nor needs write barriers): both null checks,
+     * {@code d + n} and {@code s + n} (64-bit, so no sum wraps) against the arrays' lengths, then a
+     * memmove of {@code n * size} bytes, forward unless the destination starts inside the source
+     * range above it. It stays a call for the register allocator (the v128 case calls the helper),
+     * so the lowering may use every caller-saved register once the operands are read.
+     */
+    public static boolean isInlineCopy(Module m, Instruction i) {
+        return i.op == Opcode.ARRAY_COPY && GcLayout.arrayElement(m, i.imm).size() <= 8;
     }
 
     /** {@code imm2} of a ref.test/ref.cast whose target is a concrete function type: native code checks it with the GC helper. */
