@@ -350,6 +350,14 @@ final class A64GcLowering {
     private static void instanceCheck(A64Function fn, GeneralRegister v, Instruction i, Label fail) {
         A64Assembler asm = fn.asm;
         HeapType target = HeapType.fromEncoding(i.imm);
+        if (i.imm2() == GcLowering.CAST_FUNCTION) { // a funcref descriptor: its canonical type id is the final target's or it fails
+            asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.TYPE_IDS));
+            asm.ldr(SCRATCH2.w(), fn.field(SCRATCH2, 4L * target.typeIndex(), 4, SCRATCH3));
+            asm.ldr(SCRATCH3.w(), Address.offset(v, VmContextLayout.FUNC_TYPE_ID));
+            asm.cmp(SCRATCH3.w(), SCRATCH2.w());
+            asm.b(Condition.NE, fail);
+            return;
+        }
         if (target.isConcrete()) {
             int index = target.typeIndex();
             asm.tst(v, 7); // an i31 or a host object

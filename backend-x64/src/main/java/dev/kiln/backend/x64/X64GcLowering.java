@@ -338,6 +338,13 @@ final class X64GcLowering {
     private static void instanceCheck(X64Function fn, Gpr v, Instruction i, Label fail) {
         X64Assembler asm = fn.asm;
         HeapType target = HeapType.fromEncoding(i.imm);
+        if (i.imm2() == GcLowering.CAST_FUNCTION) { // a funcref descriptor: its canonical type id is the final target's or it fails
+            asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.TYPE_IDS));
+            asm.mov(Width.DWORD, Gpr.RCX, mem(Gpr.RDX, 4 * target.typeIndex()));
+            asm.alu(AluOp.CMP, Width.DWORD, Gpr.RCX, mem(v, VmContextLayout.FUNC_TYPE_ID));
+            asm.jcc(Condition.NE, fail);
+            return;
+        }
         if (target.isConcrete()) {
             int index = target.typeIndex();
             asm.test(Width.DWORD, v, 7); // an i31 or a host object

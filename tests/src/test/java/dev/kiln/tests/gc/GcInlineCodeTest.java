@@ -63,7 +63,12 @@ class GcInlineCodeTest {
               (func (param (ref null $a) (ref null $refs) (ref null $longs) i32)
                 (array.copy $a $a (local.get 0) (local.get 3) (local.get 0) (i32.const 1) (local.get 3))
                 (array.copy $refs $refs (local.get 1) (i32.const 0) (local.get 1) (local.get 3) (i32.const 2))
-                (array.copy $longs $longs (local.get 2) (local.get 3) (local.get 2) (local.get 3) (local.get 3))))
+                (array.copy $longs $longs (local.get 2) (local.get 3) (local.get 2) (local.get 3) (local.get 3)))
+              (type $ft (func (param i32) (result i32)))
+              (func (param funcref) (result i32)
+                (drop (ref.cast (ref null $ft) (local.get 0)))
+                (drop (block $l (result (ref $ft)) (br_on_cast $l funcref (ref $ft) (local.get 0)) (drop) (ref.cast (ref $ft) (ref.null func))))
+                (i32.add (ref.test (ref $ft) (local.get 0)) (ref.test (ref func) (local.get 0)))))
             """));
 
     @ParameterizedTest
@@ -77,8 +82,10 @@ class GcInlineCodeTest {
     @ParameterizedTest
     @ValueSource(strings = {"x86_64", "aarch64"})
     void castsCallNothing(String isa) {
-        String listing = listing(isa, 1);
-        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+        for (int function : new int[] {1, 5}) { // 5: casts to a final function type, by the funcref descriptor's type id
+            String listing = listing(isa, function);
+            assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+        }
     }
 
     /**
