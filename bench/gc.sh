@@ -4,13 +4,15 @@
 #   - binary-trees: bench/gc/binary_trees.wat (trees of depth 4..16, one long-lived tree);
 #   - kernels: bench/gc/kernels.wat (field access, array loops, casts: a linked list walked and
 #     updated, i32/f64/i8 arrays, ref.test/ref.cast/br_on_cast over subtypes, short-lived pairs);
+#   - array-copy: bench/gc/array_copy.wat (array.copy: a doubling string builder, a doubling list of
+#     boxes with removal from the front, insertion into a sorted i32 array);
 #   - moonbit: tests/src/test/resources/gc/moonbit/main.wasm (MoonBit: binary trees, an
 #     interpreter with boxed values and closures, a string map; scripts/moonbit/build.sh).
 # kiln on its native tier, auto (interpreter, then native code) and the interpreter; pauses are
 # kiln's collections (p50/p99/max over the measured rounds); `ok` says the program's checksum (its
 # exported `result` global) is wasmtime's.
 #   bench/gc.sh         env: WARMUP (rounds, default 2), ROUNDS (default 5),
-#                            TIERS (default "NATIVE AUTO INTERP"), PROGRAMS (default all three)
+#                            TIERS (default "NATIVE AUTO INTERP"), PROGRAMS (default all four)
 # Output: a table on stdout and bench/results/gc.json (git-ignored). Read the ratios, not the times.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -20,17 +22,17 @@ kiln_find_jdk
 WARMUP=${WARMUP:-2}
 ROUNDS=${ROUNDS:-5}
 TIERS=${TIERS:-NATIVE AUTO INTERP}
-PROGRAMS=${PROGRAMS:-binary-trees kernels moonbit}
+PROGRAMS=${PROGRAMS:-binary-trees kernels array-copy moonbit}
 out=$here/results
 mkdir -p "$out"
 py=$root/tests/.venv/bin/python
 [ -x "$py" ] || kiln_die "wasmtime's Python package is missing: run ./run-tests differential once (it makes tests/.venv)"
 "$root/kiln" help >/dev/null 2>&1 || true   # builds the CLI jar when sources changed
-"$py" -c 'import sys, wasmtime; open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' \
-  "$here/gc/binary_trees.wat" "$out/binary_trees.wasm"
-"$py" -c 'import sys, wasmtime; open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' \
-  "$here/gc/kernels.wat" "$out/kernels.wasm"
-declare -A wasms=([binary-trees]="$out/binary_trees.wasm" [kernels]="$out/kernels.wasm"
+for wat in binary_trees kernels array_copy; do
+  "$py" -c 'import sys, wasmtime; open(sys.argv[2], "wb").write(wasmtime.wat2wasm(open(sys.argv[1]).read()))' \
+    "$here/gc/$wat.wat" "$out/$wat.wasm"
+done
+declare -A wasms=([binary-trees]="$out/binary_trees.wasm" [kernels]="$out/kernels.wasm" [array-copy]="$out/array_copy.wasm"
                   [moonbit]="$root/tests/src/test/resources/gc/moonbit/main.wasm")
 : > "$out/gc.jsonl"
 for name in $PROGRAMS; do

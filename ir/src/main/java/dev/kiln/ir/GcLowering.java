@@ -14,7 +14,8 @@ import dev.kiln.ir.abi.ExecutionStateLayout;
  * ({@link #isFieldAccess}: a null check, for arrays a bounds check against the header's length,
  * then one load or store at the {@link GcLayout} offset) inline ({@link #isInline}), casts
  * ({@link #isInlineCast}), allocation with a runtime call only on its slow path
- * ({@link #isInlineAllocation}) and array.fill ({@link #isInlineFill}); every other one
+ * ({@link #isInlineAllocation}), array.fill ({@link #isInlineFill}) and array.copy
+ * ({@link #isInlineCopy}); every other one
  * through the runtime's GC helper
  * ({@link dev.kiln.ir.abi.RuntimeHelper#GC}), which runs the interpreter's implementation on the
  * store's heap (so an allocation may collect: the collector scans native frames conservatively).
@@ -124,8 +125,29 @@ public final class GcLowering {
         return i.op == Opcode.ARRAY_FILL && GcLayout.arrayElement(m, i.imm).size() <= 8;
     }
 
-    /** {@code imm2} of a ref.test/ref.cast whose target is a concrete function type: native code checks it with the GC helper. */
+    /**
+     * True for an array.copy native code carries out inline (elements up to 8 bytes, references
+     * included: the collector neither moves objects nor needs write barriers): both null checks,
+     * {@code d + n} and {@code s + n} (64-bit, so no sum wraps) against the arrays' lengths, then a
+     * memmove of {@code n * size} bytes, forward unless the destination starts inside the source
+     * range above it. It stays a call for the register allocator (the v128 case calls the helper),
+     * so the lowering may use every caller-saved register once the operands are read.
+     */
+    public static boolean isInlineCopy(Module m, Instruction i) {
+        return i.op == Opcode.ARRAY_COPY && GcLayout.arrayElement(m, i.imm).size() <= 8;
+    }
+
+    /**
+     * {@code imm2} of a ref.test/ref.cast whose target is a concrete function type that is not final
+     * (a function of a declared subtype, perhaps of another module, passes): native code checks it
+     * with the GC helper.
+     */
     public static final long CAST_BY_HELPER = 1;
+    /**
+     * {@code imm2} of a ref.test/ref.cast whose target is a final concrete function type: native code
+     * compares the funcref descriptor's canonical type id with the target's (nothing else can pass).
+     */
+    public static final long CAST_FUNCTION = 2;
 
     /** True for a GC instruction native code carries out by calling the GC helper. */
     public static boolean isHelperCall(Instruction i) {
@@ -142,12 +164,14 @@ public final class GcLowering {
 
     /** {@code imm2} of a ref.test/ref.cast to {@code target} in module {@code m} (the IR builder's). */
     public static long castImm2(Module m, HeapType target) {
-        return target.isConcrete() && m.types().get(target.typeIndex()).composite() instanceof FuncType ? CAST_BY_HELPER : 0;
+        if (!target.isConcrete() || !(m.types().get(target.typeIndex()).composite() instanceof FuncType)) return 0;
+        return m.types().get(target.typeIndex()).isFinal() ? CAST_FUNCTION : CAST_BY_HELPER;
     }
 
     /**
      * True for a cast native code carries out inline: every target but a concrete function type
-     * (whose references are function descriptors, checked by the helper). Abstract targets test the
+     * that is not final (checked by the helper; a final one, {@link #CAST_FUNCTION}, by the
+     * funcref descriptor's type id). Abstract targets test the
      * word's tag bits ({@code dev.kiln.interpreter.gc.GcRefs}) and for struct/array the kind in the
      * object's display record; a concrete struct or array type compares the object's header id
      * with the target's id (a final target) or the display record's id at the target's depth

@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * A store's host objects (the Java objects behind externref values): handle numbers are never
  * reused, so a released handle is an error ({@link #get}), never another object. A collection
- * marks the handles it reaches ({@link #mark}) and then {@link #sweep}s the others away, unless
- * native frames of the store are on the stack: those are not scanned, so such a collection keeps
- * every host object (their references may sit in native registers or spill slots).
+ * marks the handles it reaches ({@link #mark}; the conservative scan of the owner's native frames
+ * reports the handles they hold too) and then {@link #sweep}s the others away, unless native frames
+ * of the store are on the stack that the collection did not scan (it runs on another thread): then
+ * it keeps every host object (their references may sit in those frames' registers or spill slots).
  */
 final class HostObjects {
     private final Map<Long, Object> byHandle = new HashMap<>();

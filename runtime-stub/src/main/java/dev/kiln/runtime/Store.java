@@ -424,7 +424,7 @@ public final class Store implements AutoCloseable {
 
                 @Override
                 public void sweep() {
-                    hostObjects.sweep(nativeFrames > 0);
+                    hostObjects.sweep(!nativeFramesScanned());
                 }
             });
             gcHeap.window(state().address() + ExecutionStateLayout.GC_CURSOR);
@@ -510,11 +510,7 @@ public final class Store implements AutoCloseable {
         }
         long[] operands = gcOperands;
         if (operands != null) for (long w : operands) root.accept(w);
-        if (nativeFrames > 0 && owner == Thread.currentThread()) {
-            nativeStack.report(state, GuestStack.stackPointer(), w -> {
-                if (!GcRefs.isHost(w)) root.accept(w);
-            });
-        }
+        if (nativeFrames > 0 && nativeFramesScanned()) nativeStack.report(state, GuestStack.stackPointer(), root); // GC objects and host handles
         javaRoots.report(root);
         Interpreter.reportStackRoots(root);
     }
@@ -590,6 +586,15 @@ public final class Store implements AutoCloseable {
     void nativeLeft() {
         nativeFrames--;
         nativeStack.left();
+    }
+
+    /**
+     * Whether a collection now sees every native frame of this store: there is none, or this is the
+     * owner's thread, whose native frames {@link #reportGcRoots} scans. Only then may host objects no
+     * root reached be dropped (else their handles may sit in unscanned native frames).
+     */
+    private boolean nativeFramesScanned() {
+        return nativeFrames == 0 || owner == Thread.currentThread();
     }
 
     /** Host objects alive now and words Java holds rooted, for tests. */

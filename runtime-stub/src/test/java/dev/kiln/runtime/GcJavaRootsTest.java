@@ -146,6 +146,60 @@ class GcJavaRootsTest {
         }
     }
 
+    /**
+     * Native code that gets fresh host objects from a host function and drops them while it keeps
+     * running: collections inside the run (its allocations) drop them (the scan of its frames finds
+     * none), while the one a native local holds survives with its identity (checked at every host
+     * call). Before, every host object lived until the last native frame returned.
+     */
+    @Test
+    void hostObjectsNativeCodeDroppedAreCollectedWhileItRuns() {
+        Engine engine = Engine.builder().tier(Tier.NATIVE).precompiledCode(null).compileInBackground(false).build();
+        try (Store store = new Store(engine).maxGcHeapBytes(2 << 20)) {
+            long[] mostHeld = new long[1];
+            Object[] first = new Object[1];
+            long[] firstWord = new long[1], lostAt = {-1}, calls = new long[1];
+            Imports imports = new Imports().define(new HostFunction("env", "fresh", FunctionType.returning(ValueType.EXTERNREF),
+                    (caller, args) -> {
+                        mostHeld[0] = Math.max(mostHeld[0], store.rootStats()[0]);
+                        if (first[0] != null && lostAt[0] < 0 && !alive(store, firstWord[0])) lostAt[0] = calls[0];
+                        calls[0]++;
+                        Object o = new Object();
+                        long word = store.externRef(o);
+                        if (first[0] == null) {
+                            first[0] = o;
+                            firstWord[0] = word;
+                        }
+                        return new long[] {word};
+                    }), store);
+            Instance i = store.instantiate(WasmModule.of(WatParser.parse(BOXES.replace("(module", """
+                    (module
+                      (import "env" "fresh" (func $fresh (result externref)))
+                      (func (export "freshLoop") (param $n i32) (result externref) (local $kept externref)
+                        (local.set $kept (call $fresh))
+                        (loop $l
+                          (drop (call $fresh))
+                          (drop (array.new_default $bytes (i32.const 2000)))
+                          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                          (br_if $l (local.get $n)))
+                        (local.get $kept))
+                    """.stripTrailing()), "fresh.wat").binary()), imports);
+            long r = i.function("freshLoop").call(30_000)[0];
+            assertTrue(calls[0] > 30_000 && store.gcStats()[0] > 10, calls[0] + " host calls, " + store.gcStats()[0] + " collections");
+            assertEquals(-1, lostAt[0], "the kept host object was dropped before host call " + lostAt[0]);
+            assertSame(first[0], store.externObject(r));
+            assertTrue(mostHeld[0] < 15_000, "host objects held during the native run: " + mostHeld[0]);
+        }
+    }
+
+    private static boolean alive(Store store, long word) {
+        try {
+            return store.externObject(word) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Test
     void aHostFunctionsArgumentsStayAliveWhileItRuns() {
         try (Store store = new Store().maxGcHeapBytes(2 << 20)) {

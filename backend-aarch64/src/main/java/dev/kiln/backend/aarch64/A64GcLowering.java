@@ -58,6 +58,7 @@ final class A64GcLowering {
                 else if (GcLowering.isInlineCast(i)) cast(fn, i);
                 else if (GcLowering.isInlineAllocation(fn.module, i)) allocate(fn, i);
                 else if (GcLowering.isInlineFill(fn.module, i)) fill(fn, i);
+                else if (GcLowering.isInlineCopy(fn.module, i)) copy(fn, i);
                 else helper(fn, i);
             }
         }
@@ -225,6 +226,72 @@ final class A64GcLowering {
         asm.bind(done);
     }
 
+    /**
+     * array.copy (dst, d, src, s, n; {@link GcLowering#isInlineCopy}): both null checks, then
+     * {@code d + n} and {@code s + n} in 64 bits (X17, n zero-extended in X15) compared with the
+     * lengths (W16). With the operands read, X15 = the first destination element, X16 = the first
+     * source element, X17 = the bytes; a destination inside the source range above it copies
+     * backward from the end, anything else forward, 8 bytes at a time then single bytes, through
+     * X0 (the instruction is a call for the allocator, so no live value is in it).
+     */
+    private static void copy(A64Function fn, Instruction i) {
+        A64Assembler asm = fn.asm;
+        GcLayout.Field e = GcLayout.arrayElement(fn.module, i.imm);
+        int log = Integer.numberOfTrailingZeros(e.size());
+        Label nullArray = fn.trap(TrapKind.NULL_ARRAY_REFERENCE, i.wasmOffset);
+        Label bounds = fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset);
+        Label done = asm.newLabel();
+        for (int a : new int[] {0, 2}) asm.cbz(fn.iget(i.arg(a), SCRATCH), nullArray);
+        asm.mov(SCRATCH3.w(), fn.iget(i.arg(4), SCRATCH3).w());
+        for (int a : new int[] {0, 2}) { // the array's start index is the next operand
+            asm.add(SCRATCH2, SCRATCH3, fn.iget(i.arg(a + 1), SCRATCH2).w(), Extend.UXTW, 0);
+            asm.ldr(SCRATCH.w(), Address.offset(fn.iget(i.arg(a), SCRATCH), GcLayout.ARRAY_LENGTH));
+            asm.cmp(SCRATCH2, SCRATCH);
+            asm.b(Condition.HI, bounds);
+        }
+        asm.cbz(SCRATCH3, done);
+        asm.add(SCRATCH, fn.iget(i.arg(2), SCRATCH), fn.iget(i.arg(3), SCRATCH2).w(), Extend.UXTW, log);
+        asm.add(SCRATCH3, fn.iget(i.arg(0), SCRATCH3), fn.iget(i.arg(1), SCRATCH2).w(), Extend.UXTW, log);
+        asm.mov(SCRATCH2.w(), fn.iget(i.arg(4), SCRATCH2).w());
+        if (log > 0) asm.lsl(SCRATCH2, SCRATCH2, log);
+        asm.add(SCRATCH, SCRATCH, e.offset());
+        asm.add(SCRATCH3, SCRATCH3, e.offset());
+        Label forward = asm.newLabel(), words = asm.newLabel(), bytes = asm.newLabel();
+        asm.cmp(SCRATCH3, SCRATCH);
+        asm.b(Condition.LS, forward);
+        asm.add(X0, SCRATCH, SCRATCH2);
+        asm.cmp(SCRATCH3, X0);
+        asm.b(Condition.HS, forward);
+        asm.bind(words); // backward: X17 counts the bytes still to copy
+        asm.cmp(SCRATCH2, 8);
+        asm.b(Condition.LO, bytes);
+        asm.sub(SCRATCH2, SCRATCH2, 8);
+        asm.ldr(X0, Address.index(SCRATCH, SCRATCH2));
+        asm.str(X0, Address.index(SCRATCH3, SCRATCH2));
+        asm.b(words);
+        asm.bind(bytes);
+        asm.cbz(SCRATCH2, done);
+        asm.sub(SCRATCH2, SCRATCH2, 1);
+        asm.ldrb(X0.w(), Address.index(SCRATCH, SCRATCH2));
+        asm.strb(X0.w(), Address.index(SCRATCH3, SCRATCH2));
+        asm.b(bytes);
+        Label forwardBytes = asm.newLabel();
+        asm.bind(forward);
+        asm.cmp(SCRATCH2, 8);
+        asm.b(Condition.LO, forwardBytes);
+        asm.ldr(X0, Address.postIndex(SCRATCH, 8));
+        asm.str(X0, Address.postIndex(SCRATCH3, 8));
+        asm.sub(SCRATCH2, SCRATCH2, 8);
+        asm.b(forward);
+        asm.bind(forwardBytes);
+        asm.cbz(SCRATCH2, done);
+        asm.ldrb(X0.w(), Address.postIndex(SCRATCH, 1));
+        asm.strb(X0.w(), Address.postIndex(SCRATCH3, 1));
+        asm.sub(SCRATCH2, SCRATCH2, 1);
+        asm.b(forwardBytes);
+        asm.bind(done);
+    }
+
     /** X16 = array.new's value {@code v} repeated to fill 8 bytes (an element of 1, 2 or 4 bytes). */
     private static void repeatedValue(A64Function fn, int v, GcLayout.Field e) {
         A64Assembler asm = fn.asm;
@@ -283,6 +350,14 @@ final class A64GcLowering {
     private static void instanceCheck(A64Function fn, GeneralRegister v, Instruction i, Label fail) {
         A64Assembler asm = fn.asm;
         HeapType target = HeapType.fromEncoding(i.imm);
+        if (i.imm2() == GcLowering.CAST_FUNCTION) { // a funcref descriptor: its canonical type id is the final target's or it fails
+            asm.ldr(SCRATCH2, Address.offset(VMCTX, VmContextLayout.TYPE_IDS));
+            asm.ldr(SCRATCH2.w(), fn.field(SCRATCH2, 4L * target.typeIndex(), 4, SCRATCH3));
+            asm.ldr(SCRATCH3.w(), Address.offset(v, VmContextLayout.FUNC_TYPE_ID));
+            asm.cmp(SCRATCH3.w(), SCRATCH2.w());
+            asm.b(Condition.NE, fail);
+            return;
+        }
         if (target.isConcrete()) {
             int index = target.typeIndex();
             asm.tst(v, 7); // an i31 or a host object

@@ -56,6 +56,7 @@ final class X64GcLowering {
                 else if (GcLowering.isInlineCast(i)) cast(fn, i);
                 else if (GcLowering.isInlineAllocation(fn.module, i)) allocate(fn, i);
                 else if (GcLowering.isInlineFill(fn.module, i)) fill(fn, i);
+                else if (GcLowering.isInlineCopy(fn.module, i)) copy(fn, i);
                 else helper(fn, i);
             }
         }
@@ -216,6 +217,67 @@ final class X64GcLowering {
     }
 
     /**
+     * array.copy (dst, d, src, s, n; {@link GcLowering#isInlineCopy}): both null checks, then
+     * {@code d + n} and {@code s + n} in 64 bits (RAX, n in RCX) compared with the lengths (in RDX).
+     * With the operands read, RDX = the first destination element, RAX = the first source element,
+     * RCX = the bytes; a destination inside the source range above it copies backward (8 bytes,
+     * then single bytes, from the end, through R11), anything else forward with {@code rep movsb}
+     * (RSI, RDI: the instruction is a call for the allocator, so no live value is in them).
+     */
+    private static void copy(X64Function fn, Instruction i) {
+        X64Assembler asm = fn.asm;
+        GcLayout.Field e = GcLayout.arrayElement(fn.module, i.imm);
+        Label nullArray = fn.trap(TrapKind.NULL_ARRAY_REFERENCE, i.wasmOffset);
+        Label bounds = fn.trap(TrapKind.OUT_OF_BOUNDS_ARRAY, i.wasmOffset);
+        Label done = asm.newLabel();
+        for (int a : new int[] {0, 2}) {
+            Gpr array = fn.iget(i.arg(a), X64Function.SCRATCH);
+            asm.test(Width.QWORD, array, array);
+            asm.jcc(Condition.E, nullArray);
+        }
+        asm.mov(Width.DWORD, Gpr.RCX, fn.iop(i.arg(4)));
+        for (int a : new int[] {0, 2}) { // the array's start index is the next operand
+            asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.arg(a + 1)));
+            asm.alu(AluOp.ADD, Width.QWORD, Gpr.RAX, Gpr.RCX);
+            asm.mov(Width.DWORD, Gpr.RDX, mem(fn.iget(i.arg(a), X64Function.SCRATCH), GcLayout.ARRAY_LENGTH));
+            asm.alu(AluOp.CMP, Width.QWORD, Gpr.RAX, Gpr.RDX);
+            asm.jcc(Condition.A, bounds);
+        }
+        asm.test(Width.DWORD, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, done);
+        asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.arg(1)));
+        asm.lea(Width.QWORD, Gpr.RDX, mem(fn.iget(i.arg(0), X64Function.SCRATCH), Gpr.RAX, e.size(), e.offset()));
+        asm.mov(Width.DWORD, Gpr.RAX, fn.iop(i.arg(3)));
+        asm.lea(Width.QWORD, Gpr.RAX, mem(fn.iget(i.arg(2), X64Function.SCRATCH), Gpr.RAX, e.size(), e.offset()));
+        if (e.size() > 1) asm.shift(ShiftOp.SHL, Width.QWORD, Gpr.RCX, Integer.numberOfTrailingZeros(e.size()));
+        Label forward = asm.newLabel(), words = asm.newLabel(), bytes = asm.newLabel();
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RDX, Gpr.RAX);
+        asm.jcc(Condition.BE, forward);
+        asm.lea(Width.QWORD, X64Function.SCRATCH, mem(Gpr.RAX, Gpr.RCX, 1, 0));
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RDX, X64Function.SCRATCH);
+        asm.jcc(Condition.AE, forward);
+        asm.bind(words); // backward: RCX counts the bytes still to copy
+        asm.alu(AluOp.CMP, Width.QWORD, Gpr.RCX, 8);
+        asm.jcc(Condition.B, bytes);
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RCX, 8);
+        asm.mov(Width.QWORD, X64Function.SCRATCH, mem(Gpr.RAX, Gpr.RCX, 1, 0));
+        asm.mov(Width.QWORD, mem(Gpr.RDX, Gpr.RCX, 1, 0), X64Function.SCRATCH);
+        asm.jmp(words);
+        asm.bind(bytes);
+        asm.test(Width.QWORD, Gpr.RCX, Gpr.RCX);
+        asm.jcc(Condition.E, done);
+        asm.alu(AluOp.SUB, Width.QWORD, Gpr.RCX, 1);
+        asm.movzx(Width.DWORD, X64Function.SCRATCH, Width.BYTE, mem(Gpr.RAX, Gpr.RCX, 1, 0));
+        asm.mov(Width.BYTE, mem(Gpr.RDX, Gpr.RCX, 1, 0), X64Function.SCRATCH);
+        asm.jmp(bytes);
+        asm.bind(forward);
+        asm.mov(Width.QWORD, Gpr.RDI, Gpr.RDX);
+        asm.mov(Width.QWORD, Gpr.RSI, Gpr.RAX);
+        asm.emit(FixedInstruction.REP_MOVSB);
+        asm.bind(done);
+    }
+
+    /**
      * {@code into} = array.new's value {@code v} repeated to fill 8 bytes (an element of 1, 2 or 4
      * bytes), so the fill loop writes whole words (RDX is used on the way).
      */
@@ -276,6 +338,13 @@ final class X64GcLowering {
     private static void instanceCheck(X64Function fn, Gpr v, Instruction i, Label fail) {
         X64Assembler asm = fn.asm;
         HeapType target = HeapType.fromEncoding(i.imm);
+        if (i.imm2() == GcLowering.CAST_FUNCTION) { // a funcref descriptor: its canonical type id is the final target's or it fails
+            asm.mov(Width.QWORD, Gpr.RDX, mem(X64Function.VMCTX, VmContextLayout.TYPE_IDS));
+            asm.mov(Width.DWORD, Gpr.RCX, mem(Gpr.RDX, 4 * target.typeIndex()));
+            asm.alu(AluOp.CMP, Width.DWORD, Gpr.RCX, mem(v, VmContextLayout.FUNC_TYPE_ID));
+            asm.jcc(Condition.NE, fail);
+            return;
+        }
         if (target.isConcrete()) {
             int index = target.typeIndex();
             asm.test(Width.DWORD, v, 7); // an i31 or a host object

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Field and element access and casts are inline on both backends (issue 18: one load or store
  * plus a null check, arrays a bounds check against the header's length; ref.test/ref.cast/
  * br_on_cast a constant-time display check): functions made only of those never load the GC
- * helper's address from the VMContext (the only calls left are the trap routine's).
+ * helper's address from the VMContext (the only calls left are the trap routine's); so do
+ * array.fill and array.copy of elements up to 8 bytes.
  */
 class GcInlineCodeTest {
     private static final ValidatedModule MODULE = ValidatedModule.of(Wat3.compile("""
@@ -56,7 +57,18 @@ class GcInlineCodeTest {
                 (drop (array.new_default $a (local.get 0)))
                 (array.new_fixed $a 3 (local.get 0) (i32.const 7) (local.get 0)))
               (func (param (ref null $a) i32)
-                (array.fill $a (local.get 0) (local.get 1) (i32.const 7) (local.get 1))))
+                (array.fill $a (local.get 0) (local.get 1) (i32.const 7) (local.get 1)))
+              (type $refs (array (mut (ref null $s))))
+              (type $longs (array (mut i64)))
+              (func (param (ref null $a) (ref null $refs) (ref null $longs) i32)
+                (array.copy $a $a (local.get 0) (local.get 3) (local.get 0) (i32.const 1) (local.get 3))
+                (array.copy $refs $refs (local.get 1) (i32.const 0) (local.get 1) (local.get 3) (i32.const 2))
+                (array.copy $longs $longs (local.get 2) (local.get 3) (local.get 2) (local.get 3) (local.get 3)))
+              (type $ft (func (param i32) (result i32)))
+              (func (param funcref) (result i32)
+                (drop (ref.cast (ref null $ft) (local.get 0)))
+                (drop (block $l (result (ref $ft)) (br_on_cast $l funcref (ref $ft) (local.get 0)) (drop) (ref.cast (ref $ft) (ref.null func))))
+                (i32.add (ref.test (ref $ft) (local.get 0)) (ref.test (ref func) (local.get 0)))))
             """));
 
     @ParameterizedTest
@@ -70,8 +82,10 @@ class GcInlineCodeTest {
     @ParameterizedTest
     @ValueSource(strings = {"x86_64", "aarch64"})
     void castsCallNothing(String isa) {
-        String listing = listing(isa, 1);
-        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+        for (int function : new int[] {1, 5}) { // 5: casts to a final function type, by the funcref descriptor's type id
+            String listing = listing(isa, function);
+            assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+        }
     }
 
     /**
@@ -99,6 +113,17 @@ class GcInlineCodeTest {
     void arrayFillCallsNothing(String isa) {
         String listing = listing(isa, 3);
         assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+    }
+
+    /** array.copy of 1- and 8-byte elements (references too) is inline: no GC helper call, a {@code rep movsb} or copy loops. */
+    @ParameterizedTest
+    @ValueSource(strings = {"x86_64", "aarch64"})
+    void arrayCopyCallsNothing(String isa) {
+        String listing = listing(isa, 4);
+        assertFalse(listing.contains(helperSlot(isa)), "no call of the GC helper:\n" + listing);
+        // x86-64: rep movsb forward; AArch64: a byte loop for the tail in each direction
+        if (isa.equals("x86_64")) assertEquals(3, count(listing, "rep movs"), "one forward copy per array.copy:\n" + listing);
+        else assertEquals(6, count(listing, "ldrb"), "two byte loops per array.copy:\n" + listing);
     }
 
     private static int count(String text, String what) {

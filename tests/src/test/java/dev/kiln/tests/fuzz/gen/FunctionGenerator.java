@@ -5,6 +5,7 @@ import dev.kiln.tests.fuzz.wasm.Expr;
 import dev.kiln.tests.fuzz.wasm.Expr.*;
 import dev.kiln.tests.fuzz.wasm.FuncSig;
 import dev.kiln.tests.fuzz.wasm.FuzzFunction;
+import dev.kiln.tests.fuzz.wasm.GcSlots;
 import dev.kiln.tests.fuzz.wasm.GlobalDef;
 import dev.kiln.tests.fuzz.wasm.Label;
 import dev.kiln.tests.fuzz.wasm.LaneOp;
@@ -130,6 +131,8 @@ final class FunctionGenerator {
                     .add(0.3, () -> polymorphic(List.of(t)))
                     .addIf(exceptions(), 1.2, () -> tryTable(List.of(t)))
                     .addIf(exceptions(), 0.3, () -> raise(List.of(t)))
+                    .addIf(plan.gc() && !gcReads(t).isEmpty(), 1.5, () -> gcRead(t))
+                    .addIf(plan.gc() && t == NumType.I32, 0.3, () -> new GcTest(r.nextInt(GcSlots.COUNT)))
                     .pick(r);
         } finally {
             depth--;
@@ -320,6 +323,8 @@ final class FunctionGenerator {
                     .addIf(exceptions(), 1.5, () -> tryTable(List.of()))
                     .addIf(exceptions(), 0.8, this::conditionalRaise)
                     .addIf(exceptions(), 0.2, () -> raise(List.of()))
+                    .addIf(plan.gc(), 1.5, this::gcNew)
+                    .addIf(plan.gc(), 1.5, this::gcWrite)
                     .pick(r);
         } finally {
             depth--;
@@ -422,6 +427,59 @@ final class FunctionGenerator {
         } finally {
             labels.pop();
         }
+    }
+
+    // ---- GC objects (GcSlots) ----
+
+    /** The reads ({shape, op}) that give a {@code t}. */
+    private static List<int[]> gcReads(NumType t) {
+        List<int[]> out = new ArrayList<>();
+        for (GcSlots.Shape s : GcSlots.Shape.values()) {
+            for (int op = 0; op < GcSlots.readOps(s); op++) if (GcSlots.readType(s, op) == t) out.add(new int[] {s.ordinal(), op});
+        }
+        return out;
+    }
+
+    private Expr gcRead(NumType t) {
+        int[] read = pick(gcReads(t));
+        GcSlots.Shape s = GcSlots.Shape.values()[read[0]];
+        List<Expr> index = GcSlots.readsElement(s, read[1]) ? List.of(gcIndex()) : List.of();
+        return new GcRead(s, read[1], gcSlot(s, true), index);
+    }
+
+    /** A slot for shape {@code s}: mostly one of its home slots, one time in four any that may hold it (then a cast may fail). */
+    private int gcSlot(GcSlots.Shape s, boolean read) {
+        List<Integer> slots = GcSlots.slots(s, read);
+        List<Integer> home = slots.stream().filter(k -> k < GcSlots.MIXED_SLOTS).toList();
+        return pick(r.nextInt(4) == 0 ? slots : home);
+    }
+
+    /** An array index, length or count: mostly below 16 (arrays are made 0-15 long), sometimes any i32. */
+    private Expr gcIndex() {
+        Expr v = value(NumType.I32);
+        return r.nextInt(6) == 0 ? v : new Numeric(NumericOp.I32_AND, List.of(v, new Const(NumType.I32, 15)));
+    }
+
+    private Expr gcNew() {
+        GcSlots.Shape s = pick(Arrays.asList(GcSlots.Shape.values()));
+        List<Expr> values = new ArrayList<>();
+        for (NumType t : GcSlots.newOperands(s)) values.add(value(t));
+        if (s.isArray()) values.set(1, new Numeric(NumericOp.I32_AND, List.of(values.get(1), new Const(NumType.I32, 15))));
+        return new GcNew(s, gcSlot(s, false), values);
+    }
+
+    /** struct.set of a field; array.set, array.fill or array.copy (indices and counts from {@link #gcIndex}). */
+    private Expr gcWrite() {
+        List<GcSlots.Shape> writable = List.of(GcSlots.Shape.STRUCT, GcSlots.Shape.SUBSTRUCT, GcSlots.Shape.LONGS, GcSlots.Shape.BYTES);
+        GcSlots.Shape s = pick(writable);
+        int op = r.nextInt(GcSlots.writeOps(s));
+        List<Expr> operands = new ArrayList<>();
+        List<NumType> ts = GcSlots.writeOperands(s, op);
+        for (int k = 0; k < ts.size(); k++) {
+            boolean index = s.isArray() && (k == 0 || op == 2 || op == 1 && k == 2);
+            operands.add(index ? gcIndex() : value(ts.get(k)));
+        }
+        return new GcWrite(s, op, gcSlot(s, true), gcSlot(s, true), operands);
     }
 
     // ---- exceptions ----

@@ -20,42 +20,44 @@ public final class FuzzCases implements Arbitrary<FuzzCase> {
     private final long shrinkSeconds;
     private final boolean simd;
     private final boolean exceptions;
+    private final boolean gc;
 
-    private FuzzCases(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd, boolean exceptions) {
+    private FuzzCases(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd, boolean exceptions, boolean gc) {
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
         this.shrinkSeconds = shrinkSeconds;
         this.simd = simd;
         this.exceptions = exceptions;
+        this.gc = gc;
     }
 
     /**
-     * Modules without SIMD.
+     * Modules without SIMD; one in three makes and uses GC objects ({@link dev.kiln.tests.fuzz.wasm.GcSlots}).
      *
      * @param maxFunctions functions per module at most
      * @param bodyBudget   tree nodes per function, about, at most
      */
     public static FuzzCases of(int maxFunctions, int bodyBudget, long shrinkSeconds) {
-        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, false, false);
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, false, false, true);
     }
 
     /** Modules that also use v128 values and SIMD instructions (relaxed SIMD included). */
     public static FuzzCases withSimd(int maxFunctions, int bodyBudget, long shrinkSeconds) {
-        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, true, false);
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, true, false, false);
     }
 
     /**
      * Modules with exception tags whose code throws ({@code throw}, {@code throw_ref}) and catches
      * ({@code try_table} with every clause kind) across calls, {@code call_indirect} and tail calls,
-     * keeping exnrefs in locals; with v128 payloads when {@code simd}.
+     * keeping exnrefs in locals; with v128 payloads when {@code simd}; one in three also makes and uses GC objects.
      */
     public static FuzzCases withExceptions(int maxFunctions, int bodyBudget, long shrinkSeconds, boolean simd) {
-        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, simd, true);
+        return new FuzzCases(maxFunctions, bodyBudget, shrinkSeconds, simd, true, true);
     }
 
     @Override
     public RandomGenerator<FuzzCase> generator(int genSize) {
-        return random -> new CaseShrinkable(new ModuleGenerator(random, maxFunctions, bodyBudget, simd, exceptions).generate(),
+        return random -> new CaseShrinkable(new ModuleGenerator(random, maxFunctions, bodyBudget, simd, exceptions, gc).generate(),
                 new Deadline(shrinkSeconds), new CaseShrinker());
     }
 

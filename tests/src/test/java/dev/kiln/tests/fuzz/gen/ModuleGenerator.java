@@ -26,6 +26,7 @@ public final class ModuleGenerator {
     private final int bodyBudget;
     private final boolean simd;
     private final boolean exceptions;
+    private final boolean gc;
 
     /** Modules without exception handling: {@link #ModuleGenerator(Random, int, int, boolean, boolean)}. */
     public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd) {
@@ -40,11 +41,20 @@ public final class ModuleGenerator {
      *                     (try_table with every clause kind), keeping exnrefs in locals
      */
     public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd, boolean exceptions) {
+        this(r, maxFunctions, bodyBudget, simd, exceptions, false);
+    }
+
+    /**
+     * @param gc whether some modules (one in three) make GC objects ({@link dev.kiln.tests.fuzz.wasm.GcSlots}: structs with a
+     *           subtype, i64 and i8 arrays, i31s in a global array of slots) and their code reads, writes, fills, copies and tests them
+     */
+    public ModuleGenerator(Random r, int maxFunctions, int bodyBudget, boolean simd, boolean exceptions, boolean gc) {
         this.r = r;
         this.maxFunctions = maxFunctions;
         this.bodyBudget = bodyBudget;
         this.simd = simd;
         this.exceptions = exceptions;
+        this.gc = gc;
     }
 
     public FuzzCase generate() {
@@ -88,7 +98,7 @@ public final class ModuleGenerator {
         globals.add(fuel, new GlobalDef(NumType.I32, true, 4 + r.nextInt(30)));
         MemoryDef memory = r.nextInt(5) != 0 ? memory() : null;
         int tableSize = r.nextInt(3) != 0 ? r.nextInt(9) : 0;
-        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize, simd, tags);
+        ModulePlan plan = new ModulePlan(types, functionTypes, globals, fuel, memory, tableSize, simd, tags, gc && r.nextInt(3) == 0);
 
         List<FuzzFunction> functions = new ArrayList<>();
         long[] costs = new long[nFunctions];

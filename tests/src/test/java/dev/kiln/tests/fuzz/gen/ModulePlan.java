@@ -16,9 +16,10 @@ import java.util.List;
  * @param tableSize 0 when there is no table
  * @param simd      whether bodies use v128 values and SIMD instructions
  * @param tags      the exception tags' type indices (empty: bodies neither throw nor catch)
+ * @param gc        whether bodies make and use GC objects ({@link dev.kiln.tests.fuzz.wasm.GcSlots})
  */
 record ModulePlan(List<FuncSig> types, List<Integer> functionTypes, List<GlobalDef> globals, int fuelGlobal, MemoryDef memory,
-                  int tableSize, boolean simd, List<Integer> tags) {
+                  int tableSize, boolean simd, List<Integer> tags, boolean gc) {
     List<NumType> tagParams(int tag) {
         return types.get(tags.get(tag)).params();
     }

@@ -24,13 +24,14 @@ public final class BinaryEncoder {
 
     private byte[] module() {
         WasmBytes w = new WasmBytes().raw(new byte[] {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00});
-        WasmBytes t = new WasmBytes().u32(types.types().size());
+        WasmBytes t = new WasmBytes().u32(types.types().size() + (module.usesGc() ? GcSlots.TYPE_COUNT : 0));
         for (FuncSig s : types.types()) {
             t.byte_(0x60).u32(s.params().size());
             for (NumType p : s.params()) t.byte_(p.code);
             t.u32(s.results().size());
             for (NumType r : s.results()) t.byte_(r.code);
         }
+        if (module.usesGc()) GcSlots.binaryTypes(t, types.types().size());
         w.section(1, t);
         if (!module.functions().isEmpty()) {
             WasmBytes f = new WasmBytes().u32(module.functions().size());
@@ -52,13 +53,14 @@ public final class BinaryEncoder {
             for (int type : module.tags()) tags.byte_(0x00).u32(type);
             w.section(13, tags);
         }
-        if (!module.globals().isEmpty()) {
-            WasmBytes g = new WasmBytes().u32(module.globals().size());
+        if (!module.globals().isEmpty() || module.usesGc()) {
+            WasmBytes g = new WasmBytes().u32(module.globals().size() + (module.usesGc() ? 1 : 0));
             for (GlobalDef d : module.globals()) {
                 g.byte_(d.type().code).byte_(d.mutable() ? 1 : 0);
                 constant(g, d.type(), d.init(), d.initHigh());
                 g.byte_(0x0B);
             }
+            if (module.usesGc()) GcSlots.binaryGlobal(g, types.types().size());
             w.section(6, g);
         }
         exports(w);
@@ -391,6 +393,42 @@ public final class BinaryEncoder {
                     w.byte_(0x0A);
                 }
                 case TryTable t -> tryTable(t);
+                case GcNew g -> {
+                    slots();
+                    w.byte_(0x41).sleb(g.slot());
+                    all(g.values());
+                    switch (g.shape()) {
+                        case STRUCT, SUBSTRUCT -> w.byte_(0xFB).u32(0x00).u32(gcType(g.shape()));
+                        case LONGS, BYTES -> w.byte_(0xFB).u32(0x06).u32(gcType(g.shape()));
+                        case I31 -> w.byte_(0xFB).u32(0x1C);
+                    }
+                    w.byte_(0xFB).u32(0x0E).u32(gcBase() + GcSlots.SLOTS_TYPE);
+                }
+                case GcRead g -> {
+                    slot(g.shape(), g.slot());
+                    all(g.index());
+                    w.byte_(0xFB).u32(GcSlots.readOpcode(g.shape(), g.op()));
+                    if (g.shape().isStruct()) w.u32(gcType(g.shape())).u32(g.op());
+                    else if (GcSlots.readsElement(g.shape(), g.op())) w.u32(gcType(g.shape()));
+                }
+                case GcWrite g -> {
+                    slot(g.shape(), g.slot());
+                    boolean copy = g.shape().isArray() && g.op() == 2;
+                    expr(g.operands().get(0));
+                    if (copy) slot(g.shape(), g.source());
+                    all(g.operands().subList(1, g.operands().size()));
+                    w.byte_(0xFB).u32(GcSlots.writeOpcode(g.shape(), g.op())).u32(gcType(g.shape()));
+                    if (g.shape().isStruct() || copy) w.u32(g.shape().isStruct() ? g.op() : gcType(g.shape()));
+                }
+                case GcTest g -> {
+                    for (int b = 0; b < GcSlots.TESTED.length; b++) {
+                        slotValue(g.slot());
+                        w.byte_(0xFB).u32(0x14);
+                        if (b < GcSlots.SLOTS_TYPE) w.sleb(gcBase() + GcSlots.TESTED[b]);
+                        else w.byte_(GcSlots.TESTED[b]);
+                        if (b > 0) w.byte_(0x41).sleb(b).byte_(0x74).byte_(0x72);
+                    }
+                }
                 case Canon c -> {
                     NumType t = c.types().get(0);
                     int s = t == NumType.F32 ? fn.scratchF32() : fn.scratchF64();
@@ -404,6 +442,33 @@ public final class BinaryEncoder {
                     w.byte_(0x20).u32(s).byte_(0x20).u32(s).byte_(t == NumType.F32 ? 0x5B : 0x61).byte_(0x1B);
                 }
             }
+        }
+
+        private int gcBase() {
+            return types.types().size();
+        }
+
+        private int gcType(GcSlots.Shape s) {
+            return gcBase() + s.typeOffset();
+        }
+
+        /** The GC slot array (the global after the module's own). */
+        private void slots() {
+            w.byte_(0x23).u32(module.globals().size());
+        }
+
+        /** GC slot {@code slot}'s anyref. */
+        private void slotValue(int slot) {
+            slots();
+            w.byte_(0x41).sleb(slot).byte_(0xFB).u32(0x0B).u32(gcBase() + GcSlots.SLOTS_TYPE);
+        }
+
+        /** GC slot {@code slot}'s value cast to {@code s} (ref.cast; a null or another kind traps). */
+        private void slot(GcSlots.Shape s, int slot) {
+            slotValue(slot);
+            w.byte_(0xFB).u32(0x16);
+            if (s == GcSlots.Shape.I31) w.byte_(0x6C);
+            else w.sleb(gcType(s));
         }
 
         /** A try_table in its frame: the frame and landing blocks (outermost first), the try_table, then each handler after its landing block ends. */

@@ -508,6 +508,52 @@ public sealed interface Expr {
         }
     }
 
+    /** Puts a new object of {@code shape} made from {@code values} ({@link GcSlots#newOperands}) in GC slot {@code slot}. */
+    record GcNew(GcSlots.Shape shape, int slot, List<Expr> values) implements Expr {
+        public GcNew {
+            values = List.copyOf(values);
+        }
+
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    /**
+     * Read {@code op} ({@link GcSlots#readType}) of the object in GC slot {@code slot} cast to
+     * {@code shape} (a cast failure or a null traps); {@code index} is the element's index or null.
+     */
+    record GcRead(GcSlots.Shape shape, int op, int slot, List<Expr> index) implements Expr {
+        public GcRead {
+            index = List.copyOf(index);
+        }
+
+        public List<NumType> types() {
+            return List.of(GcSlots.readType(shape, op));
+        }
+    }
+
+    /**
+     * Write {@code op} ({@link GcSlots#writeOperands}) to the object in GC slot {@code slot} cast to
+     * {@code shape}; an array copy reads from slot {@code source}.
+     */
+    record GcWrite(GcSlots.Shape shape, int op, int slot, int source, List<Expr> operands) implements Expr {
+        public GcWrite {
+            operands = List.copyOf(operands);
+        }
+
+        public List<NumType> types() {
+            return none();
+        }
+    }
+
+    /** One bit per heap type of {@link GcSlots#TESTED}: whether GC slot {@code slot}'s value is of it ({@code ref.test}). */
+    record GcTest(int slot) implements Expr {
+        public List<NumType> types() {
+            return List.of(NumType.I32);
+        }
+    }
+
     /** Concatenated types of {@code es}. */
     static List<NumType> typesOf(List<Expr> es) {
         List<NumType> out = new ArrayList<>();

@@ -57,6 +57,10 @@ public final class ExprTree {
             case Canon c -> List.of(c.value());
             case Throw t -> t.args();
             case ThrowRef t -> List.of(t.exception());
+            case GcNew g -> g.values();
+            case GcRead g -> g.index();
+            case GcWrite g -> g.operands();
+            case GcTest g -> List.of();
             case TryTable t -> {
                 List<Body> bodies = new ArrayList<>(List.of(t.body()));
                 for (Clause c : t.handled()) bodies.add(c.handler());
@@ -110,6 +114,10 @@ public final class ExprTree {
             case Canon c -> new Canon(k.next());
             case Throw t -> new Throw(t.tag(), k.take(t.args().size()), t.claimed());
             case ThrowRef t -> new ThrowRef(k.next(), t.claimed());
+            case GcNew g -> new GcNew(g.shape(), g.slot(), k.take(g.values().size()));
+            case GcRead g -> new GcRead(g.shape(), g.op(), g.slot(), k.take(g.index().size()));
+            case GcWrite g -> new GcWrite(g.shape(), g.op(), g.slot(), g.source(), k.take(g.operands().size()));
+            case GcTest g -> g;
             case TryTable t -> {
                 List<Expr> inputs = k.take(t.inputs().size());
                 Body body = k.body(t.body());

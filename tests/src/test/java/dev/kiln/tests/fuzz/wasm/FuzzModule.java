@@ -67,6 +67,16 @@ public record FuzzModule(List<FuncSig> types, List<FuzzFunction> functions, List
         return uses[0];
     }
 
+    /** Whether code uses GC objects ({@link GcSlots}: then the module has the GC types and the slot global). */
+    public boolean usesGc() {
+        boolean[] uses = {false};
+        for (FuzzFunction f : functions) {
+            ExprTree.forEach(f.body(), e -> uses[0] |= e instanceof Expr.GcNew || e instanceof Expr.GcRead || e instanceof Expr.GcWrite
+                    || e instanceof Expr.GcTest);
+        }
+        return uses[0];
+    }
+
     /** The parameters of tag {@code tag}. */
     public List<NumType> tagParams(int tag) {
         return types.get(tags.get(tag)).params();

@@ -34,6 +34,7 @@ public final class NanDeterminism {
             case GlobalGet g -> true;
             case Load l -> true;
             case Canon c -> true;
+            case GcRead g -> true; // a field or element, stored exactly
             case Simd s -> true; // a float extracted from a vector, which is exact (VCanon)
             case LocalTee t -> exact(t.value());
             case Select s -> exact(s.first()) && exact(s.second());
@@ -95,6 +96,8 @@ public final class NanDeterminism {
             case LocalTee t -> 1;
             case GlobalSet s -> 1;
             case Store s -> 2;
+            case GcNew g -> g.values().size();
+            case GcWrite g -> g.operands().size();
             case Call c -> c.args().size();
             case CallIndirect c -> c.args().size();
             case CallRef c -> c.args().size();

@@ -30,6 +30,7 @@ public final class WatPrinter {
         for (int i = 0; i < types.types().size(); i++) {
             sb.append("  (type (;").append(i).append(";) (func").append(sig(types.types().get(i))).append("))\n");
         }
+        if (module.usesGc()) sb.append(GcSlots.watTypes());
         if (module.table() != null) sb.append("  (table (;0;) ").append(module.table().size()).append(' ').append(module.table().size()).append(" funcref)\n");
         if (module.memory() != null) {
             MemoryDef ms = module.memory();
@@ -48,6 +49,7 @@ public final class WatPrinter {
             sb.append("  (global (;").append(i).append(";) ").append(t).append(' ').append(constant(g.type(), g.init(), g.initHigh()))
                     .append(i == module.fuelGlobal() ? ")  ;; fuel of guarded calls\n" : ")\n");
         }
+        if (module.usesGc()) sb.append(GcSlots.watGlobal());
         for (int i = 0; i < module.functions().size(); i++) sb.append(new FunctionPrinter(i, module.functions().get(i)).print());
         for (int f : module.exportedFunctions()) sb.append("  (export \"").append(FuzzModule.functionExport(f)).append("\" (func $f").append(f).append("))\n");
         for (int g : module.exportedGlobals()) sb.append("  (export \"").append(FuzzModule.globalExport(g)).append("\" (global ").append(g).append("))\n");
@@ -277,6 +279,33 @@ public final class WatPrinter {
                 }
                 case Throw t -> List.of(node("throw $t" + t.tag(), all(t.args())));
                 case ThrowRef t -> List.of(node("throw_ref", items(t.exception())));
+                case GcNew g -> {
+                    String make = switch (g.shape()) {
+                        case STRUCT, SUBSTRUCT -> "struct.new " + g.shape().wat;
+                        case LONGS, BYTES -> "array.new " + g.shape().wat;
+                        case I31 -> "ref.i31";
+                    };
+                    yield List.of(node("array.set $gcSlotsT", List.of("(global.get $gcSlots)", "(i32.const " + g.slot() + ")", node(make, all(g.values())))));
+                }
+                case GcRead g -> {
+                    List<String> parts = new ArrayList<>(List.of(gcSlot(g.shape(), g.slot())));
+                    parts.addAll(all(g.index()));
+                    yield List.of(node(GcSlots.readWat(g.shape(), g.op()), parts));
+                }
+                case GcWrite g -> {
+                    List<String> parts = new ArrayList<>(List.of(gcSlot(g.shape(), g.slot())));
+                    parts.addAll(items(g.operands().get(0)));
+                    if (g.shape().isArray() && g.op() == 2) parts.add(gcSlot(g.shape(), g.source()));
+                    parts.addAll(all(g.operands().subList(1, g.operands().size())));
+                    yield List.of(node(GcSlots.writeWat(g.shape(), g.op()), parts));
+                }
+                case GcTest g -> {
+                    String test = "(ref.test (ref " + GcSlots.TESTED_WAT[0] + ") " + gcSlotValue(g.slot()) + ")";
+                    for (int b = 1; b < GcSlots.TESTED.length; b++) {
+                        test = "(i32.or " + test + " (i32.shl (ref.test (ref " + GcSlots.TESTED_WAT[b] + ") " + gcSlotValue(g.slot()) + ") (i32.const " + b + ")))";
+                    }
+                    yield List.of(test);
+                }
                 case TryTable t -> tryTable(t);
                 case Canon c -> {
                     NumType t = c.types().get(0);
@@ -337,6 +366,16 @@ public final class WatPrinter {
     }
 
     /** {@code (head child...)} on one line when short, else one child per line. */
+    /** GC slot {@code slot}'s anyref. */
+    private static String gcSlotValue(int slot) {
+        return "(array.get $gcSlotsT (global.get $gcSlots) (i32.const " + slot + "))";
+    }
+
+    /** GC slot {@code slot}'s value cast to {@code s}. */
+    private static String gcSlot(GcSlots.Shape s, int slot) {
+        return "(ref.cast (ref " + s.wat + ") " + gcSlotValue(slot) + ")";
+    }
+
     private static String node(String head, List<String> children) {
         String one = "(" + head + (children.isEmpty() ? "" : " " + String.join(" ", children)) + ")";
         if (one.length() <= LINE && !one.contains("\n") && !one.contains(";;")) return one;
