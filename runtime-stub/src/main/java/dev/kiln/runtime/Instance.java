@@ -69,6 +69,8 @@ public final class Instance implements Caller {
     private final FunctionInstance[] functions;
     /** How many defined functions have an object so far (statistics and tests). */
     private final AtomicInteger definedFunctionObjects = new AtomicInteger();
+    /** The funcref descriptors of the defined functions, filled when first needed, with no object per function. */
+    private final DefinedFuncrefs funcrefs;
     final TableInstance[] tables;
     final MemoryInstance[] memories;
     final GlobalInstance[] globals;
@@ -108,6 +110,7 @@ public final class Instance implements Caller {
         this.vmctx = store.arena.allocate(VmContextLayout.size(m.memoryCount()), 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
         this.interpreted = module.interpreted();
+        this.funcrefs = new DefinedFuncrefs(this, m.functionCount());
         BY_CONTEXT.put(vmctx.address(), this);
     }
 
@@ -136,9 +139,7 @@ public final class Instance implements Caller {
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.INSTANCE_RETURN, natives.instanceReturn());
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
-        for (int i = m.importedFunctionCount(); i < functions.length; i++) {
-            if (functions[i] instanceof WasmFunction wf && wf.descriptor != 0) code.describe(i, wf.descriptor, store);
-        }
+        funcrefs.forEachFilled(i -> code.describe(i, funcrefs.descriptor(i), store));
         nativeCode = code;
     }
 
@@ -419,6 +420,7 @@ public final class Instance implements Caller {
      * VMContext so the host sees its caller.
      */
     private long descriptorFor(int i) {
+        if (definesFunction(i)) return funcref(i);
         FunctionInstance f = function(i);
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
         MemorySegment d = store.newDescriptor();
@@ -461,6 +463,19 @@ public final class Instance implements Caller {
         if (f != null) return f; // another thread made it first: one object per function
         definedFunctionObjects.incrementAndGet();
         return made;
+    }
+
+    /**
+     * The funcref value of function {@code index}: a defined function's descriptor, filled now if it
+     * was not, without making its {@link WasmFunction}; an imported function's own.
+     */
+    long funcref(int index) {
+        return definesFunction(index) ? funcrefs.descriptor(index) : store.funcref(functions[index]);
+    }
+
+    /** How many defined functions have a filled funcref descriptor (tests). */
+    int filledDescriptors() {
+        return funcrefs.filled();
     }
 
     /** The store-wide type id of function {@code index}'s type. */
@@ -532,7 +547,7 @@ public final class Instance implements Caller {
                     case I64_CONST, F64_CONST -> ci.imm();
                     case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
                     case REF_NULL -> 0;
-                    case REF_FUNC -> store.funcref(function((int) ci.imm()));
+                    case REF_FUNC -> funcref((int) ci.imm());
                     default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
                 };
             }
