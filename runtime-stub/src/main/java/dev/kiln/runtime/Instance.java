@@ -11,6 +11,7 @@ import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.Limits;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.SegmentMode;
 import dev.kiln.frontend.TableType;
@@ -386,19 +387,19 @@ public final class Instance implements Caller {
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
         // compiled code reads this array for calls to imports and for ref.func, which names only declared
         // functions (C.refs): the others get no descriptor until something asks for their funcref
-        MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
+        long[] entries = new long[functions.length];
         for (int i = 0; i < functions.length; i++) {
-            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) {
-                functionArray.setAtIndex(ValueLayout.JAVA_LONG, i, descriptorFor(i));
-            }
+            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) entries[i] = descriptorFor(i);
         }
+        MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
+        MemorySegment.copy(entries, 0, functionArray, ValueLayout.JAVA_LONG, 0, entries.length); // one copy, not a write per function
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
         store.register(this);
         // element segment items are evaluated at instantiation
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
             long[] items = new long[seg.items().size()];
-            for (int k = 0; k < items.length; k++) items[k] = evaluate(seg.items().get(k));
+            for (int k = 0; k < items.length; k++) items[k] = evaluateItem(seg.items().get(k));
             elementItems[i] = items;
         }
         for (Export e : m.exports()) {
@@ -509,6 +510,13 @@ public final class Instance implements Caller {
         DataSegment seg = m.data().get(segment);
         if (dataDropped[segment]) return MemorySegment.ofArray(new byte[0]);
         return MemorySegment.ofArray(m.dataArray()).asSlice(m.dataStart(seg), seg.dataLength());
+    }
+
+    /** An element segment's item: {@code ref.func} (nearly every item of a real program's table) without the evaluator's stack. */
+    private long evaluateItem(ConstExpr e) {
+        List<ConstInstr> instrs = e.instrs();
+        if (instrs.size() == 1 && instrs.get(0).op() == Opcode.REF_FUNC) return funcref((int) instrs.get(0).imm());
+        return evaluate(e);
     }
 
     /** Evaluates a validated constant expression of a one-word type, extended constants and allocating GC instructions included. */
