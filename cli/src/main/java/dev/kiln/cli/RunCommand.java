@@ -1,6 +1,5 @@
 package dev.kiln.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.interpreter.UnsupportedFeatureException;
 import dev.kiln.ir.code.FunctionTooLargeException;
 import dev.kiln.linker.BuildIdentity;
@@ -247,7 +246,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             if (stats != null) {
                 TierReport report = TierReport.of(module, store, 10);
                 if (stats.equals("json")) {
-                    err.println(new ObjectMapper().writeValueAsString(report));
+                    err.println(report.json());
                 } else {
                     err.print(report.text());
                 }

@@ -11,6 +11,7 @@ import dev.kiln.frontend.HeapType;
 import dev.kiln.frontend.Import;
 import dev.kiln.frontend.Limits;
 import dev.kiln.frontend.Module;
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.RawValues;
 import dev.kiln.frontend.SegmentMode;
 import dev.kiln.frontend.TableType;
@@ -69,6 +70,8 @@ public final class Instance implements Caller {
     private final FunctionInstance[] functions;
     /** How many defined functions have an object so far (statistics and tests). */
     private final AtomicInteger definedFunctionObjects = new AtomicInteger();
+    /** The funcref descriptors of the defined functions, filled when first needed, with no object per function. */
+    private final DefinedFuncrefs funcrefs;
     final TableInstance[] tables;
     final MemoryInstance[] memories;
     final GlobalInstance[] globals;
@@ -108,6 +111,7 @@ public final class Instance implements Caller {
         this.vmctx = store.arena.allocate(VmContextLayout.size(m.memoryCount()), 16);
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.STATE, store.state().address());
         this.interpreted = module.interpreted();
+        this.funcrefs = new DefinedFuncrefs(this, m.functionCount());
         BY_CONTEXT.put(vmctx.address(), this);
     }
 
@@ -136,9 +140,7 @@ public final class Instance implements Caller {
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.INSTANCE_RETURN, natives.instanceReturn());
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
-        for (int i = m.importedFunctionCount(); i < functions.length; i++) {
-            if (functions[i] instanceof WasmFunction wf && wf.descriptor != 0) code.describe(i, wf.descriptor, store);
-        }
+        funcrefs.forEachFilled(i -> code.describe(i, funcrefs.descriptor(i), store));
         nativeCode = code;
     }
 
@@ -385,19 +387,19 @@ public final class Instance implements Caller {
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
         // compiled code reads this array for calls to imports and for ref.func, which names only declared
         // functions (C.refs): the others get no descriptor until something asks for their funcref
-        MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
+        long[] entries = new long[functions.length];
         for (int i = 0; i < functions.length; i++) {
-            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) {
-                functionArray.setAtIndex(ValueLayout.JAVA_LONG, i, descriptorFor(i));
-            }
+            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) entries[i] = descriptorFor(i);
         }
+        MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
+        MemorySegment.copy(entries, 0, functionArray, ValueLayout.JAVA_LONG, 0, entries.length); // one copy, not a write per function
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
         store.register(this);
         // element segment items are evaluated at instantiation
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
             long[] items = new long[seg.items().size()];
-            for (int k = 0; k < items.length; k++) items[k] = evaluate(seg.items().get(k));
+            for (int k = 0; k < items.length; k++) items[k] = evaluateItem(seg.items().get(k));
             elementItems[i] = items;
         }
         for (Export e : m.exports()) {
@@ -419,6 +421,7 @@ public final class Instance implements Caller {
      * VMContext so the host sees its caller.
      */
     private long descriptorFor(int i) {
+        if (definesFunction(i)) return funcref(i);
         FunctionInstance f = function(i);
         if (!(f instanceof HostFunctionInstance h) || store.tier() == Tier.INTERP) return store.funcref(f);
         MemorySegment d = store.newDescriptor();
@@ -463,6 +466,19 @@ public final class Instance implements Caller {
         return made;
     }
 
+    /**
+     * The funcref value of function {@code index}: a defined function's descriptor, filled now if it
+     * was not, without making its {@link WasmFunction}; an imported function's own.
+     */
+    long funcref(int index) {
+        return definesFunction(index) ? funcrefs.descriptor(index) : store.funcref(functions[index]);
+    }
+
+    /** How many defined functions have a filled funcref descriptor (tests). */
+    int filledDescriptors() {
+        return funcrefs.filled();
+    }
+
     /** The store-wide type id of function {@code index}'s type. */
     int typeIdOfFunction(int index) {
         return typeIds[m.functionTypeIndex(index)];
@@ -494,6 +510,13 @@ public final class Instance implements Caller {
         DataSegment seg = m.data().get(segment);
         if (dataDropped[segment]) return MemorySegment.ofArray(new byte[0]);
         return MemorySegment.ofArray(m.dataArray()).asSlice(m.dataStart(seg), seg.dataLength());
+    }
+
+    /** An element segment's item: {@code ref.func} (nearly every item of a real program's table) without the evaluator's stack. */
+    private long evaluateItem(ConstExpr e) {
+        List<ConstInstr> instrs = e.instrs();
+        if (instrs.size() == 1 && instrs.get(0).op() == Opcode.REF_FUNC) return funcref((int) instrs.get(0).imm());
+        return evaluate(e);
     }
 
     /** Evaluates a validated constant expression of a one-word type, extended constants and allocating GC instructions included. */
@@ -532,7 +555,7 @@ public final class Instance implements Caller {
                     case I64_CONST, F64_CONST -> ci.imm();
                     case F32_CONST -> ci.imm() & 0xFFFF_FFFFL;
                     case REF_NULL -> 0;
-                    case REF_FUNC -> store.funcref(function((int) ci.imm()));
+                    case REF_FUNC -> funcref((int) ci.imm());
                     default -> throw new IllegalStateException("not a constant instruction: " + ci.op());
                 };
             }

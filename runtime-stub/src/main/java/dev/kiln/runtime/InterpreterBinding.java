@@ -100,8 +100,7 @@ final class InterpreterBinding implements InstanceContext {
     boolean hasType(long ref, int typeIndex) {
         int typeId = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_TYPE_ID);
         if (typeId == instance.typeIds[typeIndex]) return true;
-        FunctionInstance f = instance.store().functionByHandle(NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE));
-        return instance.store().functionGcType(f).isSubtypeOf(instance.gcTypes[typeIndex]);
+        return instance.store().functionGcType(ref).isSubtypeOf(instance.gcTypes[typeIndex]);
     }
 
     @Override
@@ -111,20 +110,28 @@ final class InterpreterBinding implements InstanceContext {
         if (Long.compareUnsigned(idx, table.size()) >= 0) throw new TrapException(TrapKind.UNDEFINED_ELEMENT);
         long ref = table.get(idx);
         if (ref == 0) throw new TrapException(TrapKind.UNINITIALIZED_ELEMENT);
-        int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
-        FunctionInstance f = instance.store().functionByHandle(handle);
         if (!hasType(ref, typeIndex)) throw new TrapException(TrapKind.INDIRECT_CALL_TYPE_MISMATCH);
-        if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
-        return -1 - handle;
+        return target(ref);
     }
 
     @Override
     public int resolveRef(long ref) {
         if (ref == 0) throw new TrapException(TrapKind.NULL_FUNCTION_REFERENCE);
-        int handle = NATIVE.get(ValueLayout.JAVA_INT, ref + VmContextLayout.FUNC_HANDLE);
-        FunctionInstance f = instance.store().functionByHandle(handle);
-        if (f instanceof WasmFunction wf && wf.instance == instance && instance.forInterpreter(wf.index) != null) return wf.index;
-        return -1 - handle;
+        return target(ref);
+    }
+
+    /**
+     * Where a call through descriptor {@code ref} goes: a function of this instance that runs in the
+     * interpreter by its index (no function object made), any other by {@code -1 - handle}.
+     */
+    private int target(long ref) {
+        int index = DefinedFuncrefs.indexOf(ref);
+        if (index >= 0 && NATIVE.get(ValueLayout.JAVA_LONG, ref + VmContextLayout.FUNC_VMCTX) == instance.vmctxAddress()
+                && instance.forInterpreter(index) != null) {
+            return index;
+        }
+        Store store = instance.store();
+        return -1 - store.handle(store.functionAt(ref));
     }
 
     @Override
@@ -159,7 +166,7 @@ final class InterpreterBinding implements InstanceContext {
 
     @Override
     public long refFunc(int funcIndex) {
-        return instance.store().funcref(instance.function(funcIndex));
+        return instance.funcref(funcIndex);
     }
 
     @Override

@@ -32,8 +32,10 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -434,7 +436,9 @@ public final class Store implements AutoCloseable {
 
     /** The run-time type of the function a non-null funcref names (for ref.test / ref.cast to a function type). */
     GcType functionGcType(long funcref) {
-        return functionGcType(function(funcref));
+        int index = DefinedFuncrefs.indexOf(funcref);
+        if (index >= 0) return definingInstance(funcref).gcTypeOfFunction(index); // no function object for a type check
+        return functionGcType(functionAt(funcref));
     }
 
     /** The run-time type of a function's type (its module's canonical type; a host function's is final, without supertypes). */
@@ -700,9 +704,9 @@ public final class Store implements AutoCloseable {
             // a host object of this store, or a GC value made external
             boolean ok = GcRefs.isHost(raw) ? hostObjects.get(raw) != null : GcRefs.isI31(raw) || isGcValue(raw);
             if (!ok) throw new IllegalArgumentException("no externref 0x" + Long.toHexString(raw) + " in this store");
-        } else if (isAnyHierarchy(t) || t.heapType().isConcrete() && !byDescriptor.containsKey(raw) && isGcValue(raw)) {
+        } else if (isAnyHierarchy(t) || t.heapType().isConcrete() && !isFuncref(raw) && isGcValue(raw)) {
             return; // GC references: WasmFunction.checkArguments checks them against the parameter's type
-        } else if (!byDescriptor.containsKey(raw)) {
+        } else if (!isFuncref(raw)) {
             throw new IllegalArgumentException("0x" + Long.toHexString(raw) + " is not a function reference of this store");
         }
     }
@@ -757,24 +761,79 @@ public final class Store implements AutoCloseable {
         return descriptorSlab.address() + (long) VmContextLayout.FUNC_DESCRIPTOR_SIZE * (DESCRIPTORS_PER_SLAB - descriptorsLeft--);
     }
 
+    /**
+     * Chunks of defined functions' descriptors ({@link DefinedFuncrefs}) by address, so a raw funcref
+     * from Java is recognised, and its function found, without a map entry per descriptor.
+     */
+    private final NavigableMap<Long, DescriptorChunk> descriptorChunks = new ConcurrentSkipListMap<>();
+
+    /** A chunk of {@code instance}'s defined-function descriptors, the first for function {@code firstIndex}. */
+    private record DescriptorChunk(Instance instance, int firstIndex) {
+    }
+
+    /** A zeroed chunk of {@code bytes} for {@code instance}'s descriptors of functions from {@code firstIndex} on. */
+    MemorySegment newDescriptorChunk(long bytes, Instance instance, int firstIndex) {
+        MemorySegment chunk = arena.allocate(bytes, 16);
+        descriptorChunks.put(chunk.address(), new DescriptorChunk(instance, firstIndex));
+        return chunk;
+    }
+
+    /**
+     * The function of a defined function's descriptor at {@code raw} (made now if it had no object),
+     * or null when {@code raw} is no filled descriptor of a chunk: an untrusted word is checked
+     * against the chunks' bounds before it is read.
+     */
+    private FunctionInstance definedFunctionAt(long raw) {
+        Map.Entry<Long, DescriptorChunk> e = descriptorChunks.floorEntry(raw);
+        if (e == null) return null;
+        long offset = raw - e.getKey();
+        if (offset >= DefinedFuncrefs.chunkBytes() || offset % VmContextLayout.FUNC_DESCRIPTOR_SIZE != 0 || !DefinedFuncrefs.isFilled(raw)) {
+            return null;
+        }
+        return e.getValue().instance().function(e.getValue().firstIndex() + (int) (offset / VmContextLayout.FUNC_DESCRIPTOR_SIZE));
+    }
+
+    /**
+     * The function of a descriptor native or interpreted code holds (trusted: made by this store): by
+     * its store handle, or, for a defined function's descriptor, by its instance and index.
+     */
+    FunctionInstance functionAt(long descriptor) {
+        int handle = NATIVE.get(ValueLayout.JAVA_INT, descriptor + VmContextLayout.FUNC_HANDLE);
+        if (handle >= 0) return functionByHandle(handle);
+        return definingInstance(descriptor).function(-1 - handle);
+    }
+
+    /** The instance a defined function's (trusted) descriptor belongs to. */
+    private static Instance definingInstance(long descriptor) {
+        return Instance.byContext(NATIVE.get(ValueLayout.JAVA_LONG, descriptor + VmContextLayout.FUNC_VMCTX));
+    }
+
+    /** True when {@code raw} is a funcref this store gave out. */
+    private boolean isFuncref(long raw) {
+        return byDescriptor.containsKey(raw) || definedFunctionAt(raw) != null;
+    }
+
     /** The funcref value (descriptor address) of a function, creating its descriptor on first use. */
-    synchronized long funcref(FunctionInstance f) {
+    long funcref(FunctionInstance f) {
+        if (f.descriptor != 0) return f.descriptor;
+        if (f instanceof WasmFunction wf) {
+            f.descriptor = wf.instance.funcref(wf.index);
+            return f.descriptor;
+        }
+        return hostFuncref(f);
+    }
+
+    private synchronized long hostFuncref(FunctionInstance f) {
         if (f.descriptor != 0) return f.descriptor;
         // written by address: a table of 10 000 functions makes 10 000 descriptors at instantiation, before the JIT
         long d = newDescriptorAddress();
-        if (f instanceof WasmFunction wf) {
-            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX, wf.instance.vmctxAddress());
-            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE, 0);
-        } else if (f instanceof HostFunctionInstance h) {
-            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX, hostContext.address());
-            NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
-        }
-        // a defined function's type id is its instance's for the type index (no canonical-key lookup per function)
-        NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_TYPE_ID, f instanceof WasmFunction wf ? wf.instance.typeIdOfFunction(wf.index) : typeId(f));
+        HostFunctionInstance h = (HostFunctionInstance) f;
+        NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX, hostContext.address());
+        NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE, nativeActive ? hostThunk(h) : 0);
+        NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_TYPE_ID, typeId(f));
         NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_HANDLE, handle(f));
         f.descriptor = d;
         byDescriptor.put(f.descriptor, f);
-        if (f instanceof WasmFunction wf) wf.instance.describe(wf.index, f.descriptor);
         return f.descriptor;
     }
 
@@ -902,6 +961,7 @@ public final class Store implements AutoCloseable {
     public FunctionInstance function(long funcref) {
         if (funcref == 0) return null;
         FunctionInstance f = byDescriptor.get(funcref);
+        if (f == null) f = definedFunctionAt(funcref);
         if (f == null) throw new IllegalArgumentException("0x" + Long.toHexString(funcref) + " is not a function reference of this store");
         return f;
     }
@@ -1013,6 +1073,7 @@ public final class Store implements AutoCloseable {
         memories.clear();
         tables.clear();
         functionsByHandle.clear();
+        descriptorChunks.clear();
         hostObjects.clear();
         javaRoots.clear();
     }

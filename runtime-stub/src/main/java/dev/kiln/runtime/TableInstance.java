@@ -48,7 +48,7 @@ public final class TableInstance implements Extern {
         this.record = storeArena.allocate(VmContextLayout.TABLE_RECORD_SIZE, 8);
         allocate(min);
         size = min;
-        fillRaw(0, min, initValue);
+        if (initValue != 0) fillRaw(0, min, initValue); // a new allocation is zeroed: null everywhere
         publish();
     }
 
@@ -165,7 +165,7 @@ public final class TableInstance implements Extern {
 
     void init(long d, long[] items, long s, long n) {
         if (outside(s, n, items.length) || outside(d, n, size)) throw new TrapException(TrapKind.OUT_OF_BOUNDS_TABLE);
-        for (long i = 0; i < n; i++) elements.setAtIndex(ValueLayout.JAVA_LONG, d + i, items[(int) (s + i)]);
+        MemorySegment.copy(items, (int) s, elements, ValueLayout.JAVA_LONG, d * 8, (int) n);
     }
 
     /** Whether {@code [start, start + n)} leaves {@code [0, size)}, unsigned and without overflow (table64 indices are u64). */

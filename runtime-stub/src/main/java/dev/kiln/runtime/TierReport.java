@@ -46,6 +46,39 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
                 s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot.subList(0, Math.min(topCount, hot.size())));
     }
 
+    /**
+     * The report as one line of JSON (the record's components by name, {@code top} as an array of
+     * objects), written by hand: a JSON library costs the process more class loading than the run
+     * of a small program.
+     */
+    public String json() {
+        StringBuilder sb = new StringBuilder("{\"functions\":").append(functions)
+                .append(",\"interpreted\":").append(interpreted).append(",\"promoted\":").append(promoted)
+                .append(",\"boundFromCache\":").append(boundFromCache).append(",\"osrEntries\":").append(osrEntries)
+                .append(",\"notCompiled\":").append(notCompiled).append(",\"compiled\":").append(compiled)
+                .append(",\"compileMillis\":").append(compileMillis).append(",\"firstInstructionMillis\":").append(firstInstructionMillis)
+                .append(",\"top\":[");
+        for (int i = 0; i < top.size(); i++) {
+            Hot h = top.get(i);
+            sb.append(i > 0 ? "," : "").append("{\"index\":").append(h.index).append(",\"name\":");
+            quote(sb, h.name);
+            sb.append(",\"calls\":").append(h.calls).append(",\"backEdges\":").append(h.backEdges)
+                    .append(",\"nativeNow\":").append(h.nativeNow).append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        sb.append('"');
+    }
+
     public String text() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("kiln stats: %d functions: %d interpreted, %d promoted to native, %d bound from the cache, "
