@@ -78,6 +78,7 @@ compile_program() { # name wasm
   local obj; obj=$(ls -t "$cache"/*.o | head -1)
   record "{\"label\":\"size:$name:kiln\",\"text\":$(text_size "$obj"),\"file\":$(stat -c %s "$obj"),\"code\":$(code_bytes "$obj")}"
   for e in wasmtime-cranelift wasmtime-winch; do
+    [[ " ${tiers[*]} " == *" $e "* ]] || continue # only the engines this run measures
     local cwasm=$out/$name.$e.cwasm saved=$out/$name.$e.compile.json
     if [ -n "${REUSE_WASMTIME:-}" ] && [ "$cwasm" -nt "$wasm" ] && [ -f "$saved" ]; then
       cat "$saved" >> "$jsonl" # wasmtime's compile of the same module, timed in an earlier run
