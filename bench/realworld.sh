@@ -20,7 +20,8 @@
 # tiers and wasmtime's Cranelift and Winch. BEFORE=LAUNCHER adds the tiers native-before, auto-warm-before,
 # auto-cold-before and interp-before, run by another kiln launcher (e.g. a script running an older jar) in
 # the same rounds, so a change is measured side by side under the same load. Medians of RUNS runs. Writes bench/results/realworld.md and
-# realworld.jsonl. wasmtime runs through its Python package (its start-up is Python's, ~0.1 s, and
+# realworld.jsonl; realworld.md ends with auto cold / interp and auto warm / native per workload (the median over rounds of
+# the ratio within a round). wasmtime compiles a program only when TIERS has a wasmtime engine. wasmtime runs through its Python package (its start-up is Python's, ~0.1 s, and
 # its first instruction is timed from the script's start, not the process's).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -78,6 +79,7 @@ compile_program() { # name wasm
   local obj; obj=$(ls -t "$cache"/*.o | head -1)
   record "{\"label\":\"size:$name:kiln\",\"text\":$(text_size "$obj"),\"file\":$(stat -c %s "$obj"),\"code\":$(code_bytes "$obj")}"
   for e in wasmtime-cranelift wasmtime-winch; do
+    [[ " ${tiers[*]} " == *" $e "* ]] || continue # only the engines this run measures
     local cwasm=$out/$name.$e.cwasm saved=$out/$name.$e.compile.json
     if [ -n "${REUSE_WASMTIME:-}" ] && [ "$cwasm" -nt "$wasm" ] && [ -f "$saved" ]; then
       cat "$saved" >> "$jsonl" # wasmtime's compile of the same module, timed in an earlier run

@@ -68,3 +68,24 @@ for w in workloads:
         cpu = '-' if c is None else f"{c:.2f} s"
         print(f"| {w} | {e} | {t:.2f} s | {ratio(t, base_t)} | {cpu} | {ratio(c, base_c)} | {m / 1024:.0f} MB | {ratio(m, base_m)} | "
               f"{'-' if f is None else f'{f:.0f} ms'} |")
+
+
+def paired(a, b, key):
+    """The median over rounds of a's figure over b's in the same round (rounds interleave the tiers)."""
+    ra, rb = by.get(a, []), by.get(b, [])
+    rs = [x[key] / y[key] for x, y in zip(ra, rb) if x.get(key) and y.get(key)]
+    return f"{statistics.median(rs):.2f}x" if rs else "-"
+
+
+pairs = [(s, f"auto-cold{s}", f"interp{s}", f"auto-warm{s}", f"native{s}") for s in ("", "-before")]
+if any(f"run:{w}:{p[1]}" in by or f"run:{w}:{p[3]}" in by for w in workloads for p in pairs):
+    print("\n### The auto tier against interp and native (median over rounds of the ratio within a round)\n")
+    print("| workload | build | auto cold / interp, wall | CPU | auto warm / native, wall | CPU |")
+    print("|---|---|---|---|---|---|")
+    for w in workloads:
+        for s, cold, interp, warm, native in pairs:
+            c, i, a, n = (f"run:{w}:{e}" for e in (cold, interp, warm, native))
+            if c not in by and a not in by:
+                continue
+            print(f"| {w} | {'before' if s else 'this'} | {paired(c, i, 'seconds')} | {paired(c, i, 'cpu_seconds')} "
+                  f"| {paired(a, n, 'seconds')} | {paired(a, n, 'cpu_seconds')} |")

@@ -10,24 +10,48 @@ import java.util.function.LongSupplier;
  * daemon threads started on first use. When the set is full, the coldest droppable request is
  * dropped to make room (its {@code onDrop} runs); a request that cannot be dropped is always kept.
  * Choosing scans the pending requests (at most the bound), far cheaper than the compile it picks.
+ *
+ * <p>A {@link CompilePace} bounds what the compilers compile by what the program has run: the
+ * hottest request waits (and the compiler with it) until its cost is earned. Draining the queue
+ * ({@link #awaitIdle}: before writing compiled code back, and in tests) lifts the bound.
  */
 final class CompileQueue {
     /**
      * A compilation to run: {@code heat} says how hot its function is now, {@code work} compiles and
-     * binds, {@code onDrop} (null: never dropped) runs when it is dropped unrun.
+     * binds, {@code onDrop} (null: never dropped) runs when it is dropped unrun; {@code cost} is the
+     * function's body size in bytes, what the pace charges for it.
      */
-    record Request(LongSupplier heat, Runnable work, Runnable onDrop) {
+    record Request(LongSupplier heat, Runnable work, Runnable onDrop, long cost) {
+        Request(LongSupplier heat, Runnable work, Runnable onDrop) {
+            this(heat, work, onDrop, 0);
+        }
     }
+
+    /** How long a compiler whose next request is not earned yet sleeps before it looks again. */
+    static final long PACE_RECHECK_MILLIS = 10;
 
     private final int bound;
     private final int threads;
+    private final CompilePace pace;
     private final List<Request> pending = new ArrayList<>();
     private int running;
     private int started;
+    private int draining;
+    private long paceWaits;
 
     CompileQueue(int bound, int threads) {
+        this(bound, threads, CompilePace.unbounded());
+    }
+
+    CompileQueue(int bound, int threads, CompilePace pace) {
         this.bound = bound;
         this.threads = threads;
+        this.pace = pace;
+    }
+
+    /** The pace that bounds this queue's compiles (the interpreter reports its progress to it). */
+    CompilePace pace() {
+        return pace;
     }
 
     void add(Request r) {
@@ -54,6 +78,11 @@ final class CompileQueue {
         return pending.size();
     }
 
+    /** How many times a compiler found the hottest request not earned yet and waited (for tests). */
+    synchronized long paceWaits() {
+        return paceWaits;
+    }
+
     private int coldestDroppable() {
         int best = -1;
         long bestHeat = Long.MAX_VALUE;
@@ -69,21 +98,36 @@ final class CompileQueue {
         return best;
     }
 
+    /** The hottest request once its cost is earned (or the queue drains); the program runs on meanwhile. */
     private Request takeHottest() throws InterruptedException {
         synchronized (this) {
-            while (pending.isEmpty()) wait();
-            int best = 0;
-            long bestHeat = Long.MIN_VALUE;
-            for (int i = 0; i < pending.size(); i++) {
-                long h = pending.get(i).heat().getAsLong();
-                if (h > bestHeat) {
-                    bestHeat = h;
-                    best = i;
+            while (true) {
+                while (pending.isEmpty()) wait();
+                int best = hottest();
+                Request r = pending.get(best);
+                if (draining == 0 && !pace.affords(r.cost())) {
+                    paceWaits++;
+                    wait(PACE_RECHECK_MILLIS);
+                    continue;
                 }
+                pace.spend(r.cost());
+                running++;
+                return pending.remove(best);
             }
-            running++;
-            return pending.remove(best);
         }
+    }
+
+    private int hottest() {
+        int best = 0;
+        long bestHeat = Long.MIN_VALUE;
+        for (int i = 0; i < pending.size(); i++) {
+            long h = pending.get(i).heat().getAsLong();
+            if (h > bestHeat) {
+                bestHeat = h;
+                best = i;
+            }
+        }
+        return best;
     }
 
     private void startCompiler() {
@@ -122,8 +166,14 @@ final class CompileQueue {
         }
     }
 
-    /** Waits until nothing is pending or running. */
+    /** Waits until nothing is pending or running; what is pending is compiled now, earned or not. */
     synchronized void awaitIdle() throws InterruptedException {
-        while (!pending.isEmpty() || running > 0) wait();
+        draining++;
+        notifyAll();
+        try {
+            while (!pending.isEmpty() || running > 0) wait();
+        } finally {
+            draining--;
+        }
     }
 }

@@ -28,12 +28,19 @@ final class InterpreterBinding implements InstanceContext {
     /** Function entries and back-edges between checks for interruption when fuel is not metered. */
     static final int UNMETERED_POLL_INTERVAL = 4096;
 
-    /** Interruption first; then, when the store meters fuel, one unit for this event (and every next one polls). */
+    /**
+     * Interruption first; then, when the store meters fuel, one unit for this event (and every next one polls).
+     * The events counted down since the last poll are the program's progress the tier-up's pace counts.
+     */
     @Override
     public int poll() {
         if (instance.interruptFlag()) throw new TrapException(TrapKind.INTERRUPTED);
         Store store = instance.store();
-        if (!store.fuelMetered()) return UNMETERED_POLL_INTERVAL;
+        if (!store.fuelMetered()) {
+            TierUp.progress(UNMETERED_POLL_INTERVAL);
+            return UNMETERED_POLL_INTERVAL;
+        }
+        TierUp.progress(1);
         if (!ExecutionState.consumeFuel(store.state().address())) throw new TrapException(TrapKind.OUT_OF_FUEL);
         return 0;
     }

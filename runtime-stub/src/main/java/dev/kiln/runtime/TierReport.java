@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * What the tiers did with a module during a run ({@code kiln run --stats}).
@@ -19,11 +20,27 @@ import java.util.List;
  * @param compileMillis        time spent compiling them (the background thread in the auto tier)
  * @param firstInstructionMillis time from JVM start to the first Wasm instruction, or -1
  * @param top                  the functions the interpreter counted most, busiest first
+ * @param background           what the background compilers did (auto tier)
  */
 public record TierReport(int functions, int interpreted, int promoted, int boundFromCache, int osrEntries, int notCompiled, int compiled,
-                         double compileMillis, long firstInstructionMillis, List<Hot> top) {
+                         double compileMillis, long firstInstructionMillis, List<Hot> top, Background background) {
     /** A function's interpreter counters, and whether it runs natively now. */
     public record Hot(int index, String name, long calls, long backEdges, boolean nativeNow) {
+    }
+
+    /**
+     * The background compilations of the auto tier: {@code requested} promotions and OSR continuations,
+     * {@code ran} of them (the rest were {@code dropped} from the full queue, or still waited at exit),
+     * their total wait in the queue, wall time and compiler-thread CPU time, and the slowest ones;
+     * {@code interpreterEvents} is the process's count of interpreted calls and back-edges, which
+     * earns compiles (a compile waits until the program has run long enough to pay for it).
+     */
+    public record Background(int requested, int ran, int dropped, double waitMillis, double millis, double cpuMillis,
+                             long interpreterEvents, List<Compile> slowest) {
+    }
+
+    /** One background compilation: an OSR continuation or a promotion of function {@code index}. */
+    public record Compile(int index, String name, boolean osr, double waitMillis, double millis, double cpuMillis) {
     }
 
     public static TierReport of(WasmModule module, Store store, int topCount) {
@@ -43,7 +60,22 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
         long firstMs = first == 0 ? -1
                 : ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - first) / 1_000_000;
         return new TierReport(m.functionBodies().size(), interpreted, s.promoted.get(), s.boundFromCache.get(), s.osr.get(), s.failed.get(),
-                s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot.subList(0, Math.min(topCount, hot.size())));
+                s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot.subList(0, Math.min(topCount, hot.size())),
+                background(s, m::functionDisplayName, topCount));
+    }
+
+    private static Background background(TierStats s, IntFunction<String> names, int topCount) {
+        List<TierStats.Compile> runs = s.compiles();
+        long wait = 0, wall = 0, cpu = 0;
+        for (TierStats.Compile c : runs) {
+            wait += c.waitNanos();
+            wall += c.nanos();
+            cpu += c.cpuNanos();
+        }
+        List<Compile> slowest = runs.stream().sorted(Comparator.comparingLong(TierStats.Compile::cpuNanos).reversed()).limit(topCount)
+                .map(c -> new Compile(c.funcIndex(), names.apply(c.funcIndex()), c.osr(), c.waitNanos() / 1e6, c.nanos() / 1e6, c.cpuNanos() / 1e6))
+                .toList();
+        return new Background(s.requested.get(), runs.size(), s.dropped.get(), wait / 1e6, wall / 1e6, cpu / 1e6, TierUp.events(), slowest);
     }
 
     /**
@@ -89,6 +121,16 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
         for (Hot h : top) {
             sb.append(String.format("kiln stats:   %-40s %10d calls %12d back-edges  %s%n", h.name, h.calls, h.backEdges,
                     h.nativeNow ? "native now" : "interpreted"));
+        }
+        Background b = background;
+        if (b.requested() > 0) {
+            sb.append(String.format("kiln stats: background compiles: %d requested, %d ran, %d dropped; %.1f ms waiting, %.1f ms compiling, "
+                    + "%.1f ms compiler CPU; %d interpreter events (calls and back-edges) earned them%n", b.requested(), b.ran(), b.dropped(),
+                    b.waitMillis(), b.millis(), b.cpuMillis(), b.interpreterEvents()));
+            for (Compile c : b.slowest()) {
+                sb.append(String.format("kiln stats:   %-40s %-7s waited %8.1f ms, compiled in %8.1f ms, %8.1f ms CPU%n", c.name(),
+                        c.osr() ? "OSR" : "promote", c.waitMillis(), c.millis(), c.cpuMillis()));
+            }
         }
         return sb.toString();
     }

@@ -2,7 +2,10 @@ package dev.kiln.runtime;
 
 import dev.kiln.interpreter.CompiledFunction;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.WeakReference;
+import java.util.function.Consumer;
 
 /**
  * Promotion of hot functions: the interpreter counts calls and loop back-edges per function; a
@@ -18,7 +21,9 @@ import java.lang.ref.WeakReference;
 final class TierUp {
     /** Requests that may wait; past this, the coldest promotion is dropped (and may be requested again). */
     static final int QUEUE_BOUND = 128;
-    private static final CompileQueue QUEUE = new CompileQueue(QUEUE_BOUND, compilerThreads());
+    private static final CompileQueue QUEUE = new CompileQueue(QUEUE_BOUND, compilerThreads(),
+            new CompilePace(CompilePace.ALLOWANCE_BYTES, CompilePace.EVENTS_PER_BYTE));
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private TierUp() {
     }
@@ -39,14 +44,14 @@ final class TierUp {
             return;
         }
         WeakReference<NativeModule> queued = new WeakReference<>(module);
-        QUEUE.add(new CompileQueue.Request(() -> f.hotness, () -> {
-            NativeModule m = queued.get();
-            if (m != null) m.promote(funcIndex);
-        }, () -> {
+        module.stats.requested.incrementAndGet();
+        QUEUE.add(new CompileQueue.Request(() -> f.hotness, recorded(queued, funcIndex, false, m -> m.promote(funcIndex)), () -> {
             // dropped unheard: let the interpreter report it again should it stay hot
+            NativeModule m = queued.get();
+            if (m != null) m.stats.dropped.incrementAndGet();
             f.hotness = 0;
             f.reportedHot = false;
-        }));
+        }, module.bodyBytes(funcIndex)));
     }
 
     /**
@@ -67,11 +72,27 @@ final class TierUp {
             return;
         }
         WeakReference<NativeModule> queued = new WeakReference<>(module);
+        module.stats.requested.incrementAndGet();
         // a loop still running in the interpreter: never dropped (there is one request per loop header)
-        QUEUE.add(new CompileQueue.Request(() -> f.hotness, () -> {
+        QUEUE.add(new CompileQueue.Request(() -> f.hotness,
+                recorded(queued, f.funcIndex, true, m -> compileOsrUnlessNative(m, f, osrIndex)), null, module.bodyBytes(f.funcIndex)));
+    }
+
+    /**
+     * The work of a request: {@code compile} on the module unless it was collected meanwhile, with its
+     * wait in the queue, its wall time and its compiler thread's CPU time recorded in the module's stats.
+     */
+    private static Runnable recorded(WeakReference<NativeModule> queued, int funcIndex, boolean osr, Consumer<NativeModule> compile) {
+        long requested = System.nanoTime();
+        return () -> {
             NativeModule m = queued.get();
-            if (m != null) compileOsrUnlessNative(m, f, osrIndex);
-        }, null));
+            if (m == null) return;
+            long start = System.nanoTime();
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            compile.accept(m);
+            m.stats.ran(new TierStats.Compile(funcIndex, osr, start - requested, System.nanoTime() - start,
+                    THREADS.getCurrentThreadCpuTime() - cpu));
+        };
     }
 
     private static void compileOsrUnlessNative(NativeModule module, CompiledFunction f, int osrIndex) {
@@ -89,6 +110,16 @@ final class TierUp {
             // e.g. SIMD, a full code space, a function over the compile budget: the loop stays interpreted
             module.stats.failed.incrementAndGet();
         }
+    }
+
+    /** The program ran {@code events} more interpreter events (calls and back-edges): what earns compiles ({@link CompilePace}). */
+    static void progress(long events) {
+        QUEUE.pace().progress(events);
+    }
+
+    /** Interpreter events counted in this process so far, all stores (for {@code --stats}). */
+    static long events() {
+        return QUEUE.pace().events();
     }
 
     /** Waits until every requested compilation has finished (tests, and before writing the cache back). */

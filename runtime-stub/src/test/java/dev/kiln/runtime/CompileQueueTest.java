@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,5 +99,60 @@ class CompileQueueTest {
         q.add(new CompileQueue.Request(() -> 1, meet, null));
         q.awaitIdle();
         assertEquals(List.of("met", "met"), ran, "two compilations were in progress together");
+    }
+
+    /** Waits (bounded) until {@code done} holds; the assertions after it are about counts, not times. */
+    private static void until(BooleanSupplier done) throws InterruptedException {
+        for (int i = 0; i < 2_000 && !done.getAsBoolean(); i++) Thread.sleep(5);
+        assertTrue(done.getAsBoolean(), "timed out");
+    }
+
+    @Test
+    void aCompileWaitsUntilTheProgramHasRunLongEnoughToEarnIt() throws InterruptedException {
+        CompilePace pace = new CompilePace(100, 10); // 100 bytes free, then 10 interpreter events a byte
+        CompileQueue q = new CompileQueue(16, 1, pace);
+        q.add(new CompileQueue.Request(() -> 5, () -> ran.add("small"), null, 80));
+        until(() -> ran.size() == 1);
+        q.add(new CompileQueue.Request(() -> 9, () -> ran.add("big"), null, 500));
+        long waits = q.paceWaits();
+        until(() -> q.paceWaits() >= waits + 2); // the compiler looked at it twice and left it
+        assertEquals(List.of("small"), ran, "80 + 500 bytes are more than the 100 free ones");
+        assertEquals(1, q.pending());
+        pace.progress(4_000); // earns 400 bytes: 80 + 500 <= 100 + 400 is still false
+        long more = q.paceWaits();
+        until(() -> q.paceWaits() >= more + 2);
+        assertEquals(List.of("small"), ran);
+        pace.progress(800); // 480 bytes earned: now it is
+        until(() -> ran.size() == 2);
+        assertEquals(List.of("small", "big"), ran);
+        assertEquals(0, q.pending());
+    }
+
+    @Test
+    void theHottestRequestWaitsForItsCostAndSmallerOnesDoNotOvertakeIt() throws InterruptedException {
+        CompilePace pace = new CompilePace(100, 10);
+        CompileQueue q = new CompileQueue(16, 1, pace);
+        CountDownLatch release = occupy(q); // costs nothing
+        q.add(new CompileQueue.Request(() -> 50, () -> ran.add("hot and big"), null, 1_000));
+        q.add(new CompileQueue.Request(() -> 1, () -> ran.add("cold and small"), null, 10));
+        release.countDown();
+        long waits = q.paceWaits();
+        until(() -> q.paceWaits() >= waits + 2);
+        assertEquals(List.of(), ran, "no starvation of the hottest by cheaper ones");
+        pace.progress(9_100); // 100 + 910 bytes: both
+        until(() -> ran.size() == 2);
+        assertEquals(List.of("hot and big", "cold and small"), ran);
+    }
+
+    @Test
+    void drainingCompilesWhatIsPendingEarnedOrNot() throws InterruptedException {
+        CompileQueue q = new CompileQueue(16, 1, new CompilePace(0, 1_000));
+        q.add(new CompileQueue.Request(() -> 1, () -> ran.add("unearned"), null, 1_000_000));
+        q.awaitIdle();
+        assertEquals(List.of("unearned"), ran, "before a write-back everything requested is compiled");
+        q.add(new CompileQueue.Request(() -> 1, () -> ran.add("after"), null, 10));
+        long waits = q.paceWaits();
+        until(() -> q.paceWaits() >= waits + 2);
+        assertEquals(List.of("unearned"), ran, "the pace holds again once drained");
     }
 }

@@ -151,6 +151,20 @@ class TieringTest {
     }
 
     @Test
+    void theInterpreterCountsItsCallsAndBackEdgesTowardsWhatEarnsBackgroundCompiles() {
+        engine = Engine.builder().tier(Tier.AUTO).hotCalls(1_000_000_000).hotLoops(1_000_000_000).precompiledCode(null).build();
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = auto(m);
+        long before = TierUp.events();
+        i.function("sum").call(100_000); // one call, 99 999 back-edges, all interpreted
+        long counted = TierUp.events() - before;
+        // counted at the polls, a poll interval at a time: all but the last partial interval
+        assertTrue(counted >= 100_000 - InterpreterBinding.UNMETERED_POLL_INTERVAL && counted <= 100_000 + InterpreterBinding.UNMETERED_POLL_INTERVAL,
+                "counted " + counted);
+        assertEquals(0, TierReport.of(m, store, 5).background().requested(), "nothing got hot");
+    }
+
+    @Test
     void aLongLoopEnteredOnceMovesToNativeCodeWhileRunning() {
         engine = Engine.builder().tier(Tier.AUTO).hotCalls(1_000_000).hotLoops(1000).compileInBackground(false).precompiledCode(null).build();
         WasmModule m = WasmModule.of(BYTES);
