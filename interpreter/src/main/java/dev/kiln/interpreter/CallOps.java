@@ -44,17 +44,16 @@ final class CallOps {
     /** Pushes the running frame and makes {@code callee} the running one, its arguments copied from the call at {@code pc}. */
     static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
         int depth = st.depth;
-        int nfp = fp + st.fn.frameSize;
+        int nfp = fp + st.fn().frameSize;
         st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
         long[] r = st.slots;
-        st.frameFunction[depth] = st.fn;
         st.framePc[depth] = pc;
         st.frameFp[depth] = fp;
         st.depth = depth + 1;
+        st.running(callee);
         Interpreter.copyArgs(r, c, pc, fp, nfp);
         long[] k = callee.constants;
         if (k.length != 0) System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
-        st.fn = callee;
         st.pc = 0;
         st.fp = nfp;
         return Families.ENTERED;

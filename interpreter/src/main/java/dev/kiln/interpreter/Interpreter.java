@@ -53,9 +53,10 @@ public final class Interpreter {
      */
     public static void reportStackRoots(LongConsumer root) {
         InterpreterStack st = STACKS.get();
-        if (st.fn == null) return; // no interpreter frame runs on this thread
+        CompiledFunction fn = st.fn();
+        if (fn == null) return; // no interpreter frame runs on this thread
         long[] s = st.slots;
-        int top = Math.min(s.length, st.fp + st.fn.frameSize);
+        int top = Math.min(s.length, st.fp + fn.frameSize);
         for (int i = 0; i < top; i++) if (s[i] != 0) root.accept(s[i]);
     }
 
@@ -120,13 +121,13 @@ public final class Interpreter {
 
     private static long[] invoke(InstanceContext ctx, CompiledFunction fn, long[] args, boolean mayTail) {
         InterpreterStack st = STACKS.get();
-        int base = st.depth;
+        int savedDepth = st.depth;
+        int base = savedDepth + 1; // above the running frame of the invocation this one is nested in
         int savedBase = st.base;
         boolean savedMayTail = st.baseMayTail;
         int savedTop = st.top;
         int fp = savedTop;
         int savedCountdown = st.pollCountdown;
-        CompiledFunction savedFn = st.fn;
         InstanceContext savedCtx = st.ctx;
         long savedMemBase = st.memBase;
         int savedPc = st.pc, savedFp = st.fp;
@@ -169,10 +170,9 @@ public final class Interpreter {
         } finally {
             st.base = savedBase;
             st.baseMayTail = savedMayTail;
-            st.depth = base;
+            st.depth = savedDepth;
             st.top = savedTop;
             st.pollCountdown = Math.min(savedCountdown, st.pollCountdown);
-            st.fn = savedFn;
             st.ctx = savedCtx;
             st.memBase = savedMemBase;
             st.pc = savedPc;
@@ -230,7 +230,7 @@ public final class Interpreter {
                 return loop(r, c, pc, fp, st, ctx, fn);
             } catch (ThrownException e) {
                 if (!unwind(st, ctx, e, base)) throw e; // no handler in this invocation's frames: on to its caller
-                fn = st.fn;
+                fn = st.fn();
                 c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
@@ -247,12 +247,11 @@ public final class Interpreter {
      * are gone; otherwise returns false.
      */
     private static boolean unwind(InterpreterStack st, InstanceContext ctx, ThrownException e, int base) {
-        CompiledFunction fn = st.fn;
+        CompiledFunction fn = st.fn();
         int pc = st.pc, fp = st.fp, depth = st.depth;
         while (true) {
             int landing = fn.handler(pc, e.tag, ctx);
             if (landing >= 0) {
-                st.fn = fn;
                 st.pc = landing;
                 st.fp = fp;
                 st.depth = depth;
@@ -276,7 +275,7 @@ public final class Interpreter {
         long memSize = ctx.memorySize();
         st.ctx = ctx;
         st.memBase = memBase;
-        st.fn = fn;
+        st.running(fn);
         st.fp = fp;
         try {
             while (true) {
@@ -313,7 +312,6 @@ public final class Interpreter {
                             int[] cc = caller.code;
                             int at = cpc + 4 + cc[cpc + 2]; // the call's result slots
                             int next = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
-                            st.fn = caller;
                             st.fp = cfp;
                             if (n == 1) r[cfp + cc[at]] = r[fp + c[pc + 2]];
                             else if (n != 0) {
@@ -334,14 +332,13 @@ public final class Interpreter {
                             long bytes = st.bytes + callee.stackBytes;
                             int depth = st.depth;
                             // over the budget, or the stacks must grow: CallOps enters it
-                            if (bytes > st.capBytes || depth >= st.framePc.length || nfp + callee.frameSize > r.length) break effect;
+                            if (bytes > st.capBytes || depth + 1 >= st.framePc.length || nfp + callee.frameSize > r.length) break effect;
                             if (nfp + callee.frameSize > st.highWater) st.highWater = nfp + callee.frameSize;
                             st.bytes = bytes;
-                            st.frameFunction[depth] = fn;
+                            st.frameFunction[depth + 1] = callee;
                             st.framePc[depth] = pc;
                             st.frameFp[depth] = fp;
                             st.depth = depth + 1;
-                            st.fn = callee;
                             st.fp = nfp;
                             callee.calls++;
                             int nargs = c[pc + 2];
@@ -478,14 +475,14 @@ public final class Interpreter {
                 int next = Families.effectful(op, r, c, pc, fp, st, ctx);
                 if (next >= 0) st.pc = next;
                 else if (next == Families.ENTERED) {
-                    CompiledFunction f = st.fn;
+                    CompiledFunction f = st.fn();
                     f.calls++;
                     if ((f.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0) entered(st, st.ctx, f);
                 }
                 }
                 // after a call out of the loop: the running frame is in st (no local is live across such a call)
                 ctx = st.ctx;
-                fn = st.fn;
+                fn = st.fn();
                 c = fn.code;
                 pc = st.pc;
                 fp = st.fp;
@@ -498,7 +495,8 @@ public final class Interpreter {
         } catch (StackOverflowError e) {
             // Only deep host re-entry can exhaust the Java stack; report it as Wasm does.
             TrapException t = new TrapException(TrapKind.CALL_STACK_EXHAUSTED);
-            t.addFrame(new WasmFrame(st.fn.funcIndex, st.fn.name, st.fn.wasmOffsetAt(st.pc)));
+            CompiledFunction f = st.fn();
+            t.addFrame(new WasmFrame(f.funcIndex, f.name, f.wasmOffsetAt(st.pc)));
             throw t;
         }
     }
@@ -531,7 +529,7 @@ public final class Interpreter {
      */
     private static RuntimeException leaving(RuntimeException e, InterpreterStack st) {
         if (e instanceof ThrownException) return e;
-        CompiledFunction fn = st.fn;
+        CompiledFunction fn = st.fn();
         int pc = st.pc;
         int depth = st.depth;
         TrapException t = (TrapException) e;

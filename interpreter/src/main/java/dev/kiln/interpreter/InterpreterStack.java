@@ -24,6 +24,11 @@ final class InterpreterStack {
     static final int MAX_SLOTS = 16 << 20;
 
     long[] slots = new long[1 << 14];
+    /**
+     * The function of each frame: of the suspended callers below {@link #depth} and of the running
+     * frame at {@code depth} ({@link #fn()}), so that a call stores one reference and a return none.
+     * Index 0 is never a frame: an invocation's bottom frame sits one above the depth it starts at.
+     */
     CompiledFunction[] frameFunction = new CompiledFunction[256];
     int[] framePc = new int[256];
     int[] frameFp = new int[256];
@@ -43,15 +48,15 @@ final class InterpreterStack {
     int loopWeight;
     long hotThreshold;
     /**
-     * The running frame, saved here while an effectful family method runs (see {@link Families}):
-     * such a method may switch frames by changing these and {@link #depth}.
+     * The running frame's pc and frame pointer, saved here while an effectful family method runs (see
+     * {@link Families}): such a method may switch frames by changing these, {@link #depth} and
+     * {@link #frameFunction}{@code [depth]}.
      */
-    CompiledFunction fn;
     int pc;
     int fp;
     /**
      * The running invocation's instance and its memory 0's base address: the dispatch loop reloads
-     * them (with {@link #fn}, {@link #pc}, {@link #fp}, {@link #slots}) after every call it makes out
+     * them (with {@link #fn()}, {@link #pc}, {@link #fp}, {@link #slots}) after every call it makes out
      * of the loop, so that none of its locals is live across a call (see {@code Interpreter.loop}).
      */
     InstanceContext ctx;
@@ -67,6 +72,16 @@ final class InterpreterStack {
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
     final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
 
+    /** The running frame's function (null when no interpreter frame runs on this thread). */
+    CompiledFunction fn() {
+        return frameFunction[depth];
+    }
+
+    /** Makes {@code f} the running frame's function. */
+    void running(CompiledFunction f) {
+        frameFunction[depth] = f;
+    }
+
     /** What a frame of a function that keeps {@code liveAcrossCall} values over a call counts as (16-byte aligned). */
     static int frameBytes(int liveAcrossCall) {
         long b = FRAME_BYTES + 8L * liveAcrossCall;
@@ -74,8 +89,8 @@ final class InterpreterStack {
     }
 
     /**
-     * Counts a frame of {@code fn} against the budget and makes room for frame {@link #depth} and
-     * slots up to {@code slotsTop}; traps with call stack exhausted, reported in the function that
+     * Counts a frame of {@code fn} against the budget and makes room for frames up to {@link #depth}
+     * {@code + 1} and slots up to {@code slotsTop}; traps with call stack exhausted, reported in the function that
      * could not be entered (as native code does), when over the budget.
      */
     void push(CompiledFunction fn, int slotsTop) {
@@ -88,8 +103,8 @@ final class InterpreterStack {
         bytes = b;
         if (slotsTop > highWater) highWater = slotsTop;
         if (slotsTop > slots.length) slots = Arrays.copyOf(slots, Math.min(MAX_SLOTS, Math.max(slotsTop, slots.length * 2)));
-        if (depth >= frameFunction.length) {
-            int n = Math.max(depth + 1, frameFunction.length * 2);
+        if (depth + 1 >= frameFunction.length) {
+            int n = Math.max(depth + 2, frameFunction.length * 2);
             frameFunction = Arrays.copyOf(frameFunction, n);
             framePc = Arrays.copyOf(framePc, n);
             frameFp = Arrays.copyOf(frameFp, n);

@@ -81,7 +81,7 @@ final class Wasm3Ops {
     private static int tailCall(long[] r, int[] c, int pc, int fp, InterpreterStack st, InstanceContext ctx,
                                 CompiledFunction callee, int target) {
         int nargs = c[pc + 2];
-        CompiledFunction fn = st.fn;
+        CompiledFunction fn = st.fn();
         if (callee != null) {
             // no allocation: the arguments go through the slots above the frame (they may overlap their destinations)
             int above = fp + fn.frameSize;
@@ -91,7 +91,7 @@ final class Wasm3Ops {
             Interpreter.copyArgs(s, c, pc, fp, above);
             System.arraycopy(s, above, s, fp, nargs);
             preload(s, fp, callee);
-            st.fn = callee;
+            st.running(callee);
             st.pc = 0;
             return Families.ENTERED;
         }

@@ -4,7 +4,10 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.WasmFrame;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +67,26 @@ class InterpreterTest {
         assertEquals(0, t.frames().get(0).funcIndex());
         assertEquals(2, t.frames().get(2).funcIndex());
         assertTrue(t.frames().get(0).wasmOffset() > t.frames().get(1).wasmOffset() - 100);
+    }
+
+    @Test
+    void aHostFunctionCallingBackIntoWasmLeavesTheFrameItInterruptedIntact() {
+        // the running frame's function is the top of the frame stack: a nested invocation's frames
+        // must start above it, or the interrupted frame would go on with the nested callee's code
+        TestContext ctx = context("""
+                (module
+                  (import "m" "host" (func $host (param i32) (result i32)))
+                  (func $twice (export "twice") (param i32) (result i32)
+                    (if (result i32) (i32.eqz (local.get 0)) (then (unreachable)) (else (i32.mul (local.get 0) (i32.const 2)))))
+                  (func $mid (param i32) (result i32) (i32.add (call $host (local.get 0)) (i32.div_s (i32.const 100) (local.get 0))))
+                  (func (export "outer") (param i32) (result i32) (i32.add (call $mid (local.get 0)) (i32.const 1000))))
+                """);
+        ctx.host = args -> ctx.call("twice", args[0]);
+        assertArrayEquals(new long[] {14 + 14 + 1000}, ctx.call("outer", 7));
+        TrapException t = assertThrows(TrapException.class, () -> ctx.call("outer", 0)); // traps in the nested twice(0)
+        assertEquals(TrapKind.UNREACHABLE, t.kind);
+        assertEquals(List.of(1, 2, 3), t.frames().stream().map(WasmFrame::funcIndex).toList());
+        assertArrayEquals(new long[] {10 + 20 + 1000}, ctx.call("outer", 5)); // and the frame stack is whole again
     }
 
     @Test

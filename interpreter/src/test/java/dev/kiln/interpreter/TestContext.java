@@ -6,8 +6,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-/** A minimal instance for interpreter tests: one page of memory, no tables or imports; compiles on demand. */
+/** A minimal instance for interpreter tests: one page of memory, no tables, imports answered by {@link #host}; compiles on demand. */
 class TestContext implements InstanceContext {
     private final ValidatedModule vm;
     private final CompiledFunction[] functions;
@@ -16,6 +17,10 @@ class TestContext implements InstanceContext {
     /** The tier-up thresholds the interpreter reads from this context (defaults: never hot). */
     int loopWeight = 1;
     long hotThreshold = Long.MAX_VALUE;
+    /** What a call of any imported function does with its arguments (default: fails). */
+    UnaryOperator<long[]> host = args -> {
+        throw new UnsupportedOperationException();
+    };
 
     TestContext(ValidatedModule vm) {
         this.vm = vm;
@@ -34,7 +39,7 @@ class TestContext implements InstanceContext {
     @Override public MemorySegment memory() { return memory; }
     @Override public long memorySize() { return memory.byteSize(); }
     @Override public long[] globalCells() { return new long[0]; }
-    @Override public long[] callFunction(int funcIndex, long[] args) { throw new UnsupportedOperationException(); }
+    @Override public long[] callFunction(int funcIndex, long[] args) { return host.apply(args); }
     @Override public int resolveIndirect(int tableIndex, long elementIndex, int typeIndex) { throw new UnsupportedOperationException(); }
     @Override public int resolveRef(long ref) { throw new UnsupportedOperationException(); }
     @Override public long[] callHandle(int handle, long[] args) { throw new UnsupportedOperationException(); }
