@@ -24,11 +24,13 @@ public final class Optimizer {
     /**
      * What a backend's IR gets after {@link #PIPELINE} (not the interpreter's: it adds blocks, and
      * what it saves is worth its compile time only in native code): divisions by constants as
-     * multiplies, then redundant computations removed, then the constants left unused.
+     * multiplies, then redundant computations and loads removed (loads after value numbering, which
+     * gives equal addresses one value), then the constants left unused.
      */
     public static final List<Pass> NATIVE = List.of(
             new ConstantDivision(),
             new GlobalValueNumbering(),
+            new RedundantLoadElimination(),
             new DeadCodeElimination());
 
     private Optimizer() {
