@@ -25,12 +25,14 @@ public final class Optimizer {
      * What a backend's IR gets after {@link #PIPELINE} (not the interpreter's: it adds blocks, and
      * what it saves is worth its compile time only in native code): divisions by constants as
      * multiplies, then redundant computations and loads removed (loads after value numbering, which
-     * gives equal addresses one value), then the constants left unused.
+     * gives equal addresses one value), then loop-invariant computations moved out of their loops
+     * (after value numbering, so each is moved once), then the constants left unused.
      */
     public static final List<Pass> NATIVE = List.of(
             new ConstantDivision(),
             new GlobalValueNumbering(),
             new RedundantLoadElimination(),
+            new LoopInvariantCodeMotion(),
             new DeadCodeElimination());
 
     private Optimizer() {
