@@ -97,6 +97,25 @@ class LoopInvariantCodeMotionTest {
     }
 
     @Test
+    void aSingleCycleOperationOfOneValueAndAConstantStays() {
+        // a + 16 would cost a register across the loop to save one add per iteration; a * 16 and a + b move
+        IrFunction f = moved("""
+                (module (memory 1)
+                  (func (param $a i32) (param $b i32) (param $n i32) (result i32) (local $i i32) (local $t i32)
+                    (loop $l
+                      (local.set $t (i32.add (local.get $t) (i32.xor (i32.add (local.get $a) (i32.const 16))
+                        (i32.xor (i32.mul (local.get $a) (i32.const 16)) (i32.sub (local.get $a) (local.get $b))))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                    (local.get $t)))
+                """);
+        int header = firstHeader(f);
+        assertTrue(positions(f, Opcode.I32_MUL).getFirst() < header, IrPrinter.print(f));
+        assertTrue(positions(f, Opcode.I32_SUB).getFirst() < header, IrPrinter.print(f));
+        assertTrue(positions(f, Opcode.I32_ADD).stream().filter(k -> k < header).findAny().isEmpty(), IrPrinter.print(f));
+    }
+
+    @Test
     void anInvariantOfTwoNestedLoopsLeavesBoth() {
         IrFunction f = moved("""
                 (module (global $g (mut i32) (i32.const 0))

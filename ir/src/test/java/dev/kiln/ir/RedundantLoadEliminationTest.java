@@ -43,6 +43,17 @@ class RedundantLoadEliminationTest {
     }
 
     @Test
+    void aLoadFromAnAddressThatWasItselfARedundantLoadIsRedundantToo() {
+        // *(*a) twice: the second inner load is the first, and so the second outer load reads the first's address
+        IrFunction f = eliminated("""
+                (module (memory 1)
+                  (func (param $a i32) (result i32)
+                    (i32.add (i32.load (i32.load (local.get $a))) (i32.load (i32.load (local.get $a))))))
+                """);
+        assertEquals(2, count(f, Opcode.I32_LOAD), IrPrinter.print(f));
+    }
+
+    @Test
     void aLoadAfterAStoreOfTheSameWidthReadsTheStoredValue() {
         IrFunction f = eliminated("""
                 (module (memory 1)

@@ -72,7 +72,7 @@ public final class RedundantLoadElimination implements Pass {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
                 if (Effects.addressesMemory(i.op) && i.resultCount() == 1) {
-                    Computation c = access(i.op, i);
+                    Computation c = access(i.op, i, renaming);
                     Known earlier = known.get(c);
                     if (earlier != null && earlier.epoch == epoch) {
                         renaming.replace(i.result(), earlier.value);
@@ -84,7 +84,7 @@ public final class RedundantLoadElimination implements Pass {
                 } else if (writes(i.op)) {
                     epoch = ++epochs;
                     Opcode load = loadOf(i.op);
-                    if (load != null) known.put(access(load, i), new Known(renaming.resolve(i.arg(1)), epoch));
+                    if (load != null) known.put(access(load, i, renaming), new Known(renaming.resolve(i.arg(1)), epoch));
                 }
             }
             epochAtEnd[b.id] = epoch;
@@ -100,11 +100,13 @@ public final class RedundantLoadElimination implements Pass {
 
     /**
      * The location a load reads or a store writes, as the load {@code load} of it: the offset, the
-     * memory (not the alignment, a hint) or lane, and the address (and a load_lane's vector).
+     * memory (not the alignment, a hint) or lane, and the address (and a load_lane's vector), with
+     * the loads removed so far read as the values that replace them.
      */
-    private static Computation access(Opcode load, Instruction i) {
+    private static Computation access(Opcode load, Instruction i, ValueRenaming renaming) {
         long where = load.immediate == Immediate.MEMARG ? i.imm2() >>> 32 : i.imm2();
         int[] args = load == i.op ? i.args() : new int[] {i.arg(0)};
+        for (int k = 0; k < args.length; k++) args[k] = renaming.resolve(args[k]);
         return new Computation(load, i.imm, where, args);
     }
 
