@@ -1,10 +1,7 @@
 package dev.kiln.ir;
 
 import dev.kiln.frontend.Opcode;
-import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.pass.GlobalValueNumbering;
-import dev.kiln.ir.pass.Optimizer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,16 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class GlobalValueNumberingTest {
     /** Function 0 of {@code wat}, optimised as every tier does, then numbered (verified after each step). */
     private static IrFunction numbered(String wat) {
-        ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
-        IrFunction f = IrBuilder.build(vm, 0);
-        Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
-        new GlobalValueNumbering().run(f);
-        IrVerifier.verify(vm.module(), f);
-        return f;
-    }
-
-    private static long count(IrFunction f, Opcode op) {
-        return f.blocks.stream().flatMap(b -> b.instructions.stream()).filter(i -> i.op == op).count();
+        return MidEndTesting.after(wat, new GlobalValueNumbering());
     }
 
     @Test
@@ -35,9 +23,9 @@ class GlobalValueNumberingTest {
                     (if (local.get 2) (then (global.set $g (i32.const 7))))
                     (i32.add (i32.mul (local.get 1) (local.get 0)) (i32.const 16))))
                 """);
-        assertEquals(1, count(f, Opcode.I32_MUL), IrPrinter.print(f));
-        assertEquals(1, count(f, Opcode.I32_ADD), IrPrinter.print(f));
-        assertEquals(3, count(f, Opcode.I32_CONST), "constants stay where they are: " + IrPrinter.print(f));
+        assertEquals(1, MidEndTesting.count(f, Opcode.I32_MUL), IrPrinter.print(f));
+        assertEquals(1, MidEndTesting.count(f, Opcode.I32_ADD), IrPrinter.print(f));
+        assertEquals(3, MidEndTesting.count(f, Opcode.I32_CONST), "constants stay where they are: " + IrPrinter.print(f));
     }
 
     @Test
@@ -48,7 +36,7 @@ class GlobalValueNumberingTest {
                     (then (i32.mul (local.get 0) (local.get 1)))
                     (else (i32.sub (i32.const 0) (i32.mul (local.get 0) (local.get 1)))))))
                 """);
-        assertEquals(2, count(f, Opcode.I32_MUL), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_MUL), IrPrinter.print(f));
     }
 
     @Test
@@ -60,9 +48,9 @@ class GlobalValueNumberingTest {
                       (i32.add (i32.add (global.get $g) (global.get $g))
                         (i32.add (i32.sub (local.get 0) (local.get 1)) (i32.sub (local.get 1) (local.get 0)))))))
                 """);
-        assertEquals(2, count(f, Opcode.I32_LOAD), IrPrinter.print(f));
-        assertEquals(2, count(f, Opcode.GLOBAL_GET), IrPrinter.print(f));
-        assertEquals(2, count(f, Opcode.I32_SUB), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_LOAD), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.GLOBAL_GET), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_SUB), IrPrinter.print(f));
     }
 
     @Test
@@ -73,7 +61,7 @@ class GlobalValueNumberingTest {
                   (i32.add (i32.add (i32.div_s (local.get 0) (local.get 1)) (i32.div_s (local.get 0) (local.get 1)))
                     (i32.div_s (local.get 0) (local.get 2)))))
                 """);
-        assertEquals(2, count(f, Opcode.I32_DIV_S), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_DIV_S), IrPrinter.print(f));
     }
 
     @Test
@@ -101,6 +89,6 @@ class GlobalValueNumberingTest {
                   (i32.xor (local.get 0) (local.get 1))))
                 """);
         // the xor in the loop and the one returned read the entry's (the verifier checks every use has a definition)
-        assertEquals(1, count(f, Opcode.I32_XOR), IrPrinter.print(f));
+        assertEquals(1, MidEndTesting.count(f, Opcode.I32_XOR), IrPrinter.print(f));
     }
 }

@@ -19,14 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoopInvariantCodeMotionTest {
     /** Function 0 of {@code wat}, optimised as every tier does, then with invariants moved (verified after each step). */
     private static IrFunction moved(String wat) {
-        ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
-        IrFunction f = IrBuilder.build(vm, 0);
-        Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
-        new GlobalValueNumbering().run(f);
-        IrVerifier.verify(vm.module(), f);
-        BitSet headersBefore = BackEdges.headers(f);
-        new LoopInvariantCodeMotion().run(f);
-        IrVerifier.verify(vm.module(), f);
+        BitSet headersBefore = BackEdges.headers(MidEndTesting.after(wat, new GlobalValueNumbering()));
+        IrFunction f = MidEndTesting.after(wat, new GlobalValueNumbering(), new LoopInvariantCodeMotion());
         assertEquals(headersBefore, BackEdges.headers(f), "the loop headers stay: " + IrPrinter.print(f));
         return f;
     }

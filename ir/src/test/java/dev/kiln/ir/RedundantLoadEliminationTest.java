@@ -1,10 +1,7 @@
 package dev.kiln.ir;
 
 import dev.kiln.frontend.Opcode;
-import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.pass.GlobalValueNumbering;
-import dev.kiln.ir.pass.Optimizer;
 import dev.kiln.ir.pass.RedundantLoadElimination;
 import org.junit.jupiter.api.Test;
 
@@ -14,17 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RedundantLoadEliminationTest {
     /** Function 0 of {@code wat}, optimised as every tier does, numbered, then with redundant loads removed (verified after each step). */
     private static IrFunction eliminated(String wat) {
-        ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
-        IrFunction f = IrBuilder.build(vm, 0);
-        Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
-        new GlobalValueNumbering().run(f);
-        new RedundantLoadElimination().run(f);
-        IrVerifier.verify(vm.module(), f);
-        return f;
-    }
-
-    private static long count(IrFunction f, Opcode op) {
-        return f.blocks.stream().flatMap(b -> b.instructions.stream()).filter(i -> i.op == op).count();
+        return MidEndTesting.after(wat, new GlobalValueNumbering(), new RedundantLoadElimination());
     }
 
     @Test
@@ -38,8 +25,8 @@ class RedundantLoadEliminationTest {
                                       (i32.load offset=8 (i32.add (local.get $a) (i32.const 8))))
                              (i32.load16_u offset=4 (i32.add (local.get $a) (i32.const 8))))))
                 """);
-        assertEquals(2, count(f, Opcode.I32_LOAD), IrPrinter.print(f));
-        assertEquals(1, count(f, Opcode.I32_LOAD16_U), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_LOAD), IrPrinter.print(f));
+        assertEquals(1, MidEndTesting.count(f, Opcode.I32_LOAD16_U), IrPrinter.print(f));
     }
 
     @Test
@@ -50,7 +37,7 @@ class RedundantLoadEliminationTest {
                   (func (param $a i32) (result i32)
                     (i32.add (i32.load (i32.load (local.get $a))) (i32.load (i32.load (local.get $a))))))
                 """);
-        assertEquals(2, count(f, Opcode.I32_LOAD), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_LOAD), IrPrinter.print(f));
     }
 
     @Test
@@ -61,7 +48,7 @@ class RedundantLoadEliminationTest {
                     (i64.store offset=16 (local.get $a) (local.get $v))
                     (i64.load offset=16 (local.get $a))))
                 """);
-        assertEquals(0, count(f, Opcode.I64_LOAD), IrPrinter.print(f));
+        assertEquals(0, MidEndTesting.count(f, Opcode.I64_LOAD), IrPrinter.print(f));
         // a narrower store does not give the load's value
         IrFunction g = eliminated("""
                 (module (memory 1)
@@ -69,7 +56,7 @@ class RedundantLoadEliminationTest {
                     (i64.store32 offset=16 (local.get $a) (local.get $v))
                     (i64.load offset=16 (local.get $a))))
                 """);
-        assertEquals(1, count(g, Opcode.I64_LOAD), IrPrinter.print(g));
+        assertEquals(1, MidEndTesting.count(g, Opcode.I64_LOAD), IrPrinter.print(g));
     }
 
     @Test
@@ -84,7 +71,7 @@ class RedundantLoadEliminationTest {
                         (i32.load (local.get $a)))
                       (func $f))
                     """.formatted(between));
-            assertEquals(2, count(f, Opcode.I32_LOAD), between + ": " + IrPrinter.print(f));
+            assertEquals(2, MidEndTesting.count(f, Opcode.I32_LOAD), between + ": " + IrPrinter.print(f));
         }
     }
 
@@ -99,6 +86,6 @@ class RedundantLoadEliminationTest {
                     (i32.load (local.get $a))))
                 """);
         // the load in the first then-block is gone; the one after the store's join stays
-        assertEquals(2, count(f, Opcode.I32_LOAD), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_LOAD), IrPrinter.print(f));
     }
 }

@@ -116,16 +116,7 @@ public final class GlobalValueNumbering implements Pass {
     /** True for instructions that take part: one result, computed from the operands and immediates alone. */
     static boolean numbered(Instruction i) {
         if (i.resultCount() != 1) return false;
-        return Effects.isFoldable(i.op) || trapsOnOperandsAlone(i.op);
-    }
-
-    static boolean trapsOnOperandsAlone(Opcode op) {
-        return switch (op) {
-            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
-                 I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,
-                 I64_TRUNC_F32_S, I64_TRUNC_F32_U, I64_TRUNC_F64_S, I64_TRUNC_F64_U -> true;
-            default -> false;
-        };
+        return Effects.isFoldable(i.op) || Effects.trapsOnOperandsAlone(i.op);
     }
 
     /** Integer operations whose operands may be swapped (float ones may not: which NaN comes out depends on the order). */

@@ -116,7 +116,7 @@ public final class RedundantLoadElimination implements Pass {
      * setting of a global and the traps of arithmetic.
      */
     private static boolean writes(Opcode op) {
-        return !Effects.isPure(op) && op != Opcode.GLOBAL_SET && !GlobalValueNumbering.trapsOnOperandsAlone(op);
+        return !Effects.isPure(op) && op != Opcode.GLOBAL_SET && !Effects.trapsOnOperandsAlone(op);
     }
 
     /** The load that reads back exactly what {@code store} writes, or null. */
