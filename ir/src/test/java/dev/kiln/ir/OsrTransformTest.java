@@ -2,10 +2,10 @@ package dev.kiln.ir;
 
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.Wat;
-import dev.kiln.ir.pass.CopyPropagation;
-import dev.kiln.ir.pass.DeadCodeElimination;
+import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.pass.EdgeSplitting;
 import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.ir.pass.Preparation;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -26,17 +26,18 @@ class OsrTransformTest {
         return f;
     }
 
-    /** Builds the OSR variant for header block {@code id} of a fresh copy and checks it. */
+    /**
+     * Builds the OSR variant for header block {@code id} of a fresh copy and checks it, right after
+     * the transform and as a backend gets it ({@link Preparation#osrVariant}, with the native mid-end).
+     */
     static IrFunction variant(ValidatedModule vm, int func, int headerId) {
         IrFunction f = prepared(vm, func);
         BasicBlock h = f.blocks.stream().filter(b -> b.id == headerId).findFirst().orElseThrow();
         OsrTransform.apply(f, h);
         IrVerifier.verify(vm.module(), f);
-        new CopyPropagation().run(f);
-        new DeadCodeElimination().run(f);
-        new EdgeSplitting().run(f);
-        IrVerifier.verify(vm.module(), f);
-        return f;
+        IrFunction prepared = Preparation.osrVariant(vm, func, headerId, CodeOptions.DEFAULT);
+        IrVerifier.verify(vm.module(), prepared);
+        return prepared;
     }
 
     @Test

@@ -177,6 +177,7 @@ class PassesTest {
         assertEquals(1, f.blocks.size(), IrPrinter.print(f));
     }
 
+    /** The interpreter's pipeline and the native mid-end after it ({@link Optimizer#NATIVE}). */
     @Test
     void pipelineKeepsEveryCorpusFunctionWellFormed() throws Exception {
         int functions = 0;
@@ -184,6 +185,7 @@ class PassesTest {
             for (int i = vm.module().importedFunctionCount(); i < vm.module().functionCount(); i++) {
                 IrFunction f = IrBuilder.build(vm, i);
                 Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+                Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
                 functions++;
             }
         }
@@ -192,6 +194,7 @@ class PassesTest {
             for (int i = vm.module().importedFunctionCount(); i < vm.module().functionCount(); i++) {
                 IrFunction f = IrBuilder.build(vm, i);
                 Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+                Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
                 functions++;
             }
         }

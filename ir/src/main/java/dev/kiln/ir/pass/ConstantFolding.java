@@ -75,7 +75,7 @@ public final class ConstantFolding implements Pass {
     /** {@code i} as a constant when its operands are all constant and it can be evaluated now (does not trap), else null. */
     private static Instruction fold(Instruction i, Instruction[] constant) {
         if (!Numerics.isScalarNumeric(i.op) || !allKnown(i, constant)) return null;
-        if (!Effects.isFoldable(i.op) && !mayTrapButFoldable(i.op)) return null;
+        if (!Effects.isFoldable(i.op) && !Effects.trapsOnOperandsAlone(i.op)) return null;
         long value;
         try {
             value = Numerics.eval(i.op, constant[i.arg(0)].imm, i.argCount() > 1 ? constant[i.arg(1)].imm : 0);
@@ -117,15 +117,6 @@ public final class ConstantFolding implements Pass {
             if (identity) return 1 - side;
         }
         return -1;
-    }
-
-    private static boolean mayTrapButFoldable(Opcode op) {
-        return switch (op) {
-            case I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U,
-                 I32_TRUNC_F32_S, I32_TRUNC_F32_U, I32_TRUNC_F64_S, I32_TRUNC_F64_U,
-                 I64_TRUNC_F32_S, I64_TRUNC_F32_U, I64_TRUNC_F64_S, I64_TRUNC_F64_U -> true;
-            default -> false;
-        };
     }
 
     private static boolean isConstant(Opcode op) {

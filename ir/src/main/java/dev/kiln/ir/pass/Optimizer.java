@@ -5,7 +5,10 @@ import dev.kiln.ir.IrFunction;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** The standard pass pipeline that every tier runs on a freshly built function. */
+/**
+ * The standard pass pipeline that every tier runs on a freshly built function ({@link #PIPELINE}),
+ * and the mid-end that native code adds after it ({@link #NATIVE}).
+ */
 public final class Optimizer {
     public static final List<Pass> PIPELINE = List.of(
             new CopyPropagation(),
@@ -18,6 +21,20 @@ public final class Optimizer {
             new DeadCodeElimination(),
             new CompareSinking());
 
+    /**
+     * What a backend's IR gets after {@link #PIPELINE} (not the interpreter's: it adds blocks, and
+     * what it saves is worth its compile time only in native code): divisions by constants as
+     * multiplies, then redundant computations and loads removed (loads after value numbering, which
+     * gives equal addresses one value), then loop-invariant computations moved out of their loops
+     * (after value numbering, so each is moved once), then the constants left unused.
+     */
+    public static final List<Pass> NATIVE = List.of(
+            new ConstantDivision(),
+            new GlobalValueNumbering(),
+            new RedundantLoadElimination(),
+            new LoopInvariantCodeMotion(),
+            new DeadCodeElimination());
+
     private Optimizer() {
     }
 
@@ -27,7 +44,21 @@ public final class Optimizer {
 
     /** Runs the pipeline, calling {@code afterEach} after each pass (tests verify the IR there). */
     public static void optimize(IrFunction f, BiConsumer<Pass, IrFunction> afterEach) {
-        for (Pass p : PIPELINE) {
+        run(PIPELINE, f, afterEach);
+    }
+
+    /** Runs {@link #NATIVE} on a function {@link #optimize} has run on. */
+    public static void optimizeForNative(IrFunction f) {
+        optimizeForNative(f, (pass, fn) -> { });
+    }
+
+    /** Runs {@link #NATIVE}, calling {@code afterEach} after each pass. */
+    public static void optimizeForNative(IrFunction f, BiConsumer<Pass, IrFunction> afterEach) {
+        run(NATIVE, f, afterEach);
+    }
+
+    private static void run(List<Pass> passes, IrFunction f, BiConsumer<Pass, IrFunction> afterEach) {
+        for (Pass p : passes) {
             p.run(f);
             afterEach.accept(p, f);
         }

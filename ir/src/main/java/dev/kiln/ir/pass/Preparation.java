@@ -25,13 +25,14 @@ public final class Preparation {
     }
 
     /**
-     * Built, optimised, divisions by constants as multiplies ({@link ConstantDivision}), fuel points
-     * marked when metering, edges split: what a backend lowers.
+     * Built, optimised, with the native mid-end ({@link Optimizer#NATIVE}: divisions by constants as
+     * multiplies, value numbering, loop-invariant code motion), fuel points marked when metering,
+     * edges split: what a backend lowers.
      */
     public static IrFunction forBackend(ValidatedModule vm, int funcIndex, CodeOptions options) {
         IrFunction f = IrBuilder.build(vm, funcIndex);
         Optimizer.optimize(f);
-        new ConstantDivision().run(f);
+        Optimizer.optimizeForNative(f);
         if (options.fuel()) new FuelPoints().run(f);
         new EdgeSplitting().run(f);
         return f;
@@ -39,7 +40,7 @@ public final class Preparation {
 
     /**
      * The variant of a function entered at loop header {@code headerBlock} of its interpreter IR
-     * (see {@link OsrTransform}), ready for a backend (divisions by constants as in
+     * (see {@link OsrTransform}), ready for a backend (the native mid-end as in
      * {@link #forBackend}, after the transform, which maps the interpreter's values). Fuel points are marked before the
      * transform, so the new entry (a continuation, not a call) consumes none.
      */
@@ -54,7 +55,7 @@ public final class Preparation {
         OsrTransform.apply(f, header);
         new CopyPropagation().run(f);
         new DeadCodeElimination().run(f);
-        new ConstantDivision().run(f);
+        Optimizer.optimizeForNative(f);
         new EdgeSplitting().run(f);
         return f;
     }
