@@ -79,8 +79,8 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
     }
 
     /**
-     * The report as one line of JSON (the record's components by name, {@code top} as an array of
-     * objects), written by hand: a JSON library costs the process more class loading than the run
+     * The report as one line of JSON (the record's components by name, {@code top} and
+     * {@code background.slowest} as arrays of objects), written by hand: a JSON library costs the process more class loading than the run
      * of a small program.
      */
     public String json() {
@@ -97,7 +97,19 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
             sb.append(",\"calls\":").append(h.calls).append(",\"backEdges\":").append(h.backEdges)
                     .append(",\"nativeNow\":").append(h.nativeNow).append('}');
         }
-        return sb.append("]}").toString();
+        Background b = background;
+        sb.append("],\"background\":{\"requested\":").append(b.requested).append(",\"ran\":").append(b.ran)
+                .append(",\"dropped\":").append(b.dropped).append(",\"waitMillis\":").append(b.waitMillis)
+                .append(",\"millis\":").append(b.millis).append(",\"cpuMillis\":").append(b.cpuMillis)
+                .append(",\"interpreterEvents\":").append(b.interpreterEvents).append(",\"slowest\":[");
+        for (int i = 0; i < b.slowest.size(); i++) {
+            Compile c = b.slowest.get(i);
+            sb.append(i > 0 ? "," : "").append("{\"index\":").append(c.index).append(",\"name\":");
+            quote(sb, c.name);
+            sb.append(",\"osr\":").append(c.osr).append(",\"waitMillis\":").append(c.waitMillis)
+                    .append(",\"millis\":").append(c.millis).append(",\"cpuMillis\":").append(c.cpuMillis).append('}');
+        }
+        return sb.append("]}}").toString();
     }
 
     private static void quote(StringBuilder sb, String s) {
