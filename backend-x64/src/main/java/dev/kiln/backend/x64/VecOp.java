@@ -90,6 +90,8 @@ public enum VecOp {
     PMOVSXBW(0x66, 2, 0x20, Form.UNARY, 64, CpuFeature.SSE4_1), PMOVSXWD(0x66, 2, 0x23, Form.UNARY, 64, CpuFeature.SSE4_1),
     PMOVSXDQ(0x66, 2, 0x25, Form.UNARY, 64, CpuFeature.SSE4_1), PMOVZXBW(0x66, 2, 0x30, Form.UNARY, 64, CpuFeature.SSE4_1),
     PMOVZXWD(0x66, 2, 0x33, Form.UNARY, 64, CpuFeature.SSE4_1), PMOVZXDQ(0x66, 2, 0x35, Form.UNARY, 64, CpuFeature.SSE4_1),
+    PMOVZXBD(0x66, 2, 0x31, Form.UNARY, 32, CpuFeature.SSE4_1), PMOVZXBQ(0x66, 2, 0x32, Form.UNARY, 16, CpuFeature.SSE4_1),
+    PMOVZXWQ(0x66, 2, 0x34, Form.UNARY, 32, CpuFeature.SSE4_1),
     PSHUFB(0x66, 2, 0x00, Form.BINARY, 128, CpuFeature.SSSE3),
     PSHUFD(0x66, 1, 0x70, Form.UNARY_IMM, 128, Needs.SSE2),
     PSHUFLW(0xF2, 1, 0x70, Form.UNARY_IMM, 128, Needs.SSE2),

@@ -13,7 +13,7 @@ import static dev.kiln.backend.x64.X64Vectors.T2;
  * Whole-vector and lane operations: v128.const (the zero idiom, all ones without a load, else
  * the pool), splat (vpbroadcast with AVX2), lane extraction and replacement (a spilled vector's
  * lane is read from its slot), shuffles (the cheapest single instruction that matches the lane
- * pattern, else pshufb of each source and por), swizzle, bitmask, any_true and all_true.
+ * pattern, else pshufb of each source and por; a shuffle with zero in {@link X64ZeroShuffles}), swizzle, bitmask, any_true and all_true.
  */
 final class X64SimdLanes {
     private X64SimdLanes() {
@@ -73,9 +73,20 @@ final class X64SimdLanes {
                 if (X64SpreadShuffles.evenLanesInPlace(idx)) for (int k = 0; k < 16; k++) idx[k] = k;
             }
             unaryShuffle(v, i.result(), v.fn.vop(i.arg(fromA ? 0 : 1)), idx);
+        } else if (isZero(v, i.arg(0)) != isZero(v, i.arg(1))) {
+            boolean zeroA = isZero(v, i.arg(0));
+            int[] lanes = new int[16];
+            for (int k = 0; k < 16; k++) lanes[k] = idx[k] < 16 == zeroA ? X64ZeroShuffles.ZERO : idx[k] & 15;
+            X64ZeroShuffles.lower(v, i.result(), v.fn.vop(i.arg(zeroA ? 1 : 0)), v.fn.vop(i.arg(zeroA ? 0 : 1)), lanes);
         } else {
             binaryShuffle(v, i.result(), v.fn.vop(i.arg(0)), v.fn.vop(i.arg(1)), idx);
         }
+    }
+
+    /** Whether {@code value} is the v128 constant 0. */
+    private static boolean isZero(X64Vectors v, int value) {
+        long[] c = v.fn.facts.vectorConstant(value);
+        return c != null && c[0] == 0 && c[1] == 0;
     }
 
     /** The dword each group of four indices selects whole (0-7 across both sources), or -1. */
@@ -201,7 +212,7 @@ final class X64SimdLanes {
         v.fn.fput(r, d);
     }
 
-    private static long bytes(int[] idx, int from) {
+    static long bytes(int[] idx, int from) {
         long w = 0;
         for (int k = 7; k >= 0; k--) w = w << 8 | (idx[from + k] & 0xFF);
         return w;

@@ -207,9 +207,12 @@ final class X64SimdLowering {
 
     /**
      * Whether operand {@code position} of {@code use} may be a v128 constant read from the pool:
-     * the operand a one-instruction operation takes from memory.
+     * the operand a one-instruction operation takes from memory, and either operand of a shuffle
+     * (its lowering loads a memory operand it cannot take as it is; a shuffle with zero mostly
+     * reads only the other operand, {@link X64ZeroShuffles}).
      */
     static boolean readsConstantFromPool(Instruction use, int position) {
+        if (use.op == Opcode.I8X16_SHUFFLE) return true;
         Binary b = BINARY.get(use.op);
         if (b != null) return b.commutative || position == (b.swap ? 0 : 1);
         return UNARY.containsKey(use.op);

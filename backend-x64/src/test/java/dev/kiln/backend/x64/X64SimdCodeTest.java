@@ -77,6 +77,30 @@ class X64SimdCodeTest {
         assertEquals(List.of("vpshufb xmm0,xmm0,XMMWORD PTR [rip+C]"), body(shuffle("0 5 5 3 1 1 2 2 9 9 9 15 0 6 3 3"), AVX));
     }
 
+    private static String withZero(String lanes, boolean zeroFirst) {
+        String x = "(local.get 0)", zero = "(v128.const i64x2 0 0)";
+        return "(module (func (param v128) (result v128) (i8x16.shuffle " + lanes + " " + (zeroFirst ? zero + " " + x : x + " " + zero) + ")))";
+    }
+
+    /** A shuffle with v128.const 0 (clang's u8 to u16/u32 widening): the zero lanes match any index into zero. */
+    @Test
+    void aShuffleWithZeroIsOneInstruction() {
+        // blur's widening: zero first, zero lanes with arbitrary indices (1, 3, 5, ...)
+        assertEquals(List.of("vpmovzxbw xmm0,xmm0"), body(withZero("16 1 17 3 18 5 19 7 20 9 21 11 22 13 23 15", true), AVX));
+        assertEquals(List.of("pmovzxbw xmm0,xmm0"), body(withZero("16 1 17 3 18 5 19 7 20 9 21 11 22 13 23 15", true), SSE));
+        // YUV's bytes to dwords
+        assertEquals(List.of("vpmovzxbd xmm0,xmm0"), body(withZero("0 17 18 19 1 20 21 22 2 16 16 16 3 31 30 29", false), AVX));
+        assertEquals(List.of("vpmovzxwq xmm0,xmm0"), body(withZero("0 1 16 16 16 16 16 16 2 3 16 16 16 16 16 16", false), AVX));
+        // the high half interleaved with zero, which it reads from the pool (no register, no zeroing)
+        assertEquals(List.of("vpunpckhbw xmm0,xmm0,XMMWORD PTR [rip+C]"), body(withZero("8 17 9 19 10 21 11 23 12 25 13 27 14 29 15 31", false), AVX));
+        assertEquals(List.of("punpckhwd xmm0,XMMWORD PTR [rip+C]"), body(withZero("8 9 16 17 10 11 31 31 12 13 20 21 14 15 22 23", false), SSE));
+        // whole-register byte shifts
+        assertEquals(List.of("vpsrldq xmm0,xmm0,0x4"), body(withZero("4 5 6 7 8 9 10 11 12 13 14 15 16 16 16 16", false), AVX));
+        assertEquals(List.of("vpslldq xmm0,xmm0,0x3"), body(withZero("0 0 0 16 17 18 19 20 21 22 23 24 25 26 27 28", true), AVX));
+        // anything else: one pshufb, the zero lanes by index 0x80
+        assertEquals(List.of("vpshufb xmm0,xmm0,XMMWORD PTR [rip+C]"), body(withZero("3 16 7 2 16 16 9 1 0 0 0 31 5 6 16 4", false), AVX));
+    }
+
     @Test
     void constantsUseIdiomsOrThePool() {
         String zero = "(module (func (result v128) (v128.const i64x2 0 0)))";

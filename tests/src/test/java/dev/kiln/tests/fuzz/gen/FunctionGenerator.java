@@ -205,8 +205,9 @@ final class FunctionGenerator {
         long imm = 0, imm2 = 0;
         if (op.isShuffle()) {
             boolean narrow = r.nextInt(3) == 0; // a pattern within one operand, or of a shape the backends lower specially
+            int[] withZero = r.nextInt(4) == 0 ? zeroShuffle(operands) : null;
             for (int k = 0; k < 16; k++) {
-                long lane = narrow ? (r.nextBoolean() ? k : r.nextInt(16)) : r.nextInt(32);
+                long lane = withZero != null ? withZero[k] : narrow ? (r.nextBoolean() ? k : r.nextInt(16)) : r.nextInt(32);
                 if (k < 8) imm |= lane << (8 * k);
                 else imm2 |= lane << (8 * (k - 8));
             }
@@ -214,6 +215,30 @@ final class FunctionGenerator {
             imm = r.nextInt(op.lanes());
         }
         return new Simd(op, operands, imm, imm2);
+    }
+
+    /**
+     * A shuffle with {@code v128.const 0} as one operand (clang's widening): one of the shapes
+     * x86-64 lowers as one instruction (zero extension, interleave with zero, byte shift), sometimes
+     * with a lane changed; the lanes taken from zero at any index into it.
+     */
+    private int[] zeroShuffle(List<Expr> operands) {
+        int zeroSide = r.nextInt(2), xBase = 16 * (1 - zeroSide), zBase = 16 * zeroSide;
+        operands.set(zeroSide, new Const(NumType.V128, 0, 0));
+        int[] lanes = new int[16];
+        int size = 1 << r.nextInt(4), shape = r.nextInt(3), half = r.nextInt(2), shift = 1 + r.nextInt(15);
+        int factor = size == 8 ? 2 : 2 << r.nextInt(Integer.numberOfTrailingZeros(16 / size) - 1);
+        for (int k = 0; k < 16; k++) {
+            int element = k / size, fromX; // byte of x lane k takes, or -1 for zero
+            switch (shape) {
+                case 0 -> fromX = k % (size * factor) < size && size * factor <= 8 ? (k / (size * factor)) * size + k % size : -1;
+                case 1 -> fromX = element % 2 == zeroSide ? (element / 2 + half * (8 / size)) * size + k % size : -1;
+                default -> fromX = half == 0 ? (k + shift < 16 ? k + shift : -1) : (k >= shift ? k - shift : -1);
+            }
+            lanes[k] = fromX >= 0 ? xBase + fromX : zBase + r.nextInt(16);
+        }
+        if (r.nextInt(4) == 0) lanes[r.nextInt(16)] = r.nextInt(32); // near a shape: the general single pshufb
+        return lanes;
     }
 
     private Expr loadLane() {
