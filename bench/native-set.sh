@@ -39,13 +39,16 @@ for p in "${programs[@]}"; do   # the modules, rebuilt when their source changed
     clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--export=run -o "$w" "$here/programs/$name.c" -lm
   fi
 done
-"$JAVA_HOME/bin/javac" -cp "$jar" -d "$work/classes" "$here/drivers/KilnFirstCall.java"
-"$JAVA_HOME/bin/jar" cf "$work/driver.jar" -C "$work/classes" .   # a jar: the AOT cache takes no directories
+if [ ! -f "$work/driver.jar" ] || [ "$here/drivers/KilnFirstCall.java" -nt "$work/driver.jar" ]; then
+  "$JAVA_HOME/bin/javac" -cp "$jar" -d "$work/classes" "$here/drivers/KilnFirstCall.java"
+  "$JAVA_HOME/bin/jar" cf "$work/driver.jar" -C "$work/classes" .   # a jar: the AOT cache takes no directories
+fi
 jvm=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
 for i in "${!builds[@]}"; do   # the JVM's AOT cache for each build, recorded as the kiln launcher records it
   aot=$work/${builds[$i]}.aot
   [ "$aot" -nt "${jars[$i]}" ] && [ "$aot" -nt "$work/driver.jar" ] || "${jvm[@]}" -XX:AOTCacheOutput="$aot" \
-    -cp "${jars[$i]}:$work/driver.jar" dev.kiln.cli.StartupTraining "$root/examples" >/dev/null 2>&1 || rm -f "$aot"
+    -cp "${jars[$i]}:$work/driver.jar" dev.kiln.cli.StartupTraining "$root/examples" >/dev/null 2>&1 \
+    || { rm -f "$aot"; kiln_say "warning: no AOT cache for ${builds[$i]} (its training run failed): it starts slower"; }
 done
 
 kiln_command() { # build-index name arg [fill]: sets cmd, the process printing "result cpu_ms wall_ms compiled"
