@@ -6,7 +6,7 @@
 # both compiled for this machine.
 #   bench/codesize.sh                  (after ./kiln --help has built cli/target/kiln.jar)
 #   env: PROGRAMS ("fib sieve mandelbrot nbody matmul sqlite": bench/results/wasm/NAME.wasm, the kernels
-#        built by bench/native.sh, SQLite by bench/run.sh), KILN_JAR (default cli/target/kiln.jar),
+#        built by bench/native.sh, SQLite by bench/run.sh), WASM_DIR (bench/results/wasm: where NAME.wasm is), KILN_JAR (default cli/target/kiln.jar),
 #        BEFORE=path/to/other/kiln.jar adds a column for another build of kiln
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -31,7 +31,7 @@ cranelift_bytes() { # the bytes of the module's functions in a .cwasm (symbols w
 
 out=$here/results/codesize.txt; : > "$out"
 for name in "${programs[@]}"; do
-  w=$here/results/wasm/$name.wasm
+  w=${WASM_DIR:-$here/results/wasm}/$name.wasm
   [ -f "$w" ] || { kiln_say "skipping $name: $w is missing"; continue; }
   k=$(kiln_bytes "$jar" "$w")
   b=-; [ -n "${BEFORE:-}" ] && b=$(kiln_bytes "$BEFORE" "$w")
