@@ -299,6 +299,8 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             Instance instance = store.instantiate(module, imports);
             String entry = invoke != null ? invoke : "_start";
+            // a reactor (a module exporting _initialize) initializes itself before its entry, as under wasmtime run
+            if (!entry.equals("_initialize")) instance.findFunction("_initialize").ifPresent(init -> init.call());
             FunctionInstance f = instance.findFunction(entry).orElse(null);
             if (f == null) {
                 if (invoke == null) return 0; // no _start: instantiation (and the start section) was the program

@@ -69,6 +69,18 @@ class PreloadAndObjectRunTest {
     }
 
     @Test
+    void theMainModulesInitializeRunsBeforeTheInvokedFunctionAndOnlyOnce() throws Exception {
+        Path lib = wasm("lib.wasm", LIB);
+        for (String tier : nativeHere() ? new String[] {"interp", "native", "auto"} : new String[] {"interp"}) {
+            CliRunner r = CliRunner.run("run", "--tier", tier, "--no-cache", "--invoke", "scaled", lib.toString(), "4");
+            assertEquals(0, r.exit(), tier + ": " + r.err());
+            assertEquals("40\n", r.out(), tier); // 4 * 10, the scale lib's _initialize sets (0 without it)
+        }
+        CliRunner init = CliRunner.run("run", "--tier", "interp", "--no-cache", "--invoke", "_initialize", lib.toString());
+        assertEquals(0, init.exit(), init.err());
+    }
+
+    @Test
     void preloadMistakesAreReportedNamingTheFile() throws Exception {
         Path lib = wasm("lib.wasm", LIB), mid = wasm("mid.wasm", MID), app = wasm("app.wasm", APP);
         CliRunner noName = CliRunner.run("run", "--preload", lib.toString(), app.toString());
