@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +35,7 @@ class LoopInvariantCodeMotionTest {
 
     /** Layout positions of the blocks holding {@code op}. */
     private static List<Integer> positions(IrFunction f, Opcode op) {
-        return java.util.stream.IntStream.range(0, f.blocks.size())
+        return IntStream.range(0, f.blocks.size())
                 .flatMap(k -> f.blocks.get(k).instructions.stream().filter(i -> i.op == op).mapToInt(i -> k)).boxed().toList();
     }
 
