@@ -50,7 +50,7 @@ final class IrCommand extends CliCommand {
     @Option(name = "--stage", metaVar = "STAGE", usage = "built | optimized (default) | allocated | asm (the machine code listing)")
     Stage stage = Stage.optimized;
 
-    @Option(name = "--target", metaVar = "TARGET", usage = "for allocated and asm: the target's registers and instructions (x86_64, "
+    @Option(name = "--target", metaVar = "TARGET", usage = "the IR as that target's backend lowers it (with the native mid-end), and for allocated and asm its registers and instructions (x86_64, "
             + "x86_64-v2, x86_64-v3 or aarch64; default: this machine's); default for allocated: interpreter frame slots")
     String target;
 
@@ -120,6 +120,8 @@ final class IrCommand extends CliCommand {
             IrVerifier.verify(m, f);
             Allocation alloc = null;
             if (stage != Stage.built) Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(m, fn));
+            // for a target: the IR its backend lowers (the native mid-end after the shared pipeline)
+            if (stage != Stage.built && backend != null) Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(m, fn));
             if (stage != Stage.built && fuel) {
                 new FuelPoints().run(f);
                 IrVerifier.verify(m, f);

@@ -69,6 +69,23 @@ class RunAndIrCommandsTest {
     }
 
     @Test
+    void withATargetIrShowsWhatItsBackendLowersAfterTheNativeMidEnd() throws Exception {
+        Path p = module("""
+                (module (func (export "f") (param i32) (result i32)
+                  (i32.mul (i32.add (local.get 0) (i32.const 7)) (i32.add (local.get 0) (i32.const 7)))))
+                """);
+        CliRunner interp = CliRunner.run("ir", p.toString());
+        assertEquals(0, interp.exit(), interp.err());
+        assertEquals(2, interp.out().split("i32\\.add", -1).length - 1, interp.out()); // the interpreter's pipeline keeps both
+        for (String target : new String[] {"x86_64", "aarch64"}) {
+            CliRunner nat = CliRunner.run("ir", "--target", target, p.toString());
+            assertEquals(0, nat.exit(), nat.err());
+            assertEquals(1, nat.out().split("i32\\.add", -1).length - 1, nat.out()); // value numbering made them one
+            assertTrue(nat.out().contains("i32.mul v2, v2"), nat.out());
+        }
+    }
+
+    @Test
     void aTrapPrintsItsKindAndStackAndExitsNonZero() throws Exception {
         Path p = module("(module (func $inner (unreachable)) (func (export \"f\") (call $inner)))");
         CliRunner r = CliRunner.run("run", "--invoke", "f", p.toString());
