@@ -12,7 +12,7 @@
 #   env: ROUNDS (3), PROGRAMS (name:arg list, default the whole set below), KILN_JAR (cli/target/kiln.jar),
 #        BEFORE=path/to/other/kiln.jar adds another build of kiln, in the same rounds (before/after a change),
 #        CODESIZE=0 skips the code-size table
-# The set: the five kernels and the sixteen programs of bench/programs (each exports run(i32) -> i32 and is
+# The set: the five kernels and the fifteen other programs of bench/programs (each exports run(i32) -> i32 and is
 # built here by clang for wasm32-wasi against wasi-libc, as a reactor importing nothing) and SQLite driven
 # by SQL (realworld/build-sqlite.sh). Modules and caches go to bench/results/native-set/ (git-ignored).
 set -euo pipefail
