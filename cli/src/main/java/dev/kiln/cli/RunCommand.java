@@ -288,8 +288,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                     err.println(p.file() + ": cannot instantiate: " + e.getMessage());
                     return 1;
                 }
-                // a reactor initializes itself (as wasmtime does for a preloaded module exporting _initialize)
-                instance.findFunction("_initialize").ifPresent(init -> init.call());
+                initializeReactor(instance);
                 imports.defineInstance(p.name(), instance);
             }
             List<String> missing = missingImports(module, imports);
@@ -299,8 +298,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             Instance instance = store.instantiate(module, imports);
             String entry = invoke != null ? invoke : "_start";
-            // a reactor (a module exporting _initialize) initializes itself before its entry, as under wasmtime run
-            if (!entry.equals("_initialize")) instance.findFunction("_initialize").ifPresent(init -> init.call());
+            if (!entry.equals(REACTOR_INIT)) initializeReactor(instance);
             FunctionInstance f = instance.findFunction(entry).orElse(null);
             if (f == null) {
                 if (invoke == null) return 0; // no _start: instantiation (and the start section) was the program
@@ -383,5 +381,13 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             case TagType x -> "tag";
             default -> "func";
         };
+    }
+
+    /** The export a reactor initializes itself with. */
+    private static final String REACTOR_INIT = "_initialize";
+
+    /** A reactor (a module exporting {@code _initialize}) initializes itself before anything else runs, as under wasmtime run. */
+    private static void initializeReactor(Instance instance) {
+        instance.findFunction(REACTOR_INIT).ifPresent(init -> init.call());
     }
 }
