@@ -87,6 +87,7 @@ java_engines=()
 prepare_java() {
   (kiln_find_jdk) || { why="no JDK 25 or newer"; return 1; }
   kiln_find_jdk
+  . "$here/kiln-jvm.sh"
   command -v mvn >/dev/null || apt_try maven || { why="Maven could not be installed"; return 1; }
   kiln_ensure_maven
   kiln_say "building kiln and the benchmark harness (reactor build, nothing installed into ~/.m2) ..."
@@ -107,6 +108,7 @@ run_engine() {
     wasm2c) timeout "$PAIR_TIMEOUT" "$build/wasm2c/$name/bench" "$e" "$name" "$arg" "$WARMUP" "$ITER" "$(cat "$build/wasm2c/$name/build_ms")" ;;
     wasmtime-*) timeout "$PAIR_TIMEOUT" "$venv/bin/python" "$here/drivers/wasmtime_bench.py" "$e" "$wasm" "$arg" "$WARMUP" "$ITER" ;;
     node) timeout "$PAIR_TIMEOUT" node "$here/drivers/node.mjs" "$e" "$wasm" "$arg" "$WARMUP" "$ITER" ;;
+    kiln-*) timeout "$PAIR_TIMEOUT" "${kiln_jvm[@]}" -jar "$jar" "$e" "$wasm" "$arg" "$WARMUP" "$ITER" ;;
     *) timeout "$PAIR_TIMEOUT" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xss16m -jar "$jar" "$e" "$wasm" "$arg" "$WARMUP" "$ITER" ;;
   esac
 }

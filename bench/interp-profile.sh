@@ -10,12 +10,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 . "$(dirname "$here")/scripts/env.sh"
 kiln_find_jdk
+. "$here/kiln-jvm.sh"
 command -v perf >/dev/null || kiln_die "perf is not installed"
 prog=$1; arg=$2
 out=$(mktemp -d)
-perf record -q -e cpu-clock -F 4000 -o "$out/perf.data" "$JAVA_HOME/bin/java" -XX:+UnlockDiagnosticVMOptions \
+perf record -q -e cpu-clock -F 4000 -o "$out/perf.data" "${kiln_jvm[@]}" -XX:+UnlockDiagnosticVMOptions \
   -XX:CompileCommand=quiet -XX:CompileCommand=print,dev.kiln.interpreter.Interpreter::loop \
-  --enable-native-access=ALL-UNNAMED -Xss16m -jar "$here/target/kiln-bench.jar" kiln-interp \
+  -jar "$here/target/kiln-bench.jar" kiln-interp \
   "$here/results/wasm/$prog.wasm" "$arg" "${WARMUP:-4}" "${ITER:-10}" > "$out/print.txt" 2> "$out/err.txt"
 grep '^{' "$out/print.txt" || true
 grep 'Compiled method' "$out/print.txt"

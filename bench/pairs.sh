@@ -7,10 +7,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 . "$(dirname "$here")/scripts/env.sh"
 kiln_find_jdk
+. "$here/kiln-jvm.sh"
 top=${1:-8}
-for p in fib:30 sieve:1 mandelbrot:300 nbody:100000 matmul:10; do
+for p in fib:30 sieve:1 mandelbrot:300 nbody:100000 matmul:10 sqlite:1000; do
   name=${p%%:*}; arg=${p##*:}; f=$here/results/pairs-$name.txt
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xss16m -Dkiln.interp.profile="$f" \
+  "${kiln_jvm[@]}" -Dkiln.interp.profile="$f" \
     -jar "$here/target/kiln-bench.jar" kiln-interp "$here/results/wasm/$name.wasm" "$arg" --once >/dev/null
   echo "== $name($arg): most frequent pairs (count first second)"
   grep -v -- ' -$' "$f" | head -n "$top"
