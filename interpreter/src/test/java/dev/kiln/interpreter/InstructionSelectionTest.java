@@ -21,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the function compiler emits: immediates, superinstructions, branch forms, and lazy preparation. */
 class InstructionSelectionTest {
-    private static TestContext context(String wat) {
+    static TestContext context(String wat) {
         return new TestContext(ValidatedModule.of(Wat.compile(wat)));
     }
 
     /** The opcodes of a compiled function, in code order. */
-    private static List<Integer> ops(CompiledFunction f) {
+    static List<Integer> ops(CompiledFunction f) {
         List<Integer> ops = new ArrayList<>();
         for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) ops.add(f.code[pc]);
         return ops;

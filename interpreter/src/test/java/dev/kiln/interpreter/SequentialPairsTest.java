@@ -1,33 +1,21 @@
 package dev.kiln.interpreter;
 
-import dev.kiln.frontend.ValidatedModule;
-import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.TrapException;
 import dev.kiln.ir.TrapKind;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.kiln.interpreter.InstructionSelectionTest.context;
+import static dev.kiln.interpreter.InstructionSelectionTest.ops;
 
 /** The sequential pairs ({@code Superinstructions.SEQUENTIAL}): which adjacent instructions run in one dispatch, and that they compute what the two did. */
 class SequentialPairsTest {
-    private static TestContext context(String wat) {
-        return new TestContext(ValidatedModule.of(Wat.compile(wat)));
-    }
-
-    /** The opcodes of a compiled function, in code order (a pair's second instruction is listed after it). */
-    private static List<Integer> ops(CompiledFunction f) {
-        List<Integer> ops = new ArrayList<>();
-        for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) ops.add(f.code[pc]);
-        return ops;
-    }
-
+    /** The opcodes' names in code order (a pair's second instruction is listed after it). */
     private static String names(CompiledFunction f) {
         return ops(f).stream().map(Op::name).toList().toString();
     }
@@ -38,7 +26,7 @@ class SequentialPairsTest {
 
     @Test
     void aRecursiveCallsArgumentItsSumAndTheLoopCountersAreJoined() {
-        // clang's shape of fib: acc += fib(n - 1); n -= 2 while n > 1 (bench/programs/fib.c)
+        // the shape clang gives bench/programs/fib.c: acc += fib(n - 1); n -= 2 while n > 1
         TestContext ctx = context("""
                 (module
                   (func $fib (export "fib") (param i32) (result i32) (local i32 i32)
