@@ -61,18 +61,19 @@ public final class HostCpu {
         Detected d = detected;
         if (d == null) {
             synchronized (HostCpu.class) {
-                if (detected == null) detected = run();
+                if (detected == null) detected = run(CPUINFO);
                 d = detected;
             }
         }
         return d;
     }
 
-    private static Detected run() {
+    /** Detection on this machine, with the kernel's description of the CPUs read from {@code cpuinfo}. */
+    static Detected run(String cpuinfo) {
         Target t = Target.host();
         if (t == null) return new Detected(Set.of(), null, Source.NONE);
         if (t == Target.AARCH64) return new Detected(Set.of(), CpuFeatures.AARCH64, Source.NONE);
-        Set<CpuFeature> kernel = KernelCpuFlags.read(CPUINFO);
+        Set<CpuFeature> kernel = KernelCpuFlags.read(cpuinfo);
         if (kernel != null && kernel.containsAll(EnumSet.allOf(CpuFeature.class))) {
             return new Detected(kernel, CpuFeatures.best(Target.X86_64, kernel), Source.KERNEL_FLAGS);
         }

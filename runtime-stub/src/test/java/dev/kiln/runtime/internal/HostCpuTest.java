@@ -44,6 +44,18 @@ class HostCpuTest {
         assertTrue(HostCpu.cpuid().containsAll(HostCpu.features()));
     }
 
+    /** Flags that leave an extension out (a kernel without "abm", an older CPU) or no readable file: cpuid decides. */
+    @Test
+    void cpuidRunsWhenTheKernelsFlagsAreIncompleteOrMissing(@TempDir Path dir) throws Exception {
+        assumeTrue(Target.host() == Target.X86_64, "x86-64 only");
+        Path withoutAbm = dir.resolve("cpuinfo");
+        Files.writeString(withoutAbm, "processor\t: 0\nflags\t\t: fpu sse2 pni ssse3 sse4_1 sse4_2 popcnt avx avx2 bmi1 bmi2 fma\n\n");
+        HostCpu.Detected d = HostCpu.run(withoutAbm.toString());
+        assertEquals(HostCpu.Source.CPUID, d.source());
+        assertEquals(HostCpu.cpuid(), d.features());
+        assertEquals(HostCpu.Source.CPUID, HostCpu.run(dir.resolve("missing").toString()).source());
+    }
+
     @Test
     void kernelFlagsAreReadFromTheFirstCpusFlagsLine(@TempDir Path dir) throws Exception {
         String cpu0 = "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse2 pni ssse3 sse4_1 sse4_2 popcnt avx avx2 bmi1 bmi2 abm fma\n\n";
