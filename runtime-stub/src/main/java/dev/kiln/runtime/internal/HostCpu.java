@@ -18,17 +18,26 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The instruction-set extensions of the CPU this JVM runs on, found once. On x86-64 kiln runs
+ * The instruction-set extensions of the CPU this JVM runs on, found once. On x86-64 Linux kiln
+ * reads the kernel's flags ({@link KernelCpuFlags}: a file read); when they do not name every
+ * extension kiln tracks (another OS, an older CPU, a kernel that leaves one out), it runs
  * {@code cpuid} (and {@code xgetbv}, to see that the OS saves the AVX registers) from a small
- * routine it places itself; the result is the highest {@link CpuFeatures} level the CPU has, which
- * native code compiled here may use and which cached code must not exceed.
+ * routine it places itself, called through a downcall (about 30 ms of a cold JVM's start). The
+ * result is the highest {@link CpuFeatures} level the CPU has, which native code compiled here may
+ * use and which cached code must not exceed.
  */
 public final class HostCpu {
     private static volatile Detected detected;
 
-    /** What detection found: every extension seen, and the level kiln compiles for. */
-    public record Detected(Set<CpuFeature> features, CpuFeatures level) {
+    /** What detection found: every extension seen, the level kiln compiles for, and where it was read. */
+    public record Detected(Set<CpuFeature> features, CpuFeatures level, Source source) {
     }
+
+    /** Where the extensions were read. */
+    public enum Source { NONE, KERNEL_FLAGS, CPUID }
+
+    /** The kernel's description of the CPUs (Linux). */
+    static final String CPUINFO = "/proc/cpuinfo";
 
     private HostCpu() {
     }
@@ -43,26 +52,37 @@ public final class HostCpu {
         return detect().features();
     }
 
+    /** How the host was detected: {@link Source#KERNEL_FLAGS} when no {@code cpuid} routine had to run. */
+    public static Source source() {
+        return detect().source();
+    }
+
     private static Detected detect() {
         Detected d = detected;
         if (d == null) {
             synchronized (HostCpu.class) {
-                if (detected == null) detected = run();
+                if (detected == null) detected = run(CPUINFO);
                 d = detected;
             }
         }
         return d;
     }
 
-    private static Detected run() {
+    /** Detection on this machine, with the kernel's description of the CPUs read from {@code cpuinfo}. */
+    static Detected run(String cpuinfo) {
         Target t = Target.host();
-        if (t == null) return new Detected(Set.of(), null);
-        if (t == Target.AARCH64) return new Detected(Set.of(), CpuFeatures.AARCH64);
-        Set<CpuFeature> f = x86Features();
-        return new Detected(f, CpuFeatures.best(Target.X86_64, f));
+        if (t == null) return new Detected(Set.of(), null, Source.NONE);
+        if (t == Target.AARCH64) return new Detected(Set.of(), CpuFeatures.AARCH64, Source.NONE);
+        Set<CpuFeature> kernel = KernelCpuFlags.read(cpuinfo);
+        if (kernel != null && kernel.containsAll(EnumSet.allOf(CpuFeature.class))) {
+            return new Detected(kernel, CpuFeatures.best(Target.X86_64, kernel), Source.KERNEL_FLAGS);
+        }
+        Set<CpuFeature> f = cpuid();
+        return new Detected(f, CpuFeatures.best(Target.X86_64, f), Source.CPUID);
     }
 
-    private static Set<CpuFeature> x86Features() {
+    /** The extensions {@code cpuid} and {@code xgetbv} report, run from a routine placed in executable memory. */
+    static Set<CpuFeature> cpuid() {
         try (Arena arena = Arena.ofConfined();
              ExecutableMemory code = new ExecutableMemory(Backends.forCpu(CpuFeatures.X86_64).relocationModel(),
                      InstructionCacheMaintenance.NONE, 1 << 16)) {

@@ -4,47 +4,71 @@ import dev.kiln.ir.code.CpuFeature;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** cpuid, as kiln runs it, against what the kernel reports in /proc/cpuinfo. */
+/** Host CPU detection: cpuid, as kiln runs it, against what the kernel reports in /proc/cpuinfo, and which of them is used. */
 class HostCpuTest {
-    /** The /proc/cpuinfo flag of each feature kiln tracks (lzcnt is part of AMD's "abm"). */
-    private static final Map<CpuFeature, String> FLAG = Map.ofEntries(Map.entry(CpuFeature.SSE3, "pni"),
-            Map.entry(CpuFeature.SSSE3, "ssse3"), Map.entry(CpuFeature.SSE4_1, "sse4_1"), Map.entry(CpuFeature.SSE4_2, "sse4_2"),
-            Map.entry(CpuFeature.POPCNT, "popcnt"), Map.entry(CpuFeature.AVX, "avx"), Map.entry(CpuFeature.AVX2, "avx2"),
-            Map.entry(CpuFeature.BMI1, "bmi1"), Map.entry(CpuFeature.BMI2, "bmi2"), Map.entry(CpuFeature.LZCNT, "abm"),
-            Map.entry(CpuFeature.FMA, "fma"));
-
     @Test
-    void cpuidAgreesWithTheKernel() throws Exception {
+    void cpuidAgreesWithTheKernel() {
         assumeTrue(Target.host() == Target.X86_64, "x86-64 only");
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        assumeTrue(Files.isReadable(cpuinfo), "needs /proc/cpuinfo");
-        String flagsLine = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst().orElseThrow();
-        Set<String> flags = Arrays.stream(flagsLine.substring(flagsLine.indexOf(':') + 1).trim().split("\\s+"))
-                .collect(Collectors.toSet());
-        EnumSet<CpuFeature> expected = EnumSet.noneOf(CpuFeature.class);
-        FLAG.forEach((f, flag) -> {
-            if (flags.contains(flag)) expected.add(f);
-        });
-        EnumSet<CpuFeature> detected = EnumSet.copyOf(HostCpu.features());
+        Set<CpuFeature> kernel = KernelCpuFlags.read(HostCpu.CPUINFO);
+        assumeTrue(kernel != null, "needs /proc/cpuinfo");
+        EnumSet<CpuFeature> detected = EnumSet.copyOf(HostCpu.cpuid());
         // Some kernels leave "abm" out of the flags although cpuid reports lzcnt (seen on AMD EPYC guests,
         // where lzcnt does count leading zeros); compare lzcnt only when the kernel names it.
-        if (!flags.contains("abm")) detected.remove(CpuFeature.LZCNT);
-        assertEquals(expected, detected);
+        if (!kernel.contains(CpuFeature.LZCNT)) detected.remove(CpuFeature.LZCNT);
+        assertEquals(kernel, detected);
         assertEquals(CpuFeatures.best(Target.X86_64, HostCpu.features()), HostCpu.level());
         assertTrue(HostCpu.level().includes(CpuFeatures.X86_64));
+    }
+
+    /** The kernel's flags are used, without running cpuid, only when they name every extension kiln tracks. */
+    @Test
+    void theKernelsFlagsSpareTheCpuidRoutineWhenTheyNameEverything() {
+        assumeTrue(Target.host() == Target.X86_64, "x86-64 only");
+        Set<CpuFeature> kernel = KernelCpuFlags.read(HostCpu.CPUINFO);
+        boolean complete = kernel != null && kernel.containsAll(EnumSet.allOf(CpuFeature.class));
+        assertEquals(complete ? HostCpu.Source.KERNEL_FLAGS : HostCpu.Source.CPUID, HostCpu.source());
+        if (complete) assertEquals(kernel, HostCpu.features());
+        // never more than cpuid finds: cached code must not run on a CPU without a feature it uses
+        assertTrue(HostCpu.cpuid().containsAll(HostCpu.features()));
+    }
+
+    /** Flags that leave an extension out (a kernel without "abm", an older CPU) or no readable file: cpuid decides. */
+    @Test
+    void cpuidRunsWhenTheKernelsFlagsAreIncompleteOrMissing(@TempDir Path dir) throws Exception {
+        assumeTrue(Target.host() == Target.X86_64, "x86-64 only");
+        Path withoutAbm = dir.resolve("cpuinfo");
+        Files.writeString(withoutAbm, "processor\t: 0\nflags\t\t: fpu sse2 pni ssse3 sse4_1 sse4_2 popcnt avx avx2 bmi1 bmi2 fma\n\n");
+        HostCpu.Detected d = HostCpu.run(withoutAbm.toString());
+        assertEquals(HostCpu.Source.CPUID, d.source());
+        assertEquals(HostCpu.cpuid(), d.features());
+        assertEquals(HostCpu.Source.CPUID, HostCpu.run(dir.resolve("missing").toString()).source());
+    }
+
+    @Test
+    void kernelFlagsAreReadFromTheFirstCpusFlagsLine(@TempDir Path dir) throws Exception {
+        String cpu0 = "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse2 pni ssse3 sse4_1 sse4_2 popcnt avx avx2 bmi1 bmi2 abm fma\n\n";
+        String cpu1 = "processor\t: 1\nflags\t\t: fpu sse2 pni\n\n";
+        assertEquals(EnumSet.allOf(CpuFeature.class), KernelCpuFlags.parse(cpu0 + cpu1));
+        assertEquals(EnumSet.of(CpuFeature.SSE3, CpuFeature.SSE4_1), KernelCpuFlags.parse("flags : sse2 pni sse4_1 sse4_1 avx512f\n"));
+        assertEquals(EnumSet.noneOf(CpuFeature.class), KernelCpuFlags.parse("flags\t:\n"));
+        assertNull(KernelCpuFlags.parse("processor : 0\nflags : pni ssse3"), "an unfinished line");
+        assertNull(KernelCpuFlags.parse("processor : 0\nvendor_id : x\n"));
+        Path file = dir.resolve("cpuinfo");
+        Files.writeString(file, cpu0 + cpu1);
+        assertEquals(EnumSet.allOf(CpuFeature.class), KernelCpuFlags.read(file.toString()));
+        assertNull(KernelCpuFlags.read(dir.resolve("missing").toString()));
     }
 
     @Test
