@@ -52,14 +52,7 @@ timed() {
   record "{\"label\":\"$label\",\"seconds\":$secs,\"cpu_seconds\":$(printf "%.2f" "$(echo "$user + $sys" | bc)"),\"rss_kb\":$kb,\"first_ms\":${first:-null}}"
 }
 
-fetch_npm() { # package@version, then the file inside it to copy, then the destination
-  local dir=$out/npm/${1//\//_}
-  if [ ! -f "$3" ]; then
-    mkdir -p "$dir"
-    (cd "$dir" && npm pack --silent "$1" >/dev/null && tar xzf ./*.tgz)
-    cp "$dir/package/$2" "$3"
-  fi
-}
+. "$here/fetch_npm.sh"
 
 text_size() { # the .text section's size, in bytes, of an ELF file (0 when it has none)
   local hex; hex=$(readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] *\.text  *[A-Z_]*  *[0-9a-f]*  *[0-9a-f]*  *\([0-9a-f]*\) .*/\1/p' | head -1)

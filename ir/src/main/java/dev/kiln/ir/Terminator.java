@@ -6,8 +6,23 @@ import java.util.Arrays;
 public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, Terminator.Switch,
         Terminator.Return, Terminator.ReturnCall, Terminator.Trap, Terminator.Throw, Terminator.Guarded {
 
-    /** The outgoing edges (empty for return and trap). */
+    /**
+     * The outgoing edges (empty for return and trap). The array is made once per terminator and shared
+     * (passes walk edges of every block many times per function): do not change it.
+     */
     Edge[] edges();
+
+    /** The edges of a terminator that has none. */
+    Edge[] NO_EDGES = new Edge[0];
+
+    /** Every handler's target, in order, after {@code first} when it is not null. */
+    private static Edge[] edgesOf(Edge first, Handler[] handlers) {
+        int base = first == null ? 0 : 1;
+        Edge[] out = new Edge[handlers.length + base];
+        if (first != null) out[0] = first;
+        for (int i = 0; i < handlers.length; i++) out[base + i] = handlers[i].target();
+        return out;
+    }
 
     /** Values the terminator itself reads (not counting edge arguments). */
     int[] operands();
@@ -15,14 +30,16 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
     /** Unconditional jump. */
     final class Jump implements Terminator {
         public final Edge target;
+        private final Edge[] all;
 
         public Jump(Edge target) {
             this.target = target;
+            this.all = new Edge[] {target};
         }
 
         @Override
         public Edge[] edges() {
-            return new Edge[] {target};
+            return all;
         }
 
         @Override
@@ -36,16 +53,18 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
         public int condition;
         public final Edge ifTrue;
         public final Edge ifFalse;
+        private final Edge[] all;
 
         public Branch(int condition, Edge ifTrue, Edge ifFalse) {
             this.condition = condition;
             this.ifTrue = ifTrue;
             this.ifFalse = ifFalse;
+            this.all = new Edge[] {ifTrue, ifFalse};
         }
 
         @Override
         public Edge[] edges() {
-            return new Edge[] {ifTrue, ifFalse};
+            return all;
         }
 
         @Override
@@ -71,7 +90,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
             all[targets.length] = defaultTarget;
         }
 
-        /** Every edge, the default last (the array is shared: do not change it). */
+        /** Every edge, the default last. */
         @Override
         public Edge[] edges() {
             return all;
@@ -93,7 +112,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
 
         @Override
         public Edge[] edges() {
-            return new Edge[0];
+            return NO_EDGES;
         }
 
         @Override
@@ -119,7 +138,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
 
         @Override
         public Edge[] edges() {
-            return new Edge[0];
+            return NO_EDGES;
         }
 
         @Override
@@ -140,7 +159,7 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
 
         @Override
         public Edge[] edges() {
-            return new Edge[0];
+            return NO_EDGES;
         }
 
         @Override
@@ -163,17 +182,17 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
     final class Throw implements Terminator {
         public final Instruction instruction;
         public final Handler[] handlers;
+        private final Edge[] all;
 
         public Throw(Instruction instruction, Handler[] handlers) {
             this.instruction = instruction;
             this.handlers = handlers;
+            this.all = Terminator.edgesOf(null, handlers);
         }
 
         @Override
         public Edge[] edges() {
-            Edge[] out = new Edge[handlers.length];
-            for (int i = 0; i < out.length; i++) out[i] = handlers[i].target();
-            return out;
+            return all;
         }
 
         @Override
@@ -190,18 +209,17 @@ public sealed interface Terminator permits Terminator.Jump, Terminator.Branch, T
     final class Guarded implements Terminator {
         public final Edge normal;
         public final Handler[] handlers;
+        private final Edge[] all;
 
         public Guarded(Edge normal, Handler[] handlers) {
             this.normal = normal;
             this.handlers = handlers;
+            this.all = Terminator.edgesOf(normal, handlers);
         }
 
         @Override
         public Edge[] edges() {
-            Edge[] out = new Edge[handlers.length + 1];
-            out[0] = normal;
-            for (int i = 0; i < handlers.length; i++) out[i + 1] = handlers[i].target();
-            return out;
+            return all;
         }
 
         @Override

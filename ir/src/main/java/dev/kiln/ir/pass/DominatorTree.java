@@ -2,7 +2,6 @@ package dev.kiln.ir.pass;
 
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.ControlFlowGraph;
-import dev.kiln.ir.IrFunction;
 
 import java.util.Arrays;
 
@@ -24,10 +23,10 @@ final class DominatorTree {
     private final int[] firstChild;
     private final int[] nextSibling;
 
-    DominatorTree(IrFunction f) {
-        cfg = new ControlFlowGraph(f);
+    DominatorTree(ControlFlowGraph cfg) {
+        this.cfg = cfg;
         BasicBlock[] rpo = cfg.reversePostorder();
-        int n = f.blockIdCount();
+        int n = cfg.function().blockIdCount();
         byId = new BasicBlock[n];
         firstChild = new int[n];
         nextSibling = new int[n];

@@ -42,9 +42,15 @@ public final class GlobalValueNumbering implements Pass {
 
     @Override
     public boolean run(IrFunction f) {
+        return run(f, new ControlFlowFacts(f));
+    }
+
+    /** Renames values only: blocks and edges stay, and so do {@code facts}. */
+    @Override
+    public boolean run(IrFunction f, ControlFlowFacts facts) {
         if (f.instructionCount() > MAX_INSTRUCTIONS) return false;
         Numbering n = new Numbering(new ValueRenaming(f), new int[f.blockIdCount()]);
-        new DominatorTree(f).walk(n);
+        facts.dominatorTree().walk(n);
         n.renaming.apply(f);
         return n.changed;
     }

@@ -56,6 +56,12 @@ public final class LoopInvariantCodeMotion implements Pass {
 
     @Override
     public boolean run(IrFunction f) {
+        return run(f, new ControlFlowFacts(f));
+    }
+
+    /** Starts from the shared control-flow graph; adds preheaders, so {@code facts} are dropped when anything moved. */
+    @Override
+    public boolean run(IrFunction f, ControlFlowFacts facts) {
         int size = f.instructionCount();
         if (size > GlobalValueNumbering.MAX_INSTRUCTIONS) return false;
         Map<Integer, Integer> at = BackEdges.positions(f.blocks);
@@ -72,7 +78,9 @@ public final class LoopInvariantCodeMotion implements Pass {
             }
         }
         if (headers.isEmpty()) return false;
-        return new Motion(f, headers.size(), (long) size * WORK_PER_INSTRUCTION).run(headers, latches);
+        boolean changed = new Motion(f, facts.cfg(), headers.size(), (long) size * WORK_PER_INSTRUCTION).run(headers, latches);
+        if (changed) facts.invalidate();
+        return changed;
     }
 
     /** The state of one function's motion: where values are defined, which blocks are in the current loop. */
@@ -92,9 +100,9 @@ public final class LoopInvariantCodeMotion implements Pass {
         private final Map<Integer, BasicBlock> placedBefore = new HashMap<>();
         private long work;
 
-        Motion(IrFunction f, int loops, long work) {
+        Motion(IrFunction f, ControlFlowGraph cfg, int loops, long work) {
             this.f = f;
-            this.cfg = new ControlFlowGraph(f);
+            this.cfg = cfg;
             this.work = work;
             int blocks = f.blockIdCount() + loops;
             inLoop = new int[blocks];

@@ -13,6 +13,7 @@ import dev.kiln.ir.Terminator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,8 @@ public final class LoopSplitting implements Pass {
     private static final int TEMPORARIES = 2;
 
     private final Registers registers;
+    /** Steps over blocks the last run took: back edges looked up, loop blocks visited, blocks laid out (for tests). */
+    private long work;
 
     public LoopSplitting(Registers registers) {
         this.registers = registers;
@@ -66,42 +69,128 @@ public final class LoopSplitting implements Pass {
 
     @Override
     public boolean run(IrFunction f) {
+        work = 0;
         Map<Integer, Integer> at = BackEdges.positions(f.blocks);
         List<BasicBlock> headers = new ArrayList<>();
         List<List<BasicBlock>> latches = new ArrayList<>();
+        int[] headerIndex = new int[f.blockIdCount()]; // by block id: its place in headers, -1 for none
+        Arrays.fill(headerIndex, -1);
         for (int i = 0; i < f.blocks.size(); i++) {
             BasicBlock b = f.blocks.get(i);
             for (Edge e : b.terminator.edges()) {
                 if (!BackEdges.isBackEdge(at, i, e.target)) continue;
-                int h = headers.indexOf(e.target);
+                work++;
+                int h = headerIndex[e.target.id];
                 if (h < 0) {
                     headers.add(e.target);
                     latches.add(new ArrayList<>());
-                    h = headers.size() - 1;
+                    h = headerIndex[e.target.id] = headers.size() - 1;
                 }
                 latches.get(h).add(b);
             }
         }
         if (headers.isEmpty()) return false;
-        BasicBlock[] byId = new BasicBlock[f.blockIdCount()];
-        for (BasicBlock b : f.blocks) byId[b.id] = b;
-        List<List<BasicBlock>> preds = predecessors(f);
-        BlockLiveness liveness = new BlockLiveness(f);
-        Opcode[] definedBy = new Opcode[f.valueCount()];
-        for (BasicBlock b : f.blocks) {
-            for (Instruction i : b.instructions) for (int k = 0; k < i.resultCount(); k++) definedBy[i.result(k)] = i.op;
-        }
+        Loops loops = new Loops(f);
         // innermost loops first (a later header in the layout is nested in, or disjoint from, an earlier one):
         // an outer loop then renames the inner loop's entry argument, and the inner loop keeps its own parameter
         boolean changed = false;
         for (int h = headers.size() - 1; h >= 0; h--) {
             BasicBlock header = headers.get(h);
             if (header == f.entry() || !header.instructions.isEmpty() && header.instructions.getFirst().op == Opcode.CATCH) continue;
-            BitSet body = naturalLoop(f, header, latches.get(h), preds);
+            BitSet body = naturalLoop(f, header, latches.get(h), loops.preds);
             if (body == null) continue;
-            changed |= split(f, header, body, byId, preds, liveness, definedBy);
+            work += body.cardinality();
+            changed |= split(f, header, body, loops);
         }
+        work += loops.placeJumps();
         return changed;
+    }
+
+    /** Steps over blocks the last {@link #run} took; in proportion to the loops' blocks, whatever the number of loops. */
+    long work() {
+        return work;
+    }
+
+    /**
+     * What the loops of one function share: blocks by id, predecessors, liveness and definitions as
+     * they were before any split, each block's pressure once (not once per enclosing loop), and the
+     * blocks added for entry edges, laid out at the end in one pass (inserting each into the layout
+     * as it was made was quadratic in the loops).
+     */
+    private static final class Loops {
+        final IrFunction f;
+        final BasicBlock[] byId;
+        final List<List<BasicBlock>> preds;
+        final BlockLiveness liveness;
+        final Opcode[] definedBy;
+        /** Values live into a block and its parameters, by type, by block id (made when first needed, dropped when the parameters change). */
+        final List<Map<ValType, Integer>> pressure;
+        /** By value: the stamp of the last loop that reads it. */
+        int[] usedIn;
+        int stamp;
+        /** The jump blocks made for entry edges, by the block whose edge they take, each to be laid out right after it (the last made first). */
+        final Map<BasicBlock, List<BasicBlock>> jumpsAfter = new HashMap<>();
+
+        Loops(IrFunction f) {
+            this.f = f;
+            byId = new BasicBlock[f.blockIdCount()];
+            for (BasicBlock b : f.blocks) byId[b.id] = b;
+            preds = predecessors(f);
+            liveness = new BlockLiveness(f);
+            definedBy = new Opcode[f.valueCount()];
+            for (BasicBlock b : f.blocks) {
+                for (Instruction i : b.instructions) for (int k = 0; k < i.resultCount(); k++) definedBy[i.result(k)] = i.op;
+            }
+            pressure = new ArrayList<>(Collections.nCopies(byId.length, null));
+            usedIn = new int[f.valueCount()];
+        }
+
+        Map<ValType, Integer> pressure(BasicBlock b) {
+            Map<ValType, Integer> here = pressure.get(b.id);
+            if (here == null) {
+                here = new HashMap<>();
+                for (int v : liveness.liveIn(b)) here.merge(f.typeOf(v), 1, Integer::sum);
+                for (int p : b.params) here.merge(f.typeOf(p), 1, Integer::sum);
+                pressure.set(b.id, here);
+            }
+            return here;
+        }
+
+        /** Marks the values the loop's blocks read with a new stamp ({@link #usedInLoop}). */
+        void markUses(BitSet body) {
+            stamp++;
+            if (usedIn.length < f.valueCount()) usedIn = Arrays.copyOf(usedIn, f.valueCount());
+            for (int b = body.nextSetBit(0); b >= 0; b = body.nextSetBit(b + 1)) {
+                BasicBlock block = byId[b];
+                for (Instruction i : block.instructions) for (int k = 0; k < i.argCount(); k++) usedIn[i.arg(k)] = stamp;
+                for (int v : block.terminator.operands()) usedIn[v] = stamp;
+                for (Edge e : block.terminator.edges()) for (int v : e.args) usedIn[v] = stamp;
+            }
+        }
+
+        /** Whether the loop last given to {@link #markUses} reads {@code v}. */
+        boolean usedInLoop(int v) {
+            return usedIn[v] == stamp;
+        }
+
+        /** A block made for an entry edge leaving {@code from}, to be laid out right after it, before those made earlier. */
+        void placeAfter(BasicBlock from, BasicBlock jump) {
+            jumpsAfter.computeIfAbsent(from, b -> new ArrayList<>()).addFirst(jump);
+        }
+
+        /** Lays out the blocks of {@link #placeAfter} in one pass over the layout; returns the blocks it went through. */
+        int placeJumps() {
+            if (jumpsAfter.isEmpty()) return 0;
+            List<BasicBlock> layout = new ArrayList<>(f.blocks.size() + jumpsAfter.size());
+            for (BasicBlock b : f.blocks) {
+                layout.add(b);
+                List<BasicBlock> after = jumpsAfter.get(b);
+                if (after != null) layout.addAll(after);
+            }
+            f.blocks.clear();
+            f.blocks.addAll(layout);
+            return layout.size();
+        }
     }
 
     /** The blocks of the loop of {@code header}: those reaching a latch without passing the header; null unless the header dominates them. */
@@ -126,8 +215,8 @@ public final class LoopSplitting implements Pass {
         return body;
     }
 
-    private boolean split(IrFunction f, BasicBlock header, BitSet body, BasicBlock[] byId, List<List<BasicBlock>> preds,
-                          BlockLiveness liveness, Opcode[] definedBy) {
+    private boolean split(IrFunction f, BasicBlock header, BitSet body, Loops loops) {
+        BasicBlock[] byId = loops.byId;
         boolean calls = false;
         for (int b = body.nextSetBit(0); b >= 0 && !calls; b = body.nextSetBit(b + 1)) {
             for (Instruction i : byId[b].instructions) if (registers.isCall(i)) { calls = true; break; }
@@ -135,15 +224,12 @@ public final class LoopSplitting implements Pass {
         // the classes under pressure, by type: the most values of the type live into one block of the loop
         Map<ValType, Integer> pressure = new HashMap<>();
         for (int b = body.nextSetBit(0); b >= 0; b = body.nextSetBit(b + 1)) {
-            Map<ValType, Integer> here = new HashMap<>();
-            for (int v : liveness.liveIn(byId[b])) here.merge(f.typeOf(v), 1, Integer::sum);
-            for (int p : byId[b].params) here.merge(f.typeOf(p), 1, Integer::sum);
-            here.forEach((t, n) -> pressure.merge(t, n, Math::max));
+            loops.pressure(byId[b]).forEach((t, n) -> pressure.merge(t, n, Math::max));
         }
-        Map<Integer, Integer> uses = usesInLoop(body, byId);
+        loops.markUses(body);
         List<Integer> split = new ArrayList<>();
-        for (int v : liveness.liveIn(header)) {
-            if (!uses.containsKey(v) || isConstant(definedBy[v])) continue;
+        for (int v : loops.liveness.liveIn(header)) {
+            if (!loops.usedInLoop(v) || isConstant(loops.definedBy[v])) continue;
             ValType t = f.typeOf(v);
             int regs = registers.count(t, calls);
             if (regs > 0 && crowded(pressure, t, regs)) split.add(v);
@@ -163,7 +249,8 @@ public final class LoopSplitting implements Pass {
         int old = header.params.length;
         header.params = Arrays.copyOf(header.params, old + params.length);
         System.arraycopy(params, 0, header.params, old, params.length);
-        for (BasicBlock p : preds.get(header.id)) {
+        loops.pressure.set(header.id, null); // it has more parameters now
+        for (BasicBlock p : loops.preds.get(header.id)) {
             boolean inside = body.get(p.id);
             for (Edge e : p.terminator.edges()) {
                 if (e.target != header) continue;
@@ -177,7 +264,7 @@ public final class LoopSplitting implements Pass {
                     jump.terminator = new Terminator.Jump(new Edge(header, args));
                     e.target = jump;
                     e.args = new int[0];
-                    f.blocks.add(f.blocks.indexOf(p) + 1, jump);
+                    loops.placeAfter(p, jump);
                 } else {
                     e.args = args;
                 }
@@ -201,18 +288,6 @@ public final class LoopSplitting implements Pass {
 
     private static boolean isFloatLike(ValType t) {
         return t == ValType.F32 || t == ValType.F64 || t == ValType.V128;
-    }
-
-    /** For each value, how often the loop's blocks read it. */
-    private static Map<Integer, Integer> usesInLoop(BitSet body, BasicBlock[] byId) {
-        Map<Integer, Integer> uses = new HashMap<>();
-        for (int b = body.nextSetBit(0); b >= 0; b = body.nextSetBit(b + 1)) {
-            BasicBlock block = byId[b];
-            for (Instruction i : block.instructions) for (int k = 0; k < i.argCount(); k++) uses.merge(i.arg(k), 1, Integer::sum);
-            for (int v : block.terminator.operands()) uses.merge(v, 1, Integer::sum);
-            for (Edge e : block.terminator.edges()) for (int v : e.args) uses.merge(v, 1, Integer::sum);
-        }
-        return uses;
     }
 
     private static void rename(BasicBlock b, IntUnaryOperator to) {

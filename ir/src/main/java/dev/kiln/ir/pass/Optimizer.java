@@ -57,9 +57,11 @@ public final class Optimizer {
         run(NATIVE, f, afterEach);
     }
 
+    /** Runs {@code passes} in order, sharing one function's {@link ControlFlowFacts} while no pass changes its blocks or edges. */
     private static void run(List<Pass> passes, IrFunction f, BiConsumer<Pass, IrFunction> afterEach) {
+        ControlFlowFacts facts = new ControlFlowFacts(f);
         for (Pass p : passes) {
-            p.run(f);
+            p.run(f, facts);
             afterEach.accept(p, f);
         }
     }

@@ -31,8 +31,14 @@ public final class RedundantLoadElimination implements Pass {
 
     @Override
     public boolean run(IrFunction f) {
+        return run(f, new ControlFlowFacts(f));
+    }
+
+    /** Renames values and removes loads only: blocks and edges stay, and so do {@code facts}. */
+    @Override
+    public boolean run(IrFunction f, ControlFlowFacts facts) {
         if (f.instructionCount() > GlobalValueNumbering.MAX_INSTRUCTIONS || !Effects.addressesMemory(f)) return false;
-        DominatorTree tree = new DominatorTree(f);
+        DominatorTree tree = facts.dominatorTree();
         Loads loads = new Loads(tree.cfg(), new ValueRenaming(f), f.blockIdCount());
         tree.walk(loads);
         loads.renaming.apply(f);
