@@ -20,6 +20,7 @@ count() { # label jar
       n++; split($0, f, "\t"); ins = f[2]; op = ins; sub(/ .*/, "", op)
       rest = ins; sub(/^[^ ]+ +/, "", rest)
       dest = rest; sub(/,.*/, "", dest)
+      if (op == "int3") next  # padding between and after functions
       if (dest ~ /\[rbp-/ && op ~ /^(cmp|test|v?u?comis|bt$|push)/) reads++
       else if (dest ~ /\[rbp-/) { writes++; if (op !~ /^(v?mov|set)/) reads++ }
       else if (rest ~ /\[rbp-/) reads++
