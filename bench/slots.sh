@@ -17,7 +17,9 @@ count() { # label jar
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$2" dev.kiln.cli.Main compile --cache-dir "$work/cache" "$module" >/dev/null
   objdump -d -M intel --no-show-raw-insn "$(ls "$work"/cache/*.o | head -1)" | awk -v label="$1" '
     /^ *[0-9a-f]+:\t/ {
-      n++; split($0, f, "\t"); ins = f[2]; op = ins; sub(/ .*/, "", op)
+      split($0, f, "\t"); ins = f[2]; op = ins; sub(/ .*/, "", op)
+      if (op == "int3" || op == "(bad)") next  # padding between functions, data (jump tables) read as code
+      n++
       rest = ins; sub(/^[^ ]+ +/, "", rest)
       dest = rest; sub(/,.*/, "", dest)
       if (dest ~ /\[rbp-/ && op ~ /^(cmp|test|v?u?comis|bt$|push)/) reads++

@@ -17,6 +17,7 @@ import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.code.TrapSite;
 import dev.kiln.regalloc.Allocation;
+import dev.kiln.regalloc.LinearOrder;
 import dev.kiln.regalloc.ArgumentPlaces;
 import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.LoweringFacts;
@@ -62,6 +63,8 @@ public abstract class MachineFunction<L> {
     private int lastCallSite = -1;
     /** The comparison the next instruction, a select, lowers itself ({@link #compareOfSelect}), or null. */
     private Instruction selectCompare;
+    /** The {@link LinearOrder} position being lowered: where {@link #location} finds a split value. */
+    private int position;
 
     protected MachineFunction(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CallingConvention convention,
                               CodeOptions options) {
@@ -79,6 +82,7 @@ public abstract class MachineFunction<L> {
         NativeSupport.require(module, f, "native", lowersExceptions());
         for (int id = 0; id < f.blockIdCount(); id++) blockLabels.add(null);
         for (BasicBlock b : f.blocks) blockLabels.set(b.id, newLabel("block" + b.id));
+        LinearOrder order = alloc.liveIntervals().order();
         prologue();
         List<BasicBlock> layout = facts.layout();
         for (int bi = 0; bi < layout.size(); bi++) {
@@ -96,11 +100,14 @@ public abstract class MachineFunction<L> {
                     selectCompare = i; // lowered by the select, on whose flags it decides
                     continue;
                 }
+                position = order.instructionUse(b, k);
                 if (CallSignatures.isCall(i.op)) call(i);
                 else if (i.op == Opcode.CATCH) takeCaught(i);
                 else lower(i);
+                storeSplitResults(i);
                 selectCompare = null;
             }
+            position = order.terminatorUse(b);
             terminator(b, next, fused);
         }
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
@@ -113,12 +120,34 @@ public abstract class MachineFunction<L> {
         return f.typeOf(v);
     }
 
+    /**
+     * Where {@code v} is at the instruction being lowered ({@link Allocation#location(int, int)}): a
+     * split value's head register up to the head's end, else its one location. An instruction's
+     * results are written here too.
+     */
     public final int location(int v) {
-        return alloc.location(v);
+        return alloc.location(v, position);
     }
 
     public final boolean inRegister(int v) {
-        return Location.isRegister(alloc.location(v));
+        return Location.isRegister(location(v));
+    }
+
+    /** After an instruction: each result written to a head register ({@link Allocation#head}) is stored to its home slot too. */
+    private void storeSplitResults(Instruction i) {
+        for (int k = 0; k < i.resultCount(); k++) {
+            int r = i.result(k);
+            if (alloc.head(r) != Location.NONE) move(alloc.head(r), alloc.location(r), type(r));
+        }
+    }
+
+    /** {@code code} to run out of line, seeing values where they are at the instruction being lowered now. */
+    private Runnable atThisPosition(Runnable code) {
+        int at = position;
+        return () -> {
+            position = at;
+            code.run();
+        };
     }
 
     /** The constant an integer value was defined by, or null. */
@@ -250,7 +279,7 @@ public abstract class MachineFunction<L> {
     private void edgeMoves(Edge e) {
         if (e.argCount() == 0) return;
         List<ParallelMoves.Move> moves = new ArrayList<>(e.argCount());
-        for (ParallelMoves.Move m : ParallelMoves.forEdge(e, this::location, this::type)) {
+        for (ParallelMoves.Move m : ParallelMoves.forEdge(e, alloc::location, this::location, this::type)) {
             if (m.from() != Location.NONE) moves.add(m);
         }
         parallelMove(moves);
@@ -275,17 +304,17 @@ public abstract class MachineFunction<L> {
     /** As {@link #trap(TrapKind, int)}, the stub running {@code before} first. */
     public final L trap(TrapKind kind, int wasmOffset, Runnable before) {
         L l = newLabel("trap_" + kind.name().toLowerCase());
-        stubs.add(() -> {
+        stubs.add(atThisPosition(() -> {
             bind(l);
             if (before != null) before.run();
             trapSites.add(new TrapSite(callTrapRoutine(kind.code), kind, wasmOffset));
-        });
+        }));
         return l;
     }
 
     /** Emits {@code code} out of line, after the function body (it binds its own labels). */
     public final void outOfLine(Runnable code) {
-        stubs.add(code);
+        stubs.add(atThisPosition(code));
     }
 
     /** One trap stub per function for traps reported at the function's start (stack exhaustion, interruption, fuel). */

@@ -12,10 +12,12 @@ public final class Allocation {
     private final BitSet usedRegisters;
     private final boolean[] unallocated;
     private final LiveIntervals liveIntervals;
+    private final SplitHeads heads;
 
     Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters, boolean[] unallocated,
-               LiveIntervals liveIntervals) {
+               LiveIntervals liveIntervals, SplitHeads heads) {
         this.function = function;
+        this.heads = heads;
         this.liveIntervals = liveIntervals;
         this.locations = locations;
         this.slotCount = slotCount;
@@ -32,9 +34,41 @@ public final class Allocation {
         return function;
     }
 
-    /** The value's location, or {@link Location#NONE} when it is never used. */
+    /**
+     * The value's home location, or {@link Location#NONE} when it is never used: where it is from its
+     * definition on (for a value with a head, {@link #head}, a stack slot it is stored to at its definition).
+     */
     public int location(int value) {
         return locations[value];
+    }
+
+    /**
+     * Where the value is read at {@code position} ({@link LinearOrder}): its head register up to the
+     * head's end, its home location after. The definition ({@code position} its instruction's use
+     * position) writes the head register when there is one.
+     */
+    public int location(int value, int position) {
+        if (heads.has(value) && position <= heads.end(value)) return heads.register(value);
+        return locations[value];
+    }
+
+    /**
+     * The register the value's definition writes when the value was split: it is read from there up to
+     * {@link #headEnd} and its definition also stores it to its home slot ({@link #location(int)});
+     * {@link Location#NONE} for a value with one location for its whole life.
+     */
+    public int head(int value) {
+        return heads.register(value);
+    }
+
+    /** The last position at which a value with a {@link #head} is read from the head register. */
+    public int headEnd(int value) {
+        return heads.end(value);
+    }
+
+    /** The number of values split into a head register and a home slot. */
+    public int splitCount() {
+        return heads.size();
     }
 
     /** Number of 8-byte stack slots the frame needs (the highest slot used, plus one). */

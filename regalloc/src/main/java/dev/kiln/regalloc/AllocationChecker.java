@@ -16,7 +16,9 @@ import java.util.Map;
  * Proves an allocation correct by abstract interpretation: it tracks which value each location
  * holds along every path (edge moves bind parameters in parallel; calls clobber the registers the
  * register file says they clobber; paths that disagree about a location make it unknown) and
- * checks that every use finds its value in the value's location. Used by tests.
+ * checks that every use finds its value in the value's location at the use's position (a split
+ * value's head register up to the head's end, its home slot after; its definition writes both).
+ * Used by tests.
  */
 public final class AllocationChecker {
     private static final int UNKNOWN = -1;
@@ -33,35 +35,41 @@ public final class AllocationChecker {
         Map<Integer, Integer> entryState = new HashMap<>();
         for (int p : f.entry().params) entryState.put(a.location(p), p);
         in.put(f.entry(), entryState);
+        LinearOrder order = a.liveIntervals().order();
         List<BasicBlock> work = new ArrayList<>(List.of(cfg.reversePostorder()));
         int guard = 0;
         while (!work.isEmpty()) {
             if (++guard > 1_000_000) throw new IllegalStateException("checker did not converge");
             BasicBlock b = work.remove(0);
             Map<Integer, Integer> state = new HashMap<>(in.getOrDefault(b, Map.of()));
-            for (Instruction i : b.instructions) {
-                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); expect(a, copyOf, state, arg, b, IrPrinter.instruction(i)); }
+            for (int k = 0; k < b.instructions.size(); k++) {
+                Instruction i = b.instructions.get(k);
+                int at = order.instructionUse(b, k);
+                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); expect(a, copyOf, state, arg, at, b, IrPrinter.instruction(i)); }
                 long scratch = rf.scratchClobbers(i);
-                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); notScratch(a, arg, scratch, b, IrPrinter.instruction(i)); }
-                if (!rf.resultsFollowScratch(i)) for (int r : i.results()) notScratch(a, r, scratch, b, IrPrinter.instruction(i));
+                for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); notScratch(a, arg, at, scratch, b, IrPrinter.instruction(i)); }
+                if (!rf.resultsFollowScratch(i)) for (int r : i.results()) notScratch(a, r, at, scratch, b, IrPrinter.instruction(i));
                 clobber(state, scratch);
                 if (LiveIntervals.isCall(i)) state.replaceAll((l, v) -> Location.isRegister(l) && (v == UNKNOWN || rf.isClobberedByCalls(l, f.typeOf(v))) ? UNKNOWN : v);
                 for (int r : i.results()) {
+                    // a split value is written to its head register and stored to its home slot
                     int l = a.location(r);
                     if (l != Location.NONE) state.put(l, r);
+                    if (a.head(r) != Location.NONE) state.put(a.head(r), r);
                 }
             }
-            for (int v : b.terminator.operands()) expect(a, copyOf, state, v, b, "terminator");
+            int at = order.terminatorUse(b);
+            for (int v : b.terminator.operands()) expect(a, copyOf, state, v, at, b, "terminator");
             long scratch = rf.scratchClobbers(b.terminator);
-            for (int v : b.terminator.operands()) notScratch(a, v, scratch, b, "terminator");
+            for (int v : b.terminator.operands()) notScratch(a, v, at, scratch, b, "terminator");
             for (Edge e : b.terminator.edges()) {
-                for (int v : e.args) notScratch(a, v, scratch, b, "edge to " + e.target);
-                for (int p : e.target.params) notScratch(a, p, scratch, b, "edge to " + e.target);
+                for (int v : e.args) notScratch(a, v, at, scratch, b, "edge to " + e.target);
+                for (int p : e.target.params) notScratch(a, p, at, scratch, b, "edge to " + e.target);
             }
             clobber(state, scratch);
             for (Edge e : b.terminator.edges()) {
                 Map<Integer, Integer> out = new HashMap<>(state);
-                for (int k = 0; k < e.argCount(); k++) expect(a, copyOf, state, e.arg(k), b, "edge to " + e.target);
+                for (int k = 0; k < e.argCount(); k++) expect(a, copyOf, state, e.arg(k), at, b, "edge to " + e.target);
                 for (int k = 0; k < e.argCount(); k++) {
                     int l = a.location(e.target.params[k]);
                     if (l != Location.NONE) out.put(l, e.target.params[k]);
@@ -83,8 +91,8 @@ public final class AllocationChecker {
     }
 
     /** An operand or result of an instruction never lives in a register the instruction uses as scratch. */
-    private static void notScratch(Allocation a, int v, long scratch, BasicBlock b, String where) {
-        int l = a.location(v);
+    private static void notScratch(Allocation a, int v, int at, long scratch, BasicBlock b, String where) {
+        int l = a.location(v, at);
         if (Location.isRegister(l) && l < 64 && (scratch & 1L << l) != 0) {
             throw new IllegalStateException("allocation error in function " + a.function().index + ", " + b + " at " + where
                     + ": v" + v + " is in " + Location.toString(l) + ", which the instruction uses as scratch");
@@ -114,8 +122,8 @@ public final class AllocationChecker {
         return false;
     }
 
-    private static void expect(Allocation a, int[] copyOf, Map<Integer, Integer> state, int v, BasicBlock b, String where) {
-        int l = a.location(v);
+    private static void expect(Allocation a, int[] copyOf, Map<Integer, Integer> state, int v, int at, BasicBlock b, String where) {
+        int l = a.location(v, at);
         if (l == Location.NONE && a.isUnallocated(v)) return; // encoded as an immediate, never read from a location
         Integer held = state.get(l);
         if (l == Location.NONE || held == null || !holds(copyOf, held, v)) {

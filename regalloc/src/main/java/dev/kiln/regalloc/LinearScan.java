@@ -17,7 +17,10 @@ import java.util.Map;
  * class (one that calls do not clobber, if it lives across a call), else the interval of lowest
  * spill cost among it and the active ones in registers ({@link LiveIntervals#spillCost}: definition
  * and uses weighted by {@code 8^loop depth}, per position of the interval; ties go to the one ending
- * last) is spilled to a stack slot for its whole life. A value of two slots (a v128) takes an
+ * last) is spilled to a stack slot. A victim that an instruction defined keeps its register up to
+ * the new interval's start (its head, {@link SplitHeads}: read there from the register, stored to
+ * the slot once at its definition; bounded by loops, {@link LoopRanges#holdsUntil}); a new interval
+ * spilled at its start lives in the slot for its whole life. A value of two slots (a v128) takes an
  * even slot, so frames whose slot area is 16-byte aligned keep it aligned. Stack slots are reused as soon as
  * their interval ends, lowest first, so frames stay small (with no registers, as in the
  * interpreter, this is the whole job).
@@ -67,6 +70,8 @@ public final class LinearScan {
     private final BitSet sharesSlot = new BitSet();
     /** Values live into a landing block, which must live in stack slots; null when the function catches nothing. */
     private final boolean[] liveIntoLanding;
+    /** The first pieces of values spilled after their definition, which keep their register until then. */
+    private final SplitHeads heads = new SplitHeads();
 
     private LinearScan(IrFunction f, RegisterFile rf, int[] precolored, int reservedSlots, boolean[] unallocated, int[] preferred) {
         this.unallocated = unallocated;
@@ -227,7 +232,7 @@ public final class LinearScan {
             active.add(v);
             if (Location.isRegister(l) && !isPrecolored(v)) inRegisters.add(v);
         }
-        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live);
+        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live, heads);
     }
 
     private boolean isPrecolored(int v) {
@@ -321,11 +326,27 @@ public final class LinearScan {
                 inRegisters.remove(victim);
                 // the victim lives in the slot for its whole interval, so the slot must be free since its start
                 assign(victim, spillSlot(victim));
+                keepHead(victim, reg, live.start(v) - 1);
                 return Location.register(reg);
             }
         }
         // 4. a stack slot
         return spillSlot(v);
+    }
+
+    /**
+     * Splits a victim defined by an instruction (its start is a definition position, odd): it keeps
+     * {@code reg} from its definition up to {@code last} (the position before the register's next
+     * value starts), or less where a loop entered after the definition reaches back over that point
+     * ({@link LoopRanges#holdsUntil}); its uses there read the register, and its definition stores it
+     * to its slot once. A value with no use in that stretch keeps no head.
+     */
+    private void keepHead(int victim, int reg, int last) {
+        int s = live.start(victim);
+        if ((s & 1) == 0) return; // a block parameter: edges write its slot directly
+        if (live.firstUse(victim) > last) return; // no read before the register goes: the definition writes the slot
+        int end = live.loops().holdsUntil(s, last);
+        if (end >= live.firstUse(victim)) heads.add(victim, reg, end);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.kiln.regalloc;
 
 import dev.kiln.frontend.Opcode;
 import dev.kiln.ir.GcLowering;
-import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.BlockLiveness;
 import dev.kiln.ir.Edge;
@@ -12,7 +11,6 @@ import dev.kiln.ir.IrFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -33,9 +31,12 @@ public final class LiveIntervals {
      * depth of its block (depth capped at {@link #MAX_DEPTH}), saturating at {@code Integer.MAX_VALUE}.
      */
     private final int[] weight;
+    /** Each value's first read (lowest position of an operand or edge argument), {@code Integer.MAX_VALUE} when never read. */
+    private final int[] firstUse;
     private static final int MAX_DEPTH = 5;
     private final int[] callPositions;
     private final LinearOrder order;
+    private final LoopRanges loops;
     /** For each register number (below 64), the sorted positions of the instructions that overwrite it as scratch. */
     private final int[][] scratchPositions = new int[64][];
 
@@ -50,7 +51,10 @@ public final class LiveIntervals {
         start = new int[n];
         end = new int[n];
         weight = new int[n];
-        int[] depth = loopDepths(f);
+        firstUse = new int[n];
+        Arrays.fill(firstUse, Integer.MAX_VALUE);
+        loops = new LoopRanges(f, order);
+        int[] depth = loopDepths(loops.lastSources());
         Arrays.fill(start, Integer.MAX_VALUE);
         Arrays.fill(end, -1);
 
@@ -70,7 +74,7 @@ public final class LiveIntervals {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
                 int use = order.instructionUse(b, k);
-                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); extend(a, use, use); weigh(a, unit); }
+                for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); read(a, use); weigh(a, unit); }
                 for (int k2 = 0; k2 < i.resultCount(); k2++) { extend(i.result(k2), use + 1, use + 1); weigh(i.result(k2), unit); }
                 if (isCall(i)) callPositions[c++] = use;
                 // a clobber recorded one position early conflicts with the operands and the values live
@@ -79,8 +83,8 @@ public final class LiveIntervals {
             }
             int tu = order.terminatorUse(b);
             if (rf != null) noteScratch(clobbers, scratchCounts, tu, rf.scratchClobbers(b.terminator));
-            for (int v : b.terminator.operands()) { extend(v, tu, tu); weigh(v, unit); }
-            for (Edge e : b.terminator.edges()) for (int a : e.args) { extend(a, tu, tu); weigh(a, unit); }
+            for (int v : b.terminator.operands()) { read(v, tu); weigh(v, unit); }
+            for (Edge e : b.terminator.edges()) for (int a : e.args) { read(a, tu); weigh(a, unit); }
             for (int v : liveness.liveIn(b)) extend(v, bs, bs);
             for (int v : liveness.liveOut(b)) extend(v, be, be);
         }
@@ -122,20 +126,11 @@ public final class LiveIntervals {
 
     /**
      * The loop depth of each block by layout position: loops are layout ranges from a header to its
-     * last back edge ({@link BackEdges}, the IR keeps structured order), and a block's depth is the
-     * number of ranges it lies in. Linear in blocks and edges.
+     * last back edge ({@link LoopRanges}, the IR keeps structured order), and a block's depth is the
+     * number of ranges it lies in. Linear in blocks.
      */
-    private static int[] loopDepths(IrFunction f) {
-        int n = f.blocks.size();
-        Map<Integer, Integer> at = BackEdges.positions(f.blocks);
-        int[] lastSource = new int[n];
-        Arrays.fill(lastSource, -1);
-        for (int i = 0; i < n; i++) {
-            for (Edge e : f.blocks.get(i).terminator.edges()) {
-                int h = at.get(e.target.id);
-                if (h <= i) lastSource[h] = Math.max(lastSource[h], i);
-            }
-        }
+    private static int[] loopDepths(int[] lastSource) {
+        int n = lastSource.length;
         int[] depth = new int[n + 1];
         for (int h = 0; h < n; h++) {
             if (lastSource[h] < 0) continue;
@@ -162,6 +157,16 @@ public final class LiveIntervals {
     /** The value's definition and uses, each weighted {@code 8^loop depth}. */
     public int weight(int v) {
         return weight[v];
+    }
+
+    private void read(int v, int at) {
+        extend(v, at, at);
+        if (at < firstUse[v]) firstUse[v] = at;
+    }
+
+    /** The position of the value's first read, {@code Integer.MAX_VALUE} when it is never read. */
+    public int firstUse(int v) {
+        return firstUse[v];
     }
 
     private void extend(int v, int from, int to) {
@@ -221,5 +226,10 @@ public final class LiveIntervals {
 
     public LinearOrder order() {
         return order;
+    }
+
+    /** The function's loops as layout ranges. */
+    LoopRanges loops() {
+        return loops;
     }
 }

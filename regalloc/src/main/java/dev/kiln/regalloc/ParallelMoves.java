@@ -29,15 +29,18 @@ public final class ParallelMoves {
 
     /**
      * The moves that bind {@code e}'s target block parameters to its arguments: from each
-     * argument's location to its parameter's, leaving out parameters with no location (unused).
+     * argument's location at the edge ({@code source}) to its parameter's ({@code location}), leaving
+     * out parameters with no location (unused). An argument whose home location ({@code location})
+     * is its parameter's needs no move, even where it is read from a head register
+     * ({@link Allocation#head}): its definition stored it home.
      */
-    public static List<Move> forEdge(Edge e, IntUnaryOperator location,
+    public static List<Move> forEdge(Edge e, IntUnaryOperator location, IntUnaryOperator source,
                                      IntFunction<ValType> type) {
         List<Move> moves = new ArrayList<>(e.argCount());
         for (int k = 0; k < e.argCount(); k++) {
             int to = location.applyAsInt(e.target.params[k]);
-            if (to == Location.NONE) continue;
-            moves.add(new Move(location.applyAsInt(e.arg(k)), to, type.apply(e.arg(k))));
+            if (to == Location.NONE || to == location.applyAsInt(e.arg(k))) continue;
+            moves.add(new Move(source.applyAsInt(e.arg(k)), to, type.apply(e.arg(k))));
         }
         return moves;
     }

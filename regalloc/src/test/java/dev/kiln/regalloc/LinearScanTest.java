@@ -191,7 +191,7 @@ class LinearScanTest {
 
     @Test
     void everyCorpusFunctionAllocatesCorrectlyWithSlotsAndWithFewRegisters() throws Exception {
-        int functions = 0, rematerialised = 0;
+        int functions = 0, rematerialised = 0, splitValues = 0, fewerSlotReads = 0;
         List<Path> files = SharedData.specModules();
         for (Path p : files) {
             ValidatedModule vm;
@@ -209,6 +209,8 @@ class LinearScanTest {
                     } catch (IllegalStateException e) {
                         throw new AssertionError(p + " function " + i + ": " + e.getMessage() + "\n" + describe(a), e);
                     }
+                    splitValues += a.splitCount();
+                    if (SplitHeadsTest.slotReads(f, a, true) < SplitHeadsTest.slotReads(f, a, false)) fewerSlotReads++;
                 }
                 IrFunction split = prepared(vm, i);
                 new LoopSplitting(registers(TINY)).run(split);
@@ -233,6 +235,9 @@ class LinearScanTest {
         }
         assertTrue(functions > 5000, "functions " + functions);
         assertTrue(rematerialised > 30, "functions with constants rematerialised " + rematerialised);
+        // split heads (SplitHeadsTest): the spec functions are small, few spill at all
+        assertTrue(splitValues >= 10, "values split " + splitValues);
+        assertTrue(fewerSlotReads >= 5, "functions reading fewer slots " + fewerSlotReads);
     }
 
     /** TINY, but division overwrites register 0 as scratch (as x86-64's div overwrites RAX). */

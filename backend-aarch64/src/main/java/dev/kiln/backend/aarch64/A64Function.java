@@ -137,7 +137,7 @@ final class A64Function extends MachineFunction<Label> {
 
     /** True when {@code v} is an integer constant the allocator gave no location (it must be encoded or materialised). */
     boolean isUnallocatedConstant(int v) {
-        return alloc.location(v) == Location.NONE && (facts.intConstant(v) != null);
+        return location(v) == Location.NONE && (facts.intConstant(v) != null);
     }
 
     static boolean is64(ValType t) {
@@ -181,7 +181,7 @@ final class A64Function extends MachineFunction<Label> {
 
     /** The value in an X register: its own, or {@code scratch} after a load from its slot (or a constant's materialisation). */
     GeneralRegister iget(int v, GeneralRegister scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (Location.isRegister(l)) return A64RegisterFile.gpr(l);
         if (l == Location.NONE) {
             Long c = facts.intConstant(v);
@@ -196,7 +196,7 @@ final class A64Function extends MachineFunction<Label> {
     /** The value in a SIMD&amp;FP register, in the S or D view of its type. */
     VectorRegister fget(int v, VectorRegister scratch) {
         ValType t = type(v);
-        int l = alloc.location(v);
+        int l = location(v);
         if (Location.isRegister(l)) return view(A64RegisterFile.fpr(l), t);
         if (l == Location.NONE) {
             Long c = facts.floatConstant(v);
@@ -210,19 +210,19 @@ final class A64Function extends MachineFunction<Label> {
 
     /** Where to compute a result: its own register, or {@code scratch} (then {@link #iput}). X view. */
     GeneralRegister idst(int v, GeneralRegister scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         return Location.isRegister(l) ? A64RegisterFile.gpr(l) : scratch.x();
     }
 
     /** Where to compute a float result, in the view of its type. */
     VectorRegister fdst(int v, VectorRegister scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         return view(Location.isRegister(l) ? A64RegisterFile.fpr(l) : scratch, type(v));
     }
 
     /** Stores a computed integer (all 64 bits; i32 values are kept zero-extended) into its location. */
     void iput(int v, GeneralRegister r) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (l == Location.NONE) return;
         if (Location.isRegister(l)) {
             if (A64RegisterFile.gpr(l) != r.x()) asm.mov(A64RegisterFile.gpr(l), r.x());
@@ -232,7 +232,7 @@ final class A64Function extends MachineFunction<Label> {
     }
 
     void fput(int v, VectorRegister r) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (l == Location.NONE) return;
         ValType t = type(v);
         if (Location.isRegister(l)) {

@@ -119,7 +119,7 @@ final class X64Function extends MachineFunction<Label> {
     // ---- values and locations ----
 
     MemoryOperand slot(int v) {
-        return slotAt(alloc.location(v), type(v));
+        return slotAt(location(v), type(v));
     }
 
     /** The spill slot at {@code location} holding a value of {@code type} (a v128 takes two slots). */
@@ -129,13 +129,13 @@ final class X64Function extends MachineFunction<Label> {
 
     /** An integer value as an instruction operand: its register or its spill slot. */
     GprOrMemory iop(int v) {
-        int l = alloc.location(v);
+        int l = location(v);
         return Location.isRegister(l) ? X64RegisterFile.gpr(l) : slotAt(l, type(v));
     }
 
     XmmOrMemory fop(int v) {
         if (type(v) == ValType.V128) return vop(v);
-        int l = alloc.location(v);
+        int l = location(v);
         if (l == Location.NONE && (facts.floatConstant(v) != null)) return pool(v);
         return Location.isRegister(l) ? X64RegisterFile.xmm(l) : slotAt(l, type(v));
     }
@@ -171,14 +171,14 @@ final class X64Function extends MachineFunction<Label> {
 
     /** The value in a register: its own, or {@code scratch} after a load from its slot. */
     Gpr iget(int v, Gpr scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (Location.isRegister(l)) return X64RegisterFile.gpr(l);
         asm.mov(Width.QWORD, scratch, slotAt(l, type(v)));
         return scratch;
     }
 
     Xmm fget(int v, Xmm scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (Location.isRegister(l)) return X64RegisterFile.xmm(l);
         fmov(scratch, v);
         return scratch;
@@ -186,18 +186,18 @@ final class X64Function extends MachineFunction<Label> {
 
     /** Where to compute a result: its own register, or {@code scratch} (then {@link #iput}). */
     Gpr idst(int v, Gpr scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         return Location.isRegister(l) ? X64RegisterFile.gpr(l) : scratch;
     }
 
     Xmm fdst(int v, Xmm scratch) {
-        int l = alloc.location(v);
+        int l = location(v);
         return Location.isRegister(l) ? X64RegisterFile.xmm(l) : scratch;
     }
 
     /** Stores a computed integer (all 64 bits; i32 values are kept zero-extended) into its location. */
     void iput(int v, Gpr r) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (l == Location.NONE) return;
         if (Location.isRegister(l)) {
             if (X64RegisterFile.gpr(l) != r) asm.mov(Width.QWORD, X64RegisterFile.gpr(l), r);
@@ -207,7 +207,7 @@ final class X64Function extends MachineFunction<Label> {
     }
 
     void fput(int v, Xmm r) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (l == Location.NONE) return;
         if (Location.isRegister(l)) {
             if (X64RegisterFile.xmm(l) != r) movRegister(X64RegisterFile.xmm(l), r);
@@ -228,7 +228,7 @@ final class X64Function extends MachineFunction<Label> {
      * for a constant every use of which reads it from memory, its 16-byte aligned pool entry.
      */
     XmmOrMemory vop(int v) {
-        int l = alloc.location(v);
+        int l = location(v);
         if (l == Location.NONE) {
             long[] c = facts.vectorConstant(v);
             if (c != null) return MemoryOperand.rip(asm.constant128(c[0], c[1]));
