@@ -23,6 +23,7 @@ import dev.kiln.regalloc.LoweringFacts;
 import dev.kiln.regalloc.ParallelMoves;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,8 @@ public abstract class MachineFunction<L> {
     public final Allocation alloc;
     /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
     public final LoweringFacts facts;
+    /** The loop headers that check for interruption ({@link InterruptChecks}). */
+    private final BitSet interruptHeaders;
     public final CallingConvention convention;
     /** Fuel metering, guard pages or explicit bounds checks. */
     public final CodeOptions options;
@@ -72,6 +75,12 @@ public abstract class MachineFunction<L> {
         this.alloc = alloc;
         this.convention = convention;
         this.facts = new LoweringFacts(f, alloc);
+        this.interruptHeaders = InterruptChecks.headers(f, facts);
+    }
+
+    /** True when the prologue checks for interruption ({@link InterruptChecks#atEntry}). */
+    protected final boolean checksInterruptionAtEntry() {
+        return InterruptChecks.atEntry(f);
     }
 
     /** Lowers the whole function; {@code symbol} names it in the result. */
@@ -85,7 +94,7 @@ public abstract class MachineFunction<L> {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             bind(blockLabels.get(b.id));
-            if (facts.checksInterruption(b)) interruptCheck();
+            if (interruptHeaders.get(b.id)) interruptCheck();
             if (b.fuelPoint) fuelCheck();
             Instruction fused = fusableCompare(b);
             List<Instruction> code = b.instructions;
@@ -96,7 +105,7 @@ public abstract class MachineFunction<L> {
                     selectCompare = i; // lowered by the select, on whose flags it decides
                     continue;
                 }
-                if (CallSignatures.isCall(i.op)) call(i);
+                if (CallSignatures.isCall(i.op)) call(i, k == code.size() - 1 && b.terminator instanceof Terminator.Guarded);
                 else if (i.op == Opcode.CATCH) takeCaught(i);
                 else lower(i);
                 selectCompare = null;
@@ -366,18 +375,43 @@ public abstract class MachineFunction<L> {
         return convention.parameters(f.type()).stackBytes();
     }
 
-    private void call(Instruction i) {
+    /**
+     * A call. Through a descriptor (call_indirect, call_ref) the callee is mostly of this instance:
+     * then it is called with the pinned registers as they are, and nothing is reloaded or checked
+     * after it (as after a direct call). A callee of another instance takes the path out of line:
+     * switch the pinned registers, call, restore them and check for a trap the runtime recorded.
+     * An import always takes that path inline, and so does a call a {@code Guarded} terminator
+     * follows (its handlers serve one call site).
+     */
+    private void call(Instruction i, boolean guarded) {
         FuncType t = CallSignatures.of(module, i);
         boolean viaDescriptor = loadDescriptor(i);
         int stackBytes = passArguments(i, t);
-        int returnOffset = viaDescriptor ? callThroughDescriptor() : callDirect(symbols.of((int) i.imm));
-        callSite(returnOffset, i.wasmOffset);
-        reserveOutgoing(stackBytes); // the callee popped them
-        if (viaDescriptor) {
-            restorePinnedRegisters();
-            checkTrapAfterCall(i.wasmOffset);
+        if (!viaDescriptor) {
+            callSite(callDirect(symbols.of((int) i.imm)), i.wasmOffset);
+        } else if (i.op == Opcode.CALL || guarded) {
+            callInOtherInstance(i.wasmOffset);
+        } else {
+            L otherInstance = newLabel("other_instance"), returned = newLabel("returned");
+            branchIfOtherInstance(otherInstance);
+            callSite(callThroughDescriptor(), i.wasmOffset);
+            bind(returned);
+            stubs.add(() -> {
+                bind(otherInstance);
+                callInOtherInstance(i.wasmOffset);
+                jump(returned);
+            });
         }
+        reserveOutgoing(stackBytes); // the callee popped them
         takeResults(i, t);
+    }
+
+    /** A call through the descriptor that switches to its instance and back, then checks for a recorded trap. */
+    private void callInOtherInstance(int wasmOffset) {
+        enterInstance();
+        callSite(callThroughDescriptor(), wasmOffset);
+        restorePinnedRegisters();
+        checkTrapAfterCall(wasmOffset);
     }
 
     /** Stages {@code call}'s arguments: stack arguments first (they read only locations), then the registers as one parallel move. */
@@ -517,7 +551,7 @@ public abstract class MachineFunction<L> {
     /** Calls a function of this module; returns the offset of the return address. */
     protected abstract int callDirect(String symbol);
 
-    /** Switches to the descriptor's instance and calls its code; returns the offset of the return address. */
+    /** Calls the descriptor's code (the pinned registers already the callee's); returns the offset of the return address. */
     protected abstract int callThroughDescriptor();
 
     /** Reserves the outgoing area again after a call that passed {@code bytes} of stack arguments. */
