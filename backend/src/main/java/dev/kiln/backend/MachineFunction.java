@@ -27,6 +27,7 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * One allocated IR function being lowered to machine code: the part of a native backend that does
@@ -211,6 +212,69 @@ public abstract class MachineFunction<L> {
                 if (destination(g.normal.target) != next) jump(block(g.normal.target));
             }
         }
+    }
+
+    // ---- the early return ----
+
+    /**
+     * A path from the entry straight to a return that an ISA may emit before the prologue saves
+     * any register: the entry block computes nothing but the comparison its branch decides on
+     * (constants without a location aside), the parameters are where they arrive, and one branch
+     * target reaches a return of at most one value through blocks without instructions whose
+     * edge moves write only registers {@code scratchOnly} accepts (no slot: the frame is not
+     * allocated yet). tak's and check's base cases are such paths: their callers then pay no
+     * saves and restores for them. Null when there is none (or the function catches, meters fuel
+     * at its entry, or loops back to it).
+     *
+     * @param exitIfTrue whether the branch's true side is the exit
+     * @param edges the jumps along the exit, in order
+     */
+    public record EarlyReturn(Terminator.Branch branch, Instruction fused, boolean exitIfTrue, List<Edge> edges, Terminator.Return ret) {
+    }
+
+    protected final EarlyReturn earlyReturn(IntPredicate scratchOnly) {
+        BasicBlock e = f.entry();
+        if (catchesExceptions() || e.fuelPoint || facts.isLoopHeader(e) || !(e.terminator instanceof Terminator.Branch br)) return null;
+        Instruction fused = fusableCompare(e);
+        for (Instruction i : e.instructions) {
+            boolean constant = i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST;
+            if (i != fused && !(constant && location(i.result()) == Location.NONE)) return null;
+        }
+        ArgumentPlaces.Parameters places = convention.parameters(f.type());
+        for (int k = 0; k < places.count(); k++) {
+            int l = location(e.params[k]);
+            if (l != Location.NONE && (places.place(k).onStack() || l != places.place(k).register())) return null;
+        }
+        if (fused == null && !Location.isRegister(location(br.condition))) return null;
+        for (boolean ifTrue : new boolean[] {true, false}) {
+            List<Edge> edges = new ArrayList<>();
+            BasicBlock b = (ifTrue ? br.ifTrue : br.ifFalse).target;
+            for (int hops = 0; hops < 4 && b.instructions.isEmpty() && !b.fuelPoint && !facts.isLoopHeader(b); hops++) {
+                if (b.terminator instanceof Terminator.Return r) {
+                    if (r.values.length > 1 || r.values.length == 1 && !Location.isRegister(location(r.values[0]))) break;
+                    return new EarlyReturn(br, fused, ifTrue, edges, r);
+                }
+                if (!(b.terminator instanceof Terminator.Jump j) || !writesOnly(j.target, scratchOnly)) break;
+                edges.add(j.target);
+                b = j.target.target;
+            }
+        }
+        return null;
+    }
+
+    private boolean writesOnly(Edge e, IntPredicate scratchOnly) {
+        for (int k = 0; k < e.argCount(); k++) {
+            int to = location(e.target.params[k]);
+            if (to != Location.NONE && !(Location.isRegister(to) && scratchOnly.test(to))) return false;
+            if (to != Location.NONE && location(e.arg(k)) != Location.NONE && !Location.isRegister(location(e.arg(k)))) return false;
+        }
+        return true;
+    }
+
+    /** The exit of an {@link EarlyReturn} after its branch: the edge moves, then the value to its result place (no epilogue). */
+    protected final void earlyReturnPath(EarlyReturn r) {
+        for (Edge e : r.edges()) edgeMoves(e);
+        returnValues(r.ret().values);
     }
 
     // ---- exceptions ----

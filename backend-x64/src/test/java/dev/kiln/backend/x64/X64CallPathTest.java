@@ -126,4 +126,22 @@ class X64CallPathTest {
                 """, 0);
         assertEquals(1, count(l, "trap_interrupted"), String.join("\n", l));
     }
+
+    @Test
+    void aBaseCaseReturnsBeforeThePrologueSavesAnything() {
+        // the parameters reach the loop as edge arguments, so they stay where they arrive until the entry's branch
+        List<String> l = listing("""
+                (module (func $sum (param $n i32) (param $acc i32) (result i32)
+                  (if (i32.eqz (local.get $n)) (then (return (local.get $acc))))
+                  (loop $l
+                    (local.set $acc (i32.add (local.get $acc) (call $sum (i32.shr_u (local.get $n) (i32.const 1)) (i32.const 0))))
+                    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                  (local.get $acc)))
+                """, 0);
+        String all = String.join("\n", l);
+        assertTrue(indexOf(l, "ret") < indexOf(l, "push"), "the base case returns before any push:\n" + all);
+        assertTrue(l.get(indexOf(l, "ret") - 1).contains("mov    rax,rsi"), all);
+        List<String> five = listing(FIVE_ACROSS_A_CALL, 1);
+        assertTrue(five.get(0).contains("push   rbp"), "an entry that computes has no early return:\n" + String.join("\n", five));
+    }
 }
