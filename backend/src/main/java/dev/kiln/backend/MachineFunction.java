@@ -24,9 +24,11 @@ import dev.kiln.regalloc.LoweringFacts;
 import dev.kiln.regalloc.ParallelMoves;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * One allocated IR function being lowered to machine code: the part of a native backend that does
@@ -52,6 +54,8 @@ public abstract class MachineFunction<L> {
     public final Allocation alloc;
     /** Constants, use counts, loop headers, blocks without code: what lowering needs to know. */
     public final LoweringFacts facts;
+    /** The loop headers that check for interruption ({@link InterruptChecks}). */
+    private final BitSet interruptHeaders;
     public final CallingConvention convention;
     /** Fuel metering, guard pages or explicit bounds checks. */
     public final CodeOptions options;
@@ -75,6 +79,12 @@ public abstract class MachineFunction<L> {
         this.alloc = alloc;
         this.convention = convention;
         this.facts = new LoweringFacts(f, alloc);
+        this.interruptHeaders = InterruptChecks.headers(f, facts);
+    }
+
+    /** True when the prologue checks for interruption ({@link InterruptChecks#atEntry}). */
+    protected final boolean checksInterruptionAtEntry() {
+        return InterruptChecks.atEntry(f);
     }
 
     /** Lowers the whole function; {@code symbol} names it in the result. */
@@ -89,7 +99,7 @@ public abstract class MachineFunction<L> {
             BasicBlock b = layout.get(bi);
             BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
             bind(blockLabels.get(b.id));
-            if (facts.checksInterruption(b)) interruptCheck();
+            if (interruptHeaders.get(b.id)) interruptCheck();
             if (b.fuelPoint) fuelCheck();
             Instruction fused = fusableCompare(b);
             List<Instruction> code = b.instructions;
@@ -101,7 +111,7 @@ public abstract class MachineFunction<L> {
                     continue;
                 }
                 position = order.instructionUse(b, k);
-                if (CallSignatures.isCall(i.op)) call(i);
+                if (CallSignatures.isCall(i.op)) call(i, k == code.size() - 1 && b.terminator instanceof Terminator.Guarded);
                 else if (i.op == Opcode.CATCH) takeCaught(i);
                 else lower(i);
                 storeSplitResults(i);
@@ -231,6 +241,69 @@ public abstract class MachineFunction<L> {
                 if (destination(g.normal.target) != next) jump(block(g.normal.target));
             }
         }
+    }
+
+    // ---- the early return ----
+
+    /**
+     * A path from the entry straight to a return that an ISA may emit before the prologue saves
+     * any register: the entry block computes nothing but the comparison its branch decides on
+     * (constants without a location aside), the parameters are where they arrive, and one branch
+     * target reaches a return of at most one value through blocks without instructions whose
+     * edge moves write only registers {@code scratchOnly} accepts (no slot: the frame is not
+     * allocated yet). tak's and check's base cases are such paths: their callers then pay no
+     * saves and restores for them. Null when there is none (or the function catches, meters fuel
+     * at its entry, or loops back to it).
+     *
+     * @param exitIfTrue whether the branch's true side is the exit
+     * @param edges the jumps along the exit, in order
+     */
+    public record EarlyReturn(Terminator.Branch branch, Instruction fused, boolean exitIfTrue, List<Edge> edges, Terminator.Return ret) {
+    }
+
+    protected final EarlyReturn earlyReturn(IntPredicate scratchOnly) {
+        BasicBlock e = f.entry();
+        if (catchesExceptions() || e.fuelPoint || facts.isLoopHeader(e) || !(e.terminator instanceof Terminator.Branch br)) return null;
+        Instruction fused = fusableCompare(e);
+        for (Instruction i : e.instructions) {
+            boolean constant = i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST;
+            if (i != fused && !(constant && location(i.result()) == Location.NONE)) return null;
+        }
+        ArgumentPlaces.Parameters places = convention.parameters(f.type());
+        for (int k = 0; k < places.count(); k++) {
+            int l = location(e.params[k]);
+            if (l != Location.NONE && (places.place(k).onStack() || l != places.place(k).register())) return null;
+        }
+        if (fused == null && !Location.isRegister(location(br.condition))) return null;
+        for (boolean ifTrue : new boolean[] {true, false}) {
+            List<Edge> edges = new ArrayList<>();
+            BasicBlock b = (ifTrue ? br.ifTrue : br.ifFalse).target;
+            for (int hops = 0; hops < 4 && b.instructions.isEmpty() && !b.fuelPoint && !facts.isLoopHeader(b); hops++) {
+                if (b.terminator instanceof Terminator.Return r) {
+                    if (r.values.length > 1 || r.values.length == 1 && !Location.isRegister(location(r.values[0]))) break;
+                    return new EarlyReturn(br, fused, ifTrue, edges, r);
+                }
+                if (!(b.terminator instanceof Terminator.Jump j) || !writesOnly(j.target, scratchOnly)) break;
+                edges.add(j.target);
+                b = j.target.target;
+            }
+        }
+        return null;
+    }
+
+    private boolean writesOnly(Edge e, IntPredicate scratchOnly) {
+        for (int k = 0; k < e.argCount(); k++) {
+            int to = location(e.target.params[k]);
+            if (to != Location.NONE && !(Location.isRegister(to) && scratchOnly.test(to))) return false;
+            if (to != Location.NONE && location(e.arg(k)) != Location.NONE && !Location.isRegister(location(e.arg(k)))) return false;
+        }
+        return true;
+    }
+
+    /** The exit of an {@link EarlyReturn} after its branch: the edge moves, then the value to its result place (no epilogue). */
+    protected final void earlyReturnPath(EarlyReturn r) {
+        for (Edge e : r.edges()) edgeMoves(e);
+        returnValues(r.ret().values);
     }
 
     // ---- exceptions ----
@@ -395,18 +468,43 @@ public abstract class MachineFunction<L> {
         return convention.parameters(f.type()).stackBytes();
     }
 
-    private void call(Instruction i) {
+    /**
+     * A call. Through a descriptor (call_indirect, call_ref) the callee is mostly of this instance:
+     * then it is called with the pinned registers as they are, and nothing is reloaded or checked
+     * after it (as after a direct call). A callee of another instance takes the path out of line:
+     * switch the pinned registers, call, restore them and check for a trap the runtime recorded.
+     * An import always takes that path inline, and so does a call a {@code Guarded} terminator
+     * follows (its handlers serve one call site).
+     */
+    private void call(Instruction i, boolean guarded) {
         FuncType t = CallSignatures.of(module, i);
         boolean viaDescriptor = loadDescriptor(i);
         int stackBytes = passArguments(i, t);
-        int returnOffset = viaDescriptor ? callThroughDescriptor() : callDirect(symbols.of((int) i.imm));
-        callSite(returnOffset, i.wasmOffset);
-        reserveOutgoing(stackBytes); // the callee popped them
-        if (viaDescriptor) {
-            restorePinnedRegisters();
-            checkTrapAfterCall(i.wasmOffset);
+        if (!viaDescriptor) {
+            callSite(callDirect(symbols.of((int) i.imm)), i.wasmOffset);
+        } else if (i.op == Opcode.CALL || guarded) {
+            callInOtherInstance(i.wasmOffset);
+        } else {
+            L otherInstance = newLabel("other_instance"), returned = newLabel("returned");
+            branchIfOtherInstance(otherInstance);
+            callSite(callThroughDescriptor(), i.wasmOffset);
+            bind(returned);
+            stubs.add(() -> {
+                bind(otherInstance);
+                callInOtherInstance(i.wasmOffset);
+                jump(returned);
+            });
         }
+        reserveOutgoing(stackBytes); // the callee popped them
         takeResults(i, t);
+    }
+
+    /** A call through the descriptor that switches to its instance and back, then checks for a recorded trap. */
+    private void callInOtherInstance(int wasmOffset) {
+        enterInstance();
+        callSite(callThroughDescriptor(), wasmOffset);
+        restorePinnedRegisters();
+        checkTrapAfterCall(wasmOffset);
     }
 
     /** Stages {@code call}'s arguments: stack arguments first (they read only locations), then the registers as one parallel move. */
@@ -546,7 +644,7 @@ public abstract class MachineFunction<L> {
     /** Calls a function of this module; returns the offset of the return address. */
     protected abstract int callDirect(String symbol);
 
-    /** Switches to the descriptor's instance and calls its code; returns the offset of the return address. */
+    /** Calls the descriptor's code (the pinned registers already the callee's); returns the offset of the return address. */
     protected abstract int callThroughDescriptor();
 
     /** Reserves the outgoing area again after a call that passed {@code bytes} of stack arguments. */

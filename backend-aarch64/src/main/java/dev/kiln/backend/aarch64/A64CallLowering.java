@@ -112,8 +112,7 @@ final class A64CallLowering {
             if (A64RegisterFile.isFloat(t.result(0))) {
                 fn.fput(i.result(), A64Function.view(A64CallingConvention.FLOAT_RESULT, t.result(0)));
             } else {
-                if (t.result(0) == ValType.I32) asm.mov(GeneralRegister.W0, GeneralRegister.W0);
-                fn.iput(i.result(), A64CallingConvention.INT_RESULT);
+                fn.iput(i.result(), A64CallingConvention.INT_RESULT); // an i32 comes back zero-extended (the convention)
             }
         }
     }

@@ -368,7 +368,6 @@ final class A64Function extends MachineFunction<Label> {
 
     @Override
     protected int callThroughDescriptor() {
-        enterInstance();
         asm.ldr(SCRATCH, Address.offset(DESCRIPTOR, VmContextLayout.FUNC_CODE));
         return call(() -> asm.blr(SCRATCH));
     }
@@ -467,7 +466,7 @@ final class A64Function extends MachineFunction<Label> {
         asm.ldr(SCRATCH, Address.offset(VMCTX, VmContextLayout.STACK_LIMIT));
         asm.cmp(SP, SCRATCH);
         asm.b(Condition.LO, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart(), () -> asm.mov(SP, FP)));
-        interruptCheck();
+        if (checksInterruptionAtEntry()) interruptCheck();
         saveOrRestore(true);
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = signature();

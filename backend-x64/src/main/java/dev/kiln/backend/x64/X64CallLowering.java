@@ -132,10 +132,7 @@ final class X64CallLowering {
             }
         } else if (i.resultCount() == 1 && fn.location(i.result()) != Location.NONE) {
             if (X64RegisterFile.isFloat(t.result(0))) fn.fput(i.result(), X64CallingConvention.FLOAT_RESULT);
-            else {
-                if (t.result(0) == ValType.I32) asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX);
-                fn.iput(i.result(), X64CallingConvention.INT_RESULT);
-            }
+            else fn.iput(i.result(), X64CallingConvention.INT_RESULT); // an i32 comes back zero-extended (the convention)
         }
     }
 
@@ -150,10 +147,7 @@ final class X64CallLowering {
         }
         fn.parallelMove(moves);
         for (int j = 0; j < immediates.length; j++) asm.mov(Width.QWORD, regs[j], immediates[j]);
-        asm.mov(Width.DWORD, Gpr.R9, h.ordinal());
-        asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
-        asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(h)));
-        fn.callSite(asm.offset(), i.wasmOffset);
+        fn.callSite(fn.callHelper(h), i.wasmOffset);
         if (h.mayTrap) fn.checkTrapAfterCall(i.wasmOffset);
         if (i.resultCount() == 1 && fn.location(i.result()) != Location.NONE) {
             if (fn.type(i.result()) == ValType.I32) asm.mov(Width.DWORD, Gpr.RAX, Gpr.RAX); // a 32-bit result: the low half

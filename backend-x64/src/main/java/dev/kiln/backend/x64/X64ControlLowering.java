@@ -53,7 +53,7 @@ final class X64ControlLowering {
         asm.jmp(Gpr.RAX);
     }
 
-    private static Condition testCondition(X64Function fn, int cond) {
+    static Condition testCondition(X64Function fn, int cond) {
         fn.asm.alu(AluOp.CMP, Width.DWORD, fn.iop(cond), 0);
         return Condition.NE;
     }

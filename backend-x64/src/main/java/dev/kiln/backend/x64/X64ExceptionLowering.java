@@ -38,8 +38,7 @@ final class X64ExceptionLowering {
             else asm.mov(Width.QWORD, Gpr.RSI, fn.iop(ref));
             h = RuntimeHelper.THROW_REF;
         }
-        callHelper(fn, h);
-        fn.callSite(asm.offset(), thrown.wasmOffset);
+        fn.callSite(fn.callHelper(h), thrown.wasmOffset);
         asm.mov(Width.QWORD, X64Function.SCRATCH, mem(X64Function.VMCTX, VmContextLayout.STATE));
         asm.alu(AluOp.CMP, Width.DWORD, mem(X64Function.SCRATCH, ExecutionStateLayout.TRAP_CODE), ExecutionStateLayout.THROW);
         asm.jcc(Condition.NE, failed);
@@ -85,7 +84,7 @@ final class X64ExceptionLowering {
         X64Assembler asm = fn.asm;
         asm.mov(Width.QWORD, Gpr.RSI, tag);
         asm.mov(Width.DWORD, Gpr.RDX, withExnref ? 1 : 0);
-        callHelper(fn, RuntimeHelper.CATCH);
+        fn.callHelper(RuntimeHelper.CATCH);
         asm.test(Width.DWORD, Gpr.RAX, Gpr.RAX);
         asm.jcc(Condition.NE, landing);
     }
@@ -111,13 +110,5 @@ final class X64ExceptionLowering {
                 asm.movsd(fn.slotAt(l, t), X64Function.FSCRATCH);
             }
         }
-    }
-
-    /** {@code helper(vmctx, rsi, rdx, ...)} with the helper's id in R9, through the VMContext's helper table. */
-    private static void callHelper(X64Function fn, RuntimeHelper h) {
-        X64Assembler asm = fn.asm;
-        asm.mov(Width.DWORD, Gpr.R9, h.ordinal());
-        asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
-        asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(h)));
     }
 }

@@ -12,6 +12,7 @@ import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.Terminator;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.abi.ExecutionStateLayout;
+import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
@@ -66,7 +67,7 @@ final class X64Function extends MachineFunction<Label> {
         BitSet used = alloc.usedRegisters();
         // a function that catches saves every callee-saved register: the unwinder restores none of the frames it skips
         boolean catches = catchesExceptions();
-        for (Gpr g : new Gpr[] {Gpr.RBX, Gpr.R12, Gpr.R13}) if (catches || used.get(g.encoding())) calleeSaved.add(g);
+        for (Gpr g : X64CallingConvention.CALLEE_SAVED) if (catches || used.get(g.encoding())) calleeSaved.add(g);
         this.frame = new X64Frame(catches || CallSignatures.anyMayCrossInstance(module, f), calleeSaved, alloc.slotCount(), outgoingBytes(),
                 incomingBytes());
     }
@@ -361,6 +362,21 @@ final class X64Function extends MachineFunction<Label> {
 
     // ---- calls ----
 
+    /**
+     * Calls runtime helper {@code h} with the C convention (its operands already in RSI, RDX, RCX,
+     * R8; R9 gets its id, RDI the VMContext), {@link X64CallingConvention#KEPT_FROM_C} pushed around
+     * it. Returns the offset of the return address.
+     */
+    int callHelper(RuntimeHelper h) {
+        X64CallingConvention.saveKeptFromC(asm);
+        asm.mov(Width.DWORD, Gpr.R9, h.ordinal());
+        asm.mov(Width.QWORD, Gpr.RDI, VMCTX);
+        asm.call(mem(VMCTX, VmContextLayout.helper(h)));
+        int returnOffset = asm.offset();
+        X64CallingConvention.restoreKeptFromC(asm);
+        return returnOffset;
+    }
+
     @Override
     protected boolean loadDescriptor(Instruction call) {
         return X64CallLowering.loadDescriptor(this, call);
@@ -381,7 +397,6 @@ final class X64Function extends MachineFunction<Label> {
 
     @Override
     protected int callThroughDescriptor() {
-        enterInstance();
         asm.call(mem(DESCRIPTOR, VmContextLayout.FUNC_CODE));
         return asm.offset();
     }
@@ -442,6 +457,7 @@ final class X64Function extends MachineFunction<Label> {
 
     @Override
     protected void prologue() {
+        if (!frame.saved.isEmpty()) earlyReturn();
         asm.push(Gpr.RBP);
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
         for (Gpr g : frame.saved) asm.push(g);
@@ -451,7 +467,7 @@ final class X64Function extends MachineFunction<Label> {
         asm.alu(AluOp.CMP, Width.QWORD, Gpr.RSP, mem(VMCTX, VmContextLayout.STACK_LIMIT));
         asm.jcc(Condition.B, trap(TrapKind.CALL_STACK_EXHAUSTED, module.body(f.index).codeStart(),
                 () -> asm.mov(Width.QWORD, Gpr.RSP, Gpr.RBP)));
-        interruptCheck();
+        if (checksInterruptionAtEntry()) interruptCheck();
         // parameters: registers by a parallel move, then the stack-passed ones
         FuncType t = f.type();
         ArgumentPlaces.Parameters places = convention.parameters(t);
@@ -476,6 +492,24 @@ final class X64Function extends MachineFunction<Label> {
                 iput(v, d);
             }
         }
+    }
+
+    /**
+     * The {@link EarlyReturn} before the prologue, when the function has one: the entry's branch to
+     * the prologue, the exit's moves, {@code ret n}. The entry block runs again after the prologue (a
+     * comparison of registers and constants); the exit needs no frame (no slot, no trap, no call), no
+     * stack check and no interruption check (no loop, no call).
+     */
+    private void earlyReturn() {
+        EarlyReturn r = earlyReturn(l -> X64RegisterFile.isXmm(l) || !X64CallingConvention.isCalleeSaved(X64RegisterFile.gpr(l)));
+        if (r == null) return;
+        Label rest = asm.newLabel("prologue");
+        Condition taken = r.fused() != null ? X64ControlLowering.fusedCondition(this, r.fused())
+                : X64ControlLowering.testCondition(this, r.branch().condition);
+        asm.jcc(r.exitIfTrue() ? taken.invert() : taken, rest);
+        earlyReturnPath(r);
+        asm.ret(frame.incomingBytes);
+        asm.bind(rest);
     }
 
     /** {@code cmp dword [vmctx + INTERRUPT], 0; jne interrupted}: how another thread stops this code. */
@@ -515,7 +549,8 @@ final class X64Function extends MachineFunction<Label> {
      * With {@code record}, a 32-byte instance-return record (this function's VMContext, a free
      * word, the caller's rbp and this function's return address) stays at the top instead, the
      * arguments go below it, the callee's return address is the instance-return stub and its rbp
-     * the record's last two words, a frame record through which frame walks reach the caller. Uses R10, R11 and XMM15 (never arguments); RAX survives.
+     * the record's last two words, a frame record through which frame walks reach the caller. Uses R11, XMM14 and XMM15 (never
+     * arguments; R10 is callee-saved and already restored); RAX survives.
      *
      * <pre>
      *   before:  [rbp+16+M ...]        caller's frame                  after:   same
@@ -540,18 +575,18 @@ final class X64Function extends MachineFunction<Label> {
         int top = 16 + incoming; // rbp-relative end of this function's incoming area
         int base = top - (record ? Backend.INSTANCE_RECORD_BYTES : 0) - calleeStackBytes; // rbp-relative start of the callee's
         asm.mov(Width.QWORD, SCRATCH, mem(Gpr.RBP, 8));
-        asm.mov(Width.QWORD, Gpr.R10, mem(Gpr.RBP, 0));
+        asm.movq(FSCRATCH2, mem(Gpr.RBP, 0)); // the caller's rbp
         copyStackArguments(calleeStackBytes, base);
         if (record) { // {VMContext, -, caller's rbp, return address}; the callee's rbp is the last two: a frame record
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 8), SCRATCH);
-            asm.mov(Width.QWORD, mem(Gpr.RBP, top - 16), Gpr.R10);
+            asm.movq(mem(Gpr.RBP, top - 16), FSCRATCH2);
             asm.mov(Width.QWORD, mem(Gpr.RBP, top - 32), VMCTX);
-            asm.lea(Width.QWORD, Gpr.R10, mem(Gpr.RBP, top - 16));
             asm.mov(Width.QWORD, SCRATCH, mem(VMCTX, VmContextLayout.INSTANCE_RETURN));
         }
         asm.lea(Width.QWORD, Gpr.RSP, mem(Gpr.RBP, base - 8));
         asm.mov(Width.QWORD, mem(Gpr.RSP, 0), SCRATCH);
-        asm.mov(Width.QWORD, Gpr.RBP, Gpr.R10);
+        if (record) asm.lea(Width.QWORD, Gpr.RBP, mem(Gpr.RBP, top - 16));
+        else asm.movq(Gpr.RBP, FSCRATCH2);
     }
 
     /**

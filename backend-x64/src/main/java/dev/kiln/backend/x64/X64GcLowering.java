@@ -471,10 +471,7 @@ final class X64GcLowering {
         asm.mov(Width.QWORD, Gpr.RDX, i.imm);
         asm.mov(Width.QWORD, Gpr.RCX, i.imm2());
         asm.mov(Width.QWORD, Gpr.R8, (long) nres << 32 | i.argCount());
-        asm.mov(Width.DWORD, Gpr.R9, RuntimeHelper.GC.ordinal());
-        asm.mov(Width.QWORD, Gpr.RDI, X64Function.VMCTX);
-        asm.call(mem(X64Function.VMCTX, VmContextLayout.helper(RuntimeHelper.GC)));
-        fn.callSite(asm.offset(), i.wasmOffset);
+        fn.callSite(fn.callHelper(RuntimeHelper.GC), i.wasmOffset);
         fn.checkTrapAfterCall(i.wasmOffset);
         if (nres == 0 || fn.location(i.result()) == Location.NONE) return;
         int r = i.result();

@@ -21,8 +21,9 @@ import java.util.Map;
  * their result). RAX, RCX and RDX are allocatable but some lowerings use them (division,
  * shifts by CL, calls, returns, float equality): {@link #scratchClobbers} says which, and the
  * allocator keeps the operands, results and values live across such an instruction out of them.
- * Callee-saved among the allocatable ones: RBX, R12, R13; every XMM register is caller-saved at
- * every width, so floats and vectors that live across a call are spilled.
+ * Callee-saved among the allocatable ones: RBX, R12, R13, R9, R10 (R9 and R10 not for references,
+ * {@link X64CallingConvention#KEPT_FROM_C}); every XMM register is caller-saved at every width, so
+ * floats and vectors that live across a call are spilled.
  */
 public final class X64RegisterFile implements RegisterFile {
     public static final X64RegisterFile INSTANCE = new X64RegisterFile();
@@ -35,8 +36,8 @@ public final class X64RegisterFile implements RegisterFile {
      * Caller-saved first, so values that do not cross calls leave the callee-saved ones free; among
      * those, the ones some instructions use as scratch last.
      */
-    private static final Gpr[] GPRS = {Gpr.RSI, Gpr.RDI, Gpr.R8, Gpr.R9, Gpr.R10, Gpr.RAX, Gpr.RCX, Gpr.RDX,
-            Gpr.RBX, Gpr.R12, Gpr.R13};
+    private static final Gpr[] GPRS = {Gpr.RSI, Gpr.RDI, Gpr.R8, Gpr.RAX, Gpr.RCX, Gpr.RDX,
+            Gpr.RBX, Gpr.R12, Gpr.R13, Gpr.R9, Gpr.R10};
     private static final long RAX = 1L << Gpr.RAX.encoding(), RCX = 1L << Gpr.RCX.encoding(), RDX = 1L << Gpr.RDX.encoding();
     /** What an instruction without a finer entry below may overwrite. */
     private static final long ALL_SCRATCH = RAX | RCX | RDX;
@@ -83,7 +84,9 @@ public final class X64RegisterFile implements RegisterFile {
     public boolean isClobberedByCalls(int register, ValType type) {
         if (register >= XMM_BASE) return true;
         Gpr g = Gpr.of(register);
-        return g != Gpr.RBX && g != Gpr.R12 && g != Gpr.R13 && g != Gpr.R14 && g != Gpr.R15 && g != Gpr.RBP;
+        if (g == Gpr.R14 || g == Gpr.R15 || g == Gpr.RBP) return false;
+        if (X64CallingConvention.isKeptFromC(g)) return type.isReference(); // see X64CallingConvention.KEPT_FROM_C
+        return !X64CallingConvention.isCalleeSaved(g);
     }
 
     /**

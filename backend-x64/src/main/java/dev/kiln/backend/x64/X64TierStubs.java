@@ -64,19 +64,21 @@ final class X64TierStubs {
      * The adapter from kiln's internal convention to a buffered Java upcall (C convention), for
      * functions of type {@code t}; EAX holds the function's index or host handle, R15 the VMContext:
      * <pre>
-     *   push rbp; mov rbp, rsp; sub rsp, buffer                     ; 16 bytes per value
+     *   push rbp; mov rbp, rsp; push r9; push r10; sub rsp, buffer   ; 16 bytes per value
      *   store each argument (registers, or the caller's stack places) at [rsp + 16i]; i32 zero-extended
      *   upcall(rdi = r15, esi = eax, rdx = rsp); test eax, eax; jnz failed
-     *   load the single result from [rsp] into rax or xmm0; leave; ret n    ; pops the stack arguments
-     * failed: eax == 2 (a tail call left to the adapter): r11d = n; jmp [state + LAUNCHER]
+     *   load the single result from [rsp] into rax or xmm0; restore r9, r10; leave; ret n    ; pops the stack arguments
+     * failed: eax == 2 (a tail call left to the adapter): restore r9, r10; rax = state; r11d = n; jmp [rax + LAUNCHER]
      * trapped: esi = 0 (keep the code the runtime stored); call kiln_trap
      * </pre>
-     * The upcall preserves RBX, R12-R15 (the C convention), so the pinned registers survive it.
+     * The upcall preserves RBX, R12-R15 (the C convention), so the pinned registers survive it; R9 and
+     * R10, which kiln's convention keeps too ({@link X64CallingConvention#KEPT_FROM_C}), the adapter keeps.
      */
     static MachineCode interpreterEntry(FuncType t, String symbol, long upcallAddress) {
         X64Assembler asm = new X64Assembler(false);
         asm.push(Gpr.RBP);
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
+        X64CallingConvention.saveKeptFromC(asm);
         int values = Math.max(1, Math.max(t.paramCount(), t.resultCount()));
         asm.alu(AluOp.SUB, Width.QWORD, Gpr.RSP, ArgumentPlaces.bufferBytes(values)); // keeps rsp 16-byte aligned
         ArgumentPlaces.Parameters places = X64CallingConvention.parameters(t);
@@ -117,6 +119,7 @@ final class X64TierStubs {
             else if (X64RegisterFile.isFloat(r)) asm.movsd(X64CallingConvention.FLOAT_RESULT, mem(Gpr.RSP, 0));
             else asm.mov(r == ValType.I32 ? Width.DWORD : Width.QWORD, X64CallingConvention.INT_RESULT, mem(Gpr.RSP, 0));
         }
+        restoreKeptFromC(asm);
         asm.leave();
         asm.ret(places.stackBytes());
         asm.bind(failed);
@@ -124,13 +127,21 @@ final class X64TierStubs {
         asm.alu(AluOp.CMP, Width.DWORD, Gpr.RAX, TAIL_CALL);
         asm.jcc(Condition.NE, trapped);
         // the interpreted function ended in a tail call left to this adapter: the launcher makes it
-        asm.mov(Width.QWORD, Gpr.R10, mem(X64Function.VMCTX, VmContextLayout.STATE));
+        restoreKeptFromC(asm);
+        asm.mov(Width.QWORD, Gpr.RAX, mem(X64Function.VMCTX, VmContextLayout.STATE)); // RAX: free, the launcher loads the descriptor
         asm.mov(Width.DWORD, Gpr.R11, places.stackBytes());
-        asm.jmp(mem(Gpr.R10, TailLaunchArea.LAUNCHER));
+        asm.jmp(mem(Gpr.RAX, TailLaunchArea.LAUNCHER));
         asm.bind(trapped);
         asm.alu(AluOp.XOR, Width.DWORD, Gpr.RSI, Gpr.RSI);
         asm.call(Backend.TRAP_SYMBOL);
         return asm.finish().toMachineCode(-1, symbol, List.of(), 0);
+    }
+
+    /** R9 and R10 back from the adapter's frame record ([rbp-8], [rbp-16]), rsp left as it is. */
+    private static void restoreKeptFromC(X64Assembler asm) {
+        for (int k = 0; k < X64CallingConvention.KEPT_FROM_C.length; k++) {
+            asm.mov(Width.QWORD, X64CallingConvention.KEPT_FROM_C[k], mem(Gpr.RBP, -8 * (k + 1)));
+        }
     }
 
     /** What an adapter's upcall returns when the callee left a tail call to it (0: returned, 1: trapped). */
@@ -142,17 +153,18 @@ final class X64TierStubs {
      * The tail-call launcher (see {@link Backend#tailLauncher}), entered with rbp = the adapter's
      * frame, R11 = its incoming stack-argument bytes M, R15 = the pinned VMContext:
      * <pre>
-     *   r10 = state; rax = descriptor; r11 = rbp + 16 + M (top); rdi = [rbp+8] (return); rsi = [rbp] (caller's rbp)
+     *   r8 = state; rax = descriptor; r11 = rbp + 16 + M (top); rdi = [rbp+8] (return); rsi = [rbp] (caller's rbp)
      *   another instance and rdi != the instance-return stub: record {r15, -, rsi, rdi} at [top-32, top),
      *       rsi = top-16, rdi = the stub, top -= 32
      *   rcx = N; r11 = top - N; rsp = r11 - 8; copy the N bytes of the stack image to [r11 ..), highest first
-     *   [rsp] = rdi; rbp = rsi; enter the descriptor's instance; load the argument registers; jmp [rax+FUNC_CODE]
+     *   [rsp] = rdi; rbp = rsi; enter the descriptor's instance; load the argument registers (r8 last); jmp [rax+FUNC_CODE]
      * </pre>
-     * The argument registers serve as scratch until they are loaded last; R10/R11/RAX carry no argument.
+     * The argument registers serve as scratch until they are loaded last; R11/RAX carry no argument;
+     * R9 and R10 are callee-saved (the adapter restored them) and stay untouched.
      */
     static MachineCode tailLauncher() {
         X64Assembler asm = new X64Assembler(false);
-        Gpr state = Gpr.R10, top = Gpr.R11, ret = Gpr.RDI, callerFp = Gpr.RSI, n = Gpr.RCX, tmp = Gpr.RDX;
+        Gpr state = Gpr.R8, top = Gpr.R11, ret = Gpr.RDI, callerFp = Gpr.RSI, n = Gpr.RCX, tmp = Gpr.RDX;
         asm.mov(Width.QWORD, state, mem(X64Function.VMCTX, VmContextLayout.STATE));
         asm.mov(Width.QWORD, Gpr.RAX, mem(state, TailLaunchArea.DESCRIPTOR));
         asm.lea(Width.QWORD, top, mem(Gpr.RBP, top, 1, 16));
@@ -189,11 +201,13 @@ final class X64TierStubs {
         asm.mov(Width.QWORD, X64Function.VMCTX, mem(Gpr.RAX, VmContextLayout.FUNC_VMCTX));
         asm.mov(Width.QWORD, mem(X64Function.VMCTX, VmContextLayout.STACK_LIMIT), tmp);
         asm.mov(Width.QWORD, X64Function.MEMBASE, mem(X64Function.VMCTX, VmContextLayout.MEMORY_BASE));
-        for (int k = 0; k < X64CallingConvention.INT_ARGS.length; k++) {
-            asm.mov(Width.QWORD, X64CallingConvention.INT_ARGS[k], mem(state, TailLaunchArea.INT_ARGS + 8 * k));
-        }
         for (int k = 0; k < X64CallingConvention.FLOAT_ARGS.length; k++) {
             asm.movups(X64CallingConvention.FLOAT_ARGS[k], mem(state, LAUNCH_AREA.vectorArgs() + 16 * k));
+        }
+        int last = X64CallingConvention.INT_ARGS.length - 1;
+        if (X64CallingConvention.INT_ARGS[last] != state) throw new IllegalStateException("the launcher's state register is loaded last");
+        for (int k = 0; k <= last; k++) {
+            asm.mov(Width.QWORD, X64CallingConvention.INT_ARGS[k], mem(state, TailLaunchArea.INT_ARGS + 8 * k));
         }
         asm.jmp(mem(Gpr.RAX, VmContextLayout.FUNC_CODE));
         return asm.finish().toMachineCode(-1, "kiln_tail_launcher", List.of(), 0);

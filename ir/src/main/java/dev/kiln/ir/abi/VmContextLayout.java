@@ -16,8 +16,8 @@ package dev.kiln.ir.abi;
  *                 id function references carry), then, at {@link #gcTypeId}, the run-time GC type
  *                 id of each module type (what object headers and display records hold)
  *   STATE         address of the store's {@link ExecutionStateLayout execution state}
- *   INTERRUPT     u32: nonzero when the store was asked to stop; code checks it at function
- *                 entries and loop headers (but those of ShortLoops) and traps (interrupted)
+ *   INTERRUPT     u32: nonzero when the store was asked to stop; code checks it at the entries of
+ *                 functions that call and at loop headers (backend InterruptChecks) and traps (interrupted)
  *   STACK_LIMIT   lowest stack address kiln code may use on the thread now running this instance:
  *                 every prologue compares its stack pointer with it (one load, one compare). The
  *                 entry trampoline sets it (and restores the old value on the way out); a call that
