@@ -23,6 +23,8 @@ import dev.kiln.runtime.internal.NativeCompiler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,8 +225,9 @@ public final class WasmModule {
         everInterpreted.put(f, cf);
     }
 
-    CompiledFunction everInterpreted(int f) {
-        return everInterpreted.get(f);
+    /** What {@link #interpretedNow} recorded: every function that ran in the interpreter. */
+    Collection<CompiledFunction> everInterpreted() {
+        return Collections.unmodifiableCollection(everInterpreted.values());
     }
 
     /** Called when {@code f} is bound natively: interpreted callers will call it through the runtime from now on. */
