@@ -363,7 +363,7 @@ public final class Engine {
                 throw new UnsupportedOperationException("no native backend for this machine (" + System.getProperty("os.arch") + ")");
             }
             Engine engine = new Engine(this);
-            if (tier != Tier.INTERP) NativeWarmUp.start(tier);
+            if (tier != Tier.INTERP) NativeWarmUp.start(tier, engine.cache != null);
             return engine;
         }
     }

@@ -200,6 +200,7 @@ public final class WasmModule {
      * cache, {@link Engine#precompiled}, precompiled resources.
      */
     void useNativeCode(List<MachineCode> code, CpuFeatures level, Backend codeBackend, CodeOptions options) {
+        NativeWarmUp.startUpcalls();
         nativeCode(level, codeBackend, options).provide(code);
     }
 
@@ -210,6 +211,7 @@ public final class WasmModule {
 
     /** Uses a cached object in the mapped format in stores of {@code level}: its text is mapped, each function binds when first needed. */
     void useMappedCode(MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options, boolean lazyCheck) {
+        NativeWarmUp.startUpcalls();
         nativeCode(level, codeBackend, options).useMapped(object, lazyCheck);
     }
 
