@@ -122,10 +122,23 @@ final class TierUp {
         return QUEUE.pace().events();
     }
 
-    /** Waits until every requested compilation has finished (tests, and before writing the cache back). */
+    /** Waits until every requested compilation has finished, earned or not ({@code Engine.awaitCompilations}, tests). */
     static void drain() {
+        awaiting(QUEUE::awaitIdle);
+    }
+
+    /** Waits until the compilations running have finished, and compiles nothing more for it (before writing the cache back). */
+    static void settle() {
+        awaiting(QUEUE::awaitRunning);
+    }
+
+    private interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    private static void awaiting(Wait w) {
         try {
-            QUEUE.awaitIdle();
+            w.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

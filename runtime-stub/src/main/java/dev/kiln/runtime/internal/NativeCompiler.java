@@ -228,7 +228,9 @@ public final class NativeCompiler {
 
     /**
      * Stores the module's native code in the cache when this run compiled any (promotion in the
-     * auto tier), so the next run is a cache hit. Waits for the background compiler first.
+     * auto tier), so the next run is a cache hit for what was compiled. Waits for the compiles running
+     * first, but compiles nothing more (requests not earned yet stay uncompiled: at the end of a short
+     * run they would cost more than they save, after the program's output).
      */
     public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings) {
         writeBack(module, cache, warnings, CodeOptions.DEFAULT);
@@ -238,7 +240,7 @@ public final class NativeCompiler {
     public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings, CodeOptions options) {
         Backend backend = Backends.host();
         if (cache == null || backend == null) return;
-        RUNTIME.drainCompileQueue();
+        RUNTIME.awaitRunningCompiles();
         CpuFeatures level = RUNTIME.newCodeLevel(module, backend.cpu(), options);
         if (level == null) return;
         BuildIdentity id = identity(module, level, options);
