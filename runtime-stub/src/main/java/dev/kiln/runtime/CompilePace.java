@@ -17,6 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
  * several times its compile cost interpreting), so a short run is not slowed by compiles that could
  * not pay off, and a long one gets everything hot compiled. The bound counts events and bytes, not
  * time, so it is the same on every machine and under any load (and tests can drive it).
+ *
+ * <p>The first compile of the process costs {@code switchBytes} more, and before it nothing is free:
+ * it switches the store to native code (helpers, slots and stubs, the JVM's upcall stubs, executable
+ * memory) and runs kiln's compiler for the first time in a JVM that has not compiled it yet, which
+ * costs 0.1-0.3 s of the process's CPU whatever the function's size (most of it the JVM's own JIT
+ * compiling the compiler). A run too short to win that back never pays it; the free
+ * {@code allowanceBytes} come with the switch.
  */
 final class CompilePace {
     /** Body bytes compiled before the program has to earn any: a few small hot functions (a kernel's loop) at once. */
@@ -26,15 +33,32 @@ final class CompilePace {
      * (SQLite's 50 KB {@code sqlite3VdbeExec}: 110 ms of compiler CPU), an interpreted event ~0.5-1 µs.
      */
     static final long EVENTS_PER_BYTE = 16;
+    /**
+     * What the first switch to native code is charged, in body bytes: 32 KB, earned by 512 Ki
+     * interpreter events (0.1-0.5 s of interpreting in the kernels; Yosys's start-up, whose calls are
+     * long, runs 86 Ki events in all and so never switches).
+     */
+    static final long SWITCH_BYTES = 32 * 1024;
 
     private final long allowanceBytes;
     private final long eventsPerByte;
+    private final long switchBytes;
     private final LongAdder events = new LongAdder();
     private long spentBytes;
 
     CompilePace(long allowanceBytes, long eventsPerByte) {
+        this(allowanceBytes, eventsPerByte, 0);
+    }
+
+    CompilePace(long allowanceBytes, long eventsPerByte, long switchBytes) {
         this.allowanceBytes = allowanceBytes;
         this.eventsPerByte = eventsPerByte;
+        this.switchBytes = switchBytes;
+    }
+
+    /** The process's pace: {@link #ALLOWANCE_BYTES}, {@link #EVENTS_PER_BYTE}, {@link #SWITCH_BYTES}. */
+    static CompilePace standard() {
+        return new CompilePace(ALLOWANCE_BYTES, EVENTS_PER_BYTE, SWITCH_BYTES);
     }
 
     /** No bound: every request is compiled when a compiler is free. */
@@ -54,7 +78,8 @@ final class CompilePace {
 
     /** Whether a compile of {@code bytes} body bytes is earned now. */
     synchronized boolean affords(long bytes) {
-        return spentBytes + bytes <= allowanceBytes + events.sum() / eventsPerByte;
+        long earned = events.sum() / eventsPerByte - switchBytes;
+        return earned >= 0 && spentBytes + bytes <= allowanceBytes + earned;
     }
 
     /** A compile of {@code bytes} body bytes starts. */

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.testing.Wat;
+import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
@@ -162,6 +163,47 @@ class TieringTest {
         assertTrue(counted >= 100_000 - InterpreterBinding.UNMETERED_POLL_INTERVAL && counted <= 100_000 + InterpreterBinding.UNMETERED_POLL_INTERVAL,
                 "counted " + counted);
         assertEquals(0, TierReport.of(m, store, 5).background().requested(), "nothing got hot");
+    }
+
+    @Test
+    void aBackgroundRequestSwitchesTheStoreToNativeCodeOnlyWhenItsCompileRuns() throws InterruptedException {
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = auto(m);
+        int sq = index(m, "sq");
+        assertEquals(49L, i.function("sq").call(7)[0]);
+        // a queue of its own whose pace has not earned the switch to native code (nor anything)
+        CompileQueue queue = new CompileQueue(16, 1, new CompilePace(0, 1_000, 1_000_000));
+        TierUp.request(queue, i, i.compiled(sq));
+        assertEquals(1, queue.pending());
+        assertFalse(store.nativeActive(), "requested, not earned: the store still runs only the interpreter");
+        assertNull(m.existingNativeCode(), "and has made no native side for the module");
+        queue.awaitIdle(); // draining compiles it, earned or not
+        assertTrue(store.nativeActive(), "the compile switched the store to native code first");
+        assertNotEquals(0, m.existingNativeCode().address(sq), "then promoted the function");
+        assertEquals(1, TierReport.of(m, store, 5).background().requested(), "counted once it ran");
+        assertEquals(81L, i.function("sq").call(9)[0]);
+    }
+
+    @Test
+    void aFunctionWaitingForItsCompileLeavesTheInterpretersSlowPathUntilTheCompileRan() throws InterruptedException {
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = auto(m);
+        int sum = index(m, "sum");
+        assertEquals(4950L, i.function("sum").call(100)[0]);
+        CompiledFunction f = i.compiled(sum);
+        long threshold = (long) engine.hotCalls() * engine.hotLoops();
+        f.hotness = threshold + 5; // as the interpreter reports it hot
+        CompileQueue queue = new CompileQueue(16, 1, new CompilePace(0, 1_000, 1_000_000));
+        TierUp.request(queue, i, f);
+        assertTrue(f.hotness < threshold, "parked: its calls and back-edges take the fast path again");
+        assertEquals(threshold + 5, TierUp.heat(f), "the queue still sees how hot it is");
+        f.hotness += 3; // the interpreter keeps counting
+        assertEquals(threshold + 8, TierUp.heat(f));
+        TierUp.unparkCompiled();
+        assertTrue(f.hotness < threshold, "not compiled yet: stays parked");
+        queue.awaitIdle();
+        TierUp.unparkCompiled(); // the interpreter's next poll
+        assertEquals(threshold + 8, f.hotness, "compiled: its loops look for their OSR continuation again");
     }
 
     @Test
