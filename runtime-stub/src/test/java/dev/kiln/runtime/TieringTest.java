@@ -165,14 +165,24 @@ class TieringTest {
         assertEquals(0, TierReport.of(m, store, 5).background().requested(), "nothing got hot");
     }
 
+    /** A compile queue of a test's own whose pace has not earned the switch to native code (nor anything): only draining compiles. */
+    private static CompileQueue unearnedQueue() {
+        return new CompileQueue(16, 1, new CompilePace(0, 1_000, 1_000_000));
+    }
+
+    /** An auto-tier instance of {@code m} after one call of {@code export}, interpreted. */
+    private Instance autoAfterOneCall(WasmModule m, String export, int arg, long result) {
+        Instance i = auto(m);
+        assertEquals(result, i.function(export).call(arg)[0]);
+        return i;
+    }
+
     @Test
     void aBackgroundRequestSwitchesTheStoreToNativeCodeOnlyWhenItsCompileRuns() throws InterruptedException {
         WasmModule m = WasmModule.of(BYTES);
-        Instance i = auto(m);
+        Instance i = autoAfterOneCall(m, "sq", 7, 49);
         int sq = index(m, "sq");
-        assertEquals(49L, i.function("sq").call(7)[0]);
-        // a queue of its own whose pace has not earned the switch to native code (nor anything)
-        CompileQueue queue = new CompileQueue(16, 1, new CompilePace(0, 1_000, 1_000_000));
+        CompileQueue queue = unearnedQueue();
         TierUp.request(queue, i, i.compiled(sq));
         assertEquals(1, queue.pending());
         assertFalse(store.nativeActive(), "requested, not earned: the store still runs only the interpreter");
@@ -187,13 +197,11 @@ class TieringTest {
     @Test
     void aFunctionWaitingForItsCompileLeavesTheInterpretersSlowPathUntilTheCompileRan() throws InterruptedException {
         WasmModule m = WasmModule.of(BYTES);
-        Instance i = auto(m);
-        int sum = index(m, "sum");
-        assertEquals(4950L, i.function("sum").call(100)[0]);
-        CompiledFunction f = i.compiled(sum);
+        Instance i = autoAfterOneCall(m, "sum", 100, 4950);
+        CompiledFunction f = i.compiled(index(m, "sum"));
         long threshold = (long) engine.hotCalls() * engine.hotLoops();
         f.hotness = threshold + 5; // as the interpreter reports it hot
-        CompileQueue queue = new CompileQueue(16, 1, new CompilePace(0, 1_000, 1_000_000));
+        CompileQueue queue = unearnedQueue();
         TierUp.request(queue, i, f);
         assertTrue(f.hotness < threshold, "parked: its calls and back-edges take the fast path again");
         assertEquals(threshold + 5, TierUp.heat(f), "the queue still sees how hot it is");
