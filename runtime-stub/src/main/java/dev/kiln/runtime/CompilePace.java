@@ -34,11 +34,13 @@ final class CompilePace {
      */
     static final long EVENTS_PER_BYTE = 16;
     /**
-     * What the first switch to native code is charged, in body bytes: 32 KB, earned by 512 Ki
-     * interpreter events (0.1-0.5 s of interpreting in the kernels; Yosys's start-up, whose calls are
-     * long, runs 86 Ki events in all and so never switches).
+     * What the first switch to native code is charged, in body bytes: 8 KB, earned by 128 Ki
+     * interpreter events. Yosys's start-up, whose calls are long, runs 86 Ki events in all and so
+     * never switches; the kernels (1-17 Mi events, 0.2-2 s interpreted) switch within their first
+     * tenth. A charge of 32 KB (512 Ki events) also kept SQLite's 393 Ki-event run from switching,
+     * but made fib(30) switch too late to win the switch back: 1.24x {@code interp}'s CPU (was 0.80x).
      */
-    static final long SWITCH_BYTES = 32 * 1024;
+    static final long SWITCH_BYTES = 8 * 1024;
 
     private final long allowanceBytes;
     private final long eventsPerByte;
