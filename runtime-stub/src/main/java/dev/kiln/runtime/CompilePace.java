@@ -17,13 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
  * several times its compile cost interpreting), so a short run is not slowed by compiles that could
  * not pay off, and a long one gets everything hot compiled. The bound counts events and bytes, not
  * time, so it is the same on every machine and under any load (and tests can drive it).
- *
- * <p>The first compile of the process costs {@code switchBytes} more, and before it nothing is free:
- * it switches the store to native code (helpers, slots and stubs, the JVM's upcall stubs, executable
- * memory) and runs kiln's compiler for the first time in a JVM that has not compiled it yet, which
- * costs 0.1-0.3 s of the process's CPU whatever the function's size (most of it the JVM's own JIT
- * compiling the compiler). A run too short to win that back never pays it; the free
- * {@code allowanceBytes} come with the switch.
  */
 final class CompilePace {
     /** Body bytes compiled before the program has to earn any: a few small hot functions (a kernel's loop) at once. */
@@ -33,34 +26,20 @@ final class CompilePace {
      * (SQLite's 50 KB {@code sqlite3VdbeExec}: 110 ms of compiler CPU), an interpreted event ~0.5-1 µs.
      */
     static final long EVENTS_PER_BYTE = 16;
-    /**
-     * What the first switch to native code is charged, in body bytes: 8 KB, earned by 128 Ki
-     * interpreter events. Yosys's start-up, whose calls are long, runs 86 Ki events in all and so
-     * never switches; the kernels (1-17 Mi events, 0.2-2 s interpreted) switch within their first
-     * tenth. A charge of 32 KB (512 Ki events) also kept SQLite's 393 Ki-event run from switching,
-     * but made fib(30) switch too late to win the switch back: 1.24x {@code interp}'s CPU (was 0.80x).
-     */
-    static final long SWITCH_BYTES = 8 * 1024;
 
     private final long allowanceBytes;
     private final long eventsPerByte;
-    private final long switchBytes;
     private final LongAdder events = new LongAdder();
     private long spentBytes;
 
     CompilePace(long allowanceBytes, long eventsPerByte) {
-        this(allowanceBytes, eventsPerByte, 0);
-    }
-
-    CompilePace(long allowanceBytes, long eventsPerByte, long switchBytes) {
         this.allowanceBytes = allowanceBytes;
         this.eventsPerByte = eventsPerByte;
-        this.switchBytes = switchBytes;
     }
 
-    /** The process's pace: {@link #ALLOWANCE_BYTES}, {@link #EVENTS_PER_BYTE}, {@link #SWITCH_BYTES}. */
+    /** The process's pace: {@link #ALLOWANCE_BYTES}, {@link #EVENTS_PER_BYTE}. */
     static CompilePace standard() {
-        return new CompilePace(ALLOWANCE_BYTES, EVENTS_PER_BYTE, SWITCH_BYTES);
+        return new CompilePace(ALLOWANCE_BYTES, EVENTS_PER_BYTE);
     }
 
     /** No bound: every request is compiled when a compiler is free. */
@@ -80,8 +59,7 @@ final class CompilePace {
 
     /** Whether a compile of {@code bytes} body bytes is earned now. */
     synchronized boolean affords(long bytes) {
-        long earned = events.sum() / eventsPerByte - switchBytes;
-        return earned >= 0 && spentBytes + bytes <= allowanceBytes + earned;
+        return spentBytes + bytes <= allowanceBytes + events.sum() / eventsPerByte;
     }
 
     /** A compile of {@code bytes} body bytes starts. */

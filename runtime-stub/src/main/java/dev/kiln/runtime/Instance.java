@@ -624,8 +624,8 @@ public final class Instance implements Caller {
 
     /**
      * A function became hot in the interpreter: in the auto tier, have it compiled. In the background,
-     * the store switches to native code when the first such compile is earned (see {@link CompilePace}),
-     * not now: a short run never pays for the switch.
+     * the store switches to native code when the first such compile starts (once earned, see
+     * {@link CompilePace}), not now: a run that earns none never pays for the switch.
      */
     void hot(CompiledFunction f) {
         if (store.tier() != Tier.AUTO) return;

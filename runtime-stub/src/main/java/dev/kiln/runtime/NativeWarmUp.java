@@ -12,8 +12,8 @@ import dev.kiln.runtime.internal.CompilerBuildId;
  * upcall stubs for runtime helpers, host calls and the interpreter adapter, and executable memory
  * with the trap routine. The auto tier warms up only the build id (when it looks in a cache) and
  * the upcall stubs once a module comes with native code (a cache hit, precompiled code): without
- * it, the program starts in the interpreter and may never switch to native code (a short run does
- * not earn the switch, see {@link CompilePace}), so it must not pay for that switch up front.
+ * it, the program starts in the interpreter and may never switch to native code (a short run may
+ * not earn a compile, see {@link CompilePace}), so it must not pay for that switch up front.
  * Whoever needs them first waits for the class initialisation to finish.
  */
 final class NativeWarmUp {

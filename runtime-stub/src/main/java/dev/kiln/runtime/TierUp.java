@@ -35,8 +35,8 @@ final class TierUp {
 
     /**
      * Has hot function {@code f} of {@code instance} compiled and bound by the background compilers,
-     * switching the store to native code first when it was not yet (the first compile earned pays for
-     * that, see {@link CompilePace}). Queued compilations refer to their instance weakly: one dropped
+     * switching the store to native code first when it was not yet (when the first compile earned
+     * starts, see {@link CompilePace}). Queued compilations refer to their instance weakly: one dropped
      * while its compilations wait is collected (and its module's code freed) instead of compiled for.
      */
     static void request(Instance instance, CompiledFunction f) {

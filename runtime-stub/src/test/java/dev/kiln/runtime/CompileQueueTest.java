@@ -156,25 +156,6 @@ class CompileQueueTest {
         assertEquals(List.of("unearned"), ran, "the pace holds again once drained");
     }
     @Test
-    void theFirstCompileWaitsUntilTheProgramHasEarnedTheSwitchToNativeCode() throws InterruptedException {
-        CompilePace pace = new CompilePace(100, 10, 50); // the switch costs 50 bytes, then 100 are free
-        CompileQueue q = new CompileQueue(16, 1, pace);
-        q.add(new CompileQueue.Request(() -> 5, () -> ran.add("small"), null, 80));
-        long waits = q.paceWaits();
-        until(() -> q.paceWaits() >= waits + 2);
-        assertEquals(List.of(), ran, "80 bytes fit the free 100, but the switch is not earned");
-        pace.progress(490); // 49 bytes earned
-        long more = q.paceWaits();
-        until(() -> q.paceWaits() >= more + 2);
-        assertEquals(List.of(), ran);
-        pace.progress(10); // the switch's 50: now the free bytes come with it
-        until(() -> ran.size() == 1);
-        q.add(new CompileQueue.Request(() -> 5, () -> ran.add("next"), null, 20));
-        until(() -> ran.size() == 2);
-        assertEquals(List.of("small", "next"), ran, "80 + 20 bytes within the free 100");
-    }
-
-    @Test
     void aWriteBackWaitsForTheCompileRunningButCompilesNothingPending() throws InterruptedException {
         CompileQueue q = new CompileQueue(16, 1, new CompilePace(0, 1_000));
         CountDownLatch release = occupy(q); // costs nothing: it runs

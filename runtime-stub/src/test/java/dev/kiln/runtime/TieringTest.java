@@ -165,9 +165,9 @@ class TieringTest {
         assertEquals(0, TierReport.of(m, store, 5).background().requested(), "nothing got hot");
     }
 
-    /** A compile queue of a test's own whose pace has not earned the switch to native code (nor anything): only draining compiles. */
+    /** A compile queue of a test's own whose pace has earned nothing (no free bytes, and the test reports no progress): only draining compiles. */
     private static CompileQueue unearnedQueue() {
-        return new CompileQueue(16, 1, new CompilePace(0, 1_000, 1_000_000));
+        return new CompileQueue(16, 1, new CompilePace(0, 1_000));
     }
 
     /** An auto-tier instance of {@code m} after one call of {@code export}, interpreted. */
