@@ -37,6 +37,11 @@ final class CompilePace {
         this.eventsPerByte = eventsPerByte;
     }
 
+    /** The process's pace: {@link #ALLOWANCE_BYTES}, {@link #EVENTS_PER_BYTE}. */
+    static CompilePace standard() {
+        return new CompilePace(ALLOWANCE_BYTES, EVENTS_PER_BYTE);
+    }
+
     /** No bound: every request is compiled when a compiler is free. */
     static CompilePace unbounded() {
         return new CompilePace(Long.MAX_VALUE / 2, 1);

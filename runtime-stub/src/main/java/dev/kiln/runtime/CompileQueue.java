@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  *
  * <p>A {@link CompilePace} bounds what the compilers compile by what the program has run: the
  * hottest request waits (and the compiler with it) until its cost is earned. Draining the queue
- * ({@link #awaitIdle}: before writing compiled code back, and in tests) lifts the bound.
+ * ({@link #awaitIdle}: {@code Engine.awaitCompilations}, tests) lifts the bound; a write-back only
+ * waits for the compiles running ({@link #awaitRunning}).
  */
 final class CompileQueue {
     /**
@@ -164,6 +165,15 @@ final class CompileQueue {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until no compile is running; what is pending stays pending (not earned yet, or not
+     * started): before writing back at the end of a run, what was compiled is stored and nothing more
+     * is compiled for it.
+     */
+    synchronized void awaitRunning() throws InterruptedException {
+        while (running > 0) wait();
     }
 
     /** Waits until nothing is pending or running; what is pending is compiled now, earned or not. */

@@ -212,8 +212,9 @@ public final class Engine {
 
     /**
      * Stores the native code this run compiled for {@code module} (hot functions promoted on the
-     * auto tier) in the cache, so that the next run binds it instead; waits for background
-     * compilations first. Does nothing without a cache, or when the engine does not write to it.
+     * auto tier) in the cache, so that the next run binds it instead; waits for the background
+     * compilations running first, but starts none (call {@link #awaitCompilations} before to have
+     * every request compiled, earned or not). Does nothing without a cache, or when the engine does not write to it.
      */
     public void writeBack(WasmModule module) {
         if (cache != null && cacheWrite) NativeCompiler.writeBack(module, cache, warnings, options);
@@ -363,7 +364,7 @@ public final class Engine {
                 throw new UnsupportedOperationException("no native backend for this machine (" + System.getProperty("os.arch") + ")");
             }
             Engine engine = new Engine(this);
-            if (tier != Tier.INTERP) NativeWarmUp.start(tier);
+            if (tier != Tier.INTERP) NativeWarmUp.start(tier, engine.cache != null);
             return engine;
         }
     }

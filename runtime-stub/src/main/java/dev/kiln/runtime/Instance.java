@@ -140,8 +140,12 @@ public final class Instance implements Caller {
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.INSTANCE_RETURN, natives.instanceReturn());
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.SLOTS, code.slotsAddress());
         if (store.tier() == Tier.NATIVE) code.bindAll();
-        funcrefs.forEachFilled(i -> code.describe(i, funcrefs.descriptor(i), store));
-        nativeCode = code;
+        synchronized (funcrefs) {
+            // a thread filling a descriptor meanwhile (activation may run on a compiler thread while
+            // the program runs) either fills it before this walk or finds the native code set
+            funcrefs.forEachFilled(i -> code.describe(i, funcrefs.descriptor(i), store));
+            nativeCode = code;
+        }
     }
 
     /** Sets or clears the flag compiled code and the interpreter check for interruption. */
@@ -618,18 +622,36 @@ public final class Instance implements Caller {
         return nativeEntryFor(index) != 0 ? null : compiled(index);
     }
 
-    /** A function became hot in the interpreter: in the auto tier, have it compiled. */
+    /**
+     * A function became hot in the interpreter: in the auto tier, have it compiled. In the background,
+     * the store switches to native code when the first such compile starts (once earned, see
+     * {@link CompilePace}), not now: a run that earns none never pays for the switch.
+     */
     void hot(CompiledFunction f) {
         if (store.tier() != Tier.AUTO) return;
+        if (store.engine().compileInBackground()) {
+            TierUp.request(this, f);
+            return;
+        }
         store.activateNative();
-        if (nativeCode != null) TierUp.request(nativeCode, f, !store.engine().compileInBackground());
+        if (nativeCode != null) nativeCode.promote(f.funcIndex);
     }
 
     /** A loop of a hot function is still running in the interpreter: in the auto tier, compile an OSR continuation. */
     void hotLoop(CompiledFunction f, int osrIndex) {
         if (store.tier() != Tier.AUTO) return;
+        if (store.engine().compileInBackground()) {
+            TierUp.requestOsr(this, f, osrIndex);
+            return;
+        }
         store.activateNative();
-        if (nativeCode != null) TierUp.requestOsr(nativeCode, f, osrIndex, !store.engine().compileInBackground());
+        if (nativeCode != null) TierUp.compileOsrUnlessNative(nativeCode, f, osrIndex);
+    }
+
+    /** This instance's native code, switching the store to native code first if it was not yet; null when it cannot run any. */
+    NativeModule activatedNativeModule() {
+        if (nativeCode == null) store.activateNative();
+        return nativeCode;
     }
 
     NativeModule nativeModule() {

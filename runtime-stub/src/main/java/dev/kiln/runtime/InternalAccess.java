@@ -76,7 +76,7 @@ final class InternalAccess extends RuntimeAccess {
     }
 
     @Override
-    public void drainCompileQueue() {
-        TierUp.drain();
+    public void awaitRunningCompiles() {
+        TierUp.settle();
     }
 }

@@ -30,12 +30,14 @@ final class InterpreterBinding implements InstanceContext {
 
     /**
      * Interruption first; then, when the store meters fuel, one unit for this event (and every next one polls).
-     * The events counted down since the last poll are the program's progress the tier-up's pace counts.
+     * The events counted down since the last poll are the program's progress the tier-up's pace counts;
+     * functions whose compile ran meanwhile are unparked ({@link TierUp#unparkCompiled}).
      */
     @Override
     public int poll() {
         if (instance.interruptFlag()) throw new TrapException(TrapKind.INTERRUPTED);
         Store store = instance.store();
+        TierUp.unparkCompiled();
         if (!store.fuelMetered()) {
             TierUp.progress(UNMETERED_POLL_INTERVAL);
             return UNMETERED_POLL_INTERVAL;

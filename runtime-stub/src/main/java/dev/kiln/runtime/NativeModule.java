@@ -363,11 +363,6 @@ final class NativeModule {
         NATIVE.set(ValueLayout.JAVA_LONG, descriptor + VmContextLayout.FUNC_CODE, code);
     }
 
-    /** The size in bytes of defined function {@code f}'s body: what compiling it costs, roughly. */
-    long bodyBytes(int f) {
-        return m.body(f).codeLength();
-    }
-
     /** True once calls of defined function {@code f} go to native code (bound, or promoted from the interpreter). */
     boolean bound(int f) {
         return address.get(f) != 0;

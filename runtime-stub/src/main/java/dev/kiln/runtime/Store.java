@@ -884,7 +884,7 @@ public final class Store implements AutoCloseable {
      * (runtime helpers, slots and stubs) and every descriptor made so far gets code to call.
      */
     synchronized void activateNative() {
-        if (nativeActive || nativeUnavailable) return;
+        if (nativeActive || nativeUnavailable || closed) return;
         nativeActive = true;
         try {
             for (Instance i : instances) i.activateNative();

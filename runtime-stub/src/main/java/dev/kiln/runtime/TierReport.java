@@ -47,20 +47,20 @@ public record TierReport(int functions, int interpreted, int promoted, int bound
         var m = module.validated().module();
         NativeModule nm = module.existingNativeCode(store.backend().cpu(), store.codeOptions());
         TierStats s = nm == null ? new TierStats() : nm.stats;
+        // what ran in the interpreter, not every function of the module (34 000 in Yosys); names for the top ones only
+        List<CompiledFunction> ran = new ArrayList<>(module.everInterpreted());
+        ran.sort(Comparator.comparingLong((CompiledFunction cf) -> cf.calls + cf.backEdges).reversed().thenComparingInt(cf -> cf.funcIndex));
+        int interpreted = ran.size();
         List<Hot> hot = new ArrayList<>();
-        int interpreted = 0;
-        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            CompiledFunction cf = module.everInterpreted(f);
-            if (cf == null) continue;
-            interpreted++;
+        for (CompiledFunction cf : ran.subList(0, Math.min(topCount, interpreted))) {
+            int f = cf.funcIndex;
             hot.add(new Hot(f, m.functionDisplayName(f), cf.calls, cf.backEdges, nm != null && nm.address(f) != 0));
         }
-        hot.sort(Comparator.comparingLong((Hot h) -> h.calls + h.backEdges).reversed());
         long first = store.firstInstructionNanos();
         long firstMs = first == 0 ? -1
                 : ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - first) / 1_000_000;
         return new TierReport(m.functionBodies().size(), interpreted, s.promoted.get(), s.boundFromCache.get(), s.osr.get(), s.failed.get(),
-                s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot.subList(0, Math.min(topCount, hot.size())),
+                s.compiledCount.get(), s.compileNanos.get() / 1e6, firstMs, hot,
                 background(s, m::functionDisplayName, topCount));
     }
 

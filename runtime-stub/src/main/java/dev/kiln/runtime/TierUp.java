@@ -5,6 +5,7 @@ import dev.kiln.interpreter.CompiledFunction;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -21,8 +22,7 @@ import java.util.function.Consumer;
 final class TierUp {
     /** Requests that may wait; past this, the coldest promotion is dropped (and may be requested again). */
     static final int QUEUE_BOUND = 128;
-    private static final CompileQueue QUEUE = new CompileQueue(QUEUE_BOUND, compilerThreads(),
-            new CompilePace(CompilePace.ALLOWANCE_BYTES, CompilePace.EVENTS_PER_BYTE));
+    private static final CompileQueue QUEUE = new CompileQueue(QUEUE_BOUND, compilerThreads(), CompilePace.standard());
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private TierUp() {
@@ -34,24 +34,58 @@ final class TierUp {
     }
 
     /**
-     * Queued compilations refer to their module weakly: a module dropped while its compilations wait
-     * is collected (and its code freed) instead of being compiled for nothing.
+     * Has hot function {@code f} of {@code instance} compiled and bound by the background compilers,
+     * switching the store to native code first when it was not yet (when the first compile earned
+     * starts, see {@link CompilePace}). Queued compilations refer to their instance weakly: one dropped
+     * while its compilations wait is collected (and its module's code freed) instead of compiled for.
      */
-    static void request(NativeModule module, CompiledFunction f, boolean sync) {
+    static void request(Instance instance, CompiledFunction f) {
+        request(QUEUE, instance, f);
+    }
+
+    /** {@link #request(Instance, CompiledFunction)} on {@code queue} (tests use their own). */
+    static void request(CompileQueue queue, Instance instance, CompiledFunction f) {
         int funcIndex = f.funcIndex;
-        if (sync) {
-            module.promote(funcIndex);
-            return;
-        }
-        WeakReference<NativeModule> queued = new WeakReference<>(module);
-        module.stats.requested.incrementAndGet();
-        QUEUE.add(new CompileQueue.Request(() -> f.hotness, recorded(queued, funcIndex, false, m -> m.promote(funcIndex)), () -> {
-            // dropped unheard: let the interpreter report it again should it stay hot
-            NativeModule m = queued.get();
-            if (m != null) m.stats.dropped.incrementAndGet();
+        Queued queued = new Queued(instance);
+        park(f);
+        queue.add(new CompileQueue.Request(() -> heat(f), queued.work(funcIndex, false, m -> m.promote(funcIndex), f), () -> {
+            // dropped unheard: let the interpreter report it again should it stay hot (this unparks it too)
+            queued.dropped();
             f.hotness = 0;
             f.reportedHot = false;
-        }, module.bodyBytes(funcIndex)));
+        }, bodyBytes(instance, funcIndex)));
+    }
+
+    /**
+     * Taken off a waiting function's hotness: once hot, every call and loop back-edge of a function
+     * takes the interpreter's slow path (the check for its OSR continuation), which costs a short
+     * run whose compiles are not earned (see {@link CompilePace}) several percent; parked, its counter
+     * is far below the threshold again, and its heat (what the queue orders by) is the counter plus this.
+     */
+    static final long PARKED = 1L << 60;
+    /** Functions whose compile ran: unparked by the next interpreter poll (on the thread that counts them). */
+    private static final ConcurrentLinkedQueue<CompiledFunction> UNPARK = new ConcurrentLinkedQueue<>();
+
+    /** Called on the interpreter's thread (the one that counts {@code f}), when it reports {@code f} hot. */
+    private static void park(CompiledFunction f) {
+        if (f.hotness >= 0) f.hotness -= PARKED;
+    }
+
+    /** How hot {@code f} is, parked or not. */
+    static long heat(CompiledFunction f) {
+        long h = f.hotness;
+        return h < 0 ? h + PARKED : h;
+    }
+
+    /**
+     * Unparks the functions whose compile ran: their loops still running in the interpreter take the
+     * slow path again, where they find their OSR continuation (or ask for it). Called by the interpreter
+     * at its polls, so the counter is written by the thread that counts it.
+     */
+    static void unparkCompiled() {
+        for (CompiledFunction f; (f = UNPARK.poll()) != null; ) {
+            if (f.hotness < 0) f.hotness += PARKED;
+        }
     }
 
     /**
@@ -66,36 +100,67 @@ final class TierUp {
      * ~80 back-edges per call) otherwise got a full compile for every loop header its last
      * interpreted activations passed, each as slow as the promotion itself.
      */
-    static void requestOsr(NativeModule module, CompiledFunction f, int osrIndex, boolean sync) {
-        if (sync) {
-            compileOsrUnlessNative(module, f, osrIndex);
-            return;
-        }
-        WeakReference<NativeModule> queued = new WeakReference<>(module);
-        module.stats.requested.incrementAndGet();
+    static void requestOsr(Instance instance, CompiledFunction f, int osrIndex) {
+        Queued queued = new Queued(instance);
         // a loop still running in the interpreter: never dropped (there is one request per loop header)
-        QUEUE.add(new CompileQueue.Request(() -> f.hotness,
-                recorded(queued, f.funcIndex, true, m -> compileOsrUnlessNative(m, f, osrIndex)), null, module.bodyBytes(f.funcIndex)));
+        QUEUE.add(new CompileQueue.Request(() -> heat(f),
+                queued.work(f.funcIndex, true, m -> compileOsrUnlessNative(m, f, osrIndex), f), null, bodyBytes(instance, f.funcIndex)));
+    }
+
+    /** What the pace charges for compiling function {@code funcIndex}: its body's size in bytes. */
+    private static long bodyBytes(Instance instance, int funcIndex) {
+        return instance.module().validated().module().body(funcIndex).codeLength();
     }
 
     /**
-     * The work of a request: {@code compile} on the module unless it was collected meanwhile, with its
-     * wait in the queue, its wall time and its compiler thread's CPU time recorded in the module's stats.
+     * A request's hold on its instance (weak), and its place in the module's statistics: counted as
+     * requested when made if the store runs native code already, else when it runs (a request dropped
+     * before the switch to native code has no module statistics to count in).
      */
-    private static Runnable recorded(WeakReference<NativeModule> queued, int funcIndex, boolean osr, Consumer<NativeModule> compile) {
-        long requested = System.nanoTime();
-        return () -> {
-            NativeModule m = queued.get();
-            if (m == null) return;
-            long start = System.nanoTime();
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            compile.accept(m);
-            m.stats.ran(new TierStats.Compile(funcIndex, osr, start - requested, System.nanoTime() - start,
-                    THREADS.getCurrentThreadCpuTime() - cpu));
-        };
+    private static final class Queued {
+        private final WeakReference<Instance> instance;
+        private final boolean counted;
+
+        Queued(Instance instance) {
+            this.instance = new WeakReference<>(instance);
+            NativeModule m = instance.nativeModule();
+            this.counted = m != null;
+            if (counted) m.stats.requested.incrementAndGet();
+        }
+
+        void dropped() {
+            Instance i = instance.get();
+            NativeModule m = i == null || !counted ? null : i.nativeModule();
+            if (m != null) m.stats.dropped.incrementAndGet();
+        }
+
+        /**
+         * The work: {@code compile} on the instance's native code (switching its store to native code
+         * first) unless the instance was collected or cannot run native code, with its wait in the queue,
+         * its wall time and its compiler thread's CPU time recorded in the module's stats.
+         */
+        Runnable work(int funcIndex, boolean osr, Consumer<NativeModule> compile, CompiledFunction f) {
+            long requested = System.nanoTime();
+            return () -> {
+                Instance i = instance.get();
+                if (i == null) return;
+                long start = System.nanoTime();
+                long cpu = THREADS.getCurrentThreadCpuTime();
+                try {
+                    NativeModule m = i.activatedNativeModule();
+                    if (m == null) return;
+                    if (!counted) m.stats.requested.incrementAndGet();
+                    compile.accept(m);
+                    m.stats.ran(new TierStats.Compile(funcIndex, osr, start - requested, System.nanoTime() - start,
+                            THREADS.getCurrentThreadCpuTime() - cpu));
+                } finally {
+                    UNPARK.add(f);
+                }
+            };
+        }
     }
 
-    private static void compileOsrUnlessNative(NativeModule module, CompiledFunction f, int osrIndex) {
+    static void compileOsrUnlessNative(NativeModule module, CompiledFunction f, int osrIndex) {
         if (module.bound(f.funcIndex) && module.declineOsrOnce(f.funcIndex, osrIndex)) {
             f.rearmOsr(osrIndex);
             return;
@@ -122,10 +187,23 @@ final class TierUp {
         return QUEUE.pace().events();
     }
 
-    /** Waits until every requested compilation has finished (tests, and before writing the cache back). */
+    /** Waits until every requested compilation has finished, earned or not ({@code Engine.awaitCompilations}, tests). */
     static void drain() {
+        awaiting(QUEUE::awaitIdle);
+    }
+
+    /** Waits until the compilations running have finished, and compiles nothing more for it (before writing the cache back). */
+    static void settle() {
+        awaiting(QUEUE::awaitRunning);
+    }
+
+    private interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    private static void awaiting(Wait w) {
         try {
-            QUEUE.awaitIdle();
+            w.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

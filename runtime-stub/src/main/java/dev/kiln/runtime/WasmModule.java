@@ -23,6 +23,8 @@ import dev.kiln.runtime.internal.NativeCompiler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +200,7 @@ public final class WasmModule {
      * cache, {@link Engine#precompiled}, precompiled resources.
      */
     void useNativeCode(List<MachineCode> code, CpuFeatures level, Backend codeBackend, CodeOptions options) {
+        NativeWarmUp.startUpcalls();
         nativeCode(level, codeBackend, options).provide(code);
     }
 
@@ -208,6 +211,7 @@ public final class WasmModule {
 
     /** Uses a cached object in the mapped format in stores of {@code level}: its text is mapped, each function binds when first needed. */
     void useMappedCode(MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options, boolean lazyCheck) {
+        NativeWarmUp.startUpcalls();
         nativeCode(level, codeBackend, options).useMapped(object, lazyCheck);
     }
 
@@ -223,8 +227,9 @@ public final class WasmModule {
         everInterpreted.put(f, cf);
     }
 
-    CompiledFunction everInterpreted(int f) {
-        return everInterpreted.get(f);
+    /** What {@link #interpretedNow} recorded: every function that ran in the interpreter. */
+    Collection<CompiledFunction> everInterpreted() {
+        return Collections.unmodifiableCollection(everInterpreted.values());
     }
 
     /** Called when {@code f} is bound natively: interpreted callers will call it through the runtime from now on. */

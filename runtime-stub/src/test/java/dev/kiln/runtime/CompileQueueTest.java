@@ -155,4 +155,27 @@ class CompileQueueTest {
         until(() -> q.paceWaits() >= waits + 2);
         assertEquals(List.of("unearned"), ran, "the pace holds again once drained");
     }
+    @Test
+    void aWriteBackWaitsForTheCompileRunningButCompilesNothingPending() throws InterruptedException {
+        CompileQueue q = new CompileQueue(16, 1, new CompilePace(0, 1_000));
+        CountDownLatch release = occupy(q); // costs nothing: it runs
+        q.add(new CompileQueue.Request(() -> 1, () -> ran.add("unearned"), null, 10));
+        AtomicLong returned = new AtomicLong();
+        Thread waiter = new Thread(() -> {
+            try {
+                q.awaitRunning();
+                returned.set(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.start();
+        until(() -> waiter.getState() == Thread.State.WAITING);
+        assertEquals(0, returned.get(), "a compile is running");
+        release.countDown();
+        waiter.join(10_000);
+        assertEquals(1, returned.get());
+        assertEquals(List.of(), ran, "the unearned request was not compiled for the write-back");
+        assertEquals(1, q.pending());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.frontend.testing.Wat;
+import dev.kiln.interpreter.CompiledFunction;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.Target;
@@ -162,6 +163,55 @@ class TieringTest {
         assertTrue(counted >= 100_000 - InterpreterBinding.UNMETERED_POLL_INTERVAL && counted <= 100_000 + InterpreterBinding.UNMETERED_POLL_INTERVAL,
                 "counted " + counted);
         assertEquals(0, TierReport.of(m, store, 5).background().requested(), "nothing got hot");
+    }
+
+    /** A compile queue of a test's own whose pace has earned nothing (no free bytes, and the test reports no progress): only draining compiles. */
+    private static CompileQueue unearnedQueue() {
+        return new CompileQueue(16, 1, new CompilePace(0, 1_000));
+    }
+
+    /** An auto-tier instance of {@code m} after one call of {@code export}, interpreted. */
+    private Instance autoAfterOneCall(WasmModule m, String export, int arg, long result) {
+        Instance i = auto(m);
+        assertEquals(result, i.function(export).call(arg)[0]);
+        return i;
+    }
+
+    @Test
+    void aBackgroundRequestSwitchesTheStoreToNativeCodeOnlyWhenItsCompileRuns() throws InterruptedException {
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = autoAfterOneCall(m, "sq", 7, 49);
+        int sq = index(m, "sq");
+        CompileQueue queue = unearnedQueue();
+        TierUp.request(queue, i, i.compiled(sq));
+        assertEquals(1, queue.pending());
+        assertFalse(store.nativeActive(), "requested, not earned: the store still runs only the interpreter");
+        assertNull(m.existingNativeCode(), "and has made no native side for the module");
+        queue.awaitIdle(); // draining compiles it, earned or not
+        assertTrue(store.nativeActive(), "the compile switched the store to native code first");
+        assertNotEquals(0, m.existingNativeCode().address(sq), "then promoted the function");
+        assertEquals(1, TierReport.of(m, store, 5).background().requested(), "counted once it ran");
+        assertEquals(81L, i.function("sq").call(9)[0]);
+    }
+
+    @Test
+    void aFunctionWaitingForItsCompileLeavesTheInterpretersSlowPathUntilTheCompileRan() throws InterruptedException {
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = autoAfterOneCall(m, "sum", 100, 4950);
+        CompiledFunction f = i.compiled(index(m, "sum"));
+        long threshold = (long) engine.hotCalls() * engine.hotLoops();
+        f.hotness = threshold + 5; // as the interpreter reports it hot
+        CompileQueue queue = unearnedQueue();
+        TierUp.request(queue, i, f);
+        assertTrue(f.hotness < threshold, "parked: its calls and back-edges take the fast path again");
+        assertEquals(threshold + 5, TierUp.heat(f), "the queue still sees how hot it is");
+        f.hotness += 3; // the interpreter keeps counting
+        assertEquals(threshold + 8, TierUp.heat(f));
+        TierUp.unparkCompiled();
+        assertTrue(f.hotness < threshold, "not compiled yet: stays parked");
+        queue.awaitIdle();
+        TierUp.unparkCompiled(); // the interpreter's next poll
+        assertEquals(threshold + 8, f.hotness, "compiled: its loops look for their OSR continuation again");
     }
 
     @Test

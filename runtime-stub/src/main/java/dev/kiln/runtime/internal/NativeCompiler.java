@@ -73,7 +73,12 @@ public final class NativeCompiler {
      * {@code .kiln.meta}.
      */
     public static BuildIdentity identity(WasmModule module, CpuFeatures cpu, CodeOptions options) {
-        return BuildIdentity.ofModule(RUNTIME.validated(module).module().bytes(), CompilerBuildId.get(), cpu.target(), optionsKey(cpu, options));
+        return identity(BuildIdentity.sha256(RUNTIME.validated(module).module().bytes()), cpu, options);
+    }
+
+    /** {@link #identity(WasmModule, CpuFeatures, CodeOptions)} of the module whose SHA-256 is {@code moduleHash}. */
+    private static BuildIdentity identity(byte[] moduleHash, CpuFeatures cpu, CodeOptions options) {
+        return new BuildIdentity(moduleHash, CompilerBuildId.get(), cpu.target(), optionsKey(cpu, options));
     }
 
     /** The options part of a cache key: the code options and the CPU level the code was compiled for. */
@@ -223,7 +228,9 @@ public final class NativeCompiler {
 
     /**
      * Stores the module's native code in the cache when this run compiled any (promotion in the
-     * auto tier), so the next run is a cache hit. Waits for the background compiler first.
+     * auto tier), so the next run is a cache hit for what was compiled. Waits for the compiles running
+     * first, but compiles nothing more (requests not earned yet stay uncompiled: at the end of a short
+     * run they would cost more than they save, after the program's output).
      */
     public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings) {
         writeBack(module, cache, warnings, CodeOptions.DEFAULT);
@@ -233,7 +240,7 @@ public final class NativeCompiler {
     public static void writeBack(WasmModule module, CodeCache cache, Consumer<String> warnings, CodeOptions options) {
         Backend backend = Backends.host();
         if (cache == null || backend == null) return;
-        RUNTIME.drainCompileQueue();
+        RUNTIME.awaitRunningCompiles();
         CpuFeatures level = RUNTIME.newCodeLevel(module, backend.cpu(), options);
         if (level == null) return;
         BuildIdentity id = identity(module, level, options);
@@ -400,15 +407,15 @@ public final class NativeCompiler {
     /** {@link #prepare(WasmModule, CodeCache, boolean, Consumer, Tier, CodeOptions)} on a machine of {@code backend}'s level. */
     public static Outcome prepare(WasmModule module, CodeCache cache, boolean write, Consumer<String> warnings, Tier tier,
                                   CodeOptions options, Backend backend) {
-        BuildIdentity id = identity(module, backend.cpu(), options);
         if (cache != null) {
+            byte[] hash = BuildIdentity.sha256(RUNTIME.validated(module).module().bytes()); // once, not once a level
             // the host's level first, then lower ones (code precompiled for them runs here too)
             List<CpuFeatures> levels = new ArrayList<>(CpuFeatures.levels(backend.target()));
             Collections.reverse(levels);
             for (CpuFeatures level : levels) {
                 if (!backend.cpu().includes(level)) continue;
                 Backend b = Backends.forCpu(level);
-                CacheLookup found = cache.load(identity(module, level, options), b.relocationModel());
+                CacheLookup found = cache.load(identity(hash, level, options), b.relocationModel());
                 switch (found) {
                     case CacheLookup.Hit hit when hit.mapped() != null -> {
                         String problem = useMapped(module, hit.mapped(), backend.cpu(), b, options);
@@ -426,11 +433,13 @@ public final class NativeCompiler {
                 }
             }
         }
-        if (tier == Tier.AUTO) return Outcome.COMPILED; // nothing yet: the interpreter starts, hot code compiles later
+        // nothing yet: the interpreter starts, hot code compiles later (and without a cache the module is not even hashed)
+        if (tier == Tier.AUTO) return Outcome.COMPILED;
         long start = System.nanoTime();
         List<MachineCode> code = compileAll(RUNTIME.validated(module), backend, options, false, n -> { });
         RUNTIME.useCompiledCode(module, code, backend, options, System.nanoTime() - start);
         if (cache == null || !write) return Outcome.COMPILED;
+        BuildIdentity id = identity(module, backend.cpu(), options);
         try {
             cache.storeMapped(id, LinkedObjectWriter.write(id, RUNTIME.validated(module).module().functionCount(), code,
                     linking(backend, SymbolNames.of(RUNTIME.validated(module).module()))));

@@ -80,6 +80,6 @@ public abstract class RuntimeAccess {
     /** Whether the guard-page handler checks mapped text blocks of {@code backend} itself. */
     public abstract boolean checksLazyText(Backend backend);
 
-    /** Waits until every requested background compilation has finished. */
-    public abstract void drainCompileQueue();
+    /** Waits until the background compilations running have finished (those pending stay pending). */
+    public abstract void awaitRunningCompiles();
 }
