@@ -99,18 +99,30 @@ public final class AllocationChecker {
         }
     }
 
-    /** Where paths meet: a location keeps a value when every path has it there (or a pure copy of it). */
+    /**
+     * Where paths meet: a location keeps a value when every path has it there or a pure copy of it
+     * (two loops split from one value each bind their own copy of it, and the copies, spilled, share
+     * its slot: where the loops' exits meet, the slot holds the value they both copy).
+     */
     private static Map<Integer, Integer> meet(Map<Integer, Integer> x, Map<Integer, Integer> y, int[] copyOf) {
         Map<Integer, Integer> out = new HashMap<>();
         for (Map.Entry<Integer, Integer> e : x.entrySet()) {
             Integer other = y.get(e.getKey());
             int mine = e.getValue();
-            int kept = other == null || mine == UNKNOWN || other == UNKNOWN ? UNKNOWN
-                    : other == mine ? mine : holds(copyOf, mine, other) ? other : holds(copyOf, other, mine) ? mine : UNKNOWN;
+            int kept = other == null || mine == UNKNOWN || other == UNKNOWN ? UNKNOWN : commonCopy(copyOf, mine, other);
             out.put(e.getKey(), kept);
         }
         for (Integer k : y.keySet()) out.putIfAbsent(k, UNKNOWN);
         return out;
+    }
+
+    /**
+     * The nearest value that both {@code x} and {@code y} hold the bits of (each is it or a pure copy of
+     * it, through any chain of copies), or {@link #UNKNOWN}.
+     */
+    private static int commonCopy(int[] copyOf, int x, int y) {
+        for (int h = x, hops = 0; h >= 0 && hops < copyOf.length; h = copyOf[h], hops++) if (holds(copyOf, y, h)) return h;
+        return UNKNOWN;
     }
 
     /**
