@@ -32,7 +32,8 @@ import java.util.Map;
  * stays right (the call's {@code Guarded} end becomes a jump to its normal successor). No callee
  * with a loop: its interruption checks would be the caller's. Not when fuel is metered (the
  * callee's entry consumes a unit). Recursion cannot happen (an inlined callee makes no calls).
- * The caller grows by at most {@link #MAX_GROWTH} instructions.
+ * The caller grows by at most {@link #MAX_GROWTH} instructions, and builds the IR of at most one
+ * callee per {@link #INSTRUCTIONS_PER_BUILD} of its own instructions.
  */
 public final class Inlining {
     /** The largest callee inlined (instructions of its prepared IR, terminators included). */
@@ -40,11 +41,20 @@ public final class Inlining {
     /** The most instructions inlining adds to one caller. */
     static final int MAX_GROWTH = 2_000;
     /** Callees whose body has more Wasm instructions than this are not even built. */
-    private static final int MAX_CALLEE_WASM_INSTRUCTIONS = 4 * MAX_CALLEE_INSTRUCTIONS;
+    private static final int MAX_CALLEE_WASM_INSTRUCTIONS = 2 * MAX_CALLEE_INSTRUCTIONS;
+    /**
+     * Callees built per instruction of the caller (and {@link #MIN_BUILDS} at least): building the IR
+     * of callees that turn out not to qualify then costs at most a few times what the caller itself
+     * costs, however many distinct small functions it calls.
+     */
+    private static final int INSTRUCTIONS_PER_BUILD = 16;
+    private static final int MIN_BUILDS = 4;
 
     private final ValidatedModule module;
     /** Each callee looked at, by function index: its prepared IR when it can be inlined, else null. */
     private final Map<Integer, IrFunction> callees = new HashMap<>();
+    /** How many more callees {@link #callee} may build for the function being inlined into. */
+    private int builds;
 
     public Inlining(ValidatedModule module) {
         this.module = module;
@@ -53,6 +63,7 @@ public final class Inlining {
     /** Inlines the calls of {@code f} that qualify; true when any was. */
     public boolean run(IrFunction f) {
         List<int[]> renames = new ArrayList<>();
+        builds = Math.max(MIN_BUILDS, f.instructionCount() / INSTRUCTIONS_PER_BUILD);
         int grown = 0;
         boolean changed = false;
         for (int bi = 0; bi < f.blocks.size(); bi++) {
@@ -60,6 +71,7 @@ public final class Inlining {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction call = b.instructions.get(k);
                 if (call.op != Opcode.CALL) continue;
+                if (grown >= MAX_GROWTH) break;
                 IrFunction callee = callee((int) call.imm, f.index);
                 if (callee == null || grown + callee.instructionCount() > MAX_GROWTH) continue;
                 grown += callee.instructionCount();
@@ -84,8 +96,10 @@ public final class Inlining {
     private IrFunction callee(int index, int caller) {
         if (index == caller || index < module.module().importedFunctionCount()) return null;
         if (callees.containsKey(index)) return callees.get(index);
+        if (builds == 0) return null;
         IrFunction g = null;
         if (module.functionInfo(index).instructionCount() <= MAX_CALLEE_WASM_INSTRUCTIONS) {
+            builds--;
             g = IrBuilder.build(module, index);
             Optimizer.optimize(g);
             if (g.instructionCount() > MAX_CALLEE_INSTRUCTIONS || !cannotTrapOrCall(g) || !BackEdges.headers(g).isEmpty()) g = null;
