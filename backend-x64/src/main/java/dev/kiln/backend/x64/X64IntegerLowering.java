@@ -213,10 +213,6 @@ final class X64IntegerLowering {
             fn.iput(r, d);
             return;
         }
-        if (alu == null && imm != null && mulAsShiftOrLea(fn, w, a, imm, d)) {
-            fn.iput(r, d);
-            return;
-        }
         if (imm != null && fitsImm32(imm, w)) {
             if (alu == null) {
                 asm.imul(w, d, fn.iop(a), imm.intValue());
@@ -239,35 +235,6 @@ final class X64IntegerLowering {
             else asm.alu(alu, w, d, fn.iop(b));
         }
         fn.iput(r, d);
-    }
-
-    /**
-     * A multiplication by {@code m * 2^k} with m 1, 3, 5 or 9 as {@code shl} or
-     * {@code lea d, [x + x*(m-1)]} and a {@code shl}: one or two single-cycle instructions on any
-     * ALU port instead of {@code imul}'s three cycles on one port (the low bits of the product are
-     * the same whatever the width of the operands' upper halves). Other multipliers stay an imul.
-     */
-    private static boolean mulAsShiftOrLea(X64Function fn, Width w, int a, long imm, Gpr d) {
-        long v = w == Width.DWORD ? imm & 0xFFFF_FFFFL : imm;
-        if (v <= 1) return false;
-        int k = Long.numberOfTrailingZeros(v);
-        long m = v >>> k;
-        if (m != 1 && m != 3 && m != 5 && m != 9) return false;
-        X64Assembler asm = fn.asm;
-        Gpr x;
-        if (fn.inRegister(a)) {
-            x = (Gpr) fn.iop(a);
-        } else {
-            asm.mov(w, d, fn.iop(a));
-            x = d;
-        }
-        if (m == 1) {
-            if (x != d) asm.mov(w, d, x);
-        } else {
-            asm.lea(w, d, MemoryOperand.mem(x, x, (int) m - 1));
-        }
-        if (k > 0) asm.shift(ShiftOp.SHL, w, d, k);
-        return true;
     }
 
     /**

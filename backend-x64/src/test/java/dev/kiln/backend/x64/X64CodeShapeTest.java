@@ -65,20 +65,6 @@ class X64CodeShapeTest {
     }
 
     @Test
-    void multiplicationsByThreeFiveOrNineTimesAPowerOfTwoAreLeaAndShift() {
-        List<String> l = listing("""
-                (module (func (param i32 i64) (result i32)
-                  (i32.add (i32.add (i32.mul (local.get 0) (i32.const 20)) (i32.mul (local.get 0) (i32.const 4096)))
-                    (i32.add (i32.wrap_i64 (i64.mul (local.get 1) (i64.const 9))) (i32.mul (local.get 0) (i32.const 7))))))
-                """);
-        String all = String.join("\n", l);
-        assertEquals(1, count(l, "imul"), "only the multiplication by 7 is an imul:\n" + all);
-        assertTrue(all.contains(",[rdi+rdi*4]"), "x*20 by lea (x*5) and a shift:\n" + all);
-        assertTrue(all.contains(",[rsi+rsi*8]"), "x*9 by lea:\n" + all);
-        assertTrue(all.contains(",0xc"), "x*4096 by a shift of 12:\n" + all);
-    }
-
-    @Test
     void recursiveCallUsesHintsAndReturnsWithoutAJump() {
         List<String> l = listing("""
                 (module (func $f (param i32) (result i32)

@@ -1,8 +1,11 @@
 package dev.kiln.ir.pass;
 
+import dev.kiln.frontend.FunctionBody;
+import dev.kiln.frontend.InstructionReader;
 import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.WasmReader;
 import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
@@ -98,7 +101,7 @@ public final class Inlining {
         if (callees.containsKey(index)) return callees.get(index);
         if (builds == 0) return null;
         IrFunction g = null;
-        if (module.functionInfo(index).instructionCount() <= MAX_CALLEE_WASM_INSTRUCTIONS) {
+        if (module.functionInfo(index).instructionCount() <= MAX_CALLEE_WASM_INSTRUCTIONS && mayQualify(index)) {
             builds--;
             g = IrBuilder.build(module, index);
             Optimizer.optimize(g);
@@ -106,6 +109,25 @@ public final class Inlining {
         }
         callees.put(index, g);
         return g;
+    }
+
+    /**
+     * False when the Wasm body of function {@code index} has an instruction that would keep its IR
+     * from qualifying ({@link #cannotTrapOrCall}, or a loop): read without building the IR, which most
+     * callees (they read memory or call) then never need.
+     */
+    private boolean mayQualify(int index) {
+        FunctionBody body = module.module().body(index);
+        InstructionReader in = new InstructionReader(new WasmReader(module.module().bytes(), body.codeStart(), body.codeEnd()));
+        while (!in.atEnd()) {
+            Opcode op = in.next();
+            boolean structured = switch (op) {
+                case BLOCK, IF, ELSE, END, BR, BR_IF, BR_TABLE, RETURN, NOP, DROP, LOCAL_GET, LOCAL_SET, LOCAL_TEE -> true;
+                default -> false;
+            };
+            if (!structured && !cannotTrap(op)) return false;
+        }
+        return true;
     }
 
     /**
