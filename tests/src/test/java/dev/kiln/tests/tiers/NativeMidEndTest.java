@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * What the native mid-end and lowering do to calls and multiplications, checked against the
- * interpreter: multiplications by constants lowered as shifts and {@code lea}, callees inlined into
- * their callers (with a caller's trap still reported with exactly the interpreter's frames).
+ * interpreter: multiplications by constants (which a lowering may turn into shifts and {@code lea}),
+ * callees inlined into their callers (with a caller's trap still reported with exactly the
+ * interpreter's frames).
  */
 class NativeMidEndTest {
     private static final long[] MULTIPLIERS = {2, 3, 5, 9, 6, 10, 12, 18, 20, 24, 36, 40, 48, 72, 80, 4096, 0x4000_0000L,
