@@ -35,14 +35,18 @@ import java.util.Map;
  * stays right (the call's {@code Guarded} end becomes a jump to its normal successor). No callee
  * with a loop: its interruption checks would be the caller's. Not when fuel is metered (the
  * callee's entry consumes a unit). Recursion cannot happen (an inlined callee makes no calls).
- * The caller grows by at most {@link #MAX_GROWTH} instructions, and builds the IR of at most one
+ * The caller grows by at most {@link #MIN_GROWTH_CAP} instructions or its own size, and builds the IR of at most one
  * callee per {@link #INSTRUCTIONS_PER_BUILD} of its own instructions.
  */
 public final class Inlining {
     /** The largest callee inlined (instructions of its prepared IR, terminators included). */
     static final int MAX_CALLEE_INSTRUCTIONS = 40;
-    /** The most instructions inlining adds to one caller. */
-    static final int MAX_GROWTH = 2_000;
+    /**
+     * The most instructions inlining adds to one caller: this many, or as many as the caller has
+     * (a cap that bites in the middle of a long caller would make compile time and code size jump
+     * where the caller grows past it).
+     */
+    static final int MIN_GROWTH_CAP = 2_000;
     /** Callees whose body has more Wasm instructions than this are not even built. */
     private static final int MAX_CALLEE_WASM_INSTRUCTIONS = 2 * MAX_CALLEE_INSTRUCTIONS;
     /**
@@ -67,6 +71,7 @@ public final class Inlining {
     public boolean run(IrFunction f) {
         List<int[]> renames = new ArrayList<>();
         builds = Math.max(MIN_BUILDS, f.instructionCount() / INSTRUCTIONS_PER_BUILD);
+        int cap = Math.max(MIN_GROWTH_CAP, f.instructionCount());
         int grown = 0;
         boolean changed = false;
         for (int bi = 0; bi < f.blocks.size(); bi++) {
@@ -74,9 +79,9 @@ public final class Inlining {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction call = b.instructions.get(k);
                 if (call.op != Opcode.CALL) continue;
-                if (grown >= MAX_GROWTH) break;
+                if (grown >= cap) break;
                 IrFunction callee = callee((int) call.imm, f.index);
-                if (callee == null || grown + callee.instructionCount() > MAX_GROWTH) continue;
+                if (callee == null || grown + callee.instructionCount() > cap) continue;
                 grown += callee.instructionCount();
                 changed = true;
                 if (callee.blocks.size() == 1) {
