@@ -19,6 +19,7 @@ import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.pass.EdgeSplitting;
 import dev.kiln.ir.pass.FuelPoints;
+import dev.kiln.ir.pass.Inlining;
 import dev.kiln.ir.pass.Optimizer;
 import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.FrameSlotsOnly;
@@ -120,8 +121,12 @@ final class IrCommand extends CliCommand {
             IrVerifier.verify(m, f);
             Allocation alloc = null;
             if (stage != Stage.built) Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(m, fn));
-            // for a target: the IR its backend lowers (the native mid-end after the shared pipeline)
-            if (stage != Stage.built && backend != null) Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(m, fn));
+            // for a target: the IR its backend lowers (small callees inlined unless metering fuel, then the native
+            // mid-end, after the shared pipeline: as Preparation.forBackend)
+            if (stage != Stage.built && backend != null) {
+                if (!fuel && new Inlining(vm).run(f)) IrVerifier.verify(m, f);
+                Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(m, fn));
+            }
             if (stage != Stage.built && fuel) {
                 new FuelPoints().run(f);
                 IrVerifier.verify(m, f);

@@ -9,6 +9,7 @@ import dev.kiln.ir.pass.CompareSinking;
 import dev.kiln.ir.pass.ConstantFolding;
 import dev.kiln.ir.pass.CopyPropagation;
 import dev.kiln.ir.pass.DeadCodeElimination;
+import dev.kiln.ir.pass.Inlining;
 import dev.kiln.ir.pass.Optimizer;
 import dev.kiln.ir.pass.Pass;
 import org.junit.jupiter.api.Test;
@@ -177,7 +178,7 @@ class PassesTest {
         assertEquals(1, f.blocks.size(), IrPrinter.print(f));
     }
 
-    /** The interpreter's pipeline and the native mid-end after it ({@link Optimizer#NATIVE}). */
+    /** The interpreter's pipeline, inlining and the native mid-end after it ({@link Optimizer#NATIVE}). */
     @Test
     void pipelineKeepsEveryCorpusFunctionWellFormed() throws Exception {
         int functions = 0;
@@ -185,6 +186,7 @@ class PassesTest {
             for (int i = vm.module().importedFunctionCount(); i < vm.module().functionCount(); i++) {
                 IrFunction f = IrBuilder.build(vm, i);
                 Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+                if (new Inlining(vm).run(f)) IrVerifier.verify(vm.module(), f);
                 Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
                 functions++;
             }
@@ -194,6 +196,7 @@ class PassesTest {
             for (int i = vm.module().importedFunctionCount(); i < vm.module().functionCount(); i++) {
                 IrFunction f = IrBuilder.build(vm, i);
                 Optimizer.optimize(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+                if (new Inlining(vm).run(f)) IrVerifier.verify(vm.module(), f);
                 Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
                 functions++;
             }

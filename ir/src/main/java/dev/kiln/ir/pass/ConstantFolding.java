@@ -119,11 +119,11 @@ public final class ConstantFolding implements Pass {
         return -1;
     }
 
-    private static boolean isConstant(Opcode op) {
+    static boolean isConstant(Opcode op) {
         return op == Opcode.I32_CONST || op == Opcode.I64_CONST || op == Opcode.F32_CONST || op == Opcode.F64_CONST;
     }
 
-    private static Opcode constOf(ValType t) {
+    static Opcode constOf(ValType t) {
         return switch (t.machine()) {
             case I32 -> Opcode.I32_CONST;
             case I64 -> Opcode.I64_CONST;
@@ -134,7 +134,7 @@ public final class ConstantFolding implements Pass {
     }
 
     /** Constants keep 32-bit values sign-extended (i32) or zero-extended (f32 bits), as the builder does. */
-    private static long normalize(ValType t, long v) {
+    static long normalize(ValType t, long v) {
         return switch (t.machine()) {
             case I32 -> (int) v;
             case F32 -> v & 0xFFFF_FFFFL;

@@ -30,6 +30,7 @@ public final class Optimizer {
      */
     public static final List<Pass> NATIVE = List.of(
             new ConstantDivision(),
+            new SparseConditionalConstants(),
             new GlobalValueNumbering(),
             new RedundantLoadElimination(),
             new LoopInvariantCodeMotion(),

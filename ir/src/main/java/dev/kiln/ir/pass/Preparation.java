@@ -25,13 +25,15 @@ public final class Preparation {
     }
 
     /**
-     * Built, optimised, with the native mid-end ({@link Optimizer#NATIVE}: divisions by constants as
-     * multiplies, value numbering, loop-invariant code motion), fuel points marked when metering,
+     * Built, optimised, small callees inlined unless fuel is metered ({@link Inlining}), with the
+     * native mid-end ({@link Optimizer#NATIVE}: divisions by constants as multiplies, constants
+     * propagated, value numbering, loop-invariant code motion), fuel points marked when metering,
      * edges split: what a backend lowers.
      */
     public static IrFunction forBackend(ValidatedModule vm, int funcIndex, CodeOptions options) {
         IrFunction f = IrBuilder.build(vm, funcIndex);
         Optimizer.optimize(f);
+        if (!options.fuel()) new Inlining(vm).run(f);
         Optimizer.optimizeForNative(f);
         if (options.fuel()) new FuelPoints().run(f);
         new EdgeSplitting().run(f);
@@ -55,6 +57,7 @@ public final class Preparation {
         OsrTransform.apply(f, header);
         new CopyPropagation().run(f);
         new DeadCodeElimination().run(f);
+        if (!options.fuel()) new Inlining(vm).run(f);
         Optimizer.optimizeForNative(f);
         new EdgeSplitting().run(f);
         return f;

@@ -1,0 +1,121 @@
+package dev.kiln.ir;
+
+import dev.kiln.frontend.Opcode;
+import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.testing.Wat;
+import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.pass.Inlining;
+import dev.kiln.ir.pass.Optimizer;
+import dev.kiln.ir.pass.Preparation;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link Inlining}: which callees are copied into their callers, and what the copy looks like. */
+class InliningTest {
+    /** The last function of {@code wat}, optimised, with its calls inlined (verified); {@code inlined} says whether any was. */
+    private static IrFunction inlined(String wat, boolean inlined) {
+        ValidatedModule vm = ValidatedModule.of(Wat.compile(wat));
+        IrFunction f = IrBuilder.build(vm, vm.module().functionCount() - 1);
+        Optimizer.optimize(f);
+        assertEquals(inlined, new Inlining(vm).run(f), IrPrinter.print(f));
+        IrVerifier.verify(vm.module(), f);
+        Optimizer.optimizeForNative(f, (pass, fn) -> IrVerifier.verify(vm.module(), fn));
+        return f;
+    }
+
+    @Test
+    void aSmallArithmeticCalleeIsSplicedIntoItsCaller() {
+        IrFunction f = inlined("""
+                (module
+                  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+                  (func (param i32) (result i32) (i32.add (call $sq (i32.add (local.get 0) (i32.const 1))) (call $sq (local.get 0)))))
+                """, true);
+        assertEquals(0, MidEndTesting.count(f, Opcode.CALL), IrPrinter.print(f));
+        assertEquals(2, MidEndTesting.count(f, Opcode.I32_MUL), IrPrinter.print(f));
+        assertEquals(1, f.blocks.size(), IrPrinter.print(f));
+    }
+
+    @Test
+    void aCalleeWithBranchesGetsItsBlocksAndAContinuation() {
+        IrFunction f = inlined("""
+                (module (global $g (mut i32) (i32.const 0))
+                  (func $clamp (param i32) (result i32)
+                    (if (result i32) (i32.lt_s (local.get 0) (i32.const 0))
+                      (then (global.set $g (i32.add (global.get $g) (i32.const 1))) (i32.const 0))
+                      (else (local.get 0))))
+                  (func (param i32) (result i32) (i32.mul (call $clamp (local.get 0)) (i32.const 3))))
+                """, true);
+        assertEquals(0, MidEndTesting.count(f, Opcode.CALL), IrPrinter.print(f));
+        assertEquals(1, MidEndTesting.count(f, Opcode.GLOBAL_SET), IrPrinter.print(f));
+        assertTrue(f.blocks.size() > 1, IrPrinter.print(f));
+    }
+
+    @Test
+    void aCallInATryRegionBecomesAJumpToItsNormalSuccessor() {
+        // wabt cannot write try_table, so the bytes: (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        // (func (param i32) (result i32) (block $h (try_table (result i32) (catch_all $h) (call $inc (local.get 0))) (return))
+        //   (i32.const -1))
+        byte[] wasm = bytes(0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+                0x01, 0x06, 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F,
+                0x03, 0x03, 0x02, 0x00, 0x00,
+                0x0A, 0x1C, 0x02,
+                0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B,
+                0x12, 0x00, 0x02, 0x40, 0x1F, 0x7F, 0x01, 0x02, 0x00, 0x20, 0x00, 0x10, 0x00, 0x0B, 0x0F, 0x0B, 0x41, 0x7F, 0x0B);
+        ValidatedModule vm = ValidatedModule.of(wasm);
+        IrFunction f = IrBuilder.build(vm, 1);
+        Optimizer.optimize(f);
+        assertTrue(f.blocks.stream().anyMatch(b -> b.terminator instanceof Terminator.Guarded), IrPrinter.print(f));
+        assertTrue(new Inlining(vm).run(f));
+        IrVerifier.verify(vm.module(), f);
+        assertEquals(0, MidEndTesting.count(f, Opcode.CALL), IrPrinter.print(f));
+        assertFalse(f.blocks.stream().anyMatch(b -> b.terminator instanceof Terminator.Guarded), IrPrinter.print(f));
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int k = 0; k < values.length; k++) out[k] = (byte) values[k];
+        return out;
+    }
+
+    @Test
+    void calleesThatMayTrapCallLoopOrRecurseStay() {
+        String[] callees = {
+                "(func $c (param i32) (result i32) (i32.load (local.get 0)))",            // may trap: out of bounds
+                "(func $c (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))", // may trap: divide by zero
+                "(func $c (param i32) (result i32) (call $leaf (local.get 0)))",         // calls
+                "(func $c (param i32) (result i32) (if (local.get 0) (then unreachable)) (local.get 0))",
+                "(func $c (param i32) (result i32) (loop $l (br_if $l (i32.eqz (local.get 0)))) (local.get 0))",
+        };
+        for (String callee : callees) {
+            IrFunction f = inlined("(module (memory 1) (func $leaf (param i32) (result i32) (local.get 0)) " + callee
+                    + " (func (param i32) (result i32) (call $c (local.get 0))))", false);
+            assertEquals(1, MidEndTesting.count(f, Opcode.CALL), callee);
+        }
+        IrFunction self = inlined("(module (func $r (param i32) (result i32) (call $r (local.get 0))))", false);
+        assertEquals(1, MidEndTesting.count(self, Opcode.CALL));
+    }
+
+    @Test
+    void aLargeCalleeStays() {
+        StringBuilder body = new StringBuilder("(local.get 0)");
+        for (int k = 0; k < 60; k++) body.insert(0, "(i32.add ").append(" (i32.const ").append(k * 7 + 1).append("))");
+        body.insert(0, "(i32.xor (local.get 1) ").append(")");
+        inlined("(module (func $big (param i32 i32) (result i32) " + body.toString().replace("(i32.const", "(i32.mul (local.get 1) (i32.const") .replace("))", ")))")
+                + ") (func (param i32) (result i32) (call $big (local.get 0) (local.get 0))))", false);
+    }
+
+    @Test
+    void noInliningWhenFuelIsMetered() {
+        // the callee's entry consumes a unit of fuel
+        ValidatedModule vm = ValidatedModule.of(Wat.compile("""
+                (module
+                  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+                  (func (param i32) (result i32) (call $sq (local.get 0))))
+                """));
+        assertEquals(1, MidEndTesting.count(Preparation.forBackend(vm, 1, CodeOptions.FUEL), Opcode.CALL));
+        assertEquals(0, MidEndTesting.count(Preparation.forBackend(vm, 1, CodeOptions.DEFAULT), Opcode.CALL));
+    }
+}
