@@ -379,8 +379,6 @@ public final class FunctionCompiler {
         code.emit(Op.RETURN, resultSlots);
         for (int k = 0; k < resultSlots; k++) code.emit(resultSlot + k);
         for (int[] p : patches) code.set(p[0], blockPc[p[1]]);
-        int[] instructions = code.toArray();
-        Superinstructions.joinSequentialPairs(instructions);
         int[] sites = new int[throwSitePcs.size()];
         int[][] handlers = new int[sites.length][];
         for (int s = 0; s < sites.length; s++) {
@@ -411,7 +409,7 @@ public final class FunctionCompiler {
             }
             k++;
         }
-        CompiledFunction compiled = new CompiledFunction(f.index, f.name, instructions, constants, RawValues.slots(f.type().params()),
+        CompiledFunction compiled = new CompiledFunction(f.index, f.name, code.toArray(), constants, RawValues.slots(f.type().params()),
                 resultSlots, frameSize, trapPcs.stream().mapToInt(Integer::intValue).toArray(),
                 trapOffsets.stream().mapToInt(Integer::intValue).toArray(), osrTargets, osrBlocks, osrSlots, osrReturnPc,
                 resultSlot, module.body(f.index).codeStart(), frameBytes.applyAsInt(liveAcrossCall()));

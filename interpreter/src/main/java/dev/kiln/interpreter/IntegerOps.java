@@ -46,18 +46,6 @@ final class IntegerOps {
             case Op.I64_MUL_IMM -> r[d] = r[fp + c[pc + 2]] * c[pc + 3];
             case Op.I64_OR_IMM -> r[d] = r[fp + c[pc + 2]] | c[pc + 3];
             case Op.I64_XOR_IMM -> r[d] = r[fp + c[pc + 2]] ^ c[pc + 3];
-            case Op.I32_EQ_IMM -> r[d] = i(r, fp, c[pc + 2]) == c[pc + 3] ? 1 : 0;
-            case Op.I32_NE_IMM -> r[d] = i(r, fp, c[pc + 2]) != c[pc + 3] ? 1 : 0;
-            case Op.I32_LT_S_IMM -> r[d] = i(r, fp, c[pc + 2]) < c[pc + 3] ? 1 : 0;
-            case Op.I32_LT_U_IMM -> r[d] = Integer.compareUnsigned(i(r, fp, c[pc + 2]), c[pc + 3]) < 0 ? 1 : 0;
-            case Op.I64_SHL -> r[d] = r[fp + c[pc + 2]] << r[fp + c[pc + 3]];
-            case Op.I64_SHR_U -> r[d] = r[fp + c[pc + 2]] >>> r[fp + c[pc + 3]];
-            case Op.I64_EQ -> r[d] = r[fp + c[pc + 2]] == r[fp + c[pc + 3]] ? 1 : 0;
-            case Op.I32_MUL -> r[d] = i(r, fp, c[pc + 2]) * i(r, fp, c[pc + 3]);
-            case Op.I32_SHR_S -> r[d] = i(r, fp, c[pc + 2]) >> i(r, fp, c[pc + 3]);
-            case Op.I32_EQZ -> r[d] = i(r, fp, c[pc + 2]) == 0 ? 1 : 0;
-            case Op.I32_XOR_IMM -> r[d] = i(r, fp, c[pc + 2]) ^ c[pc + 3];
-            case Op.I64_SUB -> r[d] = r[fp + c[pc + 2]] - r[fp + c[pc + 3]];
             case Op.GENERIC1 -> r[fp + c[pc + 2]] = Numerics.eval(OPCODES[c[pc + 1]], r[fp + c[pc + 3]], 0);
             case Op.GENERIC2 -> r[fp + c[pc + 2]] = Numerics.eval(OPCODES[c[pc + 1]], r[fp + c[pc + 3]], r[fp + c[pc + 4]]);
             default -> throw Families.badOpcode(op, pc);

@@ -289,8 +289,6 @@ public final class Interpreter {
                 {
                     taken:
                     {
-                    call:
-                    {
                         switch (op) {
                         case Op.MOV -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; pc += 3; continue; }
                         case Op.MOV2 -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; r[fp + c[pc + 3]] = r[fp + c[pc + 4]]; pc += 5; continue; }
@@ -328,26 +326,41 @@ public final class Interpreter {
                             continue;
                         }
                         case Op.CALL -> {
-                            break call;
+                            CompiledFunction callee = ctx.interpretedFunctions()[c[pc + 1]];
+                            if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
+                            int nfp = fp + fn.frameSize;
+                            long bytes = st.bytes + callee.stackBytes;
+                            int depth = st.depth;
+                            // over the budget, or the stacks must grow: CallOps enters it
+                            if (bytes > st.capBytes || depth + 1 >= st.framePc.length || nfp + callee.frameSize > r.length) break effect;
+                            if (nfp + callee.frameSize > st.highWater) st.highWater = nfp + callee.frameSize;
+                            st.bytes = bytes;
+                            st.frameFunction[depth + 1] = callee;
+                            st.framePc[depth] = pc;
+                            st.frameFp[depth] = fp;
+                            st.depth = depth + 1;
+                            st.fp = nfp;
+                            callee.calls++;
+                            int nargs = c[pc + 2];
+                            long[] k = callee.constants;
+                            boolean slow = (callee.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0;
+                            if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
+                            else if (nargs != 0) {
+                                copy(r, c, pc + 4, nargs, fp, nfp);
+                                slow = true;
+                            }
+                            if (k.length != 0 | slow) {
+                                System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
+                                st.pc = 0;
+                                entered(st, st.ctx, callee);
+                                break reload;
+                            }
+                            fn = callee;
+                            c = callee.code;
+                            fp = nfp;
+                            pc = 0;
+                            continue;
                         }
-                        case Op.ADD_IMM_CALL -> {
-                            r[fp + c[pc + 1]] = (int) r[fp + c[pc + 2]] + c[pc + 3];
-                            pc += 4;
-                            op = Op.CALL;
-                            break call;
-                        }
-                        case Op.MOV_CONST -> { r[fp + c[pc + 1]] = r[fp + c[pc + 2]]; r[fp + c[pc + 4]] = c[pc + 5]; pc += 6; continue; }
-                        case Op.ADD_IMM_STORE_I8_ADD_BR_LT_U_IMM -> {
-                            long a = (int) r[fp + c[pc + 2]] + c[pc + 3];
-                            r[fp + c[pc + 1]] = a;
-                            NATIVE.set(I8, memBase + ea(a, c[pc + 5], memSize - 1, st, pc), (byte) r[fp + c[pc + 4]]);
-                            int sum = (int) r[fp + c[pc + 8]] + (int) r[fp + c[pc + 9]];
-                            r[fp + c[pc + 7]] = sum;
-                            if (Integer.compareUnsigned(sum, c[pc + 10]) >= 0) { pc += 12; continue; }
-                            t = c[pc + 11];
-                            break taken;
-                        }
-                        case Op.ADD_ADD_IMM -> { r[fp + c[pc + 1]] = (int) r[fp + c[pc + 2]] + (int) r[fp + c[pc + 3]]; r[fp + c[pc + 5]] = (int) r[fp + c[pc + 6]] + c[pc + 7]; pc += 8; continue; }
                         case Op.BR_I32_EQ -> { if ((int) r[fp + c[pc + 1]] != (int) r[fp + c[pc + 2]]) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_I32_NE -> { if ((int) r[fp + c[pc + 1]] == (int) r[fp + c[pc + 2]]) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_I32_LT_S -> { if ((int) r[fp + c[pc + 1]] >= (int) r[fp + c[pc + 2]]) { pc += 4; continue; } t = c[pc + 3]; break taken; }
@@ -362,27 +375,39 @@ public final class Interpreter {
                         case Op.BR_I32_GT_U_IMM -> { if (Integer.compareUnsigned((int) r[fp + c[pc + 1]], c[pc + 2]) <= 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.I32_ADD -> v = (int) r[fp + c[pc + 2]] + (int) r[fp + c[pc + 3]];
                         case Op.I32_SUB -> v = (int) r[fp + c[pc + 2]] - (int) r[fp + c[pc + 3]];
+                        case Op.I32_MUL -> v = (int) r[fp + c[pc + 2]] * (int) r[fp + c[pc + 3]];
                         case Op.I32_AND -> v = (int) r[fp + c[pc + 2]] & (int) r[fp + c[pc + 3]];
                         case Op.I32_OR -> v = (int) r[fp + c[pc + 2]] | (int) r[fp + c[pc + 3]];
                         case Op.I32_XOR -> v = (int) r[fp + c[pc + 2]] ^ (int) r[fp + c[pc + 3]];
                         case Op.I32_SHL -> v = (int) r[fp + c[pc + 2]] << (int) r[fp + c[pc + 3]];
+                        case Op.I32_SHR_S -> v = (int) r[fp + c[pc + 2]] >> (int) r[fp + c[pc + 3]];
                         case Op.I32_SHR_U -> v = (int) r[fp + c[pc + 2]] >>> (int) r[fp + c[pc + 3]];
+                        case Op.I32_EQZ -> v = (int) r[fp + c[pc + 2]] == 0 ? 1 : 0;
                         case Op.I32_ADD_IMM -> v = (int) r[fp + c[pc + 2]] + c[pc + 3];
                         case Op.I32_MUL_IMM -> v = (int) r[fp + c[pc + 2]] * c[pc + 3];
                         case Op.I32_AND_IMM -> v = (int) r[fp + c[pc + 2]] & c[pc + 3];
                         case Op.I32_OR_IMM -> v = (int) r[fp + c[pc + 2]] | c[pc + 3];
+                        case Op.I32_XOR_IMM -> v = (int) r[fp + c[pc + 2]] ^ c[pc + 3];
                         case Op.I32_SHL_IMM -> v = (int) r[fp + c[pc + 2]] << c[pc + 3];
                         case Op.I32_SHR_S_IMM -> v = (int) r[fp + c[pc + 2]] >> c[pc + 3];
                         case Op.I32_SHR_U_IMM -> v = (int) r[fp + c[pc + 2]] >>> c[pc + 3];
+                        case Op.I32_EQ_IMM -> v = (int) r[fp + c[pc + 2]] == c[pc + 3] ? 1 : 0;
+                        case Op.I32_NE_IMM -> v = (int) r[fp + c[pc + 2]] != c[pc + 3] ? 1 : 0;
+                        case Op.I32_LT_S_IMM -> v = (int) r[fp + c[pc + 2]] < c[pc + 3] ? 1 : 0;
+                        case Op.I32_LT_U_IMM -> v = Integer.compareUnsigned((int) r[fp + c[pc + 2]], c[pc + 3]) < 0 ? 1 : 0;
+                        case Op.I32_GT_S_IMM -> v = (int) r[fp + c[pc + 2]] > c[pc + 3] ? 1 : 0;
+                        case Op.I32_GT_U_IMM -> v = Integer.compareUnsigned((int) r[fp + c[pc + 2]], c[pc + 3]) > 0 ? 1 : 0;
                         case Op.I64_ADD -> v = r[fp + c[pc + 2]] + r[fp + c[pc + 3]];
+                        case Op.I64_SUB -> v = r[fp + c[pc + 2]] - r[fp + c[pc + 3]];
                         case Op.I64_MUL -> v = r[fp + c[pc + 2]] * r[fp + c[pc + 3]];
                         case Op.I64_AND -> v = r[fp + c[pc + 2]] & r[fp + c[pc + 3]];
                         case Op.I64_OR -> v = r[fp + c[pc + 2]] | r[fp + c[pc + 3]];
                         case Op.I64_XOR -> v = r[fp + c[pc + 2]] ^ r[fp + c[pc + 3]];
+                        case Op.I64_SHL -> v = r[fp + c[pc + 2]] << r[fp + c[pc + 3]];
+                        case Op.I64_SHR_U -> v = r[fp + c[pc + 2]] >>> r[fp + c[pc + 3]];
+                        case Op.I64_EQ -> v = r[fp + c[pc + 2]] == r[fp + c[pc + 3]] ? 1 : 0;
                         case Op.I64_LT_S -> v = r[fp + c[pc + 2]] < r[fp + c[pc + 3]] ? 1 : 0;
                         case Op.I64_EQZ -> v = r[fp + c[pc + 2]] == 0 ? 1 : 0;
-                        case Op.I32_GT_S_IMM -> v = (int) r[fp + c[pc + 2]] > c[pc + 3] ? 1 : 0;
-                        case Op.I32_GT_U_IMM -> v = Integer.compareUnsigned((int) r[fp + c[pc + 2]], c[pc + 3]) > 0 ? 1 : 0;
                         case Op.I64_ADD_IMM -> v = r[fp + c[pc + 2]] + c[pc + 3];
                         case Op.I64_AND_IMM -> v = r[fp + c[pc + 2]] & c[pc + 3];
                         case Op.I64_SHL_IMM -> v = r[fp + c[pc + 2]] << c[pc + 3];
@@ -427,42 +452,6 @@ public final class Interpreter {
                         r[fp + c[pc + 1]] = v;
                         pc += 4;
                         continue;
-                    }
-                    // a direct CALL at pc (also the second half of ADD_IMM_CALL)
-                    CompiledFunction callee = ctx.interpretedFunctions()[c[pc + 1]];
-                    if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
-                    int nfp = fp + fn.frameSize;
-                    long bytes = st.bytes + callee.stackBytes;
-                    int depth = st.depth;
-                    // over the budget, or the stacks must grow: CallOps enters it
-                    if (bytes > st.capBytes || depth + 1 >= st.framePc.length || nfp + callee.frameSize > r.length) break effect;
-                    if (nfp + callee.frameSize > st.highWater) st.highWater = nfp + callee.frameSize;
-                    st.bytes = bytes;
-                    st.frameFunction[depth + 1] = callee;
-                    st.framePc[depth] = pc;
-                    st.frameFp[depth] = fp;
-                    st.depth = depth + 1;
-                    st.fp = nfp;
-                    callee.calls++;
-                    int nargs = c[pc + 2];
-                    long[] k = callee.constants;
-                    boolean slow = (callee.hotness += st.callWeight) >= st.hotThreshold | --st.pollCountdown < 0;
-                    if (nargs == 1) r[nfp] = r[fp + c[pc + 4]];
-                    else if (nargs != 0) {
-                        copy(r, c, pc + 4, nargs, fp, nfp);
-                        slow = true;
-                    }
-                    if (k.length != 0 | slow) {
-                        System.arraycopy(k, 0, r, nfp + callee.paramCount, k.length);
-                        st.pc = 0;
-                        entered(st, st.ctx, callee);
-                        break reload;
-                    }
-                    fn = callee;
-                    c = callee.code;
-                    fp = nfp;
-                    pc = 0;
-                    continue;
                     }
                     // a taken branch to t
                     if (t > pc) {

@@ -42,41 +42,45 @@ public final class Op {
     // i32, slot op slot: d a b (GT/GE: the operands swapped)
     public static final int I32_ADD = 22;
     public static final int I32_SUB = 23;
-    // 24: free (I32_MUL moved to IntegerOps)
+    public static final int I32_MUL = 24;
     public static final int I32_AND = 25;
     public static final int I32_OR = 26;
     public static final int I32_XOR = 27;
     public static final int I32_SHL = 28;
-    // 29: free (I32_SHR_S moved to IntegerOps)
+    public static final int I32_SHR_S = 29;
     public static final int I32_SHR_U = 30;
     // 31: free (I32_EQ moved to IntegerOps)
     public static final int MOV_JMP = 32;  // d s t: a MOV, then a JMP to t (a block's last parameter move and its jump)
     // 33: free (I32_LT_S moved to IntegerOps)
     public static final int CONST_JMP = 34;  // d imm t: a CONST, then a JMP to t
     // 35, 36: free (I32_LE_S and I32_LE_U moved to IntegerOps: a comparison that only feeds a branch is fused into it)
-    // 37: free (I32_EQZ moved to IntegerOps)
+    public static final int I32_EQZ = 37;  // d a (unused): every value-computing CORE instruction has length 4
     // i32, slot op immediate: d a imm (LE/GE: as LT/GT with imm +- 1)
     public static final int I32_ADD_IMM = 38;
     public static final int I32_MUL_IMM = 39;
     public static final int I32_AND_IMM = 40;
     public static final int I32_OR_IMM = 41;
-    // 42: free (I32_XOR_IMM moved to IntegerOps)
+    public static final int I32_XOR_IMM = 42;
     public static final int I32_SHL_IMM = 43;
     public static final int I32_SHR_S_IMM = 44;
     public static final int I32_SHR_U_IMM = 45;
-    // 46-49: free (four i32 comparisons with an immediate and a result moved to IntegerOps)
+    public static final int I32_EQ_IMM = 46;
+    public static final int I32_NE_IMM = 47;
+    public static final int I32_LT_S_IMM = 48;
+    public static final int I32_LT_U_IMM = 49;
     public static final int I32_GT_S_IMM = 50;
     public static final int I32_GT_U_IMM = 51;
     // i64: d a b
     public static final int I64_ADD = 52;
-    // 53: free (I64_SUB moved to IntegerOps)
+    public static final int I64_SUB = 53;
     public static final int I64_MUL = 54;
     public static final int I64_AND = 55;
     public static final int I64_OR = 56;
     public static final int I64_XOR = 57;
-    // 58: free (I64_SHL moved to IntegerOps)
+    public static final int I64_SHL = 58;
     // 59: free (I64_SHR_S moved to IntegerOps)
-    // 60, 61: free (I64_SHR_U and I64_EQ moved to IntegerOps)
+    public static final int I64_SHR_U = 60;
+    public static final int I64_EQ = 61;
     // 62: free (I64_NE moved to IntegerOps)
     public static final int I64_LT_S = 63;
     // 64-66: free (I64_LT_U, I64_LE_S and I64_LE_U moved to IntegerOps)
@@ -125,12 +129,6 @@ public final class Op {
     public static final int BR_F64_LE = 109;
     public static final int BR_F64_NOT_LE = 110;
     public static final int F64_MUL_MUL = 111;  // d1 a b d2 c: d1 = a * b; d2 = d1 * c (f64)
-    // sequential pairs (Superinstructions.SEQUENTIAL): the first instruction's opcode replaced, its operands kept, and
-    // the second instruction left in place after it (its opcode word skipped); one dispatch runs both
-    public static final int ADD_IMM_CALL = 112;  // d a k, then a CALL: d = a + k (i32); the CALL that follows
-    public static final int MOV_CONST = 113;  // d s, then a CONST d2 imm
-    public static final int ADD_ADD_IMM = 114;  // d a b, then an I32_ADD_IMM d2 a2 k
-    public static final int ADD_IMM_STORE_I8_ADD_BR_LT_U_IMM = 115;  // d1 a k v offset, then an ADD_BR_LT_U_IMM d a b imm target
 
     // ---- family INT (IntegerOps): rarer integer instructions; d a [b] ----
     public static final int I32_DIV_S = 0x100;
@@ -172,19 +170,6 @@ public final class Op {
     public static final int I64_LT_U = 0x122;
     public static final int I64_LE_S = 0x123;
     public static final int I64_LE_U = 0x124;
-    // out of the loop to leave it room for the sequential pairs (rare: 3 000 to 17 000 of SQLite's 10.3M instructions each)
-    public static final int I32_EQ_IMM = 0x125;
-    public static final int I32_NE_IMM = 0x126;
-    public static final int I32_LT_S_IMM = 0x127;
-    public static final int I32_LT_U_IMM = 0x128;
-    public static final int I64_SHL = 0x12B;
-    public static final int I64_SHR_U = 0x12C;
-    public static final int I64_EQ = 0x12D;
-    public static final int I32_MUL = 0x130;
-    public static final int I32_SHR_S = 0x131;
-    public static final int I32_EQZ = 0x132;  // d a (unused)
-    public static final int I32_XOR_IMM = 0x133;
-    public static final int I64_SUB = 0x134;
 
     // ---- family FLOAT (FloatOps): rarer float instructions; d a [b] ----
     public static final int F32_EQ = 0x200;
@@ -309,11 +294,7 @@ public final class Op {
         length(4, I32_DIV_S, I32_DIV_U, I32_REM_S, I32_REM_U, I32_ROTL, I32_ROTR, I64_SHR_S_IMM,
                 I64_DIV_S, I64_DIV_U, I64_REM_S, I64_REM_U, I64_ROTL, I64_ROTR, I64_MUL_IMM, I64_OR_IMM, I64_XOR_IMM, GENERIC1,
                 I32_NE, I32_LT_U, I32_LE_S, I32_LE_U, I64_SHR_S, I32_EQ, I32_LT_S,
-                I64_NE, I64_LT_U, I64_LE_S, I64_LE_U, I32_EQ_IMM, I32_NE_IMM, I32_LT_S_IMM, I32_LT_U_IMM,
-                I64_SHL, I64_SHR_U, I64_EQ, I32_MUL, I32_SHR_S, I32_EQZ, I32_XOR_IMM, I64_SUB);
-        length(3, MOV_CONST);
-        length(4, ADD_IMM_CALL, ADD_ADD_IMM);
-        length(6, ADD_IMM_STORE_I8_ADD_BR_LT_U_IMM);
+                I64_NE, I64_LT_U, I64_LE_S, I64_LE_U);
         length(4, F32_DIV, F32_EQ, F32_NE, F32_LT, F32_LE, F32_ADD, F32_SUB, F32_MUL, F64_EQ, F64_NE, F64_LT, F64_LE, MEMORY_FILL, MEMORY_COPY, TABLE_GET, TABLE_SET);
         length(5, SELECT, MOV2, GENERIC2, MEMORY_INIT, TABLE_GROW, TABLE_FILL);
         length(6, TABLE_COPY, TABLE_INIT, ADD_IMM_LOAD_I32, ADD_IMM_LOAD_I64, LOAD_I64_MUL_F64, F64_MUL_ADD, ADD_IMM_STORE_I8,

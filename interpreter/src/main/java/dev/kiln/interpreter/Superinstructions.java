@@ -69,42 +69,7 @@ final class Superinstructions {
             Opcode.F64_LE, new FloatBranch(Op.BR_F64_LE, Op.BR_F64_NOT_LE, false),
             Opcode.F64_GE, new FloatBranch(Op.BR_F64_LE, Op.BR_F64_NOT_LE, true)));
 
-    /**
-     * Sequential pairs: two adjacent instructions of one block, the second at the first's end, run
-     * in one dispatch. The first's opcode is replaced by the pair's; both keep their operands, so the
-     * code keeps its layout (the second's opcode word is skipped), and the second may read the
-     * first's result or not. From the pair counts of fib ({@code I32_ADD_IMM CALL}, {@code I32_ADD
-     * I32_ADD_IMM}, {@code MOV CONST}: 1.3M, 1.3M and 0.8M of 12.4M instructions; in SQLite 28k,
-     * 108k and 16k of 10.3M) and sieve (its inner loop, {@code ADD_IMM_STORE_I8 ADD_BR_LT_U_IMM},
-     * 11.4M of 41.8M). Made after the code is laid out and its branches resolved
-     * ({@link #joinSequentialPairs}).
-     */
-    private static final Map<Integer, Map<Integer, Integer>> SEQUENTIAL = Map.of(
-            Op.I32_ADD_IMM, Map.of(Op.CALL, Op.ADD_IMM_CALL),
-            Op.MOV, Map.of(Op.CONST, Op.MOV_CONST),
-            Op.I32_ADD, Map.of(Op.I32_ADD_IMM, Op.ADD_ADD_IMM),
-            Op.ADD_IMM_STORE_I8, Map.of(Op.ADD_BR_LT_U_IMM, Op.ADD_IMM_STORE_I8_ADD_BR_LT_U_IMM));
-
     private Superinstructions() {
-    }
-
-    /**
-     * Replaces the opcode of each instruction of {@code code} that forms a sequential pair with the
-     * one after it by the pair's opcode. Every first instruction of a pair falls through to the
-     * second, so a branch to the second still finds it whole and runs it alone. Pairs do not
-     * overlap: the instruction after a pair starts the next candidate.
-     */
-    static void joinSequentialPairs(int[] code) {
-        for (int pc = 0; pc < code.length; ) {
-            int next = pc + Op.lengthAt(code, pc);
-            Map<Integer, Integer> seconds = SEQUENTIAL.get(code[pc]);
-            Integer fused = seconds == null || next >= code.length ? null : seconds.get(code[next]);
-            if (fused != null) {
-                code[pc] = fused;
-                next += Op.lengthAt(code, next);
-            }
-            pc = next;
-        }
     }
 
     /** The fused branch of f64 comparison {@code op}, or null when it has none. */

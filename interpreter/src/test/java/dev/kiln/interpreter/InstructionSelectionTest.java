@@ -21,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the function compiler emits: immediates, superinstructions, branch forms, and lazy preparation. */
 class InstructionSelectionTest {
-    static TestContext context(String wat) {
+    private static TestContext context(String wat) {
         return new TestContext(ValidatedModule.of(Wat.compile(wat)));
     }
 
     /** The opcodes of a compiled function, in code order. */
-    static List<Integer> ops(CompiledFunction f) {
+    private static List<Integer> ops(CompiledFunction f) {
         List<Integer> ops = new ArrayList<>();
         for (int pc = 0; pc < f.code.length; pc += Op.lengthAt(f.code, pc)) ops.add(f.code[pc]);
         return ops;
