@@ -31,18 +31,13 @@ import java.util.Map;
  * <p>Functions of more than {@link #MAX_INSTRUCTIONS} instructions are left as they are: the table
  * would hold an entry per instruction, and such bodies are mostly straight-line code made by tools.
  */
-public final class GlobalValueNumbering implements Pass {
+public final class GlobalValueNumbering implements ControlFlowPass {
     /** The largest function numbered (instructions, terminators included). */
     static final int MAX_INSTRUCTIONS = 500_000;
 
     @Override
     public String name() {
         return "global-value-numbering";
-    }
-
-    @Override
-    public boolean run(IrFunction f) {
-        return run(f, new ControlFlowFacts(f));
     }
 
     /** Renames values only: blocks and edges stay, and so do {@code facts}. */

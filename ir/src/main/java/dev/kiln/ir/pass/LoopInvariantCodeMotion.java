@@ -45,18 +45,13 @@ import java.util.Map;
  * instruction of the function (nested loops are walked once per level), and functions of more than
  * {@link GlobalValueNumbering#MAX_INSTRUCTIONS} instructions are left as they are.
  */
-public final class LoopInvariantCodeMotion implements Pass {
+public final class LoopInvariantCodeMotion implements ControlFlowPass {
     /** Visits of loop blocks and instructions allowed per instruction of the function. */
     static final int WORK_PER_INSTRUCTION = 16;
 
     @Override
     public String name() {
         return "loop-invariant-code-motion";
-    }
-
-    @Override
-    public boolean run(IrFunction f) {
-        return run(f, new ControlFlowFacts(f));
     }
 
     /** Starts from the shared control-flow graph; adds preheaders, so {@code facts} are dropped when anything moved. */

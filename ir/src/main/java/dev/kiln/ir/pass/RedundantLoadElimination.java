@@ -23,15 +23,10 @@ import dev.kiln.ir.IrFunction;
  * <p>Run after {@link GlobalValueNumbering}, which gives equal addresses the same value. Functions
  * of more than {@link GlobalValueNumbering#MAX_INSTRUCTIONS} instructions are left as they are.
  */
-public final class RedundantLoadElimination implements Pass {
+public final class RedundantLoadElimination implements ControlFlowPass {
     @Override
     public String name() {
         return "redundant-load-elimination";
-    }
-
-    @Override
-    public boolean run(IrFunction f) {
-        return run(f, new ControlFlowFacts(f));
     }
 
     /** Renames values and removes loads only: blocks and edges stay, and so do {@code facts}. */
