@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * Choosing scans the pending requests (at most the bound), far cheaper than the compile it picks.
  *
  * <p>A {@link CompilePace} bounds what the compilers compile by what the program has run: the
- * hottest request waits (and the compiler with it) until its cost is earned. Draining the queue
+ * hottest request waits (and the compiler with it) until its cost is earned, and, when it would switch
+ * its store to native code, until the switch is ({@link CompilePace#affordsSwitch}). Draining the queue
  * ({@link #awaitIdle}: {@code Engine.awaitCompilations}, tests) lifts the bound; a write-back only
  * waits for the compiles running ({@link #awaitRunning}).
  */
@@ -20,12 +21,32 @@ final class CompileQueue {
     /**
      * A compilation to run: {@code heat} says how hot its function is now, {@code work} compiles and
      * binds, {@code onDrop} (null: never dropped) runs when it is dropped unrun; {@code cost} is the
-     * function's body size in bytes, what the pace charges for it.
+     * function's body size in bytes, what the pace charges for it; {@code storeSwitch} (null: never
+     * switches) says whether running it now switches its store to native code.
      */
-    record Request(LongSupplier heat, Runnable work, Runnable onDrop, long cost) {
+    record Request(LongSupplier heat, Runnable work, Runnable onDrop, long cost, StoreSwitch storeSwitch) {
+        Request(LongSupplier heat, Runnable work, Runnable onDrop, long cost) {
+            this(heat, work, onDrop, cost, null);
+        }
+
         Request(LongSupplier heat, Runnable work, Runnable onDrop) {
             this(heat, work, onDrop, 0);
         }
+
+        /** Whether the pace allows it now: its cost, and the switch to native code it makes, are earned. */
+        boolean earned(CompilePace pace) {
+            if (!pace.affords(cost)) return false;
+            return storeSwitch == null || !storeSwitch.pending() || pace.affordsSwitch(storeSwitch.functionEvents());
+        }
+    }
+
+    /** A request's store, which its work switches to native code when it runs none yet. */
+    interface StoreSwitch {
+        /** Whether the store runs no native code yet (running the request would switch it). */
+        boolean pending();
+
+        /** The interpreter events (calls and loop back-edges) the request's function has run. */
+        long functionEvents();
     }
 
     /** How long a compiler whose next request is not earned yet sleeps before it looks again. */
@@ -106,7 +127,7 @@ final class CompileQueue {
                 while (pending.isEmpty()) wait();
                 int best = hottest();
                 Request r = pending.get(best);
-                if (draining == 0 && !pace.affords(r.cost())) {
+                if (draining == 0 && !r.earned(pace)) {
                     paceWaits++;
                     wait(PACE_RECHECK_MILLIS);
                     continue;

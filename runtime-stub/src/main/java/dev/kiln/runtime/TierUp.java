@@ -53,7 +53,7 @@ final class TierUp {
             queued.dropped();
             f.hotness = 0;
             f.reportedHot = false;
-        }, bodyBytes(instance, funcIndex)));
+        }, bodyBytes(instance, funcIndex), queued.storeSwitch(f)));
     }
 
     /**
@@ -104,7 +104,8 @@ final class TierUp {
         Queued queued = new Queued(instance);
         // a loop still running in the interpreter: never dropped (there is one request per loop header)
         QUEUE.add(new CompileQueue.Request(() -> heat(f),
-                queued.work(f.funcIndex, true, m -> compileOsrUnlessNative(m, f, osrIndex), f), null, bodyBytes(instance, f.funcIndex)));
+                queued.work(f.funcIndex, true, m -> compileOsrUnlessNative(m, f, osrIndex), f), null,
+                bodyBytes(instance, f.funcIndex), queued.storeSwitch(f)));
     }
 
     /** What the pace charges for compiling function {@code funcIndex}: its body's size in bytes. */
@@ -126,6 +127,22 @@ final class TierUp {
             NativeModule m = instance.nativeModule();
             this.counted = m != null;
             if (counted) m.stats.requested.incrementAndGet();
+        }
+
+        /** The switch to native code running the request for {@code f} makes while its store runs none yet. */
+        CompileQueue.StoreSwitch storeSwitch(CompiledFunction f) {
+            return new CompileQueue.StoreSwitch() {
+                @Override
+                public boolean pending() {
+                    Instance i = instance.get();
+                    return i != null && i.nativeModule() == null;
+                }
+
+                @Override
+                public long functionEvents() {
+                    return f.calls + f.backEdges;
+                }
+            };
         }
 
         void dropped() {

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -102,7 +103,7 @@ class CompileQueueTest {
     }
 
     /** Waits (bounded) until {@code done} holds; the assertions after it are about counts, not times. */
-    private static void until(BooleanSupplier done) throws InterruptedException {
+    static void until(BooleanSupplier done) throws InterruptedException {
         for (int i = 0; i < 2_000 && !done.getAsBoolean(); i++) Thread.sleep(5);
         assertTrue(done.getAsBoolean(), "timed out");
     }
@@ -177,5 +178,63 @@ class CompileQueueTest {
         assertEquals(1, returned.get());
         assertEquals(List.of(), ran, "the unearned request was not compiled for the write-back");
         assertEquals(1, q.pending());
+    }
+
+    /** A request whose store runs no native code yet (running it switches the store) while {@code switching} is true. */
+    private CompileQueue.Request switching(String name, AtomicLong functionEvents, AtomicBoolean switching) {
+        return new CompileQueue.Request(() -> 1, () -> {
+            switching.set(false);
+            ran.add(name);
+        }, null, 10, new CompileQueue.StoreSwitch() {
+            @Override
+            public boolean pending() {
+                return switching.get();
+            }
+
+            @Override
+            public long functionEvents() {
+                return functionEvents.get();
+            }
+        });
+    }
+
+    @Test
+    void aStoresFirstCompileWaitsUntilItsFunctionHoldsHalfOfTheEventsRun() throws InterruptedException {
+        CompilePace pace = new CompilePace(1_000, 1, 1_000_000); // the cost is earned; the switch is not
+        CompileQueue q = new CompileQueue(16, 1, pace);
+        pace.progress(10_000);
+        AtomicLong own = new AtomicLong(1_000); // start-up code: a tenth of what ran
+        q.add(switching("startup", own, new AtomicBoolean(true)));
+        long waits = q.paceWaits();
+        until(() -> q.paceWaits() >= waits + 2 || !ran.isEmpty());
+        assertEquals(List.of(), ran, "a function that ran a tenth of the events does not switch the store");
+        own.set(5_000); // it kept running: now the program's time is in it (a kernel's loop)
+        until(() -> ran.size() == 1);
+        assertEquals(List.of("startup"), ran);
+    }
+
+    @Test
+    void anyFunctionSwitchesTheStoreOnceTheProgramRanTheSwitchEvents() throws InterruptedException {
+        CompilePace pace = new CompilePace(1_000, 1, 100_000);
+        CompileQueue q = new CompileQueue(16, 1, pace);
+        pace.progress(99_000);
+        q.add(switching("f", new AtomicLong(1_000), new AtomicBoolean(true)));
+        long waits = q.paceWaits();
+        until(() -> q.paceWaits() >= waits + 2 || !ran.isEmpty());
+        assertEquals(List.of(), ran);
+        pace.progress(1_000); // a long run: the switch is won back whatever runs hot
+        until(() -> ran.size() == 1);
+        assertEquals(List.of("f"), ran);
+    }
+
+    @Test
+    void onceTheStoreRunsNativeCodeItsRequestsWaitOnlyForTheirCost() throws InterruptedException {
+        CompilePace pace = new CompilePace(1_000, 1, 1_000_000);
+        CompileQueue q = new CompileQueue(16, 1, pace);
+        pace.progress(10_000);
+        AtomicBoolean storeSwitching = new AtomicBoolean(false); // switched already (by a dominant function)
+        q.add(switching("cold", new AtomicLong(1), storeSwitching));
+        until(() -> ran.size() == 1);
+        assertEquals(List.of("cold"), ran);
     }
 }

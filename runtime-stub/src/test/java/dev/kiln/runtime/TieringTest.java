@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.kiln.runtime.CompileQueueTest.until;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -192,6 +193,37 @@ class TieringTest {
         assertNotEquals(0, m.existingNativeCode().address(sq), "then promoted the function");
         assertEquals(1, TierReport.of(m, store, 5).background().requested(), "counted once it ran");
         assertEquals(81L, i.function("sq").call(9)[0]);
+    }
+
+    @Test
+    void aHotFunctionSwitchesTheStoreOnlyWhenItRanHalfOfTheProgramsEventsOrTheProgramRanLong() throws InterruptedException {
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = autoAfterOneCall(m, "sq", 7, 49); // sq: one call, one event
+        CompilePace pace = new CompilePace(1_000_000, 1, 100_000); // any cost is earned; the switch at 100 000 events
+        CompileQueue queue = new CompileQueue(16, 1, pace);
+        pace.progress(1_000); // the rest of the program ran 999 events elsewhere
+        TierUp.request(queue, i, i.compiled(index(m, "sq")));
+        long waits = queue.paceWaits();
+        until(() -> queue.paceWaits() >= waits + 2 || store.nativeActive());
+        assertFalse(store.nativeActive(), "start-up code: sq holds 1 of 1 000 events, no switch");
+        assertEquals(1, queue.pending());
+        pace.progress(99_000); // a long run
+        until(() -> store.nativeActive());
+        queue.awaitIdle();
+        assertNotEquals(0, m.existingNativeCode().address(index(m, "sq")));
+    }
+
+    @Test
+    void aFunctionHoldingHalfOfTheProgramsEventsSwitchesTheStoreAtOnce() throws InterruptedException {
+        WasmModule m = WasmModule.of(BYTES);
+        Instance i = autoAfterOneCall(m, "sum", 1_000, 499_500); // one call, 999 back-edges: 1 000 events
+        CompilePace pace = new CompilePace(1_000_000, 1, 100_000_000);
+        CompileQueue queue = new CompileQueue(16, 1, pace);
+        pace.progress(2_000); // all the program ran: half of it in sum (a kernel's loop)
+        TierUp.request(queue, i, i.compiled(index(m, "sum")));
+        until(() -> store.nativeActive());
+        queue.awaitIdle();
+        assertNotEquals(0, m.existingNativeCode().address(index(m, "sum")));
     }
 
     @Test
