@@ -136,7 +136,7 @@ public final class Interpreter {
         long savedCap = st.capBytes;
         long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
-        st.loopPollCountdown = 0;
+        st.loopPollCountdown = 0; // (set from that poll below)
         st.base = base;
         st.baseMayTail = mayTail;
         st.pendingTail = null;
@@ -157,6 +157,7 @@ public final class Interpreter {
             st.pollCountdown--;
             try {
                 entered(st, ctx, fn);
+                st.loopPollCountdown = st.pollCountdown; // the entry's poll counts for both kinds of event
             } catch (TrapException t) { // out of fuel or interrupted as the function is entered
                 t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.codeStart));
                 throw t;
@@ -308,7 +309,7 @@ public final class Interpreter {
                             long saved = r[fp - 2];
                             if (saved == InterpreterStack.BOTTOM) return results(r, c, pc, fp);
                             int n = c[pc + 1];
-                            int depth = (int) saved; // InterpreterStack.savedDepth and the rest, written out
+                            int depth = (int) saved; // InterpreterStack.saved and link undone, written out
                             st.depth = depth;
                             st.bytes = saved >>> 32;
                             CompiledFunction caller = st.frameFunction[depth];

@@ -48,7 +48,9 @@ final class InterpreterStack {
      * Function entries left before {@link InstanceContext#poll} is due. Loop back-edges count in
      * {@link #loopPollCountdown}: a CALL and a back-edge then read no field in common, which C2
      * would load once above the dispatch switch, for every instruction. Each polls when its own
-     * count runs out; with fuel, poll returns 0 and both poll at every event.
+     * count runs out and starts again from what that poll returned; an invocation's entry polls
+     * once and starts both (so a poll still reports, through what it returns, about as many events
+     * as follow it). With fuel, poll returns 0 and both poll at every event.
      */
     int pollCountdown;
     /** Loop back-edges left before {@link InstanceContext#poll} is due (see {@link #pollCountdown}). */
@@ -99,14 +101,6 @@ final class InterpreterStack {
      */
     static long saved(long bytes, int depth) {
         return bytes << 32 | depth;
-    }
-
-    static long savedBytes(long saved) {
-        return saved >>> 32;
-    }
-
-    static int savedDepth(long saved) {
-        return (int) saved;
     }
 
     /** A call's link: the caller's {@code pc} (its CALL's position) and frame pointer, saved at {@code fp - 1} of its callee. */

@@ -161,24 +161,25 @@ class InterpreterTest {
 
     @Test
     void callsAndLoopBackEdgesEachPollWhenTheirOwnCountdownRunsOut() {
-        // f's entry, 8 calls of $leaf and 7 taken back-edges
+        // f's entry, two calls of $leaf, then six taken back-edges
         TestContext ctx = context("""
                 (module (func $leaf)
                   (func (export "f") (param i32) (local i32)
-                    (loop $l (call $leaf)
+                    (call $leaf) (call $leaf)
+                    (loop $l
                       (local.set 1 (i32.add (local.get 1) (i32.const 1)))
                       (br_if $l (i32.lt_s (local.get 1) (local.get 0))))))
                 """);
         ctx.pollInterval = 0; // as with fuel: every event polls
-        ctx.call("f", 8);
-        assertEquals(1 + 8 + 7, ctx.polls);
-        // every fourth event of each kind: entries 1, 5, 9 of 9 and back-edges 1, 5 of 7 (one
-        // countdown for both would poll at events 1, 5, 9, 13 of 16); the first of each kind
-        // polls since an invocation starts both countdowns at zero
+        ctx.call("f", 7);
+        assertEquals(1 + 2 + 6, ctx.polls);
+        // the entry polls and starts both countdowns at 3; the calls count down the entries' only,
+        // so the back-edges poll at their fourth (one countdown for both would poll at events 1, 5
+        // and 9: the entry, the second and the sixth back-edge)
         ctx.polls = 0;
         ctx.pollInterval = 3;
-        ctx.call("f", 8);
-        assertEquals(3 + 2, ctx.polls);
+        ctx.call("f", 7);
+        assertEquals(2, ctx.polls);
     }
 
     @Test
