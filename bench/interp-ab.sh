@@ -3,6 +3,8 @@
 # one (bench/target/kiln-bench.jar, built by bench/run.sh), interleaved per program and round, one
 # process per run, on the launcher's JVM flags (kiln-jvm.sh); prints each run's JSON line prefixed "before ROUND" or "after ROUND".
 #   BEFORE=/path/to/old/kiln-bench.jar [ROUNDS=2 WARMUP=2 ITER=5] bench/interp-ab.sh [PROGRAM:ARG...]
+# AFTER names another jar than this tree's for the "after" runs (a copy, so that a rebuild during
+# a long run does not change what is measured).
 # BEFORE_FLAGS adds JVM flags to the "before" runs only: BEFORE=bench/target/kiln-bench.jar
 # BEFORE_FLAGS="-XX:-UseSerialGC -XX:+UseG1GC" compares G1 with the launcher's SerialGC on one build.
 # (after bench/run.sh has built the .wasm files; copy bench/target/kiln-bench.jar away before a change)
@@ -17,7 +19,7 @@ progs=("$@")
 for r in $(seq 1 "${ROUNDS:-2}"); do
   for p in "${progs[@]}"; do
     for which in before after; do
-      jar=$here/target/kiln-bench.jar; flags=()
+      jar=${AFTER:-$here/target/kiln-bench.jar}; flags=()
       [ "$which" = before ] && { jar=$BEFORE; read -ra flags <<< "${BEFORE_FLAGS:-}"; }
       echo "$which $r $("${kiln_jvm[@]}" ${flags[@]+"${flags[@]}"} -jar "$jar" kiln-interp \
         "$here/results/wasm/${p%%:*}.wasm" "${p##*:}" "${WARMUP:-2}" "${ITER:-5}")"

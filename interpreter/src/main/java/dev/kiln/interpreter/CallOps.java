@@ -44,11 +44,12 @@ final class CallOps {
     /** Pushes the running frame and makes {@code callee} the running one, its arguments copied from the call at {@code pc}. */
     static int enter(InterpreterStack st, CompiledFunction callee, int[] c, int pc, int fp) {
         int depth = st.depth;
+        long bytes = st.bytes;
         int nfp = fp + st.fn().frameSize;
         st.push(callee, nfp + callee.frameSize); // may trap: call stack exhausted
         long[] r = st.slots;
-        st.framePc[depth] = pc;
-        st.frameFp[depth] = fp;
+        r[nfp - 1] = InterpreterStack.link(pc, fp);
+        r[nfp - 2] = InterpreterStack.saved(bytes, depth);
         st.depth = depth + 1;
         st.running(callee);
         Interpreter.copyArgs(r, c, pc, fp, nfp);

@@ -186,8 +186,9 @@ public final class FunctionCompiler {
         this.constants = consts.stream().mapToLong(Long::longValue).toArray();
         this.alloc = LinearScan.allocate(f, FrameSlotsOnly.INSTANCE, pre, params + constants.length, slotless);
         this.scratch = alloc.slotCount();
-        // scratch, then where an OSR continuation's results land
-        this.frameSize = scratch + 1 + RawValues.slots(f.type().results());
+        // scratch, then where an OSR continuation's results land, then the header of this frame's
+        // callee (InterpreterStack.HEADER: where a call saves what its return restores)
+        this.frameSize = scratch + 1 + RawValues.slots(f.type().results()) + InterpreterStack.HEADER;
         this.blockPc = new int[f.blockIdCount()];
         this.layoutIndex = new int[f.blockIdCount()];
     }

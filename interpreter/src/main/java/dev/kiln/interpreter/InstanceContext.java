@@ -150,9 +150,10 @@ public interface InstanceContext {
 
     /**
      * Resource limits: called at a function entry or loop back-edge once the interpreter's
-     * countdown of such events runs out. Throws a trap to stop (interrupted, out of fuel);
-     * returns how many further events may pass before the next call (0: poll at every one, as
-     * fuel metering needs).
+     * countdown of such events runs out (function entries and back-edges are counted down
+     * separately, each from what the poll that last reset it returned). Throws a trap to stop
+     * (interrupted, out of fuel); returns how many further events of the kind may pass before the
+     * next call (0: poll at every one, as fuel metering needs).
      */
     default int poll() {
         return Integer.MAX_VALUE;

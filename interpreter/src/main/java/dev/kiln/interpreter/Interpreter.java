@@ -126,8 +126,8 @@ public final class Interpreter {
         int savedBase = st.base;
         boolean savedMayTail = st.baseMayTail;
         int savedTop = st.top;
-        int fp = savedTop;
-        int savedCountdown = st.pollCountdown;
+        int fp = savedTop + InterpreterStack.HEADER;
+        int savedCountdown = st.pollCountdown, savedLoopCountdown = st.loopPollCountdown;
         InstanceContext savedCtx = st.ctx;
         long savedMemBase = st.memBase;
         int savedPc = st.pc, savedFp = st.fp;
@@ -136,6 +136,7 @@ public final class Interpreter {
         long savedCap = st.capBytes;
         long savedBytes = st.bytes;
         st.pollCountdown = 0; // this invocation may belong to another store: poll at once
+        st.loopPollCountdown = 0; // (set from that poll below)
         st.base = base;
         st.baseMayTail = mayTail;
         st.pendingTail = null;
@@ -144,6 +145,7 @@ public final class Interpreter {
             st.capBytes = available > Long.MAX_VALUE - savedBytes ? Long.MAX_VALUE : savedBytes + available;
             st.push(fn, fp + fn.frameSize);
             long[] r = st.slots;
+            r[fp - 2] = InterpreterStack.BOTTOM;
             for (int i = 0; i < fn.paramCount; i++) r[fp + i] = args[i];
             System.arraycopy(fn.constants, 0, r, fp + fn.paramCount, fn.constants.length);
             // this instance's tier-up thresholds (its engine's), for this invocation and what it calls
@@ -155,6 +157,7 @@ public final class Interpreter {
             st.pollCountdown--;
             try {
                 entered(st, ctx, fn);
+                st.loopPollCountdown = st.pollCountdown; // the entry's poll counts for both kinds of event
             } catch (TrapException t) { // out of fuel or interrupted as the function is entered
                 t.addFrame(new WasmFrame(fn.funcIndex, fn.name, fn.codeStart));
                 throw t;
@@ -173,6 +176,7 @@ public final class Interpreter {
             st.depth = savedDepth;
             st.top = savedTop;
             st.pollCountdown = Math.min(savedCountdown, st.pollCountdown);
+            st.loopPollCountdown = Math.min(savedLoopCountdown, st.loopPollCountdown);
             st.ctx = savedCtx;
             st.memBase = savedMemBase;
             st.pc = savedPc;
@@ -262,8 +266,9 @@ public final class Interpreter {
             st.bytes -= fn.stackBytes; // the frame is gone
             depth--;
             fn = st.frameFunction[depth];
-            pc = st.framePc[depth];
-            fp = st.frameFp[depth];
+            long link = st.slots[fp - 1];
+            pc = InterpreterStack.linkPc(link);
+            fp = InterpreterStack.linkFp(link);
         }
     }
 
@@ -300,15 +305,17 @@ public final class Interpreter {
                         case Op.BR_AND_Z -> { if (((int) r[fp + c[pc + 1]] & c[pc + 2]) != 0) { pc += 4; continue; } t = c[pc + 3]; break taken; }
                         case Op.BR_TABLE -> { t = c[pc + 3 + (int) Math.min(r[fp + c[pc + 1]] & 0xFFFF_FFFFL, c[pc + 2])]; break taken; }
                         case Op.SELECT -> { r[fp + c[pc + 1]] = (int) r[fp + c[pc + 4]] != 0 ? r[fp + c[pc + 2]] : r[fp + c[pc + 3]]; pc += 5; continue; }
-                        case Op.RETURN -> {
-                            int depth = st.depth;
-                            if (depth == st.base) return results(r, c, pc, fp);
+                        case Op.RETURN -> { // restores what the CALL saved in the header below the frame (InterpreterStack.slots)
+                            long saved = r[fp - 2];
+                            if (saved == InterpreterStack.BOTTOM) return results(r, c, pc, fp);
                             int n = c[pc + 1];
-                            st.depth = --depth;
-                            st.bytes -= fn.stackBytes;
+                            int depth = (int) saved; // InterpreterStack.saved and link undone, written out
+                            st.depth = depth;
+                            st.bytes = saved >>> 32;
                             CompiledFunction caller = st.frameFunction[depth];
-                            int cpc = st.framePc[depth];
-                            int cfp = st.frameFp[depth];
+                            long link = r[fp - 1];
+                            int cpc = (int) (link >>> 32);
+                            int cfp = (int) link;
                             int[] cc = caller.code;
                             int at = cpc + 4 + cc[cpc + 2]; // the call's result slots
                             int next = cc[cpc] == Op.CALL ? at + n : at + n + 2; // CALL_INDIRECT: its table and index follow
@@ -329,15 +336,16 @@ public final class Interpreter {
                             CompiledFunction callee = ctx.interpretedFunctions()[c[pc + 1]];
                             if (callee == null) break effect; // not prepared yet, or not interpreted: CallOps
                             int nfp = fp + fn.frameSize;
-                            long bytes = st.bytes + callee.stackBytes;
+                            long was = st.bytes;
+                            long bytes = was + callee.stackBytes;
                             int depth = st.depth;
                             // over the budget, or the stacks must grow: CallOps enters it
-                            if (bytes > st.capBytes || depth + 1 >= st.framePc.length || nfp + callee.frameSize > r.length) break effect;
+                            if (bytes > st.capBytes || depth + 1 >= st.frameFunction.length || nfp + callee.frameSize > r.length) break effect;
                             if (nfp + callee.frameSize > st.highWater) st.highWater = nfp + callee.frameSize;
                             st.bytes = bytes;
                             st.frameFunction[depth + 1] = callee;
-                            st.framePc[depth] = pc;
-                            st.frameFp[depth] = fp;
+                            r[nfp - 1] = (long) pc << 32 | fp; // the header (InterpreterStack.link, saved)
+                            r[nfp - 2] = was << 32 | depth;
                             st.depth = depth + 1;
                             st.fp = nfp;
                             callee.calls++;
@@ -460,7 +468,7 @@ public final class Interpreter {
                     }
                     pc = t; // backward: a loop back-edge
                     fn.backEdges++;
-                    if ((fn.hotness += st.loopWeight) < st.hotThreshold & --st.pollCountdown >= 0) continue;
+                    if ((fn.hotness += st.loopWeight) < st.hotThreshold & --st.loopPollCountdown >= 0) continue;
                     st.pc = pc;
                     st.pc = loopEvent(st, ctx, fn, pc, fp);
                     break reload;
@@ -536,9 +544,11 @@ public final class Interpreter {
         if (!t.takeInnermostFrameAdded()) {
             t.addFrame(new WasmFrame(fn.funcIndex, fn.name, t.frames().isEmpty() ? fn.wasmOffsetOf(t.kind, pc) : fn.wasmOffsetAt(pc)));
         }
-        for (int i = depth - 1; i >= st.base; i--) {
+        for (int i = depth - 1, fp = st.fp; i >= st.base; i--) {
             CompiledFunction caller = st.frameFunction[i];
-            t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(st.framePc[i])));
+            long link = st.slots[fp - 1];
+            t.addFrame(new WasmFrame(caller.funcIndex, caller.name, caller.wasmOffsetAt(InterpreterStack.linkPc(link))));
+            fp = InterpreterStack.linkFp(link);
         }
         return t;
     }
@@ -572,7 +582,7 @@ public final class Interpreter {
      * at the function's OSR return with its results.
      */
     private static int loopEvent(InterpreterStack st, InstanceContext ctx, CompiledFunction fn, int t, int fp) {
-        if (st.pollCountdown < 0) st.pollCountdown = ctx.poll();
+        if (st.loopPollCountdown < 0) st.loopPollCountdown = ctx.poll();
         return fn.hotness < st.hotThreshold ? t : hotLoop(st, ctx, fn, t, fp);
     }
 

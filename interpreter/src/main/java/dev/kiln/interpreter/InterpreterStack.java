@@ -23,6 +23,15 @@ final class InterpreterStack {
     /** Bounds the heap the value stack takes, whatever budget the runtime gives (128 MiB of slots). */
     static final int MAX_SLOTS = 16 << 20;
 
+    /**
+     * Every frame's slots. The last {@link #HEADER} slots of a frame, just below the frame of its
+     * callee, are the callee's header: where a call saves what its return restores, so that a
+     * return reads nothing of this object but the frame functions (a load that CALL shares with
+     * RETURN is placed by C2 above the dispatch switch, where every instruction pays for it):
+     * {@code fp - 1} holds the caller's pc and frame pointer ({@link #link}), {@code fp - 2} the
+     * caller's {@link #bytes} and {@link #depth} ({@link #saved}). An invocation's bottom frame
+     * has {@link #BOTTOM} in place of the latter.
+     */
     long[] slots = new long[1 << 14];
     /**
      * The function of each frame: of the suspended callers below {@link #depth} and of the running
@@ -30,15 +39,22 @@ final class InterpreterStack {
      * Index 0 is never a frame: an invocation's bottom frame sits one above the depth it starts at.
      */
     CompiledFunction[] frameFunction = new CompiledFunction[256];
-    int[] framePc = new int[256];
-    int[] frameFp = new int[256];
     int depth;
     /** The highest slot top a frame reached since the last trap or exception out of an outermost invocation. */
     int highWater;
     /** First free slot above the frames of suspended invocations (for re-entry). */
     int top;
-    /** Function entries and back-edges left before {@link InstanceContext#poll} is due. */
+    /**
+     * Function entries left before {@link InstanceContext#poll} is due. Loop back-edges count in
+     * {@link #loopPollCountdown}: a CALL and a back-edge then read no field in common, which C2
+     * would load once above the dispatch switch, for every instruction. Each polls when its own
+     * count runs out and starts again from what that poll returned; an invocation's entry polls
+     * once and starts both (so a poll still reports, through what it returns, about as many events
+     * as follow it). With fuel, poll returns 0 and both poll at every event.
+     */
     int pollCountdown;
+    /** Loop back-edges left before {@link InstanceContext#poll} is due (see {@link #pollCountdown}). */
+    int loopPollCountdown;
     /** Bytes of guest stack the frames on this thread count as, the running ones included. */
     long bytes;
     /** The most {@link #bytes} the running invocation may reach. */
@@ -71,6 +87,36 @@ final class InterpreterStack {
     ThrownException caught;
     /** Instruction counts, when {@link Interpreter#PROFILE} is on. */
     final OpProfile profile = Interpreter.PROFILE ? new OpProfile() : null;
+
+    /** Slots of a callee's header, at the end of its caller's frame (see {@link #slots}). */
+    static final int HEADER = 2;
+    /** The header's second slot in a bottom frame: a return there ends the invocation. */
+    static final long BOTTOM = -1;
+
+    /**
+     * The caller's {@link #bytes} and {@link #depth} in one {@code long}, saved at {@code fp - 2}
+     * of its callee. Both fit in 31 bits: the frames of a thread share at most {@link #MAX_SLOTS}
+     * slots, at least {@link #HEADER} per frame, and a frame counts as at most 31 bytes plus 8 per
+     * slot ({@link #frameBytes}: the values it keeps over a call each take a slot).
+     */
+    static long saved(long bytes, int depth) {
+        return bytes << 32 | depth;
+    }
+
+    /** A call's link: the caller's {@code pc} (its CALL's position) and frame pointer, saved at {@code fp - 1} of its callee. */
+    static long link(int pc, int fp) {
+        return (long) pc << 32 | fp;
+    }
+
+    /** The caller's pc saved in {@code link}. */
+    static int linkPc(long link) {
+        return (int) (link >>> 32);
+    }
+
+    /** The caller's frame pointer saved in {@code link}. */
+    static int linkFp(long link) {
+        return (int) link;
+    }
 
     /** The running frame's function (null when no interpreter frame runs on this thread). */
     CompiledFunction fn() {
@@ -106,8 +152,6 @@ final class InterpreterStack {
         if (depth + 1 >= frameFunction.length) {
             int n = Math.max(depth + 2, frameFunction.length * 2);
             frameFunction = Arrays.copyOf(frameFunction, n);
-            framePc = Arrays.copyOf(framePc, n);
-            frameFp = Arrays.copyOf(frameFp, n);
         }
     }
 }

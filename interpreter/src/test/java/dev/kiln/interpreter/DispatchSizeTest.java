@@ -12,12 +12,14 @@ import java.lang.classfile.CodeElement;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,6 +103,23 @@ class DispatchSizeTest {
             if (el instanceof BranchInstruction b && seen.contains(b.target())) backward.add(b.target());
         }
         return backward.size();
+    }
+
+    /**
+     * A call and a return save and restore the caller's pc and frame pointer through one slot of
+     * the value stack (the callee's link, {@link InterpreterStack#link}), not through arrays of
+     * their own: each such array is one more value C2 keeps live across the whole loop (in a
+     * register or a stack slot) and one more bounds check in the CALL and RETURN arms.
+     */
+    @Test
+    void theDispatchLoopKeepsNoFrameArrayButTheFunctions() throws IOException {
+        MethodModel loop = model(Interpreter.class).methods().stream().filter(x -> x.methodName().equalsString("loop")).findFirst().orElseThrow();
+        Set<String> arrays = new TreeSet<>();
+        for (CodeElement el : loop.findAttribute(Attributes.code()).orElseThrow().elementList()) {
+            if (el instanceof FieldInstruction f && f.owner().asInternalName().equals("dev/kiln/interpreter/InterpreterStack")
+                    && f.typeSymbol().isArray()) arrays.add(f.name().stringValue());
+        }
+        assertEquals(Set.of("frameFunction", "slots"), arrays, "InterpreterStack arrays the dispatch loop reads or writes");
     }
 
     @Test

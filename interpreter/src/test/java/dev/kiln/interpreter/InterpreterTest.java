@@ -7,6 +7,7 @@ import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.WasmFrame;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -70,6 +71,53 @@ class InterpreterTest {
     }
 
     @Test
+    void aTrapReportsEachCallersCallSiteThroughFramesOfDifferentSizes() {
+        // each caller's pc and frame pointer are read back from the link slot below its callee's
+        // frame: frames of different sizes put those slots at different distances
+        byte[] wasm = Wat.compile("""
+                (module
+                  (func $div (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+                  (func $mid (param i32) (result i32) (local i64 i64 i64 i64 i64 i64)
+                    (local.set 1 (i64.extend_i32_s (local.get 0)))
+                    (local.set 2 (i64.mul (local.get 1) (local.get 1)))
+                    (i32.add (i32.wrap_i64 (local.get 2)) (call $div (local.get 0))))
+                  (func (export "top") (param i32) (result i32) (i32.sub (i32.const 7) (call $mid (local.get 0)))))
+                """);
+        TestContext ctx = new TestContext(ValidatedModule.of(wasm));
+        assertArrayEquals(new long[] {7 - 4 - 0}, ctx.call("top", 2));
+        int callDiv = indexOf(wasm, new byte[] {0x20, 0x00, 0x10, 0x00}) + 2; // local.get 0, call $div
+        int callMid = indexOf(wasm, new byte[] {0x20, 0x00, 0x10, 0x01}) + 2; // local.get 0, call $mid
+        TrapException t = assertThrows(TrapException.class, () -> ctx.call("top", 0));
+        assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, t.kind);
+        assertEquals(List.of(0, 1, 2), t.frames().stream().map(WasmFrame::funcIndex).toList());
+        assertEquals(callDiv, t.frames().get(1).wasmOffset());
+        assertEquals(callMid, t.frames().get(2).wasmOffset());
+        assertArrayEquals(new long[] {7 - 9 - 0}, ctx.call("top", 3)); // and the frames are whole again
+    }
+
+    @Test
+    void aReturnRestoresTheCallersStackBytes() {
+        // a return takes the caller's byte count back from the header its call saved below the frame
+        TestContext ctx = context("""
+                (module (import "m" "host" (func $host (result i32)))
+                  (func $down (export "down") (param i32) (result i32)
+                    (if (result i32) (i32.eqz (local.get 0)) (then (call $host))
+                      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))
+                """);
+        List<Long> seen = new ArrayList<>();
+        ctx.host = args -> {
+            seen.add(Interpreter.stackBytesInUse());
+            return new long[] {0};
+        };
+        for (int n : new int[] {3, 5, 3}) assertArrayEquals(new long[] {n}, ctx.call("down", n));
+        assertEquals(0, Interpreter.stackBytesInUse());
+        assertEquals(seen.get(0), seen.get(2), "the same depth counts the same bytes after deeper calls returned");
+        long perFrame = (seen.get(1) - seen.get(0)) / 2;
+        assertTrue(perFrame > 0);
+        assertEquals(4 * perFrame, seen.get(0), "four frames of $down below the host call");
+    }
+
+    @Test
     void aHostFunctionCallingBackIntoWasmLeavesTheFrameItInterruptedIntact() {
         // the running frame's function is the top of the frame stack: a nested invocation's frames
         // must start above it, or the interrupted frame would go on with the nested callee's code
@@ -109,6 +157,29 @@ class InterpreterTest {
         assertEquals(1, ctx.hot.size(), "a long loop crosses the threshold once");
         for (int i = 0; i < 10; i++) ctx.call("leaf");
         assertEquals(10, ctx.interpretedFunctions()[1].hotness);
+    }
+
+    @Test
+    void callsAndLoopBackEdgesEachPollWhenTheirOwnCountdownRunsOut() {
+        // f's entry, two calls of $leaf, then six taken back-edges
+        TestContext ctx = context("""
+                (module (func $leaf)
+                  (func (export "f") (param i32) (local i32)
+                    (call $leaf) (call $leaf)
+                    (loop $l
+                      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                      (br_if $l (i32.lt_s (local.get 1) (local.get 0))))))
+                """);
+        ctx.pollInterval = 0; // as with fuel: every event polls
+        ctx.call("f", 7);
+        assertEquals(1 + 2 + 6, ctx.polls);
+        // the entry polls and starts both countdowns at 3; the calls count down the entries' only,
+        // so the back-edges poll at their fourth (one countdown for both would poll at events 1, 5
+        // and 9: the entry, the second and the sixth back-edge)
+        ctx.polls = 0;
+        ctx.pollInterval = 3;
+        ctx.call("f", 7);
+        assertEquals(2, ctx.polls);
     }
 
     @Test

@@ -17,6 +17,9 @@ class TestContext implements InstanceContext {
     /** The tier-up thresholds the interpreter reads from this context (defaults: never hot). */
     int loopWeight = 1;
     long hotThreshold = Long.MAX_VALUE;
+    /** What {@link #poll} returns (default: never again), and how often it was called. */
+    int pollInterval = Integer.MAX_VALUE;
+    int polls;
     /** What a call of any imported function does with its arguments (default: fails). */
     UnaryOperator<long[]> host = args -> {
         throw new UnsupportedOperationException();
@@ -59,5 +62,6 @@ class TestContext implements InstanceContext {
     @Override public void elemDrop(int segment) { }
     @Override public void onHot(CompiledFunction f) { hot.add(f); }
     @Override public int loopWeight() { return loopWeight; }
+    @Override public int poll() { polls++; return pollInterval; }
     @Override public long hotThreshold() { return hotThreshold; }
 }
