@@ -32,6 +32,7 @@ import dev.kiln.runtime.WasmModuleException;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.internal.CompilerBuildId;
 import dev.kiln.runtime.internal.NativeCompiler;
+import dev.kiln.runtime.internal.StartupPhases;
 import dev.kiln.runtime.wasi.WasiPreview1;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
@@ -172,6 +173,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return 1;
         }
         CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
+        StartupPhases.mark("engine");
         WasmModule module;
         try {
             for (String p : preloads) {
@@ -189,12 +191,15 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
             String buildId = cache == null ? null : CompilerBuildId.get();
+            StartupPhases.mark("buildid");
             byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
+            StartupPhases.mark("hashmemo");
             // a cache hit of an unchanged binary module reads the file without its function bodies
             WasmModule hit = hash == null ? null
                     : NativeCompiler.openCached(file, hash, file.getFileName().toString(), cache, err::println, limits.codeOptions());
             byte[] raw = hit != null && Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId)) ? null
                     : ModuleFiles.readBytes(file, err);
+            StartupPhases.mark("open");
             if (raw == null) {
                 module = hit;
             } else if (ElfReader.looksLikeElf(raw)) {
@@ -231,6 +236,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         Store store = engine.newStore();
         limits.apply(store);
+        StartupPhases.mark("store");
         Runnable stuck = !ownProcess ? null : () -> {
             err.println(file + ": wasm trap: interrupted");
             err.print(limits.describeInterruption());
@@ -296,7 +302,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                 err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
                 return 1;
             }
+            StartupPhases.mark("wasi");
             Instance instance = store.instantiate(module, imports);
+            StartupPhases.mark("instance");
             String entry = invoke != null ? invoke : "_start";
             if (!entry.equals(REACTOR_INIT)) initializeReactor(instance);
             FunctionInstance f = instance.findFunction(entry).orElse(null);

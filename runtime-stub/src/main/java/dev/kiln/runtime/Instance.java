@@ -32,6 +32,7 @@ import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.runtime.internal.StartupPhases;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -198,7 +199,9 @@ public final class Instance implements Caller {
     static Instance create(Store store, WasmModule module, Imports imports) {
         Instance inst = new Instance(store, module);
         inst.link(imports);
+        StartupPhases.mark("link");
         inst.allocate();
+        StartupPhases.mark("allocate");
         try {
             inst.initialize();
         } catch (TrapException t) {
@@ -389,6 +392,7 @@ public final class Instance implements Caller {
             typeArray.set(ValueLayout.JAVA_INT, VmContextLayout.gcTypeId(typeIds.length, i), gcTypes[i].id);
         }
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
+        StartupPhases.mark("tables-memories-globals");
         // compiled code reads this array for calls to imports and for ref.func, which names only declared
         // functions (C.refs): the others get no descriptor until something asks for their funcref
         long[] entries = new long[functions.length];
@@ -398,7 +402,9 @@ public final class Instance implements Caller {
         MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
         MemorySegment.copy(entries, 0, functionArray, ValueLayout.JAVA_LONG, 0, entries.length); // one copy, not a write per function
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
+        StartupPhases.mark("descriptors");
         store.register(this);
+        StartupPhases.mark("activation");
         // element segment items are evaluated at instantiation
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);

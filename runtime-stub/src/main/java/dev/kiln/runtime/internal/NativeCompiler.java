@@ -271,6 +271,7 @@ public final class NativeCompiler {
             // middle of a run that could then only fail (it is small next to the text: 16 bytes per function
             // and a few per trap site)
             mapped.checkAllMetadata();
+            StartupPhases.mark("check-metadata");
             if (!lazy) mapped.checkAllText();
             RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy);
             return null;
@@ -361,8 +362,10 @@ public final class NativeCompiler {
                                   Supplier<WasmModule> decode) {
         BuildIdentity id = new BuildIdentity(hash, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
         CacheLookup found = cache.load(id, backend.relocationModel());
+        StartupPhases.mark("cache-load");
         if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
             WasmModule module = decode.get();
+            StartupPhases.mark("decode");
             if (module == null) return null;
             String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
             if (problem == null) return module;
