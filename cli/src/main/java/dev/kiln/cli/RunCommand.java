@@ -37,6 +37,7 @@ import dev.kiln.runtime.wasi.WasiPreview1;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -343,6 +344,8 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             return 0;
         } catch (WasmTrap trap) {
+            // damaged cached code met below a call from native code into the runtime (binding a function there)
+            if (trap.getCause() instanceof DamagedObjectException e) return damaged(e, out, err);
             out.flush();
             err.println(file + ": " + trap.describe());
             if (trap.kind() == TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
@@ -361,14 +364,19 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": cannot instantiate: " + e.getMessage());
             return 1;
         } catch (DamagedObjectException e) {
-            out.flush();
-            boolean removed = e.path() != null && Files.deleteIfExists(e.path());
-            err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
-            return 1;
+            return damaged(e, out, err);
         } catch (UnsupportedFeatureException e) {
             err.println(file + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Cached code turned out damaged when first used (it never ran): say so and remove the entry. */
+    private int damaged(DamagedObjectException e, PrintStream out, PrintStream err) throws IOException {
+        out.flush();
+        boolean removed = e.path() != null && Files.deleteIfExists(e.path());
+        err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
+        return 1;
     }
 
     private static List<String> missingImports(WasmModule module, Imports imports) {

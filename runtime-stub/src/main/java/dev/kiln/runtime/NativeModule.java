@@ -273,6 +273,7 @@ final class NativeModule {
         if (a != 0) return a;
         MachineCode c = code.get(f);
         if (c == null && mapped != null && mapped.hasCode(f)) {
+            mapped.checkFunction(f); // its metadata, before it can run: a damaged function is never bound
             a = textBase + mapped.textOffset(f);
             stats.boundFromCache.incrementAndGet();
             publish(f, a);

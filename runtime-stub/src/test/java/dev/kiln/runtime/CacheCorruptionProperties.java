@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A cached object damaged anywhere — ELF header, section headers, code, symbols, kiln's metadata,
  * the digests; by flipped bytes, truncation or appended bytes — is never executed: damaged headers
- * and metadata are detected when the runtime opens the entry (reported, rebuilt, and the program still
- * computes the right answer), a damaged text block when it is first used (the call fails with
- * {@link DamagedObjectException} before any of the block runs); damage the run never reads (padding,
+ * are detected when the runtime opens the entry (reported, rebuilt, and the program still computes the
+ * right answer), damaged metadata when the function it describes is bound and a damaged text block when
+ * it is first used (the call fails with {@link DamagedObjectException} before any of the function or
+ * block runs); damage the run never reads (padding,
  * the symbols kept for objdump) changes nothing. On the native tier and on the auto tier.
  */
 class CacheCorruptionProperties {
@@ -121,7 +122,7 @@ class CacheCorruptionProperties {
         List<String> warnings = new ArrayList<>();
         NativeCompiler.Outcome outcome = NativeCompiler.prepare(m, cache, true, warnings::add, tier);
         if (outcome == NativeCompiler.Outcome.CACHE_HIT) {
-            // the headers and the metadata are intact: the text is checked per block when first used
+            // the headers are intact: the metadata is checked per block when its function binds, the text when first used
             assertTrue(warnings.isEmpty(), warnings.toString());
             try (Store store = new Store().tier(tier)) {
                 Instance i = store.instantiate(m, new Imports());
@@ -129,9 +130,10 @@ class CacheCorruptionProperties {
                     assertArrayEquals(new long[] {6765}, i.function("run").call(20), "damage " + damage);
                 } catch (DamagedObjectException e) {
                     assertEquals(entry, e.path());
-                    // only text is checked lazily; damaged metadata is found at open (the other branch)
-                    assertTrue(e.getMessage().contains("block of its text") || e.getMessage().contains("text block"), e.getMessage());
-                    return; // detected before any of the damaged block ran
+                    assertTrue(e.getMessage().contains("block of its text") || e.getMessage().contains("text block")
+                            || e.getMessage().contains("metadata block"), e.getMessage());
+                    assertEquals(0, i.memory("memory").readLong(8), "detected before any of the damaged function or block ran");
+                    return;
                 }
             }
             // the run used all of the text (one block): the damage lies in bytes the runtime never reads

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A cache hit runs from the object's text mapped from the file: the module is decoded without its
  * bodies, functions bind when first called (only those), calls between them are direct, and a text
- * block that fails its digest when first used never runs; damaged metadata is found when the entry is
- * opened, before anything runs, and the entry is rebuilt.
+ * block that fails its digest when first used never runs; metadata is checked block by block when first
+ * read, and a function's blocks before it binds: damaged metadata stops the functions it describes,
+ * which never run, while the others run from the cache.
  */
 class MappedCacheTest {
     private static final byte[] MODULE = Wat.compile("""
@@ -98,24 +99,53 @@ class MappedCacheTest {
         }
     }
 
+    /**
+     * {@code run} (function 0: a store and a constant), then {@value #LOADERS} functions of 100 loads each,
+     * the last exported as {@code last}: a trap site per load gives the trap tables more than one 64 KiB
+     * metadata blocks, the last of them holding only the last function's sites.
+     */
+    private static final int LOADERS = 300;
+
+    private static byte[] manyTrapSites() {
+        StringBuilder wat = new StringBuilder("(module (memory (export \"memory\") 1)"
+                + " (func (export \"run\") (result i32) (i32.store (i32.const 16) (i32.const 7)) (i32.const 42))");
+        for (int f = 1; f <= LOADERS; f++) {
+            wat.append(" (func").append(f == LOADERS ? " (export \"last\")" : "").append(" (param i32) (result i32) (local i32)")
+                    .append(" (i32.store (i32.const 20) (i32.const 9))");
+            for (int k = 0; k < 100; k++) {
+                wat.append(" (local.set 1 (i32.add (local.get 1) (i32.load offset=").append(4 * k).append(" (local.get 0))))");
+            }
+            wat.append(" (local.get 1))");
+        }
+        return Wat.compile(wat.append(")").toString());
+    }
+
     @Test
-    void damagedMetadataIsFoundWhenOpenedAndTheEntryRebuilt() throws Exception {
+    void damagedMetadataStopsOnlyTheFunctionsItDescribesWhichNeverRun() throws Exception {
+        byte[] module = manyTrapSites();
         CodeCache cache = new CodeCache(dir);
-        Path entry = compiled(cache);
-        byte[] good = Files.readAllBytes(entry);
+        NativeCompiler.prepare(WasmModule.of(module), cache, true, w -> fail(w), Tier.NATIVE);
+        Path entry = cache.pathOf(NativeCompiler.identity(WasmModule.of(module), Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
         MappedObject o = MappedObject.open(entry);
-        // a byte of the trap tables, which only a trap would read, in the middle of a run
-        byte[] bad = good.clone();
-        bad[(int) (o.metadataFileOffset() + o.metadataSize() - 1)] ^= 1;
+        assertTrue(o.metadataSize() > 65_536, "the trap tables span more than one block: " + o.metadataSize());
+        byte[] bad = Files.readAllBytes(entry);
+        bad[(int) (o.metadataFileOffset() + o.metadataSize() - 1)] ^= 1; // in the last function's trap table
         Files.write(entry, bad);
-        List<String> warnings = new ArrayList<>();
-        NativeCompiler.Opened opened = NativeCompiler.open(MODULE, "m", cache, true, warnings::add, Tier.NATIVE, CodeOptions.DEFAULT);
-        assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, opened.outcome(), warnings.toString());
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("metadata block 0 of " + entry + " is damaged (removed; rebuilding)"), warnings.get(0));
-        assertArrayEquals(good, Files.readAllBytes(entry), "rebuilt");
-        try (Store store = new Store().tier(Tier.NATIVE)) {
-            assertArrayEquals(new long[] {12}, store.instantiate(opened.module(), new Imports()).function("run").call(10));
+        for (Tier tier : List.of(Tier.NATIVE, Tier.AUTO)) {
+            List<String> warnings = new ArrayList<>();
+            NativeCompiler.Opened opened = NativeCompiler.open(module, "m", cache, false, warnings::add, tier, CodeOptions.DEFAULT);
+            assertEquals(NativeCompiler.Outcome.CACHE_HIT, opened.outcome(), "nothing is hashed up front: " + warnings);
+            assertEquals(List.of(), warnings);
+            try (Store store = new Store().tier(tier)) {
+                Instance i = store.instantiate(opened.module(), new Imports());
+                assertArrayEquals(new long[] {42}, i.function("run").call(), tier + ": a function whose metadata is intact runs from the cache");
+                assertEquals(7, i.memory("memory").readInt(16));
+                DamagedObjectException e = assertThrows(DamagedObjectException.class, () -> i.function("last").call(0), tier.toString());
+                assertEquals(entry, e.path());
+                assertTrue(e.getMessage().contains("metadata block") && e.getMessage().contains("is damaged"), e.getMessage());
+                assertEquals(0, i.memory("memory").readInt(20), tier + ": the damaged function never ran");
+                assertEquals(1, TierReport.of(opened.module(), store, 5).boundFromCache(), "run only");
+            }
         }
     }
 }

@@ -266,12 +266,9 @@ public final class NativeCompiler {
     private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options) {
         boolean lazy = lazyTextCheck(backend);
         try {
-            // the metadata (function rows, trap tables) is checked whole, now, while the entry can still be
-            // rebuilt: read lazily it was first read when a function was bound or a trap was taken, in the
-            // middle of a run that could then only fail (it is small next to the text: 16 bytes per function
-            // and a few per trap site)
-            mapped.checkAllMetadata();
-            StartupPhases.mark("check-metadata");
+            // the metadata (function rows, trap tables) is not hashed up front: each 64 KiB block is checked
+            // when first read, and binding a function checks its blocks first (a damaged function refuses to
+            // bind, with DamagedObjectException, and never runs; the run stops and the entry is removed)
             if (!lazy) mapped.checkAllText();
             RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy);
             return null;
