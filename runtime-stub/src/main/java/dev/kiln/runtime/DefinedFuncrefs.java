@@ -4,6 +4,7 @@ import dev.kiln.ir.abi.VmContextLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.BitSet;
 import java.util.function.IntConsumer;
 
 /**
@@ -25,8 +26,8 @@ final class DefinedFuncrefs {
 
     private final Instance instance;
     private final MemorySegment[] chunks;
-    /** How many descriptors are filled (statistics and tests). */
-    private int filled;
+    /** The functions whose descriptors are filled: walked without reading every descriptor's native memory. */
+    private final BitSet filled = new BitSet();
 
     DefinedFuncrefs(Instance instance, int functionCount) {
         this.instance = instance;
@@ -46,26 +47,19 @@ final class DefinedFuncrefs {
         NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_TYPE_ID, instance.typeIdOfFunction(index));
         NATIVE.set(ValueLayout.JAVA_INT, d + VmContextLayout.FUNC_HANDLE, -1 - index);
         NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX, instance.vmctxAddress()); // last: it marks the descriptor filled
-        filled++;
+        filled.set(index);
         instance.describe(index, d);
         return d;
     }
 
     /** Calls {@code each} with the index of every function whose descriptor is filled. */
     synchronized void forEachFilled(IntConsumer each) {
-        for (int c = 0; c < chunks.length; c++) {
-            if (chunks[c] == null) continue;
-            for (int k = 0; k < CHUNK; k++) {
-                if (chunks[c].get(ValueLayout.JAVA_LONG, (long) k * VmContextLayout.FUNC_DESCRIPTOR_SIZE + VmContextLayout.FUNC_VMCTX) != 0) {
-                    each.accept(c * CHUNK + k);
-                }
-            }
-        }
+        for (int i = filled.nextSetBit(0); i >= 0; i = filled.nextSetBit(i + 1)) each.accept(i);
     }
 
     /** How many descriptors are filled. */
     synchronized int filled() {
-        return filled;
+        return filled.cardinality();
     }
 
     /** True when the descriptor at {@code d} (inside one of this instance's chunks) is filled. */
