@@ -4,6 +4,7 @@ import dev.kiln.ir.abi.VmContextLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.BitSet;
 import java.util.function.IntConsumer;
 
@@ -34,13 +35,18 @@ final class DefinedFuncrefs {
         this.chunks = new MemorySegment[(functionCount + CHUNK - 1) / CHUNK];
     }
 
-    /** Function {@code index}'s descriptor, filled now if it was not (its code set once native code runs in the instance). */
-    synchronized long descriptor(int index) {
+    private MemorySegment chunk(int index) {
         MemorySegment chunk = chunks[index / CHUNK];
         if (chunk == null) {
             chunk = instance.store().newDescriptorChunk(CHUNK_BYTES, instance, index / CHUNK * CHUNK);
             chunks[index / CHUNK] = chunk;
         }
+        return chunk;
+    }
+
+    /** Function {@code index}'s descriptor, filled now if it was not (its code set once native code runs in the instance). */
+    synchronized long descriptor(int index) {
+        MemorySegment chunk = chunk(index);
         long d = chunk.address() + (long) (index % CHUNK) * VmContextLayout.FUNC_DESCRIPTOR_SIZE;
         if (NATIVE.get(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_VMCTX) != 0) return d;
         NATIVE.set(ValueLayout.JAVA_LONG, d + VmContextLayout.FUNC_CODE, 0);
@@ -50,6 +56,50 @@ final class DefinedFuncrefs {
         filled.set(index);
         instance.describe(index, d);
         return d;
+    }
+
+    /**
+     * Fills the descriptors of the functions in {@code indices} (none filled yet) at instantiation, before
+     * anything else can reach this instance's descriptors: each chunk is written whole from a Java array,
+     * one copy instead of four stores per descriptor (a cold JVM spent ~1.5 µs on each of a 30 MB module's
+     * 10 000). Fills them one by one where the words do not pack so (not little-endian).
+     */
+    synchronized void fillAtInstantiation(BitSet indices) {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            for (int i = indices.nextSetBit(0); i >= 0; i = indices.nextSetBit(i + 1)) descriptor(i);
+            return;
+        }
+        long[] image = new long[(int) (CHUNK_BYTES / 8)];
+        long vmctx = instance.vmctxAddress();
+        for (int i = indices.nextSetBit(0); i >= 0; ) {
+            int c = i / CHUNK;
+            MemorySegment chunk = chunk(i);
+            MemorySegment.copy(chunk, ValueLayout.JAVA_LONG, 0, image, 0, image.length);
+            for (; i >= 0 && i / CHUNK == c; i = indices.nextSetBit(i + 1)) {
+                int at = (i % CHUNK) * VmContextLayout.FUNC_DESCRIPTOR_SIZE;
+                put(image, at + VmContextLayout.FUNC_CODE, 0, 8);
+                put(image, at + VmContextLayout.FUNC_TYPE_ID, instance.typeIdOfFunction(i), 4);
+                put(image, at + VmContextLayout.FUNC_HANDLE, -1 - i, 4);
+                put(image, at + VmContextLayout.FUNC_VMCTX, vmctx, 8);
+                filled.set(i);
+            }
+            MemorySegment.copy(image, 0, chunk, ValueLayout.JAVA_LONG, 0, image.length);
+        }
+    }
+
+    /** Stores the low {@code bytes} (4 or 8, aligned) of {@code value} at byte {@code at} of a little-endian image. */
+    private static void put(long[] image, int at, long value, int bytes) {
+        if (bytes == 8) {
+            image[at / 8] = value;
+            return;
+        }
+        int shift = (at % 8) * 8;
+        image[at / 8] = image[at / 8] & ~(0xFFFF_FFFFL << shift) | (value & 0xFFFF_FFFFL) << shift;
+    }
+
+    /** Where function {@code index}'s descriptor lies once filled (its chunk exists). */
+    long address(int index) {
+        return chunks[index / CHUNK].address() + (long) (index % CHUNK) * VmContextLayout.FUNC_DESCRIPTOR_SIZE;
     }
 
     /** Calls {@code each} with the index of every function whose descriptor is filled. */

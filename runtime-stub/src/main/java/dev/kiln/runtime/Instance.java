@@ -40,6 +40,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -396,8 +397,12 @@ public final class Instance implements Caller {
         // compiled code reads this array for calls to imports and for ref.func, which names only declared
         // functions (C.refs): the others get no descriptor until something asks for their funcref
         long[] entries = new long[functions.length];
+        BitSet declared = new BitSet(functions.length);
+        for (int i = m.importedFunctionCount(); i < functions.length; i++) if (module.validated().isDeclaredFunctionRef(i)) declared.set(i);
+        funcrefs.fillAtInstantiation(declared); // no native code yet: nothing to describe them to
         for (int i = 0; i < functions.length; i++) {
-            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) entries[i] = descriptorFor(i);
+            if (m.isImportedFunction(i)) entries[i] = descriptorFor(i);
+            else if (declared.get(i)) entries[i] = funcrefs.address(i);
         }
         MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
         MemorySegment.copy(entries, 0, functionArray, ValueLayout.JAVA_LONG, 0, entries.length); // one copy, not a write per function
