@@ -617,9 +617,11 @@ public final class Instance implements Caller {
         NativeModule code = nativeCode;
         if (code == null) return 0;
         long a = code.address(index);
-        if (a == 0 && (store.tier() == Tier.NATIVE || code.hasCode(index))) {
+        if (a == 0) {
             try {
-                a = code.bind(index);
+                // native: compiled here when it has no cached code, or its cached code is found damaged; auto:
+                // bound when it has code, else (or found damaged) interpreted, and promoted when it gets hot
+                a = store.tier() == Tier.NATIVE ? code.bind(index) : code.bindIfCompiled(index);
             } catch (CodeSpaceFullException full) {
                 if (store.tier() == Tier.NATIVE) throw full;
                 return 0; // auto: this function keeps running in the interpreter

@@ -263,14 +263,16 @@ public final class NativeCompiler {
     }
 
     /** Maps a cached object's text for {@code module}; returns null, or the problem when the object is damaged. */
-    private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options) {
+    private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options,
+                                    Consumer<DamagedObjectException> onDamage) {
         boolean lazy = lazyTextCheck(backend);
         try {
             // the metadata (function rows, trap tables) is not hashed up front: each 64 KiB block is checked
-            // when first read, and binding a function checks its blocks first (a damaged function refuses to
-            // bind, with DamagedObjectException, and never runs; the run stops and the entry is removed)
+            // when first read, and binding a function checks its blocks first (a function whose metadata is
+            // damaged never binds or runs from the object: it is compiled from the module's Wasm on the native
+            // tier, interpreted on auto; onDamage removes the entry and warns)
             if (!lazy) mapped.checkAllText();
-            RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy);
+            RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy, onDamage);
             checkRowsMeanwhile(mapped);
             return null;
         } catch (DamagedObjectException e) {
@@ -278,6 +280,15 @@ public final class NativeCompiler {
         } catch (IOException e) {
             return "cannot read it: " + e.getMessage();
         }
+    }
+
+    /**
+     * What a run does when binding finds a function's cached metadata damaged (the function then runs from
+     * the module's Wasm, and the run goes on): removes the entry, so the next run rebuilds it, and warns once.
+     */
+    private static Consumer<DamagedObjectException> damagedWhenBound(CodeCache cache, Path entry, Consumer<String> warnings) {
+        return e -> warnings.accept("kiln: " + e.getMessage() + "; the functions it describes run from the module's Wasm instead"
+                + (cache.remove(entry) ? " (entry removed; the next run rebuilds it)" : ""));
     }
 
     /**
@@ -381,7 +392,7 @@ public final class NativeCompiler {
             WasmModule module = decode.get();
             StartupPhases.mark("decode");
             if (module == null) return null;
-            String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
+            String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options, damagedWhenBound(cache, hit.path(), warnings));
             if (problem == null) return module;
             warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
                     + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
@@ -435,7 +446,8 @@ public final class NativeCompiler {
                 CacheLookup found = cache.load(identity(hash, level, options), b.relocationModel());
                 switch (found) {
                     case CacheLookup.Hit hit when hit.mapped() != null -> {
-                        String problem = useMapped(module, hit.mapped(), backend.cpu(), b, options);
+                        String problem = useMapped(module, hit.mapped(), backend.cpu(), b, options,
+                                damagedWhenBound(cache, hit.path(), warnings));
                         if (problem == null) return Outcome.CACHE_HIT;
                         warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
                                 + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
