@@ -8,6 +8,8 @@ import org.kohsuke.args4j.ParserProperties;
 import org.kohsuke.args4j.spi.BooleanOptionHandler;
 import org.kohsuke.args4j.spi.OptionHandler;
 
+import dev.kiln.runtime.internal.StartupPhases;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartupPhases.mark("main");
         int code = run(args, System.out, System.err, true);
         System.out.flush();
         System.exit(code);
@@ -79,6 +82,7 @@ public final class Main {
         }
         try {
             parser.parseArgument(rest);
+            StartupPhases.mark("args");
         } catch (CmdLineException e) {
             if (!cmd.help) {
                 err.println("kiln " + cmd.name() + ": " + e.getMessage());

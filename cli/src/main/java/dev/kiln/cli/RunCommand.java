@@ -32,10 +32,12 @@ import dev.kiln.runtime.WasmModuleException;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.internal.CompilerBuildId;
 import dev.kiln.runtime.internal.NativeCompiler;
+import dev.kiln.runtime.internal.StartupPhases;
 import dev.kiln.runtime.wasi.WasiPreview1;
 import org.kohsuke.args4j.Argument;
 import org.kohsuke.args4j.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +174,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             return 1;
         }
         CodeCache cache = noCache || chosen == Tier.INTERP ? null : CacheOptions.open(cacheDir);
+        StartupPhases.mark("engine");
         WasmModule module;
         try {
             for (String p : preloads) {
@@ -189,12 +192,15 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             // the module's hash, remembered from an earlier run while the file is unchanged (before and after reading it)
             String buildId = cache == null ? null : CompilerBuildId.get();
+            StartupPhases.mark("buildid");
             byte[] hash = cache == null ? null : ModuleHashMemo.lookup(cache.directory(), file, buildId);
+            StartupPhases.mark("hashmemo");
             // a cache hit of an unchanged binary module reads the file without its function bodies
             WasmModule hit = hash == null ? null
                     : NativeCompiler.openCached(file, hash, file.getFileName().toString(), cache, err::println, limits.codeOptions());
             byte[] raw = hit != null && Arrays.equals(hash, ModuleHashMemo.lookup(cache.directory(), file, buildId)) ? null
                     : ModuleFiles.readBytes(file, err);
+            StartupPhases.mark("open");
             if (raw == null) {
                 module = hit;
             } else if (ElfReader.looksLikeElf(raw)) {
@@ -231,6 +237,7 @@ final class RunCommand extends CliCommand implements TrailingArguments {
         }
         Store store = engine.newStore();
         limits.apply(store);
+        StartupPhases.mark("store");
         Runnable stuck = !ownProcess ? null : () -> {
             err.println(file + ": wasm trap: interrupted");
             err.print(limits.describeInterruption());
@@ -296,7 +303,9 @@ final class RunCommand extends CliCommand implements TrailingArguments {
                 err.println(file + ": cannot instantiate: kiln provides no import named " + String.join(", ", missing));
                 return 1;
             }
+            StartupPhases.mark("wasi");
             Instance instance = store.instantiate(module, imports);
+            StartupPhases.mark("instance");
             String entry = invoke != null ? invoke : "_start";
             if (!entry.equals(REACTOR_INIT)) initializeReactor(instance);
             FunctionInstance f = instance.findFunction(entry).orElse(null);
@@ -335,6 +344,8 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             }
             return 0;
         } catch (WasmTrap trap) {
+            // damaged cached code met below a call from native code into the runtime (binding a function there)
+            if (trap.getCause() instanceof DamagedObjectException e) return damaged(e, out, err);
             out.flush();
             err.println(file + ": " + trap.describe());
             if (trap.kind() == TrapKind.INTERRUPTED) err.print(limits.describeInterruption());
@@ -353,14 +364,19 @@ final class RunCommand extends CliCommand implements TrailingArguments {
             err.println(file + ": cannot instantiate: " + e.getMessage());
             return 1;
         } catch (DamagedObjectException e) {
-            out.flush();
-            boolean removed = e.path() != null && Files.deleteIfExists(e.path());
-            err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
-            return 1;
+            return damaged(e, out, err);
         } catch (UnsupportedFeatureException e) {
             err.println(file + ": " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Cached code turned out damaged when first used (it never ran): say so and remove the entry. */
+    private int damaged(DamagedObjectException e, PrintStream out, PrintStream err) throws IOException {
+        out.flush();
+        boolean removed = e.path() != null && Files.deleteIfExists(e.path());
+        err.println(file + ": " + e.getMessage() + (removed ? " (entry removed; the next run rebuilds it)" : ""));
+        return 1;
     }
 
     private static List<String> missingImports(WasmModule module, Imports imports) {

@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.runtime.internal.CompilerBuildId;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,7 +21,10 @@ import java.util.stream.Stream;
  * {@code kernels.wasm}, a whole run of another program (sieve) took 2.3x the CPU time of a run
  * without the cache, and 2.9x that of a cache without the loop's profile; fib gained little from
  * the profile (bench/README.md). Not a user command.
- * Usage: {@code java -XX:AOTCacheOutput=kiln.aot -cp kiln.jar dev.kiln.cli.StartupTraining EXAMPLES_DIR}
+ * With a second argument, it writes there the compiler's build id recorded for the jar
+ * ({@link CompilerBuildId#record}), which the launcher passes to every run: a run then does not hash the
+ * jar's index.
+ * Usage: {@code java -XX:AOTCacheOutput=kiln.aot -cp kiln.jar dev.kiln.cli.StartupTraining EXAMPLES_DIR [BUILD_ID_FILE]}
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -55,6 +60,8 @@ public final class StartupTraining {
         try (Stream<Path> s = Files.walk(tmp)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
+        String buildId = CompilerBuildId.record();
+        if (args.length > 1 && buildId != null) Files.writeString(Path.of(args[1]), buildId);
         System.exit(failures == 0 ? 0 : 1);
     }
 }

@@ -35,15 +35,39 @@ public final class CFunction {
     private static final FunctionDescriptor SHAPE = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
 
+    /**
+     * One downcall handle per kind, made on first use, taking the target's address first: binding one to
+     * each function's address would make the JVM spin method-handle forms and classes per binding
+     * (dozens of classes at the first calls of a process).
+     */
+    private static final MethodHandle[] HANDLES = new MethodHandle[Kind.values().length];
+
     private final String name;
     private final Kind kind;
-    /** (long, long, long, long, long, long)long, or (MemorySegment, long × 6)long for {@link Kind#ERRNO}. */
+    private final MemorySegment target;
+    /** (MemorySegment target, long × 6)long, or (MemorySegment target, MemorySegment capture, long × 6)long for {@link Kind#ERRNO}. */
     private final MethodHandle handle;
 
-    private CFunction(String name, Kind kind, MethodHandle handle) {
+    private CFunction(String name, Kind kind, MemorySegment target) {
         this.name = name;
         this.kind = kind;
-        this.handle = handle;
+        this.target = target;
+        this.handle = handle(kind);
+    }
+
+    @SuppressWarnings("restricted") // calling native code is this class's job
+    private static synchronized MethodHandle handle(Kind kind) {
+        MethodHandle h = HANDLES[kind.ordinal()];
+        if (h == null) {
+            Linker linker = Linker.nativeLinker();
+            h = switch (kind) {
+                case PLAIN -> linker.downcallHandle(SHAPE);
+                case ERRNO -> linker.downcallHandle(SHAPE, Linker.Option.captureCallState("errno"));
+                case CRITICAL -> linker.downcallHandle(SHAPE, Linker.Option.critical(false));
+            };
+            HANDLES[kind.ordinal()] = h;
+        }
+        return h;
     }
 
     /** The C library's function {@code name}; {@link UnsupportedOperationException} when it has none. */
@@ -58,15 +82,13 @@ public final class CFunction {
         return of(name, MemorySegment.ofAddress(address), kind);
     }
 
-    @SuppressWarnings("restricted") // calling native code is this class's job
     private static CFunction of(String name, MemorySegment target, Kind kind) {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle h = switch (kind) {
-            case PLAIN -> linker.downcallHandle(target, SHAPE);
-            case ERRNO -> linker.downcallHandle(target, SHAPE, Linker.Option.captureCallState("errno"));
-            case CRITICAL -> linker.downcallHandle(target, SHAPE, Linker.Option.critical(false));
-        };
-        return new CFunction(name, kind, h);
+        return new CFunction(name, kind, target);
+    }
+
+    /** The downcall handle calls go through (for tests: one per kind, whatever the function). */
+    MethodHandle handle() {
+        return handle;
     }
 
     /** Calls a {@link Kind#PLAIN} or {@link Kind#CRITICAL} function with up to six integer or pointer arguments. */
@@ -96,8 +118,8 @@ public final class CFunction {
         long a0 = a.length > 0 ? a[0] : 0, a1 = a.length > 1 ? a[1] : 0, a2 = a.length > 2 ? a[2] : 0;
         long a3 = a.length > 3 ? a[3] : 0, a4 = a.length > 4 ? a[4] : 0, a5 = a.length > 5 ? a[5] : 0;
         try {
-            return capture != null ? (long) handle.invokeExact(capture, a0, a1, a2, a3, a4, a5)
-                    : (long) handle.invokeExact(a0, a1, a2, a3, a4, a5);
+            return capture != null ? (long) handle.invokeExact(target, capture, a0, a1, a2, a3, a4, a5)
+                    : (long) handle.invokeExact(target, a0, a1, a2, a3, a4, a5);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

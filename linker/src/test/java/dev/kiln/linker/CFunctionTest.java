@@ -38,6 +38,16 @@ class CFunctionTest {
     }
 
     @Test
+    void functionsOfOneKindShareOneDowncallHandle() {
+        // a handle bound to each function's address made the JVM spin method-handle classes per function
+        CFunction strlen = CFunction.libc("strlen", CFunction.Kind.PLAIN), abs = CFunction.libc("abs", CFunction.Kind.PLAIN);
+        assertSame(strlen.handle(), abs.handle());
+        assertNotSame(strlen.handle(), CFunction.libc("abs", CFunction.Kind.CRITICAL).handle());
+        assertSame(CFunction.libc("close", CFunction.Kind.ERRNO).handle(), CFunction.libc("open", CFunction.Kind.ERRNO).handle());
+        assertEquals(5, abs.callInt(-5), "and each still calls its own function");
+    }
+
+    @Test
     void missingSymbolsAndTooManyArguments() {
         assertThrows(UnsupportedOperationException.class, () -> CFunction.libc("kiln_no_such_function", CFunction.Kind.PLAIN));
         assertThrows(IllegalArgumentException.class, () -> CFunction.libc("abs", CFunction.Kind.PLAIN).call(1, 2, 3, 4, 5, 6, 7));

@@ -32,6 +32,7 @@ import dev.kiln.ir.abi.RuntimeHelper;
 import dev.kiln.ir.abi.ExecutionStateLayout;
 import dev.kiln.ir.abi.VmContextLayout;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.runtime.internal.StartupPhases;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,6 +40,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +200,9 @@ public final class Instance implements Caller {
     static Instance create(Store store, WasmModule module, Imports imports) {
         Instance inst = new Instance(store, module);
         inst.link(imports);
+        StartupPhases.mark("link");
         inst.allocate();
+        StartupPhases.mark("allocate");
         try {
             inst.initialize();
         } catch (TrapException t) {
@@ -389,16 +393,23 @@ public final class Instance implements Caller {
             typeArray.set(ValueLayout.JAVA_INT, VmContextLayout.gcTypeId(typeIds.length, i), gcTypes[i].id);
         }
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.TYPE_IDS, typeArray.address());
+        StartupPhases.mark("tables-memories-globals");
         // compiled code reads this array for calls to imports and for ref.func, which names only declared
         // functions (C.refs): the others get no descriptor until something asks for their funcref
         long[] entries = new long[functions.length];
+        BitSet declared = new BitSet(functions.length);
+        for (int i = m.importedFunctionCount(); i < functions.length; i++) if (module.validated().isDeclaredFunctionRef(i)) declared.set(i);
+        funcrefs.fillAtInstantiation(declared); // no native code yet: nothing to describe them to
         for (int i = 0; i < functions.length; i++) {
-            if (m.isImportedFunction(i) || module.validated().isDeclaredFunctionRef(i)) entries[i] = descriptorFor(i);
+            if (m.isImportedFunction(i)) entries[i] = descriptorFor(i);
+            else if (declared.get(i)) entries[i] = funcrefs.address(i);
         }
         MemorySegment functionArray = store.arena.allocate(Math.max(8, 8L * functions.length), 8);
         MemorySegment.copy(entries, 0, functionArray, ValueLayout.JAVA_LONG, 0, entries.length); // one copy, not a write per function
         vmctx.set(ValueLayout.JAVA_LONG, VmContextLayout.FUNCTIONS, functionArray.address());
+        StartupPhases.mark("descriptors");
         store.register(this);
+        StartupPhases.mark("activation");
         // element segment items are evaluated at instantiation
         for (int i = 0; i < elementItems.length; i++) {
             ElementSegment seg = m.elements().get(i);
@@ -606,9 +617,11 @@ public final class Instance implements Caller {
         NativeModule code = nativeCode;
         if (code == null) return 0;
         long a = code.address(index);
-        if (a == 0 && (store.tier() == Tier.NATIVE || code.hasCode(index))) {
+        if (a == 0) {
             try {
-                a = code.bind(index);
+                // native: compiled here when it has no cached code, or its cached code is found damaged; auto:
+                // bound when it has code, else (or found damaged) interpreted, and promoted when it gets hot
+                a = store.tier() == Tier.NATIVE ? code.bind(index) : code.bindIfCompiled(index);
             } catch (CodeSpaceFullException full) {
                 if (store.tier() == Tier.NATIVE) throw full;
                 return 0; // auto: this function keeps running in the interpreter

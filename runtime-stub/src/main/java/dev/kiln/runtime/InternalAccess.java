@@ -7,10 +7,12 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.internal.RuntimeAccess;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** This package's members that {@code dev.kiln.runtime.internal} uses, through {@link RuntimeAccess}. */
@@ -49,8 +51,8 @@ final class InternalAccess extends RuntimeAccess {
 
     @Override
     public void useMappedCode(WasmModule module, MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options,
-                              boolean lazyCheck) {
-        module.useMappedCode(object, level, codeBackend, options, lazyCheck);
+                              boolean lazyCheck, Consumer<DamagedObjectException> onDamage) {
+        module.useMappedCode(object, level, codeBackend, options, lazyCheck, onDamage);
     }
 
     @Override

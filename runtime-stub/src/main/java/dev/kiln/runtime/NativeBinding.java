@@ -12,7 +12,6 @@ import dev.kiln.linker.MappedObject;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.lang.ref.Reference;
 
 /**
@@ -32,7 +31,7 @@ final class NativeBinding {
 
     static long[] invoke(Instance instance, FuncType type, long code, long[] args) {
         NativeCodeMemory natives = NativeCodeMemory.get(instance.store().backend());
-        MethodHandle entry = natives.entry(type);
+        MemorySegment entry = natives.entry(type);
         int values = Math.max(type.paramCount(), type.resultCount());
         MemorySegment buf = values <= MAX_VALUES ? BUFFER.get() : Arena.ofAuto().allocate(NativeValues.bytes(values), 16);
         NativeValues.write(buf.address(), type.params(), args);
@@ -42,7 +41,7 @@ final class NativeBinding {
             long stackLimit = instance.store().nativeStackLimit();
             instance.store().nativeEntering();
             try {
-                result = (int) entry.invokeExact(instance.vmctxAddress(), code, buf.address(), stackLimit);
+                result = (int) NativeCodeMemory.EntryCall.HANDLE.invokeExact(entry, instance.vmctxAddress(), code, buf.address(), stackLimit);
             } finally {
                 instance.store().nativeLeft();
             }

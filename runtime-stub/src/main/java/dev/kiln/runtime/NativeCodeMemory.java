@@ -38,8 +38,19 @@ import java.util.function.IntFunction;
  * back to Wasm functions for stack traces.
  */
 final class NativeCodeMemory {
-    private static final FunctionDescriptor ENTRY = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    /** Holds the downcall handle of entry trampolines, made when native code first runs. */
+    static final class EntryCall {
+        /**
+         * Calls an entry trampoline: {@code int (MemorySegment trampoline, long vmctx, long fn, long argbuf, long limit)}.
+         * One handle for every trampoline (one bound to each trampoline's address made the JVM spin classes per type).
+         */
+        @SuppressWarnings("restricted") // calling kiln's own placed code
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+
+        private EntryCall() {
+        }
+    }
     private static NativeCodeMemory instance;
     /** Frees the code of modules that became unreachable (see {@link WasmModule}). */
     static final Cleaner CLEANER = Cleaner.create(r -> {
@@ -54,7 +65,7 @@ final class NativeCodeMemory {
     private final long instanceReturn;
     /** The tail-call launcher, or 0 when the backend has none. */
     private final long tailLauncher;
-    private final Map<FuncType, MethodHandle> entries = new ConcurrentHashMap<>();
+    private final Map<FuncType, MemorySegment> entries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> interpreterEntries = new ConcurrentHashMap<>();
     private final Map<FuncType, Long> hostEntries = new ConcurrentHashMap<>();
     /** Text of mapped cache objects by start address: frames in them are looked up in their metadata. */
@@ -357,12 +368,14 @@ final class NativeCodeMemory {
         }
     }
 
-    /** The downcall handle of the entry trampoline for {@code type}: {@code int (vmctx, fn, argbuf, limit)}. */
-    MethodHandle entry(FuncType type) {
+    /**
+     * The entry trampoline for {@code type}, called through {@link EntryCall#HANDLE} with its address:
+     * {@code int (vmctx, fn, argbuf, limit)}.
+     */
+    MemorySegment entry(FuncType type) {
         return entries.computeIfAbsent(type, t -> {
             try {
-                long address = placeAll(List.of(backend.entryTrampoline(t, "kiln_entry")), SymbolResolver.none()).getFirst().address();
-                return Linker.nativeLinker().downcallHandle(MemorySegment.ofAddress(address), ENTRY);
+                return MemorySegment.ofAddress(placeAll(List.of(backend.entryTrampoline(t, "kiln_entry")), SymbolResolver.none()).getFirst().address());
             } catch (LinkException e) {
                 throw new IllegalStateException(e);
             }

@@ -12,6 +12,7 @@ import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.SymbolNames;
 import dev.kiln.ir.pass.Preparation;
 import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.LinkedObjectWriter;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.linker.PlacedFunction;
@@ -29,7 +30,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 /**
  * The native side of one module in this process, shared by all its instances (compiled code
@@ -70,6 +73,15 @@ final class NativeModule {
     /** The cached object whose text is mapped (null when code comes from elsewhere), and where its text is. */
     private volatile MappedObject mapped;
     private long textBase;
+    /**
+     * Functions whose cached metadata was found damaged when they were about to bind: they never run
+     * from the mapped object, but from code compiled here (the native tier, tier-up) or in the interpreter.
+     */
+    private boolean[] damagedInCache;
+    /** The first damage found in the mapped object (reported once; the object is then never written back). */
+    private final AtomicReference<DamagedObjectException> damage = new AtomicReference<>();
+    /** Told of the first damage found in the mapped object (removes the entry and warns). */
+    private Consumer<DamagedObjectException> onDamage = e -> { };
     /** Everything this module placed: freed when the module is unreachable (see {@link WasmModule}). */
     final NativeCodeMemory.PlacedCode placed = new NativeCodeMemory.PlacedCode();
     /**
@@ -156,9 +168,11 @@ final class NativeModule {
      * cost of a few stores. The object's stubs for functions it lacks jump through their slots, so those
      * slots are set up now.
      */
-    synchronized void useMapped(MappedObject object, boolean lazyCheck) {
+    synchronized void useMapped(MappedObject object, boolean lazyCheck, Consumer<DamagedObjectException> onDamage) {
         if (mapped != null) return;
         textBase = natives.mapText(object, m::functionDisplayName, lazyCheck, placed);
+        damagedInCache = new boolean[m.functionCount()];
+        this.onDamage = onDamage;
         mapped = object;
         int defined = m.functionCount() - m.importedFunctionCount();
         if (object.compiledCount() < defined) {
@@ -212,8 +226,32 @@ final class NativeModule {
 
     /** True when the function has machine code, placed or not. Takes no lock (the interpreter asks it on calls). */
     boolean hasCode(int f) {
+        return code.get(f) != null || hasMappedCode(f);
+    }
+
+    /**
+     * True when the mapped object has code for {@code f} whose metadata was not found damaged. Reading its
+     * row checks the row's metadata block: a damaged one makes {@code f} a function without cached code.
+     */
+    private boolean hasMappedCode(int f) {
         MappedObject o = mapped;
-        return code.get(f) != null || o != null && o.hasCode(f);
+        if (o == null || damagedInCache[f]) return false;
+        try {
+            return o.hasCode(f);
+        } catch (DamagedObjectException e) {
+            damaged(f, e);
+            return false;
+        }
+    }
+
+    /**
+     * {@code f}'s cached metadata is damaged: it never runs from the mapped object (it is compiled from the
+     * module's Wasm, or interpreted, as a function without cached code); the first damage is reported (the
+     * entry removed), and nothing of this object is written back to the cache.
+     */
+    private void damaged(int f, DamagedObjectException e) {
+        damagedInCache[f] = true;
+        if (damage.compareAndSet(null, e)) onDamage.accept(e);
     }
 
     /** The address native callers and funcref descriptors use for {@code f}: its stub (valid in every tier state). */
@@ -242,7 +280,7 @@ final class NativeModule {
             int f = names.indexOf(symbol);
             if (f < 0) return symbolAddress(symbol);
             long a = address.get(f);
-            if (a == 0 && mapped != null && mapped.hasCode(f)) a = bind(f);
+            if (a == 0 && hasMappedCode(f)) a = place(f); // 0 when its metadata is damaged: through its stub
             return OptionalLong.of(a != 0 ? a : stub(f));
         };
     }
@@ -255,29 +293,54 @@ final class NativeModule {
     long bind(int f) {
         long a = address.get(f);
         if (a != 0) return a;
-        if (!hasCode(f)) {
-            MachineCode c = compile(f);
-            synchronized (this) {
-                if (code.get(f) == null) {
-                    code.set(f, c);
-                    compiledHere[f] = true;
-                }
-            }
-        }
+        if (!hasCode(f)) compileHere(f);
+        a = place(f);
+        if (a != 0) return a;
+        compileHere(f); // its cached metadata turned out damaged: compiled from the module's Wasm instead
         return place(f);
     }
 
-    /** Places {@code f}'s code (it has some) unless another thread did, and publishes it. */
+    /**
+     * Binds {@code f} when it has code (cached, or compiled here); else, or when its cached metadata turns
+     * out damaged, returns 0 and {@code f} keeps running in the interpreter (the auto tier).
+     */
+    long bindIfCompiled(int f) {
+        long a = address.get(f);
+        if (a != 0 || !hasCode(f)) return a;
+        return place(f);
+    }
+
+    private void compileHere(int f) {
+        MachineCode c = compile(f);
+        synchronized (this) {
+            if (code.get(f) == null) {
+                code.set(f, c);
+                compiledHere[f] = true;
+            }
+        }
+    }
+
+    /**
+     * Places {@code f}'s code unless another thread did, and publishes it; returns 0 when {@code f} has no
+     * code: none at all, or mapped code whose metadata is found damaged now (it never binds or runs).
+     */
     private synchronized long place(int f) {
         long a = address.get(f);
         if (a != 0) return a;
         MachineCode c = code.get(f);
-        if (c == null && mapped != null && mapped.hasCode(f)) {
-            a = textBase + mapped.textOffset(f);
+        if (c == null && hasMappedCode(f)) {
+            try {
+                mapped.checkFunction(f); // its metadata, before it can run: a damaged function is never bound
+                a = textBase + mapped.textOffset(f);
+            } catch (DamagedObjectException e) {
+                damaged(f, e);
+                return 0;
+            }
             stats.boundFromCache.incrementAndGet();
             publish(f, a);
             return a;
         }
+        if (c == null) return 0;
         List<PlacedFunction> batch = natives.place(List.of(c), resolver(), m::functionDisplayName);
         placed.placed(batch, true);
         PlacedFunction p = batch.get(0);
@@ -292,7 +355,7 @@ final class NativeModule {
         if (mapped != null && mapped.compiledCount() == m.functionCount() - m.importedFunctionCount()) return;
         List<MachineCode> todo = new ArrayList<>();
         for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
-            if (address.get(f) != 0 || mapped != null && mapped.hasCode(f)) continue;
+            if (address.get(f) != 0 || hasMappedCode(f)) continue;
             if (code.get(f) == null) {
                 code.set(f, compile(f));
                 compiledHere[f] = true;
@@ -330,7 +393,7 @@ final class NativeModule {
      * its stub until then; binding re-points it, so bound callees are reached without the stub.
      */
     synchronized void describe(int f, long descriptor, Store owner) {
-        if (address.get(f) == 0 && mapped != null && mapped.hasCode(f)) {
+        if (address.get(f) == 0 && hasMappedCode(f)) {
             // mapped code is callable where it lies (its block is checked when first executed), and binding
             // will not move it: the descriptor points at it for good, and the function stays unbound until
             // its first call from Java
@@ -416,6 +479,7 @@ final class NativeModule {
 
     /** True when this run compiled code the cache does not have yet. */
     synchronized boolean hasNewCode() {
+        if (damage.get() != null) return false; // the entry is removed: the next run rebuilds it whole
         for (boolean b : compiledHere) if (b) return true;
         return false;
     }

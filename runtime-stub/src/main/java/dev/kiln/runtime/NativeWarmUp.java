@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import dev.kiln.ir.abi.RuntimeHelper;
+import dev.kiln.linker.BuildIdentity;
 import dev.kiln.linker.VirtualMemory;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.CompilerBuildId;
@@ -8,7 +9,8 @@ import dev.kiln.runtime.internal.CompilerBuildId;
 /**
  * Starts one-time costs on a background thread, so they overlap with reading and validating a
  * module instead of delaying its first instruction: on every tier the JVM's downcalls that
- * reserve and commit linear memory; on the native tier also the compiler's build id, the JVM's
+ * reserve and commit linear memory; on the native tier also the compiler's build id and the first SHA-256
+ * (the cache's module-hash memo and object headers need it), the JVM's
  * upcall stubs for runtime helpers, host calls and the interpreter adapter, and executable memory
  * with the trap routine. The auto tier warms up only the build id (when it looks in a cache) and
  * the upcall stubs once a module comes with native code (a cache hit, precompiled code): without
@@ -33,11 +35,14 @@ final class NativeWarmUp {
         if (natively) upcallsStarted = true;
         Thread.ofPlatform().daemon().name("kiln-warm-up").start(() -> {
             try {
+                if (buildId) { // first: the main thread needs these soonest, to look in the cache
+                    CompilerBuildId.get();
+                    BuildIdentity.sha256(new byte[0]); // the JVM's first SHA-256 sets up its security providers (~10 ms cold)
+                }
                 long page = VirtualMemory.pageSize();
                 try (VirtualMemory m = VirtualMemory.reserve(page)) {
                     m.commit(0, page);
                 }
-                if (buildId) CompilerBuildId.get();
                 if (!natively) return;
                 NativeUpcalls.helperAddress(RuntimeHelper.MEMORY_GROW);
                 NativeCodeMemory.get(Backends.host());

@@ -21,6 +21,7 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.HostCpu;
+import dev.kiln.runtime.internal.StartupPhases;
 import dev.kiln.runtime.internal.TypeRegistry;
 
 import java.lang.foreign.Arena;
@@ -175,7 +176,10 @@ public final class Store implements AutoCloseable {
     private volatile long firstInstructionNanos;
 
     void firstInstruction() {
-        if (firstInstructionNanos == 0) firstInstructionNanos = System.nanoTime();
+        if (firstInstructionNanos == 0) {
+            firstInstructionNanos = System.nanoTime();
+            StartupPhases.firstInstruction(System.err);
+        }
     }
 
     /** System.nanoTime() when Wasm code first ran in this store, or 0. */

@@ -15,6 +15,7 @@ import dev.kiln.ir.code.Backend;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.internal.FileBytes;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -210,9 +212,10 @@ public final class WasmModule {
     }
 
     /** Uses a cached object in the mapped format in stores of {@code level}: its text is mapped, each function binds when first needed. */
-    void useMappedCode(MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options, boolean lazyCheck) {
+    void useMappedCode(MappedObject object, CpuFeatures level, Backend codeBackend, CodeOptions options, boolean lazyCheck,
+                       Consumer<DamagedObjectException> onDamage) {
         NativeWarmUp.startUpcalls();
-        nativeCode(level, codeBackend, options).useMapped(object, lazyCheck);
+        nativeCode(level, codeBackend, options).useMapped(object, lazyCheck, onDamage);
     }
 
     /** The interpreter's code array, shared by the instances (entries are null until compiled, and again once bound natively). */

@@ -28,15 +28,19 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A cached object damaged anywhere — ELF header, section headers, code, symbols, kiln's metadata,
  * the digests; by flipped bytes, truncation or appended bytes — is never executed: damaged headers
- * and metadata are detected when the runtime opens the entry (reported, rebuilt, and the program still
- * computes the right answer), a damaged text block when it is first used (the call fails with
- * {@link DamagedObjectException} before any of the block runs); damage the run never reads (padding,
+ * are detected when the runtime opens the entry (reported, rebuilt, and the program still computes the
+ * right answer); damaged metadata when the function it describes is bound (reported once, the entry removed,
+ * and the functions it describes run from the module's Wasm, never from the object: the answer is still
+ * right); a damaged text block when it is first used (the call fails with {@link DamagedObjectException}
+ * before any of the block runs); damage the run never reads (padding,
  * the symbols kept for objdump) changes nothing. On the native tier and on the auto tier.
  */
 class CacheCorruptionProperties {
@@ -53,15 +57,21 @@ class CacheCorruptionProperties {
             """);
     private static Path root;
     private static byte[] good;
+    /** Where the metadata the block digests cover lies in {@link #good} (function rows, trap tables). */
+    private static long metadataAt, metadataSize;
 
     @BeforeContainer
-    static void compileOnce() throws IOException {
+    static void compileOnce() throws Exception {
         root = Files.createTempDirectory("kiln-cache-corruption");
         if (Backends.host() == null) return;
         CodeCache cache = new CodeCache(root.resolve("reference"));
         NativeCompiler.prepare(WasmModule.of(MODULE), cache, true, w -> { }, Tier.NATIVE);
         try (Stream<Path> s = Files.list(cache.directory())) {
-            good = Files.readAllBytes(s.filter(p -> p.toString().endsWith(CodeCache.EXTENSION)).findFirst().orElseThrow());
+            Path entry = s.filter(p -> p.toString().endsWith(CodeCache.EXTENSION)).findFirst().orElseThrow();
+            good = Files.readAllBytes(entry);
+            MappedObject o = MappedObject.open(entry);
+            metadataAt = o.metadataFileOffset();
+            metadataSize = o.metadataSize();
         }
     }
 
@@ -72,15 +82,23 @@ class CacheCorruptionProperties {
         }
     }
 
-    enum Kind { FLIP, TRUNCATE, APPEND }
+    /** A flipped byte anywhere, a flipped byte of the metadata (rows, trap tables; found when a function binds), a truncation, appended bytes. */
+    enum Kind { FLIP, FLIP_METADATA, TRUNCATE, APPEND }
 
     record Damage(Kind kind, double at, int value) {
         byte[] apply(byte[] file) {
+            if (file.length == 0) return file;
             int pos = Math.min(file.length - 1, (int) (at * file.length));
             return switch (kind) {
                 case FLIP -> {
                     byte[] f = file.clone();
                     f[pos] ^= (byte) (value == 0 ? 0x80 : value);
+                    yield f;
+                }
+                case FLIP_METADATA -> {
+                    byte[] f = file.clone();
+                    int in = (int) Math.min(metadataAt + (long) (at * metadataSize), file.length - 1);
+                    f[in] ^= (byte) (value == 0 ? 0x80 : value);
                     yield f;
                 }
                 case TRUNCATE -> Arrays.copyOf(file, pos);
@@ -121,7 +139,7 @@ class CacheCorruptionProperties {
         List<String> warnings = new ArrayList<>();
         NativeCompiler.Outcome outcome = NativeCompiler.prepare(m, cache, true, warnings::add, tier);
         if (outcome == NativeCompiler.Outcome.CACHE_HIT) {
-            // the headers and the metadata are intact: the text is checked per block when first used
+            // the headers are intact: the metadata is checked per block when its function binds, the text when first used
             assertTrue(warnings.isEmpty(), warnings.toString());
             try (Store store = new Store().tier(tier)) {
                 Instance i = store.instantiate(m, new Imports());
@@ -129,12 +147,32 @@ class CacheCorruptionProperties {
                     assertArrayEquals(new long[] {6765}, i.function("run").call(20), "damage " + damage);
                 } catch (DamagedObjectException e) {
                     assertEquals(entry, e.path());
-                    // only text is checked lazily; damaged metadata is found at open (the other branch)
                     assertTrue(e.getMessage().contains("block of its text") || e.getMessage().contains("text block"), e.getMessage());
-                    return; // detected before any of the damaged block ran
+                    assertEquals(0, i.memory("memory").readLong(8), "detected before any of the damaged block ran");
+                    return;
+                }
+                if (!warnings.isEmpty()) {
+                    // damaged metadata, found when a function bound: the functions it describes ran from the module's Wasm
+                    assertEquals(1, warnings.size(), warnings.toString());
+                    assertTrue(warnings.get(0).contains("metadata block") && warnings.get(0).contains("is damaged; the functions it"
+                            + " describes run from the module's Wasm instead (entry removed; the next run rebuilds it)"), warnings.get(0));
+                    assertTrue(Files.notExists(entry), "removed");
+                    NativeModule code = m.existingNativeCode(Backends.host().cpu(), CodeOptions.DEFAULT);
+                    for (int f = 0; f < m.validated().module().functionCount(); f++) {
+                        long a = code.address(f);
+                        assertTrue(a == 0 || NativeCodeMemory.get(store.backend()).mappedObjectAt(a) == null,
+                                "function " + f + " never ran from the damaged object (its one metadata block)");
+                    }
+                    assertFalse(code.hasNewCode(), "nothing of the damaged object is written back");
+                    if (tier == Tier.NATIVE) {
+                        NativeCompiler.prepare(WasmModule.of(MODULE), cache, true, w -> fail(w), tier);
+                        assertArrayEquals(good, Files.readAllBytes(entry), "the next run rebuilt the entry");
+                    }
+                    return;
                 }
             }
-            // the run used all of the text (one block): the damage lies in bytes the runtime never reads
+            // the run used all of the text (one block) and all of the metadata it needed: the damage lies in bytes
+            // the runtime never reads
             MappedObject.open(entry).checkAllText();
             return;
         }

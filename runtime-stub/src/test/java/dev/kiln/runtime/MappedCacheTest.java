@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,8 +24,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A cache hit runs from the object's text mapped from the file: the module is decoded without its
  * bodies, functions bind when first called (only those), calls between them are direct, and a text
- * block that fails its digest when first used never runs; damaged metadata is found when the entry is
- * opened, before anything runs, and the entry is rebuilt.
+ * block that fails its digest when first used never runs; metadata is checked block by block when first
+ * read, and a function's blocks before it binds: the functions damaged metadata describes never run from
+ * the cache but from the module's Wasm (compiled, or interpreted on auto), the others run from the
+ * cache, and the entry is removed for the next run to rebuild.
  */
 class MappedCacheTest {
     private static final byte[] MODULE = Wat.compile("""
@@ -98,24 +101,122 @@ class MappedCacheTest {
         }
     }
 
-    @Test
-    void damagedMetadataIsFoundWhenOpenedAndTheEntryRebuilt() throws Exception {
+    /**
+     * {@code run} (a store and a constant), then {@value #LOADERS} functions of 100 loads each, the last
+     * exported as {@code last}: a trap site per load gives the trap tables more than one 64 KiB metadata
+     * block, the last of them holding only the last function's sites. With {@code callback}, the module
+     * imports {@code env.cb} and exports {@code viaHost}, which calls it (native code calling into the runtime).
+     */
+    private static final int LOADERS = 300;
+
+    private static byte[] manyTrapSites(boolean callback) {
+        StringBuilder wat = new StringBuilder("(module");
+        if (callback) wat.append(" (import \"env\" \"cb\" (func $cb (result i32)))");
+        wat.append(" (memory (export \"memory\") 1)"
+                + " (func (export \"run\") (result i32) (i32.store (i32.const 16) (i32.const 7)) (i32.const 42))");
+        if (callback) wat.append(" (func (export \"viaHost\") (result i32) (i32.add (call $cb) (i32.const 1000)))");
+        for (int f = 1; f <= LOADERS; f++) {
+            wat.append(" (func").append(f == LOADERS ? " (export \"last\")" : "").append(" (param i32) (result i32) (local i32)")
+                    .append(" (i32.store (i32.const 20) (i32.const 9))");
+            for (int k = 0; k < 100; k++) {
+                wat.append(" (local.set 1 (i32.add (local.get 1) (i32.load offset=").append(4 * k).append(" (local.get 0))))");
+            }
+            wat.append(" (local.get 1))");
+        }
+        return Wat.compile(wat.append(")").toString());
+    }
+
+    /** {@code module}'s entry in {@code cache}, compiled, and {@code bad}, the same damaged in the last function's trap table. */
+    private record DamagedEntry(byte[] module, CodeCache cache, Path entry, byte[] bad) {
+        /** Writes the damaged entry and opens the module from it: a hit, nothing hashed up front. */
+        WasmModule hit(Tier tier, List<String> warnings) throws Exception {
+            Files.write(entry, bad);
+            NativeCompiler.Opened opened = NativeCompiler.open(module, "m", cache, false, warnings::add, tier, CodeOptions.DEFAULT);
+            assertEquals(NativeCompiler.Outcome.CACHE_HIT, opened.outcome(), "nothing is hashed up front: " + warnings);
+            assertEquals(List.of(), warnings);
+            return opened.module();
+        }
+    }
+
+    private DamagedEntry damagedInItsLastTrapTable(byte[] module) throws Exception {
         CodeCache cache = new CodeCache(dir);
-        Path entry = compiled(cache);
-        byte[] good = Files.readAllBytes(entry);
+        NativeCompiler.prepare(WasmModule.of(module), cache, true, w -> fail(w), Tier.NATIVE);
+        Path entry = cache.pathOf(NativeCompiler.identity(WasmModule.of(module), Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
         MappedObject o = MappedObject.open(entry);
-        // a byte of the trap tables, which only a trap would read, in the middle of a run
-        byte[] bad = good.clone();
+        assertTrue(o.metadataSize() > 65_536, "the trap tables span more than one block: " + o.metadataSize());
+        byte[] bad = Files.readAllBytes(entry);
         bad[(int) (o.metadataFileOffset() + o.metadataSize() - 1)] ^= 1;
-        Files.write(entry, bad);
-        List<String> warnings = new ArrayList<>();
-        NativeCompiler.Opened opened = NativeCompiler.open(MODULE, "m", cache, true, warnings::add, Tier.NATIVE, CodeOptions.DEFAULT);
-        assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, opened.outcome(), warnings.toString());
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("metadata block 0 of " + entry + " is damaged (removed; rebuilding)"), warnings.get(0));
-        assertArrayEquals(good, Files.readAllBytes(entry), "rebuilt");
-        try (Store store = new Store().tier(Tier.NATIVE)) {
-            assertArrayEquals(new long[] {12}, store.instantiate(opened.module(), new Imports()).function("run").call(10));
+        return new DamagedEntry(module, cache, entry, bad);
+    }
+
+    /**
+     * {@code last} of {@code module}, whose metadata is damaged, ran from code compiled from the Wasm
+     * (native), or in the interpreter (auto): never from the mapped object.
+     */
+    private static void neverRanFromTheCache(WasmModule module, Store store, Tier tier, int boundFromCache) {
+        int last = module.validated().module().functionCount() - 1;
+        NativeModule code = module.existingNativeCode(Backends.host().cpu(), CodeOptions.DEFAULT);
+        TierReport report = TierReport.of(module, store, 5);
+        assertEquals(boundFromCache, report.boundFromCache(), tier + ": the functions whose metadata is intact only");
+        if (tier == Tier.NATIVE) {
+            assertNotEquals(0, code.address(last), "compiled from the module's Wasm and bound");
+            assertNull(NativeCodeMemory.get(store.backend()).mappedObjectAt(code.address(last)), "not the cached code");
+            assertEquals(1, report.compiled(), "last only");
+        } else {
+            assertEquals(0, code.address(last), "interpreted");
+            assertTrue(report.interpreted() >= 1, report.toString());
+        }
+    }
+
+    @Test
+    void damagedMetadataMakesOnlyTheFunctionsItDescribesRunFromTheWasmAndTheNextRunRebuilds() throws Exception {
+        DamagedEntry damaged = damagedInItsLastTrapTable(manyTrapSites(false));
+        Path entry = damaged.entry();
+        for (Tier tier : List.of(Tier.NATIVE, Tier.AUTO)) {
+            List<String> warnings = new ArrayList<>();
+            WasmModule opened = damaged.hit(tier, warnings);
+            try (Store store = new Store().tier(tier)) {
+                Instance i = store.instantiate(opened, new Imports());
+                assertArrayEquals(new long[] {42}, i.function("run").call(), tier + ": a function whose metadata is intact runs from the cache");
+                assertArrayEquals(new long[] {7 + 9}, i.function("last").call(0), tier + ": the damaged function's result, from the Wasm");
+                assertEquals(List.of("kiln: metadata block 1 of " + entry + " is damaged; the functions it describes run from the"
+                        + " module's Wasm instead (entry removed; the next run rebuilds it)"), warnings, tier.toString());
+                assertFalse(Files.exists(entry), "removed");
+                assertArrayEquals(new long[] {7 + 9}, i.function("last").call(0), tier + ": again, without another warning");
+                assertEquals(1, warnings.size(), warnings.toString());
+                neverRanFromTheCache(opened, store, tier, 1);
+            }
+            assertFalse(opened.existingNativeCode(Backends.host().cpu(), CodeOptions.DEFAULT).hasNewCode(),
+                    "nothing of the damaged object is written back");
+        }
+        // the next run finds no entry and rebuilds it whole
+        NativeCompiler.Opened next = NativeCompiler.open(damaged.module(), "m", damaged.cache(), true, w -> fail(w), Tier.NATIVE,
+                CodeOptions.DEFAULT);
+        assertEquals(NativeCompiler.Outcome.COMPILED_AND_STORED, next.outcome());
+        MappedObject.open(entry).checkAllMetadata();
+    }
+
+    @Test
+    void aDamagedFunctionCalledFromNativeCodeThroughTheRuntimeRunsFromTheWasm() throws Exception {
+        DamagedEntry damaged = damagedInItsLastTrapTable(manyTrapSites(true));
+        Path entry = damaged.entry();
+        for (Tier tier : List.of(Tier.NATIVE, Tier.AUTO)) {
+            List<String> warnings = new ArrayList<>();
+            WasmModule opened = damaged.hit(tier, warnings);
+            AtomicReference<Instance> self = new AtomicReference<>();
+            // cached viaHost (native code) calls the host, which calls last: its binding finds the damage under native code
+            HostFunction cb = new HostFunction("env", "cb", FunctionType.returning(ValueType.I32),
+                    (caller, args) -> self.get().function("last").call(0));
+            try (Store store = new Store().tier(tier)) {
+                Instance i = store.instantiate(opened, new Imports().define(cb, store));
+                self.set(i);
+                assertArrayEquals(new long[] {42}, i.function("run").call());
+                assertArrayEquals(new long[] {1000 + 7 + 9}, i.function("viaHost").call(), tier.toString());
+                assertEquals(1, warnings.size(), warnings.toString());
+                assertTrue(warnings.get(0).contains("is damaged; the functions it describes run from the module's Wasm instead"), warnings.get(0));
+                assertFalse(Files.exists(entry), "removed");
+                neverRanFromTheCache(opened, store, tier, 2); // run and viaHost, not last
+            }
         }
     }
 }

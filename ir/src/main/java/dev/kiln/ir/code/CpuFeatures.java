@@ -78,4 +78,17 @@ public record CpuFeatures(String name, Target target, Set<CpuFeature> features) 
     public String toString() {
         return name;
     }
+
+    // written out: a record's generated equals and hashCode link through invokedynamic on first use, which
+    // spins method-handle classes in every process that looks a level up (a cache hit does, before its first
+    // instruction)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CpuFeatures c && name.equals(c.name) && target == c.target && features.equals(c.features);
+    }
+
+    @Override
+    public int hashCode() {
+        return (name.hashCode() * 31 + target.hashCode()) * 31 + features.hashCode();
+    }
 }

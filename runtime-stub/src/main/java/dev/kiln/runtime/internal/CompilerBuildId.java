@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
@@ -36,8 +37,15 @@ import java.util.zip.ZipFile;
  * modules wherever they were loaded from — for a jar, over each class's name, CRC32 and size from
  * the jar's index (cheap: nothing is decompressed); for a build directory, over the class files.
  * Any change to the compiler changes the id, so cached code from another build is never used.
+ *
+ * <p>Hashing a jar's index costs a cold JVM ~25 ms of CPU, so the {@code kiln} launcher records the id
+ * of its jar once per build ({@link #record}, written by its AOT-cache training run) and passes it in the
+ * system property {@value #PROPERTY}; it is used only while the jar has the size and modification time
+ * recorded with it (the test the JVM makes of its AOT cache), else the id is computed.
  */
 public final class CompilerBuildId {
+    /** The system property the launcher passes the recorded id in: {@code ID:SIZE:MTIME_MILLIS} of the jar. */
+    public static final String PROPERTY = "kiln.compilerBuildId";
     private static volatile String id;
 
     private CompilerBuildId() {
@@ -64,7 +72,39 @@ public final class CompilerBuildId {
             if (p == null) return "unknown-" + System.nanoTime(); // no stable id: never reuse cached code
             sources.add(p);
         }
+        if (sources.size() == 1) {
+            String given = recorded(System.getProperty(PROPERTY), sources.iterator().next());
+            if (given != null) return given;
+        }
         return of(sources);
+    }
+
+    /**
+     * What {@link #PROPERTY} should say for this process's compiler: its id and its jar's size and
+     * modification time; null when the compiler is not one jar (build directories: nothing to record).
+     */
+    public static String record() throws IOException {
+        Path jar = location(Decoder.class);
+        if (jar == null || !Files.isRegularFile(jar)) return null;
+        for (Class<?> c : List.of(IrBuilder.class, LinearScan.class, X64Backend.class, A64Backend.class, ElfWriter.class, Backend.class)) {
+            if (!jar.equals(location(c))) return null;
+        }
+        BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+        return of(List.of(jar)) + ":" + a.size() + ":" + a.lastModifiedTime().toMillis();
+    }
+
+    /** The id in {@code value} (a {@link #record}), when {@code jar} still has the size and modification time recorded; else null. */
+    static String recorded(String value, Path jar) {
+        if (value == null) return null;
+        String[] parts = value.split(":");
+        if (parts.length != 3 || !parts[0].startsWith("kiln-")) return null;
+        try {
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+            return a.isRegularFile() && a.size() == Long.parseLong(parts[1]) && a.lastModifiedTime().toMillis() == Long.parseLong(parts[2])
+                    ? parts[0] : null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /**

@@ -263,22 +263,48 @@ public final class NativeCompiler {
     }
 
     /** Maps a cached object's text for {@code module}; returns null, or the problem when the object is damaged. */
-    private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options) {
+    private static String useMapped(WasmModule module, MappedObject mapped, CpuFeatures level, Backend backend, CodeOptions options,
+                                    Consumer<DamagedObjectException> onDamage) {
         boolean lazy = lazyTextCheck(backend);
         try {
-            // the metadata (function rows, trap tables) is checked whole, now, while the entry can still be
-            // rebuilt: read lazily it was first read when a function was bound or a trap was taken, in the
-            // middle of a run that could then only fail (it is small next to the text: 16 bytes per function
-            // and a few per trap site)
-            mapped.checkAllMetadata();
+            // the metadata (function rows, trap tables) is not hashed up front: each 64 KiB block is checked
+            // when first read, and binding a function checks its blocks first (a function whose metadata is
+            // damaged never binds or runs from the object: it is compiled from the module's Wasm on the native
+            // tier, interpreted on auto; onDamage removes the entry and warns)
             if (!lazy) mapped.checkAllText();
-            RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy);
+            RUNTIME.useMappedCode(module, mapped, level, backend, options, lazy, onDamage);
+            checkRowsMeanwhile(mapped);
             return null;
         } catch (DamagedObjectException e) {
             return e.getMessage();
         } catch (IOException e) {
             return "cannot read it: " + e.getMessage();
         }
+    }
+
+    /**
+     * What a run does when binding finds a function's cached metadata damaged (the function then runs from
+     * the module's Wasm, and the run goes on): removes the entry, so the next run rebuilds it, and warns once.
+     */
+    private static Consumer<DamagedObjectException> damagedWhenBound(CodeCache cache, Path entry, Consumer<String> warnings) {
+        return e -> warnings.accept("kiln: " + e.getMessage() + "; the functions it describes run from the module's Wasm instead"
+                + (cache.remove(entry) ? " (entry removed; the next run rebuilds it)" : ""));
+    }
+
+    /**
+     * Reads every function's row of {@code mapped} on another thread, so their blocks are checked while the
+     * module is instantiated: instantiation points each declared function's descriptor at its code (Yosys's
+     * 10 000), reading the rows, and the first read of a block hashes it (~0.5 MB of rows for 34 000
+     * functions). Damage found here is ignored: the thread that reads the row next finds it and reports it.
+     */
+    private static void checkRowsMeanwhile(MappedObject mapped) {
+        Thread.ofPlatform().daemon().name("kiln-check-rows").start(() -> {
+            try {
+                for (int f = 0; f < mapped.functionCount(); f++) mapped.hasCode(f);
+            } catch (RuntimeException ignored) {
+                // reported where the row is needed
+            }
+        });
     }
 
     /** A module read for a tier with native code, and what was done about its code. */
@@ -361,10 +387,12 @@ public final class NativeCompiler {
                                   Supplier<WasmModule> decode) {
         BuildIdentity id = new BuildIdentity(hash, CompilerBuildId.get(), backend.target(), optionsKey(backend.cpu(), options));
         CacheLookup found = cache.load(id, backend.relocationModel());
+        StartupPhases.mark("cache-load");
         if (found instanceof CacheLookup.Hit hit && hit.mapped() != null) {
             WasmModule module = decode.get();
+            StartupPhases.mark("decode");
             if (module == null) return null;
-            String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options);
+            String problem = useMapped(module, hit.mapped(), backend.cpu(), backend, options, damagedWhenBound(cache, hit.path(), warnings));
             if (problem == null) return module;
             warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
                     + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));
@@ -418,7 +446,8 @@ public final class NativeCompiler {
                 CacheLookup found = cache.load(identity(hash, level, options), b.relocationModel());
                 switch (found) {
                     case CacheLookup.Hit hit when hit.mapped() != null -> {
-                        String problem = useMapped(module, hit.mapped(), backend.cpu(), b, options);
+                        String problem = useMapped(module, hit.mapped(), backend.cpu(), b, options,
+                                damagedWhenBound(cache, hit.path(), warnings));
                         if (problem == null) return Outcome.CACHE_HIT;
                         warnings.accept("kiln: ignoring corrupt cache entry " + hit.path() + ": " + problem
                                 + (cache.remove(hit.path()) ? " (removed; rebuilding)" : " (rebuilding)"));

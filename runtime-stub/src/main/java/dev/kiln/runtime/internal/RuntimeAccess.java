@@ -7,10 +7,12 @@ import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.CpuFeatures;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.linker.BuildIdentity;
+import dev.kiln.linker.DamagedObjectException;
 import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.WasmModule;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -61,9 +63,12 @@ public abstract class RuntimeAccess {
     /** Uses code this process has just compiled (in {@code nanos}). */
     public abstract void useCompiledCode(WasmModule module, List<MachineCode> code, Backend backend, CodeOptions options, long nanos);
 
-    /** Uses a cached object in the mapped format in stores of {@code level}. */
+    /**
+     * Uses a cached object in the mapped format in stores of {@code level}; {@code onDamage} is told of the
+     * first damaged metadata found when a function binds (that function then runs without the object).
+     */
     public abstract void useMappedCode(WasmModule module, MappedObject object, CpuFeatures level, Backend codeBackend,
-                                       CodeOptions options, boolean lazyCheck);
+                                       CodeOptions options, boolean lazyCheck, Consumer<DamagedObjectException> onDamage);
 
     /**
      * The CPU level of the code made for stores of {@code level} with {@code options} when this run

@@ -10,6 +10,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -63,6 +64,23 @@ class CompilerBuildIdTest {
             assertNull(CompilerBuildId.location(loader, "dev.kiln.frontend.Missing"));
         }
         assertEquals(CompilerBuildId.location(Decoder.class), CompilerBuildId.location(Decoder.class.getClassLoader(), Decoder.class.getName()));
+    }
+
+    @Test
+    void aRecordedIdHoldsOnlyWhileTheJarHasTheSizeAndTimeItWasRecordedWith() throws IOException {
+        Path jar = jar("kiln.jar", FRONTEND, BACKEND);
+        String id = CompilerBuildId.of(List.of(jar));
+        long size = Files.size(jar), time = Files.getLastModifiedTime(jar).toMillis();
+        assertEquals(id, CompilerBuildId.recorded(id + ":" + size + ":" + time, jar));
+        assertNull(CompilerBuildId.recorded(id + ":" + (size + 1) + ":" + time, jar), "another size");
+        assertNull(CompilerBuildId.recorded(id + ":" + size + ":" + (time - 1000), jar), "another time");
+        assertNull(CompilerBuildId.recorded(null, jar));
+        for (String bad : List.of("", id, id + ":" + size, "x:" + size + ":" + time, id + ":a:" + time, id + ":" + size + ":" + time + ":1")) {
+            assertNull(CompilerBuildId.recorded(bad, jar), bad);
+        }
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(time + 2000)); // rebuilt (or replaced) since
+        assertNull(CompilerBuildId.recorded(id + ":" + size + ":" + time, jar));
+        assertNull(CompilerBuildId.recorded(id + ":" + size + ":" + time, dir.resolve("gone.jar")));
     }
 
     private Path directory(String name, Map<String, byte[]> classes) throws IOException {

@@ -6,6 +6,7 @@ import dev.kiln.frontend.testing.ModuleMutations;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.linker.CodeCache;
+import dev.kiln.linker.MappedObject;
 import dev.kiln.runtime.internal.Backends;
 import dev.kiln.runtime.Tier;
 import dev.kiln.runtime.WasmModule;
@@ -114,7 +115,10 @@ class MutatedInputsThroughKilnTest {
         return cases;
     }
 
-    /** A damaged cache entry for FIB: flipped bytes, a truncation or appended bytes; kiln must rebuild it and answer right. */
+    /**
+     * A damaged cache entry for FIB: flipped bytes anywhere or in the metadata (function rows, trap tables),
+     * a truncation or appended bytes; kiln must rebuild it and answer right, or stop before damaged text runs.
+     */
     List<Case> damagedCacheEntries(int count, long seed) throws Exception {
         Path module = dir.resolve("fib.wasm");
         Files.write(module, FIB);
@@ -122,16 +126,24 @@ class MutatedInputsThroughKilnTest {
         NativeCompiler.prepare(WasmModule.of(FIB), new CodeCache(reference), true, w -> { }, Tier.NATIVE);
         Path entry = new CodeCache(reference).pathOf(NativeCompiler.identity(WasmModule.of(FIB), Backends.host().cpu(), CodeOptions.DEFAULT).cacheKey());
         byte[] good = Files.readAllBytes(entry);
+        MappedObject object = MappedObject.open(entry);
+        long metadataAt = object.metadataFileOffset();
+        int metadataSize = (int) object.metadataSize();
         SplittableRandom random = new SplittableRandom(seed);
         List<Case> cases = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            byte[] bad = switch (random.nextInt(3)) {
+            byte[] bad = switch (random.nextInt(4)) {
                 case 0 -> {
                     byte[] b = good.clone();
                     for (int f = random.nextInt(1, 4); f > 0; f--) b[random.nextInt(b.length)] ^= (byte) random.nextInt(1, 256);
                     yield b;
                 }
                 case 1 -> Arrays.copyOf(good, random.nextInt(good.length));
+                case 2 -> {
+                    byte[] b = good.clone();
+                    b[(int) (metadataAt + random.nextInt(metadataSize))] ^= (byte) random.nextInt(1, 256);
+                    yield b;
+                }
                 default -> {
                     byte[] b = Arrays.copyOf(good, good.length + random.nextInt(1, 64));
                     for (int i = good.length; i < b.length; i++) b[i] = (byte) random.nextInt(256);
@@ -147,14 +159,20 @@ class MutatedInputsThroughKilnTest {
             cases.add(new Case("damaged cache entry " + k, args, bad, (exit, outErr) -> {
                 String problem = cleanly(exit, outErr);
                 if (problem != null) return problem;
-                if (exit == 0 && outErr[0].equals("6765\n")) return null; // found damaged at open and rebuilt, or damage nothing uses
-                // damaged text is checked block by block when first used (the mapped format): the run stops with one
-                // line before any instruction of the block runs, and the entry is gone, so the next run rebuilds it
+                // damaged metadata is checked block by block when first used (a function's when it is bound): the
+                // functions it describes run from the module's Wasm instead, after one line, and the entry is gone, so the
+                // next run rebuilds it
+                if (exit == 0 && outErr[0].equals("6765\n") && outErr[1].contains("metadata block")) {
+                    return outErr[1].strip().lines().count() == 1 && outErr[1].contains("run from the module's Wasm instead")
+                            && !Files.exists(written) ? null : "metadata: " + outErr[1];
+                }
+                if (exit == 0 && outErr[0].equals("6765\n")) return null; // damaged headers found at open and rebuilt, or damage nothing uses
+                // damaged text is checked block by block when first used (the mapped format): the run stops with one line
+                // before any instruction of the damaged block runs, and the entry is gone, so the next run rebuilds it
                 if (exit == 1 && outErr[0].isEmpty() && outErr[1].contains("is damaged") && outErr[1].contains("it was never run")
                         && outErr[1].strip().lines().count() == 1 && !Files.exists(written)) {
                     return null;
                 }
-                // damaged metadata (function rows, trap tables) is found when the entry is opened: rebuilt, the run succeeds
                 return "exit " + exit + ", output " + outErr[0] + outErr[1];
             }));
         }
