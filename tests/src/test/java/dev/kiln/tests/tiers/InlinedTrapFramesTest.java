@@ -16,15 +16,18 @@ import dev.kiln.runtime.TrapFrame;
 import dev.kiln.runtime.TrapKind;
 import dev.kiln.runtime.WasmTrap;
 import dev.kiln.runtime.internal.Backends;
+import dev.kiln.tests.fuzz.engine.WasmtimeOracle;
 import dev.kiln.tests.wasm3.Wat3;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -145,6 +148,43 @@ class InlinedTrapFramesTest {
     void aTrapInAFunctionCalledFromInlinedCodeHasTheInlinedCallersFrame() {
         assertInlined(DEEP, 5);
         assertEquals(List.of(4, 5, DEEP), sameTrap(TrapKind.INTEGER_DIVIDE_BY_ZERO, "deep", 0));
+    }
+
+    /**
+     * The same traps under wasmtime: the same frames, function and offset, as kiln's native code (differential).
+     * One difference is wasmtime's: Cranelift turns {@code if ... (then unreachable)} into a conditional trap and
+     * reports the {@code if}'s offset, kiln (and its interpreter) the {@code unreachable}'s; that frame is
+     * compared by function only.
+     */
+    @Test
+    void wasmtimeReportsTheSameFrames() {
+        WasmtimeOracle oracle = WasmtimeOracle.startOrNull();
+        assumeTrue(oracle != null || WasmtimeOracle.required(), "no wasmtime oracle");
+        assertNotNull(oracle, "the wasmtime oracle is required");
+        try (oracle) {
+            byte[] wasm = Wat3.compile(MODULE);
+            Object[][] cases = {{"get", 65_534}, {"two", 4, 0}, {"two", Integer.MIN_VALUE, -1}, {"two", -2, 1}, {"two", 4, 13}, {"deep", 0}};
+            for (Object[] c : cases) {
+                int[] args = new int[c.length - 1];
+                for (int k = 1; k < c.length; k++) args[k - 1] = (Integer) c[k];
+                List<String> wasmtime = new ArrayList<>();
+                for (int[] frame : oracle.trapFrames(wasm, (String) c[0], args)) wasmtime.add(frame[0] + "@" + frame[1]);
+                Engine engine = Engine.builder().tier(Tier.NATIVE).build();
+                try (Store store = engine.newStore()) {
+                    Instance in = store.instantiate(engine.compile(wasm), new Imports());
+                    Object[] boxed = new Object[args.length];
+                    for (int k = 0; k < args.length; k++) boxed[k] = args[k];
+                    WasmTrap trap = assertThrows(WasmTrap.class, () -> in.function((String) c[0]).apply(boxed));
+                    List<String> kiln = new ArrayList<>();
+                    for (TrapFrame frame : trap.wasmStack()) kiln.add(frame.functionIndex() + "@" + frame.offset());
+                    if (trap.kind() == TrapKind.UNREACHABLE) {
+                        wasmtime.set(0, wasmtime.getFirst().replaceAll("@.*", ""));
+                        kiln.set(0, kiln.getFirst().replaceAll("@.*", ""));
+                    }
+                    assertEquals(wasmtime, kiln, Arrays.toString(c));
+                }
+            }
+        }
     }
 
     @Test
