@@ -4,10 +4,13 @@ import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
+import dev.kiln.ir.code.InlinedCall;
 import dev.kiln.ir.pass.Inlining;
 import dev.kiln.ir.pass.Optimizer;
 import dev.kiln.ir.pass.Preparation;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,22 +93,23 @@ class InliningTest {
                 "(func $c (param i32) (result i32) (if (local.get 0) (then (return (call $c (i32.sub (local.get 0) (i32.const 1)))))) (i32.const 7))",
         };
         for (String callee : callees) {
-            boolean recursive = callee.contains("call $c");
             IrFunction f = inlined("(module (memory 1) " + callee
-                    + " (func (param i32) (result i32) (i32.add (call $c (local.get 0)) (call $c (local.get 0)))))", recursive);
-            // a recursive callee is copied once per call; the copies' own calls to it stay calls
+                    + " (func (param i32) (result i32) (i32.add (call $c (local.get 0)) (call $c (local.get 0)))))", false);
             assertEquals(2, MidEndTesting.count(f, Opcode.CALL), callee);
         }
+        // a recursive callee called from one other place has two call sites (its own is one): it stays a call
+        IrFunction once = inlined("(module (func $c (param i32) (result i32) (if (local.get 0) (then (return (call $c (i32.const 0)))))"
+                + " (i32.const 7)) (func (param i32) (result i32) (call $c (local.get 0))))", false);
+        assertEquals(1, MidEndTesting.count(once, Opcode.CALL));
         IrFunction self = inlined("(module (func $r (param i32) (result i32) (call $r (local.get 0))))", false);
         assertEquals(1, MidEndTesting.count(self, Opcode.CALL));
     }
 
     @Test
-    void calleesThatTrapOrCallAreInlinedWithTheirOrigin() {
+    void calleesThatTrapAreInlinedWithTheirOrigin() {
         String[] callees = {
                 "(func $c (param i32) (result i32) (i32.load (local.get 0)))",            // may trap: out of bounds
                 "(func $c (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))", // may trap: divide by zero
-                "(func $c (param i32) (result i32) (call $leaf (local.get 0)))",         // calls
                 "(func $c (param i32) (result i32) (if (local.get 0) (then unreachable)) (local.get 0))",
         };
         for (String callee : callees) {
@@ -132,6 +136,24 @@ class InliningTest {
     }
 
     @Test
+    void aCalleeThatCallsIsInlinedAtItsOnlyCallSiteOnly() {
+        String callee = "(func $c (param i32) (result i32) (i32.add (call $leaf (local.get 0)) (i32.const 1)))";
+        String leaf = "(func $leaf (param i32) (result i32) (loop) (local.get 0))";
+        IrFunction once = inlined("(module " + leaf + " " + callee + " (func (param i32) (result i32) (call $c (local.get 0))))", true);
+        assertEquals(1, MidEndTesting.count(once, Opcode.CALL), IrPrinter.print(once));
+        for (BasicBlock b : once.blocks) {
+            for (Instruction i : b.instructions) {
+                if (i.op != Opcode.CALL) continue;
+                List<InlinedCall> frames = once.inlineSites.origin(i.wasmOffset).inlined();
+                assertEquals(1, frames.size(), "the leaf's call lies in the copy of $c");
+                assertEquals(1, frames.getFirst().funcIndex());
+            }
+        }
+        inlined("(module " + leaf + " " + callee + " (func (param i32) (result i32) (i32.add (call $c (local.get 0))"
+                + " (call $c (i32.const 2)))))", false);
+    }
+
+    @Test
     void aFunctionCalledFromOnePlaceIsInlinedUpToALargerSize() {
         StringBuilder body = new StringBuilder("(local.get 0)");
         for (int k = 0; k < 30; k++) body.insert(0, "(i32.xor (i32.mul ").append(" (local.get 1)) (i32.const ").append(k * 7 + 1).append("))");
@@ -150,10 +172,11 @@ class InliningTest {
 
     @Test
     void nestedCallsAreInlinedToABoundedDepthWithTheirWholeChain() {
+        // each function calls the next once: every call is its callee's only one
         StringBuilder wat = new StringBuilder("(module (memory 1) (func $f0 (param i32) (result i32) (i32.load (local.get 0)))");
         for (int k = 1; k < 8; k++) {
             wat.append(" (func $f").append(k).append(" (param i32) (result i32) (i32.add (call $f").append(k - 1)
-                    .append(" (local.get 0)) (call $f").append(k - 1).append(" (local.get 0))))");
+                    .append(" (local.get 0)) (i32.load offset=").append(k).append(" (local.get 0))))");
         }
         wat.append(" (func (param i32) (result i32) (call $f7 (local.get 0))))");
         ValidatedModule vm = ValidatedModule.of(Wat.compile(wat.toString()));

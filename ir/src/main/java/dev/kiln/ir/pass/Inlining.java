@@ -29,9 +29,10 @@ import java.util.Map;
  * so the layout's back-edges (loops, fuel and interruption points) stay as they were.
  *
  * <p>The copies keep where they came from ({@link InlineSites}): a trap or a call inside inlined
- * code reports the inlined frames as the interpreter would. The callee may trap and call; calls in
- * copied code are inlined in turn (up to {@link #MAX_DEPTH} deep, never into a copy of the same
- * function). A callee that calls or throws is not inlined at a call in a try region (its calls
+ * code reports the inlined frames as the interpreter would. The callee may trap; it may call or
+ * throw only at its only call site (a wrapper around a call copied to each of its callers grew
+ * SQLite's code by a sixth and ran no faster: docs/design-changes.md). Calls in copied code are
+ * inlined in turn (up to {@link #MAX_DEPTH} deep, never into a copy of the same function). A callee that calls or throws is not inlined at a call in a try region (its calls
  * would need the caller's handlers), nor one with a try region or a tail call of its own. No callee
  * with a loop: its interruption checks would be the caller's. Not when fuel is metered (the callee's
  * entry consumes a unit). The caller grows by at most {@link #MIN_GROWTH_CAP} instructions or its
@@ -119,14 +120,15 @@ public final class Inlining {
         if (index < module.module().importedFunctionCount()) return null;
         if (callees.containsKey(index)) return callees.get(index);
         if (builds == 0) return null;
-        int cap = module.directCallSites(index) == 1 && !module.isDeclaredFunctionRef(index)
-                ? MAX_SINGLE_SITE_INSTRUCTIONS : MAX_CALLEE_INSTRUCTIONS;
+        boolean onlySite = module.directCallSites(index) == 1 && !module.isDeclaredFunctionRef(index);
+        int cap = onlySite ? MAX_SINGLE_SITE_INSTRUCTIONS : MAX_CALLEE_INSTRUCTIONS;
         Callee c = null;
         if (module.functionInfo(index).instructionCount() <= WASM_INSTRUCTIONS_PER_IR * cap && mayQualify(index)) {
             builds--;
             IrFunction g = IrBuilder.build(module, index);
             Optimizer.optimize(g);
-            if (g.instructionCount() <= cap && canBeCopied(g) && BackEdges.headers(g).isEmpty()) c = new Callee(g, callsOrThrows(g));
+            boolean calls = callsOrThrows(g);
+            if (g.instructionCount() <= cap && canBeCopied(g) && BackEdges.headers(g).isEmpty() && (onlySite || !calls)) c = new Callee(g, calls);
         }
         callees.put(index, c);
         return c;
