@@ -30,10 +30,11 @@ import java.util.List;
  *          code offset, trap kind code ({@link TrapKind#code}; 0 a call site, {@link TrapSite#DISPATCH_BASE} + offset one with an exception dispatch), wasm offset,
  *          number K of inlined frames around the site, then K pairs of u32 (innermost first): function index, the call's wasm offset in its caller
  * </pre>
- * Version 1 had rows of 3 u32 (no inlined frames).
+ * Version 1 had rows of 3 u32 (no inlined frames); versions 2 and 3 are the mapped cache object's
+ * ({@link LinkedFormat}: a cache lookup tells the two apart by this field), so the next is 4.
  */
 final class MetaSection {
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 4;
     static final byte[] MAGIC = "KILNMETA".getBytes(StandardCharsets.US_ASCII);
     /** Offset of the integrity digest inside the section. */
     static final int DIGEST_OFFSET = 16;
