@@ -11,7 +11,9 @@ Requests (every answer has "ok"; "ok": false carries "error"):
   {"cmd": "validate", "wasm": BASE64}           -> {"ok": true, "valid": bool, "error": str?}
   {"cmd": "instantiate", "wasm": BASE64}        -> {"ok": true}
   {"cmd": "call", "name": str, "args": [HEX]}   -> {"ok": true, "results": [HEX]}
-                                                   or {"ok": true, "trap": CODE, "message": str}
+                                                   or {"ok": true, "trap": CODE, "message": str, "frames": [[FUNC, OFFSET]]}
+                                                   (the trap's Wasm stack, innermost first: function index and
+                                                   module offset of each frame)
                                                    or {"ok": true, "exception": {"tag": NAME|null, "payload": [HEX], "types": [TYPE]}}
                                                    (an uncaught exception: the exported tag it has, by export
                                                    name, and its fields, a v128 as two 64-bit halves, low first)
@@ -129,7 +131,8 @@ def call(req):
             finally:
                 ffi.wasmtime_exnref_unroot(ctypes.byref(exn))
         code = t.trap_code
-        return {"ok": True, "trap": code.name if code is not None else "NONE", "message": t.message}
+        frames = [[f.func_index, f.module_offset] for f in (t.frames or [])]
+        return {"ok": True, "trap": code.name if code is not None else "NONE", "message": t.message, "frames": frames}
     return {"ok": True, "results": [hex(bits_of(res_buf[i])) for i in range(len(results))]}
 
 

@@ -8,6 +8,7 @@ import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
+import dev.kiln.ir.InlineSites;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.NativeSupport;
 import dev.kiln.ir.Terminator;
@@ -65,6 +66,8 @@ public abstract class MachineFunction<L> {
     private final List<L> blockLabels = new ArrayList<>();
     /** The index in {@link #trapSites} of the last call site recorded (a Guarded block's call). */
     private int lastCallSite = -1;
+    /** The IR location ({@link Instruction#wasmOffset}) of that call site. */
+    private int lastCallLocation = -1;
     /** The comparison the next instruction, a select, lowers itself ({@link #compareOfSelect}), or null. */
     private Instruction selectCompare;
     /** The {@link LinearOrder} position being lowered: where {@link #location} finds a split value. */
@@ -236,7 +239,7 @@ public abstract class MachineFunction<L> {
                 }
             }
             case Terminator.Guarded g -> {
-                dispatch(g.handlers, lastCallSite, trapSites.get(lastCallSite).wasmOffset());
+                dispatch(g.handlers, lastCallSite, lastCallLocation);
                 edgeMoves(g.normal);
                 if (destination(g.normal.target) != next) jump(block(g.normal.target));
             }
@@ -380,7 +383,7 @@ public abstract class MachineFunction<L> {
         stubs.add(atThisPosition(() -> {
             bind(l);
             if (before != null) before.run();
-            trapSites.add(new TrapSite(callTrapRoutine(kind.code), kind, wasmOffset));
+            trapSites.add(site(callTrapRoutine(kind.code), kind, wasmOffset));
         }));
         return l;
     }
@@ -399,7 +402,7 @@ public abstract class MachineFunction<L> {
     public final void propagateTrap(L l, int wasmOffset) {
         stubs.add(() -> {
             bind(l);
-            trapSites.add(new TrapSite(callTrapRoutine(0), TrapKind.HOST_ERROR, wasmOffset)); // 0 keeps the stored code
+            trapSites.add(site(callTrapRoutine(0), TrapKind.HOST_ERROR, wasmOffset)); // 0 keeps the stored code
         });
     }
 
@@ -408,7 +411,16 @@ public abstract class MachineFunction<L> {
      * when it is out of bounds, and the signal handler makes the fault an out-of-bounds trap there.
      */
     public final void guardedAccess(int codeOffset, int wasmOffset) {
-        trapSites.add(new TrapSite(codeOffset, TrapKind.OUT_OF_BOUNDS_MEMORY, wasmOffset));
+        trapSites.add(site(codeOffset, TrapKind.OUT_OF_BOUNDS_MEMORY, wasmOffset));
+    }
+
+    /**
+     * The site at {@code codeOffset} of an instruction at IR location {@code location} (a Wasm offset,
+     * or inlined code: {@link dev.kiln.ir.InlineSites}); {@code kind} null for a call site.
+     */
+    private TrapSite site(int codeOffset, TrapKind kind, int location) {
+        InlineSites.Origin origin = f.inlineSites.origin(location);
+        return new TrapSite(codeOffset, kind, origin.wasmOffset(), -1, origin.inlined());
     }
 
     /**
@@ -448,7 +460,8 @@ public abstract class MachineFunction<L> {
     /** Records where a call returns, so a trap's frame walk maps this frame back to Wasm. */
     public final void callSite(int returnOffset, int wasmOffset) {
         lastCallSite = trapSites.size();
-        trapSites.add(TrapSite.callSite(returnOffset, wasmOffset));
+        lastCallLocation = wasmOffset;
+        trapSites.add(site(returnOffset, null, wasmOffset));
     }
 
     // ---- calls ----

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
+import dev.kiln.ir.InlineSites;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.IrPrinter;
 import dev.kiln.ir.Terminator;
+import dev.kiln.ir.code.InlinedCall;
 
 /**
  * The JSON dump of a function's IR ({@code kiln ir --json}): the same structure as {@link IrPrinter}.
@@ -51,7 +53,12 @@ public final class IrJson {
                 ints(in.putArray("args"), i.args());
                 in.put("imm", i.imm);
                 if (i.imm2() != 0) in.put("imm2", i.imm2());
-                if (i.wasmOffset >= 0) in.put("offset", i.wasmOffset);
+                InlineSites.Origin origin = f.inlineSites.origin(i.wasmOffset);
+                if (origin.wasmOffset() >= 0) in.put("offset", origin.wasmOffset());
+                if (!origin.inlined().isEmpty()) {
+                    ArrayNode inlined = in.putArray("inlinedFrom"); // innermost first: the function and its call's offset
+                    for (InlinedCall c : origin.inlined()) inlined.addObject().put("function", c.funcIndex()).put("callOffset", c.callOffset());
+                }
                 in.put("text", IrPrinter.instruction(i));
             }
             bn.set("terminator", terminator(b.terminator));

@@ -11,6 +11,8 @@ public final class ValidatedModule {
     private final BitSet declaredFunctionRefs;
     /** False when the bodies were not validated here (validated by this build before): infos come on demand. */
     private final boolean bodiesValidated;
+    /** By function index, the direct calls naming it in the module's code: counted when first asked. */
+    private volatile int[] directCallSites;
 
     /** {@code functionInfos} null: the bodies were validated before, by this build (see {@link Validator#validateTrusted}). */
     ValidatedModule(Module module, TypeHierarchy types, List<FunctionInfo> functionInfos, BitSet declaredFunctionRefs) {
@@ -45,6 +47,13 @@ public final class ValidatedModule {
             functionInfos[i] = info;
         }
         return info;
+    }
+
+    /** The number of direct calls ({@code call}, {@code return_call}) in the module's code that name function {@code funcIndex}. */
+    public int directCallSites(int funcIndex) {
+        int[] counts = directCallSites;
+        if (counts == null) directCallSites = counts = DirectCalls.count(module);
+        return counts[funcIndex];
     }
 
     /** Functions that {@code ref.func} may name in code (spec: C.refs). */

@@ -42,7 +42,10 @@ public final class Instruction {
     /** {@link #imm2()} when its high 32 bits are zero and {@link #extra} is no {@link Wide}. */
     private final int imm2Low;
     public long imm;
-    /** Byte offset of the originating Wasm instruction in the module (for trap locations). */
+    /**
+     * Byte offset of the originating Wasm instruction in the module (for trap locations), -1 for none;
+     * in code inlining copied in, a location its function's {@link InlineSites} resolves.
+     */
     public final int wasmOffset;
 
     /** The rare parts: more than two arguments (or null), results not exactly one (or null), a second immediate. */

@@ -19,6 +19,8 @@ public final class IrFunction {
     public final String name;
     private FuncType type;
     public final List<BasicBlock> blocks = new ArrayList<>();
+    /** Where inlined instructions came from: their {@link Instruction#wasmOffset} locations. */
+    public final InlineSites inlineSites = new InlineSites();
     /**
      * Each value's type as an index into {@link #types}, the function's distinct types: two bytes
      * per value instead of a reference (a function of millions of values has a handful of types).

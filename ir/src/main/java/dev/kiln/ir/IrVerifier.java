@@ -68,6 +68,7 @@ public final class IrVerifier {
                 Instruction i = b.instructions.get(k);
                 for (int kA = 0; kA < i.argCount(); kA++) { int a = i.arg(kA); use(cfg, b, k, a); }
                 types(b, i);
+                if (i.wasmOffset < -1 - f.inlineSites.size()) throw fail(b, IrPrinter.instruction(i) + ": location " + i.wasmOffset + " names no inline site");
             }
             int end = b.instructions.size();
             for (int v : b.terminator.operands()) use(cfg, b, end, v);

@@ -1,5 +1,6 @@
 package dev.kiln.linker;
 
+import dev.kiln.ir.code.InlinedCall;
 import dev.kiln.ir.code.TrapSite;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.List;
  * (integers little-endian):
  * <pre>
  *   0   8   magic "KILNMETA"
- *   8   u32 format version 2
+ *   8   u32 format version 3
  *   12  u32 number of functions with code
  *   16  32  whole-file digest ({@link IntegrityDigest}: SHA-256 of the file with this field zero; checked by
  *           {@code kiln cache verify}, not when the object is loaded)
@@ -34,13 +35,15 @@ import java.util.List;
  *       MB u64: {@link BlockHash} of each 64 KiB block of .kiln.meta from I on (block k with seed TB + k)
  *   I   N rows of 4 u32: .text offset (0xFFFFFFFF: no code), size, frame size, offset of its traps from T
  *   T   per function with code: LEB128 count, then per site LEB128 zigzag(code offset - previous),
- *       LEB128 trap kind code (0: a call's return address; TrapSite.DISPATCH_BASE + offset: one with an exception dispatch), LEB128 zigzag(wasm offset - previous)
+ *       LEB128 trap kind code (0: a call's return address; TrapSite.DISPATCH_BASE + offset: one with an exception dispatch), LEB128 zigzag(wasm offset - previous),
+ *       LEB128 number K of inlined frames around the site, then K pairs (innermost first) of LEB128 function index, LEB128 the call's wasm offset in its caller
  * </pre>
+ * Version 2 had no inlined frames.
  * Loading reads the headers only; a function's row and traps are read (and their metadata block
  * checked) when first needed, a text block is checked before it first runs.
  */
 public final class LinkedFormat {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** File offset of .text: aligned for mapping it on any page size. */
     public static final int TEXT_ALIGNMENT = BlockHash.BLOCK;
     static final int WHOLE_DIGEST = 16;
@@ -72,6 +75,11 @@ public final class LinkedFormat {
                 leb(stream, zigzag(t.codeOffset() - prevCode));
                 leb(stream, t.kindField());
                 leb(stream, zigzag(t.wasmOffset() - prevWasm));
+                leb(stream, t.inlined().size());
+                for (InlinedCall c : t.inlined()) {
+                    leb(stream, c.funcIndex());
+                    leb(stream, c.callOffset());
+                }
                 prevCode = t.codeOffset();
                 prevWasm = t.wasmOffset();
             }
@@ -149,10 +157,10 @@ public final class LinkedFormat {
     }
 
     /** Decodes one function's trap stream at {@code at} of {@code bytes}; checks each site against {@code size}. */
-    static List<TrapSite> decodeTraps(byte[] bytes, int at, int size, int funcIndex) throws CorruptObjectException {
+    static List<TrapSite> decodeTraps(byte[] bytes, int at, int size, int funcIndex, int functionCount) throws CorruptObjectException {
         int[] pos = {at};
         long count = readLeb(bytes, pos);
-        if (count > (bytes.length - pos[0]) / 3 + 1) throw new CorruptObjectException("function " + funcIndex + " claims " + count + " trap sites");
+        if (count > (bytes.length - pos[0]) / 4 + 1) throw new CorruptObjectException("function " + funcIndex + " claims " + count + " trap sites");
         List<TrapSite> out = new ArrayList<>((int) count);
         long code = 0, wasm = 0;
         for (long i = 0; i < count; i++) {
@@ -167,7 +175,19 @@ public final class LinkedFormat {
             if (site.dispatchOffset() > size) {
                 throw new CorruptObjectException("function " + funcIndex + " has an exception dispatch outside its code (offset " + site.dispatchOffset() + ")");
             }
-            out.add(site);
+            long inlinedCount = readLeb(bytes, pos);
+            if (inlinedCount > (bytes.length - pos[0]) / 2) throw new CorruptObjectException("function " + funcIndex + " claims " + inlinedCount + " inlined frames");
+            List<InlinedCall> inlined = new ArrayList<>((int) inlinedCount);
+            for (long k = 0; k < inlinedCount; k++) {
+                long callee = readLeb(bytes, pos);
+                long callOffset = readLeb(bytes, pos);
+                if (callee >= functionCount || callOffset > Integer.MAX_VALUE) {
+                    throw new CorruptObjectException("function " + funcIndex + " has a trap site in inlined function " + callee
+                            + " at offset " + callOffset + ", outside the module");
+                }
+                inlined.add(new InlinedCall((int) callee, (int) callOffset));
+            }
+            out.add(site.withInlined(inlined));
         }
         return out;
     }

@@ -306,7 +306,7 @@ public final class MappedObject {
         checkMeta(start, Math.max(1, end - start));
         byte[] bytes = file.asSlice(metaAt + start, end - start).toArray(ValueLayout.JAVA_BYTE);
         try {
-            t = List.copyOf(LinkedFormat.decodeTraps(bytes, 0, codeSize(f), f));
+            t = List.copyOf(LinkedFormat.decodeTraps(bytes, 0, codeSize(f), f, functionCount));
         } catch (CorruptObjectException e) {
             throw new DamagedObjectException(path, e.getMessage() + " in " + path);
         }

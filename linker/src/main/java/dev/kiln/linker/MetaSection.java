@@ -1,6 +1,7 @@
 package dev.kiln.linker;
 
 import dev.kiln.ir.TrapKind;
+import dev.kiln.ir.code.InlinedCall;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
@@ -25,17 +26,21 @@ import java.util.List;
  *      zero padding to a multiple of 4
  *      function index, N rows of 6 u32: flags (bit 0: compiled), symbol index in .symtab,
  *          .text offset, size, frame size, trap count (all 0 for a function without code)
- *      trap table: for each compiled function in index order, its trap count rows of 3 u32:
- *          code offset, trap kind code ({@link TrapKind#code}; 0 a call site, {@link TrapSite#DISPATCH_BASE} + offset one with an exception dispatch), wasm offset
+ *      trap table: for each compiled function in index order, its trap count rows of 4 u32:
+ *          code offset, trap kind code ({@link TrapKind#code}; 0 a call site, {@link TrapSite#DISPATCH_BASE} + offset one with an exception dispatch), wasm offset,
+ *          number K of inlined frames around the site, then K pairs of u32 (innermost first): function index, the call's wasm offset in its caller
  * </pre>
+ * Version 1 had rows of 3 u32 (no inlined frames); versions 2 and 3 are the mapped cache object's
+ * ({@link LinkedFormat}: a cache lookup tells the two apart by this field), so the next is 4.
  */
 final class MetaSection {
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 4;
     static final byte[] MAGIC = "KILNMETA".getBytes(StandardCharsets.US_ASCII);
     /** Offset of the integrity digest inside the section. */
     static final int DIGEST_OFFSET = 16;
     static final int INDEX_ROW_SIZE = 24;
-    static final int TRAP_ROW_SIZE = 12;
+    static final int TRAP_ROW_SIZE = 16;
+    private static final int INLINED_FRAME_SIZE = 8;
     private static final int FLAG_COMPILED = 1;
 
     private MetaSection() {
@@ -79,6 +84,8 @@ final class MetaSection {
             if (i < 0) continue;
             for (TrapSite t : functions.get(i).trapSites()) {
                 out.u32(t.codeOffset()).u32(t.kindField()).u32(t.wasmOffset()); // 0: a call site; DISPATCH_BASE up: one with handlers
+                out.u32(t.inlined().size());
+                for (InlinedCall c : t.inlined()) out.u32(c.funcIndex()).u32(c.callOffset());
             }
         }
         return out.toByteArray();
@@ -151,6 +158,23 @@ final class MetaSection {
                 long codeOffset = in.u32("trap code offset");
                 long kindCode = in.u32("trap kind");
                 int wasmOffset = in.u32AsInt("trap wasm offset");
+                int inlinedAt = in.position();
+                long inlinedCount = in.u32("inlined frame count");
+                if (inlinedCount > in.remaining() / INLINED_FRAME_SIZE) {
+                    throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " claims " + inlinedCount
+                            + " inlined frames, more than the " + in.remaining() + " bytes left in .kiln.meta hold", inlinedAt);
+                }
+                List<InlinedCall> inlined = new ArrayList<>((int) inlinedCount);
+                for (long k = 0; k < inlinedCount; k++) {
+                    int frameAt = in.position();
+                    long callee = in.u32("inlined function index");
+                    int callOffset = in.u32AsInt("inlined call offset");
+                    if (callee >= count) {
+                        throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " names inlined function "
+                                + callee + " of " + count, frameAt);
+                    }
+                    inlined.add(new InlinedCall((int) callee, callOffset));
+                }
                 if (codeOffset > r.size()) {
                     throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " at code offset "
                             + codeOffset + " is past the function's " + r.size() + " bytes", siteAt);
@@ -160,7 +184,7 @@ final class MetaSection {
                     throw new CorruptObjectException("trap site " + t + " of function " + r.funcIndex() + " has unknown trap kind "
                             + kindCode, siteAt + 4);
                 }
-                sites.add(site);
+                sites.add(site.withInlined(inlined));
             }
             rows.add(new Row(r.funcIndex(), r.compiled(), r.symbolIndex(), r.textOffset(), r.size(), r.frameSize(),
                     List.copyOf(sites), r.fileOffset()));

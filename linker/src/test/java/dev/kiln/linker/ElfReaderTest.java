@@ -123,7 +123,7 @@ class ElfReaderTest {
     @Test
     void hostileMetadataIsRejected() {
         rejected("does not start with KILNMETA", f -> f[ObjectSurgery.metaOffset(f)] = 'k');
-        rejected("format version 2 is not supported", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + 8, 2));
+        rejected("format version 1 is not supported", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + 8, 1));
         rejected("differs from e_machine", f -> le(f).putShort(ObjectSurgery.metaOffset(f) + 80, (short) 183));
         rejected("function count 4294967295", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + 84, -1));
         rejected("build id length 2147483647", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + 88, Integer.MAX_VALUE));
@@ -137,6 +137,10 @@ class ElfReaderTest {
         int trapTable = 112 + 5 * 24;
         rejected("unknown trap kind 99", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + trapTable + 4, 99));
         rejected("past the function's 18 bytes", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + trapTable, 19));
+        // the second site (a row of 4 u32) lies in code inlined from function 0: one (function, call offset) pair
+        int secondSite = trapTable + 16;
+        rejected("inlined frames, more than", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + secondSite + 12, Integer.MAX_VALUE));
+        rejected("names inlined function 77", f -> le(f).putInt(ObjectSurgery.metaOffset(f) + secondSite + 16, 77));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.kiln.linker;
 import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Target;
+import dev.kiln.ir.code.InlinedCall;
 import dev.kiln.ir.code.TrapSite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,8 @@ class MappedObjectTest {
 
     private static MachineCode withTraps(int f) {
         return new MachineCode(Target.X86_64, f, "f" + f, SampleCode.hex("0f0b 0f0b c3"), List.of(),
-                List.of(new TrapSite(2, TrapKind.UNREACHABLE, 40), TrapSite.callSite(4, 33), new TrapSite(0, TrapKind.OUT_OF_BOUNDS_MEMORY, 1000)),
+                List.of(new TrapSite(2, TrapKind.UNREACHABLE, 40), TrapSite.callSite(4, 33),
+                        new TrapSite(0, TrapKind.OUT_OF_BOUNDS_MEMORY, 1000).withInlined(List.of(new InlinedCall(1, 20), new InlinedCall(0, 7)))),
                 32, List.of());
     }
 

@@ -4,6 +4,7 @@ import dev.kiln.ir.TrapKind;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Relocation;
 import dev.kiln.ir.code.Target;
+import dev.kiln.ir.code.InlinedCall;
 import dev.kiln.ir.code.TrapSite;
 
 import java.nio.charset.StandardCharsets;
@@ -46,14 +47,15 @@ final class SampleCode {
                 List.of(new Relocation(5, R_X86_64_PLT32, callee, -4)), List.of(), 8, List.of());
     }
 
-    /** A function with a helper call, an absolute helper reference and two trap sites. */
+    /** A function with a helper call, an absolute helper reference and two trap sites, one in code inlined from function 0. */
     static MachineCode x64WithHelpers(int funcIndex, String symbol) {
         // movabs rax, helper_table (R_X86_64_64 at 2); call kiln_memory_grow (PLT32 at 11); ud2; ret
         byte[] code = hex("48b80000000000000000 e800000000 0f0b c3");
         return new MachineCode(Target.X86_64, funcIndex, symbol, code,
                 List.of(new Relocation(2, R_X86_64_64, "kiln_helper_table", 0),
                         new Relocation(11, R_X86_64_PLT32, "kiln_memory_grow", -4)),
-                List.of(new TrapSite(15, TrapKind.UNREACHABLE, 42), new TrapSite(10, TrapKind.OUT_OF_BOUNDS_MEMORY, 17)),
+                List.of(new TrapSite(15, TrapKind.UNREACHABLE, 42),
+                        new TrapSite(10, TrapKind.OUT_OF_BOUNDS_MEMORY, 17).withInlined(List.of(new InlinedCall(0, 90)))),
                 16, List.of());
     }
 

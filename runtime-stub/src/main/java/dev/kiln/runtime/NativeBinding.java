@@ -84,8 +84,7 @@ final class NativeBinding {
                     + ", which is not a memory access of Wasm code");
         }
         for (int i = 0, n = state.frameCount(); i < n; i++) {
-            WasmFrame f = natives.frameAt(state.frame(i));
-            if (f != null) t.addFrame(f);
+            for (WasmFrame f : natives.framesAt(state.frame(i))) t.addFrame(f);
         }
         t.addOmittedFrames(state.walkedFrames() - state.frameCount());
         throw t;

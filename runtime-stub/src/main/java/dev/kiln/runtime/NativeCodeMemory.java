@@ -3,6 +3,7 @@ package dev.kiln.runtime;
 import dev.kiln.frontend.FuncType;
 import dev.kiln.ir.WasmFrame;
 import dev.kiln.ir.code.Backend;
+import dev.kiln.ir.code.InlinedCall;
 import dev.kiln.ir.code.MachineCode;
 import dev.kiln.ir.code.Target;
 import dev.kiln.ir.code.TrapSite;
@@ -121,14 +122,14 @@ final class NativeCodeMemory {
         int f = t.object().functionAt(offset);
         if (f < 0) return null;
         long start = t.base() + t.object().textOffset(f);
-        return new Placed(start, t.object().codeSize(f), f, t.names().apply(f), t.object().trapSites(f));
+        return new Placed(start, t.object().codeSize(f), f, t.names(), t.object().trapSites(f));
     }
 
     /** Placed Wasm functions by start address, for mapping return addresses to Wasm frames. */
     private final ConcurrentSkipListMap<Long, Placed> byAddress = new ConcurrentSkipListMap<>();
 
-    /** A placed function: where it is and how to name its frames. */
-    record Placed(long address, int size, int funcIndex, String name, List<TrapSite> sites) {
+    /** A placed function: where it is and how to name its frames (and those of functions inlined into it). */
+    record Placed(long address, int size, int funcIndex, IntFunction<String> names, List<TrapSite> sites) {
     }
 
     /**
@@ -359,7 +360,7 @@ final class NativeCodeMemory {
             for (int i = 0; i < placed.size(); i++) {
                 PlacedFunction p = placed.get(i);
                 MachineCode mc = functions.get(i);
-                byAddress.put(p.address(), new Placed(p.address(), mc.code().length, mc.funcIndex(), names.apply(mc.funcIndex()),
+                byAddress.put(p.address(), new Placed(p.address(), mc.code().length, mc.funcIndex(), names,
                         mc.trapSites()));
             }
             return placed;
@@ -412,17 +413,28 @@ final class NativeCodeMemory {
         return e == null ? null : e.getValue();
     }
 
-    /** The Wasm frame a native return address belongs to, or null (trampolines, unknown code). */
-    WasmFrame frameAt(long returnAddress) {
+    /**
+     * The Wasm frames a native return address belongs to, innermost first: the function's own, after
+     * those of the functions inlined into it around the site; empty for trampolines and unknown code.
+     */
+    List<WasmFrame> framesAt(long returnAddress) {
         // a return address follows its call, so it is never its own function's first byte, but it can be
         // the next function's (a call at the very end, such as the last trap stub)
         Placed p = placedAt(returnAddress);
-        if (p == null) return null;
+        if (p == null) return List.of();
         long offset = returnAddress - p.address();
-        if (offset > p.size()) return null;
+        if (offset > p.size()) return List.of();
         for (TrapSite s : p.sites()) {
-            if (s.codeOffset() == offset) return new WasmFrame(p.funcIndex(), p.name(), s.wasmOffset());
+            if (s.codeOffset() != offset) continue;
+            List<WasmFrame> frames = new ArrayList<>(s.inlined().size() + 1);
+            int at = s.wasmOffset();
+            for (InlinedCall c : s.inlined()) {
+                frames.add(new WasmFrame(c.funcIndex(), p.names().apply(c.funcIndex()), at));
+                at = c.callOffset();
+            }
+            frames.add(new WasmFrame(p.funcIndex(), p.names().apply(p.funcIndex()), at));
+            return frames;
         }
-        return new WasmFrame(p.funcIndex(), p.name(), -1);
+        return List.of(new WasmFrame(p.funcIndex(), p.names().apply(p.funcIndex()), -1));
     }
 }

@@ -43,8 +43,8 @@ class CodelessCacheHitTest {
     Path dir;
 
     /**
-     * {@code run} returns {@code f1() + f3() + memory[16]} = 1 + 3 + 'h'; function k reads memory[0] (so that no caller
-     * inlines it: {@code Inlining}) and returns k mod 64; data "hi" at 16.
+     * {@code run} returns {@code f1() + f3() + memory[16]} = 1 + 3 + 'h'; function k has an empty loop (so that no
+     * caller inlines it: {@code Inlining}), reads memory[0] and returns k mod 64; data "hi" at 16.
      */
     private static byte[] module(int last) {
         ModuleBytes functions = ModuleBytes.contents().u32(FUNCTIONS);
@@ -54,7 +54,7 @@ class CodelessCacheHitTest {
             if (f == 0) {
                 code.u32(13).bytes(0x00, 0x10, 0x01, 0x10, 0x03, 0x6A, 0x41, 0x10, 0x2D, 0x00, 0x00, 0x6A, 0x0B);
             } else {
-                code.u32(10).bytes(0x00, 0x41, 0x00, 0x2D, 0x00, 0x00, 0x1A, 0x41, f == 3 ? last : f % 64, 0x0B);
+                code.u32(13).bytes(0x00, 0x03, 0x40, 0x0B, 0x41, 0x00, 0x2D, 0x00, 0x00, 0x1A, 0x41, f == 3 ? last : f % 64, 0x0B);
             }
         }
         return ModuleBytes.header()

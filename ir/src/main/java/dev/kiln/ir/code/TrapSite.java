@@ -2,6 +2,8 @@ package dev.kiln.ir.code;
 
 import dev.kiln.ir.TrapKind;
 
+import java.util.List;
+
 /**
  * A return address in native code that a trap's frame walk can find, mapped back to WebAssembly:
  * the code offset just after the call into the trap routine (with the trap's {@code kind}), or
@@ -10,14 +12,20 @@ import dev.kiln.ir.TrapKind;
  * these, a trap in native code reports the same kind and stack trace as the interpreter. A call
  * site inside a try region also has a {@code dispatchOffset}: the code offset of the function's
  * exception dispatch for it (where the unwinder resumes when an exception reaches this call), or -1.
+ * A site in inlined code names the inlined frames around it, innermost first ({@code inlined}, empty
+ * elsewhere): {@code wasmOffset} is then an offset in the innermost inlined function.
  */
-public record TrapSite(int codeOffset, TrapKind kind, int wasmOffset, int dispatchOffset) {
-    /** A trap site, or a call site without handlers. */
-    public TrapSite(int codeOffset, TrapKind kind, int wasmOffset) {
-        this(codeOffset, kind, wasmOffset, -1);
+public record TrapSite(int codeOffset, TrapKind kind, int wasmOffset, int dispatchOffset, List<InlinedCall> inlined) {
+    public TrapSite {
+        inlined = List.copyOf(inlined);
     }
 
-    /** A call's return address. */
+    /** A trap site, or a call site without handlers, outside inlined code. */
+    public TrapSite(int codeOffset, TrapKind kind, int wasmOffset) {
+        this(codeOffset, kind, wasmOffset, -1, List.of());
+    }
+
+    /** A call's return address outside inlined code. */
     public static TrapSite callSite(int codeOffset, int wasmOffset) {
         return new TrapSite(codeOffset, null, wasmOffset);
     }
@@ -25,7 +33,12 @@ public record TrapSite(int codeOffset, TrapKind kind, int wasmOffset, int dispat
     /** This call site, with its exception dispatch at code offset {@code dispatch}. */
     public TrapSite withDispatch(int dispatch) {
         if (!isCallSite()) throw new IllegalStateException("only a call site has an exception dispatch");
-        return new TrapSite(codeOffset, null, wasmOffset, dispatch);
+        return new TrapSite(codeOffset, null, wasmOffset, dispatch, inlined);
+    }
+
+    /** This site, inside the inlined frames {@code calls} (innermost first). */
+    public TrapSite withInlined(List<InlinedCall> calls) {
+        return new TrapSite(codeOffset, kind, wasmOffset, dispatchOffset, calls);
     }
 
     /** True when an exception raised by this call (or throw) continues at {@link #dispatchOffset()} in this function. */
@@ -49,7 +62,7 @@ public record TrapSite(int codeOffset, TrapKind kind, int wasmOffset, int dispat
     public static TrapSite decode(int codeOffset, long kindField, int wasmOffset) {
         if (kindField == 0) return callSite(codeOffset, wasmOffset);
         if (kindField >= DISPATCH_BASE && kindField - DISPATCH_BASE <= Integer.MAX_VALUE) {
-            return new TrapSite(codeOffset, null, wasmOffset, (int) (kindField - DISPATCH_BASE));
+            return new TrapSite(codeOffset, null, wasmOffset, (int) (kindField - DISPATCH_BASE), List.of());
         }
         TrapKind k = kindField <= Integer.MAX_VALUE ? TrapKind.fromCode((int) kindField) : null;
         return k == null ? null : new TrapSite(codeOffset, k, wasmOffset);

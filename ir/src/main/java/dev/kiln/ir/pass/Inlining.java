@@ -8,12 +8,11 @@ import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.frontend.WasmReader;
 import dev.kiln.ir.BackEdges;
 import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.CallSignatures;
 import dev.kiln.ir.Edge;
-import dev.kiln.ir.Effects;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrBuilder;
 import dev.kiln.ir.IrFunction;
-import dev.kiln.ir.Numerics;
 import dev.kiln.ir.Terminator;
 
 import java.util.ArrayList;
@@ -22,33 +21,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Inlining of small direct callees in native code: a {@code call} to a function defined in the same
- * module whose prepared IR is small ({@link #MAX_CALLEE_INSTRUCTIONS}), has no loop, and can neither
- * trap, call nor throw ({@link #cannotTrapOrCall}) is replaced by a copy of the callee's blocks. A
- * one-block callee is spliced into the calling block; a larger one is laid out between the calling
- * block and a new block that takes the call's results as parameters, so the layout's back-edges
- * (loops, fuel and interruption points) stay as they were.
+ * Inlining in native code: a {@code call} to a function defined in the same module whose prepared
+ * IR is small ({@link #MAX_CALLEE_INSTRUCTIONS}, or {@link #MAX_SINGLE_SITE_INSTRUCTIONS} for a
+ * function called from one place only and never named otherwise) and has no loop is replaced by a
+ * copy of the callee's blocks. A one-block callee is spliced into the calling block; a larger one is
+ * laid out between the calling block and a new block that takes the call's results as parameters,
+ * so the layout's back-edges (loops, fuel and interruption points) stay as they were.
  *
- * <p>Why only callees that cannot trap or call: a trap or a call inside inlined code would be
- * reported with the caller's frame alone (trap sites carry one function and one Wasm offset, no
- * inline chain), and an exception cannot start in such a callee, so a try_table around the call
- * stays right (the call's {@code Guarded} end becomes a jump to its normal successor). No callee
- * with a loop: its interruption checks would be the caller's. Not when fuel is metered (the
- * callee's entry consumes a unit). Recursion cannot happen (an inlined callee makes no calls).
- * The caller grows by at most {@link #MIN_GROWTH_CAP} instructions or its own size, and builds the IR of at most one
- * callee per {@link #INSTRUCTIONS_PER_BUILD} of its own instructions.
+ * <p>The copies keep where they came from ({@link InlineSites}): a trap or a call inside inlined
+ * code reports the inlined frames as the interpreter would. The callee may trap; it may call or
+ * throw only at its only call site (a wrapper around a call copied to each of its callers grew
+ * SQLite's code by a sixth and ran no faster: docs/design-changes.md). Calls in copied code are
+ * inlined in turn (up to {@link #MAX_DEPTH} deep, never into a copy of the same function). A callee that calls or throws is not inlined at a call in a try region (its calls
+ * would need the caller's handlers), nor one with a try region or a tail call of its own. No callee
+ * with a loop: its interruption checks would be the caller's. Not when fuel is metered (the callee's
+ * entry consumes a unit). The caller grows by at most {@link #MIN_GROWTH_CAP} instructions or its
+ * own size, and builds the IR of at most one callee per {@link #INSTRUCTIONS_PER_BUILD} of its own
+ * instructions.
  */
 public final class Inlining {
     /** The largest callee inlined (instructions of its prepared IR, terminators included). */
     static final int MAX_CALLEE_INSTRUCTIONS = 40;
+    /** The largest callee inlined when the call is its only one in the module and nothing else names it. */
+    static final int MAX_SINGLE_SITE_INSTRUCTIONS = 200;
+    /** The most inlined frames around a copied instruction. */
+    public static final int MAX_DEPTH = 4;
     /**
      * The most instructions inlining adds to one caller: this many, or as many as the caller has
      * (a cap that bites in the middle of a long caller would make compile time and code size jump
      * where the caller grows past it).
      */
     static final int MIN_GROWTH_CAP = 2_000;
-    /** Callees whose body has more Wasm instructions than this are not even built. */
-    private static final int MAX_CALLEE_WASM_INSTRUCTIONS = 2 * MAX_CALLEE_INSTRUCTIONS;
+    /** Callees whose body has more Wasm instructions than twice their IR cap are not even built. */
+    private static final int WASM_INSTRUCTIONS_PER_IR = 2;
     /**
      * Callees built per instruction of the caller (and {@link #MIN_BUILDS} at least): building the IR
      * of callees that turn out not to qualify then costs at most a few times what the caller itself
@@ -58,10 +63,14 @@ public final class Inlining {
     private static final int MIN_BUILDS = 4;
 
     private final ValidatedModule module;
-    /** Each callee looked at, by function index: its prepared IR when it can be inlined, else null. */
-    private final Map<Integer, IrFunction> callees = new HashMap<>();
+    /** Each callee looked at, by function index: what inlining needs to know of it, or null when it cannot be inlined. */
+    private final Map<Integer, Callee> callees = new HashMap<>();
     /** How many more callees {@link #callee} may build for the function being inlined into. */
     private int builds;
+
+    /** A callee that may be inlined: its prepared IR, and whether it calls or throws. */
+    private record Callee(IrFunction ir, boolean calls) {
+    }
 
     public Inlining(ValidatedModule module) {
         this.module = module;
@@ -78,17 +87,23 @@ public final class Inlining {
             BasicBlock b = f.blocks.get(bi);
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction call = b.instructions.get(k);
-                if (call.op != Opcode.CALL) continue;
+                if (call.op != Opcode.CALL || call.wasmOffset == -1) continue;
                 if (grown >= cap) break;
-                IrFunction callee = callee((int) call.imm, f.index);
-                if (callee == null || grown + callee.instructionCount() > cap) continue;
-                grown += callee.instructionCount();
+                int index = (int) call.imm;
+                if (index == f.index || f.inlineSites.depth(call.wasmOffset) >= MAX_DEPTH
+                        || f.inlineSites.inlinedFrom(call.wasmOffset, index)) continue;
+                Callee callee = callee(index);
+                if (callee == null || grown + callee.ir.instructionCount() > cap) continue;
+                boolean guarded = k == b.instructions.size() - 1 && b.terminator instanceof Terminator.Guarded;
+                if (guarded && callee.calls) continue;
+                grown += callee.ir.instructionCount();
                 changed = true;
-                if (callee.blocks.size() == 1) {
-                    k = splice(f, b, k, callee, renames) - 1;
+                if (callee.ir.blocks.size() == 1 && callee.ir.entry().terminator instanceof Terminator.Return) {
+                    splice(f, b, k, callee.ir, renames);
+                    k--; // the copy's own calls come next
                 } else {
-                    expand(f, bi, k, callee);
-                    break; // the rest of the block moved to the continuation, visited next but one
+                    expand(f, bi, k, callee.ir);
+                    break; // the rest of the block moved to the continuation, visited after the copied blocks
                 }
             }
         }
@@ -100,79 +115,90 @@ public final class Inlining {
         return changed;
     }
 
-    /** The prepared IR of {@code index} when a call to it from function {@code caller} can be inlined, else null. */
-    private IrFunction callee(int index, int caller) {
-        if (index == caller || index < module.module().importedFunctionCount()) return null;
+    /** What inlining needs to know of function {@code index} when a call to it can be inlined, else null. */
+    private Callee callee(int index) {
+        if (index < module.module().importedFunctionCount()) return null;
         if (callees.containsKey(index)) return callees.get(index);
         if (builds == 0) return null;
-        IrFunction g = null;
-        if (module.functionInfo(index).instructionCount() <= MAX_CALLEE_WASM_INSTRUCTIONS && mayQualify(index)) {
+        boolean onlySite = module.directCallSites(index) == 1 && !module.isDeclaredFunctionRef(index);
+        int cap = onlySite ? MAX_SINGLE_SITE_INSTRUCTIONS : MAX_CALLEE_INSTRUCTIONS;
+        Callee c = null;
+        if (module.functionInfo(index).instructionCount() <= WASM_INSTRUCTIONS_PER_IR * cap && mayQualify(index)) {
             builds--;
-            g = IrBuilder.build(module, index);
+            IrFunction g = IrBuilder.build(module, index);
             Optimizer.optimize(g);
-            if (g.instructionCount() > MAX_CALLEE_INSTRUCTIONS || !cannotTrapOrCall(g) || !BackEdges.headers(g).isEmpty()) g = null;
+            boolean calls = callsOrThrows(g);
+            if (g.instructionCount() <= cap && canBeCopied(g) && BackEdges.headers(g).isEmpty() && (onlySite || !calls)) c = new Callee(g, calls);
         }
-        callees.put(index, g);
-        return g;
+        callees.put(index, c);
+        return c;
     }
 
     /**
-     * False when the Wasm body of function {@code index} has an instruction that would keep its IR
-     * from qualifying ({@link #cannotTrapOrCall}, or a loop): read without building the IR, which most
-     * callees (they read memory or call) then never need.
+     * False when the Wasm body of function {@code index} has an instruction that keeps its IR from
+     * qualifying (a loop, a try region, a tail call): read without building the IR.
      */
     private boolean mayQualify(int index) {
         FunctionBody body = module.module().body(index);
         InstructionReader in = new InstructionReader(new WasmReader(module.module().bytes(), body.codeStart(), body.codeEnd()));
         while (!in.atEnd()) {
-            Opcode op = in.next();
-            boolean structured = switch (op) {
-                case BLOCK, IF, ELSE, END, BR, BR_IF, BR_TABLE, RETURN, NOP, DROP, LOCAL_GET, LOCAL_SET, LOCAL_TEE -> true;
+            switch (in.next()) {
+                case LOOP, TRY, TRY_TABLE, DELEGATE, RETHROW, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when the blocks of {@code g} can be copied into another function: they end in jumps,
+     * branches, br_tables, returns, traps, or throws without handlers here, and no instruction
+     * takes a caught exception.
+     */
+    static boolean canBeCopied(IrFunction g) {
+        for (BasicBlock b : g.blocks) {
+            for (Instruction i : b.instructions) if (i.op == Opcode.CATCH) return false;
+            boolean copied = switch (b.terminator) {
+                case Terminator.Jump j -> true;
+                case Terminator.Branch br -> true;
+                case Terminator.Switch s -> true;
+                case Terminator.Return r -> true;
+                case Terminator.Trap t -> true;
+                case Terminator.Throw t -> t.handlers.length == 0;
                 default -> false;
             };
-            if (!structured && !cannotTrap(op)) return false;
+            if (!copied) return false;
         }
         return true;
     }
 
-    /**
-     * True when no instruction of {@code g} can trap, call, throw or touch memory or tables: constants,
-     * global reads and writes, {@code select}, scalar arithmetic that cannot trap, SIMD arithmetic,
-     * {@code memory.size}; blocks that end in jumps, branches, br_tables and returns.
-     */
-    static boolean cannotTrapOrCall(IrFunction g) {
+    /** True when {@code g} calls or throws: inlined at a call in a try region, that would need the caller's handlers. */
+    private static boolean callsOrThrows(IrFunction g) {
         for (BasicBlock b : g.blocks) {
-            for (Instruction i : b.instructions) if (!cannotTrap(i.op)) return false;
-            if (!(b.terminator instanceof Terminator.Jump || b.terminator instanceof Terminator.Branch
-                    || b.terminator instanceof Terminator.Switch || b.terminator instanceof Terminator.Return)) return false;
+            if (b.terminator instanceof Terminator.Throw) return true;
+            for (Instruction i : b.instructions) if (CallSignatures.isCall(i.op)) return true;
         }
-        return true;
-    }
-
-    private static boolean cannotTrap(Opcode op) {
-        return switch (op) {
-            case I32_CONST, I64_CONST, F32_CONST, F64_CONST, V128_CONST, GLOBAL_GET, GLOBAL_SET, SELECT, SELECT_T, MEMORY_SIZE -> true;
-            default -> (Numerics.isScalarNumeric(op) || op.isSimd() && !Effects.addressesMemory(op))
-                    && Effects.isPure(op) && !Effects.trapsOnOperandsAlone(op);
-        };
+        return false;
     }
 
     /**
-     * Replaces the call at {@code b.instructions[k]} by the one block of {@code callee}; returns the
-     * index after the copied instructions. The call's results are renamed to the returned values.
+     * Replaces the call at {@code b.instructions[k]} by the one block of {@code callee}, which returns.
+     * The call's results are renamed to the returned values.
      */
-    private static int splice(IrFunction f, BasicBlock b, int k, IrFunction callee, List<int[]> renames) {
+    private static void splice(IrFunction f, BasicBlock b, int k, IrFunction callee, List<int[]> renames) {
         Instruction call = b.instructions.get(k);
         int[] map = valueMap(f, callee, call);
         BasicBlock body = callee.entry();
         List<Instruction> copied = new ArrayList<>(body.instructions.size());
-        for (Instruction i : body.instructions) copied.add(copy(i, map, call.wasmOffset));
+        for (Instruction i : body.instructions) copied.add(copy(f, callee, i, map, call.wasmOffset));
         b.instructions.remove(k);
         b.instructions.addAll(k, copied);
         int[] returned = ((Terminator.Return) body.terminator).values;
         for (int r = 0; r < returned.length; r++) renames.add(new int[] {call.result(r), map[returned[r]]});
         if (k + copied.size() == b.instructions.size()) unguard(b);
-        return k + copied.size();
     }
 
     /**
@@ -202,8 +228,8 @@ public final class Inlining {
         }
         for (BasicBlock cb : callee.blocks) {
             BasicBlock nb = copies.get(cb.id);
-            for (Instruction i : cb.instructions) nb.instructions.add(copy(i, map, call.wasmOffset));
-            nb.terminator = copy(cb.terminator, map, copies, cont);
+            for (Instruction i : cb.instructions) nb.instructions.add(copy(f, callee, i, map, call.wasmOffset));
+            nb.terminator = copy(f, callee, cb.terminator, map, copies, cont, call.wasmOffset);
         }
         b.terminator = new Terminator.Jump(new Edge(copies.get(callee.entry().id), new int[0]));
         List<BasicBlock> placed = new ArrayList<>(callee.blocks.size() + 1);
@@ -234,12 +260,18 @@ public final class Inlining {
         return t;
     }
 
-    private static Instruction copy(Instruction i, int[] map, int wasmOffset) {
-        return new Instruction(i.op, mapped(i.args(), map), mapped(i.results(), map), i.imm, i.imm2(), wasmOffset);
+    /** A copy of {@code callee}'s instruction {@code i} for a call at location {@code callLocation} of {@code f}. */
+    private static Instruction copy(IrFunction f, IrFunction callee, Instruction i, int[] map, int callLocation) {
+        return new Instruction(i.op, mapped(i.args(), map), mapped(i.results(), map), i.imm, i.imm2(),
+                f.inlineSites.inline(callee.index, callee.inlineSites, i.wasmOffset, callLocation));
     }
 
-    private static Terminator copy(Terminator t, int[] map, Map<Integer, BasicBlock> copies, BasicBlock cont) {
+    private static Terminator copy(IrFunction f, IrFunction callee, Terminator t, int[] map, Map<Integer, BasicBlock> copies,
+                                   BasicBlock cont, int callLocation) {
         return switch (t) {
+            case Terminator.Trap trap -> new Terminator.Trap(trap.kind,
+                    f.inlineSites.inline(callee.index, callee.inlineSites, trap.wasmOffset, callLocation));
+            case Terminator.Throw th -> new Terminator.Throw(copy(f, callee, th.instruction, map, callLocation), th.handlers);
             case Terminator.Jump j -> new Terminator.Jump(copy(j.target, map, copies));
             case Terminator.Branch br -> new Terminator.Branch(map[br.condition], copy(br.ifTrue, map, copies), copy(br.ifFalse, map, copies));
             case Terminator.Switch s -> {

@@ -2,6 +2,7 @@ package dev.kiln.tests.fuzz.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
@@ -160,6 +161,24 @@ public final class WasmtimeOracle implements AutoCloseable {
         byte[] stdout = Base64.getDecoder().decode(a.path("stdout").asText());
         String trap = a.has("trap") ? a.path("trap").asText() + ": " + a.path("message").asText() : null;
         return new WasiRun(a.path("exit").asInt(-1), trap, stdout);
+    }
+
+    /**
+     * The Wasm stack of the trap {@code export(args)} (i32 arguments) of a fresh instance of {@code wasm} makes
+     * under wasmtime, innermost first: each frame's function index and module offset; null when it does not trap.
+     */
+    public List<int[]> trapFrames(byte[] wasm, String export, int... args) {
+        JsonNode made = request(command("instantiate").put("wasm", Base64.getEncoder().encodeToString(wasm)));
+        if (!made.path("ok").asBoolean()) throw new EngineUnavailableException("instantiate failed: " + made.path("error").asText(), null);
+        ObjectNode req = command("call").put("name", export);
+        ArrayNode as = req.putArray("args");
+        for (int a : args) as.add("0x" + Integer.toHexString(a));
+        JsonNode a = request(req);
+        if (!a.path("ok").asBoolean()) throw new EngineUnavailableException("call failed: " + a.path("error").asText(), null);
+        if (!a.has("trap")) return null;
+        List<int[]> frames = new ArrayList<>();
+        a.path("frames").forEach(f -> frames.add(new int[] {f.get(0).asInt(), f.get(1).asInt()}));
+        return frames;
     }
 
     /** A WASI program's run under wasmtime: its exit status (-1 after a trap), the trap (else null) and its stdout. */
