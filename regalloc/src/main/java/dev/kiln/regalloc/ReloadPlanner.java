@@ -1,5 +1,6 @@
 package dev.kiln.regalloc;
 
+import dev.kiln.frontend.Opcode;
 import dev.kiln.frontend.ValType;
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.Edge;
@@ -19,8 +20,9 @@ import java.util.Map;
  * <ul>
  *   <li>over a whole loop that reads a value defined before it: loaded once at the end of the block
  *       laid out before the header (its only way in), held to the last back edge;</li>
- *   <li>over each run of two or more reads of a value in one block not covered so: loaded before
- *       the first, held to the last (cut at calls when no register that survives them is free).</li>
+ *   <li>over each run of two or more reads of a value along a trace ({@link #runs}) not covered so:
+ *       loaded before the first, held to the last (to the select or branch a last comparison may be lowered with,
+ *       where the register is free that far; cut at calls when no register that survives them is free).</li>
  * </ul>
  * A register is free over a stretch when no value's interval, head or earlier piece holds it
  * there, no instruction there uses it as scratch, and a call there does not clobber it. Registers
@@ -61,8 +63,9 @@ final class ReloadPlanner {
         for (int v = 0; v < loc.length && !any; v++) any = p.spilled(v);
         if (!any) return p.reloads;
         p.occupancy = new RegisterOccupancy(loc, live, heads);
-        if (!catches) p.loops();
-        p.runs();
+        List<List<Integer>> preds = p.predecessors();
+        if (!catches) p.loops(preds);
+        p.runs(preds, catches);
         return p.reloads;
     }
 
@@ -73,14 +76,20 @@ final class ReloadPlanner {
 
     // ---- loops ----
 
-    private void loops() {
+    /** For each block by layout index, the layout indices of the blocks with an edge to it (one per edge). */
+    private List<List<Integer>> predecessors() {
         int n = f.blocks.size();
-        int[] lastSource = live.loops().lastSources();
         Map<Integer, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) index.put(f.blocks.get(i).id, i);
         List<List<Integer>> preds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) preds.add(new ArrayList<>(2));
         for (int i = 0; i < n; i++) for (Edge e : f.blocks.get(i).terminator.edges()) preds.get(index.get(e.target.id)).add(i);
+        return preds;
+    }
+
+    private void loops(List<List<Integer>> preds) {
+        int n = f.blocks.size();
+        int[] lastSource = live.loops().lastSources();
         // nested loops read their blocks once per level: bounded, so a deep nest stays linear
         long budget = WORK_PER_POSITION * (long) order.size();
         for (int h = 1; h < n && budget > 0; h++) {
@@ -135,39 +144,85 @@ final class ReloadPlanner {
         for (int[] c : candidates) take(c[0], from, to);
     }
 
-    // ---- runs in a block ----
+    // ---- runs along a trace ----
 
-    private void runs() {
-        for (BasicBlock b : f.blocks) {
-            Map<Integer, List<Integer>> reads = new LinkedHashMap<>();
+    /**
+     * The runs of reads along each trace: blocks laid out one after the other, each after the first
+     * entered only from the one before it (so a register loaded in one still holds the value in the
+     * next); a block of its own in a function that catches exceptions.
+     */
+    private void runs(List<List<Integer>> preds, boolean catches) {
+        Map<Integer, List<Integer>> reads = new LinkedHashMap<>();
+        Map<Integer, Integer> ends = new HashMap<>();
+        int traceStart = 0;
+        for (int i = 0; i < f.blocks.size(); i++) {
+            BasicBlock b = f.blocks.get(i);
+            boolean continues = i > 0 && !catches && preds.get(i).size() == 1 && preds.get(i).getFirst() == i - 1;
+            if (!continues) {
+                takeRuns(reads, ends, traceStart, order.blockStart(b) - 1);
+                reads.clear();
+                ends.clear();
+                traceStart = order.blockStart(b);
+            }
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction ins = b.instructions.get(k);
-                for (int a = 0; a < ins.argCount(); a++) read(reads, ins.arg(a), order.instructionUse(b, k));
+                int at = order.instructionUse(b, k);
+                for (int a = 0; a < ins.argCount(); a++) if (read(reads, ins.arg(a), at)) ends.put(ins.arg(a), consumer(b, at));
             }
             int tu = order.terminatorUse(b);
-            for (int v : b.terminator.operands()) read(reads, v, tu);
-            for (Edge e : b.terminator.edges()) for (int v : e.args) read(reads, v, tu);
-            for (Map.Entry<Integer, List<Integer>> e : reads.entrySet()) {
-                int v = e.getKey();
-                List<Integer> ps = e.getValue();
-                if (ps.size() < 2 || reloads.overlaps(v, order.blockStart(b), order.blockEnd(b))) continue;
-                if (take(v, ps.getFirst(), ps.getLast())) continue;
-                int first = 0; // no register for the whole run: its stretches between calls
-                for (int k = 1; k <= ps.size(); k++) {
-                    if (k == ps.size() || live.callBetween(ps.get(k - 1), ps.get(k))) {
-                        if (k - first >= 2) take(v, ps.get(first), ps.get(k - 1));
-                        first = k;
-                    }
+            for (int v : b.terminator.operands()) if (read(reads, v, tu)) ends.put(v, tu);
+            for (Edge e : b.terminator.edges()) for (int v : e.args) if (read(reads, v, tu)) ends.put(v, tu);
+        }
+        takeRuns(reads, ends, traceStart, order.size() - 1);
+    }
+
+    /**
+     * A piece for each value read at two positions or more of a trace ({@code traceStart..traceEnd}),
+     * from its first read to its last (to where a last comparison may be lowered, {@code ends}, when
+     * the register is free that far), or else one per stretch between calls.
+     */
+    private void takeRuns(Map<Integer, List<Integer>> reads, Map<Integer, Integer> ends, int traceStart, int traceEnd) {
+        for (Map.Entry<Integer, List<Integer>> e : reads.entrySet()) {
+            int v = e.getKey();
+            List<Integer> ps = e.getValue();
+            if (ps.size() < 2 || reloads.overlaps(v, traceStart, traceEnd)) continue;
+            int end = ends.get(v);
+            if (end > ps.getLast() && take(v, ps.getFirst(), end)) continue;
+            if (take(v, ps.getFirst(), ps.getLast())) continue;
+            int first = 0; // no register for the whole run: its stretches between calls
+            for (int k = 1; k <= ps.size(); k++) {
+                if (k == ps.size() || live.callBetween(ps.get(k - 1), ps.get(k))) {
+                    if (k - first >= 2) take(v, ps.get(first), ps.get(k - 1));
+                    first = k;
                 }
             }
         }
     }
 
-    /** Notes a read of {@code v} at {@code position} when it would read the value's home slot (each position once). */
-    private void read(Map<Integer, List<Integer>> reads, int v, int position) {
-        if (!spilled(v) || position <= heads.end(v)) return;
+    /**
+     * Where the instruction at {@code position} in {@code b} may really be lowered: a comparison whose
+     * result only the next select or the block's branch reads may be lowered there, with that
+     * consumer (a backend fuses the two), so its operands are read at the consumer's position.
+     * {@code position} itself otherwise.
+     */
+    private int consumer(BasicBlock b, int position) {
+        int k = (position - order.instructionUse(b, 0)) / 2;
+        if (k < 0 || k >= b.instructions.size() || b.instructions.get(k).resultCount() != 1) return position;
+        int result = b.instructions.get(k).result();
+        if (k + 1 < b.instructions.size()) {
+            Instruction next = b.instructions.get(k + 1);
+            boolean select = next.op == Opcode.SELECT || next.op == Opcode.SELECT_T;
+            return select && next.arg(2) == result ? order.instructionUse(b, k + 1) : position;
+        }
+        return b.terminator instanceof Terminator.Branch br && br.condition == result ? order.terminatorUse(b) : position;
+    }
+
+    /** Notes a read of {@code v} at {@code position} when it would read the value's home slot (each position once); true if so. */
+    private boolean read(Map<Integer, List<Integer>> reads, int v, int position) {
+        if (!spilled(v) || position <= heads.end(v)) return false;
         List<Integer> ps = reads.computeIfAbsent(v, x -> new ArrayList<>(4));
         if (ps.isEmpty() || ps.getLast() != position) ps.add(position);
+        return true;
     }
 
     // ---- registers ----

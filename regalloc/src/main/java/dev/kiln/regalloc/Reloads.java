@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The later pieces of spilled values: stretches in which a value whose home is a stack slot is read
- * from a register it was loaded into once, at the stretch's first position (a run of reads in one
- * block, or a whole loop from the end of the block before its header). The driver loads the value
+ * from a register it was loaded into once, at the stretch's first position (a run of reads along
+ * straight-line blocks, or a whole loop from the end of the block before its header). The driver loads the value
  * from its home slot into the register before lowering what is at that position; reads up to the
  * stretch's end use the register. The slot keeps the value all along (its definition stored it), so
  * nothing is stored back. Kept sparse: most values have no piece.

@@ -40,6 +40,12 @@ class ReloadsTest {
               (i32.xor (i32.mul (local.get $x) (i32.rotl (local.get $y) (local.get $x))) (i32.rotr (local.get $y) (local.get $x)))
             """);
 
+    /** x read once in the entry block and once in the block of the if's arm, entered only from it. */
+    private static final String TRACE = pressureThen("""
+              (i32.add (i32.rotl (local.get $y) (local.get $x))
+                       (if (result i32) (local.get $y) (then (i32.div_u (local.get $y) (local.get $x))) (else (local.get $y))))
+            """);
+
     private static final int X = 0; // the first parameter
 
     @Test
@@ -60,25 +66,54 @@ class ReloadsTest {
 
     @Test
     void aRunOfReadsInOneBlockIsLoadedOnce() {
-        IrFunction f = prepared(ValidatedModule.of(Wat.compile(RUN)), 0);
-        Allocation a = LinearScan.allocate(f, TINY);
-        AllocationChecker.check(a, TINY);
-        assertTrue(Location.isSlot(a.location(X)), describe(a));
-        LinearOrder order = a.liveIntervals().order();
-        List<Integer> reads = new ArrayList<>();
-        BasicBlock b = f.entry();
-        for (int k = 0; k < b.instructions.size(); k++) {
-            for (int j = 0; j < b.instructions.get(k).argCount(); j++) if (b.instructions.get(k).arg(j) == X) reads.add(order.instructionUse(b, k));
-        }
+        Allocation a = spilledX(RUN);
+        List<Integer> reads = readsOfX(a, new ArrayList<>());
         assertEquals(3, reads.size(), describe(a));
         assertEquals(List.of(X), reloads(a, reads.getFirst()), "x is loaded before its first read:\n" + describe(a));
         for (int p : reads) assertTrue(Location.isRegister(a.location(X, p)), "x at " + p + ":\n" + describe(a));
-        assertEquals(3, SplitHeadsTest.slotReads(f, withoutReloads(a), true) - SplitHeadsTest.slotReads(f, a, true), describe(a));
+        assertEquals(3, SplitHeadsTest.slotReads(a.function(), withoutReloads(a), true) - SplitHeadsTest.slotReads(a.function(), a, true),
+                describe(a));
+    }
+
+    @Test
+    void aRunGoesOnIntoABlockEnteredOnlyFromTheOneBeforeIt() {
+        Allocation a = spilledX(TRACE);
+        List<BasicBlock> blocks = new ArrayList<>();
+        List<Integer> reads = readsOfX(a, blocks);
+        assertEquals(2, blocks.size(), "x is read in two blocks:\n" + describe(a));
+        assertEquals(List.of(X), reloads(a, reads.getFirst()), "x is loaded before its first read:\n" + describe(a));
+        for (int p : reads) assertTrue(Location.isRegister(a.location(X, p)), "x at " + p + ":\n" + describe(a));
+        assertEquals(1, a.reloadCount(), describe(a));
+    }
+
+    /** The function of {@code wat} allocated over {@link LinearScanTest#TINY} and checked; x is spilled. */
+    private static Allocation spilledX(String wat) {
+        IrFunction f = prepared(ValidatedModule.of(Wat.compile(wat)), 0);
+        Allocation a = LinearScan.allocate(f, TINY);
+        AllocationChecker.check(a, TINY);
+        assertTrue(Location.isSlot(a.location(X)), describe(a));
+        return a;
+    }
+
+    /** The positions of the instructions reading x, in layout order; the blocks they are in go to {@code blocks}. */
+    private static List<Integer> readsOfX(Allocation a, List<BasicBlock> blocks) {
+        LinearOrder order = a.liveIntervals().order();
+        List<Integer> reads = new ArrayList<>();
+        for (BasicBlock b : a.function().blocks) {
+            for (int k = 0; k < b.instructions.size(); k++) {
+                for (int j = 0; j < b.instructions.get(k).argCount(); j++) {
+                    if (b.instructions.get(k).arg(j) != X) continue;
+                    reads.add(order.instructionUse(b, k));
+                    if (!blocks.contains(b)) blocks.add(b);
+                }
+            }
+        }
+        return reads;
     }
 
     @Test
     void theCheckerAcceptsTheReloadsAndRejectsAPieceInARegisterThatIsTaken() {
-        for (String wat : List.of(LOOP, RUN)) {
+        for (String wat : List.of(LOOP, RUN, TRACE)) {
             IrFunction f = prepared(ValidatedModule.of(Wat.compile(wat)), 0);
             Allocation a = LinearScan.allocate(f, TINY);
             AllocationChecker.check(a, TINY);
