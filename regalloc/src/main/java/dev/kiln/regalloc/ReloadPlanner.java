@@ -44,6 +44,8 @@ final class ReloadPlanner {
     private final LinearOrder order;
     private final Reloads reloads = new Reloads();
     private RegisterOccupancy occupancy;
+    /** The values at home in a stack slot whose class has registers: the ones that may get pieces. */
+    private final BitSet spilled = new BitSet();
 
     private ReloadPlanner(IrFunction f, RegisterFile rf, LiveIntervals live, int[] loc, SplitHeads heads, BitSet usedRegisters) {
         this.f = f;
@@ -59,9 +61,12 @@ final class ReloadPlanner {
     static Reloads plan(IrFunction f, RegisterFile rf, LiveIntervals live, int[] loc, SplitHeads heads, BitSet usedRegisters,
                         boolean catches) {
         ReloadPlanner p = new ReloadPlanner(f, rf, live, loc, heads, usedRegisters);
-        boolean any = false;
-        for (int v = 0; v < loc.length && !any; v++) any = p.spilled(v);
-        if (!any) return p.reloads;
+        Map<Integer, Boolean> hasRegisters = new HashMap<>(4);
+        for (int v = 0; v < loc.length; v++) {
+            if (!Location.isSlot(loc[v]) || !live.isLive(v)) continue;
+            if (hasRegisters.computeIfAbsent(rf.classOf(f.typeOf(v)), c -> rf.allocatable(c).length > 0)) p.spilled.set(v);
+        }
+        if (p.spilled.isEmpty()) return p.reloads;
         p.occupancy = new RegisterOccupancy(loc, live, heads);
         List<List<Integer>> preds = p.predecessors();
         if (!catches) p.loops(preds);
@@ -69,10 +74,6 @@ final class ReloadPlanner {
         return p.reloads;
     }
 
-    /** A value at home in a stack slot whose class has registers. */
-    private boolean spilled(int v) {
-        return Location.isSlot(loc[v]) && live.isLive(v) && rf.allocatable(rf.classOf(f.typeOf(v))).length > 0;
-    }
 
     // ---- loops ----
 
@@ -127,16 +128,16 @@ final class ReloadPlanner {
             for (int p : b.params) definedInside.set(p);
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction ins = b.instructions.get(k);
-                for (int a = 0; a < ins.argCount(); a++) reads.merge(ins.arg(a), 1, Integer::sum);
+                for (int a = 0; a < ins.argCount(); a++) if (spilled.get(ins.arg(a))) reads.merge(ins.arg(a), 1, Integer::sum);
                 for (int r : ins.results()) definedInside.set(r);
             }
-            for (int v : b.terminator.operands()) reads.merge(v, 1, Integer::sum);
-            for (Edge e : b.terminator.edges()) for (int v : e.args) reads.merge(v, 1, Integer::sum);
+            for (int v : b.terminator.operands()) if (spilled.get(v)) reads.merge(v, 1, Integer::sum);
+            for (Edge e : b.terminator.edges()) for (int v : e.args) if (spilled.get(v)) reads.merge(v, 1, Integer::sum);
         }
         List<int[]> candidates = new ArrayList<>();
         for (Map.Entry<Integer, Integer> e : reads.entrySet()) {
             int v = e.getKey();
-            if (!spilled(v) || definedInside.get(v) || heads.end(v) >= from - 1 || reloads.overlaps(v, from - 1, to)) continue;
+            if (!spilled.get(v) || definedInside.get(v) || heads.end(v) >= from - 1 || reloads.overlaps(v, from - 1, to)) continue;
             if (live.start(v) >= from - 1 || live.end(v) < order.blockStart(f.blocks.get(h))) continue;
             candidates.add(new int[] {v, e.getValue()});
         }
@@ -219,7 +220,7 @@ final class ReloadPlanner {
 
     /** Notes a read of {@code v} at {@code position} when it would read the value's home slot (each position once); true if so. */
     private boolean read(Map<Integer, List<Integer>> reads, int v, int position) {
-        if (!spilled(v) || position <= heads.end(v)) return false;
+        if (!spilled.get(v) || position <= heads.end(v)) return false;
         List<Integer> ps = reads.computeIfAbsent(v, x -> new ArrayList<>(4));
         if (ps.isEmpty() || ps.getLast() != position) ps.add(position);
         return true;

@@ -14,6 +14,7 @@ import java.util.Map;
  * nothing is stored back. Kept sparse: most values have no piece.
  */
 final class Reloads {
+    private static final int[] NONE = new int[0];
     private final BitSet has = new BitSet();
     /** For each value with pieces: {@code register, from, to} triples, by {@code from}. */
     private final Map<Integer, int[]> pieces = new HashMap<>();
@@ -62,8 +63,9 @@ final class Reloads {
 
     /** The values loaded into a register at {@code position} (empty when none). */
     int[] at(int position) {
+        if (count == 0) return NONE;
         int[] vs = at.get(position);
-        return vs == null ? new int[0] : vs.clone();
+        return vs == null ? NONE : vs.clone();
     }
 
     /** The number of pieces. */
