@@ -108,12 +108,13 @@ public abstract class MachineFunction<L> {
             List<Instruction> code = b.instructions;
             for (int k = 0; k < code.size(); k++) {
                 Instruction i = code.get(k);
+                position = order.instructionUse(b, k);
+                reload();
                 if (i == fused) continue;
                 if (k + 1 < code.size() && fusesWithSelect(i, code.get(k + 1))) {
                     selectCompare = i; // lowered by the select, on whose flags it decides
                     continue;
                 }
-                position = order.instructionUse(b, k);
                 if (CallSignatures.isCall(i.op)) call(i, k == code.size() - 1 && b.terminator instanceof Terminator.Guarded);
                 else if (i.op == Opcode.CATCH) takeCaught(i);
                 else lower(i);
@@ -121,6 +122,7 @@ public abstract class MachineFunction<L> {
                 selectCompare = null;
             }
             position = order.terminatorUse(b);
+            reload();
             terminator(b, next, fused);
         }
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
@@ -144,6 +146,14 @@ public abstract class MachineFunction<L> {
 
     public final boolean inRegister(int v) {
         return Location.isRegister(location(v));
+    }
+
+    /**
+     * Before what is at the position being lowered: each spilled value read from a register from here
+     * on ({@link Allocation#reloadsAt}) is loaded into it from its home slot.
+     */
+    private void reload() {
+        for (int v : alloc.reloadsAt(position)) move(alloc.location(v), alloc.location(v, position), type(v));
     }
 
     /** After an instruction: each result written to a head register ({@link Allocation#head}) is stored to its home slot too. */

@@ -13,11 +13,18 @@ public final class Allocation {
     private final boolean[] unallocated;
     private final LiveIntervals liveIntervals;
     private final SplitHeads heads;
+    private final Reloads reloads;
 
     Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters, boolean[] unallocated,
                LiveIntervals liveIntervals, SplitHeads heads) {
+        this(function, locations, slotCount, usedRegisters, unallocated, liveIntervals, heads, new Reloads());
+    }
+
+    Allocation(IrFunction function, int[] locations, int slotCount, BitSet usedRegisters, boolean[] unallocated,
+               LiveIntervals liveIntervals, SplitHeads heads, Reloads reloads) {
         this.function = function;
         this.heads = heads;
+        this.reloads = reloads;
         this.liveIntervals = liveIntervals;
         this.locations = locations;
         this.slotCount = slotCount;
@@ -44,12 +51,31 @@ public final class Allocation {
 
     /**
      * Where the value is read at {@code position} ({@link LinearOrder}): its head register up to the
-     * head's end, its home location after. The definition ({@code position} its instruction's use
-     * position) writes the head register when there is one.
+     * head's end, the register of a piece it was reloaded into ({@link #reloadsAt}) within the piece,
+     * its home location elsewhere. The definition ({@code position} its instruction's use position)
+     * writes the head register when there is one.
      */
     public int location(int value, int position) {
         if (heads.has(value) && position <= heads.end(value)) return heads.register(value);
+        if (reloads.has(value)) {
+            int r = reloads.register(value, position);
+            if (r != Location.NONE) return r;
+        }
         return locations[value];
+    }
+
+    /**
+     * The values loaded from their home slot into a register just before what is at {@code position}
+     * is lowered (an instruction's use position, or a terminator's): from there on, up to the end of the
+     * piece, {@link #location(int, int)} is that register. Empty for most positions.
+     */
+    public int[] reloadsAt(int position) {
+        return reloads.at(position);
+    }
+
+    /** The number of stretches in which a spilled value is read from a register it was reloaded into. */
+    public int reloadCount() {
+        return reloads.size();
     }
 
     /**

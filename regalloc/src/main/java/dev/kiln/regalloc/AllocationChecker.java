@@ -17,7 +17,8 @@ import java.util.Map;
  * holds along every path (edge moves bind parameters in parallel; calls clobber the registers the
  * register file says they clobber; paths that disagree about a location make it unknown) and
  * checks that every use finds its value in the value's location at the use's position (a split
- * value's head register up to the head's end, its home slot after; its definition writes both).
+ * value's head register up to the head's end, its home slot after; its definition writes both; a
+ * reload, {@link Allocation#reloadsAt}, reads the home slot and writes its piece's register).
  * Used by tests.
  */
 public final class AllocationChecker {
@@ -45,6 +46,7 @@ public final class AllocationChecker {
             for (int k = 0; k < b.instructions.size(); k++) {
                 Instruction i = b.instructions.get(k);
                 int at = order.instructionUse(b, k);
+                reload(a, copyOf, state, at, b);
                 for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); expect(a, copyOf, state, arg, at, b, IrPrinter.instruction(i)); }
                 long scratch = rf.scratchClobbers(i);
                 for (int kArg = 0; kArg < i.argCount(); kArg++) { int arg = i.arg(kArg); notScratch(a, arg, at, scratch, b, IrPrinter.instruction(i)); }
@@ -59,6 +61,7 @@ public final class AllocationChecker {
                 }
             }
             int at = order.terminatorUse(b);
+            reload(a, copyOf, state, at, b);
             for (int v : b.terminator.operands()) expect(a, copyOf, state, v, at, b, "terminator");
             long scratch = rf.scratchClobbers(b.terminator);
             for (int v : b.terminator.operands()) notScratch(a, v, at, scratch, b, "terminator");
@@ -81,6 +84,14 @@ public final class AllocationChecker {
                     if (!work.contains(e.target)) work.add(e.target);
                 }
             }
+        }
+    }
+
+    /** The loads before the code at {@code at}: each value must be in its home slot, and its piece's register then holds it. */
+    private static void reload(Allocation a, int[] copyOf, Map<Integer, Integer> state, int at, BasicBlock b) {
+        for (int v : a.reloadsAt(at)) {
+            expectIn(a, copyOf, state, v, a.location(v), b, "a reload");
+            state.put(a.location(v, at), v);
         }
     }
 
@@ -137,6 +148,10 @@ public final class AllocationChecker {
     private static void expect(Allocation a, int[] copyOf, Map<Integer, Integer> state, int v, int at, BasicBlock b, String where) {
         int l = a.location(v, at);
         if (l == Location.NONE && a.isUnallocated(v)) return; // encoded as an immediate, never read from a location
+        expectIn(a, copyOf, state, v, l, b, where);
+    }
+
+    private static void expectIn(Allocation a, int[] copyOf, Map<Integer, Integer> state, int v, int l, BasicBlock b, String where) {
         Integer held = state.get(l);
         if (l == Location.NONE || held == null || !holds(copyOf, held, v)) {
             throw new IllegalStateException("allocation error in function " + a.function().index + ", " + b + " at " + where

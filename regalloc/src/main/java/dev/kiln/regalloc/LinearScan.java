@@ -232,7 +232,8 @@ public final class LinearScan {
             active.add(v);
             if (Location.isRegister(l) && !isPrecolored(v)) inRegisters.add(v);
         }
-        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live, heads);
+        Reloads reloads = ReloadPlanner.plan(f, rf, live, loc, heads, usedRegisters, liveIntoLanding != null);
+        return new Allocation(f, loc, maxSlot, usedRegisters, unallocated, live, heads, reloads);
     }
 
     private boolean isPrecolored(int v) {

@@ -107,12 +107,23 @@ public final class LiveIntervals {
      * inside the value's interval: its operands end at its position, its results start one after.
      */
     public boolean scratchClobbered(int register, int v) {
+        return scratchBetween(register, start[v] - 1, end[v]);
+    }
+
+    /** True when an instruction that overwrites {@code register} as scratch is recorded at a position {@code from..to}. */
+    boolean scratchBetween(int register, int from, int to) {
         if (register >= 64) return false;
         int[] ps = scratchPositions[register];
-        int from = start[v] - 1;
         int i = Arrays.binarySearch(ps, from);
         if (i < 0) i = -i - 1;
-        return i < ps.length && ps[i] <= end[v];
+        return i < ps.length && ps[i] <= to;
+    }
+
+    /** True when a call is at a position {@code from..to-1} (a value read from a register at {@code to} survives it). */
+    boolean callBetween(int from, int to) {
+        int i = Arrays.binarySearch(callPositions, from);
+        if (i < 0) i = -i - 1;
+        return i < callPositions.length && callPositions[i] < to;
     }
 
     /** Operations that call out (clobbering caller-saved registers). */

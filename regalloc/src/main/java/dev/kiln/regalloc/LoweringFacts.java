@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li>how many times each value is used;</li>
  *   <li>the loop headers ({@link BackEdges}), and which of them need no interruption check ({@link ShortLoops});</li>
  *   <li>the blocks that need no code (no instructions, a jump whose parameter moves are all
- *       no-ops under the allocation), and where a jump to such a block really goes.</li>
+ *       no-ops under the allocation, no reload), and where a jump to such a block really goes.</li>
  * </ul>
  */
 public final class LoweringFacts {
@@ -56,10 +56,13 @@ public final class LoweringFacts {
         this.shortLoops = ShortLoops.headers(f);
         this.empty = new boolean[f.blockIdCount()];
         this.destination = new BasicBlock[f.blockIdCount()];
+        LinearOrder order = alloc.liveIntervals().order();
         for (BasicBlock b : f.blocks) {
-            // a loop header or a fuel point keeps its code: it has checks of its own
+            // a loop header or a fuel point keeps its code: it has checks of its own; a block that reloads
+            // values before the loop it enters keeps its loads
             empty[b.id] = b != f.entry() && b.params.length == 0 && b.instructions.isEmpty() && !b.fuelPoint
-                    && !loopHeaders.get(b.id) && b.terminator instanceof Terminator.Jump j && movesAreNoOps(j.target);
+                    && !loopHeaders.get(b.id) && b.terminator instanceof Terminator.Jump j && movesAreNoOps(j.target)
+                    && alloc.reloadsAt(order.terminatorUse(b)).length == 0;
         }
         for (BasicBlock b : f.blocks) {
             BasicBlock d = b;

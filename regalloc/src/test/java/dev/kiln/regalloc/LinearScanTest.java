@@ -191,7 +191,7 @@ class LinearScanTest {
 
     @Test
     void everyCorpusFunctionAllocatesCorrectlyWithSlotsAndWithFewRegisters() throws Exception {
-        int functions = 0, rematerialised = 0, splitValues = 0, fewerSlotReads = 0;
+        int functions = 0, rematerialised = 0, splitValues = 0, fewerSlotReads = 0, reloads = 0, slotReads = 0, slotReadsWithout = 0;
         List<Path> files = SharedData.specModules();
         for (Path p : files) {
             ValidatedModule vm;
@@ -211,6 +211,9 @@ class LinearScanTest {
                     }
                     splitValues += a.splitCount();
                     if (SplitHeadsTest.slotReads(f, a, true) < SplitHeadsTest.slotReads(f, a, false)) fewerSlotReads++;
+                    reloads += a.reloadCount();
+                    slotReads += SplitHeadsTest.slotReads(f, a, true);
+                    slotReadsWithout += SplitHeadsTest.slotReads(f, ReloadsTest.withoutReloads(a), true);
                 }
                 IrFunction split = prepared(vm, i);
                 new LoopSplitting(registers(TINY)).run(split);
@@ -222,6 +225,9 @@ class LinearScanTest {
                 } catch (IllegalStateException e) {
                     throw new AssertionError(p + " function " + i + " split at loops and calls: " + e.getMessage() + "\n" + describe(a), e);
                 }
+                reloads += a.reloadCount();
+                slotReads += SplitHeadsTest.slotReads(split, a, true);
+                slotReadsWithout += SplitHeadsTest.slotReads(split, ReloadsTest.withoutReloads(a), true);
                 rematerialised += Rematerialisation.spilledConstants(split, a).isEmpty() ? 0 : 1;
                 Allocation r = Rematerialisation.allocate(split, TINY, g -> null);
                 try {
@@ -238,6 +244,10 @@ class LinearScanTest {
         // split heads (SplitHeadsTest): the spec functions are small, few spill at all
         assertTrue(splitValues >= 10, "values split " + splitValues);
         assertTrue(fewerSlotReads >= 5, "functions reading fewer slots " + fewerSlotReads);
+        // reloads (ReloadsTest): spilled values read from a register again after one load
+        System.out.println("reloads " + reloads + ", slot reads " + slotReads + " against " + slotReadsWithout);
+        assertTrue(reloads >= 5, "reloads " + reloads);
+        assertTrue(slotReads < slotReadsWithout, "slot reads " + slotReads + " with reloads, " + slotReadsWithout + " without");
     }
 
     /** TINY, but division overwrites register 0 as scratch (as x86-64's div overwrites RAX). */

@@ -8,9 +8,15 @@ import dev.kiln.backend.x64.X64RegisterFile;
 import dev.kiln.frontend.ValidatedModule;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.pass.Preparation;
+import dev.kiln.ir.BasicBlock;
+import dev.kiln.ir.Instruction;
+import dev.kiln.regalloc.Allocation;
 import dev.kiln.regalloc.AllocationChecker;
+import dev.kiln.regalloc.LinearOrder;
+import dev.kiln.regalloc.Location;
 import dev.kiln.regalloc.RegisterFile;
 import dev.kiln.tests.wasi.CPrograms;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +56,34 @@ class RealProgramAllocationTest {
         if (Files.isRegularFile(SQLITE)) checked += check("sqlite", Files.readAllBytes(SQLITE), errors);
         assertEquals(List.of(), errors);
         assertTrue(checked > 2000, "checked " + checked + " allocations");
+    }
+
+    /**
+     * Spilled values are read from a register again after a reload (once per run of reads in a block,
+     * once before a loop): on SQLite as x86-64 allocates it, a sizeable share of the reads that would
+     * otherwise go to a stack slot.
+     */
+    @Test
+    void sqlitesSpilledValuesAreReadFromRegistersAfterReloads() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(SQLITE), "bench/realworld/build-sqlite.sh has not been run");
+        ValidatedModule vm = ValidatedModule.of(Files.readAllBytes(SQLITE));
+        long slot = 0, reloaded = 0;
+        for (int f = vm.module().importedFunctionCount(); f < vm.module().functionCount(); f++) {
+            Allocation a = X64Backend.INSTANCE.allocate(Preparation.forBackend(vm, f, CodeOptions.DEFAULT));
+            LinearOrder order = a.liveIntervals().order();
+            for (BasicBlock b : a.function().blocks) {
+                for (int k = 0; k < b.instructions.size(); k++) {
+                    Instruction i = b.instructions.get(k);
+                    for (int j = 0; j < i.argCount(); j++) {
+                        int v = i.arg(j), at = order.instructionUse(b, k), l = a.location(v, at);
+                        if (Location.isSlot(l)) slot++;
+                        else if (Location.isSlot(a.location(v)) && Location.isRegister(l) && at > a.headEnd(v)) reloaded++;
+                    }
+                }
+            }
+        }
+        System.out.println("sqlite on x86-64: " + slot + " operands read from slots, " + reloaded + " from registers after a reload");
+        assertTrue(reloaded * 2 > slot, slot + " operands read from slots, " + reloaded + " from registers after a reload");
     }
 
     /** Checks every defined function of the module plain and metered on each target; returns how many allocations were checked. */
