@@ -28,7 +28,6 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 /**
  * One allocated IR function being lowered to machine code: the part of a native backend that does
