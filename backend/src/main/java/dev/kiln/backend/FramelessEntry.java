@@ -15,10 +15,12 @@ import dev.kiln.regalloc.LoweringFacts;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
@@ -96,7 +98,23 @@ public final class FramelessEntry {
 
     /** What the search reads: the function, its allocation and lowering facts, where its parameters arrive. */
     private record Search(MachineFunction<?> fn, IrFunction f, Allocation alloc, LoweringFacts facts, LinearOrder order,
-                          IntPredicate writable, long keptMask, int[] codePredecessors, BasicBlock[] byId, Map<Integer, Integer> arrivals) {
+                          IntPredicate writable, long keptMask, int[] codePredecessors, BasicBlock[] byId, Map<Integer, Integer> arrivals,
+                          Map<BasicBlock, Boolean> judged, Map<BasicBlock, Boolean> jumps, Map<BasicBlock, Optional<ReturnPath>> paths) {
+        /** {@link #paramsWritable} (the entry's are {@link #arrivals}) and {@link #computesInRegisters}, once per block (the search asks again as the region grows). */
+        boolean computes(BasicBlock b) {
+            return judged.computeIfAbsent(b, x -> (x == f.entry() || paramsWritable(this, x)) && computesInRegisters(this, x));
+        }
+
+        /** True when block {@code b}'s jump moves only into registers code before the prologue may write ({@link #writesOnly}), once per block. */
+        boolean jumpWritesOnly(BasicBlock b) {
+            return jumps.computeIfAbsent(b, x -> writesOnly(this, ((Terminator.Jump) x.terminator).target, order.terminatorUse(x)));
+        }
+
+        /** {@link #returnPath}, once per block. */
+        ReturnPath path(BasicBlock d) {
+            return paths.computeIfAbsent(d, x -> Optional.ofNullable(returnPath(this, x))).orElse(null);
+        }
+
         /** True for a register a parameter the prologue moves arrived in: kept until the prologue. */
         boolean kept(int register) {
             return register < 64 && (keptMask & 1L << register) != 0;
@@ -136,8 +154,8 @@ public final class FramelessEntry {
         long kept = 0; // the registers of parameters the prologue moves: kept until it does
         for (int r : arrivals.values()) kept |= 1L << r;
         Search s = new Search(fn, f, fn.alloc, fn.facts, fn.alloc.liveIntervals().order(), writable, kept, new int[f.blockIdCount()],
-                byId(f), arrivals);
-        if (!computesInRegisters(s, entry)) return null;
+                byId(f), arrivals, new HashMap<>(), new HashMap<>(), new HashMap<>());
+        if (!s.computes(entry)) return null;
         countCodePredecessors(s, layout);
         BitSet in = new BitSet();
         in.set(entry.id);
@@ -176,7 +194,7 @@ public final class FramelessEntry {
                     if (e.argCount() > 0) movesFrom = b;
                     continue;
                 }
-                returns.put(d, returnPath(s, d));
+                returns.put(d, s.path(d));
                 if (b.terminator instanceof Terminator.Branch) branchReturns.add(d);
                 returnsEarly = true;
             }
@@ -236,8 +254,8 @@ public final class FramelessEntry {
             for (Edge e : b.terminator.edges()) {
                 BasicBlock d = s.destination(e);
                 if (in.get(d.id)) continue;
-                boolean movesAllowed = !(b.terminator instanceof Terminator.Jump) || writesOnly(s, e, s.order().terminatorUse(b));
-                if (!movesAllowed || returnPath(s, d) == null) out.add(d);
+                boolean movesAllowed = !(b.terminator instanceof Terminator.Jump) || s.jumpWritesOnly(b);
+                if (!movesAllowed || s.path(d) == null) out.add(d);
             }
         }
         return out;
@@ -259,7 +277,7 @@ public final class FramelessEntry {
 
     /** True when {@code d} may run before the prologue beside {@code in}: only blocks of {@code in} jump to it, and it computes in registers. */
     private static boolean joins(Search s, BitSet in, BasicBlock d) {
-        return reachedOnlyFrom(s, in, d) && paramsWritable(s, d) && computesInRegisters(s, d);
+        return reachedOnlyFrom(s, in, d) && s.computes(d);
     }
 
     private static boolean paramsWritable(Search s, BasicBlock d) {
