@@ -87,7 +87,7 @@ public abstract class MachineFunction<L> {
 
     /** True when the prologue checks for interruption ({@link InterruptChecks#atEntry}). */
     protected final boolean checksInterruptionAtEntry() {
-        return InterruptChecks.atEntry(f);
+        return InterruptChecks.atEntry(f, interruptHeaders);
     }
 
     /** Lowers the whole function; {@code symbol} names it in the result. */

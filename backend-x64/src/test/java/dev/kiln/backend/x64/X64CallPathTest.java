@@ -156,5 +156,6 @@ class X64CallPathTest {
         assertEquals(1, count(beforePush, "xor    eax,eax"), "the dead end's 0:\n" + all);
         assertEquals(1, count(l, "cmp    edi,ecx"), "the entry's comparison runs once, before the prologue:\n" + all);
         assertEquals(0, count(l.subList(indexOf(l, "push"), l.size()), "xor    eax,eax"), "no copy of the dead end after it:\n" + all);
+        assertEquals(1, count(l, "cmp    DWORD PTR [r15+0x38],0x0"), "the only call is after the loop header's check: none at the entry:\n" + all);
     }
 }
