@@ -33,21 +33,22 @@ class A64EarlyReturnTest {
         return listing.stream().filter(l -> l.contains(text)).count();
     }
 
+    /** The listing of function 0 of {@code wat}, after checking that {@code returns} returns come before the frame record. */
+    private static List<String> returningBeforeTheFrameRecord(String wat, int returns) {
+        List<String> l = listing(wat, 0);
+        assertEquals(returns, count(l.subList(0, indexOf(l, "stp\tx29, x30")), "ret"), "returns before the frame record:\n" + String.join("\n", l));
+        return l;
+    }
+
     @Test
     void takBaseCaseReturnsBeforeTheFrameRecord() {
-        List<String> l = listing(RecursionModules.TAK, 0);
-        String all = String.join("\n", l);
-        int frame = indexOf(l, "stp\tx29, x30");
-        assertEquals(1, count(l.subList(0, frame), "ret"), "the base case returns before the frame record:\n" + all);
-        assertTrue(l.get(indexOf(l, "ret") - 1).contains("mov\tx0, x2"), "it returns z where it arrived:\n" + all);
+        List<String> l = returningBeforeTheFrameRecord(RecursionModules.TAK, 1);
+        assertTrue(l.get(indexOf(l, "ret") - 1).contains("mov\tx0, x2"), "it returns z where it arrived:\n" + String.join("\n", l));
     }
 
     @Test
     void nqueensSolutionAndDeadEndReturnBeforeTheFrameRecord() {
-        List<String> l = listing(RecursionModules.NQUEENS, 0);
-        String all = String.join("\n", l);
-        int frame = indexOf(l, "stp\tx29, x30");
-        assertEquals(2, count(l.subList(0, frame), "ret"), "the solution and the dead end return before the frame record:\n" + all);
-        assertEquals(1, count(l, "cmp\tw0, w3"), "the entry's comparison runs once, on the registers the parameters arrive in:\n" + all);
+        List<String> l = returningBeforeTheFrameRecord(RecursionModules.NQUEENS, 2);
+        assertEquals(1, count(l, "cmp\tw0, w3"), "the entry's comparison runs once, where the parameters arrive:\n" + String.join("\n", l));
     }
 }
