@@ -2,11 +2,13 @@ package dev.kiln.backend;
 
 import dev.kiln.ir.BasicBlock;
 import dev.kiln.ir.CallSignatures;
+import dev.kiln.ir.Edge;
 import dev.kiln.ir.Instruction;
 import dev.kiln.ir.IrFunction;
 import dev.kiln.ir.Terminator;
 import dev.kiln.regalloc.LoweringFacts;
 
+import java.util.ArrayDeque;
 import java.util.BitSet;
 
 /**
@@ -14,9 +16,11 @@ import java.util.BitSet;
  * that can recurse, so that every path that can run without end passes a check.
  * <ul>
  *   <li>At the entry only of a function that calls a Wasm function (call, call_indirect, call_ref,
- *       a tail call): recursion without loops is stopped there. A function without such calls runs
- *       in bounded time between its loop headers' checks (short loops are bounded, {@code ShortLoops}),
- *       so the loop or the call chain that calls it checks for it.</li>
+ *       a tail call) on some path from its entry that passes no loop header that checks: recursion
+ *       without loops is stopped there. A function without such calls runs in bounded time between
+ *       its loop headers' checks (short loops are bounded, {@code ShortLoops}), so the loop or the
+ *       call chain that calls it checks for it; one whose calls all come after a check (nqueens'
+ *       search loop) recurses only through that check.</li>
  *   <li>At a loop header ({@link LoweringFacts#checksInterruption}), except a header whose block
  *       ends in a jump to another header that checks: every cycle through it passes that one.
  *       Decided in block order against the headers still checking, so two such headers that
@@ -27,11 +31,23 @@ final class InterruptChecks {
     private InterruptChecks() {
     }
 
-    /** True when the function's entry checks: it calls Wasm functions. */
-    static boolean atEntry(IrFunction f) {
-        for (BasicBlock b : f.blocks) {
+    /** True when the function's entry checks: it calls a Wasm function before any of the loop {@code headers} that check. */
+    static boolean atEntry(IrFunction f, BitSet headers) {
+        BitSet seen = new BitSet();
+        ArrayDeque<BasicBlock> work = new ArrayDeque<>();
+        work.add(f.entry());
+        seen.set(f.entry().id);
+        while (!work.isEmpty()) {
+            BasicBlock b = work.poll();
             if (b.terminator instanceof Terminator.ReturnCall) return true;
             for (Instruction i : b.instructions) if (CallSignatures.isCall(i.op)) return true;
+            for (Edge e : b.terminator.edges()) {
+                BasicBlock t = e.target;
+                if (!headers.get(t.id) && !seen.get(t.id)) {
+                    seen.set(t.id);
+                    work.add(t);
+                }
+            }
         }
         return false;
     }

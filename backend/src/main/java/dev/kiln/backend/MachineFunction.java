@@ -29,7 +29,6 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 /**
  * One allocated IR function being lowered to machine code: the part of a native backend that does
@@ -72,6 +71,9 @@ public abstract class MachineFunction<L> {
     private Instruction selectCompare;
     /** The {@link LinearOrder} position being lowered: where {@link #location} finds a split value. */
     private int position;
+    private final LinearOrder order;
+    /** While the blocks before the prologue are lowered: they read the parameters the prologue moves where they arrive. */
+    private FramelessEntry early;
 
     protected MachineFunction(Module module, SymbolNames symbols, IrFunction f, Allocation alloc, CallingConvention convention,
                               CodeOptions options) {
@@ -83,11 +85,12 @@ public abstract class MachineFunction<L> {
         this.convention = convention;
         this.facts = new LoweringFacts(f, alloc);
         this.interruptHeaders = InterruptChecks.headers(f, facts);
+        this.order = alloc.liveIntervals().order();
     }
 
     /** True when the prologue checks for interruption ({@link InterruptChecks#atEntry}). */
     protected final boolean checksInterruptionAtEntry() {
-        return InterruptChecks.atEntry(f);
+        return InterruptChecks.atEntry(f, interruptHeaders);
     }
 
     /** Lowers the whole function; {@code symbol} names it in the result. */
@@ -95,38 +98,45 @@ public abstract class MachineFunction<L> {
         NativeSupport.require(module, f, "native", lowersExceptions());
         for (int id = 0; id < f.blockIdCount(); id++) blockLabels.add(null);
         for (BasicBlock b : f.blocks) blockLabels.set(b.id, newLabel("block" + b.id));
-        LinearOrder order = alloc.liveIntervals().order();
-        prologue();
         List<BasicBlock> layout = facts.layout();
-        for (int bi = 0; bi < layout.size(); bi++) {
-            BasicBlock b = layout.get(bi);
-            BasicBlock next = bi + 1 < layout.size() ? layout.get(bi + 1) : null;
-            bind(blockLabels.get(b.id));
-            if (interruptHeaders.get(b.id)) interruptCheck();
-            if (b.fuelPoint) fuelCheck();
-            Instruction fused = fusableCompare(b);
-            List<Instruction> code = b.instructions;
-            for (int k = 0; k < code.size(); k++) {
-                Instruction i = code.get(k);
-                position = order.instructionUse(b, k);
-                reload();
-                if (i == fused) continue;
-                if (k + 1 < code.size() && fusesWithSelect(i, code.get(k + 1))) {
-                    selectCompare = i; // lowered by the select, on whose flags it decides
-                    continue;
-                }
-                if (CallSignatures.isCall(i.op)) call(i, k == code.size() - 1 && b.terminator instanceof Terminator.Guarded);
-                else if (i.op == Opcode.CATCH) takeCaught(i);
-                else lower(i);
-                storeSplitResults(i);
-                selectCompare = null;
-            }
-            position = order.terminatorUse(b);
-            reload();
-            terminator(b, next, fused);
+        FramelessEntry early = FramelessEntry.find(this, this::writableBeforePrologue);
+        if (early != null) {
+            beforePrologue(early);
+            layout = layout.stream().filter(b -> !early.contains(b) && !early.onlyBeforePrologue(b)).toList();
         }
+        prologue();
+        if (early != null) intoFramedCode(early, layout.isEmpty() ? null : layout.getFirst());
+        for (int bi = 0; bi < layout.size(); bi++) block(layout.get(bi), bi + 1 < layout.size() ? layout.get(bi + 1) : null);
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
         return finish(funcIndex, symbol, trapSites);
+    }
+
+    /** One block's code: its checks, its instructions, its terminator. */
+    private void block(BasicBlock b, BasicBlock next) {
+        bind(blockLabels.get(b.id));
+        if (interruptHeaders.get(b.id)) interruptCheck();
+        if (b.fuelPoint) fuelCheck();
+        Instruction fused = fusableCompare(b);
+        List<Instruction> code = b.instructions;
+        for (int k = 0; k < code.size(); k++) {
+            Instruction i = code.get(k);
+            position = order.instructionUse(b, k);
+            reload();
+            if (i == fused) continue;
+            if (k + 1 < code.size() && fusesWithSelect(i, code.get(k + 1))) {
+                selectCompare = i; // lowered by the select, on whose flags it decides
+                continue;
+            }
+            if (CallSignatures.isCall(i.op)) call(i, k == code.size() - 1 && b.terminator instanceof Terminator.Guarded);
+            else if (i.op == Opcode.CATCH) takeCaught(i);
+            else lower(i);
+            storeSplitResults(i);
+            selectCompare = null;
+        }
+        position = order.terminatorUse(b);
+        reload();
+        if (early != null) terminatorBeforePrologue(b, next, fused);
+        else terminator(b, next, fused);
     }
 
     // ---- values ----
@@ -141,7 +151,8 @@ public abstract class MachineFunction<L> {
      * results are written here too.
      */
     public final int location(int v) {
-        return alloc.location(v, position);
+        int l = alloc.location(v, position);
+        return early != null ? early.beforePrologue(v, l) : l;
     }
 
     public final boolean inRegister(int v) {
@@ -256,67 +267,77 @@ public abstract class MachineFunction<L> {
         }
     }
 
-    // ---- the early return ----
+    // ---- code before the prologue ----
 
     /**
-     * A path from the entry straight to a return that an ISA may emit before the prologue saves
-     * any register: the entry block computes nothing but the comparison its branch decides on
-     * (constants without a location aside), the parameters are where they arrive, and one branch
-     * target reaches a return of at most one value through blocks without instructions whose
-     * edge moves write only registers {@code scratchOnly} accepts (no slot: the frame is not
-     * allocated yet). tak's and check's base cases are such paths: their callers then pay no
-     * saves and restores for them. Null when there is none (or the function catches, meters fuel
-     * at its entry, or loops back to it).
-     *
-     * @param exitIfTrue whether the branch's true side is the exit
-     * @param edges the jumps along the exit, in order
+     * The blocks of {@code region} before the prologue ({@link FramelessEntry}), with the returns
+     * they reach: the last block falls into the prologue, or into the return path it branches to;
+     * other return paths a branch reaches go after the function body, and a jump to one is followed
+     * by it in place. The label of the block the framed code starts at is the prologue's meanwhile.
      */
-    public record EarlyReturn(Terminator.Branch branch, Instruction fused, boolean exitIfTrue, List<Edge> edges, Terminator.Return ret) {
+    private void beforePrologue(FramelessEntry region) {
+        L prologue = newLabel("prologue");
+        List<L> labels = new ArrayList<>(blockLabels);
+        for (BasicBlock d : region.branchReturns) blockLabels.set(d.id, newLabel("return" + d.id));
+        blockLabels.set(region.framed.id, prologue);
+        List<BasicBlock> blocks = region.blocks;
+        BasicBlock fallInto = region.framed;
+        for (Edge e : blocks.getLast().terminator.edges()) {
+            if (region.branchReturns.contains(destination(e.target))) fallInto = destination(e.target);
+        }
+        early = region;
+        for (int bi = 0; bi < blocks.size(); bi++) block(blocks.get(bi), bi + 1 < blocks.size() ? blocks.get(bi + 1) : fallInto);
+        for (BasicBlock d : region.branchReturns) {
+            L label = blockLabels.get(d.id);
+            Runnable path = () -> {
+                bind(label);
+                early = region;
+                returnThrough(region.returns.get(d));
+                early = null;
+            };
+            if (d == fallInto) path.run();
+            else stubs.add(path);
+        }
+        early = null;
+        bind(prologue);
+        for (int id = 0; id < labels.size(); id++) blockLabels.set(id, labels.get(id));
     }
 
-    protected final EarlyReturn earlyReturn(IntPredicate scratchOnly) {
-        BasicBlock e = f.entry();
-        if (catchesExceptions() || e.fuelPoint || facts.isLoopHeader(e) || !(e.terminator instanceof Terminator.Branch br)) return null;
-        Instruction fused = fusableCompare(e);
-        for (Instruction i : e.instructions) {
-            boolean constant = i.op == Opcode.I32_CONST || i.op == Opcode.I64_CONST;
-            if (i != fused && !(constant && location(i.result()) == Location.NONE)) return null;
-        }
-        ArgumentPlaces.Parameters places = convention.parameters(f.type());
-        for (int k = 0; k < places.count(); k++) {
-            int l = location(e.params[k]);
-            if (l != Location.NONE && (places.place(k).onStack() || l != places.place(k).register())) return null;
-        }
-        if (fused == null && !Location.isRegister(location(br.condition))) return null;
-        for (boolean ifTrue : new boolean[] {true, false}) {
-            List<Edge> edges = new ArrayList<>();
-            BasicBlock b = (ifTrue ? br.ifTrue : br.ifFalse).target;
-            for (int hops = 0; hops < 4 && b.instructions.isEmpty() && !b.fuelPoint && !facts.isLoopHeader(b); hops++) {
-                if (b.terminator instanceof Terminator.Return r) {
-                    if (r.values.length > 1 || r.values.length == 1 && !Location.isRegister(location(r.values[0]))) break;
-                    return new EarlyReturn(br, fused, ifTrue, edges, r);
-                }
-                if (!(b.terminator instanceof Terminator.Jump j) || !writesOnly(j.target, scratchOnly)) break;
-                edges.add(j.target);
-                b = j.target.target;
+    /** A terminator before the prologue: returns without an epilogue, jumps to a return path followed by it. */
+    private void terminatorBeforePrologue(BasicBlock b, BasicBlock next, Instruction fused) {
+        switch (b.terminator) {
+            case Terminator.Return r -> {
+                returnValues(r.values);
+                returnWithoutFrame();
             }
+            case Terminator.Jump j -> {
+                BasicBlock d = destination(j.target.target);
+                if (d != early.framed) edgeMoves(j.target); // the way into framed code moves after the prologue
+                if (early.returns.containsKey(d)) returnThrough(early.returns.get(d));
+                else if (d != next) jump(block(j.target.target));
+            }
+            case Terminator.Branch br -> branch(br, fused, destination(br.ifTrue.target), destination(br.ifFalse.target), next);
+            default -> throw new IllegalStateException("no " + b.terminator + " before the prologue");
         }
-        return null;
     }
 
-    private boolean writesOnly(Edge e, IntPredicate scratchOnly) {
-        for (int k = 0; k < e.argCount(); k++) {
-            int to = location(e.target.params[k]);
-            if (to != Location.NONE && !(Location.isRegister(to) && scratchOnly.test(to))) return false;
-            if (to != Location.NONE && location(e.arg(k)) != Location.NONE && !Location.isRegister(location(e.arg(k)))) return false;
+    /** A {@link FramelessEntry.ReturnPath}: the moves of its jumps, then the value to its result place, and return. */
+    private void returnThrough(FramelessEntry.ReturnPath path) {
+        for (BasicBlock b : path.blocks()) {
+            position = order.terminatorUse(b);
+            if (b.terminator instanceof Terminator.Jump j) edgeMoves(j.target);
         }
-        return true;
+        returnValues(((Terminator.Return) path.last().terminator).values);
+        returnWithoutFrame();
     }
 
-    /** The exit of an {@link EarlyReturn} after its branch: the edge moves, then the value to its result place (no epilogue). */
-    protected final void earlyReturnPath(EarlyReturn r) {
-        for (Edge e : r.edges()) edgeMoves(e);
-        returnValues(r.ret().values);
+    /** After the prologue: the moves of the jump into framed code, then to its block unless it comes next. */
+    private void intoFramedCode(FramelessEntry early, BasicBlock next) {
+        if (early.movesFrom != null) {
+            position = order.terminatorUse(early.movesFrom);
+            edgeMoves(((Terminator.Jump) early.movesFrom.terminator).target);
+        }
+        if (early.framed != next) jump(blockLabels.get(early.framed.id));
     }
 
     // ---- exceptions ----
@@ -587,6 +608,17 @@ public abstract class MachineFunction<L> {
 
     /** The epilogue: restore, pop the incoming stack arguments, return. Emitted after every return (each its own copy). */
     protected abstract void epilogue();
+
+    /** A return from code before the prologue ({@link FramelessEntry}): pop the incoming stack arguments, return. */
+    protected abstract void returnWithoutFrame();
+
+    /** True when code before the prologue may write register {@code register}: a caller does not expect it kept. */
+    protected abstract boolean writableBeforePrologue(int register);
+
+    /** The allocatable registers the lowering of {@code i} overwrites as scratch, one bit per register number (as {@link dev.kiln.regalloc.RegisterFile#scratchClobbers}). */
+    protected long scratchClobbers(Instruction i) {
+        return 0;
+    }
 
     /** The assembled function. */
     protected abstract MachineCode finish(int funcIndex, String symbol, List<TrapSite> trapSites);

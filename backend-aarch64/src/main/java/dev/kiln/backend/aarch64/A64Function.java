@@ -518,8 +518,19 @@ final class A64Function extends MachineFunction<Label> {
         saveOrRestore(false);
         asm.mov(SP, FP);
         asm.ldp(FP, LR, Address.postIndex(SP, 16));
+        returnWithoutFrame();
+    }
+
+    @Override
+    protected void returnWithoutFrame() {
         popIncoming(asm, frame.incomingBytes);
         asm.ret();
+    }
+
+    /** Code before the prologue writes no callee-saved register (X21-X28, the low halves of V8-V15). */
+    @Override
+    protected boolean writableBeforePrologue(int register) {
+        return !A64RegisterFile.isCalleeSaved(register);
     }
 
     /** {@code add sp, sp, #bytes}: pops a function's incoming stack arguments (kiln's callee-pops convention). */

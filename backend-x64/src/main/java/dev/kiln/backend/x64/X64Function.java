@@ -457,7 +457,6 @@ final class X64Function extends MachineFunction<Label> {
 
     @Override
     protected void prologue() {
-        if (!frame.saved.isEmpty()) earlyReturn();
         asm.push(Gpr.RBP);
         asm.mov(Width.QWORD, Gpr.RBP, Gpr.RSP);
         for (Gpr g : frame.saved) asm.push(g);
@@ -494,22 +493,20 @@ final class X64Function extends MachineFunction<Label> {
         }
     }
 
-    /**
-     * The {@link EarlyReturn} before the prologue, when the function has one: the entry's branch to
-     * the prologue, the exit's moves, {@code ret n}. The entry block runs again after the prologue (a
-     * comparison of registers and constants); the exit needs no frame (no slot, no trap, no call), no
-     * stack check and no interruption check (no loop, no call).
-     */
-    private void earlyReturn() {
-        EarlyReturn r = earlyReturn(l -> X64RegisterFile.isXmm(l) || !X64CallingConvention.isCalleeSaved(X64RegisterFile.gpr(l)));
-        if (r == null) return;
-        Label rest = asm.newLabel("prologue");
-        Condition taken = r.fused() != null ? X64ControlLowering.fusedCondition(this, r.fused())
-                : X64ControlLowering.testCondition(this, r.branch().condition);
-        asm.jcc(r.exitIfTrue() ? taken.invert() : taken, rest);
-        earlyReturnPath(r);
+    @Override
+    protected void returnWithoutFrame() {
         asm.ret(frame.incomingBytes);
-        asm.bind(rest);
+    }
+
+    @Override
+    protected long scratchClobbers(Instruction i) {
+        return X64RegisterFile.INSTANCE.scratchClobbers(i);
+    }
+
+    /** Code before the prologue writes no callee-saved register (every XMM register is caller-saved). */
+    @Override
+    protected boolean writableBeforePrologue(int register) {
+        return X64RegisterFile.isXmm(register) || !X64CallingConvention.isCalleeSaved(X64RegisterFile.gpr(register));
     }
 
     /** {@code cmp dword [vmctx + INTERRUPT], 0; jne interrupted}: how another thread stops this code. */

@@ -2,6 +2,7 @@ package dev.kiln.backend.x64;
 
 import dev.kiln.frontend.ValType;
 import dev.kiln.frontend.ValidatedModule;
+import dev.kiln.frontend.testing.RecursionModules;
 import dev.kiln.frontend.testing.Wat;
 import dev.kiln.ir.code.CodeOptions;
 import dev.kiln.ir.code.SymbolNames;
@@ -144,5 +145,17 @@ class X64CallPathTest {
         assertTrue(l.get(indexOf(l, "ret") - 1).contains("mov    rax,rsi"), all);
         List<String> five = listing(FIVE_ACROSS_A_CALL, 1);
         assertTrue(five.get(0).contains("push   rbp"), "an entry that computes has no early return:\n" + String.join("\n", five));
+    }
+
+    @Test
+    void aDeadEndComputedAfterTheEntryReturnsBeforeThePrologueToo() {
+        List<String> l = listing(RecursionModules.NQUEENS, 0);
+        String all = String.join("\n", l);
+        List<String> beforePush = l.subList(0, indexOf(l, "push"));
+        assertEquals(2, count(beforePush, "ret"), "the solution and the dead end return before any push:\n" + all);
+        assertEquals(1, count(beforePush, "xor    eax,eax"), "the dead end's 0:\n" + all);
+        assertEquals(1, count(l, "cmp    edi,ecx"), "the entry's comparison runs once, before the prologue:\n" + all);
+        assertEquals(0, count(l.subList(indexOf(l, "push"), l.size()), "xor    eax,eax"), "no copy of the dead end after it:\n" + all);
+        assertEquals(1, count(l, "cmp    DWORD PTR [r15+0x38],0x0"), "the only call is after the loop header's check: none at the entry:\n" + all);
     }
 }
