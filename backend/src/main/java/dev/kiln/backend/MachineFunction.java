@@ -55,6 +55,8 @@ public abstract class MachineFunction<L> {
     public final LoweringFacts facts;
     /** The loop headers that check for interruption ({@link InterruptChecks}). */
     private final BitSet interruptHeaders;
+    /** The block emitted last (null before the first after the prologue). */
+    private BasicBlock previous;
     public final CallingConvention convention;
     /** Fuel metering, guard pages or explicit bounds checks. */
     public final CodeOptions options;
@@ -108,18 +110,10 @@ public abstract class MachineFunction<L> {
         return finish(funcIndex, symbol, trapSites);
     }
 
-    /**
-     * The boundary a loop header starts on: 16 bytes, the fetch block of the cores we run on (AMD Zen,
-     * Intel since Sandy Bridge; Arm's Neoverse and Cortex-A fetch 16 or 32), as LLVM aligns loops on
-     * x86-64 and AArch64. Where a loop lands otherwise moves a kernel by 10-17% with the same
-     * instructions (bench/README.md). The padding (at most 15 bytes: two multi-byte NOPs on x86-64,
-     * three {@code nop}s on AArch64) runs once on entry to the loop when its preheader falls through.
-     */
-    static final int LOOP_ALIGNMENT = 16;
-
-    /** One block's code: its checks, its instructions, its terminator; a loop header starts on {@link #LOOP_ALIGNMENT}. */
+    /** One block's code: its checks, its instructions, its terminator; a loop header padded as {@link LoopAlignment} decides. */
     private void block(BasicBlock b, BasicBlock next) {
-        if (facts.isLoopHeader(b)) padTo(LOOP_ALIGNMENT);
+        if (facts.isLoopHeader(b) && LoopAlignment.pads(b, previous, facts)) padTo(LoopAlignment.BOUNDARY);
+        previous = b;
         bind(blockLabels.get(b.id));
         if (interruptHeaders.get(b.id)) interruptCheck();
         if (b.fuelPoint) fuelCheck();

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Loop headers start on 16-byte boundaries on AArch64 too (docs/design-changes.md, "Loop headers
- * aligned"): every backward branch lands on a multiple of 16, padded with {@code nop}, and a function
- * without loops is not padded.
+ * Loop headers aligned on AArch64 ({@code nop}) (docs/design-changes.md, "Loop headers aligned"): an outermost
+ * loop's header starts on a 32-byte boundary, a nested header the code before falls into is not padded,
+ * and a function without loops has no padding ({@link LoopModules#assertHeadersAligned}).
  */
 class A64LoopAlignmentTest {
     /** {@code offset: word b|b.cc|cbz|cbnz|tbz|tbnz ..., 0xtarget}: a branch and where it goes. */
@@ -25,7 +25,7 @@ class A64LoopAlignmentTest {
     }
 
     @Test
-    void backwardBranchesLandOnSixteenByteBoundaries() {
-        LoopModules.assertHeadersAligned(A64LoopAlignmentTest::listing, BRANCH, "\tnop");
+    void outermostLoopHeadersStartOnThirtyTwoByteBoundaries() {
+        LoopModules.assertHeadersAligned(A64LoopAlignmentTest::listing, BRANCH, "\tnop", 32);
     }
 }

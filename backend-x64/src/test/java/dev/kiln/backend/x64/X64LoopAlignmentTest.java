@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Loop headers start on 16-byte boundaries (docs/design-changes.md, "Loop headers aligned"): every
- * backward jump lands on a multiple of 16, the padding before a header is multi-byte NOPs, and a
- * function without loops is not padded.
+ * Loop headers aligned on x86-64 (multi-byte NOPs) (docs/design-changes.md, "Loop headers aligned"): an outermost
+ * loop's header starts on a 32-byte boundary, a nested header the code before falls into is not padded,
+ * and a function without loops has no padding ({@link LoopModules#assertHeadersAligned}).
  */
 class X64LoopAlignmentTest {
     /** {@code offset: jcc 0xtarget}: a jump and where it goes. */
@@ -25,7 +25,7 @@ class X64LoopAlignmentTest {
     }
 
     @Test
-    void backwardJumpsLandOnSixteenByteBoundaries() {
-        LoopModules.assertHeadersAligned(X64LoopAlignmentTest::listing, JUMP, "nop");
+    void outermostLoopHeadersStartOnThirtyTwoByteBoundaries() {
+        LoopModules.assertHeadersAligned(X64LoopAlignmentTest::listing, JUMP, "nop", 32);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.frontend.testing;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -9,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Loops whose headers would not start on a 16-byte boundary unless the backend aligns them (code
+ * Loops whose headers would not start on a 32-byte boundary unless the backend aligns them (code
  * before the loop of odd sizes), as WebAssembly text, each function 0 exporting {@code run}: shared
  * by the backends' tests that loop headers are aligned (docs/design-changes.md, "Loop headers
  * aligned") and the tests that run them.
@@ -55,27 +56,47 @@ public final class LoopModules {
             + "(i32.mul (i32.add (local.get 0) (i32.const 3)) (local.get 1))))";
 
     /**
-     * Checks the listings {@code listing} gives of function 0 of each module: every backward branch (a
-     * line {@code branch} matches, group 1 its offset and group 2 its target, both hex) lands on a
-     * multiple of 16, each loop has one, each listing has padding ({@code nop}), and {@link #NO_LOOP} has none.
+     * Checks the listings {@code listing} gives of function 0 of each module (a backward branch: a line
+     * {@code branch} matches, group 1 its offset and group 2 its target, both hex): each has a loop, the
+     * header of every outermost loop (a backward branch's target that no other backward branch spans)
+     * starts on a multiple of {@code boundary}, a nested header that the outer loop's header falls into
+     * (as in {@link #NESTED_AND_SEQUENTIAL}) has no padding before it ({@code nop}: it would run on every
+     * iteration of the outer loop), and {@link #NO_LOOP} has no padding.
      */
-    public static void assertHeadersAligned(Function<String, List<String>> listing, Pattern branch, String nop) {
+    public static void assertHeadersAligned(Function<String, List<String>> listing, Pattern branch, String nop, int boundary) {
         for (String wat : ALL) {
             List<String> l = listing.apply(wat);
-            int backward = 0;
+            String all = String.join("\n", l);
+            List<int[]> loops = new ArrayList<>();
             for (String line : l) {
                 Matcher m = branch.matcher(line);
                 if (!m.find()) continue;
                 int at = Integer.parseInt(m.group(1), 16), target = Integer.parseInt(m.group(2), 16);
-                if (target > at) continue;
-                backward++;
-                assertEquals(0, target % 16, "loop header at 0x" + Integer.toHexString(target) + ":\n" + String.join("\n", l));
+                if (target <= at) loops.add(new int[] {target, at});
             }
-            assertTrue(backward > 0, "a loop:\n" + String.join("\n", l));
-            assertTrue(l.stream().anyMatch(s -> s.contains(nop)), "padded with no-ops:\n" + String.join("\n", l));
+            assertTrue(!loops.isEmpty(), "a loop:\n" + all);
+            for (int[] loop : loops) {
+                boolean nested = loops.stream().anyMatch(o -> o[0] < loop[0] && loop[0] <= o[1]);
+                if (!nested) {
+                    assertEquals(0, loop[0] % boundary, "loop header at 0x" + Integer.toHexString(loop[0]) + ":\n" + all);
+                } else {
+                    String before = lineBefore(l, loop[0]);
+                    if (!before.contains("jmp") && !before.contains("\tb\t")) {
+                        assertTrue(!before.contains(nop), "no padding before the nested header at 0x" + Integer.toHexString(loop[0]) + ":\n" + all);
+                    }
+                }
+            }
+            assertTrue(l.stream().anyMatch(s -> s.contains(nop)), "padded with no-ops:\n" + all);
         }
         List<String> l = listing.apply(NO_LOOP);
         assertTrue(l.stream().noneMatch(s -> s.contains(nop)), "no padding without a loop:\n" + String.join("\n", l));
+    }
+
+    /** The listing line before the one at {@code offset}. */
+    private static String lineBefore(List<String> listing, int offset) {
+        Pattern at = Pattern.compile("^\\s*" + Integer.toHexString(offset) + ":");
+        for (int k = 1; k < listing.size(); k++) if (at.matcher(listing.get(k)).find()) return listing.get(k - 1);
+        throw new AssertionError("no instruction at 0x" + Integer.toHexString(offset) + " in\n" + String.join("\n", listing));
     }
 
     private LoopModules() {

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Loops whose headers the backend pads to 16-byte boundaries (docs/design-changes.md, "Loop headers
+ * Loops whose headers the backend pads to 32-byte boundaries (docs/design-changes.md, "Loop headers
  * aligned") compute what the interpreter computes, entered by falling through the padding. x86-64
  * here, AArch64 in {@link AlignedLoopsAarch64Test}.
  */
