@@ -56,6 +56,8 @@ public abstract class MachineFunction<L> {
     public final LoweringFacts facts;
     /** The loop headers that check for interruption ({@link InterruptChecks}). */
     private final BitSet interruptHeaders;
+    /** The block emitted last (null before the first after the prologue). */
+    private BasicBlock previous;
     public final CallingConvention convention;
     /** Fuel metering, guard pages or explicit bounds checks. */
     public final CodeOptions options;
@@ -111,8 +113,10 @@ public abstract class MachineFunction<L> {
         return finish(funcIndex, symbol, trapSites);
     }
 
-    /** One block's code: its checks, its instructions, its terminator. */
+    /** One block's code: its checks, its instructions, its terminator; a loop header padded as {@link LoopAlignment} decides. */
     private void block(BasicBlock b, BasicBlock next) {
+        if (facts.isLoopHeader(b) && LoopAlignment.pads(b, previous, facts)) padTo(LoopAlignment.BOUNDARY);
+        previous = b;
         bind(blockLabels.get(b.id));
         if (interruptHeaders.get(b.id)) interruptCheck();
         if (b.fuelPoint) fuelCheck();
@@ -652,6 +656,9 @@ public abstract class MachineFunction<L> {
 
     /** The offset of the next instruction emitted. */
     protected abstract int here();
+
+    /** No-ops up to the next multiple of {@code alignment} bytes (a power of two) from the function's start. */
+    protected abstract void padTo(int alignment);
 
     // ---- the ISA: exceptions ----
 

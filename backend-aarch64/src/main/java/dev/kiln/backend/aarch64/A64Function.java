@@ -304,6 +304,11 @@ final class A64Function extends MachineFunction<Label> {
         return asm.offset();
     }
 
+    @Override
+    protected void padTo(int alignment) {
+        asm.align(alignment);
+    }
+
     // ---- exceptions ----
 
     @Override

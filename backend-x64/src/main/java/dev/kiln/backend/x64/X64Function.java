@@ -323,6 +323,11 @@ final class X64Function extends MachineFunction<Label> {
         return asm.offset();
     }
 
+    @Override
+    protected void padTo(int alignment) {
+        asm.align(alignment);
+    }
+
     // ---- exceptions ----
 
     @Override
