@@ -610,6 +610,11 @@ public final class Interpreter {
         } catch (TrapException trap) {
             trap.markInnermostFrameAdded(); // the continuation's native frame is this activation
             throw trap;
+        } catch (ThrownException e) {
+            // the continuation ran the rest of this activation, its handlers included: the exception
+            // leaves it, so unwinding starts from the shared return, outside every try region
+            st.pc = fn.osrReturnPc;
+            throw e;
         }
         long[] r = st.slots;
         for (int k = 0; k < results.length; k++) r[fp + fn.osrResultSlot + k] = results[k];
